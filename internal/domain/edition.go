@@ -1,0 +1,46 @@
+package domain
+
+import "time"
+
+// Edition statuses, in the order an edition passes through them.
+const (
+	EditionQueued    = "queued"
+	EditionCompiling = "compiling"
+	EditionSending   = "sending"
+	EditionDone      = "done"
+	EditionFailed    = "failed"
+)
+
+// Delivery statuses. pending and sending are unfinished; the rest are final.
+const (
+	DeliveryPending = "pending"
+	DeliverySending = "sending"
+	DeliverySent    = "sent"
+	DeliveryFailed  = "failed"
+	DeliverySkipped = "skipped"
+)
+
+// Window is the set of items an edition holds: either items first ingested
+// in (IngestedAfter, IngestedUntil], or items published in [From, To].
+type Window struct {
+	IngestedAfter *time.Time `json:"ingested_after,omitempty"`
+	IngestedUntil *time.Time `json:"ingested_until,omitempty"`
+	PublishedFrom *Date      `json:"published_from,omitempty"`
+	PublishedTo   *Date      `json:"published_to,omitempty"`
+}
+
+// Edition is one send of the digest to everyone active.
+type Edition struct {
+	ID           int64      `json:"id"`
+	Status       string     `json:"status"`
+	Reason       string     `json:"reason,omitempty"`
+	Window       Window     `json:"window"`
+	Items        int        `json:"items"`
+	Total        int        `json:"total"`
+	Sent         int        `json:"sent"`
+	Failed       int        `json:"failed"`
+	Skipped      int        `json:"skipped"`
+	ScheduledFor *time.Time `json:"scheduled_for,omitempty"`
+	CreatedAt    time.Time  `json:"created_at"`
+	FinishedAt   *time.Time `json:"finished_at,omitempty"`
+}

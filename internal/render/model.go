@@ -1,0 +1,62 @@
+// Package render turns a digest or a confirmation request into an email:
+// subject, HTML and plain text, from the templates in templates/email.
+package render
+
+import "strings"
+
+// TokenPlaceholder stands where a subscriber's token goes in the links of a
+// rendered digest. A group's digest is rendered once with it; WithToken then
+// makes each subscriber's copy by plain replacement. It contains only
+// characters that neither HTML nor URL escaping change.
+const TokenPlaceholder = "NDTOKENPLACEHOLDER"
+
+// Digest is what one group of subscribers receives in one edition.
+type Digest struct {
+	Language       string    // "en" or "es"
+	ListName       string    // e.g. "News Digest"
+	EditionDate    string    // the day the edition was made, YYYY-MM-DD
+	Sections       []Section // in the order they appear
+	UnsubscribeURL string    // contains TokenPlaceholder
+	PreferencesURL string    // contains TokenPlaceholder
+	PostalAddress  string    // ORG_POSTAL_ADDRESS; may be empty
+}
+
+// Section is one heading of a digest: a chosen country, a chosen topic, or
+// the regional stories.
+type Section struct {
+	Title string
+	Items []Item
+}
+
+// Item is one story as it is shown in an email.
+type Item struct {
+	Title       string
+	Summary     string
+	URL         string   // http(s) only; empty when the story has no link
+	PublishedOn string   // YYYY-MM-DD
+	Tags        []string // country and topic names, in the digest's language
+}
+
+// Confirmation is the double opt-in mail.
+type Confirmation struct {
+	Language      string
+	ListName      string
+	ConfirmURL    string
+	PostalAddress string
+}
+
+// Message is a rendered email body.
+type Message struct {
+	Subject string
+	HTML    string
+	Text    string
+}
+
+// WithToken returns a copy of m with the token placeholder replaced.
+func (m Message) WithToken(token string) Message {
+	return Message{
+		Subject: m.Subject,
+		HTML:    strings.ReplaceAll(m.HTML, TokenPlaceholder, token),
+		Text:    strings.ReplaceAll(m.Text, TokenPlaceholder, token),
+	}
+}
