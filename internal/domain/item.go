@@ -27,6 +27,8 @@ type Item struct {
 	Topics      []string  `json:"topics"`
 	Hidden      bool      `json:"hidden"`
 	IngestedAt  time.Time `json:"-"`
+	// Fingerprint recognises the same story when it arrives again.
+	Fingerprint string `json:"-"`
 }
 
 // Limits on item fields, generous for real news but bounded so one bad
@@ -36,6 +38,58 @@ const (
 	MaxSummaryLen = 10000
 	MaxURLLen     = 2000
 )
+
+// ItemFilter selects items for listing, newest first.
+type ItemFilter struct {
+	Country string
+	Topic   string
+	From    *Date
+	To      *Date
+	Limit   int
+	After   *ItemCursor // continue after this item
+}
+
+// ItemCursor is the keyset position of an item in newest-first order.
+type ItemCursor struct {
+	PublishedOn Date
+	ID          int64
+}
+
+// ItemUpdate is an editor's change to an item; nil fields stay as they are.
+type ItemUpdate struct {
+	Title     *string   `json:"title"`
+	Summary   *string   `json:"summary"`
+	URL       *string   `json:"url"`
+	Countries *[]string `json:"countries"`
+	Regions   *[]string `json:"regions"`
+	Topics    *[]string `json:"topics"`
+	Hidden    *bool     `json:"hidden"`
+}
+
+// Apply changes it in place.
+func (u ItemUpdate) Apply(it *Item) {
+	if u.Title != nil {
+		it.Title = *u.Title
+	}
+	if u.Summary != nil {
+		it.Summary = *u.Summary
+	}
+	if u.URL != nil {
+		it.URL = *u.URL
+	}
+	if u.Countries != nil {
+		it.Countries = *u.Countries
+	}
+	if u.Regions != nil {
+		it.Regions = *u.Regions
+	}
+	if u.Topics != nil {
+		it.Topics = *u.Topics
+	}
+	if u.Hidden != nil {
+		it.Hidden = *u.Hidden
+	}
+}
 
 // Validate checks an item before it is stored.
 func (it *Item) Validate() error {

@@ -116,7 +116,7 @@ type Subscriber struct {
 	ID        int64     `json:"id"`
 	Email     string    `json:"email"`
 	Status    string    `json:"status"`
-	Filter             // countries, topics, language, mode
+	Filter              // countries, topics, language, mode
 	Token     string    `json:"-"` // for preferences and unsubscribe links
 	CreatedAt time.Time `json:"created_at"`
 }

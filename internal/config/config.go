@@ -1,0 +1,189 @@
+// Package config reads newsdigest's settings from the environment once, at
+// start, and validates them so a bad value stops the program with a line
+// naming the variable.
+package config
+
+import (
+	"fmt"
+	"net/mail"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/robfig/cron/v3"
+)
+
+// Config is every setting of the web and worker binaries.
+type Config struct {
+	DatabaseURL      string
+	RedisURL         string
+	SMTP             SMTP
+	MailFrom         *mail.Address
+	BaseURL          *url.URL
+	HTTPAddr         string
+	AdminToken       string // empty: the admin API refuses every call
+	AdminPassword    string // empty: the admin console refuses every login
+	SecretKey        []byte
+	DigestCron       cron.Schedule
+	DigestCronSpec   string
+	DigestTZ         *time.Location
+	SMTPConnections  int
+	SendRate         float64 // messages per second over all workers; 0 is unlimited
+	OrgPostalAddress string
+}
+
+// SMTP is where and how mail is handed off.
+type SMTP struct {
+	Host     string
+	Port     int
+	TLS      string // "none", "starttls" or "implicit"
+	Username string
+	Password string
+}
+
+// Defaults for local development, as DESIGN.md lists them.
+const (
+	DefaultDatabaseURL = "postgres://postgres@127.0.0.1:5432/newsdigest?sslmode=disable"
+	DefaultRedisURL    = "redis://127.0.0.1:6379/0"
+	DefaultSMTPURL     = "smtp://127.0.0.1:1025"
+	DefaultMailFrom    = "News Digest <digest@localhost>"
+	DefaultBaseURL     = "http://localhost:8080"
+	DefaultHTTPAddr    = ":8080"
+	DefaultDigestCron  = "0 7 * * 1"
+	DefaultDigestTZ    = "UTC"
+)
+
+// MinSecretKeyLen is the shortest SECRET_KEY accepted: it signs cookies and
+// CSRF tokens, so it must not be guessable.
+const MinSecretKeyLen = 32
+
+// Load reads the configuration through getenv (os.Getenv in the binaries, a
+// map in tests). The error names the variable that is wrong.
+func Load(getenv func(string) string) (*Config, error) {
+	get := func(name, def string) string {
+		if v := strings.TrimSpace(getenv(name)); v != "" {
+			return v
+		}
+		return def
+	}
+	c := &Config{
+		DatabaseURL:      get("DATABASE_URL", DefaultDatabaseURL),
+		RedisURL:         get("REDIS_URL", DefaultRedisURL),
+		HTTPAddr:         get("HTTP_ADDR", DefaultHTTPAddr),
+		AdminToken:       getenv("ADMIN_TOKEN"),
+		AdminPassword:    getenv("ADMIN_PASSWORD"),
+		OrgPostalAddress: strings.TrimSpace(getenv("ORG_POSTAL_ADDRESS")),
+	}
+	var err error
+	if err = checkURL("DATABASE_URL", c.DatabaseURL, "postgres", "postgresql"); err != nil {
+		return nil, err
+	}
+	if err = checkURL("REDIS_URL", c.RedisURL, "redis", "rediss"); err != nil {
+		return nil, err
+	}
+	if c.SMTP, err = parseSMTP(get("SMTP_URL", DefaultSMTPURL)); err != nil {
+		return nil, err
+	}
+	if c.MailFrom, err = mail.ParseAddress(get("MAIL_FROM", DefaultMailFrom)); err != nil {
+		return nil, fmt.Errorf("MAIL_FROM: not an email address: %v", err)
+	}
+	if c.BaseURL, err = url.Parse(strings.TrimRight(get("BASE_URL", DefaultBaseURL), "/")); err != nil ||
+		(c.BaseURL.Scheme != "http" && c.BaseURL.Scheme != "https") || c.BaseURL.Host == "" {
+		return nil, fmt.Errorf("BASE_URL: want an absolute http(s) URL such as %s", DefaultBaseURL)
+	}
+	if _, _, err = splitHostPort(c.HTTPAddr); err != nil {
+		return nil, fmt.Errorf("HTTP_ADDR: want host:port or :port, got %q", c.HTTPAddr)
+	}
+	if c.AdminToken != "" && len(c.AdminToken) < 16 {
+		return nil, fmt.Errorf("ADMIN_TOKEN: shorter than 16 characters")
+	}
+	key := getenv("SECRET_KEY")
+	if key == "" {
+		return nil, fmt.Errorf("SECRET_KEY: not set (at least %d random characters; `make dev` makes one)", MinSecretKeyLen)
+	}
+	if len(key) < MinSecretKeyLen {
+		return nil, fmt.Errorf("SECRET_KEY: shorter than %d characters", MinSecretKeyLen)
+	}
+	c.SecretKey = []byte(key)
+	c.DigestCronSpec = get("DIGEST_CRON", DefaultDigestCron)
+	if c.DigestCron, err = cron.ParseStandard(c.DigestCronSpec); err != nil {
+		return nil, fmt.Errorf("DIGEST_CRON: %v", err)
+	}
+	if c.DigestTZ, err = time.LoadLocation(get("DIGEST_TZ", DefaultDigestTZ)); err != nil {
+		return nil, fmt.Errorf("DIGEST_TZ: unknown time zone %q", get("DIGEST_TZ", ""))
+	}
+	if c.SMTPConnections, err = strconv.Atoi(get("SMTP_CONNECTIONS", "4")); err != nil ||
+		c.SMTPConnections < 1 || c.SMTPConnections > 100 {
+		return nil, fmt.Errorf("SMTP_CONNECTIONS: want a whole number from 1 to 100")
+	}
+	if c.SendRate, err = strconv.ParseFloat(get("SEND_RATE", "0"), 64); err != nil || c.SendRate < 0 {
+		return nil, fmt.Errorf("SEND_RATE: want a number of messages per second, 0 for unlimited")
+	}
+	return c, nil
+}
+
+func checkURL(name, raw string, schemes ...string) error {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return fmt.Errorf("%s: not a URL", name)
+	}
+	for _, s := range schemes {
+		if u.Scheme == s {
+			return nil
+		}
+	}
+	return fmt.Errorf("%s: scheme must be %s, got %q", name, strings.Join(schemes, " or "), u.Scheme)
+}
+
+func parseSMTP(raw string) (SMTP, error) {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Hostname() == "" {
+		return SMTP{}, fmt.Errorf("SMTP_URL: want smtp://[user:pass@]host:port[?tls=none|starttls|implicit]")
+	}
+	s := SMTP{Host: u.Hostname(), TLS: u.Query().Get("tls")}
+	if u.User != nil {
+		s.Username = u.User.Username()
+		s.Password, _ = u.User.Password()
+	}
+	if s.TLS == "" {
+		switch {
+		case u.Scheme == "smtps":
+			s.TLS = "implicit"
+		case s.Host == "127.0.0.1" || s.Host == "localhost" || s.Host == "::1":
+			s.TLS = "none"
+		default:
+			s.TLS = "starttls"
+		}
+	}
+	if s.TLS != "none" && s.TLS != "starttls" && s.TLS != "implicit" {
+		return SMTP{}, fmt.Errorf("SMTP_URL: tls must be none, starttls or implicit, got %q", s.TLS)
+	}
+	port := u.Port()
+	if port == "" {
+		port = map[string]string{"none": "25", "starttls": "587", "implicit": "465"}[s.TLS]
+	}
+	if s.Port, err = strconv.Atoi(port); err != nil || s.Port < 1 || s.Port > 65535 {
+		return SMTP{}, fmt.Errorf("SMTP_URL: bad port %q", port)
+	}
+	return s, nil
+}
+
+func splitHostPort(addr string) (string, int, error) {
+	i := strings.LastIndexByte(addr, ':')
+	if i < 0 {
+		return "", 0, fmt.Errorf("no port")
+	}
+	p, err := strconv.Atoi(addr[i+1:])
+	if err != nil || p < 0 || p > 65535 {
+		return "", 0, fmt.Errorf("bad port")
+	}
+	return addr[:i], p, nil
+}
+
+// PlaintextHTTP reports whether the site is served over plain HTTP (local
+// development and tests), which the CSRF protection must be told.
+func (c *Config) PlaintextHTTP() bool { return c.BaseURL.Scheme == "http" }
+
+// URL joins a path to BASE_URL.
+func (c *Config) URL(path string) string { return c.BaseURL.String() + path }

@@ -1,0 +1,78 @@
+package digest
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"newsdigest/internal/domain"
+)
+
+func TestMatch(t *testing.T) {
+	regions := RegionMembers{"central-america": {"CR", "GT", "HN", "NI", "PA", "SV", "BZ"}, "rcm": {"CR", "MX", "US"}}
+	items := []domain.Item{
+		{ID: 1, Countries: []string{"CR"}, Topics: []string{"labour-migration"}},
+		{ID: 2, Countries: []string{"MX", "CR"}, Topics: []string{"trafficking-smuggling"}},
+		{ID: 3, Regions: []string{"central-america"}, Topics: []string{"trafficking-smuggling"}},
+		{ID: 4, Countries: []string{"HN"}, Topics: []string{"health"}},
+		{ID: 5, Topics: []string{"trafficking-smuggling"}},
+		{ID: 6, Countries: []string{"CR"}, Hidden: true},
+		{ID: 7, Regions: []string{"rcm"}, Topics: []string{"health"}},
+	}
+	for _, tc := range []struct {
+		name    string
+		f       domain.Filter
+		exclude map[int64]bool
+		want    []Section
+	}{
+		{
+			name: "country picks direct tags, then regional",
+			f:    domain.Filter{Countries: []string{"CR"}, Mode: domain.ModeAny},
+			want: []Section{
+				{Kind: KindCountry, Key: "CR", Items: []int64{1, 2}},
+				{Kind: KindRegional, Key: KindRegional, Items: []int64{3, 7}},
+			},
+		},
+		{
+			name: "topic alone",
+			f:    domain.Filter{Topics: []string{"trafficking-smuggling"}, Mode: domain.ModeAny},
+			want: []Section{{Kind: KindTopic, Key: "trafficking-smuggling", Items: []int64{2, 3, 5}}},
+		},
+		{
+			name: "an item appears once, under its country first",
+			f:    domain.Filter{Countries: []string{"MX"}, Topics: []string{"trafficking-smuggling", "health"}, Mode: domain.ModeAny},
+			want: []Section{
+				{Kind: KindCountry, Key: "MX", Items: []int64{2}},
+				{Kind: KindRegional, Key: KindRegional, Items: []int64{7}},
+				{Kind: KindTopic, Key: "trafficking-smuggling", Items: []int64{3, 5}},
+				{Kind: KindTopic, Key: "health", Items: []int64{4}},
+			},
+		},
+		{
+			name: "narrow needs a country and a topic",
+			f:    domain.Filter{Countries: []string{"CR"}, Topics: []string{"trafficking-smuggling"}, Mode: domain.ModeNarrow},
+			want: []Section{
+				{Kind: KindCountry, Key: "CR", Items: []int64{2}},
+				{Kind: KindRegional, Key: KindRegional, Items: []int64{3}},
+			},
+		},
+		{
+			name:    "excluded items are left out",
+			f:       domain.Filter{Countries: []string{"CR"}, Mode: domain.ModeAny},
+			exclude: map[int64]bool{1: true, 3: true, 7: true},
+			want:    []Section{{Kind: KindCountry, Key: "CR", Items: []int64{2}}},
+		},
+		{
+			name: "nothing matches",
+			f:    domain.Filter{Countries: []string{"JM"}, Mode: domain.ModeAny},
+			want: nil,
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := Match(tc.f, items, regions, tc.exclude)
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("Match (-want +got):\n%s", diff)
+			}
+		})
+	}
+}

@@ -1,0 +1,286 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"newsdigest/internal/domain"
+)
+
+// EditionItems returns the items frozen into an edition, newest first,
+// leaving out those hidden since.
+func (db *DB) EditionItems(ctx context.Context, editionID int64) ([]domain.Item, error) {
+	rows, err := db.pool.Query(ctx, `
+		SELECT `+itemColumns+` FROM items
+		WHERE NOT hidden AND id IN (SELECT item_id FROM edition_items WHERE edition_id = $1)
+		ORDER BY published_on DESC, id DESC`, editionID)
+	if err != nil {
+		return nil, fmt.Errorf("edition items: %w", err)
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.Item, error) { return scanItem(r) })
+}
+
+// ItemsByID returns the given items, in any order.
+func (db *DB) ItemsByID(ctx context.Context, ids []int64) ([]domain.Item, error) {
+	rows, err := db.pool.Query(ctx, `SELECT `+itemColumns+` FROM items WHERE id = ANY($1)`, ids)
+	if err != nil {
+		return nil, fmt.Errorf("items by id: %w", err)
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.Item, error) { return scanItem(r) })
+}
+
+// EarlierItems maps each earlier edition that shares items with this one to
+// the shared item ids: a subscriber who received that edition must not get
+// those items again.
+func (db *DB) EarlierItems(ctx context.Context, editionID int64) (map[int64][]int64, error) {
+	rows, err := db.pool.Query(ctx, `
+		SELECT o.edition_id, array_agg(o.item_id ORDER BY o.item_id)
+		FROM edition_items o JOIN edition_items c ON c.item_id = o.item_id AND c.edition_id = $1
+		WHERE o.edition_id < $1
+		GROUP BY o.edition_id`, editionID)
+	if err != nil {
+		return nil, fmt.Errorf("earlier editions: %w", err)
+	}
+	defer rows.Close()
+	out := map[int64][]int64{}
+	for rows.Next() {
+		var id int64
+		var items []int64
+		if err := rows.Scan(&id, &items); err != nil {
+			return nil, err
+		}
+		out[id] = items
+	}
+	return out, rows.Err()
+}
+
+// Recipient is an active subscriber as the compiler sees them, with the
+// earlier editions (among those asked about) that reached them.
+type Recipient struct {
+	ID       int64
+	Filter   domain.Filter
+	Received []int64
+}
+
+// ActiveRecipients returns a page of active subscribers with id > after,
+// in id order (keyset paging keeps memory flat however long the list).
+func (db *DB) ActiveRecipients(ctx context.Context, after int64, limit int, earlier []int64) ([]Recipient, error) {
+	rows, err := db.pool.Query(ctx, `
+		SELECT s.id, s.countries, s.topics, s.language, s.mode,
+		       CASE WHEN cardinality($3::bigint[]) = 0 THEN '{}'::bigint[] ELSE ARRAY(
+		           SELECT d.edition_id FROM deliveries d
+		           WHERE d.subscriber_id = s.id AND d.edition_id = ANY($3) AND d.status IN ('pending', 'sending', 'sent')
+		           ORDER BY d.edition_id) END
+		FROM subscribers s
+		WHERE s.status = 'active' AND s.id > $1
+		ORDER BY s.id LIMIT $2`, after, limit, earlier)
+	if err != nil {
+		return nil, fmt.Errorf("active subscribers: %w", err)
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Recipient, error) {
+		var rc Recipient
+		err := r.Scan(&rc.ID, &rc.Filter.Countries, &rc.Filter.Topics, &rc.Filter.Language, &rc.Filter.Mode, &rc.Received)
+		return rc, err
+	})
+}
+
+// SaveGroup stores a group's digest layout once and returns its id; saving
+// the same key again (a compile run twice) returns the first id.
+func (db *DB) SaveGroup(ctx context.Context, editionID int64, key, language string, sections any) (int64, error) {
+	body, err := json.Marshal(sections)
+	if err != nil {
+		return 0, err
+	}
+	var id int64
+	err = db.pool.QueryRow(ctx, `
+		INSERT INTO edition_groups (edition_id, key, language, sections) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (edition_id, key) DO UPDATE SET key = EXCLUDED.key
+		RETURNING id`, editionID, key, language, body).Scan(&id)
+	if err != nil {
+		return 0, fmt.Errorf("save group: %w", err)
+	}
+	return id, nil
+}
+
+// Group is a stored digest layout.
+type Group struct {
+	ID       int64
+	Language string
+	Sections json.RawMessage
+}
+
+// Groups loads the given groups.
+func (db *DB) Groups(ctx context.Context, ids []int64) ([]Group, error) {
+	rows, err := db.pool.Query(ctx, `SELECT id, language, sections FROM edition_groups WHERE id = ANY($1)`, ids)
+	if err != nil {
+		return nil, fmt.Errorf("load groups: %w", err)
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Group, error) {
+		var g Group
+		err := r.Scan(&g.ID, &g.Language, &g.Sections)
+		return g, err
+	})
+}
+
+// NewDelivery is a delivery row the compiler writes: pending with a group,
+// or skipped (GroupID 0) when nothing matched.
+type NewDelivery struct {
+	SubscriberID int64
+	GroupID      int64
+}
+
+// InsertDeliveries writes an edition's delivery rows with COPY. Rows that
+// exist already (a compile run twice) are kept as they are.
+func (db *DB) InsertDeliveries(ctx context.Context, editionID int64, rows []NewDelivery) error {
+	return pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `CREATE TEMP TABLE new_deliveries (subscriber_id bigint, group_id bigint) ON COMMIT DROP`); err != nil {
+			return err
+		}
+		_, err := tx.CopyFrom(ctx, pgx.Identifier{"new_deliveries"}, []string{"subscriber_id", "group_id"},
+			pgx.CopyFromSlice(len(rows), func(i int) ([]any, error) {
+				var g any
+				if rows[i].GroupID != 0 {
+					g = rows[i].GroupID
+				}
+				return []any{rows[i].SubscriberID, g}, nil
+			}))
+		if err != nil {
+			return fmt.Errorf("copy deliveries: %w", err)
+		}
+		_, err = tx.Exec(ctx, `
+			INSERT INTO deliveries (edition_id, subscriber_id, group_id, status)
+			SELECT $1, subscriber_id, group_id, CASE WHEN group_id IS NULL THEN 'skipped' ELSE 'pending' END
+			FROM new_deliveries ORDER BY subscriber_id
+			ON CONFLICT (edition_id, subscriber_id) DO NOTHING`, editionID)
+		if err != nil {
+			return fmt.Errorf("insert deliveries: %w", err)
+		}
+		return nil
+	})
+}
+
+// SetEditionTotal records how many deliveries an edition has.
+func (db *DB) SetEditionTotal(ctx context.Context, editionID int64) (int, error) {
+	var total int
+	err := db.pool.QueryRow(ctx, `
+		UPDATE editions SET total = (SELECT count(*) FROM deliveries WHERE edition_id = $1)
+		WHERE id = $1 RETURNING total`, editionID).Scan(&total)
+	return total, err
+}
+
+// IDRange is an inclusive range of delivery ids: one send batch.
+type IDRange struct{ First, Last int64 }
+
+// SendBatches splits an edition's deliveries that have something to send
+// into batches of size rows, and returns the batches that still hold
+// unfinished work. The split depends only on rows that never change after
+// compile, so it is the same every time it is computed: the reconciler
+// finds the very batches (and task ids) the compiler made. With onlyIdle
+// it leaves out batches whose unfinished deliveries are all leased.
+func (db *DB) SendBatches(ctx context.Context, editionID int64, size int, onlyIdle bool) ([]IDRange, error) {
+	rows, err := db.pool.Query(ctx, `
+		SELECT min(id), max(id) FROM (
+		    SELECT id, status, lease_until, (row_number() OVER (ORDER BY id) - 1) / $2 AS batch
+		    FROM deliveries WHERE edition_id = $1 AND group_id IS NOT NULL
+		) b GROUP BY batch
+		HAVING bool_or(status = 'pending' OR (status = 'sending' AND (NOT $3 OR lease_until < now())))
+		ORDER BY 1`, editionID, size, onlyIdle)
+	if err != nil {
+		return nil, fmt.Errorf("delivery batches: %w", err)
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (IDRange, error) {
+		var b IDRange
+		err := r.Scan(&b.First, &b.Last)
+		return b, err
+	})
+}
+
+// Claim is a delivery taken for sending.
+type Claim struct {
+	ID      int64
+	GroupID int64
+	Email   string
+	Token   string
+	Active  bool // false: the person left after the edition was compiled
+}
+
+// ClaimDeliveries takes the unfinished deliveries of one batch whose lease
+// is free, marking them sending until lease runs out: a worker that dies
+// mid-batch leaves them to be claimed again after that.
+func (db *DB) ClaimDeliveries(ctx context.Context, editionID int64, r IDRange, lease time.Duration) ([]Claim, error) {
+	rows, err := db.pool.Query(ctx, `
+		WITH claimed AS (
+		    UPDATE deliveries SET status = 'sending', lease_until = now() + $4::interval,
+		           attempts = attempts + 1, updated_at = now()
+		    WHERE id IN (
+		        SELECT id FROM deliveries
+		        WHERE edition_id = $1 AND id BETWEEN $2 AND $3
+		          AND (status = 'pending' OR (status = 'sending' AND lease_until < now()))
+		        ORDER BY id FOR UPDATE SKIP LOCKED)
+		    RETURNING id, subscriber_id, group_id)
+		SELECT c.id, c.group_id, s.email, s.token, s.status = 'active'
+		FROM claimed c JOIN subscribers s ON s.id = c.subscriber_id
+		ORDER BY c.id`, editionID, r.First, r.Last, lease)
+	if err != nil {
+		return nil, fmt.Errorf("claim deliveries: %w", err)
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Claim, error) {
+		var c Claim
+		err := r.Scan(&c.ID, &c.GroupID, &c.Email, &c.Token, &c.Active)
+		return c, err
+	})
+}
+
+// Outcome is how one delivery attempt ended.
+type Outcome struct {
+	ID         int64
+	Status     string // sent, failed, skipped, or pending to try again
+	Error      string // the SMTP reply or network error, for failed and pending
+	HardBounce bool   // the relay refused the address for good (5xx)
+}
+
+// BounceLimit is how many hard bounces suppress an address.
+const BounceLimit = 3
+
+// RecordOutcomes writes the outcome of a batch's attempts in one round trip.
+// A hard bounce counts against the address; BounceLimit of them mark the
+// subscriber bounced, and nothing is sent to them again.
+func (db *DB) RecordOutcomes(ctx context.Context, outcomes []Outcome) error {
+	if len(outcomes) == 0 {
+		return nil
+	}
+	batch := &pgx.Batch{}
+	for _, o := range outcomes {
+		batch.Queue(`
+			UPDATE deliveries SET status = $2, last_error = $3, lease_until = NULL, updated_at = now(),
+			       sent_at = CASE WHEN $2 = 'sent' THEN now() ELSE sent_at END
+			WHERE id = $1 AND status = 'sending'`, o.ID, o.Status, truncate(o.Error, 1000))
+		if o.HardBounce {
+			batch.Queue(`UPDATE subscribers SET hard_bounces = hard_bounces + 1,
+				       status = CASE WHEN hard_bounces + 1 >= $2 AND status = 'active' THEN 'bounced' ELSE status END,
+				       updated_at = now()
+				WHERE id = (SELECT subscriber_id FROM deliveries WHERE id = $1)`, o.ID, BounceLimit)
+		}
+	}
+	if err := db.pool.SendBatch(ctx, batch).Close(); err != nil {
+		return fmt.Errorf("record delivery outcomes: %w", err)
+	}
+	return nil
+}
+
+// FinishEditionIfComplete marks a sending edition done once none of its
+// deliveries is unfinished; it reports whether the edition is done.
+func (db *DB) FinishEditionIfComplete(ctx context.Context, editionID int64) (bool, error) {
+	tag, err := db.pool.Exec(ctx, `
+		UPDATE editions SET status = 'done', finished_at = now()
+		WHERE id = $1 AND status = 'sending' AND NOT EXISTS (
+		    SELECT 1 FROM deliveries WHERE edition_id = $1 AND status IN ('pending', 'sending'))`, editionID)
+	if err != nil {
+		return false, fmt.Errorf("finish edition: %w", err)
+	}
+	return tag.RowsAffected() == 1, nil
+}

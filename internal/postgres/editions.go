@@ -1,0 +1,178 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"newsdigest/internal/domain"
+	"newsdigest/internal/errs"
+)
+
+// FirstWindow is how far back the very first scheduled edition reaches.
+const FirstWindow = 7 * 24 * time.Hour
+
+// NewEdition asks for an edition. With a published range it holds the
+// items published in it; otherwise it holds the items first ingested since
+// the previous such edition's cut-off. ScheduledFor is the cron tick that
+// asked, if any.
+type NewEdition struct {
+	ScheduledFor  *time.Time
+	PublishedFrom *domain.Date
+	PublishedTo   *domain.Date
+}
+
+const editionColumns = `e.id, e.status, e.reason, e.scheduled_for, e.ingested_after, e.ingested_until,
+	e.published_from, e.published_to, e.items, e.total, e.created_at, e.finished_at`
+
+// scanEdition reads editionColumns and, withCounts, the three delivery
+// counts that follow them.
+func scanEdition(r pgx.Row, withCounts ...bool) (domain.Edition, error) {
+	var e domain.Edition
+	var from, to *time.Time
+	dest := []any{&e.ID, &e.Status, &e.Reason, &e.ScheduledFor, &e.Window.IngestedAfter,
+		&e.Window.IngestedUntil, &from, &to, &e.Items, &e.Total, &e.CreatedAt, &e.FinishedAt}
+	if len(withCounts) > 0 && withCounts[0] {
+		dest = append(dest, &e.Sent, &e.Failed, &e.Skipped)
+	}
+	if err := r.Scan(dest...); err != nil {
+		return e, err
+	}
+	if from != nil {
+		e.Window.PublishedFrom = &domain.Date{Time: *from}
+	}
+	if to != nil {
+		e.Window.PublishedTo = &domain.Date{Time: *to}
+	}
+	return e, nil
+}
+
+// CreateEdition makes an edition and freezes its window of items. For a
+// scheduled tick that already has its edition, it returns that one with
+// created false.
+func (db *DB) CreateEdition(ctx context.Context, n NewEdition) (e domain.Edition, created bool, err error) {
+	err = pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		// Exclusive: wait for imports in flight, so the cut-off read below
+		// is later than every item stamp that will ever be committed before it.
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, ingestLock); err != nil {
+			return err
+		}
+		if n.ScheduledFor != nil {
+			e, err = scanEdition(tx.QueryRow(ctx, `SELECT `+editionColumns+` FROM editions e WHERE scheduled_for = $1`, *n.ScheduledFor))
+			if err == nil {
+				return nil
+			}
+			if !errors.Is(err, pgx.ErrNoRows) {
+				return err
+			}
+		}
+		var id int64
+		if n.PublishedFrom != nil || n.PublishedTo != nil {
+			err = tx.QueryRow(ctx, `
+				INSERT INTO editions (scheduled_for, published_from, published_to)
+				VALUES ($1, $2, $3) RETURNING id`, n.ScheduledFor, dateOrNil(n.PublishedFrom), dateOrNil(n.PublishedTo)).Scan(&id)
+			if err != nil {
+				return fmt.Errorf("insert edition: %w", err)
+			}
+			_, err = tx.Exec(ctx, `
+				INSERT INTO edition_items (edition_id, item_id)
+				SELECT $1, id FROM items
+				WHERE NOT hidden AND ($2::date IS NULL OR published_on >= $2) AND ($3::date IS NULL OR published_on <= $3)`,
+				id, dateOrNil(n.PublishedFrom), dateOrNil(n.PublishedTo))
+		} else {
+			err = tx.QueryRow(ctx, `
+				INSERT INTO editions (scheduled_for, ingested_after, ingested_until)
+				SELECT $1, COALESCE(max(ingested_until), clock_timestamp() - $2::interval), clock_timestamp()
+				FROM editions
+				RETURNING id`, n.ScheduledFor, FirstWindow).Scan(&id)
+			if err != nil {
+				return fmt.Errorf("insert edition: %w", err)
+			}
+			_, err = tx.Exec(ctx, `
+				INSERT INTO edition_items (edition_id, item_id)
+				SELECT e.id, i.id FROM editions e JOIN items i
+				  ON i.ingested_at > e.ingested_after AND i.ingested_at <= e.ingested_until
+				WHERE e.id = $1 AND NOT i.hidden`, id)
+		}
+		if err != nil {
+			return fmt.Errorf("freeze edition window: %w", err)
+		}
+		e, err = scanEdition(tx.QueryRow(ctx, `
+			UPDATE editions e SET items = (SELECT count(*) FROM edition_items WHERE edition_id = e.id)
+			WHERE e.id = $1 RETURNING `+editionColumns, id))
+		created = true
+		return err
+	})
+	return e, created, err
+}
+
+func dateOrNil(d *domain.Date) any {
+	if d == nil {
+		return nil
+	}
+	return d.Time
+}
+
+// Edition returns an edition with its delivery counts.
+func (db *DB) Edition(ctx context.Context, id int64) (domain.Edition, error) {
+	e, err := scanEdition(db.pool.QueryRow(ctx, `
+		SELECT `+editionColumns+`,
+		       count(d.id) FILTER (WHERE d.status = 'sent'),
+		       count(d.id) FILTER (WHERE d.status = 'failed'),
+		       count(d.id) FILTER (WHERE d.status = 'skipped')
+		FROM editions e LEFT JOIN deliveries d ON d.edition_id = e.id
+		WHERE e.id = $1 GROUP BY e.id`, id), true)
+	if err != nil {
+		if errors.Is(err, pgx.ErrNoRows) {
+			return e, errs.New(errs.NotFound, "edition %d not found", id)
+		}
+		return e, err
+	}
+	return e, nil
+}
+
+// Editions lists the most recent editions, newest first, with counts.
+func (db *DB) Editions(ctx context.Context, limit int) ([]domain.Edition, error) {
+	rows, err := db.pool.Query(ctx, `
+		SELECT `+editionColumns+`,
+		       count(d.id) FILTER (WHERE d.status = 'sent'),
+		       count(d.id) FILTER (WHERE d.status = 'failed'),
+		       count(d.id) FILTER (WHERE d.status = 'skipped')
+		FROM (SELECT * FROM editions ORDER BY id DESC LIMIT $1) e
+		LEFT JOIN deliveries d ON d.edition_id = e.id
+		GROUP BY e.id, e.status, e.reason, e.scheduled_for, e.ingested_after, e.ingested_until,
+		         e.published_from, e.published_to, e.items, e.total, e.created_at, e.finished_at
+		ORDER BY e.id DESC`, limit)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.Edition, error) { return scanEdition(r, true) })
+}
+
+// MoveEdition changes an edition's status if it is in one of from; it
+// reports whether it did.
+func (db *DB) MoveEdition(ctx context.Context, id int64, from []string, to, reason string) (bool, error) {
+	tag, err := db.pool.Exec(ctx, `
+		UPDATE editions SET status = $3, reason = $4,
+		       started_at = CASE WHEN $3 = 'compiling' THEN COALESCE(started_at, now()) ELSE started_at END,
+		       finished_at = CASE WHEN $3 IN ('done', 'failed') THEN now() ELSE finished_at END
+		WHERE id = $1 AND status = ANY($2)`, id, from, to, reason)
+	if err != nil {
+		return false, fmt.Errorf("move edition %d to %s: %w", id, to, err)
+	}
+	return tag.RowsAffected() == 1, nil
+}
+
+// UnfinishedEditions lists editions not yet done or failed, for the
+// reconciler.
+func (db *DB) UnfinishedEditions(ctx context.Context) ([]domain.Edition, error) {
+	rows, err := db.pool.Query(ctx, `SELECT `+editionColumns+` FROM editions e
+		WHERE status IN ('queued', 'compiling', 'sending') ORDER BY id`)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.Edition, error) { return scanEdition(r) })
+}

@@ -1,0 +1,203 @@
+package render
+
+import (
+	"bytes"
+	"fmt"
+	htmltemplate "html/template"
+	"io/fs"
+	"strings"
+	texttemplate "text/template"
+	"unicode/utf8"
+
+	"newsdigest/internal/errs"
+	"newsdigest/templates"
+)
+
+// DefaultListName names the list when a Digest or Confirmation leaves
+// ListName empty.
+const DefaultListName = "News Digest"
+
+// Renderer turns digests and confirmation requests into messages. It parses
+// the templates once, in New; after that it is safe for concurrent use and a
+// render costs only template execution.
+type Renderer struct {
+	digestHTML  *htmltemplate.Template
+	digestText  *texttemplate.Template
+	confirmHTML *htmltemplate.Template
+	confirmText *texttemplate.Template
+	ui          map[string]ui
+}
+
+// New parses the email templates embedded in package templates and checks
+// that they render, so that a broken template stops the program at start
+// rather than at the first send.
+func New() (*Renderer, error) {
+	return newRenderer(templates.Email)
+}
+
+func newRenderer(fsys fs.FS) (*Renderer, error) {
+	r := &Renderer{ui: catalog()}
+	var err error
+	if r.digestHTML, err = parseHTML(fsys, "digest"); err != nil {
+		return nil, err
+	}
+	if r.digestText, err = parseText(fsys, "digest"); err != nil {
+		return nil, err
+	}
+	if r.confirmHTML, err = parseHTML(fsys, "confirm"); err != nil {
+		return nil, err
+	}
+	if r.confirmText, err = parseText(fsys, "confirm"); err != nil {
+		return nil, err
+	}
+	// html/template escapes a template on its first execution; doing it now
+	// also reports template errors that parsing alone does not.
+	for lang := range r.ui {
+		if _, err := r.Digest(sampleDigest(lang)); err != nil {
+			return nil, fmt.Errorf("render: check digest templates: %w", err)
+		}
+		if _, err := r.Confirmation(sampleConfirmation(lang)); err != nil {
+			return nil, fmt.Errorf("render: check confirmation templates: %w", err)
+		}
+	}
+	return r, nil
+}
+
+// Digest renders the digest of one group of subscribers. Its links carry
+// TokenPlaceholder; Message.WithToken personalises a copy per subscriber.
+func (r *Renderer) Digest(d Digest) (Message, error) {
+	lang, s, err := r.language(d.Language)
+	if err != nil {
+		return Message{}, err
+	}
+	if d.ListName == "" {
+		d.ListName = DefaultListName
+	}
+	for _, link := range []struct{ field, url string }{
+		{"unsubscribe URL", d.UnsubscribeURL},
+		{"preferences URL", d.PreferencesURL},
+	} {
+		// Every digest must let its reader leave, and a link without the
+		// placeholder would send everyone in the group to the same page.
+		if !isHTTPURL(link.url) || !strings.Contains(link.url, TokenPlaceholder) {
+			return Message{}, errs.New(errs.Invalid, "render digest: %s: must be an http(s) URL containing %s", link.field, TokenPlaceholder)
+		}
+	}
+	v := newDigestView(d, lang, s)
+	return r.execute("digest", v.Subject, r.digestHTML, r.digestText, v)
+}
+
+// Confirmation renders the double opt-in mail.
+func (r *Renderer) Confirmation(c Confirmation) (Message, error) {
+	lang, s, err := r.language(c.Language)
+	if err != nil {
+		return Message{}, err
+	}
+	if c.ListName == "" {
+		c.ListName = DefaultListName
+	}
+	if !isHTTPURL(c.ConfirmURL) {
+		return Message{}, errs.New(errs.Invalid, "render confirmation: confirm URL: must be an http(s) URL")
+	}
+	v := newConfirmView(c, lang, s)
+	return r.execute("confirmation", v.Subject, r.confirmHTML, r.confirmText, v)
+}
+
+// language resolves a language code to its strings; empty means English.
+func (r *Renderer) language(code string) (string, ui, error) {
+	code = strings.ToLower(strings.TrimSpace(code))
+	if code == "" {
+		code = "en"
+	}
+	s, ok := r.ui[code]
+	if !ok {
+		return "", ui{}, errs.New(errs.Invalid, "render: language: %q is not supported", code)
+	}
+	return code, s, nil
+}
+
+func (r *Renderer) execute(what, subject string, h *htmltemplate.Template, t *texttemplate.Template, view any) (Message, error) {
+	var hb, tb bytes.Buffer
+	hb.Grow(32 << 10)
+	if err := h.ExecuteTemplate(&hb, "layout", view); err != nil {
+		return Message{}, fmt.Errorf("render %s html: %w", what, err)
+	}
+	tb.Grow(16 << 10)
+	if err := t.ExecuteTemplate(&tb, "layout", view); err != nil {
+		return Message{}, fmt.Errorf("render %s text: %w", what, err)
+	}
+	return Message{
+		Subject: subject,
+		HTML:    hb.String(),
+		Text:    tidyText(tb.String(), textWidth),
+	}, nil
+}
+
+// parseHTML parses the HTML layout together with one body file. Each body
+// gets its own template set because every body defines "content".
+func parseHTML(fsys fs.FS, name string) (*htmltemplate.Template, error) {
+	t, err := htmltemplate.New(name).Funcs(htmlFuncs()).
+		ParseFS(fsys, "email/layout.html.tmpl", "email/"+name+".html.tmpl")
+	if err != nil {
+		return nil, fmt.Errorf("render: parse %s html templates: %w", name, err)
+	}
+	return t, nil
+}
+
+// parseText is parseHTML for the plain-text part. text/template, unlike
+// html/template, leaves "<" and "&" in titles as they are.
+func parseText(fsys fs.FS, name string) (*texttemplate.Template, error) {
+	t, err := texttemplate.New(name).Funcs(textFuncs()).
+		ParseFS(fsys, "email/layout.txt.tmpl", "email/"+name+".txt.tmpl")
+	if err != nil {
+		return nil, fmt.Errorf("render: parse %s text templates: %w", name, err)
+	}
+	return t, nil
+}
+
+// htmlFuncs are constants only: template.HTML is trusted markup, so nothing
+// that depends on the data may pass through it.
+func htmlFuncs() htmltemplate.FuncMap {
+	return htmltemplate.FuncMap{
+		// Outlook for Windows ignores max-width; it alone reads these conditional
+		// comments (html/template would strip comments written in the file).
+		"msoOpen": func() htmltemplate.HTML {
+			return `<!--[if mso]><table role="presentation" width="600" cellpadding="0" cellspacing="0" border="0" align="center"><tr><td><![endif]-->`
+		},
+		"msoClose": func() htmltemplate.HTML {
+			return `<!--[if mso]></td></tr></table><![endif]-->`
+		},
+		// Padding after the preheader keeps inbox previews from running on into
+		// the first words of the body.
+		"preheaderPad": func() htmltemplate.HTML {
+			return htmltemplate.HTML(strings.Repeat("&#847;&zwnj;&nbsp;", 40))
+		},
+	}
+}
+
+func textFuncs() texttemplate.FuncMap {
+	return texttemplate.FuncMap{
+		// underline returns a row of char as wide as s, for Setext-style headings.
+		"underline": func(s, char string) string {
+			return strings.Repeat(char, utf8.RuneCountInString(s))
+		},
+	}
+}
+
+func sampleDigest(lang string) Digest {
+	return Digest{
+		Language:    lang,
+		EditionDate: "2026-01-05",
+		Sections: []Section{{Title: "Section", Items: []Item{
+			{Title: "Title", Summary: "Summary.", URL: "https://example.org/", PublishedOn: "2026-01-01", Tags: []string{"Tag"}},
+			{Title: "Title", Summary: "Summary."},
+		}}},
+		UnsubscribeURL: "https://example.org/unsubscribe/" + TokenPlaceholder,
+		PreferencesURL: "https://example.org/preferences/" + TokenPlaceholder,
+		PostalAddress:  "Street 1\nCity",
+	}
+}
+
+func sampleConfirmation(lang string) Confirmation {
+	return Confirmation{Language: lang, ConfirmURL: "https://example.org/confirm/x", PostalAddress: "Street 1"}
+}

@@ -1,0 +1,210 @@
+package render
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// The views are what the templates see: every string already chosen,
+// translated and cleaned, so the templates only lay things out.
+
+// page is what the layout of every email needs.
+type page struct {
+	Lang      string
+	Subject   string
+	Preheader string
+	ListName  string
+	Footer    footer
+}
+
+// footer is the bottom block of every email.
+type footer struct {
+	Why              string
+	PreferencesLabel string
+	PreferencesURL   string
+	UnsubscribeLabel string
+	UnsubscribeURL   string
+	Postal           []string // the postal address, one line each
+}
+
+type digestView struct {
+	page
+	Date     string
+	Intro    string
+	Sections []sectionView
+}
+
+type sectionView struct {
+	Title string
+	Items []itemView
+}
+
+type itemView struct {
+	Title   string
+	URL     string   // empty unless http(s)
+	Date    string   // in the digest's language
+	Summary []string // paragraphs
+	Tags    string
+}
+
+type confirmView struct {
+	page
+	Heading    string
+	Body       string
+	Button     string
+	Fallback   string
+	Ignore     string
+	ConfirmURL string
+}
+
+// preheaderMax is about what inbox previews show; more is cut off anyway.
+const preheaderMax = 140
+
+func newDigestView(d Digest, lang string, s ui) digestView {
+	v := digestView{
+		page: page{
+			Lang:     lang,
+			Subject:  fmt.Sprintf(s.DigestSubject, d.ListName, d.EditionDate),
+			ListName: d.ListName,
+			Footer: footer{
+				Why:              fmt.Sprintf(s.DigestWhy, d.ListName),
+				PreferencesLabel: s.Preferences,
+				PreferencesURL:   d.PreferencesURL,
+				UnsubscribeLabel: s.Unsubscribe,
+				UnsubscribeURL:   d.UnsubscribeURL,
+				Postal:           lines(d.PostalAddress),
+			},
+		},
+		Date:     formatDate(s, d.EditionDate),
+		Sections: make([]sectionView, 0, len(d.Sections)),
+	}
+	count := 0
+	var titles []string
+	for _, sec := range d.Sections {
+		if len(sec.Items) == 0 {
+			continue
+		}
+		sv := sectionView{Title: oneLine(sec.Title), Items: make([]itemView, 0, len(sec.Items))}
+		for _, it := range sec.Items {
+			iv := itemView{
+				Title:   oneLine(it.Title),
+				URL:     linkURL(it.URL),
+				Date:    formatDate(s, it.PublishedOn),
+				Summary: paragraphs(it.Summary),
+				Tags:    oneLine(strings.Join(it.Tags, " · ")),
+			}
+			sv.Items = append(sv.Items, iv)
+			titles = append(titles, iv.Title)
+		}
+		count += len(sv.Items)
+		v.Sections = append(v.Sections, sv)
+	}
+	switch count {
+	case 0:
+		v.Intro = s.StoriesNone
+	case 1:
+		v.Intro = s.StoriesOne
+	default:
+		v.Intro = fmt.Sprintf(s.StoriesMany, count)
+	}
+	v.Preheader = truncate(strings.Join(append([]string{v.Intro}, titles...), " · "), preheaderMax)
+	return v
+}
+
+func newConfirmView(c Confirmation, lang string, s ui) confirmView {
+	return confirmView{
+		page: page{
+			Lang:      lang,
+			Subject:   fmt.Sprintf(s.ConfirmSubject, c.ListName),
+			Preheader: fmt.Sprintf(s.ConfirmPreview, c.ListName),
+			ListName:  c.ListName,
+			Footer: footer{
+				Why:    fmt.Sprintf(s.ConfirmWhy, c.ListName),
+				Postal: lines(c.PostalAddress),
+			},
+		},
+		Heading:    s.ConfirmHeading,
+		Body:       fmt.Sprintf(s.ConfirmBody, c.ListName),
+		Button:     s.ConfirmButton,
+		Fallback:   s.ConfirmFallback,
+		Ignore:     s.ConfirmIgnore,
+		ConfirmURL: c.ConfirmURL,
+	}
+}
+
+// linkURL returns raw if it is an absolute http(s) URL and "" otherwise.
+// Ingest already refuses other schemes; checking again here means a bad row
+// can never become a javascript: or data: link in someone's inbox.
+func linkURL(raw string) string {
+	raw = strings.TrimSpace(raw)
+	if !isHTTPURL(raw) {
+		return ""
+	}
+	return raw
+}
+
+func isHTTPURL(raw string) bool {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return false
+	}
+	scheme := strings.ToLower(u.Scheme)
+	return scheme == "http" || scheme == "https"
+}
+
+// formatDate spells a YYYY-MM-DD date out in the language of s, and returns
+// anything it cannot parse as it is.
+func formatDate(s ui, iso string) string {
+	t, err := time.Parse(time.DateOnly, strings.TrimSpace(iso))
+	if err != nil {
+		return oneLine(iso)
+	}
+	return fmt.Sprintf(s.DateFormat, t.Day(), s.Months[t.Month()-1], t.Year())
+}
+
+// oneLine collapses every run of white space, newlines included, into one
+// space, so that a title cannot break the layout of the text part (or pose
+// as its footer).
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// paragraphs splits text at blank lines and flattens each paragraph.
+func paragraphs(text string) []string {
+	text = strings.ReplaceAll(text, "\r\n", "\n")
+	var out []string
+	for _, p := range strings.Split(text, "\n\n") {
+		if p = oneLine(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// lines splits a postal address into its non-empty lines.
+func lines(text string) []string {
+	var out []string
+	for _, l := range strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n") {
+		if l = oneLine(l); l != "" {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// truncate cuts s to at most max runes, at a word boundary when it can,
+// marking the cut with an ellipsis.
+func truncate(s string, max int) string {
+	if utf8.RuneCountInString(s) <= max {
+		return s
+	}
+	r := []rune(s)[:max-1]
+	cut := string(r)
+	if i := strings.LastIndexByte(cut, ' '); i > len(cut)/2 {
+		cut = cut[:i]
+	}
+	return strings.TrimRight(cut, " ·") + "…"
+}

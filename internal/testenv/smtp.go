@@ -1,0 +1,137 @@
+package testenv
+
+import (
+	"bytes"
+	"io"
+	"net"
+	"net/mail"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-smtp"
+)
+
+// Received is one message an SMTPServer accepted.
+type Received struct {
+	From string
+	To   []string
+	Raw  []byte
+	Msg  *mail.Message // parsed headers; the body is in Raw
+}
+
+// Header returns a header of the message.
+func (r Received) Header(name string) string { return r.Msg.Header.Get(name) }
+
+// SMTPServer is a real SMTP server on loopback that keeps what it accepts.
+// Reject, when set, is asked about each recipient and may return an
+// *smtp.SMTPError to refuse it.
+type SMTPServer struct {
+	Addr   string
+	Host   string
+	Port   int
+	Reject func(rcpt string) error
+
+	mu       sync.Mutex
+	messages []Received
+}
+
+// NewSMTPServer starts a server on a random loopback port, stopped when the
+// test ends.
+func NewSMTPServer(t testing.TB) *SMTPServer {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("testenv: listen for SMTP: %v", err)
+	}
+	s := &SMTPServer{Addr: l.Addr().String(), Host: "127.0.0.1", Port: l.Addr().(*net.TCPAddr).Port}
+	srv := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) { return &session{srv: s}, nil }))
+	srv.Domain = "localhost"
+	srv.AllowInsecureAuth = true
+	srv.ReadTimeout = time.Minute
+	srv.WriteTimeout = time.Minute
+	srv.MaxMessageBytes = 10 << 20
+	go srv.Serve(l)
+	t.Cleanup(func() { srv.Close() })
+	return s
+}
+
+// URL is the SMTP_URL for the server.
+func (s *SMTPServer) URL() string { return "smtp://" + s.Addr + "?tls=none" }
+
+// Messages returns a copy of what was accepted so far.
+func (s *SMTPServer) Messages() []Received {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Received(nil), s.messages...)
+}
+
+// To returns the messages accepted for one recipient.
+func (s *SMTPServer) To(addr string) []Received {
+	var out []Received
+	for _, m := range s.Messages() {
+		for _, r := range m.To {
+			if strings.EqualFold(r, addr) {
+				out = append(out, m)
+			}
+		}
+	}
+	return out
+}
+
+// WaitFor polls until cond holds on the accepted messages or the timeout
+// passes, and fails the test then.
+func (s *SMTPServer) WaitFor(t testing.TB, timeout time.Duration, what string, cond func([]Received) bool) []Received {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for {
+		msgs := s.Messages()
+		if cond(msgs) {
+			return msgs
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("waited %s for %s; have %d messages", timeout, what, len(msgs))
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+type session struct {
+	srv  *SMTPServer
+	from string
+	to   []string
+}
+
+func (s *session) Reset()        { s.from, s.to = "", nil }
+func (s *session) Logout() error { return nil }
+
+func (s *session) Mail(from string, _ *smtp.MailOptions) error {
+	s.from = from
+	return nil
+}
+
+func (s *session) Rcpt(to string, _ *smtp.RcptOptions) error {
+	if s.srv.Reject != nil {
+		if err := s.srv.Reject(to); err != nil {
+			return err
+		}
+	}
+	s.to = append(s.to, to)
+	return nil
+}
+
+func (s *session) Data(r io.Reader) error {
+	raw, err := io.ReadAll(r)
+	if err != nil {
+		return err
+	}
+	msg, err := mail.ReadMessage(bytes.NewReader(raw))
+	if err != nil {
+		return &smtp.SMTPError{Code: 554, Message: "unparseable message: " + err.Error()}
+	}
+	s.srv.mu.Lock()
+	s.srv.messages = append(s.srv.messages, Received{From: s.from, To: append([]string(nil), s.to...), Raw: raw, Msg: msg})
+	s.srv.mu.Unlock()
+	return nil
+}
