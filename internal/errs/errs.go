@@ -13,6 +13,7 @@ type Kind string
 
 // The kinds a service may return.
 const (
+	Malformed   Kind = "malformed"   // the request could not be read at all
 	Invalid     Kind = "invalid"     // the caller sent something wrong
 	NotFound    Kind = "not_found"   // the thing asked for does not exist
 	Conflict    Kind = "conflict"    // the request clashes with the current state

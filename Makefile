@@ -1,0 +1,45 @@
+# newsdigest: `make dev` runs it locally, `make test` checks it.
+
+GO ?= go
+export PATH := $(PATH):/usr/local/go/bin
+
+# Extra flags, e.g. make test TESTFLAGS='-run TestImport ./internal/ingest'
+TESTFLAGS ?=
+BENCHFLAGS ?=
+
+.PHONY: help dev stop test bench build vet fmt
+
+help:
+	@echo "make dev     run web, worker and mailpit locally with demo data (Ctrl-C stops)"
+	@echo "make stop    stop what 'DEV_DETACH=1 make dev' left running"
+	@echo "make test    start PostgreSQL/Redis if needed, go vet, go test ./..."
+	@echo "make bench   run the benchmarks in ./bench"
+	@echo "make build   build bin/web and bin/worker"
+	@echo "make vet     go vet ./..."
+	@echo "make fmt     gofmt -s -w on every Go file"
+
+dev:
+	scripts/dev.sh
+
+stop:
+	scripts/dev.sh stop
+
+test:
+	scripts/test.sh $(TESTFLAGS)
+
+bench:
+	@if [ -d bench ]; then \
+		echo "$(GO) test -run '^$$' -bench . -benchtime 1x $(BENCHFLAGS) ./bench/..."; \
+		$(GO) test -run '^$$' -bench . -benchtime 1x $(BENCHFLAGS) ./bench/...; \
+	else \
+		echo "make bench: there is no ./bench package yet; nothing to run"; \
+	fi
+
+build:
+	$(GO) build -o bin/ ./cmd/...
+
+vet:
+	$(GO) vet ./...
+
+fmt:
+	gofmt -s -w $$(find . -name '*.go' -not -path './.git/*' -not -path './tmp/*')

@@ -1,0 +1,58 @@
+// Command web serves newsdigest's public pages, JSON API, health checks
+// and metrics. It applies database migrations at start; `web migrate`
+// applies them and exits.
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"newsdigest/internal/app"
+	"newsdigest/internal/config"
+	"newsdigest/internal/postgres"
+)
+
+func main() {
+	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	cfg, err := config.Load(os.Getenv)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "config:", err)
+		os.Exit(2)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	switch cmd := firstArg(); cmd {
+	case "", "serve":
+		err = (&app.Web{Config: cfg, Log: log}).Run(ctx)
+	case "migrate":
+		err = migrate(ctx, cfg)
+	default:
+		fmt.Fprintf(os.Stderr, "usage: web [serve|migrate]\nunknown command %q\n", cmd)
+		os.Exit(2)
+	}
+	if err != nil {
+		log.Error("web stopped", "err", err)
+		os.Exit(1)
+	}
+}
+
+func firstArg() string {
+	if len(os.Args) > 1 {
+		return os.Args[1]
+	}
+	return ""
+}
+
+func migrate(ctx context.Context, cfg *config.Config) error {
+	db, err := postgres.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	return db.Migrate(ctx)
+}

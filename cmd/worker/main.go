@@ -1,0 +1,31 @@
+// Command worker runs newsdigest's background work: confirmation mail,
+// the weekly edition schedule, compile and delivery. Several may run at
+// once against the same Postgres and Redis.
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"newsdigest/internal/app"
+	"newsdigest/internal/config"
+)
+
+func main() {
+	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	cfg, err := config.Load(os.Getenv)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "config:", err)
+		os.Exit(2)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := (&app.Worker{Config: cfg, Log: log}).Run(ctx); err != nil {
+		log.Error("worker stopped", "err", err)
+		os.Exit(1)
+	}
+}

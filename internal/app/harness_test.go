@@ -1,0 +1,245 @@
+package app_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"mime"
+	"mime/multipart"
+	"mime/quotedprintable"
+	"net"
+	"net/http"
+	"net/http/cookiejar"
+	"net/mail"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"newsdigest/internal/app"
+	"newsdigest/internal/config"
+	"newsdigest/internal/testenv"
+	"newsdigest/internal/worker"
+)
+
+const adminToken = "test-admin-token-0123456789"
+
+// stack is web and worker running against their own database, Redis DB
+// and SMTP server.
+type stack struct {
+	t    *testing.T
+	base string
+	smtp *testenv.SMTPServer
+	http *http.Client
+}
+
+func startStack(t *testing.T) *stack {
+	t.Helper()
+	smtp := testenv.NewSMTPServer(t)
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := "http://" + l.Addr().String()
+	env := map[string]string{
+		"DATABASE_URL":       testenv.DatabaseURL(t),
+		"REDIS_URL":          testenv.RedisURL(t),
+		"SMTP_URL":           smtp.URL(),
+		"MAIL_FROM":          "News Digest <digest@example.org>",
+		"BASE_URL":           base,
+		"ADMIN_TOKEN":        adminToken,
+		"SECRET_KEY":         "test-secret-key-0123456789abcdef0123",
+		"ORG_POSTAL_ADDRESS": "Apartado 123, San José, Costa Rica",
+		"SMTP_CONNECTIONS":   "2",
+	}
+	cfg, err := config.Load(func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	ctx, cancel := context.WithCancel(context.Background())
+	webDone, workerDone := make(chan error, 1), make(chan error, 1)
+	go func() {
+		webDone <- (&app.Web{Config: cfg, Log: log, Registry: prometheus.NewRegistry(), Listener: l}).Run(ctx)
+	}()
+	s := &stack{t: t, base: base, smtp: smtp, http: &http.Client{Timeout: 30 * time.Second}}
+	s.waitReady()
+	go func() {
+		workerDone <- (&app.Worker{Config: cfg, Log: log, Options: worker.Options{
+			DelayedTaskCheck: 100 * time.Millisecond, ReconcileEvery: time.Second,
+			FirstRetryDelay: 100 * time.Millisecond, MaxRetryDelay: time.Second, DisableScheduling: true,
+		}}).Run(ctx)
+	}()
+	t.Cleanup(func() {
+		cancel()
+		for _, c := range []chan error{webDone, workerDone} {
+			if err := <-c; err != nil {
+				t.Errorf("shutdown: %v", err)
+			}
+		}
+	})
+	return s
+}
+
+func (s *stack) waitReady() {
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		resp, err := http.Get(s.base + "/readyz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			s.t.Fatalf("web not ready after 60s: %v", err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// do sends a request and returns status and body.
+func (s *stack) do(method, path, contentType string, body []byte, admin bool) (int, []byte) {
+	s.t.Helper()
+	req, err := http.NewRequest(method, s.base+path, bytes.NewReader(body))
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	if admin {
+		req.Header.Set("Authorization", "Bearer "+adminToken)
+	}
+	resp, err := s.http.Do(req)
+	if err != nil {
+		s.t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, b
+}
+
+// jsonCall sends v as JSON (nil: no body) and decodes the answer into out.
+func (s *stack) jsonCall(method, path string, v any, out any, wantStatus int) {
+	s.t.Helper()
+	var body []byte
+	if v != nil {
+		body, _ = json.Marshal(v)
+	}
+	status, b := s.do(method, path, "application/json", body, true)
+	if status != wantStatus {
+		s.t.Fatalf("%s %s: status %d, want %d: %s", method, path, status, wantStatus, b)
+	}
+	if out != nil {
+		if err := json.Unmarshal(b, out); err != nil {
+			s.t.Fatalf("%s %s: decode %s: %v", method, path, b, err)
+		}
+	}
+}
+
+// browser is a client with cookies, as a person's browser would be.
+func (s *stack) browser() *http.Client {
+	jar, _ := cookiejar.New(nil)
+	return &http.Client{Jar: jar, Timeout: 30 * time.Second}
+}
+
+var csrfField = regexp.MustCompile(`name="csrf_token" value="([^"]+)"`)
+
+// csrfToken GETs a page with the browser and returns its form's token.
+func (s *stack) csrfToken(b *http.Client, path string) string {
+	s.t.Helper()
+	resp, err := b.Get(s.base + path)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	page, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		s.t.Fatalf("GET %s: %d: %s", path, resp.StatusCode, page)
+	}
+	m := csrfField.FindSubmatch(page)
+	if m == nil {
+		s.t.Fatalf("GET %s: no csrf_token field in the page", path)
+	}
+	return string(m[1])
+}
+
+// waitEdition polls an edition until it is done.
+func (s *stack) waitEdition(id int64) edition {
+	s.t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		var e edition
+		s.jsonCall("GET", "/api/v1/editions/"+itoa(id), nil, &e, http.StatusOK)
+		if e.Status == "done" || e.Status == "failed" {
+			return e
+		}
+		if time.Now().After(deadline) {
+			s.t.Fatalf("edition %d still %s after 60s", id, e.Status)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+type edition struct {
+	ID      int64  `json:"id"`
+	Status  string `json:"status"`
+	Reason  string `json:"reason"`
+	Items   int    `json:"items"`
+	Total   int    `json:"total"`
+	Sent    int    `json:"sent"`
+	Failed  int    `json:"failed"`
+	Skipped int    `json:"skipped"`
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// bodies returns the decoded text and HTML parts of a message.
+func bodies(t *testing.T, raw []byte) (text, html string) {
+	t.Helper()
+	msg, err := mail.ReadMessage(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mediaType, params, err := mime.ParseMediaType(msg.Header.Get("Content-Type"))
+	if err != nil || !strings.HasPrefix(mediaType, "multipart/") {
+		t.Fatalf("Content-Type %q: want multipart", msg.Header.Get("Content-Type"))
+	}
+	mr := multipart.NewReader(msg.Body, params["boundary"])
+	for {
+		p, err := mr.NextPart()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		var r io.Reader = p
+		if strings.EqualFold(p.Header.Get("Content-Transfer-Encoding"), "quoted-printable") {
+			r = quotedprintable.NewReader(p)
+		}
+		b, _ := io.ReadAll(r)
+		ct, _, _ := mime.ParseMediaType(p.Header.Get("Content-Type"))
+		switch ct {
+		case "text/plain":
+			text = string(b)
+		case "text/html":
+			html = string(b)
+		}
+	}
+	return text, html
+}
+
+func mustJSON(t *testing.T, b []byte, v any) {
+	t.Helper()
+	if err := json.Unmarshal(b, v); err != nil {
+		t.Fatalf("decode %s: %v", b, err)
+	}
+}

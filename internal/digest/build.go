@@ -1,0 +1,77 @@
+package digest
+
+import (
+	"newsdigest/internal/domain"
+	"newsdigest/internal/render"
+	"newsdigest/internal/taxonomy"
+)
+
+// regionalTitle names the section of items tagged with a region.
+var regionalTitle = map[string]string{"en": "Regional", "es": "Regional"}
+
+// BuildDigest lays out matched sections as the renderer wants them:
+// headings and tags named in lang, items in section order. Items missing
+// from items (deleted since) are left out.
+func BuildDigest(tax *taxonomy.Taxonomy, lang string, sections []Section, items []domain.Item) render.Digest {
+	byID := make(map[int64]*domain.Item, len(items))
+	for i := range items {
+		byID[items[i].ID] = &items[i]
+	}
+	d := render.Digest{Language: lang}
+	for _, sec := range sections {
+		out := render.Section{Title: sectionTitle(tax, lang, sec)}
+		for _, id := range sec.Items {
+			it := byID[id]
+			if it == nil {
+				continue
+			}
+			out.Items = append(out.Items, render.Item{
+				Title:       it.Title,
+				Summary:     it.Summary,
+				URL:         it.URL,
+				PublishedOn: it.PublishedOn.String(),
+				Tags:        tagNames(tax, lang, it),
+			})
+		}
+		if len(out.Items) > 0 {
+			d.Sections = append(d.Sections, out)
+		}
+	}
+	return d
+}
+
+func sectionTitle(tax *taxonomy.Taxonomy, lang string, sec Section) string {
+	switch sec.Kind {
+	case KindCountry:
+		if c, ok := tax.Country(sec.Key); ok {
+			return taxonomy.Name(lang, c.NameEN, c.NameES)
+		}
+	case KindTopic:
+		if t, ok := tax.Topic(sec.Key); ok {
+			return taxonomy.Name(lang, t.NameEN, t.NameES)
+		}
+	case KindRegional:
+		return taxonomy.Name(lang, regionalTitle["en"], regionalTitle["es"])
+	}
+	return sec.Key
+}
+
+func tagNames(tax *taxonomy.Taxonomy, lang string, it *domain.Item) []string {
+	var out []string
+	for _, code := range it.Countries {
+		if c, ok := tax.Country(code); ok {
+			out = append(out, taxonomy.Name(lang, c.NameEN, c.NameES))
+		}
+	}
+	for _, code := range it.Regions {
+		if r, ok := tax.Region(code); ok {
+			out = append(out, taxonomy.Name(lang, r.NameEN, r.NameES))
+		}
+	}
+	for _, slug := range it.Topics {
+		if t, ok := tax.Topic(slug); ok {
+			out = append(out, taxonomy.Name(lang, t.NameEN, t.NameES))
+		}
+	}
+	return out
+}

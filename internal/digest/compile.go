@@ -1,0 +1,173 @@
+package digest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/hibiken/asynq"
+
+	"newsdigest/internal/domain"
+	"newsdigest/internal/postgres"
+	"newsdigest/internal/tasks"
+)
+
+// Sizes of the compile's pages and of a send batch.
+const (
+	compilePage = 5000
+	BatchSize   = 200
+)
+
+// Enqueuer puts tasks on the queue (an *asynq.Client).
+type Enqueuer interface {
+	EnqueueContext(ctx context.Context, t *asynq.Task, opts ...asynq.Option) (*asynq.TaskInfo, error)
+}
+
+// Compiler turns an edition into one delivery per active subscriber and
+// queues the send batches.
+type Compiler struct {
+	DB    *postgres.DB
+	Queue Enqueuer
+	Log   *slog.Logger
+}
+
+// Compile groups active subscribers by what they receive, writes their
+// deliveries and queues sending. It may run again after a crash: the
+// rows it wrote are kept and the rest are added.
+func (c *Compiler) Compile(ctx context.Context, editionID int64) error {
+	moved, err := c.DB.MoveEdition(ctx, editionID, []string{domain.EditionQueued, domain.EditionCompiling}, domain.EditionCompiling, "")
+	if err != nil {
+		return err
+	}
+	if !moved {
+		return nil // compiled already, or failed
+	}
+	tax, err := c.DB.Taxonomy(ctx)
+	if err != nil {
+		return err
+	}
+	regions := RegionMembers{}
+	for _, r := range tax.Regions {
+		regions[r.Code] = r.Countries
+	}
+	items, err := c.DB.EditionItems(ctx, editionID)
+	if err != nil {
+		return err
+	}
+	earlier, err := c.DB.EarlierItems(ctx, editionID)
+	if err != nil {
+		return err
+	}
+	earlierIDs := make([]int64, 0, len(earlier))
+	for id := range earlier {
+		earlierIDs = append(earlierIDs, id)
+	}
+	slices.Sort(earlierIDs)
+
+	groups := map[string]int64{} // group key → group id (0: nothing to send)
+	var after int64
+	for {
+		page, err := c.DB.ActiveRecipients(ctx, after, compilePage, earlierIDs)
+		if err != nil {
+			return err
+		}
+		if len(page) == 0 {
+			break
+		}
+		rows := make([]postgres.NewDelivery, 0, len(page))
+		for _, r := range page {
+			key := groupKey(r)
+			gid, ok := groups[key]
+			if !ok {
+				sections := Match(r.Filter, items, regions, received(r.Received, earlier))
+				if len(sections) > 0 {
+					if gid, err = c.DB.SaveGroup(ctx, editionID, key, r.Filter.Language, sections); err != nil {
+						return err
+					}
+				}
+				groups[key] = gid
+			}
+			rows = append(rows, postgres.NewDelivery{SubscriberID: r.ID, GroupID: gid})
+		}
+		if err := c.DB.InsertDeliveries(ctx, editionID, rows); err != nil {
+			return err
+		}
+		after = page[len(page)-1].ID
+	}
+	total, err := c.DB.SetEditionTotal(ctx, editionID)
+	if err != nil {
+		return err
+	}
+	if _, err := c.DB.MoveEdition(ctx, editionID, []string{domain.EditionCompiling}, domain.EditionSending, ""); err != nil {
+		return err
+	}
+	n, err := EnqueueBatches(ctx, c.DB, c.Queue, editionID, false)
+	if err != nil {
+		return err
+	}
+	if _, err := c.DB.FinishEditionIfComplete(ctx, editionID); err != nil {
+		return err
+	}
+	c.Log.Info("edition compiled", "edition", editionID, "items", len(items), "deliveries", total,
+		"groups", len(groups), "batches", n)
+	return nil
+}
+
+// groupKey identifies subscribers who get the same digest: the same filter
+// and the same earlier editions among those that overlap this one.
+func groupKey(r postgres.Recipient) string {
+	key := r.Filter.Signature()
+	if len(r.Received) == 0 {
+		return key
+	}
+	parts := make([]string, len(r.Received))
+	for i, id := range r.Received {
+		parts[i] = strconv.FormatInt(id, 10)
+	}
+	return key + "/" + strings.Join(parts, ",")
+}
+
+// received gathers the items a subscriber got in earlier editions.
+func received(editions []int64, earlier map[int64][]int64) map[int64]bool {
+	if len(editions) == 0 {
+		return nil
+	}
+	out := map[int64]bool{}
+	for _, e := range editions {
+		for _, id := range earlier[e] {
+			out[id] = true
+		}
+	}
+	return out
+}
+
+// EnqueueBatches queues a send task per batch with unfinished deliveries.
+// Task ids make it safe to call again: a batch still queued is not doubled.
+func EnqueueBatches(ctx context.Context, db *postgres.DB, q Enqueuer, editionID int64, onlyIdle bool) (int, error) {
+	batches, err := db.SendBatches(ctx, editionID, BatchSize, onlyIdle)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, b := range batches {
+		_, err := q.EnqueueContext(ctx, tasks.NewSendBatch(editionID, b.First, b.Last))
+		switch {
+		case err == nil:
+			n++
+		case IsDuplicate(err):
+		default:
+			return n, fmt.Errorf("enqueue send batch: %w", err)
+		}
+	}
+	return n, nil
+}
+
+// IsDuplicate reports whether an enqueue was refused because the same task
+// is already on the queue.
+func IsDuplicate(err error) bool {
+	return errors.Is(err, asynq.ErrTaskIDConflict) || errors.Is(err, asynq.ErrDuplicateTask)
+}

@@ -1,0 +1,282 @@
+package ingest
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/encoding/unicode"
+
+	"newsdigest/internal/domain"
+	"newsdigest/internal/errs"
+)
+
+// Limits on a listing. A year of a busy desk's news is well under a
+// megabyte; the limits keep one upload from holding a worker's memory.
+const (
+	MaxListingBytes = 5 << 20 // whole listing, before decoding
+	MaxLineBytes    = 64 << 10
+	MaxLineErrors   = 100 // past this the listing is clearly not a listing
+)
+
+// ParsedItem is one item read from a listing, before cleaning and tagging.
+type ParsedItem struct {
+	Line        int // 1-based line number of the item's date line
+	PublishedOn domain.Date
+	Title       string
+	Summary     string
+	URL         string
+}
+
+// LineError names a line of a listing that could not be read, so the
+// editor can fix the file; imports are all-or-nothing on these.
+type LineError struct {
+	Line    int    `json:"line"`
+	Message string `json:"message"`
+}
+
+// Error formats the error as "line 7: unreadable date \"32 Foo, 2020\"".
+func (e LineError) Error() string { return fmt.Sprintf("line %d: %s", e.Line, e.Message) }
+
+// ParseListing reads a plain-text listing: blocks separated by blank lines,
+// each item a date line, a title line and an optional one-paragraph summary
+// (a line holding only an http(s) URL gives the item's link). It returns the
+// items it could read and a LineError for every line it could not (a date
+// that cannot be read or has no year, a date with no title after it, each
+// paragraph before the first date, a second summary paragraph, a bad URL, a
+// title or summary over the domain limits, at most MaxLineErrors in all);
+// callers importing all-or-nothing must write nothing when there are any. The
+// error is only for failing to read r or for a listing over MaxListingBytes
+// (of kind errs.TooLarge).
+//
+// The reader is forgiving about what editors' tools produce: CRLF, a BOM,
+// UTF-16, Windows-1252, no-break and trailing spaces, several blank lines.
+func ParseListing(r io.Reader) ([]ParsedItem, []LineError, error) {
+	raw, err := io.ReadAll(io.LimitReader(r, MaxListingBytes+1))
+	if err != nil {
+		return nil, nil, fmt.Errorf("read listing: %w", err)
+	}
+	if len(raw) > MaxListingBytes {
+		return nil, nil, fmt.Errorf("parse listing: %w",
+			errs.New(errs.TooLarge, "listing: larger than %d MiB", MaxListingBytes>>20))
+	}
+	text, err := decodeListing(raw)
+	if err != nil {
+		return nil, nil, fmt.Errorf("parse listing: %w",
+			errs.Wrap(errs.Invalid, err, "listing: not readable text"))
+	}
+	p := &listingParser{}
+	for i, line := range splitLines(text) {
+		if !p.line(i+1, line) {
+			break
+		}
+	}
+	p.finish()
+	return p.items, p.errs, nil
+}
+
+// decodeListing returns the listing as UTF-8. Spreadsheet and Notepad
+// exports arrive as UTF-16 with a BOM or as Windows-1252; both are decoded
+// rather than refused, since the editor cannot easily see the difference.
+func decodeListing(raw []byte) (string, error) {
+	switch {
+	case bytes.HasPrefix(raw, []byte{0xFF, 0xFE}), bytes.HasPrefix(raw, []byte{0xFE, 0xFF}):
+		b, err := unicode.UTF16(unicode.BigEndian, unicode.ExpectBOM).NewDecoder().Bytes(raw)
+		return string(b), err
+	case bytes.HasPrefix(raw, []byte{0xEF, 0xBB, 0xBF}):
+		raw = raw[3:]
+	}
+	if utf8.Valid(raw) {
+		return string(raw), nil
+	}
+	if hasUTF8Sequence(raw) {
+		// UTF-8 with a few damaged bytes: decoding all of it as
+		// Windows-1252 would garble every accent that is fine.
+		return strings.ToValidUTF8(string(raw), "\uFFFD"), nil
+	}
+	b, err := charmap.Windows1252.NewDecoder().Bytes(raw)
+	return string(b), err
+}
+
+// hasUTF8Sequence reports whether raw holds at least one valid multi-byte
+// UTF-8 character, which Windows-1252 text practically never does.
+func hasUTF8Sequence(raw []byte) bool {
+	for len(raw) > 0 {
+		r, size := utf8.DecodeRune(raw)
+		if size > 1 && r != utf8.RuneError {
+			return true
+		}
+		raw = raw[size:]
+	}
+	return false
+}
+
+// splitLines splits on LF, CRLF or a lone CR, so line numbers match what
+// the editor's text editor shows whatever the file's origin.
+func splitLines(s string) []string {
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	s = strings.ReplaceAll(s, "\r", "\n")
+	return strings.Split(s, "\n")
+}
+
+type parseState int
+
+const (
+	stBeforeFirst parseState = iota // no date seen yet
+	stTitle                         // after a date line, waiting for the title
+	stBody                          // after the title: summary, URL or next date
+	stSkip                          // after a bad date: ignore until the next date
+)
+
+// listingParser is a line-at-a-time state machine; cur is the item being
+// read while state is stTitle or stBody.
+type listingParser struct {
+	state       parseState
+	cur         ParsedItem
+	summary     []string
+	summaryDone bool // a blank line closed the summary paragraph
+	blankBefore bool // the previous line was blank (or there was none)
+	items       []ParsedItem
+	errs        []LineError
+}
+
+// line handles one line; it returns false when parsing should stop.
+func (p *listingParser) line(n int, raw string) bool {
+	if len(raw) > MaxLineBytes {
+		p.fail(n, fmt.Sprintf("line longer than %d bytes", MaxLineBytes))
+	}
+	s := CleanText(raw)
+	if s == "" {
+		if p.state == stBody && len(p.summary) > 0 {
+			p.summaryDone = true
+		}
+		p.blankBefore = true
+		return len(p.errs) < MaxLineErrors
+	}
+	paragraphStart := p.blankBefore || n == 1
+	p.blankBefore = false
+
+	if looksLikeDate(s) {
+		d, problem := parseDate(s)
+		// Right after a date, only a readable date is taken as a date:
+		// an unreadable one is more likely a short title such as "100 Days".
+		if p.state != stTitle || problem == dateOK {
+			p.startItem(n, s, d, problem)
+			return len(p.errs) < MaxLineErrors
+		}
+	}
+	switch p.state {
+	case stBeforeFirst:
+		if paragraphStart {
+			p.fail(n, fmt.Sprintf("text before the first date: %q", clip(s)))
+		}
+	case stTitle:
+		if isURLLine(s) {
+			p.setURL(n, s)
+			break
+		}
+		p.cur.Title = s
+		if utf8.RuneCountInString(s) > domain.MaxTitleLen {
+			p.fail(n, fmt.Sprintf("title longer than %d characters (is the title line missing?)", domain.MaxTitleLen))
+		}
+		p.state = stBody
+	case stBody:
+		switch {
+		case isURLLine(s):
+			p.setURL(n, s)
+		case p.summaryDone:
+			// A second paragraph is most often a date typed so badly that it
+			// was not recognised, followed by its title: reading it as more
+			// summary would silently merge two items.
+			p.fail(n, fmt.Sprintf("expected a date line to start the next item, found %q (a summary is one paragraph)", clip(s)))
+			p.endItem()
+			p.state = stSkip
+		default:
+			p.summary = append(p.summary, s)
+		}
+	}
+	return len(p.errs) < MaxLineErrors
+}
+
+// startItem ends the item in progress and starts one at a date line.
+func (p *listingParser) startItem(n int, s string, d domain.Date, problem dateProblem) {
+	p.endItem()
+	switch problem {
+	case dateNoYear:
+		p.fail(n, fmt.Sprintf("date without a year %q", s))
+		p.state = stSkip
+	case dateUnreadable:
+		p.fail(n, fmt.Sprintf("unreadable date %q", s))
+		p.state = stSkip
+	default:
+		p.cur = ParsedItem{Line: n, PublishedOn: d}
+		p.state = stTitle
+	}
+}
+
+// endItem closes the item in progress, if any.
+func (p *listingParser) endItem() {
+	switch p.state {
+	case stTitle:
+		p.fail(p.cur.Line, fmt.Sprintf("no title after the date %q", p.cur.PublishedOn.Format("2 January 2006")))
+	case stBody:
+		p.cur.Summary = strings.Join(p.summary, " ")
+		if utf8.RuneCountInString(p.cur.Summary) > domain.MaxSummaryLen {
+			p.fail(p.cur.Line, fmt.Sprintf("summary longer than %d characters", domain.MaxSummaryLen))
+		}
+		p.items = append(p.items, p.cur)
+	}
+	p.cur, p.summary, p.summaryDone = ParsedItem{}, nil, false
+	p.state = stBeforeFirst
+}
+
+// finish closes the last item and puts the errors in line order, since an
+// item's own errors (no title, summary too long) are found at its end.
+func (p *listingParser) finish() {
+	if p.state != stSkip {
+		p.endItem()
+	}
+	slices.SortStableFunc(p.errs, func(a, b LineError) int { return a.Line - b.Line })
+}
+
+func (p *listingParser) setURL(n int, s string) {
+	u := strings.Trim(s, "<>")
+	switch {
+	case !domain.IsHTTPURL(u) || len(u) > domain.MaxURLLen:
+		p.fail(n, fmt.Sprintf("unreadable URL %q", clip(s)))
+	case p.cur.URL != "":
+		p.fail(n, "second URL for the same item")
+	default:
+		p.cur.URL = u
+	}
+}
+
+func (p *listingParser) fail(n int, msg string) {
+	if len(p.errs) == MaxLineErrors-1 {
+		msg = fmt.Sprintf("%s; too many errors, stopped reading", msg)
+	}
+	if len(p.errs) < MaxLineErrors {
+		p.errs = append(p.errs, LineError{Line: n, Message: msg})
+	}
+}
+
+// isURLLine reports a line holding nothing but a web address.
+func isURLLine(s string) bool {
+	u := strings.ToLower(strings.TrimPrefix(s, "<"))
+	return (strings.HasPrefix(u, "http://") || strings.HasPrefix(u, "https://")) &&
+		!strings.ContainsAny(s, " \t")
+}
+
+// clip shortens quoted text in error messages to something readable.
+func clip(s string) string {
+	const max = 60
+	if utf8.RuneCountInString(s) <= max {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:max]) + "…"
+}

@@ -1,0 +1,202 @@
+package ingest
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"newsdigest/internal/taxonomy"
+)
+
+func newTestTagger(t testing.TB) *Tagger {
+	t.Helper()
+	tg, err := NewTagger(taxonomy.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tg
+}
+
+// The tags an editor would set on each item of the fixture.
+func TestTagFixture(t *testing.T) {
+	items, lineErrs, err := ParseListing(bytes.NewReader(readFixture(t)))
+	if err != nil || len(lineErrs) > 0 || len(items) != 10 {
+		t.Fatalf("fixture: %d items, %v, %v", len(items), lineErrs, err)
+	}
+	tg := newTestTagger(t)
+	tests := []struct {
+		title string // start of the item's title
+		want  Tags
+	}{
+		{"Mexico: UN agencies promote labor inclusion",
+			Tags{[]string{"MX"}, []string{}, []string{"health", "labour-migration"}}},
+		{"Costa Rica: IOM presents labor market research study",
+			Tags{[]string{"CR"}, []string{}, []string{"data-research", "labour-migration"}}},
+		{"RCM countries discuss migration management",
+			Tags{[]string{}, []string{"rcm"}, []string{"migration-governance", "mixed-movements"}}},
+		{"Central American countries, Mexico and the Dominican Republic",
+			Tags{[]string{"DO", "MX"}, []string{"central-america"}, []string{"trafficking-smuggling"}}},
+		{"Mexico: IOM and its Partners Facilitate Access",
+			Tags{[]string{"MX"}, []string{}, []string{"communication", "health"}}},
+		{"General Directorate of Migration closes training cycle in Dajabón",
+			Tags{[]string{"DO"}, []string{}, []string{"border-management", "capacity-building"}}},
+		{"Governments and local organizations will be able to receive training",
+			Tags{[]string{}, []string{}, []string{"capacity-building", "communication"}}},
+		{"Member Countries of the Regional Conference on Migration (RCM)",
+			Tags{[]string{}, []string{"rcm"}, []string{"children-youth", "protection"}}},
+		{"Honduras: construction of migration policy continues",
+			Tags{[]string{"HN"}, []string{}, []string{"migration-governance"}}},
+		{"Panama: IOM collaborates with Morgan & Morgan",
+			Tags{[]string{"PA"}, []string{}, []string{"integration", "protection"}}},
+	}
+	for i, tc := range tests {
+		t.Run(tc.title, func(t *testing.T) {
+			it := items[i]
+			if !strings.HasPrefix(it.Title, tc.title) {
+				t.Fatalf("item %d is %q", i, it.Title)
+			}
+			if diff := cmp.Diff(tc.want, tg.Tag(it.Title, it.Summary)); diff != "" {
+				t.Errorf("tags (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// Places: the traps a word-by-word matcher falls into.
+func TestTagPlaces(t *testing.T) {
+	tg := newTestTagger(t)
+	tests := []struct {
+		name, title, summary string
+		countries, regions   []string
+	}{
+		{"Dominica is not the Dominican Republic", "Dominica: hurricane season preparedness", "", []string{"DM"}, []string{}},
+		{"Dominican Republic is not Dominica", "Dominican Republic and Haiti meet", "", []string{"DO", "HT"}, []string{}},
+		{"Spanish Dominican Republic", "República Dominicana refuerza controles", "", []string{"DO"}, []string{}},
+		{"NGO name is not a place", "Doctors of the World opens a clinic", "The organization Doctors of the World works in Tapachula, Chiapas.", []string{"MX"}, []string{}},
+		{"New Mexico is not Mexico", "Shelters in New Mexico fill up", "", []string{"US"}, []string{}},
+		{"San Salvador", "Returnees arrive in San Salvador", "", []string{"SV"}, []string{}},
+		{"Guinea-Bissau is not Guinea", "Migrants from Guinea-Bissau reach Panama", "", []string{"GW", "PA"}, []string{}},
+		{"Papua New Guinea", "Papua New Guinea", "", []string{"PG"}, []string{}},
+		{"chile the pepper", "Cooperative grows chile in Oaxaca", "", []string{"MX"}, []string{}},
+		{"us the pronoun", "Join us for a webinar on migration", "", []string{}, []string{}},
+		{"US the country", "US and Mexico discuss cooperation", "", []string{"MX", "US"}, []string{}},
+		{"EE. UU.", "Migrantes deportados desde EE. UU.", "", []string{"US"}, []string{}},
+		{"Saint Kitts and Nevis", "Saint Kitts and Nevis joins the programme", "", []string{"KN"}, []string{}},
+		{"St. Vincent & the Grenadines", "St. Vincent and the Grenadines after the eruption", "", []string{"VC"}, []string{}},
+		{"Côte d'Ivoire with a straight apostrophe", "Migrants from Côte d'Ivoire in Costa Rica", "", []string{"CI", "CR"}, []string{}},
+		{"Granada the Nicaraguan city", "Festival in Granada", "", []string{}, []string{}},
+		{"Grenada", "Grenada launches a diaspora policy", "", []string{"GD"}, []string{}},
+		{"reunión is a meeting", "Reunión regional sobre trata de personas en Centroamérica", "", []string{}, []string{"central-america"}},
+		{"accents ignored", "MEXICO y Mexico y México", "", []string{"MX"}, []string{}},
+		{"place in the title", "Upala hosts job fair", "", []string{"CR"}, []string{}},
+		{"passing mention in summary dropped", "Costa Rica: study in Upala", "Upala lies on the border with Nicaragua.", []string{"CR"}, []string{}},
+		{"summary mentioned twice kept", "Costa Rica: study in Upala", "Nicaragua and Costa Rica agree. Nicaragua will host.", []string{"CR", "NI"}, []string{}},
+		{"summary names the places when the title does not", "Regional meeting on trafficking", "Officials from Guatemala, Honduras and El Salvador met.", []string{"GT", "HN", "SV"}, []string{}},
+		{"demonym in the title", "Haitian migrants stranded in Panama", "", []string{"HT", "PA"}, []string{}},
+		{"Spanish demonym in the title", "Migrantes hondureños llegan a Tapachula", "", []string{"HN", "MX"}, []string{}},
+		{"summary demonym alone", "Business leaders meet", "The Mexican Business Council met.", []string{"MX"}, []string{}},
+		{"summary demonym with a named place", "Business leaders meet", "The Mexican Business Council met in Guatemala.", []string{"GT"}, []string{}},
+		{"regions are not expanded", "Central America: new study", "", []string{}, []string{"central-america"}},
+		{"Centroamérica", "Migración en Centroamérica y el Caribe", "", []string{}, []string{"caribbean", "central-america"}},
+		{"RCM and CRM", "CRM: reunión viceministerial", "", []string{}, []string{"rcm"}},
+		{"crm in lower case is not RCM", "Using a crm for outreach", "", []string{}, []string{}},
+		{"Regional Conference on Migration", "Regional Conference on Migration meets", "", []string{}, []string{"rcm"}},
+		{"North of Central America", "Returns to the North of Central America", "", []string{}, []string{"north-central-america"}},
+		{"Northern Triangle", "Violence in the Northern Triangle", "", []string{}, []string{"north-central-america"}},
+		{"Triángulo Norte", "Desplazamiento en el Triángulo Norte", "", []string{}, []string{"north-central-america"}},
+		{"CARICOM is not the Caribbean", "CARICOM ministers on free movement", "", []string{}, []string{"caricom"}},
+		{"Caribbean Community", "Caribbean Community summit", "", []string{}, []string{"caricom"}},
+		{"Caribbean Netherlands is a country", "Caribbean Netherlands", "", []string{"BQ"}, []string{}},
+		{"Mesoamerica", "Mesoamerican migration routes", "", []string{}, []string{"mesoamerica"}},
+		{"nothing", "Annual report published", "", []string{}, []string{}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := tg.Tag(tc.title, tc.summary)
+			if diff := cmp.Diff(tc.countries, got.Countries); diff != "" {
+				t.Errorf("countries (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tc.regions, got.Regions); diff != "" {
+				t.Errorf("regions (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestTagTopics(t *testing.T) {
+	tg := newTestTagger(t)
+	tests := []struct {
+		name, title, summary string
+		want                 []string
+	}{
+		{"trafficked", "Three women trafficked to Panama rescued", "", []string{"trafficking-smuggling"}},
+		{"smugglers", "Smugglers arrested at the coast", "", []string{"trafficking-smuggling"}},
+		{"trata de personas", "Día contra la trata de personas", "", []string{"trafficking-smuggling"}},
+		{"tráfico ilícito de migrantes", "Guía sobre tráfico ilícito de migrantes", "", []string{"trafficking-smuggling"}},
+		{"se trata de is not trafficking", "Nueva iniciativa", "Se trata de una iniciativa regional.", []string{}},
+		{"drug trafficking is not trafficking", "Drug trafficking routes shift", "", []string{}},
+		{"labour market", "Labour market study", "", []string{"data-research", "labour-migration"}},
+		{"trabajadores", "Trabajadores agrícolas temporales", "", []string{"labour-migration"}},
+		{"hiring", "New hiring programme for migrants", "", []string{"labour-migration"}},
+		{"mesa de trabajo is not labour", "Mesa de trabajo interinstitucional", "", []string{}},
+		{"bare border is geography", "Study in a border town", "", []string{"data-research"}},
+		{"border management", "Border management seminar", "", []string{"border-management", "capacity-building"}},
+		{"controles migratorios", "Controles migratorios en la frontera sur", "", []string{"border-management"}},
+		{"COVID in the title", "COVID-19 testing for migrants", "", []string{"health"}},
+		{"COVID in passing", "Regional meeting", "The response to the crisis caused by COVID-19 was discussed.", []string{}},
+		{"salud", "Jornada de salud para migrantes", "", []string{"health"}},
+		{"capacitación", "Capacitación a funcionarios", "", []string{"capacity-building"}},
+		{"workshop in passing", "Dialogue held", "It was planned as a workshop.", []string{}},
+		{"survey", "Survey of returnees", "", []string{"data-research", "return-reintegration"}},
+		{"campaign", "Launch", "The campaign was launched on radio.", []string{"communication"}},
+		{"caravans", "Caravana de migrantes avanza", "", []string{"mixed-movements"}},
+		{"mixed flows", "Mixed flows through Darién", "", []string{"mixed-movements"}},
+		{"migration governance", "Gobernanza migratoria en la región", "", []string{"migration-governance"}},
+		{"children", "Unaccompanied children at the border", "", []string{"children-youth"}},
+		{"hurricane", "Hurricanes Eta and Iota", "", []string{"emergencies"}},
+		{"climate", "Climate change and migration in the Dry Corridor", "", []string{"climate"}},
+		{"diaspora", "Remittances from the diaspora", "", []string{"diaspora"}},
+		{"in the course of", "Talks", "In the course of the meeting officials spoke.", []string{}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := tg.Tag(tc.title, tc.summary)
+			if diff := cmp.Diff(tc.want, got.Topics); diff != "" {
+				t.Errorf("topics (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// A taxonomy without some codes must still build: its rules are skipped.
+func TestNewTaggerSmallTaxonomy(t *testing.T) {
+	small := taxonomy.New(
+		[]taxonomy.Country{{Code: "MX", NameEN: "Mexico", NameES: "México"}},
+		[]taxonomy.Region{{Code: "rcm", NameEN: "RCM", NameES: "CRM", Countries: []string{"MX"}}},
+		[]taxonomy.Topic{{Slug: "health", NameEN: "Health", NameES: "Salud"}},
+	)
+	tg, err := NewTagger(small)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := tg.Tag("Mexico and Guatemala: COVID-19 and trafficking", "Tapachula")
+	want := Tags{Countries: []string{"MX"}, Regions: []string{}, Topics: []string{"health"}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	if _, err := NewTagger(nil); err == nil {
+		t.Error("NewTagger(nil) gave no error")
+	}
+}
+
+func BenchmarkTag(b *testing.B) {
+	items, _, _ := ParseListing(bytes.NewReader(readFixture(b)))
+	tg := newTestTagger(b)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		it := items[i%len(items)]
+		tg.Tag(it.Title, it.Summary)
+	}
+}

@@ -1,0 +1,66 @@
+// Package subscription is the double opt-in: a request to subscribe is
+// validated, stored as pending with its consent record, and answered by a
+// confirmation mail; the same whether or not the address was known.
+package subscription
+
+import (
+	"context"
+	"log/slog"
+
+	"github.com/hibiken/asynq"
+
+	"newsdigest/internal/domain"
+	"newsdigest/internal/errs"
+	"newsdigest/internal/postgres"
+	"newsdigest/internal/tasks"
+)
+
+// FormVersion is recorded with every consent, so that what a person agreed
+// to can be traced to the form they saw.
+const FormVersion = "subscribe-v1"
+
+// Service handles subscription requests.
+type Service struct {
+	DB    *postgres.DB
+	Queue interface {
+		EnqueueContext(ctx context.Context, t *asynq.Task, opts ...asynq.Option) (*asynq.TaskInfo, error)
+	}
+	Log *slog.Logger
+}
+
+// Request is what a person sends from the form or the API.
+type Request struct {
+	Email string `json:"email"`
+	domain.Filter
+}
+
+// Subscribe validates a request and, if it is new or pending, stores it
+// and queues the confirmation mail. Its answer never says whether the
+// address was known.
+func (s *Service) Subscribe(ctx context.Context, known domain.Known, req Request, c domain.Consent) error {
+	email, err := domain.NormalizeEmail(req.Email)
+	if err != nil {
+		return err
+	}
+	f := req.Filter
+	f.Normalize()
+	if err := f.Validate(known); err != nil {
+		return err
+	}
+	c.FormVersion = FormVersion
+	id, send, err := s.DB.Subscribe(ctx, email, f, c)
+	if err != nil {
+		return err
+	}
+	if !send {
+		return nil
+	}
+	if _, err := s.Queue.EnqueueContext(ctx, tasks.NewConfirmationMail(id)); err != nil && !isDuplicate(err) {
+		return errs.Wrap(errs.Unavailable, err, "the confirmation mail could not be queued; please try again shortly")
+	}
+	return nil
+}
+
+func isDuplicate(err error) bool {
+	return err == asynq.ErrDuplicateTask || err == asynq.ErrTaskIDConflict
+}

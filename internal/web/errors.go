@@ -1,0 +1,101 @@
+package web
+
+import (
+	"crypto/subtle"
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"newsdigest/internal/errs"
+)
+
+// statusOf maps an error kind to its HTTP status.
+func statusOf(k errs.Kind) int {
+	switch k {
+	case errs.Malformed:
+		return http.StatusBadRequest
+	case errs.Invalid:
+		return http.StatusUnprocessableEntity
+	case errs.NotFound:
+		return http.StatusNotFound
+	case errs.Conflict:
+		return http.StatusConflict
+	case errs.TooLarge:
+		return http.StatusRequestEntityTooLarge
+	case errs.Unavailable:
+		return http.StatusServiceUnavailable
+	}
+	return http.StatusInternalServerError
+}
+
+type apiError struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+// apiFail answers a JSON error. Internal errors are logged and shown only
+// as "internal error": no stack trace or SQL reaches a client.
+func (s *Server) apiFail(c *gin.Context, err error) {
+	kind := errs.KindOf(err)
+	status := statusOf(kind)
+	if kind == errs.Internal || kind == errs.Unavailable {
+		s.log.Error("request failed", "method", c.Request.Method, "path", c.FullPath(), "err", err)
+	}
+	c.AbortWithStatusJSON(status, gin.H{"error": apiError{Code: string(kind), Message: errs.MessageOf(err)}})
+}
+
+// apiStatus answers a JSON error with an explicit status and code.
+func apiStatus(c *gin.Context, status int, code, message string) {
+	c.AbortWithStatusJSON(status, gin.H{"error": apiError{Code: code, Message: message}})
+}
+
+// requireAdmin lets through only requests bearing ADMIN_TOKEN; with no
+// token configured it refuses everything.
+func (s *Server) requireAdmin() gin.HandlerFunc {
+	want := []byte(s.cfg.AdminToken)
+	return func(c *gin.Context) {
+		if len(want) == 0 {
+			apiStatus(c, http.StatusUnauthorized, "unauthorized", "the admin API is disabled: ADMIN_TOKEN is not set")
+			return
+		}
+		got, ok := strings.CutPrefix(c.GetHeader("Authorization"), "Bearer ")
+		if !ok || subtle.ConstantTimeCompare([]byte(strings.TrimSpace(got)), want) != 1 {
+			c.Header("WWW-Authenticate", `Bearer realm="newsdigest"`)
+			apiStatus(c, http.StatusUnauthorized, "unauthorized", "missing or wrong bearer token")
+			return
+		}
+		c.Next()
+	}
+}
+
+// recoverer turns a panic into a 500 without showing it.
+func (s *Server) recoverer() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		defer func() {
+			if v := recover(); v != nil {
+				if err, ok := v.(error); ok && errors.Is(err, http.ErrAbortHandler) {
+					panic(v)
+				}
+				s.log.Error("panic", "path", c.Request.URL.Path, "panic", v)
+				if strings.HasPrefix(c.Request.URL.Path, "/api/") {
+					apiStatus(c, http.StatusInternalServerError, string(errs.Internal), "internal error")
+				} else {
+					c.AbortWithStatus(http.StatusInternalServerError)
+				}
+			}
+		}()
+		c.Next()
+	}
+}
+
+func (s *Server) notFound(c *gin.Context) {
+	if strings.HasPrefix(c.Request.URL.Path, "/api/") {
+		apiStatus(c, http.StatusNotFound, string(errs.NotFound), "no such endpoint")
+		return
+	}
+	s.renderPageStatus(c.Writer, c.Request, http.StatusNotFound, "error", pageData{
+		Lang: pageLang(c.Request, ""), Message: msg(pageLang(c.Request, ""), "not_found"),
+	})
+}

@@ -1,0 +1,115 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+
+	"newsdigest/internal/domain"
+)
+
+// messages are the public pages' words in each language.
+var messages = map[string]map[string]string{
+	"en": {
+		"title":              "News Digest",
+		"subscribe_title":    "Subscribe to the weekly digest",
+		"subscribe_intro":    "Choose the countries and topics you follow. Every week you get one email with the new stories that match, and nothing else.",
+		"email":              "Email address",
+		"countries":          "Countries",
+		"other_countries":    "Other countries",
+		"other_hint":         "Hold Ctrl (or Cmd) to choose several.",
+		"topics":             "Topics",
+		"language":           "Language of the digest",
+		"mode":               "Which stories",
+		"mode_any":           "Any story about one of my countries or one of my topics",
+		"mode_narrow":        "Only stories about one of my countries and one of my topics",
+		"subscribe_button":   "Subscribe",
+		"check_inbox_title":  "Check your inbox",
+		"check_inbox":        "If the address can be subscribed, we have sent it a link to confirm. The subscription starts when you click it.",
+		"confirm_title":      "Confirm your subscription",
+		"confirm_intro":      "One click and your weekly digest is on.",
+		"confirm_button":     "Confirm subscription",
+		"confirmed_title":    "You are subscribed",
+		"confirmed":          "Your first digest arrives with the next edition. Every email has a link to change your choices or leave.",
+		"link_invalid_title": "This link no longer works",
+		"link_invalid":       "It may have been used already or have expired. You can subscribe again from the front page.",
+		"prefs_title":        "Your preferences",
+		"prefs_button":       "Save preferences",
+		"prefs_saved":        "Your preferences are saved.",
+		"unsub_title":        "Unsubscribe",
+		"unsub_intro":        "Stop the weekly digest to %s?",
+		"unsub_button":       "Unsubscribe",
+		"unsubscribed_title": "You are unsubscribed",
+		"unsubscribed":       "You will get no more digests. Changed your mind? Subscribe again from the front page.",
+		"error_title":        "Something is wrong",
+		"not_found":          "There is no such page.",
+		"csrf_failed":        "The form expired or came from elsewhere. Go back, reload the page and try again.",
+		"internal":           "Something went wrong on our side. Please try again in a moment.",
+		"front_page":         "Front page",
+		"field_error":        "Please correct this: %s",
+	},
+	"es": {
+		"title":              "Boletín de noticias",
+		"subscribe_title":    "Suscríbete al boletín semanal",
+		"subscribe_intro":    "Elige los países y temas que sigues. Cada semana recibirás un correo con las noticias nuevas que coinciden, y nada más.",
+		"email":              "Correo electrónico",
+		"countries":          "Países",
+		"other_countries":    "Otros países",
+		"other_hint":         "Mantén pulsada Ctrl (o Cmd) para elegir varios.",
+		"topics":             "Temas",
+		"language":           "Idioma del boletín",
+		"mode":               "Qué noticias",
+		"mode_any":           "Cualquier noticia sobre uno de mis países o uno de mis temas",
+		"mode_narrow":        "Solo noticias sobre uno de mis países y uno de mis temas",
+		"subscribe_button":   "Suscribirme",
+		"check_inbox_title":  "Revisa tu correo",
+		"check_inbox":        "Si la dirección puede suscribirse, le hemos enviado un enlace para confirmar. La suscripción empieza cuando hagas clic en él.",
+		"confirm_title":      "Confirma tu suscripción",
+		"confirm_intro":      "Un clic y tu boletín semanal queda activado.",
+		"confirm_button":     "Confirmar suscripción",
+		"confirmed_title":    "Ya estás suscrito",
+		"confirmed":          "Tu primer boletín llegará con la próxima edición. Cada correo trae un enlace para cambiar tus opciones o darte de baja.",
+		"link_invalid_title": "Este enlace ya no funciona",
+		"link_invalid":       "Puede que ya se haya usado o que haya caducado. Puedes suscribirte de nuevo desde la portada.",
+		"prefs_title":        "Tus preferencias",
+		"prefs_button":       "Guardar preferencias",
+		"prefs_saved":        "Tus preferencias se han guardado.",
+		"unsub_title":        "Cancelar suscripción",
+		"unsub_intro":        "¿Dejar de enviar el boletín semanal a %s?",
+		"unsub_button":       "Cancelar suscripción",
+		"unsubscribed_title": "Has cancelado la suscripción",
+		"unsubscribed":       "No recibirás más boletines. ¿Cambiaste de opinión? Suscríbete de nuevo desde la portada.",
+		"error_title":        "Algo no va bien",
+		"not_found":          "Esta página no existe.",
+		"csrf_failed":        "El formulario caducó o vino de otro sitio. Vuelve atrás, recarga la página e inténtalo de nuevo.",
+		"internal":           "Algo falló de nuestro lado. Inténtalo de nuevo en un momento.",
+		"front_page":         "Portada",
+		"field_error":        "Corrige esto, por favor: %s",
+	},
+}
+
+// msg returns a page string in lang.
+func msg(lang, key string) string {
+	if m, ok := messages[lang][key]; ok {
+		return m
+	}
+	return messages["en"][key]
+}
+
+// pageLang picks the page language: ?lang=, else the subscriber's
+// language (fallback), else the browser's preference.
+func pageLang(r *http.Request, fallback string) string {
+	if l := r.URL.Query().Get("lang"); domain.IsLanguage(l) {
+		return l
+	}
+	if domain.IsLanguage(fallback) {
+		return fallback
+	}
+	for _, part := range strings.Split(r.Header.Get("Accept-Language"), ",") {
+		tag := strings.ToLower(strings.TrimSpace(strings.SplitN(part, ";", 2)[0]))
+		base, _, _ := strings.Cut(tag, "-")
+		if domain.IsLanguage(base) {
+			return base
+		}
+	}
+	return "en"
+}

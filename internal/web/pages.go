@@ -1,0 +1,176 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"net/http"
+	"slices"
+
+	"github.com/gin-gonic/gin"
+	"github.com/gorilla/csrf"
+
+	"newsdigest/internal/domain"
+	"newsdigest/internal/errs"
+	"newsdigest/internal/taxonomy"
+)
+
+//go:embed templates/*.html
+var pageFiles embed.FS
+
+// pageData is what every page template receives.
+type pageData struct {
+	Lang      string
+	Title     string
+	Message   string
+	CSRFField template.HTML
+	Action    string // the form's target
+	Form      *formData
+	Email     string
+	Saved     bool
+}
+
+// formData fills the subscription and preferences form.
+type formData struct {
+	Groups    []countryGroup
+	Others    []option
+	Topics    []option
+	Languages []option
+	Modes     []option
+	Email     string
+	Error     string
+	Button    string
+}
+
+type countryGroup struct {
+	Name      string
+	Countries []option
+}
+
+type option struct {
+	Value, Label string
+	Checked      bool
+}
+
+func parsePages() (*template.Template, error) {
+	t, err := template.New("").Funcs(template.FuncMap{
+		"t": msg,
+		"tf": func(lang, key string, args ...any) string {
+			return fmt.Sprintf(msg(lang, key), args...)
+		},
+	}).ParseFS(pageFiles, "templates/*.html")
+	if err != nil {
+		return nil, fmt.Errorf("parse page templates: %w", err)
+	}
+	return t, nil
+}
+
+// renderPage writes a page with status 200.
+func (s *Server) renderPage(c *gin.Context, name string, d pageData) {
+	s.renderPageStatus(c.Writer, c.Request, http.StatusOK, name, d)
+}
+
+// renderPageStatus renders into a buffer first, so a template error is a
+// clean 500 rather than half a page.
+func (s *Server) renderPageStatus(w http.ResponseWriter, r *http.Request, status int, name string, d pageData) {
+	if d.Lang == "" {
+		d.Lang = "en"
+	}
+	if d.CSRFField == "" {
+		d.CSRFField = csrf.TemplateField(r)
+	}
+	var buf bytes.Buffer
+	if err := s.pages.ExecuteTemplate(&buf, name+".html", d); err != nil {
+		s.log.Error("render page", "page", name, "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("X-Frame-Options", "DENY")
+	w.Header().Set("Referrer-Policy", "no-referrer") // tokens are in the URLs
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// pageFail shows an error page for err.
+func (s *Server) pageFail(c *gin.Context, lang string, err error) {
+	kind := errs.KindOf(err)
+	key := "internal"
+	switch kind {
+	case errs.NotFound:
+		key = "link_invalid"
+	case errs.Internal, errs.Unavailable:
+		s.log.Error("page failed", "path", c.FullPath(), "err", err)
+	default:
+		key = ""
+	}
+	m := errs.MessageOf(err)
+	if key != "" {
+		m = msg(lang, key)
+	}
+	title := msg(lang, "error_title")
+	if kind == errs.NotFound {
+		title = msg(lang, "link_invalid_title")
+	}
+	s.renderPageStatus(c.Writer, c.Request, statusOf(kind), "error", pageData{Lang: lang, Title: title, Message: m})
+	c.Abort()
+}
+
+// buildForm lays out the choices: countries grouped under the first
+// region that holds them, the rest in one list, then topics.
+func buildForm(tax *taxonomy.Taxonomy, lang string, f domain.Filter) *formData {
+	fd := &formData{}
+	shown := map[string]bool{}
+	for _, r := range tax.Regions {
+		g := countryGroup{Name: taxonomy.Name(lang, r.NameEN, r.NameES)}
+		for _, code := range r.Countries {
+			c, ok := tax.Country(code)
+			if !ok || shown[code] {
+				continue
+			}
+			shown[code] = true
+			g.Countries = append(g.Countries, option{code, taxonomy.Name(lang, c.NameEN, c.NameES), slices.Contains(f.Countries, code)})
+		}
+		if len(g.Countries) > 0 {
+			slices.SortFunc(g.Countries, byLabel)
+			fd.Groups = append(fd.Groups, g)
+		}
+	}
+	for _, c := range tax.Countries {
+		if !shown[c.Code] {
+			fd.Others = append(fd.Others, option{c.Code, taxonomy.Name(lang, c.NameEN, c.NameES), slices.Contains(f.Countries, c.Code)})
+		}
+	}
+	slices.SortFunc(fd.Others, byLabel)
+	for _, t := range tax.Topics {
+		fd.Topics = append(fd.Topics, option{t.Slug, taxonomy.Name(lang, t.NameEN, t.NameES), slices.Contains(f.Topics, t.Slug)})
+	}
+	fd.Languages = []option{{"en", "English", f.Language != "es"}, {"es", "Español", f.Language == "es"}}
+	fd.Modes = []option{
+		{domain.ModeAny, msg(lang, "mode_any"), f.Mode != domain.ModeNarrow},
+		{domain.ModeNarrow, msg(lang, "mode_narrow"), f.Mode == domain.ModeNarrow},
+	}
+	return fd
+}
+
+func byLabel(a, b option) int {
+	switch {
+	case a.Label < b.Label:
+		return -1
+	case a.Label > b.Label:
+		return 1
+	}
+	return 0
+}
+
+// filterFromForm reads the choices of a submitted form.
+func filterFromForm(c *gin.Context) domain.Filter {
+	return domain.Filter{
+		Countries: c.PostFormArray("countries"),
+		Topics:    c.PostFormArray("topics"),
+		Language:  c.PostForm("language"),
+		Mode:      c.PostForm("mode"),
+	}
+}

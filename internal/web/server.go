@@ -1,0 +1,164 @@
+// Package web is newsdigest's HTTP side: the public subscription pages,
+// the JSON API and the health and metrics endpoints. Handlers parse the
+// request, call a service and render; they hold no business rules.
+package web
+
+import (
+	"context"
+	"crypto/sha256"
+	"html/template"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/gorilla/csrf"
+	"github.com/hibiken/asynq"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"newsdigest/internal/config"
+	"newsdigest/internal/ingest"
+	"newsdigest/internal/postgres"
+	"newsdigest/internal/render"
+	"newsdigest/internal/taxonomy"
+)
+
+// Server holds the web app's dependencies.
+type Server struct {
+	cfg      *config.Config
+	db       *postgres.DB
+	queue    *asynq.Client
+	redis    asynq.RedisConnOpt
+	importer *ingest.Importer
+	renderer *render.Renderer
+	pages    *template.Template
+	metrics  *metrics
+	log      *slog.Logger
+
+	taxMu     sync.Mutex
+	tax       *taxonomy.Taxonomy
+	taxLoaded time.Time
+}
+
+// NewServer assembles the web app.
+func NewServer(cfg *config.Config, db *postgres.DB, redis asynq.RedisConnOpt, reg prometheus.Registerer, log *slog.Logger) (*Server, error) {
+	tagger, err := ingest.NewTagger(taxonomy.Default())
+	if err != nil {
+		return nil, err
+	}
+	r, err := render.New()
+	if err != nil {
+		return nil, err
+	}
+	pages, err := parsePages()
+	if err != nil {
+		return nil, err
+	}
+	return &Server{
+		cfg:      cfg,
+		db:       db,
+		queue:    asynq.NewClient(redis),
+		redis:    redis,
+		importer: &ingest.Importer{Store: db, Tagger: tagger},
+		renderer: r,
+		pages:    pages,
+		metrics:  newMetrics(reg),
+		log:      log,
+	}, nil
+}
+
+// Close releases the queue client.
+func (s *Server) Close() error { return s.queue.Close() }
+
+// Handler is the whole app as an http.Handler.
+func (s *Server) Handler() http.Handler {
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	r.Use(s.recoverer(), s.metrics.middleware())
+	r.HandleMethodNotAllowed = true
+	r.NoRoute(func(c *gin.Context) { s.notFound(c) })
+
+	r.GET("/healthz", s.healthz)
+	r.GET("/readyz", s.readyz)
+	r.GET("/metrics", s.metrics.handler())
+
+	// One-click unsubscribe (RFC 8058) comes from mail clients with no
+	// cookie and no CSRF token: it is deliberately outside CSRF.
+	r.POST("/unsubscribe/:token", s.unsubscribePost)
+
+	pages := r.Group("/", s.csrf())
+	pages.GET("/", s.home)
+	pages.POST("/subscribe", s.subscribeForm)
+	pages.GET("/confirm/:token", s.confirmPage)
+	pages.POST("/confirm/:token", s.confirmPost)
+	pages.GET("/preferences/:token", s.preferencesPage)
+	pages.POST("/preferences/:token", s.preferencesPost)
+	pages.GET("/unsubscribe/:token", s.unsubscribePage)
+
+	api := r.Group("/api/v1")
+	api.POST("/subscriptions", s.apiSubscribe)
+	api.GET("/taxonomy", s.apiTaxonomy)
+	admin := api.Group("/", s.requireAdmin())
+	admin.POST("/imports", s.apiImport)
+	admin.POST("/items", s.apiCreateItem)
+	admin.GET("/items", s.apiItems)
+	admin.PATCH("/items/:id", s.apiUpdateItem)
+	admin.POST("/editions", s.apiCreateEdition)
+	admin.GET("/editions", s.apiEditions)
+	admin.GET("/editions/:id", s.apiEdition)
+	admin.POST("/previews", s.apiPreview)
+	return r
+}
+
+// csrf protects the HTML forms. Over plain HTTP (local development and
+// tests) each request must be marked so, or the origin check refuses it.
+func (s *Server) csrf() gin.HandlerFunc {
+	key := sha256.Sum256(append([]byte("newsdigest csrf "), s.cfg.SecretKey...))
+	protect := csrf.Protect(key[:],
+		csrf.Secure(!s.cfg.PlaintextHTTP()),
+		csrf.Path("/"),
+		csrf.SameSite(csrf.SameSiteLaxMode),
+		csrf.FieldName("csrf_token"),
+		csrf.ErrorHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			s.log.Info("csrf refused", "path", r.URL.Path, "reason", csrf.FailureReason(r))
+			s.renderPageStatus(w, r, http.StatusForbidden, "error", pageData{
+				Lang: pageLang(r, ""), Message: msg(pageLang(r, ""), "csrf_failed"),
+			})
+		})),
+	)
+	plaintext := s.cfg.PlaintextHTTP()
+	return func(c *gin.Context) {
+		if plaintext {
+			c.Request = csrf.PlaintextHTTPRequest(c.Request)
+		}
+		passed := false
+		protect(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
+			passed = true
+			c.Request = r
+			c.Next()
+		})).ServeHTTP(c.Writer, c.Request)
+		if !passed {
+			c.Abort()
+		}
+	}
+}
+
+// taxonomy returns the taxonomy, reloaded at most every 30 seconds so
+// editors' changes show without a restart.
+func (s *Server) taxonomy(ctx context.Context) (*taxonomy.Taxonomy, error) {
+	s.taxMu.Lock()
+	defer s.taxMu.Unlock()
+	if s.tax != nil && time.Since(s.taxLoaded) < 30*time.Second {
+		return s.tax, nil
+	}
+	t, err := s.db.Taxonomy(ctx)
+	if err != nil {
+		if s.tax != nil {
+			return s.tax, nil
+		}
+		return nil, err
+	}
+	s.tax, s.taxLoaded = t, time.Now()
+	return t, nil
+}

@@ -1,0 +1,162 @@
+package worker
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"github.com/hibiken/asynq"
+
+	"newsdigest/internal/config"
+	"newsdigest/internal/digest"
+	"newsdigest/internal/domain"
+	"newsdigest/internal/errs"
+	"newsdigest/internal/mail"
+	"newsdigest/internal/postgres"
+	"newsdigest/internal/render"
+	"newsdigest/internal/tasks"
+)
+
+// handlers holds what the task handlers need.
+type handlers struct {
+	cfg      *config.Config
+	db       *postgres.DB
+	queue    *asynq.Client
+	compiler *digest.Compiler
+	sender   *digest.Sender
+	renderer *render.Renderer
+	mailer   digest.Mailer
+	log      *slog.Logger
+}
+
+func (h *handlers) register(mux *asynq.ServeMux) {
+	mux.HandleFunc(tasks.TypeConfirmationMail, h.confirmationMail)
+	mux.HandleFunc(tasks.TypeScheduleEdition, h.scheduleEdition)
+	mux.HandleFunc(tasks.TypeCompileEdition, h.compileEdition)
+	mux.HandleFunc(tasks.TypeSendBatch, h.sendBatch)
+	mux.HandleFunc(tasks.TypeReconcile, h.reconcile)
+}
+
+// lastAttempt reports whether the queue will not retry this task again.
+func lastAttempt(ctx context.Context) bool {
+	n, ok1 := asynq.GetRetryCount(ctx)
+	max, ok2 := asynq.GetMaxRetry(ctx)
+	return ok1 && ok2 && n >= max
+}
+
+func (h *handlers) confirmationMail(ctx context.Context, t *asynq.Task) error {
+	var p tasks.ConfirmationMail
+	if err := tasks.Decode(t, &p); err != nil {
+		return err
+	}
+	sub, confirmToken, err := h.db.PendingConfirmation(ctx, p.SubscriberID)
+	if errs.Is(err, errs.NotFound) {
+		return nil // confirmed, unsubscribed or expired meanwhile
+	}
+	if err != nil {
+		return err
+	}
+	msg, err := h.renderer.Confirmation(render.Confirmation{
+		Language:      sub.Language,
+		ListName:      links(h.cfg).ListName,
+		ConfirmURL:    h.cfg.URL("/confirm/" + confirmToken),
+		PostalAddress: h.cfg.OrgPostalAddress,
+	})
+	if err != nil {
+		return fmt.Errorf("render confirmation: %v: %w", err, asynq.SkipRetry)
+	}
+	err = h.mailer.Send(ctx, &mail.Message{
+		To: sub.Email, Subject: msg.Subject, HTML: msg.HTML, Text: msg.Text, Language: sub.Language,
+		Headers: map[string]string{"Auto-Submitted": "auto-generated"},
+	})
+	if err != nil {
+		if mail.ClassOf(err) != mail.Temporary {
+			h.log.Warn("confirmation mail refused", "subscriber", sub.ID, "err", err)
+			return fmt.Errorf("confirmation mail: %v: %w", err, asynq.SkipRetry)
+		}
+		return err
+	}
+	return h.db.MarkConfirmationSent(ctx, sub.ID)
+}
+
+func (h *handlers) scheduleEdition(ctx context.Context, t *asynq.Task) error {
+	var p tasks.ScheduleEdition
+	if err := tasks.Decode(t, &p); err != nil {
+		return err
+	}
+	e, created, err := h.db.CreateEdition(ctx, postgres.NewEdition{ScheduledFor: &p.ScheduledFor})
+	if err != nil {
+		return err
+	}
+	if created {
+		h.log.Info("scheduled edition created", "edition", e.ID, "tick", p.ScheduledFor, "items", e.Items)
+	}
+	return h.enqueueCompile(ctx, e)
+}
+
+func (h *handlers) enqueueCompile(ctx context.Context, e domain.Edition) error {
+	if e.Status != domain.EditionQueued && e.Status != domain.EditionCompiling {
+		return nil
+	}
+	_, err := h.queue.EnqueueContext(ctx, tasks.NewCompileEdition(e.ID))
+	if err != nil && !digest.IsDuplicate(err) {
+		return err
+	}
+	return nil
+}
+
+func (h *handlers) compileEdition(ctx context.Context, t *asynq.Task) error {
+	var p tasks.CompileEdition
+	if err := tasks.Decode(t, &p); err != nil {
+		return err
+	}
+	err := h.compiler.Compile(ctx, p.EditionID)
+	if err != nil && lastAttempt(ctx) {
+		h.log.Error("edition failed", "edition", p.EditionID, "err", err)
+		if _, merr := h.db.MoveEdition(context.WithoutCancel(ctx), p.EditionID,
+			[]string{domain.EditionQueued, domain.EditionCompiling}, domain.EditionFailed,
+			"compile failed: "+err.Error()); merr != nil {
+			return errors.Join(err, merr)
+		}
+	}
+	return err
+}
+
+func (h *handlers) sendBatch(ctx context.Context, t *asynq.Task) error {
+	var p tasks.SendBatch
+	if err := tasks.Decode(t, &p); err != nil {
+		return err
+	}
+	return h.sender.SendBatch(ctx, p.EditionID, postgres.IDRange{First: p.First, Last: p.Last}, lastAttempt(ctx))
+}
+
+// reconcile re-queues what Postgres says is unfinished and Redis may have
+// lost: editions waiting to compile, and send batches with deliveries that
+// no worker holds.
+func (h *handlers) reconcile(ctx context.Context, _ *asynq.Task) error {
+	editions, err := h.db.UnfinishedEditions(ctx)
+	if err != nil {
+		return err
+	}
+	for _, e := range editions {
+		switch e.Status {
+		case domain.EditionQueued, domain.EditionCompiling:
+			if err := h.enqueueCompile(ctx, e); err != nil {
+				return err
+			}
+		case domain.EditionSending:
+			n, err := digest.EnqueueBatches(ctx, h.db, h.queue, e.ID, true)
+			if err != nil {
+				return err
+			}
+			if n > 0 {
+				h.log.Info("reconciler re-queued send batches", "edition", e.ID, "batches", n)
+			}
+			if _, err := h.db.FinishEditionIfComplete(ctx, e.ID); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,194 @@
+// Package worker runs newsdigest's background work on asynq: confirmation
+// mail, the weekly schedule, edition compile and delivery, and the
+// reconciler that re-queues whatever Postgres says is unfinished.
+package worker
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/hibiken/asynq"
+
+	"newsdigest/internal/config"
+	"newsdigest/internal/digest"
+	"newsdigest/internal/mail"
+	"newsdigest/internal/postgres"
+	"newsdigest/internal/render"
+	"newsdigest/internal/tasks"
+)
+
+// Options tune timings that tests shorten; zero values take the defaults.
+type Options struct {
+	Concurrency       int           // tasks at once; default 8
+	ReconcileEvery    time.Duration // default 1 minute
+	DelayedTaskCheck  time.Duration // asynq's poll for due retries; default 5 s
+	MaxRetryDelay     time.Duration // cap of the exponential retry delay; default 10 minutes
+	FirstRetryDelay   time.Duration // default 10 s
+	DisableScheduling bool          // no cron editions (tests that trigger their own)
+}
+
+// Worker is the background process.
+type Worker struct {
+	cfg      *config.Config
+	db       *postgres.DB
+	redis    asynq.RedisConnOpt
+	mailer   digest.Mailer
+	renderer *render.Renderer
+	opts     Options
+	log      *slog.Logger
+}
+
+// New assembles a worker from its dependencies.
+func New(cfg *config.Config, db *postgres.DB, redis asynq.RedisConnOpt, mailer digest.Mailer, opts Options, log *slog.Logger) (*Worker, error) {
+	r, err := render.New()
+	if err != nil {
+		return nil, err
+	}
+	if opts.Concurrency == 0 {
+		opts.Concurrency = 8
+	}
+	if opts.ReconcileEvery == 0 {
+		opts.ReconcileEvery = time.Minute
+	}
+	if opts.DelayedTaskCheck == 0 {
+		opts.DelayedTaskCheck = 5 * time.Second
+	}
+	if opts.MaxRetryDelay == 0 {
+		opts.MaxRetryDelay = 10 * time.Minute
+	}
+	if opts.FirstRetryDelay == 0 {
+		opts.FirstRetryDelay = 10 * time.Second
+	}
+	return &Worker{cfg: cfg, db: db, redis: redis, mailer: mailer, renderer: r, opts: opts, log: log}, nil
+}
+
+// Run processes tasks until ctx ends, then shuts down gracefully: tasks in
+// progress get longer than the SMTP timeout to finish.
+func (w *Worker) Run(ctx context.Context) error {
+	client := asynq.NewClient(w.redis)
+	defer client.Close()
+
+	srv := asynq.NewServer(w.redis, asynq.Config{
+		Concurrency:              w.opts.Concurrency,
+		Queues:                   tasks.Queues,
+		DelayedTaskCheckInterval: w.opts.DelayedTaskCheck,
+		ShutdownTimeout:          45 * time.Second,
+		RetryDelayFunc:           w.retryDelay,
+		Logger:                   asynqLogger{w.log},
+	})
+	mux := asynq.NewServeMux()
+	h := &handlers{
+		db:    w.db,
+		queue: client,
+		log:   w.log,
+		compiler: &digest.Compiler{DB: w.db, Queue: client, Log: w.log},
+		sender: &digest.Sender{
+			DB: w.db, Mailer: w.mailer, Renderer: w.renderer, Workers: w.cfg.SMTPConnections, Log: w.log,
+			Links: links(w.cfg),
+		},
+		cfg:      w.cfg,
+		renderer: w.renderer,
+		mailer:   w.mailer,
+	}
+	h.register(mux)
+	if err := srv.Start(mux); err != nil {
+		return fmt.Errorf("start asynq server: %w", err)
+	}
+	w.log.Info("worker started", "concurrency", w.opts.Concurrency)
+
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		w.loop(ctx, client)
+	}()
+	<-ctx.Done()
+	<-done
+	srv.Shutdown()
+	w.log.Info("worker stopped")
+	return nil
+}
+
+// loop enqueues the cron editions and the periodic reconcile.
+func (w *Worker) loop(ctx context.Context, client *asynq.Client) {
+	reconcile := time.NewTicker(w.opts.ReconcileEvery)
+	defer reconcile.Stop()
+	w.enqueueReconcile(ctx, client, time.Now())
+	for {
+		var tick <-chan time.Time
+		var next time.Time
+		timer := time.NewTimer(time.Hour)
+		if !w.opts.DisableScheduling {
+			next = w.cfg.DigestCron.Next(time.Now().In(w.cfg.DigestTZ))
+			timer.Reset(time.Until(next))
+			tick = timer.C
+		}
+		select {
+		case <-ctx.Done():
+			timer.Stop()
+			return
+		case now := <-reconcile.C:
+			timer.Stop()
+			w.enqueueReconcile(ctx, client, now)
+		case <-tick:
+			_, err := client.EnqueueContext(ctx, tasks.NewScheduleEdition(next))
+			if err != nil && !digest.IsDuplicate(err) {
+				// The reconciler cannot recover a missed tick, so say it loudly.
+				w.log.Error("enqueue scheduled edition", "tick", next, "err", err)
+			}
+		}
+	}
+}
+
+func (w *Worker) enqueueReconcile(ctx context.Context, client *asynq.Client, now time.Time) {
+	period := now.Truncate(w.opts.ReconcileEvery)
+	if _, err := client.EnqueueContext(ctx, tasks.NewReconcile(period)); err != nil && !digest.IsDuplicate(err) {
+		w.log.Warn("enqueue reconcile", "err", err)
+	}
+}
+
+// retryDelay backs off exponentially from FirstRetryDelay up to the cap.
+func (w *Worker) retryDelay(n int, _ error, _ *asynq.Task) time.Duration {
+	d := float64(w.opts.FirstRetryDelay) * math.Pow(2, float64(n))
+	return time.Duration(math.Min(d, float64(w.opts.MaxRetryDelay)))
+}
+
+// links derives the digest's URLs and list headers from the configuration.
+func links(cfg *config.Config) digest.Links {
+	name := cfg.MailFrom.Name
+	if name == "" {
+		name = render.DefaultListName
+	}
+	slug := strings.Map(func(r rune) rune {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
+			return r
+		case r >= 'A' && r <= 'Z':
+			return r + 'a' - 'A'
+		}
+		return '-'
+	}, name)
+	return digest.Links{
+		BaseURL:       cfg.BaseURL.String(),
+		ListName:      name,
+		ListID:        fmt.Sprintf("%s <%s.%s>", name, strings.Trim(slug, "-"), cfg.BaseURL.Hostname()),
+		PostalAddress: cfg.OrgPostalAddress,
+	}
+}
+
+// NewPool is the production Mailer: pooled go-mail connections.
+func NewPool(cfg *config.Config) (*mail.Pool, error) {
+	return mail.NewPool(cfg.SMTP, cfg.MailFrom, cfg.SMTPConnections)
+}
+
+// asynqLogger sends asynq's own logs to slog.
+type asynqLogger struct{ l *slog.Logger }
+
+func (a asynqLogger) Debug(args ...any) { a.l.Debug(fmt.Sprint(args...)) }
+func (a asynqLogger) Info(args ...any)  { a.l.Info(fmt.Sprint(args...)) }
+func (a asynqLogger) Warn(args ...any)  { a.l.Warn(fmt.Sprint(args...)) }
+func (a asynqLogger) Error(args ...any) { a.l.Error(fmt.Sprint(args...)) }
+func (a asynqLogger) Fatal(args ...any) { a.l.Error(fmt.Sprint(args...)) }
