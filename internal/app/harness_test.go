@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
 	"mime"
@@ -41,6 +42,13 @@ type stack struct {
 
 func startStack(t *testing.T) *stack {
 	t.Helper()
+	return startStackEnv(t, nil)
+}
+
+// startStackEnv starts the stack with some settings changed; an empty value
+// unsets one.
+func startStackEnv(t *testing.T, overrides map[string]string) *stack {
+	t.Helper()
 	smtp := testenv.NewSMTPServer(t)
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -57,6 +65,9 @@ func startStack(t *testing.T) *stack {
 		"SECRET_KEY":         "test-secret-key-0123456789abcdef0123",
 		"ORG_POSTAL_ADDRESS": "Apartado 123, San José, Costa Rica",
 		"SMTP_CONNECTIONS":   "2",
+	}
+	for k, v := range overrides {
+		env[k] = v
 	}
 	cfg, err := config.Load(func(k string) string { return env[k] })
 	if err != nil {
@@ -79,7 +90,8 @@ func startStack(t *testing.T) *stack {
 	t.Cleanup(func() {
 		cancel()
 		for _, c := range []chan error{webDone, workerDone} {
-			if err := <-c; err != nil {
+			// Stopping before startup finished ends it with a canceled context.
+			if err := <-c; err != nil && !errors.Is(err, context.Canceled) {
 				t.Errorf("shutdown: %v", err)
 			}
 		}

@@ -2,7 +2,6 @@ package digest
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
@@ -158,7 +157,7 @@ func EnqueueBatches(ctx context.Context, db *postgres.DB, q Enqueuer, editionID 
 		switch {
 		case err == nil:
 			n++
-		case IsDuplicate(err):
+		case tasks.IsDuplicate(err):
 		default:
 			return n, fmt.Errorf("enqueue send batch: %w", err)
 		}
@@ -166,8 +165,3 @@ func EnqueueBatches(ctx context.Context, db *postgres.DB, q Enqueuer, editionID 
 	return n, nil
 }
 
-// IsDuplicate reports whether an enqueue was refused because the same task
-// is already on the queue.
-func IsDuplicate(err error) bool {
-	return errors.Is(err, asynq.ErrTaskIDConflict) || errors.Is(err, asynq.ErrDuplicateTask)
-}

@@ -200,3 +200,27 @@ func BenchmarkTag(b *testing.B) {
 		tg.Tag(it.Title, it.Summary)
 	}
 }
+
+// FuzzTag checks that no text panics the matcher and that tags stay
+// sorted, unique and known.
+func FuzzTag(f *testing.F) {
+	f.Add("Mexico: UN agencies promote labor inclusion", "Tapachula, Chiapas")
+	f.Add("St. Kitts & Nevis", "EE. UU. trata de personas se trata de")
+	tg := newTestTagger(f)
+	tx := taxonomy.Default()
+	f.Fuzz(func(t *testing.T, title, summary string) {
+		got := tg.Tag(title, summary)
+		for _, list := range [][]string{got.Countries, got.Regions, got.Topics} {
+			for i := 1; i < len(list); i++ {
+				if list[i-1] >= list[i] {
+					t.Fatalf("not sorted and unique: %v", list)
+				}
+			}
+		}
+		for _, c := range got.Countries {
+			if !tx.HasCountry(c) {
+				t.Fatalf("unknown country %q", c)
+			}
+		}
+	})
+}

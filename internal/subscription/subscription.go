@@ -55,12 +55,8 @@ func (s *Service) Subscribe(ctx context.Context, known domain.Known, req Request
 	if !send {
 		return nil
 	}
-	if _, err := s.Queue.EnqueueContext(ctx, tasks.NewConfirmationMail(id)); err != nil && !isDuplicate(err) {
+	if _, err := s.Queue.EnqueueContext(ctx, tasks.NewConfirmationMail(id)); err != nil && !tasks.IsDuplicate(err) {
 		return errs.Wrap(errs.Unavailable, err, "the confirmation mail could not be queued; please try again shortly")
 	}
 	return nil
-}
-
-func isDuplicate(err error) bool {
-	return err == asynq.ErrDuplicateTask || err == asynq.ErrTaskIDConflict
 }

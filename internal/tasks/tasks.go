@@ -4,6 +4,7 @@ package tasks
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -92,6 +93,12 @@ func newTask(typ string, payload any, opts ...asynq.Option) *asynq.Task {
 		panic(fmt.Sprintf("tasks: marshal %s: %v", typ, err)) // payloads are plain structs
 	}
 	return asynq.NewTask(typ, b, opts...)
+}
+
+// IsDuplicate reports whether an enqueue was refused because the same task
+// is already on the queue: the work is asked for already.
+func IsDuplicate(err error) bool {
+	return errors.Is(err, asynq.ErrTaskIDConflict) || errors.Is(err, asynq.ErrDuplicateTask)
 }
 
 // Decode reads a task payload; an undecodable one is never retried.

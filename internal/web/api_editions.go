@@ -51,7 +51,7 @@ func (s *Server) apiCreateEdition(c *gin.Context) {
 		s.apiFail(c, err)
 		return
 	}
-	if _, err := s.queue.EnqueueContext(c.Request.Context(), tasks.NewCompileEdition(e.ID)); err != nil && !digest.IsDuplicate(err) {
+	if _, err := s.queue.EnqueueContext(c.Request.Context(), tasks.NewCompileEdition(e.ID)); err != nil && !tasks.IsDuplicate(err) {
 		s.log.Warn("edition queued for the reconciler", "edition", e.ID, "err", err)
 	}
 	c.JSON(http.StatusAccepted, gin.H{"id": e.ID})

@@ -100,7 +100,7 @@ func (h *handlers) enqueueCompile(ctx context.Context, e domain.Edition) error {
 		return nil
 	}
 	_, err := h.queue.EnqueueContext(ctx, tasks.NewCompileEdition(e.ID))
-	if err != nil && !digest.IsDuplicate(err) {
+	if err != nil && !tasks.IsDuplicate(err) {
 		return err
 	}
 	return nil

@@ -135,7 +135,7 @@ func (w *Worker) loop(ctx context.Context, client *asynq.Client) {
 			w.enqueueReconcile(ctx, client, now)
 		case <-tick:
 			_, err := client.EnqueueContext(ctx, tasks.NewScheduleEdition(next))
-			if err != nil && !digest.IsDuplicate(err) {
+			if err != nil && !tasks.IsDuplicate(err) {
 				// The reconciler cannot recover a missed tick, so say it loudly.
 				w.log.Error("enqueue scheduled edition", "tick", next, "err", err)
 			}
@@ -145,7 +145,7 @@ func (w *Worker) loop(ctx context.Context, client *asynq.Client) {
 
 func (w *Worker) enqueueReconcile(ctx context.Context, client *asynq.Client, now time.Time) {
 	period := now.Truncate(w.opts.ReconcileEvery)
-	if _, err := client.EnqueueContext(ctx, tasks.NewReconcile(period)); err != nil && !digest.IsDuplicate(err) {
+	if _, err := client.EnqueueContext(ctx, tasks.NewReconcile(period)); err != nil && !tasks.IsDuplicate(err) {
 		w.log.Warn("enqueue reconcile", "err", err)
 	}
 }
