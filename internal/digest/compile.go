@@ -164,4 +164,3 @@ func EnqueueBatches(ctx context.Context, db *postgres.DB, q Enqueuer, editionID 
 	}
 	return n, nil
 }
-

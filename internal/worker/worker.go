@@ -82,9 +82,9 @@ func (w *Worker) Run(ctx context.Context) error {
 	})
 	mux := asynq.NewServeMux()
 	h := &handlers{
-		db:    w.db,
-		queue: client,
-		log:   w.log,
+		db:       w.db,
+		queue:    client,
+		log:      w.log,
 		compiler: &digest.Compiler{DB: w.db, Queue: client, Log: w.log},
 		sender: &digest.Sender{
 			DB: w.db, Mailer: w.mailer, Renderer: w.renderer, Workers: w.cfg.SMTPConnections, Log: w.log,
