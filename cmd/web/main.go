@@ -30,7 +30,7 @@ func main() {
 	case "", "serve":
 		err = (&app.Web{Config: cfg, Log: log}).Run(ctx)
 	case "migrate":
-		err = migrate(ctx, cfg)
+		err = migrate(ctx, cfg, log)
 	default:
 		fmt.Fprintf(os.Stderr, "usage: web [serve|migrate]\nunknown command %q\n", cmd)
 		os.Exit(2)
@@ -48,11 +48,11 @@ func firstArg() string {
 	return ""
 }
 
-func migrate(ctx context.Context, cfg *config.Config) error {
+func migrate(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 	db, err := postgres.Open(ctx, cfg.DatabaseURL)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	return db.Migrate(ctx)
+	return db.Migrate(ctx, log)
 }

@@ -36,7 +36,7 @@ func (m *Web) Run(ctx context.Context) error {
 		return err
 	}
 	defer db.Close()
-	if err := db.Migrate(ctx); err != nil {
+	if err := db.Migrate(ctx, m.Log); err != nil {
 		return err
 	}
 	redis, err := RedisOpt(m.Config.RedisURL)

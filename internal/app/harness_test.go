@@ -38,6 +38,25 @@ type stack struct {
 	base string
 	smtp *testenv.SMTPServer
 	http *http.Client
+	cfg  *config.Config
+	ctx  context.Context
+	log  *slog.Logger
+	done []chan error
+}
+
+// testWorkerOptions are quick timings so tests wait little.
+func testWorkerOptions() worker.Options {
+	return worker.Options{
+		DelayedTaskCheck: 100 * time.Millisecond, ReconcileEvery: time.Second,
+		FirstRetryDelay: 100 * time.Millisecond, MaxRetryDelay: time.Second, DisableScheduling: true,
+	}
+}
+
+// startWorker runs one more worker process against the stack.
+func (s *stack) startWorker(opts worker.Options) {
+	done := make(chan error, 1)
+	s.done = append(s.done, done)
+	go func() { done <- (&app.Worker{Config: s.cfg, Log: s.log, Options: opts}).Run(s.ctx) }()
 }
 
 func startStack(t *testing.T) *stack {
@@ -75,21 +94,17 @@ func startStackEnv(t *testing.T, overrides map[string]string) *stack {
 	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	ctx, cancel := context.WithCancel(context.Background())
-	webDone, workerDone := make(chan error, 1), make(chan error, 1)
+	webDone := make(chan error, 1)
 	go func() {
 		webDone <- (&app.Web{Config: cfg, Log: log, Registry: prometheus.NewRegistry(), Listener: l}).Run(ctx)
 	}()
-	s := &stack{t: t, base: base, smtp: smtp, http: &http.Client{Timeout: 30 * time.Second}}
+	s := &stack{t: t, base: base, smtp: smtp, http: &http.Client{Timeout: 30 * time.Second},
+		cfg: cfg, ctx: ctx, log: log, done: []chan error{webDone}}
 	s.waitReady()
-	go func() {
-		workerDone <- (&app.Worker{Config: cfg, Log: log, Options: worker.Options{
-			DelayedTaskCheck: 100 * time.Millisecond, ReconcileEvery: time.Second,
-			FirstRetryDelay: 100 * time.Millisecond, MaxRetryDelay: time.Second, DisableScheduling: true,
-		}}).Run(ctx)
-	}()
+	s.startWorker(testWorkerOptions())
 	t.Cleanup(func() {
 		cancel()
-		for _, c := range []chan error{webDone, workerDone} {
+		for _, c := range s.done {
 			// Stopping before startup finished ends it with a canceled context.
 			if err := <-c; err != nil && !errors.Is(err, context.Canceled) {
 				t.Errorf("shutdown: %v", err)

@@ -20,7 +20,7 @@ var migrations embed.FS
 
 // Migrate applies every pending migration. A Postgres session lock makes
 // concurrent starts (several web processes) apply them once.
-func (db *DB) Migrate(ctx context.Context) error {
+func (db *DB) Migrate(ctx context.Context, log *slog.Logger) error {
 	sqlDB := stdlib.OpenDBFromPool(db.pool)
 	defer sqlDB.Close()
 	fsys, err := fs.Sub(migrations, "migrations")
@@ -44,7 +44,7 @@ func (db *DB) Migrate(ctx context.Context) error {
 		return fmt.Errorf("migrate: %w", err)
 	}
 	for _, r := range results {
-		slog.Info("migration applied", "version", r.Source.Version, "took", r.Duration)
+		log.Info("migration applied", "version", r.Source.Version, "took", r.Duration)
 	}
 	return nil
 }

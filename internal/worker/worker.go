@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/hibiken/asynq"
+	"github.com/robfig/cron/v3"
 
 	"newsdigest/internal/config"
 	"newsdigest/internal/digest"
@@ -29,6 +30,7 @@ type Options struct {
 	MaxRetryDelay     time.Duration // cap of the exponential retry delay; default 10 minutes
 	FirstRetryDelay   time.Duration // default 10 s
 	DisableScheduling bool          // no cron editions (tests that trigger their own)
+	Schedule          cron.Schedule // when editions are due; default DIGEST_CRON in DIGEST_TZ
 }
 
 // Worker is the background process.
@@ -59,6 +61,9 @@ func New(cfg *config.Config, db *postgres.DB, redis asynq.RedisConnOpt, mailer d
 	}
 	if opts.MaxRetryDelay == 0 {
 		opts.MaxRetryDelay = 10 * time.Minute
+	}
+	if opts.Schedule == nil {
+		opts.Schedule = cfg.DigestCron
 	}
 	if opts.FirstRetryDelay == 0 {
 		opts.FirstRetryDelay = 10 * time.Second
@@ -122,7 +127,7 @@ func (w *Worker) loop(ctx context.Context, client *asynq.Client) {
 		var next time.Time
 		timer := time.NewTimer(time.Hour)
 		if !w.opts.DisableScheduling {
-			next = w.cfg.DigestCron.Next(time.Now().In(w.cfg.DigestTZ))
+			next = w.opts.Schedule.Next(time.Now().In(w.cfg.DigestTZ))
 			timer.Reset(time.Until(next))
 			tick = timer.C
 		}
