@@ -7,7 +7,7 @@
 #   scripts/dev.sh stop            stop what an earlier run started (make stop)
 #
 # Settings: .dev.env (created on the first run with a fresh SECRET_KEY,
-# ADMIN_TOKEN and ADMIN_PASSWORD, then reused; gitignored) wins over the
+# and ADMIN_TOKEN, then reused; gitignored) wins over the
 # environment, which wins over the local defaults below. Logs and pid files
 # live in ./tmp.
 set -euo pipefail
@@ -113,7 +113,7 @@ ensure_dev_env() {
 		log ".dev.env: created"
 	fi
 	local key bytes
-	for key in SECRET_KEY:32 ADMIN_TOKEN:24 ADMIN_PASSWORD:12; do
+	for key in SECRET_KEY:32 ADMIN_TOKEN:24; do
 		bytes=${key#*:}
 		key=${key%%:*}
 		if ! grep -q "^$key=" "$DEV_ENV"; then
@@ -246,7 +246,7 @@ newsdigest is running
   site           $BASE_URL
   mailpit        http://localhost:8025  (API: http://localhost:8025/api/v1/messages)
   admin token    $ADMIN_TOKEN
-                 (ADMIN_TOKEN in $DEV_ENV; ADMIN_PASSWORD is there too)
+                 (ADMIN_TOKEN in $DEV_ENV)
   logs           tmp/web.log  tmp/worker.log  tmp/mailpit.log
 
 Subscribe (then confirm with the link in Mailpit):
