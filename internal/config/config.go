@@ -31,6 +31,12 @@ type Config struct {
 	SMTPConnections  int
 	SendRate         float64 // messages per second over all workers; 0 is unlimited
 	OrgPostalAddress string
+	// BounceLimit hard bounces mark an address bounced; it is not mailed again.
+	BounceLimit int
+	// IngestAllowPrivateNetworks lets feed fetching reach private, loopback
+	// and link-local addresses (off: a source URL cannot probe the network
+	// newsdigest runs in).
+	IngestAllowPrivateNetworks bool
 }
 
 // SMTP is where and how mail is handed off.
@@ -119,6 +125,12 @@ func Load(getenv func(string) string) (*Config, error) {
 	}
 	if c.SendRate, err = strconv.ParseFloat(get("SEND_RATE", "0"), 64); err != nil || c.SendRate < 0 {
 		return nil, fmt.Errorf("SEND_RATE: want a number of messages per second, 0 for unlimited")
+	}
+	if c.BounceLimit, err = strconv.Atoi(get("BOUNCE_LIMIT", "3")); err != nil || c.BounceLimit < 1 {
+		return nil, fmt.Errorf("BOUNCE_LIMIT: want a whole number of at least 1")
+	}
+	if c.IngestAllowPrivateNetworks, err = strconv.ParseBool(get("INGEST_ALLOW_PRIVATE_NETWORKS", "false")); err != nil {
+		return nil, fmt.Errorf("INGEST_ALLOW_PRIVATE_NETWORKS: want true or false")
 	}
 	return c, nil
 }

@@ -58,6 +58,8 @@ func TestLoadErrorsNameTheVariable(t *testing.T) {
 		{"DIGEST_TZ", "Mars/Olympus"},
 		{"SMTP_CONNECTIONS", "0"},
 		{"SEND_RATE", "-1"},
+		{"BOUNCE_LIMIT", "0"},
+		{"INGEST_ALLOW_PRIVATE_NETWORKS", "perhaps"},
 	} {
 		t.Run(tc.name+"="+tc.value, func(t *testing.T) {
 			vars := map[string]string{"SECRET_KEY": key, tc.name: tc.value}

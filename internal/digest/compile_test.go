@@ -66,7 +66,7 @@ func newFixture(t *testing.T) *fixture {
 	return &fixture{
 		t: t, ctx: ctx, db: db, queue: q, inspect: insp, smtp: srv,
 		compiler: &digest.Compiler{DB: db, Queue: q, Log: log},
-		sender: &digest.Sender{DB: db, Mailer: pool, Renderer: r, Workers: 2, Log: log,
+		sender: &digest.Sender{DB: db, Mailer: pool, Renderer: r, Workers: 2, Log: log, BounceLimit: 3,
 			Links: digest.Links{BaseURL: "http://news.example.org", ListName: "News", ListID: "News <news.example.org>"}},
 	}
 }

@@ -41,7 +41,9 @@ type Sender struct {
 	Renderer *render.Renderer
 	Links    Links
 	Workers  int // messages in flight at once (SMTP_CONNECTIONS)
-	Log      *slog.Logger
+	// BounceLimit hard bounces suppress an address (BOUNCE_LIMIT).
+	BounceLimit int
+	Log         *slog.Logger
 
 	mu    sync.Mutex
 	cache map[int64]renderedBody // group id → rendered digest
@@ -69,7 +71,7 @@ func (s *Sender) SendBatch(ctx context.Context, editionID int64, r postgres.IDRa
 		}
 		// The outcomes are written even if the task's context ended: the
 		// messages went out, and their record must not be lost.
-		if err := s.DB.RecordOutcomes(context.WithoutCancel(ctx), outcomes); err != nil {
+		if err := s.DB.RecordOutcomes(context.WithoutCancel(ctx), outcomes, s.BounceLimit); err != nil {
 			return err
 		}
 		for _, o := range outcomes {

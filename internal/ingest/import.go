@@ -49,18 +49,27 @@ func (im *Importer) ImportListing(ctx context.Context, r io.Reader) (Result, err
 		e.Details = []LineError{{Line: 1, Message: "no dated item found"}}
 		return Result{}, e
 	}
-	items := make([]domain.Item, 0, len(parsed))
+	items := make([]domain.Item, len(parsed))
+	lines := make([]int, len(parsed))
+	for i, p := range parsed {
+		items[i] = im.Item(p.PublishedOn, p.Title, p.Summary, p.URL, "")
+		lines[i] = p.Line
+	}
+	return im.ImportItems(ctx, items, lines)
+}
+
+// ImportItems validates built items and stores them all, or none. lines
+// gives each item's place in its document (a line number, or a position
+// in a feed) for the errors.
+func (im *Importer) ImportItems(ctx context.Context, items []domain.Item, lines []int) (Result, error) {
 	var invalid []LineError
-	for _, p := range parsed {
-		it := im.Item(p.PublishedOn, p.Title, p.Summary, p.URL, "")
-		if err := it.Validate(); err != nil {
-			invalid = append(invalid, LineError{Line: p.Line, Message: errs.MessageOf(err)})
-			continue
+	for i := range items {
+		if err := items[i].Validate(); err != nil {
+			invalid = append(invalid, LineError{Line: lines[i], Message: errs.MessageOf(err)})
 		}
-		items = append(items, it)
 	}
 	if len(invalid) > 0 {
-		e := errs.New(errs.Invalid, "the listing has %d invalid item(s); nothing was imported", len(invalid))
+		e := errs.New(errs.Invalid, "%d invalid item(s); nothing was imported", len(invalid))
 		e.Details = invalid
 		return Result{}, e
 	}

@@ -243,13 +243,10 @@ type Outcome struct {
 	HardBounce bool   // the relay refused the address for good (5xx)
 }
 
-// BounceLimit is how many hard bounces suppress an address.
-const BounceLimit = 3
-
 // RecordOutcomes writes the outcome of a batch's attempts in one round trip.
-// A hard bounce counts against the address; BounceLimit of them mark the
+// A hard bounce counts against the address; bounceLimit of them mark the
 // subscriber bounced, and nothing is sent to them again.
-func (db *DB) RecordOutcomes(ctx context.Context, outcomes []Outcome) error {
+func (db *DB) RecordOutcomes(ctx context.Context, outcomes []Outcome, bounceLimit int) error {
 	if len(outcomes) == 0 {
 		return nil
 	}
@@ -263,7 +260,7 @@ func (db *DB) RecordOutcomes(ctx context.Context, outcomes []Outcome) error {
 			batch.Queue(`UPDATE subscribers SET hard_bounces = hard_bounces + 1,
 				       status = CASE WHEN hard_bounces + 1 >= $2 AND status = 'active' THEN 'bounced' ELSE status END,
 				       updated_at = now()
-				WHERE id = (SELECT subscriber_id FROM deliveries WHERE id = $1)`, o.ID, BounceLimit)
+				WHERE id = (SELECT subscriber_id FROM deliveries WHERE id = $1)`, o.ID, bounceLimit)
 		}
 	}
 	if err := db.pool.SendBatch(ctx, batch).Close(); err != nil {

@@ -3,8 +3,6 @@ package web
 import (
 	"encoding/base64"
 	"errors"
-	"fmt"
-	"mime"
 	"net/http"
 	"strconv"
 	"strings"
@@ -13,7 +11,6 @@ import (
 
 	"newsdigest/internal/domain"
 	"newsdigest/internal/errs"
-	"newsdigest/internal/ingest"
 )
 
 // Page sizes of GET /api/v1/items.
@@ -21,36 +18,6 @@ const (
 	defaultItemLimit = 100
 	maxItemLimit     = 1000
 )
-
-// apiImport stores the items of a listing: all of them, or none with the
-// lines that could not be read.
-func (s *Server) apiImport(c *gin.Context) {
-	mediaType, _, _ := mime.ParseMediaType(c.ContentType())
-	if mediaType != "" && mediaType != "text/plain" {
-		apiStatus(c, http.StatusUnsupportedMediaType, "unsupported_media_type",
-			fmt.Sprintf("Content-Type %q: send a listing as text/plain", mediaType))
-		return
-	}
-	body := http.MaxBytesReader(c.Writer, c.Request.Body, ingest.MaxListingBytes)
-	res, err := s.importer.ImportListing(c.Request.Context(), body)
-	if err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			err = errs.New(errs.TooLarge, "listing larger than %d bytes", ingest.MaxListingBytes)
-		}
-		var e *errs.Error
-		if errors.As(err, &e) && e.Kind == errs.Invalid {
-			c.AbortWithStatusJSON(http.StatusUnprocessableEntity, gin.H{
-				"error":  apiError{Code: string(errs.Invalid), Message: e.Message},
-				"errors": e.Details,
-			})
-			return
-		}
-		s.apiFail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, res)
-}
 
 // newItemRequest is the body of POST /api/v1/items. Tags left out are
 // set by the tagger.

@@ -93,7 +93,8 @@ func (w *Worker) Run(ctx context.Context) error {
 		compiler: &digest.Compiler{DB: w.db, Queue: client, Log: w.log},
 		sender: &digest.Sender{
 			DB: w.db, Mailer: w.mailer, Renderer: w.renderer, Workers: w.cfg.SMTPConnections, Log: w.log,
-			Links: links(w.cfg),
+			BounceLimit: w.cfg.BounceLimit,
+			Links:       links(w.cfg),
 		},
 		cfg:      w.cfg,
 		renderer: w.renderer,
