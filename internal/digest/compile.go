@@ -2,6 +2,9 @@ package digest
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"slices"
@@ -67,7 +70,12 @@ func (c *Compiler) Compile(ctx context.Context, editionID int64) error {
 	}
 	slices.Sort(earlierIDs)
 
-	groups := map[string]int64{} // group key → group id (0: nothing to send)
+	// Two maps keep the compile cheap however long the list: one from a
+	// filter (with its history) to the digest it yields, and one from a
+	// digest's content to its stored group. Filters that differ but yield
+	// the same digest share a group, so it is rendered once.
+	bySignature := map[string]string{} // group key → content key ("" when nothing matched)
+	groups := map[string]int64{}       // content key → group id
 	var after int64
 	for {
 		page, err := c.DB.ActiveRecipients(ctx, after, compilePage, earlierIDs)
@@ -77,20 +85,40 @@ func (c *Compiler) Compile(ctx context.Context, editionID int64) error {
 		if len(page) == 0 {
 			break
 		}
-		rows := make([]postgres.NewDelivery, 0, len(page))
+		var fresh []postgres.NewGroup
 		for _, r := range page {
 			key := groupKey(r)
-			gid, ok := groups[key]
-			if !ok {
-				sections := Match(r.Filter, items, regions, received(r.Received, earlier))
-				if len(sections) > 0 {
-					if gid, err = c.DB.SaveGroup(ctx, editionID, key, r.Filter.Language, sections); err != nil {
-						return err
-					}
-				}
-				groups[key] = gid
+			if _, ok := bySignature[key]; ok {
+				continue
 			}
-			rows = append(rows, postgres.NewDelivery{SubscriberID: r.ID, GroupID: gid})
+			sections := Match(r.Filter, items, regions, received(r.Received, earlier))
+			if len(sections) == 0 {
+				bySignature[key] = ""
+				continue
+			}
+			body, err := json.Marshal(sections)
+			if err != nil {
+				return err
+			}
+			content := contentKey(r.Filter.Language, body)
+			bySignature[key] = content
+			if _, ok := groups[content]; !ok {
+				groups[content] = 0
+				fresh = append(fresh, postgres.NewGroup{Key: content, Language: r.Filter.Language, Sections: body})
+			}
+		}
+		if len(fresh) > 0 {
+			ids, err := c.DB.SaveGroups(ctx, editionID, fresh)
+			if err != nil {
+				return err
+			}
+			for k, id := range ids {
+				groups[k] = id
+			}
+		}
+		rows := make([]postgres.NewDelivery, len(page))
+		for i, r := range page {
+			rows[i] = postgres.NewDelivery{SubscriberID: r.ID, GroupID: groups[bySignature[groupKey(r)]]}
 		}
 		if err := c.DB.InsertDeliveries(ctx, editionID, rows); err != nil {
 			return err
@@ -128,6 +156,15 @@ func groupKey(r postgres.Recipient) string {
 		parts[i] = strconv.FormatInt(id, 10)
 	}
 	return key + "/" + strings.Join(parts, ",")
+}
+
+// contentKey names a digest by what is in it.
+func contentKey(language string, sections []byte) string {
+	h := sha256.New()
+	h.Write([]byte(language))
+	h.Write([]byte{0})
+	h.Write(sections)
+	return hex.EncodeToString(h.Sum(nil))[:32]
 }
 
 // received gathers the items a subscriber got in earlier editions.

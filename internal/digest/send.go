@@ -16,9 +16,11 @@ import (
 	"newsdigest/internal/taxonomy"
 )
 
-// Lease is how long a claimed delivery is left to its worker before
-// another may take it; longer than a batch takes to send.
-const Lease = 10 * time.Minute
+// DefaultLease is how long a claimed delivery is left to its worker before
+// another may take it. The sender renews it while the batch runs, so it
+// only needs to outlast a pause, and it is how long the deliveries of a
+// killed worker wait before another worker takes them.
+const DefaultLease = time.Minute
 
 // Mailer sends one message (a *mail.Pool in production).
 type Mailer interface {
@@ -43,7 +45,14 @@ type Sender struct {
 	Workers  int // messages in flight at once (SMTP_CONNECTIONS)
 	// BounceLimit hard bounces suppress an address (BOUNCE_LIMIT).
 	BounceLimit int
-	Log         *slog.Logger
+	// Lease of claimed deliveries; DefaultLease when zero.
+	Lease time.Duration
+	// Limiter paces sending (SEND_RATE, shared by all workers); nil is
+	// unlimited.
+	Limiter interface {
+		Wait(ctx context.Context) error
+	}
+	Log *slog.Logger
 
 	mu    sync.Mutex
 	cache map[int64]renderedBody // group id → rendered digest
@@ -60,36 +69,47 @@ var ErrRetry = errors.New("some deliveries failed temporarily")
 // (the last attempt the queue will make) temporary failures become
 // permanent, so that the edition can finish.
 func (s *Sender) SendBatch(ctx context.Context, editionID int64, r postgres.IDRange, final bool) error {
-	claims, err := s.DB.ClaimDeliveries(ctx, editionID, r, Lease)
+	claims, err := s.DB.ClaimDeliveries(ctx, editionID, r, s.lease())
 	if err != nil {
 		return err
 	}
 	if len(claims) > 0 {
-		outcomes, err := s.send(ctx, editionID, claims, final)
+		retry, err := s.send(ctx, editionID, claims, final)
 		if err != nil {
 			return err
 		}
-		// The outcomes are written even if the task's context ended: the
-		// messages went out, and their record must not be lost.
-		if err := s.DB.RecordOutcomes(context.WithoutCancel(ctx), outcomes, s.BounceLimit); err != nil {
-			return err
-		}
-		for _, o := range outcomes {
-			if o.Status == domain.DeliveryPending {
-				return ErrRetry
-			}
+		if retry {
+			return ErrRetry
 		}
 	}
 	_, err = s.DB.FinishEditionIfComplete(ctx, editionID)
 	return err
 }
 
-func (s *Sender) send(ctx context.Context, editionID int64, claims []postgres.Claim, final bool) ([]postgres.Outcome, error) {
+func (s *Sender) lease() time.Duration {
+	if s.Lease > 0 {
+		return s.Lease
+	}
+	return DefaultLease
+}
+
+// recordEvery bounds how many sent messages may wait for their record: a
+// worker killed mid-batch re-sends at most these (and those in flight).
+const recordEvery = 8
+
+// send delivers the claims over Workers connections. A recorder writes
+// outcomes a few at a time as they come, and keeps the lease of the rest
+// alive, so a crash leaves little sent-but-unrecorded and a slow batch is
+// not taken over. It reports whether any delivery was put back to retry.
+func (s *Sender) send(ctx context.Context, editionID int64, claims []postgres.Claim, final bool) (retry bool, err error) {
 	bodies, err := s.bodies(ctx, claims)
 	if err != nil {
-		return nil, err
+		return false, err
 	}
-	outcomes := make([]postgres.Outcome, len(claims))
+	results := make(chan postgres.Outcome, recordEvery)
+	recorded := make(chan error, 1)
+	go func() { recorded <- s.record(ctx, claims, results, &retry) }()
+
 	work := make(chan int)
 	var wg sync.WaitGroup
 	for range max(1, s.Workers) {
@@ -97,7 +117,7 @@ func (s *Sender) send(ctx context.Context, editionID int64, claims []postgres.Cl
 		go func() {
 			defer wg.Done()
 			for i := range work {
-				outcomes[i] = s.deliver(ctx, editionID, claims[i], bodies[claims[i].GroupID], final)
+				results <- s.deliver(ctx, editionID, claims[i], bodies[claims[i].GroupID], final)
 			}
 		}()
 	}
@@ -106,12 +126,75 @@ func (s *Sender) send(ctx context.Context, editionID int64, claims []postgres.Cl
 	}
 	close(work)
 	wg.Wait()
-	return outcomes, nil
+	close(results)
+	return retry, <-recorded
+}
+
+// record writes outcomes as they arrive, recordEvery at a time or when the
+// senders pause, and extends the lease of the batch while it runs. The
+// records are written even if the task's context ended: the messages went
+// out, and their record must not be lost.
+func (s *Sender) record(ctx context.Context, claims []postgres.Claim, results <-chan postgres.Outcome, retry *bool) error {
+	wctx := context.WithoutCancel(ctx)
+	open := make(map[int64]bool, len(claims))
+	for _, c := range claims {
+		open[c.ID] = true
+	}
+	renew := time.NewTicker(s.lease() / 3)
+	defer renew.Stop()
+	flushEvery := time.NewTicker(50 * time.Millisecond)
+	defer flushEvery.Stop()
+	var pending []postgres.Outcome
+	var firstErr error
+	flush := func() {
+		if len(pending) == 0 || firstErr != nil {
+			return
+		}
+		if err := s.DB.RecordOutcomes(wctx, pending, s.BounceLimit); err != nil {
+			firstErr = err
+			return
+		}
+		for _, o := range pending {
+			delete(open, o.ID)
+		}
+		pending = pending[:0]
+	}
+	for {
+		select {
+		case o, ok := <-results:
+			if !ok {
+				flush()
+				return firstErr
+			}
+			if o.Status == domain.DeliveryPending {
+				*retry = true
+			}
+			pending = append(pending, o)
+			if len(pending) >= recordEvery {
+				flush()
+			}
+		case <-flushEvery.C:
+			flush()
+		case <-renew.C:
+			ids := make([]int64, 0, len(open))
+			for id := range open {
+				ids = append(ids, id)
+			}
+			if err := s.DB.ExtendLease(wctx, ids, s.lease()); err != nil {
+				s.Log.Warn("extend lease", "err", err)
+			}
+		}
+	}
 }
 
 func (s *Sender) deliver(ctx context.Context, editionID int64, c postgres.Claim, body renderedBody, final bool) postgres.Outcome {
 	if !c.Active {
 		return postgres.Outcome{ID: c.ID, Status: domain.DeliverySkipped, Error: "unsubscribed before sending"}
+	}
+	if s.Limiter != nil {
+		if err := s.Limiter.Wait(ctx); err != nil {
+			return postgres.Outcome{ID: c.ID, Status: domain.DeliveryPending, Error: "rate limit: " + err.Error()}
+		}
 	}
 	m := body.WithToken(c.Token)
 	unsubscribe := s.Links.BaseURL + "/unsubscribe/" + c.Token

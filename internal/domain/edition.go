@@ -31,16 +31,19 @@ type Window struct {
 
 // Edition is one send of the digest to everyone active.
 type Edition struct {
-	ID           int64      `json:"id"`
-	Status       string     `json:"status"`
-	Reason       string     `json:"reason,omitempty"`
-	Window       Window     `json:"window"`
-	Items        int        `json:"items"`
-	Total        int        `json:"total"`
-	Sent         int        `json:"sent"`
-	Failed       int        `json:"failed"`
-	Skipped      int        `json:"skipped"`
-	ScheduledFor *time.Time `json:"scheduled_for,omitempty"`
-	CreatedAt    time.Time  `json:"created_at"`
-	FinishedAt   *time.Time `json:"finished_at,omitempty"`
+	ID      int64  `json:"id"`
+	Status  string `json:"status"`
+	Reason  string `json:"reason,omitempty"`
+	Window  Window `json:"window"`
+	Items   int    `json:"items"`
+	Total   int    `json:"total"`
+	Sent    int    `json:"sent"`
+	Failed  int    `json:"failed"`
+	Skipped int    `json:"skipped"`
+	// Rate is messages sent per second since sending began (until done).
+	Rate             float64    `json:"rate"`
+	SendingStartedAt *time.Time `json:"sending_started_at,omitempty"`
+	ScheduledFor     *time.Time `json:"scheduled_for,omitempty"`
+	CreatedAt        time.Time  `json:"created_at"`
+	FinishedAt       *time.Time `json:"finished_at,omitempty"`
 }

@@ -80,12 +80,23 @@ func classify(err error) *Error {
 	case code >= 400:
 		// A 4xx reply, even to the final dot, says the message was refused.
 		return &Error{Class: Temporary, Reply: reply, err: err}
+	case se.Reason == gomail.ErrSMTPDataClose && peerAborted(reply):
+		// A reset means the relay closed with part of the message unread:
+		// it cannot have taken it, so sending again is safe.
+		return &Error{Class: Temporary, Reply: reply, err: err}
 	case se.Reason == gomail.ErrSMTPDataClose:
-		// No reply to the final dot: the relay may have taken the message.
+		// No reply to the final dot, the connection closed cleanly or timed
+		// out: the relay may have taken the message.
 		return &Error{Class: Uncertain, Reply: reply, err: err}
 	default:
 		return &Error{Class: Temporary, Reply: reply, err: err}
 	}
+}
+
+// peerAborted reports whether a network error says the peer reset the
+// connection. go-mail keeps the cause only as text, hence the strings.
+func peerAborted(reply string) bool {
+	return strings.Contains(reply, "connection reset by peer") || strings.Contains(reply, "broken pipe")
 }
 
 // build makes a go-mail message.
@@ -115,9 +126,11 @@ func messageID(domain string) string {
 	return fmt.Sprintf("%d.%s@%s", time.Now().UnixNano(), hex.EncodeToString(b), domain)
 }
 
-// newClient makes an unconnected go-mail client for the relay.
-func newClient(cfg config.SMTP) (*gomail.Client, error) {
+// newClient makes an unconnected go-mail client for the relay, which
+// connects through dial (implicit TLS included).
+func newClient(cfg config.SMTP, dial gomail.DialContextFunc) (*gomail.Client, error) {
 	opts := []gomail.Option{
+		gomail.WithDialContextFunc(dial),
 		gomail.WithPort(cfg.Port),
 		gomail.WithTimeout(30 * time.Second),
 		// The pool keeps connections busy; a NOOP before every message would
@@ -130,7 +143,8 @@ func newClient(cfg config.SMTP) (*gomail.Client, error) {
 	case "starttls":
 		opts = append(opts, gomail.WithTLSPolicy(gomail.TLSMandatory))
 	case "implicit":
-		opts = append(opts, gomail.WithSSL())
+		// dial has made the TLS connection already.
+		opts = append(opts, gomail.WithTLSPolicy(gomail.NoTLS))
 	}
 	if cfg.Username != "" {
 		opts = append(opts, gomail.WithSMTPAuth(gomail.SMTPAuthAutoDiscover),

@@ -2,9 +2,12 @@ package mail
 
 import (
 	"context"
+	"crypto/tls"
 	"fmt"
+	"net"
 	netmail "net/mail"
 	"strings"
+	"sync"
 
 	gomail "github.com/wneessen/go-mail"
 
@@ -22,8 +25,37 @@ type Pool struct {
 }
 
 type conn struct {
-	client *gomail.Client
-	open   bool
+	client  *gomail.Client
+	open    bool
+	tracked *trackedConn // the connection under client, while open
+}
+
+// trackedConn remembers the first write error on a connection. go-mail
+// drops the error of writing the final dot and reports only the missing
+// reply; knowing the write failed tells a message that never fully left
+// (safe to send again) from one whose fate is unknown.
+type trackedConn struct {
+	net.Conn
+	mu       sync.Mutex
+	writeErr error
+}
+
+func (t *trackedConn) Write(p []byte) (int, error) {
+	n, err := t.Conn.Write(p)
+	if err != nil {
+		t.mu.Lock()
+		if t.writeErr == nil {
+			t.writeErr = err
+		}
+		t.mu.Unlock()
+	}
+	return n, err
+}
+
+func (t *trackedConn) failedWrite() bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.writeErr != nil
 }
 
 // NewPool makes a pool of size connections to the relay in cfg.
@@ -31,13 +63,37 @@ func NewPool(cfg config.SMTP, from *netmail.Address, size int) (*Pool, error) {
 	p := &Pool{cfg: cfg, from: from, conns: make(chan *conn, size)}
 	p.domain = from.Address[strings.LastIndexByte(from.Address, '@')+1:]
 	for range size {
-		c, err := newClient(cfg)
+		c := &conn{}
+		client, err := newClient(cfg, c.dial(cfg))
 		if err != nil {
 			return nil, fmt.Errorf("SMTP_URL: %w", err)
 		}
-		p.conns <- &conn{client: c}
+		c.client = client
+		p.conns <- c
 	}
 	return p, nil
+}
+
+// dial opens the connection (TLS itself for implicit TLS, so the tracked
+// connection is the TCP one underneath) and keeps hold of it.
+func (c *conn) dial(cfg config.SMTP) gomail.DialContextFunc {
+	return func(ctx context.Context, network, addr string) (net.Conn, error) {
+		var d net.Dialer
+		raw, err := d.DialContext(ctx, network, addr)
+		if err != nil {
+			return nil, err
+		}
+		c.tracked = &trackedConn{Conn: raw}
+		if cfg.TLS != "implicit" {
+			return c.tracked, nil
+		}
+		tc := tls.Client(c.tracked, &tls.Config{ServerName: cfg.Host, MinVersion: tls.VersionTLS12})
+		if err := tc.HandshakeContext(ctx); err != nil {
+			raw.Close()
+			return nil, err
+		}
+		return tc, nil
+	}
 }
 
 // Send delivers one message. Its error is an *Error with the class of the
@@ -61,11 +117,16 @@ func (p *Pool) Send(ctx context.Context, m *Message) error {
 		c.open = true
 	}
 	if err := c.client.Send(msg); err != nil {
-		if isConnError(err) {
+		e := classify(err)
+		if e.Class == Uncertain && c.tracked != nil && c.tracked.failedWrite() {
+			// The end of the message never left: it was not delivered.
+			e.Class = Temporary
+		}
+		if isConnError(err) || c.tracked != nil && c.tracked.failedWrite() {
 			c.client.Close()
 			c.open = false
 		}
-		return classify(err)
+		return e
 	}
 	return nil
 }

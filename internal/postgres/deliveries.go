@@ -88,22 +88,43 @@ func (db *DB) ActiveRecipients(ctx context.Context, after int64, limit int, earl
 	})
 }
 
-// SaveGroup stores a group's digest layout once and returns its id; saving
-// the same key again (a compile run twice) returns the first id.
-func (db *DB) SaveGroup(ctx context.Context, editionID int64, key, language string, sections any) (int64, error) {
-	body, err := json.Marshal(sections)
-	if err != nil {
-		return 0, err
+// NewGroup is a digest layout the compiler found: Key identifies its
+// content (language and sections), so every subscriber who gets the same
+// digest shares one group however their choices were spelled.
+type NewGroup struct {
+	Key      string
+	Language string
+	Sections json.RawMessage
+}
+
+// SaveGroups stores new groups in one round trip and returns their ids by
+// key; saving a key again (a compile run twice) returns the first id.
+func (db *DB) SaveGroups(ctx context.Context, editionID int64, groups []NewGroup) (map[string]int64, error) {
+	keys := make([]string, len(groups))
+	langs := make([]string, len(groups))
+	bodies := make([]string, len(groups))
+	for i, g := range groups {
+		keys[i], langs[i], bodies[i] = g.Key, g.Language, string(g.Sections)
 	}
-	var id int64
-	err = db.pool.QueryRow(ctx, `
-		INSERT INTO edition_groups (edition_id, key, language, sections) VALUES ($1, $2, $3, $4)
+	rows, err := db.pool.Query(ctx, `
+		INSERT INTO edition_groups (edition_id, key, language, sections)
+		SELECT $1, k, l, s::jsonb FROM unnest($2::text[], $3::text[], $4::text[]) AS g(k, l, s)
 		ON CONFLICT (edition_id, key) DO UPDATE SET key = EXCLUDED.key
-		RETURNING id`, editionID, key, language, body).Scan(&id)
+		RETURNING key, id`, editionID, keys, langs, bodies)
 	if err != nil {
-		return 0, fmt.Errorf("save group: %w", err)
+		return nil, fmt.Errorf("save groups: %w", err)
 	}
-	return id, nil
+	defer rows.Close()
+	out := make(map[string]int64, len(groups))
+	for rows.Next() {
+		var k string
+		var id int64
+		if err := rows.Scan(&k, &id); err != nil {
+			return nil, err
+		}
+		out[k] = id
+	}
+	return out, rows.Err()
 }
 
 // Group is a stored digest layout.
@@ -154,7 +175,9 @@ func (db *DB) InsertDeliveries(ctx context.Context, editionID int64, rows []NewD
 		_, err = tx.Exec(ctx, `
 			INSERT INTO deliveries (edition_id, subscriber_id, group_id, status)
 			SELECT $1, subscriber_id, group_id, CASE WHEN group_id IS NULL THEN 'skipped' ELSE 'pending' END
-			FROM new_deliveries ORDER BY subscriber_id
+			FROM new_deliveries
+			-- Ids follow groups, so a send batch holds few distinct digests.
+			ORDER BY group_id NULLS FIRST, subscriber_id
 			ON CONFLICT (edition_id, subscriber_id) DO NOTHING`, editionID)
 		if err != nil {
 			return fmt.Errorf("insert deliveries: %w", err)
@@ -163,12 +186,15 @@ func (db *DB) InsertDeliveries(ctx context.Context, editionID int64, rows []NewD
 	})
 }
 
-// SetEditionTotal records how many deliveries an edition has.
+// SetEditionTotal records how many deliveries an edition has, and how many
+// of them were skipped at compile (nothing matched).
 func (db *DB) SetEditionTotal(ctx context.Context, editionID int64) (int, error) {
 	var total int
 	err := db.pool.QueryRow(ctx, `
-		UPDATE editions SET total = (SELECT count(*) FROM deliveries WHERE edition_id = $1)
-		WHERE id = $1 RETURNING total`, editionID).Scan(&total)
+		UPDATE editions e SET total = c.total, skipped = c.skipped
+		FROM (SELECT count(*) AS total, count(*) FILTER (WHERE status = 'skipped') AS skipped
+		      FROM deliveries WHERE edition_id = $1) c
+		WHERE e.id = $1 RETURNING e.total`, editionID).Scan(&total)
 	return total, err
 }
 
@@ -243,28 +269,57 @@ type Outcome struct {
 	HardBounce bool   // the relay refused the address for good (5xx)
 }
 
-// RecordOutcomes writes the outcome of a batch's attempts in one round trip.
-// A hard bounce counts against the address; bounceLimit of them mark the
-// subscriber bounced, and nothing is sent to them again.
+// RecordOutcomes writes the outcome of some attempts in one statement,
+// and counts them into the edition's progress. Only deliveries still
+// 'sending' change, so an outcome recorded twice counts once. A hard bounce
+// counts against the address; bounceLimit of them mark the subscriber
+// bounced, and nothing is sent to them again.
 func (db *DB) RecordOutcomes(ctx context.Context, outcomes []Outcome, bounceLimit int) error {
 	if len(outcomes) == 0 {
 		return nil
 	}
-	batch := &pgx.Batch{}
-	for _, o := range outcomes {
-		batch.Queue(`
-			UPDATE deliveries SET status = $2, last_error = $3, lease_until = NULL, updated_at = now(),
-			       sent_at = CASE WHEN $2 = 'sent' THEN now() ELSE sent_at END
-			WHERE id = $1 AND status = 'sending'`, o.ID, o.Status, truncate(o.Error, 1000))
-		if o.HardBounce {
-			batch.Queue(`UPDATE subscribers SET hard_bounces = hard_bounces + 1,
-				       status = CASE WHEN hard_bounces + 1 >= $2 AND status = 'active' THEN 'bounced' ELSE status END,
-				       updated_at = now()
-				WHERE id = (SELECT subscriber_id FROM deliveries WHERE id = $1)`, o.ID, bounceLimit)
-		}
+	ids := make([]int64, len(outcomes))
+	statuses := make([]string, len(outcomes))
+	errors := make([]string, len(outcomes))
+	bounces := make([]bool, len(outcomes))
+	for i, o := range outcomes {
+		ids[i], statuses[i], errors[i], bounces[i] = o.ID, o.Status, truncate(o.Error, 1000), o.HardBounce
 	}
-	if err := db.pool.SendBatch(ctx, batch).Close(); err != nil {
+	_, err := db.pool.Exec(ctx, `
+		WITH o AS (
+		    SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bool[]) AS o(id, status, error, bounce)
+		), u AS (
+		    UPDATE deliveries d SET status = o.status, last_error = o.error, lease_until = NULL, updated_at = now(),
+		           sent_at = CASE WHEN o.status = 'sent' THEN now() ELSE d.sent_at END
+		    FROM o WHERE d.id = o.id AND d.status = 'sending'
+		    RETURNING d.edition_id, d.subscriber_id, d.status, o.bounce
+		), progress AS (
+		    UPDATE editions e SET sent = e.sent + c.sent, failed = e.failed + c.failed, skipped = e.skipped + c.skipped
+		    FROM (SELECT edition_id,
+		                 count(*) FILTER (WHERE status = 'sent') AS sent,
+		                 count(*) FILTER (WHERE status = 'failed') AS failed,
+		                 count(*) FILTER (WHERE status = 'skipped') AS skipped
+		          FROM u GROUP BY edition_id) c
+		    WHERE e.id = c.edition_id
+		)
+		UPDATE subscribers s SET hard_bounces = s.hard_bounces + 1, updated_at = now(),
+		       status = CASE WHEN s.hard_bounces + 1 >= $5 AND s.status = 'active' THEN 'bounced' ELSE s.status END
+		FROM u WHERE u.bounce AND s.id = u.subscriber_id`,
+		ids, statuses, errors, bounces, bounceLimit)
+	if err != nil {
 		return fmt.Errorf("record delivery outcomes: %w", err)
+	}
+	return nil
+}
+
+// ExtendLease keeps claimed deliveries leased while their batch is still
+// being sent, so a slow batch is not taken over by another worker.
+func (db *DB) ExtendLease(ctx context.Context, ids []int64, lease time.Duration) error {
+	_, err := db.pool.Exec(ctx, `
+		UPDATE deliveries SET lease_until = now() + $2::interval
+		WHERE id = ANY($1) AND status = 'sending'`, ids, lease)
+	if err != nil {
+		return fmt.Errorf("extend lease: %w", err)
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -26,20 +27,26 @@ type NewEdition struct {
 }
 
 const editionColumns = `e.id, e.status, e.reason, e.scheduled_for, e.ingested_after, e.ingested_until,
-	e.published_from, e.published_to, e.items, e.total, e.created_at, e.finished_at`
+	e.published_from, e.published_to, e.items, e.total, e.sent, e.failed, e.skipped,
+	e.sending_started_at, e.created_at, e.finished_at`
 
-// scanEdition reads editionColumns and, withCounts, the three delivery
-// counts that follow them.
-func scanEdition(r pgx.Row, withCounts ...bool) (domain.Edition, error) {
+func scanEdition(r pgx.Row) (domain.Edition, error) {
 	var e domain.Edition
 	var from, to *time.Time
-	dest := []any{&e.ID, &e.Status, &e.Reason, &e.ScheduledFor, &e.Window.IngestedAfter,
-		&e.Window.IngestedUntil, &from, &to, &e.Items, &e.Total, &e.CreatedAt, &e.FinishedAt}
-	if len(withCounts) > 0 && withCounts[0] {
-		dest = append(dest, &e.Sent, &e.Failed, &e.Skipped)
-	}
-	if err := r.Scan(dest...); err != nil {
+	err := r.Scan(&e.ID, &e.Status, &e.Reason, &e.ScheduledFor, &e.Window.IngestedAfter,
+		&e.Window.IngestedUntil, &from, &to, &e.Items, &e.Total, &e.Sent, &e.Failed, &e.Skipped,
+		&e.SendingStartedAt, &e.CreatedAt, &e.FinishedAt)
+	if err != nil {
 		return e, err
+	}
+	if e.SendingStartedAt != nil {
+		end := time.Now()
+		if e.FinishedAt != nil {
+			end = *e.FinishedAt
+		}
+		if secs := end.Sub(*e.SendingStartedAt).Seconds(); secs > 0 {
+			e.Rate = math.Round(float64(e.Sent)/secs*10) / 10
+		}
 	}
 	if from != nil {
 		e.Window.PublishedFrom = &domain.Date{Time: *from}
@@ -116,40 +123,23 @@ func dateOrNil(d *domain.Date) any {
 	return d.Time
 }
 
-// Edition returns an edition with its delivery counts.
+// Edition returns an edition with its progress: one row, however many
+// deliveries it has.
 func (db *DB) Edition(ctx context.Context, id int64) (domain.Edition, error) {
-	e, err := scanEdition(db.pool.QueryRow(ctx, `
-		SELECT `+editionColumns+`,
-		       count(d.id) FILTER (WHERE d.status = 'sent'),
-		       count(d.id) FILTER (WHERE d.status = 'failed'),
-		       count(d.id) FILTER (WHERE d.status = 'skipped')
-		FROM editions e LEFT JOIN deliveries d ON d.edition_id = e.id
-		WHERE e.id = $1 GROUP BY e.id`, id), true)
-	if err != nil {
-		if errors.Is(err, pgx.ErrNoRows) {
-			return e, errs.New(errs.NotFound, "edition %d not found", id)
-		}
-		return e, err
+	e, err := scanEdition(db.pool.QueryRow(ctx, `SELECT `+editionColumns+` FROM editions e WHERE e.id = $1`, id))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return e, errs.New(errs.NotFound, "edition %d not found", id)
 	}
-	return e, nil
+	return e, err
 }
 
-// Editions lists the most recent editions, newest first, with counts.
+// Editions lists the most recent editions, newest first.
 func (db *DB) Editions(ctx context.Context, limit int) ([]domain.Edition, error) {
-	rows, err := db.pool.Query(ctx, `
-		SELECT `+editionColumns+`,
-		       count(d.id) FILTER (WHERE d.status = 'sent'),
-		       count(d.id) FILTER (WHERE d.status = 'failed'),
-		       count(d.id) FILTER (WHERE d.status = 'skipped')
-		FROM (SELECT * FROM editions ORDER BY id DESC LIMIT $1) e
-		LEFT JOIN deliveries d ON d.edition_id = e.id
-		GROUP BY e.id, e.status, e.reason, e.scheduled_for, e.ingested_after, e.ingested_until,
-		         e.published_from, e.published_to, e.items, e.total, e.created_at, e.finished_at
-		ORDER BY e.id DESC`, limit)
+	rows, err := db.pool.Query(ctx, `SELECT `+editionColumns+` FROM editions e ORDER BY e.id DESC LIMIT $1`, limit)
 	if err != nil {
 		return nil, err
 	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.Edition, error) { return scanEdition(r, true) })
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.Edition, error) { return scanEdition(r) })
 }
 
 // MoveEdition changes an edition's status if it is in one of from; it
@@ -158,6 +148,7 @@ func (db *DB) MoveEdition(ctx context.Context, id int64, from []string, to, reas
 	tag, err := db.pool.Exec(ctx, `
 		UPDATE editions SET status = $3, reason = $4,
 		       started_at = CASE WHEN $3 = 'compiling' THEN COALESCE(started_at, now()) ELSE started_at END,
+		       sending_started_at = CASE WHEN $3 = 'sending' THEN COALESCE(sending_started_at, now()) ELSE sending_started_at END,
 		       finished_at = CASE WHEN $3 IN ('done', 'failed') THEN now() ELSE finished_at END
 		WHERE id = $1 AND status = ANY($2)`, id, from, to, reason)
 	if err != nil {

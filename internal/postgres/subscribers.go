@@ -194,3 +194,18 @@ func truncate(s string, n int) string {
 	}
 	return s[:n]
 }
+
+// UnsentConfirmations lists pending subscribers whose confirmation mail
+// never went out (its task was lost with Redis), asked for between a day
+// and a few minutes ago.
+func (db *DB) UnsentConfirmations(ctx context.Context) ([]int64, error) {
+	rows, err := db.pool.Query(ctx, `
+		SELECT id FROM subscribers
+		WHERE status = 'pending' AND confirm_sent_at IS NULL AND confirm_expires_at > now()
+		  AND updated_at < now() - interval '2 minutes' AND updated_at > now() - interval '1 day'
+		ORDER BY id LIMIT 1000`)
+	if err != nil {
+		return nil, fmt.Errorf("unsent confirmations: %w", err)
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[int64])
+}

@@ -2,7 +2,9 @@ package testenv
 
 import (
 	"bytes"
+	"errors"
 	"io"
+	"log"
 	"net"
 	"net/mail"
 	"strings"
@@ -25,13 +27,23 @@ type Received struct {
 func (r Received) Header(name string) string { return r.Msg.Header.Get(name) }
 
 // SMTPServer is a real SMTP server on loopback that keeps what it accepts.
-// Reject, when set, is asked about each recipient and may return an
-// *smtp.SMTPError to refuse it.
+// Its hooks, set before use, inject the faults a real relay shows.
 type SMTPServer struct {
-	Addr   string
-	Host   string
-	Port   int
+	Addr string
+	Host string
+	Port int
+	// Reject is asked about each recipient and may return an
+	// *smtp.SMTPError to refuse it.
 	Reject func(rcpt string) error
+	// AfterData is asked once a message has been read, before it is kept,
+	// and may refuse it with an *smtp.SMTPError (the reply to the final dot).
+	AfterData func(rcpts []string) error
+	// DropMidData, when it answers true, makes the server read part of the
+	// message and then close the connection: a relay dying mid-DATA.
+	DropMidData func(rcpts []string) bool
+	// Discard keeps only each message's envelope, not its text, for tests
+	// that send thousands.
+	Discard bool
 
 	mu       sync.Mutex
 	messages []Received
@@ -46,12 +58,14 @@ func NewSMTPServer(t testing.TB) *SMTPServer {
 		t.Fatalf("testenv: listen for SMTP: %v", err)
 	}
 	s := &SMTPServer{Addr: l.Addr().String(), Host: "127.0.0.1", Port: l.Addr().(*net.TCPAddr).Port}
-	srv := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) { return &session{srv: s}, nil }))
+	srv := smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) { return &session{srv: s, conn: c}, nil }))
 	srv.Domain = "localhost"
 	srv.AllowInsecureAuth = true
 	srv.ReadTimeout = time.Minute
 	srv.WriteTimeout = time.Minute
 	srv.MaxMessageBytes = 10 << 20
+	// Fault tests reset connections on purpose; their errors are noise.
+	srv.ErrorLog = log.New(io.Discard, "", 0)
 	go srv.Serve(l)
 	t.Cleanup(func() { srv.Close() })
 	return s
@@ -99,6 +113,7 @@ func (s *SMTPServer) WaitFor(t testing.TB, timeout time.Duration, what string, c
 
 type session struct {
 	srv  *SMTPServer
+	conn *smtp.Conn
 	from string
 	to   []string
 }
@@ -122,9 +137,30 @@ func (s *session) Rcpt(to string, _ *smtp.RcptOptions) error {
 }
 
 func (s *session) Data(r io.Reader) error {
+	if s.srv.DropMidData != nil && s.srv.DropMidData(s.to) {
+		io.ReadFull(r, make([]byte, 512))
+		// An abortive close (RST), as when a relay dies with the message
+		// half read: the client sees the connection reset, not a clean end.
+		if tcp, ok := s.conn.Conn().(*net.TCPConn); ok {
+			tcp.SetLinger(0)
+		}
+		s.conn.Conn().Close()
+		return errors.New("connection dropped mid-DATA")
+	}
 	raw, err := io.ReadAll(r)
 	if err != nil {
 		return err
+	}
+	if s.srv.AfterData != nil {
+		if err := s.srv.AfterData(s.to); err != nil {
+			return err
+		}
+	}
+	if s.srv.Discard {
+		s.srv.mu.Lock()
+		s.srv.messages = append(s.srv.messages, Received{From: s.from, To: append([]string(nil), s.to...)})
+		s.srv.mu.Unlock()
+		return nil
 	}
 	msg, err := mail.ReadMessage(bytes.NewReader(raw))
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"newsdigest/internal/domain"
+	"newsdigest/internal/errs"
 )
 
 // messages are the public pages' words in each language.
@@ -16,7 +17,7 @@ var messages = map[string]map[string]string{
 		"email":              "Email address",
 		"countries":          "Countries",
 		"other_countries":    "Other countries",
-		"other_hint":         "Hold Ctrl (or Cmd) to choose several.",
+		"other_hint":         "To choose several on a computer, hold Ctrl (or Cmd) while clicking.",
 		"topics":             "Topics",
 		"language":           "Language of the digest",
 		"mode":               "Which stories",
@@ -54,7 +55,7 @@ var messages = map[string]map[string]string{
 		"email":              "Correo electrónico",
 		"countries":          "Países",
 		"other_countries":    "Otros países",
-		"other_hint":         "Mantén pulsada Ctrl (o Cmd) para elegir varios.",
+		"other_hint":         "Para elegir varios en un ordenador, mantén pulsada Ctrl (o Cmd) al hacer clic.",
 		"topics":             "Temas",
 		"language":           "Idioma del boletín",
 		"mode":               "Qué noticias",
@@ -112,4 +113,27 @@ func pageLang(r *http.Request, fallback string) string {
 		}
 	}
 	return "en"
+}
+
+// formErrors say in Spanish what a field's validation error says in
+// English; the domain's messages name the field first ("email: …").
+var formErrors = map[string]map[string]string{
+	"es": {
+		"email":             "La dirección de correo no es válida.",
+		"countries, topics": "Elige al menos un país o un tema.",
+		"countries":         "Uno de los países elegidos no existe.",
+		"topics":            "Uno de los temas elegidos no existe.",
+		"language":          "Elige el idioma del boletín: English o Español.",
+		"mode":              "«Solo noticias sobre uno de mis países y uno de mis temas» necesita al menos un país y un tema.",
+	},
+}
+
+// formError puts a validation error in the page's language.
+func formError(lang string, err error) string {
+	m := errs.MessageOf(err)
+	field, _, _ := strings.Cut(m, ":")
+	if t, ok := formErrors[lang][field]; ok {
+		return t
+	}
+	return m
 }

@@ -29,6 +29,7 @@ type pageData struct {
 	Form      *formData
 	Email     string
 	Saved     bool
+	Postal    string // the organisation's postal address, in the footer
 }
 
 // formData fills the subscription and preferences form.
@@ -77,6 +78,7 @@ func (s *Server) renderPageStatus(w http.ResponseWriter, r *http.Request, status
 	if d.Lang == "" {
 		d.Lang = "en"
 	}
+	d.Postal = s.cfg.OrgPostalAddress
 	if d.CSRFField == "" {
 		d.CSRFField = csrf.TemplateField(r)
 	}
@@ -89,7 +91,10 @@ func (s *Server) renderPageStatus(w http.ResponseWriter, r *http.Request, status
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("X-Frame-Options", "DENY")
-	w.Header().Set("Referrer-Policy", "no-referrer") // tokens are in the URLs
+	// Tokens are in the URLs, so no other site may see them; "no-referrer"
+	// would also make browsers send "Origin: null" on our own forms, which
+	// the CSRF check rightly refuses.
+	w.Header().Set("Referrer-Policy", "same-origin")
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
 }
@@ -124,6 +129,17 @@ func buildForm(tax *taxonomy.Taxonomy, lang string, f domain.Filter) *formData {
 	fd := &formData{}
 	shown := map[string]bool{}
 	for _, r := range tax.Regions {
+		// Regions overlap (CARICOM lies within the Caribbean): a region
+		// whose members are mostly listed already gets no group of its own.
+		fresh := 0
+		for _, code := range r.Countries {
+			if !shown[code] {
+				fresh++
+			}
+		}
+		if fresh*2 < len(r.Countries) {
+			continue
+		}
 		g := countryGroup{Name: taxonomy.Name(lang, r.NameEN, r.NameES)}
 		for _, code := range r.Countries {
 			c, ok := tax.Country(code)

@@ -55,7 +55,7 @@ func (s *Server) preferencesPost(c *gin.Context) {
 	f.Normalize()
 	if err := f.Validate(tax); err != nil {
 		fd := buildForm(tax, lang, f)
-		fd.Error, fd.Button = errs.MessageOf(err), msg(lang, "prefs_button")
+		fd.Error, fd.Button = formError(lang, err), msg(lang, "prefs_button")
 		s.renderPageStatus(c.Writer, c.Request, http.StatusUnprocessableEntity, "preferences",
 			pageData{Lang: lang, Title: msg(lang, "prefs_title"), Action: "/preferences/" + tok, Form: fd})
 		return

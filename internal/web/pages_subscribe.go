@@ -40,7 +40,7 @@ func (s *Server) subscribeForm(c *gin.Context) {
 	err = s.subscriptions().Subscribe(c.Request.Context(), tax, req, consentOf(c))
 	if errs.Is(err, errs.Invalid) {
 		fd := buildForm(tax, lang, req.Filter)
-		fd.Email, fd.Error, fd.Button = req.Email, errs.MessageOf(err), msg(lang, "subscribe_button")
+		fd.Email, fd.Error, fd.Button = req.Email, formError(lang, err), msg(lang, "subscribe_button")
 		s.renderPageStatus(c.Writer, c.Request, http.StatusUnprocessableEntity, "home",
 			pageData{Lang: lang, Title: msg(lang, "subscribe_title"), Action: "/subscribe?lang=" + lang, Form: fd})
 		return

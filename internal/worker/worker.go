@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/hibiken/asynq"
+	"github.com/redis/go-redis/v9"
 	"github.com/robfig/cron/v3"
 
 	"newsdigest/internal/config"
@@ -31,6 +32,7 @@ type Options struct {
 	FirstRetryDelay   time.Duration // default 10 s
 	DisableScheduling bool          // no cron editions (tests that trigger their own)
 	Schedule          cron.Schedule // when editions are due; default DIGEST_CRON in DIGEST_TZ
+	Lease             time.Duration // of claimed deliveries; default digest.DefaultLease
 }
 
 // Worker is the background process.
@@ -86,6 +88,18 @@ func (w *Worker) Run(ctx context.Context) error {
 		Logger:                   asynqLogger{w.log},
 	})
 	mux := asynq.NewServeMux()
+	var limiter interface{ Wait(context.Context) error }
+	if w.cfg.SendRate > 0 {
+		opt, err := redis.ParseURL(w.cfg.RedisURL)
+		if err != nil {
+			return fmt.Errorf("REDIS_URL: %w", err)
+		}
+		rdb := redis.NewClient(opt)
+		defer rdb.Close()
+		if limiter, err = mail.NewRateLimiter(rdb, "newsdigest:send-rate", w.cfg.SendRate); err != nil {
+			return err
+		}
+	}
 	h := &handlers{
 		db:       w.db,
 		queue:    client,
@@ -94,6 +108,8 @@ func (w *Worker) Run(ctx context.Context) error {
 		sender: &digest.Sender{
 			DB: w.db, Mailer: w.mailer, Renderer: w.renderer, Workers: w.cfg.SMTPConnections, Log: w.log,
 			BounceLimit: w.cfg.BounceLimit,
+			Lease:       w.opts.Lease,
+			Limiter:     limiter,
 			Links:       links(w.cfg),
 		},
 		cfg:      w.cfg,

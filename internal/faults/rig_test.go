@@ -1,0 +1,221 @@
+package faults
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hibiken/asynq"
+	"github.com/jackc/pgx/v5"
+
+	"newsdigest/internal/app"
+	"newsdigest/internal/config"
+	"newsdigest/internal/domain"
+	"newsdigest/internal/postgres"
+	"newsdigest/internal/tasks"
+	"newsdigest/internal/testenv"
+	"newsdigest/internal/token"
+	"newsdigest/internal/worker"
+)
+
+// rig is a database with items and subscribers, a queue, and a relay.
+type rig struct {
+	t        *testing.T
+	ctx      context.Context
+	env      map[string]string
+	cfg      *config.Config
+	db       *postgres.DB
+	redisURL string
+	queue    *asynq.Client
+	smtp     *testenv.SMTPServer
+	size     int
+}
+
+func newRig(t *testing.T, subscribers int) *rig {
+	t.Helper()
+	ctx := context.Background()
+	smtp := testenv.NewSMTPServer(t)
+	smtp.Discard = true
+	r := &rig{t: t, ctx: ctx, smtp: smtp, size: subscribers, redisURL: testenv.RedisURL(t)}
+	r.env = map[string]string{
+		"DATABASE_URL":     testenv.DatabaseURL(t),
+		"REDIS_URL":        r.redisURL,
+		"SMTP_URL":         smtp.URL(),
+		"SECRET_KEY":       "fault-test-secret-key-0123456789abcdef",
+		"BASE_URL":         "http://news.example.org",
+		"SMTP_CONNECTIONS": "4",
+	}
+	var err error
+	if r.cfg, err = config.Load(func(k string) string { return r.env[k] }); err != nil {
+		t.Fatal(err)
+	}
+	if r.db, err = postgres.Open(ctx, r.cfg.DatabaseURL); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(r.db.Close)
+	if err := r.db.Migrate(ctx, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
+		t.Fatal(err)
+	}
+	redis, err := app.RedisOpt(r.redisURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.queue = asynq.NewClient(redis)
+	t.Cleanup(func() { r.queue.Close() })
+	r.seed()
+	return r
+}
+
+// seed writes three Costa Rica stories and the subscribers, all following
+// Costa Rica, so everyone gets a digest.
+func (r *rig) seed() {
+	for i, title := range []string{"Costa Rica opens a new migrant care centre", "Upala border crossing reopens", "Costa Rica and Panama agree on regular transit"} {
+		it := domain.Item{PublishedOn: domain.NewDate(2021, 3, i+1), Title: title, Summary: strings.Repeat("A summary sentence. ", 20),
+			Language: "en", Countries: []string{"CR"}, Fingerprint: "fault:" + title}
+		if _, _, err := r.db.InsertItems(r.ctx, []domain.Item{it}); err != nil {
+			r.t.Fatal(err)
+		}
+	}
+	_, err := r.db.Pool().CopyFrom(r.ctx, pgx.Identifier{"subscribers"},
+		[]string{"email", "status", "countries", "token"},
+		pgx.CopyFromSlice(r.size, func(i int) ([]any, error) {
+			return []any{address(i), "active", []string{"CR"}, token.New()}, nil
+		}))
+	if err != nil {
+		r.t.Fatal(err)
+	}
+}
+
+func address(i int) string { return fmt.Sprintf("reader%05d@example.org", i) }
+
+// startWorker runs a worker in this process until the returned stop is
+// called (or the test ends).
+func (r *rig) startWorker() (stop func()) {
+	ctx, cancel := context.WithCancel(r.ctx)
+	done := make(chan error, 1)
+	opts := worker.Options{
+		DelayedTaskCheck: 100 * time.Millisecond, ReconcileEvery: time.Second,
+		FirstRetryDelay: 50 * time.Millisecond, MaxRetryDelay: 500 * time.Millisecond,
+		DisableScheduling: true, Lease: 3 * time.Second,
+	}
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
+	go func() { done <- (&app.Worker{Config: r.cfg, Log: log, Options: opts}).Run(ctx) }()
+	stopped := false
+	stop = func() {
+		if stopped {
+			return
+		}
+		stopped = true
+		cancel()
+		if err := <-done; err != nil && !errors.Is(err, context.Canceled) {
+			r.t.Errorf("worker: %v", err)
+		}
+	}
+	r.t.Cleanup(stop)
+	return stop
+}
+
+// startEdition makes an edition of everything new and queues its compile.
+func (r *rig) startEdition() int64 {
+	r.t.Helper()
+	e, _, err := r.db.CreateEdition(r.ctx, postgres.NewEdition{})
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	if _, err := r.queue.EnqueueContext(r.ctx, tasks.NewCompileEdition(e.ID)); err != nil {
+		r.t.Fatal(err)
+	}
+	return e.ID
+}
+
+// waitFor polls the edition until cond holds, failing after timeout.
+func (r *rig) waitFor(id int64, timeout time.Duration, what string, cond func(domain.Edition) bool) domain.Edition {
+	r.t.Helper()
+	deadline := time.Now().Add(timeout)
+	for {
+		e, err := r.db.Edition(r.ctx, id)
+		if err != nil {
+			r.t.Fatal(err)
+		}
+		if cond(e) {
+			return e
+		}
+		if time.Now().After(deadline) {
+			r.t.Fatalf("edition %d: waited %s for %s; now %+v", id, timeout, what, e)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func (r *rig) waitDone(id int64, timeout time.Duration) domain.Edition {
+	return r.waitFor(id, timeout, "done", func(e domain.Edition) bool {
+		return e.Status == domain.EditionDone || e.Status == domain.EditionFailed
+	})
+}
+
+// check asserts the guarantees: the edition is done; every subscriber has
+// one final delivery, sent unless refused (then failed with the reply);
+// and no more than maxDoubles addresses got a second copy.
+func (r *rig) check(id int64, refused func(addr string) bool, maxDoubles int) {
+	r.t.Helper()
+	e := r.waitDone(id, 3*time.Minute)
+	if e.Status != domain.EditionDone {
+		r.t.Fatalf("edition %d ended %s: %s", id, e.Status, e.Reason)
+	}
+	rows, err := r.db.Pool().Query(r.ctx, `
+		SELECT s.email, count(d.id), min(d.status), max(d.status), max(d.last_error)
+		FROM subscribers s LEFT JOIN deliveries d ON d.subscriber_id = s.id AND d.edition_id = $1
+		GROUP BY s.email`, id)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		var email, minStatus, maxStatus, lastErr string
+		var count int
+		if err := rows.Scan(&email, &count, &minStatus, &maxStatus, &lastErr); err != nil {
+			r.t.Fatal(err)
+		}
+		n++
+		want := domain.DeliverySent
+		if refused != nil && refused(email) {
+			want = domain.DeliveryFailed
+		}
+		if count != 1 || minStatus != want || maxStatus != want {
+			r.t.Errorf("%s: %d deliveries, status %s..%s, want one %s", email, count, minStatus, maxStatus, want)
+			continue
+		}
+		if want == domain.DeliveryFailed && !strings.Contains(lastErr, "550") {
+			r.t.Errorf("%s failed without the relay's reply: %q", email, lastErr)
+		}
+	}
+	if n != r.size {
+		r.t.Errorf("%d subscribers checked, want %d", n, r.size)
+	}
+	perAddress := map[string]int{}
+	for _, m := range r.smtp.Messages() {
+		for _, to := range m.To {
+			perAddress[to]++
+		}
+	}
+	doubles := 0
+	for addr, c := range perAddress {
+		if c > 1 {
+			doubles++
+		}
+		if refused != nil && refused(addr) {
+			r.t.Errorf("%s was refused but a message was kept", addr)
+		}
+	}
+	if doubles > maxDoubles {
+		r.t.Errorf("%d addresses got more than one digest; at most %d were in flight at the fault", doubles, maxDoubles)
+	}
+	r.t.Logf("edition %d: %d sent, %d failed, %d addresses doubled (bound %d)", id, e.Sent, e.Failed, doubles, maxDoubles)
+}
