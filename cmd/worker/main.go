@@ -1,6 +1,7 @@
 // Command worker runs newsdigest's background work: confirmation mail,
 // the weekly edition schedule, compile and delivery. Several may run at
-// once against the same Postgres and Redis.
+// once against the same Postgres and Redis. `worker check` tests that
+// Postgres and Redis answer and exits (a container health check).
 package main
 
 import (
@@ -24,6 +25,13 @@ func main() {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if len(os.Args) > 1 && os.Args[1] == "check" {
+		if err := app.Check(ctx, cfg); err != nil {
+			fmt.Fprintln(os.Stderr, "check:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if err := (&app.Worker{Config: cfg, Log: log}).Run(ctx); err != nil {
 		log.Error("worker stopped", "err", err)
 		os.Exit(1)

@@ -120,3 +120,24 @@ func RedisOpt(url string) (asynq.RedisConnOpt, error) {
 	}
 	return opt, nil
 }
+
+// Check reports whether Postgres and Redis answer within a few seconds.
+func Check(ctx context.Context, cfg *config.Config) error {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	db, err := postgres.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	redis, err := RedisOpt(cfg.RedisURL)
+	if err != nil {
+		return err
+	}
+	insp := asynq.NewInspector(redis)
+	defer insp.Close()
+	if _, err := insp.Queues(); err != nil {
+		return fmt.Errorf("redis: %w", err)
+	}
+	return nil
+}
