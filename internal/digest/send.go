@@ -54,8 +54,9 @@ type Sender struct {
 	}
 	Log *slog.Logger
 
-	mu    sync.Mutex
-	cache map[int64]renderedBody // group id → rendered digest
+	mu       sync.Mutex
+	cache    map[int64]renderedBody // group id → rendered digest
+	editions map[int64]*editionData
 }
 
 // maxCachedGroups bounds the rendered-digest cache.
@@ -102,7 +103,7 @@ const recordEvery = 8
 // alive, so a crash leaves little sent-but-unrecorded and a slow batch is
 // not taken over. It reports whether any delivery was put back to retry.
 func (s *Sender) send(ctx context.Context, editionID int64, claims []postgres.Claim, final bool) (retry bool, err error) {
-	bodies, err := s.bodies(ctx, claims)
+	bodies, err := s.bodies(ctx, editionID, claims)
 	if err != nil {
 		return false, err
 	}
@@ -232,7 +233,7 @@ type renderedBody struct {
 
 // bodies renders (or takes from the cache) the digest of every group the
 // claims need.
-func (s *Sender) bodies(ctx context.Context, claims []postgres.Claim) (map[int64]renderedBody, error) {
+func (s *Sender) bodies(ctx context.Context, editionID int64, claims []postgres.Claim) (map[int64]renderedBody, error) {
 	out := map[int64]renderedBody{}
 	var missing []int64
 	s.mu.Lock()
@@ -254,12 +255,12 @@ func (s *Sender) bodies(ctx context.Context, claims []postgres.Claim) (map[int64
 	if err != nil {
 		return nil, err
 	}
-	tax, err := s.DB.Taxonomy(ctx)
+	ed, err := s.edition(ctx, editionID)
 	if err != nil {
 		return nil, err
 	}
 	for _, g := range groups {
-		m, err := s.renderGroup(ctx, tax, g)
+		m, err := s.renderGroup(ed, g)
 		if err != nil {
 			return nil, fmt.Errorf("render group %d: %w", g.ID, err)
 		}
@@ -285,25 +286,54 @@ func containsID(ids []int64, id int64) bool {
 	return false
 }
 
-func (s *Sender) renderGroup(ctx context.Context, tax *taxonomy.Taxonomy, g postgres.Group) (renderedBody, error) {
+func (s *Sender) renderGroup(ed *editionData, g postgres.Group) (renderedBody, error) {
 	var sections []Section
 	if err := json.Unmarshal(g.Sections, &sections); err != nil {
 		return renderedBody{}, err
 	}
-	var ids []int64
-	for _, sec := range sections {
-		ids = append(ids, sec.Items...)
-	}
-	items, err := s.DB.ItemsByID(ctx, ids)
-	if err != nil {
-		return renderedBody{}, err
-	}
-	d := BuildDigest(tax, g.Language, sections, items)
+	d := BuildDigest(ed.tax, g.Language, sections, ed.items)
 	d.ListName = s.Links.ListName
-	d.EditionDate = time.Now().UTC().Format(domain.DateLayout)
+	d.EditionDate = ed.date
 	d.UnsubscribeURL = s.Links.BaseURL + "/unsubscribe/" + render.TokenPlaceholder
 	d.PreferencesURL = s.Links.BaseURL + "/preferences/" + render.TokenPlaceholder
 	d.PostalAddress = s.Links.PostalAddress
 	m, err := s.Renderer.Digest(d)
 	return renderedBody{Message: m, Language: g.Language}, err
+}
+
+// editionData is what every digest of an edition is made from, loaded
+// once per edition by each worker rather than once per digest.
+type editionData struct {
+	items []domain.Item // the edition's stories (hidden ones left out)
+	tax   *taxonomy.Taxonomy
+	date  string // the day the edition was made
+}
+
+func (s *Sender) edition(ctx context.Context, id int64) (*editionData, error) {
+	s.mu.Lock()
+	ed := s.editions[id]
+	s.mu.Unlock()
+	if ed != nil {
+		return ed, nil
+	}
+	e, err := s.DB.Edition(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	items, err := s.DB.EditionItems(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	tax, err := s.DB.Taxonomy(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ed = &editionData{items: items, tax: tax, date: e.CreatedAt.UTC().Format(domain.DateLayout)}
+	s.mu.Lock()
+	if s.editions == nil || len(s.editions) >= 4 {
+		s.editions = map[int64]*editionData{}
+	}
+	s.editions[id] = ed
+	s.mu.Unlock()
+	return ed, nil
 }

@@ -26,6 +26,7 @@ type Renderer struct {
 	confirmHTML *htmltemplate.Template
 	confirmText *texttemplate.Template
 	ui          map[string]ui
+	items       *itemCache
 }
 
 // New parses the email templates embedded in package templates and checks
@@ -36,7 +37,7 @@ func New() (*Renderer, error) {
 }
 
 func newRenderer(fsys fs.FS) (*Renderer, error) {
-	r := &Renderer{ui: catalog()}
+	r := &Renderer{ui: catalog(), items: newItemCache()}
 	var err error
 	if r.digestHTML, err = parseHTML(fsys, "digest"); err != nil {
 		return nil, err
@@ -83,7 +84,10 @@ func (r *Renderer) Digest(d Digest) (Message, error) {
 			return Message{}, errs.New(errs.Invalid, "render digest: %s: must be an http(s) URL containing %s", link.field, TokenPlaceholder)
 		}
 	}
-	v := newDigestView(d, lang, s)
+	v, err := newDigestView(d, lang, s, r.items.get(r, lang, s))
+	if err != nil {
+		return Message{}, err
+	}
 	return r.execute("digest", v.Subject, r.digestHTML, r.digestText, v)
 }
 

@@ -29,14 +29,33 @@ func tidyText(s string, width int) string {
 		}
 		blank = false
 		wrapLine(&b, line, width)
+		b.WriteByte('\n')
 	}
 	return strings.TrimRight(b.String(), "\n") + "\n"
 }
 
+// wrapLines wraps the long lines of s and leaves everything else, blank
+// lines included, as it is.
+func wrapLines(s string, width int) string {
+	var b strings.Builder
+	b.Grow(len(s) + len(s)/32)
+	for i, line := range strings.Split(s, "\n") {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		if len(line) <= width { // bytes ≥ runes: short enough for sure
+			b.WriteString(line)
+			continue
+		}
+		wrapLine(&b, line, width)
+	}
+	return b.String()
+}
+
+// wrapLine writes line wrapped at width, without a final newline.
 func wrapLine(b *strings.Builder, line string, width int) {
-	if utf8.RuneCountInString(line) <= width {
+	if len(line) <= width || utf8.RuneCountInString(line) <= width {
 		b.WriteString(line)
-		b.WriteByte('\n')
 		return
 	}
 	rest := strings.TrimLeft(line, " ")
@@ -46,18 +65,20 @@ func wrapLine(b *strings.Builder, line string, width int) {
 		hang += "  "
 	}
 	words := strings.Fields(rest)
-	cur, n := indent+words[0], utf8.RuneCountInString(indent+words[0])
+	b.WriteString(indent)
+	b.WriteString(words[0])
+	n := utf8.RuneCountInString(indent) + utf8.RuneCountInString(words[0])
 	for _, w := range words[1:] {
 		wn := utf8.RuneCountInString(w)
 		if n+1+wn > width {
-			b.WriteString(cur)
 			b.WriteByte('\n')
-			cur, n = hang+w, len(hang)+wn
+			b.WriteString(hang)
+			b.WriteString(w)
+			n = len(hang) + wn
 			continue
 		}
-		cur += " " + w
+		b.WriteByte(' ')
+		b.WriteString(w)
 		n += 1 + wn
 	}
-	b.WriteString(cur)
-	b.WriteByte('\n')
 }

@@ -2,6 +2,7 @@ package render
 
 import (
 	"fmt"
+	htmltemplate "html/template"
 	"net/url"
 	"strings"
 	"time"
@@ -39,7 +40,13 @@ type digestView struct {
 
 type sectionView struct {
 	Title string
-	Items []itemView
+	Items []renderedItem
+}
+
+// renderedItem is one story already rendered for a language.
+type renderedItem struct {
+	HTML htmltemplate.HTML
+	Text string
 }
 
 type itemView struct {
@@ -63,7 +70,9 @@ type confirmView struct {
 // preheaderMax is about what inbox previews show; more is cut off anyway.
 const preheaderMax = 140
 
-func newDigestView(d Digest, lang string, s ui) digestView {
+// newDigestView lays out a digest; item renders each story (from a cache,
+// mostly).
+func newDigestView(d Digest, lang string, s ui, item func(Item) (renderedItem, error)) (digestView, error) {
 	v := digestView{
 		page: page{
 			Lang:     lang,
@@ -87,17 +96,16 @@ func newDigestView(d Digest, lang string, s ui) digestView {
 		if len(sec.Items) == 0 {
 			continue
 		}
-		sv := sectionView{Title: oneLine(sec.Title), Items: make([]itemView, 0, len(sec.Items))}
+		sv := sectionView{Title: oneLine(sec.Title), Items: make([]renderedItem, 0, len(sec.Items))}
 		for _, it := range sec.Items {
-			iv := itemView{
-				Title:   oneLine(it.Title),
-				URL:     linkURL(it.URL),
-				Date:    formatDate(s, it.PublishedOn),
-				Summary: paragraphs(it.Summary),
-				Tags:    oneLine(strings.Join(it.Tags, " · ")),
+			ri, err := item(it)
+			if err != nil {
+				return v, err
 			}
-			sv.Items = append(sv.Items, iv)
-			titles = append(titles, iv.Title)
+			sv.Items = append(sv.Items, ri)
+			if len(titles) < 8 { // the preheader shows a few at most
+				titles = append(titles, oneLine(it.Title))
+			}
 		}
 		count += len(sv.Items)
 		v.Sections = append(v.Sections, sv)
@@ -111,7 +119,18 @@ func newDigestView(d Digest, lang string, s ui) digestView {
 		v.Intro = fmt.Sprintf(s.StoriesMany, count)
 	}
 	v.Preheader = truncate(strings.Join(append([]string{v.Intro}, titles...), " · "), preheaderMax)
-	return v
+	return v, nil
+}
+
+// newItemView is what the story template sees.
+func newItemView(it Item, s ui) itemView {
+	return itemView{
+		Title:   oneLine(it.Title),
+		URL:     linkURL(it.URL),
+		Date:    formatDate(s, it.PublishedOn),
+		Summary: paragraphs(it.Summary),
+		Tags:    oneLine(strings.Join(it.Tags, " · ")),
+	}
 }
 
 func newConfirmView(c Confirmation, lang string, s ui) confirmView {
