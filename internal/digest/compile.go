@@ -74,6 +74,12 @@ func (c *Compiler) Compile(ctx context.Context, editionID int64) error {
 	// filter (with its history) to the digest it yields, and one from a
 	// digest's content to its stored group. Filters that differ but yield
 	// the same digest share a group, so it is rendered once.
+	// Of a story told in several languages, each reader gets one version:
+	// theirs when there is one.
+	byLanguage := map[string][]domain.Item{}
+	for _, lang := range domain.Languages {
+		byLanguage[lang] = domain.PickLanguage(items, lang)
+	}
 	bySignature := map[string]string{} // group key → content key ("" when nothing matched)
 	groups := map[string]int64{}       // content key → group id
 	var after int64
@@ -91,7 +97,7 @@ func (c *Compiler) Compile(ctx context.Context, editionID int64) error {
 			if _, ok := bySignature[key]; ok {
 				continue
 			}
-			sections := Match(r.Filter, items, regions, received(r.Received, earlier))
+			sections := Match(r.Filter, byLanguage[r.Filter.Language], regions, received(r.Received, earlier))
 			if len(sections) == 0 {
 				bySignature[key] = ""
 				continue

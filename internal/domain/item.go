@@ -15,20 +15,47 @@ import (
 const DateLayout = "2006-01-02"
 
 // Item is one news story.
+//
+// The first ten JSON fields are the item shape of DESIGN.md and stay as
+// they are; the rest are additive: the other language versions of the
+// story, why each tag was set, and which fields an editor changed.
 type Item struct {
-	ID          int64     `json:"id"`
-	PublishedOn Date      `json:"published_on"`
-	Title       string    `json:"title"`
-	Summary     string    `json:"summary"`
-	URL         string    `json:"url"`
-	Language    string    `json:"language"`
-	Countries   []string  `json:"countries"`
-	Regions     []string  `json:"regions"`
-	Topics      []string  `json:"topics"`
-	Hidden      bool      `json:"hidden"`
-	IngestedAt  time.Time `json:"-"`
+	ID          int64    `json:"id"`
+	PublishedOn Date     `json:"published_on"`
+	Title       string   `json:"title"`
+	Summary     string   `json:"summary"`
+	URL         string   `json:"url"`
+	Language    string   `json:"language"`
+	Countries   []string `json:"countries"`
+	Regions     []string `json:"regions"`
+	Topics      []string `json:"topics"`
+	Hidden      bool     `json:"hidden"`
+	// Translations are the ids of the other language versions of the
+	// story, in id order; a subscriber gets one of them (PickLanguage).
+	Translations []int64 `json:"translations"`
+	// TagReasons says what set each tag: a tagger rule or an editor.
+	TagReasons TagReasons `json:"tag_reasons"`
+	// EditedFields names the fields an editor has set (the Field
+	// constants); ingesting the story again never changes them.
+	EditedFields []string  `json:"edited_fields"`
+	IngestedAt   time.Time `json:"-"`
 	// Fingerprint recognises the same story when it arrives again.
 	Fingerprint string `json:"-"`
+	// TitleTokens are the folded words of the title as it first arrived,
+	// sorted and unique: a later copy with a slightly edited title is
+	// recognised by them (NearDuplicate), even after an editor retitled
+	// the stored item.
+	TitleTokens []string `json:"-"`
+	// TranslationKeys link language versions of one story: items in
+	// different languages sharing a key are translations of each other.
+	TranslationKeys []string `json:"-"`
+	// Alternates are the addresses of the story in other languages, when
+	// its source says so (a feed's hreflang links); they become
+	// TranslationKeys when the item is imported.
+	Alternates []string `json:"-"`
+	// TranslationOf is the id of the first stored version of the story
+	// when this item is a translation of it, else 0.
+	TranslationOf int64 `json:"-"`
 }
 
 // Limits on item fields, generous for real news but bounded so one bad
@@ -64,30 +91,49 @@ type ItemUpdate struct {
 	Regions   *[]string `json:"regions"`
 	Topics    *[]string `json:"topics"`
 	Hidden    *bool     `json:"hidden"`
+	// TranslationOf links the item to another version of the same story
+	// (any item of its group), or unlinks it when null. The store applies
+	// it, since it must check the other item.
+	TranslationOf OptionalID `json:"translation_of"`
 }
 
-// Apply changes it in place.
+// Apply changes it in place and records every field it sets as edited,
+// even to the value it had: an editor who confirms a tag has decided it.
+// Tags the editor adds get the reason ReasonEditor; tags kept keep theirs.
 func (u ItemUpdate) Apply(it *Item) {
 	if u.Title != nil {
 		it.Title = *u.Title
+		it.MarkEdited(FieldTitle)
 	}
 	if u.Summary != nil {
 		it.Summary = *u.Summary
+		it.MarkEdited(FieldSummary)
 	}
 	if u.URL != nil {
 		it.URL = *u.URL
+		it.MarkEdited(FieldURL)
 	}
 	if u.Countries != nil {
+		it.TagReasons.Countries = editorReasons(it.TagReasons.Countries, *u.Countries)
 		it.Countries = *u.Countries
+		it.MarkEdited(FieldCountries)
 	}
 	if u.Regions != nil {
+		it.TagReasons.Regions = editorReasons(it.TagReasons.Regions, *u.Regions)
 		it.Regions = *u.Regions
+		it.MarkEdited(FieldRegions)
 	}
 	if u.Topics != nil {
+		it.TagReasons.Topics = editorReasons(it.TagReasons.Topics, *u.Topics)
 		it.Topics = *u.Topics
+		it.MarkEdited(FieldTopics)
 	}
 	if u.Hidden != nil {
 		it.Hidden = *u.Hidden
+		it.MarkEdited(FieldHidden)
+	}
+	if u.TranslationOf.Set {
+		it.MarkEdited(FieldTranslations)
 	}
 }
 

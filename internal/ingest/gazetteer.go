@@ -19,8 +19,7 @@ var (
 type matchKind uint8
 
 const (
-	kindCountry matchKind = iota // a country name, alias or place in it
-	kindDemonym                  // a nationality word: weaker evidence
+	kindCountry matchKind = iota // a country name, alias, place or nationality
 	kindRegion
 	kindTopic
 	kindBlock // consumes the phrase and means nothing
@@ -40,6 +39,9 @@ type hit struct {
 	kind   matchKind
 	code   string // country code, region code or topic slug
 	weight int    // topics only: strongWeight or weakWeight
+	weak   bool   // places only: a nationality word, which says who, not where
+	label  string // what the phrase is, for the tag's reason: "place", "name"…
+	lang   string // "en" or "es" when the rule holds only in text of that language
 	cases  []caseRule
 }
 
@@ -97,7 +99,7 @@ func (m *phraseMatcher) add(phrase string, h hit) error {
 		return fmt.Errorf("phrase %q has no words", phrase)
 	}
 	for _, old := range n.hits {
-		if old.kind == h.kind && old.code == h.code && equalCases(old.cases, h.cases) {
+		if old.kind == h.kind && old.code == h.code && old.lang == h.lang && equalCases(old.cases, h.cases) {
 			return nil // the same rule twice, e.g. a CLDR name repeated as an alias
 		}
 	}
@@ -155,9 +157,10 @@ func (n *trieNode) prefixChild(p string) *trieNode {
 }
 
 // scan walks ws left to right and calls fn with the meanings of the longest
-// phrase starting at each position, then continues after that phrase; a
-// block phrase is consumed without calling fn.
-func (m *phraseMatcher) scan(ws []word, fn func(h hit)) {
+// phrase starting at each position, and the phrase's place ws[from:to],
+// then continues after that phrase; a block phrase is consumed without
+// calling fn.
+func (m *phraseMatcher) scan(ws []word, fn func(h hit, from, to int)) {
 	for i := 0; i < len(ws); {
 		n, node := 0, (*trieNode)(nil)
 		m.root.longest(ws, i, 0, &n, &node)
@@ -175,7 +178,7 @@ func (m *phraseMatcher) scan(ws []word, fn func(h hit)) {
 		if !blocked {
 			for _, h := range node.hits {
 				if casesFit(h.cases, span) {
-					fn(h)
+					fn(h, i, i+n)
 				}
 			}
 		}
@@ -230,6 +233,7 @@ func casesFit(cases []caseRule, span []word) bool {
 type rule struct {
 	line   int
 	head   string // gazetteer: the kind; topics: the weight
+	lang   string // from "kind:es": the rule holds in text of that language only
 	codes  []string
 	phrase []string
 }
@@ -249,7 +253,11 @@ func parseRules(name, data string) ([]rule, error) {
 		if len(cols) != 3 {
 			return nil, fmt.Errorf("%s:%d: want 3 tab-separated columns, got %d", name, n, len(cols))
 		}
-		r := rule{line: n, head: cols[0], codes: strings.Fields(cols[1])}
+		head, lang, _ := strings.Cut(cols[0], ":")
+		if lang != "" && lang != "en" && lang != "es" {
+			return nil, fmt.Errorf("%s:%d: language %q: want en or es", name, n, lang)
+		}
+		r := rule{line: n, head: head, lang: lang, codes: strings.Fields(cols[1])}
 		for _, p := range strings.Split(cols[2], "|") {
 			if p = strings.TrimSpace(p); p != "" {
 				r.phrase = append(r.phrase, p)

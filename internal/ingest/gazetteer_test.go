@@ -22,7 +22,9 @@ func TestDataFileCodes(t *testing.T) {
 				switch r.head {
 				case "region":
 					ok = tx.HasRegion(code)
-				case "block", "ignore":
+				case "demonym":
+					ok = tx.HasCountry(code) || tx.HasRegion(code)
+				case "block", "ignore", "prefix", "suffix", "actor":
 					ok = code == "-"
 				default:
 					ok = tx.HasCountry(code)
@@ -55,17 +57,17 @@ func TestEveryTagReachable(t *testing.T) {
 	tg := newTestTagger(t)
 	for _, r := range tx.Regions {
 		t.Run(r.Code, func(t *testing.T) {
-			if got := tg.Tag(r.NameEN, "").Regions; !slices.Contains(got, r.Code) {
+			if got := tg.Tag(r.NameEN, "", "en").Regions; !slices.Contains(got, r.Code) {
 				t.Errorf("English name %q gives %v", r.NameEN, got)
 			}
-			if got := tg.Tag(r.NameES, "").Regions; !slices.Contains(got, r.Code) {
+			if got := tg.Tag(r.NameES, "", "es").Regions; !slices.Contains(got, r.Code) {
 				t.Errorf("Spanish name %q gives %v", r.NameES, got)
 			}
 		})
 	}
 	for _, tp := range tx.Topics {
 		t.Run(tp.Slug, func(t *testing.T) {
-			if got := tg.Tag(tp.NameEN, "").Topics; !slices.Contains(got, tp.Slug) {
+			if got := tg.Tag(tp.NameEN, "", "en").Topics; !slices.Contains(got, tp.Slug) {
 				t.Errorf("English name %q gives %v", tp.NameEN, got)
 			}
 		})

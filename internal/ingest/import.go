@@ -6,24 +6,29 @@ package ingest
 import (
 	"context"
 	"io"
-	"net/url"
 	"strings"
-	"unicode"
 
 	"newsdigest/internal/domain"
 	"newsdigest/internal/errs"
 )
 
-// ItemStore stores items all-or-nothing (a *postgres.DB).
+// ItemStore stores items all-or-nothing (a *postgres.DB); a story it
+// already holds is not stored again.
 type ItemStore interface {
 	InsertItems(ctx context.Context, items []domain.Item) (imported, duplicates int, err error)
 }
 
-// Result is what an import did.
-type Result struct {
-	Imported   int `json:"imported"`
-	Duplicates int `json:"duplicates"`
+// RefreshingStore is an ItemStore that also brings a story it already
+// holds up to date with the new copy, in the fields no editor changed
+// (domain.Item.Refresh). *postgres.DB is one; imports use it when the
+// store is one, so that a corrected summary in a feed reaches the digest.
+type RefreshingStore interface {
+	IngestItems(ctx context.Context, items []domain.Item) (domain.StoreCounts, error)
 }
+
+// Result is what an import did: items new to the store, items it already
+// held, and how many of those were brought up to date with the new copy.
+type Result = domain.StoreCounts
 
 // Importer turns documents into stored, tagged items.
 type Importer struct {
@@ -33,9 +38,9 @@ type Importer struct {
 
 // ImportListing reads a plain-text listing and stores its items. If any
 // line cannot be read, nothing is stored and the error (errs.Invalid)
-// carries every []LineError in its Details.
-func (im *Importer) ImportListing(ctx context.Context, r io.Reader) (Result, error) {
-	parsed, lineErrs, err := ParseListing(r)
+// carries every []LineError in its Details. opts are as for ParseListing.
+func (im *Importer) ImportListing(ctx context.Context, r io.Reader, opts ...ListingOption) (Result, error) {
+	parsed, lineErrs, err := ParseListing(r, opts...)
 	if err != nil {
 		return Result{}, err
 	}
@@ -60,10 +65,13 @@ func (im *Importer) ImportListing(ctx context.Context, r io.Reader) (Result, err
 
 // ImportItems validates built items and stores them all, or none. lines
 // gives each item's place in its document (a line number, or a position
-// in a feed) for the errors.
+// in a feed) for the errors. The keys that recognise a story again are
+// derived here, after the caller's last change to an item (such as
+// setting its Alternates).
 func (im *Importer) ImportItems(ctx context.Context, items []domain.Item, lines []int) (Result, error) {
 	var invalid []LineError
 	for i := range items {
+		setStoryKeys(&items[i])
 		if err := items[i].Validate(); err != nil {
 			invalid = append(invalid, LineError{Line: lines[i], Message: errs.MessageOf(err)})
 		}
@@ -73,6 +81,9 @@ func (im *Importer) ImportItems(ctx context.Context, items []domain.Item, lines 
 		e.Details = invalid
 		return Result{}, e
 	}
+	if rs, ok := im.Store.(RefreshingStore); ok {
+		return rs.IngestItems(ctx, items)
+	}
 	imported, dups, err := im.Store.InsertItems(ctx, items)
 	if err != nil {
 		return Result{}, err
@@ -80,54 +91,28 @@ func (im *Importer) ImportItems(ctx context.Context, items []domain.Item, lines 
 	return Result{Imported: imported, Duplicates: dups}, nil
 }
 
-// Item builds a tagged item from its parts; language is detected when
-// empty.
+// Item builds a tagged item from its parts. When language is empty it is
+// the one the link's address marks (/es/…), else detected from the text.
 func (im *Importer) Item(published domain.Date, title, summary, link, language string) domain.Item {
-	title, summary = CleanText(title), CleanText(summary)
+	title, summary, link = CleanText(title), CleanText(summary), strings.TrimSpace(link)
+	if language == "" {
+		language = urlLanguage(link)
+	}
 	if language == "" {
 		language = DetectLanguage(title + "\n" + summary)
 	}
-	tags := im.Tagger.Tag(title, summary)
+	tags := im.Tagger.Tag(title, summary, language)
 	it := domain.Item{
 		PublishedOn: published,
 		Title:       title,
 		Summary:     summary,
-		URL:         strings.TrimSpace(link),
+		URL:         link,
 		Language:    language,
 		Countries:   tags.Countries,
 		Regions:     tags.Regions,
 		Topics:      tags.Topics,
+		TagReasons:  tags.Reasons,
 	}
-	it.Fingerprint = Fingerprint(it)
+	setStoryKeys(&it)
 	return it
-}
-
-// Fingerprint recognises a story arriving again: by its link when it has
-// one (scheme, "www.", fragment and trailing slash aside), else by its day
-// and its title folded to lower-case letters and digits.
-func Fingerprint(it domain.Item) string {
-	if u, err := url.Parse(it.URL); err == nil && u.Host != "" {
-		host := strings.TrimPrefix(strings.ToLower(u.Host), "www.")
-		return "u:" + host + strings.TrimSuffix(u.EscapedPath(), "/") + queryPart(u)
-	}
-	var b strings.Builder
-	for _, r := range strings.ToLower(it.Title) {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			b.WriteRune(r)
-		}
-	}
-	return "t:" + it.PublishedOn.String() + ":" + b.String()
-}
-
-func queryPart(u *url.URL) string {
-	q := u.Query()
-	for k := range q {
-		if strings.HasPrefix(k, "utm_") {
-			q.Del(k)
-		}
-	}
-	if len(q) == 0 {
-		return ""
-	}
-	return "?" + q.Encode()
 }

@@ -54,8 +54,10 @@ func (e LineError) Error() string { return fmt.Sprintf("line %d: %s", e.Line, e.
 // (of kind errs.TooLarge).
 //
 // The reader is forgiving about what editors' tools produce: CRLF, a BOM,
-// UTF-16, Windows-1252, no-break and trailing spaces, several blank lines.
-func ParseListing(r io.Reader) ([]ParsedItem, []LineError, error) {
+// UTF-16, Windows-1252, no-break and trailing spaces, several blank lines,
+// odd apostrophes, numeric dates that cannot be misread (and the others
+// when WithDateOrder says how to read them).
+func ParseListing(r io.Reader, opts ...ListingOption) ([]ParsedItem, []LineError, error) {
 	raw, err := io.ReadAll(io.LimitReader(r, MaxListingBytes+1))
 	if err != nil {
 		return nil, nil, fmt.Errorf("read listing: %w", err)
@@ -70,6 +72,9 @@ func ParseListing(r io.Reader) ([]ParsedItem, []LineError, error) {
 			errs.Wrap(errs.Invalid, err, "listing: not readable text"))
 	}
 	p := &listingParser{}
+	for _, o := range opts {
+		o(p)
+	}
 	for i, line := range splitLines(text) {
 		if !p.line(i+1, line) {
 			break
@@ -135,6 +140,7 @@ const (
 // listingParser is a line-at-a-time state machine; cur is the item being
 // read while state is stTitle or stBody.
 type listingParser struct {
+	order       DateOrder // how to read 05/09/2018
 	state       parseState
 	cur         ParsedItem
 	summary     []string
@@ -161,7 +167,7 @@ func (p *listingParser) line(n int, raw string) bool {
 	p.blankBefore = false
 
 	if looksLikeDate(s) {
-		d, problem := parseDate(s)
+		d, problem := parseDate(s, p.order)
 		// Right after a date, only a readable date is taken as a date:
 		// an unreadable one is more likely a short title such as "100 Days".
 		if p.state != stTitle || problem == dateOK {
@@ -211,6 +217,16 @@ func (p *listingParser) startItem(n int, s string, d domain.Date, problem datePr
 		p.state = stSkip
 	case dateUnreadable:
 		p.fail(n, fmt.Sprintf("unreadable date %q", s))
+		p.state = stSkip
+	case dateAmbiguous:
+		p.fail(n, fmt.Sprintf("ambiguous date %q: day and month could be either way round "+
+			"(write the month in words, or give the listing's date order: mdy or dmy)", s))
+		p.state = stSkip
+	case dateOrderMismatch:
+		p.fail(n, fmt.Sprintf("date %q cannot be read in the date order given (%s)", s, p.order))
+		p.state = stSkip
+	case dateShortYear:
+		p.fail(n, fmt.Sprintf("date with a two-digit year %q: write the year in full", s))
 		p.state = stSkip
 	default:
 		p.cur = ParsedItem{Line: n, PublishedOn: d}

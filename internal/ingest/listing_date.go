@@ -26,13 +26,14 @@ var monthNames = map[string]time.Month{
 	"december": 12, "dec": 12, "diciembre": 12, "dic": 12,
 }
 
-var weekdayNames = map[string]bool{
-	"monday": true, "tuesday": true, "wednesday": true, "thursday": true,
-	"friday": true, "saturday": true, "sunday": true,
-	"mon": true, "tue": true, "tues": true, "wed": true, "thu": true, "thur": true,
-	"thurs": true, "fri": true, "sat": true, "sun": true,
-	"lunes": true, "martes": true, "miercoles": true, "jueves": true,
-	"viernes": true, "sabado": true, "domingo": true,
+var weekdayNames = map[string]time.Weekday{
+	"monday": time.Monday, "tuesday": time.Tuesday, "wednesday": time.Wednesday,
+	"thursday": time.Thursday, "friday": time.Friday, "saturday": time.Saturday, "sunday": time.Sunday,
+	"mon": time.Monday, "tue": time.Tuesday, "tues": time.Tuesday, "wed": time.Wednesday,
+	"thu": time.Thursday, "thur": time.Thursday, "thurs": time.Thursday, "fri": time.Friday,
+	"sat": time.Saturday, "sun": time.Sunday,
+	"lunes": time.Monday, "martes": time.Tuesday, "miercoles": time.Wednesday, "jueves": time.Thursday,
+	"viernes": time.Friday, "sabado": time.Saturday, "domingo": time.Sunday,
 }
 
 // Words that join the parts of a date: "16 de diciembre de 2020",
@@ -53,7 +54,7 @@ const (
 	dkMonth
 	dkWeekday
 	dkFiller
-	dkNumeric // 05/09/2018: a date, but not one that can be read safely
+	dkNumeric // 05/09/2018: read only when day and month can be told apart
 )
 
 type dateWord struct {
@@ -63,12 +64,17 @@ type dateWord struct {
 	digits  int
 	ordinal bool
 	month   time.Month
+	weekday time.Weekday
 }
 
 // dateWords splits a candidate date line into classified words. Commas,
 // periods ("Dec.") and ordinal marks ("1º") separate words; hyphens and
-// slashes do not, so an ISO date stays one word.
+// slashes do not, so an ISO date stays one word, and neither do the dots
+// of a numeric date ("16.12.2020" is read as "16/12/2020").
 func dateWords(s string) []dateWord {
+	if strings.Count(s, ".") >= 2 {
+		s = undotNumeric(s)
+	}
 	s = strings.Map(func(r rune) rune {
 		switch r {
 		case '\u2010', '\u2011', '\u2012', '\u2013', '\u2014', '\u2212':
@@ -89,16 +95,38 @@ func dateWords(s string) []dateWord {
 	return out
 }
 
+// undotNumeric writes the dots of numeric dates ("16.12.2020") as
+// slashes, leaving other dots ("Dec.") alone.
+func undotNumeric(s string) string {
+	fields := strings.Fields(s)
+	for i, f := range fields {
+		core := strings.TrimRight(f, ".,;")
+		parts := strings.Split(core, ".")
+		if len(parts) != 3 {
+			continue
+		}
+		numeric := true
+		for _, p := range parts {
+			numeric = numeric && p != "" && len(p) <= 4 && strings.Trim(p, "0123456789") == ""
+		}
+		if numeric {
+			fields[i] = strings.ReplaceAll(core, ".", "/") + f[len(core):]
+		}
+	}
+	return strings.Join(fields, " ")
+}
+
 func classifyDateWord(t string) dateWord {
 	w := dateWord{text: t}
 	if m, ok := monthNames[t]; ok {
 		w.kind, w.month = dkMonth, m
 		return w
 	}
-	switch {
-	case weekdayNames[t]:
-		w.kind = dkWeekday
+	if wd, ok := weekdayNames[t]; ok {
+		w.kind, w.weekday = dkWeekday, wd
 		return w
+	}
+	switch {
 	case dateFillers[t]:
 		w.kind = dkFiller
 		return w
@@ -177,6 +205,9 @@ const (
 	dateOK dateProblem = iota
 	dateUnreadable
 	dateNoYear
+	dateAmbiguous     // 05/09/2018 with no date order to read it by
+	dateOrderMismatch // 25/12/2020 in a listing said to be month-first
+	dateShortYear     // 05/09/18
 )
 
 // Years outside this range are typos ("2102", "202"), not news.
@@ -187,18 +218,26 @@ const (
 
 // parseDate reads a date line in any of the shapes listings use: "16
 // December, 2020", "December 16, 2020", "Wednesday, September 5, 2018",
-// "2020-12-16", "16 de diciembre de 2020". Day, month and year are told
-// apart by form (a month is a name, a year has four digits), so their order
-// does not matter; all-numeric dates other than ISO are refused because
-// 05/09/2018 means a different day in Mexico and in the United States.
-func parseDate(s string) (domain.Date, dateProblem) {
+// "2020-12-16", "16 de diciembre de 2020", "16/12/2020". Day, month and year
+// are told apart by form (a month is a name, a year has four digits), so
+// their order does not matter. All-numeric dates other than ISO are read by
+// parseNumericDate, since 05/09/2018 means a different day in Mexico and in
+// the United States.
+func parseDate(s string, order DateOrder) (domain.Date, dateProblem) {
 	var (
 		day, year    int
 		month        time.Month
 		days, months int
 		years        int
+		weekday      = time.Weekday(-1)
 	)
-	for _, w := range dateWords(s) {
+	ws := dateWords(s)
+	for _, w := range ws {
+		if w.kind == dkWeekday {
+			weekday = w.weekday
+		}
+	}
+	for _, w := range ws {
 		switch w.kind {
 		case dkWeekday, dkFiller:
 			// The weekday is redundant; when it disagrees with the date,
@@ -208,7 +247,10 @@ func parseDate(s string) (domain.Date, dateProblem) {
 			if err != nil {
 				return domain.Date{}, dateUnreadable
 			}
-			return checkOnlyISO(s, d)
+			return checkOnlyWeekday(ws, d, dateOK)
+		case dkNumeric:
+			d, problem := parseNumericDate(w.text, order, weekday)
+			return checkOnlyWeekday(ws, d, problem)
 		case dkMonth:
 			month = w.month
 			months++
@@ -242,15 +284,23 @@ func parseDate(s string) (domain.Date, dateProblem) {
 	return domain.NewDate(year, month, day), dateOK
 }
 
-// checkOnlyISO accepts an ISO date only when nothing but a weekday
-// accompanies it, so "2020-12-16 17" is not silently read.
-func checkOnlyISO(s string, d domain.Date) (domain.Date, dateProblem) {
-	for _, w := range dateWords(s) {
-		if w.kind != dkISO && w.kind != dkWeekday {
+// checkOnlyWeekday accepts an ISO or numeric date only when nothing but a
+// weekday accompanies it, so "2020-12-16 17" is not silently read.
+func checkOnlyWeekday(ws []dateWord, d domain.Date, problem dateProblem) (domain.Date, dateProblem) {
+	dates := 0
+	for _, w := range ws {
+		switch w.kind {
+		case dkISO, dkNumeric:
+			dates++
+		case dkWeekday:
+		default:
 			return domain.Date{}, dateUnreadable
 		}
 	}
-	return d, dateOK
+	if dates != 1 {
+		return domain.Date{}, dateUnreadable
+	}
+	return d, problem
 }
 
 func parseISO(t string) (domain.Date, error) {

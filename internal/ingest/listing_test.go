@@ -3,6 +3,7 @@ package ingest
 import (
 	"bytes"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -90,13 +91,20 @@ func TestParseDateShapes(t *testing.T) {
 		{"1º de setiembre de 2018", domain.NewDate(2018, time.September, 1)},
 		{"29 February 2020", domain.NewDate(2020, time.February, 29)},
 		{"16 DECEMBER 2020", dec16},
+		{"16/12/2020", dec16}, // a part above 12 is the day
+		{"12/16/2020", dec16},
+		{"16-12-2020", dec16},
+		{"16.12.2020", dec16},
+		{"Wednesday, 16.12.2020", dec16},
+		{"5/5/2020", domain.NewDate(2020, time.May, 5)},                  // either way the same day
+		{"Wednesday 09/12/2020", domain.NewDate(2020, time.December, 9)}, // 12 September 2020 was a Saturday
 	}
 	for _, tc := range tests {
 		t.Run(tc.in, func(t *testing.T) {
 			if !looksLikeDate(tc.in) {
 				t.Fatalf("not recognised as a date")
 			}
-			got, problem := parseDate(tc.in)
+			got, problem := parseDate(tc.in, DateOrderUnknown)
 			if problem != dateOK || !got.Equal(tc.want.Time) {
 				t.Errorf("got %s (problem %d), want %s", got, problem, tc.want)
 			}
@@ -200,7 +208,12 @@ func TestParseListingErrors(t *testing.T) {
 		{"unreadable date", "1 May 2020\nT1\n\nS1\n\n\n32 Foo, 2020\nT2\n\nS2\n\n2 May 2020\nT3\n",
 			[]LineError{{7, `unreadable date "32 Foo, 2020"`}}, 2},
 		{"impossible day", "31 November 2020\nT\n", []LineError{{1, `unreadable date "31 November 2020"`}}, 0},
-		{"ambiguous numeric date", "05/09/2018\nT\n", []LineError{{1, `unreadable date "05/09/2018"`}}, 0},
+		{"ambiguous numeric date", "05/09/2018\nT\n", []LineError{{1, `ambiguous date "05/09/2018": day and month could be ` +
+			`either way round (write the month in words, or give the listing's date order: mdy or dmy)`}}, 0},
+		{"numeric date without a year", "1 May 2020\nT1\n\n16/12\n\nT2\n", []LineError{{4, `date without a year "16/12"`}}, 1},
+		{"numeric date with a two-digit year", "16/12/20\nT\n", []LineError{{1, `date with a two-digit year "16/12/20": write the year in full`}}, 0},
+		{"impossible numeric date", "31/02/2020\nT\n", []LineError{{1, `unreadable date "31/02/2020"`}}, 0},
+		{"numeric date and more", "16/12/2020 17\nT\n", []LineError{{1, `unreadable date "16/12/2020 17"`}}, 0},
 		{"no year", "1 May 2020\nT1\n\n16 December\n\nT2\n", []LineError{{4, `date without a year "16 December"`}}, 1},
 		{"title missing before the next date", "1 May 2020\n\n2 May 2020\nT2\n",
 			[]LineError{{1, `no title after the date "1 May 2020"`}}, 1},
@@ -232,6 +245,74 @@ func TestParseListingErrors(t *testing.T) {
 				t.Errorf("got %d items, want %d", len(items), tc.items)
 			}
 		})
+	}
+}
+
+// With the order given, every numeric date is read in it; one that does
+// not fit says so rather than being read the other way round.
+func TestParseListingDateOrder(t *testing.T) {
+	const listing = "04/10/2019\nT1\n\n05/10/2019\nT2\n"
+	tests := []struct {
+		order DateOrder
+		want  []domain.Date
+		errs  []LineError
+	}{
+		{DateOrderDMY, []domain.Date{domain.NewDate(2019, time.October, 4), domain.NewDate(2019, time.October, 5)}, nil},
+		{DateOrderMDY, []domain.Date{domain.NewDate(2019, time.April, 10), domain.NewDate(2019, time.May, 10)}, nil},
+		{DateOrderUnknown, nil, []LineError{
+			{1, `ambiguous date "04/10/2019": day and month could be either way round (write the month in words, or give the listing's date order: mdy or dmy)`},
+			{4, `ambiguous date "05/10/2019": day and month could be either way round (write the month in words, or give the listing's date order: mdy or dmy)`}}},
+	}
+	for _, tc := range tests {
+		t.Run("order "+tc.order.String(), func(t *testing.T) {
+			items, lineErrs, err := ParseListing(strings.NewReader(listing), WithDateOrder(tc.order))
+			if err != nil || !slices.Equal(lineErrs, tc.errs) {
+				t.Fatalf("errors %v, %v; want %v", lineErrs, err, tc.errs)
+			}
+			var got []domain.Date
+			for _, it := range items {
+				got = append(got, it.PublishedOn)
+			}
+			if !slices.EqualFunc(got, tc.want, func(a, b domain.Date) bool { return a.Equal(b.Time) }) {
+				t.Errorf("dates %v, want %v", got, tc.want)
+			}
+		})
+	}
+	t.Run("a date that does not fit the order", func(t *testing.T) {
+		_, lineErrs, _ := ParseListing(strings.NewReader("25/12/2020\nT\n"), WithDateOrder(DateOrderMDY))
+		want := []LineError{{1, `date "25/12/2020" cannot be read in the date order given (mdy)`}}
+		if !slices.Equal(lineErrs, want) {
+			t.Errorf("got %v, want %v", lineErrs, want)
+		}
+	})
+}
+
+func TestParseDateOrder(t *testing.T) {
+	for in, want := range map[string]DateOrder{"": DateOrderUnknown, "mdy": DateOrderMDY, "DMY": DateOrderDMY, " dmy ": DateOrderDMY} {
+		if got, err := ParseDateOrder(in); err != nil || got != want {
+			t.Errorf("ParseDateOrder(%q) = %v, %v; want %v", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"ymd", "md", "day-first"} {
+		_, err := ParseDateOrder(in)
+		if !errs.Is(err, errs.Malformed) || !strings.HasPrefix(errs.MessageOf(err), "date_order: ") {
+			t.Errorf("ParseDateOrder(%q) = %v, want a malformed error naming date_order", in, err)
+		}
+	}
+}
+
+// Odd apostrophes are the same text as a straight one.
+func TestParseListingApostrophes(t *testing.T) {
+	in := "1 May 2020\nIOM´s work in Côte d’Ivoire and ‘Migrating Informed’\n\nThe IOM`s team.\n"
+	items, lineErrs, err := ParseListing(strings.NewReader(in))
+	if err != nil || len(lineErrs) > 0 || len(items) != 1 {
+		t.Fatalf("items %v, errors %v, %v", items, lineErrs, err)
+	}
+	if want := "IOM's work in Côte d'Ivoire and 'Migrating Informed'"; items[0].Title != want {
+		t.Errorf("title %q, want %q", items[0].Title, want)
+	}
+	if want := "The IOM's team."; items[0].Summary != want {
+		t.Errorf("summary %q, want %q", items[0].Summary, want)
 	}
 }
 

@@ -12,6 +12,9 @@ func TestCleanText(t *testing.T) {
 		{"\uFEFFbom and zero\u200bwidth", "bom and zerowidth"},
 		{"line\r\nbreaks\n", "line breaks"},
 		{"“Migrating Informed” – Dajabón", "“Migrating Informed” – Dajabón"},
+		{"IOM´s and IOM’s and IOMʼs", "IOM's and IOM's and IOM's"},
+		{"‘caravans’", "'caravans'"},
+		{"d`Ivoire, 12′ and `code`", "d'Ivoire, 12′ and `code`"},
 		{"", ""},
 	}
 	for _, tc := range tests {
@@ -28,10 +31,11 @@ func TestWords(t *testing.T) {
 		in   string
 		want []word
 	}{
-		{"México", []word{{"mexico", true, false}}},
-		{"US-Mexico", []word{{"us", true, true}, {"mexico", true, false}}},
-		{"d’Ivoire", []word{{"d", false, false}, {"ivoire", true, false}}},
-		{"niños, COVID-19", []word{{"ninos", false, false}, {"covid", true, true}, {"19", false, true}}},
+		{"México", []word{{"mexico", true, false, 0, 7}}},
+		{"US-Mexico", []word{{"us", true, true, 0, 2}, {"mexico", true, false, 3, 9}}},
+		{"d’Ivoire", []word{{"d", false, false, 0, 1}, {"ivoire", true, false, 4, 10}}},
+		{"niños, COVID-19", []word{{"ninos", false, false, 0, 6}, {"covid", true, true, 8, 13}, {"19", false, true, 14, 16}}},
+		{"Mexico\u0301", []word{{"mexico", true, false, 0, 8}}}, // an accent typed as a combining mark
 	}
 	for _, tc := range tests {
 		t.Run(tc.in, func(t *testing.T) {
@@ -39,5 +43,13 @@ func TestWords(t *testing.T) {
 				t.Errorf("got %+v, want %+v", got, tc.want)
 			}
 		})
+	}
+}
+
+// Invalid UTF-8 in text to tag splits words and never panics.
+func TestWordsInvalidUTF8(t *testing.T) {
+	got := words("M\xe9xico\xff")
+	if len(got) != 2 || got[0].text != "m" || got[1].text != "xico" {
+		t.Errorf("got %+v", got)
 	}
 }

@@ -3,8 +3,8 @@ package ingest
 import (
 	"errors"
 	"fmt"
-	"slices"
 
+	"newsdigest/internal/domain"
 	"newsdigest/internal/taxonomy"
 )
 
@@ -14,6 +14,8 @@ type Tags struct {
 	Countries []string // ISO 3166-1 alpha-2 codes
 	Regions   []string // region codes, not expanded into their members
 	Topics    []string // topic slugs
+	// Reasons quotes, for every tag, the words of the item that set it.
+	Reasons domain.TagReasons
 }
 
 // Tagger reads an item's title and summary and finds its countries,
@@ -22,25 +24,17 @@ type Tags struct {
 type Tagger struct {
 	places phraseMatcher // countries, aliases, places, demonyms, regions
 	topics phraseMatcher
+	// namePrefixes and nameSuffixes are words that make a country or
+	// place name right after (before) them part of another name: "Plaza
+	// España", "Escuela República de Panamá", "Cuba Street".
+	namePrefixes, nameSuffixes map[string]bool
+	// actors are words that, next to a nationality word, make it name a
+	// country's institutions ("Mexican consulates", "autoridades
+	// guatemaltecas"), which act where they are from: as strong as a place.
+	actors map[string]bool
+	// regionMembers maps a region code to its member countries.
+	regionMembers map[string][]string
 }
-
-// Scoring. A title is written to say what the item is about, so a mention
-// there counts for a lot; the summary also names places and themes in
-// passing ("the canton of Upala, on the border with Nicaragua"), so one
-// mention there is weaker, and a nationality word weaker still.
-const (
-	placeTitle          = 4
-	placeSummary        = 2
-	demonymSummary      = 1
-	placeNeedAnchored   = 4 // when the title itself names a place
-	placeNeedUnanchored = 2 // when it does not: the summary says where
-	placeNeedOnlyWeak   = 1 // when nothing but a nationality word says where
-
-	strongWeight = 3
-	weakWeight   = 1
-	topicTitle   = 3 // multiplies a topic phrase's weight in the title
-	topicNeed    = 3 // a strong phrase once, or a weak one in the title
-)
 
 // NewTagger builds a tagger for the countries, regions and topics of t,
 // from their names in t (English and Spanish) and the embedded gazetteer
@@ -50,7 +44,11 @@ func NewTagger(t *taxonomy.Taxonomy) (*Tagger, error) {
 	if t == nil {
 		return nil, errors.New("new tagger: nil taxonomy")
 	}
-	tg := &Tagger{}
+	tg := &Tagger{namePrefixes: map[string]bool{}, nameSuffixes: map[string]bool{}, actors: map[string]bool{},
+		regionMembers: map[string][]string{}}
+	for _, r := range t.Regions {
+		tg.regionMembers[r.Code] = r.Countries
+	}
 	if err := tg.addPlaces(t); err != nil {
 		return nil, fmt.Errorf("new tagger: %w", err)
 	}
@@ -59,6 +57,15 @@ func NewTagger(t *taxonomy.Taxonomy) (*Tagger, error) {
 	}
 	return tg, nil
 }
+
+// Reason labels: what kind of phrase set a tag.
+const (
+	labelName        = "name"        // a country's or region's name or alias
+	labelPlace       = "place"       // a place inside a country
+	labelNationality = "nationality" // a nationality word
+	labelActor       = "institution" // a nationality word naming institutions
+	labelPhrase      = "phrase"      // a topic phrase
+)
 
 func (tg *Tagger) addPlaces(t *taxonomy.Taxonomy) error {
 	rules, err := parseRules("gazetteer.tsv", gazetteerTSV)
@@ -79,7 +86,7 @@ func (tg *Tagger) addPlaces(t *taxonomy.Taxonomy) error {
 				if ignored[fold(v)] {
 					continue
 				}
-				if err := tg.places.add(v, hit{kind: kindCountry, code: c.Code}); err != nil {
+				if err := tg.places.add(v, hit{kind: kindCountry, code: c.Code, label: labelName}); err != nil {
 					return fmt.Errorf("country %s: %w", c.Code, err)
 				}
 			}
@@ -88,32 +95,66 @@ func (tg *Tagger) addPlaces(t *taxonomy.Taxonomy) error {
 	for _, rg := range t.Regions {
 		for _, name := range []string{rg.NameEN, rg.NameES} {
 			for _, v := range nameVariants(name) {
-				if err := tg.places.add(v, hit{kind: kindRegion, code: rg.Code}); err != nil {
+				if err := tg.places.add(v, hit{kind: kindRegion, code: rg.Code, label: labelName}); err != nil {
 					return fmt.Errorf("region %s: %w", rg.Code, err)
 				}
 			}
 		}
 	}
-	kinds := map[string]matchKind{"alias": kindCountry, "place": kindCountry,
-		"demonym": kindDemonym, "region": kindRegion, "block": kindBlock}
 	for _, r := range rules {
-		if r.head == "ignore" {
+		if err := tg.addPlaceRule(t, r); err != nil {
+			return fmt.Errorf("gazetteer.tsv:%d: %w", r.line, err)
+		}
+	}
+	return nil
+}
+
+// wordSets are the gazetteer kinds that list single words, not places.
+func (tg *Tagger) wordSets() map[string]map[string]bool {
+	return map[string]map[string]bool{"prefix": tg.namePrefixes, "suffix": tg.nameSuffixes, "actor": tg.actors}
+}
+
+func (tg *Tagger) addPlaceRule(t *taxonomy.Taxonomy, r rule) error {
+	if set, ok := tg.wordSets()[r.head]; ok {
+		for _, p := range r.phrase {
+			if ws := words(p); len(ws) == 1 {
+				set[ws[0].text] = true
+			} else {
+				return fmt.Errorf("%s %q: one word per phrase", r.head, p)
+			}
+		}
+		return nil
+	}
+	var h hit
+	switch r.head {
+	case "ignore":
+		return nil
+	case "alias":
+		h = hit{kind: kindCountry, label: labelName}
+	case "place":
+		h = hit{kind: kindCountry, label: labelPlace}
+	case "demonym":
+		h = hit{kind: kindCountry, label: labelNationality, weak: true}
+	case "region":
+		h = hit{kind: kindRegion, label: labelName}
+	case "block":
+		h = hit{kind: kindBlock}
+	default:
+		return fmt.Errorf("unknown kind %q", r.head)
+	}
+	h.lang = r.lang
+	for _, code := range r.codes {
+		h.code = code
+		switch {
+		case h.kind == kindBlock:
+		case h.weak && t.HasRegion(code): // "Central American": a region's nationality word
+			h.kind = kindRegion
+		case h.kind == kindRegion && !t.HasRegion(code), h.kind == kindCountry && !t.HasCountry(code):
 			continue
 		}
-		kind, ok := kinds[r.head]
-		if !ok {
-			return fmt.Errorf("gazetteer.tsv:%d: unknown kind %q", r.line, r.head)
-		}
-		for _, code := range r.codes {
-			switch {
-			case kind == kindRegion && !t.HasRegion(code),
-				(kind == kindCountry || kind == kindDemonym) && !t.HasCountry(code):
-				continue
-			}
-			for _, p := range r.phrase {
-				if err := tg.places.add(p, hit{kind: kind, code: code}); err != nil {
-					return fmt.Errorf("gazetteer.tsv:%d: %w", r.line, err)
-				}
+		for _, p := range r.phrase {
+			if err := tg.places.add(p, h); err != nil {
+				return err
 			}
 		}
 	}
@@ -129,7 +170,7 @@ func (tg *Tagger) addTopics(t *taxonomy.Taxonomy) error {
 	// "Integration" are ordinary words too.
 	for _, tp := range t.Topics {
 		for _, name := range []string{tp.NameEN, tp.NameES} {
-			if err := tg.topics.add(name, hit{kind: kindTopic, code: tp.Slug, weight: weakWeight}); err != nil {
+			if err := tg.topics.add(name, hit{kind: kindTopic, code: tp.Slug, weight: weakWeight, label: labelPhrase}); err != nil {
 				return fmt.Errorf("topic %s: %w", tp.Slug, err)
 			}
 		}
@@ -140,7 +181,7 @@ func (tg *Tagger) addTopics(t *taxonomy.Taxonomy) error {
 		if !ok {
 			return fmt.Errorf("topics.tsv:%d: unknown weight %q", r.line, r.head)
 		}
-		h := hit{kind: kindTopic, weight: w}
+		h := hit{kind: kindTopic, weight: w, label: labelPhrase, lang: r.lang}
 		if r.head == "block" {
 			h.kind = kindBlock
 		}
@@ -157,92 +198,4 @@ func (tg *Tagger) addTopics(t *taxonomy.Taxonomy) error {
 		}
 	}
 	return nil
-}
-
-// placeKey is a country (kindCountry) or a region (kindRegion).
-type placeKey struct {
-	kind matchKind
-	code string
-}
-
-// placeScore gathers the evidence for one country or region.
-type placeScore struct {
-	score  int
-	strong bool // named, not only a nationality word
-}
-
-// Tag returns the countries, regions and topics of an item.
-//
-// Countries and regions: a mention in the title is enough. Mentions only in
-// the summary count when the title names no place (the summary then says
-// where the story is), or when the summary returns to the place; so
-// "Costa Rica: ... Upala, on the border with Nicaragua" is CR alone.
-// Nationality words in the summary ("the Mexican Business Council") are the
-// weakest sign and count only when nothing names a place.
-//
-// Topics: a strong phrase anywhere, or a weak one in the title or three
-// times in the summary.
-func (tg *Tagger) Tag(title, summary string) Tags {
-	tw, sw := words(title), words(summary)
-
-	places := map[placeKey]*placeScore{}
-	anchored, anyStrong := false, false
-	note := func(inTitle bool) func(h hit) {
-		return func(h hit) {
-			key := placeKey{kind: h.kind, code: h.code}
-			if key.kind == kindDemonym {
-				key.kind = kindCountry // a demonym is weak evidence for the country
-			}
-			ps := places[key]
-			if ps == nil {
-				ps = &placeScore{}
-				places[key] = ps
-			}
-			strong := h.kind != kindDemonym
-			switch {
-			case inTitle:
-				ps.score += placeTitle
-				anchored = true
-			case strong:
-				ps.score += placeSummary
-			default:
-				ps.score += demonymSummary
-			}
-			ps.strong = ps.strong || strong
-			anyStrong = anyStrong || strong
-		}
-	}
-	tg.places.scan(tw, note(true))
-	tg.places.scan(sw, note(false))
-	need := placeNeedOnlyWeak
-	switch {
-	case anchored:
-		need = placeNeedAnchored
-	case anyStrong:
-		need = placeNeedUnanchored
-	}
-	tags := Tags{Countries: []string{}, Regions: []string{}, Topics: []string{}}
-	for h, ps := range places {
-		if ps.score < need {
-			continue
-		}
-		if h.kind == kindRegion {
-			tags.Regions = append(tags.Regions, h.code)
-		} else {
-			tags.Countries = append(tags.Countries, h.code)
-		}
-	}
-
-	topics := map[string]int{}
-	tg.topics.scan(tw, func(h hit) { topics[h.code] += h.weight * topicTitle })
-	tg.topics.scan(sw, func(h hit) { topics[h.code] += h.weight })
-	for slug, score := range topics {
-		if score >= topicNeed {
-			tags.Topics = append(tags.Topics, slug)
-		}
-	}
-	slices.Sort(tags.Countries)
-	slices.Sort(tags.Regions)
-	slices.Sort(tags.Topics)
-	return tags
 }

@@ -2,12 +2,14 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"newsdigest/internal/domain"
+	"newsdigest/internal/errs"
 )
 
 // ingestLock is the advisory lock that orders item ingestion against the
@@ -16,56 +18,27 @@ import (
 // no item can commit with a timestamp before a cut-off it missed.
 const ingestLock = 0x6e6469676573 // "ndiges"
 
-const itemColumns = `id, published_on, title, summary, url, language, countries, regions, topics, hidden, ingested_at`
+// itemColumns are what every item read returns. The last column gathers
+// the item's other language versions: the items of its story (the first
+// stored version, and those that are translations of it) but itself. It
+// names the outer table "items", so queries using it must not alias it.
+const itemColumns = `id, published_on, title, summary, url, language, countries, regions, topics, hidden, ingested_at,
+	tag_reasons, edited_fields,
+	ARRAY(SELECT t.id FROM items t
+	      WHERE t.id <> items.id
+	        AND (t.id = COALESCE(items.translation_of, items.id) OR t.translation_of = COALESCE(items.translation_of, items.id))
+	      ORDER BY t.id)`
 
 func scanItem(r pgx.Row) (domain.Item, error) {
 	var it domain.Item
 	var day time.Time
 	err := r.Scan(&it.ID, &day, &it.Title, &it.Summary, &it.URL, &it.Language,
-		&it.Countries, &it.Regions, &it.Topics, &it.Hidden, &it.IngestedAt)
+		&it.Countries, &it.Regions, &it.Topics, &it.Hidden, &it.IngestedAt,
+		&it.TagReasons, &it.EditedFields, &it.Translations)
 	it.PublishedOn = domain.Date{Time: day}
+	// Lists are [] in JSON, never null, whatever the row holds.
+	it.EditedFields, it.Translations = nonNil(it.EditedFields), nonNilIDs(it.Translations)
 	return it, err
-}
-
-// InsertItems stores new items in one transaction: all of them or none.
-// An item whose fingerprint is already stored is a duplicate and is left
-// as it is. It reports how many were new and how many were duplicates.
-func (db *DB) InsertItems(ctx context.Context, items []domain.Item) (imported, duplicates int, err error) {
-	err = pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
-		var now time.Time
-		if err := tx.QueryRow(ctx,
-			`SELECT clock_timestamp() FROM (SELECT pg_advisory_xact_lock_shared($1)) l`, ingestLock,
-		).Scan(&now); err != nil {
-			return fmt.Errorf("take ingest lock: %w", err)
-		}
-		batch := &pgx.Batch{}
-		for _, it := range items {
-			batch.Queue(`
-				INSERT INTO items (published_on, title, summary, url, language, countries, regions, topics, fingerprint, ingested_at)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-				ON CONFLICT (fingerprint) DO NOTHING`,
-				it.PublishedOn.Time, it.Title, it.Summary, it.URL, it.Language,
-				nonNil(it.Countries), nonNil(it.Regions), nonNil(it.Topics), it.Fingerprint, now)
-		}
-		results := tx.SendBatch(ctx, batch)
-		for range items {
-			tag, err := results.Exec()
-			if err != nil {
-				results.Close()
-				return fmt.Errorf("insert item: %w", err)
-			}
-			if tag.RowsAffected() == 1 {
-				imported++
-			} else {
-				duplicates++
-			}
-		}
-		return results.Close()
-	})
-	if err != nil {
-		return 0, 0, err
-	}
-	return imported, duplicates, nil
 }
 
 // Item returns one item.
@@ -109,12 +82,25 @@ func (db *DB) Items(ctx context.Context, f domain.ItemFilter) ([]domain.Item, er
 }
 
 // UpdateItem applies an editor's change inside a transaction, validating
-// the result with check before it is written.
+// the result with check before it is written. The fields the change sets
+// are recorded as edited, so that ingesting the story again leaves them
+// alone. A change of translation_of links the item's story with another
+// item's (or, when null, takes the item out of its story); a story keeps
+// one version per language.
 func (db *DB) UpdateItem(ctx context.Context, id int64, u domain.ItemUpdate, check func(*domain.Item) error) (domain.Item, error) {
 	var it domain.Item
 	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		// Both rows of a link are locked in id order, so two editors
+		// linking the same pair the other way round do not deadlock.
+		ids := []int64{id}
+		if u.TranslationOf.Set && u.TranslationOf.ID != 0 {
+			ids = append(ids, u.TranslationOf.ID)
+		}
+		if _, err := tx.Exec(ctx, `SELECT id FROM items WHERE id = ANY($1) ORDER BY id FOR UPDATE`, ids); err != nil {
+			return fmt.Errorf("lock item: %w", err)
+		}
 		var err error
-		it, err = scanItem(tx.QueryRow(ctx, `SELECT `+itemColumns+` FROM items WHERE id = $1 FOR UPDATE`, id))
+		it, err = scanItem(tx.QueryRow(ctx, `SELECT `+itemColumns+` FROM items WHERE id = $1`, id))
 		if err != nil {
 			return notFound(err, "item")
 		}
@@ -124,18 +110,93 @@ func (db *DB) UpdateItem(ctx context.Context, id int64, u domain.ItemUpdate, che
 		}
 		_, err = tx.Exec(ctx, `
 			UPDATE items SET title = $2, summary = $3, url = $4, countries = $5, regions = $6,
-			       topics = $7, hidden = $8, updated_at = now()
+			       topics = $7, hidden = $8, tag_reasons = $9, edited_fields = $10, updated_at = now()
 			WHERE id = $1`,
-			id, it.Title, it.Summary, it.URL, nonNil(it.Countries), nonNil(it.Regions), nonNil(it.Topics), it.Hidden)
+			id, it.Title, it.Summary, it.URL, nonNil(it.Countries), nonNil(it.Regions), nonNil(it.Topics), it.Hidden,
+			it.TagReasons, nonNil(it.EditedFields))
+		if err != nil {
+			return fmt.Errorf("update item: %w", err)
+		}
+		if u.TranslationOf.Set {
+			if err := relink(ctx, tx, id, u.TranslationOf.ID); err != nil {
+				return err
+			}
+		}
+		it, err = scanItem(tx.QueryRow(ctx, `SELECT `+itemColumns+` FROM items WHERE id = $1`, id))
 		return err
 	})
 	return it, err
+}
+
+// relink makes item id a version of target's story, or takes it out of
+// its story when target is 0.
+func relink(ctx context.Context, tx pgx.Tx, id, target int64) error {
+	if target == 0 {
+		return unlink(ctx, tx, id)
+	}
+	if target == id {
+		return errs.New(errs.Invalid, "translation_of: an item is not a translation of itself")
+	}
+	var mine, theirs int64
+	if err := tx.QueryRow(ctx, `SELECT COALESCE(translation_of, id) FROM items WHERE id = $1`, id).Scan(&mine); err != nil {
+		return fmt.Errorf("item story: %w", err)
+	}
+	err := tx.QueryRow(ctx, `SELECT COALESCE(translation_of, id) FROM items WHERE id = $1`, target).Scan(&theirs)
+	if err != nil {
+		if errors.Is(err, pgx.ErrNoRows) {
+			return errs.New(errs.Invalid, "translation_of: no item %d", target)
+		}
+		return fmt.Errorf("item story: %w", err)
+	}
+	if mine == theirs {
+		return nil
+	}
+	// One version per language: the digest picks a subscriber's version
+	// by language, so two in one language would hide one of them.
+	var clash string
+	var clashID int64
+	err = tx.QueryRow(ctx, `
+		SELECT language, max(id) FROM items
+		WHERE id = ANY($1) OR translation_of = ANY($1)
+		GROUP BY language HAVING count(*) > 1 LIMIT 1`, []int64{mine, theirs}).Scan(&clash, &clashID)
+	switch {
+	case err == nil:
+		return errs.New(errs.Invalid, "translation_of: the story of item %d already has a version in %q (item %d is another)", target, clash, clashID)
+	case !errors.Is(err, pgx.ErrNoRows):
+		return fmt.Errorf("check story languages: %w", err)
+	}
+	root, other := min(mine, theirs), max(mine, theirs)
+	if _, err := tx.Exec(ctx, `UPDATE items SET translation_of = $1 WHERE id = $2 OR translation_of = $2`, root, other); err != nil {
+		return fmt.Errorf("link translations: %w", err)
+	}
+	return nil
+}
+
+// unlink takes item id out of its story. When id is the story's first
+// version, the next one takes its place for the others.
+func unlink(ctx context.Context, tx pgx.Tx, id int64) error {
+	_, err := tx.Exec(ctx, `
+		WITH heir AS (SELECT min(id) AS id FROM items WHERE translation_of = $1)
+		UPDATE items SET translation_of = CASE WHEN items.id = heir.id OR items.id = $1 THEN NULL ELSE heir.id END
+		FROM heir
+		WHERE items.id = $1 OR items.translation_of = $1`, id)
+	if err != nil {
+		return fmt.Errorf("unlink translation: %w", err)
+	}
+	return nil
 }
 
 // nonNil keeps NOT NULL array columns from receiving NULL.
 func nonNil(s []string) []string {
 	if s == nil {
 		return []string{}
+	}
+	return s
+}
+
+func nonNilIDs(s []int64) []int64 {
+	if s == nil {
+		return []int64{}
 	}
 	return s
 }

@@ -111,7 +111,8 @@ func (s *Server) apiPreview(c *gin.Context) {
 	for _, r := range tax.Regions {
 		regions[r.Code] = r.Countries
 	}
-	d := digest.BuildDigest(tax, f.Language, digest.Match(f, items, regions, nil), items)
+	picked := domain.PickLanguage(items, f.Language)
+	d := digest.BuildDigest(tax, f.Language, digest.Match(f, picked, regions, nil), picked)
 	d.EditionDate = time.Now().UTC().Format(domain.DateLayout)
 	d.UnsubscribeURL = s.cfg.URL("/unsubscribe/" + render.TokenPlaceholder)
 	d.PreferencesURL = s.cfg.URL("/preferences/" + render.TokenPlaceholder)

@@ -20,7 +20,8 @@ const (
 )
 
 // newItemRequest is the body of POST /api/v1/items. Tags left out are
-// set by the tagger.
+// set by the tagger; tags given are the editor's (reason "editor", and
+// recorded as edited so that a feed bringing the story again keeps them).
 type newItemRequest struct {
 	PublishedOn domain.Date `json:"published_on"`
 	Title       string      `json:"title"`
@@ -50,7 +51,7 @@ func (s *Server) apiCreateItem(c *gin.Context) {
 		return
 	}
 	if imported == 0 {
-		s.apiFail(c, errs.New(errs.Conflict, "this item is already stored (same link, or same day and title)"))
+		s.apiFail(c, errs.New(errs.Conflict, "this item is already stored (same link, or a near-identical title within a day)"))
 		return
 	}
 	c.JSON(http.StatusCreated, gin.H{"imported": 1})
@@ -168,6 +169,11 @@ func decodeCursor(s string) (domain.ItemCursor, error) {
 	return domain.ItemCursor{PublishedOn: d, ID: n}, nil
 }
 
+// apiUpdateItem applies an editor's change: any of title, summary, url,
+// countries, regions, topics, hidden, and translation_of (the id of another
+// version of the story, or null to take the item out of its story). The
+// fields set are recorded in the item's edited_fields and never
+// overwritten by ingest.
 func (s *Server) apiUpdateItem(c *gin.Context) {
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 	if err != nil {
