@@ -36,6 +36,7 @@ func (h *handlers) register(mux *asynq.ServeMux) {
 	mux.HandleFunc(tasks.TypeCompileEdition, h.compileEdition)
 	mux.HandleFunc(tasks.TypeSendBatch, h.sendBatch)
 	mux.HandleFunc(tasks.TypeReconcile, h.reconcile)
+	mux.Handle(tasks.TypePollSource, newPoller(h)) // poll.go
 }
 
 // lastAttempt reports whether the queue will not retry this task again.
@@ -135,6 +136,14 @@ func (h *handlers) sendBatch(ctx context.Context, t *asynq.Task) error {
 // lost: editions waiting to compile, and send batches with deliveries that
 // no worker holds.
 func (h *handlers) reconcile(ctx context.Context, _ *asynq.Task) error {
+	// Feed polling (poll.go): queue the sources that are due. A failure
+	// here must not hold up the editions below.
+	if err := h.enqueueDuePolls(ctx); err != nil {
+		h.log.Warn("reconcile: queue due polls", "err", err)
+	}
+	if err := h.requeueConfirmations(ctx); err != nil {
+		return err
+	}
 	editions, err := h.db.UnfinishedEditions(ctx)
 	if err != nil {
 		return err
@@ -156,6 +165,21 @@ func (h *handlers) reconcile(ctx context.Context, _ *asynq.Task) error {
 			if _, err := h.db.FinishEditionIfComplete(ctx, e.ID); err != nil {
 				return err
 			}
+		}
+	}
+	return nil
+}
+
+// requeueConfirmations asks again for confirmation mails whose task was
+// lost; the task's uniqueness keeps a mail still queued from doubling.
+func (h *handlers) requeueConfirmations(ctx context.Context) error {
+	ids, err := h.db.UnsentConfirmations(ctx)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if _, err := h.queue.EnqueueContext(ctx, tasks.NewConfirmationMail(id)); err != nil && !tasks.IsDuplicate(err) {
+			return err
 		}
 	}
 	return nil

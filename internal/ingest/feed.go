@@ -1,0 +1,261 @@
+package ingest
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/mmcdole/gofeed"
+
+	"newsdigest/internal/domain"
+	"newsdigest/internal/errs"
+)
+
+// MaxFeedBytes bounds a feed document, uploaded or fetched; the same as a
+// listing, since a feed carries the same kind of news.
+const MaxFeedBytes = MaxListingBytes
+
+// maxContentSummary is how much of an entry's full content becomes its
+// summary when the entry has no description: the digest shows a paragraph,
+// not the article.
+const maxContentSummary = 1000
+
+// FeedEntry is one entry read from a feed, before cleaning and tagging.
+type FeedEntry struct {
+	Position    int // 1-based place of the entry in the document
+	PublishedOn domain.Date
+	Title       string
+	Summary     string // plain text
+	URL         string // absolute http(s), or empty
+	Language    string // "en", "es", or empty when the feed does not say
+}
+
+// ParseFeed reads an RSS 2.0 (also 0.9x and 1.0), Atom or JSON Feed
+// document; the format is detected from the content, not from any media
+// type. base, if not empty, resolves relative links (the feed's own URL).
+//
+// It returns the entries it could read and a LineError, whose Line is the
+// entry's position, for each entry with no date or no title; callers
+// importing all-or-nothing must write nothing when there are any. The error
+// is for a document that cannot be read at all: larger than MaxFeedBytes
+// (errs.TooLarge, or the reader's own error such as *http.MaxBytesError)
+// or not a feed (errs.Invalid).
+func ParseFeed(r io.Reader, base string) ([]FeedEntry, []LineError, error) {
+	raw, err := io.ReadAll(io.LimitReader(r, MaxFeedBytes+1))
+	if err != nil {
+		return nil, nil, fmt.Errorf("read feed: %w", err)
+	}
+	if len(raw) > MaxFeedBytes {
+		return nil, nil, errs.New(errs.TooLarge, "feed: larger than %d MiB", MaxFeedBytes>>20)
+	}
+	feed, err := gofeed.NewParser().Parse(bytes.NewReader(raw))
+	if err != nil {
+		msg := "feed: not an RSS, Atom or JSON Feed document"
+		if !errors.Is(err, gofeed.ErrFeedTypeNotDetected) {
+			msg = "feed: unreadable document: " + err.Error()
+		}
+		e := errs.Wrap(errs.Invalid, err, msg)
+		e.Details = []LineError{}
+		return nil, nil, e
+	}
+	if feed.FeedType == "json" && !strings.Contains(feed.FeedVersion, "jsonfeed.org/version/") {
+		// Any JSON object parses; only one naming the format is a feed.
+		e := errs.New(errs.Invalid, `feed: a JSON document but not a JSON Feed (no "version": "https://jsonfeed.org/version/1.1")`)
+		e.Details = []LineError{}
+		return nil, nil, e
+	}
+	baseURL, _ := url.Parse(base)
+	if feed.Link != "" {
+		// Entry links are relative to the site more often than to the feed.
+		if u, err := resolve(baseURL, feed.Link); err == nil {
+			baseURL = u
+		}
+	}
+	lang := feedLanguage(feed.Language)
+	var entries []FeedEntry
+	var lineErrs []LineError
+	for i, it := range feed.Items {
+		if it == nil {
+			continue
+		}
+		e, problem := feedEntry(i+1, it, baseURL, lang)
+		if problem != "" {
+			lineErrs = append(lineErrs, LineError{Line: i + 1, Message: problem})
+			if len(lineErrs) >= MaxLineErrors {
+				break
+			}
+			continue
+		}
+		entries = append(entries, e)
+	}
+	return entries, lineErrs, nil
+}
+
+// feedEntry converts one gofeed item, or says what is missing.
+func feedEntry(pos int, it *gofeed.Item, base *url.URL, lang string) (FeedEntry, string) {
+	title := CleanText(HTMLToText(it.Title))
+	day, dateProblem := entryDate(it)
+	switch {
+	case title == "" && dateProblem != "":
+		return FeedEntry{}, "no title and " + dateProblem
+	case title == "":
+		return FeedEntry{}, "no title"
+	case dateProblem != "":
+		return FeedEntry{}, fmt.Sprintf("%s (title %q)", dateProblem, clip(title))
+	}
+	summary := CleanText(HTMLToText(it.Description))
+	limit := domain.MaxSummaryLen
+	if summary == "" {
+		summary = CleanText(HTMLToText(it.Content))
+		limit = maxContentSummary
+	}
+	return FeedEntry{
+		Position:    pos,
+		PublishedOn: day,
+		Title:       title,
+		Summary:     clipWords(summary, limit),
+		URL:         entryLink(it, base),
+		Language:    lang,
+	}, ""
+}
+
+// entryDate is the entry's published date, else its updated date, as the
+// calendar day in the publisher's own time zone (an item posted late on
+// the 16th in Mexico City is news of the 16th, not of the 17th in UTC).
+func entryDate(it *gofeed.Item) (domain.Date, string) {
+	for _, d := range []struct {
+		parsed *time.Time
+		raw    string
+	}{{it.PublishedParsed, it.Published}, {it.UpdatedParsed, it.Updated}} {
+		if d.parsed != nil && !d.parsed.IsZero() {
+			t := inOwnZone(*d.parsed, d.raw)
+			return domain.NewDate(t.Year(), t.Month(), t.Day()), ""
+		}
+	}
+	for _, s := range []string{it.Published, it.Updated} {
+		if s = strings.TrimSpace(s); s != "" {
+			return domain.Date{}, fmt.Sprintf("unreadable date %q", clip(s))
+		}
+	}
+	return domain.Date{}, "no date (neither published nor updated)"
+}
+
+// zonedLayouts are the common feed date formats that carry an offset.
+var zonedLayouts = []string{
+	time.RFC1123Z, "Mon, 2 Jan 2006 15:04:05 -0700", "2 Jan 2006 15:04:05 -0700",
+	time.RFC3339, time.RFC822Z,
+}
+
+// inOwnZone returns t in the offset its text was written with: gofeed
+// gives RSS dates in UTC, which can move the day.
+func inOwnZone(t time.Time, raw string) time.Time {
+	raw = strings.TrimSpace(raw)
+	for _, layout := range zonedLayouts {
+		if z, err := time.Parse(layout, raw); err == nil && z.Equal(t) {
+			return z
+		}
+	}
+	return t
+}
+
+// entryLink is the entry's link made absolute; a link that is not http(s)
+// or is too long is dropped rather than failing the import, since the
+// editor cannot fix someone else's feed and the item is still news.
+func entryLink(it *gofeed.Item, base *url.URL) string {
+	links := append([]string{it.Link}, it.Links...)
+	for _, l := range links {
+		l = strings.TrimSpace(l)
+		if l == "" {
+			continue
+		}
+		u, err := resolve(base, l)
+		if err != nil {
+			continue
+		}
+		s := u.String()
+		if domain.IsHTTPURL(s) && len(s) <= domain.MaxURLLen {
+			return s
+		}
+	}
+	return ""
+}
+
+func resolve(base *url.URL, ref string) (*url.URL, error) {
+	u, err := url.Parse(ref)
+	if err != nil {
+		return nil, err
+	}
+	if base != nil && !u.IsAbs() {
+		u = base.ResolveReference(u)
+	}
+	u.Fragment = ""
+	return u, nil
+}
+
+// feedLanguage maps a feed's declared language ("es-MX", "en_us") to one
+// the digest is written in; anything else is left for detection.
+func feedLanguage(s string) string {
+	s = strings.ToLower(strings.TrimSpace(s))
+	if i := strings.IndexAny(s, "-_"); i >= 0 {
+		s = s[:i]
+	}
+	if domain.IsLanguage(s) {
+		return s
+	}
+	return ""
+}
+
+// clipWords shortens s to at most n characters, at a word boundary, with
+// an ellipsis.
+func clipWords(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	end, space, runes := len(s), 0, 0
+	for i := range s {
+		if runes == n-1 { // room for the ellipsis
+			end = i
+			break
+		}
+		if s[i] == ' ' {
+			space = i
+		}
+		runes++
+	}
+	if space == 0 {
+		space = end // one very long word
+	}
+	return strings.TrimRight(s[:space], " ,;:") + "…"
+}
+
+// ImportFeed reads a feed document and stores its entries: all of them,
+// or none with a LineError (Line = entry position) for each entry that
+// could not be used. An empty feed imports nothing and is not an error: a
+// new site has one. base resolves relative links ("" for an upload).
+func (im *Importer) ImportFeed(ctx context.Context, r io.Reader, base string) (Result, error) {
+	entries, lineErrs, err := ParseFeed(r, base)
+	if err != nil {
+		return Result{}, err
+	}
+	if len(lineErrs) > 0 {
+		e := errs.New(errs.Invalid, "the feed has %d unusable entry(ies); nothing was imported", len(lineErrs))
+		e.Details = lineErrs
+		return Result{}, e
+	}
+	if len(entries) == 0 {
+		return Result{}, nil
+	}
+	items := make([]domain.Item, len(entries))
+	positions := make([]int, len(entries))
+	for i, e := range entries {
+		items[i] = im.Item(e.PublishedOn, e.Title, e.Summary, e.URL, e.Language)
+		positions[i] = e.Position
+	}
+	return im.ImportItems(ctx, items, positions)
+}
