@@ -108,6 +108,11 @@ func (s *Server) Handler() http.Handler {
 	admin.GET("/editions", s.apiEditions)
 	admin.GET("/editions/:id", s.apiEdition)
 	admin.POST("/previews", s.apiPreview)
+	admin.POST("/sources", s.apiCreateSource)
+	admin.GET("/sources", s.apiSources)
+	admin.GET("/subscribers", s.apiSubscribers)
+	admin.GET("/subscribers.csv", s.apiExportSubscribers)
+	admin.POST("/subscribers/import", s.apiImportSubscribers)
 	return r
 }
 

@@ -1,0 +1,127 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	"newsdigest/internal/domain"
+	"newsdigest/internal/token"
+)
+
+// importLock serialises bulk subscriber imports (see ImportSubscribers).
+const importLock = 0x6e6473756269 // "ndsubi"
+
+// ImportRow is one subscriber of a bulk import.
+type ImportRow struct {
+	Email  string
+	Filter domain.Filter // normalised and validated
+	// Skip marks a row that is not imported but still holds its address's
+	// place: a later row with the same address is skipped too.
+	Skip bool
+}
+
+// ImportSource yields the rows of a bulk import in file order, as a
+// reader would. Err may be asked at any time: while rows remain it should
+// report only a failure to read, which stops the copy at once; after the
+// last row it may also refuse the rows as a whole (invalid ones were
+// found). Either way nothing is written and the error is returned as is.
+type ImportSource interface {
+	Next() bool
+	Row() ImportRow
+	Err() error
+}
+
+// ImportSubscribers stores a list of people as active subscribers whose
+// consent the operator attests, all in one transaction. Rows are copied
+// into a temporary table as they are read, so a large list is never held
+// in memory, then inserted in one statement. An address already stored,
+// whatever its status, is left exactly as it is; of several rows with the
+// same address only the first counts. Each new subscriber gets a consent
+// record with action 'import' and c's details. It reports how many rows
+// were imported and how many were skipped.
+func (db *DB) ImportSubscribers(ctx context.Context, src ImportSource, c domain.Consent) (imported, skipped int, err error) {
+	err = pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		// ON COMMIT DROP frees the name for the next import on this
+		// pooled connection; a rollback drops it as well.
+		if _, err := tx.Exec(ctx, `
+			CREATE TEMP TABLE subscriber_import (
+				ord int NOT NULL, email text NOT NULL, countries text[] NOT NULL, topics text[] NOT NULL,
+				language text NOT NULL, mode text NOT NULL, token text NOT NULL, skip boolean NOT NULL
+			) ON COMMIT DROP`); err != nil {
+			return fmt.Errorf("create import table: %w", err)
+		}
+		rows := &importRows{src: src}
+		copied, err := tx.CopyFrom(ctx, pgx.Identifier{"subscriber_import"},
+			[]string{"ord", "email", "countries", "topics", "language", "mode", "token", "skip"}, rows)
+		// The source's own error explains a failed copy better than the
+		// server's "COPY from stdin failed", and invalid rows show only here.
+		if srcErr := src.Err(); srcErr != nil {
+			return srcErr
+		}
+		if err != nil {
+			return fmt.Errorf("copy import rows: %w", err)
+		}
+		// Imports wait for each other here, after their uploads are read:
+		// two inserting the same addresses in different orders could
+		// otherwise deadlock on each other's unique-index entries.
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, importLock); err != nil {
+			return fmt.Errorf("take import lock: %w", err)
+		}
+		// DISTINCT ON keeps each address's first row; ON CONFLICT (no target,
+		// so both the lower(email) and the token index count) leaves stored
+		// addresses alone, which is what keeps an unsubscribed, bounced or
+		// erased person from being revived. The outer ORDER BY gives ids in
+		// file order.
+		tag, err := tx.Exec(ctx, `
+			WITH firsts AS (
+				SELECT DISTINCT ON (lower(email)) * FROM subscriber_import ORDER BY lower(email), ord
+			), added AS (
+				INSERT INTO subscribers (email, status, countries, topics, language, mode, token, confirmed_at)
+				SELECT email, 'active', countries, topics, language, mode, token, now()
+				FROM firsts WHERE NOT skip ORDER BY ord
+				ON CONFLICT DO NOTHING
+				RETURNING id
+			)
+			INSERT INTO consents (subscriber_id, action, at, ip, user_agent, form_version)
+			SELECT id, 'import', $1, $2, $3, $4 FROM added`,
+			c.At, c.IP, truncate(c.UserAgent, 512), c.FormVersion)
+		if err != nil {
+			return fmt.Errorf("insert imported subscribers: %w", err)
+		}
+		imported = int(tag.RowsAffected())
+		skipped = int(copied) - imported
+		return nil
+	})
+	if err != nil {
+		return 0, 0, err
+	}
+	return imported, skipped, nil
+}
+
+// importRows feeds an ImportSource to COPY, giving each row its place in
+// the file and a fresh token (only rows that are inserted keep theirs).
+type importRows struct {
+	src ImportSource
+	ord int
+	row ImportRow
+}
+
+func (r *importRows) Next() bool {
+	if !r.src.Next() {
+		return false
+	}
+	r.ord++
+	r.row = r.src.Row()
+	return true
+}
+
+func (r *importRows) Values() ([]any, error) {
+	f := r.row.Filter
+	return []any{r.ord, r.row.Email, nonNil(f.Countries), nonNil(f.Topics), f.Language, f.Mode, token.New(), r.row.Skip}, nil
+}
+
+// Err is asked by pgx between chunks: only a failure to read stops the
+// copy early, while invalid rows are the caller's to judge at the end.
+func (r *importRows) Err() error { return r.src.Err() }

@@ -1,0 +1,62 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	"newsdigest/internal/domain"
+)
+
+// exportPage is how many subscribers EachSubscriber reads per query.
+const exportPage = 1000
+
+// Subscribers lists subscribers in id order, one page at a time.
+func (db *DB) Subscribers(ctx context.Context, f domain.SubscriberFilter) ([]domain.Subscriber, error) {
+	sql := `SELECT ` + subscriberColumns + ` FROM subscribers WHERE id > $1`
+	args := []any{f.After}
+	arg := func(v any) string {
+		args = append(args, v)
+		return fmt.Sprintf("$%d", len(args))
+	}
+	if f.Status != "" {
+		sql += ` AND status = ` + arg(f.Status)
+	}
+	if f.Country != "" {
+		sql += ` AND countries @> ARRAY[` + arg(f.Country) + `]::text[]`
+	}
+	if f.Topic != "" {
+		sql += ` AND topics @> ARRAY[` + arg(f.Topic) + `]::text[]`
+	}
+	sql += ` ORDER BY id LIMIT ` + arg(f.Limit)
+	rows, err := db.pool.Query(ctx, sql, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list subscribers: %w", err)
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.Subscriber, error) { return scanSubscriber(r) })
+}
+
+// EachSubscriber calls fn for every subscriber f selects, in id order. It
+// reads a page at a time and holds no connection while fn runs, so a
+// slow reader of an export neither fills memory nor ties up the pool;
+// subscribers added meanwhile may or may not be included. f.After and
+// f.Limit are ignored.
+func (db *DB) EachSubscriber(ctx context.Context, f domain.SubscriberFilter, fn func(domain.Subscriber) error) error {
+	f.After, f.Limit = 0, exportPage
+	for {
+		page, err := db.Subscribers(ctx, f)
+		if err != nil {
+			return err
+		}
+		for _, s := range page {
+			if err := fn(s); err != nil {
+				return err
+			}
+		}
+		if len(page) < f.Limit {
+			return nil
+		}
+		f.After = page[len(page)-1].ID
+	}
+}
