@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"html"
+	"io"
 	"net/http"
 	"net/url"
 	"os"
@@ -32,6 +33,7 @@ type taxonomyDoc struct {
 var (
 	confirmLink = regexp.MustCompile(`https?://[^\s"<>]+/confirm/([A-Za-z0-9_-]{22})`)
 	unsubLink   = regexp.MustCompile(`<(https?://[^>]+/unsubscribe/([A-Za-z0-9_-]{22}))>`)
+	viewLink    = regexp.MustCompile(`https?://\S+/digest/\d+/[A-Za-z0-9_-]{22}`)
 )
 
 // TestDigestLoop runs the product as a subscriber and an editor would:
@@ -114,6 +116,31 @@ func TestDigestLoop(t *testing.T) {
 	digestTr := onlyDigest(t, s, trafficking, 1)
 	assertItems(t, digestTr, items.Items, wantTrafficking)
 
+	// The digest links to its web view, which holds every story whole and
+	// only for the person whose token it carries.
+	text, _ := bodies(t, digestCR.Raw)
+	view := viewLink.FindString(text)
+	if view == "" {
+		t.Fatalf("digest has no web view link:\n%s", text)
+	}
+	resp, err := http.Get(view)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("web view: status %d", resp.StatusCode)
+	}
+	for _, it := range items.Items {
+		if has, want := strings.Contains(string(page), html.EscapeString(it.Title)), slices.Contains(wantCR, it.Title); has != want {
+			t.Errorf("web view: %q present=%v, want %v", it.Title, has, want)
+		}
+	}
+	if status, _ := s.do("GET", strings.TrimPrefix(view, s.base)[:strings.LastIndex(strings.TrimPrefix(view, s.base), "/")]+"/AAAAAAAAAAAAAAAAAAAAAA", "", nil, false); status != http.StatusNotFound {
+		t.Errorf("web view with a stranger's token: status %d, want 404", status)
+	}
+
 	// One-click unsubscribe, as a mail client does it: no cookie, no CSRF
 	// token, a 200 and no redirect.
 	m := unsubLink.FindStringSubmatch(digestCR.Header("List-Unsubscribe"))
@@ -122,7 +149,7 @@ func TestDigestLoop(t *testing.T) {
 			digestCR.Header("List-Unsubscribe"), digestCR.Header("List-Unsubscribe-Post"))
 	}
 	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := noRedirect.Post(m[1], "application/x-www-form-urlencoded", strings.NewReader("List-Unsubscribe=One-Click"))
+	resp, err = noRedirect.Post(m[1], "application/x-www-form-urlencoded", strings.NewReader("List-Unsubscribe=One-Click"))
 	if err != nil {
 		t.Fatal(err)
 	}

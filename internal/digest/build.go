@@ -75,3 +75,35 @@ func tagNames(tax *taxonomy.Taxonomy, lang string, it *domain.Item) []string {
 	}
 	return out
 }
+
+// MaxEmailStories is the most stories one email holds. A week can match
+// far more for a broad choice; the email then shows a fair share of every
+// section and links to the web view of the whole digest, so nothing is
+// lost and the email stays readable and small.
+const MaxEmailStories = 30
+
+// LimitStories cuts d to at most max stories, taking them from the
+// sections in turn (the newest of each first) so that no section is
+// crowded out, and counts the rest in d.Omitted.
+func LimitStories(d *render.Digest, max int) {
+	total := 0
+	for _, s := range d.Sections {
+		total += len(s.Items)
+	}
+	if total <= max {
+		return
+	}
+	keep := make([]int, len(d.Sections))
+	for taken := 0; taken < max; {
+		for i, s := range d.Sections {
+			if keep[i] < len(s.Items) && taken < max {
+				keep[i]++
+				taken++
+			}
+		}
+	}
+	for i := range d.Sections {
+		d.Sections[i].Items = d.Sections[i].Items[:keep[i]]
+	}
+	d.Omitted = total - max
+}

@@ -6,6 +6,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"newsdigest/internal/domain"
+	"newsdigest/internal/render"
 )
 
 func TestMatch(t *testing.T) {
@@ -74,5 +75,23 @@ func TestMatch(t *testing.T) {
 				t.Errorf("Match (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+func TestLimitStoriesSharesFairly(t *testing.T) {
+	mk := func(n int) []render.Item { return make([]render.Item, n) }
+	d := render.Digest{Sections: []render.Section{{Items: mk(20)}, {Items: mk(2)}, {Items: mk(20)}}}
+	LimitStories(&d, 10)
+	var got []int
+	for _, s := range d.Sections {
+		got = append(got, len(s.Items))
+	}
+	if diff := cmp.Diff([]int{4, 2, 4}, got); diff != "" || d.Omitted != 32 {
+		t.Errorf("kept (-want +got):\n%s omitted %d, want 32", diff, d.Omitted)
+	}
+	small := render.Digest{Sections: []render.Section{{Items: mk(3)}}}
+	LimitStories(&small, 10)
+	if len(small.Sections[0].Items) != 3 || small.Omitted != 0 {
+		t.Errorf("a short digest was cut: %+v", small)
 	}
 }

@@ -54,13 +54,11 @@ type Sender struct {
 	}
 	Log *slog.Logger
 
-	mu       sync.Mutex
-	cache    map[int64]renderedBody // group id → rendered digest
-	editions map[int64]*editionData
+	mu         sync.Mutex
+	cache      map[int64]*cachedBody // group id → rendered digest
+	cacheBytes int
+	editions   map[int64]*editionData
 }
-
-// maxCachedGroups bounds the rendered-digest cache.
-const maxCachedGroups = 5000
 
 // ErrRetry says some deliveries of the batch met a temporary failure and
 // were put back; the batch task should run again later.
@@ -103,7 +101,11 @@ const recordEvery = 8
 // alive, so a crash leaves little sent-but-unrecorded and a slow batch is
 // not taken over. It reports whether any delivery was put back to retry.
 func (s *Sender) send(ctx context.Context, editionID int64, claims []postgres.Claim, final bool) (retry bool, err error) {
-	bodies, err := s.bodies(ctx, editionID, claims)
+	ed, err := s.edition(ctx, editionID)
+	if err != nil {
+		return false, err
+	}
+	groups, err := s.groupsFor(ctx, claims)
 	if err != nil {
 		return false, err
 	}
@@ -118,7 +120,19 @@ func (s *Sender) send(ctx context.Context, editionID int64, claims []postgres.Cl
 		go func() {
 			defer wg.Done()
 			for i := range work {
-				results <- s.deliver(ctx, editionID, claims[i], bodies[claims[i].GroupID], final)
+				body, err := s.body(ed, groups, claims[i].GroupID)
+				if err != nil {
+					// A digest that cannot be rendered is a bug, not the
+					// reader's fault: put the delivery back and say so.
+					s.Log.Error("render digest", "edition", editionID, "group", claims[i].GroupID, "err", err)
+					status := domain.DeliveryPending
+					if final {
+						status = domain.DeliveryFailed
+					}
+					results <- postgres.Outcome{ID: claims[i].ID, Status: status, Error: "render: " + err.Error()}
+					continue
+				}
+				results <- s.deliver(ctx, editionID, claims[i], body, final)
 			}
 		}()
 	}
@@ -231,23 +245,31 @@ type renderedBody struct {
 	Language string
 }
 
-// bodies renders (or takes from the cache) the digest of every group the
-// claims need.
-func (s *Sender) bodies(ctx context.Context, editionID int64, claims []postgres.Claim) (map[int64]renderedBody, error) {
-	out := map[int64]renderedBody{}
+// maxCacheBytes bounds the rendered digests a worker keeps. Deliveries are
+// numbered group by group, so a batch needs few digests and a small cache
+// serves it; the bound keeps memory flat however many groups an edition has.
+const maxCacheBytes = 64 << 20
+
+// cachedBody is one group's digest, rendered by the first sender that needs
+// it while the others wait for it (or send other groups' messages).
+type cachedBody struct {
+	once sync.Once
+	body renderedBody
+	err  error
+}
+
+// groupsFor loads the layouts of the claims' groups that are not rendered
+// yet, in one query.
+func (s *Sender) groupsFor(ctx context.Context, claims []postgres.Claim) (map[int64]postgres.Group, error) {
 	var missing []int64
 	s.mu.Lock()
 	for _, c := range claims {
-		if _, seen := out[c.GroupID]; seen {
-			continue
-		}
-		if m, ok := s.cache[c.GroupID]; ok {
-			out[c.GroupID] = m
-		} else if !containsID(missing, c.GroupID) {
+		if s.cache[c.GroupID] == nil && !containsID(missing, c.GroupID) {
 			missing = append(missing, c.GroupID)
 		}
 	}
 	s.mu.Unlock()
+	out := map[int64]postgres.Group{}
 	if len(missing) == 0 {
 		return out, nil
 	}
@@ -255,26 +277,44 @@ func (s *Sender) bodies(ctx context.Context, editionID int64, claims []postgres.
 	if err != nil {
 		return nil, err
 	}
-	ed, err := s.edition(ctx, editionID)
-	if err != nil {
-		return nil, err
-	}
 	for _, g := range groups {
-		m, err := s.renderGroup(ed, g)
-		if err != nil {
-			return nil, fmt.Errorf("render group %d: %w", g.ID, err)
-		}
-		out[g.ID] = m
+		out[g.ID] = g
 	}
+	return out, nil
+}
+
+// body returns a group's digest, rendering it on first use.
+func (s *Sender) body(ed *editionData, groups map[int64]postgres.Group, id int64) (renderedBody, error) {
 	s.mu.Lock()
-	if s.cache == nil || len(s.cache) > maxCachedGroups {
-		s.cache = map[int64]renderedBody{}
-	}
-	for _, id := range missing {
-		s.cache[id] = out[id]
+	e := s.cache[id]
+	if e == nil {
+		if s.cache == nil || s.cacheBytes > maxCacheBytes {
+			s.cache, s.cacheBytes = map[int64]*cachedBody{}, 0
+		}
+		e = &cachedBody{}
+		s.cache[id] = e
 	}
 	s.mu.Unlock()
-	return out, nil
+	e.once.Do(func() {
+		g, ok := groups[id]
+		if !ok {
+			e.err = fmt.Errorf("group %d not loaded", id)
+			return
+		}
+		e.body, e.err = s.renderGroup(ed, g)
+		s.mu.Lock()
+		s.cacheBytes += len(e.body.HTML) + len(e.body.Text)
+		s.mu.Unlock()
+	})
+	if e.err != nil {
+		// Forget a failed render, so a later batch tries again.
+		s.mu.Lock()
+		if s.cache[id] == e {
+			delete(s.cache, id)
+		}
+		s.mu.Unlock()
+	}
+	return e.body, e.err
 }
 
 func containsID(ids []int64, id int64) bool {
@@ -292,6 +332,8 @@ func (s *Sender) renderGroup(ed *editionData, g postgres.Group) (renderedBody, e
 		return renderedBody{}, err
 	}
 	d := BuildDigest(ed.tax, g.Language, sections, ed.items)
+	LimitStories(&d, MaxEmailStories)
+	d.ViewURL = ViewURL(s.Links.BaseURL, ed.id, render.TokenPlaceholder)
 	d.ListName = s.Links.ListName
 	d.EditionDate = ed.date
 	d.UnsubscribeURL = s.Links.BaseURL + "/unsubscribe/" + render.TokenPlaceholder
@@ -304,6 +346,7 @@ func (s *Sender) renderGroup(ed *editionData, g postgres.Group) (renderedBody, e
 // editionData is what every digest of an edition is made from, loaded
 // once per edition by each worker rather than once per digest.
 type editionData struct {
+	id    int64
 	items []domain.Item // the edition's stories (hidden ones left out)
 	tax   *taxonomy.Taxonomy
 	date  string // the day the edition was made
@@ -328,7 +371,7 @@ func (s *Sender) edition(ctx context.Context, id int64) (*editionData, error) {
 	if err != nil {
 		return nil, err
 	}
-	ed = &editionData{items: items, tax: tax, date: e.CreatedAt.UTC().Format(domain.DateLayout)}
+	ed = &editionData{id: id, items: items, tax: tax, date: e.CreatedAt.UTC().Format(domain.DateLayout)}
 	s.mu.Lock()
 	if s.editions == nil || len(s.editions) >= 4 {
 		s.editions = map[int64]*editionData{}
@@ -336,4 +379,10 @@ func (s *Sender) edition(ctx context.Context, id int64) (*editionData, error) {
 	s.editions[id] = ed
 	s.mu.Unlock()
 	return ed, nil
+}
+
+// ViewURL is the address of one subscriber's digest of an edition on the
+// web: every story, whole.
+func ViewURL(baseURL string, editionID int64, token string) string {
+	return fmt.Sprintf("%s/digest/%d/%s", baseURL, editionID, token)
 }

@@ -336,3 +336,21 @@ func (db *DB) FinishEditionIfComplete(ctx context.Context, editionID int64) (boo
 	}
 	return tag.RowsAffected() == 1, nil
 }
+
+// DeliveredGroup returns the digest layout an edition had for the
+// subscriber with the given token, for the web view of their digest.
+func (db *DB) DeliveredGroup(ctx context.Context, editionID int64, tok string) (Group, domain.Subscriber, error) {
+	var g Group
+	var s domain.Subscriber
+	err := db.pool.QueryRow(ctx, `
+		SELECT g.id, g.language, g.sections, s.id, s.email, s.status, s.language, s.token
+		FROM deliveries d
+		JOIN subscribers s ON s.id = d.subscriber_id
+		JOIN edition_groups g ON g.id = d.group_id
+		WHERE d.edition_id = $1 AND s.token = $2 AND s.status <> 'erased'`, editionID, tok).
+		Scan(&g.ID, &g.Language, &g.Sections, &s.ID, &s.Email, &s.Status, &s.Language, &s.Token)
+	if err != nil {
+		return g, s, notFound(err, "digest")
+	}
+	return g, s, nil
+}

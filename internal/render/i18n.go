@@ -7,6 +7,9 @@ type ui struct {
 	StoriesNone   string
 	StoriesOne    string
 	StoriesMany   string // count
+	StoriesSome   string // shown, total: the email holds some of the stories
+	ViewAll       string // total: the link to every story
+	ViewWeb       string // the link to the digest on the web
 	DigestWhy     string // list name
 	Preferences   string
 	Unsubscribe   string
@@ -33,6 +36,9 @@ func catalog() map[string]ui {
 			StoriesNone:   "No new stories this week.",
 			StoriesOne:    "1 new story this week.",
 			StoriesMany:   "%d new stories this week.",
+			StoriesSome:   "%d of %d new stories this week.",
+			ViewAll:       "Read all %d stories on the web",
+			ViewWeb:       "Read it on the web",
 			DigestWhy:     "You are receiving this email because you subscribed to %s.",
 			Preferences:   "Preferences",
 			Unsubscribe:   "Unsubscribe",
@@ -55,6 +61,9 @@ func catalog() map[string]ui {
 			StoriesNone:   "No hay noticias nuevas esta semana.",
 			StoriesOne:    "1 noticia nueva esta semana.",
 			StoriesMany:   "%d noticias nuevas esta semana.",
+			StoriesSome:   "%d de %d noticias nuevas esta semana.",
+			ViewAll:       "Lee las %d noticias en la web",
+			ViewWeb:       "Léelo en la web",
 			DigestWhy:     "Recibes este correo porque te suscribiste a %s.",
 			Preferences:   "Preferencias",
 			Unsubscribe:   "Cancelar suscripción",

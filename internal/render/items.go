@@ -26,16 +26,16 @@ func newItemCache() *itemCache {
 }
 
 // get returns the story renderer for lang.
-func (c *itemCache) get(r *Renderer, lang string, s ui) func(Item) (renderedItem, error) {
-	return func(it Item) (renderedItem, error) {
-		key := it.key(lang)
+func (c *itemCache) get(r *Renderer, lang string, s ui) func(Item, bool) (renderedItem, error) {
+	return func(it Item, full bool) (renderedItem, error) {
+		key := it.key(lang, full)
 		c.mu.Lock()
 		ri, ok := c.m[key]
 		c.mu.Unlock()
 		if ok {
 			return ri, nil
 		}
-		ri, err := r.renderItem(newItemView(it, s))
+		ri, err := r.renderItem(newItemView(it, s, full))
 		if err != nil {
 			return ri, err
 		}
@@ -50,8 +50,11 @@ func (c *itemCache) get(r *Renderer, lang string, s ui) func(Item) (renderedItem
 }
 
 // key identifies everything a story's rendering depends on.
-func (it Item) key(lang string) [sha256.Size]byte {
+func (it Item) key(lang string, full bool) [sha256.Size]byte {
 	h := sha256.New()
+	if full {
+		h.Write([]byte{2})
+	}
 	for _, s := range []string{lang, it.Title, it.URL, it.PublishedOn, it.Summary} {
 		h.Write([]byte(s))
 		h.Write([]byte{0})

@@ -19,6 +19,13 @@ type Digest struct {
 	UnsubscribeURL string    // contains TokenPlaceholder
 	PreferencesURL string    // contains TokenPlaceholder
 	PostalAddress  string    // ORG_POSTAL_ADDRESS; may be empty
+	// Omitted counts the matching stories left out of this email to keep it
+	// short; ViewURL (with TokenPlaceholder) shows them all on the web.
+	Omitted int
+	ViewURL string
+	// Full shows every summary whole, for the web view; an email shows the
+	// start of each.
+	Full bool
 }
 
 // Section is one heading of a digest: a chosen country, a chosen topic, or

@@ -36,6 +36,8 @@ type digestView struct {
 	Date     string
 	Intro    string
 	Sections []sectionView
+	ViewAll  string // label of the link to every story; empty when all are here
+	ViewURL  string
 }
 
 type sectionView struct {
@@ -72,7 +74,7 @@ const preheaderMax = 140
 
 // newDigestView lays out a digest; item renders each story (from a cache,
 // mostly).
-func newDigestView(d Digest, lang string, s ui, item func(Item) (renderedItem, error)) (digestView, error) {
+func newDigestView(d Digest, lang string, s ui, item func(Item, bool) (renderedItem, error)) (digestView, error) {
 	v := digestView{
 		page: page{
 			Lang:     lang,
@@ -98,7 +100,7 @@ func newDigestView(d Digest, lang string, s ui, item func(Item) (renderedItem, e
 		}
 		sv := sectionView{Title: oneLine(sec.Title), Items: make([]renderedItem, 0, len(sec.Items))}
 		for _, it := range sec.Items {
-			ri, err := item(it)
+			ri, err := item(it, d.Full)
 			if err != nil {
 				return v, err
 			}
@@ -110,10 +112,16 @@ func newDigestView(d Digest, lang string, s ui, item func(Item) (renderedItem, e
 		count += len(sv.Items)
 		v.Sections = append(v.Sections, sv)
 	}
-	switch count {
-	case 0:
+	if isHTTPURL(d.ViewURL) {
+		v.ViewURL, v.ViewAll = d.ViewURL, s.ViewWeb
+	}
+	switch {
+	case d.Omitted > 0 && v.ViewURL != "":
+		v.Intro = fmt.Sprintf(s.StoriesSome, count, count+d.Omitted)
+		v.ViewAll = fmt.Sprintf(s.ViewAll, count+d.Omitted)
+	case count == 0:
 		v.Intro = s.StoriesNone
-	case 1:
+	case count == 1:
 		v.Intro = s.StoriesOne
 	default:
 		v.Intro = fmt.Sprintf(s.StoriesMany, count)
@@ -122,13 +130,18 @@ func newDigestView(d Digest, lang string, s ui, item func(Item) (renderedItem, e
 	return v, nil
 }
 
-// newItemView is what the story template sees.
-func newItemView(it Item, s ui) itemView {
+// newItemView is what the story template sees: the whole summary, or
+// (in an email) the start of it.
+func newItemView(it Item, s ui, full bool) itemView {
+	summary := paragraphs(it.Summary)
+	if !full {
+		summary = snippet(summary, snippetMax)
+	}
 	return itemView{
 		Title:   oneLine(it.Title),
 		URL:     linkURL(it.URL),
 		Date:    formatDate(s, it.PublishedOn),
-		Summary: paragraphs(it.Summary),
+		Summary: summary,
 		Tags:    oneLine(strings.Join(it.Tags, " · ")),
 	}
 }
@@ -201,6 +214,19 @@ func paragraphs(text string) []string {
 		}
 	}
 	return out
+}
+
+// snippetMax is how much of a story's summary an email shows: enough to
+// decide whether to read on, short enough that a week of stories stays a
+// readable email (and under Gmail's 102 KB clipping).
+const snippetMax = 320
+
+// snippet keeps the first paragraph of a summary, cut to max runes.
+func snippet(paras []string, max int) []string {
+	if len(paras) == 0 {
+		return nil
+	}
+	return []string{truncate(paras[0], max)}
 }
 
 // lines splits a postal address into its non-empty lines.

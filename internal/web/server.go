@@ -86,6 +86,7 @@ func (s *Server) Handler() http.Handler {
 	// One-click unsubscribe (RFC 8058) comes from mail clients with no
 	// cookie and no CSRF token: it is deliberately outside CSRF.
 	r.POST("/unsubscribe/:token", s.unsubscribePost)
+	r.GET("/digest/:edition/:token", s.digestPage)
 
 	pages := r.Group("/", s.csrf())
 	pages.GET("/", s.home)

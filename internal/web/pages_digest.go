@@ -1,0 +1,78 @@
+package web
+
+import (
+	"encoding/json"
+	"net/http"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"newsdigest/internal/digest"
+	"newsdigest/internal/errs"
+	"newsdigest/internal/render"
+	"newsdigest/internal/token"
+)
+
+// digestPage shows one subscriber's digest of an edition on the web: every
+// story, whole. Emails link here when they hold only part of a long week,
+// and for summaries cut short.
+func (s *Server) digestPage(c *gin.Context) {
+	lang := pageLang(c.Request, "")
+	id, err := strconv.ParseInt(c.Param("edition"), 10, 64)
+	tok := c.Param("token")
+	if err != nil || !token.Valid(tok) {
+		s.pageFail(c, lang, errs.New(errs.NotFound, "digest not found"))
+		return
+	}
+	ctx := c.Request.Context()
+	g, sub, err := s.db.DeliveredGroup(ctx, id, tok)
+	if err != nil {
+		s.pageFail(c, lang, err)
+		return
+	}
+	var sections []digest.Section
+	if err := json.Unmarshal(g.Sections, &sections); err != nil {
+		s.pageFail(c, lang, err)
+		return
+	}
+	items, err := s.db.EditionItems(ctx, id)
+	if err != nil {
+		s.pageFail(c, lang, err)
+		return
+	}
+	e, err := s.db.Edition(ctx, id)
+	if err != nil {
+		s.pageFail(c, lang, err)
+		return
+	}
+	tax, err := s.taxonomy(ctx)
+	if err != nil {
+		s.pageFail(c, lang, err)
+		return
+	}
+	d := digest.BuildDigest(tax, g.Language, sections, items)
+	d.Full = true
+	d.ListName = s.listName()
+	d.EditionDate = e.CreatedAt.UTC().Format("2006-01-02")
+	d.UnsubscribeURL = s.cfg.URL("/unsubscribe/" + render.TokenPlaceholder)
+	d.PreferencesURL = s.cfg.URL("/preferences/" + render.TokenPlaceholder)
+	d.PostalAddress = s.cfg.OrgPostalAddress
+	m, err := s.renderer.Digest(d)
+	if err != nil {
+		s.pageFail(c, lang, err)
+		return
+	}
+	h := c.Writer.Header()
+	h.Set("Cache-Control", "private, no-store")
+	h.Set("X-Robots-Tag", "noindex")
+	h.Set("Referrer-Policy", "same-origin")
+	c.Data(http.StatusOK, "text/html; charset=utf-8", []byte(m.WithToken(sub.Token).HTML))
+}
+
+// listName is the name the emails give the list.
+func (s *Server) listName() string {
+	if s.cfg.MailFrom.Name != "" {
+		return s.cfg.MailFrom.Name
+	}
+	return render.DefaultListName
+}
