@@ -82,28 +82,30 @@ func tagNames(tax *taxonomy.Taxonomy, lang string, it *domain.Item) []string {
 // lost and the email stays readable and small.
 const MaxEmailStories = 30
 
-// LimitStories cuts d to at most max stories, taking them from the
-// sections in turn (the newest of each first) so that no section is
-// crowded out, and counts the rest in d.Omitted.
-func LimitStories(d *render.Digest, max int) {
+// LimitSections cuts sections to at most max stories, taking them from
+// the sections in turn (the newest of each first) so that no section is
+// crowded out, and returns how many it left out. It works on ids, before
+// anything is looked up or rendered.
+func LimitSections(sections []Section, max int) ([]Section, int) {
 	total := 0
-	for _, s := range d.Sections {
+	for _, s := range sections {
 		total += len(s.Items)
 	}
 	if total <= max {
-		return
+		return sections, 0
 	}
-	keep := make([]int, len(d.Sections))
+	keep := make([]int, len(sections))
 	for taken := 0; taken < max; {
-		for i, s := range d.Sections {
+		for i, s := range sections {
 			if keep[i] < len(s.Items) && taken < max {
 				keep[i]++
 				taken++
 			}
 		}
 	}
-	for i := range d.Sections {
-		d.Sections[i].Items = d.Sections[i].Items[:keep[i]]
+	out := make([]Section, len(sections))
+	for i, s := range sections {
+		out[i] = Section{Kind: s.Kind, Key: s.Key, Items: s.Items[:keep[i]]}
 	}
-	d.Omitted = total - max
+	return out, total - max
 }

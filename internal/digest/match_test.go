@@ -6,7 +6,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"newsdigest/internal/domain"
-	"newsdigest/internal/render"
 )
 
 func TestMatch(t *testing.T) {
@@ -78,20 +77,27 @@ func TestMatch(t *testing.T) {
 	}
 }
 
-func TestLimitStoriesSharesFairly(t *testing.T) {
-	mk := func(n int) []render.Item { return make([]render.Item, n) }
-	d := render.Digest{Sections: []render.Section{{Items: mk(20)}, {Items: mk(2)}, {Items: mk(20)}}}
-	LimitStories(&d, 10)
+func TestLimitSectionsSharesFairly(t *testing.T) {
+	mk := func(n int) []int64 {
+		ids := make([]int64, n)
+		for i := range ids {
+			ids[i] = int64(i + 1)
+		}
+		return ids
+	}
+	kept, omitted := LimitSections([]Section{{Items: mk(20)}, {Items: mk(2)}, {Items: mk(20)}}, 10)
 	var got []int
-	for _, s := range d.Sections {
+	for _, s := range kept {
 		got = append(got, len(s.Items))
 	}
-	if diff := cmp.Diff([]int{4, 2, 4}, got); diff != "" || d.Omitted != 32 {
-		t.Errorf("kept (-want +got):\n%s omitted %d, want 32", diff, d.Omitted)
+	if diff := cmp.Diff([]int{4, 2, 4}, got); diff != "" || omitted != 32 {
+		t.Errorf("kept (-want +got):\n%s omitted %d, want 32", diff, omitted)
 	}
-	small := render.Digest{Sections: []render.Section{{Items: mk(3)}}}
-	LimitStories(&small, 10)
-	if len(small.Sections[0].Items) != 3 || small.Omitted != 0 {
-		t.Errorf("a short digest was cut: %+v", small)
+	if kept[0].Items[3] != 4 {
+		t.Errorf("kept %v, want the first (newest) of each section", kept[0].Items)
+	}
+	small, omitted := LimitSections([]Section{{Items: mk(3)}}, 10)
+	if len(small[0].Items) != 3 || omitted != 0 {
+		t.Errorf("a short digest was cut: %+v, %d", small, omitted)
 	}
 }

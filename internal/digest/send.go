@@ -94,7 +94,7 @@ func (s *Sender) lease() time.Duration {
 
 // recordEvery bounds how many sent messages may wait for their record: a
 // worker killed mid-batch re-sends at most these (and those in flight).
-const recordEvery = 8
+const recordEvery = 16
 
 // send delivers the claims over Workers connections. A recorder writes
 // outcomes a few at a time as they come, and keeps the lease of the rest
@@ -109,7 +109,7 @@ func (s *Sender) send(ctx context.Context, editionID int64, claims []postgres.Cl
 	if err != nil {
 		return false, err
 	}
-	results := make(chan postgres.Outcome, recordEvery)
+	results := make(chan postgres.Outcome, 2*recordEvery)
 	recorded := make(chan error, 1)
 	go func() { recorded <- s.record(ctx, claims, results, &retry) }()
 
@@ -120,7 +120,7 @@ func (s *Sender) send(ctx context.Context, editionID int64, claims []postgres.Cl
 		go func() {
 			defer wg.Done()
 			for i := range work {
-				body, err := s.body(ed, groups, claims[i].GroupID)
+				body, err := s.body(ctx, ed, groups, claims[i].GroupID)
 				if err != nil {
 					// A digest that cannot be rendered is a bug, not the
 					// reader's fault: put the delivery back and say so.
@@ -248,7 +248,7 @@ type renderedBody struct {
 // maxCacheBytes bounds the rendered digests a worker keeps. Deliveries are
 // numbered group by group, so a batch needs few digests and a small cache
 // serves it; the bound keeps memory flat however many groups an edition has.
-const maxCacheBytes = 64 << 20
+const maxCacheBytes = 32 << 20
 
 // cachedBody is one group's digest, rendered by the first sender that needs
 // it while the others wait for it (or send other groups' messages).
@@ -283,8 +283,10 @@ func (s *Sender) groupsFor(ctx context.Context, claims []postgres.Claim) (map[in
 	return out, nil
 }
 
-// body returns a group's digest, rendering it on first use.
-func (s *Sender) body(ed *editionData, groups map[int64]postgres.Group, id int64) (renderedBody, error) {
+// body returns a group's digest, rendering it on first use. groups holds
+// the layouts loaded for the batch; one missing (the cache was emptied
+// meanwhile) is loaded on its own.
+func (s *Sender) body(ctx context.Context, ed *editionData, groups map[int64]postgres.Group, id int64) (renderedBody, error) {
 	s.mu.Lock()
 	e := s.cache[id]
 	if e == nil {
@@ -298,8 +300,12 @@ func (s *Sender) body(ed *editionData, groups map[int64]postgres.Group, id int64
 	e.once.Do(func() {
 		g, ok := groups[id]
 		if !ok {
-			e.err = fmt.Errorf("group %d not loaded", id)
-			return
+			loaded, err := s.DB.Groups(ctx, []int64{id})
+			if err != nil || len(loaded) != 1 {
+				e.err = fmt.Errorf("load group %d: %v", id, err)
+				return
+			}
+			g = loaded[0]
 		}
 		e.body, e.err = s.renderGroup(ed, g)
 		s.mu.Lock()
@@ -331,8 +337,9 @@ func (s *Sender) renderGroup(ed *editionData, g postgres.Group) (renderedBody, e
 	if err := json.Unmarshal(g.Sections, &sections); err != nil {
 		return renderedBody{}, err
 	}
+	sections, omitted := LimitSections(sections, MaxEmailStories)
 	d := BuildDigest(ed.tax, g.Language, sections, ed.items)
-	LimitStories(&d, MaxEmailStories)
+	d.Omitted = omitted
 	d.ViewURL = ViewURL(s.Links.BaseURL, ed.id, render.TokenPlaceholder)
 	d.ListName = s.Links.ListName
 	d.EditionDate = ed.date

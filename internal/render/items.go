@@ -2,82 +2,132 @@ package render
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"fmt"
+	"hash/maphash"
 	htmltemplate "html/template"
 	"sync"
 )
 
-// maxCachedItems bounds the story cache; an edition holds a few hundred
-// stories in two languages, so this is many editions' worth.
-const maxCachedItems = 20000
+// maxFragmentBytes bounds the cache of rendered stories and sections; an
+// edition has a few hundred stories and a few thousand distinct sections.
+const maxFragmentBytes = 24 << 20
 
-// itemCache keeps each story rendered once per language. A digest is
-// mostly its stories, and an edition's thousands of distinct digests share
-// the same few hundred: rendering each story once makes a digest little
-// more than joining cached pieces.
-type itemCache struct {
-	mu sync.Mutex
-	m  map[[sha256.Size]byte]renderedItem
+// fragCache keeps stories and sections rendered, per language. A digest is
+// its sections, and an edition's thousands of distinct digests are made of
+// the same few hundred stories in far fewer distinct sections: rendering
+// each piece once makes a digest little more than joining cached pieces.
+type fragCache struct {
+	seed  maphash.Seed
+	mu    sync.Mutex
+	m     map[uint64]renderedItem
+	bytes int
 }
 
-func newItemCache() *itemCache {
-	return &itemCache{m: make(map[[sha256.Size]byte]renderedItem)}
+func newFragCache() *fragCache {
+	return &fragCache{seed: maphash.MakeSeed(), m: make(map[uint64]renderedItem)}
 }
 
-// get returns the story renderer for lang.
-func (c *itemCache) get(r *Renderer, lang string, s ui) func(Item, bool) (renderedItem, error) {
-	return func(it Item, full bool) (renderedItem, error) {
-		key := it.key(lang, full)
-		c.mu.Lock()
-		ri, ok := c.m[key]
-		c.mu.Unlock()
-		if ok {
-			return ri, nil
-		}
-		ri, err := r.renderItem(newItemView(it, s, full))
-		if err != nil {
-			return ri, err
-		}
-		c.mu.Lock()
-		if len(c.m) >= maxCachedItems {
-			clear(c.m)
-		}
-		c.m[key] = ri
-		c.mu.Unlock()
-		return ri, nil
-	}
+func (c *fragCache) load(key uint64) (renderedItem, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	ri, ok := c.m[key]
+	return ri, ok
 }
 
-// key identifies everything a story's rendering depends on.
-func (it Item) key(lang string, full bool) [sha256.Size]byte {
-	h := sha256.New()
-	if full {
-		h.Write([]byte{2})
+func (c *fragCache) store(key uint64, ri renderedItem) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.bytes > maxFragmentBytes {
+		clear(c.m)
+		c.bytes = 0
 	}
-	for _, s := range []string{lang, it.Title, it.URL, it.PublishedOn, it.Summary} {
-		h.Write([]byte(s))
-		h.Write([]byte{0})
-	}
-	for _, t := range it.Tags {
-		h.Write([]byte(t))
-		h.Write([]byte{1})
-	}
-	var k [sha256.Size]byte
-	h.Sum(k[:0])
-	return k
+	c.m[key] = ri
+	c.bytes += len(ri.HTML) + len(ri.Text)
 }
 
-func (r *Renderer) renderItem(iv itemView) (renderedItem, error) {
+// fragments renders the pieces of one digest in one language.
+type fragments struct {
+	r    *Renderer
+	lang string
+	s    ui
+}
+
+// item renders one story, or takes it from the cache.
+func (f *fragments) item(it Item, full bool) (renderedItem, uint64, error) {
+	key := f.itemKey(it, full)
+	if ri, ok := f.r.frags.load(key); ok {
+		return ri, key, nil
+	}
 	var hb, tb bytes.Buffer
-	if err := r.digestHTML.ExecuteTemplate(&hb, "item", iv); err != nil {
-		return renderedItem{}, fmt.Errorf("render story html: %w", err)
+	iv := newItemView(it, f.s, full)
+	if err := f.r.digestHTML.ExecuteTemplate(&hb, "item", iv); err != nil {
+		return renderedItem{}, 0, fmt.Errorf("render story html: %w", err)
 	}
-	if err := r.digestText.ExecuteTemplate(&tb, "item", iv); err != nil {
-		return renderedItem{}, fmt.Errorf("render story text: %w", err)
+	if err := f.r.digestText.ExecuteTemplate(&tb, "item", iv); err != nil {
+		return renderedItem{}, 0, fmt.Errorf("render story text: %w", err)
 	}
 	// The HTML comes from html/template, which escaped every field. The
 	// text is wrapped here, once, so wrapping the whole digest finds its
 	// long lines already short.
-	return renderedItem{HTML: htmltemplate.HTML(hb.String()), Text: wrapLines(tb.String(), textWidth)}, nil
+	ri := renderedItem{HTML: htmltemplate.HTML(hb.String()), Text: wrapLines(tb.String(), textWidth)}
+	f.r.frags.store(key, ri)
+	return ri, key, nil
+}
+
+// section renders a heading and its stories, or takes it from the cache.
+func (f *fragments) section(sec Section, full bool) (renderedItem, error) {
+	items := make([]renderedItem, len(sec.Items))
+	var h maphash.Hash
+	h.SetSeed(f.r.frags.seed)
+	h.WriteString("section\x00")
+	h.WriteString(f.lang)
+	h.WriteByte(0)
+	h.WriteString(sec.Title)
+	for i, it := range sec.Items {
+		ri, key, err := f.item(it, full)
+		if err != nil {
+			return renderedItem{}, err
+		}
+		items[i] = ri
+		var b [8]byte
+		for j := range b {
+			b[j] = byte(key >> (8 * j))
+		}
+		h.Write(b[:])
+	}
+	key := h.Sum64()
+	if rs, ok := f.r.frags.load(key); ok {
+		return rs, nil
+	}
+	sv := sectionView{Title: oneLine(sec.Title), Items: items}
+	var hb, tb bytes.Buffer
+	if err := f.r.digestHTML.ExecuteTemplate(&hb, "section", sv); err != nil {
+		return renderedItem{}, fmt.Errorf("render section html: %w", err)
+	}
+	if err := f.r.digestText.ExecuteTemplate(&tb, "section", sv); err != nil {
+		return renderedItem{}, fmt.Errorf("render section text: %w", err)
+	}
+	rs := renderedItem{HTML: htmltemplate.HTML(hb.String()), Text: tb.String()}
+	f.r.frags.store(key, rs)
+	return rs, nil
+}
+
+// itemKey identifies everything a story's rendering depends on.
+func (f *fragments) itemKey(it Item, full bool) uint64 {
+	var h maphash.Hash
+	h.SetSeed(f.r.frags.seed)
+	h.WriteString("item\x00")
+	h.WriteString(f.lang)
+	if full {
+		h.WriteByte(1)
+	}
+	for _, s := range []string{it.Title, it.URL, it.PublishedOn, it.Summary} {
+		h.WriteByte(0)
+		h.WriteString(s)
+	}
+	for _, t := range it.Tags {
+		h.WriteByte(1)
+		h.WriteString(t)
+	}
+	return h.Sum64()
 }

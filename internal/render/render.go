@@ -26,7 +26,7 @@ type Renderer struct {
 	confirmHTML *htmltemplate.Template
 	confirmText *texttemplate.Template
 	ui          map[string]ui
-	items       *itemCache
+	frags       *fragCache
 }
 
 // New parses the email templates embedded in package templates and checks
@@ -37,7 +37,7 @@ func New() (*Renderer, error) {
 }
 
 func newRenderer(fsys fs.FS) (*Renderer, error) {
-	r := &Renderer{ui: catalog(), items: newItemCache()}
+	r := &Renderer{ui: catalog(), frags: newFragCache()}
 	var err error
 	if r.digestHTML, err = parseHTML(fsys, "digest"); err != nil {
 		return nil, err
@@ -84,7 +84,7 @@ func (r *Renderer) Digest(d Digest) (Message, error) {
 			return Message{}, errs.New(errs.Invalid, "render digest: %s: must be an http(s) URL containing %s", link.field, TokenPlaceholder)
 		}
 	}
-	v, err := newDigestView(d, lang, s, r.items.get(r, lang, s))
+	v, err := newDigestView(d, lang, s, &fragments{r: r, lang: lang, s: s})
 	if err != nil {
 		return Message{}, err
 	}

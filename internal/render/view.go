@@ -35,11 +35,12 @@ type digestView struct {
 	page
 	Date     string
 	Intro    string
-	Sections []sectionView
-	ViewAll  string // label of the link to every story; empty when all are here
+	Sections []renderedItem // each section rendered whole
+	ViewAll  string         // label of the link to every story; empty when all are here
 	ViewURL  string
 }
 
+// sectionView is what the section template sees.
 type sectionView struct {
 	Title string
 	Items []renderedItem
@@ -72,9 +73,9 @@ type confirmView struct {
 // preheaderMax is about what inbox previews show; more is cut off anyway.
 const preheaderMax = 140
 
-// newDigestView lays out a digest; item renders each story (from a cache,
-// mostly).
-func newDigestView(d Digest, lang string, s ui, item func(Item, bool) (renderedItem, error)) (digestView, error) {
+// newDigestView lays out a digest; frags renders its sections and stories
+// (from a cache, mostly).
+func newDigestView(d Digest, lang string, s ui, frags *fragments) (digestView, error) {
 	v := digestView{
 		page: page{
 			Lang:     lang,
@@ -90,7 +91,7 @@ func newDigestView(d Digest, lang string, s ui, item func(Item, bool) (renderedI
 			},
 		},
 		Date:     formatDate(s, d.EditionDate),
-		Sections: make([]sectionView, 0, len(d.Sections)),
+		Sections: make([]renderedItem, 0, len(d.Sections)),
 	}
 	count := 0
 	var titles []string
@@ -98,19 +99,18 @@ func newDigestView(d Digest, lang string, s ui, item func(Item, bool) (renderedI
 		if len(sec.Items) == 0 {
 			continue
 		}
-		sv := sectionView{Title: oneLine(sec.Title), Items: make([]renderedItem, 0, len(sec.Items))}
-		for _, it := range sec.Items {
-			ri, err := item(it, d.Full)
-			if err != nil {
-				return v, err
-			}
-			sv.Items = append(sv.Items, ri)
-			if len(titles) < 8 { // the preheader shows a few at most
-				titles = append(titles, oneLine(it.Title))
-			}
+		rs, err := frags.section(sec, d.Full)
+		if err != nil {
+			return v, err
 		}
-		count += len(sv.Items)
-		v.Sections = append(v.Sections, sv)
+		for _, it := range sec.Items {
+			if len(titles) >= 8 { // the preheader shows a few at most
+				break
+			}
+			titles = append(titles, oneLine(it.Title))
+		}
+		count += len(sec.Items)
+		v.Sections = append(v.Sections, rs)
 	}
 	if isHTTPURL(d.ViewURL) {
 		v.ViewURL, v.ViewAll = d.ViewURL, s.ViewWeb
