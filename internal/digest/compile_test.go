@@ -36,14 +36,7 @@ func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	db, err := postgres.Open(ctx, testenv.DatabaseURL(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(db.Close)
-	if err := db.Migrate(ctx, log); err != nil {
-		t.Fatal(err)
-	}
+	db := testenv.Database(t)
 	redis, err := asynq.ParseRedisURI(testenv.RedisURL(t))
 	if err != nil {
 		t.Fatal(err)

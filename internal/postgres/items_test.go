@@ -2,8 +2,6 @@ package postgres_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"slices"
 	"sync"
 	"testing"
@@ -30,14 +28,7 @@ type itemsFixture struct {
 func newItemsFixture(t *testing.T) *itemsFixture {
 	t.Helper()
 	ctx := context.Background()
-	db, err := postgres.Open(ctx, testenv.DatabaseURL(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(db.Close)
-	if err := db.Migrate(ctx, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
-		t.Fatal(err)
-	}
+	db := testenv.Database(t)
 	tg, err := ingest.NewTagger(taxonomy.Default())
 	if err != nil {
 		t.Fatal(err)

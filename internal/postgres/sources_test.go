@@ -2,8 +2,6 @@ package postgres_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"sync"
 	"testing"
 	"time"
@@ -16,16 +14,7 @@ import (
 
 func openSourcesDB(t *testing.T) *postgres.DB {
 	t.Helper()
-	ctx := context.Background()
-	db, err := postgres.Open(ctx, testenv.DatabaseURL(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(db.Close)
-	if err := db.Migrate(ctx, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
-		t.Fatal(err)
-	}
-	return db
+	return testenv.Database(t)
 }
 
 func TestSourcePolling(t *testing.T) {

@@ -14,6 +14,7 @@ import (
 	"newsdigest/internal/domain"
 	"newsdigest/internal/errs"
 	"newsdigest/internal/taxonomy"
+	"newsdigest/internal/token"
 )
 
 //go:embed templates/*.html
@@ -189,4 +190,15 @@ func filterFromForm(c *gin.Context) domain.Filter {
 		Language:  c.PostForm("language"),
 		Mode:      c.PostForm("mode"),
 	}
+}
+
+// validToken returns the token of a subscriber link, or shows the "link no
+// longer works" page when it cannot be one.
+func (s *Server) validToken(c *gin.Context, lang string) (string, bool) {
+	tok := c.Param("token")
+	if !token.Valid(tok) {
+		s.pageFail(c, lang, errs.ErrNotFound)
+		return "", false
+	}
+	return tok, true
 }

@@ -6,8 +6,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"newsdigest/internal/domain"
-	"newsdigest/internal/errs"
-	"newsdigest/internal/token"
 )
 
 func (s *Server) preferencesPage(c *gin.Context) {
@@ -15,10 +13,9 @@ func (s *Server) preferencesPage(c *gin.Context) {
 }
 
 func (s *Server) showPreferences(c *gin.Context, saved bool) {
-	tok := c.Param("token")
 	lang := pageLang(c.Request, "")
-	if !token.Valid(tok) {
-		s.pageFail(c, lang, errs.ErrNotFound)
+	tok, ok := s.validToken(c, lang)
+	if !ok {
 		return
 	}
 	sub, err := s.db.SubscriberByToken(c.Request.Context(), tok)
@@ -39,10 +36,9 @@ func (s *Server) showPreferences(c *gin.Context, saved bool) {
 }
 
 func (s *Server) preferencesPost(c *gin.Context) {
-	tok := c.Param("token")
 	lang := pageLang(c.Request, "")
-	if !token.Valid(tok) {
-		s.pageFail(c, lang, errs.ErrNotFound)
+	tok, ok := s.validToken(c, lang)
+	if !ok {
 		return
 	}
 	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxFormBody)
@@ -68,10 +64,9 @@ func (s *Server) preferencesPost(c *gin.Context) {
 }
 
 func (s *Server) unsubscribePage(c *gin.Context) {
-	tok := c.Param("token")
 	lang := pageLang(c.Request, "")
-	if !token.Valid(tok) {
-		s.pageFail(c, lang, errs.ErrNotFound)
+	tok, ok := s.validToken(c, lang)
+	if !ok {
 		return
 	}
 	sub, err := s.db.SubscriberByToken(c.Request.Context(), tok)
@@ -91,10 +86,9 @@ func (s *Server) unsubscribePage(c *gin.Context) {
 // unsubscribe: no cookie or CSRF token is needed (the token in the URL is
 // the proof), and the answer is a 200 page, never a redirect.
 func (s *Server) unsubscribePost(c *gin.Context) {
-	tok := c.Param("token")
 	lang := pageLang(c.Request, "")
-	if !token.Valid(tok) {
-		s.pageFail(c, lang, errs.ErrNotFound)
+	tok, ok := s.validToken(c, lang)
+	if !ok {
 		return
 	}
 	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxFormBody)

@@ -8,7 +8,6 @@ import (
 	"newsdigest/internal/domain"
 	"newsdigest/internal/errs"
 	"newsdigest/internal/subscription"
-	"newsdigest/internal/token"
 )
 
 // maxFormBody bounds form posts.
@@ -53,10 +52,9 @@ func (s *Server) subscribeForm(c *gin.Context) {
 }
 
 func (s *Server) confirmPage(c *gin.Context) {
-	tok := c.Param("token")
 	lang := pageLang(c.Request, "")
-	if !token.Valid(tok) {
-		s.pageFail(c, lang, errs.ErrNotFound)
+	tok, ok := s.validToken(c, lang)
+	if !ok {
 		return
 	}
 	sub, err := s.db.SubscriberByConfirmToken(c.Request.Context(), tok)
@@ -69,10 +67,9 @@ func (s *Server) confirmPage(c *gin.Context) {
 }
 
 func (s *Server) confirmPost(c *gin.Context) {
-	tok := c.Param("token")
 	lang := pageLang(c.Request, "")
-	if !token.Valid(tok) {
-		s.pageFail(c, lang, errs.ErrNotFound)
+	tok, ok := s.validToken(c, lang)
+	if !ok {
 		return
 	}
 	sub, err := s.db.Confirm(c.Request.Context(), tok, consentOf(c))
