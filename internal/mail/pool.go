@@ -3,11 +3,13 @@ package mail
 import (
 	"context"
 	"crypto/tls"
+	"errors"
 	"fmt"
 	"net"
 	netmail "net/mail"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	gomail "github.com/wneessen/go-mail"
 
@@ -22,6 +24,9 @@ type Pool struct {
 	from   *netmail.Address
 	domain string
 	conns  chan *conn
+	// sevenBit is set once the relay turns out not to offer 8BITMIME;
+	// messages then go quoted-printable.
+	sevenBit atomic.Bool
 }
 
 type conn struct {
@@ -99,7 +104,18 @@ func (c *conn) dial(cfg config.SMTP) gomail.DialContextFunc {
 // Send delivers one message. Its error is an *Error with the class of the
 // failure.
 func (p *Pool) Send(ctx context.Context, m *Message) error {
-	msg, err := build(p.from, p.domain, m)
+	err := p.send(ctx, m)
+	var se *gomail.SendError
+	if errors.As(err, &se) && se.Reason == gomail.ErrNoUnencoded {
+		// Nothing was sent: the relay lacks 8BITMIME. Encode from now on.
+		p.sevenBit.Store(true)
+		err = p.send(ctx, m)
+	}
+	return err
+}
+
+func (p *Pool) send(ctx context.Context, m *Message) error {
+	msg, err := build(p.from, p.domain, m, !p.sevenBit.Load())
 	if err != nil {
 		return err
 	}
@@ -117,6 +133,9 @@ func (p *Pool) Send(ctx context.Context, m *Message) error {
 		c.open = true
 	}
 	if err := c.client.Send(msg); err != nil {
+		if se := (*gomail.SendError)(nil); errors.As(err, &se) && se.Reason == gomail.ErrNoUnencoded {
+			return err
+		}
 		e := classify(err)
 		if e.Class == Uncertain && c.tracked != nil && c.tracked.failedWrite() {
 			// The end of the message never left: it was not delivered.

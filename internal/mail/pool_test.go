@@ -96,3 +96,28 @@ func TestPoolClassifiesReplies(t *testing.T) {
 		t.Errorf("ok@ got %d messages", got)
 	}
 }
+
+func TestPoolSendsEightBitUnlessLinesAreTooLong(t *testing.T) {
+	srv := testenv.NewSMTPServer(t)
+	p := newTestPool(t, srv, 1)
+	ctx := context.Background()
+	short := "<p>Migración segura</p>\n"
+	long := "<p>" + strings.Repeat("x", 1200) + "</p>"
+	for to, html := range map[string]string{"short@example.org": short, "long@example.org": long} {
+		if err := p.Send(ctx, &Message{To: to, Subject: "s", HTML: html, Text: "texto"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for to, want := range map[string]string{"short@example.org": "8bit", "long@example.org": "quoted-printable"} {
+		msgs := srv.To(to)
+		if len(msgs) != 1 {
+			t.Fatalf("%s: %d messages", to, len(msgs))
+		}
+		if got := strings.Count(string(msgs[0].Raw), "Content-Transfer-Encoding: "+want); got != 2 {
+			t.Errorf("%s: %d parts encoded %s, want 2", to, got, want)
+		}
+	}
+	if !fitsEightBit(strings.Repeat("y", 998)+"\n"+strings.Repeat("z", 998)) || fitsEightBit(strings.Repeat("y", 999)) {
+		t.Error("fitsEightBit draws the line in the wrong place")
+	}
+}
