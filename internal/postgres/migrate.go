@@ -34,6 +34,9 @@ func (db *DB) Migrate(ctx context.Context, log *slog.Logger) error {
 	p, err := goose.NewProvider(goose.DialectPostgres, sqlDB, fsys,
 		goose.WithSessionLocker(locker),
 		goose.WithDisableGlobalRegistry(true),
+		// Migrations written on parallel branches may land in any order; each
+		// stands alone, so a lower one that arrives late is applied, not refused.
+		goose.WithAllowOutofOrder(true),
 		goose.WithGoMigrations(goose.NewGoMigration(2, &goose.GoFunc{RunTx: seedTaxonomy}, nil)),
 	)
 	if err != nil {
