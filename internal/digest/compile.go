@@ -92,8 +92,10 @@ func (c *Compiler) Compile(ctx context.Context, editionID int64) error {
 			break
 		}
 		var fresh []postgres.NewGroup
-		for _, r := range page {
+		keys := make([]string, len(page))
+		for i, r := range page {
 			key := groupKey(r)
+			keys[i] = key
 			if _, ok := bySignature[key]; ok {
 				continue
 			}
@@ -124,7 +126,7 @@ func (c *Compiler) Compile(ctx context.Context, editionID int64) error {
 		}
 		rows := make([]postgres.NewDelivery, len(page))
 		for i, r := range page {
-			rows[i] = postgres.NewDelivery{SubscriberID: r.ID, GroupID: groups[bySignature[groupKey(r)]]}
+			rows[i] = postgres.NewDelivery{SubscriberID: r.ID, GroupID: groups[bySignature[keys[i]]]}
 		}
 		if err := c.DB.InsertDeliveries(ctx, editionID, rows); err != nil {
 			return err

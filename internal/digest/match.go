@@ -108,12 +108,3 @@ func regionIncludesAny(itemRegions, chosen []string, regions RegionMembers) bool
 	}
 	return false
 }
-
-// ItemCount is the number of items over all sections.
-func ItemCount(sections []Section) int {
-	n := 0
-	for _, s := range sections {
-		n += len(s.Items)
-	}
-	return n
-}

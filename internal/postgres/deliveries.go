@@ -24,15 +24,6 @@ func (db *DB) EditionItems(ctx context.Context, editionID int64) ([]domain.Item,
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.Item, error) { return scanItem(r) })
 }
 
-// ItemsByID returns the given items, in any order.
-func (db *DB) ItemsByID(ctx context.Context, ids []int64) ([]domain.Item, error) {
-	rows, err := db.pool.Query(ctx, `SELECT `+itemColumns+` FROM items WHERE id = ANY($1)`, ids)
-	if err != nil {
-		return nil, fmt.Errorf("items by id: %w", err)
-	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.Item, error) { return scanItem(r) })
-}
-
 // EarlierItems maps each earlier edition that shares items with this one to
 // the shared item ids: a subscriber who received that edition must not get
 // those items again.

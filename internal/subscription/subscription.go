@@ -5,7 +5,6 @@ package subscription
 
 import (
 	"context"
-	"log/slog"
 
 	"github.com/hibiken/asynq"
 
@@ -25,7 +24,6 @@ type Service struct {
 	Queue interface {
 		EnqueueContext(ctx context.Context, t *asynq.Task, opts ...asynq.Option) (*asynq.TaskInfo, error)
 	}
-	Log *slog.Logger
 }
 
 // Request is what a person sends from the form or the API.

@@ -17,7 +17,7 @@ import (
 const maxJSONBody = 1 << 20
 
 func (s *Server) subscriptions() *subscription.Service {
-	return &subscription.Service{DB: s.db, Queue: s.queue, Log: s.log}
+	return &subscription.Service{DB: s.db, Queue: s.queue}
 }
 
 func consentOf(c *gin.Context) domain.Consent {
