@@ -22,9 +22,13 @@ import (
 // killed worker wait before another worker takes them.
 const DefaultLease = time.Minute
 
-// Mailer sends one message (a *mail.Pool in production).
+// Mailer sends mail (a *mail.Pool in production).
 type Mailer interface {
+	// Send sends one message.
 	Send(ctx context.Context, m *mail.Message) error
+	// SendShared sends a prepared message to one recipient, with token
+	// where its placeholder stood.
+	SendShared(ctx context.Context, s *mail.Shared, to, token string) error
 }
 
 // Links builds the per-subscriber URLs and list headers.
@@ -132,7 +136,7 @@ func (s *Sender) send(ctx context.Context, editionID int64, claims []postgres.Cl
 					results <- postgres.Outcome{ID: claims[i].ID, Status: status, Error: "render: " + err.Error()}
 					continue
 				}
-				results <- s.deliver(ctx, editionID, claims[i], body, final)
+				results <- s.deliver(ctx, claims[i], body, final)
 			}
 		}()
 	}
@@ -202,7 +206,7 @@ func (s *Sender) record(ctx context.Context, claims []postgres.Claim, results <-
 	}
 }
 
-func (s *Sender) deliver(ctx context.Context, editionID int64, c postgres.Claim, body renderedBody, final bool) postgres.Outcome {
+func (s *Sender) deliver(ctx context.Context, c postgres.Claim, body renderedBody, final bool) postgres.Outcome {
 	if !c.Active {
 		return postgres.Outcome{ID: c.ID, Status: domain.DeliverySkipped, Error: "unsubscribed before sending"}
 	}
@@ -211,17 +215,7 @@ func (s *Sender) deliver(ctx context.Context, editionID int64, c postgres.Claim,
 			return postgres.Outcome{ID: c.ID, Status: domain.DeliveryPending, Error: "rate limit: " + err.Error()}
 		}
 	}
-	m := body.WithToken(c.Token)
-	unsubscribe := s.Links.BaseURL + "/unsubscribe/" + c.Token
-	err := s.Mailer.Send(ctx, &mail.Message{
-		To: c.Email, Subject: m.Subject, HTML: m.HTML, Text: m.Text, Language: body.Language,
-		Headers: map[string]string{
-			"List-Id":               s.Links.ListID,
-			"List-Unsubscribe":      "<" + unsubscribe + ">",
-			"List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-			"X-Newsdigest-Edition":  fmt.Sprint(editionID),
-		},
-	})
+	err := s.Mailer.SendShared(ctx, body.shared, c.Email, c.Token)
 	if err == nil {
 		return postgres.Outcome{ID: c.ID, Status: domain.DeliverySent}
 	}
@@ -239,10 +233,10 @@ func (s *Sender) deliver(ctx context.Context, editionID int64, c postgres.Claim,
 	}
 }
 
-// renderedBody is a group's digest and its language.
+// renderedBody is a group's digest, composed for sending: the same for
+// everyone in the group but for the token.
 type renderedBody struct {
-	render.Message
-	Language string
+	shared *mail.Shared
 }
 
 // maxCacheBytes bounds the rendered digests a worker keeps. Deliveries are
@@ -309,7 +303,9 @@ func (s *Sender) body(ctx context.Context, ed *editionData, groups map[int64]pos
 		}
 		e.body, e.err = s.renderGroup(ed, g)
 		s.mu.Lock()
-		s.cacheBytes += len(e.body.HTML) + len(e.body.Text)
+		if e.err == nil {
+			s.cacheBytes += e.body.shared.Size()
+		}
 		s.mu.Unlock()
 	})
 	if e.err != nil {
@@ -347,7 +343,19 @@ func (s *Sender) renderGroup(ed *editionData, g postgres.Group) (renderedBody, e
 	d.PreferencesURL = s.Links.BaseURL + "/preferences/" + render.TokenPlaceholder
 	d.PostalAddress = s.Links.PostalAddress
 	m, err := s.Renderer.Digest(d)
-	return renderedBody{Message: m, Language: g.Language}, err
+	if err != nil {
+		return renderedBody{}, err
+	}
+	unsubscribe := s.Links.BaseURL + "/unsubscribe/" + render.TokenPlaceholder
+	return renderedBody{shared: mail.Prepare(&mail.Message{
+		Subject: m.Subject, HTML: m.HTML, Text: m.Text, Language: g.Language,
+		Headers: map[string]string{
+			"List-Id":               s.Links.ListID,
+			"List-Unsubscribe":      "<" + unsubscribe + ">",
+			"List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+			"X-Newsdigest-Edition":  fmt.Sprint(ed.id),
+		},
+	}, render.TokenPlaceholder)}, nil
 }
 
 // editionData is what every digest of an edition is made from, loaded

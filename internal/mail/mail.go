@@ -1,16 +1,13 @@
-// Package mail hands messages to an SMTP relay with go-mail over a pool of
-// long-lived connections, and sorts failures into what may be retried and
-// what may not.
+// Package mail hands messages to an SMTP relay over a pool of long-lived
+// connections that go-mail opens, and sorts failures into what may be
+// retried and what may not.
 package mail
 
 import (
-	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"net"
-	netmail "net/mail"
 	"strings"
 	"time"
 
@@ -66,35 +63,8 @@ func ClassOf(err error) Class {
 	return Temporary
 }
 
-// classify turns a go-mail error into an Error.
-func classify(err error) *Error {
-	var se *gomail.SendError
-	if !errors.As(err, &se) {
-		return &Error{Class: Temporary, Reply: err.Error(), err: err}
-	}
-	reply := strings.TrimSpace(se.Error())
-	code := se.ErrorCode()
-	switch {
-	case code >= 500:
-		return &Error{Class: Permanent, Reply: reply, err: err}
-	case code >= 400:
-		// A 4xx reply, even to the final dot, says the message was refused.
-		return &Error{Class: Temporary, Reply: reply, err: err}
-	case se.Reason == gomail.ErrSMTPDataClose && peerAborted(reply):
-		// A reset means the relay closed with part of the message unread:
-		// it cannot have taken it, so sending again is safe.
-		return &Error{Class: Temporary, Reply: reply, err: err}
-	case se.Reason == gomail.ErrSMTPDataClose:
-		// No reply to the final dot, the connection closed cleanly or timed
-		// out: the relay may have taken the message.
-		return &Error{Class: Uncertain, Reply: reply, err: err}
-	default:
-		return &Error{Class: Temporary, Reply: reply, err: err}
-	}
-}
-
 // peerAborted reports whether a network error says the peer reset the
-// connection. go-mail keeps the cause only as text, hence the strings.
+// connection. The cause may have been kept only as text, hence the strings.
 func peerAborted(reply string) bool {
 	return strings.Contains(reply, "connection reset by peer") || strings.Contains(reply, "broken pipe")
 }
@@ -115,34 +85,6 @@ func fitsEightBit(s string) bool {
 	return true
 }
 
-// build makes a go-mail message. With eightBit the parts go as they are
-// (8-bit MIME, RFC 6152) instead of quoted-printable: the same text,
-// smaller on the wire and without the encoding's CPU cost; build falls back
-// to quoted-printable for a part with over-long lines.
-func build(from *netmail.Address, domain string, m *Message, eightBit bool) (*gomail.Msg, error) {
-	enc := gomail.EncodingQP
-	if eightBit && fitsEightBit(m.HTML) && fitsEightBit(m.Text) {
-		enc = gomail.NoEncoding
-	}
-	msg := gomail.NewMsg(gomail.WithEncoding(enc))
-	msg.FromMailAddress(from)
-	if err := msg.To(m.To); err != nil {
-		return nil, &Error{Class: Permanent, Reply: fmt.Sprintf("invalid recipient %q: %v", m.To, err), err: err}
-	}
-	msg.Subject(m.Subject)
-	msg.SetDate()
-	msg.SetMessageIDWithValue(messageID(domain))
-	if m.Language != "" {
-		msg.SetGenHeader(gomail.HeaderContentLang, m.Language)
-	}
-	for k, v := range m.Headers {
-		msg.SetGenHeaderPreformatted(gomail.Header(k), v)
-	}
-	msg.SetBodyString(gomail.TypeTextPlain, m.Text)
-	msg.AddAlternativeString(gomail.TypeTextHTML, m.HTML)
-	return msg, nil
-}
-
 func messageID(domain string) string {
 	b := make([]byte, 12)
 	rand.Read(b) // never returns an error (crypto/rand)
@@ -155,10 +97,7 @@ func newClient(cfg config.SMTP, dial gomail.DialContextFunc) (*gomail.Client, er
 	opts := []gomail.Option{
 		gomail.WithDialContextFunc(dial),
 		gomail.WithPort(cfg.Port),
-		gomail.WithTimeout(30 * time.Second),
-		// The pool keeps connections busy; a NOOP before every message would
-		// double the round trips.
-		gomail.WithoutNoop(),
+		gomail.WithTimeout(sendTimeout),
 	}
 	switch cfg.TLS {
 	case "none":
@@ -174,14 +113,4 @@ func newClient(cfg config.SMTP, dial gomail.DialContextFunc) (*gomail.Client, er
 			gomail.WithUsername(cfg.Username), gomail.WithPassword(cfg.Password))
 	}
 	return gomail.NewClient(cfg.Host, opts...)
-}
-
-// isConnError reports whether err left the connection unusable.
-func isConnError(err error) bool {
-	var se *gomail.SendError
-	if errors.As(err, &se) {
-		return se.ErrorCode() == 0 || se.Reason == gomail.ErrConnCheck || se.Reason == gomail.ErrSMTPReset
-	}
-	var ne net.Error
-	return errors.As(err, &ne) || errors.Is(err, context.DeadlineExceeded)
 }

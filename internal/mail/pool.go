@@ -1,17 +1,18 @@
 package mail
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
-	"errors"
 	"fmt"
 	"net"
 	netmail "net/mail"
 	"strings"
 	"sync"
-	"sync/atomic"
+	"time"
 
 	gomail "github.com/wneessen/go-mail"
+	"github.com/wneessen/go-mail/smtp"
 
 	"newsdigest/internal/config"
 )
@@ -20,25 +21,27 @@ import (
 // when first needed and opened again after one fails. It is safe for
 // concurrent use; a Send waits for a free connection.
 type Pool struct {
-	cfg    config.SMTP
-	from   *netmail.Address
-	domain string
-	conns  chan *conn
-	// sevenBit is set once the relay turns out not to offer 8BITMIME;
-	// messages then go quoted-printable.
-	sevenBit atomic.Bool
+	cfg        config.SMTP
+	from       string // the envelope sender
+	fromHeader []byte // "From: …" as every message carries it
+	domain     string // for Message-IDs
+	conns      chan *conn
 }
 
 type conn struct {
-	client  *gomail.Client
-	open    bool
-	tracked *trackedConn // the connection under client, while open
+	client  *gomail.Client // makes the connection: TLS, authentication, EHLO
+	smtp    *smtp.Client   // the open connection; nil while closed
+	relay   relay          // what the relay offers on it
+	tracked *trackedConn   // the network connection under smtp
+	buf     []byte         // the message being sent, reused
 }
 
-// trackedConn remembers the first write error on a connection. go-mail
-// drops the error of writing the final dot and reports only the missing
-// reply; knowing the write failed tells a message that never fully left
-// (safe to send again) from one whose fate is unknown.
+// sendTimeout bounds each step of a transaction on a silent relay.
+const sendTimeout = 30 * time.Second
+
+// trackedConn remembers the first write error on a connection. Knowing a
+// write failed tells a message that never fully left (safe to send again)
+// from one whose fate is unknown.
 type trackedConn struct {
 	net.Conn
 	mu       sync.Mutex
@@ -58,6 +61,9 @@ func (t *trackedConn) Write(p []byte) (int, error) {
 }
 
 func (t *trackedConn) failedWrite() bool {
+	if t == nil {
+		return false
+	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	return t.writeErr != nil
@@ -65,8 +71,11 @@ func (t *trackedConn) failedWrite() bool {
 
 // NewPool makes a pool of size connections to the relay in cfg.
 func NewPool(cfg config.SMTP, from *netmail.Address, size int) (*Pool, error) {
-	p := &Pool{cfg: cfg, from: from, conns: make(chan *conn, size)}
+	p := &Pool{cfg: cfg, from: from.Address, conns: make(chan *conn, size)}
 	p.domain = from.Address[strings.LastIndexByte(from.Address, '@')+1:]
+	var h bytes.Buffer
+	writeHeader(&h, "From", from.String())
+	p.fromHeader = h.Bytes()
 	for range size {
 		c := &conn{}
 		client, err := newClient(cfg, c.dial(cfg))
@@ -104,20 +113,14 @@ func (c *conn) dial(cfg config.SMTP) gomail.DialContextFunc {
 // Send delivers one message. Its error is an *Error with the class of the
 // failure.
 func (p *Pool) Send(ctx context.Context, m *Message) error {
-	err := p.send(ctx, m)
-	var se *gomail.SendError
-	if errors.As(err, &se) && se.Reason == gomail.ErrNoUnencoded {
-		// Nothing was sent: the relay lacks 8BITMIME. Encode from now on.
-		p.sevenBit.Store(true)
-		err = p.send(ctx, m)
-	}
-	return err
+	return p.SendShared(ctx, Prepare(m, ""), m.To, "")
 }
 
-func (p *Pool) send(ctx context.Context, m *Message) error {
-	msg, err := build(p.from, p.domain, m, !p.sevenBit.Load())
-	if err != nil {
-		return err
+// SendShared delivers a prepared message to one recipient, with token where
+// the message's placeholder stood. Its error is an *Error.
+func (p *Pool) SendShared(ctx context.Context, s *Shared, to, token string) error {
+	if _, err := netmail.ParseAddress(to); err != nil || strings.ContainsAny(to, "<>\r\n ") {
+		return &Error{Class: Permanent, Reply: fmt.Sprintf("invalid recipient %q", to), err: err}
 	}
 	var c *conn
 	select {
@@ -126,36 +129,62 @@ func (p *Pool) send(ctx context.Context, m *Message) error {
 		return &Error{Class: Temporary, Reply: "no SMTP connection free: " + ctx.Err().Error(), err: ctx.Err()}
 	}
 	defer func() { p.conns <- c }()
-	if !c.open {
-		if err := c.client.DialWithContext(ctx); err != nil {
+	if c.smtp == nil {
+		sc, err := c.client.DialToSMTPClientWithContext(ctx)
+		if err != nil {
 			return &Error{Class: Temporary, Reply: "connect to SMTP relay: " + err.Error(), err: err}
 		}
-		c.open = true
+		c.smtp, c.relay = sc, offers(sc)
 	}
-	if err := c.client.Send(msg); err != nil {
-		if se := (*gomail.SendError)(nil); errors.As(err, &se) && se.Reason == gomail.ErrNoUnencoded {
-			return err
-		}
-		e := classify(err)
-		if e.Class == Uncertain && c.tracked != nil && c.tracked.failedWrite() {
-			// The end of the message never left: it was not delivered.
-			e.Class = Temporary
-		}
-		if isConnError(err) || c.tracked != nil && c.tracked.failedWrite() {
-			c.client.Close()
-			c.open = false
-		}
-		return e
+	if !isASCII(to) && !c.relay.utf8 {
+		return &Error{Class: Permanent, Reply: fmt.Sprintf("recipient %q needs SMTPUTF8, which the relay does not offer", to)}
 	}
-	return nil
+	var eightBit bool
+	c.buf, eightBit = s.appendFor(c.buf[:0], p.header(to), token, c.relay.eightBit)
+	if err := c.smtp.UpdateDeadline(sendTimeout); err != nil {
+		c.close()
+		return &Error{Class: Temporary, Reply: "SMTP connection: " + err.Error(), err: err}
+	}
+	e, broken := transact(c.smtp, c.relay, p.from, to, c.buf, eightBit)
+	if cap(c.buf) > 1<<20 {
+		c.buf = nil // an outsized message: do not keep its buffer
+	}
+	if e == nil {
+		return nil
+	}
+	if c.tracked.failedWrite() {
+		// The end of the message never left: it was not delivered.
+		e.Class = Temporary
+		broken = true
+	}
+	if broken {
+		c.close()
+	}
+	return e
+}
+
+// header is the per-recipient start of a message: From, To, Date and a
+// fresh Message-ID.
+func (p *Pool) header(to string) []byte {
+	h := make([]byte, 0, 256)
+	h = append(h, p.fromHeader...)
+	h = append(h, "To: <"+to+">\r\nDate: "+time.Now().Format(time.RFC1123Z)+"\r\n"...)
+	return append(h, "Message-ID: <"+messageID(p.domain)+">\r\n"...)
+}
+
+// close drops a connection that failed; the next send opens a new one.
+func (c *conn) close() {
+	c.smtp.Close()
+	c.smtp, c.tracked = nil, nil
 }
 
 // Close closes every connection, waiting for sends in progress.
 func (p *Pool) Close() {
 	for range cap(p.conns) {
 		c := <-p.conns
-		if c.open {
-			c.client.Close()
+		if c.smtp != nil {
+			c.client.CloseWithSMTPClient(c.smtp)
+			c.smtp = nil
 		}
 	}
 }

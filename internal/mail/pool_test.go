@@ -1,7 +1,11 @@
 package mail
 
 import (
+	"bytes"
 	"context"
+	"io"
+	"mime"
+	"mime/multipart"
 	netmail "net/mail"
 	"strings"
 	"testing"
@@ -119,5 +123,135 @@ func TestPoolSendsEightBitUnlessLinesAreTooLong(t *testing.T) {
 	}
 	if !fitsEightBit(strings.Repeat("y", 998)+"\n"+strings.Repeat("z", 998)) || fitsEightBit(strings.Repeat("y", 999)) {
 		t.Error("fitsEightBit draws the line in the wrong place")
+	}
+}
+
+// TestPoolSpeaksToPlainerRelays sends the same message to relays offering
+// less and less: BDAT pipelined, DATA pipelined, DATA command by command,
+// and 7-bit only. Each must receive it whole, a line that starts with a dot
+// included (stuffed under DATA, never under BDAT).
+func TestPoolSpeaksToPlainerRelays(t *testing.T) {
+	text := "first line\n.a line that starts with a dot\n..two dots\nlast línea"
+	html := "<p>hola</p>\n.<p>dot</p>"
+	for _, tc := range []struct {
+		name     string
+		hide     []string
+		encoding string
+	}{
+		{"everything", nil, "8bit"},
+		{"no CHUNKING", []string{"CHUNKING"}, "8bit"},
+		{"no PIPELINING", []string{"PIPELINING", "CHUNKING"}, "8bit"},
+		{"BDAT without PIPELINING", []string{"PIPELINING"}, "8bit"},
+		{"7-bit only", []string{"8BITMIME", "CHUNKING"}, "quoted-printable"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := testenv.NewSMTPServer(t)
+			srv.Hide = tc.hide
+			p := newTestPool(t, srv, 1)
+			for _, to := range []string{"a@example.org", "b@example.org"} {
+				if err := p.Send(context.Background(), &Message{To: to, Subject: "s", HTML: html, Text: text}); err != nil {
+					t.Fatalf("send to %s: %v", to, err)
+				}
+			}
+			for _, to := range []string{"a@example.org", "b@example.org"} {
+				msgs := srv.To(to)
+				if len(msgs) != 1 {
+					t.Fatalf("%s got %d messages", to, len(msgs))
+				}
+				parts := multipartTexts(t, msgs[0])
+				if parts["text/plain"] != strings.ReplaceAll(text, "\n", "\r\n") {
+					t.Errorf("text part = %q", parts["text/plain"])
+				}
+				if parts["text/html"] != strings.ReplaceAll(html, "\n", "\r\n") {
+					t.Errorf("html part = %q", parts["text/html"])
+				}
+				if got := strings.Count(string(msgs[0].Raw), "Content-Transfer-Encoding: "+tc.encoding); got != 2 {
+					t.Errorf("%d parts encoded %s, want 2", got, tc.encoding)
+				}
+			}
+		})
+	}
+}
+
+// TestSharedMessageCarriesEachToken sends one prepared message to several
+// people: each copy has its own recipient, token (headers and bodies) and
+// Message-ID, and nothing of the placeholder is left.
+func TestSharedMessageCarriesEachToken(t *testing.T) {
+	srv := testenv.NewSMTPServer(t)
+	p := newTestPool(t, srv, 2)
+	s := Prepare(&Message{
+		Subject: "Resumen semanal — migración y movilidad humana en Centroamérica y el Caribe, semana 48",
+		HTML:    `<a href="https://x.example/u/PLACEHOLDER">baja</a> <a href="https://x.example/p/PLACEHOLDER">prefs</a>`,
+		Text:    "https://x.example/u/PLACEHOLDER",
+		Headers: map[string]string{"List-Unsubscribe": "<https://x.example/u/PLACEHOLDER>"},
+	}, "PLACEHOLDER")
+	tokens := map[string]string{"a@example.org": "tokA", "b@example.org": "tokenB-longer"}
+	for to, tok := range tokens {
+		if err := p.SendShared(context.Background(), s, to, tok); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ids := map[string]bool{}
+	for to, tok := range tokens {
+		msgs := srv.To(to)
+		if len(msgs) != 1 {
+			t.Fatalf("%s got %d messages", to, len(msgs))
+		}
+		m := msgs[0]
+		raw := string(m.Raw)
+		if strings.Contains(raw, "PLACEHOLDER") {
+			t.Errorf("%s: placeholder left in the message", to)
+		}
+		if got := strings.Count(raw, "/"+tok+">") + strings.Count(raw, "/"+tok+"\""); got != 3 {
+			t.Errorf("%s: token appears %d times in links, want 3", to, got)
+		}
+		if m.Header("To") != "<"+to+">" {
+			t.Errorf("To = %q", m.Header("To"))
+		}
+		if m.Header("List-Unsubscribe") != "<https://x.example/u/"+tok+">" {
+			t.Errorf("List-Unsubscribe = %q", m.Header("List-Unsubscribe"))
+		}
+		subject, err := new(mime.WordDecoder).DecodeHeader(m.Header("Subject"))
+		if err != nil || !strings.HasPrefix(subject, "Resumen semanal — migración") || !strings.HasSuffix(subject, "semana 48") {
+			t.Errorf("Subject decodes to %q (%v)", subject, err)
+		}
+		// Folded between words: an encoded word is at most 75 characters.
+		for _, line := range strings.Split(raw[:strings.Index(raw, "\r\n\r\n")], "\r\n") {
+			if len(line) > len("Subject: ")+75 {
+				t.Errorf("header line of %d characters: %q", len(line), line)
+			}
+		}
+		ids[m.Header("Message-Id")] = true
+	}
+	if len(ids) != 2 {
+		t.Errorf("Message-IDs are not unique: %v", ids)
+	}
+}
+
+// multipartTexts returns the decoded text of each part of a
+// multipart/alternative message, by content type.
+func multipartTexts(t *testing.T, m testenv.Received) map[string]string {
+	t.Helper()
+	_, params, err := mime.ParseMediaType(m.Header("Content-Type"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := m.Raw[bytes.Index(m.Raw, []byte("\r\n\r\n"))+4:]
+	r := multipart.NewReader(bytes.NewReader(body), params["boundary"])
+	out := map[string]string{}
+	for {
+		part, err := r.NextPart() // decodes quoted-printable
+		if err == io.EOF {
+			return out
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		ct, _, _ := mime.ParseMediaType(part.Header.Get("Content-Type"))
+		b, err := io.ReadAll(part)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[ct] = string(b)
 	}
 }

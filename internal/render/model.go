@@ -5,9 +5,10 @@ package render
 import "strings"
 
 // TokenPlaceholder stands where a subscriber's token goes in the links of a
-// rendered digest. A group's digest is rendered once with it; WithToken then
-// makes each subscriber's copy by plain replacement. It contains only
-// characters that neither HTML nor URL escaping change.
+// rendered digest. A group's digest is rendered once with it and each
+// subscriber's copy made by plain replacement (WithToken, or the mailer's
+// prepared messages). It contains only characters that neither HTML nor URL
+// escaping change.
 const TokenPlaceholder = "NDTOKENPLACEHOLDER"
 
 // Digest is what one group of subscribers receives in one edition.

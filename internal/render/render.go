@@ -65,7 +65,7 @@ func newRenderer(fsys fs.FS) (*Renderer, error) {
 }
 
 // Digest renders the digest of one group of subscribers. Its links carry
-// TokenPlaceholder; Message.WithToken personalises a copy per subscriber.
+// TokenPlaceholder, replaced per subscriber.
 func (r *Renderer) Digest(d Digest) (Message, error) {
 	lang, s, err := r.language(d.Language)
 	if err != nil {

@@ -44,6 +44,9 @@ type SMTPServer struct {
 	// Discard keeps only each message's envelope, not its text, for tests
 	// that send thousands.
 	Discard bool
+	// Hide leaves these extensions (say "CHUNKING", "PIPELINING",
+	// "8BITMIME") out of the reply to EHLO, to stand in for a plainer relay.
+	Hide []string
 
 	mu       sync.Mutex
 	messages []Received
@@ -66,9 +69,39 @@ func NewSMTPServer(t testing.TB) *SMTPServer {
 	srv.MaxMessageBytes = 10 << 20
 	// Fault tests reset connections on purpose; their errors are noise.
 	srv.ErrorLog = log.New(io.Discard, "", 0)
-	go srv.Serve(l)
+	go srv.Serve(hidingListener{l, s})
 	t.Cleanup(func() { srv.Close() })
 	return s
+}
+
+// hidingListener hands the server connections that drop the EHLO lines of
+// the extensions in SMTPServer.Hide. The server writes each reply line in a
+// write of its own, so a line is never split between writes.
+type hidingListener struct {
+	net.Listener
+	srv *SMTPServer
+}
+
+func (l hidingListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	return hidingConn{c, l.srv}, nil
+}
+
+type hidingConn struct {
+	net.Conn
+	srv *SMTPServer
+}
+
+func (c hidingConn) Write(p []byte) (int, error) {
+	for _, ext := range c.srv.Hide {
+		if string(p) == "250-"+ext+"\r\n" {
+			return len(p), nil
+		}
+	}
+	return c.Conn.Write(p)
 }
 
 // URL is the SMTP_URL for the server.
@@ -141,7 +174,11 @@ func (s *session) Data(r io.Reader) error {
 		io.ReadFull(r, make([]byte, 512))
 		// An abortive close (RST), as when a relay dies with the message
 		// half read: the client sees the connection reset, not a clean end.
-		if tcp, ok := s.conn.Conn().(*net.TCPConn); ok {
+		conn := s.conn.Conn()
+		if h, ok := conn.(hidingConn); ok {
+			conn = h.Conn
+		}
+		if tcp, ok := conn.(*net.TCPConn); ok {
 			tcp.SetLinger(0)
 		}
 		s.conn.Conn().Close()

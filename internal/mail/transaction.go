@@ -1,0 +1,166 @@
+package mail
+
+import (
+	"errors"
+	"fmt"
+	"net/textproto"
+	"strconv"
+	"strings"
+
+	"github.com/wneessen/go-mail/smtp"
+)
+
+// relay is what a connection's relay offers (its EHLO reply).
+type relay struct {
+	pipelining bool // RFC 2920: commands sent without waiting for replies
+	chunking   bool // RFC 3030: BDAT, the message sent by its length, no dot-stuffing
+	eightBit   bool // RFC 6152: 8BITMIME
+	utf8       bool // RFC 6531: SMTPUTF8
+	size       bool // RFC 1870: SIZE
+}
+
+func offers(c *smtp.Client) relay {
+	has := func(ext string) bool { ok, _ := c.Extension(ext); return ok }
+	return relay{
+		pipelining: has("PIPELINING"), chunking: has("CHUNKING"),
+		eightBit: has("8BITMIME"), utf8: has("SMTPUTF8"), size: has("SIZE"),
+	}
+}
+
+// transact runs one mail transaction on c: MAIL, RCPT, then the message
+// with BDAT if the relay offers CHUNKING, else DATA. With PIPELINING the
+// commands go out together, so a message costs one round trip with BDAT
+// (two with DATA) instead of the four of a command-by-command client.
+//
+// go-mail has made the connection (TLS, authentication, EHLO); this writes
+// on its text connection, which it owns while the transaction runs.
+//
+// The error is an *Error: Permanent for a 5xx reply, Temporary for a 4xx
+// or for a failure before the whole message was written, Uncertain when the
+// message was written but no final reply came. broken says the connection
+// cannot be used again.
+func transact(c *smtp.Client, ext relay, from, to string, msg []byte, eightBit bool) (err *Error, broken bool) {
+	t := c.Text
+	mailCmd := "MAIL FROM:<" + from + ">"
+	if eightBit {
+		mailCmd += " BODY=8BITMIME"
+	}
+	if ext.size {
+		mailCmd += " SIZE=" + strconv.Itoa(len(msg))
+	}
+	if ext.utf8 && !isASCII(from+to) {
+		mailCmd += " SMTPUTF8"
+	}
+	cmds := []string{mailCmd, "RCPT TO:<" + to + ">"}
+	want := []int{250, 25}
+	if ext.chunking {
+		cmds = append(cmds, "BDAT "+strconv.Itoa(len(msg))+" LAST")
+		want = append(want, 250)
+	} else {
+		cmds = append(cmds, "DATA")
+		want = append(want, 354)
+	}
+
+	// written says whether the whole message has left: from then on a
+	// missing reply leaves its fate unknown.
+	written := false
+	send := func(i int) error {
+		if _, err := t.W.WriteString(cmds[i] + "\r\n"); err != nil {
+			return err
+		}
+		if i == 2 && ext.chunking {
+			if _, err := t.W.Write(msg); err != nil {
+				return err
+			}
+			written = true
+		}
+		return nil
+	}
+	var failed *Error
+	next := 0 // the first command not yet written
+	for i := range cmds {
+		if next <= i {
+			last := i
+			if ext.pipelining {
+				last = len(cmds) - 1
+			}
+			for ; next <= last; next++ {
+				if err := send(next); err != nil {
+					return netError(err, false), true
+				}
+			}
+			if err := t.W.Flush(); err != nil {
+				return netError(err, false), true
+			}
+		}
+		code, reply, err := t.ReadResponse(want[i])
+		if err != nil {
+			var te *textproto.Error
+			if !errors.As(err, &te) {
+				return netError(err, written), true
+			}
+			if failed == nil {
+				failed = replyError(code, reply)
+			}
+			if !ext.pipelining {
+				break // the commands after it were never sent
+			}
+		}
+	}
+	if failed != nil {
+		// A refused transaction is abandoned; the next one starts clean.
+		// A relay that said 421 is closing the connection.
+		return failed, strings.HasPrefix(failed.Reply, "421") || c.Reset() != nil
+	}
+	if !ext.chunking {
+		w := t.DotWriter()
+		if _, err := w.Write(msg); err != nil {
+			return netError(err, false), true
+		}
+		if err := w.Close(); err != nil {
+			return netError(err, false), true
+		}
+		written = true
+		code, reply, err := t.ReadResponse(250)
+		if err != nil {
+			var te *textproto.Error
+			if !errors.As(err, &te) {
+				return netError(err, written), true
+			}
+			e := replyError(code, reply)
+			return e, strings.HasPrefix(e.Reply, "421")
+		}
+	}
+	return nil, false
+}
+
+// replyError classes a refusal by its reply code.
+func replyError(code int, reply string) *Error {
+	text := fmt.Sprintf("%03d %s", code, strings.ReplaceAll(reply, "\n", " "))
+	class := Temporary
+	if code >= 500 {
+		class = Permanent
+	}
+	return &Error{Class: class, Reply: text, err: &textproto.Error{Code: code, Msg: reply}}
+}
+
+// netError classes a connection failure. Before the message was written in
+// full, it was not delivered. After, it may have been, unless the relay
+// reset the connection: a reset means it closed with part of what it was
+// sent unread, so it cannot have taken the message.
+func netError(err error, written bool) *Error {
+	reply := "SMTP connection: " + err.Error()
+	if !written || peerAborted(err.Error()) {
+		return &Error{Class: Temporary, Reply: reply, err: err}
+	}
+	return &Error{Class: Uncertain, Reply: reply, err: err}
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
