@@ -38,6 +38,13 @@ const (
 func BenchmarkSendEdition(b *testing.B) {
 	n := envInt(b, "BENCH_SUBSCRIBERS", 100000)
 	conns := envInt(b, "BENCH_CONNECTIONS", 4)
+	// BENCH_HIDE_EXTENSIONS (say "CHUNKING,PIPELINING") makes the sink a
+	// plainer relay, to measure the worker against one.
+	var hide []string
+	if v := os.Getenv("BENCH_HIDE_EXTENSIONS"); v != "" {
+		hide = strings.Split(strings.ToUpper(v), ",")
+		b.Logf("the sink hides %s", strings.Join(hide, ", "))
+	}
 	ctx := context.Background()
 
 	dbURL := testenv.DatabaseURL(b)
@@ -72,7 +79,7 @@ func BenchmarkSendEdition(b *testing.B) {
 	}
 	b.Logf("seeded %d subscribers and %d items in %.1fs", n, items, time.Since(seeded).Seconds())
 
-	s := newSink(b)
+	s := newSink(b, hide)
 	w := startWorker(b, buildWorker(b, b.TempDir()), map[string]string{
 		"DATABASE_URL":       dbURL,
 		"REDIS_URL":          redisURL,

@@ -221,7 +221,7 @@ func (s *Sender) deliver(ctx context.Context, c postgres.Claim, body renderedBod
 	}
 	switch mail.ClassOf(err) {
 	case mail.Permanent:
-		return postgres.Outcome{ID: c.ID, Status: domain.DeliveryFailed, Error: err.Error(), HardBounce: true}
+		return postgres.Outcome{ID: c.ID, Status: domain.DeliveryFailed, Error: err.Error(), HardBounce: mail.IsBounce(err)}
 	case mail.Uncertain:
 		s.Log.Warn("delivery uncertain, not retried", "delivery", c.ID, "err", err)
 		return postgres.Outcome{ID: c.ID, Status: domain.DeliveryFailed, Error: "uncertain, not retried: " + err.Error()}

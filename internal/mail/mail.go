@@ -47,11 +47,20 @@ const (
 type Error struct {
 	Class Class
 	Reply string
-	err   error
+	// Bounce says the relay refused the recipient or the message for good
+	// (a 5xx to RCPT or to the message), which counts against the address.
+	Bounce bool
+	err    error
 }
 
 func (e *Error) Error() string { return e.Reply }
 func (e *Error) Unwrap() error { return e.err }
+
+// IsBounce reports whether err refuses the recipient for good.
+func IsBounce(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && e.Bounce
+}
 
 // ClassOf returns the class of err (Temporary for errors of unknown origin:
 // nothing was confirmed sent).

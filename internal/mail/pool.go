@@ -120,7 +120,7 @@ func (p *Pool) Send(ctx context.Context, m *Message) error {
 // the message's placeholder stood. Its error is an *Error.
 func (p *Pool) SendShared(ctx context.Context, s *Shared, to, token string) error {
 	if _, err := netmail.ParseAddress(to); err != nil || strings.ContainsAny(to, "<>\r\n ") {
-		return &Error{Class: Permanent, Reply: fmt.Sprintf("invalid recipient %q", to), err: err}
+		return &Error{Class: Permanent, Bounce: true, Reply: fmt.Sprintf("invalid recipient %q", to), err: err}
 	}
 	var c *conn
 	select {

@@ -8,6 +8,7 @@ import (
 	"mime/multipart"
 	netmail "net/mail"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -77,21 +78,35 @@ func TestPoolClassifiesReplies(t *testing.T) {
 		}
 		return nil
 	}
+	var refuseSender atomic.Bool
+	srv.RejectMail = func(string) error {
+		if refuseSender.Load() {
+			return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 7, 1}, Message: "sender not allowed"}
+		}
+		return nil
+	}
 	p := newTestPool(t, srv, 1)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	for _, tc := range []struct {
-		to    string
-		class Class
+		to           string
+		refuseSender bool
+		class        Class
+		bounce       bool
 	}{
-		{"gone@example.org", Permanent},
-		{"busy@example.org", Temporary},
+		{"gone@example.org", false, Permanent, true},
+		{"busy@example.org", false, Temporary, false},
+		// A relay refusing the sender says nothing about the recipient.
+		{"ok@example.org", true, Permanent, false},
 	} {
+		refuseSender.Store(tc.refuseSender)
 		err := p.Send(ctx, &Message{To: tc.to, Subject: "s", HTML: "h", Text: "t"})
-		if err == nil || ClassOf(err) != tc.class {
-			t.Errorf("send to %s: err = %v, class %v, want class %v", tc.to, err, ClassOf(err), tc.class)
+		if err == nil || ClassOf(err) != tc.class || IsBounce(err) != tc.bounce {
+			t.Errorf("send to %s: err = %v, class %v, bounce %v; want class %v, bounce %v",
+				tc.to, err, ClassOf(err), IsBounce(err), tc.class, tc.bounce)
 		}
 	}
+	refuseSender.Store(false)
 	// The connection survives refusals.
 	if err := p.Send(ctx, &Message{To: "ok@example.org", Subject: "s", HTML: "h", Text: "t"}); err != nil {
 		t.Fatalf("send after refusals: %v", err)
@@ -146,7 +161,7 @@ func TestPoolSpeaksToPlainerRelays(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			srv := testenv.NewSMTPServer(t)
-			srv.Hide = tc.hide
+			srv.Hide(tc.hide...)
 			p := newTestPool(t, srv, 1)
 			for _, to := range []string{"a@example.org", "b@example.org"} {
 				if err := p.Send(context.Background(), &Message{To: to, Subject: "s", HTML: html, Text: text}); err != nil {

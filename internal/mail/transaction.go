@@ -97,10 +97,15 @@ func transact(c *smtp.Client, ext relay, from, to string, msg []byte, eightBit b
 		if err != nil {
 			var te *textproto.Error
 			if !errors.As(err, &te) {
+				if failed != nil {
+					// A refused transaction took nothing, whatever
+					// became of the connection after (a 421 closes it).
+					return failed, true
+				}
 				return netError(err, written), true
 			}
 			if failed == nil {
-				failed = replyError(code, reply)
+				failed = replyError(code, reply, i > 0)
 			}
 			if !ext.pipelining {
 				break // the commands after it were never sent
@@ -127,21 +132,23 @@ func transact(c *smtp.Client, ext relay, from, to string, msg []byte, eightBit b
 			if !errors.As(err, &te) {
 				return netError(err, written), true
 			}
-			e := replyError(code, reply)
+			e := replyError(code, reply, true)
 			return e, strings.HasPrefix(e.Reply, "421")
 		}
 	}
 	return nil, false
 }
 
-// replyError classes a refusal by its reply code.
-func replyError(code int, reply string) *Error {
+// replyError classes a refusal by its reply code. A 5xx to RCPT or to the
+// message bounces the recipient; one to MAIL refuses the sender (SIZE
+// included), which says nothing about the recipient.
+func replyError(code int, reply string, recipient bool) *Error {
 	text := fmt.Sprintf("%03d %s", code, strings.ReplaceAll(reply, "\n", " "))
 	class := Temporary
 	if code >= 500 {
 		class = Permanent
 	}
-	return &Error{Class: class, Reply: text, err: &textproto.Error{Code: code, Msg: reply}}
+	return &Error{Class: class, Reply: text, Bounce: class == Permanent && recipient, err: &textproto.Error{Code: code, Msg: reply}}
 }
 
 // netError classes a connection failure. Before the message was written in

@@ -32,6 +32,9 @@ type SMTPServer struct {
 	Addr string
 	Host string
 	Port int
+	// RejectMail is asked about each sender (MAIL FROM) and may return an
+	// *smtp.SMTPError to refuse it.
+	RejectMail func(from string) error
 	// Reject is asked about each recipient and may return an
 	// *smtp.SMTPError to refuse it.
 	Reject func(rcpt string) error
@@ -44,12 +47,24 @@ type SMTPServer struct {
 	// Discard keeps only each message's envelope, not its text, for tests
 	// that send thousands.
 	Discard bool
-	// Hide leaves these extensions (say "CHUNKING", "PIPELINING",
-	// "8BITMIME") out of the reply to EHLO, to stand in for a plainer relay.
-	Hide []string
 
 	mu       sync.Mutex
 	messages []Received
+	hidden   []string // see Hide
+}
+
+// Hide leaves extensions (say "CHUNKING", "PIPELINING", "8BITMIME") out of
+// the server's reply to EHLO from now on, to stand in for a plainer relay.
+func (s *SMTPServer) Hide(extensions ...string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.hidden = extensions
+}
+
+func (s *SMTPServer) hiddenExtensions() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.hidden
 }
 
 // NewSMTPServer starts a server on a random loopback port, stopped when the
@@ -69,17 +84,24 @@ func NewSMTPServer(t testing.TB) *SMTPServer {
 	srv.MaxMessageBytes = 10 << 20
 	// Fault tests reset connections on purpose; their errors are noise.
 	srv.ErrorLog = log.New(io.Discard, "", 0)
-	go srv.Serve(hidingListener{l, s})
+	go srv.Serve(HideExtensions(l, s.hiddenExtensions))
 	t.Cleanup(func() { srv.Close() })
 	return s
 }
 
-// hidingListener hands the server connections that drop the EHLO lines of
-// the extensions in SMTPServer.Hide. The server writes each reply line in a
-// write of its own, so a line is never split between writes.
+// HideExtensions wraps an SMTP server's listener so that the server's
+// reply to EHLO leaves out the extensions hidden returns: a plainer relay
+// from go-smtp, which offers CHUNKING, PIPELINING and 8BITMIME to all.
+func HideExtensions(l net.Listener, hidden func() []string) net.Listener {
+	return hidingListener{l, hidden}
+}
+
+// hidingListener hands out connections that drop the EHLO lines of hidden
+// extensions. go-smtp writes each reply line in a write of its own, so a
+// line is never split between writes.
 type hidingListener struct {
 	net.Listener
-	srv *SMTPServer
+	hidden func() []string
 }
 
 func (l hidingListener) Accept() (net.Conn, error) {
@@ -87,16 +109,16 @@ func (l hidingListener) Accept() (net.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	return hidingConn{c, l.srv}, nil
+	return hidingConn{c, l.hidden}, nil
 }
 
 type hidingConn struct {
 	net.Conn
-	srv *SMTPServer
+	hidden func() []string
 }
 
 func (c hidingConn) Write(p []byte) (int, error) {
-	for _, ext := range c.srv.Hide {
+	for _, ext := range c.hidden() {
 		if string(p) == "250-"+ext+"\r\n" {
 			return len(p), nil
 		}
@@ -155,6 +177,11 @@ func (s *session) Reset()        { s.from, s.to = "", nil }
 func (s *session) Logout() error { return nil }
 
 func (s *session) Mail(from string, _ *smtp.MailOptions) error {
+	if s.srv.RejectMail != nil {
+		if err := s.srv.RejectMail(from); err != nil {
+			return err
+		}
+	}
 	s.from = from
 	return nil
 }
