@@ -124,6 +124,19 @@ func writePart(b *bytes.Buffer, contentType, text string, quoted bool) {
 // writeCRLF writes s with every line ending (LF, CRLF or a lone CR) as CRLF:
 // SMTP forbids bare line feeds, and templates are written with LF.
 func writeCRLF(b *bytes.Buffer, s string) {
+	if strings.IndexByte(s, '\r') < 0 {
+		// The common case, and much the faster to scan for.
+		for {
+			i := strings.IndexByte(s, '\n')
+			if i < 0 {
+				b.WriteString(s)
+				return
+			}
+			b.WriteString(s[:i])
+			b.WriteString("\r\n")
+			s = s[i+1:]
+		}
+	}
 	for len(s) > 0 {
 		i := strings.IndexAny(s, "\r\n")
 		if i < 0 {

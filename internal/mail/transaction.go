@@ -1,6 +1,8 @@
 package mail
 
 import (
+	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"net/textproto"
@@ -118,11 +120,7 @@ func transact(c *smtp.Client, ext relay, from, to string, msg []byte, eightBit b
 		return failed, strings.HasPrefix(failed.Reply, "421") || c.Reset() != nil
 	}
 	if !ext.chunking {
-		w := t.DotWriter()
-		if _, err := w.Write(msg); err != nil {
-			return netError(err, false), true
-		}
-		if err := w.Close(); err != nil {
+		if err := writeDotStuffed(t.W, msg); err != nil {
 			return netError(err, false), true
 		}
 		written = true
@@ -137,6 +135,32 @@ func transact(c *smtp.Client, ext relay, from, to string, msg []byte, eightBit b
 		}
 	}
 	return nil, false
+}
+
+// writeDotStuffed writes msg as DATA (RFC 5321 4.5.2): a dot doubled at
+// the start of each line, then the line with the lone dot that ends it. msg
+// has CRLF line ends (compose makes sure), so it is searched for line
+// starts a segment at a time rather than stuffed byte by byte.
+func writeDotStuffed(w *bufio.Writer, msg []byte) error {
+	if len(msg) > 0 && msg[0] == '.' {
+		w.WriteByte('.')
+	}
+	rest := msg
+	for {
+		i := bytes.Index(rest, []byte("\n."))
+		if i < 0 {
+			break
+		}
+		w.Write(rest[:i+2])
+		w.WriteByte('.')
+		rest = rest[i+2:]
+	}
+	w.Write(rest)
+	if !bytes.HasSuffix(msg, []byte("\r\n")) {
+		w.WriteString("\r\n")
+	}
+	w.WriteString(".\r\n")
+	return w.Flush() // the first write error, if any, is kept and returned here
 }
 
 // replyError classes a refusal by its reply code. A 5xx to RCPT or to the
