@@ -79,7 +79,9 @@ func (s *Shared) appendFor(b []byte, head []byte, token string, eightBit bool) (
 // as multipart/alternative. Lines end in CRLF.
 func compose(m *Message, quoted bool) []byte {
 	var b bytes.Buffer
-	b.Grow(len(m.HTML) + len(m.Text) + 1024)
+	// CRLF line ends add a byte a line: room for them, headers and MIME.
+	n := len(m.HTML) + len(m.Text)
+	b.Grow(n + n/16 + 2048)
 	writeHeader(&b, "Subject", encodeWords(m.Subject))
 	b.WriteString("MIME-Version: 1.0\r\n")
 	if m.Language != "" {

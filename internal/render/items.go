@@ -95,11 +95,14 @@ func (f *fragments) section(sec Section, full bool) (renderedItem, error) {
 		}
 		h.Write(b[:])
 	}
+	sv := sectionView{Title: oneLine(sec.Title), Items: items}
+	if f.r.framed {
+		return f.r.framedSection(f.lang, sv)
+	}
 	key := h.Sum64()
 	if rs, ok := f.r.frags.load(key); ok {
 		return rs, nil
 	}
-	sv := sectionView{Title: oneLine(sec.Title), Items: items}
 	var hb, tb bytes.Buffer
 	if err := f.r.digestHTML.ExecuteTemplate(&hb, "section", sv); err != nil {
 		return renderedItem{}, fmt.Errorf("render section html: %w", err)

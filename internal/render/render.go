@@ -27,6 +27,10 @@ type Renderer struct {
 	confirmText *texttemplate.Template
 	ui          map[string]ui
 	frags       *fragCache
+	frames      *frameCache
+	// framed says digests are made by filling frames (frame.go), which
+	// New found to give what executing the templates gives.
+	framed bool
 }
 
 // New parses the email templates embedded in package templates and checks
@@ -37,7 +41,7 @@ func New() (*Renderer, error) {
 }
 
 func newRenderer(fsys fs.FS) (*Renderer, error) {
-	r := &Renderer{ui: catalog(), frags: newFragCache()}
+	r := &Renderer{ui: catalog(), frags: newFragCache(), frames: newFrameCache()}
 	var err error
 	if r.digestHTML, err = parseHTML(fsys, "digest"); err != nil {
 		return nil, err
@@ -61,7 +65,27 @@ func newRenderer(fsys fs.FS) (*Renderer, error) {
 			return nil, fmt.Errorf("render: check confirmation templates: %w", err)
 		}
 	}
+	r.framed = r.framesAgree()
 	return r, nil
+}
+
+// framesAgree reports whether filling frames gives exactly what executing
+// the templates gives, for sample digests in every language: with and
+// without a link to the web view, with characters that need escaping.
+func (r *Renderer) framesAgree() bool {
+	for lang := range r.ui {
+		for _, d := range []Digest{sampleDigest(lang), frameCheckDigest(lang)} {
+			r.framed = false
+			want, err1 := r.Digest(d)
+			r.framed = true
+			got, err2 := r.Digest(d)
+			if err1 != nil || err2 != nil || got != want {
+				r.framed = false
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // Digest renders the digest of one group of subscribers. Its links carry
@@ -87,6 +111,9 @@ func (r *Renderer) Digest(d Digest) (Message, error) {
 	v, err := newDigestView(d, lang, s, &fragments{r: r, lang: lang, s: s})
 	if err != nil {
 		return Message{}, err
+	}
+	if r.framed {
+		return r.framedDigest(v)
 	}
 	return r.execute("digest", v.Subject, r.digestHTML, r.digestText, v)
 }
@@ -121,20 +148,27 @@ func (r *Renderer) language(code string) (string, ui, error) {
 }
 
 func (r *Renderer) execute(what, subject string, h *htmltemplate.Template, t *texttemplate.Template, view any) (Message, error) {
+	m, err := r.executeRaw(what, h, t, "layout", view)
+	if err != nil {
+		return Message{}, err
+	}
+	m.Subject, m.Text = subject, tidyText(m.Text, textWidth)
+	return m, nil
+}
+
+// executeRaw executes the template name in both formats, the text left as
+// the template wrote it.
+func (r *Renderer) executeRaw(what string, h *htmltemplate.Template, t *texttemplate.Template, name string, view any) (Message, error) {
 	var hb, tb bytes.Buffer
 	hb.Grow(32 << 10)
-	if err := h.ExecuteTemplate(&hb, "layout", view); err != nil {
+	if err := h.ExecuteTemplate(&hb, name, view); err != nil {
 		return Message{}, fmt.Errorf("render %s html: %w", what, err)
 	}
 	tb.Grow(16 << 10)
-	if err := t.ExecuteTemplate(&tb, "layout", view); err != nil {
+	if err := t.ExecuteTemplate(&tb, name, view); err != nil {
 		return Message{}, fmt.Errorf("render %s text: %w", what, err)
 	}
-	return Message{
-		Subject: subject,
-		HTML:    hb.String(),
-		Text:    tidyText(tb.String(), textWidth),
-	}, nil
+	return Message{HTML: hb.String(), Text: tb.String()}, nil
 }
 
 // parseHTML parses the HTML layout together with one body file. Each body
@@ -200,6 +234,20 @@ func sampleDigest(lang string) Digest {
 		PreferencesURL: "https://example.org/preferences/" + TokenPlaceholder,
 		PostalAddress:  "Street 1\nCity",
 	}
+}
+
+// frameCheckDigest is a digest whose every part is present and needs
+// escaping somewhere.
+func frameCheckDigest(lang string) Digest {
+	d := sampleDigest(lang)
+	d.ListName = `Noticias <&> "Región" + 'más'`
+	d.Sections = append(d.Sections, Section{Title: `Tom & "Jerry's" <b>+`, Items: []Item{
+		{Title: `A <b>bold</b> & "quoted" 'title' + more`, Summary: "Línea <uno> & dos + tres.", URL: "https://example.org/a?b=1&c=2", PublishedOn: "2026-01-02", Tags: []string{"A & B"}},
+	}})
+	d.Omitted = 3
+	d.ViewURL = "https://example.org/digest/1/" + TokenPlaceholder
+	d.PostalAddress = "Calle <1> & 2\nCiudad"
+	return d
 }
 
 func sampleConfirmation(lang string) Confirmation {

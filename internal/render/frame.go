@@ -1,0 +1,259 @@
+package render
+
+import (
+	"hash/maphash"
+	htmltemplate "html/template"
+	"strings"
+	"sync"
+)
+
+// An edition's digests differ in few places: the preheader, the intro line,
+// the "view all" label and the stories. The rest of the layout (header,
+// footer, the markup of each section around its stories) is the same for
+// thousands of them. So the layout and each section heading are executed
+// once with markers where those parts go, split at the markers into a
+// frame, and a digest is its frames filled in: joining strings instead of
+// walking templates.
+//
+// A frame is only used if it renders exactly what executing the templates
+// does: New compares the two on a sample digest and keeps executing the
+// templates if a template uses a part in a way a frame cannot reproduce
+// (transforming it, or escaping it for a script or a URL).
+
+// The markers: letters only, so that no escaping in any context alters them.
+const (
+	markPreheader = "NDFRAMEMARKPREHEADER"
+	markIntro     = "NDFRAMEMARKINTRO"
+	markViewAll   = "NDFRAMEMARKVIEWALL"
+	markBody      = "NDFRAMEMARKBODY" // the sections of a digest, the stories of a section
+)
+
+var marks = []string{markPreheader, markIntro, markViewAll, markBody}
+
+// The parts a frame is filled with, in the order of marks.
+const (
+	partPreheader = iota
+	partIntro
+	partViewAll
+	partBody
+	nParts
+)
+
+// frame is a template's output split at the markers: lits[0], the part
+// slots[0], lits[1], … lits[len(slots)].
+type frame struct {
+	lits  []string
+	slots []int
+}
+
+func newFrame(out string) frame {
+	var f frame
+	for {
+		at, part := -1, 0
+		for i, m := range marks {
+			if j := strings.Index(out, m); j >= 0 && (at < 0 || j < at) {
+				at, part = j, i
+			}
+		}
+		if at < 0 {
+			f.lits = append(f.lits, out)
+			return f
+		}
+		f.lits = append(f.lits, out[:at])
+		f.slots = append(f.slots, part)
+		out = out[at+len(marks[part]):]
+	}
+}
+
+// fill writes the frame with parts in its slots; the body, being the bulk,
+// is written by body straight into b.
+func (f frame) fill(b *strings.Builder, parts *[nParts]string, body func(*strings.Builder)) {
+	for i, lit := range f.lits {
+		if i > 0 {
+			if slot := f.slots[i-1]; slot == partBody {
+				body(b)
+			} else {
+				b.WriteString(parts[slot])
+			}
+		}
+		b.WriteString(lit)
+	}
+}
+
+// size is the length of the frame's literal text.
+func (f frame) size() int {
+	n := 0
+	for _, lit := range f.lits {
+		n += len(lit)
+	}
+	return n
+}
+
+// framePair is one layout or section frame in both formats.
+type framePair struct{ html, text frame }
+
+// frameCache keeps frames by what they were rendered from. An edition needs
+// one layout frame per language and one section frame per heading.
+type frameCache struct {
+	seed maphash.Seed
+	mu   sync.Mutex
+	m    map[uint64]*framePair
+}
+
+// maxFrames bounds the cache; past it, it starts again.
+const maxFrames = 1024
+
+func newFrameCache() *frameCache {
+	return &frameCache{seed: maphash.MakeSeed(), m: make(map[uint64]*framePair)}
+}
+
+// get returns the frame with key, made by build on first use.
+func (c *frameCache) get(key uint64, build func() (*framePair, error)) (*framePair, error) {
+	c.mu.Lock()
+	f := c.m[key]
+	c.mu.Unlock()
+	if f != nil {
+		return f, nil
+	}
+	f, err := build()
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	if len(c.m) >= maxFrames {
+		clear(c.m)
+	}
+	c.m[key] = f
+	c.mu.Unlock()
+	return f, nil
+}
+
+// key hashes the strings a frame depends on.
+func (c *frameCache) key(kind string, fields ...string) uint64 {
+	var h maphash.Hash
+	h.SetSeed(c.seed)
+	h.WriteString(kind)
+	for _, s := range fields {
+		h.WriteByte(0)
+		h.WriteString(s)
+	}
+	return h.Sum64()
+}
+
+// htmlText escapes a string as html/template does in text and quoted
+// attributes, so that a filled frame is byte for byte what executing the
+// template gives.
+var htmlText = strings.NewReplacer("\x00", "\uFFFD", `"`, "&#34;", "&", "&amp;", "'", "&#39;", "+", "&#43;", "<", "&lt;", ">", "&gt;")
+
+// present marks a part in a frame's view if it is there: templates may test
+// whether a part is empty, so its frame must take the same branch.
+func present(s, mark string) string {
+	if s == "" {
+		return ""
+	}
+	return mark
+}
+
+// flag is the frame key's record of whether a part is present.
+func flag(present bool) string {
+	if present {
+		return "1"
+	}
+	return "0"
+}
+
+// layoutFrame returns the frame of v's layout.
+func (r *Renderer) layoutFrame(v digestView) (*framePair, error) {
+	f := v.Footer
+	key := r.frames.key("layout", v.Lang, v.Subject, v.ListName, v.Date, v.ViewURL,
+		f.Why, f.PreferencesLabel, f.PreferencesURL, f.UnsubscribeLabel, f.UnsubscribeURL, strings.Join(f.Postal, "\n"),
+		flag(v.Preheader != ""), flag(v.Intro != ""), flag(v.ViewAll != ""), flag(len(v.Sections) > 0))
+	return r.frames.get(key, func() (*framePair, error) {
+		fv := v
+		fv.Preheader = present(v.Preheader, markPreheader)
+		fv.Intro = present(v.Intro, markIntro)
+		fv.ViewAll = present(v.ViewAll, markViewAll)
+		fv.Sections = nil
+		if len(v.Sections) > 0 {
+			fv.Sections = []renderedItem{{HTML: markBody, Text: markBody}}
+		}
+		m, err := r.executeRaw("digest", r.digestHTML, r.digestText, "layout", fv)
+		if err != nil {
+			return nil, err
+		}
+		return &framePair{html: newFrame(m.HTML), text: newFrame(m.Text)}, nil
+	})
+}
+
+// sectionFrame returns the frame of a section with title.
+func (r *Renderer) sectionFrame(lang, title string, empty bool) (*framePair, error) {
+	key := r.frames.key("section", lang, title, flag(empty))
+	return r.frames.get(key, func() (*framePair, error) {
+		sv := sectionView{Title: title}
+		if !empty {
+			sv.Items = []renderedItem{{HTML: markBody, Text: markBody}}
+		}
+		m, err := r.executeRaw("section", r.digestHTML, r.digestText, "section", sv)
+		if err != nil {
+			return nil, err
+		}
+		return &framePair{html: newFrame(m.HTML), text: newFrame(m.Text)}, nil
+	})
+}
+
+// framedSection is a section made by filling its frame with its stories.
+func (r *Renderer) framedSection(lang string, sv sectionView) (renderedItem, error) {
+	fp, err := r.sectionFrame(lang, sv.Title, len(sv.Items) == 0)
+	if err != nil {
+		return renderedItem{}, err
+	}
+	var parts [nParts]string
+	htmlSize, textSize := fp.html.size(), fp.text.size()
+	for _, it := range sv.Items {
+		htmlSize += len(it.HTML)
+		textSize += len(it.Text)
+	}
+	var hb, tb strings.Builder
+	hb.Grow(htmlSize)
+	fp.html.fill(&hb, &parts, func(b *strings.Builder) {
+		for _, it := range sv.Items {
+			b.WriteString(string(it.HTML))
+		}
+	})
+	tb.Grow(textSize)
+	fp.text.fill(&tb, &parts, func(b *strings.Builder) {
+		for _, it := range sv.Items {
+			b.WriteString(it.Text)
+		}
+	})
+	return renderedItem{HTML: htmltemplate.HTML(hb.String()), Text: tb.String()}, nil
+}
+
+// framedDigest is a digest made by filling its layout frame.
+func (r *Renderer) framedDigest(v digestView) (Message, error) {
+	fp, err := r.layoutFrame(v)
+	if err != nil {
+		return Message{}, err
+	}
+	parts := [nParts]string{htmlText.Replace(v.Preheader), htmlText.Replace(v.Intro), htmlText.Replace(v.ViewAll)}
+	htmlSize, textSize := fp.html.size()+len(parts[0])+2*len(parts[1])+2*len(parts[2]), fp.text.size()+1024
+	for _, s := range v.Sections {
+		htmlSize += len(s.HTML)
+		textSize += len(s.Text)
+	}
+	var hb, tb strings.Builder
+	hb.Grow(htmlSize)
+	fp.html.fill(&hb, &parts, func(b *strings.Builder) {
+		for _, s := range v.Sections {
+			b.WriteString(string(s.HTML))
+		}
+	})
+	parts = [nParts]string{v.Preheader, v.Intro, v.ViewAll}
+	tb.Grow(textSize)
+	fp.text.fill(&tb, &parts, func(b *strings.Builder) {
+		for _, s := range v.Sections {
+			b.WriteString(s.Text)
+		}
+	})
+	return Message{Subject: v.Subject, HTML: hb.String(), Text: tidyText(tb.String(), textWidth)}, nil
+}
