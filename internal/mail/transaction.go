@@ -32,7 +32,8 @@ func offers(c *smtp.Client) relay {
 // transact runs one mail transaction on c: MAIL, RCPT, then the message
 // with BDAT if the relay offers CHUNKING, else DATA. With PIPELINING the
 // commands go out together, so a message costs one round trip with BDAT
-// (two with DATA) instead of the four of a command-by-command client.
+// (two with DATA) instead of the five (MAIL, RCPT, DATA, the final dot,
+// RSET) of a client that waits for each reply, as go-mail's Send does.
 //
 // go-mail has made the connection (TLS, authentication, EHLO); this writes
 // on its text connection, which it owns while the transaction runs.
