@@ -270,3 +270,29 @@ func multipartTexts(t *testing.T, m testenv.Received) map[string]string {
 		out[ct] = string(b)
 	}
 }
+
+// TestPoolReconnectsAfter421: a relay closing the transaction with 421
+// fails it temporarily, without bouncing anyone; the next message goes
+// over a new connection.
+func TestPoolReconnectsAfter421(t *testing.T) {
+	srv := testenv.NewSMTPServer(t)
+	var refused atomic.Int32
+	srv.RejectMail = func(string) error {
+		if refused.Add(1) == 1 {
+			return &smtp.SMTPError{Code: 421, EnhancedCode: smtp.EnhancedCode{4, 3, 2}, Message: "shutting down"}
+		}
+		return nil
+	}
+	p := newTestPool(t, srv, 1)
+	ctx := context.Background()
+	err := p.Send(ctx, &Message{To: "a@example.org", Subject: "s", Text: "t"})
+	if ClassOf(err) != Temporary || IsBounce(err) || !strings.HasPrefix(err.Error(), "421") {
+		t.Fatalf("first send: err = %v (class %v, bounce %v), want a temporary 421", err, ClassOf(err), IsBounce(err))
+	}
+	if err := p.Send(ctx, &Message{To: "a@example.org", Subject: "s", Text: "t"}); err != nil {
+		t.Fatalf("send after 421: %v", err)
+	}
+	if got := len(srv.To("a@example.org")); got != 1 {
+		t.Errorf("a@ got %d messages, want 1", got)
+	}
+}
