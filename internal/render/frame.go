@@ -80,11 +80,18 @@ func (f frame) fill(b *strings.Builder, parts *[nParts]string, body func(*string
 	}
 }
 
-// size is the length of the frame's literal text.
-func (f frame) size() int {
+// size is the length of the frame filled with parts and a body of bodyLen.
+func (f frame) size(parts *[nParts]string, bodyLen int) int {
 	n := 0
 	for _, lit := range f.lits {
 		n += len(lit)
+	}
+	for _, slot := range f.slots {
+		if slot == partBody {
+			n += bodyLen
+		} else {
+			n += len(parts[slot])
+		}
 	}
 	return n
 }
@@ -201,59 +208,51 @@ func (r *Renderer) sectionFrame(lang, title string, empty bool) (*framePair, err
 	})
 }
 
+// fillWith fills both formats of fp with parts (escaped in the HTML) and,
+// as the body, the pieces one after another.
+func (fp *framePair) fillWith(parts [nParts]string, body []renderedItem) (html, text string) {
+	escaped := parts
+	for i := range partBody {
+		escaped[i] = htmlText.Replace(parts[i])
+	}
+	htmlLen, textLen := 0, 0
+	for _, p := range body {
+		htmlLen += len(p.HTML)
+		textLen += len(p.Text)
+	}
+	var hb, tb strings.Builder
+	hb.Grow(fp.html.size(&escaped, htmlLen))
+	fp.html.fill(&hb, &escaped, func(b *strings.Builder) {
+		for _, p := range body {
+			b.WriteString(string(p.HTML))
+		}
+	})
+	tb.Grow(fp.text.size(&parts, textLen))
+	fp.text.fill(&tb, &parts, func(b *strings.Builder) {
+		for _, p := range body {
+			b.WriteString(p.Text)
+		}
+	})
+	return hb.String(), tb.String()
+}
+
 // framedSection is a section made by filling its frame with its stories.
 func (r *Renderer) framedSection(lang string, sv sectionView) (renderedItem, error) {
 	fp, err := r.sectionFrame(lang, sv.Title, len(sv.Items) == 0)
 	if err != nil {
 		return renderedItem{}, err
 	}
-	var parts [nParts]string
-	htmlSize, textSize := fp.html.size(), fp.text.size()
-	for _, it := range sv.Items {
-		htmlSize += len(it.HTML)
-		textSize += len(it.Text)
-	}
-	var hb, tb strings.Builder
-	hb.Grow(htmlSize)
-	fp.html.fill(&hb, &parts, func(b *strings.Builder) {
-		for _, it := range sv.Items {
-			b.WriteString(string(it.HTML))
-		}
-	})
-	tb.Grow(textSize)
-	fp.text.fill(&tb, &parts, func(b *strings.Builder) {
-		for _, it := range sv.Items {
-			b.WriteString(it.Text)
-		}
-	})
-	return renderedItem{HTML: htmltemplate.HTML(hb.String()), Text: tb.String()}, nil
+	html, text := fp.fillWith([nParts]string{}, sv.Items)
+	return renderedItem{HTML: htmltemplate.HTML(html), Text: text}, nil
 }
 
-// framedDigest is a digest made by filling its layout frame.
+// framedDigest is a digest made by filling its layout frame with its
+// sections.
 func (r *Renderer) framedDigest(v digestView) (Message, error) {
 	fp, err := r.layoutFrame(v)
 	if err != nil {
 		return Message{}, err
 	}
-	parts := [nParts]string{htmlText.Replace(v.Preheader), htmlText.Replace(v.Intro), htmlText.Replace(v.ViewAll)}
-	htmlSize, textSize := fp.html.size()+len(parts[0])+2*len(parts[1])+2*len(parts[2]), fp.text.size()+1024
-	for _, s := range v.Sections {
-		htmlSize += len(s.HTML)
-		textSize += len(s.Text)
-	}
-	var hb, tb strings.Builder
-	hb.Grow(htmlSize)
-	fp.html.fill(&hb, &parts, func(b *strings.Builder) {
-		for _, s := range v.Sections {
-			b.WriteString(string(s.HTML))
-		}
-	})
-	parts = [nParts]string{v.Preheader, v.Intro, v.ViewAll}
-	tb.Grow(textSize)
-	fp.text.fill(&tb, &parts, func(b *strings.Builder) {
-		for _, s := range v.Sections {
-			b.WriteString(s.Text)
-		}
-	})
-	return Message{Subject: v.Subject, HTML: hb.String(), Text: tidyText(tb.String(), textWidth)}, nil
+	html, text := fp.fillWith([nParts]string{v.Preheader, v.Intro, v.ViewAll}, v.Sections)
+	return Message{Subject: v.Subject, HTML: html, Text: tidyText(text, textWidth)}, nil
 }
