@@ -206,7 +206,7 @@ func (s *Sender) record(ctx context.Context, claims []postgres.Claim, results <-
 	}
 }
 
-func (s *Sender) deliver(ctx context.Context, c postgres.Claim, body renderedBody, final bool) postgres.Outcome {
+func (s *Sender) deliver(ctx context.Context, c postgres.Claim, body *mail.Shared, final bool) postgres.Outcome {
 	if !c.Active {
 		return postgres.Outcome{ID: c.ID, Status: domain.DeliverySkipped, Error: "unsubscribed before sending"}
 	}
@@ -215,7 +215,7 @@ func (s *Sender) deliver(ctx context.Context, c postgres.Claim, body renderedBod
 			return postgres.Outcome{ID: c.ID, Status: domain.DeliveryPending, Error: "rate limit: " + err.Error()}
 		}
 	}
-	err := s.Mailer.SendShared(ctx, body.shared, c.Email, c.Token)
+	err := s.Mailer.SendShared(ctx, body, c.Email, c.Token)
 	if err == nil {
 		return postgres.Outcome{ID: c.ID, Status: domain.DeliverySent}
 	}
@@ -233,12 +233,6 @@ func (s *Sender) deliver(ctx context.Context, c postgres.Claim, body renderedBod
 	}
 }
 
-// renderedBody is a group's digest, composed for sending: the same for
-// everyone in the group but for the token.
-type renderedBody struct {
-	shared *mail.Shared
-}
-
 // maxCacheBytes bounds the rendered digests a worker keeps. Deliveries are
 // numbered group by group, so a batch needs few digests and a small cache
 // serves it; the bound keeps memory flat however many groups an edition has.
@@ -248,7 +242,7 @@ const maxCacheBytes = 32 << 20
 // it while the others wait for it (or send other groups' messages).
 type cachedBody struct {
 	once sync.Once
-	body renderedBody
+	body *mail.Shared // the group's digest, composed for sending
 	err  error
 }
 
@@ -280,7 +274,7 @@ func (s *Sender) groupsFor(ctx context.Context, claims []postgres.Claim) (map[in
 // body returns a group's digest, rendering it on first use. groups holds
 // the layouts loaded for the batch; one missing (the cache was emptied
 // meanwhile) is loaded on its own.
-func (s *Sender) body(ctx context.Context, ed *editionData, groups map[int64]postgres.Group, id int64) (renderedBody, error) {
+func (s *Sender) body(ctx context.Context, ed *editionData, groups map[int64]postgres.Group, id int64) (*mail.Shared, error) {
 	s.mu.Lock()
 	e := s.cache[id]
 	if e == nil {
@@ -304,7 +298,7 @@ func (s *Sender) body(ctx context.Context, ed *editionData, groups map[int64]pos
 		e.body, e.err = s.renderGroup(ed, g)
 		s.mu.Lock()
 		if e.err == nil {
-			s.cacheBytes += e.body.shared.Size()
+			s.cacheBytes += e.body.Size()
 		}
 		s.mu.Unlock()
 	})
@@ -328,10 +322,10 @@ func containsID(ids []int64, id int64) bool {
 	return false
 }
 
-func (s *Sender) renderGroup(ed *editionData, g postgres.Group) (renderedBody, error) {
+func (s *Sender) renderGroup(ed *editionData, g postgres.Group) (*mail.Shared, error) {
 	var sections []Section
 	if err := json.Unmarshal(g.Sections, &sections); err != nil {
-		return renderedBody{}, err
+		return nil, err
 	}
 	sections, omitted := LimitSections(sections, MaxEmailStories)
 	d := BuildDigest(ed.tax, g.Language, sections, ed.items)
@@ -344,10 +338,10 @@ func (s *Sender) renderGroup(ed *editionData, g postgres.Group) (renderedBody, e
 	d.PostalAddress = s.Links.PostalAddress
 	m, err := s.Renderer.Digest(d)
 	if err != nil {
-		return renderedBody{}, err
+		return nil, err
 	}
 	unsubscribe := s.Links.BaseURL + "/unsubscribe/" + render.TokenPlaceholder
-	return renderedBody{shared: mail.Prepare(&mail.Message{
+	return mail.Prepare(&mail.Message{
 		Subject: m.Subject, HTML: m.HTML, Text: m.Text, Language: g.Language,
 		Headers: map[string]string{
 			"List-Id":               s.Links.ListID,
@@ -355,7 +349,7 @@ func (s *Sender) renderGroup(ed *editionData, g postgres.Group) (renderedBody, e
 			"List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
 			"X-Newsdigest-Edition":  fmt.Sprint(ed.id),
 		},
-	}, render.TokenPlaceholder)}, nil
+	}, render.TokenPlaceholder), nil
 }
 
 // editionData is what every digest of an edition is made from, loaded

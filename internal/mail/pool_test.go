@@ -96,6 +96,9 @@ func TestPoolClassifiesReplies(t *testing.T) {
 	}{
 		{"gone@example.org", false, Permanent, true},
 		{"busy@example.org", false, Temporary, false},
+		// An address that would break out of RCPT never reaches the relay.
+		{"a@example.org>\r\nRCPT TO:<b@example.org", false, Permanent, true},
+		{"no-at-sign", false, Permanent, true},
 		// A relay refusing the sender says nothing about the recipient.
 		{"ok@example.org", true, Permanent, false},
 	} {
