@@ -85,7 +85,7 @@ func BenchmarkSendEdition(b *testing.B) {
 		"REDIS_URL":          redisURL,
 		"SMTP_URL":           s.url(),
 		"SMTP_CONNECTIONS":   strconv.Itoa(conns),
-		"SECRET_KEY":         "bench-secret-key-0123456789abcdef0123456789",
+		"SECRET_KEY":         "e83b15c7a69f24d0b7e2c41a5f93d68c",
 		"BASE_URL":           "https://news.example.org",
 		"MAIL_FROM":          "News Digest <digest@news.example.org>",
 		"ORG_POSTAL_ADDRESS": "Apartado 123-1000, San José, Costa Rica",

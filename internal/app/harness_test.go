@@ -81,7 +81,7 @@ func startStackEnv(t *testing.T, overrides map[string]string) *stack {
 		"MAIL_FROM":          "News Digest <digest@example.org>",
 		"BASE_URL":           base,
 		"ADMIN_TOKEN":        adminToken,
-		"SECRET_KEY":         "test-secret-key-0123456789abcdef0123",
+		"SECRET_KEY":         "5c2e9a71d04fb836e7a1c53d92b6f08a",
 		"ORG_POSTAL_ADDRESS": "Apartado 123, San José, Costa Rica",
 		"SMTP_CONNECTIONS":   "2",
 	}

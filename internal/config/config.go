@@ -5,7 +5,9 @@ package config
 
 import (
 	"fmt"
+	"math"
 	"net/mail"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -37,6 +39,19 @@ type Config struct {
 	// and link-local addresses (off: a source URL cannot probe the network
 	// newsdigest runs in).
 	IngestAllowPrivateNetworks bool
+	// MetricsAddr is where Prometheus metrics are served, on a listener of
+	// their own; empty when METRICS_ADDR is unset (web then uses
+	// DefaultWebMetricsAddr, the worker serves none).
+	MetricsAddr string
+	// TrustedProxies are the CIDRs whose X-Forwarded-For is believed; none
+	// by default, so a client cannot choose the IP recorded for it.
+	TrustedProxies []netip.Prefix
+	// SignupRatePerIP is how many sign-ups one client IP may make a minute
+	// (0: no limit).
+	SignupRatePerIP int
+	// ConfirmMailsPerDay is how many confirmation mails one address may be
+	// sent in a day, however often it is signed up.
+	ConfirmMailsPerDay int
 }
 
 // SMTP is where and how mail is handed off.
@@ -58,6 +73,9 @@ const (
 	DefaultHTTPAddr    = ":8080"
 	DefaultDigestCron  = "0 7 * * 1"
 	DefaultDigestTZ    = "UTC"
+	// DefaultWebMetricsAddr keeps the web app's metrics on loopback unless
+	// METRICS_ADDR says otherwise.
+	DefaultWebMetricsAddr = "127.0.0.1:9464"
 )
 
 // MinSecretKeyLen is the shortest SECRET_KEY accepted: it signs cookies and
@@ -101,8 +119,16 @@ func Load(getenv func(string) string) (*Config, error) {
 	if _, _, err = splitHostPort(c.HTTPAddr); err != nil {
 		return nil, fmt.Errorf("HTTP_ADDR: want host:port or :port, got %q", c.HTTPAddr)
 	}
-	if c.AdminToken != "" && len(c.AdminToken) < 16 {
-		return nil, fmt.Errorf("ADMIN_TOKEN: shorter than 16 characters")
+	if c.AdminToken != "" {
+		if len(c.AdminToken) < 16 {
+			return nil, fmt.Errorf("ADMIN_TOKEN: shorter than 16 characters")
+		}
+		if err = checkSecret(c.AdminToken, minTokenBits); err != nil {
+			return nil, fmt.Errorf("ADMIN_TOKEN: %w", err)
+		}
+	}
+	if c.AdminPassword != "" && isPlaceholder(c.AdminPassword) {
+		return nil, fmt.Errorf("ADMIN_PASSWORD: %w", errPlaceholder)
 	}
 	key := getenv("SECRET_KEY")
 	if key == "" {
@@ -110,6 +136,9 @@ func Load(getenv func(string) string) (*Config, error) {
 	}
 	if len(key) < MinSecretKeyLen {
 		return nil, fmt.Errorf("SECRET_KEY: shorter than %d characters", MinSecretKeyLen)
+	}
+	if err = checkSecret(key, minKeyBits); err != nil {
+		return nil, fmt.Errorf("SECRET_KEY: %w", err)
 	}
 	c.SecretKey = []byte(key)
 	c.DigestCronSpec = get("DIGEST_CRON", DefaultDigestCron)
@@ -123,7 +152,7 @@ func Load(getenv func(string) string) (*Config, error) {
 		c.SMTPConnections < 1 || c.SMTPConnections > 100 {
 		return nil, fmt.Errorf("SMTP_CONNECTIONS: want a whole number from 1 to 100")
 	}
-	if c.SendRate, err = strconv.ParseFloat(get("SEND_RATE", "0"), 64); err != nil || c.SendRate < 0 {
+	if c.SendRate, err = strconv.ParseFloat(get("SEND_RATE", "0"), 64); err != nil || !(c.SendRate >= 0) || math.IsInf(c.SendRate, 0) {
 		return nil, fmt.Errorf("SEND_RATE: want a number of messages per second, 0 for unlimited")
 	}
 	if c.BounceLimit, err = strconv.Atoi(get("BOUNCE_LIMIT", "3")); err != nil || c.BounceLimit < 1 {
@@ -132,7 +161,40 @@ func Load(getenv func(string) string) (*Config, error) {
 	if c.IngestAllowPrivateNetworks, err = strconv.ParseBool(get("INGEST_ALLOW_PRIVATE_NETWORKS", "false")); err != nil {
 		return nil, fmt.Errorf("INGEST_ALLOW_PRIVATE_NETWORKS: want true or false")
 	}
+	c.MetricsAddr = get("METRICS_ADDR", "")
+	if c.MetricsAddr != "" {
+		if _, _, err = splitHostPort(c.MetricsAddr); err != nil {
+			return nil, fmt.Errorf("METRICS_ADDR: want host:port or :port, got %q", c.MetricsAddr)
+		}
+	}
+	if c.TrustedProxies, err = parsePrefixes(get("TRUSTED_PROXIES", "")); err != nil {
+		return nil, fmt.Errorf("TRUSTED_PROXIES: %w", err)
+	}
+	if c.SignupRatePerIP, err = strconv.Atoi(get("SIGNUP_RATE_PER_IP", "10")); err != nil || c.SignupRatePerIP < 0 {
+		return nil, fmt.Errorf("SIGNUP_RATE_PER_IP: want a whole number of sign-ups a minute, 0 for no limit")
+	}
+	if c.ConfirmMailsPerDay, err = strconv.Atoi(get("CONFIRM_MAILS_PER_DAY", "3")); err != nil || c.ConfirmMailsPerDay < 1 {
+		return nil, fmt.Errorf("CONFIRM_MAILS_PER_DAY: want a whole number of at least 1")
+	}
 	return c, nil
+}
+
+// parsePrefixes reads a comma- or space-separated list of CIDRs; a bare
+// address stands for itself alone.
+func parsePrefixes(raw string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, f := range strings.FieldsFunc(raw, func(r rune) bool { return r == ',' || r == ' ' }) {
+		if p, err := netip.ParsePrefix(f); err == nil {
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(f)
+		if err != nil {
+			return nil, fmt.Errorf("%q is not a CIDR such as 10.0.0.0/8 or an IP address", f)
+		}
+		out = append(out, netip.PrefixFrom(a, a.BitLen()))
+	}
+	return out, nil
 }
 
 func checkURL(name, raw string, schemes ...string) error {

@@ -1,6 +1,8 @@
 package config
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"strings"
 	"testing"
 )
@@ -9,7 +11,7 @@ func env(kv map[string]string) func(string) string {
 	return func(k string) string { return kv[k] }
 }
 
-const key = "0123456789abcdef0123456789abcdef"
+const key = "7d1f0a93c6e24b58a0f3d9e17c52b84e"
 
 func TestLoadDefaults(t *testing.T) {
 	c, err := Load(env(map[string]string{"SECRET_KEY": key}))
@@ -58,6 +60,21 @@ func TestLoadErrorsNameTheVariable(t *testing.T) {
 		{"DIGEST_TZ", "Mars/Olympus"},
 		{"SMTP_CONNECTIONS", "0"},
 		{"SEND_RATE", "-1"},
+		{"SEND_RATE", "NaN"},
+		{"SEND_RATE", "+Inf"},
+		{"METRICS_ADDR", "9464"},
+		{"TRUSTED_PROXIES", "10.0.0.0/8,proxy.local"},
+		{"SIGNUP_RATE_PER_IP", "-1"},
+		{"CONFIRM_MAILS_PER_DAY", "0"},
+		// The values .env.example once shipped, and guessable ones.
+		{"SECRET_KEY", "change-me-0123456789abcdef0123456789abcdef"},
+		{"SECRET_KEY", "0123456789abcdef0123456789abcdef"},
+		{"SECRET_KEY", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"},
+		{"SECRET_KEY", "my-super-secret-key-for-newsdigest-2026"},
+		{"ADMIN_TOKEN", "change-me-admin-token-0123456789"},
+		{"ADMIN_TOKEN", "abcabcabcabcabcabcabc"},
+		{"ADMIN_TOKEN", "1111111111111111"},
+		{"ADMIN_PASSWORD", "changeme"},
 		{"BOUNCE_LIMIT", "0"},
 		{"INGEST_ALLOW_PRIVATE_NETWORKS", "perhaps"},
 	} {
@@ -71,5 +88,43 @@ func TestLoadErrorsNameTheVariable(t *testing.T) {
 	}
 	if _, err := Load(env(nil)); err == nil || !strings.HasPrefix(err.Error(), "SECRET_KEY:") {
 		t.Errorf("missing SECRET_KEY: err = %v", err)
+	}
+}
+
+func TestRandomSecretsAreAccepted(t *testing.T) {
+	for i := 0; i < 2000; i++ {
+		k := make([]byte, 16) // the shortest SECRET_KEY: 32 hex characters
+		rand.Read(k)
+		tok := make([]byte, 8) // the shortest ADMIN_TOKEN: 16 hex characters
+		rand.Read(tok)
+		vars := map[string]string{"SECRET_KEY": hex.EncodeToString(k), "ADMIN_TOKEN": hex.EncodeToString(tok)}
+		if _, err := Load(env(vars)); err != nil {
+			t.Fatalf("random secrets %v refused: %v", vars, err)
+		}
+	}
+}
+
+func TestLoadNewSettings(t *testing.T) {
+	c, err := Load(env(map[string]string{"SECRET_KEY": key}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.MetricsAddr != "" || len(c.TrustedProxies) != 0 || c.SignupRatePerIP != 10 || c.ConfirmMailsPerDay != 3 {
+		t.Errorf("defaults: metrics %q, proxies %v, per IP %d, per day %d", c.MetricsAddr, c.TrustedProxies, c.SignupRatePerIP, c.ConfirmMailsPerDay)
+	}
+	c, err = Load(env(map[string]string{"SECRET_KEY": key, "METRICS_ADDR": "127.0.0.1:9999",
+		"TRUSTED_PROXIES": "10.0.0.0/8, 192.168.1.7 ,fd00::/8", "SIGNUP_RATE_PER_IP": "0", "CONFIRM_MAILS_PER_DAY": "5"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var proxies []string
+	for _, p := range c.TrustedProxies {
+		proxies = append(proxies, p.String())
+	}
+	if got := strings.Join(proxies, ","); got != "10.0.0.0/8,192.168.1.7/32,fd00::/8" {
+		t.Errorf("TrustedProxies = %s", got)
+	}
+	if c.MetricsAddr != "127.0.0.1:9999" || c.SignupRatePerIP != 0 || c.ConfirmMailsPerDay != 5 {
+		t.Errorf("got %q %d %d", c.MetricsAddr, c.SignupRatePerIP, c.ConfirmMailsPerDay)
 	}
 }

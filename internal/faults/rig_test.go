@@ -47,7 +47,7 @@ func newRig(t *testing.T, subscribers int) *rig {
 		"DATABASE_URL":     testenv.DatabaseURL(t),
 		"REDIS_URL":        r.redisURL,
 		"SMTP_URL":         smtp.URL(),
-		"SECRET_KEY":       "fault-test-secret-key-0123456789abcdef",
+		"SECRET_KEY":       "9b41e07c2fd35a86e1c47b20d9f3a65e",
 		"BASE_URL":         "http://news.example.org",
 		"SMTP_CONNECTIONS": "4",
 	}
