@@ -11,8 +11,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/hibiken/asynq"
-
 	"newsdigest/internal/domain"
 	"newsdigest/internal/postgres"
 	"newsdigest/internal/tasks"
@@ -25,9 +23,7 @@ const (
 )
 
 // Enqueuer puts tasks on the queue (an *asynq.Client).
-type Enqueuer interface {
-	EnqueueContext(ctx context.Context, t *asynq.Task, opts ...asynq.Option) (*asynq.TaskInfo, error)
-}
+type Enqueuer = tasks.Enqueuer
 
 // Compiler turns an edition into one delivery per active subscriber and
 // queues the send batches.
@@ -140,7 +136,7 @@ func (c *Compiler) Compile(ctx context.Context, editionID int64) error {
 	if _, err := c.DB.MoveEdition(ctx, editionID, []string{domain.EditionCompiling}, domain.EditionSending, ""); err != nil {
 		return err
 	}
-	n, err := EnqueueBatches(ctx, c.DB, c.Queue, editionID, false)
+	n, err := EnqueueBatches(ctx, c.DB, c.Queue, nil, editionID)
 	if err != nil {
 		return err
 	}
@@ -191,20 +187,32 @@ func received(editions []int64, earlier map[int64][]int64) map[int64]bool {
 
 // EnqueueBatches queues a send task per batch with unfinished deliveries.
 // Task ids make it safe to call again: a batch still queued is not doubled.
-func EnqueueBatches(ctx context.Context, db *postgres.DB, q Enqueuer, editionID int64, onlyIdle bool) (int, error) {
-	batches, err := db.SendBatches(ctx, editionID, BatchSize, onlyIdle)
+// The reconciler passes an inspector (insp): it asks only for batches no
+// worker holds, and a batch whose task used up its retries is queued anew
+// rather than refused as a duplicate, so the edition still finishes.
+func EnqueueBatches(ctx context.Context, db *postgres.DB, q Enqueuer, insp tasks.Inspector, editionID int64) (int, error) {
+	batches, err := db.SendBatches(ctx, editionID, BatchSize, insp != nil)
 	if err != nil {
 		return 0, err
 	}
 	n := 0
 	for _, b := range batches {
-		_, err := q.EnqueueContext(ctx, tasks.NewSendBatch(editionID, b.First, b.Last))
-		switch {
-		case err == nil:
-			n++
-		case tasks.IsDuplicate(err):
-		default:
+		t := tasks.NewSendBatch(editionID, b.First, b.Last)
+		var queued bool
+		if insp != nil {
+			queued, err = tasks.EnqueueAgain(ctx, q, insp, t, tasks.QueueDefault, tasks.SendBatchID(editionID, b.First, b.Last))
+		} else {
+			_, err = q.EnqueueContext(ctx, t)
+			queued = err == nil
+			if tasks.IsDuplicate(err) {
+				err = nil
+			}
+		}
+		if err != nil {
 			return n, fmt.Errorf("enqueue send batch: %w", err)
+		}
+		if queued {
+			n++
 		}
 	}
 	return n, nil

@@ -290,6 +290,14 @@ var nonPublic = []struct {
 	{netip.MustParsePrefix("198.18.0.0/15"), "benchmarking"},
 	{netip.MustParsePrefix("240.0.0.0/4"), "reserved"},
 	{netip.MustParsePrefix("fec0::/10"), "site-local"},
+	// IPv6 prefixes that carry an IPv4 address, which a translator or relay
+	// on the way would reach for us: 64:ff9b::7f00:1 is 127.0.0.1 behind
+	// NAT64, 2002:7f00:1:: is it over 6to4. Refused whole, whatever they
+	// embed.
+	{netip.MustParsePrefix("64:ff9b::/96"), "NAT64 (embeds an IPv4 address)"},
+	{netip.MustParsePrefix("64:ff9b:1::/48"), "local NAT64 (embeds an IPv4 address)"},
+	{netip.MustParsePrefix("2002::/16"), "6to4 (embeds an IPv4 address)"},
+	{netip.MustParsePrefix("2001::/32"), "Teredo (embeds an IPv4 address)"},
 }
 
 // ForbiddenReason says why ip is not a public address the fetcher may

@@ -147,7 +147,7 @@ func (p *Pool) SendShared(ctx context.Context, s *Shared, to, token string) erro
 		c.close()
 		return &Error{Class: Temporary, Reply: "SMTP connection: " + err.Error(), err: err}
 	}
-	e, broken := transact(c.smtp, c.relay, p.from, to, c.buf, eightBit)
+	e, broken := transact(ctx, c.smtp, c.relay, p.from, to, c.buf, eightBit)
 	if cap(c.buf) > 1<<20 {
 		c.buf = nil // an outsized message: do not keep its buffer
 	}

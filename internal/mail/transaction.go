@@ -3,11 +3,13 @@ package mail
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"net/textproto"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/wneessen/go-mail/smtp"
 )
@@ -42,7 +44,26 @@ func offers(c *smtp.Client) relay {
 // or for a failure before the whole message was written, Uncertain when the
 // message was written but no final reply came. broken says the connection
 // cannot be used again.
-func transact(c *smtp.Client, ext relay, from, to string, msg []byte, eightBit bool) (err *Error, broken bool) {
+//
+// When ctx ends (the worker shutting down) the transaction is cut short at
+// once rather than left to run out its deadline: the connection's deadline
+// is moved to the past, the read or write under way fails, and the
+// connection is dropped.
+func transact(ctx context.Context, c *smtp.Client, ext relay, from, to string, msg []byte, eightBit bool) (err *Error, broken bool) {
+	if ctx.Err() != nil {
+		return &Error{Class: Temporary, Reply: "not sent: " + ctx.Err().Error(), err: ctx.Err()}, false
+	}
+	stop := context.AfterFunc(ctx, func() { c.UpdateDeadline(-time.Second) })
+	defer func() {
+		if stop() {
+			return
+		}
+		broken = true // its deadline is gone
+		if err != nil {
+			err.Reply = "SMTP transaction cut short (" + ctx.Err().Error() + "): " + err.Reply
+			err.err = fmt.Errorf("%w: %w", ctx.Err(), err.err)
+		}
+	}()
 	t := c.Text
 	mailCmd := "MAIL FROM:<" + from + ">"
 	if eightBit {

@@ -3,6 +3,7 @@
 package tasks
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -70,14 +71,22 @@ func NewScheduleEdition(tick time.Time) *asynq.Task {
 // NewCompileEdition builds the task; one per edition at a time.
 func NewCompileEdition(id int64) *asynq.Task {
 	return newTask(TypeCompileEdition, CompileEdition{id},
-		asynq.TaskID(fmt.Sprintf("compile-%d", id)), asynq.MaxRetry(10), asynq.Timeout(30*time.Minute))
+		asynq.TaskID(CompileEditionID(id)), asynq.MaxRetry(10), asynq.Timeout(30*time.Minute))
 }
+
+// CompileEditionID is the task id of an edition's compile, on QueueDefault.
+func CompileEditionID(id int64) string { return fmt.Sprintf("compile-%d", id) }
 
 // NewSendBatch builds the task; its id is the batch, so enqueueing a batch
 // that is still queued or retrying is a no-op.
 func NewSendBatch(edition, first, last int64) *asynq.Task {
 	return newTask(TypeSendBatch, SendBatch{edition, first, last},
-		asynq.TaskID(fmt.Sprintf("send-%d-%d-%d", edition, first, last)), asynq.MaxRetry(12), asynq.Timeout(15*time.Minute))
+		asynq.TaskID(SendBatchID(edition, first, last)), asynq.MaxRetry(12), asynq.Timeout(15*time.Minute))
+}
+
+// SendBatchID is the task id of a send batch, on QueueDefault.
+func SendBatchID(edition, first, last int64) string {
+	return fmt.Sprintf("send-%d-%d-%d", edition, first, last)
 }
 
 // NewReconcile builds the periodic check for unfinished work; one per
@@ -99,6 +108,55 @@ func newTask(typ string, payload any, opts ...asynq.Option) *asynq.Task {
 // is already on the queue: the work is asked for already.
 func IsDuplicate(err error) bool {
 	return errors.Is(err, asynq.ErrTaskIDConflict) || errors.Is(err, asynq.ErrDuplicateTask)
+}
+
+// Enqueuer puts tasks on the queue (an *asynq.Client).
+type Enqueuer interface {
+	EnqueueContext(ctx context.Context, t *asynq.Task, opts ...asynq.Option) (*asynq.TaskInfo, error)
+}
+
+// Inspector is what EnqueueAgain needs of an *asynq.Inspector.
+type Inspector interface {
+	GetTaskInfo(queue, id string) (*asynq.TaskInfo, error)
+	DeleteTask(queue, id string) error
+}
+
+// EnqueueAgain enqueues t, whose id is id on queue, for work that the
+// database says is unfinished. A task of that id that the queue keeps only
+// as a record (archived after its last retry, or kept as completed) would
+// refuse it as a duplicate for ever, so that record is deleted first. A
+// task still waiting, retrying or running is left to do the work: the
+// answer is false then, true when t was enqueued.
+func EnqueueAgain(ctx context.Context, q Enqueuer, insp Inspector, t *asynq.Task, queue, id string) (bool, error) {
+	_, err := q.EnqueueContext(ctx, t)
+	if err == nil {
+		return true, nil
+	}
+	if !IsDuplicate(err) {
+		return false, err
+	}
+	info, err := insp.GetTaskInfo(queue, id)
+	switch {
+	case errors.Is(err, asynq.ErrTaskNotFound):
+		// Gone since the refusal: finished, or deleted by another worker
+		// doing the same.
+	case err != nil:
+		return false, fmt.Errorf("inspect task %s: %w", id, err)
+	case info.State != asynq.TaskStateArchived && info.State != asynq.TaskStateCompleted:
+		return false, nil
+	default:
+		if err := insp.DeleteTask(queue, id); err != nil && !errors.Is(err, asynq.ErrTaskNotFound) {
+			return false, fmt.Errorf("delete spent task %s: %w", id, err)
+		}
+	}
+	_, err = q.EnqueueContext(ctx, t)
+	switch {
+	case err == nil:
+		return true, nil
+	case IsDuplicate(err):
+		return false, nil // another worker enqueued it in between
+	}
+	return false, err
 }
 
 // Decode reads a task payload; an undecodable one is never retried.

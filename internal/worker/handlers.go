@@ -23,6 +23,7 @@ type handlers struct {
 	cfg      *config.Config
 	db       *postgres.DB
 	queue    *asynq.Client
+	inspect  *asynq.Inspector // to replace tasks that used up their retries
 	compiler *digest.Compiler
 	sender   *digest.Sender
 	renderer *render.Renderer
@@ -96,15 +97,15 @@ func (h *handlers) scheduleEdition(ctx context.Context, t *asynq.Task) error {
 	return h.enqueueCompile(ctx, e)
 }
 
+// enqueueCompile asks for an edition's compile unless one is waiting or
+// running; a compile task that used up its retries without moving the
+// edition on is replaced.
 func (h *handlers) enqueueCompile(ctx context.Context, e domain.Edition) error {
 	if e.Status != domain.EditionQueued && e.Status != domain.EditionCompiling {
 		return nil
 	}
-	_, err := h.queue.EnqueueContext(ctx, tasks.NewCompileEdition(e.ID))
-	if err != nil && !tasks.IsDuplicate(err) {
-		return err
-	}
-	return nil
+	_, err := tasks.EnqueueAgain(ctx, h.queue, h.inspect, tasks.NewCompileEdition(e.ID), tasks.QueueDefault, tasks.CompileEditionID(e.ID))
+	return err
 }
 
 func (h *handlers) compileEdition(ctx context.Context, t *asynq.Task) error {
@@ -155,7 +156,7 @@ func (h *handlers) reconcile(ctx context.Context, _ *asynq.Task) error {
 				return err
 			}
 		case domain.EditionSending:
-			n, err := digest.EnqueueBatches(ctx, h.db, h.queue, e.ID, true)
+			n, err := digest.EnqueueBatches(ctx, h.db, h.queue, h.inspect, e.ID)
 			if err != nil {
 				return err
 			}

@@ -5,6 +5,7 @@ package worker
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"math"
@@ -12,11 +13,13 @@ import (
 	"time"
 
 	"github.com/hibiken/asynq"
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
 	"github.com/robfig/cron/v3"
 
 	"newsdigest/internal/config"
 	"newsdigest/internal/digest"
+	"newsdigest/internal/domain"
 	"newsdigest/internal/mail"
 	"newsdigest/internal/postgres"
 	"newsdigest/internal/render"
@@ -33,6 +36,9 @@ type Options struct {
 	DisableScheduling bool          // no cron editions (tests that trigger their own)
 	Schedule          cron.Schedule // when editions are due; default DIGEST_CRON in DIGEST_TZ
 	Lease             time.Duration // of claimed deliveries; default digest.DefaultLease
+	// Registry takes the worker's metrics; nil: the default registry,
+	// which METRICS_ADDR serves.
+	Registry prometheus.Registerer
 }
 
 // Worker is the background process.
@@ -78,6 +84,8 @@ func New(cfg *config.Config, db *postgres.DB, redis asynq.RedisConnOpt, mailer d
 func (w *Worker) Run(ctx context.Context) error {
 	client := asynq.NewClient(w.redis)
 	defer client.Close()
+	inspect := asynq.NewInspector(w.redis)
+	defer inspect.Close()
 
 	srv := asynq.NewServer(w.redis, asynq.Config{
 		Concurrency:              w.opts.Concurrency,
@@ -103,6 +111,7 @@ func (w *Worker) Run(ctx context.Context) error {
 	h := &handlers{
 		db:       w.db,
 		queue:    client,
+		inspect:  inspect,
 		log:      w.log,
 		compiler: &digest.Compiler{DB: w.db, Queue: client, Log: w.log},
 		sender: &digest.Sender{
@@ -111,6 +120,7 @@ func (w *Worker) Run(ctx context.Context) error {
 			Lease:       w.opts.Lease,
 			Limiter:     limiter,
 			Links:       links(w.cfg),
+			Observe:     deliveryCounter(w.opts.Registry),
 		},
 		cfg:      w.cfg,
 		renderer: w.renderer,
@@ -199,6 +209,30 @@ func links(cfg *config.Config) digest.Links {
 		ListID:        fmt.Sprintf("%s <%s.%s>", name, strings.Trim(slug, "-"), cfg.BaseURL.Hostname()),
 		PostalAddress: cfg.OrgPostalAddress,
 	}
+}
+
+// deliveryCounter counts delivery attempts by how they ended. Workers in
+// one process (tests run several) share the counter.
+func deliveryCounter(reg prometheus.Registerer) func(status string) {
+	if reg == nil {
+		reg = prometheus.DefaultRegisterer
+	}
+	c := prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "newsdigest_deliveries_total",
+		Help: "Delivery attempts by how they ended: sent, failed, skipped, or pending (to be tried again).",
+	}, []string{"status"})
+	if err := reg.Register(c); err != nil {
+		var taken prometheus.AlreadyRegisteredError
+		if errors.As(err, &taken) {
+			c = taken.ExistingCollector.(*prometheus.CounterVec)
+		}
+	}
+	// Every status shows from the start, at zero, so a dashboard's rate of
+	// failures has a series before the first failure.
+	for _, st := range []string{domain.DeliverySent, domain.DeliveryFailed, domain.DeliverySkipped, domain.DeliveryPending} {
+		c.WithLabelValues(st)
+	}
+	return func(status string) { c.WithLabelValues(status).Inc() }
 }
 
 // NewPool is the production Mailer: pooled go-mail connections.
