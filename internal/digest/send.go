@@ -414,8 +414,11 @@ func (s *Sender) renderGroup(ed *editionData, g postgres.Group) (*mail.Shared, e
 		return nil, err
 	}
 	unsubscribe := s.Links.BaseURL + "/unsubscribe/" + render.TokenPlaceholder
+	// Only the renderer knows which placeholders are its links' and which
+	// came with a story: the offsets say, and only they get the token.
 	return mail.Prepare(&mail.Message{
 		Subject: m.Subject, HTML: m.HTML, Text: m.Text, Language: g.Language,
+		HTMLTokens: m.HTMLTokens, TextTokens: m.TextTokens,
 		Headers: map[string]string{
 			"List-Id":               s.Links.ListID,
 			"List-Unsubscribe":      "<" + unsubscribe + ">",

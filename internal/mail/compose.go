@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"mime"
 	"mime/quotedprintable"
 	"sort"
@@ -16,25 +17,50 @@ import (
 type Shared struct {
 	src         Message
 	placeholder string
-	// segments are the composed headers and body, 8-bit, split where the
-	// placeholder stood; nil when a line is too long for 8-bit.
+	// segments are the composed headers and body, 8-bit, split where a
+	// token goes (the placeholder left out); nil when a line is too long
+	// for 8-bit.
 	segments [][]byte
 }
 
 // Prepare composes m for sending to many: each send puts its recipient's
-// token where placeholder stands, in the headers and bodies alike. m.To is
-// not used. An empty placeholder prepares a message without a token.
+// token where placeholder stands in a header of m.Headers, and at the
+// offsets m.HTMLTokens and m.TextTokens in the bodies. A placeholder
+// anywhere else (in the Subject, or in a story the body quotes) is content
+// and goes out as it is: a token placed there would go to whoever wrote
+// it. m.To is not used. An empty placeholder prepares a message without a
+// token.
+//
+// Prepare panics if an offset does not hold the placeholder: the offsets
+// come from the renderer, and a mismatch is a programming error.
 func Prepare(m *Message, placeholder string) *Shared {
+	checkTokens("HTMLTokens", m.HTML, m.HTMLTokens, placeholder)
+	checkTokens("TextTokens", m.Text, m.TextTokens, placeholder)
 	s := &Shared{src: *m, placeholder: placeholder}
 	if fitsEightBit(m.HTML) && fitsEightBit(m.Text) {
-		whole := compose(m, false)
-		if placeholder == "" {
-			s.segments = [][]byte{whole}
-		} else {
-			s.segments = bytes.Split(whole, []byte(placeholder))
+		c := composer{placeholder: placeholder}
+		c.compose(m, false)
+		whole := c.Bytes()
+		last := 0
+		for _, at := range c.tokens {
+			s.segments = append(s.segments, whole[last:at])
+			last = at + len(placeholder)
 		}
+		s.segments = append(s.segments, whole[last:])
 	}
 	return s
+}
+
+// checkTokens panics unless every offset in at holds placeholder in s, in
+// increasing order.
+func checkTokens(field, s string, at []int, placeholder string) {
+	last := 0
+	for _, i := range at {
+		if i < last || i+len(placeholder) > len(s) || s[i:i+len(placeholder)] != placeholder {
+			panic(fmt.Sprintf("mail: Prepare: %s: no placeholder at offset %d", field, i))
+		}
+		last = i + len(placeholder)
+	}
 }
 
 // Size is roughly how much memory s holds, for bounding caches of them.
@@ -61,31 +87,62 @@ func (s *Shared) appendFor(b []byte, head []byte, token string, eightBit bool) (
 		}
 		return b, true
 	}
+	// Quoted-printable changes the text around a token, so the token goes
+	// in first, at the same places as in the 8-bit form.
 	m := s.src
+	m.HTML = splice(m.HTML, m.HTMLTokens, s.placeholder, token)
+	m.Text = splice(m.Text, m.TextTokens, s.placeholder, token)
+	m.HTMLTokens, m.TextTokens = nil, nil
 	if s.placeholder != "" {
-		r := strings.NewReplacer(s.placeholder, token)
-		m.Subject, m.HTML, m.Text = r.Replace(m.Subject), r.Replace(m.HTML), r.Replace(m.Text)
 		headers := make(map[string]string, len(m.Headers))
 		for k, v := range m.Headers {
-			headers[k] = r.Replace(v)
+			headers[k] = strings.ReplaceAll(v, s.placeholder, token)
 		}
 		m.Headers = headers
 	}
-	return append(b, compose(&m, true)...), false
+	c := composer{}
+	c.compose(&m, true)
+	return append(b, c.Bytes()...), false
+}
+
+// splice returns s with token in place of the placeholder at each offset
+// in at (checked by Prepare).
+func splice(s string, at []int, placeholder, token string) string {
+	if len(at) == 0 {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s) + len(at)*len(token))
+	last := 0
+	for _, i := range at {
+		b.WriteString(s[last:i])
+		b.WriteString(token)
+		last = i + len(placeholder)
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+// composer writes a message and notes where its tokens go.
+type composer struct {
+	bytes.Buffer
+	placeholder string // empty: the message has no tokens
+	tokens      []int  // where a placeholder for a token starts, in order
 }
 
 // compose writes every header of m but the per-recipient ones (From, To,
 // Date, Message-ID), then its body: plain text and, if there is one, HTML
-// as multipart/alternative. Lines end in CRLF.
-func compose(m *Message, quoted bool) []byte {
-	var b bytes.Buffer
+// as multipart/alternative. Lines end in CRLF. Unless quoted, it notes as
+// token positions every placeholder in m.Headers and the body offsets of
+// m; quoted-printable is written with the tokens already in.
+func (c *composer) compose(m *Message, quoted bool) {
 	// CRLF line ends add a byte a line: room for them, headers and MIME.
 	n := len(m.HTML) + len(m.Text)
-	b.Grow(n + n/16 + 2048)
-	writeHeader(&b, "Subject", encodeWords(m.Subject))
-	b.WriteString("MIME-Version: 1.0\r\n")
+	c.Grow(n + n/16 + 2048)
+	writeHeader(&c.Buffer, "Subject", encodeWords(m.Subject))
+	c.WriteString("MIME-Version: 1.0\r\n")
 	if m.Language != "" {
-		writeHeader(&b, "Content-Language", m.Language)
+		writeHeader(&c.Buffer, "Content-Language", m.Language)
 	}
 	names := make([]string, 0, len(m.Headers))
 	for k := range m.Headers {
@@ -93,34 +150,62 @@ func compose(m *Message, quoted bool) []byte {
 	}
 	sort.Strings(names)
 	for _, k := range names {
-		writeHeader(&b, k, m.Headers[k])
+		start := c.Len()
+		writeHeader(&c.Buffer, k, m.Headers[k])
+		c.noteHeaderTokens(start)
 	}
 	if m.HTML == "" {
-		writePart(&b, "text/plain", m.Text, quoted)
-		return b.Bytes()
+		c.writePart("text/plain", m.Text, m.TextTokens, quoted)
+		return
 	}
 	boundary := newBoundary()
-	b.WriteString("Content-Type: multipart/alternative;\r\n boundary=\"" + boundary + "\"\r\n\r\n")
-	b.WriteString("--" + boundary + "\r\n")
-	writePart(&b, "text/plain", m.Text, quoted)
-	b.WriteString("\r\n--" + boundary + "\r\n")
-	writePart(&b, "text/html", m.HTML, quoted)
-	b.WriteString("\r\n--" + boundary + "--\r\n")
-	return b.Bytes()
+	c.WriteString("Content-Type: multipart/alternative;\r\n boundary=\"" + boundary + "\"\r\n\r\n")
+	c.WriteString("--" + boundary + "\r\n")
+	c.writePart("text/plain", m.Text, m.TextTokens, quoted)
+	c.WriteString("\r\n--" + boundary + "\r\n")
+	c.writePart("text/html", m.HTML, m.HTMLTokens, quoted)
+	c.WriteString("\r\n--" + boundary + "--\r\n")
 }
 
-// writePart writes a part's own headers and its text, with CRLF line ends.
-func writePart(b *bytes.Buffer, contentType, text string, quoted bool) {
-	b.WriteString("Content-Type: " + contentType + "; charset=UTF-8\r\n")
+// noteHeaderTokens notes every placeholder written since start, which is
+// the start of a header line: headers are written by code, never copied
+// from content, so each one there is a token.
+func (c *composer) noteHeaderTokens(start int) {
+	if c.placeholder == "" {
+		return
+	}
+	for {
+		i := bytes.Index(c.Bytes()[start:], []byte(c.placeholder))
+		if i < 0 {
+			return
+		}
+		c.tokens = append(c.tokens, start+i)
+		start += i + len(c.placeholder)
+	}
+}
+
+// writePart writes a part's own headers and its text, with CRLF line ends,
+// noting where the placeholders at the offsets tokens in text go.
+func (c *composer) writePart(contentType, text string, tokens []int, quoted bool) {
+	c.WriteString("Content-Type: " + contentType + "; charset=UTF-8\r\n")
 	if quoted {
-		b.WriteString("Content-Transfer-Encoding: quoted-printable\r\n\r\n")
-		w := quotedprintable.NewWriter(b)
+		c.WriteString("Content-Transfer-Encoding: quoted-printable\r\n\r\n")
+		w := quotedprintable.NewWriter(&c.Buffer)
 		w.Write([]byte(text))
 		w.Close()
 		return
 	}
-	b.WriteString("Content-Transfer-Encoding: 8bit\r\n\r\n")
-	writeCRLF(b, text)
+	c.WriteString("Content-Transfer-Encoding: 8bit\r\n\r\n")
+	// Written in pieces split at the tokens, so each placeholder stays
+	// whole and its place in the output is known without searching for it.
+	last := 0
+	for _, at := range tokens {
+		writeCRLF(&c.Buffer, text[last:at])
+		c.tokens = append(c.tokens, c.Len())
+		c.WriteString(c.placeholder)
+		last = at + len(c.placeholder)
+	}
+	writeCRLF(&c.Buffer, text[last:])
 }
 
 // writeCRLF writes s with every line ending (LF, CRLF or a lone CR) as CRLF:

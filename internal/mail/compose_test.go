@@ -3,7 +3,14 @@ package mail
 import (
 	"bufio"
 	"bytes"
+	"io"
+	"mime"
+	"mime/multipart"
+	netmail "net/mail"
+	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 func TestWriteCRLF(t *testing.T) {
@@ -39,5 +46,131 @@ func TestWriteDotStuffed(t *testing.T) {
 		if b.String() != want {
 			t.Errorf("writeDotStuffed(%q) = %q, want %q", in, b.String(), want)
 		}
+	}
+}
+
+// TestPrepareTokensOnlyAtOffsets: a body may quote the placeholder (a
+// story's link from a public feed); only the offsets the message gives, and
+// the headers the code sets, get the recipient's token. Anywhere else, the
+// Subject included, the placeholder goes out as written, 8-bit or
+// quoted-printable alike.
+func TestPrepareTokensOnlyAtOffsets(t *testing.T) {
+	const ph, token = "NDTOKENPLACEHOLDER", "tok-Reader_1"
+	evil := "https://evil.example/?t=" + ph
+	html := `<a href="` + evil + `">Story ` + ph + `</a>` + "\n" +
+		`<a href="https://x.example/u/` + ph + `">unsubscribe</a>` + "\n"
+	text := "* Story " + ph + "\r\n  " + evil + "\n\nUnsubscribe:\nhttps://x.example/u/" + ph + "\n"
+	m := &Message{
+		Subject:    "Digest " + ph + " — semana 48",
+		HTML:       html,
+		Text:       text,
+		Language:   "es",
+		HTMLTokens: []int{strings.LastIndex(html, ph)},
+		TextTokens: []int{strings.LastIndex(text, ph)},
+		Headers: map[string]string{
+			"List-Unsubscribe": "<https://x.example/u/" + ph + ">",
+			"List-Id":          "News <news.example.org>",
+		},
+	}
+	lastAt := func(s string) string {
+		i := strings.LastIndex(s, ph)
+		return s[:i] + token + s[i+len(ph):]
+	}
+	crlf := strings.NewReplacer("\r\n", "\r\n", "\n", "\r\n")
+	wantHTML, wantText := crlf.Replace(lastAt(html)), crlf.Replace(lastAt(text))
+
+	s := Prepare(m, ph)
+	if len(s.segments) != 4 { // the header's token and one in each part
+		t.Errorf("%d segments, want 4", len(s.segments))
+	}
+	for _, eightBit := range []bool{true, false} {
+		head := []byte("From: <d@example.org>\r\nTo: <r@example.org>\r\n")
+		raw, went := s.appendFor(nil, head, token, eightBit)
+		if went != eightBit {
+			t.Fatalf("eightBit %v: went 8-bit %v", eightBit, went)
+		}
+		msg, parts := parseComposed(t, raw)
+		if got := msg.Header.Get("List-Unsubscribe"); got != "<https://x.example/u/"+token+">" {
+			t.Errorf("eightBit %v: List-Unsubscribe = %q", eightBit, got)
+		}
+		subject, err := new(mime.WordDecoder).DecodeHeader(msg.Header.Get("Subject"))
+		if err != nil || subject != m.Subject {
+			t.Errorf("eightBit %v: Subject = %q (%v), want %q", eightBit, subject, err, m.Subject)
+		}
+		if diff := cmp.Diff(wantHTML, parts["text/html"]); diff != "" {
+			t.Errorf("eightBit %v: HTML part (-want +got):\n%s", eightBit, diff)
+		}
+		if diff := cmp.Diff(wantText, parts["text/plain"]); diff != "" {
+			t.Errorf("eightBit %v: text part (-want +got):\n%s", eightBit, diff)
+		}
+	}
+}
+
+// TestPrepareRefusesOffsetsOffThePlaceholder: an offset that does not hold
+// the placeholder is a bug in the caller, not something to send.
+func TestPrepareRefusesOffsetsOffThePlaceholder(t *testing.T) {
+	for name, m := range map[string]*Message{
+		"html off":  {HTML: "a PH b", HTMLTokens: []int{1}},
+		"text past": {Text: "a PH", TextTokens: []int{3}},
+		"backwards": {Text: "PH PH", TextTokens: []int{3, 0}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			defer func() {
+				if recover() == nil {
+					t.Error("Prepare accepted the offsets")
+				}
+			}()
+			Prepare(m, "PH")
+		})
+	}
+}
+
+// parseComposed parses a composed message and returns it with the decoded
+// text of each of its parts, by content type.
+func parseComposed(t *testing.T, raw []byte) (*netmail.Message, map[string]string) {
+	t.Helper()
+	msg, err := netmail.ReadMessage(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, params, err := mime.ParseMediaType(msg.Header.Get("Content-Type"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	parts := map[string]string{}
+	r := multipart.NewReader(msg.Body, params["boundary"])
+	for {
+		part, err := r.NextPart() // decodes quoted-printable
+		if err == io.EOF {
+			return msg, parts
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		ct, _, _ := mime.ParseMediaType(part.Header.Get("Content-Type"))
+		b, err := io.ReadAll(part)
+		if err != nil {
+			t.Fatal(err)
+		}
+		parts[ct] = string(b)
+	}
+}
+
+// BenchmarkPrepare composes a digest-sized message with its tokens, as the
+// sender does once per group.
+func BenchmarkPrepare(b *testing.B) {
+	const ph = "NDTOKENPLACEHOLDER"
+	line := `<p style="margin:6px 0 0;font-size:15px;line-height:22px;">Officials &amp; partners met to discuss regular pathways.</p>` + "\n"
+	html := strings.Repeat(line, 300) + `<a href="https://x.example/p/` + ph + `">prefs</a>` + "\n" + `<a href="https://x.example/u/` + ph + `">unsubscribe</a>` + "\n"
+	text := strings.Repeat("  Officials & partners met to discuss regular pathways.\n", 250) + "https://x.example/p/" + ph + "\nhttps://x.example/u/" + ph + "\n"
+	m := &Message{
+		Subject: "News Digest — 2026-11-30", HTML: html, Text: text, Language: "en",
+		Headers:    map[string]string{"List-Unsubscribe": "<https://x.example/u/" + ph + ">", "List-Id": "News <news.example.org>"},
+		HTMLTokens: []int{strings.Index(html, ph), strings.LastIndex(html, ph)},
+		TextTokens: []int{strings.Index(text, ph), strings.LastIndex(text, ph)},
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		Prepare(m, ph)
 	}
 }

@@ -25,6 +25,10 @@ type Message struct {
 	Language string
 	// Headers are added as they are: List-Id, List-Unsubscribe, …
 	Headers map[string]string
+	// HTMLTokens and TextTokens are the byte offsets in HTML and Text at
+	// which Prepare's placeholder stands for the recipient's token. Any
+	// other placeholder in the bodies is content and is sent as it is.
+	HTMLTokens, TextTokens []int
 }
 
 // Class says what a failed send means for the delivery.

@@ -198,10 +198,11 @@ func TestSharedMessageCarriesEachToken(t *testing.T) {
 	srv := testenv.NewSMTPServer(t)
 	p := newTestPool(t, srv, 2)
 	s := Prepare(&Message{
-		Subject: "Resumen semanal — migración y movilidad humana en Centroamérica y el Caribe, semana 48",
-		HTML:    `<a href="https://x.example/u/PLACEHOLDER">baja</a> <a href="https://x.example/p/PLACEHOLDER">prefs</a>`,
-		Text:    "https://x.example/u/PLACEHOLDER",
-		Headers: map[string]string{"List-Unsubscribe": "<https://x.example/u/PLACEHOLDER>"},
+		Subject:    "Resumen semanal — migración y movilidad humana en Centroamérica y el Caribe, semana 48",
+		HTML:       `<a href="https://x.example/u/PLACEHOLDER">baja</a> <a href="https://x.example/p/PLACEHOLDER">prefs</a>`,
+		Text:       "https://x.example/u/PLACEHOLDER",
+		Headers:    map[string]string{"List-Unsubscribe": "<https://x.example/u/PLACEHOLDER>"},
+		HTMLTokens: []int{29, 80}, TextTokens: []int{20}, // where the bodies' tokens go
 	}, "PLACEHOLDER")
 	tokens := map[string]string{"a@example.org": "tokA", "b@example.org": "tokenB-longer"}
 	for to, tok := range tokens {

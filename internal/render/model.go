@@ -2,13 +2,14 @@
 // subject, HTML and plain text, from the templates in templates/email.
 package render
 
-import "strings"
+import "slices"
 
 // TokenPlaceholder stands where a subscriber's token goes in the links of a
 // rendered digest. A group's digest is rendered once with it and each
-// subscriber's copy made by plain replacement (WithToken, or the mailer's
-// prepared messages). It contains only characters that neither HTML nor URL
-// escaping change.
+// subscriber's copy made by putting the token at the offsets the Message
+// records (WithToken, or the mailer's prepared messages): never by replacing
+// every occurrence, since a story may contain the placeholder too. It
+// contains only characters that neither HTML nor URL escaping change.
 const TokenPlaceholder = "NDTOKENPLACEHOLDER"
 
 // Digest is what one group of subscribers receives in one edition.
@@ -58,13 +59,28 @@ type Message struct {
 	Subject string
 	HTML    string
 	Text    string
+	// HTMLTokens and TextTokens are the byte offsets in HTML and Text, in
+	// increasing order, of each TokenPlaceholder that stands for the
+	// subscriber's token in a link of the digest's own. A placeholder
+	// anywhere else came with the content and is not a token. The Subject
+	// never carries one.
+	HTMLTokens []int
+	TextTokens []int
 }
 
-// WithToken returns a copy of m with the token placeholder replaced.
+// WithToken returns a copy of m with token at its token offsets; the copy
+// has none left.
 func (m Message) WithToken(token string) Message {
 	return Message{
 		Subject: m.Subject,
-		HTML:    strings.ReplaceAll(m.HTML, TokenPlaceholder, token),
-		Text:    strings.ReplaceAll(m.Text, TokenPlaceholder, token),
+		HTML:    splice(m.HTML, m.HTMLTokens, token),
+		Text:    splice(m.Text, m.TextTokens, token),
 	}
+}
+
+// equal reports whether m and o are the same message, token offsets
+// included.
+func (m Message) equal(o Message) bool {
+	return m.Subject == o.Subject && m.HTML == o.HTML && m.Text == o.Text &&
+		slices.Equal(m.HTMLTokens, o.HTMLTokens) && slices.Equal(m.TextTokens, o.TextTokens)
 }

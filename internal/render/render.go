@@ -31,6 +31,9 @@ type Renderer struct {
 	// framed says digests are made by filling frames (frame.go), which
 	// New found to give what executing the templates gives.
 	framed bool
+	// tokenMark stands for TokenPlaceholder in a digest's links while it
+	// is rendered (token.go). It is secret: it never leaves the process.
+	tokenMark string
 }
 
 // New parses the email templates embedded in package templates and checks
@@ -41,7 +44,7 @@ func New() (*Renderer, error) {
 }
 
 func newRenderer(fsys fs.FS) (*Renderer, error) {
-	r := &Renderer{ui: catalog(), frags: newFragCache(), frames: newFrameCache()}
+	r := &Renderer{ui: catalog(), frags: newFragCache(), frames: newFrameCache(), tokenMark: newTokenMark()}
 	var err error
 	if r.digestHTML, err = parseHTML(fsys, "digest"); err != nil {
 		return nil, err
@@ -79,7 +82,7 @@ func (r *Renderer) framesAgree() bool {
 			want, err1 := r.Digest(d)
 			r.framed = true
 			got, err2 := r.Digest(d)
-			if err1 != nil || err2 != nil || got != want {
+			if err1 != nil || err2 != nil || !got.equal(want) {
 				r.framed = false
 				return false
 			}
@@ -89,7 +92,8 @@ func (r *Renderer) framesAgree() bool {
 }
 
 // Digest renders the digest of one group of subscribers. Its links carry
-// TokenPlaceholder, replaced per subscriber.
+// TokenPlaceholder, at the offsets the Message records; a placeholder in a
+// story is left as it is.
 func (r *Renderer) Digest(d Digest) (Message, error) {
 	lang, s, err := r.language(d.Language)
 	if err != nil {
@@ -108,6 +112,11 @@ func (r *Renderer) Digest(d Digest) (Message, error) {
 			return Message{}, errs.New(errs.Invalid, "render digest: %s: must be an http(s) URL containing %s", link.field, TokenPlaceholder)
 		}
 	}
+	// The digest's own links carry the mark, so that what it marks after
+	// rendering is theirs and nothing a story brought (token.go).
+	d.UnsubscribeURL = r.markTokens(d.UnsubscribeURL)
+	d.PreferencesURL = r.markTokens(d.PreferencesURL)
+	d.ViewURL = r.markTokens(d.ViewURL)
 	v, err := newDigestView(d, lang, s, &fragments{r: r, lang: lang, s: s})
 	if err != nil {
 		return Message{}, err
@@ -115,7 +124,13 @@ func (r *Renderer) Digest(d Digest) (Message, error) {
 	if r.framed {
 		return r.framedDigest(v)
 	}
-	return r.execute("digest", v.Subject, r.digestHTML, r.digestText, v)
+	m, err := r.execute("digest", v.Subject, r.digestHTML, r.digestText, v)
+	if err != nil {
+		return Message{}, err
+	}
+	m.HTML, m.HTMLTokens = r.placeTokens(m.HTML)
+	m.Text, m.TextTokens = r.placeTokens(m.Text)
+	return m, nil
 }
 
 // Confirmation renders the double opt-in mail.
@@ -237,12 +252,12 @@ func sampleDigest(lang string) Digest {
 }
 
 // frameCheckDigest is a digest whose every part is present and needs
-// escaping somewhere.
+// escaping somewhere, with a story that carries the token placeholder.
 func frameCheckDigest(lang string) Digest {
 	d := sampleDigest(lang)
 	d.ListName = `Noticias <&> "Región" + 'más'`
 	d.Sections = append(d.Sections, Section{Title: `Tom & "Jerry's" <b>+`, Items: []Item{
-		{Title: `A <b>bold</b> & "quoted" 'title' + more`, Summary: "Línea <uno> & dos + tres.", URL: "https://example.org/a?b=1&c=2", PublishedOn: "2026-01-02", Tags: []string{"A & B"}},
+		{Title: `A <b>bold</b> & "quoted" 'title' + more ` + TokenPlaceholder, Summary: "Línea <uno> & dos + tres.", URL: "https://example.org/a?b=1&c=2&t=" + TokenPlaceholder, PublishedOn: "2026-01-02", Tags: []string{"A & B"}},
 	}})
 	d.Omitted = 3
 	d.ViewURL = "https://example.org/digest/1/" + TokenPlaceholder

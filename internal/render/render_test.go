@@ -381,7 +381,7 @@ func TestDigestConcurrent(t *testing.T) {
 				t.Error(err)
 				return
 			}
-			if got != want {
+			if !got.equal(want) {
 				t.Error("concurrent renders differ")
 			}
 		})

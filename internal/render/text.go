@@ -31,7 +31,13 @@ func tidyText(s string, width int) string {
 		wrapLine(&b, line, width)
 		b.WriteByte('\n')
 	}
-	return strings.TrimRight(b.String(), "\n") + "\n"
+	// Exactly one final newline, kept by slicing rather than added by
+	// copying: a digest's text is tens of kilobytes.
+	out := strings.TrimRight(b.String(), "\n")
+	if len(out) < b.Len() {
+		return b.String()[:len(out)+1]
+	}
+	return out + "\n"
 }
 
 // wrapLines wraps the long lines of s and leaves everything else, blank

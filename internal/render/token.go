@@ -1,0 +1,77 @@
+package render
+
+import (
+	"crypto/rand"
+	"fmt"
+	"strings"
+)
+
+// A digest's stories come from public feeds, so any of them may contain
+// TokenPlaceholder: replacing every occurrence of it would hand each reader's
+// token to whoever wrote the story. Only the places where the templates put
+// a link of the digest's own get the token. To find those, the renderer
+// writes the digest's links with a mark of its own instead of the
+// placeholder: random letters that never leave the process, so no story can
+// hold them. Whatever the output holds of the mark after rendering is a
+// template's doing, and becomes the placeholder at a recorded offset.
+
+// newTokenMark returns a mark as long as TokenPlaceholder, so that the text
+// part wraps exactly as it will with the placeholder. Upper-case letters
+// only, which no HTML, URL or text escaping changes. 18 of them are some 84
+// bits: beyond guessing.
+func newTokenMark() string {
+	b := make([]byte, len(TokenPlaceholder))
+	rand.Read(b) // never returns an error (crypto/rand)
+	for i := range b {
+		b[i] = 'A' + b[i]%26
+	}
+	return string(b)
+}
+
+// markTokens puts r's mark where link has the placeholder.
+func (r *Renderer) markTokens(link string) string {
+	return strings.ReplaceAll(link, TokenPlaceholder, r.tokenMark)
+}
+
+// placeTokens returns out with TokenPlaceholder where r's mark was, and the
+// offsets at which it now stands.
+func (r *Renderer) placeTokens(out string) (string, []int) {
+	i := strings.Index(out, r.tokenMark)
+	if i < 0 {
+		return out, nil
+	}
+	var b strings.Builder
+	b.Grow(len(out)) // the mark and the placeholder are the same length
+	var at []int
+	for i >= 0 {
+		b.WriteString(out[:i])
+		at = append(at, b.Len())
+		b.WriteString(TokenPlaceholder)
+		out = out[i+len(r.tokenMark):]
+		i = strings.Index(out, r.tokenMark)
+	}
+	b.WriteString(out)
+	return b.String(), at
+}
+
+// splice returns s with token in place of the placeholder at each offset in
+// at. Offsets that do not hold the placeholder mean the Message was not made
+// by a Renderer (or was changed since), which is a programming error.
+func splice(s string, at []int, token string) string {
+	if len(at) == 0 {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s) + len(at)*(len(token)-len(TokenPlaceholder)))
+	last := 0
+	for _, i := range at {
+		if i < last || i+len(TokenPlaceholder) > len(s) || s[i:i+len(TokenPlaceholder)] != TokenPlaceholder {
+			panic(fmt.Sprintf("render: no token placeholder at offset %d", i))
+		}
+		b.WriteString(s[last:i])
+		b.WriteString(token)
+		last = i + len(TokenPlaceholder)
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
