@@ -179,20 +179,22 @@ func TestSubscribeAnswersAlikeAndValidates(t *testing.T) {
 }
 
 func TestHealthReadinessMetricsAndPreview(t *testing.T) {
-	s := startStack(t)
+	w := startWeb(t, nil)
+	s := w.stack
 	for _, path := range []string{"/healthz", "/readyz"} {
 		if status, body := s.do("GET", path, "", nil, false); status != http.StatusOK {
 			t.Errorf("%s: %d %s", path, status, body)
 		}
 	}
-	status, body := s.do("GET", "/metrics", "", nil, false)
-	if status != http.StatusOK || !strings.Contains(string(body), "newsdigest_http_requests_total") {
-		t.Errorf("/metrics: %d, no request counter", status)
+	// Metrics are on their own listener, never on the public one.
+	if status, _ := s.do("GET", "/metrics", "", nil, false); status != http.StatusNotFound {
+		t.Errorf("/metrics on the public listener: %d, want 404", status)
 	}
+	w.waitMetrics(t, `newsdigest_http_requests_total{method="GET",route="/readyz",status="200"}`)
 	listing := "5 May, 2021\n\nCosta Rica: <b>bold</b> & safe\n\nSummary.\n"
 	s.do("POST", "/api/v1/imports", "text/plain", []byte(listing), true)
 	b, _ := json.Marshal(map[string]any{"countries": []string{"CR"}, "language": "es", "mode": "any"})
-	status, body = s.do("POST", "/api/v1/previews", "application/json", b, true)
+	status, body := s.do("POST", "/api/v1/previews", "application/json", b, true)
 	if status != http.StatusOK || !strings.Contains(string(body), "&lt;b&gt;bold&lt;/b&gt; &amp; safe") {
 		t.Errorf("preview: %d, escaped title missing:\n%.2000s", status, body)
 	}

@@ -4,6 +4,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/hibiken/asynq"
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"newsdigest/internal/config"
 	"newsdigest/internal/postgres"
@@ -27,6 +29,9 @@ type Web struct {
 	Log      *slog.Logger
 	Registry prometheus.Registerer // nil: the default registry
 	Listener net.Listener          // nil: listen on Config.HTTPAddr
+	// MetricsListener serves the metrics; nil: listen on
+	// Config.MetricsAddr, else config.DefaultWebMetricsAddr.
+	MetricsListener net.Listener
 }
 
 // Run migrates the database, serves until ctx ends, then drains requests.
@@ -52,34 +57,72 @@ func (m *Web) Run(ctx context.Context) error {
 		return err
 	}
 	defer srv.Close()
-	l := m.Listener
-	if l == nil {
-		if l, err = net.Listen("tcp", m.Config.HTTPAddr); err != nil {
-			return fmt.Errorf("HTTP_ADDR: %w", err)
-		}
+	l, err := listen(m.Listener, "HTTP_ADDR", m.Config.HTTPAddr)
+	if err != nil {
+		return err
 	}
-	hs := &http.Server{
-		Handler:           srv.Handler(),
+	ml, err := listen(m.MetricsListener, "METRICS_ADDR", cmp.Or(m.Config.MetricsAddr, config.DefaultWebMetricsAddr))
+	if err != nil {
+		l.Close()
+		return err
+	}
+	m.Log.Info("web listening", "addr", l.Addr().String(), "metrics_addr", ml.Addr().String(),
+		"base_url", m.Config.BaseURL.String())
+	return serve(ctx, site{newHTTPServer(srv.Handler()), l}, site{newHTTPServer(srv.MetricsHandler()), ml})
+}
+
+// listen returns l, or else a listener on addr; the error names the
+// variable addr came from.
+func listen(l net.Listener, variable, addr string) (net.Listener, error) {
+	if l != nil {
+		return l, nil
+	}
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", variable, err)
+	}
+	return l, nil
+}
+
+// newHTTPServer bounds how long a client may take, so slow or stalled
+// ones cannot hold connections open.
+func newHTTPServer(h http.Handler) *http.Server {
+	return &http.Server{
+		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    64 << 10,
 	}
-	errc := make(chan error, 1)
-	go func() { errc <- hs.Serve(l) }()
-	m.Log.Info("web listening", "addr", l.Addr().String(), "base_url", m.Config.BaseURL.String())
+}
+
+// site is a server and the listener it answers on.
+type site struct {
+	hs *http.Server
+	l  net.Listener
+}
+
+// serve runs each site until ctx ends or one of them fails, then lets
+// the requests in flight finish.
+func serve(ctx context.Context, sites ...site) error {
+	errc := make(chan error, len(sites))
+	for _, s := range sites {
+		go func() { errc <- s.hs.Serve(s.l) }()
+	}
+	var err error
 	select {
-	case err := <-errc:
-		return err
+	case err = <-errc: // a listener failed: stop the rest too
 	case <-ctx.Done():
 	}
 	shutdown, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	if err := hs.Shutdown(shutdown); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
+	for _, s := range sites {
+		if e := s.hs.Shutdown(shutdown); e != nil && !errors.Is(e, http.ErrServerClosed) {
+			err = cmp.Or(err, e)
+		}
 	}
-	return nil
+	return err
 }
 
 // Worker is the worker binary.
@@ -87,6 +130,9 @@ type Worker struct {
 	Config  *config.Config
 	Log     *slog.Logger
 	Options worker.Options
+	// MetricsListener serves the default Prometheus registry; nil: listen
+	// on Config.MetricsAddr, and serve none when that is empty.
+	MetricsListener net.Listener
 }
 
 // Run processes background tasks until ctx ends.
@@ -109,7 +155,30 @@ func (m *Worker) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	return w.Run(ctx)
+	ml := m.MetricsListener
+	if ml == nil && m.Config.MetricsAddr != "" {
+		if ml, err = listen(nil, "METRICS_ADDR", m.Config.MetricsAddr); err != nil {
+			return err
+		}
+	}
+	if ml == nil {
+		return w.Run(ctx)
+	}
+	m.Log.Info("worker metrics listening", "addr", ml.Addr().String())
+	ctx, stop := context.WithCancel(ctx)
+	metricsDone := make(chan struct{})
+	go func() {
+		defer close(metricsDone)
+		// A metrics listener that fails is logged, not fatal: delivering
+		// the mail matters more than counting it.
+		if err := serve(ctx, site{newHTTPServer(promhttp.Handler()), ml}); err != nil {
+			m.Log.Error("worker metrics stopped", "err", err)
+		}
+	}()
+	err = w.Run(ctx)
+	stop()
+	<-metricsDone
+	return err
 }
 
 // RedisOpt reads REDIS_URL for asynq.

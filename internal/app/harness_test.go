@@ -84,6 +84,8 @@ func startStackEnv(t *testing.T, overrides map[string]string) *stack {
 		"SECRET_KEY":         "5c2e9a71d04fb836e7a1c53d92b6f08a",
 		"ORG_POSTAL_ADDRESS": "Apartado 123, San José, Costa Rica",
 		"SMTP_CONNECTIONS":   "2",
+		"SIGNUP_RATE_PER_IP": "0",
+		"METRICS_ADDR":       "127.0.0.1:0",
 	}
 	for k, v := range overrides {
 		env[k] = v

@@ -3,10 +3,15 @@ package domain
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
+	"fmt"
 	"net/mail"
+	"net/netip"
 	"slices"
 	"strings"
 	"time"
+
+	"golang.org/x/net/idna"
 
 	"newsdigest/internal/errs"
 )
@@ -129,23 +134,108 @@ type Consent struct {
 	FormVersion string
 }
 
-// NormalizeEmail validates an address and returns its canonical form (the
-// domain lower-cased); it rejects display names and anything but one address.
+// Limits of an address (RFC 5321 section 4.5.3.1): the whole path holds
+// 256 octets with its angle brackets, a local part 64, a domain 253 and
+// each of its labels 63.
+const (
+	maxEmailLen  = 254
+	maxLocalLen  = 64
+	maxDomainLen = 253
+	maxLabelLen  = 63
+)
+
+// formulaStart are the first characters that make a spreadsheet read a
+// cell as a formula (OWASP "CSV injection"). An address is exported to
+// operators' spreadsheets, so none may begin with one.
+const formulaStart = "=+-@\t\r"
+
+// NormalizeEmail validates an address and returns its canonical form: the
+// local part as given, the domain lower-cased and, if internationalised,
+// in its ASCII (punycode) form, so that one mailbox is one subscriber
+// however its domain is written and every relay can deliver to it. It
+// rejects display names, anything but one address, IP literals and
+// domains that are not public DNS names. Sign-up, import and the admin
+// API all go through it.
 func NormalizeEmail(s string) (string, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return "", errs.New(errs.Invalid, "email: required")
 	}
-	if len(s) > 254 {
-		return "", errs.New(errs.Invalid, "email: longer than 254 characters")
+	if strings.IndexByte(formulaStart, s[0]) >= 0 {
+		return "", errs.New(errs.Invalid, "email: must not begin with =, +, -, @, a tab or a line break")
+	}
+	if len(s) > maxEmailLen {
+		return "", errs.New(errs.Invalid, "email: longer than %d characters", maxEmailLen)
 	}
 	a, err := mail.ParseAddress(s)
 	if err != nil || a.Name != "" || a.Address != s {
 		return "", errs.New(errs.Invalid, "email: %q is not a valid address", s)
 	}
 	at := strings.LastIndexByte(s, '@')
-	if at < 1 || !strings.Contains(s[at+1:], ".") && s[at+1:] != "localhost" {
-		return "", errs.New(errs.Invalid, "email: %q has no valid domain", s)
+	if at < 1 {
+		return "", errs.New(errs.Invalid, "email: %q is not a valid address", s)
 	}
-	return s[:at] + "@" + strings.ToLower(s[at+1:]), nil
+	local := s[:at]
+	if len(local) > maxLocalLen {
+		return "", errs.New(errs.Invalid, "email: the part before @ is longer than %d characters", maxLocalLen)
+	}
+	host, err := normalizeDomain(s[at+1:])
+	if err != nil {
+		return "", errs.New(errs.Invalid, "email: %q %s", s, err.Error())
+	}
+	out := local + "@" + host
+	if len(out) > maxEmailLen {
+		return "", errs.New(errs.Invalid, "email: longer than %d characters once its domain is in ASCII form", maxEmailLen)
+	}
+	return out, nil
+}
+
+// normalizeDomain returns a mail domain in lower-case ASCII (IDNA
+// A-labels), or says what is wrong with it.
+func normalizeDomain(d string) (string, error) {
+	if strings.HasPrefix(d, "[") {
+		return "", errors.New("has an IP address for a domain; a domain name is needed")
+	}
+	if _, err := netip.ParseAddr(d); err == nil {
+		return "", errors.New("has an IP address for a domain; a domain name is needed")
+	}
+	// The lookup profile maps case and width (BÜCHER, ｅｘ) the way a
+	// resolver does, checks each label, and turns Unicode labels into
+	// xn-- ones (and checks those that already are).
+	ascii, err := idna.Lookup.ToASCII(d)
+	if err != nil {
+		return "", errors.New("has no valid domain name")
+	}
+	ascii = strings.ToLower(ascii)
+	if len(ascii) > maxDomainLen {
+		return "", fmt.Errorf("has a domain longer than %d characters", maxDomainLen)
+	}
+	labels := strings.Split(ascii, ".")
+	if len(labels) < 2 {
+		return "", errors.New("has no valid domain: it needs a dot, as in example.org")
+	}
+	for _, l := range labels {
+		if !validLabel(l) {
+			return "", errors.New("has no valid domain name: each part between dots is 1 to 63 letters, digits or hyphens, not starting or ending with a hyphen")
+		}
+	}
+	if strings.Trim(labels[len(labels)-1], "0123456789") == "" {
+		return "", errors.New("has no valid domain: its last part is a number, not a top-level domain")
+	}
+	return ascii, nil
+}
+
+// validLabel reports whether l is a DNS host name label (RFC 1123):
+// letters, digits and hyphens, at most 63, no hyphen at either end.
+func validLabel(l string) bool {
+	if l == "" || len(l) > maxLabelLen || l[0] == '-' || l[len(l)-1] == '-' {
+		return false
+	}
+	for i := 0; i < len(l); i++ {
+		c := l[i]
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
+			return false
+		}
+	}
+	return true
 }

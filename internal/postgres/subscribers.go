@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 
@@ -16,9 +18,16 @@ import (
 // ConfirmTTL is how long a confirmation link stays valid.
 const ConfirmTTL = 7 * 24 * time.Hour
 
-// confirmResendAfter throttles confirmation mail to one address, so the
-// public form cannot be used to flood someone's inbox.
-const confirmResendAfter = 10 * time.Minute
+// confirmWindow throttles confirmation mail to one address: at most one
+// is sent in this long, however often the address signs up or however
+// many tasks ask for it, so the public form cannot flood an inbox. It is
+// also how long a worker's claim on a mail lasts (see ClaimConfirmation):
+// a claim older than this is a worker that died mid-send.
+const confirmWindow = 10 * time.Minute
+
+// confirmDueFor is how long a mail that is due but unsent is retried; past
+// it the reconciler gives up, and signing up again asks anew.
+const confirmDueFor = 24 * time.Hour
 
 const subscriberColumns = `id, email, status, countries, topics, language, mode, token, created_at`
 
@@ -29,22 +38,33 @@ func scanSubscriber(r pgx.Row) (domain.Subscriber, error) {
 }
 
 // Subscribe records a request to subscribe and reports whether a
-// confirmation mail should go out. A new or unsubscribed address becomes
-// pending with the given choices; a pending one gets its choices updated;
-// an active, bounced or erased one is left as it is, so that a stranger
-// can neither change someone's choices nor revive a suppressed address.
+// confirmation mail should be queued. A new address becomes pending with
+// the given choices. An unsubscribed one becomes pending again with new
+// tokens, so the links it was sent before stop working. A pending one
+// gets its choices updated (the confirmation page shows them). An active,
+// bounced or erased one is left as it is, so that a stranger can neither
+// change someone's choices nor revive a suppressed address.
+//
+// The mail is recorded as due (confirm_due_at) in the same transaction
+// that decides to send it, so a second request while the first mail is
+// still queued, however long the worker lags, queues nothing more; and
+// none is due within confirmWindow of the last one sent.
 func (db *DB) Subscribe(ctx context.Context, email string, f domain.Filter, c domain.Consent) (id int64, sendConfirmation bool, err error) {
 	err = pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
 		var status string
-		var sentAt *time.Time
-		err := tx.QueryRow(ctx,
-			`SELECT id, status, confirm_sent_at FROM subscribers WHERE lower(email) = lower($1) FOR UPDATE`, email,
-		).Scan(&id, &status, &sentAt)
+		var mayMail bool
+		err := tx.QueryRow(ctx, `
+			SELECT id, status,
+			       (confirm_due_at IS NULL OR confirm_due_at < now() - $2::interval)
+			       AND (confirm_sent_at IS NULL OR confirm_sent_at < now() - $3::interval)
+			FROM subscribers WHERE lower(email) = lower($1) FOR UPDATE`, email, confirmDueFor, confirmWindow,
+		).Scan(&id, &status, &mayMail)
 		switch {
 		case errors.Is(err, pgx.ErrNoRows):
 			err = tx.QueryRow(ctx, `
-				INSERT INTO subscribers (email, status, countries, topics, language, mode, token, confirm_token, confirm_expires_at)
-				VALUES ($1, 'pending', $2, $3, $4, $5, $6, $7, now() + $8::interval)
+				INSERT INTO subscribers (email, status, countries, topics, language, mode, token, confirm_token,
+				                         confirm_expires_at, confirm_due_at)
+				VALUES ($1, 'pending', $2, $3, $4, $5, $6, $7, now() + $8::interval, now())
 				ON CONFLICT DO NOTHING
 				RETURNING id`,
 				email, nonNil(f.Countries), nonNil(f.Topics), f.Language, f.Mode, token.New(), token.New(), ConfirmTTL,
@@ -60,17 +80,31 @@ func (db *DB) Subscribe(ctx context.Context, email string, f domain.Filter, c do
 			sendConfirmation = true
 		case err != nil:
 			return fmt.Errorf("find subscriber: %w", err)
-		case status == domain.StatusPending || status == domain.StatusUnsubscribed:
+		case status == domain.StatusPending:
 			_, err = tx.Exec(ctx, `
-				UPDATE subscribers SET status = 'pending', countries = $2, topics = $3, language = $4, mode = $5,
+				UPDATE subscribers SET countries = $2, topics = $3, language = $4, mode = $5,
 				       confirm_token = COALESCE(confirm_token, $6), confirm_expires_at = now() + $7::interval,
-				       updated_at = now()
+				       confirm_due_at = CASE WHEN $8 THEN now() ELSE confirm_due_at END, updated_at = now()
 				WHERE id = $1`,
-				id, nonNil(f.Countries), nonNil(f.Topics), f.Language, f.Mode, token.New(), ConfirmTTL)
+				id, nonNil(f.Countries), nonNil(f.Topics), f.Language, f.Mode, token.New(), ConfirmTTL, mayMail)
 			if err != nil {
 				return fmt.Errorf("update subscriber: %w", err)
 			}
-			sendConfirmation = status == domain.StatusUnsubscribed || sentAt == nil || time.Since(*sentAt) > confirmResendAfter
+			sendConfirmation = mayMail
+		case status == domain.StatusUnsubscribed:
+			// A new subscription: new tokens, and its own confirmation mail
+			// (only the owner of the inbox can have unsubscribed, so this
+			// is no way round the window).
+			_, err = tx.Exec(ctx, `
+				UPDATE subscribers SET status = 'pending', countries = $2, topics = $3, language = $4, mode = $5,
+				       token = $6, confirm_token = $7, confirm_expires_at = now() + $8::interval,
+				       confirm_due_at = now(), confirm_sent_at = NULL, confirm_claimed_at = NULL, updated_at = now()
+				WHERE id = $1`,
+				id, nonNil(f.Countries), nonNil(f.Topics), f.Language, f.Mode, token.New(), token.New(), ConfirmTTL)
+			if err != nil {
+				return fmt.Errorf("resubscribe: %w", err)
+			}
+			sendConfirmation = true
 		default:
 			return nil
 		}
@@ -90,25 +124,64 @@ func insertConsent(ctx context.Context, tx pgx.Tx, id int64, action string, c do
 	return nil
 }
 
-// PendingConfirmation returns a pending subscriber and their confirmation
-// token, for the confirmation mail. errs.NotFound means there is nothing
-// to send any more (confirmed, unsubscribed or expired meanwhile).
-func (db *DB) PendingConfirmation(ctx context.Context, id int64) (domain.Subscriber, string, error) {
-	var confirmToken string
-	row := db.pool.QueryRow(ctx, `SELECT `+subscriberColumns+`, confirm_token FROM subscribers
-		WHERE id = $1 AND status = 'pending' AND confirm_token IS NOT NULL AND confirm_expires_at > now()`, id)
-	var s domain.Subscriber
-	err := row.Scan(&s.ID, &s.Email, &s.Status, &s.Countries, &s.Topics, &s.Language, &s.Mode, &s.Token, &s.CreatedAt, &confirmToken)
-	if err != nil {
-		return s, "", notFound(err, "pending subscriber")
-	}
-	return s, confirmToken, nil
+// ConfirmationClaim is a confirmation mail a worker has taken to send.
+type ConfirmationClaim struct {
+	Subscriber   domain.Subscriber
+	ConfirmToken string
+	ClaimedAt    time.Time // identifies the claim to FinishConfirmation and ReleaseConfirmation
 }
 
-// MarkConfirmationSent notes when the confirmation mail went out.
-func (db *DB) MarkConfirmationSent(ctx context.Context, id int64) error {
-	_, err := db.pool.Exec(ctx, `UPDATE subscribers SET confirm_sent_at = now() WHERE id = $1`, id)
-	return err
+// ClaimConfirmation takes the confirmation mail due to a pending
+// subscriber, if one is, for this caller alone: the claim is one UPDATE,
+// so of several tasks for one address (a lagging queue, the reconciler,
+// a retry) one gets it and the others find nothing to do. Nothing is
+// claimable within confirmWindow of the last mail sent, nor while another
+// worker's claim is younger than confirmWindow. errs.NotFound means there
+// is nothing to send now.
+func (db *DB) ClaimConfirmation(ctx context.Context, id int64) (ConfirmationClaim, error) {
+	var cl ConfirmationClaim
+	s := &cl.Subscriber
+	err := db.pool.QueryRow(ctx, `
+		UPDATE subscribers SET confirm_claimed_at = now()
+		WHERE id = $1 AND status = 'pending' AND confirm_token IS NOT NULL AND confirm_expires_at > now()
+		  AND confirm_due_at IS NOT NULL
+		  AND (confirm_claimed_at IS NULL OR confirm_claimed_at < now() - $2::interval)
+		  AND (confirm_sent_at IS NULL OR confirm_sent_at < now() - $2::interval)
+		RETURNING `+subscriberColumns+`, confirm_token, confirm_claimed_at`, id, confirmWindow,
+	).Scan(&s.ID, &s.Email, &s.Status, &s.Countries, &s.Topics, &s.Language, &s.Mode, &s.Token, &s.CreatedAt,
+		&cl.ConfirmToken, &cl.ClaimedAt)
+	if err != nil {
+		return cl, notFound(err, "confirmation mail due")
+	}
+	return cl, nil
+}
+
+// FinishConfirmation records that a claimed mail went out, or was refused
+// for good: it is no longer due, and the window starts. If the address
+// signed up anew meanwhile (new confirmation token), the new mail stays
+// due. A claim that is no longer this caller's changes nothing.
+func (db *DB) FinishConfirmation(ctx context.Context, cl ConfirmationClaim) error {
+	_, err := db.pool.Exec(ctx, `
+		UPDATE subscribers SET confirm_sent_at = now(), confirm_claimed_at = NULL,
+		       confirm_due_at = CASE WHEN confirm_token = $3 THEN NULL ELSE confirm_due_at END
+		WHERE id = $1 AND confirm_claimed_at = $2`, cl.Subscriber.ID, cl.ClaimedAt, cl.ConfirmToken)
+	if err != nil {
+		return fmt.Errorf("finish confirmation mail: %w", err)
+	}
+	return nil
+}
+
+// ReleaseConfirmation gives a claimed mail back after a failure worth
+// retrying: it stays due, and the task's retry (or the reconciler) can
+// claim it again at once.
+func (db *DB) ReleaseConfirmation(ctx context.Context, cl ConfirmationClaim) error {
+	_, err := db.pool.Exec(ctx, `
+		UPDATE subscribers SET confirm_claimed_at = NULL WHERE id = $1 AND confirm_claimed_at = $2`,
+		cl.Subscriber.ID, cl.ClaimedAt)
+	if err != nil {
+		return fmt.Errorf("release confirmation mail: %w", err)
+	}
+	return nil
 }
 
 // SubscriberByConfirmToken finds the pending subscriber a confirmation link
@@ -168,6 +241,7 @@ func (db *DB) Unsubscribe(ctx context.Context, tok string, c domain.Consent) err
 }
 
 // UpdatePreferences changes an active or pending subscriber's choices.
+// An erased subscriber's token, like an unknown one, is errs.NotFound.
 func (db *DB) UpdatePreferences(ctx context.Context, tok string, f domain.Filter, c domain.Consent) (domain.Subscriber, error) {
 	var s domain.Subscriber
 	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
@@ -178,6 +252,16 @@ func (db *DB) UpdatePreferences(ctx context.Context, tok string, f domain.Filter
 			RETURNING `+subscriberColumns,
 			tok, nonNil(f.Countries), nonNil(f.Topics), f.Language, f.Mode))
 		if errors.Is(err, pgx.ErrNoRows) {
+			// Unsubscribed or bounced: the link is theirs, but there is
+			// nothing to change. Erased or unknown: the link does not work.
+			var known bool
+			if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM subscribers WHERE token = $1 AND status <> 'erased')`, tok).
+				Scan(&known); err != nil {
+				return err
+			}
+			if !known {
+				return errs.New(errs.NotFound, "subscriber not found")
+			}
 			return errs.New(errs.Conflict, "this address is not subscribed; subscribe again from the front page")
 		}
 		if err != nil {
@@ -188,22 +272,34 @@ func (db *DB) UpdatePreferences(ctx context.Context, tok string, f domain.Filter
 	return s, err
 }
 
+// truncate shortens s to at most n bytes without splitting a character,
+// and makes it text PostgreSQL accepts: invalid UTF-8 (a header or an
+// SMTP reply may hold any bytes) becomes U+FFFD, and NUL is dropped.
 func truncate(s string, n int) string {
+	s = strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "")
 	if len(s) <= n {
 		return s
 	}
-	return s[:n]
+	cut := n
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut]
 }
 
 // UnsentConfirmations lists pending subscribers whose confirmation mail
-// never went out (its task was lost with Redis), asked for between a day
-// and a few minutes ago.
+// is due and that no task seems to hold: asked for a few minutes to a day
+// ago, not claimed (or claimed by a worker that died), and not sent within
+// the window. Their task was lost with Redis, or gave up retrying; asking
+// again is safe, as ClaimConfirmation sends each due mail once.
 func (db *DB) UnsentConfirmations(ctx context.Context) ([]int64, error) {
 	rows, err := db.pool.Query(ctx, `
 		SELECT id FROM subscribers
-		WHERE status = 'pending' AND confirm_sent_at IS NULL AND confirm_expires_at > now()
-		  AND updated_at < now() - interval '2 minutes' AND updated_at > now() - interval '1 day'
-		ORDER BY id LIMIT 1000`)
+		WHERE confirm_due_at IS NOT NULL AND status = 'pending' AND confirm_expires_at > now()
+		  AND confirm_due_at < now() - interval '2 minutes' AND confirm_due_at > now() - $1::interval
+		  AND (confirm_claimed_at IS NULL OR confirm_claimed_at < now() - $2::interval)
+		  AND (confirm_sent_at IS NULL OR confirm_sent_at < now() - $2::interval)
+		ORDER BY id LIMIT 1000`, confirmDueFor, confirmWindow)
 	if err != nil {
 		return nil, fmt.Errorf("unsent confirmations: %w", err)
 	}

@@ -177,7 +177,7 @@ func (c *CSVReader) parse(line int, rec []string) bool {
 		if c.col[k] < 0 {
 			return ""
 		}
-		return strings.TrimSpace(rec[c.col[k]])
+		return UnescapeCSVCell(strings.TrimSpace(rec[c.col[k]]))
 	}
 	for k := range numCols {
 		if !utf8.ValidString(field(k)) {
@@ -240,6 +240,32 @@ func (c *CSVReader) Rows() int { return c.rows }
 // Err returns the error that stopped reading the file, if any; invalid
 // rows are not errors here but Errors.
 func (c *CSVReader) Err() error { return c.err }
+
+// formulaStart are the first characters that make a spreadsheet read a
+// cell as a formula (OWASP "CSV injection").
+const formulaStart = "=+-@\t\r"
+
+// EscapeCSVCell makes a cell that a spreadsheet would run as a formula
+// plain text, the way spreadsheets themselves expect: a single quote
+// before it. Addresses beginning so are refused at sign-up and import, but
+// rows stored before that rule still exist. UnescapeCSVCell undoes it.
+func EscapeCSVCell(s string) string {
+	if s != "" && strings.IndexByte(formulaStart, s[0]) >= 0 {
+		return "'" + s
+	}
+	return s
+}
+
+// UnescapeCSVCell undoes EscapeCSVCell, so that an export imports back as
+// what was stored (and a formula address is then refused by name, rather
+// than stored with the quote). A quote before anything else is kept: it
+// is part of the value.
+func UnescapeCSVCell(s string) string {
+	if len(s) > 1 && s[0] == '\'' && strings.IndexByte(formulaStart, s[1]) >= 0 {
+		return s[1:]
+	}
+	return s
+}
 
 // splitList splits a list field: operators' files separate with ";" or
 // "|" (a comma would clash with the CSV itself).

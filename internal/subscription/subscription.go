@@ -24,6 +24,16 @@ type Service struct {
 	Queue interface {
 		EnqueueContext(ctx context.Context, t *asynq.Task, opts ...asynq.Option) (*asynq.TaskInfo, error)
 	}
+	// Limit, if set, is asked about every valid request before it is
+	// stored; its error is returned as it is.
+	Limit Limiter
+}
+
+// Limiter caps how often one address may be signed up. Subscribe asks it
+// about every valid request, whatever the address's status, so that being
+// refused says nothing about whether the address is subscribed.
+type Limiter interface {
+	AllowAddress(ctx context.Context, email string) error
 }
 
 // Request is what a person sends from the form or the API.
@@ -32,8 +42,9 @@ type Request struct {
 	domain.Filter
 }
 
-// Subscribe validates a request and, if it is new or pending, stores it
-// and queues the confirmation mail. Its answer never says whether the
+// Subscribe validates a request and, if it is new, pending or
+// unsubscribed, stores it and queues the confirmation mail when one is
+// due (see postgres.DB.Subscribe). Its answer never says whether the
 // address was known.
 func (s *Service) Subscribe(ctx context.Context, known domain.Known, req Request, c domain.Consent) error {
 	email, err := domain.NormalizeEmail(req.Email)
@@ -44,6 +55,11 @@ func (s *Service) Subscribe(ctx context.Context, known domain.Known, req Request
 	f.Normalize()
 	if err := f.Validate(known); err != nil {
 		return err
+	}
+	if s.Limit != nil {
+		if err := s.Limit.AllowAddress(ctx, email); err != nil {
+			return err
+		}
 	}
 	c.FormVersion = FormVersion
 	id, send, err := s.DB.Subscribe(ctx, email, f, c)

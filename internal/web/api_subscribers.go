@@ -149,8 +149,8 @@ func (s *Server) apiExportSubscribers(c *gin.Context) {
 		if !started {
 			begin()
 		}
-		w.Write([]string{sub.Email, sub.Status, strings.Join(sub.Countries, ";"), strings.Join(sub.Topics, ";"),
-			sub.Language, sub.Mode, sub.CreatedAt.UTC().Format(time.RFC3339)})
+		writeCSVRow(w, sub.Email, sub.Status, strings.Join(sub.Countries, ";"), strings.Join(sub.Topics, ";"),
+			sub.Language, sub.Mode, sub.CreatedAt.UTC().Format(time.RFC3339))
 		return w.Error()
 	})
 	if err == nil && !started {
@@ -175,6 +175,17 @@ func (s *Server) apiExportSubscribers(c *gin.Context) {
 }
 
 var exportHeader = []string{"email", "status", "countries", "topics", "language", "mode", "created_at"}
+
+// writeCSVRow writes one exported row with every cell that a spreadsheet
+// would run as a formula escaped (subscription.EscapeCSVCell): addresses
+// stored before such were refused may begin with "=". The importer
+// undoes the escape.
+func writeCSVRow(w *csv.Writer, cells ...string) {
+	for i, c := range cells {
+		cells[i] = subscription.EscapeCSVCell(c)
+	}
+	w.Write(cells)
+}
 
 // subscriberFilter reads the status, country and topic parameters.
 func (s *Server) subscriberFilter(c *gin.Context) (domain.SubscriberFilter, error) {

@@ -41,7 +41,7 @@ func (s *Server) apiFail(c *gin.Context, err error) {
 	kind := errs.KindOf(err)
 	status := statusOf(kind)
 	if kind == errs.Internal || kind == errs.Unavailable {
-		s.log.Error("request failed", "method", c.Request.Method, "path", c.FullPath(), "err", err)
+		s.log.Error("request failed", "request_id", requestIDOf(c.Request), "route", routeOfRequest(c.Request), "err", err)
 	}
 	c.AbortWithStatusJSON(status, gin.H{"error": apiError{Code: string(kind), Message: errs.MessageOf(err)}})
 }
@@ -52,7 +52,8 @@ func apiStatus(c *gin.Context, status int, code, message string) {
 }
 
 // requireAdmin lets through only requests bearing ADMIN_TOKEN; with no
-// token configured it refuses everything.
+// token configured it refuses everything. The scheme name is matched
+// case-insensitively, as RFC 7235 says.
 func (s *Server) requireAdmin() gin.HandlerFunc {
 	want := []byte(s.cfg.AdminToken)
 	return func(c *gin.Context) {
@@ -60,8 +61,8 @@ func (s *Server) requireAdmin() gin.HandlerFunc {
 			apiStatus(c, http.StatusUnauthorized, "unauthorized", "the admin API is disabled: ADMIN_TOKEN is not set")
 			return
 		}
-		got, ok := strings.CutPrefix(c.GetHeader("Authorization"), "Bearer ")
-		if !ok || subtle.ConstantTimeCompare([]byte(strings.TrimSpace(got)), want) != 1 {
+		scheme, got, ok := strings.Cut(c.GetHeader("Authorization"), " ")
+		if !ok || !strings.EqualFold(scheme, "Bearer") || subtle.ConstantTimeCompare([]byte(strings.TrimSpace(got)), want) != 1 {
 			c.Header("WWW-Authenticate", `Bearer realm="newsdigest"`)
 			apiStatus(c, http.StatusUnauthorized, "unauthorized", "missing or wrong bearer token")
 			return
@@ -78,7 +79,7 @@ func (s *Server) recoverer() gin.HandlerFunc {
 				if err, ok := v.(error); ok && errors.Is(err, http.ErrAbortHandler) {
 					panic(v)
 				}
-				s.log.Error("panic", "path", c.Request.URL.Path, "panic", v)
+				s.log.Error("panic", "request_id", requestIDOf(c.Request), "route", routeOfRequest(c.Request), "panic", v)
 				if strings.HasPrefix(c.Request.URL.Path, "/api/") {
 					apiStatus(c, http.StatusInternalServerError, string(errs.Internal), "internal error")
 				} else {

@@ -1,13 +1,18 @@
 package web
 
 import (
+	"net/http"
 	"strconv"
 	"time"
 
-	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
+
+// unmatched is the route label and log value of a request no route took:
+// the raw path is never used, so neither tokens nor a prober's junk
+// become label values.
+const unmatched = "unmatched"
 
 type metrics struct {
 	gatherer prometheus.Gatherer
@@ -20,10 +25,10 @@ type metrics struct {
 func newMetrics(reg prometheus.Registerer) *metrics {
 	m := &metrics{
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "newsdigest_http_requests_total", Help: "HTTP requests by route and status.",
+			Name: "newsdigest_http_requests_total", Help: "HTTP requests by method, route and status.",
 		}, []string{"method", "route", "status"}),
 		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
-			Name: "newsdigest_http_request_seconds", Help: "HTTP request latency by route.",
+			Name: "newsdigest_http_request_seconds", Help: "HTTP request latency by method and route.",
 			Buckets: prometheus.DefBuckets,
 		}, []string{"method", "route"}),
 	}
@@ -36,20 +41,38 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 	return m
 }
 
-func (m *metrics) middleware() gin.HandlerFunc {
-	return func(c *gin.Context) {
-		start := time.Now()
-		c.Next()
-		route := c.FullPath() // the pattern, so tokens do not become labels
-		if route == "" {
-			route = "unmatched"
-		}
-		m.requests.WithLabelValues(c.Request.Method, route, strconv.Itoa(c.Writer.Status())).Inc()
-		m.duration.WithLabelValues(c.Request.Method, route).Observe(time.Since(start).Seconds())
-	}
+// observe counts one answered request. Every label value comes from a
+// fixed set (see foldMethod, statusLabel and the router's patterns),
+// because each distinct value is a series kept for the life of the
+// process: a label a client chooses lets it grow the metrics without end.
+func (m *metrics) observe(method, route string, status int, d time.Duration) {
+	method = foldMethod(method)
+	m.requests.WithLabelValues(method, route, statusLabel(status)).Inc()
+	m.duration.WithLabelValues(method, route).Observe(d.Seconds())
 }
 
-func (m *metrics) handler() gin.HandlerFunc {
-	h := promhttp.HandlerFor(m.gatherer, promhttp.HandlerOpts{})
-	return gin.WrapH(h)
+// MetricsHandler serves the metrics in Prometheus' format. It belongs on
+// the metrics listener (METRICS_ADDR), never on the public one.
+func (s *Server) MetricsHandler() http.Handler {
+	return promhttp.HandlerFor(s.metrics.gatherer, promhttp.HandlerOpts{})
+}
+
+// foldMethod keeps the standard methods and folds every other string,
+// which net/http accepts as a method, into "other".
+func foldMethod(method string) string {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch,
+		http.MethodDelete, http.MethodOptions, http.MethodConnect, http.MethodTrace:
+		return method
+	}
+	return "other"
+}
+
+// statusLabel is the status code as written, within the range HTTP
+// defines; net/http lets a handler write up to 999.
+func statusLabel(code int) string {
+	if code < 100 || code > 599 {
+		return "other"
+	}
+	return strconv.Itoa(code)
 }

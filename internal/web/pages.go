@@ -89,13 +89,10 @@ func (s *Server) renderPageStatus(w http.ResponseWriter, r *http.Request, status
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
+	// The security headers (policy, framing, referrer) are set for every
+	// answer by track, in middleware.go.
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("X-Frame-Options", "DENY")
-	// Tokens are in the URLs, so no other site may see them; "no-referrer"
-	// would also make browsers send "Origin: null" on our own forms, which
-	// the CSRF check rightly refuses.
-	w.Header().Set("Referrer-Policy", "same-origin")
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
 }

@@ -42,6 +42,11 @@ func (s *Server) preferencesPost(c *gin.Context) {
 		return
 	}
 	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxFormBody)
+	// A link that does not work says so first, whatever the form holds.
+	if _, err := s.db.SubscriberByToken(c.Request.Context(), tok); err != nil {
+		s.pageFail(c, lang, err)
+		return
+	}
 	tax, err := s.taxonomy(c.Request.Context())
 	if err != nil {
 		s.pageFail(c, lang, err)

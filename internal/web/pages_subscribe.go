@@ -2,12 +2,14 @@ package web
 
 import (
 	"net/http"
+	"slices"
 
 	"github.com/gin-gonic/gin"
 
 	"newsdigest/internal/domain"
 	"newsdigest/internal/errs"
 	"newsdigest/internal/subscription"
+	"newsdigest/internal/taxonomy"
 )
 
 // maxFormBody bounds form posts.
@@ -30,13 +32,18 @@ func (s *Server) home(c *gin.Context) {
 func (s *Server) subscribeForm(c *gin.Context) {
 	lang := pageLang(c.Request, "")
 	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxFormBody)
-	tax, err := s.taxonomy(c.Request.Context())
+	ctx := c.Request.Context()
+	if err := s.limiter.AllowIP(ctx, c.ClientIP()); err != nil {
+		s.pageSignupFail(c, lang, err)
+		return
+	}
+	tax, err := s.taxonomy(ctx)
 	if err != nil {
 		s.pageFail(c, lang, err)
 		return
 	}
 	req := subscription.Request{Email: c.PostForm("email"), Filter: filterFromForm(c)}
-	err = s.subscriptions().Subscribe(c.Request.Context(), tax, req, consentOf(c))
+	err = s.subscriptions().Subscribe(ctx, tax, req, consentOf(c))
 	if errs.Is(err, errs.Invalid) {
 		fd := buildForm(tax, lang, req.Filter)
 		fd.Email, fd.Error, fd.Button = req.Email, formError(lang, err), msg(lang, "subscribe_button")
@@ -45,12 +52,15 @@ func (s *Server) subscribeForm(c *gin.Context) {
 		return
 	}
 	if err != nil {
-		s.pageFail(c, lang, err)
+		s.pageSignupFail(c, lang, err)
 		return
 	}
 	s.renderPage(c, "message", pageData{Lang: lang, Title: msg(lang, "check_inbox_title"), Message: msg(lang, "check_inbox")})
 }
 
+// confirmPage shows the choices being confirmed, as they are now: a
+// sign-up for a pending address replaces its choices, so the person sees
+// what the button will confirm rather than what they remember asking for.
 func (s *Server) confirmPage(c *gin.Context) {
 	lang := pageLang(c.Request, "")
 	tok, ok := s.validToken(c, lang)
@@ -62,8 +72,39 @@ func (s *Server) confirmPage(c *gin.Context) {
 		s.pageFail(c, lang, err)
 		return
 	}
+	tax, err := s.taxonomy(c.Request.Context())
+	if err != nil {
+		s.pageFail(c, lang, err)
+		return
+	}
 	lang = pageLang(c.Request, sub.Language)
-	s.renderPage(c, "confirm", pageData{Lang: lang, Title: msg(lang, "confirm_title"), Email: sub.Email, Action: "/confirm/" + tok})
+	s.renderPage(c, "confirm", pageData{Lang: lang, Title: msg(lang, "confirm_title"), Email: sub.Email,
+		Action: "/confirm/" + tok, Form: chosen(tax, lang, sub.Filter)})
+}
+
+// chosen lists a filter's choices by name in lang, for the confirmation
+// page: the countries in Others, the topics, and the one language and
+// mode. A code the taxonomy no longer has is shown as it is.
+func chosen(tax *taxonomy.Taxonomy, lang string, f domain.Filter) *formData {
+	fd := &formData{}
+	for _, code := range f.Countries {
+		label := code
+		if c, ok := tax.Country(code); ok {
+			label = taxonomy.Name(lang, c.NameEN, c.NameES)
+		}
+		fd.Others = append(fd.Others, option{Value: code, Label: label, Checked: true})
+	}
+	slices.SortFunc(fd.Others, byLabel)
+	for _, slug := range f.Topics {
+		label := slug
+		if t, ok := tax.Topic(slug); ok {
+			label = taxonomy.Name(lang, t.NameEN, t.NameES)
+		}
+		fd.Topics = append(fd.Topics, option{Value: slug, Label: label, Checked: true})
+	}
+	fd.Languages = []option{{Value: f.Language, Label: msg(lang, "lang_"+f.Language), Checked: true}}
+	fd.Modes = []option{{Value: f.Mode, Label: msg(lang, "mode_"+f.Mode), Checked: true}}
+	return fd
 }
 
 func (s *Server) confirmPost(c *gin.Context) {

@@ -4,8 +4,12 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
+	_ "embed"
+	"encoding/hex"
+	"errors"
 	"html/template"
 	"log/slog"
 	"net/http"
@@ -16,6 +20,7 @@ import (
 	"github.com/gorilla/csrf"
 	"github.com/hibiken/asynq"
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/redis/go-redis/v9"
 
 	"newsdigest/internal/config"
 	"newsdigest/internal/ingest"
@@ -30,6 +35,8 @@ type Server struct {
 	db       *postgres.DB
 	queue    *asynq.Client
 	redis    asynq.RedisConnOpt
+	ping     *redis.Client // readiness checks only
+	limiter  *signupLimiter
 	importer *ingest.Importer
 	renderer *render.Renderer
 	pages    *template.Template
@@ -55,11 +62,21 @@ func NewServer(cfg *config.Config, db *postgres.DB, redis asynq.RedisConnOpt, re
 	if err != nil {
 		return nil, err
 	}
+	ping, err := newPingClient(cfg.RedisURL)
+	if err != nil {
+		return nil, err
+	}
+	limiter, err := newSignupLimiter(cfg)
+	if err != nil {
+		return nil, err
+	}
 	return &Server{
 		cfg:      cfg,
 		db:       db,
 		queue:    asynq.NewClient(redis),
 		redis:    redis,
+		ping:     ping,
+		limiter:  limiter,
 		importer: &ingest.Importer{Store: db, Tagger: tagger},
 		renderer: r,
 		pages:    pages,
@@ -68,27 +85,38 @@ func NewServer(cfg *config.Config, db *postgres.DB, redis asynq.RedisConnOpt, re
 	}, nil
 }
 
-// Close releases the queue client.
-func (s *Server) Close() error { return s.queue.Close() }
+// Close releases the queue, readiness and sign-up limit clients.
+func (s *Server) Close() error {
+	return errors.Join(s.queue.Close(), s.ping.Close(), s.limiter.close())
+}
 
-// Handler is the whole app as an http.Handler.
+// Handler is the whole app as an http.Handler. Metrics are not in it:
+// they are served on a listener of their own (MetricsHandler).
 func (s *Server) Handler() http.Handler {
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
-	r.Use(s.recoverer(), s.metrics.middleware())
+	// The client IP is recorded with consent and limits sign-ups, so
+	// X-Forwarded-For counts only from TRUSTED_PROXIES (gin trusts every
+	// peer unless told otherwise).
+	r.RemoteIPHeaders = []string{"X-Forwarded-For"}
+	if err := r.SetTrustedProxies(s.trustedProxies()); err != nil {
+		s.log.Error("TRUSTED_PROXIES refused by gin; trusting none", "err", err)
+		_ = r.SetTrustedProxies(nil)
+	}
+	r.Use(routeOf, s.recoverer())
 	r.HandleMethodNotAllowed = true
 	r.NoRoute(func(c *gin.Context) { s.notFound(c) })
 
 	r.GET("/healthz", s.healthz)
 	r.GET("/readyz", s.readyz)
-	r.GET("/metrics", s.metrics.handler())
+	r.GET("/static/site.css", serveStylesheet)
 
 	// One-click unsubscribe (RFC 8058) comes from mail clients with no
 	// cookie and no CSRF token: it is deliberately outside CSRF.
-	r.POST("/unsubscribe/:token", s.unsubscribePost)
-	r.GET("/digest/:edition/:token", s.digestPage)
+	r.POST("/unsubscribe/:token", s.oneClickBody(), s.unsubscribePost)
+	r.GET("/digest/:edition/:token", digestCSP, s.digestPage)
 
-	pages := r.Group("/", s.csrf())
+	pages := r.Group("/", s.formBody(), s.csrf())
 	pages.GET("/", s.home)
 	pages.POST("/subscribe", s.subscribeForm)
 	pages.GET("/confirm/:token", s.confirmPage)
@@ -114,7 +142,37 @@ func (s *Server) Handler() http.Handler {
 	admin.GET("/subscribers", s.apiSubscribers)
 	admin.GET("/subscribers.csv", s.apiExportSubscribers)
 	admin.POST("/subscribers/import", s.apiImportSubscribers)
-	return r
+	return s.track(r)
+}
+
+// trustedProxies is TRUSTED_PROXIES as gin takes it; nil trusts none.
+func (s *Server) trustedProxies() []string {
+	var out []string
+	for _, p := range s.cfg.TrustedProxies {
+		out = append(out, p.String())
+	}
+	return out
+}
+
+// stylesheet is the pages' CSS. A file of its own rather than a <style>
+// block, so the content security policy need not allow inline styles.
+//
+//go:embed static/site.css
+var stylesheet []byte
+
+var stylesheetETag = func() string {
+	sum := sha256.Sum256(stylesheet)
+	return `"` + hex.EncodeToString(sum[:8]) + `"`
+}()
+
+// serveStylesheet lets browsers keep the stylesheet but ask each time
+// whether it changed (a 304 when not), so a new release shows at once.
+func serveStylesheet(c *gin.Context) {
+	h := c.Writer.Header()
+	h.Set("Content-Type", "text/css; charset=utf-8")
+	h.Set("Cache-Control", "no-cache")
+	h.Set("ETag", stylesheetETag)
+	http.ServeContent(c.Writer, c.Request, "", time.Time{}, bytes.NewReader(stylesheet))
 }
 
 // csrf protects the HTML forms. Over plain HTTP (local development and
@@ -127,7 +185,7 @@ func (s *Server) csrf() gin.HandlerFunc {
 		csrf.SameSite(csrf.SameSiteLaxMode),
 		csrf.FieldName("csrf_token"),
 		csrf.ErrorHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			s.log.Info("csrf refused", "path", r.URL.Path, "reason", csrf.FailureReason(r))
+			s.log.Info("csrf refused", "request_id", requestIDOf(r), "route", routeOfRequest(r), "reason", csrf.FailureReason(r))
 			s.renderPageStatus(w, r, http.StatusForbidden, "error", pageData{
 				Lang: pageLang(r, ""), Message: msg(pageLang(r, ""), "csrf_failed"),
 			})

@@ -47,26 +47,33 @@ func lastAttempt(ctx context.Context) bool {
 	return ok1 && ok2 && n >= max
 }
 
+// confirmationMail sends the double opt-in mail if one is due. The claim
+// in Postgres, not the task, decides: however many tasks ask for one
+// address, one mail goes out per window. A temporary failure gives the
+// claim back before the task is retried; a permanent one ends the request.
 func (h *handlers) confirmationMail(ctx context.Context, t *asynq.Task) error {
 	var p tasks.ConfirmationMail
 	if err := tasks.Decode(t, &p); err != nil {
 		return err
 	}
-	sub, confirmToken, err := h.db.PendingConfirmation(ctx, p.SubscriberID)
+	claim, err := h.db.ClaimConfirmation(ctx, p.SubscriberID)
 	if errs.Is(err, errs.NotFound) {
-		return nil // confirmed, unsubscribed or expired meanwhile
+		return nil // sent or being sent already, confirmed, left or expired
 	}
 	if err != nil {
 		return err
 	}
+	sub := claim.Subscriber
+	// The outcome is recorded even if the worker is shutting down.
+	record := context.WithoutCancel(ctx)
 	msg, err := h.renderer.Confirmation(render.Confirmation{
 		Language:      sub.Language,
 		ListName:      links(h.cfg).ListName,
-		ConfirmURL:    h.cfg.URL("/confirm/" + confirmToken),
+		ConfirmURL:    h.cfg.URL("/confirm/" + claim.ConfirmToken),
 		PostalAddress: h.cfg.OrgPostalAddress,
 	})
 	if err != nil {
-		return fmt.Errorf("render confirmation: %v: %w", err, asynq.SkipRetry)
+		return errors.Join(fmt.Errorf("render confirmation: %v: %w", err, asynq.SkipRetry), h.db.FinishConfirmation(record, claim))
 	}
 	err = h.mailer.Send(ctx, &mail.Message{
 		To: sub.Email, Subject: msg.Subject, HTML: msg.HTML, Text: msg.Text, Language: sub.Language,
@@ -75,11 +82,13 @@ func (h *handlers) confirmationMail(ctx context.Context, t *asynq.Task) error {
 	if err != nil {
 		if mail.ClassOf(err) != mail.Temporary {
 			h.log.Warn("confirmation mail refused", "subscriber", sub.ID, "err", err)
-			return fmt.Errorf("confirmation mail: %v: %w", err, asynq.SkipRetry)
+			return errors.Join(fmt.Errorf("confirmation mail: %v: %w", err, asynq.SkipRetry), h.db.FinishConfirmation(record, claim))
 		}
-		return err
+		// Still due: the retry claims it again. Were the release lost, the
+		// claim would lapse after the window and the reconciler ask again.
+		return errors.Join(err, h.db.ReleaseConfirmation(record, claim))
 	}
-	return h.db.MarkConfirmationSent(ctx, sub.ID)
+	return h.db.FinishConfirmation(record, claim)
 }
 
 func (h *handlers) scheduleEdition(ctx context.Context, t *asynq.Task) error {
@@ -171,8 +180,10 @@ func (h *handlers) reconcile(ctx context.Context, _ *asynq.Task) error {
 	return nil
 }
 
-// requeueConfirmations asks again for confirmation mails whose task was
-// lost; the task's uniqueness keeps a mail still queued from doubling.
+// requeueConfirmations asks again for confirmation mails that are due and
+// that no task seems to hold (lost with Redis, out of retries, or held by
+// a worker that died). A task too many is harmless: the claim in
+// confirmationMail sends each due mail once.
 func (h *handlers) requeueConfirmations(ctx context.Context) error {
 	ids, err := h.db.UnsentConfirmations(ctx)
 	if err != nil {

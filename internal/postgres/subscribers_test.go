@@ -1,0 +1,219 @@
+package postgres_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"newsdigest/internal/domain"
+	"newsdigest/internal/errs"
+	"newsdigest/internal/postgres"
+	"newsdigest/internal/testenv"
+)
+
+var crFilter = domain.Filter{Countries: []string{"CR"}, Language: "en", Mode: domain.ModeAny}
+
+func consent() domain.Consent {
+	return domain.Consent{At: time.Now(), IP: "192.0.2.1", UserAgent: "test", FormVersion: "test"}
+}
+
+func subscribe(t *testing.T, db *postgres.DB, email string) (int64, bool) {
+	t.Helper()
+	id, send, err := db.Subscribe(context.Background(), email, crFilter, consent())
+	if err != nil {
+		t.Fatalf("Subscribe(%s): %v", email, err)
+	}
+	return id, send
+}
+
+func claim(t *testing.T, db *postgres.DB, id int64) (postgres.ConfirmationClaim, bool) {
+	t.Helper()
+	cl, err := db.ClaimConfirmation(context.Background(), id)
+	if errs.Is(err, errs.NotFound) {
+		return cl, false
+	}
+	if err != nil {
+		t.Fatalf("ClaimConfirmation(%d): %v", id, err)
+	}
+	return cl, true
+}
+
+func unsent(t *testing.T, db *postgres.DB) []int64 {
+	t.Helper()
+	ids, err := db.UnsentConfirmations(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ids
+}
+
+func exec(t *testing.T, db *postgres.DB, sql string, args ...any) {
+	t.Helper()
+	if _, err := db.Pool().Exec(context.Background(), sql, args...); err != nil {
+		t.Fatalf("%s: %v", sql, err)
+	}
+}
+
+// A confirmation mail is recorded as due when the sign-up asks for it, so
+// a second sign-up while the worker has not sent it yet (however long it
+// lags) asks for nothing more; and of many tasks for one address, one
+// claims the mail.
+func TestConfirmationDueOnceAndClaimedOnce(t *testing.T) {
+	db := testenv.Database(t)
+	ctx := context.Background()
+
+	id, send := subscribe(t, db, "ana@example.org")
+	if !send {
+		t.Fatal("first sign-up: no confirmation mail asked for")
+	}
+	if _, again := subscribe(t, db, "ana@example.org"); again {
+		t.Fatal("second sign-up before the first mail went out asked for another")
+	}
+
+	cl, ok := claim(t, db, id)
+	if !ok || cl.ConfirmToken == "" || cl.Subscriber.Email != "ana@example.org" {
+		t.Fatalf("claim = %+v, %v; want the pending mail", cl, ok)
+	}
+	if _, ok := claim(t, db, id); ok {
+		t.Fatal("a second task claimed the mail the first holds")
+	}
+
+	// A temporary failure gives the claim back: the retry claims again.
+	if err := db.ReleaseConfirmation(ctx, cl); err != nil {
+		t.Fatal(err)
+	}
+	cl, ok = claim(t, db, id)
+	if !ok {
+		t.Fatal("the mail could not be claimed again after a release")
+	}
+	if err := db.FinishConfirmation(ctx, cl); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := claim(t, db, id); ok {
+		t.Fatal("a mail already sent was claimed again")
+	}
+	if _, again := subscribe(t, db, "ana@example.org"); again {
+		t.Fatal("a sign-up within the window of the last mail asked for another")
+	}
+
+	// Past the window, a sign-up asks for one more.
+	exec(t, db, `UPDATE subscribers SET confirm_sent_at = now() - interval '11 minutes' WHERE id = $1`, id)
+	if _, again := subscribe(t, db, "ana@example.org"); !again {
+		t.Fatal("a sign-up past the window asked for no mail")
+	}
+	if _, ok := claim(t, db, id); !ok {
+		t.Fatal("the new mail could not be claimed")
+	}
+}
+
+// The reconciler finds a due mail whose task was lost, or whose worker
+// died holding the claim, and only once the window says so.
+func TestUnsentConfirmations(t *testing.T) {
+	db := testenv.Database(t)
+	lost, _ := subscribe(t, db, "lost@example.org")
+	crashed, _ := subscribe(t, db, "crashed@example.org")
+	sending, _ := subscribe(t, db, "sending@example.org")
+	if ids := unsent(t, db); len(ids) != 0 {
+		t.Fatalf("unsent right after sign-up = %v, want none (their tasks are queued)", ids)
+	}
+	exec(t, db, `UPDATE subscribers SET confirm_due_at = now() - interval '5 minutes'`)
+	for _, id := range []int64{crashed, sending} {
+		if _, ok := claim(t, db, id); !ok {
+			t.Fatalf("claim %d failed", id)
+		}
+	}
+	// The worker holding crashed's claim died long ago; sending's is busy.
+	exec(t, db, `UPDATE subscribers SET confirm_claimed_at = now() - interval '11 minutes' WHERE id = $1`, crashed)
+	ids := unsent(t, db)
+	if len(ids) != 2 || ids[0] != lost || ids[1] != crashed {
+		t.Fatalf("unsent = %v, want [%d %d]", ids, lost, crashed)
+	}
+	if _, ok := claim(t, db, crashed); !ok {
+		t.Fatal("a lapsed claim could not be taken over")
+	}
+	if _, ok := claim(t, db, sending); ok {
+		t.Fatal("a live claim was taken over")
+	}
+}
+
+// An unsubscribed address that signs up again gets new tokens, so the
+// links it was sent before stop working, and a confirmation mail at once.
+func TestResubscribeIssuesNewTokens(t *testing.T) {
+	db := testenv.Database(t)
+	ctx := context.Background()
+	id, _ := subscribe(t, db, "ana@example.org")
+	cl, _ := claim(t, db, id)
+	if err := db.FinishConfirmation(ctx, cl); err != nil {
+		t.Fatal(err)
+	}
+	sub, err := db.Confirm(ctx, cl.ConfirmToken, consent())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Unsubscribe(ctx, sub.Token, consent()); err != nil {
+		t.Fatal(err)
+	}
+
+	if _, send := subscribe(t, db, "ANA@example.org"); !send {
+		t.Fatal("re-subscription asked for no confirmation mail")
+	}
+	if _, err := db.SubscriberByToken(ctx, sub.Token); !errs.Is(err, errs.NotFound) {
+		t.Errorf("old token after re-subscription: %v, want not found", err)
+	}
+	if _, err := db.SubscriberByConfirmToken(ctx, cl.ConfirmToken); !errs.Is(err, errs.NotFound) {
+		t.Errorf("old confirmation token after re-subscription: %v, want not found", err)
+	}
+	again, ok := claim(t, db, id)
+	if !ok {
+		t.Fatal("the re-subscription's mail waits for the old one's window")
+	}
+	if again.ConfirmToken == cl.ConfirmToken || again.Subscriber.Token == sub.Token {
+		t.Error("re-subscription kept an old token")
+	}
+	if _, err := db.Confirm(ctx, again.ConfirmToken, consent()); err != nil {
+		t.Errorf("confirm with the new token: %v", err)
+	}
+}
+
+// Long texts are cut between characters, never inside one: PostgreSQL
+// refuses invalid UTF-8.
+func TestLongTextsCutBetweenCharacters(t *testing.T) {
+	db := testenv.Database(t)
+	ctx := context.Background()
+	c := consent()
+	c.UserAgent = strings.Repeat("é", 300) // 600 bytes; the limit, 512, falls inside one
+	id, _, err := db.Subscribe(ctx, "ana@example.org", crFilter, c)
+	if err != nil {
+		t.Fatalf("consent with a long multi-byte User-Agent: %v", err)
+	}
+	var ua string
+	if err := db.Pool().QueryRow(ctx, `SELECT user_agent FROM consents WHERE subscriber_id = $1`, id).Scan(&ua); err != nil {
+		t.Fatal(err)
+	}
+	if len(ua) > 512 || !utf8.ValidString(ua) || ua != strings.Repeat("é", 256) {
+		t.Errorf("stored User-Agent: %d bytes, valid %v; want 256 é", len(ua), utf8.ValidString(ua))
+	}
+
+	// A delivery failing with a long reply in multi-byte characters.
+	var delivery int64
+	err = db.Pool().QueryRow(ctx, `
+		WITH e AS (INSERT INTO editions (status) VALUES ('sending') RETURNING id)
+		INSERT INTO deliveries (edition_id, subscriber_id, status) SELECT e.id, $1, 'sending' FROM e RETURNING id`, id,
+	).Scan(&delivery)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reply := "550 " + strings.Repeat("€", 400) + "\xff" // 1205 bytes, an invalid byte at the end
+	if err := db.RecordOutcomes(ctx, []postgres.Outcome{{ID: delivery, Status: "failed", Error: reply}}, 3); err != nil {
+		t.Fatalf("record a failure with a long multi-byte reply: %v", err)
+	}
+	var stored string
+	if err := db.Pool().QueryRow(ctx, `SELECT last_error FROM deliveries WHERE id = $1`, delivery).Scan(&stored); err != nil {
+		t.Fatal(err)
+	}
+	if len(stored) > 1000 || !utf8.ValidString(stored) || !strings.HasPrefix(stored, "550 €€") {
+		t.Errorf("stored reply: %d bytes, valid %v, %.12q", len(stored), utf8.ValidString(stored), stored)
+	}
+}
