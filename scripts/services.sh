@@ -5,10 +5,13 @@
 # installed from Debian's packages if missing, configured and started
 # without systemd.
 #
-#   scripts/services.sh [--with-mailpit] [--with-chromium]
+#   scripts/services.sh [--with-mailpit] [--with-chromium] [--with-redis-server]
 #
-#   --with-mailpit   also make sure the mailpit binary exists (go install)
-#   --with-chromium  also make sure /usr/bin/chromium exists (apt-get install)
+#   --with-mailpit       also make sure the mailpit binary exists (go install)
+#   --with-chromium      also make sure /usr/bin/chromium exists (apt-get install)
+#   --with-redis-server  also make sure the redis-server binary exists, for
+#                        the tests, which start servers of their own
+#                        (apt-get install, without starting its service)
 #
 # Idempotent and non-interactive; exits non-zero with a message if a service
 # cannot be brought up.
@@ -23,12 +26,14 @@ readonly WAIT_SECONDS=30
 
 with_mailpit=0
 with_chromium=0
+with_redis_server=0
 for arg in "$@"; do
 	case $arg in
 	--with-mailpit) with_mailpit=1 ;;
 	--with-chromium) with_chromium=1 ;;
+	--with-redis-server) with_redis_server=1 ;;
 	-h | --help)
-		sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
+		sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'
 		exit 0
 		;;
 	*)
@@ -236,6 +241,39 @@ ensure_mailpit() {
 	echo "mailpit: installed ($bin)"
 }
 
+# The tests start redis-server processes of their own on free ports
+# (internal/testenv), so they need the binary even where the Redis that
+# answers on 6379 came from elsewhere (a container, another package). Its
+# Debian package would start a service on 6379 too, to fight that Redis
+# for the port: it is installed with maintainer scripts forbidden to start
+# services (policy-rc.d answering 101) and kept from starting at boot.
+ensure_redis_server_binary() {
+	local bin policy=/usr/sbin/policy-rc.d
+	if bin=$(command -v redis-server 2>/dev/null); then
+		echo "redis-server: present ($bin)"
+		return
+	fi
+	echo "redis-server: installing Debian's redis-server for the tests (its service left stopped)"
+	if [[ -e $policy ]]; then
+		apt_install redis-server
+	else
+		as_root sh -c "printf '#!/bin/sh\nexit 101\n' >$policy && chmod 755 $policy" ||
+			die "redis-server: cannot write $policy to hold the service back"
+		trap "as_root rm -f $policy" EXIT
+		apt_install redis-server
+		as_root rm -f "$policy"
+		trap - EXIT
+	fi
+	if command -v update-rc.d >/dev/null 2>&1; then
+		as_root update-rc.d redis-server disable >/dev/null 2>&1 || true
+	fi
+	if [[ -d /run/systemd/system ]] && command -v systemctl >/dev/null 2>&1; then
+		as_root systemctl disable --quiet redis-server.service >/dev/null 2>&1 || true
+	fi
+	bin=$(command -v redis-server 2>/dev/null) || die "redis-server: installed, but not on PATH"
+	echo "redis-server: installed ($bin)"
+}
+
 ensure_chromium() {
 	if [[ -x /usr/bin/chromium ]]; then
 		echo "chromium: present (/usr/bin/chromium)"
@@ -256,3 +294,4 @@ ensure_postgres
 ensure_redis
 if [[ $with_mailpit -eq 1 ]]; then ensure_mailpit; fi
 if [[ $with_chromium -eq 1 ]]; then ensure_chromium; fi
+if [[ $with_redis_server -eq 1 ]]; then ensure_redis_server_binary; fi

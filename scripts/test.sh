@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# Run the checks (what `make test` runs): make sure PostgreSQL, Redis and
-# Chromium are there, then go vet and go test on every package.
+# Run the checks (what `make test` runs): make sure PostgreSQL, the
+# redis-server binary and Chromium are there, then go vet, and go test with
+# the race detector on every package.
 #
 #   scripts/test.sh [go test flags] [packages]
 #
 # Packages default to ./... ; e.g. scripts/test.sh -run TestImport ./internal/ingest
 # Tests reach TEST_DATABASE_URL (an admin connection used to create throwaway
-# databases) and TEST_REDIS_URL.
+# databases) and start a redis-server of their own for each test that needs
+# Redis; they touch no Redis database of yours unless TEST_REDIS_URL names
+# one, which they then take turns at and empty (internal/testenv).
 set -euo pipefail
 exec </dev/null
 
@@ -15,10 +18,9 @@ if ! command -v go >/dev/null 2>&1 && [[ -x /usr/local/go/bin/go ]]; then
 	PATH=/usr/local/go/bin:$PATH
 fi
 
-scripts/services.sh --with-chromium
+scripts/services.sh --with-chromium --with-redis-server
 
 export TEST_DATABASE_URL=${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable}
-export TEST_REDIS_URL=${TEST_REDIS_URL:-redis://127.0.0.1:6379/0}
 
 # Packages named on the command line replace ./...
 pkgs=(./...)
@@ -28,8 +30,17 @@ for arg in "$@"; do
 	esac
 done
 
+# The race detector watches every package: most start goroutines (pools,
+# workers, servers), and those that do not cost little more with it. It
+# needs cgo, hence a C compiler; TESTFLAGS=-race=false goes without.
+if [[ $(go env CGO_ENABLED) != 1 && " $* " != *" -race=false "* ]]; then
+	echo "test.sh: the race detector needs cgo and a C compiler: install gcc (apt-get install gcc)," \
+		"or run without it: make test TESTFLAGS=-race=false" >&2
+	exit 1
+fi
+
 echo "== go vet ./..."
 go vet ./...
 
-echo "== go test -count=1 -race=false -timeout 20m $* ${pkgs[*]}"
-exec go test -count=1 -race=false -timeout 20m "$@" "${pkgs[@]}"
+echo "== go test -count=1 -race -timeout 20m $* ${pkgs[*]}"
+exec go test -count=1 -race -timeout 20m "$@" "${pkgs[@]}"

@@ -51,6 +51,14 @@ func newBrowser(t *testing.T, total time.Duration) *browserSession {
 	// The profile directory is made before the cleanups below are
 	// registered, so it is removed after the browser has exited.
 	profile := t.TempDir()
+	// Chromium keeps its singleton socket in TMPDIR and leaves it there;
+	// a directory of our own keeps /tmp clean. t.TempDir's path would be
+	// too long for a socket path (108 bytes at most).
+	chromeTmp, err := os.MkdirTemp("", "nd-chromium-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(chromeTmp) })
 	deadline, cancelDeadline := context.WithTimeout(context.Background(), total)
 	t.Cleanup(cancelDeadline)
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(deadline,
@@ -67,6 +75,7 @@ func newBrowser(t *testing.T, total time.Duration) *browserSession {
 		chromedp.Flag("lang", "en-US"),
 		chromedp.WindowSize(1000, 900),
 		chromedp.UserDataDir(profile),
+		chromedp.Env("TMPDIR="+chromeTmp),
 	)
 	t.Cleanup(cancelAlloc) // waits for the browser process to exit
 	ctx, cancelTab := chromedp.NewContext(allocCtx, chromedp.WithErrorf(t.Logf))

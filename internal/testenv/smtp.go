@@ -19,6 +19,13 @@ import (
 type Received struct {
 	From string
 	To   []string
+	// Command is how the message came: "BDAT" (RFC 3030 CHUNKING, the
+	// message sent by its length) or "DATA" (dot-stuffed, ended by a lone
+	// dot), as seen on the wire.
+	Command string
+	// Body is the BODY= parameter of MAIL FROM: "8BITMIME", "7BIT",
+	// "BINARYMIME", or "" if the client gave none (7-bit, RFC 6152).
+	Body string
 	Raw  []byte
 	Msg  *mail.Message // parsed headers; the body is in Raw
 }
@@ -76,7 +83,13 @@ func NewSMTPServer(t testing.TB) *SMTPServer {
 		t.Fatalf("testenv: listen for SMTP: %v", err)
 	}
 	s := &SMTPServer{Addr: l.Addr().String(), Host: "127.0.0.1", Port: l.Addr().(*net.TCPAddr).Port}
-	srv := smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) { return &session{srv: s, conn: c}, nil }))
+	srv := smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) {
+		sess := &session{srv: s, conn: c}
+		if rc, ok := c.Conn().(*relayConn); ok {
+			sess.wire = rc.wire
+		}
+		return sess, nil
+	}))
 	srv.Domain = "localhost"
 	srv.AllowInsecureAuth = true
 	srv.ReadTimeout = time.Minute
@@ -84,7 +97,7 @@ func NewSMTPServer(t testing.TB) *SMTPServer {
 	srv.MaxMessageBytes = 10 << 20
 	// Fault tests reset connections on purpose; their errors are noise.
 	srv.ErrorLog = log.New(io.Discard, "", 0)
-	go srv.Serve(HideExtensions(l, s.hiddenExtensions))
+	go srv.Serve(relayListener{l, s.hiddenExtensions, true})
 	t.Cleanup(func() { srv.Close() })
 	return s
 }
@@ -93,37 +106,7 @@ func NewSMTPServer(t testing.TB) *SMTPServer {
 // reply to EHLO leaves out the extensions hidden returns: a plainer relay
 // from go-smtp, which offers CHUNKING, PIPELINING and 8BITMIME to all.
 func HideExtensions(l net.Listener, hidden func() []string) net.Listener {
-	return hidingListener{l, hidden}
-}
-
-// hidingListener hands out connections that drop the EHLO lines of hidden
-// extensions. go-smtp writes each reply line in a write of its own, so a
-// line is never split between writes.
-type hidingListener struct {
-	net.Listener
-	hidden func() []string
-}
-
-func (l hidingListener) Accept() (net.Conn, error) {
-	c, err := l.Listener.Accept()
-	if err != nil {
-		return nil, err
-	}
-	return hidingConn{c, l.hidden}, nil
-}
-
-type hidingConn struct {
-	net.Conn
-	hidden func() []string
-}
-
-func (c hidingConn) Write(p []byte) (int, error) {
-	for _, ext := range c.hidden() {
-		if string(p) == "250-"+ext+"\r\n" {
-			return len(p), nil
-		}
-	}
-	return c.Conn.Write(p)
+	return relayListener{l, hidden, false}
 }
 
 // URL is the SMTP_URL for the server.
@@ -169,20 +152,25 @@ func (s *SMTPServer) WaitFor(t testing.TB, timeout time.Duration, what string, c
 type session struct {
 	srv  *SMTPServer
 	conn *smtp.Conn
+	wire *wire // the conversation on conn, as sent and received; nil: not followed
 	from string
+	body string // MAIL FROM's BODY= parameter
 	to   []string
 }
 
-func (s *session) Reset()        { s.from, s.to = "", nil }
+func (s *session) Reset()        { s.from, s.body, s.to = "", "", nil }
 func (s *session) Logout() error { return nil }
 
-func (s *session) Mail(from string, _ *smtp.MailOptions) error {
+func (s *session) Mail(from string, opts *smtp.MailOptions) error {
 	if s.srv.RejectMail != nil {
 		if err := s.srv.RejectMail(from); err != nil {
 			return err
 		}
 	}
-	s.from = from
+	s.from, s.body = from, ""
+	if opts != nil {
+		s.body = string(opts.Body)
+	}
 	return nil
 }
 
@@ -197,13 +185,16 @@ func (s *session) Rcpt(to string, _ *smtp.RcptOptions) error {
 }
 
 func (s *session) Data(r io.Reader) error {
+	// Asked now, while the server is still answering the command that
+	// carries the message.
+	command := s.wire.command()
 	if s.srv.DropMidData != nil && s.srv.DropMidData(s.to) {
 		io.ReadFull(r, make([]byte, 512))
 		// An abortive close (RST), as when a relay dies with the message
 		// half read: the client sees the connection reset, not a clean end.
 		conn := s.conn.Conn()
-		if h, ok := conn.(hidingConn); ok {
-			conn = h.Conn
+		if rc, ok := conn.(*relayConn); ok {
+			conn = rc.Conn
 		}
 		if tcp, ok := conn.(*net.TCPConn); ok {
 			tcp.SetLinger(0)
@@ -222,7 +213,7 @@ func (s *session) Data(r io.Reader) error {
 	}
 	if s.srv.Discard {
 		s.srv.mu.Lock()
-		s.srv.messages = append(s.srv.messages, Received{From: s.from, To: append([]string(nil), s.to...)})
+		s.srv.messages = append(s.srv.messages, s.received(command, nil, nil))
 		s.srv.mu.Unlock()
 		return nil
 	}
@@ -231,7 +222,11 @@ func (s *session) Data(r io.Reader) error {
 		return &smtp.SMTPError{Code: 554, Message: "unparseable message: " + err.Error()}
 	}
 	s.srv.mu.Lock()
-	s.srv.messages = append(s.srv.messages, Received{From: s.from, To: append([]string(nil), s.to...), Raw: raw, Msg: msg})
+	s.srv.messages = append(s.srv.messages, s.received(command, raw, msg))
 	s.srv.mu.Unlock()
 	return nil
+}
+
+func (s *session) received(command string, raw []byte, msg *mail.Message) Received {
+	return Received{From: s.from, To: append([]string(nil), s.to...), Command: command, Body: s.body, Raw: raw, Msg: msg}
 }

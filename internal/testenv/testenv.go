@@ -1,13 +1,23 @@
-// Package testenv gives tests their own real services: a throwaway
-// Postgres database and a Redis database number of their own, so that
-// `go test ./...` can run packages in parallel without them meeting.
+// Package testenv gives tests their own real services, so that
+// `go test ./...` can run packages in parallel processes without them
+// meeting and without touching data the suite did not create:
+//
+//   - PostgreSQL: a throwaway database per test (DatabaseURL, Database),
+//     created through TEST_DATABASE_URL and dropped at the end.
+//   - Redis: a redis-server of the test's own on a free loopback port,
+//     killed at the end (RedisURL). With TEST_REDIS_URL set, that one
+//     database instead, handed to one test at a time and emptied by them.
+//   - SMTP: an in-process relay on loopback that keeps what it accepts and
+//     records how each message arrived (NewSMTPServer).
+//
+// A service a test cannot reach fails it with a message saying how to get
+// the service (scripts/services.sh); nothing is skipped silently.
 package testenv
 
 import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"fmt"
 	"net/url"
 	"os"
 	"strings"
@@ -15,12 +25,10 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/redis/go-redis/v9"
 )
 
 const (
 	defaultAdminDB = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
-	defaultRedis   = "redis://127.0.0.1:6379/0"
 	startHint      = "start the services with `scripts/services.sh` (or `make test`, which does it)"
 )
 
@@ -63,73 +71,6 @@ func DatabaseURL(t testing.TB) string {
 	}
 	u.Path = "/" + name
 	return u.String()
-}
-
-// RedisURL reserves one of Redis's numbered databases (1 to 15) for the
-// test, empties it, and frees it when the test ends. The reservation is a
-// key in database 0 that expires, so a crashed test does not hold it long.
-func RedisURL(t testing.TB) string {
-	t.Helper()
-	base := os.Getenv("TEST_REDIS_URL")
-	if base == "" {
-		base = defaultRedis
-	}
-	opt, err := redis.ParseURL(base)
-	if err != nil {
-		t.Fatalf("testenv: TEST_REDIS_URL: %v", err)
-	}
-	opt.DB = 0
-	ctl := redis.NewClient(opt)
-	defer ctl.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	if err := ctl.Ping(ctx).Err(); err != nil {
-		t.Fatalf("testenv: cannot reach Redis at %s: %v; %s", opt.Addr, err, startHint)
-	}
-	owner := randomHex(8)
-	for {
-		for n := 1; n <= 15; n++ {
-			key := fmt.Sprintf("newsdigest:testenv:db:%d", n)
-			ok, err := ctl.SetNX(ctx, key, owner, 30*time.Minute).Result()
-			if err != nil {
-				t.Fatalf("testenv: reserve Redis DB: %v", err)
-			}
-			if !ok {
-				continue
-			}
-			dbOpt := *opt
-			dbOpt.DB = n
-			c := redis.NewClient(&dbOpt)
-			err = c.FlushDB(ctx).Err()
-			c.Close()
-			if err != nil {
-				t.Fatalf("testenv: flush Redis DB %d: %v", n, err)
-			}
-			t.Cleanup(func() { release(opt, n, key, owner) })
-			return fmt.Sprintf("redis://%s/%d", opt.Addr, n)
-		}
-		// Every database is taken by tests running in parallel: wait for one.
-		select {
-		case <-ctx.Done():
-			t.Fatalf("testenv: no free Redis database among 1-15 after waiting")
-		case <-time.After(200 * time.Millisecond):
-		}
-	}
-}
-
-func release(opt *redis.Options, n int, key, owner string) {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	dbOpt := *opt
-	dbOpt.DB = n
-	c := redis.NewClient(&dbOpt)
-	c.FlushDB(ctx)
-	c.Close()
-	ctl := redis.NewClient(opt)
-	defer ctl.Close()
-	if v, _ := ctl.Get(ctx, key).Result(); v == owner {
-		ctl.Del(ctx, key)
-	}
 }
 
 func randomHex(n int) string {

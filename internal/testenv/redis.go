@@ -1,0 +1,186 @@
+package testenv
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+const (
+	redisServerHint = "install redis-server with `scripts/services.sh --with-redis-server` " +
+		"(`make test` does it), or set TEST_REDIS_URL to a Redis database the tests may empty"
+	// redisStartTimeout bounds the start of a test's own redis-server,
+	// which takes some 20 ms on an idle machine.
+	redisStartTimeout = 15 * time.Second
+)
+
+// RedisURL gives the test a Redis database to itself and returns its URL.
+//
+// By default the test gets a redis-server of its own: started on a free
+// loopback port, without persistence, and killed when the test ends (or
+// with the test process, should that crash or time out). One server per
+// test costs a few tens of milliseconds and keeps tests apart completely:
+// asynq workers of two tests never share a queue, and a test may flush its
+// database at will.
+//
+// With TEST_REDIS_URL set, the test uses that database and nothing else on
+// that server. Tests, in this process and in others, take turns at it (see
+// sharedRedisURL): whoever gives that database gives it to be emptied.
+func RedisURL(t testing.TB) string {
+	t.Helper()
+	if raw := os.Getenv("TEST_REDIS_URL"); raw != "" {
+		return sharedRedisURL(t, raw)
+	}
+	srv, err := startRedisServer()
+	if err != nil {
+		t.Fatalf("testenv: %v; %s", err, redisServerHint)
+	}
+	t.Cleanup(srv.stop)
+	return srv.url
+}
+
+// redisServer is a redis-server process of a test's own.
+type redisServer struct {
+	url    string
+	cmd    *exec.Cmd
+	exited chan struct{} // closed once the process has been waited for
+	out    *lockedBuffer // its log, for error messages
+}
+
+// startRedisServer starts redis-server on a free loopback port. The port is
+// chosen by binding to port 0 and closing, so another process may take it
+// before redis-server binds it: then the start is tried again on another.
+func startRedisServer() (*redisServer, error) {
+	bin, err := exec.LookPath("redis-server")
+	if err != nil {
+		return nil, errors.New("redis-server not found on PATH")
+	}
+	var errs []error
+	for range 5 {
+		srv, err := launchRedisServer(bin)
+		if err == nil {
+			return srv, nil
+		}
+		errs = append(errs, err)
+		if !strings.Contains(err.Error(), "in use") {
+			break
+		}
+	}
+	return nil, errors.Join(errs...)
+}
+
+func launchRedisServer(bin string) (*redisServer, error) {
+	port, err := freePort()
+	if err != nil {
+		return nil, err
+	}
+	// redis-server needs a working directory (--dir); with saving and the
+	// append-only file off it never writes there. The directory is
+	// removed as soon as the server runs, so that nothing is left in the
+	// temp dir even if the test process is killed before its cleanup.
+	dir, err := os.MkdirTemp("", "newsdigest-redis-")
+	if err != nil {
+		return nil, fmt.Errorf("redis-server: %w", err)
+	}
+	defer os.RemoveAll(dir)
+	srv := &redisServer{
+		url:    fmt.Sprintf("redis://127.0.0.1:%d/0", port),
+		exited: make(chan struct{}),
+		out:    &lockedBuffer{},
+	}
+	srv.cmd = exec.Command(bin, "--save", "", "--appendonly", "no",
+		"--port", strconv.Itoa(port), "--bind", "127.0.0.1", "--dir", dir,
+		"--daemonize", "no", "--loglevel", "warning")
+	srv.cmd.Stdout, srv.cmd.Stderr = srv.out, srv.out
+	srv.cmd.SysProcAttr = dieWithParent()
+	if err := srv.cmd.Start(); err != nil {
+		return nil, fmt.Errorf("start redis-server: %w", err)
+	}
+	go func() {
+		srv.cmd.Wait()
+		close(srv.exited)
+	}()
+	if err := srv.waitReady(port); err != nil {
+		srv.stop()
+		return nil, fmt.Errorf("redis-server on port %d: %w; its output: %s", port, err, srv.out.String())
+	}
+	return srv, nil
+}
+
+// waitReady polls until the server answers, and checks that what answers is
+// this process, not another one that took the port first.
+func (s *redisServer) waitReady(port int) error {
+	ctx, cancel := context.WithTimeout(context.Background(), redisStartTimeout)
+	defer cancel()
+	c := redis.NewClient(&redis.Options{Addr: fmt.Sprintf("127.0.0.1:%d", port),
+		MaxRetries: -1, DialTimeout: time.Second, PoolSize: 1})
+	defer c.Close()
+	want := "process_id:" + strconv.Itoa(s.cmd.Process.Pid) + "\r\n"
+	for {
+		info, err := c.Info(ctx, "server").Result()
+		if err == nil {
+			if !strings.Contains(info, want) {
+				return errors.New("another Redis answers on the port (port in use)")
+			}
+			return nil
+		}
+		select {
+		case <-s.exited:
+			if strings.Contains(s.out.String(), "in use") {
+				return errors.New("exited: port in use")
+			}
+			return errors.New("exited before answering")
+		case <-ctx.Done():
+			return fmt.Errorf("not answering after %s: %w", redisStartTimeout, err)
+		case <-time.After(5 * time.Millisecond):
+		}
+	}
+}
+
+// stop kills the server: it keeps nothing worth a clean shutdown.
+func (s *redisServer) stop() {
+	s.cmd.Process.Kill()
+	<-s.exited
+}
+
+func freePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, fmt.Errorf("find a free port: %w", err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+// lockedBuffer collects a process's output, which exec copies in from a
+// goroutine of its own, while a test may read it.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.buf.Len() > 64<<10 {
+		return len(p), nil // enough to say what went wrong
+	}
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return strings.TrimSpace(b.buf.String())
+}
