@@ -161,6 +161,10 @@ func TestConfirmPageShowsChoices(t *testing.T) {
 			t.Errorf("confirmation page (%d) does not show %q:\n%s", status, want, page)
 		}
 	}
+	shown := choicesField.FindStringSubmatch(page)
+	if shown == nil {
+		t.Fatalf("the confirmation form does not carry the choices it shows:\n%s", page)
+	}
 
 	s.jsonCall("POST", "/api/v1/subscriptions", map[string]any{"email": addr, "countries": []string{"MX"},
 		"language": "en", "mode": "any"}, nil, http.StatusAccepted)
@@ -175,7 +179,29 @@ func TestConfirmPageShowsChoices(t *testing.T) {
 	if strings.Contains(choices, "Costa Rica") {
 		t.Error("confirmation page still shows the old choice Costa Rica")
 	}
+
+	// The button of the page shown before the change confirms nothing: the
+	// new choices are shown instead, to be confirmed from there.
+	status, page = s.page(b, "POST", path, url.Values{"choices": {shown[1]}})
+	if status != http.StatusConflict || !strings.Contains(page, "Mexico") {
+		t.Errorf("confirming choices changed since they were shown: %d, want 409 showing the new choices:\n%s", status, page)
+	}
+	if st := byEmail(s.subscribers("limit=10"))[addr].Status; st != "pending" {
+		t.Fatalf("after confirming changed choices, %s is %q, want still pending", addr, st)
+	}
+	now := choicesField.FindStringSubmatch(page)
+	if now == nil || now[1] == shown[1] {
+		t.Fatalf("the page shown again does not carry the new choices: %v", now)
+	}
+	if status, page = s.page(b, "POST", path, url.Values{"choices": {now[1]}}); status != http.StatusOK {
+		t.Fatalf("confirming the choices shown: %d\n%s", status, page)
+	}
+	if sub := byEmail(s.subscribers("limit=10"))[addr]; sub.Status != "active" || strings.Join(sub.Countries, ",") != "MX" {
+		t.Errorf("after confirming: %+v, want active with MX", sub)
+	}
 }
+
+var choicesField = regexp.MustCompile(`name="choices" value="([0-9a-f]+)"`)
 
 var digestLink = regexp.MustCompile(`/digest/(\d+)/([A-Za-z0-9_-]{22})`)
 

@@ -46,7 +46,7 @@ func startWeb(t *testing.T, overrides map[string]string) *webOnly {
 		"REDIS_URL":    testenv.RedisURL(t),
 		"BASE_URL":     base,
 		"ADMIN_TOKEN":  adminToken,
-		"SECRET_KEY":   "5c2e9a71d04fb836e7a1c53d92b6f08a",
+		"SECRET_KEY":   secretKey,
 	}
 	for k, v := range overrides {
 		env[k] = v
@@ -161,25 +161,7 @@ func TestSecurityHeadersOnEveryAnswer(t *testing.T) {
 		if resp.StatusCode != tc.status {
 			t.Errorf("%s: status %d, want %d: %.300s", what, resp.StatusCode, tc.status, body)
 		}
-		h := resp.Header
-		csp := h.Get("Content-Security-Policy")
-		if !strings.Contains(csp, "default-src 'none'") || !strings.Contains(csp, "frame-ancestors 'none'") ||
-			strings.Contains(csp, "script-src") {
-			t.Errorf("%s: Content-Security-Policy %q", what, csp)
-		}
-		if strings.HasPrefix(tc.path, "/digest/") != strings.Contains(csp, "'unsafe-inline'") {
-			t.Errorf("%s: Content-Security-Policy %q: inline styles belong to /digest/ alone", what, csp)
-		}
-		for k, want := range map[string]string{
-			"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY", "Referrer-Policy": "same-origin",
-		} {
-			if got := h.Get(k); got != want {
-				t.Errorf("%s: %s = %q, want %q", what, k, got, want)
-			}
-		}
-		if hsts := h.Get("Strict-Transport-Security"); hsts != "" {
-			t.Errorf("%s: Strict-Transport-Security %q over plain http", what, hsts)
-		}
+		checkSecurityHeaders(t, what, tc.path, resp.Header)
 	}
 	if resp, _ := get(t, "GET", w.base+"/static/site.css", nil); !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/css") {
 		t.Errorf("stylesheet Content-Type %q", resp.Header.Get("Content-Type"))
@@ -191,6 +173,51 @@ func TestSecurityHeadersOnEveryAnswer(t *testing.T) {
 		if hsts := resp.Header.Get("Strict-Transport-Security"); !strings.HasPrefix(hsts, "max-age=") {
 			t.Errorf("https BASE_URL, GET %s: Strict-Transport-Security %q", path, hsts)
 		}
+	}
+}
+
+// checkSecurityHeaders asserts the headers every answer over plain http
+// carries; path decides whether inline styles are allowed.
+func checkSecurityHeaders(t *testing.T, what, path string, h http.Header) {
+	t.Helper()
+	csp := h.Get("Content-Security-Policy")
+	if !strings.Contains(csp, "default-src 'none'") || !strings.Contains(csp, "frame-ancestors 'none'") ||
+		strings.Contains(csp, "script-src") {
+		t.Errorf("%s: Content-Security-Policy %q", what, csp)
+	}
+	if strings.HasPrefix(path, "/digest/") != strings.Contains(csp, "'unsafe-inline'") {
+		t.Errorf("%s: Content-Security-Policy %q: inline styles belong to /digest/ alone", what, csp)
+	}
+	for k, want := range map[string]string{
+		"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY", "Referrer-Policy": "same-origin",
+	} {
+		if got := h.Get(k); got != want {
+			t.Errorf("%s: %s = %q, want %q", what, k, got, want)
+		}
+	}
+	if hsts := h.Get("Strict-Transport-Security"); hsts != "" {
+		t.Errorf("%s: Strict-Transport-Security %q over plain http", what, hsts)
+	}
+}
+
+// TestSecurityHeadersOnTokenPages: the pages a subscriber's links open,
+// working (200), carry the same headers.
+func TestSecurityHeadersOnTokenPages(t *testing.T) {
+	s := startStack(t)
+	s.subscribeAndConfirm("reader@example.org", []string{"CR"})
+	if e := s.edition("a story"); e.Status != "done" || e.Sent != 1 {
+		t.Fatalf("edition = %+v", e)
+	}
+	tok, view := s.digestLinks("reader@example.org")
+	s.jsonCall("POST", "/api/v1/subscriptions", map[string]any{
+		"email": "pending@example.org", "countries": []string{"CR"}, "language": "en", "mode": "any",
+	}, nil, http.StatusAccepted)
+	for _, path := range []string{s.confirmPath("pending@example.org", 1), "/preferences/" + tok, "/unsubscribe/" + tok, view} {
+		resp, body := get(t, "GET", s.base+path, nil)
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("GET %s: status %d: %.300s", path, resp.StatusCode, body)
+		}
+		checkSecurityHeaders(t, "GET "+path, path, resp.Header)
 	}
 }
 

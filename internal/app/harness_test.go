@@ -29,7 +29,10 @@ import (
 	"newsdigest/internal/worker"
 )
 
-const adminToken = "test-admin-token-0123456789"
+const (
+	adminToken = "test-admin-token-0123456789"
+	secretKey  = "5c2e9a71d04fb836e7a1c53d92b6f08a"
+)
 
 // stack is web and worker running against their own database, Redis DB
 // and SMTP server.
@@ -81,7 +84,7 @@ func startStackEnv(t *testing.T, overrides map[string]string) *stack {
 		"MAIL_FROM":          "News Digest <digest@example.org>",
 		"BASE_URL":           base,
 		"ADMIN_TOKEN":        adminToken,
-		"SECRET_KEY":         "5c2e9a71d04fb836e7a1c53d92b6f08a",
+		"SECRET_KEY":         secretKey,
 		"ORG_POSTAL_ADDRESS": "Apartado 123, San José, Costa Rica",
 		"SMTP_CONNECTIONS":   "2",
 		"SIGNUP_RATE_PER_IP": "0",

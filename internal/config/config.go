@@ -49,8 +49,9 @@ type Config struct {
 	// SignupRatePerIP is how many sign-ups one client IP may make a minute
 	// (0: no limit).
 	SignupRatePerIP int
-	// ConfirmMailsPerDay is how many confirmation mails one address may be
-	// sent in a day, however often it is signed up.
+	// ConfirmMailsPerDay is how many sign-ups one address may have in a
+	// day, whatever its status (so a refusal reveals nothing); each may
+	// send a confirmation mail, at most one every few minutes.
 	ConfirmMailsPerDay int
 }
 

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"golang.org/x/net/idna"
+	"golang.org/x/text/unicode/norm"
 
 	"newsdigest/internal/errs"
 )
@@ -144,13 +145,13 @@ const (
 	maxLabelLen  = 63
 )
 
-// formulaStart are the first characters that make a spreadsheet read a
+// FormulaStart are the first characters that make a spreadsheet read a
 // cell as a formula (OWASP "CSV injection"). An address is exported to
 // operators' spreadsheets, so none may begin with one.
-const formulaStart = "=+-@\t\r"
+const FormulaStart = "=+-@\t\r"
 
 // NormalizeEmail validates an address and returns its canonical form: the
-// local part as given, the domain lower-cased and, if internationalised,
+// local part as given (in Unicode NFC), the domain lower-cased and, if internationalised,
 // in its ASCII (punycode) form, so that one mailbox is one subscriber
 // however its domain is written and every relay can deliver to it. It
 // rejects display names, anything but one address, IP literals and
@@ -161,7 +162,7 @@ func NormalizeEmail(s string) (string, error) {
 	if s == "" {
 		return "", errs.New(errs.Invalid, "email: required")
 	}
-	if strings.IndexByte(formulaStart, s[0]) >= 0 {
+	if strings.IndexByte(FormulaStart, s[0]) >= 0 {
 		return "", errs.New(errs.Invalid, "email: must not begin with =, +, -, @, a tab or a line break")
 	}
 	if len(s) > maxEmailLen {
@@ -175,7 +176,10 @@ func NormalizeEmail(s string) (string, error) {
 	if at < 1 {
 		return "", errs.New(errs.Invalid, "email: %q is not a valid address", s)
 	}
-	local := s[:at]
+	// One spelling of an accented local part: "josé" typed as one
+	// character or as "e" and a combining accent is one mailbox, and must
+	// be one subscriber (and one count against the sign-up limit).
+	local := norm.NFC.String(s[:at])
 	if len(local) > maxLocalLen {
 		return "", errs.New(errs.Invalid, "email: the part before @ is longer than %d characters", maxLocalLen)
 	}

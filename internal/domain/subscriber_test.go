@@ -21,6 +21,9 @@ func TestNormalizeEmail(t *testing.T) {
 		{"user@BÜCHER.Example", "user@xn--bcher-kva.example"},
 		{"user@xn--bcher-kva.example", "user@xn--bcher-kva.example"},
 		{"user@XN--BCHER-KVA.example", "user@xn--bcher-kva.example"},
+		// The same for an accented local part, composed or not (NFC).
+		{"jos\u00e9@example.org", "jos\u00e9@example.org"},
+		{"jose\u0301@example.org", "jos\u00e9@example.org"},
 		{strings.Repeat("l", 64) + "@example.org", strings.Repeat("l", 64) + "@example.org"},
 		{"a@" + strings.Repeat("d", 63) + ".example", "a@" + strings.Repeat("d", 63) + ".example"},
 	} {

@@ -9,6 +9,8 @@ import (
 	"mime/quotedprintable"
 	"sort"
 	"strings"
+
+	tokens "newsdigest/internal/token"
 )
 
 // Shared is a message composed once for many recipients: a digest goes to
@@ -90,8 +92,9 @@ func (s *Shared) appendFor(b []byte, head []byte, token string, eightBit bool) (
 	// Quoted-printable changes the text around a token, so the token goes
 	// in first, at the same places as in the 8-bit form.
 	m := s.src
-	m.HTML = splice(m.HTML, m.HTMLTokens, s.placeholder, token)
-	m.Text = splice(m.Text, m.TextTokens, s.placeholder, token)
+	// Prepare checked the offsets.
+	m.HTML, _ = tokens.Splice(m.HTML, m.HTMLTokens, s.placeholder, token)
+	m.Text, _ = tokens.Splice(m.Text, m.TextTokens, s.placeholder, token)
 	m.HTMLTokens, m.TextTokens = nil, nil
 	if s.placeholder != "" {
 		headers := make(map[string]string, len(m.Headers))
@@ -103,24 +106,6 @@ func (s *Shared) appendFor(b []byte, head []byte, token string, eightBit bool) (
 	c := composer{}
 	c.compose(&m, true)
 	return append(b, c.Bytes()...), false
-}
-
-// splice returns s with token in place of the placeholder at each offset
-// in at (checked by Prepare).
-func splice(s string, at []int, placeholder, token string) string {
-	if len(at) == 0 {
-		return s
-	}
-	var b strings.Builder
-	b.Grow(len(s) + len(at)*len(token))
-	last := 0
-	for _, i := range at {
-		b.WriteString(s[last:i])
-		b.WriteString(token)
-		last = i + len(placeholder)
-	}
-	b.WriteString(s[last:])
-	return b.String()
 }
 
 // composer writes a message and notes where its tokens go.

@@ -3,14 +3,14 @@ package mail
 import (
 	"bufio"
 	"bytes"
-	"io"
 	"mime"
-	"mime/multipart"
 	netmail "net/mail"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"newsdigest/internal/testenv"
 )
 
 func TestWriteCRLF(t *testing.T) {
@@ -133,27 +133,7 @@ func parseComposed(t *testing.T, raw []byte) (*netmail.Message, map[string]strin
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, params, err := mime.ParseMediaType(msg.Header.Get("Content-Type"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	parts := map[string]string{}
-	r := multipart.NewReader(msg.Body, params["boundary"])
-	for {
-		part, err := r.NextPart() // decodes quoted-printable
-		if err == io.EOF {
-			return msg, parts
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		ct, _, _ := mime.ParseMediaType(part.Header.Get("Content-Type"))
-		b, err := io.ReadAll(part)
-		if err != nil {
-			t.Fatal(err)
-		}
-		parts[ct] = string(b)
-	}
+	return msg, testenv.Parts(t, raw)
 }
 
 // BenchmarkPrepare composes a digest-sized message with its tokens, as the

@@ -1,11 +1,8 @@
 package mail
 
 import (
-	"bytes"
 	"context"
-	"io"
 	"mime"
-	"mime/multipart"
 	netmail "net/mail"
 	"strings"
 	"sync/atomic"
@@ -176,7 +173,7 @@ func TestPoolSpeaksToPlainerRelays(t *testing.T) {
 				if len(msgs) != 1 {
 					t.Fatalf("%s got %d messages", to, len(msgs))
 				}
-				parts := multipartTexts(t, msgs[0])
+				parts := testenv.Parts(t, msgs[0].Raw)
 				if parts["text/plain"] != strings.ReplaceAll(text, "\n", "\r\n") {
 					t.Errorf("text part = %q", parts["text/plain"])
 				}
@@ -244,34 +241,6 @@ func TestSharedMessageCarriesEachToken(t *testing.T) {
 	}
 	if len(ids) != 2 {
 		t.Errorf("Message-IDs are not unique: %v", ids)
-	}
-}
-
-// multipartTexts returns the decoded text of each part of a
-// multipart/alternative message, by content type.
-func multipartTexts(t *testing.T, m testenv.Received) map[string]string {
-	t.Helper()
-	_, params, err := mime.ParseMediaType(m.Header("Content-Type"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	body := m.Raw[bytes.Index(m.Raw, []byte("\r\n\r\n"))+4:]
-	r := multipart.NewReader(bytes.NewReader(body), params["boundary"])
-	out := map[string]string{}
-	for {
-		part, err := r.NextPart() // decodes quoted-printable
-		if err == io.EOF {
-			return out
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		ct, _, _ := mime.ParseMediaType(part.Header.Get("Content-Type"))
-		b, err := io.ReadAll(part)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out[ct] = string(b)
 	}
 }
 

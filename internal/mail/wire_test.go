@@ -1,11 +1,8 @@
 package mail_test
 
 import (
-	"bytes"
 	"context"
-	"io"
 	"mime"
-	"mime/multipart"
 	netmail "net/mail"
 	"regexp"
 	"strings"
@@ -117,7 +114,7 @@ func checkArrivedWhole(t *testing.T, m testenv.Received, sent *mail.Message, tok
 	}
 	crlf := func(s string) string { return strings.ReplaceAll(strings.ReplaceAll(s, "TOKEN", token), "\n", "\r\n") }
 	want := map[string]string{"text/plain": crlf(sent.Text), "text/html": crlf(sent.HTML)}
-	if diff := cmp.Diff(want, decodedParts(t, m)); diff != "" {
+	if diff := cmp.Diff(want, testenv.Parts(t, m.Raw)); diff != "" {
 		t.Errorf("to %s: parts (-sent +received):\n%s", to, diff)
 	}
 	if got := strings.Count(string(m.Raw), "Content-Transfer-Encoding: "+encoding+"\r\n"); got != 2 {
@@ -130,34 +127,6 @@ func checkArrivedWhole(t *testing.T, m testenv.Received, sent *mail.Message, tok
 				break
 			}
 		}
-	}
-}
-
-// decodedParts returns the text of each part of a multipart/alternative
-// message by content type, quoted-printable decoded.
-func decodedParts(t *testing.T, m testenv.Received) map[string]string {
-	t.Helper()
-	_, params, err := mime.ParseMediaType(m.Header("Content-Type"))
-	if err != nil {
-		t.Fatalf("Content-Type: %v", err)
-	}
-	body := m.Raw[bytes.Index(m.Raw, []byte("\r\n\r\n"))+4:]
-	r := multipart.NewReader(bytes.NewReader(body), params["boundary"])
-	out := map[string]string{}
-	for {
-		part, err := r.NextPart()
-		if err == io.EOF {
-			return out
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		ct, _, _ := mime.ParseMediaType(part.Header.Get("Content-Type"))
-		b, err := io.ReadAll(part)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out[ct] = string(b)
 	}
 }
 

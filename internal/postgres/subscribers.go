@@ -192,18 +192,31 @@ func (db *DB) SubscriberByConfirmToken(ctx context.Context, confirmToken string)
 	return s, notFound(err, "confirmation link")
 }
 
-// Confirm activates the subscriber a confirmation link belongs to.
-func (db *DB) Confirm(ctx context.Context, confirmToken string, c domain.Consent) (domain.Subscriber, error) {
+// Confirm activates the subscriber a confirmation link belongs to. shown,
+// when not empty, is the signature (domain.Filter.Signature) of the choices
+// the confirmation page showed: if a sign-up has changed them since, the
+// link is not used up and the answer is errs.Conflict, so that no one
+// confirms choices they did not see.
+func (db *DB) Confirm(ctx context.Context, confirmToken, shown string, c domain.Consent) (domain.Subscriber, error) {
 	var s domain.Subscriber
 	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
 		var err error
+		s, err = scanSubscriber(tx.QueryRow(ctx, `SELECT `+subscriberColumns+` FROM subscribers
+			WHERE confirm_token = $1 AND status = 'pending' AND confirm_expires_at > now()
+			FOR UPDATE`, confirmToken))
+		if err != nil {
+			return notFound(err, "confirmation link")
+		}
+		if shown != "" && s.Filter.Signature() != shown {
+			return errs.New(errs.Conflict, "the choices to confirm have changed since the page was shown")
+		}
 		s, err = scanSubscriber(tx.QueryRow(ctx, `
 			UPDATE subscribers SET status = 'active', confirm_token = NULL, confirm_expires_at = NULL,
 			       confirmed_at = now(), updated_at = now()
-			WHERE confirm_token = $1 AND status = 'pending' AND confirm_expires_at > now()
-			RETURNING `+subscriberColumns, confirmToken))
+			WHERE id = $1
+			RETURNING `+subscriberColumns, s.ID))
 		if err != nil {
-			return notFound(err, "confirmation link")
+			return fmt.Errorf("confirm: %w", err)
 		}
 		return insertConsent(ctx, tx, s.ID, "confirm", c)
 	})

@@ -148,7 +148,7 @@ func TestResubscribeIssuesNewTokens(t *testing.T) {
 	if err := db.FinishConfirmation(ctx, cl); err != nil {
 		t.Fatal(err)
 	}
-	sub, err := db.Confirm(ctx, cl.ConfirmToken, consent())
+	sub, err := db.Confirm(ctx, cl.ConfirmToken, "", consent())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -172,7 +172,7 @@ func TestResubscribeIssuesNewTokens(t *testing.T) {
 	if again.ConfirmToken == cl.ConfirmToken || again.Subscriber.Token == sub.Token {
 		t.Error("re-subscription kept an old token")
 	}
-	if _, err := db.Confirm(ctx, again.ConfirmToken, consent()); err != nil {
+	if _, err := db.Confirm(ctx, again.ConfirmToken, "", consent()); err != nil {
 		t.Errorf("confirm with the new token: %v", err)
 	}
 }

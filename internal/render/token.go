@@ -4,6 +4,8 @@ import (
 	"crypto/rand"
 	"fmt"
 	"strings"
+
+	"newsdigest/internal/token"
 )
 
 // A digest's stories come from public feeds, so any of them may contain
@@ -57,21 +59,10 @@ func (r *Renderer) placeTokens(out string) (string, []int) {
 // splice returns s with token in place of the placeholder at each offset in
 // at. Offsets that do not hold the placeholder mean the Message was not made
 // by a Renderer (or was changed since), which is a programming error.
-func splice(s string, at []int, token string) string {
-	if len(at) == 0 {
-		return s
+func splice(s string, at []int, tok string) string {
+	out, ok := token.Splice(s, at, TokenPlaceholder, tok)
+	if !ok {
+		panic(fmt.Sprintf("render: no token placeholder at offsets %v", at))
 	}
-	var b strings.Builder
-	b.Grow(len(s) + len(at)*(len(token)-len(TokenPlaceholder)))
-	last := 0
-	for _, i := range at {
-		if i < last || i+len(TokenPlaceholder) > len(s) || s[i:i+len(TokenPlaceholder)] != TokenPlaceholder {
-			panic(fmt.Sprintf("render: no token placeholder at offset %d", i))
-		}
-		b.WriteString(s[last:i])
-		b.WriteString(token)
-		last = i + len(TokenPlaceholder)
-	}
-	b.WriteString(s[last:])
-	return b.String()
+	return out
 }

@@ -241,16 +241,14 @@ func (c *CSVReader) Rows() int { return c.rows }
 // rows are not errors here but Errors.
 func (c *CSVReader) Err() error { return c.err }
 
-// formulaStart are the first characters that make a spreadsheet read a
-// cell as a formula (OWASP "CSV injection").
-const formulaStart = "=+-@\t\r"
-
 // EscapeCSVCell makes a cell that a spreadsheet would run as a formula
 // plain text, the way spreadsheets themselves expect: a single quote
 // before it. Addresses beginning so are refused at sign-up and import, but
-// rows stored before that rule still exist. UnescapeCSVCell undoes it.
+// rows stored before that rule still exist. A cell that begins with a
+// quote gets another, so that UnescapeCSVCell, taking exactly one away,
+// gives back every value as it was.
 func EscapeCSVCell(s string) string {
-	if s != "" && strings.IndexByte(formulaStart, s[0]) >= 0 {
+	if s != "" && (s[0] == '\'' || strings.IndexByte(domain.FormulaStart, s[0]) >= 0) {
 		return "'" + s
 	}
 	return s
@@ -258,10 +256,11 @@ func EscapeCSVCell(s string) string {
 
 // UnescapeCSVCell undoes EscapeCSVCell, so that an export imports back as
 // what was stored (and a formula address is then refused by name, rather
-// than stored with the quote). A quote before anything else is kept: it
-// is part of the value.
+// than stored with the quote). A quote before anything but a formula
+// character or another quote was not put there by an export: it is part
+// of the value, as in a hand-written file.
 func UnescapeCSVCell(s string) string {
-	if len(s) > 1 && s[0] == '\'' && strings.IndexByte(formulaStart, s[1]) >= 0 {
+	if len(s) > 1 && s[0] == '\'' && (s[1] == '\'' || strings.IndexByte(domain.FormulaStart, s[1]) >= 0) {
 		return s[1:]
 	}
 	return s

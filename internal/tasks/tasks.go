@@ -146,7 +146,10 @@ func EnqueueAgain(ctx context.Context, q Enqueuer, insp Inspector, t *asynq.Task
 		return false, nil
 	default:
 		if err := insp.DeleteTask(queue, id); err != nil && !errors.Is(err, asynq.ErrTaskNotFound) {
-			return false, fmt.Errorf("delete spent task %s: %w", id, err)
+			// Another worker replaced it first and it is running now (an
+			// active task cannot be deleted), or Redis faltered: either way
+			// the next reconcile looks again.
+			return false, nil
 		}
 	}
 	_, err = q.EnqueueContext(ctx, t)

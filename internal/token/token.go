@@ -1,10 +1,12 @@
 // Package token makes the unguessable tokens that reach a subscriber's
-// confirmation, preferences and unsubscribe pages.
+// confirmation, preferences and unsubscribe pages, and puts them into
+// messages made for many readers.
 package token
 
 import (
 	"crypto/rand"
 	"encoding/base64"
+	"strings"
 )
 
 // Len is the length of a token: 128 random bits in unpadded base64url.
@@ -30,4 +32,33 @@ func Valid(s string) bool {
 		}
 	}
 	return true
+}
+
+// Splice returns s with tok in place of the placeholder at each offset in
+// at (in increasing order): a message made once for many readers becomes
+// one reader's, with their token only where the message's maker put one
+// (never where a story happens to contain the placeholder's text). It
+// reports false, with s as it was, if an offset does not hold the
+// placeholder: the offsets were not made for s.
+func Splice(s string, at []int, placeholder, tok string) (string, bool) {
+	if len(at) == 0 {
+		return s, true
+	}
+	last := 0
+	for _, i := range at {
+		if i < last || i+len(placeholder) > len(s) || s[i:i+len(placeholder)] != placeholder {
+			return s, false
+		}
+		last = i + len(placeholder)
+	}
+	var b strings.Builder
+	b.Grow(len(s) + len(at)*(len(tok)-len(placeholder)))
+	last = 0
+	for _, i := range at {
+		b.WriteString(s[last:i])
+		b.WriteString(tok)
+		last = i + len(placeholder)
+	}
+	b.WriteString(s[last:])
+	return b.String(), true
 }

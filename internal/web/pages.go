@@ -30,6 +30,7 @@ type pageData struct {
 	Form      *formData
 	Email     string
 	Saved     bool
+	Choices   string // the signature of the choices a confirmation page shows
 	Postal    string // the organisation's postal address, in the footer
 }
 

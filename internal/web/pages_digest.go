@@ -65,7 +65,6 @@ func (s *Server) digestPage(c *gin.Context) {
 	h := c.Writer.Header()
 	h.Set("Cache-Control", "private, no-store")
 	h.Set("X-Robots-Tag", "noindex")
-	h.Set("Referrer-Policy", "same-origin")
 	c.Data(http.StatusOK, "text/html; charset=utf-8", []byte(m.WithToken(sub.Token).HTML))
 }
 

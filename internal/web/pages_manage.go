@@ -41,7 +41,6 @@ func (s *Server) preferencesPost(c *gin.Context) {
 	if !ok {
 		return
 	}
-	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxFormBody)
 	// A link that does not work says so first, whatever the form holds.
 	if _, err := s.db.SubscriberByToken(c.Request.Context(), tok); err != nil {
 		s.pageFail(c, lang, err)
@@ -96,7 +95,6 @@ func (s *Server) unsubscribePost(c *gin.Context) {
 	if !ok {
 		return
 	}
-	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxFormBody)
 	if err := s.db.Unsubscribe(c.Request.Context(), tok, consentOf(c)); err != nil {
 		s.pageFail(c, lang, err)
 		return

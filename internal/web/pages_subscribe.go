@@ -12,7 +12,8 @@ import (
 	"newsdigest/internal/taxonomy"
 )
 
-// maxFormBody bounds form posts.
+// maxFormBody bounds form posts (the formBody and oneClickBody
+// middleware read them, so no handler sees more).
 const maxFormBody = 64 << 10
 
 func (s *Server) home(c *gin.Context) {
@@ -31,7 +32,6 @@ func (s *Server) home(c *gin.Context) {
 // wrong field shows the form again with the choices kept.
 func (s *Server) subscribeForm(c *gin.Context) {
 	lang := pageLang(c.Request, "")
-	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxFormBody)
 	ctx := c.Request.Context()
 	if err := s.limiter.AllowIP(ctx, c.ClientIP()); err != nil {
 		s.pageSignupFail(c, lang, err)
@@ -67,6 +67,14 @@ func (s *Server) confirmPage(c *gin.Context) {
 	if !ok {
 		return
 	}
+	s.showConfirm(c, tok, http.StatusOK, "")
+}
+
+// showConfirm renders the confirmation page of tok with the choices as they
+// are now; the form carries their signature, so that confirming checks they
+// are still what was shown.
+func (s *Server) showConfirm(c *gin.Context, tok string, status int, message string) {
+	lang := pageLang(c.Request, "")
 	sub, err := s.db.SubscriberByConfirmToken(c.Request.Context(), tok)
 	if err != nil {
 		s.pageFail(c, lang, err)
@@ -78,8 +86,12 @@ func (s *Server) confirmPage(c *gin.Context) {
 		return
 	}
 	lang = pageLang(c.Request, sub.Language)
-	s.renderPage(c, "confirm", pageData{Lang: lang, Title: msg(lang, "confirm_title"), Email: sub.Email,
-		Action: "/confirm/" + tok, Form: chosen(tax, lang, sub.Filter)})
+	if message != "" {
+		message = msg(lang, message)
+	}
+	s.renderPageStatus(c.Writer, c.Request, status, "confirm", pageData{Lang: lang, Title: msg(lang, "confirm_title"),
+		Email: sub.Email, Action: "/confirm/" + tok, Form: chosen(tax, lang, sub.Filter), Choices: sub.Filter.Signature(),
+		Message: message})
 }
 
 // chosen lists a filter's choices by name in lang, for the confirmation
@@ -113,7 +125,15 @@ func (s *Server) confirmPost(c *gin.Context) {
 	if !ok {
 		return
 	}
-	sub, err := s.db.Confirm(c.Request.Context(), tok, consentOf(c))
+	// The page carries the choices it showed; if a sign-up changed them
+	// meanwhile, the new ones are shown to be confirmed instead.
+	sub, err := s.db.Confirm(c.Request.Context(), tok, c.PostForm("choices"), consentOf(c))
+	if errs.Is(err, errs.Conflict) {
+		// Nothing was confirmed (409): the choices as they are now are
+		// shown, with a word that they changed.
+		s.showConfirm(c, tok, http.StatusConflict, "confirm_changed")
+		return
+	}
 	if err != nil {
 		s.pageFail(c, lang, err)
 		return

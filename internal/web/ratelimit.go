@@ -123,9 +123,16 @@ func (l *signupLimiter) AllowIP(ctx context.Context, ip string) error {
 }
 
 // AllowAddress counts a sign-up for a (normalised) address, whatever its
-// status: subscription.Service asks it about every valid request.
+// status: subscription.Service asks it about every valid request. A
+// refusal says to wait the whole window, not what is left of it: that
+// would tell a stranger when someone else first signed the address up.
 func (l *signupLimiter) AllowAddress(ctx context.Context, email string) error {
-	return l.take(ctx, "newsdigest:signup:address:"+l.hash("address", strings.ToLower(email)), l.perAddress, addressWindow)
+	err := l.take(ctx, "newsdigest:signup:address:"+l.hash("address", strings.ToLower(email)), l.perAddress, addressWindow)
+	var limited *limitedError
+	if errors.As(err, &limited) {
+		limited.retryAfter = addressWindow
+	}
+	return err
 }
 
 // hash is the HMAC of a value, kept apart by its kind.

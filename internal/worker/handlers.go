@@ -146,36 +146,44 @@ func (h *handlers) sendBatch(ctx context.Context, t *asynq.Task) error {
 // lost: editions waiting to compile, and send batches with deliveries that
 // no worker holds.
 func (h *handlers) reconcile(ctx context.Context, _ *asynq.Task) error {
-	// Feed polling (poll.go): queue the sources that are due. A failure
-	// here must not hold up the editions below.
-	if err := h.enqueueDuePolls(ctx); err != nil {
+	// Each part is on its own: a failure in one (logged, and tried again
+	// at the next reconcile) must not hold up the others, nor one edition
+	// another.
+	if err := h.enqueueDuePolls(ctx); err != nil { // feed polling (poll.go)
 		h.log.Warn("reconcile: queue due polls", "err", err)
 	}
 	if err := h.requeueConfirmations(ctx); err != nil {
-		return err
+		h.log.Warn("reconcile: re-queue confirmation mails", "err", err)
 	}
 	editions, err := h.db.UnfinishedEditions(ctx)
 	if err != nil {
 		return err
 	}
+	var failed error
 	for _, e := range editions {
-		switch e.Status {
-		case domain.EditionQueued, domain.EditionCompiling:
-			if err := h.enqueueCompile(ctx, e); err != nil {
-				return err
-			}
-		case domain.EditionSending:
-			n, err := digest.EnqueueBatches(ctx, h.db, h.queue, h.inspect, e.ID)
-			if err != nil {
-				return err
-			}
-			if n > 0 {
-				h.log.Info("reconciler re-queued send batches", "edition", e.ID, "batches", n)
-			}
-			if _, err := h.db.FinishEditionIfComplete(ctx, e.ID); err != nil {
-				return err
-			}
+		if err := h.reconcileEdition(ctx, e); err != nil {
+			h.log.Warn("reconcile: edition", "edition", e.ID, "err", err)
+			failed = errors.Join(failed, err)
 		}
+	}
+	return failed
+}
+
+// reconcileEdition asks again for what an unfinished edition needs next.
+func (h *handlers) reconcileEdition(ctx context.Context, e domain.Edition) error {
+	switch e.Status {
+	case domain.EditionQueued, domain.EditionCompiling:
+		return h.enqueueCompile(ctx, e)
+	case domain.EditionSending:
+		n, err := digest.EnqueueBatches(ctx, h.db, h.queue, h.inspect, e.ID)
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			h.log.Info("reconciler re-queued send batches", "edition", e.ID, "batches", n)
+		}
+		_, err = h.db.FinishEditionIfComplete(ctx, e.ID)
+		return err
 	}
 	return nil
 }
