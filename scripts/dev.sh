@@ -245,6 +245,7 @@ print_summary() {
 newsdigest is running
   site           $BASE_URL
   mailpit        http://localhost:8025  (API: http://localhost:8025/api/v1/messages)
+  metrics        http://${METRICS_ADDR:-127.0.0.1:9464}/metrics  (web's; loopback only)
   admin token    $ADMIN_TOKEN
                  (ADMIN_TOKEN in $DEV_ENV)
   logs           tmp/web.log  tmp/worker.log  tmp/mailpit.log
