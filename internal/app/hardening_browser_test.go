@@ -24,13 +24,7 @@ func TestBrowserPagesRenderUnderTheirPolicy(t *testing.T) {
 	if status, a := s.importCSV("email,countries,topics,language\n" + addr + ",CR,,en\n"); status != http.StatusOK || a.Imported != 1 {
 		t.Fatalf("import subscriber: %d %+v", status, a)
 	}
-	listing := "20 December, 2020\n\nCosta Rica: a workshop for border officials in San José\n\nA summary.\n"
-	if status, body := s.do("POST", "/api/v1/imports", "text/plain", []byte(listing), true); status != http.StatusOK {
-		t.Fatalf("import: %d %s", status, body)
-	}
-	var created struct{ ID int64 }
-	s.jsonCall("POST", "/api/v1/editions", nil, &created, http.StatusAccepted)
-	if e := s.waitEdition(created.ID); e.Status != "done" || e.Sent != 1 {
+	if e := s.edition("a workshop for border officials in San José"); e.Status != "done" || e.Sent != 1 {
 		t.Fatalf("edition = %+v, want done with 1 sent", e)
 	}
 	text, _ := bodies(t, onlyDigest(t, s, addr, 1).Raw)
