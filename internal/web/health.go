@@ -23,7 +23,7 @@ func (s *Server) readyz(c *gin.Context) {
 	if err := s.db.Ping(ctx); err != nil {
 		checks["postgres"], ready = "unavailable", false
 	}
-	if err := s.ping.Ping(ctx).Err(); err != nil {
+	if err := s.rdb.Ping(ctx).Err(); err != nil {
 		checks["redis"], ready = "unavailable", false
 	}
 	status := http.StatusOK
@@ -33,17 +33,16 @@ func (s *Server) readyz(c *gin.Context) {
 	c.JSON(status, gin.H{"ready": ready, "checks": checks})
 }
 
-// newPingClient makes the one Redis client readiness checks share. Made
-// once, so a check does not open a connection of its own; and bound by
-// the check's context, so a check that gives up leaves nothing behind
-// still waiting on Redis.
-func newPingClient(redisURL string) (*redis.Client, error) {
+// newRedisClient makes the one Redis client that readiness checks and
+// sign-up limits share (the queue has its own). Both wait on it in a
+// request, so it fails fast: short timeouts, and bound by the request's
+// context, so that a check that gives up leaves nothing waiting on Redis.
+func newRedisClient(redisURL string) (*redis.Client, error) {
 	opt, err := redis.ParseURL(redisURL)
 	if err != nil {
 		return nil, fmt.Errorf("REDIS_URL: %w", err)
 	}
 	opt.ContextTimeoutEnabled = true
-	opt.MaxRetries = -1 // one try: the answer is about now
-	opt.PoolSize = 2
+	opt.DialTimeout, opt.ReadTimeout, opt.WriteTimeout = 2*time.Second, 2*time.Second, 2*time.Second
 	return redis.NewClient(opt), nil
 }

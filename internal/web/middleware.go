@@ -79,26 +79,25 @@ func (s *Server) track(next http.Handler) http.Handler {
 // routeOf tells track which route took the request; it runs first in
 // gin, where NoRoute and NoMethod handlers leave the pattern empty.
 func routeOf(c *gin.Context) {
-	if rec, ok := c.Request.Context().Value(requestKey{}).(*requestRecord); ok && c.FullPath() != "" {
-		rec.route = c.FullPath()
+	if p := c.FullPath(); p != "" {
+		recordOf(c.Request).route = p
 	}
 	c.Next()
 }
 
 // requestIDOf is the request's id, for log lines about it.
-func requestIDOf(r *http.Request) string {
-	if rec, ok := r.Context().Value(requestKey{}).(*requestRecord); ok {
-		return rec.id
-	}
-	return ""
-}
+func requestIDOf(r *http.Request) string { return recordOf(r).id }
 
 // routeOfRequest is the request's route pattern, for log lines about it.
-func routeOfRequest(r *http.Request) string {
+func routeOfRequest(r *http.Request) string { return recordOf(r).route }
+
+// recordOf is what track put in the request's context (an empty record,
+// route unmatched, outside it).
+func recordOf(r *http.Request) *requestRecord {
 	if rec, ok := r.Context().Value(requestKey{}).(*requestRecord); ok {
-		return rec.route
+		return rec
 	}
-	return unmatched
+	return &requestRecord{route: unmatched}
 }
 
 // digestCSP gives /digest/… the policy its email HTML needs.

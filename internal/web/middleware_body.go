@@ -86,22 +86,13 @@ func mediaType(r *http.Request) string {
 	return mt
 }
 
-// bodyRefusals say why a post was refused. The pages' own forms never
-// earn one (they are small and urlencoded), so these stay here rather
-// than among the pages' words.
-var bodyRefusals = map[string]map[int]string{
-	"en": {
-		http.StatusRequestEntityTooLarge: "The form sent is too large.",
-		http.StatusUnsupportedMediaType:  "The form must be sent as a plain web form, without files.",
-	},
-	"es": {
-		http.StatusRequestEntityTooLarge: "El formulario enviado es demasiado grande.",
-		http.StatusUnsupportedMediaType:  "El formulario debe enviarse como un formulario web simple, sin archivos.",
-	},
-}
-
+// bodyRefused answers a post refused for its size (413) or its kind (415).
 func (s *Server) bodyRefused(c *gin.Context, status int) {
 	lang := pageLang(c.Request, "")
-	s.renderPageStatus(c.Writer, c.Request, status, "error", pageData{Lang: lang, Message: bodyRefusals[lang][status]})
+	key := "body_too_large"
+	if status == http.StatusUnsupportedMediaType {
+		key = "body_not_form"
+	}
+	s.renderPageStatus(c.Writer, c.Request, status, "error", pageData{Lang: lang, Message: msg(lang, key)})
 	c.Abort()
 }

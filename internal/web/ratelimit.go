@@ -44,32 +44,15 @@ type signupLimiter struct {
 	perAddress int // a day
 }
 
-// newSignupLimiter connects to REDIS_URL with short timeouts: a sign-up
-// waits on the count, so a Redis that does not answer should fail it soon.
-func newSignupLimiter(cfg *config.Config) (*signupLimiter, error) {
-	opt, err := redis.ParseURL(cfg.RedisURL)
-	if err != nil {
-		return nil, fmt.Errorf("REDIS_URL: %w", err)
-	}
-	if opt.DialTimeout == 0 {
-		opt.DialTimeout = 2 * time.Second
-	}
-	if opt.ReadTimeout == 0 {
-		opt.ReadTimeout = 2 * time.Second
-	}
-	if opt.WriteTimeout == 0 {
-		opt.WriteTimeout = 2 * time.Second
-	}
-	opt.ContextTimeoutEnabled = true
+// newSignupLimiter counts through rdb.
+func newSignupLimiter(cfg *config.Config, rdb *redis.Client) *signupLimiter {
 	return &signupLimiter{
-		rdb:        redis.NewClient(opt),
+		rdb:        rdb,
 		key:        cfg.SecretKey,
 		perIP:      cfg.SignupRatePerIP,
 		perAddress: cfg.ConfirmMailsPerDay,
-	}, nil
+	}
 }
-
-func (l *signupLimiter) close() error { return l.rdb.Close() }
 
 // limitedError is a request refused by a limit until RetryAfter passes.
 type limitedError struct {

@@ -35,7 +35,7 @@ type Server struct {
 	db       *postgres.DB
 	queue    *asynq.Client
 	redis    asynq.RedisConnOpt
-	ping     *redis.Client // readiness checks only
+	rdb      *redis.Client // readiness checks and sign-up limits
 	limiter  *signupLimiter
 	importer *ingest.Importer
 	renderer *render.Renderer
@@ -62,11 +62,7 @@ func NewServer(cfg *config.Config, db *postgres.DB, redis asynq.RedisConnOpt, re
 	if err != nil {
 		return nil, err
 	}
-	ping, err := newPingClient(cfg.RedisURL)
-	if err != nil {
-		return nil, err
-	}
-	limiter, err := newSignupLimiter(cfg)
+	rdb, err := newRedisClient(cfg.RedisURL)
 	if err != nil {
 		return nil, err
 	}
@@ -75,8 +71,8 @@ func NewServer(cfg *config.Config, db *postgres.DB, redis asynq.RedisConnOpt, re
 		db:       db,
 		queue:    asynq.NewClient(redis),
 		redis:    redis,
-		ping:     ping,
-		limiter:  limiter,
+		rdb:      rdb,
+		limiter:  newSignupLimiter(cfg, rdb),
 		importer: &ingest.Importer{Store: db, Tagger: tagger},
 		renderer: r,
 		pages:    pages,
@@ -85,9 +81,9 @@ func NewServer(cfg *config.Config, db *postgres.DB, redis asynq.RedisConnOpt, re
 	}, nil
 }
 
-// Close releases the queue, readiness and sign-up limit clients.
+// Close releases the queue and Redis clients.
 func (s *Server) Close() error {
-	return errors.Join(s.queue.Close(), s.ping.Close(), s.limiter.close())
+	return errors.Join(s.queue.Close(), s.rdb.Close())
 }
 
 // Handler is the whole app as an http.Handler. Metrics are not in it:
