@@ -5,13 +5,16 @@
 # installed from Debian's packages if missing, configured and started
 # without systemd.
 #
-#   scripts/services.sh [--with-mailpit] [--with-chromium] [--with-redis-server]
+#   scripts/services.sh [--with-mailpit] [--with-chromium] [--with-redis-server] [--with-axe]
 #
 #   --with-mailpit       also make sure the mailpit binary exists (go install)
 #   --with-chromium      also make sure /usr/bin/chromium exists (apt-get install)
 #   --with-redis-server  also make sure the redis-server binary exists, for
 #                        the tests, which start servers of their own
 #                        (apt-get install, without starting its service)
+#   --with-axe           also make sure axe-core (the accessibility checker the
+#                        browser tests run in each page) is in .cache/axe
+#                        (npm install, pinned)
 #
 # Idempotent and non-interactive; exits non-zero with a message if a service
 # cannot be brought up.
@@ -27,13 +30,15 @@ readonly WAIT_SECONDS=30
 with_mailpit=0
 with_chromium=0
 with_redis_server=0
+with_axe=0
 for arg in "$@"; do
 	case $arg in
 	--with-mailpit) with_mailpit=1 ;;
 	--with-chromium) with_chromium=1 ;;
 	--with-redis-server) with_redis_server=1 ;;
+	--with-axe) with_axe=1 ;;
 	-h | --help)
-		sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'
+		sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'
 		exit 0
 		;;
 	*)
@@ -285,6 +290,24 @@ ensure_chromium() {
 	echo "chromium: installed (/usr/bin/chromium)"
 }
 
+readonly AXE_VERSION=4.14.1
+readonly AXE_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/.cache/axe
+
+ensure_axe() {
+	local js=$AXE_DIR/node_modules/axe-core/axe.min.js
+	if [[ -f $js ]] && grep -q "axe v$AXE_VERSION" "$js"; then
+		echo "axe-core: present ($js)"
+		return
+	fi
+	command -v npm >/dev/null 2>&1 || apt_install npm
+	echo "axe-core: installing axe-core@$AXE_VERSION with npm"
+	mkdir -p "$AXE_DIR"
+	npm install --silent --no-audit --no-fund --prefix "$AXE_DIR" "axe-core@$AXE_VERSION" >/dev/null ||
+		die "axe-core: npm install axe-core@$AXE_VERSION failed"
+	[[ -f $js ]] || die "axe-core: installed, but $js is missing"
+	echo "axe-core: installed ($js)"
+}
+
 # go may live outside PATH in non-login shells.
 if ! command -v go >/dev/null 2>&1 && [[ -x /usr/local/go/bin/go ]]; then
 	PATH=/usr/local/go/bin:$PATH
@@ -295,3 +318,4 @@ ensure_redis
 if [[ $with_mailpit -eq 1 ]]; then ensure_mailpit; fi
 if [[ $with_chromium -eq 1 ]]; then ensure_chromium; fi
 if [[ $with_redis_server -eq 1 ]]; then ensure_redis_server_binary; fi
+if [[ $with_axe -eq 1 ]]; then ensure_axe; fi

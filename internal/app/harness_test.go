@@ -32,6 +32,8 @@ import (
 const (
 	adminToken = "test-admin-token-0123456789"
 	secretKey  = "5c2e9a71d04fb836e7a1c53d92b6f08a"
+	// adminPassword is the console owner's (user "admin").
+	adminPassword = "owner passphrase 4f9c1e77b2"
 )
 
 // stack is web and worker running against their own database, Redis DB
@@ -84,6 +86,7 @@ func startStackEnv(t *testing.T, overrides map[string]string) *stack {
 		"MAIL_FROM":          "News Digest <digest@example.org>",
 		"BASE_URL":           base,
 		"ADMIN_TOKEN":        adminToken,
+		"ADMIN_PASSWORD":     adminPassword,
 		"SECRET_KEY":         secretKey,
 		"ORG_POSTAL_ADDRESS": "Apartado 123, San José, Costa Rica",
 		"SMTP_CONNECTIONS":   "2",

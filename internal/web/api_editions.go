@@ -6,16 +6,11 @@ import (
 	"io"
 	"net/http"
 	"strconv"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
-	"newsdigest/internal/digest"
 	"newsdigest/internal/domain"
 	"newsdigest/internal/errs"
-	"newsdigest/internal/postgres"
-	"newsdigest/internal/render"
-	"newsdigest/internal/tasks"
 )
 
 type newEditionRequest struct {
@@ -40,19 +35,10 @@ func (s *Server) apiCreateEdition(c *gin.Context) {
 			return
 		}
 	}
-	if req.PublishedFrom != nil && req.PublishedTo != nil && req.PublishedTo.Before(req.PublishedFrom.Time) {
-		s.apiFail(c, errs.New(errs.Invalid, "published_to: before published_from"))
-		return
-	}
-	e, _, err := s.db.CreateEdition(c.Request.Context(), postgres.NewEdition{
-		PublishedFrom: req.PublishedFrom, PublishedTo: req.PublishedTo,
-	})
+	e, err := s.desk.CreateEdition(c.Request.Context(), domain.APIActor, req.PublishedFrom, req.PublishedTo)
 	if err != nil {
 		s.apiFail(c, err)
 		return
-	}
-	if _, err := s.queue.EnqueueContext(c.Request.Context(), tasks.NewCompileEdition(e.ID)); err != nil && !tasks.IsDuplicate(err) {
-		s.log.Warn("edition queued for the reconciler", "edition", e.ID, "err", err)
 	}
 	c.JSON(http.StatusAccepted, gin.H{"id": e.ID})
 }
@@ -91,33 +77,7 @@ func (s *Server) apiPreview(c *gin.Context) {
 		s.apiFail(c, err)
 		return
 	}
-	ctx := c.Request.Context()
-	tax, err := s.taxonomy(ctx)
-	if err != nil {
-		s.apiFail(c, err)
-		return
-	}
-	f.Normalize()
-	if err := f.Validate(tax); err != nil {
-		s.apiFail(c, err)
-		return
-	}
-	items, err := s.db.Items(ctx, domain.ItemFilter{Limit: 300})
-	if err != nil {
-		s.apiFail(c, err)
-		return
-	}
-	regions := digest.RegionMembers{}
-	for _, r := range tax.Regions {
-		regions[r.Code] = r.Countries
-	}
-	picked := domain.PickLanguage(items, f.Language)
-	d := digest.BuildDigest(tax, f.Language, digest.Match(f, picked, regions, nil), picked)
-	d.EditionDate = time.Now().UTC().Format(domain.DateLayout)
-	d.UnsubscribeURL = s.cfg.URL("/unsubscribe/" + render.TokenPlaceholder)
-	d.PreferencesURL = s.cfg.URL("/preferences/" + render.TokenPlaceholder)
-	d.PostalAddress = s.cfg.OrgPostalAddress
-	m, err := s.renderer.Digest(d)
+	m, err := s.desk.Preview(c.Request.Context(), f)
 	if err != nil {
 		s.apiFail(c, err)
 		return

@@ -13,7 +13,6 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
-	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -23,10 +22,12 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"newsdigest/internal/config"
+	"newsdigest/internal/desk"
 	"newsdigest/internal/ingest"
 	"newsdigest/internal/postgres"
 	"newsdigest/internal/render"
 	"newsdigest/internal/taxonomy"
+	"newsdigest/internal/web/admin"
 )
 
 // Server holds the web app's dependencies.
@@ -37,53 +38,63 @@ type Server struct {
 	redis    asynq.RedisConnOpt
 	rdb      *redis.Client // readiness checks and sign-up limits
 	limiter  *signupLimiter
+	desk     *desk.Desk
 	importer *ingest.Importer
 	renderer *render.Renderer
+	console  *admin.Console
 	pages    *template.Template
 	metrics  *metrics
 	log      *slog.Logger
-
-	taxMu     sync.Mutex
-	tax       *taxonomy.Taxonomy
-	taxLoaded time.Time
 }
 
 // NewServer assembles the web app.
 func NewServer(cfg *config.Config, db *postgres.DB, redis asynq.RedisConnOpt, reg prometheus.Registerer, log *slog.Logger) (*Server, error) {
-	tagger, err := ingest.NewTagger(taxonomy.Default())
-	if err != nil {
-		return nil, err
-	}
-	r, err := render.New()
-	if err != nil {
-		return nil, err
-	}
 	pages, err := parsePages()
 	if err != nil {
 		return nil, err
 	}
-	rdb, err := newRedisClient(cfg.RedisURL)
+	queue := asynq.NewClient(redis)
+	d, err := desk.New(cfg, db, queue, log)
 	if err != nil {
+		queue.Close()
 		return nil, err
 	}
-	return &Server{
+	rdb, err := newRedisClient(cfg.RedisURL)
+	if err != nil {
+		queue.Close()
+		return nil, err
+	}
+	s := &Server{
 		cfg:      cfg,
 		db:       db,
-		queue:    asynq.NewClient(redis),
+		queue:    queue,
 		redis:    redis,
 		rdb:      rdb,
 		limiter:  newSignupLimiter(cfg, rdb),
-		importer: &ingest.Importer{Store: db, Tagger: tagger},
-		renderer: r,
+		desk:     d,
+		importer: d.Importer,
+		renderer: d.Renderer,
 		pages:    pages,
 		metrics:  newMetrics(reg),
 		log:      log,
-	}, nil
+	}
+	s.console, err = admin.New(admin.Deps{
+		Config: cfg, DB: db, Desk: d, Redis: rdb, RedisOpt: redis, Log: log, CSRF: s.csrf(),
+	})
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
 }
 
 // Close releases the queue and Redis clients.
 func (s *Server) Close() error {
-	return errors.Join(s.queue.Close(), s.rdb.Close())
+	errs := []error{s.queue.Close(), s.rdb.Close()}
+	if s.console != nil {
+		errs = append(errs, s.console.Close())
+	}
+	return errors.Join(errs...)
 }
 
 // Handler is the whole app as an http.Handler. Metrics are not in it:
@@ -120,6 +131,8 @@ func (s *Server) Handler() http.Handler {
 	pages.GET("/preferences/:token", s.preferencesPage)
 	pages.POST("/preferences/:token", s.preferencesPost)
 	pages.GET("/unsubscribe/:token", s.unsubscribePage)
+
+	s.console.Mount(r)
 
 	api := r.Group("/api/v1")
 	api.POST("/subscriptions", s.apiSubscribe)
@@ -204,21 +217,7 @@ func (s *Server) csrf() gin.HandlerFunc {
 	}
 }
 
-// taxonomy returns the taxonomy, reloaded at most every 30 seconds so
-// editors' changes show without a restart.
+// taxonomy returns the taxonomy, reloaded at most every 30 seconds.
 func (s *Server) taxonomy(ctx context.Context) (*taxonomy.Taxonomy, error) {
-	s.taxMu.Lock()
-	defer s.taxMu.Unlock()
-	if s.tax != nil && time.Since(s.taxLoaded) < 30*time.Second {
-		return s.tax, nil
-	}
-	t, err := s.db.Taxonomy(ctx)
-	if err != nil {
-		if s.tax != nil {
-			return s.tax, nil
-		}
-		return nil, err
-	}
-	s.tax, s.taxLoaded = t, time.Now()
-	return t, nil
+	return s.desk.Taxonomy(ctx)
 }

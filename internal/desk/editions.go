@@ -1,0 +1,78 @@
+package desk
+
+import (
+	"context"
+	"time"
+
+	"newsdigest/internal/digest"
+	"newsdigest/internal/domain"
+	"newsdigest/internal/errs"
+	"newsdigest/internal/postgres"
+	"newsdigest/internal/render"
+	"newsdigest/internal/tasks"
+)
+
+// CreateEdition makes an edition now and queues its compile: with a
+// published range, of the items published in it; without, of everything
+// new since the last edition. If the queue is down the edition still
+// exists, and the worker's reconciler queues it when it can.
+func (d *Desk) CreateEdition(ctx context.Context, actor string, from, to *domain.Date) (domain.Edition, error) {
+	if from != nil && to != nil && to.Before(from.Time) {
+		return domain.Edition{}, errs.New(errs.Invalid, "published_to: before published_from")
+	}
+	e, _, err := d.DB.CreateEdition(ctx, postgres.NewEdition{PublishedFrom: from, PublishedTo: to})
+	if err != nil {
+		return e, err
+	}
+	if _, err := d.Queue.EnqueueContext(ctx, tasks.NewCompileEdition(e.ID)); err != nil && !tasks.IsDuplicate(err) {
+		d.Log.Warn("edition queued for the reconciler", "edition", e.ID, "err", err)
+	}
+	d.Audit(ctx, actor, "edition.create", "edition", e.ID, "window %s", describeWindow(e.Window))
+	return e, nil
+}
+
+// describeWindow says in a few words which items an edition holds.
+func describeWindow(w domain.Window) string {
+	switch {
+	case w.PublishedFrom != nil || w.PublishedTo != nil:
+		from, to := "…", "…"
+		if w.PublishedFrom != nil {
+			from = w.PublishedFrom.Format(domain.DateLayout)
+		}
+		if w.PublishedTo != nil {
+			to = w.PublishedTo.Format(domain.DateLayout)
+		}
+		return "published " + from + " to " + to
+	default:
+		return "new since the last edition"
+	}
+}
+
+// Preview renders the digest a filter would receive from the most
+// recently published items, with a placeholder where the reader's token
+// goes.
+func (d *Desk) Preview(ctx context.Context, f domain.Filter) (render.Message, error) {
+	tax, err := d.Taxonomy(ctx)
+	if err != nil {
+		return render.Message{}, err
+	}
+	f.Normalize()
+	if err := f.Validate(tax); err != nil {
+		return render.Message{}, err
+	}
+	items, err := d.DB.Items(ctx, domain.ItemFilter{Limit: 300})
+	if err != nil {
+		return render.Message{}, err
+	}
+	regions := digest.RegionMembers{}
+	for _, r := range tax.Regions {
+		regions[r.Code] = r.Countries
+	}
+	picked := domain.PickLanguage(items, f.Language)
+	dg := digest.BuildDigest(tax, f.Language, digest.Match(f, picked, regions, nil), picked)
+	dg.EditionDate = time.Now().UTC().Format(domain.DateLayout)
+	dg.UnsubscribeURL = d.Config.URL("/unsubscribe/" + render.TokenPlaceholder)
+	dg.PreferencesURL = d.Config.URL("/preferences/" + render.TokenPlaceholder)
+	dg.PostalAddress = d.Config.OrgPostalAddress
+	return d.Renderer.Digest(dg)
+}

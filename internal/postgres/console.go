@@ -1,0 +1,246 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"newsdigest/internal/domain"
+	"newsdigest/internal/errs"
+)
+
+// CreateEditor adds an editor account; the address is unique whatever its
+// case.
+func (db *DB) CreateEditor(ctx context.Context, email, passwordHash, createdBy string) (domain.Editor, error) {
+	var e domain.Editor
+	err := db.pool.QueryRow(ctx, `
+		INSERT INTO editors (email, password_hash, created_by) VALUES ($1, $2, $3)
+		RETURNING id, email, created_by, created_at, password_changed_at`, email, passwordHash, createdBy).
+		Scan(&e.ID, &e.Email, &e.CreatedBy, &e.CreatedAt, &e.PasswordChangedAt)
+	if isUniqueViolation(err) {
+		return e, errs.New(errs.Conflict, "email: %s is an editor already", email)
+	}
+	if err != nil {
+		return e, fmt.Errorf("create editor: %w", err)
+	}
+	return e, nil
+}
+
+// Editors lists the editor accounts, oldest first.
+func (db *DB) Editors(ctx context.Context) ([]domain.Editor, error) {
+	rows, err := db.pool.Query(ctx, `
+		SELECT e.id, e.email, e.created_by, e.created_at, e.password_changed_at,
+		       (SELECT max(last_seen_at) FROM admin_sessions s WHERE s.editor_id = e.id)
+		FROM editors e ORDER BY e.id`)
+	if err != nil {
+		return nil, fmt.Errorf("editors: %w", err)
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.Editor, error) {
+		var e domain.Editor
+		err := r.Scan(&e.ID, &e.Email, &e.CreatedBy, &e.CreatedAt, &e.PasswordChangedAt, &e.LastSeenAt)
+		return e, err
+	})
+}
+
+// EditorLogin returns an editor's id and password hash by address, for
+// checking a login; errs.NotFound when there is no such editor.
+func (db *DB) EditorLogin(ctx context.Context, email string) (id int64, hash string, err error) {
+	err = db.pool.QueryRow(ctx, `SELECT id, password_hash FROM editors WHERE lower(email) = lower($1)`, email).Scan(&id, &hash)
+	return id, hash, notFound(err, "editor")
+}
+
+// SetEditorPassword changes an editor's password and ends every session
+// of theirs, in one transaction.
+func (db *DB) SetEditorPassword(ctx context.Context, id int64, passwordHash string) error {
+	return pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `UPDATE editors SET password_hash = $2, password_changed_at = now() WHERE id = $1`, id, passwordHash)
+		if err != nil {
+			return fmt.Errorf("set password: %w", err)
+		}
+		if tag.RowsAffected() == 0 {
+			return errs.New(errs.NotFound, "editor not found")
+		}
+		_, err = tx.Exec(ctx, `DELETE FROM admin_sessions WHERE editor_id = $1`, id)
+		return err
+	})
+}
+
+// DeleteEditor removes an editor; their sessions go with them.
+func (db *DB) DeleteEditor(ctx context.Context, id int64) (domain.Editor, error) {
+	var e domain.Editor
+	err := db.pool.QueryRow(ctx, `DELETE FROM editors WHERE id = $1 RETURNING id, email`, id).Scan(&e.ID, &e.Email)
+	return e, notFound(err, "editor")
+}
+
+// NewSession is a console login to store.
+type NewSession struct {
+	TokenHash []byte
+	EditorID  int64  // 0: the owner
+	OwnerKey  []byte // the owner's: derived from ADMIN_PASSWORD
+	TTL       time.Duration
+	IP        string
+	UserAgent string
+}
+
+// CreateSession stores a login.
+func (db *DB) CreateSession(ctx context.Context, n NewSession) error {
+	var editor any
+	if n.EditorID != 0 {
+		editor = n.EditorID
+	}
+	var owner any
+	if n.EditorID == 0 {
+		owner = n.OwnerKey
+	}
+	_, err := db.pool.Exec(ctx, `
+		INSERT INTO admin_sessions (token_hash, editor_id, owner_key, expires_at, ip, user_agent)
+		VALUES ($1, $2, $3, now() + $4::interval, $5, $6)`,
+		n.TokenHash, editor, owner, n.TTL, truncate(n.IP, 100), truncate(n.UserAgent, 300))
+	if err != nil {
+		return fmt.Errorf("create session: %w", err)
+	}
+	return nil
+}
+
+// Session is a live console login.
+type Session struct {
+	EditorID   int64  // 0: the owner
+	OwnerKey   []byte // the owner's, to compare with the current one
+	Email      string // the editor's; "" for the owner
+	LastSeenAt time.Time
+	CreatedAt  time.Time
+}
+
+// SessionByHash returns the unexpired session with that token hash, or
+// errs.NotFound.
+func (db *DB) SessionByHash(ctx context.Context, hash []byte) (Session, error) {
+	var s Session
+	var editor *int64
+	var email *string
+	err := db.pool.QueryRow(ctx, `
+		SELECT s.editor_id, s.owner_key, e.email, s.last_seen_at, s.created_at
+		FROM admin_sessions s LEFT JOIN editors e ON e.id = s.editor_id
+		WHERE s.token_hash = $1 AND s.expires_at > now()`, hash).
+		Scan(&editor, &s.OwnerKey, &email, &s.LastSeenAt, &s.CreatedAt)
+	if err != nil {
+		return s, notFound(err, "session")
+	}
+	if editor != nil {
+		s.EditorID = *editor
+	}
+	if email != nil {
+		s.Email = *email
+	}
+	return s, nil
+}
+
+// TouchSession moves a session's idle expiry on, never past maxAge from
+// its start.
+func (db *DB) TouchSession(ctx context.Context, hash []byte, idle, maxAge time.Duration) error {
+	_, err := db.pool.Exec(ctx, `
+		UPDATE admin_sessions SET last_seen_at = now(),
+		       expires_at = least(now() + $2::interval, created_at + $3::interval)
+		WHERE token_hash = $1`, hash, idle, maxAge)
+	if err != nil {
+		return fmt.Errorf("touch session: %w", err)
+	}
+	return nil
+}
+
+// DeleteSession ends one login.
+func (db *DB) DeleteSession(ctx context.Context, hash []byte) error {
+	if _, err := db.pool.Exec(ctx, `DELETE FROM admin_sessions WHERE token_hash = $1`, hash); err != nil {
+		return fmt.Errorf("delete session: %w", err)
+	}
+	return nil
+}
+
+// PruneSessions ends the owner's sessions made with another
+// ADMIN_PASSWORD, and expired sessions of anyone.
+func (db *DB) PruneSessions(ctx context.Context, ownerKey []byte) error {
+	_, err := db.pool.Exec(ctx, `
+		DELETE FROM admin_sessions
+		WHERE expires_at < now() OR (owner_key IS NOT NULL AND owner_key <> $1)`, ownerKey)
+	if err != nil {
+		return fmt.Errorf("prune sessions: %w", err)
+	}
+	return nil
+}
+
+// Audit records an admin action.
+func (db *DB) Audit(ctx context.Context, e domain.AuditEntry) error {
+	_, err := db.pool.Exec(ctx, `
+		INSERT INTO audit_log (actor, action, object_type, object_id, detail) VALUES ($1, $2, $3, $4, $5)`,
+		e.Actor, e.Action, e.ObjectType, e.ObjectID, truncate(e.Detail, 2000))
+	if err != nil {
+		return fmt.Errorf("audit: %w", err)
+	}
+	return nil
+}
+
+// AuditLog returns entries newest first, older than before (0: from the
+// newest), filtered by actor and object when those are set.
+func (db *DB) AuditLog(ctx context.Context, f domain.AuditFilter) ([]domain.AuditEntry, error) {
+	limit := f.Limit
+	if limit <= 0 || limit > 500 {
+		limit = 100
+	}
+	rows, err := db.pool.Query(ctx, `
+		SELECT id, at, actor, action, object_type, object_id, detail FROM audit_log
+		WHERE ($1 = 0 OR id < $1)
+		  AND ($2 = '' OR actor = $2)
+		  AND ($3 = '' OR object_type = $3)
+		  AND ($4 = '' OR object_id = $4)
+		ORDER BY id DESC LIMIT $5`, f.Before, f.Actor, f.ObjectType, f.ObjectID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("audit log: %w", err)
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.AuditEntry, error) {
+		var e domain.AuditEntry
+		err := r.Scan(&e.ID, &e.At, &e.Actor, &e.Action, &e.ObjectType, &e.ObjectID, &e.Detail)
+		return e, err
+	})
+}
+
+// SaveDraft keeps an upload between its preview and its confirmation,
+// removing drafts older than a day on the way.
+func (db *DB) SaveDraft(ctx context.Context, kind, format string, body []byte, by string) (int64, error) {
+	var id int64
+	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `DELETE FROM import_drafts WHERE created_at < now() - interval '1 day'`); err != nil {
+			return err
+		}
+		return tx.QueryRow(ctx, `
+			INSERT INTO import_drafts (kind, format, body, created_by) VALUES ($1, $2, $3, $4) RETURNING id`,
+			kind, format, body, by).Scan(&id)
+	})
+	if err != nil {
+		return 0, fmt.Errorf("save draft: %w", err)
+	}
+	return id, nil
+}
+
+// TakeDraft returns a draft of the given kind and account and removes it,
+// so a confirmation is used once; errs.NotFound if it is gone.
+func (db *DB) TakeDraft(ctx context.Context, id int64, kind, by string) (format string, body []byte, err error) {
+	err = db.pool.QueryRow(ctx, `
+		DELETE FROM import_drafts WHERE id = $1 AND kind = $2 AND created_by = $3
+		RETURNING format, body`, id, kind, by).Scan(&format, &body)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", nil, errs.New(errs.NotFound, "this import was already confirmed or has expired: upload it again")
+	}
+	return format, body, err
+}
+
+// Draft returns a draft without removing it.
+func (db *DB) Draft(ctx context.Context, id int64, kind, by string) (format string, body []byte, err error) {
+	err = db.pool.QueryRow(ctx, `
+		SELECT format, body FROM import_drafts WHERE id = $1 AND kind = $2 AND created_by = $3`, id, kind, by).Scan(&format, &body)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", nil, errs.New(errs.NotFound, "this import was already confirmed or has expired: upload it again")
+	}
+	return format, body, err
+}

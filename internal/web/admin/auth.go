@@ -1,0 +1,236 @@
+package admin
+
+import (
+	"cmp"
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"newsdigest/internal/domain"
+	"newsdigest/internal/errs"
+	"newsdigest/internal/postgres"
+)
+
+const (
+	sessionCookie = "nd_admin"
+	// A session ends after sessionIdle without a request, and after
+	// sessionMaxAge whatever happens.
+	sessionIdle   = 12 * time.Hour
+	sessionMaxAge = 7 * 24 * time.Hour
+	// touchEvery spares the database a write on every request.
+	touchEvery = time.Minute
+)
+
+// user is who is logged in.
+type user struct {
+	Name     string // "admin", or the editor's email
+	EditorID int64  // 0 for the owner
+	token    []byte // the session's token hash
+}
+
+// Owner reports whether the user is the built-in owner, who alone
+// manages editors.
+func (u *user) Owner() bool { return u.EditorID == 0 }
+
+const userKey = "admin.user"
+
+// currentUser is the user requireSession found.
+func currentUser(c *gin.Context) *user {
+	u, _ := c.Get(userKey)
+	usr, _ := u.(*user)
+	return usr
+}
+
+func hashToken(tok string) []byte {
+	h := sha256.Sum256([]byte(tok))
+	return h[:]
+}
+
+// requireSession lets through requests with a live session, and sends
+// anything else to the login page, remembering where it was going.
+func (a *Console) requireSession(c *gin.Context) {
+	u, err := a.session(c)
+	if err != nil {
+		if !errs.Is(err, errs.NotFound) {
+			a.failErr(c, err)
+			return
+		}
+		next := ""
+		if c.Request.Method == http.MethodGet {
+			next = c.Request.URL.RequestURI()
+		}
+		target := "/admin/login"
+		if next != "" && next != "/admin" {
+			target += "?next=" + url.QueryEscape(next)
+		}
+		c.Redirect(http.StatusSeeOther, target)
+		c.Abort()
+		return
+	}
+	c.Set(userKey, u)
+	c.Next()
+}
+
+// session finds the request's session; errs.NotFound when it has none
+// that is still good.
+func (a *Console) session(c *gin.Context) (*user, error) {
+	tok, err := c.Cookie(sessionCookie)
+	if err != nil || len(tok) != 52 || a.Config.AdminPassword == "" {
+		return nil, errs.ErrNotFound
+	}
+	ctx := c.Request.Context()
+	h := hashToken(tok)
+	s, err := a.DB.SessionByHash(ctx, h)
+	if err != nil {
+		return nil, err
+	}
+	u := &user{Name: s.Email, EditorID: s.EditorID, token: h}
+	if s.EditorID == 0 {
+		// Opened with another ADMIN_PASSWORD: the password was changed.
+		if subtle.ConstantTimeCompare(s.OwnerKey, a.ownerKey) != 1 {
+			return nil, errs.ErrNotFound
+		}
+		u.Name = domain.OwnerAccount
+	}
+	if time.Since(s.LastSeenAt) > touchEvery {
+		if err := a.DB.TouchSession(ctx, h, sessionIdle, sessionMaxAge); err != nil {
+			a.Log.Warn("session not extended", "err", err)
+		}
+	}
+	return u, nil
+}
+
+func (a *Console) loginPage(c *gin.Context) {
+	if u, err := a.session(c); err == nil && u != nil {
+		c.Redirect(http.StatusSeeOther, "/admin")
+		return
+	}
+	a.render(c, http.StatusOK, "login", page{Title: msg(pageLang(c), "login_title"), Data: loginData{Next: safeNext(c.Query("next"))}})
+}
+
+type loginData struct {
+	User, Next, Error string
+}
+
+// loginPost checks a user and password. Every wrong password counts
+// against the client's IP and against the account; past the limit the
+// answer is 429 before the password is even looked at.
+func (a *Console) loginPost(c *gin.Context) {
+	lang := pageLang(c)
+	name := strings.TrimSpace(c.PostForm("user"))
+	pw := c.PostForm("password")
+	d := loginData{User: name, Next: safeNext(c.PostForm("next"))}
+	ctx := c.Request.Context()
+	if a.Config.AdminPassword == "" {
+		d.Error = msg(lang, "login_disabled")
+		a.render(c, http.StatusServiceUnavailable, "login", page{Title: msg(lang, "login_title"), Data: d})
+		return
+	}
+	if name == "" || pw == "" || len(name) > 320 || len(pw) > 1024 {
+		d.Error = msg(lang, "login_missing")
+		a.render(c, http.StatusBadRequest, "login", page{Title: msg(lang, "login_title"), Data: d})
+		return
+	}
+	wait, err := a.limiter.blocked(ctx, c.ClientIP(), name)
+	if err != nil {
+		a.failErr(c, err)
+		return
+	}
+	if wait > 0 {
+		secs := int(wait.Round(time.Second) / time.Second)
+		c.Header("Retry-After", strconv.Itoa(secs))
+		d.Error = tf(lang, "login_limited", secs)
+		a.render(c, http.StatusTooManyRequests, "login", page{Title: msg(lang, "login_title"), Data: d})
+		return
+	}
+	u, ok, err := a.authenticate(ctx, name, pw)
+	if err != nil {
+		a.failErr(c, err)
+		return
+	}
+	if !ok {
+		if err := a.limiter.failed(ctx, c.ClientIP(), name); err != nil {
+			a.failErr(c, err)
+			return
+		}
+		a.Log.Info("console login refused", "ip", c.ClientIP())
+		d.Error = msg(lang, "login_wrong")
+		a.render(c, http.StatusUnauthorized, "login", page{Title: msg(lang, "login_title"), Data: d})
+		return
+	}
+	tok := rand.Text() + rand.Text() // 260 random bits
+	err = a.DB.CreateSession(ctx, postgres.NewSession{
+		TokenHash: hashToken(tok), EditorID: u.EditorID, OwnerKey: a.ownerKey,
+		TTL: sessionIdle, IP: c.ClientIP(), UserAgent: c.Request.UserAgent(),
+	})
+	if err != nil {
+		a.failErr(c, err)
+		return
+	}
+	if err := a.DB.PruneSessions(ctx, a.ownerKey); err != nil {
+		a.Log.Warn("old sessions not pruned", "err", err)
+	}
+	a.setSessionCookie(c, tok, int(sessionMaxAge/time.Second))
+	a.Desk.Audit(ctx, u.Name, "session.login", "editor", u.Name, "from %s", c.ClientIP())
+	c.Redirect(http.StatusSeeOther, cmp.Or(d.Next, "/admin"))
+}
+
+// authenticate checks a login. An unknown editor costs the same hashing
+// as a known one, so timing does not tell which addresses are editors.
+func (a *Console) authenticate(ctx context.Context, name, pw string) (*user, bool, error) {
+	if name == domain.OwnerAccount {
+		return &user{Name: domain.OwnerAccount}, checkOwnerPassword(a.Config, pw), nil
+	}
+	id, hash, err := a.DB.EditorLogin(ctx, name)
+	if errs.Is(err, errs.NotFound) {
+		checkPassword(dummyHash, pw)
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	return &user{Name: strings.ToLower(name), EditorID: id}, checkPassword(hash, pw), nil
+}
+
+func (a *Console) logout(c *gin.Context) {
+	u := currentUser(c)
+	if err := a.DB.DeleteSession(c.Request.Context(), u.token); err != nil {
+		a.failErr(c, err)
+		return
+	}
+	a.setSessionCookie(c, "", -1)
+	a.Desk.Audit(c.Request.Context(), u.Name, "session.logout", "editor", u.Name, "")
+	c.Redirect(http.StatusSeeOther, "/admin/login")
+}
+
+// setSessionCookie sets (or, with maxAge -1, clears) the session cookie:
+// HttpOnly, SameSite=Lax, Secure unless BASE_URL is plain http, and sent
+// only to /admin.
+func (a *Console) setSessionCookie(c *gin.Context, tok string, maxAge int) {
+	http.SetCookie(c.Writer, &http.Cookie{
+		Name: sessionCookie, Value: tok, Path: "/admin", MaxAge: maxAge,
+		HttpOnly: true, Secure: !a.Config.PlaintextHTTP(), SameSite: http.SameSiteLaxMode,
+	})
+}
+
+// safeNext keeps a post-login target only if it is a console path of
+// this site, so the login cannot be used to send someone elsewhere.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/admin") || strings.HasPrefix(next, "/admin/login") ||
+		strings.ContainsAny(next, "\\\r\n") || strings.HasPrefix(next, "//") {
+		return ""
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" {
+		return ""
+	}
+	return next
+}

@@ -1,0 +1,202 @@
+package admin
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"mime"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/gorilla/csrf"
+
+	"newsdigest/internal/errs"
+)
+
+//go:embed templates/*.html
+var pageFiles embed.FS
+
+// page is what every console template receives.
+type page struct {
+	Lang      string
+	Title     string
+	Section   string // the navigation entry to mark as current
+	User      *user
+	CSRFField template.HTML
+	Path      string // the current URL, for the language switch
+	Flash     string // what the last action did, shown once
+	Error     string
+	// Refresh reloads the page every so many seconds when scripts are off
+	// (a live page's fallback); 0: never.
+	Refresh int
+	Scripts []string // files of static/ the page runs
+	Data    any
+}
+
+func parsePages() (*template.Template, error) {
+	t, err := template.New("").Funcs(funcs).ParseFS(pageFiles, "templates/*.html")
+	if err != nil {
+		return nil, fmt.Errorf("parse console templates: %w", err)
+	}
+	return t, nil
+}
+
+var funcs = template.FuncMap{
+	"t":  msg,
+	"tf": tf,
+	// when formats a time for a table: date and minutes, UTC.
+	"when": func(t any) string {
+		switch v := t.(type) {
+		case time.Time:
+			if v.IsZero() {
+				return "—"
+			}
+			return v.UTC().Format("2006-01-02 15:04")
+		case *time.Time:
+			if v == nil || v.IsZero() {
+				return "—"
+			}
+			return v.UTC().Format("2006-01-02 15:04")
+		}
+		return "—"
+	},
+	"join": strings.Join,
+	// setQuery sets (or, with an empty value, removes) query parameters of a
+	// URL, for filter and paging links.
+	"setQuery": func(u string, kv ...string) string {
+		p, err := url.Parse(u)
+		if err != nil {
+			return u
+		}
+		q := p.Query()
+		for i := 0; i+1 < len(kv); i += 2 {
+			if kv[i+1] == "" {
+				q.Del(kv[i])
+			} else {
+				q.Set(kv[i], kv[i+1])
+			}
+		}
+		p.RawQuery = q.Encode()
+		return p.String()
+	},
+	// percent is part of whole as a whole percentage, for progress bars.
+	"percent": func(part, whole int) int {
+		if whole <= 0 {
+			return 0
+		}
+		return min(100, part*100/whole)
+	},
+	"itoa": func(n any) string { return fmt.Sprint(n) },
+	"navItem": func(p page, section, href string) navLink {
+		return navLink{Href: href, Label: msg(p.Lang, "nav_"+section), Current: p.Section == section}
+	},
+}
+
+type navLink struct {
+	Href, Label string
+	Current     bool
+}
+
+// render writes a console page; rendering goes to a buffer first, so a
+// template error is a clean 500 rather than half a page.
+func (a *Console) render(c *gin.Context, status int, name string, p page) {
+	p.Lang = pageLang(c)
+	p.User = currentUser(c)
+	p.Path = c.Request.URL.RequestURI()
+	if p.CSRFField == "" {
+		p.CSRFField = csrf.TemplateField(c.Request)
+	}
+	if p.Flash == "" {
+		if key := c.Query("done"); key != "" && hasMsg("done_"+key) {
+			p.Flash = msg(p.Lang, "done_"+key)
+		}
+	}
+	var buf bytes.Buffer
+	if err := a.pages.ExecuteTemplate(&buf, name+".html", p); err != nil {
+		a.Log.Error("render console page", "page", name, "err", err)
+		c.String(http.StatusInternalServerError, "internal error")
+		c.Abort()
+		return
+	}
+	h := c.Writer.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	c.Status(status)
+	c.Writer.Write(buf.Bytes())
+}
+
+// fail shows the console's error page with a message for the user.
+func (a *Console) fail(c *gin.Context, status int, message string) {
+	lang := pageLang(c)
+	a.render(c, status, "error", page{Title: msg(lang, "error_title"), Error: message})
+	c.Abort()
+}
+
+// failErr shows err: its own message for what the user can fix, a
+// generic one (and a log line) for what went wrong inside.
+func (a *Console) failErr(c *gin.Context, err error) {
+	lang := pageLang(c)
+	kind := errs.KindOf(err)
+	switch kind {
+	case errs.Internal:
+		a.Log.Error("console request failed", "route", c.FullPath(), "err", err)
+		a.fail(c, http.StatusInternalServerError, msg(lang, "internal"))
+	case errs.Unavailable:
+		a.Log.Error("console request failed", "route", c.FullPath(), "err", err)
+		a.fail(c, http.StatusServiceUnavailable, msg(lang, "unavailable"))
+	default:
+		a.fail(c, statusOf(kind), errs.MessageOf(err))
+	}
+}
+
+// statusOf is the HTTP status for an error kind.
+func statusOf(k errs.Kind) int {
+	switch k {
+	case errs.Malformed:
+		return http.StatusBadRequest
+	case errs.Invalid:
+		return http.StatusUnprocessableEntity
+	case errs.NotFound:
+		return http.StatusNotFound
+	case errs.Conflict:
+		return http.StatusConflict
+	case errs.TooLarge:
+		return http.StatusRequestEntityTooLarge
+	case errs.Unavailable:
+		return http.StatusServiceUnavailable
+	}
+	return http.StatusInternalServerError
+}
+
+// done sends the browser on after an action (post, redirect, get), with
+// a key of the message saying what was done.
+func done(c *gin.Context, path, key string) {
+	u, _ := url.Parse(path)
+	q := u.Query()
+	if key != "" {
+		q.Set("done", key)
+	}
+	u.RawQuery = q.Encode()
+	c.Redirect(http.StatusSeeOther, u.String())
+}
+
+// idParam reads a numeric id from the path; 404 when it cannot be one.
+func (a *Console) idParam(c *gin.Context, name string) (int64, bool) {
+	id, err := strconv.ParseInt(c.Param(name), 10, 64)
+	if err != nil || id <= 0 {
+		a.fail(c, http.StatusNotFound, msg(pageLang(c), "not_found"))
+		return 0, false
+	}
+	return id, true
+}
+
+// mediaType is the request's media type, lower case, without parameters.
+func mediaType(r *http.Request) string {
+	t, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	return t
+}
