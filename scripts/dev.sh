@@ -113,7 +113,7 @@ ensure_dev_env() {
 		log ".dev.env: created"
 	fi
 	local key bytes
-	for key in SECRET_KEY:32 ADMIN_TOKEN:24; do
+	for key in SECRET_KEY:32 ADMIN_TOKEN:24 ADMIN_PASSWORD:12; do
 		bytes=${key#*:}
 		key=${key%%:*}
 		if ! grep -q "^$key=" "$DEV_ENV"; then
@@ -246,8 +246,9 @@ newsdigest is running
   site           $BASE_URL
   mailpit        http://localhost:8025  (API: http://localhost:8025/api/v1/messages)
   metrics        http://${METRICS_ADDR:-127.0.0.1:9464}/metrics  (web's; loopback only)
+  console        $BASE_URL/admin  (user admin, password $ADMIN_PASSWORD)
   admin token    $ADMIN_TOKEN
-                 (ADMIN_TOKEN in $DEV_ENV)
+                 (ADMIN_PASSWORD and ADMIN_TOKEN in $DEV_ENV)
   logs           tmp/web.log  tmp/worker.log  tmp/mailpit.log
 
 Subscribe (then confirm with the link in Mailpit):

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/robfig/cron/v3"
 )
@@ -83,6 +84,9 @@ const (
 // CSRF tokens, so it must not be guessable.
 const MinSecretKeyLen = 32
 
+// MinAdminPasswordLen is the shortest ADMIN_PASSWORD accepted, in characters.
+const MinAdminPasswordLen = 12
+
 // Load reads the configuration through getenv (os.Getenv in the binaries, a
 // map in tests). The error names the variable that is wrong.
 func Load(getenv func(string) string) (*Config, error) {
@@ -128,8 +132,15 @@ func Load(getenv func(string) string) (*Config, error) {
 			return nil, fmt.Errorf("ADMIN_TOKEN: %w", err)
 		}
 	}
-	if c.AdminPassword != "" && isPlaceholder(c.AdminPassword) {
-		return nil, fmt.Errorf("ADMIN_PASSWORD: %w", errPlaceholder)
+	if c.AdminPassword != "" {
+		// The console's owner password: a person types it, so it need not
+		// be random, but it must not be short or an example's.
+		if utf8.RuneCountInString(c.AdminPassword) < MinAdminPasswordLen {
+			return nil, fmt.Errorf("ADMIN_PASSWORD: shorter than %d characters", MinAdminPasswordLen)
+		}
+		if isPlaceholder(c.AdminPassword) {
+			return nil, fmt.Errorf("ADMIN_PASSWORD: %w", errPlaceholder)
+		}
 	}
 	key := getenv("SECRET_KEY")
 	if key == "" {

@@ -75,6 +75,8 @@ func TestLoadErrorsNameTheVariable(t *testing.T) {
 		{"ADMIN_TOKEN", "abcabcabcabcabcabcabc"},
 		{"ADMIN_TOKEN", "1111111111111111"},
 		{"ADMIN_PASSWORD", "changeme"},
+		{"ADMIN_PASSWORD", "short pw"},
+		{"ADMIN_PASSWORD", "change-me-admin-password"},
 		{"BOUNCE_LIMIT", "0"},
 		{"INGEST_ALLOW_PRIVATE_NETWORKS", "perhaps"},
 	} {
