@@ -225,6 +225,17 @@ func TestAdminItemsConsole(t *testing.T) {
 	if ids := itemsRowIDs(b); !slices.Contains(ids, id) {
 		t.Errorf("the NI filter does not list the item: %v", ids)
 	}
+	b.open(s.base+"/admin/items/"+id+"?lang=es", chromedp.CSS(`#item-unhide`))
+	if h := b.text("Spanish heading", mainHeading); h != "Noticia "+id {
+		t.Errorf("the Spanish edit page's heading is %q", h)
+	}
+	if st := b.submit("show the item again", chromedp.CSS(`#item-unhide button`)); st != http.StatusOK {
+		t.Fatalf("unhide: status %d", st)
+	}
+	if itemsByID(t, itemsAll(s), target.ID).Hidden {
+		t.Fatal("the item is still hidden after showing it again")
+	}
+	b.open(s.base+"/admin/items?lang=en", chromedp.CSS(`#items`))
 
 	// 5. Sources: a bad interval is refused; add one; remove it.
 	b.open(s.base+"/admin/sources", chromedp.CSS(`#source-add`))
@@ -264,7 +275,7 @@ func TestAdminItemsConsole(t *testing.T) {
 	}
 
 	// 6. Every change is in the audit log under the console user.
-	itemsCheckAudit(t, s, "admin", "items.import", "item.update", "item.hide", "source.create", "source.delete")
+	itemsCheckAudit(t, s, "admin", "items.import", "item.update", "item.hide", "item.unhide", "source.create", "source.delete")
 }
 
 // itemsLogin logs b in as the owner, going on to the item list (the
@@ -329,7 +340,16 @@ func TestAdminItemsImportMatchesAPI(t *testing.T) {
 	if d := cmp.Diff(itemsAll(api), itemsAll(console), ignoreID); d != "" {
 		t.Errorf("API import and console import stored different items (-api +console):\n%s", d)
 	}
-	itemsCheckAudit(t, api, "api", "items.import")
+	// The API removes a source as the console does.
+	var src struct{ ID int64 }
+	api.jsonCall("POST", "/api/v1/sources", map[string]string{"url": "https://news.example.org/feed.xml"}, &src, http.StatusCreated)
+	if st, b := api.do("DELETE", "/api/v1/sources/"+itoa(src.ID), "", nil, true); st != http.StatusNoContent {
+		t.Errorf("DELETE source: %d %s", st, b)
+	}
+	if st, _ := api.do("DELETE", "/api/v1/sources/"+itoa(src.ID), "", nil, true); st != http.StatusNotFound {
+		t.Errorf("DELETE a removed source: %d, want 404", st)
+	}
+	itemsCheckAudit(t, api, "api", "items.import", "source.create", "source.delete")
 	itemsCheckAudit(t, console, "admin", "items.import")
 }
 
