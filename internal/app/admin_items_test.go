@@ -160,6 +160,26 @@ func TestAdminItemsConsole(t *testing.T) {
 	b.open(s.base+"/admin/items", chromedp.CSS(`#items`))
 	b.checkAccessible("items list")
 	b.shots(t, "items-list")
+	// Pages of four, newest first, through the "Older" links.
+	var paged []string
+	b.open(s.base+"/admin/items?limit=4", chromedp.CSS(`#items`))
+	for {
+		paged = append(paged, itemsRowIDs(b)...)
+		if itemsCount(b, `#older`) == 0 {
+			break
+		}
+		b.do("go to older items", chromedp.Click(chromedp.CSS(`#older`), chromedp.NodeVisible), chromedp.WaitVisible(chromedp.CSS(`#items`)))
+		if len(paged) > rows {
+			t.Fatalf("paging goes on past %d items: %v", rows, paged)
+		}
+	}
+	var want []string
+	for _, it := range stored {
+		want = append(want, strconv.FormatInt(it.ID, 10))
+	}
+	if !slices.Equal(paged, want) {
+		t.Errorf("pages of four list %v; the API lists %v", paged, want)
+	}
 	var target itemsAPIItem
 	for _, it := range stored {
 		if len(it.Topics) > 0 && !slices.Contains(it.Countries, "NI") {
@@ -173,6 +193,7 @@ func TestAdminItemsConsole(t *testing.T) {
 	id := strconv.FormatInt(target.ID, 10)
 	b.open(s.base+"/admin/items/"+id, chromedp.CSS(`#item-form`))
 	b.checkAccessible("item edit page")
+	b.shots(t, "items-edit")
 	dropped := target.Topics[0]
 	// First a code that is no country: refused, naming the field, nothing changed.
 	b.do("add an unknown country", chromedp.SetValue(chromedp.CSS(`#add_countries`), "XX"))
@@ -255,6 +276,7 @@ func TestAdminItemsConsole(t *testing.T) {
 		t.Errorf("sources list shows %q", u)
 	}
 	b.checkAccessible("sources page")
+	b.shots(t, "sources")
 	b.do("open the removal", chromedp.Click(chromedp.CSS(`#sources a[href$="/remove"]`), chromedp.NodeVisible),
 		chromedp.WaitVisible(chromedp.CSS(`#source-remove`)))
 	if what := b.text("removal says", chromedp.CSS(`#remove-what`)); !strings.Contains(what, "stay stored") {

@@ -2,6 +2,7 @@ package admin
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -11,7 +12,8 @@ import (
 	"newsdigest/internal/taxonomy"
 )
 
-// itemsPerPage is a screenful of items to read through.
+// itemsPerPage is a screenful of items to read through; ?limit= asks
+// for another.
 const itemsPerPage = 50
 
 func (a *Console) itemsRoutes(g *gin.RouterGroup) {
@@ -84,6 +86,14 @@ func (a *Console) itemsList(c *gin.Context) {
 			return
 		}
 		*p.dst = &d
+	}
+	if v := c.Query("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > desk.MaxItemLimit {
+			a.fail(c, http.StatusBadRequest, tf(lang, "items_bad_limit", desk.MaxItemLimit))
+			return
+		}
+		q.Limit = n
 	}
 	if cur := c.Query("cursor"); cur != "" {
 		after, err := desk.DecodeCursor(cur)
