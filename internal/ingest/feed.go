@@ -239,17 +239,24 @@ func clipWords(s string, n int) string {
 // could not be used. An empty feed imports nothing and is not an error: a
 // new site has one. base resolves relative links ("" for an upload).
 func (im *Importer) ImportFeed(ctx context.Context, r io.Reader, base string) (Result, error) {
+	items, positions, err := im.readFeed(r, base)
+	if err != nil || len(items) == 0 {
+		return Result{}, err
+	}
+	return im.ImportItems(ctx, items, positions)
+}
+
+// readFeed is the reading half of ImportFeed, shared with PreviewFeed:
+// the feed's entries as tagged items, and each one's position.
+func (im *Importer) readFeed(r io.Reader, base string) ([]domain.Item, []int, error) {
 	entries, lineErrs, err := ParseFeed(r, base)
 	if err != nil {
-		return Result{}, err
+		return nil, nil, err
 	}
 	if len(lineErrs) > 0 {
 		e := errs.New(errs.Invalid, "the feed has %d unusable entry(ies); nothing was imported", len(lineErrs))
 		e.Details = lineErrs
-		return Result{}, e
-	}
-	if len(entries) == 0 {
-		return Result{}, nil
+		return nil, nil, e
 	}
 	items := make([]domain.Item, len(entries))
 	positions := make([]int, len(entries))
@@ -257,5 +264,5 @@ func (im *Importer) ImportFeed(ctx context.Context, r io.Reader, base string) (R
 		items[i] = im.Item(e.PublishedOn, e.Title, e.Summary, e.URL, e.Language)
 		positions[i] = e.Position
 	}
-	return im.ImportItems(ctx, items, positions)
+	return items, positions, nil
 }

@@ -40,19 +40,29 @@ type Importer struct {
 // line cannot be read, nothing is stored and the error (errs.Invalid)
 // carries every []LineError in its Details. opts are as for ParseListing.
 func (im *Importer) ImportListing(ctx context.Context, r io.Reader, opts ...ListingOption) (Result, error) {
-	parsed, lineErrs, err := ParseListing(r, opts...)
+	items, lines, err := im.readListing(r, opts...)
 	if err != nil {
 		return Result{}, err
+	}
+	return im.ImportItems(ctx, items, lines)
+}
+
+// readListing is the reading half of ImportListing, shared with
+// PreviewListing: the listing's items, tagged, and each one's line.
+func (im *Importer) readListing(r io.Reader, opts ...ListingOption) ([]domain.Item, []int, error) {
+	parsed, lineErrs, err := ParseListing(r, opts...)
+	if err != nil {
+		return nil, nil, err
 	}
 	if len(lineErrs) > 0 {
 		e := errs.New(errs.Invalid, "the listing has %d unreadable line(s); nothing was imported", len(lineErrs))
 		e.Details = lineErrs
-		return Result{}, e
+		return nil, nil, e
 	}
 	if len(parsed) == 0 {
 		e := errs.New(errs.Invalid, "the listing holds no items; nothing was imported")
 		e.Details = []LineError{{Line: 1, Message: "no dated item found"}}
-		return Result{}, e
+		return nil, nil, e
 	}
 	items := make([]domain.Item, len(parsed))
 	lines := make([]int, len(parsed))
@@ -60,7 +70,7 @@ func (im *Importer) ImportListing(ctx context.Context, r io.Reader, opts ...List
 		items[i] = im.Item(p.PublishedOn, p.Title, p.Summary, p.URL, "")
 		lines[i] = p.Line
 	}
-	return im.ImportItems(ctx, items, lines)
+	return items, lines, nil
 }
 
 // ImportItems validates built items and stores them all, or none. lines
@@ -69,6 +79,22 @@ func (im *Importer) ImportListing(ctx context.Context, r io.Reader, opts ...List
 // derived here, after the caller's last change to an item (such as
 // setting its Alternates).
 func (im *Importer) ImportItems(ctx context.Context, items []domain.Item, lines []int) (Result, error) {
+	if err := checkItems(items, lines); err != nil {
+		return Result{}, err
+	}
+	if rs, ok := im.Store.(RefreshingStore); ok {
+		return rs.IngestItems(ctx, items)
+	}
+	imported, dups, err := im.Store.InsertItems(ctx, items)
+	if err != nil {
+		return Result{}, err
+	}
+	return Result{Imported: imported, Duplicates: dups}, nil
+}
+
+// checkItems derives the story keys of items and validates them: an
+// errs.Invalid with a LineError per invalid item, or nil.
+func checkItems(items []domain.Item, lines []int) error {
 	var invalid []LineError
 	for i := range items {
 		setStoryKeys(&items[i])
@@ -79,16 +105,9 @@ func (im *Importer) ImportItems(ctx context.Context, items []domain.Item, lines 
 	if len(invalid) > 0 {
 		e := errs.New(errs.Invalid, "%d invalid item(s); nothing was imported", len(invalid))
 		e.Details = invalid
-		return Result{}, e
+		return e
 	}
-	if rs, ok := im.Store.(RefreshingStore); ok {
-		return rs.IngestItems(ctx, items)
-	}
-	imported, dups, err := im.Store.InsertItems(ctx, items)
-	if err != nil {
-		return Result{}, err
-	}
-	return Result{Imported: imported, Duplicates: dups}, nil
+	return nil
 }
 
 // Item builds a tagged item from its parts. When language is empty it is

@@ -8,31 +8,20 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"newsdigest/internal/desk"
+	"newsdigest/internal/domain"
 	"newsdigest/internal/errs"
 	"newsdigest/internal/ingest"
 )
-
-// importFormats maps the media types /imports accepts to what reads them.
-// The generic XML and JSON types are taken too, since many servers and
-// tools label feeds so; the body must then parse as a feed.
-var importFormats = map[string]string{
-	"text/plain":            "listing",
-	"application/rss+xml":   "feed",
-	"application/atom+xml":  "feed",
-	"application/feed+json": "feed",
-	"application/xml":       "feed",
-	"text/xml":              "feed",
-	"application/json":      "feed",
-}
 
 // apiImport stores the items of a listing or a feed document: all of
 // them, or none with the lines (entries, for a feed) that could not be
 // read.
 func (s *Server) apiImport(c *gin.Context) {
 	mediaType, _, _ := mime.ParseMediaType(c.ContentType())
-	format := "listing" // no Content-Type: a listing, as curl --data-binary sends
+	format := desk.FormatListing // no Content-Type: a listing, as curl --data-binary sends
 	if mediaType != "" {
-		format = importFormats[mediaType]
+		format = desk.FormatOf(mediaType)
 	}
 	if format == "" {
 		apiStatus(c, http.StatusUnsupportedMediaType, "unsupported_media_type",
@@ -48,12 +37,7 @@ func (s *Server) apiImport(c *gin.Context) {
 		return
 	}
 	body := http.MaxBytesReader(c.Writer, c.Request.Body, ingest.MaxListingBytes)
-	var res ingest.Result
-	if format == "feed" {
-		res, err = s.importer.ImportFeed(c.Request.Context(), body, "")
-	} else {
-		res, err = s.importer.ImportListing(c.Request.Context(), body, ingest.WithDateOrder(order))
-	}
+	res, err := s.desk.Import(c.Request.Context(), domain.APIActor, desk.ImportSpec{Format: format, DateOrder: order}, body)
 	if err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {

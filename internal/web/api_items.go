@@ -1,22 +1,15 @@
 package web
 
 import (
-	"encoding/base64"
-	"errors"
 	"net/http"
 	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
 
+	"newsdigest/internal/desk"
 	"newsdigest/internal/domain"
 	"newsdigest/internal/errs"
-)
-
-// Page sizes of GET /api/v1/items.
-const (
-	defaultItemLimit = 100
-	maxItemLimit     = 1000
 )
 
 // newItemRequest is the body of POST /api/v1/items. Tags left out are
@@ -39,49 +32,15 @@ func (s *Server) apiCreateItem(c *gin.Context) {
 		s.apiFail(c, err)
 		return
 	}
-	it := s.importer.Item(req.PublishedOn, req.Title, req.Summary, req.URL, req.Language)
-	domain.ItemUpdate{Countries: req.Countries, Regions: req.Regions, Topics: req.Topics}.Apply(&it)
-	if err := s.checkItem(c, &it); err != nil {
-		s.apiFail(c, err)
-		return
-	}
-	imported, _, err := s.db.InsertItems(c.Request.Context(), []domain.Item{it})
+	_, err := s.desk.CreateItem(c.Request.Context(), domain.APIActor, desk.NewItem{
+		PublishedOn: req.PublishedOn, Title: req.Title, Summary: req.Summary, URL: req.URL, Lang: req.Language,
+		Countries: req.Countries, Regions: req.Regions, Topics: req.Topics,
+	})
 	if err != nil {
 		s.apiFail(c, err)
-		return
-	}
-	if imported == 0 {
-		s.apiFail(c, errs.New(errs.Conflict, "this item is already stored (same link, or a near-identical title within a day)"))
 		return
 	}
 	c.JSON(http.StatusCreated, gin.H{"imported": 1})
-}
-
-// checkItem validates an item and its tags against the taxonomy.
-func (s *Server) checkItem(c *gin.Context, it *domain.Item) error {
-	if err := it.Validate(); err != nil {
-		return err
-	}
-	tax, err := s.taxonomy(c.Request.Context())
-	if err != nil {
-		return err
-	}
-	for _, code := range it.Countries {
-		if !tax.HasCountry(code) {
-			return errs.New(errs.Invalid, "countries: unknown country code %q", code)
-		}
-	}
-	for _, code := range it.Regions {
-		if !tax.HasRegion(code) {
-			return errs.New(errs.Invalid, "regions: unknown region %q", code)
-		}
-	}
-	for _, slug := range it.Topics {
-		if !tax.HasTopic(slug) {
-			return errs.New(errs.Invalid, "topics: unknown topic %q", slug)
-		}
-	}
-	return nil
 }
 
 type itemsPage struct {
@@ -93,7 +52,7 @@ func (s *Server) apiItems(c *gin.Context) {
 	f := domain.ItemFilter{
 		Country: strings.ToUpper(c.Query("country")),
 		Topic:   strings.ToLower(c.Query("topic")),
-		Limit:   defaultItemLimit,
+		Limit:   desk.DefaultItemLimit,
 	}
 	for _, p := range []struct {
 		name string
@@ -110,63 +69,30 @@ func (s *Server) apiItems(c *gin.Context) {
 	}
 	if v := c.Query("limit"); v != "" {
 		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > maxItemLimit {
-			s.apiFail(c, errs.New(errs.Malformed, "limit: want a whole number from 1 to %d", maxItemLimit))
+		if err != nil || n < 1 || n > desk.MaxItemLimit {
+			s.apiFail(c, errs.New(errs.Malformed, "limit: want a whole number from 1 to %d", desk.MaxItemLimit))
 			return
 		}
 		f.Limit = n
 	}
 	if v := c.Query("cursor"); v != "" {
-		cur, err := decodeCursor(v)
+		cur, err := desk.DecodeCursor(v)
 		if err != nil {
-			s.apiFail(c, errs.New(errs.Malformed, "cursor: not one this API gave out"))
+			s.apiFail(c, err)
 			return
 		}
 		f.After = &cur
 	}
-	// One more than asked tells whether there is a next page.
-	want := f.Limit
-	f.Limit++
-	items, err := s.db.Items(c.Request.Context(), f)
+	page, err := s.desk.Items(c.Request.Context(), desk.ItemQuery{ItemFilter: f})
 	if err != nil {
 		s.apiFail(c, err)
 		return
 	}
-	page := itemsPage{Items: items}
-	if len(items) > want {
-		page.Items = items[:want]
-		last := page.Items[want-1]
-		next := encodeCursor(domain.ItemCursor{PublishedOn: last.PublishedOn, ID: last.ID})
-		page.NextCursor = &next
+	out := itemsPage{Items: page.Items}
+	if page.NextCursor != "" {
+		out.NextCursor = &page.NextCursor
 	}
-	if page.Items == nil {
-		page.Items = []domain.Item{}
-	}
-	c.JSON(http.StatusOK, page)
-}
-
-func encodeCursor(cur domain.ItemCursor) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(cur.PublishedOn.String() + "," + strconv.FormatInt(cur.ID, 10)))
-}
-
-func decodeCursor(s string) (domain.ItemCursor, error) {
-	b, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil {
-		return domain.ItemCursor{}, err
-	}
-	day, id, ok := strings.Cut(string(b), ",")
-	if !ok {
-		return domain.ItemCursor{}, errors.New("no comma")
-	}
-	d, err := domain.ParseDate(day)
-	if err != nil {
-		return domain.ItemCursor{}, err
-	}
-	n, err := strconv.ParseInt(id, 10, 64)
-	if err != nil {
-		return domain.ItemCursor{}, err
-	}
-	return domain.ItemCursor{PublishedOn: d, ID: n}, nil
+	c.JSON(http.StatusOK, out)
 }
 
 // apiUpdateItem applies an editor's change: any of title, summary, url,
@@ -185,7 +111,7 @@ func (s *Server) apiUpdateItem(c *gin.Context) {
 		s.apiFail(c, err)
 		return
 	}
-	it, err := s.db.UpdateItem(c.Request.Context(), id, u, func(it *domain.Item) error { return s.checkItem(c, it) })
+	it, err := s.desk.UpdateItem(c.Request.Context(), domain.APIActor, id, u)
 	if err != nil {
 		s.apiFail(c, err)
 		return

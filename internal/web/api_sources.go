@@ -2,16 +2,14 @@ package web
 
 import (
 	"net/http"
-	"net/url"
-	"strings"
+	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
+	"newsdigest/internal/desk"
 	"newsdigest/internal/domain"
 	"newsdigest/internal/errs"
-	"newsdigest/internal/ingest"
-	"newsdigest/internal/tasks"
 )
 
 // newSourceRequest is the body of POST /api/v1/sources.
@@ -48,43 +46,34 @@ func toSourceJSON(s domain.Source) sourceJSON {
 	return j
 }
 
-// apiCreateSource registers a source and queues its first poll. If the
-// queue is down the source is still registered, due now, and the worker's
-// reconciler queues the poll when it can.
+// apiCreateSource registers a source and queues its first poll.
 func (s *Server) apiCreateSource(c *gin.Context) {
 	var req newSourceRequest
 	if err := bindJSON(c, &req); err != nil {
 		s.apiFail(c, err)
 		return
 	}
-	n := domain.NewSource{URL: req.URL, Kind: req.Kind}
-	if iv := strings.TrimSpace(req.Interval); iv != "" {
-		d, err := time.ParseDuration(iv)
-		if err != nil {
-			s.apiFail(c, errs.New(errs.Invalid, "interval: %q is not a duration such as 30m or 1h", iv))
-			return
-		}
-		n.Interval = d
-	}
-	n.Normalize()
-	if err := n.Validate(); err != nil {
-		s.apiFail(c, err)
-		return
-	}
-	u, _ := url.Parse(n.URL) // Validate parsed it
-	if err := ingest.CheckSourceURL(u, s.cfg.IngestAllowPrivateNetworks); err != nil {
-		s.apiFail(c, err)
-		return
-	}
-	src, err := s.db.CreateSource(c.Request.Context(), n)
+	src, err := s.desk.CreateSource(c.Request.Context(), domain.APIActor,
+		desk.SourceRequest{URL: req.URL, Kind: req.Kind, Interval: req.Interval})
 	if err != nil {
 		s.apiFail(c, err)
 		return
 	}
-	if _, err := s.queue.EnqueueContext(c.Request.Context(), tasks.NewPollSource(src.ID, src.NextPollAt)); err != nil && !tasks.IsDuplicate(err) {
-		s.log.Warn("first poll left to the reconciler", "source", src.ID, "err", err)
-	}
 	c.JSON(http.StatusCreated, toSourceJSON(src))
+}
+
+// apiDeleteSource stops polling a source; its items stay.
+func (s *Server) apiDeleteSource(c *gin.Context) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil {
+		s.apiFail(c, errs.New(errs.NotFound, "source %q not found", c.Param("id")))
+		return
+	}
+	if _, err := s.desk.DeleteSource(c.Request.Context(), domain.APIActor, id); err != nil {
+		s.apiFail(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
 }
 
 // apiSources lists the sources with how their polling goes.

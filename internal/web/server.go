@@ -148,6 +148,7 @@ func (s *Server) Handler() http.Handler {
 	admin.POST("/previews", s.apiPreview)
 	admin.POST("/sources", s.apiCreateSource)
 	admin.GET("/sources", s.apiSources)
+	admin.DELETE("/sources/:id", s.apiDeleteSource)
 	admin.GET("/subscribers", s.apiSubscribers)
 	admin.GET("/subscribers.csv", s.apiExportSubscribers)
 	admin.POST("/subscribers/import", s.apiImportSubscribers)

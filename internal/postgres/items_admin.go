@@ -1,0 +1,94 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+
+	"newsdigest/internal/domain"
+)
+
+// ItemSearch is the console's view of the items: the API's filter, and
+// words in the title or summary, a language, the untagged only, and
+// hidden or visible only.
+type ItemSearch struct {
+	domain.ItemFilter
+	Text     string
+	Language string
+	Untagged bool  // no countries, no regions and no topics
+	Hidden   *bool // nil: both
+}
+
+// SearchItems lists the items a search selects, newest first, one page
+// (keyset, as Items) at a time.
+func (db *DB) SearchItems(ctx context.Context, s ItemSearch) ([]domain.Item, error) {
+	sql := `SELECT ` + itemColumns + ` FROM items WHERE true`
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return fmt.Sprintf("$%d", len(args))
+	}
+	f := s.ItemFilter
+	if f.Country != "" {
+		sql += ` AND countries @> ARRAY[` + arg(f.Country) + `]::text[]`
+	}
+	if f.Topic != "" {
+		sql += ` AND topics @> ARRAY[` + arg(f.Topic) + `]::text[]`
+	}
+	if f.From != nil {
+		sql += ` AND published_on >= ` + arg(f.From.Time)
+	}
+	if f.To != nil {
+		sql += ` AND published_on <= ` + arg(f.To.Time)
+	}
+	if t := strings.TrimSpace(s.Text); t != "" {
+		// The words are matched as written: % and _ are not wildcards.
+		p := arg("%" + likeEscaper.Replace(t) + "%")
+		sql += ` AND (title ILIKE ` + p + ` OR summary ILIKE ` + p + `)`
+	}
+	if s.Language != "" {
+		sql += ` AND language = ` + arg(s.Language)
+	}
+	if s.Untagged {
+		sql += ` AND cardinality(countries) = 0 AND cardinality(regions) = 0 AND cardinality(topics) = 0`
+	}
+	if s.Hidden != nil {
+		sql += ` AND hidden = ` + arg(*s.Hidden)
+	}
+	if f.After != nil {
+		sql += ` AND (published_on, id) < (` + arg(f.After.PublishedOn.Time) + `, ` + arg(f.After.ID) + `)`
+	}
+	sql += ` ORDER BY published_on DESC, id DESC LIMIT ` + arg(f.Limit)
+	rows, err := db.pool.Query(ctx, sql, args...)
+	if err != nil {
+		return nil, fmt.Errorf("search items: %w", err)
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.Item, error) { return scanItem(r) })
+}
+
+var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+
+// StoredStories returns, for each item, the id of the stored item an
+// import would recognise it as (the same lookup the import makes), or 0.
+// Nothing is written: the lookup's row locks go with its transaction,
+// which is rolled back.
+func (db *DB) StoredStories(ctx context.Context, items []domain.Item) ([]int64, error) {
+	tx, err := db.pool.Begin(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("look up stories: %w", err)
+	}
+	defer tx.Rollback(ctx)
+	out := make([]int64, len(items))
+	for i, it := range items {
+		stored, found, err := findStory(ctx, tx, it)
+		if err != nil {
+			return nil, err
+		}
+		if found {
+			out[i] = stored.ID
+		}
+	}
+	return out, nil
+}

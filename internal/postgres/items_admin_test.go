@@ -1,0 +1,86 @@
+package postgres_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"newsdigest/internal/domain"
+	"newsdigest/internal/errs"
+	"newsdigest/internal/postgres"
+)
+
+func TestSearchItemsAndStoredStories(t *testing.T) {
+	f := newItemsFixture(t)
+	cr := f.im.Item(dec16, "Costa Rica: a 100% new shelter in Upala", "", "https://news.example/cr", "en")
+	plain := f.im.Item(dec16, "A story with no place", "Nothing here either.", "https://news.example/none", "en")
+	plain.Countries, plain.Regions, plain.Topics = nil, nil, nil
+	f.ingest(cr, plain)
+
+	// What an import would recognise: the stored copy of cr, nothing for a new one.
+	fresh := f.im.Item(dec16, "Honduras: something else entirely", "", "https://news.example/hn", "en")
+	ids, err := f.db.StoredStories(f.ctx, []domain.Item{cr, fresh})
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := f.all()
+	if len(all) != 2 || ids[0] == 0 || ids[1] != 0 {
+		t.Fatalf("StoredStories = %v over %d stored items; want the stored id, then 0", ids, len(all))
+	}
+	if n := len(f.all()); n != 2 {
+		t.Fatalf("StoredStories wrote: %d items", n)
+	}
+
+	search := func(s postgres.ItemSearch) []string {
+		t.Helper()
+		s.Limit = 100
+		items, err := f.db.SearchItems(f.ctx, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var titles []string
+		for _, it := range items {
+			titles = append(titles, it.Title)
+		}
+		return titles
+	}
+	if got := search(postgres.ItemSearch{Text: "100%"}); len(got) != 1 || !strings.HasPrefix(got[0], "Costa Rica") {
+		t.Errorf("search for 100%% = %v", got)
+	}
+	if got := search(postgres.ItemSearch{Text: "_"}); len(got) != 0 {
+		t.Errorf("an underscore matched as a wildcard: %v", got)
+	}
+	if got := search(postgres.ItemSearch{Untagged: true}); len(got) != 1 || got[0] != plain.Title {
+		t.Errorf("untagged = %v", got)
+	}
+	hidden := true
+	if got := search(postgres.ItemSearch{Hidden: &hidden}); len(got) != 0 {
+		t.Errorf("hidden = %v, want none", got)
+	}
+	if got := search(postgres.ItemSearch{Language: "es"}); len(got) != 0 {
+		t.Errorf("Spanish = %v, want none", got)
+	}
+}
+
+func TestDeleteSourceKeepsItems(t *testing.T) {
+	f := newItemsFixture(t)
+	src, err := f.db.CreateSource(f.ctx, domain.NewSource{URL: "https://news.example/feed", Kind: domain.SourceFeed, Interval: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	it := f.im.Item(dec16, "Costa Rica: a shelter in Upala", "", "https://news.example/cr", "en")
+	f.ingest(it)
+	if err := f.db.LinkSourceItems(f.ctx, src.ID, []string{it.Fingerprint}); err != nil {
+		t.Fatal(err)
+	}
+	gone, err := f.db.DeleteSource(f.ctx, src.ID)
+	if err != nil || gone.URL != src.URL || gone.ItemCount != 1 {
+		t.Fatalf("DeleteSource = %+v, %v; want the source with its one item", gone, err)
+	}
+	if n := len(f.all()); n != 1 {
+		t.Errorf("%d items after removing their source, want 1", n)
+	}
+	if _, err := f.db.DeleteSource(f.ctx, src.ID); !errs.Is(err, errs.NotFound) {
+		t.Errorf("removing it again: %v, want not found", err)
+	}
+}

@@ -1,0 +1,136 @@
+package admin
+
+import (
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"newsdigest/internal/desk"
+	"newsdigest/internal/domain"
+	"newsdigest/internal/errs"
+	"newsdigest/internal/taxonomy"
+)
+
+// tagChoice is one checkbox of a tag list on the edit page.
+type tagChoice struct {
+	Code, Name, Reason string
+	Checked            bool
+}
+
+type itemEditData struct {
+	Item         domain.Item // as shown: stored, or as sent when refused
+	Countries    []tagChoice // the item's countries (others are added by code)
+	Regions      []tagChoice // every region
+	Topics       []tagChoice // every topic
+	AddCountries string
+}
+
+func (a *Console) itemEdit(c *gin.Context) {
+	id, ok := a.idParam(c, "id")
+	if !ok {
+		return
+	}
+	it, err := a.DB.Item(c.Request.Context(), id)
+	if err != nil {
+		a.failErr(c, err)
+		return
+	}
+	a.renderItemEdit(c, http.StatusOK, it, it, "", "")
+}
+
+// renderItemEdit shows the edit form of stored with the values of shown
+// (the same item, or what the editor sent when it was refused).
+func (a *Console) renderItemEdit(c *gin.Context, status int, stored, shown domain.Item, addCountries, problem string) {
+	lang := pageLang(c)
+	tax, err := a.Desk.Taxonomy(c.Request.Context())
+	if err != nil {
+		a.failErr(c, err)
+		return
+	}
+	data := itemEditData{Item: shown, AddCountries: addCountries}
+	codes := slices.Clone(stored.Countries)
+	for _, code := range shown.Countries {
+		if !slices.Contains(codes, code) {
+			codes = append(codes, code)
+		}
+	}
+	for _, code := range codes {
+		data.Countries = append(data.Countries, tagChoice{Code: code, Name: countryName(tax, lang, code),
+			Reason: stored.TagReasons.Countries[code], Checked: slices.Contains(shown.Countries, code)})
+	}
+	for _, r := range tax.Regions {
+		data.Regions = append(data.Regions, tagChoice{Code: r.Code, Name: taxonomy.Name(lang, r.NameEN, r.NameES),
+			Reason: stored.TagReasons.Regions[r.Code], Checked: slices.Contains(shown.Regions, r.Code)})
+	}
+	for _, t := range tax.Topics {
+		data.Topics = append(data.Topics, tagChoice{Code: t.Slug, Name: taxonomy.Name(lang, t.NameEN, t.NameES),
+			Reason: stored.TagReasons.Topics[t.Slug], Checked: slices.Contains(shown.Topics, t.Slug)})
+	}
+	p := page{Title: tf(lang, "item_title", stored.ID), Section: "items", Data: data, Error: problem}
+	a.render(c, status, "items_edit", p)
+}
+
+// itemSave applies the form: only the fields that differ from the stored
+// item become the editor's, through the same update as the API's PATCH.
+func (a *Console) itemSave(c *gin.Context) {
+	id, ok := a.idParam(c, "id")
+	if !ok {
+		return
+	}
+	ctx := c.Request.Context()
+	stored, err := a.DB.Item(ctx, id)
+	if err != nil {
+		a.failErr(c, err)
+		return
+	}
+	sent := stored
+	sent.Title = strings.TrimSpace(c.PostForm("title"))
+	sent.Summary = strings.TrimSpace(c.PostForm("summary"))
+	sent.URL = strings.TrimSpace(c.PostForm("url"))
+	sent.Countries = c.PostFormArray("countries")
+	add := c.PostForm("add_countries")
+	for _, code := range strings.FieldsFunc(add, func(r rune) bool { return r == ',' || r == ';' || r == ' ' }) {
+		if code = strings.ToUpper(code); !slices.Contains(sent.Countries, code) {
+			sent.Countries = append(sent.Countries, code)
+		}
+	}
+	sent.Regions = c.PostFormArray("regions")
+	sent.Topics = c.PostFormArray("topics")
+	u := desk.ItemChanges(stored, sent)
+	if desk.IsEmpty(u) {
+		done(c, "/admin/items/"+strconv.FormatInt(id, 10), "item_unchanged")
+		return
+	}
+	if _, err := a.Desk.UpdateItem(ctx, currentUser(c).Name, id, u); err != nil {
+		if errs.Is(err, errs.Invalid) {
+			a.renderItemEdit(c, http.StatusUnprocessableEntity, stored, sent, add, errs.MessageOf(err))
+			return
+		}
+		a.failErr(c, err)
+		return
+	}
+	done(c, "/admin/items/"+strconv.FormatInt(id, 10), "item_saved")
+}
+
+// itemHide hides an item from digests, feeds and the archive, or shows
+// it again.
+func (a *Console) itemHide(hidden bool) gin.HandlerFunc {
+	key := "item_unhidden"
+	if hidden {
+		key = "item_hidden"
+	}
+	return func(c *gin.Context) {
+		id, ok := a.idParam(c, "id")
+		if !ok {
+			return
+		}
+		if _, err := a.Desk.UpdateItem(c.Request.Context(), currentUser(c).Name, id, domain.ItemUpdate{Hidden: &hidden}); err != nil {
+			a.failErr(c, err)
+			return
+		}
+		done(c, "/admin/items/"+strconv.FormatInt(id, 10), key)
+	}
+}

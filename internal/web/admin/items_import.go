@@ -1,0 +1,156 @@
+package admin
+
+import (
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/gin-gonic/gin"
+
+	"newsdigest/internal/desk"
+	"newsdigest/internal/errs"
+	"newsdigest/internal/ingest"
+)
+
+// importFormData fills the import form: again with what was sent when
+// it needs fixing.
+type importFormData struct {
+	Listing   string
+	DateOrder string
+}
+
+// importPageData is the import page's: the form, empty or as sent.
+type importPageData struct {
+	Form importFormData
+}
+
+type importPreviewData struct {
+	Draft   int64
+	Format  string
+	Preview ingest.Preview
+	Rows    []previewRow
+	Form    importFormData // to fix a listing and preview it again
+}
+
+// previewRow is an item of an import's preview with its tags named.
+type previewRow struct {
+	ingest.PreviewItem
+	Tags []tagView
+}
+
+func (a *Console) importForm(c *gin.Context) {
+	lang := pageLang(c)
+	p := sectionPage(lang, "import_title", "items", importPageData{})
+	if c.Query("done") == "imported" {
+		newCount, err1 := strconv.Atoi(c.Query("new"))
+		dups, err2 := strconv.Atoi(c.Query("duplicates"))
+		if err1 == nil && err2 == nil {
+			p.Flash = tf(lang, "import_done_counts", newCount, dups)
+		}
+	}
+	a.render(c, http.StatusOK, "items_import", p)
+}
+
+// importUpload keeps the pasted or uploaded document as a draft, writing
+// no item, and shows its preview.
+func (a *Console) importUpload(c *gin.Context) {
+	lang := pageLang(c)
+	form := importFormData{Listing: c.PostForm("listing"), DateOrder: c.PostForm("date_order")}
+	refuse := func(status int, problem string) {
+		p := sectionPage(lang, "import_title", "items", importPageData{Form: form})
+		p.Error = problem
+		a.render(c, status, "items_import", p)
+	}
+	order, err := ingest.ParseDateOrder(form.DateOrder)
+	if err != nil {
+		refuse(http.StatusUnprocessableEntity, msg(lang, "import_bad_order"))
+		return
+	}
+	body, mediaType := []byte(form.Listing), ""
+	if fh, err := c.FormFile("file"); err == nil && fh.Size > 0 {
+		if strings.TrimSpace(form.Listing) != "" {
+			refuse(http.StatusUnprocessableEntity, msg(lang, "import_both"))
+			return
+		}
+		f, err := fh.Open()
+		if err != nil {
+			a.failErr(c, err)
+			return
+		}
+		body, err = io.ReadAll(io.LimitReader(f, ingest.MaxListingBytes+1))
+		f.Close()
+		if err != nil {
+			a.failErr(c, err)
+			return
+		}
+		mediaType, _, _ = mime.ParseMediaType(fh.Header.Get("Content-Type"))
+	}
+	if strings.TrimSpace(string(body)) == "" {
+		refuse(http.StatusUnprocessableEntity, msg(lang, "import_empty"))
+		return
+	}
+	spec := desk.ImportSpec{Format: desk.SniffFormat(mediaType, body), DateOrder: order}
+	id, err := a.Desk.SaveImportDraft(c.Request.Context(), currentUser(c).Name, spec, body)
+	if err != nil {
+		if errs.Is(err, errs.TooLarge) {
+			refuse(http.StatusRequestEntityTooLarge, tf(lang, "import_too_large", ingest.MaxListingBytes>>20))
+			return
+		}
+		a.failErr(c, err)
+		return
+	}
+	done(c, "/admin/items/import/"+strconv.FormatInt(id, 10), "")
+}
+
+// importPreview shows what confirming a draft would import: every item
+// with its tags and whether it is new, or the lines to fix.
+func (a *Console) importPreview(c *gin.Context) {
+	lang := pageLang(c)
+	id, ok := a.idParam(c, "draft")
+	if !ok {
+		return
+	}
+	ctx := c.Request.Context()
+	draft, err := a.Desk.ImportDraft(ctx, id, currentUser(c).Name)
+	if err != nil {
+		a.failErr(c, err)
+		return
+	}
+	pv, err := a.Desk.PreviewImport(ctx, draft.Spec, draft.Body)
+	if err != nil {
+		a.failErr(c, err)
+		return
+	}
+	tax, err := a.Desk.Taxonomy(ctx)
+	if err != nil {
+		a.failErr(c, err)
+		return
+	}
+	data := importPreviewData{Draft: id, Format: draft.Spec.Format, Preview: pv,
+		Form: importFormData{DateOrder: draft.Spec.DateOrder.String()}}
+	for _, it := range pv.Items {
+		data.Rows = append(data.Rows, previewRow{PreviewItem: it, Tags: itemTags(tax, lang, it.Item)})
+	}
+	// A listing with errors comes back in the form, to be fixed there.
+	if !pv.OK() && draft.Spec.Format == desk.FormatListing && utf8.Valid(draft.Body) {
+		data.Form.Listing = string(draft.Body)
+	}
+	a.render(c, http.StatusOK, "items_preview", sectionPage(lang, "preview_title", "items", data))
+}
+
+// importConfirm imports the draft previewed, once.
+func (a *Console) importConfirm(c *gin.Context) {
+	id, ok := a.idParam(c, "draft")
+	if !ok {
+		return
+	}
+	res, err := a.Desk.ConfirmImport(c.Request.Context(), id, currentUser(c).Name)
+	if err != nil {
+		a.failErr(c, err)
+		return
+	}
+	done(c, "/admin/items/import?new="+strconv.Itoa(res.Imported)+"&duplicates="+strconv.Itoa(res.Duplicates), "imported")
+}
