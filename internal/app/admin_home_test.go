@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/hibiken/asynq"
 )
 
 // homeFigure is the number a dashboard card shows.
@@ -374,6 +375,36 @@ func TestBrowserAdminDashboard(t *testing.T) {
 	}
 	b.checkAccessible("queues")
 
+	// A task the worker has no handler for is given up on at once: the
+	// page lists it with its error.
+	redisOpt, err := asynq.ParseRedisURI(s.cfg.RedisURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	client := asynq.NewClient(redisOpt)
+	defer client.Close()
+	dead, err := client.Enqueue(asynq.NewTask("home:no-such-task", nil), asynq.MaxRetry(0), asynq.Queue("default"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	archived := chromedp.CSS(`table.queues-archived[data-queue=default]`)
+	deadline = time.Now().Add(60 * time.Second)
+	for {
+		b.open(s.base+"/admin/queues", chromedp.CSS(`table#queues`))
+		if len(b.homeCells("archived", `table.queues-archived[data-queue=default] tbody tr`)) > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no archived task listed after 60s: %s", b.pageText())
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	row := b.text("archived task", archived)
+	if !strings.Contains(row, "home:no-such-task") || !strings.Contains(row, dead.ID) || !strings.Contains(row, "handler not found") {
+		t.Errorf("archived task row: %q, want its type, id %s and error", row, dead.ID)
+	}
+	b.checkAccessible("queues with an archived task")
+
 	// Spanish, and it sticks.
 	b.open(s.base+"/admin?lang=es", chromedp.CSS(`#by-topic`))
 	if h := b.text("heading", mainHeading); h != "Resumen" {
@@ -384,6 +415,32 @@ func TestBrowserAdminDashboard(t *testing.T) {
 	b.open(s.base+"/admin/queues", chromedp.CSS(`table#queues`))
 	if h := b.text("heading", mainHeading); h != "Colas" {
 		t.Errorf("after choosing Spanish the queues page is %q", h)
+	}
+	// Paging: 55 logins make more than a page of the log.
+	lc := newLoginClient(s, "")
+	for range 55 {
+		if resp, _ := lc.login("admin", adminPassword); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("login: %d", resp.StatusCode)
+		}
+	}
+	b.open(s.base+"/admin/audit?actor=admin", chromedp.CSS(`form#audit-filter`))
+	first := b.homeCells("first page", `#audit tbody tr`)
+	if len(first) != 50 {
+		t.Fatalf("first page of the log: %d rows, want 50", len(first))
+	}
+	b.do("older", chromedp.Click(chromedp.CSS(`a[rel=next]`), chromedp.NodeVisible), chromedp.WaitVisible(chromedp.CSS(`table#audit`)))
+	second := b.homeCells("second page", `#audit tbody tr`)
+	// The owner logged in 56 times (once in the browser) and did nothing else.
+	if len(second) != 6 {
+		t.Errorf("second page of the log: %d rows, want the 6 older logins", len(second))
+	}
+	if n := len(b.homeCells("older link", `a[rel=next]`)); n != 0 {
+		t.Error("the last page of the log links to an older one")
+	}
+	for _, a := range b.homeCells("actors", `#audit .audit-actor`) {
+		if a != "admin" {
+			t.Errorf("the second page lost the actor filter: an entry by %q", a)
+		}
 	}
 	b.open(s.base+"/admin/audit", chromedp.CSS(`form#audit-filter`))
 	if h := b.text("heading", mainHeading); h != "Registro de actividad" {

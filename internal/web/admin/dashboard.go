@@ -26,6 +26,24 @@ type dashboardData struct {
 	DigestTZ   string
 	ByCountry  homeTally
 	ByTopic    homeTally
+	// Statuses are the subscriber counts with their names; EditionStatus
+	// names the last edition's status.
+	Statuses      []homeStatus
+	EditionStatus string
+}
+
+type homeStatus struct {
+	Key, Label string
+	Count      int
+}
+
+// homeLabel names a status in lang; a status this page has no word for
+// (one added after it was written) shows as it is stored.
+func homeLabel(lang, prefix, status string) string {
+	if hasMsg(prefix + status) {
+		return msg(lang, prefix+status)
+	}
+	return status
 }
 
 // homeTally is one table of active subscribers by what they chose.
@@ -46,6 +64,12 @@ func (a *Console) dashboard(c *gin.Context) {
 	data := dashboardData{Dashboard: d, DigestCron: a.Config.DigestCronSpec, DigestTZ: a.Config.DigestTZ.String(),
 		ByCountry: homeTally{Lang: lang, ID: "by-country", Head: "home_country", Param: "country", Rows: d.ActiveByCountry},
 		ByTopic:   homeTally{Lang: lang, ID: "by-topic", Head: "home_topic", Param: "topic", Rows: d.ActiveByTopic},
+	}
+	for _, s := range d.SubscribersByStatus {
+		data.Statuses = append(data.Statuses, homeStatus{Key: s.Key, Label: homeLabel(lang, "home_status_", s.Key), Count: s.Count})
+	}
+	if d.LastEdition != nil {
+		data.EditionStatus = homeLabel(lang, "home_estatus_", d.LastEdition.Status)
 	}
 	data.Queues, err = desk.Queues(a.inspector)
 	if err != nil {

@@ -37,14 +37,14 @@ func (a *Console) queuesPage(c *gin.Context) {
 		a.failErr(c, err)
 		return
 	}
-	a.render(c, http.StatusOK, "queues", page{Title: msg(lang, "nav_queues"), Section: "queues", Refresh: 30,
+	a.render(c, http.StatusOK, "queues", page{Title: msg(lang, "nav_queues"), Section: "queues",
 		Data: queuesData{Queues: qs, Troubled: troubled, Listed: queuesListed, At: time.Now()}})
 }
 
 func init() {
 	register(map[string]string{
 		"queues_state":      "State of the queues",
-		"queues_as_of":      "As of %s UTC; the page reloads every 30 seconds.",
+		"queues_as_of":      "As of %s UTC.",
 		"queues_queue":      "Queue",
 		"queues_size":       "Size",
 		"queues_pending":    "Pending",
@@ -70,7 +70,7 @@ func init() {
 		"queues_no_trouble": "No task is retrying or given up on.",
 	}, map[string]string{
 		"queues_state":      "Estado de las colas",
-		"queues_as_of":      "A las %s UTC; la página se recarga cada 30 segundos.",
+		"queues_as_of":      "A las %s UTC.",
 		"queues_queue":      "Cola",
 		"queues_size":       "Tamaño",
 		"queues_pending":    "Pendientes",
