@@ -1,5 +1,119 @@
 package admin
 
-import "github.com/gin-gonic/gin"
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
 
-func (a *Console) auditRoutes(g *gin.RouterGroup) {}
+	"github.com/gin-gonic/gin"
+
+	"newsdigest/internal/domain"
+)
+
+func (a *Console) auditRoutes(g *gin.RouterGroup) {
+	g.GET("/audit", a.auditPage)
+}
+
+// auditPageSize is how many entries a page of the log shows.
+const auditPageSize = 50
+
+// auditObjectTypes are the objects the filter offers; the log may name
+// others, which the filter still accepts from the URL.
+var auditObjectTypes = []string{"item", "source", "edition", "subscriber", "editor", "import"}
+
+type auditRow struct {
+	domain.AuditEntry
+	Link string // the object's page, when it has one
+}
+
+type auditData struct {
+	Rows        []auditRow
+	Actor       string
+	ObjectType  string
+	ObjectTypes []string
+	Older       string // the next page's URL; "" on the last
+	Paged       bool   // not the first page
+}
+
+func (a *Console) auditPage(c *gin.Context) {
+	lang := pageLang(c)
+	f := domain.AuditFilter{
+		Actor:      strings.TrimSpace(c.Query("actor")),
+		ObjectType: strings.TrimSpace(c.Query("object_type")),
+		Limit:      auditPageSize + 1, // one more tells whether there is an older page
+	}
+	if b := c.Query("before"); b != "" {
+		n, err := strconv.ParseInt(b, 10, 64)
+		if err != nil || n <= 0 {
+			a.fail(c, http.StatusBadRequest, msg(lang, "audit_bad_before"))
+			return
+		}
+		f.Before = n
+	}
+	entries, err := a.DB.AuditLog(c.Request.Context(), f)
+	if err != nil {
+		a.failErr(c, err)
+		return
+	}
+	d := auditData{Actor: f.Actor, ObjectType: f.ObjectType, ObjectTypes: auditObjectTypes, Paged: f.Before > 0}
+	if len(entries) > auditPageSize {
+		entries = entries[:auditPageSize]
+		q := url.Values{"before": {strconv.FormatInt(entries[len(entries)-1].ID, 10)}}
+		if f.Actor != "" {
+			q.Set("actor", f.Actor)
+		}
+		if f.ObjectType != "" {
+			q.Set("object_type", f.ObjectType)
+		}
+		d.Older = "/admin/audit?" + q.Encode()
+	}
+	for _, e := range entries {
+		d.Rows = append(d.Rows, auditRow{AuditEntry: e, Link: auditLink(e.ObjectType, e.ObjectID)})
+	}
+	a.render(c, http.StatusOK, "audit", page{Title: msg(lang, "nav_audit"), Section: "audit", Data: d})
+}
+
+// auditLink is the console page of an object the log names, if any.
+func auditLink(objectType, id string) string {
+	if _, err := strconv.ParseInt(id, 10, 64); err != nil {
+		return ""
+	}
+	switch objectType {
+	case "item":
+		return "/admin/items/" + id
+	case "edition":
+		return "/admin/editions/" + id
+	case "subscriber":
+		return "/admin/subscribers/" + id
+	}
+	return ""
+}
+
+func init() {
+	register(map[string]string{
+		"audit_when":        "When (UTC)",
+		"audit_actor":       "Who",
+		"audit_action":      "Action",
+		"audit_object":      "Object",
+		"audit_detail":      "Detail",
+		"audit_object_type": "Object type",
+		"audit_any":         "any",
+		"audit_actor_hint":  "admin, api, or an editor's email",
+		"audit_empty":       "Nothing recorded matches.",
+		"audit_bad_before":  "The page asked for is not a valid position in the log.",
+		"audit_pages":       "Pages of the log",
+	}, map[string]string{
+		"audit_when":        "Cuándo (UTC)",
+		"audit_actor":       "Quién",
+		"audit_action":      "Acción",
+		"audit_object":      "Objeto",
+		"audit_detail":      "Detalle",
+		"audit_object_type": "Tipo de objeto",
+		"audit_any":         "cualquiera",
+		"audit_actor_hint":  "admin, api, o el correo de un editor",
+		"audit_empty":       "No hay nada registrado que coincida.",
+		"audit_bad_before":  "La página pedida no es una posición válida del registro.",
+		"audit_pages":       "Páginas del registro",
+	})
+}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"newsdigest/internal/desk"
 	"newsdigest/internal/domain"
 	"newsdigest/internal/errs"
 	"newsdigest/internal/postgres"
@@ -109,11 +110,18 @@ func (a *Console) session(c *gin.Context) (*user, error) {
 }
 
 func (a *Console) loginPage(c *gin.Context) {
-	if u, err := a.session(c); err == nil && u != nil {
-		c.Redirect(http.StatusSeeOther, "/admin")
+	lang := pageLang(c)
+	d := loginData{Next: safeNext(c.Query("next"))}
+	if a.Config.AdminPassword == "" {
+		d.Error = msg(lang, "login_disabled")
+		a.render(c, http.StatusServiceUnavailable, "login", page{Title: msg(lang, "login_title"), Data: d})
 		return
 	}
-	a.render(c, http.StatusOK, "login", page{Title: msg(pageLang(c), "login_title"), Data: loginData{Next: safeNext(c.Query("next"))}})
+	if u, err := a.session(c); err == nil && u != nil {
+		c.Redirect(http.StatusSeeOther, cmp.Or(d.Next, "/admin"))
+		return
+	}
+	a.render(c, http.StatusOK, "login", page{Title: msg(lang, "login_title"), Data: d})
 }
 
 type loginData struct {
@@ -166,6 +174,13 @@ func (a *Console) loginPost(c *gin.Context) {
 		a.render(c, http.StatusUnauthorized, "login", page{Title: msg(lang, "login_title"), Data: d})
 		return
 	}
+	// A session the browser already had is ended, not reused: every login
+	// gets a token of its own, so no one can plant a token before it.
+	if old, err := c.Cookie(sessionCookie); err == nil && old != "" {
+		if err := a.DB.DeleteSession(ctx, hashToken(old)); err != nil {
+			a.Log.Warn("previous session not ended", "err", err)
+		}
+	}
 	tok := rand.Text() + rand.Text() // 260 random bits
 	err = a.DB.CreateSession(ctx, postgres.NewSession{
 		TokenHash: hashToken(tok), EditorID: u.EditorID, OwnerKey: a.ownerKey,
@@ -191,13 +206,13 @@ func (a *Console) authenticate(ctx context.Context, name, pw string) (*user, boo
 	}
 	id, hash, err := a.DB.EditorLogin(ctx, name)
 	if errs.Is(err, errs.NotFound) {
-		checkPassword(dummyHash, pw)
+		desk.CheckPassword(dummyHash, pw)
 		return nil, false, nil
 	}
 	if err != nil {
 		return nil, false, err
 	}
-	return &user{Name: strings.ToLower(name), EditorID: id}, checkPassword(hash, pw), nil
+	return &user{Name: strings.ToLower(name), EditorID: id}, desk.CheckPassword(hash, pw), nil
 }
 
 func (a *Console) logout(c *gin.Context) {
@@ -224,8 +239,9 @@ func (a *Console) setSessionCookie(c *gin.Context, tok string, maxAge int) {
 // safeNext keeps a post-login target only if it is a console path of
 // this site, so the login cannot be used to send someone elsewhere.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/admin") || strings.HasPrefix(next, "/admin/login") ||
-		strings.ContainsAny(next, "\\\r\n") || strings.HasPrefix(next, "//") {
+	inConsole := next == "/admin" || strings.HasPrefix(next, "/admin/") || strings.HasPrefix(next, "/admin?")
+	if !inConsole || strings.HasPrefix(next, "/admin/login") || strings.HasPrefix(next, "/admin/logout") ||
+		strings.ContainsAny(next, "\\\r\n\t") || strings.Contains(next, "/..") || len(next) > 2000 {
 		return ""
 	}
 	u, err := url.Parse(next)

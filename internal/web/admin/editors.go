@@ -1,5 +1,214 @@
 package admin
 
-import "github.com/gin-gonic/gin"
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
 
-func (a *Console) editorsRoutes(g *gin.RouterGroup) {}
+	"github.com/gin-gonic/gin"
+
+	"newsdigest/internal/desk"
+	"newsdigest/internal/domain"
+	"newsdigest/internal/errs"
+)
+
+func (a *Console) editorsRoutes(g *gin.RouterGroup) {
+	g.GET("/editors", a.editorsPage)
+	g.POST("/editors/password", a.ownPasswordPost)
+	owner := g.Group("/editors", a.ownerOnly)
+	owner.POST("", a.editorAddPost)
+	owner.GET("/:id", a.editorPage)
+	owner.POST("/:id/password", a.editorResetPost)
+	owner.GET("/:id/remove", a.editorRemovePage)
+	owner.POST("/:id/remove", a.editorRemovePost)
+}
+
+// ownerOnly refuses (403) anyone but the built-in owner.
+func (a *Console) ownerOnly(c *gin.Context) {
+	if !currentUser(c).Owner() {
+		a.fail(c, http.StatusForbidden, msg(pageLang(c), "owner_only"))
+		return
+	}
+	c.Next()
+}
+
+type editorsData struct {
+	Editors []domain.Editor
+	Editor  domain.Editor // the one a page is about
+	Email   string        // the add form's address, kept after an error
+	MinLen  int
+}
+
+func (a *Console) editorsPage(c *gin.Context) {
+	a.showEditors(c, http.StatusOK, "", "")
+}
+
+func (a *Console) showEditors(c *gin.Context, status int, email, problem string) {
+	lang := pageLang(c)
+	eds, err := a.Desk.Editors(c.Request.Context())
+	if err != nil {
+		a.failErr(c, err)
+		return
+	}
+	a.render(c, status, "editors", page{Title: msg(lang, "nav_editors"), Section: "editors", Error: problem,
+		Data: editorsData{Editors: eds, Email: email, MinLen: desk.MinPasswordLen}})
+}
+
+// editorByID finds an editor for the owner's pages; false once it has
+// answered 404.
+func (a *Console) editorByID(c *gin.Context) (domain.Editor, bool) {
+	id, ok := a.idParam(c, "id")
+	if !ok {
+		return domain.Editor{}, false
+	}
+	eds, err := a.Desk.Editors(c.Request.Context())
+	if err != nil {
+		a.failErr(c, err)
+		return domain.Editor{}, false
+	}
+	for _, e := range eds {
+		if e.ID == id {
+			return e, true
+		}
+	}
+	a.fail(c, http.StatusNotFound, msg(pageLang(c), "not_found"))
+	return domain.Editor{}, false
+}
+
+func (a *Console) editorPage(c *gin.Context) {
+	e, ok := a.editorByID(c)
+	if !ok {
+		return
+	}
+	a.render(c, http.StatusOK, "editor", page{Title: e.Email, Section: "editors",
+		Data: editorsData{Editor: e, MinLen: desk.MinPasswordLen}})
+}
+
+// newPasswordProblem checks a new password and its repetition, in the
+// page's language; "" when they will do.
+func newPasswordProblem(lang, pw, again string) string {
+	if n := utf8.RuneCountInString(pw); n < desk.MinPasswordLen {
+		return tf(lang, "editors_too_short", desk.MinPasswordLen, n)
+	}
+	if pw != again {
+		return msg(lang, "editors_mismatch")
+	}
+	return ""
+}
+
+func (a *Console) editorAddPost(c *gin.Context) {
+	lang := pageLang(c)
+	email := strings.TrimSpace(c.PostForm("email"))
+	pw := c.PostForm("password")
+	if p := newPasswordProblem(lang, pw, c.PostForm("password_again")); p != "" {
+		a.showEditors(c, http.StatusUnprocessableEntity, email, p)
+		return
+	}
+	_, err := a.Desk.AddEditor(c.Request.Context(), currentUser(c).Name, email, pw)
+	switch {
+	case errs.Is(err, errs.Conflict):
+		a.showEditors(c, http.StatusConflict, email, tf(lang, "editors_exists", email))
+		return
+	case errs.Is(err, errs.Invalid) && strings.HasPrefix(errs.MessageOf(err), "email:"):
+		a.showEditors(c, http.StatusUnprocessableEntity, email, tf(lang, "editors_bad_email", email))
+		return
+	case err != nil:
+		a.failErr(c, err)
+		return
+	}
+	done(c, "/admin/editors", "editor_added")
+}
+
+// editorResetPost is the owner setting an editor's password; the
+// editor's sessions end.
+func (a *Console) editorResetPost(c *gin.Context) {
+	e, ok := a.editorByID(c)
+	if !ok {
+		return
+	}
+	lang := pageLang(c)
+	pw := c.PostForm("new_password")
+	if p := newPasswordProblem(lang, pw, c.PostForm("new_password_again")); p != "" {
+		a.render(c, http.StatusUnprocessableEntity, "editor", page{Title: e.Email, Section: "editors", Error: p,
+			Data: editorsData{Editor: e, MinLen: desk.MinPasswordLen}})
+		return
+	}
+	if err := a.Desk.ResetEditorPassword(c.Request.Context(), currentUser(c).Name, e.ID, pw); err != nil {
+		a.failErr(c, err)
+		return
+	}
+	done(c, "/admin/editors/"+strconv.FormatInt(e.ID, 10), "editor_reset")
+}
+
+func (a *Console) editorRemovePage(c *gin.Context) {
+	e, ok := a.editorByID(c)
+	if !ok {
+		return
+	}
+	lang := pageLang(c)
+	a.render(c, http.StatusOK, "editor_remove", page{Title: tf(lang, "editors_remove_title", e.Email), Section: "editors",
+		Data: editorsData{Editor: e}})
+}
+
+func (a *Console) editorRemovePost(c *gin.Context) {
+	id, ok := a.idParam(c, "id")
+	if !ok {
+		return
+	}
+	if _, err := a.Desk.RemoveEditor(c.Request.Context(), currentUser(c).Name, id); err != nil {
+		a.failErr(c, err)
+		return
+	}
+	done(c, "/admin/editors", "editor_removed")
+}
+
+// ownPasswordPost is an editor changing their own password. A wrong
+// current password counts against the login limits, so a session left
+// open does not become a way to guess it; every session of theirs ends,
+// this one too.
+func (a *Console) ownPasswordPost(c *gin.Context) {
+	lang := pageLang(c)
+	u := currentUser(c)
+	if u.Owner() {
+		a.fail(c, http.StatusForbidden, msg(lang, "editors_owner_password"))
+		return
+	}
+	ctx := c.Request.Context()
+	wait, err := a.limiter.blocked(ctx, c.ClientIP(), u.Name)
+	if err != nil {
+		a.failErr(c, err)
+		return
+	}
+	if wait > 0 {
+		secs := int(wait.Round(time.Second) / time.Second)
+		c.Header("Retry-After", strconv.Itoa(secs))
+		a.showEditors(c, http.StatusTooManyRequests, "", tf(lang, "login_limited", secs))
+		return
+	}
+	id, ok, err := a.Desk.CheckEditorPassword(ctx, u.Name, c.PostForm("current_password"))
+	if err != nil {
+		a.failErr(c, err)
+		return
+	}
+	if !ok || id != u.EditorID {
+		if err := a.limiter.failed(ctx, c.ClientIP(), u.Name); err != nil {
+			a.failErr(c, err)
+			return
+		}
+		a.showEditors(c, http.StatusUnprocessableEntity, "", msg(lang, "editors_current_wrong"))
+		return
+	}
+	pw := c.PostForm("new_password")
+	if p := newPasswordProblem(lang, pw, c.PostForm("new_password_again")); p != "" {
+		a.showEditors(c, http.StatusUnprocessableEntity, "", p)
+		return
+	}
+	if err := a.Desk.ResetEditorPassword(ctx, u.Name, u.EditorID, pw); err != nil {
+		a.failErr(c, err)
+		return
+	}
+	a.setSessionCookie(c, "", -1)
+	done(c, "/admin/login", "password_changed")
+}

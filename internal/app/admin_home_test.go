@@ -1,0 +1,450 @@
+package app_test
+
+import (
+	"net/http"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/hibiken/asynq"
+)
+
+// homeFigure is the number a dashboard card shows.
+func (b *browserSession) homeFigure(card string) string {
+	b.t.Helper()
+	return b.text("figure of "+card, chromedp.CSS(`#`+card+` .figure`))
+}
+
+// homeCells returns the text of every cell sel matches.
+func (b *browserSession) homeCells(what, sel string) []string {
+	b.t.Helper()
+	ctx, cancel := b.step()
+	defer cancel()
+	got, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](
+		`Array.from(document.querySelectorAll(`+strconv.Quote(sel)+`)).map(e => e.textContent.trim())`))
+	if err != nil {
+		b.t.Fatalf("%s: %v", what, err)
+	}
+	return got
+}
+
+// TestBrowserAdminEditors: the owner adds an editor, who logs in with
+// their email, cannot reach the owner's actions, and changes their
+// password (ending their sessions); the owner resets it (ending them
+// again) and removes the editor (ending them for good); the audit log
+// shows all of it with who did it.
+func TestBrowserAdminEditors(t *testing.T) {
+	s := startStack(t)
+	b := newBrowser(t, 4*time.Minute)
+	const ed = "editor.one@example.org"
+	const firstPW, ownPW, resetPW = "first editor password 1", "the editor's own choice 2", "reset by the owner 3"
+
+	if st := b.adminLogin(s.base, "admin", adminPassword); st != http.StatusOK {
+		t.Fatalf("owner login: %d: %s", st, b.pageText())
+	}
+	addForm := chromedp.CSS(`form#editor-add`)
+	b.open(s.base+"/admin/editors", addForm)
+	if !strings.Contains(b.text("owner note", chromedp.CSS(`#owner-note`)), "ADMIN_PASSWORD") {
+		t.Error("the owner's page does not say the owner's password is ADMIN_PASSWORD")
+	}
+	b.checkAccessible("editors page, owner")
+
+	// A short password: refused, naming the field, nothing added.
+	b.do("fill a short password",
+		chromedp.SetValue(chromedp.CSS(`#new-email`), ed),
+		chromedp.SetValue(chromedp.CSS(`#new-password`), "too short"),
+		chromedp.SetValue(chromedp.CSS(`#new-password-again`), "too short"),
+		chromedp.RemoveAttribute(chromedp.CSS(`#new-password`), "minlength"),
+		chromedp.RemoveAttribute(chromedp.CSS(`#new-password-again`), "minlength"))
+	if st := b.submit("add with a short password", chromedp.CSS(`form#editor-add button[type=submit]`)); st != http.StatusUnprocessableEntity {
+		t.Fatalf("short password: status %d, want 422", st)
+	}
+	if msg := b.text("error", chromedp.CSS(`main p.error`)); !strings.Contains(msg, "Password: at least 12 characters") {
+		t.Errorf("short password: the page says %q", msg)
+	}
+	if got := b.value("email kept", chromedp.CSS(`#new-email`)); got != ed {
+		t.Errorf("after the error the email field holds %q", got)
+	}
+	if rows := b.homeCells("editor rows", `#editors tbody th`); len(rows) != 0 {
+		t.Fatalf("a refused editor was added: %v", rows)
+	}
+
+	b.do("fill the editor",
+		chromedp.SetValue(chromedp.CSS(`#new-email`), ed),
+		chromedp.SetValue(chromedp.CSS(`#new-password`), firstPW),
+		chromedp.SetValue(chromedp.CSS(`#new-password-again`), firstPW))
+	if st := b.submit("add the editor", chromedp.CSS(`form#editor-add button[type=submit]`)); st != http.StatusOK {
+		t.Fatalf("add editor: %d: %s", st, b.pageText())
+	}
+	if msg := b.text("flash", flashStatus); msg != "Editor added." {
+		t.Errorf("after adding, the flash says %q", msg)
+	}
+	if rows := b.homeCells("editor rows", `#editors tbody th`); len(rows) != 1 || rows[0] != ed {
+		t.Fatalf("editors listed: %v, want [%s]", rows, ed)
+	}
+	manage := chromedp.CSS(`#editors a[href^="/admin/editors/"]`)
+	href := b.homeCells("manage link", `#editors a[href^="/admin/editors/"]`)
+	if len(href) != 1 {
+		t.Fatalf("no manage link for the editor")
+	}
+	b.do("log out", chromedp.Click(logoutSend, chromedp.NodeVisible), chromedp.WaitVisible(loginForm))
+
+	// The editor logs in with their email (any case) and sees the page read-only.
+	if st := b.adminLogin(s.base, strings.ToUpper(ed), firstPW); st != http.StatusOK {
+		t.Fatalf("editor login: %d: %s", st, b.pageText())
+	}
+	if who := b.text("who", chromedp.CSS(`header .who`)); !strings.Contains(who, ed) {
+		t.Errorf("the header says %q, want the editor's email", who)
+	}
+	b.open(s.base+"/admin/editors", chromedp.CSS(`form#own-password`))
+	if n := len(b.homeCells("add form", `form#editor-add`)); n != 0 {
+		t.Error("an editor is shown the form to add editors")
+	}
+	b.checkAccessible("editors page, editor")
+
+	// Owner actions answer 403 to an editor, even posted by hand.
+	other := newLoginClient(s, "")
+	if resp, _ := other.login(ed, firstPW); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("editor HTTP login: %d", resp.StatusCode)
+	}
+	resp, page := other.post("/admin/editors", "/admin/editors", url.Values{"email": {"sneaky@example.org"},
+		"password": {"a long enough password"}, "password_again": {"a long enough password"}})
+	if resp.StatusCode != http.StatusForbidden || !strings.Contains(page, "Only the owner") {
+		t.Errorf("an editor adding an editor: %d: %.300s", resp.StatusCode, page)
+	}
+	for _, path := range []string{"/admin/editors/1", "/admin/editors/1/remove"} {
+		if resp, _ := other.request("GET", path, nil); resp.StatusCode != http.StatusForbidden {
+			t.Errorf("an editor at %s: %d, want 403", path, resp.StatusCode)
+		}
+	}
+
+	// A wrong current password changes nothing.
+	own := func(current, next string) int64 {
+		b.do("fill the password change",
+			chromedp.SetValue(chromedp.CSS(`#current-password`), current),
+			chromedp.SetValue(chromedp.CSS(`#own-new`), next),
+			chromedp.SetValue(chromedp.CSS(`#own-new-again`), next))
+		return b.submit("change my password", chromedp.CSS(`form#own-password button[type=submit]`))
+	}
+	if st := own("not my password", ownPW); st != http.StatusUnprocessableEntity {
+		t.Fatalf("wrong current password: %d, want 422", st)
+	}
+	if !other.sessionLive("/admin") {
+		t.Fatal("a refused password change ended a session")
+	}
+	if st := own(firstPW, ownPW); st != http.StatusOK {
+		t.Fatalf("change own password: %d: %s", st, b.pageText())
+	}
+	if u := b.currentURL(); !strings.HasPrefix(u, s.base+"/admin/login") {
+		t.Errorf("after changing the password the browser shows %s, want the login", u)
+	}
+	if msg := b.text("flash", flashStatus); !strings.Contains(msg, "Your password was changed") {
+		t.Errorf("after the change the login page says %q", msg)
+	}
+	if other.sessionLive("/admin") {
+		t.Error("the editor's other session survived their password change")
+	}
+	if resp, _ := newLoginClient(s, "").login(ed, firstPW); resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("the old password after the change: %d, want 401", resp.StatusCode)
+	}
+	if st := b.adminLogin(s.base, ed, ownPW); st != http.StatusOK {
+		t.Fatalf("login with the new password: %d: %s", st, b.pageText())
+	}
+	b.do("log out", chromedp.Click(logoutSend, chromedp.NodeVisible), chromedp.WaitVisible(loginForm))
+
+	// The owner resets the password: the editor's session ends.
+	other = newLoginClient(s, "")
+	if resp, _ := other.login(ed, ownPW); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("editor HTTP login with their password: %d", resp.StatusCode)
+	}
+	if st := b.adminLogin(s.base, "admin", adminPassword); st != http.StatusOK {
+		t.Fatalf("owner login: %d", st)
+	}
+	b.open(s.base+"/admin/editors", manage)
+	b.do("manage the editor", chromedp.Click(manage, chromedp.NodeVisible), chromedp.WaitVisible(chromedp.CSS(`form#editor-reset`)))
+	b.checkAccessible("editor page")
+	b.do("fill the reset",
+		chromedp.SetValue(chromedp.CSS(`#reset-new`), resetPW),
+		chromedp.SetValue(chromedp.CSS(`#reset-again`), resetPW))
+	if st := b.submit("reset the password", chromedp.CSS(`form#editor-reset button[type=submit]`)); st != http.StatusOK {
+		t.Fatalf("reset: %d: %s", st, b.pageText())
+	}
+	if other.sessionLive("/admin") {
+		t.Error("the editor's session survived the owner's reset")
+	}
+	other = newLoginClient(s, "")
+	if resp, _ := other.login(ed, resetPW); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("editor login with the reset password: %d", resp.StatusCode)
+	}
+
+	// The owner removes the editor, through the confirmation.
+	b.do("ask to remove", chromedp.Click(chromedp.CSS(`#editor-remove-link`), chromedp.NodeVisible),
+		chromedp.WaitVisible(chromedp.CSS(`form#editor-remove`)))
+	if !strings.Contains(b.pageText(), ed+" will be logged out") {
+		t.Errorf("the confirmation does not say what removing does: %s", b.pageText())
+	}
+	if !other.sessionLive("/admin") {
+		t.Fatal("asking to remove already removed the editor")
+	}
+	b.checkAccessible("remove confirmation")
+	if st := b.submit("remove", chromedp.CSS(`form#editor-remove button[type=submit]`)); st != http.StatusOK {
+		t.Fatalf("remove: %d", st)
+	}
+	if msg := b.text("flash", flashStatus); !strings.Contains(msg, "Editor removed") {
+		t.Errorf("after removing, the flash says %q", msg)
+	}
+	if other.sessionLive("/admin") {
+		t.Error("a removed editor's session still opens the console")
+	}
+	if resp, _ := newLoginClient(s, "").login(ed, resetPW); resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("a removed editor logging in: %d, want 401", resp.StatusCode)
+	}
+
+	// The audit log: every action, newest first, with who did it.
+	b.open(s.base+"/admin/audit", chromedp.CSS(`table#audit`))
+	actions := b.homeCells("actions", `#audit .audit-action`)
+	actors := b.homeCells("actors", `#audit .audit-actor`)
+	var seen []string
+	for i := range actions {
+		seen = append(seen, actors[i]+" "+actions[i])
+	}
+	log := strings.Join(seen, "\n")
+	for _, want := range []string{
+		"admin editor.delete", "admin editor.password", ed + " editor.password",
+		"admin editor.create", ed + " session.login", ed + " session.logout", "admin session.login",
+	} {
+		if !strings.Contains(log+"\n", want+"\n") {
+			t.Errorf("the audit log has no %q:\n%s", want, log)
+		}
+	}
+	if len(seen) == 0 || seen[0] != "admin session.login" && seen[0] != "admin editor.delete" {
+		t.Errorf("the newest entry is %q, want the owner's last action", seen)
+	}
+	b.checkAccessible("audit log")
+	b.open(s.base+"/admin/audit?actor="+url.QueryEscape(ed), chromedp.CSS(`table#audit`))
+	for _, a := range b.homeCells("actors", `#audit .audit-actor`) {
+		if a != ed {
+			t.Errorf("filtered by %s, the log shows an entry by %q", ed, a)
+		}
+	}
+	b.open(s.base+"/admin/audit?object_type=editor", chromedp.CSS(`table#audit`))
+	if got := len(b.homeCells("rows", `#audit tbody tr`)); got < 7 {
+		t.Errorf("filtered by object type editor: %d rows, want every editor action", got)
+	}
+}
+
+// TestBrowserAdminDashboard: the dashboard's figures match data seeded
+// through the API; the queues page shows the worker's queues; the console
+// speaks Spanish when asked and keeps to it.
+func TestBrowserAdminDashboard(t *testing.T) {
+	s := startStack(t)
+	fixture, err := os.ReadFile("../ingest/testdata/iom-rosanjose-news-2020.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if status, body := s.do("POST", "/api/v1/imports", "text/plain", fixture, true); status != http.StatusOK {
+		t.Fatalf("import: %d: %s", status, body)
+	}
+	var items struct {
+		Items []struct {
+			ID                         int64
+			Countries, Regions, Topics []string
+			Hidden                     bool
+		}
+	}
+	s.jsonCall("GET", "/api/v1/items?limit=1000", nil, &items, http.StatusOK)
+	if len(items.Items) < 3 {
+		t.Fatalf("%d items imported", len(items.Items))
+	}
+	s.jsonCall("PATCH", "/api/v1/items/"+itoa(items.Items[0].ID), map[string]any{"hidden": true}, nil, http.StatusOK)
+	s.jsonCall("PATCH", "/api/v1/items/"+itoa(items.Items[1].ID),
+		map[string]any{"countries": []string{}, "regions": []string{}, "topics": []string{}}, nil, http.StatusOK)
+	s.jsonCall("GET", "/api/v1/items?limit=1000", nil, &items, http.StatusOK)
+	var tagged, untagged, hidden int
+	for _, it := range items.Items {
+		switch {
+		case it.Hidden:
+			hidden++
+		case len(it.Countries)+len(it.Regions)+len(it.Topics) == 0:
+			untagged++
+		default:
+			tagged++
+		}
+	}
+
+	csv := "email,countries,topics,language\n" +
+		"uno@example.org,CR,health,es\n" +
+		"dos@example.org,CR,trafficking-smuggling,en\n" +
+		"tres@example.org,GT,health,en\n"
+	if status, body := s.do("POST", "/api/v1/subscribers/import", "text/csv", []byte(csv), true); status != http.StatusOK {
+		t.Fatalf("subscriber import: %d: %s", status, body)
+	}
+	s.jsonCall("POST", "/api/v1/subscriptions", map[string]any{
+		"email": "cuatro@example.org", "countries": []string{"HN"}, "topics": []string{}, "language": "es", "mode": "any",
+	}, nil, http.StatusAccepted)
+
+	const badFeed = "http://feed.invalid/rss.xml"
+	s.jsonCall("POST", "/api/v1/sources", map[string]any{"url": badFeed, "kind": "feed", "interval": "1m"}, nil, http.StatusCreated)
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		var list struct {
+			Sources []struct{ LastError *string `json:"last_error"` }
+		}
+		s.jsonCall("GET", "/api/v1/sources", nil, &list, http.StatusOK)
+		if len(list.Sources) == 1 && list.Sources[0].LastError != nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the unreachable source has no error after 60s")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+
+	var created struct{ ID int64 }
+	s.jsonCall("POST", "/api/v1/editions", map[string]any{}, &created, http.StatusAccepted)
+	e := s.waitEdition(created.ID)
+	if e.Status != "done" || e.Total != 3 {
+		t.Fatalf("edition: %+v, want done with 3 recipients", e)
+	}
+
+	b := newBrowser(t, 4*time.Minute)
+	if st := b.adminLogin(s.base, "admin", adminPassword); st != http.StatusOK {
+		t.Fatalf("login: %d", st)
+	}
+	b.open(s.base+"/admin/", chromedp.CSS(`#subscribers-total`))
+	if u := b.currentURL(); u != s.base+"/admin" {
+		t.Errorf("/admin/ ends at %s, want /admin", u)
+	}
+	for card, want := range map[string]int{
+		"subscribers-total": 4, "subscribers-active": 3, "subscribers-pending": 1,
+		"week-tagged": tagged, "week-untagged": untagged, "week-hidden": hidden,
+	} {
+		if got := b.homeFigure(card); got != strconv.Itoa(want) {
+			t.Errorf("dashboard %s shows %q, want %d", card, got, want)
+		}
+	}
+	wantTable := func(id string, want []string) {
+		t.Helper()
+		names := b.homeCells(id, `#`+id+` tbody th`)
+		counts := b.homeCells(id, `#`+id+` tbody td`)
+		var got []string
+		for i := range names {
+			got = append(got, names[i]+" "+counts[i])
+		}
+		if strings.Join(got, ", ") != strings.Join(want, ", ") {
+			t.Errorf("dashboard %s: %q, want %q", id, got, want)
+		}
+	}
+	wantTable("by-country", []string{"Costa Rica 2", "Guatemala 1"})
+	wantTable("by-topic", []string{"Health 2", "Trafficking and smuggling 1"})
+	for fig, want := range map[string]int{"total": e.Total, "sent": e.Sent, "failed": e.Failed, "skipped": e.Skipped} {
+		if got := b.text("last edition "+fig, chromedp.CSS(`#last-edition [data-figure=`+fig+`]`)); got != strconv.Itoa(want) {
+			t.Errorf("last edition %s shows %q, want %d", fig, got, want)
+		}
+	}
+	if link := b.homeCells("edition link", `#last-edition a`); len(link) != 1 || link[0] != "Edition "+itoa(e.ID) {
+		t.Errorf("last edition link: %q", link)
+	}
+	if next := b.text("next edition", chromedp.CSS(`#next-edition .figure`)); !strings.HasSuffix(next, " 07:00") {
+		t.Errorf("next edition %q: want Monday 07:00 (DIGEST_CRON 0 7 * * 1)", next)
+	}
+	if errs := b.homeCells("source errors", `#source-errors td.home-url`); len(errs) != 1 || errs[0] != badFeed {
+		t.Errorf("sources with errors: %q, want [%s]", errs, badFeed)
+	}
+	if qs := b.homeCells("queues", `#queue-depth tbody th`); strings.Join(qs, ",") != "critical,default" {
+		t.Errorf("queue depth rows: %q", qs)
+	}
+	b.checkAccessible("dashboard")
+	b.shots(t, "dashboard")
+
+	b.open(s.base+"/admin/queues", chromedp.CSS(`table#queues`))
+	if qs := b.homeCells("queues", `#queues tbody th`); strings.Join(qs, ",") != "critical,default" {
+		t.Errorf("queues page rows: %q", qs)
+	}
+	processed := 0
+	for _, n := range b.homeCells("processed", `#queues tbody td:nth-of-type(8)`) {
+		v, _ := strconv.Atoi(n)
+		processed += v
+	}
+	if processed == 0 {
+		t.Error("the queues page shows no task processed today, after an edition was sent")
+	}
+	b.checkAccessible("queues")
+
+	// A task the worker has no handler for is given up on at once: the
+	// page lists it with its error.
+	redisOpt, err := asynq.ParseRedisURI(s.cfg.RedisURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	client := asynq.NewClient(redisOpt)
+	defer client.Close()
+	dead, err := client.Enqueue(asynq.NewTask("home:no-such-task", nil), asynq.MaxRetry(0), asynq.Queue("default"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	archived := chromedp.CSS(`table.queues-archived[data-queue=default]`)
+	deadline = time.Now().Add(60 * time.Second)
+	for {
+		b.open(s.base+"/admin/queues", chromedp.CSS(`table#queues`))
+		if len(b.homeCells("archived", `table.queues-archived[data-queue=default] tbody tr`)) > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no archived task listed after 60s: %s", b.pageText())
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	row := b.text("archived task", archived)
+	if !strings.Contains(row, "home:no-such-task") || !strings.Contains(row, dead.ID) || !strings.Contains(row, "handler not found") {
+		t.Errorf("archived task row: %q, want its type, id %s and error", row, dead.ID)
+	}
+	b.checkAccessible("queues with an archived task")
+
+	// Spanish, and it sticks.
+	b.open(s.base+"/admin?lang=es", chromedp.CSS(`#by-topic`))
+	if h := b.text("heading", mainHeading); h != "Resumen" {
+		t.Errorf("Spanish dashboard heading %q", h)
+	}
+	wantTable("by-topic", []string{"Salud 2", "Trata y tráfico ilícito de migrantes 1"})
+	b.checkAccessible("dashboard in Spanish")
+	b.open(s.base+"/admin/queues", chromedp.CSS(`table#queues`))
+	if h := b.text("heading", mainHeading); h != "Colas" {
+		t.Errorf("after choosing Spanish the queues page is %q", h)
+	}
+	// Paging: 55 logins make more than a page of the log.
+	lc := newLoginClient(s, "")
+	for range 55 {
+		if resp, _ := lc.login("admin", adminPassword); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("login: %d", resp.StatusCode)
+		}
+	}
+	b.open(s.base+"/admin/audit?actor=admin", chromedp.CSS(`form#audit-filter`))
+	first := b.homeCells("first page", `#audit tbody tr`)
+	if len(first) != 50 {
+		t.Fatalf("first page of the log: %d rows, want 50", len(first))
+	}
+	b.do("older", chromedp.Click(chromedp.CSS(`a[rel=next]`), chromedp.NodeVisible), chromedp.WaitVisible(chromedp.CSS(`table#audit`)))
+	second := b.homeCells("second page", `#audit tbody tr`)
+	// The owner logged in 56 times (once in the browser) and did nothing else.
+	if len(second) != 6 {
+		t.Errorf("second page of the log: %d rows, want the 6 older logins", len(second))
+	}
+	if n := len(b.homeCells("older link", `a[rel=next]`)); n != 0 {
+		t.Error("the last page of the log links to an older one")
+	}
+	for _, a := range b.homeCells("actors", `#audit .audit-actor`) {
+		if a != "admin" {
+			t.Errorf("the second page lost the actor filter: an entry by %q", a)
+		}
+	}
+	b.open(s.base+"/admin/audit", chromedp.CSS(`form#audit-filter`))
+	if h := b.text("heading", mainHeading); h != "Registro de actividad" {
+		t.Errorf("after choosing Spanish the audit page is %q", h)
+	}
+	b.checkAccessible("audit in Spanish")
+}

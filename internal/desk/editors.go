@@ -1,0 +1,89 @@
+package desk
+
+import (
+	"context"
+	"unicode/utf8"
+
+	"newsdigest/internal/domain"
+	"newsdigest/internal/errs"
+)
+
+// maxPasswordLen matches what the login accepts.
+const maxPasswordLen = 1024
+
+// ValidatePassword says what is wrong with a new password for the field
+// named field, or returns nil.
+func ValidatePassword(field, pw string) error {
+	if n := utf8.RuneCountInString(pw); n < MinPasswordLen {
+		return errs.New(errs.Invalid, "%s: at least %d characters, please (this one has %d)", field, MinPasswordLen, n)
+	}
+	if len(pw) > maxPasswordLen {
+		return errs.New(errs.Invalid, "%s: at most %d bytes", field, maxPasswordLen)
+	}
+	return nil
+}
+
+// Editors lists the editor accounts.
+func (d *Desk) Editors(ctx context.Context) ([]domain.Editor, error) {
+	return d.DB.Editors(ctx)
+}
+
+// AddEditor gives someone a console account: they log in with the email
+// and password.
+func (d *Desk) AddEditor(ctx context.Context, actor, email, password string) (domain.Editor, error) {
+	addr, err := domain.NormalizeEmail(email)
+	if err != nil {
+		return domain.Editor{}, err
+	}
+	if err := ValidatePassword("password", password); err != nil {
+		return domain.Editor{}, err
+	}
+	hash, err := HashPassword(password)
+	if err != nil {
+		return domain.Editor{}, err
+	}
+	e, err := d.DB.CreateEditor(ctx, addr, hash, actor)
+	if err != nil {
+		return e, err
+	}
+	d.Audit(ctx, actor, "editor.create", "editor", e.ID, "%s", e.Email)
+	return e, nil
+}
+
+// RemoveEditor deletes an editor's account; their sessions end with it.
+func (d *Desk) RemoveEditor(ctx context.Context, actor string, id int64) (domain.Editor, error) {
+	e, err := d.DB.DeleteEditor(ctx, id)
+	if err != nil {
+		return e, err
+	}
+	d.Audit(ctx, actor, "editor.delete", "editor", e.ID, "%s", e.Email)
+	return e, nil
+}
+
+// ResetEditorPassword sets an editor's password (the owner's reset, or
+// the editor's own change once their current password is checked) and
+// ends every session of theirs.
+func (d *Desk) ResetEditorPassword(ctx context.Context, actor string, id int64, password string) error {
+	if err := ValidatePassword("new_password", password); err != nil {
+		return err
+	}
+	hash, err := HashPassword(password)
+	if err != nil {
+		return err
+	}
+	if err := d.DB.SetEditorPassword(ctx, id, hash); err != nil {
+		return err
+	}
+	d.Audit(ctx, actor, "editor.password", "editor", id, "password changed; sessions ended")
+	return nil
+}
+
+// CheckEditorPassword reports whether password is the editor's current
+// one.
+func (d *Desk) CheckEditorPassword(ctx context.Context, email, password string) (id int64, ok bool, err error) {
+	id, hash, err := d.DB.EditorLogin(ctx, email)
+	if err != nil {
+		return 0, false, err
+	}
+	return id, CheckPassword(hash, password), nil
+}

@@ -1,0 +1,99 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"newsdigest/internal/domain"
+)
+
+// Tally is how many of something there are, by a key (a status, a
+// country code, a topic slug).
+type Tally struct {
+	Key   string
+	Count int
+}
+
+// WeekItems counts the items first ingested in the last seven days.
+type WeekItems struct {
+	Tagged   int // visible, with at least one country, region or topic
+	Untagged int // visible, with none
+	Hidden   int
+}
+
+// SourceError is a source whose last poll failed.
+type SourceError struct {
+	ID            int64
+	URL           string
+	Error         string
+	At            *time.Time
+	LastSuccessAt *time.Time
+}
+
+// Dashboard is the console's overview, as the database has it.
+type Dashboard struct {
+	SubscribersByStatus []Tally
+	ActiveByCountry     []Tally // most chosen first
+	ActiveByTopic       []Tally
+	LastEdition         *domain.Edition // nil before the first edition
+	Week                WeekItems
+	SourceErrors        []SourceError
+}
+
+// Dashboard reads the overview in one round trip: the queries go as one
+// batch, each an aggregate the indexes answer without reading much.
+// top bounds the country and topic lists; sourceErrors the failing
+// sources.
+func (db *DB) Dashboard(ctx context.Context, top, sourceErrors int) (Dashboard, error) {
+	var d Dashboard
+	b := &pgx.Batch{}
+	tallies := func(dst *[]Tally) func(pgx.Rows) error {
+		return func(rows pgx.Rows) error {
+			got, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Tally, error) {
+				var t Tally
+				return t, r.Scan(&t.Key, &t.Count)
+			})
+			*dst = got
+			return err
+		}
+	}
+	b.Queue(`SELECT status, count(*) FROM subscribers GROUP BY status ORDER BY count(*) DESC, status`).
+		Query(tallies(&d.SubscribersByStatus))
+	b.Queue(`SELECT c, count(*) FROM subscribers, unnest(countries) AS c WHERE status = 'active'
+		GROUP BY c ORDER BY count(*) DESC, c LIMIT $1`, top).Query(tallies(&d.ActiveByCountry))
+	b.Queue(`SELECT t, count(*) FROM subscribers, unnest(topics) AS t WHERE status = 'active'
+		GROUP BY t ORDER BY count(*) DESC, t LIMIT $1`, top).Query(tallies(&d.ActiveByTopic))
+	b.Queue(`SELECT ` + editionColumns + ` FROM editions e ORDER BY e.id DESC LIMIT 1`).QueryRow(func(r pgx.Row) error {
+		e, err := scanEdition(r)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return nil
+		}
+		if err == nil {
+			d.LastEdition = &e
+		}
+		return err
+	})
+	b.Queue(`SELECT count(*) FILTER (WHERE NOT hidden AND cardinality(countries) + cardinality(regions) + cardinality(topics) > 0),
+		       count(*) FILTER (WHERE NOT hidden AND cardinality(countries) + cardinality(regions) + cardinality(topics) = 0),
+		       count(*) FILTER (WHERE hidden)
+		FROM items WHERE ingested_at > now() - interval '7 days'`).
+		QueryRow(func(r pgx.Row) error { return r.Scan(&d.Week.Tagged, &d.Week.Untagged, &d.Week.Hidden) })
+	b.Queue(`SELECT id, url, last_error, last_error_at, last_success_at FROM sources
+		WHERE last_error <> '' ORDER BY last_error_at DESC NULLS LAST, id LIMIT $1`, sourceErrors).
+		Query(func(rows pgx.Rows) error {
+			got, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (SourceError, error) {
+				var s SourceError
+				return s, r.Scan(&s.ID, &s.URL, &s.Error, &s.At, &s.LastSuccessAt)
+			})
+			d.SourceErrors = got
+			return err
+		})
+	if err := db.pool.SendBatch(ctx, b).Close(); err != nil {
+		return d, fmt.Errorf("dashboard: %w", err)
+	}
+	return d, nil
+}
