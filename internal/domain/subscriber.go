@@ -36,8 +36,15 @@ const (
 	StatusActive       = "active"
 	StatusUnsubscribed = "unsubscribed"
 	StatusBounced      = "bounced"
-	StatusErased       = "erased"
+	// StatusSuppressed: an operator stopped all mail to the address for
+	// good; like bounced, no sign-up or import revives it.
+	StatusSuppressed = "suppressed"
+	StatusErased     = "erased"
 )
+
+// Statuses lists every subscriber status, in the order a person moves
+// through them.
+var Statuses = []string{StatusPending, StatusActive, StatusUnsubscribed, StatusBounced, StatusSuppressed, StatusErased}
 
 // Filter is what a subscriber chose to receive.
 type Filter struct {

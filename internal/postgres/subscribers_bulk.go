@@ -15,6 +15,7 @@ const importLock = 0x6e6473756269 // "ndsubi"
 
 // ImportRow is one subscriber of a bulk import.
 type ImportRow struct {
+	Line   int // in the file, for a preview to name
 	Email  string
 	Filter domain.Filter // normalised and validated
 	// Skip marks a row that is not imported but still holds its address's
@@ -43,61 +44,74 @@ type ImportSource interface {
 // were imported and how many were skipped.
 func (db *DB) ImportSubscribers(ctx context.Context, src ImportSource, c domain.Consent) (imported, skipped int, err error) {
 	err = pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
-		// ON COMMIT DROP frees the name for the next import on this
-		// pooled connection; a rollback drops it as well.
-		if _, err := tx.Exec(ctx, `
-			CREATE TEMP TABLE subscriber_import (
-				ord int NOT NULL, email text NOT NULL, countries text[] NOT NULL, topics text[] NOT NULL,
-				language text NOT NULL, mode text NOT NULL, token text NOT NULL, skip boolean NOT NULL
-			) ON COMMIT DROP`); err != nil {
-			return fmt.Errorf("create import table: %w", err)
-		}
-		rows := &importRows{src: src}
-		copied, err := tx.CopyFrom(ctx, pgx.Identifier{"subscriber_import"},
-			[]string{"ord", "email", "countries", "topics", "language", "mode", "token", "skip"}, rows)
-		// The source's own error explains a failed copy better than the
-		// server's "COPY from stdin failed", and invalid rows show only here.
-		if srcErr := src.Err(); srcErr != nil {
-			return srcErr
-		}
-		if err != nil {
-			return fmt.Errorf("copy import rows: %w", err)
-		}
-		// Imports wait for each other here, after their uploads are read:
-		// two inserting the same addresses in different orders could
-		// otherwise deadlock on each other's unique-index entries.
-		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, importLock); err != nil {
-			return fmt.Errorf("take import lock: %w", err)
-		}
-		// DISTINCT ON keeps each address's first row; ON CONFLICT (no target,
-		// so both the lower(email) and the token index count) leaves stored
-		// addresses alone, which is what keeps an unsubscribed, bounced or
-		// erased person from being revived. The outer ORDER BY gives ids in
-		// file order.
-		tag, err := tx.Exec(ctx, `
-			WITH firsts AS (
-				SELECT DISTINCT ON (lower(email)) * FROM subscriber_import ORDER BY lower(email), ord
-			), added AS (
-				INSERT INTO subscribers (email, status, countries, topics, language, mode, token, confirmed_at)
-				SELECT email, 'active', countries, topics, language, mode, token, now()
-				FROM firsts WHERE NOT skip ORDER BY ord
-				ON CONFLICT DO NOTHING
-				RETURNING id
-			)
-			INSERT INTO consents (subscriber_id, action, at, ip, user_agent, form_version)
-			SELECT id, 'import', $1, $2, $3, $4 FROM added`,
-			c.At, c.IP, truncate(c.UserAgent, 512), c.FormVersion)
-		if err != nil {
-			return fmt.Errorf("insert imported subscribers: %w", err)
-		}
-		imported = int(tag.RowsAffected())
-		skipped = int(copied) - imported
-		return nil
+		imported, skipped, err = importSubscribers(ctx, tx, src, c, nil)
+		return err
 	})
 	if err != nil {
 		return 0, 0, err
 	}
 	return imported, skipped, nil
+}
+
+// importSubscribers is ImportSubscribers inside tx. With explain set, it
+// also records there which rows will be skipped and why, before writing.
+func importSubscribers(ctx context.Context, tx pgx.Tx, src ImportSource, c domain.Consent, explain *ImportPreview) (imported, skipped int, err error) {
+	// ON COMMIT DROP frees the name for the next import on this
+	// pooled connection; a rollback drops it as well.
+	if _, err := tx.Exec(ctx, `
+		CREATE TEMP TABLE subscriber_import (
+			ord int NOT NULL, line int NOT NULL, email text NOT NULL, countries text[] NOT NULL, topics text[] NOT NULL,
+			language text NOT NULL, mode text NOT NULL, token text NOT NULL, skip boolean NOT NULL
+		) ON COMMIT DROP`); err != nil {
+		return 0, 0, fmt.Errorf("create import table: %w", err)
+	}
+	rows := &importRows{src: src}
+	copied, err := tx.CopyFrom(ctx, pgx.Identifier{"subscriber_import"},
+		[]string{"ord", "line", "email", "countries", "topics", "language", "mode", "token", "skip"}, rows)
+	// The source's own error explains a failed copy better than the
+	// server's "COPY from stdin failed", and invalid rows show only here.
+	if srcErr := src.Err(); srcErr != nil {
+		return 0, 0, srcErr
+	}
+	if err != nil {
+		return 0, 0, fmt.Errorf("copy import rows: %w", err)
+	}
+	// Imports wait for each other here, after their uploads are read:
+	// two inserting the same addresses in different orders could
+	// otherwise deadlock on each other's unique-index entries.
+	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, importLock); err != nil {
+		return 0, 0, fmt.Errorf("take import lock: %w", err)
+	}
+	if explain != nil {
+		if err := explainSkips(ctx, tx, explain); err != nil {
+			return 0, 0, err
+		}
+	}
+	// DISTINCT ON keeps each address's first row; ON CONFLICT (no target,
+	// so both the lower(email) and the token index count) leaves stored
+	// addresses alone, which is what keeps an unsubscribed, bounced or
+	// suppressed person from being revived; an erased one is known by its
+	// erasedKey. The outer ORDER BY gives ids in file order.
+	tag, err := tx.Exec(ctx, `
+		WITH firsts AS (
+			SELECT DISTINCT ON (lower(email)) * FROM subscriber_import ORDER BY lower(email), ord
+		), added AS (
+			INSERT INTO subscribers (email, status, countries, topics, language, mode, token, confirmed_at)
+			SELECT email, 'active', countries, topics, language, mode, token, now()
+			FROM firsts WHERE NOT skip
+			  AND NOT EXISTS (SELECT 1 FROM subscribers e WHERE lower(e.email) = `+erasedKey("firsts.email")+`)
+			ORDER BY ord
+			ON CONFLICT DO NOTHING
+			RETURNING id
+		)
+		INSERT INTO consents (subscriber_id, action, at, ip, user_agent, form_version)
+		SELECT id, 'import', $1, $2, $3, $4 FROM added`,
+		c.At, c.IP, truncate(c.UserAgent, 512), c.FormVersion)
+	if err != nil {
+		return 0, 0, fmt.Errorf("insert imported subscribers: %w", err)
+	}
+	imported = int(tag.RowsAffected())
+	return imported, int(copied) - imported, nil
 }
 
 // importRows feeds an ImportSource to COPY, giving each row its place in
@@ -119,7 +133,7 @@ func (r *importRows) Next() bool {
 
 func (r *importRows) Values() ([]any, error) {
 	f := r.row.Filter
-	return []any{r.ord, r.row.Email, nonNil(f.Countries), nonNil(f.Topics), f.Language, f.Mode, token.New(), r.row.Skip}, nil
+	return []any{r.ord, r.row.Line, r.row.Email, nonNil(f.Countries), nonNil(f.Topics), f.Language, f.Mode, token.New(), r.row.Skip}, nil
 }
 
 // Err is asked by pgx between chunks: only a failure to read stops the

@@ -14,27 +14,44 @@ const exportPage = 1000
 
 // Subscribers lists subscribers in id order, one page at a time.
 func (db *DB) Subscribers(ctx context.Context, f domain.SubscriberFilter) ([]domain.Subscriber, error) {
-	sql := `SELECT ` + subscriberColumns + ` FROM subscribers WHERE id > $1`
-	args := []any{f.After}
-	arg := func(v any) string {
-		args = append(args, v)
-		return fmt.Sprintf("$%d", len(args))
-	}
-	if f.Status != "" {
-		sql += ` AND status = ` + arg(f.Status)
-	}
-	if f.Country != "" {
-		sql += ` AND countries @> ARRAY[` + arg(f.Country) + `]::text[]`
-	}
-	if f.Topic != "" {
-		sql += ` AND topics @> ARRAY[` + arg(f.Topic) + `]::text[]`
-	}
-	sql += ` ORDER BY id LIMIT ` + arg(f.Limit)
+	where, args := subscriberWhere(f)
+	args = append(args, f.After, f.Limit)
+	sql := `SELECT ` + subscriberColumns + ` FROM subscribers WHERE ` + where +
+		fmt.Sprintf(` AND id > $%d ORDER BY id LIMIT $%d`, len(args)-1, len(args))
 	rows, err := db.pool.Query(ctx, sql, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list subscribers: %w", err)
 	}
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.Subscriber, error) { return scanSubscriber(r) })
+}
+
+// subscriberWhere is the condition selecting what f asks for, and its
+// arguments; paging (After, Limit) is the caller's.
+func subscriberWhere(f domain.SubscriberFilter) (string, []any) {
+	where := `true`
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return fmt.Sprintf("$%d", len(args))
+	}
+	if f.Status != "" {
+		where += ` AND status = ` + arg(f.Status)
+	}
+	if f.Country != "" {
+		where += ` AND countries @> ARRAY[` + arg(f.Country) + `]::text[]`
+	}
+	if f.Topic != "" {
+		where += ` AND topics @> ARRAY[` + arg(f.Topic) + `]::text[]`
+	}
+	if f.Language != "" {
+		where += ` AND language = ` + arg(f.Language)
+	}
+	if f.Address != "" {
+		// strpos, not LIKE: the text typed is matched as it is, % and _
+		// included.
+		where += ` AND strpos(lower(email), lower(` + arg(f.Address) + `)) > 0`
+	}
+	return where, args
 }
 
 // EachSubscriber calls fn for every subscriber f selects, in id order. It

@@ -188,14 +188,14 @@ func (c *CSVReader) parse(line int, rec []string) bool {
 	c.row = CSVRow{Line: line}
 	switch status := strings.ToLower(field(colStatus)); status {
 	case "", domain.StatusActive:
-	case domain.StatusPending, domain.StatusUnsubscribed, domain.StatusBounced, domain.StatusErased:
+	case domain.StatusPending, domain.StatusUnsubscribed, domain.StatusBounced, domain.StatusSuppressed, domain.StatusErased:
 		// Not validated further: an erased row may hold no real address,
 		// and a former subscriber's choices may name retired topics.
 		c.row.Skip = true
 		c.row.Email, _ = domain.NormalizeEmail(field(colEmail))
 		return true
 	default:
-		c.addError(line, fmt.Sprintf("status: %q is not one of active, pending, unsubscribed, bounced, erased", status))
+		c.addError(line, fmt.Sprintf("status: %q is not one of %s", status, strings.Join(domain.Statuses, ", ")))
 		return false
 	}
 	ok := true

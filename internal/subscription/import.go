@@ -40,6 +40,18 @@ func (s *Service) Import(ctx context.Context, known domain.Known, r io.Reader, c
 	return ImportResult{Imported: imported, Skipped: skipped, Errors: []LineError{}}, nil
 }
 
+// Preview reads a CSV list as Import does and reports what importing it
+// would do, writing nothing: the import itself runs and is rolled back.
+// Invalid rows are the same errs.Invalid as Import's.
+func (s *Service) Preview(ctx context.Context, known domain.Known, r io.Reader, c domain.Consent) (postgres.ImportPreview, error) {
+	cr, err := NewCSVReader(r, known)
+	if err != nil {
+		return postgres.ImportPreview{}, err
+	}
+	c.FormVersion = ImportFormVersion
+	return s.DB.PreviewImportSubscribers(ctx, &importSource{csv: cr}, c)
+}
+
 // importSource hands the valid rows of a CSVReader to the database while
 // the file is read, and refuses them all at the end if any was invalid.
 type importSource struct {
@@ -61,7 +73,7 @@ func (s *importSource) Next() bool {
 
 func (s *importSource) Row() postgres.ImportRow {
 	r := s.csv.Row()
-	return postgres.ImportRow{Email: r.Email, Filter: r.Filter, Skip: r.Skip}
+	return postgres.ImportRow{Line: r.Line, Email: r.Email, Filter: r.Filter, Skip: r.Skip}
 }
 
 func (s *importSource) Err() error {

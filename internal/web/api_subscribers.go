@@ -2,9 +2,9 @@ package web
 
 import (
 	"encoding/base64"
-	"encoding/csv"
 	"errors"
 	"fmt"
+	"io"
 	"mime"
 	"net/http"
 	"strconv"
@@ -13,6 +13,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"newsdigest/internal/desk"
 	"newsdigest/internal/domain"
 	"newsdigest/internal/errs"
 	"newsdigest/internal/subscription"
@@ -49,14 +50,9 @@ func (s *Server) apiImportSubscribers(c *gin.Context) {
 		s.apiFail(c, tooLarge) // refused before a byte of it is read
 		return
 	}
-	tax, err := s.taxonomy(c.Request.Context())
-	if err != nil {
-		s.apiFail(c, err)
-		return
-	}
 	extendDeadlines(c)
 	body := http.MaxBytesReader(c.Writer, c.Request.Body, subscription.MaxCSVBytes)
-	res, err := s.subscriptions().Import(c.Request.Context(), tax, body, consentOf(c))
+	res, err := s.desk.ImportSubscribers(c.Request.Context(), domain.APIActor, body, consentOf(c))
 	if err != nil {
 		var maxBytes *http.MaxBytesError
 		if errors.As(err, &maxBytes) {
@@ -134,32 +130,12 @@ func (s *Server) apiExportSubscribers(c *gin.Context) {
 		return
 	}
 	extendDeadlines(c)
-	w := csv.NewWriter(c.Writer)
-	started := false
-	// Headers go out with the first row, so that a database failing at
-	// once still gets a JSON error with its status.
-	begin := func() {
-		started = true
+	started, err := s.desk.ExportSubscribers(c.Request.Context(), f, func() io.Writer {
 		c.Header("Content-Type", "text/csv; charset=utf-8")
 		c.Header("Content-Disposition", `attachment; filename="subscribers.csv"`)
 		c.Status(http.StatusOK)
-		w.Write(exportHeader)
-	}
-	err = s.db.EachSubscriber(c.Request.Context(), f, func(sub domain.Subscriber) error {
-		if !started {
-			begin()
-		}
-		writeCSVRow(w, sub.Email, sub.Status, strings.Join(sub.Countries, ";"), strings.Join(sub.Topics, ";"),
-			sub.Language, sub.Mode, sub.CreatedAt.UTC().Format(time.RFC3339))
-		return w.Error()
+		return c.Writer
 	})
-	if err == nil && !started {
-		begin() // no one matched: a header alone
-	}
-	if err == nil {
-		w.Flush()
-		err = w.Error()
-	}
 	if err == nil {
 		return
 	}
@@ -174,44 +150,39 @@ func (s *Server) apiExportSubscribers(c *gin.Context) {
 	panic(http.ErrAbortHandler)
 }
 
-var exportHeader = []string{"email", "status", "countries", "topics", "language", "mode", "created_at"}
-
-// writeCSVRow writes one exported row with every cell that a spreadsheet
-// would run as a formula escaped (subscription.EscapeCSVCell): addresses
-// stored before such were refused may begin with "=". The importer
-// undoes the escape.
-func writeCSVRow(w *csv.Writer, cells ...string) {
-	for i, c := range cells {
-		cells[i] = subscription.EscapeCSVCell(c)
-	}
-	w.Write(cells)
+// subscriberFilter reads the status, country, topic, language and
+// address parameters.
+func (s *Server) subscriberFilter(c *gin.Context) (domain.SubscriberFilter, error) {
+	return s.desk.SubscriberFilter(c.Request.Context(), desk.SubscriberQuery{
+		Status: c.Query("status"), Country: c.Query("country"), Topic: c.Query("topic"),
+		Language: c.Query("language"), Address: c.Query("address"),
+	})
 }
 
-// subscriberFilter reads the status, country and topic parameters.
-func (s *Server) subscriberFilter(c *gin.Context) (domain.SubscriberFilter, error) {
-	f := domain.SubscriberFilter{
-		Status:  strings.ToLower(strings.TrimSpace(c.Query("status"))),
-		Country: strings.ToUpper(strings.TrimSpace(c.Query("country"))),
-		Topic:   strings.ToLower(strings.TrimSpace(c.Query("topic"))),
+// subscriberActionRoutes adds the operator's actions on one subscriber.
+func (s *Server) subscriberActionRoutes(admin *gin.RouterGroup) {
+	for _, action := range []string{domain.ActionUnsubscribe, domain.ActionSuppress, domain.ActionErase} {
+		admin.POST("/subscribers/:id/"+action, s.apiSubscriberAction(action))
 	}
-	if f.Status != "" && !domain.IsStatus(f.Status) {
-		return f, errs.New(errs.Malformed, "status: want one of %s, %s, %s, %s, %s", domain.StatusPending,
-			domain.StatusActive, domain.StatusUnsubscribed, domain.StatusBounced, domain.StatusErased)
+}
+
+// apiSubscriberAction unsubscribes, suppresses or erases one subscriber:
+// POST /subscribers/{id}/unsubscribe|suppress|erase → 200 {id, status}.
+func (s *Server) apiSubscriberAction(action string) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+		if err != nil || id <= 0 {
+			s.apiFail(c, errs.New(errs.NotFound, "subscriber not found"))
+			return
+		}
+		if err := s.desk.SubscriberAction(c.Request.Context(), domain.APIActor, id, action); err != nil {
+			s.apiFail(c, err)
+			return
+		}
+		status := map[string]string{domain.ActionUnsubscribe: domain.StatusUnsubscribed,
+			domain.ActionSuppress: domain.StatusSuppressed, domain.ActionErase: domain.StatusErased}[action]
+		c.JSON(http.StatusOK, gin.H{"id": id, "status": status})
 	}
-	if f.Country == "" && f.Topic == "" {
-		return f, nil
-	}
-	tax, err := s.taxonomy(c.Request.Context())
-	if err != nil {
-		return f, err
-	}
-	if f.Country != "" && !tax.HasCountry(f.Country) {
-		return f, errs.New(errs.Malformed, "country: unknown country code %q", f.Country)
-	}
-	if f.Topic != "" && !tax.HasTopic(f.Topic) {
-		return f, errs.New(errs.Malformed, "topic: unknown topic %q", f.Topic)
-	}
-	return f, nil
 }
 
 // extendDeadlines lifts the server's read and write timeouts for a bulk

@@ -152,6 +152,7 @@ func (s *Server) Handler() http.Handler {
 	admin.GET("/subscribers", s.apiSubscribers)
 	admin.GET("/subscribers.csv", s.apiExportSubscribers)
 	admin.POST("/subscribers/import", s.apiImportSubscribers)
+	s.subscriberActionRoutes(admin)
 	return s.track(r)
 }
 

@@ -1,5 +1,190 @@
 package admin
 
-import "github.com/gin-gonic/gin"
+import (
+	"io"
+	"net/http"
+	"strconv"
 
-func (a *Console) subscribersRoutes(g *gin.RouterGroup) {}
+	"github.com/gin-gonic/gin"
+
+	"newsdigest/internal/desk"
+	"newsdigest/internal/domain"
+	"newsdigest/internal/taxonomy"
+)
+
+// subscribersPerPage is how many people a page of the list shows.
+const subscribersPerPage = 50
+
+func (a *Console) subscribersRoutes(g *gin.RouterGroup) {
+	g.GET("/subscribers", a.subscribersList)
+	g.GET("/subscribers.csv", a.subscribersExport)
+	g.GET("/subscribers/import", a.subscribersImportForm)
+	g.POST("/subscribers/import", a.subscribersImportPreview)
+	g.POST("/subscribers/import/confirm", a.subscribersImportConfirm)
+	g.GET("/subscribers/:id", a.subscriberDetail)
+	g.GET("/subscribers/:id/:action", a.subscriberActionConfirm)
+	g.POST("/subscribers/:id/:action", a.subscriberActionPost)
+}
+
+// subscriberQuery reads the list's filters; the export and the API take
+// the same parameters.
+func subscriberQuery(c *gin.Context) desk.SubscriberQuery {
+	return desk.SubscriberQuery{Status: c.Query("status"), Country: c.Query("country"), Topic: c.Query("topic"),
+		Language: c.Query("language"), Address: c.Query("address")}
+}
+
+type subscribersView struct {
+	Query      desk.SubscriberQuery
+	Statuses   []string
+	Languages  []string
+	Countries  []choice
+	Topics     []choice
+	Counts     []statusCount
+	Total      int
+	People     []personRow
+	Next       string // the URL of the next page, if any
+	First      string // the URL of the first page, when not on it
+	ExportURL  string
+}
+
+type choice struct{ Value, Label string }
+
+type statusCount struct {
+	Status string
+	Count  int
+	Href   string
+}
+
+type personRow struct {
+	domain.Subscriber
+	CountryNames, TopicNames []string
+}
+
+func (a *Console) subscribersList(c *gin.Context) {
+	ctx := c.Request.Context()
+	lang := pageLang(c)
+	tax, err := a.Desk.Taxonomy(ctx)
+	if err != nil {
+		a.failErr(c, err)
+		return
+	}
+	q := subscriberQuery(c)
+	v := subscribersView{Query: q, Statuses: domain.Statuses, Languages: domain.Languages,
+		Countries: countryChoices(tax, lang), Topics: topicChoices(tax, lang)}
+	f, err := a.Desk.SubscriberFilter(ctx, q)
+	if err != nil {
+		a.failErr(c, err)
+		return
+	}
+	f.Limit = subscribersPerPage + 1 // one more tells whether there is a next page
+	if after, err := strconv.ParseInt(c.Query("after"), 10, 64); err == nil && after > 0 {
+		f.After = after
+		v.First = setQueryValue(c.Request.URL.RequestURI(), "after", "")
+	}
+	people, err := a.DB.Subscribers(ctx, f)
+	if err != nil {
+		a.failErr(c, err)
+		return
+	}
+	if len(people) > subscribersPerPage {
+		people = people[:subscribersPerPage]
+		v.Next = setQueryValue(c.Request.URL.RequestURI(), "after", strconv.FormatInt(people[len(people)-1].ID, 10), "done", "")
+	}
+	for _, p := range people {
+		v.People = append(v.People, personRow{Subscriber: p,
+			CountryNames: countryNames(tax, lang, p.Countries), TopicNames: topicNames(tax, lang, p.Topics)})
+	}
+	counts, err := a.DB.SubscriberCounts(ctx, f)
+	if err != nil {
+		a.failErr(c, err)
+		return
+	}
+	for _, s := range domain.Statuses {
+		v.Counts = append(v.Counts, statusCount{Status: s, Count: counts[s],
+			Href: setQueryValue(c.Request.URL.RequestURI(), "status", s, "after", "", "done", "")})
+		if q.Status == "" || q.Status == s {
+			v.Total += counts[s]
+		}
+	}
+	v.ExportURL = setQueryValue("/admin/subscribers.csv?"+c.Request.URL.RawQuery, "after", "", "done", "", "lang", "")
+	p := page{Title: msg(lang, "nav_subscribers"), Section: "subscribers", Data: v}
+	if c.Query("done") == "sub_imported" {
+		imported, _ := strconv.Atoi(c.Query("imported"))
+		skipped, _ := strconv.Atoi(c.Query("skipped"))
+		p.Flash = tf(lang, "sub_imported_n", imported, skipped)
+	}
+	a.render(c, http.StatusOK, "subscribers", p)
+}
+
+// subscribersExport downloads the list as GET /api/v1/subscribers.csv
+// does, with the page's filters, through the same desk service.
+func (a *Console) subscribersExport(c *gin.Context) {
+	f, err := a.Desk.SubscriberFilter(c.Request.Context(), subscriberQuery(c))
+	if err != nil {
+		a.failErr(c, err)
+		return
+	}
+	started, err := a.Desk.ExportSubscribers(c.Request.Context(), f, func() io.Writer {
+		c.Header("Content-Type", "text/csv; charset=utf-8")
+		c.Header("Content-Disposition", `attachment; filename="subscribers.csv"`)
+		c.Header("Cache-Control", "no-store")
+		c.Status(http.StatusOK)
+		return c.Writer
+	})
+	if err == nil {
+		return
+	}
+	if !started {
+		a.failErr(c, err)
+		return
+	}
+	// A broken-off download, not half a file passing for a whole one.
+	a.Log.Warn("console subscriber export stopped midway", "err", err)
+	panic(http.ErrAbortHandler)
+}
+
+func setQueryValue(u string, kv ...string) string {
+	return funcs["setQuery"].(func(string, ...string) string)(u, kv...)
+}
+
+func countryChoices(tax *taxonomy.Taxonomy, lang string) []choice {
+	out := make([]choice, 0, len(tax.Countries))
+	for _, c := range tax.Countries {
+		out = append(out, choice{c.Code, taxonomy.Name(lang, c.NameEN, c.NameES)})
+	}
+	return out
+}
+
+func topicChoices(tax *taxonomy.Taxonomy, lang string) []choice {
+	out := make([]choice, 0, len(tax.Topics))
+	for _, t := range tax.Topics {
+		out = append(out, choice{t.Slug, taxonomy.Name(lang, t.NameEN, t.NameES)})
+	}
+	return out
+}
+
+// countryNames names codes in lang; a code the taxonomy no longer has
+// shows as itself.
+func countryNames(tax *taxonomy.Taxonomy, lang string, codes []string) []string {
+	out := make([]string, 0, len(codes))
+	for _, code := range codes {
+		if c, ok := tax.Country(code); ok {
+			out = append(out, taxonomy.Name(lang, c.NameEN, c.NameES))
+		} else {
+			out = append(out, code)
+		}
+	}
+	return out
+}
+
+func topicNames(tax *taxonomy.Taxonomy, lang string, slugs []string) []string {
+	out := make([]string, 0, len(slugs))
+	for _, slug := range slugs {
+		if t, ok := tax.Topic(slug); ok {
+			out = append(out, taxonomy.Name(lang, t.NameEN, t.NameES))
+		} else {
+			out = append(out, slug)
+		}
+	}
+	return out
+}

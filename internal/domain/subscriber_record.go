@@ -1,0 +1,41 @@
+package domain
+
+import "time"
+
+// SubscriberRecord is everything the desk shows about one person: who
+// they are, what they chose, and when their status changed.
+type SubscriberRecord struct {
+	Subscriber
+	ConfirmedAt    *time.Time
+	UnsubscribedAt *time.Time
+	UpdatedAt      time.Time
+	HardBounces    int
+}
+
+// ConsentEntry is one line of a person's consent record: what was done,
+// when, from where, on which form, and by whom when an operator acted.
+type ConsentEntry struct {
+	Action      string // subscribe, confirm, preferences, unsubscribe, import, suppress, erase
+	At          time.Time
+	IP          string
+	UserAgent   string
+	FormVersion string
+	Actor       string // "" when the person acted themselves
+}
+
+// SubscriberDelivery is one edition's delivery to a person.
+type SubscriberDelivery struct {
+	EditionID int64
+	Status    string
+	Reason    string // why it was skipped
+	Error     string // the SMTP reply of a failure
+	SentAt    *time.Time
+	UpdatedAt time.Time
+}
+
+// Operator actions on a subscriber, named as their consent records are.
+const (
+	ActionUnsubscribe = "unsubscribe"
+	ActionSuppress    = "suppress"
+	ActionErase       = "erase"
+)

@@ -1,0 +1,183 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	"newsdigest/internal/domain"
+	"newsdigest/internal/errs"
+	"newsdigest/internal/token"
+)
+
+// erasedKey is the SQL for what an erased subscriber's address becomes:
+// a digest of the address, which names no one but still recognises the
+// same address signing up or being imported again (erasure keeps its
+// meaning: nothing revives the person). expr is SQL giving an address.
+func erasedKey(expr string) string {
+	return `('erased:' || encode(sha256(convert_to(lower(` + expr + `), 'UTF8')), 'hex'))`
+}
+
+// SubscriberCounts counts the subscribers f selects by status, whatever
+// f.Status says, so a list can show how its filters split.
+func (db *DB) SubscriberCounts(ctx context.Context, f domain.SubscriberFilter) (map[string]int, error) {
+	f.Status = ""
+	where, args := subscriberWhere(f)
+	rows, err := db.pool.Query(ctx, `SELECT status, count(*) FROM subscribers WHERE `+where+` GROUP BY status`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("count subscribers: %w", err)
+	}
+	counts := map[string]int{}
+	var status string
+	var n int
+	_, err = pgx.ForEachRow(rows, []any{&status, &n}, func() error {
+		counts[status] = n
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("count subscribers: %w", err)
+	}
+	return counts, nil
+}
+
+// SubscriberRecord returns one subscriber with their dates; errs.NotFound
+// if there is no such id.
+func (db *DB) SubscriberRecord(ctx context.Context, id int64) (domain.SubscriberRecord, error) {
+	var r domain.SubscriberRecord
+	s := &r.Subscriber
+	err := db.pool.QueryRow(ctx, `SELECT `+subscriberColumns+`, confirmed_at, unsubscribed_at, updated_at, hard_bounces
+		FROM subscribers WHERE id = $1`, id).
+		Scan(&s.ID, &s.Email, &s.Status, &s.Countries, &s.Topics, &s.Language, &s.Mode, &s.Token, &s.CreatedAt,
+			&r.ConfirmedAt, &r.UnsubscribedAt, &r.UpdatedAt, &r.HardBounces)
+	return r, notFound(err, "subscriber")
+}
+
+// SubscriberConsents returns a person's consent record, oldest first.
+func (db *DB) SubscriberConsents(ctx context.Context, id int64) ([]domain.ConsentEntry, error) {
+	rows, err := db.pool.Query(ctx, `
+		SELECT action, at, ip, user_agent, form_version, actor FROM consents
+		WHERE subscriber_id = $1 ORDER BY at, id`, id)
+	if err != nil {
+		return nil, fmt.Errorf("consents: %w", err)
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.ConsentEntry, error) {
+		var c domain.ConsentEntry
+		err := r.Scan(&c.Action, &c.At, &c.IP, &c.UserAgent, &c.FormVersion, &c.Actor)
+		return c, err
+	})
+}
+
+// SubscriberDeliveries returns a person's latest deliveries, newest
+// edition first, at most limit of them.
+func (db *DB) SubscriberDeliveries(ctx context.Context, id int64, limit int) ([]domain.SubscriberDelivery, error) {
+	rows, err := db.pool.Query(ctx, `
+		SELECT edition_id, status, reason, last_error, sent_at, updated_at FROM deliveries
+		WHERE subscriber_id = $1 ORDER BY edition_id DESC LIMIT $2`, id, limit)
+	if err != nil {
+		return nil, fmt.Errorf("subscriber deliveries: %w", err)
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.SubscriberDelivery, error) {
+		var d domain.SubscriberDelivery
+		err := r.Scan(&d.EditionID, &d.Status, &d.Reason, &d.Error, &d.SentAt, &d.UpdatedAt)
+		return d, err
+	})
+}
+
+// StopSubscriber is an operator's unsubscribe (domain.ActionUnsubscribe)
+// or suppression (domain.ActionSuppress) of a person, with its consent
+// record naming actor. Mail already queued for them is skipped by the
+// sender, which sends only to active subscribers; a confirmation mail
+// still due is called off. A status the action cannot leave is
+// errs.Conflict, saying why.
+func (db *DB) StopSubscriber(ctx context.Context, id int64, action, actor string) (domain.Subscriber, error) {
+	var to string
+	var from []string
+	switch action {
+	case domain.ActionUnsubscribe:
+		to, from = domain.StatusUnsubscribed, []string{domain.StatusPending, domain.StatusActive}
+	case domain.ActionSuppress:
+		to, from = domain.StatusSuppressed, []string{domain.StatusPending, domain.StatusActive, domain.StatusUnsubscribed, domain.StatusBounced}
+	default:
+		return domain.Subscriber{}, fmt.Errorf("stop subscriber: unknown action %q", action)
+	}
+	var s domain.Subscriber
+	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		if err := lockStatus(ctx, tx, id, from, to); err != nil {
+			return err
+		}
+		var err error
+		s, err = scanSubscriber(tx.QueryRow(ctx, `
+			UPDATE subscribers SET status = $2, confirm_token = NULL, confirm_due_at = NULL,
+			       unsubscribed_at = COALESCE(unsubscribed_at, now()), updated_at = now()
+			WHERE id = $1 RETURNING `+subscriberColumns, id, to))
+		if err != nil {
+			return fmt.Errorf("%s subscriber: %w", action, err)
+		}
+		return insertOperatorConsent(ctx, tx, id, action, actor)
+	})
+	return s, err
+}
+
+// EraseSubscriber removes what identifies a person: the address becomes
+// its erasedKey, their choices and tokens go, the IP and browser of every
+// consent are blanked, and so are their deliveries' SMTP replies (which
+// often quote the address). Delivery statuses stay, for editions' counts.
+func (db *DB) EraseSubscriber(ctx context.Context, id int64, actor string) error {
+	return pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		from := []string{domain.StatusPending, domain.StatusActive, domain.StatusUnsubscribed, domain.StatusBounced, domain.StatusSuppressed}
+		if err := lockStatus(ctx, tx, id, from, domain.StatusErased); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `
+			UPDATE subscribers SET status = 'erased', email = `+erasedKey("email")+`, countries = '{}', topics = '{}',
+			       token = $2, confirm_token = NULL, confirm_expires_at = NULL, confirm_due_at = NULL,
+			       confirm_claimed_at = NULL, unsubscribed_at = COALESCE(unsubscribed_at, now()), updated_at = now()
+			WHERE id = $1`, id, token.New()); err != nil {
+			return fmt.Errorf("erase subscriber: %w", err)
+		}
+		if _, err := tx.Exec(ctx, `UPDATE consents SET ip = '', user_agent = '' WHERE subscriber_id = $1`, id); err != nil {
+			return fmt.Errorf("erase consents: %w", err)
+		}
+		if _, err := tx.Exec(ctx, `UPDATE deliveries SET last_error = '' WHERE subscriber_id = $1 AND last_error <> ''`, id); err != nil {
+			return fmt.Errorf("erase delivery replies: %w", err)
+		}
+		return insertOperatorConsent(ctx, tx, id, domain.ActionErase, actor)
+	})
+}
+
+// lockStatus locks a subscriber's row and checks its status is one of
+// from; otherwise the action is a conflict (or the person is not found).
+func lockStatus(ctx context.Context, tx pgx.Tx, id int64, from []string, to string) error {
+	var status string
+	err := tx.QueryRow(ctx, `SELECT status FROM subscribers WHERE id = $1 FOR UPDATE`, id).Scan(&status)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return errs.New(errs.NotFound, "subscriber not found")
+	}
+	if err != nil {
+		return fmt.Errorf("find subscriber: %w", err)
+	}
+	for _, f := range from {
+		if f == status {
+			return nil
+		}
+	}
+	if status == to {
+		return errs.New(errs.Conflict, "the subscriber is %s already", status)
+	}
+	return errs.New(errs.Conflict, "a subscriber who is %s cannot be made %s", status, to)
+}
+
+// insertOperatorConsent records what an operator did on a person's
+// behalf; the request's own IP and browser are the operator's, not the
+// person's, so they are not recorded.
+func insertOperatorConsent(ctx context.Context, tx pgx.Tx, id int64, action, actor string) error {
+	_, err := tx.Exec(ctx, `
+		INSERT INTO consents (subscriber_id, action, at, form_version, actor) VALUES ($1, $2, now(), 'operator', $3)`,
+		id, action, actor)
+	if err != nil {
+		return fmt.Errorf("record consent: %w", err)
+	}
+	return nil
+}

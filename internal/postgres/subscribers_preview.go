@@ -1,0 +1,96 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	"newsdigest/internal/domain"
+)
+
+// Why a row of an import is skipped, besides the status of the stored
+// subscriber with its address.
+const (
+	SkipListed   = "listed"   // the file itself lists the row as not active
+	SkipRepeated = "repeated" // an earlier row has the same address
+)
+
+// ImportPreview is what an import would do, found by doing it and rolling
+// it back.
+type ImportPreview struct {
+	Imported, Skipped int
+	// SkipReasons counts the skipped rows by reason: SkipListed,
+	// SkipRepeated, or the stored subscriber's status.
+	SkipReasons map[string]int
+	// SkippedRows are the first skipped rows, in file order.
+	SkippedRows []SkippedRow
+}
+
+// SkippedRow is a row an import leaves out.
+type SkippedRow struct {
+	Line   int
+	Email  string
+	Reason string
+}
+
+// maxSkippedRows bounds the skipped rows a preview lists one by one.
+const maxSkippedRows = 200
+
+// PreviewImportSubscribers runs ImportSubscribers in a transaction that
+// is rolled back, so the preview follows the import's own rules and
+// writes nothing.
+func (db *DB) PreviewImportSubscribers(ctx context.Context, src ImportSource, c domain.Consent) (ImportPreview, error) {
+	var p ImportPreview
+	tx, err := db.pool.Begin(ctx)
+	if err != nil {
+		return p, fmt.Errorf("begin import preview: %w", err)
+	}
+	defer tx.Rollback(context.WithoutCancel(ctx))
+	p.Imported, p.Skipped, err = importSubscribers(ctx, tx, src, c, &p)
+	return p, err
+}
+
+// skippedRows selects the rows of subscriber_import the insert will pass
+// over, with why: the same three things its DISTINCT ON, NOT skip and
+// conflicts (ON CONFLICT, erasedKey) decide.
+var skippedRows = `
+	WITH firsts AS (
+		SELECT DISTINCT ON (lower(email)) ord FROM subscriber_import ORDER BY lower(email), ord
+	)
+	SELECT i.ord, i.line, i.email,
+	       CASE WHEN i.skip THEN '` + SkipListed + `' WHEN f.ord IS NULL THEN '` + SkipRepeated + `' ELSE s.status END AS reason
+	FROM subscriber_import i
+	LEFT JOIN firsts f ON f.ord = i.ord
+	LEFT JOIN LATERAL (
+		SELECT status FROM subscribers WHERE lower(email) IN (lower(i.email), ` + erasedKey("i.email") + `) LIMIT 1
+	) s ON true
+	WHERE i.skip OR f.ord IS NULL OR s.status IS NOT NULL`
+
+// explainSkips fills in why rows will be skipped; it runs before the
+// insert, so that what is already stored is told from what the import
+// adds.
+func explainSkips(ctx context.Context, tx pgx.Tx, p *ImportPreview) error {
+	rows, err := tx.Query(ctx, `SELECT reason, count(*) FROM (`+skippedRows+`) x GROUP BY reason`)
+	if err != nil {
+		return fmt.Errorf("explain import: %w", err)
+	}
+	p.SkipReasons = map[string]int{}
+	var reason string
+	var n int
+	if _, err := pgx.ForEachRow(rows, []any{&reason, &n}, func() error {
+		p.SkipReasons[reason] = n
+		return nil
+	}); err != nil {
+		return fmt.Errorf("explain import: %w", err)
+	}
+	rows, err = tx.Query(ctx, `SELECT line, email, reason FROM (`+skippedRows+`) x ORDER BY ord LIMIT $1`, maxSkippedRows)
+	if err != nil {
+		return fmt.Errorf("explain import: %w", err)
+	}
+	p.SkippedRows, err = pgx.CollectRows(rows, pgx.RowToStructByPos[SkippedRow])
+	if err != nil {
+		return fmt.Errorf("explain import: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,102 @@
+package admin
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+
+	"github.com/gin-gonic/gin"
+
+	"newsdigest/internal/desk"
+	"newsdigest/internal/domain"
+)
+
+type subscriberView struct {
+	desk.SubscriberPage
+	CountryNames, TopicNames []string
+	Actions                  []string // what may be done to the person now
+}
+
+// subscriberActions are the operator's actions, and the statuses each
+// may start from (as postgres.StopSubscriber and EraseSubscriber allow).
+var subscriberActions = map[string][]string{
+	domain.ActionUnsubscribe: {domain.StatusPending, domain.StatusActive},
+	domain.ActionSuppress:    {domain.StatusPending, domain.StatusActive, domain.StatusUnsubscribed, domain.StatusBounced},
+	domain.ActionErase: {domain.StatusPending, domain.StatusActive, domain.StatusUnsubscribed, domain.StatusBounced,
+		domain.StatusSuppressed},
+}
+
+func (a *Console) subscriberDetail(c *gin.Context) {
+	id, ok := a.idParam(c, "id")
+	if !ok {
+		return
+	}
+	ctx := c.Request.Context()
+	lang := pageLang(c)
+	p, err := a.Desk.Subscriber(ctx, id)
+	if err != nil {
+		a.failErr(c, err)
+		return
+	}
+	tax, err := a.Desk.Taxonomy(ctx)
+	if err != nil {
+		a.failErr(c, err)
+		return
+	}
+	v := subscriberView{SubscriberPage: p,
+		CountryNames: countryNames(tax, lang, p.Record.Countries), TopicNames: topicNames(tax, lang, p.Record.Topics)}
+	for _, action := range []string{domain.ActionUnsubscribe, domain.ActionSuppress, domain.ActionErase} {
+		if slices.Contains(subscriberActions[action], p.Record.Status) {
+			v.Actions = append(v.Actions, action)
+		}
+	}
+	a.render(c, http.StatusOK, "subscriber", page{Title: tf(lang, "sub_title", id), Section: "subscribers", Data: v})
+}
+
+type actionView struct {
+	ID     int64
+	Email  string
+	Status string
+	Action string
+}
+
+// subscriberActionConfirm says what an action will do before it is done.
+func (a *Console) subscriberActionConfirm(c *gin.Context) {
+	id, action, ok := a.subscriberActionParams(c)
+	if !ok {
+		return
+	}
+	r, err := a.DB.SubscriberRecord(c.Request.Context(), id)
+	if err != nil {
+		a.failErr(c, err)
+		return
+	}
+	lang := pageLang(c)
+	a.render(c, http.StatusOK, "subscriber_action", page{Title: msg(lang, "sub_confirm_"+action), Section: "subscribers",
+		Data: actionView{ID: id, Email: r.Email, Status: r.Status, Action: action}})
+}
+
+func (a *Console) subscriberActionPost(c *gin.Context) {
+	id, action, ok := a.subscriberActionParams(c)
+	if !ok {
+		return
+	}
+	if err := a.Desk.SubscriberAction(c.Request.Context(), currentUser(c).Name, id, action); err != nil {
+		a.failErr(c, err)
+		return
+	}
+	done(c, fmt.Sprintf("/admin/subscribers/%d", id), "sub_"+action)
+}
+
+func (a *Console) subscriberActionParams(c *gin.Context) (int64, string, bool) {
+	id, ok := a.idParam(c, "id")
+	if !ok {
+		return 0, "", false
+	}
+	action := c.Param("action")
+	if _, known := subscriberActions[action]; !known {
+		a.fail(c, http.StatusNotFound, msg(pageLang(c), "not_found"))
+		return 0, "", false
+	}
+	return id, action, true
+}

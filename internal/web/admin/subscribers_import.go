@@ -1,0 +1,130 @@
+package admin
+
+import (
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"newsdigest/internal/domain"
+	"newsdigest/internal/errs"
+	"newsdigest/internal/postgres"
+	"newsdigest/internal/subscription"
+)
+
+// maxConsoleCSV bounds a list uploaded in the console; larger lists go
+// through POST /api/v1/subscribers/import.
+const maxConsoleCSV = 5 << 20
+
+type importView struct {
+	Text       string // the pasted list, kept when the form is shown again
+	Problem    string // what is wrong with the form as a whole
+	LineErrors []subscription.LineError
+	Preview    *postgres.ImportPreview
+	Reasons    []reasonCount
+	Draft      int64 // the kept upload to confirm; 0 when it cannot be
+}
+
+type reasonCount struct {
+	Reason string
+	Count  int
+}
+
+func (a *Console) subscribersImportForm(c *gin.Context) {
+	a.renderImport(c, http.StatusOK, importView{})
+}
+
+func (a *Console) renderImport(c *gin.Context, status int, v importView) {
+	lang := pageLang(c)
+	a.render(c, status, "subscribers_import", page{Title: msg(lang, "sub_import_title"), Section: "subscribers", Data: v})
+}
+
+// subscribersImportPreview reads an uploaded or pasted list and shows
+// what importing it would do, writing nothing but the kept upload.
+func (a *Console) subscribersImportPreview(c *gin.Context) {
+	lang := pageLang(c)
+	body, err := importBody(c)
+	v := importView{Text: c.PostForm("csv")}
+	switch {
+	case err != nil:
+		v.Problem = tf(lang, "sub_import_too_large", maxConsoleCSV>>20)
+		a.renderImport(c, http.StatusRequestEntityTooLarge, v)
+		return
+	case len(strings.TrimSpace(string(body))) == 0:
+		v.Problem = msg(lang, "sub_import_empty")
+		a.renderImport(c, http.StatusUnprocessableEntity, v)
+		return
+	case c.PostForm("consent") != "yes":
+		v.Problem = msg(lang, "sub_import_consent_missing")
+		a.renderImport(c, http.StatusUnprocessableEntity, v)
+		return
+	}
+	draft, p, err := a.Desk.PreviewSubscriberImport(c.Request.Context(), currentUser(c).Name, body, subscriberConsent(c))
+	if err != nil {
+		var e *errs.Error
+		if errors.As(err, &e) && e.Kind == errs.Invalid {
+			v.LineErrors, _ = e.Details.([]subscription.LineError)
+			v.Problem = msg(lang, "sub_import_has_errors")
+			a.renderImport(c, http.StatusUnprocessableEntity, v)
+			return
+		}
+		a.failErr(c, err)
+		return
+	}
+	v.Preview, v.Draft = &p, draft
+	for _, r := range []string{postgres.SkipRepeated, postgres.SkipListed, domain.StatusPending, domain.StatusActive,
+		domain.StatusUnsubscribed, domain.StatusBounced, domain.StatusSuppressed, domain.StatusErased} {
+		if n := p.SkipReasons[r]; n > 0 {
+			v.Reasons = append(v.Reasons, reasonCount{r, n})
+		}
+	}
+	a.renderImport(c, http.StatusOK, v)
+}
+
+// importBody is the uploaded file if one was chosen, else the pasted
+// text; an error if it is past maxConsoleCSV.
+func importBody(c *gin.Context) ([]byte, error) {
+	if fh, err := c.FormFile("file"); err == nil && fh.Size > 0 {
+		if fh.Size > maxConsoleCSV {
+			return nil, errTooLarge
+		}
+		f, err := fh.Open()
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		return io.ReadAll(io.LimitReader(f, maxConsoleCSV))
+	}
+	text := c.PostForm("csv")
+	if len(text) > maxConsoleCSV {
+		return nil, errTooLarge
+	}
+	return []byte(text), nil
+}
+
+var errTooLarge = errors.New("list too large")
+
+func (a *Console) subscribersImportConfirm(c *gin.Context) {
+	draft, err := strconv.ParseInt(c.PostForm("draft"), 10, 64)
+	if err != nil || draft <= 0 {
+		a.fail(c, http.StatusBadRequest, msg(pageLang(c), "sub_import_no_draft"))
+		return
+	}
+	res, err := a.Desk.ConfirmSubscriberImport(c.Request.Context(), currentUser(c).Name, draft, subscriberConsent(c))
+	if err != nil {
+		a.failErr(c, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/admin/subscribers?done=sub_imported&imported="+strconv.Itoa(res.Imported)+
+		"&skipped="+strconv.Itoa(res.Skipped))
+}
+
+// subscriberConsent is the importing editor's request, recorded with each
+// imported person's consent as the API records its caller's.
+func subscriberConsent(c *gin.Context) domain.Consent {
+	return domain.Consent{At: time.Now().UTC(), IP: c.ClientIP(), UserAgent: c.Request.UserAgent()}
+}
