@@ -64,12 +64,7 @@ func (d *Desk) Preview(ctx context.Context, f domain.Filter) (render.Message, er
 	if err != nil {
 		return render.Message{}, err
 	}
-	regions := digest.RegionMembers{}
-	for _, r := range tax.Regions {
-		regions[r.Code] = r.Countries
-	}
-	picked := domain.PickLanguage(items, f.Language)
-	dg := digest.BuildDigest(tax, f.Language, digest.Match(f, picked, regions, nil), picked)
+	dg := digest.Sample(tax, f, items)
 	dg.EditionDate = time.Now().UTC().Format(domain.DateLayout)
 	dg.UnsubscribeURL = d.Config.URL("/unsubscribe/" + render.TokenPlaceholder)
 	dg.PreferencesURL = d.Config.URL("/preferences/" + render.TokenPlaceholder)

@@ -42,7 +42,9 @@ func (c *Compiler) Compile(ctx context.Context, editionID int64) error {
 		return err
 	}
 	if !moved {
-		return nil // compiled already, or failed
+		// Compiled already, failed, or cancelled: a cancelled one may be
+		// left with deliveries to settle (its compile stopped by a crash).
+		return c.DB.SettleCancelled(ctx, editionID)
 	}
 	tax, err := c.DB.Taxonomy(ctx)
 	if err != nil {
@@ -80,6 +82,13 @@ func (c *Compiler) Compile(ctx context.Context, editionID int64) error {
 	groups := map[string]int64{}       // content key → group id
 	var after int64
 	for {
+		// An editor may cancel while a long list compiles: stop writing.
+		if cancelled, err := c.DB.EditionCancelled(ctx, editionID); err != nil || cancelled {
+			if err != nil {
+				return err
+			}
+			break
+		}
 		page, err := c.DB.ActiveRecipients(ctx, after, compilePage, earlierIDs)
 		if err != nil {
 			return err
@@ -133,8 +142,14 @@ func (c *Compiler) Compile(ctx context.Context, editionID int64) error {
 	if err != nil {
 		return err
 	}
-	if _, err := c.DB.MoveEdition(ctx, editionID, []string{domain.EditionCompiling}, domain.EditionSending, ""); err != nil {
+	moved, err = c.DB.MoveEdition(ctx, editionID, []string{domain.EditionCompiling}, domain.EditionSending, "")
+	if err != nil {
 		return err
+	}
+	if !moved {
+		// Cancelled while compiling: nothing is sent.
+		c.Log.Info("edition cancelled while compiling", "edition", editionID, "deliveries", total)
+		return c.DB.SettleCancelled(ctx, editionID)
 	}
 	n, err := EnqueueBatches(ctx, c.DB, c.Queue, nil, editionID)
 	if err != nil {

@@ -88,6 +88,10 @@ func (s *Sender) SendBatch(ctx context.Context, editionID int64, r postgres.IDRa
 		if retry {
 			return ErrRetry
 		}
+	} else if err := s.DB.SettleCancelled(ctx, editionID); err != nil {
+		// Nothing to claim: perhaps cancelled, with leases of a dead
+		// worker to settle.
+		return err
 	}
 	_, err = s.DB.FinishEditionIfComplete(ctx, editionID)
 	return err
@@ -124,6 +128,9 @@ func (s *Sender) send(ctx context.Context, editionID int64, claims []postgres.Cl
 		recorded <- recording{retry, err}
 	}()
 
+	watch := s.watchCancel(ctx, editionID)
+	defer watch.stop()
+
 	work := make(chan int)
 	var wg sync.WaitGroup
 	for range max(1, s.Workers) {
@@ -143,7 +150,7 @@ func (s *Sender) send(ctx context.Context, editionID int64, claims []postgres.Cl
 					results <- postgres.Outcome{ID: claims[i].ID, Status: status, Error: "render: " + err.Error()}
 					continue
 				}
-				results <- s.deliver(ctx, claims[i], body, final)
+				results <- s.deliver(ctx, claims[i], body, final, watch)
 			}
 		}()
 	}
@@ -157,14 +164,18 @@ func (s *Sender) send(ctx context.Context, editionID int64, claims []postgres.Cl
 	return r.retry, r.err
 }
 
-func (s *Sender) deliver(ctx context.Context, c postgres.Claim, body *mail.Shared, final bool) postgres.Outcome {
+func (s *Sender) deliver(ctx context.Context, c postgres.Claim, body *mail.Shared, final bool, watch *cancelWatch) postgres.Outcome {
 	if !c.Active {
-		return postgres.Outcome{ID: c.ID, Status: domain.DeliverySkipped, Error: "unsubscribed before sending"}
+		return postgres.Outcome{ID: c.ID, Status: domain.DeliverySkipped, Error: "unsubscribed before sending", Reason: ReasonLeft}
 	}
 	if s.Limiter != nil {
 		if err := s.Limiter.Wait(ctx); err != nil {
 			return postgres.Outcome{ID: c.ID, Status: domain.DeliveryPending, Error: "rate limit: " + err.Error()}
 		}
+	}
+	// Checked after the wait for the rate limit, which may be long.
+	if watch.cancelled() {
+		return postgres.Outcome{ID: c.ID, Status: domain.DeliverySkipped, Reason: postgres.ReasonCancelled}
 	}
 	err := s.Mailer.SendShared(ctx, body, c.Email, c.Token)
 	if err == nil {

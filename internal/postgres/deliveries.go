@@ -163,10 +163,15 @@ func (db *DB) InsertDeliveries(ctx context.Context, editionID int64, rows []NewD
 		if err != nil {
 			return fmt.Errorf("copy deliveries: %w", err)
 		}
+		// Rows written after an editor cancelled the edition are skipped
+		// at once; any that slip in meanwhile are settled by SettleCancelled.
 		_, err = tx.Exec(ctx, `
-			INSERT INTO deliveries (edition_id, subscriber_id, group_id, status)
-			SELECT $1, subscriber_id, group_id, CASE WHEN group_id IS NULL THEN 'skipped' ELSE 'pending' END
-			FROM new_deliveries
+			WITH e AS (SELECT reason = 'cancelled' AS cancelled FROM editions WHERE id = $1)
+			INSERT INTO deliveries (edition_id, subscriber_id, group_id, status, reason)
+			SELECT $1, subscriber_id, group_id,
+			       CASE WHEN group_id IS NULL OR e.cancelled THEN 'skipped' ELSE 'pending' END,
+			       CASE WHEN group_id IS NULL THEN 'nothing matched' WHEN e.cancelled THEN 'cancelled' ELSE '' END
+			FROM new_deliveries, e
 			-- Ids follow groups, so a send batch holds few distinct digests.
 			ORDER BY group_id NULLS FIRST, subscriber_id
 			ON CONFLICT (edition_id, subscriber_id) DO NOTHING`, editionID)
@@ -227,7 +232,8 @@ type Claim struct {
 
 // ClaimDeliveries takes the unfinished deliveries of one batch whose lease
 // is free, marking them sending until lease runs out: a worker that dies
-// mid-batch leaves them to be claimed again after that.
+// mid-batch leaves them to be claimed again after that. A cancelled
+// edition's deliveries are never claimed.
 func (db *DB) ClaimDeliveries(ctx context.Context, editionID int64, r IDRange, lease time.Duration) ([]Claim, error) {
 	rows, err := db.pool.Query(ctx, `
 		WITH claimed AS (
@@ -237,6 +243,7 @@ func (db *DB) ClaimDeliveries(ctx context.Context, editionID int64, r IDRange, l
 		        SELECT id FROM deliveries
 		        WHERE edition_id = $1 AND id BETWEEN $2 AND $3
 		          AND (status = 'pending' OR (status = 'sending' AND lease_until < now()))
+		          AND NOT EXISTS (SELECT 1 FROM editions WHERE id = $1 AND reason = 'cancelled')
 		        ORDER BY id FOR UPDATE SKIP LOCKED)
 		    RETURNING id, subscriber_id, group_id)
 		SELECT c.id, c.group_id, s.email, s.token, s.status = 'active'
@@ -257,6 +264,7 @@ type Outcome struct {
 	ID         int64
 	Status     string // sent, failed, skipped, or pending to try again
 	Error      string // the SMTP reply or network error, for failed and pending
+	Reason     string // why it was skipped: "left", "cancelled"
 	HardBounce bool   // the relay refused the address for good (5xx)
 }
 
@@ -273,8 +281,9 @@ func (db *DB) RecordOutcomes(ctx context.Context, outcomes []Outcome, bounceLimi
 	statuses := make([]string, len(outcomes))
 	errors := make([]string, len(outcomes))
 	bounces := make([]bool, len(outcomes))
+	reasons := make([]string, len(outcomes))
 	for i, o := range outcomes {
-		ids[i], statuses[i], errors[i], bounces[i] = o.ID, o.Status, truncate(o.Error, 1000), o.HardBounce
+		ids[i], statuses[i], errors[i], bounces[i], reasons[i] = o.ID, o.Status, truncate(o.Error, 1000), o.HardBounce, o.Reason
 	}
 	// The commit does not wait for the disk: if Postgres itself crashed in
 	// the next moment, the messages whose record was lost would be sent again
@@ -285,9 +294,9 @@ func (db *DB) RecordOutcomes(ctx context.Context, outcomes []Outcome, bounceLimi
 		}
 		_, err := tx.Exec(ctx, `
 		WITH o AS (
-		    SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bool[]) AS o(id, status, error, bounce)
+		    SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bool[], $6::text[]) AS o(id, status, error, bounce, reason)
 		), u AS (
-		    UPDATE deliveries d SET status = o.status, last_error = o.error, lease_until = NULL, updated_at = now(),
+		    UPDATE deliveries d SET status = o.status, last_error = o.error, reason = o.reason, lease_until = NULL, updated_at = now(),
 		           sent_at = CASE WHEN o.status = 'sent' THEN now() ELSE d.sent_at END
 		    FROM o WHERE d.id = o.id AND d.status = 'sending'
 		    RETURNING d.edition_id, d.subscriber_id, d.status, o.bounce
@@ -303,7 +312,7 @@ func (db *DB) RecordOutcomes(ctx context.Context, outcomes []Outcome, bounceLimi
 		UPDATE subscribers s SET hard_bounces = s.hard_bounces + 1, updated_at = now(),
 		       status = CASE WHEN s.hard_bounces + 1 >= $5 AND s.status = 'active' THEN 'bounced' ELSE s.status END
 		FROM u WHERE u.bounce AND s.id = u.subscriber_id`,
-			ids, statuses, errors, bounces, bounceLimit)
+			ids, statuses, errors, bounces, bounceLimit, reasons)
 		return err
 	})
 	if err != nil {

@@ -86,13 +86,12 @@ func (db *DB) CreateEdition(ctx context.Context, n NewEdition) (e domain.Edition
 			}
 			_, err = tx.Exec(ctx, `
 				INSERT INTO edition_items (edition_id, item_id)
-				SELECT $1, id FROM items
-				WHERE NOT hidden AND ($2::date IS NULL OR published_on >= $2) AND ($3::date IS NULL OR published_on <= $3)`,
+				SELECT $1, id FROM items WHERE `+publishedWindow("$2", "$3"),
 				id, dateOrNil(n.PublishedFrom), dateOrNil(n.PublishedTo))
 		} else {
 			err = tx.QueryRow(ctx, `
 				INSERT INTO editions (scheduled_for, ingested_after, ingested_until)
-				SELECT $1, COALESCE(max(ingested_until), clock_timestamp() - $2::interval), clock_timestamp()
+				SELECT $1, `+nextWindowStart("$2")+`, clock_timestamp()
 				FROM editions
 				RETURNING id`, n.ScheduledFor, FirstWindow).Scan(&id)
 			if err != nil {
@@ -100,9 +99,9 @@ func (db *DB) CreateEdition(ctx context.Context, n NewEdition) (e domain.Edition
 			}
 			_, err = tx.Exec(ctx, `
 				INSERT INTO edition_items (edition_id, item_id)
-				SELECT e.id, i.id FROM editions e JOIN items i
-				  ON i.ingested_at > e.ingested_after AND i.ingested_at <= e.ingested_until
-				WHERE e.id = $1 AND NOT i.hidden`, id)
+				SELECT e.id, items.id FROM editions e JOIN items
+				  ON `+ingestedWindow("e.ingested_after", "e.ingested_until")+`
+				WHERE e.id = $1`, id)
 		}
 		if err != nil {
 			return fmt.Errorf("freeze edition window: %w", err)
@@ -114,6 +113,27 @@ func (db *DB) CreateEdition(ctx context.Context, n NewEdition) (e domain.Edition
 		return err
 	})
 	return e, created, err
+}
+
+// The window rule, in pieces that CreateEdition and WindowItems (what an
+// edition made now would hold) both use, so the two cannot disagree.
+
+// nextWindowStart is, as an aggregate over editions, where the next
+// window of new items begins: the last cut-off, or firstWindow ago.
+func nextWindowStart(firstWindow string) string {
+	return `COALESCE(max(ingested_until), clock_timestamp() - ` + firstWindow + `::interval)`
+}
+
+// ingestedWindow selects the visible items first ingested in (after, until].
+func ingestedWindow(after, until string) string {
+	return `NOT items.hidden AND items.ingested_at > ` + after + ` AND items.ingested_at <= ` + until
+}
+
+// publishedWindow selects the visible items published in [from, to]; a
+// NULL bound is open.
+func publishedWindow(from, to string) string {
+	return `NOT items.hidden AND (` + from + `::date IS NULL OR items.published_on >= ` + from + `)` +
+		` AND (` + to + `::date IS NULL OR items.published_on <= ` + to + `)`
 }
 
 func dateOrNil(d *domain.Date) any {
@@ -142,7 +162,8 @@ func (db *DB) Editions(ctx context.Context, limit int) ([]domain.Edition, error)
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.Edition, error) { return scanEdition(r) })
 }
 
-// MoveEdition changes an edition's status if it is in one of from; it
+// MoveEdition changes an edition's status if it is in one of from and not
+// cancelled (a cancelled edition only settles: see SettleCancelled); it
 // reports whether it did.
 func (db *DB) MoveEdition(ctx context.Context, id int64, from []string, to, reason string) (bool, error) {
 	tag, err := db.pool.Exec(ctx, `
@@ -150,7 +171,7 @@ func (db *DB) MoveEdition(ctx context.Context, id int64, from []string, to, reas
 		       started_at = CASE WHEN $3 = 'compiling' THEN COALESCE(started_at, now()) ELSE started_at END,
 		       sending_started_at = CASE WHEN $3 = 'sending' THEN COALESCE(sending_started_at, now()) ELSE sending_started_at END,
 		       finished_at = CASE WHEN $3 IN ('done', 'failed') THEN now() ELSE finished_at END
-		WHERE id = $1 AND status = ANY($2)`, id, from, to, reason)
+		WHERE id = $1 AND status = ANY($2) AND reason <> 'cancelled'`, id, from, to, reason)
 	if err != nil {
 		return false, fmt.Errorf("move edition %d to %s: %w", id, to, err)
 	}

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/hibiken/asynq"
+
+	"newsdigest/internal/domain"
 )
 
 // Task types.
@@ -19,6 +21,7 @@ const (
 	TypeCompileEdition   = "edition:compile"
 	TypeSendBatch        = "edition:send_batch"
 	TypeReconcile        = "edition:reconcile"
+	TypeTestSend         = "edition:test_send"
 )
 
 // Queues, by priority: a person waiting for a confirmation link comes
@@ -52,6 +55,19 @@ type SendBatch struct {
 	EditionID int64 `json:"edition_id"`
 	First     int64 `json:"first"`
 	Last      int64 `json:"last"`
+}
+
+// TestSend asks to mail one sample digest to an editor's address: the
+// digest Filter would get of an edition (EditionID 0: of the latest items).
+type TestSend struct {
+	EditionID int64         `json:"edition_id"`
+	Filter    domain.Filter `json:"filter"`
+	To        string        `json:"to"`
+}
+
+// NewTestSend builds the task; an editor waits for it, so it goes first.
+func NewTestSend(p TestSend) *asynq.Task {
+	return newTask(TypeTestSend, p, asynq.Queue(QueueCritical), asynq.MaxRetry(3), asynq.Timeout(2*time.Minute))
 }
 
 // NewConfirmationMail builds the task. Unique keeps a double-clicked form

@@ -84,3 +84,35 @@ func (s *Server) apiPreview(c *gin.Context) {
 	}
 	c.Data(http.StatusOK, "text/html; charset=utf-8", []byte(m.HTML))
 }
+
+// apiCancelEdition stops an edition that is queued, compiling or sending:
+// what was sent stays sent, the rest is skipped with reason "cancelled".
+func (s *Server) apiCancelEdition(c *gin.Context) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil {
+		s.apiFail(c, errs.New(errs.NotFound, "edition %q not found", c.Param("id")))
+		return
+	}
+	e, err := s.desk.CancelEdition(c.Request.Context(), domain.APIActor, id)
+	if err != nil {
+		s.apiFail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, e)
+}
+
+// apiRetryEdition sends an edition's failed deliveries again; those to
+// people no longer active are skipped instead.
+func (s *Server) apiRetryEdition(c *gin.Context) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil {
+		s.apiFail(c, errs.New(errs.NotFound, "edition %q not found", c.Param("id")))
+		return
+	}
+	r, err := s.desk.RetryFailed(c.Request.Context(), domain.APIActor, id)
+	if err != nil {
+		s.apiFail(c, err)
+		return
+	}
+	c.JSON(http.StatusAccepted, gin.H{"id": id, "retried": r.Retried, "skipped": r.Skipped})
+}

@@ -145,6 +145,8 @@ func (s *Server) Handler() http.Handler {
 	admin.POST("/editions", s.apiCreateEdition)
 	admin.GET("/editions", s.apiEditions)
 	admin.GET("/editions/:id", s.apiEdition)
+	admin.POST("/editions/:id/cancel", s.apiCancelEdition)
+	admin.POST("/editions/:id/retry", s.apiRetryEdition)
 	admin.POST("/previews", s.apiPreview)
 	admin.POST("/sources", s.apiCreateSource)
 	admin.GET("/sources", s.apiSources)

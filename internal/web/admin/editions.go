@@ -1,5 +1,129 @@
 package admin
 
-import "github.com/gin-gonic/gin"
+import (
+	"net/http"
+	"strconv"
+	"strings"
 
-func (a *Console) editionsRoutes(g *gin.RouterGroup) {}
+	"github.com/gin-gonic/gin"
+
+	"newsdigest/internal/desk"
+	"newsdigest/internal/domain"
+	"newsdigest/internal/errs"
+)
+
+// The editions section: the list, "send now" with its confirmation, one
+// edition's live progress, failures, retry and cancel (editions_show.go),
+// and the preview and test send of a digest (editions_preview.go).
+func (a *Console) editionsRoutes(g *gin.RouterGroup) {
+	g.GET("/editions", a.editionsList)
+	g.GET("/editions/new", a.editionsNew)
+	g.POST("/editions", a.editionsCreate)
+	g.GET("/editions/preview", a.editionsPreview)
+	g.GET("/editions/preview.html", a.editionsPreviewFrame)
+	g.POST("/editions/test-send", a.editionsTestSend)
+	g.GET("/editions/:id", a.editionsShow)
+	g.GET("/editions/:id/progress", a.editionsProgress)
+	g.GET("/editions/:id/cancel", a.editionsCancelConfirm)
+	g.POST("/editions/:id/cancel", a.editionsCancel)
+	g.POST("/editions/:id/retry", a.editionsRetry)
+}
+
+// editionsListSize is how many editions the list shows: a year of weekly
+// ones, and some.
+const editionsListSize = 60
+
+func (a *Console) editionsList(c *gin.Context) {
+	list, err := a.DB.Editions(c.Request.Context(), editionsListSize)
+	if err != nil {
+		a.failErr(c, err)
+		return
+	}
+	lang := pageLang(c)
+	rows := make([]editionRow, len(list))
+	for i, e := range list {
+		rows[i] = editionRow{Edition: e, StatusText: statusLabel(lang, e), WindowText: windowLabel(lang, e.Window)}
+	}
+	a.render(c, http.StatusOK, "editions", page{Title: msg(lang, "editions_title"), Section: "editions", Data: rows})
+}
+
+// editionRow is an edition as the list shows it.
+type editionRow struct {
+	domain.Edition
+	StatusText, WindowText string
+}
+
+// editionRange is the optional published-date range of "send now", as
+// the editor typed it.
+type editionRange struct {
+	From, To       string
+	FromDate       *domain.Date
+	ToDate         *domain.Date
+	ByPublishedDay bool
+}
+
+// readRange reads from/to (YYYY-MM-DD, each optional) from the query or
+// the form; a bad one is an error naming the field.
+func readRange(c *gin.Context, get func(string) string) (editionRange, error) {
+	r := editionRange{From: strings.TrimSpace(get("from")), To: strings.TrimSpace(get("to"))}
+	for _, f := range []struct {
+		field, value string
+		into         **domain.Date
+	}{{"from", r.From, &r.FromDate}, {"to", r.To, &r.ToDate}} {
+		if f.value == "" {
+			continue
+		}
+		d, err := domain.ParseDate(f.value)
+		if err != nil {
+			return r, errs.New(errs.Invalid, msg(pageLang(c), "editions_bad_date"), msg(pageLang(c), "editions_field_"+f.field), f.value)
+		}
+		*f.into = &d
+	}
+	if r.FromDate != nil && r.ToDate != nil && r.ToDate.Before(r.FromDate.Time) {
+		return r, errs.New(errs.Invalid, "%s", msg(pageLang(c), "editions_to_before_from"))
+	}
+	r.ByPublishedDay = r.FromDate != nil || r.ToDate != nil
+	return r, nil
+}
+
+type editionsNewData struct {
+	Range editionRange
+	Plan  desk.EditionPlan
+}
+
+// editionsNew is the confirmation step of "send now": what an edition
+// made now would hold and whom it would reach. Nothing is written.
+func (a *Console) editionsNew(c *gin.Context) {
+	lang := pageLang(c)
+	p := page{Title: msg(lang, "editions_new_title"), Section: "editions"}
+	r, err := readRange(c, c.Query)
+	if err != nil {
+		p.Error = errs.MessageOf(err)
+		p.Data = editionsNewData{Range: r}
+		a.render(c, http.StatusUnprocessableEntity, "editions_new", p)
+		return
+	}
+	plan, err := a.Desk.PlanEdition(c.Request.Context(), r.FromDate, r.ToDate)
+	if err != nil {
+		a.failErr(c, err)
+		return
+	}
+	p.Data = editionsNewData{Range: r, Plan: plan}
+	a.render(c, http.StatusOK, "editions_new", p)
+}
+
+// editionsCreate makes the edition the editor confirmed, as
+// POST /api/v1/editions does, and shows its progress.
+func (a *Console) editionsCreate(c *gin.Context) {
+	r, err := readRange(c, c.PostForm)
+	if err != nil {
+		a.failErr(c, err)
+		return
+	}
+	e, err := a.Desk.CreateEdition(c.Request.Context(), currentUser(c).Name, r.FromDate, r.ToDate)
+	if err != nil {
+		a.failErr(c, err)
+		return
+	}
+	done(c, "/admin/editions/"+strconv.FormatInt(e.ID, 10), "edition_created")
+}

@@ -1,0 +1,384 @@
+package app_test
+
+import (
+	"context"
+	"mime"
+	"net/http"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/chromedp"
+	"github.com/emersion/go-smtp"
+	"github.com/jackc/pgx/v5"
+
+	"newsdigest/internal/testenv"
+)
+
+// editionsEval evaluates js in b's page and returns its value.
+func editionsEval[T any](b *browserSession, what, js string) T {
+	b.t.Helper()
+	ctx, cancel := b.step()
+	defer cancel()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](js))
+	if err != nil {
+		b.t.Fatalf("%s: %v", what, err)
+	}
+	return v
+}
+
+// editionsFigure reads a number the edition's page shows.
+func editionsFigure(b *browserSession, id string) int {
+	b.t.Helper()
+	s := editionsEval[string](b, "read #"+id, `(document.getElementById("`+id+`")||{}).textContent||""`)
+	n, err := strconv.Atoi(strings.TrimSpace(s))
+	if err != nil {
+		b.t.Fatalf("#%s shows %q, not a number", id, s)
+	}
+	return n
+}
+
+// editionsWaitOnPage polls the page's DOM (never reloading it itself)
+// until cond holds, or fails after the deadline. A page that reloads on
+// its own (scripts off) may be between documents when asked: that is
+// asked again.
+func editionsWaitOnPage(b *browserSession, what string, timeout time.Duration, cond string) {
+	b.t.Helper()
+	deadline := time.Now().Add(timeout)
+	for {
+		ctx, cancel := b.step()
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](cond))
+		cancel()
+		if err == nil && ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			b.t.Fatalf("waited %s for %s (last error %v); the page says: %s", timeout, what, err, b.pageText())
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+// finishedOnPage holds once the page shows the edition finished.
+const finishedOnPage = `document.getElementById("progress").dataset.finished === "true"`
+
+// editionsDB runs fn with a connection to the stack's database.
+func editionsDB(t *testing.T, s *stack, fn func(conn *pgx.Conn)) {
+	t.Helper()
+	conn, err := pgx.Connect(context.Background(), s.cfg.DatabaseURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	fn(conn)
+}
+
+// editionsImportFixture imports the year of IOM news.
+func editionsImportFixture(t *testing.T, s *stack) {
+	t.Helper()
+	listing, err := os.ReadFile("../ingest/testdata/iom-rosanjose-news-2020.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if status, body := s.do("POST", "/api/v1/imports", "text/plain", listing, true); status != http.StatusOK {
+		t.Fatalf("import the fixture: %d %.300s", status, body)
+	}
+}
+
+// editionsLogin logs in as the owner. The page after the login is the
+// dashboard, another section's: only where the login led is checked.
+func editionsLogin(b *browserSession, s *stack) {
+	b.t.Helper()
+	b.adminLogin(s.base, "admin", adminPassword)
+	if u := b.currentURL(); strings.Contains(u, "/admin/login") {
+		b.t.Fatalf("still at the login: %s: %s", u, b.pageText())
+	}
+}
+
+func editionsIDFromURL(t *testing.T, u string) int64 {
+	t.Helper()
+	path := u[strings.Index(u, "/admin/editions/")+len("/admin/editions/"):]
+	path, _, _ = strings.Cut(path, "?")
+	id, err := strconv.ParseInt(path, 10, 64)
+	if err != nil {
+		t.Fatalf("not an edition's page: %s", u)
+	}
+	return id
+}
+
+// TestAdminEditionsSendWatchRetryPreview sends an edition from the
+// console as an editor would: the confirmation's figures, the live
+// progress to done on the page, a 550 refusal shown with its reply and
+// retried once the address is accepted, then the digest of a subscriber
+// previewed in the page and test-sent.
+func TestAdminEditionsSendWatchRetryPreview(t *testing.T) {
+	s := startStack(t)
+	const reader, refused, nomatch = "reader@example.org", "refused@example.org", "nomatch@example.org"
+	var refusing atomic.Bool
+	refusing.Store(true)
+	s.smtp.Reject = func(rcpt string) error {
+		if refusing.Load() && strings.EqualFold(rcpt, refused) {
+			return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "no such mailbox here"}
+		}
+		return nil
+	}
+	// The reader's message waits at the relay until the test has the
+	// edition's page open, so the page is seen to change by itself.
+	hold := make(chan struct{})
+	var release sync.Once
+	defer release.Do(func() { close(hold) })
+	s.smtp.AfterData = func(rcpts []string) error {
+		if slices.Contains(rcpts, reader) {
+			<-hold
+		}
+		return nil
+	}
+	editionsImportFixture(t, s)
+	if status, got := s.importCSV("email,countries,topics,language\n" + reader + ",CR,,en\n" + refused + ",CR,,en\n" + nomatch + ",KN,,en\n"); status != http.StatusOK || got.Imported != 3 {
+		t.Fatalf("import subscribers: %d %+v", status, got)
+	}
+
+	b := newBrowser(t, 4*time.Minute)
+	editionsLogin(b, s)
+	b.open(s.base+"/admin/editions", chromedp.CSS(`a[href="/admin/editions/new"]`))
+	b.checkAccessible("editions list (empty)")
+
+	// Send now: the confirmation says what it will do.
+	b.submit("open send now", chromedp.CSS(`a[href="/admin/editions/new"]`))
+	b.do("confirmation", chromedp.WaitVisible(chromedp.CSS(`form#edition-confirm`)))
+	stories, subscribers, nonEmpty := editionsFigure(b, "plan-stories"), editionsFigure(b, "plan-subscribers"), editionsFigure(b, "plan-nonempty")
+	if stories == 0 || subscribers != 3 || nonEmpty != 2 {
+		t.Fatalf("the confirmation says %d stories, %d subscribers, %d non-empty; want some, 3, 2", stories, subscribers, nonEmpty)
+	}
+	b.checkAccessible("send now confirmation")
+	b.shots(t, "editions-confirm")
+	if st := b.submit("confirm the edition", chromedp.CSS(`form#edition-confirm button[type=submit]`)); st != http.StatusOK {
+		t.Fatalf("confirm: %d: %s", st, b.pageText())
+	}
+	id := editionsIDFromURL(t, b.currentURL())
+	b.do("edition page", chromedp.WaitVisible(chromedp.CSS(`progress#p-bar`)))
+	if got := b.text("flash", flashStatus); got == "" {
+		t.Error("no flash after creating the edition")
+	}
+
+	// Live progress: a marker set now survives only if the page never
+	// reloads while it goes to done.
+	editionsEval[bool](b, "set the marker", `window.editionsMarker = "kept"; true`)
+	editionsWaitOnPage(b, "the page shows sending", time.Minute,
+		`document.getElementById("progress").dataset.status === "sending"`)
+	b.shots(t, "edition-sending")
+	release.Do(func() { close(hold) })
+	editionsWaitOnPage(b, "the page shows the edition done", time.Minute, finishedOnPage)
+	if m := editionsEval[string](b, "read the marker", `String(window.editionsMarker)`); m != "kept" {
+		t.Fatalf("the page reloaded while it waited (marker %q)", m)
+	}
+	var e edition
+	s.jsonCall("GET", "/api/v1/editions/"+itoa(id), nil, &e, http.StatusOK)
+	sent, failed, skipped, total := editionsFigure(b, "p-sent"), editionsFigure(b, "p-failed"), editionsFigure(b, "p-skipped"), editionsFigure(b, "p-total")
+	if e.Status != "done" || e.Items != stories || e.Total != subscribers || sent != e.Sent || failed != e.Failed || skipped != e.Skipped || total != e.Total {
+		t.Fatalf("page says sent %d failed %d skipped %d of %d; API says %+v; confirmation said %d stories, %d subscribers",
+			sent, failed, skipped, total, e, stories, subscribers)
+	}
+	if sent != 1 || failed != 1 || skipped != 1 || sent+failed != nonEmpty {
+		t.Fatalf("sent %d, failed %d, skipped %d: want 1, 1, 1", sent, failed, skipped)
+	}
+
+	// The refusal, with the relay's reply.
+	row := b.text("failed delivery", chromedp.CSS(`table#failed tbody tr`))
+	if !strings.Contains(row, refused) || !strings.Contains(row, "550") || !strings.Contains(row, "no such mailbox here") {
+		t.Fatalf("failed row = %q, want the address and the 550 reply", row)
+	}
+	if !strings.Contains(b.text("skip reasons", chromedp.CSS(`#skip-reasons`)), "nothing matched") {
+		t.Errorf("skip reasons do not say nothing matched: %s", b.pageText())
+	}
+	b.checkAccessible("edition page, done with a failure")
+	b.shots(t, "edition-done-failed")
+
+	// Retry once the relay takes the address.
+	refusing.Store(false)
+	if st := b.submit("retry failed", chromedp.CSS(`form#retry button[type=submit]`)); st != http.StatusOK {
+		t.Fatalf("retry: %d: %s", st, b.pageText())
+	}
+	editionsEval[bool](b, "set the marker", `window.editionsMarker = "kept"; true`)
+	editionsWaitOnPage(b, "the retried edition done", time.Minute,
+		finishedOnPage+` && document.getElementById("p-failed").textContent === "0"`)
+	if m := editionsEval[string](b, "read the marker", `String(window.editionsMarker)`); m != "kept" {
+		t.Fatalf("the page reloaded after the retry (marker %q)", m)
+	}
+	if got := editionsFigure(b, "p-sent"); got != 2 {
+		t.Fatalf("sent after retry = %d, want 2", got)
+	}
+	s.smtp.WaitFor(t, 10*time.Second, "the retried message", func([]testenv.Received) bool { return len(s.smtp.To(refused)) == 1 })
+	b.open(s.base+"/admin/editions/"+itoa(id), chromedp.CSS(`#no-failures`))
+	b.shots(t, "edition-done")
+
+	// The reader's digest, in the page.
+	var titles []string
+	editionsDB(t, s, func(conn *pgx.Conn) {
+		rows, err := conn.Query(context.Background(), `SELECT title FROM items WHERE 'CR' = ANY(countries) AND language = 'en'
+			AND id IN (SELECT item_id FROM edition_items WHERE edition_id = $1)`, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		titles, err = pgx.CollectRows(rows, pgx.RowTo[string])
+		if err != nil || len(titles) == 0 {
+			t.Fatalf("Costa Rica stories of the edition: %v %v", titles, err)
+		}
+	})
+	b.open(s.base+"/admin/editions/preview?edition="+itoa(id)+"&email="+reader, chromedp.CSS(`iframe#preview`))
+	if !editionsEval[bool](b, "the frame is sandboxed", `document.getElementById("preview").hasAttribute("sandbox")`) {
+		t.Fatal("the preview frame has no sandbox")
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		text := editionsEval[string](b, "read the frame", `(function(){ var d = document.getElementById("preview").contentDocument; return d && d.body ? d.body.innerText : ""; })()`)
+		if strings.Contains(text, titles[0]) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the preview frame does not show %q; it shows %.500q", titles[0], text)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	b.checkAccessible("preview")
+	b.do("type the test address", chromedp.SetValue(chromedp.CSS(`#to`), "editor@example.org"))
+	if st := b.submit("test send", chromedp.CSS(`form#test-send button[type=submit]`)); st != http.StatusOK {
+		t.Fatalf("test send: %d: %s", st, b.pageText())
+	}
+	s.smtp.WaitFor(t, 30*time.Second, "the test digest", func([]testenv.Received) bool { return len(s.smtp.To("editor@example.org")) == 1 })
+	test := s.smtp.To("editor@example.org")[0]
+	subj, _ := new(mime.WordDecoder).DecodeHeader(test.Header("Subject"))
+	if !strings.HasPrefix(subj, "[TEST] ") {
+		t.Errorf("test send subject %q is not marked as a test", subj)
+	}
+	if text, _ := bodies(t, test.Raw); !strings.Contains(strings.Join(strings.Fields(text), " "), titles[0]) {
+		t.Errorf("the test digest lacks %q", titles[0])
+	}
+
+	editionsDB(t, s, func(conn *pgx.Conn) {
+		rows, _ := conn.Query(context.Background(), `SELECT action FROM audit_log WHERE actor = 'admin' AND object_id = $1 ORDER BY id`, itoa(id))
+		actions, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range []string{"edition.create", "edition.retry", "edition.test_send"} {
+			if !slices.Contains(actions, want) {
+				t.Errorf("audit log of edition %d = %v, lacks %s", id, actions, want)
+			}
+		}
+	})
+}
+
+// TestAdminEditionsCancelMidSend cancels an edition while it is sending
+// slowly: what was sent stays sent, the rest is skipped as cancelled,
+// the counters add up and no more mail goes out. With scripts off, the
+// page of the sending edition refreshes itself.
+func TestAdminEditionsCancelMidSend(t *testing.T) {
+	s := startStackEnv(t, map[string]string{"SEND_RATE": "2"})
+	editionsImportFixture(t, s)
+	var csv strings.Builder
+	csv.WriteString("email,countries,topics,language\n")
+	const people = 40
+	for i := range people {
+		csv.WriteString("reader" + strconv.Itoa(i) + "@example.org,CR,,en\n")
+	}
+	if status, got := s.importCSV(csv.String()); status != http.StatusOK || got.Imported != people {
+		t.Fatalf("import subscribers: %d %+v", status, got)
+	}
+	var created struct{ ID int64 }
+	s.jsonCall("POST", "/api/v1/editions", nil, &created, http.StatusAccepted)
+	id := created.ID
+	page := s.base + "/admin/editions/" + itoa(id)
+
+	b := newBrowser(t, 4*time.Minute)
+	editionsLogin(b, s)
+
+	// Scripts off: the page says where it is and refreshes itself.
+	b.do("turn scripts off", chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
+		return err
+	}))
+	b.open(page, chromedp.CSS(`progress#p-bar`))
+	editionsWaitOnPage(b, "sending, with something sent", time.Minute,
+		`document.getElementById("p-status").className === "status-sending" && document.getElementById("p-sent").textContent !== "0"`)
+	if !editionsEval[bool](b, "meta refresh", `!!document.querySelector('meta[http-equiv="refresh"]')`) {
+		t.Fatal("with scripts off, the sending edition's page has no refresh")
+	}
+	before := editionsFigure(b, "p-sent")
+	editionsEval[bool](b, "set the marker", `window.editionsMarker = "kept"; true`)
+	editionsWaitOnPage(b, "the page refreshed itself with more sent", time.Minute,
+		`window.editionsMarker === undefined && Number(document.getElementById("p-sent").textContent) > `+strconv.Itoa(before))
+	b.do("turn scripts on", chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: false})
+		return err
+	}))
+
+	// Cancel, through the page that says what it will do.
+	b.open(page, chromedp.CSS(`a#cancel-link`))
+	b.checkAccessible("edition page while sending")
+	b.shots(t, "edition-sending-cancellable")
+	b.submit("open cancel", chromedp.CSS(`a#cancel-link`))
+	b.do("cancel confirmation", chromedp.WaitVisible(chromedp.CSS(`form#cancel`)))
+	if st := b.submit("cancel", chromedp.CSS(`form#cancel button[type=submit]`)); st != http.StatusOK {
+		t.Fatalf("cancel: %d: %s", st, b.pageText())
+	}
+	editionsWaitOnPage(b, "the cancelled edition settled", time.Minute, finishedOnPage)
+	b.shots(t, "edition-cancelled")
+
+	var e edition
+	s.jsonCall("GET", "/api/v1/editions/"+itoa(id), nil, &e, http.StatusOK)
+	if e.Status != "done" || e.Reason != "cancelled" || e.Total != people || e.Sent+e.Failed+e.Skipped != e.Total || e.Sent == 0 || e.Skipped == 0 {
+		t.Fatalf("after cancel: %+v; want done, cancelled, some sent, the rest skipped, adding up to %d", e, people)
+	}
+	if shown := editionsFigure(b, "p-sent"); shown != e.Sent {
+		t.Errorf("page shows %d sent, API %d", shown, e.Sent)
+	}
+	editionsDB(t, s, func(conn *pgx.Conn) {
+		var sent, cancelled, other int
+		err := conn.QueryRow(context.Background(), `SELECT count(*) FILTER (WHERE status = 'sent'),
+			count(*) FILTER (WHERE status = 'skipped' AND reason = 'cancelled'),
+			count(*) FILTER (WHERE status NOT IN ('sent', 'skipped') OR (status = 'skipped' AND reason <> 'cancelled'))
+			FROM deliveries WHERE edition_id = $1`, id).Scan(&sent, &cancelled, &other)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sent != e.Sent || cancelled != e.Skipped || other != e.Failed {
+			t.Fatalf("deliveries: %d sent, %d cancelled, %d other; edition %+v", sent, cancelled, other, e)
+		}
+	})
+	// Sent stays sent, and nothing more leaves: the relay got exactly
+	// the messages counted sent, and still has them a few seconds on
+	// (the reconciler runs every second in tests).
+	count := func() int {
+		n := 0
+		for _, m := range s.smtp.Messages() {
+			if m.Header("X-Newsdigest-Edition") == itoa(id) {
+				n++
+			}
+		}
+		return n
+	}
+	s.smtp.WaitFor(t, 10*time.Second, "the sent messages", func([]testenv.Received) bool { return count() >= e.Sent })
+	for end := time.Now().Add(3 * time.Second); time.Now().Before(end); time.Sleep(100 * time.Millisecond) {
+		if n := count(); n != e.Sent {
+			t.Fatalf("the relay has %d messages of the edition, %d counted sent", n, e.Sent)
+		}
+	}
+	editionsDB(t, s, func(conn *pgx.Conn) {
+		var n int
+		if err := conn.QueryRow(context.Background(), `SELECT count(*) FROM audit_log WHERE action = 'edition.cancel' AND object_id = $1`, itoa(id)).Scan(&n); err != nil || n != 1 {
+			t.Errorf("edition.cancel audited %d times (%v), want 1", n, err)
+		}
+	})
+	// The API's door to the same service refuses a second cancel.
+	if status, body := s.do("POST", "/api/v1/editions/"+itoa(id)+"/cancel", "", nil, true); status != http.StatusConflict {
+		t.Errorf("second cancel via the API: %d %s, want 409", status, body)
+	}
+}

@@ -1,0 +1,201 @@
+package desk
+
+import (
+	"context"
+	"math"
+	"net/mail"
+	"strings"
+
+	"newsdigest/internal/digest"
+	"newsdigest/internal/domain"
+	"newsdigest/internal/errs"
+	"newsdigest/internal/postgres"
+	"newsdigest/internal/render"
+	"newsdigest/internal/tasks"
+)
+
+// EditionPlan is what an edition made now would hold, for the editor to
+// confirm before it is sent.
+type EditionPlan struct {
+	Stories     int // items in the window
+	Subscribers int // active subscribers: one delivery each
+	// NonEmpty is how many of them would get a digest with at least one
+	// story. It leaves out what they received in earlier editions, which
+	// matters only for a published range overlapping an earlier one.
+	NonEmpty int
+}
+
+// PlanEdition counts, without writing anything, what CreateEdition with
+// the same range would make now.
+func (d *Desk) PlanEdition(ctx context.Context, from, to *domain.Date) (EditionPlan, error) {
+	var p EditionPlan
+	if from != nil && to != nil && to.Before(from.Time) {
+		return p, errs.New(errs.Invalid, "published_to: before published_from")
+	}
+	items, err := d.DB.WindowItems(ctx, from, to)
+	if err != nil {
+		return p, err
+	}
+	filters, err := d.DB.ActiveFilters(ctx)
+	if err != nil {
+		return p, err
+	}
+	tax, err := d.Taxonomy(ctx)
+	if err != nil {
+		return p, err
+	}
+	p.Stories = len(items)
+	regions := digest.RegionMembers{}
+	for _, r := range tax.Regions {
+		regions[r.Code] = r.Countries
+	}
+	byLanguage := map[string][]domain.Item{}
+	for _, fc := range filters {
+		p.Subscribers += fc.Count
+		if len(items) == 0 {
+			continue
+		}
+		if _, ok := byLanguage[fc.Filter.Language]; !ok {
+			byLanguage[fc.Filter.Language] = domain.PickLanguage(items, fc.Filter.Language)
+		}
+		if len(digest.Match(fc.Filter, byLanguage[fc.Filter.Language], regions, nil)) > 0 {
+			p.NonEmpty += fc.Count
+		}
+	}
+	return p, nil
+}
+
+// EditionProgress is an edition with what its progress bar shows.
+type EditionProgress struct {
+	domain.Edition
+	Done      int `json:"done"`      // sent + failed + skipped
+	Remaining int `json:"remaining"` // total - done
+	// SecondsLeft at the current rate; -1 when unknown (nothing sent yet).
+	SecondsLeft int  `json:"seconds_left"`
+	Finished    bool `json:"finished"` // done or failed: nothing will change
+	Cancelled   bool `json:"cancelled"`
+}
+
+// Progress returns an edition's figures as GET /api/v1/editions/{id}
+// has them, with the remaining count and time worked out.
+func (d *Desk) Progress(ctx context.Context, id int64) (EditionProgress, error) {
+	e, err := d.DB.Edition(ctx, id)
+	if err != nil {
+		return EditionProgress{}, err
+	}
+	p := EditionProgress{Edition: e, Done: e.Sent + e.Failed + e.Skipped, SecondsLeft: -1,
+		Finished:  e.Status == domain.EditionDone || e.Status == domain.EditionFailed,
+		Cancelled: e.Reason == postgres.ReasonCancelled}
+	p.Remaining = max(0, e.Total-p.Done)
+	switch {
+	case p.Finished || (e.Status == domain.EditionSending && p.Remaining == 0):
+		p.SecondsLeft = 0
+	case e.Status == domain.EditionSending && e.Rate > 0:
+		p.SecondsLeft = int(math.Ceil(float64(p.Remaining) / e.Rate))
+	}
+	return p, nil
+}
+
+// CancelEdition stops an edition that is still queued, compiling or
+// sending (see postgres.CancelEdition).
+func (d *Desk) CancelEdition(ctx context.Context, actor string, id int64) (domain.Edition, error) {
+	e, err := d.DB.CancelEdition(ctx, id)
+	if err != nil {
+		return e, err
+	}
+	d.Audit(ctx, actor, "edition.cancel", "edition", id, "cancelled while %s: %d sent, %d skipped of %d", e.Status, e.Sent, e.Skipped, e.Total)
+	return e, nil
+}
+
+// RetryFailed sends an edition's failed deliveries again, and queues the
+// send batches that now have work. If the queue is down, the worker's
+// reconciler finds the edition sending and queues them.
+func (d *Desk) RetryFailed(ctx context.Context, actor string, id int64) (postgres.Retried, error) {
+	r, err := d.DB.RetryFailed(ctx, id)
+	if err != nil {
+		return r, err
+	}
+	if r.Retried > 0 {
+		if _, err := digest.EnqueueBatches(ctx, d.DB, d.Queue, nil, id); err != nil {
+			d.Log.Warn("retry left to the reconciler", "edition", id, "err", err)
+		}
+	}
+	d.Audit(ctx, actor, "edition.retry", "edition", id, "%d failed deliveries retried, %d skipped (no longer active)", r.Retried, r.Skipped)
+	return r, nil
+}
+
+// Sample asks for the digest someone would get: of an edition (EditionID;
+// 0 for the latest items, as Preview), for a subscriber (Email) or for a
+// filter.
+type Sample struct {
+	EditionID int64
+	Email     string
+	Filter    domain.Filter
+}
+
+// SampleFilter resolves a sample to the filter it stands for: the
+// subscriber's choices when an address is given, else the filter, checked.
+func (d *Desk) SampleFilter(ctx context.Context, s Sample) (domain.Filter, error) {
+	f := s.Filter
+	if email := strings.TrimSpace(s.Email); email != "" {
+		sub, err := d.DB.SubscriberForPreview(ctx, email)
+		if err != nil {
+			return f, err
+		}
+		f = sub.Filter
+	}
+	tax, err := d.Taxonomy(ctx)
+	if err != nil {
+		return f, err
+	}
+	f.Normalize()
+	return f, f.Validate(tax)
+}
+
+// PreviewSample renders the digest a sample stands for, as the mail
+// would show it, with a placeholder where the reader's token goes.
+func (d *Desk) PreviewSample(ctx context.Context, s Sample) (render.Message, error) {
+	f, err := d.SampleFilter(ctx, s)
+	if err != nil {
+		return render.Message{}, err
+	}
+	if s.EditionID == 0 {
+		return d.Preview(ctx, f)
+	}
+	dg, err := digest.SampleOf(ctx, d.DB, f, s.EditionID)
+	if err != nil {
+		return render.Message{}, err
+	}
+	dg.UnsubscribeURL = d.Config.URL("/unsubscribe/" + render.TokenPlaceholder)
+	dg.PreferencesURL = d.Config.URL("/preferences/" + render.TokenPlaceholder)
+	dg.PostalAddress = d.Config.OrgPostalAddress
+	return d.Renderer.Digest(dg)
+}
+
+// TestSend queues a sample digest to an editor's address; the worker
+// sends it (the web process has no SMTP), its subject marked as a test.
+func (d *Desk) TestSend(ctx context.Context, actor string, s Sample, to string) error {
+	addr, err := mail.ParseAddress(strings.TrimSpace(to))
+	if err != nil || addr.Name != "" || !strings.Contains(addr.Address, "@") {
+		return errs.New(errs.Invalid, "to: %q is not an email address", to)
+	}
+	f, err := d.SampleFilter(ctx, s)
+	if err != nil {
+		return err
+	}
+	if s.EditionID != 0 {
+		if _, err := d.DB.Edition(ctx, s.EditionID); err != nil {
+			return err
+		}
+	}
+	p := tasks.TestSend{EditionID: s.EditionID, Filter: f, To: addr.Address}
+	if _, err := d.Queue.EnqueueContext(ctx, tasks.NewTestSend(p)); err != nil {
+		return errs.New(errs.Unavailable, "the queue is not answering; try again: %v", err)
+	}
+	what := "filter " + f.Signature()
+	if s.Email != "" {
+		what = "subscriber " + strings.TrimSpace(s.Email)
+	}
+	d.Audit(ctx, actor, "edition.test_send", "edition", s.EditionID, "test digest of %s sent to %s", what, addr.Address)
+	return nil
+}

@@ -1,0 +1,263 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"newsdigest/internal/domain"
+	"newsdigest/internal/errs"
+)
+
+// ReasonCancelled is the reason of a cancelled edition and of the
+// deliveries its cancellation skipped.
+const ReasonCancelled = "cancelled"
+
+// WindowItems returns the items an edition made now would hold, by the
+// same rule CreateEdition freezes (see ingestedWindow, publishedWindow);
+// it writes nothing.
+func (db *DB) WindowItems(ctx context.Context, from, to *domain.Date) ([]domain.Item, error) {
+	var rows pgx.Rows
+	var err error
+	if from != nil || to != nil {
+		rows, err = db.pool.Query(ctx, `SELECT `+itemColumns+` FROM items WHERE `+publishedWindow("$1", "$2"),
+			dateOrNil(from), dateOrNil(to))
+	} else {
+		rows, err = db.pool.Query(ctx, `SELECT `+itemColumns+` FROM items
+			WHERE `+ingestedWindow(`(SELECT `+nextWindowStart("$1")+` FROM editions)`, "clock_timestamp()"), FirstWindow)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("window items: %w", err)
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.Item, error) { return scanItem(r) })
+}
+
+// FilterCount is how many active subscribers share one set of choices.
+type FilterCount struct {
+	Filter domain.Filter
+	Count  int
+}
+
+// ActiveFilters counts the active subscribers by their choices: few rows
+// however long the list, since most people choose alike.
+func (db *DB) ActiveFilters(ctx context.Context) ([]FilterCount, error) {
+	rows, err := db.pool.Query(ctx, `
+		SELECT countries, topics, language, mode, count(*) FROM subscribers
+		WHERE status = 'active' GROUP BY 1, 2, 3, 4`)
+	if err != nil {
+		return nil, fmt.Errorf("active filters: %w", err)
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (FilterCount, error) {
+		var fc FilterCount
+		err := r.Scan(&fc.Filter.Countries, &fc.Filter.Topics, &fc.Filter.Language, &fc.Filter.Mode, &fc.Count)
+		return fc, err
+	})
+}
+
+// CancelEdition stops an edition that is queued, compiling or sending:
+// what was sent stays sent, deliveries not yet taken become skipped with
+// reason "cancelled", and nothing more is claimed. Deliveries in flight
+// finish as they will; the edition is done (reason "cancelled") once
+// none is left. A compile in progress sees the reason and settles.
+func (db *DB) CancelEdition(ctx context.Context, id int64) (domain.Edition, error) {
+	var e domain.Edition
+	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		var status, reason string
+		err := tx.QueryRow(ctx, `SELECT status, reason FROM editions WHERE id = $1 FOR UPDATE`, id).Scan(&status, &reason)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return errs.New(errs.NotFound, "edition %d not found", id)
+		}
+		if err != nil {
+			return err
+		}
+		switch {
+		case reason == ReasonCancelled:
+			return errs.New(errs.Conflict, "edition %d is cancelled already", id)
+		case status != domain.EditionQueued && status != domain.EditionCompiling && status != domain.EditionSending:
+			return errs.New(errs.Conflict, "edition %d is %s: only a queued, compiling or sending edition can be cancelled", id, status)
+		}
+		if _, err := tx.Exec(ctx, `UPDATE editions SET reason = $2 WHERE id = $1`, id, ReasonCancelled); err != nil {
+			return err
+		}
+		// A compiling edition is settled by its compile, which may be
+		// writing deliveries at this moment.
+		if status != domain.EditionCompiling {
+			if err := settleCancelled(ctx, tx, id); err != nil {
+				return err
+			}
+		}
+		e, err = scanEdition(tx.QueryRow(ctx, `SELECT `+editionColumns+` FROM editions e WHERE e.id = $1`, id))
+		return err
+	})
+	if err != nil {
+		return e, fmt.Errorf("cancel edition %d: %w", id, err)
+	}
+	return e, nil
+}
+
+// SettleCancelled finishes what cancelling left of a cancelled edition:
+// deliveries still pending, or leased by a worker that is gone, become
+// skipped, and the edition is done once nothing is in flight. It does
+// nothing to an edition not cancelled.
+func (db *DB) SettleCancelled(ctx context.Context, id int64) error {
+	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		var cancelled bool
+		err := tx.QueryRow(ctx, `SELECT reason = $2 FROM editions WHERE id = $1 FOR UPDATE`, id, ReasonCancelled).Scan(&cancelled)
+		if err != nil || !cancelled {
+			return err
+		}
+		return settleCancelled(ctx, tx, id)
+	})
+	if err != nil {
+		return fmt.Errorf("settle cancelled edition %d: %w", id, err)
+	}
+	return nil
+}
+
+// settleCancelled skips a cancelled edition's untaken deliveries, counts
+// them, and marks it done when none is in flight.
+func settleCancelled(ctx context.Context, tx pgx.Tx, id int64) error {
+	_, err := tx.Exec(ctx, `
+		WITH s AS (
+		    UPDATE deliveries SET status = 'skipped', reason = $2, lease_until = NULL, updated_at = now()
+		    WHERE edition_id = $1 AND (status = 'pending' OR (status = 'sending' AND lease_until < now()))
+		    RETURNING 1)
+		UPDATE editions SET skipped = skipped + (SELECT count(*) FROM s)
+		WHERE id = $1`, id, ReasonCancelled)
+	if err != nil {
+		return err
+	}
+	_, err = tx.Exec(ctx, `
+		UPDATE editions SET status = 'done', finished_at = COALESCE(finished_at, now())
+		WHERE id = $1 AND status IN ('queued', 'compiling', 'sending') AND NOT EXISTS (
+		    SELECT 1 FROM deliveries WHERE edition_id = $1 AND status IN ('pending', 'sending'))`, id)
+	return err
+}
+
+// EditionCancelled reports whether an editor cancelled the edition.
+func (db *DB) EditionCancelled(ctx context.Context, id int64) (bool, error) {
+	var cancelled bool
+	err := db.pool.QueryRow(ctx, `SELECT reason = $2 FROM editions WHERE id = $1`, id, ReasonCancelled).Scan(&cancelled)
+	return cancelled, notFound(err, "edition")
+}
+
+// Retried is what RetryFailed did.
+type Retried struct {
+	Retried int // failed deliveries put back to pending
+	Skipped int // failed deliveries to people no longer active, skipped
+}
+
+// RetryFailed puts an edition's failed deliveries back to pending (their
+// attempts kept) and the edition back to sending, correcting its counters.
+// Those to people who are no longer active (bounced, suppressed, gone)
+// are not retried: they become skipped, with the reason.
+func (db *DB) RetryFailed(ctx context.Context, id int64) (Retried, error) {
+	var r Retried
+	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		var status, reason string
+		err := tx.QueryRow(ctx, `SELECT status, reason FROM editions WHERE id = $1 FOR UPDATE`, id).Scan(&status, &reason)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return errs.New(errs.NotFound, "edition %d not found", id)
+		}
+		if err != nil {
+			return err
+		}
+		switch {
+		case reason == ReasonCancelled:
+			return errs.New(errs.Conflict, "edition %d was cancelled: its failures are not retried", id)
+		case status != domain.EditionSending && status != domain.EditionDone:
+			return errs.New(errs.Conflict, "edition %d is %s: only a sending or done edition has failures to retry", id, status)
+		}
+		err = tx.QueryRow(ctx, `
+			WITH f AS (
+			    SELECT d.id, s.status = 'active' AS active,
+			           CASE WHEN s.status IN ('bounced', 'suppressed') THEN s.status ELSE 'left' END AS why
+			    FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id
+			    WHERE d.edition_id = $1 AND d.status = 'failed'
+			    FOR UPDATE OF d
+			), u AS (
+			    UPDATE deliveries d
+			    SET status = CASE WHEN f.active THEN 'pending' ELSE 'skipped' END,
+			        reason = CASE WHEN f.active THEN '' ELSE f.why END,
+			        lease_until = NULL, updated_at = now()
+			    FROM f WHERE d.id = f.id
+			    RETURNING d.status)
+			SELECT count(*) FILTER (WHERE status = 'pending'), count(*) FILTER (WHERE status = 'skipped') FROM u`,
+			id).Scan(&r.Retried, &r.Skipped)
+		if err != nil {
+			return err
+		}
+		if r.Retried+r.Skipped == 0 {
+			return errs.New(errs.Conflict, "edition %d has no failed deliveries", id)
+		}
+		_, err = tx.Exec(ctx, `
+			UPDATE editions SET failed = failed - $2 - $3, skipped = skipped + $3,
+			       status = CASE WHEN $2 > 0 THEN 'sending' ELSE status END,
+			       finished_at = CASE WHEN $2 > 0 THEN NULL ELSE finished_at END,
+			       reason = ''
+			WHERE id = $1`, id, r.Retried, r.Skipped)
+		return err
+	})
+	if err != nil {
+		return r, fmt.Errorf("retry edition %d: %w", id, err)
+	}
+	return r, nil
+}
+
+// FailedDelivery is a delivery that failed, with the relay's reply.
+type FailedDelivery struct {
+	ID        int64
+	Email     string
+	Error     string // the SMTP reply or network error
+	Attempts  int
+	UpdatedAt time.Time
+}
+
+// FailedDeliveries lists an edition's failed deliveries, oldest first.
+func (db *DB) FailedDeliveries(ctx context.Context, id int64, limit int) ([]FailedDelivery, error) {
+	rows, err := db.pool.Query(ctx, `
+		SELECT d.id, s.email, d.last_error, d.attempts, d.updated_at
+		FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id
+		WHERE d.edition_id = $1 AND d.status = 'failed' ORDER BY d.id LIMIT $2`, id, limit)
+	if err != nil {
+		return nil, fmt.Errorf("failed deliveries: %w", err)
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (FailedDelivery, error) {
+		var f FailedDelivery
+		err := r.Scan(&f.ID, &f.Email, &f.Error, &f.Attempts, &f.UpdatedAt)
+		return f, err
+	})
+}
+
+// SkipReason is how many of an edition's deliveries were skipped for one
+// reason.
+type SkipReason struct {
+	Reason string
+	Count  int
+}
+
+// SkipReasons counts an edition's skipped deliveries by reason.
+func (db *DB) SkipReasons(ctx context.Context, id int64) ([]SkipReason, error) {
+	rows, err := db.pool.Query(ctx, `
+		SELECT reason, count(*) FROM deliveries WHERE edition_id = $1 AND status = 'skipped'
+		GROUP BY reason ORDER BY 2 DESC, 1`, id)
+	if err != nil {
+		return nil, fmt.Errorf("skip reasons: %w", err)
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (SkipReason, error) {
+		var s SkipReason
+		err := r.Scan(&s.Reason, &s.Count)
+		return s, err
+	})
+}
+
+// SubscriberForPreview finds a subscriber by address (any case), for a
+// preview of their digest; erased people are not found.
+func (db *DB) SubscriberForPreview(ctx context.Context, email string) (domain.Subscriber, error) {
+	s, err := scanSubscriber(db.pool.QueryRow(ctx, `SELECT `+subscriberColumns+` FROM subscribers
+		WHERE lower(email) = lower($1) AND status <> 'erased'`, email))
+	return s, notFound(err, "subscriber "+email)
+}

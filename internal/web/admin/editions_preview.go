@@ -1,0 +1,177 @@
+package admin
+
+import (
+	"html/template"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"newsdigest/internal/desk"
+	"newsdigest/internal/domain"
+	"newsdigest/internal/errs"
+	"newsdigest/internal/taxonomy"
+)
+
+// readSample reads what a preview or test send is of: an edition (empty
+// or 0: the latest items), a subscriber's address, or a filter.
+func readSample(get func(string) string, getAll func(string) []string) (desk.Sample, bool, error) {
+	var s desk.Sample
+	if v := strings.TrimSpace(get("edition")); v != "" && v != "0" {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || id <= 0 {
+			return s, false, errs.New(errs.Invalid, "edition: %q is not an edition number", v)
+		}
+		s.EditionID = id
+	}
+	s.Email = strings.TrimSpace(get("email"))
+	s.Filter = domain.Filter{
+		Countries: getAll("countries"), Topics: getAll("topics"),
+		Language: get("language"), Mode: get("mode"),
+	}
+	asked := s.Email != "" || len(s.Filter.Countries) > 0 || len(s.Filter.Topics) > 0
+	return s, asked, nil
+}
+
+type editionsPreviewData struct {
+	Sample    desk.Sample
+	Editions  []domain.Edition
+	Countries []option
+	Topics    []option
+	Frame     string     // the iframe's src; "" until something is asked for
+	Hidden    url.Values // the sample, for the test send's form
+}
+
+// option is one choice of a select.
+type option struct {
+	Value, Label string
+	Selected     bool
+}
+
+func taxonomyOptions(lang string, tax *taxonomy.Taxonomy, f domain.Filter) (countries, topics []option) {
+	for _, c := range tax.Countries {
+		countries = append(countries, option{c.Code, taxonomy.Name(lang, c.NameEN, c.NameES), contains(f.Countries, c.Code)})
+	}
+	for _, t := range tax.Topics {
+		topics = append(topics, option{t.Slug, taxonomy.Name(lang, t.NameEN, t.NameES), contains(f.Topics, t.Slug)})
+	}
+	return countries, topics
+}
+
+func contains(list []string, v string) bool {
+	for _, x := range list {
+		if strings.EqualFold(x, v) {
+			return true
+		}
+	}
+	return false
+}
+
+// editionsPreview shows the digest a subscriber or a filter would get,
+// rendered in a sandboxed frame, with the test send beside it.
+func (a *Console) editionsPreview(c *gin.Context) {
+	lang := pageLang(c)
+	ctx := c.Request.Context()
+	p := page{Title: msg(lang, "editions_preview_title"), Section: "editions"}
+	s, asked, serr := readSample(c.Query, c.QueryArray)
+	d := editionsPreviewData{Sample: s}
+	tax, err := a.Desk.Taxonomy(ctx)
+	if err != nil {
+		a.failErr(c, err)
+		return
+	}
+	d.Countries, d.Topics = taxonomyOptions(lang, tax, s.Filter)
+	if d.Editions, err = a.DB.Editions(ctx, 20); err != nil {
+		a.failErr(c, err)
+		return
+	}
+	status := http.StatusOK
+	if serr != nil {
+		p.Error, status, asked = errs.MessageOf(serr), http.StatusUnprocessableEntity, false
+	}
+	if asked {
+		// Checked here too, so a mistake shows on the page, not in the frame.
+		f, err := a.Desk.SampleFilter(ctx, s)
+		if err != nil {
+			p.Error = errs.MessageOf(err)
+			status = statusOf(errs.KindOf(err))
+		} else {
+			d.Hidden = sampleQuery(s, f)
+			d.Frame = "/admin/editions/preview.html?" + d.Hidden.Encode()
+		}
+	}
+	p.Data = d
+	a.render(c, status, "editions_preview", p)
+}
+
+// sampleQuery is a sample as query parameters: the subscriber's address
+// when one was given (so the frame shows what they would get however
+// their choices change), else the checked filter.
+func sampleQuery(s desk.Sample, f domain.Filter) url.Values {
+	q := url.Values{}
+	if s.EditionID != 0 {
+		q.Set("edition", strconv.FormatInt(s.EditionID, 10))
+	}
+	if s.Email != "" {
+		q.Set("email", s.Email)
+		return q
+	}
+	q["countries"] = f.Countries
+	q["topics"] = f.Topics
+	q.Set("language", f.Language)
+	q.Set("mode", f.Mode)
+	return q
+}
+
+// previewFramePolicy lets the digest's inline styles and images show, and
+// lets only the console frame it (the console's own policy forbids
+// framing altogether); the frame is sandboxed as well.
+const previewFramePolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' https: data:; frame-ancestors 'self'"
+
+// editionsPreviewFrame serves the digest HTML for the preview's frame.
+func (a *Console) editionsPreviewFrame(c *gin.Context) {
+	lang := pageLang(c)
+	h := c.Writer.Header()
+	h.Set("Content-Security-Policy", previewFramePolicy)
+	h.Set("X-Frame-Options", "SAMEORIGIN")
+	h.Set("Cache-Control", "no-store")
+	s, _, err := readSample(c.Query, c.QueryArray)
+	if err == nil {
+		msgOut, perr := a.Desk.PreviewSample(c.Request.Context(), s)
+		if perr == nil {
+			c.Data(http.StatusOK, "text/html; charset=utf-8", []byte(msgOut.HTML))
+			return
+		}
+		err = perr
+	}
+	status := statusOf(errs.KindOf(err))
+	text := errs.MessageOf(err)
+	if status >= 500 {
+		a.Log.Error("preview digest", "err", err)
+		text = msg(lang, "internal")
+	}
+	c.Data(status, "text/html; charset=utf-8", []byte(`<!doctype html><html lang="`+lang+`"><meta charset="utf-8"><title>`+
+		template.HTMLEscapeString(msg(lang, "editions_preview_title"))+`</title><p>`+template.HTMLEscapeString(text)+`</p></html>`))
+}
+
+// editionsTestSend queues the previewed digest to an address the editor
+// typed; the worker sends it.
+func (a *Console) editionsTestSend(c *gin.Context) {
+	s, _, err := readSample(c.PostForm, c.PostFormArray)
+	if err != nil {
+		a.failErr(c, err)
+		return
+	}
+	f, err := a.Desk.SampleFilter(c.Request.Context(), s)
+	if err != nil {
+		a.failErr(c, err)
+		return
+	}
+	if err := a.Desk.TestSend(c.Request.Context(), currentUser(c).Name, s, c.PostForm("to")); err != nil {
+		a.failErr(c, err)
+		return
+	}
+	done(c, "/admin/editions/preview?"+sampleQuery(s, f).Encode(), "edition_test_sent")
+}

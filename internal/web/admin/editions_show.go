@@ -1,0 +1,210 @@
+package admin
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"newsdigest/internal/desk"
+	"newsdigest/internal/domain"
+	"newsdigest/internal/errs"
+	"newsdigest/internal/postgres"
+)
+
+// failedShown bounds the failures an edition's page lists; the count
+// above the table says how many there are.
+const failedShown = 200
+
+// progressRefresh is how often, in seconds, the page of an unfinished
+// edition reloads when scripts are off; with scripts, progress.js polls.
+const progressRefresh = 3
+
+type editionShowData struct {
+	P          desk.EditionProgress
+	StatusText string
+	TimeLeft   string
+	WindowText string
+	Failed     []postgres.FailedDelivery
+	Skipped    []skipReason
+	// CanCancel: queued, compiling or sending, and not cancelled already.
+	CanCancel bool
+	CanRetry  bool
+}
+
+func (a *Console) editionShowData(c *gin.Context, id int64) (editionShowData, error) {
+	ctx := c.Request.Context()
+	var d editionShowData
+	var err error
+	if d.P, err = a.Desk.Progress(ctx, id); err != nil {
+		return d, err
+	}
+	if d.Failed, err = a.DB.FailedDeliveries(ctx, id, failedShown); err != nil {
+		return d, err
+	}
+	reasons, err := a.DB.SkipReasons(ctx, id)
+	if err != nil {
+		return d, err
+	}
+	lang := pageLang(c)
+	for _, r := range reasons {
+		d.Skipped = append(d.Skipped, skipReason{r.Reason, skipReasonLabel(lang, r.Reason), r.Count})
+	}
+	d.StatusText = statusLabel(lang, d.P.Edition)
+	d.TimeLeft = timeLeft(lang, d.P.SecondsLeft)
+	d.WindowText = windowLabel(lang, d.P.Window)
+	d.CanCancel = !d.P.Finished && !d.P.Cancelled
+	d.CanRetry = !d.P.Cancelled && d.P.Failed > 0 && (d.P.Status == "sending" || d.P.Status == "done")
+	return d, nil
+}
+
+// editionsShow is one edition: its live progress, what was skipped and
+// why, its failures with the relay's reply, and its actions.
+func (a *Console) editionsShow(c *gin.Context) {
+	id, ok := a.idParam(c, "id")
+	if !ok {
+		return
+	}
+	d, err := a.editionShowData(c, id)
+	if err != nil {
+		a.failErr(c, err)
+		return
+	}
+	lang := pageLang(c)
+	p := page{Title: tf(lang, "editions_show_title", id), Section: "editions", Data: d, Scripts: []string{"progress.js"}}
+	if !d.P.Finished {
+		p.Refresh = progressRefresh
+	}
+	a.render(c, http.StatusOK, "editions_show", p)
+}
+
+// editionsProgress is the edition's figures as JSON for progress.js:
+// those of GET /api/v1/editions/{id}, with the remaining count and time,
+// and the words the page shows for its status.
+func (a *Console) editionsProgress(c *gin.Context) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil || id <= 0 {
+		c.JSON(http.StatusNotFound, gin.H{"error": "not found"})
+		return
+	}
+	p, err := a.Desk.Progress(c.Request.Context(), id)
+	if err != nil {
+		status := statusOf(errs.KindOf(err))
+		if status >= 500 {
+			a.Log.Error("edition progress", "edition", id, "err", err)
+		}
+		c.JSON(status, gin.H{"error": http.StatusText(status)})
+		return
+	}
+	lang := pageLang(c)
+	c.Header("Cache-Control", "no-store")
+	status := statusLabel(lang, p.Edition)
+	c.JSON(http.StatusOK, gin.H{
+		"progress":     p,
+		"status_label": status,
+		"rate_label":   tf(lang, "editions_rate_value", p.Rate),
+		"time_left":    timeLeft(lang, p.SecondsLeft),
+		// What screen readers are told now and then: one sentence.
+		"summary": tf(lang, "editions_progress_summary", status, p.Sent, p.Failed, p.Skipped, p.Total),
+	})
+}
+
+// skipReason is one reason deliveries were skipped, with its words.
+type skipReason struct {
+	Reason, Label string
+	Count         int
+}
+
+// skipReasonLabel says why deliveries were skipped; a reason with no
+// words of its own (older rows have none) is shown as it is stored.
+func skipReasonLabel(lang, reason string) string {
+	if reason == "" {
+		return msg(lang, "editions_skip_unknown")
+	}
+	if hasMsg("editions_skip_" + reason) {
+		return msg(lang, "editions_skip_"+reason)
+	}
+	return reason
+}
+
+// statusLabel says an edition's status in the page's language, cancelled
+// ones as such.
+func statusLabel(lang string, e domain.Edition) string {
+	if e.Reason == postgres.ReasonCancelled {
+		if e.Status == domain.EditionDone {
+			return msg(lang, "editions_status_cancelled")
+		}
+		return msg(lang, "editions_status_cancelling")
+	}
+	return msg(lang, "editions_status_"+e.Status)
+}
+
+// windowLabel says which items an edition holds.
+func windowLabel(lang string, w domain.Window) string {
+	if w.PublishedFrom != nil || w.PublishedTo != nil {
+		from, to := "…", "…"
+		if w.PublishedFrom != nil {
+			from = w.PublishedFrom.String()
+		}
+		if w.PublishedTo != nil {
+			to = w.PublishedTo.String()
+		}
+		return tf(lang, "editions_window_published", from, to)
+	}
+	if w.IngestedAfter != nil && w.IngestedUntil != nil {
+		return tf(lang, "editions_window_ingested", w.IngestedAfter.UTC().Format("2006-01-02 15:04"), w.IngestedUntil.UTC().Format("2006-01-02 15:04"))
+	}
+	return msg(lang, "editions_window_new")
+}
+
+// timeLeft says how long the rest will take at the current rate.
+func timeLeft(lang string, secs int) string {
+	switch {
+	case secs < 0:
+		return msg(lang, "editions_time_unknown")
+	case secs < 60:
+		return tf(lang, "editions_time_seconds", secs)
+	case secs < 3600:
+		return tf(lang, "editions_time_minutes", (secs+59)/60)
+	}
+	return tf(lang, "editions_time_hours", secs/3600, (secs%3600+59)/60)
+}
+
+// editionsCancelConfirm says what cancelling will do before it is done.
+func (a *Console) editionsCancelConfirm(c *gin.Context) {
+	id, ok := a.idParam(c, "id")
+	if !ok {
+		return
+	}
+	d, err := a.editionShowData(c, id)
+	if err != nil {
+		a.failErr(c, err)
+		return
+	}
+	lang := pageLang(c)
+	a.render(c, http.StatusOK, "editions_cancel", page{Title: tf(lang, "editions_cancel_title", id), Section: "editions", Data: d})
+}
+
+func (a *Console) editionsCancel(c *gin.Context) {
+	id, ok := a.idParam(c, "id")
+	if !ok {
+		return
+	}
+	if _, err := a.Desk.CancelEdition(c.Request.Context(), currentUser(c).Name, id); err != nil {
+		a.failErr(c, err)
+		return
+	}
+	done(c, "/admin/editions/"+strconv.FormatInt(id, 10), "edition_cancelled")
+}
+
+func (a *Console) editionsRetry(c *gin.Context) {
+	id, ok := a.idParam(c, "id")
+	if !ok {
+		return
+	}
+	if _, err := a.Desk.RetryFailed(c.Request.Context(), currentUser(c).Name, id); err != nil {
+		a.failErr(c, err)
+		return
+	}
+	done(c, "/admin/editions/"+strconv.FormatInt(id, 10), "edition_retried")
+}
