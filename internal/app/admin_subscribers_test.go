@@ -272,3 +272,106 @@ func TestAdminSubscribers(t *testing.T) {
 		t.Errorf("a digest went to someone unsubscribed, suppressed or erased")
 	}
 }
+
+// subsPreview pastes a list into the import form and asks for its
+// preview, returning the answer's status.
+func (b *browserSession) subsPreview(base, list string) int64 {
+	b.t.Helper()
+	b.open(base+"/admin/subscribers/import", chromedp.CSS(`#import-form`))
+	b.do("paste the list", chromedp.SetValue(chromedp.CSS(`#import-csv`), list), chromedp.Click(chromedp.CSS(`#import-consent`)))
+	return b.submit("preview", chromedp.CSS(`#import-form button[type=submit]`))
+}
+
+// TestAdminSubscribersImport: a list is previewed with what it would do
+// and nothing is written until it is confirmed; a list with a bad line
+// shows the line and cannot be confirmed. The operator actions of the
+// JSON API answer as the console's do.
+func TestAdminSubscribersImport(t *testing.T) {
+	s := startStack(t)
+	if status, a := s.importCSV("email,countries,topics,language\nmaria@example.org,CR,,es\nbob@example.net,PA,,en\n"); status != http.StatusOK || a.Imported != 2 {
+		t.Fatalf("import: %d %+v", status, a)
+	}
+	bob := itoa(s.subsID("bob@example.net"))
+	if status, body := s.do("POST", "/api/v1/subscribers/"+bob+"/suppress", "", nil, true); status != http.StatusOK ||
+		!strings.Contains(string(body), `"suppressed"`) {
+		t.Fatalf("API suppress: %d %s", status, body)
+	}
+	if status, _ := s.do("POST", "/api/v1/subscribers/"+bob+"/unsubscribe", "", nil, true); status != http.StatusConflict {
+		t.Errorf("API unsubscribe of a suppressed address: %d, want 409", status)
+	}
+	if status, _ := s.do("POST", "/api/v1/subscribers/999999/erase", "", nil, true); status != http.StatusNotFound {
+		t.Errorf("API erase of no one: %d, want 404", status)
+	}
+
+	b := newBrowser(t, 4*time.Minute)
+	b.open(s.base+"/admin/subscribers/import", loginForm)
+	b.do("fill the login form", chromedp.SetValue(loginUser, "admin"), chromedp.SetValue(loginPass, adminPassword))
+	if st := b.submit("log in", loginSend); st != http.StatusOK {
+		t.Fatalf("login: status %d: %s", st, b.pageText())
+	}
+
+	// A bad line: shown by number, nothing to confirm, nothing written.
+	st := b.subsPreview(s.base, "email,countries,topics,language\nok@example.org,CR,,en\nnot-an-address,CR,,en\n")
+	if st != http.StatusUnprocessableEntity {
+		t.Errorf("preview of a bad list: status %d", st)
+	}
+	if got := b.text("line errors", chromedp.CSS(`table#line-errors tbody`)); !strings.Contains(got, "3") || !strings.Contains(got, "email:") {
+		t.Errorf("line errors = %q, want line 3 naming the email", got)
+	}
+	if strings.Contains(b.pageText(), "Import 1") {
+		t.Errorf("a list with errors offers to be imported: %s", b.pageText())
+	}
+	ctx, cancel := b.step()
+	confirmable, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`!!document.querySelector('#import-confirm')`))
+	cancel()
+	if err != nil || confirmable {
+		t.Errorf("a list with errors has a confirm form (err %v)", err)
+	}
+	if n := s.subsCount(`email = 'ok@example.org'`); n != 0 {
+		t.Errorf("the bad list wrote its good line")
+	}
+
+	// A good list: the preview says what will happen and writes nothing.
+	list := "email,countries,topics,language\n" +
+		"new1@example.org,CR,health,en\n" +
+		"new2@example.org,MX,,es\n" +
+		"bob@example.net,PA,,en\n" +
+		"maria@example.org,CR,,es\n" +
+		"NEW1@example.org,PA,,en\n"
+	if st := b.subsPreview(s.base, list); st != http.StatusOK {
+		t.Fatalf("preview: status %d: %s", st, b.pageText())
+	}
+	if got := b.text("summary", chromedp.CSS(`#import-summary`)); !strings.Contains(got, "adds 2 people; 3 rows") {
+		t.Errorf("preview summary = %q, want 2 added and 3 skipped", got)
+	}
+	skipped := b.text("skipped rows", chromedp.CSS(`table#skipped-rows tbody`))
+	for _, want := range []string{"bob@example.net", "suppressed: not brought back", "maria@example.org", "already subscribed", "repeated"} {
+		if !strings.Contains(skipped, want) {
+			t.Errorf("skipped rows = %q, want %q in them", skipped, want)
+		}
+	}
+	if n := s.subsCount(`lower(email) IN ('new1@example.org', 'new2@example.org')`); n != 0 {
+		t.Errorf("the preview wrote %d subscribers", n)
+	}
+	b.checkAccessible("import preview")
+	b.shots(t, "subscribers-import-preview")
+
+	if st := b.submit("confirm the import", chromedp.CSS(`#import-confirm button[type=submit]`)); st != http.StatusOK {
+		t.Fatalf("confirm: status %d: %s", st, b.pageText())
+	}
+	if got := b.text("flash", flashStatus); !strings.Contains(got, "2 people added, 3 rows skipped") {
+		t.Errorf("flash after the import = %q", got)
+	}
+	if n := s.subsCount(`lower(email) IN ('new1@example.org', 'new2@example.org') AND status = 'active'
+		AND EXISTS (SELECT 1 FROM consents c WHERE c.subscriber_id = subscribers.id AND c.action = 'import')`); n != 2 {
+		t.Errorf("after the import %d of the 2 new people are active with an import consent", n)
+	}
+	if n := s.subsCount(`email = 'bob@example.net' AND status = 'suppressed'`); n != 1 {
+		t.Errorf("the import revived the suppressed address")
+	}
+	var audited int
+	s.subsQuery(`SELECT count(*) FROM audit_log WHERE actor = 'admin' AND action = 'subscriber.import'`, nil, &audited)
+	if audited != 1 {
+		t.Errorf("audit entries of the import = %d, want 1", audited)
+	}
+}

@@ -39,3 +39,12 @@ const (
 	ActionSuppress    = "suppress"
 	ActionErase       = "erase"
 )
+
+// ActionFrom lists the statuses each operator action may start from; any
+// other is a conflict. Nothing leaves erased, and an address whose mail
+// has stopped for good is not merely unsubscribed.
+var ActionFrom = map[string][]string{
+	ActionUnsubscribe: {StatusPending, StatusActive},
+	ActionSuppress:    {StatusPending, StatusActive, StatusUnsubscribed, StatusBounced},
+	ActionErase:       {StatusPending, StatusActive, StatusUnsubscribed, StatusBounced, StatusSuppressed},
+}

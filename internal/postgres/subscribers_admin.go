@@ -93,18 +93,17 @@ func (db *DB) SubscriberDeliveries(ctx context.Context, id int64, limit int) ([]
 // errs.Conflict, saying why.
 func (db *DB) StopSubscriber(ctx context.Context, id int64, action, actor string) (domain.Subscriber, error) {
 	var to string
-	var from []string
 	switch action {
 	case domain.ActionUnsubscribe:
-		to, from = domain.StatusUnsubscribed, []string{domain.StatusPending, domain.StatusActive}
+		to = domain.StatusUnsubscribed
 	case domain.ActionSuppress:
-		to, from = domain.StatusSuppressed, []string{domain.StatusPending, domain.StatusActive, domain.StatusUnsubscribed, domain.StatusBounced}
+		to = domain.StatusSuppressed
 	default:
 		return domain.Subscriber{}, fmt.Errorf("stop subscriber: unknown action %q", action)
 	}
 	var s domain.Subscriber
 	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
-		if err := lockStatus(ctx, tx, id, from, to); err != nil {
+		if err := lockStatus(ctx, tx, id, domain.ActionFrom[action], to); err != nil {
 			return err
 		}
 		var err error
@@ -126,8 +125,7 @@ func (db *DB) StopSubscriber(ctx context.Context, id int64, action, actor string
 // often quote the address). Delivery statuses stay, for editions' counts.
 func (db *DB) EraseSubscriber(ctx context.Context, id int64, actor string) error {
 	return pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
-		from := []string{domain.StatusPending, domain.StatusActive, domain.StatusUnsubscribed, domain.StatusBounced, domain.StatusSuppressed}
-		if err := lockStatus(ctx, tx, id, from, domain.StatusErased); err != nil {
+		if err := lockStatus(ctx, tx, id, domain.ActionFrom[domain.ActionErase], domain.StatusErased); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `

@@ -4,6 +4,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -34,17 +35,17 @@ func subscriberQuery(c *gin.Context) desk.SubscriberQuery {
 }
 
 type subscribersView struct {
-	Query      desk.SubscriberQuery
-	Statuses   []string
-	Languages  []string
-	Countries  []choice
-	Topics     []choice
-	Counts     []statusCount
-	Total      int
-	People     []personRow
-	Next       string // the URL of the next page, if any
-	First      string // the URL of the first page, when not on it
-	ExportURL  string
+	Query     desk.SubscriberQuery
+	Statuses  []string
+	Languages []string
+	Countries []choice
+	Topics    []choice
+	Counts    []statusCount
+	Total     int
+	People    []personRow
+	Next      string // the URL of the next page, if any
+	First     string // the URL of the first page, when not on it
+	ExportURL string
 }
 
 type choice struct{ Value, Label string }
@@ -124,6 +125,8 @@ func (a *Console) subscribersExport(c *gin.Context) {
 		a.failErr(c, err)
 		return
 	}
+	// A long list takes longer than the server's usual write timeout.
+	_ = http.NewResponseController(c.Writer).SetWriteDeadline(time.Now().Add(10 * time.Minute))
 	started, err := a.Desk.ExportSubscribers(c.Request.Context(), f, func() io.Writer {
 		c.Header("Content-Type", "text/csv; charset=utf-8")
 		c.Header("Content-Disposition", `attachment; filename="subscribers.csv"`)

@@ -17,15 +17,6 @@ type subscriberView struct {
 	Actions                  []string // what may be done to the person now
 }
 
-// subscriberActions are the operator's actions, and the statuses each
-// may start from (as postgres.StopSubscriber and EraseSubscriber allow).
-var subscriberActions = map[string][]string{
-	domain.ActionUnsubscribe: {domain.StatusPending, domain.StatusActive},
-	domain.ActionSuppress:    {domain.StatusPending, domain.StatusActive, domain.StatusUnsubscribed, domain.StatusBounced},
-	domain.ActionErase: {domain.StatusPending, domain.StatusActive, domain.StatusUnsubscribed, domain.StatusBounced,
-		domain.StatusSuppressed},
-}
-
 func (a *Console) subscriberDetail(c *gin.Context) {
 	id, ok := a.idParam(c, "id")
 	if !ok {
@@ -46,7 +37,7 @@ func (a *Console) subscriberDetail(c *gin.Context) {
 	v := subscriberView{SubscriberPage: p,
 		CountryNames: countryNames(tax, lang, p.Record.Countries), TopicNames: topicNames(tax, lang, p.Record.Topics)}
 	for _, action := range []string{domain.ActionUnsubscribe, domain.ActionSuppress, domain.ActionErase} {
-		if slices.Contains(subscriberActions[action], p.Record.Status) {
+		if slices.Contains(domain.ActionFrom[action], p.Record.Status) {
 			v.Actions = append(v.Actions, action)
 		}
 	}
@@ -94,7 +85,7 @@ func (a *Console) subscriberActionParams(c *gin.Context) (int64, string, bool) {
 		return 0, "", false
 	}
 	action := c.Param("action")
-	if _, known := subscriberActions[action]; !known {
+	if _, known := domain.ActionFrom[action]; !known {
 		a.fail(c, http.StatusNotFound, msg(pageLang(c), "not_found"))
 		return 0, "", false
 	}
