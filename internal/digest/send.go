@@ -168,12 +168,16 @@ func (s *Sender) deliver(ctx context.Context, c postgres.Claim, body *mail.Share
 	if !c.Active {
 		return postgres.Outcome{ID: c.ID, Status: domain.DeliverySkipped, Error: "unsubscribed before sending", Reason: ReasonLeft}
 	}
+	// Checked before the wait for the rate limit (the rest of a cancelled
+	// batch is skipped at once) and after it, since the wait may be long.
+	if watch.cancelled() {
+		return postgres.Outcome{ID: c.ID, Status: domain.DeliverySkipped, Reason: postgres.ReasonCancelled}
+	}
 	if s.Limiter != nil {
 		if err := s.Limiter.Wait(ctx); err != nil {
 			return postgres.Outcome{ID: c.ID, Status: domain.DeliveryPending, Error: "rate limit: " + err.Error()}
 		}
 	}
-	// Checked after the wait for the rate limit, which may be long.
 	if watch.cancelled() {
 		return postgres.Outcome{ID: c.ID, Status: domain.DeliverySkipped, Reason: postgres.ReasonCancelled}
 	}

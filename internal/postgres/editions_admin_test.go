@@ -1,0 +1,238 @@
+package postgres_test
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+	"time"
+
+	"newsdigest/internal/domain"
+	"newsdigest/internal/errs"
+	"newsdigest/internal/postgres"
+	"newsdigest/internal/testenv"
+)
+
+// sendingEdition makes an edition of people (all active) sending, one
+// delivery per batch; the last nothingMatched of them are skipped at
+// compile. It returns the edition and its batches.
+func sendingEdition(t *testing.T, db *postgres.DB, people []string, nothingMatched int) (int64, []postgres.IDRange) {
+	t.Helper()
+	ctx := context.Background()
+	rows := make([]postgres.ImportRow, len(people))
+	for i, p := range people {
+		rows[i] = row(p, false)
+	}
+	if _, _, err := db.ImportSubscribers(ctx, &rowSource{rows: rows}, consent()); err != nil {
+		t.Fatal(err)
+	}
+	e, _, err := db.CreateEdition(ctx, postgres.NewEdition{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.MoveEdition(ctx, e.ID, []string{domain.EditionQueued}, domain.EditionCompiling, ""); err != nil {
+		t.Fatal(err)
+	}
+	groups, err := db.SaveGroups(ctx, e.ID, []postgres.NewGroup{{Key: "k", Language: "en", Sections: json.RawMessage(`[]`)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	recipients, err := db.ActiveRecipients(ctx, 0, 100, nil)
+	if err != nil || len(recipients) != len(people) {
+		t.Fatalf("recipients %v %v", recipients, err)
+	}
+	deliveries := make([]postgres.NewDelivery, len(recipients))
+	for i, r := range recipients {
+		deliveries[i] = postgres.NewDelivery{SubscriberID: r.ID}
+		if i < len(recipients)-nothingMatched {
+			deliveries[i].GroupID = groups["k"]
+		}
+	}
+	if err := db.InsertDeliveries(ctx, e.ID, deliveries); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.SetEditionTotal(ctx, e.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.MoveEdition(ctx, e.ID, []string{domain.EditionCompiling}, domain.EditionSending, ""); err != nil {
+		t.Fatal(err)
+	}
+	batches, err := db.SendBatches(ctx, e.ID, 1, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e.ID, batches
+}
+
+// attempt claims a batch and records how its one delivery ended.
+func attempt(t *testing.T, db *postgres.DB, id int64, b postgres.IDRange, status string) {
+	t.Helper()
+	ctx := context.Background()
+	claims, err := db.ClaimDeliveries(ctx, id, b, time.Minute)
+	if err != nil || len(claims) != 1 {
+		t.Fatalf("claim %v: %v %v", b, claims, err)
+	}
+	o := postgres.Outcome{ID: claims[0].ID, Status: status}
+	if status == domain.DeliveryFailed {
+		o.Error, o.HardBounce = "550 5.1.1 no such mailbox", true
+	}
+	if err := db.RecordOutcomes(ctx, []postgres.Outcome{o}, 3); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func wantCounts(t *testing.T, db *postgres.DB, id int64, status string, sent, failed, skipped, total int) domain.Edition {
+	t.Helper()
+	e, err := db.Edition(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.Status != status || e.Sent != sent || e.Failed != failed || e.Skipped != skipped || e.Total != total {
+		t.Fatalf("edition %+v; want %s with %d sent, %d failed, %d skipped of %d", e, status, sent, failed, skipped, total)
+	}
+	return e
+}
+
+func TestCancelSkipsTheRestAndCountersAddUp(t *testing.T) {
+	ctx := context.Background()
+	db := testenv.Database(t)
+	id, batches := sendingEdition(t, db, []string{"a@example.org", "b@example.org", "c@example.org", "d@example.org", "e@example.org"}, 1)
+	if len(batches) != 4 {
+		t.Fatalf("batches %v", batches)
+	}
+	attempt(t, db, id, batches[0], domain.DeliverySent)
+	attempt(t, db, id, batches[1], domain.DeliveryFailed)
+	inFlight, err := db.ClaimDeliveries(ctx, id, batches[2], time.Minute)
+	if err != nil || len(inFlight) != 1 {
+		t.Fatalf("claim: %v %v", inFlight, err)
+	}
+
+	e, err := db.CancelEdition(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.Reason != postgres.ReasonCancelled {
+		t.Fatalf("reason %q", e.Reason)
+	}
+	// Still sending: one delivery is in flight.
+	wantCounts(t, db, id, domain.EditionSending, 1, 1, 2, 5)
+	if claims, err := db.ClaimDeliveries(ctx, id, batches[3], time.Minute); err != nil || len(claims) != 0 {
+		t.Fatalf("a cancelled edition's delivery was claimed: %v %v", claims, err)
+	}
+	if _, err := db.CancelEdition(ctx, id); !errs.Is(err, errs.Conflict) {
+		t.Fatalf("second cancel: %v, want a conflict", err)
+	}
+	if _, err := db.RetryFailed(ctx, id); !errs.Is(err, errs.Conflict) {
+		t.Fatalf("retry of a cancelled edition: %v, want a conflict", err)
+	}
+	// The one in flight finishes as it will, and the edition is done.
+	if err := db.RecordOutcomes(ctx, []postgres.Outcome{{ID: inFlight[0].ID, Status: domain.DeliverySent}}, 3); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.FinishEditionIfComplete(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	e = wantCounts(t, db, id, domain.EditionDone, 2, 1, 2, 5)
+	if e.Reason != postgres.ReasonCancelled {
+		t.Fatalf("reason after done %q", e.Reason)
+	}
+	reasons, err := db.SkipReasons(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]int{}
+	for _, r := range reasons {
+		got[r.Reason] = r.Count
+	}
+	if got["cancelled"] != 1 || got["nothing matched"] != 1 || len(got) != 2 {
+		t.Fatalf("skip reasons %v", got)
+	}
+	// A compile that runs again must not revive it.
+	if moved, err := db.MoveEdition(ctx, id, []string{domain.EditionDone}, domain.EditionSending, ""); err != nil || moved {
+		t.Fatalf("a cancelled edition moved: %v %v", moved, err)
+	}
+}
+
+func TestCancelQueuedEditionEndsIt(t *testing.T) {
+	ctx := context.Background()
+	db := testenv.Database(t)
+	e, _, err := db.CreateEdition(ctx, postgres.NewEdition{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.CancelEdition(ctx, e.ID); err != nil {
+		t.Fatal(err)
+	}
+	wantCounts(t, db, e.ID, domain.EditionDone, 0, 0, 0, 0)
+	if moved, err := db.MoveEdition(ctx, e.ID, []string{domain.EditionQueued, domain.EditionCompiling, domain.EditionDone}, domain.EditionCompiling, ""); err != nil || moved {
+		t.Fatalf("the compile of a cancelled edition started: %v %v", moved, err)
+	}
+}
+
+func TestRetryFailedSendsAgainOnlyToActivePeople(t *testing.T) {
+	ctx := context.Background()
+	db := testenv.Database(t)
+	id, batches := sendingEdition(t, db, []string{"stays@example.org", "leaves@example.org", "fine@example.org"}, 0)
+	attempt(t, db, id, batches[0], domain.DeliveryFailed)
+	attempt(t, db, id, batches[1], domain.DeliveryFailed)
+	attempt(t, db, id, batches[2], domain.DeliverySent)
+	if _, err := db.FinishEditionIfComplete(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	wantCounts(t, db, id, domain.EditionDone, 1, 2, 0, 3)
+	leaver, err := db.SubscriberForPreview(ctx, "leaves@example.org")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Unsubscribe(ctx, leaver.Token, consent()); err != nil {
+		t.Fatal(err)
+	}
+
+	r, err := db.RetryFailed(ctx, id)
+	if err != nil || r.Retried != 1 || r.Skipped != 1 {
+		t.Fatalf("retry: %+v %v", r, err)
+	}
+	wantCounts(t, db, id, domain.EditionSending, 1, 0, 1, 3)
+	claims, err := db.ClaimDeliveries(ctx, id, postgres.IDRange{First: batches[0].First, Last: batches[2].Last}, time.Minute)
+	if err != nil || len(claims) != 1 || claims[0].Email != "stays@example.org" {
+		t.Fatalf("claims after retry: %+v %v", claims, err)
+	}
+	if err := db.RecordOutcomes(ctx, []postgres.Outcome{{ID: claims[0].ID, Status: domain.DeliverySent}}, 3); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.FinishEditionIfComplete(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	wantCounts(t, db, id, domain.EditionDone, 2, 0, 1, 3)
+	if _, err := db.RetryFailed(ctx, id); !errs.Is(err, errs.Conflict) {
+		t.Fatalf("retry with no failures: %v, want a conflict", err)
+	}
+}
+
+func TestWindowItemsIsWhatAnEditionHolds(t *testing.T) {
+	f := newItemsFixture(t)
+	f.ingest(
+		f.im.Item(dec16, "Costa Rica: a story of the sixteenth", "Summary.", "", "en"),
+		f.im.Item(domain.NewDate(2020, time.December, 18), "Panama: a story of the eighteenth", "Summary.", "", "en"),
+	)
+	from := domain.NewDate(2020, time.December, 17)
+	for _, w := range []struct {
+		name     string
+		from, to *domain.Date
+	}{{"new since the last edition", nil, nil}, {"published from the 17th", &from, nil}} {
+		planned, err := f.db.WindowItems(f.ctx, w.from, w.to)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e, _, err := f.db.CreateEdition(f.ctx, postgres.NewEdition{PublishedFrom: w.from, PublishedTo: w.to})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(planned) != e.Items || e.Items == 0 {
+			t.Errorf("%s: planned %d items, the edition holds %d", w.name, len(planned), e.Items)
+		}
+	}
+	// Everything new went into the first edition.
+	if planned, err := f.db.WindowItems(f.ctx, nil, nil); err != nil || len(planned) != 0 {
+		t.Errorf("after an edition, %d new items planned (%v), want 0", len(planned), err)
+	}
+}
