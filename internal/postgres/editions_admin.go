@@ -65,11 +65,7 @@ func (db *DB) ActiveFilters(ctx context.Context) ([]FilterCount, error) {
 func (db *DB) CancelEdition(ctx context.Context, id int64) (domain.Edition, error) {
 	var e domain.Edition
 	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
-		var status, reason string
-		err := tx.QueryRow(ctx, `SELECT status, reason FROM editions WHERE id = $1 FOR UPDATE`, id).Scan(&status, &reason)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return errs.New(errs.NotFound, "edition %d not found", id)
-		}
+		status, reason, err := lockEdition(ctx, tx, id)
 		if err != nil {
 			return err
 		}
@@ -157,11 +153,7 @@ type Retried struct {
 func (db *DB) RetryFailed(ctx context.Context, id int64) (Retried, error) {
 	var r Retried
 	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
-		var status, reason string
-		err := tx.QueryRow(ctx, `SELECT status, reason FROM editions WHERE id = $1 FOR UPDATE`, id).Scan(&status, &reason)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return errs.New(errs.NotFound, "edition %d not found", id)
-		}
+		status, reason, err := lockEdition(ctx, tx, id)
 		if err != nil {
 			return err
 		}
@@ -260,4 +252,14 @@ func (db *DB) SubscriberForPreview(ctx context.Context, email string) (domain.Su
 	s, err := scanSubscriber(db.pool.QueryRow(ctx, `SELECT `+subscriberColumns+` FROM subscribers
 		WHERE lower(email) = lower($1) AND status <> 'erased'`, email))
 	return s, notFound(err, "subscriber "+email)
+}
+
+// lockEdition reads an edition's status and reason, locking its row until
+// the transaction ends, so no one else moves it meanwhile.
+func lockEdition(ctx context.Context, tx pgx.Tx, id int64) (status, reason string, err error) {
+	err = tx.QueryRow(ctx, `SELECT status, reason FROM editions WHERE id = $1 FOR UPDATE`, id).Scan(&status, &reason)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", "", errs.New(errs.NotFound, "edition %d not found", id)
+	}
+	return status, reason, err
 }

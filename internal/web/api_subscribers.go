@@ -159,13 +159,6 @@ func (s *Server) subscriberFilter(c *gin.Context) (domain.SubscriberFilter, erro
 	})
 }
 
-// subscriberActionRoutes adds the operator's actions on one subscriber.
-func (s *Server) subscriberActionRoutes(admin *gin.RouterGroup) {
-	for _, action := range []string{domain.ActionUnsubscribe, domain.ActionSuppress, domain.ActionErase} {
-		admin.POST("/subscribers/:id/"+action, s.apiSubscriberAction(action))
-	}
-}
-
 // apiSubscriberAction unsubscribes, suppresses or erases one subscriber:
 // POST /subscribers/{id}/unsubscribe|suppress|erase → 200 {id, status}.
 func (s *Server) apiSubscriberAction(action string) gin.HandlerFunc {

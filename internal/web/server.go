@@ -23,6 +23,7 @@ import (
 
 	"newsdigest/internal/config"
 	"newsdigest/internal/desk"
+	"newsdigest/internal/domain"
 	"newsdigest/internal/ingest"
 	"newsdigest/internal/postgres"
 	"newsdigest/internal/render"
@@ -154,7 +155,9 @@ func (s *Server) Handler() http.Handler {
 	admin.GET("/subscribers", s.apiSubscribers)
 	admin.GET("/subscribers.csv", s.apiExportSubscribers)
 	admin.POST("/subscribers/import", s.apiImportSubscribers)
-	s.subscriberActionRoutes(admin)
+	admin.POST("/subscribers/:id/unsubscribe", s.apiSubscriberAction(domain.ActionUnsubscribe))
+	admin.POST("/subscribers/:id/suppress", s.apiSubscriberAction(domain.ActionSuppress))
+	admin.POST("/subscribers/:id/erase", s.apiSubscriberAction(domain.ActionErase))
 	return s.track(r)
 }
 
