@@ -51,7 +51,7 @@ func (a *Console) editionShowData(c *gin.Context, id int64) (editionShowData, er
 		d.Skipped = append(d.Skipped, skipReason{r.Reason, skipReasonLabel(lang, r.Reason), r.Count})
 	}
 	d.StatusText = statusLabel(lang, d.P.Edition)
-	d.TimeLeft = timeLeft(lang, d.P.SecondsLeft)
+	d.TimeLeft = timeLeft(lang, d.P.Finished, d.P.SecondsLeft)
 	d.WindowText = windowLabel(lang, d.P.Window)
 	d.CanCancel = !d.P.Finished && !d.P.Cancelled
 	d.CanRetry = !d.P.Cancelled && d.P.Failed > 0 && (d.P.Status == "sending" || d.P.Status == "done")
@@ -103,7 +103,7 @@ func (a *Console) editionsProgress(c *gin.Context) {
 		"progress":     p,
 		"status_label": status,
 		"rate_label":   tf(lang, "editions_rate_value", p.Rate),
-		"time_left":    timeLeft(lang, p.SecondsLeft),
+		"time_left":    timeLeft(lang, p.Finished, p.SecondsLeft),
 		// What screen readers are told now and then: one sentence.
 		"summary": tf(lang, "editions_progress_summary", status, p.Sent, p.Failed, p.Skipped, p.Total),
 	})
@@ -157,9 +157,12 @@ func windowLabel(lang string, w domain.Window) string {
 	return msg(lang, "editions_window_new")
 }
 
-// timeLeft says how long the rest will take at the current rate.
-func timeLeft(lang string, secs int) string {
+// timeLeft says how long the rest will take at the current rate; nothing
+// once the edition is finished.
+func timeLeft(lang string, finished bool, secs int) string {
 	switch {
+	case finished:
+		return "—"
 	case secs < 0:
 		return msg(lang, "editions_time_unknown")
 	case secs < 60:
