@@ -30,6 +30,10 @@ type Error struct {
 	// an import that could not be read.
 	Details any
 	cause   error
+	// format and args are what New was given, kept so that a transport
+	// can show the same message in another language.
+	format string
+	args   []any
 }
 
 func (e *Error) Error() string {
@@ -44,8 +48,13 @@ func (e *Error) Unwrap() error { return e.cause }
 
 // New returns an error of the given kind with a formatted message.
 func New(kind Kind, format string, args ...any) *Error {
-	return &Error{Kind: kind, Message: fmt.Sprintf(format, args...)}
+	return &Error{Kind: kind, Message: fmt.Sprintf(format, args...), format: format, args: args}
 }
+
+// Template returns the format string and arguments New built the message
+// from; format is "" for an error made by Wrap, whose message is not a
+// template.
+func (e *Error) Template() (format string, args []any) { return e.format, e.args }
 
 // Wrap returns an error of the given kind that keeps cause for errors.Is/As
 // and for the logs; only msg is shown to clients.
@@ -70,6 +79,16 @@ func MessageOf(err error) string {
 		return e.Message
 	}
 	return "internal error"
+}
+
+// TemplateOf returns the format and arguments of the first *Error in
+// err's chain; ok is false when there is none or it was not made by New.
+func TemplateOf(err error) (format string, args []any, ok bool) {
+	var e *Error
+	if !errors.As(err, &e) || e.format == "" {
+		return "", nil, false
+	}
+	return e.format, e.args, true
 }
 
 // Is reports whether err is of the given kind.

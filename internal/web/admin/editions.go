@@ -98,7 +98,7 @@ func (a *Console) editionsNew(c *gin.Context) {
 	p := page{Title: msg(lang, "editions_new_title"), Section: "editions"}
 	r, err := readRange(c, c.Query)
 	if err != nil {
-		p.Error = errs.MessageOf(err)
+		p.Error = errorText(lang, err)
 		p.Data = editionsNewData{Range: r}
 		a.render(c, http.StatusUnprocessableEntity, "editions_new", p)
 		return

@@ -89,13 +89,13 @@ func (a *Console) editionsPreview(c *gin.Context) {
 	}
 	status := http.StatusOK
 	if serr != nil {
-		p.Error, status, asked = errs.MessageOf(serr), http.StatusUnprocessableEntity, false
+		p.Error, status, asked = errorText(lang, serr), http.StatusUnprocessableEntity, false
 	}
 	if asked {
 		// Checked here too, so a mistake shows on the page, not in the frame.
 		f, err := a.Desk.SampleFilter(ctx, s)
 		if err != nil {
-			p.Error = errs.MessageOf(err)
+			p.Error = errorText(lang, err)
 			status = statusOf(errs.KindOf(err))
 		} else {
 			d.Hidden = sampleQuery(s, f)
@@ -147,7 +147,7 @@ func (a *Console) editionsPreviewFrame(c *gin.Context) {
 		err = perr
 	}
 	status := statusOf(errs.KindOf(err))
-	text := errs.MessageOf(err)
+	text := errorText(lang, err)
 	if status >= 500 {
 		a.Log.Error("preview digest", "err", err)
 		text = msg(lang, "internal")

@@ -106,7 +106,7 @@ func (a *Console) itemSave(c *gin.Context) {
 	}
 	if _, err := a.Desk.UpdateItem(ctx, currentUser(c).Name, id, u); err != nil {
 		if errs.Is(err, errs.Invalid) {
-			a.renderItemEdit(c, http.StatusUnprocessableEntity, stored, sent, add, errs.MessageOf(err))
+			a.renderItemEdit(c, http.StatusUnprocessableEntity, stored, sent, add, errorText(pageLang(c), err))
 			return
 		}
 		a.failErr(c, err)

@@ -150,7 +150,7 @@ func (a *Console) failErr(c *gin.Context, err error) {
 		a.Log.Error("console request failed", "route", c.FullPath(), "err", err)
 		a.fail(c, http.StatusServiceUnavailable, msg(lang, "unavailable"))
 	default:
-		a.fail(c, statusOf(kind), errs.MessageOf(err))
+		a.fail(c, statusOf(kind), errorText(lang, err))
 	}
 }
 

@@ -53,7 +53,7 @@ func (a *Console) sourceAdd(c *gin.Context) {
 	if _, err := a.Desk.CreateSource(c.Request.Context(), currentUser(c).Name, req); err != nil {
 		switch errs.KindOf(err) {
 		case errs.Invalid, errs.Conflict:
-			a.renderSources(c, statusOf(errs.KindOf(err)), req, errs.MessageOf(err))
+			a.renderSources(c, statusOf(errs.KindOf(err)), req, errorText(pageLang(c), err))
 		default:
 			a.failErr(c, err)
 		}

@@ -1,0 +1,131 @@
+package admin
+
+import (
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"newsdigest/internal/domain"
+	"newsdigest/internal/errs"
+	"newsdigest/internal/ingest"
+)
+
+// TestSpanishErrorsMatchTheCode fails for a catalogue key that is no
+// longer a string literal in the code base: a service message reworded
+// in English would otherwise drop back to English on Spanish pages
+// without anyone noticing.
+func TestSpanishErrorsMatchTheCode(t *testing.T) {
+	root := filepath.Join("..", "..", "..")
+	var sources strings.Builder
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if name := d.Name(); path != root && (strings.HasPrefix(name, ".") || name == "vendor" || name == "node_modules") {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		// This file is skipped too: its keys must be found elsewhere.
+		if !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") || d.Name() == "errors_i18n.go" {
+			return nil
+		}
+		b, err := os.ReadFile(path)
+		sources.Write(b)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	code := sources.String()
+	for key := range spanishErrors {
+		if !strings.Contains(code, strconv.Quote(key)) && !strings.Contains(code, "`"+key+"`") {
+			t.Errorf("%q is in spanishErrors but no longer a message in the code", key)
+		}
+	}
+}
+
+// TestSpanishErrorsKeepTheArguments catches a translation that drops or
+// adds a verb, which would print %!(EXTRA …) or %!d(MISSING).
+func TestSpanishErrorsKeepTheArguments(t *testing.T) {
+	for key, es := range spanishErrors {
+		if got, want := strings.Count(es.format, "%")-2*strings.Count(es.format, "%%"),
+			strings.Count(key, "%")-2*strings.Count(key, "%%"); got != want {
+			t.Errorf("%q: the Spanish has %d verbs, the English %d", key, got, want)
+		}
+	}
+}
+
+type knownTaxonomy struct{}
+
+func (knownTaxonomy) HasCountry(code string) bool { return code == "NI" }
+func (knownTaxonomy) HasTopic(slug string) bool   { return slug == "elections" }
+
+func TestErrorTextInSpanish(t *testing.T) {
+	filter := domain.Filter{Countries: []string{"XX"}, Language: "es", Mode: domain.ModeAny}
+	badSource := domain.NewSource{URL: "https://example.org/feed", Kind: domain.SourceFeed, Interval: 10 * time.Second}
+	loopback, _ := url.Parse("http://127.0.0.1/feed")
+	for _, tc := range []struct {
+		name string
+		err  error
+		want string
+	}{
+		{"filter with an unknown country", filter.Validate(knownTaxonomy{}), `países: código de país desconocido "XX"`},
+		{"source polled too often", badSource.Validate(), "consultar cada: al menos 1m"},
+		{"source on this machine's address", ingest.CheckSourceURL(loopback, false),
+			"URL: 127.0.0.1 es una dirección de bucle local (loopback); pon INGEST_ALLOW_PRIVATE_NETWORKS=true para permitirlo"},
+		{"subscriber status conflict, wrapped",
+			fmt.Errorf("unsubscribe: %w", errs.New(errs.Conflict, "a subscriber who is %s cannot be made %s", domain.StatusErased, domain.StatusUnsubscribed)),
+			"una persona que está borrada no puede quedar dada de baja"},
+		{"edition status conflict",
+			errs.New(errs.Conflict, "edition %d is %s: only a sending or done edition has failures to retry", 3, "queued"),
+			"la edición 3 está «en cola»: solo una edición «enviando» o «terminada» tiene fallos que reintentar"},
+		{"lookup", errs.New(errs.NotFound, "%s not found", "subscriber ana@example.org"),
+			"no se encuentra el suscriptor ana@example.org"},
+	} {
+		if tc.err == nil {
+			t.Fatalf("%s: no error", tc.name)
+		}
+		if got := errorText("es", tc.err); got != tc.want {
+			t.Errorf("%s: errorText = %q, want %q", tc.name, got, tc.want)
+		}
+	}
+}
+
+func TestErrorTextFallsBackToEnglish(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		err  error
+	}{
+		{"message not in the catalogue", errs.New(errs.Invalid, "date %q: want YYYY-MM-DD", "2024-13-01")},
+		{"argument with no Spanish word", errs.New(errs.NotFound, "%s not found", "confirmation mail due")},
+		{"message made by Wrap", errs.Wrap(errs.Invalid, fmt.Errorf("eof"), "feed: not an RSS, Atom or JSON Feed document")},
+		{"internal error", errs.New(errs.Internal, "%s not found", "item")},
+	} {
+		if got, want := errorText("es", tc.err), errs.MessageOf(tc.err); got != want {
+			t.Errorf("%s: errorText = %q, want the English %q", tc.name, got, want)
+		}
+	}
+}
+
+// TestErrorTextInEnglish checks English pages keep the services' own
+// words, which the browser tests and the API assert.
+func TestErrorTextInEnglish(t *testing.T) {
+	filter := domain.Filter{Countries: []string{"XX"}, Language: "es", Mode: domain.ModeAny}
+	for _, err := range []error{
+		filter.Validate(knownTaxonomy{}),
+		errs.New(errs.Conflict, "the subscriber is %s already", domain.StatusActive),
+		errs.New(errs.Internal, "import draft of unknown format %q", "x"),
+	} {
+		if got, want := errorText("en", err), errs.MessageOf(err); got != want {
+			t.Errorf("errorText(en) = %q, want %q", got, want)
+		}
+	}
+}
