@@ -6,6 +6,7 @@ package errs
 import (
 	"errors"
 	"fmt"
+	"net/http"
 )
 
 // Kind classifies an error for the caller.
@@ -89,6 +90,26 @@ func TemplateOf(err error) (format string, args []any, ok bool) {
 		return "", nil, false
 	}
 	return e.format, e.args, true
+}
+
+// HTTPStatus is the HTTP status that answers an error of kind k; the JSON
+// API and the console both answer with it.
+func HTTPStatus(k Kind) int {
+	switch k {
+	case Malformed:
+		return http.StatusBadRequest
+	case Invalid:
+		return http.StatusUnprocessableEntity
+	case NotFound:
+		return http.StatusNotFound
+	case Conflict:
+		return http.StatusConflict
+	case TooLarge:
+		return http.StatusRequestEntityTooLarge
+	case Unavailable:
+		return http.StatusServiceUnavailable
+	}
+	return http.StatusInternalServerError
 }
 
 // Is reports whether err is of the given kind.

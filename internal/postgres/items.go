@@ -50,35 +50,10 @@ func (db *DB) Item(ctx context.Context, id int64) (domain.Item, error) {
 	return it, nil
 }
 
-// Items lists items newest first, one page at a time.
+// Items lists items newest first, one page at a time: a search with
+// only the filter's conditions.
 func (db *DB) Items(ctx context.Context, f domain.ItemFilter) ([]domain.Item, error) {
-	sql := `SELECT ` + itemColumns + ` FROM items WHERE true`
-	var args []any
-	arg := func(v any) string {
-		args = append(args, v)
-		return fmt.Sprintf("$%d", len(args))
-	}
-	if f.Country != "" {
-		sql += ` AND countries @> ARRAY[` + arg(f.Country) + `]::text[]`
-	}
-	if f.Topic != "" {
-		sql += ` AND topics @> ARRAY[` + arg(f.Topic) + `]::text[]`
-	}
-	if f.From != nil {
-		sql += ` AND published_on >= ` + arg(f.From.Time)
-	}
-	if f.To != nil {
-		sql += ` AND published_on <= ` + arg(f.To.Time)
-	}
-	if f.After != nil {
-		sql += ` AND (published_on, id) < (` + arg(f.After.PublishedOn.Time) + `, ` + arg(f.After.ID) + `)`
-	}
-	sql += ` ORDER BY published_on DESC, id DESC LIMIT ` + arg(f.Limit)
-	rows, err := db.pool.Query(ctx, sql, args...)
-	if err != nil {
-		return nil, fmt.Errorf("list items: %w", err)
-	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.Item, error) { return scanItem(r) })
+	return db.SearchItems(ctx, ItemSearch{ItemFilter: f})
 }
 
 // UpdateItem applies an editor's change inside a transaction, validating

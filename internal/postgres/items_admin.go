@@ -63,7 +63,7 @@ func (db *DB) SearchItems(ctx context.Context, s ItemSearch) ([]domain.Item, err
 	sql += ` ORDER BY published_on DESC, id DESC LIMIT ` + arg(f.Limit)
 	rows, err := db.pool.Query(ctx, sql, args...)
 	if err != nil {
-		return nil, fmt.Errorf("search items: %w", err)
+		return nil, fmt.Errorf("list items: %w", err)
 	}
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.Item, error) { return scanItem(r) })
 }

@@ -11,24 +11,8 @@ import (
 	"newsdigest/internal/errs"
 )
 
-// statusOf maps an error kind to its HTTP status.
-func statusOf(k errs.Kind) int {
-	switch k {
-	case errs.Malformed:
-		return http.StatusBadRequest
-	case errs.Invalid:
-		return http.StatusUnprocessableEntity
-	case errs.NotFound:
-		return http.StatusNotFound
-	case errs.Conflict:
-		return http.StatusConflict
-	case errs.TooLarge:
-		return http.StatusRequestEntityTooLarge
-	case errs.Unavailable:
-		return http.StatusServiceUnavailable
-	}
-	return http.StatusInternalServerError
-}
+// statusOf is the HTTP status for an error kind.
+func statusOf(k errs.Kind) int { return errs.HTTPStatus(k) }
 
 type apiError struct {
 	Code    string `json:"code"`

@@ -66,18 +66,11 @@ type editionRange struct {
 // the form; a bad one is an error naming the field.
 func readRange(c *gin.Context, get func(string) string) (editionRange, error) {
 	r := editionRange{From: strings.TrimSpace(get("from")), To: strings.TrimSpace(get("to"))}
-	for _, f := range []struct {
-		field, value string
-		into         **domain.Date
-	}{{"from", r.From, &r.FromDate}, {"to", r.To, &r.ToDate}} {
-		if f.value == "" {
-			continue
-		}
-		d, err := domain.ParseDate(f.value)
-		if err != nil {
-			return r, errs.New(errs.Invalid, msg(pageLang(c), "editions_bad_date"), msg(pageLang(c), "editions_field_"+f.field), f.value)
-		}
-		*f.into = &d
+	var bad string
+	r.FromDate, r.ToDate, bad = dateRange(r.From, r.To)
+	if bad != "" {
+		value := map[string]string{"from": r.From, "to": r.To}[bad]
+		return r, errs.New(errs.Invalid, msg(pageLang(c), "editions_bad_date"), msg(pageLang(c), "editions_field_"+bad), value)
 	}
 	if r.FromDate != nil && r.ToDate != nil && r.ToDate.Before(r.FromDate.Time) {
 		return r, errs.New(errs.Invalid, "%s", msg(pageLang(c), "editions_to_before_from"))

@@ -73,19 +73,10 @@ func (a *Console) itemsList(c *gin.Context) {
 		hidden := f.Hidden == "yes"
 		q.Hidden = &hidden
 	}
-	for _, p := range []struct {
-		field, value string
-		dst          **domain.Date
-	}{{"from", f.From, &q.From}, {"to", f.To, &q.To}} {
-		if p.value == "" {
-			continue
-		}
-		d, err := domain.ParseDate(p.value)
-		if err != nil {
-			a.fail(c, http.StatusBadRequest, tf(lang, "items_bad_date", msg(lang, "items_"+p.field)))
-			return
-		}
-		*p.dst = &d
+	var bad string
+	if q.From, q.To, bad = dateRange(f.From, f.To); bad != "" {
+		a.fail(c, http.StatusBadRequest, tf(lang, "items_bad_date", msg(lang, "items_"+bad)))
+		return
 	}
 	if v := c.Query("limit"); v != "" {
 		n, err := strconv.Atoi(v)

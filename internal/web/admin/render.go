@@ -155,23 +155,7 @@ func (a *Console) failErr(c *gin.Context, err error) {
 }
 
 // statusOf is the HTTP status for an error kind.
-func statusOf(k errs.Kind) int {
-	switch k {
-	case errs.Malformed:
-		return http.StatusBadRequest
-	case errs.Invalid:
-		return http.StatusUnprocessableEntity
-	case errs.NotFound:
-		return http.StatusNotFound
-	case errs.Conflict:
-		return http.StatusConflict
-	case errs.TooLarge:
-		return http.StatusRequestEntityTooLarge
-	case errs.Unavailable:
-		return http.StatusServiceUnavailable
-	}
-	return http.StatusInternalServerError
-}
+func statusOf(k errs.Kind) int { return errs.HTTPStatus(k) }
 
 // done sends the browser on after an action (post, redirect, get), with
 // a key of the message saying what was done.
