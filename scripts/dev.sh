@@ -243,15 +243,18 @@ print_summary() {
 	cat <<EOF
 
 newsdigest is running
-  site           $BASE_URL
-  mailpit        http://localhost:8025  (API: http://localhost:8025/api/v1/messages)
+
+  Subscribe:     $BASE_URL/  (the form people use; the confirmation mail lands in Mailpit)
+  Send editions: $BASE_URL/admin  (user admin, password $ADMIN_PASSWORD)
+  Read the mail: http://localhost:8025
+
   metrics        http://${METRICS_ADDR:-127.0.0.1:9464}/metrics  (web's; loopback only)
-  console        $BASE_URL/admin  (user admin, password $ADMIN_PASSWORD)
+  mailpit API    http://localhost:8025/api/v1/messages
   admin token    $ADMIN_TOKEN
                  (ADMIN_PASSWORD and ADMIN_TOKEN in $DEV_ENV)
   logs           tmp/web.log  tmp/worker.log  tmp/mailpit.log
 
-Subscribe (then confirm with the link in Mailpit):
+The same from the JSON API. Subscribe (then confirm with the link in Mailpit):
   curl -fsS -H 'Content-Type: application/json' \\
     -d '{"email":"ana@example.org","countries":["MX","GT"],"topics":["labour-migration"],"language":"en","mode":"any"}' \\
     $BASE_URL/api/v1/subscriptions
