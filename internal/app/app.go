@@ -41,6 +41,7 @@ func (m *Web) Run(ctx context.Context) error {
 		return err
 	}
 	defer db.Close()
+	db.SetErasureKey(m.Config.SecretKey)
 	if err := db.Migrate(ctx, m.Log); err != nil {
 		return err
 	}

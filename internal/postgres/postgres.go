@@ -19,7 +19,8 @@ import (
 // DB is the storage. Its methods are grouped by table family in the files
 // of this package.
 type DB struct {
-	pool *pgxpool.Pool
+	pool       *pgxpool.Pool
+	erasureKey []byte // see SetErasureKey
 }
 
 // Open connects to Postgres and checks the connection.

@@ -43,7 +43,7 @@ func scanSubscriber(r pgx.Row) (domain.Subscriber, error) {
 // tokens, so the links it was sent before stop working. A pending one
 // gets its choices updated (the confirmation page shows them). An active,
 // bounced, suppressed or erased one is left as it is (an erased address is
-// recognised by its erasedKey), so that a stranger can neither change
+// recognised by its keyed hash, erasedKeys), so that a stranger can neither change
 // someone's choices nor revive a stopped address.
 //
 // The mail is recorded as due (confirm_due_at) in the same transaction
@@ -58,8 +58,9 @@ func (db *DB) Subscribe(ctx context.Context, email string, f domain.Filter, c do
 			SELECT id, status,
 			       (confirm_due_at IS NULL OR confirm_due_at < now() - $2::interval)
 			       AND (confirm_sent_at IS NULL OR confirm_sent_at < now() - $3::interval)
-			FROM subscribers WHERE lower(email) IN (lower($1), `+erasedKey("$1")+`)
+			FROM subscribers WHERE lower(email) = lower($1) OR lower(email) = ANY($4)
 			ORDER BY lower(email) = lower($1) DESC LIMIT 1 FOR UPDATE`, email, confirmDueFor, confirmWindow,
+			db.erasedKeys(email),
 		).Scan(&id, &status, &mayMail)
 		switch {
 		case errors.Is(err, pgx.ErrNoRows):

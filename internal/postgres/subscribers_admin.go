@@ -12,14 +12,6 @@ import (
 	"newsdigest/internal/token"
 )
 
-// erasedKey is the SQL for what an erased subscriber's address becomes:
-// a digest of the address, which names no one but still recognises the
-// same address signing up or being imported again (erasure keeps its
-// meaning: nothing revives the person). expr is SQL giving an address.
-func erasedKey(expr string) string {
-	return `('erased:' || encode(sha256(convert_to(lower(` + expr + `), 'UTF8')), 'hex'))`
-}
-
 // SubscriberCounts counts the subscribers f selects by status, whatever
 // f.Status says, so a list can show how its filters split.
 func (db *DB) SubscriberCounts(ctx context.Context, f domain.SubscriberFilter) (map[string]int, error) {
@@ -120,19 +112,25 @@ func (db *DB) StopSubscriber(ctx context.Context, id int64, action, actor string
 }
 
 // EraseSubscriber removes what identifies a person: the address becomes
-// its erasedKey, their choices and tokens go, the IP and browser of every
-// consent are blanked, and so are their deliveries' SMTP replies (which
-// often quote the address). Delivery statuses stay, for editions' counts.
+// its keyed hash (erasedKeys), their choices and tokens go, the IP and
+// browser of every consent are blanked, and so are their deliveries' SMTP
+// replies (which often quote the address). Delivery statuses stay, for
+// editions' counts. actor is the operator who asked, or "" when the
+// person asked themselves (from their preferences page).
 func (db *DB) EraseSubscriber(ctx context.Context, id int64, actor string) error {
 	return pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
 		if err := lockStatus(ctx, tx, id, domain.ActionFrom[domain.ActionErase], domain.StatusErased); err != nil {
 			return err
 		}
+		var email string
+		if err := tx.QueryRow(ctx, `SELECT email FROM subscribers WHERE id = $1`, id).Scan(&email); err != nil {
+			return fmt.Errorf("erase subscriber: %w", err)
+		}
 		if _, err := tx.Exec(ctx, `
-			UPDATE subscribers SET status = 'erased', email = `+erasedKey("email")+`, countries = '{}', topics = '{}',
+			UPDATE subscribers SET status = 'erased', email = $3, countries = '{}', topics = '{}',
 			       token = $2, confirm_token = NULL, confirm_expires_at = NULL, confirm_due_at = NULL,
 			       confirm_claimed_at = NULL, unsubscribed_at = COALESCE(unsubscribed_at, now()), updated_at = now()
-			WHERE id = $1`, id, token.New()); err != nil {
+			WHERE id = $1`, id, token.New(), db.erasedKeys(email)[0]); err != nil {
 			return fmt.Errorf("erase subscriber: %w", err)
 		}
 		if _, err := tx.Exec(ctx, `UPDATE consents SET ip = '', user_agent = '' WHERE subscriber_id = $1`, id); err != nil {
@@ -140,6 +138,17 @@ func (db *DB) EraseSubscriber(ctx context.Context, id int64, actor string) error
 		}
 		if _, err := tx.Exec(ctx, `UPDATE deliveries SET last_error = '' WHERE subscriber_id = $1 AND last_error <> ''`, id); err != nil {
 			return fmt.Errorf("erase delivery replies: %w", err)
+		}
+		if actor == "" {
+			// The person's own request: recorded as such, and without the
+			// IP and browser that the erasure has just blanked everywhere.
+			_, err := tx.Exec(ctx, `
+				INSERT INTO consents (subscriber_id, action, at, form_version) VALUES ($1, $2, now(), 'preferences')`,
+				id, domain.ActionErase)
+			if err != nil {
+				return fmt.Errorf("record consent: %w", err)
+			}
+			return nil
 		}
 		return insertOperatorConsent(ctx, tx, id, domain.ActionErase, actor)
 	})

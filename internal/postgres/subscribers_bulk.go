@@ -44,7 +44,7 @@ type ImportSource interface {
 // were imported and how many were skipped.
 func (db *DB) ImportSubscribers(ctx context.Context, src ImportSource, c domain.Consent) (imported, skipped int, err error) {
 	err = pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
-		imported, skipped, err = importSubscribers(ctx, tx, src, c, nil)
+		imported, skipped, err = importSubscribers(ctx, tx, src, c, nil, db.erasedKeys)
 		return err
 	})
 	if err != nil {
@@ -55,19 +55,23 @@ func (db *DB) ImportSubscribers(ctx context.Context, src ImportSource, c domain.
 
 // importSubscribers is ImportSubscribers inside tx. With explain set, it
 // also records there which rows will be skipped and why, before writing.
-func importSubscribers(ctx context.Context, tx pgx.Tx, src ImportSource, c domain.Consent, explain *ImportPreview) (imported, skipped int, err error) {
+// erased gives the forms an address takes once erased (DB.erasedKeys):
+// they are keyed, so computed here and copied with each row.
+func importSubscribers(ctx context.Context, tx pgx.Tx, src ImportSource, c domain.Consent, explain *ImportPreview,
+	erased func(string) []string) (imported, skipped int, err error) {
 	// ON COMMIT DROP frees the name for the next import on this
 	// pooled connection; a rollback drops it as well.
 	if _, err := tx.Exec(ctx, `
 		CREATE TEMP TABLE subscriber_import (
 			ord int NOT NULL, line int NOT NULL, email text NOT NULL, countries text[] NOT NULL, topics text[] NOT NULL,
-			language text NOT NULL, mode text NOT NULL, token text NOT NULL, skip boolean NOT NULL
+			language text NOT NULL, mode text NOT NULL, token text NOT NULL, skip boolean NOT NULL,
+			erased_keys text[] NOT NULL
 		) ON COMMIT DROP`); err != nil {
 		return 0, 0, fmt.Errorf("create import table: %w", err)
 	}
-	rows := &importRows{src: src}
+	rows := &importRows{src: src, erased: erased}
 	copied, err := tx.CopyFrom(ctx, pgx.Identifier{"subscriber_import"},
-		[]string{"ord", "line", "email", "countries", "topics", "language", "mode", "token", "skip"}, rows)
+		[]string{"ord", "line", "email", "countries", "topics", "language", "mode", "token", "skip", "erased_keys"}, rows)
 	// The source's own error explains a failed copy better than the
 	// server's "COPY from stdin failed", and invalid rows show only here.
 	if srcErr := src.Err(); srcErr != nil {
@@ -91,7 +95,7 @@ func importSubscribers(ctx context.Context, tx pgx.Tx, src ImportSource, c domai
 	// so both the lower(email) and the token index count) leaves stored
 	// addresses alone, which is what keeps an unsubscribed, bounced or
 	// suppressed person from being revived; an erased one is known by its
-	// erasedKey. The outer ORDER BY gives ids in file order.
+	// keyed hash (erased_keys). The outer ORDER BY gives ids in file order.
 	tag, err := tx.Exec(ctx, `
 		WITH firsts AS (
 			SELECT DISTINCT ON (lower(email)) * FROM subscriber_import ORDER BY lower(email), ord
@@ -99,7 +103,7 @@ func importSubscribers(ctx context.Context, tx pgx.Tx, src ImportSource, c domai
 			INSERT INTO subscribers (email, status, countries, topics, language, mode, token, confirmed_at)
 			SELECT email, 'active', countries, topics, language, mode, token, now()
 			FROM firsts WHERE NOT skip
-			  AND NOT EXISTS (SELECT 1 FROM subscribers e WHERE lower(e.email) = `+erasedKey("firsts.email")+`)
+			  AND NOT EXISTS (SELECT 1 FROM subscribers e WHERE lower(e.email) = ANY(firsts.erased_keys))
 			ORDER BY ord
 			ON CONFLICT DO NOTHING
 			RETURNING id
@@ -117,9 +121,10 @@ func importSubscribers(ctx context.Context, tx pgx.Tx, src ImportSource, c domai
 // importRows feeds an ImportSource to COPY, giving each row its place in
 // the file and a fresh token (only rows that are inserted keep theirs).
 type importRows struct {
-	src ImportSource
-	ord int
-	row ImportRow
+	src    ImportSource
+	erased func(string) []string
+	ord    int
+	row    ImportRow
 }
 
 func (r *importRows) Next() bool {
@@ -133,7 +138,8 @@ func (r *importRows) Next() bool {
 
 func (r *importRows) Values() ([]any, error) {
 	f := r.row.Filter
-	return []any{r.ord, r.row.Line, r.row.Email, nonNil(f.Countries), nonNil(f.Topics), f.Language, f.Mode, token.New(), r.row.Skip}, nil
+	return []any{r.ord, r.row.Line, r.row.Email, nonNil(f.Countries), nonNil(f.Topics), f.Language, f.Mode, token.New(), r.row.Skip,
+		r.erased(r.row.Email)}, nil
 }
 
 // Err is asked by pgx between chunks: only a failure to read stops the

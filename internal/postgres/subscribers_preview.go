@@ -47,13 +47,13 @@ func (db *DB) PreviewImportSubscribers(ctx context.Context, src ImportSource, c 
 		return p, fmt.Errorf("begin import preview: %w", err)
 	}
 	defer tx.Rollback(context.WithoutCancel(ctx))
-	p.Imported, p.Skipped, err = importSubscribers(ctx, tx, src, c, &p)
+	p.Imported, p.Skipped, err = importSubscribers(ctx, tx, src, c, &p, db.erasedKeys)
 	return p, err
 }
 
 // skippedRows selects the rows of subscriber_import the insert will pass
 // over, with why: the same three things its DISTINCT ON, NOT skip and
-// conflicts (ON CONFLICT, erasedKey) decide.
+// conflicts (ON CONFLICT, erased_keys) decide.
 var skippedRows = `
 	WITH firsts AS (
 		SELECT DISTINCT ON (lower(email)) ord FROM subscriber_import ORDER BY lower(email), ord
@@ -63,7 +63,7 @@ var skippedRows = `
 	FROM subscriber_import i
 	LEFT JOIN firsts f ON f.ord = i.ord
 	LEFT JOIN LATERAL (
-		SELECT status FROM subscribers WHERE lower(email) IN (lower(i.email), ` + erasedKey("i.email") + `) LIMIT 1
+		SELECT status FROM subscribers WHERE lower(email) = lower(i.email) OR lower(email) = ANY(i.erased_keys) LIMIT 1
 	) s ON true
 	WHERE i.skip OR f.ord IS NULL OR s.status IS NOT NULL`
 

@@ -131,6 +131,9 @@ func (s *Server) Handler() http.Handler {
 	pages.POST("/confirm/:token", s.confirmPost)
 	pages.GET("/preferences/:token", s.preferencesPage)
 	pages.POST("/preferences/:token", s.preferencesPost)
+	pages.GET("/preferences/:token/export", s.exportData)
+	pages.GET("/preferences/:token/delete", s.deletePage)
+	pages.POST("/preferences/:token/delete", s.deletePost)
 	pages.GET("/unsubscribe/:token", s.unsubscribePage)
 
 	s.console.Mount(r)

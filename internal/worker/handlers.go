@@ -145,7 +145,8 @@ func (h *handlers) sendBatch(ctx context.Context, t *asynq.Task) error {
 
 // reconcile re-queues what Postgres says is unfinished and Redis may have
 // lost: editions waiting to compile, and send batches with deliveries that
-// no worker holds.
+// no worker holds. It also deletes sign-ups never confirmed within
+// postgres.PendingKeptFor (docs/privacy.md).
 func (h *handlers) reconcile(ctx context.Context, _ *asynq.Task) error {
 	// Each part is on its own: a failure in one (logged, and tried again
 	// at the next reconcile) must not hold up the others, nor one edition
@@ -155,6 +156,11 @@ func (h *handlers) reconcile(ctx context.Context, _ *asynq.Task) error {
 	}
 	if err := h.requeueConfirmations(ctx); err != nil {
 		h.log.Warn("reconcile: re-queue confirmation mails", "err", err)
+	}
+	if n, err := h.db.PurgeUnconfirmed(ctx); err != nil {
+		h.log.Warn("reconcile: purge unconfirmed sign-ups", "err", err)
+	} else if n > 0 {
+		h.log.Info("purged unconfirmed sign-ups", "count", n)
 	}
 	editions, err := h.db.UnfinishedEditions(ctx)
 	if err != nil {

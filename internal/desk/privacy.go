@@ -1,0 +1,126 @@
+package desk
+
+import (
+	"context"
+	"time"
+
+	"newsdigest/internal/domain"
+)
+
+// PersonalData is everything stored about one subscriber, as the person
+// downloads it from their preferences page.
+type PersonalData struct {
+	Email          string             `json:"email"`
+	Status         string             `json:"status"`
+	Choices        PersonalChoices    `json:"choices"`
+	CreatedAt      time.Time          `json:"created_at"`
+	ConfirmedAt    *time.Time         `json:"confirmed_at"`
+	UnsubscribedAt *time.Time         `json:"unsubscribed_at"`
+	UpdatedAt      time.Time          `json:"updated_at"`
+	HardBounces    int                `json:"hard_bounces"`
+	Consents       []PersonalConsent  `json:"consents"`
+	Deliveries     []PersonalDelivery `json:"deliveries"`
+}
+
+// PersonalChoices are what the person asked to receive.
+type PersonalChoices struct {
+	Countries []string `json:"countries"`
+	Topics    []string `json:"topics"`
+	Language  string   `json:"language"`
+	Mode      string   `json:"mode"`
+}
+
+// PersonalConsent is one line of the consent record.
+type PersonalConsent struct {
+	Action      string    `json:"action"`
+	At          time.Time `json:"at"`
+	IP          string    `json:"ip"`
+	UserAgent   string    `json:"user_agent"`
+	FormVersion string    `json:"form_version"`
+	Actor       string    `json:"actor"` // "" when the person acted themselves
+}
+
+// PersonalDelivery is one edition's digest to the person.
+type PersonalDelivery struct {
+	Edition   int64      `json:"edition"`
+	Status    string     `json:"status"`
+	Reason    string     `json:"reason"`
+	SMTPReply string     `json:"smtp_reply"`
+	SentAt    *time.Time `json:"sent_at"`
+}
+
+// maxExportDeliveries bounds the deliveries in one person's export: at
+// one digest a week, far more than a subscription lasts.
+const maxExportDeliveries = 10000
+
+// SelfActor names, in the audit log, a subscriber acting on their own
+// data from their preferences page.
+const SelfActor = "subscriber"
+
+// PersonalData gathers what is stored about the subscriber a preferences
+// token belongs to, from the same reads as the console's person page. An
+// unknown or erased token is errs.NotFound.
+func (d *Desk) PersonalData(ctx context.Context, tok string) (PersonalData, error) {
+	sub, err := d.DB.SubscriberByToken(ctx, tok)
+	if err != nil {
+		return PersonalData{}, err
+	}
+	rec, err := d.DB.SubscriberRecord(ctx, sub.ID)
+	if err != nil {
+		return PersonalData{}, err
+	}
+	consents, err := d.DB.SubscriberConsents(ctx, sub.ID)
+	if err != nil {
+		return PersonalData{}, err
+	}
+	deliveries, err := d.DB.SubscriberDeliveries(ctx, sub.ID, maxExportDeliveries)
+	if err != nil {
+		return PersonalData{}, err
+	}
+	p := PersonalData{
+		Email:  rec.Email,
+		Status: rec.Status,
+		Choices: PersonalChoices{
+			Countries: nonNilStrings(rec.Countries), Topics: nonNilStrings(rec.Topics),
+			Language: rec.Language, Mode: rec.Mode,
+		},
+		CreatedAt:      rec.CreatedAt,
+		ConfirmedAt:    rec.ConfirmedAt,
+		UnsubscribedAt: rec.UnsubscribedAt,
+		UpdatedAt:      rec.UpdatedAt,
+		HardBounces:    rec.HardBounces,
+		Consents:       []PersonalConsent{},
+		Deliveries:     []PersonalDelivery{},
+	}
+	for _, c := range consents {
+		p.Consents = append(p.Consents, PersonalConsent{c.Action, c.At, c.IP, c.UserAgent, c.FormVersion, c.Actor})
+	}
+	for _, dl := range deliveries {
+		p.Deliveries = append(p.Deliveries, PersonalDelivery{dl.EditionID, dl.Status, dl.Reason, dl.Error, dl.SentAt})
+	}
+	return p, nil
+}
+
+// EraseOwnData erases the subscriber a preferences token belongs to at
+// their own request, with the console's erasure (postgres.EraseSubscriber),
+// and audits it under SelfActor. It returns the person as they were, so
+// the answer can be in their language. An unknown or erased token is
+// errs.NotFound.
+func (d *Desk) EraseOwnData(ctx context.Context, tok string) (domain.Subscriber, error) {
+	sub, err := d.DB.SubscriberByToken(ctx, tok)
+	if err != nil {
+		return sub, err
+	}
+	if err := d.DB.EraseSubscriber(ctx, sub.ID, ""); err != nil {
+		return sub, err
+	}
+	d.Audit(ctx, SelfActor, "subscriber."+domain.ActionErase, "subscriber", sub.ID, "at their own request")
+	return sub, nil
+}
+
+func nonNilStrings(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}

@@ -1,0 +1,63 @@
+package postgres
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"strings"
+)
+
+// SetErasureKey derives, from the app's SECRET_KEY, the key of the hash
+// an erased address becomes (see erasedKeys). It is called once at start,
+// before any request; a DB never given one hashes with an empty key.
+func (db *DB) SetErasureKey(secret []byte) {
+	m := hmac.New(sha256.New, secret)
+	m.Write([]byte("newsdigest erased address"))
+	db.erasureKey = m.Sum(nil)
+}
+
+// erasedKeys are the forms an erased subscriber's address may be stored
+// as: first the one erasure writes now, an HMAC of the lower-cased
+// address keyed from SECRET_KEY, which names no one (without the key no
+// one can test a guessed address against it) yet still recognises the
+// same address signing up or being imported again, so nothing revives
+// the person; then the unkeyed SHA-256 that rows erased before the key
+// existed hold, which cannot be re-keyed without the address.
+func (db *DB) erasedKeys(email string) []string {
+	addr := []byte(strings.ToLower(email))
+	m := hmac.New(sha256.New, db.erasureKey)
+	m.Write(addr)
+	legacy := sha256.Sum256(addr)
+	return []string{"erased:" + hex.EncodeToString(m.Sum(nil)), "erased:" + hex.EncodeToString(legacy[:])}
+}
+
+// PendingKeptFor is how long a sign-up that was never confirmed is kept:
+// its confirmation link lasts as long (ConfirmTTL), and past it the
+// address and the consent record of the request are no one's business.
+const PendingKeptFor = ConfirmTTL
+
+// maxPurge bounds the sign-ups one purge deletes, so it never holds many
+// locks at once; the next run takes the rest.
+const maxPurge = 1000
+
+// PurgeUnconfirmed deletes, with their consent records, up to maxPurge
+// sign-ups that are pending, were never confirmed, are older than
+// PendingKeptFor and whose confirmation link has lapsed (a recent sign-up
+// again renews the link, and the person may still click it). It returns
+// how many were deleted.
+func (db *DB) PurgeUnconfirmed(ctx context.Context) (int64, error) {
+	tag, err := db.pool.Exec(ctx, `
+		DELETE FROM subscribers WHERE id IN (
+			SELECT id FROM subscribers
+			WHERE status = 'pending' AND confirmed_at IS NULL AND created_at < now() - $1::interval
+			  AND (confirm_expires_at IS NULL OR confirm_expires_at < now())
+			ORDER BY id LIMIT $2
+			FOR UPDATE SKIP LOCKED)
+		  AND status = 'pending' AND confirmed_at IS NULL`, PendingKeptFor, maxPurge)
+	if err != nil {
+		return 0, fmt.Errorf("purge unconfirmed sign-ups: %w", err)
+	}
+	return tag.RowsAffected(), nil
+}

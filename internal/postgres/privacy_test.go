@@ -1,0 +1,143 @@
+package postgres_test
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"slices"
+	"testing"
+
+	"newsdigest/internal/domain"
+	"newsdigest/internal/postgres"
+)
+
+// privacyErasedEmail erases the subscriber with address addr and returns
+// what their address became.
+func privacyErasedEmail(t *testing.T, db *postgres.DB, addr string) string {
+	t.Helper()
+	ctx := context.Background()
+	id, _ := subscribe(t, db, addr)
+	if err := db.EraseSubscriber(ctx, id, ""); err != nil {
+		t.Fatal(err)
+	}
+	var email, action, actor, form string
+	if err := db.Pool().QueryRow(ctx, `SELECT s.email, c.action, c.actor, c.form_version FROM subscribers s
+		JOIN consents c ON c.subscriber_id = s.id WHERE s.id = $1 ORDER BY c.id DESC LIMIT 1`, id).
+		Scan(&email, &action, &actor, &form); err != nil {
+		t.Fatal(err)
+	}
+	if action != domain.ActionErase || actor != "" || form != "preferences" {
+		t.Errorf("the person's own erasure is recorded as %s by %q on %q; want erase by \"\" on preferences", action, actor, form)
+	}
+	return email
+}
+
+// An erased address is kept as an HMAC keyed from SECRET_KEY: the same
+// for any case of the address, different under another key, and it still
+// turns away a sign-up or an import of the address.
+func TestPrivacyErasedAddressIsKeyedHash(t *testing.T) {
+	ctx := context.Background()
+	secretA, secretB := []byte("a-secret-key-of-at-least-32-chars!!"), []byte("another-secret-key-of-32-chars-or-more")
+	dbA, dbB := openBulkDB(t), openBulkDB(t)
+	dbA.SetErasureKey(secretA)
+	dbB.SetErasureKey(secretB)
+
+	gotA := privacyErasedEmail(t, dbA, "Gone@Example.org")
+	gotB := privacyErasedEmail(t, dbB, "gone@example.ORG")
+	sub := hmac.New(sha256.New, secretA)
+	sub.Write([]byte("newsdigest erased address"))
+	m := hmac.New(sha256.New, sub.Sum(nil))
+	m.Write([]byte("gone@example.org"))
+	if want := "erased:" + hex.EncodeToString(m.Sum(nil)); gotA != want {
+		t.Errorf("erased address = %q, want the keyed hash %q", gotA, want)
+	}
+	if gotA == gotB {
+		t.Errorf("two SECRET_KEYs gave the same erased address %q", gotA)
+	}
+
+	for _, addr := range []string{"gone@example.org", "GONE@EXAMPLE.ORG"} {
+		if _, send, err := dbA.Subscribe(ctx, addr, crFilter, consent()); err != nil || send {
+			t.Errorf("Subscribe(%s) after erasure: send %v, err %v; want nothing sent", addr, send, err)
+		}
+	}
+	imported, skipped, err := dbA.ImportSubscribers(ctx, &rowSource{rows: []postgres.ImportRow{row("Gone@example.org", false)}}, consent())
+	if err != nil || imported != 0 || skipped != 1 {
+		t.Errorf("import after erasure = %d imported, %d skipped, %v; want it skipped", imported, skipped, err)
+	}
+
+	// Under another key the hash no longer matches: the key is what
+	// recognises the address.
+	dbA.SetErasureKey(secretB)
+	if _, send, err := dbA.Subscribe(ctx, "gone@example.org", crFilter, consent()); err != nil || !send {
+		t.Errorf("Subscribe under another key: send %v, err %v; want a new sign-up", send, err)
+	}
+}
+
+// Rows erased before the key existed hold an unkeyed SHA-256, which
+// cannot be re-keyed: they still turn the address away.
+func TestPrivacyLegacyErasedAddressStillRecognised(t *testing.T) {
+	ctx := context.Background()
+	db := openBulkDB(t)
+	db.SetErasureKey([]byte("a-secret-key-of-at-least-32-chars!!"))
+	id, _ := subscribe(t, db, "old@example.org")
+	exec(t, db, `UPDATE subscribers SET status = 'erased',
+		email = 'erased:' || encode(sha256(convert_to(lower(email), 'UTF8')), 'hex') WHERE id = $1`, id)
+	if _, send, err := db.Subscribe(ctx, "Old@example.org", crFilter, consent()); err != nil || send {
+		t.Errorf("Subscribe: send %v, err %v; want nothing sent", send, err)
+	}
+	p, err := db.PreviewImportSubscribers(ctx, &rowSource{rows: []postgres.ImportRow{row("old@example.org", false)}}, consent())
+	if err != nil || p.Imported != 0 || p.SkipReasons[domain.StatusErased] != 1 {
+		t.Errorf("preview = %+v, %v; want the address skipped as erased", p, err)
+	}
+}
+
+// Only sign-ups pending and never confirmed for longer than the
+// confirmation link lasts are purged, with their consent records.
+func TestPrivacyPurgeUnconfirmed(t *testing.T) {
+	ctx := context.Background()
+	db := openBulkDB(t)
+	old := func(id int64) {
+		exec(t, db, `UPDATE subscribers SET created_at = now() - interval '8 days',
+			confirm_expires_at = CASE WHEN confirm_expires_at IS NULL THEN NULL ELSE now() - interval '1 day' END WHERE id = $1`, id)
+	}
+	stale, _ := subscribe(t, db, "stale@example.org")
+	old(stale)
+	fresh, _ := subscribe(t, db, "fresh@example.org")
+	renewed, _ := subscribe(t, db, "renewed@example.org") // old, but signed up again: its link still works
+	exec(t, db, `UPDATE subscribers SET created_at = now() - interval '8 days' WHERE id = $1`, renewed)
+	active, _ := subscribe(t, db, "active@example.org")
+	exec(t, db, `UPDATE subscribers SET status = 'active', confirmed_at = now(), confirm_token = NULL WHERE id = $1`, active)
+	old(active)
+	back, _ := subscribe(t, db, "back@example.org") // confirmed once, left, signed up again
+	exec(t, db, `UPDATE subscribers SET confirmed_at = now() - interval '20 days' WHERE id = $1`, back)
+	old(back)
+	left, _ := subscribe(t, db, "left@example.org")
+	exec(t, db, `UPDATE subscribers SET status = 'unsubscribed' WHERE id = $1`, left)
+	old(left)
+
+	n, err := db.PurgeUnconfirmed(ctx)
+	if err != nil || n != 1 {
+		t.Fatalf("PurgeUnconfirmed = %d, %v; want 1", n, err)
+	}
+	var ids []int64
+	rows, _ := db.Pool().Query(ctx, `SELECT id FROM subscribers ORDER BY id`)
+	for rows.Next() {
+		var id int64
+		rows.Scan(&id)
+		ids = append(ids, id)
+	}
+	if rows.Err() != nil {
+		t.Fatal(rows.Err())
+	}
+	if want := []int64{fresh, renewed, active, back, left}; !slices.Equal(ids, want) {
+		t.Errorf("left after the purge: %v, want %v (all but %d)", ids, want, stale)
+	}
+	var consents int
+	if err := db.Pool().QueryRow(ctx, `SELECT count(*) FROM consents WHERE subscriber_id = $1`, stale).Scan(&consents); err != nil || consents != 0 {
+		t.Errorf("%d consents of the purged sign-up left (%v)", consents, err)
+	}
+	if n, err := db.PurgeUnconfirmed(ctx); err != nil || n != 0 {
+		t.Errorf("second purge = %d, %v; want nothing", n, err)
+	}
+}
