@@ -143,6 +143,9 @@ func (m *Worker) Run(ctx context.Context) error {
 		return err
 	}
 	defer db.Close()
+	// Every process that writes subscribers knows how erased addresses
+	// are hashed, whatever it does today.
+	db.SetErasureKey(m.Config.SecretKey)
 	redis, err := RedisOpt(m.Config.RedisURL)
 	if err != nil {
 		return err
