@@ -81,6 +81,14 @@ func (s *Server) renderPageStatus(w http.ResponseWriter, r *http.Request, status
 		d.Lang = "en"
 	}
 	d.Postal = s.cfg.OrgPostalAddress
+	if name == "error" && d.Title == "" {
+		// The title is what a tab, a history list and a screen reader
+		// announce first: never just the site's name.
+		d.Title = msg(d.Lang, "error_title")
+		if status == http.StatusNotFound {
+			d.Title = msg(d.Lang, "not_found_title")
+		}
+	}
 	if d.CSRFField == "" {
 		d.CSRFField = csrf.TemplateField(r)
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -65,7 +66,24 @@ func (s *Server) digestPage(c *gin.Context) {
 	h := c.Writer.Header()
 	h.Set("Cache-Control", "private, no-store")
 	h.Set("X-Robots-Tag", "noindex")
-	c.Data(http.StatusOK, "text/html; charset=utf-8", []byte(m.WithToken(sub.Token).HTML))
+	c.Data(http.StatusOK, "text/html; charset=utf-8", withMain(m.WithToken(sub.Token).HTML))
+}
+
+// withMain wraps the body of the email's HTML in a <main> landmark, so a
+// screen reader can jump to the digest on the web page. The email itself
+// keeps its table layout untouched: mail clients know nothing of landmarks.
+func withMain(page string) []byte {
+	bodyAt := strings.Index(page, "<body")
+	bodyEnd := strings.LastIndex(page, "</body>")
+	if bodyAt < 0 || bodyEnd < bodyAt {
+		return []byte(page)
+	}
+	end := strings.IndexByte(page[bodyAt:], '>')
+	if end < 0 || bodyAt+end >= bodyEnd {
+		return []byte(page)
+	}
+	start := bodyAt + end + 1
+	return []byte(page[:start] + "<main>" + page[start:bodyEnd] + "</main>" + page[bodyEnd:])
 }
 
 // listName is the name the emails give the list.

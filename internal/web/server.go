@@ -123,6 +123,11 @@ func (s *Server) Handler() http.Handler {
 	// cookie and no CSRF token: it is deliberately outside CSRF.
 	r.POST("/unsubscribe/:token", s.oneClickBody(), s.unsubscribePost)
 	r.GET("/digest/:edition/:token", digestCSP, s.digestPage)
+	r.GET("/archive", s.archive)
+	r.GET("/feeds/country/:file", s.countryFeed)
+	r.GET("/feeds/topic/:file", s.topicFeed)
+	r.GET("/favicon.svg", serveFavicon)
+	r.GET("/favicon.ico", faviconICO)
 
 	pages := r.Group("/", s.formBody(), s.csrf())
 	pages.GET("/", s.home)

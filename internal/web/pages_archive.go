@@ -1,0 +1,189 @@
+package web
+
+import (
+	"bytes"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"newsdigest/internal/desk"
+	"newsdigest/internal/domain"
+	"newsdigest/internal/errs"
+	"newsdigest/internal/taxonomy"
+)
+
+// archiveData is what archive.html receives: the layout's fields and the
+// archive's own.
+type archiveData struct {
+	pageData
+	Country, Topic string // the filter shown
+	Countries      []option
+	Topics         []option
+	Feeds          []feedLink // the current filter's feeds
+	TopicFeeds     []feedLink // every topic's feed, offered when no filter is set
+	Stories        []archiveStory
+	OlderURL       string
+	NewestURL      string
+}
+
+type feedLink struct{ Label, URL string }
+
+type archiveStory struct {
+	ID      int64
+	Title   string
+	URL     string // empty unless http(s)
+	Date    string // YYYY-MM-DD, for <time datetime>
+	Day     string // the date in the page's language
+	Summary []string
+	Tags    string
+}
+
+// archive shows past editions' stories: public, no personal data, no
+// form that changes anything (so neither cookie nor CSRF token).
+func (s *Server) archive(c *gin.Context) {
+	lang := pageLang(c.Request, "")
+	ctx := c.Request.Context()
+	q := c.Request.URL.Query()
+	aq := desk.ArchiveQuery{Country: q.Get("country"), Topic: q.Get("topic"), Language: lang}
+	if v := q.Get("before"); v != "" {
+		cur, err := desk.DecodeCursor(v)
+		if err != nil {
+			s.renderPageStatus(c.Writer, c.Request, http.StatusBadRequest, "error", pageData{
+				Lang: lang, Title: msg(lang, "error_title"), Message: msg(lang, "archive_bad_page"),
+			})
+			return
+		}
+		aq.Before = &cur
+	}
+	tax, err := s.taxonomy(ctx)
+	if err != nil {
+		s.pageFail(c, lang, err)
+		return
+	}
+	page, err := s.desk.Archive(ctx, aq)
+	if errs.KindOf(err) == errs.NotFound {
+		s.renderPageStatus(c.Writer, c.Request, http.StatusNotFound, "error", pageData{
+			Lang: lang, Title: msg(lang, "not_found_title"), Message: msg(lang, "archive_unknown_filter"),
+		})
+		return
+	}
+	if err != nil {
+		s.pageFail(c, lang, err)
+		return
+	}
+	d := archiveData{
+		pageData: pageData{Lang: lang, Title: msg(lang, "archive_title")},
+		Country:  aq.Country, Topic: aq.Topic,
+	}
+	for _, ct := range tax.Countries {
+		d.Countries = append(d.Countries, option{ct.Code, taxonomy.Name(lang, ct.NameEN, ct.NameES), ct.Code == aq.Country})
+	}
+	// Names, not codes, are what a reader scans for.
+	slices.SortFunc(d.Countries, byLabel)
+	for _, t := range tax.Topics {
+		name := taxonomy.Name(lang, t.NameEN, t.NameES)
+		d.Topics = append(d.Topics, option{t.Slug, name, t.Slug == aq.Topic})
+		d.TopicFeeds = append(d.TopicFeeds, feedLink{name, topicFeedPath(t.Slug, lang)})
+	}
+	if ct, ok := tax.Country(aq.Country); ok {
+		d.Feeds = append(d.Feeds, feedLink{taxonomy.Name(lang, ct.NameEN, ct.NameES), countryFeedPath(ct.Code, lang)})
+	}
+	if t, ok := tax.Topic(aq.Topic); ok {
+		d.Feeds = append(d.Feeds, feedLink{taxonomy.Name(lang, t.NameEN, t.NameES), topicFeedPath(t.Slug, lang)})
+	}
+	for _, st := range page.Stories {
+		d.Stories = append(d.Stories, archiveStory{
+			ID: st.Item.ID, Title: st.Item.Title, URL: webURL(st.Item.URL),
+			Date: st.Item.PublishedOn.String(), Day: longDate(lang, st.Item.PublishedOn),
+			Summary: paragraphs(st.Item.Summary), Tags: strings.Join(st.Tags, " · "),
+		})
+	}
+	if page.Next != nil {
+		d.OlderURL = archivePath(lang, aq.Country, aq.Topic, desk.EncodeCursor(*page.Next))
+	}
+	if aq.Before != nil {
+		d.NewestURL = archivePath(lang, aq.Country, aq.Topic, "")
+	}
+	s.renderArchive(c, d)
+}
+
+// renderArchive renders into a buffer first, as renderPageStatus does, so
+// a template error is a clean 500.
+func (s *Server) renderArchive(c *gin.Context, d archiveData) {
+	d.Postal = s.cfg.OrgPostalAddress
+	var buf bytes.Buffer
+	if err := s.pages.ExecuteTemplate(&buf, "archive.html", d); err != nil {
+		s.pageFail(c, d.Lang, err)
+		return
+	}
+	// The archive is the same for everyone; a minute's caching spares the
+	// database a crowd of readers.
+	c.Header("Cache-Control", "public, max-age=60")
+	c.Data(http.StatusOK, "text/html; charset=utf-8", buf.Bytes())
+}
+
+func archivePath(lang, country, topic, before string) string {
+	v := url.Values{"lang": {lang}}
+	if country != "" {
+		v.Set("country", country)
+	}
+	if topic != "" {
+		v.Set("topic", topic)
+	}
+	if before != "" {
+		v.Set("before", before)
+	}
+	return "/archive?" + v.Encode()
+}
+
+func countryFeedPath(code, lang string) string {
+	return "/feeds/country/" + url.PathEscape(code) + ".xml?lang=" + lang
+}
+
+func topicFeedPath(slug, lang string) string {
+	return "/feeds/topic/" + url.PathEscape(slug) + ".xml?lang=" + lang
+}
+
+// webURL keeps a story's address only when it is a web page: anything else
+// (a mailto:, a javascript:) is not linked.
+func webURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return ""
+	}
+	return raw
+}
+
+// paragraphs splits a summary at its line breaks.
+func paragraphs(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, "\n") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+var monthNames = map[string][12]string{
+	"en": {"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"},
+	"es": {"enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre"},
+}
+
+// longDate writes a date as a reader of lang would: "2 March 2026", "2 de
+// marzo de 2026".
+func longDate(lang string, d domain.Date) string {
+	t := d.Time
+	names, ok := monthNames[lang]
+	if !ok {
+		names = monthNames["en"]
+	}
+	month := names[t.Month()-1]
+	if lang == "es" {
+		return t.Format("2") + " de " + month + " de " + t.Format("2006")
+	}
+	return t.Format("2") + " " + month + " " + t.Format("2006")
+}
