@@ -195,6 +195,18 @@ func (db *DB) SubscriberByConfirmToken(ctx context.Context, confirmToken string)
 	return s, notFound(err, "confirmation link")
 }
 
+// SubscriberByUsedConfirmToken finds the active subscriber whose
+// confirmation link, already used, this is. Confirm keeps the token until
+// it would have expired (a used token matches no pending row, so it
+// confirms nothing), so that a person opening the link again is told they
+// are subscribed; unsubscribing, or any change of status by the desk,
+// clears it. Anything else is errs.NotFound, as for an unknown token.
+func (db *DB) SubscriberByUsedConfirmToken(ctx context.Context, confirmToken string) (domain.Subscriber, error) {
+	s, err := scanSubscriber(db.pool.QueryRow(ctx, `SELECT `+subscriberColumns+` FROM subscribers
+		WHERE confirm_token = $1 AND status = 'active' AND confirm_expires_at > now()`, confirmToken))
+	return s, notFound(err, "confirmation link")
+}
+
 // Confirm activates the subscriber a confirmation link belongs to. shown,
 // when not empty, is the signature (domain.Filter.Signature) of the choices
 // the confirmation page showed: if a sign-up has changed them since, the
@@ -214,8 +226,7 @@ func (db *DB) Confirm(ctx context.Context, confirmToken, shown string, c domain.
 			return errs.New(errs.Conflict, "the choices to confirm have changed since the page was shown")
 		}
 		s, err = scanSubscriber(tx.QueryRow(ctx, `
-			UPDATE subscribers SET status = 'active', confirm_token = NULL, confirm_expires_at = NULL,
-			       confirmed_at = now(), updated_at = now()
+			UPDATE subscribers SET status = 'active', confirmed_at = now(), updated_at = now()
 			WHERE id = $1
 			RETURNING `+subscriberColumns, s.ID))
 		if err != nil {

@@ -97,6 +97,14 @@ var messages = map[string]map[string]string{
 		"archive_form_link":         "archive page",
 		"not_found_title":           "Page not found",
 		"feed_description":          "Stories about %s from past editions of %s.",
+		// stuck
+		"stuck_already_confirmed":   "You confirmed this subscription already: your digests are on their way. You can change your choices or leave at any time.",
+		"stuck_preferences_link":    "Change your choices",
+		"stuck_status_unsubscribed": "You are unsubscribed; you get no digests.",
+		"stuck_status_stopped":      "Digests to this address are stopped because mail to it could not be delivered or was refused. To get them again, write to the desk that runs this digest.",
+		"stuck_resubscribe_hint":    "Subscribe again with the choices you had: we send this address a link to confirm, and the digests start when you click it.",
+		"stuck_resubscribe_button":  "Subscribe again",
+		"stuck_resubscribe_sent":    "We have sent a link to confirm to this address. Your subscription starts again when you click it.",
 	},
 	"es": {
 		"title":              "Boletín de noticias",
@@ -185,6 +193,14 @@ var messages = map[string]map[string]string{
 		"archive_form_link":         "página del archivo",
 		"not_found_title":           "Página no encontrada",
 		"feed_description":          "Noticias sobre %s de ediciones anteriores de %s.",
+		// stuck
+		"stuck_already_confirmed":   "Ya confirmaste esta suscripción: tus boletines están en camino. Puedes cambiar tus opciones o darte de baja cuando quieras.",
+		"stuck_preferences_link":    "Cambiar tus opciones",
+		"stuck_status_unsubscribed": "Te diste de baja; no recibes boletines.",
+		"stuck_status_stopped":      "Los boletines a esta dirección están detenidos porque el correo no se pudo entregar o fue rechazado. Para volver a recibirlos, escribe al equipo que publica este boletín.",
+		"stuck_resubscribe_hint":    "Suscríbete de nuevo con las opciones que tenías: enviamos a esta dirección un enlace para confirmar, y los boletines empiezan cuando hagas clic en él.",
+		"stuck_resubscribe_button":  "Suscribirme de nuevo",
+		"stuck_resubscribe_sent":    "Hemos enviado un enlace para confirmar a esta dirección. Tu suscripción vuelve a empezar cuando hagas clic en él.",
 	},
 }
 

@@ -31,6 +31,7 @@ type pageData struct {
 	Email     string
 	Saved     bool
 	Choices   string // the signature of the choices a confirmation page shows
+	Link      string // where a page sends the person on: their preferences, or the form to subscribe again
 	Postal    string // the organisation's postal address, in the footer
 }
 

@@ -6,6 +6,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"newsdigest/internal/domain"
+	"newsdigest/internal/subscription"
 )
 
 func (s *Server) preferencesPage(c *gin.Context) {
@@ -23,18 +24,47 @@ func (s *Server) showPreferences(c *gin.Context, saved bool) {
 		s.pageFail(c, lang, err)
 		return
 	}
+	lang = pageLang(c.Request, sub.Language)
+	if stopped(sub) {
+		s.showStatus(c, http.StatusOK, lang, tok, sub)
+		return
+	}
 	tax, err := s.taxonomy(c.Request.Context())
 	if err != nil {
 		s.pageFail(c, lang, err)
 		return
 	}
-	lang = pageLang(c.Request, sub.Language)
 	fd := buildForm(tax, lang, sub.Filter)
 	fd.Button = msg(lang, "prefs_button")
 	s.renderPage(c, "preferences", pageData{Lang: lang, Title: msg(lang, "prefs_title"), Email: sub.Email,
 		Action: "/preferences/" + tok, Form: fd, Saved: saved})
 }
 
+// stopped reports whether a subscriber gets no digests and has no choices
+// to change: the preferences page shows them their status instead.
+func stopped(sub domain.Subscriber) bool {
+	return sub.Status != domain.StatusActive && sub.Status != domain.StatusPending
+}
+
+// showStatus tells a stopped subscriber why they get nothing. Someone who
+// unsubscribed may subscribe again (a fresh double opt-in, see
+// preferencesPost); a bounced or suppressed address may not, as it was the
+// desk or the mail system that stopped it, not the person.
+func (s *Server) showStatus(c *gin.Context, status int, lang, tok string, sub domain.Subscriber) {
+	d := pageData{Lang: lang, Title: msg(lang, "prefs_title"), Email: sub.Email, Action: "/preferences/" + tok,
+		Message: msg(lang, "stuck_status_stopped")}
+	if sub.Status == domain.StatusUnsubscribed {
+		d.Message = msg(lang, "stuck_status_unsubscribed")
+		d.Link = "/preferences/" + tok + "?lang=" + lang
+	}
+	s.renderPageStatus(c.Writer, c.Request, status, "preferences", d)
+}
+
+// preferencesPost saves the form, or, with resubscribe set (the button an
+// unsubscribed person is shown), signs the address up again with the
+// choices it had, through the same double opt-in as the front page. The
+// page's language comes from ?lang= on the form's action, falling back to
+// the subscriber's, as on the GET.
 func (s *Server) preferencesPost(c *gin.Context) {
 	lang := pageLang(c.Request, "")
 	tok, ok := s.validToken(c, lang)
@@ -42,8 +72,20 @@ func (s *Server) preferencesPost(c *gin.Context) {
 		return
 	}
 	// A link that does not work says so first, whatever the form holds.
-	if _, err := s.db.SubscriberByToken(c.Request.Context(), tok); err != nil {
+	sub, err := s.db.SubscriberByToken(c.Request.Context(), tok)
+	if err != nil {
 		s.pageFail(c, lang, err)
+		return
+	}
+	lang = pageLang(c.Request, sub.Language)
+	if c.PostForm("resubscribe") != "" && sub.Status == domain.StatusUnsubscribed {
+		s.resubscribe(c, lang, sub)
+		return
+	}
+	if stopped(sub) {
+		// A form from before they stopped: nothing is saved (409), and
+		// they see where they stand and what they can do.
+		s.showStatus(c, http.StatusConflict, lang, tok, sub)
 		return
 	}
 	tax, err := s.taxonomy(c.Request.Context())
@@ -57,7 +99,7 @@ func (s *Server) preferencesPost(c *gin.Context) {
 		fd := buildForm(tax, lang, f)
 		fd.Error, fd.Button = formError(lang, err), msg(lang, "prefs_button")
 		s.renderPageStatus(c.Writer, c.Request, http.StatusUnprocessableEntity, "preferences",
-			pageData{Lang: lang, Title: msg(lang, "prefs_title"), Action: "/preferences/" + tok, Form: fd})
+			pageData{Lang: lang, Title: msg(lang, "prefs_title"), Email: sub.Email, Action: "/preferences/" + tok, Form: fd})
 		return
 	}
 	if _, err := s.db.UpdatePreferences(c.Request.Context(), tok, f, consentOf(c)); err != nil {
@@ -65,6 +107,24 @@ func (s *Server) preferencesPost(c *gin.Context) {
 		return
 	}
 	s.showPreferences(c, true)
+}
+
+// resubscribe starts a new double opt-in for an unsubscribed address with
+// its old choices. The sign-up gives the address new tokens, so this page's
+// link stops working; the confirmation mail brings the new ones.
+func (s *Server) resubscribe(c *gin.Context, lang string, sub domain.Subscriber) {
+	ctx := c.Request.Context()
+	tax, err := s.taxonomy(ctx)
+	if err != nil {
+		s.pageFail(c, lang, err)
+		return
+	}
+	req := subscription.Request{Email: sub.Email, Filter: sub.Filter}
+	if err := s.subscriptions().Subscribe(ctx, tax, req, consentOf(c)); err != nil {
+		s.pageSignupFail(c, lang, err)
+		return
+	}
+	s.renderPage(c, "message", pageData{Lang: lang, Title: msg(lang, "check_inbox_title"), Message: msg(lang, "stuck_resubscribe_sent")})
 }
 
 func (s *Server) unsubscribePage(c *gin.Context) {

@@ -76,6 +76,10 @@ func (s *Server) confirmPage(c *gin.Context) {
 func (s *Server) showConfirm(c *gin.Context, tok string, status int, message string) {
 	lang := pageLang(c.Request, "")
 	sub, err := s.db.SubscriberByConfirmToken(c.Request.Context(), tok)
+	if errs.Is(err, errs.NotFound) {
+		s.alreadyConfirmed(c, tok, err)
+		return
+	}
 	if err != nil {
 		s.pageFail(c, lang, err)
 		return
@@ -134,10 +138,34 @@ func (s *Server) confirmPost(c *gin.Context) {
 		s.showConfirm(c, tok, http.StatusConflict, "confirm_changed")
 		return
 	}
+	if errs.Is(err, errs.NotFound) {
+		s.alreadyConfirmed(c, tok, err)
+		return
+	}
 	if err != nil {
 		s.pageFail(c, lang, err)
 		return
 	}
 	lang = pageLang(c.Request, sub.Language)
 	s.renderPage(c, "message", pageData{Lang: lang, Title: msg(lang, "confirmed_title"), Message: msg(lang, "confirmed")})
+}
+
+// alreadyConfirmed answers a confirmation link that matches no pending
+// sign-up: if it was the link an active subscriber used, it says they are
+// subscribed and links to their preferences; any other token (unknown,
+// expired, or of an address since unsubscribed) gets notFound's usual
+// "link no longer works" page, so a guessed token learns nothing.
+func (s *Server) alreadyConfirmed(c *gin.Context, tok string, notFound error) {
+	lang := pageLang(c.Request, "")
+	sub, err := s.db.SubscriberByUsedConfirmToken(c.Request.Context(), tok)
+	if errs.Is(err, errs.NotFound) {
+		err = notFound
+	}
+	if err != nil {
+		s.pageFail(c, lang, err)
+		return
+	}
+	lang = pageLang(c.Request, sub.Language)
+	s.renderPage(c, "message", pageData{Lang: lang, Title: msg(lang, "confirmed_title"),
+		Message: msg(lang, "stuck_already_confirmed"), Link: "/preferences/" + sub.Token + "?lang=" + lang})
 }
