@@ -12,6 +12,7 @@ import (
 var messages = map[string]map[string]string{
 	"en": {
 		"title":              "News Digest",
+		"skip_to_content":    "Skip to content",
 		"subscribe_title":    "Subscribe to the weekly digest",
 		"subscribe_intro":    "Choose the countries and topics you follow. Every week you get one email with the new stories that match, and nothing else.",
 		"email":              "Email address",
@@ -108,6 +109,7 @@ var messages = map[string]map[string]string{
 	},
 	"es": {
 		"title":              "Boletín de noticias",
+		"skip_to_content":    "Saltar al contenido",
 		"subscribe_title":    "Suscríbete al boletín semanal",
 		"subscribe_intro":    "Elige los países y temas que sigues. Cada semana recibirás un correo con las noticias nuevas que coinciden, y nada más.",
 		"email":              "Correo electrónico",
