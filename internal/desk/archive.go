@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 
+	"newsdigest/internal/digest"
 	"newsdigest/internal/domain"
 	"newsdigest/internal/errs"
 	"newsdigest/internal/postgres"
@@ -69,7 +70,7 @@ func (d *Desk) Archive(ctx context.Context, q ArchiveQuery) (ArchivePage, error)
 		page.Next = &domain.ItemCursor{PublishedOn: last.PublishedOn, ID: last.ID}
 	}
 	for _, it := range items {
-		page.Stories = append(page.Stories, ArchiveStory{Item: it, Tags: TagNames(tax, q.Language, it)})
+		page.Stories = append(page.Stories, ArchiveStory{Item: it, Tags: digest.TagNames(tax, q.Language, it)})
 	}
 	return page, nil
 }
@@ -84,27 +85,6 @@ func regionsHolding(tax *taxonomy.Taxonomy, country string) []string {
 	for _, r := range tax.Regions {
 		if slices.Contains(r.Countries, country) {
 			out = append(out, r.Code)
-		}
-	}
-	return out
-}
-
-// TagNames names an item's countries, regions and topics in lang.
-func TagNames(tax *taxonomy.Taxonomy, lang string, it domain.Item) []string {
-	var out []string
-	for _, code := range it.Countries {
-		if c, ok := tax.Country(code); ok {
-			out = append(out, taxonomy.Name(lang, c.NameEN, c.NameES))
-		}
-	}
-	for _, code := range it.Regions {
-		if r, ok := tax.Region(code); ok {
-			out = append(out, taxonomy.Name(lang, r.NameEN, r.NameES))
-		}
-	}
-	for _, slug := range it.Topics {
-		if t, ok := tax.Topic(slug); ok {
-			out = append(out, taxonomy.Name(lang, t.NameEN, t.NameES))
 		}
 	}
 	return out

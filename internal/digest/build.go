@@ -30,7 +30,7 @@ func BuildDigest(tax *taxonomy.Taxonomy, lang string, sections []Section, items 
 				Summary:     it.Summary,
 				URL:         it.URL,
 				PublishedOn: it.PublishedOn.String(),
-				Tags:        tagNames(tax, lang, it),
+				Tags:        TagNames(tax, lang, *it),
 			})
 		}
 		if len(out.Items) > 0 {
@@ -56,7 +56,9 @@ func sectionTitle(tax *taxonomy.Taxonomy, lang string, sec Section) string {
 	return sec.Key
 }
 
-func tagNames(tax *taxonomy.Taxonomy, lang string, it *domain.Item) []string {
+// TagNames names an item's countries, regions and topics in lang, as
+// the digest and the archive show them.
+func TagNames(tax *taxonomy.Taxonomy, lang string, it domain.Item) []string {
 	var out []string
 	for _, code := range it.Countries {
 		if c, ok := tax.Country(code); ok {

@@ -209,3 +209,19 @@ func (s *Server) validToken(c *gin.Context, lang string) (string, bool) {
 	}
 	return tok, true
 }
+
+// linkSubscriber finds the subscriber a link's token belongs to, and the
+// page language (?lang=, else theirs); a token that does not work gets the
+// "link no longer works" page and ok false.
+func (s *Server) linkSubscriber(c *gin.Context) (tok string, sub domain.Subscriber, lang string, ok bool) {
+	lang = pageLang(c.Request, "")
+	if tok, ok = s.validToken(c, lang); !ok {
+		return "", sub, lang, false
+	}
+	sub, err := s.db.SubscriberByToken(c.Request.Context(), tok)
+	if err != nil {
+		s.pageFail(c, lang, err)
+		return "", sub, lang, false
+	}
+	return tok, sub, pageLang(c.Request, sub.Language), true
+}

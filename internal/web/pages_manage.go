@@ -14,17 +14,10 @@ func (s *Server) preferencesPage(c *gin.Context) {
 }
 
 func (s *Server) showPreferences(c *gin.Context, saved bool) {
-	lang := pageLang(c.Request, "")
-	tok, ok := s.validToken(c, lang)
+	tok, sub, lang, ok := s.linkSubscriber(c)
 	if !ok {
 		return
 	}
-	sub, err := s.db.SubscriberByToken(c.Request.Context(), tok)
-	if err != nil {
-		s.pageFail(c, lang, err)
-		return
-	}
-	lang = pageLang(c.Request, sub.Language)
 	if stopped(sub) {
 		s.showStatus(c, http.StatusOK, lang, tok, sub)
 		return
@@ -66,18 +59,11 @@ func (s *Server) showStatus(c *gin.Context, status int, lang, tok string, sub do
 // page's language comes from ?lang= on the form's action, falling back to
 // the subscriber's, as on the GET.
 func (s *Server) preferencesPost(c *gin.Context) {
-	lang := pageLang(c.Request, "")
-	tok, ok := s.validToken(c, lang)
+	// A link that does not work says so first, whatever the form holds.
+	tok, sub, lang, ok := s.linkSubscriber(c)
 	if !ok {
 		return
 	}
-	// A link that does not work says so first, whatever the form holds.
-	sub, err := s.db.SubscriberByToken(c.Request.Context(), tok)
-	if err != nil {
-		s.pageFail(c, lang, err)
-		return
-	}
-	lang = pageLang(c.Request, sub.Language)
 	if c.PostForm("resubscribe") != "" && sub.Status == domain.StatusUnsubscribed {
 		s.resubscribe(c, lang, sub)
 		return
@@ -128,17 +114,10 @@ func (s *Server) resubscribe(c *gin.Context, lang string, sub domain.Subscriber)
 }
 
 func (s *Server) unsubscribePage(c *gin.Context) {
-	lang := pageLang(c.Request, "")
-	tok, ok := s.validToken(c, lang)
+	tok, sub, lang, ok := s.linkSubscriber(c)
 	if !ok {
 		return
 	}
-	sub, err := s.db.SubscriberByToken(c.Request.Context(), tok)
-	if err != nil {
-		s.pageFail(c, lang, err)
-		return
-	}
-	lang = pageLang(c.Request, sub.Language)
 	if sub.Status == domain.StatusUnsubscribed {
 		s.renderPage(c, "message", pageData{Lang: lang, Title: msg(lang, "unsubscribed_title"), Message: msg(lang, "unsubscribed")})
 		return

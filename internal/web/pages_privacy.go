@@ -36,17 +36,10 @@ func (s *Server) exportData(c *gin.Context) {
 
 // deletePage says what deleting one's data does, with one button to do it.
 func (s *Server) deletePage(c *gin.Context) {
-	lang := pageLang(c.Request, "")
-	tok, ok := s.validToken(c, lang)
+	tok, sub, lang, ok := s.linkSubscriber(c)
 	if !ok {
 		return
 	}
-	sub, err := s.db.SubscriberByToken(c.Request.Context(), tok)
-	if err != nil {
-		s.pageFail(c, lang, err)
-		return
-	}
-	lang = pageLang(c.Request, sub.Language)
 	// Action is the preferences page; the template adds /delete to it
 	// for the form, with the language, so the answer is in the page's.
 	s.renderPage(c, "privacy_delete", pageData{Lang: lang, Title: msg(lang, "privacy_delete_title"), Email: sub.Email,
