@@ -34,6 +34,9 @@ type FeedEntry struct {
 	Summary     string // plain text
 	URL         string // absolute http(s), or empty
 	Language    string // "en", "es", or empty when the feed does not say
+	// Alternates are the entry's versions in other languages that the
+	// feed links (hreflang); RSS and Atom only, JSON Feed has no such link.
+	Alternates []Alternate
 }
 
 // ParseFeed reads an RSS 2.0 (also 0.9x and 1.0), Atom or JSON Feed
@@ -78,6 +81,12 @@ func ParseFeed(r io.Reader, base string) ([]FeedEntry, []LineError, error) {
 		}
 	}
 	lang := feedLanguage(feed.Language)
+	var alternates [][]Alternate
+	if feed.FeedType == "rss" || feed.FeedType == "atom" {
+		if alts, ok := entryAlternates(raw, baseURL); ok && len(alts) == len(feed.Items) {
+			alternates = alts
+		}
+	}
 	var entries []FeedEntry
 	var lineErrs []LineError
 	for i, it := range feed.Items {
@@ -85,6 +94,9 @@ func ParseFeed(r io.Reader, base string) ([]FeedEntry, []LineError, error) {
 			continue
 		}
 		e, problem := feedEntry(i+1, it, baseURL, lang)
+		if alternates != nil && problem == "" {
+			e.Alternates = withoutURL(alternates[i], e.URL)
+		}
 		if problem != "" {
 			lineErrs = append(lineErrs, LineError{Line: i + 1, Message: problem})
 			if len(lineErrs) >= MaxLineErrors {
@@ -262,6 +274,7 @@ func (im *Importer) readFeed(r io.Reader, base string) ([]domain.Item, []int, er
 	positions := make([]int, len(entries))
 	for i, e := range entries {
 		items[i] = im.Item(e.PublishedOn, e.Title, e.Summary, e.URL, e.Language)
+		items[i].Alternates = otherLanguages(e.Alternates, items[i].Language)
 		positions[i] = e.Position
 	}
 	return items, positions, nil
