@@ -58,15 +58,12 @@ func (c *Compiler) Compile(ctx context.Context, editionID int64) error {
 	if err != nil {
 		return err
 	}
-	earlier, err := c.DB.EarlierItems(ctx, editionID)
+	// A story an earlier digest held, in any language, is not sent to
+	// that digest's readers again.
+	earlier, err := c.DB.EarlierStories(ctx, editionID)
 	if err != nil {
 		return err
 	}
-	earlierIDs := make([]int64, 0, len(earlier))
-	for id := range earlier {
-		earlierIDs = append(earlierIDs, id)
-	}
-	slices.Sort(earlierIDs)
 
 	// Two maps keep the compile cheap however long the list: one from a
 	// filter (with its history) to the digest it yields, and one from a
@@ -89,7 +86,7 @@ func (c *Compiler) Compile(ctx context.Context, editionID int64) error {
 			}
 			break
 		}
-		page, err := c.DB.ActiveRecipients(ctx, after, compilePage, earlierIDs)
+		page, err := c.DB.ActiveRecipients(ctx, after, compilePage, earlier.Editions)
 		if err != nil {
 			return err
 		}
@@ -99,12 +96,13 @@ func (c *Compiler) Compile(ctx context.Context, editionID int64) error {
 		var fresh []postgres.NewGroup
 		keys := make([]string, len(page))
 		for i, r := range page {
+			r.Received = slices.DeleteFunc(r.Received, func(g int64) bool { return earlier.Groups[g] == nil })
 			key := groupKey(r)
 			keys[i] = key
 			if _, ok := bySignature[key]; ok {
 				continue
 			}
-			sections := Match(r.Filter, byLanguage[r.Filter.Language], regions, received(r.Received, earlier))
+			sections := Match(r.Filter, byLanguage[r.Filter.Language], regions, received(r.Received, earlier.Groups))
 			if len(sections) == 0 {
 				bySignature[key] = ""
 				continue
@@ -164,7 +162,7 @@ func (c *Compiler) Compile(ctx context.Context, editionID int64) error {
 }
 
 // groupKey identifies subscribers who get the same digest: the same filter
-// and the same earlier editions among those that overlap this one.
+// and the same earlier digests of this edition's stories.
 func groupKey(r postgres.Recipient) string {
 	key := r.Filter.Signature()
 	if len(r.Received) == 0 {
@@ -186,14 +184,15 @@ func contentKey(language string, sections []byte) string {
 	return hex.EncodeToString(h.Sum(nil))[:32]
 }
 
-// received gathers the items a subscriber got in earlier editions.
-func received(editions []int64, earlier map[int64][]int64) map[int64]bool {
-	if len(editions) == 0 {
+// received gathers this edition's items whose story a subscriber got in
+// earlier digests (groups).
+func received(groups []int64, earlier map[int64][]int64) map[int64]bool {
+	if len(groups) == 0 {
 		return nil
 	}
 	out := map[int64]bool{}
-	for _, e := range editions {
-		for _, id := range earlier[e] {
+	for _, g := range groups {
+		for _, id := range earlier[g] {
 			out[id] = true
 		}
 	}
