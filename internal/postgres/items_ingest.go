@@ -58,6 +58,9 @@ func (db *DB) storeItems(ctx context.Context, items []domain.Item, refresh bool)
 					if err := saveRefresh(ctx, tx, stored); err != nil {
 						return err
 					}
+					if err := linkLone(ctx, tx, stored); err != nil {
+						return err
+					}
 					n.Updated++
 				}
 				continue
@@ -180,6 +183,27 @@ func saveRefresh(ctx context.Context, tx pgx.Tx, it domain.Item) error {
 		return fmt.Errorf("refresh item: %w", err)
 	}
 	return nil
+}
+
+// linkLone links a stored item that came again with new translation keys
+// (its feed now names the version in the other language, published since)
+// to that version's story, when it is in no story yet and no editor has
+// set its links.
+func linkLone(ctx context.Context, tx pgx.Tx, it domain.Item) error {
+	if it.IsEdited(domain.FieldTranslations) {
+		return nil
+	}
+	var alone bool
+	err := tx.QueryRow(ctx, `
+		SELECT translation_of IS NULL AND NOT EXISTS (SELECT 1 FROM items v WHERE v.translation_of = $1)
+		FROM items WHERE id = $1`, it.ID).Scan(&alone)
+	if err != nil {
+		return fmt.Errorf("find item's story: %w", err)
+	}
+	if !alone {
+		return nil
+	}
+	return linkTranslations(ctx, tx, it.ID, it)
 }
 
 // linkTranslations makes the new item id a version of the stored story in
