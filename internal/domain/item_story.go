@@ -139,8 +139,14 @@ func allLetters(rs []rune) bool {
 // translation pass through; order is kept. Hidden items are left out, so a
 // hidden version never stands in for a visible one.
 //
-// It sees only the items it is given: a version outside them (an earlier
-// edition's) does not count.
+// The version kept carries the tags of every visible version in items: a
+// story is about what any of its versions names (the tagger reads each
+// language on its own, and one may name a country the other leaves
+// implicit), so a reader of one language is not denied a story for how
+// the other was tagged.
+//
+// It sees only the items it is given: what an earlier edition sent is the
+// compiler's business (postgres.EarlierStories).
 func PickLanguage(items []Item, lang string) []Item {
 	chosen := map[int64]int{} // story → index in items of the version kept
 	for i, it := range items {
@@ -154,12 +160,35 @@ func PickLanguage(items []Item, lang string) []Item {
 		}
 	}
 	out := make([]Item, 0, len(chosen))
+	at := make(map[int64]int, len(chosen)) // story → index in out
 	for i, it := range items {
 		if !it.Hidden && chosen[storyOf(it)] == i {
+			at[storyOf(it)] = len(out)
+			it.Countries, it.Regions, it.Topics = slices.Clip(it.Countries), slices.Clip(it.Regions), slices.Clip(it.Topics)
 			out = append(out, it)
 		}
 	}
+	for i, it := range items {
+		if it.Hidden || len(it.Translations) == 0 || chosen[storyOf(it)] == i {
+			continue
+		}
+		kept := &out[at[storyOf(it)]]
+		kept.Countries = union(kept.Countries, it.Countries)
+		kept.Regions = union(kept.Regions, it.Regions)
+		kept.Topics = union(kept.Topics, it.Topics)
+	}
 	return out
+}
+
+// union appends to a the elements of b it lacks. a must not share its
+// backing array with a caller's slice beyond its length (slices.Clip).
+func union(a, b []string) []string {
+	for _, x := range b {
+		if !slices.Contains(a, x) {
+			a = append(a, x)
+		}
+	}
+	return a
 }
 
 // storyOf names the group of versions of an item: the smallest id in it,

@@ -207,3 +207,24 @@ func TestPickLanguage(t *testing.T) {
 		t.Errorf("PickLanguage(nil) = %v", got)
 	}
 }
+
+// TestPickLanguageJoinsTags: the version kept carries what every visible
+// version is tagged with, and the items given are left as they were.
+func TestPickLanguageJoinsTags(t *testing.T) {
+	en := Item{ID: 1, Language: "en", Translations: []int64{2, 3}, Countries: []string{"GT"}, Topics: []string{"return-reintegration"}}
+	es := Item{ID: 2, Language: "es", Translations: []int64{1, 3}, Countries: []string{"HN", "GT"}, Regions: []string{"CA"}}
+	hidden := Item{ID: 3, Language: "fr", Translations: []int64{1, 2}, Countries: []string{"MX"}, Hidden: true}
+	items := []Item{en, es, hidden}
+	got := PickLanguage(items, "en")
+	if len(got) != 1 || got[0].ID != 1 {
+		t.Fatalf("kept %+v", got)
+	}
+	k := got[0]
+	if !slices.Equal(k.Countries, []string{"GT", "HN"}) || !slices.Equal(k.Regions, []string{"CA"}) ||
+		!slices.Equal(k.Topics, []string{"return-reintegration"}) {
+		t.Errorf("kept tags %v %v %v, want the visible versions' together", k.Countries, k.Regions, k.Topics)
+	}
+	if !slices.Equal(items[0].Countries, []string{"GT"}) || !slices.Equal(items[1].Countries, []string{"HN", "GT"}) {
+		t.Errorf("the items given changed: %v, %v", items[0].Countries, items[1].Countries)
+	}
+}

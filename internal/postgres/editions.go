@@ -86,7 +86,7 @@ func (db *DB) CreateEdition(ctx context.Context, n NewEdition) (e domain.Edition
 			}
 			_, err = tx.Exec(ctx, `
 				INSERT INTO edition_items (edition_id, item_id)
-				SELECT $1, id FROM items WHERE `+publishedWindow("$2", "$3"),
+				SELECT $1, id FROM items WHERE `+withVersions(publishedWindow("$2", "$3")),
 				id, dateOrNil(n.PublishedFrom), dateOrNil(n.PublishedTo))
 		} else {
 			err = tx.QueryRow(ctx, `
@@ -99,9 +99,10 @@ func (db *DB) CreateEdition(ctx context.Context, n NewEdition) (e domain.Edition
 			}
 			_, err = tx.Exec(ctx, `
 				INSERT INTO edition_items (edition_id, item_id)
-				SELECT e.id, items.id FROM editions e JOIN items
-				  ON `+ingestedWindow("e.ingested_after", "e.ingested_until")+`
-				WHERE e.id = $1`, id)
+				SELECT $1, id FROM items
+				WHERE `+withVersions(ingestedWindow(
+				`(SELECT ingested_after FROM editions WHERE id = $1)`,
+				`(SELECT ingested_until FROM editions WHERE id = $1)`)), id)
 		}
 		if err != nil {
 			return fmt.Errorf("freeze edition window: %w", err)
@@ -134,6 +135,16 @@ func ingestedWindow(after, until string) string {
 func publishedWindow(from, to string) string {
 	return `NOT items.hidden AND (` + from + `::date IS NULL OR items.published_on >= ` + from + `)` +
 		` AND (` + to + `::date IS NULL OR items.published_on <= ` + to + `)`
+}
+
+// withVersions widens a window to the visible language versions of its
+// stories: a translation arriving in this window brings the version
+// stored before it, so that a reader who has had neither gets the one in
+// their language. Readers who had the earlier version are spared both
+// (EarlierStories).
+func withVersions(window string) string {
+	return `NOT items.hidden AND COALESCE(items.translation_of, items.id) IN (
+		SELECT COALESCE(items.translation_of, items.id) FROM items WHERE ` + window + `)`
 }
 
 func dateOrNil(d *domain.Date) any {

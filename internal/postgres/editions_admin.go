@@ -17,17 +17,18 @@ import (
 const ReasonCancelled = "cancelled"
 
 // WindowItems returns the items an edition made now would hold, by the
-// same rule CreateEdition freezes (see ingestedWindow, publishedWindow);
+// same rule CreateEdition freezes (see ingestedWindow, publishedWindow,
+// withVersions);
 // it writes nothing.
 func (db *DB) WindowItems(ctx context.Context, from, to *domain.Date) ([]domain.Item, error) {
 	var rows pgx.Rows
 	var err error
 	if from != nil || to != nil {
-		rows, err = db.pool.Query(ctx, `SELECT `+itemColumns+` FROM items WHERE `+publishedWindow("$1", "$2"),
+		rows, err = db.pool.Query(ctx, `SELECT `+itemColumns+` FROM items WHERE `+withVersions(publishedWindow("$1", "$2")),
 			dateOrNil(from), dateOrNil(to))
 	} else {
 		rows, err = db.pool.Query(ctx, `SELECT `+itemColumns+` FROM items
-			WHERE `+ingestedWindow(`(SELECT `+nextWindowStart("$1")+` FROM editions)`, "clock_timestamp()"), FirstWindow)
+			WHERE `+withVersions(ingestedWindow(`(SELECT `+nextWindowStart("$1")+` FROM editions)`, "clock_timestamp()")), FirstWindow)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("window items: %w", err)
