@@ -208,7 +208,8 @@ func linkLone(ctx context.Context, tx pgx.Tx, it domain.Item) error {
 
 // linkTranslations makes the new item id a version of the stored story in
 // another language that shares one of its translation keys, unless that
-// story already has a version in the item's language.
+// story already has a version in the item's language. An item whose links
+// an editor set is not linked to by keys: the editor has ruled on it.
 func linkTranslations(ctx context.Context, tx pgx.Tx, id int64, it domain.Item) error {
 	if len(it.TranslationKeys) == 0 {
 		return nil
@@ -217,11 +218,12 @@ func linkTranslations(ctx context.Context, tx pgx.Tx, id int64, it domain.Item) 
 	err := tx.QueryRow(ctx, `
 		SELECT COALESCE(o.translation_of, o.id) FROM items o
 		WHERE o.translation_keys && $1 AND o.language <> $2 AND o.id <> $3
+		  AND NOT $4 = ANY(o.edited_fields)
 		  AND NOT EXISTS (
 		      SELECT 1 FROM items v
 		      WHERE (v.id = COALESCE(o.translation_of, o.id) OR v.translation_of = COALESCE(o.translation_of, o.id))
 		        AND v.language = $2)
-		ORDER BY o.id LIMIT 1`, it.TranslationKeys, it.Language, id).Scan(&story)
+		ORDER BY o.id LIMIT 1`, it.TranslationKeys, it.Language, id, domain.FieldTranslations).Scan(&story)
 	switch {
 	case errors.Is(err, pgx.ErrNoRows):
 		return nil

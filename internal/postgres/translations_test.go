@@ -104,7 +104,11 @@ func TestRefreshLinksTranslation(t *testing.T) {
 	if res := f.ingest(corrected); res.Updated != 1 {
 		t.Fatalf("ingest a corrected copy: %+v", res)
 	}
-	if got := f.translationsByURL(); len(got[enURL]) != 0 {
-		t.Errorf("an editor unlinked it, re-ingest linked it again with %q", got[enURL])
+	fixed := f.im.Item(day, "Panamá: retorno seguro de 40 personas", "Cuarenta personas volvieron a casa.", esURL, "es")
+	if res := f.ingest(fixed); res.Updated != 1 {
+		t.Fatalf("ingest a corrected Spanish copy: %+v", res)
+	}
+	if got := f.translationsByURL(); len(got[enURL]) != 0 || len(got[esURL]) != 0 {
+		t.Errorf("an editor unlinked them, re-ingest linked them again: %q, %q", got[enURL], got[esURL])
 	}
 }
