@@ -27,6 +27,7 @@ type Alternate struct {
 const (
 	maxAlternates      = 8
 	maxLanguageTagSize = 35
+	maxFeedDepth       = 100 // elements open at once; real feeds nest a dozen
 )
 
 // entryAlternates reads the hreflang alternates of every entry of an RSS
@@ -35,9 +36,10 @@ const (
 // entry's own children count (not those inside its content), only http(s)
 // addresses after resolving against base, at most maxAlternates an entry.
 //
-// It reports false when the document cannot be read to its end: the
-// entries would then not line up with gofeed's, and an alternate given to
-// the wrong entry would link two different stories.
+// It reports false when the document cannot be read to its end, or nests
+// deeper than any feed does: the entries might then not line up with
+// gofeed's, and an alternate given to the wrong entry would link two
+// different stories.
 func entryAlternates(raw []byte, base *url.URL) ([][]Alternate, bool) {
 	d := xml.NewDecoder(bytes.NewReader(raw))
 	d.Strict = false // as gofeed reads feeds, so both see the same entries
@@ -69,7 +71,9 @@ func entryAlternates(raw []byte, base *url.URL) ([][]Alternate, bool) {
 					out[last] = append(out[last], a)
 				}
 			}
-			path = append(path, name)
+			if path = append(path, name); len(path) > maxFeedDepth {
+				return nil, false
+			}
 		case xml.EndElement:
 			if len(path) > 0 {
 				path = path[:len(path)-1]

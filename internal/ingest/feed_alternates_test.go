@@ -92,13 +92,20 @@ func TestParseFeedAlternatesBounded(t *testing.T) {
 	  <atom:link rel="alternate" hreflang="es" href="https://a.example/es/other-story"/></ext:item>
 	<item><title>Two</title><link>https://a.example/2</link><pubDate>Mon, 01 Mar 2021 00:00:00 GMT</pubDate></item>
 	</channel></rss>`
-	entries, _, err = ParseFeed(strings.NewReader(shifted), "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range entries {
-		if e.Alternates != nil {
-			t.Errorf("entry %q got alternates %v", e.Title, e.Alternates)
+	// Nesting deeper than a feed does is not followed to its end.
+	deep := `<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>x</title>
+	<entry><title>Deep</title><link href="https://a.example/1"/><link hreflang="es" href="https://a.example/es/1"/>
+	<updated>2021-03-01T00:00:00Z</updated><content type="xhtml">` + strings.Repeat("<div>", 200) + strings.Repeat("</div>", 200) +
+		`</content></entry></feed>`
+	for name, doc := range map[string]string{"shifted": shifted, "deep": deep} {
+		entries, _, err = ParseFeed(strings.NewReader(doc), "")
+		if err != nil || len(entries) == 0 {
+			t.Fatal(name, err)
+		}
+		for _, e := range entries {
+			if e.Alternates != nil {
+				t.Errorf("%s: entry %q got alternates %v", name, e.Title, e.Alternates)
+			}
 		}
 	}
 }
