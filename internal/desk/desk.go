@@ -18,6 +18,7 @@ import (
 	"newsdigest/internal/ingest"
 	"newsdigest/internal/postgres"
 	"newsdigest/internal/render"
+	"newsdigest/internal/tagging"
 	"newsdigest/internal/taxonomy"
 )
 
@@ -37,7 +38,7 @@ type Desk struct {
 
 // New assembles the desk.
 func New(cfg *config.Config, db *postgres.DB, queue *asynq.Client, log *slog.Logger) (*Desk, error) {
-	tagger, err := ingest.NewTagger(taxonomy.Default())
+	tagger, err := tagging.NewTagger(taxonomy.Default())
 	if err != nil {
 		return nil, err
 	}

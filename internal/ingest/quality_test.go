@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"newsdigest/internal/tagging"
 )
 
 // labelled is one row of testdata/labelled.tsv.
@@ -126,7 +128,7 @@ func TestTaggingQuality(t *testing.T) {
 
 // measure tags items and scores the tags against the labels, logging
 // every disagreement.
-func measure(t *testing.T, tg *Tagger, items []labelled) (countries, regions, topics score) {
+func measure(t *testing.T, tg *tagging.Tagger, items []labelled) (countries, regions, topics score) {
 	for _, it := range items {
 		got := tg.Tag(it.title, it.summary, it.lang)
 		for _, c := range []struct {

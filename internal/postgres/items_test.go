@@ -13,6 +13,7 @@ import (
 	"newsdigest/internal/errs"
 	"newsdigest/internal/ingest"
 	"newsdigest/internal/postgres"
+	"newsdigest/internal/tagging"
 	"newsdigest/internal/taxonomy"
 	"newsdigest/internal/testenv"
 )
@@ -29,7 +30,7 @@ func newItemsFixture(t *testing.T) *itemsFixture {
 	t.Helper()
 	ctx := context.Background()
 	db := testenv.Database(t)
-	tg, err := ingest.NewTagger(taxonomy.Default())
+	tg, err := tagging.NewTagger(taxonomy.Default())
 	if err != nil {
 		t.Fatal(err)
 	}

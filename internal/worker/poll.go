@@ -15,6 +15,7 @@ import (
 	"newsdigest/internal/errs"
 	"newsdigest/internal/ingest"
 	"newsdigest/internal/postgres"
+	"newsdigest/internal/tagging"
 	"newsdigest/internal/tasks"
 	"newsdigest/internal/taxonomy"
 )
@@ -32,13 +33,13 @@ const maxDuePolls = 500
 type poller struct {
 	db      *postgres.DB
 	fetcher *ingest.Fetcher
-	tagger  *ingest.Tagger
+	tagger  *tagging.Tagger
 	log     *slog.Logger
 }
 
 // newPoller builds the source:poll handler from the worker's dependencies.
 func newPoller(h *handlers) asynq.Handler {
-	tagger, err := ingest.NewTagger(taxonomy.Default())
+	tagger, err := tagging.NewTagger(taxonomy.Default())
 	if err != nil {
 		// The embedded taxonomy is tested, so this is a broken build:
 		// refuse polls loudly rather than store untagged items.
