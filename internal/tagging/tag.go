@@ -116,17 +116,23 @@ func (tg *Tagger) Tag(title, summary, lang string) Tags {
 // text and words.
 func (tg *Tagger) tagPlaces(tags *Tags, title, summary string, tw, sw []word, lang string) {
 	places := map[placeKey]*evidence{}
-	anchored, anyStrong := false, false
+	anyStrong := false
+	var anchors []placeKey // what the title names as a place
 	scanPlaces := func(ws []word, text string, inTitle bool) {
 		sentences := sentenceStarts(text)
+		leads := tg.leadsBySentence(ws, sentences)
 		tg.places.scan(ws, func(h hit, from, to int) {
 			if h.lang != "" && h.lang != lang || tg.partOfName(ws, from, to) {
 				return
 			}
 			label, strong := h.label, !h.weak
-			if h.weak {
-				if f, t, ok := tg.institution(ws, from, to); ok {
-					label, strong, from, to = labelActor, true, f, t
+			switch {
+			case h.kind == kindRegion && strong && tg.inOrgName(ws, from, to):
+				// "the Mesoamerica Program": an actor, which says who.
+				label, strong = labelForum, false
+			case h.weak:
+				if f, t, l, ok := tg.institution(ws, from, to, h.label); ok {
+					label, strong, from, to = l, true, f, t
 				}
 			}
 			key := placeKey{kind: h.kind, code: h.code}
@@ -135,17 +141,23 @@ func (tg *Tagger) tagPlaces(tags *Tags, title, summary string, tw, sw []word, la
 				ev = &evidence{}
 				places[key] = ev
 			}
-			if !inTitle && !ev.once(sentenceOf(sentences, ws[from].start), strong) {
+			sentence := sentenceOf(sentences, ws[from].start)
+			if !inTitle && !ev.once(sentence, strong) {
 				return
 			}
 			points, rank := placeSummary, 1
 			switch {
 			case inTitle && strong:
-				points, rank, anchored = placeTitle, 0, true
+				points, rank = placeTitle, 0
+				anchors = append(anchors, key)
 			case inTitle:
 				points, rank = placeTitle, 2
 			case !strong:
 				points, rank = demonymSummary, 3
+			case leads[sentence] >= 0 && leads[sentence] <= from:
+				// "the Government of Saint Lucia", "officials from
+				// Guatemala, Honduras and El Salvador": a party to the story.
+				points, label = placeTitle, labelParticipant
 			}
 			ev.note(points, strong, rank, reason(label, text, ws, from, to))
 			anyStrong = anyStrong || strong
@@ -153,42 +165,72 @@ func (tg *Tagger) tagPlaces(tags *Tags, title, summary string, tw, sw []word, la
 	}
 	scanPlaces(tw, title, true)
 	scanPlaces(sw, summary, false)
-	need := placeNeedOnlyWeak
-	switch {
-	case anchored:
-		need = placeNeedAnchored
-	case anyStrong:
-		need = placeNeedUnanchored
-	}
-	// A region named in the title stands for its members that the
-	// summary lists ("Northern Triangle: ... in El Salvador, Guatemala and
-	// Honduras"): they are the region, not separate stories.
-	covered := map[string]bool{}
+	tagged := map[string]bool{}
 	for key, ev := range places {
-		if key.kind == kindRegion && ev.rank == 0 {
-			for _, c := range tg.regionMembers[key.code] {
-				covered[c] = true
-			}
-		}
-	}
-	for key, ev := range places {
-		score := ev.score
-		if !anyStrong {
-			// Nothing names a place: a nationality word is the best sign
-			// of where the story is. Otherwise it says who, not where.
-			score += ev.weakScore
-		}
-		if score < need || key.kind == kindCountry && ev.rank > 0 && covered[key.code] {
-			continue
-		}
-		if key.kind == kindRegion {
-			tags.Regions = append(tags.Regions, key.code)
-			tags.Reasons.Regions[key.code] = ev.reason.String()
-		} else {
+		if key.kind == kindCountry && tg.placeScore(ev, anyStrong) >= tg.placeNeed(key, anchors, anyStrong) {
+			tagged[key.code] = true
 			tags.Countries = append(tags.Countries, key.code)
 			tags.Reasons.Countries[key.code] = ev.reason.String()
 		}
 	}
+	for key, ev := range places {
+		if key.kind != kindRegion || tg.placeScore(ev, anyStrong) < tg.placeNeed(key, anchors, anyStrong) {
+			continue
+		}
+		// A region only the summary names, whose countries it names too,
+		// is where those countries are, not the story's subject: the
+		// countries say which took part.
+		if ev.rank > 0 && slices.ContainsFunc(tg.regionMembers[key.code], func(c string) bool { return tagged[c] }) {
+			continue
+		}
+		tags.Regions = append(tags.Regions, key.code)
+		tags.Reasons.Regions[key.code] = ev.reason.String()
+	}
+}
+
+// placeScore is what speaks for a place. A nationality word, or a forum's
+// name, says who, not where: it counts only when nothing names a place.
+func (tg *Tagger) placeScore(ev *evidence, anyStrong bool) int {
+	if anyStrong {
+		return ev.score
+	}
+	return ev.score + ev.weakScore
+}
+
+// placeNeed is the score a place needs. When the title names a place the
+// summary's passing mentions are not the story's places, unless the title
+// names only a region this country belongs to ("training across the
+// Caribbean: participants from Jamaica and Barbados"): then the summary
+// says which of its countries the story is about.
+func (tg *Tagger) placeNeed(key placeKey, anchors []placeKey, anyStrong bool) int {
+	switch {
+	case !anyStrong:
+		return placeNeedOnlyWeak
+	case len(anchors) == 0:
+		return placeNeedUnanchored
+	}
+	for _, a := range anchors {
+		if a == key || a.kind != kindRegion || !slices.Contains(tg.regionMembers[a.code], key.code) {
+			return placeNeedAnchored
+		}
+	}
+	return placeNeedUnanchored
+}
+
+// leadsBySentence returns, for each sentence of a text, the index of the
+// word after the first phrase in it that introduces parties ("officials
+// from"), or -1.
+func (tg *Tagger) leadsBySentence(ws []word, sentences []int) []int {
+	out := make([]int, len(sentences)+1)
+	for i := range out {
+		out[i] = -1
+	}
+	tg.leads.scan(ws, func(_ hit, from, to int) {
+		if n := sentenceOf(sentences, ws[from].start); out[n] < 0 {
+			out[n] = to
+		}
+	})
+	return out
 }
 
 // tagTopics adds the topics of an item to tags, given its text and words.
@@ -234,19 +276,63 @@ func (tg *Tagger) partOfName(ws []word, from, to int) bool {
 	return to < len(ws) && ws[to].capital && tg.nameSuffixes[ws[to].text]
 }
 
-// institution reports whether the nationality word ws[from:to] is next
-// to a word naming institutions, after it in English ("Guatemalan
-// authorities") or before it in Spanish ("autoridades guatemaltecas"), and
-// returns the span of both words.
-func (tg *Tagger) institution(ws []word, from, to int) (int, int, bool) {
-	switch {
-	case to < len(ws) && tg.actors[ws[to].text]:
-		return from, to + 1, true
-	case from > 0 && tg.actors[ws[from-1].text]:
-		return from - 1, to, true
+// institution reports whether the nationality word (or forum name)
+// ws[from:to] is next to a word that makes it name a party to the story,
+// after it in English ("Guatemalan authorities", "Honduran returnees") or
+// before it in Spanish ("autoridades guatemaltecas", "retornados
+// hondureños"), and returns the span of both words and the label of the
+// pair. A forum's name pairs only with words naming its members as a
+// whole ("RCM countries"): its officials are still only an actor.
+func (tg *Tagger) institution(ws []word, from, to int, label string) (int, int, string, bool) {
+	if label == labelForum {
+		return nextTo(ws, from, to, tg.members, labelForum)
 	}
-	return from, to, false
+	if f, t, l, ok := nextTo(ws, from, to, tg.actors, labelActor); ok {
+		return f, t, l, true
+	}
+	return nextTo(ws, from, to, tg.parties, labelParty)
 }
+
+// nextTo reports whether a word of set is right after or right before
+// ws[from:to], and returns the span of both and label.
+func nextTo(ws []word, from, to int, set map[string]bool, label string) (int, int, string, bool) {
+	switch {
+	case to < len(ws) && set[ws[to].text]:
+		return from, to + 1, label, true
+	case from > 0 && set[ws[from-1].text]:
+		return from - 1, to, label, true
+	}
+	return from, to, "", false
+}
+
+// inOrgName reports whether the place ws[from:to] is part of a capitalised
+// name that has a word naming an organisation in it: "IOM's Mesoamerica
+// Program", "the Caribbean Migration Consultations", "la Oficina Regional
+// para Centroamérica". Small linking words ("for", "para", "de") may join
+// the name's words.
+func (tg *Tagger) inOrgName(ws []word, from, to int) bool {
+	found := false
+	visit := func(i int) bool {
+		w := ws[i]
+		if nameLinks[w.text] && !w.capital {
+			return true
+		}
+		if !w.capital {
+			return false
+		}
+		found = found || tg.orgWords[w.text]
+		return true
+	}
+	for i := from - 1; i >= 0 && !found && visit(i); i-- {
+	}
+	for i := to; i < len(ws) && !found && visit(i); i++ {
+	}
+	return found
+}
+
+// nameLinks are the small words inside multi-word names.
+var nameLinks = map[string]bool{"of": true, "for": true, "on": true, "and": true, "the": true,
+	"de": true, "del": true, "la": true, "las": true, "los": true, "el": true, "para": true, "sobre": true, "y": true}
 
 // sentenceStarts returns the byte offsets at which the sentences of text
 // after the first begin: after ".", "!", "?" or ";" and a space. Initials

@@ -32,6 +32,22 @@ type Tagger struct {
 	// country's institutions ("Mexican consulates", "autoridades
 	// guatemaltecas"), which act where they are from: as strong as a place.
 	actors map[string]bool
+	// parties are words that, next to a nationality word, make it name
+	// people whose country the story is about ("Honduran returnees",
+	// "connacionales salvadoreños"): a party to the story, like a place.
+	parties map[string]bool
+	// members are the words that, next to a forum's name, make it name
+	// the forum's countries as a whole ("RCM countries", "países del SICA").
+	members map[string]bool
+	// orgWords are words that make a capitalised name they are part of
+	// the name of an organisation, programme or forum ("Mesoamerica
+	// Program", "Oficina Regional para Centroamérica"): an actor, whose
+	// region word says who, not where.
+	orgWords map[string]bool
+	// leads finds the phrases that introduce the parties to a story
+	// ("officials from", "el Gobierno de"): places after one, in its
+	// sentence, are parties, not passing mentions.
+	leads phraseMatcher
 	// regionMembers maps a region code to its member countries.
 	regionMembers map[string][]string
 }
@@ -45,6 +61,7 @@ func NewTagger(t *taxonomy.Taxonomy) (*Tagger, error) {
 		return nil, errors.New("new tagger: nil taxonomy")
 	}
 	tg := &Tagger{namePrefixes: map[string]bool{}, nameSuffixes: map[string]bool{}, actors: map[string]bool{},
+		parties: map[string]bool{}, members: map[string]bool{}, orgWords: map[string]bool{},
 		regionMembers: map[string][]string{}}
 	for _, r := range t.Regions {
 		tg.regionMembers[r.Code] = r.Countries
@@ -64,6 +81,9 @@ const (
 	labelPlace       = "place"       // a place inside a country
 	labelNationality = "nationality" // a nationality word
 	labelActor       = "institution" // a nationality word naming institutions
+	labelParty       = "nationals"   // a nationality word naming people the story is about
+	labelForum       = "forum"       // the name of a forum or bloc of countries
+	labelParticipant = "participant" // a place named as a party ("the Government of …")
 	labelPhrase      = "phrase"      // a topic phrase
 )
 
@@ -72,9 +92,11 @@ func (tg *Tagger) addPlaces(t *taxonomy.Taxonomy) error {
 	if err != nil {
 		return err
 	}
+	// Names the data lists as ignored, or as a forum's, are not taken from
+	// the taxonomy as plain names.
 	ignored := map[string]bool{}
 	for _, r := range rules {
-		if r.head == "ignore" {
+		if r.head == "ignore" || r.head == "forum" {
 			for _, p := range r.phrase {
 				ignored[fold(p)] = true
 			}
@@ -95,6 +117,9 @@ func (tg *Tagger) addPlaces(t *taxonomy.Taxonomy) error {
 	for _, rg := range t.Regions {
 		for _, name := range []string{rg.NameEN, rg.NameES} {
 			for _, v := range nameVariants(name) {
+				if ignored[fold(v)] {
+					continue
+				}
 				if err := tg.places.add(v, hit{kind: kindRegion, code: rg.Code, label: labelName}); err != nil {
 					return fmt.Errorf("region %s: %w", rg.Code, err)
 				}
@@ -111,7 +136,8 @@ func (tg *Tagger) addPlaces(t *taxonomy.Taxonomy) error {
 
 // wordSets are the gazetteer kinds that list single words, not places.
 func (tg *Tagger) wordSets() map[string]map[string]bool {
-	return map[string]map[string]bool{"prefix": tg.namePrefixes, "suffix": tg.nameSuffixes, "actor": tg.actors}
+	return map[string]map[string]bool{"prefix": tg.namePrefixes, "suffix": tg.nameSuffixes, "actor": tg.actors,
+		"party": tg.parties, "member": tg.members, "org": tg.orgWords}
 }
 
 func (tg *Tagger) addPlaceRule(t *taxonomy.Taxonomy, r rule) error {
@@ -129,6 +155,15 @@ func (tg *Tagger) addPlaceRule(t *taxonomy.Taxonomy, r rule) error {
 	switch r.head {
 	case "ignore":
 		return nil
+	case "lead":
+		for _, p := range r.phrase {
+			if err := tg.leads.add(p, hit{kind: kindLead}); err != nil {
+				return err
+			}
+		}
+		return nil
+	case "forum":
+		h = hit{kind: kindRegion, label: labelForum, weak: true}
 	case "alias":
 		h = hit{kind: kindCountry, label: labelName}
 	case "place":
@@ -147,6 +182,8 @@ func (tg *Tagger) addPlaceRule(t *taxonomy.Taxonomy, r rule) error {
 		h.code = code
 		switch {
 		case h.kind == kindBlock:
+		case h.label == labelForum && !t.HasRegion(code):
+			continue
 		case h.weak && t.HasRegion(code): // "Central American": a region's nationality word
 			h.kind = kindRegion
 		case h.kind == kindRegion && !t.HasRegion(code), h.kind == kindCountry && !t.HasCountry(code):
