@@ -106,6 +106,12 @@ func (tg *Tagger) Tag(title, summary, lang string) Tags {
 	tags.Reasons.Countries, tags.Reasons.Regions, tags.Reasons.Topics = map[string]string{}, map[string]string{}, map[string]string{}
 	tg.tagPlaces(&tags, title, summary, tw, sw, lang)
 	tg.tagTopics(&tags, title, summary, tw, sw, lang)
+	for topic, why := range tg.model.Load().suggest(title, summary) {
+		if _, ok := tags.Reasons.Topics[topic]; !ok && slices.Contains(tg.topicSlugs, topic) {
+			tags.Topics = append(tags.Topics, topic)
+			tags.Reasons.Topics[topic] = why
+		}
+	}
 	slices.Sort(tags.Countries)
 	slices.Sort(tags.Regions)
 	slices.Sort(tags.Topics)

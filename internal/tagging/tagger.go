@@ -3,6 +3,8 @@ package tagging
 import (
 	"errors"
 	"fmt"
+	"slices"
+	"sync/atomic"
 
 	"newsdigest/internal/domain"
 	"newsdigest/internal/taxonomy"
@@ -50,7 +52,24 @@ type Tagger struct {
 	leads phraseMatcher
 	// regionMembers maps a region code to its member countries.
 	regionMembers map[string][]string
+	// topicSlugs are the taxonomy's topics, which a model trained under
+	// another taxonomy may not all know.
+	topicSlugs []string
+	// model adds the topics the rules miss; nil until one is set.
+	model atomic.Pointer[Model]
 }
+
+// SetModel makes the tagger use m for the topics its rules miss (nil: the
+// rules alone). Items being tagged meanwhile use the model they started
+// with.
+func (tg *Tagger) SetModel(m *Model) { tg.model.Store(m) }
+
+// Topics returns the slugs of the topics the tagger tags, for training
+// its model.
+func (tg *Tagger) Topics() []string { return slices.Clone(tg.topicSlugs) }
+
+// Model returns the model in use, or nil.
+func (tg *Tagger) Model() *Model { return tg.model.Load() }
 
 // NewTagger builds a tagger for the countries, regions and topics of t,
 // from their names in t (English and Spanish) and the embedded gazetteer
@@ -65,6 +84,9 @@ func NewTagger(t *taxonomy.Taxonomy) (*Tagger, error) {
 		regionMembers: map[string][]string{}}
 	for _, r := range t.Regions {
 		tg.regionMembers[r.Code] = r.Countries
+	}
+	for _, tp := range t.Topics {
+		tg.topicSlugs = append(tg.topicSlugs, tp.Slug)
 	}
 	if err := tg.addPlaces(t); err != nil {
 		return nil, fmt.Errorf("new tagger: %w", err)
