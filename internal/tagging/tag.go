@@ -25,8 +25,9 @@ const (
 
 // evidence gathers what speaks for one tag.
 type evidence struct {
-	score     int // from places and names (and topic phrases)
-	weakScore int // from nationality words
+	score       int // from places and names (and topic phrases)
+	weakScore   int // from nationality words
+	originScore int // from places people were returned from
 	reason    why // the best evidence
 	rank      int // of reason: lower is better (title before summary, strong before weak)
 	// counted holds 1 + the last summary sentence in which a strong
@@ -126,9 +127,23 @@ func (tg *Tagger) tagPlaces(tags *Tags, title, summary string, tw, sw []word, la
 	var anchors []placeKey // what the title names as a place
 	scanPlaces := func(ws []word, text string, inTitle bool) {
 		sentences := sentenceStarts(text)
-		leads := tg.leadsBySentence(ws, sentences)
+		parties := listFollowing{starts: phraseEnds(&tg.leads, ws)}
+		origins := listFollowing{starts: phraseEnds(&tg.origins, ws)}
 		tg.places.scan(ws, func(h hit, from, to int) {
 			if h.lang != "" && h.lang != lang || tg.partOfName(ws, from, to) {
+				return
+			}
+			key := placeKey{kind: h.kind, code: h.code}
+			party := parties.has(ws, from, to)
+			if origins.has(ws, from, to) {
+				// "deported from the United States and Mexico"
+				ev := places[key]
+				if ev == nil {
+					ev = &evidence{}
+					places[key] = ev
+				}
+				ev.originScore++
+				ev.note(0, false, 4, reason(labelOrigin, text, ws, from, to))
 				return
 			}
 			label, strong := h.label, !h.weak
@@ -136,19 +151,21 @@ func (tg *Tagger) tagPlaces(tags *Tags, title, summary string, tw, sw []word, la
 			case h.kind == kindRegion && strong && tg.inOrgName(ws, from, to):
 				// "the Mesoamerica Program": an actor, which says who.
 				label, strong = labelForum, false
+			case h.kind == kindRegion && strong && to < len(ws) && tg.members[ws[to].text]:
+				// "three Caribbean countries": some of its countries.
+				label, to = labelGroup, to+1
 			case h.weak:
 				if f, t, l, ok := tg.institution(ws, from, to, h.label); ok {
 					label, strong, from, to = l, true, f, t
 				}
 			}
-			key := placeKey{kind: h.kind, code: h.code}
 			ev := places[key]
 			if ev == nil {
 				ev = &evidence{}
 				places[key] = ev
 			}
 			sentence := sentenceOf(sentences, ws[from].start)
-			if !inTitle && !ev.once(sentence, strong) {
+			if !inTitle && !ev.once(sentence, strong) && !(party && strong) {
 				return
 			}
 			points, rank := placeSummary, 1
@@ -160,7 +177,7 @@ func (tg *Tagger) tagPlaces(tags *Tags, title, summary string, tw, sw []word, la
 				points, rank = placeTitle, 2
 			case !strong:
 				points, rank = demonymSummary, 3
-			case leads[sentence] >= 0 && leads[sentence] <= from:
+			case party:
 				// "the Government of Saint Lucia", "officials from
 				// Guatemala, Honduras and El Salvador": a party to the story.
 				points, label = placeTitle, labelParticipant
@@ -171,6 +188,16 @@ func (tg *Tagger) tagPlaces(tags *Tags, title, summary string, tw, sw []word, la
 	}
 	scanPlaces(tw, title, true)
 	scanPlaces(sw, summary, false)
+	anyWeak := false
+	for _, ev := range places {
+		anyWeak = anyWeak || ev.weakScore > 0
+	}
+	if !anyStrong && !anyWeak {
+		// Nothing but where people came from: that is where the story is.
+		for _, ev := range places {
+			ev.weakScore += ev.originScore
+		}
+	}
 	tagged := map[string]bool{}
 	for key, ev := range places {
 		if key.kind == kindCountry && tg.placeScore(ev, anyStrong) >= tg.placeNeed(key, anchors, anyStrong) {
@@ -183,10 +210,11 @@ func (tg *Tagger) tagPlaces(tags *Tags, title, summary string, tw, sw []word, la
 		if key.kind != kindRegion || tg.placeScore(ev, anyStrong) < tg.placeNeed(key, anchors, anyStrong) {
 			continue
 		}
-		// A region only the summary names, whose countries it names too,
-		// is where those countries are, not the story's subject: the
+		// A region only the summary names, or only as a group of countries
+		// ("three Caribbean countries"), whose countries the item names
+		// too, is where those countries are, not the story's subject: the
 		// countries say which took part.
-		if ev.rank > 0 && slices.ContainsFunc(tg.regionMembers[key.code], func(c string) bool { return tagged[c] }) {
+		if (ev.rank > 0 || ev.reason.label == labelActor || ev.reason.label == labelGroup) && slices.ContainsFunc(tg.regionMembers[key.code], func(c string) bool { return tagged[c] }) {
 			continue
 		}
 		tags.Regions = append(tags.Regions, key.code)
@@ -205,9 +233,9 @@ func (tg *Tagger) placeScore(ev *evidence, anyStrong bool) int {
 
 // placeNeed is the score a place needs. When the title names a place the
 // summary's passing mentions are not the story's places, unless the title
-// names only a region this country belongs to ("training across the
-// Caribbean: participants from Jamaica and Barbados"): then the summary
-// says which of its countries the story is about.
+// names a region this country belongs to ("training across the Caribbean:
+// participants from Jamaica and Barbados"): then the summary says which of
+// its countries the story is about.
 func (tg *Tagger) placeNeed(key placeKey, anchors []placeKey, anyStrong bool) int {
 	switch {
 	case !anyStrong:
@@ -216,28 +244,56 @@ func (tg *Tagger) placeNeed(key placeKey, anchors []placeKey, anyStrong bool) in
 		return placeNeedUnanchored
 	}
 	for _, a := range anchors {
-		if a == key || a.kind != kindRegion || !slices.Contains(tg.regionMembers[a.code], key.code) {
-			return placeNeedAnchored
+		if a.kind == kindRegion && slices.Contains(tg.regionMembers[a.code], key.code) {
+			return placeNeedUnanchored
 		}
 	}
-	return placeNeedUnanchored
+	return placeNeedAnchored
 }
 
-// leadsBySentence returns, for each sentence of a text, the index of the
-// word after the first phrase in it that introduces parties ("officials
-// from"), or -1.
-func (tg *Tagger) leadsBySentence(ws []word, sentences []int) []int {
-	out := make([]int, len(sentences)+1)
-	for i := range out {
-		out[i] = -1
-	}
-	tg.leads.scan(ws, func(_ hit, from, to int) {
-		if n := sentenceOf(sentences, ws[from].start); out[n] < 0 {
-			out[n] = to
+// listWords join the items of a list of places.
+var listWords = map[string]bool{"and": true, "or": true, "the": true, "y": true, "e": true, "o": true, "el": true, "la": true, "los": true, "las": true}
+
+func onlyListWords(ws []word) bool {
+	for _, w := range ws {
+		if !listWords[w.text] {
+			return false
 		}
-	})
+	}
+	return true
+}
+
+// listFollowing finds the places listed right after a phrase: "officials
+// from Guatemala, Honduras and El Salvador", "deported from the United
+// States and Mexico".
+type listFollowing struct {
+	starts map[int]bool // word indexes right after a phrase
+	last   int          // where the last listed place ends; 0 for none
+}
+
+// has reports whether the place ws[from:to] is listed after a phrase,
+// with nothing but list words ("and", "the", commas) between, and if so
+// notes where it ends, so that the next place of the list is too.
+func (l *listFollowing) has(ws []word, from, to int) bool {
+	for i := from; ; i-- {
+		if l.starts[i] || l.last > 0 && l.last == i {
+			l.last = to
+			return true
+		}
+		if i == 0 || !listWords[ws[i-1].text] {
+			return false
+		}
+	}
+}
+
+// phraseEnds returns the indexes of the words right after each phrase m
+// finds in ws.
+func phraseEnds(m *phraseMatcher, ws []word) map[int]bool {
+	out := map[int]bool{}
+	m.scan(ws, func(_ hit, _, to int) { out[to] = true })
 	return out
 }
+
 
 // tagTopics adds the topics of an item to tags, given its text and words.
 func (tg *Tagger) tagTopics(tags *Tags, title, summary string, tw, sw []word, lang string) {

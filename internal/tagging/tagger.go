@@ -50,6 +50,9 @@ type Tagger struct {
 	// ("officials from", "el Gobierno de"): places after one, in its
 	// sentence, are parties, not passing mentions.
 	leads phraseMatcher
+	// origins finds the phrases after which places say where people were
+	// returned from ("deported from"), which is not where the story is.
+	origins phraseMatcher
 	// regionMembers maps a region code to its member countries.
 	regionMembers map[string][]string
 	// topicSlugs are the taxonomy's topics, which a model trained under
@@ -106,6 +109,8 @@ const (
 	labelParty       = "nationals"   // a nationality word naming people the story is about
 	labelForum       = "forum"       // the name of a forum or bloc of countries
 	labelParticipant = "participant" // a place named as a party ("the Government of …")
+	labelOrigin      = "origin"      // a place people were returned from
+	labelGroup       = "countries"   // a region's name naming some of its countries
 	labelPhrase      = "phrase"      // a topic phrase
 )
 
@@ -180,6 +185,13 @@ func (tg *Tagger) addPlaceRule(t *taxonomy.Taxonomy, r rule) error {
 	case "lead":
 		for _, p := range r.phrase {
 			if err := tg.leads.add(p, hit{kind: kindLead}); err != nil {
+				return err
+			}
+		}
+		return nil
+	case "origin":
+		for _, p := range r.phrase {
+			if err := tg.origins.add(p, hit{kind: kindLead}); err != nil {
 				return err
 			}
 		}
