@@ -28,8 +28,8 @@ type evidence struct {
 	score       int // from places and names (and topic phrases)
 	weakScore   int // from nationality words
 	originScore int // from places people were returned from
-	reason    why // the best evidence
-	rank      int // of reason: lower is better (title before summary, strong before weak)
+	reason      why // the best evidence
+	rank        int // of reason: lower is better (title before summary, strong before weak)
 	// counted holds 1 + the last summary sentence in which a strong
 	// ([0]) or a nationality ([1]) mention counted, 0 for none.
 	counted [2]int
@@ -293,7 +293,6 @@ func phraseEnds(m *phraseMatcher, ws []word) map[int]bool {
 	m.scan(ws, func(_ hit, _, to int) { out[to] = true })
 	return out
 }
-
 
 // tagTopics adds the topics of an item to tags, given its text and words.
 func (tg *Tagger) tagTopics(tags *Tags, title, summary string, tw, sw []word, lang string) {
