@@ -37,6 +37,7 @@ const (
 	regularisation  = 1e-3 // L2, per example seen
 	minPositives    = 3    // a topic with fewer examples is left to the rules
 	modelThreshold  = 0.5  // the probability above which the model tags
+	modelVeto       = 0.3  // below which it drops a topic only weak phrases set
 	reasonWords     = 3    // features quoted in a model tag's reason
 	prunedBelow     = 1e-3 // weights this small are dropped from the stored model
 	labelModel      = "model"
@@ -128,6 +129,9 @@ func Train(examples []Example, topics []string, now time.Time) *Model {
 		if positives < minPositives || positives == len(data) {
 			continue
 		}
+		// Positives are few for most topics; weighing them up keeps the
+		// model from learning that the answer is always no.
+		posWeight := math.Sqrt(float64(len(data)-positives) / float64(positives))
 		w, bias := make([]float64, len(names)), 0.0
 		for epoch := range trainEpochs {
 			rate := learningRate / (1 + float64(epoch)/10)
@@ -138,6 +142,9 @@ func Train(examples []Example, topics []string, now time.Time) *Model {
 					z += w[n] * s.val[j]
 				}
 				g := 1/(1+math.Exp(-z)) - y[i]
+				if y[i] == 1 {
+					g *= posWeight
+				}
 				bias -= rate * g
 				for j, n := range s.idx {
 					w[n] -= rate * (g*s.val[j] + regularisation*w[n])
@@ -180,38 +187,37 @@ func (tw *topicWeights) probability(x map[string]float64) float64 {
 	return 1 / (1 + math.Exp(-z))
 }
 
-// suggest returns the topics the model gives an item, each with its
-// reason: the words that weighed most for it.
-func (m *Model) suggest(title, summary string) map[string]string {
-	if m == nil || len(m.Topics) == 0 {
-		return nil
+// probability is how likely the model finds topic for an item with
+// features x; 0.5 (no opinion) for a topic it has no weights for.
+func (m *Model) probability(topic string, x map[string]float64) float64 {
+	tw := m.Topics[topic]
+	if tw == nil {
+		return 0.5
 	}
-	x := features(title, summary)
-	out := map[string]string{}
-	for topic, tw := range m.Topics {
-		if tw.probability(x) < modelThreshold {
-			continue
-		}
-		type weighed struct {
-			feature string
-			weight  float64
-		}
-		var top []weighed
-		for k, v := range x {
-			if w := tw.Weights[k] * v; w > 0 && !strings.HasPrefix(k, titleFeatureTag) {
-				top = append(top, weighed{k, w})
-			}
-		}
-		slices.SortFunc(top, func(a, b weighed) int {
-			return cmp.Or(cmp.Compare(b.weight, a.weight), cmp.Compare(a.feature, b.feature))
-		})
-		names := make([]string, 0, reasonWords)
-		for _, t := range top[:min(reasonWords, len(top))] {
-			names = append(names, t.feature)
-		}
-		out[topic] = labelModel + ": " + strings.Join(names, ", ")
+	return tw.probability(x)
+}
+
+// reason names the words of x that weighed most for topic.
+func (m *Model) reason(topic string, x map[string]float64) string {
+	tw := m.Topics[topic]
+	type weighed struct {
+		feature string
+		weight  float64
 	}
-	return out
+	var top []weighed
+	for k, v := range x {
+		if w := tw.Weights[k] * v; w > 0 && !strings.HasPrefix(k, titleFeatureTag) {
+			top = append(top, weighed{k, w})
+		}
+	}
+	slices.SortFunc(top, func(a, b weighed) int {
+		return cmp.Or(cmp.Compare(b.weight, a.weight), cmp.Compare(a.feature, b.feature))
+	})
+	names := make([]string, 0, reasonWords)
+	for _, t := range top[:min(reasonWords, len(top))] {
+		names = append(names, t.feature)
+	}
+	return labelModel + ": " + strings.Join(names, ", ")
 }
 
 // MarshalModel writes a model for storage.

@@ -107,12 +107,7 @@ func (tg *Tagger) Tag(title, summary, lang string) Tags {
 	tags.Reasons.Countries, tags.Reasons.Regions, tags.Reasons.Topics = map[string]string{}, map[string]string{}, map[string]string{}
 	tg.tagPlaces(&tags, title, summary, tw, sw, lang)
 	tg.tagTopics(&tags, title, summary, tw, sw, lang)
-	for topic, why := range tg.model.Load().suggest(title, summary) {
-		if _, ok := tags.Reasons.Topics[topic]; !ok && slices.Contains(tg.topicSlugs, topic) {
-			tags.Topics = append(tags.Topics, topic)
-			tags.Reasons.Topics[topic] = why
-		}
-	}
+	tg.addModelTopics(&tags, title, summary)
 	slices.Sort(tags.Countries)
 	slices.Sort(tags.Regions)
 	slices.Sort(tags.Topics)
@@ -324,6 +319,25 @@ func (tg *Tagger) tagTopics(tags *Tags, title, summary string, tw, sw []word, la
 			tags.Topics = append(tags.Topics, slug)
 			tags.Reasons.Topics[slug] = ev.reason.String()
 		}
+	}
+}
+
+// addModelTopics adds the topics the model finds likely and no phrase
+// set, with the words that weighed most as their reason. The model only
+// adds: the phrase rules are the more precise, and letting the model
+// drop their weaker topics cost more recall than it gained precision.
+func (tg *Tagger) addModelTopics(tags *Tags, title, summary string) {
+	m := tg.model.Load()
+	if m == nil {
+		return
+	}
+	x := features(title, summary)
+	for _, topic := range tg.topicSlugs {
+		if _, set := tags.Reasons.Topics[topic]; set || m.probability(topic, x) < modelThreshold {
+			continue
+		}
+		tags.Topics = append(tags.Topics, topic)
+		tags.Reasons.Topics[topic] = m.reason(topic, x)
 	}
 }
 
