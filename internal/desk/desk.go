@@ -31,6 +31,9 @@ type Desk struct {
 	Renderer *render.Renderer
 	Log      *slog.Logger
 
+	// models keeps the tagger on the newest model the worker trained.
+	models *tagging.Follower
+
 	taxMu     sync.Mutex
 	tax       *taxonomy.Taxonomy
 	taxLoaded time.Time
@@ -53,6 +56,7 @@ func New(cfg *config.Config, db *postgres.DB, queue *asynq.Client, log *slog.Log
 		Importer: &ingest.Importer{Store: db, Tagger: tagger},
 		Renderer: r,
 		Log:      log,
+		models:   &tagging.Follower{Tagger: tagger, Store: db, Every: modelCheckEvery},
 	}, nil
 }
 
