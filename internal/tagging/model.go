@@ -54,7 +54,7 @@ var featureStopwords = setOf("a", "an", "the", "of", "and", "to", "in", "is", "f
 // features returns an item's features, scaled so that a long summary does
 // not outweigh a short one: words (title words also as title features,
 // since a title says what the item is about) and pairs of adjacent words.
-func features(title, summary string) map[string]float64 {
+func features(title, summary string) []feature {
 	f := map[string]float64{}
 	add := func(text string, inTitle bool) {
 		prev := ""
@@ -76,11 +76,21 @@ func features(title, summary string) map[string]float64 {
 	}
 	add(title, true)
 	add(summary, false)
+	// Sorted, so that sums run in the same order every time and the same
+	// examples always give the same model.
+	out := make([]feature, 0, len(f))
 	norm := math.Sqrt(float64(len(f)))
-	for k := range f {
-		f[k] /= norm
+	for k, v := range f {
+		out = append(out, feature{k, v / norm})
 	}
-	return f
+	slices.SortFunc(out, func(a, b feature) int { return strings.Compare(a.name, b.name) })
+	return out
+}
+
+// feature is one feature of an item and its value.
+type feature struct {
+	name  string
+	value float64
 }
 
 func isNumber(s string) bool {
@@ -104,14 +114,14 @@ func Train(examples []Example, topics []string, now time.Time) *Model {
 			continue
 		}
 		s := sample{topics: ex.Topics}
-		for k, v := range features(ex.Title, ex.Summary) {
-			n, ok := index[k]
+		for _, f := range features(ex.Title, ex.Summary) {
+			n, ok := index[f.name]
 			if !ok {
 				n = len(names)
-				index[k] = n
-				names = append(names, k)
+				index[f.name] = n
+				names = append(names, f.name)
 			}
-			s.idx, s.val = append(s.idx, n), append(s.val, v)
+			s.idx, s.val = append(s.idx, n), append(s.val, f.value)
 		}
 		data = append(data, s)
 	}
@@ -179,35 +189,35 @@ func shuffled(n int) []int {
 	return order
 }
 
-func (tw *topicWeights) probability(x map[string]float64) float64 {
+func (tw *topicWeights) probability(x []feature) float64 {
 	z := tw.Bias
-	for k, v := range x {
-		z += tw.Weights[k] * v
+	for _, f := range x {
+		z += tw.Weights[f.name] * f.value
 	}
 	return 1 / (1 + math.Exp(-z))
 }
 
 // probability is how likely the model finds topic for an item with
-// features x; 0.5 (no opinion) for a topic it has no weights for.
-func (m *Model) probability(topic string, x map[string]float64) float64 {
+// features x, and whether it has learnt that topic at all.
+func (m *Model) probability(topic string, x []feature) (float64, bool) {
 	tw := m.Topics[topic]
 	if tw == nil {
-		return 0.5
+		return 0, false
 	}
-	return tw.probability(x)
+	return tw.probability(x), true
 }
 
 // reason names the words of x that weighed most for topic.
-func (m *Model) reason(topic string, x map[string]float64) string {
+func (m *Model) reason(topic string, x []feature) string {
 	tw := m.Topics[topic]
 	type weighed struct {
 		feature string
 		weight  float64
 	}
 	var top []weighed
-	for k, v := range x {
-		if w := tw.Weights[k] * v; w > 0 && !strings.HasPrefix(k, titleFeatureTag) {
-			top = append(top, weighed{k, w})
+	for _, f := range x {
+		if w := tw.Weights[f.name] * f.value; w > 0 && !strings.HasPrefix(f.name, titleFeatureTag) {
+			top = append(top, weighed{f.name, w})
 		}
 	}
 	slices.SortFunc(top, func(a, b weighed) int {

@@ -333,7 +333,10 @@ func (tg *Tagger) addModelTopics(tags *Tags, title, summary string) {
 	}
 	x := features(title, summary)
 	for _, topic := range tg.topicSlugs {
-		if _, set := tags.Reasons.Topics[topic]; set || m.probability(topic, x) < modelThreshold {
+		if _, set := tags.Reasons.Topics[topic]; set {
+			continue
+		}
+		if p, learnt := m.probability(topic, x); !learnt || p < modelThreshold {
 			continue
 		}
 		tags.Topics = append(tags.Topics, topic)
