@@ -41,8 +41,8 @@ func (h *handlers) register(mux *asynq.ServeMux) {
 	mux.HandleFunc(tasks.TypeCompileEdition, h.compileEdition)
 	mux.HandleFunc(tasks.TypeSendBatch, h.sendBatch)
 	mux.HandleFunc(tasks.TypeReconcile, h.reconcile)
-	mux.HandleFunc(tasks.TypeTestSend, h.testSend) // test_send.go
-	mux.Handle(tasks.TypePollSource, newPoller(h)) // poll.go
+	mux.HandleFunc(tasks.TypeTestSend, h.testSend)           // test_send.go
+	mux.Handle(tasks.TypePollSource, newPoller(h))           // poll.go
 	mux.HandleFunc(tasks.TypeRetrainTagger, h.retrainTagger) // tagging.go
 }
 
