@@ -90,3 +90,29 @@ func newTagger(t *testing.T) *tagging.Tagger {
 	}
 	return tg
 }
+
+// Tags an editor gives an item created by hand are an example too, set
+// against the tags the tagger proposed.
+func TestTagExampleOfNewItem(t *testing.T) {
+	f := newItemsFixture(t)
+	proposed := f.im.Item(dec16, "Venezuelan migrants find work in Guanacaste", "Farms hired 200 people.", "https://a.example/new", "en")
+	stored := proposed
+	countries := []string{"CR", "VE"}
+	u := domain.ItemUpdate{Countries: &countries}
+	u.Apply(&stored)
+	if n, _, err := f.db.InsertItems(f.ctx, []domain.Item{stored}); err != nil || n != 1 {
+		t.Fatalf("insert: %d, %v", n, err)
+	}
+	if err := f.db.RecordNewItemExample(f.ctx, "ed@example.org", proposed, stored, u); err != nil {
+		t.Fatal(err)
+	}
+	var itemID *int64
+	var added []string
+	err := f.db.Pool().QueryRow(f.ctx, `SELECT item_id, added FROM tag_examples`).Scan(&itemID, &added)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if itemID == nil || *itemID != f.all()[0].ID || !cmp.Equal(added, []string{"countries:VE"}) {
+		t.Errorf("example of item %v with %v added; want the new item and countries:VE", itemID, added)
+	}
+}
