@@ -18,6 +18,7 @@ import (
 	"newsdigest/internal/ingest"
 	"newsdigest/internal/postgres"
 	"newsdigest/internal/render"
+	"newsdigest/internal/tagging"
 	"newsdigest/internal/taxonomy"
 )
 
@@ -30,6 +31,9 @@ type Desk struct {
 	Renderer *render.Renderer
 	Log      *slog.Logger
 
+	// models keeps the tagger on the newest model the worker trained.
+	models *tagging.Follower
+
 	taxMu     sync.Mutex
 	tax       *taxonomy.Taxonomy
 	taxLoaded time.Time
@@ -37,7 +41,7 @@ type Desk struct {
 
 // New assembles the desk.
 func New(cfg *config.Config, db *postgres.DB, queue *asynq.Client, log *slog.Logger) (*Desk, error) {
-	tagger, err := ingest.NewTagger(taxonomy.Default())
+	tagger, err := tagging.NewTagger(taxonomy.Default())
 	if err != nil {
 		return nil, err
 	}
@@ -52,6 +56,7 @@ func New(cfg *config.Config, db *postgres.DB, queue *asynq.Client, log *slog.Log
 		Importer: &ingest.Importer{Store: db, Tagger: tagger},
 		Renderer: r,
 		Log:      log,
+		models:   &tagging.Follower{Tagger: tagger, Store: db, Every: modelCheckEvery},
 	}, nil
 }
 

@@ -75,6 +75,7 @@ func parseDraftFormat(f string) (ImportSpec, error) {
 func (d *Desk) Import(ctx context.Context, actor string, spec ImportSpec, body io.Reader) (ingest.Result, error) {
 	var res ingest.Result
 	var err error
+	d.refreshTagger(ctx)
 	if spec.Format == FormatFeed {
 		res, err = d.Importer.ImportFeed(ctx, body, "")
 	} else {
@@ -91,6 +92,7 @@ func (d *Desk) Import(ctx context.Context, actor string, spec ImportSpec, body i
 // PreviewImport says what Import would do with a document, writing
 // nothing.
 func (d *Desk) PreviewImport(ctx context.Context, spec ImportSpec, body []byte) (ingest.Preview, error) {
+	d.refreshTagger(ctx)
 	if spec.Format == FormatFeed {
 		return d.Importer.PreviewFeed(ctx, bytes.NewReader(body), "")
 	}

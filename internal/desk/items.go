@@ -127,8 +127,11 @@ type NewItem struct {
 // CreateItem stores an editor's item; a story already stored is a
 // conflict.
 func (d *Desk) CreateItem(ctx context.Context, actor string, n NewItem) (domain.Item, error) {
+	d.refreshTagger(ctx)
 	it := d.Importer.Item(n.PublishedOn, n.Title, n.Summary, n.URL, n.Lang)
-	domain.ItemUpdate{Countries: n.Countries, Regions: n.Regions, Topics: n.Topics}.Apply(&it)
+	proposed := it
+	tags := domain.ItemUpdate{Countries: n.Countries, Regions: n.Regions, Topics: n.Topics}
+	tags.Apply(&it)
 	if err := d.CheckItem(ctx, &it); err != nil {
 		return it, err
 	}
@@ -140,6 +143,13 @@ func (d *Desk) CreateItem(ctx context.Context, actor string, n NewItem) (domain.
 		return it, errs.New(errs.Conflict, "this item is already stored (same link, or a near-identical title within a day)")
 	}
 	d.Audit(ctx, actor, "item.create", "item", nil, "%s %q", it.PublishedOn, it.Title)
+	if tags.Countries != nil || tags.Regions != nil || tags.Topics != nil {
+		// The item is stored; losing its example is logged, not failed.
+		if err := d.DB.RecordNewItemExample(ctx, actor, proposed, it, tags); err != nil {
+			d.Log.Error("tag example lost", "item", it.URL, "err", err)
+		}
+		d.tagsCorrected(ctx, tags)
+	}
 	return it, nil
 }
 
@@ -148,13 +158,14 @@ func (d *Desk) CreateItem(ctx context.Context, actor string, n NewItem) (domain.
 // and showing are audited as such; any other change as item.update,
 // naming the fields set.
 func (d *Desk) UpdateItem(ctx context.Context, actor string, id int64, u domain.ItemUpdate) (domain.Item, error) {
-	it, err := d.DB.UpdateItem(ctx, id, u, func(it *domain.Item) error { return d.CheckItem(ctx, it) })
+	it, err := d.DB.UpdateItem(ctx, actor, id, u, func(it *domain.Item) error { return d.CheckItem(ctx, it) })
 	if err != nil {
 		return it, err
 	}
 	if fields := updatedFields(u); len(fields) > 0 {
 		d.Audit(ctx, actor, "item.update", "item", id, "%s", strings.Join(fields, ", "))
 	}
+	d.tagsCorrected(ctx, u)
 	if u.Hidden != nil {
 		action := "item.unhide"
 		if *u.Hidden {

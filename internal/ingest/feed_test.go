@@ -12,6 +12,7 @@ import (
 
 	"newsdigest/internal/domain"
 	"newsdigest/internal/errs"
+	"newsdigest/internal/tagging"
 	"newsdigest/internal/taxonomy"
 )
 
@@ -201,7 +202,7 @@ func (s *recordingStore) InsertItems(_ context.Context, items []domain.Item) (in
 }
 
 func TestImportFeed(t *testing.T) {
-	tagger, err := NewTagger(taxonomy.Default())
+	tagger, err := tagging.NewTagger(taxonomy.Default())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 
 	"newsdigest/internal/domain"
 	"newsdigest/internal/errs"
+	"newsdigest/internal/tagging"
 )
 
 // ItemStore stores items all-or-nothing (a *postgres.DB); a story it
@@ -33,7 +34,7 @@ type Result = domain.StoreCounts
 // Importer turns documents into stored, tagged items.
 type Importer struct {
 	Store  ItemStore
-	Tagger *Tagger
+	Tagger *tagging.Tagger
 }
 
 // ImportListing reads a plain-text listing and stores its items. If any
@@ -118,7 +119,7 @@ func (im *Importer) Item(published domain.Date, title, summary, link, language s
 		language = urlLanguage(link)
 	}
 	if language == "" {
-		language = DetectLanguage(title + "\n" + summary)
+		language = tagging.DetectLanguage(title + "\n" + summary)
 	}
 	tags := im.Tagger.Tag(title, summary, language)
 	it := domain.Item{

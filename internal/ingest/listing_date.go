@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"newsdigest/internal/domain"
+	"newsdigest/internal/tagging"
 )
 
 // Month and weekday names the listings are written with, English and
@@ -86,7 +87,7 @@ func dateWords(s string) []dateWord {
 	}, s)
 	var out []dateWord
 	for _, f := range strings.Fields(s) {
-		t := fold(f)
+		t := tagging.Fold(f)
 		if strings.ContainsAny(f, "-/") {
 			t = strings.ToLower(f)
 		}

@@ -7,6 +7,7 @@ import (
 	"unicode"
 
 	"newsdigest/internal/domain"
+	"newsdigest/internal/tagging"
 )
 
 // setStoryKeys derives what recognises the item later: its fingerprint,
@@ -62,11 +63,7 @@ func queryPart(u *url.URL, drop map[string]bool) string {
 // no punctuation), sorted and without repeats: what domain.NearDuplicate
 // compares.
 func TitleTokens(title string) []string {
-	ws := words(title)
-	out := make([]string, len(ws))
-	for i, w := range ws {
-		out[i] = w.text
-	}
+	out := tagging.Tokens(title)
 	slices.Sort(out)
 	return slices.Compact(out)
 }

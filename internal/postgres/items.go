@@ -61,8 +61,9 @@ func (db *DB) Items(ctx context.Context, f domain.ItemFilter) ([]domain.Item, er
 // are recorded as edited, so that ingesting the story again leaves them
 // alone. A change of translation_of links the item's story with another
 // item's (or, when null, takes the item out of its story); a story keeps
-// one version per language.
-func (db *DB) UpdateItem(ctx context.Context, id int64, u domain.ItemUpdate, check func(*domain.Item) error) (domain.Item, error) {
+// one version per language. Tag lists editor sets are kept as a labelled
+// example for the tagger (tag_examples), in the same transaction.
+func (db *DB) UpdateItem(ctx context.Context, editor string, id int64, u domain.ItemUpdate, check func(*domain.Item) error) (domain.Item, error) {
 	var it domain.Item
 	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
 		// Both rows of a link are locked in id order, so two editors
@@ -79,8 +80,12 @@ func (db *DB) UpdateItem(ctx context.Context, id int64, u domain.ItemUpdate, che
 		if err != nil {
 			return notFound(err, "item")
 		}
+		before := it
 		u.Apply(&it)
 		if err := check(&it); err != nil {
+			return err
+		}
+		if err := recordTagExample(ctx, tx, editor, &id, before, it, u); err != nil {
 			return err
 		}
 		_, err = tx.Exec(ctx, `

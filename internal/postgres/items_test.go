@@ -13,6 +13,7 @@ import (
 	"newsdigest/internal/errs"
 	"newsdigest/internal/ingest"
 	"newsdigest/internal/postgres"
+	"newsdigest/internal/tagging"
 	"newsdigest/internal/taxonomy"
 	"newsdigest/internal/testenv"
 )
@@ -29,7 +30,7 @@ func newItemsFixture(t *testing.T) *itemsFixture {
 	t.Helper()
 	ctx := context.Background()
 	db := testenv.Database(t)
-	tg, err := ingest.NewTagger(taxonomy.Default())
+	tg, err := tagging.NewTagger(taxonomy.Default())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,7 +110,7 @@ func TestReingestKeepsEditorsChanges(t *testing.T) {
 	f.ingest(f.im.Item(dec16, "Costa Rica: study in Upala", "A labor survey in Upala.", link, "en"))
 	id := f.all()[0].ID
 	countries, title := []string{"CR", "NI"}, "Costa Rica: labour study in Upala, on the Nicaraguan border"
-	edited, err := f.db.UpdateItem(f.ctx, id, domain.ItemUpdate{Countries: &countries, Title: &title},
+	edited, err := f.db.UpdateItem(f.ctx, "editor@example.org", id, domain.ItemUpdate{Countries: &countries, Title: &title},
 		func(*domain.Item) error { return nil })
 	if err != nil {
 		t.Fatal(err)
@@ -179,7 +180,7 @@ func TestTranslations(t *testing.T) {
 
 	noCheck := func(*domain.Item) error { return nil }
 	link := func(item, to int64) (domain.Item, error) {
-		return f.db.UpdateItem(f.ctx, item, domain.ItemUpdate{TranslationOf: domain.OptionalID{Set: true, ID: to}}, noCheck)
+		return f.db.UpdateItem(f.ctx, "editor@example.org", item, domain.ItemUpdate{TranslationOf: domain.OptionalID{Set: true, ID: to}}, noCheck)
 	}
 	// An editor links the Honduras and Guatemala items (wrongly), then
 	// unlinks them.

@@ -15,6 +15,7 @@ import (
 	"newsdigest/internal/mail"
 	"newsdigest/internal/postgres"
 	"newsdigest/internal/render"
+	"newsdigest/internal/tagging"
 	"newsdigest/internal/tasks"
 )
 
@@ -29,6 +30,9 @@ type handlers struct {
 	renderer *render.Renderer
 	mailer   digest.Mailer
 	log      *slog.Logger
+	// tagger tags polled items; models keeps it on the newest tag model.
+	tagger *tagging.Tagger
+	models *tagging.Follower
 }
 
 func (h *handlers) register(mux *asynq.ServeMux) {
@@ -37,8 +41,9 @@ func (h *handlers) register(mux *asynq.ServeMux) {
 	mux.HandleFunc(tasks.TypeCompileEdition, h.compileEdition)
 	mux.HandleFunc(tasks.TypeSendBatch, h.sendBatch)
 	mux.HandleFunc(tasks.TypeReconcile, h.reconcile)
-	mux.HandleFunc(tasks.TypeTestSend, h.testSend) // test_send.go
-	mux.Handle(tasks.TypePollSource, newPoller(h)) // poll.go
+	mux.HandleFunc(tasks.TypeTestSend, h.testSend)           // test_send.go
+	mux.Handle(tasks.TypePollSource, newPoller(h))           // poll.go
+	mux.HandleFunc(tasks.TypeRetrainTagger, h.retrainTagger) // tagging.go
 }
 
 // lastAttempt reports whether the queue will not retry this task again.

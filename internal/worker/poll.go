@@ -15,8 +15,8 @@ import (
 	"newsdigest/internal/errs"
 	"newsdigest/internal/ingest"
 	"newsdigest/internal/postgres"
+	"newsdigest/internal/tagging"
 	"newsdigest/internal/tasks"
-	"newsdigest/internal/taxonomy"
 )
 
 // pollLease is how long a claimed poll holds its source: longer than a
@@ -32,24 +32,17 @@ const maxDuePolls = 500
 type poller struct {
 	db      *postgres.DB
 	fetcher *ingest.Fetcher
-	tagger  *ingest.Tagger
+	tagger  *tagging.Tagger
+	models  *tagging.Follower
 	log     *slog.Logger
 }
 
 // newPoller builds the source:poll handler from the worker's dependencies.
 func newPoller(h *handlers) asynq.Handler {
-	tagger, err := ingest.NewTagger(taxonomy.Default())
-	if err != nil {
-		// The embedded taxonomy is tested, so this is a broken build:
-		// refuse polls loudly rather than store untagged items.
-		h.log.Error("feed polling disabled: tagger", "err", err)
-		return asynq.HandlerFunc(func(context.Context, *asynq.Task) error {
-			return fmt.Errorf("tagger: %v: %w", err, asynq.SkipRetry)
-		})
-	}
 	p := &poller{
 		db:     h.db,
-		tagger: tagger,
+		tagger: h.tagger,
+		models: h.models,
 		log:    h.log,
 		fetcher: ingest.NewFetcher(ingest.FetcherConfig{
 			AllowPrivate: h.cfg.IngestAllowPrivateNetworks,
@@ -99,6 +92,9 @@ func (p *poller) fetchAndImport(ctx context.Context, src domain.Source) (ingest.
 	}
 	if f.NotModified {
 		return ingest.Result{}, f.Validators, nil
+	}
+	if err := p.models.Refresh(ctx); err != nil {
+		p.log.Warn("tag model not refreshed", "err", err) // the rules alone still tag
 	}
 	im := &ingest.Importer{Store: &sourceStore{db: p.db, source: src.ID}, Tagger: p.tagger}
 	var res ingest.Result

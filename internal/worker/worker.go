@@ -23,7 +23,9 @@ import (
 	"newsdigest/internal/mail"
 	"newsdigest/internal/postgres"
 	"newsdigest/internal/render"
+	"newsdigest/internal/tagging"
 	"newsdigest/internal/tasks"
+	"newsdigest/internal/taxonomy"
 )
 
 // Options tune timings that tests shorten; zero values take the defaults.
@@ -108,7 +110,17 @@ func (w *Worker) Run(ctx context.Context) error {
 			return err
 		}
 	}
+	tagger, err := tagging.NewTagger(taxonomy.Default())
+	if err != nil {
+		return fmt.Errorf("tagger: %w", err)
+	}
+	models := &tagging.Follower{Tagger: tagger, Store: w.db, Every: modelCheckEvery}
+	if err := models.Refresh(ctx); err != nil {
+		w.log.Warn("tag model not loaded; tagging with the rules alone", "err", err)
+	}
 	h := &handlers{
+		tagger:   tagger,
+		models:   models,
 		db:       w.db,
 		queue:    client,
 		inspect:  inspect,

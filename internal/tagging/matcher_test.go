@@ -1,4 +1,4 @@
-package ingest
+package tagging
 
 import (
 	"slices"
@@ -20,11 +20,11 @@ func TestDataFileCodes(t *testing.T) {
 			for _, code := range r.codes {
 				var ok bool
 				switch r.head {
-				case "region":
+				case "region", "forum":
 					ok = tx.HasRegion(code)
 				case "demonym":
 					ok = tx.HasCountry(code) || tx.HasRegion(code)
-				case "block", "ignore", "prefix", "suffix", "actor":
+				case "block", "ignore", "prefix", "suffix", "actor", "party", "member", "org", "lead", "origin":
 					ok = code == "-"
 				default:
 					ok = tx.HasCountry(code)

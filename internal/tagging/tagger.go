@@ -1,8 +1,10 @@
-package ingest
+package tagging
 
 import (
 	"errors"
 	"fmt"
+	"slices"
+	"sync/atomic"
 
 	"newsdigest/internal/domain"
 	"newsdigest/internal/taxonomy"
@@ -32,9 +34,45 @@ type Tagger struct {
 	// country's institutions ("Mexican consulates", "autoridades
 	// guatemaltecas"), which act where they are from: as strong as a place.
 	actors map[string]bool
+	// parties are words that, next to a nationality word, make it name
+	// people whose country the story is about ("Honduran returnees",
+	// "connacionales salvadoreños"): a party to the story, like a place.
+	parties map[string]bool
+	// members are the words that, next to a forum's name, make it name
+	// the forum's countries as a whole ("RCM countries", "países del SICA").
+	members map[string]bool
+	// orgWords are words that make a capitalised name they are part of
+	// the name of an organisation, programme or forum ("Mesoamerica
+	// Program", "Oficina Regional para Centroamérica"): an actor, whose
+	// region word says who, not where.
+	orgWords map[string]bool
+	// leads finds the phrases that introduce the parties to a story
+	// ("officials from", "el Gobierno de"): places after one, in its
+	// sentence, are parties, not passing mentions.
+	leads phraseMatcher
+	// origins finds the phrases after which places say where people were
+	// returned from ("deported from"), which is not where the story is.
+	origins phraseMatcher
 	// regionMembers maps a region code to its member countries.
 	regionMembers map[string][]string
+	// topicSlugs are the taxonomy's topics, which a model trained under
+	// another taxonomy may not all know.
+	topicSlugs []string
+	// model adds the topics the rules miss; nil until one is set.
+	model atomic.Pointer[Model]
 }
+
+// SetModel makes the tagger use m for the topics its rules miss (nil: the
+// rules alone). Items being tagged meanwhile use the model they started
+// with.
+func (tg *Tagger) SetModel(m *Model) { tg.model.Store(m) }
+
+// Topics returns the slugs of the topics the tagger tags, for training
+// its model.
+func (tg *Tagger) Topics() []string { return slices.Clone(tg.topicSlugs) }
+
+// Model returns the model in use, or nil.
+func (tg *Tagger) Model() *Model { return tg.model.Load() }
 
 // NewTagger builds a tagger for the countries, regions and topics of t,
 // from their names in t (English and Spanish) and the embedded gazetteer
@@ -45,9 +83,13 @@ func NewTagger(t *taxonomy.Taxonomy) (*Tagger, error) {
 		return nil, errors.New("new tagger: nil taxonomy")
 	}
 	tg := &Tagger{namePrefixes: map[string]bool{}, nameSuffixes: map[string]bool{}, actors: map[string]bool{},
+		parties: map[string]bool{}, members: map[string]bool{}, orgWords: map[string]bool{},
 		regionMembers: map[string][]string{}}
 	for _, r := range t.Regions {
 		tg.regionMembers[r.Code] = r.Countries
+	}
+	for _, tp := range t.Topics {
+		tg.topicSlugs = append(tg.topicSlugs, tp.Slug)
 	}
 	if err := tg.addPlaces(t); err != nil {
 		return nil, fmt.Errorf("new tagger: %w", err)
@@ -64,6 +106,11 @@ const (
 	labelPlace       = "place"       // a place inside a country
 	labelNationality = "nationality" // a nationality word
 	labelActor       = "institution" // a nationality word naming institutions
+	labelParty       = "nationals"   // a nationality word naming people the story is about
+	labelForum       = "forum"       // the name of a forum or bloc of countries
+	labelParticipant = "participant" // a place named as a party ("the Government of …")
+	labelOrigin      = "origin"      // a place people were returned from
+	labelGroup       = "countries"   // a region's name naming some of its countries
 	labelPhrase      = "phrase"      // a topic phrase
 )
 
@@ -72,9 +119,11 @@ func (tg *Tagger) addPlaces(t *taxonomy.Taxonomy) error {
 	if err != nil {
 		return err
 	}
+	// Names the data lists as ignored, or as a forum's, are not taken from
+	// the taxonomy as plain names.
 	ignored := map[string]bool{}
 	for _, r := range rules {
-		if r.head == "ignore" {
+		if r.head == "ignore" || r.head == "forum" {
 			for _, p := range r.phrase {
 				ignored[fold(p)] = true
 			}
@@ -95,6 +144,9 @@ func (tg *Tagger) addPlaces(t *taxonomy.Taxonomy) error {
 	for _, rg := range t.Regions {
 		for _, name := range []string{rg.NameEN, rg.NameES} {
 			for _, v := range nameVariants(name) {
+				if ignored[fold(v)] {
+					continue
+				}
 				if err := tg.places.add(v, hit{kind: kindRegion, code: rg.Code, label: labelName}); err != nil {
 					return fmt.Errorf("region %s: %w", rg.Code, err)
 				}
@@ -111,7 +163,8 @@ func (tg *Tagger) addPlaces(t *taxonomy.Taxonomy) error {
 
 // wordSets are the gazetteer kinds that list single words, not places.
 func (tg *Tagger) wordSets() map[string]map[string]bool {
-	return map[string]map[string]bool{"prefix": tg.namePrefixes, "suffix": tg.nameSuffixes, "actor": tg.actors}
+	return map[string]map[string]bool{"prefix": tg.namePrefixes, "suffix": tg.nameSuffixes, "actor": tg.actors,
+		"party": tg.parties, "member": tg.members, "org": tg.orgWords}
 }
 
 func (tg *Tagger) addPlaceRule(t *taxonomy.Taxonomy, r rule) error {
@@ -129,6 +182,22 @@ func (tg *Tagger) addPlaceRule(t *taxonomy.Taxonomy, r rule) error {
 	switch r.head {
 	case "ignore":
 		return nil
+	case "lead":
+		for _, p := range r.phrase {
+			if err := tg.leads.add(p, hit{kind: kindLead}); err != nil {
+				return err
+			}
+		}
+		return nil
+	case "origin":
+		for _, p := range r.phrase {
+			if err := tg.origins.add(p, hit{kind: kindLead}); err != nil {
+				return err
+			}
+		}
+		return nil
+	case "forum":
+		h = hit{kind: kindRegion, label: labelForum, weak: true}
 	case "alias":
 		h = hit{kind: kindCountry, label: labelName}
 	case "place":
@@ -147,6 +216,8 @@ func (tg *Tagger) addPlaceRule(t *taxonomy.Taxonomy, r rule) error {
 		h.code = code
 		switch {
 		case h.kind == kindBlock:
+		case h.label == labelForum && !t.HasRegion(code):
+			continue
 		case h.weak && t.HasRegion(code): // "Central American": a region's nationality word
 			h.kind = kindRegion
 		case h.kind == kindRegion && !t.HasRegion(code), h.kind == kindCountry && !t.HasCountry(code):

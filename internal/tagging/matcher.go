@@ -1,4 +1,4 @@
-package ingest
+package tagging
 
 import (
 	_ "embed"
@@ -23,6 +23,7 @@ const (
 	kindRegion
 	kindTopic
 	kindBlock // consumes the phrase and means nothing
+	kindLead  // introduces the parties to a story: "officials from"
 )
 
 // caseRule is what capitalisation a phrase word needs in the text.

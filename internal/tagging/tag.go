@@ -1,4 +1,4 @@
-package ingest
+package tagging
 
 import (
 	"slices"
@@ -25,10 +25,11 @@ const (
 
 // evidence gathers what speaks for one tag.
 type evidence struct {
-	score     int // from places and names (and topic phrases)
-	weakScore int // from nationality words
-	reason    why // the best evidence
-	rank      int // of reason: lower is better (title before summary, strong before weak)
+	score       int // from places and names (and topic phrases)
+	weakScore   int // from nationality words
+	originScore int // from places people were returned from
+	reason      why // the best evidence
+	rank        int // of reason: lower is better (title before summary, strong before weak)
 	// counted holds 1 + the last summary sentence in which a strong
 	// ([0]) or a nationality ([1]) mention counted, 0 for none.
 	counted [2]int
@@ -85,18 +86,26 @@ type placeKey struct {
 // Tag returns the countries, regions and topics of an item written in
 // lang ("en" or "es"; "" detects it), each with the words that set it.
 //
-// Countries and regions are where the story happens. A mention in the
-// title is enough. Mentions only in the summary count when the title names
-// no place (the summary then says where the story is), or when the summary
-// returns to the place; so "Costa Rica: ... Upala, on the border with
-// Nicaragua" is CR alone. A nationality word ("Nicaraguan workers",
-// "migrantes hondureños") says who, not where: it counts only when nothing
+// Countries and regions are where the story happens and who takes part.
+// A mention in the title is enough. Mentions only in the summary count
+// when the title names no place (the summary then says where the story
+// is), when the title names a region the country belongs to (the summary
+// says which of its countries), when the country is named as a party
+// ("officials from Jamaica and Barbados", "the Government of Saint
+// Lucia"), or when the summary returns to the place; so "Costa Rica: ...
+// Upala, on the border with Nicaragua" is CR alone. A nationality word
+// ("Nicaraguan workers") says who, not where: it counts only when nothing
 // names a place, unless it names a country's institutions ("Mexican
-// consulates"). A name that is part of another name ("Plaza España",
-// "Barrio Cuba") is not a place of that country.
+// consulates") or people it takes back ("Honduran returnees"). Forums and
+// programmes named after a region ("SICA", "the Mesoamerica Program") are
+// actors, weighed like a nationality word; where people were deported
+// from counts only alone. A region is tagged when the item is about it as
+// a whole, not when the item names which of its countries take part. A
+// name that is part of another name ("Plaza España", "Barrio Cuba") is not
+// a place of that country.
 //
 // Topics: a strong phrase anywhere, or a weak one in the title or three
-// times in the summary.
+// times in the summary; then the model, if set, adds those it finds likely.
 func (tg *Tagger) Tag(title, summary, lang string) Tags {
 	if lang == "" {
 		lang = DetectLanguage(title + "\n" + summary)
@@ -106,89 +115,11 @@ func (tg *Tagger) Tag(title, summary, lang string) Tags {
 	tags.Reasons.Countries, tags.Reasons.Regions, tags.Reasons.Topics = map[string]string{}, map[string]string{}, map[string]string{}
 	tg.tagPlaces(&tags, title, summary, tw, sw, lang)
 	tg.tagTopics(&tags, title, summary, tw, sw, lang)
+	tg.addModelTopics(&tags, title, summary)
 	slices.Sort(tags.Countries)
 	slices.Sort(tags.Regions)
 	slices.Sort(tags.Topics)
 	return tags
-}
-
-// tagPlaces adds the countries and regions of an item to tags, given its
-// text and words.
-func (tg *Tagger) tagPlaces(tags *Tags, title, summary string, tw, sw []word, lang string) {
-	places := map[placeKey]*evidence{}
-	anchored, anyStrong := false, false
-	scanPlaces := func(ws []word, text string, inTitle bool) {
-		sentences := sentenceStarts(text)
-		tg.places.scan(ws, func(h hit, from, to int) {
-			if h.lang != "" && h.lang != lang || tg.partOfName(ws, from, to) {
-				return
-			}
-			label, strong := h.label, !h.weak
-			if h.weak {
-				if f, t, ok := tg.institution(ws, from, to); ok {
-					label, strong, from, to = labelActor, true, f, t
-				}
-			}
-			key := placeKey{kind: h.kind, code: h.code}
-			ev := places[key]
-			if ev == nil {
-				ev = &evidence{}
-				places[key] = ev
-			}
-			if !inTitle && !ev.once(sentenceOf(sentences, ws[from].start), strong) {
-				return
-			}
-			points, rank := placeSummary, 1
-			switch {
-			case inTitle && strong:
-				points, rank, anchored = placeTitle, 0, true
-			case inTitle:
-				points, rank = placeTitle, 2
-			case !strong:
-				points, rank = demonymSummary, 3
-			}
-			ev.note(points, strong, rank, reason(label, text, ws, from, to))
-			anyStrong = anyStrong || strong
-		})
-	}
-	scanPlaces(tw, title, true)
-	scanPlaces(sw, summary, false)
-	need := placeNeedOnlyWeak
-	switch {
-	case anchored:
-		need = placeNeedAnchored
-	case anyStrong:
-		need = placeNeedUnanchored
-	}
-	// A region named in the title stands for its members that the
-	// summary lists ("Northern Triangle: ... in El Salvador, Guatemala and
-	// Honduras"): they are the region, not separate stories.
-	covered := map[string]bool{}
-	for key, ev := range places {
-		if key.kind == kindRegion && ev.rank == 0 {
-			for _, c := range tg.regionMembers[key.code] {
-				covered[c] = true
-			}
-		}
-	}
-	for key, ev := range places {
-		score := ev.score
-		if !anyStrong {
-			// Nothing names a place: a nationality word is the best sign
-			// of where the story is. Otherwise it says who, not where.
-			score += ev.weakScore
-		}
-		if score < need || key.kind == kindCountry && ev.rank > 0 && covered[key.code] {
-			continue
-		}
-		if key.kind == kindRegion {
-			tags.Regions = append(tags.Regions, key.code)
-			tags.Reasons.Regions[key.code] = ev.reason.String()
-		} else {
-			tags.Countries = append(tags.Countries, key.code)
-			tags.Reasons.Countries[key.code] = ev.reason.String()
-		}
-	}
 }
 
 // tagTopics adds the topics of an item to tags, given its text and words.
@@ -224,28 +155,26 @@ func (tg *Tagger) tagTopics(tags *Tags, title, summary string, tw, sw []word, la
 	}
 }
 
-// partOfName reports whether the place ws[from:to] is part of a longer
-// proper name: right after a capitalised prefix ("Plaza España") or right
-// before a capitalised suffix ("Cuba Street").
-func (tg *Tagger) partOfName(ws []word, from, to int) bool {
-	if from > 0 && ws[from-1].capital && tg.namePrefixes[ws[from-1].text] {
-		return true
+// addModelTopics adds the topics the model finds likely and no phrase
+// set, with the words that weighed most as their reason. The model only
+// adds: the phrase rules are the more precise, and letting the model
+// drop their weaker topics cost more recall than it gained precision.
+func (tg *Tagger) addModelTopics(tags *Tags, title, summary string) {
+	m := tg.model.Load()
+	if m == nil {
+		return
 	}
-	return to < len(ws) && ws[to].capital && tg.nameSuffixes[ws[to].text]
-}
-
-// institution reports whether the nationality word ws[from:to] is next
-// to a word naming institutions, after it in English ("Guatemalan
-// authorities") or before it in Spanish ("autoridades guatemaltecas"), and
-// returns the span of both words.
-func (tg *Tagger) institution(ws []word, from, to int) (int, int, bool) {
-	switch {
-	case to < len(ws) && tg.actors[ws[to].text]:
-		return from, to + 1, true
-	case from > 0 && tg.actors[ws[from-1].text]:
-		return from - 1, to, true
+	x := features(title, summary)
+	for _, topic := range tg.topicSlugs {
+		if _, set := tags.Reasons.Topics[topic]; set {
+			continue
+		}
+		if p, learnt := m.probability(topic, x); !learnt || p < modelThreshold {
+			continue
+		}
+		tags.Topics = append(tags.Topics, topic)
+		tags.Reasons.Topics[topic] = m.reason(topic, x)
 	}
-	return from, to, false
 }
 
 // sentenceStarts returns the byte offsets at which the sentences of text

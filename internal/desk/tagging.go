@@ -1,0 +1,36 @@
+package desk
+
+import (
+	"context"
+	"time"
+
+	"newsdigest/internal/domain"
+	"newsdigest/internal/tasks"
+)
+
+// modelCheckEvery is how often the desk looks for a newer tag model than
+// the one it tags with.
+const modelCheckEvery = 30 * time.Second
+
+// refreshTagger brings the tagger's model up to date before items are
+// tagged. A failure is logged, not returned: the rules alone still tag.
+func (d *Desk) refreshTagger(ctx context.Context) {
+	if d.models == nil {
+		return
+	}
+	if err := d.models.Refresh(ctx); err != nil {
+		d.Log.Warn("tag model not refreshed", "err", err)
+	}
+}
+
+// tagsCorrected asks for the tagger to learn from an editor's tags. The
+// correction is stored already; if the queue cannot take the request now,
+// the next correction asks again.
+func (d *Desk) tagsCorrected(ctx context.Context, u domain.ItemUpdate) {
+	if u.Countries == nil && u.Regions == nil && u.Topics == nil || d.Queue == nil {
+		return
+	}
+	if _, err := d.Queue.EnqueueContext(ctx, tasks.NewRetrainTagger()); err != nil && !tasks.IsDuplicate(err) {
+		d.Log.Warn("tagger retraining not queued", "err", err)
+	}
+}

@@ -1,0 +1,118 @@
+package postgres_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"newsdigest/internal/domain"
+	"newsdigest/internal/tagging"
+	"newsdigest/internal/taxonomy"
+)
+
+// Every tag list an editor sets is kept as a labelled example of the item;
+// a later correction updates it and keeps what the earlier one judged.
+func TestTagExamplesFromEdits(t *testing.T) {
+	f := newItemsFixture(t)
+	f.ingest(f.im.Item(dec16, "Honduran returnees arrive in Guatemala", "A bus brought 40 people.", "https://a.example/1", "en"))
+	id := f.all()[0].ID
+	noCheck := func(*domain.Item) error { return nil }
+
+	title := "Honduran returnees reach Guatemala"
+	if _, err := f.db.UpdateItem(f.ctx, "ed@example.org", id, domain.ItemUpdate{Title: &title}, noCheck); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := f.db.TagExamples(f.ctx); err != nil || len(got) != 0 {
+		t.Fatalf("a title edit made examples %+v, %v", got, err)
+	}
+
+	countries := []string{"GT", "HN"}
+	if _, err := f.db.UpdateItem(f.ctx, "ed@example.org", id, domain.ItemUpdate{Countries: &countries}, noCheck); err != nil {
+		t.Fatal(err)
+	}
+	topics := []string{"protection"} // instead of the tagger's return-reintegration
+	if _, err := f.db.UpdateItem(f.ctx, "api", id, domain.ItemUpdate{Topics: &topics}, noCheck); err != nil {
+		t.Fatal(err)
+	}
+	got, err := f.db.TagExamples(f.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []tagging.Example{{Lang: "en", Title: title, Summary: "A bus brought 40 people.",
+		Countries: []string{"GT", "HN"}, Topics: []string{"protection"}}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("examples (-want +got):\n%s", diff)
+	}
+	var added, removed []string
+	var editor string
+	err = f.db.Pool().QueryRow(f.ctx, `SELECT added, removed, editor FROM tag_examples`).Scan(&added, &removed, &editor)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if editor != "api" || !cmp.Equal(added, []string{"topics:protection"}) || !cmp.Equal(removed, []string{"topics:return-reintegration"}) {
+		t.Errorf("last correction recorded as %v added, %v removed, by %q", added, removed, editor)
+	}
+}
+
+// A model stored by one process is the one another loads.
+func TestTagModelsFollowed(t *testing.T) {
+	f := newItemsFixture(t)
+	if id, b, err := f.db.LatestTagModel(f.ctx); id != 0 || b != nil || err != nil {
+		t.Fatalf("empty store gave model %d, %v", id, err)
+	}
+	trainer, follower := f.im.Tagger, newTagger(t)
+	live := &tagging.Follower{Tagger: follower, Store: f.db, Every: time.Hour}
+	if err := live.Refresh(f.ctx); err != nil || follower.Model() == nil {
+		t.Fatalf("with no model stored, Refresh gave %v and no model in memory", err)
+	}
+	m, err := tagging.Retrain(f.ctx, f.db, trainer, time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if trainer.Model() != m || m.Examples == 0 {
+		t.Fatalf("retrained tagger uses %p, want %p with examples", trainer.Model(), m)
+	}
+	live.Every = 0 // look again now
+	if err := live.Refresh(f.ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := follower.Model(); got == nil || !got.TrainedAt.Equal(m.TrainedAt) {
+		t.Errorf("follower's model trained at %v, want the stored one of %v", got.TrainedAt, m.TrainedAt)
+	}
+}
+
+func newTagger(t *testing.T) *tagging.Tagger {
+	t.Helper()
+	tg, err := tagging.NewTagger(taxonomy.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tg
+}
+
+// Tags an editor gives an item created by hand are an example too, set
+// against the tags the tagger proposed.
+func TestTagExampleOfNewItem(t *testing.T) {
+	f := newItemsFixture(t)
+	proposed := f.im.Item(dec16, "Venezuelan migrants find work in Guanacaste", "Farms hired 200 people.", "https://a.example/new", "en")
+	stored := proposed
+	countries := []string{"CR", "VE"}
+	u := domain.ItemUpdate{Countries: &countries}
+	u.Apply(&stored)
+	if n, _, err := f.db.InsertItems(f.ctx, []domain.Item{stored}); err != nil || n != 1 {
+		t.Fatalf("insert: %d, %v", n, err)
+	}
+	if err := f.db.RecordNewItemExample(f.ctx, "ed@example.org", proposed, stored, u); err != nil {
+		t.Fatal(err)
+	}
+	var itemID *int64
+	var added []string
+	err := f.db.Pool().QueryRow(f.ctx, `SELECT item_id, added FROM tag_examples`).Scan(&itemID, &added)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if itemID == nil || *itemID != f.all()[0].ID || !cmp.Equal(added, []string{"countries:VE"}) {
+		t.Errorf("example of item %v with %v added; want the new item and countries:VE", itemID, added)
+	}
+}

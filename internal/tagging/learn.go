@@ -1,0 +1,96 @@
+package tagging
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+)
+
+// ModelStore keeps the desk's labelled examples and the trained models (a
+// *postgres.DB).
+type ModelStore interface {
+	TagExamples(ctx context.Context) ([]Example, error)
+	SaveTagModel(ctx context.Context, examples int, model []byte) (int64, error)
+	// LatestTagModel returns id 0 when no model has been trained yet.
+	LatestTagModel(ctx context.Context) (int64, []byte, error)
+}
+
+// Retrain trains a model from the labelled items that ship with the code
+// and the desk's corrections, stores it, and makes tg use it. At the
+// desk's size (hundreds of items) this takes well under a second.
+func Retrain(ctx context.Context, store ModelStore, tg *Tagger, now time.Time) (*Model, error) {
+	m, err := train(ctx, store, tg, now)
+	if err != nil {
+		return nil, err
+	}
+	b, err := MarshalModel(m)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := store.SaveTagModel(ctx, m.Examples, b); err != nil {
+		return nil, err
+	}
+	tg.SetModel(m)
+	return m, nil
+}
+
+func train(ctx context.Context, store ModelStore, tg *Tagger, now time.Time) (*Model, error) {
+	seed, err := SeedExamples()
+	if err != nil {
+		return nil, err
+	}
+	desk, err := store.TagExamples(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("train tag model: %w", err)
+	}
+	return Train(append(seed, desk...), tg.Topics(), now), nil
+}
+
+// Follower keeps a tagger on the newest stored model, looking at most once
+// per Every (a process that tags items calls Refresh before it does; the
+// worker stores a new model after each retraining).
+type Follower struct {
+	Tagger *Tagger
+	Store  ModelStore
+	Every  time.Duration
+
+	mu      sync.Mutex
+	checked time.Time
+	id      int64
+}
+
+// Refresh loads the newest stored model if it is not the one in use. When
+// none is stored yet (a new installation, before the worker's first
+// retraining), it trains one in memory from the same data, so the model
+// is there from the first item. On error the tagger keeps what it had:
+// the rules alone still tag.
+func (f *Follower) Refresh(ctx context.Context) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if !f.checked.IsZero() && time.Since(f.checked) < f.Every {
+		return nil
+	}
+	f.checked = time.Now()
+	id, b, err := f.Store.LatestTagModel(ctx)
+	switch {
+	case err != nil:
+		return err
+	case id == 0 && f.Tagger.Model() == nil:
+		m, err := train(ctx, f.Store, f.Tagger, time.Now())
+		if err != nil {
+			return err
+		}
+		f.Tagger.SetModel(m)
+		return nil
+	case id == 0 || id == f.id:
+		return nil
+	}
+	m, err := UnmarshalModel(b)
+	if err != nil {
+		return err
+	}
+	f.Tagger.SetModel(m)
+	f.id = id
+	return nil
+}
