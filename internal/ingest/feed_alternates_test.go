@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"newsdigest/internal/tagging"
 	"newsdigest/internal/taxonomy"
 )
 
@@ -114,7 +115,7 @@ func TestParseFeedAlternatesBounded(t *testing.T) {
 // addresses of its versions in the digest's other language, and they
 // become translation keys that its translation's own link shares.
 func TestImportFeedAlternates(t *testing.T) {
-	tagger, err := NewTagger(taxonomy.Default())
+	tagger, err := tagging.NewTagger(taxonomy.Default())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -96,7 +96,7 @@ func TestRefreshLinksTranslation(t *testing.T) {
 		}
 	}
 	unlink := domain.ItemUpdate{TranslationOf: domain.OptionalID{Set: true}}
-	if _, err := f.db.UpdateItem(f.ctx, enID, unlink, func(*domain.Item) error { return nil }); err != nil {
+	if _, err := f.db.UpdateItem(f.ctx, "ed@example.org", enID, unlink, func(*domain.Item) error { return nil }); err != nil {
 		t.Fatal(err)
 	}
 	corrected := f.im.Item(day, "Panama: safe return of 40 people", "Forty people went back home.", enURL, "en")
