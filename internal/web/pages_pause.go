@@ -46,37 +46,25 @@ func (s *Server) pauseBlock(lang string, sub domain.Subscriber) *pauseData {
 // pausePost pauses the digests for the weeks chosen (1 to 8). A number
 // out of range is refused with the page again (422) and changes nothing.
 func (s *Server) pausePost(c *gin.Context) {
-	tok, sub, lang, ok := s.linkSubscriber(c)
-	if !ok {
-		return
-	}
-	if sub.Status != domain.StatusActive {
-		s.pauseRefused(c, lang, tok, sub)
-		return
-	}
-	until, err := domain.PauseUntil(c.PostForm("weeks"), time.Now())
-	if err != nil {
-		p := s.pauseBlock(lang, sub)
-		p.Error = msg(lang, "pause_bad_weeks")
-		s.showPreferencesWith(c, http.StatusUnprocessableEntity, tok, sub, lang, p)
-		return
-	}
-	sub, err = s.db.Pause(c.Request.Context(), tok, until, consentOf(c))
-	if errs.Is(err, errs.Conflict) {
-		s.pauseRefused(c, lang, tok, sub)
-		return
-	}
-	if err != nil {
-		s.pageFail(c, lang, err)
-		return
-	}
-	p := s.pauseBlock(lang, sub)
-	p.Notice = msg(lang, "pause_done")
-	s.showPreferencesWith(c, http.StatusOK, tok, sub, lang, p)
+	s.changePause(c, "pause_done", func(tok string) (domain.Subscriber, error) {
+		until, err := domain.PauseUntil(c.PostForm("weeks"), time.Now())
+		if err != nil {
+			return domain.Subscriber{}, err
+		}
+		return s.db.Pause(c.Request.Context(), tok, until, consentOf(c))
+	})
 }
 
 // resumePost ends a pause at once; resuming when not paused does nothing.
 func (s *Server) resumePost(c *gin.Context) {
+	s.changePause(c, "pause_resumed", func(tok string) (domain.Subscriber, error) {
+		return s.db.Resume(c.Request.Context(), tok, consentOf(c))
+	})
+}
+
+// changePause makes a pause or a resume (change) for the active
+// subscriber of the link, and shows their preferences with notice.
+func (s *Server) changePause(c *gin.Context, notice string, change func(tok string) (domain.Subscriber, error)) {
 	tok, sub, lang, ok := s.linkSubscriber(c)
 	if !ok {
 		return
@@ -85,18 +73,24 @@ func (s *Server) resumePost(c *gin.Context) {
 		s.pauseRefused(c, lang, tok, sub)
 		return
 	}
-	sub, err := s.db.Resume(c.Request.Context(), tok, consentOf(c))
-	if errs.Is(err, errs.Conflict) {
-		s.pauseRefused(c, lang, tok, sub)
+	changed, err := change(tok)
+	switch {
+	case errs.Is(err, errs.Invalid):
+		p := s.pauseBlock(lang, sub)
+		p.Error = msg(lang, "pause_bad_weeks")
+		s.showPreferencesWith(c, http.StatusUnprocessableEntity, tok, sub, lang, p)
 		return
-	}
-	if err != nil {
+	case errs.Is(err, errs.Conflict):
+		// They left between the two reads: changed is them as they are.
+		s.pauseRefused(c, lang, tok, changed)
+		return
+	case err != nil:
 		s.pageFail(c, lang, err)
 		return
 	}
-	p := s.pauseBlock(lang, sub)
-	p.Notice = msg(lang, "pause_resumed")
-	s.showPreferencesWith(c, http.StatusOK, tok, sub, lang, p)
+	p := s.pauseBlock(lang, changed)
+	p.Notice = msg(lang, notice)
+	s.showPreferencesWith(c, http.StatusOK, tok, changed, lang, p)
 }
 
 // pauseRefused answers a pause or resume from someone with no digests to
