@@ -141,6 +141,10 @@ func TestPauseSkipsThenResumes(t *testing.T) {
 	if len(e.Deliveries) != 1 || e.Deliveries[0].Status != "skipped" || e.Deliveries[0].Reason != "paused" {
 		t.Errorf("deliveries while paused = %+v, want one skipped as paused", e.Deliveries)
 	}
+	b.open(s.base+"/admin/editions/"+itoa(first.ID), chromedp.CSS(`#skip-reasons`))
+	if got := b.text("skip reasons", chromedp.CSS(`#skip-reasons`)); got != "paused by the subscriber: 1" {
+		t.Errorf("the console's edition page gives the skips as %q", got)
+	}
 
 	// The two weeks pass (the stored end is moved back, as time would):
 	// the next edition reaches them, with nothing else done.
