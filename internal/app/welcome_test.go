@@ -12,6 +12,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"newsdigest/internal/testenv"
+	"newsdigest/internal/token"
 )
 
 // mailsWithSubject are the mails to addr whose subject starts with prefix.
@@ -187,6 +188,32 @@ func TestSignupAgainWhileSubscribed(t *testing.T) {
 	for _, addr := range []string{suppressed, bounced} {
 		if n := len(s.smtp.To(addr)) - before[addr]; n != 0 {
 			t.Errorf("%s got %d mails after signing up again, want none", addr, n)
+		}
+	}
+}
+
+// Notices whose task was lost (Redis wiped, or a worker died holding the
+// claim) are queued again by the reconciler and sent, once; a notice due
+// to someone who has left since is not.
+func TestReconcilerSendsLostNotices(t *testing.T) {
+	s := startStack(t)
+	for _, tc := range []struct{ addr, status, kind, claimed string }{
+		{"lost-welcome@example.org", "active", "welcome", "NULL"},
+		{"crashed-known@example.org", "active", "known", "now() - interval '11 minutes'"},
+		{"left@example.org", "unsubscribed", "welcome", "NULL"},
+	} {
+		s.sqlExec(`
+			WITH s AS (INSERT INTO subscribers (email, status, countries, language, token)
+			           VALUES ($1, $2, '{CR}', 'es', $3) RETURNING id)
+			INSERT INTO notices (subscriber_id, kind, due_at, claimed_at)
+			SELECT id, $4, now() - interval '5 minutes', `+tc.claimed+` FROM s`, tc.addr, tc.status, token.New(), tc.kind)
+	}
+	s.waitMail("lost-welcome@example.org", "Te damos la bienvenida")
+	s.waitMail("crashed-known@example.org", "Ya estás suscrito")
+	s.waitQueuesIdle()
+	for addr, want := range map[string]int{"lost-welcome@example.org": 1, "crashed-known@example.org": 1, "left@example.org": 0} {
+		if n := len(s.smtp.To(addr)); n != want {
+			t.Errorf("%s got %d mails, want %d", addr, n, want)
 		}
 	}
 }
