@@ -185,6 +185,19 @@ func TestArchiveAndFeeds(t *testing.T) {
 	b.shots(t, "archive")
 	b.open(s.base+"/archive?lang=en&country=GT", chromedp.CSS(`ol.stories`))
 	b.checkAccessible("archive for Guatemala")
+	// The language switch keeps the filter: Spanish shows Guatemala's
+	// stories, not the whole archive.
+	b.do("switch the filtered archive to Spanish",
+		chromedp.Click(chromedp.CSS(`header nav a[hreflang=es]`), chromedp.NodeVisible),
+		chromedp.WaitVisible(chromedp.CSS(`html[lang=es] ol.stories`)))
+	if got := b.value("country filter in Spanish", chromedp.CSS(`#archive-country`)); got != "GT" {
+		t.Errorf("after switching to Spanish the country filter is %q, want GT", got)
+	}
+	if txt := b.pageText(); strings.Contains(txt, officeES) || !strings.Contains(txt, "Guatemala") {
+		t.Errorf("the Spanish archive after the switch is not Guatemala's: %q", txt)
+	}
+	b.checkAccessible("archive for Guatemala in Spanish")
+	b.shots(t, "archive-guatemala-es")
 	b.open(s.base+view, chromedp.CSS(`main h1`))
 	b.checkAccessible("web digest")
 	b.open(s.base+"/no-such-page", chromedp.CSS(`main h1`))

@@ -18,6 +18,7 @@ type PersonalData struct {
 	UnsubscribedAt *time.Time         `json:"unsubscribed_at"`
 	UpdatedAt      time.Time          `json:"updated_at"`
 	HardBounces    int                `json:"hard_bounces"`
+	PausedUntil    *time.Time         `json:"paused_until"`
 	Consents       []PersonalConsent  `json:"consents"`
 	Deliveries     []PersonalDelivery `json:"deliveries"`
 }
@@ -89,6 +90,7 @@ func (d *Desk) PersonalData(ctx context.Context, tok string) (PersonalData, erro
 		UnsubscribedAt: rec.UnsubscribedAt,
 		UpdatedAt:      rec.UpdatedAt,
 		HardBounces:    rec.HardBounces,
+		PausedUntil:    rec.PausedUntil,
 		Consents:       []PersonalConsent{},
 		Deliveries:     []PersonalDelivery{},
 	}

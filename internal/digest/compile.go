@@ -22,6 +22,10 @@ const (
 	BatchSize   = 200
 )
 
+// SkipPaused is the reason of a delivery skipped because the subscriber
+// had paused their digests past the edition's time.
+const SkipPaused = "paused"
+
 // Enqueuer puts tasks on the queue (an *asynq.Client).
 type Enqueuer = tasks.Enqueuer
 
@@ -45,6 +49,10 @@ func (c *Compiler) Compile(ctx context.Context, editionID int64) error {
 		// Compiled already, failed, or cancelled: a cancelled one may be
 		// left with deliveries to settle (its compile stopped by a crash).
 		return c.DB.SettleCancelled(ctx, editionID)
+	}
+	ed, err := c.DB.Edition(ctx, editionID)
+	if err != nil {
+		return err
 	}
 	tax, err := c.DB.Taxonomy(ctx)
 	if err != nil {
@@ -86,7 +94,7 @@ func (c *Compiler) Compile(ctx context.Context, editionID int64) error {
 			}
 			break
 		}
-		page, err := c.DB.ActiveRecipients(ctx, after, compilePage, earlier.Editions)
+		page, err := c.DB.ActiveRecipients(ctx, after, compilePage, earlier.Editions, ed.Time())
 		if err != nil {
 			return err
 		}
@@ -96,6 +104,9 @@ func (c *Compiler) Compile(ctx context.Context, editionID int64) error {
 		var fresh []postgres.NewGroup
 		keys := make([]string, len(page))
 		for i, r := range page {
+			if r.Paused {
+				continue // no digest to make: their delivery is skipped below
+			}
 			r.Received = slices.DeleteFunc(r.Received, func(g int64) bool { return earlier.Groups[g] == nil })
 			key := groupKey(r)
 			keys[i] = key
@@ -129,6 +140,10 @@ func (c *Compiler) Compile(ctx context.Context, editionID int64) error {
 		}
 		rows := make([]postgres.NewDelivery, len(page))
 		for i, r := range page {
+			if r.Paused {
+				rows[i] = postgres.NewDelivery{SubscriberID: r.ID, SkipReason: SkipPaused}
+				continue
+			}
 			rows[i] = postgres.NewDelivery{SubscriberID: r.ID, GroupID: groups[bySignature[keys[i]]]}
 		}
 		if err := c.DB.InsertDeliveries(ctx, editionID, rows); err != nil {

@@ -47,3 +47,13 @@ type Edition struct {
 	CreatedAt        time.Time  `json:"created_at"`
 	FinishedAt       *time.Time `json:"finished_at,omitempty"`
 }
+
+// Time is when the edition is for: its cron tick, or when an editor made
+// it. A pause is measured against it, so compiling again later (a retry,
+// a crash) skips the same people.
+func (e Edition) Time() time.Time {
+	if e.ScheduledFor != nil {
+		return *e.ScheduledFor
+	}
+	return e.CreatedAt
+}

@@ -132,6 +132,9 @@ type Subscriber struct {
 	Filter              // countries, topics, language, mode
 	Token     string    `json:"-"` // for preferences and unsubscribe links
 	CreatedAt time.Time `json:"created_at"`
+	// PausedUntil is set while the subscriber has paused their digests:
+	// editions before it skip them. It is nil once it has passed.
+	PausedUntil *time.Time `json:"paused_until"`
 }
 
 // Consent records how and when a person asked to subscribe.

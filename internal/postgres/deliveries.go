@@ -31,26 +31,32 @@ type Recipient struct {
 	ID       int64
 	Filter   domain.Filter
 	Received []int64
+	// Paused: the subscriber asked for no digests until after the
+	// edition's time.
+	Paused bool
 }
 
 // ActiveRecipients returns a page of active subscribers with id > after,
 // in id order (keyset paging keeps memory flat however long the list).
-func (db *DB) ActiveRecipients(ctx context.Context, after int64, limit int, earlier []int64) ([]Recipient, error) {
+// A subscriber is Paused if their pause ends after at, the edition's time.
+func (db *DB) ActiveRecipients(ctx context.Context, after int64, limit int, earlier []int64, at time.Time) ([]Recipient, error) {
 	rows, err := db.pool.Query(ctx, `
 		SELECT s.id, s.countries, s.topics, s.language, s.mode,
 		       CASE WHEN cardinality($3::bigint[]) = 0 THEN '{}'::bigint[] ELSE ARRAY(
 		           SELECT d.group_id FROM deliveries d
 		           WHERE d.subscriber_id = s.id AND d.edition_id = ANY($3) AND d.status IN ('pending', 'sending', 'sent')
-		           ORDER BY d.group_id) END
+		           ORDER BY d.group_id) END,
+		       s.paused_until IS NOT NULL AND s.paused_until > $4
 		FROM subscribers s
 		WHERE s.status = 'active' AND s.id > $1
-		ORDER BY s.id LIMIT $2`, after, limit, earlier)
+		ORDER BY s.id LIMIT $2`, after, limit, earlier, at)
 	if err != nil {
 		return nil, fmt.Errorf("active subscribers: %w", err)
 	}
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Recipient, error) {
 		var rc Recipient
-		err := r.Scan(&rc.ID, &rc.Filter.Countries, &rc.Filter.Topics, &rc.Filter.Language, &rc.Filter.Mode, &rc.Received)
+		err := r.Scan(&rc.ID, &rc.Filter.Countries, &rc.Filter.Topics, &rc.Filter.Language, &rc.Filter.Mode, &rc.Received,
+			&rc.Paused)
 		return rc, err
 	})
 }
@@ -119,22 +125,25 @@ func (db *DB) Groups(ctx context.Context, ids []int64) ([]Group, error) {
 type NewDelivery struct {
 	SubscriberID int64
 	GroupID      int64
+	// SkipReason says why a delivery without a group is skipped; empty
+	// means nothing matched.
+	SkipReason string
 }
 
 // InsertDeliveries writes an edition's delivery rows with COPY. Rows that
 // exist already (a compile run twice) are kept as they are.
 func (db *DB) InsertDeliveries(ctx context.Context, editionID int64, rows []NewDelivery) error {
 	return pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `CREATE TEMP TABLE new_deliveries (subscriber_id bigint, group_id bigint) ON COMMIT DROP`); err != nil {
+		if _, err := tx.Exec(ctx, `CREATE TEMP TABLE new_deliveries (subscriber_id bigint, group_id bigint, reason text) ON COMMIT DROP`); err != nil {
 			return err
 		}
-		_, err := tx.CopyFrom(ctx, pgx.Identifier{"new_deliveries"}, []string{"subscriber_id", "group_id"},
+		_, err := tx.CopyFrom(ctx, pgx.Identifier{"new_deliveries"}, []string{"subscriber_id", "group_id", "reason"},
 			pgx.CopyFromSlice(len(rows), func(i int) ([]any, error) {
 				var g any
 				if rows[i].GroupID != 0 {
 					g = rows[i].GroupID
 				}
-				return []any{rows[i].SubscriberID, g}, nil
+				return []any{rows[i].SubscriberID, g, rows[i].SkipReason}, nil
 			}))
 		if err != nil {
 			return fmt.Errorf("copy deliveries: %w", err)
@@ -146,7 +155,8 @@ func (db *DB) InsertDeliveries(ctx context.Context, editionID int64, rows []NewD
 			INSERT INTO deliveries (edition_id, subscriber_id, group_id, status, reason)
 			SELECT $1, subscriber_id, group_id,
 			       CASE WHEN group_id IS NULL OR e.cancelled THEN 'skipped' ELSE 'pending' END,
-			       CASE WHEN group_id IS NULL THEN 'nothing matched' WHEN e.cancelled THEN 'cancelled' ELSE '' END
+			       CASE WHEN group_id IS NULL THEN COALESCE(NULLIF(reason, ''), 'nothing matched')
+			            WHEN e.cancelled THEN 'cancelled' ELSE '' END
 			FROM new_deliveries, e
 			-- Ids follow groups, so a send batch holds few distinct digests.
 			ORDER BY group_id NULLS FIRST, subscriber_id

@@ -36,7 +36,7 @@ func sendingEdition(t *testing.T, db *postgres.DB, people []string, nothingMatch
 	if err != nil {
 		t.Fatal(err)
 	}
-	recipients, err := db.ActiveRecipients(ctx, 0, 100, nil)
+	recipients, err := db.ActiveRecipients(ctx, 0, 100, nil, time.Now())
 	if err != nil || len(recipients) != len(people) {
 		t.Fatalf("recipients %v %v", recipients, err)
 	}

@@ -57,7 +57,7 @@ func TestPrivacyErasedAddressIsKeyedHash(t *testing.T) {
 	}
 
 	for _, addr := range []string{"gone@example.org", "GONE@EXAMPLE.ORG"} {
-		if _, send, err := dbA.Subscribe(ctx, addr, crFilter, consent()); err != nil || send {
+		if _, send, err := dbA.Subscribe(ctx, addr, crFilter, consent()); err != nil || send != postgres.MailNone {
 			t.Errorf("Subscribe(%s) after erasure: send %v, err %v; want nothing sent", addr, send, err)
 		}
 	}
@@ -69,7 +69,7 @@ func TestPrivacyErasedAddressIsKeyedHash(t *testing.T) {
 	// Under another key the hash no longer matches: the key is what
 	// recognises the address.
 	dbA.SetErasureKey(secretB)
-	if _, send, err := dbA.Subscribe(ctx, "gone@example.org", crFilter, consent()); err != nil || !send {
+	if _, send, err := dbA.Subscribe(ctx, "gone@example.org", crFilter, consent()); err != nil || send != postgres.MailConfirmation {
 		t.Errorf("Subscribe under another key: send %v, err %v; want a new sign-up", send, err)
 	}
 }
@@ -83,7 +83,7 @@ func TestPrivacyLegacyErasedAddressStillRecognised(t *testing.T) {
 	id, _ := subscribe(t, db, "old@example.org")
 	exec(t, db, `UPDATE subscribers SET status = 'erased',
 		email = 'erased:' || encode(sha256(convert_to(lower(email), 'UTF8')), 'hex') WHERE id = $1`, id)
-	if _, send, err := db.Subscribe(ctx, "Old@example.org", crFilter, consent()); err != nil || send {
+	if _, send, err := db.Subscribe(ctx, "Old@example.org", crFilter, consent()); err != nil || send != postgres.MailNone {
 		t.Errorf("Subscribe: send %v, err %v; want nothing sent", send, err)
 	}
 	p, err := db.PreviewImportSubscribers(ctx, &rowSource{rows: []postgres.ImportRow{row("old@example.org", false)}}, consent())

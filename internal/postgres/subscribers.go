@@ -29,28 +29,34 @@ const confirmWindow = 10 * time.Minute
 // it the reconciler gives up, and signing up again asks anew.
 const confirmDueFor = 24 * time.Hour
 
-const subscriberColumns = `id, email, status, countries, topics, language, mode, token, created_at`
+// subscriberColumns ends with paused_until while it lies ahead: a pause
+// that has run out is no pause.
+const subscriberColumns = `id, email, status, countries, topics, language, mode, token, created_at,
+	CASE WHEN paused_until > now() THEN paused_until END`
 
 func scanSubscriber(r pgx.Row) (domain.Subscriber, error) {
 	var s domain.Subscriber
-	err := r.Scan(&s.ID, &s.Email, &s.Status, &s.Countries, &s.Topics, &s.Language, &s.Mode, &s.Token, &s.CreatedAt)
+	err := r.Scan(&s.ID, &s.Email, &s.Status, &s.Countries, &s.Topics, &s.Language, &s.Mode, &s.Token, &s.CreatedAt,
+		&s.PausedUntil)
 	return s, err
 }
 
-// Subscribe records a request to subscribe and reports whether a
-// confirmation mail should be queued. A new address becomes pending with
+// Subscribe records a request to subscribe and reports which mail, if
+// any, should be queued. A new address becomes pending with
 // the given choices. An unsubscribed one becomes pending again with new
 // tokens, so the links it was sent before stop working. A pending one
 // gets its choices updated (the confirmation page shows them). An active,
 // bounced, suppressed or erased one is left as it is (an erased address is
 // recognised by its keyed hash, erasedKeys), so that a stranger can neither change
-// someone's choices nor revive a stopped address.
+// someone's choices nor revive a stopped address; an active one is sent a
+// "known" notice with its preferences link instead (at most one per
+// knownWindow), and the others nothing.
 //
 // The mail is recorded as due (confirm_due_at) in the same transaction
 // that decides to send it, so a second request while the first mail is
 // still queued, however long the worker lags, queues nothing more; and
 // none is due within confirmWindow of the last one sent.
-func (db *DB) Subscribe(ctx context.Context, email string, f domain.Filter, c domain.Consent) (id int64, sendConfirmation bool, err error) {
+func (db *DB) Subscribe(ctx context.Context, email string, f domain.Filter, c domain.Consent) (id int64, mail SignupMail, err error) {
 	err = pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
 		var status string
 		var mayMail bool
@@ -80,7 +86,7 @@ func (db *DB) Subscribe(ctx context.Context, email string, f domain.Filter, c do
 			if err != nil {
 				return fmt.Errorf("insert subscriber: %w", err)
 			}
-			sendConfirmation = true
+			mail = MailConfirmation
 		case err != nil:
 			return fmt.Errorf("find subscriber: %w", err)
 		case status == domain.StatusPending:
@@ -93,7 +99,9 @@ func (db *DB) Subscribe(ctx context.Context, email string, f domain.Filter, c do
 			if err != nil {
 				return fmt.Errorf("update subscriber: %w", err)
 			}
-			sendConfirmation = mayMail
+			if mayMail {
+				mail = MailConfirmation
+			}
 		case status == domain.StatusUnsubscribed:
 			// A new subscription: new tokens, and its own confirmation mail
 			// (only the owner of the inbox can have unsubscribed, so this
@@ -107,13 +115,21 @@ func (db *DB) Subscribe(ctx context.Context, email string, f domain.Filter, c do
 			if err != nil {
 				return fmt.Errorf("resubscribe: %w", err)
 			}
-			sendConfirmation = true
+			mail = MailConfirmation
+		case status == domain.StatusActive:
+			// Nothing changes and no consent is recorded: the notice
+			// only reminds the owner how to reach their preferences.
+			due, err := markNoticeDue(ctx, tx, id, NoticeKnown, knownWindow)
+			if due {
+				mail = MailKnown
+			}
+			return err
 		default:
 			return nil
 		}
 		return insertConsent(ctx, tx, id, "subscribe", c)
 	})
-	return id, sendConfirmation, err
+	return id, mail, err
 }
 
 func insertConsent(ctx context.Context, tx pgx.Tx, id int64, action string, c domain.Consent) error {
@@ -152,7 +168,7 @@ func (db *DB) ClaimConfirmation(ctx context.Context, id int64) (ConfirmationClai
 		  AND (confirm_sent_at IS NULL OR confirm_sent_at < now() - $2::interval)
 		RETURNING `+subscriberColumns+`, confirm_token, confirm_claimed_at`, id, confirmWindow,
 	).Scan(&s.ID, &s.Email, &s.Status, &s.Countries, &s.Topics, &s.Language, &s.Mode, &s.Token, &s.CreatedAt,
-		&cl.ConfirmToken, &cl.ClaimedAt)
+		&s.PausedUntil, &cl.ConfirmToken, &cl.ClaimedAt)
 	if err != nil {
 		return cl, notFound(err, "confirmation mail due")
 	}
@@ -207,7 +223,8 @@ func (db *DB) SubscriberByUsedConfirmToken(ctx context.Context, confirmToken str
 	return s, notFound(err, "confirmation link")
 }
 
-// Confirm activates the subscriber a confirmation link belongs to. shown,
+// Confirm activates the subscriber a confirmation link belongs to, and
+// records their welcome notice as due (the caller queues it). shown,
 // when not empty, is the signature (domain.Filter.Signature) of the choices
 // the confirmation page showed: if a sign-up has changed them since, the
 // link is not used up and the answer is errs.Conflict, so that no one
@@ -231,6 +248,9 @@ func (db *DB) Confirm(ctx context.Context, confirmToken, shown string, c domain.
 			RETURNING `+subscriberColumns, s.ID))
 		if err != nil {
 			return fmt.Errorf("confirm: %w", err)
+		}
+		if _, err := markNoticeDue(ctx, tx, s.ID, NoticeWelcome, 0); err != nil {
+			return err
 		}
 		return insertConsent(ctx, tx, s.ID, "confirm", c)
 	})

@@ -42,7 +42,7 @@ func (db *DB) SubscriberRecord(ctx context.Context, id int64) (domain.Subscriber
 	err := db.pool.QueryRow(ctx, `SELECT `+subscriberColumns+`, confirmed_at, unsubscribed_at, updated_at, hard_bounces
 		FROM subscribers WHERE id = $1`, id).
 		Scan(&s.ID, &s.Email, &s.Status, &s.Countries, &s.Topics, &s.Language, &s.Mode, &s.Token, &s.CreatedAt,
-			&r.ConfirmedAt, &r.UnsubscribedAt, &r.UpdatedAt, &r.HardBounces)
+			&s.PausedUntil, &r.ConfirmedAt, &r.UnsubscribedAt, &r.UpdatedAt, &r.HardBounces)
 	return r, notFound(err, "subscriber")
 }
 
@@ -129,9 +129,13 @@ func (db *DB) EraseSubscriber(ctx context.Context, id int64, actor string) error
 		if _, err := tx.Exec(ctx, `
 			UPDATE subscribers SET status = 'erased', email = $3, countries = '{}', topics = '{}',
 			       token = $2, confirm_token = NULL, confirm_expires_at = NULL, confirm_due_at = NULL,
-			       confirm_claimed_at = NULL, unsubscribed_at = COALESCE(unsubscribed_at, now()), updated_at = now()
+			       confirm_claimed_at = NULL, unsubscribed_at = COALESCE(unsubscribed_at, now()), updated_at = now(),
+			       paused_until = NULL
 			WHERE id = $1`, id, token.New(), db.erasedKeys(email)[0]); err != nil {
 			return fmt.Errorf("erase subscriber: %w", err)
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM notices WHERE subscriber_id = $1`, id); err != nil {
+			return fmt.Errorf("erase notices: %w", err)
 		}
 		if _, err := tx.Exec(ctx, `UPDATE consents SET ip = '', user_agent = '' WHERE subscriber_id = $1`, id); err != nil {
 			return fmt.Errorf("erase consents: %w", err)

@@ -44,7 +44,7 @@ func TestStoppedAddressesStayStopped(t *testing.T) {
 	}
 
 	for _, addr := range []string{"sup@example.org", "era@example.org", "ERA@example.ORG"} {
-		if _, send, err := db.Subscribe(ctx, addr, crFilter, consent()); err != nil || send {
+		if _, send, err := db.Subscribe(ctx, addr, crFilter, consent()); err != nil || send != postgres.MailNone {
 			t.Errorf("Subscribe(%s) = send %v, err %v; want nothing sent", addr, send, err)
 		}
 	}

@@ -19,13 +19,14 @@ func consent() domain.Consent {
 	return domain.Consent{At: time.Now(), IP: "192.0.2.1", UserAgent: "test", FormVersion: "test"}
 }
 
+// subscribe signs email up and reports whether a confirmation mail is due.
 func subscribe(t *testing.T, db *postgres.DB, email string) (int64, bool) {
 	t.Helper()
-	id, send, err := db.Subscribe(context.Background(), email, crFilter, consent())
+	id, mail, err := db.Subscribe(context.Background(), email, crFilter, consent())
 	if err != nil {
 		t.Fatalf("Subscribe(%s): %v", email, err)
 	}
-	return id, send
+	return id, mail == postgres.MailConfirmation
 }
 
 func claim(t *testing.T, db *postgres.DB, id int64) (postgres.ConfirmationClaim, bool) {

@@ -25,6 +25,7 @@ type Renderer struct {
 	digestText  *texttemplate.Template
 	confirmHTML *htmltemplate.Template
 	confirmText *texttemplate.Template
+	notices     *noticeTemplates // the welcome and known mails (notices.go)
 	ui          map[string]ui
 	frags       *fragCache
 	frames      *frameCache
@@ -56,6 +57,12 @@ func newRenderer(fsys fs.FS) (*Renderer, error) {
 		return nil, err
 	}
 	if r.confirmText, err = parseText(fsys, "confirm"); err != nil {
+		return nil, err
+	}
+	if r.notices, err = parseNotices(fsys); err != nil {
+		return nil, err
+	}
+	if err := r.checkNotices(); err != nil {
 		return nil, err
 	}
 	// html/template escapes a template on its first execution; doing it now

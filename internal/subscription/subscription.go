@@ -44,7 +44,8 @@ type Request struct {
 
 // Subscribe validates a request and, if it is new, pending or
 // unsubscribed, stores it and queues the confirmation mail when one is
-// due (see postgres.DB.Subscribe). Its answer never says whether the
+// due; an active address is queued a notice with its preferences link
+// instead (see postgres.DB.Subscribe). Its answer never says whether the
 // address was known.
 func (s *Service) Subscribe(ctx context.Context, known domain.Known, req Request, c domain.Consent) error {
 	email, err := domain.NormalizeEmail(req.Email)
@@ -62,14 +63,22 @@ func (s *Service) Subscribe(ctx context.Context, known domain.Known, req Request
 		}
 	}
 	c.FormVersion = FormVersion
-	id, send, err := s.DB.Subscribe(ctx, email, f, c)
+	id, mail, err := s.DB.Subscribe(ctx, email, f, c)
 	if err != nil {
 		return err
 	}
-	if !send {
+	var t *asynq.Task
+	switch mail {
+	case postgres.MailConfirmation:
+		t = tasks.NewConfirmationMail(id)
+	case postgres.MailKnown:
+		t = tasks.NewNotice(id, postgres.NoticeKnown)
+	default:
 		return nil
 	}
-	if _, err := s.Queue.EnqueueContext(ctx, tasks.NewConfirmationMail(id)); err != nil && !tasks.IsDuplicate(err) {
+	// The same answer whichever mail it is: a failure to queue says
+	// nothing about the address either.
+	if _, err := s.Queue.EnqueueContext(ctx, t); err != nil && !tasks.IsDuplicate(err) {
 		return errs.Wrap(errs.Unavailable, err, "the confirmation mail could not be queued; please try again shortly")
 	}
 	return nil

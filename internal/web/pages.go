@@ -33,7 +33,15 @@ type pageData struct {
 	Choices   string // the signature of the choices a confirmation page shows
 	Link      string // where a page sends the person on: their preferences, or the form to subscribe again
 	Postal    string // the organisation's postal address, in the footer
+	// The welcome page, the preferences page's pause block and the
+	// language links of a page whose query they keep.
+	Welcome   *welcomeData // pages_welcome.go
+	Pause     *pauseData   // pages_pause.go
+	LangLinks []langLink
 }
+
+// langLink is one language of a page's language switch.
+type langLink struct{ Code, Label, URL string }
 
 // formData fills the subscription and preferences form.
 type formData struct {

@@ -75,8 +75,14 @@ func (s *Server) archive(c *gin.Context) {
 		return
 	}
 	d := archiveData{
-		pageData: pageData{Lang: lang, Title: msg(lang, "archive_title")},
-		Country:  aq.Country, Topic: aq.Topic,
+		pageData: pageData{Lang: lang, Title: msg(lang, "archive_title"),
+			// The other language shows the same country and topic, from
+			// the newest stories (a page's cursor is this language's).
+			LangLinks: []langLink{
+				{"en", "English", archivePath("en", aq.Country, aq.Topic, "")},
+				{"es", "Español", archivePath("es", aq.Country, aq.Topic, "")},
+			}},
+		Country: aq.Country, Topic: aq.Topic,
 	}
 	for _, ct := range tax.Countries {
 		d.Countries = append(d.Countries, option{ct.Code, taxonomy.Name(lang, ct.NameEN, ct.NameES), ct.Code == aq.Country})

@@ -30,7 +30,8 @@ func (s *Server) showPreferences(c *gin.Context, saved bool) {
 	fd := buildForm(tax, lang, sub.Filter)
 	fd.Button = msg(lang, "prefs_button")
 	s.renderPage(c, "preferences", pageData{Lang: lang, Title: msg(lang, "prefs_title"), Email: sub.Email,
-		Action: "/preferences/" + tok, Form: fd, Saved: saved})
+		Action: "/preferences/" + tok, Form: fd, Saved: saved,
+		Pause: s.pauseBlock(lang, sub)}) // pages_pause.go
 }
 
 // stopped reports whether a subscriber gets no digests and has no choices
@@ -85,7 +86,8 @@ func (s *Server) preferencesPost(c *gin.Context) {
 		fd := buildForm(tax, lang, f)
 		fd.Error, fd.Button = formError(lang, err), msg(lang, "prefs_button")
 		s.renderPageStatus(c.Writer, c.Request, http.StatusUnprocessableEntity, "preferences",
-			pageData{Lang: lang, Title: msg(lang, "prefs_title"), Email: sub.Email, Action: "/preferences/" + tok, Form: fd})
+			pageData{Lang: lang, Title: msg(lang, "prefs_title"), Email: sub.Email, Action: "/preferences/" + tok, Form: fd,
+				Pause: s.pauseBlock(lang, sub)})
 		return
 	}
 	if _, err := s.db.UpdatePreferences(c.Request.Context(), tok, f, consentOf(c)); err != nil {

@@ -146,8 +146,7 @@ func (s *Server) confirmPost(c *gin.Context) {
 		s.pageFail(c, lang, err)
 		return
 	}
-	lang = pageLang(c.Request, sub.Language)
-	s.renderPage(c, "message", pageData{Lang: lang, Title: msg(lang, "confirmed_title"), Message: msg(lang, "confirmed")})
+	s.welcome(c, sub) // pages_welcome.go
 }
 
 // alreadyConfirmed answers a confirmation link that matches no pending

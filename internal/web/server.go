@@ -136,6 +136,8 @@ func (s *Server) Handler() http.Handler {
 	pages.POST("/confirm/:token", s.confirmPost)
 	pages.GET("/preferences/:token", s.preferencesPage)
 	pages.POST("/preferences/:token", s.preferencesPost)
+	pages.POST("/preferences/:token/pause", s.pausePost)
+	pages.POST("/preferences/:token/resume", s.resumePost)
 	pages.GET("/preferences/:token/export", s.exportData)
 	pages.GET("/preferences/:token/delete", s.deletePage)
 	pages.POST("/preferences/:token/delete", s.deletePost)

@@ -1,0 +1,86 @@
+package render
+
+// noticeUI holds the words of the welcome and known mails in one
+// language; the comment on a format says what fills it.
+type noticeUI struct {
+	WelcomeSubject string // list name
+	WelcomePreview string
+	WelcomeHeading string // list name
+	WelcomeBody    string
+	WelcomeChange  string
+	Countries      string
+	Topics         string
+	Stories        string
+	Language       string
+	When           string
+	None           string
+	ModeAny        string
+	ModeNarrow     string
+	LanguageNames  map[string]string
+
+	KnownSubject string // list name
+	KnownPreview string
+	KnownHeading string
+	KnownBody    string // list name
+	KnownChange  string
+	KnownIgnore  string
+
+	PreferencesButton string
+	UnsubscribeLine   string
+}
+
+// noticeWords are keyed by the language codes of the ui catalogue.
+var noticeWords = map[string]noticeUI{
+	"en": {
+		WelcomeSubject: "Welcome to %s",
+		WelcomePreview: "Your subscription is confirmed: what you will get, and when.",
+		WelcomeHeading: "Welcome to %s",
+		WelcomeBody:    "Your subscription is confirmed. This is what you will get:",
+		WelcomeChange:  "You can change your choices, pause the digest for a few weeks or leave at any time from your preferences page:",
+		Countries:      "Countries",
+		Topics:         "Topics",
+		Stories:        "Which stories",
+		Language:       "Language",
+		When:           "When",
+		None:           "none",
+		ModeAny:        "Any story about one of your countries or one of your topics",
+		ModeNarrow:     "Only stories about one of your countries and one of your topics",
+		LanguageNames:  map[string]string{"en": "English", "es": "Spanish"},
+
+		KnownSubject: "You are already subscribed to %s",
+		KnownPreview: "Nothing has changed: here is the link to your preferences.",
+		KnownHeading: "You are already subscribed",
+		KnownBody:    "Someone, probably you, asked to subscribe this address to %s. It is subscribed already, so nothing has changed.",
+		KnownChange:  "To change what you receive, or to pause it, open your preferences:",
+		KnownIgnore:  "If you did not ask, you need do nothing: your subscription stays as it is.",
+
+		PreferencesButton: "Open your preferences",
+		UnsubscribeLine:   "To stop receiving the digest, unsubscribe:",
+	},
+	"es": {
+		WelcomeSubject: "Te damos la bienvenida a %s",
+		WelcomePreview: "Tu suscripción está confirmada: qué recibirás y cuándo.",
+		WelcomeHeading: "Te damos la bienvenida a %s",
+		WelcomeBody:    "Tu suscripción está confirmada. Esto es lo que recibirás:",
+		WelcomeChange:  "Puedes cambiar tus opciones, pausar el boletín unas semanas o darte de baja cuando quieras desde tu página de preferencias:",
+		Countries:      "Países",
+		Topics:         "Temas",
+		Stories:        "Qué noticias",
+		Language:       "Idioma",
+		When:           "Cuándo",
+		None:           "ninguno",
+		ModeAny:        "Cualquier noticia sobre uno de tus países o uno de tus temas",
+		ModeNarrow:     "Solo noticias sobre uno de tus países y uno de tus temas",
+		LanguageNames:  map[string]string{"en": "inglés", "es": "español"},
+
+		KnownSubject: "Ya estás suscrito a %s",
+		KnownPreview: "No ha cambiado nada: este es el enlace a tus preferencias.",
+		KnownHeading: "Ya estás suscrito",
+		KnownBody:    "Alguien, probablemente tú, pidió suscribir esta dirección a %s. Ya está suscrita, así que no ha cambiado nada.",
+		KnownChange:  "Para cambiar lo que recibes, o pausarlo, abre tus preferencias:",
+		KnownIgnore:  "Si no lo pediste, no tienes que hacer nada: tu suscripción sigue igual.",
+
+		PreferencesButton: "Abrir tus preferencias",
+		UnsubscribeLine:   "Para dejar de recibir el boletín, cancela la suscripción:",
+	},
+}

@@ -1,0 +1,148 @@
+// Package schedule says in words, in a reader's language, when the
+// digest goes out: the rule of the DIGEST_CRON schedule when it has one a
+// reader would recognise ("every Monday at 07:00"), in the desk's time
+// zone (DIGEST_TZ), and always the date of the next send.
+package schedule
+
+import (
+	"fmt"
+	"math/bits"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/robfig/cron/v3"
+)
+
+// words are one language's.
+type words struct {
+	Weekdays   [7]string // Sunday first, as time.Weekday
+	Months     [12]string
+	And        string
+	Every      string // weekday list
+	EveryDay   string
+	At         string // rule, clock time, zone
+	Next       string // date
+	NextAt     string // date, clock time, zone
+	Joined     string // rule, next
+	Zone       string // zone name
+	DateFormat string // weekday, day, month
+	YearFormat string // date, year
+}
+
+var languages = map[string]words{
+	"en": {
+		Weekdays: [7]string{"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"},
+		Months: [12]string{"January", "February", "March", "April", "May", "June",
+			"July", "August", "September", "October", "November", "December"},
+		And: " and ", Every: "every %s", EveryDay: "every day",
+		At: "%s at %s (%s)", Next: "the next one on %s", NextAt: "the next one on %s at %s (%s)",
+		Joined: "%s; %s", Zone: "%s time", DateFormat: "%s %d %s", YearFormat: "%s %d",
+	},
+	"es": {
+		Weekdays: [7]string{"domingo", "lunes", "martes", "miércoles", "jueves", "viernes", "sábado"},
+		Months: [12]string{"enero", "febrero", "marzo", "abril", "mayo", "junio",
+			"julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre"},
+		And: " y ", Every: "cada %s", EveryDay: "todos los días",
+		At: "%s a las %s (%s)", Next: "el próximo, el %s", NextAt: "el próximo, el %s a las %s (%s)",
+		Joined: "%s; %s", Zone: "hora de %s", DateFormat: "%s %d de %s", YearFormat: "%s de %d",
+	},
+}
+
+func wordsOf(lang string) words {
+	if w, ok := languages[lang]; ok {
+		return w
+	}
+	return languages["en"]
+}
+
+// Describe says when sched sends after now, in lang: its rule if it is a
+// daily or weekly one at a fixed time (else only the next date and time),
+// in loc, the desk's time zone, and the date of the next send. The
+// answer is one sentence, capitalised, without a final full stop.
+func Describe(sched cron.Schedule, loc *time.Location, now time.Time, lang string) string {
+	w := wordsOf(lang)
+	next := sched.Next(now.In(loc))
+	zone := zoneName(w, loc)
+	clock := next.Format("15:04")
+	var s string
+	if rule, ok := ruleOf(w, sched); ok {
+		s = fmt.Sprintf(w.Joined, fmt.Sprintf(w.At, rule, clock, zone), fmt.Sprintf(w.Next, dateOf(w, next, now.In(loc))))
+	} else {
+		s = fmt.Sprintf(w.NextAt, dateOf(w, next, now.In(loc)), clock, zone)
+	}
+	return capitalise(s)
+}
+
+// Date writes t's calendar day in lang ("Tuesday 15 December 2026",
+// "martes 15 de diciembre de 2026"), as it is in loc.
+func Date(t time.Time, loc *time.Location, lang string) string {
+	w := wordsOf(lang)
+	t = t.In(loc)
+	return fmt.Sprintf(w.YearFormat, fmt.Sprintf(w.DateFormat, w.Weekdays[t.Weekday()], t.Day(), w.Months[t.Month()-1]), t.Year())
+}
+
+// dateOf writes the day of t, with its year only when it is not now's.
+func dateOf(w words, t, now time.Time) string {
+	d := fmt.Sprintf(w.DateFormat, w.Weekdays[t.Weekday()], t.Day(), w.Months[t.Month()-1])
+	if t.Year() != now.Year() {
+		d = fmt.Sprintf(w.YearFormat, d, t.Year())
+	}
+	return d
+}
+
+// starBit marks a field given as "*" in robfig/cron's parsed schedules.
+const starBit = 1 << 63
+
+// ruleOf words a schedule that sends at one fixed time every day, or on
+// some days of the week, whatever the month and day of month. Any other
+// schedule (several times a day, days of the month, some months) is left
+// unworded: the next date says enough.
+func ruleOf(w words, sched cron.Schedule) (string, bool) {
+	spec, ok := sched.(*cron.SpecSchedule)
+	if !ok || bits.OnesCount64(spec.Second) != 1 || bits.OnesCount64(spec.Minute) != 1 || bits.OnesCount64(spec.Hour) != 1 {
+		return "", false
+	}
+	if spec.Dom&starBit == 0 || spec.Month&starBit == 0 {
+		return "", false
+	}
+	days := spec.Dow &^ starBit
+	if spec.Dow&starBit != 0 || days == 1<<7-1 {
+		return w.EveryDay, true
+	}
+	var names []string
+	// Monday first, as people list a week; Sunday last.
+	for _, d := range []time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday, time.Saturday, time.Sunday} {
+		if days&(1<<uint(d)) != 0 {
+			names = append(names, w.Weekdays[d])
+		}
+	}
+	if len(names) == 0 {
+		return "", false
+	}
+	list := names[len(names)-1]
+	if len(names) > 1 {
+		list = strings.Join(names[:len(names)-1], ", ") + w.And + list
+	}
+	return fmt.Sprintf(w.Every, list), true
+}
+
+// zoneName names a time zone for readers: "Costa Rica time" for
+// America/Costa_Rica, UTC as it is.
+func zoneName(w words, loc *time.Location) string {
+	name := loc.String()
+	if name == "UTC" || name == "Local" || name == "" {
+		abbr, _ := time.Now().In(loc).Zone()
+		return abbr
+	}
+	if i := strings.LastIndexByte(name, '/'); i >= 0 {
+		name = name[i+1:]
+	}
+	return fmt.Sprintf(w.Zone, strings.ReplaceAll(name, "_", " "))
+}
+
+func capitalise(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	return string(unicode.ToUpper(r)) + s[n:]
+}

@@ -1,0 +1,119 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"newsdigest/internal/domain"
+	"newsdigest/internal/errs"
+	"newsdigest/internal/schedule"
+)
+
+// pauseData is the preferences page's pause block: the date a pause ends
+// while there is one, else the choice of weeks.
+type pauseData struct {
+	Until  string   // the day the pause ends, in words; empty when not paused
+	Weeks  []option // 1 to 8 weeks
+	Notice string   // what was just done: paused, resumed
+	Error  string   // a refused number of weeks
+}
+
+// pauseBlock lays out the pause block for an active subscriber, and
+// nothing for anyone else (a pending one has no digests to pause).
+func (s *Server) pauseBlock(lang string, sub domain.Subscriber) *pauseData {
+	if sub.Status != domain.StatusActive {
+		return nil
+	}
+	p := &pauseData{}
+	if sub.PausedUntil != nil {
+		p.Until = schedule.Date(*sub.PausedUntil, s.cfg.DigestTZ, lang)
+		return p
+	}
+	for w := domain.MinPauseWeeks; w <= domain.MaxPauseWeeks; w++ {
+		label := msg(lang, "pause_weeks_n")
+		if w == 1 {
+			label = msg(lang, "pause_week_one")
+		}
+		p.Weeks = append(p.Weeks, option{Value: strconv.Itoa(w), Label: fmt.Sprintf(label, w), Checked: w == 2})
+	}
+	return p
+}
+
+// pausePost pauses the digests for the weeks chosen (1 to 8). A number
+// out of range is refused with the page again (422) and changes nothing.
+func (s *Server) pausePost(c *gin.Context) {
+	s.changePause(c, "pause_done", func(tok string) (domain.Subscriber, error) {
+		until, err := domain.PauseUntil(c.PostForm("weeks"), time.Now())
+		if err != nil {
+			return domain.Subscriber{}, err
+		}
+		return s.db.Pause(c.Request.Context(), tok, until, consentOf(c))
+	})
+}
+
+// resumePost ends a pause at once; resuming when not paused does nothing.
+func (s *Server) resumePost(c *gin.Context) {
+	s.changePause(c, "pause_resumed", func(tok string) (domain.Subscriber, error) {
+		return s.db.Resume(c.Request.Context(), tok, consentOf(c))
+	})
+}
+
+// changePause makes a pause or a resume (change) for the active
+// subscriber of the link, and shows their preferences with notice.
+func (s *Server) changePause(c *gin.Context, notice string, change func(tok string) (domain.Subscriber, error)) {
+	tok, sub, lang, ok := s.linkSubscriber(c)
+	if !ok {
+		return
+	}
+	if sub.Status != domain.StatusActive {
+		s.pauseRefused(c, lang, tok, sub)
+		return
+	}
+	changed, err := change(tok)
+	switch {
+	case errs.Is(err, errs.Invalid):
+		p := s.pauseBlock(lang, sub)
+		p.Error = msg(lang, "pause_bad_weeks")
+		s.showPreferencesWith(c, http.StatusUnprocessableEntity, tok, sub, lang, p)
+		return
+	case errs.Is(err, errs.Conflict):
+		// They left between the two reads: changed is them as they are.
+		s.pauseRefused(c, lang, tok, changed)
+		return
+	case err != nil:
+		s.pageFail(c, lang, err)
+		return
+	}
+	p := s.pauseBlock(lang, changed)
+	p.Notice = msg(lang, notice)
+	s.showPreferencesWith(c, http.StatusOK, tok, changed, lang, p)
+}
+
+// pauseRefused answers a pause or resume from someone with no digests to
+// pause: a pending sign-up is told to confirm first; anyone stopped sees
+// their status, as the preferences form does (409 either way).
+func (s *Server) pauseRefused(c *gin.Context, lang, tok string, sub domain.Subscriber) {
+	if stopped(sub) {
+		s.showStatus(c, http.StatusConflict, lang, tok, sub)
+		return
+	}
+	s.renderPageStatus(c.Writer, c.Request, http.StatusConflict, "error",
+		pageData{Lang: lang, Title: msg(lang, "error_title"), Message: msg(lang, "pause_pending")})
+}
+
+// showPreferencesWith shows the preferences page with the pause block p.
+func (s *Server) showPreferencesWith(c *gin.Context, status int, tok string, sub domain.Subscriber, lang string, p *pauseData) {
+	tax, err := s.taxonomy(c.Request.Context())
+	if err != nil {
+		s.pageFail(c, lang, err)
+		return
+	}
+	fd := buildForm(tax, lang, sub.Filter)
+	fd.Button = msg(lang, "prefs_button")
+	s.renderPageStatus(c.Writer, c.Request, status, "preferences", pageData{Lang: lang, Title: msg(lang, "prefs_title"),
+		Email: sub.Email, Action: "/preferences/" + tok, Form: fd, Pause: p})
+}

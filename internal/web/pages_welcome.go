@@ -1,0 +1,44 @@
+package web
+
+import (
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"newsdigest/internal/domain"
+	"newsdigest/internal/postgres"
+	"newsdigest/internal/schedule"
+	"newsdigest/internal/tasks"
+)
+
+// welcomeData is what the welcome page adds to the confirmation's list of
+// choices: when digests go out, and the ways to change them.
+type welcomeData struct {
+	Schedule string // in words, in the page's language and the desk's time zone
+	PrefsURL string
+	UnsubURL string
+}
+
+// welcome answers a confirmation: what the person will get (their
+// choices by name), when, and how to change it, in their language. The
+// same goes to them by mail: Confirm recorded the notice as due, and it
+// is queued here; were the queue down, the reconciler queues it later.
+func (s *Server) welcome(c *gin.Context, sub domain.Subscriber) {
+	ctx := c.Request.Context()
+	lang := pageLang(c.Request, sub.Language)
+	if _, err := s.queue.EnqueueContext(ctx, tasks.NewNotice(sub.ID, postgres.NoticeWelcome)); err != nil && !tasks.IsDuplicate(err) {
+		s.log.Warn("queue welcome mail; the reconciler will", "subscriber", sub.ID, "err", err)
+	}
+	tax, err := s.taxonomy(ctx)
+	if err != nil {
+		s.pageFail(c, lang, err)
+		return
+	}
+	s.renderPage(c, "welcome", pageData{Lang: lang, Title: msg(lang, "confirmed_title"), Email: sub.Email,
+		Form: chosen(tax, lang, sub.Filter),
+		Welcome: &welcomeData{
+			Schedule: schedule.Describe(s.cfg.DigestCron, s.cfg.DigestTZ, time.Now(), lang),
+			PrefsURL: "/preferences/" + sub.Token + "?lang=" + lang,
+			UnsubURL: "/unsubscribe/" + sub.Token + "?lang=" + lang,
+		}})
+}
