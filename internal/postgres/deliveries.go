@@ -61,7 +61,7 @@ type Recipient struct {
 // in id order (keyset paging keeps memory flat however long the list).
 func (db *DB) ActiveRecipients(ctx context.Context, after int64, limit int, earlier []int64) ([]Recipient, error) {
 	rows, err := db.pool.Query(ctx, `
-		SELECT s.id, s.countries, s.topics, s.language, s.mode,
+		SELECT s.id, s.all_stories, s.countries, s.topics, s.language, s.mode,
 		       CASE WHEN cardinality($3::bigint[]) = 0 THEN '{}'::bigint[] ELSE ARRAY(
 		           SELECT d.edition_id FROM deliveries d
 		           WHERE d.subscriber_id = s.id AND d.edition_id = ANY($3) AND d.status IN ('pending', 'sending', 'sent')
@@ -74,7 +74,7 @@ func (db *DB) ActiveRecipients(ctx context.Context, after int64, limit int, earl
 	}
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Recipient, error) {
 		var rc Recipient
-		err := r.Scan(&rc.ID, &rc.Filter.Countries, &rc.Filter.Topics, &rc.Filter.Language, &rc.Filter.Mode, &rc.Received)
+		err := r.Scan(&rc.ID, &rc.Filter.All, &rc.Filter.Countries, &rc.Filter.Topics, &rc.Filter.Language, &rc.Filter.Mode, &rc.Received)
 		return rc, err
 	})
 }

@@ -29,11 +29,11 @@ const confirmWindow = 10 * time.Minute
 // it the reconciler gives up, and signing up again asks anew.
 const confirmDueFor = 24 * time.Hour
 
-const subscriberColumns = `id, email, status, countries, topics, language, mode, token, created_at`
+const subscriberColumns = `id, email, status, all_stories, countries, topics, language, mode, token, created_at`
 
 func scanSubscriber(r pgx.Row) (domain.Subscriber, error) {
 	var s domain.Subscriber
-	err := r.Scan(&s.ID, &s.Email, &s.Status, &s.Countries, &s.Topics, &s.Language, &s.Mode, &s.Token, &s.CreatedAt)
+	err := r.Scan(&s.ID, &s.Email, &s.Status, &s.All, &s.Countries, &s.Topics, &s.Language, &s.Mode, &s.Token, &s.CreatedAt)
 	return s, err
 }
 
@@ -66,11 +66,11 @@ func (db *DB) Subscribe(ctx context.Context, email string, f domain.Filter, c do
 		case errors.Is(err, pgx.ErrNoRows):
 			err = tx.QueryRow(ctx, `
 				INSERT INTO subscribers (email, status, countries, topics, language, mode, token, confirm_token,
-				                         confirm_expires_at, confirm_due_at)
-				VALUES ($1, 'pending', $2, $3, $4, $5, $6, $7, now() + $8::interval, now())
+				                         confirm_expires_at, confirm_due_at, all_stories)
+				VALUES ($1, 'pending', $2, $3, $4, $5, $6, $7, now() + $8::interval, now(), $9)
 				ON CONFLICT DO NOTHING
 				RETURNING id`,
-				email, nonNil(f.Countries), nonNil(f.Topics), f.Language, f.Mode, token.New(), token.New(), ConfirmTTL,
+				email, nonNil(f.Countries), nonNil(f.Topics), f.Language, f.Mode, token.New(), token.New(), ConfirmTTL, f.All,
 			).Scan(&id)
 			if errors.Is(err, pgx.ErrNoRows) {
 				// A concurrent request inserted the same address first; its
@@ -87,9 +87,10 @@ func (db *DB) Subscribe(ctx context.Context, email string, f domain.Filter, c do
 			_, err = tx.Exec(ctx, `
 				UPDATE subscribers SET countries = $2, topics = $3, language = $4, mode = $5,
 				       confirm_token = COALESCE(confirm_token, $6), confirm_expires_at = now() + $7::interval,
-				       confirm_due_at = CASE WHEN $8 THEN now() ELSE confirm_due_at END, updated_at = now()
+				       confirm_due_at = CASE WHEN $8 THEN now() ELSE confirm_due_at END, updated_at = now(),
+				       all_stories = $9
 				WHERE id = $1`,
-				id, nonNil(f.Countries), nonNil(f.Topics), f.Language, f.Mode, token.New(), ConfirmTTL, mayMail)
+				id, nonNil(f.Countries), nonNil(f.Topics), f.Language, f.Mode, token.New(), ConfirmTTL, mayMail, f.All)
 			if err != nil {
 				return fmt.Errorf("update subscriber: %w", err)
 			}
@@ -101,9 +102,10 @@ func (db *DB) Subscribe(ctx context.Context, email string, f domain.Filter, c do
 			_, err = tx.Exec(ctx, `
 				UPDATE subscribers SET status = 'pending', countries = $2, topics = $3, language = $4, mode = $5,
 				       token = $6, confirm_token = $7, confirm_expires_at = now() + $8::interval,
-				       confirm_due_at = now(), confirm_sent_at = NULL, confirm_claimed_at = NULL, updated_at = now()
+				       confirm_due_at = now(), confirm_sent_at = NULL, confirm_claimed_at = NULL, updated_at = now(),
+				       all_stories = $9
 				WHERE id = $1`,
-				id, nonNil(f.Countries), nonNil(f.Topics), f.Language, f.Mode, token.New(), token.New(), ConfirmTTL)
+				id, nonNil(f.Countries), nonNil(f.Topics), f.Language, f.Mode, token.New(), token.New(), ConfirmTTL, f.All)
 			if err != nil {
 				return fmt.Errorf("resubscribe: %w", err)
 			}
@@ -151,7 +153,7 @@ func (db *DB) ClaimConfirmation(ctx context.Context, id int64) (ConfirmationClai
 		  AND (confirm_claimed_at IS NULL OR confirm_claimed_at < now() - $2::interval)
 		  AND (confirm_sent_at IS NULL OR confirm_sent_at < now() - $2::interval)
 		RETURNING `+subscriberColumns+`, confirm_token, confirm_claimed_at`, id, confirmWindow,
-	).Scan(&s.ID, &s.Email, &s.Status, &s.Countries, &s.Topics, &s.Language, &s.Mode, &s.Token, &s.CreatedAt,
+	).Scan(&s.ID, &s.Email, &s.Status, &s.All, &s.Countries, &s.Topics, &s.Language, &s.Mode, &s.Token, &s.CreatedAt,
 		&cl.ConfirmToken, &cl.ClaimedAt)
 	if err != nil {
 		return cl, notFound(err, "confirmation mail due")
@@ -274,10 +276,10 @@ func (db *DB) UpdatePreferences(ctx context.Context, tok string, f domain.Filter
 	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
 		var err error
 		s, err = scanSubscriber(tx.QueryRow(ctx, `
-			UPDATE subscribers SET countries = $2, topics = $3, language = $4, mode = $5, updated_at = now()
+			UPDATE subscribers SET countries = $2, topics = $3, language = $4, mode = $5, all_stories = $6, updated_at = now()
 			WHERE token = $1 AND status IN ('active', 'pending')
 			RETURNING `+subscriberColumns,
-			tok, nonNil(f.Countries), nonNil(f.Topics), f.Language, f.Mode))
+			tok, nonNil(f.Countries), nonNil(f.Topics), f.Language, f.Mode, f.All))
 		if errors.Is(err, pgx.ErrNoRows) {
 			// Unsubscribed or bounced: the link is theirs, but there is
 			// nothing to change. Erased or unknown: the link does not work.
