@@ -93,11 +93,26 @@ type Known interface {
 	HasTopic(slug string) bool
 }
 
-// Validate checks a normalised filter against the taxonomy.
+// Validate checks a normalised filter against the taxonomy: every value
+// is known (CheckValues) and something is chosen.
 func (f *Filter) Validate(known Known) error {
 	if !f.All && len(f.Countries) == 0 && len(f.Topics) == 0 {
 		return errs.New(errs.Invalid, "countries, topics: choose all stories, or at least one country or topic")
 	}
+	if err := f.CheckValues(known); err != nil {
+		return err
+	}
+	if f.Mode == ModeNarrow && (len(f.Countries) == 0 || len(f.Topics) == 0) {
+		return errs.New(errs.Invalid, "mode: %q needs at least one country and one topic", ModeNarrow)
+	}
+	return nil
+}
+
+// CheckValues checks that every value of a normalised filter is one the
+// taxonomy and the product know, without asking that the choice be
+// complete: a form half filled in is still a question one can answer
+// (how many stories it would bring).
+func (f *Filter) CheckValues(known Known) error {
 	for _, c := range f.Countries {
 		if !known.HasCountry(c) {
 			return errs.New(errs.Invalid, "countries: unknown country code %q", c)
@@ -113,9 +128,6 @@ func (f *Filter) Validate(known Known) error {
 	}
 	if f.Mode != ModeAny && f.Mode != ModeNarrow {
 		return errs.New(errs.Invalid, "mode: must be %q or %q", ModeAny, ModeNarrow)
-	}
-	if f.Mode == ModeNarrow && (len(f.Countries) == 0 || len(f.Topics) == 0) {
-		return errs.New(errs.Invalid, "mode: %q needs at least one country and one topic", ModeNarrow)
 	}
 	return nil
 }
