@@ -27,7 +27,9 @@ const maxChoiceValues = 400
 func choicesOf(v url.Values, tax *taxonomy.Taxonomy) (domain.Filter, error) {
 	for _, field := range []string{"countries", "topics", "regions", "regions_was"} {
 		if len(v[field]) > maxChoiceValues {
-			return domain.Filter{}, errs.New(errs.Invalid, "%s: more than %d values", field, maxChoiceValues)
+			// The field is part of the format, which pages_errors.go
+			// looks up to tell the person in plain words.
+			return domain.Filter{}, errs.New(errs.Invalid, field+": more than %d values", maxChoiceValues)
 		}
 	}
 	f := domain.Filter{
