@@ -180,14 +180,7 @@ func TestBrowserFormFieldErrors(t *testing.T) {
 	}
 
 	// The preference centre of a Spanish reader, from a digest's link.
-	const addr = "marta@example.org"
-	if status, a := s.importCSV("email,countries,topics,language\n" + addr + ",CR,,es\n"); status != http.StatusOK || a.Imported != 1 {
-		t.Fatalf("import subscriber: %d %+v", status, a)
-	}
-	if e := s.edition("officials in Upala study the labour market"); e.Status != "done" || e.Sent != 1 {
-		t.Fatalf("edition = %+v, want done with 1 sent", e)
-	}
-	text, _ := bodies(t, onlyDigest(t, s, addr, 1).Raw)
+	text := s.firstDigestOfImported("marta@example.org", "es", "officials in Upala study the labour market")
 	prefsURL := prefsLink.FindString(text)
 	b.open(prefsURL, prefsForm)
 	b.checkAccessible("preference centre (es)")
@@ -202,4 +195,19 @@ func TestBrowserFormFieldErrors(t *testing.T) {
 	b.checkFieldError("preferences choices", "#all", "choices-error", fieldErrorWords["es"].choices)
 	b.checkAccessible("preference centre with a mistake (es)")
 	b.shots(t, "preferences-errors-es")
+}
+
+// firstDigestOfImported imports addr as an active reader of Costa Rica in
+// lang, sends an edition with one story about it (title) and returns the
+// text part of the digest addr gets.
+func (s *stack) firstDigestOfImported(addr, lang, title string) string {
+	s.t.Helper()
+	if status, a := s.importCSV("email,countries,topics,language\n" + addr + ",CR,," + lang + "\n"); status != http.StatusOK || a.Imported != 1 {
+		s.t.Fatalf("import subscriber: %d %+v", status, a)
+	}
+	if e := s.edition(title); e.Status != "done" || e.Sent != 1 {
+		s.t.Fatalf("edition = %+v, want done with 1 sent", e)
+	}
+	text, _ := bodies(s.t, onlyDigest(s.t, s, addr, 1).Raw)
+	return text
 }

@@ -6,7 +6,7 @@
 // box, and shows the estimate when the form comes back.
 (function () {
   "use strict";
-  var form = document.querySelector("form[data-estimate]");
+  var form = document.querySelector("form#subscribe, form#preferences");
   var line = document.getElementById("estimate");
   if (!form || !line || !window.fetch || !window.URLSearchParams || !window.FormData) {
     return;
