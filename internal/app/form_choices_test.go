@@ -126,7 +126,8 @@ func TestBrowserAllStories(t *testing.T) {
 // choices, from the last weeks' stories. Without scripts it says so when
 // the form comes back (here with an "every country in" box expanded);
 // with them the line follows the boxes as they are ticked. The endpoint
-// refuses what no form sends.
+// refuses what no form sends, and more than a minute's allowance from one
+// client.
 func TestBrowserEstimate(t *testing.T) {
 	s := startStack(t)
 	var titles []string
@@ -186,4 +187,19 @@ func TestBrowserEstimate(t *testing.T) {
 	editionsWaitOnPage(b, "the estimate of all stories", 20*time.Second,
 		`document.getElementById("estimate").textContent === "Alrededor de 2 noticias por semana coinciden con tus opciones."`)
 	b.shots(t, "estimate-es")
+
+	// One client asking without pause is stopped within a minute's
+	// allowance (120), and told when to ask again.
+	limited := 0
+	for range 130 {
+		status, _ := s.do("GET", "/estimate?countries=CR", "", nil, false)
+		if status == http.StatusTooManyRequests {
+			limited++
+		} else if status != http.StatusOK {
+			t.Fatalf("GET /estimate: %d", status)
+		}
+	}
+	if limited == 0 {
+		t.Error("130 estimates in a row from one client were all answered: no limit")
+	}
 }
