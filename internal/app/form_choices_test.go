@@ -95,8 +95,19 @@ func TestBrowserAllStories(t *testing.T) {
 		t.Error("the preference centre does not show all stories as chosen")
 	}
 
+	// The JSON sign-up takes "all" as the form does; with nothing at all
+	// chosen it is refused, naming the fields.
+	s.jsonCall("POST", "/api/v1/subscriptions", map[string]any{"email": "api-all@example.org", "all": true, "language": "es"},
+		nil, http.StatusAccepted)
+	status, body := s.do("GET", "/api/v1/subscribers?address=api-all@", "", nil, true)
+	if !strings.Contains(string(body), `"all":true`) || !strings.Contains(string(body), `"status":"pending"`) {
+		t.Errorf("after a JSON sign-up with all: %d %s", status, body)
+	}
+	s.jsonCall("POST", "/api/v1/subscriptions", map[string]any{"email": "api-none@example.org", "all": false},
+		nil, http.StatusUnprocessableEntity)
+
 	// The API, filtering by a country never ticked, finds them.
-	status, body := s.do("GET", "/api/v1/subscribers?country=JM", "", nil, true)
+	status, body = s.do("GET", "/api/v1/subscribers?country=JM", "", nil, true)
 	if status != http.StatusOK || !strings.Contains(string(body), `"email":"`+addr+`"`) || !strings.Contains(string(body), `"all":true`) {
 		t.Errorf("GET /api/v1/subscribers?country=JM: %d %s; want %s with all true", status, body, addr)
 	}

@@ -68,7 +68,7 @@ func (s *Server) estimateOf(ctx context.Context, lang string, f domain.Filter) (
 	if !f.All && len(f.Countries) == 0 && len(f.Topics) == 0 {
 		return digest.Estimate{}, msg(lang, "estimate_hint"), nil
 	}
-	est, err := s.estimator.Estimate(ctx, f)
+	est, err := s.forecast.Estimate(ctx, f)
 	if err != nil {
 		return est, "", err
 	}

@@ -34,21 +34,20 @@ import (
 
 // Server holds the web app's dependencies.
 type Server struct {
-	cfg     *config.Config
-	db      *postgres.DB
-	queue   *asynq.Client
-	redis   asynq.RedisConnOpt
-	rdb     *redis.Client // readiness checks and sign-up limits
-	limiter *signupLimiter
-	// estimator answers the forms' "about N stories a week".
-	estimator *digest.Estimator
-	desk      *desk.Desk
-	importer  *ingest.Importer
-	renderer  *render.Renderer
-	console   *admin.Console
-	pages     *template.Template
-	metrics   *metrics
-	log       *slog.Logger
+	cfg      *config.Config
+	db       *postgres.DB
+	queue    *asynq.Client
+	redis    asynq.RedisConnOpt
+	rdb      *redis.Client // readiness checks and sign-up limits
+	limiter  *signupLimiter
+	forecast *digest.Estimator // the forms' "about N stories a week"
+	desk     *desk.Desk
+	importer *ingest.Importer
+	renderer *render.Renderer
+	console  *admin.Console
+	pages    *template.Template
+	metrics  *metrics
+	log      *slog.Logger
 }
 
 // NewServer assembles the web app.
@@ -69,19 +68,19 @@ func NewServer(cfg *config.Config, db *postgres.DB, redis asynq.RedisConnOpt, re
 		return nil, err
 	}
 	s := &Server{
-		cfg:       cfg,
-		db:        db,
-		queue:     queue,
-		redis:     redis,
-		rdb:       rdb,
-		limiter:   newSignupLimiter(cfg, rdb),
-		estimator: &digest.Estimator{Source: db},
-		desk:      d,
-		importer:  d.Importer,
-		renderer:  d.Renderer,
-		pages:     pages,
-		metrics:   newMetrics(reg),
-		log:       log,
+		cfg:      cfg,
+		db:       db,
+		queue:    queue,
+		redis:    redis,
+		rdb:      rdb,
+		limiter:  newSignupLimiter(cfg, rdb),
+		forecast: &digest.Estimator{Source: db},
+		desk:     d,
+		importer: d.Importer,
+		renderer: d.Renderer,
+		pages:    pages,
+		metrics:  newMetrics(reg),
+		log:      log,
 	}
 	s.console, err = admin.New(admin.Deps{
 		Config: cfg, DB: db, Desk: d, Redis: rdb, RedisOpt: redis, Log: log, CSRF: s.csrf(),
