@@ -21,10 +21,14 @@ import (
 const chromiumPath = "/usr/bin/chromium"
 
 var (
-	prefsLink      = regexp.MustCompile(`https?://[^\s"<>]+/preferences/[A-Za-z0-9_-]{22}`)
-	unsubPageLink  = regexp.MustCompile(`https?://[^\s"<>]+/unsubscribe/[A-Za-z0-9_-]{22}`)
-	countryBox     = func(code string) chromedp.CSS { return chromedp.CSS(`input[name=countries][value=` + code + `]`) }
-	topicBox       = func(slug string) chromedp.CSS { return chromedp.CSS(`input[name=topics][value=` + slug + `]`) }
+	prefsLink     = regexp.MustCompile(`https?://[^\s"<>]+/preferences/[A-Za-z0-9_-]{22}`)
+	unsubPageLink = regexp.MustCompile(`https?://[^\s"<>]+/unsubscribe/[A-Za-z0-9_-]{22}`)
+	countryBox    = func(code string) chromedp.CSS { return chromedp.CSS(`input[name=countries][value=` + code + `]`) }
+	topicBox      = func(slug string) chromedp.CSS { return chromedp.CSS(`input[name=topics][value=` + slug + `]`) }
+	// regionSummary opens or closes the folded countries of a region.
+	regionSummary = func(code string) chromedp.CSS {
+		return chromedp.CSS(`details:has(input[name=regions][value=` + code + `]) > summary`)
+	}
 	statusMessage  = chromedp.CSS(`main p[role=status]`)
 	pageHeading    = chromedp.CSS(`main h1`)
 	subscribeForm  = chromedp.CSS(`form#subscribe`)
@@ -206,6 +210,7 @@ func TestBrowserSubscribeConfirmPreferencesUnsubscribe(t *testing.T) {
 		t.Fatalf("home heading = %q, want the Spanish one", h)
 	}
 	b.do("choose CR and a topic, type the address",
+		chromedp.Click(regionSummary("central-america"), chromedp.NodeVisible),
 		chromedp.Click(countryBox("CR"), chromedp.NodeVisible),
 		chromedp.Click(topicBox("trafficking-smuggling"), chromedp.NodeVisible),
 		chromedp.SendKeys(emailField, addr, chromedp.NodeVisible),
@@ -227,7 +232,7 @@ func TestBrowserSubscribeConfirmPreferencesUnsubscribe(t *testing.T) {
 	if st := b.submit("subscribe with no choice", subscribeSend); st != http.StatusUnprocessableEntity {
 		t.Errorf("subscribe with no country and no topic: status %d, want 422", st)
 	}
-	if msg := b.text("error message", chromedp.CSS(`main .error`)); msg == "" {
+	if msg := b.text("error message", chromedp.CSS(`main .error-summary`)); msg == "" {
 		t.Error("the error message is empty")
 	} else {
 		t.Logf("error shown: %q", msg)

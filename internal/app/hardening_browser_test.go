@@ -2,7 +2,6 @@ package app_test
 
 import (
 	"context"
-	"net/http"
 	"strings"
 	"sync"
 	"testing"
@@ -20,14 +19,7 @@ import (
 // violation of the policy.
 func TestBrowserPagesRenderUnderTheirPolicy(t *testing.T) {
 	s := startStack(t)
-	const addr = "rosa@example.org"
-	if status, a := s.importCSV("email,countries,topics,language\n" + addr + ",CR,,en\n"); status != http.StatusOK || a.Imported != 1 {
-		t.Fatalf("import subscriber: %d %+v", status, a)
-	}
-	if e := s.edition("a workshop for border officials in San José"); e.Status != "done" || e.Sent != 1 {
-		t.Fatalf("edition = %+v, want done with 1 sent", e)
-	}
-	text, _ := bodies(t, onlyDigest(t, s, addr, 1).Raw)
+	text := s.firstDigestOfImported("rosa@example.org", "en", "a workshop for border officials in San José")
 	digestURL := viewLink.FindString(text)
 	if digestURL == "" {
 		t.Fatalf("the digest has no link to its web view:\n%s", text)

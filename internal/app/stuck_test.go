@@ -135,7 +135,7 @@ func TestStuckPreferencesErrorStaysSpanish(t *testing.T) {
 	}
 	action := strings.ReplaceAll(m[1], "&amp;", "&")
 	status, page = s.page(hc, "POST", action, url.Values{"language": {"en"}, "mode": {"any"}})
-	if status != http.StatusUnprocessableEntity || !strings.Contains(page, "Elige al menos un país o un tema.") ||
+	if status != http.StatusUnprocessableEntity || !strings.Contains(page, "Elige «Todas las noticias», o al menos un país o un tema.") ||
 		!strings.Contains(page, "Tus preferencias") {
 		t.Errorf("error on the Spanish preferences page: %d, want 422 in Spanish:\n%s", status, page)
 	}

@@ -25,6 +25,7 @@ type PersonalData struct {
 
 // PersonalChoices are what the person asked to receive.
 type PersonalChoices struct {
+	All       bool     `json:"all"` // every story, whatever its countries and topics
 	Countries []string `json:"countries"`
 	Topics    []string `json:"topics"`
 	Language  string   `json:"language"`
@@ -82,6 +83,7 @@ func (d *Desk) PersonalData(ctx context.Context, tok string) (PersonalData, erro
 		Email:  rec.Email,
 		Status: rec.Status,
 		Choices: PersonalChoices{
+			All:       rec.All,
 			Countries: nonNilStrings(rec.Countries), Topics: nonNilStrings(rec.Topics),
 			Language: rec.Language, Mode: rec.Mode,
 		},

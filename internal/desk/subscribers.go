@@ -76,7 +76,7 @@ func (d *Desk) ExportSubscribers(ctx context.Context, f domain.SubscriberFilter,
 		if !started {
 			begin()
 		}
-		writeCSVRow(w, sub.Email, sub.Status, strings.Join(sub.Countries, ";"), strings.Join(sub.Topics, ";"),
+		writeCSVRow(w, sub.Email, sub.Status, csvCountries(sub.Filter), strings.Join(sub.Topics, ";"),
 			sub.Language, sub.Mode, sub.CreatedAt.UTC().Format(time.RFC3339))
 		return w.Error()
 	})
@@ -193,4 +193,14 @@ func (d *Desk) ConfirmSubscriberImport(ctx context.Context, actor string, draft 
 		return subscription.ImportResult{}, err
 	}
 	return d.ImportSubscribers(ctx, actor, bytes.NewReader(body), c)
+}
+
+// csvCountries is the countries cell of a subscriber: the codes split by
+// ";", or domain.AllCountries ("*") for someone taking all stories, which
+// the import reads back as such.
+func csvCountries(f domain.Filter) string {
+	if f.All {
+		return domain.AllCountries
+	}
+	return strings.Join(f.Countries, ";")
 }

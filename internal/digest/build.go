@@ -1,6 +1,9 @@
 package digest
 
 import (
+	"slices"
+	"strings"
+
 	"newsdigest/internal/domain"
 	"newsdigest/internal/render"
 	"newsdigest/internal/taxonomy"
@@ -9,10 +12,17 @@ import (
 // regionalTitle names the section of items tagged with a region.
 var regionalTitle = map[string]string{"en": "Regional", "es": "Regional"}
 
+// otherTitle names the section of untagged stories a reader of all
+// stories gets.
+var otherTitle = map[string]string{"en": "Other stories", "es": "Otras noticias"}
+
 // BuildDigest lays out matched sections as the renderer wants them:
-// headings and tags named in lang, items in section order. Items missing
-// from items (deleted since) are left out.
+// headings and tags named in lang, items in section order, except that
+// the country sections come in the order of their names in lang, as a
+// reader looks for them. Items missing from items (deleted since) are
+// left out.
 func BuildDigest(tax *taxonomy.Taxonomy, lang string, sections []Section, items []domain.Item) render.Digest {
+	sections = countriesByName(tax, lang, sections)
 	byID := make(map[int64]*domain.Item, len(items))
 	for i := range items {
 		byID[items[i].ID] = &items[i]
@@ -52,8 +62,28 @@ func sectionTitle(tax *taxonomy.Taxonomy, lang string, sec Section) string {
 		}
 	case KindRegional:
 		return taxonomy.Name(lang, regionalTitle["en"], regionalTitle["es"])
+	case KindOther:
+		return taxonomy.Name(lang, otherTitle["en"], otherTitle["es"])
 	}
 	return sec.Key
+}
+
+// countriesByName returns sections with the country ones, which Match
+// puts first, ordered by their titles in lang (a copy: sections may be
+// shared between readers of both languages).
+func countriesByName(tax *taxonomy.Taxonomy, lang string, sections []Section) []Section {
+	n := 0
+	for n < len(sections) && sections[n].Kind == KindCountry {
+		n++
+	}
+	if n < 2 {
+		return sections
+	}
+	out := slices.Clone(sections)
+	slices.SortStableFunc(out[:n], func(a, b Section) int {
+		return strings.Compare(sectionTitle(tax, lang, a), sectionTitle(tax, lang, b))
+	})
+	return out
 }
 
 // TagNames names an item's countries, regions and topics in lang, as

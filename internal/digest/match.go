@@ -14,6 +14,9 @@ const (
 	KindCountry  = "country"
 	KindRegional = "regional"
 	KindTopic    = "topic"
+	// KindOther holds, for a reader of all stories, the stories tagged
+	// with no country, region or topic.
+	KindOther = "other"
 )
 
 // Section is one heading of a digest with the items under it, by index
@@ -38,7 +41,12 @@ type RegionMembers map[string][]string
 // items in exclude, and hidden items, are left out. Sections come in the
 // order of the filter's countries, then Regional, then topics; empty ones
 // are dropped.
+//
+// A filter with All takes every story (matchAll).
 func Match(f domain.Filter, items []domain.Item, regions RegionMembers, exclude map[int64]bool) []Section {
+	if f.All {
+		return matchAll(items, exclude)
+	}
 	countrySec := make(map[string]*Section, len(f.Countries))
 	topicSec := make(map[string]*Section, len(f.Topics))
 	regional := &Section{Kind: KindRegional, Key: KindRegional}

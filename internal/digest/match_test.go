@@ -6,6 +6,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"newsdigest/internal/domain"
+	"newsdigest/internal/taxonomy"
 )
 
 func TestMatch(t *testing.T) {
@@ -18,6 +19,8 @@ func TestMatch(t *testing.T) {
 		{ID: 5, Topics: []string{"trafficking-smuggling"}},
 		{ID: 6, Countries: []string{"CR"}, Hidden: true},
 		{ID: 7, Regions: []string{"rcm"}, Topics: []string{"health"}},
+		{ID: 8, Title: "untagged"},
+		{ID: 9, Countries: []string{"JM"}},
 	}
 	for _, tc := range []struct {
 		name    string
@@ -63,8 +66,26 @@ func TestMatch(t *testing.T) {
 			want:    []Section{{Kind: KindCountry, Key: "CR", Items: []int64{2}}},
 		},
 		{
+			name: "all stories: every visible story, under its first country, Regional, its first topic, or Other",
+			f:    domain.Filter{All: true, Mode: domain.ModeAny},
+			want: []Section{
+				{Kind: KindCountry, Key: "CR", Items: []int64{1, 2}},
+				{Kind: KindCountry, Key: "HN", Items: []int64{4}},
+				{Kind: KindCountry, Key: "JM", Items: []int64{9}},
+				{Kind: KindRegional, Key: KindRegional, Items: []int64{3, 7}},
+				{Kind: KindTopic, Key: "trafficking-smuggling", Items: []int64{5}},
+				{Kind: KindOther, Key: KindOther, Items: []int64{8}},
+			},
+		},
+		{
+			name:    "all stories leaves out what was received before",
+			f:       domain.Filter{All: true, Mode: domain.ModeAny},
+			exclude: map[int64]bool{1: true, 2: true, 3: true, 4: true, 5: true, 7: true, 8: true},
+			want:    []Section{{Kind: KindCountry, Key: "JM", Items: []int64{9}}},
+		},
+		{
 			name: "nothing matches",
-			f:    domain.Filter{Countries: []string{"JM"}, Mode: domain.ModeAny},
+			f:    domain.Filter{Countries: []string{"BS"}, Mode: domain.ModeAny},
 			want: nil,
 		},
 	} {
@@ -99,5 +120,32 @@ func TestLimitSectionsSharesFairly(t *testing.T) {
 	small, omitted := LimitSections([]Section{{Items: mk(3)}}, 10)
 	if len(small[0].Items) != 3 || omitted != 0 {
 		t.Errorf("a short digest was cut: %+v, %d", small, omitted)
+	}
+}
+
+// TestBuildDigestOrdersCountriesByName: country sections read in the
+// order of their names in the reader's language, not of their codes
+// (ES, GD, US is Spain, Grenada, United States in English).
+func TestBuildDigestOrdersCountriesByName(t *testing.T) {
+	tax := taxonomy.Default()
+	items := []domain.Item{
+		{ID: 1, Countries: []string{"US"}}, {ID: 2, Countries: []string{"ES"}}, {ID: 3, Countries: []string{"GD"}},
+		{ID: 4, Regions: []string{"caribbean"}}, {ID: 5},
+	}
+	sections := Match(domain.Filter{All: true}, items, nil, nil)
+	for lang, want := range map[string][]string{
+		"en": {"Grenada", "Spain", "United States", "Regional", "Other stories"},
+		"es": {"España", "Estados Unidos", "Granada", "Regional", "Otras noticias"},
+	} {
+		var got []string
+		for _, s := range BuildDigest(tax, lang, sections, items).Sections {
+			got = append(got, s.Title)
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("%s section titles (-want +got):\n%s", lang, diff)
+		}
+	}
+	if sections[0].Key != "ES" {
+		t.Errorf("BuildDigest reordered the sections it was given: first is %s", sections[0].Key)
 	}
 }

@@ -46,8 +46,11 @@ const (
 // through them.
 var Statuses = []string{StatusPending, StatusActive, StatusUnsubscribed, StatusBounced, StatusSuppressed, StatusErased}
 
-// Filter is what a subscriber chose to receive.
+// Filter is what a subscriber chose to receive. All takes every story,
+// whatever its countries and topics; a filter with All holds no country
+// or topic (Normalize clears them), so one choice has one signature.
 type Filter struct {
+	All       bool     `json:"all"`
 	Countries []string `json:"countries"`
 	Topics    []string `json:"topics"`
 	Language  string   `json:"language"`
@@ -66,6 +69,10 @@ func (f *Filter) Normalize() {
 	f.Mode = strings.ToLower(strings.TrimSpace(f.Mode))
 	if f.Mode == "" {
 		f.Mode = ModeAny
+	}
+	if f.All {
+		// Every story: the lists and the narrowing mean nothing more.
+		f.Countries, f.Topics, f.Mode = []string{}, []string{}, ModeAny
 	}
 }
 
@@ -86,11 +93,26 @@ type Known interface {
 	HasTopic(slug string) bool
 }
 
-// Validate checks a normalised filter against the taxonomy.
+// Validate checks a normalised filter against the taxonomy: every value
+// is known (CheckValues) and something is chosen.
 func (f *Filter) Validate(known Known) error {
-	if len(f.Countries) == 0 && len(f.Topics) == 0 {
-		return errs.New(errs.Invalid, "countries, topics: choose at least one country or topic")
+	if !f.All && len(f.Countries) == 0 && len(f.Topics) == 0 {
+		return errs.New(errs.Invalid, "countries, topics: choose all stories, or at least one country or topic")
 	}
+	if err := f.CheckValues(known); err != nil {
+		return err
+	}
+	if f.Mode == ModeNarrow && (len(f.Countries) == 0 || len(f.Topics) == 0) {
+		return errs.New(errs.Invalid, "mode: %q needs at least one country and one topic", ModeNarrow)
+	}
+	return nil
+}
+
+// CheckValues checks that every value of a normalised filter is one the
+// taxonomy and the product know, without asking that the choice be
+// complete: a form half filled in is still a question one can answer
+// (how many stories it would bring).
+func (f *Filter) CheckValues(known Known) error {
 	for _, c := range f.Countries {
 		if !known.HasCountry(c) {
 			return errs.New(errs.Invalid, "countries: unknown country code %q", c)
@@ -107,16 +129,19 @@ func (f *Filter) Validate(known Known) error {
 	if f.Mode != ModeAny && f.Mode != ModeNarrow {
 		return errs.New(errs.Invalid, "mode: must be %q or %q", ModeAny, ModeNarrow)
 	}
-	if f.Mode == ModeNarrow && (len(f.Countries) == 0 || len(f.Topics) == 0) {
-		return errs.New(errs.Invalid, "mode: %q needs at least one country and one topic", ModeNarrow)
-	}
 	return nil
 }
 
 // Signature identifies every filter that yields the same digest body.
+// All is written as "*" where the countries go (no country code is one),
+// so the signatures of filters without it are what they always were.
 func (f Filter) Signature() string {
 	h := sha256.New()
-	h.Write([]byte(strings.Join(f.Countries, ",")))
+	countries := strings.Join(f.Countries, ",")
+	if f.All {
+		countries = AllCountries
+	}
+	h.Write([]byte(countries))
 	h.Write([]byte{'|'})
 	h.Write([]byte(strings.Join(f.Topics, ",")))
 	h.Write([]byte{'|'})
@@ -124,12 +149,16 @@ func (f Filter) Signature() string {
 	return hex.EncodeToString(h.Sum(nil))[:32]
 }
 
+// AllCountries stands for "all stories" where a list of countries is
+// written: in the subscriber CSV and in a filter's signature.
+const AllCountries = "*"
+
 // Subscriber is one person on the list.
 type Subscriber struct {
 	ID        int64     `json:"id"`
 	Email     string    `json:"email"`
 	Status    string    `json:"status"`
-	Filter              // countries, topics, language, mode
+	Filter              // all, countries, topics, language, mode
 	Token     string    `json:"-"` // for preferences and unsubscribe links
 	CreatedAt time.Time `json:"created_at"`
 	// PausedUntil is set while the subscriber has paused their digests:

@@ -6,8 +6,8 @@ import "slices"
 // id order. Empty fields select everyone.
 type SubscriberFilter struct {
 	Status  string // one of the Status constants
-	Country string // chose this country code
-	Topic   string // chose this topic slug
+	Country string // receives this country's stories: chose it, or all stories
+	Topic   string // receives this topic's stories: chose it, or all stories
 	// Language reads the digest in this language.
 	Language string
 	// Address is part of the address, matched whatever its case.

@@ -41,7 +41,7 @@ type Recipient struct {
 // A subscriber is Paused if their pause ends after at, the edition's time.
 func (db *DB) ActiveRecipients(ctx context.Context, after int64, limit int, earlier []int64, at time.Time) ([]Recipient, error) {
 	rows, err := db.pool.Query(ctx, `
-		SELECT s.id, s.countries, s.topics, s.language, s.mode,
+		SELECT s.id, s.all_stories, s.countries, s.topics, s.language, s.mode,
 		       CASE WHEN cardinality($3::bigint[]) = 0 THEN '{}'::bigint[] ELSE ARRAY(
 		           SELECT d.group_id FROM deliveries d
 		           WHERE d.subscriber_id = s.id AND d.edition_id = ANY($3) AND d.status IN ('pending', 'sending', 'sent')
@@ -55,8 +55,8 @@ func (db *DB) ActiveRecipients(ctx context.Context, after int64, limit int, earl
 	}
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Recipient, error) {
 		var rc Recipient
-		err := r.Scan(&rc.ID, &rc.Filter.Countries, &rc.Filter.Topics, &rc.Filter.Language, &rc.Filter.Mode, &rc.Received,
-			&rc.Paused)
+		err := r.Scan(&rc.ID, &rc.Filter.All, &rc.Filter.Countries, &rc.Filter.Topics, &rc.Filter.Language, &rc.Filter.Mode,
+			&rc.Received, &rc.Paused)
 		return rc, err
 	})
 }

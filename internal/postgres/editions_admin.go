@@ -46,14 +46,14 @@ type FilterCount struct {
 // however long the list, since most people choose alike.
 func (db *DB) ActiveFilters(ctx context.Context) ([]FilterCount, error) {
 	rows, err := db.pool.Query(ctx, `
-		SELECT countries, topics, language, mode, count(*) FROM subscribers
-		WHERE status = 'active' GROUP BY 1, 2, 3, 4`)
+		SELECT all_stories, countries, topics, language, mode, count(*) FROM subscribers
+		WHERE status = 'active' GROUP BY 1, 2, 3, 4, 5`)
 	if err != nil {
 		return nil, fmt.Errorf("active filters: %w", err)
 	}
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (FilterCount, error) {
 		var fc FilterCount
-		err := r.Scan(&fc.Filter.Countries, &fc.Filter.Topics, &fc.Filter.Language, &fc.Filter.Mode, &fc.Count)
+		err := r.Scan(&fc.Filter.All, &fc.Filter.Countries, &fc.Filter.Topics, &fc.Filter.Language, &fc.Filter.Mode, &fc.Count)
 		return fc, err
 	})
 }

@@ -31,12 +31,12 @@ const confirmDueFor = 24 * time.Hour
 
 // subscriberColumns ends with paused_until while it lies ahead: a pause
 // that has run out is no pause.
-const subscriberColumns = `id, email, status, countries, topics, language, mode, token, created_at,
+const subscriberColumns = `id, email, status, all_stories, countries, topics, language, mode, token, created_at,
 	CASE WHEN paused_until > now() THEN paused_until END`
 
 func scanSubscriber(r pgx.Row) (domain.Subscriber, error) {
 	var s domain.Subscriber
-	err := r.Scan(&s.ID, &s.Email, &s.Status, &s.Countries, &s.Topics, &s.Language, &s.Mode, &s.Token, &s.CreatedAt,
+	err := r.Scan(&s.ID, &s.Email, &s.Status, &s.All, &s.Countries, &s.Topics, &s.Language, &s.Mode, &s.Token, &s.CreatedAt,
 		&s.PausedUntil)
 	return s, err
 }
@@ -72,11 +72,11 @@ func (db *DB) Subscribe(ctx context.Context, email string, f domain.Filter, c do
 		case errors.Is(err, pgx.ErrNoRows):
 			err = tx.QueryRow(ctx, `
 				INSERT INTO subscribers (email, status, countries, topics, language, mode, token, confirm_token,
-				                         confirm_expires_at, confirm_due_at)
-				VALUES ($1, 'pending', $2, $3, $4, $5, $6, $7, now() + $8::interval, now())
+				                         confirm_expires_at, confirm_due_at, all_stories)
+				VALUES ($1, 'pending', $2, $3, $4, $5, $6, $7, now() + $8::interval, now(), $9)
 				ON CONFLICT DO NOTHING
 				RETURNING id`,
-				email, nonNil(f.Countries), nonNil(f.Topics), f.Language, f.Mode, token.New(), token.New(), ConfirmTTL,
+				email, nonNil(f.Countries), nonNil(f.Topics), f.Language, f.Mode, token.New(), token.New(), ConfirmTTL, f.All,
 			).Scan(&id)
 			if errors.Is(err, pgx.ErrNoRows) {
 				// A concurrent request inserted the same address first; its
@@ -93,9 +93,10 @@ func (db *DB) Subscribe(ctx context.Context, email string, f domain.Filter, c do
 			_, err = tx.Exec(ctx, `
 				UPDATE subscribers SET countries = $2, topics = $3, language = $4, mode = $5,
 				       confirm_token = COALESCE(confirm_token, $6), confirm_expires_at = now() + $7::interval,
-				       confirm_due_at = CASE WHEN $8 THEN now() ELSE confirm_due_at END, updated_at = now()
+				       confirm_due_at = CASE WHEN $8 THEN now() ELSE confirm_due_at END, updated_at = now(),
+				       all_stories = $9
 				WHERE id = $1`,
-				id, nonNil(f.Countries), nonNil(f.Topics), f.Language, f.Mode, token.New(), ConfirmTTL, mayMail)
+				id, nonNil(f.Countries), nonNil(f.Topics), f.Language, f.Mode, token.New(), ConfirmTTL, mayMail, f.All)
 			if err != nil {
 				return fmt.Errorf("update subscriber: %w", err)
 			}
@@ -109,9 +110,10 @@ func (db *DB) Subscribe(ctx context.Context, email string, f domain.Filter, c do
 			_, err = tx.Exec(ctx, `
 				UPDATE subscribers SET status = 'pending', countries = $2, topics = $3, language = $4, mode = $5,
 				       token = $6, confirm_token = $7, confirm_expires_at = now() + $8::interval,
-				       confirm_due_at = now(), confirm_sent_at = NULL, confirm_claimed_at = NULL, updated_at = now()
+				       confirm_due_at = now(), confirm_sent_at = NULL, confirm_claimed_at = NULL, updated_at = now(),
+				       all_stories = $9
 				WHERE id = $1`,
-				id, nonNil(f.Countries), nonNil(f.Topics), f.Language, f.Mode, token.New(), token.New(), ConfirmTTL)
+				id, nonNil(f.Countries), nonNil(f.Topics), f.Language, f.Mode, token.New(), token.New(), ConfirmTTL, f.All)
 			if err != nil {
 				return fmt.Errorf("resubscribe: %w", err)
 			}
@@ -167,7 +169,7 @@ func (db *DB) ClaimConfirmation(ctx context.Context, id int64) (ConfirmationClai
 		  AND (confirm_claimed_at IS NULL OR confirm_claimed_at < now() - $2::interval)
 		  AND (confirm_sent_at IS NULL OR confirm_sent_at < now() - $2::interval)
 		RETURNING `+subscriberColumns+`, confirm_token, confirm_claimed_at`, id, confirmWindow,
-	).Scan(&s.ID, &s.Email, &s.Status, &s.Countries, &s.Topics, &s.Language, &s.Mode, &s.Token, &s.CreatedAt,
+	).Scan(&s.ID, &s.Email, &s.Status, &s.All, &s.Countries, &s.Topics, &s.Language, &s.Mode, &s.Token, &s.CreatedAt,
 		&s.PausedUntil, &cl.ConfirmToken, &cl.ClaimedAt)
 	if err != nil {
 		return cl, notFound(err, "confirmation mail due")
@@ -294,10 +296,10 @@ func (db *DB) UpdatePreferences(ctx context.Context, tok string, f domain.Filter
 	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
 		var err error
 		s, err = scanSubscriber(tx.QueryRow(ctx, `
-			UPDATE subscribers SET countries = $2, topics = $3, language = $4, mode = $5, updated_at = now()
+			UPDATE subscribers SET countries = $2, topics = $3, language = $4, mode = $5, all_stories = $6, updated_at = now()
 			WHERE token = $1 AND status IN ('active', 'pending')
 			RETURNING `+subscriberColumns,
-			tok, nonNil(f.Countries), nonNil(f.Topics), f.Language, f.Mode))
+			tok, nonNil(f.Countries), nonNil(f.Topics), f.Language, f.Mode, f.All))
 		if errors.Is(err, pgx.ErrNoRows) {
 			// Unsubscribed or bounced: the link is theirs, but there is
 			// nothing to change. Erased or unknown: the link does not work.

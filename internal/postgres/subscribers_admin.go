@@ -41,7 +41,7 @@ func (db *DB) SubscriberRecord(ctx context.Context, id int64) (domain.Subscriber
 	s := &r.Subscriber
 	err := db.pool.QueryRow(ctx, `SELECT `+subscriberColumns+`, confirmed_at, unsubscribed_at, updated_at, hard_bounces
 		FROM subscribers WHERE id = $1`, id).
-		Scan(&s.ID, &s.Email, &s.Status, &s.Countries, &s.Topics, &s.Language, &s.Mode, &s.Token, &s.CreatedAt,
+		Scan(&s.ID, &s.Email, &s.Status, &s.All, &s.Countries, &s.Topics, &s.Language, &s.Mode, &s.Token, &s.CreatedAt,
 			&s.PausedUntil, &r.ConfirmedAt, &r.UnsubscribedAt, &r.UpdatedAt, &r.HardBounces)
 	return r, notFound(err, "subscriber")
 }
@@ -127,7 +127,7 @@ func (db *DB) EraseSubscriber(ctx context.Context, id int64, actor string) error
 			return fmt.Errorf("erase subscriber: %w", err)
 		}
 		if _, err := tx.Exec(ctx, `
-			UPDATE subscribers SET status = 'erased', email = $3, countries = '{}', topics = '{}',
+			UPDATE subscribers SET status = 'erased', email = $3, countries = '{}', topics = '{}', all_stories = false,
 			       token = $2, confirm_token = NULL, confirm_expires_at = NULL, confirm_due_at = NULL,
 			       confirm_claimed_at = NULL, unsubscribed_at = COALESCE(unsubscribed_at, now()), updated_at = now(),
 			       paused_until = NULL

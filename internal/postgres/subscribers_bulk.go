@@ -65,13 +65,13 @@ func importSubscribers(ctx context.Context, tx pgx.Tx, src ImportSource, c domai
 		CREATE TEMP TABLE subscriber_import (
 			ord int NOT NULL, line int NOT NULL, email text NOT NULL, countries text[] NOT NULL, topics text[] NOT NULL,
 			language text NOT NULL, mode text NOT NULL, token text NOT NULL, skip boolean NOT NULL,
-			erased_keys text[] NOT NULL
+			erased_keys text[] NOT NULL, all_stories boolean NOT NULL
 		) ON COMMIT DROP`); err != nil {
 		return 0, 0, fmt.Errorf("create import table: %w", err)
 	}
 	rows := &importRows{src: src, erased: erased}
 	copied, err := tx.CopyFrom(ctx, pgx.Identifier{"subscriber_import"},
-		[]string{"ord", "line", "email", "countries", "topics", "language", "mode", "token", "skip", "erased_keys"}, rows)
+		[]string{"ord", "line", "email", "countries", "topics", "language", "mode", "token", "skip", "erased_keys", "all_stories"}, rows)
 	// The source's own error explains a failed copy better than the
 	// server's "COPY from stdin failed", and invalid rows show only here.
 	if srcErr := src.Err(); srcErr != nil {
@@ -100,8 +100,8 @@ func importSubscribers(ctx context.Context, tx pgx.Tx, src ImportSource, c domai
 		WITH firsts AS (
 			SELECT DISTINCT ON (lower(email)) * FROM subscriber_import ORDER BY lower(email), ord
 		), added AS (
-			INSERT INTO subscribers (email, status, countries, topics, language, mode, token, confirmed_at)
-			SELECT email, 'active', countries, topics, language, mode, token, now()
+			INSERT INTO subscribers (email, status, all_stories, countries, topics, language, mode, token, confirmed_at)
+			SELECT email, 'active', all_stories, countries, topics, language, mode, token, now()
 			FROM firsts WHERE NOT skip
 			  AND NOT EXISTS (SELECT 1 FROM subscribers e WHERE lower(e.email) = ANY(firsts.erased_keys))
 			ORDER BY ord
@@ -139,7 +139,7 @@ func (r *importRows) Next() bool {
 func (r *importRows) Values() ([]any, error) {
 	f := r.row.Filter
 	return []any{r.ord, r.row.Line, r.row.Email, nonNil(f.Countries), nonNil(f.Topics), f.Language, f.Mode, token.New(), r.row.Skip,
-		r.erased(r.row.Email)}, nil
+		r.erased(r.row.Email), f.All}, nil
 }
 
 // Err is asked by pgx between chunks: only a failure to read stops the

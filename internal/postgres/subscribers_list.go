@@ -38,10 +38,11 @@ func subscriberWhere(f domain.SubscriberFilter) (string, []any) {
 		where += ` AND status = ` + arg(f.Status)
 	}
 	if f.Country != "" {
-		where += ` AND countries @> ARRAY[` + arg(f.Country) + `]::text[]`
+		// Someone taking all stories gets this country's too.
+		where += ` AND (all_stories OR countries @> ARRAY[` + arg(f.Country) + `]::text[])`
 	}
 	if f.Topic != "" {
-		where += ` AND topics @> ARRAY[` + arg(f.Topic) + `]::text[]`
+		where += ` AND (all_stories OR topics @> ARRAY[` + arg(f.Topic) + `]::text[])`
 	}
 	if f.Language != "" {
 		where += ` AND language = ` + arg(f.Language)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -204,8 +205,16 @@ func (c *CSVReader) parse(line int, rec []string) bool {
 		c.addError(line, errs.MessageOf(err))
 		ok = false
 	}
+	countries := splitList(field(colCountries))
+	all := slices.Contains(countries, domain.AllCountries)
+	if all && (len(countries) > 1 || field(colTopics) != "") {
+		c.addError(line, `countries: "*" (all stories) stands alone, with no country or topic beside it`)
+		ok = false
+		countries = nil
+	}
 	f := domain.Filter{
-		Countries: splitList(field(colCountries)),
+		All:       all,
+		Countries: countries,
 		Topics:    splitList(field(colTopics)),
 		Language:  field(colLanguage),
 		Mode:      field(colMode),

@@ -72,6 +72,13 @@ func TestCSVReaderRows(t *testing.T) {
 				{Line: 4, Skip: true},
 			},
 		},
+		{
+			name: "all stories: * in countries, as the export writes it",
+			in: "email,status,countries,topics,language,mode,created_at\n" +
+				"all@example.org,active,*,,es,any,2024-01-02T03:04:05Z\n",
+			want: []CSVRow{{Line: 2, Email: "all@example.org", Filter: domain.Filter{All: true,
+				Countries: []string{}, Topics: []string{}, Language: "es", Mode: "any"}}},
+		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rows, lineErrs, err := readAll(t, tc.in)
@@ -121,6 +128,8 @@ func TestCSVReaderRowErrors(t *testing.T) {
 		{"unknown country", "a@example.org,CR;XX,,en,", "countries:"},
 		{"unknown topic", "a@example.org,,gardening,en,", "topics:"},
 		{"no choices", "a@example.org,,,en,", "countries, topics:"},
+		{"all stories beside a country", "a@example.org,*;CR,,en,", "countries: \"*\""},
+		{"all stories beside a topic", "a@example.org,*,health,en,", "countries: \"*\""},
 		{"bad language", "a@example.org,CR,,fr,", "language:"},
 		{"bad mode", "a@example.org,CR,,en,wide", "mode:"},
 		{"narrow without a topic", "a@example.org,CR,,en,narrow", "mode:"},

@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"newsdigest/internal/domain"
-	"newsdigest/internal/errs"
 )
 
 // messages are the public pages' words in each language.
@@ -47,7 +46,6 @@ var messages = map[string]map[string]string{
 		"csrf_failed":        "The form expired or came from elsewhere. Go back, reload the page and try again.",
 		"internal":           "Something went wrong on our side. Please try again in a moment.",
 		"front_page":         "Front page",
-		"field_error":        "Please correct this: %s",
 		"rate_limited_title": "Too many requests",
 		"rate_limited":       "There have been too many sign-up requests from here or for this address. Please try again in %s.",
 		"wait_minute":        "a minute",
@@ -165,7 +163,6 @@ var messages = map[string]map[string]string{
 		"csrf_failed":        "El formulario caducó o vino de otro sitio. Vuelve atrás, recarga la página e inténtalo de nuevo.",
 		"internal":           "Algo falló de nuestro lado. Inténtalo de nuevo en un momento.",
 		"front_page":         "Portada",
-		"field_error":        "Corrige esto, por favor: %s",
 		"rate_limited_title": "Demasiadas solicitudes",
 		"rate_limited":       "Ha habido demasiadas solicitudes de suscripción desde aquí o para esta dirección. Inténtalo de nuevo dentro de %s.",
 		"wait_minute":        "un minuto",
@@ -273,27 +270,4 @@ func pageLang(r *http.Request, fallback string) string {
 		}
 	}
 	return "en"
-}
-
-// formErrors say in Spanish what a field's validation error says in
-// English; the domain's messages name the field first ("email: …").
-var formErrors = map[string]map[string]string{
-	"es": {
-		"email":             "La dirección de correo no es válida.",
-		"countries, topics": "Elige al menos un país o un tema.",
-		"countries":         "Uno de los países elegidos no existe.",
-		"topics":            "Uno de los temas elegidos no existe.",
-		"language":          "Elige el idioma del boletín: English o Español.",
-		"mode":              "«Solo noticias sobre uno de mis países y uno de mis temas» necesita al menos un país y un tema.",
-	},
-}
-
-// formError puts a validation error in the page's language.
-func formError(lang string, err error) string {
-	m := errs.MessageOf(err)
-	field, _, _ := strings.Cut(m, ":")
-	if t, ok := formErrors[lang][field]; ok {
-		return t
-	}
-	return m
 }

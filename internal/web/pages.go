@@ -45,19 +45,56 @@ type langLink struct{ Code, Label, URL string }
 
 // formData fills the subscription and preferences form.
 type formData struct {
+	All       bool // "all stories" is chosen
 	Groups    []countryGroup
 	Others    []option
 	Topics    []option
 	Languages []option
 	Modes     []option
 	Email     string
-	Error     string
 	Button    string
+	// Errors are the fields' mistakes, in the order the summary lists
+	// them (the order of the fields on the page).
+	Errors []fieldError
+	// Estimate says how many stories a week the choices bring; "" when
+	// there is nothing to estimate yet.
+	Estimate string
 }
 
+// Err returns the message of a field's mistake, or "".
+func (fd *formData) Err(field string) string {
+	for _, e := range fd.Errors {
+		if e.Field == field {
+			return e.Message
+		}
+	}
+	return ""
+}
+
+// OthersChosen counts the chosen countries of the "other countries" list.
+func (fd *formData) OthersChosen() int { return chosenCount(fd.Others) }
+
+// countryGroup is a region's countries, folded under its name.
 type countryGroup struct {
+	Code      string // the region's, for its "every country in" box
 	Name      string
 	Countries []option
+	// AllChosen: every member of the region is chosen, so its box shows
+	// ticked.
+	AllChosen bool
+}
+
+// Chosen counts the group's chosen countries.
+func (g countryGroup) Chosen() int { return chosenCount(g.Countries) }
+
+func chosenCount(opts []option) int {
+	n := 0
+	for _, o := range opts {
+		if o.Checked {
+			n++
+		}
+	}
+	return n
 }
 
 type option struct {
@@ -142,7 +179,7 @@ func (s *Server) pageFail(c *gin.Context, lang string, err error) {
 // buildForm lays out the choices: countries grouped under the first
 // region that holds them, the rest in one list, then topics.
 func buildForm(tax *taxonomy.Taxonomy, lang string, f domain.Filter) *formData {
-	fd := &formData{}
+	fd := &formData{All: f.All}
 	shown := map[string]bool{}
 	for _, r := range tax.Regions {
 		// Regions overlap (CARICOM lies within the Caribbean): a region
@@ -156,7 +193,8 @@ func buildForm(tax *taxonomy.Taxonomy, lang string, f domain.Filter) *formData {
 		if fresh*2 < len(r.Countries) {
 			continue
 		}
-		g := countryGroup{Name: taxonomy.Name(lang, r.NameEN, r.NameES)}
+		g := countryGroup{Code: r.Code, Name: taxonomy.Name(lang, r.NameEN, r.NameES),
+			AllChosen: !f.All && containsAll(f.Countries, r.Countries)}
 		for _, code := range r.Countries {
 			c, ok := tax.Country(code)
 			if !ok || shown[code] {
@@ -187,6 +225,15 @@ func buildForm(tax *taxonomy.Taxonomy, lang string, f domain.Filter) *formData {
 	return fd
 }
 
+func containsAll(set, members []string) bool {
+	for _, m := range members {
+		if !slices.Contains(set, m) {
+			return false
+		}
+	}
+	return len(members) > 0
+}
+
 func byLabel(a, b option) int {
 	switch {
 	case a.Label < b.Label:
@@ -195,16 +242,6 @@ func byLabel(a, b option) int {
 		return 1
 	}
 	return 0
-}
-
-// filterFromForm reads the choices of a submitted form.
-func filterFromForm(c *gin.Context) domain.Filter {
-	return domain.Filter{
-		Countries: c.PostFormArray("countries"),
-		Topics:    c.PostFormArray("topics"),
-		Language:  c.PostForm("language"),
-		Mode:      c.PostForm("mode"),
-	}
 }
 
 // validToken returns the token of a subscriber link, or shows the "link no

@@ -29,6 +29,7 @@ func (s *Server) showPreferences(c *gin.Context, saved bool) {
 	}
 	fd := buildForm(tax, lang, sub.Filter)
 	fd.Button = msg(lang, "prefs_button")
+	fd.Estimate = s.estimateLine(c.Request.Context(), lang, tax, sub.Filter)
 	s.renderPage(c, "preferences", pageData{Lang: lang, Title: msg(lang, "prefs_title"), Email: sub.Email,
 		Action: "/preferences/" + tok, Form: fd, Saved: saved,
 		Pause: s.pauseBlock(lang, sub)}) // pages_pause.go
@@ -80,11 +81,14 @@ func (s *Server) preferencesPost(c *gin.Context) {
 		s.pageFail(c, lang, err)
 		return
 	}
-	f := filterFromForm(c)
-	f.Normalize()
-	if err := f.Validate(tax); err != nil {
+	f, err := choicesOf(c.Request.PostForm, tax)
+	if err == nil {
+		err = f.Validate(tax)
+	}
+	if err != nil {
 		fd := buildForm(tax, lang, f)
-		fd.Error, fd.Button = formError(lang, err), msg(lang, "prefs_button")
+		fd.Errors, fd.Button = []fieldError{fieldErrorOf(lang, err)}, msg(lang, "prefs_button")
+		fd.Estimate = s.estimateLine(c.Request.Context(), lang, tax, f)
 		s.renderPageStatus(c.Writer, c.Request, http.StatusUnprocessableEntity, "preferences",
 			pageData{Lang: lang, Title: msg(lang, "prefs_title"), Email: sub.Email, Action: "/preferences/" + tok, Form: fd,
 				Pause: s.pauseBlock(lang, sub)})

@@ -29,7 +29,8 @@ func (s *Server) home(c *gin.Context) {
 }
 
 // subscribeForm answers the same whether or not the address was known; a
-// wrong field shows the form again with the choices kept.
+// wrong field shows the form again with the choices kept, every mistake
+// said next to its field, and the estimate of the choices made.
 func (s *Server) subscribeForm(c *gin.Context) {
 	lang := pageLang(c.Request, "")
 	ctx := c.Request.Context()
@@ -42,17 +43,35 @@ func (s *Server) subscribeForm(c *gin.Context) {
 		s.pageFail(c, lang, err)
 		return
 	}
-	req := subscription.Request{Email: c.PostForm("email"), Filter: filterFromForm(c)}
-	err = s.subscriptions().Subscribe(ctx, tax, req, consentOf(c))
-	if errs.Is(err, errs.Invalid) {
-		fd := buildForm(tax, lang, req.Filter)
-		fd.Email, fd.Error, fd.Button = req.Email, formError(lang, err), msg(lang, "subscribe_button")
+	email := c.PostForm("email")
+	f, choiceErr := choicesOf(c.Request.PostForm, tax)
+	if choiceErr == nil {
+		choiceErr = f.Validate(tax)
+	}
+	// Both the address and the choices are checked before anything
+	// else, so the person sees every mistake at once.
+	var problems []fieldError
+	if _, err := domain.NormalizeEmail(email); err != nil {
+		problems = append(problems, fieldErrorOf(lang, err))
+	}
+	if choiceErr != nil {
+		problems = append(problems, fieldErrorOf(lang, choiceErr))
+	}
+	if len(problems) == 0 {
+		err = s.subscriptions().Subscribe(ctx, tax, subscription.Request{Email: email, Filter: f}, consentOf(c))
+		if errs.Is(err, errs.Invalid) {
+			problems = append(problems, fieldErrorOf(lang, err))
+		} else if err != nil {
+			s.pageSignupFail(c, lang, err)
+			return
+		}
+	}
+	if len(problems) > 0 {
+		fd := buildForm(tax, lang, f)
+		fd.Email, fd.Errors, fd.Button = email, problems, msg(lang, "subscribe_button")
+		fd.Estimate = s.estimateLine(ctx, lang, tax, f)
 		s.renderPageStatus(c.Writer, c.Request, http.StatusUnprocessableEntity, "home",
 			pageData{Lang: lang, Title: msg(lang, "subscribe_title"), Action: "/subscribe?lang=" + lang, Form: fd})
-		return
-	}
-	if err != nil {
-		s.pageSignupFail(c, lang, err)
 		return
 	}
 	s.renderPage(c, "message", pageData{Lang: lang, Title: msg(lang, "check_inbox_title"), Message: msg(lang, "check_inbox")})
@@ -102,7 +121,7 @@ func (s *Server) showConfirm(c *gin.Context, tok string, status int, message str
 // page: the countries in Others, the topics, and the one language and
 // mode. A code the taxonomy no longer has is shown as it is.
 func chosen(tax *taxonomy.Taxonomy, lang string, f domain.Filter) *formData {
-	fd := &formData{}
+	fd := &formData{All: f.All}
 	for _, code := range f.Countries {
 		label := code
 		if c, ok := tax.Country(code); ok {

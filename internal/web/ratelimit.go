@@ -105,6 +105,12 @@ func (l *signupLimiter) AllowIP(ctx context.Context, ip string) error {
 	return l.take(ctx, "newsdigest:signup:ip:"+l.hash("ip", ipBucket(ip)), l.perIP, ipWindow)
 }
 
+// AllowEstimate counts a request for the form's estimate from a client
+// IP, apart from its sign-ups, against estimatesPerMinute.
+func (l *signupLimiter) AllowEstimate(ctx context.Context, ip string) error {
+	return l.take(ctx, "newsdigest:estimate:ip:"+l.hash("estimate", ipBucket(ip)), estimatesPerMinute, ipWindow)
+}
+
 // AllowAddress counts a sign-up for a (normalised) address, whatever its
 // status: subscription.Service asks it about every valid request. A
 // refusal says to wait the whole window, not what is left of it: that

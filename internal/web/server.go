@@ -23,6 +23,7 @@ import (
 
 	"newsdigest/internal/config"
 	"newsdigest/internal/desk"
+	"newsdigest/internal/digest"
 	"newsdigest/internal/domain"
 	"newsdigest/internal/ingest"
 	"newsdigest/internal/postgres"
@@ -39,6 +40,7 @@ type Server struct {
 	redis    asynq.RedisConnOpt
 	rdb      *redis.Client // readiness checks and sign-up limits
 	limiter  *signupLimiter
+	forecast *digest.Estimator // the forms' "about N stories a week"
 	desk     *desk.Desk
 	importer *ingest.Importer
 	renderer *render.Renderer
@@ -72,6 +74,7 @@ func NewServer(cfg *config.Config, db *postgres.DB, redis asynq.RedisConnOpt, re
 		redis:    redis,
 		rdb:      rdb,
 		limiter:  newSignupLimiter(cfg, rdb),
+		forecast: &digest.Estimator{Source: db},
 		desk:     d,
 		importer: d.Importer,
 		renderer: d.Renderer,
@@ -118,6 +121,8 @@ func (s *Server) Handler() http.Handler {
 	r.GET("/healthz", s.healthz)
 	r.GET("/readyz", s.readyz)
 	r.GET("/static/site.css", serveStylesheet)
+	r.GET("/static/estimate.js", serveEstimateScript)
+	r.GET("/estimate", s.estimate)
 
 	// One-click unsubscribe (RFC 8058) comes from mail clients with no
 	// cookie and no CSRF token: it is deliberately outside CSRF.
@@ -186,19 +191,31 @@ func (s *Server) trustedProxies() []string {
 //go:embed static/site.css
 var stylesheet []byte
 
-var stylesheetETag = func() string {
-	sum := sha256.Sum256(stylesheet)
-	return `"` + hex.EncodeToString(sum[:8]) + `"`
-}()
+// estimateScript keeps the forms' estimate line up to date as boxes are
+// ticked; the forms work without it. A file, not inline, for the same
+// policy's sake.
+//
+//go:embed static/estimate.js
+var estimateScript []byte
 
-// serveStylesheet lets browsers keep the stylesheet but ask each time
-// whether it changed (a 304 when not), so a new release shows at once.
-func serveStylesheet(c *gin.Context) {
-	h := c.Writer.Header()
-	h.Set("Content-Type", "text/css; charset=utf-8")
-	h.Set("Cache-Control", "no-cache")
-	h.Set("ETag", stylesheetETag)
-	http.ServeContent(c.Writer, c.Request, "", time.Time{}, bytes.NewReader(stylesheet))
+var (
+	serveStylesheet     = serveAsset(stylesheet, "text/css; charset=utf-8")
+	serveEstimateScript = serveAsset(estimateScript, "text/javascript; charset=utf-8")
+)
+
+// serveAsset serves a file of the app's own, letting browsers keep it but
+// ask each time whether it changed (a 304 when not), so a new release
+// shows at once.
+func serveAsset(body []byte, contentType string) gin.HandlerFunc {
+	sum := sha256.Sum256(body)
+	etag := `"` + hex.EncodeToString(sum[:8]) + `"`
+	return func(c *gin.Context) {
+		h := c.Writer.Header()
+		h.Set("Content-Type", contentType)
+		h.Set("Cache-Control", "no-cache")
+		h.Set("ETag", etag)
+		http.ServeContent(c.Writer, c.Request, "", time.Time{}, bytes.NewReader(body))
+	}
 }
 
 // csrf protects the HTML forms. Over plain HTTP (local development and

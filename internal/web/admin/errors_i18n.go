@@ -83,12 +83,12 @@ var spanishErrors = map[string]spanishError{
 	"a subscriber who is %s cannot be made %s": {
 		format: "una persona que está %s no puede quedar %s",
 		words:  translateArgs(subscriberStatusES, 0, 1)},
-	"subscriber not found":                                    {format: "no se encuentra el suscriptor"},
-	"no such action on a subscriber: %q":                      {format: "no existe esa acción sobre un suscriptor: %q"},
-	"countries, topics: choose at least one country or topic": {format: "países, temas: elige al menos un país o un tema"},
-	"mode: must be %q or %q":                                  {format: "coincidencia: debe ser %q o %q"},
-	"mode: %q needs at least one country and one topic":       {format: "coincidencia: %q necesita al menos un país y un tema"},
-	"email: required":                                         {format: "correo: obligatorio"},
+	"subscriber not found":               {format: "no se encuentra el suscriptor"},
+	"no such action on a subscriber: %q": {format: "no existe esa acción sobre un suscriptor: %q"},
+	"countries, topics: choose all stories, or at least one country or topic": {format: "países, temas: elige todas las noticias, o al menos un país o un tema"},
+	"mode: must be %q or %q":                            {format: "coincidencia: debe ser %q o %q"},
+	"mode: %q needs at least one country and one topic": {format: "coincidencia: %q necesita al menos un país y un tema"},
+	"email: required":                                   {format: "correo: obligatorio"},
 	"email: must not begin with =, +, -, @, a tab or a line break": {
 		format: "correo: no debe empezar por =, +, -, @, un tabulador ni un salto de línea"},
 	"email: longer than %d characters":                      {format: "correo: tiene más de %d caracteres"},

@@ -93,7 +93,7 @@ func (a *Console) subscribersList(c *gin.Context) {
 	}
 	for _, p := range people {
 		v.People = append(v.People, personRow{Subscriber: p,
-			CountryNames: countryNames(tax, lang, p.Countries), TopicNames: topicNames(tax, lang, p.Topics)})
+			CountryNames: chosenCountries(tax, lang, p.Filter), TopicNames: chosenTopics(tax, lang, p.Filter)})
 	}
 	counts, err := a.DB.SubscriberCounts(ctx, f)
 	if err != nil {

@@ -35,7 +35,8 @@ func (a *Console) subscriberDetail(c *gin.Context) {
 		return
 	}
 	v := subscriberView{SubscriberPage: p,
-		CountryNames: countryNames(tax, lang, p.Record.Countries), TopicNames: topicNames(tax, lang, p.Record.Topics)}
+		CountryNames: chosenCountries(tax, lang, p.Record.Filter),
+		TopicNames:   chosenTopics(tax, lang, p.Record.Filter)}
 	for _, action := range []string{domain.ActionUnsubscribe, domain.ActionSuppress, domain.ActionErase} {
 		if slices.Contains(domain.ActionFrom[action], p.Record.Status) {
 			v.Actions = append(v.Actions, action)
