@@ -73,7 +73,8 @@ func TestBrowserAdminDashboard(t *testing.T) {
 	csv := "email,countries,topics,language\n" +
 		"uno@example.org,CR,health,es\n" +
 		"dos@example.org,CR,trafficking-smuggling,en\n" +
-		"tres@example.org,GT,health,en\n"
+		"tres@example.org,GT,health,en\n" +
+		"cinco@example.org,*,,en\n"
 	if status, body := s.do("POST", "/api/v1/subscribers/import", "text/csv", []byte(csv), true); status != http.StatusOK {
 		t.Fatalf("subscriber import: %d: %s", status, body)
 	}
@@ -103,8 +104,8 @@ func TestBrowserAdminDashboard(t *testing.T) {
 	var created struct{ ID int64 }
 	s.jsonCall("POST", "/api/v1/editions", map[string]any{}, &created, http.StatusAccepted)
 	e := s.waitEdition(created.ID)
-	if e.Status != "done" || e.Total != 3 {
-		t.Fatalf("edition: %+v, want done with 3 recipients", e)
+	if e.Status != "done" || e.Total != 4 {
+		t.Fatalf("edition: %+v, want done with 4 recipients", e)
 	}
 
 	b := newBrowser(t, 4*time.Minute)
@@ -116,7 +117,7 @@ func TestBrowserAdminDashboard(t *testing.T) {
 		t.Errorf("/admin/ ends at %s, want /admin", u)
 	}
 	for card, want := range map[string]int{
-		"subscribers-total": 4, "subscribers-active": 3, "subscribers-pending": 1,
+		"subscribers-total": 5, "subscribers-active": 4, "subscribers-pending": 1,
 		"week-tagged": tagged, "week-untagged": untagged, "week-hidden": hidden,
 	} {
 		if got := b.homeFigure(card); got != strconv.Itoa(want) {
@@ -134,6 +135,10 @@ func TestBrowserAdminDashboard(t *testing.T) {
 		if strings.Join(got, ", ") != strings.Join(want, ", ") {
 			t.Errorf("dashboard %s: %q, want %q", id, got, want)
 		}
+	}
+	// The reader of all stories is counted apart, not in the tables.
+	if all := b.text("all stories", chromedp.CSS(`#subscribers-all-stories`)); !strings.HasPrefix(all, "Active subscribers who take all stories: 1.") {
+		t.Errorf("dashboard all-stories line: %q", all)
 	}
 	wantTable("by-country", []string{"Costa Rica 2", "Guatemala 1"})
 	wantTable("by-topic", []string{"Health 2", "Trafficking and smuggling 1"})

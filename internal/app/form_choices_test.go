@@ -71,6 +71,17 @@ func TestBrowserAllStories(t *testing.T) {
 	if st := b.submit("confirm", confirmSend); st != http.StatusOK {
 		t.Fatalf("confirm: status %d, page says %q", st, b.pageText())
 	}
+	// The welcome page and mail say all stories, not "none" twice.
+	if got := b.text("welcome choice", chromedp.CSS(`#welcome #choice-all`)); got != "All stories — every country and topic" {
+		t.Errorf("the welcome page shows %q, want all stories", got)
+	}
+	s.smtp.WaitFor(t, 30*time.Second, "welcome to "+addr, func([]testenv.Received) bool {
+		return len(s.smtp.To(addr)) == 2
+	})
+	welcome, _ := bodies(t, s.smtp.To(addr)[1].Raw)
+	if !strings.Contains(welcome, "All stories: every country and topic") || strings.Contains(welcome, "none") {
+		t.Errorf("the welcome mail does not say all stories:\n%s", welcome)
+	}
 
 	titles := []string{
 		"Jamaica: returned residents get help to find work in Kingston",

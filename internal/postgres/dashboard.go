@@ -39,9 +39,12 @@ type Dashboard struct {
 	SubscribersByStatus []Tally
 	ActiveByCountry     []Tally // most chosen first
 	ActiveByTopic       []Tally
-	LastEdition         *domain.Edition // nil before the first edition
-	Week                WeekItems
-	SourceErrors        []SourceError
+	// ActiveAllStories counts the active subscribers who take every
+	// story: they are in no country's or topic's tally.
+	ActiveAllStories int
+	LastEdition      *domain.Edition // nil before the first edition
+	Week             WeekItems
+	SourceErrors     []SourceError
 }
 
 // Dashboard reads the overview in one round trip: the queries go as one
@@ -67,6 +70,8 @@ func (db *DB) Dashboard(ctx context.Context, top, sourceErrors int) (Dashboard, 
 		GROUP BY c ORDER BY count(*) DESC, c LIMIT $1`, top).Query(tallies(&d.ActiveByCountry))
 	b.Queue(`SELECT t, count(*) FROM subscribers, unnest(topics) AS t WHERE status = 'active'
 		GROUP BY t ORDER BY count(*) DESC, t LIMIT $1`, top).Query(tallies(&d.ActiveByTopic))
+	b.Queue(`SELECT count(*) FROM subscribers WHERE status = 'active' AND all_stories`).
+		QueryRow(func(r pgx.Row) error { return r.Scan(&d.ActiveAllStories) })
 	b.Queue(`SELECT ` + editionColumns + ` FROM editions e ORDER BY e.id DESC LIMIT 1`).QueryRow(func(r pgx.Row) error {
 		e, err := scanEdition(r)
 		if errors.Is(err, pgx.ErrNoRows) {

@@ -76,8 +76,7 @@ func (db *DB) ClaimNotice(ctx context.Context, id int64, kind string) (NoticeCla
 		  AND n.due_at IS NOT NULL AND n.due_at > now() - $3::interval
 		  AND (n.claimed_at IS NULL OR n.claimed_at < now() - $4::interval)
 		RETURNING `+subscriberColumns+`, n.claimed_at`, id, kind, confirmDueFor, confirmWindow,
-	).Scan(&s.ID, &s.Email, &s.Status, &s.Countries, &s.Topics, &s.Language, &s.Mode, &s.Token, &s.CreatedAt,
-		&s.PausedUntil, &cl.ClaimedAt)
+	).Scan(append(subscriberFields(s), &cl.ClaimedAt)...)
 	if err != nil {
 		return cl, notFound(err, kind+" notice due")
 	}

@@ -36,9 +36,15 @@ const subscriberColumns = `id, email, status, all_stories, countries, topics, la
 
 func scanSubscriber(r pgx.Row) (domain.Subscriber, error) {
 	var s domain.Subscriber
-	err := r.Scan(&s.ID, &s.Email, &s.Status, &s.All, &s.Countries, &s.Topics, &s.Language, &s.Mode, &s.Token, &s.CreatedAt,
-		&s.PausedUntil)
+	err := r.Scan(subscriberFields(&s)...)
 	return s, err
+}
+
+// subscriberFields are where subscriberColumns scan into; a query that
+// returns more columns after them appends its own.
+func subscriberFields(s *domain.Subscriber) []any {
+	return []any{&s.ID, &s.Email, &s.Status, &s.All, &s.Countries, &s.Topics, &s.Language, &s.Mode, &s.Token, &s.CreatedAt,
+		&s.PausedUntil}
 }
 
 // Subscribe records a request to subscribe and reports which mail, if
@@ -169,8 +175,7 @@ func (db *DB) ClaimConfirmation(ctx context.Context, id int64) (ConfirmationClai
 		  AND (confirm_claimed_at IS NULL OR confirm_claimed_at < now() - $2::interval)
 		  AND (confirm_sent_at IS NULL OR confirm_sent_at < now() - $2::interval)
 		RETURNING `+subscriberColumns+`, confirm_token, confirm_claimed_at`, id, confirmWindow,
-	).Scan(&s.ID, &s.Email, &s.Status, &s.All, &s.Countries, &s.Topics, &s.Language, &s.Mode, &s.Token, &s.CreatedAt,
-		&s.PausedUntil, &cl.ConfirmToken, &cl.ClaimedAt)
+	).Scan(append(subscriberFields(s), &cl.ConfirmToken, &cl.ClaimedAt)...)
 	if err != nil {
 		return cl, notFound(err, "confirmation mail due")
 	}

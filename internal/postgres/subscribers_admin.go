@@ -41,8 +41,7 @@ func (db *DB) SubscriberRecord(ctx context.Context, id int64) (domain.Subscriber
 	s := &r.Subscriber
 	err := db.pool.QueryRow(ctx, `SELECT `+subscriberColumns+`, confirmed_at, unsubscribed_at, updated_at, hard_bounces
 		FROM subscribers WHERE id = $1`, id).
-		Scan(&s.ID, &s.Email, &s.Status, &s.All, &s.Countries, &s.Topics, &s.Language, &s.Mode, &s.Token, &s.CreatedAt,
-			&s.PausedUntil, &r.ConfirmedAt, &r.UnsubscribedAt, &r.UpdatedAt, &r.HardBounces)
+		Scan(append(subscriberFields(s), &r.ConfirmedAt, &r.UnsubscribedAt, &r.UpdatedAt, &r.HardBounces)...)
 	return r, notFound(err, "subscriber")
 }
 

@@ -15,6 +15,7 @@ import (
 type Welcome struct {
 	Language       string
 	ListName       string
+	All            bool     // every story, whatever its countries and topics
 	Countries      []string // names of the chosen countries
 	Topics         []string // names of the chosen topics
 	Narrow         bool     // only stories about a chosen country and a chosen topic
@@ -130,17 +131,17 @@ func (r *Renderer) Welcome(w Welcome) (Message, error) {
 	if w.Narrow {
 		mode = n.ModeNarrow
 	}
+	rows := []noticeRow{{n.Countries, joinOr(w.Countries, none)}, {n.Topics, joinOr(w.Topics, none)}, {n.Stories, mode}}
+	if w.All {
+		rows = []noticeRow{{n.Stories, n.AllStories}}
+	}
 	v := noticeView{
 		page:    noticePage(lang, list, fmt.Sprintf(n.WelcomeSubject, list), n.WelcomePreview, s, w.PreferencesURL, w.UnsubscribeURL, w.PostalAddress),
 		Heading: fmt.Sprintf(n.WelcomeHeading, list),
 		Body:    n.WelcomeBody,
-		Rows: []noticeRow{
-			{n.Countries, joinOr(w.Countries, none)},
-			{n.Topics, joinOr(w.Topics, none)},
-			{n.Stories, mode},
-			{n.Language, n.LanguageNames[w.DigestLanguage]},
-			{n.When, w.Schedule},
-		},
+		Rows: append(rows,
+			noticeRow{n.Language, n.LanguageNames[w.DigestLanguage]},
+			noticeRow{n.When, w.Schedule}),
 		Change:      n.WelcomeChange,
 		Button:      n.PreferencesButton,
 		ButtonURL:   w.PreferencesURL,

@@ -16,6 +16,7 @@ type noticeUI struct {
 	None           string
 	ModeAny        string
 	ModeNarrow     string
+	AllStories     string
 	LanguageNames  map[string]string
 
 	KnownSubject string // list name
@@ -45,6 +46,7 @@ var noticeWords = map[string]noticeUI{
 		None:           "none",
 		ModeAny:        "Any story about one of your countries or one of your topics",
 		ModeNarrow:     "Only stories about one of your countries and one of your topics",
+		AllStories:     "All stories: every country and topic",
 		LanguageNames:  map[string]string{"en": "English", "es": "Spanish"},
 
 		KnownSubject: "You are already subscribed to %s",
@@ -71,6 +73,7 @@ var noticeWords = map[string]noticeUI{
 		None:           "ninguno",
 		ModeAny:        "Cualquier noticia sobre uno de tus países o uno de tus temas",
 		ModeNarrow:     "Solo noticias sobre uno de tus países y uno de tus temas",
+		AllStories:     "Todas las noticias: todos los países y temas",
 		LanguageNames:  map[string]string{"en": "inglés", "es": "español"},
 
 		KnownSubject: "Ya estás suscrito a %s",

@@ -22,17 +22,7 @@ func (s *Server) showPreferences(c *gin.Context, saved bool) {
 		s.showStatus(c, http.StatusOK, lang, tok, sub)
 		return
 	}
-	tax, err := s.taxonomy(c.Request.Context())
-	if err != nil {
-		s.pageFail(c, lang, err)
-		return
-	}
-	fd := buildForm(tax, lang, sub.Filter)
-	fd.Button = msg(lang, "prefs_button")
-	fd.Estimate = s.estimateLine(c.Request.Context(), lang, tax, sub.Filter)
-	s.renderPage(c, "preferences", pageData{Lang: lang, Title: msg(lang, "prefs_title"), Email: sub.Email,
-		Action: "/preferences/" + tok, Form: fd, Saved: saved,
-		Pause: s.pauseBlock(lang, sub)}) // pages_pause.go
+	s.showPreferencesWith(c, http.StatusOK, tok, sub, lang, s.pauseBlock(lang, sub), saved)
 }
 
 // stopped reports whether a subscriber gets no digests and has no choices

@@ -78,7 +78,7 @@ func (s *Server) changePause(c *gin.Context, notice string, change func(tok stri
 	case errs.Is(err, errs.Invalid):
 		p := s.pauseBlock(lang, sub)
 		p.Error = msg(lang, "pause_bad_weeks")
-		s.showPreferencesWith(c, http.StatusUnprocessableEntity, tok, sub, lang, p)
+		s.showPreferencesWith(c, http.StatusUnprocessableEntity, tok, sub, lang, p, false)
 		return
 	case errs.Is(err, errs.Conflict):
 		// They left between the two reads: changed is them as they are.
@@ -90,7 +90,7 @@ func (s *Server) changePause(c *gin.Context, notice string, change func(tok stri
 	}
 	p := s.pauseBlock(lang, changed)
 	p.Notice = msg(lang, notice)
-	s.showPreferencesWith(c, http.StatusOK, tok, changed, lang, p)
+	s.showPreferencesWith(c, http.StatusOK, tok, changed, lang, p, false)
 }
 
 // pauseRefused answers a pause or resume from someone with no digests to
@@ -105,8 +105,10 @@ func (s *Server) pauseRefused(c *gin.Context, lang, tok string, sub domain.Subsc
 		pageData{Lang: lang, Title: msg(lang, "error_title"), Message: msg(lang, "pause_pending")})
 }
 
-// showPreferencesWith shows the preferences page with the pause block p.
-func (s *Server) showPreferencesWith(c *gin.Context, status int, tok string, sub domain.Subscriber, lang string, p *pauseData) {
+// showPreferencesWith shows the preferences page of an active or pending
+// subscriber, with the pause block p and, if saved, a word that the
+// choices were saved.
+func (s *Server) showPreferencesWith(c *gin.Context, status int, tok string, sub domain.Subscriber, lang string, p *pauseData, saved bool) {
 	tax, err := s.taxonomy(c.Request.Context())
 	if err != nil {
 		s.pageFail(c, lang, err)
@@ -114,6 +116,7 @@ func (s *Server) showPreferencesWith(c *gin.Context, status int, tok string, sub
 	}
 	fd := buildForm(tax, lang, sub.Filter)
 	fd.Button = msg(lang, "prefs_button")
+	fd.Estimate = s.estimateLine(c.Request.Context(), lang, tax, sub.Filter)
 	s.renderPageStatus(c.Writer, c.Request, status, "preferences", pageData{Lang: lang, Title: msg(lang, "prefs_title"),
-		Email: sub.Email, Action: "/preferences/" + tok, Form: fd, Pause: p})
+		Email: sub.Email, Action: "/preferences/" + tok, Form: fd, Saved: saved, Pause: p})
 }

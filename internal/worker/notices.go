@@ -74,6 +74,7 @@ func (h *handlers) renderNotice(claim postgres.NoticeClaim, tax *taxonomy.Taxono
 	return h.renderer.Welcome(render.Welcome{
 		Language:       sub.Language,
 		ListName:       links(h.cfg).ListName,
+		All:            sub.All,
 		Countries:      tax.CountryNames(sub.Language, sub.Countries),
 		Topics:         tax.TopicNames(sub.Language, sub.Topics),
 		Narrow:         sub.Mode == domain.ModeNarrow,
