@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -108,6 +109,17 @@ func (db *DB) TagExamples(ctx context.Context) ([]tagging.Example, error) {
 		err := r.Scan(&ex.Lang, &ex.Title, &ex.Summary, &ex.Countries, &ex.Regions, &ex.Topics)
 		return ex, err
 	})
+}
+
+// TagExamplesChangedSince reports whether a correction was saved at or
+// after t.
+func (db *DB) TagExamplesChangedSince(ctx context.Context, t time.Time) (bool, error) {
+	var changed bool
+	err := db.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM tag_examples WHERE updated_at >= $1)`, t).Scan(&changed)
+	if err != nil {
+		return false, fmt.Errorf("tag examples changed: %w", err)
+	}
+	return changed, nil
 }
 
 // SaveTagModel stores a trained model and returns its id.

@@ -44,6 +44,16 @@ func TestTagExamplesFromEdits(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("examples (-want +got):\n%s", diff)
 	}
+	// The worker asks whether corrections came in after a retraining began.
+	var stamped time.Time
+	if err := f.db.Pool().QueryRow(f.ctx, `SELECT updated_at FROM tag_examples`).Scan(&stamped); err != nil {
+		t.Fatal(err)
+	}
+	for at, want := range map[time.Time]bool{stamped: true, stamped.Add(-time.Second): true, stamped.Add(time.Microsecond): false} {
+		if got, err := f.db.TagExamplesChangedSince(f.ctx, at); err != nil || got != want {
+			t.Errorf("TagExamplesChangedSince(stamp%+v) = %v, %v; want %v", at.Sub(stamped), got, err, want)
+		}
+	}
 	var added, removed []string
 	var editor string
 	err = f.db.Pool().QueryRow(f.ctx, `SELECT added, removed, editor FROM tag_examples`).Scan(&added, &removed, &editor)

@@ -19,6 +19,24 @@ const RetrainDelay = 30 * time.Second
 // as a duplicate. The lock goes when it is done, or after a few minutes
 // if it failed for good, so a later correction can always ask again.
 func NewRetrainTagger() *asynq.Task {
-	return newTask(TypeRetrainTagger, struct{}{},
+	return newRetrain(RetrainTagger{})
+}
+
+// RetrainTagger is the retraining task's payload.
+type RetrainTagger struct {
+	// After, when set, makes the task a retraining that follows the one
+	// begun then: a correction that came in while that one ran was
+	// refused as its duplicate, so it asks again under a key of its own.
+	After int64 `json:"after,omitempty"` // Unix nanoseconds
+}
+
+// NewRetrainTaggerAfter builds the retraining that follows one begun at
+// start, for the corrections made while it ran.
+func NewRetrainTaggerAfter(start time.Time) *asynq.Task {
+	return newRetrain(RetrainTagger{After: start.UnixNano()})
+}
+
+func newRetrain(p RetrainTagger) *asynq.Task {
+	return newTask(TypeRetrainTagger, p,
 		asynq.Unique(RetrainDelay+5*time.Minute), asynq.ProcessIn(RetrainDelay), asynq.MaxRetry(3), asynq.Timeout(5*time.Minute))
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/hibiken/asynq"
 
 	"newsdigest/internal/tagging"
+	"newsdigest/internal/tasks"
 )
 
 // modelCheckEvery is how often the worker looks for a newer tag model
@@ -23,5 +24,20 @@ func (h *handlers) retrainTagger(ctx context.Context, _ *asynq.Task) error {
 		return err
 	}
 	h.log.Info("tagger retrained", "examples", m.Examples, "topics", len(m.Topics), "took", time.Since(start))
+	// A correction saved while this ran may not be in what it read, and
+	// its request to retrain was refused as this task's duplicate: ask
+	// again. The margin covers an editor's transaction that began, and
+	// stamped its row, a little before this one read.
+	changed, err := h.db.TagExamplesChangedSince(ctx, start.Add(-retrainMargin))
+	if err != nil || !changed {
+		return err
+	}
+	if _, err := h.queue.EnqueueContext(ctx, tasks.NewRetrainTaggerAfter(start)); err != nil && !tasks.IsDuplicate(err) {
+		return err
+	}
 	return nil
 }
+
+// retrainMargin is how long before a retraining began a correction may be
+// stamped and still be missed by it.
+const retrainMargin = 5 * time.Second
