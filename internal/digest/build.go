@@ -1,6 +1,8 @@
 package digest
 
 import (
+	"strconv"
+
 	"newsdigest/internal/domain"
 	"newsdigest/internal/render"
 	"newsdigest/internal/taxonomy"
@@ -10,14 +12,16 @@ import (
 var regionalTitle = map[string]string{"en": "Regional", "es": "Regional"}
 
 // BuildDigest lays out matched sections as the renderer wants them:
-// headings and tags named in lang, items in section order. Items missing
-// from items (deleted since) are left out.
+// headings and tags named in lang, sections in the reader's order
+// (order.go), items in section order. Items missing from items (deleted
+// since) are left out.
 func BuildDigest(tax *taxonomy.Taxonomy, lang string, sections []Section, items []domain.Item) render.Digest {
 	byID := make(map[int64]*domain.Item, len(items))
 	for i := range items {
 		byID[items[i].ID] = &items[i]
 	}
 	d := render.Digest{Language: lang}
+	var kinds []string
 	for _, sec := range sections {
 		out := render.Section{Title: sectionTitle(tax, lang, sec)}
 		for _, id := range sec.Items {
@@ -31,13 +35,22 @@ func BuildDigest(tax *taxonomy.Taxonomy, lang string, sections []Section, items 
 				URL:         it.URL,
 				PublishedOn: it.PublishedOn.String(),
 				Tags:        TagNames(tax, lang, *it),
+				Anchor:      StoryAnchor(it.ID),
 			})
 		}
 		if len(out.Items) > 0 {
 			d.Sections = append(d.Sections, out)
+			kinds = append(kinds, sec.Kind)
 		}
 	}
+	orderSections(lang, d.Sections, kinds)
 	return d
+}
+
+// StoryAnchor is the id of a story on the web digest, which the email
+// links a story without a URL of its own to.
+func StoryAnchor(id int64) string {
+	return "story-" + strconv.FormatInt(id, 10)
 }
 
 func sectionTitle(tax *taxonomy.Taxonomy, lang string, sec Section) string {

@@ -44,6 +44,9 @@ type Item struct {
 	URL         string   // http(s) only; empty when the story has no link
 	PublishedOn string   // YYYY-MM-DD
 	Tags        []string // country and topic names, in the digest's language
+	// Anchor names the story on the web digest (letters, digits, hyphens),
+	// where the email links a story that has no URL of its own.
+	Anchor string
 }
 
 // Confirmation is the double opt-in mail.

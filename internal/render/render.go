@@ -117,7 +117,11 @@ func (r *Renderer) Digest(d Digest) (Message, error) {
 	d.UnsubscribeURL = r.markTokens(d.UnsubscribeURL)
 	d.PreferencesURL = r.markTokens(d.PreferencesURL)
 	d.ViewURL = r.markTokens(d.ViewURL)
-	v, err := newDigestView(d, lang, s, &fragments{r: r, lang: lang, s: s})
+	frags := &fragments{r: r, lang: lang, s: s}
+	if isHTTPURL(d.ViewURL) {
+		frags.viewURL = d.ViewURL
+	}
+	v, err := newDigestView(d, lang, s, frags)
 	if err != nil {
 		return Message{}, err
 	}

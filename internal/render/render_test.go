@@ -73,7 +73,7 @@ func TestDigestLanguages(t *testing.T) {
 	}{
 		{
 			lang:    "en",
-			subject: "News Digest — 2026-11-30",
+			subject: "2 stories this week: Mexico and Regional",
 			want: []string{"30 November 2026", "27 November 2026", "2 new stories this week.",
 				"Preferences", "Unsubscribe", "Mexico · Labour migration",
 				"You are receiving this email because you subscribed to News Digest."},
@@ -81,7 +81,7 @@ func TestDigestLanguages(t *testing.T) {
 		},
 		{
 			lang:    "es",
-			subject: "News Digest — 2026-11-30",
+			subject: "2 noticias esta semana: Mexico y Regional",
 			want: []string{"30 de noviembre de 2026", "27 de noviembre de 2026", "2 noticias nuevas esta semana.",
 				"Preferencias", "Cancelar suscripción",
 				"Recibes este correo porque te suscribiste a News Digest."},
@@ -240,7 +240,7 @@ func TestDigestFooter(t *testing.T) {
 				{s.Preferences, preferencesURL},
 				{s.Unsubscribe, unsubscribeURL},
 			} {
-				a := fmt.Sprintf(`<a href="%s" style="color:#0b5cad;text-decoration:underline;">%s</a>`, link.url, link.label)
+				a := fmt.Sprintf(`<a href="%s" class="nd-a" style="color:#0b5cad;text-decoration:underline;">%s</a>`, link.url, link.label)
 				if !strings.Contains(m.HTML, a) {
 					t.Errorf("HTML lacks the link %s", a)
 				}
