@@ -209,9 +209,24 @@ func formatDate(s ui, iso string) string {
 
 // oneLine collapses every run of white space, newlines included, into one
 // space, so that a title cannot break the layout of the text part (or pose
-// as its footer).
+// as its footer), and drops bidirectional overrides, which would let a
+// story show text in an order other than it is written ("gnp.exe").
 func oneLine(s string) string {
+	if strings.ContainsFunc(s, isBidiOverride) {
+		s = strings.Map(func(r rune) rune {
+			if isBidiOverride(r) {
+				return -1
+			}
+			return r
+		}, s)
+	}
 	return strings.Join(strings.Fields(s), " ")
+}
+
+// isBidiOverride reports whether r is an embedding, override or isolate
+// control (U+202A–U+202E, U+2066–U+2069).
+func isBidiOverride(r rune) bool {
+	return r >= 0x202A && r <= 0x202E || r >= 0x2066 && r <= 0x2069
 }
 
 // paragraphs splits text at blank lines and flattens each paragraph.
