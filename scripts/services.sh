@@ -6,6 +6,7 @@
 # without systemd.
 #
 #   scripts/services.sh [--with-mailpit] [--with-chromium] [--with-redis-server] [--with-axe]
+#                       [--with-caniemail]
 #
 #   --with-mailpit       also make sure the mailpit binary exists (go install)
 #   --with-chromium      also make sure /usr/bin/chromium exists (apt-get install)
@@ -14,6 +15,10 @@
 #                        (apt-get install, without starting its service)
 #   --with-axe           also make sure axe-core (the accessibility checker the
 #                        browser tests run in each page) is in .cache/axe
+#                        (npm install, pinned)
+#   --with-caniemail     also make sure caniemail (caniemail.com's data on what
+#                        mail clients support, which the render tests check
+#                        the emails against) is in .cache/caniemail
 #                        (npm install, pinned)
 #
 # Idempotent and non-interactive; exits non-zero with a message if a service
@@ -31,14 +36,16 @@ with_mailpit=0
 with_chromium=0
 with_redis_server=0
 with_axe=0
+with_caniemail=0
 for arg in "$@"; do
 	case $arg in
 	--with-mailpit) with_mailpit=1 ;;
 	--with-chromium) with_chromium=1 ;;
 	--with-redis-server) with_redis_server=1 ;;
 	--with-axe) with_axe=1 ;;
+	--with-caniemail) with_caniemail=1 ;;
 	-h | --help)
-		sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'
+		sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'
 		exit 0
 		;;
 	*)
@@ -308,6 +315,24 @@ ensure_axe() {
 	echo "axe-core: installed ($js)"
 }
 
+readonly CANIEMAIL_VERSION=2.0.2
+readonly CANIEMAIL_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/.cache/caniemail
+
+ensure_caniemail() {
+	local pkg=$CANIEMAIL_DIR/node_modules/caniemail/package.json
+	if [[ -f $pkg ]] && grep -q "\"version\": \"$CANIEMAIL_VERSION\"" "$pkg"; then
+		echo "caniemail: present ($CANIEMAIL_DIR)"
+		return
+	fi
+	command -v npm >/dev/null 2>&1 || apt_install npm
+	echo "caniemail: installing caniemail@$CANIEMAIL_VERSION with npm"
+	mkdir -p "$CANIEMAIL_DIR"
+	npm install --silent --no-audit --no-fund --prefix "$CANIEMAIL_DIR" "caniemail@$CANIEMAIL_VERSION" >/dev/null ||
+		die "caniemail: npm install caniemail@$CANIEMAIL_VERSION failed"
+	[[ -f $pkg ]] || die "caniemail: installed, but $pkg is missing"
+	echo "caniemail: installed ($CANIEMAIL_DIR)"
+}
+
 # go may live outside PATH in non-login shells.
 if ! command -v go >/dev/null 2>&1 && [[ -x /usr/local/go/bin/go ]]; then
 	PATH=/usr/local/go/bin:$PATH
@@ -319,3 +344,4 @@ if [[ $with_mailpit -eq 1 ]]; then ensure_mailpit; fi
 if [[ $with_chromium -eq 1 ]]; then ensure_chromium; fi
 if [[ $with_redis_server -eq 1 ]]; then ensure_redis_server_binary; fi
 if [[ $with_axe -eq 1 ]]; then ensure_axe; fi
+if [[ $with_caniemail -eq 1 ]]; then ensure_caniemail; fi
