@@ -96,3 +96,34 @@ func TestHostileStoryText(t *testing.T) {
 		}
 	}
 }
+
+// TestEveryTitleLinks: in the email every story's title is a link: to its
+// source when it has one, else to itself on the web digest, where its
+// heading carries the id that link points at.
+func TestEveryTitleLinks(t *testing.T) {
+	r := mustNew(t)
+	for _, lang := range []string{"en", "es"} {
+		d := representativeDigest(lang)
+		email := mustDigest(t, r, d).WithToken("tok123").HTML
+		d.Full = true
+		web := mustDigest(t, r, d).WithToken("tok123").HTML
+		for _, sec := range d.Sections {
+			for _, it := range sec.Items {
+				want := it.URL
+				if want == "" {
+					want = "https://news.example.org/digest/42/tok123#" + it.Anchor
+					if !strings.Contains(web, `<h3 id="`+it.Anchor+`"`) {
+						t.Errorf("%s: the web digest has no heading with id %s", lang, it.Anchor)
+					}
+				}
+				a := `<a href="` + strings.ReplaceAll(want, "&", "&amp;") + `" class="nd-a"`
+				if !strings.Contains(email, a) {
+					t.Errorf("%s: %q does not link to %s", lang, it.Title, want)
+				}
+			}
+		}
+		if strings.Contains(email, `<h3 id=`) {
+			t.Errorf("%s: the email carries the web digest's ids", lang)
+		}
+	}
+}
