@@ -247,7 +247,7 @@ func sampleDigest(lang string) Digest {
 		EditionDate: "2026-01-05",
 		Sections: []Section{{Title: "Section", Items: []Item{
 			{Title: "Title", Summary: "Summary.", URL: "https://example.org/", PublishedOn: "2026-01-01", Tags: []string{"Tag"}},
-			{Title: "Title", Summary: "Summary."},
+			{Title: "Title", Summary: "Summary.", Anchor: "story-2"},
 		}}},
 		UnsubscribeURL: "https://example.org/unsubscribe/" + TokenPlaceholder,
 		PreferencesURL: "https://example.org/preferences/" + TokenPlaceholder,
