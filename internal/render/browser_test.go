@@ -3,76 +3,18 @@ package render
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
+
+	"newsdigest/internal/testenv"
 )
-
-// chromiumPath is Debian's chromium; scripts/services.sh --with-chromium
-// installs it.
-const chromiumPath = "/usr/bin/chromium"
-
-// newTab starts a headless Chromium for the test and returns a tab in it.
-func newTab(t *testing.T, total time.Duration) context.Context {
-	t.Helper()
-	if _, err := os.Stat(chromiumPath); err != nil {
-		t.Fatalf("%s not found (%v): run scripts/services.sh --with-chromium to install it", chromiumPath, err)
-	}
-	profile := t.TempDir()
-	// Chromium leaves its singleton socket in TMPDIR; a directory of our
-	// own (short enough for a socket path) keeps /tmp clean.
-	chromeTmp, err := os.MkdirTemp("", "nd-chromium-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(chromeTmp) })
-	deadline, cancelDeadline := context.WithTimeout(context.Background(), total)
-	t.Cleanup(cancelDeadline)
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(deadline,
-		chromedp.ExecPath(chromiumPath),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(profile),
-		chromedp.Env("TMPDIR="+chromeTmp),
-	)
-	t.Cleanup(cancelAlloc)
-	ctx, cancelTab := chromedp.NewContext(allocCtx, chromedp.WithErrorf(t.Logf))
-	t.Cleanup(cancelTab)
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("start %s: %v", chromiumPath, err)
-	}
-	return ctx
-}
-
-// axeScript is axe-core, which scripts/services.sh --with-axe puts in
-// .cache/axe; AXE_CORE_JS names another copy.
-func axeScript(t *testing.T) string {
-	t.Helper()
-	path := os.Getenv("AXE_CORE_JS")
-	if path == "" {
-		path = filepath.Join("..", "..", ".cache", "axe", "node_modules", "axe-core", "axe.min.js")
-	}
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("axe-core: %v (run scripts/services.sh --with-axe, or set AXE_CORE_JS)", err)
-	}
-	return string(b)
-}
 
 // colorScheme makes the tab report prefers-color-scheme: scheme.
 func colorScheme(scheme string) chromedp.Action[chromedp.Void] {
@@ -106,8 +48,8 @@ func TestEmailsInABrowser(t *testing.T) {
 	mails["digest-hostile"] = mustDigest(t, r, hostileDigest("en")).WithToken("tok123").HTML
 
 	dir, shots := t.TempDir(), t.ArtifactDir()
-	axe := axeScript(t)
-	ctx := newTab(t, 4*time.Minute)
+	axe := testenv.AxeSource(t)
+	ctx := testenv.Chromium(t, 4*time.Minute)
 	for name, page := range mails {
 		file := filepath.Join(dir, name+".html")
 		if err := os.WriteFile(file, []byte(page), 0o644); err != nil {
@@ -142,7 +84,17 @@ func TestEmailsInABrowser(t *testing.T) {
 				if want := map[string]string{"light": "rgb(255, 255, 255)", "dark": "rgb(26, 31, 38)"}[scheme]; card != want {
 					t.Errorf("%s: the card is %s, want %s", what, card, want)
 				}
-				for _, v := range runAxe(t, step, axe, what) {
+				// Two rules are about a whole web page and do not apply to
+				// an email: a mail client shows it inside its own page,
+				// whose landmarks hold it, and a main landmark in the email
+				// would be a second one there. The email is one article in
+				// its language instead, as mail clients' own markup does.
+				// (The web digest wraps it in <main>, and is checked whole.)
+				vs, err := testenv.AxeViolations(step, axe, "region", "landmark-one-main")
+				if err != nil {
+					t.Fatalf("%s: %v", what, err)
+				}
+				for _, v := range vs {
 					t.Errorf("%s: accessibility: %s", what, v)
 				}
 				png, err := chromedp.Run(step, chromedp.FullScreenshot(100))
@@ -156,40 +108,4 @@ func TestEmailsInABrowser(t *testing.T) {
 			}
 		}
 	}
-}
-
-// runAxe runs axe-core on the page the tab shows and returns its
-// violations, one line each. Two rules are about a whole web page and do
-// not apply to an email: a mail client shows it inside its own page,
-// whose landmarks hold it, and a main landmark in the email would be a
-// second one there. The email is instead one article named by its
-// subject, as mail clients' own markup does. (The web digest wraps it in
-// <main>.)
-func runAxe(t *testing.T, ctx context.Context, src, what string) []string {
-	t.Helper()
-	if _, err := chromedp.Run(ctx, chromedp.Evaluate[any](src+";0")); err != nil {
-		t.Fatalf("%s: load axe-core: %v", what, err)
-	}
-	raw, err := chromedp.Run(ctx, chromedp.Evaluate[string](
-		`axe.run(document, {resultTypes: ['violations'], rules: {'region': {enabled: false}, 'landmark-one-main': {enabled: false}}}).then(r => JSON.stringify(r.violations))`,
-		chromedp.EvalAwaitPromise))
-	if err != nil {
-		t.Fatalf("%s: run axe-core: %v", what, err)
-	}
-	var vs []struct {
-		ID, Impact, Help string
-		Nodes            []struct{ HTML string }
-	}
-	if err := json.Unmarshal([]byte(raw), &vs); err != nil {
-		t.Fatalf("%s: read axe-core's answer: %v", what, err)
-	}
-	var out []string
-	for _, v := range vs {
-		var where []string
-		for _, n := range v.Nodes {
-			where = append(where, n.HTML)
-		}
-		out = append(out, fmt.Sprintf("%s (%s): %s\n\t%s", v.ID, v.Impact, v.Help, strings.Join(where, "\n\t")))
-	}
-	return out
 }
