@@ -300,37 +300,34 @@ ensure_chromium() {
 readonly AXE_VERSION=4.14.1
 readonly AXE_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/.cache/axe
 
-ensure_axe() {
-	local js=$AXE_DIR/node_modules/axe-core/axe.min.js
-	if [[ -f $js ]] && grep -q "axe v$AXE_VERSION" "$js"; then
-		echo "axe-core: present ($js)"
+# npm_pinned NAME VERSION DIR makes sure the npm package NAME@VERSION is
+# in DIR/node_modules, installing it if it is missing or another version.
+npm_pinned() {
+	local name=$1 version=$2 dir=$3
+	local pkg=$dir/node_modules/$name/package.json
+	if [[ -f $pkg ]] && grep -q "\"version\": \"$version\"" "$pkg"; then
+		echo "$name: present ($dir)"
 		return
 	fi
 	command -v npm >/dev/null 2>&1 || apt_install npm
-	echo "axe-core: installing axe-core@$AXE_VERSION with npm"
-	mkdir -p "$AXE_DIR"
-	npm install --silent --no-audit --no-fund --prefix "$AXE_DIR" "axe-core@$AXE_VERSION" >/dev/null ||
-		die "axe-core: npm install axe-core@$AXE_VERSION failed"
-	[[ -f $js ]] || die "axe-core: installed, but $js is missing"
-	echo "axe-core: installed ($js)"
+	echo "$name: installing $name@$version with npm"
+	mkdir -p "$dir"
+	npm install --silent --no-audit --no-fund --prefix "$dir" "$name@$version" >/dev/null ||
+		die "$name: npm install $name@$version failed"
+	[[ -f $pkg ]] || die "$name: installed, but $pkg is missing"
+	echo "$name: installed ($dir)"
+}
+
+ensure_axe() {
+	npm_pinned axe-core "$AXE_VERSION" "$AXE_DIR"
+	[[ -f $AXE_DIR/node_modules/axe-core/axe.min.js ]] || die "axe-core: axe.min.js is missing from $AXE_DIR"
 }
 
 readonly CANIEMAIL_VERSION=2.0.2
 readonly CANIEMAIL_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/.cache/caniemail
 
 ensure_caniemail() {
-	local pkg=$CANIEMAIL_DIR/node_modules/caniemail/package.json
-	if [[ -f $pkg ]] && grep -q "\"version\": \"$CANIEMAIL_VERSION\"" "$pkg"; then
-		echo "caniemail: present ($CANIEMAIL_DIR)"
-		return
-	fi
-	command -v npm >/dev/null 2>&1 || apt_install npm
-	echo "caniemail: installing caniemail@$CANIEMAIL_VERSION with npm"
-	mkdir -p "$CANIEMAIL_DIR"
-	npm install --silent --no-audit --no-fund --prefix "$CANIEMAIL_DIR" "caniemail@$CANIEMAIL_VERSION" >/dev/null ||
-		die "caniemail: npm install caniemail@$CANIEMAIL_VERSION failed"
-	[[ -f $pkg ]] || die "caniemail: installed, but $pkg is missing"
-	echo "caniemail: installed ($CANIEMAIL_DIR)"
+	npm_pinned caniemail "$CANIEMAIL_VERSION" "$CANIEMAIL_DIR"
 }
 
 # go may live outside PATH in non-login shells.
