@@ -7,8 +7,8 @@ import (
 	"sync"
 )
 
-// An edition's digests differ in few places: the preheader, the intro line,
-// the "view all" label and the stories. The rest of the layout (header,
+// An edition's digests differ in few places: the subject, the preheader,
+// the intro line, the "view all" label and the stories. The rest of the layout (header,
 // footer, the markup of each section around its stories) is the same for
 // thousands of them. So the layout and each section heading are executed
 // once with markers where those parts go, split at the markers into a
@@ -22,17 +22,19 @@ import (
 
 // The markers: letters only, so that no escaping in any context alters them.
 const (
+	markSubject   = "NDFRAMEMARKSUBJECT"
 	markPreheader = "NDFRAMEMARKPREHEADER"
 	markIntro     = "NDFRAMEMARKINTRO"
 	markViewAll   = "NDFRAMEMARKVIEWALL"
 	markBody      = "NDFRAMEMARKBODY" // the sections of a digest, the stories of a section
 )
 
-var marks = []string{markPreheader, markIntro, markViewAll, markBody}
+var marks = []string{markSubject, markPreheader, markIntro, markViewAll, markBody}
 
 // The parts a frame is filled with, in the order of marks.
 const (
-	partPreheader = iota
+	partSubject = iota
+	partPreheader
 	partIntro
 	partViewAll
 	partBody
@@ -172,11 +174,12 @@ func flag(present bool) string {
 // layoutFrame returns the frame of v's layout.
 func (r *Renderer) layoutFrame(v digestView) (*framePair, error) {
 	f := v.Footer
-	key := r.frames.key("layout", v.Lang, v.Subject, v.ListName, v.Date, v.ViewURL,
+	key := r.frames.key("layout", v.Lang, v.ListName, v.Date, v.ViewURL,
 		f.Why, f.PreferencesLabel, f.PreferencesURL, f.UnsubscribeLabel, f.UnsubscribeURL, strings.Join(f.Postal, "\n"),
-		flag(v.Preheader != ""), flag(v.Intro != ""), flag(v.ViewAll != ""), flag(len(v.Sections) > 0))
+		flag(v.Subject != ""), flag(v.Preheader != ""), flag(v.Intro != ""), flag(v.ViewAll != ""), flag(len(v.Sections) > 0))
 	return r.frames.get(key, func() (*framePair, error) {
 		fv := v
+		fv.Subject = present(v.Subject, markSubject)
 		fv.Preheader = present(v.Preheader, markPreheader)
 		fv.Intro = present(v.Intro, markIntro)
 		fv.ViewAll = present(v.ViewAll, markViewAll)
@@ -256,7 +259,7 @@ func (r *Renderer) framedDigest(v digestView) (Message, error) {
 	if err != nil {
 		return Message{}, err
 	}
-	html, text := fp.fillWith([nParts]string{v.Preheader, v.Intro, v.ViewAll}, v.Sections)
+	html, text := fp.fillWith([nParts]string{v.Subject, v.Preheader, v.Intro, v.ViewAll}, v.Sections)
 	html, htmlTokens := r.placeTokens(html)
 	text, textTokens := r.placeTokens(tidyText(text, textWidth))
 	return Message{Subject: v.Subject, HTML: html, HTMLTokens: htmlTokens, Text: text, TextTokens: textTokens}, nil
