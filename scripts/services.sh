@@ -6,6 +6,7 @@
 # without systemd.
 #
 #   scripts/services.sh [--with-mailpit] [--with-chromium] [--with-redis-server] [--with-axe]
+#                       [--with-caniemail]
 #
 #   --with-mailpit       also make sure the mailpit binary exists (go install)
 #   --with-chromium      also make sure /usr/bin/chromium exists (apt-get install)
@@ -14,6 +15,10 @@
 #                        (apt-get install, without starting its service)
 #   --with-axe           also make sure axe-core (the accessibility checker the
 #                        browser tests run in each page) is in .cache/axe
+#                        (npm install, pinned)
+#   --with-caniemail     also make sure caniemail (caniemail.com's data on what
+#                        mail clients support, which the render tests check
+#                        the emails against) is in .cache/caniemail
 #                        (npm install, pinned)
 #
 # Idempotent and non-interactive; exits non-zero with a message if a service
@@ -31,14 +36,16 @@ with_mailpit=0
 with_chromium=0
 with_redis_server=0
 with_axe=0
+with_caniemail=0
 for arg in "$@"; do
 	case $arg in
 	--with-mailpit) with_mailpit=1 ;;
 	--with-chromium) with_chromium=1 ;;
 	--with-redis-server) with_redis_server=1 ;;
 	--with-axe) with_axe=1 ;;
+	--with-caniemail) with_caniemail=1 ;;
 	-h | --help)
-		sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'
+		sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'
 		exit 0
 		;;
 	*)
@@ -293,19 +300,34 @@ ensure_chromium() {
 readonly AXE_VERSION=4.14.1
 readonly AXE_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/.cache/axe
 
-ensure_axe() {
-	local js=$AXE_DIR/node_modules/axe-core/axe.min.js
-	if [[ -f $js ]] && grep -q "axe v$AXE_VERSION" "$js"; then
-		echo "axe-core: present ($js)"
+# npm_pinned NAME VERSION DIR makes sure the npm package NAME@VERSION is
+# in DIR/node_modules, installing it if it is missing or another version.
+npm_pinned() {
+	local name=$1 version=$2 dir=$3
+	local pkg=$dir/node_modules/$name/package.json
+	if [[ -f $pkg ]] && grep -q "\"version\": \"$version\"" "$pkg"; then
+		echo "$name: present ($dir)"
 		return
 	fi
 	command -v npm >/dev/null 2>&1 || apt_install npm
-	echo "axe-core: installing axe-core@$AXE_VERSION with npm"
-	mkdir -p "$AXE_DIR"
-	npm install --silent --no-audit --no-fund --prefix "$AXE_DIR" "axe-core@$AXE_VERSION" >/dev/null ||
-		die "axe-core: npm install axe-core@$AXE_VERSION failed"
-	[[ -f $js ]] || die "axe-core: installed, but $js is missing"
-	echo "axe-core: installed ($js)"
+	echo "$name: installing $name@$version with npm"
+	mkdir -p "$dir"
+	npm install --silent --no-audit --no-fund --prefix "$dir" "$name@$version" >/dev/null ||
+		die "$name: npm install $name@$version failed"
+	[[ -f $pkg ]] || die "$name: installed, but $pkg is missing"
+	echo "$name: installed ($dir)"
+}
+
+ensure_axe() {
+	npm_pinned axe-core "$AXE_VERSION" "$AXE_DIR"
+	[[ -f $AXE_DIR/node_modules/axe-core/axe.min.js ]] || die "axe-core: axe.min.js is missing from $AXE_DIR"
+}
+
+readonly CANIEMAIL_VERSION=2.0.2
+readonly CANIEMAIL_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/.cache/caniemail
+
+ensure_caniemail() {
+	npm_pinned caniemail "$CANIEMAIL_VERSION" "$CANIEMAIL_DIR"
 }
 
 # go may live outside PATH in non-login shells.
@@ -319,3 +341,4 @@ if [[ $with_mailpit -eq 1 ]]; then ensure_mailpit; fi
 if [[ $with_chromium -eq 1 ]]; then ensure_chromium; fi
 if [[ $with_redis_server -eq 1 ]]; then ensure_redis_server_binary; fi
 if [[ $with_axe -eq 1 ]]; then ensure_axe; fi
+if [[ $with_caniemail -eq 1 ]]; then ensure_caniemail; fi

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Run the checks (what `make test` runs): make sure PostgreSQL, the
-# redis-server binary, Chromium and axe-core are there, then go vet, and go test with
+# redis-server binary, Chromium, axe-core and caniemail are there, then go vet, and go test with
 # the race detector on every package.
 #
 #   scripts/test.sh [go test flags] [packages]
@@ -18,7 +18,7 @@ if ! command -v go >/dev/null 2>&1 && [[ -x /usr/local/go/bin/go ]]; then
 	PATH=/usr/local/go/bin:$PATH
 fi
 
-scripts/services.sh --with-chromium --with-redis-server --with-axe
+scripts/services.sh --with-chromium --with-redis-server --with-axe --with-caniemail
 export AXE_CORE_JS=${AXE_CORE_JS:-$PWD/.cache/axe/node_modules/axe-core/axe.min.js}
 
 export TEST_DATABASE_URL=${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable}

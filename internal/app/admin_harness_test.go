@@ -2,14 +2,12 @@ package app_test
 
 import (
 	"context"
-	"encoding/json"
-	"os"
-	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"newsdigest/internal/testenv"
 )
 
 // Console selectors shared by the console's browser tests.
@@ -46,60 +44,18 @@ func (b *browserSession) currentURL() string {
 	return u
 }
 
-// axeSource is axe-core's script, which scripts/services.sh --with-axe
-// puts in .cache/axe; AXE_CORE_JS names another copy.
-func axeSource(t *testing.T) string {
-	t.Helper()
-	path := os.Getenv("AXE_CORE_JS")
-	if path == "" {
-		path = filepath.Join("..", "..", ".cache", "axe", "node_modules", "axe-core", "axe.min.js")
-	}
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("axe-core: %v (run scripts/services.sh --with-axe, or set AXE_CORE_JS)", err)
-	}
-	return string(b)
-}
-
-// axeViolation is what axe-core reports of one broken rule.
-type axeViolation struct {
-	ID     string `json:"id"`
-	Impact string `json:"impact"`
-	Help   string `json:"help"`
-	Nodes  []struct {
-		Target []any  `json:"target"`
-		HTML   string `json:"html"`
-	} `json:"nodes"`
-}
-
 // checkAccessible runs axe-core on the page b shows and fails the test
-// with every violation it finds. The script is evaluated through the
-// DevTools protocol, which the pages' content security policy does not
-// govern, so the pages need allow no script for it.
+// with every violation it finds.
 func (b *browserSession) checkAccessible(what string) {
 	b.t.Helper()
-	src := axeSource(b.t)
 	ctx, cancel := context.WithTimeout(b.ctx, 60*time.Second)
 	defer cancel()
-	if _, err := chromedp.Run(ctx, chromedp.Evaluate[any](src+";0")); err != nil {
-		b.t.Fatalf("%s: load axe-core: %v", what, err)
-	}
-	raw, err := chromedp.Run(ctx, chromedp.Evaluate[string](
-		`axe.run(document, {resultTypes: ['violations']}).then(r => JSON.stringify(r.violations))`,
-		chromedp.EvalAwaitPromise))
+	vs, err := testenv.AxeViolations(ctx, testenv.AxeSource(b.t))
 	if err != nil {
-		b.t.Fatalf("%s: run axe-core: %v", what, err)
-	}
-	var vs []axeViolation
-	if err := json.Unmarshal([]byte(raw), &vs); err != nil {
-		b.t.Fatalf("%s: read axe-core's answer: %v", what, err)
+		b.t.Fatalf("%s: %v", what, err)
 	}
 	for _, v := range vs {
-		var where []string
-		for _, n := range v.Nodes {
-			where = append(where, n.HTML)
-		}
-		b.t.Errorf("%s: accessibility: %s (%s): %s\n\t%s", what, v.ID, v.Impact, v.Help, strings.Join(where, "\n\t"))
+		b.t.Errorf("%s: accessibility: %s", what, v)
 	}
 }
 

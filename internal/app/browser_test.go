@@ -16,10 +16,6 @@ import (
 	"newsdigest/internal/testenv"
 )
 
-// chromiumPath is Debian's chromium; scripts/services.sh --with-chromium
-// installs it.
-const chromiumPath = "/usr/bin/chromium"
-
 var (
 	prefsLink     = regexp.MustCompile(`https?://[^\s"<>]+/preferences/[A-Za-z0-9_-]{22}`)
 	unsubPageLink = regexp.MustCompile(`https?://[^\s"<>]+/unsubscribe/[A-Za-z0-9_-]{22}`)
@@ -49,46 +45,7 @@ type browserSession struct {
 
 func newBrowser(t *testing.T, total time.Duration) *browserSession {
 	t.Helper()
-	if _, err := os.Stat(chromiumPath); err != nil {
-		t.Fatalf("%s not found (%v): run scripts/services.sh --with-chromium to install it", chromiumPath, err)
-	}
-	// The profile directory is made before the cleanups below are
-	// registered, so it is removed after the browser has exited.
-	profile := t.TempDir()
-	// Chromium keeps its singleton socket in TMPDIR and leaves it there;
-	// a directory of our own keeps /tmp clean. t.TempDir's path would be
-	// too long for a socket path (108 bytes at most).
-	chromeTmp, err := os.MkdirTemp("", "nd-chromium-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(chromeTmp) })
-	deadline, cancelDeadline := context.WithTimeout(context.Background(), total)
-	t.Cleanup(cancelDeadline)
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(deadline,
-		chromedp.ExecPath(chromiumPath),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true), // /dev/shm is small in containers
-		chromedp.Flag("lang", "en-US"),
-		chromedp.WindowSize(1000, 900),
-		chromedp.UserDataDir(profile),
-		chromedp.Env("TMPDIR="+chromeTmp),
-	)
-	t.Cleanup(cancelAlloc) // waits for the browser process to exit
-	ctx, cancelTab := chromedp.NewContext(allocCtx, chromedp.WithErrorf(t.Logf))
-	t.Cleanup(cancelTab)
-	// The first Do starts the browser; it is bound by the whole-test
-	// deadline, never by a shorter one.
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("start %s: %v", chromiumPath, err)
-	}
+	ctx := testenv.Chromium(t, total, chromedp.Flag("lang", "en-US"), chromedp.WindowSize(1000, 900))
 	return &browserSession{t: t, ctx: ctx}
 }
 

@@ -54,6 +54,8 @@ type Config struct {
 	// day, whatever its status (so a refusal reveals nothing); each may
 	// send a confirmation mail, at most one every few minutes.
 	ConfirmMailsPerDay int
+	// DKIM signs every message; nil when DKIM_* are unset.
+	DKIM *DKIM
 }
 
 // SMTP is where and how mail is handed off.
@@ -187,6 +189,9 @@ func Load(getenv func(string) string) (*Config, error) {
 	}
 	if c.ConfirmMailsPerDay, err = strconv.Atoi(get("CONFIRM_MAILS_PER_DAY", "3")); err != nil || c.ConfirmMailsPerDay < 1 {
 		return nil, fmt.Errorf("CONFIRM_MAILS_PER_DAY: want a whole number of at least 1")
+	}
+	if c.DKIM, err = parseDKIM(getenv); err != nil {
+		return nil, err
 	}
 	return c, nil
 }

@@ -1,8 +1,7 @@
 package digest
 
 import (
-	"slices"
-	"strings"
+	"strconv"
 
 	"newsdigest/internal/domain"
 	"newsdigest/internal/render"
@@ -17,17 +16,16 @@ var regionalTitle = map[string]string{"en": "Regional", "es": "Regional"}
 var otherTitle = map[string]string{"en": "Other stories", "es": "Otras noticias"}
 
 // BuildDigest lays out matched sections as the renderer wants them:
-// headings and tags named in lang, items in section order, except that
-// the country sections come in the order of their names in lang, as a
-// reader looks for them. Items missing from items (deleted since) are
-// left out.
+// headings and tags named in lang, sections in the reader's order
+// (order.go), items in section order. Items missing from items (deleted
+// since) are left out.
 func BuildDigest(tax *taxonomy.Taxonomy, lang string, sections []Section, items []domain.Item) render.Digest {
-	sections = countriesByName(tax, lang, sections)
 	byID := make(map[int64]*domain.Item, len(items))
 	for i := range items {
 		byID[items[i].ID] = &items[i]
 	}
 	d := render.Digest{Language: lang}
+	var kinds []string
 	for _, sec := range sections {
 		out := render.Section{Title: sectionTitle(tax, lang, sec)}
 		for _, id := range sec.Items {
@@ -41,13 +39,22 @@ func BuildDigest(tax *taxonomy.Taxonomy, lang string, sections []Section, items 
 				URL:         it.URL,
 				PublishedOn: it.PublishedOn.String(),
 				Tags:        TagNames(tax, lang, *it),
+				Anchor:      StoryAnchor(it.ID),
 			})
 		}
 		if len(out.Items) > 0 {
 			d.Sections = append(d.Sections, out)
+			kinds = append(kinds, sec.Kind)
 		}
 	}
+	orderSections(lang, d.Sections, kinds)
 	return d
+}
+
+// StoryAnchor is the id of a story on the web digest, which the email
+// links a story without a URL of its own to.
+func StoryAnchor(id int64) string {
+	return "story-" + strconv.FormatInt(id, 10)
 }
 
 func sectionTitle(tax *taxonomy.Taxonomy, lang string, sec Section) string {
@@ -66,24 +73,6 @@ func sectionTitle(tax *taxonomy.Taxonomy, lang string, sec Section) string {
 		return taxonomy.Name(lang, otherTitle["en"], otherTitle["es"])
 	}
 	return sec.Key
-}
-
-// countriesByName returns sections with the country ones, which Match
-// puts first, ordered by their titles in lang (a copy: sections may be
-// shared between readers of both languages).
-func countriesByName(tax *taxonomy.Taxonomy, lang string, sections []Section) []Section {
-	n := 0
-	for n < len(sections) && sections[n].Kind == KindCountry {
-		n++
-	}
-	if n < 2 {
-		return sections
-	}
-	out := slices.Clone(sections)
-	slices.SortStableFunc(out[:n], func(a, b Section) int {
-		return strings.Compare(sectionTitle(tax, lang, a), sectionTitle(tax, lang, b))
-	})
-	return out
 }
 
 // TagNames names an item's countries, regions and topics in lang, as

@@ -26,6 +26,7 @@ type Pool struct {
 	fromHeader []byte // "From: …" as every message carries it
 	domain     string // for Message-IDs
 	conns      chan *conn
+	sign       *signer // nil: messages go unsigned
 }
 
 type conn struct {
@@ -34,6 +35,7 @@ type conn struct {
 	relay   relay          // what the relay offers on it
 	tracked *trackedConn   // the network connection under smtp
 	buf     []byte         // the message being sent, reused
+	signed  []byte         // buf with its DKIM signatures in front, reused
 }
 
 // sendTimeout bounds each step of a transaction on a silent relay.
@@ -86,6 +88,14 @@ func NewPool(cfg config.SMTP, from *netmail.Address, size int) (*Pool, error) {
 		p.conns <- c
 	}
 	return p, nil
+}
+
+// SignWith makes the pool sign every message it sends with d's keys. It
+// is called once, before the first Send.
+func (p *Pool) SignWith(d *config.DKIM) {
+	if d != nil && len(d.Keys) > 0 {
+		p.sign = newSigner(d)
+	}
 }
 
 // dial opens the connection (TLS itself for implicit TLS, so the tracked
@@ -143,13 +153,21 @@ func (p *Pool) SendShared(ctx context.Context, s *Shared, to, token string) erro
 	}
 	var eightBit bool
 	c.buf, eightBit = s.appendFor(c.buf[:0], p.header(to), token, c.relay.eightBit)
+	msg := c.buf
+	if p.sign != nil {
+		var err error
+		if c.signed, err = p.sign.appendSigned(c.signed[:0], c.buf); err != nil {
+			return &Error{Class: Temporary, Reply: err.Error(), err: err}
+		}
+		msg = c.signed
+	}
 	if err := c.smtp.UpdateDeadline(sendTimeout); err != nil {
 		c.close()
 		return &Error{Class: Temporary, Reply: "SMTP connection: " + err.Error(), err: err}
 	}
-	e, broken := transact(ctx, c.smtp, c.relay, p.from, to, c.buf, eightBit)
+	e, broken := transact(ctx, c.smtp, c.relay, p.from, to, msg, eightBit)
 	if cap(c.buf) > 1<<20 {
-		c.buf = nil // an outsized message: do not keep its buffer
+		c.buf, c.signed = nil, nil // an outsized message: do not keep its buffers
 	}
 	if e == nil {
 		return nil

@@ -7,8 +7,8 @@ import (
 	"sync"
 )
 
-// An edition's digests differ in few places: the preheader, the intro line,
-// the "view all" label and the stories. The rest of the layout (header,
+// An edition's digests differ in few places: the subject, the preheader,
+// the intro line, the "view all" label and the stories. The rest of the layout (header,
 // footer, the markup of each section around its stories) is the same for
 // thousands of them. So the layout and each section heading are executed
 // once with markers where those parts go, split at the markers into a
@@ -22,17 +22,19 @@ import (
 
 // The markers: letters only, so that no escaping in any context alters them.
 const (
+	markSubject   = "NDFRAMEMARKSUBJECT"
 	markPreheader = "NDFRAMEMARKPREHEADER"
 	markIntro     = "NDFRAMEMARKINTRO"
 	markViewAll   = "NDFRAMEMARKVIEWALL"
 	markBody      = "NDFRAMEMARKBODY" // the sections of a digest, the stories of a section
 )
 
-var marks = []string{markPreheader, markIntro, markViewAll, markBody}
+var marks = []string{markSubject, markPreheader, markIntro, markViewAll, markBody}
 
 // The parts a frame is filled with, in the order of marks.
 const (
-	partPreheader = iota
+	partSubject = iota
+	partPreheader
 	partIntro
 	partViewAll
 	partBody
@@ -44,9 +46,6 @@ const (
 type frame struct {
 	lits  []string
 	slots []int
-	// tokens[i] are the offsets of the token placeholders in lits[i], for a
-	// frame whose token marks were placed (see placeTokens); nil otherwise.
-	tokens [][]int
 }
 
 func newFrame(out string) frame {
@@ -68,22 +67,9 @@ func newFrame(out string) frame {
 	}
 }
 
-// placeTokens turns r's token marks in the literal text of f into the
-// placeholder and records where they are, so that filling f tells where
-// its tokens went without searching the output. Only the literal text can
-// hold a mark: the parts and the body are stories and labels.
-func (f *frame) placeTokens(r *Renderer) {
-	f.tokens = make([][]int, len(f.lits))
-	for i, lit := range f.lits {
-		f.lits[i], f.tokens[i] = r.placeTokens(lit)
-	}
-}
-
 // fill writes the frame with parts in its slots; the body, being the bulk,
-// is written by body straight into b. It returns the offsets in b of the
-// frame's token placeholders.
-func (f frame) fill(b *strings.Builder, parts *[nParts]string, body func(*strings.Builder)) []int {
-	var tokens []int
+// is written by body straight into b.
+func (f frame) fill(b *strings.Builder, parts *[nParts]string, body func(*strings.Builder)) {
 	for i, lit := range f.lits {
 		if i > 0 {
 			if slot := f.slots[i-1]; slot == partBody {
@@ -92,14 +78,8 @@ func (f frame) fill(b *strings.Builder, parts *[nParts]string, body func(*string
 				b.WriteString(parts[slot])
 			}
 		}
-		if f.tokens != nil {
-			for _, at := range f.tokens[i] {
-				tokens = append(tokens, b.Len()+at)
-			}
-		}
 		b.WriteString(lit)
 	}
-	return tokens
 }
 
 // size is the length of the frame filled with parts and a body of bodyLen.
@@ -194,11 +174,12 @@ func flag(present bool) string {
 // layoutFrame returns the frame of v's layout.
 func (r *Renderer) layoutFrame(v digestView) (*framePair, error) {
 	f := v.Footer
-	key := r.frames.key("layout", v.Lang, v.Subject, v.ListName, v.Date, v.ViewURL,
+	key := r.frames.key("layout", v.Lang, v.ListName, v.Date, v.ViewURL,
 		f.Why, f.PreferencesLabel, f.PreferencesURL, f.UnsubscribeLabel, f.UnsubscribeURL, strings.Join(f.Postal, "\n"),
-		flag(v.Preheader != ""), flag(v.Intro != ""), flag(v.ViewAll != ""), flag(len(v.Sections) > 0))
+		flag(v.Subject != ""), flag(v.Preheader != ""), flag(v.Intro != ""), flag(v.ViewAll != ""), flag(len(v.Sections) > 0))
 	return r.frames.get(key, func() (*framePair, error) {
 		fv := v
+		fv.Subject = present(v.Subject, markSubject)
 		fv.Preheader = present(v.Preheader, markPreheader)
 		fv.Intro = present(v.Intro, markIntro)
 		fv.ViewAll = present(v.ViewAll, markViewAll)
@@ -210,11 +191,10 @@ func (r *Renderer) layoutFrame(v digestView) (*framePair, error) {
 		if err != nil {
 			return nil, err
 		}
-		// The text keeps its marks: it is tidied after filling, which
-		// moves what follows, so its tokens are placed after that.
-		fp := &framePair{html: newFrame(m.HTML), text: newFrame(m.Text)}
-		fp.html.placeTokens(r)
-		return fp, nil
+		// The frames keep their token marks: the stories that link to
+		// the web digest hold marks too, so the tokens are placed in the
+		// whole digest once it is filled (and its text tidied).
+		return &framePair{html: newFrame(m.HTML), text: newFrame(m.Text)}, nil
 	})
 }
 
@@ -235,9 +215,8 @@ func (r *Renderer) sectionFrame(lang, title string, empty bool) (*framePair, err
 }
 
 // fillWith fills both formats of fp with parts (escaped in the HTML) and,
-// as the body, the pieces one after another. It returns where in the HTML
-// the token placeholders of the frame went.
-func (fp *framePair) fillWith(parts [nParts]string, body []renderedItem) (html string, htmlTokens []int, text string) {
+// as the body, the pieces one after another.
+func (fp *framePair) fillWith(parts [nParts]string, body []renderedItem) (html, text string) {
 	escaped := parts
 	for i := range partBody {
 		escaped[i] = htmlText.Replace(parts[i])
@@ -249,7 +228,7 @@ func (fp *framePair) fillWith(parts [nParts]string, body []renderedItem) (html s
 	}
 	var hb, tb strings.Builder
 	hb.Grow(fp.html.size(&escaped, htmlLen))
-	htmlTokens = fp.html.fill(&hb, &escaped, func(b *strings.Builder) {
+	fp.html.fill(&hb, &escaped, func(b *strings.Builder) {
 		for _, p := range body {
 			b.WriteString(string(p.HTML))
 		}
@@ -260,7 +239,7 @@ func (fp *framePair) fillWith(parts [nParts]string, body []renderedItem) (html s
 			b.WriteString(p.Text)
 		}
 	})
-	return hb.String(), htmlTokens, tb.String()
+	return hb.String(), tb.String()
 }
 
 // framedSection is a section made by filling its frame with its stories.
@@ -269,7 +248,7 @@ func (r *Renderer) framedSection(lang string, sv sectionView) (renderedItem, err
 	if err != nil {
 		return renderedItem{}, err
 	}
-	html, _, text := fp.fillWith([nParts]string{}, sv.Items)
+	html, text := fp.fillWith([nParts]string{}, sv.Items)
 	return renderedItem{HTML: htmltemplate.HTML(html), Text: text}, nil
 }
 
@@ -280,7 +259,8 @@ func (r *Renderer) framedDigest(v digestView) (Message, error) {
 	if err != nil {
 		return Message{}, err
 	}
-	html, htmlTokens, text := fp.fillWith([nParts]string{v.Preheader, v.Intro, v.ViewAll}, v.Sections)
+	html, text := fp.fillWith([nParts]string{v.Subject, v.Preheader, v.Intro, v.ViewAll}, v.Sections)
+	html, htmlTokens := r.placeTokens(html)
 	text, textTokens := r.placeTokens(tidyText(text, textWidth))
 	return Message{Subject: v.Subject, HTML: html, HTMLTokens: htmlTokens, Text: text, TextTokens: textTokens}, nil
 }

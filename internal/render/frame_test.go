@@ -111,3 +111,25 @@ func TestFramesStepAsideForTemplatesTheyCannotFill(t *testing.T) {
 		t.Errorf("text part:\n%s", m.Text)
 	}
 }
+
+// TestLayoutFrameIsSharedAcrossSubjects: the subject differs from one
+// group's digest to the next (its count and sections), so it is a part of
+// the layout frame, not a key to a frame of its own; otherwise an edition
+// would execute the layout once per group.
+func TestLayoutFrameIsSharedAcrossSubjects(t *testing.T) {
+	r := mustNew(t)
+	d := representativeDigest("en")
+	first := mustDigest(t, r, d)
+	frames := len(r.frames.m)
+	d.Sections = d.Sections[1:]
+	second := mustDigest(t, r, d)
+	if first.Subject == second.Subject {
+		t.Fatalf("both digests have the subject %q", first.Subject)
+	}
+	if n := len(r.frames.m); n != frames {
+		t.Errorf("%d frames after a digest with fewer sections, %d before: the layout was made again", n, frames)
+	}
+	if !strings.Contains(second.HTML, "<title>"+second.Subject+"</title>") {
+		t.Errorf("the HTML's title is not the subject %q", second.Subject)
+	}
+}

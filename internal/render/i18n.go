@@ -3,7 +3,7 @@ package render
 // ui holds the words of the emails in one language. Sentences that take a
 // value are fmt formats; the comment on each field says what fills it.
 type ui struct {
-	DigestSubject string // list name, edition date (YYYY-MM-DD)
+	DigestSubject string // the count phrase (SubjectMany…), the sections named
 	StoriesNone   string
 	StoriesOne    string
 	StoriesMany   string // count
@@ -25,6 +25,14 @@ type ui struct {
 
 	DateFormat string // day, month name, year
 	Months     [12]string
+
+	// The subject says what is inside: how many stories, and the sections
+	// (or as many as fit, then how many more), by DigestSubject.
+	SubjectNone string
+	SubjectOne  string
+	SubjectMany string // count
+	ListAnd     string // between the last two sections named
+	ListMore    string // count of sections not named
 }
 
 // catalog returns the UI strings of every supported language, keyed by the
@@ -32,7 +40,7 @@ type ui struct {
 func catalog() map[string]ui {
 	return map[string]ui{
 		"en": {
-			DigestSubject: "%s — %s",
+			DigestSubject: "%s: %s",
 			StoriesNone:   "No new stories this week.",
 			StoriesOne:    "1 new story this week.",
 			StoriesMany:   "%d new stories this week.",
@@ -55,9 +63,15 @@ func catalog() map[string]ui {
 			DateFormat: "%d %s %d",
 			Months: [12]string{"January", "February", "March", "April", "May", "June",
 				"July", "August", "September", "October", "November", "December"},
+
+			SubjectNone: "No new stories this week",
+			SubjectOne:  "1 story this week",
+			SubjectMany: "%d stories this week",
+			ListAnd:     " and ",
+			ListMore:    "%d more",
 		},
 		"es": {
-			DigestSubject: "%s — %s",
+			DigestSubject: "%s: %s",
 			StoriesNone:   "No hay noticias nuevas esta semana.",
 			StoriesOne:    "1 noticia nueva esta semana.",
 			StoriesMany:   "%d noticias nuevas esta semana.",
@@ -80,6 +94,12 @@ func catalog() map[string]ui {
 			DateFormat: "%d de %s de %d",
 			Months: [12]string{"enero", "febrero", "marzo", "abril", "mayo", "junio",
 				"julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre"},
+
+			SubjectNone: "No hay noticias nuevas esta semana",
+			SubjectOne:  "1 noticia esta semana",
+			SubjectMany: "%d noticias esta semana",
+			ListAnd:     " y ",
+			ListMore:    "%d más",
 		},
 	}
 }

@@ -50,6 +50,9 @@ type fragments struct {
 	r    *Renderer
 	lang string
 	s    ui
+	// viewURL is the digest on the web, token marked, for the stories
+	// that link there; empty on the web digest itself.
+	viewURL string
 }
 
 // item renders one story, or takes it from the cache.
@@ -59,7 +62,7 @@ func (f *fragments) item(it Item, full bool) (renderedItem, uint64, error) {
 		return ri, key, nil
 	}
 	var hb, tb bytes.Buffer
-	iv := newItemView(it, f.s, full)
+	iv := newItemView(it, f.s, full, f.viewURL)
 	if err := f.r.digestHTML.ExecuteTemplate(&hb, "item", iv); err != nil {
 		return renderedItem{}, 0, fmt.Errorf("render story html: %w", err)
 	}
@@ -124,7 +127,7 @@ func (f *fragments) itemKey(it Item, full bool) uint64 {
 	if full {
 		h.WriteByte(1)
 	}
-	for _, s := range []string{it.Title, it.URL, it.PublishedOn, it.Summary} {
+	for _, s := range []string{it.Title, it.URL, it.PublishedOn, it.Summary, it.Anchor, f.viewURL} {
 		h.WriteByte(0)
 		h.WriteString(s)
 	}

@@ -22,7 +22,8 @@ type Digest struct {
 	PreferencesURL string    // contains TokenPlaceholder
 	PostalAddress  string    // ORG_POSTAL_ADDRESS; may be empty
 	// Omitted counts the matching stories left out of this email to keep it
-	// short; ViewURL (with TokenPlaceholder) shows them all on the web.
+	// short; ViewURL (with TokenPlaceholder) shows them all on the web, and
+	// is where a story without a URL of its own links (at its Anchor).
 	Omitted int
 	ViewURL string
 	// Full shows every summary whole, for the web view; an email shows the
@@ -44,6 +45,9 @@ type Item struct {
 	URL         string   // http(s) only; empty when the story has no link
 	PublishedOn string   // YYYY-MM-DD
 	Tags        []string // country and topic names, in the digest's language
+	// Anchor names the story on the web digest (letters, digits, hyphens),
+	// where the email links a story that has no URL of its own.
+	Anchor string
 }
 
 // Confirmation is the double opt-in mail.

@@ -124,7 +124,11 @@ func (r *Renderer) Digest(d Digest) (Message, error) {
 	d.UnsubscribeURL = r.markTokens(d.UnsubscribeURL)
 	d.PreferencesURL = r.markTokens(d.PreferencesURL)
 	d.ViewURL = r.markTokens(d.ViewURL)
-	v, err := newDigestView(d, lang, s, &fragments{r: r, lang: lang, s: s})
+	frags := &fragments{r: r, lang: lang, s: s}
+	if isHTTPURL(d.ViewURL) {
+		frags.viewURL = d.ViewURL
+	}
+	v, err := newDigestView(d, lang, s, frags)
 	if err != nil {
 		return Message{}, err
 	}
@@ -250,7 +254,7 @@ func sampleDigest(lang string) Digest {
 		EditionDate: "2026-01-05",
 		Sections: []Section{{Title: "Section", Items: []Item{
 			{Title: "Title", Summary: "Summary.", URL: "https://example.org/", PublishedOn: "2026-01-01", Tags: []string{"Tag"}},
-			{Title: "Title", Summary: "Summary."},
+			{Title: "Title", Summary: "Summary.", Anchor: "story-2"},
 		}}},
 		UnsubscribeURL: "https://example.org/unsubscribe/" + TokenPlaceholder,
 		PreferencesURL: "https://example.org/preferences/" + TokenPlaceholder,

@@ -73,7 +73,7 @@ func TestDigestLanguages(t *testing.T) {
 	}{
 		{
 			lang:    "en",
-			subject: "News Digest — 2026-11-30",
+			subject: "2 stories this week: Mexico and Regional",
 			want: []string{"30 November 2026", "27 November 2026", "2 new stories this week.",
 				"Preferences", "Unsubscribe", "Mexico · Labour migration",
 				"You are receiving this email because you subscribed to News Digest."},
@@ -81,7 +81,7 @@ func TestDigestLanguages(t *testing.T) {
 		},
 		{
 			lang:    "es",
-			subject: "News Digest — 2026-11-30",
+			subject: "2 noticias esta semana: Mexico y Regional",
 			want: []string{"30 de noviembre de 2026", "27 de noviembre de 2026", "2 noticias nuevas esta semana.",
 				"Preferencias", "Cancelar suscripción",
 				"Recibes este correo porque te suscribiste a News Digest."},
@@ -240,7 +240,7 @@ func TestDigestFooter(t *testing.T) {
 				{s.Preferences, preferencesURL},
 				{s.Unsubscribe, unsubscribeURL},
 			} {
-				a := fmt.Sprintf(`<a href="%s" style="color:#0b5cad;text-decoration:underline;">%s</a>`, link.url, link.label)
+				a := fmt.Sprintf(`<a href="%s" class="nd-a" style="color:#0b5cad;text-decoration:underline;">%s</a>`, link.url, link.label)
 				if !strings.Contains(m.HTML, a) {
 					t.Errorf("HTML lacks the link %s", a)
 				}
@@ -303,10 +303,13 @@ func TestDigestToken(t *testing.T) {
 	}
 }
 
-// bigDigest is a heavy edition: 60 stories with 600-character summaries.
+// bigDigest is a heavy edition: 60 stories with 600-character summaries
+// (more than an email holds), every other one linking to the web digest
+// for want of a URL of its own.
 func bigDigest(lang string) Digest {
 	d := testDigest(lang)
 	d.Sections = nil
+	d.ViewURL = "https://news.example.org/digest/12345/" + TokenPlaceholder
 	summary := strings.Repeat("Officials & partners met to discuss regular pathways. ", 12)[:600]
 	for s := range 6 {
 		sec := Section{Title: fmt.Sprintf("Section %d", s+1)}
@@ -317,7 +320,11 @@ func bigDigest(lang string) Digest {
 				URL:         fmt.Sprintf("https://www.example.org/en/news/2026/11/regional-approach-labour-migration-%d?utm_source=digest&utm_medium=email", s*10+i),
 				PublishedOn: "2026-11-27",
 				Tags:        []string{"Costa Rica", "Nicaragua", "Labour migration", "Protection"},
+				Anchor:      fmt.Sprintf("story-%d", 100000+s*10+i),
 			})
+			if i%2 == 1 {
+				sec.Items[i].URL = ""
+			}
 		}
 		d.Sections = append(d.Sections, sec)
 	}

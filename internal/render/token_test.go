@@ -18,6 +18,9 @@ func leakDigest(lang string, full bool) Digest {
 		PublishedOn: "2026-11-27",
 		Tags:        []string{"Tag " + TokenPlaceholder},
 	}}})
+	// A story without a URL of its own links to itself on the web view,
+	// with the reader's token, in an email.
+	d.Sections[1].Items[0].Anchor = "story-9"
 	d.Omitted = 4
 	d.ViewURL = "https://news.example.org/digest/7/" + TokenPlaceholder
 	d.Full = full
@@ -25,7 +28,8 @@ func leakDigest(lang string, full bool) Digest {
 }
 
 // TestTokenOnlyInTheDigestsLinks: WithToken puts the token in the
-// unsubscribe, preferences and web view links and nowhere else; every
+// unsubscribe, preferences and web view links (a story's included) and
+// nowhere else; every
 // placeholder a story brought comes out as written, escaped as usual, by
 // frames and by executing the templates alike.
 func TestTokenOnlyInTheDigestsLinks(t *testing.T) {
@@ -43,6 +47,10 @@ func TestTokenOnlyInTheDigestsLinks(t *testing.T) {
 			}
 			r.framed = framed
 			m := mustDigest(t, r, leakDigest("en", full))
+			storyLinks := 1 // the story that links to the web view
+			if full {
+				storyLinks = 0 // on the web view, it is on the page
+			}
 			p := m.WithToken(token)
 			if p.Subject != m.Subject || !strings.Contains(p.Subject, TokenPlaceholder) {
 				t.Errorf("framed %v: subject %q, want %q unchanged", framed, p.Subject, m.Subject)
@@ -53,14 +61,15 @@ func TestTokenOnlyInTheDigestsLinks(t *testing.T) {
 				tokens, links int
 				content       []string
 			}{
-				{"HTML", m.HTML, p.HTML, len(m.HTMLTokens), 4, []string{ // the web view is linked twice
+				{"HTML", m.HTML, p.HTML, len(m.HTMLTokens), 4 + storyLinks, []string{ // the web view is linked twice
 					`href="https://evil.example/?t=` + TokenPlaceholder + `"`,
 					`>Click &lt;here&gt; ` + TokenPlaceholder + `</a>`,
 					"Your token is " + TokenPlaceholder + " &amp; more.",
 					">Feed " + TokenPlaceholder + "</h2>",
-					"<title>Digest " + TokenPlaceholder + " — 2026-11-30</title>",
+					">Digest " + TokenPlaceholder + "</h1>",
+					"<title>7 stories this week: Mexico, Regional and Feed " + TokenPlaceholder + "</title>",
 				}},
-				{"text", m.Text, p.Text, len(m.TextTokens), 3, []string{
+				{"text", m.Text, p.Text, len(m.TextTokens), 3 + storyLinks, []string{
 					"* Click <here> " + TokenPlaceholder + "\n",
 					"  https://evil.example/?t=" + TokenPlaceholder + "\n",
 					"Your token is " + TokenPlaceholder + " & more.",

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -54,7 +55,8 @@ type renderedItem struct {
 
 type itemView struct {
 	Title   string
-	URL     string   // empty unless http(s)
+	URL     string   // the story's source, else the story on the web digest
+	Anchor  string   // the story's id on the web digest, which the email links to
 	Date    string   // in the digest's language
 	Summary []string // paragraphs
 	Tags    string
@@ -79,7 +81,6 @@ func newDigestView(d Digest, lang string, s ui, frags *fragments) (digestView, e
 	v := digestView{
 		page: page{
 			Lang:     lang,
-			Subject:  fmt.Sprintf(s.DigestSubject, d.ListName, d.EditionDate),
 			ListName: d.ListName,
 			Footer: footer{
 				Why:              fmt.Sprintf(s.DigestWhy, d.ListName),
@@ -94,7 +95,7 @@ func newDigestView(d Digest, lang string, s ui, frags *fragments) (digestView, e
 		Sections: make([]renderedItem, 0, len(d.Sections)),
 	}
 	count := 0
-	var titles []string
+	var titles, names []string
 	for _, sec := range d.Sections {
 		if len(sec.Items) == 0 {
 			continue
@@ -110,6 +111,7 @@ func newDigestView(d Digest, lang string, s ui, frags *fragments) (digestView, e
 			titles = append(titles, oneLine(it.Title))
 		}
 		count += len(sec.Items)
+		names = append(names, oneLine(sec.Title))
 		v.Sections = append(v.Sections, rs)
 	}
 	if isHTTPURL(d.ViewURL) {
@@ -126,20 +128,28 @@ func newDigestView(d Digest, lang string, s ui, frags *fragments) (digestView, e
 	default:
 		v.Intro = fmt.Sprintf(s.StoriesMany, count)
 	}
+	v.Subject = digestSubject(s, lang, count+d.Omitted, names)
 	v.Preheader = truncate(strings.Join(append([]string{v.Intro}, titles...), " · "), preheaderMax)
 	return v, nil
 }
 
 // newItemView is what the story template sees: the whole summary, or
-// (in an email) the start of it.
-func newItemView(it Item, s ui, full bool) itemView {
+// (in an email) the start of it. A story with no source of its own links
+// to itself on the web digest at viewURL, so that every title opens.
+func newItemView(it Item, s ui, full bool, viewURL string) itemView {
 	summary := paragraphs(it.Summary)
+	link, anchor := linkURL(it.URL), anchorID(it.Anchor)
 	if !full {
 		summary = snippet(summary, snippetMax)
+		if link == "" && anchor != "" && viewURL != "" {
+			link = viewURL + "#" + anchor
+		}
+		anchor = "" // the id is for the web digest; mail clients drop it
 	}
 	return itemView{
 		Title:   oneLine(it.Title),
-		URL:     linkURL(it.URL),
+		URL:     link,
+		Anchor:  anchor,
 		Date:    formatDate(s, it.PublishedOn),
 		Summary: summary,
 		Tags:    oneLine(strings.Join(it.Tags, " · ")),
@@ -199,9 +209,24 @@ func formatDate(s ui, iso string) string {
 
 // oneLine collapses every run of white space, newlines included, into one
 // space, so that a title cannot break the layout of the text part (or pose
-// as its footer).
+// as its footer), and drops bidirectional overrides, which would let a
+// story show text in an order other than it is written ("gnp.exe").
 func oneLine(s string) string {
+	if strings.ContainsFunc(s, isBidiOverride) {
+		s = strings.Map(func(r rune) rune {
+			if isBidiOverride(r) {
+				return -1
+			}
+			return r
+		}, s)
+	}
 	return strings.Join(strings.Fields(s), " ")
+}
+
+// isBidiOverride reports whether r is an embedding, override or isolate
+// control (U+202A–U+202E, U+2066–U+2069).
+func isBidiOverride(r rune) bool {
+	return r >= 0x202A && r <= 0x202E || r >= 0x2066 && r <= 0x2069
 }
 
 // paragraphs splits text at blank lines and flattens each paragraph.
@@ -240,16 +265,34 @@ func lines(text string) []string {
 	return out
 }
 
-// truncate cuts s to at most max runes, at a word boundary when it can,
-// marking the cut with an ellipsis.
+// truncate cuts s to at most max runes, marking the cut with an
+// ellipsis. It cuts between words (within a word only if the first half
+// holds no space) and drops the punctuation the cut leaves at the end, so
+// that no ",…" or " ·…" remains.
 func truncate(s string, max int) string {
 	if utf8.RuneCountInString(s) <= max {
 		return s
 	}
-	r := []rune(s)[:max-1]
-	cut := string(r)
-	if i := strings.LastIndexByte(cut, ' '); i > len(cut)/2 {
-		cut = cut[:i]
+	r := []rune(s)
+	cut := string(r[:max-1])
+	if !unicode.IsSpace(r[max-1]) { // the cut falls inside a word: drop it
+		if i := strings.LastIndexFunc(cut, unicode.IsSpace); i > len(cut)/2 {
+			cut = cut[:i]
+		}
 	}
-	return strings.TrimRight(cut, " ·") + "…"
+	cut = strings.TrimRightFunc(cut, func(c rune) bool {
+		return unicode.IsSpace(c) || strings.ContainsRune(",;:.·-–—", c)
+	})
+	return cut + "…"
+}
+
+// anchorID keeps an anchor usable as an HTML id and a URL fragment as
+// they are: letters, digits and hyphens, else nothing.
+func anchorID(a string) string {
+	for _, c := range a {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-') {
+			return ""
+		}
+	}
+	return a
 }

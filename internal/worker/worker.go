@@ -247,9 +247,15 @@ func deliveryCounter(reg prometheus.Registerer) func(status string) {
 	return func(status string) { c.WithLabelValues(status).Inc() }
 }
 
-// NewPool is the production Mailer: pooled go-mail connections.
+// NewPool is the production Mailer: pooled go-mail connections, signing
+// with DKIM when it is configured.
 func NewPool(cfg *config.Config) (*mail.Pool, error) {
-	return mail.NewPool(cfg.SMTP, cfg.MailFrom, cfg.SMTPConnections)
+	p, err := mail.NewPool(cfg.SMTP, cfg.MailFrom, cfg.SMTPConnections)
+	if err != nil {
+		return nil, err
+	}
+	p.SignWith(cfg.DKIM)
+	return p, nil
 }
 
 // asynqLogger sends asynq's own logs to slog.
