@@ -27,7 +27,8 @@ func colorScheme(scheme string) chromedp.Action[chromedp.Void] {
 }
 
 // TestEmailsInABrowser renders the representative digest (each language),
-// a digest of hostile stories and the confirmation mail in headless
+// a digest of hostile stories, and the confirmation, welcome and
+// "already subscribed" mails in headless
 // Chromium at a phone's width (320 px) and the card's (600 px), in the
 // light and the dark scheme. At each it checks that nothing scrolls
 // sideways, that the scheme took (the card is white in the light, dark in
@@ -44,6 +45,21 @@ func TestEmailsInABrowser(t *testing.T) {
 			t.Fatal(err)
 		}
 		mails["confirm-"+lang] = c.HTML
+		w, err := r.Welcome(Welcome{Language: lang, ListName: "Migration News Digest", Countries: []string{"Costa Rica", "Panamá"},
+			Topics: []string{"Health"}, DigestLanguage: lang, Schedule: "Every Monday at 07:00 (Costa Rica time)",
+			PreferencesURL: "https://news.example.org/preferences/abcDEF123_-xyz",
+			UnsubscribeURL: "https://news.example.org/unsubscribe/abcDEF123_-xyz", PostalAddress: postalAddress})
+		if err != nil {
+			t.Fatal(err)
+		}
+		mails["welcome-"+lang] = w.HTML
+		k, err := r.Known(Known{Language: lang, ListName: "Migration News Digest",
+			PreferencesURL: "https://news.example.org/preferences/abcDEF123_-xyz",
+			UnsubscribeURL: "https://news.example.org/unsubscribe/abcDEF123_-xyz", PostalAddress: postalAddress})
+		if err != nil {
+			t.Fatal(err)
+		}
+		mails["known-"+lang] = k.HTML
 	}
 	mails["digest-hostile"] = mustDigest(t, r, hostileDigest("en")).WithToken("tok123").HTML
 
