@@ -105,6 +105,7 @@ func TestBrowserSubscribeByKeyboard(t *testing.T) {
 		if h := b.text("heading after subscribing", pageHeading); h != tc.heading {
 			t.Fatalf("%s: after subscribing the page says %q, want %q", tc.lang, h, tc.heading)
 		}
+		b.checkAccessible("check your inbox (" + tc.lang + ")")
 		s.smtp.WaitFor(t, 30*time.Second, "confirmation to "+tc.addr, func([]testenv.Received) bool {
 			return len(s.smtp.To(tc.addr)) == 1
 		})

@@ -68,6 +68,7 @@ func TestWelcomeAfterConfirming(t *testing.T) {
 		}
 		confirm := s.base + s.confirmPath(addr, 1)
 		b.open(confirm, confirmSend)
+		b.checkAccessible("confirm page " + tc.lang)
 		if st := b.submit("confirm "+addr, confirmSend); st != http.StatusOK {
 			t.Fatalf("confirm %s: %d, page says %q", addr, st, b.pageText())
 		}
