@@ -23,9 +23,6 @@ type ui struct {
 	ConfirmPreview  string // list name
 	ConfirmWhy      string // list name
 
-	DateFormat string // day, month name, year
-	Months     [12]string
-
 	// The subject says what is inside: how many stories, and the sections
 	// (or as many as fit, then how many more), by DigestSubject.
 	SubjectNone string
@@ -60,10 +57,6 @@ func catalog() map[string]ui {
 			ConfirmPreview:  "One click to start receiving %s.",
 			ConfirmWhy:      "You are receiving this email because this address was entered in the subscription form of %s.",
 
-			DateFormat: "%d %s %d",
-			Months: [12]string{"January", "February", "March", "April", "May", "June",
-				"July", "August", "September", "October", "November", "December"},
-
 			SubjectNone: "No new stories this week",
 			SubjectOne:  "1 story this week",
 			SubjectMany: "%d stories this week",
@@ -90,10 +83,6 @@ func catalog() map[string]ui {
 			ConfirmIgnore:   "Si no lo pediste, ignora este correo: no se activará ninguna suscripción.",
 			ConfirmPreview:  "Un clic para empezar a recibir %s.",
 			ConfirmWhy:      "Recibes este correo porque esta dirección se introdujo en el formulario de suscripción de %s.",
-
-			DateFormat: "%d de %s de %d",
-			Months: [12]string{"enero", "febrero", "marzo", "abril", "mayo", "junio",
-				"julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre"},
 
 			SubjectNone: "No hay noticias nuevas esta semana",
 			SubjectOne:  "1 noticia esta semana",

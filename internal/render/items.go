@@ -62,7 +62,7 @@ func (f *fragments) item(it Item, full bool) (renderedItem, uint64, error) {
 		return ri, key, nil
 	}
 	var hb, tb bytes.Buffer
-	iv := newItemView(it, f.s, full, f.viewURL)
+	iv := newItemView(it, f.lang, f.s, full, f.viewURL)
 	if err := f.r.digestHTML.ExecuteTemplate(&hb, "item", iv); err != nil {
 		return renderedItem{}, 0, fmt.Errorf("render story html: %w", err)
 	}

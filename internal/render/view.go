@@ -8,6 +8,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"newsdigest/internal/dates"
 )
 
 // The views are what the templates see: every string already chosen,
@@ -91,7 +93,7 @@ func newDigestView(d Digest, lang string, s ui, frags *fragments) (digestView, e
 				Postal:           lines(d.PostalAddress),
 			},
 		},
-		Date:     formatDate(s, d.EditionDate),
+		Date:     formatDate(lang, d.EditionDate),
 		Sections: make([]renderedItem, 0, len(d.Sections)),
 	}
 	count := 0
@@ -136,7 +138,7 @@ func newDigestView(d Digest, lang string, s ui, frags *fragments) (digestView, e
 // newItemView is what the story template sees: the whole summary, or
 // (in an email) the start of it. A story with no source of its own links
 // to itself on the web digest at viewURL, so that every title opens.
-func newItemView(it Item, s ui, full bool, viewURL string) itemView {
+func newItemView(it Item, lang string, s ui, full bool, viewURL string) itemView {
 	summary := paragraphs(it.Summary)
 	link, anchor := linkURL(it.URL), anchorID(it.Anchor)
 	if !full {
@@ -150,7 +152,7 @@ func newItemView(it Item, s ui, full bool, viewURL string) itemView {
 		Title:   oneLine(it.Title),
 		URL:     link,
 		Anchor:  anchor,
-		Date:    formatDate(s, it.PublishedOn),
+		Date:    formatDate(lang, it.PublishedOn),
 		Summary: summary,
 		Tags:    oneLine(strings.Join(it.Tags, " · ")),
 	}
@@ -199,12 +201,12 @@ func isHTTPURL(raw string) bool {
 
 // formatDate spells a YYYY-MM-DD date out in the language of s, and returns
 // anything it cannot parse as it is.
-func formatDate(s ui, iso string) string {
+func formatDate(lang, iso string) string {
 	t, err := time.Parse(time.DateOnly, strings.TrimSpace(iso))
 	if err != nil {
 		return oneLine(iso)
 	}
-	return fmt.Sprintf(s.DateFormat, t.Day(), s.Months[t.Month()-1], t.Year())
+	return dates.Day(lang, t)
 }
 
 // oneLine collapses every run of white space, newlines included, into one

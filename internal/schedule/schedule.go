@@ -13,40 +13,32 @@ import (
 	"unicode/utf8"
 
 	"github.com/robfig/cron/v3"
+
+	"newsdigest/internal/dates"
 )
 
 // words are one language's.
 type words struct {
-	Weekdays   [7]string // Sunday first, as time.Weekday
-	Months     [12]string
-	And        string
-	Every      string // weekday list
-	EveryDay   string
-	At         string // rule, clock time, zone
-	Next       string // date
-	NextAt     string // date, clock time, zone
-	Joined     string // rule, next
-	Zone       string // zone name
-	DateFormat string // weekday, day, month
-	YearFormat string // date, year
+	And      string
+	Every    string // weekday list
+	EveryDay string
+	At       string // rule, clock time, zone
+	Next     string // date
+	NextAt   string // date, clock time, zone
+	Joined   string // rule, next
+	Zone     string // zone name
 }
 
 var languages = map[string]words{
 	"en": {
-		Weekdays: [7]string{"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"},
-		Months: [12]string{"January", "February", "March", "April", "May", "June",
-			"July", "August", "September", "October", "November", "December"},
 		And: " and ", Every: "every %s", EveryDay: "every day",
 		At: "%s at %s (%s)", Next: "the next one on %s", NextAt: "the next one on %s at %s (%s)",
-		Joined: "%s; %s", Zone: "%s time", DateFormat: "%s %d %s", YearFormat: "%s %d",
+		Joined: "%s; %s", Zone: "%s time",
 	},
 	"es": {
-		Weekdays: [7]string{"domingo", "lunes", "martes", "miércoles", "jueves", "viernes", "sábado"},
-		Months: [12]string{"enero", "febrero", "marzo", "abril", "mayo", "junio",
-			"julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre"},
 		And: " y ", Every: "cada %s", EveryDay: "todos los días",
 		At: "%s a las %s (%s)", Next: "el próximo, el %s", NextAt: "el próximo, el %s a las %s (%s)",
-		Joined: "%s; %s", Zone: "hora de %s", DateFormat: "%s %d de %s", YearFormat: "%s de %d",
+		Joined: "%s; %s", Zone: "hora de %s",
 	},
 }
 
@@ -67,10 +59,12 @@ func Describe(sched cron.Schedule, loc *time.Location, now time.Time, lang strin
 	zone := zoneName(w, loc)
 	clock := next.Format("15:04")
 	var s string
-	if rule, ok := ruleOf(w, sched); ok {
-		s = fmt.Sprintf(w.Joined, fmt.Sprintf(w.At, rule, clock, zone), fmt.Sprintf(w.Next, dateOf(w, next, now.In(loc))))
+	// The year is said only when it is not this one.
+	day := dates.Weekday(lang, next, next.Year() != now.In(loc).Year())
+	if rule, ok := ruleOf(w, lang, sched); ok {
+		s = fmt.Sprintf(w.Joined, fmt.Sprintf(w.At, rule, clock, zone), fmt.Sprintf(w.Next, day))
 	} else {
-		s = fmt.Sprintf(w.NextAt, dateOf(w, next, now.In(loc)), clock, zone)
+		s = fmt.Sprintf(w.NextAt, day, clock, zone)
 	}
 	return capitalise(s)
 }
@@ -78,18 +72,7 @@ func Describe(sched cron.Schedule, loc *time.Location, now time.Time, lang strin
 // Date writes t's calendar day in lang ("Tuesday 15 December 2026",
 // "martes 15 de diciembre de 2026"), as it is in loc.
 func Date(t time.Time, loc *time.Location, lang string) string {
-	w := wordsOf(lang)
-	t = t.In(loc)
-	return fmt.Sprintf(w.YearFormat, fmt.Sprintf(w.DateFormat, w.Weekdays[t.Weekday()], t.Day(), w.Months[t.Month()-1]), t.Year())
-}
-
-// dateOf writes the day of t, with its year only when it is not now's.
-func dateOf(w words, t, now time.Time) string {
-	d := fmt.Sprintf(w.DateFormat, w.Weekdays[t.Weekday()], t.Day(), w.Months[t.Month()-1])
-	if t.Year() != now.Year() {
-		d = fmt.Sprintf(w.YearFormat, d, t.Year())
-	}
-	return d
+	return dates.Weekday(lang, t.In(loc), true)
 }
 
 // starBit marks a field given as "*" in robfig/cron's parsed schedules.
@@ -99,7 +82,7 @@ const starBit = 1 << 63
 // some days of the week, whatever the month and day of month. Any other
 // schedule (several times a day, days of the month, some months) is left
 // unworded: the next date says enough.
-func ruleOf(w words, sched cron.Schedule) (string, bool) {
+func ruleOf(w words, lang string, sched cron.Schedule) (string, bool) {
 	spec, ok := sched.(*cron.SpecSchedule)
 	if !ok || bits.OnesCount64(spec.Second) != 1 || bits.OnesCount64(spec.Minute) != 1 || bits.OnesCount64(spec.Hour) != 1 {
 		return "", false
@@ -115,7 +98,7 @@ func ruleOf(w words, sched cron.Schedule) (string, bool) {
 	// Monday first, as people list a week; Sunday last.
 	for _, d := range []time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday, time.Saturday, time.Sunday} {
 		if days&(1<<uint(d)) != 0 {
-			names = append(names, w.Weekdays[d])
+			names = append(names, dates.WeekdayName(lang, d))
 		}
 	}
 	if len(names) == 0 {

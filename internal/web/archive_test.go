@@ -3,9 +3,6 @@ package web
 import (
 	"strings"
 	"testing"
-	"time"
-
-	"newsdigest/internal/domain"
 )
 
 func TestWithMain(t *testing.T) {
@@ -19,13 +16,6 @@ func TestWithMain(t *testing.T) {
 }
 
 func TestArchiveHelpers(t *testing.T) {
-	d := domain.Date{Time: time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)}
-	if got := longDate("en", d); got != "2 March 2026" {
-		t.Errorf("longDate en: %q", got)
-	}
-	if got := longDate("es", d); got != "2 de marzo de 2026" {
-		t.Errorf("longDate es: %q", got)
-	}
 	for raw, want := range map[string]string{
 		"https://example.org/a": "https://example.org/a",
 		"http://example.org":    "http://example.org",

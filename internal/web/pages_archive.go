@@ -9,8 +9,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"newsdigest/internal/dates"
 	"newsdigest/internal/desk"
-	"newsdigest/internal/domain"
 	"newsdigest/internal/errs"
 	"newsdigest/internal/taxonomy"
 )
@@ -103,7 +103,7 @@ func (s *Server) archive(c *gin.Context) {
 	for _, st := range page.Stories {
 		d.Stories = append(d.Stories, archiveStory{
 			ID: st.Item.ID, Title: st.Item.Title, URL: webURL(st.Item.URL),
-			Date: st.Item.PublishedOn.String(), Day: longDate(lang, st.Item.PublishedOn),
+			Date: st.Item.PublishedOn.String(), Day: dates.Day(lang, st.Item.PublishedOn.Time),
 			Summary: paragraphs(st.Item.Summary), Tags: strings.Join(st.Tags, " · "),
 		})
 	}
@@ -172,24 +172,4 @@ func paragraphs(s string) []string {
 		}
 	}
 	return out
-}
-
-var monthNames = map[string][12]string{
-	"en": {"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"},
-	"es": {"enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre"},
-}
-
-// longDate writes a date as a reader of lang would: "2 March 2026", "2 de
-// marzo de 2026".
-func longDate(lang string, d domain.Date) string {
-	t := d.Time
-	names, ok := monthNames[lang]
-	if !ok {
-		names = monthNames["en"]
-	}
-	month := names[t.Month()-1]
-	if lang == "es" {
-		return t.Format("2") + " de " + month + " de " + t.Format("2006")
-	}
-	return t.Format("2") + " " + month + " " + t.Format("2006")
 }
