@@ -71,31 +71,42 @@ func (h *handlers) confirmationMail(ctx context.Context, t *asynq.Task) error {
 		return err
 	}
 	sub := claim.Subscriber
-	// The outcome is recorded even if the worker is shutting down.
-	record := context.WithoutCancel(ctx)
 	msg, err := h.renderer.Confirmation(render.Confirmation{
 		Language:      sub.Language,
 		ListName:      links(h.cfg).ListName,
 		ConfirmURL:    h.cfg.URL("/confirm/" + claim.ConfirmToken),
 		PostalAddress: h.cfg.OrgPostalAddress,
 	})
-	if err != nil {
-		return errors.Join(fmt.Errorf("render confirmation: %v: %w", err, asynq.SkipRetry), h.db.FinishConfirmation(record, claim))
+	return h.sendClaimed(ctx, "confirmation mail", sub, msg, err,
+		func(ctx context.Context) error { return h.db.FinishConfirmation(ctx, claim) },
+		func(ctx context.Context) error { return h.db.ReleaseConfirmation(ctx, claim) })
+}
+
+// sendClaimed sends a one-off mail to sub whose claim Postgres holds, msg
+// as rendered (renderErr its rendering's error). finish ends the claim
+// once the mail went out, or can never go (it would not render, or the
+// relay refused it for good); release gives it back after a temporary
+// failure, so the retry claims it again. Were the release lost, the claim
+// would lapse after its window and the reconciler ask again.
+func (h *handlers) sendClaimed(ctx context.Context, what string, sub domain.Subscriber, msg render.Message, renderErr error,
+	finish, release func(context.Context) error) error {
+	// The outcome is recorded even if the worker is shutting down.
+	record := context.WithoutCancel(ctx)
+	if renderErr != nil {
+		return errors.Join(fmt.Errorf("render %s: %v: %w", what, renderErr, asynq.SkipRetry), finish(record))
 	}
-	err = h.mailer.Send(ctx, &mail.Message{
+	err := h.mailer.Send(ctx, &mail.Message{
 		To: sub.Email, Subject: msg.Subject, HTML: msg.HTML, Text: msg.Text, Language: sub.Language,
 		Headers: map[string]string{"Auto-Submitted": "auto-generated"},
 	})
 	if err != nil {
 		if mail.ClassOf(err) != mail.Temporary {
-			h.log.Warn("confirmation mail refused", "subscriber", sub.ID, "err", err)
-			return errors.Join(fmt.Errorf("confirmation mail: %v: %w", err, asynq.SkipRetry), h.db.FinishConfirmation(record, claim))
+			h.log.Warn(what+" refused", "subscriber", sub.ID, "err", err)
+			return errors.Join(fmt.Errorf("%s: %v: %w", what, err, asynq.SkipRetry), finish(record))
 		}
-		// Still due: the retry claims it again. Were the release lost, the
-		// claim would lapse after the window and the reconciler ask again.
-		return errors.Join(err, h.db.ReleaseConfirmation(record, claim))
+		return errors.Join(err, release(record))
 	}
-	return h.db.FinishConfirmation(record, claim)
+	return finish(record)
 }
 
 func (h *handlers) scheduleEdition(ctx context.Context, t *asynq.Task) error {

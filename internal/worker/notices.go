@@ -10,7 +10,6 @@ import (
 
 	"newsdigest/internal/domain"
 	"newsdigest/internal/errs"
-	"newsdigest/internal/mail"
 	"newsdigest/internal/postgres"
 	"newsdigest/internal/render"
 	"newsdigest/internal/schedule"
@@ -37,30 +36,16 @@ func (h *handlers) notice(ctx context.Context, t *asynq.Task) error {
 	if err != nil {
 		return err
 	}
-	sub := claim.Subscriber
-	record := context.WithoutCancel(ctx)
+	finish := func(ctx context.Context) error { return h.db.FinishNotice(ctx, claim) }
+	release := func(ctx context.Context) error { return h.db.ReleaseNotice(ctx, claim) }
 	// The welcome names the choices: a failure to read the taxonomy is
 	// worth a retry, a failure to render is not.
 	tax, err := h.db.Taxonomy(ctx)
 	if err != nil {
-		return errors.Join(err, h.db.ReleaseNotice(record, claim))
+		return errors.Join(err, release(context.WithoutCancel(ctx)))
 	}
 	msg, err := h.renderNotice(claim, tax)
-	if err != nil {
-		return errors.Join(fmt.Errorf("render %s notice: %v: %w", p.Kind, err, asynq.SkipRetry), h.db.FinishNotice(record, claim))
-	}
-	err = h.mailer.Send(ctx, &mail.Message{
-		To: sub.Email, Subject: msg.Subject, HTML: msg.HTML, Text: msg.Text, Language: sub.Language,
-		Headers: map[string]string{"Auto-Submitted": "auto-generated"},
-	})
-	if err != nil {
-		if mail.ClassOf(err) != mail.Temporary {
-			h.log.Warn("notice refused", "kind", p.Kind, "subscriber", sub.ID, "err", err)
-			return errors.Join(fmt.Errorf("%s notice: %v: %w", p.Kind, err, asynq.SkipRetry), h.db.FinishNotice(record, claim))
-		}
-		return errors.Join(err, h.db.ReleaseNotice(record, claim))
-	}
-	return h.db.FinishNotice(record, claim)
+	return h.sendClaimed(ctx, p.Kind+" notice", claim.Subscriber, msg, err, finish, release)
 }
 
 // renderNotice makes the claimed notice in the subscriber's language.
