@@ -49,6 +49,7 @@ func Classify(action, status, diagnostic string) (Kind, string) {
 // enhancedCode is an RFC 3463 status code: class.subject.detail.
 type enhancedCode struct{ class, subject, detail int }
 
+// String writes the code as "5.1.1"; "" for no code.
 func (c enhancedCode) String() string {
 	if c.class == 0 {
 		return ""

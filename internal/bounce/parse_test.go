@@ -227,3 +227,23 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkParse reads every sample report once per iteration.
+func BenchmarkParse(b *testing.B) {
+	files, _ := filepath.Glob(filepath.Join("testdata", "*.eml"))
+	var raws [][]byte
+	size := 0
+	for _, f := range files {
+		raw := readTestdata(b, filepath.Base(f))
+		raws = append(raws, raw)
+		size += len(raw)
+	}
+	b.SetBytes(int64(size))
+	for b.Loop() {
+		for _, raw := range raws {
+			if _, err := Parse(raw); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}

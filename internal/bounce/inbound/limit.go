@@ -159,6 +159,7 @@ func (s *connSet) closeAll() {
 	}
 }
 
+// Accept returns the next connection within the limits.
 func (l *limitedListener) Accept() (net.Conn, error) {
 	for {
 		c, err := l.Listener.Accept()
@@ -200,10 +201,13 @@ func (c *limitedConn) clamp(t time.Time) time.Time {
 	return t
 }
 
+// SetDeadline, SetReadDeadline and SetWriteDeadline set t, or the end
+// of the session if that comes first.
 func (c *limitedConn) SetDeadline(t time.Time) error      { return c.Conn.SetDeadline(c.clamp(t)) }
 func (c *limitedConn) SetReadDeadline(t time.Time) error  { return c.Conn.SetReadDeadline(c.clamp(t)) }
 func (c *limitedConn) SetWriteDeadline(t time.Time) error { return c.Conn.SetWriteDeadline(c.clamp(t)) }
 
+// Close closes the connection and gives its slot back, once.
 func (c *limitedConn) Close() error {
 	c.once.Do(c.release)
 	return c.Conn.Close()

@@ -47,7 +47,10 @@ func (s *Server) newSession(c *smtp.Conn) (smtp.Session, error) {
 	return &session{srv: s, client: c.Conn().RemoteAddr().String()}, nil
 }
 
-func (s *session) Reset()        { s.rcpts = nil }
+// Reset forgets the message under way (RSET, or a new EHLO).
+func (s *session) Reset() { s.rcpts = nil }
+
+// Logout has nothing to free: a session holds no resources of its own.
 func (s *session) Logout() error { return nil }
 
 // Mail takes any sender: bounces come from the null sender, feedback

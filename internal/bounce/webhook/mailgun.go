@@ -168,7 +168,7 @@ func (p *Mailgun) signed(timestamp, token, sig string) bool {
 
 // event reads the event to record, if any.
 func (p *Mailgun) event(ev *mailgunEvent) (bounce.Event, bool) {
-	e := bounce.Event{Source: bounce.SourceMailgun, Recipient: ev.Recipient, ReportID: ev.ID}
+	e := bounce.Event{Source: bounce.SourceMailgun, Recipient: cut(ev.Recipient, 320), ReportID: cut(ev.ID, 250)}
 	if ev.Timestamp > 0 && ev.Timestamp < math.MaxInt32*4 {
 		sec, frac := math.Modf(ev.Timestamp)
 		e.At = time.Unix(int64(sec), int64(frac*1e9)).UTC()

@@ -265,6 +265,7 @@ func (p *SES) events(message string) ([]bounce.Event, error) {
 	}
 	e.DeliveryID = id
 	e.Diagnostic = cut(e.Diagnostic, bounce.DiagnosticMax)
+	e.Recipient, e.ReportID = cut(e.Recipient, 320), cut(e.ReportID, 250)
 	return []bounce.Event{e}, nil
 }
 
