@@ -1,0 +1,54 @@
+package bounce
+
+import "testing"
+
+func TestClassify(t *testing.T) {
+	for _, tc := range []struct {
+		action, status, diagnostic string
+		kind                       Kind
+		code                       string
+	}{
+		// Not failures.
+		{"delivered", "2.0.0", "250 ok", "", ""},
+		{"relayed", "2.0.0", "", "", ""},
+		{"expanded", "2.0.0", "", "", ""},
+		{"Delayed", "4.4.1", "connection timed out", "", ""},
+		// Address failures: hard.
+		{"failed", "5.1.1", "550 5.1.1 user unknown", Hard, "5.1.1"},
+		{"failed", "5.1.2", "550 5.1.2 bad destination system", Hard, "5.1.2"},
+		{"failed", "5.1.10", "550 5.1.10 RESOLVER.ADR.RecipientNotFound", Hard, "5.1.10"},
+		{"failed", "5.2.1", "550 5.2.1 account disabled", Hard, "5.2.1"},
+		{"", "", "smtp; 550 5.1.1 <x@example.net>... User Unknown", Hard, "5.1.1"},
+		// x.0.0 over a specific code: the specific one decides.
+		{"failed", "5.0.0", "smtp; 550 5.1.1 <x@example.net>: Recipient address rejected", Hard, "5.1.1"},
+		{"failed", "5.0.0 (permanent failure)", "550 user unknown", Hard, "5.0.0"},
+		{"failed", "5.5.0", "550 Unknown user nadie@example.net", Hard, "5.5.0"},
+		{"failed", "", "550 No such user here", Hard, "5.0.0"},
+		{"failed", "5.0.0", "550 Requested action not taken: mailbox unavailable", Soft, "5.0.0"},
+		{"failed", "5.0.0", "552 mailbox full: user does not exist in quota table? quota exceeded", Soft, "5.0.0"},
+		// The sender's address, not the reader's: soft.
+		{"failed", "5.1.7", "550 5.1.7 bad sender address syntax", Soft, "5.1.7"},
+		{"failed", "5.1.8", "553 5.1.8 sender domain does not exist", Soft, "5.1.8"},
+		// Mailbox full, too large, policy, content: soft.
+		{"failed", "5.2.2", "552 5.2.2 Mailbox full", Soft, "5.2.2"},
+		{"failed", "5.2.3", "552 5.2.3 message too long", Soft, "5.2.3"},
+		{"failed", "5.3.4", "552 5.3.4 message too big", Soft, "5.3.4"},
+		{"failed", "5.4.4", "550 5.4.4 unable to route", Soft, "5.4.4"},
+		{"failed", "5.7.1", "554 5.7.1 blocked using dnsbl", Soft, "5.7.1"},
+		{"failed", "5.7.26", "550 5.7.26 unauthenticated email is not accepted", Soft, "5.7.26"},
+		{"failed", "5.7.0", "550 5.7.0 user unknown", Hard, "5.7.0"}, // x.y.0: the words decide
+		// Temporary, or nothing to go by: soft.
+		{"failed", "4.2.2", "452 4.2.2 over quota", Soft, "4.2.2"},
+		{"failed", "4.0.0", "DNS Error: domain name not found", Soft, "4.0.0"},
+		{"failed", "", "", Soft, ""},
+		{"failed", "", "421 try again later", Soft, "4.0.0"},
+		// Numbers that are not codes.
+		{"failed", "", "host 192.5.1.1 [10.5.1.1] version 2.5.1.1 said no", Soft, ""},
+	} {
+		kind, code := Classify(tc.action, tc.status, tc.diagnostic)
+		if kind != tc.kind || code != tc.code {
+			t.Errorf("Classify(%q, %q, %q) = %q, %q; want %q, %q",
+				tc.action, tc.status, tc.diagnostic, kind, code, tc.kind, tc.code)
+		}
+	}
+}
