@@ -16,14 +16,23 @@ const modelCheckEvery = 30 * time.Second
 
 // retrainTagger trains the tagger's model again from the labelled items
 // and the desk's corrections, stores it for the web app and the other
-// workers, and tags with it from now on.
+// workers, tags with it from now on, and looks again at the stories not
+// yet sent: where it would now tag them differently, it leaves a
+// suggestion for an editor.
 func (h *handlers) retrainTagger(ctx context.Context, _ *asynq.Task) error {
 	start := time.Now()
-	m, err := tagging.Retrain(ctx, h.db, h.tagger, start)
+	m, id, err := tagging.Retrain(ctx, h.db, h.tagger, start)
 	if err != nil {
 		return err
 	}
-	h.log.Info("tagger retrained", "examples", m.Examples, "topics", len(m.Topics), "took", time.Since(start))
+	h.models.Adopt(id)
+	trained := time.Since(start)
+	suggested, err := tagging.RefreshSuggestions(ctx, h.db, h.tagger, id)
+	if err != nil {
+		return err
+	}
+	h.log.Info("tagger retrained", "model", id, "examples", m.Examples, "desk_examples", m.DeskExamples,
+		"took", trained, "suggestions", suggested)
 	// A correction saved while this ran may not be in what it read, and
 	// its request to retrain was refused as this task's duplicate: ask
 	// again. The margin covers an editor's transaction that began, and
