@@ -245,7 +245,7 @@ func (m *Model) reason(topic string, x encoded, against bool) string {
 		case w <= 0, strings.HasPrefix(name, titleFeatureTag):
 			continue
 		case strings.HasPrefix(name, ruleSetTag):
-			// What the rules found for another topic, named by its slug.
+			// What the rules found for a topic, named by its slug.
 			name = strings.TrimPrefix(name, ruleSetTag)
 		case strings.HasPrefix(name, ruleHintTag):
 			name = strings.TrimPrefix(name, ruleHintTag) + "?"
@@ -257,9 +257,23 @@ func (m *Model) reason(topic string, x encoded, against bool) string {
 	slices.SortFunc(top, func(a, b weighed) int {
 		return cmp.Or(cmp.Compare(b.weight, a.weight), cmp.Compare(a.feature, b.feature))
 	})
+	// A topic the rules set in the title weighs twice (set, and in the
+	// title): it is named once.
 	names := make([]string, 0, reasonSize)
-	for _, t := range top[:min(reasonSize, len(top))] {
+	seen := map[string]bool{}
+	for _, t := range top {
+		base := strings.TrimSuffix(t.feature, " (title)")
+		if seen[base] {
+			continue
+		}
+		seen[base] = true
 		names = append(names, t.feature)
+		if len(names) == reasonSize {
+			break
+		}
+	}
+	if len(names) == 0 {
+		return labelModel
 	}
 	return labelModel + ": " + strings.Join(names, ", ")
 }

@@ -11,8 +11,10 @@ import (
 )
 
 // modelCheckEvery is how often the worker looks for a newer tag model
-// (another worker may have trained it).
-const modelCheckEvery = 30 * time.Second
+// (another worker may have trained it): before every feed poll, since
+// looking is one indexed query for the newest model's id, and the model
+// itself is read only when that changed.
+const modelCheckEvery = 0
 
 // retrainTagger trains the tagger's model again from the labelled items
 // and the desk's corrections, stores it for the web app and the other
