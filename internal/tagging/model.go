@@ -61,23 +61,24 @@ func (m *Model) layers() iter.Seq[*topicModel] {
 // has too few examples of: what the rules found, held with confidence.
 const rulePrior = 3.0
 
-// shippedZ is the shipped layer's log-odds for topic, given what the
-// rules found (rs) and the item's features; false when the layer has not
-// learnt the topic (then the log-odds are the rules', rulePrior).
-func (m *Model) shippedZ(topic string, rs ruleState, x encoded) (float64, bool) {
-	if tm := m.shipped[topic]; tm != nil {
-		return tm.z(x), true
+// shippedZ is the shipped layer's log-odds for a topic (tm, nil when the
+// layer has not learnt it: then the rules' answer, held at rulePrior),
+// given what the rules found (rs) and the item's features.
+func shippedZ(tm *topicModel, rs ruleState, x encoded) float64 {
+	switch {
+	case tm != nil:
+		return tm.z(x)
+	case rs == ruleSet:
+		return rulePrior
 	}
-	if rs == ruleSet {
-		return rulePrior, false
-	}
-	return -rulePrior, false
+	return -rulePrior
 }
 
 // probability is how likely the model finds topic for an item, and
 // whether it has learnt the topic at all.
 func (m *Model) probability(topic string, rs ruleState, x encoded) (float64, bool) {
-	z, learnt := m.shippedZ(topic, rs, x)
+	z := shippedZ(m.shipped[topic], rs, x)
+	learnt := m.shipped[topic] != nil
 	if tm := m.desk[topic]; tm != nil {
 		z += tm.z(x)
 		learnt = true

@@ -2,14 +2,18 @@ package tagging
 
 import (
 	"math"
+	"runtime"
 	"slices"
+	"sync"
 	"time"
 )
 
 // Training settings. They are fixed, not fitted to the labelled items, so
 // that cross-validation measures the method, not a tuning to its folds.
 const (
-	trainEpochs        = 40
+	trainEpochs        = 40     // passes over a few hundred examples
+	minEpochs          = 10     // and at least, over many thousands
+	updatesWanted      = 40_000 // updates per topic, as passes allow
 	learningRate       = 0.3
 	regularisation     = 1e-3 // L2 of the shipped layer, per example seen
 	deskRegularisation = 1e-2 // L2 of the desk's layer: it moves only as far as asked
@@ -66,19 +70,34 @@ func (tg *Tagger) Train(examples []Example, now time.Time) *Model {
 			shipped = append(shipped, s)
 		}
 	}
-	for _, topic := range tg.topicSlugs {
-		if tm := trainTopic(shipped, nil, topic, m.index, len(m.vocab), regularisation, true); tm != nil {
-			m.shipped[topic] = tm
+	// Topics are learnt independently, so on every core at once; each
+	// topic's result is the same whatever the order they finish in.
+	shippedLayer := make([]*topicModel, len(tg.topicSlugs))
+	deskLayer := make([]*topicModel, len(tg.topicSlugs))
+	var wg sync.WaitGroup
+	cores := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for i, topic := range tg.topicSlugs {
+		wg.Go(func() {
+			cores <- struct{}{}
+			defer func() { <-cores }()
+			shippedLayer[i] = trainTopic(shipped, nil, topic, m.index, len(m.vocab), regularisation, true)
+			if len(desk) == 0 {
+				return
+			}
+			offsets := make([]float64, len(desk))
+			for j, s := range desk {
+				offsets[j] = shippedZ(shippedLayer[i], s.rules.state(topic), s.x)
+			}
+			deskLayer[i] = trainTopic(desk, offsets, topic, m.index, len(m.vocab), deskRegularisation, false)
+		})
+	}
+	wg.Wait()
+	for i, topic := range tg.topicSlugs {
+		if shippedLayer[i] != nil {
+			m.shipped[topic] = shippedLayer[i]
 		}
-		if len(desk) == 0 {
-			continue
-		}
-		offsets := make([]float64, len(desk))
-		for i, s := range desk {
-			offsets[i], _ = m.shippedZ(topic, s.rules.state(topic), s.x)
-		}
-		if tm := trainTopic(desk, offsets, topic, m.index, len(m.vocab), deskRegularisation, false); tm != nil {
-			m.desk[topic] = tm
+		if deskLayer[i] != nil {
+			m.desk[topic] = deskLayer[i]
 		}
 	}
 	m.prune()
@@ -164,7 +183,7 @@ func trainTopic(data []sample, offsets []float64, topic string, index map[string
 	order := shuffled(len(data))
 	tm := &topicModel{weights: make([]float32, features)}
 	w := make([]float64, features)
-	for epoch := range trainEpochs {
+	for epoch := range epochsFor(len(data)) {
 		rate := learningRate / (1 + float64(epoch)/10)
 		for _, i := range order {
 			s := data[i]
@@ -189,6 +208,14 @@ func trainTopic(data []sample, offsets []float64, topic string, index map[string
 		tm.weights[n] = float32(v)
 	}
 	return tm
+}
+
+// epochsFor is how many passes over n examples training makes: enough
+// updates for the few hundred examples of a new desk to be learnt well
+// (trainEpochs), fewer passes over thousands, whose many examples give as
+// many updates in fewer, so that a large desk's retraining stays quick.
+func epochsFor(n int) int {
+	return max(minEpochs, min(trainEpochs, (updatesWanted+n-1)/max(n, 1)))
 }
 
 // prune drops the features no topic gives a weight worth keeping, so that
