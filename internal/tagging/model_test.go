@@ -2,6 +2,7 @@ package tagging
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -124,17 +125,17 @@ func TestDeskOutweighsShipped(t *testing.T) {
 }
 
 // Recent corrections count more than old ones: a desk that changed its
-// mind is followed.
+// mind is followed, even by fewer corrections than it made before.
 func TestRecentCorrectionsCountMore(t *testing.T) {
 	tg := newTestTagger(t)
 	now := time.Date(2024, 6, 1, 0, 0, 0, 0, time.UTC)
-	old := deskSays(4, now.Add(-2*365*24*time.Hour), "protection")
-	recent := deskSays(3, now.Add(-24*time.Hour), "return-reintegration")
-	for i := range recent { // other stories, the same habit
+	old := deskSays(4, now.Add(-2*365*24*time.Hour), "return-reintegration")
+	recent := deskSays(3, now.Add(-24*time.Hour), "protection")
+	for i := range recent { // other stories, the new habit
 		recent[i].Title += " again"
 	}
 	tg.SetModel(tg.Train(append(append(modelExamples(), old...), recent...), now))
-	if got := tg.Tag("Returnees receive support in Comayagua", "Returnees received kits.", "en").Topics; !cmp.Equal(got, []string{"return-reintegration"}) {
-		t.Errorf("4 old corrections against 3 recent: %v, want the recent return-reintegration", got)
+	if got := tg.Tag("Returnees receive support in Comayagua", "Returnees received kits.", "en").Topics; !slices.Contains(got, "protection") {
+		t.Errorf("4 old corrections without protection against 3 recent with it: %v, want the recent protection", got)
 	}
 }
