@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -8,10 +9,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hibiken/asynq"
 	"github.com/jackc/pgx/v5"
 
+	"newsdigest/internal/app"
 	"newsdigest/internal/tagging"
 	"newsdigest/internal/tagging/tagtest"
+	"newsdigest/internal/tasks"
 	"newsdigest/internal/taxonomy"
 )
 
@@ -68,6 +72,10 @@ func TestDeskTeachesTheTagger(t *testing.T) {
 	if len(byURL) != len(first) {
 		t.Fatalf("%d stories stored of %d imported", len(byURL), len(first))
 	}
+
+	// A worker that finds no stored model asks for a first retraining
+	// itself, before any correction.
+	waitRetrainQueued(t, s)
 
 	// The desk corrects the first stories' topics.
 	db, err := pgx.Connect(s.ctx, s.cfg.DatabaseURL)
@@ -148,4 +156,32 @@ func TestDeskTeachesTheTagger(t *testing.T) {
 	}
 
 	tagSuggestionsInConsole(t, s, corrected)
+}
+
+// waitRetrainQueued waits for a retraining of the tagger to be on the
+// queue.
+func waitRetrainQueued(t *testing.T, s *stack) {
+	t.Helper()
+	opt, err := app.RedisOpt(s.cfg.RedisURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	insp := asynq.NewInspector(opt)
+	defer insp.Close()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		queued, err := insp.ListScheduledTasks(tasks.QueueDefault)
+		if err != nil && !errors.Is(err, asynq.ErrQueueNotFound) {
+			t.Fatal(err)
+		}
+		for _, q := range queued {
+			if q.Type == tasks.TypeRetrainTagger {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("a worker with no stored model queued no retraining in 30s")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }

@@ -52,3 +52,18 @@ func (h *handlers) retrainTagger(ctx context.Context, _ *asynq.Task) error {
 // retrainMargin is how long before a retraining began a correction may be
 // stamped and still be missed by it.
 const retrainMargin = 5 * time.Second
+
+// retrainIfNoModel asks for a retraining when no model is stored (a new
+// installation, or one whose stored models a migration dropped), so that
+// one is stored for every process and the stories not yet sent are
+// looked at again with the tagger as it now is, without waiting for an
+// editor's correction.
+func (w *Worker) retrainIfNoModel(ctx context.Context, queue tasks.Enqueuer) {
+	id, err := w.db.LatestTagModelID(ctx)
+	if err != nil || id != 0 {
+		return
+	}
+	if _, err := queue.EnqueueContext(ctx, tasks.NewRetrainTagger()); err != nil && !tasks.IsDuplicate(err) {
+		w.log.Warn("first tagger retraining not queued", "err", err)
+	}
+}
