@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -166,6 +167,17 @@ func tagSuggestionsInConsole(t *testing.T, s *stack, corrected map[int64][]strin
 			t.Errorf("story %d after accepting all: topics %v (edited %v), want the suggested %v", id, topics, edited, stored[id].topics)
 		}
 	}
+	// A suggestion acted on already, sent again (a second tab, another
+	// editor): the list again, saying so, and nothing changed.
+	c := s.browser()
+	token := s.csrfToken(c, "/admin/login")
+	itemsPost(t, c, s.base+"/admin/login", url.Values{"csrf_token": {token}, "user": {"admin"}, "password": {adminPassword}})
+	token = s.csrfToken(c, "/admin/tagging/suggestions")
+	end := itemsPost(t, c, s.base+"/admin/tagging/suggestions/"+strconv.FormatInt(acceptID, 10)+"/accept", url.Values{"csrf_token": {token}})
+	if !strings.Contains(end, "done=suggestion_gone") {
+		t.Errorf("accepting a suggestion again ended at %s", end)
+	}
+
 	// The desk's own corrections were never touched.
 	for id, want := range corrected {
 		if topics, _, _ := storyState(t, s, db, id); !slices.Equal(topics, want) {

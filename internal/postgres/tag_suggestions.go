@@ -148,11 +148,11 @@ func (db *DB) AcceptTagSuggestion(ctx context.Context, editor string, itemID int
 			to := slices.Clone(s.To.List(kind))
 			switch kind {
 			case domain.FieldCountries:
-				u.Countries, it.TagReasons.Countries = &to, s.Reasons.Countries
+				u.Countries = &to
 			case domain.FieldRegions:
-				u.Regions, it.TagReasons.Regions = &to, s.Reasons.Regions
+				u.Regions = &to
 			default:
-				u.Topics, it.TagReasons.Topics = &to, s.Reasons.Topics
+				u.Topics = &to
 			}
 		}
 		if _, err := tx.Exec(ctx, `DELETE FROM tag_suggestions WHERE item_id = $1`, itemID); err != nil {
@@ -161,18 +161,17 @@ func (db *DB) AcceptTagSuggestion(ctx context.Context, editor string, itemID int
 		if stale {
 			return nil // commit the withdrawal
 		}
-		// Apply gives tags it adds the editor's reason; these are the
-		// tagger's, which the editor accepted, so its reasons are kept.
-		reasons := it.TagReasons
 		u.Apply(&it)
+		// The tags are the tagger's, which the editor accepted: they keep
+		// the tagger's reasons, where Apply gives added tags the editor's.
 		for _, kind := range s.Kinds() {
 			switch kind {
 			case domain.FieldCountries:
-				it.TagReasons.Countries = reasons.Countries
+				it.TagReasons.Countries = s.Reasons.Countries
 			case domain.FieldRegions:
-				it.TagReasons.Regions = reasons.Regions
+				it.TagReasons.Regions = s.Reasons.Regions
 			default:
-				it.TagReasons.Topics = reasons.Topics
+				it.TagReasons.Topics = s.Reasons.Topics
 			}
 		}
 		if err := recordTagExample(ctx, tx, editor, &itemID, before, it, u, s.To.Topics); err != nil {

@@ -154,6 +154,8 @@ func (a *Console) tagSuggestionAccept(c *gin.Context) {
 	switch {
 	case errs.Is(err, errs.Conflict):
 		done(c, suggestionBack(c, id), "suggestion_withdrawn")
+	case errs.Is(err, errs.NotFound):
+		done(c, suggestionBack(c, id), "suggestion_gone")
 	case err != nil:
 		a.failErr(c, err)
 	default:
@@ -166,11 +168,15 @@ func (a *Console) tagSuggestionKeep(c *gin.Context) {
 	if !ok {
 		return
 	}
-	if _, err := a.Desk.KeepTags(c.Request.Context(), currentUser(c).Name, id); err != nil {
+	_, err := a.Desk.KeepTags(c.Request.Context(), currentUser(c).Name, id)
+	switch {
+	case errs.Is(err, errs.NotFound):
+		done(c, suggestionBack(c, id), "suggestion_gone")
+	case err != nil:
 		a.failErr(c, err)
-		return
+	default:
+		done(c, suggestionBack(c, id), "suggestion_kept")
 	}
-	done(c, suggestionBack(c, id), "suggestion_kept")
 }
 
 func (a *Console) tagSuggestionsAcceptAll(c *gin.Context) {
