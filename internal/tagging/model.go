@@ -10,16 +10,18 @@ import (
 )
 
 // Model is the learnt part of topic tagging. For each topic it is a
-// logistic regression over what the phrase rules found for that topic
-// (the rules set it, or only a weak phrase of it was seen) and the words
-// and word pairs of the item's title and summary, learnt from the
-// labelled items that ship with the code and the desk's corrections. The
-// rules' finding is one of its inputs, so it learns when the desk agrees
-// with the rules and when not: it can add a topic the rules missed and
-// take away one they set. The words tell the languages apart ("frontera"
-// and "border" are different features), so it is in effect one model per
+// logistic regression over what the phrase rules found for every topic
+// (set, only a weak phrase seen, a phrase in the title) and the words and
+// word pairs of the item's title and summary, in two layers added
+// together: what the labelled items that ship with the code teach, and
+// how the desk's corrections differ from that (see Train). The rules'
+// findings are among its inputs, so it learns when the desk agrees with
+// the rules and when not: it can add a topic the rules missed and take
+// away one they set. The words tell the languages apart ("frontera" and
+// "border" are different features), so it is in effect one model per
 // language that shares what both write the same: place and programme
-// names. A Model is read-only once built and safe for concurrent use.
+// names, and the rules' findings. A Model is read-only once built and
+// safe for concurrent use.
 type Model struct {
 	TrainedAt    time.Time
 	Examples     int // items it learnt topics from: labelled items and the desk's
@@ -100,9 +102,9 @@ const (
 	titleFeatureTag = "t:"
 	// ruleSetTag and ruleHintTag mark the features that say what the
 	// phrase rules found for a topic: they set it, or saw only a weak
-	// phrase of it. Every topic's model sees every topic's, so a desk's
-	// habit such as "a story about children is a protection story" is
-	// learnt from a few examples, whatever words tell of the children.
+	// phrase of it. Every topic's regression sees every topic's, so a
+	// desk's habit such as "a story about children is a protection story"
+	// is learnt from a few examples, whatever words tell of the children.
 	ruleSetTag  = "=set:"
 	ruleHintTag = "=hint:"
 	// ruleTitleTag marks the feature "a phrase of the topic is in the
