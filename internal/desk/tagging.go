@@ -2,15 +2,17 @@ package desk
 
 import (
 	"context"
-	"time"
 
 	"newsdigest/internal/domain"
 	"newsdigest/internal/tasks"
 )
 
 // modelCheckEvery is how often the desk looks for a newer tag model than
-// the one it tags with.
-const modelCheckEvery = 30 * time.Second
+// the one it tags with: before every import or new item, since looking is
+// one indexed query for the newest model's id (the model itself is read
+// only when that changed), so a story imported right after a retraining
+// is tagged with what the desk just taught.
+const modelCheckEvery = 0
 
 // refreshTagger brings the tagger's model up to date before items are
 // tagged. A failure is logged, not returned: the rules alone still tag.

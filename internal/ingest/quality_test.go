@@ -115,7 +115,7 @@ func TestTaggingQuality(t *testing.T) {
 	}
 
 	held := readLabelled(t, "testdata/labelled_holdout.tsv")
-	tg.SetModel(tagging.Train(items, tg.Topics(), time.Time{}))
+	tg.SetModel(tg.Train(items, time.Time{}))
 	defer tg.SetModel(nil)
 	report(t, fmt.Sprintf("held-out, %d items, model trained on the labelled set", len(held)), measure(t, tg, held, true))
 }
@@ -133,7 +133,7 @@ func crossValidate(t *testing.T, tg *tagging.Tagger, items []tagging.Example) sc
 				train = append(train, it)
 			}
 		}
-		tg.SetModel(tagging.Train(train, tg.Topics(), time.Time{}))
+		tg.SetModel(tg.Train(train, time.Time{}))
 		s := measure(t, tg, test, true)
 		total.countries = sum(total.countries, s.countries)
 		total.regions = sum(total.regions, s.regions)

@@ -85,7 +85,7 @@ func (db *DB) UpdateItem(ctx context.Context, editor string, id int64, u domain.
 		if err := check(&it); err != nil {
 			return err
 		}
-		if err := recordTagExample(ctx, tx, editor, &id, before, it, u); err != nil {
+		if err := recordTagExample(ctx, tx, editor, &id, before, it, u, before.Topics); err != nil {
 			return err
 		}
 		_, err = tx.Exec(ctx, `

@@ -22,9 +22,11 @@ type tagChange struct {
 }
 
 // recordTagExample keeps an item an editor tagged as a labelled example,
-// in the transaction that changed it. Nothing is kept when the update set
-// no tag list.
-func recordTagExample(ctx context.Context, tx pgx.Tx, editor string, id *int64, before, after domain.Item, u domain.ItemUpdate) error {
+// in the transaction that changed it, with the topics the tagger had
+// given it (tagger) when the update sets the topics. Nothing is kept when
+// the update set no tag list. Any suggestion for the item is withdrawn:
+// an editor has decided, and the retraining this asks for looks again.
+func recordTagExample(ctx context.Context, tx pgx.Tx, editor string, id *int64, before, after domain.Item, u domain.ItemUpdate, tagger []string) error {
 	changes := []tagChange{
 		{domain.FieldCountries, u.Countries != nil, before.Countries, after.Countries},
 		{domain.FieldRegions, u.Regions != nil, before.Regions, after.Regions},
@@ -53,18 +55,26 @@ func recordTagExample(ctx context.Context, tx pgx.Tx, editor string, id *int64, 
 	if !judged {
 		return nil
 	}
+	var taggerTopics []string // NULL unless the topics are judged
+	if u.Topics != nil {
+		taggerTopics = nonNil(tagger)
+	}
 	const insert = `
-		INSERT INTO tag_examples (item_id, language, title, summary, countries, regions, topics, added, removed, editor)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`
-	args := []any{id, after.Language, after.Title, after.Summary, lists[0], lists[1], lists[2], nonNil(added), nonNil(removed), editor}
+		INSERT INTO tag_examples (item_id, language, title, summary, countries, regions, topics, added, removed, editor, tagger_topics)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`
+	args := []any{id, after.Language, after.Title, after.Summary, lists[0], lists[1], lists[2], nonNil(added), nonNil(removed), editor, taggerTopics}
 	if id == nil {
 		if _, err := tx.Exec(ctx, insert, args...); err != nil {
 			return fmt.Errorf("record tag example: %w", err)
 		}
 		return nil
 	}
+	if _, err := tx.Exec(ctx, `DELETE FROM tag_suggestions WHERE item_id = $1`, *id); err != nil {
+		return fmt.Errorf("withdraw tag suggestion: %w", err)
+	}
 	// A later correction of the same item updates its example; a list it
-	// does not set keeps what an earlier one said.
+	// does not set keeps what an earlier one said, and the tagger's
+	// topics stay those it had before the first.
 	_, err := tx.Exec(ctx, insert+`
 		ON CONFLICT (item_id) DO UPDATE SET
 		    language = EXCLUDED.language, title = EXCLUDED.title, summary = EXCLUDED.summary,
@@ -72,6 +82,7 @@ func recordTagExample(ctx context.Context, tx pgx.Tx, editor string, id *int64, 
 		    regions = COALESCE(EXCLUDED.regions, tag_examples.regions),
 		    topics = COALESCE(EXCLUDED.topics, tag_examples.topics),
 		    added = EXCLUDED.added, removed = EXCLUDED.removed,
+		    tagger_topics = COALESCE(tag_examples.tagger_topics, EXCLUDED.tagger_topics),
 		    editor = EXCLUDED.editor, updated_at = now()`, args...)
 	if err != nil {
 		return fmt.Errorf("record tag example: %w", err)
@@ -92,21 +103,22 @@ func (db *DB) RecordNewItemExample(ctx context.Context, editor string, proposed,
 		case !errors.Is(err, pgx.ErrNoRows):
 			return fmt.Errorf("find new item: %w", err)
 		}
-		return recordTagExample(ctx, tx, editor, id, proposed, stored, u)
+		return recordTagExample(ctx, tx, editor, id, proposed, stored, u, proposed.Topics)
 	})
 }
 
-// TagExamples returns the desk's labelled examples, oldest first.
+// TagExamples returns the desk's labelled examples, oldest first, each
+// stamped with when it was last made.
 func (db *DB) TagExamples(ctx context.Context) ([]tagging.Example, error) {
 	rows, err := db.pool.Query(ctx, `
-		SELECT language, title, summary, countries, regions, topics
+		SELECT language, title, summary, countries, regions, topics, updated_at
 		FROM tag_examples ORDER BY id`)
 	if err != nil {
 		return nil, fmt.Errorf("tag examples: %w", err)
 	}
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (tagging.Example, error) {
-		var ex tagging.Example
-		err := r.Scan(&ex.Lang, &ex.Title, &ex.Summary, &ex.Countries, &ex.Regions, &ex.Topics)
+		ex := tagging.Example{Desk: true}
+		err := r.Scan(&ex.Lang, &ex.Title, &ex.Summary, &ex.Countries, &ex.Regions, &ex.Topics, &ex.At)
 		return ex, err
 	})
 }
@@ -123,10 +135,10 @@ func (db *DB) TagExamplesChangedSince(ctx context.Context, t time.Time) (bool, e
 }
 
 // SaveTagModel stores a trained model and returns its id.
-func (db *DB) SaveTagModel(ctx context.Context, examples int, model []byte) (int64, error) {
+func (db *DB) SaveTagModel(ctx context.Context, examples, deskExamples int, model []byte) (int64, error) {
 	var id int64
-	err := db.pool.QueryRow(ctx, `INSERT INTO tag_models (examples, model) VALUES ($1, $2) RETURNING id`,
-		examples, model).Scan(&id)
+	err := db.pool.QueryRow(ctx, `INSERT INTO tag_models (examples, desk_examples, model) VALUES ($1, $2, $3) RETURNING id`,
+		examples, deskExamples, model).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("save tag model: %w", err)
 	}
@@ -135,6 +147,30 @@ func (db *DB) SaveTagModel(ctx context.Context, examples int, model []byte) (int
 		return id, fmt.Errorf("prune tag models: %w", err)
 	}
 	return id, nil
+}
+
+// LatestTagModelID returns the id of the newest stored model, 0 when
+// none has been trained yet. Processes ask it often; it reads one index
+// entry, not the model.
+func (db *DB) LatestTagModelID(ctx context.Context) (int64, error) {
+	var id int64
+	if err := db.pool.QueryRow(ctx, `SELECT COALESCE(max(id), 0) FROM tag_models`).Scan(&id); err != nil {
+		return 0, fmt.Errorf("latest tag model id: %w", err)
+	}
+	return id, nil
+}
+
+// LatestTagModelInfo describes the newest stored model; errs.NotFound
+// when none has been trained yet.
+func (db *DB) LatestTagModelInfo(ctx context.Context) (domain.TagModelInfo, error) {
+	var m domain.TagModelInfo
+	err := db.pool.QueryRow(ctx, `
+		SELECT id, trained_at, examples, desk_examples, octet_length(model)
+		FROM tag_models ORDER BY id DESC LIMIT 1`).Scan(&m.ID, &m.TrainedAt, &m.Examples, &m.DeskExamples, &m.Bytes)
+	if err != nil {
+		return m, notFound(err, "tag model")
+	}
+	return m, nil
 }
 
 // LatestTagModel returns the newest stored model and its id, or id 0 and

@@ -1,12 +1,15 @@
 package postgres_test
 
 import (
+	"context"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"newsdigest/internal/domain"
+	"newsdigest/internal/postgres"
 	"newsdigest/internal/tagging"
 	"newsdigest/internal/taxonomy"
 )
@@ -40,9 +43,12 @@ func TestTagExamplesFromEdits(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []tagging.Example{{Lang: "en", Title: title, Summary: "A bus brought 40 people.",
-		Countries: []string{"GT", "HN"}, Topics: []string{"protection"}}}
-	if diff := cmp.Diff(want, got); diff != "" {
+		Countries: []string{"GT", "HN"}, Topics: []string{"protection"}, Desk: true}}
+	if diff := cmp.Diff(want, got, cmpopts.IgnoreFields(tagging.Example{}, "At")); diff != "" {
 		t.Errorf("examples (-want +got):\n%s", diff)
+	}
+	if len(got) == 1 && time.Since(got[0].At) > time.Minute {
+		t.Errorf("example stamped %v, want when it was made", got[0].At)
 	}
 	// The worker asks whether corrections came in after a retraining began.
 	var stamped time.Time
@@ -54,14 +60,26 @@ func TestTagExamplesFromEdits(t *testing.T) {
 			t.Errorf("TagExamplesChangedSince(stamp%+v) = %v, %v; want %v", at.Sub(stamped), got, err, want)
 		}
 	}
-	var added, removed []string
+	var added, removed, tagger []string
 	var editor string
-	err = f.db.Pool().QueryRow(f.ctx, `SELECT added, removed, editor FROM tag_examples`).Scan(&added, &removed, &editor)
+	err = f.db.Pool().QueryRow(f.ctx, `SELECT added, removed, editor, tagger_topics FROM tag_examples`).Scan(&added, &removed, &editor, &tagger)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if editor != "api" || !cmp.Equal(added, []string{"topics:protection"}) || !cmp.Equal(removed, []string{"topics:return-reintegration"}) {
 		t.Errorf("last correction recorded as %v added, %v removed, by %q", added, removed, editor)
+	}
+	// A second correction of the topics keeps the tagger's choice, not the
+	// first correction's.
+	topics = []string{"protection", "children-youth"}
+	if _, err := f.db.UpdateItem(f.ctx, "api", id, domain.ItemUpdate{Topics: &topics}, noCheck); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.db.Pool().QueryRow(f.ctx, `SELECT tagger_topics FROM tag_examples`).Scan(&tagger); err != nil {
+		t.Fatal(err)
+	}
+	if !cmp.Equal(tagger, []string{"return-reintegration"}) {
+		t.Errorf("tagger's topics recorded as %v, want the tagger's return-reintegration", tagger)
 	}
 }
 
@@ -76,9 +94,12 @@ func TestTagModelsFollowed(t *testing.T) {
 	if err := live.Refresh(f.ctx); err != nil || follower.Model() == nil {
 		t.Fatalf("with no model stored, Refresh gave %v and no model in memory", err)
 	}
-	m, err := tagging.Retrain(f.ctx, f.db, trainer, time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC))
+	m, id, err := tagging.Retrain(f.ctx, f.db, trainer, time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC))
 	if err != nil {
 		t.Fatal(err)
+	}
+	if latest, err := f.db.LatestTagModelID(f.ctx); err != nil || latest != id {
+		t.Fatalf("latest model id %d, %v; want the stored %d", latest, err, id)
 	}
 	if trainer.Model() != m || m.Examples == 0 {
 		t.Fatalf("retrained tagger uses %p, want %p with examples", trainer.Model(), m)
@@ -89,6 +110,48 @@ func TestTagModelsFollowed(t *testing.T) {
 	}
 	if got := follower.Model(); got == nil || !got.TrainedAt.Equal(m.TrainedAt) {
 		t.Errorf("follower's model trained at %v, want the stored one of %v", got.TrainedAt, m.TrainedAt)
+	}
+	if live.ModelID() != id {
+		t.Errorf("follower uses model %d, want %d", live.ModelID(), id)
+	}
+}
+
+// fetchCounter is the store, counting how often a whole model is read.
+type fetchCounter struct {
+	*postgres.DB
+	fetches int
+}
+
+func (c *fetchCounter) LatestTagModel(ctx context.Context) (int64, []byte, error) {
+	c.fetches++
+	return c.DB.LatestTagModel(ctx)
+}
+
+// Processes look for a newer model by its id: the model itself, megabytes
+// at a large desk, is read once per new model, not at every look.
+func TestTagModelReadOncePerModel(t *testing.T) {
+	f := newItemsFixture(t)
+	if _, _, err := tagging.Retrain(f.ctx, f.db, f.im.Tagger, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	store := &fetchCounter{DB: f.db}
+	live := &tagging.Follower{Tagger: newTagger(t), Store: store, Every: 0}
+	for range 5 {
+		if err := live.Refresh(f.ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if store.fetches != 1 {
+		t.Errorf("5 looks at an unchanged model read it %d times, want once", store.fetches)
+	}
+	if _, _, err := tagging.Retrain(f.ctx, f.db, f.im.Tagger, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if err := live.Refresh(f.ctx); err != nil {
+		t.Fatal(err)
+	}
+	if store.fetches != 2 {
+		t.Errorf("a new model was read %d times in all, want 2", store.fetches)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"time"
 )
 
 // The desk's labelled items: what an editor tagged, written down with the
@@ -23,6 +24,12 @@ type Example struct {
 	Line                       int // in the file it was read from; 0 from the database
 	Lang, Title, Summary       string
 	Countries, Regions, Topics []string
+	// Desk marks an example this desk's editors made (a correction), as
+	// against the labelled items that ship with the code; At is when it
+	// was last made. Training weighs the desk's examples more, and recent
+	// ones more than old ones.
+	Desk bool
+	At   time.Time
 }
 
 // SeedExamples returns the labelled items that ship with the code.

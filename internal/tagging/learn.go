@@ -11,28 +11,32 @@ import (
 // *postgres.DB).
 type ModelStore interface {
 	TagExamples(ctx context.Context) ([]Example, error)
-	SaveTagModel(ctx context.Context, examples int, model []byte) (int64, error)
+	SaveTagModel(ctx context.Context, examples, deskExamples int, model []byte) (int64, error)
+	// LatestTagModelID returns the id of the newest stored model, 0 when
+	// no model has been trained yet: a cheap question asked often.
+	LatestTagModelID(ctx context.Context) (int64, error)
 	// LatestTagModel returns id 0 when no model has been trained yet.
 	LatestTagModel(ctx context.Context) (int64, []byte, error)
 }
 
 // Retrain trains a model from the labelled items that ship with the code
-// and the desk's corrections, stores it, and makes tg use it. At the
-// desk's size (hundreds of items) this takes well under a second.
-func Retrain(ctx context.Context, store ModelStore, tg *Tagger, now time.Time) (*Model, error) {
+// and the desk's corrections, stores it, and makes tg use it. It returns
+// the model and its id in the store.
+func Retrain(ctx context.Context, store ModelStore, tg *Tagger, now time.Time) (*Model, int64, error) {
 	m, err := train(ctx, store, tg, now)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	b, err := MarshalModel(m)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	if _, err := store.SaveTagModel(ctx, m.Examples, b); err != nil {
-		return nil, err
+	id, err := store.SaveTagModel(ctx, m.Examples, m.DeskExamples, b)
+	if err != nil {
+		return nil, 0, err
 	}
 	tg.SetModel(m)
-	return m, nil
+	return m, id, nil
 }
 
 func train(ctx context.Context, store ModelStore, tg *Tagger, now time.Time) (*Model, error) {
@@ -44,12 +48,14 @@ func train(ctx context.Context, store ModelStore, tg *Tagger, now time.Time) (*M
 	if err != nil {
 		return nil, fmt.Errorf("train tag model: %w", err)
 	}
-	return Train(append(seed, desk...), tg.Topics(), now), nil
+	return tg.Train(append(seed, desk...), now), nil
 }
 
 // Follower keeps a tagger on the newest stored model, looking at most once
 // per Every (a process that tags items calls Refresh before it does; the
-// worker stores a new model after each retraining).
+// worker stores a new model after each retraining). Looking asks the
+// store for the newest model's id only; the model itself is read when
+// the id is new.
 type Follower struct {
 	Tagger *Tagger
 	Store  ModelStore
@@ -72,7 +78,7 @@ func (f *Follower) Refresh(ctx context.Context) error {
 		return nil
 	}
 	f.checked = time.Now()
-	id, b, err := f.Store.LatestTagModel(ctx)
+	id, err := f.Store.LatestTagModelID(ctx)
 	switch {
 	case err != nil:
 		return err
@@ -86,6 +92,10 @@ func (f *Follower) Refresh(ctx context.Context) error {
 	case id == 0 || id == f.id:
 		return nil
 	}
+	id, b, err := f.Store.LatestTagModel(ctx)
+	if err != nil || id == 0 {
+		return err
+	}
 	m, err := UnmarshalModel(b)
 	if err != nil {
 		return err
@@ -93,4 +103,20 @@ func (f *Follower) Refresh(ctx context.Context) error {
 	f.Tagger.SetModel(m)
 	f.id = id
 	return nil
+}
+
+// ModelID returns the id of the stored model the tagger uses, 0 when it
+// uses none or one trained in memory.
+func (f *Follower) ModelID() int64 {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.id
+}
+
+// Adopt records that the tagger now uses the stored model id (the worker
+// that trained and stored it), so Refresh does not read it back.
+func (f *Follower) Adopt(id int64) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.id = id
 }

@@ -24,7 +24,7 @@ func TestDataFileCodes(t *testing.T) {
 					ok = tx.HasRegion(code)
 				case "demonym":
 					ok = tx.HasCountry(code) || tx.HasRegion(code)
-				case "block", "ignore", "prefix", "suffix", "actor", "party", "member", "org", "lead", "origin":
+				case "block", "ignore", "prefix", "suffix", "actor", "party", "member", "org", "lead", "origin", "abroad", "qualified":
 					ok = code == "-"
 				default:
 					ok = tx.HasCountry(code)

@@ -2,46 +2,114 @@ package tagging
 
 import (
 	"cmp"
-	"encoding/json"
-	"fmt"
+	"iter"
 	"math"
 	"slices"
 	"strings"
 	"time"
 )
 
-// Model adds the topics the phrase rules miss. For each topic it is a
-// logistic regression over the words and word pairs of an item's title
-// and summary, learnt from the labelled items and the desk's corrections.
-// The words themselves tell the languages apart ("frontera" and "border"
-// are different features), so it is in effect one model per language that
-// shares what both languages write the same: place and programme names.
-// It is small (a few thousand weights), trains in well under a second at
-// the desk's size, and is stored as JSON.
+// Model is the learnt part of topic tagging. For each topic it is a
+// logistic regression over what the phrase rules found for every topic
+// (set, only a weak phrase seen, a phrase in the title) and the words and
+// word pairs of the item's title and summary, in two layers added
+// together: what the labelled items that ship with the code teach, and
+// how the desk's corrections differ from that (see Train). The rules'
+// findings are among its inputs, so it learns when the desk agrees with
+// the rules and when not: it can add a topic the rules missed and take
+// away one they set. The words tell the languages apart ("frontera" and
+// "border" are different features), so it is in effect one model per
+// language that shares what both write the same: place and programme
+// names, and the rules' findings. A Model is read-only once built and
+// safe for concurrent use.
 type Model struct {
-	TrainedAt time.Time                `json:"trained_at"`
-	Examples  int                      `json:"examples"` // items it learnt topics from
-	Topics    map[string]*topicWeights `json:"topics"`
+	TrainedAt    time.Time
+	Examples     int // items it learnt topics from: labelled items and the desk's
+	DeskExamples int // of which the desk's own
+
+	vocab []string         // feature names, by index
+	index map[string]int32 // feature name to index in vocab
+	// shipped is what the labelled items that ship with the code teach,
+	// desk how this desk's corrections differ from it (see Train).
+	shipped, desk map[string]*topicModel
 }
 
-type topicWeights struct {
-	Bias    float64            `json:"bias"`
-	Weights map[string]float64 `json:"weights"`
+// topicModel is one topic's regression.
+type topicModel struct {
+	bias float64
+	// weights are the features' weights by vocabulary index; features
+	// this topic did not learn from weigh 0.
+	weights []float32
 }
 
-// Training settings. They are fixed, not fitted to the labelled items, so
-// that cross-validation measures the method, not a tuning to its folds.
+// Learnt reports whether the model decides topic (a topic with too few
+// examples is left to the rules).
+func (m *Model) Learnt(topic string) bool { return m.shipped[topic] != nil || m.desk[topic] != nil }
+
+// layers yields every topic regression of both layers.
+func (m *Model) layers() iter.Seq[*topicModel] {
+	return func(yield func(*topicModel) bool) {
+		for _, layer := range []map[string]*topicModel{m.shipped, m.desk} {
+			for _, tm := range layer {
+				if !yield(tm) {
+					return
+				}
+			}
+		}
+	}
+}
+
+// rulePrior is the shipped layer's answer, as a log-odds, for a topic it
+// has too few examples of: what the rules found, held with confidence.
+const rulePrior = 3.0
+
+// shippedZ is the shipped layer's log-odds for a topic (tm, nil when the
+// layer has not learnt it: then the rules' answer, held at rulePrior),
+// given what the rules found (rs) and the item's features.
+func shippedZ(tm *topicModel, rs ruleState, x encoded) float64 {
+	switch {
+	case tm != nil:
+		return tm.z(x)
+	case rs == ruleSet:
+		return rulePrior
+	}
+	return -rulePrior
+}
+
+// probability is how likely the model finds topic for an item, and
+// whether it has learnt the topic at all.
+func (m *Model) probability(topic string, rs ruleState, x encoded) (float64, bool) {
+	z := shippedZ(m.shipped[topic], rs, x)
+	learnt := m.shipped[topic] != nil
+	if tm := m.desk[topic]; tm != nil {
+		z += tm.z(x)
+		learnt = true
+	}
+	return sigmoid(z), learnt
+}
+
+// Decision thresholds. A topic the rules set is taken away only when the
+// model is fairly sure the desk would not have it; one they did not set
+// is added when the model finds it more likely than not.
 const (
-	trainEpochs     = 60
-	learningRate    = 0.5
-	regularisation  = 1e-3 // L2, per example seen
-	minPositives    = 3    // a topic with fewer examples is left to the rules
-	modelThreshold  = 0.5  // the probability above which the model tags
-	modelVeto       = 0.3  // below which it drops a topic only weak phrases set
-	reasonWords     = 3    // features quoted in a model tag's reason
-	prunedBelow     = 1e-3 // weights this small are dropped from the stored model
-	labelModel      = "model"
-	titleFeatureTag = "t:" // a title word is a feature of its own besides the word
+	addAbove   = 0.5
+	dropBelow  = 0.3
+	reasonSize = 3 // features quoted in a model decision's reason
+	// labelModel starts the reason of a topic the model added.
+	labelModel = "model"
+	// titleFeatureTag marks a title word as a feature of its own besides
+	// the word, since a title says what the item is about.
+	titleFeatureTag = "t:"
+	// ruleSetTag and ruleHintTag mark the features that say what the
+	// phrase rules found for a topic: they set it, or saw only a weak
+	// phrase of it. Every topic's regression sees every topic's, so a
+	// desk's habit such as "a story about children is a protection story"
+	// is learnt from a few examples, whatever words tell of the children.
+	ruleSetTag  = "=set:"
+	ruleHintTag = "=hint:"
+	// ruleTitleTag marks the feature "a phrase of the topic is in the
+	// title", which says the item is about it rather than mentions it.
+	ruleTitleTag = "=title:"
 )
 
 // featureStopwords are words too common to say what an item is about.
@@ -51,11 +119,18 @@ var featureStopwords = setOf("a", "an", "the", "of", "and", "to", "in", "is", "f
 	"de", "la", "el", "en", "y", "los", "las", "del", "que", "por", "con", "para", "una", "un", "se",
 	"al", "es", "su", "sus", "lo", "como", "mas", "sobre", "e", "o", "u", "s")
 
+// feature is one feature of an item and its value.
+type feature struct {
+	name  string
+	value float64
+}
+
 // features returns an item's features, scaled so that a long summary does
-// not outweigh a short one: words (title words also as title features,
-// since a title says what the item is about) and pairs of adjacent words.
+// not outweigh a short one: words (title words also as title features)
+// and pairs of adjacent words, sorted by name so that sums run in the
+// same order every time and the same examples always give the same model.
 func features(title, summary string) []feature {
-	f := map[string]float64{}
+	f := map[string]bool{}
 	add := func(text string, inTitle bool) {
 		prev := ""
 		for _, w := range words(text) {
@@ -64,183 +139,144 @@ func features(title, summary string) []feature {
 				prev = ""
 				continue
 			}
-			f[t] = 1
+			f[t] = true
 			if inTitle {
-				f[titleFeatureTag+t] = 1
+				f[titleFeatureTag+t] = true
 			}
 			if prev != "" {
-				f[prev+" "+t] = 1
+				f[prev+" "+t] = true
 			}
 			prev = t
 		}
 	}
 	add(title, true)
 	add(summary, false)
-	// Sorted, so that sums run in the same order every time and the same
-	// examples always give the same model.
 	out := make([]feature, 0, len(f))
-	norm := math.Sqrt(float64(len(f)))
-	for k, v := range f {
-		out = append(out, feature{k, v / norm})
+	value := 1 / math.Sqrt(float64(len(f)))
+	for k := range f {
+		out = append(out, feature{k, value})
 	}
 	slices.SortFunc(out, func(a, b feature) int { return strings.Compare(a.name, b.name) })
 	return out
 }
 
-// feature is one feature of an item and its value.
-type feature struct {
-	name  string
-	value float64
+// ruleValue is the value of a rule feature: as much as a whole text's
+// worth of word features, since one finding of the rules says more than
+// any one word.
+const ruleValue = 1.0
+
+// ruleFeatures returns the features that say what the phrase rules found,
+// sorted like features.
+func ruleFeatures(found topicFindings, topics []string) []feature {
+	var out []feature
+	for _, topic := range topics {
+		switch found.state(topic) {
+		case ruleSet:
+			out = append(out, feature{ruleSetTag + topic, ruleValue})
+		case ruleHint:
+			out = append(out, feature{ruleHintTag + topic, ruleValue})
+		}
+		if ev := found[topic]; ev != nil && ev.rank%2 == 0 { // ranks 0 and 2 are the title's
+			out = append(out, feature{ruleTitleTag + topic, ruleValue})
+		}
+	}
+	slices.SortFunc(out, func(a, b feature) int { return strings.Compare(a.name, b.name) })
+	return out
 }
 
 func isNumber(s string) bool {
 	return strings.Trim(s, "0123456789") == ""
 }
 
-// Train learns a model for topics from the examples whose topics were
-// judged. It is deterministic: the same examples give the same model.
-func Train(examples []Example, topics []string, now time.Time) *Model {
-	// Features are numbered so that training works on slices, not maps.
-	index := map[string]int{}
-	var names []string
-	type sample struct {
-		idx    []int
-		val    []float64
-		topics []string
-	}
-	var data []sample
-	for _, ex := range examples {
-		if ex.Topics == nil {
-			continue
-		}
-		s := sample{topics: ex.Topics}
-		for _, f := range features(ex.Title, ex.Summary) {
-			n, ok := index[f.name]
-			if !ok {
-				n = len(names)
-				index[f.name] = n
-				names = append(names, f.name)
-			}
-			s.idx, s.val = append(s.idx, n), append(s.val, f.value)
-		}
-		data = append(data, s)
-	}
-	m := &Model{TrainedAt: now.UTC(), Examples: len(data), Topics: map[string]*topicWeights{}}
-	order := shuffled(len(data))
-	for _, topic := range topics {
-		y := make([]float64, len(data))
-		positives := 0
-		for i, s := range data {
-			if slices.Contains(s.topics, topic) {
-				y[i] = 1
-				positives++
-			}
-		}
-		if positives < minPositives || positives == len(data) {
-			continue
-		}
-		// Positives are few for most topics; weighing them up keeps the
-		// model from learning that the answer is always no.
-		posWeight := math.Sqrt(float64(len(data)-positives) / float64(positives))
-		w, bias := make([]float64, len(names)), 0.0
-		for epoch := range trainEpochs {
-			rate := learningRate / (1 + float64(epoch)/10)
-			for _, i := range order {
-				s := data[i]
-				z := bias
-				for j, n := range s.idx {
-					z += w[n] * s.val[j]
-				}
-				g := 1/(1+math.Exp(-z)) - y[i]
-				if y[i] == 1 {
-					g *= posWeight
-				}
-				bias -= rate * g
-				for j, n := range s.idx {
-					w[n] -= rate * (g*s.val[j] + regularisation*w[n])
-				}
-			}
-		}
-		tw := &topicWeights{Bias: bias, Weights: map[string]float64{}}
-		for n, v := range w {
-			if math.Abs(v) >= prunedBelow {
-				tw.Weights[names[n]] = v
-			}
-		}
-		m.Topics[topic] = tw
-	}
-	return m
+// encoded is an item's features that the model knows, by index.
+type encoded struct {
+	idx []int32
+	val []float64
 }
 
-// shuffled returns 0..n-1 in a fixed mixed order: stochastic gradient
-// descent learns better from mixed examples than from a file's order, and
-// the model must not vary from run to run.
-func shuffled(n int) []int {
-	order := make([]int, n)
-	for i := range order {
-		order[i] = i
+func (m *Model) encode(xs ...[]feature) encoded {
+	var e encoded
+	for _, x := range xs {
+		for _, f := range x {
+			if n, ok := m.index[f.name]; ok {
+				e.idx, e.val = append(e.idx, n), append(e.val, f.value)
+			}
+		}
 	}
-	rng := uint64(2654435761)
-	for i := n - 1; i > 0; i-- {
-		rng = rng*6364136223846793005 + 1442695040888963407
-		j := int(rng>>33) % (i + 1)
-		order[i], order[j] = order[j], order[i]
-	}
-	return order
+	return e
 }
 
-func (tw *topicWeights) probability(x []feature) float64 {
-	z := tw.Bias
-	for _, f := range x {
-		z += tw.Weights[f.name] * f.value
+// ruleState is what the phrase rules found for one topic of one item.
+type ruleState uint8
+
+const (
+	ruleNone ruleState = iota // no phrase of the topic
+	ruleHint                  // a phrase, too weak to set it
+	ruleSet                   // the rules set it
+)
+
+func (tm *topicModel) z(x encoded) float64 {
+	z := tm.bias
+	for i, n := range x.idx {
+		z += float64(tm.weights[n]) * x.val[i]
 	}
-	return 1 / (1 + math.Exp(-z))
+	return z
 }
 
-// probability is how likely the model finds topic for an item with
-// features x, and whether it has learnt that topic at all.
-func (m *Model) probability(topic string, x []feature) (float64, bool) {
-	tw := m.Topics[topic]
-	if tw == nil {
-		return 0, false
-	}
-	return tw.probability(x), true
-}
+func sigmoid(z float64) float64 { return 1 / (1 + math.Exp(-z)) }
 
-// reason names the words of x that weighed most for topic.
-func (m *Model) reason(topic string, x []feature) string {
-	tw := m.Topics[topic]
+// reason names the words of x that weighed most for topic (for, or
+// against when against is true).
+func (m *Model) reason(topic string, x encoded, against bool) string {
 	type weighed struct {
 		feature string
 		weight  float64
 	}
 	var top []weighed
-	for _, f := range x {
-		if w := tw.Weights[f.name] * f.value; w > 0 && !strings.HasPrefix(f.name, titleFeatureTag) {
-			top = append(top, weighed{f.name, w})
+	for i, n := range x.idx {
+		w := 0.0
+		for _, layer := range []map[string]*topicModel{m.shipped, m.desk} {
+			if tm := layer[topic]; tm != nil {
+				w += float64(tm.weights[n]) * x.val[i]
+			}
 		}
+		if against {
+			w = -w
+		}
+		name := m.vocab[n]
+		switch {
+		case w <= 0, strings.HasPrefix(name, titleFeatureTag):
+			continue
+		case strings.HasPrefix(name, ruleSetTag):
+			// What the rules found for a topic, named by its slug.
+			name = strings.TrimPrefix(name, ruleSetTag)
+		case strings.HasPrefix(name, ruleHintTag):
+			name = strings.TrimPrefix(name, ruleHintTag) + "?"
+		case strings.HasPrefix(name, ruleTitleTag):
+			name = strings.TrimPrefix(name, ruleTitleTag) + " (title)"
+		}
+		top = append(top, weighed{name, w})
 	}
 	slices.SortFunc(top, func(a, b weighed) int {
 		return cmp.Or(cmp.Compare(b.weight, a.weight), cmp.Compare(a.feature, b.feature))
 	})
-	names := make([]string, 0, reasonWords)
-	for _, t := range top[:min(reasonWords, len(top))] {
+	// A topic the rules set in the title weighs twice (set, and in the
+	// title): it is named once.
+	names := make([]string, 0, reasonSize)
+	seen := map[string]bool{}
+	for _, t := range top {
+		base := strings.TrimSuffix(t.feature, " (title)")
+		if seen[base] {
+			continue
+		}
+		seen[base] = true
 		names = append(names, t.feature)
+		if len(names) == reasonSize {
+			break
+		}
+	}
+	if len(names) == 0 {
+		return labelModel
 	}
 	return labelModel + ": " + strings.Join(names, ", ")
-}
-
-// MarshalModel writes a model for storage.
-func MarshalModel(m *Model) ([]byte, error) { return json.Marshal(m) }
-
-// UnmarshalModel reads a stored model.
-func UnmarshalModel(b []byte) (*Model, error) {
-	var m Model
-	if err := json.Unmarshal(b, &m); err != nil {
-		return nil, fmt.Errorf("read tag model: %w", err)
-	}
-	if m.Topics == nil {
-		m.Topics = map[string]*topicWeights{}
-	}
-	return &m, nil
 }

@@ -2,6 +2,7 @@ package tagging
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -15,7 +16,7 @@ func modelExamples() []Example {
 	var out []Example
 	for i, place := range []string{"Tijuana", "San José", "Tapachula", "Panama City", "Santo Domingo", "Monterrey"} {
 		out = append(out,
-			Example{Lang: "en", Title: fmt.Sprintf("Entrepreneurship fair for refugees in %s", place),
+			Example{Lang: "en", Title: fmt.Sprintf("Entrepreneurship fair in %s", place),
 				Summary: "Refugee entrepreneurs showed their businesses to local buyers.", Topics: []string{"integration"}},
 			Example{Lang: "en", Title: fmt.Sprintf("Hurricane season drill in %s", place),
 				Summary: fmt.Sprintf("Evacuation drill number %d.", i), Topics: []string{"emergencies"}},
@@ -32,7 +33,7 @@ func TestModelAddsWhatRulesMiss(t *testing.T) {
 	if got := tg.Tag(title, summary, "en").Topics; len(got) != 0 {
 		t.Fatalf("the rules alone tag %v; the test needs a theme they miss", got)
 	}
-	tg.SetModel(Train(modelExamples(), tg.Topics(), time.Time{}))
+	tg.SetModel(tg.Train(modelExamples(), time.Time{}))
 	got := tg.Tag(title, summary, "en")
 	if diff := cmp.Diff([]string{"integration"}, got.Topics); diff != "" {
 		t.Fatalf("topics with the model (-want +got):\n%s", diff)
@@ -50,7 +51,7 @@ func TestModelAddsWhatRulesMiss(t *testing.T) {
 func TestTrainIsDeterministicAndStores(t *testing.T) {
 	tg := newTestTagger(t)
 	at := time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)
-	a, b := Train(modelExamples(), tg.Topics(), at), Train(modelExamples(), tg.Topics(), at)
+	a, b := tg.Train(modelExamples(), at), tg.Train(modelExamples(), at)
 	ja, err := MarshalModel(a)
 	if err != nil {
 		t.Fatal(err)
@@ -63,11 +64,11 @@ func TestTrainIsDeterministicAndStores(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(a, back, cmp.AllowUnexported(topicWeights{})); diff != "" {
+	if diff := cmp.Diff(a, back, cmp.AllowUnexported(Model{}, topicModel{})); diff != "" {
 		t.Errorf("model changed through storage (-want +got):\n%s", diff)
 	}
-	if a.Examples != len(modelExamples()) || a.Topics["integration"] == nil || a.Topics["health"] != nil {
-		t.Errorf("trained on %d examples, topics %v: want every example, and no model for a topic without examples", a.Examples, len(a.Topics))
+	if a.Examples != len(modelExamples()) || !a.Learnt("integration") || a.Learnt("health") {
+		t.Errorf("trained on %d examples, topics %v: want every example, and no model for a topic without examples", a.Examples, len(a.shipped))
 	}
 	if _, err := UnmarshalModel([]byte("{")); err == nil {
 		t.Error("a broken stored model was read")
@@ -84,5 +85,57 @@ func TestSeedExamplesRead(t *testing.T) {
 	}
 	if _, err := ReadExamples(strings.NewReader("fr\tMX\t-\t-\tT\tS\n")); err == nil {
 		t.Error("a line in French was read")
+	}
+}
+
+// deskSays is n of the desk's corrections made at at: stories about
+// returnees that the desk files under protection as well.
+func deskSays(n int, at time.Time, topics ...string) []Example {
+	var out []Example
+	for i := range n {
+		out = append(out, Example{Lang: "en", Title: fmt.Sprintf("Returnees receive support in town %d", i),
+			Summary: "Returnees received kits.", Topics: topics, Desk: true, At: at})
+	}
+	return out
+}
+
+// The desk's corrections outweigh the shipped examples, even when these
+// are more: a habit the desk shows a few times changes what comes next,
+// adding a topic the rules did not set and taking away one they did.
+func TestDeskOutweighsShipped(t *testing.T) {
+	tg := newTestTagger(t)
+	now := time.Date(2024, 6, 1, 0, 0, 0, 0, time.UTC)
+	title, summary := "Returnees receive support in Comayagua", "Returnees received kits."
+	shipped := tg.Train(modelExamples(), now)
+	tg.SetModel(shipped)
+	if got := tg.Tag(title, summary, "en").Topics; !cmp.Equal(got, []string{"return-reintegration"}) {
+		t.Fatalf("the shipped examples tag %v, want return-reintegration", got)
+	}
+	tg.SetModel(tg.Train(append(modelExamples(), deskSays(4, now, "protection")...), now))
+	got := tg.Tag(title, summary, "en")
+	if !cmp.Equal(got.Topics, []string{"protection"}) {
+		t.Errorf("after the desk's corrections: %v, want protection instead of return-reintegration", got.Topics)
+	}
+	if why := got.Declined["return-reintegration"]; !strings.HasPrefix(why, "model:") {
+		t.Errorf("the topic taken away has the reason %q; want the model's words", why)
+	}
+	if why := got.Reasons.Topics["protection"]; !strings.HasPrefix(why, "model:") {
+		t.Errorf("the topic added has the reason %q; want the model's words", why)
+	}
+}
+
+// Recent corrections count more than old ones: a desk that changed its
+// mind is followed, even by fewer corrections than it made before.
+func TestRecentCorrectionsCountMore(t *testing.T) {
+	tg := newTestTagger(t)
+	now := time.Date(2024, 6, 1, 0, 0, 0, 0, time.UTC)
+	old := deskSays(4, now.Add(-2*365*24*time.Hour), "return-reintegration")
+	recent := deskSays(3, now.Add(-24*time.Hour), "protection")
+	for i := range recent { // other stories, the new habit
+		recent[i].Title += " again"
+	}
+	tg.SetModel(tg.Train(append(append(modelExamples(), old...), recent...), now))
+	if got := tg.Tag("Returnees receive support in Comayagua", "Returnees received kits.", "en").Topics; !slices.Contains(got, "protection") {
+		t.Errorf("4 old corrections without protection against 3 recent with it: %v, want the recent protection", got)
 	}
 }

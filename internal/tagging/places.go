@@ -12,21 +12,27 @@ func (tg *Tagger) tagPlaces(tags *Tags, title, summary string, tw, sw []word, la
 		sentences := sentenceStarts(text)
 		parties := listFollowing{starts: phraseEnds(&tg.leads, ws)}
 		origins := listFollowing{starts: phraseEnds(&tg.origins, ws)}
+		abroad := listFollowing{starts: phraseEnds(&tg.abroad, ws)}
 		tg.places.scan(ws, func(h hit, from, to int) {
 			if h.lang != "" && h.lang != lang || tg.partOfName(ws, from, to) {
 				return
 			}
+			if h.kind == kindRegion && to < len(ws) && tg.qualified[ws[to].text] {
+				// "the Caribbean province of Limón": where in a country.
+				return
+			}
 			key := placeKey{kind: h.kind, code: h.code}
 			party := parties.has(ws, from, to)
-			if origins.has(ws, from, to) {
-				// "deported from the United States and Mexico"
+			if label, away := originLabel(&origins, &abroad, ws, from, to); away {
+				// "deported from the United States and Mexico", "the
+				// diaspora in the United States": not the story's place.
 				ev := places[key]
 				if ev == nil {
 					ev = &evidence{}
 					places[key] = ev
 				}
 				ev.originScore++
-				ev.note(0, false, 4, reason(labelOrigin, text, ws, from, to))
+				ev.note(0, false, 4, reason(label, text, ws, from, to))
 				return
 			}
 			label, strong := h.label, !h.weak
@@ -167,6 +173,19 @@ func (l *listFollowing) has(ws []word, from, to int) bool {
 			return false
 		}
 	}
+}
+
+// originLabel reports whether the place ws[from:to] is listed after a
+// phrase saying where people came from or live abroad, and the label of
+// its reason.
+func originLabel(origins, abroad *listFollowing, ws []word, from, to int) (string, bool) {
+	switch {
+	case origins.has(ws, from, to):
+		return labelOrigin, true
+	case abroad.has(ws, from, to):
+		return labelAbroad, true
+	}
+	return "", false
 }
 
 // phraseEnds returns the indexes of the words right after each phrase m

@@ -105,7 +105,9 @@ type placeKey struct {
 // a place of that country.
 //
 // Topics: a strong phrase anywhere, or a weak one in the title or three
-// times in the summary; then the model, if set, adds those it finds likely.
+// times in the summary; then the model, if set, weighs what the rules
+// found with the item's words and the desk's habits, adding and taking
+// away (decideTopics).
 func (tg *Tagger) Tag(title, summary, lang string) Tags {
 	if lang == "" {
 		lang = DetectLanguage(title + "\n" + summary)
@@ -113,18 +115,44 @@ func (tg *Tagger) Tag(title, summary, lang string) Tags {
 	tw, sw := words(title), words(summary)
 	tags := Tags{Countries: []string{}, Regions: []string{}, Topics: []string{}}
 	tags.Reasons.Countries, tags.Reasons.Regions, tags.Reasons.Topics = map[string]string{}, map[string]string{}, map[string]string{}
+	tags.Declined = map[string]string{}
 	tg.tagPlaces(&tags, title, summary, tw, sw, lang)
-	tg.tagTopics(&tags, title, summary, tw, sw, lang)
-	tg.addModelTopics(&tags, title, summary)
+	tg.decideTopics(&tags, tg.findTopics(title, summary, tw, sw, lang), title, summary)
 	slices.Sort(tags.Countries)
 	slices.Sort(tags.Regions)
 	slices.Sort(tags.Topics)
 	return tags
 }
 
-// tagTopics adds the topics of an item to tags, given its text and words.
-func (tg *Tagger) tagTopics(tags *Tags, title, summary string, tw, sw []word, lang string) {
-	topics := map[string]*evidence{}
+// topicFindings is what the phrase rules found for each topic of an item.
+type topicFindings map[string]*evidence
+
+// state says whether the rules set topic, saw only a weak phrase of it,
+// or found nothing.
+func (f topicFindings) state(topic string) ruleState {
+	switch ev := f[topic]; {
+	case ev == nil:
+		return ruleNone
+	case ev.score+ev.weakScore >= topicNeed:
+		return ruleSet
+	default:
+		return ruleHint
+	}
+}
+
+// topicEvidence runs the topic rules on an item's text.
+func (tg *Tagger) topicEvidence(title, summary, lang string) topicFindings {
+	if lang == "" {
+		lang = DetectLanguage(title + "\n" + summary)
+	}
+	return tg.findTopics(title, summary, words(title), words(summary), lang)
+}
+
+// findTopics runs the topic rules on an item, given its text and words:
+// a strong phrase anywhere sets a topic, a weak one in the title or three
+// times in the summary.
+func (tg *Tagger) findTopics(title, summary string, tw, sw []word, lang string) topicFindings {
+	topics := topicFindings{}
 	scanTopics := func(ws []word, text string, inTitle bool) {
 		tg.topics.scan(ws, func(h hit, from, to int) {
 			if h.lang != "" && h.lang != lang {
@@ -147,33 +175,39 @@ func (tg *Tagger) tagTopics(tags *Tags, title, summary string, tw, sw []word, la
 	}
 	scanTopics(tw, title, true)
 	scanTopics(sw, summary, false)
-	for slug, ev := range topics {
-		if ev.score+ev.weakScore >= topicNeed {
-			tags.Topics = append(tags.Topics, slug)
-			tags.Reasons.Topics[slug] = ev.reason.String()
-		}
-	}
+	return topics
 }
 
-// addModelTopics adds the topics the model finds likely and no phrase
-// set, with the words that weighed most as their reason. The model only
-// adds: the phrase rules are the more precise, and letting the model
-// drop their weaker topics cost more recall than it gained precision.
-func (tg *Tagger) addModelTopics(tags *Tags, title, summary string) {
+// decideTopics sets the topics of an item from what the rules found and,
+// for the topics the model has learnt, what the model makes of that and
+// of the item's words: it keeps a topic the rules set unless it finds
+// the desk would not have it (then the topic is in Declined, with the
+// words that weighed against), and adds one they did not set when it
+// finds it more likely than not (with the words that weighed for it).
+// Without a model, or for a topic it has not learnt, the rules decide.
+func (tg *Tagger) decideTopics(tags *Tags, found topicFindings, title, summary string) {
 	m := tg.model.Load()
-	if m == nil {
-		return
+	var x encoded
+	if m != nil {
+		x = m.encode(features(title, summary), ruleFeatures(found, tg.topicSlugs))
 	}
-	x := features(title, summary)
 	for _, topic := range tg.topicSlugs {
-		if _, set := tags.Reasons.Topics[topic]; set {
-			continue
+		rs := found.state(topic)
+		p, learnt := 0.0, false
+		if m != nil {
+			p, learnt = m.probability(topic, rs, x)
 		}
-		if p, learnt := m.probability(topic, x); !learnt || p < modelThreshold {
-			continue
+		switch {
+		case !learnt && rs == ruleSet, learnt && rs == ruleSet && p >= dropBelow:
+			tags.Topics = append(tags.Topics, topic)
+			tags.Reasons.Topics[topic] = found[topic].reason.String()
+		case !learnt:
+		case rs == ruleSet:
+			tags.Declined[topic] = m.reason(topic, x, true)
+		case p >= addAbove:
+			tags.Topics = append(tags.Topics, topic)
+			tags.Reasons.Topics[topic] = m.reason(topic, x, false)
 		}
-		tags.Topics = append(tags.Topics, topic)
-		tags.Reasons.Topics[topic] = m.reason(topic, x)
 	}
 }
 

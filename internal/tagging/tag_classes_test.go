@@ -59,6 +59,35 @@ func TestTagRegionalStories(t *testing.T) {
 		{"deportados desde", "Deportados desde Estados Unidos y México reciben apoyo en San Pedro Sula", "", "es",
 			[]string{"HN"}, []string{}},
 		{"deported from, and nothing else", "Migrants deported from Mexico", "", "en", []string{"MX"}, []string{}},
+		// A region named as the qualifier of a place inside a country is
+		// not the story's region.
+		{"a province qualified by a region", "Costa Rica: IOM supports migrant workers in the Caribbean province of Limón",
+			"Banana farm workers received health kits.", "en", []string{"CR"}, []string{}},
+		{"the qualified province alone", "Migrant workers in the Caribbean province of Limón receive health kits",
+			"", "en", []string{"CR"}, []string{}},
+		{"an island nation", "Hurricane season: the Caribbean island nation of Dominica gets ready",
+			"", "en", []string{"DM"}, []string{}},
+		{"the region itself is still the region", "Caribbean: hurricane season drills in the Caribbean islands",
+			"", "en", []string{}, []string{"caribbean"}},
+		{"una provincia del Caribe", "Trabajadores migrantes en la provincia caribeña de Limón reciben atención",
+			"", "es", []string{"CR"}, []string{}},
+		// Where a country's people live abroad is not the story's place.
+		{"the diaspora in a country", "Guatemala launches a consular programme for the diaspora in the United States",
+			"Passports can now be renewed online.", "en", []string{"GT"}, []string{}},
+		{"the diaspora in the summary", "New investment programme for the diaspora",
+			"The Government of El Salvador will advise the diaspora in the United States and Canada.", "en", []string{"SV"}, []string{}},
+		{"la diáspora en un país", "El Salvador: la diáspora en Estados Unidos financia proyectos comunitarios",
+			"Las remesas colectivas pagaron sistemas de agua en San Miguel.", "es", []string{"SV"}, []string{}},
+		{"connacionales en un país", "Honduras abre oficinas de atención para sus connacionales en Estados Unidos y España",
+			"", "es", []string{"HN"}, []string{}},
+		{"a region's study of its diaspora", "Caribbean: study on the diaspora in the United States and Canada",
+			"", "en", []string{}, []string{"caribbean"}},
+		{"where the diaspora lives, and nothing else", "Remittances from the diaspora in the United States reach a record",
+			"", "en", []string{"US"}, []string{}},
+		{"a story about the country", "United States: new rules for the diaspora in the United States",
+			"", "en", []string{"US"}, []string{}},
+		{"people living in a host country are its story", "Nicaraguans living in Costa Rica receive vaccines",
+			"", "en", []string{"CR"}, []string{}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

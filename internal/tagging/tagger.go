@@ -18,6 +18,9 @@ type Tags struct {
 	Topics    []string // topic slugs
 	// Reasons quotes, for every tag, the words of the item that set it.
 	Reasons domain.TagReasons
+	// Declined are the topics the phrase rules set and the model took
+	// away, each with the words that weighed against it.
+	Declined map[string]string
 }
 
 // Tagger reads an item's title and summary and finds its countries,
@@ -53,18 +56,26 @@ type Tagger struct {
 	// origins finds the phrases after which places say where people were
 	// returned from ("deported from"), which is not where the story is.
 	origins phraseMatcher
+	// abroad finds the phrases after which places say where a country's
+	// people live abroad ("the diaspora in"), which is not where a story
+	// about them is.
+	abroad phraseMatcher
+	// qualified are words that, right after a region's name, make it the
+	// qualifier of a place inside a country ("the Caribbean province of
+	// Limón"), not the region the story is about.
+	qualified map[string]bool
 	// regionMembers maps a region code to its member countries.
 	regionMembers map[string][]string
 	// topicSlugs are the taxonomy's topics, which a model trained under
 	// another taxonomy may not all know.
 	topicSlugs []string
-	// model adds the topics the rules miss; nil until one is set.
+	// model weighs the rules' topics with the item's words; nil until set.
 	model atomic.Pointer[Model]
 }
 
-// SetModel makes the tagger use m for the topics its rules miss (nil: the
-// rules alone). Items being tagged meanwhile use the model they started
-// with.
+// SetModel makes the tagger decide topics with m as well as its rules
+// (nil: the rules alone). Items being tagged meanwhile use the model they
+// started with.
 func (tg *Tagger) SetModel(m *Model) { tg.model.Store(m) }
 
 // Topics returns the slugs of the topics the tagger tags, for training
@@ -83,7 +94,7 @@ func NewTagger(t *taxonomy.Taxonomy) (*Tagger, error) {
 		return nil, errors.New("new tagger: nil taxonomy")
 	}
 	tg := &Tagger{namePrefixes: map[string]bool{}, nameSuffixes: map[string]bool{}, actors: map[string]bool{},
-		parties: map[string]bool{}, members: map[string]bool{}, orgWords: map[string]bool{},
+		parties: map[string]bool{}, members: map[string]bool{}, orgWords: map[string]bool{}, qualified: map[string]bool{},
 		regionMembers: map[string][]string{}}
 	for _, r := range t.Regions {
 		tg.regionMembers[r.Code] = r.Countries
@@ -110,6 +121,7 @@ const (
 	labelForum       = "forum"       // the name of a forum or bloc of countries
 	labelParticipant = "participant" // a place named as a party ("the Government of …")
 	labelOrigin      = "origin"      // a place people were returned from
+	labelAbroad      = "abroad"      // a place where a country's people live abroad
 	labelGroup       = "countries"   // a region's name naming some of its countries
 	labelPhrase      = "phrase"      // a topic phrase
 )
@@ -164,7 +176,7 @@ func (tg *Tagger) addPlaces(t *taxonomy.Taxonomy) error {
 // wordSets are the gazetteer kinds that list single words, not places.
 func (tg *Tagger) wordSets() map[string]map[string]bool {
 	return map[string]map[string]bool{"prefix": tg.namePrefixes, "suffix": tg.nameSuffixes, "actor": tg.actors,
-		"party": tg.parties, "member": tg.members, "org": tg.orgWords}
+		"party": tg.parties, "member": tg.members, "org": tg.orgWords, "qualified": tg.qualified}
 }
 
 func (tg *Tagger) addPlaceRule(t *taxonomy.Taxonomy, r rule) error {
@@ -189,9 +201,13 @@ func (tg *Tagger) addPlaceRule(t *taxonomy.Taxonomy, r rule) error {
 			}
 		}
 		return nil
-	case "origin":
+	case "origin", "abroad":
+		m := &tg.origins
+		if r.head == "abroad" {
+			m = &tg.abroad
+		}
 		for _, p := range r.phrase {
-			if err := tg.origins.add(p, hit{kind: kindLead}); err != nil {
+			if err := m.add(p, hit{kind: kindLead}); err != nil {
 				return err
 			}
 		}

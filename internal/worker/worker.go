@@ -118,6 +118,7 @@ func (w *Worker) Run(ctx context.Context) error {
 	if err := models.Refresh(ctx); err != nil {
 		w.log.Warn("tag model not loaded; tagging with the rules alone", "err", err)
 	}
+	w.retrainIfNoModel(ctx, client)
 	h := &handlers{
 		tagger:   tagger,
 		models:   models,

@@ -73,6 +73,7 @@ func (a *Console) Mount(r *gin.Engine) {
 	g.POST("/logout", a.logout)
 	a.dashboardRoutes(g)
 	a.itemsRoutes(g)
+	a.taggingRoutes(g)
 	a.sourcesRoutes(g)
 	a.editionsRoutes(g)
 	a.subscribersRoutes(g)

@@ -125,6 +125,10 @@ var spanishErrors = map[string]spanishError{
 	"%s: at most %d bytes": {format: "%s: como mucho %d bytes", words: translateArg(0, passwordFieldES)},
 	"editor not found":     {format: "no se encuentra el editor"},
 
+	// Tag suggestions (internal/postgres/tag_suggestions.go).
+	"the story's tags changed after the suggestion was made; it is withdrawn": {
+		format: "las etiquetas de la noticia cambiaron después de la sugerencia; se retira"},
+
 	// Lookups (internal/postgres/postgres.go notFound, errs.ErrNotFound).
 	"%s not found": {format: "no se encuentra %s", words: translateArg(0, notFoundWhatES)},
 	"not found":    {format: "no se encuentra"},
@@ -217,6 +221,7 @@ func notFoundWhatES(what string) (string, bool) {
 		"source":            "la fuente",
 		"subscriber":        "el suscriptor",
 		"confirmation link": "el enlace de confirmación",
+		"tag suggestion":    "la sugerencia de etiquetas",
 	}[what]
 	return w, ok
 }

@@ -26,6 +26,8 @@ type itemEditData struct {
 	Regions      []tagChoice // every region
 	Topics       []tagChoice // every topic
 	AddCountries string
+	// Suggestion is the tagger's suggestion for the item, if one waits.
+	Suggestion *suggestionView
 }
 
 func (a *Console) itemEdit(c *gin.Context) {
@@ -68,6 +70,14 @@ func (a *Console) renderItemEdit(c *gin.Context, status int, stored, shown domai
 	for _, t := range tax.Topics {
 		data.Topics = append(data.Topics, tagChoice{Code: t.Slug, Name: taxonomy.Name(lang, t.NameEN, t.NameES),
 			Reason: stored.TagReasons.Topics[t.Slug], Checked: slices.Contains(shown.Topics, t.Slug)})
+	}
+	switch s, err := a.Desk.TagSuggestion(c.Request.Context(), stored.ID); {
+	case err == nil:
+		v := viewSuggestion(tax, lang, s)
+		data.Suggestion = &v
+	case !errs.Is(err, errs.NotFound):
+		a.failErr(c, err)
+		return
 	}
 	p := page{Title: tf(lang, "item_title", stored.ID), Section: "items", Data: data, Error: problem}
 	a.render(c, status, "items_edit", p)

@@ -95,6 +95,18 @@ var funcs = template.FuncMap{
 	"navItem": func(p page, section, href string) navLink {
 		return navLink{Href: href, Label: msg(p.Lang, "nav_"+section), Current: p.Section == section}
 	},
+	// suggestionArgs gives the suggestion block its page, the suggestion,
+	// and where its forms return ("item", or "" for the list).
+	"suggestionArgs": func(p page, s suggestionView, back string) suggestionBlock {
+		return suggestionBlock{Page: p, Suggestion: s, Back: back}
+	},
+}
+
+// suggestionBlock is what the "suggestion" template receives.
+type suggestionBlock struct {
+	Page       page
+	Suggestion suggestionView
+	Back       string
 }
 
 type navLink struct {

@@ -1,0 +1,99 @@
+package domain
+
+import (
+	"slices"
+	"time"
+)
+
+// TagLists are an item's three tag lists.
+type TagLists struct {
+	Countries []string `json:"countries"`
+	Regions   []string `json:"regions"`
+	Topics    []string `json:"topics"`
+}
+
+// TagLists returns the item's tag lists.
+func (it Item) TagLists() TagLists {
+	return TagLists{Countries: it.Countries, Regions: it.Regions, Topics: it.Topics}
+}
+
+// List returns the list named kind (FieldCountries, FieldRegions or
+// FieldTopics).
+func (l TagLists) List(kind string) []string {
+	switch kind {
+	case FieldCountries:
+		return l.Countries
+	case FieldRegions:
+		return l.Regions
+	}
+	return l.Topics
+}
+
+// TagKinds are the names of the tag lists, in the order they are shown.
+var TagKinds = []string{FieldCountries, FieldRegions, FieldTopics}
+
+// TagChange is one tag a suggestion adds or takes away, and why.
+type TagChange struct {
+	Kind string `json:"kind"` // FieldCountries, FieldRegions or FieldTopics
+	Code string `json:"code"`
+	Add  bool   `json:"add"`
+	// Why is the tagger's reason: for a tag added, what sets it; for one
+	// taken away, what weighed against it, or "" when the tagger simply
+	// no longer finds it.
+	Why string `json:"why"`
+}
+
+// TagSuggestion is a change the tagger proposes to a story's tags after
+// it learnt from the desk. Nothing changes until an editor accepts it,
+// and it never touches a list an editor set.
+type TagSuggestion struct {
+	ItemID  int64
+	ModelID int64 // the stored model that made it
+	// From are the item's lists when suggested, To the lists proposed (a
+	// list the suggestion leaves alone is the same in both).
+	From, To  TagLists
+	Reasons   TagReasons // of To's tags
+	Changes   []TagChange
+	CreatedAt time.Time
+	// Item is the story, as lists of suggestions show it.
+	Item Item
+}
+
+// Kinds returns the lists the suggestion changes.
+func (s TagSuggestion) Kinds() []string {
+	var out []string
+	for _, c := range s.Changes {
+		if !slices.Contains(out, c.Kind) {
+			out = append(out, c.Kind)
+		}
+	}
+	return out
+}
+
+// TopicCorrections are how often editors changed the tagger's choice of
+// one topic, over the stories that arrived in a period.
+type TopicCorrections struct {
+	Topic string
+	// Tagged is how many stories the tagger gave the topic; Removed how
+	// many of those an editor took it away from; Added to how many
+	// stories an editor added it that the tagger had left it off.
+	Tagged, Removed, Added int
+}
+
+// Share is the part of the stories that had, or should have had, the
+// topic in which an editor changed the tagger's choice (0 to 1).
+func (c TopicCorrections) Share() float64 {
+	if c.Tagged+c.Added == 0 {
+		return 0
+	}
+	return float64(c.Removed+c.Added) / float64(c.Tagged+c.Added)
+}
+
+// TagModelInfo describes the stored tag model in use.
+type TagModelInfo struct {
+	ID           int64
+	TrainedAt    time.Time
+	Examples     int // labelled items and the desk's corrections
+	DeskExamples int
+	Bytes        int // stored size
+}

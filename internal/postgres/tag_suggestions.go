@@ -1,0 +1,226 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"newsdigest/internal/domain"
+	"newsdigest/internal/errs"
+)
+
+// UnsentItems returns up to limit stories, newest first, that no edition
+// holds yet and that are not hidden: those whose tags can still change
+// what readers get.
+func (db *DB) UnsentItems(ctx context.Context, limit int) ([]domain.Item, error) {
+	rows, err := db.pool.Query(ctx, `
+		SELECT `+itemColumns+` FROM items
+		WHERE NOT hidden AND NOT EXISTS (SELECT 1 FROM edition_items ei WHERE ei.item_id = items.id)
+		ORDER BY id DESC LIMIT $1`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("unsent items: %w", err)
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.Item, error) { return scanItem(r) })
+}
+
+// ReplaceTagSuggestions makes list the only suggestions, in one
+// transaction: a retraining's suggestions replace the last one's.
+func (db *DB) ReplaceTagSuggestions(ctx context.Context, list []domain.TagSuggestion) error {
+	return pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `DELETE FROM tag_suggestions`); err != nil {
+			return fmt.Errorf("clear tag suggestions: %w", err)
+		}
+		rows := make([][]any, len(list))
+		for i, s := range list {
+			rows[i] = []any{s.ItemID, s.ModelID, s.From.Countries, s.From.Regions, s.From.Topics,
+				s.To.Countries, s.To.Regions, s.To.Topics, s.Reasons, s.Changes}
+		}
+		// An item deleted since it was read has no row to refer to; its
+		// suggestion is left out rather than failing the others.
+		if _, err := tx.Exec(ctx, `CREATE TEMP TABLE new_suggestions (LIKE tag_suggestions INCLUDING DEFAULTS) ON COMMIT DROP`); err != nil {
+			return fmt.Errorf("store tag suggestions: %w", err)
+		}
+		_, err := tx.CopyFrom(ctx, pgx.Identifier{"new_suggestions"},
+			[]string{"item_id", "model_id", "from_countries", "from_regions", "from_topics",
+				"to_countries", "to_regions", "to_topics", "reasons", "changes"}, pgx.CopyFromRows(rows))
+		if err != nil {
+			return fmt.Errorf("store tag suggestions: %w", err)
+		}
+		if _, err := tx.Exec(ctx, `
+			INSERT INTO tag_suggestions SELECT n.* FROM new_suggestions n JOIN items i ON i.id = n.item_id`); err != nil {
+			return fmt.Errorf("store tag suggestions: %w", err)
+		}
+		return nil
+	})
+}
+
+// suggestionFresh is the condition that a suggestion (s) still fits its
+// item (i): the item's lists are those it was made from. A story whose
+// tags changed since (an editor, or its source sending it again) waits
+// for the next retraining to be looked at again.
+const suggestionFresh = `s.from_countries = i.countries AND s.from_regions = i.regions AND s.from_topics = i.topics`
+
+// suggestionColumns are what every suggestion read returns.
+const suggestionColumns = `s.item_id, s.model_id, s.from_countries, s.from_regions, s.from_topics,
+	s.to_countries, s.to_regions, s.to_topics, s.reasons, s.changes, s.created_at,
+	i.title, i.published_on, i.language, i.url, i.countries, i.regions, i.topics, i.tag_reasons, i.edited_fields`
+
+func scanSuggestion(r pgx.Row) (domain.TagSuggestion, error) {
+	var s domain.TagSuggestion
+	var day time.Time
+	it := &s.Item
+	err := r.Scan(&s.ItemID, &s.ModelID, &s.From.Countries, &s.From.Regions, &s.From.Topics,
+		&s.To.Countries, &s.To.Regions, &s.To.Topics, &s.Reasons, &s.Changes, &s.CreatedAt,
+		&it.Title, &day, &it.Language, &it.URL, &it.Countries, &it.Regions, &it.Topics, &it.TagReasons, &it.EditedFields)
+	it.ID, it.PublishedOn = s.ItemID, domain.Date{Time: day}
+	return s, err
+}
+
+// TagSuggestions returns up to limit suggestions that still fit their
+// stories, the newest stories first, and how many there are in all.
+func (db *DB) TagSuggestions(ctx context.Context, limit int) ([]domain.TagSuggestion, int, error) {
+	var total int
+	if err := db.pool.QueryRow(ctx, `
+		SELECT count(*) FROM tag_suggestions s JOIN items i ON i.id = s.item_id WHERE `+suggestionFresh).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("count tag suggestions: %w", err)
+	}
+	rows, err := db.pool.Query(ctx, `
+		SELECT `+suggestionColumns+`
+		FROM tag_suggestions s JOIN items i ON i.id = s.item_id
+		WHERE `+suggestionFresh+`
+		ORDER BY i.published_on DESC, s.item_id DESC LIMIT $1`, limit)
+	if err != nil {
+		return nil, 0, fmt.Errorf("tag suggestions: %w", err)
+	}
+	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.TagSuggestion, error) { return scanSuggestion(r) })
+	if err != nil {
+		return nil, 0, fmt.Errorf("tag suggestions: %w", err)
+	}
+	return list, total, nil
+}
+
+// TagSuggestion returns the suggestion for one item, if it still fits;
+// errs.NotFound otherwise.
+func (db *DB) TagSuggestion(ctx context.Context, itemID int64) (domain.TagSuggestion, error) {
+	s, err := scanSuggestion(db.pool.QueryRow(ctx, `
+		SELECT `+suggestionColumns+`
+		FROM tag_suggestions s JOIN items i ON i.id = s.item_id
+		WHERE s.item_id = $1 AND `+suggestionFresh, itemID))
+	if err != nil {
+		return s, notFound(err, "tag suggestion")
+	}
+	return s, nil
+}
+
+// AcceptTagSuggestion applies the suggestion for an item as the editor's
+// decision: the lists it changes take its tags, with the tagger's
+// reasons, and are recorded as set by the editor (so the tagger and the
+// item's source leave them alone from now on) and as a labelled example
+// whose tagger's choice is the suggestion. A suggestion that no longer
+// fits its story is withdrawn: errs.Conflict. errs.NotFound when there is
+// none.
+func (db *DB) AcceptTagSuggestion(ctx context.Context, editor string, itemID int64) (domain.Item, error) {
+	var it domain.Item
+	stale := false
+	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		var err error
+		it, err = scanItem(tx.QueryRow(ctx, `SELECT `+itemColumns+` FROM items WHERE id = $1 FOR UPDATE`, itemID))
+		if err != nil {
+			return notFound(err, "tag suggestion")
+		}
+		s, err := scanSuggestion(tx.QueryRow(ctx, `
+			SELECT `+suggestionColumns+`
+			FROM tag_suggestions s JOIN items i ON i.id = s.item_id
+			WHERE s.item_id = $1 FOR UPDATE OF s`, itemID))
+		if err != nil {
+			return notFound(err, "tag suggestion")
+		}
+		before := it
+		for _, kind := range domain.TagKinds {
+			stale = stale || !slices.Equal(s.From.List(kind), nonNil(it.TagLists().List(kind)))
+		}
+		var u domain.ItemUpdate
+		for _, kind := range s.Kinds() {
+			stale = stale || it.IsEdited(kind)
+			to := slices.Clone(s.To.List(kind))
+			switch kind {
+			case domain.FieldCountries:
+				u.Countries = &to
+			case domain.FieldRegions:
+				u.Regions = &to
+			default:
+				u.Topics = &to
+			}
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM tag_suggestions WHERE item_id = $1`, itemID); err != nil {
+			return fmt.Errorf("withdraw tag suggestion: %w", err)
+		}
+		if stale {
+			return nil // commit the withdrawal
+		}
+		u.Apply(&it)
+		// The tags are the tagger's, which the editor accepted: they keep
+		// the tagger's reasons, where Apply gives added tags the editor's.
+		for _, kind := range s.Kinds() {
+			switch kind {
+			case domain.FieldCountries:
+				it.TagReasons.Countries = s.Reasons.Countries
+			case domain.FieldRegions:
+				it.TagReasons.Regions = s.Reasons.Regions
+			default:
+				it.TagReasons.Topics = s.Reasons.Topics
+			}
+		}
+		if err := recordTagExample(ctx, tx, editor, &itemID, before, it, u, s.To.Topics); err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `
+			UPDATE items SET countries = $2, regions = $3, topics = $4, tag_reasons = $5, edited_fields = $6, updated_at = now()
+			WHERE id = $1`,
+			itemID, nonNil(it.Countries), nonNil(it.Regions), nonNil(it.Topics), it.TagReasons, nonNil(it.EditedFields))
+		if err != nil {
+			return fmt.Errorf("accept tag suggestion: %w", err)
+		}
+		it, err = scanItem(tx.QueryRow(ctx, `SELECT `+itemColumns+` FROM items WHERE id = $1`, itemID))
+		return err
+	})
+	switch {
+	case err != nil:
+		return domain.Item{}, err
+	case stale:
+		return domain.Item{}, errs.New(errs.Conflict, "the story's tags changed after the suggestion was made; it is withdrawn")
+	}
+	return it, nil
+}
+
+// TopicCorrections returns, per topic of the taxonomy, how often editors
+// changed the tagger's choice on the stories that arrived since since.
+// The tagger's choice is what it had set when an editor first set the
+// topics (tag_examples.tagger_topics), or the topics themselves when no
+// editor did.
+func (db *DB) TopicCorrections(ctx context.Context, since time.Time) ([]domain.TopicCorrections, error) {
+	rows, err := db.pool.Query(ctx, `
+		WITH recent AS (
+			SELECT COALESCE(e.tagger_topics, i.topics) AS tagger, e.topics AS editor
+			FROM items i LEFT JOIN tag_examples e ON e.item_id = i.id
+			WHERE i.ingested_at >= $1
+		)
+		SELECT t.slug,
+		       count(r.tagger) FILTER (WHERE t.slug = ANY (r.tagger)),
+		       count(r.tagger) FILTER (WHERE t.slug = ANY (r.tagger) AND r.editor IS NOT NULL AND t.slug <> ALL (r.editor)),
+		       count(r.tagger) FILTER (WHERE t.slug <> ALL (r.tagger) AND t.slug = ANY (r.editor))
+		FROM topics t LEFT JOIN recent r ON true
+		GROUP BY t.slug, t.position
+		ORDER BY t.position, t.slug`, since)
+	if err != nil {
+		return nil, fmt.Errorf("topic corrections: %w", err)
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.TopicCorrections, error) {
+		var c domain.TopicCorrections
+		err := r.Scan(&c.Topic, &c.Tagged, &c.Removed, &c.Added)
+		return c, err
+	})
+}

@@ -1,0 +1,78 @@
+package tagging
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+)
+
+// benchExamples makes n desk examples with a vocabulary as wide as a
+// desk's years of real stories: each is a labelled item's text, its
+// topics, and names and words of its own drawn from a long-tailed list of
+// 60,000 (places, people, programmes, figures), so that the model has as
+// many features to weigh as real text gives it, not the few thousand of
+// the labelled items repeated.
+func benchExamples(tb testing.TB, n int, now time.Time) []Example {
+	seed, err := SeedExamples()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	zipf := rand.NewZipf(rng, 1.1, 1, 60000)
+	word := func() string { return fmt.Sprintf("w%x", zipf.Uint64()) }
+	out := make([]Example, n)
+	for i := range out {
+		base := seed[i%len(seed)]
+		extra := make([]string, 12)
+		for j := range extra {
+			extra[j] = word()
+		}
+		out[i] = Example{Lang: base.Lang, Topics: base.Topics, Desk: true,
+			Title:   base.Title + " " + strings.Join(extra[:3], " "),
+			Summary: base.Summary + " " + strings.Join(extra[3:], " "),
+			At:      now.Add(-time.Duration(i) * time.Hour)}
+	}
+	return out
+}
+
+// BenchmarkRetrain10000 trains a model from the shipped labelled items
+// and 10,000 corrections, as the worker's retraining does, and reports
+// the stored model's size. Run with:
+//
+//	go test -run '^$' -bench Retrain -benchtime 3x ./internal/tagging/
+func BenchmarkRetrain10000(b *testing.B) {
+	tg := newTestTagger(b)
+	now := time.Date(2024, 6, 1, 0, 0, 0, 0, time.UTC)
+	seed, err := SeedExamples()
+	if err != nil {
+		b.Fatal(err)
+	}
+	examples := append(seed, benchExamples(b, 10000, now)...)
+	var stored []byte
+	var m *Model
+	for b.Loop() {
+		m = tg.Train(examples, now)
+		if stored, err = MarshalModel(m); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(len(stored))/(1<<20), "MB-stored")
+	b.ReportMetric(float64(len(m.vocab)), "features")
+	// What a process holds once it has read the model: the heap grown by
+	// reading it, after collection.
+	var before, after runtime.MemStats
+	m = nil
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	loaded, err := UnmarshalModel(stored)
+	if err != nil {
+		b.Fatal(err)
+	}
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/(1<<20), "MB-in-memory")
+	runtime.KeepAlive(loaded)
+}

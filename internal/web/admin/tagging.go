@@ -1,0 +1,190 @@
+package admin
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"newsdigest/internal/desk"
+	"newsdigest/internal/domain"
+	"newsdigest/internal/errs"
+	"newsdigest/internal/taxonomy"
+)
+
+// suggestionsPerPage is how many suggestions the page lists; "accept all"
+// takes every one, listed or not.
+const suggestionsPerPage = 100
+
+func (a *Console) taggingRoutes(g *gin.RouterGroup) {
+	g.GET("/tagging", a.taggingQuality)
+	g.GET("/tagging/suggestions", a.tagSuggestions)
+	g.POST("/tagging/suggestions/accept-all", a.tagSuggestionsAcceptAll)
+	g.POST("/tagging/suggestions/:id/accept", a.tagSuggestionAccept)
+	g.POST("/tagging/suggestions/:id/keep", a.tagSuggestionKeep)
+}
+
+// topicRow is one topic of the quality table.
+type topicRow struct {
+	domain.TopicCorrections
+	Name    string
+	Percent string // the share of stories changed, "—" when none had it
+}
+
+type taggingData struct {
+	Model       *domain.TagModelInfo
+	ModelKB     int
+	Suggestions int
+	WindowDays  int
+	Topics      []topicRow
+}
+
+func (a *Console) taggingQuality(c *gin.Context) {
+	lang := pageLang(c)
+	ctx := c.Request.Context()
+	q, err := a.Desk.TaggingQuality(ctx, time.Now())
+	if err != nil {
+		a.failErr(c, err)
+		return
+	}
+	tax, err := a.Desk.Taxonomy(ctx)
+	if err != nil {
+		a.failErr(c, err)
+		return
+	}
+	data := taggingData{Model: q.Model, Suggestions: q.Suggestions, WindowDays: int(desk.QualityWindow / (24 * time.Hour))}
+	if q.Model != nil {
+		data.ModelKB = (q.Model.Bytes + 1023) / 1024
+	}
+	for _, t := range q.Topics {
+		row := topicRow{TopicCorrections: t, Name: topicName(tax, lang, t.Topic), Percent: "—"}
+		if t.Tagged+t.Added > 0 {
+			row.Percent = fmt.Sprintf("%.0f%%", 100*t.Share())
+		}
+		data.Topics = append(data.Topics, row)
+	}
+	a.render(c, http.StatusOK, "tagging", sectionPage(lang, "tagging_title", "tagging", data))
+}
+
+// changeView is one change of a suggestion as the page shows it.
+type changeView struct {
+	Add              bool
+	Kind, Code, Name string
+	Why              string
+}
+
+// suggestionView is one suggestion as the page shows it.
+type suggestionView struct {
+	Item    domain.Item
+	Tags    []tagView // the story's tags now
+	Changes []changeView
+}
+
+type suggestionsData struct {
+	List  []suggestionView
+	Total int
+}
+
+func (a *Console) tagSuggestions(c *gin.Context) {
+	lang := pageLang(c)
+	ctx := c.Request.Context()
+	list, total, err := a.Desk.TagSuggestions(ctx, suggestionsPerPage)
+	if err != nil {
+		a.failErr(c, err)
+		return
+	}
+	tax, err := a.Desk.Taxonomy(ctx)
+	if err != nil {
+		a.failErr(c, err)
+		return
+	}
+	data := suggestionsData{Total: total}
+	for _, s := range list {
+		data.List = append(data.List, viewSuggestion(tax, lang, s))
+	}
+	p := sectionPage(lang, "suggestions_title", "tagging", data)
+	if c.Query("done") == "all_accepted" {
+		accepted, err1 := strconv.Atoi(c.Query("accepted"))
+		withdrawn, err2 := strconv.Atoi(c.Query("withdrawn"))
+		if err1 == nil && err2 == nil {
+			p.Flash = tf(lang, "suggestions_all_counts", accepted, withdrawn)
+		}
+	}
+	a.render(c, http.StatusOK, "tagging_suggestions", p)
+}
+
+// viewSuggestion names a suggestion's tags and changes in lang.
+func viewSuggestion(tax *taxonomy.Taxonomy, lang string, s domain.TagSuggestion) suggestionView {
+	v := suggestionView{Item: s.Item, Tags: itemTags(tax, lang, s.Item)}
+	for _, ch := range s.Changes {
+		cv := changeView{Add: ch.Add, Kind: ch.Kind, Code: ch.Code, Why: ch.Why}
+		switch ch.Kind {
+		case domain.FieldCountries:
+			cv.Name = countryName(tax, lang, ch.Code)
+		case domain.FieldRegions:
+			cv.Name = regionName(tax, lang, ch.Code)
+		default:
+			cv.Name = topicName(tax, lang, ch.Code)
+		}
+		if cv.Why == "" {
+			cv.Why = msg(lang, "suggestion_not_found_now")
+		}
+		v.Changes = append(v.Changes, cv)
+	}
+	return v
+}
+
+// suggestionBack is where an action on a suggestion returns: the story's
+// page when it was taken there, else the list.
+func suggestionBack(c *gin.Context, id int64) string {
+	if c.PostForm("back") == "item" {
+		return "/admin/items/" + strconv.FormatInt(id, 10)
+	}
+	return "/admin/tagging/suggestions"
+}
+
+func (a *Console) tagSuggestionAccept(c *gin.Context) {
+	id, ok := a.idParam(c, "id")
+	if !ok {
+		return
+	}
+	_, err := a.Desk.AcceptTagSuggestion(c.Request.Context(), currentUser(c).Name, id)
+	switch {
+	case errs.Is(err, errs.Conflict):
+		done(c, suggestionBack(c, id), "suggestion_withdrawn")
+	case errs.Is(err, errs.NotFound):
+		done(c, suggestionBack(c, id), "suggestion_gone")
+	case err != nil:
+		a.failErr(c, err)
+	default:
+		done(c, suggestionBack(c, id), "suggestion_accepted")
+	}
+}
+
+func (a *Console) tagSuggestionKeep(c *gin.Context) {
+	id, ok := a.idParam(c, "id")
+	if !ok {
+		return
+	}
+	_, err := a.Desk.KeepTags(c.Request.Context(), currentUser(c).Name, id)
+	switch {
+	case errs.Is(err, errs.NotFound):
+		done(c, suggestionBack(c, id), "suggestion_gone")
+	case err != nil:
+		a.failErr(c, err)
+	default:
+		done(c, suggestionBack(c, id), "suggestion_kept")
+	}
+}
+
+func (a *Console) tagSuggestionsAcceptAll(c *gin.Context) {
+	accepted, withdrawn, err := a.Desk.AcceptAllTagSuggestions(c.Request.Context(), currentUser(c).Name)
+	if err != nil {
+		a.failErr(c, err)
+		return
+	}
+	u := "/admin/tagging/suggestions?accepted=" + strconv.Itoa(accepted) + "&withdrawn=" + strconv.Itoa(withdrawn)
+	done(c, u, "all_accepted")
+}
