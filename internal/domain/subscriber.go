@@ -282,3 +282,22 @@ func validLabel(l string) bool {
 	}
 	return true
 }
+
+// Mailbox is the inbox a normalised address reaches, for counting mail
+// sent to one person: the address in lower case (mail servers that tell
+// local parts apart by case are long gone), without a "+tag" after the
+// local part, which providers deliver to the same inbox
+// (victim+1@example.org and Victim+2@example.org are one mailbox). Only
+// limits use it; the address is stored and mailed as given.
+func Mailbox(email string) string {
+	email = strings.ToLower(email)
+	at := strings.LastIndexByte(email, '@')
+	if at < 0 {
+		return email
+	}
+	local, domain := email[:at], email[at:]
+	if plus := strings.IndexByte(local, '+'); plus > 0 {
+		local = local[:plus]
+	}
+	return local + domain
+}

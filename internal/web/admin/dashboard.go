@@ -30,6 +30,12 @@ type dashboardData struct {
 	// names the last edition's status.
 	Statuses      []homeStatus
 	EditionStatus string
+	// Logins are the wrong passwords for console accounts the user may
+	// see (dashboard_logins.go); AttackTries and AttackMinutes say how
+	// much an account under attack is slowed.
+	Logins        []loginWatch
+	AttackTries   int
+	AttackMinutes int
 }
 
 type homeStatus struct {
@@ -71,6 +77,8 @@ func (a *Console) dashboard(c *gin.Context) {
 	if d.LastEdition != nil {
 		data.EditionStatus = homeLabel(lang, "home_estatus_", d.LastEdition.Status)
 	}
+	data.Logins = a.loginWatches(ctx, currentUser(c))
+	data.AttackTries, data.AttackMinutes = attackTriesPerClient, int(attackWindow.Minutes())
 	data.Queues, err = desk.Queues(a.inspector)
 	if err != nil {
 		a.Log.Warn("dashboard: queues unavailable", "err", err)

@@ -176,7 +176,7 @@ func (a *Console) ownPasswordPost(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	wait, err := a.limiter.blocked(ctx, c.ClientIP(), u.Name)
+	ticket, wait, err := a.limiter.admit(ctx, c.ClientIP(), u.Name)
 	if err != nil {
 		a.failErr(c, err)
 		return
@@ -187,18 +187,27 @@ func (a *Console) ownPasswordPost(c *gin.Context) {
 		a.showEditors(c, http.StatusTooManyRequests, "", tf(lang, "login_limited", secs))
 		return
 	}
-	id, ok, err := a.Desk.CheckEditorPassword(ctx, u.Name, c.PostForm("current_password"))
+	var id int64
+	var ok bool
+	if !a.checks.try(func() { id, ok, err = a.Desk.CheckEditorPassword(ctx, u.Name, c.PostForm("current_password")) }) {
+		c.Header("Retry-After", "1")
+		a.showEditors(c, http.StatusServiceUnavailable, "", msg(lang, "login_busy"))
+		return
+	}
 	if err != nil {
 		a.failErr(c, err)
 		return
 	}
 	if !ok || id != u.EditorID {
-		if err := a.limiter.failed(ctx, c.ClientIP(), u.Name); err != nil {
+		if err := a.limiter.failed(ctx, c.ClientIP(), u.Name, true); err != nil {
 			a.failErr(c, err)
 			return
 		}
 		a.showEditors(c, http.StatusUnprocessableEntity, "", msg(lang, "editors_current_wrong"))
 		return
+	}
+	if err := a.limiter.succeeded(ctx, ticket); err != nil {
+		a.Log.Warn("password tries not given back", "err", err)
 	}
 	pw := c.PostForm("new_password")
 	if p := newPasswordProblem(lang, pw, c.PostForm("new_password_again")); p != "" {
