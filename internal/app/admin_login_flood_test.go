@@ -208,7 +208,7 @@ func startWebProcess(t *testing.T) *webProcess {
 		t.Fatal(err)
 	}
 	w := &webProcess{cmd: cmd, client: &http.Client{Timeout: 2 * time.Minute,
-		Transport: &http.Transport{MaxIdleConnsPerHost: 256},
+		Transport:     &http.Transport{MaxIdleConnsPerHost: 256},
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
 	t.Cleanup(func() {
 		stdin.Close()
