@@ -73,11 +73,11 @@ func (a *Console) Mount(r *gin.Engine) {
 
 	// The login is open to anyone: its body is capped small and must be a
 	// plain form, before the CSRF check or anything else parses it.
-	open := r.Group("/admin", consolePolicy, a.body(maxLoginBody, false), a.CSRF)
+	open := r.Group("/admin", consolePolicy, a.cookieScheme, a.body(maxLoginBody, false), a.CSRF)
 	open.GET("/login", a.loginPage)
 	open.POST("/login", a.loginPost)
 
-	g := r.Group("/admin", consolePolicy, a.requireSession, a.body(maxConsoleBody, true), a.CSRF)
+	g := r.Group("/admin", consolePolicy, a.cookieScheme, a.requireSession, a.body(maxConsoleBody, true), a.CSRF)
 	g.POST("/logout", a.logout)
 	a.dashboardRoutes(g)
 	a.itemsRoutes(g)
@@ -96,6 +96,15 @@ func (a *Console) Mount(r *gin.Engine) {
 func consolePolicy(c *gin.Context) {
 	c.Header("Content-Security-Policy", "default-src 'none'; style-src 'self'; script-src 'self'; "+
 		"connect-src 'self'; img-src 'self'; frame-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+	c.Next()
+}
+
+// cookieScheme notes for the console's cookies whether BASE_URL is plain
+// http (see pageLang).
+func (a *Console) cookieScheme(c *gin.Context) {
+	if a.Config.PlaintextHTTP() {
+		c.Set(plaintextKey, true)
+	}
 	c.Next()
 }
 

@@ -51,14 +51,21 @@ func tf(lang, key string, args ...any) string {
 
 const langCookie = "nd_admin_lang"
 
+// plaintextKey marks, in a console request's context, that BASE_URL is
+// plain http, so cookies go without Secure (console.go sets it).
+const plaintextKey = "admin.plaintext"
+
 // pageLang picks the console's language: ?lang= (remembered in a cookie),
-// else the cookie, else the browser's preference, else English.
+// else the cookie, else the browser's preference, else English. The
+// cookie is Secure unless BASE_URL is plain http, like every other
+// cookie: never by what the client says (X-Forwarded-Proto), which anyone
+// can send.
 func pageLang(c *gin.Context) string {
 	if l := c.Query("lang"); domain.IsLanguage(l) {
 		if v, _ := c.Cookie(langCookie); v != l {
 			http.SetCookie(c.Writer, &http.Cookie{Name: langCookie, Value: l, Path: "/admin",
 				MaxAge: 365 * 24 * 3600, HttpOnly: true, SameSite: http.SameSiteLaxMode,
-				Secure: c.Request.TLS != nil || strings.HasPrefix(c.Request.Header.Get("X-Forwarded-Proto"), "https")})
+				Secure: !c.GetBool(plaintextKey)})
 		}
 		return l
 	}
