@@ -32,6 +32,25 @@ func TestLoadDefaults(t *testing.T) {
 	}
 }
 
+// Without SMTP_URL the mail goes nowhere real, and the binaries say so at
+// start; with it, nothing is said.
+func TestWarningsSayMailGoesNowhereWithoutSMTPURL(t *testing.T) {
+	c, err := Load(env(map[string]string{"SECRET_KEY": key}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := c.Warnings(); len(w) != 1 || !strings.Contains(w[0], "SMTP_URL is not set") || !strings.Contains(w[0], "no mail is sent") {
+		t.Errorf("warnings without SMTP_URL = %q", w)
+	}
+	c, err = Load(env(map[string]string{"SECRET_KEY": key, "SMTP_URL": "smtp://relay.example.org:587?tls=starttls"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := c.Warnings(); len(w) != 0 {
+		t.Errorf("warnings with SMTP_URL set = %q", w)
+	}
+}
+
 func TestLoadSMTPURL(t *testing.T) {
 	c, err := Load(env(map[string]string{"SECRET_KEY": key, "SMTP_URL": "smtp://u:p%40ss@relay.example.org?tls=starttls"}))
 	if err != nil {
