@@ -146,8 +146,8 @@ func Load(getenv func(string) string) (*Config, error) {
 		if utf8.RuneCountInString(c.AdminPassword) < MinAdminPasswordLen {
 			return nil, fmt.Errorf("ADMIN_PASSWORD: shorter than %d characters", MinAdminPasswordLen)
 		}
-		if isPlaceholder(c.AdminPassword) {
-			return nil, fmt.Errorf("ADMIN_PASSWORD: %w", errPlaceholder)
+		if err = checkPassword(c.AdminPassword); err != nil {
+			return nil, fmt.Errorf("ADMIN_PASSWORD: %w", err)
 		}
 	}
 	key := getenv("SECRET_KEY")

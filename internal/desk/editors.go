@@ -6,19 +6,30 @@ import (
 
 	"newsdigest/internal/domain"
 	"newsdigest/internal/errs"
+	"newsdigest/internal/passwords"
 )
 
 // maxPasswordLen matches what the login accepts.
 const maxPasswordLen = 1024
 
 // ValidatePassword says what is wrong with a new password for the field
-// named field, or returns nil.
-func ValidatePassword(field, pw string) error {
+// named field of account (an editor's address), or returns nil: it must
+// be long enough, and neither a breached password nor one zxcvbn's
+// estimate guesses quickly (package passwords), the account's own address
+// being among the first guesses.
+func ValidatePassword(field, pw, account string) error {
 	if n := utf8.RuneCountInString(pw); n < MinPasswordLen {
 		return errs.New(errs.Invalid, "%s: at least %d characters, please (this one has %d)", field, MinPasswordLen, n)
 	}
 	if len(pw) > maxPasswordLen {
 		return errs.New(errs.Invalid, "%s: at most %d bytes", field, maxPasswordLen)
+	}
+	switch passwords.Check(pw, passwords.Hints(account)...) {
+	case passwords.Leaked:
+		return errs.New(errs.Invalid, "%s: a password known from breaches; choose another", field)
+	case passwords.Guessable:
+		return errs.New(errs.Invalid, "%s: too easy to guess (common words, names, dates, keyboard walks and repeats are tried first); "+
+			"a phrase of four or more words will do", field)
 	}
 	return nil
 }
@@ -35,7 +46,7 @@ func (d *Desk) AddEditor(ctx context.Context, actor, email, password string) (do
 	if err != nil {
 		return domain.Editor{}, err
 	}
-	if err := ValidatePassword("password", password); err != nil {
+	if err := ValidatePassword("password", password, addr); err != nil {
 		return domain.Editor{}, err
 	}
 	hash, err := HashPassword(password)
@@ -64,7 +75,11 @@ func (d *Desk) RemoveEditor(ctx context.Context, actor string, id int64) (domain
 // the editor's own change once their current password is checked) and
 // ends every session of theirs.
 func (d *Desk) ResetEditorPassword(ctx context.Context, actor string, id int64, password string) error {
-	if err := ValidatePassword("new_password", password); err != nil {
+	email, err := d.DB.EditorEmail(ctx, id)
+	if err != nil {
+		return err
+	}
+	if err := ValidatePassword("new_password", password, email); err != nil {
 		return err
 	}
 	hash, err := HashPassword(password)

@@ -52,6 +52,14 @@ func (db *DB) EditorLogin(ctx context.Context, email string) (id int64, hash str
 	return id, hash, notFound(err, "editor")
 }
 
+// EditorEmail returns an editor's address; errs.NotFound when there is no
+// such editor.
+func (db *DB) EditorEmail(ctx context.Context, id int64) (string, error) {
+	var email string
+	err := db.pool.QueryRow(ctx, `SELECT email FROM editors WHERE id = $1`, id).Scan(&email)
+	return email, notFound(err, "editor")
+}
+
 // SetEditorPassword changes an editor's password and ends every session
 // of theirs, in one transaction.
 func (db *DB) SetEditorPassword(ctx context.Context, id int64, passwordHash string) error {

@@ -12,6 +12,7 @@ import (
 	"newsdigest/internal/desk"
 	"newsdigest/internal/domain"
 	"newsdigest/internal/errs"
+	"newsdigest/internal/passwords"
 )
 
 func (a *Console) editorsRoutes(g *gin.RouterGroup) {
@@ -86,14 +87,22 @@ func (a *Console) editorPage(c *gin.Context) {
 		Data: editorsData{Editor: e, MinLen: desk.MinPasswordLen}})
 }
 
-// newPasswordProblem checks a new password and its repetition, in the
-// page's language; "" when they will do.
-func newPasswordProblem(lang, pw, again string) string {
+// newPasswordProblem checks a new password of account and its
+// repetition, in the page's language; "" when they will do. The desk
+// checks the same again (desk.ValidatePassword), whatever door a password
+// comes through.
+func newPasswordProblem(lang, account, pw, again string) string {
 	if n := utf8.RuneCountInString(pw); n < desk.MinPasswordLen {
 		return tf(lang, "editors_too_short", desk.MinPasswordLen, n)
 	}
 	if pw != again {
 		return msg(lang, "editors_mismatch")
+	}
+	switch passwords.Check(pw, passwords.Hints(account)...) {
+	case passwords.Leaked:
+		return msg(lang, "editors_leaked")
+	case passwords.Guessable:
+		return msg(lang, "editors_guessable")
 	}
 	return ""
 }
@@ -102,7 +111,7 @@ func (a *Console) editorAddPost(c *gin.Context) {
 	lang := pageLang(c)
 	email := strings.TrimSpace(c.PostForm("email"))
 	pw := c.PostForm("password")
-	if p := newPasswordProblem(lang, pw, c.PostForm("password_again")); p != "" {
+	if p := newPasswordProblem(lang, email, pw, c.PostForm("password_again")); p != "" {
 		a.showEditors(c, http.StatusUnprocessableEntity, email, p)
 		return
 	}
@@ -130,7 +139,7 @@ func (a *Console) editorResetPost(c *gin.Context) {
 	}
 	lang := pageLang(c)
 	pw := c.PostForm("new_password")
-	if p := newPasswordProblem(lang, pw, c.PostForm("new_password_again")); p != "" {
+	if p := newPasswordProblem(lang, e.Email, pw, c.PostForm("new_password_again")); p != "" {
 		a.render(c, http.StatusUnprocessableEntity, "editor", page{Title: e.Email, Section: "editors", Error: p,
 			Data: editorsData{Editor: e, MinLen: desk.MinPasswordLen}})
 		return
@@ -210,7 +219,7 @@ func (a *Console) ownPasswordPost(c *gin.Context) {
 		a.Log.Warn("password tries not given back", "err", err)
 	}
 	pw := c.PostForm("new_password")
-	if p := newPasswordProblem(lang, pw, c.PostForm("new_password_again")); p != "" {
+	if p := newPasswordProblem(lang, u.Name, pw, c.PostForm("new_password_again")); p != "" {
 		a.showEditors(c, http.StatusUnprocessableEntity, "", p)
 		return
 	}
