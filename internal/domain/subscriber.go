@@ -42,6 +42,22 @@ const (
 	StatusErased     = "erased"
 )
 
+// MailableStatuses are the statuses of a person who may be mailed about
+// their own subscription when they ask (a link to a copy of their data):
+// everyone but a bounced address, which refuses mail, a suppressed one,
+// which the desk stopped mailing for good, and the erased.
+var MailableStatuses = []string{StatusPending, StatusActive, StatusUnsubscribed}
+
+// Mailable reports whether status is one of MailableStatuses.
+func Mailable(status string) bool {
+	for _, s := range MailableStatuses {
+		if s == status {
+			return true
+		}
+	}
+	return false
+}
+
 // Statuses lists every subscriber status, in the order a person moves
 // through them.
 var Statuses = []string{StatusPending, StatusActive, StatusUnsubscribed, StatusBounced, StatusSuppressed, StatusErased}

@@ -37,7 +37,8 @@ type handlers struct {
 
 func (h *handlers) register(mux *asynq.ServeMux) {
 	mux.HandleFunc(tasks.TypeConfirmationMail, h.confirmationMail)
-	mux.HandleFunc(tasks.TypeNotice, h.notice) // notices.go
+	mux.HandleFunc(tasks.TypeNotice, h.notice)         // notices.go
+	mux.HandleFunc(tasks.TypeExportLink, h.exportLink) // export.go
 	mux.HandleFunc(tasks.TypeScheduleEdition, h.scheduleEdition)
 	mux.HandleFunc(tasks.TypeCompileEdition, h.compileEdition)
 	mux.HandleFunc(tasks.TypeSendBatch, h.sendBatch)
@@ -176,6 +177,9 @@ func (h *handlers) reconcile(ctx context.Context, _ *asynq.Task) error {
 	}
 	if err := h.requeueNotices(ctx); err != nil { // notices.go
 		h.log.Warn("reconcile: re-queue notices", "err", err)
+	}
+	if err := h.requeueExports(ctx); err != nil { // export.go
+		h.log.Warn("reconcile: re-queue export links", "err", err)
 	}
 	if n, err := h.db.PurgeUnconfirmed(ctx); err != nil {
 		h.log.Warn("reconcile: purge unconfirmed sign-ups", "err", err)
