@@ -101,11 +101,14 @@ func (h *handlers) sendClaimed(ctx context.Context, what string, sub domain.Subs
 		Headers: map[string]string{"Auto-Submitted": "auto-generated"},
 	})
 	if err != nil {
+		// The relay's words often quote the address: neither the log nor
+		// the queue, which keeps a failed task for weeks beyond the reach
+		// of an erasure, gets more than sendFailure's summary.
 		if mail.ClassOf(err) != mail.Temporary {
-			h.log.Warn(what+" refused", "subscriber", sub.ID, "err", err)
-			return errors.Join(fmt.Errorf("%s: %v: %w", what, err, asynq.SkipRetry), finish(record))
+			h.log.Warn(what+" refused", "subscriber", sub.ID, "failure", sendFailure(err))
+			return errors.Join(fmt.Errorf("%s refused (%s): %w", what, sendFailure(err), asynq.SkipRetry), finish(record))
 		}
-		return errors.Join(err, release(record))
+		return errors.Join(fmt.Errorf("%s: %s", what, sendFailure(err)), release(record))
 	}
 	return finish(record)
 }
