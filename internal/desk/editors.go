@@ -2,6 +2,7 @@ package desk
 
 import (
 	"context"
+	"strings"
 	"unicode/utf8"
 
 	"newsdigest/internal/domain"
@@ -39,9 +40,9 @@ func (d *Desk) Editors(ctx context.Context) ([]domain.Editor, error) {
 	return d.DB.Editors(ctx)
 }
 
-// AddEditor gives someone a console account: they log in with the email
-// and password.
-func (d *Desk) AddEditor(ctx context.Context, actor, email, password string) (domain.Editor, error) {
+// AddEditor gives someone a console account with the given roles: they
+// log in with the email and password.
+func (d *Desk) AddEditor(ctx context.Context, actor, email, password string, roles domain.Roles) (domain.Editor, error) {
 	addr, err := domain.NormalizeEmail(email)
 	if err != nil {
 		return domain.Editor{}, err
@@ -53,12 +54,56 @@ func (d *Desk) AddEditor(ctx context.Context, actor, email, password string) (do
 	if err != nil {
 		return domain.Editor{}, err
 	}
-	e, err := d.DB.CreateEditor(ctx, addr, hash, actor)
+	e, err := d.DB.CreateEditor(ctx, addr, hash, actor, roles)
 	if err != nil {
 		return e, err
 	}
-	d.Audit(ctx, actor, "editor.create", "editor", e.ID, "%s", e.Email)
+	d.Audit(ctx, actor, "editor.create", "editor", e.ID, "%s, %s", e.Email, describeRoles(roles))
 	return e, nil
+}
+
+// SetEditorRoles changes what an editor may do, from their next request.
+func (d *Desk) SetEditorRoles(ctx context.Context, actor string, id int64, roles domain.Roles) error {
+	if err := d.DB.SetEditorRoles(ctx, id, roles); err != nil {
+		return err
+	}
+	d.Audit(ctx, actor, "editor.roles", "editor", id, "%s", describeRoles(roles))
+	return nil
+}
+
+// EditorSessions lists an editor's live console sessions.
+func (d *Desk) EditorSessions(ctx context.Context, id int64) ([]domain.ConsoleSession, error) {
+	return d.DB.EditorSessions(ctx, id)
+}
+
+// EndEditorSessions logs an editor out of one session (sessionID), or of
+// all of them (0).
+func (d *Desk) EndEditorSessions(ctx context.Context, actor string, id, sessionID int64) error {
+	n, err := d.DB.EndEditorSessions(ctx, id, sessionID)
+	if err != nil {
+		return err
+	}
+	if sessionID == 0 {
+		d.Audit(ctx, actor, "editor.sessions_end", "editor", id, "all sessions ended (%d)", n)
+	} else {
+		d.Audit(ctx, actor, "editor.sessions_end", "editor", id, "session %d ended", sessionID)
+	}
+	return nil
+}
+
+// describeRoles names roles for the audit log.
+func describeRoles(r domain.Roles) string {
+	var parts []string
+	if r.Edit {
+		parts = append(parts, "edit and send")
+	}
+	if r.Subscribers {
+		parts = append(parts, "manage subscribers")
+	}
+	if len(parts) == 0 {
+		return "no roles"
+	}
+	return "roles: " + strings.Join(parts, ", ")
 }
 
 // RemoveEditor deletes an editor's account; their sessions end with it.

@@ -32,9 +32,10 @@ const (
 
 // user is who is logged in.
 type user struct {
-	Name     string // "admin", or the editor's email
-	EditorID int64  // 0 for the owner
-	token    []byte // the session's token hash
+	Name     string       // "admin", or the editor's email
+	EditorID int64        // 0 for the owner
+	Roles    domain.Roles // what they may do: all for the owner
+	token    []byte       // the session's token hash
 }
 
 // Owner reports whether the user is the built-in owner, who alone
@@ -93,13 +94,13 @@ func (a *Console) session(c *gin.Context) (*user, error) {
 	if err != nil {
 		return nil, err
 	}
-	u := &user{Name: s.Email, EditorID: s.EditorID, token: h}
+	u := &user{Name: s.Email, EditorID: s.EditorID, Roles: s.Roles, token: h}
 	if s.EditorID == 0 {
 		// Opened with another ADMIN_PASSWORD: the password was changed.
 		if subtle.ConstantTimeCompare(s.OwnerKey, a.ownerKey) != 1 {
 			return nil, errs.ErrNotFound
 		}
-		u.Name = domain.OwnerAccount
+		u.Name, u.Roles = domain.OwnerAccount, domain.AllRoles
 	}
 	if time.Since(s.LastSeenAt) > touchEvery {
 		if err := a.DB.TouchSession(ctx, h, sessionIdle, sessionMaxAge); err != nil {

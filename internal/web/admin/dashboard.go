@@ -57,6 +57,7 @@ type homeTally struct {
 	Lang, ID, Head string
 	Param          string // the subscribers list's filter for a row
 	Rows           []desk.Named
+	Linked         bool // rows link to the subscribers list (the user may see it)
 }
 
 func (a *Console) dashboard(c *gin.Context) {
@@ -67,9 +68,10 @@ func (a *Console) dashboard(c *gin.Context) {
 		a.failErr(c, err)
 		return
 	}
+	linked := currentUser(c).Roles.Subscribers
 	data := dashboardData{Dashboard: d, DigestCron: a.Config.DigestCronSpec, DigestTZ: a.Config.DigestTZ.String(),
-		ByCountry: homeTally{Lang: lang, ID: "by-country", Head: "home_country", Param: "country", Rows: d.ActiveByCountry},
-		ByTopic:   homeTally{Lang: lang, ID: "by-topic", Head: "home_topic", Param: "topic", Rows: d.ActiveByTopic},
+		ByCountry: homeTally{Lang: lang, ID: "by-country", Head: "home_country", Param: "country", Rows: d.ActiveByCountry, Linked: linked},
+		ByTopic:   homeTally{Lang: lang, ID: "by-topic", Head: "home_topic", Param: "topic", Rows: d.ActiveByTopic, Linked: linked},
 	}
 	for _, s := range d.SubscribersByStatus {
 		data.Statuses = append(data.Statuses, homeStatus{Key: s.Key, Label: homeLabel(lang, "home_status_", s.Key), Count: s.Count})
