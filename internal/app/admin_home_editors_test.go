@@ -50,6 +50,22 @@ func TestBrowserAdminEditors(t *testing.T) {
 	if rows := b.homeCells("editor rows", `#editors tbody th`); len(rows) != 0 {
 		t.Fatalf("a refused editor was added: %v", rows)
 	}
+	// Long enough, yet a breached password or a pattern: refused, saying why.
+	for pw, why := range map[string]string{"111111111111": "leaked", "P@ssw0rd1234": "too easy to guess"} {
+		b.do("fill a weak password",
+			chromedp.SetValue(chromedp.CSS(`#new-email`), ed),
+			chromedp.SetValue(chromedp.CSS(`#new-password`), pw),
+			chromedp.SetValue(chromedp.CSS(`#new-password-again`), pw))
+		if st := b.submit("add with a weak password", chromedp.CSS(`form#editor-add button[type=submit]`)); st != http.StatusUnprocessableEntity {
+			t.Fatalf("weak password %q: status %d, want 422", pw, st)
+		}
+		if msg := b.text("error", chromedp.CSS(`main p.error`)); !strings.Contains(msg, why) {
+			t.Errorf("weak password %q: the page says %q, want it to say %q", pw, msg, why)
+		}
+		if rows := b.homeCells("editor rows", `#editors tbody th`); len(rows) != 0 {
+			t.Fatalf("an editor with a weak password was added: %v", rows)
+		}
+	}
 
 	b.do("fill the editor",
 		chromedp.SetValue(chromedp.CSS(`#new-email`), ed),

@@ -2,9 +2,11 @@ package app_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -144,30 +146,51 @@ func wantLimited(t *testing.T, what string, resp *http.Response, page string) {
 	}
 }
 
-// TestAdminLoginLimits: ten wrong passwords a minute are allowed per
-// client IP and per account; the eleventh attempt gets 429 with
-// Retry-After, even with the right password, and only for that IP or
-// that account.
+// TestAdminLoginLimits: a client (an IPv4 address, or an IPv6 /64 as
+// sign-ups count them) may try ten passwords a minute, counted before
+// they are checked; past them the next try gets 429 with Retry-After,
+// even with the right password, and only that client. An account guessed
+// at from many clients is never locked: each client then gets three tries
+// at it, its owner still signs in from their own client, and the owner's
+// dashboard says the account is under attack.
 func TestAdminLoginLimits(t *testing.T) {
 	s := startStackEnv(t, map[string]string{"TRUSTED_PROXIES": "127.0.0.1/32"})
 
-	// Per account: ten wrong passwords from ten addresses.
-	const target = "someone@example.org"
+	// A spread attack on the owner's account: ten wrong passwords from
+	// ten addresses.
 	for i := 1; i <= 10; i++ {
-		resp, page := newLoginClient(s, "198.51.100."+strconv.Itoa(i)).login(target, "wrong password "+strconv.Itoa(i))
+		resp, page := newLoginClient(s, "198.51.100."+strconv.Itoa(i)).login("admin", "wrong password "+strconv.Itoa(i))
 		if resp.StatusCode != http.StatusUnauthorized {
-			t.Fatalf("wrong password %d for %s: status %d, want 401: %.300s", i, target, resp.StatusCode, page)
+			t.Fatalf("wrong password %d for admin: status %d, want 401: %.300s", i, resp.StatusCode, page)
 		}
 	}
-	fresh := newLoginClient(s, "198.51.100.11")
-	resp, page := fresh.login(strings.ToUpper(target), "another guess")
-	wantLimited(t, "11th attempt at the account (in capitals, from a new IP)", resp, page)
-	// That IP has one attempt against it: it may still log in elsewhere.
-	if resp, page := fresh.login("admin", adminPassword); resp.StatusCode != http.StatusSeeOther {
-		t.Fatalf("the owner from an unblocked IP: %d, want 303: %.300s", resp.StatusCode, page)
+	owner := newLoginClient(s, "192.0.2.10")
+	if resp, page := owner.login("admin", adminPassword); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("the owner, from their own address, during the attack: %d, want 303: %.300s", resp.StatusCode, page)
+	}
+	// Each attacking client now has three tries at the account.
+	attacker := newLoginClient(s, "198.51.100.50")
+	for i := 1; i <= 3; i++ {
+		if resp, page := attacker.login("admin", "guess "+strconv.Itoa(i)); resp.StatusCode != http.StatusUnauthorized {
+			t.Fatalf("attacker's try %d: %d, want 401: %.300s", i, resp.StatusCode, page)
+		}
+	}
+	resp, page := attacker.login("admin", "guess 4")
+	if secs, _ := strconv.Atoi(resp.Header.Get("Retry-After")); resp.StatusCode != http.StatusTooManyRequests || secs < 60 || secs > 900 {
+		t.Fatalf("an attacking client's fourth try at an account under attack: %d, Retry-After %q; want 429 and 60..900 seconds: %.300s",
+			resp.StatusCode, resp.Header.Get("Retry-After"), page)
+	}
+	if resp, page := newLoginClient(s, "192.0.2.11").login("admin", adminPassword); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("the owner from another address, still under attack: %d, want 303: %.300s", resp.StatusCode, page)
+	}
+	resp, page = owner.request("GET", "/admin", nil)
+	row := regexp.MustCompile(`<tr data-account="admin">.*?</tr>`).FindString(page)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(row, `data-state="slowed"`) ||
+		!regexp.MustCompile(`data-figure="failures">1[34]<`).MatchString(row) {
+		t.Errorf("the owner's dashboard does not show the attack on admin (13 wrong passwords, slowed): %d %q", resp.StatusCode, row)
 	}
 
-	// Per IP: ten wrong passwords for ten accounts from one address.
+	// Per client: ten wrong passwords for ten accounts from one address.
 	const ip = "203.0.113.9"
 	for i := 1; i <= 10; i++ {
 		resp, page := newLoginClient(s, ip).login("guess"+strconv.Itoa(i)+"@example.org", "wrong password")
@@ -182,6 +205,20 @@ func TestAdminLoginLimits(t *testing.T) {
 	}
 	if resp, _ := newLoginClient(s, "203.0.113.10").login("admin", adminPassword); resp.StatusCode != http.StatusSeeOther {
 		t.Errorf("the owner from another IP: %d, want 303", resp.StatusCode)
+	}
+
+	// An IPv6 client is its /64: each try from another address in it
+	// counts against the same allowance.
+	for i := 1; i <= 10; i++ {
+		resp, page := newLoginClient(s, fmt.Sprintf("2001:db8:5:6::%x", i)).login("v6guess@example.org", "wrong password")
+		if resp.StatusCode != http.StatusUnauthorized {
+			t.Fatalf("wrong password %d from the /64: status %d, want 401: %.300s", i, resp.StatusCode, page)
+		}
+	}
+	resp, page = newLoginClient(s, "2001:db8:5:6:ffff:1:2:3").login("admin", adminPassword)
+	wantLimited(t, "the right password from another address in a blocked /64", resp, page)
+	if resp, page := newLoginClient(s, "2001:db8:5:7::1").login("admin", adminPassword); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("the owner from another /64: %d, want 303: %.300s", resp.StatusCode, page)
 	}
 }
 

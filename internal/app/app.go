@@ -67,6 +67,9 @@ func (m *Web) Run(ctx context.Context) error {
 		l.Close()
 		return err
 	}
+	for _, w := range m.Config.Warnings() {
+		m.Log.Warn(w)
+	}
 	m.Log.Info("web listening", "addr", l.Addr().String(), "metrics_addr", ml.Addr().String(),
 		"base_url", m.Config.BaseURL.String())
 	return serve(ctx, site{newHTTPServer(srv.Handler()), l}, site{newHTTPServer(srv.MetricsHandler()), ml})
@@ -146,6 +149,9 @@ func (m *Worker) Run(ctx context.Context) error {
 	// Every process that writes subscribers knows how erased addresses
 	// are hashed, whatever it does today.
 	db.SetErasureKey(m.Config.SecretKey)
+	for _, w := range m.Config.Warnings() {
+		m.Log.Warn(w)
+	}
 	redis, err := RedisOpt(m.Config.RedisURL)
 	if err != nil {
 		return err

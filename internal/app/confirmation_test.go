@@ -263,9 +263,12 @@ func (s *stack) routesRefuse(what, tok, view, confirm string) {
 	}
 }
 
-// Leaving and signing up again gives new tokens: the old links stop
-// working. An erased subscriber's links all stop working.
-func TestTokensStopAfterResubscribeAndErasure(t *testing.T) {
+// Leaving and signing up again gives a new token, but only once the
+// inbox's owner confirms: a stranger signing up an address that left
+// breaks none of its links. An erased subscriber's links all stop
+// working. The web digest's link is no reader's: it shows the digest,
+// before and after, and nothing else.
+func TestTokensRotateOnConfirmation(t *testing.T) {
 	s := startStack(t)
 	ana := "ana@example.org"
 	s.subscribeAndConfirm(ana, []string{"CR"})
@@ -279,18 +282,28 @@ func TestTokensStopAfterResubscribeAndErasure(t *testing.T) {
 	}
 	s.oneClickUnsubscribe(onlyDigest(t, s, ana, 1))
 
+	// Someone signs the address up again: until it is confirmed, the
+	// person's links keep working.
 	s.jsonCall("POST", "/api/v1/subscriptions", map[string]any{"email": ana, "countries": []string{"CR"}}, nil, http.StatusAccepted)
 	newConfirm := s.confirmPath(ana, 2)
-	s.routesRefuse("old token after re-subscription", oldTok, oldView, "")
+	for _, path := range []string{"/preferences/" + oldTok, "/unsubscribe/" + oldTok} {
+		if status, page := s.page(b, "GET", path, nil); status != http.StatusOK {
+			t.Errorf("GET %s after a sign-up not yet confirmed: %d, want 200: %.300s", path, status, page)
+		}
+	}
 	if status, _ := s.page(b, "POST", newConfirm, nil); status != http.StatusOK {
 		t.Fatalf("confirm the re-subscription: %d", status)
 	}
+	s.routesRefuse("old token after the re-subscription was confirmed", oldTok, "", "")
 	if e := s.edition("second story"); e.Sent != 1 {
 		t.Fatalf("edition = %+v", e)
 	}
 	newTok, newView := s.digestLinks(ana)
 	if newTok == oldTok {
-		t.Fatal("the re-subscription kept the old token")
+		t.Fatal("the confirmed re-subscription kept the old token")
+	}
+	if strings.Contains(oldView, oldTok) || strings.Contains(newView, newTok) {
+		t.Errorf("the web digest's link carries the reader's token: %s, %s", oldView, newView)
 	}
 
 	// Someone else signs up and is erased before confirming.
@@ -298,5 +311,10 @@ func TestTokensStopAfterResubscribeAndErasure(t *testing.T) {
 	s.jsonCall("POST", "/api/v1/subscriptions", map[string]any{"email": luis, "countries": []string{"CR"}}, nil, http.StatusAccepted)
 	luisConfirm := s.confirmPath(luis, 1)
 	s.sqlExec(`UPDATE subscribers SET status = 'erased' WHERE lower(email) IN ($1, $2)`, ana, luis)
-	s.routesRefuse("erased", newTok, newView, luisConfirm)
+	s.routesRefuse("erased", newTok, "", luisConfirm)
+	for _, view := range []string{oldView, newView} {
+		if status, page := s.page(b, "GET", view, nil); status != http.StatusOK || strings.Contains(page, ana) {
+			t.Errorf("GET %s (a digest, naming no one) after its reader was erased: %d", view, status)
+		}
+	}
 }

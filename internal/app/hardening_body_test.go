@@ -211,6 +211,7 @@ func rawPost(t *testing.T, base, path, contentType string, cookies []*http.Cooki
 
 // subscriberRowDoc is one subscriber as stored.
 type subscriberRowDoc struct {
+	ID        int64
 	Status    string
 	Token     string
 	Confirm   *string
@@ -227,8 +228,8 @@ func subscriberRow(t *testing.T, s *stack, email string) *subscriberRowDoc {
 	defer conn.Close(context.Background())
 	var r subscriberRowDoc
 	err = conn.QueryRow(context.Background(),
-		`SELECT status, token, confirm_token, countries FROM subscribers WHERE lower(email) = lower($1)`, email).
-		Scan(&r.Status, &r.Token, &r.Confirm, &r.Countries)
+		`SELECT id, status, token, confirm_token, countries FROM subscribers WHERE lower(email) = lower($1)`, email).
+		Scan(&r.ID, &r.Status, &r.Token, &r.Confirm, &r.Countries)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil
 	}

@@ -73,6 +73,14 @@ func startStack(t *testing.T) *stack {
 // unsets one.
 func startStackEnv(t *testing.T, overrides map[string]string) *stack {
 	t.Helper()
+	return startStackLogged(t, overrides, nil)
+}
+
+// startStackLogged is startStackEnv with web's and the worker's log, from
+// the info level up, written to logs as JSON lines (nil: warnings and
+// errors to stderr).
+func startStackLogged(t *testing.T, overrides map[string]string, logs io.Writer) *stack {
+	t.Helper()
 	smtp := testenv.NewSMTPServer(t)
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -101,6 +109,9 @@ func startStackEnv(t *testing.T, overrides map[string]string) *stack {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	if logs != nil {
+		log = slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	webDone := make(chan error, 1)
 	go func() {

@@ -141,3 +141,34 @@ func TestItemQualityOverHTTP(t *testing.T) {
 		t.Errorf("link to a missing item: %d %s", status, body)
 	}
 }
+
+// TestBidiControlsAreDroppedAtIngest: a feed whose title and summary hide
+// a right-to-left override (showing "gnp.exe" as "exe.png"), and an
+// editor's edit holding an isolate, are stored without them, so the API,
+// the console, the archive, the feeds and the mail all show the text as
+// written.
+func TestBidiControlsAreDroppedAtIngest(t *testing.T) {
+	s := startStack(t)
+	feed := `<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>Feed</title><link>https://news.example/</link><description>x</description>
+<item>
+  <title>Costa Rica: invoice ` + "\u202E" + `gnp.exe</title>
+  <link>https://news.example/a</link>
+  <pubDate>Wed, 16 Dec 2020 10:00:00 GMT</pubDate>
+  <description>Costa Rica: open ` + "\u2066\u202B" + `this` + "\u202C\u2069" + ` file.</description>
+</item>
+</channel></rss>`
+	if status, body := s.do("POST", "/api/v1/imports", "application/rss+xml", []byte(feed), true); status != http.StatusOK {
+		t.Fatalf("import feed: %d %s", status, body)
+	}
+	items := s.fullItems()
+	if len(items) != 1 || items[0].Title != "Costa Rica: invoice gnp.exe" || items[0].Summary != "Costa Rica: open this file." {
+		t.Fatalf("stored %+v, want the text without its bidirectional controls", items)
+	}
+	var patched fullItem
+	s.jsonCall("PATCH", fmt.Sprintf("/api/v1/items/%d", items[0].ID),
+		map[string]any{"title": "Costa Rica: \u202Dfixed\u202C title \u200F"}, &patched, http.StatusOK)
+	if patched.Title != "Costa Rica: fixed title " && patched.Title != "Costa Rica: fixed title" {
+		t.Errorf("edited title stored as %q, want it without bidirectional controls", patched.Title)
+	}
+}

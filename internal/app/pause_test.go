@@ -30,14 +30,10 @@ type pauseExport struct {
 	}
 }
 
-func (s *stack) pauseExport(prefsURL string) pauseExport {
+func (s *stack) pauseExport(prefsURL, addr string) pauseExport {
 	s.t.Helper()
-	resp, body := privacyGet(s.t, prefsURL+"/export")
-	if resp.StatusCode != http.StatusOK {
-		s.t.Fatalf("export: %d %s", resp.StatusCode, body)
-	}
 	var e pauseExport
-	mustJSON(s.t, body, &e)
+	mustJSON(s.t, s.exportJSON(s.exportOf(prefsURL, addr)), &e)
 	return e
 }
 
@@ -92,7 +88,7 @@ func TestPauseSkipsThenResumes(t *testing.T) {
 			t.Errorf("pause for %q weeks: %d, want 422 saying what to choose", weeks, st)
 		}
 	}
-	if e := s.pauseExport(prefsURL); e.PausedUntil != nil {
+	if e := s.pauseExport(prefsURL, addr); e.PausedUntil != nil {
 		t.Fatalf("after refused pauses the subscriber is paused until %v", e.PausedUntil)
 	}
 
@@ -102,7 +98,7 @@ func TestPauseSkipsThenResumes(t *testing.T) {
 		t.Fatalf("pause: %d, page says %q", st, b.pageText())
 	}
 	loc, _ := time.LoadLocation("America/Costa_Rica")
-	e := s.pauseExport(prefsURL)
+	e := s.pauseExport(prefsURL, addr)
 	if e.PausedUntil == nil || e.PausedUntil.Sub(time.Now()) < 13*24*time.Hour || e.PausedUntil.Sub(time.Now()) > 14*24*time.Hour {
 		t.Fatalf("paused until %v, want two weeks from now", e.PausedUntil)
 	}
@@ -137,7 +133,7 @@ func TestPauseSkipsThenResumes(t *testing.T) {
 	if ed := s.waitEdition(first.ID); ed.Status != "done" || ed.Sent != 0 || ed.Skipped != 1 {
 		t.Fatalf("edition while paused = %+v, want done with the one subscriber skipped", ed)
 	}
-	e = s.pauseExport(prefsURL)
+	e = s.pauseExport(prefsURL, addr)
 	if len(e.Deliveries) != 1 || e.Deliveries[0].Status != "skipped" || e.Deliveries[0].Reason != "paused" {
 		t.Errorf("deliveries while paused = %+v, want one skipped as paused", e.Deliveries)
 	}
@@ -173,7 +169,7 @@ func TestPauseSkipsThenResumes(t *testing.T) {
 		t.Errorf("after resuming the page says %q", got)
 	}
 	b.do("the pause form is back", chromedp.WaitVisible(pauseForm))
-	e = s.pauseExport(prefsURL)
+	e = s.pauseExport(prefsURL, addr)
 	var actions []string
 	for _, c := range e.Consents {
 		actions = append(actions, c.Action)

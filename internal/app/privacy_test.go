@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -52,9 +53,55 @@ func privacyStoredAddresses(t *testing.T, s *stack) []string {
 	return out
 }
 
-// A subscriber downloads everything held about them, then deletes
-// themselves in Spanish; the address can then neither be imported nor
-// signed up again, and the answer to a sign-up reveals nothing.
+var exportLink = regexp.MustCompile(`https?://[^\s"<>]+/export/[A-Za-z0-9_-]{22}`)
+
+// exportLinks lists the export links mailed to addr, oldest first.
+func (s *stack) exportLinks(addr string) []string {
+	s.t.Helper()
+	var links []string
+	for _, m := range s.smtp.To(addr) {
+		text, _ := bodies(s.t, m.Raw)
+		if l := exportLink.FindString(text); l != "" {
+			links = append(links, l)
+		}
+	}
+	return links
+}
+
+// exportOf asks for a person's data as they would, from the link on
+// their preferences page at prefsURL, and returns the link mailed to addr
+// for it. Export mails are spaced out per person; the test, which asks
+// more often than a person would, clears the last one's time first.
+func (s *stack) exportOf(prefsURL, addr string) string {
+	s.t.Helper()
+	s.sqlExec(`UPDATE export_links SET sent_at = NULL WHERE subscriber_id IN (SELECT id FROM subscribers WHERE email = $1)`, addr)
+	before := len(s.exportLinks(addr))
+	resp, body := privacyGet(s.t, prefsURL+"/export")
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), "mailed your address a link") {
+		s.t.Fatalf("ask for the export: %d %s", resp.StatusCode, body)
+	}
+	var links []string
+	s.smtp.WaitFor(s.t, 30*time.Second, "export link to "+addr, func([]testenv.Received) bool {
+		links = s.exportLinks(addr)
+		return len(links) > before
+	})
+	return links[len(links)-1]
+}
+
+// exportJSON follows a mailed export link and returns the download.
+func (s *stack) exportJSON(link string) []byte {
+	s.t.Helper()
+	resp, body := privacyGet(s.t, link)
+	if resp.StatusCode != http.StatusOK {
+		s.t.Fatalf("export download: %d %s", resp.StatusCode, body)
+	}
+	return body
+}
+
+// A subscriber asks for everything held about them and gets it through a
+// link mailed to them, once; then deletes themselves in Spanish. The
+// address cannot be imported again, and may be signed up again only by
+// its owner, through the double opt-in.
 func TestPrivacyExportAndDeleteMe(t *testing.T) {
 	s := startStack(t)
 	b := newBrowser(t, 150*time.Second)
@@ -86,8 +133,10 @@ func TestPrivacyExportAndDeleteMe(t *testing.T) {
 		t.Fatalf("the digest has no preferences link:\n%s", text)
 	}
 
-	// The preferences page links to the export; the export is a download
-	// holding the choices, the consent record and the delivery.
+	// The preferences page links to the export. Following that link (the
+	// one every digest's preferences link leads to, which may have been
+	// forwarded) gives no data: it mails the address a link, which
+	// downloads the data once.
 	b.open(prefsURL+"?lang=es", prefsForm)
 	ctx, cancel := b.step()
 	href, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.CSS(`main a[href$="/export"]`), "href"))
@@ -95,7 +144,29 @@ func TestPrivacyExportAndDeleteMe(t *testing.T) {
 	if err != nil || !href.Exists {
 		t.Fatalf("the preferences page has no link to the export: %v", err)
 	}
-	exportURL := s.base + href.Value
+	asked, askedBody := privacyGet(t, s.base+href.Value)
+	if asked.StatusCode != http.StatusOK || asked.Header.Get("Content-Disposition") != "" ||
+		strings.Contains(string(askedBody), addr) || strings.Contains(string(askedBody), `"consents"`) {
+		t.Fatalf("the preferences page's export link answered %d with %q: want a page saying a link was mailed, and no data",
+			asked.StatusCode, askedBody)
+	}
+	var exportURL string
+	s.smtp.WaitFor(t, 30*time.Second, "export link to "+addr, func([]testenv.Received) bool {
+		links := s.exportLinks(addr)
+		if len(links) == 1 {
+			exportURL = links[0]
+		}
+		return exportURL != ""
+	})
+	// Asking again at once mails nothing more: a forwarded preferences
+	// link cannot flood the inbox.
+	if again, _ := privacyGet(t, s.base+href.Value); again.StatusCode != http.StatusOK {
+		t.Errorf("asking again: %d", again.StatusCode)
+	}
+	// A HEAD (a mail scanner's look) does not spend the link.
+	if head, err := http.Head(exportURL); err != nil || head.StatusCode == http.StatusOK {
+		t.Errorf("HEAD on the export link: %v %v, want no download", err, head)
+	}
 	resp, body := privacyGet(t, exportURL)
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("export: %d %s", resp.StatusCode, body)
@@ -105,6 +176,13 @@ func TestPrivacyExportAndDeleteMe(t *testing.T) {
 	}
 	if cc := resp.Header.Get("Cache-Control"); cc != "no-store" {
 		t.Errorf("export Cache-Control = %q, want no-store", cc)
+	}
+	if again, _ := privacyGet(t, exportURL); again.StatusCode != http.StatusNotFound {
+		t.Errorf("the export link used a second time: %d, want 404", again.StatusCode)
+	}
+	s.waitQueuesIdle()
+	if n := len(s.exportLinks(addr)); n != 1 {
+		t.Errorf("%d export links mailed for two requests a moment apart, want 1", n)
 	}
 	var data struct {
 		Email   string
@@ -173,7 +251,7 @@ func TestPrivacyExportAndDeleteMe(t *testing.T) {
 	b.shots(t, "privacy-deleted")
 
 	// The links are dead, and nothing stored names the person.
-	for _, u := range []string{exportURL, prefsURL, prefsURL + "/delete"} {
+	for _, u := range []string{prefsURL + "/export", prefsURL, prefsURL + "/delete"} {
 		if resp, body := privacyGet(t, u); resp.StatusCode != http.StatusNotFound || !strings.Contains(string(body), "This link no longer works") {
 			t.Errorf("GET %s after deletion: %d, want the 404 page saying the link no longer works", u, resp.StatusCode)
 		}
@@ -196,23 +274,59 @@ func TestPrivacyExportAndDeleteMe(t *testing.T) {
 		t.Errorf("import after deletion = %s, want the erased address skipped and the other imported", raw)
 	}
 
-	// Signing up again answers like any sign-up, and mails nothing: a
-	// sign-up just after it is mailed, so the worker has had its turn.
-	mailed := len(s.smtp.To(addr))
+	// The person may sign up again, through the double opt-in: the keyed
+	// hash stops only imports.
 	st, page := s.page(client, "POST", "/subscribe", form)
-	const other = "otra.persona@example.org"
-	form.Set("email", other)
-	otherSt, otherPage := s.page(client, "POST", "/subscribe", form)
-	if otherSt != http.StatusOK {
-		t.Fatalf("subscribe %s: %d %s", other, otherSt, otherPage)
+	if st != http.StatusOK || !strings.Contains(page, "Check your inbox") {
+		t.Fatalf("sign-up of the erased address: %d, want the check-your-inbox page", st)
 	}
-	if st != otherSt || !strings.Contains(page, "Check your inbox") || !strings.Contains(otherPage, "Check your inbox") {
-		t.Errorf("sign-up of the erased address: %d, of a new one: %d; want the same check-your-inbox page", st, otherSt)
+	if st, page := s.page(client, "POST", s.confirmPath(addr, 2), nil); st != http.StatusOK {
+		t.Fatalf("confirming the new sign-up: %d %.300s", st, page)
 	}
-	s.smtp.WaitFor(t, 30*time.Second, "confirmation to "+other, func([]testenv.Received) bool {
-		return len(s.smtp.To(other)) >= 1
-	})
-	if n := len(s.smtp.To(addr)); n != mailed {
-		t.Errorf("the erased address got %d more mails after signing up again", n-mailed)
+	var active int
+	for _, a := range privacyStoredAddresses(t, s) {
+		if a == addr {
+			active++
+		}
+	}
+	if active != 1 {
+		t.Errorf("after signing up again, %d rows hold the address, want the new one", active)
+	}
+	if status, raw := s.do("POST", "/api/v1/subscribers/import", "text/csv",
+		[]byte("email,countries,topics,language\nnuevo@example.org,CR,,es\n"), true); status != http.StatusOK {
+		t.Fatalf("import: %d %s", status, raw)
+	}
+	// Erased a second time, the address leaves the same keyed hash twice.
+	sub := subscriberRow(t, s, addr)
+	s.jsonCall("POST", "/api/v1/subscribers/"+itoa(sub.ID)+"/erase", nil, nil, http.StatusOK)
+	for _, stored := range privacyStoredAddresses(t, s) {
+		if strings.Contains(strings.ToLower(stored), "rosa") {
+			t.Errorf("after the second erasure an address naming the person is still stored: %q", stored)
+		}
+	}
+}
+
+// TestErasedAddressMaySignUpAgain: after an erasure the keyed hash of the
+// address stops imports from bringing the person back, but the person may
+// sign up again through the double opt-in: a confirmation mail goes out,
+// and confirming makes them a subscriber anew.
+func TestErasedAddressMaySignUpAgain(t *testing.T) {
+	s := startStack(t)
+	const addr = "vuelve@example.org"
+	s.subscribeAndConfirm(addr, []string{"CR"})
+	s.jsonCall("POST", "/api/v1/subscribers/"+itoa(subscriberRow(t, s, addr).ID)+"/erase", nil, nil, http.StatusOK)
+
+	var res struct{ Imported, Skipped int }
+	status, raw := s.do("POST", "/api/v1/subscribers/import", "text/csv", []byte("email,countries,topics,language\nVuelve@example.org,CR,,en\n"), true)
+	if mustJSON(t, raw, &res); status != http.StatusOK || res.Imported != 0 || res.Skipped != 1 {
+		t.Fatalf("import of the erased address: %d %s, want it skipped", status, raw)
+	}
+	s.jsonCall("POST", "/api/v1/subscriptions", map[string]any{"email": addr, "countries": []string{"GT"}}, nil, http.StatusAccepted)
+	b := s.browser()
+	if st, page := s.page(b, "POST", s.confirmPath(addr, 2), nil); st != http.StatusOK {
+		t.Fatalf("confirming the sign-up after erasure: %d %.300s", st, page)
+	}
+	if row := subscriberRow(t, s, addr); row == nil || row.Status != "active" || strings.Join(row.Countries, ",") != "GT" {
+		t.Fatalf("after signing up again and confirming: %+v, want active with GT", row)
 	}
 }

@@ -15,9 +15,10 @@ import (
 // TestStoryCannotCarryTheReadersToken imports a feed item whose title,
 // summary and link hold the token placeholder, as anyone who writes a feed
 // can make them, and sends it to a reader. The reader's token (which opens
-// their preferences, unsubscribes them and shows their web digest) goes
-// only into the digest's own links and List-Unsubscribe; the story, in the
-// email and on the web digest page, shows the placeholder as written.
+// their preferences and unsubscribes them) goes only into the digest's own
+// links and List-Unsubscribe; the story, in the email and on the web
+// digest page, shows the placeholder as written. The web digest, opened
+// by its own view token, holds no reader's token at all.
 func TestStoryCannotCarryTheReadersToken(t *testing.T) {
 	s := startStack(t)
 	const ph = render.TokenPlaceholder
@@ -75,8 +76,12 @@ func TestStoryCannotCarryTheReadersToken(t *testing.T) {
 	})
 	checkStory("text part", text, []string{"* " + title + "\n", "\n  " + link + "\n", "send " + ph + " to us."})
 
-	// The web digest is rendered for the reader the same way.
-	resp, err := http.Get(s.base + "/digest/" + itoa(created.ID) + "/" + token)
+	// The web digest is opened by the link the email gives it.
+	view := digestLink.FindString(text)
+	if view == "" {
+		t.Fatalf("the digest has no link to the web digest:\n%s", text)
+	}
+	resp, err := http.Get(s.base + view)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,9 +90,14 @@ func TestStoryCannotCarryTheReadersToken(t *testing.T) {
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("web digest: status %d", resp.StatusCode)
 	}
-	checkStory("web digest", string(page), []string{
-		`href="` + link + `"`, ">" + html.EscapeString(title) + "</a>", "send " + ph + " to us.",
-	})
+	for _, want := range []string{`href="` + link + `"`, ">" + html.EscapeString(title) + "</a>", "send " + ph + " to us."} {
+		if !strings.Contains(string(page), want) {
+			t.Errorf("web digest lacks %q", want)
+		}
+	}
+	if strings.Contains(string(page), token) || strings.Contains(string(page), "/preferences/") || strings.Contains(string(page), "/unsubscribe/") {
+		t.Errorf("the web digest, which anyone with its link may open, carries the reader's token or links")
+	}
 }
 
 // withoutOwnLinks removes from doc the digest's own links that carry token

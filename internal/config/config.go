@@ -56,6 +56,11 @@ type Config struct {
 	ConfirmMailsPerDay int
 	// DKIM signs every message; nil when DKIM_* are unset.
 	DKIM *DKIM
+	// SMTPUnset is true when SMTP_URL was not given: mail then goes to
+	// DefaultSMTPURL, a development catcher on loopback, which a
+	// production host (or a container) does not have, so nothing leaves.
+	// The binaries say so at start (Warnings).
+	SMTPUnset bool
 }
 
 // SMTP is where and how mail is handed off.
@@ -116,6 +121,7 @@ func Load(getenv func(string) string) (*Config, error) {
 	if c.SMTP, err = parseSMTP(get("SMTP_URL", DefaultSMTPURL)); err != nil {
 		return nil, err
 	}
+	c.SMTPUnset = strings.TrimSpace(getenv("SMTP_URL")) == ""
 	if c.MailFrom, err = mail.ParseAddress(get("MAIL_FROM", DefaultMailFrom)); err != nil {
 		return nil, fmt.Errorf("MAIL_FROM: not an email address: %v", err)
 	}
@@ -140,8 +146,8 @@ func Load(getenv func(string) string) (*Config, error) {
 		if utf8.RuneCountInString(c.AdminPassword) < MinAdminPasswordLen {
 			return nil, fmt.Errorf("ADMIN_PASSWORD: shorter than %d characters", MinAdminPasswordLen)
 		}
-		if isPlaceholder(c.AdminPassword) {
-			return nil, fmt.Errorf("ADMIN_PASSWORD: %w", errPlaceholder)
+		if err = checkPassword(c.AdminPassword); err != nil {
+			return nil, fmt.Errorf("ADMIN_PASSWORD: %w", err)
 		}
 	}
 	key := getenv("SECRET_KEY")
@@ -270,6 +276,18 @@ func splitHostPort(addr string) (string, int, error) {
 		return "", 0, fmt.Errorf("bad port")
 	}
 	return addr[:i], p, nil
+}
+
+// Warnings are what an operator should know at start about settings that
+// are valid but probably not what they want; each binary logs them.
+func (c *Config) Warnings() []string {
+	var w []string
+	if c.SMTPUnset {
+		w = append(w, "SMTP_URL is not set: mail goes to "+DefaultSMTPURL+", a development mail catcher on this host; "+
+			"where none listens there (a server, a container) no mail is sent at all. Set SMTP_URL to your relay, "+
+			"e.g. smtp://user:pass@smtp.example.org:587?tls=starttls")
+	}
+	return w
 }
 
 // PlaintextHTTP reports whether the site is served over plain HTTP (local

@@ -32,6 +32,25 @@ func TestLoadDefaults(t *testing.T) {
 	}
 }
 
+// Without SMTP_URL the mail goes nowhere real, and the binaries say so at
+// start; with it, nothing is said.
+func TestWarningsSayMailGoesNowhereWithoutSMTPURL(t *testing.T) {
+	c, err := Load(env(map[string]string{"SECRET_KEY": key}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := c.Warnings(); len(w) != 1 || !strings.Contains(w[0], "SMTP_URL is not set") || !strings.Contains(w[0], "no mail is sent") {
+		t.Errorf("warnings without SMTP_URL = %q", w)
+	}
+	c, err = Load(env(map[string]string{"SECRET_KEY": key, "SMTP_URL": "smtp://relay.example.org:587?tls=starttls"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := c.Warnings(); len(w) != 0 {
+		t.Errorf("warnings with SMTP_URL set = %q", w)
+	}
+}
+
 func TestLoadSMTPURL(t *testing.T) {
 	c, err := Load(env(map[string]string{"SECRET_KEY": key, "SMTP_URL": "smtp://u:p%40ss@relay.example.org?tls=starttls"}))
 	if err != nil {
@@ -77,6 +96,16 @@ func TestLoadErrorsNameTheVariable(t *testing.T) {
 		{"ADMIN_PASSWORD", "changeme"},
 		{"ADMIN_PASSWORD", "short pw"},
 		{"ADMIN_PASSWORD", "change-me-admin-password"},
+		// Weak by zxcvbn's estimate or breached, though long enough.
+		{"ADMIN_PASSWORD", "aaaaaaaaaaaa"},
+		{"ADMIN_PASSWORD", "123456789012"},
+		{"ADMIN_PASSWORD", "P@ssw0rd1234"},
+		{"ADMIN_PASSWORD", "admin2026admin"},
+		{"ADMIN_PASSWORD", "mariagarcia1985"},
+		{"ADMIN_TOKEN", "qwertyuiopasdfgh"},
+		{"ADMIN_TOKEN", "1q2w3e4r5t6y7u8i9o0p"},
+		{"SECRET_KEY", "qwertyuiopasdfghjklzxcvbnm123456"},
+		{"SECRET_KEY", "newsdigest newsdigest newsdigest"},
 		{"BOUNCE_LIMIT", "0"},
 		{"INGEST_ALLOW_PRIVATE_NETWORKS", "perhaps"},
 	} {
@@ -90,6 +119,19 @@ func TestLoadErrorsNameTheVariable(t *testing.T) {
 	}
 	if _, err := Load(env(nil)); err == nil || !strings.HasPrefix(err.Error(), "SECRET_KEY:") {
 		t.Errorf("missing SECRET_KEY: err = %v", err)
+	}
+}
+
+// The secrets and passwords the tests use, and sound ones, start.
+func TestSoundSecretsAreAccepted(t *testing.T) {
+	for _, vars := range []map[string]string{
+		{"SECRET_KEY": key, "ADMIN_TOKEN": "test-admin-token-0123456789", "ADMIN_PASSWORD": "owner passphrase 4f9c1e77b2"},
+		{"SECRET_KEY": key, "ADMIN_PASSWORD": "a changed owner passphrase 71d2"},
+		{"SECRET_KEY": key, "ADMIN_PASSWORD": "correct horse battery staple"},
+	} {
+		if _, err := Load(env(vars)); err != nil {
+			t.Errorf("%v refused: %v", vars, err)
+		}
 	}
 }
 

@@ -3,23 +3,29 @@ package config
 import (
 	"errors"
 	"fmt"
-	"math"
 	"strings"
-	"unicode"
+
+	"newsdigest/internal/domain"
+	"newsdigest/internal/passwords"
 )
 
 // Secrets must be hard to guess. A value copied from an example file, or
-// typed by hand ("aaaa…", "0123456789…", "password123…"), is long enough
-// to pass a length check and still guessable, so start refuses it.
+// typed by hand ("aaaa…", "0123456789…", "qwertyuiop…", "password123…"),
+// is long enough to pass a length check and still guessable, so start
+// refuses it: the estimate comes from zxcvbn and a list of breached
+// passwords (package passwords), not from rules of our own.
 
-// The least estimated entropy, in bits, of each secret: SECRET_KEY signs
-// cookies and CSRF tokens; ADMIN_TOKEN is compared on every admin call.
-// They sit below what the shortest accepted random values score (32 hex
-// characters score 113 to 128 bits, 16 score 52 to 64), so no random value
-// is refused.
+// The least estimated strength, in bits (log2 of the guesses zxcvbn
+// reckons an attacker needs), of each secret: SECRET_KEY signs cookies
+// and CSRF tokens; ADMIN_TOKEN is compared on every admin call. zxcvbn
+// counts a random character as about 3.3 bits and lowers a value for
+// every word, date or run that happens to be in it, so the shortest
+// random values accepted (32 and 16 hex characters) score from about 88
+// and 37 bits up: these sit below, so no random value is refused, and far
+// above what patterns and words score.
 const (
-	minKeyBits   = 100
-	minTokenBits = 48
+	minKeyBits   = 64
+	minTokenBits = 30
 )
 
 var errPlaceholder = errors.New("is a placeholder from an example; set a random value (openssl rand -hex 32)")
@@ -44,91 +50,37 @@ func isPlaceholder(v string) bool {
 	return false
 }
 
-// checkSecret refuses placeholders and values whose estimated entropy is
-// under minBits.
+// checkSecret refuses placeholders, breached passwords and values whose
+// estimated strength is under minBits.
 func checkSecret(v string, minBits float64) error {
 	if isPlaceholder(v) {
 		return errPlaceholder
 	}
-	if bits := entropyBits(v); bits < minBits {
-		return fmt.Errorf("too easy to guess (about %.0f bits of randomness, want %.0f); set a random value (openssl rand -hex 32)", bits, minBits)
+	if passwords.Breached(v) {
+		return errors.New("is a password known from breaches; set a random value (openssl rand -hex 32)")
+	}
+	if bits := passwords.GuessBits(v, passwords.Hints("")...); bits < minBits {
+		return fmt.Errorf("too easy to guess (about %.0f bits by zxcvbn's estimate, want %.0f): "+
+			"words, keyboard walks, runs and repeats are tried first; set a random value (openssl rand -hex 32)", bits, minBits)
 	}
 	return nil
 }
 
-// entropyBits estimates the randomness of v conservatively: each character
-// is worth log2 of the alphabet its classes span, except that one carrying
-// on a run (the third of "aaa", "abc" or "321") or ending a stretch that
-// occurred earlier in the value is worth a bit. So hex from /dev/urandom
-// scores about four bits a character, and "0123456789abcdef" or
-// "abcabcabc" almost nothing.
-func entropyBits(v string) float64 {
-	r := []rune(v)
-	if len(r) == 0 {
-		return 0
+// checkPassword judges the owner's password, which a person types: it
+// must not be an example's or a breached one, and must be strong by
+// zxcvbn's estimate (package passwords).
+func checkPassword(pw string) error {
+	if isPlaceholder(pw) {
+		return errPlaceholder
 	}
-	alphabet := 0
-	var lower, upper, digit, other bool
-	for _, c := range r {
-		switch {
-		case c >= 'a' && c <= 'z':
-			lower = true
-		case c >= 'A' && c <= 'Z':
-			upper = true
-		case unicode.IsDigit(c):
-			digit = true
-		default:
-			other = true
-		}
+	switch passwords.Check(pw, passwords.Hints(domain.OwnerAccount)...) {
+	case passwords.Leaked:
+		return errors.New("is a password known from breaches; choose another (a phrase of four or more words is strong and easy to type)")
+	case passwords.Guessable:
+		return fmt.Errorf("too easy to guess (about %.0f bits by zxcvbn's estimate, want %.0f): "+
+			"common words, names, dates, keyboard walks and repeats are tried first; "+
+			"use a phrase of four or more words, or openssl rand -base64 18",
+			passwords.GuessBits(pw, passwords.Hints(domain.OwnerAccount)...), passwords.StrongPasswordBits)
 	}
-	if lower {
-		alphabet += 26
-	}
-	if upper {
-		alphabet += 26
-	}
-	if digit {
-		alphabet += 10
-	}
-	if other {
-		alphabet += 33
-	}
-	// Hex, the usual form of a generated secret, is a 16-letter alphabet
-	// whatever classes it touches.
-	if isHex(v) {
-		alphabet = 16
-	}
-	perChar := math.Log2(float64(alphabet))
-	bits := perChar
-	for i := 1; i < len(r); i++ {
-		d := r[i] - r[i-1]
-		switch {
-		case i >= 2 && d >= -1 && d <= 1 && d == r[i-1]-r[i-2]:
-			bits++
-		case repeatsEarlier(r, i):
-			bits++
-		default:
-			bits += perChar
-		}
-	}
-	return bits
-}
-
-// repeatsEarlier reports whether the three characters ending at i occur
-// earlier in r: a pattern typed again.
-func repeatsEarlier(r []rune, i int) bool {
-	if i < 3 {
-		return false
-	}
-	tri := string(r[i-2 : i+1])
-	return strings.Contains(string(r[:i]), tri)
-}
-
-func isHex(v string) bool {
-	for _, c := range v {
-		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
-			return false
-		}
-	}
-	return true
+	return nil
 }

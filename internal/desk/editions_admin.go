@@ -2,6 +2,7 @@ package desk
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"net/mail"
 	"strings"
@@ -188,14 +189,25 @@ func (d *Desk) TestSend(ctx context.Context, actor string, s Sample, to string) 
 			return err
 		}
 	}
-	p := tasks.TestSend{EditionID: s.EditionID, Filter: f, To: addr.Address}
-	if _, err := d.Queue.EnqueueContext(ctx, tasks.NewTestSend(p)); err != nil {
+	id, err := d.DB.SaveTestSend(ctx, postgres.TestSend{EditionID: s.EditionID, Filter: f, Recipient: addr.Address}, actor)
+	if err != nil {
+		return err
+	}
+	if _, err := d.Queue.EnqueueContext(ctx, tasks.NewTestSend(id)); err != nil {
 		return errs.New(errs.Unavailable, "the queue is not answering; try again: %v", err)
 	}
+	// The audit log names people by id only: the subscriber whose digest
+	// it was, never the address typed, nor the one it went to.
 	what := "filter " + f.Signature()
-	if s.Email != "" {
-		what = "subscriber " + strings.TrimSpace(s.Email)
+	if email := strings.TrimSpace(s.Email); email != "" {
+		if sub, err := d.DB.SubscriberForPreview(ctx, email); err == nil {
+			what = fmt.Sprintf("subscriber %d", sub.ID)
+		}
 	}
-	d.Audit(ctx, actor, "edition.test_send", "edition", s.EditionID, "test digest of %s sent to %s", what, addr.Address)
+	recipient := "another address"
+	if strings.EqualFold(addr.Address, actor) {
+		recipient = "the sender's own address"
+	}
+	d.Audit(ctx, actor, "edition.test_send", "edition", s.EditionID, "test digest of %s sent to %s (test send %d)", what, recipient, id)
 	return nil
 }

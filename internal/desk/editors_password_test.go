@@ -56,13 +56,20 @@ func TestCheckPasswordRefusesMalformedHashes(t *testing.T) {
 }
 
 func TestValidatePassword(t *testing.T) {
-	if err := ValidatePassword("password", "twelve chars"); err != nil {
-		t.Errorf("12 characters: %v", err)
+	if err := ValidatePassword("password", "twelve chars and more", "ana@example.org"); err != nil {
+		t.Errorf("a phrase: %v", err)
 	}
-	if err := ValidatePassword("password", "ñandú ñandú"); err == nil || !strings.HasPrefix(err.Error(), "password:") {
+	// Long enough, and still what an attacker tries first: a breached
+	// password, a repeat, a keyboard walk, the editor's own address.
+	for _, pw := range []string{"111111111111", "aaaaaaaaaaaa", "qwertyuiopasdfgh", "P@ssw0rd1234", "anaexample2026"} {
+		if err := ValidatePassword("password", pw, "ana@example.org"); err == nil || !strings.HasPrefix(err.Error(), "password:") {
+			t.Errorf("%q: %v, want refused naming the field", pw, err)
+		}
+	}
+	if err := ValidatePassword("password", "ñandú ñandú", "ana@example.org"); err == nil || !strings.HasPrefix(err.Error(), "password:") {
 		t.Errorf("11 characters (13 bytes): %v, want an error naming the field", err)
 	}
-	if err := ValidatePassword("password", strings.Repeat("x", 1025)); err == nil {
+	if err := ValidatePassword("password", strings.Repeat("x", 1025), "ana@example.org"); err == nil {
 		t.Error("1025 bytes: accepted")
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"newsdigest/internal/domain"
+	"newsdigest/internal/postgres"
+	"newsdigest/internal/tasks"
 )
 
 // PersonalData is everything stored about one subscriber, as the person
@@ -39,7 +41,7 @@ type PersonalConsent struct {
 	IP          string    `json:"ip"`
 	UserAgent   string    `json:"user_agent"`
 	FormVersion string    `json:"form_version"`
-	Actor       string    `json:"actor"` // "" when the person acted themselves
+	Actor       string    `json:"actor"` // "" when the person acted themselves, else OperatorActor
 }
 
 // PersonalDelivery is one edition's digest to the person.
@@ -59,23 +61,50 @@ const maxExportDeliveries = 10000
 // data from their preferences page.
 const SelfActor = "subscriber"
 
-// PersonalData gathers what is stored about the subscriber a preferences
-// token belongs to, from the same reads as the console's person page. An
-// unknown or erased token is errs.NotFound.
-func (d *Desk) PersonalData(ctx context.Context, tok string) (PersonalData, error) {
-	sub, err := d.DB.SubscriberByToken(ctx, tok)
+// OperatorActor is how a person's copy of their data names whoever acted
+// for the desk (an editor, the owner, the API): never by address, and
+// without the IP and browser of the staff member's request.
+const OperatorActor = "an editor"
+
+// RequestExport records that the person a preferences token belongs to
+// asked for a copy of their data, and queues the mail with the link that
+// downloads it, unless one went out within the last minutes. An unknown
+// or erased token is errs.NotFound.
+func (d *Desk) RequestExport(ctx context.Context, tok string) (postgres.ExportRequest, error) {
+	r, err := d.DB.RequestExport(ctx, tok)
+	if err != nil || !r.Queue {
+		return r, err
+	}
+	if _, err := d.Queue.EnqueueContext(ctx, tasks.NewExportLink(r.Subscriber.ID)); err != nil && !tasks.IsDuplicate(err) {
+		// The request stays due; the reconciler queues it again.
+		d.Log.Warn("export link not queued; the reconciler will", "subscriber", r.Subscriber.ID, "err", err)
+	}
+	return r, nil
+}
+
+// ExportByLink spends a mailed export link and gathers what is stored
+// about its person. A used, expired or unknown link is errs.NotFound.
+func (d *Desk) ExportByLink(ctx context.Context, link string) (PersonalData, error) {
+	id, err := d.DB.UseExportLink(ctx, link)
 	if err != nil {
 		return PersonalData{}, err
 	}
-	rec, err := d.DB.SubscriberRecord(ctx, sub.ID)
+	return d.personalData(ctx, id)
+}
+
+// personalData gathers what is stored about one subscriber, from the same
+// reads as the console's person page, with the desk's staff named only as
+// OperatorActor.
+func (d *Desk) personalData(ctx context.Context, id int64) (PersonalData, error) {
+	rec, err := d.DB.SubscriberRecord(ctx, id)
 	if err != nil {
 		return PersonalData{}, err
 	}
-	consents, err := d.DB.SubscriberConsents(ctx, sub.ID)
+	consents, err := d.DB.SubscriberConsents(ctx, id)
 	if err != nil {
 		return PersonalData{}, err
 	}
-	deliveries, err := d.DB.SubscriberDeliveries(ctx, sub.ID, maxExportDeliveries)
+	deliveries, err := d.DB.SubscriberDeliveries(ctx, id, maxExportDeliveries)
 	if err != nil {
 		return PersonalData{}, err
 	}
@@ -97,7 +126,13 @@ func (d *Desk) PersonalData(ctx context.Context, tok string) (PersonalData, erro
 		Deliveries:     []PersonalDelivery{},
 	}
 	for _, c := range consents {
-		p.Consents = append(p.Consents, PersonalConsent{c.Action, c.At, c.IP, c.UserAgent, c.FormVersion, c.Actor})
+		pc := PersonalConsent{c.Action, c.At, c.IP, c.UserAgent, c.FormVersion, c.Actor}
+		if c.Actor != "" || c.Action == "import" {
+			// The desk acted: the request was a staff member's, whose
+			// address, IP and browser are not this person's data.
+			pc.IP, pc.UserAgent, pc.Actor = "", "", OperatorActor
+		}
+		p.Consents = append(p.Consents, pc)
 	}
 	for _, dl := range deliveries {
 		p.Deliveries = append(p.Deliveries, PersonalDelivery{dl.EditionID, dl.Status, dl.Reason, dl.Error, dl.SentAt})

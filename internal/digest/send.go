@@ -303,7 +303,9 @@ func (s *Sender) renderGroup(ed *editionData, g postgres.Group) (*mail.Shared, e
 	sections, omitted := LimitSections(sections, MaxEmailStories)
 	d := BuildDigest(ed.tax, g.Language, sections, ed.items)
 	d.Omitted = omitted
-	d.ViewURL = ViewURL(s.Links.BaseURL, ed.id, render.TokenPlaceholder)
+	// The web copy's link carries the group's view token, which shows this
+	// digest and nothing else, so readers may forward it.
+	d.ViewURL = ViewURL(s.Links.BaseURL, ed.id, g.ViewToken)
 	d.ListName = s.Links.ListName
 	d.EditionDate = ed.date
 	d.UnsubscribeURL = s.Links.BaseURL + "/unsubscribe/" + render.TokenPlaceholder
@@ -366,8 +368,8 @@ func (s *Sender) edition(ctx context.Context, id int64) (*editionData, error) {
 	return ed, nil
 }
 
-// ViewURL is the address of one subscriber's digest of an edition on the
-// web: every story, whole.
-func ViewURL(baseURL string, editionID int64, token string) string {
-	return fmt.Sprintf("%s/digest/%d/%s", baseURL, editionID, token)
+// ViewURL is the address of a digest of an edition on the web, every
+// story whole, opened by its group's view token (postgres.Group).
+func ViewURL(baseURL string, editionID int64, viewToken string) string {
+	return fmt.Sprintf("%s/digest/%d/%s", baseURL, editionID, viewToken)
 }

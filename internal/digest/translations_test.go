@@ -58,8 +58,10 @@ func TestTranslationArrivingLaterIsNotSentAgain(t *testing.T) {
 	)
 	all := []string{english, spanish, other, later}
 	ret := []string{"return-reintegration"}
-	enID := f.version("en", "2021-03-01", english, "https://news.example.org/en/2021/03/returnees-training", nil,
-		[]string{"GT"}, ret)
+	// The English feed names the Spanish address already; the two are
+	// linked once the Spanish version names it back.
+	enID := f.version("en", "2021-03-01", english, "https://news.example.org/en/2021/03/returnees-training",
+		[]string{"https://news.example.org/es/2021/03/retornados-capacitacion"}, []string{"GT"}, ret)
 	f.version("en", "2021-03-01", other, "https://news.example.org/en/2021/03/work-permits", nil, []string{"CR"}, nil)
 	f.reader("ana@example.org", "en", []string{"GT"}, ret)       // gets it under Guatemala
 	f.reader("bea@example.org", "es", []string{"GT", "HN"}, nil) // gets it in English: no Spanish yet

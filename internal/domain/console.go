@@ -9,14 +9,44 @@ const OwnerAccount = "admin"
 // APIActor is who the audit log names for calls made with ADMIN_TOKEN.
 const APIActor = "api"
 
+// Roles are what a console account may do beyond reading the dashboard,
+// the queues and its own account. The owner has every role and alone
+// manages editors; the owner gives each editor theirs.
+type Roles struct {
+	// Edit: edit and send. Items, imports of stories, sources, editions
+	// (send, cancel, retry, preview, test send).
+	Edit bool
+	// Subscribers: manage subscribers. The list of people and their
+	// records, its export, imports of addresses (as active, on the
+	// operator's word), unsubscribing, suppressing and erasing people,
+	// a digest previewed or test-sent as a named subscriber, the
+	// addresses of failed deliveries, and the audit log.
+	Subscribers bool
+}
+
+// AllRoles is the owner's.
+var AllRoles = Roles{Edit: true, Subscribers: true}
+
 // Editor is a console account besides the owner.
 type Editor struct {
 	ID                int64
 	Email             string
+	Roles             Roles
 	CreatedBy         string
 	CreatedAt         time.Time
 	PasswordChangedAt time.Time
 	LastSeenAt        *time.Time
+}
+
+// ConsoleSession is one live console login of an editor, as the owner
+// sees it to end it.
+type ConsoleSession struct {
+	ID         int64
+	CreatedAt  time.Time
+	LastSeenAt time.Time
+	ExpiresAt  time.Time
+	IP         string
+	UserAgent  string
 }
 
 // AuditEntry is one admin action: who did what, when, to which object.

@@ -101,12 +101,14 @@ type ItemUpdate struct {
 // even to the value it had: an editor who confirms a tag has decided it.
 // Tags the editor adds get the reason ReasonEditor; tags kept keep theirs.
 func (u ItemUpdate) Apply(it *Item) {
+	// An editor's text is stored as ingested text is: without the
+	// characters that would reorder what readers see.
 	if u.Title != nil {
-		it.Title = *u.Title
+		it.Title = WithoutBidiControls(*u.Title)
 		it.MarkEdited(FieldTitle)
 	}
 	if u.Summary != nil {
-		it.Summary = *u.Summary
+		it.Summary = WithoutBidiControls(*u.Summary)
 		it.MarkEdited(FieldSummary)
 	}
 	if u.URL != nil {

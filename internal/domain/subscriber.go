@@ -42,6 +42,22 @@ const (
 	StatusErased     = "erased"
 )
 
+// MailableStatuses are the statuses of a person who may be mailed about
+// their own subscription when they ask (a link to a copy of their data):
+// everyone but a bounced address, which refuses mail, a suppressed one,
+// which the desk stopped mailing for good, and the erased.
+var MailableStatuses = []string{StatusPending, StatusActive, StatusUnsubscribed}
+
+// Mailable reports whether status is one of MailableStatuses.
+func Mailable(status string) bool {
+	for _, s := range MailableStatuses {
+		if s == status {
+			return true
+		}
+	}
+	return false
+}
+
 // Statuses lists every subscriber status, in the order a person moves
 // through them.
 var Statuses = []string{StatusPending, StatusActive, StatusUnsubscribed, StatusBounced, StatusSuppressed, StatusErased}
@@ -281,4 +297,23 @@ func validLabel(l string) bool {
 		}
 	}
 	return true
+}
+
+// Mailbox is the inbox a normalised address reaches, for counting mail
+// sent to one person: the address in lower case (mail servers that tell
+// local parts apart by case are long gone), without a "+tag" after the
+// local part, which providers deliver to the same inbox
+// (victim+1@example.org and Victim+2@example.org are one mailbox). Only
+// limits use it; the address is stored and mailed as given.
+func Mailbox(email string) string {
+	email = strings.ToLower(email)
+	at := strings.LastIndexByte(email, '@')
+	if at < 0 {
+		return email
+	}
+	local, domain := email[:at], email[at:]
+	if plus := strings.IndexByte(local, '+'); plus > 0 {
+		local = local[:plus]
+	}
+	return local + domain
 }

@@ -70,3 +70,17 @@ func TestNormalizeEmail(t *testing.T) {
 		}
 	}
 }
+
+func TestMailbox(t *testing.T) {
+	for in, want := range map[string]string{
+		"victim@example.org":        "victim@example.org",
+		"Victim+1@Example.org":      "victim@example.org",
+		"victim+news+x@example.org": "victim@example.org",
+		"+tag@example.org":          "+tag@example.org", // no local part without the tag: kept whole
+		"josé+a@example.org":        "josé@example.org",
+	} {
+		if got := Mailbox(in); got != want {
+			t.Errorf("Mailbox(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"newsdigest/internal/domain"
 	"newsdigest/internal/tagging"
 	"newsdigest/internal/taxonomy"
 )
@@ -133,12 +134,18 @@ func TestImportFeedAlternates(t *testing.T) {
 	if !cmp.Equal(en.Alternates, []string{"https://news.example.org/es/2021/03/retornados-capacitacion"}) {
 		t.Errorf("English alternates %q: want the Spanish version only (not French)", en.Alternates)
 	}
-	shared := false
-	for _, k := range es.TranslationKeys {
-		shared = shared || slices.Contains(en.TranslationKeys, k)
+	// Each names the other: each one's alternate ("a:") is the other's
+	// link ("u:").
+	names := func(a, b domain.Item) bool {
+		for _, k := range a.TranslationKeys {
+			if strings.HasPrefix(k, "a:") && slices.Contains(b.TranslationKeys, "u:"+strings.TrimPrefix(k, "a:")) {
+				return true
+			}
+		}
+		return false
 	}
-	if !shared {
-		t.Errorf("no key shared: en %q, es %q", en.TranslationKeys, es.TranslationKeys)
+	if !names(en, es) || !names(es, en) {
+		t.Errorf("the versions do not name each other: en %q, es %q", en.TranslationKeys, es.TranslationKeys)
 	}
 	if alone := store.items[2]; len(alone.Alternates) != 0 {
 		t.Errorf("an entry without hreflang links has alternates %q", alone.Alternates)

@@ -4,12 +4,15 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"newsdigest/internal/domain"
 )
 
 // CleanText makes text pasted from web pages and word processors plain:
 // it drops byte-order marks and zero-width characters, turns every kind of
 // Unicode space or line break (no-break spaces are common in the source
-// listings) into one ASCII space, and trims the ends. Apostrophes typed in
+// listings) into one ASCII space, and trims the ends. Bidirectional
+// controls go too (isInvisible). Apostrophes typed in
 // odd ways (´ from a Spanish keyboard's dead key, ’ and ‘ from word
 // processors, ʼ, and ` or ′ between letters) become ASCII ', so "IOM´s"
 // and "IOM's" are the same text when an editor searches or a story
@@ -71,10 +74,17 @@ func isPlainASCII(s string) bool {
 }
 
 // isInvisible reports characters that carry no text but break matching when
-// left in: BOM, zero-width spaces and joiners, directional marks, soft hyphen.
+// left in: BOM, zero-width spaces and joiners, soft hyphen; and the
+// bidirectional controls (domain.IsBidiControl), which would show a title
+// in another order than it is written. CleanText drops them here, at
+// ingest, once, so the archive, the feeds, the console and the mail all
+// show the text as written.
 func isInvisible(r rune) bool {
 	switch r {
-	case '\uFEFF', '\u200B', '\u200C', '\u200D', '\u2060', '\u200E', '\u200F', '\u00AD':
+	case '\uFEFF', '\u200B', '\u200C', '\u200D', '\u2060', '\u00AD':
+		return true
+	}
+	if domain.IsBidiControl(r) {
 		return true
 	}
 	return unicode.Is(unicode.Cc, r) && r != '\t' && r != '\n' && r != '\r'

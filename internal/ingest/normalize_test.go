@@ -12,6 +12,8 @@ func TestCleanText(t *testing.T) {
 		{"IOM´s and IOM’s and IOMʼs", "IOM's and IOM's and IOM's"},
 		{"‘caravans’", "'caravans'"},
 		{"d`Ivoire, 12′ and `code`", "d'Ivoire, 12′ and `code`"},
+		{"Invoice \u202Egnp.exe", "Invoice gnp.exe"},
+		{"\u202Aembedded\u202C \u2066isolated\u2069 \u200Fmarked\u061C", "embedded isolated marked"},
 		{"", ""},
 	}
 	for _, tc := range tests {

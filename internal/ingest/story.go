@@ -74,12 +74,14 @@ var languageParams = map[string]bool{"lang": true, "language": true, "hl": true,
 // TranslationKeys returns the keys that link language versions of one
 // story (see domain.Item.TranslationKeys). They come only from explicit
 // signals, never from guessing that two titles translate each other:
-//   - the item's own link, so another version that names it as an
+//   - "u:" the item's own link, so another version that names it as an
 //     alternate finds it;
-//   - its alternates' links (a feed's hreflang links);
-//   - its link with the language marker taken out, when the site marks the
-//     language in the address: a path segment (/en/news/x and /es/news/x),
-//     a subdomain (en.example.org) or a parameter (?lang=es).
+//   - "a:" its alternates' links (a feed's hreflang links): a claim, which
+//     links two items only when each names the other (see
+//     postgres.linkTranslations), since any feed can name any address;
+//   - "l:" its link with the language marker taken out, when the site
+//     marks the language in the address: a path segment (/en/news/x and
+//     /es/news/x), a subdomain (en.example.org) or a parameter (?lang=es).
 func TranslationKeys(link string, alternates []string) []string {
 	var keys []string
 	if k, ok := urlKey(link); ok {
@@ -90,12 +92,16 @@ func TranslationKeys(link string, alternates []string) []string {
 	}
 	for _, a := range alternates {
 		if k, ok := urlKey(a); ok {
-			keys = append(keys, k)
+			keys = append(keys, AlternateKey(k))
 		}
 	}
 	slices.Sort(keys)
 	return slices.Compact(keys)
 }
+
+// AlternateKey turns the "u:" key of a link into the "a:" key of a claim
+// that the link is the same story in another language.
+func AlternateKey(linkKey string) string { return "a:" + strings.TrimPrefix(linkKey, "u:") }
 
 // languageFreeKey is the "l:" key of a link whose address marks its
 // language, with the marker replaced by "*"; false when it marks none.

@@ -3,6 +3,7 @@ package ingest
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -42,9 +43,15 @@ func TestTitleTokens(t *testing.T) {
 
 // Language versions are linked only by what the addresses say.
 func TestTranslationKeys(t *testing.T) {
+	// shared: an "l:" key in common, or a's alternate ("a:") naming b's
+	// own link ("u:"): what postgres.linkTranslations matches (a claim
+	// only counts there when the other side names this one back).
 	shared := func(a, b []string) bool {
 		for _, k := range a {
-			if slices.Contains(b, k) {
+			if strings.HasPrefix(k, "l:") && slices.Contains(b, k) {
+				return true
+			}
+			if strings.HasPrefix(k, "a:") && slices.Contains(b, "u:"+strings.TrimPrefix(k, "a:")) {
 				return true
 			}
 		}
@@ -81,6 +88,11 @@ func TestTranslationKeys(t *testing.T) {
 	}
 	if got := TranslationKeys("", nil); len(got) != 0 {
 		t.Errorf("no link: keys %q", got)
+	}
+	// An alternate is a claim, kept apart from the item's own link.
+	keys := TranslationKeys("https://a.example/es/x", []string{"https://b.example/en/y"})
+	if !slices.Contains(keys, "a:b.example/en/y") || slices.Contains(keys, "u:b.example/en/y") {
+		t.Errorf("keys %q: want the alternate as a claim (a:), not as a link (u:)", keys)
 	}
 }
 
@@ -134,7 +146,7 @@ func TestImportItemsKeysAndStores(t *testing.T) {
 	if err != nil || res.Imported != 1 {
 		t.Fatalf("import: %+v, %v", res, err)
 	}
-	if !slices.Contains(plain.items[0].TranslationKeys, "u:site.example/en/news/upala") {
+	if !slices.Contains(plain.items[0].TranslationKeys, "a:site.example/en/news/upala") {
 		t.Errorf("alternate not among keys %q", plain.items[0].TranslationKeys)
 	}
 	refreshing := &refreshingFake{}

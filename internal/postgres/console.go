@@ -12,14 +12,15 @@ import (
 	"newsdigest/internal/errs"
 )
 
-// CreateEditor adds an editor account; the address is unique whatever its
-// case.
-func (db *DB) CreateEditor(ctx context.Context, email, passwordHash, createdBy string) (domain.Editor, error) {
+// CreateEditor adds an editor account with the given roles; the address
+// is unique whatever its case.
+func (db *DB) CreateEditor(ctx context.Context, email, passwordHash, createdBy string, roles domain.Roles) (domain.Editor, error) {
 	var e domain.Editor
 	err := db.pool.QueryRow(ctx, `
-		INSERT INTO editors (email, password_hash, created_by) VALUES ($1, $2, $3)
-		RETURNING id, email, created_by, created_at, password_changed_at`, email, passwordHash, createdBy).
-		Scan(&e.ID, &e.Email, &e.CreatedBy, &e.CreatedAt, &e.PasswordChangedAt)
+		INSERT INTO editors (email, password_hash, created_by, can_edit, can_manage_subscribers) VALUES ($1, $2, $3, $4, $5)
+		RETURNING id, email, created_by, created_at, password_changed_at, can_edit, can_manage_subscribers`,
+		email, passwordHash, createdBy, roles.Edit, roles.Subscribers).
+		Scan(&e.ID, &e.Email, &e.CreatedBy, &e.CreatedAt, &e.PasswordChangedAt, &e.Roles.Edit, &e.Roles.Subscribers)
 	if isUniqueViolation(err) {
 		return e, errs.New(errs.Conflict, "email: %s is an editor already", email)
 	}
@@ -33,16 +34,54 @@ func (db *DB) CreateEditor(ctx context.Context, email, passwordHash, createdBy s
 func (db *DB) Editors(ctx context.Context) ([]domain.Editor, error) {
 	rows, err := db.pool.Query(ctx, `
 		SELECT e.id, e.email, e.created_by, e.created_at, e.password_changed_at,
-		       (SELECT max(last_seen_at) FROM admin_sessions s WHERE s.editor_id = e.id)
+		       (SELECT max(last_seen_at) FROM admin_sessions s WHERE s.editor_id = e.id),
+		       e.can_edit, e.can_manage_subscribers
 		FROM editors e ORDER BY e.id`)
 	if err != nil {
 		return nil, fmt.Errorf("editors: %w", err)
 	}
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.Editor, error) {
 		var e domain.Editor
-		err := r.Scan(&e.ID, &e.Email, &e.CreatedBy, &e.CreatedAt, &e.PasswordChangedAt, &e.LastSeenAt)
+		err := r.Scan(&e.ID, &e.Email, &e.CreatedBy, &e.CreatedAt, &e.PasswordChangedAt, &e.LastSeenAt,
+			&e.Roles.Edit, &e.Roles.Subscribers)
 		return e, err
 	})
+}
+
+// SetEditorRoles changes what an editor may do; it takes effect on their
+// next request.
+func (db *DB) SetEditorRoles(ctx context.Context, id int64, roles domain.Roles) error {
+	tag, err := db.pool.Exec(ctx, `UPDATE editors SET can_edit = $2, can_manage_subscribers = $3 WHERE id = $1`,
+		id, roles.Edit, roles.Subscribers)
+	if err != nil {
+		return fmt.Errorf("set editor roles: %w", err)
+	}
+	if tag.RowsAffected() == 0 {
+		return errs.New(errs.NotFound, "editor not found")
+	}
+	return nil
+}
+
+// EditorSessions lists an editor's live console sessions, the most
+// recently used first.
+func (db *DB) EditorSessions(ctx context.Context, editorID int64) ([]domain.ConsoleSession, error) {
+	rows, err := db.pool.Query(ctx, `
+		SELECT id, created_at, last_seen_at, expires_at, ip, user_agent FROM admin_sessions
+		WHERE editor_id = $1 AND expires_at > now() ORDER BY last_seen_at DESC, id DESC`, editorID)
+	if err != nil {
+		return nil, fmt.Errorf("editor sessions: %w", err)
+	}
+	return pgx.CollectRows(rows, pgx.RowToStructByPos[domain.ConsoleSession])
+}
+
+// EndEditorSessions ends one session of an editor (sessionID), or all of
+// them (sessionID 0), and says how many ended.
+func (db *DB) EndEditorSessions(ctx context.Context, editorID, sessionID int64) (int64, error) {
+	tag, err := db.pool.Exec(ctx, `DELETE FROM admin_sessions WHERE editor_id = $1 AND ($2 = 0 OR id = $2)`, editorID, sessionID)
+	if err != nil {
+		return 0, fmt.Errorf("end editor sessions: %w", err)
+	}
+	return tag.RowsAffected(), nil
 }
 
 // EditorLogin returns an editor's id and password hash by address, for
@@ -50,6 +89,14 @@ func (db *DB) Editors(ctx context.Context) ([]domain.Editor, error) {
 func (db *DB) EditorLogin(ctx context.Context, email string) (id int64, hash string, err error) {
 	err = db.pool.QueryRow(ctx, `SELECT id, password_hash FROM editors WHERE lower(email) = lower($1)`, email).Scan(&id, &hash)
 	return id, hash, notFound(err, "editor")
+}
+
+// EditorEmail returns an editor's address; errs.NotFound when there is no
+// such editor.
+func (db *DB) EditorEmail(ctx context.Context, id int64) (string, error) {
+	var email string
+	err := db.pool.QueryRow(ctx, `SELECT email FROM editors WHERE id = $1`, id).Scan(&email)
+	return email, notFound(err, "editor")
 }
 
 // SetEditorPassword changes an editor's password and ends every session
@@ -107,9 +154,10 @@ func (db *DB) CreateSession(ctx context.Context, n NewSession) error {
 
 // Session is a live console login.
 type Session struct {
-	EditorID   int64  // 0: the owner
-	OwnerKey   []byte // the owner's, to compare with the current one
-	Email      string // the editor's; "" for the owner
+	EditorID   int64        // 0: the owner
+	OwnerKey   []byte       // the owner's, to compare with the current one
+	Email      string       // the editor's; "" for the owner
+	Roles      domain.Roles // the editor's, as they are now; the owner's are all
 	LastSeenAt time.Time
 	CreatedAt  time.Time
 }
@@ -120,16 +168,19 @@ func (db *DB) SessionByHash(ctx context.Context, hash []byte) (Session, error) {
 	var s Session
 	var editor *int64
 	var email *string
+	var edit, subscribers *bool
 	err := db.pool.QueryRow(ctx, `
-		SELECT s.editor_id, s.owner_key, e.email, s.last_seen_at, s.created_at
+		SELECT s.editor_id, s.owner_key, e.email, s.last_seen_at, s.created_at, e.can_edit, e.can_manage_subscribers
 		FROM admin_sessions s LEFT JOIN editors e ON e.id = s.editor_id
 		WHERE s.token_hash = $1 AND s.expires_at > now()`, hash).
-		Scan(&editor, &s.OwnerKey, &email, &s.LastSeenAt, &s.CreatedAt)
+		Scan(&editor, &s.OwnerKey, &email, &s.LastSeenAt, &s.CreatedAt, &edit, &subscribers)
 	if err != nil {
 		return s, notFound(err, "session")
 	}
+	s.Roles = domain.AllRoles
 	if editor != nil {
 		s.EditorID = *editor
+		s.Roles = domain.Roles{Edit: edit != nil && *edit, Subscribers: subscribers != nil && *subscribers}
 	}
 	if email != nil {
 		s.Email = *email

@@ -105,17 +105,20 @@ type Group struct {
 	ID       int64
 	Language string
 	Sections json.RawMessage
+	// ViewToken opens this digest on the web and nothing else: the
+	// digest's web and story links carry it, never a reader's token.
+	ViewToken string
 }
 
 // Groups loads the given groups.
 func (db *DB) Groups(ctx context.Context, ids []int64) ([]Group, error) {
-	rows, err := db.pool.Query(ctx, `SELECT id, language, sections FROM edition_groups WHERE id = ANY($1)`, ids)
+	rows, err := db.pool.Query(ctx, `SELECT id, language, sections, view_token FROM edition_groups WHERE id = ANY($1)`, ids)
 	if err != nil {
 		return nil, fmt.Errorf("load groups: %w", err)
 	}
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Group, error) {
 		var g Group
-		err := r.Scan(&g.ID, &g.Language, &g.Sections)
+		err := r.Scan(&g.ID, &g.Language, &g.Sections, &g.ViewToken)
 		return g, err
 	})
 }
@@ -332,20 +335,13 @@ func (db *DB) FinishEditionIfComplete(ctx context.Context, editionID int64) (boo
 	return tag.RowsAffected() == 1, nil
 }
 
-// DeliveredGroup returns the digest layout an edition had for the
-// subscriber with the given token, for the web view of their digest.
-func (db *DB) DeliveredGroup(ctx context.Context, editionID int64, tok string) (Group, domain.Subscriber, error) {
+// GroupByViewToken returns the digest an edition had for the group whose
+// view token this is, for the digest on the web; errs.NotFound for any
+// other token. It names no subscriber.
+func (db *DB) GroupByViewToken(ctx context.Context, editionID int64, tok string) (Group, error) {
 	var g Group
-	var s domain.Subscriber
 	err := db.pool.QueryRow(ctx, `
-		SELECT g.id, g.language, g.sections, s.id, s.email, s.status, s.language, s.token
-		FROM deliveries d
-		JOIN subscribers s ON s.id = d.subscriber_id
-		JOIN edition_groups g ON g.id = d.group_id
-		WHERE d.edition_id = $1 AND s.token = $2 AND s.status <> 'erased'`, editionID, tok).
-		Scan(&g.ID, &g.Language, &g.Sections, &s.ID, &s.Email, &s.Status, &s.Language, &s.Token)
-	if err != nil {
-		return g, s, notFound(err, "digest")
-	}
-	return g, s, nil
+		SELECT id, language, sections, view_token FROM edition_groups WHERE edition_id = $1 AND view_token = $2`,
+		editionID, tok).Scan(&g.ID, &g.Language, &g.Sections, &g.ViewToken)
+	return g, notFound(err, "digest")
 }

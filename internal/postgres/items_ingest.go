@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -207,23 +208,45 @@ func linkLone(ctx context.Context, tx pgx.Tx, it domain.Item) error {
 }
 
 // linkTranslations makes the new item id a version of the stored story in
-// another language that shares one of its translation keys, unless that
-// story already has a version in the item's language. An item whose links
-// an editor set is not linked to by keys: the editor has ruled on it.
+// another language that it agrees with by its translation keys, unless
+// that story already has a version in the item's language. They agree
+// when the two links are the same address but for the language ("l:"
+// keys), or when each names the other as a translation: its alternate
+// ("a:") is the other's link ("u:"), both ways. One side's word is not
+// enough, as search engines also ignore an hreflang the other page does
+// not return: any feed can name any address, and a one-sided claim
+// would let a feed put its story in another source's place for the
+// readers of the other language. An editor's link (PATCH translation_of)
+// needs no agreement; and an item whose links an editor set is not linked
+// to by keys: the editor has ruled on it.
 func linkTranslations(ctx context.Context, tx pgx.Tx, id int64, it domain.Item) error {
-	if len(it.TranslationKeys) == 0 {
+	var sameAddress, names, named []string // see above
+	for _, k := range it.TranslationKeys {
+		switch {
+		case strings.HasPrefix(k, "l:"):
+			sameAddress = append(sameAddress, k)
+		case strings.HasPrefix(k, "a:"):
+			names = append(names, "u:"+strings.TrimPrefix(k, "a:"))
+		case strings.HasPrefix(k, "u:"):
+			// Stored before claims had a key of their own, a version's
+			// alternates were "u:" keys too: either way it names this one.
+			named = append(named, k, "a:"+strings.TrimPrefix(k, "u:"))
+		}
+	}
+	if len(sameAddress) == 0 && (len(names) == 0 || len(named) == 0) {
 		return nil
 	}
 	var story int64
 	err := tx.QueryRow(ctx, `
 		SELECT COALESCE(o.translation_of, o.id) FROM items o
-		WHERE o.translation_keys && $1 AND o.language <> $2 AND o.id <> $3
+		WHERE (o.translation_keys && $1 OR (o.translation_keys && $5 AND o.translation_keys && $6))
+		  AND o.language <> $2 AND o.id <> $3
 		  AND NOT $4 = ANY(o.edited_fields)
 		  AND NOT EXISTS (
 		      SELECT 1 FROM items v
 		      WHERE (v.id = COALESCE(o.translation_of, o.id) OR v.translation_of = COALESCE(o.translation_of, o.id))
 		        AND v.language = $2)
-		ORDER BY o.id LIMIT 1`, it.TranslationKeys, it.Language, id, domain.FieldTranslations).Scan(&story)
+		ORDER BY o.id LIMIT 1`, nonNil(sameAddress), it.Language, id, domain.FieldTranslations, nonNil(names), nonNil(named)).Scan(&story)
 	switch {
 	case errors.Is(err, pgx.ErrNoRows):
 		return nil

@@ -143,8 +143,8 @@ func TestReingestKeepsEditorsChanges(t *testing.T) {
 	}
 }
 
-// Language versions are linked by their addresses, by a source's
-// alternates, or by an editor; a story keeps one version per language.
+// Language versions are linked by their addresses, by alternates that
+// name each other, or by an editor; a story keeps one version per language.
 func TestTranslations(t *testing.T) {
 	f := newItemsFixture(t)
 	res := f.ingest(
@@ -158,7 +158,9 @@ func TestTranslations(t *testing.T) {
 	es := f.im.Item(dec16, "Panamá: nueva oficina en Darién", "", "https://other.example/es/noticias/darien", "")
 	es.Alternates = []string{"https://other.example/en/news/darien-office"}
 	f.ingest(es)
-	f.ingest(f.im.Item(dec16, "Panama: new office in Darién", "", "https://other.example/en/news/darien-office", ""))
+	en := f.im.Item(dec16, "Panama: new office in Darién", "", "https://other.example/en/news/darien-office", "")
+	en.Alternates = []string{"https://other.example/es/noticias/darien"}
+	f.ingest(en)
 	f.ingest(f.im.Item(dec16, "Honduras: returns rise", "", "", "en"), f.im.Item(dec16, "Guatemala: aumentan los retornos", "", "", "es"))
 
 	items := f.all()

@@ -48,15 +48,17 @@ func subscriberFields(s *domain.Subscriber) []any {
 }
 
 // Subscribe records a request to subscribe and reports which mail, if
-// any, should be queued. A new address becomes pending with
-// the given choices. An unsubscribed one becomes pending again with new
-// tokens, so the links it was sent before stop working. A pending one
-// gets its choices updated (the confirmation page shows them). An active,
-// bounced, suppressed or erased one is left as it is (an erased address is
-// recognised by its keyed hash, erasedKeys), so that a stranger can neither change
-// someone's choices nor revive a stopped address; an active one is sent a
-// "known" notice with its preferences link instead (at most one per
-// knownWindow), and the others nothing.
+// any, should be queued. A new address becomes pending with the given
+// choices; so does an address that was erased (the erased row keeps its
+// keyed hash, and a new row starts the double opt-in afresh). An
+// unsubscribed one becomes pending again, keeping its token until the
+// person confirms (Confirm gives a new one), so that a stranger signing
+// it up breaks none of the links the person holds. A pending one gets its
+// choices updated (the confirmation page shows them). An active, bounced
+// or suppressed one is left as it is, so that a stranger can neither
+// change someone's choices nor revive a stopped address; an active one is
+// sent a "known" notice with its preferences link instead (at most one
+// per knownWindow), and the others nothing.
 //
 // The mail is recorded as due (confirm_due_at) in the same transaction
 // that decides to send it, so a second request while the first mail is
@@ -70,9 +72,8 @@ func (db *DB) Subscribe(ctx context.Context, email string, f domain.Filter, c do
 			SELECT id, status,
 			       (confirm_due_at IS NULL OR confirm_due_at < now() - $2::interval)
 			       AND (confirm_sent_at IS NULL OR confirm_sent_at < now() - $3::interval)
-			FROM subscribers WHERE lower(email) = lower($1) OR lower(email) = ANY($4)
-			ORDER BY lower(email) = lower($1) DESC LIMIT 1 FOR UPDATE`, email, confirmDueFor, confirmWindow,
-			db.erasedKeys(email),
+			FROM subscribers WHERE lower(email) = lower($1) AND status <> 'erased'
+			FOR UPDATE`, email, confirmDueFor, confirmWindow,
 		).Scan(&id, &status, &mayMail)
 		switch {
 		case errors.Is(err, pgx.ErrNoRows):
@@ -110,16 +111,17 @@ func (db *DB) Subscribe(ctx context.Context, email string, f domain.Filter, c do
 				mail = MailConfirmation
 			}
 		case status == domain.StatusUnsubscribed:
-			// A new subscription: new tokens, and its own confirmation mail
-			// (only the owner of the inbox can have unsubscribed, so this
-			// is no way round the window).
+			// A new subscription: a new confirmation link and its own
+			// mail (only the owner of the inbox can have unsubscribed, so
+			// this is no way round the window). The token stays until the
+			// confirmation: whoever asked may not be the person.
 			_, err = tx.Exec(ctx, `
 				UPDATE subscribers SET status = 'pending', countries = $2, topics = $3, language = $4, mode = $5,
-				       token = $6, confirm_token = $7, confirm_expires_at = now() + $8::interval,
+				       confirm_token = $6, confirm_expires_at = now() + $7::interval,
 				       confirm_due_at = now(), confirm_sent_at = NULL, confirm_claimed_at = NULL, updated_at = now(),
-				       all_stories = $9
+				       all_stories = $8
 				WHERE id = $1`,
-				id, nonNil(f.Countries), nonNil(f.Topics), f.Language, f.Mode, token.New(), token.New(), ConfirmTTL, f.All)
+				id, nonNil(f.Countries), nonNil(f.Topics), f.Language, f.Mode, token.New(), ConfirmTTL, f.All)
 			if err != nil {
 				return fmt.Errorf("resubscribe: %w", err)
 			}
@@ -230,8 +232,10 @@ func (db *DB) SubscriberByUsedConfirmToken(ctx context.Context, confirmToken str
 	return s, notFound(err, "confirmation link")
 }
 
-// Confirm activates the subscriber a confirmation link belongs to, and
-// records their welcome notice as due (the caller queues it). shown,
+// Confirm activates the subscriber a confirmation link belongs to, gives
+// them a new token (so links from before a re-subscription, which anyone
+// may hold, stop working only now that the inbox's owner has confirmed),
+// and records their welcome notice as due (the caller queues it). shown,
 // when not empty, is the signature (domain.Filter.Signature) of the choices
 // the confirmation page showed: if a sign-up has changed them since, the
 // link is not used up and the answer is errs.Conflict, so that no one
@@ -250,9 +254,9 @@ func (db *DB) Confirm(ctx context.Context, confirmToken, shown string, c domain.
 			return errs.New(errs.Conflict, "the choices to confirm have changed since the page was shown")
 		}
 		s, err = scanSubscriber(tx.QueryRow(ctx, `
-			UPDATE subscribers SET status = 'active', confirmed_at = now(), updated_at = now()
+			UPDATE subscribers SET status = 'active', confirmed_at = now(), updated_at = now(), token = $2
 			WHERE id = $1
-			RETURNING `+subscriberColumns, s.ID))
+			RETURNING `+subscriberColumns, s.ID, token.New()))
 		if err != nil {
 			return fmt.Errorf("confirm: %w", err)
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 
 	"github.com/jackc/pgx/v5"
 
@@ -135,6 +136,19 @@ func (db *DB) EraseSubscriber(ctx context.Context, id int64, actor string) error
 		}
 		if _, err := tx.Exec(ctx, `DELETE FROM notices WHERE subscriber_id = $1`, id); err != nil {
 			return fmt.Errorf("erase notices: %w", err)
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM export_links WHERE subscriber_id = $1`, id); err != nil {
+			return fmt.Errorf("erase export links: %w", err)
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM test_sends WHERE lower(recipient) = lower($1)`, email); err != nil {
+			return fmt.Errorf("erase test sends: %w", err)
+		}
+		// The audit log names people by id; entries written before it did
+		// may quote the address, which goes too.
+		if _, err := tx.Exec(ctx, `
+			UPDATE audit_log SET detail = regexp_replace(detail, $1, 'subscriber '||$2, 'gi')
+			WHERE strpos(lower(detail), lower($3)) > 0`, regexp.QuoteMeta(email), fmt.Sprint(id), email); err != nil {
+			return fmt.Errorf("erase audit details: %w", err)
 		}
 		if _, err := tx.Exec(ctx, `UPDATE consents SET ip = '', user_agent = '' WHERE subscriber_id = $1`, id); err != nil {
 			return fmt.Errorf("erase consents: %w", err)

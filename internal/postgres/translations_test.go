@@ -65,8 +65,9 @@ func TestFeedHreflangLinksTranslations(t *testing.T) {
 }
 
 // TestRefreshLinksTranslation: a story stored alone is linked to its
-// translation when its feed later names it as an alternate (sites add the
-// link once the translation is out); one an editor unlinked stays alone.
+// translation once each names the other as an alternate (sites add the
+// link once the translation is out), whichever names it last; one an
+// editor unlinked stays alone.
 func TestRefreshLinksTranslation(t *testing.T) {
 	f := newItemsFixture(t)
 	day := domain.NewDate(2021, time.March, 4)
@@ -83,6 +84,14 @@ func TestRefreshLinksTranslation(t *testing.T) {
 	again.Alternates = []string{esURL}
 	if res := f.ingest(again); res.Duplicates != 1 || res.Updated != 1 {
 		t.Fatalf("ingest again: %+v", res)
+	}
+	if got := f.translationsByURL(); len(got[enURL]) != 0 {
+		t.Fatalf("linked while only one side names the other: %q", got[enURL])
+	}
+	esAgain := f.im.Item(day, "Panamá: retorno seguro de 40 personas", "Cuarenta personas regresaron a sus países.", esURL, "es")
+	esAgain.Alternates = []string{enURL}
+	if res := f.ingest(esAgain); res.Duplicates != 1 || res.Updated != 1 {
+		t.Fatalf("ingest the Spanish copy again: %+v", res)
 	}
 	got := f.translationsByURL()
 	if !slices.Equal(got[enURL], []string{esURL}) || !slices.Equal(got[esURL], []string{enURL}) {
@@ -110,5 +119,42 @@ func TestRefreshLinksTranslation(t *testing.T) {
 	}
 	if got := f.translationsByURL(); len(got[enURL]) != 0 || len(got[esURL]) != 0 {
 		t.Errorf("an editor unlinked them, re-ingest linked them again: %q, %q", got[enURL], got[esURL])
+	}
+}
+
+// TestOneSidedHreflangLinksNothing: a feed that names another source's
+// story as its translation (hreflang), which that story does not return,
+// is not linked to it, whichever arrives first: otherwise it would take
+// the story's place for the readers of its language. When the other side
+// names it back, they are linked.
+func TestOneSidedHreflangLinksNothing(t *testing.T) {
+	f := newItemsFixture(t)
+	day := domain.NewDate(2021, time.March, 5)
+	const (
+		victim   = "https://news.example.org/en/2021/03/border-report"
+		intruder = "https://intruder.example/es/informe"
+		second   = "https://intruder.example/es/otro-informe"
+	)
+	f.ingest(f.im.Item(day, "Costa Rica: border report", "The report on the border.", victim, "en"))
+	claim := f.im.Item(day, "Costa Rica: informe de frontera", "Texto de otro sitio.", intruder, "es")
+	claim.Alternates = []string{victim}
+	f.ingest(claim)
+	if got := f.translationsByURL(); len(got[victim]) != 0 || len(got[intruder]) != 0 {
+		t.Fatalf("a one-sided hreflang linked %q and %q", got[victim], got[intruder])
+	}
+	// The other order: the claim first, the story after.
+	early := f.im.Item(day, "Panamá: otro informe", "Texto de otro sitio.", second, "es")
+	early.Alternates = []string{"https://news.example.org/en/2021/03/darien"}
+	f.ingest(early)
+	f.ingest(f.im.Item(day, "Panama: Darien report", "The Darien report.", "https://news.example.org/en/2021/03/darien", "en"))
+	if got := f.translationsByURL(); len(got[second]) != 0 {
+		t.Fatalf("a one-sided hreflang stored first linked %q", got[second])
+	}
+	// Named back, they are versions of one story.
+	back := f.im.Item(day, "Costa Rica: border report", "The report on the border.", victim, "en")
+	back.Alternates = []string{intruder}
+	f.ingest(back)
+	if got := f.translationsByURL(); !slices.Equal(got[victim], []string{intruder}) {
+		t.Errorf("named both ways: %q, want linked", got[victim])
 	}
 }

@@ -18,12 +18,13 @@ type Digest struct {
 	ListName       string    // e.g. "News Digest"
 	EditionDate    string    // the day the edition was made, YYYY-MM-DD
 	Sections       []Section // in the order they appear
-	UnsubscribeURL string    // contains TokenPlaceholder
-	PreferencesURL string    // contains TokenPlaceholder
+	UnsubscribeURL string    // contains TokenPlaceholder; empty only on the web (Full)
+	PreferencesURL string    // contains TokenPlaceholder; empty only on the web (Full)
 	PostalAddress  string    // ORG_POSTAL_ADDRESS; may be empty
 	// Omitted counts the matching stories left out of this email to keep it
-	// short; ViewURL (with TokenPlaceholder) shows them all on the web, and
-	// is where a story without a URL of its own links (at its Anchor).
+	// short; ViewURL shows them all on the web (opened by the group's view
+	// token, never a reader's), and is where a story without a URL of its
+	// own links (at its Anchor).
 	Omitted int
 	ViewURL string
 	// Full shows every summary whole, for the web view; an email shows the

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"strings"
 	texttemplate "text/template"
+	"time"
 
 	"newsdigest/internal/errs"
 )
@@ -43,6 +44,8 @@ type noticeTemplates struct {
 	welcomeText *texttemplate.Template
 	knownHTML   *htmltemplate.Template
 	knownText   *texttemplate.Template
+	exportHTML  *htmltemplate.Template // export.go
+	exportText  *texttemplate.Template
 }
 
 func parseNotices(fsys fs.FS) (*noticeTemplates, error) {
@@ -58,6 +61,12 @@ func parseNotices(fsys fs.FS) (*noticeTemplates, error) {
 		return nil, err
 	}
 	if n.knownText, err = parseNoticeText(fsys, "known"); err != nil {
+		return nil, err
+	}
+	if n.exportHTML, err = parseNoticeHTML(fsys, "export"); err != nil {
+		return nil, err
+	}
+	if n.exportText, err = parseNoticeText(fsys, "export"); err != nil {
 		return nil, err
 	}
 	return &n, nil
@@ -94,6 +103,10 @@ func (r *Renderer) checkNotices() error {
 		if _, err := r.Known(Known{Language: lang, PreferencesURL: "https://example.org/p",
 			UnsubscribeURL: "https://example.org/u"}); err != nil {
 			return fmt.Errorf("render: check known templates: %w", err)
+		}
+		if _, err := r.Export(Export{Language: lang, DownloadURL: "https://example.org/x", ValidFor: time.Hour,
+			PreferencesURL: "https://example.org/p", UnsubscribeURL: "https://example.org/u"}); err != nil {
+			return fmt.Errorf("render: check export templates: %w", err)
 		}
 	}
 	return nil

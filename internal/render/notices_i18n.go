@@ -26,6 +26,14 @@ type noticeUI struct {
 	KnownChange  string
 	KnownIgnore  string
 
+	ExportSubject string // list name
+	ExportPreview string
+	ExportHeading string
+	ExportBody    string // list name
+	ExportChange  string // minutes the link works
+	ExportButton  string
+	ExportIgnore  string
+
 	PreferencesButton string
 	UnsubscribeLine   string
 }
@@ -56,6 +64,14 @@ var noticeWords = map[string]noticeUI{
 		KnownChange:  "To change what you receive, or to pause it, open your preferences:",
 		KnownIgnore:  "If you did not ask, you need do nothing: your subscription stays as it is.",
 
+		ExportSubject: "Your data from %s",
+		ExportPreview: "The link to download what we hold about you.",
+		ExportHeading: "Your copy of your data",
+		ExportBody:    "Someone, probably you, asked on your preferences page for a copy of everything %s holds about you: your address, your choices, the record of your sign-up and the digests sent to you.",
+		ExportChange:  "This link downloads it as a JSON file. It works once, within %d minutes; ask again on your preferences page if it has run out.",
+		ExportButton:  "Download your data",
+		ExportIgnore:  "If you did not ask, you need do nothing: the link works only for whoever opens this mail, once.",
+
 		PreferencesButton: "Open your preferences",
 		UnsubscribeLine:   "To stop receiving the digest, unsubscribe:",
 	},
@@ -82,6 +98,14 @@ var noticeWords = map[string]noticeUI{
 		KnownBody:    "Alguien, probablemente tú, pidió suscribir esta dirección a %s. Ya está suscrita, así que no ha cambiado nada.",
 		KnownChange:  "Para cambiar lo que recibes, o pausarlo, abre tus preferencias:",
 		KnownIgnore:  "Si no lo pediste, no tienes que hacer nada: tu suscripción sigue igual.",
+
+		ExportSubject: "Tus datos en %s",
+		ExportPreview: "El enlace para descargar lo que guardamos sobre ti.",
+		ExportHeading: "Tu copia de tus datos",
+		ExportBody:    "Alguien, probablemente tú, pidió en tu página de preferencias una copia de todo lo que %s guarda sobre ti: tu dirección, tus opciones, el registro de tu suscripción y los boletines que te enviamos.",
+		ExportChange:  "Este enlace la descarga como un archivo JSON. Funciona una sola vez y durante %d minutos; si caduca, pídelo de nuevo en tu página de preferencias.",
+		ExportButton:  "Descargar tus datos",
+		ExportIgnore:  "Si no lo pediste, no tienes que hacer nada: el enlace solo sirve a quien abra este correo, una vez.",
 
 		PreferencesButton: "Abrir tus preferencias",
 		UnsubscribeLine:   "Para dejar de recibir el boletín, cancela la suscripción:",

@@ -113,8 +113,13 @@ func (r *Renderer) Digest(d Digest) (Message, error) {
 		{"unsubscribe URL", d.UnsubscribeURL},
 		{"preferences URL", d.PreferencesURL},
 	} {
-		// Every digest must let its reader leave, and a link without the
-		// placeholder would send everyone in the group to the same page.
+		// Every digest mailed must let its reader leave, and a link
+		// without the placeholder would send everyone in the group to the
+		// same page. The copy on the web (Full) is anyone's who holds its
+		// link, so it has no reader's links at all.
+		if d.Full && link.url == "" {
+			continue
+		}
 		if !isHTTPURL(link.url) || !strings.Contains(link.url, TokenPlaceholder) {
 			return Message{}, errs.New(errs.Invalid, "render digest: %s: must be an http(s) URL containing %s", link.field, TokenPlaceholder)
 		}

@@ -10,8 +10,6 @@ import (
 	"time"
 
 	"github.com/hibiken/asynq"
-
-	"newsdigest/internal/domain"
 )
 
 // Task types.
@@ -57,17 +55,16 @@ type SendBatch struct {
 	Last      int64 `json:"last"`
 }
 
-// TestSend asks to mail one sample digest to an editor's address: the
-// digest Filter would get of an edition (EditionID 0: of the latest items).
+// TestSend asks to mail one sample digest to the address an editor gave:
+// the test send stored under ID (postgres.TestSend), which holds the
+// address, so that the task, which may stay in Redis for weeks, holds none.
 type TestSend struct {
-	EditionID int64         `json:"edition_id"`
-	Filter    domain.Filter `json:"filter"`
-	To        string        `json:"to"`
+	ID int64 `json:"test_send"`
 }
 
 // NewTestSend builds the task; an editor waits for it, so it goes first.
-func NewTestSend(p TestSend) *asynq.Task {
-	return newTask(TypeTestSend, p, asynq.Queue(QueueCritical), asynq.MaxRetry(3), asynq.Timeout(2*time.Minute))
+func NewTestSend(id int64) *asynq.Task {
+	return newTask(TypeTestSend, TestSend{id}, asynq.Queue(QueueCritical), asynq.MaxRetry(3), asynq.Timeout(2*time.Minute))
 }
 
 // NewConfirmationMail builds the task. Unique keeps a double-clicked form

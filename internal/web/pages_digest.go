@@ -14,9 +14,12 @@ import (
 	"newsdigest/internal/token"
 )
 
-// digestPage shows one subscriber's digest of an edition on the web: every
-// story, whole. Emails link here when they hold only part of a long week,
-// and for summaries cut short.
+// digestPage shows a digest of an edition on the web: every story, whole.
+// Emails link here when they hold only part of a long week, and for
+// summaries cut short. The token in the address is the digest's view
+// token, which opens this page and nothing else: it names no reader and
+// the page has no reader's links (preferences, unsubscribe), so a reader
+// may forward it.
 func (s *Server) digestPage(c *gin.Context) {
 	lang := pageLang(c.Request, "")
 	id, err := strconv.ParseInt(c.Param("edition"), 10, 64)
@@ -26,7 +29,7 @@ func (s *Server) digestPage(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	g, sub, err := s.db.DeliveredGroup(ctx, id, tok)
+	g, err := s.db.GroupByViewToken(ctx, id, tok)
 	if err != nil {
 		s.pageFail(c, lang, err)
 		return
@@ -55,8 +58,6 @@ func (s *Server) digestPage(c *gin.Context) {
 	d.Full = true
 	d.ListName = s.listName()
 	d.EditionDate = e.CreatedAt.UTC().Format("2006-01-02")
-	d.UnsubscribeURL = s.cfg.URL("/unsubscribe/" + render.TokenPlaceholder)
-	d.PreferencesURL = s.cfg.URL("/preferences/" + render.TokenPlaceholder)
 	d.PostalAddress = s.cfg.OrgPostalAddress
 	m, err := s.renderer.Digest(d)
 	if err != nil {
@@ -66,7 +67,7 @@ func (s *Server) digestPage(c *gin.Context) {
 	h := c.Writer.Header()
 	h.Set("Cache-Control", "private, no-store")
 	h.Set("X-Robots-Tag", "noindex")
-	c.Data(http.StatusOK, "text/html; charset=utf-8", withMain(m.WithToken(sub.Token).HTML))
+	c.Data(http.StatusOK, "text/html; charset=utf-8", withMain(m.HTML))
 }
 
 // withMain wraps the body of the email's HTML in a <main> landmark, so a

@@ -92,8 +92,9 @@ func (s *Server) preferencesPost(c *gin.Context) {
 }
 
 // resubscribe starts a new double opt-in for an unsubscribed address with
-// its old choices. The sign-up gives the address new tokens, so this page's
-// link stops working; the confirmation mail brings the new ones.
+// its old choices. This page's link works until the person confirms; the
+// confirmation gives the address a new token, which the welcome mail
+// brings.
 func (s *Server) resubscribe(c *gin.Context, lang string, sub domain.Subscriber) {
 	ctx := c.Request.Context()
 	tax, err := s.taxonomy(ctx)

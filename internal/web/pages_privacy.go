@@ -2,21 +2,52 @@ package web
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
+
+	"newsdigest/internal/postgres"
 )
 
-// exportData gives a subscriber everything stored about them, as a JSON
-// file to keep. The token in the URL is the proof, as on the preferences
-// page that links here; the answer is never cached on the way.
-func (s *Server) exportData(c *gin.Context) {
+// exportRequest is the preferences page's "your data" link. The token in
+// it is no proof of who is asking (links get forwarded), so the copy of
+// the data is not given here: a link that downloads it is mailed to the
+// address, short-lived and single-use (exportDownload), and this page
+// says so. A request within a few minutes of the last mails nothing more.
+func (s *Server) exportRequest(c *gin.Context) {
 	lang := pageLang(c.Request, "")
 	tok, ok := s.validToken(c, lang)
 	if !ok {
 		return
 	}
-	data, err := s.desk.PersonalData(c.Request.Context(), tok)
+	r, err := s.desk.RequestExport(c.Request.Context(), tok)
+	if err != nil {
+		s.pageFail(c, lang, err)
+		return
+	}
+	lang = pageLang(c.Request, r.Subscriber.Language)
+	c.Header("Cache-Control", "no-store")
+	if r.Unmailable {
+		s.renderPageStatus(c.Writer, c.Request, http.StatusConflict, "message", pageData{Lang: lang,
+			Title: msg(lang, "privacy_export_title"), Message: msg(lang, "privacy_export_unmailable")})
+		return
+	}
+	s.renderPage(c, "message", pageData{Lang: lang, Title: msg(lang, "check_inbox_title"),
+		Message: fmt.Sprintf(msg(lang, "privacy_export_sent"), int(postgres.ExportLinkTTL.Minutes()))})
+}
+
+// exportDownload is the mailed link: it gives everything stored about the
+// person as a JSON file to keep, once. The answer is never cached on the
+// way; a link used, run out or unknown gets the "link no longer works"
+// page.
+func (s *Server) exportDownload(c *gin.Context) {
+	lang := pageLang(c.Request, "")
+	tok, ok := s.validToken(c, lang)
+	if !ok {
+		return
+	}
+	data, err := s.desk.ExportByLink(c.Request.Context(), tok)
 	if err != nil {
 		s.pageFail(c, lang, err)
 		return

@@ -2,22 +2,19 @@ package web
 
 import (
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/http"
-	"net/netip"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/redis/go-redis/v9"
 
 	"newsdigest/internal/config"
+	"newsdigest/internal/domain"
 	"newsdigest/internal/errs"
+	"newsdigest/internal/ratelimit"
 )
 
 // Windows of the sign-up limits: SIGNUP_RATE_PER_IP counts a minute,
@@ -27,19 +24,13 @@ const (
 	addressWindow = 24 * time.Hour
 )
 
-// signupLimiter caps sign-ups per client IP and per address with counters
-// in Redis, so every web process shares them. Keys hold a keyed hash
-// (HMAC with SECRET_KEY) of the IP or address, never the value itself:
-// Redis is not where personal data is kept, and without the key the hash
-// cannot be reversed by trying addresses.
-//
-// It fails closed: with Redis down a sign-up answers 503. A sign-up
-// cannot work without Redis anyway (its confirmation mail is queued
-// there), and failing open would let a flood through exactly when the
-// counters are gone.
+// signupLimiter caps sign-ups per client and per mailbox with the shared
+// counters of package ratelimit (keyed hashes in Redis, never the IP or
+// the address). It fails closed: with Redis down a sign-up answers 503.
+// A sign-up cannot work without Redis anyway (its confirmation mail is
+// queued there).
 type signupLimiter struct {
-	rdb        *redis.Client
-	key        []byte
+	counts     *ratelimit.Limiter
 	perIP      int // a minute; 0: no limit
 	perAddress int // a day
 }
@@ -47,8 +38,7 @@ type signupLimiter struct {
 // newSignupLimiter counts through rdb.
 func newSignupLimiter(cfg *config.Config, rdb *redis.Client) *signupLimiter {
 	return &signupLimiter{
-		rdb:        rdb,
-		key:        cfg.SecretKey,
+		counts:     ratelimit.New(rdb, cfg.SecretKey),
 		perIP:      cfg.SignupRatePerIP,
 		perAddress: cfg.ConfirmMailsPerDay,
 	}
@@ -69,80 +59,47 @@ func retrySeconds(d time.Duration) int {
 	return max(s, 1)
 }
 
-// count adds one to a fixed-window counter and returns the count and the
-// time left in the window. The first hit of a window sets its expiry;
-// Lua makes the two one step, so a counter never outlives its window.
-var count = redis.NewScript(`
-local n = redis.call('INCR', KEYS[1])
-if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
-local ttl = redis.call('PTTL', KEYS[1])
-if ttl < 0 then
-  redis.call('PEXPIRE', KEYS[1], ARGV[1])
-  ttl = tonumber(ARGV[1])
-end
-return {n, ttl}
-`)
-
 // take counts one request against key; a *limitedError past limit.
 func (l *signupLimiter) take(ctx context.Context, key string, limit int, window time.Duration) error {
-	res, err := count.Run(ctx, l.rdb, []string{key}, window.Milliseconds()).Int64Slice()
-	if err != nil || len(res) != 2 {
-		return errs.Wrap(errs.Unavailable, fmt.Errorf("sign-up limit: %w", err),
-			"sign-ups are unavailable for a moment; please try again shortly")
+	v, err := l.counts.Take(ctx, key, limit, window)
+	if err != nil {
+		return errs.Wrap(errs.Unavailable, err, "sign-ups are unavailable for a moment; please try again shortly")
 	}
-	if res[0] > int64(limit) {
-		return &limitedError{retryAfter: time.Duration(res[1]) * time.Millisecond}
+	if !v.Allowed {
+		return &limitedError{retryAfter: v.Left}
 	}
 	return nil
 }
 
-// AllowIP counts a sign-up from a client IP. IPv6 clients are counted by
-// their /64, which one household or host usually holds whole.
+// AllowIP counts a sign-up from a client, as ratelimit.ClientBucket says
+// who a client is (an IPv6 address counts by its /64).
 func (l *signupLimiter) AllowIP(ctx context.Context, ip string) error {
 	if l.perIP <= 0 {
 		return nil
 	}
-	return l.take(ctx, "newsdigest:signup:ip:"+l.hash("ip", ipBucket(ip)), l.perIP, ipWindow)
+	return l.take(ctx, l.counts.Key("signup:ip", ratelimit.ClientBucket(ip)), l.perIP, ipWindow)
 }
 
-// AllowEstimate counts a request for the form's estimate from a client
-// IP, apart from its sign-ups, against estimatesPerMinute.
+// AllowEstimate counts a request for the form's estimate from a client,
+// apart from its sign-ups, against estimatesPerMinute.
 func (l *signupLimiter) AllowEstimate(ctx context.Context, ip string) error {
-	return l.take(ctx, "newsdigest:estimate:ip:"+l.hash("estimate", ipBucket(ip)), estimatesPerMinute, ipWindow)
+	return l.take(ctx, l.counts.Key("estimate:ip", ratelimit.ClientBucket(ip)), estimatesPerMinute, ipWindow)
 }
 
 // AllowAddress counts a sign-up for a (normalised) address, whatever its
-// status: subscription.Service asks it about every valid request. A
-// refusal says to wait the whole window, not what is left of it: that
-// would tell a stranger when someone else first signed the address up.
+// status: subscription.Service asks it about every valid request. It
+// counts the mailbox (domain.Mailbox), so that victim+1@…, victim+2@… and
+// VICTIM@… share one allowance and the form cannot flood one inbox
+// through its plus-addresses. A refusal says to wait the whole window,
+// not what is left of it: that would tell a stranger when someone else
+// first signed the address up.
 func (l *signupLimiter) AllowAddress(ctx context.Context, email string) error {
-	err := l.take(ctx, "newsdigest:signup:address:"+l.hash("address", strings.ToLower(email)), l.perAddress, addressWindow)
+	err := l.take(ctx, l.counts.Key("signup:address", domain.Mailbox(email)), l.perAddress, addressWindow)
 	var limited *limitedError
 	if errors.As(err, &limited) {
 		limited.retryAfter = addressWindow
 	}
 	return err
-}
-
-// hash is the HMAC of a value, kept apart by its kind.
-func (l *signupLimiter) hash(kind, v string) string {
-	m := hmac.New(sha256.New, l.key)
-	m.Write([]byte("newsdigest signup " + kind + "\x00" + v))
-	return hex.EncodeToString(m.Sum(nil)[:16])
-}
-
-// ipBucket is what one client's IP counts as: the address, or its /64.
-func ipBucket(ip string) string {
-	a, err := netip.ParseAddr(ip)
-	if err != nil {
-		return ip
-	}
-	a = a.Unmap().WithZone("")
-	if a.Is6() {
-		p, _ := a.Prefix(64)
-		return p.String()
-	}
-	return a.String()
 }
 
 // apiSignupFail answers a sign-up through the API that failed: a limit is

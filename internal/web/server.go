@@ -83,7 +83,7 @@ func NewServer(cfg *config.Config, db *postgres.DB, redis asynq.RedisConnOpt, re
 		log:      log,
 	}
 	s.console, err = admin.New(admin.Deps{
-		Config: cfg, DB: db, Desk: d, Redis: rdb, RedisOpt: redis, Log: log, CSRF: s.csrf(),
+		Config: cfg, DB: db, Desk: d, Redis: rdb, RedisOpt: redis, Log: log, CSRF: s.csrf(), Registry: reg,
 	})
 	if err != nil {
 		s.Close()
@@ -128,6 +128,7 @@ func (s *Server) Handler() http.Handler {
 	// cookie and no CSRF token: it is deliberately outside CSRF.
 	r.POST("/unsubscribe/:token", s.oneClickBody(), s.unsubscribePost)
 	r.GET("/digest/:edition/:token", digestCSP, s.digestPage)
+	r.GET("/export/:token", s.exportDownload)
 	r.GET("/archive", s.archive)
 	r.GET("/feeds/country/:file", s.countryFeed)
 	r.GET("/feeds/topic/:file", s.topicFeed)
@@ -143,7 +144,7 @@ func (s *Server) Handler() http.Handler {
 	pages.POST("/preferences/:token", s.preferencesPost)
 	pages.POST("/preferences/:token/pause", s.pausePost)
 	pages.POST("/preferences/:token/resume", s.resumePost)
-	pages.GET("/preferences/:token/export", s.exportData)
+	pages.GET("/preferences/:token/export", s.exportRequest)
 	pages.GET("/preferences/:token/delete", s.deletePage)
 	pages.POST("/preferences/:token/delete", s.deletePost)
 	pages.GET("/unsubscribe/:token", s.unsubscribePage)

@@ -37,7 +37,8 @@ type handlers struct {
 
 func (h *handlers) register(mux *asynq.ServeMux) {
 	mux.HandleFunc(tasks.TypeConfirmationMail, h.confirmationMail)
-	mux.HandleFunc(tasks.TypeNotice, h.notice) // notices.go
+	mux.HandleFunc(tasks.TypeNotice, h.notice)         // notices.go
+	mux.HandleFunc(tasks.TypeExportLink, h.exportLink) // export.go
 	mux.HandleFunc(tasks.TypeScheduleEdition, h.scheduleEdition)
 	mux.HandleFunc(tasks.TypeCompileEdition, h.compileEdition)
 	mux.HandleFunc(tasks.TypeSendBatch, h.sendBatch)
@@ -100,11 +101,14 @@ func (h *handlers) sendClaimed(ctx context.Context, what string, sub domain.Subs
 		Headers: map[string]string{"Auto-Submitted": "auto-generated"},
 	})
 	if err != nil {
+		// The relay's words often quote the address: neither the log nor
+		// the queue, which keeps a failed task for weeks beyond the reach
+		// of an erasure, gets more than sendFailure's summary.
 		if mail.ClassOf(err) != mail.Temporary {
-			h.log.Warn(what+" refused", "subscriber", sub.ID, "err", err)
-			return errors.Join(fmt.Errorf("%s: %v: %w", what, err, asynq.SkipRetry), finish(record))
+			h.log.Warn(what+" refused", "subscriber", sub.ID, "failure", sendFailure(err))
+			return errors.Join(fmt.Errorf("%s refused (%s): %w", what, sendFailure(err), asynq.SkipRetry), finish(record))
 		}
-		return errors.Join(err, release(record))
+		return errors.Join(fmt.Errorf("%s: %s", what, sendFailure(err)), release(record))
 	}
 	return finish(record)
 }
@@ -176,6 +180,9 @@ func (h *handlers) reconcile(ctx context.Context, _ *asynq.Task) error {
 	}
 	if err := h.requeueNotices(ctx); err != nil { // notices.go
 		h.log.Warn("reconcile: re-queue notices", "err", err)
+	}
+	if err := h.requeueExports(ctx); err != nil { // export.go
+		h.log.Warn("reconcile: re-queue export links", "err", err)
 	}
 	if n, err := h.db.PurgeUnconfirmed(ctx); err != nil {
 		h.log.Warn("reconcile: purge unconfirmed sign-ups", "err", err)

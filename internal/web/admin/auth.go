@@ -32,9 +32,10 @@ const (
 
 // user is who is logged in.
 type user struct {
-	Name     string // "admin", or the editor's email
-	EditorID int64  // 0 for the owner
-	token    []byte // the session's token hash
+	Name     string       // "admin", or the editor's email
+	EditorID int64        // 0 for the owner
+	Roles    domain.Roles // what they may do: all for the owner
+	token    []byte       // the session's token hash
 }
 
 // Owner reports whether the user is the built-in owner, who alone
@@ -93,13 +94,13 @@ func (a *Console) session(c *gin.Context) (*user, error) {
 	if err != nil {
 		return nil, err
 	}
-	u := &user{Name: s.Email, EditorID: s.EditorID, token: h}
+	u := &user{Name: s.Email, EditorID: s.EditorID, Roles: s.Roles, token: h}
 	if s.EditorID == 0 {
 		// Opened with another ADMIN_PASSWORD: the password was changed.
 		if subtle.ConstantTimeCompare(s.OwnerKey, a.ownerKey) != 1 {
 			return nil, errs.ErrNotFound
 		}
-		u.Name = domain.OwnerAccount
+		u.Name, u.Roles = domain.OwnerAccount, domain.AllRoles
 	}
 	if time.Since(s.LastSeenAt) > touchEvery {
 		if err := a.DB.TouchSession(ctx, h, sessionIdle, sessionMaxAge); err != nil {
@@ -128,9 +129,11 @@ type loginData struct {
 	User, Next, Error string
 }
 
-// loginPost checks a user and password. Every wrong password counts
-// against the client's IP and against the account; past the limit the
-// answer is 429 before the password is even looked at.
+// loginPost checks a user and password. The try is counted before the
+// password is looked at (the limiter's counter is the gate, so a burst
+// cannot slip through before it is counted), and the password is hashed
+// only when a hashing slot is free; past either, the answer comes at once
+// (429 or 503) without hashing anything.
 func (a *Console) loginPost(c *gin.Context) {
 	lang := pageLang(c)
 	name := strings.TrimSpace(c.PostForm("user"))
@@ -147,7 +150,7 @@ func (a *Console) loginPost(c *gin.Context) {
 		a.render(c, http.StatusBadRequest, "login", page{Title: msg(lang, "login_title"), Data: d})
 		return
 	}
-	wait, err := a.limiter.blocked(ctx, c.ClientIP(), name)
+	ticket, wait, err := a.limiter.admit(ctx, c.ClientIP(), name)
 	if err != nil {
 		a.failErr(c, err)
 		return
@@ -159,13 +162,21 @@ func (a *Console) loginPost(c *gin.Context) {
 		a.render(c, http.StatusTooManyRequests, "login", page{Title: msg(lang, "login_title"), Data: d})
 		return
 	}
-	u, ok, err := a.authenticate(ctx, name, pw)
+	var u *user
+	var ok, known bool
+	checked := a.checks.try(func() { u, ok, known, err = a.authenticate(ctx, name, pw) })
+	if !checked {
+		c.Header("Retry-After", "1")
+		d.Error = msg(lang, "login_busy")
+		a.render(c, http.StatusServiceUnavailable, "login", page{Title: msg(lang, "login_title"), Data: d})
+		return
+	}
 	if err != nil {
 		a.failErr(c, err)
 		return
 	}
 	if !ok {
-		if err := a.limiter.failed(ctx, c.ClientIP(), name); err != nil {
+		if err := a.limiter.failed(ctx, c.ClientIP(), name, known); err != nil {
 			a.failErr(c, err)
 			return
 		}
@@ -173,6 +184,9 @@ func (a *Console) loginPost(c *gin.Context) {
 		d.Error = msg(lang, "login_wrong")
 		a.render(c, http.StatusUnauthorized, "login", page{Title: msg(lang, "login_title"), Data: d})
 		return
+	}
+	if err := a.limiter.succeeded(ctx, ticket); err != nil {
+		a.Log.Warn("login tries not given back", "err", err)
 	}
 	// A session the browser already had is ended, not reused: every login
 	// gets a token of its own, so no one can plant a token before it.
@@ -198,21 +212,22 @@ func (a *Console) loginPost(c *gin.Context) {
 	c.Redirect(http.StatusSeeOther, cmp.Or(d.Next, "/admin"))
 }
 
-// authenticate checks a login. An unknown editor costs the same hashing
-// as a known one, so timing does not tell which addresses are editors.
-func (a *Console) authenticate(ctx context.Context, name, pw string) (*user, bool, error) {
+// authenticate checks a login; known says whether the account exists. An
+// unknown editor costs the same hashing as a known one, so timing does
+// not tell which addresses are editors.
+func (a *Console) authenticate(ctx context.Context, name, pw string) (u *user, ok, known bool, err error) {
 	if name == domain.OwnerAccount {
-		return &user{Name: domain.OwnerAccount}, checkOwnerPassword(a.Config, pw), nil
+		return &user{Name: domain.OwnerAccount}, checkOwnerPassword(a.Config, pw), true, nil
 	}
 	id, hash, err := a.DB.EditorLogin(ctx, name)
 	if errs.Is(err, errs.NotFound) {
 		desk.CheckPassword(dummyHash, pw)
-		return nil, false, nil
+		return nil, false, false, nil
 	}
 	if err != nil {
-		return nil, false, err
+		return nil, false, false, err
 	}
-	return &user{Name: strings.ToLower(name), EditorID: id}, desk.CheckPassword(hash, pw), nil
+	return &user{Name: strings.ToLower(name), EditorID: id}, desk.CheckPassword(hash, pw), true, nil
 }
 
 func (a *Console) logout(c *gin.Context) {

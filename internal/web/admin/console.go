@@ -11,6 +11,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/hibiken/asynq"
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
 
 	"newsdigest/internal/config"
@@ -28,6 +29,9 @@ type Deps struct {
 	Log      *slog.Logger
 	// CSRF checks every form's token; the public pages use the same one.
 	CSRF gin.HandlerFunc
+	// Registry takes the console's metrics (the password checks); nil
+	// keeps them unregistered.
+	Registry prometheus.Registerer
 }
 
 // Console serves /admin.
@@ -35,6 +39,7 @@ type Console struct {
 	Deps
 	pages     *template.Template
 	limiter   *loginLimiter
+	checks    *passwordChecks
 	inspector *asynq.Inspector
 	ownerKey  []byte // identifies the current ADMIN_PASSWORD in owner sessions
 }
@@ -49,6 +54,7 @@ func New(d Deps) (*Console, error) {
 		Deps:      d,
 		pages:     pages,
 		limiter:   newLoginLimiter(d.Config, d.Redis),
+		checks:    newPasswordChecks(d.Registry),
 		inspector: asynq.NewInspector(d.RedisOpt),
 		ownerKey:  ownerKey(d.Config),
 	}, nil
@@ -65,20 +71,24 @@ func (a *Console) Close() error {
 func (a *Console) Mount(r *gin.Engine) {
 	r.GET("/admin/static/:file", serveStatic)
 
-	open := r.Group("/admin", consolePolicy, a.body(), a.CSRF)
+	// The login is open to anyone: its body is capped small and must be a
+	// plain form, before the CSRF check or anything else parses it.
+	open := r.Group("/admin", consolePolicy, a.cookieScheme, a.body(maxLoginBody, false), a.CSRF)
 	open.GET("/login", a.loginPage)
 	open.POST("/login", a.loginPost)
 
-	g := r.Group("/admin", consolePolicy, a.requireSession, a.body(), a.CSRF)
+	g := r.Group("/admin", consolePolicy, a.cookieScheme, a.requireSession, a.body(maxConsoleBody, true), a.CSRF)
 	g.POST("/logout", a.logout)
 	a.dashboardRoutes(g)
-	a.itemsRoutes(g)
-	a.taggingRoutes(g)
-	a.sourcesRoutes(g)
-	a.editionsRoutes(g)
-	a.subscribersRoutes(g)
+	edit := g.Group("", a.requireRole(roleEdit))
+	a.itemsRoutes(edit)
+	a.taggingRoutes(edit)
+	a.sourcesRoutes(edit)
+	a.editionsRoutes(edit)
+	people := g.Group("", a.requireRole(roleSubscribers))
+	a.subscribersRoutes(people)
+	a.auditRoutes(people)
 	a.editorsRoutes(g)
-	a.auditRoutes(g)
 	a.queuesRoutes(g)
 }
 
@@ -92,14 +102,29 @@ func consolePolicy(c *gin.Context) {
 	c.Next()
 }
 
+// cookieScheme notes for the console's cookies whether BASE_URL is plain
+// http (see pageLang).
+func (a *Console) cookieScheme(c *gin.Context) {
+	if a.Config.PlaintextHTTP() {
+		c.Set(plaintextKey, true)
+	}
+	c.Next()
+}
+
 // maxConsoleBody bounds a console form, uploads included: a 5 MiB listing
-// or list of people, with room for the form around it.
+// or list of people, with room for the form around it. Only a session
+// opens the way to it.
 const maxConsoleBody = 6 << 20
 
-// body reads a form (urlencoded, or multipart for uploads) into memory
-// within maxConsoleBody, before the CSRF check parses it: a multipart
-// body parsed there would be spooled to temporary files nothing removes.
-func (a *Console) body() gin.HandlerFunc {
+// maxLoginBody bounds the login form, which anyone may post: a user, a
+// password of at most 1 KiB, the CSRF token and the page to go back to.
+const maxLoginBody = 8 << 10
+
+// body reads a form (urlencoded, or with uploads multipart) into memory
+// within limit bytes, before the CSRF check parses it: a multipart body
+// parsed there would be spooled to temporary files nothing removes. A
+// declared length over the limit is refused before a byte is read.
+func (a *Console) body(limit int64, uploads bool) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		r := c.Request
 		switch r.Method {
@@ -107,22 +132,34 @@ func (a *Console) body() gin.HandlerFunc {
 			c.Next()
 			return
 		}
-		r.Body = http.MaxBytesReader(c.Writer, r.Body, maxConsoleBody)
-		var err error
-		switch mediaType(r) {
-		case "application/x-www-form-urlencoded":
-			err = r.ParseForm()
-		case "multipart/form-data":
-			// maxMemory above the body limit: every part stays in memory.
-			err = r.ParseMultipartForm(maxConsoleBody + 1<<20)
-		default:
+		tooLarge := func() {
+			if limit >= 1<<20 {
+				a.fail(c, http.StatusRequestEntityTooLarge, tf(pageLang(c), "body_too_large", limit>>20))
+				return
+			}
+			a.fail(c, http.StatusRequestEntityTooLarge, tf(pageLang(c), "body_too_large_kib", limit>>10))
+		}
+		mt := mediaType(r)
+		if mt != "application/x-www-form-urlencoded" && (mt != "multipart/form-data" || !uploads) {
 			a.fail(c, http.StatusUnsupportedMediaType, msg(pageLang(c), "body_not_form"))
 			return
 		}
+		if r.ContentLength > limit {
+			tooLarge()
+			return
+		}
+		r.Body = http.MaxBytesReader(c.Writer, r.Body, limit)
+		var err error
+		if mt == "multipart/form-data" {
+			// maxMemory above the body limit: every part stays in memory.
+			err = r.ParseMultipartForm(limit + 1<<20)
+		} else {
+			err = r.ParseForm()
+		}
 		if err != nil {
-			var tooLarge *http.MaxBytesError
-			if errors.As(err, &tooLarge) {
-				a.fail(c, http.StatusRequestEntityTooLarge, tf(pageLang(c), "body_too_large", maxConsoleBody>>20))
+			var over *http.MaxBytesError
+			if errors.As(err, &over) {
+				tooLarge()
 				return
 			}
 			a.fail(c, http.StatusBadRequest, msg(pageLang(c), "body_unreadable"))

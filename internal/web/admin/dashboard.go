@@ -30,6 +30,12 @@ type dashboardData struct {
 	// names the last edition's status.
 	Statuses      []homeStatus
 	EditionStatus string
+	// Logins are the wrong passwords for console accounts the user may
+	// see (dashboard_logins.go); AttackTries and AttackMinutes say how
+	// much an account under attack is slowed.
+	Logins        []loginWatch
+	AttackTries   int
+	AttackMinutes int
 }
 
 type homeStatus struct {
@@ -51,6 +57,7 @@ type homeTally struct {
 	Lang, ID, Head string
 	Param          string // the subscribers list's filter for a row
 	Rows           []desk.Named
+	Linked         bool // rows link to the subscribers list (the user may see it)
 }
 
 func (a *Console) dashboard(c *gin.Context) {
@@ -61,9 +68,10 @@ func (a *Console) dashboard(c *gin.Context) {
 		a.failErr(c, err)
 		return
 	}
+	linked := currentUser(c).Roles.Subscribers
 	data := dashboardData{Dashboard: d, DigestCron: a.Config.DigestCronSpec, DigestTZ: a.Config.DigestTZ.String(),
-		ByCountry: homeTally{Lang: lang, ID: "by-country", Head: "home_country", Param: "country", Rows: d.ActiveByCountry},
-		ByTopic:   homeTally{Lang: lang, ID: "by-topic", Head: "home_topic", Param: "topic", Rows: d.ActiveByTopic},
+		ByCountry: homeTally{Lang: lang, ID: "by-country", Head: "home_country", Param: "country", Rows: d.ActiveByCountry, Linked: linked},
+		ByTopic:   homeTally{Lang: lang, ID: "by-topic", Head: "home_topic", Param: "topic", Rows: d.ActiveByTopic, Linked: linked},
 	}
 	for _, s := range d.SubscribersByStatus {
 		data.Statuses = append(data.Statuses, homeStatus{Key: s.Key, Label: homeLabel(lang, "home_status_", s.Key), Count: s.Count})
@@ -71,6 +79,8 @@ func (a *Console) dashboard(c *gin.Context) {
 	if d.LastEdition != nil {
 		data.EditionStatus = homeLabel(lang, "home_estatus_", d.LastEdition.Status)
 	}
+	data.Logins = a.loginWatches(ctx, currentUser(c))
+	data.AttackTries, data.AttackMinutes = attackTriesPerClient, int(attackWindow.Minutes())
 	data.Queues, err = desk.Queues(a.inspector)
 	if err != nil {
 		a.Log.Warn("dashboard: queues unavailable", "err", err)

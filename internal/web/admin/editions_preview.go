@@ -76,6 +76,9 @@ func (a *Console) editionsPreview(c *gin.Context) {
 	ctx := c.Request.Context()
 	p := page{Title: msg(lang, "editions_preview_title"), Section: "editions"}
 	s, asked, serr := readSample(c.Query, c.QueryArray)
+	if s.Email != "" && !a.allowed(c, roleSubscribers) {
+		return // a named subscriber's choices are theirs to see who manage subscribers
+	}
 	d := editionsPreviewData{Sample: s}
 	tax, err := a.Desk.Taxonomy(ctx)
 	if err != nil {
@@ -138,6 +141,9 @@ func (a *Console) editionsPreviewFrame(c *gin.Context) {
 	h.Set("X-Frame-Options", "SAMEORIGIN")
 	h.Set("Cache-Control", "no-store")
 	s, _, err := readSample(c.Query, c.QueryArray)
+	if err == nil && s.Email != "" && !a.allowed(c, roleSubscribers) {
+		return
+	}
 	if err == nil {
 		msgOut, perr := a.Desk.PreviewSample(c.Request.Context(), s)
 		if perr == nil {
@@ -162,6 +168,9 @@ func (a *Console) editionsTestSend(c *gin.Context) {
 	s, _, err := readSample(c.PostForm, c.PostFormArray)
 	if err != nil {
 		a.failErr(c, err)
+		return
+	}
+	if s.Email != "" && !a.allowed(c, roleSubscribers) {
 		return
 	}
 	f, err := a.Desk.SampleFilter(c.Request.Context(), s)

@@ -42,6 +42,13 @@ func (a *Console) editionShowData(c *gin.Context, id int64) (editionShowData, er
 	if d.Failed, err = a.DB.FailedDeliveries(ctx, id, failedShown); err != nil {
 		return d, err
 	}
+	if !roleSubscribers.in(currentUser(c).Roles) {
+		// Who failed, and the relay's reply (which quotes the address),
+		// is for those who manage subscribers.
+		for i := range d.Failed {
+			d.Failed[i].Email, d.Failed[i].Error = msg(pageLang(c), "editions_hidden_person"), ""
+		}
+	}
 	reasons, err := a.DB.SkipReasons(ctx, id)
 	if err != nil {
 		return d, err

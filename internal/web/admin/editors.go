@@ -12,6 +12,7 @@ import (
 	"newsdigest/internal/desk"
 	"newsdigest/internal/domain"
 	"newsdigest/internal/errs"
+	"newsdigest/internal/passwords"
 )
 
 func (a *Console) editorsRoutes(g *gin.RouterGroup) {
@@ -21,6 +22,8 @@ func (a *Console) editorsRoutes(g *gin.RouterGroup) {
 	owner.POST("", a.editorAddPost)
 	owner.GET("/:id", a.editorPage)
 	owner.POST("/:id/password", a.editorResetPost)
+	owner.POST("/:id/roles", a.editorRolesPost)          // editors_roles.go
+	owner.POST("/:id/sessions", a.editorSessionsEndPost) // editors_roles.go
 	owner.GET("/:id/remove", a.editorRemovePage)
 	owner.POST("/:id/remove", a.editorRemovePost)
 }
@@ -35,17 +38,19 @@ func (a *Console) ownerOnly(c *gin.Context) {
 }
 
 type editorsData struct {
-	Editors []domain.Editor
-	Editor  domain.Editor // the one a page is about
-	Email   string        // the add form's address, kept after an error
-	MinLen  int
+	Editors  []domain.Editor
+	Editor   domain.Editor           // the one a page is about
+	Sessions []domain.ConsoleSession // that editor's live sessions
+	Email    string                  // the add form's address, kept after an error
+	Roles    domain.Roles            // the add form's roles, kept after an error
+	MinLen   int
 }
 
 func (a *Console) editorsPage(c *gin.Context) {
-	a.showEditors(c, http.StatusOK, "", "")
+	a.showEditors(c, http.StatusOK, "", domain.Roles{Edit: true}, "")
 }
 
-func (a *Console) showEditors(c *gin.Context, status int, email, problem string) {
+func (a *Console) showEditors(c *gin.Context, status int, email string, roles domain.Roles, problem string) {
 	lang := pageLang(c)
 	eds, err := a.Desk.Editors(c.Request.Context())
 	if err != nil {
@@ -53,7 +58,7 @@ func (a *Console) showEditors(c *gin.Context, status int, email, problem string)
 		return
 	}
 	a.render(c, status, "editors", page{Title: msg(lang, "nav_editors"), Section: "editors", Error: problem,
-		Data: editorsData{Editors: eds, Email: email, MinLen: desk.MinPasswordLen}})
+		Data: editorsData{Editors: eds, Email: email, Roles: roles, MinLen: desk.MinPasswordLen}})
 }
 
 // editorByID finds an editor for the owner's pages; false once it has
@@ -82,18 +87,37 @@ func (a *Console) editorPage(c *gin.Context) {
 	if !ok {
 		return
 	}
-	a.render(c, http.StatusOK, "editor", page{Title: e.Email, Section: "editors",
-		Data: editorsData{Editor: e, MinLen: desk.MinPasswordLen}})
+	a.showEditor(c, http.StatusOK, e, "")
 }
 
-// newPasswordProblem checks a new password and its repetition, in the
-// page's language; "" when they will do.
-func newPasswordProblem(lang, pw, again string) string {
+// showEditor renders the owner's page about one editor: their roles,
+// their sessions, a new password, removal.
+func (a *Console) showEditor(c *gin.Context, status int, e domain.Editor, problem string) {
+	sessions, err := a.Desk.EditorSessions(c.Request.Context(), e.ID)
+	if err != nil {
+		a.failErr(c, err)
+		return
+	}
+	a.render(c, status, "editor", page{Title: e.Email, Section: "editors", Error: problem,
+		Data: editorsData{Editor: e, Sessions: sessions, MinLen: desk.MinPasswordLen}})
+}
+
+// newPasswordProblem checks a new password of account and its
+// repetition, in the page's language; "" when they will do. The desk
+// checks the same again (desk.ValidatePassword), whatever door a password
+// comes through.
+func newPasswordProblem(lang, account, pw, again string) string {
 	if n := utf8.RuneCountInString(pw); n < desk.MinPasswordLen {
 		return tf(lang, "editors_too_short", desk.MinPasswordLen, n)
 	}
 	if pw != again {
 		return msg(lang, "editors_mismatch")
+	}
+	switch passwords.Check(pw, passwords.Hints(account)...) {
+	case passwords.Leaked:
+		return msg(lang, "editors_leaked")
+	case passwords.Guessable:
+		return msg(lang, "editors_guessable")
 	}
 	return ""
 }
@@ -102,17 +126,18 @@ func (a *Console) editorAddPost(c *gin.Context) {
 	lang := pageLang(c)
 	email := strings.TrimSpace(c.PostForm("email"))
 	pw := c.PostForm("password")
-	if p := newPasswordProblem(lang, pw, c.PostForm("password_again")); p != "" {
-		a.showEditors(c, http.StatusUnprocessableEntity, email, p)
+	roles := rolesOf(c)
+	if p := newPasswordProblem(lang, email, pw, c.PostForm("password_again")); p != "" {
+		a.showEditors(c, http.StatusUnprocessableEntity, email, roles, p)
 		return
 	}
-	_, err := a.Desk.AddEditor(c.Request.Context(), currentUser(c).Name, email, pw)
+	_, err := a.Desk.AddEditor(c.Request.Context(), currentUser(c).Name, email, pw, roles)
 	switch {
 	case errs.Is(err, errs.Conflict):
-		a.showEditors(c, http.StatusConflict, email, tf(lang, "editors_exists", email))
+		a.showEditors(c, http.StatusConflict, email, roles, tf(lang, "editors_exists", email))
 		return
 	case errs.Is(err, errs.Invalid) && strings.HasPrefix(errs.MessageOf(err), "email:"):
-		a.showEditors(c, http.StatusUnprocessableEntity, email, tf(lang, "editors_bad_email", email))
+		a.showEditors(c, http.StatusUnprocessableEntity, email, roles, tf(lang, "editors_bad_email", email))
 		return
 	case err != nil:
 		a.failErr(c, err)
@@ -130,9 +155,8 @@ func (a *Console) editorResetPost(c *gin.Context) {
 	}
 	lang := pageLang(c)
 	pw := c.PostForm("new_password")
-	if p := newPasswordProblem(lang, pw, c.PostForm("new_password_again")); p != "" {
-		a.render(c, http.StatusUnprocessableEntity, "editor", page{Title: e.Email, Section: "editors", Error: p,
-			Data: editorsData{Editor: e, MinLen: desk.MinPasswordLen}})
+	if p := newPasswordProblem(lang, e.Email, pw, c.PostForm("new_password_again")); p != "" {
+		a.showEditor(c, http.StatusUnprocessableEntity, e, p)
 		return
 	}
 	if err := a.Desk.ResetEditorPassword(c.Request.Context(), currentUser(c).Name, e.ID, pw); err != nil {
@@ -176,7 +200,7 @@ func (a *Console) ownPasswordPost(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	wait, err := a.limiter.blocked(ctx, c.ClientIP(), u.Name)
+	ticket, wait, err := a.limiter.admit(ctx, c.ClientIP(), u.Name)
 	if err != nil {
 		a.failErr(c, err)
 		return
@@ -184,25 +208,34 @@ func (a *Console) ownPasswordPost(c *gin.Context) {
 	if wait > 0 {
 		secs := int(wait.Round(time.Second) / time.Second)
 		c.Header("Retry-After", strconv.Itoa(secs))
-		a.showEditors(c, http.StatusTooManyRequests, "", tf(lang, "login_limited", secs))
+		a.showEditors(c, http.StatusTooManyRequests, "", domain.Roles{Edit: true}, tf(lang, "login_limited", secs))
 		return
 	}
-	id, ok, err := a.Desk.CheckEditorPassword(ctx, u.Name, c.PostForm("current_password"))
+	var id int64
+	var ok bool
+	if !a.checks.try(func() { id, ok, err = a.Desk.CheckEditorPassword(ctx, u.Name, c.PostForm("current_password")) }) {
+		c.Header("Retry-After", "1")
+		a.showEditors(c, http.StatusServiceUnavailable, "", domain.Roles{Edit: true}, msg(lang, "login_busy"))
+		return
+	}
 	if err != nil {
 		a.failErr(c, err)
 		return
 	}
 	if !ok || id != u.EditorID {
-		if err := a.limiter.failed(ctx, c.ClientIP(), u.Name); err != nil {
+		if err := a.limiter.failed(ctx, c.ClientIP(), u.Name, true); err != nil {
 			a.failErr(c, err)
 			return
 		}
-		a.showEditors(c, http.StatusUnprocessableEntity, "", msg(lang, "editors_current_wrong"))
+		a.showEditors(c, http.StatusUnprocessableEntity, "", domain.Roles{Edit: true}, msg(lang, "editors_current_wrong"))
 		return
 	}
+	if err := a.limiter.succeeded(ctx, ticket); err != nil {
+		a.Log.Warn("password tries not given back", "err", err)
+	}
 	pw := c.PostForm("new_password")
-	if p := newPasswordProblem(lang, pw, c.PostForm("new_password_again")); p != "" {
-		a.showEditors(c, http.StatusUnprocessableEntity, "", p)
+	if p := newPasswordProblem(lang, u.Name, pw, c.PostForm("new_password_again")); p != "" {
+		a.showEditors(c, http.StatusUnprocessableEntity, "", domain.Roles{Edit: true}, p)
 		return
 	}
 	if err := a.Desk.ResetEditorPassword(ctx, u.Name, u.EditorID, pw); err != nil {

@@ -2,82 +2,109 @@ package admin
 
 import (
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
 	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
 
 	"newsdigest/internal/config"
-	"newsdigest/internal/errs"
+	"newsdigest/internal/ratelimit"
 )
 
-// Wrong passwords allowed a minute, per client IP and per account.
+// The login limits. Every password tried is counted before it is
+// checked, against the client (ratelimit.ClientBucket: an IPv4 address or
+// an IPv6 /64, as sign-ups count) and, while its account is under
+// attack, against the client and that account together; a right password
+// is given back. An account is never locked as a whole: failures from one
+// client cannot stop another client from signing in, so no stranger can
+// keep the owner out.
 const (
-	loginFailuresAllowed = 10
-	loginWindow          = time.Minute
+	// loginTriesPerClient are the passwords one client may try a minute,
+	// whatever the accounts.
+	loginTriesPerClient = 10
+	loginWindow         = time.Minute
+	// An account with attackFailures wrong passwords from anywhere within
+	// attackWindow is under attack: until the window ends each client may
+	// try only attackTriesPerClient passwords on it, so guessing from many
+	// addresses is slowed to a crawl, while its owner, from their own
+	// client, still gets in.
+	attackFailures        = 10
+	attackWindow          = 15 * time.Minute
+	attackTriesPerClient  = 3
+	watchFor              = 24 * time.Hour // how long the dashboard shows failures
+	watchedAccountsKey    = "newsdigest:login:watched"
+	watchedAccountsMaxLen = 100
 )
 
-// loginLimiter counts wrong passwords in Redis, so every web process
-// shares the counts. Keys hold an HMAC of the IP or account, never the
-// value. Without Redis a login is refused (503): failing open would let a
+// loginLimiter keeps the counts in Redis, so every web process shares
+// them. Without Redis a login is refused (503): failing open would let a
 // password guesser through exactly when the counters are gone.
 type loginLimiter struct {
-	rdb *redis.Client
-	key []byte
+	counts *ratelimit.Limiter
+	rdb    *redis.Client
 }
 
 func newLoginLimiter(cfg *config.Config, rdb *redis.Client) *loginLimiter {
-	return &loginLimiter{rdb: rdb, key: cfg.SecretKey}
+	return &loginLimiter{counts: ratelimit.New(rdb, cfg.SecretKey), rdb: rdb}
 }
 
-func (l *loginLimiter) keys(ip, account string) []string {
-	return []string{l.redisKey("ip", ip), l.redisKey("account", strings.ToLower(account))}
+// loginTicket is a try that passed the gates, to give back if the
+// password was right.
+type loginTicket struct {
+	keys []string
 }
 
-func (l *loginLimiter) redisKey(kind, value string) string {
-	m := hmac.New(sha256.New, l.key)
-	m.Write([]byte(kind + "\x00" + value))
-	return "newsdigest:login:" + kind + ":" + hex.EncodeToString(m.Sum(nil)[:16])
-}
-
-// blocked returns how long until a login from ip for account may be
-// tried, or 0 when it may be tried now.
-func (l *loginLimiter) blocked(ctx context.Context, ip, account string) (time.Duration, error) {
-	var wait time.Duration
-	for _, k := range l.keys(ip, account) {
-		n, err := l.rdb.Get(ctx, k).Int()
-		if err == redis.Nil {
-			continue
-		}
-		if err != nil {
-			return 0, errs.Wrap(errs.Unavailable, err, "login limits unavailable")
-		}
-		if n >= loginFailuresAllowed {
-			ttl, err := l.rdb.PTTL(ctx, k).Result()
-			if err != nil {
-				return 0, errs.Wrap(errs.Unavailable, err, "login limits unavailable")
-			}
-			wait = max(wait, ttl, time.Second)
-		}
-	}
-	return wait, nil
-}
-
-// failed counts a wrong password against ip and account. The window
-// starts at the first failure and is not extended by later ones.
-func (l *loginLimiter) failed(ctx context.Context, ip, account string) error {
-	_, err := l.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		for _, k := range l.keys(ip, account) {
-			p.Incr(ctx, k)
-			p.ExpireNX(ctx, k, loginWindow)
-		}
-		return nil
-	})
+// admit counts a try from ip at account and reports how long to wait
+// when it is one too many (0: go on and check the password).
+func (l *loginLimiter) admit(ctx context.Context, ip, account string) (loginTicket, time.Duration, error) {
+	var t loginTicket
+	client := ratelimit.ClientBucket(ip)
+	key := l.counts.Key("login:client", client)
+	v, err := l.counts.Take(ctx, key, loginTriesPerClient, loginWindow)
 	if err != nil {
-		return errs.Wrap(errs.Unavailable, err, "login limits unavailable")
+		return t, 0, err
+	}
+	t.keys = append(t.keys, key)
+	if !v.Allowed {
+		return t, max(v.Left, time.Second), nil
+	}
+	account = strings.ToLower(account)
+	failures, err := l.counts.Count(ctx, l.counts.Key("login:account", account))
+	if err != nil || failures < attackFailures {
+		return t, 0, err
+	}
+	key = l.counts.Key("login:attacked", client+"\x00"+account)
+	if v, err = l.counts.Take(ctx, key, attackTriesPerClient, attackWindow); err != nil {
+		return t, 0, err
+	}
+	t.keys = append(t.keys, key)
+	if !v.Allowed {
+		return t, max(v.Left, time.Second), nil
+	}
+	return t, 0, nil
+}
+
+// succeeded gives back the tries a right password took: it guessed
+// nothing.
+func (l *loginLimiter) succeeded(ctx context.Context, t loginTicket) error {
+	for _, k := range t.keys {
+		if err := l.counts.Refund(ctx, k); err != nil {
+			return err
+		}
 	}
 	return nil
+}
+
+// failed counts a wrong password against the account from ip; for an
+// account that exists (known) it is also kept for the dashboard, which
+// tells the owner which accounts are being guessed at.
+func (l *loginLimiter) failed(ctx context.Context, ip, account string, known bool) error {
+	account = strings.ToLower(account)
+	if _, err := l.counts.Take(ctx, l.counts.Key("login:account", account), attackFailures, attackWindow); err != nil {
+		return err
+	}
+	if !known {
+		return nil
+	}
+	return l.watch(ctx, ip, account)
 }

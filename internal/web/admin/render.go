@@ -15,6 +15,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/gorilla/csrf"
 
+	"newsdigest/internal/domain"
 	"newsdigest/internal/errs"
 )
 
@@ -92,6 +93,9 @@ var funcs = template.FuncMap{
 		return min(100, part*100/whole)
 	},
 	"itoa": func(n any) string { return fmt.Sprint(n) },
+	// rolesOf pairs roles with the page's language for the "roles" and
+	// "roles-fields" templates.
+	"rolesOf": func(lang string, r domain.Roles) rolesView { return rolesView{Lang: lang, Roles: r} },
 	"navItem": func(p page, section, href string) navLink {
 		return navLink{Href: href, Label: msg(p.Lang, "nav_"+section), Current: p.Section == section}
 	},
@@ -179,6 +183,12 @@ func done(c *gin.Context, path, key string) {
 	}
 	u.RawQuery = q.Encode()
 	c.Redirect(http.StatusSeeOther, u.String())
+}
+
+// rolesView is what the roles templates see.
+type rolesView struct {
+	Lang  string
+	Roles domain.Roles
 }
 
 // idParam reads a numeric id from the path; 404 when it cannot be one.

@@ -1,0 +1,64 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	"newsdigest/internal/domain"
+)
+
+// TestSend is an editor's test send waiting for the worker.
+type TestSend struct {
+	ID        int64
+	EditionID int64 // 0: the latest stories
+	Filter    domain.Filter
+	Recipient string
+}
+
+// SaveTestSend keeps a test send for the worker and returns its id,
+// removing those a lost task left over a day ago on the way.
+func (db *DB) SaveTestSend(ctx context.Context, t TestSend, by string) (int64, error) {
+	f, err := json.Marshal(t.Filter)
+	if err != nil {
+		return 0, fmt.Errorf("save test send: %w", err)
+	}
+	var id int64
+	err = pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `DELETE FROM test_sends WHERE created_at < now() - interval '1 day'`); err != nil {
+			return err
+		}
+		return tx.QueryRow(ctx, `
+			INSERT INTO test_sends (edition_id, filter, recipient, created_by) VALUES ($1, $2, $3, $4) RETURNING id`,
+			t.EditionID, f, t.Recipient, by).Scan(&id)
+	})
+	if err != nil {
+		return 0, fmt.Errorf("save test send: %w", err)
+	}
+	return id, nil
+}
+
+// LoadTestSend returns a test send; errs.NotFound once it is done.
+func (db *DB) LoadTestSend(ctx context.Context, id int64) (TestSend, error) {
+	t := TestSend{ID: id}
+	var f []byte
+	err := db.pool.QueryRow(ctx, `SELECT edition_id, filter, recipient FROM test_sends WHERE id = $1`, id).
+		Scan(&t.EditionID, &f, &t.Recipient)
+	if err != nil {
+		return t, notFound(err, "test send")
+	}
+	if err := json.Unmarshal(f, &t.Filter); err != nil {
+		return t, fmt.Errorf("test send %d: filter: %w", id, err)
+	}
+	return t, nil
+}
+
+// DeleteTestSend forgets a test send once its mail is sent or refused.
+func (db *DB) DeleteTestSend(ctx context.Context, id int64) error {
+	if _, err := db.pool.Exec(ctx, `DELETE FROM test_sends WHERE id = $1`, id); err != nil {
+		return fmt.Errorf("delete test send: %w", err)
+	}
+	return nil
+}
