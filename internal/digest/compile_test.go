@@ -47,7 +47,7 @@ func newFixture(t *testing.T) *fixture {
 	t.Cleanup(func() { insp.Close() })
 	srv := testenv.NewSMTPServer(t)
 	pool, err := mail.NewPool(config.SMTP{Host: srv.Host, Port: srv.Port, TLS: "none"},
-		&netmail.Address{Address: "digest@example.org"}, 2)
+		&netmail.Address{Address: "digest@example.org"}, 2, mail.Timings{})
 	if err != nil {
 		t.Fatal(err)
 	}

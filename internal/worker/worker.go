@@ -250,7 +250,7 @@ func deliveryCounter(reg prometheus.Registerer) func(status string) {
 // NewPool is the production Mailer: pooled go-mail connections, signing
 // with DKIM when it is configured.
 func NewPool(cfg *config.Config) (*mail.Pool, error) {
-	p, err := mail.NewPool(cfg.SMTP, cfg.MailFrom, cfg.SMTPConnections)
+	p, err := mail.NewPool(cfg.SMTP, cfg.MailFrom, cfg.SMTPConnections, mail.Timings{})
 	if err != nil {
 		return nil, err
 	}
