@@ -6,10 +6,12 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"slices"
+	"strings"
 	"testing"
 
 	"newsdigest/internal/domain"
 	"newsdigest/internal/postgres"
+	"newsdigest/internal/testenv"
 )
 
 // privacyErasedEmail erases the subscriber with address addr and returns
@@ -39,9 +41,8 @@ func privacyErasedEmail(t *testing.T, db *postgres.DB, addr string) string {
 func TestPrivacyErasedAddressIsKeyedHash(t *testing.T) {
 	ctx := context.Background()
 	secretA, secretB := []byte("a-secret-key-of-at-least-32-chars!!"), []byte("another-secret-key-of-32-chars-or-more")
-	dbA, dbB := openBulkDB(t), openBulkDB(t)
-	dbA.SetErasureKey(secretA)
-	dbB.SetErasureKey(secretB)
+	urlA := testenv.DatabaseURL(t)
+	dbA, dbB := testenv.OpenKeyed(t, urlA, secretA), testenv.OpenKeyed(t, testenv.DatabaseURL(t), secretB)
 
 	gotA := privacyErasedEmail(t, dbA, "Gone@Example.org")
 	gotB := privacyErasedEmail(t, dbB, "gone@example.ORG")
@@ -68,9 +69,22 @@ func TestPrivacyErasedAddressIsKeyedHash(t *testing.T) {
 
 	// Under another key the hash no longer matches: the key is what
 	// recognises the address.
-	dbA.SetErasureKey(secretB)
+	dbA = testenv.OpenKeyed(t, urlA, secretB)
 	if _, send, err := dbA.Subscribe(ctx, "gone@example.org", crFilter, consent()); err != nil || send != postgres.MailConfirmation {
 		t.Errorf("Subscribe under another key: send %v, err %v; want a new sign-up", send, err)
+	}
+}
+
+// A database is opened with the key erased addresses are hashed with, or
+// not at all: no process can forget it and hash with an empty key.
+func TestPrivacyOpenNeedsTheErasureKey(t *testing.T) {
+	db, err := postgres.Open(context.Background(), testenv.DatabaseURL(t), nil)
+	if err == nil {
+		db.Close()
+		t.Fatal("a database opened without the key erased addresses are hashed with")
+	}
+	if !strings.Contains(err.Error(), "SECRET_KEY") {
+		t.Errorf("the refusal %q does not name SECRET_KEY", err)
 	}
 }
 
@@ -78,8 +92,7 @@ func TestPrivacyErasedAddressIsKeyedHash(t *testing.T) {
 // cannot be re-keyed: they still turn the address away.
 func TestPrivacyLegacyErasedAddressStillRecognised(t *testing.T) {
 	ctx := context.Background()
-	db := openBulkDB(t)
-	db.SetErasureKey([]byte("a-secret-key-of-at-least-32-chars!!"))
+	db := testenv.OpenKeyed(t, testenv.DatabaseURL(t), []byte("a-secret-key-of-at-least-32-chars!!"))
 	id, _ := subscribe(t, db, "old@example.org")
 	exec(t, db, `UPDATE subscribers SET status = 'erased',
 		email = 'erased:' || encode(sha256(convert_to(lower(email), 'UTF8')), 'hex') WHERE id = $1`, id)
