@@ -58,11 +58,13 @@ type SendBatch struct {
 }
 
 // TestSend asks to mail one sample digest to an editor's address: the
-// digest Filter would get of an edition (EditionID 0: of the latest items).
+// digest Filter would get of an edition (EditionID 0: of the latest items),
+// or the very digest subscriber SubscriberID has of it, if they have one.
 type TestSend struct {
-	EditionID int64         `json:"edition_id"`
-	Filter    domain.Filter `json:"filter"`
-	To        string        `json:"to"`
+	EditionID    int64         `json:"edition_id"`
+	SubscriberID int64         `json:"subscriber_id,omitempty"`
+	Filter       domain.Filter `json:"filter"`
+	To           string        `json:"to"`
 }
 
 // NewTestSend builds the task; an editor waits for it, so it goes first.

@@ -3,13 +3,12 @@ package worker
 import (
 	"context"
 	"fmt"
-	"strings"
+	"time"
 
 	"github.com/hibiken/asynq"
 
 	"newsdigest/internal/digest"
 	"newsdigest/internal/mail"
-	"newsdigest/internal/render"
 	"newsdigest/internal/tasks"
 )
 
@@ -25,24 +24,19 @@ func (h *handlers) testSend(ctx context.Context, t *asynq.Task) error {
 	if err := tasks.Decode(t, &p); err != nil {
 		return err
 	}
-	d, err := digest.SampleOf(ctx, h.db, p.Filter, p.EditionID)
+	d, err := digest.MastheadOf(h.cfg).Sample(ctx, h.db, digest.Sample{
+		EditionID: p.EditionID, SubscriberID: p.SubscriberID, Filter: p.Filter, Now: time.Now()})
 	if err != nil {
 		return err
 	}
-	l := links(h.cfg)
-	d.ListName = l.ListName
-	d.UnsubscribeURL = l.BaseURL + "/unsubscribe/" + render.TokenPlaceholder
-	d.PreferencesURL = l.BaseURL + "/preferences/" + render.TokenPlaceholder
-	d.PostalAddress = l.PostalAddress
 	m, err := h.renderer.Digest(d)
 	if err != nil {
 		return fmt.Errorf("render test digest: %v: %w", err, asynq.SkipRetry)
 	}
-	const token = "test-send"
+	m = m.WithToken("test-send")
 	err = h.mailer.Send(ctx, &mail.Message{
-		To: p.To, Subject: testSubjectPrefix + m.Subject, Language: p.Filter.Language,
-		HTML: strings.ReplaceAll(m.HTML, render.TokenPlaceholder, token),
-		Text: strings.ReplaceAll(m.Text, render.TokenPlaceholder, token),
+		To: p.To, Subject: testSubjectPrefix + m.Subject, Language: d.Language,
+		HTML: m.HTML, Text: m.Text,
 		Headers: map[string]string{
 			"Auto-Submitted":       "auto-generated",
 			"X-Newsdigest-Edition": fmt.Sprint(p.EditionID),
