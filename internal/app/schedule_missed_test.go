@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
 	"github.com/jackc/pgx/v5"
 
 	"newsdigest/internal/config"
@@ -252,6 +253,14 @@ func TestTickPastTheLateLimitIsSkippedAndItsStoriesCarried(t *testing.T) {
 	if status != http.StatusOK || !strings.Contains(page, `id="skipped-editions"`) ||
 		!strings.Contains(page, "/admin/editions/"+itoa(skipped.ID)) || !strings.Contains(page, "DIGEST_LATE_LIMIT") {
 		t.Errorf("the dashboard does not name the skipped edition %d (%d):\n%s", skipped.ID, status, page)
+	}
+
+	b := newBrowser(t, 2*time.Minute)
+	editionsLogin(b, s)
+	for _, lang := range []string{"en", "es"} {
+		b.open(s.base+"/admin?lang="+lang, chromedp.CSS(`#skipped-editions`))
+		b.checkAccessible("dashboard with a skipped edition (" + lang + ")")
+		b.shots(t, "dashboard-skipped-"+lang)
 	}
 
 	next := s.nextTick(clock.Now())
