@@ -17,17 +17,24 @@ import (
 // it with no edition was missed. The first call records now as the
 // schedule's beginning: ticks before the desk ever ran were never due.
 func (db *DB) ScheduleCoveredUntil(ctx context.Context, now time.Time) (time.Time, error) {
-	var t time.Time
+	// NULL when another worker began the schedule at this very moment,
+	// unseen by this statement: it began now, then.
+	var t *time.Time
 	err := db.pool.QueryRow(ctx, `
 		WITH s AS (
-		    INSERT INTO schedule_start (started_at) VALUES ($1)
-		    ON CONFLICT (id) DO UPDATE SET started_at = schedule_start.started_at
+		    INSERT INTO schedule_start (started_at)
+		    SELECT $1 WHERE NOT EXISTS (SELECT 1 FROM schedule_start)
+		    ON CONFLICT (id) DO NOTHING
 		    RETURNING started_at)
-		SELECT GREATEST((SELECT started_at FROM s), (SELECT max(scheduled_for) FROM editions))`, now).Scan(&t)
+		SELECT GREATEST(COALESCE((SELECT started_at FROM s), (SELECT started_at FROM schedule_start)),
+		                (SELECT max(scheduled_for) FROM editions))`, now).Scan(&t)
 	if err != nil {
-		return t, fmt.Errorf("schedule start: %w", err)
+		return time.Time{}, fmt.Errorf("schedule start: %w", err)
 	}
-	return t, nil
+	if t == nil {
+		return now, nil
+	}
+	return *t, nil
 }
 
 // SkipEdition records the edition of a scheduled tick as skipped, with
