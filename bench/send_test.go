@@ -49,7 +49,7 @@ func BenchmarkSendEdition(b *testing.B) {
 	ctx := context.Background()
 
 	dbURL := testenv.DatabaseURL(b)
-	db, err := postgres.Open(ctx, dbURL)
+	db, err := postgres.Open(ctx, dbURL, testenv.ErasureKey)
 	if err != nil {
 		b.Fatal(err)
 	}

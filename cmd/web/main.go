@@ -49,7 +49,7 @@ func firstArg() string {
 }
 
 func migrate(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
-	db, err := postgres.Open(ctx, cfg.DatabaseURL)
+	db, err := postgres.Open(ctx, cfg.DatabaseURL, cfg.SecretKey)
 	if err != nil {
 		return err
 	}

@@ -150,7 +150,7 @@ func TestBrowserAdminDashboard(t *testing.T) {
 	if link := b.homeCells("edition link", `#last-edition a`); len(link) != 1 || link[0] != "Edition "+itoa(e.ID) {
 		t.Errorf("last edition link: %q", link)
 	}
-	if next := b.text("next edition", chromedp.CSS(`#next-edition .figure`)); !strings.HasSuffix(next, " 07:00") {
+	if next := b.text("next edition", chromedp.CSS(`#next-edition .figure`)); !strings.HasSuffix(next, " 07:00 "+s.cfg.DigestTZ.String()) {
 		t.Errorf("next edition %q: want Monday 07:00 (DIGEST_CRON 0 7 * * 1)", next)
 	}
 	if errs := b.homeCells("source errors", `#source-errors td.home-url`); len(errs) != 1 || errs[0] != badFeed {

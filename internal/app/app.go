@@ -36,12 +36,11 @@ type Web struct {
 
 // Run migrates the database, serves until ctx ends, then drains requests.
 func (m *Web) Run(ctx context.Context) error {
-	db, err := postgres.Open(ctx, m.Config.DatabaseURL)
+	db, err := postgres.Open(ctx, m.Config.DatabaseURL, m.Config.SecretKey)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	db.SetErasureKey(m.Config.SecretKey)
 	if err := db.Migrate(ctx, m.Log); err != nil {
 		return err
 	}
@@ -141,14 +140,13 @@ type Worker struct {
 
 // Run processes background tasks until ctx ends.
 func (m *Worker) Run(ctx context.Context) error {
-	db, err := postgres.Open(ctx, m.Config.DatabaseURL)
+	// Every process that writes subscribers knows how erased addresses
+	// are hashed, whatever it does today.
+	db, err := postgres.Open(ctx, m.Config.DatabaseURL, m.Config.SecretKey)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	// Every process that writes subscribers knows how erased addresses
-	// are hashed, whatever it does today.
-	db.SetErasureKey(m.Config.SecretKey)
 	for _, w := range m.Config.Warnings() {
 		m.Log.Warn(w)
 	}
@@ -204,7 +202,7 @@ func RedisOpt(url string) (asynq.RedisConnOpt, error) {
 func Check(ctx context.Context, cfg *config.Config) error {
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
-	db, err := postgres.Open(ctx, cfg.DatabaseURL)
+	db, err := postgres.Open(ctx, cfg.DatabaseURL, cfg.SecretKey)
 	if err != nil {
 		return err
 	}

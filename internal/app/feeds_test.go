@@ -176,7 +176,7 @@ func (s *stack) waitSource(id int64, what string, ok func(sourceDoc) bool) sourc
 // reconciler then queues the poll.
 func (s *stack) pollNow(id int64) {
 	s.t.Helper()
-	db, err := postgres.Open(context.Background(), s.cfg.DatabaseURL)
+	db, err := postgres.Open(context.Background(), s.cfg.DatabaseURL, s.cfg.SecretKey)
 	if err != nil {
 		s.t.Fatal(err)
 	}

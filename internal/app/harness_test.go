@@ -64,6 +64,27 @@ func (s *stack) startWorker(opts worker.Options) {
 	go func() { done <- (&app.Worker{Config: s.cfg, Log: s.log, Options: opts}).Run(s.ctx) }()
 }
 
+// runWorker runs a worker with cfg (the stack's, or a copy with a setting
+// changed) until the returned stop is called, or the test ends.
+func (s *stack) runWorker(cfg *config.Config, opts worker.Options) (stop func()) {
+	ctx, cancel := context.WithCancel(s.ctx)
+	done := make(chan error, 1)
+	go func() { done <- (&app.Worker{Config: cfg, Log: s.log, Options: opts}).Run(ctx) }()
+	stopped := false
+	stop = func() {
+		if stopped {
+			return
+		}
+		stopped = true
+		cancel()
+		if err := <-done; err != nil && !errors.Is(err, context.Canceled) {
+			s.t.Errorf("worker: %v", err)
+		}
+	}
+	s.t.Cleanup(stop)
+	return stop
+}
+
 func startStack(t *testing.T) *stack {
 	t.Helper()
 	return startStackEnv(t, nil)
@@ -80,6 +101,22 @@ func startStackEnv(t *testing.T, overrides map[string]string) *stack {
 // the info level up, written to logs as JSON lines (nil: warnings and
 // errors to stderr).
 func startStackLogged(t *testing.T, overrides map[string]string, logs io.Writer) *stack {
+	t.Helper()
+	s := startStackWeb(t, overrides, logs)
+	s.startWorker(testWorkerOptions())
+	return s
+}
+
+// startStackBare starts web alone, with its database, Redis and SMTP
+// server: the test starts the workers it wants.
+func startStackBare(t *testing.T, overrides map[string]string) *stack {
+	t.Helper()
+	return startStackWeb(t, overrides, nil)
+}
+
+// startStackWeb starts web with its own database, Redis and SMTP server, and
+// its log written to logs as startStackLogged says.
+func startStackWeb(t *testing.T, overrides map[string]string, logs io.Writer) *stack {
 	t.Helper()
 	smtp := testenv.NewSMTPServer(t)
 	l, err := net.Listen("tcp", "127.0.0.1:0")
@@ -120,7 +157,6 @@ func startStackLogged(t *testing.T, overrides map[string]string, logs io.Writer)
 	s := &stack{t: t, base: base, smtp: smtp, http: &http.Client{Timeout: 30 * time.Second},
 		cfg: cfg, ctx: ctx, log: log, done: []chan error{webDone}}
 	s.waitReady()
-	s.startWorker(testWorkerOptions())
 	t.Cleanup(func() {
 		cancel()
 		for _, c := range s.done {

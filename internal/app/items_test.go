@@ -1,11 +1,14 @@
 package app_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // fullItem is an item as GET /api/v1/items shows it, new fields included.
@@ -170,5 +173,31 @@ func TestBidiControlsAreDroppedAtIngest(t *testing.T) {
 		map[string]any{"title": "Costa Rica: \u202Dfixed\u202C title \u200F"}, &patched, http.StatusOK)
 	if patched.Title != "Costa Rica: fixed title " && patched.Title != "Costa Rica: fixed title" {
 		t.Errorf("edited title stored as %q, want it without bidirectional controls", patched.Title)
+	}
+}
+
+// TestAPICreateItemAnswersItsID: POST /api/v1/items answers the new item's
+// id, which its audit entry names, so the item can be edited at once.
+func TestAPICreateItemAnswersItsID(t *testing.T) {
+	s := startStack(t)
+	var created struct {
+		ID       int64 `json:"id"`
+		Imported int   `json:"imported"`
+	}
+	s.jsonCall("POST", "/api/v1/items", map[string]any{"published_on": "2021-03-01", "title": "Costa Rica opens a migrant centre",
+		"summary": "A summary.", "language": "en", "url": "https://example.org/centre"}, &created, http.StatusCreated)
+	if created.ID == 0 || created.Imported != 1 {
+		t.Fatalf("POST /api/v1/items answered %+v, want the new item's id", created)
+	}
+	s.jsonCall("PATCH", "/api/v1/items/"+itoa(created.ID), map[string]any{"hidden": true}, nil, http.StatusOK)
+	var audited int
+	editionsDB(t, s, func(conn *pgx.Conn) {
+		if err := conn.QueryRow(context.Background(), `SELECT count(*) FROM audit_log WHERE action = 'item.create' AND object_type = 'item' AND object_id = $1`,
+			itoa(created.ID)).Scan(&audited); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if audited != 1 {
+		t.Errorf("%d item.create audit entries name item %d, want 1", audited, created.ID)
 	}
 }

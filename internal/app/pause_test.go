@@ -118,11 +118,11 @@ func TestPauseSkipsThenResumes(t *testing.T) {
 	if len(list.Subscribers) != 1 || list.Subscribers[0].PausedUntil == nil || !list.Subscribers[0].PausedUntil.Equal(*e.PausedUntil) {
 		t.Fatalf("subscriber JSON = %+v, want paused_until %v", list.Subscribers, e.PausedUntil)
 	}
-	// The console's page of the person says it too (in UTC, as it gives
-	// every time).
+	// The console's page of the person says it too (in DIGEST_TZ, named,
+	// as it gives every time).
 	b.adminLogin(s.base, "admin", adminPassword)
 	b.open(s.base+"/admin/subscribers/"+itoa(list.Subscribers[0].ID), chromedp.CSS(`#subscriber-facts`))
-	if got, want := b.text("paused on the console", chromedp.CSS(`#sub-paused`)), e.PausedUntil.UTC().Format("2006-01-02 15:04"); got != want {
+	if got, want := b.text("paused on the console", chromedp.CSS(`#sub-paused`)), e.PausedUntil.In(s.cfg.DigestTZ).Format("2006-01-02 15:04 MST"); got != want {
 		t.Errorf("the console says paused until %q, want %q", got, want)
 	}
 

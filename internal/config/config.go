@@ -61,6 +61,10 @@ type Config struct {
 	// production host (or a container) does not have, so nothing leaves.
 	// The binaries say so at start (Warnings).
 	SMTPUnset bool
+	// DigestLateLimit: a scheduled edition whose tick passed longer ago
+	// than this (no worker could make it in time) is not sent late; it is
+	// recorded as skipped, and its stories go into the next edition.
+	DigestLateLimit time.Duration
 }
 
 // SMTP is where and how mail is handed off.
@@ -85,6 +89,8 @@ const (
 	// DefaultWebMetricsAddr keeps the web app's metrics on loopback unless
 	// METRICS_ADDR says otherwise.
 	DefaultWebMetricsAddr = "127.0.0.1:9464"
+	// DefaultDigestLateLimit is DIGEST_LATE_LIMIT's default.
+	DefaultDigestLateLimit = 24 * time.Hour
 )
 
 // MinSecretKeyLen is the shortest SECRET_KEY accepted: it signs cookies and
@@ -167,6 +173,10 @@ func Load(getenv func(string) string) (*Config, error) {
 	}
 	if c.DigestTZ, err = time.LoadLocation(get("DIGEST_TZ", DefaultDigestTZ)); err != nil {
 		return nil, fmt.Errorf("DIGEST_TZ: unknown time zone %q", get("DIGEST_TZ", ""))
+	}
+	if c.DigestLateLimit, err = time.ParseDuration(get("DIGEST_LATE_LIMIT", DefaultDigestLateLimit.String())); err != nil ||
+		c.DigestLateLimit < time.Minute {
+		return nil, fmt.Errorf("DIGEST_LATE_LIMIT: want a duration such as 24h or 90m, at least 1m")
 	}
 	if c.SMTPConnections, err = strconv.Atoi(get("SMTP_CONNECTIONS", "4")); err != nil ||
 		c.SMTPConnections < 1 || c.SMTPConnections > 100 {

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"strings"
 	"testing"
+	"time"
 )
 
 func env(kv map[string]string) func(string) string {
@@ -24,8 +25,12 @@ func TestLoadDefaults(t *testing.T) {
 	if c.MailFrom.Address != "digest@localhost" || c.MailFrom.Name != "News Digest" {
 		t.Errorf("MailFrom = %v", c.MailFrom)
 	}
-	if c.SMTPConnections != 4 || c.SendRate != 0 || c.DigestTZ.String() != "UTC" {
-		t.Errorf("got %d %v %v", c.SMTPConnections, c.SendRate, c.DigestTZ)
+	if c.SMTPConnections != 4 || c.SendRate != 0 || c.DigestTZ.String() != "UTC" || c.DigestLateLimit != 24*time.Hour {
+		t.Errorf("got %d %v %v %v", c.SMTPConnections, c.SendRate, c.DigestTZ, c.DigestLateLimit)
+	}
+	c, err = Load(env(map[string]string{"SECRET_KEY": key, "DIGEST_LATE_LIMIT": "36h30m"}))
+	if err != nil || c.DigestLateLimit != 36*time.Hour+30*time.Minute {
+		t.Errorf("DIGEST_LATE_LIMIT=36h30m: %v, %v", c, err)
 	}
 	if !c.PlaintextHTTP() || c.URL("/x") != "http://localhost:8080/x" {
 		t.Errorf("base URL handling wrong: %s", c.URL("/x"))
@@ -77,6 +82,9 @@ func TestLoadErrorsNameTheVariable(t *testing.T) {
 		{"SECRET_KEY", "short"},
 		{"DIGEST_CRON", "every monday"},
 		{"DIGEST_TZ", "Mars/Olympus"},
+		{"DIGEST_LATE_LIMIT", "a day"},
+		{"DIGEST_LATE_LIMIT", "-1h"},
+		{"DIGEST_LATE_LIMIT", "10s"},
 		{"SMTP_CONNECTIONS", "0"},
 		{"SEND_RATE", "-1"},
 		{"SEND_RATE", "NaN"},

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"newsdigest/internal/domain"
 	"newsdigest/internal/postgres"
 	"newsdigest/internal/taxonomy"
 )
@@ -29,7 +30,16 @@ type Dashboard struct {
 	ActiveByTopic    []Named
 	// NextEdition is the next tick of DIGEST_CRON, in DIGEST_TZ.
 	NextEdition time.Time
+	// Skipped are the recent scheduled editions no worker could make in
+	// time (DIGEST_LATE_LIMIT), newest first.
+	Skipped []domain.Edition
 }
+
+// How far back and how many skipped editions the overview names.
+const (
+	dashboardSkippedFor = 60 * 24 * time.Hour
+	dashboardSkipped    = 5
+)
 
 // Dashboard gathers the overview, naming countries and topics in lang.
 func (d *Desk) Dashboard(ctx context.Context, lang string) (Dashboard, error) {
@@ -41,7 +51,11 @@ func (d *Desk) Dashboard(ctx context.Context, lang string) (Dashboard, error) {
 	if err != nil {
 		return Dashboard{}, err
 	}
-	out := Dashboard{Dashboard: raw, NextEdition: d.NextScheduledEdition(time.Now())}
+	skipped, err := d.DB.SkippedEditions(ctx, time.Now().Add(-dashboardSkippedFor), dashboardSkipped)
+	if err != nil {
+		return Dashboard{}, err
+	}
+	out := Dashboard{Dashboard: raw, NextEdition: d.NextScheduledEdition(time.Now()), Skipped: skipped}
 	for _, t := range raw.SubscribersByStatus {
 		out.SubscribersTotal += t.Count
 	}

@@ -49,8 +49,8 @@ func describeWindow(w domain.Window) string {
 }
 
 // Preview renders the digest a filter would receive from the most
-// recently published items, with a placeholder where the reader's token
-// goes.
+// recently published items, as its mail would be, with a placeholder
+// where the reader's token goes.
 func (d *Desk) Preview(ctx context.Context, f domain.Filter) (render.Message, error) {
 	tax, err := d.Taxonomy(ctx)
 	if err != nil {
@@ -60,14 +60,16 @@ func (d *Desk) Preview(ctx context.Context, f domain.Filter) (render.Message, er
 	if err := f.Validate(tax); err != nil {
 		return render.Message{}, err
 	}
-	items, err := d.DB.Items(ctx, domain.ItemFilter{Limit: 300})
+	return d.renderSample(ctx, digest.Sample{Filter: f})
+}
+
+// renderSample lays a sample out with the masthead of the mail and
+// renders it.
+func (d *Desk) renderSample(ctx context.Context, s digest.Sample) (render.Message, error) {
+	s.Now = time.Now()
+	dg, err := digest.MastheadOf(d.Config).Sample(ctx, d.DB, s)
 	if err != nil {
 		return render.Message{}, err
 	}
-	dg := digest.Sample(tax, f, items)
-	dg.EditionDate = time.Now().UTC().Format(domain.DateLayout)
-	dg.UnsubscribeURL = d.Config.URL("/unsubscribe/" + render.TokenPlaceholder)
-	dg.PreferencesURL = d.Config.URL("/preferences/" + render.TokenPlaceholder)
-	dg.PostalAddress = d.Config.OrgPostalAddress
 	return d.Renderer.Digest(dg)
 }

@@ -137,40 +137,39 @@ type Sample struct {
 // SampleFilter resolves a sample to the filter it stands for: the
 // subscriber's choices when an address is given, else the filter, checked.
 func (d *Desk) SampleFilter(ctx context.Context, s Sample) (domain.Filter, error) {
+	f, _, err := d.resolveSample(ctx, s)
+	return f, err
+}
+
+// resolveSample is SampleFilter, with the subscriber's id when an address
+// is given.
+func (d *Desk) resolveSample(ctx context.Context, s Sample) (domain.Filter, int64, error) {
 	f := s.Filter
+	var subscriber int64
 	if email := strings.TrimSpace(s.Email); email != "" {
 		sub, err := d.DB.SubscriberForPreview(ctx, email)
 		if err != nil {
-			return f, err
+			return f, 0, err
 		}
-		f = sub.Filter
+		f, subscriber = sub.Filter, sub.ID
 	}
 	tax, err := d.Taxonomy(ctx)
 	if err != nil {
-		return f, err
+		return f, 0, err
 	}
 	f.Normalize()
-	return f, f.Validate(tax)
+	return f, subscriber, f.Validate(tax)
 }
 
 // PreviewSample renders the digest a sample stands for, as the mail
-// would show it, with a placeholder where the reader's token goes.
+// would show it, with a placeholder where the reader's token goes: for a
+// subscriber who has a digest of the edition, that very digest.
 func (d *Desk) PreviewSample(ctx context.Context, s Sample) (render.Message, error) {
-	f, err := d.SampleFilter(ctx, s)
+	f, subscriber, err := d.resolveSample(ctx, s)
 	if err != nil {
 		return render.Message{}, err
 	}
-	if s.EditionID == 0 {
-		return d.Preview(ctx, f)
-	}
-	dg, err := digest.SampleOf(ctx, d.DB, f, s.EditionID)
-	if err != nil {
-		return render.Message{}, err
-	}
-	dg.UnsubscribeURL = d.Config.URL("/unsubscribe/" + render.TokenPlaceholder)
-	dg.PreferencesURL = d.Config.URL("/preferences/" + render.TokenPlaceholder)
-	dg.PostalAddress = d.Config.OrgPostalAddress
-	return d.Renderer.Digest(dg)
+	return d.renderSample(ctx, digest.Sample{EditionID: s.EditionID, SubscriberID: subscriber, Filter: f})
 }
 
 // TestSend queues a sample digest to an editor's address; the worker
@@ -180,7 +179,7 @@ func (d *Desk) TestSend(ctx context.Context, actor string, s Sample, to string) 
 	if err != nil || addr.Name != "" || !strings.Contains(addr.Address, "@") {
 		return errs.New(errs.Invalid, "to: %q is not an email address", to)
 	}
-	f, err := d.SampleFilter(ctx, s)
+	f, subscriber, err := d.resolveSample(ctx, s)
 	if err != nil {
 		return err
 	}
@@ -189,7 +188,7 @@ func (d *Desk) TestSend(ctx context.Context, actor string, s Sample, to string) 
 			return err
 		}
 	}
-	id, err := d.DB.SaveTestSend(ctx, postgres.TestSend{EditionID: s.EditionID, Filter: f, Recipient: addr.Address}, actor)
+	id, err := d.DB.SaveTestSend(ctx, postgres.TestSend{EditionID: s.EditionID, SubscriberID: subscriber, Filter: f, Recipient: addr.Address}, actor)
 	if err != nil {
 		return err
 	}

@@ -11,6 +11,7 @@ import (
 	"newsdigest/internal/domain"
 	"newsdigest/internal/errs"
 	"newsdigest/internal/postgres"
+	"newsdigest/internal/taxonomy"
 )
 
 // Page sizes of item lists.
@@ -90,11 +91,17 @@ func decodeCursor(s string) (domain.ItemCursor, error) {
 
 // CheckItem validates an item and its tags against the taxonomy.
 func (d *Desk) CheckItem(ctx context.Context, it *domain.Item) error {
-	if err := it.Validate(); err != nil {
-		return err
-	}
 	tax, err := d.Taxonomy(ctx)
 	if err != nil {
+		return err
+	}
+	return checkItem(tax, it)
+}
+
+// checkItem validates an item and its tags against tax; it does no I/O,
+// so it may run inside a transaction.
+func checkItem(tax *taxonomy.Taxonomy, it *domain.Item) error {
+	if err := it.Validate(); err != nil {
 		return err
 	}
 	for _, code := range it.Countries {
@@ -124,8 +131,8 @@ type NewItem struct {
 	Countries, Regions, Topics *[]string
 }
 
-// CreateItem stores an editor's item; a story already stored is a
-// conflict.
+// CreateItem stores an editor's item and returns it as stored, with its
+// id; a story already stored is a conflict.
 func (d *Desk) CreateItem(ctx context.Context, actor string, n NewItem) (domain.Item, error) {
 	d.refreshTagger(ctx)
 	it := d.Importer.Item(n.PublishedOn, n.Title, n.Summary, n.URL, n.Lang)
@@ -142,7 +149,11 @@ func (d *Desk) CreateItem(ctx context.Context, actor string, n NewItem) (domain.
 	if imported == 0 {
 		return it, errs.New(errs.Conflict, "this item is already stored (same link, or a near-identical title within a day)")
 	}
-	d.Audit(ctx, actor, "item.create", "item", nil, "%s %q", it.PublishedOn, it.Title)
+	stored, err := d.DB.ItemByFingerprint(ctx, it.Fingerprint)
+	if err != nil {
+		return it, err
+	}
+	d.Audit(ctx, actor, "item.create", "item", stored.ID, "%s %q", it.PublishedOn, it.Title)
 	if tags.Countries != nil || tags.Regions != nil || tags.Topics != nil {
 		// The item is stored; losing its example is logged, not failed.
 		if err := d.DB.RecordNewItemExample(ctx, actor, proposed, it, tags); err != nil {
@@ -150,15 +161,22 @@ func (d *Desk) CreateItem(ctx context.Context, actor string, n NewItem) (domain.
 		}
 		d.tagsCorrected(ctx, tags)
 	}
-	return it, nil
+	return stored, nil
 }
 
 // UpdateItem applies an editor's change, checked against the taxonomy
-// inside the store's transaction: on any error nothing changes. Hiding
-// and showing are audited as such; any other change as item.update,
-// naming the fields set.
+// inside the store's transaction: on any error nothing changes. The
+// taxonomy is read before the transaction begins: reading it inside
+// (when the cached copy is stale) would take a second connection while
+// holding one, and a few edits at once could take every connection of
+// the pool and wait for ever. Hiding and showing are audited as such; any
+// other change as item.update, naming the fields set.
 func (d *Desk) UpdateItem(ctx context.Context, actor string, id int64, u domain.ItemUpdate) (domain.Item, error) {
-	it, err := d.DB.UpdateItem(ctx, actor, id, u, func(it *domain.Item) error { return d.CheckItem(ctx, it) })
+	tax, err := d.Taxonomy(ctx)
+	if err != nil {
+		return domain.Item{}, err
+	}
+	it, err := d.DB.UpdateItem(ctx, actor, id, u, func(it *domain.Item) error { return checkItem(tax, it) })
 	if err != nil {
 		return it, err
 	}

@@ -24,6 +24,7 @@ import (
 type fixture struct {
 	t        *testing.T
 	ctx      context.Context
+	dbURL    string
 	db       *postgres.DB
 	queue    *asynq.Client
 	inspect  *asynq.Inspector
@@ -36,7 +37,8 @@ func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	db := testenv.Database(t)
+	dbURL := testenv.DatabaseURL(t)
+	db := testenv.Open(t, dbURL)
 	redis, err := asynq.ParseRedisURI(testenv.RedisURL(t))
 	if err != nil {
 		t.Fatal(err)
@@ -47,7 +49,7 @@ func newFixture(t *testing.T) *fixture {
 	t.Cleanup(func() { insp.Close() })
 	srv := testenv.NewSMTPServer(t)
 	pool, err := mail.NewPool(config.SMTP{Host: srv.Host, Port: srv.Port, TLS: "none"},
-		&netmail.Address{Address: "digest@example.org"}, 2)
+		&netmail.Address{Address: "digest@example.org"}, 2, mail.Timings{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,10 +59,10 @@ func newFixture(t *testing.T) *fixture {
 		t.Fatal(err)
 	}
 	return &fixture{
-		t: t, ctx: ctx, db: db, queue: q, inspect: insp, smtp: srv,
+		t: t, ctx: ctx, dbURL: dbURL, db: db, queue: q, inspect: insp, smtp: srv,
 		compiler: &digest.Compiler{DB: db, Queue: q, Log: log},
 		sender: &digest.Sender{DB: db, Mailer: pool, Renderer: r, Workers: 2, Log: log, BounceLimit: 3,
-			Links: digest.Links{BaseURL: "http://news.example.org", ListName: "News", ListID: "News <news.example.org>"}},
+			Masthead: digest.Masthead{BaseURL: "http://news.example.org", ListName: "News", ListID: "News <news.example.org>"}},
 	}
 }
 

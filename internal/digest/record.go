@@ -29,8 +29,11 @@ const recordEvery = 16
 // whose record is lost would be sent again by whoever claims it next. While
 // writes fail, at most maxUnrecorded outcomes are held and the senders
 // wait for room, so a worker that dies then leaves few messages unrecorded.
+// Once the task's context ends the senders stop (they wait no longer), and
+// the recorder takes what they have and tries to write it for RecordFor.
 func (s *Sender) record(ctx context.Context, claims []postgres.Claim, results <-chan postgres.Outcome) (retry bool, err error) {
 	wctx := context.WithoutCancel(ctx)
+	ended := ctx.Done() // nil once seen, so the select does not spin on it
 	open := make(map[int64]bool, len(claims))
 	for _, c := range claims {
 		open[c.ID] = true
@@ -51,17 +54,19 @@ func (s *Sender) record(ctx context.Context, claims []postgres.Claim, results <-
 				return retry, nil
 			}
 			if giveUp.IsZero() {
-				giveUp = time.Now().Add(finalRecordFor)
+				giveUp = time.Now().Add(s.recordFor())
 			}
 			if time.Now().After(giveUp) {
 				return retry, fmt.Errorf("record %d delivery outcomes: %w", len(w.pending), w.failing)
 			}
 		}
 		accept := in
-		if len(w.pending) >= maxUnrecorded {
+		if len(w.pending) >= maxUnrecorded && ctx.Err() == nil {
 			accept = nil // no room: the senders wait until a write succeeds
 		}
 		select {
+		case <-ended:
+			ended = nil // from now on every outcome is taken: the senders are stopping
 		case o, ok := <-accept:
 			if !ok {
 				in = nil
@@ -86,19 +91,32 @@ func (s *Sender) record(ctx context.Context, claims []postgres.Claim, results <-
 					ids = append(ids, id)
 				}
 			}
-			if err := s.DB.ExtendLease(wctx, ids, s.lease()); err != nil {
+			lctx, cancel := context.WithTimeout(wctx, writeTimeout)
+			if err := s.DB.ExtendLease(lctx, ids, s.lease()); err != nil {
 				s.Log.Warn("extend lease", "err", err)
 			}
+			cancel()
 		}
 	}
 }
 
 // Bounds on outcomes that cannot be written: how many a batch holds before
-// its senders wait, and how long it keeps trying once the batch is sent.
+// its senders wait, how long one write may take (a database that does not
+// answer at all must not hold the batch for ever), and how long a batch
+// keeps trying once it is sent (DefaultRecordFor, within the worker's
+// shutdown time).
 const (
-	maxUnrecorded  = 4 * recordEvery
-	finalRecordFor = 30 * time.Second
+	maxUnrecorded    = 4 * recordEvery
+	writeTimeout     = 10 * time.Second
+	DefaultRecordFor = 30 * time.Second
 )
+
+func (s *Sender) recordFor() time.Duration {
+	if s.RecordFor > 0 {
+		return s.RecordFor
+	}
+	return DefaultRecordFor
+}
 
 // outcomeWriter holds the outcomes not yet written and writes them, backing
 // off while writes fail.
@@ -117,7 +135,9 @@ func (w *outcomeWriter) flush() {
 	if len(w.pending) == 0 || time.Now().Before(w.retryAt) {
 		return
 	}
-	if err := w.s.DB.RecordOutcomes(w.ctx, w.pending, w.s.BounceLimit); err != nil {
+	ctx, cancel := context.WithTimeout(w.ctx, writeTimeout)
+	defer cancel()
+	if err := w.s.DB.RecordOutcomes(ctx, w.pending, w.s.BounceLimit); err != nil {
 		if w.failing == nil {
 			w.s.Log.Warn("record delivery outcomes; trying again", "outcomes", len(w.pending), "err", err)
 		}

@@ -2,6 +2,8 @@ package digest
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"time"
 
 	"newsdigest/internal/domain"
@@ -10,42 +12,68 @@ import (
 	"newsdigest/internal/taxonomy"
 )
 
-// Sample lays out the digest a filter would get of items: the console's
-// preview and its test send, in the web process and the worker alike,
-// make it the same way. It knows nothing of earlier editions (what a
-// subscriber already received), so for a real subscriber it may show a
-// story their mail would leave out as a repeat.
-func Sample(tax *taxonomy.Taxonomy, f domain.Filter, items []domain.Item) render.Digest {
+// SampleSections matches the stories a filter would get of items, in its
+// language. It knows nothing of earlier editions (what a reader already
+// received), so it may show a story a reader's mail leaves out as a repeat.
+func SampleSections(tax *taxonomy.Taxonomy, f domain.Filter, items []domain.Item) []Section {
 	regions := RegionMembers{}
 	for _, r := range tax.Regions {
 		regions[r.Code] = r.Countries
 	}
-	picked := domain.PickLanguage(items, f.Language)
-	return BuildDigest(tax, f.Language, Match(f, picked, regions, nil), picked)
+	return Match(f, domain.PickLanguage(items, f.Language), regions, nil)
 }
 
-// SampleOf lays out the digest f would get of an edition's items
-// (editionID 0: of the latest items), dated as the edition.
-func SampleOf(ctx context.Context, db *postgres.DB, f domain.Filter, editionID int64) (render.Digest, error) {
+// latestStories is how many of the newest stories a preview of no
+// edition in particular draws from.
+const latestStories = 300
+
+// Sample is what a preview or a test send shows: the digest Filter gets of
+// an edition (EditionID 0: of the latest stories, as an edition made at
+// Now would be dated). When SubscriberID names a reader who has a digest
+// of the edition, that digest is shown: the very one they got or will get.
+type Sample struct {
+	EditionID    int64
+	SubscriberID int64
+	Filter       domain.Filter
+	Now          time.Time
+}
+
+// Sample lays a sample out as its mail would be (Email): the preview is
+// the mail.
+func (m Masthead) Sample(ctx context.Context, db *postgres.DB, s Sample) (render.Digest, error) {
 	tax, err := db.Taxonomy(ctx)
 	if err != nil {
 		return render.Digest{}, err
 	}
-	var items []domain.Item
-	date := time.Now()
-	if editionID == 0 {
-		items, err = db.Items(ctx, domain.ItemFilter{Limit: 300})
-	} else {
-		var e domain.Edition
-		if e, err = db.Edition(ctx, editionID); err == nil {
-			date = e.CreatedAt
-			items, err = db.EditionItems(ctx, editionID)
+	is := Issue{EditionID: s.EditionID, At: s.Now, Language: s.Filter.Language, Tax: tax}
+	if s.EditionID == 0 {
+		if is.Items, err = db.Items(ctx, domain.ItemFilter{Limit: latestStories}); err != nil {
+			return render.Digest{}, err
 		}
+		is.Sections = SampleSections(tax, s.Filter, is.Items)
+		return m.Email(is), nil
 	}
+	e, err := db.Edition(ctx, s.EditionID)
 	if err != nil {
 		return render.Digest{}, err
 	}
-	dg := Sample(tax, f, items)
-	dg.EditionDate = date.UTC().Format(domain.DateLayout)
-	return dg, nil
+	is.At = e.Time()
+	if is.Items, err = db.EditionItems(ctx, s.EditionID); err != nil {
+		return render.Digest{}, err
+	}
+	if s.SubscriberID != 0 {
+		g, found, err := db.SubscriberGroup(ctx, s.EditionID, s.SubscriberID)
+		if err != nil {
+			return render.Digest{}, err
+		}
+		if found {
+			if err := json.Unmarshal(g.Sections, &is.Sections); err != nil {
+				return render.Digest{}, fmt.Errorf("digest %d: %w", g.ID, err)
+			}
+			is.Language, is.ViewToken = g.Language, g.ViewToken
+			return m.Email(is), nil
+		}
+	}
+	is.Sections = SampleSections(tax, s.Filter, is.Items)
+	return m.Email(is), nil
 }

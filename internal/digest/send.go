@@ -13,7 +13,6 @@ import (
 	"newsdigest/internal/mail"
 	"newsdigest/internal/postgres"
 	"newsdigest/internal/render"
-	"newsdigest/internal/taxonomy"
 )
 
 // DefaultLease is how long a claimed delivery is left to its worker before
@@ -31,26 +30,23 @@ type Mailer interface {
 	SendShared(ctx context.Context, s *mail.Shared, to, token string) error
 }
 
-// Links builds the per-subscriber URLs and list headers.
-type Links struct {
-	BaseURL       string // no trailing slash
-	ListName      string
-	ListID        string // e.g. "News Digest <digest.news.example.org>"
-	PostalAddress string
-}
-
 // Sender sends batches of an edition's deliveries. Each group's digest is
-// rendered once and kept; per subscriber only the token changes.
+// rendered once and kept while the edition's stories stay as they are;
+// per subscriber only the token changes.
 type Sender struct {
 	DB       *postgres.DB
 	Mailer   Mailer
 	Renderer *render.Renderer
-	Links    Links
+	Masthead Masthead
 	Workers  int // messages in flight at once (SMTP_CONNECTIONS)
 	// BounceLimit hard bounces suppress an address (BOUNCE_LIMIT).
 	BounceLimit int
 	// Lease of claimed deliveries; DefaultLease when zero.
 	Lease time.Duration
+	// RecordFor bounds how long a batch keeps trying to write its last
+	// outcomes while the database does not answer; DefaultRecordFor when
+	// zero.
+	RecordFor time.Duration
 	// Limiter paces sending (SEND_RATE, shared by all workers); nil is
 	// unlimited.
 	Limiter interface {
@@ -74,14 +70,21 @@ var ErrRetry = errors.New("some deliveries failed temporarily")
 
 // SendBatch sends the unfinished deliveries with ids in r. With final set
 // (the last attempt the queue will make) temporary failures become
-// permanent, so that the edition can finish.
+// permanent, so that the edition can finish. When the task's context
+// ends, no more is sent: what was claimed and not sent is put back.
 func (s *Sender) SendBatch(ctx context.Context, editionID int64, r postgres.IDRange, final bool) error {
+	// What every digest is made from is loaded before anything is claimed,
+	// so that a database failing here leaves no claim behind.
+	ed, err := s.edition(ctx, editionID)
+	if err != nil {
+		return err
+	}
 	claims, err := s.DB.ClaimDeliveries(ctx, editionID, r, s.lease())
 	if err != nil {
 		return err
 	}
 	if len(claims) > 0 {
-		retry, err := s.send(ctx, editionID, claims, final)
+		retry, err := s.send(ctx, ed, claims, final)
 		if err != nil {
 			return err
 		}
@@ -108,14 +111,16 @@ func (s *Sender) lease() time.Duration {
 // outcomes a few at a time as they come, and keeps the lease of the rest
 // alive, so a crash leaves little sent-but-unrecorded and a slow batch is
 // not taken over. It reports whether any delivery was put back to retry.
-func (s *Sender) send(ctx context.Context, editionID int64, claims []postgres.Claim, final bool) (retry bool, err error) {
-	ed, err := s.edition(ctx, editionID)
-	if err != nil {
-		return false, err
-	}
+func (s *Sender) send(ctx context.Context, ed *editionData, claims []postgres.Claim, final bool) (retry bool, err error) {
 	groups, err := s.groupsFor(ctx, claims)
 	if err != nil {
-		return false, err
+		// Nothing was sent: the claims go back at once, and the task
+		// fails, to be tried again.
+		ids := make([]int64, len(claims))
+		for i, c := range claims {
+			ids[i] = c.ID
+		}
+		return false, errors.Join(err, s.DB.ReleaseClaims(context.WithoutCancel(ctx), ids))
 	}
 	results := make(chan postgres.Outcome, 2*recordEvery)
 	type recording struct {
@@ -128,7 +133,7 @@ func (s *Sender) send(ctx context.Context, editionID int64, claims []postgres.Cl
 		recorded <- recording{retry, err}
 	}()
 
-	watch := s.watchCancel(ctx, editionID)
+	watch := s.watch(ctx, ed)
 	defer watch.stop()
 
 	work := make(chan int)
@@ -138,19 +143,19 @@ func (s *Sender) send(ctx context.Context, editionID int64, claims []postgres.Cl
 		go func() {
 			defer wg.Done()
 			for i := range work {
-				body, err := s.body(ctx, ed, groups, claims[i].GroupID)
-				if err != nil {
-					// A digest that cannot be rendered is a bug, not the
-					// reader's fault: put the delivery back and say so.
-					s.Log.Error("render digest", "edition", editionID, "group", claims[i].GroupID, "err", err)
-					status := domain.DeliveryPending
-					if final {
-						status = domain.DeliveryFailed
+				o := s.attempt(ctx, claims[i], groups, final, watch)
+				// With the recorder full (the database not answering) a
+				// sender waits for room, but not past the task's end: the
+				// outcome is dropped then, and the delivery stays leased
+				// until its lease lapses and it is claimed again.
+				select {
+				case results <- o:
+				case <-ctx.Done():
+					select {
+					case results <- o:
+					default:
 					}
-					results <- postgres.Outcome{ID: claims[i].ID, Status: status, Error: "render: " + err.Error()}
-					continue
 				}
-				results <- s.deliver(ctx, claims[i], body, final, watch)
 			}
 		}()
 	}
@@ -164,7 +169,25 @@ func (s *Sender) send(ctx context.Context, editionID int64, claims []postgres.Cl
 	return r.retry, r.err
 }
 
-func (s *Sender) deliver(ctx context.Context, c postgres.Claim, body *mail.Shared, final bool, watch *cancelWatch) postgres.Outcome {
+// attempt renders a claim's digest and sends it.
+func (s *Sender) attempt(ctx context.Context, c postgres.Claim, groups map[int64]postgres.Group, final bool, watch *editionWatch) postgres.Outcome {
+	body, err := s.body(ctx, watch.data(), groups, c.GroupID)
+	switch {
+	case errors.Is(err, errWithdrawn):
+		return postgres.Outcome{ID: c.ID, Status: domain.DeliverySkipped, Reason: ReasonWithdrawn}
+	case err != nil:
+		// A digest that cannot be rendered is a bug, not the reader's
+		// fault: put the delivery back and say so.
+		s.Log.Error("render digest", "edition", watch.data().id, "group", c.GroupID, "err", err)
+		if final {
+			return postgres.Outcome{ID: c.ID, Status: domain.DeliveryFailed, Failure: domain.FailureTemporary, Error: "render: " + err.Error()}
+		}
+		return postgres.Outcome{ID: c.ID, Status: domain.DeliveryPending, Error: "render: " + err.Error()}
+	}
+	return s.deliver(ctx, c, body, final, watch)
+}
+
+func (s *Sender) deliver(ctx context.Context, c postgres.Claim, body *mail.Shared, final bool, watch *editionWatch) postgres.Outcome {
 	if !c.Active {
 		return postgres.Outcome{ID: c.ID, Status: domain.DeliverySkipped, Error: "unsubscribed before sending", Reason: ReasonLeft}
 	}
@@ -187,13 +210,16 @@ func (s *Sender) deliver(ctx context.Context, c postgres.Claim, body *mail.Share
 	}
 	switch mail.ClassOf(err) {
 	case mail.Permanent:
-		return postgres.Outcome{ID: c.ID, Status: domain.DeliveryFailed, Error: err.Error(), HardBounce: mail.IsBounce(err)}
+		return postgres.Outcome{ID: c.ID, Status: domain.DeliveryFailed, Failure: domain.FailurePermanent,
+			Error: err.Error(), HardBounce: mail.IsBounce(err)}
 	case mail.Uncertain:
 		s.Log.Warn("delivery uncertain, not retried", "delivery", c.ID, "err", err)
-		return postgres.Outcome{ID: c.ID, Status: domain.DeliveryFailed, Error: "uncertain, not retried: " + err.Error()}
+		return postgres.Outcome{ID: c.ID, Status: domain.DeliveryFailed, Failure: domain.FailureUncertain,
+			Error: "uncertain, not retried: " + err.Error()}
 	default:
 		if final {
-			return postgres.Outcome{ID: c.ID, Status: domain.DeliveryFailed, Error: "gave up after retries: " + err.Error()}
+			return postgres.Outcome{ID: c.ID, Status: domain.DeliveryFailed, Failure: domain.FailureTemporary,
+				Error: "gave up after retries: " + err.Error()}
 		}
 		return postgres.Outcome{ID: c.ID, Status: domain.DeliveryPending, Error: err.Error()}
 	}
@@ -207,9 +233,10 @@ const maxCacheBytes = 32 << 20
 // cachedBody is one group's digest, rendered by the first sender that needs
 // it while the others wait for it (or send other groups' messages).
 type cachedBody struct {
-	once sync.Once
-	body *mail.Shared // the group's digest, composed for sending
-	err  error
+	once    sync.Once
+	stories string       // the edition's stories it was made from (editionData.stories)
+	body    *mail.Shared // the group's digest, composed for sending
+	err     error
 }
 
 // groupsFor loads the layouts of the claims' groups that are not rendered
@@ -237,17 +264,18 @@ func (s *Sender) groupsFor(ctx context.Context, claims []postgres.Claim) (map[in
 	return out, nil
 }
 
-// body returns a group's digest, rendering it on first use. groups holds
+// body returns a group's digest, rendering it on first use and again once
+// the edition's stories changed (one hidden or corrected). groups holds
 // the layouts loaded for the batch; one missing (the cache was emptied
 // meanwhile) is loaded on its own.
 func (s *Sender) body(ctx context.Context, ed *editionData, groups map[int64]postgres.Group, id int64) (*mail.Shared, error) {
 	s.mu.Lock()
 	e := s.cache[id]
-	if e == nil {
+	if e == nil || e.stories != ed.stories {
 		if s.cache == nil || s.cacheBytes > maxCacheBytes {
 			s.cache, s.cacheBytes = map[int64]*cachedBody{}, 0
 		}
-		e = &cachedBody{}
+		e = &cachedBody{stories: ed.stories}
 		s.cache[id] = e
 	}
 	s.mu.Unlock()
@@ -275,7 +303,7 @@ func (s *Sender) body(ctx context.Context, ed *editionData, groups map[int64]pos
 		}
 		s.mu.Unlock()
 	})
-	if e.err != nil {
+	if e.err != nil && !errors.Is(e.err, errWithdrawn) {
 		// Forget a failed render, so a later batch tries again.
 		s.mu.Lock()
 		if s.cache[id] == e {
@@ -295,81 +323,31 @@ func containsID(ids []int64, id int64) bool {
 	return false
 }
 
+// ReasonWithdrawn is why a delivery is skipped when every story of its
+// digest was hidden after the edition was compiled.
+const ReasonWithdrawn = "withdrawn"
+
+// errWithdrawn says a digest has no story left to send.
+var errWithdrawn = errors.New("every story of the digest was withdrawn")
+
 func (s *Sender) renderGroup(ed *editionData, g postgres.Group) (*mail.Shared, error) {
 	var sections []Section
 	if err := json.Unmarshal(g.Sections, &sections); err != nil {
 		return nil, err
 	}
-	sections, omitted := LimitSections(sections, MaxEmailStories)
-	d := BuildDigest(ed.tax, g.Language, sections, ed.items)
-	d.Omitted = omitted
-	// The web copy's link carries the group's view token, which shows this
-	// digest and nothing else, so readers may forward it.
-	d.ViewURL = ViewURL(s.Links.BaseURL, ed.id, g.ViewToken)
-	d.ListName = s.Links.ListName
-	d.EditionDate = ed.date
-	d.UnsubscribeURL = s.Links.BaseURL + "/unsubscribe/" + render.TokenPlaceholder
-	d.PreferencesURL = s.Links.BaseURL + "/preferences/" + render.TokenPlaceholder
-	d.PostalAddress = s.Links.PostalAddress
+	d := s.Masthead.Email(Issue{EditionID: ed.id, At: ed.at, Language: g.Language, Sections: sections, Items: ed.items, Tax: ed.tax, ViewToken: g.ViewToken})
+	if len(d.Sections) == 0 {
+		return nil, errWithdrawn
+	}
 	m, err := s.Renderer.Digest(d)
 	if err != nil {
 		return nil, err
 	}
-	unsubscribe := s.Links.BaseURL + "/unsubscribe/" + render.TokenPlaceholder
 	// Only the renderer knows which placeholders are its links' and which
 	// came with a story: the offsets say, and only they get the token.
 	return mail.Prepare(&mail.Message{
 		Subject: m.Subject, HTML: m.HTML, Text: m.Text, Language: g.Language,
 		HTMLTokens: m.HTMLTokens, TextTokens: m.TextTokens,
-		Headers: map[string]string{
-			"List-Id":               s.Links.ListID,
-			"List-Unsubscribe":      "<" + unsubscribe + ">",
-			"List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-			"X-Newsdigest-Edition":  fmt.Sprint(ed.id),
-		},
+		Headers: s.Masthead.Headers(ed.id),
 	}, render.TokenPlaceholder), nil
-}
-
-// editionData is what every digest of an edition is made from, loaded
-// once per edition by each worker rather than once per digest.
-type editionData struct {
-	id    int64
-	items []domain.Item // the edition's stories (hidden ones left out)
-	tax   *taxonomy.Taxonomy
-	date  string // the day the edition was made
-}
-
-func (s *Sender) edition(ctx context.Context, id int64) (*editionData, error) {
-	s.mu.Lock()
-	ed := s.editions[id]
-	s.mu.Unlock()
-	if ed != nil {
-		return ed, nil
-	}
-	e, err := s.DB.Edition(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	items, err := s.DB.EditionItems(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	tax, err := s.DB.Taxonomy(ctx)
-	if err != nil {
-		return nil, err
-	}
-	ed = &editionData{id: id, items: items, tax: tax, date: e.CreatedAt.UTC().Format(domain.DateLayout)}
-	s.mu.Lock()
-	if s.editions == nil || len(s.editions) >= 4 {
-		s.editions = map[int64]*editionData{}
-	}
-	s.editions[id] = ed
-	s.mu.Unlock()
-	return ed, nil
-}
-
-// ViewURL is the address of a digest of an edition on the web, every
-// story whole, opened by its group's view token (postgres.Group).
-func ViewURL(baseURL string, editionID int64, viewToken string) string {
-	return fmt.Sprintf("%s/digest/%d/%s", baseURL, editionID, viewToken)
 }

@@ -1,6 +1,9 @@
 package domain
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // Edition statuses, in the order an edition passes through them.
 const (
@@ -18,6 +21,34 @@ const (
 	DeliverySent    = "sent"
 	DeliveryFailed  = "failed"
 	DeliverySkipped = "skipped"
+)
+
+// Reasons an edition ends without going out to everyone (Edition.Reason).
+const (
+	// ReasonCancelled: an editor stopped it. What it sent stays sent; it
+	// publishes nothing, and its stories go to the readers who did not
+	// get them, in the next edition.
+	ReasonCancelled = "cancelled"
+	// ReasonSkippedPrefix begins the reason of a scheduled edition that no
+	// worker could make within DIGEST_LATE_LIMIT of its tick: it is
+	// recorded done with nothing sent, and the stories it would have held
+	// go into the next edition.
+	ReasonSkippedPrefix = "skipped: "
+)
+
+// How a failed delivery failed (the delivery's failure). Only a temporary
+// failure may be sent again.
+const (
+	// FailureTemporary: 4xx replies or network errors before the whole
+	// message had left, until the retries ran out. Nothing was delivered.
+	FailureTemporary = "temporary"
+	// FailurePermanent: the relay refused with a 5xx reply; sending again
+	// would be refused the same way.
+	FailurePermanent = "permanent"
+	// FailureUncertain: the connection failed after the whole message had
+	// left and before the relay's reply. It may have been delivered, so it
+	// is never sent again: that could double it.
+	FailureUncertain = "uncertain"
 )
 
 // Window is the set of items an edition holds: either items first ingested
@@ -57,3 +88,14 @@ func (e Edition) Time() time.Time {
 	}
 	return e.CreatedAt
 }
+
+// Cancelled reports whether an editor cancelled the edition.
+func (e Edition) Cancelled() bool { return e.Reason == ReasonCancelled }
+
+// SkippedLate reports whether the edition was recorded as skipped because
+// its tick had passed longer ago than DIGEST_LATE_LIMIT.
+func (e Edition) SkippedLate() bool { return strings.HasPrefix(e.Reason, ReasonSkippedPrefix) }
+
+// Finished reports whether nothing about the edition will change: done or
+// failed.
+func (e Edition) Finished() bool { return e.Status == EditionDone || e.Status == EditionFailed }

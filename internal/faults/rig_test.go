@@ -55,7 +55,7 @@ func newRig(t *testing.T, subscribers int) *rig {
 	if r.cfg, err = config.Load(func(k string) string { return r.env[k] }); err != nil {
 		t.Fatal(err)
 	}
-	if r.db, err = postgres.Open(ctx, r.cfg.DatabaseURL); err != nil {
+	if r.db, err = postgres.Open(ctx, r.cfg.DatabaseURL, r.cfg.SecretKey); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(r.db.Close)

@@ -17,9 +17,9 @@ import (
 	"newsdigest/internal/config"
 )
 
-// Pool sends over a fixed number of long-lived SMTP connections, opened
-// when first needed and opened again after one fails. It is safe for
-// concurrent use; a Send waits for a free connection.
+// Pool sends over a fixed number of SMTP connections, opened when first
+// needed and opened again after one fails, grows idle or old (Timings). It
+// is safe for concurrent use; a Send waits for a free connection.
 type Pool struct {
 	cfg        config.SMTP
 	from       string // the envelope sender
@@ -27,15 +27,61 @@ type Pool struct {
 	domain     string // for Message-IDs
 	conns      chan *conn
 	sign       *signer // nil: messages go unsigned
+	timings    Timings
 }
 
 type conn struct {
-	client  *gomail.Client // makes the connection: TLS, authentication, EHLO
-	smtp    *smtp.Client   // the open connection; nil while closed
-	relay   relay          // what the relay offers on it
-	tracked *trackedConn   // the network connection under smtp
-	buf     []byte         // the message being sent, reused
-	signed  []byte         // buf with its DKIM signatures in front, reused
+	client   *gomail.Client // makes the connection: TLS, authentication, EHLO
+	smtp     *smtp.Client   // the open connection; nil while closed
+	relay    relay          // what the relay offers on it
+	tracked  *trackedConn   // the network connection under smtp
+	buf      []byte         // the message being sent, reused
+	signed   []byte         // buf with its DKIM signatures in front, reused
+	openedAt time.Time      // when smtp was opened
+	usedAt   time.Time      // when smtp last finished a command
+}
+
+// Timings say how long a pooled connection is trusted. A connection left
+// idle may have been dropped on the way without a word (a NAT or a
+// firewall forgets a quiet flow; a relay closes an idle session after a few
+// minutes): a message pipelined onto it would be written whole before the
+// silence shows, and then nobody could say whether it was delivered. So a
+// connection idle for a while is asked first (NOOP), and one idle too long
+// or open too long is replaced. Zero fields take the defaults.
+type Timings struct {
+	// ProbeAfter: a connection idle for longer answers a NOOP before a
+	// message goes on it; default 15 s.
+	ProbeAfter time.Duration
+	// ProbeTimeout bounds the wait for that answer; default 10 s.
+	ProbeTimeout time.Duration
+	// IdleLimit: a connection idle for longer is closed and a new one
+	// opened; default 4 minutes, under the 5 that RFC 5321 lets a relay
+	// wait for a command.
+	IdleLimit time.Duration
+	// MaxAge: a connection open for longer is closed and a new one
+	// opened; default 30 minutes.
+	MaxAge time.Duration
+	// Now is the clock (tests move it); nil is time.Now.
+	Now func() time.Time
+}
+
+func (t Timings) withDefaults() Timings {
+	if t.ProbeAfter <= 0 {
+		t.ProbeAfter = 15 * time.Second
+	}
+	if t.ProbeTimeout <= 0 {
+		t.ProbeTimeout = 10 * time.Second
+	}
+	if t.IdleLimit <= 0 {
+		t.IdleLimit = 4 * time.Minute
+	}
+	if t.MaxAge <= 0 {
+		t.MaxAge = 30 * time.Minute
+	}
+	if t.Now == nil {
+		t.Now = time.Now
+	}
+	return t
 }
 
 // sendTimeout bounds each step of a transaction on a silent relay.
@@ -71,9 +117,10 @@ func (t *trackedConn) failedWrite() bool {
 	return t.writeErr != nil
 }
 
-// NewPool makes a pool of size connections to the relay in cfg.
-func NewPool(cfg config.SMTP, from *netmail.Address, size int) (*Pool, error) {
-	p := &Pool{cfg: cfg, from: from.Address, conns: make(chan *conn, size)}
+// NewPool makes a pool of size connections to the relay in cfg, trusted
+// as long as t says.
+func NewPool(cfg config.SMTP, from *netmail.Address, size int, t Timings) (*Pool, error) {
+	p := &Pool{cfg: cfg, from: from.Address, conns: make(chan *conn, size), timings: t.withDefaults()}
 	p.domain = from.Address[strings.LastIndexByte(from.Address, '@')+1:]
 	var h bytes.Buffer
 	writeHeader(&h, "From", from.String())
@@ -141,12 +188,15 @@ func (p *Pool) SendShared(ctx context.Context, s *Shared, to, token string) erro
 		return &Error{Class: Temporary, Reply: "no SMTP connection free: " + ctx.Err().Error(), err: ctx.Err()}
 	}
 	defer func() { p.conns <- c }()
+	p.check(c)
 	if c.smtp == nil {
 		sc, err := c.client.DialToSMTPClientWithContext(ctx)
 		if err != nil {
 			return &Error{Class: Temporary, Reply: "connect to SMTP relay: " + err.Error(), err: err}
 		}
 		c.smtp, c.relay = sc, offers(sc)
+		c.openedAt = p.timings.Now()
+		c.usedAt = c.openedAt
 	}
 	if !isASCII(to) && !c.relay.utf8 {
 		return &Error{Class: Permanent, Reply: fmt.Sprintf("recipient %q needs SMTPUTF8, which the relay does not offer", to)}
@@ -166,6 +216,7 @@ func (p *Pool) SendShared(ctx context.Context, s *Shared, to, token string) erro
 		return &Error{Class: Temporary, Reply: "SMTP connection: " + err.Error(), err: err}
 	}
 	e, broken := transact(ctx, c.smtp, c.relay, p.from, to, msg, eightBit)
+	c.usedAt = p.timings.Now()
 	if cap(c.buf) > 1<<20 {
 		c.buf, c.signed = nil, nil // an outsized message: do not keep its buffers
 	}
@@ -192,6 +243,43 @@ func (p *Pool) header(to string) []byte {
 	return append(h, "Message-ID: <"+messageID(p.domain)+">\r\n"...)
 }
 
+// check makes sure an open connection is worth a message: one open or
+// idle too long is retired, and one idle for a while must answer a NOOP
+// in time or it is dropped. Either way the send opens a new one.
+func (p *Pool) check(c *conn) {
+	if c.smtp == nil {
+		return
+	}
+	now := p.timings.Now()
+	idle := now.Sub(c.usedAt)
+	switch {
+	case idle > p.timings.IdleLimit || now.Sub(c.openedAt) > p.timings.MaxAge:
+		c.retire()
+	case idle > p.timings.ProbeAfter:
+		if err := c.smtp.UpdateDeadline(p.timings.ProbeTimeout); err != nil {
+			c.close()
+			return
+		}
+		if err := c.smtp.Noop(); err != nil {
+			c.close()
+			return
+		}
+		c.usedAt = p.timings.Now()
+	}
+}
+
+// quitTimeout bounds the goodbye to a relay when a connection is retired.
+const quitTimeout = 2 * time.Second
+
+// retire ends a connection politely (QUIT), without waiting long for a
+// relay that may be gone; the next send opens a new one.
+func (c *conn) retire() {
+	if c.smtp.UpdateDeadline(quitTimeout) == nil {
+		c.smtp.Quit()
+	}
+	c.close()
+}
+
 // close drops a connection that failed; the next send opens a new one.
 func (c *conn) close() {
 	c.smtp.Close()
@@ -203,8 +291,7 @@ func (p *Pool) Close() {
 	for range cap(p.conns) {
 		c := <-p.conns
 		if c.smtp != nil {
-			c.client.CloseWithSMTPClient(c.smtp)
-			c.smtp = nil
+			c.retire()
 		}
 	}
 }

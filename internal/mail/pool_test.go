@@ -18,7 +18,7 @@ import (
 func newTestPool(t *testing.T, srv *testenv.SMTPServer, size int) *Pool {
 	t.Helper()
 	from := &netmail.Address{Name: "News Digest", Address: "digest@example.org"}
-	p, err := NewPool(config.SMTP{Host: srv.Host, Port: srv.Port, TLS: "none"}, from, size)
+	p, err := NewPool(config.SMTP{Host: srv.Host, Port: srv.Port, TLS: "none"}, from, size, Timings{})
 	if err != nil {
 		t.Fatal(err)
 	}

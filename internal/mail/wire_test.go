@@ -90,7 +90,7 @@ func TestPoolSendsByBDATWhenChunkingIsOffered(t *testing.T) {
 func newWirePool(t *testing.T, srv *testenv.SMTPServer) *mail.Pool {
 	t.Helper()
 	from := &netmail.Address{Name: "News Digest", Address: "digest@example.org"}
-	p, err := mail.NewPool(config.SMTP{Host: srv.Host, Port: srv.Port, TLS: "none"}, from, 1)
+	p, err := mail.NewPool(config.SMTP{Host: srv.Host, Port: srv.Port, TLS: "none"}, from, 1, mail.Timings{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -25,7 +25,8 @@ type WeekItems struct {
 	Hidden   int
 }
 
-// SourceError is a source whose last poll failed.
+// SourceError is a source whose last poll failed (a source that has
+// succeeded since its last error is not failing).
 type SourceError struct {
 	ID            int64
 	URL           string
@@ -88,7 +89,8 @@ func (db *DB) Dashboard(ctx context.Context, top, sourceErrors int) (Dashboard, 
 		FROM items WHERE ingested_at > now() - interval '7 days'`).
 		QueryRow(func(r pgx.Row) error { return r.Scan(&d.Week.Tagged, &d.Week.Untagged, &d.Week.Hidden) })
 	b.Queue(`SELECT id, url, last_error, last_error_at, last_success_at FROM sources
-		WHERE last_error <> '' ORDER BY last_error_at DESC NULLS LAST, id LIMIT $1`, sourceErrors).
+		WHERE last_error <> '' AND (last_success_at IS NULL OR last_error_at IS NULL OR last_error_at > last_success_at)
+		ORDER BY last_error_at DESC NULLS LAST, id LIMIT $1`, sourceErrors).
 		Query(func(rows pgx.Rows) error {
 			got, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (SourceError, error) {
 				var s SourceError

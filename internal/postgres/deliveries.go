@@ -250,11 +250,14 @@ func (db *DB) ClaimDeliveries(ctx context.Context, editionID int64, r IDRange, l
 
 // Outcome is how one delivery attempt ended.
 type Outcome struct {
-	ID         int64
-	Status     string // sent, failed, skipped, or pending to try again
-	Error      string // the SMTP reply or network error, for failed and pending
-	Reason     string // why it was skipped: "left", "cancelled"
-	HardBounce bool   // the relay refused the address for good (5xx)
+	ID     int64
+	Status string // sent, failed, skipped, or pending to try again
+	Error  string // the SMTP reply or network error, for failed and pending
+	Reason string // why it was skipped: "left", "cancelled"
+	// Failure says how a failed delivery failed: domain.FailureTemporary,
+	// FailurePermanent or FailureUncertain.
+	Failure    string
+	HardBounce bool // the relay refused the address for good (5xx)
 }
 
 // RecordOutcomes writes the outcome of some attempts in one statement,
@@ -271,8 +274,12 @@ func (db *DB) RecordOutcomes(ctx context.Context, outcomes []Outcome, bounceLimi
 	errors := make([]string, len(outcomes))
 	bounces := make([]bool, len(outcomes))
 	reasons := make([]string, len(outcomes))
+	failures := make([]string, len(outcomes))
 	for i, o := range outcomes {
 		ids[i], statuses[i], errors[i], bounces[i], reasons[i] = o.ID, o.Status, truncate(o.Error, 1000), o.HardBounce, o.Reason
+		if o.Status == domain.DeliveryFailed {
+			failures[i] = o.Failure
+		}
 	}
 	// The commit does not wait for the disk: if Postgres itself crashed in
 	// the next moment, the messages whose record was lost would be sent again
@@ -281,11 +288,22 @@ func (db *DB) RecordOutcomes(ctx context.Context, outcomes []Outcome, bounceLimi
 		if _, err := tx.Exec(ctx, `SET LOCAL synchronous_commit = off`); err != nil {
 			return err
 		}
+		// The edition's row is locked before its deliveries', the order in
+		// which cancelling and retrying take them: the other way round, a
+		// cancel settling a delivery whose lease ran out while its outcome
+		// was being written would deadlock with this.
+		if _, err := tx.Exec(ctx, `
+			SELECT 1 FROM editions WHERE id IN (SELECT edition_id FROM deliveries WHERE id = ANY($1))
+			ORDER BY id FOR UPDATE`, ids); err != nil {
+			return err
+		}
 		_, err := tx.Exec(ctx, `
 		WITH o AS (
-		    SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bool[], $6::text[]) AS o(id, status, error, bounce, reason)
+		    SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bool[], $6::text[], $7::text[])
+		        AS o(id, status, error, bounce, reason, failure)
 		), u AS (
-		    UPDATE deliveries d SET status = o.status, last_error = o.error, reason = o.reason, lease_until = NULL, updated_at = now(),
+		    UPDATE deliveries d SET status = o.status, last_error = o.error, reason = o.reason, failure = o.failure,
+		           lease_until = NULL, updated_at = now(),
 		           sent_at = CASE WHEN o.status = 'sent' THEN now() ELSE d.sent_at END
 		    FROM o WHERE d.id = o.id AND d.status = 'sending'
 		    RETURNING d.edition_id, d.subscriber_id, d.status, o.bounce
@@ -301,7 +319,7 @@ func (db *DB) RecordOutcomes(ctx context.Context, outcomes []Outcome, bounceLimi
 		UPDATE subscribers s SET hard_bounces = s.hard_bounces + 1, updated_at = now(),
 		       status = CASE WHEN s.hard_bounces + 1 >= $5 AND s.status = 'active' THEN 'bounced' ELSE s.status END
 		FROM u WHERE u.bounce AND s.id = u.subscriber_id`,
-			ids, statuses, errors, bounces, bounceLimit, reasons)
+			ids, statuses, errors, bounces, bounceLimit, reasons, failures)
 		return err
 	})
 	if err != nil {

@@ -102,7 +102,7 @@ func (db *DB) CreateEdition(ctx context.Context, n NewEdition) (e domain.Edition
 				SELECT $1, id FROM items
 				WHERE `+withVersions(ingestedWindow(
 				`(SELECT ingested_after FROM editions WHERE id = $1)`,
-				`(SELECT ingested_until FROM editions WHERE id = $1)`)), id)
+				`(SELECT ingested_until FROM editions WHERE id = $1)`)+` OR `+carried), id)
 		}
 		if err != nil {
 			return fmt.Errorf("freeze edition window: %w", err)
@@ -135,6 +135,26 @@ func ingestedWindow(after, until string) string {
 func publishedWindow(from, to string) string {
 	return `NOT items.hidden AND (` + from + `::date IS NULL OR items.published_on >= ` + from + `)` +
 		` AND (` + to + `::date IS NULL OR items.published_on <= ` + to + `)`
+}
+
+// carried selects the stories an edition of new items takes over from
+// earlier ones that did not send them: those frozen into an edition of new
+// items that failed or was cancelled, and into no edition after it that
+// did not. The readers a cancelled edition reached before it stopped are
+// spared them (EarlierStories: its sent digests count as received); the
+// rest get them now. A published range is an editor's one-off choice, so
+// its stories are not carried when it is cancelled.
+var carried = `(NOT items.hidden AND items.id IN (
+	SELECT vi.item_id FROM edition_items vi JOIN editions v ON v.id = vi.edition_id
+	WHERE v.ingested_until IS NOT NULL AND ` + voidEdition("v") + `
+	  AND NOT EXISTS (
+	      SELECT 1 FROM edition_items li JOIN editions l ON l.id = li.edition_id
+	      WHERE li.item_id = vi.item_id AND l.id > v.id AND NOT ` + voidEdition("l") + `)))`
+
+// voidEdition is true of an edition (alias e) that publishes nothing: it
+// failed, or an editor cancelled it.
+func voidEdition(e string) string {
+	return `(` + e + `.status = 'failed' OR ` + e + `.reason = '` + domain.ReasonCancelled + `')`
 }
 
 // withVersions widens a window to the visible language versions of its
@@ -187,6 +207,44 @@ func (db *DB) MoveEdition(ctx context.Context, id int64, from []string, to, reas
 		return false, fmt.Errorf("move edition %d to %s: %w", id, to, err)
 	}
 	return tag.RowsAffected() == 1, nil
+}
+
+// ReasonEditionFailed is why the deliveries of an edition whose compile
+// failed are skipped.
+const ReasonEditionFailed = "edition failed"
+
+// FailEdition marks a queued or compiling edition failed, with the
+// reason, unless it was cancelled (a cancelled one settles: see
+// SettleCancelled); it reports whether it did. The deliveries its compile
+// wrote are skipped: nothing of it is sent, so no reader counts as having
+// had its stories, which the next edition carries.
+func (db *DB) FailEdition(ctx context.Context, id int64, reason string) (bool, error) {
+	var failed bool
+	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		// The edition before its deliveries, as every writer of both.
+		tag, err := tx.Exec(ctx, `
+			UPDATE editions SET status = 'failed', reason = $2, finished_at = now()
+			WHERE id = $1 AND status IN ('queued', 'compiling') AND reason <> $3`, id, reason, ReasonCancelled)
+		if err != nil || tag.RowsAffected() == 0 {
+			return err
+		}
+		failed = true
+		// The counts below see the deliveries as they were before the
+		// update beside them: those it skips are still pending or sending.
+		_, err = tx.Exec(ctx, `
+			WITH s AS (
+			    UPDATE deliveries SET status = 'skipped', reason = $2, lease_until = NULL, updated_at = now()
+			    WHERE edition_id = $1 AND status IN ('pending', 'sending'))
+			UPDATE editions SET
+			    total = (SELECT count(*) FROM deliveries WHERE edition_id = $1),
+			    skipped = (SELECT count(*) FROM deliveries WHERE edition_id = $1 AND status IN ('skipped', 'pending', 'sending'))
+			WHERE id = $1`, id, ReasonEditionFailed)
+		return err
+	})
+	if err != nil {
+		return false, fmt.Errorf("fail edition %d: %w", id, err)
+	}
+	return failed, nil
 }
 
 // UnfinishedEditions lists editions not yet done or failed, for the

@@ -14,7 +14,7 @@ import (
 
 // ReasonCancelled is the reason of a cancelled edition and of the
 // deliveries its cancellation skipped.
-const ReasonCancelled = "cancelled"
+const ReasonCancelled = domain.ReasonCancelled
 
 // WindowItems returns the items an edition made now would hold, by the
 // same rule CreateEdition freezes (see ingestedWindow, publishedWindow,
@@ -28,7 +28,7 @@ func (db *DB) WindowItems(ctx context.Context, from, to *domain.Date) ([]domain.
 			dateOrNil(from), dateOrNil(to))
 	} else {
 		rows, err = db.pool.Query(ctx, `SELECT `+itemColumns+` FROM items
-			WHERE `+withVersions(ingestedWindow(`(SELECT `+nextWindowStart("$1")+` FROM editions)`, "clock_timestamp()")), FirstWindow)
+			WHERE `+withVersions(ingestedWindow(`(SELECT `+nextWindowStart("$1")+` FROM editions)`, "clock_timestamp()")+` OR `+carried), FirstWindow)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("window items: %w", err)
@@ -147,10 +147,13 @@ type Retried struct {
 	Skipped int // failed deliveries to people no longer active, skipped
 }
 
-// RetryFailed puts an edition's failed deliveries back to pending (their
-// attempts kept) and the edition back to sending, correcting its counters.
-// Those to people who are no longer active (bounced, suppressed, gone)
-// are not retried: they become skipped, with the reason.
+// RetryFailed puts an edition's temporarily failed deliveries back to
+// pending (their attempts kept) and the edition back to sending,
+// correcting its counters. Those to people who are no longer active
+// (bounced, suppressed, gone) are not retried: they become skipped, with
+// the reason. The permanently refused and the uncertain are never
+// retried: the relay would refuse the first again, and the second may
+// have been delivered already.
 func (db *DB) RetryFailed(ctx context.Context, id int64) (Retried, error) {
 	var r Retried
 	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
@@ -169,22 +172,22 @@ func (db *DB) RetryFailed(ctx context.Context, id int64) (Retried, error) {
 			    SELECT d.id, s.status = 'active' AS active,
 			           CASE WHEN s.status IN ('bounced', 'suppressed') THEN s.status ELSE 'left' END AS why
 			    FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id
-			    WHERE d.edition_id = $1 AND d.status = 'failed'
+			    WHERE d.edition_id = $1 AND d.status = 'failed' AND d.failure = $2
 			    FOR UPDATE OF d
 			), u AS (
 			    UPDATE deliveries d
 			    SET status = CASE WHEN f.active THEN 'pending' ELSE 'skipped' END,
 			        reason = CASE WHEN f.active THEN '' ELSE f.why END,
-			        lease_until = NULL, updated_at = now()
+			        failure = '', lease_until = NULL, updated_at = now()
 			    FROM f WHERE d.id = f.id
 			    RETURNING d.status)
 			SELECT count(*) FILTER (WHERE status = 'pending'), count(*) FILTER (WHERE status = 'skipped') FROM u`,
-			id).Scan(&r.Retried, &r.Skipped)
+			id, domain.FailureTemporary).Scan(&r.Retried, &r.Skipped)
 		if err != nil {
 			return err
 		}
 		if r.Retried+r.Skipped == 0 {
-			return errs.New(errs.Conflict, "edition %d has no failed deliveries", id)
+			return errs.New(errs.Conflict, "edition %d has no temporarily failed deliveries to retry (refused and uncertain ones are never retried)", id)
 		}
 		_, err = tx.Exec(ctx, `
 			UPDATE editions SET failed = failed - $2 - $3, skipped = skipped + $3,
@@ -202,27 +205,51 @@ func (db *DB) RetryFailed(ctx context.Context, id int64) (Retried, error) {
 
 // FailedDelivery is a delivery that failed, with the relay's reply.
 type FailedDelivery struct {
-	ID        int64
-	Email     string
-	Error     string // the SMTP reply or network error
-	Attempts  int
-	UpdatedAt time.Time
+	ID           int64
+	SubscriberID int64
+	Email        string
+	Failure      string // domain.FailureTemporary, FailurePermanent or FailureUncertain
+	Error        string // the SMTP reply or network error
+	Attempts     int
+	UpdatedAt    time.Time
 }
 
-// FailedDeliveries lists an edition's failed deliveries, oldest first.
-func (db *DB) FailedDeliveries(ctx context.Context, id int64, limit int) ([]FailedDelivery, error) {
+// FailedDeliveries lists an edition's deliveries that failed in one way
+// (failure), oldest first.
+func (db *DB) FailedDeliveries(ctx context.Context, id int64, failure string, limit int) ([]FailedDelivery, error) {
 	rows, err := db.pool.Query(ctx, `
-		SELECT d.id, s.email, d.last_error, d.attempts, d.updated_at
+		SELECT d.id, d.subscriber_id, s.email, d.failure, d.last_error, d.attempts, d.updated_at
 		FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id
-		WHERE d.edition_id = $1 AND d.status = 'failed' ORDER BY d.id LIMIT $2`, id, limit)
+		WHERE d.edition_id = $1 AND d.status = 'failed' AND d.failure = $2 ORDER BY d.id LIMIT $3`, id, failure, limit)
 	if err != nil {
 		return nil, fmt.Errorf("failed deliveries: %w", err)
 	}
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (FailedDelivery, error) {
 		var f FailedDelivery
-		err := r.Scan(&f.ID, &f.Email, &f.Error, &f.Attempts, &f.UpdatedAt)
+		err := r.Scan(&f.ID, &f.SubscriberID, &f.Email, &f.Failure, &f.Error, &f.Attempts, &f.UpdatedAt)
 		return f, err
 	})
+}
+
+// FailureCounts counts an edition's failed deliveries by how they failed
+// (domain.FailureTemporary, FailurePermanent, FailureUncertain).
+func (db *DB) FailureCounts(ctx context.Context, id int64) (map[string]int, error) {
+	rows, err := db.pool.Query(ctx, `
+		SELECT failure, count(*) FROM deliveries WHERE edition_id = $1 AND status = 'failed' GROUP BY failure`, id)
+	if err != nil {
+		return nil, fmt.Errorf("failure counts: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var kind string
+		var n int
+		if err := rows.Scan(&kind, &n); err != nil {
+			return nil, fmt.Errorf("failure counts: %w", err)
+		}
+		out[kind] = n
+	}
+	return out, rows.Err()
 }
 
 // SkipReason is how many of an edition's deliveries were skipped for one

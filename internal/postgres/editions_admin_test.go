@@ -63,17 +63,34 @@ func sendingEdition(t *testing.T, db *postgres.DB, people []string, nothingMatch
 	return e.ID, batches
 }
 
-// attempt claims a batch and records how its one delivery ended.
+// attempt claims a batch and records how its one delivery ended; a failed
+// one is refused for good (550).
 func attempt(t *testing.T, db *postgres.DB, id int64, b postgres.IDRange, status string) {
+	t.Helper()
+	failure := ""
+	if status == domain.DeliveryFailed {
+		failure = domain.FailurePermanent
+	}
+	record(t, db, id, b, status, failure)
+}
+
+// record claims a batch and records its one delivery's outcome, failed in
+// the way failure says.
+func record(t *testing.T, db *postgres.DB, id int64, b postgres.IDRange, status, failure string) {
 	t.Helper()
 	ctx := context.Background()
 	claims, err := db.ClaimDeliveries(ctx, id, b, time.Minute)
 	if err != nil || len(claims) != 1 {
 		t.Fatalf("claim %v: %v %v", b, claims, err)
 	}
-	o := postgres.Outcome{ID: claims[0].ID, Status: status}
-	if status == domain.DeliveryFailed {
+	o := postgres.Outcome{ID: claims[0].ID, Status: status, Failure: failure}
+	switch failure {
+	case domain.FailurePermanent:
 		o.Error, o.HardBounce = "550 5.1.1 no such mailbox", true
+	case domain.FailureTemporary:
+		o.Error = "gave up after retries: 451 4.3.0 try later"
+	case domain.FailureUncertain:
+		o.Error = "uncertain, not retried: SMTP connection: i/o timeout"
 	}
 	if err := db.RecordOutcomes(ctx, []postgres.Outcome{o}, 3); err != nil {
 		t.Fatal(err)
@@ -168,17 +185,28 @@ func TestCancelQueuedEditionEndsIt(t *testing.T) {
 	}
 }
 
-func TestRetryFailedSendsAgainOnlyToActivePeople(t *testing.T) {
+// TestRetryFailedSendsAgainOnlyTheTemporaryToActivePeople: a retry puts
+// back the temporarily failed deliveries of people still active, skips
+// those of people gone, and leaves the refused (5xx) and the uncertain
+// (the message may have been delivered) failed as they are.
+func TestRetryFailedSendsAgainOnlyTheTemporaryToActivePeople(t *testing.T) {
 	ctx := context.Background()
 	db := testenv.Database(t)
-	id, batches := sendingEdition(t, db, []string{"stays@example.org", "leaves@example.org", "fine@example.org"}, 0)
-	attempt(t, db, id, batches[0], domain.DeliveryFailed)
-	attempt(t, db, id, batches[1], domain.DeliveryFailed)
-	attempt(t, db, id, batches[2], domain.DeliverySent)
+	id, batches := sendingEdition(t, db, []string{"stays@example.org", "leaves@example.org", "fine@example.org",
+		"refused@example.org", "uncertain@example.org"}, 0)
+	record(t, db, id, batches[0], domain.DeliveryFailed, domain.FailureTemporary)
+	record(t, db, id, batches[1], domain.DeliveryFailed, domain.FailureTemporary)
+	record(t, db, id, batches[2], domain.DeliverySent, "")
+	record(t, db, id, batches[3], domain.DeliveryFailed, domain.FailurePermanent)
+	record(t, db, id, batches[4], domain.DeliveryFailed, domain.FailureUncertain)
 	if _, err := db.FinishEditionIfComplete(ctx, id); err != nil {
 		t.Fatal(err)
 	}
-	wantCounts(t, db, id, domain.EditionDone, 1, 2, 0, 3)
+	wantCounts(t, db, id, domain.EditionDone, 1, 4, 0, 5)
+	counts, err := db.FailureCounts(ctx, id)
+	if err != nil || counts[domain.FailureTemporary] != 2 || counts[domain.FailurePermanent] != 1 || counts[domain.FailureUncertain] != 1 {
+		t.Fatalf("failure counts %v %v", counts, err)
+	}
 	leaver, err := db.SubscriberForPreview(ctx, "leaves@example.org")
 	if err != nil {
 		t.Fatal(err)
@@ -191,8 +219,8 @@ func TestRetryFailedSendsAgainOnlyToActivePeople(t *testing.T) {
 	if err != nil || r.Retried != 1 || r.Skipped != 1 {
 		t.Fatalf("retry: %+v %v", r, err)
 	}
-	wantCounts(t, db, id, domain.EditionSending, 1, 0, 1, 3)
-	claims, err := db.ClaimDeliveries(ctx, id, postgres.IDRange{First: batches[0].First, Last: batches[2].Last}, time.Minute)
+	wantCounts(t, db, id, domain.EditionSending, 1, 2, 1, 5)
+	claims, err := db.ClaimDeliveries(ctx, id, postgres.IDRange{First: batches[0].First, Last: batches[4].Last}, time.Minute)
 	if err != nil || len(claims) != 1 || claims[0].Email != "stays@example.org" {
 		t.Fatalf("claims after retry: %+v %v", claims, err)
 	}
@@ -202,9 +230,15 @@ func TestRetryFailedSendsAgainOnlyToActivePeople(t *testing.T) {
 	if _, err := db.FinishEditionIfComplete(ctx, id); err != nil {
 		t.Fatal(err)
 	}
-	wantCounts(t, db, id, domain.EditionDone, 2, 0, 1, 3)
+	wantCounts(t, db, id, domain.EditionDone, 2, 2, 1, 5)
+	for kind, addr := range map[string]string{domain.FailurePermanent: "refused@example.org", domain.FailureUncertain: "uncertain@example.org"} {
+		left, err := db.FailedDeliveries(ctx, id, kind, 10)
+		if err != nil || len(left) != 1 || left[0].Email != addr {
+			t.Errorf("%s deliveries after the retry: %+v %v, want %s still failed", kind, left, err, addr)
+		}
+	}
 	if _, err := db.RetryFailed(ctx, id); !errs.Is(err, errs.Conflict) {
-		t.Fatalf("retry with no failures: %v, want a conflict", err)
+		t.Fatalf("retry with only refused and uncertain failures: %v, want a conflict", err)
 	}
 }
 

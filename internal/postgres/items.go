@@ -15,7 +15,9 @@ import (
 // ingestLock is the advisory lock that orders item ingestion against the
 // cut-off of scheduled editions. Ingest holds it shared and stamps items
 // after taking it; an edition takes it exclusively to read its cut-off, so
-// no item can commit with a timestamp before a cut-off it missed.
+// no item can commit with a timestamp before a cut-off it missed. An
+// editor's translation link takes it exclusively too, before the items it
+// locks (see UpdateItem).
 const ingestLock = 0x6e6469676573 // "ndiges"
 
 // itemColumns are what every item read returns. The last column gathers
@@ -50,6 +52,16 @@ func (db *DB) Item(ctx context.Context, id int64) (domain.Item, error) {
 	return it, nil
 }
 
+// ItemByFingerprint returns the item stored with a fingerprint (a story
+// just inserted, whose id the caller needs).
+func (db *DB) ItemByFingerprint(ctx context.Context, fingerprint string) (domain.Item, error) {
+	it, err := scanItem(db.pool.QueryRow(ctx, `SELECT `+itemColumns+` FROM items WHERE fingerprint = $1`, fingerprint))
+	if err != nil {
+		return domain.Item{}, notFound(err, "item")
+	}
+	return it, nil
+}
+
 // Items lists items newest first, one page at a time: a search with
 // only the filter's conditions.
 func (db *DB) Items(ctx context.Context, f domain.ItemFilter) ([]domain.Item, error) {
@@ -66,6 +78,15 @@ func (db *DB) Items(ctx context.Context, f domain.ItemFilter) ([]domain.Item, er
 func (db *DB) UpdateItem(ctx context.Context, editor string, id int64, u domain.ItemUpdate, check func(*domain.Item) error) (domain.Item, error) {
 	var it domain.Item
 	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		// A link locks more than one item. An import locks the items it
+		// meets in the order of its document, which no id order can
+		// match; so a link first waits for the imports in flight (and
+		// they for it), as an import takes the ingest lock before any item.
+		if u.TranslationOf.Set {
+			if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, ingestLock); err != nil {
+				return fmt.Errorf("wait for imports: %w", err)
+			}
+		}
 		// Both rows of a link are locked in id order, so two editors
 		// linking the same pair the other way round do not deadlock.
 		ids := []int64{id}

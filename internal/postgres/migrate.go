@@ -18,8 +18,10 @@ import (
 //go:embed migrations/*.sql
 var migrations embed.FS
 
-// Migrate applies every pending migration. A Postgres session lock makes
-// concurrent starts (several web processes) apply them once.
+// Migrate applies every pending migration, in order. A Postgres session
+// lock makes concurrent starts (several web processes) apply them once. A
+// database missing a migration lower than its latest is refused: the
+// error names it.
 func (db *DB) Migrate(ctx context.Context, log *slog.Logger) error {
 	sqlDB := stdlib.OpenDBFromPool(db.pool)
 	defer sqlDB.Close()
@@ -34,9 +36,10 @@ func (db *DB) Migrate(ctx context.Context, log *slog.Logger) error {
 	p, err := goose.NewProvider(goose.DialectPostgres, sqlDB, fsys,
 		goose.WithSessionLocker(locker),
 		goose.WithDisableGlobalRegistry(true),
-		// Migrations written on parallel branches may land in any order; each
-		// stands alone, so a lower one that arrives late is applied, not refused.
-		goose.WithAllowOutofOrder(true),
+		// A migration lower than the last one applied is refused, not
+		// applied out of order: it was written against an older schema, and
+		// the migrations after it may have changed what it touches. Number a
+		// migration after the latest one when branches meet.
 		goose.WithGoMigrations(goose.NewGoMigration(2, &goose.GoFunc{RunTx: seedTaxonomy}, nil)),
 	)
 	if err != nil {

@@ -20,11 +20,17 @@ import (
 // of this package.
 type DB struct {
 	pool       *pgxpool.Pool
-	erasureKey []byte // see SetErasureKey
+	erasureKey []byte // see erasureKeyOf
 }
 
-// Open connects to Postgres and checks the connection.
-func Open(ctx context.Context, url string) (*DB, error) {
+// Open connects to Postgres and checks the connection. secret is the
+// app's SECRET_KEY, from which the key of the hash an erased address
+// becomes is derived (erasedKeys): every process that writes subscribers
+// must hash alike, so there is no DB without it.
+func Open(ctx context.Context, url string, secret []byte) (*DB, error) {
+	if len(secret) == 0 {
+		return nil, errors.New("postgres: open: no secret key to hash erased addresses with (SECRET_KEY)")
+	}
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		return nil, fmt.Errorf("DATABASE_URL: %w", err)
@@ -40,7 +46,7 @@ func Open(ctx context.Context, url string) (*DB, error) {
 		pool.Close()
 		return nil, fmt.Errorf("connect to postgres: %w", err)
 	}
-	return &DB{pool: pool}, nil
+	return &DB{pool: pool, erasureKey: erasureKeyOf(secret)}, nil
 }
 
 // Close closes every connection.

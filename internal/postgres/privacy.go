@@ -9,13 +9,12 @@ import (
 	"strings"
 )
 
-// SetErasureKey derives, from the app's SECRET_KEY, the key of the hash
-// an erased address becomes (see erasedKeys). It is called once at start,
-// before any request; a DB never given one hashes with an empty key.
-func (db *DB) SetErasureKey(secret []byte) {
+// erasureKeyOf derives, from the app's SECRET_KEY, the key of the hash an
+// erased address becomes (see erasedKeys).
+func erasureKeyOf(secret []byte) []byte {
 	m := hmac.New(sha256.New, secret)
 	m.Write([]byte("newsdigest erased address"))
-	db.erasureKey = m.Sum(nil)
+	return m.Sum(nil)
 }
 
 // erasedKeys are the forms an erased subscriber's address may be stored

@@ -6,10 +6,12 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"slices"
+	"strings"
 	"testing"
 
 	"newsdigest/internal/domain"
 	"newsdigest/internal/postgres"
+	"newsdigest/internal/testenv"
 )
 
 // privacyErasedEmail erases the subscriber with address addr and returns
@@ -40,9 +42,8 @@ func privacyErasedEmail(t *testing.T, db *postgres.DB, addr string) string {
 func TestPrivacyErasedAddressIsKeyedHash(t *testing.T) {
 	ctx := context.Background()
 	secretA, secretB := []byte("a-secret-key-of-at-least-32-chars!!"), []byte("another-secret-key-of-32-chars-or-more")
-	dbA, dbB := openBulkDB(t), openBulkDB(t)
-	dbA.SetErasureKey(secretA)
-	dbB.SetErasureKey(secretB)
+	urlA := testenv.DatabaseURL(t)
+	dbA, dbB := testenv.OpenKeyed(t, urlA, secretA), testenv.OpenKeyed(t, testenv.DatabaseURL(t), secretB)
 
 	gotA := privacyErasedEmail(t, dbA, "Gone@Example.org")
 	gotB := privacyErasedEmail(t, dbB, "gone@example.ORG")
@@ -64,7 +65,7 @@ func TestPrivacyErasedAddressIsKeyedHash(t *testing.T) {
 
 	// Under another key the hash no longer matches: the key is what
 	// recognises the address.
-	dbA.SetErasureKey(secretB)
+	dbA = testenv.OpenKeyed(t, urlA, secretB)
 	imported, _, err = dbA.ImportSubscribers(ctx, &rowSource{rows: []postgres.ImportRow{row("Gone@example.org", false)}}, consent())
 	if err != nil || imported != 1 {
 		t.Errorf("import under another key = %d imported, %v; want it imported", imported, err)
@@ -76,8 +77,7 @@ func TestPrivacyErasedAddressIsKeyedHash(t *testing.T) {
 // address leaves its keyed hash twice.
 func TestPrivacyErasedAddressMaySignUpAgain(t *testing.T) {
 	ctx := context.Background()
-	db := openBulkDB(t)
-	db.SetErasureKey([]byte("a-secret-key-of-at-least-32-chars!!"))
+	db := testenv.OpenKeyed(t, testenv.DatabaseURL(t), []byte("a-secret-key-of-at-least-32-chars!!"))
 	first := privacyErasedEmail(t, db, "back@example.org")
 	id, send, err := db.Subscribe(ctx, "Back@example.org", crFilter, consent())
 	if err != nil || send != postgres.MailConfirmation {
@@ -92,12 +92,24 @@ func TestPrivacyErasedAddressMaySignUpAgain(t *testing.T) {
 	}
 }
 
+// A database is opened with the key erased addresses are hashed with, or
+// not at all: no process can forget it and hash with an empty key.
+func TestPrivacyOpenNeedsTheErasureKey(t *testing.T) {
+	db, err := postgres.Open(context.Background(), testenv.DatabaseURL(t), nil)
+	if err == nil {
+		db.Close()
+		t.Fatal("a database opened without the key erased addresses are hashed with")
+	}
+	if !strings.Contains(err.Error(), "SECRET_KEY") {
+		t.Errorf("the refusal %q does not name SECRET_KEY", err)
+	}
+}
+
 // Rows erased before the key existed hold an unkeyed SHA-256, which
 // cannot be re-keyed: they still turn an import of the address away.
 func TestPrivacyLegacyErasedAddressStillRecognised(t *testing.T) {
 	ctx := context.Background()
-	db := openBulkDB(t)
-	db.SetErasureKey([]byte("a-secret-key-of-at-least-32-chars!!"))
+	db := testenv.OpenKeyed(t, testenv.DatabaseURL(t), []byte("a-secret-key-of-at-least-32-chars!!"))
 	id, _ := subscribe(t, db, "old@example.org")
 	exec(t, db, `UPDATE subscribers SET status = 'erased',
 		email = 'erased:' || encode(sha256(convert_to(lower(email), 'UTF8')), 'hex') WHERE id = $1`, id)

@@ -14,8 +14,11 @@ import (
 type TestSend struct {
 	ID        int64
 	EditionID int64 // 0: the latest stories
-	Filter    domain.Filter
-	Recipient string
+	// SubscriberID, when set, asks for the very digest that subscriber
+	// has of the edition (the console's preview "as a subscriber").
+	SubscriberID int64
+	Filter       domain.Filter
+	Recipient    string
 }
 
 // SaveTestSend keeps a test send for the worker and returns its id,
@@ -31,8 +34,9 @@ func (db *DB) SaveTestSend(ctx context.Context, t TestSend, by string) (int64, e
 			return err
 		}
 		return tx.QueryRow(ctx, `
-			INSERT INTO test_sends (edition_id, filter, recipient, created_by) VALUES ($1, $2, $3, $4) RETURNING id`,
-			t.EditionID, f, t.Recipient, by).Scan(&id)
+			INSERT INTO test_sends (edition_id, subscriber_id, filter, recipient, created_by)
+			VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+			t.EditionID, t.SubscriberID, f, t.Recipient, by).Scan(&id)
 	})
 	if err != nil {
 		return 0, fmt.Errorf("save test send: %w", err)
@@ -44,8 +48,8 @@ func (db *DB) SaveTestSend(ctx context.Context, t TestSend, by string) (int64, e
 func (db *DB) LoadTestSend(ctx context.Context, id int64) (TestSend, error) {
 	t := TestSend{ID: id}
 	var f []byte
-	err := db.pool.QueryRow(ctx, `SELECT edition_id, filter, recipient FROM test_sends WHERE id = $1`, id).
-		Scan(&t.EditionID, &f, &t.Recipient)
+	err := db.pool.QueryRow(ctx, `SELECT edition_id, subscriber_id, filter, recipient FROM test_sends WHERE id = $1`, id).
+		Scan(&t.EditionID, &t.SubscriberID, &f, &t.Recipient)
 	if err != nil {
 		return t, notFound(err, "test send")
 	}

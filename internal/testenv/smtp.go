@@ -58,6 +58,42 @@ type SMTPServer struct {
 	mu       sync.Mutex
 	messages []Received
 	hidden   []string // see Hide
+	open     map[*relayConn]bool
+	accepted int // connections accepted so far
+}
+
+// Silence makes every connection open now stop answering without closing:
+// what the client sends is swallowed and no reply comes, as when a NAT or
+// a firewall has dropped an idle flow. Connections made later answer.
+func (s *SMTPServer) Silence() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for c := range s.open {
+		c.silent.Store(true)
+	}
+}
+
+// Connections returns how many connections the server has accepted.
+func (s *SMTPServer) Connections() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.accepted
+}
+
+func (s *SMTPServer) track(c *relayConn) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.open == nil {
+		s.open = map[*relayConn]bool{}
+	}
+	s.open[c] = true
+	s.accepted++
+}
+
+func (s *SMTPServer) untrack(c *relayConn) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.open, c)
 }
 
 // Hide leaves extensions (say "CHUNKING", "PIPELINING", "8BITMIME") out of
@@ -97,7 +133,7 @@ func NewSMTPServer(t testing.TB) *SMTPServer {
 	srv.MaxMessageBytes = 10 << 20
 	// Fault tests reset connections on purpose; their errors are noise.
 	srv.ErrorLog = log.New(io.Discard, "", 0)
-	go srv.Serve(relayListener{l, s.hiddenExtensions, true})
+	go srv.Serve(relayListener{l, s.hiddenExtensions, true, s})
 	t.Cleanup(func() { srv.Close() })
 	return s
 }
@@ -106,7 +142,7 @@ func NewSMTPServer(t testing.TB) *SMTPServer {
 // reply to EHLO leaves out the extensions hidden returns: a plainer relay
 // from go-smtp, which offers CHUNKING, PIPELINING and 8BITMIME to all.
 func HideExtensions(l net.Listener, hidden func() []string) net.Listener {
-	return relayListener{l, hidden, false}
+	return relayListener{l, hidden, false, nil}
 }
 
 // URL is the SMTP_URL for the server.

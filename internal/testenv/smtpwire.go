@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // The SMTP server's connections pass through relayConn, which can leave
@@ -18,7 +19,8 @@ import (
 type relayListener struct {
 	net.Listener
 	hidden  func() []string
-	observe bool // follow the conversation (not needed by HideExtensions)
+	observe bool        // follow the conversation (not needed by HideExtensions)
+	srv     *SMTPServer // keeps the open connections; nil for HideExtensions
 }
 
 func (l relayListener) Accept() (net.Conn, error) {
@@ -26,9 +28,12 @@ func (l relayListener) Accept() (net.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	rc := &relayConn{Conn: c, hidden: l.hidden}
+	rc := &relayConn{Conn: c, hidden: l.hidden, srv: l.srv}
 	if l.observe {
 		rc.wire = &wire{}
+	}
+	if l.srv != nil {
+		l.srv.track(rc)
 	}
 	return rc, nil
 }
@@ -38,14 +43,30 @@ type relayConn struct {
 	net.Conn
 	hidden func() []string
 	wire   *wire // nil when not observed
+	srv    *SMTPServer
+	// silent: the connection stops answering, as one whose flow a NAT or
+	// firewall dropped (see SMTPServer.Silence).
+	silent atomic.Bool
 }
 
 func (c *relayConn) Read(p []byte) (int, error) {
-	n, err := c.Conn.Read(p)
-	if c.wire != nil && n > 0 {
-		c.wire.fromClient(p[:n])
+	for {
+		n, err := c.Conn.Read(p)
+		if c.silent.Load() && err == nil {
+			continue // swallowed: nothing reaches the server, so nothing answers
+		}
+		if c.wire != nil && n > 0 {
+			c.wire.fromClient(p[:n])
+		}
+		return n, err
 	}
-	return n, err
+}
+
+func (c *relayConn) Close() error {
+	if c.srv != nil {
+		c.srv.untrack(c)
+	}
+	return c.Conn.Close()
 }
 
 // Write drops the EHLO lines of hidden extensions. go-smtp writes each
@@ -53,6 +74,9 @@ func (c *relayConn) Read(p []byte) (int, error) {
 // writes. The wire sees a reply before the client can: what the client
 // sends in answer is read after.
 func (c *relayConn) Write(p []byte) (int, error) {
+	if c.silent.Load() {
+		return len(p), nil
+	}
 	for _, ext := range c.hidden() {
 		if string(p) == "250-"+ext+"\r\n" {
 			return len(p), nil

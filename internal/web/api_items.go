@@ -32,7 +32,7 @@ func (s *Server) apiCreateItem(c *gin.Context) {
 		s.apiFail(c, err)
 		return
 	}
-	_, err := s.desk.CreateItem(c.Request.Context(), domain.APIActor, desk.NewItem{
+	it, err := s.desk.CreateItem(c.Request.Context(), domain.APIActor, desk.NewItem{
 		PublishedOn: req.PublishedOn, Title: req.Title, Summary: req.Summary, URL: req.URL, Lang: req.Language,
 		Countries: req.Countries, Regions: req.Regions, Topics: req.Topics,
 	})
@@ -40,7 +40,7 @@ func (s *Server) apiCreateItem(c *gin.Context) {
 		s.apiFail(c, err)
 		return
 	}
-	c.JSON(http.StatusCreated, gin.H{"imported": 1})
+	c.JSON(http.StatusCreated, gin.H{"imported": 1, "id": it.ID})
 }
 
 type itemsPage struct {

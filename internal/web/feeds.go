@@ -14,6 +14,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"newsdigest/internal/desk"
+	"newsdigest/internal/digest"
 	"newsdigest/internal/errs"
 	"newsdigest/internal/taxonomy"
 )
@@ -106,7 +107,7 @@ func (s *Server) feed(c *gin.Context, q desk.ArchiveQuery, name func(*taxonomy.T
 }
 
 func (s *Server) writeFeed(c *gin.Context, lang string, page desk.ArchivePage, title, archive string) {
-	list := s.listName()
+	list := digest.MastheadOf(s.cfg).ListName
 	doc := rssDoc{Version: "2.0", Channel: rssChannel{
 		Title:       list + ": " + title,
 		Link:        s.cfg.URL(archive),

@@ -10,7 +10,6 @@ import (
 
 	"newsdigest/internal/digest"
 	"newsdigest/internal/errs"
-	"newsdigest/internal/render"
 	"newsdigest/internal/token"
 )
 
@@ -54,11 +53,8 @@ func (s *Server) digestPage(c *gin.Context) {
 		s.pageFail(c, lang, err)
 		return
 	}
-	d := digest.BuildDigest(tax, g.Language, sections, items)
-	d.Full = true
-	d.ListName = s.listName()
-	d.EditionDate = e.CreatedAt.UTC().Format("2006-01-02")
-	d.PostalAddress = s.cfg.OrgPostalAddress
+	d := digest.MastheadOf(s.cfg).Web(digest.Issue{EditionID: id, At: e.Time(), Language: g.Language,
+		Sections: sections, Items: items, Tax: tax})
 	m, err := s.renderer.Digest(d)
 	if err != nil {
 		s.pageFail(c, lang, err)
@@ -85,12 +81,4 @@ func withMain(page string) []byte {
 	}
 	start := bodyAt + end + 1
 	return []byte(page[:start] + "<main>" + page[start:bodyEnd] + "</main>" + page[bodyEnd:])
-}
-
-// listName is the name the emails give the list.
-func (s *Server) listName() string {
-	if s.cfg.MailFrom.Name != "" {
-		return s.cfg.MailFrom.Name
-	}
-	return render.DefaultListName
 }

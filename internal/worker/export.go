@@ -6,6 +6,7 @@ import (
 
 	"github.com/hibiken/asynq"
 
+	"newsdigest/internal/digest"
 	"newsdigest/internal/errs"
 	"newsdigest/internal/render"
 	"newsdigest/internal/tasks"
@@ -31,7 +32,7 @@ func (h *handlers) exportLink(ctx context.Context, t *asynq.Task) error {
 	sub := claim.Subscriber
 	msg, err := h.renderer.Export(render.Export{
 		Language:       sub.Language,
-		ListName:       links(h.cfg).ListName,
+		ListName:       digest.MastheadOf(h.cfg).ListName,
 		DownloadURL:    h.cfg.URL("/export/" + claim.Token),
 		ValidFor:       time.Until(claim.ExpiresAt).Round(time.Minute),
 		PreferencesURL: h.cfg.URL("/preferences/" + sub.Token),

@@ -74,7 +74,7 @@ func (h *handlers) confirmationMail(ctx context.Context, t *asynq.Task) error {
 	sub := claim.Subscriber
 	msg, err := h.renderer.Confirmation(render.Confirmation{
 		Language:      sub.Language,
-		ListName:      links(h.cfg).ListName,
+		ListName:      digest.MastheadOf(h.cfg).ListName,
 		ConfirmURL:    h.cfg.URL("/confirm/" + claim.ConfirmToken),
 		PostalAddress: h.cfg.OrgPostalAddress,
 	})
@@ -147,10 +147,8 @@ func (h *handlers) compileEdition(ctx context.Context, t *asynq.Task) error {
 	err := h.compiler.Compile(ctx, p.EditionID)
 	if err != nil && lastAttempt(ctx) {
 		h.log.Error("edition failed", "edition", p.EditionID, "err", err)
-		if _, merr := h.db.MoveEdition(context.WithoutCancel(ctx), p.EditionID,
-			[]string{domain.EditionQueued, domain.EditionCompiling}, domain.EditionFailed,
-			"compile failed: "+err.Error()); merr != nil {
-			return errors.Join(err, merr)
+		if _, ferr := h.db.FailEdition(context.WithoutCancel(ctx), p.EditionID, "compile failed: "+err.Error()); ferr != nil {
+			return errors.Join(err, ferr)
 		}
 	}
 	return err

@@ -8,6 +8,7 @@ import (
 
 	"github.com/hibiken/asynq"
 
+	"newsdigest/internal/digest"
 	"newsdigest/internal/domain"
 	"newsdigest/internal/errs"
 	"newsdigest/internal/postgres"
@@ -53,12 +54,12 @@ func (h *handlers) renderNotice(claim postgres.NoticeClaim, tax *taxonomy.Taxono
 	sub := claim.Subscriber
 	prefs, unsub := h.cfg.URL("/preferences/"+sub.Token), h.cfg.URL("/unsubscribe/"+sub.Token)
 	if claim.Kind == postgres.NoticeKnown {
-		return h.renderer.Known(render.Known{Language: sub.Language, ListName: links(h.cfg).ListName,
+		return h.renderer.Known(render.Known{Language: sub.Language, ListName: digest.MastheadOf(h.cfg).ListName,
 			PreferencesURL: prefs, UnsubscribeURL: unsub, PostalAddress: h.cfg.OrgPostalAddress})
 	}
 	return h.renderer.Welcome(render.Welcome{
 		Language:       sub.Language,
-		ListName:       links(h.cfg).ListName,
+		ListName:       digest.MastheadOf(h.cfg).ListName,
 		All:            sub.All,
 		Countries:      tax.CountryNames(sub.Language, sub.Countries),
 		Topics:         tax.TopicNames(sub.Language, sub.Topics),

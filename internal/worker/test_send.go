@@ -4,14 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
+	"time"
 
 	"github.com/hibiken/asynq"
 
 	"newsdigest/internal/digest"
 	"newsdigest/internal/errs"
 	"newsdigest/internal/mail"
-	"newsdigest/internal/render"
 	"newsdigest/internal/tasks"
 )
 
@@ -22,6 +21,8 @@ const testSubjectPrefix = "[TEST] "
 // testSend mails an editor the digest a filter would get, as the console
 // previewed it. Its links carry no one's token: they lead to the public
 // pages' "link not valid" answer rather than to a subscriber's settings.
+// The task holds only the id of the stored test send, so an address never
+// waits in Redis.
 func (h *handlers) testSend(ctx context.Context, t *asynq.Task) error {
 	var p tasks.TestSend
 	if err := tasks.Decode(t, &p); err != nil {
@@ -36,24 +37,19 @@ func (h *handlers) testSend(ctx context.Context, t *asynq.Task) error {
 	}
 	// Done, or refused for good: the address it held is forgotten.
 	done := func() error { return h.db.DeleteTestSend(context.WithoutCancel(ctx), ts.ID) }
-	d, err := digest.SampleOf(ctx, h.db, ts.Filter, ts.EditionID)
+	d, err := digest.MastheadOf(h.cfg).Sample(ctx, h.db, digest.Sample{
+		EditionID: ts.EditionID, SubscriberID: ts.SubscriberID, Filter: ts.Filter, Now: time.Now()})
 	if err != nil {
 		return err
 	}
-	l := links(h.cfg)
-	d.ListName = l.ListName
-	d.UnsubscribeURL = l.BaseURL + "/unsubscribe/" + render.TokenPlaceholder
-	d.PreferencesURL = l.BaseURL + "/preferences/" + render.TokenPlaceholder
-	d.PostalAddress = l.PostalAddress
 	m, err := h.renderer.Digest(d)
 	if err != nil {
 		return errors.Join(fmt.Errorf("render test digest: %v: %w", err, asynq.SkipRetry), done())
 	}
-	const token = "test-send"
+	m = m.WithToken("test-send")
 	err = h.mailer.Send(ctx, &mail.Message{
-		To: ts.Recipient, Subject: testSubjectPrefix + m.Subject, Language: ts.Filter.Language,
-		HTML: strings.ReplaceAll(m.HTML, render.TokenPlaceholder, token),
-		Text: strings.ReplaceAll(m.Text, render.TokenPlaceholder, token),
+		To: ts.Recipient, Subject: testSubjectPrefix + m.Subject, Language: d.Language,
+		HTML: m.HTML, Text: m.Text,
 		Headers: map[string]string{
 			"Auto-Submitted":       "auto-generated",
 			"X-Newsdigest-Edition": fmt.Sprint(ts.EditionID),

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
-	"strings"
 	"time"
 
 	"github.com/hibiken/asynq"
@@ -37,7 +36,10 @@ type Options struct {
 	FirstRetryDelay   time.Duration // default 10 s
 	DisableScheduling bool          // no cron editions (tests that trigger their own)
 	Schedule          cron.Schedule // when editions are due; default DIGEST_CRON in DIGEST_TZ
-	Lease             time.Duration // of claimed deliveries; default digest.DefaultLease
+	// Clock tells the schedule the time; default time.Now. Tests move it
+	// past ticks rather than wait for them.
+	Clock func() time.Time
+	Lease time.Duration // of claimed deliveries; default digest.DefaultLease
 	// Registry takes the worker's metrics; nil: the default registry,
 	// which METRICS_ADDR serves.
 	Registry prometheus.Registerer
@@ -77,6 +79,9 @@ func New(cfg *config.Config, db *postgres.DB, redis asynq.RedisConnOpt, mailer d
 	}
 	if opts.FirstRetryDelay == 0 {
 		opts.FirstRetryDelay = 10 * time.Second
+	}
+	if opts.Clock == nil {
+		opts.Clock = time.Now
 	}
 	return &Worker{cfg: cfg, db: db, redis: redis, mailer: mailer, renderer: r, opts: opts, log: log}, nil
 }
@@ -132,7 +137,7 @@ func (w *Worker) Run(ctx context.Context) error {
 			BounceLimit: w.cfg.BounceLimit,
 			Lease:       w.opts.Lease,
 			Limiter:     limiter,
-			Links:       links(w.cfg),
+			Masthead:    digest.MastheadOf(w.cfg),
 			Observe:     deliveryCounter(w.opts.Registry),
 		},
 		cfg:      w.cfg,
@@ -157,18 +162,22 @@ func (w *Worker) Run(ctx context.Context) error {
 	return nil
 }
 
-// loop enqueues the cron editions and the periodic reconcile.
+// loop makes the scheduled editions (schedule.go) and asks for the
+// periodic reconcile. The schedule is looked at on every turn, not only
+// when the timer of the next tick fires: a tick that passed while no
+// worker ran, while Redis refused, or while this loop was busy with
+// something else is made at the next turn all the same.
 func (w *Worker) loop(ctx context.Context, client *asynq.Client) {
 	reconcile := time.NewTicker(w.opts.ReconcileEvery)
 	defer reconcile.Stop()
 	w.enqueueReconcile(ctx, client, time.Now())
+	w.schedule(ctx, client)
 	for {
-		var tick <-chan time.Time
-		var next time.Time
 		timer := time.NewTimer(time.Hour)
+		var tick <-chan time.Time
 		if !w.opts.DisableScheduling {
-			next = w.opts.Schedule.Next(time.Now().In(w.cfg.DigestTZ))
-			timer.Reset(time.Until(next))
+			now := w.opts.Clock()
+			timer.Reset(max(0, w.opts.Schedule.Next(now.In(w.cfg.DigestTZ)).Sub(now)))
 			tick = timer.C
 		}
 		select {
@@ -179,12 +188,8 @@ func (w *Worker) loop(ctx context.Context, client *asynq.Client) {
 			timer.Stop()
 			w.enqueueReconcile(ctx, client, now)
 		case <-tick:
-			_, err := client.EnqueueContext(ctx, tasks.NewScheduleEdition(next))
-			if err != nil && !tasks.IsDuplicate(err) {
-				// The reconciler cannot recover a missed tick, so say it loudly.
-				w.log.Error("enqueue scheduled edition", "tick", next, "err", err)
-			}
 		}
+		w.schedule(ctx, client)
 	}
 }
 
@@ -199,29 +204,6 @@ func (w *Worker) enqueueReconcile(ctx context.Context, client *asynq.Client, now
 func (w *Worker) retryDelay(n int, _ error, _ *asynq.Task) time.Duration {
 	d := float64(w.opts.FirstRetryDelay) * math.Pow(2, float64(n))
 	return time.Duration(math.Min(d, float64(w.opts.MaxRetryDelay)))
-}
-
-// links derives the digest's URLs and list headers from the configuration.
-func links(cfg *config.Config) digest.Links {
-	name := cfg.MailFrom.Name
-	if name == "" {
-		name = render.DefaultListName
-	}
-	slug := strings.Map(func(r rune) rune {
-		switch {
-		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
-			return r
-		case r >= 'A' && r <= 'Z':
-			return r + 'a' - 'A'
-		}
-		return '-'
-	}, name)
-	return digest.Links{
-		BaseURL:       cfg.BaseURL.String(),
-		ListName:      name,
-		ListID:        fmt.Sprintf("%s <%s.%s>", name, strings.Trim(slug, "-"), cfg.BaseURL.Hostname()),
-		PostalAddress: cfg.OrgPostalAddress,
-	}
 }
 
 // deliveryCounter counts delivery attempts by how they ended. Workers in
@@ -251,7 +233,7 @@ func deliveryCounter(reg prometheus.Registerer) func(status string) {
 // NewPool is the production Mailer: pooled go-mail connections, signing
 // with DKIM when it is configured.
 func NewPool(cfg *config.Config) (*mail.Pool, error) {
-	p, err := mail.NewPool(cfg.SMTP, cfg.MailFrom, cfg.SMTPConnections)
+	p, err := mail.NewPool(cfg.SMTP, cfg.MailFrom, cfg.SMTPConnections, mail.Timings{})
 	if err != nil {
 		return nil, err
 	}

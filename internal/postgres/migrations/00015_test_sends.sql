@@ -7,6 +7,7 @@
 CREATE TABLE test_sends (
     id         bigserial PRIMARY KEY,
     edition_id bigint NOT NULL DEFAULT 0, -- 0: the latest stories, no edition
+    subscriber_id bigint NOT NULL DEFAULT 0, -- not 0: that reader's very digest of the edition
     filter     jsonb NOT NULL,
     recipient  text NOT NULL,
     created_by text NOT NULL,

@@ -92,7 +92,7 @@ func auditLink(objectType, id string) string {
 
 func init() {
 	register(map[string]string{
-		"audit_when":        "When (UTC)",
+		"audit_when":        "When",
 		"audit_actor":       "Who",
 		"audit_action":      "Action",
 		"audit_object":      "Object",
@@ -104,7 +104,7 @@ func init() {
 		"audit_bad_before":  "The page asked for is not a valid position in the log.",
 		"audit_pages":       "Pages of the log",
 	}, map[string]string{
-		"audit_when":        "Cuándo (UTC)",
+		"audit_when":        "Cuándo",
 		"audit_actor":       "Quién",
 		"audit_action":      "Acción",
 		"audit_object":      "Objeto",

@@ -46,7 +46,7 @@ type Console struct {
 
 // New builds the console.
 func New(d Deps) (*Console, error) {
-	pages, err := parsePages()
+	pages, err := parsePages(d.Config.DigestTZ)
 	if err != nil {
 		return nil, err
 	}

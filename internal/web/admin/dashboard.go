@@ -77,7 +77,7 @@ func (a *Console) dashboard(c *gin.Context) {
 		data.Statuses = append(data.Statuses, homeStatus{Key: s.Key, Label: homeLabel(lang, "home_status_", s.Key), Count: s.Count})
 	}
 	if d.LastEdition != nil {
-		data.EditionStatus = homeLabel(lang, "home_estatus_", d.LastEdition.Status)
+		data.EditionStatus = statusLabel(lang, *d.LastEdition)
 	}
 	data.Logins = a.loginWatches(ctx, currentUser(c))
 	data.AttackTries, data.AttackMinutes = attackTriesPerClient, int(attackWindow.Minutes())
@@ -119,6 +119,9 @@ func init() {
 		"home_edition_created":     "Created",
 		"home_next_edition":        "Next scheduled edition",
 		"home_next_rule":           "Schedule: %s (%s)",
+		"home_skipped":             "Skipped editions",
+		"home_skipped_hint":        "No worker could make these scheduled editions within DIGEST_LATE_LIMIT of their time, so they were not sent late. Their stories go into the next edition.",
+		"home_skipped_due":         "due %s, not made in time: nothing was sent, and its stories go into the next edition",
 		"home_week":                "Items this week",
 		"home_week_hint":           "Items first ingested in the last 7 days.",
 		"home_week_tagged":         "Tagged",
@@ -142,11 +145,6 @@ func init() {
 		"home_status_bounced":      "bounced",
 		"home_status_suppressed":   "suppressed",
 		"home_status_erased":       "erased",
-		"home_estatus_queued":      "queued",
-		"home_estatus_compiling":   "compiling",
-		"home_estatus_sending":     "sending",
-		"home_estatus_done":        "done",
-		"home_estatus_failed":      "failed",
 	}, map[string]string{
 		"home_subscribers":         "Suscriptores",
 		"home_subscribers_total":   "Total de suscriptores",
@@ -173,6 +171,9 @@ func init() {
 		"home_edition_created":     "Creada",
 		"home_next_edition":        "Próxima edición programada",
 		"home_next_rule":           "Programación: %s (%s)",
+		"home_skipped":             "Ediciones omitidas",
+		"home_skipped_hint":        "Ningún worker pudo hacer estas ediciones programadas dentro de DIGEST_LATE_LIMIT tras su hora, así que no se enviaron tarde. Sus noticias van en la próxima edición.",
+		"home_skipped_due":         "prevista para %s, no se hizo a tiempo: no se envió nada, y sus noticias van en la próxima edición",
 		"home_week":                "Noticias de esta semana",
 		"home_week_hint":           "Noticias recibidas por primera vez en los últimos 7 días.",
 		"home_week_tagged":         "Etiquetadas",
@@ -196,10 +197,5 @@ func init() {
 		"home_status_bounced":      "rebotado",
 		"home_status_suppressed":   "bloqueado",
 		"home_status_erased":       "borrado",
-		"home_estatus_queued":      "en cola",
-		"home_estatus_compiling":   "preparando",
-		"home_estatus_sending":     "enviando",
-		"home_estatus_done":        "terminada",
-		"home_estatus_failed":      "fallida",
 	})
 }

@@ -42,7 +42,7 @@ func (a *Console) editionsList(c *gin.Context) {
 	lang := pageLang(c)
 	rows := make([]editionRow, len(list))
 	for i, e := range list {
-		rows[i] = editionRow{Edition: e, StatusText: statusLabel(lang, e), WindowText: windowLabel(lang, e.Window)}
+		rows[i] = editionRow{Edition: e, StatusText: statusLabel(lang, e), WindowText: windowLabel(lang, a.Config.DigestTZ, e.Window)}
 	}
 	a.render(c, http.StatusOK, "editions", page{Title: msg(lang, "editions_title"), Section: "editions", Data: rows})
 }

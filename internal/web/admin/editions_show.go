@@ -3,6 +3,7 @@ package admin
 import (
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -25,12 +26,27 @@ type editionShowData struct {
 	StatusText string
 	TimeLeft   string
 	WindowText string
-	Failed     []postgres.FailedDelivery
-	Skipped    []skipReason
+	// Failures are the failed deliveries by how they failed, in the order
+	// temporary, permanent, uncertain; a way none failed in is left out.
+	Failures []failureList
+	Skipped  []skipReason
+	// Retryable counts the temporarily failed: the only ones a retry sends.
+	Retryable int
 	// CanCancel: queued, compiling or sending, and not cancelled already.
 	CanCancel bool
 	CanRetry  bool
 }
+
+// failureList is the failed deliveries of one kind (domain.Failure…), the
+// first failedShown of them listed.
+type failureList struct {
+	Kind  string
+	Count int
+	Rows  []postgres.FailedDelivery
+}
+
+// failureKinds orders the lists: what can be done something about first.
+var failureKinds = []string{domain.FailureTemporary, domain.FailurePermanent, domain.FailureUncertain}
 
 func (a *Console) editionShowData(c *gin.Context, id int64) (editionShowData, error) {
 	ctx := c.Request.Context()
@@ -39,14 +55,28 @@ func (a *Console) editionShowData(c *gin.Context, id int64) (editionShowData, er
 	if d.P, err = a.Desk.Progress(ctx, id); err != nil {
 		return d, err
 	}
-	if d.Failed, err = a.DB.FailedDeliveries(ctx, id, failedShown); err != nil {
+	counts, err := a.DB.FailureCounts(ctx, id)
+	if err != nil {
 		return d, err
 	}
+	for _, kind := range failureKinds {
+		if counts[kind] == 0 {
+			continue
+		}
+		rows, err := a.DB.FailedDeliveries(ctx, id, kind, failedShown)
+		if err != nil {
+			return d, err
+		}
+		d.Failures = append(d.Failures, failureList{Kind: kind, Count: counts[kind], Rows: rows})
+	}
+	d.Retryable = counts[domain.FailureTemporary]
 	if !roleSubscribers.in(currentUser(c).Roles) {
 		// Who failed, and the relay's reply (which quotes the address),
 		// is for those who manage subscribers.
-		for i := range d.Failed {
-			d.Failed[i].Email, d.Failed[i].Error = msg(pageLang(c), "editions_hidden_person"), ""
+		for _, l := range d.Failures {
+			for i := range l.Rows {
+				l.Rows[i].Email, l.Rows[i].Error, l.Rows[i].SubscriberID = msg(pageLang(c), "editions_hidden_person"), "", 0
+			}
 		}
 	}
 	reasons, err := a.DB.SkipReasons(ctx, id)
@@ -59,9 +89,9 @@ func (a *Console) editionShowData(c *gin.Context, id int64) (editionShowData, er
 	}
 	d.StatusText = statusLabel(lang, d.P.Edition)
 	d.TimeLeft = timeLeft(lang, d.P.Finished, d.P.SecondsLeft)
-	d.WindowText = windowLabel(lang, d.P.Window)
+	d.WindowText = windowLabel(lang, a.Config.DigestTZ, d.P.Window)
 	d.CanCancel = !d.P.Finished && !d.P.Cancelled
-	d.CanRetry = !d.P.Cancelled && d.P.Failed > 0 && (d.P.Status == "sending" || d.P.Status == "done")
+	d.CanRetry = !d.P.Cancelled && d.Retryable > 0 && (d.P.Status == domain.EditionSending || d.P.Status == domain.EditionDone)
 	return d, nil
 }
 
@@ -135,9 +165,12 @@ func skipReasonLabel(lang, reason string) string {
 }
 
 // statusLabel says an edition's status in the page's language, cancelled
-// ones as such.
+// and skipped ones as such.
 func statusLabel(lang string, e domain.Edition) string {
-	if e.Reason == postgres.ReasonCancelled {
+	if e.SkippedLate() {
+		return msg(lang, "editions_status_skipped")
+	}
+	if e.Cancelled() {
 		if e.Status == domain.EditionDone {
 			return msg(lang, "editions_status_cancelled")
 		}
@@ -146,8 +179,8 @@ func statusLabel(lang string, e domain.Edition) string {
 	return msg(lang, "editions_status_"+e.Status)
 }
 
-// windowLabel says which items an edition holds.
-func windowLabel(lang string, w domain.Window) string {
+// windowLabel says which items an edition holds, its times in zone.
+func windowLabel(lang string, zone *time.Location, w domain.Window) string {
 	if w.PublishedFrom != nil || w.PublishedTo != nil {
 		from, to := "…", "…"
 		if w.PublishedFrom != nil {
@@ -159,7 +192,7 @@ func windowLabel(lang string, w domain.Window) string {
 		return tf(lang, "editions_window_published", from, to)
 	}
 	if w.IngestedAfter != nil && w.IngestedUntil != nil {
-		return tf(lang, "editions_window_ingested", w.IngestedAfter.UTC().Format("2006-01-02 15:04"), w.IngestedUntil.UTC().Format("2006-01-02 15:04"))
+		return tf(lang, "editions_window_ingested", when(zone, w.IngestedAfter), when(zone, w.IngestedUntil))
 	}
 	return msg(lang, "editions_window_new")
 }

@@ -69,7 +69,8 @@ var spanishErrors = map[string]spanishError{
 	"edition %d is %s: only a sending or done edition has failures to retry": {
 		format: "la edición %d está «%s»: solo una edición «enviando» o «terminada» tiene fallos que reintentar",
 		words:  translateArg(1, editionStatusES)},
-	"edition %d has no failed deliveries":  {format: "la edición %d no tiene envíos fallidos"},
+	"edition %d has no temporarily failed deliveries to retry (refused and uncertain ones are never retried)": {
+		format: "la edición %d no tiene envíos fallidos temporales que reintentar (los rechazados y los inciertos no se reintentan nunca)"},
 	"edition %d not found":                 {format: "no se encuentra la edición %d"},
 	"published_to: before published_from":  {format: "publicadas hasta: el día es anterior a «publicadas desde»"},
 	"to: %q is not an email address":       {format: "enviar a: %q no es una dirección de correo"},

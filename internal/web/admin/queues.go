@@ -44,7 +44,7 @@ func (a *Console) queuesPage(c *gin.Context) {
 func init() {
 	register(map[string]string{
 		"queues_state":      "State of the queues",
-		"queues_as_of":      "As of %s UTC.",
+		"queues_as_of":      "As of %s.",
 		"queues_queue":      "Queue",
 		"queues_size":       "Size",
 		"queues_pending":    "Pending",
@@ -64,13 +64,13 @@ func init() {
 		"queues_type":       "Type",
 		"queues_id":         "Task id",
 		"queues_error":      "Last error",
-		"queues_failed_at":  "Failed at (UTC)",
+		"queues_failed_at":  "Failed at",
 		"queues_tries":      "Tries",
-		"queues_next":       "Next try (UTC)",
+		"queues_next":       "Next try",
 		"queues_no_trouble": "No task is retrying or given up on.",
 	}, map[string]string{
 		"queues_state":      "Estado de las colas",
-		"queues_as_of":      "A las %s UTC.",
+		"queues_as_of":      "A las %s.",
 		"queues_queue":      "Cola",
 		"queues_size":       "Tamaño",
 		"queues_pending":    "Pendientes",
@@ -90,9 +90,9 @@ func init() {
 		"queues_type":       "Tipo",
 		"queues_id":         "Id de la tarea",
 		"queues_error":      "Último error",
-		"queues_failed_at":  "Falló (UTC)",
+		"queues_failed_at":  "Falló",
 		"queues_tries":      "Intentos",
-		"queues_next":       "Próximo intento (UTC)",
+		"queues_next":       "Próximo intento",
 		"queues_no_trouble": "Ninguna tarea está reintentando ni abandonada.",
 	})
 }

@@ -39,33 +39,45 @@ type page struct {
 	Data    any
 }
 
-func parsePages() (*template.Template, error) {
-	t, err := template.New("").Funcs(funcs).ParseFS(pageFiles, "templates/*.html")
+// parsePages parses the console's templates; their times are shown in
+// zone (DIGEST_TZ), the desk's.
+func parsePages(zone *time.Location) (*template.Template, error) {
+	t, err := template.New("").Funcs(funcs).Funcs(template.FuncMap{
+		"when": func(t any) string { return when(zone, t) },
+	}).ParseFS(pageFiles, "templates/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("parse console templates: %w", err)
 	}
 	return t, nil
 }
 
+// when formats a time (a time.Time or *time.Time) for a table: date and
+// minutes in the desk's time zone, named, as the schedule is written in
+// it: "2026-03-02 07:00 JST". A missing time is a dash.
+func when(zone *time.Location, t any) string {
+	var v time.Time
+	switch x := t.(type) {
+	case time.Time:
+		v = x
+	case *time.Time:
+		if x != nil {
+			v = *x
+		}
+	}
+	if v.IsZero() {
+		return "—"
+	}
+	return v.In(zone).Format(whenLayout)
+}
+
+// whenLayout writes a time with its zone's name.
+const whenLayout = "2006-01-02 15:04 MST"
+
 var funcs = template.FuncMap{
 	"t":  msg,
 	"tf": tf,
-	// when formats a time for a table: date and minutes, UTC.
-	"when": func(t any) string {
-		switch v := t.(type) {
-		case time.Time:
-			if v.IsZero() {
-				return "—"
-			}
-			return v.UTC().Format("2006-01-02 15:04")
-		case *time.Time:
-			if v == nil || v.IsZero() {
-				return "—"
-			}
-			return v.UTC().Format("2006-01-02 15:04")
-		}
-		return "—"
-	},
+	// when: see parsePages.
+	"when": func(any) string { return "" },
 	"join": strings.Join,
 	// setQuery sets (or, with an empty value, removes) query parameters of a
 	// URL, for filter and paging links.

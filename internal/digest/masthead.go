@@ -1,0 +1,130 @@
+package digest
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"newsdigest/internal/config"
+	"newsdigest/internal/domain"
+	"newsdigest/internal/render"
+	"newsdigest/internal/taxonomy"
+)
+
+// Masthead is what every digest of the desk carries around its stories:
+// the list's name (MAIL_FROM's display name), the link to the whole digest
+// on the web, the date (the edition's day in DIGEST_TZ), the footer's links
+// and postal address, and the cap on the stories of an email. The send
+// path, the web digest, and the console's previews and test sends all lay
+// their digest out here, so that a preview shows what the mail holds.
+type Masthead struct {
+	BaseURL       string // no trailing slash
+	ListName      string
+	ListID        string // e.g. "News Digest <news-digest.news.example.org>"
+	PostalAddress string
+	// Zone is DIGEST_TZ: an edition is dated by its day there, the day
+	// its editors scheduled it for. Nil is UTC.
+	Zone *time.Location
+}
+
+// MastheadOf reads the masthead from the configuration.
+func MastheadOf(cfg *config.Config) Masthead {
+	name := cfg.MailFrom.Name
+	if name == "" {
+		name = render.DefaultListName
+	}
+	slug := strings.Map(func(r rune) rune {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
+			return r
+		case r >= 'A' && r <= 'Z':
+			return r + 'a' - 'A'
+		}
+		return '-'
+	}, name)
+	return Masthead{
+		BaseURL:       cfg.BaseURL.String(),
+		ListName:      name,
+		ListID:        fmt.Sprintf("%s <%s.%s>", name, strings.Trim(slug, "-"), cfg.BaseURL.Hostname()),
+		PostalAddress: cfg.OrgPostalAddress,
+		Zone:          cfg.DigestTZ,
+	}
+}
+
+// Issue is one digest to frame: its stories as matched, and the edition
+// it belongs to (EditionID 0 for a preview of the latest stories, dated
+// At).
+type Issue struct {
+	EditionID int64
+	At        time.Time // the edition's time (domain.Edition.Time)
+	Language  string
+	Sections  []Section
+	Items     []domain.Item // the stories the sections name (hidden ones left out)
+	Tax       *taxonomy.Taxonomy
+	// ViewToken opens this digest on the web (postgres.Group.ViewToken);
+	// empty for a digest no group holds (a preview of a filter), whose
+	// web link then carries render.TokenPlaceholder.
+	ViewToken string
+}
+
+// Email lays an issue out as its mail: at most MaxEmailStories stories,
+// and a link to the whole digest on the web when some are left out (and
+// for the stories without a link of their own). The links carry
+// render.TokenPlaceholder where the reader's token goes.
+func (m Masthead) Email(is Issue) render.Digest {
+	sections, omitted := LimitSections(is.Sections, MaxEmailStories)
+	d := m.frame(is, sections)
+	d.Omitted = omitted
+	return d
+}
+
+// Web lays an issue out as the web digest: every story, whole. Anyone a
+// reader forwards it to may read it, so it carries no reader's links
+// (preferences, unsubscribe).
+func (m Masthead) Web(is Issue) render.Digest {
+	d := m.frame(is, is.Sections)
+	d.Full = true
+	d.ViewURL, d.UnsubscribeURL, d.PreferencesURL = "", "", ""
+	return d
+}
+
+func (m Masthead) frame(is Issue, sections []Section) render.Digest {
+	d := BuildDigest(is.Tax, is.Language, sections, is.Items)
+	view := is.ViewToken
+	if view == "" {
+		view = render.TokenPlaceholder
+	}
+	d.ViewURL = ViewURL(m.BaseURL, is.EditionID, view)
+	d.ListName = m.ListName
+	d.EditionDate = m.Day(is.At)
+	d.UnsubscribeURL = m.BaseURL + "/unsubscribe/" + render.TokenPlaceholder
+	d.PreferencesURL = m.BaseURL + "/preferences/" + render.TokenPlaceholder
+	d.PostalAddress = m.PostalAddress
+	return d
+}
+
+// Day is the date (YYYY-MM-DD) of a moment in the desk's time zone.
+func (m Masthead) Day(t time.Time) string {
+	zone := m.Zone
+	if zone == nil {
+		zone = time.UTC
+	}
+	return t.In(zone).Format(domain.DateLayout)
+}
+
+// Headers are the list headers of an edition's mail (RFC 2369, 2919,
+// 8058), with render.TokenPlaceholder where the reader's token goes.
+func (m Masthead) Headers(editionID int64) map[string]string {
+	return map[string]string{
+		"List-Id":               m.ListID,
+		"List-Unsubscribe":      "<" + m.BaseURL + "/unsubscribe/" + render.TokenPlaceholder + ">",
+		"List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+		"X-Newsdigest-Edition":  fmt.Sprint(editionID),
+	}
+}
+
+// ViewURL is the address of a digest of an edition on the web, every
+// story whole, opened by its group's view token (postgres.Group).
+func ViewURL(baseURL string, editionID int64, viewToken string) string {
+	return fmt.Sprintf("%s/digest/%d/%s", baseURL, editionID, viewToken)
+}

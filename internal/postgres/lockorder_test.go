@@ -1,0 +1,159 @@
+package postgres_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"newsdigest/internal/domain"
+	"newsdigest/internal/postgres"
+	"newsdigest/internal/testenv"
+)
+
+// Two transactions that take the same locks in opposite orders deadlock:
+// PostgreSQL then aborts one of them. These tests hold a lock of their own
+// (blocker) to stop one side midway, let the other start, and release it:
+// in the wrong order the two deadlock every time.
+
+// waiters counts the lock requests of the database that wait.
+func waiters(t *testing.T, db *postgres.DB) int {
+	t.Helper()
+	var n int
+	err := db.Pool().QueryRow(context.Background(), `SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+		WHERE NOT l.granted AND a.datname = current_database()`).Scan(&n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// waitWaiters polls until n lock requests wait.
+func waitWaiters(t *testing.T, db *postgres.DB, n int, what string) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for waiters(t, db) < n {
+		if time.Now().After(deadline) {
+			t.Fatalf("waited 30 s for %s", what)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// blocker holds a row lock until released.
+func blocker(t *testing.T, db *postgres.DB, sql string, args ...any) (release func()) {
+	t.Helper()
+	ctx := context.Background()
+	tx, err := db.Pool().Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.Exec(ctx, sql, args...); err != nil {
+		t.Fatal(err)
+	}
+	return func() {
+		if err := tx.Commit(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// result waits for one side's error.
+func result(t *testing.T, errc <-chan error, what string) {
+	t.Helper()
+	select {
+	case err := <-errc:
+		if err != nil {
+			t.Errorf("%s: %v", what, err)
+		}
+	case <-time.After(60 * time.Second):
+		t.Fatalf("%s still waits after 60 s", what)
+	}
+}
+
+// TestRecordingAndCancellingLockInOneOrder: a batch records the outcome
+// of two deliveries (one whose lease ran out) while an editor cancels the
+// edition, which settles that delivery. Both take the edition before its
+// deliveries, so neither is aborted.
+func TestRecordingAndCancellingLockInOneOrder(t *testing.T) {
+	ctx := context.Background()
+	db := testenv.Database(t)
+	id, batches := sendingEdition(t, db, []string{"a@example.org", "b@example.org"}, 0)
+	var claims []postgres.Claim
+	for _, b := range batches {
+		c, err := db.ClaimDeliveries(ctx, id, b, time.Minute)
+		if err != nil || len(c) != 1 {
+			t.Fatalf("claim: %v %v", c, err)
+		}
+		claims = append(claims, c...)
+	}
+	first, second := claims[0].ID, claims[1].ID
+	// The first one's lease ran out while it was being sent: cancelling
+	// settles it.
+	if _, err := db.Pool().Exec(ctx, `UPDATE deliveries SET lease_until = now() - interval '1 minute' WHERE id = $1`, first); err != nil {
+		t.Fatal(err)
+	}
+	release := blocker(t, db, `SELECT 1 FROM deliveries WHERE id = $1 FOR UPDATE`, second)
+	recorded := make(chan error, 1)
+	go func() {
+		recorded <- db.RecordOutcomes(ctx, []postgres.Outcome{{ID: first, Status: domain.DeliverySent}, {ID: second, Status: domain.DeliverySent}}, 3)
+	}()
+	waitWaiters(t, db, 1, "the record to wait for the second delivery")
+	cancelled := make(chan error, 1)
+	go func() {
+		_, err := db.CancelEdition(ctx, id)
+		cancelled <- err
+	}()
+	waitWaiters(t, db, 2, "the cancel to wait")
+	release()
+	result(t, recorded, "recording the outcomes")
+	result(t, cancelled, "cancelling")
+}
+
+// TestImportAndTranslationLinkLockInOneOrder: an import meets three
+// stored stories in its document's order while an editor links two of
+// them as translations. The link waits for the import (and the import
+// for it), so neither is aborted.
+func TestImportAndTranslationLinkLockInOneOrder(t *testing.T) {
+	f := newItemsFixture(t)
+	story := func(title, lang string, day int) domain.Item {
+		return domain.Item{PublishedOn: domain.NewDate(2021, time.March, day), Title: title, Summary: "A summary.",
+			Language: lang, Fingerprint: "lock:" + title}
+	}
+	// Stored in this order, so that the Spanish story has the lowest id.
+	es, en, other := story("Costa Rica abre un centro", "es", 1), story("Costa Rica opens a centre", "en", 10), story("Panama counts arrivals", "en", 20)
+	for _, it := range []domain.Item{es, en, other} {
+		if _, _, err := f.db.InsertItems(f.ctx, []domain.Item{it}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ids := map[string]int64{}
+	for _, it := range f.all() {
+		ids[it.Title] = it.ID
+	}
+	// The import meets the English story, then waits at the other one,
+	// then will want the Spanish one.
+	release := blocker(t, f.db, `SELECT 1 FROM items WHERE id = $1 FOR UPDATE`, ids[other.Title])
+	imported := make(chan error, 1)
+	go func() {
+		_, _, err := f.db.InsertItems(context.Background(), []domain.Item{en, other, es})
+		imported <- err
+	}()
+	waitWaiters(t, f.db, 1, "the import to wait")
+	linked := make(chan error, 1)
+	go func() {
+		_, err := f.db.UpdateItem(context.Background(), "editor", ids[es.Title],
+			domain.ItemUpdate{TranslationOf: domain.OptionalID{Set: true, ID: ids[en.Title]}}, func(*domain.Item) error { return nil })
+		linked <- err
+	}()
+	waitWaiters(t, f.db, 2, "the link to wait")
+	release()
+	result(t, imported, "the import")
+	result(t, linked, "the link")
+	var root *int64
+	if err := f.db.Pool().QueryRow(f.ctx, `SELECT translation_of FROM items WHERE id = $1`, ids[en.Title]).Scan(&root); err != nil {
+		t.Fatal(err)
+	}
+	if root == nil || *root != ids[es.Title] {
+		t.Errorf("the English story is a version of %v, want %d", root, ids[es.Title])
+	}
+}

@@ -1,0 +1,37 @@
+package postgres_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"strings"
+	"testing"
+
+	"newsdigest/internal/testenv"
+)
+
+// TestMigrateRefusesAMigrationOutOfOrder: a database that lacks a
+// migration lower than the latest it has (a branch merged late) is
+// refused with an error naming the migration, and nothing is applied:
+// the migration was written against the schema before the later ones.
+func TestMigrateRefusesAMigrationOutOfOrder(t *testing.T) {
+	ctx := context.Background()
+	db := testenv.Database(t)
+	// Migration 11 undone and forgotten, 12 still applied.
+	if _, err := db.Pool().Exec(ctx, `ALTER TABLE deliveries DROP COLUMN failure;
+		DELETE FROM goose_db_version WHERE version_id = 11`); err != nil {
+		t.Fatal(err)
+	}
+	err := db.Migrate(ctx, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err == nil || !strings.Contains(err.Error(), "11") {
+		t.Fatalf("migrate with migration 11 missing below 12: %v, want a refusal naming 11", err)
+	}
+	var applied bool
+	if err := db.Pool().QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM information_schema.columns
+		WHERE table_name = 'deliveries' AND column_name = 'failure')`).Scan(&applied); err != nil {
+		t.Fatal(err)
+	}
+	if applied {
+		t.Error("migration 11 was applied out of order")
+	}
+}
