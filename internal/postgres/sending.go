@@ -57,8 +57,8 @@ func (db *DB) EditionState(ctx context.Context, id int64) (EditionState, error) 
 // matched).
 func (db *DB) SubscriberGroup(ctx context.Context, editionID, subscriberID int64) (g Group, found bool, err error) {
 	err = db.pool.QueryRow(ctx, `
-		SELECT g.id, g.language, g.sections FROM deliveries d JOIN edition_groups g ON g.id = d.group_id
-		WHERE d.edition_id = $1 AND d.subscriber_id = $2`, editionID, subscriberID).Scan(&g.ID, &g.Language, &g.Sections)
+		SELECT g.id, g.language, g.sections, g.view_token FROM deliveries d JOIN edition_groups g ON g.id = d.group_id
+		WHERE d.edition_id = $1 AND d.subscriber_id = $2`, editionID, subscriberID).Scan(&g.ID, &g.Language, &g.Sections, &g.ViewToken)
 	switch {
 	case errors.Is(err, pgx.ErrNoRows):
 		return g, false, nil
