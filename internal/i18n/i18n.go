@@ -69,3 +69,16 @@ func Exists(key string) bool {
 func (c *Catalogue) Format(lang, key string, args ...any) string {
 	return fmt.Sprintf(c.Text(lang, key), args...)
 }
+
+// Lookup returns the message key in lang, falling back to the source
+// language, and whether either has it: for names that may be data the
+// files do not know (a region an operator added).
+func Lookup(lang, key string) (string, bool) {
+	if m, ok := all.messages[lang][key]; ok {
+		return m.Other, true
+	}
+	if m, ok := all.messages[Source][key]; ok {
+		return m.Other, true
+	}
+	return "", false
+}
