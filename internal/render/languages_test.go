@@ -39,7 +39,9 @@ func TestEveryMailInEveryLanguage(t *testing.T) {
 		omitted.Omitted = 1
 		mails = append(mails, must(r.Digest(omitted)), must(r.Digest(frameCheckDigest(lang))),
 			must(r.Confirmation(sampleConfirmation(lang))))
-		links := func(w *Welcome) { w.PreferencesURL, w.UnsubscribeURL = "https://example.org/p", "https://example.org/u" }
+		links := func(w *Welcome) {
+			w.PreferencesURL, w.UnsubscribeURL = "https://example.org/p", "https://example.org/u"
+		}
 		for _, w := range []Welcome{
 			{Language: lang, All: true, DigestLanguage: lang, Schedule: "S"},
 			{Language: lang, Countries: []string{"Haïti"}, Topics: []string{"T"}, Narrow: true, DigestLanguage: "en", Schedule: "S"},
