@@ -211,7 +211,7 @@ func buildForm(tax *taxonomy.Taxonomy, lang string, f domain.Filter) *formData {
 			g.Countries = append(g.Countries, option{code, c.Name(lang), slices.Contains(f.Countries, code)})
 		}
 		if len(g.Countries) > 0 {
-			slices.SortFunc(g.Countries, byLabel)
+			sortByLabel(lang, g.Countries)
 			fd.Groups = append(fd.Groups, g)
 		}
 	}
@@ -220,7 +220,7 @@ func buildForm(tax *taxonomy.Taxonomy, lang string, f domain.Filter) *formData {
 			fd.Others = append(fd.Others, option{c.Code, c.Name(lang), slices.Contains(f.Countries, c.Code)})
 		}
 	}
-	slices.SortFunc(fd.Others, byLabel)
+	sortByLabel(lang, fd.Others)
 	for _, t := range tax.Topics {
 		fd.Topics = append(fd.Topics, option{t.Slug, t.Name(lang), slices.Contains(f.Topics, t.Slug)})
 	}
@@ -244,14 +244,11 @@ func containsAll(set, members []string) bool {
 	return len(members) > 0
 }
 
-func byLabel(a, b option) int {
-	switch {
-	case a.Label < b.Label:
-		return -1
-	case a.Label > b.Label:
-		return 1
-	}
-	return 0
+// sortByLabel sorts options by their labels in lang's alphabetical order,
+// so that "États-Unis" is among the E's in French.
+func sortByLabel(lang string, options []option) {
+	compare := taxonomy.Compare(lang)
+	slices.SortFunc(options, func(a, b option) int { return compare(a.Label, b.Label) })
 }
 
 // validToken returns the token of a subscriber link, or shows the "link no

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"net/http"
 	"net/url"
-	"slices"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -84,7 +83,7 @@ func (s *Server) archive(c *gin.Context) {
 		d.Countries = append(d.Countries, option{ct.Code, ct.Name(lang), ct.Code == aq.Country})
 	}
 	// Names, not codes, are what a reader scans for.
-	slices.SortFunc(d.Countries, byLabel)
+	sortByLabel(lang, d.Countries)
 	for _, t := range tax.Topics {
 		name := t.Name(lang)
 		d.Topics = append(d.Topics, option{t.Slug, name, t.Slug == aq.Topic})

@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"slices"
 
 	"github.com/gin-gonic/gin"
 
@@ -130,7 +129,7 @@ func chosen(tax *taxonomy.Taxonomy, lang string, f domain.Filter) *formData {
 		}
 		fd.Others = append(fd.Others, option{Value: code, Label: label, Checked: true})
 	}
-	slices.SortFunc(fd.Others, byLabel)
+	sortByLabel(lang, fd.Others)
 	for _, slug := range f.Topics {
 		label := slug
 		if t, ok := tax.Topic(slug); ok {
