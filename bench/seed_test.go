@@ -139,11 +139,11 @@ func seedItems(ctx context.Context, db *postgres.DB, n int, r *rand.Rand) error 
 		if r.IntN(10) == 0 {
 			reg := tax.Regions[r.IntN(len(tax.Regions))]
 			it.Regions = []string{reg.Code}
-			place = taxonomy.Name(lang, reg.NameEN, reg.NameES)
+			place = reg.Name(lang)
 		} else {
 			it.Countries = countryPop.distinct(r, benchCountries, 1+weighted(r, 0.7, 0.3))
 			c, _ := tax.Country(it.Countries[0])
-			place = taxonomy.Name(lang, c.NameEN, c.NameES)
+			place = c.Name(lang)
 			if r.IntN(4) == 0 {
 				it.Regions = regionsOf(tax, it.Countries[0])[:1]
 			}

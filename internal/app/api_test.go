@@ -162,7 +162,7 @@ func TestSubscribeAnswersAlikeAndValidates(t *testing.T) {
 		{map[string]any{"email": "a@example.org"}, "countries"},
 		{map[string]any{"email": "a@example.org", "countries": []string{"XX"}}, "countries"},
 		{map[string]any{"email": "a@example.org", "topics": []string{"gardening"}}, "topics"},
-		{map[string]any{"email": "a@example.org", "countries": []string{"CR"}, "language": "fr"}, "language"},
+		{map[string]any{"email": "a@example.org", "countries": []string{"CR"}, "language": "pt"}, "language"},
 		{map[string]any{"email": "a@example.org", "countries": []string{"CR"}, "mode": "narrow"}, "mode"},
 	} {
 		b, _ := json.Marshal(tc.body)

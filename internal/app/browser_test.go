@@ -217,8 +217,8 @@ func TestBrowserSubscribeConfirmPreferencesUnsubscribe(t *testing.T) {
 	if st := b.submit("confirm", confirmSend); st != http.StatusOK {
 		t.Fatalf("confirm: status %d, page says %q", st, b.pageText())
 	}
-	if h := b.text("confirmed heading", pageHeading); h != "Ya estás suscrito" {
-		t.Fatalf("after confirming the page says %q, want %q", h, "Ya estás suscrito")
+	if h := b.text("confirmed heading", pageHeading); h != "Tu suscripción está confirmada" {
+		t.Fatalf("after confirming the page says %q, want %q", h, "Tu suscripción está confirmada")
 	}
 
 	// 4. A digest brings the preferences and unsubscribe links.

@@ -170,7 +170,7 @@ func TestBrowserEstimate(t *testing.T) {
 	}
 	for query, field := range map[string]string{
 		"countries=XX": "countries", "topics=gardening": "topics", "regions=atlantis": "regions",
-		"mode=wide": "mode", "lang=fr": "lang",
+		"mode=wide": "mode", "lang=pt": "lang",
 	} {
 		status, body := s.do("GET", "/estimate?"+query, "", nil, false)
 		if status != http.StatusBadRequest || !strings.Contains(string(body), `"message":"`+field+`:`) {

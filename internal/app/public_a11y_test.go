@@ -7,13 +7,13 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// TestPublicFormAccessible runs axe-core on the subscribe form in both
+// TestPublicFormAccessible runs axe-core on the subscribe form in every
 // languages (its region headings once skipped a level), and checks that
 // the first Tab reaches a skip link that jumps past the header.
 func TestPublicFormAccessible(t *testing.T) {
 	s := startStack(t)
 	b := newBrowser(t, 3*time.Minute)
-	for _, lang := range []string{"en", "es"} {
+	for _, lang := range []string{"en", "es", "fr"} {
 		b.open(s.base+"/?lang="+lang, subscribeForm)
 		b.checkAccessible("subscribe form (" + lang + ")")
 		b.do("press Tab", chromedp.KeyEvent("\t"))

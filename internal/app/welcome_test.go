@@ -59,7 +59,7 @@ func TestWelcomeAfterConfirming(t *testing.T) {
 	}{
 		{"en", "You are subscribed", "Labour migration",
 			"Every Monday at 07:00 (Costa Rica time); the next one on Monday ", "Welcome to News Digest"},
-		{"es", "Ya estás suscrito", "Migración laboral",
+		{"es", "Tu suscripción está confirmada", "Migración laboral",
 			"Cada lunes a las 07:00 (hora de Costa Rica); el próximo, el lunes ", "Te damos la bienvenida a News Digest"},
 	} {
 		addr := "welcome-" + tc.lang + "@example.org"
@@ -166,7 +166,7 @@ func TestSignupAgainWhileSubscribed(t *testing.T) {
 	if a, b := csrfValue.ReplaceAllString(known, ""), csrfValue.ReplaceAllString(unknown, ""); a != b {
 		t.Errorf("the answer to an active address differs from the answer to a new one:\n%s\n---\n%s", a, b)
 	}
-	mail := s.waitMail(active, "Ya estás suscrito")
+	mail := s.waitMail(active, "Ya tienes una suscripción")
 	if got, want := prefsLink.FindString(mail), prefsLink.FindString(welcome); got == "" || got != want {
 		t.Errorf("the mail's preferences link %q is not the subscriber's %q:\n%s", got, want, mail)
 	}
@@ -183,7 +183,7 @@ func TestSignupAgainWhileSubscribed(t *testing.T) {
 		}
 	}
 	s.waitQueuesIdle()
-	if n := len(s.mailsWithSubject(active, "Ya estás suscrito")); n != 1 {
+	if n := len(s.mailsWithSubject(active, "Ya tienes una suscripción")); n != 1 {
 		t.Errorf("%d already-subscribed mails after three sign-ups, want 1", n)
 	}
 	for _, addr := range []string{suppressed, bounced} {
@@ -210,7 +210,7 @@ func TestReconcilerSendsLostNotices(t *testing.T) {
 			SELECT id, $4, now() - interval '5 minutes', `+tc.claimed+` FROM s`, tc.addr, tc.status, token.New(), tc.kind)
 	}
 	s.waitMail("lost-welcome@example.org", "Te damos la bienvenida")
-	s.waitMail("crashed-known@example.org", "Ya estás suscrito")
+	s.waitMail("crashed-known@example.org", "Ya tienes una suscripción")
 	s.waitQueuesIdle()
 	for addr, want := range map[string]int{"lost-welcome@example.org": 1, "crashed-known@example.org": 1, "left@example.org": 0} {
 		if n := len(s.smtp.To(addr)); n != want {

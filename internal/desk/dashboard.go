@@ -6,7 +6,6 @@ import (
 
 	"newsdigest/internal/domain"
 	"newsdigest/internal/postgres"
-	"newsdigest/internal/taxonomy"
 )
 
 // dashboardTop is how many countries and topics the overview names.
@@ -62,14 +61,14 @@ func (d *Desk) Dashboard(ctx context.Context, lang string) (Dashboard, error) {
 	for _, t := range raw.ActiveByCountry {
 		name := t.Key
 		if c, ok := tax.Country(t.Key); ok {
-			name = taxonomy.Name(lang, c.NameEN, c.NameES)
+			name = c.Name(lang)
 		}
 		out.ActiveByCountry = append(out.ActiveByCountry, Named{Key: t.Key, Name: name, Count: t.Count})
 	}
 	for _, t := range raw.ActiveByTopic {
 		name := t.Key
 		if tp, ok := tax.Topic(t.Key); ok {
-			name = taxonomy.Name(lang, tp.NameEN, tp.NameES)
+			name = tp.Name(lang)
 		}
 		out.ActiveByTopic = append(out.ActiveByTopic, Named{Key: t.Key, Name: name, Count: t.Count})
 	}

@@ -4,16 +4,10 @@ import (
 	"strconv"
 
 	"newsdigest/internal/domain"
+	"newsdigest/internal/i18n"
 	"newsdigest/internal/render"
 	"newsdigest/internal/taxonomy"
 )
-
-// regionalTitle names the section of items tagged with a region.
-var regionalTitle = map[string]string{"en": "Regional", "es": "Regional"}
-
-// otherTitle names the section of untagged stories a reader of all
-// stories gets.
-var otherTitle = map[string]string{"en": "Other stories", "es": "Otras noticias"}
 
 // BuildDigest lays out matched sections as the renderer wants them:
 // headings and tags named in lang, sections in the reader's order
@@ -61,16 +55,18 @@ func sectionTitle(tax *taxonomy.Taxonomy, lang string, sec Section) string {
 	switch sec.Kind {
 	case KindCountry:
 		if c, ok := tax.Country(sec.Key); ok {
-			return taxonomy.Name(lang, c.NameEN, c.NameES)
+			return c.Name(lang)
 		}
 	case KindTopic:
 		if t, ok := tax.Topic(sec.Key); ok {
-			return taxonomy.Name(lang, t.NameEN, t.NameES)
+			return t.Name(lang)
 		}
 	case KindRegional:
-		return taxonomy.Name(lang, regionalTitle["en"], regionalTitle["es"])
+		// The section of items tagged with a region.
+		return i18n.Text(lang, "digest.regional")
 	case KindOther:
-		return taxonomy.Name(lang, otherTitle["en"], otherTitle["es"])
+		// The untagged stories a reader of all stories gets.
+		return i18n.Text(lang, "digest.other_stories")
 	}
 	return sec.Key
 }
@@ -81,17 +77,17 @@ func TagNames(tax *taxonomy.Taxonomy, lang string, it domain.Item) []string {
 	var out []string
 	for _, code := range it.Countries {
 		if c, ok := tax.Country(code); ok {
-			out = append(out, taxonomy.Name(lang, c.NameEN, c.NameES))
+			out = append(out, c.Name(lang))
 		}
 	}
 	for _, code := range it.Regions {
 		if r, ok := tax.Region(code); ok {
-			out = append(out, taxonomy.Name(lang, r.NameEN, r.NameES))
+			out = append(out, r.Name(lang))
 		}
 	}
 	for _, slug := range it.Topics {
 		if t, ok := tax.Topic(slug); ok {
-			out = append(out, taxonomy.Name(lang, t.NameEN, t.NameES))
+			out = append(out, t.Name(lang))
 		}
 	}
 	return out

@@ -15,10 +15,13 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"newsdigest/internal/errs"
+	"newsdigest/internal/i18n"
 )
 
-// Languages a subscriber may read the digest in.
-var Languages = []string{"en", "es"}
+// Languages a subscriber may read the digest in, and items may be
+// written in: those the catalogue has a file for (internal/i18n/locales),
+// English first.
+var Languages = i18n.Languages()
 
 // IsLanguage reports whether code is a supported language.
 func IsLanguage(code string) bool { return slices.Contains(Languages, code) }

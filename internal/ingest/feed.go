@@ -33,7 +33,7 @@ type FeedEntry struct {
 	Title       string
 	Summary     string // plain text
 	URL         string // absolute http(s), or empty
-	Language    string // "en", "es", or empty when the feed does not say
+	Language    string // a language of the catalogue, or empty when the feed does not say
 	// Alternates are the entry's versions in other languages that the
 	// feed links (hreflang); RSS and Atom only, JSON Feed has no such link.
 	Alternates []Alternate

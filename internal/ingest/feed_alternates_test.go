@@ -26,7 +26,7 @@ func TestParseFeedAlternates(t *testing.T) {
 		{"hreflang-atom.xml", [][]Alternate{
 			{
 				{Language: "es", URL: "https://news.example.org/es/2021/03/retornados-capacitacion"},
-				{Language: "fr", URL: "https://news.example.org/fr/2021/03/formation-rapatries"},
+				{Language: "pt", URL: "https://news.example.org/pt/2021/03/formacao-retornados"},
 			},
 			{{Language: "es-hn", URL: "https://news.example.org/es/2021/03/centro-ninez"}}, // relative, resolved
 			nil,
@@ -132,7 +132,7 @@ func TestImportFeedAlternates(t *testing.T) {
 	}
 	en, es := store.items[0], store.items[3]
 	if !cmp.Equal(en.Alternates, []string{"https://news.example.org/es/2021/03/retornados-capacitacion"}) {
-		t.Errorf("English alternates %q: want the Spanish version only (not French)", en.Alternates)
+		t.Errorf("English alternates %q: want the Spanish version only (not Portuguese, which the digest does not have)", en.Alternates)
 	}
 	// Each names the other: each one's alternate ("a:") is the other's
 	// link ("u:").

@@ -186,7 +186,7 @@ func TestClipWords(t *testing.T) {
 }
 
 func TestFeedLanguage(t *testing.T) {
-	for in, want := range map[string]string{"en-us": "en", "es_MX": "es", "ES": "es", "fr": "", "": ""} {
+	for in, want := range map[string]string{"en-us": "en", "es_MX": "es", "ES": "es", "fr-HT": "fr", "pt": "", "": ""} {
 		if got := feedLanguage(in); got != want {
 			t.Errorf("feedLanguage(%q) = %q, want %q", in, got, want)
 		}

@@ -133,7 +133,7 @@ func languageFreeKey(link string) (string, bool) {
 	return "l:" + host + strings.Join(segs, "/") + queryPart(u, languageParams), true
 }
 
-// urlLanguage is the language a link's address marks ("en", "es"), or "".
+// urlLanguage is the language a link's address marks ("en", "fr"), or "".
 func urlLanguage(link string) string {
 	u, err := url.Parse(strings.TrimSpace(link))
 	if err != nil || u.Host == "" {
@@ -157,13 +157,13 @@ func urlLanguage(link string) string {
 	return ""
 }
 
-// languageOf reads a language marker of an address: "en", "es", "en-us",
+// languageOf reads a language marker of an address: "en", "fr", "en-us",
 // "es_MX", "es-419". Only the digest's languages count; a marker is a
 // whole path segment, so "/news/es" is one and "/noticias-es" is not.
 func languageOf(s string) string {
 	s = strings.ToLower(s)
 	lang, region, hasRegion := strings.Cut(strings.ReplaceAll(s, "_", "-"), "-")
-	if lang != "en" && lang != "es" {
+	if !domain.IsLanguage(lang) {
 		return ""
 	}
 	if hasRegion && (len(region) < 2 || len(region) > 3) {

@@ -56,27 +56,29 @@ func (db *DB) Migrate(ctx context.Context, log *slog.Logger) error {
 }
 
 // seedTaxonomy loads the default taxonomy once, as migration 2; afterwards
-// it is data that editors may change.
+// it is data that editors may change. The schema of that migration had
+// English and Spanish names, which migration 18 dropped for the
+// catalogue's; they are written here because the columns exist then.
 func seedTaxonomy(ctx context.Context, tx *sql.Tx) error {
 	t := taxonomy.Default()
 	for _, c := range t.Countries {
 		if _, err := tx.ExecContext(ctx,
 			`INSERT INTO countries (code, name_en, name_es) VALUES ($1, $2, $3)`,
-			c.Code, c.NameEN, c.NameES); err != nil {
+			c.Code, c.Name("en"), c.Name("es")); err != nil {
 			return fmt.Errorf("seed country %s: %w", c.Code, err)
 		}
 	}
 	for i, r := range t.Regions {
 		if _, err := tx.ExecContext(ctx,
 			`INSERT INTO regions (code, name_en, name_es, countries, position) VALUES ($1, $2, $3, $4, $5)`,
-			r.Code, r.NameEN, r.NameES, r.Countries, i); err != nil {
+			r.Code, r.Name("en"), r.Name("es"), r.Countries, i); err != nil {
 			return fmt.Errorf("seed region %s: %w", r.Code, err)
 		}
 	}
 	for i, tp := range t.Topics {
 		if _, err := tx.ExecContext(ctx,
 			`INSERT INTO topics (slug, name_en, name_es, position) VALUES ($1, $2, $3, $4)`,
-			tp.Slug, tp.NameEN, tp.NameES, i); err != nil {
+			tp.Slug, tp.Name("en"), tp.Name("es"), i); err != nil {
 			return fmt.Errorf("seed topic %s: %w", tp.Slug, err)
 		}
 	}

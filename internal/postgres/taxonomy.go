@@ -9,27 +9,29 @@ import (
 	"newsdigest/internal/taxonomy"
 )
 
-// Taxonomy loads the countries, regions and topics as they are now.
+// Taxonomy loads the countries, regions and topics as they are now. Their
+// names are not stored: they come from CLDR and the catalogue (package
+// taxonomy), in every language.
 func (db *DB) Taxonomy(ctx context.Context) (*taxonomy.Taxonomy, error) {
-	countries, err := queryAll(ctx, db, `SELECT code, name_en, name_es FROM countries ORDER BY code`,
+	countries, err := queryAll(ctx, db, `SELECT code FROM countries ORDER BY code`,
 		func(r pgx.Rows) (c taxonomy.Country, err error) {
-			err = r.Scan(&c.Code, &c.NameEN, &c.NameES)
+			err = r.Scan(&c.Code)
 			return
 		})
 	if err != nil {
 		return nil, fmt.Errorf("load countries: %w", err)
 	}
-	regions, err := queryAll(ctx, db, `SELECT code, name_en, name_es, countries FROM regions ORDER BY position, code`,
+	regions, err := queryAll(ctx, db, `SELECT code, countries FROM regions ORDER BY position, code`,
 		func(r pgx.Rows) (g taxonomy.Region, err error) {
-			err = r.Scan(&g.Code, &g.NameEN, &g.NameES, &g.Countries)
+			err = r.Scan(&g.Code, &g.Countries)
 			return
 		})
 	if err != nil {
 		return nil, fmt.Errorf("load regions: %w", err)
 	}
-	topics, err := queryAll(ctx, db, `SELECT slug, name_en, name_es FROM topics ORDER BY position, slug`,
+	topics, err := queryAll(ctx, db, `SELECT slug FROM topics ORDER BY position, slug`,
 		func(r pgx.Rows) (t taxonomy.Topic, err error) {
-			err = r.Scan(&t.Slug, &t.NameEN, &t.NameES)
+			err = r.Scan(&t.Slug)
 			return
 		})
 	if err != nil {

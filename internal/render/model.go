@@ -14,7 +14,7 @@ const TokenPlaceholder = "NDTOKENPLACEHOLDER"
 
 // Digest is what one group of subscribers receives in one edition.
 type Digest struct {
-	Language       string    // "en" or "es"
+	Language       string    // a language of the catalogue: "en", "es", "fr"…
 	ListName       string    // e.g. "News Digest"
 	EditionDate    string    // the day the edition was made, YYYY-MM-DD
 	Sections       []Section // in the order they appear

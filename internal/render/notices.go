@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"newsdigest/internal/errs"
+	"newsdigest/internal/i18n"
 )
 
 // Welcome is the mail after a confirmation: what the subscriber will get,
@@ -20,7 +21,7 @@ type Welcome struct {
 	Countries      []string // names of the chosen countries
 	Topics         []string // names of the chosen topics
 	Narrow         bool     // only stories about a chosen country and a chosen topic
-	DigestLanguage string   // "en" or "es": the language the digests come in
+	DigestLanguage string   // "en", "es", "fr"…: the language the digests come in
 	Schedule       string   // when digests go out, in words (package schedule)
 	PreferencesURL string
 	UnsubscribeURL string
@@ -137,7 +138,7 @@ func (r *Renderer) Welcome(w Welcome) (Message, error) {
 	if err := checkLinks("welcome", w.PreferencesURL, w.UnsubscribeURL); err != nil {
 		return Message{}, err
 	}
-	n := noticeWords[lang]
+	n := noticeWords(lang)
 	list := listName(w.ListName)
 	none := n.None
 	mode := n.ModeAny
@@ -153,7 +154,7 @@ func (r *Renderer) Welcome(w Welcome) (Message, error) {
 		Heading: fmt.Sprintf(n.WelcomeHeading, list),
 		Body:    n.WelcomeBody,
 		Rows: append(rows,
-			noticeRow{n.Language, n.LanguageNames[w.DigestLanguage]},
+			noticeRow{n.Language, i18n.LanguageName(lang, w.DigestLanguage)},
 			noticeRow{n.When, w.Schedule}),
 		Change:      n.WelcomeChange,
 		Button:      n.PreferencesButton,
@@ -174,7 +175,7 @@ func (r *Renderer) Known(k Known) (Message, error) {
 	if err := checkLinks("known", k.PreferencesURL, k.UnsubscribeURL); err != nil {
 		return Message{}, err
 	}
-	n := noticeWords[lang]
+	n := noticeWords(lang)
 	list := listName(k.ListName)
 	v := noticeView{
 		page:        noticePage(lang, list, fmt.Sprintf(n.KnownSubject, list), n.KnownPreview, s, k.PreferencesURL, k.UnsubscribeURL, k.PostalAddress),

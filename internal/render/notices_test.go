@@ -56,7 +56,7 @@ func TestKnownLinksToPreferences(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for lang, heading := range map[string]string{"en": "You are already subscribed", "es": "Ya estás suscrito"} {
+	for lang, heading := range map[string]string{"en": "You are already subscribed", "es": "Ya tienes una suscripción", "fr": "Votre abonnement est déjà actif"} {
 		m, err := r.Known(Known{Language: lang, PreferencesURL: "https://news.example.org/preferences/abc",
 			UnsubscribeURL: "https://news.example.org/unsubscribe/abc"})
 		if err != nil {

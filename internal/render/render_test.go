@@ -124,7 +124,7 @@ func TestDigestRejects(t *testing.T) {
 		name   string
 		change func(*Digest)
 	}{
-		{"unsupported language", func(d *Digest) { d.Language = "fr" }},
+		{"unsupported language", func(d *Digest) { d.Language = "pt" }},
 		{"no unsubscribe URL", func(d *Digest) { d.UnsubscribeURL = "" }},
 		{"unsubscribe URL without placeholder", func(d *Digest) { d.UnsubscribeURL = "https://news.example.org/unsubscribe/x" }},
 		{"preferences URL without placeholder", func(d *Digest) { d.PreferencesURL = "https://news.example.org/preferences/x" }},

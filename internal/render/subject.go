@@ -19,10 +19,8 @@ func digestSubject(s ui, lang string, stories int, sections []string) string {
 	switch stories {
 	case 0:
 		return s.SubjectNone
-	case 1:
-		count = s.SubjectOne
 	default:
-		count = fmt.Sprintf(s.SubjectMany, stories)
+		count = s.count("subject_stories", stories)
 	}
 	for named := len(sections); named > 0; named-- {
 		subject := fmt.Sprintf(s.DigestSubject, count, listNames(s, lang, sections[:named], len(sections)-named))
@@ -37,7 +35,7 @@ func digestSubject(s ui, lang string, stories int, sections []string) string {
 // "and N more" when more were left out.
 func listNames(s ui, lang string, names []string, more int) string {
 	if more > 0 {
-		names = append(names[:len(names):len(names)], fmt.Sprintf(s.ListMore, more))
+		names = append(names[:len(names):len(names)], s.count("list_more", more))
 	}
 	if len(names) == 1 {
 		return names[0]

@@ -125,10 +125,8 @@ func newDigestView(d Digest, lang string, s ui, frags *fragments) (digestView, e
 		v.ViewAll = fmt.Sprintf(s.ViewAll, count+d.Omitted)
 	case count == 0:
 		v.Intro = s.StoriesNone
-	case count == 1:
-		v.Intro = s.StoriesOne
 	default:
-		v.Intro = fmt.Sprintf(s.StoriesMany, count)
+		v.Intro = s.count("stories_count", count)
 	}
 	v.Subject = digestSubject(s, lang, count+d.Omitted, names)
 	v.Preheader = truncate(strings.Join(append([]string{v.Intro}, titles...), " · "), preheaderMax)

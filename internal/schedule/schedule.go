@@ -15,9 +15,11 @@ import (
 	"github.com/robfig/cron/v3"
 
 	"newsdigest/internal/dates"
+	"newsdigest/internal/i18n"
 )
 
-// words are one language's.
+// words are one language's, from the [schedule] section of the
+// catalogue (internal/i18n/locales).
 type words struct {
 	And      string
 	Every    string // weekday list
@@ -27,26 +29,13 @@ type words struct {
 	NextAt   string // date, clock time, zone
 	Joined   string // rule, next
 	Zone     string // zone name
-}
-
-var languages = map[string]words{
-	"en": {
-		And: " and ", Every: "every %s", EveryDay: "every day",
-		At: "%s at %s (%s)", Next: "the next one on %s", NextAt: "the next one on %s at %s (%s)",
-		Joined: "%s; %s", Zone: "%s time",
-	},
-	"es": {
-		And: " y ", Every: "cada %s", EveryDay: "todos los días",
-		At: "%s a las %s (%s)", Next: "el próximo, el %s", NextAt: "el próximo, el %s a las %s (%s)",
-		Joined: "%s; %s", Zone: "hora de %s",
-	},
+	Clock    string // a Go time layout: "15:04", "15 h 04"
 }
 
 func wordsOf(lang string) words {
-	if w, ok := languages[lang]; ok {
-		return w
-	}
-	return languages["en"]
+	t := func(key string) string { return i18n.Text(lang, "schedule."+key) }
+	return words{And: t("and"), Every: t("every"), EveryDay: t("every_day"), At: t("at"), Next: t("next"),
+		NextAt: t("next_at"), Joined: t("joined"), Zone: t("zone"), Clock: t("clock")}
 }
 
 // Describe says when sched sends after now, in lang: its rule if it is a
@@ -57,7 +46,7 @@ func Describe(sched cron.Schedule, loc *time.Location, now time.Time, lang strin
 	w := wordsOf(lang)
 	next := sched.Next(now.In(loc))
 	zone := zoneName(w, loc)
-	clock := next.Format("15:04")
+	clock := next.Format(w.Clock)
 	var s string
 	// The year is said only when it is not this one.
 	day := dates.Weekday(lang, next, next.Year() != now.In(loc).Year())

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"newsdigest/internal/i18n"
 )
 
 // The desk's labelled items: what an editor tagged, written down with the
@@ -61,8 +63,8 @@ func ReadExamples(r io.Reader) ([]Example, error) {
 		if len(c) != 6 {
 			return nil, fmt.Errorf("labelled items line %d: %d columns, want 6", n, len(c))
 		}
-		if c[0] != "en" && c[0] != "es" {
-			return nil, fmt.Errorf("labelled items line %d: language %q, want en or es", n, c[0])
+		if !i18n.Has(c[0]) {
+			return nil, fmt.Errorf("labelled items line %d: language %q, want one of %s", n, c[0], strings.Join(i18n.Languages(), ", "))
 		}
 		out = append(out, Example{Line: n, Lang: c[0], Countries: list(c[1]), Regions: list(c[2]),
 			Topics: list(c[3]), Title: c[4], Summary: c[5]})

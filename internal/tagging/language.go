@@ -1,69 +1,137 @@
 package tagging
 
-import "strings"
+import (
+	_ "embed"
+	"fmt"
+	"slices"
+	"strings"
 
-// Function words that are frequent in one language and rare in the other.
-// Words spelled the same in both ("a", "no", "final") are left out because
-// they would vote for both. The lists are folded (no accents) like words().
-var (
-	englishStopwords = setOf("the", "of", "and", "to", "in", "is", "for", "on", "with", "that",
-		"by", "from", "at", "as", "an", "are", "was", "be", "this", "its", "has", "have",
-		"will", "which", "it", "or", "their", "were", "been", "not", "but", "who", "they",
-		"into", "about", "after", "between", "during", "through", "more", "new", "than")
-	spanishStopwords = setOf("de", "la", "el", "en", "y", "los", "las", "del", "que", "por",
-		"con", "para", "una", "se", "al", "es", "su", "sus", "lo", "como", "mas",
-		"sobre", "entre", "este", "esta", "estos", "fue", "han", "ha", "son", "tambien",
-		"durante", "desde", "hasta", "segun", "ante", "mediante", "personas", "pais")
+	"newsdigest/internal/i18n"
 )
 
-func setOf(ws ...string) map[string]bool {
-	m := make(map[string]bool, len(ws))
-	for _, w := range ws {
-		m[w] = true
-	}
-	return m
+// languagesTSV says how to tell the languages apart; see its header.
+//
+//go:embed data/languages.tsv
+var languagesTSV string
+
+// languageRules are the words and marks of each language, and the words
+// common to all that the model ignores.
+type languageRules struct {
+	order    []string                   // languages with function words, the source first
+	function map[string]map[string]bool // language → folded function words
+	marks    map[string]string          // language → its marks
+	common   map[string]bool            // folded words the model leaves out
 }
 
-// DetectLanguage tells whether text is English ("en") or Spanish ("es"),
-// the two languages the digest is written in. It counts function words
-// of each language, and counts Spanish-only marks (ñ, ¿, ¡ and accented
-// vowels) as extra Spanish votes since English news text almost never has
-// them outside names. Ties and empty text give "en", the default language
-// of the API.
+var languages = mustLanguageRules(languagesTSV)
+
+func mustLanguageRules(data string) *languageRules {
+	lr, err := parseLanguageRules(data)
+	if err != nil {
+		panic(err)
+	}
+	return lr
+}
+
+func parseLanguageRules(data string) (*languageRules, error) {
+	lr := &languageRules{function: map[string]map[string]bool{}, marks: map[string]string{}, common: map[string]bool{}}
+	n := 0
+	for line := range strings.Lines(data) {
+		n++
+		line = strings.TrimRight(line, "\r\n")
+		if strings.TrimSpace(line) == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		cols := strings.Split(line, "\t")
+		if len(cols) != 3 {
+			return nil, fmt.Errorf("languages.tsv:%d: want 3 tab-separated columns, got %d", n, len(cols))
+		}
+		kind, lang, list := cols[0], cols[1], cols[2]
+		if !i18n.Has(lang) {
+			return nil, fmt.Errorf("languages.tsv:%d: language %q has no catalogue file", n, lang)
+		}
+		switch kind {
+		case "function":
+			if lr.function[lang] == nil {
+				lr.function[lang] = map[string]bool{}
+				lr.order = append(lr.order, lang)
+			}
+			for _, w := range strings.Fields(list) {
+				lr.function[lang][fold(w)] = true
+			}
+		case "mark":
+			lr.marks[lang] += strings.ReplaceAll(list, " ", "")
+		case "common":
+			for _, w := range strings.Fields(list) {
+				lr.common[fold(w)] = true
+			}
+		default:
+			return nil, fmt.Errorf("languages.tsv:%d: unknown kind %q", n, kind)
+		}
+	}
+	if !slices.Contains(lr.order, i18n.Source) {
+		return nil, fmt.Errorf("languages.tsv: no function words for %s, the default language", i18n.Source)
+	}
+	// The source language first: it wins ties.
+	slices.SortStableFunc(lr.order, func(a, b string) int {
+		switch {
+		case a == b:
+			return 0
+		case a == i18n.Source:
+			return -1
+		case b == i18n.Source:
+			return 1
+		}
+		return 0
+	})
+	return lr, nil
+}
+
+// DetectLanguage tells which language of the catalogue text is written
+// in, among those languages.tsv has function words for. It counts each
+// language's function words, and its marks (ñ, ¿, ç…) as half a word
+// each, since accents in proper names ("Dajabón", "México") are common in
+// text of any language. Ties and empty text give the source language,
+// the default of the API.
 func DetectLanguage(text string) string {
 	ws := words(text)
 	// Capitalised words are left out at first: "El Salvador", "La Ceiba"
 	// and "Los Chiles" are Spanish words inside English news. Only text
 	// with no lower-case function word at all (a shouted title) uses them.
-	en, es := countStopwords(ws, false)
-	if en == 0 && es == 0 {
-		en, es = countStopwords(ws, true)
+	votes := languages.countFunctionWords(ws, false)
+	if slices.Max(votes) == 0 {
+		votes = languages.countFunctionWords(ws, true)
 	}
-	// Accents in proper names ("Dajabón", "México") are common in English
-	// text too, so marks count for less than a function word.
-	marks := 0
-	for _, r := range text {
-		if strings.ContainsRune("ñÑ¿¡áéíóúÁÉÍÓÚ", r) {
-			marks++
+	best, bestScore := languages.order[0], -1
+	for i, lang := range languages.order {
+		marks := 0
+		if m := languages.marks[lang]; m != "" {
+			for _, r := range text {
+				if strings.ContainsRune(m, r) {
+					marks++
+				}
+			}
+		}
+		if score := votes[i]*2 + marks/2; score > bestScore {
+			best, bestScore = lang, score
 		}
 	}
-	if es*2+marks/2 > en*2 {
-		return "es"
-	}
-	return "en"
+	return best
 }
 
-func countStopwords(ws []word, capitalised bool) (en, es int) {
+// countFunctionWords counts, for each language in order, the words of ws
+// that are its function words.
+func (lr *languageRules) countFunctionWords(ws []word, capitalised bool) []int {
+	votes := make([]int, len(lr.order))
 	for _, w := range ws {
 		if w.capital && !capitalised {
 			continue
 		}
-		if englishStopwords[w.text] {
-			en++
-		}
-		if spanishStopwords[w.text] {
-			es++
+		for i, lang := range lr.order {
+			if lr.function[lang][w.text] {
+				votes[i]++
+			}
 		}
 	}
-	return en, es
+	return votes
 }

@@ -10,6 +10,10 @@ func TestDetectLanguage(t *testing.T) {
 		{"English with Spanish names", "El Salvador and La Ceiba: IOM opens an office in Dajabón", "en"},
 		{"Spanish shouted", "REUNIÓN DE LA CONFERENCIA REGIONAL SOBRE MIGRACIÓN", "es"},
 		{"English shouted", "THE RCM MEETS IN THE CAPITAL", "en"},
+		{"French title", "Haïti : l’OIM appuie le retour des personnes rapatriées depuis la République dominicaine", "fr"},
+		{"French with Spanish names", "Les autorités de Dajabón et de Ouanaminthe renforcent la coopération", "fr"},
+		{"French accents only", "Déplacés à Jérémie après l’ouragan", "fr"},
+		{"Spanish with French names", "Haití: la OIM apoya a las personas retornadas en Ouanaminthe y Cap-Haïtien", "es"},
 		{"empty", "", "en"},
 		{"numbers only", "2020", "en"},
 	}
@@ -19,5 +23,18 @@ func TestDetectLanguage(t *testing.T) {
 				t.Errorf("got %q, want %q", got, tc.want)
 			}
 		})
+	}
+}
+
+func TestLanguageRulesErrors(t *testing.T) {
+	for name, data := range map[string]string{
+		"unknown language": "function\tde\tder die das\n",
+		"unknown kind":     "function\ten\tthe\nstop\ten\tthe\n",
+		"two columns":      "function\ten the\n",
+		"no source":        "function\tes\tde la\n",
+	} {
+		if _, err := parseLanguageRules(data); err == nil {
+			t.Errorf("%s: parsed", name)
+		}
 	}
 }

@@ -4,6 +4,8 @@ import (
 	_ "embed"
 	"fmt"
 	"strings"
+
+	"newsdigest/internal/i18n"
 )
 
 // The tagger's vocabulary is data so that an editor can correct a rule
@@ -42,7 +44,7 @@ type hit struct {
 	weight int    // topics only: strongWeight or weakWeight
 	weak   bool   // places only: a nationality word, which says who, not where
 	label  string // what the phrase is, for the tag's reason: "place", "name"…
-	lang   string // "en" or "es" when the rule holds only in text of that language
+	lang   string // a language code when the rule holds only in text of that language
 	cases  []caseRule
 }
 
@@ -100,8 +102,11 @@ func (m *phraseMatcher) add(phrase string, h hit) error {
 		return fmt.Errorf("phrase %q has no words", phrase)
 	}
 	for _, old := range n.hits {
-		if old.kind == h.kind && old.code == h.code && old.lang == h.lang && equalCases(old.cases, h.cases) {
-			return nil // the same rule twice, e.g. a CLDR name repeated as an alias
+		// The same rule twice, e.g. a CLDR name repeated as an alias, or
+		// a name spelled alike in two languages, one of which holds in
+		// every text.
+		if old.kind == h.kind && old.code == h.code && (old.lang == h.lang || old.lang == "") && equalCases(old.cases, h.cases) {
+			return nil
 		}
 	}
 	n.hits = append(n.hits, h)
@@ -255,8 +260,8 @@ func parseRules(name, data string) ([]rule, error) {
 			return nil, fmt.Errorf("%s:%d: want 3 tab-separated columns, got %d", name, n, len(cols))
 		}
 		head, lang, _ := strings.Cut(cols[0], ":")
-		if lang != "" && lang != "en" && lang != "es" {
-			return nil, fmt.Errorf("%s:%d: language %q: want en or es", name, n, lang)
+		if lang != "" && !i18n.Has(lang) {
+			return nil, fmt.Errorf("%s:%d: language %q: want one of %s", name, n, lang, strings.Join(i18n.Languages(), ", "))
 		}
 		r := rule{line: n, head: head, lang: lang, codes: strings.Fields(cols[1])}
 		for _, p := range strings.Split(cols[2], "|") {

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"testing"
 
+	"newsdigest/internal/i18n"
 	"newsdigest/internal/taxonomy"
 )
 
@@ -57,18 +58,17 @@ func TestEveryTagReachable(t *testing.T) {
 	tg := newTestTagger(t)
 	for _, r := range tx.Regions {
 		t.Run(r.Code, func(t *testing.T) {
-			if got := tg.Tag(r.NameEN, "", "en").Regions; !slices.Contains(got, r.Code) {
-				t.Errorf("English name %q gives %v", r.NameEN, got)
-			}
-			if got := tg.Tag(r.NameES, "", "es").Regions; !slices.Contains(got, r.Code) {
-				t.Errorf("Spanish name %q gives %v", r.NameES, got)
+			for _, lang := range i18n.Languages() {
+				if got := tg.Tag(r.Name(lang), "", lang).Regions; !slices.Contains(got, r.Code) {
+					t.Errorf("%s name %q gives %v", lang, r.Name(lang), got)
+				}
 			}
 		})
 	}
 	for _, tp := range tx.Topics {
 		t.Run(tp.Slug, func(t *testing.T) {
-			if got := tg.Tag(tp.NameEN, "", "en").Topics; !slices.Contains(got, tp.Slug) {
-				t.Errorf("English name %q gives %v", tp.NameEN, got)
+			if got := tg.Tag(tp.Name("en"), "", "en").Topics; !slices.Contains(got, tp.Slug) {
+				t.Errorf("English name %q gives %v", tp.Name("en"), got)
 			}
 		})
 	}

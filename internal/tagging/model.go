@@ -112,13 +112,6 @@ const (
 	ruleTitleTag = "=title:"
 )
 
-// featureStopwords are words too common to say what an item is about.
-var featureStopwords = setOf("a", "an", "the", "of", "and", "to", "in", "is", "for", "on", "with", "that",
-	"by", "from", "at", "as", "are", "was", "be", "this", "its", "has", "have", "will", "which", "it",
-	"or", "their", "were", "been", "not", "but", "who", "they", "into", "about", "after", "more", "than",
-	"de", "la", "el", "en", "y", "los", "las", "del", "que", "por", "con", "para", "una", "un", "se",
-	"al", "es", "su", "sus", "lo", "como", "mas", "sobre", "e", "o", "u", "s")
-
 // feature is one feature of an item and its value.
 type feature struct {
 	name  string
@@ -135,7 +128,7 @@ func features(title, summary string) []feature {
 		prev := ""
 		for _, w := range words(text) {
 			t := w.text
-			if featureStopwords[t] || isNumber(t) {
+			if languages.common[t] || isNumber(t) {
 				prev = ""
 				continue
 			}

@@ -83,8 +83,8 @@ func TestSeedExamplesRead(t *testing.T) {
 	if _, err := ReadExamples(strings.NewReader("en\tMX\t-\n")); err == nil {
 		t.Error("a short line was read")
 	}
-	if _, err := ReadExamples(strings.NewReader("fr\tMX\t-\t-\tT\tS\n")); err == nil {
-		t.Error("a line in French was read")
+	if _, err := ReadExamples(strings.NewReader("de\tMX\t-\t-\tT\tS\n")); err == nil {
+		t.Error("a line in a language without a catalogue file was read")
 	}
 }
 
@@ -137,5 +137,31 @@ func TestRecentCorrectionsCountMore(t *testing.T) {
 	tg.SetModel(tg.Train(append(append(modelExamples(), old...), recent...), now))
 	if got := tg.Tag("Returnees receive support in Comayagua", "Returnees received kits.", "en").Topics; !slices.Contains(got, "protection") {
 		t.Errorf("4 old corrections without protection against 3 recent with it: %v, want the recent protection", got)
+	}
+}
+
+// TestLearnsFrenchTopics: the shipped examples teach the model French as
+// they do English and Spanish, and the desk's French corrections change
+// what it does with French stories.
+func TestLearnsFrenchTopics(t *testing.T) {
+	tg := newTestTagger(t)
+	now := time.Date(2024, 6, 1, 0, 0, 0, 0, time.UTC)
+	tg.SetModel(tg.Train(modelExamples(), now))
+	title, summary := "Haïti : des personnes rapatriées reçoivent une aide à leur arrivée", "Les personnes rapatriées ont reçu des kits."
+	if got := tg.Tag(title, summary, "fr").Topics; !cmp.Equal(got, []string{"return-reintegration"}) {
+		t.Fatalf("the shipped examples tag %v, want return-reintegration", got)
+	}
+	var corrections []Example
+	for i := range 4 {
+		corrections = append(corrections, Example{Lang: "fr", Title: fmt.Sprintf("Des personnes rapatriées reçoivent un appui dans la commune %d", i),
+			Summary: "Les personnes rapatriées ont reçu des kits.", Topics: []string{"protection", "return-reintegration"}, Desk: true, At: now})
+	}
+	tg.SetModel(tg.Train(append(modelExamples(), corrections...), now))
+	got := tg.Tag(title, summary, "fr")
+	if !slices.Contains(got.Topics, "protection") {
+		t.Errorf("after the desk's French corrections: %v, want protection too", got.Topics)
+	}
+	if why := got.Reasons.Topics["protection"]; !strings.HasPrefix(why, "model:") {
+		t.Errorf("protection has the reason %q; want the model's words", why)
 	}
 }

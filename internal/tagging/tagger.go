@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 
 	"newsdigest/internal/domain"
+	"newsdigest/internal/i18n"
 	"newsdigest/internal/taxonomy"
 )
 
@@ -86,7 +87,7 @@ func (tg *Tagger) Topics() []string { return slices.Clone(tg.topicSlugs) }
 func (tg *Tagger) Model() *Model { return tg.model.Load() }
 
 // NewTagger builds a tagger for the countries, regions and topics of t,
-// from their names in t (English and Spanish) and the embedded gazetteer
+// from their names in every language (namesOf) and the embedded gazetteer
 // and topic rules. Rules for codes t does not have are skipped, so an
 // operator's smaller taxonomy works with the same data files.
 func NewTagger(t *taxonomy.Taxonomy) (*Tagger, error) {
@@ -126,6 +127,21 @@ const (
 	labelPhrase      = "phrase"      // a topic phrase
 )
 
+// namesOf returns a thing's names in every language of the catalogue.
+// Each counts in text of any language, as English and Spanish names
+// always did in each other's news; a name that is an ordinary word or a
+// person's name in another language ("Salvador", "Maurice") is listed
+// in the gazetteer as ignored, with an alias for its own language.
+func namesOf(name func(lang string) string) []string {
+	var out []string
+	for _, lang := range i18n.Languages() {
+		if n := name(lang); !slices.Contains(out, n) {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
 func (tg *Tagger) addPlaces(t *taxonomy.Taxonomy) error {
 	rules, err := parseRules("gazetteer.tsv", gazetteerTSV)
 	if err != nil {
@@ -142,7 +158,7 @@ func (tg *Tagger) addPlaces(t *taxonomy.Taxonomy) error {
 		}
 	}
 	for _, c := range t.Countries {
-		for _, name := range []string{c.NameEN, c.NameES} {
+		for _, name := range namesOf(c.Name) {
 			for _, v := range nameVariants(name) {
 				if ignored[fold(v)] {
 					continue
@@ -154,7 +170,7 @@ func (tg *Tagger) addPlaces(t *taxonomy.Taxonomy) error {
 		}
 	}
 	for _, rg := range t.Regions {
-		for _, name := range []string{rg.NameEN, rg.NameES} {
+		for _, name := range namesOf(rg.Name) {
 			for _, v := range nameVariants(name) {
 				if ignored[fold(v)] {
 					continue
@@ -256,7 +272,7 @@ func (tg *Tagger) addTopics(t *taxonomy.Taxonomy) error {
 	// A topic's own name is evidence, but a weak one: "Protection" or
 	// "Integration" are ordinary words too.
 	for _, tp := range t.Topics {
-		for _, name := range []string{tp.NameEN, tp.NameES} {
+		for _, name := range namesOf(tp.Name) {
 			if err := tg.topics.add(name, hit{kind: kindTopic, code: tp.Slug, weight: weakWeight, label: labelPhrase}); err != nil {
 				return fmt.Errorf("topic %s: %w", tp.Slug, err)
 			}

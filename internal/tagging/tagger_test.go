@@ -235,9 +235,9 @@ func TestTagTopics(t *testing.T) {
 // A taxonomy without some codes must still build: its rules are skipped.
 func TestNewTaggerSmallTaxonomy(t *testing.T) {
 	small := taxonomy.New(
-		[]taxonomy.Country{{Code: "MX", NameEN: "Mexico", NameES: "México"}},
-		[]taxonomy.Region{{Code: "rcm", NameEN: "RCM", NameES: "CRM", Countries: []string{"MX"}}},
-		[]taxonomy.Topic{{Slug: "health", NameEN: "Health", NameES: "Salud"}},
+		[]taxonomy.Country{{Code: "MX"}},
+		[]taxonomy.Region{{Code: "rcm", Countries: []string{"MX"}}},
+		[]taxonomy.Topic{{Slug: "health"}},
 	)
 	tg, err := NewTagger(small)
 	if err != nil {
@@ -275,4 +275,36 @@ func FuzzTag(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestTagFrench: French news about Haiti and the region is placed by the
+// French names, nationality words and phrases in the data files.
+func TestTagFrench(t *testing.T) {
+	tg := newTestTagger(t)
+	for _, tc := range []struct {
+		name, title, summary string
+		countries, regions   []string
+	}{
+		{"country name", "Haïti : l’OIM renforce l’aide aux personnes déplacées", "", []string{"HT"}, []string{}},
+		{"two names", "Des Haïtiens rapatriés depuis la République dominicaine arrivent à Ouanaminthe",
+			"Les autorités haïtiennes accueillent les personnes rapatriées.", []string{"HT"}, []string{}},
+		{"French name unlike English", "Le Mexique et les États-Unis discutent des flux migratoires", "", []string{"MX", "US"}, []string{}},
+		{"nationality with an institution", "Les autorités dominicaines annoncent de nouveaux contrôles", "", []string{"DO"}, []string{}},
+		{"region", "Les Caraïbes face à la saison des ouragans", "", []string{}, []string{"caribbean"}},
+		{"alias in French text", "Au Salvador, un nouveau centre d’accueil ouvre ses portes", "", []string{"SV"}, []string{}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := tg.Tag(tc.title, tc.summary, "fr")
+			if diff := cmp.Diff(tc.countries, got.Countries); diff != "" {
+				t.Errorf("countries (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tc.regions, got.Regions); diff != "" {
+				t.Errorf("regions (-want +got):\n%s", diff)
+			}
+		})
+	}
+	// A French name that is a first name elsewhere places nothing there.
+	if got := tg.Tag("Salvador Nasralla meets returnees in Tegucigalpa", "", "en").Countries; slices.Contains(got, "SV") {
+		t.Errorf("English text with the name Salvador tagged SV: %v", got)
+	}
 }

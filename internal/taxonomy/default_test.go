@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"golang.org/x/text/language"
+
+	"newsdigest/internal/i18n"
 )
 
 func TestDefaultCounts(t *testing.T) {
@@ -33,14 +35,15 @@ func TestDefaultCounts(t *testing.T) {
 func TestDefaultCountryNames(t *testing.T) {
 	tx := Default()
 	tests := []struct {
-		code, en, es string
+		code, en, es, fr string
 	}{
-		{"GD", "Grenada", "Granada"},
-		{"DO", "Dominican Republic", "República Dominicana"},
-		{"DM", "Dominica", "Dominica"},
-		{"MX", "Mexico", "México"},
-		{"SV", "El Salvador", "El Salvador"},
-		{"US", "United States", "Estados Unidos"},
+		{"GD", "Grenada", "Granada", "Grenade"},
+		{"DO", "Dominican Republic", "República Dominicana", "République dominicaine"},
+		{"DM", "Dominica", "Dominica", "Dominique"},
+		{"MX", "Mexico", "México", "Mexique"},
+		{"SV", "El Salvador", "El Salvador", "Salvador"},
+		{"US", "United States", "Estados Unidos", "États-Unis"},
+		{"HT", "Haiti", "Haití", "Haïti"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.code, func(t *testing.T) {
@@ -48,14 +51,14 @@ func TestDefaultCountryNames(t *testing.T) {
 			if !ok {
 				t.Fatalf("country %s missing", tc.code)
 			}
-			if c.NameEN != tc.en || c.NameES != tc.es {
-				t.Errorf("got %q / %q, want %q / %q", c.NameEN, c.NameES, tc.en, tc.es)
+			if en, es, fr := c.Name("en"), c.Name("es"), c.Name("fr"); en != tc.en || es != tc.es || fr != tc.fr {
+				t.Errorf("got %q / %q / %q, want %q / %q / %q", en, es, fr, tc.en, tc.es, tc.fr)
 			}
 		})
 	}
 }
 
-// Every code must be a real ISO country with a CLDR name in both languages:
+// Every code must be a real ISO country with a CLDR name in every language:
 // CLDR answers a code it does not know with the code itself or "".
 func TestDefaultCodesAreCountries(t *testing.T) {
 	seen := map[string]bool{}
@@ -65,8 +68,10 @@ func TestDefaultCodesAreCountries(t *testing.T) {
 			if err != nil || !r.IsCountry() || r.String() != c.Code {
 				t.Errorf("not an ISO 3166-1 country (err %v)", err)
 			}
-			if c.NameEN == "" || c.NameEN == c.Code || c.NameES == "" || c.NameES == c.Code {
-				t.Errorf("no CLDR name: %q / %q", c.NameEN, c.NameES)
+			for _, lang := range i18n.Languages() {
+				if name := c.Name(lang); name == "" || name == c.Code {
+					t.Errorf("no CLDR name in %s: %q", lang, name)
+				}
 			}
 			if seen[c.Code] {
 				t.Errorf("duplicate")
@@ -94,8 +99,10 @@ func TestDefaultRegions(t *testing.T) {
 			if !ok {
 				t.Fatal("region missing")
 			}
-			if r.NameEN == "" || r.NameES == "" {
-				t.Error("name missing")
+			for _, lang := range i18n.Languages() {
+				if name := r.Name(lang); name == r.Code {
+					t.Errorf("no name in %s", lang)
+				}
 			}
 			if !slices.IsSorted(r.Countries) {
 				t.Error("members not sorted")
@@ -132,8 +139,10 @@ func TestDefaultTopics(t *testing.T) {
 			if !ok {
 				t.Fatal("topic missing")
 			}
-			if tp.NameEN == "" || tp.NameES == "" {
-				t.Error("name missing")
+			for _, lang := range i18n.Languages() {
+				if name := tp.Name(lang); name == tp.Slug {
+					t.Errorf("no name in %s", lang)
+				}
 			}
 		})
 	}
@@ -143,9 +152,9 @@ func TestDefaultTopics(t *testing.T) {
 func TestDefaultIsACopy(t *testing.T) {
 	a := Default()
 	a.Regions[0].Countries[0] = "XX"
-	a.Topics[0].NameEN = "changed"
+	a.Topics[0].Slug = "changed"
 	b := Default()
-	if b.Regions[0].Countries[0] == "XX" || b.Topics[0].NameEN == "changed" {
+	if b.Regions[0].Countries[0] == "XX" || b.Topics[0].Slug == "changed" {
 		t.Error("Default shares state between calls")
 	}
 }

@@ -1,30 +1,24 @@
 // Package taxonomy describes what items can be tagged with and subscribers
 // can choose: countries, regions of countries, and topics, each named in
-// every supported language.
+// every language of the catalogue (names.go).
 package taxonomy
 
 import "slices"
 
-// Country is an ISO 3166-1 alpha-2 country.
+// Country is an ISO 3166-1 alpha-2 country; Name names it.
 type Country struct {
-	Code   string // "GD"
-	NameEN string // "Grenada"
-	NameES string // "Granada"
+	Code string // "GD"
 }
 
 // Region is a named group of countries, such as Central America.
 type Region struct {
 	Code      string   // stable slug: "central-america"
-	NameEN    string   // "Central America"
-	NameES    string   // "Centroamérica"
 	Countries []string // member country codes, sorted
 }
 
 // Topic is a subject an item can be about.
 type Topic struct {
-	Slug   string // stable slug: "trafficking-smuggling"
-	NameEN string
-	NameES string
+	Slug string // stable slug: "trafficking-smuggling"
 }
 
 // Taxonomy is the whole vocabulary. Build one with New so lookups work.
@@ -96,12 +90,4 @@ func (t *Taxonomy) Topic(slug string) (Topic, bool) {
 		return Topic{}, false
 	}
 	return t.Topics[i], true
-}
-
-// Name picks the name for lang ("es" gives Spanish, anything else English).
-func Name(lang, en, es string) string {
-	if lang == "es" && es != "" {
-		return es
-	}
-	return en
 }

@@ -13,7 +13,6 @@ import (
 	"newsdigest/internal/domain"
 	"newsdigest/internal/errs"
 	"newsdigest/internal/subscription"
-	"newsdigest/internal/taxonomy"
 )
 
 func (s *Server) subscriptions() *subscription.Service {
@@ -112,7 +111,7 @@ type topicJSON struct {
 	Name string `json:"name"`
 }
 
-// apiTaxonomy lists the vocabulary; ?lang=es names it in Spanish.
+// apiTaxonomy lists the vocabulary; ?lang= names it in another language.
 func (s *Server) apiTaxonomy(c *gin.Context) {
 	tax, err := s.taxonomy(c.Request.Context())
 	if err != nil {
@@ -121,18 +120,18 @@ func (s *Server) apiTaxonomy(c *gin.Context) {
 	}
 	lang := c.DefaultQuery("lang", "en")
 	if !domain.IsLanguage(lang) {
-		s.apiFail(c, errs.New(errs.Invalid, "lang: must be en or es"))
+		s.apiFail(c, errs.New(errs.Invalid, "lang: must be one of %s", strings.Join(domain.Languages, ", ")))
 		return
 	}
 	out := taxonomyJSON{Countries: []countryJSON{}, Regions: []regionJSON{}, Topics: []topicJSON{}}
 	for _, x := range tax.Countries {
-		out.Countries = append(out.Countries, countryJSON{x.Code, taxonomy.Name(lang, x.NameEN, x.NameES)})
+		out.Countries = append(out.Countries, countryJSON{x.Code, x.Name(lang)})
 	}
 	for _, x := range tax.Regions {
-		out.Regions = append(out.Regions, regionJSON{x.Code, taxonomy.Name(lang, x.NameEN, x.NameES), x.Countries})
+		out.Regions = append(out.Regions, regionJSON{x.Code, x.Name(lang), x.Countries})
 	}
 	for _, x := range tax.Topics {
-		out.Topics = append(out.Topics, topicJSON{x.Slug, taxonomy.Name(lang, x.NameEN, x.NameES)})
+		out.Topics = append(out.Topics, topicJSON{x.Slug, x.Name(lang)})
 	}
 	c.JSON(http.StatusOK, out)
 }

@@ -96,8 +96,6 @@ func estimateWords(lang string, e digest.Estimate) string {
 		return msg(lang, "estimate_zero")
 	case e.PerWeek == 0:
 		return fmt.Sprintf(msg(lang, "estimate_few"), e.Stories)
-	case e.PerWeek == 1:
-		return msg(lang, "estimate_one")
 	}
-	return fmt.Sprintf(msg(lang, "estimate_many"), e.PerWeek)
+	return msgN(lang, "estimate_many", e.PerWeek)
 }

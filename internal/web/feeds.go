@@ -15,6 +15,7 @@ import (
 
 	"newsdigest/internal/desk"
 	"newsdigest/internal/digest"
+	"newsdigest/internal/domain"
 	"newsdigest/internal/errs"
 	"newsdigest/internal/taxonomy"
 )
@@ -62,7 +63,7 @@ func (s *Server) countryFeed(c *gin.Context) {
 	}
 	s.feed(c, desk.ArchiveQuery{Country: code}, func(tax *taxonomy.Taxonomy, lang string) (string, string) {
 		ct, _ := tax.Country(code)
-		return taxonomy.Name(lang, ct.NameEN, ct.NameES), archivePath(lang, code, "", "")
+		return ct.Name(lang), archivePath(lang, code, "", "")
 	})
 }
 
@@ -75,17 +76,17 @@ func (s *Server) topicFeed(c *gin.Context) {
 	}
 	s.feed(c, desk.ArchiveQuery{Topic: slug}, func(tax *taxonomy.Taxonomy, lang string) (string, string) {
 		t, _ := tax.Topic(slug)
-		return taxonomy.Name(lang, t.NameEN, t.NameES), archivePath(lang, "", slug, "")
+		return t.Name(lang), archivePath(lang, "", slug, "")
 	})
 }
 
 // feed answers the RSS of the latest archived stories for q; name gives
 // the country's or topic's name and its archive page. Feed readers send
-// no Accept-Language worth trusting, so only ?lang=es changes the language.
+// no Accept-Language worth trusting, so only ?lang= changes the language.
 func (s *Server) feed(c *gin.Context, q desk.ArchiveQuery, name func(*taxonomy.Taxonomy, string) (string, string)) {
 	lang := "en"
-	if c.Query("lang") == "es" {
-		lang = "es"
+	if l := c.Query("lang"); domain.IsLanguage(l) {
+		lang = l
 	}
 	ctx := c.Request.Context()
 	q.Language, q.Limit = lang, FeedSize

@@ -13,6 +13,7 @@ import (
 
 	"newsdigest/internal/domain"
 	"newsdigest/internal/errs"
+	"newsdigest/internal/i18n"
 	"newsdigest/internal/taxonomy"
 	"newsdigest/internal/token"
 )
@@ -108,6 +109,12 @@ func parsePages() (*template.Template, error) {
 		"tf": func(lang, key string, args ...any) string {
 			return fmt.Sprintf(msg(lang, key), args...)
 		},
+		"tn": msgN,
+		// languages is the language switch of a page that has no links of
+		// its own: the same page in each language.
+		"languages": func() []langLink {
+			return languageLinks(func(l string) string { return "?lang=" + l })
+		},
 	}).ParseFS(pageFiles, "templates/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("parse page templates: %w", err)
@@ -193,7 +200,7 @@ func buildForm(tax *taxonomy.Taxonomy, lang string, f domain.Filter) *formData {
 		if fresh*2 < len(r.Countries) {
 			continue
 		}
-		g := countryGroup{Code: r.Code, Name: taxonomy.Name(lang, r.NameEN, r.NameES),
+		g := countryGroup{Code: r.Code, Name: r.Name(lang),
 			AllChosen: !f.All && containsAll(f.Countries, r.Countries)}
 		for _, code := range r.Countries {
 			c, ok := tax.Country(code)
@@ -201,23 +208,26 @@ func buildForm(tax *taxonomy.Taxonomy, lang string, f domain.Filter) *formData {
 				continue
 			}
 			shown[code] = true
-			g.Countries = append(g.Countries, option{code, taxonomy.Name(lang, c.NameEN, c.NameES), slices.Contains(f.Countries, code)})
+			g.Countries = append(g.Countries, option{code, c.Name(lang), slices.Contains(f.Countries, code)})
 		}
 		if len(g.Countries) > 0 {
-			slices.SortFunc(g.Countries, byLabel)
+			sortByLabel(lang, g.Countries)
 			fd.Groups = append(fd.Groups, g)
 		}
 	}
 	for _, c := range tax.Countries {
 		if !shown[c.Code] {
-			fd.Others = append(fd.Others, option{c.Code, taxonomy.Name(lang, c.NameEN, c.NameES), slices.Contains(f.Countries, c.Code)})
+			fd.Others = append(fd.Others, option{c.Code, c.Name(lang), slices.Contains(f.Countries, c.Code)})
 		}
 	}
-	slices.SortFunc(fd.Others, byLabel)
+	sortByLabel(lang, fd.Others)
 	for _, t := range tax.Topics {
-		fd.Topics = append(fd.Topics, option{t.Slug, taxonomy.Name(lang, t.NameEN, t.NameES), slices.Contains(f.Topics, t.Slug)})
+		fd.Topics = append(fd.Topics, option{t.Slug, t.Name(lang), slices.Contains(f.Topics, t.Slug)})
 	}
-	fd.Languages = []option{{"en", "English", f.Language != "es"}, {"es", "Español", f.Language == "es"}}
+	for _, l := range domain.Languages {
+		chosen := f.Language == l || l == "en" && !domain.IsLanguage(f.Language)
+		fd.Languages = append(fd.Languages, option{l, i18n.Autonym(l), chosen})
+	}
 	fd.Modes = []option{
 		{domain.ModeAny, msg(lang, "mode_any"), f.Mode != domain.ModeNarrow},
 		{domain.ModeNarrow, msg(lang, "mode_narrow"), f.Mode == domain.ModeNarrow},
@@ -234,14 +244,11 @@ func containsAll(set, members []string) bool {
 	return len(members) > 0
 }
 
-func byLabel(a, b option) int {
-	switch {
-	case a.Label < b.Label:
-		return -1
-	case a.Label > b.Label:
-		return 1
-	}
-	return 0
+// sortByLabel sorts options by their labels in lang's alphabetical order,
+// so that "États-Unis" is among the E's in French.
+func sortByLabel(lang string, options []option) {
+	compare := taxonomy.Compare(lang)
+	slices.SortFunc(options, func(a, b option) int { return compare(a.Label, b.Label) })
 }
 
 // validToken returns the token of a subscriber link, or shows the "link no

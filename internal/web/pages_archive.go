@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"net/http"
 	"net/url"
-	"slices"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -12,7 +11,6 @@ import (
 	"newsdigest/internal/dates"
 	"newsdigest/internal/desk"
 	"newsdigest/internal/errs"
-	"newsdigest/internal/taxonomy"
 )
 
 // archiveData is what archive.html receives: the layout's fields and the
@@ -78,27 +76,24 @@ func (s *Server) archive(c *gin.Context) {
 		pageData: pageData{Lang: lang, Title: msg(lang, "archive_title"),
 			// The other language shows the same country and topic, from
 			// the newest stories (a page's cursor is this language's).
-			LangLinks: []langLink{
-				{"en", "English", archivePath("en", aq.Country, aq.Topic, "")},
-				{"es", "Español", archivePath("es", aq.Country, aq.Topic, "")},
-			}},
+			LangLinks: languageLinks(func(l string) string { return archivePath(l, aq.Country, aq.Topic, "") })},
 		Country: aq.Country, Topic: aq.Topic,
 	}
 	for _, ct := range tax.Countries {
-		d.Countries = append(d.Countries, option{ct.Code, taxonomy.Name(lang, ct.NameEN, ct.NameES), ct.Code == aq.Country})
+		d.Countries = append(d.Countries, option{ct.Code, ct.Name(lang), ct.Code == aq.Country})
 	}
 	// Names, not codes, are what a reader scans for.
-	slices.SortFunc(d.Countries, byLabel)
+	sortByLabel(lang, d.Countries)
 	for _, t := range tax.Topics {
-		name := taxonomy.Name(lang, t.NameEN, t.NameES)
+		name := t.Name(lang)
 		d.Topics = append(d.Topics, option{t.Slug, name, t.Slug == aq.Topic})
 		d.TopicFeeds = append(d.TopicFeeds, feedLink{name, topicFeedPath(t.Slug, lang)})
 	}
 	if ct, ok := tax.Country(aq.Country); ok {
-		d.Feeds = append(d.Feeds, feedLink{taxonomy.Name(lang, ct.NameEN, ct.NameES), countryFeedPath(ct.Code, lang)})
+		d.Feeds = append(d.Feeds, feedLink{ct.Name(lang), countryFeedPath(ct.Code, lang)})
 	}
 	if t, ok := tax.Topic(aq.Topic); ok {
-		d.Feeds = append(d.Feeds, feedLink{taxonomy.Name(lang, t.NameEN, t.NameES), topicFeedPath(t.Slug, lang)})
+		d.Feeds = append(d.Feeds, feedLink{t.Name(lang), topicFeedPath(t.Slug, lang)})
 	}
 	for _, st := range page.Stories {
 		d.Stories = append(d.Stories, archiveStory{

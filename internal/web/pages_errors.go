@@ -1,6 +1,8 @@
 package web
 
 import (
+	"fmt"
+
 	"newsdigest/internal/errs"
 )
 
@@ -70,7 +72,11 @@ func fieldErrorOf(lang string, err error) fieldError {
 	if !ok {
 		p = plainError{fieldChoices, "err_check_form"}
 	}
-	return fieldError{Field: p.field.name, Target: p.field.target, Message: msg(lang, p.key)}
+	message := msg(lang, p.key)
+	if p.key == "err_language" {
+		message = fmt.Sprintf(message, languageList())
+	}
+	return fieldError{Field: p.field.name, Target: p.field.target, Message: message}
 }
 
 func formatOf(err error) string {

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
 	"strconv"
 	"time"
@@ -34,11 +33,7 @@ func (s *Server) pauseBlock(lang string, sub domain.Subscriber) *pauseData {
 		return p
 	}
 	for w := domain.MinPauseWeeks; w <= domain.MaxPauseWeeks; w++ {
-		label := msg(lang, "pause_weeks_n")
-		if w == 1 {
-			label = msg(lang, "pause_week_one")
-		}
-		p.Weeks = append(p.Weeks, option{Value: strconv.Itoa(w), Label: fmt.Sprintf(label, w), Checked: w == 2})
+		p.Weeks = append(p.Weeks, option{Value: strconv.Itoa(w), Label: msgN(lang, "pause_weeks_n", w), Checked: w == 2})
 	}
 	return p
 }

@@ -2,12 +2,12 @@ package web
 
 import (
 	"net/http"
-	"slices"
 
 	"github.com/gin-gonic/gin"
 
 	"newsdigest/internal/domain"
 	"newsdigest/internal/errs"
+	"newsdigest/internal/i18n"
 	"newsdigest/internal/subscription"
 	"newsdigest/internal/taxonomy"
 )
@@ -125,19 +125,19 @@ func chosen(tax *taxonomy.Taxonomy, lang string, f domain.Filter) *formData {
 	for _, code := range f.Countries {
 		label := code
 		if c, ok := tax.Country(code); ok {
-			label = taxonomy.Name(lang, c.NameEN, c.NameES)
+			label = c.Name(lang)
 		}
 		fd.Others = append(fd.Others, option{Value: code, Label: label, Checked: true})
 	}
-	slices.SortFunc(fd.Others, byLabel)
+	sortByLabel(lang, fd.Others)
 	for _, slug := range f.Topics {
 		label := slug
 		if t, ok := tax.Topic(slug); ok {
-			label = taxonomy.Name(lang, t.NameEN, t.NameES)
+			label = t.Name(lang)
 		}
 		fd.Topics = append(fd.Topics, option{Value: slug, Label: label, Checked: true})
 	}
-	fd.Languages = []option{{Value: f.Language, Label: msg(lang, "lang_"+f.Language), Checked: true}}
+	fd.Languages = []option{{Value: f.Language, Label: i18n.LanguageName(lang, f.Language), Checked: true}}
 	fd.Modes = []option{{Value: f.Mode, Label: msg(lang, "mode_"+f.Mode), Checked: true}}
 	return fd
 }

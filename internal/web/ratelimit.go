@@ -134,10 +134,8 @@ func (s *Server) pageSignupFail(c *gin.Context, lang string, err error) {
 // waitWords says how long d is, roughly, in lang: minutes up to an hour,
 // hours past it.
 func waitWords(lang string, d time.Duration) string {
-	if m := int((d + time.Minute - 1) / time.Minute); m <= 1 {
-		return msg(lang, "wait_minute")
-	} else if m <= 60 {
-		return fmt.Sprintf(msg(lang, "wait_minutes"), m)
+	if m := max(int((d+time.Minute-1)/time.Minute), 1); m <= 60 {
+		return msgN(lang, "wait_minutes", m)
 	}
-	return fmt.Sprintf(msg(lang, "wait_hours"), int((d+time.Hour-1)/time.Hour))
+	return msgN(lang, "wait_hours", int((d+time.Hour-1)/time.Hour))
 }

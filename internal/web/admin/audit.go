@@ -89,31 +89,3 @@ func auditLink(objectType, id string) string {
 	}
 	return ""
 }
-
-func init() {
-	register(map[string]string{
-		"audit_when":        "When",
-		"audit_actor":       "Who",
-		"audit_action":      "Action",
-		"audit_object":      "Object",
-		"audit_detail":      "Detail",
-		"audit_object_type": "Object type",
-		"audit_any":         "any",
-		"audit_actor_hint":  "admin, api, or an editor's email",
-		"audit_empty":       "Nothing recorded matches.",
-		"audit_bad_before":  "The page asked for is not a valid position in the log.",
-		"audit_pages":       "Pages of the log",
-	}, map[string]string{
-		"audit_when":        "Cuándo",
-		"audit_actor":       "Quién",
-		"audit_action":      "Acción",
-		"audit_object":      "Objeto",
-		"audit_detail":      "Detalle",
-		"audit_object_type": "Tipo de objeto",
-		"audit_any":         "cualquiera",
-		"audit_actor_hint":  "admin, api, o el correo de un editor",
-		"audit_empty":       "No hay nada registrado que coincida.",
-		"audit_bad_before":  "La página pedida no es una posición válida del registro.",
-		"audit_pages":       "Páginas del registro",
-	})
-}

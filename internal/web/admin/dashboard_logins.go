@@ -18,27 +18,3 @@ func (a *Console) loginWatches(ctx context.Context, u *user) []loginWatch {
 	}
 	return ws
 }
-
-func init() {
-	register(map[string]string{
-		"home_logins":          "Wrong console passwords",
-		"home_logins_hint":     "Wrong passwords tried for console accounts in the last 24 hours. While an account is slowed, each client may try only %d passwords on it every %d minutes; its owner can still sign in.",
-		"home_logins_account":  "Account",
-		"home_logins_failures": "Wrong passwords",
-		"home_logins_clients":  "Clients (about)",
-		"home_logins_last":     "Last",
-		"home_logins_state":    "Now",
-		"home_logins_slowed":   "under attack: slowed",
-		"home_logins_calm":     "quiet",
-	}, map[string]string{
-		"home_logins":          "Contraseñas incorrectas en la consola",
-		"home_logins_hint":     "Contraseñas incorrectas probadas en cuentas de la consola en las últimas 24 horas. Mientras una cuenta está frenada, cada cliente solo puede probar %d contraseñas en ella cada %d minutos; su titular puede seguir entrando.",
-		"home_logins_account":  "Cuenta",
-		"home_logins_failures": "Contraseñas incorrectas",
-		"home_logins_clients":  "Clientes (aprox.)",
-		"home_logins_last":     "Última",
-		"home_logins_state":    "Ahora",
-		"home_logins_slowed":   "bajo ataque: frenada",
-		"home_logins_calm":     "en calma",
-	})
-}

@@ -52,10 +52,10 @@ type option struct {
 
 func taxonomyOptions(lang string, tax *taxonomy.Taxonomy, f domain.Filter) (countries, topics []option) {
 	for _, c := range tax.Countries {
-		countries = append(countries, option{c.Code, taxonomy.Name(lang, c.NameEN, c.NameES), contains(f.Countries, c.Code)})
+		countries = append(countries, option{c.Code, c.Name(lang), contains(f.Countries, c.Code)})
 	}
 	for _, t := range tax.Topics {
-		topics = append(topics, option{t.Slug, taxonomy.Name(lang, t.NameEN, t.NameES), contains(f.Topics, t.Slug)})
+		topics = append(topics, option{t.Slug, t.Name(lang), contains(f.Topics, t.Slug)})
 	}
 	return countries, topics
 }

@@ -143,21 +143,21 @@ func itemTags(tax *taxonomy.Taxonomy, lang string, it domain.Item) []tagView {
 
 func countryName(tax *taxonomy.Taxonomy, lang, code string) string {
 	if c, ok := tax.Country(code); ok {
-		return taxonomy.Name(lang, c.NameEN, c.NameES)
+		return c.Name(lang)
 	}
 	return code
 }
 
 func regionName(tax *taxonomy.Taxonomy, lang, code string) string {
 	if r, ok := tax.Region(code); ok {
-		return taxonomy.Name(lang, r.NameEN, r.NameES)
+		return r.Name(lang)
 	}
 	return code
 }
 
 func topicName(tax *taxonomy.Taxonomy, lang, slug string) string {
 	if t, ok := tax.Topic(slug); ok {
-		return taxonomy.Name(lang, t.NameEN, t.NameES)
+		return t.Name(lang)
 	}
 	return slug
 }

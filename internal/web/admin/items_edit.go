@@ -11,7 +11,6 @@ import (
 	"newsdigest/internal/desk"
 	"newsdigest/internal/domain"
 	"newsdigest/internal/errs"
-	"newsdigest/internal/taxonomy"
 )
 
 // tagChoice is one checkbox of a tag list on the edit page.
@@ -64,11 +63,11 @@ func (a *Console) renderItemEdit(c *gin.Context, status int, stored, shown domai
 			Reason: stored.TagReasons.Countries[code], Checked: slices.Contains(shown.Countries, code)})
 	}
 	for _, r := range tax.Regions {
-		data.Regions = append(data.Regions, tagChoice{Code: r.Code, Name: taxonomy.Name(lang, r.NameEN, r.NameES),
+		data.Regions = append(data.Regions, tagChoice{Code: r.Code, Name: r.Name(lang),
 			Reason: stored.TagReasons.Regions[r.Code], Checked: slices.Contains(shown.Regions, r.Code)})
 	}
 	for _, t := range tax.Topics {
-		data.Topics = append(data.Topics, tagChoice{Code: t.Slug, Name: taxonomy.Name(lang, t.NameEN, t.NameES),
+		data.Topics = append(data.Topics, tagChoice{Code: t.Slug, Name: t.Name(lang),
 			Reason: stored.TagReasons.Topics[t.Slug], Checked: slices.Contains(shown.Topics, t.Slug)})
 	}
 	switch s, err := a.Desk.TagSuggestion(c.Request.Context(), stored.ID); {

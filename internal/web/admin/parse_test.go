@@ -12,18 +12,3 @@ func TestPagesParse(t *testing.T) {
 		t.Fatal(err)
 	}
 }
-
-// TestCatalogueComplete checks that every console string exists in both
-// languages.
-func TestCatalogueComplete(t *testing.T) {
-	for k := range catalogue["en"] {
-		if _, ok := catalogue["es"][k]; !ok {
-			t.Errorf("message %q has no Spanish", k)
-		}
-	}
-	for k := range catalogue["es"] {
-		if _, ok := catalogue["en"][k]; !ok {
-			t.Errorf("message %q has no English", k)
-		}
-	}
-}

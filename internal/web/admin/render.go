@@ -17,6 +17,7 @@ import (
 
 	"newsdigest/internal/domain"
 	"newsdigest/internal/errs"
+	"newsdigest/internal/i18n"
 )
 
 //go:embed templates/*.html
@@ -76,6 +77,13 @@ const whenLayout = "2006-01-02 15:04 MST"
 var funcs = template.FuncMap{
 	"t":  msg,
 	"tf": tf,
+	"tn": tn,
+	// languageName names a language in the page's: {{languageName .Lang "es"}}.
+	"languageName": languageName,
+	// languages are the catalogue's, for the language switch and choices.
+	"languages": func() []string { return domain.Languages },
+	// autonym names a language in itself: "Français".
+	"autonym": i18n.Autonym,
 	// when: see parsePages.
 	"when": func(any) string { return "" },
 	"join": strings.Join,

@@ -50,21 +50,3 @@ func (a *Console) allowed(c *gin.Context, r role) bool {
 	a.fail(c, http.StatusForbidden, tf(lang, "role_missing", msg(lang, "role_"+string(r))))
 	return false
 }
-
-func init() {
-	register(map[string]string{
-		"role_missing":     "Your account may not do this: it needs the role “%s”, which the owner (user admin) gives on the Editors page.",
-		"role_edit":        "edit and send",
-		"role_subscribers": "manage subscribers",
-		"role_edit_hint":   "Items, imports of stories, sources and editions: send, cancel, retry, preview and test send.",
-		"role_subscribers_hint": "The people: their list, records and export, imports of addresses, unsubscribing, suppressing and erasing them; " +
-			"previews and test sends as a named subscriber; the addresses of failed deliveries; the audit log.",
-	}, map[string]string{
-		"role_missing":     "Tu cuenta no puede hacer esto: necesita el permiso «%s», que da la persona propietaria (usuario admin) en la página Editores.",
-		"role_edit":        "editar y enviar",
-		"role_subscribers": "gestionar suscriptores",
-		"role_edit_hint":   "Noticias, importación de noticias, fuentes y ediciones: enviar, cancelar, reintentar, previsualizar y enviar pruebas.",
-		"role_subscribers_hint": "Las personas: su lista, sus fichas y su exportación, la importación de direcciones, darlas de baja, bloquearlas y borrarlas; " +
-			"previsualizar y enviar pruebas como un suscriptor concreto; las direcciones de los envíos fallidos; el registro de actividad.",
-	})
-}

@@ -153,7 +153,7 @@ func setQueryValue(u string, kv ...string) string {
 func countryChoices(tax *taxonomy.Taxonomy, lang string) []choice {
 	out := make([]choice, 0, len(tax.Countries))
 	for _, c := range tax.Countries {
-		out = append(out, choice{c.Code, taxonomy.Name(lang, c.NameEN, c.NameES)})
+		out = append(out, choice{c.Code, c.Name(lang)})
 	}
 	return out
 }
@@ -161,7 +161,7 @@ func countryChoices(tax *taxonomy.Taxonomy, lang string) []choice {
 func topicChoices(tax *taxonomy.Taxonomy, lang string) []choice {
 	out := make([]choice, 0, len(tax.Topics))
 	for _, t := range tax.Topics {
-		out = append(out, choice{t.Slug, taxonomy.Name(lang, t.NameEN, t.NameES)})
+		out = append(out, choice{t.Slug, t.Name(lang)})
 	}
 	return out
 }
@@ -172,7 +172,7 @@ func countryNames(tax *taxonomy.Taxonomy, lang string, codes []string) []string 
 	out := make([]string, 0, len(codes))
 	for _, code := range codes {
 		if c, ok := tax.Country(code); ok {
-			out = append(out, taxonomy.Name(lang, c.NameEN, c.NameES))
+			out = append(out, c.Name(lang))
 		} else {
 			out = append(out, code)
 		}
@@ -184,7 +184,7 @@ func topicNames(tax *taxonomy.Taxonomy, lang string, slugs []string) []string {
 	out := make([]string, 0, len(slugs))
 	for _, slug := range slugs {
 		if t, ok := tax.Topic(slug); ok {
-			out = append(out, taxonomy.Name(lang, t.NameEN, t.NameES))
+			out = append(out, t.Name(lang))
 		} else {
 			out = append(out, slug)
 		}

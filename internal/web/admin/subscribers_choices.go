@@ -5,14 +5,6 @@ import (
 	"newsdigest/internal/taxonomy"
 )
 
-func init() {
-	register(map[string]string{
-		"sub_all_stories": "All stories — every country and topic",
-	}, map[string]string{
-		"sub_all_stories": "Todas las noticias — todos los países y temas",
-	})
-}
-
 // chosenCountries names a subscriber's countries in lang; for someone
 // taking all stories, whose lists are empty, it says so instead of "none".
 func chosenCountries(tax *taxonomy.Taxonomy, lang string, f domain.Filter) []string {
