@@ -232,7 +232,7 @@ func TestSubscriberImportRefusesBadFileWhole(t *testing.T) {
 		"not-an-address,CR,,en",               // 3
 		"a@example.org,CR;XX,,en",             // 4
 		"b@example.org,,gardening,en",         // 5
-		"c@example.org,CR,,fr",                // 6
+		"c@example.org,CR,,pt",                // 6
 		"d@example.org,,,en",                  // 7
 		"",                                    // 8: blank lines are fine
 		"e@example.org,CR,health|climate,es",  // 9: fine

@@ -130,7 +130,7 @@ func TestCSVReaderRowErrors(t *testing.T) {
 		{"no choices", "a@example.org,,,en,", "countries, topics:"},
 		{"all stories beside a country", "a@example.org,*;CR,,en,", "countries: \"*\""},
 		{"all stories beside a topic", "a@example.org,*,health,en,", "countries: \"*\""},
-		{"bad language", "a@example.org,CR,,fr,", "language:"},
+		{"bad language", "a@example.org,CR,,pt,", "language:"},
 		{"bad mode", "a@example.org,CR,,en,wide", "mode:"},
 		{"narrow without a topic", "a@example.org,CR,,en,narrow", "mode:"},
 		{"too few fields", "a@example.org,CR,en", "has 3 fields"},
