@@ -7,12 +7,13 @@ export PATH := $(PATH):/usr/local/go/bin
 TESTFLAGS ?=
 BENCHFLAGS ?=
 
-.PHONY: help dev stop test bench build vet fmt
+.PHONY: help dev stop test test-chart bench build vet fmt
 
 help:
-	@echo "make dev     run web, worker and mailpit locally with demo data (Ctrl-C stops)"
+	@echo "make dev     run web, worker and Mailpit locally with demo data (Ctrl-C stops)"
 	@echo "make stop    stop what 'DEV_DETACH=1 make dev' left running"
-	@echo "make test    start PostgreSQL/Redis if needed, go vet, go test ./..."
+	@echo "make test    start PostgreSQL/Redis if needed, go vet, go test ./..., then make test-chart"
+	@echo "make test-chart  helm lint and helm template on deploy/helm/newsdigest (helm built from its Go module)"
 	@echo "make bench   run the benchmarks in ./bench"
 	@echo "make build   build bin/web and bin/worker"
 	@echo "make vet     go vet ./..."
@@ -24,8 +25,16 @@ dev:
 stop:
 	scripts/dev.sh stop
 
+# With TESTFLAGS (a chosen test), only that runs; without, the chart too.
 test:
 	scripts/test.sh $(TESTFLAGS)
+	@if [ -z "$(TESTFLAGS)" ]; then $(MAKE) --no-print-directory test-chart; fi
+
+# The Helm chart's test is a Go module of its own (deploy/helm), so that
+# helm's Kubernetes dependencies stay out of go.mod; the first run builds
+# helm (a few minutes), later ones reuse Go's build cache.
+test-chart:
+	cd deploy/helm && $(GO) vet ./... && $(GO) test -count=1 ./...
 
 # BENCH_SUBSCRIBERS (default 100000) and BENCH_CONNECTIONS (default 4) reach
 # the benchmark through the environment. Its summary line is printed again
@@ -44,4 +53,4 @@ vet:
 	$(GO) vet ./...
 
 fmt:
-	gofmt -s -w $$(find . -name '*.go' -not -path './.git/*' -not -path './tmp/*')
+	gofmt -s -w $$(find . -name '*.go' -not -path './.git/*' -not -path './tmp/*' -not -path './.cache/*')
