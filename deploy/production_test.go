@@ -160,3 +160,19 @@ func stringOf(v any) string {
 	s, _ := v.(string)
 	return s
 }
+
+// TestImageLeavesSecretsOut: the image is built from the whole checkout
+// (COPY . .), so the secret files, the settings and the local caches
+// are kept out of the build context, or they would be in the image.
+func TestImageLeavesSecretsOut(t *testing.T) {
+	raw, err := os.ReadFile("../.dockerignore")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ignored := strings.Fields(string(raw))
+	for _, want := range []string{"deploy/secrets", "**/.env", ".dev.env", ".cache", ".git"} {
+		if !slices.Contains(ignored, want) {
+			t.Errorf(".dockerignore lacks %s", want)
+		}
+	}
+}
