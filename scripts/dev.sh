@@ -397,8 +397,8 @@ newsdigest is running
                  (ADMIN_PASSWORD and ADMIN_TOKEN in $DEV_ENV)
   logs           tmp/web.log  tmp/worker.log  tmp/mailpit.log
 
-The demo stories are from 2020: the archive and an edition of a published
-range show them (the weekly edition holds stories ingested since the last one).
+The demo listing's stories are from 2020: they carry that year's dates, not
+this week's.
 
 The same from the JSON API. Subscribe (then confirm with the link in Mailpit):
   curl -fsS -H 'Content-Type: application/json' \\
