@@ -7,12 +7,13 @@ export PATH := $(PATH):/usr/local/go/bin
 TESTFLAGS ?=
 BENCHFLAGS ?=
 
-.PHONY: help dev stop test bench build vet fmt
+.PHONY: help dev stop test test-chart bench build vet fmt
 
 help:
-	@echo "make dev     run web, worker and mailpit locally with demo data (Ctrl-C stops)"
+	@echo "make dev     run web, worker and Mailpit locally with demo data (Ctrl-C stops)"
 	@echo "make stop    stop what 'DEV_DETACH=1 make dev' left running"
-	@echo "make test    start PostgreSQL/Redis if needed, go vet, go test ./..."
+	@echo "make test    start PostgreSQL/Redis if needed, go vet, go test ./..., then make test-chart"
+	@echo "make test-chart  helm lint and helm template on deploy/helm/newsdigest (helm built from its Go module)"
 	@echo "make bench   run the benchmarks in ./bench"
 	@echo "make build   build bin/web and bin/worker"
 	@echo "make vet     go vet ./..."
@@ -24,18 +25,30 @@ dev:
 stop:
 	scripts/dev.sh stop
 
+# With TESTFLAGS (a chosen test), only that runs; without, the chart too.
 test:
 	scripts/test.sh $(TESTFLAGS)
+	@if [ -z "$(TESTFLAGS)" ]; then $(MAKE) --no-print-directory test-chart; fi
+
+# The Helm chart's test is a Go module of its own (deploy/helm), so that
+# helm's Kubernetes dependencies stay out of go.mod; the first run builds
+# helm (a few minutes), later ones reuse Go's build cache.
+test-chart:
+	cd deploy/helm && $(GO) vet ./... && $(GO) test -count=1 ./...
 
 # BENCH_SUBSCRIBERS (default 100000) and BENCH_CONNECTIONS (default 4) reach
-# the benchmark through the environment. Its summary line is printed again
-# after go test's own, so that it is the last line.
+# the edition benchmark through the environment; BENCH_LOAD_CLIENTS (32),
+# BENCH_LOAD_SECONDS (10), BENCH_ARCHIVE (100000) and BENCH_PROFILE_DIR the
+# load run of the public pages (BENCHFLAGS='-bench PublicLoad' runs it
+# alone). Their summaries are printed again after go test's own line, so
+# that they are the last lines.
 bench:
 	@if [ ! -d bench ]; then echo "make bench: there is no ./bench package yet; nothing to run"; exit 0; fi; \
 	out=$$(mktemp); \
 	echo "$(GO) test -run '^$$' -bench . -benchtime 1x -timeout 150m $(BENCHFLAGS) ./bench/..."; \
 	{ $(GO) test -run '^$$' -bench . -benchtime 1x -timeout 150m $(BENCHFLAGS) ./bench/... 2>&1; echo $$? >"$$out.rc"; } | tee "$$out"; \
-	rc=$$(cat "$$out.rc"); grep '^bench: subscribers=' "$$out" | tail -n 1; rm -f "$$out" "$$out.rc"; exit $$rc
+	rc=$$(cat "$$out.rc"); grep '^load: ' "$$out" | tail -n 6; grep '^bench: subscribers=' "$$out" | tail -n 1; \
+	rm -f "$$out" "$$out.rc"; exit $$rc
 
 build:
 	$(GO) build -o bin/ ./cmd/...
@@ -44,4 +57,4 @@ vet:
 	$(GO) vet ./...
 
 fmt:
-	gofmt -s -w $$(find . -name '*.go' -not -path './.git/*' -not -path './tmp/*')
+	gofmt -s -w $$(find . -name '*.go' -not -path './.git/*' -not -path './tmp/*' -not -path './.cache/*')

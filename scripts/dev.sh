@@ -2,14 +2,23 @@
 # Run newsdigest on this machine with demo data (what `make dev` runs).
 #
 #   scripts/dev.sh                 start everything, stay in the foreground;
-#                                  Ctrl-C stops web, worker and mailpit
+#                                  Ctrl-C stops web, worker and Mailpit
 #   DEV_DETACH=1 scripts/dev.sh    start everything and return, leaving it running
 #   scripts/dev.sh stop            stop what an earlier run started (make stop)
 #
 # Settings: .dev.env (created on the first run with a fresh SECRET_KEY,
-# and ADMIN_TOKEN, then reused; gitignored) wins over the
-# environment, which wins over the local defaults below. Logs and pid files
-# live in ./tmp.
+# ADMIN_TOKEN and ADMIN_PASSWORD, then reused; gitignored) wins over the
+# environment, which wins over the local defaults below. Any variable of
+# the README's configuration table may go there, and these of make dev's
+# own, each an address it listens on:
+#   HTTP_ADDR            web                      :8080 (BASE_URL follows its port)
+#   METRICS_ADDR         web's metrics            127.0.0.1:9464
+#   WORKER_METRICS_ADDR  the worker's metrics     127.0.0.1:9465
+#   MAILPIT_SMTP_ADDR    Mailpit's SMTP           127.0.0.1:1025 (SMTP_URL follows it)
+#   MAILPIT_UI_ADDR      Mailpit's web page       127.0.0.1:8025
+#   MAILPIT_MAX          messages Mailpit keeps   20000
+# Every port is checked before anything is built; a busy one stops the
+# run with the variable to set. Logs and pid files live in ./tmp.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -26,7 +35,12 @@ if ! command -v go >/dev/null 2>&1 && [[ -x /usr/local/go/bin/go ]]; then
 	PATH=/usr/local/go/bin:$PATH
 fi
 
-log() { printf '%s\n' "$*"; }
+# With `make dev | tee log`, Ctrl-C ends tee too: from then on a write to
+# stdout fails. That must not stop the script halfway through stopping
+# what it started, so SIGPIPE is ignored and log falls back to stderr
+# (the terminal).
+trap '' PIPE
+log() { printf '%s\n' "$*" 2>/dev/null || printf '%s\n' "$*" >&2 2>/dev/null || true; }
 die() {
 	printf 'dev.sh: %s\n' "$*" >&2
 	exit 1
@@ -36,28 +50,38 @@ listening() { # host port
 	timeout 2 bash -c "exec 3<>/dev/tcp/$1/$2" 2>/dev/null
 }
 
+# start_time PID prints the process's start time (clock ticks after boot,
+# field 22 of /proc/PID/stat): with the pid it names one process for
+# good, since a pid is reused but not with the same start time. It stays
+# the same when the process execs its program, so it can be read at once.
+start_time() {
+	local stat fields
+	[[ -r /proc/$1/stat ]] || return 0 # no /proc: the pid alone
+	stat=$(<"/proc/$1/stat") 2>/dev/null || return 0
+	stat=${stat##*) } # past the command name, which may hold spaces
+	read -r -a fields <<<"$stat"
+	echo "${fields[19]}"
+}
+
 # alive PID: the process exists and is not a zombie.
 alive() {
 	kill -0 "$1" 2>/dev/null || return 1
 	if [[ -r /proc/$1/stat ]]; then
 		local stat
-		stat=$(<"/proc/$1/stat") || return 1
+		stat=$(<"/proc/$1/stat") 2>/dev/null || return 1
 		stat=${stat##*) }
 		[[ ${stat%% *} != Z ]]
 	fi
 }
 
-# pid_of NAME prints the pid in tmp/NAME.pid if that process is still alive
-# and still runs a program called NAME (pids get reused).
+# pid_of NAME prints the pid recorded in tmp/NAME.pid if that very
+# process (same pid, same start time) is still running.
 pid_of() {
-	local file=$RUN_DIR/$1.pid pid arg0
+	local file=$RUN_DIR/$1.pid pid started
 	[[ -f $file ]] || return 1
-	pid=$(<"$file")
+	read -r pid started <"$file" || true
 	[[ $pid =~ ^[0-9]+$ ]] && alive "$pid" || return 1
-	if [[ -r /proc/$pid/cmdline ]]; then
-		IFS= read -r -d '' arg0 <"/proc/$pid/cmdline" || true
-		[[ ${arg0##*/} == "$1" ]] || return 1
-	fi
+	[[ -z $started || $(start_time "$pid") == "$started" ]] || return 1
 	echo "$pid"
 }
 
@@ -81,8 +105,8 @@ stop_one() { # NAME
 	log "$1: stopped (pid $pid)"
 }
 
-# stop_all stops web and worker before mailpit, so the worker can finish the
-# message it is sending.
+# stop_all stops web and worker before Mailpit, so the worker can finish
+# the message it is sending.
 stop_all() {
 	local name stopped=0
 	for name in web worker mailpit; do
@@ -91,8 +115,27 @@ stop_all() {
 	return $((1 - stopped))
 }
 
+# stop_run stops an earlier run: a make dev still in the foreground (in
+# another terminal) is asked to stop what it started, as Ctrl-C would,
+# and whatever is left, or what a detached run left, is stopped here.
+# It fails if nothing was running.
+stop_run() {
+	local pid deadline stopped=1
+	if pid=$(pid_of dev) && [[ $pid != "$$" ]]; then
+		kill -TERM "$pid" 2>/dev/null || true
+		deadline=$((SECONDS + 3 * STOP_SECONDS + 5))
+		while alive "$pid" && ((SECONDS < deadline)); do
+			sleep 0.2
+		done
+		log "make dev (pid $pid): stopped"
+		stopped=0
+	fi
+	stop_all && stopped=0
+	return "$stopped"
+}
+
 cmd_stop() {
-	stop_all || log "nothing to stop (no process recorded in tmp/*.pid is running)"
+	stop_run || log "nothing to stop (no process recorded in tmp/*.pid is running)"
 }
 
 rand_hex() { # bytes
@@ -106,8 +149,11 @@ ensure_dev_env() {
 		(
 			umask 077
 			cat >"$DEV_ENV" <<-'EOF'
-				# Local settings for scripts/dev.sh, made on the first run. Not committed.
-				# Any variable from the README's configuration table may be set here.
+				# Local settings for scripts/dev.sh (make dev), made on the first run. Not committed.
+				# Any variable of the README's configuration table may be set here, and the
+				# addresses make dev listens on (see the top of scripts/dev.sh), e.g.
+				#   HTTP_ADDR=:8081
+				#   MAILPIT_SMTP_ADDR=127.0.0.1:1026
 			EOF
 		)
 		log ".dev.env: created"
@@ -122,29 +168,118 @@ ensure_dev_env() {
 	done
 }
 
+# port_of VARIABLE prints the port of the address in VARIABLE.
+port_of() {
+	local addr=${!1} port
+	port=${addr##*:}
+	if [[ $addr != *:* || ! $port =~ ^[0-9]+$ ]] || ((port < 1 || port > 65535)); then
+		die "$1=$addr: want host:port or :port"
+	fi
+	echo "$port"
+}
+
+# host_of VARIABLE prints the host to reach the address in VARIABLE at:
+# loopback for an address on every interface.
+host_of() {
+	local host=${!1%:*}
+	host=${host#[}
+	host=${host%]}
+	case $host in
+	"" | 0.0.0.0 | "*" | localhost) echo 127.0.0.1 ;;
+	::) echo "::1" ;;
+	*) echo "$host" ;;
+	esac
+}
+
+# url_of VARIABLE prints the http:// URL of the address in VARIABLE.
+url_of() {
+	local host
+	host=$(host_of "$1")
+	[[ $host != *:* ]] || host="[$host]"
+	echo "http://$host:$(port_of "$1")"
+}
+
 load_env() {
 	ensure_dev_env
 	set -a
 	# shellcheck source=/dev/null
 	. "$DEV_ENV"
 	set +a
+	: "${HTTP_ADDR:=:8080}"
+	: "${METRICS_ADDR:=127.0.0.1:9464}"
+	: "${WORKER_METRICS_ADDR:=127.0.0.1:9465}"
+	: "${MAILPIT_SMTP_ADDR:=127.0.0.1:1025}"
+	: "${MAILPIT_UI_ADDR:=127.0.0.1:8025}"
+	: "${MAILPIT_MAX:=20000}"
+	HTTP_PORT=$(port_of HTTP_ADDR)
+	[[ $MAILPIT_MAX =~ ^[0-9]+$ ]] || die "MAILPIT_MAX=$MAILPIT_MAX: want a number of messages (0 keeps all)"
 	: "${DATABASE_URL:=postgres://postgres@127.0.0.1:5432/$DEV_DB?sslmode=disable}"
 	: "${REDIS_URL:=redis://127.0.0.1:6379/0}"
-	: "${SMTP_URL:=smtp://127.0.0.1:1025}"
+	: "${SMTP_URL:=smtp://$MAILPIT_SMTP_ADDR}"
 	: "${MAIL_FROM:=News Digest <digest@localhost>}"
-	: "${BASE_URL:=http://localhost:8080}"
-	: "${HTTP_ADDR:=:8080}"
+	: "${BASE_URL:=http://localhost:$HTTP_PORT}"
 	: "${DIGEST_CRON:=0 7 * * 1}"
 	: "${DIGEST_TZ:=UTC}"
 	: "${SMTP_CONNECTIONS:=4}"
 	: "${SEND_RATE:=0}"
 	: "${ORG_POSTAL_ADDRESS:=News Digest, 1 Example Street, 10000 Sample City, Country}"
-	export DATABASE_URL REDIS_URL SMTP_URL MAIL_FROM BASE_URL HTTP_ADDR \
+	export DATABASE_URL REDIS_URL SMTP_URL MAIL_FROM BASE_URL HTTP_ADDR METRICS_ADDR \
 		ADMIN_TOKEN ADMIN_PASSWORD SECRET_KEY DIGEST_CRON DIGEST_TZ \
 		SMTP_CONNECTIONS SEND_RATE ORG_POSTAL_ADDRESS
-	HTTP_PORT=${HTTP_ADDR##*:}
-	[[ $HTTP_PORT =~ ^[0-9]+$ ]] || die "HTTP_ADDR=$HTTP_ADDR: expected host:port or :port"
-	LOCAL_URL=http://127.0.0.1:$HTTP_PORT
+	LOCAL_URL=$(url_of HTTP_ADDR)
+	MAILPIT_URL=$(url_of MAILPIT_UI_ADDR)
+}
+
+# who_listens PORT names the program listening on PORT, where ss can tell.
+who_listens() {
+	command -v ss >/dev/null 2>&1 || return 0
+	ss -Hltnp "sport = :$1" 2>/dev/null | grep -o 'users:(("[^"]*",pid=[0-9]*' | head -n 1 |
+		sed 's/users:(("\([^"]*\)",pid=\([0-9]*\)/ by \1 (pid \2)/'
+}
+
+# free_port_after PORT TAKEN prints the first port above PORT that nothing
+# listens on and that is not in TAKEN (a list of ports between spaces).
+free_port_after() {
+	local p=$(($1 + 1))
+	while ((p < 65535)) && { [[ $2 == *" $p "* ]] || listening 127.0.0.1 "$p"; }; do
+		p=$((p + 1))
+	done
+	echo "$p"
+}
+
+# check_ports stops the run, before anything is built or started, if a
+# port it needs is taken, naming every one and the variable that moves it.
+check_ports() {
+	local vars=(HTTP_ADDR METRICS_ADDR WORKER_METRICS_ADDR MAILPIT_SMTP_ADDR MAILPIT_UI_ADDR)
+	[[ -z ${BOUNCE_SMTP_ADDR:-} ]] || vars+=(BOUNCE_SMTP_ADDR)
+	local var port host busy=() seen=" " alt
+	for var in "${vars[@]}"; do
+		port=$(port_of "$var")
+		if [[ $seen == *" $port "* ]]; then
+			die "$var=${!var} uses port $port, as another of make dev's addresses does; give each its own port in .dev.env"
+		fi
+		seen+="$port "
+	done
+	for var in "${vars[@]}"; do
+		port=$(port_of "$var")
+		host=$(host_of "$var")
+		listening "$host" "$port" || continue
+		alt=${!var%:*}:$(free_port_after "$port" "$seen")
+		case $var in
+		MAILPIT_SMTP_ADDR)
+			busy+=("port $port ($var=${!var}) is taken$(who_listens "$port"): make dev runs a Mailpit of its own there and will not hand its mail to another program's catcher. Stop that program, or set $var=$alt in .dev.env")
+			;;
+		HTTP_ADDR)
+			busy+=("port $port ($var=${!var}) is taken$(who_listens "$port"): stop that program, or set $var=$alt in .dev.env (BASE_URL follows it unless set)")
+			;;
+		*)
+			busy+=("port $port ($var=${!var}) is taken$(who_listens "$port"): stop that program, or set $var=$alt in .dev.env")
+			;;
+		esac
+	done
+	((${#busy[@]} == 0)) && return
+	printf 'dev.sh: %s\n' "${busy[@]}" >&2
+	exit 1
 }
 
 ensure_database() {
@@ -161,59 +296,67 @@ ensure_database() {
 	fi
 }
 
-find_mailpit() {
-	local bin
-	if bin=$(command -v mailpit 2>/dev/null); then
-		echo "$bin"
-		return
-	fi
-	bin=$(go env GOBIN)
-	bin=${bin:-$(go env GOPATH)/bin}/mailpit
-	[[ -x $bin ]] || die "mailpit not found (scripts/services.sh --with-mailpit installs it)"
-	echo "$bin"
-}
-
-# spawn NAME PROGRAM [ARGS...] starts PROGRAM in its own session (so Ctrl-C
-# in the terminal reaches only this script, which then stops it in order),
-# logging to tmp/NAME.log and recording its pid in tmp/NAME.pid.
+# spawn NAME PROGRAM [ARGS...] starts PROGRAM in a session of its own (so
+# Ctrl-C in the terminal reaches only this script, which then stops it in
+# order), logging to tmp/NAME.log, and records its pid and start time in
+# tmp/NAME.pid. This script is no process group leader, so setsid makes
+# the session in place and execs PROGRAM: $! is PROGRAM's pid from the
+# start, and nothing has to be read of a process still starting.
 spawn() {
-	local name=$1
+	local name=$1 pid
 	shift
 	if command -v setsid >/dev/null 2>&1; then
 		setsid "$@" >"$RUN_DIR/$name.log" 2>&1 </dev/null &
 	else
 		nohup "$@" >"$RUN_DIR/$name.log" 2>&1 </dev/null &
 	fi
-	echo $! >"$RUN_DIR/$name.pid"
+	pid=$!
+	echo "$pid $(start_time "$pid")" >"$RUN_DIR/$name.pid"
+}
+
+# exited NAME: what NAME left in its log, and the run stops.
+exited() {
+	tail -n 20 "$RUN_DIR/$1.log" >&2 2>/dev/null || true
+	die "$1 exited; see tmp/$1.log"
+}
+
+# mailpit_page_ok checks that Mailpit's page loads its script: the page
+# answers and the script it names answers 200 as JavaScript (a Mailpit
+# built without its front-end serves a blank page and a 404 there).
+mailpit_page_ok() {
+	local page script type
+	page=$(curl -fsS --max-time 5 "$MAILPIT_URL/") || return 1
+	script=$(sed -n 's/.*<script[^>]* src="\([^"]*\)".*/\1/p' <<<"$page" | head -n 1)
+	[[ -n $script ]] || return 1
+	[[ $script == http* ]] || script=$MAILPIT_URL/${script#/}
+	type=$(curl -fsS --max-time 5 -o /dev/null -w '%{content_type}' "$script") || return 1
+	[[ $type == *javascript* ]]
 }
 
 start_mailpit() {
-	if listening 127.0.0.1 1025; then
-		log "mailpit: something already listens on 127.0.0.1:1025; using it"
-		return
-	fi
-	spawn mailpit "$(find_mailpit)" --smtp 127.0.0.1:1025 --listen 127.0.0.1:8025
+	spawn mailpit "$BIN_DIR/mailpit" --smtp "$MAILPIT_SMTP_ADDR" --listen "$MAILPIT_UI_ADDR" \
+		--max "$MAILPIT_MAX" --disable-version-check
 	local deadline=$((SECONDS + 15))
-	until listening 127.0.0.1 1025; do
-		pid_of mailpit >/dev/null || die "mailpit exited; see tmp/mailpit.log"
-		((SECONDS < deadline)) || die "mailpit not listening on 127.0.0.1:1025 after 15s; see tmp/mailpit.log"
-		sleep 0.3
+	until listening "$(host_of MAILPIT_SMTP_ADDR)" "$(port_of MAILPIT_SMTP_ADDR)" &&
+		listening "$(host_of MAILPIT_UI_ADDR)" "$(port_of MAILPIT_UI_ADDR)"; do
+		pid_of mailpit >/dev/null || exited mailpit
+		((SECONDS < deadline)) || die "mailpit not listening on $MAILPIT_SMTP_ADDR and $MAILPIT_UI_ADDR after 15s; see tmp/mailpit.log"
+		sleep 0.2
 	done
-	log "mailpit: started (pid $(<"$RUN_DIR/mailpit.pid"))"
+	mailpit_page_ok ||
+		die "Mailpit's page at $MAILPIT_URL does not load its script: rebuild it with scripts/mailpit.sh --force"
+	log "mailpit: started (pid $(pid_of mailpit)), keeping the last $MAILPIT_MAX messages"
 }
 
 wait_ready() {
 	local deadline=$((SECONDS + READY_SECONDS))
 	until curl -fsS --max-time 2 -o /dev/null "$LOCAL_URL/readyz" 2>/dev/null; do
-		if ! pid_of web >/dev/null; then
-			tail -n 20 "$RUN_DIR/web.log" >&2 || true
-			die "web exited; see tmp/web.log"
-		fi
+		pid_of web >/dev/null || exited web
 		if ((SECONDS >= deadline)); then
 			tail -n 20 "$RUN_DIR/web.log" >&2 || true
 			die "$LOCAL_URL/readyz not ready after ${READY_SECONDS}s; see tmp/web.log"
 		fi
-		sleep 0.5
+		sleep 0.3
 	done
 	log "web: ready at $LOCAL_URL"
 }
@@ -233,81 +376,96 @@ import_demo() {
 	code=${out##*$'\n'}
 	body=${out%$'\n'*}
 	if [[ $code == 2* ]]; then
-		log "demo data: $body"
+		log "demo data (stories of 2020): $body"
 	else
 		log "demo data: import answered HTTP $code: $body"
 	fi
 }
 
 print_summary() {
-	cat <<EOF
-
+	log "
 newsdigest is running
 
   Subscribe:     $BASE_URL/  (the form people use; the confirmation mail lands in Mailpit)
   Send editions: $BASE_URL/admin  (user admin, password $ADMIN_PASSWORD)
-  Read the mail: http://localhost:8025
+  Read the mail: $MAILPIT_URL  (Mailpit)
 
-  metrics        http://${METRICS_ADDR:-127.0.0.1:9464}/metrics  (web's; loopback only)
-  mailpit API    http://localhost:8025/api/v1/messages
+  metrics        $(url_of METRICS_ADDR)/metrics (web)
+                 $(url_of WORKER_METRICS_ADDR)/metrics (worker)
+  mailpit API    $MAILPIT_URL/api/v1/messages
   admin token    $ADMIN_TOKEN
                  (ADMIN_PASSWORD and ADMIN_TOKEN in $DEV_ENV)
   logs           tmp/web.log  tmp/worker.log  tmp/mailpit.log
 
+The demo listing's stories are from 2020: they carry that year's dates, not
+this week's.
+
 The same from the JSON API. Subscribe (then confirm with the link in Mailpit):
   curl -fsS -H 'Content-Type: application/json' \\
-    -d '{"email":"ana@example.org","countries":["MX","GT"],"topics":["labour-migration"],"language":"en","mode":"any"}' \\
+    -d '{\"email\":\"ana@example.org\",\"countries\":[\"MX\",\"GT\"],\"topics\":[\"labour-migration\"],\"language\":\"en\",\"mode\":\"any\"}' \\
     $BASE_URL/api/v1/subscriptions
 
 Send an edition now and follow it:
-  curl -fsS -X POST -H "Authorization: Bearer $ADMIN_TOKEN" \\
+  curl -fsS -X POST -H \"Authorization: Bearer $ADMIN_TOKEN\" \\
     -H 'Content-Type: application/json' -d '{}' $BASE_URL/api/v1/editions
-  curl -fsS -H "Authorization: Bearer $ADMIN_TOKEN" $BASE_URL/api/v1/editions/ID
-EOF
+  curl -fsS -H \"Authorization: Bearer $ADMIN_TOKEN\" $BASE_URL/api/v1/editions/ID"
 }
 
 keep_running=0
 on_exit() {
 	local rc=$?
 	trap - EXIT INT TERM
+	set +e
 	if [[ $keep_running -eq 0 ]]; then
-		echo
-		stop_all || true
+		stop_all >&2
+	fi
+	if [[ $(pid_of dev) == "$$" ]]; then
+		rm -f "$RUN_DIR/dev.pid"
 	fi
 	exit "$rc"
 }
 
+# on_stop is Ctrl-C or a TERM: what was started is stopped (on_exit),
+# and that is a success, not an error for make to report.
+on_stop() {
+	printf '\n' >&2
+	log "stopping" >&2
+	exit 0
+}
+
 cmd_start() {
 	mkdir -p "$RUN_DIR" "$BIN_DIR"
-	scripts/services.sh --with-mailpit
+	trap on_exit EXIT
+	trap on_stop INT TERM
 	load_env
-	ensure_database
 
+	# What an earlier (detached) run left is stopped first: its ports are
+	# needed, and its binaries are about to be rebuilt.
+	if pid_of dev >/dev/null || pid_of web >/dev/null || pid_of worker >/dev/null || pid_of mailpit >/dev/null; then
+		log "stopping the previous run"
+		stop_run || true
+	fi
+	check_ports
+
+	scripts/services.sh --with-mailpit
+	ensure_database
 	log "build: go build -o bin/ ./cmd/web ./cmd/worker"
 	go build -o "$BIN_DIR/" ./cmd/web ./cmd/worker
-
-	# A rebuilt binary replaces the one an earlier (detached) run started.
-	if pid_of web >/dev/null || pid_of worker >/dev/null || pid_of mailpit >/dev/null; then
-		log "stopping the previous run"
-		stop_all || true
-	fi
-	if listening 127.0.0.1 "$HTTP_PORT"; then
-		die "something else listens on port $HTTP_PORT; stop it or set HTTP_ADDR (and BASE_URL)"
-	fi
-
-	trap on_exit EXIT
-	trap 'exit 130' INT
-	trap 'exit 143' TERM
+	# Building took a while: a program may have taken a port meanwhile.
+	check_ports
 
 	start_mailpit
 	log "migrate: bin/web migrate"
-	"$BIN_DIR/web" migrate
+	"$BIN_DIR/web" migrate >"$RUN_DIR/migrate.log" 2>&1 || {
+		tail -n 20 "$RUN_DIR/migrate.log" >&2
+		die "bin/web migrate failed; see tmp/migrate.log"
+	}
 
 	spawn web "$BIN_DIR/web"
-	spawn worker "$BIN_DIR/worker"
-	log "web: started (pid $(<"$RUN_DIR/web.pid")), worker: started (pid $(<"$RUN_DIR/worker.pid"))"
+	spawn worker env METRICS_ADDR="$WORKER_METRICS_ADDR" "$BIN_DIR/worker"
+	log "web: started (pid $(pid_of web)), worker: started (pid $(pid_of worker))"
 	wait_ready
-	pid_of worker >/dev/null || die "worker exited; see tmp/worker.log"
+	pid_of worker >/dev/null || exited worker
 	import_demo
 	print_summary
 
@@ -318,14 +476,18 @@ cmd_start() {
 		exit 0
 	fi
 
+	# make stop, from another terminal, asks this script to stop.
+	echo "$$ $(start_time $$)" >"$RUN_DIR/dev.pid"
 	log
-	log "Ctrl-C stops web, worker and mailpit."
-	local web_pid worker_pid
-	web_pid=$(<"$RUN_DIR/web.pid")
-	worker_pid=$(<"$RUN_DIR/worker.pid")
-	wait -n "$web_pid" "$worker_pid" || true
-	for name in web worker; do
-		pid_of "$name" >/dev/null || log "$name exited; see tmp/$name.log"
+	log "Ctrl-C (or make stop) stops web, worker and Mailpit."
+	local pids=() name pid
+	for name in web worker mailpit; do
+		pid=$(pid_of "$name") || exited "$name"
+		pids+=("$pid")
+	done
+	wait -n "${pids[@]}" || true
+	for name in web worker mailpit; do
+		pid_of "$name" >/dev/null || log "$name exited; see tmp/$name.log" >&2
 	done
 	exit 1
 }
@@ -333,6 +495,6 @@ cmd_start() {
 case ${1:-start} in
 start) cmd_start ;;
 stop) cmd_stop ;;
--h | --help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//' ;;
+-h | --help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//' ;;
 *) die "unknown command: $1 (start, stop)" ;;
 esac

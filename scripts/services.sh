@@ -8,7 +8,8 @@
 #   scripts/services.sh [--with-mailpit] [--with-chromium] [--with-redis-server] [--with-axe]
 #                       [--with-caniemail]
 #
-#   --with-mailpit       also make sure the mailpit binary exists (go install)
+#   --with-mailpit       also make sure bin/mailpit exists, with its web page
+#                        (scripts/mailpit.sh builds it)
 #   --with-chromium      also make sure /usr/bin/chromium exists (apt-get install)
 #   --with-redis-server  also make sure the redis-server binary exists, for
 #                        the tests, which start servers of their own
@@ -29,7 +30,6 @@ export DEBIAN_FRONTEND=noninteractive
 
 readonly PG_HOST=127.0.0.1 PG_PORT=5432
 readonly REDIS_HOST=127.0.0.1 REDIS_PORT=6379
-readonly MAILPIT_MODULE=github.com/axllent/mailpit@v1.33.1
 readonly WAIT_SECONDS=30
 
 with_mailpit=0
@@ -45,7 +45,7 @@ for arg in "$@"; do
 	--with-axe) with_axe=1 ;;
 	--with-caniemail) with_caniemail=1 ;;
 	-h | --help)
-		sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'
+		sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'
 		exit 0
 		;;
 	*)
@@ -234,23 +234,10 @@ ensure_redis() {
 
 # --- Optional tools -----------------------------------------------------------
 
+# Mailpit is built into the project's bin/, with the web page that go
+# install leaves out (see scripts/mailpit.sh).
 ensure_mailpit() {
-	local bin
-	if bin=$(command -v mailpit 2>/dev/null); then
-		echo "mailpit: present ($bin)"
-		return
-	fi
-	command -v go >/dev/null 2>&1 || die "mailpit: not found, and go is not on PATH to install it"
-	bin=$(go env GOBIN)
-	bin=${bin:-$(go env GOPATH)/bin}/mailpit
-	if [[ -x $bin ]]; then
-		echo "mailpit: present ($bin)"
-		return
-	fi
-	echo "mailpit: installing $MAILPIT_MODULE (takes a minute)"
-	(cd / && GOFLAGS='' go install "$MAILPIT_MODULE") || die "mailpit: go install $MAILPIT_MODULE failed"
-	[[ -x $bin ]] || die "mailpit: go install succeeded but $bin is missing"
-	echo "mailpit: installed ($bin)"
+	"$(dirname "${BASH_SOURCE[0]}")/mailpit.sh"
 }
 
 # The tests start redis-server processes of their own on free ports

@@ -101,8 +101,13 @@ const MinSecretKeyLen = 32
 const MinAdminPasswordLen = 12
 
 // Load reads the configuration through getenv (os.Getenv in the binaries, a
-// map in tests). The error names the variable that is wrong.
+// map in tests); the secrets may come from files (FileVariables). The
+// error names the variable that is wrong.
 func Load(getenv func(string) string) (*Config, error) {
+	getenv, err := withFiles(getenv)
+	if err != nil {
+		return nil, err
+	}
 	get := func(name, def string) string {
 		if v := strings.TrimSpace(getenv(name)); v != "" {
 			return v
@@ -117,7 +122,6 @@ func Load(getenv func(string) string) (*Config, error) {
 		AdminPassword:    getenv("ADMIN_PASSWORD"),
 		OrgPostalAddress: strings.TrimSpace(getenv("ORG_POSTAL_ADDRESS")),
 	}
-	var err error
 	if err = checkURL("DATABASE_URL", c.DatabaseURL, "postgres", "postgresql"); err != nil {
 		return nil, err
 	}

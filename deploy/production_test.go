@@ -1,0 +1,178 @@
+package deploy_test
+
+import (
+	"net/netip"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"newsdigest/internal/config"
+)
+
+// appServices are the production services that run newsdigest's image.
+var appServices = []string{"migrate", "web", "worker"}
+
+// TestProductionComposeReadsSecretsFromFiles: in the production example
+// every secret reaches the programs as a file (NAME_FILE, a variable the
+// programs read: config.FileVariables), never as a value in the
+// environment; each file is a compose secret the service mounts.
+func TestProductionComposeReadsSecretsFromFiles(t *testing.T) {
+	c := readCompose(t, "docker-compose.production.yml")
+	for _, name := range appServices {
+		s := c.Services[name]
+		for _, secret := range []string{"SECRET_KEY", "ADMIN_TOKEN", "ADMIN_PASSWORD", "DATABASE_URL", "SMTP_URL"} {
+			if v, ok := s.Environment[secret]; ok {
+				t.Errorf("%s: %s is given in the environment (%q), not as a file", name, secret, v)
+			}
+			if _, ok := s.Environment[secret+"_FILE"]; !ok {
+				t.Errorf("%s: %s_FILE is not set", name, secret)
+			}
+		}
+		for variable, path := range s.Environment {
+			base, ok := strings.CutSuffix(variable, "_FILE")
+			if !ok || variable == "DKIM_PRIVATE_KEY_FILE" {
+				continue
+			}
+			if !slices.Contains(config.FileVariables, base) {
+				t.Errorf("%s: %s is set, but the programs read no such variable", name, variable)
+			}
+			secret, ok := strings.CutPrefix(path, "/run/secrets/")
+			if !ok || !slices.Contains(s.Secrets, secret) || c.Secrets[secret].File == "" {
+				t.Errorf("%s: %s=%s is not a secret the service mounts from a file", name, variable, path)
+			}
+		}
+	}
+	pg := c.Services["postgres"]
+	if _, ok := pg.Environment["POSTGRES_PASSWORD"]; ok {
+		t.Error("postgres: POSTGRES_PASSWORD in the environment; want POSTGRES_PASSWORD_FILE")
+	}
+	if p := pg.Environment["POSTGRES_PASSWORD_FILE"]; !slices.Contains(pg.Secrets, strings.TrimPrefix(p, "/run/secrets/")) {
+		t.Errorf("postgres: POSTGRES_PASSWORD_FILE=%q is not a secret it mounts", p)
+	}
+}
+
+// TestProductionComposePublishesOnlyTheProxy: only Caddy is reachable from
+// outside; web believes X-Forwarded-For from Caddy's fixed address alone,
+// and Caddy passes requests to web's port.
+func TestProductionComposePublishesOnlyTheProxy(t *testing.T) {
+	c := readCompose(t, "docker-compose.production.yml")
+	for name, s := range c.Services {
+		if name != "caddy" && len(s.Ports) > 0 {
+			t.Errorf("%s publishes %v; only the proxy should", name, s.Ports)
+		}
+	}
+	nets, _ := c.Services["caddy"].Networks.(map[string]any)
+	front, _ := nets["front"].(map[string]any)
+	addr, err := netip.ParseAddr(stringOf(front["ipv4_address"]))
+	if err != nil {
+		t.Fatalf("caddy has no fixed address on the front network: %v", c.Services["caddy"].Networks)
+	}
+	subnet, err := netip.ParsePrefix(c.Networks["front"].IPAM.Config[0].Subnet)
+	if err != nil || !subnet.Contains(addr) {
+		t.Errorf("caddy's address %s is not in the front network %v", addr, c.Networks["front"].IPAM.Config)
+	}
+	for _, name := range appServices {
+		cfg := loadConfig(t, c.Services[name].Environment)
+		if len(cfg.TrustedProxies) != 1 || cfg.TrustedProxies[0] != netip.PrefixFrom(addr, 32) {
+			t.Errorf("%s: TRUSTED_PROXIES = %v, want caddy's %s alone", name, cfg.TrustedProxies, addr)
+		}
+	}
+	caddyfile, err := os.ReadFile("Caddyfile")
+	if err != nil {
+		t.Fatal(err)
+	}
+	web := loadConfig(t, c.Services["web"].Environment)
+	_, port, _ := strings.Cut(web.HTTPAddr, ":")
+	if !strings.Contains(string(caddyfile), "reverse_proxy web:"+port) {
+		t.Errorf("Caddyfile does not pass requests to web:%s", port)
+	}
+}
+
+// TestMakeSecretsWritesWhatComposeMounts: make-secrets.sh writes every
+// secret file the production compose file mounts, and the programs
+// start with them.
+func TestMakeSecretsWritesWhatComposeMounts(t *testing.T) {
+	dir := t.TempDir()
+	script, err := os.ReadFile("make-secrets.sh")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "make-secrets.sh"), script, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	smtp := "smtp://mailer:p4ss@relay.example.org:587?tls=starttls"
+	if out, err := exec.Command(filepath.Join(dir, "make-secrets.sh"), smtp).CombinedOutput(); err != nil {
+		t.Fatalf("make-secrets.sh: %v\n%s", err, out)
+	}
+	c := readCompose(t, "docker-compose.production.yml")
+	for name, s := range c.Secrets {
+		path := filepath.Join(dir, filepath.FromSlash(s.File))
+		if st, err := os.Stat(path); err != nil || st.Size() == 0 {
+			t.Errorf("secret %s: %s not written: %v", name, s.File, err)
+		}
+	}
+	env := map[string]string{}
+	for variable, path := range c.Services["web"].Environment {
+		if secret, ok := strings.CutPrefix(path, "/run/secrets/"); ok {
+			env[variable] = filepath.Join(dir, filepath.FromSlash(c.Secrets[secret].File))
+		}
+	}
+	cfg, err := config.Load(func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatalf("web refuses the secrets make-secrets.sh wrote: %v", err)
+	}
+	if cfg.SMTP.Host != "relay.example.org" || cfg.AdminPassword == "" {
+		t.Errorf("SMTP %+v, owner password set %v", cfg.SMTP, cfg.AdminPassword != "")
+	}
+	again, err := exec.Command(filepath.Join(dir, "make-secrets.sh"), smtp).CombinedOutput()
+	if err != nil || strings.Contains(string(again), "written") {
+		t.Errorf("a second run rewrote secrets (%v):\n%s", err, again)
+	}
+}
+
+// loadConfig loads the configuration a service's environment gives,
+// with stand-ins for what comes from deploy/.env and the secret files.
+func loadConfig(t *testing.T, env map[string]string) *config.Config {
+	t.Helper()
+	cfg, err := config.Load(func(k string) string {
+		if strings.HasSuffix(k, "_FILE") {
+			return ""
+		}
+		if k == "SECRET_KEY" {
+			return "7d1f0a93c6e24b58a0f3d9e17c52b84e"
+		}
+		v := env[k]
+		if strings.Contains(v, "${") {
+			return "" // set by deploy/.env: the default is fine here
+		}
+		return v
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}
+
+func stringOf(v any) string {
+	s, _ := v.(string)
+	return s
+}
+
+// TestImageLeavesSecretsOut: the image is built from the whole checkout
+// (COPY . .), so the secret files, the settings and the local caches
+// are kept out of the build context, or they would be in the image.
+func TestImageLeavesSecretsOut(t *testing.T) {
+	raw, err := os.ReadFile("../.dockerignore")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ignored := strings.Fields(string(raw))
+	for _, want := range []string{"deploy/secrets", "**/.env", ".dev.env", ".cache", ".git"} {
+		if !slices.Contains(ignored, want) {
+			t.Errorf(".dockerignore lacks %s", want)
+		}
+	}
+}

@@ -1,0 +1,130 @@
+package scripts_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// devAddrs are the addresses make dev listens on, each set by its own
+// variable (see the top of scripts/dev.sh).
+var devAddrs = []string{"HTTP_ADDR", "METRICS_ADDR", "WORKER_METRICS_ADDR", "MAILPIT_SMTP_ADDR", "MAILPIT_UI_ADDR"}
+
+// TestDevRefusesABusyPortNamingItsVariable: make dev checks every port it
+// needs before it builds or starts anything, and a taken one stops it with
+// the variable that moves it. Port 1025 taken is said as such: make dev
+// does not hand its mail to another program's catcher.
+func TestDevRefusesABusyPortNamingItsVariable(t *testing.T) {
+	for _, busy := range devAddrs {
+		t.Run(busy, func(t *testing.T) {
+			env, taken := devEnv(t, busy)
+			out, err := runDev(t, env)
+			var exit *exec.ExitError
+			if !errors.As(err, &exit) || exit.ExitCode() != 1 {
+				t.Fatalf("dev.sh with %s busy: %v, want exit status 1; output:\n%s", busy, err, out)
+			}
+			want := fmt.Sprintf("port %d (%s=127.0.0.1:%d) is taken", taken, busy, taken)
+			if !strings.Contains(out, want) || !strings.Contains(out, "set "+busy+"=127.0.0.1:") {
+				t.Errorf("output does not say %q and which %s to set:\n%s", want, busy, out)
+			}
+			if busy == "MAILPIT_SMTP_ADDR" && !strings.Contains(out, "will not hand its mail to another program's catcher") {
+				t.Errorf("output does not say why make dev will not use the program on the SMTP port:\n%s", out)
+			}
+			if strings.Contains(out, "services.sh") || strings.Contains(out, "build:") {
+				t.Errorf("dev.sh went on past the port check:\n%s", out)
+			}
+		})
+	}
+}
+
+// TestDevRefusesOnePortForTwoAddresses: two of make dev's addresses on
+// one port would fail halfway through the start; it is said at once.
+func TestDevRefusesOnePortForTwoAddresses(t *testing.T) {
+	env, _ := devEnv(t, "")
+	env = append(env, "WORKER_METRICS_ADDR="+envValue(env, "METRICS_ADDR"))
+	out, err := runDev(t, env)
+	if err == nil || !strings.Contains(out, "as another of make dev's addresses does") ||
+		!strings.Contains(out, "WORKER_METRICS_ADDR=") {
+		t.Fatalf("dev.sh with METRICS_ADDR and WORKER_METRICS_ADDR on one port: %v\n%s", err, out)
+	}
+}
+
+// devEnv gives each of make dev's addresses a port of its own on
+// loopback, free when chosen, except busy's, which a listener holds until
+// the test ends; it returns the environment and busy's port.
+func devEnv(t *testing.T, busy string) (env []string, busyPort int) {
+	t.Helper()
+	for _, kv := range os.Environ() {
+		name, _, _ := strings.Cut(kv, "=")
+		if !isDevAddr(name) && name != "BOUNCE_SMTP_ADDR" {
+			env = append(env, kv)
+		}
+	}
+	for _, name := range devAddrs {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		port := l.Addr().(*net.TCPAddr).Port
+		if name == busy {
+			busyPort = port
+			t.Cleanup(func() { l.Close() })
+		} else {
+			l.Close()
+		}
+		env = append(env, fmt.Sprintf("%s=127.0.0.1:%d", name, port))
+	}
+	return env, busyPort
+}
+
+func isDevAddr(name string) bool {
+	for _, n := range devAddrs {
+		if n == name {
+			return true
+		}
+	}
+	return false
+}
+
+func envValue(env []string, name string) string {
+	for _, kv := range env {
+		if v, ok := strings.CutPrefix(kv, name+"="); ok {
+			return v
+		}
+	}
+	return ""
+}
+
+// runDev runs a copy of scripts/dev.sh in a project of its own (a
+// temporary directory holding only the script), so that its .dev.env and
+// tmp/ are the test's, and nothing it could go on to run is there.
+func runDev(t *testing.T, env []string) (string, error) {
+	t.Helper()
+	root := t.TempDir()
+	script, err := os.ReadFile("dev.sh")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(root, "scripts"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(root, "scripts", "dev.sh"), script, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "bash", filepath.Join(root, "scripts", "dev.sh"))
+	cmd.Env = env
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	err = cmd.Run()
+	return out.String(), err
+}
