@@ -43,11 +43,11 @@ func seedArchive(ctx context.Context, db *postgres.DB, n int, r *rand.Rand) erro
 			if r.IntN(10) == 0 {
 				reg := tax.Regions[r.IntN(len(tax.Regions))]
 				regions = []string{reg.Code}
-				place = taxonomy.Name(lang, reg.NameEN, reg.NameES)
+				place = reg.Name(lang)
 			} else {
 				countries = countryPop.distinct(r, benchCountries, 1+weighted(r, 0.7, 0.3))
 				c, _ := tax.Country(countries[0])
-				place = taxonomy.Name(lang, c.NameEN, c.NameES)
+				place = c.Name(lang)
 			}
 			title := itemTitle(r, lang, place)
 			return []any{today.AddDate(0, 0, -r.IntN(days)), title, itemSummary(r, lang, id, false),
