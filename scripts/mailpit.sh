@@ -16,7 +16,10 @@
 #
 # The work happens in .cache/mailpit; bin/.mailpit.stamp records what
 # bin/mailpit was built from, so that later runs cost nothing until the
-# version or the pinned packages change.
+# version or the pinned packages change. A copy of each build is kept in
+# the user's cache ($XDG_CACHE_HOME, else ~/.cache, under newsdigest/),
+# named by that stamp, as Go keeps its builds: a fresh clone on the same
+# machine copies it rather than building again.
 set -euo pipefail
 exec </dev/null
 
@@ -34,7 +37,7 @@ case ${1:-} in
 "") ;;
 --force) force=1 ;;
 -h | --help)
-	sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'
+	sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'
 	exit 0
 	;;
 *)
@@ -63,6 +66,14 @@ stamp() {
 want=$(stamp)
 if [[ $force -eq 0 && -x $BIN && -f $STAMP && $(<"$STAMP") == "$want" ]]; then
 	echo "mailpit: present (bin/mailpit, $VERSION with its web page)"
+	exit 0
+fi
+cached=${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/newsdigest/mailpit-$(echo "$want" | sha256sum | cut -c1-16)
+if [[ $force -eq 0 && -x $cached ]]; then
+	mkdir -p "$ROOT/bin"
+	cp "$cached" "$BIN.tmp" && mv -f "$BIN.tmp" "$BIN"
+	echo "$want" >"$STAMP"
+	echo "mailpit: copied $VERSION with its web page from $cached into bin/mailpit"
 	exit 0
 fi
 
@@ -104,6 +115,9 @@ done
 	die "go build of Mailpit failed"
 mv -f "$BIN.tmp" "$BIN"
 echo "$want" >"$STAMP"
+if mkdir -p "$(dirname "$cached")" 2>/dev/null && cp "$BIN" "$cached.tmp" 2>/dev/null; then
+	mv -f "$cached.tmp" "$cached"
+fi
 # The copy (with its node_modules, a quarter of a gigabyte) served its
 # purpose; npm's and Go's own caches make the next build quick.
 rm -rf "$src"
