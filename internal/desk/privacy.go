@@ -110,7 +110,7 @@ func (d *Desk) personalData(ctx context.Context, id int64) (PersonalData, error)
 	}
 	p := PersonalData{
 		Email:  rec.Email,
-		Status: rec.Status,
+		Status: string(rec.Status),
 		Choices: PersonalChoices{
 			All:       rec.All,
 			Countries: nonNilStrings(rec.Countries), Topics: nonNilStrings(rec.Topics),
@@ -135,7 +135,7 @@ func (d *Desk) personalData(ctx context.Context, id int64) (PersonalData, error)
 		p.Consents = append(p.Consents, pc)
 	}
 	for _, dl := range deliveries {
-		p.Deliveries = append(p.Deliveries, PersonalDelivery{dl.EditionID, dl.Status, dl.Reason, dl.Error, dl.SentAt})
+		p.Deliveries = append(p.Deliveries, PersonalDelivery{dl.EditionID, string(dl.Status), dl.Reason, dl.Error, dl.SentAt})
 	}
 	return p, nil
 }

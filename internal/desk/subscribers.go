@@ -76,7 +76,7 @@ func (d *Desk) ExportSubscribers(ctx context.Context, f domain.SubscriberFilter,
 		if !started {
 			begin()
 		}
-		writeCSVRow(w, sub.Email, sub.Status, csvCountries(sub.Filter), strings.Join(sub.Topics, ";"),
+		writeCSVRow(w, sub.Email, string(sub.Status), csvCountries(sub.Filter), strings.Join(sub.Topics, ";"),
 			sub.Language, sub.Mode, sub.CreatedAt.UTC().Format(time.RFC3339))
 		return w.Error()
 	})

@@ -97,7 +97,7 @@ func record(t *testing.T, db *postgres.DB, id int64, b postgres.IDRange, status,
 	}
 }
 
-func wantCounts(t *testing.T, db *postgres.DB, id int64, status string, sent, failed, skipped, total int) domain.Edition {
+func wantCounts(t *testing.T, db *postgres.DB, id int64, status domain.EditionStatus, sent, failed, skipped, total int) domain.Edition {
 	t.Helper()
 	e, err := db.Edition(context.Background(), id)
 	if err != nil {

@@ -176,7 +176,7 @@ func statusLabel(lang string, e domain.Edition) string {
 		}
 		return msg(lang, "editions_status_cancelling")
 	}
-	return msg(lang, "editions_status_"+e.Status)
+	return msg(lang, "editions_status_"+string(e.Status))
 }
 
 // windowLabel says which items an edition holds, its times in zone.

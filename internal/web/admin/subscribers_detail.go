@@ -3,7 +3,6 @@ package admin
 import (
 	"fmt"
 	"net/http"
-	"slices"
 
 	"github.com/gin-gonic/gin"
 
@@ -38,7 +37,7 @@ func (a *Console) subscriberDetail(c *gin.Context) {
 		CountryNames: chosenCountries(tax, lang, p.Record.Filter),
 		TopicNames:   chosenTopics(tax, lang, p.Record.Filter)}
 	for _, action := range []string{domain.ActionUnsubscribe, domain.ActionSuppress, domain.ActionErase} {
-		if slices.Contains(domain.ActionFrom[action], p.Record.Status) {
+		if domain.ActionAllowed(action, p.Record.Status) {
 			v.Actions = append(v.Actions, action)
 		}
 	}
@@ -65,7 +64,7 @@ func (a *Console) subscriberActionConfirm(c *gin.Context) {
 	}
 	lang := pageLang(c)
 	a.render(c, http.StatusOK, "subscriber_action", page{Title: msg(lang, "sub_confirm_"+action), Section: "subscribers",
-		Data: actionView{ID: id, Email: r.Email, Status: r.Status, Action: action}})
+		Data: actionView{ID: id, Email: r.Email, Status: string(r.Status), Action: action}})
 }
 
 func (a *Console) subscriberActionPost(c *gin.Context) {
@@ -86,7 +85,7 @@ func (a *Console) subscriberActionParams(c *gin.Context) (int64, string, bool) {
 		return 0, "", false
 	}
 	action := c.Param("action")
-	if _, known := domain.ActionFrom[action]; !known {
+	if !domain.IsAction(action) {
 		a.fail(c, http.StatusNotFound, msg(pageLang(c), "not_found"))
 		return 0, "", false
 	}
