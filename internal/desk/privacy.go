@@ -7,6 +7,7 @@ import (
 	"newsdigest/internal/domain"
 	"newsdigest/internal/postgres"
 	"newsdigest/internal/tasks"
+	"newsdigest/internal/token"
 )
 
 // PersonalData is everything stored about one subscriber, as the person
@@ -150,7 +151,7 @@ func (d *Desk) EraseOwnData(ctx context.Context, tok string) (domain.Subscriber,
 	if err != nil {
 		return sub, err
 	}
-	if err := d.DB.EraseSubscriber(ctx, sub.ID, ""); err != nil {
+	if err := d.DB.EraseSubscriber(ctx, sub.ID, "", token.New()); err != nil {
 		return sub, err
 	}
 	d.Audit(ctx, SelfActor, "subscriber."+domain.ActionErase, "subscriber", sub.ID, "at their own request")

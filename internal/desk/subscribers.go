@@ -12,6 +12,7 @@ import (
 	"newsdigest/internal/errs"
 	"newsdigest/internal/postgres"
 	"newsdigest/internal/subscription"
+	"newsdigest/internal/token"
 )
 
 // SubscriberQuery is a filter of the subscriber list as a request gives
@@ -136,7 +137,7 @@ func (d *Desk) SubscriberAction(ctx context.Context, actor string, id int64, act
 	case domain.ActionUnsubscribe, domain.ActionSuppress:
 		_, err = d.DB.StopSubscriber(ctx, id, action, actor)
 	case domain.ActionErase:
-		err = d.DB.EraseSubscriber(ctx, id, actor)
+		err = d.DB.EraseSubscriber(ctx, id, actor, token.New())
 	default:
 		return errs.New(errs.NotFound, "no such action on a subscriber: %q", action)
 	}

@@ -41,7 +41,7 @@ type Compiler struct {
 // deliveries and queues sending. It may run again after a crash: the
 // rows it wrote are kept and the rest are added.
 func (c *Compiler) Compile(ctx context.Context, editionID int64) error {
-	moved, err := c.DB.MoveEdition(ctx, editionID, []string{domain.EditionQueued, domain.EditionCompiling}, domain.EditionCompiling, "")
+	moved, err := c.DB.MoveEdition(ctx, editionID, domain.EditionCompile)
 	if err != nil {
 		return err
 	}
@@ -155,7 +155,7 @@ func (c *Compiler) Compile(ctx context.Context, editionID int64) error {
 	if err != nil {
 		return err
 	}
-	moved, err = c.DB.MoveEdition(ctx, editionID, []string{domain.EditionCompiling}, domain.EditionSending, "")
+	moved, err = c.DB.MoveEdition(ctx, editionID, domain.EditionCompiled)
 	if err != nil {
 		return err
 	}

@@ -76,7 +76,7 @@ func (s *Sender) record(ctx context.Context, claims []postgres.Claim, results <-
 				retry = true
 			}
 			if s.Observe != nil {
-				s.Observe(o.Status)
+				s.Observe(string(o.Status))
 			}
 			w.pending = append(w.pending, o)
 			if len(w.pending) >= recordEvery {

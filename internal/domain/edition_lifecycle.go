@@ -186,3 +186,19 @@ func UnfinishedEditionStatuses() []string {
 	}
 	return out
 }
+
+// Published reports whether an edition in state s has gone out to its
+// readers, so that its stories are public (the archive, the feeds): it
+// is sending or done, and no editor cancelled it.
+func (s EditionState) Published() bool {
+	return (s.Status == EditionSending || s.Status == EditionDone) && !s.Cancelled
+}
+
+// PublishingStatuses are the statuses of an edition that has gone out
+// unless it was cancelled (EditionState.Published).
+func PublishingStatuses() []string { return []string{EditionSending, EditionDone} }
+
+// Void reports whether an edition in state s publishes nothing and gave
+// none of its stories to anyone for good: its compile failed, or an
+// editor cancelled it. Its stories go into the next edition.
+func (s EditionState) Void() bool { return s.Status == EditionFailed || s.Cancelled }

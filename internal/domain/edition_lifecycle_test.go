@@ -119,3 +119,16 @@ func TestEditionStateOfReason(t *testing.T) {
 		t.Errorf("a skipped edition: state %+v, skipped %v, finished %v", got, e.SkippedLate(), e.Finished())
 	}
 }
+
+func TestPublishedAndVoidEditions(t *testing.T) {
+	for _, s := range editionStates() {
+		published := (s.Status == EditionSending || s.Status == EditionDone) && !s.Cancelled
+		void := s.Status == EditionFailed || s.Cancelled
+		if s.Published() != published || s.Void() != void {
+			t.Errorf("%+v: published %v void %v, want %v %v", s, s.Published(), s.Void(), published, void)
+		}
+		if s.Published() && s.Void() {
+			t.Errorf("%+v is both published and void", s)
+		}
+	}
+}

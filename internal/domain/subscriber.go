@@ -150,6 +150,14 @@ type Subscriber struct {
 	PausedUntil *time.Time `json:"paused_until"`
 }
 
+// SignupTokens are the tokens a sign-up may give a subscriber: Token for
+// their preferences and unsubscribe links (a new address), and Confirm
+// for the confirmation link. The subscriber service makes them; storage
+// keeps those the sign-up needs.
+type SignupTokens struct {
+	Token, Confirm string
+}
+
 // Consent records how and when a person asked to subscribe.
 type Consent struct {
 	At          time.Time

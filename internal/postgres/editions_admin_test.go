@@ -29,7 +29,7 @@ func sendingEdition(t *testing.T, db *postgres.DB, people []string, nothingMatch
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.MoveEdition(ctx, e.ID, []string{domain.EditionQueued}, domain.EditionCompiling, ""); err != nil {
+	if _, err := db.MoveEdition(ctx, e.ID, domain.EditionCompile); err != nil {
 		t.Fatal(err)
 	}
 	groups, err := db.SaveGroups(ctx, e.ID, []postgres.NewGroup{{Key: "k", Language: "en", Sections: json.RawMessage(`[]`)}})
@@ -53,7 +53,7 @@ func sendingEdition(t *testing.T, db *postgres.DB, people []string, nothingMatch
 	if _, err := db.SetEditionTotal(ctx, e.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.MoveEdition(ctx, e.ID, []string{domain.EditionCompiling}, domain.EditionSending, ""); err != nil {
+	if _, err := db.MoveEdition(ctx, e.ID, domain.EditionCompiled); err != nil {
 		t.Fatal(err)
 	}
 	batches, err := db.SendBatches(ctx, e.ID, 1, false)
@@ -65,9 +65,9 @@ func sendingEdition(t *testing.T, db *postgres.DB, people []string, nothingMatch
 
 // attempt claims a batch and records how its one delivery ended; a failed
 // one is refused for good (550).
-func attempt(t *testing.T, db *postgres.DB, id int64, b postgres.IDRange, status string) {
+func attempt(t *testing.T, db *postgres.DB, id int64, b postgres.IDRange, status domain.DeliveryStatus) {
 	t.Helper()
-	failure := ""
+	var failure domain.DeliveryFailure
 	if status == domain.DeliveryFailed {
 		failure = domain.FailurePermanent
 	}
@@ -76,7 +76,7 @@ func attempt(t *testing.T, db *postgres.DB, id int64, b postgres.IDRange, status
 
 // record claims a batch and records its one delivery's outcome, failed in
 // the way failure says.
-func record(t *testing.T, db *postgres.DB, id int64, b postgres.IDRange, status, failure string) {
+func record(t *testing.T, db *postgres.DB, id int64, b postgres.IDRange, status domain.DeliveryStatus, failure domain.DeliveryFailure) {
 	t.Helper()
 	ctx := context.Background()
 	claims, err := db.ClaimDeliveries(ctx, id, b, time.Minute)
@@ -164,8 +164,10 @@ func TestCancelSkipsTheRestAndCountersAddUp(t *testing.T) {
 		t.Fatalf("skip reasons %v", got)
 	}
 	// A compile that runs again must not revive it.
-	if moved, err := db.MoveEdition(ctx, id, []string{domain.EditionDone}, domain.EditionSending, ""); err != nil || moved {
-		t.Fatalf("a cancelled edition moved: %v %v", moved, err)
+	for _, ev := range []domain.EditionEvent{domain.EditionCompiled, domain.EditionCompile, domain.EditionRetry} {
+		if moved, err := db.MoveEdition(ctx, id, ev); err != nil || moved {
+			t.Fatalf("a cancelled edition moved (%s): %v %v", ev, moved, err)
+		}
 	}
 }
 
@@ -180,7 +182,7 @@ func TestCancelQueuedEditionEndsIt(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantCounts(t, db, e.ID, domain.EditionDone, 0, 0, 0, 0)
-	if moved, err := db.MoveEdition(ctx, e.ID, []string{domain.EditionQueued, domain.EditionCompiling, domain.EditionDone}, domain.EditionCompiling, ""); err != nil || moved {
+	if moved, err := db.MoveEdition(ctx, e.ID, domain.EditionCompile); err != nil || moved {
 		t.Fatalf("the compile of a cancelled edition started: %v %v", moved, err)
 	}
 }

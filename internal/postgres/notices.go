@@ -72,10 +72,10 @@ func (db *DB) ClaimNotice(ctx context.Context, id int64, kind string) (NoticeCla
 		UPDATE notices n SET claimed_at = now()
 		FROM subscribers
 		WHERE n.subscriber_id = $1 AND n.kind = $2 AND subscribers.id = n.subscriber_id
-		  AND subscribers.status = 'active'
+		  AND subscribers.status = $5
 		  AND n.due_at IS NOT NULL AND n.due_at > now() - $3::interval
 		  AND (n.claimed_at IS NULL OR n.claimed_at < now() - $4::interval)
-		RETURNING `+subscriberColumns+`, n.claimed_at`, id, kind, confirmDueFor, confirmWindow,
+		RETURNING `+subscriberColumns+`, n.claimed_at`, id, kind, confirmDueFor, confirmWindow, domain.StatusActive,
 	).Scan(append(subscriberFields(s), &cl.ClaimedAt)...)
 	if err != nil {
 		return cl, notFound(err, kind+" notice due")
@@ -120,10 +120,10 @@ type DueNotice struct {
 func (db *DB) UnsentNotices(ctx context.Context) ([]DueNotice, error) {
 	rows, err := db.pool.Query(ctx, `
 		SELECT n.subscriber_id, n.kind FROM notices n JOIN subscribers s ON s.id = n.subscriber_id
-		WHERE n.due_at IS NOT NULL AND s.status = 'active'
+		WHERE n.due_at IS NOT NULL AND s.status = $3
 		  AND n.due_at < now() - interval '2 minutes' AND n.due_at > now() - $1::interval
 		  AND (n.claimed_at IS NULL OR n.claimed_at < now() - $2::interval)
-		ORDER BY n.due_at LIMIT 1000`, confirmDueFor, confirmWindow)
+		ORDER BY n.due_at LIMIT 1000`, confirmDueFor, confirmWindow, domain.StatusActive)
 	if err != nil {
 		return nil, fmt.Errorf("unsent notices: %w", err)
 	}

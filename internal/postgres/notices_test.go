@@ -8,6 +8,7 @@ import (
 	"newsdigest/internal/errs"
 	"newsdigest/internal/postgres"
 	"newsdigest/internal/testenv"
+	"newsdigest/internal/token"
 )
 
 func claimNotice(t *testing.T, db *postgres.DB, id int64, kind string) (postgres.NoticeClaim, bool) {
@@ -32,7 +33,7 @@ func TestWelcomeDueOncePerConfirmation(t *testing.T) {
 		t.Fatal("a welcome was claimed before the confirmation")
 	}
 	cl, _ := claim(t, db, id)
-	if _, err := db.Confirm(ctx, cl.ConfirmToken, "", consent()); err != nil {
+	if _, err := db.Confirm(ctx, cl.ConfirmToken, "", consent(), token.New()); err != nil {
 		t.Fatal(err)
 	}
 	w, ok := claimNotice(t, db, id, postgres.NoticeWelcome)
@@ -66,12 +67,12 @@ func TestKnownNoticeOncePerWindow(t *testing.T) {
 	ctx := context.Background()
 	id, _ := subscribe(t, db, "ana@example.org")
 	cl, _ := claim(t, db, id)
-	if _, err := db.Confirm(ctx, cl.ConfirmToken, "", consent()); err != nil {
+	if _, err := db.Confirm(ctx, cl.ConfirmToken, "", consent(), token.New()); err != nil {
 		t.Fatal(err)
 	}
 	signUp := func() postgres.SignupMail {
 		t.Helper()
-		_, mail, err := db.Subscribe(ctx, "ANA@example.org", crFilter, consent())
+		_, mail, err := db.Subscribe(ctx, "ANA@example.org", crFilter, consent(), tokens())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -119,7 +120,7 @@ func TestPauseMarksRecipientsUntilItEnds(t *testing.T) {
 	ctx := context.Background()
 	id, _ := subscribe(t, db, "ana@example.org")
 	cl, _ := claim(t, db, id)
-	sub, err := db.Confirm(ctx, cl.ConfirmToken, "", consent())
+	sub, err := db.Confirm(ctx, cl.ConfirmToken, "", consent(), token.New())
 	if err != nil {
 		t.Fatal(err)
 	}

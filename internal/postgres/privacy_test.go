@@ -12,6 +12,7 @@ import (
 	"newsdigest/internal/domain"
 	"newsdigest/internal/postgres"
 	"newsdigest/internal/testenv"
+	"newsdigest/internal/token"
 )
 
 // privacyErasedEmail erases the subscriber with address addr and returns
@@ -20,7 +21,7 @@ func privacyErasedEmail(t *testing.T, db *postgres.DB, addr string) string {
 	t.Helper()
 	ctx := context.Background()
 	id, _ := subscribe(t, db, addr)
-	if err := db.EraseSubscriber(ctx, id, ""); err != nil {
+	if err := db.EraseSubscriber(ctx, id, "", token.New()); err != nil {
 		t.Fatal(err)
 	}
 	var email, action, actor, form string
@@ -79,11 +80,11 @@ func TestPrivacyErasedAddressMaySignUpAgain(t *testing.T) {
 	ctx := context.Background()
 	db := testenv.OpenKeyed(t, testenv.DatabaseURL(t), []byte("a-secret-key-of-at-least-32-chars!!"))
 	first := privacyErasedEmail(t, db, "back@example.org")
-	id, send, err := db.Subscribe(ctx, "Back@example.org", crFilter, consent())
+	id, send, err := db.Subscribe(ctx, "Back@example.org", crFilter, consent(), tokens())
 	if err != nil || send != postgres.MailConfirmation {
 		t.Fatalf("Subscribe after erasure: send %v, err %v; want a confirmation", send, err)
 	}
-	if err := db.EraseSubscriber(ctx, id, "editor@example.org"); err != nil {
+	if err := db.EraseSubscriber(ctx, id, "editor@example.org", token.New()); err != nil {
 		t.Fatalf("erasing the address a second time: %v", err)
 	}
 	var same int

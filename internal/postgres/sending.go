@@ -7,16 +7,20 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"newsdigest/internal/domain"
 )
 
-// ReleaseClaims gives claimed deliveries back, untried, when their batch
-// cannot go on (what every digest is made from could not be loaded):
-// they are pending again, their attempt not counted, for the batch's
-// retry to claim at once rather than after the lease.
+// ReleaseClaims gives claimed deliveries back (domain.DeliveryRelease),
+// untried, when their batch cannot go on (what every digest is made from
+// could not be loaded): they are pending again, their attempt not
+// counted, for the batch's retry to claim at once rather than after the
+// lease.
 func (db *DB) ReleaseClaims(ctx context.Context, ids []int64) error {
+	from, _, _ := domain.DeliveryRule(domain.DeliveryRelease)
 	_, err := db.pool.Exec(ctx, `
-		UPDATE deliveries SET status = 'pending', lease_until = NULL, attempts = greatest(attempts - 1, 0), updated_at = now()
-		WHERE id = ANY($1) AND status = 'sending'`, ids)
+		UPDATE deliveries SET status = $3, lease_until = NULL, attempts = greatest(attempts - 1, 0), updated_at = now()
+		WHERE id = ANY($1) AND status = ANY($2)`, ids, from, domain.DeliveryPending)
 	if err != nil {
 		return fmt.Errorf("release claimed deliveries: %w", err)
 	}

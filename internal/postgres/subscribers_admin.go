@@ -10,7 +10,6 @@ import (
 
 	"newsdigest/internal/domain"
 	"newsdigest/internal/errs"
-	"newsdigest/internal/token"
 )
 
 // SubscriberCounts counts the subscribers f selects by status, whatever
@@ -110,8 +109,9 @@ func (db *DB) StopSubscriber(ctx context.Context, id int64, action, actor string
 // browser of every consent are blanked, and so are their deliveries' SMTP
 // replies (which often quote the address). Delivery statuses stay, for
 // editions' counts. actor is the operator who asked, or "" when the
-// person asked themselves (from their preferences page).
-func (db *DB) EraseSubscriber(ctx context.Context, id int64, actor string) error {
+// person asked themselves (from their preferences page); newToken
+// replaces their token, so no link of theirs works any more.
+func (db *DB) EraseSubscriber(ctx context.Context, id int64, actor, newToken string) error {
 	return pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
 		to, err := lockStatus(ctx, tx, id, domain.SubscriberErase)
 		if err != nil {
@@ -126,7 +126,7 @@ func (db *DB) EraseSubscriber(ctx context.Context, id int64, actor string) error
 			       token = $2, confirm_token = NULL, confirm_expires_at = NULL, confirm_due_at = NULL,
 			       confirm_claimed_at = NULL, unsubscribed_at = COALESCE(unsubscribed_at, now()), updated_at = now(),
 			       paused_until = NULL
-			WHERE id = $1`, id, token.New(), db.erasedKeys(email)[0], string(to)); err != nil {
+			WHERE id = $1`, id, newToken, db.erasedKeys(email)[0], string(to)); err != nil {
 			return fmt.Errorf("erase subscriber: %w", err)
 		}
 		if _, err := tx.Exec(ctx, `DELETE FROM notices WHERE subscriber_id = $1`, id); err != nil {

@@ -7,7 +7,6 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"newsdigest/internal/domain"
-	"newsdigest/internal/token"
 )
 
 // importLock serialises bulk subscriber imports (see ImportSubscribers).
@@ -21,6 +20,9 @@ type ImportRow struct {
 	// Skip marks a row that is not imported but still holds its address's
 	// place: a later row with the same address is skipped too.
 	Skip bool
+	// Token is the new subscriber's preferences token, kept only if the
+	// row is imported.
+	Token string
 }
 
 // ImportSource yields the rows of a bulk import in file order, as a
@@ -80,6 +82,10 @@ func importSubscribers(ctx context.Context, tx pgx.Tx, src ImportSource, c domai
 	if err != nil {
 		return 0, 0, fmt.Errorf("copy import rows: %w", err)
 	}
+	active, err := domain.NextSubscriber("", domain.SubscriberImport)
+	if err != nil {
+		return 0, 0, err
+	}
 	// Imports wait for each other here, after their uploads are read:
 	// two inserting the same addresses in different orders could
 	// otherwise deadlock on each other's unique-index entries.
@@ -101,7 +107,7 @@ func importSubscribers(ctx context.Context, tx pgx.Tx, src ImportSource, c domai
 			SELECT DISTINCT ON (lower(email)) * FROM subscriber_import ORDER BY lower(email), ord
 		), added AS (
 			INSERT INTO subscribers (email, status, all_stories, countries, topics, language, mode, token, confirmed_at)
-			SELECT email, 'active', all_stories, countries, topics, language, mode, token, now()
+			SELECT email, $5, all_stories, countries, topics, language, mode, token, now()
 			FROM firsts WHERE NOT skip
 			  AND NOT EXISTS (SELECT 1 FROM subscribers e WHERE lower(e.email) = ANY(firsts.erased_keys))
 			ORDER BY ord
@@ -110,7 +116,7 @@ func importSubscribers(ctx context.Context, tx pgx.Tx, src ImportSource, c domai
 		)
 		INSERT INTO consents (subscriber_id, action, at, ip, user_agent, form_version)
 		SELECT id, 'import', $1, $2, $3, $4 FROM added`,
-		c.At, c.IP, truncate(c.UserAgent, 512), c.FormVersion)
+		c.At, c.IP, truncate(c.UserAgent, 512), c.FormVersion, string(active))
 	if err != nil {
 		return 0, 0, fmt.Errorf("insert imported subscribers: %w", err)
 	}
@@ -119,7 +125,7 @@ func importSubscribers(ctx context.Context, tx pgx.Tx, src ImportSource, c domai
 }
 
 // importRows feeds an ImportSource to COPY, giving each row its place in
-// the file and a fresh token (only rows that are inserted keep theirs).
+// the file.
 type importRows struct {
 	src    ImportSource
 	erased func(string) []string
@@ -138,7 +144,7 @@ func (r *importRows) Next() bool {
 
 func (r *importRows) Values() ([]any, error) {
 	f := r.row.Filter
-	return []any{r.ord, r.row.Line, r.row.Email, nonNil(f.Countries), nonNil(f.Topics), f.Language, f.Mode, token.New(), r.row.Skip,
+	return []any{r.ord, r.row.Line, r.row.Email, nonNil(f.Countries), nonNil(f.Topics), f.Language, f.Mode, r.row.Token, r.row.Skip,
 		r.erased(r.row.Email), f.All}, nil
 }
 

@@ -12,6 +12,7 @@ import (
 	"newsdigest/internal/domain"
 	"newsdigest/internal/postgres"
 	"newsdigest/internal/testenv"
+	"newsdigest/internal/token"
 )
 
 func openBulkDB(t *testing.T) *postgres.DB {
@@ -48,7 +49,7 @@ func (s *rowSource) Row() postgres.ImportRow { return s.rows[s.i-1] }
 func (s *rowSource) Err() error              { return s.err }
 
 func row(email string, skip bool) postgres.ImportRow {
-	return postgres.ImportRow{Email: email, Skip: skip,
+	return postgres.ImportRow{Email: email, Skip: skip, Token: token.New(),
 		Filter: domain.Filter{Countries: []string{"CR"}, Language: "en", Mode: domain.ModeAny}}
 }
 

@@ -6,6 +6,7 @@ import (
 
 	"newsdigest/internal/domain"
 	"newsdigest/internal/postgres"
+	"newsdigest/internal/token"
 )
 
 // ImportFormVersion is the form_version of the consent recorded for each
@@ -73,7 +74,7 @@ func (s *importSource) Next() bool {
 
 func (s *importSource) Row() postgres.ImportRow {
 	r := s.csv.Row()
-	return postgres.ImportRow{Line: r.Line, Email: r.Email, Filter: r.Filter, Skip: r.Skip}
+	return postgres.ImportRow{Line: r.Line, Email: r.Email, Filter: r.Filter, Skip: r.Skip, Token: token.New()}
 }
 
 func (s *importSource) Err() error {

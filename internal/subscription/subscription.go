@@ -12,6 +12,7 @@ import (
 	"newsdigest/internal/errs"
 	"newsdigest/internal/postgres"
 	"newsdigest/internal/tasks"
+	"newsdigest/internal/token"
 )
 
 // FormVersion is recorded with every consent, so that what a person agreed
@@ -63,7 +64,7 @@ func (s *Service) Subscribe(ctx context.Context, known domain.Known, req Request
 		}
 	}
 	c.FormVersion = FormVersion
-	id, mail, err := s.DB.Subscribe(ctx, email, f, c)
+	id, mail, err := s.DB.Subscribe(ctx, email, f, c, domain.SignupTokens{Token: token.New(), Confirm: token.New()})
 	if err != nil {
 		return err
 	}

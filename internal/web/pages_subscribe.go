@@ -10,6 +10,7 @@ import (
 	"newsdigest/internal/errs"
 	"newsdigest/internal/subscription"
 	"newsdigest/internal/taxonomy"
+	"newsdigest/internal/token"
 )
 
 // maxFormBody bounds form posts (the formBody and oneClickBody
@@ -150,7 +151,7 @@ func (s *Server) confirmPost(c *gin.Context) {
 	}
 	// The page carries the choices it showed; if a sign-up changed them
 	// meanwhile, the new ones are shown to be confirmed instead.
-	sub, err := s.db.Confirm(c.Request.Context(), tok, c.PostForm("choices"), consentOf(c))
+	sub, err := s.db.Confirm(c.Request.Context(), tok, c.PostForm("choices"), consentOf(c), token.New())
 	if errs.Is(err, errs.Conflict) {
 		// Nothing was confirmed (409): the choices as they are now are
 		// shown, with a word that they changed.
