@@ -8,7 +8,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"sync"
 	"time"
 
 	"github.com/hibiken/asynq"
@@ -34,9 +33,7 @@ type Desk struct {
 	// models keeps the tagger on the newest model the worker trained.
 	models *tagging.Follower
 
-	taxMu     sync.Mutex
-	tax       *taxonomy.Taxonomy
-	taxLoaded time.Time
+	tax *taxonomy.Cache
 }
 
 // New assembles the desk.
@@ -57,26 +54,14 @@ func New(cfg *config.Config, db *postgres.DB, queue *asynq.Client, log *slog.Log
 		Renderer: r,
 		Log:      log,
 		models:   &tagging.Follower{Tagger: tagger, Store: db, Every: modelCheckEvery},
+		tax:      &taxonomy.Cache{Source: db, MaxAge: 30 * time.Second},
 	}, nil
 }
 
 // Taxonomy returns the taxonomy, reloaded at most every 30 seconds so
 // editors' changes show without a restart.
 func (d *Desk) Taxonomy(ctx context.Context) (*taxonomy.Taxonomy, error) {
-	d.taxMu.Lock()
-	defer d.taxMu.Unlock()
-	if d.tax != nil && time.Since(d.taxLoaded) < 30*time.Second {
-		return d.tax, nil
-	}
-	t, err := d.DB.Taxonomy(ctx)
-	if err != nil {
-		if d.tax != nil {
-			return d.tax, nil
-		}
-		return nil, err
-	}
-	d.tax, d.taxLoaded = t, time.Now()
-	return t, nil
+	return d.tax.Taxonomy(ctx)
 }
 
 // Audit records that actor did action on an object. The action has

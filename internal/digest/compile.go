@@ -14,6 +14,7 @@ import (
 	"newsdigest/internal/domain"
 	"newsdigest/internal/postgres"
 	"newsdigest/internal/tasks"
+	"newsdigest/internal/taxonomy"
 )
 
 // Sizes of the compile's pages and of a send batch.
@@ -54,7 +55,7 @@ func (c *Compiler) Compile(ctx context.Context, editionID int64) error {
 	if err != nil {
 		return err
 	}
-	tax, err := c.DB.Taxonomy(ctx)
+	tax, err := (&taxonomy.Cache{Source: c.DB}).Taxonomy(ctx)
 	if err != nil {
 		return err
 	}

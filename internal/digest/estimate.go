@@ -24,9 +24,13 @@ type Estimate struct {
 	PerWeek int // Stories a week, rounded to the nearest whole story
 }
 
-// EstimateSource is where an Estimator reads recent stories and regions.
+// EstimateSource is where an Estimator reads recent stories.
 type EstimateSource interface {
 	RecentStories(ctx context.Context, since time.Time) ([]domain.Item, error)
+}
+
+// Taxonomies hand out the taxonomy as it is now (a *taxonomy.Cache).
+type Taxonomies interface {
 	Taxonomy(ctx context.Context) (*taxonomy.Taxonomy, error)
 }
 
@@ -36,7 +40,8 @@ type EstimateSource interface {
 // read again when older than MaxAge, so that a public page asking as each
 // box is ticked costs no query.
 type Estimator struct {
-	Source EstimateSource
+	Source   EstimateSource
+	Taxonomy Taxonomies // for the regions' members
 	MaxAge time.Duration    // EstimateMaxAge when zero
 	Now    func() time.Time // time.Now when nil
 
@@ -99,7 +104,7 @@ func (e *Estimator) snapshot(ctx context.Context) (*estimateSnapshot, error) {
 }
 
 func (e *Estimator) load(ctx context.Context, now time.Time) (*estimateSnapshot, error) {
-	tax, err := e.Source.Taxonomy(ctx)
+	tax, err := e.Taxonomy.Taxonomy(ctx)
 	if err != nil {
 		return nil, err
 	}

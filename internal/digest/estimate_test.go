@@ -8,6 +8,7 @@ import (
 
 	"newsdigest/internal/digest"
 	"newsdigest/internal/domain"
+	"newsdigest/internal/taxonomy"
 	"newsdigest/internal/testenv"
 )
 
@@ -55,7 +56,7 @@ func TestEstimateCountsRecentStoriesWithTheDigestRule(t *testing.T) {
 	exec(`UPDATE items SET translation_of = $2 WHERE id = $1`, spanish, first)
 
 	now := time.Now()
-	e := &digest.Estimator{Source: db, MaxAge: time.Minute, Now: func() time.Time { return now }}
+	e := &digest.Estimator{Source: db, Taxonomy: &taxonomy.Cache{Source: db}, MaxAge: time.Minute, Now: func() time.Time { return now }}
 	for _, tc := range []struct {
 		name string
 		f    domain.Filter

@@ -41,7 +41,7 @@ type Sample struct {
 // Sample lays a sample out as its mail would be (Email): the preview is
 // the mail.
 func (m Masthead) Sample(ctx context.Context, db *postgres.DB, s Sample) (render.Digest, error) {
-	tax, err := db.Taxonomy(ctx)
+	tax, err := (&taxonomy.Cache{Source: db}).Taxonomy(ctx)
 	if err != nil {
 		return render.Digest{}, err
 	}

@@ -122,7 +122,7 @@ func (s *Sender) editionAt(ctx context.Context, id int64, stories string) (*edit
 	if err != nil {
 		return nil, err
 	}
-	tax, err := s.DB.Taxonomy(ctx)
+	tax, err := (&taxonomy.Cache{Source: s.DB}).Taxonomy(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -9,17 +9,8 @@ import (
 	"newsdigest/internal/domain"
 )
 
-// ArchiveFilter selects stories of the public archive, newest first.
-type ArchiveFilter struct {
-	Country string
-	// Regions are the regions that hold Country: an item tagged with one
-	// of them is about Country too, as in digest matching.
-	Regions  []string
-	Topic    string
-	Language string // the version of a story to show, when it has several
-	Limit    int
-	Before   *domain.ItemCursor // continue with items older than this one
-}
+// ArchiveFilter is domain.ArchiveFilter.
+type ArchiveFilter = domain.ArchiveFilter
 
 // ArchiveItems lists the stories that went out in an edition (one
 // published, domain.EditionState.Published: a failed or queued edition

@@ -122,15 +122,8 @@ func (db *DB) DeleteEditor(ctx context.Context, id int64) (domain.Editor, error)
 	return e, notFound(err, "editor")
 }
 
-// NewSession is a console login to store.
-type NewSession struct {
-	TokenHash []byte
-	EditorID  int64  // 0: the owner
-	OwnerKey  []byte // the owner's: derived from ADMIN_PASSWORD
-	TTL       time.Duration
-	IP        string
-	UserAgent string
-}
+// NewSession is domain.NewSession.
+type NewSession = domain.NewSession
 
 // CreateSession stores a login.
 func (db *DB) CreateSession(ctx context.Context, n NewSession) error {
@@ -152,15 +145,8 @@ func (db *DB) CreateSession(ctx context.Context, n NewSession) error {
 	return nil
 }
 
-// Session is a live console login.
-type Session struct {
-	EditorID   int64        // 0: the owner
-	OwnerKey   []byte       // the owner's, to compare with the current one
-	Email      string       // the editor's; "" for the owner
-	Roles      domain.Roles // the editor's, as they are now; the owner's are all
-	LastSeenAt time.Time
-	CreatedAt  time.Time
-}
+// Session is domain.Session.
+type Session = domain.Session
 
 // SessionByHash returns the unexpired session with that token hash, or
 // errs.NotFound.

@@ -4,49 +4,23 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"newsdigest/internal/domain"
 )
 
-// Tally is how many of something there are, by a key (a status, a
-// country code, a topic slug).
-type Tally struct {
-	Key   string
-	Count int
-}
+// Tally is domain.Tally.
+type Tally = domain.Tally
 
-// WeekItems counts the items first ingested in the last seven days.
-type WeekItems struct {
-	Tagged   int // visible, with at least one country, region or topic
-	Untagged int // visible, with none
-	Hidden   int
-}
+// WeekItems is domain.WeekItems.
+type WeekItems = domain.WeekItems
 
-// SourceError is a source whose last poll failed (a source that has
-// succeeded since its last error is not failing).
-type SourceError struct {
-	ID            int64
-	URL           string
-	Error         string
-	At            *time.Time
-	LastSuccessAt *time.Time
-}
+// SourceError is domain.SourceError.
+type SourceError = domain.SourceError
 
-// Dashboard is the console's overview, as the database has it.
-type Dashboard struct {
-	SubscribersByStatus []Tally
-	ActiveByCountry     []Tally // most chosen first
-	ActiveByTopic       []Tally
-	// ActiveAllStories counts the active subscribers who take every
-	// story: they are in no country's or topic's tally.
-	ActiveAllStories int
-	LastEdition      *domain.Edition // nil before the first edition
-	Week             WeekItems
-	SourceErrors     []SourceError
-}
+// Dashboard is domain.Dashboard.
+type Dashboard = domain.Dashboard
 
 // Dashboard reads the overview in one round trip: the queries go as one
 // batch, each an aggregate the indexes answer without reading much.

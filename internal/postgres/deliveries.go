@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -24,17 +23,8 @@ func (db *DB) EditionItems(ctx context.Context, editionID int64) ([]domain.Item,
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.Item, error) { return scanItem(r) })
 }
 
-// Recipient is an active subscriber as the compiler sees them, with the
-// digests (edition group ids) of the earlier editions asked about that
-// reached them.
-type Recipient struct {
-	ID       int64
-	Filter   domain.Filter
-	Received []int64
-	// Paused: the subscriber asked for no digests until after the
-	// edition's time.
-	Paused bool
-}
+// Recipient is domain.Recipient.
+type Recipient = domain.Recipient
 
 // reachingStatuses are those of a delivery that reaches, or will reach,
 // its reader: sent, or still to be sent.
@@ -67,14 +57,8 @@ func (db *DB) ActiveRecipients(ctx context.Context, after int64, limit int, earl
 	})
 }
 
-// NewGroup is a digest layout the compiler found: Key identifies its
-// content (language and sections), so every subscriber who gets the same
-// digest shares one group however their choices were spelled.
-type NewGroup struct {
-	Key      string
-	Language string
-	Sections json.RawMessage
-}
+// NewGroup is domain.NewDigestGroup.
+type NewGroup = domain.NewDigestGroup
 
 // SaveGroups stores new groups in one round trip and returns their ids by
 // key; saving a key again (a compile run twice) returns the first id.
@@ -106,15 +90,8 @@ func (db *DB) SaveGroups(ctx context.Context, editionID int64, groups []NewGroup
 	return out, rows.Err()
 }
 
-// Group is a stored digest layout.
-type Group struct {
-	ID       int64
-	Language string
-	Sections json.RawMessage
-	// ViewToken opens this digest on the web and nothing else: the
-	// digest's web and story links carry it, never a reader's token.
-	ViewToken string
-}
+// Group is domain.DigestGroup.
+type Group = domain.DigestGroup
 
 // Groups loads the given groups.
 func (db *DB) Groups(ctx context.Context, ids []int64) ([]Group, error) {
@@ -129,15 +106,8 @@ func (db *DB) Groups(ctx context.Context, ids []int64) ([]Group, error) {
 	})
 }
 
-// NewDelivery is a delivery row the compiler writes: pending with a group,
-// or skipped (GroupID 0) when nothing matched.
-type NewDelivery struct {
-	SubscriberID int64
-	GroupID      int64
-	// SkipReason says why a delivery without a group is skipped; empty
-	// means nothing matched.
-	SkipReason string
-}
+// NewDelivery is domain.NewDelivery.
+type NewDelivery = domain.NewDelivery
 
 // InsertDeliveries writes an edition's delivery rows with COPY. Rows that
 // exist already (a compile run twice) are kept as they are.
@@ -192,8 +162,8 @@ func (db *DB) SetEditionTotal(ctx context.Context, editionID int64) (int, error)
 	return total, err
 }
 
-// IDRange is an inclusive range of delivery ids: one send batch.
-type IDRange struct{ First, Last int64 }
+// IDRange is domain.IDRange.
+type IDRange = domain.IDRange
 
 // SendBatches splits an edition's deliveries that have something to send
 // into batches of size rows, and returns the batches that still hold
@@ -221,14 +191,8 @@ func (db *DB) SendBatches(ctx context.Context, editionID int64, size int, onlyId
 	})
 }
 
-// Claim is a delivery taken for sending.
-type Claim struct {
-	ID      int64
-	GroupID int64
-	Email   string
-	Token   string
-	Active  bool // false: the person left after the edition was compiled
-}
+// Claim is domain.ClaimedDelivery.
+type Claim = domain.ClaimedDelivery
 
 // ClaimDeliveries takes the unfinished deliveries of one batch whose lease
 // is free (domain.DeliveryClaim), marking them sending until lease runs
@@ -260,17 +224,8 @@ func (db *DB) ClaimDeliveries(ctx context.Context, editionID int64, r IDRange, l
 	})
 }
 
-// Outcome is how one delivery attempt ended.
-type Outcome struct {
-	ID     int64
-	Status domain.DeliveryStatus // sent, failed, skipped, or pending to try again
-	Error  string                // the SMTP reply or network error, for failed and pending
-	Reason string                // why it was skipped: "left", "cancelled"
-	// Failure says how a failed delivery failed: domain.FailureTemporary,
-	// FailurePermanent or FailureUncertain.
-	Failure    domain.DeliveryFailure
-	HardBounce bool // the relay refused the address for good (5xx)
-}
+// Outcome is domain.DeliveryOutcome.
+type Outcome = domain.DeliveryOutcome
 
 // RecordOutcomes writes the outcome of some attempts in one statement
 // (domain.DeliveryRecord), and counts them into the edition's progress.

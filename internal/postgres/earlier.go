@@ -5,18 +5,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+
+	"newsdigest/internal/domain"
 )
 
-// Earlier is what earlier editions sent of an edition's stories: a reader
-// who got a story once, in any of its languages, does not get it again.
-type Earlier struct {
-	// Editions are the earlier editions that sent a version of one of
-	// this edition's stories.
-	Editions []int64
-	// Groups maps each of their digests (edition group ids) that held
-	// such a version to the ids of this edition's items of those stories.
-	Groups map[int64][]int64
-}
+// Earlier is domain.Earlier.
+type Earlier = domain.Earlier
 
 // EarlierStories finds where this edition's stories went out before: an
 // item repeated by overlapping windows, or another language version of

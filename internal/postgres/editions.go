@@ -13,18 +13,11 @@ import (
 	"newsdigest/internal/errs"
 )
 
-// FirstWindow is how far back the very first scheduled edition reaches.
-const FirstWindow = 7 * 24 * time.Hour
+// FirstWindow is domain.FirstWindow.
+const FirstWindow = domain.FirstWindow
 
-// NewEdition asks for an edition. With a published range it holds the
-// items published in it; otherwise it holds the items first ingested since
-// the previous such edition's cut-off. ScheduledFor is the cron tick that
-// asked, if any.
-type NewEdition struct {
-	ScheduledFor  *time.Time
-	PublishedFrom *domain.Date
-	PublishedTo   *domain.Date
-}
+// NewEdition is domain.NewEdition.
+type NewEdition = domain.NewEdition
 
 const editionColumns = `e.id, e.status, e.reason, e.scheduled_for, e.ingested_after, e.ingested_until,
 	e.published_from, e.published_to, e.items, e.total, e.sent, e.failed, e.skipped,
@@ -229,9 +222,8 @@ func finishedStatuses() []string {
 	return out
 }
 
-// ReasonEditionFailed is why the deliveries of an edition whose compile
-// failed are skipped.
-const ReasonEditionFailed = "edition failed"
+// ReasonEditionFailed is domain.ReasonEditionFailed.
+const ReasonEditionFailed = domain.ReasonEditionFailed
 
 // FailEdition records that an edition's compile failed for good
 // (domain.EditionFail), with the reason, unless its lifecycle refuses it

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -36,11 +35,8 @@ func (db *DB) WindowItems(ctx context.Context, from, to *domain.Date) ([]domain.
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.Item, error) { return scanItem(r) })
 }
 
-// FilterCount is how many active subscribers share one set of choices.
-type FilterCount struct {
-	Filter domain.Filter
-	Count  int
-}
+// FilterCount is domain.FilterCount.
+type FilterCount = domain.FilterCount
 
 // ActiveFilters counts the active subscribers by their choices: few rows
 // however long the list, since most people choose alike.
@@ -142,11 +138,8 @@ func (db *DB) EditionCancelled(ctx context.Context, id int64) (bool, error) {
 	return cancelled, notFound(err, "edition")
 }
 
-// Retried is what RetryFailed did.
-type Retried struct {
-	Retried int // failed deliveries put back to pending
-	Skipped int // failed deliveries to people no longer active, skipped
-}
+// Retried is domain.Retried.
+type Retried = domain.Retried
 
 // RetryFailed puts an edition's temporarily failed deliveries back to
 // pending (their attempts kept) and the edition back to sending,
@@ -209,16 +202,8 @@ func (db *DB) RetryFailed(ctx context.Context, id int64) (Retried, error) {
 	return r, nil
 }
 
-// FailedDelivery is a delivery that failed, with the relay's reply.
-type FailedDelivery struct {
-	ID           int64
-	SubscriberID int64
-	Email        string
-	Failure      string // domain.FailureTemporary, FailurePermanent or FailureUncertain
-	Error        string // the SMTP reply or network error
-	Attempts     int
-	UpdatedAt    time.Time
-}
+// FailedDelivery is domain.FailedDelivery.
+type FailedDelivery = domain.FailedDelivery
 
 // FailedDeliveries lists an edition's deliveries that failed in one way
 // (failure), oldest first.
@@ -258,12 +243,8 @@ func (db *DB) FailureCounts(ctx context.Context, id int64) (map[string]int, erro
 	return out, rows.Err()
 }
 
-// SkipReason is how many of an edition's deliveries were skipped for one
-// reason.
-type SkipReason struct {
-	Reason string
-	Count  int
-}
+// SkipReason is domain.SkipReason.
+type SkipReason = domain.SkipReason
 
 // SkipReasons counts an edition's skipped deliveries by reason.
 func (db *DB) SkipReasons(ctx context.Context, id int64) ([]SkipReason, error) {

@@ -13,24 +13,16 @@ import (
 	"newsdigest/internal/errs"
 )
 
-// ExportLinkTTL is how long a mailed link to a person's data works (once).
-const ExportLinkTTL = time.Hour
+// ExportLinkTTL is domain.ExportLinkTTL.
+const ExportLinkTTL = domain.ExportLinkTTL
 
 // exportWindow is how long after one export link mail no other is sent,
 // however often the preferences page asks: whoever holds someone's
 // preferences link cannot flood their inbox with it.
 const exportWindow = 10 * time.Minute
 
-// ExportRequest is the answer to a request for an export link.
-type ExportRequest struct {
-	Subscriber domain.Subscriber
-	// Queue is set when the mail is due now and its task should be
-	// queued; a request within the window of the last one queues nothing.
-	Queue bool
-	// Unmailable is set when the address is not mailed at all (bounced
-	// or suppressed): no link can reach the person that way.
-	Unmailable bool
-}
+// ExportRequest is domain.ExportRequest.
+type ExportRequest = domain.ExportRequest
 
 // RequestExport records that the subscriber a preferences token belongs to
 // asked for a copy of their data, and says whether the link's mail should
@@ -63,14 +55,8 @@ func (db *DB) RequestExport(ctx context.Context, tok string) (ExportRequest, err
 	return r, err
 }
 
-// ExportClaim is an export link mail a worker has taken to send, with the
-// link's token, which exists only in this claim and in the mail.
-type ExportClaim struct {
-	Subscriber domain.Subscriber
-	Token      string
-	ExpiresAt  time.Time
-	ClaimedAt  time.Time // identifies the claim to FinishExport and ReleaseExport
-}
+// ExportClaim is domain.ExportClaim.
+type ExportClaim = domain.ExportClaim
 
 // ClaimExport takes the export link mail due to a subscriber, if one is,
 // for this caller alone, and stores the hash of tok as the link (any

@@ -10,16 +10,8 @@ import (
 	"newsdigest/internal/domain"
 )
 
-// ItemSearch is the console's view of the items: the API's filter, and
-// words in the title or summary, a language, the untagged only, and
-// hidden or visible only.
-type ItemSearch struct {
-	domain.ItemFilter
-	Text     string
-	Language string
-	Untagged bool  // no countries, no regions and no topics
-	Hidden   *bool // nil: both
-}
+// ItemSearch is domain.ItemSearch.
+type ItemSearch = domain.ItemSearch
 
 // SearchItems lists the items a search selects, newest first, one page
 // (keyset, as Items) at a time.

@@ -10,26 +10,20 @@ import (
 	"newsdigest/internal/domain"
 )
 
-// Kinds of notice: the one-off mails to an active subscriber besides the
-// confirmation (table notices, migration 00009).
+// The kinds of notice (domain.NoticeWelcome, domain.NoticeKnown).
 const (
-	// NoticeWelcome follows a confirmation: what the subscriber will get,
-	// when, and how to change it. One per confirmation.
-	NoticeWelcome = "welcome"
-	// NoticeKnown answers a sign-up of an address that is subscribed
-	// already, with its preferences link: the page says the same to
-	// everyone, so only the inbox's owner learns the address was known.
-	NoticeKnown = "known"
+	NoticeWelcome = domain.NoticeWelcome
+	NoticeKnown   = domain.NoticeKnown
 )
 
-// SignupMail is the mail a sign-up calls for (see Subscribe).
-type SignupMail string
+// SignupMail is domain.SignupMail.
+type SignupMail = domain.SignupMail
 
-// What Subscribe may ask to be sent.
+// What Subscribe may ask to be sent (domain.SignupMail).
 const (
-	MailNone         SignupMail = ""
-	MailConfirmation SignupMail = "confirmation"
-	MailKnown        SignupMail = NoticeKnown
+	MailNone         = domain.MailNone
+	MailConfirmation = domain.MailConfirmation
+	MailKnown        = domain.MailKnown
 )
 
 // knownWindow is how long after a "known" notice no other is sent to the
@@ -53,12 +47,8 @@ func markNoticeDue(ctx context.Context, tx pgx.Tx, id int64, kind string, window
 	return rows.RowsAffected() == 1, nil
 }
 
-// NoticeClaim is a notice a worker has taken to send.
-type NoticeClaim struct {
-	Kind       string
-	Subscriber domain.Subscriber
-	ClaimedAt  time.Time // identifies the claim to FinishNotice and ReleaseNotice
-}
+// NoticeClaim is domain.NoticeClaim.
+type NoticeClaim = domain.NoticeClaim
 
 // ClaimNotice takes the notice of kind due to an active subscriber, if
 // one is, for this caller alone, as ClaimConfirmation does for the
@@ -108,11 +98,8 @@ func (db *DB) ReleaseNotice(ctx context.Context, cl NoticeClaim) error {
 	return nil
 }
 
-// DueNotice names a notice that is due: the subscriber and the kind.
-type DueNotice struct {
-	SubscriberID int64
-	Kind         string
-}
+// DueNotice is domain.DueNotice.
+type DueNotice = domain.DueNotice
 
 // UnsentNotices lists notices due for a while that no worker holds: their
 // task was lost with Redis or gave up retrying. Asking again is safe, as

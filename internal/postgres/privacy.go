@@ -34,10 +34,8 @@ func (db *DB) erasedKeys(email string) []string {
 	return []string{"erased:" + hex.EncodeToString(m.Sum(nil)), "erased:" + hex.EncodeToString(legacy[:])}
 }
 
-// PendingKeptFor is how long a sign-up that was never confirmed is kept:
-// its confirmation link lasts as long (ConfirmTTL), and past it the
-// address and the consent record of the request are no one's business.
-const PendingKeptFor = ConfirmTTL
+// PendingKeptFor is domain.PendingKeptFor.
+const PendingKeptFor = domain.PendingKeptFor
 
 // maxPurge bounds the sign-ups one purge deletes, so it never holds many
 // locks at once; the next run takes the rest.

@@ -27,13 +27,8 @@ func (db *DB) ReleaseClaims(ctx context.Context, ids []int64) error {
 	return nil
 }
 
-// EditionState is what a batch in progress watches of its edition.
-type EditionState struct {
-	Cancelled bool
-	// Stories changes whenever one of the edition's stories is hidden,
-	// shown again or corrected: the digests made from them are stale.
-	Stories string
-}
+// EditionState is domain.EditionSnapshot.
+type EditionState = domain.EditionSnapshot
 
 // EditionState reads whether an edition was cancelled and where its
 // stories stand, in one cheap query.

@@ -64,11 +64,8 @@ func (db *DB) Sources(ctx context.Context) ([]domain.Source, error) {
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.Source, error) { return scanSource(r) })
 }
 
-// DuePoll is a source whose poll is due, and the slot it is due for.
-type DuePoll struct {
-	SourceID int64
-	Due      time.Time
-}
+// DuePoll is domain.DuePoll.
+type DuePoll = domain.DuePoll
 
 // DueSources returns up to limit sources whose next poll is due, most
 // overdue first.
@@ -110,13 +107,8 @@ func (db *DB) ClaimPoll(ctx context.Context, id int64, due time.Time, lease time
 	return s, true, nil
 }
 
-// PollOutcome is what a poll found.
-type PollOutcome struct {
-	// Err is the failure to show the editor; empty for a success.
-	Err string
-	// ETag and LastModified replace the stored validators on a success.
-	ETag, LastModified string
-}
+// PollOutcome is domain.PollOutcome.
+type PollOutcome = domain.PollOutcome
 
 // RecordPoll stores the outcome of a claimed poll and schedules the next
 // one an interval after the poll started.

@@ -14,8 +14,8 @@ import (
 	"newsdigest/internal/errs"
 )
 
-// ConfirmTTL is how long a confirmation link stays valid.
-const ConfirmTTL = 7 * 24 * time.Hour
+// ConfirmTTL is domain.ConfirmTTL.
+const ConfirmTTL = domain.ConfirmTTL
 
 // confirmWindow throttles confirmation mail to one address: at most one
 // is sent in this long, however often the address signs up or however
@@ -160,12 +160,8 @@ func insertConsent(ctx context.Context, tx pgx.Tx, id int64, action string, c do
 	return nil
 }
 
-// ConfirmationClaim is a confirmation mail a worker has taken to send.
-type ConfirmationClaim struct {
-	Subscriber   domain.Subscriber
-	ConfirmToken string
-	ClaimedAt    time.Time // identifies the claim to FinishConfirmation and ReleaseConfirmation
-}
+// ConfirmationClaim is domain.ConfirmationClaim.
+type ConfirmationClaim = domain.ConfirmationClaim
 
 // ClaimConfirmation takes the confirmation mail due to a pending
 // subscriber, if one is, for this caller alone: the claim is one UPDATE,

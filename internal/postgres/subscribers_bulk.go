@@ -12,29 +12,11 @@ import (
 // importLock serialises bulk subscriber imports (see ImportSubscribers).
 const importLock = 0x6e6473756269 // "ndsubi"
 
-// ImportRow is one subscriber of a bulk import.
-type ImportRow struct {
-	Line   int // in the file, for a preview to name
-	Email  string
-	Filter domain.Filter // normalised and validated
-	// Skip marks a row that is not imported but still holds its address's
-	// place: a later row with the same address is skipped too.
-	Skip bool
-	// Token is the new subscriber's preferences token, kept only if the
-	// row is imported.
-	Token string
-}
+// ImportRow is domain.ImportRow.
+type ImportRow = domain.ImportRow
 
-// ImportSource yields the rows of a bulk import in file order, as a
-// reader would. Err may be asked at any time: while rows remain it should
-// report only a failure to read, which stops the copy at once; after the
-// last row it may also refuse the rows as a whole (invalid ones were
-// found). Either way nothing is written and the error is returned as is.
-type ImportSource interface {
-	Next() bool
-	Row() ImportRow
-	Err() error
-}
+// ImportSource is domain.ImportSource.
+type ImportSource = domain.ImportSource
 
 // ImportSubscribers stores a list of people as active subscribers whose
 // consent the operator attests, all in one transaction. Rows are copied

@@ -9,30 +9,17 @@ import (
 	"newsdigest/internal/domain"
 )
 
-// Why a row of an import is skipped, besides the status of the stored
-// subscriber with its address.
+// Why a row of an import is skipped (domain.SkipListed, domain.SkipRepeated).
 const (
-	SkipListed   = "listed"   // the file itself lists the row as not active
-	SkipRepeated = "repeated" // an earlier row has the same address
+	SkipListed   = domain.SkipListed
+	SkipRepeated = domain.SkipRepeated
 )
 
-// ImportPreview is what an import would do, found by doing it and rolling
-// it back.
-type ImportPreview struct {
-	Imported, Skipped int
-	// SkipReasons counts the skipped rows by reason: SkipListed,
-	// SkipRepeated, or the stored subscriber's status.
-	SkipReasons map[string]int
-	// SkippedRows are the first skipped rows, in file order.
-	SkippedRows []SkippedRow
-}
+// ImportPreview is domain.ImportPreview.
+type ImportPreview = domain.ImportPreview
 
-// SkippedRow is a row an import leaves out.
-type SkippedRow struct {
-	Line   int
-	Email  string
-	Reason string
-}
+// SkippedRow is domain.SkippedRow.
+type SkippedRow = domain.SkippedRow
 
 // maxSkippedRows bounds the skipped rows a preview lists one by one.
 const maxSkippedRows = 200

@@ -10,16 +10,8 @@ import (
 	"newsdigest/internal/domain"
 )
 
-// TestSend is an editor's test send waiting for the worker.
-type TestSend struct {
-	ID        int64
-	EditionID int64 // 0: the latest stories
-	// SubscriberID, when set, asks for the very digest that subscriber
-	// has of the edition (the console's preview "as a subscriber").
-	SubscriberID int64
-	Filter       domain.Filter
-	Recipient    string
-}
+// TestSend is domain.TestSend.
+type TestSend = domain.TestSend
 
 // SaveTestSend keeps a test send for the worker and returns its id,
 // removing those a lost task left over a day ago on the way.

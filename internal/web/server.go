@@ -74,7 +74,7 @@ func NewServer(cfg *config.Config, db *postgres.DB, redis asynq.RedisConnOpt, re
 		redis:    redis,
 		rdb:      rdb,
 		limiter:  newSignupLimiter(cfg, rdb),
-		forecast: &digest.Estimator{Source: db},
+		forecast: &digest.Estimator{Source: db, Taxonomy: d},
 		desk:     d,
 		importer: d.Importer,
 		renderer: d.Renderer,

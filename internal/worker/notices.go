@@ -41,7 +41,7 @@ func (h *handlers) notice(ctx context.Context, t *asynq.Task) error {
 	release := func(ctx context.Context) error { return h.db.ReleaseNotice(ctx, claim) }
 	// The welcome names the choices: a failure to read the taxonomy is
 	// worth a retry, a failure to render is not.
-	tax, err := h.db.Taxonomy(ctx)
+	tax, err := (&taxonomy.Cache{Source: h.db}).Taxonomy(ctx)
 	if err != nil {
 		return errors.Join(err, release(context.WithoutCancel(ctx)))
 	}
