@@ -14,6 +14,7 @@ import (
 
 	"newsdigest/internal/config"
 	"newsdigest/internal/domain"
+	"newsdigest/internal/editions"
 	"newsdigest/internal/ingest"
 	"newsdigest/internal/postgres"
 	"newsdigest/internal/render"
@@ -29,6 +30,9 @@ type Desk struct {
 	Importer *ingest.Importer
 	Renderer *render.Renderer
 	Log      *slog.Logger
+
+	// Editions is the edition lifecycle, which the desk's doors share.
+	Editions *editions.Service
 
 	// models keeps the tagger on the newest model the worker trained.
 	models *tagging.Follower
@@ -46,7 +50,7 @@ func New(cfg *config.Config, db *postgres.DB, queue *asynq.Client, log *slog.Log
 	if err != nil {
 		return nil, err
 	}
-	return &Desk{
+	d := &Desk{
 		Config:   cfg,
 		DB:       db,
 		Queue:    queue,
@@ -55,7 +59,9 @@ func New(cfg *config.Config, db *postgres.DB, queue *asynq.Client, log *slog.Log
 		Log:      log,
 		models:   &tagging.Follower{Tagger: tagger, Store: db, Every: modelCheckEvery},
 		tax:      &taxonomy.Cache{Source: db, MaxAge: 30 * time.Second},
-	}, nil
+	}
+	d.Editions = editions.New(editions.Deps{Config: cfg, Store: db, Queue: queue, Taxonomy: d.tax, Renderer: r, Audit: d, Log: log})
+	return d, nil
 }
 
 // Taxonomy returns the taxonomy, reloaded at most every 30 seconds so

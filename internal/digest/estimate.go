@@ -41,9 +41,9 @@ type Taxonomies interface {
 // box is ticked costs no query.
 type Estimator struct {
 	Source   EstimateSource
-	Taxonomy Taxonomies // for the regions' members
-	MaxAge time.Duration    // EstimateMaxAge when zero
-	Now    func() time.Time // time.Now when nil
+	Taxonomy Taxonomies       // for the regions' members
+	MaxAge   time.Duration    // EstimateMaxAge when zero
+	Now      func() time.Time // time.Now when nil
 
 	snap    atomic.Pointer[estimateSnapshot]
 	loading sync.Mutex
@@ -112,10 +112,7 @@ func (e *Estimator) load(ctx context.Context, now time.Time) (*estimateSnapshot,
 	if err != nil {
 		return nil, err
 	}
-	snap := &estimateSnapshot{at: now, regions: RegionMembers{}, byLanguage: map[string][]domain.Item{}}
-	for _, r := range tax.Regions {
-		snap.regions[r.Code] = r.Countries
-	}
+	snap := &estimateSnapshot{at: now, regions: RegionsOf(tax), byLanguage: map[string][]domain.Item{}}
 	for _, lang := range domain.Languages {
 		snap.byLanguage[lang] = domain.PickLanguage(items, lang)
 	}

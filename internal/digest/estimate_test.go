@@ -89,3 +89,11 @@ func TestEstimateCountsRecentStoriesWithTheDigestRule(t *testing.T) {
 		t.Errorf("past MaxAge: estimate %+v, want 28 stories, 4 a week", got)
 	}
 }
+
+func day(s string) *domain.Date {
+	d, err := domain.ParseDate(s)
+	if err != nil {
+		panic(err)
+	}
+	return &d
+}

@@ -27,13 +27,10 @@ func (db *DB) ReleaseClaims(ctx context.Context, ids []int64) error {
 	return nil
 }
 
-// EditionState is domain.EditionSnapshot.
-type EditionState = domain.EditionSnapshot
-
-// EditionState reads whether an edition was cancelled and where its
+// EditionSnapshot reads whether an edition was cancelled and where its
 // stories stand, in one cheap query.
-func (db *DB) EditionState(ctx context.Context, id int64) (EditionState, error) {
-	var s EditionState
+func (db *DB) EditionSnapshot(ctx context.Context, id int64) (domain.EditionSnapshot, error) {
+	var s domain.EditionSnapshot
 	var n int
 	var changed *time.Time
 	err := db.pool.QueryRow(ctx, `

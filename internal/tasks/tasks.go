@@ -182,3 +182,9 @@ func Decode(t *asynq.Task, v any) error {
 	}
 	return nil
 }
+
+// SkipRetry, wrapped in the error of a task's work, says that trying
+// again cannot help (asynq.SkipRetry): a mail the relay refused for good,
+// a message that does not render. The services wrap it; the worker hands
+// the error to the queue as it is.
+var SkipRetry = asynq.SkipRetry

@@ -13,8 +13,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"newsdigest/internal/desk"
 	"newsdigest/internal/digest"
+	"newsdigest/internal/editions"
 	"newsdigest/internal/errs"
 	"newsdigest/internal/taxonomy"
 )
@@ -60,7 +60,7 @@ func (s *Server) countryFeed(c *gin.Context) {
 		s.notFound(c)
 		return
 	}
-	s.feed(c, desk.ArchiveQuery{Country: code}, func(tax *taxonomy.Taxonomy, lang string) (string, string) {
+	s.feed(c, editions.ArchiveQuery{Country: code}, func(tax *taxonomy.Taxonomy, lang string) (string, string) {
 		ct, _ := tax.Country(code)
 		return taxonomy.Name(lang, ct.NameEN, ct.NameES), archivePath(lang, code, "", "")
 	})
@@ -73,7 +73,7 @@ func (s *Server) topicFeed(c *gin.Context) {
 		s.notFound(c)
 		return
 	}
-	s.feed(c, desk.ArchiveQuery{Topic: slug}, func(tax *taxonomy.Taxonomy, lang string) (string, string) {
+	s.feed(c, editions.ArchiveQuery{Topic: slug}, func(tax *taxonomy.Taxonomy, lang string) (string, string) {
 		t, _ := tax.Topic(slug)
 		return taxonomy.Name(lang, t.NameEN, t.NameES), archivePath(lang, "", slug, "")
 	})
@@ -82,14 +82,14 @@ func (s *Server) topicFeed(c *gin.Context) {
 // feed answers the RSS of the latest archived stories for q; name gives
 // the country's or topic's name and its archive page. Feed readers send
 // no Accept-Language worth trusting, so only ?lang=es changes the language.
-func (s *Server) feed(c *gin.Context, q desk.ArchiveQuery, name func(*taxonomy.Taxonomy, string) (string, string)) {
+func (s *Server) feed(c *gin.Context, q editions.ArchiveQuery, name func(*taxonomy.Taxonomy, string) (string, string)) {
 	lang := "en"
 	if c.Query("lang") == "es" {
 		lang = "es"
 	}
 	ctx := c.Request.Context()
 	q.Language, q.Limit = lang, FeedSize
-	page, err := s.desk.Archive(ctx, q)
+	page, err := s.editions.Archive(ctx, q)
 	if err == nil {
 		var tax *taxonomy.Taxonomy
 		if tax, err = s.taxonomy(ctx); err == nil {
@@ -106,7 +106,7 @@ func (s *Server) feed(c *gin.Context, q desk.ArchiveQuery, name func(*taxonomy.T
 	c.String(http.StatusServiceUnavailable, "feed unavailable, try again later")
 }
 
-func (s *Server) writeFeed(c *gin.Context, lang string, page desk.ArchivePage, title, archive string) {
+func (s *Server) writeFeed(c *gin.Context, lang string, page editions.ArchivePage, title, archive string) {
 	list := digest.MastheadOf(s.cfg).ListName
 	doc := rssDoc{Version: "2.0", Channel: rssChannel{
 		Title:       list + ": " + title,

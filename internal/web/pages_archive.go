@@ -11,6 +11,7 @@ import (
 
 	"newsdigest/internal/dates"
 	"newsdigest/internal/desk"
+	"newsdigest/internal/editions"
 	"newsdigest/internal/errs"
 	"newsdigest/internal/taxonomy"
 )
@@ -47,7 +48,7 @@ func (s *Server) archive(c *gin.Context) {
 	lang := pageLang(c.Request, "")
 	ctx := c.Request.Context()
 	q := c.Request.URL.Query()
-	aq := desk.ArchiveQuery{Country: q.Get("country"), Topic: q.Get("topic"), Language: lang}
+	aq := editions.ArchiveQuery{Country: q.Get("country"), Topic: q.Get("topic"), Language: lang}
 	if v := q.Get("before"); v != "" {
 		cur, err := desk.DecodeCursor(v)
 		if err != nil {
@@ -63,7 +64,7 @@ func (s *Server) archive(c *gin.Context) {
 		s.pageFail(c, lang, err)
 		return
 	}
-	page, err := s.desk.Archive(ctx, aq)
+	page, err := s.editions.Archive(ctx, aq)
 	if errs.KindOf(err) == errs.NotFound {
 		s.renderPageStatus(c.Writer, c.Request, http.StatusNotFound, "error", pageData{
 			Lang: lang, Title: msg(lang, "not_found_title"), Message: msg(lang, "archive_unknown_filter"),

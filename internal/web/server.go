@@ -25,6 +25,7 @@ import (
 	"newsdigest/internal/desk"
 	"newsdigest/internal/digest"
 	"newsdigest/internal/domain"
+	"newsdigest/internal/editions"
 	"newsdigest/internal/ingest"
 	"newsdigest/internal/postgres"
 	"newsdigest/internal/render"
@@ -42,6 +43,7 @@ type Server struct {
 	limiter  *signupLimiter
 	forecast *digest.Estimator // the forms' "about N stories a week"
 	desk     *desk.Desk
+	editions *editions.Service
 	importer *ingest.Importer
 	renderer *render.Renderer
 	console  *admin.Console
@@ -76,6 +78,7 @@ func NewServer(cfg *config.Config, db *postgres.DB, redis asynq.RedisConnOpt, re
 		limiter:  newSignupLimiter(cfg, rdb),
 		forecast: &digest.Estimator{Source: db, Taxonomy: d},
 		desk:     d,
+		editions: d.Editions,
 		importer: d.Importer,
 		renderer: d.Renderer,
 		pages:    pages,
@@ -83,7 +86,7 @@ func NewServer(cfg *config.Config, db *postgres.DB, redis asynq.RedisConnOpt, re
 		log:      log,
 	}
 	s.console, err = admin.New(admin.Deps{
-		Config: cfg, DB: db, Desk: d, Redis: rdb, RedisOpt: redis, Log: log, CSRF: s.csrf(), Registry: reg,
+		Config: cfg, DB: db, Desk: d, Editions: d.Editions, Redis: rdb, RedisOpt: redis, Log: log, CSRF: s.csrf(), Registry: reg,
 	})
 	if err != nil {
 		s.Close()

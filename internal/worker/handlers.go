@@ -11,6 +11,7 @@ import (
 	"newsdigest/internal/config"
 	"newsdigest/internal/digest"
 	"newsdigest/internal/domain"
+	"newsdigest/internal/editions"
 	"newsdigest/internal/errs"
 	"newsdigest/internal/mail"
 	"newsdigest/internal/postgres"
@@ -25,10 +26,9 @@ type handlers struct {
 	db       *postgres.DB
 	queue    *asynq.Client
 	inspect  *asynq.Inspector // to replace tasks that used up their retries
-	compiler *digest.Compiler
-	sender   *digest.Sender
+	editions *editions.Service
 	renderer *render.Renderer
-	mailer   digest.Mailer
+	mailer   editions.Mailer
 	log      *slog.Logger
 	// tagger tags polled items; models keeps it on the newest tag model.
 	tagger *tagging.Tagger
@@ -43,7 +43,7 @@ func (h *handlers) register(mux *asynq.ServeMux) {
 	mux.HandleFunc(tasks.TypeCompileEdition, h.compileEdition)
 	mux.HandleFunc(tasks.TypeSendBatch, h.sendBatch)
 	mux.HandleFunc(tasks.TypeReconcile, h.reconcile)
-	mux.HandleFunc(tasks.TypeTestSend, h.testSend)           // test_send.go
+	mux.HandleFunc(tasks.TypeTestSend, h.testSend)
 	mux.Handle(tasks.TypePollSource, newPoller(h))           // poll.go
 	mux.HandleFunc(tasks.TypeRetrainTagger, h.retrainTagger) // tagging.go
 }
@@ -105,10 +105,10 @@ func (h *handlers) sendClaimed(ctx context.Context, what string, sub domain.Subs
 		// the queue, which keeps a failed task for weeks beyond the reach
 		// of an erasure, gets more than sendFailure's summary.
 		if mail.ClassOf(err) != mail.Temporary {
-			h.log.Warn(what+" refused", "subscriber", sub.ID, "failure", sendFailure(err))
-			return errors.Join(fmt.Errorf("%s refused (%s): %w", what, sendFailure(err), asynq.SkipRetry), finish(record))
+			h.log.Warn(what+" refused", "subscriber", sub.ID, "failure", mail.Summary(err))
+			return errors.Join(fmt.Errorf("%s refused (%s): %w", what, mail.Summary(err), asynq.SkipRetry), finish(record))
 		}
-		return errors.Join(fmt.Errorf("%s: %s", what, sendFailure(err)), release(record))
+		return errors.Join(fmt.Errorf("%s: %s", what, mail.Summary(err)), release(record))
 	}
 	return finish(record)
 }
@@ -118,25 +118,7 @@ func (h *handlers) scheduleEdition(ctx context.Context, t *asynq.Task) error {
 	if err := tasks.Decode(t, &p); err != nil {
 		return err
 	}
-	e, created, err := h.db.CreateEdition(ctx, postgres.NewEdition{ScheduledFor: &p.ScheduledFor})
-	if err != nil {
-		return err
-	}
-	if created {
-		h.log.Info("scheduled edition created", "edition", e.ID, "tick", p.ScheduledFor, "items", e.Items)
-	}
-	return h.enqueueCompile(ctx, e)
-}
-
-// enqueueCompile asks for an edition's compile unless one is waiting or
-// running; a compile task that used up its retries without moving the
-// edition on is replaced.
-func (h *handlers) enqueueCompile(ctx context.Context, e domain.Edition) error {
-	if e.Status != domain.EditionQueued && e.Status != domain.EditionCompiling {
-		return nil
-	}
-	_, err := tasks.EnqueueAgain(ctx, h.queue, h.inspect, tasks.NewCompileEdition(e.ID), tasks.QueueDefault, tasks.CompileEditionID(e.ID))
-	return err
+	return h.editions.MakeScheduled(ctx, p.ScheduledFor)
 }
 
 func (h *handlers) compileEdition(ctx context.Context, t *asynq.Task) error {
@@ -144,14 +126,7 @@ func (h *handlers) compileEdition(ctx context.Context, t *asynq.Task) error {
 	if err := tasks.Decode(t, &p); err != nil {
 		return err
 	}
-	err := h.compiler.Compile(ctx, p.EditionID)
-	if err != nil && lastAttempt(ctx) {
-		h.log.Error("edition failed", "edition", p.EditionID, "err", err)
-		if _, ferr := h.db.FailEdition(context.WithoutCancel(ctx), p.EditionID, "compile failed: "+err.Error()); ferr != nil {
-			return errors.Join(err, ferr)
-		}
-	}
-	return err
+	return h.editions.Compile(ctx, p.EditionID, lastAttempt(ctx))
 }
 
 func (h *handlers) sendBatch(ctx context.Context, t *asynq.Task) error {
@@ -159,13 +134,22 @@ func (h *handlers) sendBatch(ctx context.Context, t *asynq.Task) error {
 	if err := tasks.Decode(t, &p); err != nil {
 		return err
 	}
-	return h.sender.SendBatch(ctx, p.EditionID, postgres.IDRange{First: p.First, Last: p.Last}, lastAttempt(ctx))
+	return h.editions.SendBatch(ctx, p.EditionID, domain.IDRange{First: p.First, Last: p.Last}, lastAttempt(ctx))
+}
+
+// testSend mails an editor a sample digest (editions.Service.SendTest).
+func (h *handlers) testSend(ctx context.Context, t *asynq.Task) error {
+	var p tasks.TestSend
+	if err := tasks.Decode(t, &p); err != nil {
+		return err
+	}
+	return h.editions.SendTest(ctx, p.ID)
 }
 
 // reconcile re-queues what Postgres says is unfinished and Redis may have
 // lost: editions waiting to compile, and send batches with deliveries that
 // no worker holds. It also deletes sign-ups never confirmed within
-// postgres.PendingKeptFor (docs/privacy.md).
+// domain.PendingKeptFor (docs/privacy.md).
 func (h *handlers) reconcile(ctx context.Context, _ *asynq.Task) error {
 	// Each part is on its own: a failure in one (logged, and tried again
 	// at the next reconcile) must not hold up the others, nor one edition
@@ -187,37 +171,7 @@ func (h *handlers) reconcile(ctx context.Context, _ *asynq.Task) error {
 	} else if n > 0 {
 		h.log.Info("purged unconfirmed sign-ups", "count", n)
 	}
-	editions, err := h.db.UnfinishedEditions(ctx)
-	if err != nil {
-		return err
-	}
-	var failed error
-	for _, e := range editions {
-		if err := h.reconcileEdition(ctx, e); err != nil {
-			h.log.Warn("reconcile: edition", "edition", e.ID, "err", err)
-			failed = errors.Join(failed, err)
-		}
-	}
-	return failed
-}
-
-// reconcileEdition asks again for what an unfinished edition needs next.
-func (h *handlers) reconcileEdition(ctx context.Context, e domain.Edition) error {
-	switch e.Status {
-	case domain.EditionQueued, domain.EditionCompiling:
-		return h.enqueueCompile(ctx, e)
-	case domain.EditionSending:
-		n, err := digest.EnqueueBatches(ctx, h.db, h.queue, h.inspect, e.ID)
-		if err != nil {
-			return err
-		}
-		if n > 0 {
-			h.log.Info("reconciler re-queued send batches", "edition", e.ID, "batches", n)
-		}
-		_, err = h.db.FinishEditionIfComplete(ctx, e.ID)
-		return err
-	}
-	return nil
+	return h.editions.Reconcile(ctx)
 }
 
 // requeueConfirmations asks again for confirmation mails that are due and

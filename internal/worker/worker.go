@@ -17,8 +17,8 @@ import (
 	"github.com/robfig/cron/v3"
 
 	"newsdigest/internal/config"
-	"newsdigest/internal/digest"
 	"newsdigest/internal/domain"
+	"newsdigest/internal/editions"
 	"newsdigest/internal/mail"
 	"newsdigest/internal/postgres"
 	"newsdigest/internal/render"
@@ -39,7 +39,7 @@ type Options struct {
 	// Clock tells the schedule the time; default time.Now. Tests move it
 	// past ticks rather than wait for them.
 	Clock func() time.Time
-	Lease time.Duration // of claimed deliveries; default digest.DefaultLease
+	Lease time.Duration // of claimed deliveries; default editions.DefaultLease
 	// Registry takes the worker's metrics; nil: the default registry,
 	// which METRICS_ADDR serves.
 	Registry prometheus.Registerer
@@ -50,14 +50,14 @@ type Worker struct {
 	cfg      *config.Config
 	db       *postgres.DB
 	redis    asynq.RedisConnOpt
-	mailer   digest.Mailer
+	mailer   editions.Mailer
 	renderer *render.Renderer
 	opts     Options
 	log      *slog.Logger
 }
 
 // New assembles a worker from its dependencies.
-func New(cfg *config.Config, db *postgres.DB, redis asynq.RedisConnOpt, mailer digest.Mailer, opts Options, log *slog.Logger) (*Worker, error) {
+func New(cfg *config.Config, db *postgres.DB, redis asynq.RedisConnOpt, mailer editions.Mailer, opts Options, log *slog.Logger) (*Worker, error) {
 	r, err := render.New()
 	if err != nil {
 		return nil, err
@@ -103,7 +103,7 @@ func (w *Worker) Run(ctx context.Context) error {
 		Logger:                   asynqLogger{w.log},
 	})
 	mux := asynq.NewServeMux()
-	var limiter interface{ Wait(context.Context) error }
+	var limiter editions.RateLimiter
 	if w.cfg.SendRate > 0 {
 		opt, err := redis.ParseURL(w.cfg.RedisURL)
 		if err != nil {
@@ -125,21 +125,17 @@ func (w *Worker) Run(ctx context.Context) error {
 	}
 	w.retrainIfNoModel(ctx, client)
 	h := &handlers{
-		tagger:   tagger,
-		models:   models,
-		db:       w.db,
-		queue:    client,
-		inspect:  inspect,
-		log:      w.log,
-		compiler: &digest.Compiler{DB: w.db, Queue: client, Log: w.log},
-		sender: &digest.Sender{
-			DB: w.db, Mailer: w.mailer, Renderer: w.renderer, Workers: w.cfg.SMTPConnections, Log: w.log,
-			BounceLimit: w.cfg.BounceLimit,
-			Lease:       w.opts.Lease,
-			Limiter:     limiter,
-			Masthead:    digest.MastheadOf(w.cfg),
-			Observe:     deliveryCounter(w.opts.Registry),
-		},
+		tagger:  tagger,
+		models:  models,
+		db:      w.db,
+		queue:   client,
+		inspect: inspect,
+		log:     w.log,
+		editions: editions.New(editions.Deps{
+			Config: w.cfg, Store: w.db, Queue: client, Inspector: inspect, Taxonomy: &taxonomy.Cache{Source: w.db},
+			Renderer: w.renderer, Log: w.log, Mailer: w.mailer, Limiter: limiter, Lease: w.opts.Lease,
+			Observe: deliveryCounter(w.opts.Registry), Schedule: w.opts.Schedule,
+		}),
 		cfg:      w.cfg,
 		renderer: w.renderer,
 		mailer:   w.mailer,
@@ -153,7 +149,7 @@ func (w *Worker) Run(ctx context.Context) error {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		w.loop(ctx, client)
+		w.loop(ctx, client, h.editions)
 	}()
 	<-ctx.Done()
 	<-done
@@ -162,22 +158,27 @@ func (w *Worker) Run(ctx context.Context) error {
 	return nil
 }
 
-// loop makes the scheduled editions (schedule.go) and asks for the
-// periodic reconcile. The schedule is looked at on every turn, not only
-// when the timer of the next tick fires: a tick that passed while no
-// worker ran, while Redis refused, or while this loop was busy with
-// something else is made at the next turn all the same.
-func (w *Worker) loop(ctx context.Context, client *asynq.Client) {
+// loop makes the scheduled editions (editions.Service.RunSchedule) and
+// asks for the periodic reconcile. The schedule is looked at on every
+// turn, not only when the timer of the next tick fires: a tick that
+// passed while no worker ran, while Redis refused, or while this loop was
+// busy with something else is made at the next turn all the same.
+func (w *Worker) loop(ctx context.Context, client *asynq.Client, ed *editions.Service) {
 	reconcile := time.NewTicker(w.opts.ReconcileEvery)
 	defer reconcile.Stop()
 	w.enqueueReconcile(ctx, client, time.Now())
-	w.schedule(ctx, client)
+	schedule := func() {
+		if !w.opts.DisableScheduling {
+			ed.RunSchedule(ctx, w.opts.Clock())
+		}
+	}
+	schedule()
 	for {
 		timer := time.NewTimer(time.Hour)
 		var tick <-chan time.Time
 		if !w.opts.DisableScheduling {
 			now := w.opts.Clock()
-			timer.Reset(max(0, w.opts.Schedule.Next(now.In(w.cfg.DigestTZ)).Sub(now)))
+			timer.Reset(max(0, ed.NextScheduled(now).Sub(now)))
 			tick = timer.C
 		}
 		select {
@@ -189,7 +190,7 @@ func (w *Worker) loop(ctx context.Context, client *asynq.Client) {
 			w.enqueueReconcile(ctx, client, now)
 		case <-tick:
 		}
-		w.schedule(ctx, client)
+		schedule()
 	}
 }
 

@@ -16,6 +16,7 @@ import (
 
 	"newsdigest/internal/config"
 	"newsdigest/internal/desk"
+	"newsdigest/internal/editions"
 	"newsdigest/internal/postgres"
 )
 
@@ -24,6 +25,7 @@ type Deps struct {
 	Config   *config.Config
 	DB       *postgres.DB
 	Desk     *desk.Desk
+	Editions *editions.Service
 	Redis    *redis.Client      // login limits
 	RedisOpt asynq.RedisConnOpt // the queues' state
 	Log      *slog.Logger

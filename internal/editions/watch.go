@@ -1,4 +1,4 @@
-package digest
+package editions
 
 import (
 	"context"
@@ -50,7 +50,7 @@ func (s *Sender) watch(ctx context.Context, ed *editionData) *editionWatch {
 			case <-ctx.Done():
 				return
 			case <-t.C:
-				st, err := s.DB.EditionState(ctx, ed.id)
+				st, err := s.Store.EditionSnapshot(ctx, ed.id)
 				if err != nil {
 					s.Log.Warn("look at the edition being sent", "edition", ed.id, "err", err)
 					continue
@@ -92,13 +92,13 @@ type editionData struct {
 	at      time.Time     // the edition's time: its date in the digest
 	items   []domain.Item // the edition's stories (hidden ones left out)
 	tax     *taxonomy.Taxonomy
-	stories string // postgres.EditionState.Stories when items were loaded
+	stories string // domain.EditionSnapshot.Stories when items were loaded
 }
 
 // edition returns what an edition's digests are made from, loading it
 // again if its stories changed since this worker last did.
 func (s *Sender) edition(ctx context.Context, id int64) (*editionData, error) {
-	st, err := s.DB.EditionState(ctx, id)
+	st, err := s.Store.EditionSnapshot(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -114,15 +114,15 @@ func (s *Sender) editionAt(ctx context.Context, id int64, stories string) (*edit
 	if ed != nil && ed.stories == stories {
 		return ed, nil
 	}
-	e, err := s.DB.Edition(ctx, id)
+	e, err := s.Store.Edition(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	items, err := s.DB.EditionItems(ctx, id)
+	items, err := s.Store.EditionItems(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	tax, err := (&taxonomy.Cache{Source: s.DB}).Taxonomy(ctx)
+	tax, err := s.Taxonomy.Taxonomy(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -1,13 +1,14 @@
-package desk
+package editions
 
 import (
 	"context"
+	"encoding/json"
 	"slices"
 
 	"newsdigest/internal/digest"
 	"newsdigest/internal/domain"
 	"newsdigest/internal/errs"
-	"newsdigest/internal/postgres"
+	"newsdigest/internal/render"
 	"newsdigest/internal/taxonomy"
 )
 
@@ -38,10 +39,12 @@ type ArchivePage struct {
 	Next    *domain.ItemCursor
 }
 
-// Archive lists past editions' stories newest first. An unknown country
-// or topic is errs.NotFound naming it, so a feed for it is a 404.
-func (d *Desk) Archive(ctx context.Context, q ArchiveQuery) (ArchivePage, error) {
-	tax, err := d.Taxonomy(ctx)
+// Archive lists the stories of the editions that went out
+// (domain.EditionState.Published), newest first: the public archive and
+// its feeds. An unknown country or topic is errs.NotFound naming it, so a
+// feed for it is a 404.
+func (s *Service) Archive(ctx context.Context, q ArchiveQuery) (ArchivePage, error) {
+	tax, err := s.tax.Taxonomy(ctx)
 	if err != nil {
 		return ArchivePage{}, err
 	}
@@ -56,7 +59,7 @@ func (d *Desk) Archive(ctx context.Context, q ArchiveQuery) (ArchivePage, error)
 		limit = ArchivePageSize
 	}
 	// One more than asked tells whether an older page exists.
-	items, err := d.DB.ArchiveItems(ctx, postgres.ArchiveFilter{
+	items, err := s.store.ArchiveItems(ctx, domain.ArchiveFilter{
 		Country: q.Country, Regions: regionsHolding(tax, q.Country), Topic: q.Topic,
 		Language: q.Language, Limit: limit + 1, Before: q.Before,
 	})
@@ -88,4 +91,32 @@ func regionsHolding(tax *taxonomy.Taxonomy, country string) []string {
 		}
 	}
 	return out
+}
+
+// WebDigest renders the digest of an edition that a view token opens, as
+// the web shows it (digest.Masthead.Web): every story, whole, and no
+// reader's links. Any other token is errs.NotFound.
+func (s *Service) WebDigest(ctx context.Context, editionID int64, viewToken string) (render.Message, error) {
+	g, err := s.store.GroupByViewToken(ctx, editionID, viewToken)
+	if err != nil {
+		return render.Message{}, err
+	}
+	var sections []digest.Section
+	if err := json.Unmarshal(g.Sections, &sections); err != nil {
+		return render.Message{}, err
+	}
+	items, err := s.store.EditionItems(ctx, editionID)
+	if err != nil {
+		return render.Message{}, err
+	}
+	e, err := s.store.Edition(ctx, editionID)
+	if err != nil {
+		return render.Message{}, err
+	}
+	tax, err := s.tax.Taxonomy(ctx)
+	if err != nil {
+		return render.Message{}, err
+	}
+	return s.renderer.Digest(s.masthead.Web(digest.Issue{EditionID: editionID, At: e.Time(), Language: g.Language,
+		Sections: sections, Items: items, Tax: tax}))
 }

@@ -1,4 +1,4 @@
-package digest_test
+package editions_test
 
 import (
 	"context"
@@ -13,10 +13,12 @@ import (
 	"newsdigest/internal/config"
 	"newsdigest/internal/digest"
 	"newsdigest/internal/domain"
+	"newsdigest/internal/editions"
 	"newsdigest/internal/mail"
 	"newsdigest/internal/postgres"
 	"newsdigest/internal/render"
 	"newsdigest/internal/tasks"
+	"newsdigest/internal/taxonomy"
 	"newsdigest/internal/testenv"
 	"newsdigest/internal/token"
 )
@@ -29,8 +31,8 @@ type fixture struct {
 	queue    *asynq.Client
 	inspect  *asynq.Inspector
 	smtp     *testenv.SMTPServer
-	compiler *digest.Compiler
-	sender   *digest.Sender
+	compiler *editions.Compiler
+	sender   *editions.Sender
 }
 
 func newFixture(t *testing.T) *fixture {
@@ -60,8 +62,8 @@ func newFixture(t *testing.T) *fixture {
 	}
 	return &fixture{
 		t: t, ctx: ctx, dbURL: dbURL, db: db, queue: q, inspect: insp, smtp: srv,
-		compiler: &digest.Compiler{DB: db, Queue: q, Log: log},
-		sender: &digest.Sender{DB: db, Mailer: pool, Renderer: r, Workers: 2, Log: log, BounceLimit: 3,
+		compiler: &editions.Compiler{Store: db, Queue: q, Taxonomy: &taxonomy.Cache{Source: db}, Log: log},
+		sender: &editions.Sender{Store: db, Mailer: pool, Renderer: r, Taxonomy: &taxonomy.Cache{Source: db}, Workers: 2, Log: log, BounceLimit: 3,
 			Masthead: digest.Masthead{BaseURL: "http://news.example.org", ListName: "News", ListID: "News <news.example.org>"}},
 	}
 }
@@ -85,7 +87,7 @@ func (f *fixture) subscriber(email string, countries ...string) {
 
 // run compiles an edition and sends every batch the compiler queued, as
 // the worker would.
-func (f *fixture) run(n postgres.NewEdition) domain.Edition {
+func (f *fixture) run(n domain.NewEdition) domain.Edition {
 	f.t.Helper()
 	e, _, err := f.db.CreateEdition(f.ctx, n)
 	if err != nil {
@@ -103,7 +105,7 @@ func (f *fixture) run(n postgres.NewEdition) domain.Edition {
 		if err := tasks.Decode(asynq.NewTask(ti.Type, ti.Payload), &p); err != nil {
 			f.t.Fatal(err)
 		}
-		if err := f.sender.SendBatch(f.ctx, p.EditionID, postgres.IDRange{First: p.First, Last: p.Last}, false); err != nil {
+		if err := f.sender.SendBatch(f.ctx, p.EditionID, domain.IDRange{First: p.First, Last: p.Last}, false); err != nil {
 			f.t.Fatal(err)
 		}
 		f.inspect.DeleteTask(tasks.QueueDefault, ti.ID)
@@ -149,7 +151,7 @@ func TestOverlappingEditionsNeverRepeatAnItem(t *testing.T) {
 	f.item(*day("2020-12-06"), "Charlie", "PA")
 	f.subscriber("early@example.org", "CR")
 
-	e1 := f.run(postgres.NewEdition{PublishedFrom: day("2020-12-01"), PublishedTo: day("2020-12-03")})
+	e1 := f.run(domain.NewEdition{PublishedFrom: day("2020-12-01"), PublishedTo: day("2020-12-03")})
 	if e1.Status != domain.EditionDone || e1.Sent != 1 || e1.Items != 1 {
 		t.Fatalf("edition 1 = %+v", e1)
 	}
@@ -159,7 +161,7 @@ func TestOverlappingEditionsNeverRepeatAnItem(t *testing.T) {
 
 	f.subscriber("late@example.org", "CR")
 	f.subscriber("panama@example.org", "PA")
-	e2 := f.run(postgres.NewEdition{PublishedFrom: day("2020-12-01"), PublishedTo: day("2020-12-31")})
+	e2 := f.run(domain.NewEdition{PublishedFrom: day("2020-12-01"), PublishedTo: day("2020-12-31")})
 	if e2.Status != domain.EditionDone || e2.Sent != 3 || e2.Total != 3 || e2.Items != 3 {
 		t.Fatalf("edition 2 = %+v", e2)
 	}
@@ -174,7 +176,7 @@ func TestOverlappingEditionsNeverRepeatAnItem(t *testing.T) {
 	}
 
 	// A third edition of the same range has nothing new for anyone.
-	e3 := f.run(postgres.NewEdition{PublishedFrom: day("2020-12-01"), PublishedTo: day("2020-12-31")})
+	e3 := f.run(domain.NewEdition{PublishedFrom: day("2020-12-01"), PublishedTo: day("2020-12-31")})
 	if e3.Status != domain.EditionDone || e3.Sent != 0 || e3.Skipped != 3 {
 		t.Errorf("edition 3 = %+v, want done with 3 skipped", e3)
 	}
@@ -191,7 +193,7 @@ func TestCompileTwiceWritesOnce(t *testing.T) {
 	for _, a := range []string{"a@example.org", "b@example.org", "c@example.org"} {
 		f.subscriber(a, "CR")
 	}
-	e, _, err := f.db.CreateEdition(f.ctx, postgres.NewEdition{})
+	e, _, err := f.db.CreateEdition(f.ctx, domain.NewEdition{})
 	if err != nil {
 		t.Fatal(err)
 	}

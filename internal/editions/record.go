@@ -1,4 +1,4 @@
-package digest
+package editions
 
 import (
 	"context"
@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"newsdigest/internal/domain"
-	"newsdigest/internal/postgres"
 )
 
 // Outcomes are written as they come, a few at a time, by one recorder per
@@ -31,7 +30,7 @@ const recordEvery = 16
 // wait for room, so a worker that dies then leaves few messages unrecorded.
 // Once the task's context ends the senders stop (they wait no longer), and
 // the recorder takes what they have and tries to write it for RecordFor.
-func (s *Sender) record(ctx context.Context, claims []postgres.Claim, results <-chan postgres.Outcome) (retry bool, err error) {
+func (s *Sender) record(ctx context.Context, claims []domain.ClaimedDelivery, results <-chan domain.DeliveryOutcome) (retry bool, err error) {
 	wctx := context.WithoutCancel(ctx)
 	ended := ctx.Done() // nil once seen, so the select does not spin on it
 	open := make(map[int64]bool, len(claims))
@@ -92,7 +91,7 @@ func (s *Sender) record(ctx context.Context, claims []postgres.Claim, results <-
 				}
 			}
 			lctx, cancel := context.WithTimeout(wctx, writeTimeout)
-			if err := s.DB.ExtendLease(lctx, ids, s.lease()); err != nil {
+			if err := s.Store.ExtendLease(lctx, ids, s.lease()); err != nil {
 				s.Log.Warn("extend lease", "err", err)
 			}
 			cancel()
@@ -123,7 +122,7 @@ func (s *Sender) recordFor() time.Duration {
 type outcomeWriter struct {
 	s       *Sender
 	ctx     context.Context
-	pending []postgres.Outcome
+	pending []domain.DeliveryOutcome
 	written map[int64]bool // recorded: no lease to keep
 	failing error          // the last failed write; nil once one succeeds
 	retryAt time.Time
@@ -137,7 +136,7 @@ func (w *outcomeWriter) flush() {
 	}
 	ctx, cancel := context.WithTimeout(w.ctx, writeTimeout)
 	defer cancel()
-	if err := w.s.DB.RecordOutcomes(ctx, w.pending, w.s.BounceLimit); err != nil {
+	if err := w.s.Store.RecordOutcomes(ctx, w.pending, w.s.BounceLimit); err != nil {
 		if w.failing == nil {
 			w.s.Log.Warn("record delivery outcomes; trying again", "outcomes", len(w.pending), "err", err)
 		}

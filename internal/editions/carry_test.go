@@ -1,4 +1,4 @@
-package digest_test
+package editions_test
 
 import (
 	"context"
@@ -10,21 +10,21 @@ import (
 	"testing"
 	"time"
 
-	"newsdigest/internal/digest"
 	"newsdigest/internal/domain"
+	"newsdigest/internal/editions"
 	"newsdigest/internal/postgres"
 	"newsdigest/internal/testenv"
 )
 
 // newSender is a sender like the fixture's, to be changed by a test.
-func (f *fixture) newSender() *digest.Sender {
+func (f *fixture) newSender() *editions.Sender {
 	s := f.sender
-	return &digest.Sender{DB: s.DB, Mailer: s.Mailer, Renderer: s.Renderer, Masthead: s.Masthead,
+	return &editions.Sender{Store: s.Store, Mailer: s.Mailer, Renderer: s.Renderer, Masthead: s.Masthead, Taxonomy: s.Taxonomy,
 		Workers: s.Workers, Log: s.Log, BounceLimit: s.BounceLimit}
 }
 
 // compile makes an edition and compiles it, sending nothing.
-func (f *fixture) compile(n postgres.NewEdition) domain.Edition {
+func (f *fixture) compile(n domain.NewEdition) domain.Edition {
 	f.t.Helper()
 	e, _, err := f.db.CreateEdition(f.ctx, n)
 	if err != nil {
@@ -111,10 +111,10 @@ func TestCancelledEditionsStoriesReachWhoDidNotGetThem(t *testing.T) {
 	for _, r := range readers {
 		f.subscriber(r, "CR")
 	}
-	e1 := f.compile(postgres.NewEdition{})
+	e1 := f.compile(domain.NewEdition{})
 	ids := f.deliveries(e1.ID)
 	for _, r := range readers[:2] {
-		if err := f.sender.SendBatch(f.ctx, e1.ID, postgres.IDRange{First: ids[r].ID, Last: ids[r].ID}, false); err != nil {
+		if err := f.sender.SendBatch(f.ctx, e1.ID, domain.IDRange{First: ids[r].ID, Last: ids[r].ID}, false); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -129,7 +129,7 @@ func TestCancelledEditionsStoriesReachWhoDidNotGetThem(t *testing.T) {
 	}
 
 	f.item(*day("2021-03-08"), "Charlie", "CR")
-	e2 := f.run(postgres.NewEdition{})
+	e2 := f.run(domain.NewEdition{})
 	if e2.Status != domain.EditionDone || e2.Sent != 4 || e2.Items != 3 {
 		t.Fatalf("edition 2 = %+v, want done, 4 sent, 3 stories", e2)
 	}
@@ -146,7 +146,7 @@ func TestCancelledEditionsStoriesReachWhoDidNotGetThem(t *testing.T) {
 	}
 	// Sent once, the stories are not carried again.
 	f.item(*day("2021-03-15"), "Delta", "CR")
-	if e3 := f.run(postgres.NewEdition{}); e3.Items != 1 {
+	if e3 := f.run(domain.NewEdition{}); e3.Items != 1 {
 		t.Errorf("edition 3 holds %d stories, want only the new one", e3.Items)
 	}
 }
@@ -159,7 +159,7 @@ func TestFailedEditionsStoriesGoToEveryone(t *testing.T) {
 	f.item(*day("2021-04-01"), "Echo", "CR")
 	f.subscriber("a@example.org", "CR")
 	f.subscriber("b@example.org", "CR")
-	e1 := f.compile(postgres.NewEdition{})
+	e1 := f.compile(domain.NewEdition{})
 	// As if the compile died after writing and used up its retries.
 	if _, err := f.db.Pool().Exec(f.ctx, `UPDATE editions SET status = 'compiling' WHERE id = $1`, e1.ID); err != nil {
 		t.Fatal(err)
@@ -173,7 +173,7 @@ func TestFailedEditionsStoriesGoToEveryone(t *testing.T) {
 		}
 	}
 	f.item(*day("2021-04-08"), "Foxtrot", "CR")
-	e2 := f.run(postgres.NewEdition{})
+	e2 := f.run(domain.NewEdition{})
 	if e2.Sent != 2 || e2.Items != 2 {
 		t.Fatalf("edition 2 = %+v, want 2 sent of 2 stories", e2)
 	}
@@ -216,7 +216,7 @@ func TestHiddenOrCorrectedStoryChangesWhatIsStillToGo(t *testing.T) {
 	for _, r := range []string{"a@example.org", "b@example.org", "c@example.org"} {
 		f.subscriber(r, "CR")
 	}
-	e := f.compile(postgres.NewEdition{})
+	e := f.compile(domain.NewEdition{})
 	logs := &logRecords{}
 	sender := f.newSender()
 	sender.Workers, sender.Log = 1, slog.New(logs)
@@ -231,7 +231,7 @@ func TestHiddenOrCorrectedStoryChangesWhatIsStillToGo(t *testing.T) {
 		return nil
 	}
 	done := make(chan error, 1)
-	go func() { done <- sender.SendBatch(f.ctx, e.ID, postgres.IDRange{First: 0, Last: 1 << 62}, false) }()
+	go func() { done <- sender.SendBatch(f.ctx, e.ID, domain.IDRange{First: 0, Last: 1 << 62}, false) }()
 	select {
 	case <-held:
 	case err := <-done:
@@ -245,7 +245,7 @@ func TestHiddenOrCorrectedStoryChangesWhatIsStillToGo(t *testing.T) {
 	if _, err := f.db.UpdateItem(f.ctx, "editor", f.itemID("Golf original"), domain.ItemUpdate{Title: &title}, check); err != nil {
 		t.Fatal(err)
 	}
-	for deadline := time.Now().Add(30 * time.Second); !logs.has(digest.StoriesChanged); time.Sleep(20 * time.Millisecond) {
+	for deadline := time.Now().Add(30 * time.Second); !logs.has(editions.StoriesChanged); time.Sleep(20 * time.Millisecond) {
 		if time.Now().After(deadline) {
 			t.Fatal("the batch did not notice the editor's changes within 30 s")
 		}
@@ -275,7 +275,7 @@ func TestBatchGivesClaimsBackWhenItCannotLoad(t *testing.T) {
 	for _, r := range []string{"a@example.org", "b@example.org", "c@example.org"} {
 		f.subscriber(r, "CR")
 	}
-	e := f.compile(postgres.NewEdition{})
+	e := f.compile(domain.NewEdition{})
 	exec := func(sql string) {
 		t.Helper()
 		if _, err := f.db.Pool().Exec(f.ctx, sql); err != nil {
@@ -284,7 +284,7 @@ func TestBatchGivesClaimsBackWhenItCannotLoad(t *testing.T) {
 	}
 	// The digests' table goes missing: a real failure of the database.
 	exec(`ALTER TABLE edition_groups RENAME TO edition_groups_away`)
-	all := postgres.IDRange{First: 0, Last: 1 << 62}
+	all := domain.IDRange{First: 0, Last: 1 << 62}
 	if err := f.sender.SendBatch(f.ctx, e.ID, all, false); err == nil {
 		t.Fatal("the batch reported success without its digests")
 	}
@@ -319,9 +319,9 @@ func TestSendersStopWhenTheTaskEndsWhileTheDatabaseIsDown(t *testing.T) {
 	for i := range readers {
 		f.subscriber(fmt.Sprintf("r%03d@example.org", i), "CR")
 	}
-	e := f.compile(postgres.NewEdition{})
+	e := f.compile(domain.NewEdition{})
 	sender := f.newSender()
-	sender.DB, sender.RecordFor = db, time.Second
+	sender.Store, sender.RecordFor = db, time.Second
 
 	started, release := make(chan struct{}, 1), make(chan struct{})
 	var once sync.Once
@@ -335,7 +335,7 @@ func TestSendersStopWhenTheTaskEndsWhileTheDatabaseIsDown(t *testing.T) {
 	ctx, cancel := context.WithCancel(f.ctx)
 	defer cancel()
 	done := make(chan error, 1)
-	go func() { done <- sender.SendBatch(ctx, e.ID, postgres.IDRange{First: 0, Last: 1 << 62}, false) }()
+	go func() { done <- sender.SendBatch(ctx, e.ID, domain.IDRange{First: 0, Last: 1 << 62}, false) }()
 	<-started
 	proxy.Refuse()
 	close(release)

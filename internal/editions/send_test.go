@@ -1,11 +1,10 @@
-package digest_test
+package editions_test
 
 import (
 	"fmt"
 	"testing"
 
 	"newsdigest/internal/domain"
-	"newsdigest/internal/postgres"
 )
 
 // failRecords makes the database refuse the next n writes of delivery
@@ -43,7 +42,7 @@ func TestFailedRecordWriteIsTriedAgain(t *testing.T) {
 	for i := range readers {
 		f.subscriber(fmt.Sprintf("r%02d@example.org", i), "CR")
 	}
-	e, _, err := f.db.CreateEdition(f.ctx, postgres.NewEdition{})
+	e, _, err := f.db.CreateEdition(f.ctx, domain.NewEdition{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,7 +50,7 @@ func TestFailedRecordWriteIsTriedAgain(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.failRecords(3)
-	all := postgres.IDRange{First: 0, Last: 1 << 62}
+	all := domain.IDRange{First: 0, Last: 1 << 62}
 	if err := f.sender.SendBatch(f.ctx, e.ID, all, false); err != nil {
 		t.Fatalf("send batch: %v", err)
 	}

@@ -1,4 +1,4 @@
-package digest
+package editions
 
 import (
 	"context"
@@ -11,10 +11,9 @@ import (
 	"strconv"
 	"strings"
 
+	"newsdigest/internal/digest"
 	"newsdigest/internal/domain"
-	"newsdigest/internal/postgres"
 	"newsdigest/internal/tasks"
-	"newsdigest/internal/taxonomy"
 )
 
 // Sizes of the compile's pages and of a send batch.
@@ -33,43 +32,41 @@ type Enqueuer = tasks.Enqueuer
 // Compiler turns an edition into one delivery per active subscriber and
 // queues the send batches.
 type Compiler struct {
-	DB    *postgres.DB
-	Queue Enqueuer
-	Log   *slog.Logger
+	Store    CompileStore
+	Queue    Enqueuer
+	Taxonomy Taxonomies
+	Log      *slog.Logger
 }
 
 // Compile groups active subscribers by what they receive, writes their
 // deliveries and queues sending. It may run again after a crash: the
 // rows it wrote are kept and the rest are added.
 func (c *Compiler) Compile(ctx context.Context, editionID int64) error {
-	moved, err := c.DB.MoveEdition(ctx, editionID, domain.EditionCompile)
+	moved, err := c.Store.MoveEdition(ctx, editionID, domain.EditionCompile)
 	if err != nil {
 		return err
 	}
 	if !moved {
 		// Compiled already, failed, or cancelled: a cancelled one may be
 		// left with deliveries to settle (its compile stopped by a crash).
-		return c.DB.SettleCancelled(ctx, editionID)
+		return c.Store.SettleCancelled(ctx, editionID)
 	}
-	ed, err := c.DB.Edition(ctx, editionID)
+	ed, err := c.Store.Edition(ctx, editionID)
 	if err != nil {
 		return err
 	}
-	tax, err := (&taxonomy.Cache{Source: c.DB}).Taxonomy(ctx)
+	tax, err := c.Taxonomy.Taxonomy(ctx)
 	if err != nil {
 		return err
 	}
-	regions := RegionMembers{}
-	for _, r := range tax.Regions {
-		regions[r.Code] = r.Countries
-	}
-	items, err := c.DB.EditionItems(ctx, editionID)
+	regions := digest.RegionsOf(tax)
+	items, err := c.Store.EditionItems(ctx, editionID)
 	if err != nil {
 		return err
 	}
 	// A story an earlier digest held, in any language, is not sent to
 	// that digest's readers again.
-	earlier, err := c.DB.EarlierStories(ctx, editionID)
+	earlier, err := c.Store.EarlierStories(ctx, editionID)
 	if err != nil {
 		return err
 	}
@@ -89,20 +86,20 @@ func (c *Compiler) Compile(ctx context.Context, editionID int64) error {
 	var after int64
 	for {
 		// An editor may cancel while a long list compiles: stop writing.
-		if cancelled, err := c.DB.EditionCancelled(ctx, editionID); err != nil || cancelled {
+		if cancelled, err := c.Store.EditionCancelled(ctx, editionID); err != nil || cancelled {
 			if err != nil {
 				return err
 			}
 			break
 		}
-		page, err := c.DB.ActiveRecipients(ctx, after, compilePage, earlier.Editions, ed.Time())
+		page, err := c.Store.ActiveRecipients(ctx, after, compilePage, earlier.Editions, ed.Time())
 		if err != nil {
 			return err
 		}
 		if len(page) == 0 {
 			break
 		}
-		var fresh []postgres.NewGroup
+		var fresh []domain.NewDigestGroup
 		keys := make([]string, len(page))
 		for i, r := range page {
 			if r.Paused {
@@ -114,7 +111,7 @@ func (c *Compiler) Compile(ctx context.Context, editionID int64) error {
 			if _, ok := bySignature[key]; ok {
 				continue
 			}
-			sections := Match(r.Filter, byLanguage[r.Filter.Language], regions, received(r.Received, earlier.Groups))
+			sections := digest.Match(r.Filter, byLanguage[r.Filter.Language], regions, received(r.Received, earlier.Groups))
 			if len(sections) == 0 {
 				bySignature[key] = ""
 				continue
@@ -127,11 +124,11 @@ func (c *Compiler) Compile(ctx context.Context, editionID int64) error {
 			bySignature[key] = content
 			if _, ok := groups[content]; !ok {
 				groups[content] = 0
-				fresh = append(fresh, postgres.NewGroup{Key: content, Language: r.Filter.Language, Sections: body})
+				fresh = append(fresh, domain.NewDigestGroup{Key: content, Language: r.Filter.Language, Sections: body})
 			}
 		}
 		if len(fresh) > 0 {
-			ids, err := c.DB.SaveGroups(ctx, editionID, fresh)
+			ids, err := c.Store.SaveGroups(ctx, editionID, fresh)
 			if err != nil {
 				return err
 			}
@@ -139,37 +136,37 @@ func (c *Compiler) Compile(ctx context.Context, editionID int64) error {
 				groups[k] = id
 			}
 		}
-		rows := make([]postgres.NewDelivery, len(page))
+		rows := make([]domain.NewDelivery, len(page))
 		for i, r := range page {
 			if r.Paused {
-				rows[i] = postgres.NewDelivery{SubscriberID: r.ID, SkipReason: SkipPaused}
+				rows[i] = domain.NewDelivery{SubscriberID: r.ID, SkipReason: SkipPaused}
 				continue
 			}
-			rows[i] = postgres.NewDelivery{SubscriberID: r.ID, GroupID: groups[bySignature[keys[i]]]}
+			rows[i] = domain.NewDelivery{SubscriberID: r.ID, GroupID: groups[bySignature[keys[i]]]}
 		}
-		if err := c.DB.InsertDeliveries(ctx, editionID, rows); err != nil {
+		if err := c.Store.InsertDeliveries(ctx, editionID, rows); err != nil {
 			return err
 		}
 		after = page[len(page)-1].ID
 	}
-	total, err := c.DB.SetEditionTotal(ctx, editionID)
+	total, err := c.Store.SetEditionTotal(ctx, editionID)
 	if err != nil {
 		return err
 	}
-	moved, err = c.DB.MoveEdition(ctx, editionID, domain.EditionCompiled)
+	moved, err = c.Store.MoveEdition(ctx, editionID, domain.EditionCompiled)
 	if err != nil {
 		return err
 	}
 	if !moved {
 		// Cancelled while compiling: nothing is sent.
 		c.Log.Info("edition cancelled while compiling", "edition", editionID, "deliveries", total)
-		return c.DB.SettleCancelled(ctx, editionID)
+		return c.Store.SettleCancelled(ctx, editionID)
 	}
-	n, err := EnqueueBatches(ctx, c.DB, c.Queue, nil, editionID)
+	n, err := EnqueueBatches(ctx, c.Store, c.Queue, nil, editionID)
 	if err != nil {
 		return err
 	}
-	if _, err := c.DB.FinishEditionIfComplete(ctx, editionID); err != nil {
+	if _, err := c.Store.FinishEditionIfComplete(ctx, editionID); err != nil {
 		return err
 	}
 	c.Log.Info("edition compiled", "edition", editionID, "items", len(items), "deliveries", total,
@@ -179,7 +176,7 @@ func (c *Compiler) Compile(ctx context.Context, editionID int64) error {
 
 // groupKey identifies subscribers who get the same digest: the same filter
 // and the same earlier digests of this edition's stories.
-func groupKey(r postgres.Recipient) string {
+func groupKey(r domain.Recipient) string {
 	key := r.Filter.Signature()
 	if len(r.Received) == 0 {
 		return key
@@ -220,7 +217,7 @@ func received(groups []int64, earlier map[int64][]int64) map[int64]bool {
 // The reconciler passes an inspector (insp): it asks only for batches no
 // worker holds, and a batch whose task used up its retries is queued anew
 // rather than refused as a duplicate, so the edition still finishes.
-func EnqueueBatches(ctx context.Context, db *postgres.DB, q Enqueuer, insp tasks.Inspector, editionID int64) (int, error) {
+func EnqueueBatches(ctx context.Context, db BatchStore, q Enqueuer, insp tasks.Inspector, editionID int64) (int, error) {
 	batches, err := db.SendBatches(ctx, editionID, BatchSize, insp != nil)
 	if err != nil {
 		return 0, err

@@ -1,4 +1,4 @@
-package digest_test
+package editions_test
 
 import (
 	"slices"
@@ -7,7 +7,6 @@ import (
 
 	"newsdigest/internal/domain"
 	"newsdigest/internal/ingest"
-	"newsdigest/internal/postgres"
 	"newsdigest/internal/token"
 )
 
@@ -67,7 +66,7 @@ func TestTranslationArrivingLaterIsNotSentAgain(t *testing.T) {
 	f.reader("bea@example.org", "es", []string{"GT", "HN"}, nil) // gets it in English: no Spanish yet
 	f.reader("cid@example.org", "en", []string{"HN", "CR"}, nil) // gets edition 1, not this story
 	f.reader("eli@example.org", "en", []string{"PA"}, nil)       // nothing in edition 1
-	e1 := f.run(postgres.NewEdition{PublishedFrom: day("2021-03-01"), PublishedTo: day("2021-03-01")})
+	e1 := f.run(domain.NewEdition{PublishedFrom: day("2021-03-01"), PublishedTo: day("2021-03-01")})
 	if e1.Status != domain.EditionDone || e1.Sent != 3 {
 		t.Fatalf("edition 1 = %+v", e1)
 	}
@@ -90,7 +89,7 @@ func TestTranslationArrivingLaterIsNotSentAgain(t *testing.T) {
 	}
 	f.reader("dan@example.org", "es", []string{"GT"}, ret) // joined since
 
-	e2 := f.run(postgres.NewEdition{PublishedFrom: day("2021-03-02"), PublishedTo: day("2021-03-31")})
+	e2 := f.run(domain.NewEdition{PublishedFrom: day("2021-03-02"), PublishedTo: day("2021-03-31")})
 	if e2.Status != domain.EditionDone || e2.Items != 3 { // the Spanish version brings the English one
 		t.Fatalf("edition 2 = %+v", e2)
 	}
@@ -116,7 +115,7 @@ func TestTranslationArrivingLaterIsNotSentAgain(t *testing.T) {
 	// reader has had the story once, in one language, and nothing else is
 	// new.
 	before := len(f.smtp.Messages())
-	e3 := f.run(postgres.NewEdition{PublishedFrom: day("2021-03-01"), PublishedTo: day("2021-03-31")})
+	e3 := f.run(domain.NewEdition{PublishedFrom: day("2021-03-01"), PublishedTo: day("2021-03-31")})
 	if e3.Status != domain.EditionDone || e3.Sent != 0 {
 		t.Errorf("edition 3 = %+v, want nothing sent", e3)
 	}

@@ -1,4 +1,4 @@
-package digest
+package editions
 
 import (
 	"context"
@@ -9,9 +9,9 @@ import (
 	"sync"
 	"time"
 
+	"newsdigest/internal/digest"
 	"newsdigest/internal/domain"
 	"newsdigest/internal/mail"
-	"newsdigest/internal/postgres"
 	"newsdigest/internal/render"
 )
 
@@ -34,10 +34,11 @@ type Mailer interface {
 // rendered once and kept while the edition's stories stay as they are;
 // per subscriber only the token changes.
 type Sender struct {
-	DB       *postgres.DB
+	Store    SendStore
 	Mailer   Mailer
 	Renderer *render.Renderer
-	Masthead Masthead
+	Masthead digest.Masthead
+	Taxonomy Taxonomies
 	Workers  int // messages in flight at once (SMTP_CONNECTIONS)
 	// BounceLimit hard bounces suppress an address (BOUNCE_LIMIT).
 	BounceLimit int
@@ -72,14 +73,14 @@ var ErrRetry = errors.New("some deliveries failed temporarily")
 // (the last attempt the queue will make) temporary failures become
 // permanent, so that the edition can finish. When the task's context
 // ends, no more is sent: what was claimed and not sent is put back.
-func (s *Sender) SendBatch(ctx context.Context, editionID int64, r postgres.IDRange, final bool) error {
+func (s *Sender) SendBatch(ctx context.Context, editionID int64, r domain.IDRange, final bool) error {
 	// What every digest is made from is loaded before anything is claimed,
 	// so that a database failing here leaves no claim behind.
 	ed, err := s.edition(ctx, editionID)
 	if err != nil {
 		return err
 	}
-	claims, err := s.DB.ClaimDeliveries(ctx, editionID, r, s.lease())
+	claims, err := s.Store.ClaimDeliveries(ctx, editionID, r, s.lease())
 	if err != nil {
 		return err
 	}
@@ -91,12 +92,12 @@ func (s *Sender) SendBatch(ctx context.Context, editionID int64, r postgres.IDRa
 		if retry {
 			return ErrRetry
 		}
-	} else if err := s.DB.SettleCancelled(ctx, editionID); err != nil {
+	} else if err := s.Store.SettleCancelled(ctx, editionID); err != nil {
 		// Nothing to claim: perhaps cancelled, with leases of a dead
 		// worker to settle.
 		return err
 	}
-	_, err = s.DB.FinishEditionIfComplete(ctx, editionID)
+	_, err = s.Store.FinishEditionIfComplete(ctx, editionID)
 	return err
 }
 
@@ -111,7 +112,7 @@ func (s *Sender) lease() time.Duration {
 // outcomes a few at a time as they come, and keeps the lease of the rest
 // alive, so a crash leaves little sent-but-unrecorded and a slow batch is
 // not taken over. It reports whether any delivery was put back to retry.
-func (s *Sender) send(ctx context.Context, ed *editionData, claims []postgres.Claim, final bool) (retry bool, err error) {
+func (s *Sender) send(ctx context.Context, ed *editionData, claims []domain.ClaimedDelivery, final bool) (retry bool, err error) {
 	groups, err := s.groupsFor(ctx, claims)
 	if err != nil {
 		// Nothing was sent: the claims go back at once, and the task
@@ -120,9 +121,9 @@ func (s *Sender) send(ctx context.Context, ed *editionData, claims []postgres.Cl
 		for i, c := range claims {
 			ids[i] = c.ID
 		}
-		return false, errors.Join(err, s.DB.ReleaseClaims(context.WithoutCancel(ctx), ids))
+		return false, errors.Join(err, s.Store.ReleaseClaims(context.WithoutCancel(ctx), ids))
 	}
-	results := make(chan postgres.Outcome, 2*recordEvery)
+	results := make(chan domain.DeliveryOutcome, 2*recordEvery)
 	type recording struct {
 		retry bool
 		err   error
@@ -170,58 +171,58 @@ func (s *Sender) send(ctx context.Context, ed *editionData, claims []postgres.Cl
 }
 
 // attempt renders a claim's digest and sends it.
-func (s *Sender) attempt(ctx context.Context, c postgres.Claim, groups map[int64]postgres.Group, final bool, watch *editionWatch) postgres.Outcome {
+func (s *Sender) attempt(ctx context.Context, c domain.ClaimedDelivery, groups map[int64]domain.DigestGroup, final bool, watch *editionWatch) domain.DeliveryOutcome {
 	body, err := s.body(ctx, watch.data(), groups, c.GroupID)
 	switch {
 	case errors.Is(err, errWithdrawn):
-		return postgres.Outcome{ID: c.ID, Status: domain.DeliverySkipped, Reason: ReasonWithdrawn}
+		return domain.DeliveryOutcome{ID: c.ID, Status: domain.DeliverySkipped, Reason: ReasonWithdrawn}
 	case err != nil:
 		// A digest that cannot be rendered is a bug, not the reader's
 		// fault: put the delivery back and say so.
 		s.Log.Error("render digest", "edition", watch.data().id, "group", c.GroupID, "err", err)
 		if final {
-			return postgres.Outcome{ID: c.ID, Status: domain.DeliveryFailed, Failure: domain.FailureTemporary, Error: "render: " + err.Error()}
+			return domain.DeliveryOutcome{ID: c.ID, Status: domain.DeliveryFailed, Failure: domain.FailureTemporary, Error: "render: " + err.Error()}
 		}
-		return postgres.Outcome{ID: c.ID, Status: domain.DeliveryPending, Error: "render: " + err.Error()}
+		return domain.DeliveryOutcome{ID: c.ID, Status: domain.DeliveryPending, Error: "render: " + err.Error()}
 	}
 	return s.deliver(ctx, c, body, final, watch)
 }
 
-func (s *Sender) deliver(ctx context.Context, c postgres.Claim, body *mail.Shared, final bool, watch *editionWatch) postgres.Outcome {
+func (s *Sender) deliver(ctx context.Context, c domain.ClaimedDelivery, body *mail.Shared, final bool, watch *editionWatch) domain.DeliveryOutcome {
 	if !c.Active {
-		return postgres.Outcome{ID: c.ID, Status: domain.DeliverySkipped, Error: "unsubscribed before sending", Reason: ReasonLeft}
+		return domain.DeliveryOutcome{ID: c.ID, Status: domain.DeliverySkipped, Error: "unsubscribed before sending", Reason: ReasonLeft}
 	}
 	// Checked before the wait for the rate limit (the rest of a cancelled
 	// batch is skipped at once) and after it, since the wait may be long.
 	if watch.cancelled() {
-		return postgres.Outcome{ID: c.ID, Status: domain.DeliverySkipped, Reason: postgres.ReasonCancelled}
+		return domain.DeliveryOutcome{ID: c.ID, Status: domain.DeliverySkipped, Reason: domain.ReasonCancelled}
 	}
 	if s.Limiter != nil {
 		if err := s.Limiter.Wait(ctx); err != nil {
-			return postgres.Outcome{ID: c.ID, Status: domain.DeliveryPending, Error: "rate limit: " + err.Error()}
+			return domain.DeliveryOutcome{ID: c.ID, Status: domain.DeliveryPending, Error: "rate limit: " + err.Error()}
 		}
 	}
 	if watch.cancelled() {
-		return postgres.Outcome{ID: c.ID, Status: domain.DeliverySkipped, Reason: postgres.ReasonCancelled}
+		return domain.DeliveryOutcome{ID: c.ID, Status: domain.DeliverySkipped, Reason: domain.ReasonCancelled}
 	}
 	err := s.Mailer.SendShared(ctx, body, c.Email, c.Token)
 	if err == nil {
-		return postgres.Outcome{ID: c.ID, Status: domain.DeliverySent}
+		return domain.DeliveryOutcome{ID: c.ID, Status: domain.DeliverySent}
 	}
 	switch mail.ClassOf(err) {
 	case mail.Permanent:
-		return postgres.Outcome{ID: c.ID, Status: domain.DeliveryFailed, Failure: domain.FailurePermanent,
+		return domain.DeliveryOutcome{ID: c.ID, Status: domain.DeliveryFailed, Failure: domain.FailurePermanent,
 			Error: err.Error(), HardBounce: mail.IsBounce(err)}
 	case mail.Uncertain:
 		s.Log.Warn("delivery uncertain, not retried", "delivery", c.ID, "err", err)
-		return postgres.Outcome{ID: c.ID, Status: domain.DeliveryFailed, Failure: domain.FailureUncertain,
+		return domain.DeliveryOutcome{ID: c.ID, Status: domain.DeliveryFailed, Failure: domain.FailureUncertain,
 			Error: "uncertain, not retried: " + err.Error()}
 	default:
 		if final {
-			return postgres.Outcome{ID: c.ID, Status: domain.DeliveryFailed, Failure: domain.FailureTemporary,
+			return domain.DeliveryOutcome{ID: c.ID, Status: domain.DeliveryFailed, Failure: domain.FailureTemporary,
 				Error: "gave up after retries: " + err.Error()}
 		}
-		return postgres.Outcome{ID: c.ID, Status: domain.DeliveryPending, Error: err.Error()}
+		return domain.DeliveryOutcome{ID: c.ID, Status: domain.DeliveryPending, Error: err.Error()}
 	}
 }
 
@@ -241,7 +242,7 @@ type cachedBody struct {
 
 // groupsFor loads the layouts of the claims' groups that are not rendered
 // yet, in one query.
-func (s *Sender) groupsFor(ctx context.Context, claims []postgres.Claim) (map[int64]postgres.Group, error) {
+func (s *Sender) groupsFor(ctx context.Context, claims []domain.ClaimedDelivery) (map[int64]domain.DigestGroup, error) {
 	var missing []int64
 	s.mu.Lock()
 	for _, c := range claims {
@@ -250,11 +251,11 @@ func (s *Sender) groupsFor(ctx context.Context, claims []postgres.Claim) (map[in
 		}
 	}
 	s.mu.Unlock()
-	out := map[int64]postgres.Group{}
+	out := map[int64]domain.DigestGroup{}
 	if len(missing) == 0 {
 		return out, nil
 	}
-	groups, err := s.DB.Groups(ctx, missing)
+	groups, err := s.Store.Groups(ctx, missing)
 	if err != nil {
 		return nil, err
 	}
@@ -268,7 +269,7 @@ func (s *Sender) groupsFor(ctx context.Context, claims []postgres.Claim) (map[in
 // the edition's stories changed (one hidden or corrected). groups holds
 // the layouts loaded for the batch; one missing (the cache was emptied
 // meanwhile) is loaded on its own.
-func (s *Sender) body(ctx context.Context, ed *editionData, groups map[int64]postgres.Group, id int64) (*mail.Shared, error) {
+func (s *Sender) body(ctx context.Context, ed *editionData, groups map[int64]domain.DigestGroup, id int64) (*mail.Shared, error) {
 	s.mu.Lock()
 	e := s.cache[id]
 	if e == nil || e.stories != ed.stories {
@@ -289,7 +290,7 @@ func (s *Sender) body(ctx context.Context, ed *editionData, groups map[int64]pos
 		}()
 		g, ok := groups[id]
 		if !ok {
-			loaded, err := s.DB.Groups(ctx, []int64{id})
+			loaded, err := s.Store.Groups(ctx, []int64{id})
 			if err != nil || len(loaded) != 1 {
 				e.err = fmt.Errorf("load group %d: %v", id, err)
 				return
@@ -330,12 +331,12 @@ const ReasonWithdrawn = "withdrawn"
 // errWithdrawn says a digest has no story left to send.
 var errWithdrawn = errors.New("every story of the digest was withdrawn")
 
-func (s *Sender) renderGroup(ed *editionData, g postgres.Group) (*mail.Shared, error) {
-	var sections []Section
+func (s *Sender) renderGroup(ed *editionData, g domain.DigestGroup) (*mail.Shared, error) {
+	var sections []digest.Section
 	if err := json.Unmarshal(g.Sections, &sections); err != nil {
 		return nil, err
 	}
-	d := s.Masthead.Email(Issue{EditionID: ed.id, At: ed.at, Language: g.Language, Sections: sections, Items: ed.items, Tax: ed.tax, ViewToken: g.ViewToken})
+	d := s.Masthead.Email(digest.Issue{EditionID: ed.id, At: ed.at, Language: g.Language, Sections: sections, Items: ed.items, Tax: ed.tax, ViewToken: g.ViewToken})
 	if len(d.Sections) == 0 {
 		return nil, errWithdrawn
 	}
