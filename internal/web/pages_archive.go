@@ -10,7 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"newsdigest/internal/dates"
-	"newsdigest/internal/desk"
+	"newsdigest/internal/domain"
 	"newsdigest/internal/editions"
 	"newsdigest/internal/errs"
 	"newsdigest/internal/taxonomy"
@@ -50,7 +50,7 @@ func (s *Server) archive(c *gin.Context) {
 	q := c.Request.URL.Query()
 	aq := editions.ArchiveQuery{Country: q.Get("country"), Topic: q.Get("topic"), Language: lang}
 	if v := q.Get("before"); v != "" {
-		cur, err := desk.DecodeCursor(v)
+		cur, err := domain.DecodeItemCursor(v)
 		if err != nil {
 			s.renderPageStatus(c.Writer, c.Request, http.StatusBadRequest, "error", pageData{
 				Lang: lang, Title: msg(lang, "error_title"), Message: msg(lang, "archive_bad_page"),
@@ -109,7 +109,7 @@ func (s *Server) archive(c *gin.Context) {
 		})
 	}
 	if page.Next != nil {
-		d.OlderURL = archivePath(lang, aq.Country, aq.Topic, desk.EncodeCursor(*page.Next))
+		d.OlderURL = archivePath(lang, aq.Country, aq.Topic, page.Next.Encode())
 	}
 	if aq.Before != nil {
 		d.NewestURL = archivePath(lang, aq.Country, aq.Topic, "")

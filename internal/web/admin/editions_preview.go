@@ -80,7 +80,7 @@ func (a *Console) editionsPreview(c *gin.Context) {
 		return // a named subscriber's choices are theirs to see who manage subscribers
 	}
 	d := editionsPreviewData{Sample: s}
-	tax, err := a.Desk.Taxonomy(ctx)
+	tax, err := a.Taxonomy.Taxonomy(ctx)
 	if err != nil {
 		a.failErr(c, err)
 		return

@@ -6,12 +6,12 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"newsdigest/internal/desk"
 	"newsdigest/internal/domain"
+	"newsdigest/internal/subscribers"
 )
 
 type subscriberView struct {
-	desk.SubscriberPage
+	subscribers.Page
 	CountryNames, TopicNames []string
 	Actions                  []string // what may be done to the person now
 }
@@ -23,17 +23,17 @@ func (a *Console) subscriberDetail(c *gin.Context) {
 	}
 	ctx := c.Request.Context()
 	lang := pageLang(c)
-	p, err := a.Desk.Subscriber(ctx, id)
+	p, err := a.Subscribers.Person(ctx, id)
 	if err != nil {
 		a.failErr(c, err)
 		return
 	}
-	tax, err := a.Desk.Taxonomy(ctx)
+	tax, err := a.Taxonomy.Taxonomy(ctx)
 	if err != nil {
 		a.failErr(c, err)
 		return
 	}
-	v := subscriberView{SubscriberPage: p,
+	v := subscriberView{Page: p,
 		CountryNames: chosenCountries(tax, lang, p.Record.Filter),
 		TopicNames:   chosenTopics(tax, lang, p.Record.Filter)}
 	for _, action := range []string{domain.ActionUnsubscribe, domain.ActionSuppress, domain.ActionErase} {
@@ -57,7 +57,7 @@ func (a *Console) subscriberActionConfirm(c *gin.Context) {
 	if !ok {
 		return
 	}
-	r, err := a.DB.SubscriberRecord(c.Request.Context(), id)
+	r, err := a.Subscribers.Record(c.Request.Context(), id)
 	if err != nil {
 		a.failErr(c, err)
 		return
@@ -72,7 +72,7 @@ func (a *Console) subscriberActionPost(c *gin.Context) {
 	if !ok {
 		return
 	}
-	if err := a.Desk.SubscriberAction(c.Request.Context(), currentUser(c).Name, id, action); err != nil {
+	if err := a.Subscribers.Act(c.Request.Context(), currentUser(c).Name, id, action); err != nil {
 		a.failErr(c, err)
 		return
 	}
