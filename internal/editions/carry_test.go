@@ -12,7 +12,6 @@ import (
 
 	"newsdigest/internal/domain"
 	"newsdigest/internal/editions"
-	"newsdigest/internal/postgres"
 	"newsdigest/internal/testenv"
 )
 
@@ -78,7 +77,7 @@ func (f *fixture) deliveries(edition int64) map[string]struct {
 // archived lists the titles the public archive shows.
 func (f *fixture) archived() []string {
 	f.t.Helper()
-	items, err := f.db.ArchiveItems(f.ctx, postgres.ArchiveFilter{Language: "en", Limit: 100})
+	items, err := f.db.ArchiveItems(f.ctx, domain.ArchiveFilter{Language: "en", Limit: 100})
 	if err != nil {
 		f.t.Fatal(err)
 	}

@@ -9,9 +9,6 @@ import (
 	"newsdigest/internal/domain"
 )
 
-// ArchiveFilter is domain.ArchiveFilter.
-type ArchiveFilter = domain.ArchiveFilter
-
 // ArchiveItems lists the stories that went out in an edition (one
 // published, domain.EditionState.Published: a failed or queued edition
 // published nothing, and a cancelled one was stopped, perhaps because a
@@ -20,7 +17,7 @@ type ArchiveFilter = domain.ArchiveFilter
 // f.Language when it has that version, else its first stored one; the
 // choice is made over the whole archive, so it does not change from page
 // to page.
-func (db *DB) ArchiveItems(ctx context.Context, f ArchiveFilter) ([]domain.Item, error) {
+func (db *DB) ArchiveItems(ctx context.Context, f domain.ArchiveFilter) ([]domain.Item, error) {
 	var beforeDay any
 	var beforeID int64
 	if f.Before != nil {
@@ -39,7 +36,7 @@ func (db *DB) ArchiveItems(ctx context.Context, f ArchiveFilter) ([]domain.Item,
 		  AND ($5::date IS NULL OR (published_on, id) < ($5::date, $6))
 		ORDER BY published_on DESC, id DESC
 		LIMIT $7`,
-		f.Country, nonNil(f.Regions), f.Topic, f.Language, beforeDay, beforeID, f.Limit, ReasonCancelled,
+		f.Country, nonNil(f.Regions), f.Topic, f.Language, beforeDay, beforeID, f.Limit, domain.ReasonCancelled,
 		domain.PublishingStatuses())
 	if err != nil {
 		return nil, fmt.Errorf("archive items: %w", err)

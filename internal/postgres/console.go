@@ -122,11 +122,8 @@ func (db *DB) DeleteEditor(ctx context.Context, id int64) (domain.Editor, error)
 	return e, notFound(err, "editor")
 }
 
-// NewSession is domain.NewSession.
-type NewSession = domain.NewSession
-
 // CreateSession stores a login.
-func (db *DB) CreateSession(ctx context.Context, n NewSession) error {
+func (db *DB) CreateSession(ctx context.Context, n domain.NewSession) error {
 	var editor any
 	if n.EditorID != 0 {
 		editor = n.EditorID
@@ -145,13 +142,10 @@ func (db *DB) CreateSession(ctx context.Context, n NewSession) error {
 	return nil
 }
 
-// Session is domain.Session.
-type Session = domain.Session
-
 // SessionByHash returns the unexpired session with that token hash, or
 // errs.NotFound.
-func (db *DB) SessionByHash(ctx context.Context, hash []byte) (Session, error) {
-	var s Session
+func (db *DB) SessionByHash(ctx context.Context, hash []byte) (domain.Session, error) {
+	var s domain.Session
 	var editor *int64
 	var email *string
 	var edit, subscribers *bool

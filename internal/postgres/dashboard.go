@@ -10,29 +10,17 @@ import (
 	"newsdigest/internal/domain"
 )
 
-// Tally is domain.Tally.
-type Tally = domain.Tally
-
-// WeekItems is domain.WeekItems.
-type WeekItems = domain.WeekItems
-
-// SourceError is domain.SourceError.
-type SourceError = domain.SourceError
-
-// Dashboard is domain.Dashboard.
-type Dashboard = domain.Dashboard
-
 // Dashboard reads the overview in one round trip: the queries go as one
 // batch, each an aggregate the indexes answer without reading much.
 // top bounds the country and topic lists; sourceErrors the failing
 // sources.
-func (db *DB) Dashboard(ctx context.Context, top, sourceErrors int) (Dashboard, error) {
-	var d Dashboard
+func (db *DB) Dashboard(ctx context.Context, top, sourceErrors int) (domain.Dashboard, error) {
+	var d domain.Dashboard
 	b := &pgx.Batch{}
-	tallies := func(dst *[]Tally) func(pgx.Rows) error {
+	tallies := func(dst *[]domain.Tally) func(pgx.Rows) error {
 		return func(rows pgx.Rows) error {
-			got, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Tally, error) {
-				var t Tally
+			got, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.Tally, error) {
+				var t domain.Tally
 				return t, r.Scan(&t.Key, &t.Count)
 			})
 			*dst = got
@@ -66,8 +54,8 @@ func (db *DB) Dashboard(ctx context.Context, top, sourceErrors int) (Dashboard, 
 		WHERE last_error <> '' AND (last_success_at IS NULL OR last_error_at IS NULL OR last_error_at > last_success_at)
 		ORDER BY last_error_at DESC NULLS LAST, id LIMIT $1`, sourceErrors).
 		Query(func(rows pgx.Rows) error {
-			got, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (SourceError, error) {
-				var s SourceError
+			got, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.SourceError, error) {
+				var s domain.SourceError
 				return s, r.Scan(&s.ID, &s.URL, &s.Error, &s.At, &s.LastSuccessAt)
 			})
 			d.SourceErrors = got

@@ -23,9 +23,6 @@ func (db *DB) EditionItems(ctx context.Context, editionID int64) ([]domain.Item,
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.Item, error) { return scanItem(r) })
 }
 
-// Recipient is domain.Recipient.
-type Recipient = domain.Recipient
-
 // reachingStatuses are those of a delivery that reaches, or will reach,
 // its reader: sent, or still to be sent.
 func reachingStatuses() []string {
@@ -35,7 +32,7 @@ func reachingStatuses() []string {
 // ActiveRecipients returns a page of active subscribers with id > after,
 // in id order (keyset paging keeps memory flat however long the list).
 // A subscriber is Paused if their pause ends after at, the edition's time.
-func (db *DB) ActiveRecipients(ctx context.Context, after int64, limit int, earlier []int64, at time.Time) ([]Recipient, error) {
+func (db *DB) ActiveRecipients(ctx context.Context, after int64, limit int, earlier []int64, at time.Time) ([]domain.Recipient, error) {
 	rows, err := db.pool.Query(ctx, `
 		SELECT s.id, s.all_stories, s.countries, s.topics, s.language, s.mode,
 		       CASE WHEN cardinality($3::bigint[]) = 0 THEN '{}'::bigint[] ELSE ARRAY(
@@ -49,20 +46,17 @@ func (db *DB) ActiveRecipients(ctx context.Context, after int64, limit int, earl
 	if err != nil {
 		return nil, fmt.Errorf("active subscribers: %w", err)
 	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Recipient, error) {
-		var rc Recipient
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.Recipient, error) {
+		var rc domain.Recipient
 		err := r.Scan(&rc.ID, &rc.Filter.All, &rc.Filter.Countries, &rc.Filter.Topics, &rc.Filter.Language, &rc.Filter.Mode,
 			&rc.Received, &rc.Paused)
 		return rc, err
 	})
 }
 
-// NewGroup is domain.NewDigestGroup.
-type NewGroup = domain.NewDigestGroup
-
 // SaveGroups stores new groups in one round trip and returns their ids by
 // key; saving a key again (a compile run twice) returns the first id.
-func (db *DB) SaveGroups(ctx context.Context, editionID int64, groups []NewGroup) (map[string]int64, error) {
+func (db *DB) SaveGroups(ctx context.Context, editionID int64, groups []domain.NewDigestGroup) (map[string]int64, error) {
 	keys := make([]string, len(groups))
 	langs := make([]string, len(groups))
 	bodies := make([]string, len(groups))
@@ -90,28 +84,22 @@ func (db *DB) SaveGroups(ctx context.Context, editionID int64, groups []NewGroup
 	return out, rows.Err()
 }
 
-// Group is domain.DigestGroup.
-type Group = domain.DigestGroup
-
 // Groups loads the given groups.
-func (db *DB) Groups(ctx context.Context, ids []int64) ([]Group, error) {
+func (db *DB) Groups(ctx context.Context, ids []int64) ([]domain.DigestGroup, error) {
 	rows, err := db.pool.Query(ctx, `SELECT id, language, sections, view_token FROM edition_groups WHERE id = ANY($1)`, ids)
 	if err != nil {
 		return nil, fmt.Errorf("load groups: %w", err)
 	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Group, error) {
-		var g Group
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.DigestGroup, error) {
+		var g domain.DigestGroup
 		err := r.Scan(&g.ID, &g.Language, &g.Sections, &g.ViewToken)
 		return g, err
 	})
 }
 
-// NewDelivery is domain.NewDelivery.
-type NewDelivery = domain.NewDelivery
-
 // InsertDeliveries writes an edition's delivery rows with COPY. Rows that
 // exist already (a compile run twice) are kept as they are.
-func (db *DB) InsertDeliveries(ctx context.Context, editionID int64, rows []NewDelivery) error {
+func (db *DB) InsertDeliveries(ctx context.Context, editionID int64, rows []domain.NewDelivery) error {
 	return pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `CREATE TEMP TABLE new_deliveries (subscriber_id bigint, group_id bigint, reason text) ON COMMIT DROP`); err != nil {
 			return err
@@ -142,7 +130,7 @@ func (db *DB) InsertDeliveries(ctx context.Context, editionID int64, rows []NewD
 			-- Ids follow groups, so a send batch holds few distinct digests.
 			ORDER BY group_id NULLS FIRST, subscriber_id
 			ON CONFLICT (edition_id, subscriber_id) DO NOTHING`,
-			editionID, domain.DeliveryPending, domain.DeliverySkipped, ReasonCancelled)
+			editionID, domain.DeliveryPending, domain.DeliverySkipped, domain.ReasonCancelled)
 		if err != nil {
 			return fmt.Errorf("insert deliveries: %w", err)
 		}
@@ -162,9 +150,6 @@ func (db *DB) SetEditionTotal(ctx context.Context, editionID int64) (int, error)
 	return total, err
 }
 
-// IDRange is domain.IDRange.
-type IDRange = domain.IDRange
-
 // SendBatches splits an edition's deliveries that have something to send
 // into batches of size rows, and returns the batches that still hold
 // unfinished work. The split depends only on rows that never change after
@@ -172,7 +157,7 @@ type IDRange = domain.IDRange
 // finds the very batches (and task ids) the compiler made. With onlyIdle
 // it leaves out batches whose unfinished deliveries are all leased: only
 // those a sender could claim now count (domain.DeliveryClaim).
-func (db *DB) SendBatches(ctx context.Context, editionID int64, size int, onlyIdle bool) ([]IDRange, error) {
+func (db *DB) SendBatches(ctx context.Context, editionID int64, size int, onlyIdle bool) ([]domain.IDRange, error) {
 	from, lapsed, _ := domain.DeliveryRule(domain.DeliveryClaim)
 	rows, err := db.pool.Query(ctx, `
 		SELECT min(id), max(id) FROM (
@@ -184,21 +169,18 @@ func (db *DB) SendBatches(ctx context.Context, editionID int64, size int, onlyId
 	if err != nil {
 		return nil, fmt.Errorf("delivery batches: %w", err)
 	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (IDRange, error) {
-		var b IDRange
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.IDRange, error) {
+		var b domain.IDRange
 		err := r.Scan(&b.First, &b.Last)
 		return b, err
 	})
 }
 
-// Claim is domain.ClaimedDelivery.
-type Claim = domain.ClaimedDelivery
-
 // ClaimDeliveries takes the unfinished deliveries of one batch whose lease
 // is free (domain.DeliveryClaim), marking them sending until lease runs
 // out: a worker that dies mid-batch leaves them to be claimed again after
 // that. A cancelled edition's deliveries are never claimed.
-func (db *DB) ClaimDeliveries(ctx context.Context, editionID int64, r IDRange, lease time.Duration) ([]Claim, error) {
+func (db *DB) ClaimDeliveries(ctx context.Context, editionID int64, r domain.IDRange, lease time.Duration) ([]domain.ClaimedDelivery, error) {
 	from, lapsed, _ := domain.DeliveryRule(domain.DeliveryClaim)
 	rows, err := db.pool.Query(ctx, `
 		WITH claimed AS (
@@ -213,19 +195,16 @@ func (db *DB) ClaimDeliveries(ctx context.Context, editionID int64, r IDRange, l
 		    RETURNING id, subscriber_id, group_id)
 		SELECT c.id, c.group_id, s.email, s.token, s.status = $9
 		FROM claimed c JOIN subscribers s ON s.id = c.subscriber_id
-		ORDER BY c.id`, editionID, r.First, r.Last, lease, from, lapsed, domain.DeliverySending, ReasonCancelled, domain.StatusActive)
+		ORDER BY c.id`, editionID, r.First, r.Last, lease, from, lapsed, domain.DeliverySending, domain.ReasonCancelled, domain.StatusActive)
 	if err != nil {
 		return nil, fmt.Errorf("claim deliveries: %w", err)
 	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Claim, error) {
-		var c Claim
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.ClaimedDelivery, error) {
+		var c domain.ClaimedDelivery
 		err := r.Scan(&c.ID, &c.GroupID, &c.Email, &c.Token, &c.Active)
 		return c, err
 	})
 }
-
-// Outcome is domain.DeliveryOutcome.
-type Outcome = domain.DeliveryOutcome
 
 // RecordOutcomes writes the outcome of some attempts in one statement
 // (domain.DeliveryRecord), and counts them into the edition's progress.
@@ -233,7 +212,7 @@ type Outcome = domain.DeliveryOutcome
 // counts once. A hard bounce counts against the address; bounceLimit of
 // them mark the subscriber bounced (domain.SubscriberBounce), and nothing
 // is sent to them again.
-func (db *DB) RecordOutcomes(ctx context.Context, outcomes []Outcome, bounceLimit int) error {
+func (db *DB) RecordOutcomes(ctx context.Context, outcomes []domain.DeliveryOutcome, bounceLimit int) error {
 	if len(outcomes) == 0 {
 		return nil
 	}
@@ -330,7 +309,7 @@ func (db *DB) FinishEditionIfComplete(ctx context.Context, editionID int64) (boo
 		UPDATE editions SET status = CASE WHEN reason = $5 THEN $4 ELSE $3 END, finished_at = now()
 		WHERE id = $1 AND status = ANY($2) AND NOT EXISTS (
 		    SELECT 1 FROM deliveries WHERE edition_id = $1 AND status = ANY($6))`,
-		editionID, from, finished, settled, ReasonCancelled, domain.UnfinishedDeliveryStatuses())
+		editionID, from, finished, settled, domain.ReasonCancelled, domain.UnfinishedDeliveryStatuses())
 	if err != nil {
 		return false, fmt.Errorf("finish edition: %w", err)
 	}
@@ -340,8 +319,8 @@ func (db *DB) FinishEditionIfComplete(ctx context.Context, editionID int64) (boo
 // GroupByViewToken returns the digest an edition had for the group whose
 // view token this is, for the digest on the web; errs.NotFound for any
 // other token. It names no subscriber.
-func (db *DB) GroupByViewToken(ctx context.Context, editionID int64, tok string) (Group, error) {
-	var g Group
+func (db *DB) GroupByViewToken(ctx context.Context, editionID int64, tok string) (domain.DigestGroup, error) {
+	var g domain.DigestGroup
 	err := db.pool.QueryRow(ctx, `
 		SELECT id, language, sections, view_token FROM edition_groups WHERE edition_id = $1 AND view_token = $2`,
 		editionID, tok).Scan(&g.ID, &g.Language, &g.Sections, &g.ViewToken)

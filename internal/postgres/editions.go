@@ -13,10 +13,8 @@ import (
 	"newsdigest/internal/errs"
 )
 
-// FirstWindow is domain.FirstWindow.
-const FirstWindow = domain.FirstWindow
-
-// NewEdition is domain.NewEdition.
+// NewEdition is domain.NewEdition, under the name the load benchmarks
+// (bench/) seed editions with; the services use domain's.
 type NewEdition = domain.NewEdition
 
 const editionColumns = `e.id, e.status, e.reason, e.scheduled_for, e.ingested_after, e.ingested_until,
@@ -91,7 +89,7 @@ func (db *DB) CreateEdition(ctx context.Context, n NewEdition) (e domain.Edition
 				INSERT INTO editions (scheduled_for, ingested_after, ingested_until, status)
 				SELECT $1, `+nextWindowStart("$2")+`, clock_timestamp(), $3
 				FROM editions
-				RETURNING id`, n.ScheduledFor, FirstWindow, string(next.Status)).Scan(&id)
+				RETURNING id`, n.ScheduledFor, domain.FirstWindow, string(next.Status)).Scan(&id)
 			if err != nil {
 				return fmt.Errorf("insert edition: %w", err)
 			}
@@ -204,7 +202,7 @@ func (db *DB) MoveEdition(ctx context.Context, id int64, ev domain.EditionEvent)
 		       sending_started_at = CASE WHEN $3 = $6 THEN COALESCE(sending_started_at, now()) ELSE sending_started_at END,
 		       finished_at = CASE WHEN $3 = ANY($7) THEN now() ELSE finished_at END
 		WHERE id = $1 AND status = ANY($2) AND (reason = $8) = $4`,
-		id, from, to, cancelled, domain.EditionCompiling, domain.EditionSending, finishedStatuses(), ReasonCancelled)
+		id, from, to, cancelled, domain.EditionCompiling, domain.EditionSending, finishedStatuses(), domain.ReasonCancelled)
 	if err != nil {
 		return false, fmt.Errorf("edition %d: %s: %w", id, ev, err)
 	}
@@ -222,9 +220,6 @@ func finishedStatuses() []string {
 	return out
 }
 
-// ReasonEditionFailed is domain.ReasonEditionFailed.
-const ReasonEditionFailed = domain.ReasonEditionFailed
-
 // FailEdition records that an edition's compile failed for good
 // (domain.EditionFail), with the reason, unless its lifecycle refuses it
 // (a cancelled one settles instead: see SettleCancelled); it reports
@@ -239,7 +234,7 @@ func (db *DB) FailEdition(ctx context.Context, id int64, reason string) (bool, e
 		// The edition before its deliveries, as every writer of both.
 		tag, err := tx.Exec(ctx, `
 			UPDATE editions SET status = $5, reason = $2, finished_at = now()
-			WHERE id = $1 AND status = ANY($3) AND (reason = $6) = $4`, id, reason, from, cancelled, to, ReasonCancelled)
+			WHERE id = $1 AND status = ANY($3) AND (reason = $6) = $4`, id, reason, from, cancelled, to, domain.ReasonCancelled)
 		if err != nil || tag.RowsAffected() == 0 {
 			return err
 		}
@@ -253,7 +248,7 @@ func (db *DB) FailEdition(ctx context.Context, id int64, reason string) (bool, e
 			UPDATE editions SET
 			    total = (SELECT count(*) FROM deliveries WHERE edition_id = $1),
 			    skipped = (SELECT count(*) FROM deliveries WHERE edition_id = $1 AND (status = $4 OR status = ANY($3)))
-			WHERE id = $1`, id, ReasonEditionFailed, dFrom, domain.DeliverySkipped)
+			WHERE id = $1`, id, domain.ReasonEditionFailed, dFrom, domain.DeliverySkipped)
 		return err
 	})
 	if err != nil {

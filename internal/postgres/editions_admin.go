@@ -12,9 +12,6 @@ import (
 )
 
 // ReasonCancelled is the reason of a cancelled edition and of the
-// deliveries its cancellation skipped.
-const ReasonCancelled = domain.ReasonCancelled
-
 // WindowItems returns the items an edition made now would hold, by the
 // same rule CreateEdition freezes (see ingestedWindow, publishedWindow,
 // withVersions);
@@ -27,7 +24,7 @@ func (db *DB) WindowItems(ctx context.Context, from, to *domain.Date) ([]domain.
 			dateOrNil(from), dateOrNil(to))
 	} else {
 		rows, err = db.pool.Query(ctx, `SELECT `+itemColumns+` FROM items
-			WHERE `+withVersions(ingestedWindow(`(SELECT `+nextWindowStart("$1")+` FROM editions)`, "clock_timestamp()")+` OR `+carried), FirstWindow)
+			WHERE `+withVersions(ingestedWindow(`(SELECT `+nextWindowStart("$1")+` FROM editions)`, "clock_timestamp()")+` OR `+carried), domain.FirstWindow)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("window items: %w", err)
@@ -35,20 +32,17 @@ func (db *DB) WindowItems(ctx context.Context, from, to *domain.Date) ([]domain.
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.Item, error) { return scanItem(r) })
 }
 
-// FilterCount is domain.FilterCount.
-type FilterCount = domain.FilterCount
-
 // ActiveFilters counts the active subscribers by their choices: few rows
 // however long the list, since most people choose alike.
-func (db *DB) ActiveFilters(ctx context.Context) ([]FilterCount, error) {
+func (db *DB) ActiveFilters(ctx context.Context) ([]domain.FilterCount, error) {
 	rows, err := db.pool.Query(ctx, `
 		SELECT all_stories, countries, topics, language, mode, count(*) FROM subscribers
 		WHERE status = $1 GROUP BY 1, 2, 3, 4, 5`, domain.StatusActive)
 	if err != nil {
 		return nil, fmt.Errorf("active filters: %w", err)
 	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (FilterCount, error) {
-		var fc FilterCount
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.FilterCount, error) {
+		var fc domain.FilterCount
 		err := r.Scan(&fc.Filter.All, &fc.Filter.Countries, &fc.Filter.Topics, &fc.Filter.Language, &fc.Filter.Mode, &fc.Count)
 		return fc, err
 	})
@@ -69,7 +63,7 @@ func (db *DB) CancelEdition(ctx context.Context, id int64) (domain.Edition, erro
 		if _, err := domain.NextEdition(id, state, domain.EditionCancel); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `UPDATE editions SET reason = $2 WHERE id = $1`, id, ReasonCancelled); err != nil {
+		if _, err := tx.Exec(ctx, `UPDATE editions SET reason = $2 WHERE id = $1`, id, domain.ReasonCancelled); err != nil {
 			return err
 		}
 		// A compiling edition is settled by its compile, which may be
@@ -95,7 +89,7 @@ func (db *DB) CancelEdition(ctx context.Context, id int64) (domain.Edition, erro
 func (db *DB) SettleCancelled(ctx context.Context, id int64) error {
 	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
 		var cancelled bool
-		err := tx.QueryRow(ctx, `SELECT reason = $2 FROM editions WHERE id = $1 FOR UPDATE`, id, ReasonCancelled).Scan(&cancelled)
+		err := tx.QueryRow(ctx, `SELECT reason = $2 FROM editions WHERE id = $1 FOR UPDATE`, id, domain.ReasonCancelled).Scan(&cancelled)
 		if err != nil || !cancelled {
 			return err
 		}
@@ -118,7 +112,7 @@ func settleCancelled(ctx context.Context, tx pgx.Tx, id int64) error {
 		    WHERE edition_id = $1 AND (status = ANY($3) OR (status = ANY($4) AND lease_until < now()))
 		    RETURNING 1)
 		UPDATE editions SET skipped = skipped + (SELECT count(*) FROM s)
-		WHERE id = $1`, id, ReasonCancelled, dFrom, dLapsed, domain.DeliverySkipped)
+		WHERE id = $1`, id, domain.ReasonCancelled, dFrom, dLapsed, domain.DeliverySkipped)
 	if err != nil {
 		return err
 	}
@@ -127,19 +121,16 @@ func settleCancelled(ctx context.Context, tx pgx.Tx, id int64) error {
 		UPDATE editions SET status = $4, finished_at = COALESCE(finished_at, now())
 		WHERE id = $1 AND status = ANY($2) AND (reason = $6) = $3 AND NOT EXISTS (
 		    SELECT 1 FROM deliveries WHERE edition_id = $1 AND status = ANY($5))`,
-		id, from, cancelled, to, domain.UnfinishedDeliveryStatuses(), ReasonCancelled)
+		id, from, cancelled, to, domain.UnfinishedDeliveryStatuses(), domain.ReasonCancelled)
 	return err
 }
 
 // EditionCancelled reports whether an editor cancelled the edition.
 func (db *DB) EditionCancelled(ctx context.Context, id int64) (bool, error) {
 	var cancelled bool
-	err := db.pool.QueryRow(ctx, `SELECT reason = $2 FROM editions WHERE id = $1`, id, ReasonCancelled).Scan(&cancelled)
+	err := db.pool.QueryRow(ctx, `SELECT reason = $2 FROM editions WHERE id = $1`, id, domain.ReasonCancelled).Scan(&cancelled)
 	return cancelled, notFound(err, "edition")
 }
-
-// Retried is domain.Retried.
-type Retried = domain.Retried
 
 // RetryFailed puts an edition's temporarily failed deliveries back to
 // pending (their attempts kept) and the edition back to sending,
@@ -148,8 +139,8 @@ type Retried = domain.Retried
 // the reason. The permanently refused and the uncertain are never
 // retried: the relay would refuse the first again, and the second may
 // have been delivered already.
-func (db *DB) RetryFailed(ctx context.Context, id int64) (Retried, error) {
-	var r Retried
+func (db *DB) RetryFailed(ctx context.Context, id int64) (domain.Retried, error) {
+	var r domain.Retried
 	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
 		state, err := lockEdition(ctx, tx, id)
 		if err != nil {
@@ -202,12 +193,9 @@ func (db *DB) RetryFailed(ctx context.Context, id int64) (Retried, error) {
 	return r, nil
 }
 
-// FailedDelivery is domain.FailedDelivery.
-type FailedDelivery = domain.FailedDelivery
-
 // FailedDeliveries lists an edition's deliveries that failed in one way
 // (failure), oldest first.
-func (db *DB) FailedDeliveries(ctx context.Context, id int64, failure string, limit int) ([]FailedDelivery, error) {
+func (db *DB) FailedDeliveries(ctx context.Context, id int64, failure string, limit int) ([]domain.FailedDelivery, error) {
 	rows, err := db.pool.Query(ctx, `
 		SELECT d.id, d.subscriber_id, s.email, d.failure, d.last_error, d.attempts, d.updated_at
 		FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id
@@ -215,8 +203,8 @@ func (db *DB) FailedDeliveries(ctx context.Context, id int64, failure string, li
 	if err != nil {
 		return nil, fmt.Errorf("failed deliveries: %w", err)
 	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (FailedDelivery, error) {
-		var f FailedDelivery
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.FailedDelivery, error) {
+		var f domain.FailedDelivery
 		err := r.Scan(&f.ID, &f.SubscriberID, &f.Email, &f.Failure, &f.Error, &f.Attempts, &f.UpdatedAt)
 		return f, err
 	})
@@ -243,19 +231,16 @@ func (db *DB) FailureCounts(ctx context.Context, id int64) (map[string]int, erro
 	return out, rows.Err()
 }
 
-// SkipReason is domain.SkipReason.
-type SkipReason = domain.SkipReason
-
 // SkipReasons counts an edition's skipped deliveries by reason.
-func (db *DB) SkipReasons(ctx context.Context, id int64) ([]SkipReason, error) {
+func (db *DB) SkipReasons(ctx context.Context, id int64) ([]domain.SkipReason, error) {
 	rows, err := db.pool.Query(ctx, `
 		SELECT reason, count(*) FROM deliveries WHERE edition_id = $1 AND status = $2
 		GROUP BY reason ORDER BY 2 DESC, 1`, id, domain.DeliverySkipped)
 	if err != nil {
 		return nil, fmt.Errorf("skip reasons: %w", err)
 	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (SkipReason, error) {
-		var s SkipReason
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.SkipReason, error) {
+		var s domain.SkipReason
 		err := r.Scan(&s.Reason, &s.Count)
 		return s, err
 	})

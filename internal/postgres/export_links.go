@@ -13,22 +13,16 @@ import (
 	"newsdigest/internal/errs"
 )
 
-// ExportLinkTTL is domain.ExportLinkTTL.
-const ExportLinkTTL = domain.ExportLinkTTL
-
 // exportWindow is how long after one export link mail no other is sent,
 // however often the preferences page asks: whoever holds someone's
 // preferences link cannot flood their inbox with it.
 const exportWindow = 10 * time.Minute
 
-// ExportRequest is domain.ExportRequest.
-type ExportRequest = domain.ExportRequest
-
 // RequestExport records that the subscriber a preferences token belongs to
 // asked for a copy of their data, and says whether the link's mail should
 // be queued. An unknown or erased token is errs.NotFound.
-func (db *DB) RequestExport(ctx context.Context, tok string) (ExportRequest, error) {
-	var r ExportRequest
+func (db *DB) RequestExport(ctx context.Context, tok string) (domain.ExportRequest, error) {
+	var r domain.ExportRequest
 	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
 		var err error
 		r.Subscriber, err = scanSubscriber(tx.QueryRow(ctx, `SELECT `+subscriberColumns+` FROM subscribers
@@ -55,15 +49,12 @@ func (db *DB) RequestExport(ctx context.Context, tok string) (ExportRequest, err
 	return r, err
 }
 
-// ExportClaim is domain.ExportClaim.
-type ExportClaim = domain.ExportClaim
-
 // ClaimExport takes the export link mail due to a subscriber, if one is,
 // for this caller alone, and stores the hash of tok as the link (any
 // earlier link stops working). errs.NotFound means nothing is due, or the
 // person can no longer be mailed.
-func (db *DB) ClaimExport(ctx context.Context, id int64, tok string) (ExportClaim, error) {
-	cl := ExportClaim{Token: tok}
+func (db *DB) ClaimExport(ctx context.Context, id int64, tok string) (domain.ExportClaim, error) {
+	cl := domain.ExportClaim{Token: tok}
 	s := &cl.Subscriber
 	h := sha256.Sum256([]byte(tok))
 	err := db.pool.QueryRow(ctx, `
@@ -74,7 +65,7 @@ func (db *DB) ClaimExport(ctx context.Context, id int64, tok string) (ExportClai
 		  AND x.due_at IS NOT NULL AND x.due_at > now() - $2::interval
 		  AND (x.claimed_at IS NULL OR x.claimed_at < now() - $3::interval)
 		RETURNING `+subscriberColumns+`, x.claimed_at, x.expires_at`,
-		id, confirmDueFor, confirmWindow, h[:], ExportLinkTTL, domain.MailableStatuses,
+		id, confirmDueFor, confirmWindow, h[:], domain.ExportLinkTTL, domain.MailableStatuses,
 	).Scan(append(subscriberFields(s), &cl.ClaimedAt, &cl.ExpiresAt)...)
 	if err != nil {
 		return cl, notFound(err, "export link due")
@@ -84,7 +75,7 @@ func (db *DB) ClaimExport(ctx context.Context, id int64, tok string) (ExportClai
 
 // FinishExport records that a claimed link went out, or never can: it is
 // no longer due, and the window starts.
-func (db *DB) FinishExport(ctx context.Context, cl ExportClaim) error {
+func (db *DB) FinishExport(ctx context.Context, cl domain.ExportClaim) error {
 	_, err := db.pool.Exec(ctx, `
 		UPDATE export_links SET sent_at = now(), claimed_at = NULL, due_at = NULL
 		WHERE subscriber_id = $1 AND claimed_at = $2`, cl.Subscriber.ID, cl.ClaimedAt)
@@ -97,7 +88,7 @@ func (db *DB) FinishExport(ctx context.Context, cl ExportClaim) error {
 // ReleaseExport gives a claimed link mail back after a failure worth
 // retrying: it stays due, and its link is withdrawn (the retry mails a
 // new one).
-func (db *DB) ReleaseExport(ctx context.Context, cl ExportClaim) error {
+func (db *DB) ReleaseExport(ctx context.Context, cl domain.ExportClaim) error {
 	_, err := db.pool.Exec(ctx, `
 		UPDATE export_links SET claimed_at = NULL, token_hash = NULL, expires_at = NULL
 		WHERE subscriber_id = $1 AND claimed_at = $2`, cl.Subscriber.ID, cl.ClaimedAt)

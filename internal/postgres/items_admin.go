@@ -10,12 +10,9 @@ import (
 	"newsdigest/internal/domain"
 )
 
-// ItemSearch is domain.ItemSearch.
-type ItemSearch = domain.ItemSearch
-
 // SearchItems lists the items a search selects, newest first, one page
 // (keyset, as Items) at a time.
-func (db *DB) SearchItems(ctx context.Context, s ItemSearch) ([]domain.Item, error) {
+func (db *DB) SearchItems(ctx context.Context, s domain.ItemSearch) ([]domain.Item, error) {
 	sql := `SELECT ` + itemColumns + ` FROM items WHERE true`
 	var args []any
 	arg := func(v any) string {

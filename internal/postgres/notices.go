@@ -10,22 +10,6 @@ import (
 	"newsdigest/internal/domain"
 )
 
-// The kinds of notice (domain.NoticeWelcome, domain.NoticeKnown).
-const (
-	NoticeWelcome = domain.NoticeWelcome
-	NoticeKnown   = domain.NoticeKnown
-)
-
-// SignupMail is domain.SignupMail.
-type SignupMail = domain.SignupMail
-
-// What Subscribe may ask to be sent (domain.SignupMail).
-const (
-	MailNone         = domain.MailNone
-	MailConfirmation = domain.MailConfirmation
-	MailKnown        = domain.MailKnown
-)
-
 // knownWindow is how long after a "known" notice no other is sent to the
 // address, however often it is signed up: a stranger typing someone's
 // address into the form again and again sends them one mail an hour.
@@ -47,16 +31,13 @@ func markNoticeDue(ctx context.Context, tx pgx.Tx, id int64, kind string, window
 	return rows.RowsAffected() == 1, nil
 }
 
-// NoticeClaim is domain.NoticeClaim.
-type NoticeClaim = domain.NoticeClaim
-
 // ClaimNotice takes the notice of kind due to an active subscriber, if
 // one is, for this caller alone, as ClaimConfirmation does for the
 // confirmation mail. A subscriber who has left, bounced, been suppressed
 // or erased since it was asked for gets nothing. errs.NotFound means
 // there is nothing to send now.
-func (db *DB) ClaimNotice(ctx context.Context, id int64, kind string) (NoticeClaim, error) {
-	cl := NoticeClaim{Kind: kind}
+func (db *DB) ClaimNotice(ctx context.Context, id int64, kind string) (domain.NoticeClaim, error) {
+	cl := domain.NoticeClaim{Kind: kind}
 	s := &cl.Subscriber
 	err := db.pool.QueryRow(ctx, `
 		UPDATE notices n SET claimed_at = now()
@@ -76,7 +57,7 @@ func (db *DB) ClaimNotice(ctx context.Context, id int64, kind string) (NoticeCla
 // FinishNotice records that a claimed notice went out, or was refused for
 // good: it is no longer due. A claim that is no longer this caller's
 // changes nothing.
-func (db *DB) FinishNotice(ctx context.Context, cl NoticeClaim) error {
+func (db *DB) FinishNotice(ctx context.Context, cl domain.NoticeClaim) error {
 	_, err := db.pool.Exec(ctx, `
 		UPDATE notices SET sent_at = now(), claimed_at = NULL, due_at = NULL
 		WHERE subscriber_id = $1 AND kind = $2 AND claimed_at = $3`, cl.Subscriber.ID, cl.Kind, cl.ClaimedAt)
@@ -88,7 +69,7 @@ func (db *DB) FinishNotice(ctx context.Context, cl NoticeClaim) error {
 
 // ReleaseNotice gives a claimed notice back after a failure worth
 // retrying: it stays due.
-func (db *DB) ReleaseNotice(ctx context.Context, cl NoticeClaim) error {
+func (db *DB) ReleaseNotice(ctx context.Context, cl domain.NoticeClaim) error {
 	_, err := db.pool.Exec(ctx, `
 		UPDATE notices SET claimed_at = NULL WHERE subscriber_id = $1 AND kind = $2 AND claimed_at = $3`,
 		cl.Subscriber.ID, cl.Kind, cl.ClaimedAt)
@@ -98,13 +79,10 @@ func (db *DB) ReleaseNotice(ctx context.Context, cl NoticeClaim) error {
 	return nil
 }
 
-// DueNotice is domain.DueNotice.
-type DueNotice = domain.DueNotice
-
 // UnsentNotices lists notices due for a while that no worker holds: their
 // task was lost with Redis or gave up retrying. Asking again is safe, as
 // ClaimNotice sends each once.
-func (db *DB) UnsentNotices(ctx context.Context) ([]DueNotice, error) {
+func (db *DB) UnsentNotices(ctx context.Context) ([]domain.DueNotice, error) {
 	rows, err := db.pool.Query(ctx, `
 		SELECT n.subscriber_id, n.kind FROM notices n JOIN subscribers s ON s.id = n.subscriber_id
 		WHERE n.due_at IS NOT NULL AND s.status = $3
@@ -114,5 +92,5 @@ func (db *DB) UnsentNotices(ctx context.Context) ([]DueNotice, error) {
 	if err != nil {
 		return nil, fmt.Errorf("unsent notices: %w", err)
 	}
-	return pgx.CollectRows(rows, pgx.RowToStructByPos[DueNotice])
+	return pgx.CollectRows(rows, pgx.RowToStructByPos[domain.DueNotice])
 }

@@ -34,9 +34,6 @@ func (db *DB) erasedKeys(email string) []string {
 	return []string{"erased:" + hex.EncodeToString(m.Sum(nil)), "erased:" + hex.EncodeToString(legacy[:])}
 }
 
-// PendingKeptFor is domain.PendingKeptFor.
-const PendingKeptFor = domain.PendingKeptFor
-
 // maxPurge bounds the sign-ups one purge deletes, so it never holds many
 // locks at once; the next run takes the rest.
 const maxPurge = 1000
@@ -54,7 +51,7 @@ func (db *DB) PurgeUnconfirmed(ctx context.Context) (int64, error) {
 			  AND (confirm_expires_at IS NULL OR confirm_expires_at < now())
 			ORDER BY id LIMIT $2
 			FOR UPDATE SKIP LOCKED)
-		  AND status = ANY($3) AND confirmed_at IS NULL`, PendingKeptFor, maxPurge, domain.SubscriberFrom(domain.SubscriberPurge))
+		  AND status = ANY($3) AND confirmed_at IS NULL`, domain.PendingKeptFor, maxPurge, domain.SubscriberFrom(domain.SubscriberPurge))
 	if err != nil {
 		return 0, fmt.Errorf("purge unconfirmed sign-ups: %w", err)
 	}

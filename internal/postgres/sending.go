@@ -37,7 +37,7 @@ func (db *DB) EditionSnapshot(ctx context.Context, id int64) (domain.EditionSnap
 		SELECT e.reason = $2,
 		       (SELECT count(*) FROM items i JOIN edition_items ei ON ei.item_id = i.id WHERE ei.edition_id = e.id AND NOT i.hidden),
 		       (SELECT max(i.updated_at) FROM items i JOIN edition_items ei ON ei.item_id = i.id WHERE ei.edition_id = e.id)
-		FROM editions e WHERE e.id = $1`, id, ReasonCancelled).Scan(&s.Cancelled, &n, &changed)
+		FROM editions e WHERE e.id = $1`, id, domain.ReasonCancelled).Scan(&s.Cancelled, &n, &changed)
 	if err != nil {
 		return s, notFound(err, "edition")
 	}
@@ -51,7 +51,7 @@ func (db *DB) EditionSnapshot(ctx context.Context, id int64) (domain.EditionSnap
 // SubscriberGroup returns the digest an edition has for one subscriber;
 // found is false when they have none (not a reader then, or nothing
 // matched).
-func (db *DB) SubscriberGroup(ctx context.Context, editionID, subscriberID int64) (g Group, found bool, err error) {
+func (db *DB) SubscriberGroup(ctx context.Context, editionID, subscriberID int64) (g domain.DigestGroup, found bool, err error) {
 	err = db.pool.QueryRow(ctx, `
 		SELECT g.id, g.language, g.sections, g.view_token FROM deliveries d JOIN edition_groups g ON g.id = d.group_id
 		WHERE d.edition_id = $1 AND d.subscriber_id = $2`, editionID, subscriberID).Scan(&g.ID, &g.Language, &g.Sections, &g.ViewToken)

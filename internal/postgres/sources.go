@@ -64,20 +64,17 @@ func (db *DB) Sources(ctx context.Context) ([]domain.Source, error) {
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.Source, error) { return scanSource(r) })
 }
 
-// DuePoll is domain.DuePoll.
-type DuePoll = domain.DuePoll
-
 // DueSources returns up to limit sources whose next poll is due, most
 // overdue first.
-func (db *DB) DueSources(ctx context.Context, limit int) ([]DuePoll, error) {
+func (db *DB) DueSources(ctx context.Context, limit int) ([]domain.DuePoll, error) {
 	rows, err := db.pool.Query(ctx, `
 		SELECT id, next_poll_at FROM sources WHERE next_poll_at <= now()
 		ORDER BY next_poll_at, id LIMIT $1`, limit)
 	if err != nil {
 		return nil, fmt.Errorf("due sources: %w", err)
 	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (DuePoll, error) {
-		var d DuePoll
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.DuePoll, error) {
+		var d domain.DuePoll
 		err := r.Scan(&d.SourceID, &d.Due)
 		return d, err
 	})
@@ -107,12 +104,9 @@ func (db *DB) ClaimPoll(ctx context.Context, id int64, due time.Time, lease time
 	return s, true, nil
 }
 
-// PollOutcome is domain.PollOutcome.
-type PollOutcome = domain.PollOutcome
-
 // RecordPoll stores the outcome of a claimed poll and schedules the next
 // one an interval after the poll started.
-func (db *DB) RecordPoll(ctx context.Context, id int64, o PollOutcome) error {
+func (db *DB) RecordPoll(ctx context.Context, id int64, o domain.PollOutcome) error {
 	var err error
 	if o.Err == "" {
 		_, err = db.pool.Exec(ctx, `

@@ -14,9 +14,6 @@ import (
 	"newsdigest/internal/errs"
 )
 
-// ConfirmTTL is domain.ConfirmTTL.
-const ConfirmTTL = domain.ConfirmTTL
-
 // confirmWindow throttles confirmation mail to one address: at most one
 // is sent in this long, however often the address signs up or however
 // many tasks ask for it, so the public form cannot flood an inbox. It is
@@ -64,7 +61,7 @@ func subscriberFields(s *domain.Subscriber) []any {
 // that decides to send it, so a second request while the first mail is
 // still queued, however long the worker lags, queues nothing more; and
 // none is due within confirmWindow of the last one sent.
-func (db *DB) Subscribe(ctx context.Context, email string, f domain.Filter, c domain.Consent, t domain.SignupTokens) (id int64, mail SignupMail, err error) {
+func (db *DB) Subscribe(ctx context.Context, email string, f domain.Filter, c domain.Consent, t domain.SignupTokens) (id int64, mail domain.SignupMail, err error) {
 	err = pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
 		var status domain.SubscriberStatus
 		var mayMail bool
@@ -91,7 +88,7 @@ func (db *DB) Subscribe(ctx context.Context, email string, f domain.Filter, c do
 				VALUES ($1, $10, $2, $3, $4, $5, $6, $7, now() + $8::interval, now(), $9)
 				ON CONFLICT DO NOTHING
 				RETURNING id`,
-				email, nonNil(f.Countries), nonNil(f.Topics), f.Language, f.Mode, t.Token, t.Confirm, ConfirmTTL, f.All,
+				email, nonNil(f.Countries), nonNil(f.Topics), f.Language, f.Mode, t.Token, t.Confirm, domain.ConfirmTTL, f.All,
 				string(next),
 			).Scan(&id)
 			if errors.Is(err, pgx.ErrNoRows) {
@@ -102,7 +99,7 @@ func (db *DB) Subscribe(ctx context.Context, email string, f domain.Filter, c do
 			if err != nil {
 				return fmt.Errorf("insert subscriber: %w", err)
 			}
-			mail = MailConfirmation
+			mail = domain.MailConfirmation
 		case domain.StatusPending:
 			_, err = tx.Exec(ctx, `
 				UPDATE subscribers SET countries = $2, topics = $3, language = $4, mode = $5,
@@ -110,12 +107,12 @@ func (db *DB) Subscribe(ctx context.Context, email string, f domain.Filter, c do
 				       confirm_due_at = CASE WHEN $8 THEN now() ELSE confirm_due_at END, updated_at = now(),
 				       all_stories = $9
 				WHERE id = $1`,
-				id, nonNil(f.Countries), nonNil(f.Topics), f.Language, f.Mode, t.Confirm, ConfirmTTL, mayMail, f.All)
+				id, nonNil(f.Countries), nonNil(f.Topics), f.Language, f.Mode, t.Confirm, domain.ConfirmTTL, mayMail, f.All)
 			if err != nil {
 				return fmt.Errorf("update subscriber: %w", err)
 			}
 			if mayMail {
-				mail = MailConfirmation
+				mail = domain.MailConfirmation
 			}
 		case domain.StatusUnsubscribed:
 			// A new subscription: a new confirmation link and its own
@@ -128,17 +125,17 @@ func (db *DB) Subscribe(ctx context.Context, email string, f domain.Filter, c do
 				       confirm_due_at = now(), confirm_sent_at = NULL, confirm_claimed_at = NULL, updated_at = now(),
 				       all_stories = $8
 				WHERE id = $1`,
-				id, nonNil(f.Countries), nonNil(f.Topics), f.Language, f.Mode, t.Confirm, ConfirmTTL, f.All, string(next))
+				id, nonNil(f.Countries), nonNil(f.Topics), f.Language, f.Mode, t.Confirm, domain.ConfirmTTL, f.All, string(next))
 			if err != nil {
 				return fmt.Errorf("resubscribe: %w", err)
 			}
-			mail = MailConfirmation
+			mail = domain.MailConfirmation
 		case domain.StatusActive:
 			// Nothing changes and no consent is recorded: the notice
 			// only reminds the owner how to reach their preferences.
-			due, err := markNoticeDue(ctx, tx, id, NoticeKnown, knownWindow)
+			due, err := markNoticeDue(ctx, tx, id, domain.NoticeKnown, knownWindow)
 			if due {
-				mail = MailKnown
+				mail = domain.MailKnown
 			}
 			return err
 		default:
@@ -160,9 +157,6 @@ func insertConsent(ctx context.Context, tx pgx.Tx, id int64, action string, c do
 	return nil
 }
 
-// ConfirmationClaim is domain.ConfirmationClaim.
-type ConfirmationClaim = domain.ConfirmationClaim
-
 // ClaimConfirmation takes the confirmation mail due to a pending
 // subscriber, if one is, for this caller alone: the claim is one UPDATE,
 // so of several tasks for one address (a lagging queue, the reconciler,
@@ -170,8 +164,8 @@ type ConfirmationClaim = domain.ConfirmationClaim
 // claimable within confirmWindow of the last mail sent, nor while another
 // worker's claim is younger than confirmWindow. errs.NotFound means there
 // is nothing to send now.
-func (db *DB) ClaimConfirmation(ctx context.Context, id int64) (ConfirmationClaim, error) {
-	var cl ConfirmationClaim
+func (db *DB) ClaimConfirmation(ctx context.Context, id int64) (domain.ConfirmationClaim, error) {
+	var cl domain.ConfirmationClaim
 	s := &cl.Subscriber
 	err := db.pool.QueryRow(ctx, `
 		UPDATE subscribers SET confirm_claimed_at = now()
@@ -192,7 +186,7 @@ func (db *DB) ClaimConfirmation(ctx context.Context, id int64) (ConfirmationClai
 // for good: it is no longer due, and the window starts. If the address
 // signed up anew meanwhile (new confirmation token), the new mail stays
 // due. A claim that is no longer this caller's changes nothing.
-func (db *DB) FinishConfirmation(ctx context.Context, cl ConfirmationClaim) error {
+func (db *DB) FinishConfirmation(ctx context.Context, cl domain.ConfirmationClaim) error {
 	_, err := db.pool.Exec(ctx, `
 		UPDATE subscribers SET confirm_sent_at = now(), confirm_claimed_at = NULL,
 		       confirm_due_at = CASE WHEN confirm_token = $3 THEN NULL ELSE confirm_due_at END
@@ -206,7 +200,7 @@ func (db *DB) FinishConfirmation(ctx context.Context, cl ConfirmationClaim) erro
 // ReleaseConfirmation gives a claimed mail back after a failure worth
 // retrying: it stays due, and the task's retry (or the reconciler) can
 // claim it again at once.
-func (db *DB) ReleaseConfirmation(ctx context.Context, cl ConfirmationClaim) error {
+func (db *DB) ReleaseConfirmation(ctx context.Context, cl domain.ConfirmationClaim) error {
 	_, err := db.pool.Exec(ctx, `
 		UPDATE subscribers SET confirm_claimed_at = NULL WHERE id = $1 AND confirm_claimed_at = $2`,
 		cl.Subscriber.ID, cl.ClaimedAt)
@@ -271,7 +265,7 @@ func (db *DB) Confirm(ctx context.Context, confirmToken, shown string, c domain.
 		if err != nil {
 			return fmt.Errorf("confirm: %w", err)
 		}
-		if _, err := markNoticeDue(ctx, tx, s.ID, NoticeWelcome, 0); err != nil {
+		if _, err := markNoticeDue(ctx, tx, s.ID, domain.NoticeWelcome, 0); err != nil {
 			return err
 		}
 		return insertConsent(ctx, tx, s.ID, "confirm", c)

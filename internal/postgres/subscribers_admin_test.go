@@ -7,7 +7,6 @@ import (
 
 	"newsdigest/internal/domain"
 	"newsdigest/internal/errs"
-	"newsdigest/internal/postgres"
 	"newsdigest/internal/token"
 )
 
@@ -46,10 +45,10 @@ func TestStoppedAddressesStayStopped(t *testing.T) {
 
 	// A sign-up does not revive a suppressed address (an erased one is the
 	// person's to sign up again, see TestPrivacyErasedAddressMaySignUpAgain).
-	if _, send, err := db.Subscribe(ctx, "sup@example.org", crFilter, consent(), tokens()); err != nil || send != postgres.MailNone {
+	if _, send, err := db.Subscribe(ctx, "sup@example.org", crFilter, consent(), tokens()); err != nil || send != domain.MailNone {
 		t.Errorf("Subscribe(sup@example.org) = send %v, err %v; want nothing sent", send, err)
 	}
-	src := &rowSource{rows: []postgres.ImportRow{row("sup@example.org", false), row("era@example.org", false), row("new@example.org", false)}}
+	src := &rowSource{rows: []domain.ImportRow{row("sup@example.org", false), row("era@example.org", false), row("new@example.org", false)}}
 	p, err := db.PreviewImportSubscribers(ctx, src, consent())
 	if err != nil {
 		t.Fatal(err)

@@ -12,12 +12,6 @@ import (
 // importLock serialises bulk subscriber imports (see ImportSubscribers).
 const importLock = 0x6e6473756269 // "ndsubi"
 
-// ImportRow is domain.ImportRow.
-type ImportRow = domain.ImportRow
-
-// ImportSource is domain.ImportSource.
-type ImportSource = domain.ImportSource
-
 // ImportSubscribers stores a list of people as active subscribers whose
 // consent the operator attests, all in one transaction. Rows are copied
 // into a temporary table as they are read, so a large list is never held
@@ -26,7 +20,7 @@ type ImportSource = domain.ImportSource
 // same address only the first counts. Each new subscriber gets a consent
 // record with action 'import' and c's details. It reports how many rows
 // were imported and how many were skipped.
-func (db *DB) ImportSubscribers(ctx context.Context, src ImportSource, c domain.Consent) (imported, skipped int, err error) {
+func (db *DB) ImportSubscribers(ctx context.Context, src domain.ImportSource, c domain.Consent) (imported, skipped int, err error) {
 	err = pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
 		imported, skipped, err = importSubscribers(ctx, tx, src, c, nil, db.erasedKeys)
 		return err
@@ -41,7 +35,7 @@ func (db *DB) ImportSubscribers(ctx context.Context, src ImportSource, c domain.
 // also records there which rows will be skipped and why, before writing.
 // erased gives the forms an address takes once erased (DB.erasedKeys):
 // they are keyed, so computed here and copied with each row.
-func importSubscribers(ctx context.Context, tx pgx.Tx, src ImportSource, c domain.Consent, explain *ImportPreview,
+func importSubscribers(ctx context.Context, tx pgx.Tx, src domain.ImportSource, c domain.Consent, explain *domain.ImportPreview,
 	erased func(string) []string) (imported, skipped int, err error) {
 	// ON COMMIT DROP frees the name for the next import on this
 	// pooled connection; a rollback drops it as well.
@@ -109,10 +103,10 @@ func importSubscribers(ctx context.Context, tx pgx.Tx, src ImportSource, c domai
 // importRows feeds an ImportSource to COPY, giving each row its place in
 // the file.
 type importRows struct {
-	src    ImportSource
+	src    domain.ImportSource
 	erased func(string) []string
 	ord    int
-	row    ImportRow
+	row    domain.ImportRow
 }
 
 func (r *importRows) Next() bool {

@@ -33,10 +33,10 @@ func subscribe(t *testing.T, db *postgres.DB, email string) (int64, bool) {
 	if err != nil {
 		t.Fatalf("Subscribe(%s): %v", email, err)
 	}
-	return id, mail == postgres.MailConfirmation
+	return id, mail == domain.MailConfirmation
 }
 
-func claim(t *testing.T, db *postgres.DB, id int64) (postgres.ConfirmationClaim, bool) {
+func claim(t *testing.T, db *postgres.DB, id int64) (domain.ConfirmationClaim, bool) {
 	t.Helper()
 	cl, err := db.ClaimConfirmation(context.Background(), id)
 	if errs.Is(err, errs.NotFound) {
@@ -222,7 +222,7 @@ func TestLongTextsCutBetweenCharacters(t *testing.T) {
 		t.Fatal(err)
 	}
 	reply := "550 " + strings.Repeat("€", 400) + "\xff" // 1205 bytes, an invalid byte at the end
-	if err := db.RecordOutcomes(ctx, []postgres.Outcome{{ID: delivery, Status: "failed", Failure: domain.FailurePermanent, Error: reply}}, 3); err != nil {
+	if err := db.RecordOutcomes(ctx, []domain.DeliveryOutcome{{ID: delivery, Status: "failed", Failure: domain.FailurePermanent, Error: reply}}, 3); err != nil {
 		t.Fatalf("record a failure with a long multi-byte reply: %v", err)
 	}
 	var stored string

@@ -56,7 +56,7 @@ type SendBatch struct {
 }
 
 // TestSend asks to mail one sample digest to the address an editor gave:
-// the test send stored under ID (postgres.TestSend), which holds the
+// the test send stored under ID (domain.TestSend), which holds the
 // address, so that the task, which may stay in Redis for weeks, holds none.
 type TestSend struct {
 	ID int64 `json:"test_send"`
