@@ -8,7 +8,8 @@ type FilterCount struct {
 	Count  int
 }
 
-// Retried is what RetryFailed did.
+// Retried is what retrying an edition's failures did (EditionRetry,
+// DeliveryRetry).
 type Retried struct {
 	Retried int // failed deliveries put back to pending
 	Skipped int // failed deliveries to people no longer active, skipped
@@ -19,7 +20,7 @@ type FailedDelivery struct {
 	ID           int64
 	SubscriberID int64
 	Email        string
-	Failure      string // FailureTemporary, FailurePermanent or FailureUncertain
+	Failure      DeliveryFailure
 	Error        string // the SMTP reply or network error
 	Attempts     int
 	UpdatedAt    time.Time

@@ -14,7 +14,7 @@ const (
 	NoticeKnown = "known"
 )
 
-// What Subscribe may ask to be sent.
+// The mails a sign-up may call for (SignupMail).
 const (
 	MailNone         SignupMail = ""
 	MailConfirmation SignupMail = "confirmation"
@@ -41,7 +41,8 @@ type ExportClaim struct {
 	ClaimedAt  time.Time // identifies the claim to FinishExport and ReleaseExport
 }
 
-// SignupMail is the mail a sign-up calls for (see Subscribe).
+// SignupMail is the mail a sign-up calls for: a confirmation, a known
+// notice, or none.
 type SignupMail string
 
 // NoticeClaim is a notice a worker has taken to send.
