@@ -66,7 +66,7 @@ func (s *Service) TagSuggestion(ctx context.Context, itemID int64) (domain.TagSu
 }
 
 // AcceptTagSuggestion makes the tagger's suggestion for a story the
-// editor's tags (see postgres.DB.AcceptTagSuggestion), audited as
+// editor's tags (storage's AcceptTagSuggestion), audited as
 // item.retag. The acceptance is an example like a correction: the tagger
 // learns that the desk agrees.
 func (s *Service) AcceptTagSuggestion(ctx context.Context, actor string, itemID int64) (domain.Item, error) {

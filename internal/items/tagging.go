@@ -7,11 +7,12 @@ import (
 	"newsdigest/internal/tasks"
 )
 
-// modelCheckEvery is how often the desk looks for a newer tag model than
-// the one it tags with: before every import or new item, since looking is
-// one indexed query for the newest model's id (the model itself is read
-// only when that changed), so a story imported right after a retraining
-// is tagged with what the desk just taught.
+// modelCheckEvery is how often the service looks for a newer tag model
+// than the one it tags with (another process may have trained it): before
+// every import, new item or feed poll, since looking is one indexed query
+// for the newest model's id (the model itself is read only when that
+// changed), so a story imported right after a retraining is tagged with
+// what the desk just taught.
 const modelCheckEvery = 0
 
 // refreshTagger brings the tagger's model up to date before items are

@@ -29,11 +29,11 @@ func (db *DB) Dashboard(ctx context.Context, top, sourceErrors int) (domain.Dash
 	}
 	b.Queue(`SELECT status, count(*) FROM subscribers GROUP BY status ORDER BY count(*) DESC, status`).
 		Query(tallies(&d.SubscribersByStatus))
-	b.Queue(`SELECT c, count(*) FROM subscribers, unnest(countries) AS c WHERE status = 'active'
-		GROUP BY c ORDER BY count(*) DESC, c LIMIT $1`, top).Query(tallies(&d.ActiveByCountry))
-	b.Queue(`SELECT t, count(*) FROM subscribers, unnest(topics) AS t WHERE status = 'active'
-		GROUP BY t ORDER BY count(*) DESC, t LIMIT $1`, top).Query(tallies(&d.ActiveByTopic))
-	b.Queue(`SELECT count(*) FROM subscribers WHERE status = 'active' AND all_stories`).
+	b.Queue(`SELECT c, count(*) FROM subscribers, unnest(countries) AS c WHERE status = $2
+		GROUP BY c ORDER BY count(*) DESC, c LIMIT $1`, top, domain.StatusActive).Query(tallies(&d.ActiveByCountry))
+	b.Queue(`SELECT t, count(*) FROM subscribers, unnest(topics) AS t WHERE status = $2
+		GROUP BY t ORDER BY count(*) DESC, t LIMIT $1`, top, domain.StatusActive).Query(tallies(&d.ActiveByTopic))
+	b.Queue(`SELECT count(*) FROM subscribers WHERE status = $1 AND all_stories`, domain.StatusActive).
 		QueryRow(func(r pgx.Row) error { return r.Scan(&d.ActiveAllStories) })
 	b.Queue(`SELECT ` + editionColumns + ` FROM editions e ORDER BY e.id DESC LIMIT 1`).QueryRow(func(r pgx.Row) error {
 		e, err := scanEdition(r)

@@ -26,7 +26,7 @@ func (db *DB) RequestExport(ctx context.Context, tok string) (domain.ExportReque
 	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
 		var err error
 		r.Subscriber, err = scanSubscriber(tx.QueryRow(ctx, `SELECT `+subscriberColumns+` FROM subscribers
-			WHERE token = $1 AND status <> 'erased' FOR UPDATE`, tok))
+			WHERE token = $1 AND status <> $2 FOR UPDATE`, tok, domain.StatusErased))
 		if err != nil {
 			return notFound(err, "subscriber")
 		}
@@ -107,8 +107,8 @@ func (db *DB) UseExportLink(ctx context.Context, tok string) (int64, error) {
 	err := db.pool.QueryRow(ctx, `
 		UPDATE export_links x SET token_hash = NULL, expires_at = NULL
 		FROM subscribers s
-		WHERE x.token_hash = $1 AND x.expires_at > now() AND s.id = x.subscriber_id AND s.status <> 'erased'
-		RETURNING x.subscriber_id`, h[:]).Scan(&id)
+		WHERE x.token_hash = $1 AND x.expires_at > now() AND s.id = x.subscriber_id AND s.status <> $2
+		RETURNING x.subscriber_id`, h[:], domain.StatusErased).Scan(&id)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return 0, errs.New(errs.NotFound, "export link not found")
 	}
