@@ -52,7 +52,16 @@ func (m *Web) Run(ctx context.Context) error {
 	if reg == nil {
 		reg = prometheus.DefaultRegisterer
 	}
-	srv, err := web.NewServer(m.Config, db, redis, reg, m.Log)
+	queue := asynq.NewClient(redis)
+	defer queue.Close()
+	svc, err := newServices(m.Config, db, queue, m.Log, nil)
+	if err != nil {
+		return err
+	}
+	srv, err := web.NewServer(m.Config, web.Services{
+		Subscribers: svc.subscribers, Editions: svc.editions, Items: svc.items, Staff: svc.staff, Overview: svc.overview,
+		Taxonomy: svc.taxonomy, Ready: db.Ping,
+	}, redis, reg, m.Log)
 	if err != nil {
 		return err
 	}
@@ -159,10 +168,25 @@ func (m *Worker) Run(ctx context.Context) error {
 		return err
 	}
 	defer pool.Close()
-	w, err := worker.New(m.Config, db, redis, pool, m.Options, m.Log)
+	queue := asynq.NewClient(redis)
+	defer queue.Close()
+	inspector := asynq.NewInspector(redis)
+	defer inspector.Close()
+	limiter, closeLimiter, err := worker.SendLimiter(m.Config)
 	if err != nil {
 		return err
 	}
+	defer closeLimiter()
+	svc, err := newServices(m.Config, db, queue, m.Log, &sending{
+		mailer: pool, inspector: inspector, limiter: limiter, observe: worker.DeliveryCounter(m.Options.Registry),
+		lease: m.Options.Lease, schedule: m.Options.Schedule,
+	})
+	if err != nil {
+		return err
+	}
+	w := worker.New(m.Config, worker.Services{
+		Subscribers: svc.subscribers, Editions: svc.editions, Items: svc.items, Queue: queue,
+	}, redis, m.Options, m.Log)
 	ml := m.MetricsListener
 	if ml == nil && m.Config.MetricsAddr != "" {
 		if ml, err = listen(nil, "METRICS_ADDR", m.Config.MetricsAddr); err != nil {

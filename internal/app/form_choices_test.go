@@ -12,7 +12,7 @@ import (
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
-	"newsdigest/internal/subscription"
+	"newsdigest/internal/subscribers"
 	"newsdigest/internal/taxonomy"
 	"newsdigest/internal/testenv"
 )
@@ -127,7 +127,7 @@ func TestBrowserAllStories(t *testing.T) {
 	if status != http.StatusOK {
 		t.Fatalf("export: %d %s", status, body)
 	}
-	r, err := subscription.NewCSVReader(strings.NewReader(string(body)), taxonomy.Default())
+	r, err := subscribers.NewCSVReader(strings.NewReader(string(body)), taxonomy.Default())
 	if err != nil {
 		t.Fatal(err)
 	}

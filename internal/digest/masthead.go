@@ -61,7 +61,7 @@ type Issue struct {
 	Sections  []Section
 	Items     []domain.Item // the stories the sections name (hidden ones left out)
 	Tax       *taxonomy.Taxonomy
-	// ViewToken opens this digest on the web (postgres.Group.ViewToken);
+	// ViewToken opens this digest on the web (domain.DigestGroup.ViewToken);
 	// empty for a digest no group holds (a preview of a filter), whose
 	// web link then carries render.TokenPlaceholder.
 	ViewToken string
@@ -124,7 +124,7 @@ func (m Masthead) Headers(editionID int64) map[string]string {
 }
 
 // ViewURL is the address of a digest of an edition on the web, every
-// story whole, opened by its group's view token (postgres.Group).
+// story whole, opened by its group's view token (domain.DigestGroup).
 func ViewURL(baseURL string, editionID int64, viewToken string) string {
 	return fmt.Sprintf("%s/digest/%d/%s", baseURL, editionID, viewToken)
 }

@@ -5,52 +5,6 @@ import (
 	"time"
 )
 
-// Edition statuses, in the order an edition passes through them.
-const (
-	EditionQueued    = "queued"
-	EditionCompiling = "compiling"
-	EditionSending   = "sending"
-	EditionDone      = "done"
-	EditionFailed    = "failed"
-)
-
-// Delivery statuses. pending and sending are unfinished; the rest are final.
-const (
-	DeliveryPending = "pending"
-	DeliverySending = "sending"
-	DeliverySent    = "sent"
-	DeliveryFailed  = "failed"
-	DeliverySkipped = "skipped"
-)
-
-// Reasons an edition ends without going out to everyone (Edition.Reason).
-const (
-	// ReasonCancelled: an editor stopped it. What it sent stays sent; it
-	// publishes nothing, and its stories go to the readers who did not
-	// get them, in the next edition.
-	ReasonCancelled = "cancelled"
-	// ReasonSkippedPrefix begins the reason of a scheduled edition that no
-	// worker could make within DIGEST_LATE_LIMIT of its tick: it is
-	// recorded done with nothing sent, and the stories it would have held
-	// go into the next edition.
-	ReasonSkippedPrefix = "skipped: "
-)
-
-// How a failed delivery failed (the delivery's failure). Only a temporary
-// failure may be sent again.
-const (
-	// FailureTemporary: 4xx replies or network errors before the whole
-	// message had left, until the retries ran out. Nothing was delivered.
-	FailureTemporary = "temporary"
-	// FailurePermanent: the relay refused with a 5xx reply; sending again
-	// would be refused the same way.
-	FailurePermanent = "permanent"
-	// FailureUncertain: the connection failed after the whole message had
-	// left and before the relay's reply. It may have been delivered, so it
-	// is never sent again: that could double it.
-	FailureUncertain = "uncertain"
-)
-
 // Window is the set of items an edition holds: either items first ingested
 // in (IngestedAfter, IngestedUntil], or items published in [From, To].
 type Window struct {
@@ -62,15 +16,15 @@ type Window struct {
 
 // Edition is one send of the digest to everyone active.
 type Edition struct {
-	ID      int64  `json:"id"`
-	Status  string `json:"status"`
-	Reason  string `json:"reason,omitempty"`
-	Window  Window `json:"window"`
-	Items   int    `json:"items"`
-	Total   int    `json:"total"`
-	Sent    int    `json:"sent"`
-	Failed  int    `json:"failed"`
-	Skipped int    `json:"skipped"`
+	ID      int64         `json:"id"`
+	Status  EditionStatus `json:"status"`
+	Reason  string        `json:"reason,omitempty"`
+	Window  Window        `json:"window"`
+	Items   int           `json:"items"`
+	Total   int           `json:"total"`
+	Sent    int           `json:"sent"`
+	Failed  int           `json:"failed"`
+	Skipped int           `json:"skipped"`
 	// Rate is messages sent per second since sending began (until done).
 	Rate             float64    `json:"rate"`
 	SendingStartedAt *time.Time `json:"sending_started_at,omitempty"`
@@ -98,4 +52,4 @@ func (e Edition) SkippedLate() bool { return strings.HasPrefix(e.Reason, ReasonS
 
 // Finished reports whether nothing about the edition will change: done or
 // failed.
-func (e Edition) Finished() bool { return e.Status == EditionDone || e.Status == EditionFailed }
+func (e Edition) Finished() bool { return e.Status.Finished() }

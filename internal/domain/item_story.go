@@ -146,7 +146,7 @@ func allLetters(rs []rune) bool {
 // the other was tagged.
 //
 // It sees only the items it is given: what an earlier edition sent is the
-// compiler's business (postgres.EarlierStories).
+// compiler's business (storage's EarlierStories).
 func PickLanguage(items []Item, lang string) []Item {
 	chosen := map[int64]int{} // story → index in items of the version kept
 	for i, it := range items {

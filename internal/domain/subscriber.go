@@ -33,38 +33,6 @@ const (
 	ModeNarrow = "narrow"
 )
 
-// Subscriber statuses.
-const (
-	StatusPending      = "pending"
-	StatusActive       = "active"
-	StatusUnsubscribed = "unsubscribed"
-	StatusBounced      = "bounced"
-	// StatusSuppressed: an operator stopped all mail to the address for
-	// good; like bounced, no sign-up or import revives it.
-	StatusSuppressed = "suppressed"
-	StatusErased     = "erased"
-)
-
-// MailableStatuses are the statuses of a person who may be mailed about
-// their own subscription when they ask (a link to a copy of their data):
-// everyone but a bounced address, which refuses mail, a suppressed one,
-// which the desk stopped mailing for good, and the erased.
-var MailableStatuses = []string{StatusPending, StatusActive, StatusUnsubscribed}
-
-// Mailable reports whether status is one of MailableStatuses.
-func Mailable(status string) bool {
-	for _, s := range MailableStatuses {
-		if s == status {
-			return true
-		}
-	}
-	return false
-}
-
-// Statuses lists every subscriber status, in the order a person moves
-// through them.
-var Statuses = []string{StatusPending, StatusActive, StatusUnsubscribed, StatusBounced, StatusSuppressed, StatusErased}
-
 // Filter is what a subscriber chose to receive. All takes every story,
 // whatever its countries and topics; a filter with All holds no country
 // or topic (Normalize clears them), so one choice has one signature.
@@ -174,15 +142,23 @@ const AllCountries = "*"
 
 // Subscriber is one person on the list.
 type Subscriber struct {
-	ID        int64     `json:"id"`
-	Email     string    `json:"email"`
-	Status    string    `json:"status"`
-	Filter              // all, countries, topics, language, mode
-	Token     string    `json:"-"` // for preferences and unsubscribe links
-	CreatedAt time.Time `json:"created_at"`
+	ID        int64            `json:"id"`
+	Email     string           `json:"email"`
+	Status    SubscriberStatus `json:"status"`
+	Filter                     // all, countries, topics, language, mode
+	Token     string           `json:"-"` // for preferences and unsubscribe links
+	CreatedAt time.Time        `json:"created_at"`
 	// PausedUntil is set while the subscriber has paused their digests:
 	// editions before it skip them. It is nil once it has passed.
 	PausedUntil *time.Time `json:"paused_until"`
+}
+
+// SignupTokens are the tokens a sign-up may give a subscriber: Token for
+// their preferences and unsubscribe links (a new address), and Confirm
+// for the confirmation link. The subscriber service makes them; storage
+// keeps those the sign-up needs.
+type SignupTokens struct {
+	Token, Confirm string
 }
 
 // Consent records how and when a person asked to subscribe.

@@ -1,7 +1,5 @@
 package domain
 
-import "slices"
-
 // SubscriberFilter selects subscribers for the admin list and export, in
 // id order. Empty fields select everyone.
 type SubscriberFilter struct {
@@ -14,9 +12,4 @@ type SubscriberFilter struct {
 	Address string
 	After   int64 // continue after this id (keyset paging)
 	Limit   int
-}
-
-// IsStatus reports whether s is a subscriber status.
-func IsStatus(s string) bool {
-	return slices.Contains(Statuses, s)
 }

@@ -26,25 +26,9 @@ type ConsentEntry struct {
 // SubscriberDelivery is one edition's delivery to a person.
 type SubscriberDelivery struct {
 	EditionID int64
-	Status    string
+	Status    DeliveryStatus
 	Reason    string // why it was skipped
 	Error     string // the SMTP reply of a failure
 	SentAt    *time.Time
 	UpdatedAt time.Time
-}
-
-// Operator actions on a subscriber, named as their consent records are.
-const (
-	ActionUnsubscribe = "unsubscribe"
-	ActionSuppress    = "suppress"
-	ActionErase       = "erase"
-)
-
-// ActionFrom lists the statuses each operator action may start from; any
-// other is a conflict. Nothing leaves erased, and an address whose mail
-// has stopped for good is not merely unsubscribed.
-var ActionFrom = map[string][]string{
-	ActionUnsubscribe: {StatusPending, StatusActive},
-	ActionSuppress:    {StatusPending, StatusActive, StatusUnsubscribed, StatusBounced},
-	ActionErase:       {StatusPending, StatusActive, StatusUnsubscribed, StatusBounced, StatusSuppressed},
 }

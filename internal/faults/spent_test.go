@@ -9,9 +9,10 @@ import (
 	"github.com/hibiken/asynq"
 
 	"newsdigest/internal/app"
-	"newsdigest/internal/digest"
 	"newsdigest/internal/domain"
+	"newsdigest/internal/editions"
 	"newsdigest/internal/tasks"
+	"newsdigest/internal/taxonomy"
 )
 
 // TestSpentBatchTasksAreReplaced: send batches whose tasks used up their
@@ -22,7 +23,8 @@ func TestSpentBatchTasksAreReplaced(t *testing.T) {
 	const readers = 500 // three batches
 	r := newRig(t, readers)
 	id := r.startEdition()
-	compiler := &digest.Compiler{DB: r.db, Queue: r.queue, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	compiler := &editions.Compiler{Store: r.db, Queue: r.queue, Taxonomy: &taxonomy.Cache{Source: r.db},
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	if err := compiler.Compile(r.ctx, id); err != nil {
 		t.Fatal(err)
 	}
@@ -39,7 +41,7 @@ func TestSpentBatchTasksAreReplaced(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	batches, err := r.db.SendBatches(r.ctx, id, digest.BatchSize, false)
+	batches, err := r.db.SendBatches(r.ctx, id, editions.BatchSize, false)
 	if err != nil {
 		t.Fatal(err)
 	}

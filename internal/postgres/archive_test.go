@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"newsdigest/internal/domain"
-	"newsdigest/internal/postgres"
 )
 
 // TestArchiveItems: only stories of sent editions, one version per story
@@ -43,7 +42,7 @@ func TestArchiveItems(t *testing.T) {
 	exec(`INSERT INTO edition_items (edition_id, item_id) VALUES (901, $1), (901, $2), (903, $3), (903, $4), (902, $5), (901, $6)`,
 		id(0), id(1), id(2), id(3), id(4), id(5))
 
-	list := func(af postgres.ArchiveFilter) []int64 {
+	list := func(af domain.ArchiveFilter) []int64 {
 		t.Helper()
 		got, err := f.db.ArchiveItems(f.ctx, af)
 		if err != nil {
@@ -57,14 +56,14 @@ func TestArchiveItems(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		name string
-		af   postgres.ArchiveFilter
+		af   domain.ArchiveFilter
 		want []int64
 	}{
-		{"english", postgres.ArchiveFilter{Language: "en", Limit: 10}, []int64{id(2), id(1), id(0)}},
-		{"spanish", postgres.ArchiveFilter{Language: "es", Limit: 10}, []int64{id(3), id(1), id(0)}},
-		{"guatemala with its regions", postgres.ArchiveFilter{Country: "GT", Regions: []string{"central-america"}, Language: "en", Limit: 10}, []int64{id(1), id(0)}},
-		{"guatemala alone", postgres.ArchiveFilter{Country: "GT", Language: "en", Limit: 10}, []int64{id(0)}},
-		{"health", postgres.ArchiveFilter{Topic: "health", Language: "es", Limit: 10}, []int64{id(3), id(0)}},
+		{"english", domain.ArchiveFilter{Language: "en", Limit: 10}, []int64{id(2), id(1), id(0)}},
+		{"spanish", domain.ArchiveFilter{Language: "es", Limit: 10}, []int64{id(3), id(1), id(0)}},
+		{"guatemala with its regions", domain.ArchiveFilter{Country: "GT", Regions: []string{"central-america"}, Language: "en", Limit: 10}, []int64{id(1), id(0)}},
+		{"guatemala alone", domain.ArchiveFilter{Country: "GT", Language: "en", Limit: 10}, []int64{id(0)}},
+		{"health", domain.ArchiveFilter{Topic: "health", Language: "es", Limit: 10}, []int64{id(3), id(0)}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := list(tc.af); !slices.Equal(got, tc.want) {
@@ -77,7 +76,7 @@ func TestArchiveItems(t *testing.T) {
 	var paged []int64
 	var before *domain.ItemCursor
 	for range 5 {
-		got, err := f.db.ArchiveItems(f.ctx, postgres.ArchiveFilter{Language: "en", Limit: 2, Before: before})
+		got, err := f.db.ArchiveItems(f.ctx, domain.ArchiveFilter{Language: "en", Limit: 2, Before: before})
 		if err != nil {
 			t.Fatal(err)
 		}

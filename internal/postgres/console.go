@@ -122,18 +122,8 @@ func (db *DB) DeleteEditor(ctx context.Context, id int64) (domain.Editor, error)
 	return e, notFound(err, "editor")
 }
 
-// NewSession is a console login to store.
-type NewSession struct {
-	TokenHash []byte
-	EditorID  int64  // 0: the owner
-	OwnerKey  []byte // the owner's: derived from ADMIN_PASSWORD
-	TTL       time.Duration
-	IP        string
-	UserAgent string
-}
-
 // CreateSession stores a login.
-func (db *DB) CreateSession(ctx context.Context, n NewSession) error {
+func (db *DB) CreateSession(ctx context.Context, n domain.NewSession) error {
 	var editor any
 	if n.EditorID != 0 {
 		editor = n.EditorID
@@ -152,20 +142,10 @@ func (db *DB) CreateSession(ctx context.Context, n NewSession) error {
 	return nil
 }
 
-// Session is a live console login.
-type Session struct {
-	EditorID   int64        // 0: the owner
-	OwnerKey   []byte       // the owner's, to compare with the current one
-	Email      string       // the editor's; "" for the owner
-	Roles      domain.Roles // the editor's, as they are now; the owner's are all
-	LastSeenAt time.Time
-	CreatedAt  time.Time
-}
-
 // SessionByHash returns the unexpired session with that token hash, or
 // errs.NotFound.
-func (db *DB) SessionByHash(ctx context.Context, hash []byte) (Session, error) {
-	var s Session
+func (db *DB) SessionByHash(ctx context.Context, hash []byte) (domain.Session, error) {
+	var s domain.Session
 	var editor *int64
 	var email *string
 	var edit, subscribers *bool

@@ -4,61 +4,23 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"newsdigest/internal/domain"
 )
 
-// Tally is how many of something there are, by a key (a status, a
-// country code, a topic slug).
-type Tally struct {
-	Key   string
-	Count int
-}
-
-// WeekItems counts the items first ingested in the last seven days.
-type WeekItems struct {
-	Tagged   int // visible, with at least one country, region or topic
-	Untagged int // visible, with none
-	Hidden   int
-}
-
-// SourceError is a source whose last poll failed (a source that has
-// succeeded since its last error is not failing).
-type SourceError struct {
-	ID            int64
-	URL           string
-	Error         string
-	At            *time.Time
-	LastSuccessAt *time.Time
-}
-
-// Dashboard is the console's overview, as the database has it.
-type Dashboard struct {
-	SubscribersByStatus []Tally
-	ActiveByCountry     []Tally // most chosen first
-	ActiveByTopic       []Tally
-	// ActiveAllStories counts the active subscribers who take every
-	// story: they are in no country's or topic's tally.
-	ActiveAllStories int
-	LastEdition      *domain.Edition // nil before the first edition
-	Week             WeekItems
-	SourceErrors     []SourceError
-}
-
 // Dashboard reads the overview in one round trip: the queries go as one
 // batch, each an aggregate the indexes answer without reading much.
 // top bounds the country and topic lists; sourceErrors the failing
 // sources.
-func (db *DB) Dashboard(ctx context.Context, top, sourceErrors int) (Dashboard, error) {
-	var d Dashboard
+func (db *DB) Dashboard(ctx context.Context, top, sourceErrors int) (domain.Dashboard, error) {
+	var d domain.Dashboard
 	b := &pgx.Batch{}
-	tallies := func(dst *[]Tally) func(pgx.Rows) error {
+	tallies := func(dst *[]domain.Tally) func(pgx.Rows) error {
 		return func(rows pgx.Rows) error {
-			got, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Tally, error) {
-				var t Tally
+			got, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.Tally, error) {
+				var t domain.Tally
 				return t, r.Scan(&t.Key, &t.Count)
 			})
 			*dst = got
@@ -67,11 +29,11 @@ func (db *DB) Dashboard(ctx context.Context, top, sourceErrors int) (Dashboard, 
 	}
 	b.Queue(`SELECT status, count(*) FROM subscribers GROUP BY status ORDER BY count(*) DESC, status`).
 		Query(tallies(&d.SubscribersByStatus))
-	b.Queue(`SELECT c, count(*) FROM subscribers, unnest(countries) AS c WHERE status = 'active'
-		GROUP BY c ORDER BY count(*) DESC, c LIMIT $1`, top).Query(tallies(&d.ActiveByCountry))
-	b.Queue(`SELECT t, count(*) FROM subscribers, unnest(topics) AS t WHERE status = 'active'
-		GROUP BY t ORDER BY count(*) DESC, t LIMIT $1`, top).Query(tallies(&d.ActiveByTopic))
-	b.Queue(`SELECT count(*) FROM subscribers WHERE status = 'active' AND all_stories`).
+	b.Queue(`SELECT c, count(*) FROM subscribers, unnest(countries) AS c WHERE status = $2
+		GROUP BY c ORDER BY count(*) DESC, c LIMIT $1`, top, domain.StatusActive).Query(tallies(&d.ActiveByCountry))
+	b.Queue(`SELECT t, count(*) FROM subscribers, unnest(topics) AS t WHERE status = $2
+		GROUP BY t ORDER BY count(*) DESC, t LIMIT $1`, top, domain.StatusActive).Query(tallies(&d.ActiveByTopic))
+	b.Queue(`SELECT count(*) FROM subscribers WHERE status = $1 AND all_stories`, domain.StatusActive).
 		QueryRow(func(r pgx.Row) error { return r.Scan(&d.ActiveAllStories) })
 	b.Queue(`SELECT ` + editionColumns + ` FROM editions e ORDER BY e.id DESC LIMIT 1`).QueryRow(func(r pgx.Row) error {
 		e, err := scanEdition(r)
@@ -92,8 +54,8 @@ func (db *DB) Dashboard(ctx context.Context, top, sourceErrors int) (Dashboard, 
 		WHERE last_error <> '' AND (last_success_at IS NULL OR last_error_at IS NULL OR last_error_at > last_success_at)
 		ORDER BY last_error_at DESC NULLS LAST, id LIMIT $1`, sourceErrors).
 		Query(func(rows pgx.Rows) error {
-			got, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (SourceError, error) {
-				var s SourceError
+			got, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.SourceError, error) {
+				var s domain.SourceError
 				return s, r.Scan(&s.ID, &s.URL, &s.Error, &s.At, &s.LastSuccessAt)
 			})
 			d.SourceErrors = got

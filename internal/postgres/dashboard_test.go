@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"newsdigest/internal/domain"
-	"newsdigest/internal/postgres"
 	"newsdigest/internal/testenv"
 )
 
@@ -19,7 +18,7 @@ func TestDashboardListsOnlySourcesFailingNow(t *testing.T) {
 	db := testenv.Database(t)
 	poll := func(id int64, errText string) {
 		t.Helper()
-		if err := db.RecordPoll(ctx, id, postgres.PollOutcome{Err: errText}); err != nil {
+		if err := db.RecordPoll(ctx, id, domain.PollOutcome{Err: errText}); err != nil {
 			t.Fatal(err)
 		}
 	}

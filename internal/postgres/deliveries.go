@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -24,55 +23,40 @@ func (db *DB) EditionItems(ctx context.Context, editionID int64) ([]domain.Item,
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.Item, error) { return scanItem(r) })
 }
 
-// Recipient is an active subscriber as the compiler sees them, with the
-// digests (edition group ids) of the earlier editions asked about that
-// reached them.
-type Recipient struct {
-	ID       int64
-	Filter   domain.Filter
-	Received []int64
-	// Paused: the subscriber asked for no digests until after the
-	// edition's time.
-	Paused bool
+// reachingStatuses are those of a delivery that reaches, or will reach,
+// its reader: sent, or still to be sent.
+func reachingStatuses() []string {
+	return append(domain.UnfinishedDeliveryStatuses(), domain.DeliverySent)
 }
 
 // ActiveRecipients returns a page of active subscribers with id > after,
 // in id order (keyset paging keeps memory flat however long the list).
 // A subscriber is Paused if their pause ends after at, the edition's time.
-func (db *DB) ActiveRecipients(ctx context.Context, after int64, limit int, earlier []int64, at time.Time) ([]Recipient, error) {
+func (db *DB) ActiveRecipients(ctx context.Context, after int64, limit int, earlier []int64, at time.Time) ([]domain.Recipient, error) {
 	rows, err := db.pool.Query(ctx, `
 		SELECT s.id, s.all_stories, s.countries, s.topics, s.language, s.mode,
 		       CASE WHEN cardinality($3::bigint[]) = 0 THEN '{}'::bigint[] ELSE ARRAY(
 		           SELECT d.group_id FROM deliveries d
-		           WHERE d.subscriber_id = s.id AND d.edition_id = ANY($3) AND d.status IN ('pending', 'sending', 'sent')
+		           WHERE d.subscriber_id = s.id AND d.edition_id = ANY($3) AND d.status = ANY($5)
 		           ORDER BY d.group_id) END,
 		       s.paused_until IS NOT NULL AND s.paused_until > $4
 		FROM subscribers s
-		WHERE s.status = 'active' AND s.id > $1
-		ORDER BY s.id LIMIT $2`, after, limit, earlier, at)
+		WHERE s.status = $6 AND s.id > $1
+		ORDER BY s.id LIMIT $2`, after, limit, earlier, at, reachingStatuses(), domain.StatusActive)
 	if err != nil {
 		return nil, fmt.Errorf("active subscribers: %w", err)
 	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Recipient, error) {
-		var rc Recipient
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.Recipient, error) {
+		var rc domain.Recipient
 		err := r.Scan(&rc.ID, &rc.Filter.All, &rc.Filter.Countries, &rc.Filter.Topics, &rc.Filter.Language, &rc.Filter.Mode,
 			&rc.Received, &rc.Paused)
 		return rc, err
 	})
 }
 
-// NewGroup is a digest layout the compiler found: Key identifies its
-// content (language and sections), so every subscriber who gets the same
-// digest shares one group however their choices were spelled.
-type NewGroup struct {
-	Key      string
-	Language string
-	Sections json.RawMessage
-}
-
 // SaveGroups stores new groups in one round trip and returns their ids by
 // key; saving a key again (a compile run twice) returns the first id.
-func (db *DB) SaveGroups(ctx context.Context, editionID int64, groups []NewGroup) (map[string]int64, error) {
+func (db *DB) SaveGroups(ctx context.Context, editionID int64, groups []domain.NewDigestGroup) (map[string]int64, error) {
 	keys := make([]string, len(groups))
 	langs := make([]string, len(groups))
 	bodies := make([]string, len(groups))
@@ -100,42 +84,22 @@ func (db *DB) SaveGroups(ctx context.Context, editionID int64, groups []NewGroup
 	return out, rows.Err()
 }
 
-// Group is a stored digest layout.
-type Group struct {
-	ID       int64
-	Language string
-	Sections json.RawMessage
-	// ViewToken opens this digest on the web and nothing else: the
-	// digest's web and story links carry it, never a reader's token.
-	ViewToken string
-}
-
 // Groups loads the given groups.
-func (db *DB) Groups(ctx context.Context, ids []int64) ([]Group, error) {
+func (db *DB) Groups(ctx context.Context, ids []int64) ([]domain.DigestGroup, error) {
 	rows, err := db.pool.Query(ctx, `SELECT id, language, sections, view_token FROM edition_groups WHERE id = ANY($1)`, ids)
 	if err != nil {
 		return nil, fmt.Errorf("load groups: %w", err)
 	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Group, error) {
-		var g Group
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.DigestGroup, error) {
+		var g domain.DigestGroup
 		err := r.Scan(&g.ID, &g.Language, &g.Sections, &g.ViewToken)
 		return g, err
 	})
 }
 
-// NewDelivery is a delivery row the compiler writes: pending with a group,
-// or skipped (GroupID 0) when nothing matched.
-type NewDelivery struct {
-	SubscriberID int64
-	GroupID      int64
-	// SkipReason says why a delivery without a group is skipped; empty
-	// means nothing matched.
-	SkipReason string
-}
-
 // InsertDeliveries writes an edition's delivery rows with COPY. Rows that
 // exist already (a compile run twice) are kept as they are.
-func (db *DB) InsertDeliveries(ctx context.Context, editionID int64, rows []NewDelivery) error {
+func (db *DB) InsertDeliveries(ctx context.Context, editionID int64, rows []domain.NewDelivery) error {
 	return pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `CREATE TEMP TABLE new_deliveries (subscriber_id bigint, group_id bigint, reason text) ON COMMIT DROP`); err != nil {
 			return err
@@ -151,19 +115,22 @@ func (db *DB) InsertDeliveries(ctx context.Context, editionID int64, rows []NewD
 		if err != nil {
 			return fmt.Errorf("copy deliveries: %w", err)
 		}
-		// Rows written after an editor cancelled the edition are skipped
-		// at once; any that slip in meanwhile are settled by SettleCancelled.
+		// Written (domain.DeliveryWrite) pending with a digest, skipped
+		// without one. Rows written after an editor cancelled the edition
+		// are skipped at once; any that slip in meanwhile are settled by
+		// SettleCancelled.
 		_, err = tx.Exec(ctx, `
-			WITH e AS (SELECT reason = 'cancelled' AS cancelled FROM editions WHERE id = $1)
+			WITH e AS (SELECT reason = $4 AS cancelled FROM editions WHERE id = $1)
 			INSERT INTO deliveries (edition_id, subscriber_id, group_id, status, reason)
 			SELECT $1, subscriber_id, group_id,
-			       CASE WHEN group_id IS NULL OR e.cancelled THEN 'skipped' ELSE 'pending' END,
+			       CASE WHEN group_id IS NULL OR e.cancelled THEN $3 ELSE $2 END,
 			       CASE WHEN group_id IS NULL THEN COALESCE(NULLIF(reason, ''), 'nothing matched')
-			            WHEN e.cancelled THEN 'cancelled' ELSE '' END
+			            WHEN e.cancelled THEN $4 ELSE '' END
 			FROM new_deliveries, e
 			-- Ids follow groups, so a send batch holds few distinct digests.
 			ORDER BY group_id NULLS FIRST, subscriber_id
-			ON CONFLICT (edition_id, subscriber_id) DO NOTHING`, editionID)
+			ON CONFLICT (edition_id, subscriber_id) DO NOTHING`,
+			editionID, domain.DeliveryPending, domain.DeliverySkipped, domain.ReasonCancelled)
 		if err != nil {
 			return fmt.Errorf("insert deliveries: %w", err)
 		}
@@ -177,95 +144,75 @@ func (db *DB) SetEditionTotal(ctx context.Context, editionID int64) (int, error)
 	var total int
 	err := db.pool.QueryRow(ctx, `
 		UPDATE editions e SET total = c.total, skipped = c.skipped
-		FROM (SELECT count(*) AS total, count(*) FILTER (WHERE status = 'skipped') AS skipped
+		FROM (SELECT count(*) AS total, count(*) FILTER (WHERE status = $2) AS skipped
 		      FROM deliveries WHERE edition_id = $1) c
-		WHERE e.id = $1 RETURNING e.total`, editionID).Scan(&total)
+		WHERE e.id = $1 RETURNING e.total`, editionID, domain.DeliverySkipped).Scan(&total)
 	return total, err
 }
-
-// IDRange is an inclusive range of delivery ids: one send batch.
-type IDRange struct{ First, Last int64 }
 
 // SendBatches splits an edition's deliveries that have something to send
 // into batches of size rows, and returns the batches that still hold
 // unfinished work. The split depends only on rows that never change after
 // compile, so it is the same every time it is computed: the reconciler
 // finds the very batches (and task ids) the compiler made. With onlyIdle
-// it leaves out batches whose unfinished deliveries are all leased.
-func (db *DB) SendBatches(ctx context.Context, editionID int64, size int, onlyIdle bool) ([]IDRange, error) {
+// it leaves out batches whose unfinished deliveries are all leased: only
+// those a sender could claim now count (domain.DeliveryClaim).
+func (db *DB) SendBatches(ctx context.Context, editionID int64, size int, onlyIdle bool) ([]domain.IDRange, error) {
+	from, lapsed, _ := domain.DeliveryRule(domain.DeliveryClaim)
 	rows, err := db.pool.Query(ctx, `
 		SELECT min(id), max(id) FROM (
 		    SELECT id, status, lease_until, (row_number() OVER (ORDER BY id) - 1) / $2 AS batch
 		    FROM deliveries WHERE edition_id = $1 AND group_id IS NOT NULL
 		) b GROUP BY batch
-		HAVING bool_or(status = 'pending' OR (status = 'sending' AND (NOT $3 OR lease_until < now())))
-		ORDER BY 1`, editionID, size, onlyIdle)
+		HAVING bool_or(status = ANY($4) OR (status = ANY($5) AND (NOT $3 OR lease_until < now())))
+		ORDER BY 1`, editionID, size, onlyIdle, from, lapsed)
 	if err != nil {
 		return nil, fmt.Errorf("delivery batches: %w", err)
 	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (IDRange, error) {
-		var b IDRange
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.IDRange, error) {
+		var b domain.IDRange
 		err := r.Scan(&b.First, &b.Last)
 		return b, err
 	})
 }
 
-// Claim is a delivery taken for sending.
-type Claim struct {
-	ID      int64
-	GroupID int64
-	Email   string
-	Token   string
-	Active  bool // false: the person left after the edition was compiled
-}
-
 // ClaimDeliveries takes the unfinished deliveries of one batch whose lease
-// is free, marking them sending until lease runs out: a worker that dies
-// mid-batch leaves them to be claimed again after that. A cancelled
-// edition's deliveries are never claimed.
-func (db *DB) ClaimDeliveries(ctx context.Context, editionID int64, r IDRange, lease time.Duration) ([]Claim, error) {
+// is free (domain.DeliveryClaim), marking them sending until lease runs
+// out: a worker that dies mid-batch leaves them to be claimed again after
+// that. A cancelled edition's deliveries are never claimed.
+func (db *DB) ClaimDeliveries(ctx context.Context, editionID int64, r domain.IDRange, lease time.Duration) ([]domain.ClaimedDelivery, error) {
+	from, lapsed, _ := domain.DeliveryRule(domain.DeliveryClaim)
 	rows, err := db.pool.Query(ctx, `
 		WITH claimed AS (
-		    UPDATE deliveries SET status = 'sending', lease_until = now() + $4::interval,
+		    UPDATE deliveries SET status = $7, lease_until = now() + $4::interval,
 		           attempts = attempts + 1, updated_at = now()
 		    WHERE id IN (
 		        SELECT id FROM deliveries
 		        WHERE edition_id = $1 AND id BETWEEN $2 AND $3
-		          AND (status = 'pending' OR (status = 'sending' AND lease_until < now()))
-		          AND NOT EXISTS (SELECT 1 FROM editions WHERE id = $1 AND reason = 'cancelled')
+		          AND (status = ANY($5) OR (status = ANY($6) AND lease_until < now()))
+		          AND NOT EXISTS (SELECT 1 FROM editions WHERE id = $1 AND reason = $8)
 		        ORDER BY id FOR UPDATE SKIP LOCKED)
 		    RETURNING id, subscriber_id, group_id)
-		SELECT c.id, c.group_id, s.email, s.token, s.status = 'active'
+		SELECT c.id, c.group_id, s.email, s.token, s.status = $9
 		FROM claimed c JOIN subscribers s ON s.id = c.subscriber_id
-		ORDER BY c.id`, editionID, r.First, r.Last, lease)
+		ORDER BY c.id`, editionID, r.First, r.Last, lease, from, lapsed, domain.DeliverySending, domain.ReasonCancelled, domain.StatusActive)
 	if err != nil {
 		return nil, fmt.Errorf("claim deliveries: %w", err)
 	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Claim, error) {
-		var c Claim
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.ClaimedDelivery, error) {
+		var c domain.ClaimedDelivery
 		err := r.Scan(&c.ID, &c.GroupID, &c.Email, &c.Token, &c.Active)
 		return c, err
 	})
 }
 
-// Outcome is how one delivery attempt ended.
-type Outcome struct {
-	ID     int64
-	Status string // sent, failed, skipped, or pending to try again
-	Error  string // the SMTP reply or network error, for failed and pending
-	Reason string // why it was skipped: "left", "cancelled"
-	// Failure says how a failed delivery failed: domain.FailureTemporary,
-	// FailurePermanent or FailureUncertain.
-	Failure    string
-	HardBounce bool // the relay refused the address for good (5xx)
-}
-
-// RecordOutcomes writes the outcome of some attempts in one statement,
-// and counts them into the edition's progress. Only deliveries still
-// 'sending' change, so an outcome recorded twice counts once. A hard bounce
-// counts against the address; bounceLimit of them mark the subscriber
-// bounced, and nothing is sent to them again.
-func (db *DB) RecordOutcomes(ctx context.Context, outcomes []Outcome, bounceLimit int) error {
+// RecordOutcomes writes the outcome of some attempts in one statement
+// (domain.DeliveryRecord), and counts them into the edition's progress.
+// Only deliveries still sending change, so an outcome recorded twice
+// counts once. A hard bounce counts against the address; bounceLimit of
+// them mark the subscriber bounced (domain.SubscriberBounce), and nothing
+// is sent to them again.
+func (db *DB) RecordOutcomes(ctx context.Context, outcomes []domain.DeliveryOutcome, bounceLimit int) error {
 	if len(outcomes) == 0 {
 		return nil
 	}
@@ -276,11 +223,21 @@ func (db *DB) RecordOutcomes(ctx context.Context, outcomes []Outcome, bounceLimi
 	reasons := make([]string, len(outcomes))
 	failures := make([]string, len(outcomes))
 	for i, o := range outcomes {
-		ids[i], statuses[i], errors[i], bounces[i], reasons[i] = o.ID, o.Status, truncate(o.Error, 1000), o.HardBounce, o.Reason
-		if o.Status == domain.DeliveryFailed {
-			failures[i] = o.Failure
+		if o.Status != domain.DeliveryFailed {
+			o.Failure = ""
 		}
+		// Whatever the attempt, its outcome must be one the lifecycle
+		// allows an attempt to end in.
+		if err := domain.CheckDelivery(domain.DeliveryState{Status: domain.DeliverySending}, domain.DeliveryRecord,
+			domain.DeliveryState{Status: o.Status, Failure: o.Failure}); err != nil {
+			return fmt.Errorf("record the outcome of delivery %d: %w", o.ID, err)
+		}
+		ids[i], statuses[i], errors[i], bounces[i], reasons[i] = o.ID, string(o.Status), truncate(o.Error, 1000), o.HardBounce, o.Reason
+		failures[i] = string(o.Failure)
 	}
+	from, _, _ := domain.DeliveryRule(domain.DeliveryRecord)
+	bounceFrom := domain.SubscriberFrom(domain.SubscriberBounce)
+	bounced, _ := domain.SubscriberTo(domain.StatusActive, domain.SubscriberBounce)
 	// The commit does not wait for the disk: if Postgres itself crashed in
 	// the next moment, the messages whose record was lost would be sent again
 	// (a bounded few); waiting for an fsync per record would slow every send.
@@ -304,22 +261,23 @@ func (db *DB) RecordOutcomes(ctx context.Context, outcomes []Outcome, bounceLimi
 		), u AS (
 		    UPDATE deliveries d SET status = o.status, last_error = o.error, reason = o.reason, failure = o.failure,
 		           lease_until = NULL, updated_at = now(),
-		           sent_at = CASE WHEN o.status = 'sent' THEN now() ELSE d.sent_at END
-		    FROM o WHERE d.id = o.id AND d.status = 'sending'
+		           sent_at = CASE WHEN o.status = $9 THEN now() ELSE d.sent_at END
+		    FROM o WHERE d.id = o.id AND d.status = ANY($8)
 		    RETURNING d.edition_id, d.subscriber_id, d.status, o.bounce
 		), progress AS (
 		    UPDATE editions e SET sent = e.sent + c.sent, failed = e.failed + c.failed, skipped = e.skipped + c.skipped
 		    FROM (SELECT edition_id,
-		                 count(*) FILTER (WHERE status = 'sent') AS sent,
-		                 count(*) FILTER (WHERE status = 'failed') AS failed,
-		                 count(*) FILTER (WHERE status = 'skipped') AS skipped
+		                 count(*) FILTER (WHERE status = $9) AS sent,
+		                 count(*) FILTER (WHERE status = $10) AS failed,
+		                 count(*) FILTER (WHERE status = $11) AS skipped
 		          FROM u GROUP BY edition_id) c
 		    WHERE e.id = c.edition_id
 		)
 		UPDATE subscribers s SET hard_bounces = s.hard_bounces + 1, updated_at = now(),
-		       status = CASE WHEN s.hard_bounces + 1 >= $5 AND s.status = 'active' THEN 'bounced' ELSE s.status END
+		       status = CASE WHEN s.hard_bounces + 1 >= $5 AND s.status = ANY($12) THEN $13 ELSE s.status END
 		FROM u WHERE u.bounce AND s.id = u.subscriber_id`,
-			ids, statuses, errors, bounces, bounceLimit, reasons, failures)
+			ids, statuses, errors, bounces, bounceLimit, reasons, failures, from,
+			domain.DeliverySent, domain.DeliveryFailed, domain.DeliverySkipped, bounceFrom, string(bounced))
 		return err
 	})
 	if err != nil {
@@ -333,20 +291,25 @@ func (db *DB) RecordOutcomes(ctx context.Context, outcomes []Outcome, bounceLimi
 func (db *DB) ExtendLease(ctx context.Context, ids []int64, lease time.Duration) error {
 	_, err := db.pool.Exec(ctx, `
 		UPDATE deliveries SET lease_until = now() + $2::interval
-		WHERE id = ANY($1) AND status = 'sending'`, ids, lease)
+		WHERE id = ANY($1) AND status = $3`, ids, lease, domain.DeliverySending)
 	if err != nil {
 		return fmt.Errorf("extend lease: %w", err)
 	}
 	return nil
 }
 
-// FinishEditionIfComplete marks a sending edition done once none of its
-// deliveries is unfinished; it reports whether the edition is done.
+// FinishEditionIfComplete records that a sending edition finished
+// (domain.EditionFinish) once none of its deliveries is unfinished, or,
+// when an editor cancelled it, that it settled (domain.EditionSettle); it
+// reports whether it did either.
 func (db *DB) FinishEditionIfComplete(ctx context.Context, editionID int64) (bool, error) {
+	from, _, finished := domain.EditionRule(domain.EditionFinish)
+	_, _, settled := domain.EditionRule(domain.EditionSettle)
 	tag, err := db.pool.Exec(ctx, `
-		UPDATE editions SET status = 'done', finished_at = now()
-		WHERE id = $1 AND status = 'sending' AND NOT EXISTS (
-		    SELECT 1 FROM deliveries WHERE edition_id = $1 AND status IN ('pending', 'sending'))`, editionID)
+		UPDATE editions SET status = CASE WHEN reason = $5 THEN $4 ELSE $3 END, finished_at = now()
+		WHERE id = $1 AND status = ANY($2) AND NOT EXISTS (
+		    SELECT 1 FROM deliveries WHERE edition_id = $1 AND status = ANY($6))`,
+		editionID, from, finished, settled, domain.ReasonCancelled, domain.UnfinishedDeliveryStatuses())
 	if err != nil {
 		return false, fmt.Errorf("finish edition: %w", err)
 	}
@@ -356,8 +319,8 @@ func (db *DB) FinishEditionIfComplete(ctx context.Context, editionID int64) (boo
 // GroupByViewToken returns the digest an edition had for the group whose
 // view token this is, for the digest on the web; errs.NotFound for any
 // other token. It names no subscriber.
-func (db *DB) GroupByViewToken(ctx context.Context, editionID int64, tok string) (Group, error) {
-	var g Group
+func (db *DB) GroupByViewToken(ctx context.Context, editionID int64, tok string) (domain.DigestGroup, error) {
+	var g domain.DigestGroup
 	err := db.pool.QueryRow(ctx, `
 		SELECT id, language, sections, view_token FROM edition_groups WHERE edition_id = $1 AND view_token = $2`,
 		editionID, tok).Scan(&g.ID, &g.Language, &g.Sections, &g.ViewToken)

@@ -5,18 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
-)
 
-// Earlier is what earlier editions sent of an edition's stories: a reader
-// who got a story once, in any of its languages, does not get it again.
-type Earlier struct {
-	// Editions are the earlier editions that sent a version of one of
-	// this edition's stories.
-	Editions []int64
-	// Groups maps each of their digests (edition group ids) that held
-	// such a version to the ids of this edition's items of those stories.
-	Groups map[int64][]int64
-}
+	"newsdigest/internal/domain"
+)
 
 // EarlierStories finds where this edition's stories went out before: an
 // item repeated by overlapping windows, or another language version of
@@ -24,8 +15,8 @@ type Earlier struct {
 // It looks at the digests themselves, not the editions' item lists, so a
 // reader whose digest did not hold the story then (other choices, or a
 // version tagged differently) may receive it now.
-func (db *DB) EarlierStories(ctx context.Context, editionID int64) (Earlier, error) {
-	out := Earlier{Groups: map[int64][]int64{}}
+func (db *DB) EarlierStories(ctx context.Context, editionID int64) (domain.Earlier, error) {
+	out := domain.Earlier{Groups: map[int64][]int64{}}
 	versions, editions, err := db.earlierVersions(ctx, editionID)
 	if err != nil || len(editions) == 0 {
 		return out, err
@@ -38,7 +29,7 @@ func (db *DB) EarlierStories(ctx context.Context, editionID int64) (Earlier, err
 		SELECT edition_id, id, sections FROM edition_groups
 		WHERE edition_id = ANY($1) ORDER BY edition_id, id`, editions)
 	if err != nil {
-		return Earlier{}, fmt.Errorf("earlier digests: %w", err)
+		return domain.Earlier{}, fmt.Errorf("earlier digests: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
@@ -48,10 +39,10 @@ func (db *DB) EarlierStories(ctx context.Context, editionID int64) (Earlier, err
 			Items []int64 `json:"items"`
 		}
 		if err := rows.Scan(&edition, &group, &raw); err != nil {
-			return Earlier{}, fmt.Errorf("earlier digests: %w", err)
+			return domain.Earlier{}, fmt.Errorf("earlier digests: %w", err)
 		}
 		if err := json.Unmarshal(raw, &sections); err != nil {
-			return Earlier{}, fmt.Errorf("earlier digest %d: %w", group, err)
+			return domain.Earlier{}, fmt.Errorf("earlier digest %d: %w", group, err)
 		}
 		var mine []int64
 		for _, s := range sections {

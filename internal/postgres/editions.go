@@ -13,18 +13,9 @@ import (
 	"newsdigest/internal/errs"
 )
 
-// FirstWindow is how far back the very first scheduled edition reaches.
-const FirstWindow = 7 * 24 * time.Hour
-
-// NewEdition asks for an edition. With a published range it holds the
-// items published in it; otherwise it holds the items first ingested since
-// the previous such edition's cut-off. ScheduledFor is the cron tick that
-// asked, if any.
-type NewEdition struct {
-	ScheduledFor  *time.Time
-	PublishedFrom *domain.Date
-	PublishedTo   *domain.Date
-}
+// NewEdition is domain.NewEdition, under the name the load benchmarks
+// (bench/) seed editions with; the services use domain's.
+type NewEdition = domain.NewEdition
 
 const editionColumns = `e.id, e.status, e.reason, e.scheduled_for, e.ingested_after, e.ingested_until,
 	e.published_from, e.published_to, e.items, e.total, e.sent, e.failed, e.skipped,
@@ -76,11 +67,16 @@ func (db *DB) CreateEdition(ctx context.Context, n NewEdition) (e domain.Edition
 				return err
 			}
 		}
+		next, err := domain.NextEdition(0, domain.EditionState{}, domain.EditionCreate)
+		if err != nil {
+			return err
+		}
 		var id int64
 		if n.PublishedFrom != nil || n.PublishedTo != nil {
 			err = tx.QueryRow(ctx, `
-				INSERT INTO editions (scheduled_for, published_from, published_to)
-				VALUES ($1, $2, $3) RETURNING id`, n.ScheduledFor, dateOrNil(n.PublishedFrom), dateOrNil(n.PublishedTo)).Scan(&id)
+				INSERT INTO editions (scheduled_for, published_from, published_to, status)
+				VALUES ($1, $2, $3, $4) RETURNING id`, n.ScheduledFor, dateOrNil(n.PublishedFrom), dateOrNil(n.PublishedTo),
+				string(next.Status)).Scan(&id)
 			if err != nil {
 				return fmt.Errorf("insert edition: %w", err)
 			}
@@ -90,10 +86,10 @@ func (db *DB) CreateEdition(ctx context.Context, n NewEdition) (e domain.Edition
 				id, dateOrNil(n.PublishedFrom), dateOrNil(n.PublishedTo))
 		} else {
 			err = tx.QueryRow(ctx, `
-				INSERT INTO editions (scheduled_for, ingested_after, ingested_until)
-				SELECT $1, `+nextWindowStart("$2")+`, clock_timestamp()
+				INSERT INTO editions (scheduled_for, ingested_after, ingested_until, status)
+				SELECT $1, `+nextWindowStart("$2")+`, clock_timestamp(), $3
 				FROM editions
-				RETURNING id`, n.ScheduledFor, FirstWindow).Scan(&id)
+				RETURNING id`, n.ScheduledFor, domain.FirstWindow, string(next.Status)).Scan(&id)
 			if err != nil {
 				return fmt.Errorf("insert edition: %w", err)
 			}
@@ -152,9 +148,9 @@ var carried = `(NOT items.hidden AND items.id IN (
 	      WHERE li.item_id = vi.item_id AND l.id > v.id AND NOT ` + voidEdition("l") + `)))`
 
 // voidEdition is true of an edition (alias e) that publishes nothing: it
-// failed, or an editor cancelled it.
+// failed, or an editor cancelled it (domain.EditionState.Void).
 func voidEdition(e string) string {
-	return `(` + e + `.status = 'failed' OR ` + e + `.reason = '` + domain.ReasonCancelled + `')`
+	return `(` + e + `.status = '` + domain.EditionFailed + `' OR ` + e + `.reason = '` + domain.ReasonCancelled + `')`
 }
 
 // withVersions widens a window to the visible language versions of its
@@ -193,52 +189,66 @@ func (db *DB) Editions(ctx context.Context, limit int) ([]domain.Edition, error)
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.Edition, error) { return scanEdition(r) })
 }
 
-// MoveEdition changes an edition's status if it is in one of from and not
-// cancelled (a cancelled edition only settles: see SettleCancelled); it
-// reports whether it did.
-func (db *DB) MoveEdition(ctx context.Context, id int64, from []string, to, reason string) (bool, error) {
+// MoveEdition records that ev happened to an edition, if its lifecycle
+// allows it from where the edition is now (domain.EditionRule, checked
+// and changed in one statement); it reports whether it did. The times
+// the edition began compiling, began sending and finished are stamped as
+// it reaches those statuses.
+func (db *DB) MoveEdition(ctx context.Context, id int64, ev domain.EditionEvent) (bool, error) {
+	from, cancelled, to := domain.EditionRule(ev)
 	tag, err := db.pool.Exec(ctx, `
-		UPDATE editions SET status = $3, reason = $4,
-		       started_at = CASE WHEN $3 = 'compiling' THEN COALESCE(started_at, now()) ELSE started_at END,
-		       sending_started_at = CASE WHEN $3 = 'sending' THEN COALESCE(sending_started_at, now()) ELSE sending_started_at END,
-		       finished_at = CASE WHEN $3 IN ('done', 'failed') THEN now() ELSE finished_at END
-		WHERE id = $1 AND status = ANY($2) AND reason <> 'cancelled'`, id, from, to, reason)
+		UPDATE editions SET status = COALESCE(NULLIF($3, ''), status),
+		       started_at = CASE WHEN $3 = $5 THEN COALESCE(started_at, now()) ELSE started_at END,
+		       sending_started_at = CASE WHEN $3 = $6 THEN COALESCE(sending_started_at, now()) ELSE sending_started_at END,
+		       finished_at = CASE WHEN $3 = ANY($7) THEN now() ELSE finished_at END
+		WHERE id = $1 AND status = ANY($2) AND (reason = $8) = $4`,
+		id, from, to, cancelled, domain.EditionCompiling, domain.EditionSending, finishedStatuses(), domain.ReasonCancelled)
 	if err != nil {
-		return false, fmt.Errorf("move edition %d to %s: %w", id, to, err)
+		return false, fmt.Errorf("edition %d: %s: %w", id, ev, err)
 	}
 	return tag.RowsAffected() == 1, nil
 }
 
-// ReasonEditionFailed is why the deliveries of an edition whose compile
-// failed are skipped.
-const ReasonEditionFailed = "edition failed"
+// finishedStatuses are the statuses of an edition nothing more happens to.
+func finishedStatuses() []string {
+	var out []string
+	for _, s := range domain.EditionStatuses {
+		if s.Finished() {
+			out = append(out, string(s))
+		}
+	}
+	return out
+}
 
-// FailEdition marks a queued or compiling edition failed, with the
-// reason, unless it was cancelled (a cancelled one settles: see
-// SettleCancelled); it reports whether it did. The deliveries its compile
-// wrote are skipped: nothing of it is sent, so no reader counts as having
-// had its stories, which the next edition carries.
+// FailEdition records that an edition's compile failed for good
+// (domain.EditionFail), with the reason, unless its lifecycle refuses it
+// (a cancelled one settles instead: see SettleCancelled); it reports
+// whether it did. The deliveries its compile wrote are abandoned
+// (domain.DeliveryAbandon): nothing of it is sent, so no reader counts as
+// having had its stories, which the next edition carries.
 func (db *DB) FailEdition(ctx context.Context, id int64, reason string) (bool, error) {
+	from, cancelled, to := domain.EditionRule(domain.EditionFail)
+	dFrom, _, _ := domain.DeliveryRule(domain.DeliveryAbandon)
 	var failed bool
 	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
 		// The edition before its deliveries, as every writer of both.
 		tag, err := tx.Exec(ctx, `
-			UPDATE editions SET status = 'failed', reason = $2, finished_at = now()
-			WHERE id = $1 AND status IN ('queued', 'compiling') AND reason <> $3`, id, reason, ReasonCancelled)
+			UPDATE editions SET status = $5, reason = $2, finished_at = now()
+			WHERE id = $1 AND status = ANY($3) AND (reason = $6) = $4`, id, reason, from, cancelled, to, domain.ReasonCancelled)
 		if err != nil || tag.RowsAffected() == 0 {
 			return err
 		}
 		failed = true
 		// The counts below see the deliveries as they were before the
-		// update beside them: those it skips are still pending or sending.
+		// update beside them: those it skips are still unfinished.
 		_, err = tx.Exec(ctx, `
 			WITH s AS (
-			    UPDATE deliveries SET status = 'skipped', reason = $2, lease_until = NULL, updated_at = now()
-			    WHERE edition_id = $1 AND status IN ('pending', 'sending'))
+			    UPDATE deliveries SET status = $4, reason = $2, lease_until = NULL, updated_at = now()
+			    WHERE edition_id = $1 AND status = ANY($3))
 			UPDATE editions SET
 			    total = (SELECT count(*) FROM deliveries WHERE edition_id = $1),
-			    skipped = (SELECT count(*) FROM deliveries WHERE edition_id = $1 AND status IN ('skipped', 'pending', 'sending'))
-			WHERE id = $1`, id, ReasonEditionFailed)
+			    skipped = (SELECT count(*) FROM deliveries WHERE edition_id = $1 AND (status = $4 OR status = ANY($3)))
+			WHERE id = $1`, id, domain.ReasonEditionFailed, dFrom, domain.DeliverySkipped)
 		return err
 	})
 	if err != nil {
@@ -251,7 +261,7 @@ func (db *DB) FailEdition(ctx context.Context, id int64, reason string) (bool, e
 // reconciler.
 func (db *DB) UnfinishedEditions(ctx context.Context) ([]domain.Edition, error) {
 	rows, err := db.pool.Query(ctx, `SELECT `+editionColumns+` FROM editions e
-		WHERE status IN ('queued', 'compiling', 'sending') ORDER BY id`)
+		WHERE status = ANY($1) ORDER BY id`, domain.UnfinishedEditionStatuses())
 	if err != nil {
 		return nil, err
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -13,9 +12,6 @@ import (
 )
 
 // ReasonCancelled is the reason of a cancelled edition and of the
-// deliveries its cancellation skipped.
-const ReasonCancelled = domain.ReasonCancelled
-
 // WindowItems returns the items an edition made now would hold, by the
 // same rule CreateEdition freezes (see ingestedWindow, publishedWindow,
 // withVersions);
@@ -28,7 +24,7 @@ func (db *DB) WindowItems(ctx context.Context, from, to *domain.Date) ([]domain.
 			dateOrNil(from), dateOrNil(to))
 	} else {
 		rows, err = db.pool.Query(ctx, `SELECT `+itemColumns+` FROM items
-			WHERE `+withVersions(ingestedWindow(`(SELECT `+nextWindowStart("$1")+` FROM editions)`, "clock_timestamp()")+` OR `+carried), FirstWindow)
+			WHERE `+withVersions(ingestedWindow(`(SELECT `+nextWindowStart("$1")+` FROM editions)`, "clock_timestamp()")+` OR `+carried), domain.FirstWindow)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("window items: %w", err)
@@ -36,23 +32,17 @@ func (db *DB) WindowItems(ctx context.Context, from, to *domain.Date) ([]domain.
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.Item, error) { return scanItem(r) })
 }
 
-// FilterCount is how many active subscribers share one set of choices.
-type FilterCount struct {
-	Filter domain.Filter
-	Count  int
-}
-
 // ActiveFilters counts the active subscribers by their choices: few rows
 // however long the list, since most people choose alike.
-func (db *DB) ActiveFilters(ctx context.Context) ([]FilterCount, error) {
+func (db *DB) ActiveFilters(ctx context.Context) ([]domain.FilterCount, error) {
 	rows, err := db.pool.Query(ctx, `
 		SELECT all_stories, countries, topics, language, mode, count(*) FROM subscribers
-		WHERE status = 'active' GROUP BY 1, 2, 3, 4, 5`)
+		WHERE status = $1 GROUP BY 1, 2, 3, 4, 5`, domain.StatusActive)
 	if err != nil {
 		return nil, fmt.Errorf("active filters: %w", err)
 	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (FilterCount, error) {
-		var fc FilterCount
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.FilterCount, error) {
+		var fc domain.FilterCount
 		err := r.Scan(&fc.Filter.All, &fc.Filter.Countries, &fc.Filter.Topics, &fc.Filter.Language, &fc.Filter.Mode, &fc.Count)
 		return fc, err
 	})
@@ -66,22 +56,19 @@ func (db *DB) ActiveFilters(ctx context.Context) ([]FilterCount, error) {
 func (db *DB) CancelEdition(ctx context.Context, id int64) (domain.Edition, error) {
 	var e domain.Edition
 	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
-		status, reason, err := lockEdition(ctx, tx, id)
+		state, err := lockEdition(ctx, tx, id)
 		if err != nil {
 			return err
 		}
-		switch {
-		case reason == ReasonCancelled:
-			return errs.New(errs.Conflict, "edition %d is cancelled already", id)
-		case status != domain.EditionQueued && status != domain.EditionCompiling && status != domain.EditionSending:
-			return errs.New(errs.Conflict, "edition %d is %s: only a queued, compiling or sending edition can be cancelled", id, status)
+		if _, err := domain.NextEdition(id, state, domain.EditionCancel); err != nil {
+			return err
 		}
-		if _, err := tx.Exec(ctx, `UPDATE editions SET reason = $2 WHERE id = $1`, id, ReasonCancelled); err != nil {
+		if _, err := tx.Exec(ctx, `UPDATE editions SET reason = $2 WHERE id = $1`, id, domain.ReasonCancelled); err != nil {
 			return err
 		}
 		// A compiling edition is settled by its compile, which may be
 		// writing deliveries at this moment.
-		if status != domain.EditionCompiling {
+		if state.Status != domain.EditionCompiling {
 			if err := settleCancelled(ctx, tx, id); err != nil {
 				return err
 			}
@@ -102,7 +89,7 @@ func (db *DB) CancelEdition(ctx context.Context, id int64) (domain.Edition, erro
 func (db *DB) SettleCancelled(ctx context.Context, id int64) error {
 	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
 		var cancelled bool
-		err := tx.QueryRow(ctx, `SELECT reason = $2 FROM editions WHERE id = $1 FOR UPDATE`, id, ReasonCancelled).Scan(&cancelled)
+		err := tx.QueryRow(ctx, `SELECT reason = $2 FROM editions WHERE id = $1 FOR UPDATE`, id, domain.ReasonCancelled).Scan(&cancelled)
 		if err != nil || !cancelled {
 			return err
 		}
@@ -114,37 +101,35 @@ func (db *DB) SettleCancelled(ctx context.Context, id int64) error {
 	return nil
 }
 
-// settleCancelled skips a cancelled edition's untaken deliveries, counts
-// them, and marks it done when none is in flight.
+// settleCancelled skips a cancelled edition's untaken deliveries
+// (domain.DeliveryCancel), counts them, and settles the edition
+// (domain.EditionSettle) when none is in flight.
 func settleCancelled(ctx context.Context, tx pgx.Tx, id int64) error {
+	dFrom, dLapsed, _ := domain.DeliveryRule(domain.DeliveryCancel)
 	_, err := tx.Exec(ctx, `
 		WITH s AS (
-		    UPDATE deliveries SET status = 'skipped', reason = $2, lease_until = NULL, updated_at = now()
-		    WHERE edition_id = $1 AND (status = 'pending' OR (status = 'sending' AND lease_until < now()))
+		    UPDATE deliveries SET status = $5, reason = $2, lease_until = NULL, updated_at = now()
+		    WHERE edition_id = $1 AND (status = ANY($3) OR (status = ANY($4) AND lease_until < now()))
 		    RETURNING 1)
 		UPDATE editions SET skipped = skipped + (SELECT count(*) FROM s)
-		WHERE id = $1`, id, ReasonCancelled)
+		WHERE id = $1`, id, domain.ReasonCancelled, dFrom, dLapsed, domain.DeliverySkipped)
 	if err != nil {
 		return err
 	}
+	from, cancelled, to := domain.EditionRule(domain.EditionSettle)
 	_, err = tx.Exec(ctx, `
-		UPDATE editions SET status = 'done', finished_at = COALESCE(finished_at, now())
-		WHERE id = $1 AND status IN ('queued', 'compiling', 'sending') AND NOT EXISTS (
-		    SELECT 1 FROM deliveries WHERE edition_id = $1 AND status IN ('pending', 'sending'))`, id)
+		UPDATE editions SET status = $4, finished_at = COALESCE(finished_at, now())
+		WHERE id = $1 AND status = ANY($2) AND (reason = $6) = $3 AND NOT EXISTS (
+		    SELECT 1 FROM deliveries WHERE edition_id = $1 AND status = ANY($5))`,
+		id, from, cancelled, to, domain.UnfinishedDeliveryStatuses(), domain.ReasonCancelled)
 	return err
 }
 
 // EditionCancelled reports whether an editor cancelled the edition.
 func (db *DB) EditionCancelled(ctx context.Context, id int64) (bool, error) {
 	var cancelled bool
-	err := db.pool.QueryRow(ctx, `SELECT reason = $2 FROM editions WHERE id = $1`, id, ReasonCancelled).Scan(&cancelled)
+	err := db.pool.QueryRow(ctx, `SELECT reason = $2 FROM editions WHERE id = $1`, id, domain.ReasonCancelled).Scan(&cancelled)
 	return cancelled, notFound(err, "edition")
-}
-
-// Retried is what RetryFailed did.
-type Retried struct {
-	Retried int // failed deliveries put back to pending
-	Skipped int // failed deliveries to people no longer active, skipped
 }
 
 // RetryFailed puts an edition's temporarily failed deliveries back to
@@ -154,47 +139,52 @@ type Retried struct {
 // the reason. The permanently refused and the uncertain are never
 // retried: the relay would refuse the first again, and the second may
 // have been delivered already.
-func (db *DB) RetryFailed(ctx context.Context, id int64) (Retried, error) {
-	var r Retried
+func (db *DB) RetryFailed(ctx context.Context, id int64) (domain.Retried, error) {
+	var r domain.Retried
 	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
-		status, reason, err := lockEdition(ctx, tx, id)
+		state, err := lockEdition(ctx, tx, id)
 		if err != nil {
 			return err
 		}
-		switch {
-		case reason == ReasonCancelled:
-			return errs.New(errs.Conflict, "edition %d was cancelled: its failures are not retried", id)
-		case status != domain.EditionSending && status != domain.EditionDone:
-			return errs.New(errs.Conflict, "edition %d is %s: only a sending or done edition has failures to retry", id, status)
+		next, err := domain.NextEdition(id, state, domain.EditionRetry)
+		if err != nil {
+			return err
 		}
+		// The deliveries that may be retried (domain.DeliveryRetry) go
+		// back to pending to an active reader, and are skipped, saying
+		// why, to any other.
+		from, _, failure := domain.DeliveryRule(domain.DeliveryRetry)
 		err = tx.QueryRow(ctx, `
 			WITH f AS (
-			    SELECT d.id, s.status = 'active' AS active,
-			           CASE WHEN s.status IN ('bounced', 'suppressed') THEN s.status ELSE 'left' END AS why
+			    SELECT d.id, s.status = $3 AS active,
+			           CASE WHEN s.status = ANY($4) THEN s.status ELSE 'left' END AS why
 			    FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id
-			    WHERE d.edition_id = $1 AND d.status = 'failed' AND d.failure = $2
+			    WHERE d.edition_id = $1 AND d.status = ANY($5) AND d.failure = $2
 			    FOR UPDATE OF d
 			), u AS (
 			    UPDATE deliveries d
-			    SET status = CASE WHEN f.active THEN 'pending' ELSE 'skipped' END,
+			    SET status = CASE WHEN f.active THEN $6 ELSE $7 END,
 			        reason = CASE WHEN f.active THEN '' ELSE f.why END,
 			        failure = '', lease_until = NULL, updated_at = now()
 			    FROM f WHERE d.id = f.id
 			    RETURNING d.status)
-			SELECT count(*) FILTER (WHERE status = 'pending'), count(*) FILTER (WHERE status = 'skipped') FROM u`,
-			id, domain.FailureTemporary).Scan(&r.Retried, &r.Skipped)
+			SELECT count(*) FILTER (WHERE status = $6), count(*) FILTER (WHERE status = $7) FROM u`,
+			id, failure, domain.StatusActive, []string{domain.StatusBounced, domain.StatusSuppressed}, from,
+			domain.DeliveryPending, domain.DeliverySkipped).Scan(&r.Retried, &r.Skipped)
 		if err != nil {
 			return err
 		}
 		if r.Retried+r.Skipped == 0 {
 			return errs.New(errs.Conflict, "edition %d has no temporarily failed deliveries to retry (refused and uncertain ones are never retried)", id)
 		}
+		// Deliveries put back send the edition again; a retry that only
+		// skipped some leaves it where it was.
 		_, err = tx.Exec(ctx, `
 			UPDATE editions SET failed = failed - $2 - $3, skipped = skipped + $3,
-			       status = CASE WHEN $2 > 0 THEN 'sending' ELSE status END,
+			       status = CASE WHEN $2 > 0 THEN $4 ELSE status END,
 			       finished_at = CASE WHEN $2 > 0 THEN NULL ELSE finished_at END,
 			       reason = ''
-			WHERE id = $1`, id, r.Retried, r.Skipped)
+			WHERE id = $1`, id, r.Retried, r.Skipped, string(next.Status))
 		return err
 	})
 	if err != nil {
@@ -203,29 +193,18 @@ func (db *DB) RetryFailed(ctx context.Context, id int64) (Retried, error) {
 	return r, nil
 }
 
-// FailedDelivery is a delivery that failed, with the relay's reply.
-type FailedDelivery struct {
-	ID           int64
-	SubscriberID int64
-	Email        string
-	Failure      string // domain.FailureTemporary, FailurePermanent or FailureUncertain
-	Error        string // the SMTP reply or network error
-	Attempts     int
-	UpdatedAt    time.Time
-}
-
 // FailedDeliveries lists an edition's deliveries that failed in one way
 // (failure), oldest first.
-func (db *DB) FailedDeliveries(ctx context.Context, id int64, failure string, limit int) ([]FailedDelivery, error) {
+func (db *DB) FailedDeliveries(ctx context.Context, id int64, failure string, limit int) ([]domain.FailedDelivery, error) {
 	rows, err := db.pool.Query(ctx, `
 		SELECT d.id, d.subscriber_id, s.email, d.failure, d.last_error, d.attempts, d.updated_at
 		FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id
-		WHERE d.edition_id = $1 AND d.status = 'failed' AND d.failure = $2 ORDER BY d.id LIMIT $3`, id, failure, limit)
+		WHERE d.edition_id = $1 AND d.status = $4 AND d.failure = $2 ORDER BY d.id LIMIT $3`, id, failure, limit, domain.DeliveryFailed)
 	if err != nil {
 		return nil, fmt.Errorf("failed deliveries: %w", err)
 	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (FailedDelivery, error) {
-		var f FailedDelivery
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.FailedDelivery, error) {
+		var f domain.FailedDelivery
 		err := r.Scan(&f.ID, &f.SubscriberID, &f.Email, &f.Failure, &f.Error, &f.Attempts, &f.UpdatedAt)
 		return f, err
 	})
@@ -235,7 +214,7 @@ func (db *DB) FailedDeliveries(ctx context.Context, id int64, failure string, li
 // (domain.FailureTemporary, FailurePermanent, FailureUncertain).
 func (db *DB) FailureCounts(ctx context.Context, id int64) (map[string]int, error) {
 	rows, err := db.pool.Query(ctx, `
-		SELECT failure, count(*) FROM deliveries WHERE edition_id = $1 AND status = 'failed' GROUP BY failure`, id)
+		SELECT failure, count(*) FROM deliveries WHERE edition_id = $1 AND status = $2 GROUP BY failure`, id, domain.DeliveryFailed)
 	if err != nil {
 		return nil, fmt.Errorf("failure counts: %w", err)
 	}
@@ -252,23 +231,16 @@ func (db *DB) FailureCounts(ctx context.Context, id int64) (map[string]int, erro
 	return out, rows.Err()
 }
 
-// SkipReason is how many of an edition's deliveries were skipped for one
-// reason.
-type SkipReason struct {
-	Reason string
-	Count  int
-}
-
 // SkipReasons counts an edition's skipped deliveries by reason.
-func (db *DB) SkipReasons(ctx context.Context, id int64) ([]SkipReason, error) {
+func (db *DB) SkipReasons(ctx context.Context, id int64) ([]domain.SkipReason, error) {
 	rows, err := db.pool.Query(ctx, `
-		SELECT reason, count(*) FROM deliveries WHERE edition_id = $1 AND status = 'skipped'
-		GROUP BY reason ORDER BY 2 DESC, 1`, id)
+		SELECT reason, count(*) FROM deliveries WHERE edition_id = $1 AND status = $2
+		GROUP BY reason ORDER BY 2 DESC, 1`, id, domain.DeliverySkipped)
 	if err != nil {
 		return nil, fmt.Errorf("skip reasons: %w", err)
 	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (SkipReason, error) {
-		var s SkipReason
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.SkipReason, error) {
+		var s domain.SkipReason
 		err := r.Scan(&s.Reason, &s.Count)
 		return s, err
 	})
@@ -278,16 +250,17 @@ func (db *DB) SkipReasons(ctx context.Context, id int64) ([]SkipReason, error) {
 // preview of their digest; erased people are not found.
 func (db *DB) SubscriberForPreview(ctx context.Context, email string) (domain.Subscriber, error) {
 	s, err := scanSubscriber(db.pool.QueryRow(ctx, `SELECT `+subscriberColumns+` FROM subscribers
-		WHERE lower(email) = lower($1) AND status <> 'erased'`, email))
+		WHERE lower(email) = lower($1) AND status <> $2`, email, domain.StatusErased))
 	return s, notFound(err, "subscriber "+email)
 }
 
-// lockEdition reads an edition's status and reason, locking its row until
-// the transaction ends, so no one else moves it meanwhile.
-func lockEdition(ctx context.Context, tx pgx.Tx, id int64) (status, reason string, err error) {
-	err = tx.QueryRow(ctx, `SELECT status, reason FROM editions WHERE id = $1 FOR UPDATE`, id).Scan(&status, &reason)
+// lockEdition reads where an edition is in its lifecycle, locking its row
+// until the transaction ends, so no one else moves it meanwhile.
+func lockEdition(ctx context.Context, tx pgx.Tx, id int64) (domain.EditionState, error) {
+	var e domain.Edition
+	err := tx.QueryRow(ctx, `SELECT status, reason FROM editions WHERE id = $1 FOR UPDATE`, id).Scan(&e.Status, &e.Reason)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return "", "", errs.New(errs.NotFound, "edition %d not found", id)
+		return domain.EditionState{}, errs.New(errs.NotFound, "edition %d not found", id)
 	}
-	return status, reason, err
+	return e.State(), err
 }

@@ -15,10 +15,10 @@ import (
 // sendingEdition makes an edition of people (all active) sending, one
 // delivery per batch; the last nothingMatched of them are skipped at
 // compile. It returns the edition and its batches.
-func sendingEdition(t *testing.T, db *postgres.DB, people []string, nothingMatched int) (int64, []postgres.IDRange) {
+func sendingEdition(t *testing.T, db *postgres.DB, people []string, nothingMatched int) (int64, []domain.IDRange) {
 	t.Helper()
 	ctx := context.Background()
-	rows := make([]postgres.ImportRow, len(people))
+	rows := make([]domain.ImportRow, len(people))
 	for i, p := range people {
 		rows[i] = row(p, false)
 	}
@@ -29,10 +29,10 @@ func sendingEdition(t *testing.T, db *postgres.DB, people []string, nothingMatch
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.MoveEdition(ctx, e.ID, []string{domain.EditionQueued}, domain.EditionCompiling, ""); err != nil {
+	if _, err := db.MoveEdition(ctx, e.ID, domain.EditionCompile); err != nil {
 		t.Fatal(err)
 	}
-	groups, err := db.SaveGroups(ctx, e.ID, []postgres.NewGroup{{Key: "k", Language: "en", Sections: json.RawMessage(`[]`)}})
+	groups, err := db.SaveGroups(ctx, e.ID, []domain.NewDigestGroup{{Key: "k", Language: "en", Sections: json.RawMessage(`[]`)}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,9 +40,9 @@ func sendingEdition(t *testing.T, db *postgres.DB, people []string, nothingMatch
 	if err != nil || len(recipients) != len(people) {
 		t.Fatalf("recipients %v %v", recipients, err)
 	}
-	deliveries := make([]postgres.NewDelivery, len(recipients))
+	deliveries := make([]domain.NewDelivery, len(recipients))
 	for i, r := range recipients {
-		deliveries[i] = postgres.NewDelivery{SubscriberID: r.ID}
+		deliveries[i] = domain.NewDelivery{SubscriberID: r.ID}
 		if i < len(recipients)-nothingMatched {
 			deliveries[i].GroupID = groups["k"]
 		}
@@ -53,7 +53,7 @@ func sendingEdition(t *testing.T, db *postgres.DB, people []string, nothingMatch
 	if _, err := db.SetEditionTotal(ctx, e.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.MoveEdition(ctx, e.ID, []string{domain.EditionCompiling}, domain.EditionSending, ""); err != nil {
+	if _, err := db.MoveEdition(ctx, e.ID, domain.EditionCompiled); err != nil {
 		t.Fatal(err)
 	}
 	batches, err := db.SendBatches(ctx, e.ID, 1, false)
@@ -65,9 +65,9 @@ func sendingEdition(t *testing.T, db *postgres.DB, people []string, nothingMatch
 
 // attempt claims a batch and records how its one delivery ended; a failed
 // one is refused for good (550).
-func attempt(t *testing.T, db *postgres.DB, id int64, b postgres.IDRange, status string) {
+func attempt(t *testing.T, db *postgres.DB, id int64, b domain.IDRange, status domain.DeliveryStatus) {
 	t.Helper()
-	failure := ""
+	var failure domain.DeliveryFailure
 	if status == domain.DeliveryFailed {
 		failure = domain.FailurePermanent
 	}
@@ -76,14 +76,14 @@ func attempt(t *testing.T, db *postgres.DB, id int64, b postgres.IDRange, status
 
 // record claims a batch and records its one delivery's outcome, failed in
 // the way failure says.
-func record(t *testing.T, db *postgres.DB, id int64, b postgres.IDRange, status, failure string) {
+func record(t *testing.T, db *postgres.DB, id int64, b domain.IDRange, status domain.DeliveryStatus, failure domain.DeliveryFailure) {
 	t.Helper()
 	ctx := context.Background()
 	claims, err := db.ClaimDeliveries(ctx, id, b, time.Minute)
 	if err != nil || len(claims) != 1 {
 		t.Fatalf("claim %v: %v %v", b, claims, err)
 	}
-	o := postgres.Outcome{ID: claims[0].ID, Status: status, Failure: failure}
+	o := domain.DeliveryOutcome{ID: claims[0].ID, Status: status, Failure: failure}
 	switch failure {
 	case domain.FailurePermanent:
 		o.Error, o.HardBounce = "550 5.1.1 no such mailbox", true
@@ -92,12 +92,12 @@ func record(t *testing.T, db *postgres.DB, id int64, b postgres.IDRange, status,
 	case domain.FailureUncertain:
 		o.Error = "uncertain, not retried: SMTP connection: i/o timeout"
 	}
-	if err := db.RecordOutcomes(ctx, []postgres.Outcome{o}, 3); err != nil {
+	if err := db.RecordOutcomes(ctx, []domain.DeliveryOutcome{o}, 3); err != nil {
 		t.Fatal(err)
 	}
 }
 
-func wantCounts(t *testing.T, db *postgres.DB, id int64, status string, sent, failed, skipped, total int) domain.Edition {
+func wantCounts(t *testing.T, db *postgres.DB, id int64, status domain.EditionStatus, sent, failed, skipped, total int) domain.Edition {
 	t.Helper()
 	e, err := db.Edition(context.Background(), id)
 	if err != nil {
@@ -127,7 +127,7 @@ func TestCancelSkipsTheRestAndCountersAddUp(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if e.Reason != postgres.ReasonCancelled {
+	if e.Reason != domain.ReasonCancelled {
 		t.Fatalf("reason %q", e.Reason)
 	}
 	// Still sending: one delivery is in flight.
@@ -142,14 +142,14 @@ func TestCancelSkipsTheRestAndCountersAddUp(t *testing.T) {
 		t.Fatalf("retry of a cancelled edition: %v, want a conflict", err)
 	}
 	// The one in flight finishes as it will, and the edition is done.
-	if err := db.RecordOutcomes(ctx, []postgres.Outcome{{ID: inFlight[0].ID, Status: domain.DeliverySent}}, 3); err != nil {
+	if err := db.RecordOutcomes(ctx, []domain.DeliveryOutcome{{ID: inFlight[0].ID, Status: domain.DeliverySent}}, 3); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := db.FinishEditionIfComplete(ctx, id); err != nil {
 		t.Fatal(err)
 	}
 	e = wantCounts(t, db, id, domain.EditionDone, 2, 1, 2, 5)
-	if e.Reason != postgres.ReasonCancelled {
+	if e.Reason != domain.ReasonCancelled {
 		t.Fatalf("reason after done %q", e.Reason)
 	}
 	reasons, err := db.SkipReasons(ctx, id)
@@ -164,8 +164,10 @@ func TestCancelSkipsTheRestAndCountersAddUp(t *testing.T) {
 		t.Fatalf("skip reasons %v", got)
 	}
 	// A compile that runs again must not revive it.
-	if moved, err := db.MoveEdition(ctx, id, []string{domain.EditionDone}, domain.EditionSending, ""); err != nil || moved {
-		t.Fatalf("a cancelled edition moved: %v %v", moved, err)
+	for _, ev := range []domain.EditionEvent{domain.EditionCompiled, domain.EditionCompile, domain.EditionRetry} {
+		if moved, err := db.MoveEdition(ctx, id, ev); err != nil || moved {
+			t.Fatalf("a cancelled edition moved (%s): %v %v", ev, moved, err)
+		}
 	}
 }
 
@@ -180,7 +182,7 @@ func TestCancelQueuedEditionEndsIt(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantCounts(t, db, e.ID, domain.EditionDone, 0, 0, 0, 0)
-	if moved, err := db.MoveEdition(ctx, e.ID, []string{domain.EditionQueued, domain.EditionCompiling, domain.EditionDone}, domain.EditionCompiling, ""); err != nil || moved {
+	if moved, err := db.MoveEdition(ctx, e.ID, domain.EditionCompile); err != nil || moved {
 		t.Fatalf("the compile of a cancelled edition started: %v %v", moved, err)
 	}
 }
@@ -220,11 +222,11 @@ func TestRetryFailedSendsAgainOnlyTheTemporaryToActivePeople(t *testing.T) {
 		t.Fatalf("retry: %+v %v", r, err)
 	}
 	wantCounts(t, db, id, domain.EditionSending, 1, 2, 1, 5)
-	claims, err := db.ClaimDeliveries(ctx, id, postgres.IDRange{First: batches[0].First, Last: batches[4].Last}, time.Minute)
+	claims, err := db.ClaimDeliveries(ctx, id, domain.IDRange{First: batches[0].First, Last: batches[4].Last}, time.Minute)
 	if err != nil || len(claims) != 1 || claims[0].Email != "stays@example.org" {
 		t.Fatalf("claims after retry: %+v %v", claims, err)
 	}
-	if err := db.RecordOutcomes(ctx, []postgres.Outcome{{ID: claims[0].ID, Status: domain.DeliverySent}}, 3); err != nil {
+	if err := db.RecordOutcomes(ctx, []domain.DeliveryOutcome{{ID: claims[0].ID, Status: domain.DeliverySent}}, 3); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := db.FinishEditionIfComplete(ctx, id); err != nil {

@@ -13,34 +13,20 @@ import (
 	"newsdigest/internal/errs"
 )
 
-// ExportLinkTTL is how long a mailed link to a person's data works (once).
-const ExportLinkTTL = time.Hour
-
 // exportWindow is how long after one export link mail no other is sent,
 // however often the preferences page asks: whoever holds someone's
 // preferences link cannot flood their inbox with it.
 const exportWindow = 10 * time.Minute
 
-// ExportRequest is the answer to a request for an export link.
-type ExportRequest struct {
-	Subscriber domain.Subscriber
-	// Queue is set when the mail is due now and its task should be
-	// queued; a request within the window of the last one queues nothing.
-	Queue bool
-	// Unmailable is set when the address is not mailed at all (bounced
-	// or suppressed): no link can reach the person that way.
-	Unmailable bool
-}
-
 // RequestExport records that the subscriber a preferences token belongs to
 // asked for a copy of their data, and says whether the link's mail should
 // be queued. An unknown or erased token is errs.NotFound.
-func (db *DB) RequestExport(ctx context.Context, tok string) (ExportRequest, error) {
-	var r ExportRequest
+func (db *DB) RequestExport(ctx context.Context, tok string) (domain.ExportRequest, error) {
+	var r domain.ExportRequest
 	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
 		var err error
 		r.Subscriber, err = scanSubscriber(tx.QueryRow(ctx, `SELECT `+subscriberColumns+` FROM subscribers
-			WHERE token = $1 AND status <> 'erased' FOR UPDATE`, tok))
+			WHERE token = $1 AND status <> $2 FOR UPDATE`, tok, domain.StatusErased))
 		if err != nil {
 			return notFound(err, "subscriber")
 		}
@@ -63,21 +49,12 @@ func (db *DB) RequestExport(ctx context.Context, tok string) (ExportRequest, err
 	return r, err
 }
 
-// ExportClaim is an export link mail a worker has taken to send, with the
-// link's token, which exists only in this claim and in the mail.
-type ExportClaim struct {
-	Subscriber domain.Subscriber
-	Token      string
-	ExpiresAt  time.Time
-	ClaimedAt  time.Time // identifies the claim to FinishExport and ReleaseExport
-}
-
 // ClaimExport takes the export link mail due to a subscriber, if one is,
 // for this caller alone, and stores the hash of tok as the link (any
 // earlier link stops working). errs.NotFound means nothing is due, or the
 // person can no longer be mailed.
-func (db *DB) ClaimExport(ctx context.Context, id int64, tok string) (ExportClaim, error) {
-	cl := ExportClaim{Token: tok}
+func (db *DB) ClaimExport(ctx context.Context, id int64, tok string) (domain.ExportClaim, error) {
+	cl := domain.ExportClaim{Token: tok}
 	s := &cl.Subscriber
 	h := sha256.Sum256([]byte(tok))
 	err := db.pool.QueryRow(ctx, `
@@ -88,7 +65,7 @@ func (db *DB) ClaimExport(ctx context.Context, id int64, tok string) (ExportClai
 		  AND x.due_at IS NOT NULL AND x.due_at > now() - $2::interval
 		  AND (x.claimed_at IS NULL OR x.claimed_at < now() - $3::interval)
 		RETURNING `+subscriberColumns+`, x.claimed_at, x.expires_at`,
-		id, confirmDueFor, confirmWindow, h[:], ExportLinkTTL, domain.MailableStatuses,
+		id, confirmDueFor, confirmWindow, h[:], domain.ExportLinkTTL, domain.MailableStatuses,
 	).Scan(append(subscriberFields(s), &cl.ClaimedAt, &cl.ExpiresAt)...)
 	if err != nil {
 		return cl, notFound(err, "export link due")
@@ -98,7 +75,7 @@ func (db *DB) ClaimExport(ctx context.Context, id int64, tok string) (ExportClai
 
 // FinishExport records that a claimed link went out, or never can: it is
 // no longer due, and the window starts.
-func (db *DB) FinishExport(ctx context.Context, cl ExportClaim) error {
+func (db *DB) FinishExport(ctx context.Context, cl domain.ExportClaim) error {
 	_, err := db.pool.Exec(ctx, `
 		UPDATE export_links SET sent_at = now(), claimed_at = NULL, due_at = NULL
 		WHERE subscriber_id = $1 AND claimed_at = $2`, cl.Subscriber.ID, cl.ClaimedAt)
@@ -111,7 +88,7 @@ func (db *DB) FinishExport(ctx context.Context, cl ExportClaim) error {
 // ReleaseExport gives a claimed link mail back after a failure worth
 // retrying: it stays due, and its link is withdrawn (the retry mails a
 // new one).
-func (db *DB) ReleaseExport(ctx context.Context, cl ExportClaim) error {
+func (db *DB) ReleaseExport(ctx context.Context, cl domain.ExportClaim) error {
 	_, err := db.pool.Exec(ctx, `
 		UPDATE export_links SET claimed_at = NULL, token_hash = NULL, expires_at = NULL
 		WHERE subscriber_id = $1 AND claimed_at = $2`, cl.Subscriber.ID, cl.ClaimedAt)
@@ -130,8 +107,8 @@ func (db *DB) UseExportLink(ctx context.Context, tok string) (int64, error) {
 	err := db.pool.QueryRow(ctx, `
 		UPDATE export_links x SET token_hash = NULL, expires_at = NULL
 		FROM subscribers s
-		WHERE x.token_hash = $1 AND x.expires_at > now() AND s.id = x.subscriber_id AND s.status <> 'erased'
-		RETURNING x.subscriber_id`, h[:]).Scan(&id)
+		WHERE x.token_hash = $1 AND x.expires_at > now() AND s.id = x.subscriber_id AND s.status <> $2
+		RETURNING x.subscriber_id`, h[:], domain.StatusErased).Scan(&id)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return 0, errs.New(errs.NotFound, "export link not found")
 	}

@@ -65,7 +65,7 @@ func (db *DB) ItemByFingerprint(ctx context.Context, fingerprint string) (domain
 // Items lists items newest first, one page at a time: a search with
 // only the filter's conditions.
 func (db *DB) Items(ctx context.Context, f domain.ItemFilter) ([]domain.Item, error) {
-	return db.SearchItems(ctx, ItemSearch{ItemFilter: f})
+	return db.SearchItems(ctx, domain.ItemSearch{ItemFilter: f})
 }
 
 // UpdateItem applies an editor's change inside a transaction, validating

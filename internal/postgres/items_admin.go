@@ -10,20 +10,9 @@ import (
 	"newsdigest/internal/domain"
 )
 
-// ItemSearch is the console's view of the items: the API's filter, and
-// words in the title or summary, a language, the untagged only, and
-// hidden or visible only.
-type ItemSearch struct {
-	domain.ItemFilter
-	Text     string
-	Language string
-	Untagged bool  // no countries, no regions and no topics
-	Hidden   *bool // nil: both
-}
-
 // SearchItems lists the items a search selects, newest first, one page
 // (keyset, as Items) at a time.
-func (db *DB) SearchItems(ctx context.Context, s ItemSearch) ([]domain.Item, error) {
+func (db *DB) SearchItems(ctx context.Context, s domain.ItemSearch) ([]domain.Item, error) {
 	sql := `SELECT ` + itemColumns + ` FROM items WHERE true`
 	var args []any
 	arg := func(v any) string {

@@ -7,7 +7,6 @@ import (
 
 	"newsdigest/internal/domain"
 	"newsdigest/internal/errs"
-	"newsdigest/internal/postgres"
 )
 
 func TestSearchItemsAndStoredStories(t *testing.T) {
@@ -31,7 +30,7 @@ func TestSearchItemsAndStoredStories(t *testing.T) {
 		t.Fatalf("StoredStories wrote: %d items", n)
 	}
 
-	search := func(s postgres.ItemSearch) []string {
+	search := func(s domain.ItemSearch) []string {
 		t.Helper()
 		s.Limit = 100
 		items, err := f.db.SearchItems(f.ctx, s)
@@ -44,20 +43,20 @@ func TestSearchItemsAndStoredStories(t *testing.T) {
 		}
 		return titles
 	}
-	if got := search(postgres.ItemSearch{Text: "100%"}); len(got) != 1 || !strings.HasPrefix(got[0], "Costa Rica") {
+	if got := search(domain.ItemSearch{Text: "100%"}); len(got) != 1 || !strings.HasPrefix(got[0], "Costa Rica") {
 		t.Errorf("search for 100%% = %v", got)
 	}
-	if got := search(postgres.ItemSearch{Text: "_"}); len(got) != 0 {
+	if got := search(domain.ItemSearch{Text: "_"}); len(got) != 0 {
 		t.Errorf("an underscore matched as a wildcard: %v", got)
 	}
-	if got := search(postgres.ItemSearch{Untagged: true}); len(got) != 1 || got[0] != plain.Title {
+	if got := search(domain.ItemSearch{Untagged: true}); len(got) != 1 || got[0] != plain.Title {
 		t.Errorf("untagged = %v", got)
 	}
 	hidden := true
-	if got := search(postgres.ItemSearch{Hidden: &hidden}); len(got) != 0 {
+	if got := search(domain.ItemSearch{Hidden: &hidden}); len(got) != 0 {
 		t.Errorf("hidden = %v, want none", got)
 	}
-	if got := search(postgres.ItemSearch{Language: "es"}); len(got) != 0 {
+	if got := search(domain.ItemSearch{Language: "es"}); len(got) != 0 {
 		t.Errorf("Spanish = %v, want none", got)
 	}
 }

@@ -78,7 +78,7 @@ func TestRecordingAndCancellingLockInOneOrder(t *testing.T) {
 	ctx := context.Background()
 	db := testenv.Database(t)
 	id, batches := sendingEdition(t, db, []string{"a@example.org", "b@example.org"}, 0)
-	var claims []postgres.Claim
+	var claims []domain.ClaimedDelivery
 	for _, b := range batches {
 		c, err := db.ClaimDeliveries(ctx, id, b, time.Minute)
 		if err != nil || len(c) != 1 {
@@ -95,7 +95,7 @@ func TestRecordingAndCancellingLockInOneOrder(t *testing.T) {
 	release := blocker(t, db, `SELECT 1 FROM deliveries WHERE id = $1 FOR UPDATE`, second)
 	recorded := make(chan error, 1)
 	go func() {
-		recorded <- db.RecordOutcomes(ctx, []postgres.Outcome{{ID: first, Status: domain.DeliverySent}, {ID: second, Status: domain.DeliverySent}}, 3)
+		recorded <- db.RecordOutcomes(ctx, []domain.DeliveryOutcome{{ID: first, Status: domain.DeliverySent}, {ID: second, Status: domain.DeliverySent}}, 3)
 	}()
 	waitWaiters(t, db, 1, "the record to wait for the second delivery")
 	cancelled := make(chan error, 1)

@@ -7,6 +7,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
+	"newsdigest/internal/domain"
+	"newsdigest/internal/taxonomy"
 	"newsdigest/internal/testenv"
 )
 
@@ -33,5 +37,21 @@ func TestMigrateRefusesAMigrationOutOfOrder(t *testing.T) {
 	}
 	if applied {
 		t.Error("migration 11 was applied out of order")
+	}
+}
+
+// TestStoredTaxonomyIsTheDefault: once migrated, a new database holds the
+// taxonomy the code ships (taxonomy.Default), which migration 2 writes out
+// as SQL so that storage applies it without a package of logic. A change
+// to the default that no migration brings to the databases fails here.
+func TestStoredTaxonomyIsTheDefault(t *testing.T) {
+	db := testenv.Database(t)
+	v, err := db.Vocabulary(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := taxonomy.Default()
+	if diff := cmp.Diff(domain.Vocabulary{Countries: want.Countries, Regions: want.Regions, Topics: want.Topics}, v); diff != "" {
+		t.Errorf("stored taxonomy (-default +stored):\n%s", diff)
 	}
 }

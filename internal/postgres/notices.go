@@ -10,28 +10,6 @@ import (
 	"newsdigest/internal/domain"
 )
 
-// Kinds of notice: the one-off mails to an active subscriber besides the
-// confirmation (table notices, migration 00009).
-const (
-	// NoticeWelcome follows a confirmation: what the subscriber will get,
-	// when, and how to change it. One per confirmation.
-	NoticeWelcome = "welcome"
-	// NoticeKnown answers a sign-up of an address that is subscribed
-	// already, with its preferences link: the page says the same to
-	// everyone, so only the inbox's owner learns the address was known.
-	NoticeKnown = "known"
-)
-
-// SignupMail is the mail a sign-up calls for (see Subscribe).
-type SignupMail string
-
-// What Subscribe may ask to be sent.
-const (
-	MailNone         SignupMail = ""
-	MailConfirmation SignupMail = "confirmation"
-	MailKnown        SignupMail = NoticeKnown
-)
-
 // knownWindow is how long after a "known" notice no other is sent to the
 // address, however often it is signed up: a stranger typing someone's
 // address into the form again and again sends them one mail an hour.
@@ -53,29 +31,22 @@ func markNoticeDue(ctx context.Context, tx pgx.Tx, id int64, kind string, window
 	return rows.RowsAffected() == 1, nil
 }
 
-// NoticeClaim is a notice a worker has taken to send.
-type NoticeClaim struct {
-	Kind       string
-	Subscriber domain.Subscriber
-	ClaimedAt  time.Time // identifies the claim to FinishNotice and ReleaseNotice
-}
-
 // ClaimNotice takes the notice of kind due to an active subscriber, if
 // one is, for this caller alone, as ClaimConfirmation does for the
 // confirmation mail. A subscriber who has left, bounced, been suppressed
 // or erased since it was asked for gets nothing. errs.NotFound means
 // there is nothing to send now.
-func (db *DB) ClaimNotice(ctx context.Context, id int64, kind string) (NoticeClaim, error) {
-	cl := NoticeClaim{Kind: kind}
+func (db *DB) ClaimNotice(ctx context.Context, id int64, kind string) (domain.NoticeClaim, error) {
+	cl := domain.NoticeClaim{Kind: kind}
 	s := &cl.Subscriber
 	err := db.pool.QueryRow(ctx, `
 		UPDATE notices n SET claimed_at = now()
 		FROM subscribers
 		WHERE n.subscriber_id = $1 AND n.kind = $2 AND subscribers.id = n.subscriber_id
-		  AND subscribers.status = 'active'
+		  AND subscribers.status = $5
 		  AND n.due_at IS NOT NULL AND n.due_at > now() - $3::interval
 		  AND (n.claimed_at IS NULL OR n.claimed_at < now() - $4::interval)
-		RETURNING `+subscriberColumns+`, n.claimed_at`, id, kind, confirmDueFor, confirmWindow,
+		RETURNING `+subscriberColumns+`, n.claimed_at`, id, kind, confirmDueFor, confirmWindow, domain.StatusActive,
 	).Scan(append(subscriberFields(s), &cl.ClaimedAt)...)
 	if err != nil {
 		return cl, notFound(err, kind+" notice due")
@@ -86,7 +57,7 @@ func (db *DB) ClaimNotice(ctx context.Context, id int64, kind string) (NoticeCla
 // FinishNotice records that a claimed notice went out, or was refused for
 // good: it is no longer due. A claim that is no longer this caller's
 // changes nothing.
-func (db *DB) FinishNotice(ctx context.Context, cl NoticeClaim) error {
+func (db *DB) FinishNotice(ctx context.Context, cl domain.NoticeClaim) error {
 	_, err := db.pool.Exec(ctx, `
 		UPDATE notices SET sent_at = now(), claimed_at = NULL, due_at = NULL
 		WHERE subscriber_id = $1 AND kind = $2 AND claimed_at = $3`, cl.Subscriber.ID, cl.Kind, cl.ClaimedAt)
@@ -98,7 +69,7 @@ func (db *DB) FinishNotice(ctx context.Context, cl NoticeClaim) error {
 
 // ReleaseNotice gives a claimed notice back after a failure worth
 // retrying: it stays due.
-func (db *DB) ReleaseNotice(ctx context.Context, cl NoticeClaim) error {
+func (db *DB) ReleaseNotice(ctx context.Context, cl domain.NoticeClaim) error {
 	_, err := db.pool.Exec(ctx, `
 		UPDATE notices SET claimed_at = NULL WHERE subscriber_id = $1 AND kind = $2 AND claimed_at = $3`,
 		cl.Subscriber.ID, cl.Kind, cl.ClaimedAt)
@@ -108,24 +79,18 @@ func (db *DB) ReleaseNotice(ctx context.Context, cl NoticeClaim) error {
 	return nil
 }
 
-// DueNotice names a notice that is due: the subscriber and the kind.
-type DueNotice struct {
-	SubscriberID int64
-	Kind         string
-}
-
 // UnsentNotices lists notices due for a while that no worker holds: their
 // task was lost with Redis or gave up retrying. Asking again is safe, as
 // ClaimNotice sends each once.
-func (db *DB) UnsentNotices(ctx context.Context) ([]DueNotice, error) {
+func (db *DB) UnsentNotices(ctx context.Context) ([]domain.DueNotice, error) {
 	rows, err := db.pool.Query(ctx, `
 		SELECT n.subscriber_id, n.kind FROM notices n JOIN subscribers s ON s.id = n.subscriber_id
-		WHERE n.due_at IS NOT NULL AND s.status = 'active'
+		WHERE n.due_at IS NOT NULL AND s.status = $3
 		  AND n.due_at < now() - interval '2 minutes' AND n.due_at > now() - $1::interval
 		  AND (n.claimed_at IS NULL OR n.claimed_at < now() - $2::interval)
-		ORDER BY n.due_at LIMIT 1000`, confirmDueFor, confirmWindow)
+		ORDER BY n.due_at LIMIT 1000`, confirmDueFor, confirmWindow, domain.StatusActive)
 	if err != nil {
 		return nil, fmt.Errorf("unsent notices: %w", err)
 	}
-	return pgx.CollectRows(rows, pgx.RowToStructByPos[DueNotice])
+	return pgx.CollectRows(rows, pgx.RowToStructByPos[domain.DueNotice])
 }

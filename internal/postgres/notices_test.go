@@ -5,12 +5,14 @@ import (
 	"testing"
 	"time"
 
+	"newsdigest/internal/domain"
 	"newsdigest/internal/errs"
 	"newsdigest/internal/postgres"
 	"newsdigest/internal/testenv"
+	"newsdigest/internal/token"
 )
 
-func claimNotice(t *testing.T, db *postgres.DB, id int64, kind string) (postgres.NoticeClaim, bool) {
+func claimNotice(t *testing.T, db *postgres.DB, id int64, kind string) (domain.NoticeClaim, bool) {
 	t.Helper()
 	cl, err := db.ClaimNotice(context.Background(), id, kind)
 	if errs.Is(err, errs.NotFound) {
@@ -28,30 +30,30 @@ func TestWelcomeDueOncePerConfirmation(t *testing.T) {
 	db := testenv.Database(t)
 	ctx := context.Background()
 	id, _ := subscribe(t, db, "ana@example.org")
-	if _, ok := claimNotice(t, db, id, postgres.NoticeWelcome); ok {
+	if _, ok := claimNotice(t, db, id, domain.NoticeWelcome); ok {
 		t.Fatal("a welcome was claimed before the confirmation")
 	}
 	cl, _ := claim(t, db, id)
-	if _, err := db.Confirm(ctx, cl.ConfirmToken, "", consent()); err != nil {
+	if _, err := db.Confirm(ctx, cl.ConfirmToken, "", consent(), token.New()); err != nil {
 		t.Fatal(err)
 	}
-	w, ok := claimNotice(t, db, id, postgres.NoticeWelcome)
+	w, ok := claimNotice(t, db, id, domain.NoticeWelcome)
 	if !ok || w.Subscriber.Email != "ana@example.org" || w.Subscriber.Token == "" {
 		t.Fatalf("welcome claim = %+v, %v; want ana's", w, ok)
 	}
-	if _, ok := claimNotice(t, db, id, postgres.NoticeWelcome); ok {
+	if _, ok := claimNotice(t, db, id, domain.NoticeWelcome); ok {
 		t.Fatal("a second task claimed the welcome the first holds")
 	}
 	if err := db.ReleaseNotice(ctx, w); err != nil {
 		t.Fatal(err)
 	}
-	if w, ok = claimNotice(t, db, id, postgres.NoticeWelcome); !ok {
+	if w, ok = claimNotice(t, db, id, domain.NoticeWelcome); !ok {
 		t.Fatal("the welcome could not be claimed again after a release")
 	}
 	if err := db.FinishNotice(ctx, w); err != nil {
 		t.Fatal(err)
 	}
-	if _, ok := claimNotice(t, db, id, postgres.NoticeWelcome); ok {
+	if _, ok := claimNotice(t, db, id, domain.NoticeWelcome); ok {
 		t.Fatal("a welcome already sent was claimed again")
 	}
 	if due, err := db.UnsentNotices(ctx); err != nil || len(due) != 0 {
@@ -66,35 +68,35 @@ func TestKnownNoticeOncePerWindow(t *testing.T) {
 	ctx := context.Background()
 	id, _ := subscribe(t, db, "ana@example.org")
 	cl, _ := claim(t, db, id)
-	if _, err := db.Confirm(ctx, cl.ConfirmToken, "", consent()); err != nil {
+	if _, err := db.Confirm(ctx, cl.ConfirmToken, "", consent(), token.New()); err != nil {
 		t.Fatal(err)
 	}
-	signUp := func() postgres.SignupMail {
+	signUp := func() domain.SignupMail {
 		t.Helper()
-		_, mail, err := db.Subscribe(ctx, "ANA@example.org", crFilter, consent())
+		_, mail, err := db.Subscribe(ctx, "ANA@example.org", crFilter, consent(), tokens())
 		if err != nil {
 			t.Fatal(err)
 		}
 		return mail
 	}
-	if m := signUp(); m != postgres.MailKnown {
+	if m := signUp(); m != domain.MailKnown {
 		t.Fatalf("sign-up of an active address asked for %q, want the known notice", m)
 	}
-	if m := signUp(); m != postgres.MailNone {
+	if m := signUp(); m != domain.MailNone {
 		t.Fatalf("a second sign-up while the notice is due asked for %q", m)
 	}
-	k, ok := claimNotice(t, db, id, postgres.NoticeKnown)
+	k, ok := claimNotice(t, db, id, domain.NoticeKnown)
 	if !ok {
 		t.Fatal("the known notice could not be claimed")
 	}
 	if err := db.FinishNotice(ctx, k); err != nil {
 		t.Fatal(err)
 	}
-	if m := signUp(); m != postgres.MailNone {
+	if m := signUp(); m != domain.MailNone {
 		t.Fatalf("a sign-up within the hour of the last notice asked for %q", m)
 	}
 	exec(t, db, `UPDATE notices SET sent_at = now() - interval '61 minutes' WHERE subscriber_id = $1`, id)
-	if m := signUp(); m != postgres.MailKnown {
+	if m := signUp(); m != domain.MailKnown {
 		t.Fatalf("a sign-up past the hour asked for %q, want the known notice", m)
 	}
 
@@ -106,7 +108,7 @@ func TestKnownNoticeOncePerWindow(t *testing.T) {
 	if err := db.Unsubscribe(ctx, sub.Token, consent()); err != nil {
 		t.Fatal(err)
 	}
-	if _, ok := claimNotice(t, db, id, postgres.NoticeKnown); ok {
+	if _, ok := claimNotice(t, db, id, domain.NoticeKnown); ok {
 		t.Fatal("a notice was claimed for someone who left")
 	}
 }
@@ -119,7 +121,7 @@ func TestPauseMarksRecipientsUntilItEnds(t *testing.T) {
 	ctx := context.Background()
 	id, _ := subscribe(t, db, "ana@example.org")
 	cl, _ := claim(t, db, id)
-	sub, err := db.Confirm(ctx, cl.ConfirmToken, "", consent())
+	sub, err := db.Confirm(ctx, cl.ConfirmToken, "", consent(), token.New())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -33,12 +33,12 @@ func (db *DB) setPause(ctx context.Context, tok string, until *time.Time, action
 	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
 		var err error
 		s, err = scanSubscriber(tx.QueryRow(ctx, `SELECT `+subscriberColumns+` FROM subscribers
-			WHERE token = $1 AND status <> 'erased' FOR UPDATE`, tok))
+			WHERE token = $1 AND status <> $2 FOR UPDATE`, tok, domain.StatusErased))
 		if err != nil {
 			return notFound(err, "subscriber")
 		}
-		if s.Status != domain.StatusActive {
-			return errs.New(errs.Conflict, "only an active subscription can be paused or resumed")
+		if _, err := domain.NextSubscriber(s.Status, domain.SubscriberPause); err != nil {
+			return err
 		}
 		if until == nil && s.PausedUntil == nil {
 			return nil

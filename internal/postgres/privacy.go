@@ -7,6 +7,8 @@ import (
 	"encoding/hex"
 	"fmt"
 	"strings"
+
+	"newsdigest/internal/domain"
 )
 
 // erasureKeyOf derives, from the app's SECRET_KEY, the key of the hash an
@@ -32,17 +34,12 @@ func (db *DB) erasedKeys(email string) []string {
 	return []string{"erased:" + hex.EncodeToString(m.Sum(nil)), "erased:" + hex.EncodeToString(legacy[:])}
 }
 
-// PendingKeptFor is how long a sign-up that was never confirmed is kept:
-// its confirmation link lasts as long (ConfirmTTL), and past it the
-// address and the consent record of the request are no one's business.
-const PendingKeptFor = ConfirmTTL
-
 // maxPurge bounds the sign-ups one purge deletes, so it never holds many
 // locks at once; the next run takes the rest.
 const maxPurge = 1000
 
-// PurgeUnconfirmed deletes, with their consent records, up to maxPurge
-// sign-ups that are pending, were never confirmed, are older than
+// PurgeUnconfirmed deletes (domain.SubscriberPurge), with their consent
+// records, up to maxPurge sign-ups that are pending, were never confirmed, are older than
 // PendingKeptFor and whose confirmation link has lapsed (a recent sign-up
 // again renews the link, and the person may still click it). It returns
 // how many were deleted.
@@ -50,11 +47,11 @@ func (db *DB) PurgeUnconfirmed(ctx context.Context) (int64, error) {
 	tag, err := db.pool.Exec(ctx, `
 		DELETE FROM subscribers WHERE id IN (
 			SELECT id FROM subscribers
-			WHERE status = 'pending' AND confirmed_at IS NULL AND created_at < now() - $1::interval
+			WHERE status = ANY($3) AND confirmed_at IS NULL AND created_at < now() - $1::interval
 			  AND (confirm_expires_at IS NULL OR confirm_expires_at < now())
 			ORDER BY id LIMIT $2
 			FOR UPDATE SKIP LOCKED)
-		  AND status = 'pending' AND confirmed_at IS NULL`, PendingKeptFor, maxPurge)
+		  AND status = ANY($3) AND confirmed_at IS NULL`, domain.PendingKeptFor, maxPurge, domain.SubscriberFrom(domain.SubscriberPurge))
 	if err != nil {
 		return 0, fmt.Errorf("purge unconfirmed sign-ups: %w", err)
 	}

@@ -12,6 +12,7 @@ import (
 	"newsdigest/internal/domain"
 	"newsdigest/internal/postgres"
 	"newsdigest/internal/testenv"
+	"newsdigest/internal/token"
 )
 
 // privacyErasedEmail erases the subscriber with address addr and returns
@@ -20,7 +21,7 @@ func privacyErasedEmail(t *testing.T, db *postgres.DB, addr string) string {
 	t.Helper()
 	ctx := context.Background()
 	id, _ := subscribe(t, db, addr)
-	if err := db.EraseSubscriber(ctx, id, ""); err != nil {
+	if err := db.EraseSubscriber(ctx, id, "", token.New()); err != nil {
 		t.Fatal(err)
 	}
 	var email, action, actor, form string
@@ -58,7 +59,7 @@ func TestPrivacyErasedAddressIsKeyedHash(t *testing.T) {
 		t.Errorf("two SECRET_KEYs gave the same erased address %q", gotA)
 	}
 
-	imported, skipped, err := dbA.ImportSubscribers(ctx, &rowSource{rows: []postgres.ImportRow{row("Gone@example.org", false)}}, consent())
+	imported, skipped, err := dbA.ImportSubscribers(ctx, &rowSource{rows: []domain.ImportRow{row("Gone@example.org", false)}}, consent())
 	if err != nil || imported != 0 || skipped != 1 {
 		t.Errorf("import after erasure = %d imported, %d skipped, %v; want it skipped", imported, skipped, err)
 	}
@@ -66,7 +67,7 @@ func TestPrivacyErasedAddressIsKeyedHash(t *testing.T) {
 	// Under another key the hash no longer matches: the key is what
 	// recognises the address.
 	dbA = testenv.OpenKeyed(t, urlA, secretB)
-	imported, _, err = dbA.ImportSubscribers(ctx, &rowSource{rows: []postgres.ImportRow{row("Gone@example.org", false)}}, consent())
+	imported, _, err = dbA.ImportSubscribers(ctx, &rowSource{rows: []domain.ImportRow{row("Gone@example.org", false)}}, consent())
 	if err != nil || imported != 1 {
 		t.Errorf("import under another key = %d imported, %v; want it imported", imported, err)
 	}
@@ -79,11 +80,11 @@ func TestPrivacyErasedAddressMaySignUpAgain(t *testing.T) {
 	ctx := context.Background()
 	db := testenv.OpenKeyed(t, testenv.DatabaseURL(t), []byte("a-secret-key-of-at-least-32-chars!!"))
 	first := privacyErasedEmail(t, db, "back@example.org")
-	id, send, err := db.Subscribe(ctx, "Back@example.org", crFilter, consent())
-	if err != nil || send != postgres.MailConfirmation {
+	id, send, err := db.Subscribe(ctx, "Back@example.org", crFilter, consent(), tokens())
+	if err != nil || send != domain.MailConfirmation {
 		t.Fatalf("Subscribe after erasure: send %v, err %v; want a confirmation", send, err)
 	}
-	if err := db.EraseSubscriber(ctx, id, "editor@example.org"); err != nil {
+	if err := db.EraseSubscriber(ctx, id, "editor@example.org", token.New()); err != nil {
 		t.Fatalf("erasing the address a second time: %v", err)
 	}
 	var same int
@@ -113,7 +114,7 @@ func TestPrivacyLegacyErasedAddressStillRecognised(t *testing.T) {
 	id, _ := subscribe(t, db, "old@example.org")
 	exec(t, db, `UPDATE subscribers SET status = 'erased',
 		email = 'erased:' || encode(sha256(convert_to(lower(email), 'UTF8')), 'hex') WHERE id = $1`, id)
-	p, err := db.PreviewImportSubscribers(ctx, &rowSource{rows: []postgres.ImportRow{row("old@example.org", false)}}, consent())
+	p, err := db.PreviewImportSubscribers(ctx, &rowSource{rows: []domain.ImportRow{row("old@example.org", false)}}, consent())
 	if err != nil || p.Imported != 0 || p.SkipReasons[domain.StatusErased] != 1 {
 		t.Errorf("preview = %+v, %v; want the address skipped as erased", p, err)
 	}

@@ -43,6 +43,10 @@ func (db *DB) ScheduleCoveredUntil(ctx context.Context, now time.Time) (time.Tim
 // edition already (made or skipped by another worker), that one is
 // returned with created false.
 func (db *DB) SkipEdition(ctx context.Context, tick time.Time, reason string) (e domain.Edition, created bool, err error) {
+	next, err := domain.NextEdition(0, domain.EditionState{}, domain.EditionSkip)
+	if err != nil {
+		return e, false, err
+	}
 	err = pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
 		// The lock CreateEdition takes: one of them decides the tick.
 		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, ingestLock); err != nil {
@@ -50,9 +54,9 @@ func (db *DB) SkipEdition(ctx context.Context, tick time.Time, reason string) (e
 		}
 		e, err = scanEdition(tx.QueryRow(ctx, `
 			INSERT INTO editions AS e (scheduled_for, status, reason, started_at, finished_at)
-			VALUES ($1, 'done', $2, now(), now())
+			VALUES ($1, $3, $2, now(), now())
 			ON CONFLICT (scheduled_for) DO NOTHING
-			RETURNING `+editionColumns, tick, domain.ReasonSkippedPrefix+reason))
+			RETURNING `+editionColumns, tick, domain.ReasonSkippedPrefix+reason, string(next.Status)))
 		if err == nil {
 			created = true
 			return nil

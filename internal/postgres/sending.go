@@ -7,41 +7,37 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"newsdigest/internal/domain"
 )
 
-// ReleaseClaims gives claimed deliveries back, untried, when their batch
-// cannot go on (what every digest is made from could not be loaded):
-// they are pending again, their attempt not counted, for the batch's
-// retry to claim at once rather than after the lease.
+// ReleaseClaims gives claimed deliveries back (domain.DeliveryRelease),
+// untried, when their batch cannot go on (what every digest is made from
+// could not be loaded): they are pending again, their attempt not
+// counted, for the batch's retry to claim at once rather than after the
+// lease.
 func (db *DB) ReleaseClaims(ctx context.Context, ids []int64) error {
+	from, _, _ := domain.DeliveryRule(domain.DeliveryRelease)
 	_, err := db.pool.Exec(ctx, `
-		UPDATE deliveries SET status = 'pending', lease_until = NULL, attempts = greatest(attempts - 1, 0), updated_at = now()
-		WHERE id = ANY($1) AND status = 'sending'`, ids)
+		UPDATE deliveries SET status = $3, lease_until = NULL, attempts = greatest(attempts - 1, 0), updated_at = now()
+		WHERE id = ANY($1) AND status = ANY($2)`, ids, from, domain.DeliveryPending)
 	if err != nil {
 		return fmt.Errorf("release claimed deliveries: %w", err)
 	}
 	return nil
 }
 
-// EditionState is what a batch in progress watches of its edition.
-type EditionState struct {
-	Cancelled bool
-	// Stories changes whenever one of the edition's stories is hidden,
-	// shown again or corrected: the digests made from them are stale.
-	Stories string
-}
-
-// EditionState reads whether an edition was cancelled and where its
+// EditionSnapshot reads whether an edition was cancelled and where its
 // stories stand, in one cheap query.
-func (db *DB) EditionState(ctx context.Context, id int64) (EditionState, error) {
-	var s EditionState
+func (db *DB) EditionSnapshot(ctx context.Context, id int64) (domain.EditionSnapshot, error) {
+	var s domain.EditionSnapshot
 	var n int
 	var changed *time.Time
 	err := db.pool.QueryRow(ctx, `
 		SELECT e.reason = $2,
 		       (SELECT count(*) FROM items i JOIN edition_items ei ON ei.item_id = i.id WHERE ei.edition_id = e.id AND NOT i.hidden),
 		       (SELECT max(i.updated_at) FROM items i JOIN edition_items ei ON ei.item_id = i.id WHERE ei.edition_id = e.id)
-		FROM editions e WHERE e.id = $1`, id, ReasonCancelled).Scan(&s.Cancelled, &n, &changed)
+		FROM editions e WHERE e.id = $1`, id, domain.ReasonCancelled).Scan(&s.Cancelled, &n, &changed)
 	if err != nil {
 		return s, notFound(err, "edition")
 	}
@@ -55,7 +51,7 @@ func (db *DB) EditionState(ctx context.Context, id int64) (EditionState, error) 
 // SubscriberGroup returns the digest an edition has for one subscriber;
 // found is false when they have none (not a reader then, or nothing
 // matched).
-func (db *DB) SubscriberGroup(ctx context.Context, editionID, subscriberID int64) (g Group, found bool, err error) {
+func (db *DB) SubscriberGroup(ctx context.Context, editionID, subscriberID int64) (g domain.DigestGroup, found bool, err error) {
 	err = db.pool.QueryRow(ctx, `
 		SELECT g.id, g.language, g.sections, g.view_token FROM deliveries d JOIN edition_groups g ON g.id = d.group_id
 		WHERE d.edition_id = $1 AND d.subscriber_id = $2`, editionID, subscriberID).Scan(&g.ID, &g.Language, &g.Sections, &g.ViewToken)

@@ -64,23 +64,17 @@ func (db *DB) Sources(ctx context.Context) ([]domain.Source, error) {
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.Source, error) { return scanSource(r) })
 }
 
-// DuePoll is a source whose poll is due, and the slot it is due for.
-type DuePoll struct {
-	SourceID int64
-	Due      time.Time
-}
-
 // DueSources returns up to limit sources whose next poll is due, most
 // overdue first.
-func (db *DB) DueSources(ctx context.Context, limit int) ([]DuePoll, error) {
+func (db *DB) DueSources(ctx context.Context, limit int) ([]domain.DuePoll, error) {
 	rows, err := db.pool.Query(ctx, `
 		SELECT id, next_poll_at FROM sources WHERE next_poll_at <= now()
 		ORDER BY next_poll_at, id LIMIT $1`, limit)
 	if err != nil {
 		return nil, fmt.Errorf("due sources: %w", err)
 	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (DuePoll, error) {
-		var d DuePoll
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.DuePoll, error) {
+		var d domain.DuePoll
 		err := r.Scan(&d.SourceID, &d.Due)
 		return d, err
 	})
@@ -110,17 +104,9 @@ func (db *DB) ClaimPoll(ctx context.Context, id int64, due time.Time, lease time
 	return s, true, nil
 }
 
-// PollOutcome is what a poll found.
-type PollOutcome struct {
-	// Err is the failure to show the editor; empty for a success.
-	Err string
-	// ETag and LastModified replace the stored validators on a success.
-	ETag, LastModified string
-}
-
 // RecordPoll stores the outcome of a claimed poll and schedules the next
 // one an interval after the poll started.
-func (db *DB) RecordPoll(ctx context.Context, id int64, o PollOutcome) error {
+func (db *DB) RecordPoll(ctx context.Context, id int64, o domain.PollOutcome) error {
 	var err error
 	if o.Err == "" {
 		_, err = db.pool.Exec(ctx, `

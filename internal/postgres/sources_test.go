@@ -76,7 +76,7 @@ func TestSourcePolling(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if err := db.RecordPoll(ctx, src.ID, postgres.PollOutcome{ETag: `"v1"`, LastModified: "yesterday"}); err != nil {
+	if err := db.RecordPoll(ctx, src.ID, domain.PollOutcome{ETag: `"v1"`, LastModified: "yesterday"}); err != nil {
 		t.Fatal(err)
 	}
 	got, err := db.Source(ctx, src.ID)
@@ -92,7 +92,7 @@ func TestSourcePolling(t *testing.T) {
 	}
 
 	// A failure is recorded and keeps the validators of the last good fetch.
-	if err := db.RecordPoll(ctx, src.ID, postgres.PollOutcome{Err: "GET …: HTTP 500"}); err != nil {
+	if err := db.RecordPoll(ctx, src.ID, domain.PollOutcome{Err: "GET …: HTTP 500"}); err != nil {
 		t.Fatal(err)
 	}
 	list, err := db.Sources(ctx)

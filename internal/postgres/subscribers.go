@@ -12,11 +12,7 @@ import (
 
 	"newsdigest/internal/domain"
 	"newsdigest/internal/errs"
-	"newsdigest/internal/token"
 )
-
-// ConfirmTTL is how long a confirmation link stays valid.
-const ConfirmTTL = 7 * 24 * time.Hour
 
 // confirmWindow throttles confirmation mail to one address: at most one
 // is sent in this long, however often the address signs up or however
@@ -47,8 +43,9 @@ func subscriberFields(s *domain.Subscriber) []any {
 		&s.PausedUntil}
 }
 
-// Subscribe records a request to subscribe and reports which mail, if
-// any, should be queued. A new address becomes pending with the given
+// Subscribe records a request to subscribe (domain.SubscriberSignUp) and
+// reports which mail, if any, should be queued; t are the tokens a new
+// or renewed sign-up takes. A new address becomes pending with the given
 // choices; so does an address that was erased (the erased row keeps its
 // keyed hash, and a new row starts the double opt-in afresh). An
 // unsubscribed one becomes pending again, keeping its token until the
@@ -64,26 +61,35 @@ func subscriberFields(s *domain.Subscriber) []any {
 // that decides to send it, so a second request while the first mail is
 // still queued, however long the worker lags, queues nothing more; and
 // none is due within confirmWindow of the last one sent.
-func (db *DB) Subscribe(ctx context.Context, email string, f domain.Filter, c domain.Consent) (id int64, mail SignupMail, err error) {
+func (db *DB) Subscribe(ctx context.Context, email string, f domain.Filter, c domain.Consent, t domain.SignupTokens) (id int64, mail domain.SignupMail, err error) {
 	err = pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
-		var status string
+		var status domain.SubscriberStatus
 		var mayMail bool
 		err := tx.QueryRow(ctx, `
 			SELECT id, status,
 			       (confirm_due_at IS NULL OR confirm_due_at < now() - $2::interval)
 			       AND (confirm_sent_at IS NULL OR confirm_sent_at < now() - $3::interval)
-			FROM subscribers WHERE lower(email) = lower($1) AND status <> 'erased'
-			FOR UPDATE`, email, confirmDueFor, confirmWindow,
+			FROM subscribers WHERE lower(email) = lower($1) AND status <> $4
+			FOR UPDATE`, email, confirmDueFor, confirmWindow, domain.StatusErased,
 		).Scan(&id, &status, &mayMail)
-		switch {
-		case errors.Is(err, pgx.ErrNoRows):
+		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+			return fmt.Errorf("find subscriber: %w", err)
+		}
+		// An erased row is no one's: the address starts afresh.
+		next, err := domain.NextSubscriber(status, domain.SubscriberSignUp)
+		if err != nil {
+			return err
+		}
+		switch status {
+		case "":
 			err = tx.QueryRow(ctx, `
 				INSERT INTO subscribers (email, status, countries, topics, language, mode, token, confirm_token,
 				                         confirm_expires_at, confirm_due_at, all_stories)
-				VALUES ($1, 'pending', $2, $3, $4, $5, $6, $7, now() + $8::interval, now(), $9)
+				VALUES ($1, $10, $2, $3, $4, $5, $6, $7, now() + $8::interval, now(), $9)
 				ON CONFLICT DO NOTHING
 				RETURNING id`,
-				email, nonNil(f.Countries), nonNil(f.Topics), f.Language, f.Mode, token.New(), token.New(), ConfirmTTL, f.All,
+				email, nonNil(f.Countries), nonNil(f.Topics), f.Language, f.Mode, t.Token, t.Confirm, domain.ConfirmTTL, f.All,
+				string(next),
 			).Scan(&id)
 			if errors.Is(err, pgx.ErrNoRows) {
 				// A concurrent request inserted the same address first; its
@@ -93,49 +99,47 @@ func (db *DB) Subscribe(ctx context.Context, email string, f domain.Filter, c do
 			if err != nil {
 				return fmt.Errorf("insert subscriber: %w", err)
 			}
-			mail = MailConfirmation
-		case err != nil:
-			return fmt.Errorf("find subscriber: %w", err)
-		case status == domain.StatusPending:
+			mail = domain.MailConfirmation
+		case domain.StatusPending:
 			_, err = tx.Exec(ctx, `
 				UPDATE subscribers SET countries = $2, topics = $3, language = $4, mode = $5,
 				       confirm_token = COALESCE(confirm_token, $6), confirm_expires_at = now() + $7::interval,
 				       confirm_due_at = CASE WHEN $8 THEN now() ELSE confirm_due_at END, updated_at = now(),
 				       all_stories = $9
 				WHERE id = $1`,
-				id, nonNil(f.Countries), nonNil(f.Topics), f.Language, f.Mode, token.New(), ConfirmTTL, mayMail, f.All)
+				id, nonNil(f.Countries), nonNil(f.Topics), f.Language, f.Mode, t.Confirm, domain.ConfirmTTL, mayMail, f.All)
 			if err != nil {
 				return fmt.Errorf("update subscriber: %w", err)
 			}
 			if mayMail {
-				mail = MailConfirmation
+				mail = domain.MailConfirmation
 			}
-		case status == domain.StatusUnsubscribed:
+		case domain.StatusUnsubscribed:
 			// A new subscription: a new confirmation link and its own
 			// mail (only the owner of the inbox can have unsubscribed, so
 			// this is no way round the window). The token stays until the
 			// confirmation: whoever asked may not be the person.
 			_, err = tx.Exec(ctx, `
-				UPDATE subscribers SET status = 'pending', countries = $2, topics = $3, language = $4, mode = $5,
+				UPDATE subscribers SET status = $9, countries = $2, topics = $3, language = $4, mode = $5,
 				       confirm_token = $6, confirm_expires_at = now() + $7::interval,
 				       confirm_due_at = now(), confirm_sent_at = NULL, confirm_claimed_at = NULL, updated_at = now(),
 				       all_stories = $8
 				WHERE id = $1`,
-				id, nonNil(f.Countries), nonNil(f.Topics), f.Language, f.Mode, token.New(), ConfirmTTL, f.All)
+				id, nonNil(f.Countries), nonNil(f.Topics), f.Language, f.Mode, t.Confirm, domain.ConfirmTTL, f.All, string(next))
 			if err != nil {
 				return fmt.Errorf("resubscribe: %w", err)
 			}
-			mail = MailConfirmation
-		case status == domain.StatusActive:
+			mail = domain.MailConfirmation
+		case domain.StatusActive:
 			// Nothing changes and no consent is recorded: the notice
 			// only reminds the owner how to reach their preferences.
-			due, err := markNoticeDue(ctx, tx, id, NoticeKnown, knownWindow)
+			due, err := markNoticeDue(ctx, tx, id, domain.NoticeKnown, knownWindow)
 			if due {
-				mail = MailKnown
+				mail = domain.MailKnown
 			}
 			return err
 		default:
-			return nil
+			return nil // bounced or suppressed: stays so, and is not told
 		}
 		return insertConsent(ctx, tx, id, "subscribe", c)
 	})
@@ -153,13 +157,6 @@ func insertConsent(ctx context.Context, tx pgx.Tx, id int64, action string, c do
 	return nil
 }
 
-// ConfirmationClaim is a confirmation mail a worker has taken to send.
-type ConfirmationClaim struct {
-	Subscriber   domain.Subscriber
-	ConfirmToken string
-	ClaimedAt    time.Time // identifies the claim to FinishConfirmation and ReleaseConfirmation
-}
-
 // ClaimConfirmation takes the confirmation mail due to a pending
 // subscriber, if one is, for this caller alone: the claim is one UPDATE,
 // so of several tasks for one address (a lagging queue, the reconciler,
@@ -167,16 +164,17 @@ type ConfirmationClaim struct {
 // claimable within confirmWindow of the last mail sent, nor while another
 // worker's claim is younger than confirmWindow. errs.NotFound means there
 // is nothing to send now.
-func (db *DB) ClaimConfirmation(ctx context.Context, id int64) (ConfirmationClaim, error) {
-	var cl ConfirmationClaim
+func (db *DB) ClaimConfirmation(ctx context.Context, id int64) (domain.ConfirmationClaim, error) {
+	var cl domain.ConfirmationClaim
 	s := &cl.Subscriber
 	err := db.pool.QueryRow(ctx, `
 		UPDATE subscribers SET confirm_claimed_at = now()
-		WHERE id = $1 AND status = 'pending' AND confirm_token IS NOT NULL AND confirm_expires_at > now()
+		WHERE id = $1 AND status = ANY($3) AND confirm_token IS NOT NULL AND confirm_expires_at > now()
 		  AND confirm_due_at IS NOT NULL
 		  AND (confirm_claimed_at IS NULL OR confirm_claimed_at < now() - $2::interval)
 		  AND (confirm_sent_at IS NULL OR confirm_sent_at < now() - $2::interval)
 		RETURNING `+subscriberColumns+`, confirm_token, confirm_claimed_at`, id, confirmWindow,
+		domain.SubscriberFrom(domain.SubscriberConfirm),
 	).Scan(append(subscriberFields(s), &cl.ConfirmToken, &cl.ClaimedAt)...)
 	if err != nil {
 		return cl, notFound(err, "confirmation mail due")
@@ -188,7 +186,7 @@ func (db *DB) ClaimConfirmation(ctx context.Context, id int64) (ConfirmationClai
 // for good: it is no longer due, and the window starts. If the address
 // signed up anew meanwhile (new confirmation token), the new mail stays
 // due. A claim that is no longer this caller's changes nothing.
-func (db *DB) FinishConfirmation(ctx context.Context, cl ConfirmationClaim) error {
+func (db *DB) FinishConfirmation(ctx context.Context, cl domain.ConfirmationClaim) error {
 	_, err := db.pool.Exec(ctx, `
 		UPDATE subscribers SET confirm_sent_at = now(), confirm_claimed_at = NULL,
 		       confirm_due_at = CASE WHEN confirm_token = $3 THEN NULL ELSE confirm_due_at END
@@ -202,7 +200,7 @@ func (db *DB) FinishConfirmation(ctx context.Context, cl ConfirmationClaim) erro
 // ReleaseConfirmation gives a claimed mail back after a failure worth
 // retrying: it stays due, and the task's retry (or the reconciler) can
 // claim it again at once.
-func (db *DB) ReleaseConfirmation(ctx context.Context, cl ConfirmationClaim) error {
+func (db *DB) ReleaseConfirmation(ctx context.Context, cl domain.ConfirmationClaim) error {
 	_, err := db.pool.Exec(ctx, `
 		UPDATE subscribers SET confirm_claimed_at = NULL WHERE id = $1 AND confirm_claimed_at = $2`,
 		cl.Subscriber.ID, cl.ClaimedAt)
@@ -212,11 +210,12 @@ func (db *DB) ReleaseConfirmation(ctx context.Context, cl ConfirmationClaim) err
 	return nil
 }
 
-// SubscriberByConfirmToken finds the pending subscriber a confirmation link
-// belongs to.
+// SubscriberByConfirmToken finds the subscriber a confirmation link
+// belongs to, while it may confirm (pending).
 func (db *DB) SubscriberByConfirmToken(ctx context.Context, confirmToken string) (domain.Subscriber, error) {
 	s, err := scanSubscriber(db.pool.QueryRow(ctx, `SELECT `+subscriberColumns+` FROM subscribers
-		WHERE confirm_token = $1 AND status = 'pending' AND confirm_expires_at > now()`, confirmToken))
+		WHERE confirm_token = $1 AND status = ANY($2) AND confirm_expires_at > now()`,
+		confirmToken, domain.SubscriberFrom(domain.SubscriberConfirm)))
 	return s, notFound(err, "confirmation link")
 }
 
@@ -228,39 +227,45 @@ func (db *DB) SubscriberByConfirmToken(ctx context.Context, confirmToken string)
 // clears it. Anything else is errs.NotFound, as for an unknown token.
 func (db *DB) SubscriberByUsedConfirmToken(ctx context.Context, confirmToken string) (domain.Subscriber, error) {
 	s, err := scanSubscriber(db.pool.QueryRow(ctx, `SELECT `+subscriberColumns+` FROM subscribers
-		WHERE confirm_token = $1 AND status = 'active' AND confirm_expires_at > now()`, confirmToken))
+		WHERE confirm_token = $1 AND status = $2 AND confirm_expires_at > now()`, confirmToken, domain.StatusActive))
 	return s, notFound(err, "confirmation link")
 }
 
-// Confirm activates the subscriber a confirmation link belongs to, gives
-// them a new token (so links from before a re-subscription, which anyone
+// Confirm activates the subscriber a confirmation link belongs to
+// (domain.SubscriberConfirm), gives them newToken (so links from before a re-subscription, which anyone
 // may hold, stop working only now that the inbox's owner has confirmed),
 // and records their welcome notice as due (the caller queues it). shown,
 // when not empty, is the signature (domain.Filter.Signature) of the choices
 // the confirmation page showed: if a sign-up has changed them since, the
 // link is not used up and the answer is errs.Conflict, so that no one
 // confirms choices they did not see.
-func (db *DB) Confirm(ctx context.Context, confirmToken, shown string, c domain.Consent) (domain.Subscriber, error) {
+func (db *DB) Confirm(ctx context.Context, confirmToken, shown string, c domain.Consent, newToken string) (domain.Subscriber, error) {
 	var s domain.Subscriber
 	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
 		var err error
 		s, err = scanSubscriber(tx.QueryRow(ctx, `SELECT `+subscriberColumns+` FROM subscribers
-			WHERE confirm_token = $1 AND status = 'pending' AND confirm_expires_at > now()
-			FOR UPDATE`, confirmToken))
+			WHERE confirm_token = $1 AND status <> $2 AND confirm_expires_at > now()
+			FOR UPDATE`, confirmToken, domain.StatusErased))
 		if err != nil {
 			return notFound(err, "confirmation link")
+		}
+		next, err := domain.NextSubscriber(s.Status, domain.SubscriberConfirm)
+		if err != nil {
+			// A link used already, or of an address that left since:
+			// it confirms nothing, and says no more than an unknown one.
+			return errs.New(errs.NotFound, "%s not found", "confirmation link")
 		}
 		if shown != "" && s.Filter.Signature() != shown {
 			return errs.New(errs.Conflict, "the choices to confirm have changed since the page was shown")
 		}
 		s, err = scanSubscriber(tx.QueryRow(ctx, `
-			UPDATE subscribers SET status = 'active', confirmed_at = now(), updated_at = now(), token = $2
+			UPDATE subscribers SET status = $3, confirmed_at = now(), updated_at = now(), token = $2
 			WHERE id = $1
-			RETURNING `+subscriberColumns, s.ID, token.New()))
+			RETURNING `+subscriberColumns, s.ID, newToken, string(next)))
 		if err != nil {
 			return fmt.Errorf("confirm: %w", err)
 		}
-		if _, err := markNoticeDue(ctx, tx, s.ID, NoticeWelcome, 0); err != nil {
+		if _, err := markNoticeDue(ctx, tx, s.ID, domain.NoticeWelcome, 0); err != nil {
 			return err
 		}
 		return insertConsent(ctx, tx, s.ID, "confirm", c)
@@ -271,56 +276,67 @@ func (db *DB) Confirm(ctx context.Context, confirmToken, shown string, c domain.
 // SubscriberByToken finds a subscriber by their preferences token.
 func (db *DB) SubscriberByToken(ctx context.Context, tok string) (domain.Subscriber, error) {
 	s, err := scanSubscriber(db.pool.QueryRow(ctx, `SELECT `+subscriberColumns+` FROM subscribers
-		WHERE token = $1 AND status <> 'erased'`, tok))
+		WHERE token = $1 AND status <> $2`, tok, domain.StatusErased))
 	return s, notFound(err, "subscriber")
 }
 
-// Unsubscribe stops all mail to the subscriber the token belongs to. It is
-// idempotent: unsubscribing twice is not an error.
+// Unsubscribe stops all mail to the subscriber the token belongs to
+// (domain.SubscriberLeave). It is idempotent: unsubscribing twice is not
+// an error. The request of a person whose mail stopped otherwise (bounced,
+// suppressed) changes nothing but is recorded with their consents.
 func (db *DB) Unsubscribe(ctx context.Context, tok string, c domain.Consent) error {
 	return pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
 		var id int64
-		var status string
-		err := tx.QueryRow(ctx, `SELECT id, status FROM subscribers WHERE token = $1 AND status <> 'erased' FOR UPDATE`, tok).
-			Scan(&id, &status)
+		var status domain.SubscriberStatus
+		err := tx.QueryRow(ctx, `SELECT id, status FROM subscribers WHERE token = $1 AND status <> $2 FOR UPDATE`,
+			tok, domain.StatusErased).Scan(&id, &status)
 		if err != nil {
 			return notFound(err, "subscriber")
 		}
 		if status == domain.StatusUnsubscribed {
 			return nil
 		}
-		if _, err := tx.Exec(ctx, `
-			UPDATE subscribers SET status = 'unsubscribed', confirm_token = NULL, unsubscribed_at = now(), updated_at = now()
-			WHERE id = $1 AND status IN ('pending', 'active')`, id); err != nil {
-			return fmt.Errorf("unsubscribe: %w", err)
+		next, err := domain.NextSubscriber(status, domain.SubscriberLeave)
+		if err != nil {
+			return err
+		}
+		if next != status {
+			if _, err := tx.Exec(ctx, `
+				UPDATE subscribers SET status = $2, confirm_token = NULL, unsubscribed_at = now(), updated_at = now()
+				WHERE id = $1`, id, string(next)); err != nil {
+				return fmt.Errorf("unsubscribe: %w", err)
+			}
 		}
 		return insertConsent(ctx, tx, id, "unsubscribe", c)
 	})
 }
 
-// UpdatePreferences changes an active or pending subscriber's choices.
-// An erased subscriber's token, like an unknown one, is errs.NotFound.
+// UpdatePreferences changes the choices of the subscriber a token
+// belongs to, while they may change them (domain.SubscriberChange: active
+// or pending). An erased subscriber's token, like an unknown one, is
+// errs.NotFound.
 func (db *DB) UpdatePreferences(ctx context.Context, tok string, f domain.Filter, c domain.Consent) (domain.Subscriber, error) {
 	var s domain.Subscriber
 	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
 		var err error
 		s, err = scanSubscriber(tx.QueryRow(ctx, `
 			UPDATE subscribers SET countries = $2, topics = $3, language = $4, mode = $5, all_stories = $6, updated_at = now()
-			WHERE token = $1 AND status IN ('active', 'pending')
+			WHERE token = $1 AND status = ANY($7)
 			RETURNING `+subscriberColumns,
-			tok, nonNil(f.Countries), nonNil(f.Topics), f.Language, f.Mode, f.All))
+			tok, nonNil(f.Countries), nonNil(f.Topics), f.Language, f.Mode, f.All, domain.SubscriberFrom(domain.SubscriberChange)))
 		if errors.Is(err, pgx.ErrNoRows) {
 			// Unsubscribed or bounced: the link is theirs, but there is
 			// nothing to change. Erased or unknown: the link does not work.
-			var known bool
-			if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM subscribers WHERE token = $1 AND status <> 'erased')`, tok).
-				Scan(&known); err != nil {
+			var status domain.SubscriberStatus
+			err := tx.QueryRow(ctx, `SELECT status FROM subscribers WHERE token = $1 AND status <> $2`, tok, domain.StatusErased).
+				Scan(&status)
+			if err != nil {
+				return notFound(err, "subscriber")
+			}
+			if _, err := domain.NextSubscriber(status, domain.SubscriberChange); err != nil {
 				return err
 			}
-			if !known {
-				return errs.New(errs.NotFound, "subscriber not found")
-			}
-			return errs.New(errs.Conflict, "this address is not subscribed; subscribe again from the front page")
+			return errs.New(errs.Conflict, "the subscription changed meanwhile; try again")
 		}
 		if err != nil {
 			return err
@@ -353,11 +369,11 @@ func truncate(s string, n int) string {
 func (db *DB) UnsentConfirmations(ctx context.Context) ([]int64, error) {
 	rows, err := db.pool.Query(ctx, `
 		SELECT id FROM subscribers
-		WHERE confirm_due_at IS NOT NULL AND status = 'pending' AND confirm_expires_at > now()
+		WHERE confirm_due_at IS NOT NULL AND status = ANY($3) AND confirm_expires_at > now()
 		  AND confirm_due_at < now() - interval '2 minutes' AND confirm_due_at > now() - $1::interval
 		  AND (confirm_claimed_at IS NULL OR confirm_claimed_at < now() - $2::interval)
 		  AND (confirm_sent_at IS NULL OR confirm_sent_at < now() - $2::interval)
-		ORDER BY id LIMIT 1000`, confirmDueFor, confirmWindow)
+		ORDER BY id LIMIT 1000`, confirmDueFor, confirmWindow, domain.SubscriberFrom(domain.SubscriberConfirm))
 	if err != nil {
 		return nil, fmt.Errorf("unsent confirmations: %w", err)
 	}

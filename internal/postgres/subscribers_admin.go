@@ -10,7 +10,6 @@ import (
 
 	"newsdigest/internal/domain"
 	"newsdigest/internal/errs"
-	"newsdigest/internal/token"
 )
 
 // SubscriberCounts counts the subscribers f selects by status, whatever
@@ -84,25 +83,19 @@ func (db *DB) SubscriberDeliveries(ctx context.Context, id int64, limit int) ([]
 // still due is called off. A status the action cannot leave is
 // errs.Conflict, saying why.
 func (db *DB) StopSubscriber(ctx context.Context, id int64, action, actor string) (domain.Subscriber, error) {
-	var to string
-	switch action {
-	case domain.ActionUnsubscribe:
-		to = domain.StatusUnsubscribed
-	case domain.ActionSuppress:
-		to = domain.StatusSuppressed
-	default:
+	if action != domain.ActionUnsubscribe && action != domain.ActionSuppress {
 		return domain.Subscriber{}, fmt.Errorf("stop subscriber: unknown action %q", action)
 	}
 	var s domain.Subscriber
 	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
-		if err := lockStatus(ctx, tx, id, domain.ActionFrom[action], to); err != nil {
+		to, err := lockStatus(ctx, tx, id, domain.SubscriberEvent(action))
+		if err != nil {
 			return err
 		}
-		var err error
 		s, err = scanSubscriber(tx.QueryRow(ctx, `
 			UPDATE subscribers SET status = $2, confirm_token = NULL, confirm_due_at = NULL,
 			       unsubscribed_at = COALESCE(unsubscribed_at, now()), updated_at = now()
-			WHERE id = $1 RETURNING `+subscriberColumns, id, to))
+			WHERE id = $1 RETURNING `+subscriberColumns, id, string(to)))
 		if err != nil {
 			return fmt.Errorf("%s subscriber: %w", action, err)
 		}
@@ -116,10 +109,12 @@ func (db *DB) StopSubscriber(ctx context.Context, id int64, action, actor string
 // browser of every consent are blanked, and so are their deliveries' SMTP
 // replies (which often quote the address). Delivery statuses stay, for
 // editions' counts. actor is the operator who asked, or "" when the
-// person asked themselves (from their preferences page).
-func (db *DB) EraseSubscriber(ctx context.Context, id int64, actor string) error {
+// person asked themselves (from their preferences page); newToken
+// replaces their token, so no link of theirs works any more.
+func (db *DB) EraseSubscriber(ctx context.Context, id int64, actor, newToken string) error {
 	return pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
-		if err := lockStatus(ctx, tx, id, domain.ActionFrom[domain.ActionErase], domain.StatusErased); err != nil {
+		to, err := lockStatus(ctx, tx, id, domain.SubscriberErase)
+		if err != nil {
 			return err
 		}
 		var email string
@@ -127,11 +122,11 @@ func (db *DB) EraseSubscriber(ctx context.Context, id int64, actor string) error
 			return fmt.Errorf("erase subscriber: %w", err)
 		}
 		if _, err := tx.Exec(ctx, `
-			UPDATE subscribers SET status = 'erased', email = $3, countries = '{}', topics = '{}', all_stories = false,
+			UPDATE subscribers SET status = $4, email = $3, countries = '{}', topics = '{}', all_stories = false,
 			       token = $2, confirm_token = NULL, confirm_expires_at = NULL, confirm_due_at = NULL,
 			       confirm_claimed_at = NULL, unsubscribed_at = COALESCE(unsubscribed_at, now()), updated_at = now(),
 			       paused_until = NULL
-			WHERE id = $1`, id, token.New(), db.erasedKeys(email)[0]); err != nil {
+			WHERE id = $1`, id, newToken, db.erasedKeys(email)[0], string(to)); err != nil {
 			return fmt.Errorf("erase subscriber: %w", err)
 		}
 		if _, err := tx.Exec(ctx, `DELETE FROM notices WHERE subscriber_id = $1`, id); err != nil {
@@ -171,26 +166,19 @@ func (db *DB) EraseSubscriber(ctx context.Context, id int64, actor string) error
 	})
 }
 
-// lockStatus locks a subscriber's row and checks its status is one of
-// from; otherwise the action is a conflict (or the person is not found).
-func lockStatus(ctx context.Context, tx pgx.Tx, id int64, from []string, to string) error {
-	var status string
+// lockStatus locks a subscriber's row and says where ev takes them
+// (domain.NextSubscriber); a status the event cannot start from is the
+// lifecycle's conflict, and an unknown id errs.NotFound.
+func lockStatus(ctx context.Context, tx pgx.Tx, id int64, ev domain.SubscriberEvent) (domain.SubscriberStatus, error) {
+	var status domain.SubscriberStatus
 	err := tx.QueryRow(ctx, `SELECT status FROM subscribers WHERE id = $1 FOR UPDATE`, id).Scan(&status)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return errs.New(errs.NotFound, "subscriber not found")
+		return "", errs.New(errs.NotFound, "subscriber not found")
 	}
 	if err != nil {
-		return fmt.Errorf("find subscriber: %w", err)
+		return "", fmt.Errorf("find subscriber: %w", err)
 	}
-	for _, f := range from {
-		if f == status {
-			return nil
-		}
-	}
-	if status == to {
-		return errs.New(errs.Conflict, "the subscriber is %s already", status)
-	}
-	return errs.New(errs.Conflict, "a subscriber who is %s cannot be made %s", status, to)
+	return domain.NextSubscriber(status, ev)
 }
 
 // insertOperatorConsent records what an operator did on a person's

@@ -7,7 +7,7 @@ import (
 
 	"newsdigest/internal/domain"
 	"newsdigest/internal/errs"
-	"newsdigest/internal/postgres"
+	"newsdigest/internal/token"
 )
 
 // A suppressed or erased address is not revived by a sign-up or an
@@ -20,10 +20,10 @@ func TestStoppedAddressesStayStopped(t *testing.T) {
 	if _, err := db.StopSubscriber(ctx, sup, domain.ActionSuppress, "editor@example.org"); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.EraseSubscriber(ctx, era, "editor@example.org"); err != nil {
+	if err := db.EraseSubscriber(ctx, era, "editor@example.org", token.New()); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.EraseSubscriber(ctx, era, "editor@example.org"); !errs.Is(err, errs.Conflict) {
+	if err := db.EraseSubscriber(ctx, era, "editor@example.org", token.New()); !errs.Is(err, errs.Conflict) {
 		t.Errorf("erasing twice: %v, want a conflict", err)
 	}
 	if _, err := db.StopSubscriber(ctx, sup, domain.ActionUnsubscribe, "x"); !errs.Is(err, errs.Conflict) {
@@ -45,10 +45,10 @@ func TestStoppedAddressesStayStopped(t *testing.T) {
 
 	// A sign-up does not revive a suppressed address (an erased one is the
 	// person's to sign up again, see TestPrivacyErasedAddressMaySignUpAgain).
-	if _, send, err := db.Subscribe(ctx, "sup@example.org", crFilter, consent()); err != nil || send != postgres.MailNone {
+	if _, send, err := db.Subscribe(ctx, "sup@example.org", crFilter, consent(), tokens()); err != nil || send != domain.MailNone {
 		t.Errorf("Subscribe(sup@example.org) = send %v, err %v; want nothing sent", send, err)
 	}
-	src := &rowSource{rows: []postgres.ImportRow{row("sup@example.org", false), row("era@example.org", false), row("new@example.org", false)}}
+	src := &rowSource{rows: []domain.ImportRow{row("sup@example.org", false), row("era@example.org", false), row("new@example.org", false)}}
 	p, err := db.PreviewImportSubscribers(ctx, src, consent())
 	if err != nil {
 		t.Fatal(err)

@@ -7,32 +7,10 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"newsdigest/internal/domain"
-	"newsdigest/internal/token"
 )
 
 // importLock serialises bulk subscriber imports (see ImportSubscribers).
 const importLock = 0x6e6473756269 // "ndsubi"
-
-// ImportRow is one subscriber of a bulk import.
-type ImportRow struct {
-	Line   int // in the file, for a preview to name
-	Email  string
-	Filter domain.Filter // normalised and validated
-	// Skip marks a row that is not imported but still holds its address's
-	// place: a later row with the same address is skipped too.
-	Skip bool
-}
-
-// ImportSource yields the rows of a bulk import in file order, as a
-// reader would. Err may be asked at any time: while rows remain it should
-// report only a failure to read, which stops the copy at once; after the
-// last row it may also refuse the rows as a whole (invalid ones were
-// found). Either way nothing is written and the error is returned as is.
-type ImportSource interface {
-	Next() bool
-	Row() ImportRow
-	Err() error
-}
 
 // ImportSubscribers stores a list of people as active subscribers whose
 // consent the operator attests, all in one transaction. Rows are copied
@@ -42,7 +20,7 @@ type ImportSource interface {
 // same address only the first counts. Each new subscriber gets a consent
 // record with action 'import' and c's details. It reports how many rows
 // were imported and how many were skipped.
-func (db *DB) ImportSubscribers(ctx context.Context, src ImportSource, c domain.Consent) (imported, skipped int, err error) {
+func (db *DB) ImportSubscribers(ctx context.Context, src domain.ImportSource, c domain.Consent) (imported, skipped int, err error) {
 	err = pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
 		imported, skipped, err = importSubscribers(ctx, tx, src, c, nil, db.erasedKeys)
 		return err
@@ -57,7 +35,7 @@ func (db *DB) ImportSubscribers(ctx context.Context, src ImportSource, c domain.
 // also records there which rows will be skipped and why, before writing.
 // erased gives the forms an address takes once erased (DB.erasedKeys):
 // they are keyed, so computed here and copied with each row.
-func importSubscribers(ctx context.Context, tx pgx.Tx, src ImportSource, c domain.Consent, explain *ImportPreview,
+func importSubscribers(ctx context.Context, tx pgx.Tx, src domain.ImportSource, c domain.Consent, explain *domain.ImportPreview,
 	erased func(string) []string) (imported, skipped int, err error) {
 	// ON COMMIT DROP frees the name for the next import on this
 	// pooled connection; a rollback drops it as well.
@@ -80,6 +58,10 @@ func importSubscribers(ctx context.Context, tx pgx.Tx, src ImportSource, c domai
 	if err != nil {
 		return 0, 0, fmt.Errorf("copy import rows: %w", err)
 	}
+	active, err := domain.NextSubscriber("", domain.SubscriberImport)
+	if err != nil {
+		return 0, 0, err
+	}
 	// Imports wait for each other here, after their uploads are read:
 	// two inserting the same addresses in different orders could
 	// otherwise deadlock on each other's unique-index entries.
@@ -101,7 +83,7 @@ func importSubscribers(ctx context.Context, tx pgx.Tx, src ImportSource, c domai
 			SELECT DISTINCT ON (lower(email)) * FROM subscriber_import ORDER BY lower(email), ord
 		), added AS (
 			INSERT INTO subscribers (email, status, all_stories, countries, topics, language, mode, token, confirmed_at)
-			SELECT email, 'active', all_stories, countries, topics, language, mode, token, now()
+			SELECT email, $5, all_stories, countries, topics, language, mode, token, now()
 			FROM firsts WHERE NOT skip
 			  AND NOT EXISTS (SELECT 1 FROM subscribers e WHERE lower(e.email) = ANY(firsts.erased_keys))
 			ORDER BY ord
@@ -110,7 +92,7 @@ func importSubscribers(ctx context.Context, tx pgx.Tx, src ImportSource, c domai
 		)
 		INSERT INTO consents (subscriber_id, action, at, ip, user_agent, form_version)
 		SELECT id, 'import', $1, $2, $3, $4 FROM added`,
-		c.At, c.IP, truncate(c.UserAgent, 512), c.FormVersion)
+		c.At, c.IP, truncate(c.UserAgent, 512), c.FormVersion, string(active))
 	if err != nil {
 		return 0, 0, fmt.Errorf("insert imported subscribers: %w", err)
 	}
@@ -119,12 +101,12 @@ func importSubscribers(ctx context.Context, tx pgx.Tx, src ImportSource, c domai
 }
 
 // importRows feeds an ImportSource to COPY, giving each row its place in
-// the file and a fresh token (only rows that are inserted keep theirs).
+// the file.
 type importRows struct {
-	src    ImportSource
+	src    domain.ImportSource
 	erased func(string) []string
 	ord    int
-	row    ImportRow
+	row    domain.ImportRow
 }
 
 func (r *importRows) Next() bool {
@@ -138,7 +120,7 @@ func (r *importRows) Next() bool {
 
 func (r *importRows) Values() ([]any, error) {
 	f := r.row.Filter
-	return []any{r.ord, r.row.Line, r.row.Email, nonNil(f.Countries), nonNil(f.Topics), f.Language, f.Mode, token.New(), r.row.Skip,
+	return []any{r.ord, r.row.Line, r.row.Email, nonNil(f.Countries), nonNil(f.Topics), f.Language, f.Mode, r.row.Token, r.row.Skip,
 		r.erased(r.row.Email), f.All}, nil
 }
 

@@ -12,6 +12,7 @@ import (
 	"newsdigest/internal/domain"
 	"newsdigest/internal/postgres"
 	"newsdigest/internal/testenv"
+	"newsdigest/internal/token"
 )
 
 func openBulkDB(t *testing.T) *postgres.DB {
@@ -22,7 +23,7 @@ func openBulkDB(t *testing.T) *postgres.DB {
 // rowSource is an ImportSource over a slice; failAt > 0 makes reading
 // fail before that row, and refuse makes the rows refused at the end.
 type rowSource struct {
-	rows   []postgres.ImportRow
+	rows   []domain.ImportRow
 	i      int
 	failAt int
 	refuse error
@@ -44,11 +45,11 @@ func (s *rowSource) Next() bool {
 	return true
 }
 
-func (s *rowSource) Row() postgres.ImportRow { return s.rows[s.i-1] }
-func (s *rowSource) Err() error              { return s.err }
+func (s *rowSource) Row() domain.ImportRow { return s.rows[s.i-1] }
+func (s *rowSource) Err() error            { return s.err }
 
-func row(email string, skip bool) postgres.ImportRow {
-	return postgres.ImportRow{Email: email, Skip: skip,
+func row(email string, skip bool) domain.ImportRow {
+	return domain.ImportRow{Email: email, Skip: skip, Token: token.New(),
 		Filter: domain.Filter{Countries: []string{"CR"}, Language: "en", Mode: domain.ModeAny}}
 }
 
@@ -69,7 +70,7 @@ func TestImportSubscribersWritesAllOrNothing(t *testing.T) {
 	db := openBulkDB(t)
 	ctx := context.Background()
 	consent := domain.Consent{At: time.Now(), IP: "192.0.2.1", UserAgent: "test", FormVersion: "csv-import"}
-	rows := []postgres.ImportRow{row("a@example.org", false), row("b@example.org", false)}
+	rows := []domain.ImportRow{row("a@example.org", false), row("b@example.org", false)}
 
 	refused := errors.New("row 3 is invalid")
 	for _, src := range []*rowSource{
@@ -87,7 +88,7 @@ func TestImportSubscribersWritesAllOrNothing(t *testing.T) {
 
 	// A skipped row holds its address's place: the later row for the same
 	// address (in another case) is skipped as well.
-	src := &rowSource{rows: []postgres.ImportRow{
+	src := &rowSource{rows: []domain.ImportRow{
 		row("a@example.org", false), row("gone@example.org", true), row("Gone@EXAMPLE.org", false), row("b@example.org", false),
 	}}
 	imported, skipped, err := db.ImportSubscribers(ctx, src, consent)
@@ -105,7 +106,7 @@ func TestImportSubscribersConcurrently(t *testing.T) {
 	db := openBulkDB(t)
 	ctx := context.Background()
 	const n = 2000
-	var forward, backward []postgres.ImportRow
+	var forward, backward []domain.ImportRow
 	for i := range n {
 		forward = append(forward, row(fmt.Sprintf("p%05d@example.org", i), false))
 		backward = append(backward, row(fmt.Sprintf("p%05d@example.org", n-1-i+n/2), false))
@@ -113,7 +114,7 @@ func TestImportSubscribersConcurrently(t *testing.T) {
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	total := 0
-	for _, rows := range [][]postgres.ImportRow{forward, backward, forward, backward} {
+	for _, rows := range [][]domain.ImportRow{forward, backward, forward, backward} {
 		wg.Go(func() {
 			imported, _, err := db.ImportSubscribers(ctx, &rowSource{rows: rows}, domain.Consent{At: time.Now()})
 			if err != nil {

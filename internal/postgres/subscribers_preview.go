@@ -9,39 +9,14 @@ import (
 	"newsdigest/internal/domain"
 )
 
-// Why a row of an import is skipped, besides the status of the stored
-// subscriber with its address.
-const (
-	SkipListed   = "listed"   // the file itself lists the row as not active
-	SkipRepeated = "repeated" // an earlier row has the same address
-)
-
-// ImportPreview is what an import would do, found by doing it and rolling
-// it back.
-type ImportPreview struct {
-	Imported, Skipped int
-	// SkipReasons counts the skipped rows by reason: SkipListed,
-	// SkipRepeated, or the stored subscriber's status.
-	SkipReasons map[string]int
-	// SkippedRows are the first skipped rows, in file order.
-	SkippedRows []SkippedRow
-}
-
-// SkippedRow is a row an import leaves out.
-type SkippedRow struct {
-	Line   int
-	Email  string
-	Reason string
-}
-
 // maxSkippedRows bounds the skipped rows a preview lists one by one.
 const maxSkippedRows = 200
 
 // PreviewImportSubscribers runs ImportSubscribers in a transaction that
 // is rolled back, so the preview follows the import's own rules and
 // writes nothing.
-func (db *DB) PreviewImportSubscribers(ctx context.Context, src ImportSource, c domain.Consent) (ImportPreview, error) {
-	var p ImportPreview
+func (db *DB) PreviewImportSubscribers(ctx context.Context, src domain.ImportSource, c domain.Consent) (domain.ImportPreview, error) {
+	var p domain.ImportPreview
 	tx, err := db.pool.Begin(ctx)
 	if err != nil {
 		return p, fmt.Errorf("begin import preview: %w", err)
@@ -59,7 +34,7 @@ var skippedRows = `
 		SELECT DISTINCT ON (lower(email)) ord FROM subscriber_import ORDER BY lower(email), ord
 	)
 	SELECT i.ord, i.line, i.email,
-	       CASE WHEN i.skip THEN '` + SkipListed + `' WHEN f.ord IS NULL THEN '` + SkipRepeated + `' ELSE s.status END AS reason
+	       CASE WHEN i.skip THEN '` + domain.SkipListed + `' WHEN f.ord IS NULL THEN '` + domain.SkipRepeated + `' ELSE s.status END AS reason
 	FROM subscriber_import i
 	LEFT JOIN firsts f ON f.ord = i.ord
 	LEFT JOIN LATERAL (
@@ -70,7 +45,7 @@ var skippedRows = `
 // explainSkips fills in why rows will be skipped; it runs before the
 // insert, so that what is already stored is told from what the import
 // adds.
-func explainSkips(ctx context.Context, tx pgx.Tx, p *ImportPreview) error {
+func explainSkips(ctx context.Context, tx pgx.Tx, p *domain.ImportPreview) error {
 	rows, err := tx.Query(ctx, `SELECT reason, count(*) FROM (`+skippedRows+`) x GROUP BY reason`)
 	if err != nil {
 		return fmt.Errorf("explain import: %w", err)
@@ -88,7 +63,7 @@ func explainSkips(ctx context.Context, tx pgx.Tx, p *ImportPreview) error {
 	if err != nil {
 		return fmt.Errorf("explain import: %w", err)
 	}
-	p.SkippedRows, err = pgx.CollectRows(rows, pgx.RowToStructByPos[SkippedRow])
+	p.SkippedRows, err = pgx.CollectRows(rows, pgx.RowToStructByPos[domain.SkippedRow])
 	if err != nil {
 		return fmt.Errorf("explain import: %w", err)
 	}

@@ -11,9 +11,16 @@ import (
 	"newsdigest/internal/errs"
 	"newsdigest/internal/postgres"
 	"newsdigest/internal/testenv"
+	"newsdigest/internal/token"
 )
 
 var crFilter = domain.Filter{Countries: []string{"CR"}, Language: "en", Mode: domain.ModeAny}
+
+// tokens are the new tokens a sign-up takes, as the subscriber service
+// makes them.
+func tokens() domain.SignupTokens {
+	return domain.SignupTokens{Token: token.New(), Confirm: token.New()}
+}
 
 func consent() domain.Consent {
 	return domain.Consent{At: time.Now(), IP: "192.0.2.1", UserAgent: "test", FormVersion: "test"}
@@ -22,14 +29,14 @@ func consent() domain.Consent {
 // subscribe signs email up and reports whether a confirmation mail is due.
 func subscribe(t *testing.T, db *postgres.DB, email string) (int64, bool) {
 	t.Helper()
-	id, mail, err := db.Subscribe(context.Background(), email, crFilter, consent())
+	id, mail, err := db.Subscribe(context.Background(), email, crFilter, consent(), tokens())
 	if err != nil {
 		t.Fatalf("Subscribe(%s): %v", email, err)
 	}
-	return id, mail == postgres.MailConfirmation
+	return id, mail == domain.MailConfirmation
 }
 
-func claim(t *testing.T, db *postgres.DB, id int64) (postgres.ConfirmationClaim, bool) {
+func claim(t *testing.T, db *postgres.DB, id int64) (domain.ConfirmationClaim, bool) {
 	t.Helper()
 	cl, err := db.ClaimConfirmation(context.Background(), id)
 	if errs.Is(err, errs.NotFound) {
@@ -150,7 +157,7 @@ func TestResubscribeRotatesTokensOnConfirmation(t *testing.T) {
 	if err := db.FinishConfirmation(ctx, cl); err != nil {
 		t.Fatal(err)
 	}
-	sub, err := db.Confirm(ctx, cl.ConfirmToken, "", consent())
+	sub, err := db.Confirm(ctx, cl.ConfirmToken, "", consent(), token.New())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -174,7 +181,7 @@ func TestResubscribeRotatesTokensOnConfirmation(t *testing.T) {
 	if again.ConfirmToken == cl.ConfirmToken {
 		t.Error("re-subscription kept the old confirmation token")
 	}
-	confirmed, err := db.Confirm(ctx, again.ConfirmToken, "", consent())
+	confirmed, err := db.Confirm(ctx, again.ConfirmToken, "", consent(), token.New())
 	if err != nil {
 		t.Fatalf("confirm with the new token: %v", err)
 	}
@@ -193,7 +200,7 @@ func TestLongTextsCutBetweenCharacters(t *testing.T) {
 	ctx := context.Background()
 	c := consent()
 	c.UserAgent = strings.Repeat("é", 300) // 600 bytes; the limit, 512, falls inside one
-	id, _, err := db.Subscribe(ctx, "ana@example.org", crFilter, c)
+	id, _, err := db.Subscribe(ctx, "ana@example.org", crFilter, c, tokens())
 	if err != nil {
 		t.Fatalf("consent with a long multi-byte User-Agent: %v", err)
 	}
@@ -215,7 +222,7 @@ func TestLongTextsCutBetweenCharacters(t *testing.T) {
 		t.Fatal(err)
 	}
 	reply := "550 " + strings.Repeat("€", 400) + "\xff" // 1205 bytes, an invalid byte at the end
-	if err := db.RecordOutcomes(ctx, []postgres.Outcome{{ID: delivery, Status: "failed", Error: reply}}, 3); err != nil {
+	if err := db.RecordOutcomes(ctx, []domain.DeliveryOutcome{{ID: delivery, Status: "failed", Failure: domain.FailurePermanent, Error: reply}}, 3); err != nil {
 		t.Fatalf("record a failure with a long multi-byte reply: %v", err)
 	}
 	var stored string

@@ -10,7 +10,6 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"newsdigest/internal/domain"
-	"newsdigest/internal/tagging"
 )
 
 // tagChange is what an editor did to one tag list of an item: the lists
@@ -109,15 +108,15 @@ func (db *DB) RecordNewItemExample(ctx context.Context, editor string, proposed,
 
 // TagExamples returns the desk's labelled examples, oldest first, each
 // stamped with when it was last made.
-func (db *DB) TagExamples(ctx context.Context) ([]tagging.Example, error) {
+func (db *DB) TagExamples(ctx context.Context) ([]domain.TagExample, error) {
 	rows, err := db.pool.Query(ctx, `
 		SELECT language, title, summary, countries, regions, topics, updated_at
 		FROM tag_examples ORDER BY id`)
 	if err != nil {
 		return nil, fmt.Errorf("tag examples: %w", err)
 	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (tagging.Example, error) {
-		ex := tagging.Example{Desk: true}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.TagExample, error) {
+		ex := domain.TagExample{Desk: true}
 		err := r.Scan(&ex.Lang, &ex.Title, &ex.Summary, &ex.Countries, &ex.Regions, &ex.Topics, &ex.At)
 		return ex, err
 	})

@@ -6,38 +6,40 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"newsdigest/internal/taxonomy"
+	"newsdigest/internal/domain"
 )
 
-// Taxonomy loads the countries, regions and topics as they are now. Their
-// names are not stored: they come from CLDR and the catalogue (package
-// taxonomy), in every language.
-func (db *DB) Taxonomy(ctx context.Context) (*taxonomy.Taxonomy, error) {
-	countries, err := queryAll(ctx, db, `SELECT code FROM countries ORDER BY code`,
-		func(r pgx.Rows) (c taxonomy.Country, err error) {
+// Vocabulary loads the countries, regions and topics as they are now.
+// Their names are not stored: they come from CLDR and the catalogue, in
+// every language (domain.Country.Name and its kin).
+func (db *DB) Vocabulary(ctx context.Context) (domain.Vocabulary, error) {
+	var v domain.Vocabulary
+	var err error
+	v.Countries, err = queryAll(ctx, db, `SELECT code FROM countries ORDER BY code`,
+		func(r pgx.Rows) (c domain.Country, err error) {
 			err = r.Scan(&c.Code)
 			return
 		})
 	if err != nil {
-		return nil, fmt.Errorf("load countries: %w", err)
+		return v, fmt.Errorf("load countries: %w", err)
 	}
-	regions, err := queryAll(ctx, db, `SELECT code, countries FROM regions ORDER BY position, code`,
-		func(r pgx.Rows) (g taxonomy.Region, err error) {
+	v.Regions, err = queryAll(ctx, db, `SELECT code, countries FROM regions ORDER BY position, code`,
+		func(r pgx.Rows) (g domain.Region, err error) {
 			err = r.Scan(&g.Code, &g.Countries)
 			return
 		})
 	if err != nil {
-		return nil, fmt.Errorf("load regions: %w", err)
+		return v, fmt.Errorf("load regions: %w", err)
 	}
-	topics, err := queryAll(ctx, db, `SELECT slug FROM topics ORDER BY position, slug`,
-		func(r pgx.Rows) (t taxonomy.Topic, err error) {
+	v.Topics, err = queryAll(ctx, db, `SELECT slug FROM topics ORDER BY position, slug`,
+		func(r pgx.Rows) (t domain.Topic, err error) {
 			err = r.Scan(&t.Slug)
 			return
 		})
 	if err != nil {
-		return nil, fmt.Errorf("load topics: %w", err)
+		return v, fmt.Errorf("load topics: %w", err)
 	}
-	return taxonomy.New(countries, regions, topics), nil
+	return v, nil
 }
 
 // queryAll runs a query and scans every row with scan.

@@ -10,20 +10,9 @@ import (
 	"newsdigest/internal/domain"
 )
 
-// TestSend is an editor's test send waiting for the worker.
-type TestSend struct {
-	ID        int64
-	EditionID int64 // 0: the latest stories
-	// SubscriberID, when set, asks for the very digest that subscriber
-	// has of the edition (the console's preview "as a subscriber").
-	SubscriberID int64
-	Filter       domain.Filter
-	Recipient    string
-}
-
 // SaveTestSend keeps a test send for the worker and returns its id,
 // removing those a lost task left over a day ago on the way.
-func (db *DB) SaveTestSend(ctx context.Context, t TestSend, by string) (int64, error) {
+func (db *DB) SaveTestSend(ctx context.Context, t domain.TestSend, by string) (int64, error) {
 	f, err := json.Marshal(t.Filter)
 	if err != nil {
 		return 0, fmt.Errorf("save test send: %w", err)
@@ -45,8 +34,8 @@ func (db *DB) SaveTestSend(ctx context.Context, t TestSend, by string) (int64, e
 }
 
 // LoadTestSend returns a test send; errs.NotFound once it is done.
-func (db *DB) LoadTestSend(ctx context.Context, id int64) (TestSend, error) {
-	t := TestSend{ID: id}
+func (db *DB) LoadTestSend(ctx context.Context, id int64) (domain.TestSend, error) {
+	t := domain.TestSend{ID: id}
 	var f []byte
 	err := db.pool.QueryRow(ctx, `SELECT edition_id, subscriber_id, filter, recipient FROM test_sends WHERE id = $1`, id).
 		Scan(&t.EditionID, &t.SubscriberID, &f, &t.Recipient)

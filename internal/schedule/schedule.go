@@ -1,7 +1,8 @@
-// Package schedule says in words, in a reader's language, when the
-// digest goes out: the rule of the DIGEST_CRON schedule when it has one a
-// reader would recognise ("every Monday at 07:00"), in the desk's time
-// zone (DIGEST_TZ), and always the date of the next send.
+// Package schedule is the digest's schedule (DIGEST_CRON in DIGEST_TZ):
+// which tick is due and whether it is too late to send (due.go), and, in
+// a reader's language, when the digest goes out: the rule when it has
+// one a reader would recognise ("every Monday at 07:00"), in the desk's
+// time zone, and always the date of the next send.
 package schedule
 
 import (

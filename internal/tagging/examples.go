@@ -7,8 +7,8 @@ import (
 	"io"
 	"slices"
 	"strings"
-	"time"
 
+	"newsdigest/internal/domain"
 	"newsdigest/internal/i18n"
 )
 
@@ -19,20 +19,10 @@ import (
 //go:embed data/labelled.tsv
 var labelledTSV string
 
-// Example is one item with the tags an editor gave it. A nil list was not
-// judged (an editor who corrected an item's countries said nothing about
-// its topics); an empty one means none.
-type Example struct {
-	Line                       int // in the file it was read from; 0 from the database
-	Lang, Title, Summary       string
-	Countries, Regions, Topics []string
-	// Desk marks an example this desk's editors made (a correction), as
-	// against the labelled items that ship with the code; At is when it
-	// was last made. Training weighs the desk's examples more, and recent
-	// ones more than old ones.
-	Desk bool
-	At   time.Time
-}
+// Example is one item with the tags an editor gave it
+// (domain.TagExample): the labelled items that ship with the code, and the
+// desk's corrections.
+type Example = domain.TagExample
 
 // SeedExamples returns the labelled items that ship with the code.
 func SeedExamples() ([]Example, error) {

@@ -8,7 +8,7 @@ import (
 
 // TypeNotice asks for a one-off mail to an active subscriber: the welcome
 // after a confirmation, or the reminder of their preferences link when
-// their address is signed up again (postgres.NoticeWelcome, NoticeKnown).
+// their address is signed up again (domain.NoticeWelcome, NoticeKnown).
 const TypeNotice = "subscriber:notice"
 
 // Notice is the payload of TypeNotice.

@@ -56,7 +56,7 @@ type SendBatch struct {
 }
 
 // TestSend asks to mail one sample digest to the address an editor gave:
-// the test send stored under ID (postgres.TestSend), which holds the
+// the test send stored under ID (domain.TestSend), which holds the
 // address, so that the task, which may stay in Redis for weeks, holds none.
 type TestSend struct {
 	ID int64 `json:"test_send"`
@@ -182,3 +182,9 @@ func Decode(t *asynq.Task, v any) error {
 	}
 	return nil
 }
+
+// SkipRetry, wrapped in the error of a task's work, says that trying
+// again cannot help (asynq.SkipRetry): a mail the relay refused for good,
+// a message that does not render. The services wrap it; the worker hands
+// the error to the queue as it is.
+var SkipRetry = asynq.SkipRetry

@@ -3,23 +3,22 @@
 // every language of the catalogue (names.go).
 package taxonomy
 
-import "slices"
+import (
+	"slices"
 
-// Country is an ISO 3166-1 alpha-2 country; Name names it.
-type Country struct {
-	Code string // "GD"
-}
+	"newsdigest/internal/domain"
+)
 
-// Region is a named group of countries, such as Central America.
-type Region struct {
-	Code      string   // stable slug: "central-america"
-	Countries []string // member country codes, sorted
-}
-
-// Topic is a subject an item can be about.
-type Topic struct {
-	Slug string // stable slug: "trafficking-smuggling"
-}
+// The vocabulary's entries are plain data (package domain), so that
+// storage can read and write them without knowing this package.
+type (
+	// Country is an ISO 3166-1 alpha-2 country.
+	Country = domain.Country
+	// Region is a named group of countries, such as Central America.
+	Region = domain.Region
+	// Topic is a subject an item can be about.
+	Topic = domain.Topic
+)
 
 // Taxonomy is the whole vocabulary. Build one with New so lookups work.
 type Taxonomy struct {

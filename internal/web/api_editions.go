@@ -35,7 +35,7 @@ func (s *Server) apiCreateEdition(c *gin.Context) {
 			return
 		}
 	}
-	e, err := s.desk.CreateEdition(c.Request.Context(), domain.APIActor, req.PublishedFrom, req.PublishedTo)
+	e, err := s.editions.Create(c.Request.Context(), domain.APIActor, req.PublishedFrom, req.PublishedTo)
 	if err != nil {
 		s.apiFail(c, err)
 		return
@@ -49,7 +49,7 @@ func (s *Server) apiEdition(c *gin.Context) {
 		s.apiFail(c, errs.New(errs.NotFound, "edition %q not found", c.Param("id")))
 		return
 	}
-	e, err := s.db.Edition(c.Request.Context(), id)
+	e, err := s.editions.Edition(c.Request.Context(), id)
 	if err != nil {
 		s.apiFail(c, err)
 		return
@@ -58,7 +58,7 @@ func (s *Server) apiEdition(c *gin.Context) {
 }
 
 func (s *Server) apiEditions(c *gin.Context) {
-	list, err := s.db.Editions(c.Request.Context(), 50)
+	list, err := s.editions.List(c.Request.Context(), 50)
 	if err != nil {
 		s.apiFail(c, err)
 		return
@@ -77,7 +77,7 @@ func (s *Server) apiPreview(c *gin.Context) {
 		s.apiFail(c, err)
 		return
 	}
-	m, err := s.desk.Preview(c.Request.Context(), f)
+	m, err := s.editions.Preview(c.Request.Context(), f)
 	if err != nil {
 		s.apiFail(c, err)
 		return
@@ -93,7 +93,7 @@ func (s *Server) apiCancelEdition(c *gin.Context) {
 		s.apiFail(c, errs.New(errs.NotFound, "edition %q not found", c.Param("id")))
 		return
 	}
-	e, err := s.desk.CancelEdition(c.Request.Context(), domain.APIActor, id)
+	e, err := s.editions.Cancel(c.Request.Context(), domain.APIActor, id)
 	if err != nil {
 		s.apiFail(c, err)
 		return
@@ -109,7 +109,7 @@ func (s *Server) apiRetryEdition(c *gin.Context) {
 		s.apiFail(c, errs.New(errs.NotFound, "edition %q not found", c.Param("id")))
 		return
 	}
-	r, err := s.desk.RetryFailed(c.Request.Context(), domain.APIActor, id)
+	r, err := s.editions.Retry(c.Request.Context(), domain.APIActor, id)
 	if err != nil {
 		s.apiFail(c, err)
 		return

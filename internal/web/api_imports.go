@@ -8,10 +8,10 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"newsdigest/internal/desk"
 	"newsdigest/internal/domain"
 	"newsdigest/internal/errs"
 	"newsdigest/internal/ingest"
+	"newsdigest/internal/items"
 )
 
 // apiImport stores the items of a listing or a feed document: all of
@@ -19,9 +19,9 @@ import (
 // read.
 func (s *Server) apiImport(c *gin.Context) {
 	mediaType, _, _ := mime.ParseMediaType(c.ContentType())
-	format := desk.FormatListing // no Content-Type: a listing, as curl --data-binary sends
+	format := items.FormatListing // no Content-Type: a listing, as curl --data-binary sends
 	if mediaType != "" {
-		format = desk.FormatOf(mediaType)
+		format = items.FormatOf(mediaType)
 	}
 	if format == "" {
 		apiStatus(c, http.StatusUnsupportedMediaType, "unsupported_media_type",
@@ -37,7 +37,7 @@ func (s *Server) apiImport(c *gin.Context) {
 		return
 	}
 	body := http.MaxBytesReader(c.Writer, c.Request.Body, ingest.MaxListingBytes)
-	res, err := s.desk.Import(c.Request.Context(), domain.APIActor, desk.ImportSpec{Format: format, DateOrder: order}, body)
+	res, err := s.items.Import(c.Request.Context(), domain.APIActor, items.ImportSpec{Format: format, DateOrder: order}, body)
 	if err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {

@@ -7,9 +7,9 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"newsdigest/internal/desk"
 	"newsdigest/internal/domain"
 	"newsdigest/internal/errs"
+	"newsdigest/internal/items"
 )
 
 // newItemRequest is the body of POST /api/v1/items. Tags left out are
@@ -32,7 +32,7 @@ func (s *Server) apiCreateItem(c *gin.Context) {
 		s.apiFail(c, err)
 		return
 	}
-	it, err := s.desk.CreateItem(c.Request.Context(), domain.APIActor, desk.NewItem{
+	it, err := s.items.Create(c.Request.Context(), domain.APIActor, items.NewItem{
 		PublishedOn: req.PublishedOn, Title: req.Title, Summary: req.Summary, URL: req.URL, Lang: req.Language,
 		Countries: req.Countries, Regions: req.Regions, Topics: req.Topics,
 	})
@@ -52,7 +52,7 @@ func (s *Server) apiItems(c *gin.Context) {
 	f := domain.ItemFilter{
 		Country: strings.ToUpper(c.Query("country")),
 		Topic:   strings.ToLower(c.Query("topic")),
-		Limit:   desk.DefaultItemLimit,
+		Limit:   items.DefaultItemLimit,
 	}
 	for _, p := range []struct {
 		name string
@@ -69,21 +69,21 @@ func (s *Server) apiItems(c *gin.Context) {
 	}
 	if v := c.Query("limit"); v != "" {
 		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > desk.MaxItemLimit {
-			s.apiFail(c, errs.New(errs.Malformed, "limit: want a whole number from 1 to %d", desk.MaxItemLimit))
+		if err != nil || n < 1 || n > items.MaxItemLimit {
+			s.apiFail(c, errs.New(errs.Malformed, "limit: want a whole number from 1 to %d", items.MaxItemLimit))
 			return
 		}
 		f.Limit = n
 	}
 	if v := c.Query("cursor"); v != "" {
-		cur, err := desk.DecodeCursor(v)
+		cur, err := domain.DecodeItemCursor(v)
 		if err != nil {
 			s.apiFail(c, err)
 			return
 		}
 		f.After = &cur
 	}
-	page, err := s.desk.Items(c.Request.Context(), desk.ItemQuery{ItemFilter: f})
+	page, err := s.items.List(c.Request.Context(), items.Query{ItemFilter: f})
 	if err != nil {
 		s.apiFail(c, err)
 		return
@@ -111,7 +111,7 @@ func (s *Server) apiUpdateItem(c *gin.Context) {
 		s.apiFail(c, err)
 		return
 	}
-	it, err := s.desk.UpdateItem(c.Request.Context(), domain.APIActor, id, u)
+	it, err := s.items.Update(c.Request.Context(), domain.APIActor, id, u)
 	if err != nil {
 		s.apiFail(c, err)
 		return

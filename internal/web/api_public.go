@@ -12,12 +12,8 @@ import (
 
 	"newsdigest/internal/domain"
 	"newsdigest/internal/errs"
-	"newsdigest/internal/subscription"
+	"newsdigest/internal/subscribers"
 )
-
-func (s *Server) subscriptions() *subscription.Service {
-	return &subscription.Service{DB: s.db, Queue: s.queue, Limit: s.limiter}
-}
 
 func consentOf(c *gin.Context) domain.Consent {
 	return domain.Consent{At: time.Now().UTC(), IP: c.ClientIP(), UserAgent: c.Request.UserAgent()}
@@ -72,17 +68,12 @@ func (s *Server) apiSubscribe(c *gin.Context) {
 		s.apiSignupFail(c, err)
 		return
 	}
-	var req subscription.Request
+	var req subscribers.Request
 	if err := bindJSON(c, &req); err != nil {
 		s.apiFail(c, err)
 		return
 	}
-	tax, err := s.taxonomy(ctx)
-	if err != nil {
-		s.apiFail(c, err)
-		return
-	}
-	if err := s.subscriptions().Subscribe(ctx, tax, req, consentOf(c)); err != nil {
+	if err := s.subscribers.Subscribe(ctx, req, consentOf(c), s.limiter); err != nil {
 		s.apiSignupFail(c, err)
 		return
 	}

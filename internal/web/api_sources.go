@@ -7,9 +7,9 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"newsdigest/internal/desk"
 	"newsdigest/internal/domain"
 	"newsdigest/internal/errs"
+	"newsdigest/internal/items"
 )
 
 // newSourceRequest is the body of POST /api/v1/sources.
@@ -53,8 +53,8 @@ func (s *Server) apiCreateSource(c *gin.Context) {
 		s.apiFail(c, err)
 		return
 	}
-	src, err := s.desk.CreateSource(c.Request.Context(), domain.APIActor,
-		desk.SourceRequest{URL: req.URL, Kind: req.Kind, Interval: req.Interval})
+	src, err := s.items.CreateSource(c.Request.Context(), domain.APIActor,
+		items.SourceRequest{URL: req.URL, Kind: req.Kind, Interval: req.Interval})
 	if err != nil {
 		s.apiFail(c, err)
 		return
@@ -69,7 +69,7 @@ func (s *Server) apiDeleteSource(c *gin.Context) {
 		s.apiFail(c, errs.New(errs.NotFound, "source %q not found", c.Param("id")))
 		return
 	}
-	if _, err := s.desk.DeleteSource(c.Request.Context(), domain.APIActor, id); err != nil {
+	if _, err := s.items.DeleteSource(c.Request.Context(), domain.APIActor, id); err != nil {
 		s.apiFail(c, err)
 		return
 	}
@@ -78,7 +78,7 @@ func (s *Server) apiDeleteSource(c *gin.Context) {
 
 // apiSources lists the sources with how their polling goes.
 func (s *Server) apiSources(c *gin.Context) {
-	list, err := s.db.Sources(c.Request.Context())
+	list, err := s.items.Sources(c.Request.Context())
 	if err != nil {
 		s.apiFail(c, err)
 		return

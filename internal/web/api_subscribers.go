@@ -13,10 +13,9 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"newsdigest/internal/desk"
 	"newsdigest/internal/domain"
 	"newsdigest/internal/errs"
-	"newsdigest/internal/subscription"
+	"newsdigest/internal/subscribers"
 )
 
 // Page sizes of GET /api/v1/subscribers.
@@ -45,14 +44,14 @@ func (s *Server) apiImportSubscribers(c *gin.Context) {
 			fmt.Sprintf("charset %q: send the list as UTF-8", cs))
 		return
 	}
-	tooLarge := errs.New(errs.TooLarge, "list larger than %d MiB", subscription.MaxCSVBytes>>20)
-	if c.Request.ContentLength > subscription.MaxCSVBytes {
+	tooLarge := errs.New(errs.TooLarge, "list larger than %d MiB", subscribers.MaxCSVBytes>>20)
+	if c.Request.ContentLength > subscribers.MaxCSVBytes {
 		s.apiFail(c, tooLarge) // refused before a byte of it is read
 		return
 	}
 	extendDeadlines(c)
-	body := http.MaxBytesReader(c.Writer, c.Request.Body, subscription.MaxCSVBytes)
-	res, err := s.desk.ImportSubscribers(c.Request.Context(), domain.APIActor, body, consentOf(c))
+	body := http.MaxBytesReader(c.Writer, c.Request.Body, subscribers.MaxCSVBytes)
+	res, err := s.subscribers.Import(c.Request.Context(), domain.APIActor, body, consentOf(c))
 	if err != nil {
 		var maxBytes *http.MaxBytesError
 		if errors.As(err, &maxBytes) {
@@ -104,7 +103,7 @@ func (s *Server) apiSubscribers(c *gin.Context) {
 	// One more than asked tells whether there is a next page.
 	want := f.Limit
 	f.Limit++
-	subs, err := s.db.Subscribers(c.Request.Context(), f)
+	subs, err := s.subscribers.List(c.Request.Context(), f)
 	if err != nil {
 		s.apiFail(c, err)
 		return
@@ -130,7 +129,7 @@ func (s *Server) apiExportSubscribers(c *gin.Context) {
 		return
 	}
 	extendDeadlines(c)
-	started, err := s.desk.ExportSubscribers(c.Request.Context(), f, func() io.Writer {
+	started, err := s.subscribers.ExportCSV(c.Request.Context(), f, func() io.Writer {
 		c.Header("Content-Type", "text/csv; charset=utf-8")
 		c.Header("Content-Disposition", `attachment; filename="subscribers.csv"`)
 		c.Status(http.StatusOK)
@@ -153,7 +152,7 @@ func (s *Server) apiExportSubscribers(c *gin.Context) {
 // subscriberFilter reads the status, country, topic, language and
 // address parameters.
 func (s *Server) subscriberFilter(c *gin.Context) (domain.SubscriberFilter, error) {
-	return s.desk.SubscriberFilter(c.Request.Context(), desk.SubscriberQuery{
+	return s.subscribers.Filter(c.Request.Context(), subscribers.Query{
 		Status: c.Query("status"), Country: c.Query("country"), Topic: c.Query("topic"),
 		Language: c.Query("language"), Address: c.Query("address"),
 	})
@@ -168,7 +167,7 @@ func (s *Server) apiSubscriberAction(action string) gin.HandlerFunc {
 			s.apiFail(c, errs.New(errs.NotFound, "subscriber not found"))
 			return
 		}
-		if err := s.desk.SubscriberAction(c.Request.Context(), domain.APIActor, id, action); err != nil {
+		if err := s.subscribers.Act(c.Request.Context(), domain.APIActor, id, action); err != nil {
 			s.apiFail(c, err)
 			return
 		}

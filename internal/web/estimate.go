@@ -7,9 +7,9 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"newsdigest/internal/digest"
 	"newsdigest/internal/domain"
 	"newsdigest/internal/errs"
+	"newsdigest/internal/subscribers"
 )
 
 // estimatesPerMinute caps the estimates one client IP may ask for: the
@@ -20,7 +20,7 @@ const estimatesPerMinute = 120
 // estimateJSON is the answer of GET /estimate.
 type estimateJSON struct {
 	PerWeek int    `json:"per_week"`
-	Stories int    `json:"stories"` // in the last digest.EstimateWeeks weeks
+	Stories int    `json:"stories"` // in the last subscribers.EstimateWeeks weeks
 	Text    string `json:"text"`    // what the form's line says, in ?lang=
 }
 
@@ -64,11 +64,11 @@ func (s *Server) estimate(c *gin.Context) {
 
 // estimateOf estimates f, a normalised filter of known values, and says
 // it in lang; with nothing chosen yet the words say how to get one.
-func (s *Server) estimateOf(ctx context.Context, lang string, f domain.Filter) (digest.Estimate, string, error) {
+func (s *Server) estimateOf(ctx context.Context, lang string, f domain.Filter) (subscribers.Estimate, string, error) {
 	if !f.All && len(f.Countries) == 0 && len(f.Topics) == 0 {
-		return digest.Estimate{}, msg(lang, "estimate_hint"), nil
+		return subscribers.Estimate{}, msg(lang, "estimate_hint"), nil
 	}
-	est, err := s.forecast.Estimate(ctx, f)
+	est, err := s.subscribers.Estimate(ctx, f)
 	if err != nil {
 		return est, "", err
 	}
@@ -90,7 +90,7 @@ func (s *Server) estimateLine(ctx context.Context, lang string, known domain.Kno
 	return text
 }
 
-func estimateWords(lang string, e digest.Estimate) string {
+func estimateWords(lang string, e subscribers.Estimate) string {
 	switch {
 	case e.Stories == 0:
 		return msg(lang, "estimate_zero")

@@ -13,9 +13,9 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"newsdigest/internal/desk"
 	"newsdigest/internal/digest"
 	"newsdigest/internal/domain"
+	"newsdigest/internal/editions"
 	"newsdigest/internal/errs"
 	"newsdigest/internal/taxonomy"
 )
@@ -61,7 +61,7 @@ func (s *Server) countryFeed(c *gin.Context) {
 		s.notFound(c)
 		return
 	}
-	s.feed(c, desk.ArchiveQuery{Country: code}, func(tax *taxonomy.Taxonomy, lang string) (string, string) {
+	s.feed(c, editions.ArchiveQuery{Country: code}, func(tax *taxonomy.Taxonomy, lang string) (string, string) {
 		ct, _ := tax.Country(code)
 		return ct.Name(lang), archivePath(lang, code, "", "")
 	})
@@ -74,7 +74,7 @@ func (s *Server) topicFeed(c *gin.Context) {
 		s.notFound(c)
 		return
 	}
-	s.feed(c, desk.ArchiveQuery{Topic: slug}, func(tax *taxonomy.Taxonomy, lang string) (string, string) {
+	s.feed(c, editions.ArchiveQuery{Topic: slug}, func(tax *taxonomy.Taxonomy, lang string) (string, string) {
 		t, _ := tax.Topic(slug)
 		return t.Name(lang), archivePath(lang, "", slug, "")
 	})
@@ -83,14 +83,14 @@ func (s *Server) topicFeed(c *gin.Context) {
 // feed answers the RSS of the latest archived stories for q; name gives
 // the country's or topic's name and its archive page. Feed readers send
 // no Accept-Language worth trusting, so only ?lang= changes the language.
-func (s *Server) feed(c *gin.Context, q desk.ArchiveQuery, name func(*taxonomy.Taxonomy, string) (string, string)) {
+func (s *Server) feed(c *gin.Context, q editions.ArchiveQuery, name func(*taxonomy.Taxonomy, string) (string, string)) {
 	lang := "en"
 	if l := c.Query("lang"); domain.IsLanguage(l) {
 		lang = l
 	}
 	ctx := c.Request.Context()
 	q.Language, q.Limit = lang, FeedSize
-	page, err := s.desk.Archive(ctx, q)
+	page, err := s.editions.Archive(ctx, q)
 	if err == nil {
 		var tax *taxonomy.Taxonomy
 		if tax, err = s.taxonomy(ctx); err == nil {
@@ -107,7 +107,7 @@ func (s *Server) feed(c *gin.Context, q desk.ArchiveQuery, name func(*taxonomy.T
 	c.String(http.StatusServiceUnavailable, "feed unavailable, try again later")
 }
 
-func (s *Server) writeFeed(c *gin.Context, lang string, page desk.ArchivePage, title, archive string) {
+func (s *Server) writeFeed(c *gin.Context, lang string, page editions.ArchivePage, title, archive string) {
 	list := digest.MastheadOf(s.cfg).ListName
 	doc := rssDoc{Version: "2.0", Channel: rssChannel{
 		Title:       list + ": " + title,

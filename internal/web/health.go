@@ -20,7 +20,7 @@ func (s *Server) readyz(c *gin.Context) {
 	defer cancel()
 	checks := gin.H{"postgres": "ok", "redis": "ok"}
 	ready := true
-	if err := s.db.Ping(ctx); err != nil {
+	if err := s.ready(ctx); err != nil {
 		checks["postgres"], ready = "unavailable", false
 	}
 	if err := s.rdb.Ping(ctx).Err(); err != nil {

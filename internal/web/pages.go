@@ -270,7 +270,7 @@ func (s *Server) linkSubscriber(c *gin.Context) (tok string, sub domain.Subscrib
 	if tok, ok = s.validToken(c, lang); !ok {
 		return "", sub, lang, false
 	}
-	sub, err := s.db.SubscriberByToken(c.Request.Context(), tok)
+	sub, err := s.subscribers.ByToken(c.Request.Context(), tok)
 	if err != nil {
 		s.pageFail(c, lang, err)
 		return "", sub, lang, false

@@ -9,7 +9,8 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"newsdigest/internal/dates"
-	"newsdigest/internal/desk"
+	"newsdigest/internal/domain"
+	"newsdigest/internal/editions"
 	"newsdigest/internal/errs"
 )
 
@@ -45,9 +46,9 @@ func (s *Server) archive(c *gin.Context) {
 	lang := pageLang(c.Request, "")
 	ctx := c.Request.Context()
 	q := c.Request.URL.Query()
-	aq := desk.ArchiveQuery{Country: q.Get("country"), Topic: q.Get("topic"), Language: lang}
+	aq := editions.ArchiveQuery{Country: q.Get("country"), Topic: q.Get("topic"), Language: lang}
 	if v := q.Get("before"); v != "" {
-		cur, err := desk.DecodeCursor(v)
+		cur, err := domain.DecodeItemCursor(v)
 		if err != nil {
 			s.renderPageStatus(c.Writer, c.Request, http.StatusBadRequest, "error", pageData{
 				Lang: lang, Title: msg(lang, "error_title"), Message: msg(lang, "archive_bad_page"),
@@ -61,7 +62,7 @@ func (s *Server) archive(c *gin.Context) {
 		s.pageFail(c, lang, err)
 		return
 	}
-	page, err := s.desk.Archive(ctx, aq)
+	page, err := s.editions.Archive(ctx, aq)
 	if errs.KindOf(err) == errs.NotFound {
 		s.renderPageStatus(c.Writer, c.Request, http.StatusNotFound, "error", pageData{
 			Lang: lang, Title: msg(lang, "not_found_title"), Message: msg(lang, "archive_unknown_filter"),
@@ -103,7 +104,7 @@ func (s *Server) archive(c *gin.Context) {
 		})
 	}
 	if page.Next != nil {
-		d.OlderURL = archivePath(lang, aq.Country, aq.Topic, desk.EncodeCursor(*page.Next))
+		d.OlderURL = archivePath(lang, aq.Country, aq.Topic, page.Next.Encode())
 	}
 	if aq.Before != nil {
 		d.NewestURL = archivePath(lang, aq.Country, aq.Topic, "")

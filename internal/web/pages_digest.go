@@ -1,14 +1,12 @@
 package web
 
 import (
-	"encoding/json"
 	"net/http"
 	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
 
-	"newsdigest/internal/digest"
 	"newsdigest/internal/errs"
 	"newsdigest/internal/token"
 )
@@ -27,35 +25,7 @@ func (s *Server) digestPage(c *gin.Context) {
 		s.pageFail(c, lang, errs.New(errs.NotFound, "digest not found"))
 		return
 	}
-	ctx := c.Request.Context()
-	g, err := s.db.GroupByViewToken(ctx, id, tok)
-	if err != nil {
-		s.pageFail(c, lang, err)
-		return
-	}
-	var sections []digest.Section
-	if err := json.Unmarshal(g.Sections, &sections); err != nil {
-		s.pageFail(c, lang, err)
-		return
-	}
-	items, err := s.db.EditionItems(ctx, id)
-	if err != nil {
-		s.pageFail(c, lang, err)
-		return
-	}
-	e, err := s.db.Edition(ctx, id)
-	if err != nil {
-		s.pageFail(c, lang, err)
-		return
-	}
-	tax, err := s.taxonomy(ctx)
-	if err != nil {
-		s.pageFail(c, lang, err)
-		return
-	}
-	d := digest.MastheadOf(s.cfg).Web(digest.Issue{EditionID: id, At: e.Time(), Language: g.Language,
-		Sections: sections, Items: items, Tax: tax})
-	m, err := s.renderer.Digest(d)
+	m, err := s.editions.WebDigest(c.Request.Context(), id, tok)
 	if err != nil {
 		s.pageFail(c, lang, err)
 		return

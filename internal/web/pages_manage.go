@@ -6,7 +6,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"newsdigest/internal/domain"
-	"newsdigest/internal/subscription"
+	"newsdigest/internal/subscribers"
 )
 
 func (s *Server) preferencesPage(c *gin.Context) {
@@ -84,7 +84,7 @@ func (s *Server) preferencesPost(c *gin.Context) {
 				Pause: s.pauseBlock(lang, sub)})
 		return
 	}
-	if _, err := s.db.UpdatePreferences(c.Request.Context(), tok, f, consentOf(c)); err != nil {
+	if _, err := s.subscribers.UpdatePreferences(c.Request.Context(), tok, f, consentOf(c)); err != nil {
 		s.pageFail(c, lang, err)
 		return
 	}
@@ -97,13 +97,8 @@ func (s *Server) preferencesPost(c *gin.Context) {
 // brings.
 func (s *Server) resubscribe(c *gin.Context, lang string, sub domain.Subscriber) {
 	ctx := c.Request.Context()
-	tax, err := s.taxonomy(ctx)
-	if err != nil {
-		s.pageFail(c, lang, err)
-		return
-	}
-	req := subscription.Request{Email: sub.Email, Filter: sub.Filter}
-	if err := s.subscriptions().Subscribe(ctx, tax, req, consentOf(c)); err != nil {
+	req := subscribers.Request{Email: sub.Email, Filter: sub.Filter}
+	if err := s.subscribers.Subscribe(ctx, req, consentOf(c), s.limiter); err != nil {
 		s.pageSignupFail(c, lang, err)
 		return
 	}
@@ -131,11 +126,11 @@ func (s *Server) unsubscribePost(c *gin.Context) {
 	if !ok {
 		return
 	}
-	if err := s.db.Unsubscribe(c.Request.Context(), tok, consentOf(c)); err != nil {
+	if err := s.subscribers.Unsubscribe(c.Request.Context(), tok, consentOf(c)); err != nil {
 		s.pageFail(c, lang, err)
 		return
 	}
-	if sub, err := s.db.SubscriberByToken(c.Request.Context(), tok); err == nil {
+	if sub, err := s.subscribers.ByToken(c.Request.Context(), tok); err == nil {
 		lang = pageLang(c.Request, sub.Language)
 	}
 	s.renderPage(c, "message", pageData{Lang: lang, Title: msg(lang, "unsubscribed_title"), Message: msg(lang, "unsubscribed")})

@@ -46,14 +46,14 @@ func (s *Server) pausePost(c *gin.Context) {
 		if err != nil {
 			return domain.Subscriber{}, err
 		}
-		return s.db.Pause(c.Request.Context(), tok, until, consentOf(c))
+		return s.subscribers.Pause(c.Request.Context(), tok, until, consentOf(c))
 	})
 }
 
 // resumePost ends a pause at once; resuming when not paused does nothing.
 func (s *Server) resumePost(c *gin.Context) {
 	s.changePause(c, "pause_resumed", func(tok string) (domain.Subscriber, error) {
-		return s.db.Resume(c.Request.Context(), tok, consentOf(c))
+		return s.subscribers.Resume(c.Request.Context(), tok, consentOf(c))
 	})
 }
 

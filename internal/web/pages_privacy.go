@@ -7,7 +7,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"newsdigest/internal/postgres"
+	"newsdigest/internal/domain"
 )
 
 // exportRequest is the preferences page's "your data" link. The token in
@@ -21,7 +21,7 @@ func (s *Server) exportRequest(c *gin.Context) {
 	if !ok {
 		return
 	}
-	r, err := s.desk.RequestExport(c.Request.Context(), tok)
+	r, err := s.subscribers.RequestExport(c.Request.Context(), tok)
 	if err != nil {
 		s.pageFail(c, lang, err)
 		return
@@ -34,7 +34,7 @@ func (s *Server) exportRequest(c *gin.Context) {
 		return
 	}
 	s.renderPage(c, "message", pageData{Lang: lang, Title: msg(lang, "check_inbox_title"),
-		Message: fmt.Sprintf(msg(lang, "privacy_export_sent"), int(postgres.ExportLinkTTL.Minutes()))})
+		Message: fmt.Sprintf(msg(lang, "privacy_export_sent"), int(domain.ExportLinkTTL.Minutes()))})
 }
 
 // exportDownload is the mailed link: it gives everything stored about the
@@ -47,7 +47,7 @@ func (s *Server) exportDownload(c *gin.Context) {
 	if !ok {
 		return
 	}
-	data, err := s.desk.ExportByLink(c.Request.Context(), tok)
+	data, err := s.subscribers.ExportByLink(c.Request.Context(), tok)
 	if err != nil {
 		s.pageFail(c, lang, err)
 		return
@@ -86,7 +86,7 @@ func (s *Server) deletePost(c *gin.Context) {
 	if !ok {
 		return
 	}
-	sub, err := s.desk.EraseOwnData(c.Request.Context(), tok)
+	sub, err := s.subscribers.EraseOwnData(c.Request.Context(), tok)
 	if err != nil {
 		s.pageFail(c, lang, err)
 		return

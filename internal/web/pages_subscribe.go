@@ -8,7 +8,7 @@ import (
 	"newsdigest/internal/domain"
 	"newsdigest/internal/errs"
 	"newsdigest/internal/i18n"
-	"newsdigest/internal/subscription"
+	"newsdigest/internal/subscribers"
 	"newsdigest/internal/taxonomy"
 )
 
@@ -58,7 +58,7 @@ func (s *Server) subscribeForm(c *gin.Context) {
 		problems = append(problems, fieldErrorOf(lang, choiceErr))
 	}
 	if len(problems) == 0 {
-		err = s.subscriptions().Subscribe(ctx, tax, subscription.Request{Email: email, Filter: f}, consentOf(c))
+		err = s.subscribers.Subscribe(ctx, subscribers.Request{Email: email, Filter: f}, consentOf(c), s.limiter)
 		if errs.Is(err, errs.Invalid) {
 			problems = append(problems, fieldErrorOf(lang, err))
 		} else if err != nil {
@@ -94,7 +94,7 @@ func (s *Server) confirmPage(c *gin.Context) {
 // are still what was shown.
 func (s *Server) showConfirm(c *gin.Context, tok string, status int, message string) {
 	lang := pageLang(c.Request, "")
-	sub, err := s.db.SubscriberByConfirmToken(c.Request.Context(), tok)
+	sub, err := s.subscribers.ByConfirmToken(c.Request.Context(), tok)
 	if errs.Is(err, errs.NotFound) {
 		s.alreadyConfirmed(c, tok, err)
 		return
@@ -150,7 +150,7 @@ func (s *Server) confirmPost(c *gin.Context) {
 	}
 	// The page carries the choices it showed; if a sign-up changed them
 	// meanwhile, the new ones are shown to be confirmed instead.
-	sub, err := s.db.Confirm(c.Request.Context(), tok, c.PostForm("choices"), consentOf(c))
+	sub, err := s.subscribers.Confirm(c.Request.Context(), tok, c.PostForm("choices"), consentOf(c))
 	if errs.Is(err, errs.Conflict) {
 		// Nothing was confirmed (409): the choices as they are now are
 		// shown, with a word that they changed.
@@ -175,7 +175,7 @@ func (s *Server) confirmPost(c *gin.Context) {
 // "link no longer works" page, so a guessed token learns nothing.
 func (s *Server) alreadyConfirmed(c *gin.Context, tok string, notFound error) {
 	lang := pageLang(c.Request, "")
-	sub, err := s.db.SubscriberByUsedConfirmToken(c.Request.Context(), tok)
+	sub, err := s.subscribers.ByUsedConfirmToken(c.Request.Context(), tok)
 	if errs.Is(err, errs.NotFound) {
 		err = notFound
 	}

@@ -6,9 +6,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"newsdigest/internal/domain"
-	"newsdigest/internal/postgres"
 	"newsdigest/internal/schedule"
-	"newsdigest/internal/tasks"
 )
 
 // welcomeData is what the welcome page adds to the confirmation's list of
@@ -21,14 +19,10 @@ type welcomeData struct {
 
 // welcome answers a confirmation: what the person will get (their
 // choices by name), when, and how to change it, in their language. The
-// same goes to them by mail: Confirm recorded the notice as due, and it
-// is queued here; were the queue down, the reconciler queues it later.
+// same goes to them by mail: confirming queued the welcome notice.
 func (s *Server) welcome(c *gin.Context, sub domain.Subscriber) {
 	ctx := c.Request.Context()
 	lang := pageLang(c.Request, sub.Language)
-	if _, err := s.queue.EnqueueContext(ctx, tasks.NewNotice(sub.ID, postgres.NoticeWelcome)); err != nil && !tasks.IsDuplicate(err) {
-		s.log.Warn("queue welcome mail; the reconciler will", "subscriber", sub.ID, "err", err)
-	}
 	tax, err := s.taxonomy(ctx)
 	if err != nil {
 		s.pageFail(c, lang, err)

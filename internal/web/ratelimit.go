@@ -87,8 +87,8 @@ func (l *signupLimiter) AllowEstimate(ctx context.Context, ip string) error {
 }
 
 // AllowAddress counts a sign-up for a (normalised) address, whatever its
-// status: subscription.Service asks it about every valid request. It
-// counts the mailbox (domain.Mailbox), so that victim+1@…, victim+2@… and
+// status: subscribers.Service.Subscribe asks it about every valid
+// request. It counts the mailbox (domain.Mailbox), so that victim+1@…, victim+2@… and
 // VICTIM@… share one allowance and the form cannot flood one inbox
 // through its plus-addresses. A refusal says to wait the whole window,
 // not what is left of it: that would tell a stranger when someone else

@@ -22,68 +22,81 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"newsdigest/internal/config"
-	"newsdigest/internal/desk"
-	"newsdigest/internal/digest"
 	"newsdigest/internal/domain"
-	"newsdigest/internal/ingest"
-	"newsdigest/internal/postgres"
-	"newsdigest/internal/render"
+	"newsdigest/internal/editions"
+	"newsdigest/internal/items"
+	"newsdigest/internal/overview"
+	"newsdigest/internal/staff"
+	"newsdigest/internal/subscribers"
 	"newsdigest/internal/taxonomy"
 	"newsdigest/internal/web/admin"
 )
 
+// Services are what the web app's doors call: the public pages, the
+// console and the JSON API call these and nothing below them. The wiring
+// (package app) builds them.
+type Services struct {
+	Subscribers *subscribers.Service
+	Editions    *editions.Service
+	Items       *items.Service
+	Staff       *staff.Service
+	Overview    *overview.Service
+	// Taxonomy hands out the taxonomy (a *taxonomy.Cache), which every
+	// form and page names things by.
+	Taxonomy Taxonomies
+	// Ready reports whether the database answers (readiness).
+	Ready func(ctx context.Context) error
+}
+
+// Taxonomies hand out the taxonomy as it is now.
+type Taxonomies interface {
+	Taxonomy(ctx context.Context) (*taxonomy.Taxonomy, error)
+}
+
 // Server holds the web app's dependencies.
 type Server struct {
-	cfg      *config.Config
-	db       *postgres.DB
-	queue    *asynq.Client
-	redis    asynq.RedisConnOpt
-	rdb      *redis.Client // readiness checks and sign-up limits
-	limiter  *signupLimiter
-	forecast *digest.Estimator // the forms' "about N stories a week"
-	desk     *desk.Desk
-	importer *ingest.Importer
-	renderer *render.Renderer
-	console  *admin.Console
-	pages    *template.Template
-	metrics  *metrics
-	log      *slog.Logger
+	cfg         *config.Config
+	subscribers *subscribers.Service
+	editions    *editions.Service
+	items       *items.Service
+	tax         Taxonomies
+	ready       func(ctx context.Context) error
+	redis       asynq.RedisConnOpt
+	rdb         *redis.Client // readiness checks and sign-up limits
+	limiter     *signupLimiter
+	console     *admin.Console
+	pages       *template.Template
+	metrics     *metrics
+	log         *slog.Logger
 }
 
 // NewServer assembles the web app.
-func NewServer(cfg *config.Config, db *postgres.DB, redis asynq.RedisConnOpt, reg prometheus.Registerer, log *slog.Logger) (*Server, error) {
+func NewServer(cfg *config.Config, svc Services, redis asynq.RedisConnOpt, reg prometheus.Registerer, log *slog.Logger) (*Server, error) {
 	pages, err := parsePages()
 	if err != nil {
 		return nil, err
 	}
-	queue := asynq.NewClient(redis)
-	d, err := desk.New(cfg, db, queue, log)
-	if err != nil {
-		queue.Close()
-		return nil, err
-	}
 	rdb, err := newRedisClient(cfg.RedisURL)
 	if err != nil {
-		queue.Close()
 		return nil, err
 	}
 	s := &Server{
-		cfg:      cfg,
-		db:       db,
-		queue:    queue,
-		redis:    redis,
-		rdb:      rdb,
-		limiter:  newSignupLimiter(cfg, rdb),
-		forecast: &digest.Estimator{Source: db},
-		desk:     d,
-		importer: d.Importer,
-		renderer: d.Renderer,
-		pages:    pages,
-		metrics:  newMetrics(reg),
-		log:      log,
+		cfg:         cfg,
+		subscribers: svc.Subscribers,
+		editions:    svc.Editions,
+		items:       svc.Items,
+		tax:         svc.Taxonomy,
+		ready:       svc.Ready,
+		redis:       redis,
+		rdb:         rdb,
+		limiter:     newSignupLimiter(cfg, rdb),
+		pages:       pages,
+		metrics:     newMetrics(reg),
+		log:         log,
 	}
 	s.console, err = admin.New(admin.Deps{
-		Config: cfg, DB: db, Desk: d, Redis: rdb, RedisOpt: redis, Log: log, CSRF: s.csrf(), Registry: reg,
+		Config: cfg, Subscribers: svc.Subscribers, Editions: svc.Editions, Items: svc.Items, Staff: svc.Staff,
+		Overview: svc.Overview, Taxonomy: svc.Taxonomy, Redis: rdb, RedisOpt: redis, Log: log, CSRF: s.csrf(), Registry: reg,
 	})
 	if err != nil {
 		s.Close()
@@ -92,9 +105,9 @@ func NewServer(cfg *config.Config, db *postgres.DB, redis asynq.RedisConnOpt, re
 	return s, nil
 }
 
-// Close releases the queue and Redis clients.
+// Close releases the Redis client and the console's queue inspector.
 func (s *Server) Close() error {
-	errs := []error{s.queue.Close(), s.rdb.Close()}
+	errs := []error{s.rdb.Close()}
 	if s.console != nil {
 		errs = append(errs, s.console.Close())
 	}
@@ -252,7 +265,7 @@ func (s *Server) csrf() gin.HandlerFunc {
 	}
 }
 
-// taxonomy returns the taxonomy, reloaded at most every 30 seconds.
+// taxonomy returns the taxonomy as it is now.
 func (s *Server) taxonomy(ctx context.Context) (*taxonomy.Taxonomy, error) {
-	return s.desk.Taxonomy(ctx)
+	return s.tax.Taxonomy(ctx)
 }

@@ -1,6 +1,8 @@
-// Package worker runs newsdigest's background work on asynq: confirmation
-// mail, the weekly schedule, edition compile and delivery, and the
-// reconciler that re-queues whatever Postgres says is unfinished.
+// Package worker runs newsdigest's background work on asynq: each task
+// calls one service (the confirmation and notice mails, the weekly
+// schedule, edition compile and delivery, feed polling, the tagger's
+// retraining), and a loop makes the scheduled editions and asks for the
+// reconciler, which re-queues whatever Postgres says is unfinished.
 package worker
 
 import (
@@ -17,17 +19,17 @@ import (
 	"github.com/robfig/cron/v3"
 
 	"newsdigest/internal/config"
-	"newsdigest/internal/digest"
 	"newsdigest/internal/domain"
+	"newsdigest/internal/editions"
+	"newsdigest/internal/items"
 	"newsdigest/internal/mail"
-	"newsdigest/internal/postgres"
-	"newsdigest/internal/render"
-	"newsdigest/internal/tagging"
+	"newsdigest/internal/subscribers"
 	"newsdigest/internal/tasks"
-	"newsdigest/internal/taxonomy"
 )
 
 // Options tune timings that tests shorten; zero values take the defaults.
+// Schedule, Lease and Registry shape the editions service, which the
+// wiring (package app) builds with them.
 type Options struct {
 	Concurrency       int           // tasks at once; default 8
 	ReconcileEvery    time.Duration // default 1 minute
@@ -39,29 +41,33 @@ type Options struct {
 	// Clock tells the schedule the time; default time.Now. Tests move it
 	// past ticks rather than wait for them.
 	Clock func() time.Time
-	Lease time.Duration // of claimed deliveries; default digest.DefaultLease
+	Lease time.Duration // of claimed deliveries; default editions.DefaultLease
 	// Registry takes the worker's metrics; nil: the default registry,
 	// which METRICS_ADDR serves.
 	Registry prometheus.Registerer
 }
 
+// Services are what the worker's tasks call, and nothing below them. The
+// wiring (package app) builds them with the worker's queue client, Queue,
+// which the worker also asks for its periodic reconcile with.
+type Services struct {
+	Subscribers *subscribers.Service
+	Editions    *editions.Service
+	Items       *items.Service
+	Queue       *asynq.Client
+}
+
 // Worker is the background process.
 type Worker struct {
-	cfg      *config.Config
-	db       *postgres.DB
-	redis    asynq.RedisConnOpt
-	mailer   digest.Mailer
-	renderer *render.Renderer
-	opts     Options
-	log      *slog.Logger
+	cfg   *config.Config
+	svc   Services
+	redis asynq.RedisConnOpt
+	opts  Options
+	log   *slog.Logger
 }
 
 // New assembles a worker from its dependencies.
-func New(cfg *config.Config, db *postgres.DB, redis asynq.RedisConnOpt, mailer digest.Mailer, opts Options, log *slog.Logger) (*Worker, error) {
-	r, err := render.New()
-	if err != nil {
-		return nil, err
-	}
+func New(cfg *config.Config, svc Services, redis asynq.RedisConnOpt, opts Options, log *slog.Logger) *Worker {
 	if opts.Concurrency == 0 {
 		opts.Concurrency = 8
 	}
@@ -74,26 +80,18 @@ func New(cfg *config.Config, db *postgres.DB, redis asynq.RedisConnOpt, mailer d
 	if opts.MaxRetryDelay == 0 {
 		opts.MaxRetryDelay = 10 * time.Minute
 	}
-	if opts.Schedule == nil {
-		opts.Schedule = cfg.DigestCron
-	}
 	if opts.FirstRetryDelay == 0 {
 		opts.FirstRetryDelay = 10 * time.Second
 	}
 	if opts.Clock == nil {
 		opts.Clock = time.Now
 	}
-	return &Worker{cfg: cfg, db: db, redis: redis, mailer: mailer, renderer: r, opts: opts, log: log}, nil
+	return &Worker{cfg: cfg, svc: svc, redis: redis, opts: opts, log: log}
 }
 
 // Run processes tasks until ctx ends, then shuts down gracefully: tasks in
 // progress get longer than the SMTP timeout to finish.
 func (w *Worker) Run(ctx context.Context) error {
-	client := asynq.NewClient(w.redis)
-	defer client.Close()
-	inspect := asynq.NewInspector(w.redis)
-	defer inspect.Close()
-
 	srv := asynq.NewServer(w.redis, asynq.Config{
 		Concurrency:              w.opts.Concurrency,
 		Queues:                   tasks.Queues,
@@ -103,47 +101,8 @@ func (w *Worker) Run(ctx context.Context) error {
 		Logger:                   asynqLogger{w.log},
 	})
 	mux := asynq.NewServeMux()
-	var limiter interface{ Wait(context.Context) error }
-	if w.cfg.SendRate > 0 {
-		opt, err := redis.ParseURL(w.cfg.RedisURL)
-		if err != nil {
-			return fmt.Errorf("REDIS_URL: %w", err)
-		}
-		rdb := redis.NewClient(opt)
-		defer rdb.Close()
-		if limiter, err = mail.NewRateLimiter(rdb, "newsdigest:send-rate", w.cfg.SendRate); err != nil {
-			return err
-		}
-	}
-	tagger, err := tagging.NewTagger(taxonomy.Default())
-	if err != nil {
-		return fmt.Errorf("tagger: %w", err)
-	}
-	models := &tagging.Follower{Tagger: tagger, Store: w.db, Every: modelCheckEvery}
-	if err := models.Refresh(ctx); err != nil {
-		w.log.Warn("tag model not loaded; tagging with the rules alone", "err", err)
-	}
-	w.retrainIfNoModel(ctx, client)
-	h := &handlers{
-		tagger:   tagger,
-		models:   models,
-		db:       w.db,
-		queue:    client,
-		inspect:  inspect,
-		log:      w.log,
-		compiler: &digest.Compiler{DB: w.db, Queue: client, Log: w.log},
-		sender: &digest.Sender{
-			DB: w.db, Mailer: w.mailer, Renderer: w.renderer, Workers: w.cfg.SMTPConnections, Log: w.log,
-			BounceLimit: w.cfg.BounceLimit,
-			Lease:       w.opts.Lease,
-			Limiter:     limiter,
-			Masthead:    digest.MastheadOf(w.cfg),
-			Observe:     deliveryCounter(w.opts.Registry),
-		},
-		cfg:      w.cfg,
-		renderer: w.renderer,
-		mailer:   w.mailer,
-	}
+	w.svc.Items.Start(ctx)
+	h := &handlers{Services: w.svc, log: w.log}
 	h.register(mux)
 	if err := srv.Start(mux); err != nil {
 		return fmt.Errorf("start asynq server: %w", err)
@@ -153,7 +112,7 @@ func (w *Worker) Run(ctx context.Context) error {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		w.loop(ctx, client)
+		w.loop(ctx, w.svc.Queue, w.svc.Editions)
 	}()
 	<-ctx.Done()
 	<-done
@@ -162,22 +121,27 @@ func (w *Worker) Run(ctx context.Context) error {
 	return nil
 }
 
-// loop makes the scheduled editions (schedule.go) and asks for the
-// periodic reconcile. The schedule is looked at on every turn, not only
-// when the timer of the next tick fires: a tick that passed while no
-// worker ran, while Redis refused, or while this loop was busy with
-// something else is made at the next turn all the same.
-func (w *Worker) loop(ctx context.Context, client *asynq.Client) {
+// loop makes the scheduled editions (editions.Service.RunSchedule) and
+// asks for the periodic reconcile. The schedule is looked at on every
+// turn, not only when the timer of the next tick fires: a tick that
+// passed while no worker ran, while Redis refused, or while this loop was
+// busy with something else is made at the next turn all the same.
+func (w *Worker) loop(ctx context.Context, client *asynq.Client, ed *editions.Service) {
 	reconcile := time.NewTicker(w.opts.ReconcileEvery)
 	defer reconcile.Stop()
 	w.enqueueReconcile(ctx, client, time.Now())
-	w.schedule(ctx, client)
+	schedule := func() {
+		if !w.opts.DisableScheduling {
+			ed.RunSchedule(ctx, w.opts.Clock())
+		}
+	}
+	schedule()
 	for {
 		timer := time.NewTimer(time.Hour)
 		var tick <-chan time.Time
 		if !w.opts.DisableScheduling {
 			now := w.opts.Clock()
-			timer.Reset(max(0, w.opts.Schedule.Next(now.In(w.cfg.DigestTZ)).Sub(now)))
+			timer.Reset(max(0, ed.NextScheduled(now).Sub(now)))
 			tick = timer.C
 		}
 		select {
@@ -189,7 +153,7 @@ func (w *Worker) loop(ctx context.Context, client *asynq.Client) {
 			w.enqueueReconcile(ctx, client, now)
 		case <-tick:
 		}
-		w.schedule(ctx, client)
+		schedule()
 	}
 }
 
@@ -206,9 +170,10 @@ func (w *Worker) retryDelay(n int, _ error, _ *asynq.Task) time.Duration {
 	return time.Duration(math.Min(d, float64(w.opts.MaxRetryDelay)))
 }
 
-// deliveryCounter counts delivery attempts by how they ended. Workers in
-// one process (tests run several) share the counter.
-func deliveryCounter(reg prometheus.Registerer) func(status string) {
+// DeliveryCounter counts delivery attempts by how they ended, for the
+// editions service to tell (editions.Deps.Observe). Workers in one
+// process (tests run several) share the counter.
+func DeliveryCounter(reg prometheus.Registerer) func(status string) {
 	if reg == nil {
 		reg = prometheus.DefaultRegisterer
 	}
@@ -228,6 +193,26 @@ func deliveryCounter(reg prometheus.Registerer) func(status string) {
 		c.WithLabelValues(st)
 	}
 	return func(status string) { c.WithLabelValues(status).Inc() }
+}
+
+// SendLimiter paces sending at SEND_RATE messages a second, shared by
+// every worker through Redis; nil (and a close that does nothing) when
+// the rate is unlimited.
+func SendLimiter(cfg *config.Config) (limiter editions.RateLimiter, close func() error, err error) {
+	if cfg.SendRate <= 0 {
+		return nil, func() error { return nil }, nil
+	}
+	opt, err := redis.ParseURL(cfg.RedisURL)
+	if err != nil {
+		return nil, nil, fmt.Errorf("REDIS_URL: %w", err)
+	}
+	rdb := redis.NewClient(opt)
+	l, err := mail.NewRateLimiter(rdb, "newsdigest:send-rate", cfg.SendRate)
+	if err != nil {
+		rdb.Close()
+		return nil, nil, err
+	}
+	return l, rdb.Close, nil
 }
 
 // NewPool is the production Mailer: pooled go-mail connections, signing

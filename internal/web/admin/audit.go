@@ -51,7 +51,7 @@ func (a *Console) auditPage(c *gin.Context) {
 		}
 		f.Before = n
 	}
-	entries, err := a.DB.AuditLog(c.Request.Context(), f)
+	entries, err := a.Staff.AuditLog(c.Request.Context(), f)
 	if err != nil {
 		a.failErr(c, err)
 		return

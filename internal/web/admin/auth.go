@@ -14,10 +14,9 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"newsdigest/internal/desk"
 	"newsdigest/internal/domain"
 	"newsdigest/internal/errs"
-	"newsdigest/internal/postgres"
+	"newsdigest/internal/staff"
 )
 
 const (
@@ -90,7 +89,7 @@ func (a *Console) session(c *gin.Context) (*user, error) {
 	}
 	ctx := c.Request.Context()
 	h := hashToken(tok)
-	s, err := a.DB.SessionByHash(ctx, h)
+	s, err := a.Staff.Session(ctx, h)
 	if err != nil {
 		return nil, err
 	}
@@ -103,7 +102,7 @@ func (a *Console) session(c *gin.Context) (*user, error) {
 		u.Name, u.Roles = domain.OwnerAccount, domain.AllRoles
 	}
 	if time.Since(s.LastSeenAt) > touchEvery {
-		if err := a.DB.TouchSession(ctx, h, sessionIdle, sessionMaxAge); err != nil {
+		if err := a.Staff.TouchSession(ctx, h, sessionIdle, sessionMaxAge); err != nil {
 			a.Log.Warn("session not extended", "err", err)
 		}
 	}
@@ -191,12 +190,12 @@ func (a *Console) loginPost(c *gin.Context) {
 	// A session the browser already had is ended, not reused: every login
 	// gets a token of its own, so no one can plant a token before it.
 	if old, err := c.Cookie(sessionCookie); err == nil && old != "" {
-		if err := a.DB.DeleteSession(ctx, hashToken(old)); err != nil {
+		if err := a.Staff.EndSession(ctx, hashToken(old)); err != nil {
 			a.Log.Warn("previous session not ended", "err", err)
 		}
 	}
 	tok := rand.Text() + rand.Text() // 260 random bits
-	err = a.DB.CreateSession(ctx, postgres.NewSession{
+	err = a.Staff.StartSession(ctx, domain.NewSession{
 		TokenHash: hashToken(tok), EditorID: u.EditorID, OwnerKey: a.ownerKey,
 		TTL: sessionIdle, IP: c.ClientIP(), UserAgent: c.Request.UserAgent(),
 	})
@@ -204,11 +203,8 @@ func (a *Console) loginPost(c *gin.Context) {
 		a.failErr(c, err)
 		return
 	}
-	if err := a.DB.PruneSessions(ctx, a.ownerKey); err != nil {
-		a.Log.Warn("old sessions not pruned", "err", err)
-	}
 	a.setSessionCookie(c, tok, int(sessionMaxAge/time.Second))
-	a.Desk.Audit(ctx, u.Name, "session.login", "editor", u.Name, "from %s", c.ClientIP())
+	a.Staff.Audit(ctx, u.Name, "session.login", "editor", u.Name, "from %s", c.ClientIP())
 	c.Redirect(http.StatusSeeOther, cmp.Or(d.Next, "/admin"))
 }
 
@@ -219,25 +215,25 @@ func (a *Console) authenticate(ctx context.Context, name, pw string) (u *user, o
 	if name == domain.OwnerAccount {
 		return &user{Name: domain.OwnerAccount}, checkOwnerPassword(a.Config, pw), true, nil
 	}
-	id, hash, err := a.DB.EditorLogin(ctx, name)
+	id, hash, err := a.Staff.EditorLogin(ctx, name)
 	if errs.Is(err, errs.NotFound) {
-		desk.CheckPassword(dummyHash, pw)
+		staff.CheckPassword(dummyHash, pw)
 		return nil, false, false, nil
 	}
 	if err != nil {
 		return nil, false, false, err
 	}
-	return &user{Name: strings.ToLower(name), EditorID: id}, desk.CheckPassword(hash, pw), true, nil
+	return &user{Name: strings.ToLower(name), EditorID: id}, staff.CheckPassword(hash, pw), true, nil
 }
 
 func (a *Console) logout(c *gin.Context) {
 	u := currentUser(c)
-	if err := a.DB.DeleteSession(c.Request.Context(), u.token); err != nil {
+	if err := a.Staff.EndSession(c.Request.Context(), u.token); err != nil {
 		a.failErr(c, err)
 		return
 	}
 	a.setSessionCookie(c, "", -1)
-	a.Desk.Audit(c.Request.Context(), u.Name, "session.logout", "editor", u.Name, "")
+	a.Staff.Audit(c.Request.Context(), u.Name, "session.logout", "editor", u.Name, "")
 	c.Redirect(http.StatusSeeOther, "/admin/login")
 }
 

@@ -1,9 +1,12 @@
 // Package admin is the news desk's console: server-rendered pages where
 // editors import and fix items, send and steer editions, and look after
-// subscribers. It calls the same services (package desk) as the JSON API.
+// subscribers. It calls the same services (packages items, editions,
+// subscribers, staff and overview) as the JSON API, and nothing below
+// them.
 package admin
 
 import (
+	"context"
 	"errors"
 	"html/template"
 	"log/slog"
@@ -15,15 +18,26 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"newsdigest/internal/config"
-	"newsdigest/internal/desk"
-	"newsdigest/internal/postgres"
+	"newsdigest/internal/editions"
+	"newsdigest/internal/items"
+	"newsdigest/internal/overview"
+	"newsdigest/internal/staff"
+	"newsdigest/internal/subscribers"
+	"newsdigest/internal/taxonomy"
 )
 
 // Deps are what the console is built from; the web server owns them.
 type Deps struct {
-	Config   *config.Config
-	DB       *postgres.DB
-	Desk     *desk.Desk
+	Config      *config.Config
+	Subscribers *subscribers.Service
+	Editions    *editions.Service
+	Items       *items.Service
+	Staff       *staff.Service
+	Overview    *overview.Service
+	// Taxonomy hands out the taxonomy as it is now (a *taxonomy.Cache).
+	Taxonomy interface {
+		Taxonomy(ctx context.Context) (*taxonomy.Taxonomy, error)
+	}
 	Redis    *redis.Client      // login limits
 	RedisOpt asynq.RedisConnOpt // the queues' state
 	Log      *slog.Logger

@@ -5,7 +5,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"newsdigest/internal/desk"
+	"newsdigest/internal/overview"
 )
 
 func (a *Console) dashboardRoutes(g *gin.RouterGroup) {
@@ -16,8 +16,8 @@ func (a *Console) dashboardRoutes(g *gin.RouterGroup) {
 }
 
 type dashboardData struct {
-	desk.Dashboard
-	Queues []desk.QueueState
+	overview.Dashboard
+	Queues []overview.QueueState
 	// QueuesDown is set when Redis did not answer: the rest of the page
 	// is still worth showing.
 	QueuesDown bool
@@ -56,14 +56,14 @@ func homeLabel(lang, prefix, status string) string {
 type homeTally struct {
 	Lang, ID, Head string
 	Param          string // the subscribers list's filter for a row
-	Rows           []desk.Named
+	Rows           []overview.Named
 	Linked         bool // rows link to the subscribers list (the user may see it)
 }
 
 func (a *Console) dashboard(c *gin.Context) {
 	lang := pageLang(c)
 	ctx := c.Request.Context()
-	d, err := a.Desk.Dashboard(ctx, lang)
+	d, err := a.Overview.Dashboard(ctx, lang)
 	if err != nil {
 		a.failErr(c, err)
 		return
@@ -81,7 +81,7 @@ func (a *Console) dashboard(c *gin.Context) {
 	}
 	data.Logins = a.loginWatches(ctx, currentUser(c))
 	data.AttackTries, data.AttackMinutes = attackTriesPerClient, int(attackWindow.Minutes())
-	data.Queues, err = desk.Queues(a.inspector)
+	data.Queues, err = overview.Queues(a.inspector)
 	if err != nil {
 		a.Log.Warn("dashboard: queues unavailable", "err", err)
 		data.QueuesDown = true

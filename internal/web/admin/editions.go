@@ -7,8 +7,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"newsdigest/internal/desk"
 	"newsdigest/internal/domain"
+	"newsdigest/internal/editions"
 	"newsdigest/internal/errs"
 )
 
@@ -34,7 +34,7 @@ func (a *Console) editionsRoutes(g *gin.RouterGroup) {
 const editionsListSize = 60
 
 func (a *Console) editionsList(c *gin.Context) {
-	list, err := a.DB.Editions(c.Request.Context(), editionsListSize)
+	list, err := a.Editions.List(c.Request.Context(), editionsListSize)
 	if err != nil {
 		a.failErr(c, err)
 		return
@@ -81,7 +81,7 @@ func readRange(c *gin.Context, get func(string) string) (editionRange, error) {
 
 type editionsNewData struct {
 	Range editionRange
-	Plan  desk.EditionPlan
+	Plan  editions.Plan
 }
 
 // editionsNew is the confirmation step of "send now": what an edition
@@ -96,7 +96,7 @@ func (a *Console) editionsNew(c *gin.Context) {
 		a.render(c, http.StatusUnprocessableEntity, "editions_new", p)
 		return
 	}
-	plan, err := a.Desk.PlanEdition(c.Request.Context(), r.FromDate, r.ToDate)
+	plan, err := a.Editions.Plan(c.Request.Context(), r.FromDate, r.ToDate)
 	if err != nil {
 		a.failErr(c, err)
 		return
@@ -113,7 +113,7 @@ func (a *Console) editionsCreate(c *gin.Context) {
 		a.failErr(c, err)
 		return
 	}
-	e, err := a.Desk.CreateEdition(c.Request.Context(), currentUser(c).Name, r.FromDate, r.ToDate)
+	e, err := a.Editions.Create(c.Request.Context(), currentUser(c).Name, r.FromDate, r.ToDate)
 	if err != nil {
 		a.failErr(c, err)
 		return

@@ -9,16 +9,16 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"newsdigest/internal/desk"
 	"newsdigest/internal/domain"
+	"newsdigest/internal/editions"
 	"newsdigest/internal/errs"
 	"newsdigest/internal/taxonomy"
 )
 
 // readSample reads what a preview or test send is of: an edition (empty
 // or 0: the latest items), a subscriber's address, or a filter.
-func readSample(get func(string) string, getAll func(string) []string) (desk.Sample, bool, error) {
-	var s desk.Sample
+func readSample(get func(string) string, getAll func(string) []string) (editions.Sample, bool, error) {
+	var s editions.Sample
 	if v := strings.TrimSpace(get("edition")); v != "" && v != "0" {
 		id, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || id <= 0 {
@@ -36,7 +36,7 @@ func readSample(get func(string) string, getAll func(string) []string) (desk.Sam
 }
 
 type editionsPreviewData struct {
-	Sample    desk.Sample
+	Sample    editions.Sample
 	Editions  []domain.Edition
 	Countries []option
 	Topics    []option
@@ -80,13 +80,13 @@ func (a *Console) editionsPreview(c *gin.Context) {
 		return // a named subscriber's choices are theirs to see who manage subscribers
 	}
 	d := editionsPreviewData{Sample: s}
-	tax, err := a.Desk.Taxonomy(ctx)
+	tax, err := a.Taxonomy.Taxonomy(ctx)
 	if err != nil {
 		a.failErr(c, err)
 		return
 	}
 	d.Countries, d.Topics = taxonomyOptions(lang, tax, s.Filter)
-	if d.Editions, err = a.DB.Editions(ctx, 20); err != nil {
+	if d.Editions, err = a.Editions.List(ctx, 20); err != nil {
 		a.failErr(c, err)
 		return
 	}
@@ -96,7 +96,7 @@ func (a *Console) editionsPreview(c *gin.Context) {
 	}
 	if asked {
 		// Checked here too, so a mistake shows on the page, not in the frame.
-		f, err := a.Desk.SampleFilter(ctx, s)
+		f, err := a.Editions.SampleFilter(ctx, s)
 		if err != nil {
 			p.Error = errorText(lang, err)
 			status = statusOf(errs.KindOf(err))
@@ -112,7 +112,7 @@ func (a *Console) editionsPreview(c *gin.Context) {
 // sampleQuery is a sample as query parameters: the subscriber's address
 // when one was given (so the frame shows what they would get however
 // their choices change), else the checked filter.
-func sampleQuery(s desk.Sample, f domain.Filter) url.Values {
+func sampleQuery(s editions.Sample, f domain.Filter) url.Values {
 	q := url.Values{}
 	if s.EditionID != 0 {
 		q.Set("edition", strconv.FormatInt(s.EditionID, 10))
@@ -145,7 +145,7 @@ func (a *Console) editionsPreviewFrame(c *gin.Context) {
 		return
 	}
 	if err == nil {
-		msgOut, perr := a.Desk.PreviewSample(c.Request.Context(), s)
+		msgOut, perr := a.Editions.PreviewSample(c.Request.Context(), s)
 		if perr == nil {
 			c.Data(http.StatusOK, "text/html; charset=utf-8", []byte(msgOut.HTML))
 			return
@@ -173,12 +173,12 @@ func (a *Console) editionsTestSend(c *gin.Context) {
 	if s.Email != "" && !a.allowed(c, roleSubscribers) {
 		return
 	}
-	f, err := a.Desk.SampleFilter(c.Request.Context(), s)
+	f, err := a.Editions.SampleFilter(c.Request.Context(), s)
 	if err != nil {
 		a.failErr(c, err)
 		return
 	}
-	if err := a.Desk.TestSend(c.Request.Context(), currentUser(c).Name, s, c.PostForm("to")); err != nil {
+	if err := a.Editions.TestSend(c.Request.Context(), currentUser(c).Name, s, c.PostForm("to")); err != nil {
 		a.failErr(c, err)
 		return
 	}

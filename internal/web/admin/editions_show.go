@@ -7,10 +7,9 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"newsdigest/internal/desk"
 	"newsdigest/internal/domain"
+	"newsdigest/internal/editions"
 	"newsdigest/internal/errs"
-	"newsdigest/internal/postgres"
 )
 
 // failedShown bounds the failures an edition's page lists; the count
@@ -22,7 +21,7 @@ const failedShown = 200
 const progressRefresh = 3
 
 type editionShowData struct {
-	P          desk.EditionProgress
+	P          editions.Progress
 	StatusText string
 	TimeLeft   string
 	WindowText string
@@ -42,7 +41,7 @@ type editionShowData struct {
 type failureList struct {
 	Kind  string
 	Count int
-	Rows  []postgres.FailedDelivery
+	Rows  []domain.FailedDelivery
 }
 
 // failureKinds orders the lists: what can be done something about first.
@@ -52,10 +51,10 @@ func (a *Console) editionShowData(c *gin.Context, id int64) (editionShowData, er
 	ctx := c.Request.Context()
 	var d editionShowData
 	var err error
-	if d.P, err = a.Desk.Progress(ctx, id); err != nil {
+	if d.P, err = a.Editions.Progress(ctx, id); err != nil {
 		return d, err
 	}
-	counts, err := a.DB.FailureCounts(ctx, id)
+	counts, err := a.Editions.FailureCounts(ctx, id)
 	if err != nil {
 		return d, err
 	}
@@ -63,7 +62,7 @@ func (a *Console) editionShowData(c *gin.Context, id int64) (editionShowData, er
 		if counts[kind] == 0 {
 			continue
 		}
-		rows, err := a.DB.FailedDeliveries(ctx, id, kind, failedShown)
+		rows, err := a.Editions.FailedDeliveries(ctx, id, kind, failedShown)
 		if err != nil {
 			return d, err
 		}
@@ -79,7 +78,7 @@ func (a *Console) editionShowData(c *gin.Context, id int64) (editionShowData, er
 			}
 		}
 	}
-	reasons, err := a.DB.SkipReasons(ctx, id)
+	reasons, err := a.Editions.SkipReasons(ctx, id)
 	if err != nil {
 		return d, err
 	}
@@ -124,7 +123,7 @@ func (a *Console) editionsProgress(c *gin.Context) {
 		c.JSON(http.StatusNotFound, gin.H{"error": "not found"})
 		return
 	}
-	p, err := a.Desk.Progress(c.Request.Context(), id)
+	p, err := a.Editions.Progress(c.Request.Context(), id)
 	if err != nil {
 		status := statusOf(errs.KindOf(err))
 		if status >= 500 {
@@ -176,7 +175,7 @@ func statusLabel(lang string, e domain.Edition) string {
 		}
 		return msg(lang, "editions_status_cancelling")
 	}
-	return msg(lang, "editions_status_"+e.Status)
+	return msg(lang, "editions_status_"+string(e.Status))
 }
 
 // windowLabel says which items an edition holds, its times in zone.
@@ -233,7 +232,7 @@ func (a *Console) editionsCancel(c *gin.Context) {
 	if !ok {
 		return
 	}
-	if _, err := a.Desk.CancelEdition(c.Request.Context(), currentUser(c).Name, id); err != nil {
+	if _, err := a.Editions.Cancel(c.Request.Context(), currentUser(c).Name, id); err != nil {
 		a.failErr(c, err)
 		return
 	}
@@ -245,7 +244,7 @@ func (a *Console) editionsRetry(c *gin.Context) {
 	if !ok {
 		return
 	}
-	if _, err := a.Desk.RetryFailed(c.Request.Context(), currentUser(c).Name, id); err != nil {
+	if _, err := a.Editions.Retry(c.Request.Context(), currentUser(c).Name, id); err != nil {
 		a.failErr(c, err)
 		return
 	}

@@ -9,10 +9,10 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"newsdigest/internal/desk"
 	"newsdigest/internal/domain"
 	"newsdigest/internal/errs"
 	"newsdigest/internal/passwords"
+	"newsdigest/internal/staff"
 )
 
 func (a *Console) editorsRoutes(g *gin.RouterGroup) {
@@ -52,13 +52,13 @@ func (a *Console) editorsPage(c *gin.Context) {
 
 func (a *Console) showEditors(c *gin.Context, status int, email string, roles domain.Roles, problem string) {
 	lang := pageLang(c)
-	eds, err := a.Desk.Editors(c.Request.Context())
+	eds, err := a.Staff.Editors(c.Request.Context())
 	if err != nil {
 		a.failErr(c, err)
 		return
 	}
 	a.render(c, status, "editors", page{Title: msg(lang, "nav_editors"), Section: "editors", Error: problem,
-		Data: editorsData{Editors: eds, Email: email, Roles: roles, MinLen: desk.MinPasswordLen}})
+		Data: editorsData{Editors: eds, Email: email, Roles: roles, MinLen: staff.MinPasswordLen}})
 }
 
 // editorByID finds an editor for the owner's pages; false once it has
@@ -68,7 +68,7 @@ func (a *Console) editorByID(c *gin.Context) (domain.Editor, bool) {
 	if !ok {
 		return domain.Editor{}, false
 	}
-	eds, err := a.Desk.Editors(c.Request.Context())
+	eds, err := a.Staff.Editors(c.Request.Context())
 	if err != nil {
 		a.failErr(c, err)
 		return domain.Editor{}, false
@@ -93,22 +93,22 @@ func (a *Console) editorPage(c *gin.Context) {
 // showEditor renders the owner's page about one editor: their roles,
 // their sessions, a new password, removal.
 func (a *Console) showEditor(c *gin.Context, status int, e domain.Editor, problem string) {
-	sessions, err := a.Desk.EditorSessions(c.Request.Context(), e.ID)
+	sessions, err := a.Staff.EditorSessions(c.Request.Context(), e.ID)
 	if err != nil {
 		a.failErr(c, err)
 		return
 	}
 	a.render(c, status, "editor", page{Title: e.Email, Section: "editors", Error: problem,
-		Data: editorsData{Editor: e, Sessions: sessions, MinLen: desk.MinPasswordLen}})
+		Data: editorsData{Editor: e, Sessions: sessions, MinLen: staff.MinPasswordLen}})
 }
 
 // newPasswordProblem checks a new password of account and its
 // repetition, in the page's language; "" when they will do. The desk
-// checks the same again (desk.ValidatePassword), whatever door a password
+// checks the same again (staff.ValidatePassword), whatever door a password
 // comes through.
 func newPasswordProblem(lang, account, pw, again string) string {
-	if n := utf8.RuneCountInString(pw); n < desk.MinPasswordLen {
-		return tf(lang, "editors_too_short", desk.MinPasswordLen, n)
+	if n := utf8.RuneCountInString(pw); n < staff.MinPasswordLen {
+		return tf(lang, "editors_too_short", staff.MinPasswordLen, n)
 	}
 	if pw != again {
 		return msg(lang, "editors_mismatch")
@@ -131,7 +131,7 @@ func (a *Console) editorAddPost(c *gin.Context) {
 		a.showEditors(c, http.StatusUnprocessableEntity, email, roles, p)
 		return
 	}
-	_, err := a.Desk.AddEditor(c.Request.Context(), currentUser(c).Name, email, pw, roles)
+	_, err := a.Staff.AddEditor(c.Request.Context(), currentUser(c).Name, email, pw, roles)
 	switch {
 	case errs.Is(err, errs.Conflict):
 		a.showEditors(c, http.StatusConflict, email, roles, tf(lang, "editors_exists", email))
@@ -159,7 +159,7 @@ func (a *Console) editorResetPost(c *gin.Context) {
 		a.showEditor(c, http.StatusUnprocessableEntity, e, p)
 		return
 	}
-	if err := a.Desk.ResetEditorPassword(c.Request.Context(), currentUser(c).Name, e.ID, pw); err != nil {
+	if err := a.Staff.ResetEditorPassword(c.Request.Context(), currentUser(c).Name, e.ID, pw); err != nil {
 		a.failErr(c, err)
 		return
 	}
@@ -181,7 +181,7 @@ func (a *Console) editorRemovePost(c *gin.Context) {
 	if !ok {
 		return
 	}
-	if _, err := a.Desk.RemoveEditor(c.Request.Context(), currentUser(c).Name, id); err != nil {
+	if _, err := a.Staff.RemoveEditor(c.Request.Context(), currentUser(c).Name, id); err != nil {
 		a.failErr(c, err)
 		return
 	}
@@ -213,7 +213,7 @@ func (a *Console) ownPasswordPost(c *gin.Context) {
 	}
 	var id int64
 	var ok bool
-	if !a.checks.try(func() { id, ok, err = a.Desk.CheckEditorPassword(ctx, u.Name, c.PostForm("current_password")) }) {
+	if !a.checks.try(func() { id, ok, err = a.Staff.CheckEditorPassword(ctx, u.Name, c.PostForm("current_password")) }) {
 		c.Header("Retry-After", "1")
 		a.showEditors(c, http.StatusServiceUnavailable, "", domain.Roles{Edit: true}, msg(lang, "login_busy"))
 		return
@@ -238,7 +238,7 @@ func (a *Console) ownPasswordPost(c *gin.Context) {
 		a.showEditors(c, http.StatusUnprocessableEntity, "", domain.Roles{Edit: true}, p)
 		return
 	}
-	if err := a.Desk.ResetEditorPassword(ctx, u.Name, u.EditorID, pw); err != nil {
+	if err := a.Staff.ResetEditorPassword(ctx, u.Name, u.EditorID, pw); err != nil {
 		a.failErr(c, err)
 		return
 	}

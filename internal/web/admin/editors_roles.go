@@ -21,7 +21,7 @@ func (a *Console) editorRolesPost(c *gin.Context) {
 	if !ok {
 		return
 	}
-	if err := a.Desk.SetEditorRoles(c.Request.Context(), currentUser(c).Name, e.ID, rolesOf(c)); err != nil {
+	if err := a.Staff.SetEditorRoles(c.Request.Context(), currentUser(c).Name, e.ID, rolesOf(c)); err != nil {
 		a.failErr(c, err)
 		return
 	}
@@ -44,7 +44,7 @@ func (a *Console) editorSessionsEndPost(c *gin.Context) {
 		}
 		sid = n
 	}
-	if err := a.Desk.EndEditorSessions(c.Request.Context(), currentUser(c).Name, e.ID, sid); err != nil {
+	if err := a.Staff.EndEditorSessions(c.Request.Context(), currentUser(c).Name, e.ID, sid); err != nil {
 		a.failErr(c, err)
 		return
 	}

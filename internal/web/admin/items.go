@@ -7,8 +7,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"newsdigest/internal/desk"
 	"newsdigest/internal/domain"
+	"newsdigest/internal/items"
 	"newsdigest/internal/taxonomy"
 )
 
@@ -63,7 +63,7 @@ func (a *Console) itemsList(c *gin.Context) {
 		Topic: strings.ToLower(c.Query("topic")), Language: c.Query("language"), Hidden: c.Query("hidden"),
 		From: c.Query("from"), To: c.Query("to"), Untagged: c.Query("untagged") == "1",
 	}
-	q := desk.ItemQuery{Text: f.Q, Untagged: f.Untagged}
+	q := items.Query{Text: f.Q, Untagged: f.Untagged}
 	q.Country, q.Topic, q.Limit = f.Country, f.Topic, itemsPerPage
 	if domain.IsLanguage(f.Language) {
 		q.Language = f.Language
@@ -80,26 +80,26 @@ func (a *Console) itemsList(c *gin.Context) {
 	}
 	if v := c.Query("limit"); v != "" {
 		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > desk.MaxItemLimit {
-			a.fail(c, http.StatusBadRequest, tf(lang, "items_bad_limit", desk.MaxItemLimit))
+		if err != nil || n < 1 || n > items.MaxItemLimit {
+			a.fail(c, http.StatusBadRequest, tf(lang, "items_bad_limit", items.MaxItemLimit))
 			return
 		}
 		q.Limit = n
 	}
 	if cur := c.Query("cursor"); cur != "" {
-		after, err := desk.DecodeCursor(cur)
+		after, err := domain.DecodeItemCursor(cur)
 		if err != nil {
 			a.failErr(c, err)
 			return
 		}
 		q.After = &after
 	}
-	page, err := a.Desk.Items(c.Request.Context(), q)
+	page, err := a.Items.List(c.Request.Context(), q)
 	if err != nil {
 		a.failErr(c, err)
 		return
 	}
-	tax, err := a.Desk.Taxonomy(c.Request.Context())
+	tax, err := a.Taxonomy.Taxonomy(c.Request.Context())
 	if err != nil {
 		a.failErr(c, err)
 		return

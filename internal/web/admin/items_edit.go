@@ -8,9 +8,9 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"newsdigest/internal/desk"
 	"newsdigest/internal/domain"
 	"newsdigest/internal/errs"
+	"newsdigest/internal/items"
 )
 
 // tagChoice is one checkbox of a tag list on the edit page.
@@ -34,7 +34,7 @@ func (a *Console) itemEdit(c *gin.Context) {
 	if !ok {
 		return
 	}
-	it, err := a.DB.Item(c.Request.Context(), id)
+	it, err := a.Items.Item(c.Request.Context(), id)
 	if err != nil {
 		a.failErr(c, err)
 		return
@@ -46,7 +46,7 @@ func (a *Console) itemEdit(c *gin.Context) {
 // (the same item, or what the editor sent when it was refused).
 func (a *Console) renderItemEdit(c *gin.Context, status int, stored, shown domain.Item, addCountries, problem string) {
 	lang := pageLang(c)
-	tax, err := a.Desk.Taxonomy(c.Request.Context())
+	tax, err := a.Taxonomy.Taxonomy(c.Request.Context())
 	if err != nil {
 		a.failErr(c, err)
 		return
@@ -70,7 +70,7 @@ func (a *Console) renderItemEdit(c *gin.Context, status int, stored, shown domai
 		data.Topics = append(data.Topics, tagChoice{Code: t.Slug, Name: t.Name(lang),
 			Reason: stored.TagReasons.Topics[t.Slug], Checked: slices.Contains(shown.Topics, t.Slug)})
 	}
-	switch s, err := a.Desk.TagSuggestion(c.Request.Context(), stored.ID); {
+	switch s, err := a.Items.TagSuggestion(c.Request.Context(), stored.ID); {
 	case err == nil:
 		v := viewSuggestion(tax, lang, s)
 		data.Suggestion = &v
@@ -90,7 +90,7 @@ func (a *Console) itemSave(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	stored, err := a.DB.Item(ctx, id)
+	stored, err := a.Items.Item(ctx, id)
 	if err != nil {
 		a.failErr(c, err)
 		return
@@ -108,12 +108,12 @@ func (a *Console) itemSave(c *gin.Context) {
 	}
 	sent.Regions = c.PostFormArray("regions")
 	sent.Topics = c.PostFormArray("topics")
-	u := desk.ItemChanges(stored, sent)
-	if desk.IsEmpty(u) {
+	u := items.ItemChanges(stored, sent)
+	if items.IsEmpty(u) {
 		done(c, "/admin/items/"+strconv.FormatInt(id, 10), "item_unchanged")
 		return
 	}
-	if _, err := a.Desk.UpdateItem(ctx, currentUser(c).Name, id, u); err != nil {
+	if _, err := a.Items.Update(ctx, currentUser(c).Name, id, u); err != nil {
 		if errs.Is(err, errs.Invalid) {
 			a.renderItemEdit(c, http.StatusUnprocessableEntity, stored, sent, add, errorText(pageLang(c), err))
 			return
@@ -136,7 +136,7 @@ func (a *Console) itemHide(hidden bool) gin.HandlerFunc {
 		if !ok {
 			return
 		}
-		if _, err := a.Desk.UpdateItem(c.Request.Context(), currentUser(c).Name, id, domain.ItemUpdate{Hidden: &hidden}); err != nil {
+		if _, err := a.Items.Update(c.Request.Context(), currentUser(c).Name, id, domain.ItemUpdate{Hidden: &hidden}); err != nil {
 			a.failErr(c, err)
 			return
 		}

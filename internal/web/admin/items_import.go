@@ -10,9 +10,9 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"newsdigest/internal/desk"
 	"newsdigest/internal/errs"
 	"newsdigest/internal/ingest"
+	"newsdigest/internal/items"
 )
 
 // importFormData fills the import form: again with what was sent when
@@ -92,8 +92,8 @@ func (a *Console) importUpload(c *gin.Context) {
 		refuse(http.StatusUnprocessableEntity, msg(lang, "import_empty"))
 		return
 	}
-	spec := desk.ImportSpec{Format: desk.SniffFormat(mediaType, body), DateOrder: order}
-	id, err := a.Desk.SaveImportDraft(c.Request.Context(), currentUser(c).Name, spec, body)
+	spec := items.ImportSpec{Format: items.SniffFormat(mediaType, body), DateOrder: order}
+	id, err := a.Items.SaveImportDraft(c.Request.Context(), currentUser(c).Name, spec, body)
 	if err != nil {
 		if errs.Is(err, errs.TooLarge) {
 			refuse(http.StatusRequestEntityTooLarge, tf(lang, "import_too_large", ingest.MaxListingBytes>>20))
@@ -114,17 +114,17 @@ func (a *Console) importPreview(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	draft, err := a.Desk.ImportDraft(ctx, id, currentUser(c).Name)
+	draft, err := a.Items.ImportDraft(ctx, id, currentUser(c).Name)
 	if err != nil {
 		a.failErr(c, err)
 		return
 	}
-	pv, err := a.Desk.PreviewImport(ctx, draft.Spec, draft.Body)
+	pv, err := a.Items.PreviewImport(ctx, draft.Spec, draft.Body)
 	if err != nil {
 		a.failErr(c, err)
 		return
 	}
-	tax, err := a.Desk.Taxonomy(ctx)
+	tax, err := a.Taxonomy.Taxonomy(ctx)
 	if err != nil {
 		a.failErr(c, err)
 		return
@@ -135,7 +135,7 @@ func (a *Console) importPreview(c *gin.Context) {
 		data.Rows = append(data.Rows, previewRow{PreviewItem: it, Tags: itemTags(tax, lang, it.Item)})
 	}
 	// A listing with errors comes back in the form, to be fixed there.
-	if !pv.OK() && draft.Spec.Format == desk.FormatListing && utf8.Valid(draft.Body) {
+	if !pv.OK() && draft.Spec.Format == items.FormatListing && utf8.Valid(draft.Body) {
 		data.Form.Listing = string(draft.Body)
 	}
 	a.render(c, http.StatusOK, "items_preview", sectionPage(lang, "preview_title", "items", data))
@@ -147,7 +147,7 @@ func (a *Console) importConfirm(c *gin.Context) {
 	if !ok {
 		return
 	}
-	res, err := a.Desk.ConfirmImport(c.Request.Context(), id, currentUser(c).Name)
+	res, err := a.Items.ConfirmImport(c.Request.Context(), id, currentUser(c).Name)
 	if err != nil {
 		a.failErr(c, err)
 		return

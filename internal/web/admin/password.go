@@ -6,7 +6,7 @@ import (
 	"crypto/subtle"
 
 	"newsdigest/internal/config"
-	"newsdigest/internal/desk"
+	"newsdigest/internal/staff"
 )
 
 // checkOwnerPassword compares pw with ADMIN_PASSWORD in constant time
@@ -32,7 +32,7 @@ func ownerKey(cfg *config.Config) []byte {
 // dummyHash is checked against when the account does not exist, so a
 // login takes as long for an unknown address as for a known one.
 var dummyHash = func() string {
-	h, err := desk.HashPassword("not a password anyone has")
+	h, err := staff.HashPassword("not a password anyone has")
 	if err != nil {
 		panic(err)
 	}

@@ -6,7 +6,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"newsdigest/internal/desk"
+	"newsdigest/internal/overview"
 )
 
 func (a *Console) queuesRoutes(g *gin.RouterGroup) {
@@ -17,8 +17,8 @@ func (a *Console) queuesRoutes(g *gin.RouterGroup) {
 const queuesListed = 20
 
 type queuesData struct {
-	Queues   []desk.QueueState
-	Troubled []desk.QueueTasks
+	Queues   []overview.QueueState
+	Troubled []overview.QueueTasks
 	Listed   int
 	At       time.Time
 }
@@ -27,12 +27,12 @@ type queuesData struct {
 // show, behind the console's login and in its languages.
 func (a *Console) queuesPage(c *gin.Context) {
 	lang := pageLang(c)
-	qs, err := desk.Queues(a.inspector)
+	qs, err := overview.Queues(a.inspector)
 	if err != nil {
 		a.failErr(c, err)
 		return
 	}
-	troubled, err := desk.TroubledTasks(a.inspector, qs, queuesListed)
+	troubled, err := overview.TroubledTasks(a.inspector, qs, queuesListed)
 	if err != nil {
 		a.failErr(c, err)
 		return

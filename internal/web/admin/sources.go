@@ -5,9 +5,9 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"newsdigest/internal/desk"
 	"newsdigest/internal/domain"
 	"newsdigest/internal/errs"
+	"newsdigest/internal/items"
 )
 
 func (a *Console) sourcesRoutes(g *gin.RouterGroup) {
@@ -19,7 +19,7 @@ func (a *Console) sourcesRoutes(g *gin.RouterGroup) {
 
 type sourcesData struct {
 	Sources []sourceRow
-	Form    desk.SourceRequest // the add form, again with what was sent when refused
+	Form    items.SourceRequest // the add form, again with what was sent when refused
 }
 
 // sourceRow is a source as the list shows it.
@@ -29,11 +29,11 @@ type sourceRow struct {
 }
 
 func (a *Console) sourcesList(c *gin.Context) {
-	a.renderSources(c, http.StatusOK, desk.SourceRequest{Kind: domain.SourceFeed, Interval: "1h"}, "")
+	a.renderSources(c, http.StatusOK, items.SourceRequest{Kind: domain.SourceFeed, Interval: "1h"}, "")
 }
 
-func (a *Console) renderSources(c *gin.Context, status int, form desk.SourceRequest, problem string) {
-	list, err := a.DB.Sources(c.Request.Context())
+func (a *Console) renderSources(c *gin.Context, status int, form items.SourceRequest, problem string) {
+	list, err := a.Items.Sources(c.Request.Context())
 	if err != nil {
 		a.failErr(c, err)
 		return
@@ -49,8 +49,8 @@ func (a *Console) renderSources(c *gin.Context, status int, form desk.SourceRequ
 
 // sourceAdd registers a source with the same checks as the API's.
 func (a *Console) sourceAdd(c *gin.Context) {
-	req := desk.SourceRequest{URL: c.PostForm("url"), Kind: c.PostForm("kind"), Interval: c.PostForm("interval")}
-	if _, err := a.Desk.CreateSource(c.Request.Context(), currentUser(c).Name, req); err != nil {
+	req := items.SourceRequest{URL: c.PostForm("url"), Kind: c.PostForm("kind"), Interval: c.PostForm("interval")}
+	if _, err := a.Items.CreateSource(c.Request.Context(), currentUser(c).Name, req); err != nil {
 		switch errs.KindOf(err) {
 		case errs.Invalid, errs.Conflict:
 			a.renderSources(c, statusOf(errs.KindOf(err)), req, errorText(pageLang(c), err))
@@ -68,7 +68,7 @@ func (a *Console) sourceRemoveConfirm(c *gin.Context) {
 	if !ok {
 		return
 	}
-	src, err := a.DB.Source(c.Request.Context(), id)
+	src, err := a.Items.Source(c.Request.Context(), id)
 	if err != nil {
 		a.failErr(c, err)
 		return
@@ -81,7 +81,7 @@ func (a *Console) sourceRemove(c *gin.Context) {
 	if !ok {
 		return
 	}
-	if _, err := a.Desk.DeleteSource(c.Request.Context(), currentUser(c).Name, id); err != nil {
+	if _, err := a.Items.DeleteSource(c.Request.Context(), currentUser(c).Name, id); err != nil {
 		a.failErr(c, err)
 		return
 	}

@@ -8,8 +8,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"newsdigest/internal/desk"
 	"newsdigest/internal/domain"
+	"newsdigest/internal/subscribers"
 	"newsdigest/internal/taxonomy"
 )
 
@@ -29,13 +29,13 @@ func (a *Console) subscribersRoutes(g *gin.RouterGroup) {
 
 // subscriberQuery reads the list's filters; the export and the API take
 // the same parameters.
-func subscriberQuery(c *gin.Context) desk.SubscriberQuery {
-	return desk.SubscriberQuery{Status: c.Query("status"), Country: c.Query("country"), Topic: c.Query("topic"),
+func subscriberQuery(c *gin.Context) subscribers.Query {
+	return subscribers.Query{Status: c.Query("status"), Country: c.Query("country"), Topic: c.Query("topic"),
 		Language: c.Query("language"), Address: c.Query("address")}
 }
 
 type subscribersView struct {
-	Query     desk.SubscriberQuery
+	Query     subscribers.Query
 	Statuses  []string
 	Languages []string
 	Countries []choice
@@ -64,7 +64,7 @@ type personRow struct {
 func (a *Console) subscribersList(c *gin.Context) {
 	ctx := c.Request.Context()
 	lang := pageLang(c)
-	tax, err := a.Desk.Taxonomy(ctx)
+	tax, err := a.Taxonomy.Taxonomy(ctx)
 	if err != nil {
 		a.failErr(c, err)
 		return
@@ -72,7 +72,7 @@ func (a *Console) subscribersList(c *gin.Context) {
 	q := subscriberQuery(c)
 	v := subscribersView{Query: q, Statuses: domain.Statuses, Languages: domain.Languages,
 		Countries: countryChoices(tax, lang), Topics: topicChoices(tax, lang)}
-	f, err := a.Desk.SubscriberFilter(ctx, q)
+	f, err := a.Subscribers.Filter(ctx, q)
 	if err != nil {
 		a.failErr(c, err)
 		return
@@ -82,7 +82,7 @@ func (a *Console) subscribersList(c *gin.Context) {
 		f.After = after
 		v.First = setQueryValue(c.Request.URL.RequestURI(), "after", "")
 	}
-	people, err := a.DB.Subscribers(ctx, f)
+	people, err := a.Subscribers.List(ctx, f)
 	if err != nil {
 		a.failErr(c, err)
 		return
@@ -95,7 +95,7 @@ func (a *Console) subscribersList(c *gin.Context) {
 		v.People = append(v.People, personRow{Subscriber: p,
 			CountryNames: chosenCountries(tax, lang, p.Filter), TopicNames: chosenTopics(tax, lang, p.Filter)})
 	}
-	counts, err := a.DB.SubscriberCounts(ctx, f)
+	counts, err := a.Subscribers.Counts(ctx, f)
 	if err != nil {
 		a.failErr(c, err)
 		return
@@ -120,14 +120,14 @@ func (a *Console) subscribersList(c *gin.Context) {
 // subscribersExport downloads the list as GET /api/v1/subscribers.csv
 // does, with the page's filters, through the same desk service.
 func (a *Console) subscribersExport(c *gin.Context) {
-	f, err := a.Desk.SubscriberFilter(c.Request.Context(), subscriberQuery(c))
+	f, err := a.Subscribers.Filter(c.Request.Context(), subscriberQuery(c))
 	if err != nil {
 		a.failErr(c, err)
 		return
 	}
 	// A long list takes longer than the server's usual write timeout.
 	_ = http.NewResponseController(c.Writer).SetWriteDeadline(time.Now().Add(10 * time.Minute))
-	started, err := a.Desk.ExportSubscribers(c.Request.Context(), f, func() io.Writer {
+	started, err := a.Subscribers.ExportCSV(c.Request.Context(), f, func() io.Writer {
 		c.Header("Content-Type", "text/csv; charset=utf-8")
 		c.Header("Content-Disposition", `attachment; filename="subscribers.csv"`)
 		c.Header("Cache-Control", "no-store")

@@ -3,16 +3,15 @@ package admin
 import (
 	"fmt"
 	"net/http"
-	"slices"
 
 	"github.com/gin-gonic/gin"
 
-	"newsdigest/internal/desk"
 	"newsdigest/internal/domain"
+	"newsdigest/internal/subscribers"
 )
 
 type subscriberView struct {
-	desk.SubscriberPage
+	subscribers.Page
 	CountryNames, TopicNames []string
 	Actions                  []string // what may be done to the person now
 }
@@ -24,21 +23,21 @@ func (a *Console) subscriberDetail(c *gin.Context) {
 	}
 	ctx := c.Request.Context()
 	lang := pageLang(c)
-	p, err := a.Desk.Subscriber(ctx, id)
+	p, err := a.Subscribers.Person(ctx, id)
 	if err != nil {
 		a.failErr(c, err)
 		return
 	}
-	tax, err := a.Desk.Taxonomy(ctx)
+	tax, err := a.Taxonomy.Taxonomy(ctx)
 	if err != nil {
 		a.failErr(c, err)
 		return
 	}
-	v := subscriberView{SubscriberPage: p,
+	v := subscriberView{Page: p,
 		CountryNames: chosenCountries(tax, lang, p.Record.Filter),
 		TopicNames:   chosenTopics(tax, lang, p.Record.Filter)}
 	for _, action := range []string{domain.ActionUnsubscribe, domain.ActionSuppress, domain.ActionErase} {
-		if slices.Contains(domain.ActionFrom[action], p.Record.Status) {
+		if domain.ActionAllowed(action, p.Record.Status) {
 			v.Actions = append(v.Actions, action)
 		}
 	}
@@ -58,14 +57,14 @@ func (a *Console) subscriberActionConfirm(c *gin.Context) {
 	if !ok {
 		return
 	}
-	r, err := a.DB.SubscriberRecord(c.Request.Context(), id)
+	r, err := a.Subscribers.Record(c.Request.Context(), id)
 	if err != nil {
 		a.failErr(c, err)
 		return
 	}
 	lang := pageLang(c)
 	a.render(c, http.StatusOK, "subscriber_action", page{Title: msg(lang, "sub_confirm_"+action), Section: "subscribers",
-		Data: actionView{ID: id, Email: r.Email, Status: r.Status, Action: action}})
+		Data: actionView{ID: id, Email: r.Email, Status: string(r.Status), Action: action}})
 }
 
 func (a *Console) subscriberActionPost(c *gin.Context) {
@@ -73,7 +72,7 @@ func (a *Console) subscriberActionPost(c *gin.Context) {
 	if !ok {
 		return
 	}
-	if err := a.Desk.SubscriberAction(c.Request.Context(), currentUser(c).Name, id, action); err != nil {
+	if err := a.Subscribers.Act(c.Request.Context(), currentUser(c).Name, id, action); err != nil {
 		a.failErr(c, err)
 		return
 	}
@@ -86,7 +85,7 @@ func (a *Console) subscriberActionParams(c *gin.Context) (int64, string, bool) {
 		return 0, "", false
 	}
 	action := c.Param("action")
-	if _, known := domain.ActionFrom[action]; !known {
+	if !domain.IsAction(action) {
 		a.fail(c, http.StatusNotFound, msg(pageLang(c), "not_found"))
 		return 0, "", false
 	}

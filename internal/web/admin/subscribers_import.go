@@ -12,8 +12,7 @@ import (
 
 	"newsdigest/internal/domain"
 	"newsdigest/internal/errs"
-	"newsdigest/internal/postgres"
-	"newsdigest/internal/subscription"
+	"newsdigest/internal/subscribers"
 )
 
 // maxConsoleCSV bounds a list uploaded in the console; larger lists go
@@ -23,8 +22,8 @@ const maxConsoleCSV = 5 << 20
 type importView struct {
 	Text       string // the pasted list, kept when the form is shown again
 	Problem    string // what is wrong with the form as a whole
-	LineErrors []subscription.LineError
-	Preview    *postgres.ImportPreview
+	LineErrors []subscribers.LineError
+	Preview    *domain.ImportPreview
 	Reasons    []reasonCount
 	Draft      int64 // the kept upload to confirm; 0 when it cannot be
 }
@@ -63,11 +62,11 @@ func (a *Console) subscribersImportPreview(c *gin.Context) {
 		a.renderImport(c, http.StatusUnprocessableEntity, v)
 		return
 	}
-	draft, p, err := a.Desk.PreviewSubscriberImport(c.Request.Context(), currentUser(c).Name, body, subscriberConsent(c))
+	draft, p, err := a.Subscribers.PreviewImport(c.Request.Context(), currentUser(c).Name, body, subscriberConsent(c))
 	if err != nil {
 		var e *errs.Error
 		if errors.As(err, &e) && e.Kind == errs.Invalid {
-			v.LineErrors, _ = e.Details.([]subscription.LineError)
+			v.LineErrors, _ = e.Details.([]subscribers.LineError)
 			v.Problem = msg(lang, "sub_import_has_errors")
 			a.renderImport(c, http.StatusUnprocessableEntity, v)
 			return
@@ -76,7 +75,7 @@ func (a *Console) subscribersImportPreview(c *gin.Context) {
 		return
 	}
 	v.Preview, v.Draft = &p, draft
-	for _, r := range []string{postgres.SkipRepeated, postgres.SkipListed, domain.StatusPending, domain.StatusActive,
+	for _, r := range []string{domain.SkipRepeated, domain.SkipListed, domain.StatusPending, domain.StatusActive,
 		domain.StatusUnsubscribed, domain.StatusBounced, domain.StatusSuppressed, domain.StatusErased} {
 		if n := p.SkipReasons[r]; n > 0 {
 			v.Reasons = append(v.Reasons, reasonCount{r, n})
@@ -114,7 +113,7 @@ func (a *Console) subscribersImportConfirm(c *gin.Context) {
 		a.fail(c, http.StatusBadRequest, msg(pageLang(c), "sub_import_no_draft"))
 		return
 	}
-	res, err := a.Desk.ConfirmSubscriberImport(c.Request.Context(), currentUser(c).Name, draft, subscriberConsent(c))
+	res, err := a.Subscribers.ConfirmImport(c.Request.Context(), currentUser(c).Name, draft, subscriberConsent(c))
 	if err != nil {
 		a.failErr(c, err)
 		return

@@ -8,9 +8,9 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"newsdigest/internal/desk"
 	"newsdigest/internal/domain"
 	"newsdigest/internal/errs"
+	"newsdigest/internal/items"
 	"newsdigest/internal/taxonomy"
 )
 
@@ -44,17 +44,17 @@ type taggingData struct {
 func (a *Console) taggingQuality(c *gin.Context) {
 	lang := pageLang(c)
 	ctx := c.Request.Context()
-	q, err := a.Desk.TaggingQuality(ctx, time.Now())
+	q, err := a.Items.TaggingQuality(ctx, time.Now())
 	if err != nil {
 		a.failErr(c, err)
 		return
 	}
-	tax, err := a.Desk.Taxonomy(ctx)
+	tax, err := a.Taxonomy.Taxonomy(ctx)
 	if err != nil {
 		a.failErr(c, err)
 		return
 	}
-	data := taggingData{Model: q.Model, Suggestions: q.Suggestions, WindowDays: int(desk.QualityWindow / (24 * time.Hour))}
+	data := taggingData{Model: q.Model, Suggestions: q.Suggestions, WindowDays: int(items.QualityWindow / (24 * time.Hour))}
 	if q.Model != nil {
 		data.ModelKB = (q.Model.Bytes + 1023) / 1024
 	}
@@ -90,12 +90,12 @@ type suggestionsData struct {
 func (a *Console) tagSuggestions(c *gin.Context) {
 	lang := pageLang(c)
 	ctx := c.Request.Context()
-	list, total, err := a.Desk.TagSuggestions(ctx, suggestionsPerPage)
+	list, total, err := a.Items.TagSuggestions(ctx, suggestionsPerPage)
 	if err != nil {
 		a.failErr(c, err)
 		return
 	}
-	tax, err := a.Desk.Taxonomy(ctx)
+	tax, err := a.Taxonomy.Taxonomy(ctx)
 	if err != nil {
 		a.failErr(c, err)
 		return
@@ -150,7 +150,7 @@ func (a *Console) tagSuggestionAccept(c *gin.Context) {
 	if !ok {
 		return
 	}
-	_, err := a.Desk.AcceptTagSuggestion(c.Request.Context(), currentUser(c).Name, id)
+	_, err := a.Items.AcceptTagSuggestion(c.Request.Context(), currentUser(c).Name, id)
 	switch {
 	case errs.Is(err, errs.Conflict):
 		done(c, suggestionBack(c, id), "suggestion_withdrawn")
@@ -168,7 +168,7 @@ func (a *Console) tagSuggestionKeep(c *gin.Context) {
 	if !ok {
 		return
 	}
-	_, err := a.Desk.KeepTags(c.Request.Context(), currentUser(c).Name, id)
+	_, err := a.Items.KeepTags(c.Request.Context(), currentUser(c).Name, id)
 	switch {
 	case errs.Is(err, errs.NotFound):
 		done(c, suggestionBack(c, id), "suggestion_gone")
@@ -180,7 +180,7 @@ func (a *Console) tagSuggestionKeep(c *gin.Context) {
 }
 
 func (a *Console) tagSuggestionsAcceptAll(c *gin.Context) {
-	accepted, withdrawn, err := a.Desk.AcceptAllTagSuggestions(c.Request.Context(), currentUser(c).Name)
+	accepted, withdrawn, err := a.Items.AcceptAllTagSuggestions(c.Request.Context(), currentUser(c).Name)
 	if err != nil {
 		a.failErr(c, err)
 		return

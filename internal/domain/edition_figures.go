@@ -1,0 +1,62 @@
+package domain
+
+import "time"
+
+// FilterCount is how many active subscribers share one set of choices.
+type FilterCount struct {
+	Filter Filter
+	Count  int
+}
+
+// Retried is what retrying an edition's failures did (EditionRetry,
+// DeliveryRetry).
+type Retried struct {
+	Retried int // failed deliveries put back to pending
+	Skipped int // failed deliveries to people no longer active, skipped
+}
+
+// FailedDelivery is a delivery that failed, with the relay's reply.
+type FailedDelivery struct {
+	ID           int64
+	SubscriberID int64
+	Email        string
+	Failure      DeliveryFailure
+	Error        string // the SMTP reply or network error
+	Attempts     int
+	UpdatedAt    time.Time
+}
+
+// SkipReason is how many of an edition's deliveries were skipped for one
+// reason.
+type SkipReason struct {
+	Reason string
+	Count  int
+}
+
+// NewEdition asks for an edition. With a published range it holds the
+// items published in it; otherwise it holds the items first ingested since
+// the previous such edition's cut-off. ScheduledFor is the cron tick that
+// asked, if any.
+type NewEdition struct {
+	ScheduledFor  *time.Time
+	PublishedFrom *Date
+	PublishedTo   *Date
+}
+
+// TestSend is an editor's test send waiting for the worker.
+type TestSend struct {
+	ID        int64
+	EditionID int64 // 0: the latest stories
+	// SubscriberID, when set, asks for the very digest that subscriber
+	// has of the edition (the console's preview "as a subscriber").
+	SubscriberID int64
+	Filter       Filter
+	Recipient    string
+}
+
+// FirstWindow is how far back the very first scheduled edition reaches.
+const FirstWindow = 7 * 24 * time.Hour
+
+// ReasonEditionFailed is why the deliveries of an edition whose compile
+// failed are skipped.
+const ReasonEditionFailed = "edition failed"

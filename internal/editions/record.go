@@ -1,0 +1,156 @@
+package editions
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"newsdigest/internal/domain"
+)
+
+// Outcomes are written as they come, a few at a time, by one recorder per
+// batch: a worker that dies leaves few messages sent but unrecorded (the
+// only ones that can go out twice), and a database that falters for a
+// moment loses none.
+
+// recordEvery bounds how many sent messages may wait for their record: a
+// worker killed mid-batch re-sends at most these (and those in flight).
+const recordEvery = 16
+
+// record writes outcomes as they arrive, recordEvery at a time or when the
+// senders pause, and extends the lease of the batch while it runs. It
+// reports whether any delivery was put back to retry.
+//
+// The records are written even if the task's context ended: the messages
+// went out, and their record must not be lost. A write that fails (the
+// database away for a moment) is tried again with the outcomes that came
+// since, while the leases of every unrecorded delivery are kept: a message
+// whose record is lost would be sent again by whoever claims it next. While
+// writes fail, at most maxUnrecorded outcomes are held and the senders
+// wait for room, so a worker that dies then leaves few messages unrecorded.
+// Once the task's context ends the senders stop (they wait no longer), and
+// the recorder takes what they have and tries to write it for RecordFor.
+func (s *Sender) record(ctx context.Context, claims []domain.ClaimedDelivery, results <-chan domain.DeliveryOutcome) (retry bool, err error) {
+	wctx := context.WithoutCancel(ctx)
+	ended := ctx.Done() // nil once seen, so the select does not spin on it
+	open := make(map[int64]bool, len(claims))
+	for _, c := range claims {
+		open[c.ID] = true
+	}
+	renew := time.NewTicker(s.lease() / 3)
+	defer renew.Stop()
+	flushEvery := time.NewTicker(50 * time.Millisecond)
+	defer flushEvery.Stop()
+	w := outcomeWriter{s: s, ctx: wctx}
+	var giveUp time.Time // once results are closed: when to stop trying to write
+	in := results
+	for {
+		if in == nil {
+			// Every outcome is in: write what is left, trying again for a
+			// while if the database does not answer.
+			w.flush()
+			if len(w.pending) == 0 {
+				return retry, nil
+			}
+			if giveUp.IsZero() {
+				giveUp = time.Now().Add(s.recordFor())
+			}
+			if time.Now().After(giveUp) {
+				return retry, fmt.Errorf("record %d delivery outcomes: %w", len(w.pending), w.failing)
+			}
+		}
+		accept := in
+		if len(w.pending) >= maxUnrecorded && ctx.Err() == nil {
+			accept = nil // no room: the senders wait until a write succeeds
+		}
+		select {
+		case <-ended:
+			ended = nil // from now on every outcome is taken: the senders are stopping
+		case o, ok := <-accept:
+			if !ok {
+				in = nil
+				continue
+			}
+			if o.Status == domain.DeliveryPending {
+				retry = true
+			}
+			if s.Observe != nil {
+				s.Observe(string(o.Status))
+			}
+			w.pending = append(w.pending, o)
+			if len(w.pending) >= recordEvery {
+				w.flush()
+			}
+		case <-flushEvery.C:
+			w.flush()
+		case <-renew.C:
+			ids := make([]int64, 0, len(open))
+			for id := range open {
+				if !w.written[id] {
+					ids = append(ids, id)
+				}
+			}
+			lctx, cancel := context.WithTimeout(wctx, writeTimeout)
+			if err := s.Store.ExtendLease(lctx, ids, s.lease()); err != nil {
+				s.Log.Warn("extend lease", "err", err)
+			}
+			cancel()
+		}
+	}
+}
+
+// Bounds on outcomes that cannot be written: how many a batch holds before
+// its senders wait, how long one write may take (a database that does not
+// answer at all must not hold the batch for ever), and how long a batch
+// keeps trying once it is sent (DefaultRecordFor, within the worker's
+// shutdown time).
+const (
+	maxUnrecorded    = 4 * recordEvery
+	writeTimeout     = 10 * time.Second
+	DefaultRecordFor = 30 * time.Second
+)
+
+func (s *Sender) recordFor() time.Duration {
+	if s.RecordFor > 0 {
+		return s.RecordFor
+	}
+	return DefaultRecordFor
+}
+
+// outcomeWriter holds the outcomes not yet written and writes them, backing
+// off while writes fail.
+type outcomeWriter struct {
+	s       *Sender
+	ctx     context.Context
+	pending []domain.DeliveryOutcome
+	written map[int64]bool // recorded: no lease to keep
+	failing error          // the last failed write; nil once one succeeds
+	retryAt time.Time
+	backoff time.Duration
+}
+
+// flush writes the pending outcomes, unless a failed write asks it to wait.
+func (w *outcomeWriter) flush() {
+	if len(w.pending) == 0 || time.Now().Before(w.retryAt) {
+		return
+	}
+	ctx, cancel := context.WithTimeout(w.ctx, writeTimeout)
+	defer cancel()
+	if err := w.s.Store.RecordOutcomes(ctx, w.pending, w.s.BounceLimit); err != nil {
+		if w.failing == nil {
+			w.s.Log.Warn("record delivery outcomes; trying again", "outcomes", len(w.pending), "err", err)
+		}
+		w.failing = err
+		w.backoff = min(max(2*w.backoff, 50*time.Millisecond), 2*time.Second)
+		w.retryAt = time.Now().Add(w.backoff)
+		return
+	}
+	if w.written == nil {
+		w.written = make(map[int64]bool)
+	}
+	for _, o := range w.pending {
+		w.written[o.ID] = true
+	}
+	w.pending = w.pending[:0]
+	w.failing, w.backoff, w.retryAt = nil, 0, time.Time{}
+}

@@ -1,0 +1,225 @@
+package editions
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/mail"
+	"strings"
+	"time"
+
+	"newsdigest/internal/digest"
+	"newsdigest/internal/domain"
+	"newsdigest/internal/errs"
+	sendmail "newsdigest/internal/mail"
+	"newsdigest/internal/render"
+	"newsdigest/internal/tasks"
+)
+
+// Sample asks for the digest someone would get: of an edition (EditionID;
+// 0 for the latest items, as Preview), for a subscriber (Email) or for a
+// filter.
+type Sample struct {
+	EditionID int64
+	Email     string
+	Filter    domain.Filter
+}
+
+// latestStories is how many of the newest stories a preview of no
+// edition in particular draws from.
+const latestStories = 300
+
+// Preview renders the digest a filter would receive from the most
+// recently published items, as its mail would be, with a placeholder
+// where the reader's token goes.
+func (s *Service) Preview(ctx context.Context, f domain.Filter) (render.Message, error) {
+	tax, err := s.tax.Taxonomy(ctx)
+	if err != nil {
+		return render.Message{}, err
+	}
+	f.Normalize()
+	if err := f.Validate(tax); err != nil {
+		return render.Message{}, err
+	}
+	return s.renderSample(ctx, domain.TestSend{Filter: f}, time.Now())
+}
+
+// SampleFilter resolves a sample to the filter it stands for: the
+// subscriber's choices when an address is given, else the filter, checked.
+func (s *Service) SampleFilter(ctx context.Context, sm Sample) (domain.Filter, error) {
+	f, _, err := s.resolveSample(ctx, sm)
+	return f, err
+}
+
+// resolveSample is SampleFilter, with the subscriber's id when an address
+// is given.
+func (s *Service) resolveSample(ctx context.Context, sm Sample) (domain.Filter, int64, error) {
+	f := sm.Filter
+	var subscriber int64
+	if email := strings.TrimSpace(sm.Email); email != "" {
+		sub, err := s.store.SubscriberForPreview(ctx, email)
+		if err != nil {
+			return f, 0, err
+		}
+		f, subscriber = sub.Filter, sub.ID
+	}
+	tax, err := s.tax.Taxonomy(ctx)
+	if err != nil {
+		return f, 0, err
+	}
+	f.Normalize()
+	return f, subscriber, f.Validate(tax)
+}
+
+// PreviewSample renders the digest a sample stands for, as the mail
+// would show it, with a placeholder where the reader's token goes: for a
+// subscriber who has a digest of the edition, that very digest.
+func (s *Service) PreviewSample(ctx context.Context, sm Sample) (render.Message, error) {
+	f, subscriber, err := s.resolveSample(ctx, sm)
+	if err != nil {
+		return render.Message{}, err
+	}
+	return s.renderSample(ctx, domain.TestSend{EditionID: sm.EditionID, SubscriberID: subscriber, Filter: f}, time.Now())
+}
+
+// renderSample lays a sample out as its mail and renders it.
+func (s *Service) renderSample(ctx context.Context, sm domain.TestSend, now time.Time) (render.Message, error) {
+	d, err := s.layOut(ctx, sm, now)
+	if err != nil {
+		return render.Message{}, err
+	}
+	return s.renderer.Digest(d)
+}
+
+// layOut lays a sample out as its mail would be (digest.Masthead.Email):
+// the digest the filter gets of the edition (of the latest stories, as an
+// edition made now would be dated, when EditionID is 0). When
+// SubscriberID names a reader who has a digest of the edition, that
+// digest is shown: the very one they got or will get.
+func (s *Service) layOut(ctx context.Context, sm domain.TestSend, now time.Time) (render.Digest, error) {
+	tax, err := s.tax.Taxonomy(ctx)
+	if err != nil {
+		return render.Digest{}, err
+	}
+	is := digest.Issue{EditionID: sm.EditionID, At: now, Language: sm.Filter.Language, Tax: tax}
+	if sm.EditionID == 0 {
+		if is.Items, err = s.store.Items(ctx, domain.ItemFilter{Limit: latestStories}); err != nil {
+			return render.Digest{}, err
+		}
+		is.Sections = digest.SampleSections(tax, sm.Filter, is.Items)
+		return s.masthead.Email(is), nil
+	}
+	e, err := s.store.Edition(ctx, sm.EditionID)
+	if err != nil {
+		return render.Digest{}, err
+	}
+	is.At = e.Time()
+	if is.Items, err = s.store.EditionItems(ctx, sm.EditionID); err != nil {
+		return render.Digest{}, err
+	}
+	if sm.SubscriberID != 0 {
+		g, found, err := s.store.SubscriberGroup(ctx, sm.EditionID, sm.SubscriberID)
+		if err != nil {
+			return render.Digest{}, err
+		}
+		if found {
+			if err := json.Unmarshal(g.Sections, &is.Sections); err != nil {
+				return render.Digest{}, fmt.Errorf("digest %d: %w", g.ID, err)
+			}
+			is.Language, is.ViewToken = g.Language, g.ViewToken
+			return s.masthead.Email(is), nil
+		}
+	}
+	is.Sections = digest.SampleSections(tax, sm.Filter, is.Items)
+	return s.masthead.Email(is), nil
+}
+
+// TestSend queues a sample digest to an editor's address; the worker
+// sends it (the web process has no SMTP), its subject marked as a test.
+func (s *Service) TestSend(ctx context.Context, actor string, sm Sample, to string) error {
+	addr, err := mail.ParseAddress(strings.TrimSpace(to))
+	if err != nil || addr.Name != "" || !strings.Contains(addr.Address, "@") {
+		return errs.New(errs.Invalid, "to: %q is not an email address", to)
+	}
+	f, subscriber, err := s.resolveSample(ctx, sm)
+	if err != nil {
+		return err
+	}
+	if sm.EditionID != 0 {
+		if _, err := s.store.Edition(ctx, sm.EditionID); err != nil {
+			return err
+		}
+	}
+	id, err := s.store.SaveTestSend(ctx, domain.TestSend{EditionID: sm.EditionID, SubscriberID: subscriber, Filter: f, Recipient: addr.Address}, actor)
+	if err != nil {
+		return err
+	}
+	if _, err := s.queue.EnqueueContext(ctx, tasks.NewTestSend(id)); err != nil {
+		return errs.New(errs.Unavailable, "the queue is not answering; try again: %v", err)
+	}
+	// The audit log names people by id only: the subscriber whose digest
+	// it was, never the address typed, nor the one it went to.
+	what := "filter " + f.Signature()
+	if subscriber != 0 {
+		what = fmt.Sprintf("subscriber %d", subscriber)
+	}
+	recipient := "another address"
+	if strings.EqualFold(addr.Address, actor) {
+		recipient = "the sender's own address"
+	}
+	s.audit.Audit(ctx, actor, "edition.test_send", "edition", sm.EditionID, "test digest of %s sent to %s (test send %d)", what, recipient, id)
+	return nil
+}
+
+// testSubjectPrefix marks a test send, so nobody takes it for the real
+// edition.
+const testSubjectPrefix = "[TEST] "
+
+// SendTest mails an editor the digest a test send asks for (the
+// edition:test_send task), as the console previewed it. Its links carry
+// no one's token: they lead to the public pages' "link not valid" answer
+// rather than to a subscriber's settings. The task holds only the test
+// send's id, so an address never waits in Redis. An error wrapping
+// tasks.SkipRetry is not worth trying again.
+func (s *Service) SendTest(ctx context.Context, id int64) error {
+	if s.mailer == nil {
+		return errors.New("editions: this process does not send mail")
+	}
+	ts, err := s.store.LoadTestSend(ctx, id)
+	if errs.Is(err, errs.NotFound) {
+		return nil // sent already
+	}
+	if err != nil {
+		return err
+	}
+	// Done, or refused for good: the address it held is forgotten.
+	done := func() error { return s.store.DeleteTestSend(context.WithoutCancel(ctx), ts.ID) }
+	d, err := s.layOut(ctx, ts, time.Now())
+	if err != nil {
+		return err
+	}
+	m, err := s.renderer.Digest(d)
+	if err != nil {
+		return errors.Join(fmt.Errorf("render test digest: %v: %w", err, tasks.SkipRetry), done())
+	}
+	m = m.WithToken("test-send")
+	err = s.mailer.Send(ctx, &sendmail.Message{
+		To: ts.Recipient, Subject: testSubjectPrefix + m.Subject, Language: d.Language,
+		HTML: m.HTML, Text: m.Text,
+		Headers: map[string]string{
+			"Auto-Submitted":       "auto-generated",
+			"X-Newsdigest-Edition": fmt.Sprint(ts.EditionID),
+			"X-Newsdigest-Test":    "yes",
+		},
+	})
+	if err == nil {
+		return done()
+	}
+	// What the queue keeps of a failure names no address (mail.Summary).
+	if sendmail.ClassOf(err) != sendmail.Temporary {
+		s.log.Warn("test send refused", "test_send", ts.ID, "failure", sendmail.Summary(err))
+		return errors.Join(fmt.Errorf("test send refused (%s): %w", sendmail.Summary(err), tasks.SkipRetry), done())
+	}
+	return fmt.Errorf("test send: %s", sendmail.Summary(err))
+}

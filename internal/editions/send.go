@@ -1,0 +1,354 @@
+package editions
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"newsdigest/internal/digest"
+	"newsdigest/internal/domain"
+	"newsdigest/internal/mail"
+	"newsdigest/internal/render"
+)
+
+// DefaultLease is how long a claimed delivery is left to its worker before
+// another may take it. The sender renews it while the batch runs, so it
+// only needs to outlast a pause, and it is how long the deliveries of a
+// killed worker wait before another worker takes them.
+const DefaultLease = time.Minute
+
+// Mailer sends mail (a *mail.Pool in production).
+type Mailer interface {
+	// Send sends one message.
+	Send(ctx context.Context, m *mail.Message) error
+	// SendShared sends a prepared message to one recipient, with token
+	// where its placeholder stood.
+	SendShared(ctx context.Context, s *mail.Shared, to, token string) error
+}
+
+// Sender sends batches of an edition's deliveries. Each group's digest is
+// rendered once and kept while the edition's stories stay as they are;
+// per subscriber only the token changes.
+type Sender struct {
+	Store    SendStore
+	Mailer   Mailer
+	Renderer *render.Renderer
+	Masthead digest.Masthead
+	Taxonomy Taxonomies
+	Workers  int // messages in flight at once (SMTP_CONNECTIONS)
+	// BounceLimit hard bounces suppress an address (BOUNCE_LIMIT).
+	BounceLimit int
+	// Lease of claimed deliveries; DefaultLease when zero.
+	Lease time.Duration
+	// RecordFor bounds how long a batch keeps trying to write its last
+	// outcomes while the database does not answer; DefaultRecordFor when
+	// zero.
+	RecordFor time.Duration
+	// Limiter paces sending (SEND_RATE, shared by all workers); nil is
+	// unlimited.
+	Limiter interface {
+		Wait(ctx context.Context) error
+	}
+	Log *slog.Logger
+	// Observe, if set, is told the status of every delivery attempt as it
+	// ends (sent, failed, skipped, or pending to try again): the worker
+	// counts them for its metrics.
+	Observe func(status string)
+
+	mu         sync.Mutex
+	cache      map[int64]*cachedBody // group id → rendered digest
+	cacheBytes int
+	editions   map[int64]*editionData
+}
+
+// ErrRetry says some deliveries of the batch met a temporary failure and
+// were put back; the batch task should run again later.
+var ErrRetry = errors.New("some deliveries failed temporarily")
+
+// SendBatch sends the unfinished deliveries with ids in r. With final set
+// (the last attempt the queue will make) temporary failures become
+// permanent, so that the edition can finish. When the task's context
+// ends, no more is sent: what was claimed and not sent is put back.
+func (s *Sender) SendBatch(ctx context.Context, editionID int64, r domain.IDRange, final bool) error {
+	// What every digest is made from is loaded before anything is claimed,
+	// so that a database failing here leaves no claim behind.
+	ed, err := s.edition(ctx, editionID)
+	if err != nil {
+		return err
+	}
+	claims, err := s.Store.ClaimDeliveries(ctx, editionID, r, s.lease())
+	if err != nil {
+		return err
+	}
+	if len(claims) > 0 {
+		retry, err := s.send(ctx, ed, claims, final)
+		if err != nil {
+			return err
+		}
+		if retry {
+			return ErrRetry
+		}
+	} else if err := s.Store.SettleCancelled(ctx, editionID); err != nil {
+		// Nothing to claim: perhaps cancelled, with leases of a dead
+		// worker to settle.
+		return err
+	}
+	_, err = s.Store.FinishEditionIfComplete(ctx, editionID)
+	return err
+}
+
+func (s *Sender) lease() time.Duration {
+	if s.Lease > 0 {
+		return s.Lease
+	}
+	return DefaultLease
+}
+
+// send delivers the claims over Workers connections. A recorder writes
+// outcomes a few at a time as they come, and keeps the lease of the rest
+// alive, so a crash leaves little sent-but-unrecorded and a slow batch is
+// not taken over. It reports whether any delivery was put back to retry.
+func (s *Sender) send(ctx context.Context, ed *editionData, claims []domain.ClaimedDelivery, final bool) (retry bool, err error) {
+	groups, err := s.groupsFor(ctx, claims)
+	if err != nil {
+		// Nothing was sent: the claims go back at once, and the task
+		// fails, to be tried again.
+		ids := make([]int64, len(claims))
+		for i, c := range claims {
+			ids[i] = c.ID
+		}
+		return false, errors.Join(err, s.Store.ReleaseClaims(context.WithoutCancel(ctx), ids))
+	}
+	results := make(chan domain.DeliveryOutcome, 2*recordEvery)
+	type recording struct {
+		retry bool
+		err   error
+	}
+	recorded := make(chan recording, 1)
+	go func() {
+		retry, err := s.record(ctx, claims, results)
+		recorded <- recording{retry, err}
+	}()
+
+	watch := s.watch(ctx, ed)
+	defer watch.stop()
+
+	work := make(chan int)
+	var wg sync.WaitGroup
+	for range max(1, s.Workers) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range work {
+				o := s.attempt(ctx, claims[i], groups, final, watch)
+				// With the recorder full (the database not answering) a
+				// sender waits for room, but not past the task's end: the
+				// outcome is dropped then, and the delivery stays leased
+				// until its lease lapses and it is claimed again.
+				select {
+				case results <- o:
+				case <-ctx.Done():
+					select {
+					case results <- o:
+					default:
+					}
+				}
+			}
+		}()
+	}
+	for i := range claims {
+		work <- i
+	}
+	close(work)
+	wg.Wait()
+	close(results)
+	r := <-recorded
+	return r.retry, r.err
+}
+
+// attempt renders a claim's digest and sends it.
+func (s *Sender) attempt(ctx context.Context, c domain.ClaimedDelivery, groups map[int64]domain.DigestGroup, final bool, watch *editionWatch) domain.DeliveryOutcome {
+	body, err := s.body(ctx, watch.data(), groups, c.GroupID)
+	switch {
+	case errors.Is(err, errWithdrawn):
+		return domain.DeliveryOutcome{ID: c.ID, Status: domain.DeliverySkipped, Reason: ReasonWithdrawn}
+	case err != nil:
+		// A digest that cannot be rendered is a bug, not the reader's
+		// fault: put the delivery back and say so.
+		s.Log.Error("render digest", "edition", watch.data().id, "group", c.GroupID, "err", err)
+		if final {
+			return domain.DeliveryOutcome{ID: c.ID, Status: domain.DeliveryFailed, Failure: domain.FailureTemporary, Error: "render: " + err.Error()}
+		}
+		return domain.DeliveryOutcome{ID: c.ID, Status: domain.DeliveryPending, Error: "render: " + err.Error()}
+	}
+	return s.deliver(ctx, c, body, final, watch)
+}
+
+func (s *Sender) deliver(ctx context.Context, c domain.ClaimedDelivery, body *mail.Shared, final bool, watch *editionWatch) domain.DeliveryOutcome {
+	if !c.Active {
+		return domain.DeliveryOutcome{ID: c.ID, Status: domain.DeliverySkipped, Error: "unsubscribed before sending", Reason: ReasonLeft}
+	}
+	// Checked before the wait for the rate limit (the rest of a cancelled
+	// batch is skipped at once) and after it, since the wait may be long.
+	if watch.cancelled() {
+		return domain.DeliveryOutcome{ID: c.ID, Status: domain.DeliverySkipped, Reason: domain.ReasonCancelled}
+	}
+	if s.Limiter != nil {
+		if err := s.Limiter.Wait(ctx); err != nil {
+			return domain.DeliveryOutcome{ID: c.ID, Status: domain.DeliveryPending, Error: "rate limit: " + err.Error()}
+		}
+	}
+	if watch.cancelled() {
+		return domain.DeliveryOutcome{ID: c.ID, Status: domain.DeliverySkipped, Reason: domain.ReasonCancelled}
+	}
+	err := s.Mailer.SendShared(ctx, body, c.Email, c.Token)
+	if err == nil {
+		return domain.DeliveryOutcome{ID: c.ID, Status: domain.DeliverySent}
+	}
+	switch mail.ClassOf(err) {
+	case mail.Permanent:
+		return domain.DeliveryOutcome{ID: c.ID, Status: domain.DeliveryFailed, Failure: domain.FailurePermanent,
+			Error: err.Error(), HardBounce: mail.IsBounce(err)}
+	case mail.Uncertain:
+		s.Log.Warn("delivery uncertain, not retried", "delivery", c.ID, "err", err)
+		return domain.DeliveryOutcome{ID: c.ID, Status: domain.DeliveryFailed, Failure: domain.FailureUncertain,
+			Error: "uncertain, not retried: " + err.Error()}
+	default:
+		if final {
+			return domain.DeliveryOutcome{ID: c.ID, Status: domain.DeliveryFailed, Failure: domain.FailureTemporary,
+				Error: "gave up after retries: " + err.Error()}
+		}
+		return domain.DeliveryOutcome{ID: c.ID, Status: domain.DeliveryPending, Error: err.Error()}
+	}
+}
+
+// maxCacheBytes bounds the rendered digests a worker keeps. Deliveries are
+// numbered group by group, so a batch needs few digests and a small cache
+// serves it; the bound keeps memory flat however many groups an edition has.
+const maxCacheBytes = 32 << 20
+
+// cachedBody is one group's digest, rendered by the first sender that needs
+// it while the others wait for it (or send other groups' messages).
+type cachedBody struct {
+	once    sync.Once
+	stories string       // the edition's stories it was made from (editionData.stories)
+	body    *mail.Shared // the group's digest, composed for sending
+	err     error
+}
+
+// groupsFor loads the layouts of the claims' groups that are not rendered
+// yet, in one query.
+func (s *Sender) groupsFor(ctx context.Context, claims []domain.ClaimedDelivery) (map[int64]domain.DigestGroup, error) {
+	var missing []int64
+	s.mu.Lock()
+	for _, c := range claims {
+		if s.cache[c.GroupID] == nil && !containsID(missing, c.GroupID) {
+			missing = append(missing, c.GroupID)
+		}
+	}
+	s.mu.Unlock()
+	out := map[int64]domain.DigestGroup{}
+	if len(missing) == 0 {
+		return out, nil
+	}
+	groups, err := s.Store.Groups(ctx, missing)
+	if err != nil {
+		return nil, err
+	}
+	for _, g := range groups {
+		out[g.ID] = g
+	}
+	return out, nil
+}
+
+// body returns a group's digest, rendering it on first use and again once
+// the edition's stories changed (one hidden or corrected). groups holds
+// the layouts loaded for the batch; one missing (the cache was emptied
+// meanwhile) is loaded on its own.
+func (s *Sender) body(ctx context.Context, ed *editionData, groups map[int64]domain.DigestGroup, id int64) (*mail.Shared, error) {
+	s.mu.Lock()
+	e := s.cache[id]
+	if e == nil || e.stories != ed.stories {
+		if s.cache == nil || s.cacheBytes > maxCacheBytes {
+			s.cache, s.cacheBytes = map[int64]*cachedBody{}, 0
+		}
+		e = &cachedBody{stories: ed.stories}
+		s.cache[id] = e
+	}
+	s.mu.Unlock()
+	e.once.Do(func() {
+		// A render that panics (a bug) fails this group's deliveries rather
+		// than the worker, which would meet the same group again on restart.
+		defer func() {
+			if v := recover(); v != nil {
+				e.body, e.err = nil, fmt.Errorf("render group %d: panic: %v", id, v)
+			}
+		}()
+		g, ok := groups[id]
+		if !ok {
+			loaded, err := s.Store.Groups(ctx, []int64{id})
+			if err != nil || len(loaded) != 1 {
+				e.err = fmt.Errorf("load group %d: %v", id, err)
+				return
+			}
+			g = loaded[0]
+		}
+		e.body, e.err = s.renderGroup(ed, g)
+		s.mu.Lock()
+		if e.err == nil {
+			s.cacheBytes += e.body.Size()
+		}
+		s.mu.Unlock()
+	})
+	if e.err != nil && !errors.Is(e.err, errWithdrawn) {
+		// Forget a failed render, so a later batch tries again.
+		s.mu.Lock()
+		if s.cache[id] == e {
+			delete(s.cache, id)
+		}
+		s.mu.Unlock()
+	}
+	return e.body, e.err
+}
+
+func containsID(ids []int64, id int64) bool {
+	for _, x := range ids {
+		if x == id {
+			return true
+		}
+	}
+	return false
+}
+
+// ReasonWithdrawn is why a delivery is skipped when every story of its
+// digest was hidden after the edition was compiled.
+const ReasonWithdrawn = "withdrawn"
+
+// errWithdrawn says a digest has no story left to send.
+var errWithdrawn = errors.New("every story of the digest was withdrawn")
+
+func (s *Sender) renderGroup(ed *editionData, g domain.DigestGroup) (*mail.Shared, error) {
+	var sections []digest.Section
+	if err := json.Unmarshal(g.Sections, &sections); err != nil {
+		return nil, err
+	}
+	d := s.Masthead.Email(digest.Issue{EditionID: ed.id, At: ed.at, Language: g.Language, Sections: sections, Items: ed.items, Tax: ed.tax, ViewToken: g.ViewToken})
+	if len(d.Sections) == 0 {
+		return nil, errWithdrawn
+	}
+	m, err := s.Renderer.Digest(d)
+	if err != nil {
+		return nil, err
+	}
+	// Only the renderer knows which placeholders are its links' and which
+	// came with a story: the offsets say, and only they get the token.
+	return mail.Prepare(&mail.Message{
+		Subject: m.Subject, HTML: m.HTML, Text: m.Text, Language: g.Language,
+		HTMLTokens: m.HTMLTokens, TextTokens: m.TextTokens,
+		Headers: s.Masthead.Headers(ed.id),
+	}, render.TokenPlaceholder), nil
+}

@@ -1,0 +1,171 @@
+package items
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"newsdigest/internal/domain"
+	"newsdigest/internal/errs"
+	"newsdigest/internal/ingest"
+	"newsdigest/internal/tasks"
+)
+
+// pollLease is how long a claimed poll holds its source: longer than a
+// poll can take (the task's timeout), so that only a worker that died
+// mid-poll lets the reconciler queue the source again.
+const pollLease = 10 * time.Minute
+
+// maxDuePolls bounds the polls one reconcile run queues; the rest wait a
+// run, which keeps a backlog after an outage from flooding the queue.
+const maxDuePolls = 500
+
+// PollSource claims a source's poll slot due, fetches the source and
+// imports what it holds (the source:poll task). Problems with the source
+// (unreachable, refused, not a feed, a bad entry) are recorded on it for
+// the editor and are not retried: the next slot comes on the source's
+// interval. Only database failures return an error.
+func (s *Service) PollSource(ctx context.Context, sourceID int64, due time.Time) error {
+	src, claimed, err := s.store.ClaimPoll(ctx, sourceID, due, pollLease)
+	if err != nil || !claimed {
+		return err // not claimed: polled already, or the source is gone
+	}
+	res, validators, pollErr := s.fetchAndImport(ctx, src)
+	if pollErr != nil && ctx.Err() != nil {
+		// Shutting down or timed out: the lease brings the poll back.
+		return pollErr
+	}
+	outcome := domain.PollOutcome{ETag: validators.ETag, LastModified: validators.LastModified}
+	if pollErr != nil {
+		if isStoreError(pollErr) {
+			return pollErr // the lease brings the poll back once the database does
+		}
+		outcome.Err = pollMessage(pollErr, src.Kind)
+		s.log.Warn("source poll failed", "source", src.ID, "url", src.URL, "err", pollErr)
+	} else {
+		s.log.Info("source polled", "source", src.ID, "imported", res.Imported, "duplicates", res.Duplicates)
+	}
+	return s.store.RecordPoll(context.WithoutCancel(ctx), src.ID, outcome)
+}
+
+// fetchAndImport does the poll itself.
+func (s *Service) fetchAndImport(ctx context.Context, src domain.Source) (ingest.Result, ingest.Validators, error) {
+	f, err := s.fetcher.Fetch(ctx, src.URL, ingest.Validators{ETag: src.ETag, LastModified: src.LastModified})
+	if err != nil {
+		return ingest.Result{}, ingest.Validators{}, err
+	}
+	if f.NotModified {
+		return ingest.Result{}, f.Validators, nil
+	}
+	s.refreshTagger(ctx)
+	im := &ingest.Importer{Store: &sourceStore{db: s.store, source: src.ID}, Tagger: s.tagger}
+	var res ingest.Result
+	switch src.Kind {
+	case domain.SourceListing:
+		res, err = im.ImportListing(ctx, bytes.NewReader(f.Body))
+	default:
+		res, err = im.ImportFeed(ctx, bytes.NewReader(f.Body), f.URL)
+	}
+	if err != nil {
+		// Keep the old validators: a 304 must not hide a document that
+		// was never imported.
+		return res, ingest.Validators{}, err
+	}
+	return res, f.Validators, nil
+}
+
+// sourceStore stores a source's items in the database and remembers
+// they came from the source.
+type sourceStore struct {
+	db     ItemSourceStore
+	source int64
+}
+
+// ItemSourceStore stores a source's items and remembers where they came
+// from.
+type ItemSourceStore interface {
+	ingest.RefreshingStore
+	LinkSourceItems(ctx context.Context, id int64, fingerprints []string) error
+}
+
+// storeError marks failures of the database, which are retried, apart
+// from failures of the source, which are recorded.
+type storeError struct{ error }
+
+func (e storeError) Unwrap() error { return e.error }
+
+func isStoreError(err error) bool {
+	var se storeError
+	return errors.As(err, &se)
+}
+
+// IngestItems stores the items as any import does (bringing stories
+// already held up to date) and links them to the source.
+func (ss *sourceStore) IngestItems(ctx context.Context, items []domain.Item) (ingest.Result, error) {
+	res, err := ss.db.IngestItems(ctx, items)
+	if err != nil {
+		return ingest.Result{}, storeError{err}
+	}
+	fps := make([]string, len(items))
+	for i, it := range items {
+		fps[i] = it.Fingerprint
+	}
+	if err := ss.db.LinkSourceItems(ctx, ss.source, fps); err != nil {
+		return ingest.Result{}, storeError{err}
+	}
+	return res, nil
+}
+
+// InsertItems makes sourceStore an ingest.ItemStore; the importer calls
+// IngestItems.
+func (ss *sourceStore) InsertItems(ctx context.Context, items []domain.Item) (int, int, error) {
+	res, err := ss.IngestItems(ctx, items)
+	return res.Imported, res.Duplicates, err
+}
+
+// pollMessage is the error as the editor sees it on the source: the
+// client-safe message and, for an unusable document, its first few
+// problems by entry or line.
+func pollMessage(err error, kind string) string {
+	var e *errs.Error
+	if !errors.As(err, &e) {
+		return err.Error() // network and HTTP failures say what happened
+	}
+	msg := e.Message
+	if lines, ok := e.Details.([]ingest.LineError); ok && len(lines) > 0 {
+		parts := make([]string, 0, 3)
+		for i, l := range lines {
+			if i == 3 {
+				parts = append(parts, "…")
+				break
+			}
+			if kind == domain.SourceFeed {
+				parts = append(parts, fmt.Sprintf("entry %d: %s", l.Line, l.Message))
+			} else {
+				parts = append(parts, l.Error())
+			}
+		}
+		msg += ": " + strings.Join(parts, "; ")
+	}
+	return msg
+}
+
+// EnqueueDuePolls queues the sources whose next poll is due (the
+// reconciler's part); the task ids make the same slot asked for by
+// several workers one task.
+func (s *Service) EnqueueDuePolls(ctx context.Context) error {
+	due, err := s.store.DueSources(ctx, maxDuePolls)
+	if err != nil {
+		return err
+	}
+	for _, d := range due {
+		_, err := s.queue.EnqueueContext(ctx, tasks.NewPollSource(d.SourceID, d.Due))
+		if err != nil && !tasks.IsDuplicate(err) {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,70 @@
+package items
+
+import (
+	"context"
+	"time"
+
+	"newsdigest/internal/tagging"
+	"newsdigest/internal/tasks"
+)
+
+// Retrain trains the tagger's model again from the labelled items
+// and the desk's corrections, stores it for the web app and the other
+// workers, tags with it from now on, and looks again at the stories not
+// yet sent: where it would now tag them differently, it leaves a
+// suggestion for an editor.
+func (s *Service) Retrain(ctx context.Context) error {
+	start := time.Now()
+	m, id, err := tagging.Retrain(ctx, s.store, s.tagger, start)
+	if err != nil {
+		return err
+	}
+	s.models.Adopt(id)
+	trained := time.Since(start)
+	suggested, err := tagging.RefreshSuggestions(ctx, s.store, s.tagger, id)
+	if err != nil {
+		return err
+	}
+	s.log.Info("tagger retrained", "model", id, "examples", m.Examples, "desk_examples", m.DeskExamples,
+		"took", trained, "suggestions", suggested)
+	// A correction saved while this ran may not be in what it read, and
+	// its request to retrain was refused as this task's duplicate: ask
+	// again. The margin covers an editor's transaction that began, and
+	// stamped its row, a little before this one read.
+	changed, err := s.store.TagExamplesChangedSince(ctx, start.Add(-retrainMargin))
+	if err != nil || !changed {
+		return err
+	}
+	if _, err := s.queue.EnqueueContext(ctx, tasks.NewRetrainTaggerAfter(start)); err != nil && !tasks.IsDuplicate(err) {
+		return err
+	}
+	return nil
+}
+
+// retrainMargin is how long before a retraining began a correction may be
+// stamped and still be missed by it.
+const retrainMargin = 5 * time.Second
+
+// RetrainIfNoModel asks for a retraining when no model is stored (a new
+// installation, or one whose stored models a migration dropped), so that
+// one is stored for every process and the stories not yet sent are
+// looked at again with the tagger as it now is, without waiting for an
+// editor's correction.
+func (s *Service) RetrainIfNoModel(ctx context.Context) {
+	id, err := s.store.LatestTagModelID(ctx)
+	if err != nil || id != 0 {
+		return
+	}
+	if _, err := s.queue.EnqueueContext(ctx, tasks.NewRetrainTagger()); err != nil && !tasks.IsDuplicate(err) {
+		s.log.Warn("first tagger retraining not queued", "err", err)
+	}
+}
+
+// Start loads the newest tag model the desk trained and asks for a
+// retraining when none is stored: what a worker does as it starts.
+func (s *Service) Start(ctx context.Context) {
+	if err := s.models.Refresh(ctx); err != nil {
+		s.log.Warn("tag model not loaded; tagging with the rules alone", "err", err)
+	}
+	s.RetrainIfNoModel(ctx)
+}

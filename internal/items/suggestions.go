@@ -1,0 +1,168 @@
+package items
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"time"
+
+	"newsdigest/internal/domain"
+	"newsdigest/internal/errs"
+)
+
+// QualityWindow is the period over which the console shows how often
+// editors changed the tagger's choice of each topic.
+const QualityWindow = 90 * 24 * time.Hour
+
+// TaggingQuality is what the console shows of the tagger: the model in
+// use, how many suggestions wait, and per topic how often editors
+// changed its choice over QualityWindow, the most changed first.
+type TaggingQuality struct {
+	Model       *domain.TagModelInfo // nil when none is stored yet
+	Suggestions int
+	Topics      []domain.TopicCorrections
+}
+
+// TaggingQuality gathers the figures of the tagger as of now.
+func (s *Service) TaggingQuality(ctx context.Context, now time.Time) (TaggingQuality, error) {
+	var q TaggingQuality
+	switch m, err := s.store.LatestTagModelInfo(ctx); {
+	case err == nil:
+		q.Model = &m
+	case !errs.Is(err, errs.NotFound):
+		return q, err
+	}
+	_, total, err := s.store.TagSuggestions(ctx, 0)
+	if err != nil {
+		return q, err
+	}
+	q.Suggestions = total
+	if q.Topics, err = s.store.TopicCorrections(ctx, now.Add(-QualityWindow)); err != nil {
+		return q, err
+	}
+	// The topics the desk changes most are those it should teach first.
+	slices.SortStableFunc(q.Topics, func(a, b domain.TopicCorrections) int {
+		switch sa, sb := a.Share(), b.Share(); {
+		case sa > sb:
+			return -1
+		case sa < sb:
+			return 1
+		}
+		return strings.Compare(a.Topic, b.Topic)
+	})
+	return q, nil
+}
+
+// TagSuggestions returns up to limit of the tagger's suggestions that
+// still fit their stories, and how many there are in all.
+func (s *Service) TagSuggestions(ctx context.Context, limit int) ([]domain.TagSuggestion, int, error) {
+	return s.store.TagSuggestions(ctx, limit)
+}
+
+// TagSuggestion returns the suggestion for one story; errs.NotFound when
+// there is none that fits it.
+func (s *Service) TagSuggestion(ctx context.Context, itemID int64) (domain.TagSuggestion, error) {
+	return s.store.TagSuggestion(ctx, itemID)
+}
+
+// AcceptTagSuggestion makes the tagger's suggestion for a story the
+// editor's tags (storage's AcceptTagSuggestion), audited as
+// item.retag. The acceptance is an example like a correction: the tagger
+// learns that the desk agrees.
+func (s *Service) AcceptTagSuggestion(ctx context.Context, actor string, itemID int64) (domain.Item, error) {
+	sg, err := s.store.TagSuggestion(ctx, itemID)
+	if err != nil {
+		return domain.Item{}, err
+	}
+	it, err := s.store.AcceptTagSuggestion(ctx, actor, itemID)
+	if err != nil {
+		return it, err
+	}
+	s.audit.Audit(ctx, actor, "item.retag", "item", itemID, "%s", describeChanges(sg.Changes))
+	s.tagsCorrected(ctx, updateOf(sg))
+	return it, nil
+}
+
+// AcceptAllTagSuggestions accepts every suggestion that still fits its
+// story, one story at a time; those that no longer fit are withdrawn. It
+// returns how many were accepted and how many withdrawn.
+func (s *Service) AcceptAllTagSuggestions(ctx context.Context, actor string) (accepted, withdrawn int, err error) {
+	const batch = 500
+	for {
+		list, _, err := s.store.TagSuggestions(ctx, batch)
+		if err != nil {
+			return accepted, withdrawn, err
+		}
+		if len(list) == 0 {
+			return accepted, withdrawn, nil
+		}
+		for _, sg := range list {
+			_, err := s.store.AcceptTagSuggestion(ctx, actor, sg.ItemID)
+			switch {
+			case err == nil:
+				accepted++
+				s.audit.Audit(ctx, actor, "item.retag", "item", sg.ItemID, "%s", describeChanges(sg.Changes))
+			case errs.Is(err, errs.Conflict), errs.Is(err, errs.NotFound):
+				withdrawn++ // changed, or taken by another editor, meanwhile
+			default:
+				return accepted, withdrawn, err
+			}
+		}
+		s.tagsCorrected(ctx, domain.ItemUpdate{Topics: &[]string{}})
+	}
+}
+
+// KeepTags declines the tagger's suggestion for a story: the lists it
+// would change are confirmed as they are, as the editor's (so the tagger
+// leaves them alone, and learns that the desk disagrees).
+func (s *Service) KeepTags(ctx context.Context, actor string, itemID int64) (domain.Item, error) {
+	sg, err := s.store.TagSuggestion(ctx, itemID)
+	if err != nil {
+		return domain.Item{}, err
+	}
+	var u domain.ItemUpdate
+	for _, kind := range sg.Kinds() {
+		keep := slices.Clone(sg.From.List(kind))
+		switch kind {
+		case domain.FieldCountries:
+			u.Countries = &keep
+		case domain.FieldRegions:
+			u.Regions = &keep
+		default:
+			u.Topics = &keep
+		}
+	}
+	return s.Update(ctx, actor, itemID, u)
+}
+
+// updateOf is the update a suggestion makes: its lists, for asking for a
+// retraining.
+func updateOf(sg domain.TagSuggestion) domain.ItemUpdate {
+	var u domain.ItemUpdate
+	for _, kind := range sg.Kinds() {
+		to := sg.To.List(kind)
+		switch kind {
+		case domain.FieldCountries:
+			u.Countries = &to
+		case domain.FieldRegions:
+			u.Regions = &to
+		default:
+			u.Topics = &to
+		}
+	}
+	return u
+}
+
+// describeChanges writes a suggestion's changes for the audit log:
+// "+topics:protection -topics:health".
+func describeChanges(changes []domain.TagChange) string {
+	parts := make([]string, len(changes))
+	for i, c := range changes {
+		sign := "-"
+		if c.Add {
+			sign = "+"
+		}
+		parts[i] = sign + c.Kind + ":" + c.Code
+	}
+	return strings.Join(parts, " ")
+}

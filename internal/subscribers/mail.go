@@ -1,0 +1,232 @@
+package subscribers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"newsdigest/internal/digest"
+	"newsdigest/internal/domain"
+	"newsdigest/internal/errs"
+	"newsdigest/internal/mail"
+	"newsdigest/internal/render"
+	"newsdigest/internal/schedule"
+	"newsdigest/internal/tasks"
+	"newsdigest/internal/taxonomy"
+	"newsdigest/internal/token"
+)
+
+// The one-off mails to a person (the confirmation, the notices, the link
+// to a copy of their data) are each claimed in storage before they are
+// sent and finished after: however many tasks ask for one (a lagging
+// queue, the reconciler, a retry), one goes out. A temporary failure
+// gives the claim back before the task is retried; a permanent one ends
+// the request. An error wrapping tasks.SkipRetry is not worth trying
+// again; what any error says of a refusal names no address (mail.Summary).
+
+// errNoMailer is what a service without a Mailer (the web process's)
+// answers a request to send.
+var errNoMailer = errors.New("subscribers: this process does not send mail")
+
+// SendConfirmation sends the double opt-in mail to a pending subscriber
+// if one is due.
+func (s *Service) SendConfirmation(ctx context.Context, id int64) error {
+	if s.mailer == nil {
+		return errNoMailer
+	}
+	claim, err := s.store.ClaimConfirmation(ctx, id)
+	if errs.Is(err, errs.NotFound) {
+		return nil // sent or being sent already, confirmed, left or expired
+	}
+	if err != nil {
+		return err
+	}
+	sub := claim.Subscriber
+	msg, err := s.renderer.Confirmation(render.Confirmation{
+		Language:      sub.Language,
+		ListName:      s.listName(),
+		ConfirmURL:    s.cfg.URL("/confirm/" + claim.ConfirmToken),
+		PostalAddress: s.cfg.OrgPostalAddress,
+	})
+	return s.sendClaimed(ctx, "confirmation mail", sub, msg, err,
+		func(ctx context.Context) error { return s.store.FinishConfirmation(ctx, claim) },
+		func(ctx context.Context) error { return s.store.ReleaseConfirmation(ctx, claim) })
+}
+
+// SendNotice sends a welcome or known notice (domain.NoticeWelcome,
+// NoticeKnown) to an active subscriber if one is due; a subscriber who
+// has left since gets nothing.
+func (s *Service) SendNotice(ctx context.Context, id int64, kind string) error {
+	if s.mailer == nil {
+		return errNoMailer
+	}
+	if kind != domain.NoticeWelcome && kind != domain.NoticeKnown {
+		return fmt.Errorf("notice: unknown kind %q: %w", kind, tasks.SkipRetry)
+	}
+	claim, err := s.store.ClaimNotice(ctx, id, kind)
+	if errs.Is(err, errs.NotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	finish := func(ctx context.Context) error { return s.store.FinishNotice(ctx, claim) }
+	release := func(ctx context.Context) error { return s.store.ReleaseNotice(ctx, claim) }
+	// The welcome names the choices: a failure to read the taxonomy is
+	// worth a retry, a failure to render is not.
+	tax, err := s.tax.Taxonomy(ctx)
+	if err != nil {
+		return errors.Join(err, release(context.WithoutCancel(ctx)))
+	}
+	msg, err := s.renderNotice(claim, tax)
+	return s.sendClaimed(ctx, kind+" notice", claim.Subscriber, msg, err, finish, release)
+}
+
+// renderNotice makes the claimed notice in the subscriber's language.
+func (s *Service) renderNotice(claim domain.NoticeClaim, tax *taxonomy.Taxonomy) (render.Message, error) {
+	sub := claim.Subscriber
+	prefs, unsub := s.cfg.URL("/preferences/"+sub.Token), s.cfg.URL("/unsubscribe/"+sub.Token)
+	if claim.Kind == domain.NoticeKnown {
+		return s.renderer.Known(render.Known{Language: sub.Language, ListName: s.listName(),
+			PreferencesURL: prefs, UnsubscribeURL: unsub, PostalAddress: s.cfg.OrgPostalAddress})
+	}
+	return s.renderer.Welcome(render.Welcome{
+		Language:       sub.Language,
+		ListName:       s.listName(),
+		All:            sub.All,
+		Countries:      tax.CountryNames(sub.Language, sub.Countries),
+		Topics:         tax.TopicNames(sub.Language, sub.Topics),
+		Narrow:         sub.Mode == domain.ModeNarrow,
+		DigestLanguage: sub.Language,
+		Schedule:       schedule.Describe(s.cfg.DigestCron, s.cfg.DigestTZ, time.Now(), sub.Language),
+		PreferencesURL: prefs,
+		UnsubscribeURL: unsub,
+		PostalAddress:  s.cfg.OrgPostalAddress,
+	})
+}
+
+// SendExportLink mails a person the link to a copy of their data, if one
+// is due. The claim makes the link: a fresh token whose hash alone is
+// stored, so the link exists only in this mail.
+func (s *Service) SendExportLink(ctx context.Context, id int64) error {
+	if s.mailer == nil {
+		return errNoMailer
+	}
+	claim, err := s.store.ClaimExport(ctx, id, token.New())
+	if errs.Is(err, errs.NotFound) {
+		return nil // sent already, or the person is gone or not to be mailed
+	}
+	if err != nil {
+		return err
+	}
+	sub := claim.Subscriber
+	msg, err := s.renderer.Export(render.Export{
+		Language:       sub.Language,
+		ListName:       s.listName(),
+		DownloadURL:    s.cfg.URL("/export/" + claim.Token),
+		ValidFor:       time.Until(claim.ExpiresAt).Round(time.Minute),
+		PreferencesURL: s.cfg.URL("/preferences/" + sub.Token),
+		UnsubscribeURL: s.cfg.URL("/unsubscribe/" + sub.Token),
+		PostalAddress:  s.cfg.OrgPostalAddress,
+	})
+	return s.sendClaimed(ctx, "data export link", sub, msg, err,
+		func(ctx context.Context) error { return s.store.FinishExport(ctx, claim) },
+		func(ctx context.Context) error { return s.store.ReleaseExport(ctx, claim) })
+}
+
+// listName is the list's name, as every mail of the desk gives it.
+func (s *Service) listName() string { return digest.MastheadOf(s.cfg).ListName }
+
+// sendClaimed sends a one-off mail to sub whose claim storage holds, msg
+// as rendered (renderErr its rendering's error). finish ends the claim
+// once the mail went out, or can never go (it would not render, or the
+// relay refused it for good); release gives it back after a temporary
+// failure, so the retry claims it again. Were the release lost, the claim
+// would lapse after its window and the reconciler ask again.
+func (s *Service) sendClaimed(ctx context.Context, what string, sub domain.Subscriber, msg render.Message, renderErr error,
+	finish, release func(context.Context) error) error {
+	// The outcome is recorded even if the worker is shutting down.
+	record := context.WithoutCancel(ctx)
+	if renderErr != nil {
+		return errors.Join(fmt.Errorf("render %s: %v: %w", what, renderErr, tasks.SkipRetry), finish(record))
+	}
+	err := s.mailer.Send(ctx, &mail.Message{
+		To: sub.Email, Subject: msg.Subject, HTML: msg.HTML, Text: msg.Text, Language: sub.Language,
+		Headers: map[string]string{"Auto-Submitted": "auto-generated"},
+	})
+	if err != nil {
+		// The relay's words often quote the address: neither the log nor
+		// the queue, which keeps a failed task for weeks beyond the reach
+		// of an erasure, gets more than mail.Summary.
+		if mail.ClassOf(err) != mail.Temporary {
+			s.log.Warn(what+" refused", "subscriber", sub.ID, "failure", mail.Summary(err))
+			return errors.Join(fmt.Errorf("%s refused (%s): %w", what, mail.Summary(err), tasks.SkipRetry), finish(record))
+		}
+		return errors.Join(fmt.Errorf("%s: %s", what, mail.Summary(err)), release(record))
+	}
+	return finish(record)
+}
+
+// Reconcile asks again for the mails that are due and that no task
+// seems to hold (lost with Redis, out of retries, or held by a worker
+// that died): a task too many is harmless, as the claim sends each due
+// mail once. It also deletes the sign-ups never confirmed within
+// domain.PendingKeptFor (domain.SubscriberPurge, docs/privacy.md). Each
+// part is on its own: a failure in one is logged and does not hold up
+// the others.
+func (s *Service) Reconcile(ctx context.Context) {
+	if err := s.requeueConfirmations(ctx); err != nil {
+		s.log.Warn("reconcile: re-queue confirmation mails", "err", err)
+	}
+	if err := s.requeueNotices(ctx); err != nil {
+		s.log.Warn("reconcile: re-queue notices", "err", err)
+	}
+	if err := s.requeueExports(ctx); err != nil {
+		s.log.Warn("reconcile: re-queue export links", "err", err)
+	}
+	if n, err := s.store.PurgeUnconfirmed(ctx); err != nil {
+		s.log.Warn("reconcile: purge unconfirmed sign-ups", "err", err)
+	} else if n > 0 {
+		s.log.Info("purged unconfirmed sign-ups", "count", n)
+	}
+}
+
+func (s *Service) requeueConfirmations(ctx context.Context) error {
+	ids, err := s.store.UnsentConfirmations(ctx)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if _, err := s.queue.EnqueueContext(ctx, tasks.NewConfirmationMail(id)); err != nil && !tasks.IsDuplicate(err) {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *Service) requeueNotices(ctx context.Context) error {
+	due, err := s.store.UnsentNotices(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range due {
+		if _, err := s.queue.EnqueueContext(ctx, tasks.NewNotice(n.SubscriberID, n.Kind)); err != nil && !tasks.IsDuplicate(err) {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *Service) requeueExports(ctx context.Context) error {
+	ids, err := s.store.UnsentExports(ctx)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if _, err := s.queue.EnqueueContext(ctx, tasks.NewExportLink(id)); err != nil && !tasks.IsDuplicate(err) {
+			return err
+		}
+	}
+	return nil
+}
