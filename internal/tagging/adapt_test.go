@@ -2,6 +2,7 @@ package tagging_test
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -15,10 +16,15 @@ import (
 // first half's stories the desk has corrected.
 var corrections = []int{0, 10, 20, 40, 80}
 
-// rotations is how many orders of the stream the curve is averaged over:
-// which stories come first decides which habits the desk has shown by
-// the tenth correction, and one order alone is luck.
-const rotations = 5
+// Targets: the topic F1 the stories that come next must gain after 40
+// corrections (the issue's +0.10) and after 80. The issue asked +0.15
+// after 80; the tagger reaches +0.140 averaged over the stream's orders
+// (docs/tagging.md says what is missing), and the test holds it near
+// there.
+const (
+	gainAfter40 = 0.10
+	gainAfter80 = 0.13
+)
 
 // deskExamples are the desk's corrections of the first n stories of
 // first, the newest last, as the store returns them.
@@ -40,6 +46,22 @@ type curvePoint struct {
 	topics, countries tagtest.Score
 }
 
+// followed counts, per convention, the stories that come next it applies
+// to and those whose topics the tagger set as the convention asks.
+type followed map[string]*[2]int
+
+func (f followed) add(it tagging.Example, topics []string) {
+	for name, changes := range tagtest.Changes(it) {
+		if f[name] == nil {
+			f[name] = &[2]int{}
+		}
+		f[name][1]++
+		if !slices.ContainsFunc(changes, func(c string) bool { return slices.Contains(topics, c[1:]) != (c[0] == '+') }) {
+			f[name][0]++
+		}
+	}
+}
+
 // TestDeskAdaptation measures the tagger as a desk whose conventions
 // differ from the shipped labelled items lives it (tagtest.Conventions):
 // the desk corrects the first half of a stream of stories, and the
@@ -47,12 +69,12 @@ type curvePoint struct {
 // settings: the second half of the labelled set, with a shipped set that
 // leaves it out (stories nobody labelled, as a desk's are), and the
 // held-out items, with the whole shipped set (what the end-to-end test
-// does through the API). It reports topic F1 against the desk's labels
-// after 0, 10, 20, 40 and 80 corrections, averaged over several orders
-// of the stream. It fails if topics on the new stories gain less than
-// +0.10 by 40 corrections or +0.12 by 80 (the figure reached, +0.134,
-// short of the +0.15 asked for: see docs/tagging.md), if 80 corrections
-// do worse than 40, or if countries lose anything.
+// does through the API, with the stream's first order). It reports topic
+// F1 against the desk's labels after 0, 10, 20, 40 and 80 corrections,
+// averaged over every order of the stream, and how often each
+// convention is followed. It fails if topics on the new stories gain less
+// than gainAfter40 by 40 corrections or gainAfter80 by 80, if 80
+// corrections do worse than 40, or if countries lose anything.
 func TestDeskAdaptation(t *testing.T) {
 	tg, err := tagging.NewTagger(taxonomy.Default())
 	if err != nil {
@@ -69,10 +91,16 @@ func TestDeskAdaptation(t *testing.T) {
 	now := time.Date(2024, 6, 1, 12, 0, 0, 0, time.UTC)
 	settings := []string{"new stories (second half, not shipped)", "held-out stories (whole shipped set)"}
 	curves := make([][]curvePoint, len(settings))
+	habits := make([][]followed, len(settings))
+	var firstOrder []curvePoint // held-out stories, the stream's first order
 	for k := range curves {
 		curves[k] = make([]curvePoint, len(corrections))
+		habits[k] = make([]followed, len(corrections))
+		for i := range corrections {
+			habits[k][i] = followed{}
+		}
 	}
-	for rot := range rotations {
+	for rot := range tagtest.Rotations {
 		stream, err := tagtest.Stream(rot)
 		if err != nil {
 			t.Fatal(err)
@@ -84,10 +112,17 @@ func TestDeskAdaptation(t *testing.T) {
 		} {
 			for i, n := range corrections {
 				tg.SetModel(tg.Train(append(setting.shipped, deskExamples(first, n, now)...), now))
+				var order curvePoint
 				for _, it := range setting.next {
 					got := tg.Tag(it.Title, it.Summary, it.Lang)
-					curves[k][i].topics.Add(tagtest.DeskTopics(it), got.Topics)
-					curves[k][i].countries.Add(it.Countries, got.Countries)
+					order.topics.Add(tagtest.DeskTopics(it), got.Topics)
+					order.countries.Add(it.Countries, got.Countries)
+					habits[k][i].add(it, got.Topics)
+				}
+				curves[k][i].topics = curves[k][i].topics.Plus(order.topics)
+				curves[k][i].countries = curves[k][i].countries.Plus(order.countries)
+				if k == 1 && rot == 0 {
+					firstOrder = append(firstOrder, order)
 				}
 			}
 		}
@@ -95,7 +130,7 @@ func TestDeskAdaptation(t *testing.T) {
 	tg.SetModel(nil)
 	for k, setting := range settings {
 		var b strings.Builder
-		fmt.Fprintf(&b, "SUMMARY desk adaptation, %s, %d orders:\n", setting, rotations)
+		fmt.Fprintf(&b, "SUMMARY desk adaptation, %s, %d orders:\n", setting, tagtest.Rotations)
 		base := curves[k][0]
 		for i, n := range corrections {
 			p := curves[k][i]
@@ -105,13 +140,31 @@ func TestDeskAdaptation(t *testing.T) {
 				t.Errorf("%s, %d corrections: countries F1 %.3f, %.3f before", setting, n, p.countries.F1(), base.countries.F1())
 			}
 		}
+		fmt.Fprintf(&b, "  conventions followed, of the stories they apply to, after 0 / 40 / 80 corrections:\n")
+		for _, c := range tagtest.Conventions {
+			fmt.Fprintf(&b, "    %-55s", c.Name)
+			for _, n := range []int{0, 40, 80} {
+				f := habits[k][indexOf(corrections, n)][c.Name]
+				if f == nil {
+					f = &[2]int{}
+				}
+				fmt.Fprintf(&b, " %3d/%-3d", f[0], f[1])
+			}
+			fmt.Fprintln(&b)
+		}
 		t.Log(b.String())
 	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "SUMMARY held-out stories, the stream's first order (TestDeskTeachesTheTagger's):")
+	for i, n := range corrections {
+		fmt.Fprintf(&b, " %d: %+.3f", n, firstOrder[i].topics.F1()-firstOrder[0].topics.F1())
+	}
+	t.Log(b.String())
 	gain := func(n int) float64 { return curves[0][indexOf(corrections, n)].topics.F1() - curves[0][0].topics.F1() }
 	for _, want := range []struct {
 		corrections int
 		gain        float64
-	}{{40, 0.10}, {80, 0.12}} {
+	}{{40, gainAfter40}, {80, gainAfter80}} {
 		if g := gain(want.corrections); g < want.gain {
 			t.Errorf("%s: topic F1 %+.3f after %d corrections, want at least %+.2f", settings[0], g, want.corrections, want.gain)
 		}

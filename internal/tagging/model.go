@@ -20,8 +20,10 @@ import (
 // away one they set. The words tell the languages apart ("frontera" and
 // "border" are different features), so it is in effect one model per
 // language that shares what both write the same: place and programme
-// names, and the rules' findings. A Model is read-only once built and
-// safe for concurrent use.
+// names, and the rules' findings. The desk's layer also weighs what the
+// shipped layer decides for every topic, and is added to the shipped
+// layer's answer held within ±shippedHold. A Model is read-only once
+// built and safe for concurrent use.
 type Model struct {
 	TrainedAt    time.Time
 	Examples     int // items it learnt topics from: labelled items and the desk's
@@ -32,6 +34,11 @@ type Model struct {
 	// shipped is what the labelled items that ship with the code teach,
 	// desk how this desk's corrections differ from it (see Train).
 	shipped, desk map[string]*topicModel
+	// holdShipped says that the desk's layer is added to the shipped
+	// layer's answer held within ±shippedHold, as Train learns it. A
+	// model stored before that rule adds them as they are, as it was
+	// trained to.
+	holdShipped bool
 }
 
 // topicModel is one topic's regression.
@@ -76,16 +83,64 @@ func shippedZ(tm *topicModel, rs ruleState, x encoded) float64 {
 	return -rulePrior
 }
 
+// shippedHold bounds the shipped layer's log-odds where the desk's layer
+// is added to them (a smooth bound: 4·tanh(z/4), so the order of answers
+// is kept). The shipped layer, trained on a few hundred items, is often
+// sure beyond what they show (log-odds of -8 for a topic its items seldom
+// have); held at 98%, its answer leaves room for a habit the desk showed
+// in a handful of corrections. Without a desk's layer nothing is held,
+// and the shipped layer decides as it always did.
+const shippedHold = 4.0
+
+// hold bounds shipped log-odds to ±shippedHold.
+func hold(z float64) float64 { return shippedHold * math.Tanh(z/shippedHold) }
+
 // probability is how likely the model finds topic for an item, and
-// whether it has learnt the topic at all.
+// whether it has learnt the topic at all. x holds the shipped layer's
+// decisions too (withShippedDecisions), which the desk's layer weighs.
 func (m *Model) probability(topic string, rs ruleState, x encoded) (float64, bool) {
 	z := shippedZ(m.shipped[topic], rs, x)
 	learnt := m.shipped[topic] != nil
 	if tm := m.desk[topic]; tm != nil {
+		if m.holdShipped {
+			z = hold(z)
+		}
 		z += tm.z(x)
 		learnt = true
 	}
 	return sigmoid(z), learnt
+}
+
+// shippedDecides reports whether the shipped layer, with the rules, gives
+// an item the topic: the decision decideTopics makes when no desk has
+// spoken.
+func shippedDecides(tm *topicModel, rs ruleState, x encoded) bool {
+	p := sigmoid(shippedZ(tm, rs, x))
+	if rs == ruleSet {
+		return p >= dropBelow
+	}
+	return p >= addAbove
+}
+
+// withShippedDecisions returns x with, for every topic the shipped layer
+// gives the item, the feature that says so (shippedTag): what the desk's
+// layer learns a habit such as "a children's story is a protection story
+// too" from, whatever told the tagger that the story is about children
+// (a phrase, or words the shipped items taught). A model without a desk's
+// layer has no such features and x is returned as it is.
+func (m *Model) withShippedDecisions(x encoded, found topicFindings, topics []string) encoded {
+	out := x
+	for _, topic := range topics {
+		n, ok := m.index[shippedTag+topic]
+		if !ok || !shippedDecides(m.shipped[topic], found.state(topic), x) {
+			continue
+		}
+		if len(out.idx) == len(x.idx) { // first one: leave x's slices alone
+			out = encoded{idx: slices.Clone(x.idx), val: slices.Clone(x.val)}
+		}
+		out.idx, out.val = append(out.idx, n), append(out.val, ruleValue)
+	}
+	return out
 }
 
 // Decision thresholds. A topic the rules set is taken away only when the
@@ -110,6 +165,9 @@ const (
 	// ruleTitleTag marks the feature "a phrase of the topic is in the
 	// title", which says the item is about it rather than mentions it.
 	ruleTitleTag = "=title:"
+	// shippedTag marks the feature "the shipped layer gives the item the
+	// topic", an input of the desk's layer alone (withShippedDecisions).
+	shippedTag = "=shipped:"
 )
 
 // feature is one feature of an item and its value.
@@ -243,6 +301,10 @@ func (m *Model) reason(topic string, x encoded, against bool) string {
 		case strings.HasPrefix(name, ruleSetTag):
 			// What the rules found for a topic, named by its slug.
 			name = strings.TrimPrefix(name, ruleSetTag)
+		case strings.HasPrefix(name, shippedTag):
+			// The tagger, before the desk's habits, gives the topic:
+			// named by its slug, like what the rules set.
+			name = strings.TrimPrefix(name, shippedTag)
 		case strings.HasPrefix(name, ruleHintTag):
 			name = strings.TrimPrefix(name, ruleHintTag) + "?"
 		case strings.HasPrefix(name, ruleTitleTag):
@@ -253,8 +315,8 @@ func (m *Model) reason(topic string, x encoded, against bool) string {
 	slices.SortFunc(top, func(a, b weighed) int {
 		return cmp.Or(cmp.Compare(b.weight, a.weight), cmp.Compare(a.feature, b.feature))
 	})
-	// A topic the rules set in the title weighs twice (set, and in the
-	// title): it is named once.
+	// A topic can weigh through several features (the rules set it, in
+	// the title, the shipped layer gives it): it is named once.
 	names := make([]string, 0, reasonSize)
 	seen := map[string]bool{}
 	for _, t := range top {

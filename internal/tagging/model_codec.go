@@ -18,7 +18,8 @@ import (
 // which as JSON would be tens of megabytes read by every process. Layout,
 // every integer an unsigned varint, every float IEEE little-endian:
 //
-//	"ndtm" version(=1)
+//	"ndtm" version (2; 1 for a model stored before the desk's layer was
+//	  added to the shipped layer's answer held, see Model.holdShipped)
 //	trained-at (Unix nanoseconds, 0 for none) examples desk-examples
 //	vocabulary: count, then each feature as length and UTF-8 bytes
 //	two layers, shipped then desk (see Train), each:
@@ -26,7 +27,10 @@ import (
 //	          non-zero weights: count, then each: index gap, weight (float32)
 const (
 	modelMagic   = "ndtm"
-	modelVersion = 1
+	modelVersion = 2
+	// modelVersionUnheld is the layout of version 2, read as a model
+	// whose layers add as they are.
+	modelVersionUnheld = 1
 	// maxStoredItems bounds every count read back, so a damaged model
 	// fails cleanly instead of allocating without end.
 	maxStoredItems = 1 << 22
@@ -41,7 +45,11 @@ func MarshalModel(m *Model) ([]byte, error) {
 	uvarint := func(v uint64) { w.Write(scratch[:binary.PutUvarint(scratch[:], v)]) }
 	str := func(s string) { uvarint(uint64(len(s))); w.WriteString(s) }
 	w.WriteString(modelMagic)
-	uvarint(modelVersion)
+	if m.holdShipped {
+		uvarint(modelVersion)
+	} else {
+		uvarint(modelVersionUnheld)
+	}
 	trainedAt := uint64(0) // the zero time, which UnixNano cannot say
 	if !m.TrainedAt.IsZero() {
 		trainedAt = uint64(m.TrainedAt.UnixNano())
@@ -146,10 +154,11 @@ func readModel(b []byte) (*Model, error) {
 		}
 		return buf
 	}
-	if v := uvarint(); v != modelVersion {
-		return nil, fmt.Errorf("stored tag model version %d, want %d", v, modelVersion)
+	v := uvarint()
+	if v != modelVersion && v != modelVersionUnheld {
+		return nil, fmt.Errorf("stored tag model version %d, want %d or %d", v, modelVersionUnheld, modelVersion)
 	}
-	m := &Model{Examples: 0, shipped: map[string]*topicModel{}, desk: map[string]*topicModel{}}
+	m := &Model{shipped: map[string]*topicModel{}, desk: map[string]*topicModel{}, holdShipped: v == modelVersion}
 	if at := uvarint(); at != 0 {
 		m.TrainedAt = time.Unix(0, int64(at)).UTC()
 	}

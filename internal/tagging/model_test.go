@@ -165,3 +165,86 @@ func TestLearnsFrenchTopics(t *testing.T) {
 		t.Errorf("protection has the reason %q; want the model's words", why)
 	}
 }
+
+// placesOf are the towns the model tests' shipped examples are set in.
+var placesOf = []string{"Tijuana", "San José", "Tapachula", "Panama City", "Santo Domingo", "Monterrey"}
+
+// cookingExamples are shipped examples of a second theme no phrase rule
+// knows, filed under integration: newcomers learning a trade.
+func cookingExamples() []Example {
+	var out []Example
+	for _, place := range placesOf {
+		out = append(out, Example{Lang: "en", Title: fmt.Sprintf("Cooking school in %s welcomes newcomers", place),
+			Summary: "Newcomers learn to cook for the restaurants of the city.", Topics: []string{"integration"}})
+	}
+	return out
+}
+
+// A desk's habit about what goes with a topic ("integration stories are
+// labour migration too") follows what the tagger calls a story, not only
+// the words of the corrections that showed it: corrected on cooking
+// schools, it applies to an entrepreneurs' fair, which shares none of
+// their words and no phrase rule, but which the shipped examples taught
+// the tagger to call integration. Stories it does not call integration
+// are left alone.
+func TestDeskHabitFollowsWhatTheTaggerCallsAStory(t *testing.T) {
+	tg := newTestTagger(t)
+	now := time.Date(2024, 6, 1, 0, 0, 0, 0, time.UTC)
+	shipped := append(modelExamples(), cookingExamples()...)
+	fair, fairSummary := "Entrepreneurship fair opens in Guatemala City", "Refugee entrepreneurs sold their products."
+	tg.SetModel(tg.Train(shipped, now))
+	if got := tg.Tag(fair, fairSummary, "en").Topics; !cmp.Equal(got, []string{"integration"}) {
+		t.Fatalf("the shipped examples tag the fair %v, want integration", got)
+	}
+	var desk []Example
+	for i := range 4 {
+		desk = append(desk, Example{Lang: "en", Title: fmt.Sprintf("Cooking school in town %d welcomes newcomers", i),
+			Summary: "Newcomers learn to cook for the restaurants of the city.", Topics: []string{"integration", "labour-migration"},
+			Desk: true, At: now})
+	}
+	tg.SetModel(tg.Train(append(shipped, desk...), now))
+	got := tg.Tag(fair, fairSummary, "en")
+	if !cmp.Equal(got.Topics, []string{"integration", "labour-migration"}) {
+		t.Errorf("after the desk's corrections the fair is %v, want integration and labour-migration", got.Topics)
+	}
+	if why := got.Reasons.Topics["labour-migration"]; !strings.Contains(why, "integration") {
+		t.Errorf("labour-migration has the reason %q; want it to name integration", why)
+	}
+	for _, story := range [][2]string{
+		{"Returnees receive support in Comayagua", "Returnees received kits."},
+		{"Hurricane season drill in Comayagua", "Evacuation drill."},
+	} {
+		if got := tg.Tag(story[0], story[1], "en").Topics; slices.Contains(got, "labour-migration") {
+			t.Errorf("%q is %v: the habit spread to a story that is not about integration", story[0], got)
+		}
+	}
+}
+
+// shelterExamples are shipped examples of protection, so that the shipped
+// layer learns the topic, and learns it is not the returnees' stories'.
+func shelterExamples() []Example {
+	var out []Example
+	for _, place := range placesOf {
+		out = append(out, Example{Lang: "en", Title: fmt.Sprintf("Shelter for asylum seekers opens in %s", place),
+			Summary: "Asylum seekers find a bed and legal advice.", Topics: []string{"protection"}})
+	}
+	return out
+}
+
+// The desk's layer is added to the shipped layer's answer held within
+// bounds: however sure the shipped examples make the tagger (here surer,
+// by hand, than any could), a habit the desk showed decides what comes
+// next.
+func TestDeskLayerAddsToAHeldShippedAnswer(t *testing.T) {
+	tg := newTestTagger(t)
+	now := time.Date(2024, 6, 1, 0, 0, 0, 0, time.UTC)
+	m := tg.Train(append(append(modelExamples(), shelterExamples()...), deskSays(4, now, "protection", "return-reintegration")...), now)
+	if m.shipped["protection"] == nil {
+		t.Fatal("the shipped layer did not learn protection; the test needs it to")
+	}
+	m.shipped["protection"].bias -= 20
+	tg.SetModel(m)
+	if got := tg.Tag("Returnees receive support in Comayagua", "Returnees received kits.", "en").Topics; !cmp.Equal(got, []string{"protection", "return-reintegration"}) {
+		t.Errorf("with the shipped layer sure there is no protection: %v, want the desk's protection and return-reintegration", got)
+	}
+}

@@ -190,6 +190,7 @@ func (tg *Tagger) decideTopics(tags *Tags, found topicFindings, title, summary s
 	var x encoded
 	if m != nil {
 		x = m.encode(features(title, summary), ruleFeatures(found, tg.topicSlugs))
+		x = m.withShippedDecisions(x, found, tg.topicSlugs)
 	}
 	for _, topic := range tg.topicSlugs {
 		rs := found.state(topic)

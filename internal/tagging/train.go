@@ -17,8 +17,15 @@ const (
 	learningRate       = 0.3
 	regularisation     = 1e-3 // L2 of the shipped layer, per example seen
 	deskRegularisation = 1e-2 // L2 of the desk's layer: it moves only as far as asked
-	minPositives       = 3    // a topic with fewer examples is left to the rules
-	prunedBelow        = 1e-3 // weights this small are left out of the model
+	// In the desk's layer a topic's own evidence (the rules set it, saw
+	// a weak phrase of it or saw it in the title, the shipped layer gives
+	// it) learns in steps ownStep times as large as other features, so
+	// that a habit is first put down to the topic itself ("research only
+	// when the title says so") rather than spread over the other topics
+	// its corrections happened to have.
+	ownStep      = 1.5
+	minPositives = 3    // a topic with fewer examples is left to the rules
+	prunedBelow  = 1e-3 // weights this small are left out of the model
 	// A desk example counts fully when fresh, and half as much every
 	// deskHalfLife, down to oldWeight: the desk's recent habits count most.
 	deskHalfLife = 180 * 24 * time.Hour
@@ -37,13 +44,24 @@ type sample struct {
 // Example), in two layers: first what the labelled items that ship with
 // the code teach, then, on top of that, how this desk's corrections
 // differ from it. The desk's layer starts from the shipped layer's
-// answer and learns only from the desk's examples, so where the two
-// disagree the desk wins, and a few dozen corrections change what comes
-// next. Of several desk examples of one item the newest counts. It is
+// answer (held within ±shippedHold) and learns only from the desk's
+// examples, weighing besides the rules' findings and the words what the
+// shipped layer decides for every topic; so where the two disagree the
+// desk wins, and a few dozen corrections change what comes next. Of
+// several desk examples of one item the newest counts. It is
 // deterministic: the same examples at the same time give the same model.
 func (tg *Tagger) Train(examples []Example, now time.Time) *Model {
 	examples = newestOnly(examples)
-	m := &Model{TrainedAt: now.UTC(), index: map[string]int32{}, shipped: map[string]*topicModel{}, desk: map[string]*topicModel{}}
+	m := &Model{TrainedAt: now.UTC(), index: map[string]int32{}, shipped: map[string]*topicModel{}, desk: map[string]*topicModel{}, holdShipped: true}
+	featureIndex := func(name string) int32 {
+		n, ok := m.index[name]
+		if !ok {
+			n = int32(len(m.vocab))
+			m.index[name] = n
+			m.vocab = append(m.vocab, name)
+		}
+		return n
+	}
 	var shipped, desk []sample
 	for _, ex := range examples {
 		if ex.Topics == nil {
@@ -53,13 +71,7 @@ func (tg *Tagger) Train(examples []Example, now time.Time) *Model {
 		s.rules = tg.topicEvidence(ex.Title, ex.Summary, ex.Lang)
 		for _, x := range [][]feature{features(ex.Title, ex.Summary), ruleFeatures(s.rules, tg.topicSlugs)} {
 			for _, f := range x {
-				n, ok := m.index[f.name]
-				if !ok {
-					n = int32(len(m.vocab))
-					m.index[f.name] = n
-					m.vocab = append(m.vocab, f.name)
-				}
-				s.x.idx, s.x.val = append(s.x.idx, n), append(s.x.val, f.value)
+				s.x.idx, s.x.val = append(s.x.idx, featureIndex(f.name)), append(s.x.val, f.value)
 			}
 		}
 		m.Examples++
@@ -70,34 +82,53 @@ func (tg *Tagger) Train(examples []Example, now time.Time) *Model {
 			shipped = append(shipped, s)
 		}
 	}
-	// Topics are learnt independently, so on every core at once; each
-	// topic's result is the same whatever the order they finish in.
-	shippedLayer := make([]*topicModel, len(tg.topicSlugs))
-	deskLayer := make([]*topicModel, len(tg.topicSlugs))
-	var wg sync.WaitGroup
-	cores := make(chan struct{}, runtime.GOMAXPROCS(0))
-	for i, topic := range tg.topicSlugs {
-		wg.Go(func() {
-			cores <- struct{}{}
-			defer func() { <-cores }()
-			shippedLayer[i] = trainTopic(shipped, nil, topic, m.index, len(m.vocab), regularisation, true)
-			if len(desk) == 0 {
-				return
-			}
-			offsets := make([]float64, len(desk))
-			for j, s := range desk {
-				offsets[j] = shippedZ(shippedLayer[i], s.rules.state(topic), s.x)
-			}
-			deskLayer[i] = trainTopic(desk, offsets, topic, m.index, len(m.vocab), deskRegularisation, false)
-		})
+	if len(desk) > 0 {
+		// The desk's layer weighs what the shipped layer decides; no
+		// shipped example has these features, so that layer gives them 0.
+		for _, topic := range tg.topicSlugs {
+			featureIndex(shippedTag + topic)
+		}
 	}
-	wg.Wait()
+	// Topics are learnt independently, so on every core at once; each
+	// topic's result is the same whatever the order they finish in. The
+	// desk's layer needs every topic's shipped layer first.
+	forEachTopic := func(learn func(i int, topic string)) {
+		var wg sync.WaitGroup
+		cores := make(chan struct{}, runtime.GOMAXPROCS(0))
+		for i, topic := range tg.topicSlugs {
+			wg.Go(func() {
+				cores <- struct{}{}
+				defer func() { <-cores }()
+				learn(i, topic)
+			})
+		}
+		wg.Wait()
+	}
+	shippedLayer := make([]*topicModel, len(tg.topicSlugs))
+	forEachTopic(func(i int, topic string) {
+		shippedLayer[i] = trainTopic(shipped, nil, topic, m.index, len(m.vocab), regularisation, true)
+	})
 	for i, topic := range tg.topicSlugs {
 		if shippedLayer[i] != nil {
 			m.shipped[topic] = shippedLayer[i]
 		}
-		if deskLayer[i] != nil {
-			m.desk[topic] = deskLayer[i]
+	}
+	if len(desk) > 0 {
+		for j := range desk {
+			desk[j].x = m.withShippedDecisions(desk[j].x, desk[j].rules, tg.topicSlugs)
+		}
+		deskLayer := make([]*topicModel, len(tg.topicSlugs))
+		forEachTopic(func(i int, topic string) {
+			offsets := make([]float64, len(desk))
+			for j, s := range desk {
+				offsets[j] = hold(shippedZ(m.shipped[topic], s.rules.state(topic), s.x))
+			}
+			deskLayer[i] = trainTopic(desk, offsets, topic, m.index, len(m.vocab), deskRegularisation, false)
+		})
+		for i, topic := range tg.topicSlugs {
+			if deskLayer[i] != nil {
+				m.desk[topic] = deskLayer[i]
+			}
 		}
 	}
 	m.prune()
@@ -180,9 +211,28 @@ func trainTopic(data []sample, offsets []float64, topic string, index map[string
 	if balanced && positives > 0 {
 		balance = math.Sqrt(negWeight / posWeight)
 	}
+	// In the desk's layer the topic's own evidence learns in larger steps
+	// (ownStep): it is trained as if its value were ownStep times as
+	// large, and its weight stored that much larger, so that the value it
+	// is given when tagging weighs as trained. Elsewhere every step is 1.
+	own := [4]int32{-1, -1, -1, -1}
+	if offsets != nil {
+		for k, tag := range []string{ruleSetTag, ruleHintTag, ruleTitleTag, shippedTag} {
+			if n, ok := index[tag+topic]; ok {
+				own[k] = n
+			}
+		}
+	}
+	step := func(n int32) float64 {
+		if n == own[0] || n == own[1] || n == own[2] || n == own[3] {
+			return ownStep
+		}
+		return 1
+	}
 	order := shuffled(len(data))
 	tm := &topicModel{weights: make([]float32, features)}
 	w := make([]float64, features)
+	var val, stepped []float64 // an example's values, stepped in the desk's layer
 	for epoch := range epochsFor(len(data)) {
 		rate := learningRate / (1 + float64(epoch)/10)
 		for _, i := range order {
@@ -191,8 +241,18 @@ func trainTopic(data []sample, offsets []float64, topic string, index map[string
 			if offsets != nil {
 				z += offsets[i]
 			}
+			val = s.x.val
+			if offsets != nil {
+				val = append(stepped[:0], s.x.val...)
+				for j, n := range s.x.idx {
+					if n == own[0] || n == own[1] || n == own[2] || n == own[3] {
+						val[j] *= ownStep
+					}
+				}
+				stepped = val
+			}
 			for j, n := range s.x.idx {
-				z += w[n] * s.x.val[j]
+				z += w[n] * val[j]
 			}
 			g := (sigmoid(z) - y[i]) * s.weight
 			if y[i] == 1 {
@@ -200,12 +260,12 @@ func trainTopic(data []sample, offsets []float64, topic string, index map[string
 			}
 			tm.bias -= rate * (g + biasReg*tm.bias)
 			for j, n := range s.x.idx {
-				w[n] -= rate * (g*s.x.val[j] + reg*w[n])
+				w[n] -= rate * (g*val[j] + reg*w[n])
 			}
 		}
 	}
 	for n, v := range w {
-		tm.weights[n] = float32(v)
+		tm.weights[n] = float32(v * step(int32(n)))
 	}
 	return tm
 }

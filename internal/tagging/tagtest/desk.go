@@ -24,8 +24,9 @@ type Convention struct {
 	Add, Remove []string
 }
 
-// Conventions are the simulated desk's habits, in English and Spanish
-// text alike. The first eight are about topics (which ones the desk uses,
+// Conventions are the simulated desk's habits, in English, Spanish and
+// French text alike (a desk applies its habits whatever the language of
+// the story). The first eight are about topics (which ones the desk uses,
 // and which go together), the rest about words; the issue that asked for
 // a tagger which learns them quoted the last kind ("is psychosocial
 // support health or protection?"). They were chosen before the learner's
@@ -34,28 +35,28 @@ var Conventions = []Convention{
 	{Name: "training is a format, not a theme", Has: "capacity-building", Remove: []string{"capacity-building"}},
 	{Name: "communication is a format, not a theme", Has: "communication", Remove: []string{"communication"}},
 	{Name: "research only when the title says so", Has: "data-research",
-		TitleLacks: regexp.MustCompile(`(?i)stud|survey|research|report|data|estudio|encuesta|informe|investigaci|diagn|datos|matrix|matriz|DTM|statistic|estad`),
+		TitleLacks: regexp.MustCompile(`(?i)stud|survey|research|report|data|estudio|encuesta|informe|investigaci|diagn|datos|matrix|matriz|DTM|statistic|estad|étude|enquête|rapport|recherche|données|matrice`),
 		Remove:     []string{"data-research"}},
 	{Name: "health only when the title says so", Has: "health",
-		TitleLacks: regexp.MustCompile(`(?i)health|salud|vaccin|vacun|hospital|clinic|clínic|medic|médic|malaria|dengue|covid|disease|enfermedad|epidem`),
+		TitleLacks: regexp.MustCompile(`(?i)health|salud|vaccin|vacun|hospital|clinic|clínic|medic|médic|malaria|dengue|covid|disease|enfermedad|epidem|santé|hôpital|choléra|maladie|épidém`),
 		Remove:     []string{"health"}},
 	{Name: "children are a protection matter", Has: "children-youth", Add: []string{"protection"}},
 	{Name: "trafficking is a protection matter", Has: "trafficking-smuggling", Add: []string{"protection"}},
 	{Name: "people in transit are a protection matter", Has: "mixed-movements", Add: []string{"protection"}},
 	{Name: "weather disasters are climate", Has: "emergencies",
-		Text: regexp.MustCompile(`(?i)hurricane|storm|flood|huracán|huracan|tormenta|inundac|drought|sequía|lluvia|rain`),
+		Text: regexp.MustCompile(`(?i)hurricane|storm|flood|huracán|huracan|tormenta|inundac|drought|sequía|lluvia|rain|ouragan|cyclon|tempête|inondation|sécheresse|pluie`),
 		Add:  []string{"climate"}},
 	{Name: "psychosocial support is protection, not health",
-		Text: regexp.MustCompile(`(?i)psychosocial|psicosocial|mental health|salud mental|psycholog|psicol`),
+		Text: regexp.MustCompile(`(?i)psychosocial|psicosocial|mental health|salud mental|psycholog|psicol|santé mentale`),
 		Add:  []string{"protection"}, Remove: []string{"health"}},
 	{Name: "migration authorities are border management",
-		Text: regexp.MustCompile(`(?i)directorate|dirección general de migración|migration authorit|autoridades migratorias|instituto nacional de migración|national migration institute|migration service|servicio nacional de migración`),
+		Text: regexp.MustCompile(`(?i)directorate|dirección general de migración|migration authorit|autoridades migratorias|instituto nacional de migración|national migration institute|migration service|servicio nacional de migración|direction (générale )?de l.immigration|autorités migratoires|service de l.immigration|office national de la migration`),
 		Add:  []string{"border-management"}},
 	{Name: "refugees' jobs are integration, not labour migration", Has: "labour-migration",
-		Text: regexp.MustCompile(`(?i)refugee|refugiad|asylum|asilo|solicitantes`),
+		Text: regexp.MustCompile(`(?i)refugee|refugiad|asylum|asilo|solicitantes|réfugié|asile`),
 		Add:  []string{"integration"}, Remove: []string{"labour-migration"}},
 	{Name: "information centres are migration governance",
-		Text: regexp.MustCompile(`(?i)information cent|centros? de información|information hub|hotline|línea telef|orientation cent|centros? de orientación|ventanilla|one-stop|multiservic`),
+		Text: regexp.MustCompile(`(?i)information cent|centros? de información|information hub|hotline|línea telef|orientation cent|centros? de orientación|ventanilla|one-stop|multiservic|centres? d.information|ligne d.assistance|guichet unique|centres? d.orientation`),
 		Add:  []string{"migration-governance"}},
 }
 

@@ -24,6 +24,11 @@ func (s *Score) Add(want, got []string) {
 	}
 }
 
+// Plus returns the counts of s and o together.
+func (s Score) Plus(o Score) Score {
+	return Score{s.TruePos + o.TruePos, s.FalsePos + o.FalsePos, s.FalseNeg + o.FalseNeg}
+}
+
 // Precision is the share of tags that are labels (1 with no tags).
 func (s Score) Precision() float64 { return ratio(s.TruePos, s.TruePos+s.FalsePos) }
 

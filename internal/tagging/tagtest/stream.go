@@ -24,10 +24,16 @@ func HeldOut() ([]tagging.Example, error) {
 	return items, nil
 }
 
+// Rotations is how many different orders Stream gives: started every
+// fifth of the way through the mix. (Ten orders give a curve within
+// 0.01 of five's, at twice the cost of a test that already trains a
+// hundred models under the race detector.)
+const Rotations = 5
+
 // Stream returns the labelled items that ship with the code in the order
-// the simulated desk meets them: a fixed mix of both languages and all
-// sources, started at a different place for each rotation (0, 1, …), so
-// that results can be averaged over several orders.
+// the simulated desk meets them: a fixed mix of every language and all
+// sources, started at a different place for each rotation (0 to
+// Rotations-1), so that results can be averaged over several orders.
 func Stream(rotation int) ([]tagging.Example, error) {
 	items, err := tagging.SeedExamples()
 	if err != nil {
@@ -42,7 +48,7 @@ func Stream(rotation int) ([]tagging.Example, error) {
 	}
 	out := make([]tagging.Example, n)
 	for i := range out {
-		out[i] = items[(i*step+rotation*n/5)%n]
+		out[i] = items[(i*step+rotation*n/Rotations)%n]
 	}
 	return out, nil
 }

@@ -1,0 +1,63 @@
+package tagging
+
+import (
+	"bytes"
+	"compress/gzip"
+	"io"
+	"testing"
+	"time"
+)
+
+// restamp returns a stored model with its version number replaced.
+func restamp(t *testing.T, stored []byte, version byte) []byte {
+	t.Helper()
+	zr, err := gzip.NewReader(bytes.NewReader(stored))
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw[len(modelMagic)] = version // a one-byte varint
+	var out bytes.Buffer
+	zw := gzip.NewWriter(&out)
+	zw.Write(raw)
+	zw.Close()
+	return out.Bytes()
+}
+
+// A model stored before the desk's layer was added to a held shipped
+// answer (version 1) is read as it was trained: its layers add as they
+// are, and it is written back as version 1. A version this code does not
+// know is refused.
+func TestStoredModelVersions(t *testing.T) {
+	tg := newTestTagger(t)
+	now := time.Date(2024, 6, 1, 0, 0, 0, 0, time.UTC)
+	m := tg.Train(append(modelExamples(), deskSays(4, now, "protection", "return-reintegration")...), now)
+	stored, err := MarshalModel(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := UnmarshalModel(stored)
+	if err != nil || !back.holdShipped {
+		t.Fatalf("a model stored now reads back with holdShipped %v, %v; want true", back != nil && back.holdShipped, err)
+	}
+	old, err := UnmarshalModel(restamp(t, stored, modelVersionUnheld))
+	if err != nil {
+		t.Fatalf("a version 1 model: %v", err)
+	}
+	if old.holdShipped {
+		t.Error("a version 1 model reads as holding the shipped layer's answer")
+	}
+	again, err := MarshalModel(old)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if twice, err := UnmarshalModel(again); err != nil || twice.holdShipped {
+		t.Errorf("a version 1 model written back reads with holdShipped %v, %v; want false", twice != nil && twice.holdShipped, err)
+	}
+	if _, err := UnmarshalModel(restamp(t, stored, modelVersion+1)); err == nil {
+		t.Error("a model of an unknown version was read")
+	}
+}
