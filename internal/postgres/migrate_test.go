@@ -4,6 +4,8 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"os"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -53,5 +55,43 @@ func TestStoredTaxonomyIsTheDefault(t *testing.T) {
 	want := taxonomy.Default()
 	if diff := cmp.Diff(domain.Vocabulary{Countries: want.Countries, Regions: want.Regions, Topics: want.Topics}, v); diff != "" {
 		t.Errorf("stored taxonomy (-default +stored):\n%s", diff)
+	}
+}
+
+// TestBidiMigrationCleansStoredStories: migration 17 drops bidirectional
+// controls from the stories stored before ingest dropped them, and leaves
+// every other character, and every story without them, as it was.
+func TestBidiMigrationCleansStoredStories(t *testing.T) {
+	ctx := context.Background()
+	db := testenv.Database(t)
+	up, err := os.ReadFile("migrations/00017_items_without_bidi.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sql, _, _ := strings.Cut(string(up), "-- +goose Down")
+	stories := []struct{ title, summary, wantTitle, wantSummary string }{
+		{"Costa Rica\u202e: txet desrever", "A summary\u2066 isolated\u2069, a mark\u200f.",
+			"Costa Rica: txet desrever", "A summary isolated, a mark."},
+		{"Haïti : l’OIM à Port-au-Prince", "Déjà « cité » — rien à changer.",
+			"Haïti : l’OIM à Port-au-Prince", "Déjà « cité » — rien à changer."},
+	}
+	for i, s := range stories {
+		if _, err := db.Pool().Exec(ctx, `INSERT INTO items (published_on, title, summary, url, language, fingerprint, ingested_at)
+			VALUES ('2020-12-20', $1, $2, '', 'en', $3, now())`, s.title, s.summary, "bidi-"+strconv.Itoa(i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := db.Pool().Exec(ctx, sql); err != nil {
+		t.Fatalf("migration 17: %v", err)
+	}
+	for i, s := range stories {
+		var title, summary string
+		if err := db.Pool().QueryRow(ctx, `SELECT title, summary FROM items WHERE fingerprint = $1`,
+			"bidi-"+strconv.Itoa(i)).Scan(&title, &summary); err != nil {
+			t.Fatal(err)
+		}
+		if title != s.wantTitle || summary != s.wantSummary {
+			t.Errorf("story %d after migration 17: %q / %q, want %q / %q", i, title, summary, s.wantTitle, s.wantSummary)
+		}
 	}
 }

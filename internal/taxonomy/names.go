@@ -5,7 +5,6 @@ import (
 
 	"golang.org/x/text/collate"
 	"golang.org/x/text/language"
-
 )
 
 // CountryNames names countries in lang, in that language's alphabetical
