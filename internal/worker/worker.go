@@ -218,7 +218,7 @@ func SendLimiter(cfg *config.Config) (limiter editions.RateLimiter, close func()
 // NewPool is the production Mailer: pooled go-mail connections, signing
 // with DKIM when it is configured.
 func NewPool(cfg *config.Config) (*mail.Pool, error) {
-	p, err := mail.NewPool(cfg.SMTP, cfg.MailFrom, cfg.SMTPConnections, mail.Timings{})
+	p, err := mail.NewPool(cfg.SMTP, cfg.MailFrom, cfg.SMTPConnections, mail.Timings{Step: cfg.SMTPTimeout})
 	if err != nil {
 		return nil, err
 	}
