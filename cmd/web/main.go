@@ -13,16 +13,17 @@ import (
 
 	"newsdigest/internal/app"
 	"newsdigest/internal/config"
+	"newsdigest/internal/logs"
 	"newsdigest/internal/postgres"
 )
 
 func main() {
-	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
 	cfg, err := config.Load(os.Getenv)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "config:", err)
 		os.Exit(2)
 	}
+	log := logs.New(os.Stderr, cfg.LogFormat)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 

@@ -18,6 +18,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"newsdigest/internal/config"
+	"newsdigest/internal/metrics"
 	"newsdigest/internal/postgres"
 	"newsdigest/internal/web"
 	"newsdigest/internal/worker"
@@ -52,6 +53,9 @@ func (m *Web) Run(ctx context.Context) error {
 	if reg == nil {
 		reg = prometheus.DefaultRegisterer
 	}
+	// The relays' bounce webhooks arrive here: their counters are
+	// served with the HTTP metrics.
+	metrics.For(reg)
 	queue := asynq.NewClient(redis)
 	defer queue.Close()
 	svc, err := newServices(m.Config, db, queue, m.Log, nil)
@@ -80,7 +84,12 @@ func (m *Web) Run(ctx context.Context) error {
 	}
 	m.Log.Info("web listening", "addr", l.Addr().String(), "metrics_addr", ml.Addr().String(),
 		"base_url", m.Config.BaseURL.String())
-	return serve(ctx, site{newHTTPServer(srv.Handler()), l}, site{newHTTPServer(srv.MetricsHandler()), ml})
+	err = serveThen(ctx, m.Config.ShutdownTimeout, srv.Drain,
+		site{newHTTPServer(srv.Handler()), l}, site{newHTTPServer(srv.MetricsHandler()), ml})
+	if err == nil {
+		m.Log.Info("web stopped: every request in flight answered")
+	}
+	return err
 }
 
 // listen returns l, or else a listener on addr; the error names the
@@ -116,8 +125,15 @@ type site struct {
 }
 
 // serve runs each site until ctx ends or one of them fails, then lets
-// the requests in flight finish.
-func serve(ctx context.Context, sites ...site) error {
+// the requests in flight finish, for up to timeout.
+func serve(ctx context.Context, timeout time.Duration, sites ...site) error {
+	return serveThen(ctx, timeout, nil, sites...)
+}
+
+// serveThen is serve, calling stopping (when not nil) at the end, before
+// the listeners close: web's /readyz fails from then on, for the
+// requests already on their way.
+func serveThen(ctx context.Context, timeout time.Duration, stopping func(), sites ...site) error {
 	errc := make(chan error, len(sites))
 	for _, s := range sites {
 		go func() { errc <- s.hs.Serve(s.l) }()
@@ -127,7 +143,13 @@ func serve(ctx context.Context, sites ...site) error {
 	case err = <-errc: // a listener failed: stop the rest too
 	case <-ctx.Done():
 	}
-	shutdown, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	if stopping != nil {
+		stopping()
+	}
+	// Shutdown closes the listeners at once (a new connection is
+	// refused), closes idle connections, and waits for the requests in
+	// flight.
+	shutdown, cancel := context.WithTimeout(context.Background(), cmp.Or(timeout, config.DefaultShutdownTimeout))
 	defer cancel()
 	for _, s := range sites {
 		if e := s.hs.Shutdown(shutdown); e != nil && !errors.Is(e, http.ErrServerClosed) {
@@ -177,11 +199,16 @@ func (m *Worker) Run(ctx context.Context) error {
 		return err
 	}
 	defer closeLimiter()
+	set := metrics.For(m.Options.Registry)
+	mailer := worker.CountReplies(pool, set)
 	svc, err := newServices(m.Config, db, queue, m.Log, &sending{
-		mailer: pool, inspector: inspector, limiter: limiter, observe: worker.DeliveryCounter(m.Options.Registry),
-		lease: m.Options.Lease, schedule: m.Options.Schedule,
+		mailer: mailer, inspector: inspector, limiter: limiter, observe: worker.DeliveryCounter(m.Options.Registry),
+		polled: set.FeedPoll, lease: m.Options.Lease, schedule: m.Options.Schedule,
 	})
 	if err != nil {
+		return err
+	}
+	if err := registerWorkerGauges(m.Options.Registry, inspector, svc); err != nil {
 		return err
 	}
 	w := worker.New(m.Config, worker.Services{
@@ -203,7 +230,7 @@ func (m *Worker) Run(ctx context.Context) error {
 		defer close(metricsDone)
 		// A metrics listener that fails is logged, not fatal: delivering
 		// the mail matters more than counting it.
-		if err := serve(ctx, site{newHTTPServer(promhttp.Handler()), ml}); err != nil {
+		if err := serve(ctx, m.Config.ShutdownTimeout, site{newHTTPServer(workerProbes(db, inspector, promhttp.Handler())), ml}); err != nil {
 			m.Log.Error("worker metrics stopped", "err", err)
 		}
 	}()

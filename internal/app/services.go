@@ -36,6 +36,7 @@ type sending struct {
 	inspector tasks.Inspector
 	limiter   editions.RateLimiter
 	observe   func(status string)
+	polled    func(result string) // feed polls, by result
 	lease     time.Duration
 	schedule  cron.Schedule
 }
@@ -65,7 +66,11 @@ func newServices(cfg *config.Config, db *postgres.DB, queue tasks.Enqueuer, log 
 	}
 	s.subscribers = subscribers.New(sd)
 	s.editions = editions.New(ed)
-	if s.items, err = items.New(items.Deps{Config: cfg, Store: db, Queue: queue, Taxonomy: s.taxonomy, Audit: s.staff, Log: log}); err != nil {
+	id := items.Deps{Config: cfg, Store: db, Queue: queue, Taxonomy: s.taxonomy, Audit: s.staff, Log: log}
+	if send != nil {
+		id.Polled = send.polled
+	}
+	if s.items, err = items.New(id); err != nil {
 		return nil, err
 	}
 	s.overview = overview.New(db, s.taxonomy, s.editions)

@@ -65,6 +65,15 @@ type Config struct {
 	// than this (no worker could make it in time) is not sent late; it is
 	// recorded as skipped, and its stories go into the next edition.
 	DigestLateLimit time.Duration
+	// LogFormat is "text" or "json" (LOG_FORMAT).
+	LogFormat string
+	// SMTPTimeout bounds each step of an SMTP conversation (SMTP_TIMEOUT).
+	SMTPTimeout time.Duration
+	// ShutdownTimeout is how long, after SIGTERM, web drains the requests
+	// in flight and the worker finishes the sends in flight
+	// (SHUTDOWN_TIMEOUT). It is longer than SMTPTimeout, so that a send
+	// begun before the signal can end on its own rather than be cut off.
+	ShutdownTimeout time.Duration
 }
 
 // SMTP is where and how mail is handed off.
@@ -91,6 +100,10 @@ const (
 	DefaultWebMetricsAddr = "127.0.0.1:9464"
 	// DefaultDigestLateLimit is DIGEST_LATE_LIMIT's default.
 	DefaultDigestLateLimit = 24 * time.Hour
+	// DefaultSMTPTimeout is SMTP_TIMEOUT's default.
+	DefaultSMTPTimeout = 30 * time.Second
+	// DefaultShutdownTimeout is SHUTDOWN_TIMEOUT's default.
+	DefaultShutdownTimeout = 45 * time.Second
 )
 
 // MinSecretKeyLen is the shortest SECRET_KEY accepted: it signs cookies and
@@ -211,6 +224,9 @@ func Load(getenv func(string) string) (*Config, error) {
 		return nil, fmt.Errorf("CONFIRM_MAILS_PER_DAY: want a whole number of at least 1")
 	}
 	if c.DKIM, err = parseDKIM(getenv); err != nil {
+		return nil, err
+	}
+	if err = c.loadLifecycle(get); err != nil {
 		return nil, err
 	}
 	return c, nil

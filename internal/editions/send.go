@@ -160,10 +160,20 @@ func (s *Sender) send(ctx context.Context, ed *editionData, claims []domain.Clai
 			}
 		}()
 	}
-	for i := range claims {
-		work <- i
+	stop := stopOf(ctx)
+	next := 0
+dispatch:
+	for ; next < len(claims); next++ {
+		select {
+		case work <- next:
+		case <-stop:
+			break dispatch
+		}
 	}
 	close(work)
+	for _, c := range claims[next:] {
+		results <- notBegun(c)
+	}
 	wg.Wait()
 	close(results)
 	r := <-recorded

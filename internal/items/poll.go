@@ -45,8 +45,10 @@ func (s *Service) PollSource(ctx context.Context, sourceID int64, due time.Time)
 		}
 		outcome.Err = pollMessage(pollErr, src.Kind)
 		s.log.Warn("source poll failed", "source", src.ID, "url", src.URL, "err", pollErr)
+		s.observePoll("error")
 	} else {
 		s.log.Info("source polled", "source", src.ID, "imported", res.Imported, "duplicates", res.Duplicates)
+		s.observePoll("ok")
 	}
 	return s.store.RecordPoll(context.WithoutCancel(ctx), src.ID, outcome)
 }
@@ -168,4 +170,11 @@ func (s *Service) EnqueueDuePolls(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// observePoll tells Deps.Polled how a poll ended.
+func (s *Service) observePoll(result string) {
+	if s.polled != nil {
+		s.polled(result)
+	}
 }

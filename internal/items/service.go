@@ -38,6 +38,9 @@ type Deps struct {
 	Taxonomy Taxonomies
 	Audit    Auditor
 	Log      *slog.Logger
+	// Polled, if set, is told how each poll of a source ended
+	// ("ok" or "error"): the worker counts them.
+	Polled func(result string)
 }
 
 // Service is the stories' lifecycle.
@@ -48,6 +51,7 @@ type Service struct {
 	tax      Taxonomies
 	audit    Auditor
 	log      *slog.Logger
+	polled   func(result string)
 	tagger   *tagging.Tagger
 	importer *ingest.Importer
 	// models keeps the tagger on the newest model the worker trained.
@@ -64,6 +68,7 @@ func New(d Deps) (*Service, error) {
 	}
 	return &Service{
 		cfg: d.Config, store: d.Store, queue: d.Queue, tax: d.Taxonomy, audit: d.Audit, log: d.Log,
+		polled:   d.Polled,
 		tagger:   tagger,
 		importer: &ingest.Importer{Store: d.Store, Tagger: tagger},
 		models:   &tagging.Follower{Tagger: tagger, Store: d.Store, Every: modelCheckEvery},

@@ -106,11 +106,11 @@ func messageID(domain string) string {
 
 // newClient makes an unconnected go-mail client for the relay, which
 // connects through dial (implicit TLS included).
-func newClient(cfg config.SMTP, dial gomail.DialContextFunc) (*gomail.Client, error) {
+func newClient(cfg config.SMTP, dial gomail.DialContextFunc, timeout time.Duration) (*gomail.Client, error) {
 	opts := []gomail.Option{
 		gomail.WithDialContextFunc(dial),
 		gomail.WithPort(cfg.Port),
-		gomail.WithTimeout(sendTimeout),
+		gomail.WithTimeout(timeout),
 	}
 	switch cfg.TLS {
 	case "none":

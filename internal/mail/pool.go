@@ -61,6 +61,9 @@ type Timings struct {
 	// MaxAge: a connection open for longer is closed and a new one
 	// opened; default 30 minutes.
 	MaxAge time.Duration
+	// Step bounds each step of a transaction on a silent relay
+	// (SMTP_TIMEOUT); default 30 s.
+	Step time.Duration
 	// Now is the clock (tests move it); nil is time.Now.
 	Now func() time.Time
 }
@@ -78,13 +81,16 @@ func (t Timings) withDefaults() Timings {
 	if t.MaxAge <= 0 {
 		t.MaxAge = 30 * time.Minute
 	}
+	if t.Step <= 0 {
+		t.Step = sendTimeout
+	}
 	if t.Now == nil {
 		t.Now = time.Now
 	}
 	return t
 }
 
-// sendTimeout bounds each step of a transaction on a silent relay.
+// sendTimeout is Timings.Step's default.
 const sendTimeout = 30 * time.Second
 
 // trackedConn remembers the first write error on a connection. Knowing a
@@ -127,7 +133,7 @@ func NewPool(cfg config.SMTP, from *netmail.Address, size int, t Timings) (*Pool
 	p.fromHeader = h.Bytes()
 	for range size {
 		c := &conn{}
-		client, err := newClient(cfg, c.dial(cfg))
+		client, err := newClient(cfg, c.dial(cfg), p.timings.Step)
 		if err != nil {
 			return nil, fmt.Errorf("SMTP_URL: %w", err)
 		}
@@ -211,7 +217,7 @@ func (p *Pool) SendShared(ctx context.Context, s *Shared, to, token string) erro
 		}
 		msg = c.signed
 	}
-	if err := c.smtp.UpdateDeadline(sendTimeout); err != nil {
+	if err := c.smtp.UpdateDeadline(p.timings.Step); err != nil {
 		c.close()
 		return &Error{Class: Temporary, Reply: "SMTP connection: " + err.Error(), err: err}
 	}

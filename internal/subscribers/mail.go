@@ -198,7 +198,7 @@ func (s *Service) requeueConfirmations(ctx context.Context) error {
 		return err
 	}
 	for _, id := range ids {
-		if _, err := s.queue.EnqueueContext(ctx, tasks.NewConfirmationMail(id)); err != nil && !tasks.IsDuplicate(err) {
+		if _, err := s.queue.EnqueueContext(ctx, tasks.NewConfirmationMail(id, "")); err != nil && !tasks.IsDuplicate(err) {
 			return err
 		}
 	}

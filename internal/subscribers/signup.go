@@ -7,6 +7,7 @@ import (
 
 	"newsdigest/internal/domain"
 	"newsdigest/internal/errs"
+	"newsdigest/internal/reqid"
 	"newsdigest/internal/tasks"
 	"newsdigest/internal/token"
 )
@@ -61,7 +62,7 @@ func (s *Service) Subscribe(ctx context.Context, req Request, c domain.Consent, 
 	var t *asynq.Task
 	switch mail {
 	case domain.MailConfirmation:
-		t = tasks.NewConfirmationMail(id)
+		t = tasks.NewConfirmationMail(id, reqid.From(ctx))
 	case domain.MailKnown:
 		t = tasks.NewNotice(id, domain.NoticeKnown)
 	default:

@@ -33,8 +33,11 @@ const (
 var Queues = map[string]int{QueueCritical: 6, QueueDefault: 3}
 
 // ConfirmationMail asks for the double opt-in mail to a pending subscriber.
+// RequestID is the sign-up request's id (package reqid), so that the
+// worker's log line for the mail carries the same id as the request's.
 type ConfirmationMail struct {
-	SubscriberID int64 `json:"subscriber_id"`
+	SubscriberID int64  `json:"subscriber_id"`
+	RequestID    string `json:"request_id,omitempty"`
 }
 
 // ScheduleEdition asks for the edition of one cron tick.
@@ -67,10 +70,12 @@ func NewTestSend(id int64) *asynq.Task {
 	return newTask(TypeTestSend, TestSend{id}, asynq.Queue(QueueCritical), asynq.MaxRetry(3), asynq.Timeout(2*time.Minute))
 }
 
-// NewConfirmationMail builds the task. Unique keeps a double-clicked form
-// from mailing twice.
-func NewConfirmationMail(id int64) *asynq.Task {
-	return newTask(TypeConfirmationMail, ConfirmationMail{id},
+// NewConfirmationMail builds the task, for the request requestID ("" when
+// no request asked for it: the reconciler). Unique keeps a task asked for
+// again from queueing twice; two requests (a double-clicked form) make
+// two tasks, and the confirmation's claim in storage mails once.
+func NewConfirmationMail(id int64, requestID string) *asynq.Task {
+	return newTask(TypeConfirmationMail, ConfirmationMail{id, requestID},
 		asynq.Queue(QueueCritical), asynq.MaxRetry(10), asynq.Unique(time.Minute))
 }
 

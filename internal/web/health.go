@@ -14,8 +14,17 @@ func (s *Server) healthz(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"status": "ok"})
 }
 
-// readyz checks the two services the app cannot work without.
+// Drain makes /readyz fail from now on: the process is shutting down,
+// and a load balancer should send it nothing more.
+func (s *Server) Drain() { s.draining.Store(true) }
+
+// readyz checks the two services the app cannot work without, and fails
+// at once when the process is shutting down.
 func (s *Server) readyz(c *gin.Context) {
+	if s.draining.Load() {
+		c.JSON(http.StatusServiceUnavailable, gin.H{"ready": false, "draining": true})
+		return
+	}
 	ctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)
 	defer cancel()
 	checks := gin.H{"postgres": "ok", "redis": "ok"}

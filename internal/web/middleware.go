@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+
+	"newsdigest/internal/reqid"
 )
 
 // Content security policies. The pages' one stylesheet and one script
@@ -57,7 +59,10 @@ func (s *Server) track(next http.Handler) http.Handler {
 			h.Set("Strict-Transport-Security", "max-age=31536000")
 		}
 		sw := &statusWriter{ResponseWriter: w}
-		next.ServeHTTP(sw, r.WithContext(context.WithValue(r.Context(), requestKey{}, rec)))
+		// The id also goes with the request's context into the services, and
+		// so into the tasks they queue (a sign-up's confirmation mail).
+		ctx := context.WithValue(reqid.With(r.Context(), rec.id), requestKey{}, rec)
+		next.ServeHTTP(sw, r.WithContext(ctx))
 
 		d := time.Since(start)
 		status := sw.status

@@ -13,6 +13,7 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -68,6 +69,7 @@ type Server struct {
 	pages       *template.Template
 	metrics     *metrics
 	log         *slog.Logger
+	draining    atomic.Bool // set by Drain at shutdown
 }
 
 // NewServer assembles the web app.

@@ -6,6 +6,7 @@
 package worker
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -23,6 +24,7 @@ import (
 	"newsdigest/internal/editions"
 	"newsdigest/internal/items"
 	"newsdigest/internal/mail"
+	"newsdigest/internal/metrics"
 	"newsdigest/internal/subscribers"
 	"newsdigest/internal/tasks"
 )
@@ -59,11 +61,12 @@ type Services struct {
 
 // Worker is the background process.
 type Worker struct {
-	cfg   *config.Config
-	svc   Services
-	redis asynq.RedisConnOpt
-	opts  Options
-	log   *slog.Logger
+	cfg     *config.Config
+	svc     Services
+	redis   asynq.RedisConnOpt
+	opts    Options
+	log     *slog.Logger
+	metrics *metrics.Set
 }
 
 // New assembles a worker from its dependencies.
@@ -86,21 +89,28 @@ func New(cfg *config.Config, svc Services, redis asynq.RedisConnOpt, opts Option
 	if opts.Clock == nil {
 		opts.Clock = time.Now
 	}
-	return &Worker{cfg: cfg, svc: svc, redis: redis, opts: opts, log: log}
+	set := metrics.For(opts.Registry)
+	set.TaskTypes(taskTypes...)
+	return &Worker{cfg: cfg, svc: svc, redis: redis, opts: opts, log: log, metrics: set}
 }
 
-// Run processes tasks until ctx ends, then shuts down gracefully: tasks in
-// progress get longer than the SMTP timeout to finish.
+// Run processes tasks until ctx ends, then shuts down gracefully: it
+// takes no more tasks, a batch being sent hands no more messages to the
+// relay and puts its other claims back, and the tasks in progress get
+// SHUTDOWN_TIMEOUT, longer than the SMTP timeout, to finish; what is
+// still running then is cut off and queued again.
 func (w *Worker) Run(ctx context.Context) error {
 	srv := asynq.NewServer(w.redis, asynq.Config{
 		Concurrency:              w.opts.Concurrency,
 		Queues:                   tasks.Queues,
 		DelayedTaskCheckInterval: w.opts.DelayedTaskCheck,
-		ShutdownTimeout:          45 * time.Second,
+		ShutdownTimeout:          cmp.Or(w.cfg.ShutdownTimeout, config.DefaultShutdownTimeout),
 		RetryDelayFunc:           w.retryDelay,
+		IsFailure:                isFailure,
 		Logger:                   asynqLogger{w.log},
 	})
 	mux := asynq.NewServeMux()
+	mux.Use(w.observe(ctx.Done()))
 	w.svc.Items.Start(ctx)
 	h := &handlers{Services: w.svc, log: w.log}
 	h.register(mux)
@@ -115,6 +125,7 @@ func (w *Worker) Run(ctx context.Context) error {
 		w.loop(ctx, w.svc.Queue, w.svc.Editions)
 	}()
 	<-ctx.Done()
+	w.log.Info("worker stopping: no new tasks; finishing the sends in flight", "timeout", cmp.Or(w.cfg.ShutdownTimeout, config.DefaultShutdownTimeout).String())
 	<-done
 	srv.Shutdown()
 	w.log.Info("worker stopped")
@@ -218,7 +229,7 @@ func SendLimiter(cfg *config.Config) (limiter editions.RateLimiter, close func()
 // NewPool is the production Mailer: pooled go-mail connections, signing
 // with DKIM when it is configured.
 func NewPool(cfg *config.Config) (*mail.Pool, error) {
-	p, err := mail.NewPool(cfg.SMTP, cfg.MailFrom, cfg.SMTPConnections, mail.Timings{})
+	p, err := mail.NewPool(cfg.SMTP, cfg.MailFrom, cfg.SMTPConnections, mail.Timings{Step: cfg.SMTPTimeout})
 	if err != nil {
 		return nil, err
 	}

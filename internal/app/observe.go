@@ -1,0 +1,70 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/hibiken/asynq"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"newsdigest/internal/metrics"
+	"newsdigest/internal/postgres"
+	"newsdigest/internal/tasks"
+)
+
+// registerWorkerGauges makes the worker's registry report, when scraped,
+// the queues' depth (from Redis) and the recent editions' progress (from
+// PostgreSQL).
+func registerWorkerGauges(reg prometheus.Registerer, insp *asynq.Inspector, svc *services) error {
+	queues := make([]string, 0, len(tasks.Queues))
+	for q := range tasks.Queues {
+		queues = append(queues, q)
+	}
+	err := metrics.RegisterQueueDepth(reg, queues, func(q string) (map[string]int, error) {
+		info, err := insp.GetQueueInfo(q)
+		if errors.Is(err, asynq.ErrQueueNotFound) {
+			return map[string]int{}, nil // nothing queued there yet
+		}
+		if err != nil {
+			return nil, err
+		}
+		return map[string]int{"pending": info.Pending, "active": info.Active, "scheduled": info.Scheduled,
+			"retry": info.Retry, "archived": info.Archived}, nil
+	})
+	if err != nil {
+		return err
+	}
+	return metrics.RegisterEditionProgress(reg, svc.editions.List)
+}
+
+// workerProbes serves the worker's metrics at /metrics and, beside them,
+// /healthz (the process answers) and /readyz (PostgreSQL and Redis
+// answer), for an orchestrator's probes.
+func workerProbes(db *postgres.DB, insp *asynq.Inspector, metricsHandler http.Handler) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", metricsHandler)
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Write([]byte(`{"status":"ok"}` + "\n"))
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		pg, rd := "ok", "ok"
+		if db.Ping(ctx) != nil {
+			pg = "unavailable"
+		}
+		if _, err := insp.Queues(); err != nil {
+			rd = "unavailable"
+		}
+		w.Header().Set("Content-Type", "application/json")
+		if pg != "ok" || rd != "ok" {
+			w.WriteHeader(http.StatusServiceUnavailable)
+		}
+		w.Write([]byte(`{"ready":` + map[bool]string{true: "true", false: "false"}[pg == "ok" && rd == "ok"] +
+			`,"checks":{"postgres":"` + pg + `","redis":"` + rd + `"}}` + "\n"))
+	})
+	return mux
+}
