@@ -66,6 +66,7 @@ type Server struct {
 	limiter     *signupLimiter
 	console     *admin.Console
 	pages       *template.Template
+	homePages   pageCache // the sign-up form, rendered once per language
 	metrics     *metrics
 	log         *slog.Logger
 }
