@@ -77,7 +77,7 @@ func BenchmarkConsolePages(b *testing.B) {
 	}
 	b.Logf("seeded %d subscribers, %d stories and an edition to all in %.1fs", subscribers, stories, time.Since(seeded).Seconds())
 
-	const password = "console bench password 5c1e"
+	const password = "Tq7-vLm2-Rz9x-Kp4w-Hd3n"
 	w := startWeb(b, dir, map[string]string{
 		"DATABASE_URL":       dbURL,
 		"REDIS_URL":          testenv.RedisURL(b),
