@@ -47,7 +47,7 @@ bench:
 	out=$$(mktemp); \
 	echo "$(GO) test -run '^$$' -bench . -benchtime 1x -timeout 150m $(BENCHFLAGS) ./bench/..."; \
 	{ $(GO) test -run '^$$' -bench . -benchtime 1x -timeout 150m $(BENCHFLAGS) ./bench/... 2>&1; echo $$? >"$$out.rc"; } | tee "$$out"; \
-	rc=$$(cat "$$out.rc"); grep '^load: ' "$$out" | tail -n 6; grep '^bench: subscribers=' "$$out" | tail -n 1; \
+	rc=$$(cat "$$out.rc"); grep -E '^(load|console): ' "$$out" | tail -n 11; grep '^bench: subscribers=' "$$out" | tail -n 1; \
 	rm -f "$$out" "$$out.rc"; exit $$rc
 
 build:
