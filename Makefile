@@ -40,8 +40,10 @@ test-chart:
 # the edition benchmark through the environment; BENCH_LOAD_CLIENTS (32),
 # BENCH_LOAD_SECONDS (10), BENCH_ARCHIVE (100000) and BENCH_PROFILE_DIR the
 # load run of the public pages (BENCHFLAGS='-bench PublicLoad' runs it
-# alone). Their summaries are printed again after go test's own line, so
-# that they are the last lines.
+# alone); BENCH_CONSOLE_SUBSCRIBERS (1000000) and BENCH_CONSOLE_REQUESTS
+# (20) the console's (BENCHFLAGS='-bench ConsolePages'). Their summaries
+# are printed again after go test's own line, so that they are the last
+# lines.
 bench:
 	@if [ ! -d bench ]; then echo "make bench: there is no ./bench package yet; nothing to run"; exit 0; fi; \
 	out=$$(mktemp); \
