@@ -133,7 +133,6 @@ func (s *Server) renderPageStatus(w http.ResponseWriter, r *http.Request, status
 	if d.Lang == "" {
 		d.Lang = "en"
 	}
-	d.Postal = s.cfg.OrgPostalAddress
 	if name == "error" && d.Title == "" {
 		// The title is what a tab, a history list and a screen reader
 		// announce first: never just the site's name.
@@ -145,8 +144,8 @@ func (s *Server) renderPageStatus(w http.ResponseWriter, r *http.Request, status
 	if d.CSRFField == "" {
 		d.CSRFField = csrf.TemplateField(r)
 	}
-	var buf bytes.Buffer
-	if err := s.pages.ExecuteTemplate(&buf, name+".html", d); err != nil {
+	body, err := s.executePage(name, d)
+	if err != nil {
 		s.log.Error("render page", "page", name, "err", err)
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
@@ -156,7 +155,21 @@ func (s *Server) renderPageStatus(w http.ResponseWriter, r *http.Request, status
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
-	w.Write(buf.Bytes())
+	w.Write(body)
+}
+
+// executePage renders page name with d, the footer's postal address
+// filled in.
+func (s *Server) executePage(name string, d pageData) ([]byte, error) {
+	if d.Lang == "" {
+		d.Lang = "en"
+	}
+	d.Postal = s.cfg.OrgPostalAddress
+	var buf bytes.Buffer
+	if err := s.pages.ExecuteTemplate(&buf, name+".html", d); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
 }
 
 // pageFail shows an error page for err.

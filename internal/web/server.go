@@ -67,6 +67,8 @@ type Server struct {
 	limiter     *signupLimiter
 	console     *admin.Console
 	pages       *template.Template
+	homePages   pageCache // the sign-up form, rendered once per language
+	public      *responseCache
 	metrics     *metrics
 	log         *slog.Logger
 	draining    atomic.Bool // set by Drain at shutdown
@@ -93,6 +95,7 @@ func NewServer(cfg *config.Config, svc Services, redis asynq.RedisConnOpt, reg p
 		rdb:         rdb,
 		limiter:     newSignupLimiter(cfg, rdb),
 		pages:       pages,
+		public:      &responseCache{ttl: publicTTL},
 		metrics:     newMetrics(reg),
 		log:         log,
 	}
@@ -144,9 +147,9 @@ func (s *Server) Handler() http.Handler {
 	r.POST("/unsubscribe/:token", s.oneClickBody(), s.unsubscribePost)
 	r.GET("/digest/:edition/:token", digestCSP, s.digestPage)
 	r.GET("/export/:token", s.exportDownload)
-	r.GET("/archive", s.archive)
-	r.GET("/feeds/country/:file", s.countryFeed)
-	r.GET("/feeds/topic/:file", s.topicFeed)
+	r.GET("/archive", s.cachedArchive)
+	r.GET("/feeds/country/:file", s.cachedFeed(s.countryFeed))
+	r.GET("/feeds/topic/:file", s.cachedFeed(s.topicFeed))
 	r.GET("/favicon.svg", serveFavicon)
 	r.GET("/favicon.ico", faviconICO)
 
