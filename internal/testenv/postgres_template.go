@@ -38,8 +38,11 @@ type pgProcess struct {
 	admin  string        // TEST_DATABASE_URL
 	prefix string        // ndtest_<pid>_<random>
 	lock   *pgx.Conn     // holds the advisory lock on prefix
-	pool   *pgxpool.Pool // admin connections for CREATE/DROP DATABASE
+	pool   *pgxpool.Pool // admin connections for CREATE DATABASE
+	drops  *pgxpool.Pool // admin connections for DROP DATABASE
 	seq    atomic.Int64
+	// dropping counts the drops under way, which Main waits for.
+	dropping sync.WaitGroup
 }
 
 var pgProc pgProcess
@@ -83,6 +86,14 @@ func (p *pgProcess) setUp() error {
 	// connections keep a busy package from queueing behind one.
 	cfg.MaxConns = 4
 	if p.pool, err = pgxpool.NewWithConfig(ctx, cfg); err != nil {
+		return fmt.Errorf("cannot reach PostgreSQL at %s: %v; %s", redact(p.admin), err, startHint)
+	}
+	// DROP DATABASE waits for a checkpoint, seconds on a busy server:
+	// drops have connections of their own so that creates never queue
+	// behind them, and two let one checkpoint serve several drops.
+	dcfg := cfg.Copy()
+	dcfg.MaxConns = 2
+	if p.drops, err = pgxpool.NewWithConfig(ctx, dcfg); err != nil {
 		return fmt.Errorf("cannot reach PostgreSQL at %s: %v; %s", redact(p.admin), err, startHint)
 	}
 	if err := p.sweep(ctx); err != nil {
@@ -162,8 +173,25 @@ func (p *pgProcess) create(ctx context.Context) (string, error) {
 }
 
 func (p *pgProcess) drop(ctx context.Context, name string) error {
-	_, err := p.pool.Exec(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
+	_, err := p.drops.Exec(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
 	return err
+}
+
+// dropLater drops a test's database in the background: the test is over
+// and need not wait for Postgres's checkpoint. A drop that fails is
+// reported through logf if the process is still running tests, and the
+// database is dropped by stop or, if the process dies first, by the next
+// process's sweep.
+func (p *pgProcess) dropLater(name string, logf func(string, ...any)) {
+	p.dropping.Add(1)
+	go func() {
+		defer p.dropping.Done()
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+		defer cancel()
+		if err := p.drop(ctx, name); err != nil {
+			logf("testenv: drop %s: %v", name, err)
+		}
+	}()
 }
 
 func (p *pgProcess) url(name string) string {
@@ -185,6 +213,8 @@ func (p *pgProcess) stop() error {
 	defer cancel()
 	defer p.lock.Close(ctx)
 	defer p.pool.Close()
+	defer p.drops.Close()
+	p.dropping.Wait()
 	rows, err := p.pool.Query(ctx, `SELECT datname FROM pg_database WHERE starts_with(datname, $1)`, p.prefix+"_")
 	if err != nil {
 		return err

@@ -35,7 +35,7 @@ func databaseExists(t *testing.T, c *pgx.Conn, name string) bool {
 
 // TestDatabaseURLIsAMigratedCopy: a test's database has every migration
 // before the test touches it, is its own (a write in one is not in
-// another), and is dropped when the test ends.
+// another), and is dropped once the test has ended.
 func TestDatabaseURLIsAMigratedCopy(t *testing.T) {
 	ctx := context.Background()
 	var name string
@@ -66,6 +66,7 @@ func TestDatabaseURLIsAMigratedCopy(t *testing.T) {
 			t.Errorf("a table made in one test database is in another: %v, %v", exists, err)
 		}
 	})
+	pgProc.dropping.Wait() // the drop runs after the test, in the background
 	if databaseExists(t, adminConn(t), name) {
 		t.Errorf("database %s is still there after its test", name)
 	}

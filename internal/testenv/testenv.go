@@ -19,6 +19,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"log"
 	"net/url"
 	"strings"
 	"testing"
@@ -45,13 +46,7 @@ func DatabaseURL(t testing.TB) string {
 	if err != nil {
 		t.Fatalf("testenv: %v", err)
 	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		defer cancel()
-		if err := pgProc.drop(ctx, name); err != nil {
-			t.Logf("testenv: drop %s: %v", name, err)
-		}
-	})
+	t.Cleanup(func() { pgProc.dropLater(name, log.Printf) })
 	return pgProc.url(name)
 }
 
