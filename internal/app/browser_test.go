@@ -45,7 +45,7 @@ type browserSession struct {
 
 func newBrowser(t *testing.T, total time.Duration) *browserSession {
 	t.Helper()
-	ctx := testenv.Chromium(t, total, chromedp.Flag("lang", "en-US"), chromedp.WindowSize(1000, 900))
+	ctx := testenv.Chromium(t, total) // en-US, 1000×900
 	return &browserSession{t: t, ctx: ctx}
 }
 
@@ -157,6 +157,7 @@ func (b *browserSession) screenshot(dir, name string, width int64) string {
 // with a mistake), confirm from the mailed link, change preferences from a
 // digest's link, and leave from the page with the button.
 func TestBrowserSubscribeConfirmPreferencesUnsubscribe(t *testing.T) {
+	t.Parallel()
 	s := startStack(t)
 	b := newBrowser(t, 90*time.Second)
 	const addr = "lucia@example.org"
