@@ -12,6 +12,7 @@ import (
 // tick every second: each tick must give one edition, and the windows of
 // consecutive editions must meet with no gap and no overlap.
 func TestTwoSchedulersMakeOneEditionPerTick(t *testing.T) {
+	t.Parallel()
 	s := startStack(t)
 	for range 2 {
 		opts := testWorkerOptions()

@@ -45,6 +45,7 @@ func (s *stack) stuckActive(b *http.Client, addr string) (confirm, prefs string)
 // subscribe again, which sends a new confirmation mail; a bounced one
 // gets the notice without the button.
 func TestStuckUsedConfirmLinkAndResubscribe(t *testing.T) {
+	t.Parallel()
 	s := startStack(t)
 	b := newBrowser(t, 150*time.Second)
 	const addr = "marta@example.org"
@@ -122,6 +123,7 @@ func TestStuckUsedConfirmLinkAndResubscribe(t *testing.T) {
 // A reader of the Spanish preferences page who makes an error gets it
 // back in Spanish, though their digests are in English.
 func TestStuckPreferencesErrorStaysSpanish(t *testing.T) {
+	t.Parallel()
 	s := startStack(t)
 	hc := s.browser()
 	_, prefs := s.stuckActive(hc, "pablo@example.org")

@@ -55,6 +55,7 @@ func listing(prefix string, stories []tagging.Example) string {
 // as they are, or accepts all at once; the stories the desk corrected
 // are never touched; the quality page counts the corrections per topic.
 func TestDeskTeachesTheTagger(t *testing.T) {
+	t.Parallel()
 	s := startStack(t)
 	stream, err := tagtest.Stream(0)
 	if err != nil {
