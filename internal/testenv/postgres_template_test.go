@@ -83,6 +83,12 @@ func TestDatabasesOfAGoneProcessAreDropped(t *testing.T) {
 	admin := adminConn(t)
 	gone := fmt.Sprintf("ndtest_%d_%s", 1<<22+1, randomHex(4))
 	alive := fmt.Sprintf("ndtest_%d_%s", 1<<22+2, randomHex(4))
+	// Locked before its databases exist, as a process does, so that the
+	// sweep of a test process running alongside leaves them too.
+	holder := adminConn(t)
+	if _, err := holder.Exec(ctx, `SELECT pg_advisory_lock(hashtextextended($1, 0))`, alive); err != nil {
+		t.Fatal(err)
+	}
 	var made []string
 	for _, prefix := range []string{gone, alive} {
 		for _, suffix := range []string{"_tpl", "_1", "_2"} {
@@ -97,10 +103,6 @@ func TestDatabasesOfAGoneProcessAreDropped(t *testing.T) {
 			admin.Exec(ctx, "DROP DATABASE IF EXISTS "+n+" WITH (FORCE)")
 		}
 	})
-	holder := adminConn(t)
-	if _, err := holder.Exec(ctx, `SELECT pg_advisory_lock(hashtextextended($1, 0))`, alive); err != nil {
-		t.Fatal(err)
-	}
 
 	if err := pgProc.sweep(ctx); err != nil {
 		t.Fatal(err)
