@@ -90,9 +90,9 @@ func (p *pgProcess) setUp() error {
 	}
 	// DROP DATABASE waits for a checkpoint, seconds on a busy server:
 	// drops have connections of their own so that creates never queue
-	// behind them, and two let one checkpoint serve several drops.
+	// behind them, and several let one checkpoint serve several drops.
 	dcfg := cfg.Copy()
-	dcfg.MaxConns = 2
+	dcfg.MaxConns = 4
 	if p.drops, err = pgxpool.NewWithConfig(ctx, dcfg); err != nil {
 		return fmt.Errorf("cannot reach PostgreSQL at %s: %v; %s", redact(p.admin), err, startHint)
 	}
@@ -209,12 +209,14 @@ func (p *pgProcess) stop() error {
 	if p.lock == nil {
 		return nil
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	// The drops under way first: each waits for a checkpoint, and a
+	// package of many short tests may leave a queue of them.
+	p.dropping.Wait()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	defer p.lock.Close(ctx)
 	defer p.pool.Close()
 	defer p.drops.Close()
-	p.dropping.Wait()
 	rows, err := p.pool.Query(ctx, `SELECT datname FROM pg_database WHERE starts_with(datname, $1)`, p.prefix+"_")
 	if err != nil {
 		return err
