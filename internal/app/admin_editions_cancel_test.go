@@ -21,6 +21,7 @@ import (
 // the counters add up and no more mail goes out. With scripts off, the
 // page of the sending edition refreshes itself.
 func TestAdminEditionsCancelMidSend(t *testing.T) {
+	t.Parallel()
 	s := startStackEnv(t, map[string]string{"SEND_RATE": "2"})
 	editionsImportFixture(t, s)
 	var csv strings.Builder

@@ -16,6 +16,7 @@ import (
 // again) and removes the editor (ending them for good); the audit log
 // shows all of it with who did it.
 func TestBrowserAdminEditors(t *testing.T) {
+	t.Parallel()
 	s := startStack(t)
 	b := newBrowser(t, 4*time.Minute)
 	const ed = "editor.one@example.org"

@@ -35,6 +35,7 @@ func (b *browserSession) homeCells(what, sel string) []string {
 // through the API; the queues page shows the worker's queues; the console
 // speaks Spanish when asked and keeps to it.
 func TestBrowserAdminDashboard(t *testing.T) {
+	t.Parallel()
 	s := startStack(t)
 	fixture, err := os.ReadFile("../ingest/testdata/iom-rosanjose-news-2020.txt")
 	if err != nil {

@@ -91,6 +91,7 @@ func itemsCount(b *browserSession, sel string) int {
 // listing with a bad line, fix an item's tags, hide it, and add and
 // remove a source.
 func TestAdminItemsConsole(t *testing.T) {
+	t.Parallel()
 	s := startStack(t)
 	b := newBrowser(t, 4*time.Minute)
 	fixture, err := os.ReadFile(itemsFixture)
@@ -332,6 +333,7 @@ func itemsCheckAudit(t *testing.T, s *stack, actor string, actions ...string) {
 // one stack and through the console's preview and confirmation on
 // another: the items stored are the same.
 func TestAdminItemsImportMatchesAPI(t *testing.T) {
+	t.Parallel()
 	fixture, err := os.ReadFile(itemsFixture)
 	if err != nil {
 		t.Fatal(err)

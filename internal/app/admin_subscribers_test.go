@@ -102,6 +102,7 @@ func (b *browserSession) subsAct(base string, id int64, action, mustSay string) 
 // reads one person's record, unsubscribes, suppresses and erases people
 // through confirmations, and exports the filtered list.
 func TestAdminSubscribers(t *testing.T) {
+	t.Parallel()
 	s := startStack(t)
 	const list = "email,countries,topics,language\n" +
 		"ana@example.org,CR,health,en\n" +
@@ -290,6 +291,7 @@ func (b *browserSession) subsPreview(base, list string) int64 {
 // shows the line and cannot be confirmed. The operator actions of the
 // JSON API answer as the console's do.
 func TestAdminSubscribersImport(t *testing.T) {
+	t.Parallel()
 	s := startStack(t)
 	if status, a := s.importCSV("email,countries,topics,language\nmaria@example.org,CR,,es\nbob@example.net,PA,,en\n"); status != http.StatusOK || a.Imported != 2 {
 		t.Fatalf("import: %d %+v", status, a)

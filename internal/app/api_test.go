@@ -19,6 +19,7 @@ type apiErr struct {
 }
 
 func TestAdminAPIRefusals(t *testing.T) {
+	t.Parallel()
 	s := startStack(t)
 	for _, tc := range []struct {
 		name, header string
@@ -47,6 +48,7 @@ func TestAdminAPIRefusals(t *testing.T) {
 }
 
 func TestAdminAPIDisabledWithoutToken(t *testing.T) {
+	t.Parallel()
 	s := startStackEnv(t, map[string]string{"ADMIN_TOKEN": ""})
 	for _, path := range []string{"/api/v1/items", "/api/v1/editions"} {
 		status, body := s.do("GET", path, "", nil, true) // even with the old token
@@ -61,6 +63,7 @@ func TestAdminAPIDisabledWithoutToken(t *testing.T) {
 }
 
 func TestImportRefusesBadListingWhole(t *testing.T) {
+	t.Parallel()
 	s := startStack(t)
 	listing := strings.Join([]string{
 		"16 December, 2020", // line 1
@@ -99,6 +102,7 @@ func TestImportRefusesBadListingWhole(t *testing.T) {
 }
 
 func TestItemsListingPagesNewestFirst(t *testing.T) {
+	t.Parallel()
 	s := startStack(t)
 	listing := ""
 	for _, d := range []string{"3 March, 2021", "2 March, 2021", "1 March, 2021"} {
@@ -146,6 +150,7 @@ func TestItemsListingPagesNewestFirst(t *testing.T) {
 }
 
 func TestSubscribeAnswersAlikeAndValidates(t *testing.T) {
+	t.Parallel()
 	s := startStack(t)
 	sub := map[string]any{"email": "ana@example.org", "countries": []string{"CR"}, "language": "en", "mode": "any"}
 	var first, second map[string]any
@@ -179,6 +184,7 @@ func TestSubscribeAnswersAlikeAndValidates(t *testing.T) {
 }
 
 func TestHealthReadinessMetricsAndPreview(t *testing.T) {
+	t.Parallel()
 	w := startWeb(t, nil)
 	s := w.stack
 	for _, path := range []string{"/healthz", "/readyz"} {

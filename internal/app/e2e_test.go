@@ -40,6 +40,7 @@ var (
 // import, subscribe, confirm from the mailed link, send an edition, leave
 // with one click, import again, send again.
 func TestDigestLoop(t *testing.T) {
+	t.Parallel()
 	s := startStack(t)
 	fixture, err := os.ReadFile("../ingest/testdata/iom-rosanjose-news-2020.txt")
 	if err != nil {

@@ -50,6 +50,7 @@ func (s *stack) importStories(titles ...string) {
 // of countries never ticked; the preference centre, the API, the console
 // and the CSV export (which imports back) all say "all stories".
 func TestBrowserAllStories(t *testing.T) {
+	t.Parallel()
 	s := startStack(t)
 	b := newBrowser(t, 2*time.Minute)
 	const addr = "everything@example.org"
@@ -151,6 +152,7 @@ func TestBrowserAllStories(t *testing.T) {
 // refuses what no form sends, and more than a minute's allowance from one
 // client.
 func TestBrowserEstimate(t *testing.T) {
+	t.Parallel()
 	s := startStack(t)
 	var titles []string
 	for i := range 8 {

@@ -59,6 +59,7 @@ var prefsPath = regexp.MustCompile(`https?://[^\s"<>]+(/preferences/[A-Za-z0-9_-
 // Then every public page and the console, in every language, shows no
 // fmt error.
 func TestFrenchReaderGetsAFrenchDigest(t *testing.T) {
+	t.Parallel()
 	s := startStack(t)
 	listing := "20 December, 2020\n\n" +
 		"Haïti : l’OIM distribue des kits d’abris aux familles déplacées à Port-au-Prince\n\n" +

@@ -71,6 +71,7 @@ func listing(prefix string, stories []tagging.Example) string {
 // half minute; importing 246 stories and making 99 corrections, some 20
 // seconds. Its steps are logged with the time they ended.
 func TestDeskTeachesTheTagger(t *testing.T) {
+	t.Parallel()
 	began := time.Now()
 	step := func(what string) { t.Logf("%5.1fs %s", time.Since(began).Seconds(), what) }
 	s := startStack(t)

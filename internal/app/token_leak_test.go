@@ -20,6 +20,7 @@ import (
 // digest page, shows the placeholder as written. The web digest, opened
 // by its own view token, holds no reader's token at all.
 func TestStoryCannotCarryTheReadersToken(t *testing.T) {
+	t.Parallel()
 	s := startStack(t)
 	const ph = render.TokenPlaceholder
 	title := "Costa Rica: claim your prize " + ph

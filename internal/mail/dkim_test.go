@@ -73,6 +73,7 @@ func verify(t *testing.T, raw []byte, txt map[string]string) []*dkim.Verificatio
 // over 8-bit and quoted-printable bodies. A copy whose Subject or body
 // was changed on the way must fail.
 func TestPoolSignsWithDKIM(t *testing.T) {
+	t.Parallel()
 	d, txt := dkimKeys(t)
 	for _, tc := range []struct {
 		name string
@@ -147,6 +148,7 @@ func TestPoolSignsWithDKIM(t *testing.T) {
 
 // TestPoolUnsignedWithoutDKIM: no keys, no signature.
 func TestPoolUnsignedWithoutDKIM(t *testing.T) {
+	t.Parallel()
 	srv := testenv.NewSMTPServer(t)
 	p := newTestPool(t, srv, 1)
 	p.SignWith(nil)

@@ -44,6 +44,7 @@ func filter(countries, topics []string, lang, mode string) domain.Filter {
 }
 
 func TestCSVReaderRows(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name string
 		in   string
@@ -97,6 +98,7 @@ func TestCSVReaderRows(t *testing.T) {
 
 // Line numbers are the file's own: blank rows and quoted newlines count.
 func TestCSVReaderLineNumbers(t *testing.T) {
+	t.Parallel()
 	in := "\uFEFFemail,countries,topics,language\n" + // 1, with the BOM spreadsheets write
 		"\n" + // 2
 		",,,\n" + // 3: an empty row, as spreadsheets pad exports
@@ -116,6 +118,7 @@ func TestCSVReaderLineNumbers(t *testing.T) {
 }
 
 func TestCSVReaderRowErrors(t *testing.T) {
+	t.Parallel()
 	const header = "email,countries,topics,language,mode\n"
 	for _, tc := range []struct {
 		name  string
@@ -153,6 +156,7 @@ func TestCSVReaderRowErrors(t *testing.T) {
 }
 
 func TestCSVReaderReportsEveryFieldOfARow(t *testing.T) {
+	t.Parallel()
 	_, lineErrs, _ := readAll(t, "email,countries,topics,language\nnope,XX,,en\n")
 	want := []LineError{
 		{2, `email: "nope" is not a valid address`},
@@ -164,6 +168,7 @@ func TestCSVReaderReportsEveryFieldOfARow(t *testing.T) {
 }
 
 func TestCSVReaderStopsAfterTooManyErrors(t *testing.T) {
+	t.Parallel()
 	in := "email,countries,topics,language\n" + strings.Repeat("bad,CR,,en\n", 1000)
 	r, err := NewCSVReader(strings.NewReader(in), known{})
 	if err != nil {
@@ -181,6 +186,7 @@ func TestCSVReaderStopsAfterTooManyErrors(t *testing.T) {
 }
 
 func TestCSVReaderHeaderErrors(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name, in, want string
 	}{
@@ -205,6 +211,7 @@ func TestCSVReaderHeaderErrors(t *testing.T) {
 }
 
 func TestCSVReaderReadFailure(t *testing.T) {
+	t.Parallel()
 	boom := errors.New("connection reset")
 	r := io.MultiReader(strings.NewReader("email,countries,topics,language\na@example.org,CR,,en\n"), iotest.ErrReader(boom))
 	cr, err := NewCSVReader(r, known{})
