@@ -11,6 +11,7 @@ import (
 	"newsdigest/internal/domain"
 	"newsdigest/internal/errs"
 	"newsdigest/internal/items"
+	"newsdigest/internal/taxonomy"
 )
 
 // tagChoice is one checkbox of a tag list on the edit page.
@@ -101,13 +102,34 @@ func (a *Console) itemSave(c *gin.Context) {
 	sent.URL = strings.TrimSpace(c.PostForm("url"))
 	sent.Countries = c.PostFormArray("countries")
 	add := c.PostForm("add_countries")
-	for _, code := range strings.FieldsFunc(add, func(r rune) bool { return r == ',' || r == ';' || r == ' ' }) {
-		if code = strings.ToUpper(code); !slices.Contains(sent.Countries, code) {
+	tax, err := a.Taxonomy.Taxonomy(ctx)
+	if err != nil {
+		a.failErr(c, err)
+		return
+	}
+	codes, unknown := lookupCountries(tax, add)
+	for _, code := range codes {
+		if !slices.Contains(sent.Countries, code) {
 			sent.Countries = append(sent.Countries, code)
 		}
 	}
+	// A box ticked for a code the taxonomy lacks (a forged form) is
+	// refused the same way as a name typed that matches no country.
+	for _, code := range sent.Countries {
+		if !tax.HasCountry(code) {
+			unknown = append(unknown, code)
+		}
+	}
+	sent.Countries = slices.DeleteFunc(sent.Countries, func(code string) bool { return !tax.HasCountry(code) })
 	sent.Regions = c.PostFormArray("regions")
 	sent.Topics = c.PostFormArray("topics")
+	if len(unknown) > 0 {
+		// Only known countries are shown ticked: what was not understood
+		// stays in the text box, named in the message, to be corrected.
+		a.renderItemEdit(c, http.StatusUnprocessableEntity, stored, sent, add,
+			tf(pageLang(c), "item_unknown_countries", strings.Join(unknown, ", ")))
+		return
+	}
 	u := items.ItemChanges(stored, sent)
 	if items.IsEmpty(u) {
 		done(c, "/admin/items/"+strconv.FormatInt(id, 10), "item_unchanged")
@@ -142,4 +164,35 @@ func (a *Console) itemHide(hidden bool) gin.HandlerFunc {
 		}
 		done(c, "/admin/items/"+strconv.FormatInt(id, 10), key)
 	}
+}
+
+// lookupCountries reads the countries an editor typed, separated by
+// commas, semicolons or new lines: codes or names in any language. A
+// piece that is no country as a whole may be several codes separated by
+// spaces ("NI GT"). It returns the codes found and the pieces it could not
+// read, as typed.
+func lookupCountries(tax *taxonomy.Taxonomy, text string) (codes, unknown []string) {
+	for _, piece := range strings.FieldsFunc(text, func(r rune) bool { return r == ',' || r == ';' || r == '\n' }) {
+		piece = strings.TrimSpace(piece)
+		if piece == "" {
+			continue
+		}
+		if code, ok := tax.LookupCountry(piece); ok {
+			codes = append(codes, code)
+			continue
+		}
+		words := strings.Fields(piece)
+		var found []string
+		for _, w := range words {
+			if code, ok := tax.LookupCountry(w); ok && len(w) == 2 {
+				found = append(found, code)
+			}
+		}
+		if len(words) > 1 && len(found) == len(words) {
+			codes = append(codes, found...)
+			continue
+		}
+		unknown = append(unknown, piece)
+	}
+	return codes, unknown
 }
