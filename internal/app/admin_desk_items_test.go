@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"html"
 	"net/http"
 	"os"
 	"slices"
@@ -130,4 +131,109 @@ func TestAdminItemCountriesByName(t *testing.T) {
 	if want := []string{"BZ", "CR", "GT", "HT", "MX", "NI", "SV", "US"}; !slices.Equal(got, want) {
 		t.Errorf("countries %v, want %v", got, want)
 	}
+}
+
+// stories2020 asks for an edition of the stories published in 2020 (the
+// fixture's year): older than a week, they join no edition of new stories.
+var stories2020 = map[string]any{"published_from": "2020-01-01", "published_to": "2020-12-31"}
+
+// TestAdminItemVersionsLinkAndArchive: an English story and its Spanish
+// version at unrelated addresses are suggested on the item page (same
+// day, same country, same figures and names), linked there and unlinked;
+// linked, the English reader gets one and the English archive and feed
+// carry the English version only.
+func TestAdminItemVersionsLinkAndArchive(t *testing.T) {
+	s := startStack(t)
+	b := newBrowser(t, 3*time.Minute)
+	if st := itemsLogin(b, s.base); st != http.StatusOK {
+		t.Fatalf("login: status %d", st)
+	}
+	day := time.Now().UTC().Format("2 January, 2006")
+	en := "Costa Rica: 1,250 workers in Upala join a labour survey"
+	es := "Costa Rica: 1.250 trabajadores de Upala participan en una encuesta laboral"
+	other := "Panama: a workshop on protection"
+	listing := day + "\n\n" + en + "\n\nThe survey in Upala counted 1,250 workers.\n\nhttps://news.example.org/upala-survey\n\n" +
+		day + "\n\n" + other + "\n\nOfficials met in Panama.\n\nhttps://news.example.org/panama\n\n" +
+		day + "\n\n" + es + "\n\nLa encuesta en Upala contó 1.250 trabajadores.\n\nhttps://noticias.example.net/encuesta-upala\n"
+	if status, body := s.do("POST", "/api/v1/imports", "text/plain", []byte(listing), true); status != http.StatusOK {
+		t.Fatalf("import: %d %s", status, body)
+	}
+	ids := map[string]int64{}
+	for _, it := range itemsAll(s) {
+		ids[it.Title] = it.ID
+	}
+	if ids[en] == 0 || ids[es] == 0 {
+		t.Fatalf("stored %v", ids)
+	}
+	page := s.base + "/admin/items/" + strconv.FormatInt(ids[en], 10) + "?lang=en"
+	b.open(page, chromedp.CSS(`#item-versions`))
+	sugg := b.text("suggestions", chromedp.CSS(`#version-suggestions`))
+	if !strings.Contains(sugg, es) || strings.Contains(sugg, other) || !strings.Contains(sugg, "upala") {
+		t.Fatalf("suggestions: %q", sugg)
+	}
+	b.checkAccessible("item page with version suggestions")
+	deskShots(t, b, "item-versions-suggested")
+	if st := b.submit("link", chromedp.CSS(`#version-suggestions li[data-item="`+strconv.FormatInt(ids[es], 10)+`"] button`)); st != http.StatusOK {
+		t.Fatalf("link: %d %s", st, b.pageText())
+	}
+	if v := b.text("versions", chromedp.CSS(`#versions`)); !strings.Contains(v, es) {
+		t.Errorf("after linking, versions: %q", v)
+	}
+	if tr := translationsOf(t, s, ids[en]); !slices.Equal(tr, []int64{ids[es]}) {
+		t.Errorf("translations %v, want the Spanish one", tr)
+	}
+	deskShots(t, b, "item-versions-linked")
+
+	// An English reader gets one version; the English archive and feed
+	// carry the English one, the Spanish archive the Spanish one.
+	if status, got := s.importCSV("email,countries,topics,language\nreader@example.org,CR,,en\n"); status != http.StatusOK || got.Imported != 1 {
+		t.Fatalf("import subscribers: %d %+v", status, got)
+	}
+	var created struct{ ID int64 }
+	s.jsonCall("POST", "/api/v1/editions", map[string]any{}, &created, http.StatusAccepted)
+	if e := s.waitEdition(created.ID); e.Status != "done" || e.Sent != 1 {
+		t.Fatalf("edition: %+v", e)
+	}
+	mail := string(s.smtp.To("reader@example.org")[0].Raw)
+	if !strings.Contains(mail, "Upala join") || strings.Contains(mail, "trabajadores") {
+		t.Errorf("the English reader's digest does not hold the English version alone")
+	}
+	for _, tc := range []struct{ path, want, not string }{
+		{"/archive?lang=en", en, es}, {"/archive?lang=es", es, en},
+		{"/feeds/country/CR.xml?lang=en", "Upala join", "trabajadores"},
+	} {
+		status, body := s.do("GET", tc.path, "", nil, false)
+		text := html.UnescapeString(string(body))
+		if status != http.StatusOK || !strings.Contains(text, tc.want) || strings.Contains(text, tc.not) {
+			t.Errorf("%s: %d, want %q and not %q", tc.path, status, tc.want, tc.not)
+		}
+	}
+
+	b.open(page, chromedp.CSS(`#versions`))
+	if st := b.submit("unlink", chromedp.CSS(`#versions li button`)); st != http.StatusOK {
+		t.Fatalf("unlink: %d", st)
+	}
+	b.text("no versions", chromedp.CSS(`#no-versions`))
+	if tr := translationsOf(t, s, ids[en]); len(tr) != 0 {
+		t.Errorf("after unlinking, translations %v", tr)
+	}
+}
+
+// translationsOf reads an item's other language versions from the API.
+func translationsOf(t *testing.T, s *stack, id int64) []int64 {
+	t.Helper()
+	var page struct {
+		Items []struct {
+			ID           int64   `json:"id"`
+			Translations []int64 `json:"translations"`
+		} `json:"items"`
+	}
+	s.jsonCall("GET", "/api/v1/items?limit=1000", nil, &page, http.StatusOK)
+	for _, it := range page.Items {
+		if it.ID == id {
+			return it.Translations
+		}
+	}
+	t.Fatalf("item %d not listed", id)
+	return nil
 }

@@ -65,6 +65,11 @@ type Config struct {
 	// than this (no worker could make it in time) is not sent late; it is
 	// recorded as skipped, and its stories go into the next edition.
 	DigestLateLimit time.Duration
+	// StoryMaxAge (STORY_MAX_AGE): a story ingested in an edition's window
+	// joins it only if it was published no earlier than this before the
+	// window opened; an older one joins when an editor picks it. 0: no
+	// bound.
+	StoryMaxAge time.Duration
 }
 
 // SMTP is where and how mail is handed off.
@@ -91,6 +96,9 @@ const (
 	DefaultWebMetricsAddr = "127.0.0.1:9464"
 	// DefaultDigestLateLimit is DIGEST_LATE_LIMIT's default.
 	DefaultDigestLateLimit = 24 * time.Hour
+	// DefaultStoryMaxAge is STORY_MAX_AGE's default: a week, the
+	// schedule's own period, before the window opens.
+	DefaultStoryMaxAge = 7 * 24 * time.Hour
 )
 
 // MinSecretKeyLen is the shortest SECRET_KEY accepted: it signs cookies and
@@ -181,6 +189,10 @@ func Load(getenv func(string) string) (*Config, error) {
 	if c.DigestLateLimit, err = time.ParseDuration(get("DIGEST_LATE_LIMIT", DefaultDigestLateLimit.String())); err != nil ||
 		c.DigestLateLimit < time.Minute {
 		return nil, fmt.Errorf("DIGEST_LATE_LIMIT: want a duration such as 24h or 90m, at least 1m")
+	}
+	if c.StoryMaxAge, err = time.ParseDuration(get("STORY_MAX_AGE", DefaultStoryMaxAge.String())); err != nil ||
+		(c.StoryMaxAge != 0 && c.StoryMaxAge < time.Hour) {
+		return nil, fmt.Errorf("STORY_MAX_AGE: want a duration such as 168h (a week), at least 1h, or 0 for no bound")
 	}
 	if c.SMTPConnections, err = strconv.Atoi(get("SMTP_CONNECTIONS", "4")); err != nil ||
 		c.SMTPConnections < 1 || c.SMTPConnections > 100 {

@@ -28,6 +28,9 @@ type itemEditData struct {
 	AddCountries string
 	// Suggestion is the tagger's suggestion for the item, if one waits.
 	Suggestion *suggestionView
+	// Versions are the story's other language versions and the stories
+	// that may be versions of it.
+	Versions versionsData
 }
 
 func (a *Console) itemEdit(c *gin.Context) {
@@ -79,6 +82,10 @@ func (a *Console) renderItemEdit(c *gin.Context, status int, stored, shown domai
 		a.failErr(c, err)
 		return
 	}
+	if data.Versions, err = a.itemVersions(c, stored); err != nil {
+		a.failErr(c, err)
+		return
+	}
 	p := page{Title: tf(lang, "item_title", stored.ID), Section: "items", Data: data, Error: problem}
 	a.render(c, status, "items_edit", p)
 }
@@ -100,6 +107,15 @@ func (a *Console) itemSave(c *gin.Context) {
 	sent.Title = strings.TrimSpace(c.PostForm("title"))
 	sent.Summary = strings.TrimSpace(c.PostForm("summary"))
 	sent.URL = strings.TrimSpace(c.PostForm("url"))
+	var problems []string
+	if day := strings.TrimSpace(c.PostForm("published_on")); day != "" {
+		d, err := domain.ParseDate(day)
+		if err != nil {
+			problems = append(problems, tf(pageLang(c), "item_bad_published", day))
+		} else {
+			sent.PublishedOn = d
+		}
+	}
 	sent.Countries = c.PostFormArray("countries")
 	add := c.PostForm("add_countries")
 	tax, err := a.Taxonomy.Taxonomy(ctx)
@@ -126,8 +142,10 @@ func (a *Console) itemSave(c *gin.Context) {
 	if len(unknown) > 0 {
 		// Only known countries are shown ticked: what was not understood
 		// stays in the text box, named in the message, to be corrected.
-		a.renderItemEdit(c, http.StatusUnprocessableEntity, stored, sent, add,
-			tf(pageLang(c), "item_unknown_countries", strings.Join(unknown, ", ")))
+		problems = append(problems, tf(pageLang(c), "item_unknown_countries", strings.Join(unknown, ", ")))
+	}
+	if len(problems) > 0 {
+		a.renderItemEdit(c, http.StatusUnprocessableEntity, stored, sent, add, strings.Join(problems, " "))
 		return
 	}
 	u := items.ItemChanges(stored, sent)
@@ -195,4 +213,24 @@ func lookupCountries(tax *taxonomy.Taxonomy, text string) (codes, unknown []stri
 		unknown = append(unknown, piece)
 	}
 	return codes, unknown
+}
+
+// itemPick puts a story in the next edition of new stories whatever its
+// date (an older story joins only so), or takes it out again.
+func (a *Console) itemPick(picked bool) gin.HandlerFunc {
+	key := "item_unpicked"
+	if picked {
+		key = "item_picked"
+	}
+	return func(c *gin.Context) {
+		id, ok := a.idParam(c, "id")
+		if !ok {
+			return
+		}
+		if _, err := a.Items.Update(c.Request.Context(), currentUser(c).Name, id, domain.ItemUpdate{Picked: &picked}); err != nil {
+			a.failErr(c, err)
+			return
+		}
+		done(c, "/admin/items/"+strconv.FormatInt(id, 10), key)
+	}
 }
