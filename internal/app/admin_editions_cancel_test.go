@@ -34,7 +34,7 @@ func TestAdminEditionsCancelMidSend(t *testing.T) {
 		t.Fatalf("import subscribers: %d %+v", status, got)
 	}
 	var created struct{ ID int64 }
-	s.jsonCall("POST", "/api/v1/editions", nil, &created, http.StatusAccepted)
+	s.jsonCall("POST", "/api/v1/editions", stories2020, &created, http.StatusAccepted)
 	id := created.ID
 	page := s.base + "/admin/editions/" + itoa(id)
 

@@ -160,6 +160,7 @@ func TestAdminEditionsSendWatchRetryPreview(t *testing.T) {
 		return nil
 	}
 	editionsImportFixture(t, s)
+	pickStories(t, s) // stories of 2020: in an edition of new stories only when picked
 	csv := "email,countries,topics,language\n"
 	for _, addr := range []string{reader, busy, refused, unsure} {
 		csv += addr + ",CR,,en\n"

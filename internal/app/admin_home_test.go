@@ -103,7 +103,7 @@ func TestBrowserAdminDashboard(t *testing.T) {
 	}
 
 	var created struct{ ID int64 }
-	s.jsonCall("POST", "/api/v1/editions", map[string]any{}, &created, http.StatusAccepted)
+	s.jsonCall("POST", "/api/v1/editions", stories2020, &created, http.StatusAccepted)
 	e := s.waitEdition(created.ID)
 	if e.Status != "done" || e.Total != 4 {
 		t.Fatalf("edition: %+v, want done with 4 recipients", e)

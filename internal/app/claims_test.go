@@ -122,7 +122,7 @@ func TestLanguageVersionsReachTheirReaders(t *testing.T) {
 		t.Fatalf("import: %d %+v", status, got)
 	}
 	var created struct{ ID int64 }
-	s.jsonCall("POST", "/api/v1/editions", nil, &created, http.StatusAccepted)
+	s.jsonCall("POST", "/api/v1/editions", stories2020, &created, http.StatusAccepted)
 	if e := s.waitEdition(created.ID); e.Status != "done" || e.Items != 2 || e.Sent != 2 {
 		t.Fatalf("edition = %+v, want both versions in it and two digests sent", e)
 	}
@@ -171,7 +171,7 @@ func TestSendRateHoldsAcrossWorkers(t *testing.T) {
 	}
 	asked := time.Now()
 	var created struct{ ID int64 }
-	s.jsonCall("POST", "/api/v1/editions", nil, &created, http.StatusAccepted)
+	s.jsonCall("POST", "/api/v1/editions", stories2020, &created, http.StatusAccepted)
 	if e := s.waitEdition(created.ID); e.Status != "done" || e.Sent != readers {
 		t.Fatalf("edition = %+v, want %d sent", e, readers)
 	}

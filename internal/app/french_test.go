@@ -141,7 +141,7 @@ func TestFrenchReaderGetsAFrenchDigest(t *testing.T) {
 
 	// The edition: a French digest.
 	var created struct{ ID int64 }
-	s.jsonCall("POST", "/api/v1/editions", nil, &created, http.StatusAccepted)
+	s.jsonCall("POST", "/api/v1/editions", stories2020, &created, http.StatusAccepted)
 	if e := s.waitEdition(created.ID); e.Status != "done" || e.Sent != 1 {
 		t.Fatalf("edition %+v, want done, 1 sent", e)
 	}

@@ -46,7 +46,7 @@ func TestPreviewIsTheMail(t *testing.T) {
 		t.Fatalf("import: %d %s", status, body)
 	}
 	var created struct{ ID int64 }
-	s.jsonCall("POST", "/api/v1/editions", nil, &created, http.StatusAccepted)
+	s.jsonCall("POST", "/api/v1/editions", stories2020, &created, http.StatusAccepted)
 	if e := s.waitEdition(created.ID); e.Status != "done" || e.Sent != 1 || e.Items != 40 {
 		t.Fatalf("edition: %+v", e)
 	}

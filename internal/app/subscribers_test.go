@@ -128,7 +128,7 @@ func (s *stack) oneClickUnsubscribe(digest testenv.Received) {
 // edition imports one Costa Rica story and sends an edition with it.
 func (s *stack) edition(title string) edition {
 	s.t.Helper()
-	listing := "20 December, 2020\n\nCosta Rica: " + title + "\n\nA summary about Costa Rica.\n"
+	listing := time.Now().UTC().Format("2 January, 2006") + "\n\nCosta Rica: " + title + "\n\nA summary about Costa Rica.\n"
 	if status, body := s.do("POST", "/api/v1/imports", "text/plain", []byte(listing), true); status != http.StatusOK {
 		s.t.Fatalf("import listing: %d %s", status, body)
 	}

@@ -42,7 +42,7 @@ func TestStoryCannotCarryTheReadersToken(t *testing.T) {
 	const reader = "reader@example.org"
 	s.subscribeAndConfirm(reader, []string{"CR"})
 	var created struct{ ID int64 }
-	s.jsonCall("POST", "/api/v1/editions", nil, &created, http.StatusAccepted)
+	s.jsonCall("POST", "/api/v1/editions", stories2020, &created, http.StatusAccepted)
 	if e := s.waitEdition(created.ID); e.Status != "done" || e.Sent != 1 {
 		t.Fatalf("edition = %+v, want done with 1 sent", e)
 	}

@@ -74,6 +74,11 @@ type Config struct {
 	// (SHUTDOWN_TIMEOUT). It is longer than SMTPTimeout, so that a send
 	// begun before the signal can end on its own rather than be cut off.
 	ShutdownTimeout time.Duration
+	// StoryMaxAge (STORY_MAX_AGE): a story ingested in an edition's window
+	// joins it only if it was published no earlier than this before the
+	// window opened; an older one joins when an editor picks it. 0: no
+	// bound.
+	StoryMaxAge time.Duration
 }
 
 // SMTP is where and how mail is handed off.
@@ -104,6 +109,9 @@ const (
 	DefaultSMTPTimeout = 30 * time.Second
 	// DefaultShutdownTimeout is SHUTDOWN_TIMEOUT's default.
 	DefaultShutdownTimeout = 45 * time.Second
+	// DefaultStoryMaxAge is STORY_MAX_AGE's default: a week, the
+	// schedule's own period, before the window opens.
+	DefaultStoryMaxAge = 7 * 24 * time.Hour
 )
 
 // MinSecretKeyLen is the shortest SECRET_KEY accepted: it signs cookies and
@@ -194,6 +202,10 @@ func Load(getenv func(string) string) (*Config, error) {
 	if c.DigestLateLimit, err = time.ParseDuration(get("DIGEST_LATE_LIMIT", DefaultDigestLateLimit.String())); err != nil ||
 		c.DigestLateLimit < time.Minute {
 		return nil, fmt.Errorf("DIGEST_LATE_LIMIT: want a duration such as 24h or 90m, at least 1m")
+	}
+	if c.StoryMaxAge, err = time.ParseDuration(get("STORY_MAX_AGE", DefaultStoryMaxAge.String())); err != nil ||
+		(c.StoryMaxAge != 0 && c.StoryMaxAge < time.Hour) {
+		return nil, fmt.Errorf("STORY_MAX_AGE: want a duration such as 168h (a week), at least 1h, or 0 for no bound")
 	}
 	if c.SMTPConnections, err = strconv.Atoi(get("SMTP_CONNECTIONS", "4")); err != nil ||
 		c.SMTPConnections < 1 || c.SMTPConnections > 100 {

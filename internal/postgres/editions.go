@@ -96,12 +96,28 @@ func (db *DB) CreateEdition(ctx context.Context, n NewEdition) (e domain.Edition
 			_, err = tx.Exec(ctx, `
 				INSERT INTO edition_items (edition_id, item_id)
 				SELECT $1, id FROM items
-				WHERE `+withVersions(ingestedWindow(
+				WHERE `+withVersions(`(`+ingestedWindow(
 				`(SELECT ingested_after FROM editions WHERE id = $1)`,
-				`(SELECT ingested_until FROM editions WHERE id = $1)`)+` OR `+carried), id)
+				`(SELECT ingested_until FROM editions WHERE id = $1)`, "$2")+` OR `+picked+`) OR `+carried), id, maxAge(n.MaxAge))
+			if err == nil {
+				// The picks this edition holds are spent; if it is
+				// cancelled or fails, carried brings them to the next.
+				_, err = tx.Exec(ctx, `
+					UPDATE items SET picked_at = NULL
+					WHERE picked_at IS NOT NULL AND id IN (SELECT item_id FROM edition_items WHERE edition_id = $1)`, id)
+			}
 		}
 		if err != nil {
 			return fmt.Errorf("freeze edition window: %w", err)
+		}
+		if n.RequireStories {
+			var held int
+			if err := tx.QueryRow(ctx, `SELECT count(*) FROM edition_items WHERE edition_id = $1`, id).Scan(&held); err != nil {
+				return err
+			}
+			if held == 0 {
+				return errs.New(errs.Invalid, "%s", domain.ErrNoStories) // rolls the edition back
+			}
 		}
 		e, err = scanEdition(tx.QueryRow(ctx, `
 			UPDATE editions e SET items = (SELECT count(*) FROM edition_items WHERE edition_id = e.id)
@@ -121,9 +137,25 @@ func nextWindowStart(firstWindow string) string {
 	return `COALESCE(max(ingested_until), clock_timestamp() - ` + firstWindow + `::interval)`
 }
 
-// ingestedWindow selects the visible items first ingested in (after, until].
-func ingestedWindow(after, until string) string {
-	return `NOT items.hidden AND items.ingested_at > ` + after + ` AND items.ingested_at <= ` + until
+// ingestedWindow selects the visible items first ingested in (after,
+// until] and published no earlier than maxAge (an interval, NULL for no
+// bound) before after: a back catalogue imported this week is not this
+// week's news.
+func ingestedWindow(after, until, maxAge string) string {
+	return `NOT items.hidden AND items.ingested_at > ` + after + ` AND items.ingested_at <= ` + until +
+		` AND (` + maxAge + `::interval IS NULL OR items.published_on >= (` + after + ` - ` + maxAge + `::interval)::date)`
+}
+
+// picked selects the visible stories an editor picked for the next
+// edition of new stories, whatever their date.
+const picked = `(NOT items.hidden AND items.picked_at IS NOT NULL)`
+
+// maxAge is NewEdition.MaxAge as a query argument: NULL for no bound.
+func maxAge(d time.Duration) any {
+	if d <= 0 {
+		return nil
+	}
+	return fmt.Sprintf("%d microseconds", d.Microseconds())
 }
 
 // publishedWindow selects the visible items published in [from, to]; a

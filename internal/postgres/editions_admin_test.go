@@ -259,7 +259,7 @@ func TestWindowItemsIsWhatAnEditionHolds(t *testing.T) {
 		name     string
 		from, to *domain.Date
 	}{{"new since the last edition", nil, nil}, {"published from the 17th", &from, nil}} {
-		planned, err := f.db.WindowItems(f.ctx, w.from, w.to)
+		planned, err := f.db.WindowItems(f.ctx, w.from, w.to, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -272,7 +272,7 @@ func TestWindowItemsIsWhatAnEditionHolds(t *testing.T) {
 		}
 	}
 	// Everything new went into the first edition.
-	if planned, err := f.db.WindowItems(f.ctx, nil, nil); err != nil || len(planned) != 0 {
+	if planned, err := f.db.WindowItems(f.ctx, nil, nil, 0); err != nil || len(planned) != 0 {
 		t.Errorf("after an edition, %d new items planned (%v), want 0", len(planned), err)
 	}
 }

@@ -26,6 +26,10 @@ func (a *Console) itemsRoutes(g *gin.RouterGroup) {
 	g.POST("/items/:id", a.itemSave)
 	g.POST("/items/:id/hide", a.itemHide(true))
 	g.POST("/items/:id/unhide", a.itemHide(false))
+	g.POST("/items/:id/link", a.itemLink)
+	g.POST("/items/:id/unlink", a.itemUnlink)
+	g.POST("/items/:id/pick", a.itemPick(true))
+	g.POST("/items/:id/unpick", a.itemPick(false))
 }
 
 // itemFilters are the list's filters as the form sends them.
