@@ -26,6 +26,7 @@ func pickStories(t *testing.T, s *stack) {
 // edition that would send nothing offers no button, and the API refuses
 // it; a wrong date is corrected on the item's page.
 func TestAdminSendNowHoldsThisPeriod(t *testing.T) {
+	t.Parallel()
 	s := startStack(t)
 	b := newBrowser(t, 4*time.Minute)
 	editionsImportFixture(t, s)

@@ -31,6 +31,7 @@ func deskShots(t *testing.T, b *browserSession, name string) {
 // where it stands, in the console's language, naming the menu's own
 // choices; nothing can be confirmed and nothing is stored.
 func TestAdminImportShowsGoodItemsBesideBadLine(t *testing.T) {
+	t.Parallel()
 	s := startStack(t)
 	b := newBrowser(t, 3*time.Minute)
 	if st := itemsLogin(b, s.base); st != http.StatusOK {
@@ -85,6 +86,7 @@ func TestAdminImportShowsGoodItemsBesideBadLine(t *testing.T) {
 // in English, Spanish or French; what is no country is named in the
 // message and never shown as a ticked box.
 func TestAdminItemCountriesByName(t *testing.T) {
+	t.Parallel()
 	s := startStack(t)
 	b := newBrowser(t, 3*time.Minute)
 	if st := itemsLogin(b, s.base); st != http.StatusOK {
@@ -143,6 +145,7 @@ var stories2020 = map[string]any{"published_from": "2020-01-01", "published_to":
 // linked, the English reader gets one and the English archive and feed
 // carry the English version only.
 func TestAdminItemVersionsLinkAndArchive(t *testing.T) {
+	t.Parallel()
 	s := startStack(t)
 	b := newBrowser(t, 3*time.Minute)
 	if st := itemsLogin(b, s.base); st != http.StatusOK {

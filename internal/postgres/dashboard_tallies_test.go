@@ -14,6 +14,7 @@ import (
 // table gives after rows are inserted one by one and in bulk, have their
 // status and choices changed, and are deleted.
 func TestDashboardTalliesFollowSubscribers(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := testenv.Database(t)
 	pool := db.Pool()

@@ -64,6 +64,7 @@ func TestStoredTaxonomyIsTheDefault(t *testing.T) {
 // controls from the stories stored before ingest dropped them, and leaves
 // every other character, and every story without them, as it was.
 func TestBidiMigrationCleansStoredStories(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := testenv.Database(t)
 	up, err := os.ReadFile("migrations/00017_items_without_bidi.sql")

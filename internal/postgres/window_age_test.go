@@ -15,6 +15,7 @@ import (
 // the pick is spent by the edition that holds it, a corrected date lets a
 // story in, and an editor's edition of nothing is refused and not made.
 func TestEditionHoldsStoriesOfItsPeriodAndPicks(t *testing.T) {
+	t.Parallel()
 	f := newItemsFixture(t)
 	const week = 7 * 24 * time.Hour
 	now := time.Now().UTC()
