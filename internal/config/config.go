@@ -15,6 +15,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/robfig/cron/v3"
+
+	"newsdigest/internal/domain"
 )
 
 // Config is every setting of the web and worker binaries.
@@ -65,6 +67,12 @@ type Config struct {
 	// than this (no worker could make it in time) is not sent late; it is
 	// recorded as skipped, and its stories go into the next edition.
 	DigestLateLimit time.Duration
+	// Bounce is how bounces and complaints come back (BOUNCE_*, the
+	// relays' webhook secrets).
+	Bounce Bounce
+	// PauseLimits are when a sending edition pauses itself
+	// (EDITION_PAUSE_*).
+	PauseLimits domain.PauseLimits
 }
 
 // SMTP is where and how mail is handed off.
@@ -211,6 +219,12 @@ func Load(getenv func(string) string) (*Config, error) {
 		return nil, fmt.Errorf("CONFIRM_MAILS_PER_DAY: want a whole number of at least 1")
 	}
 	if c.DKIM, err = parseDKIM(getenv); err != nil {
+		return nil, err
+	}
+	if c.Bounce, err = parseBounce(getenv, c.MailFrom); err != nil {
+		return nil, err
+	}
+	if c.PauseLimits, err = parsePause(getenv); err != nil {
 		return nil, err
 	}
 	return c, nil

@@ -72,6 +72,7 @@ type Service struct {
 	mailer   Mailer
 	compiler *Compiler
 	sender   *Sender
+	pauser   *pauser
 }
 
 // New assembles the service.
@@ -92,12 +93,13 @@ func New(d Deps) *Service {
 	if s.schedule == nil {
 		s.schedule = d.Config.DigestCron
 	}
+	s.pauser = &pauser{store: d.Store, limits: d.Config.PauseLimits, log: d.Log}
 	s.compiler = &Compiler{Store: d.Store, Queue: d.Queue, Taxonomy: d.Taxonomy, Log: d.Log}
 	if d.Mailer != nil {
 		s.sender = &Sender{
 			Store: d.Store, Mailer: d.Mailer, Renderer: d.Renderer, Masthead: s.masthead, Taxonomy: d.Taxonomy,
 			Workers: d.Config.SMTPConnections, BounceLimit: d.Config.BounceLimit, Lease: d.Lease, Limiter: d.Limiter,
-			Log: d.Log, Observe: d.Observe,
+			Log: d.Log, Observe: d.Observe, pauser: s.pauser,
 		}
 	}
 	return s

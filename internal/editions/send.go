@@ -59,6 +59,10 @@ type Sender struct {
 	// counts them for its metrics.
 	Observe func(status string)
 
+	// pauser pauses the edition when its refusals pass the bounce limit
+	// (nil: never).
+	pauser *pauser
+
 	mu         sync.Mutex
 	cache      map[int64]*cachedBody // group id → rendered digest
 	cacheBytes int
@@ -128,14 +132,14 @@ func (s *Sender) send(ctx context.Context, ed *editionData, claims []domain.Clai
 		retry bool
 		err   error
 	}
-	recorded := make(chan recording, 1)
-	go func() {
-		retry, err := s.record(ctx, claims, results)
-		recorded <- recording{retry, err}
-	}()
-
 	watch := s.watch(ctx, ed)
 	defer watch.stop()
+
+	recorded := make(chan recording, 1)
+	go func() {
+		retry, err := s.record(ctx, watch, claims, results)
+		recorded <- recording{retry, err}
+	}()
 
 	work := make(chan int)
 	var wg sync.WaitGroup
@@ -197,6 +201,9 @@ func (s *Sender) deliver(ctx context.Context, c domain.ClaimedDelivery, body *ma
 	if watch.cancelled() {
 		return domain.DeliveryOutcome{ID: c.ID, Status: domain.DeliverySkipped, Reason: domain.ReasonCancelled}
 	}
+	if watch.paused() {
+		return pausedOutcome(c.ID)
+	}
 	if s.Limiter != nil {
 		if err := s.Limiter.Wait(ctx); err != nil {
 			return domain.DeliveryOutcome{ID: c.ID, Status: domain.DeliveryPending, Error: "rate limit: " + err.Error()}
@@ -204,6 +211,9 @@ func (s *Sender) deliver(ctx context.Context, c domain.ClaimedDelivery, body *ma
 	}
 	if watch.cancelled() {
 		return domain.DeliveryOutcome{ID: c.ID, Status: domain.DeliverySkipped, Reason: domain.ReasonCancelled}
+	}
+	if watch.paused() {
+		return pausedOutcome(c.ID)
 	}
 	err := s.Mailer.SendShared(ctx, body, c.Email, c.Token)
 	if err == nil {
@@ -224,6 +234,17 @@ func (s *Sender) deliver(ctx context.Context, c domain.ClaimedDelivery, body *ma
 		}
 		return domain.DeliveryOutcome{ID: c.ID, Status: domain.DeliveryPending, Error: err.Error()}
 	}
+}
+
+// notSentPaused is the error a delivery put back by a pause records: it
+// was not tried, and goes out when an editor resumes the edition.
+const notSentPaused = "not sent: the edition paused itself"
+
+// pausedOutcome puts a claimed delivery back, untried, when its edition
+// paused itself: pending, with no retry of the batch asked for (the
+// resume queues the batches again).
+func pausedOutcome(id int64) domain.DeliveryOutcome {
+	return domain.DeliveryOutcome{ID: id, Status: domain.DeliveryPending, Error: notSentPaused}
 }
 
 // maxCacheBytes bounds the rendered digests a worker keeps. Deliveries are
