@@ -32,6 +32,9 @@ type Web struct {
 	// MetricsListener serves the metrics; nil: listen on
 	// Config.MetricsAddr, else config.DefaultWebMetricsAddr.
 	MetricsListener net.Listener
+	// BounceHTTPClient fetches SNS signing certificates; nil: the
+	// default, with its timeout. Tests point it at a server of their own.
+	BounceHTTPClient *http.Client
 }
 
 // Run migrates the database, serves until ctx ends, then drains requests.
@@ -58,9 +61,13 @@ func (m *Web) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	bounces, err := bounceWebhooks(m.Config, svc.editions, m.BounceHTTPClient, m.Log)
+	if err != nil {
+		return err
+	}
 	srv, err := web.NewServer(m.Config, web.Services{
 		Subscribers: svc.subscribers, Editions: svc.editions, Items: svc.items, Staff: svc.staff, Overview: svc.overview,
-		Taxonomy: svc.taxonomy, Ready: db.Ping,
+		Taxonomy: svc.taxonomy, Ready: db.Ping, Bounces: bounces,
 	}, redis, reg, m.Log)
 	if err != nil {
 		return err
@@ -145,6 +152,9 @@ type Worker struct {
 	// MetricsListener serves the default Prometheus registry; nil: listen
 	// on Config.MetricsAddr, and serve none when that is empty.
 	MetricsListener net.Listener
+	// BounceListener takes DSNs and complaint reports; nil: listen on
+	// Config.Bounce.SMTPAddr, and take none when that is empty.
+	BounceListener net.Listener
 }
 
 // Run processes background tasks until ctx ends.
@@ -187,6 +197,15 @@ func (m *Worker) Run(ctx context.Context) error {
 	w := worker.New(m.Config, worker.Services{
 		Subscribers: svc.subscribers, Editions: svc.editions, Items: svc.items, Queue: queue,
 	}, redis, m.Options, m.Log)
+	bl, err := startBounceListener(m.Config, m.BounceListener, svc.editions, m.Log)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err := bl.stop(); err != nil {
+			m.Log.Error("bounce listener", "err", err)
+		}
+	}()
 	ml := m.MetricsListener
 	if ml == nil && m.Config.MetricsAddr != "" {
 		if ml, err = listen(nil, "METRICS_ADDR", m.Config.MetricsAddr); err != nil {

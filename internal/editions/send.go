@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"newsdigest/internal/bounce"
 	"newsdigest/internal/digest"
 	"newsdigest/internal/domain"
 	"newsdigest/internal/mail"
@@ -25,9 +26,9 @@ const DefaultLease = time.Minute
 type Mailer interface {
 	// Send sends one message.
 	Send(ctx context.Context, m *mail.Message) error
-	// SendShared sends a prepared message to one recipient, with token
-	// where its placeholder stood.
-	SendShared(ctx context.Context, s *mail.Shared, to, token string) error
+	// SendSharedAs sends a prepared message to one recipient, with token
+	// where its placeholder stood, under the delivery's envelope.
+	SendSharedAs(ctx context.Context, s *mail.Shared, to, token string, env mail.Envelope) error
 }
 
 // Sender sends batches of an edition's deliveries. Each group's digest is
@@ -58,6 +59,11 @@ type Sender struct {
 	// ends (sent, failed, skipped, or pending to try again): the worker
 	// counts them for its metrics.
 	Observe func(status string)
+
+	// VERP names each delivery in its envelope sender (BOUNCE_DOMAIN), so
+	// that a bounce or complaint that comes back finds it; nil: mail goes
+	// with MAIL_FROM's address, and nothing after the send is seen.
+	VERP *bounce.VERP
 
 	// pauser pauses the edition when its refusals pass the bounce limit
 	// (nil: never).
@@ -215,7 +221,11 @@ func (s *Sender) deliver(ctx context.Context, c domain.ClaimedDelivery, body *ma
 	if watch.paused() {
 		return pausedOutcome(c.ID)
 	}
-	err := s.Mailer.SendShared(ctx, body, c.Email, c.Token)
+	var env mail.Envelope
+	if s.VERP != nil {
+		env = mail.Envelope{Sender: s.VERP.Address(c.ID), Delivery: s.VERP.Token(c.ID)}
+	}
+	err := s.Mailer.SendSharedAs(ctx, body, c.Email, c.Token, env)
 	if err == nil {
 		return domain.DeliveryOutcome{ID: c.ID, Status: domain.DeliverySent}
 	}
@@ -370,6 +380,6 @@ func (s *Sender) renderGroup(ed *editionData, g domain.DigestGroup) (*mail.Share
 	return mail.Prepare(&mail.Message{
 		Subject: m.Subject, HTML: m.HTML, Text: m.Text, Language: g.Language,
 		HTMLTokens: m.HTMLTokens, TextTokens: m.TextTokens,
-		Headers: s.Masthead.Headers(ed.id),
+		Headers: s.Masthead.Headers(ed.id, g.Language),
 	}, render.TokenPlaceholder), nil
 }

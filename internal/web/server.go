@@ -21,6 +21,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
 
+	"newsdigest/internal/bounce/webhook"
 	"newsdigest/internal/config"
 	"newsdigest/internal/domain"
 	"newsdigest/internal/editions"
@@ -46,6 +47,9 @@ type Services struct {
 	Taxonomy Taxonomies
 	// Ready reports whether the database answers (readiness).
 	Ready func(ctx context.Context) error
+	// Bounces are the relays' bounce webhooks; none configured, the
+	// route answers 404.
+	Bounces BounceWebhooks
 }
 
 // Taxonomies hand out the taxonomy as it is now.
@@ -68,6 +72,7 @@ type Server struct {
 	pages       *template.Template
 	metrics     *metrics
 	log         *slog.Logger
+	bounces     *webhook.Handler // nil: no relay's webhook configured
 }
 
 // NewServer assembles the web app.
@@ -93,6 +98,10 @@ func NewServer(cfg *config.Config, svc Services, redis asynq.RedisConnOpt, reg p
 		pages:       pages,
 		metrics:     newMetrics(reg),
 		log:         log,
+	}
+	if s.bounces, err = s.newBounceHandler(svc.Bounces); err != nil {
+		s.Close()
+		return nil, err
 	}
 	s.console, err = admin.New(admin.Deps{
 		Config: cfg, Subscribers: svc.Subscribers, Editions: svc.Editions, Items: svc.Items, Staff: svc.Staff,
@@ -147,6 +156,8 @@ func (s *Server) Handler() http.Handler {
 	r.GET("/feeds/topic/:file", s.topicFeed)
 	r.GET("/favicon.svg", serveFavicon)
 	r.GET("/favicon.ico", faviconICO)
+	// Relays sign their notices; they carry no cookie or CSRF token.
+	r.POST("/webhooks/bounces/:provider", s.bounceWebhook)
 
 	pages := r.Group("/", s.formBody(), s.csrf())
 	pages.GET("/", s.home)
@@ -177,6 +188,7 @@ func (s *Server) Handler() http.Handler {
 	admin.GET("/editions/:id", s.apiEdition)
 	admin.POST("/editions/:id/cancel", s.apiCancelEdition)
 	admin.POST("/editions/:id/retry", s.apiRetryEdition)
+	admin.POST("/editions/:id/resume", s.apiResumeEdition)
 	admin.POST("/previews", s.apiPreview)
 	admin.POST("/sources", s.apiCreateSource)
 	admin.GET("/sources", s.apiSources)
