@@ -83,7 +83,13 @@ var verpRe = regexp.MustCompile(`^bounces\+([0-9]+)\.([a-z2-7]{16})@` + regexp.Q
 // token (made for the samples' own domain and secret) replaced by ours.
 func sampleFor(t *testing.T, name, to string) []byte {
 	t.Helper()
-	raw, err := os.ReadFile(filepath.Join("..", "bounce", "testdata", name))
+	return sampleIn(t, filepath.Join("..", "bounce", "testdata", name), to)
+}
+
+// sampleIn is sampleFor for the sample at path.
+func sampleIn(t *testing.T, path, to string) []byte {
+	t.Helper()
+	raw, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,7 +99,7 @@ func sampleFor(t *testing.T, name, to string) []byte {
 	}
 	old := regexp.MustCompile(`[0-9]+\.[a-z2-7]{16}@bounce\.example\.com`).FindString(string(raw))
 	if old == "" {
-		t.Fatalf("%s names no VERP address", name)
+		t.Fatalf("%s names no VERP address", path)
 	}
 	oldToken, _, _ := strings.Cut(old, "@")
 	s := strings.ReplaceAll(string(raw), oldToken, m[1]+"."+m[2])
