@@ -234,11 +234,11 @@ func (m *Worker) Run(ctx context.Context) error {
 
 // RedisOpt reads REDIS_URL for asynq.
 func RedisOpt(url string) (asynq.RedisConnOpt, error) {
-	opt, err := asynq.ParseRedisURI(url)
+	r, err := config.ParseRedis(url)
 	if err != nil {
 		return nil, fmt.Errorf("REDIS_URL: %w", err)
 	}
-	return opt, nil
+	return r.AsynqOpt(), nil
 }
 
 // Check reports whether Postgres and Redis answer within a few seconds.

@@ -21,8 +21,10 @@ import (
 
 // Config is every setting of the web and worker binaries.
 type Config struct {
-	DatabaseURL      string
-	RedisURL         string
+	DatabaseURL string
+	RedisURL    string
+	// Redis is REDIS_URL read: one server, Sentinel or Cluster.
+	Redis            *Redis
 	SMTP             SMTP
 	MailFrom         *mail.Address
 	BaseURL          *url.URL
@@ -133,8 +135,8 @@ func Load(getenv func(string) string) (*Config, error) {
 	if err = checkURL("DATABASE_URL", c.DatabaseURL, "postgres", "postgresql"); err != nil {
 		return nil, err
 	}
-	if err = checkURL("REDIS_URL", c.RedisURL, "redis", "rediss"); err != nil {
-		return nil, err
+	if c.Redis, err = ParseRedis(c.RedisURL); err != nil {
+		return nil, fmt.Errorf("REDIS_URL: %w", err)
 	}
 	if c.SMTP, err = parseSMTP(get("SMTP_URL", DefaultSMTPURL)); err != nil {
 		return nil, err

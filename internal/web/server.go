@@ -66,7 +66,7 @@ type Server struct {
 	tax         Taxonomies
 	ready       func(ctx context.Context) error
 	redis       asynq.RedisConnOpt
-	rdb         *redis.Client // readiness checks and sign-up limits
+	rdb         redis.UniversalClient // readiness checks and sign-up limits
 	limiter     *signupLimiter
 	console     *admin.Console
 	pages       *template.Template
@@ -81,7 +81,7 @@ func NewServer(cfg *config.Config, svc Services, redis asynq.RedisConnOpt, reg p
 	if err != nil {
 		return nil, err
 	}
-	rdb, err := newRedisClient(cfg.RedisURL)
+	rdb, err := newRedisClient(cfg)
 	if err != nil {
 		return nil, err
 	}
