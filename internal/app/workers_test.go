@@ -87,19 +87,19 @@ func TestTwoWorkerProcesses(t *testing.T) {
 	}
 
 	// The next minute's tick makes the edition; both workers send it.
-	var editions []edition
-	deadline := time.Now().Add(2 * time.Minute)
+	var list struct{ Editions []edition }
+	deadline := time.Now().Add(3 * time.Minute)
 	for {
-		s.jsonCall("GET", "/api/v1/editions", nil, &editions, http.StatusOK)
-		if len(editions) > 0 && editions[len(editions)-1].Status == "done" {
+		s.jsonCall("GET", "/api/v1/editions", nil, &list, http.StatusOK)
+		if n := len(list.Editions); n > 0 && list.Editions[n-1].Status == "done" {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("no edition done after 2 minutes: %+v\nworker 0: %s\nworker 1: %s", editions, logs[0], logs[1])
+			t.Fatalf("no edition done after 3 minutes: %+v\nworker 0: %s\nworker 1: %s", list.Editions, logs[0], logs[1])
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
-	first := editions[len(editions)-1]
+	first := list.Editions[len(list.Editions)-1] // the oldest: the first tick's
 	if first.Sent != people || first.Total != people {
 		t.Errorf("edition: %+v, want %d sent", first, people)
 	}
