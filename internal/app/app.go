@@ -238,7 +238,26 @@ func RedisOpt(url string) (asynq.RedisConnOpt, error) {
 	if err != nil {
 		return nil, fmt.Errorf("REDIS_URL: %w", err)
 	}
-	return r.AsynqOpt(), nil
+	return asynqOpt(r), nil
+}
+
+// asynqOpt is REDIS_URL as asynq connects: one server, a master found
+// through Sentinel (with failover), or a Cluster.
+func asynqOpt(r *config.Redis) asynq.RedisConnOpt {
+	switch r.Kind {
+	case config.RedisSentinel:
+		return asynq.RedisFailoverClientOpt{MasterName: r.MasterName, SentinelAddrs: r.Addrs,
+			SentinelPassword: r.SentinelPassword, Username: r.Username, Password: r.Password, DB: r.DB, TLSConfig: r.TLS}
+	case config.RedisCluster:
+		return asynq.RedisClusterClientOpt{Addrs: r.Addrs, Username: r.Username, Password: r.Password, TLSConfig: r.TLS}
+	}
+	o := r.Single
+	network := o.Network
+	if network == "" {
+		network = "tcp"
+	}
+	return asynq.RedisClientOpt{Network: network, Addr: o.Addr, Username: o.Username, Password: o.Password,
+		DB: o.DB, TLSConfig: o.TLSConfig}
 }
 
 // Check reports whether Postgres and Redis answer within a few seconds.

@@ -9,14 +9,13 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hibiken/asynq"
 	"github.com/redis/go-redis/v9"
 )
 
 // Redis is where REDIS_URL says Redis is: one server (redis://,
 // rediss://), a master found through Sentinel (redis-sentinel://), or a
-// Cluster (redis-cluster://). asynq and the counters (rate limits,
-// replay guards) both connect through it.
+// Cluster (redis-cluster://). asynq (through package app) and the
+// counters (rate limits, replay guards) both connect through it.
 type Redis struct {
 	// Kind is RedisSingle, RedisSentinel or RedisCluster.
 	Kind string
@@ -122,24 +121,6 @@ func ParseRedis(raw string) (*Redis, error) {
 		}
 	}
 	return r, nil
-}
-
-// AsynqOpt is r as asynq connects.
-func (r *Redis) AsynqOpt() asynq.RedisConnOpt {
-	switch r.Kind {
-	case RedisSentinel:
-		return asynq.RedisFailoverClientOpt{MasterName: r.MasterName, SentinelAddrs: r.Addrs,
-			SentinelPassword: r.SentinelPassword, Username: r.Username, Password: r.Password, DB: r.DB, TLSConfig: r.TLS}
-	case RedisCluster:
-		return asynq.RedisClusterClientOpt{Addrs: r.Addrs, Username: r.Username, Password: r.Password, TLSConfig: r.TLS}
-	}
-	o := r.Single
-	network := o.Network
-	if network == "" {
-		network = "tcp"
-	}
-	return asynq.RedisClientOpt{Network: network, Addr: o.Addr, Username: o.Username, Password: o.Password,
-		DB: o.DB, TLSConfig: o.TLSConfig}
 }
 
 // Client is a go-redis client for r (counters, replay guards, readiness),

@@ -7,8 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hibiken/asynq"
-
 	"newsdigest/internal/domain"
 )
 
@@ -23,24 +21,24 @@ func TestRedisURLs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if o, ok := c.Redis.AsynqOpt().(asynq.RedisClientOpt); !ok || o.Addr != "10.0.0.5:6380" || o.DB != 3 || o.Password != "pw" {
-		t.Errorf("redis://: %#v", c.Redis.AsynqOpt())
+	if r := c.Redis; r.Kind != RedisSingle || r.Single.Addr != "10.0.0.5:6380" || r.Single.DB != 3 || r.Single.Password != "pw" {
+		t.Errorf("redis://: %#v", r)
 	}
 
 	c, err = load("redis-sentinel://:s3cret@s1.example:26379,s2.example:26379,10.0.0.7:26380/mymaster?db=2")
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, ok := c.Redis.AsynqOpt().(asynq.RedisFailoverClientOpt)
-	if !ok || f.MasterName != "mymaster" || f.DB != 2 || f.Password != "s3cret" || f.SentinelPassword != "s3cret" ||
-		!slices.Equal(f.SentinelAddrs, []string{"s1.example:26379", "s2.example:26379", "10.0.0.7:26380"}) {
-		t.Errorf("redis-sentinel://: %#v", c.Redis.AsynqOpt())
+	f := c.Redis
+	if f.Kind != RedisSentinel || f.MasterName != "mymaster" || f.DB != 2 || f.Password != "s3cret" || f.SentinelPassword != "s3cret" ||
+		!slices.Equal(f.Addrs, []string{"s1.example:26379", "s2.example:26379", "10.0.0.7:26380"}) {
+		t.Errorf("redis-sentinel://: %#v", f)
 	}
 	c, err = load("redis-sentinel://s1.example:26379?master=cache&sentinel_password=other")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if f := c.Redis.AsynqOpt().(asynq.RedisFailoverClientOpt); f.MasterName != "cache" || f.SentinelPassword != "other" || f.Password != "" {
+	if f := c.Redis; f.MasterName != "cache" || f.SentinelPassword != "other" || f.Password != "" {
 		t.Errorf("redis-sentinel with ?master: %#v", f)
 	}
 
@@ -48,11 +46,11 @@ func TestRedisURLs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if k, ok := c.Redis.AsynqOpt().(asynq.RedisClusterClientOpt); !ok || k.Username != "user" || k.Password != "pw" ||
+	if k := c.Redis; k.Kind != RedisCluster || k.Username != "user" || k.Password != "pw" ||
 		!slices.Equal(k.Addrs, []string{"n1.example:7000", "n2.example:7001"}) {
-		t.Errorf("redis-cluster://: %#v", c.Redis.AsynqOpt())
+		t.Errorf("redis-cluster://: %#v", k)
 	}
-	if c, err = load("rediss-cluster://n1.example:7000"); err != nil || c.Redis.AsynqOpt().(asynq.RedisClusterClientOpt).TLSConfig == nil {
+	if c, err = load("rediss-cluster://n1.example:7000"); err != nil || c.Redis.TLS == nil {
 		t.Errorf("rediss-cluster:// takes TLS: %v", err)
 	}
 	for _, cl := range []*Config{c} {
