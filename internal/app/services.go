@@ -64,6 +64,9 @@ func newServices(cfg *config.Config, db *postgres.DB, queue tasks.Enqueuer, log 
 		ed.Mailer, ed.Inspector, ed.Limiter, ed.Observe, ed.Lease, ed.Schedule =
 			send.mailer, send.inspector, send.limiter, send.observe, send.lease, send.schedule
 	}
+	if ed.VERP, err = verpOf(cfg); err != nil {
+		return nil, err
+	}
 	s.subscribers = subscribers.New(sd)
 	s.editions = editions.New(ed)
 	id := items.Deps{Config: cfg, Store: db, Queue: queue, Taxonomy: s.taxonomy, Audit: s.staff, Log: log}

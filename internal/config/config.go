@@ -15,12 +15,16 @@ import (
 	"unicode/utf8"
 
 	"github.com/robfig/cron/v3"
+
+	"newsdigest/internal/domain"
 )
 
 // Config is every setting of the web and worker binaries.
 type Config struct {
-	DatabaseURL      string
-	RedisURL         string
+	DatabaseURL string
+	RedisURL    string
+	// Redis is REDIS_URL read: one server, Sentinel or Cluster.
+	Redis            *Redis
 	SMTP             SMTP
 	MailFrom         *mail.Address
 	BaseURL          *url.URL
@@ -79,6 +83,12 @@ type Config struct {
 	// window opened; an older one joins when an editor picks it. 0: no
 	// bound.
 	StoryMaxAge time.Duration
+	// Bounce is how bounces and complaints come back (BOUNCE_*, the
+	// relays' webhook secrets).
+	Bounce Bounce
+	// PauseLimits are when a sending edition pauses itself
+	// (EDITION_PAUSE_*).
+	PauseLimits domain.PauseLimits
 }
 
 // SMTP is where and how mail is handed off.
@@ -146,8 +156,8 @@ func Load(getenv func(string) string) (*Config, error) {
 	if err = checkURL("DATABASE_URL", c.DatabaseURL, "postgres", "postgresql"); err != nil {
 		return nil, err
 	}
-	if err = checkURL("REDIS_URL", c.RedisURL, "redis", "rediss"); err != nil {
-		return nil, err
+	if c.Redis, err = ParseRedis(c.RedisURL); err != nil {
+		return nil, fmt.Errorf("REDIS_URL: %w", err)
 	}
 	if c.SMTP, err = parseSMTP(get("SMTP_URL", DefaultSMTPURL)); err != nil {
 		return nil, err
@@ -239,6 +249,12 @@ func Load(getenv func(string) string) (*Config, error) {
 		return nil, err
 	}
 	if err = c.loadLifecycle(get); err != nil {
+		return nil, err
+	}
+	if c.Bounce, err = parseBounce(getenv, c.MailFrom); err != nil {
+		return nil, err
+	}
+	if c.PauseLimits, err = parsePause(getenv); err != nil {
 		return nil, err
 	}
 	return c, nil

@@ -17,6 +17,7 @@ import (
 
 	"github.com/robfig/cron/v3"
 
+	"newsdigest/internal/bounce"
 	"newsdigest/internal/config"
 	"newsdigest/internal/digest"
 	"newsdigest/internal/render"
@@ -50,6 +51,9 @@ type Deps struct {
 	Lease     time.Duration
 	// Schedule is when editions are due; DIGEST_CRON when nil.
 	Schedule cron.Schedule
+	// VERP signs each delivery's envelope sender (BOUNCE_DOMAIN); nil
+	// when it is unset.
+	VERP *bounce.VERP
 }
 
 // RateLimiter paces sending (a *mail.RateLimiter).
@@ -72,6 +76,7 @@ type Service struct {
 	mailer   Mailer
 	compiler *Compiler
 	sender   *Sender
+	pauser   *pauser
 }
 
 // New assembles the service.
@@ -92,12 +97,13 @@ func New(d Deps) *Service {
 	if s.schedule == nil {
 		s.schedule = d.Config.DigestCron
 	}
+	s.pauser = &pauser{store: d.Store, limits: d.Config.PauseLimits, log: d.Log}
 	s.compiler = &Compiler{Store: d.Store, Queue: d.Queue, Taxonomy: d.Taxonomy, Log: d.Log}
 	if d.Mailer != nil {
 		s.sender = &Sender{
 			Store: d.Store, Mailer: d.Mailer, Renderer: d.Renderer, Masthead: s.masthead, Taxonomy: d.Taxonomy,
 			Workers: d.Config.SMTPConnections, BounceLimit: d.Config.BounceLimit, Lease: d.Lease, Limiter: d.Limiter,
-			Log: d.Log, Observe: d.Observe,
+			Log: d.Log, Observe: d.Observe, pauser: s.pauser, VERP: d.VERP,
 		}
 	}
 	return s

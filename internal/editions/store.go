@@ -53,12 +53,14 @@ type SendStore interface {
 	RecordOutcomes(ctx context.Context, outcomes []domain.DeliveryOutcome, bounceLimit int) error
 	SettleCancelled(ctx context.Context, id int64) error
 	FinishEditionIfComplete(ctx context.Context, editionID int64) (bool, error)
+	PauseStore
 }
 
 // Store is all the storage the service needs.
 type Store interface {
 	CompileStore
 	SendStore
+	BounceStore
 	EditionStore
 	SampleStore
 	ArchiveStore

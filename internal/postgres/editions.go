@@ -19,16 +19,20 @@ type NewEdition = domain.NewEdition
 
 const editionColumns = `e.id, e.status, e.reason, e.scheduled_for, e.ingested_after, e.ingested_until,
 	e.published_from, e.published_to, e.items, e.total, e.sent, e.failed, e.skipped,
-	e.sending_started_at, e.created_at, e.finished_at`
+	e.sending_started_at, e.created_at, e.finished_at, e.auto_pause, e.pause_cause, e.pause_count, e.pause_of`
 
 func scanEdition(r pgx.Row) (domain.Edition, error) {
 	var e domain.Edition
 	var from, to *time.Time
+	var pause domain.EditionPauseNote
 	err := r.Scan(&e.ID, &e.Status, &e.Reason, &e.ScheduledFor, &e.Window.IngestedAfter,
 		&e.Window.IngestedUntil, &from, &to, &e.Items, &e.Total, &e.Sent, &e.Failed, &e.Skipped,
-		&e.SendingStartedAt, &e.CreatedAt, &e.FinishedAt)
+		&e.SendingStartedAt, &e.CreatedAt, &e.FinishedAt, &e.AutoPause, &pause.Cause, &pause.Count, &pause.Of)
 	if err != nil {
 		return e, err
+	}
+	if e.Status == domain.EditionPaused && pause.Cause != "" {
+		e.Paused = &pause
 	}
 	if e.SendingStartedAt != nil {
 		end := time.Now()

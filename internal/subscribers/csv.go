@@ -189,7 +189,7 @@ func (c *CSVReader) parse(line int, rec []string) bool {
 	c.row = CSVRow{Line: line}
 	switch status := strings.ToLower(field(colStatus)); status {
 	case "", domain.StatusActive:
-	case domain.StatusPending, domain.StatusUnsubscribed, domain.StatusBounced, domain.StatusSuppressed, domain.StatusErased:
+	case domain.StatusPending, domain.StatusUnsubscribed, domain.StatusBounced, domain.StatusSuppressed, domain.StatusComplained, domain.StatusErased:
 		// Not validated further: an erased row may hold no real address,
 		// and a former subscriber's choices may name retired topics.
 		c.row.Skip = true

@@ -27,6 +27,7 @@ func (a *Console) editionsRoutes(g *gin.RouterGroup) {
 	g.GET("/editions/:id/cancel", a.editionsCancelConfirm)
 	g.POST("/editions/:id/cancel", a.editionsCancel)
 	g.POST("/editions/:id/retry", a.editionsRetry)
+	g.POST("/editions/:id/resume", a.editionsResume)
 }
 
 // editionsListSize is how many editions the list shows: a year of weekly

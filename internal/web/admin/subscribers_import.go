@@ -76,7 +76,7 @@ func (a *Console) subscribersImportPreview(c *gin.Context) {
 	}
 	v.Preview, v.Draft = &p, draft
 	for _, r := range []string{domain.SkipRepeated, domain.SkipListed, domain.StatusPending, domain.StatusActive,
-		domain.StatusUnsubscribed, domain.StatusBounced, domain.StatusSuppressed, domain.StatusErased} {
+		domain.StatusUnsubscribed, domain.StatusBounced, domain.StatusSuppressed, domain.StatusComplained, domain.StatusErased} {
 		if n := p.SkipReasons[r]; n > 0 {
 			v.Reasons = append(v.Reasons, reasonCount{r, n})
 		}
