@@ -58,10 +58,10 @@ func (m *Web) Run(ctx context.Context) error {
 	}
 	// The relays' bounce webhooks arrive here: their counters are
 	// served with the HTTP metrics.
-	metrics.For(reg)
+	counters := metrics.For(reg)
 	queue := asynq.NewClient(redis)
 	defer queue.Close()
-	svc, err := newServices(m.Config, db, queue, m.Log, nil)
+	svc, err := newServices(m.Config, db, queue, m.Log, counters, nil)
 	if err != nil {
 		return err
 	}
@@ -211,7 +211,7 @@ func (m *Worker) Run(ctx context.Context) error {
 	defer closeLimiter()
 	set := metrics.For(m.Options.Registry)
 	mailer := worker.CountReplies(pool, set)
-	svc, err := newServices(m.Config, db, queue, m.Log, &sending{
+	svc, err := newServices(m.Config, db, queue, m.Log, set, &sending{
 		mailer: mailer, inspector: inspector, limiter: limiter, observe: worker.DeliveryCounter(m.Options.Registry),
 		polled: set.FeedPoll, lease: m.Options.Lease, schedule: m.Options.Schedule,
 	})

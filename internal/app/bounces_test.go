@@ -12,10 +12,13 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/prometheus/client_golang/prometheus"
+	dto "github.com/prometheus/client_model/go"
 
 	"newsdigest/internal/app"
 	"newsdigest/internal/bounce"
@@ -26,7 +29,7 @@ const bounceDomain = "bounce.example.org"
 
 // runBounceWorker runs a worker of s whose bounce listener answers on a
 // loopback port of its own, and returns that port's address.
-func (s *stack) runBounceWorker() string {
+func (s *stack) runBounceWorker() (string, *prometheus.Registry) {
 	s.t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -34,8 +37,10 @@ func (s *stack) runBounceWorker() string {
 	}
 	ctx, cancel := context.WithCancel(s.ctx)
 	done := make(chan error, 1)
+	opts := testWorkerOptions()
+	opts.Registry = prometheus.NewRegistry()
 	go func() {
-		done <- (&app.Worker{Config: s.cfg, Log: s.log, Options: testWorkerOptions(), BounceListener: l}).Run(ctx)
+		done <- (&app.Worker{Config: s.cfg, Log: s.log, Options: opts, BounceListener: l}).Run(ctx)
 	}()
 	s.t.Cleanup(func() {
 		cancel()
@@ -43,7 +48,7 @@ func (s *stack) runBounceWorker() string {
 			s.t.Errorf("worker: %v", err)
 		}
 	})
-	return l.Addr().String()
+	return l.Addr().String(), opts.Registry.(*prometheus.Registry)
 }
 
 // sendEdition imports the fixture's stories and one active reader per
@@ -60,7 +65,7 @@ func (s *stack) sendEdition(addrs ...string) (int64, map[string]string) {
 		s.t.Fatalf("import readers: %d %+v", status, got)
 	}
 	var created struct{ ID int64 }
-	s.jsonCall("POST", "/api/v1/editions", nil, &created, http.StatusAccepted)
+	s.jsonCall("POST", "/api/v1/editions", stories2020, &created, http.StatusAccepted)
 	if e := s.waitEdition(created.ID); e.Sent != len(addrs) {
 		s.t.Fatalf("edition: %+v, want %d sent", e, len(addrs))
 	}
@@ -155,7 +160,7 @@ func deliveryReport(t *testing.T, s *stack, email string) (r deliveryReportRow) 
 // a delay warning changes nothing, and a forged address is refused.
 func TestBouncesBySMTP(t *testing.T) {
 	s := startStackBare(t, map[string]string{"BOUNCE_DOMAIN": bounceDomain, "BOUNCE_LIMIT": "2"})
-	listener := s.runBounceWorker()
+	listener, reg := s.runBounceWorker()
 	readers := []string{"hard.gmail@example.net", "hard.outlook@example.net", "soft@example.net",
 		"complainer@example.net", "slow@example.net", "forged@example.net", "kept@example.net"}
 	id, senders := s.sendEdition(readers...)
@@ -241,6 +246,44 @@ func TestBouncesBySMTP(t *testing.T) {
 	if p := s.consoleGet(c, "/admin/subscribers/"+itoa(sub.ID)); !strings.Contains(p, `class="status-complained"`) {
 		t.Errorf("the complainer's page does not say complained")
 	}
+
+	// The worker's metrics count each report once: the repeated one and
+	// the delay warning not at all.
+	for _, c := range []struct {
+		name, kind string
+		want       float64
+	}{
+		{"newsdigest_bounces_total", "hard", 2},
+		{"newsdigest_bounces_total", "soft", 2},
+		{"newsdigest_complaints_total", "", 1},
+	} {
+		if got := counterValue(t, reg, c.name, c.kind); got != c.want {
+			t.Errorf("%s{kind=%q} = %v, want %v", c.name, c.kind, got, c.want)
+		}
+	}
+}
+
+// counterValue reads a counter of reg, the series whose kind label is
+// kind (any series, when kind is empty).
+func counterValue(t *testing.T, reg *prometheus.Registry, name, kind string) float64 {
+	t.Helper()
+	families, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range families {
+		if f.GetName() != name {
+			continue
+		}
+		for _, m := range f.GetMetric() {
+			if kind == "" || slices.ContainsFunc(m.GetLabel(), func(l *dto.LabelPair) bool {
+				return l.GetName() == "kind" && l.GetValue() == kind
+			}) {
+				return m.GetCounter().GetValue()
+			}
+		}
+	}
+	return 0
 }
 
 // consoleLogin logs in to the console as the owner.

@@ -41,7 +41,7 @@ func TestEditionPausesItself(t *testing.T) {
 		t.Fatalf("import readers: %d %+v", status, got)
 	}
 	var created struct{ ID int64 }
-	s.jsonCall("POST", "/api/v1/editions", nil, &created, http.StatusAccepted)
+	s.jsonCall("POST", "/api/v1/editions", stories2020, &created, http.StatusAccepted)
 	id := created.ID
 
 	type pausedDoc struct {

@@ -60,7 +60,7 @@ func TestTwoWorkerProcesses(t *testing.T) {
 	env := append(os.Environ(),
 		"DATABASE_URL="+s.cfg.DatabaseURL, "REDIS_URL="+s.cfg.RedisURL, "SMTP_URL="+s.smtp.URL(),
 		"MAIL_FROM=News Digest <digest@example.org>", "BASE_URL="+s.base, "SECRET_KEY="+secretKey,
-		"ORG_POSTAL_ADDRESS=Apartado 123, San José, Costa Rica", "SMTP_CONNECTIONS=2", "DIGEST_CRON=* * * * *",
+		"ORG_POSTAL_ADDRESS=Apartado 123, San José, Costa Rica", "SMTP_CONNECTIONS=2", "DIGEST_CRON=* * * * *", "STORY_MAX_AGE=0", // the fixture is of 2020
 		"METRICS_ADDR=")
 	var logs [2]*syncBuffer
 	for i := range logs {

@@ -51,6 +51,9 @@ func (s *Service) Record(ctx context.Context, e bounce.Event) error {
 		s.log.Info("bounce report recorded before", "delivery", e.DeliveryID, "kind", string(e.Kind))
 		return nil
 	}
+	if s.reported != nil {
+		s.reported(e.Kind)
+	}
 	s.log.Info("bounce report recorded", "delivery", e.DeliveryID, "edition", out.EditionID, "kind", string(e.Kind),
 		"status", e.Status, "source", e.Source, "subscriber", out.SubscriberID, "subscriber_status", string(out.After))
 	if out.After != out.Before {

@@ -54,6 +54,10 @@ type Deps struct {
 	// VERP signs each delivery's envelope sender (BOUNCE_DOMAIN); nil
 	// when it is unset.
 	VERP *bounce.VERP
+	// Reported is told of each bounce or complaint recorded for the
+	// first time (bounce.Hard, bounce.Soft, bounce.Complaint): the
+	// process's metrics. A report seen before is not told again.
+	Reported func(kind bounce.Kind)
 }
 
 // RateLimiter paces sending (a *mail.RateLimiter).
@@ -77,6 +81,7 @@ type Service struct {
 	compiler *Compiler
 	sender   *Sender
 	pauser   *pauser
+	reported func(kind bounce.Kind)
 }
 
 // New assembles the service.
@@ -93,6 +98,7 @@ func New(d Deps) *Service {
 		audit:    d.Audit,
 		log:      d.Log,
 		mailer:   d.Mailer,
+		reported: d.Reported,
 	}
 	if s.schedule == nil {
 		s.schedule = d.Config.DigestCron

@@ -75,7 +75,7 @@ type Server struct {
 	public      *responseCache
 	metrics     *metrics
 	log         *slog.Logger
-	draining    atomic.Bool // set by Drain at shutdown
+	draining    atomic.Bool      // set by Drain at shutdown
 	bounces     *webhook.Handler // nil: no relay's webhook configured
 }
 
