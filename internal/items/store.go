@@ -18,6 +18,7 @@ type Store interface {
 	SourceStore
 	TaggingStore
 	DraftStore
+	CountryStore
 }
 
 // ItemStore keeps the stories: stored by imports (ingest's interfaces),
