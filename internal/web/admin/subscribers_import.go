@@ -118,8 +118,7 @@ func (a *Console) subscribersImportConfirm(c *gin.Context) {
 		a.failErr(c, err)
 		return
 	}
-	c.Redirect(http.StatusSeeOther, "/admin/subscribers?done=sub_imported&imported="+strconv.Itoa(res.Imported)+
-		"&skipped="+strconv.Itoa(res.Skipped))
+	done(c, "/admin/subscribers?imported="+strconv.Itoa(res.Imported)+"&skipped="+strconv.Itoa(res.Skipped), "sub_imported")
 }
 
 // subscriberConsent is the importing editor's request, recorded with each
