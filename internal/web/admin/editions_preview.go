@@ -35,11 +35,11 @@ func readSample(get func(string) string, getAll func(string) []string) (editions
 }
 
 type editionsPreviewData struct {
-	Sample    editions.Sample
-	Editions  []domain.Edition
-	Choices   previewChoices // editions_preview_choices.go
-	Frame     string     // the iframe's src; "" until something is asked for
-	Hidden    url.Values // the sample, for the test send's form
+	Sample   editions.Sample
+	Editions []domain.Edition
+	Choices  previewChoices // editions_preview_choices.go
+	Frame    string         // the iframe's src; "" until something is asked for
+	Hidden   url.Values     // the sample, for the test send's form
 }
 
 // option is one choice of a select.

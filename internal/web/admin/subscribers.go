@@ -111,12 +111,16 @@ func (a *Console) subscribersList(c *gin.Context) {
 			v.Total += counts[s]
 		}
 	}
-	v.ExportURL = setQueryValue("/admin/subscribers.csv?"+c.Request.URL.RawQuery, "after", "", "done", "", "lang", "")
+	v.ExportURL = setQueryValue("/admin/subscribers.csv?"+c.Request.URL.RawQuery, "after", "", "done", "", "lang", "",
+		"imported", "", "skipped", "")
 	p := page{Title: msg(lang, "nav_subscribers"), Section: "subscribers", Data: v}
 	if c.Query("done") == "sub_imported" {
 		imported, _ := strconv.Atoi(c.Query("imported"))
 		skipped, _ := strconv.Atoi(c.Query("skipped"))
-		p.Flash = tf(lang, "sub_imported_n", imported, skipped)
+		p.Flash = tn(lang, "sub_imported_n", imported)
+		if skipped > 0 {
+			p.Flash += " " + tn(lang, "sub_import_skipped_n", skipped)
+		}
 	}
 	a.render(c, http.StatusOK, "subscribers", p)
 }
