@@ -19,6 +19,7 @@ type Store interface {
 	TaggingStore
 	DraftStore
 	CountryStore
+	PollNowStore
 }
 
 // ItemStore keeps the stories: stored by imports (ingest's interfaces),
