@@ -78,6 +78,11 @@ var funcs = template.FuncMap{
 	"t":  msg,
 	"tf": tf,
 	"tn": tn,
+	// tnf is tn for a counted string with more to fill in than the count:
+	// {{tnf .Lang "key" n arg1 n}} picks the form for n.
+	"tnf": func(lang, key string, n int, args ...any) string {
+		return i18n.Plural(lang, "console."+key, n, args...)
+	},
 	// languageName names a language in the page's: {{languageName .Lang "es"}}.
 	"languageName": languageName,
 	// languages are the catalogue's, for the language switch and choices.
