@@ -49,7 +49,7 @@ func (a *Console) auditPage(c *gin.Context) {
 		// Log-ins and log-outs are folded away unless asked for: each
 		// editor's every log-in would bury the actions that matter.
 		WithoutSessions: c.Query("sessions") != "1",
-		Limit:      auditPageSize + 1, // one more tells whether there is an older page
+		Limit:           auditPageSize + 1, // one more tells whether there is an older page
 	}
 	if b := c.Query("before"); b != "" {
 		n, err := strconv.ParseInt(b, 10, 64)

@@ -36,9 +36,9 @@ type importView struct {
 // the columns' meaning in words, so a misread column shows before the
 // import.
 type sampleRow struct {
-	Line                                int
+	Line                               int
 	Email, Countries, Topics, Language string
-	Mode                                string
+	Mode                               string
 }
 
 type reasonCount struct {
