@@ -225,7 +225,7 @@ func TestBrowserAdminDashboard(t *testing.T) {
 			t.Fatalf("login: %d", resp.StatusCode)
 		}
 	}
-	b.open(s.base+"/admin/audit?actor=admin", chromedp.CSS(`form#audit-filter`))
+	b.open(s.base+"/admin/audit?actor=admin&sessions=1", chromedp.CSS(`form#audit-filter`))
 	first := b.homeCells("first page", `#audit tbody tr`)
 	if len(first) != 50 {
 		t.Fatalf("first page of the log: %d rows, want 50", len(first))

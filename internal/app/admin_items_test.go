@@ -114,7 +114,7 @@ func TestAdminItemsConsole(t *testing.T) {
 	if rows < 5 || !strings.HasPrefix(summary, strconv.Itoa(rows)+" items read: "+strconv.Itoa(rows)+" new") {
 		t.Fatalf("preview shows %d rows and says %q; want the fixture's items, all new", rows, summary)
 	}
-	if text := b.pageText(); !strings.Contains(text, "CR name: Costa Rica") {
+	if text := b.pageText(); !strings.Contains(text, "Costa Rica name: Costa Rica") {
 		t.Errorf("the preview does not show the tagger's reason (name: Costa Rica) beside a tag: %s", text)
 	}
 	if n := len(itemsAll(s)); n != 0 {

@@ -168,7 +168,13 @@ func (s *Service) TestSend(ctx context.Context, actor string, sm Sample, to stri
 	if strings.EqualFold(addr.Address, actor) {
 		recipient = "the sender's own address"
 	}
-	s.audit.Audit(ctx, actor, "edition.test_send", "edition", sm.EditionID, "test digest of %s sent to %s (test send %d)", what, recipient, id)
+	// A test of no edition in particular (the latest stories) is logged
+	// as the test send itself, not against an "edition 0" nobody can open.
+	objectType, objectID := "edition", sm.EditionID
+	if objectID == 0 {
+		objectType, objectID = "test_send", id
+	}
+	s.audit.Audit(ctx, actor, "edition.test_send", objectType, objectID, "test digest of %s sent to %s (test send %d)", what, recipient, id)
 	return nil
 }
 

@@ -80,6 +80,12 @@ func TestCSVReaderRows(t *testing.T) {
 			want: []CSVRow{{Line: 2, Email: "all@example.org", Filter: domain.Filter{All: true,
 				Countries: []string{}, Topics: []string{}, Language: "es", Mode: "any"}}},
 		},
+		{
+			name: "all stories: mode all, as the form's box says it",
+			in:   "email,countries,topics,language,mode\nall@example.org,,,fr,ALL\n",
+			want: []CSVRow{{Line: 2, Email: "all@example.org", Filter: domain.Filter{All: true,
+				Countries: []string{}, Topics: []string{}, Language: "fr", Mode: "any"}}},
+		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rows, lineErrs, err := readAll(t, tc.in)
@@ -135,6 +141,8 @@ func TestCSVReaderRowErrors(t *testing.T) {
 		{"all stories beside a topic", "a@example.org,*,health,en,", "countries: \"*\""},
 		{"bad language", "a@example.org,CR,,pt,", "language:"},
 		{"bad mode", "a@example.org,CR,,en,wide", "mode:"},
+		{"mode all beside a country", "a@example.org,CR,,en,all", "mode: \"all\""},
+		{"mode all beside a topic", "a@example.org,,health,en,all", "mode: \"all\""},
 		{"narrow without a topic", "a@example.org,CR,,en,narrow", "mode:"},
 		{"too few fields", "a@example.org,CR,en", "has 3 fields"},
 		{"not UTF-8", "a@example.org,CR,,en\xff,", "language: not UTF-8"},

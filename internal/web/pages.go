@@ -200,40 +200,17 @@ func (s *Server) pageFail(c *gin.Context, lang string, err error) {
 // region that holds them, the rest in one list, then topics.
 func buildForm(tax *taxonomy.Taxonomy, lang string, f domain.Filter) *formData {
 	fd := &formData{All: f.All}
-	shown := map[string]bool{}
-	for _, r := range tax.Regions {
-		// Regions overlap (CARICOM lies within the Caribbean): a region
-		// whose members are mostly listed already gets no group of its own.
-		fresh := 0
-		for _, code := range r.Countries {
-			if !shown[code] {
-				fresh++
-			}
+	groups, others := tax.Groups(lang, f.Countries, f.All)
+	for _, g := range groups {
+		cg := countryGroup{Code: g.Code, Name: g.Name, AllChosen: g.AllChosen}
+		for _, c := range g.Countries {
+			cg.Countries = append(cg.Countries, option{c.Code, c.Name, c.Chosen})
 		}
-		if fresh*2 < len(r.Countries) {
-			continue
-		}
-		g := countryGroup{Code: r.Code, Name: r.Name(lang),
-			AllChosen: !f.All && containsAll(f.Countries, r.Countries)}
-		for _, code := range r.Countries {
-			c, ok := tax.Country(code)
-			if !ok || shown[code] {
-				continue
-			}
-			shown[code] = true
-			g.Countries = append(g.Countries, option{code, c.Name(lang), slices.Contains(f.Countries, code)})
-		}
-		if len(g.Countries) > 0 {
-			sortByLabel(lang, g.Countries)
-			fd.Groups = append(fd.Groups, g)
-		}
+		fd.Groups = append(fd.Groups, cg)
 	}
-	for _, c := range tax.Countries {
-		if !shown[c.Code] {
-			fd.Others = append(fd.Others, option{c.Code, c.Name(lang), slices.Contains(f.Countries, c.Code)})
-		}
+	for _, c := range others {
+		fd.Others = append(fd.Others, option{c.Code, c.Name, c.Chosen})
 	}
-	sortByLabel(lang, fd.Others)
 	for _, t := range tax.Topics {
 		fd.Topics = append(fd.Topics, option{t.Slug, t.Name(lang), slices.Contains(f.Topics, t.Slug)})
 	}
