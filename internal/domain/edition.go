@@ -25,17 +25,28 @@ type Edition struct {
 	Sent    int           `json:"sent"`
 	Failed  int           `json:"failed"`
 	Skipped int           `json:"skipped"`
-	// Rate is messages sent per second since sending began (until done).
+	// Rate is messages sent per second since sending began (until done);
+	// after a retry, since the retry began, over what it sent.
 	Rate             float64    `json:"rate"`
 	SendingStartedAt *time.Time `json:"sending_started_at,omitempty"`
 	ScheduledFor     *time.Time `json:"scheduled_for,omitempty"`
 	CreatedAt        time.Time  `json:"created_at"`
 	FinishedAt       *time.Time `json:"finished_at,omitempty"`
+	// FirstSend is how the first round went, once a retry sent the
+	// edition again; nil before.
+	FirstSend *SendRound `json:"first_send,omitempty"`
 	// Paused says why a paused edition stopped by itself; nil otherwise.
 	Paused *EditionPauseNote `json:"paused,omitempty"`
 	// AutoPause is off once an editor resumed the edition: they have
 	// seen its figures and chose to go on.
 	AutoPause bool `json:"-"`
+}
+
+// SendRound is one sending of an edition: its first, before a retry.
+type SendRound struct {
+	Sent       int       `json:"sent"`
+	Rate       float64   `json:"rate"`
+	FinishedAt time.Time `json:"finished_at"`
 }
 
 // Time is when the edition is for: its cron tick, or when an editor made

@@ -136,10 +136,15 @@ type Progress struct {
 	domain.Edition
 	Done      int `json:"done"`      // sent + failed + skipped
 	Remaining int `json:"remaining"` // total - done
-	// SecondsLeft at the current rate; -1 when unknown (nothing sent yet).
-	SecondsLeft int  `json:"seconds_left"`
-	Finished    bool `json:"finished"` // done or failed: nothing will change
-	Cancelled   bool `json:"cancelled"`
+	// SecondsLeft at the current rate; -1 when unknown (nothing sent yet,
+	// or only retries wait).
+	SecondsLeft int `json:"seconds_left"`
+	// WaitingForRetries: what remains all failed temporarily and waits for
+	// its batch to be tried again; nothing is being sent meanwhile, so no
+	// time at the sending rate says when it ends.
+	WaitingForRetries bool `json:"waiting_for_retries"`
+	Finished          bool `json:"finished"` // done or failed: nothing will change
+	Cancelled         bool `json:"cancelled"`
 }
 
 // Progress returns an edition's figures as GET /api/v1/editions/{id} has
@@ -152,9 +157,17 @@ func (s *Service) Progress(ctx context.Context, id int64) (Progress, error) {
 	p := Progress{Edition: e, Done: e.Sent + e.Failed + e.Skipped, SecondsLeft: -1,
 		Finished: e.Finished(), Cancelled: e.Cancelled()}
 	p.Remaining = max(0, e.Total-p.Done)
+	if e.Status == domain.EditionSending && p.Remaining > 0 {
+		untried, err := s.store.HasUntriedDeliveries(ctx, id, []string{notSentPaused})
+		if err != nil {
+			return p, err
+		}
+		p.WaitingForRetries = !untried
+	}
 	switch {
 	case p.Finished || (e.Status == domain.EditionSending && p.Remaining == 0):
 		p.SecondsLeft = 0
+	case p.WaitingForRetries:
 	case e.Status == domain.EditionSending && e.Rate > 0:
 		p.SecondsLeft = int(math.Ceil(float64(p.Remaining) / e.Rate))
 	}

@@ -74,6 +74,7 @@ type EditionStore interface {
 	FailEdition(ctx context.Context, id int64, reason string) (bool, error)
 	CancelEdition(ctx context.Context, id int64) (domain.Edition, error)
 	RetryFailed(ctx context.Context, id int64) (domain.Retried, error)
+	HasUntriedDeliveries(ctx context.Context, id int64, untried []string) (bool, error)
 	WindowItems(ctx context.Context, from, to *domain.Date, maxAge time.Duration) ([]domain.Item, error)
 	NextWindowStart(ctx context.Context) (time.Time, error)
 	EarlierStoriesOf(ctx context.Context, itemIDs []int64) (domain.Earlier, error)

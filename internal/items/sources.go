@@ -22,20 +22,8 @@ type SourceRequest struct {
 // queue is down the source is still registered, due now, and the worker's
 // reconciler queues the poll when it can.
 func (s *Service) CreateSource(ctx context.Context, actor string, req SourceRequest) (domain.Source, error) {
-	n := domain.NewSource{URL: req.URL, Kind: req.Kind}
-	if iv := strings.TrimSpace(req.Interval); iv != "" {
-		dur, err := time.ParseDuration(iv)
-		if err != nil {
-			return domain.Source{}, errs.New(errs.Invalid, "interval: %q is not a duration such as 30m or 1h", iv)
-		}
-		n.Interval = dur
-	}
-	n.Normalize()
-	if err := n.Validate(); err != nil {
-		return domain.Source{}, err
-	}
-	u, _ := url.Parse(n.URL) // Validate parsed it
-	if err := ingest.CheckSourceURL(u, s.cfg.IngestAllowPrivateNetworks); err != nil {
+	n, err := s.newSource(req)
+	if err != nil {
 		return domain.Source{}, err
 	}
 	src, err := s.store.CreateSource(ctx, n)
@@ -47,6 +35,28 @@ func (s *Service) CreateSource(ctx context.Context, actor string, req SourceRequ
 	}
 	s.audit.Audit(ctx, actor, "source.create", "source", src.ID, "%s %s every %s", src.Kind, src.URL, domain.FormatInterval(src.Interval))
 	return src, nil
+}
+
+// newSource reads and checks a request for a source, as adding and
+// editing one both do; errors name the field.
+func (s *Service) newSource(req SourceRequest) (domain.NewSource, error) {
+	n := domain.NewSource{URL: req.URL, Kind: req.Kind}
+	if iv := strings.TrimSpace(req.Interval); iv != "" {
+		dur, err := time.ParseDuration(iv)
+		if err != nil {
+			return n, errs.New(errs.Invalid, "interval: %q is not a duration such as 30m or 1h", iv)
+		}
+		n.Interval = dur
+	}
+	n.Normalize()
+	if err := n.Validate(); err != nil {
+		return n, err
+	}
+	u, _ := url.Parse(n.URL) // Validate parsed it
+	if err := ingest.CheckSourceURL(u, s.cfg.IngestAllowPrivateNetworks); err != nil {
+		return n, err
+	}
+	return n, nil
 }
 
 // Sources lists the sources the worker polls, with their last poll.

@@ -40,6 +40,7 @@ type SourceStore interface {
 	Source(ctx context.Context, id int64) (domain.Source, error)
 	Sources(ctx context.Context) ([]domain.Source, error)
 	DeleteSource(ctx context.Context, id int64) (domain.Source, error)
+	UpdateSource(ctx context.Context, id int64, n domain.NewSource) (domain.Source, error)
 	DueSources(ctx context.Context, limit int) ([]domain.DuePoll, error)
 	ClaimPoll(ctx context.Context, id int64, due time.Time, lease time.Duration) (domain.Source, bool, error)
 	RecordPoll(ctx context.Context, id int64, o domain.PollOutcome) error

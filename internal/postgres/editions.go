@@ -19,15 +19,20 @@ type NewEdition = domain.NewEdition
 
 const editionColumns = `e.id, e.status, e.reason, e.scheduled_for, e.ingested_after, e.ingested_until,
 	e.published_from, e.published_to, e.items, e.total, e.sent, e.failed, e.skipped,
-	e.sending_started_at, e.created_at, e.finished_at, e.auto_pause, e.pause_cause, e.pause_count, e.pause_of`
+	e.sending_started_at, e.created_at, e.finished_at, e.auto_pause, e.pause_cause, e.pause_count, e.pause_of,
+	e.first_sent, e.first_finished_at, e.round_started_at, e.round_sent_from`
 
 func scanEdition(r pgx.Row) (domain.Edition, error) {
 	var e domain.Edition
 	var from, to *time.Time
 	var pause domain.EditionPauseNote
+	var firstSent *int
+	var firstFinished, roundStart *time.Time
+	var roundFrom int
 	err := r.Scan(&e.ID, &e.Status, &e.Reason, &e.ScheduledFor, &e.Window.IngestedAfter,
 		&e.Window.IngestedUntil, &from, &to, &e.Items, &e.Total, &e.Sent, &e.Failed, &e.Skipped,
-		&e.SendingStartedAt, &e.CreatedAt, &e.FinishedAt, &e.AutoPause, &pause.Cause, &pause.Count, &pause.Of)
+		&e.SendingStartedAt, &e.CreatedAt, &e.FinishedAt, &e.AutoPause, &pause.Cause, &pause.Count, &pause.Of,
+		&firstSent, &firstFinished, &roundStart, &roundFrom)
 	if err != nil {
 		return e, err
 	}
@@ -35,12 +40,16 @@ func scanEdition(r pgx.Row) (domain.Edition, error) {
 		e.Paused = &pause
 	}
 	if e.SendingStartedAt != nil {
-		end := time.Now()
-		if e.FinishedAt != nil {
-			end = *e.FinishedAt
+		// The rate is that of the round under way (or the last one): a
+		// retry's is measured from the retry, over what it sent.
+		start, from := *e.SendingStartedAt, 0
+		if roundStart != nil {
+			start, from = *roundStart, roundFrom
 		}
-		if secs := end.Sub(*e.SendingStartedAt).Seconds(); secs > 0 {
-			e.Rate = math.Round(float64(e.Sent)/secs*10) / 10
+		e.Rate = sendRate(e.Sent-from, start, e.FinishedAt)
+		if firstSent != nil && firstFinished != nil {
+			e.FirstSend = &domain.SendRound{Sent: *firstSent, FinishedAt: *firstFinished,
+				Rate: sendRate(*firstSent, *e.SendingStartedAt, firstFinished)}
 		}
 	}
 	if from != nil {
@@ -50,6 +59,20 @@ func scanEdition(r pgx.Row) (domain.Edition, error) {
 		e.Window.PublishedTo = &domain.Date{Time: *to}
 	}
 	return e, nil
+}
+
+// sendRate is messages per second sent between start and end (now while
+// the round is under way), to a tenth.
+func sendRate(sent int, start time.Time, end *time.Time) float64 {
+	stop := time.Now()
+	if end != nil {
+		stop = *end
+	}
+	secs := stop.Sub(start).Seconds()
+	if secs <= 0 || sent <= 0 {
+		return 0
+	}
+	return math.Round(float64(sent)/secs*10) / 10
 }
 
 // CreateEdition makes an edition and freezes its window of items. For a

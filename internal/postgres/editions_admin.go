@@ -146,7 +146,9 @@ func (db *DB) EditionCancelled(ctx context.Context, id int64) (bool, error) {
 }
 
 // RetryFailed puts an edition's temporarily failed deliveries back to
-// pending (their attempts kept) and the edition back to sending,
+// pending (their attempts kept, their last error cleared: they are sent
+// afresh, not waiting for their batch's next try) and the edition back to
+// sending,
 // correcting its counters. Those to people who are no longer active
 // (bounced, suppressed, gone) are not retried: they become skipped, with
 // the reason. The permanently refused and the uncertain are never
@@ -178,7 +180,7 @@ func (db *DB) RetryFailed(ctx context.Context, id int64) (domain.Retried, error)
 			    UPDATE deliveries d
 			    SET status = CASE WHEN f.active THEN $6 ELSE $7 END,
 			        reason = CASE WHEN f.active THEN '' ELSE f.why END,
-			        failure = '', lease_until = NULL, updated_at = now()
+			        failure = '', last_error = '', lease_until = NULL, updated_at = now()
 			    FROM f WHERE d.id = f.id
 			    RETURNING d.status)
 			SELECT count(*) FILTER (WHERE status = $6), count(*) FILTER (WHERE status = $7) FROM u`,
@@ -196,6 +198,10 @@ func (db *DB) RetryFailed(ctx context.Context, id int64) (domain.Retried, error)
 			UPDATE editions SET failed = failed - $2 - $3, skipped = skipped + $3,
 			       status = CASE WHEN $2 > 0 THEN $4 ELSE status END,
 			       finished_at = CASE WHEN $2 > 0 THEN NULL ELSE finished_at END,
+			       first_sent = CASE WHEN $2 > 0 AND finished_at IS NOT NULL THEN COALESCE(first_sent, sent) ELSE first_sent END,
+			       first_finished_at = CASE WHEN $2 > 0 AND finished_at IS NOT NULL THEN COALESCE(first_finished_at, finished_at) ELSE first_finished_at END,
+			       round_started_at = CASE WHEN $2 > 0 AND finished_at IS NOT NULL THEN now() ELSE round_started_at END,
+			       round_sent_from = CASE WHEN $2 > 0 AND finished_at IS NOT NULL THEN sent ELSE round_sent_from END,
 			       reason = ''
 			WHERE id = $1`, id, r.Retried, r.Skipped, string(next.Status))
 		return err
@@ -276,4 +282,23 @@ func lockEdition(ctx context.Context, tx pgx.Tx, id int64) (domain.EditionState,
 		return domain.EditionState{}, errs.New(errs.NotFound, "edition %d not found", id)
 	}
 	return e.State(), err
+}
+
+// HasUntriedDeliveries reports whether any of an edition's unfinished
+// deliveries is being sent or waits for its first try: pending with no
+// error, or with one of untried (put back without being tried, as by a
+// pause). The others are pending after a temporary failure, waiting for
+// their batch to be tried again. It stops at the first it finds, so a
+// large send in progress answers at once.
+func (db *DB) HasUntriedDeliveries(ctx context.Context, id int64, untried []string) (bool, error) {
+	var any bool
+	err := db.pool.QueryRow(ctx, `
+		SELECT EXISTS (SELECT 1 FROM deliveries
+		    WHERE edition_id = $1 AND status = ANY($2)
+		      AND (status = $3 OR last_error = '' OR last_error = ANY($4)))`,
+		id, domain.UnfinishedDeliveryStatuses(), domain.DeliverySending, untried).Scan(&any)
+	if err != nil {
+		return false, fmt.Errorf("untried deliveries of edition %d: %w", id, err)
+	}
+	return any, nil
 }

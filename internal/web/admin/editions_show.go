@@ -100,7 +100,7 @@ func (a *Console) editionShowData(c *gin.Context, id int64) (editionShowData, er
 		d.Skipped = append(d.Skipped, skipReason{r.Reason, skipReasonLabel(lang, r.Reason), r.Count})
 	}
 	d.StatusText = statusLabel(lang, d.P.Edition)
-	d.TimeLeft = timeLeft(lang, d.P.Finished, d.P.SecondsLeft)
+	d.TimeLeft = timeLeft(lang, d.P)
 	d.WindowText = windowLabel(lang, a.Config.DigestTZ, d.P.Window)
 	d.CanCancel = !d.P.Finished && !d.P.Cancelled
 	d.CanRetry = !d.P.Cancelled && d.Retryable > 0 && (d.P.Status == domain.EditionSending || d.P.Status == domain.EditionDone)
@@ -152,7 +152,7 @@ func (a *Console) editionsProgress(c *gin.Context) {
 		"progress":     p,
 		"status_label": status,
 		"rate_label":   tf(lang, "editions_rate_value", p.Rate),
-		"time_left":    timeLeft(lang, p.Finished, p.SecondsLeft),
+		"time_left":    timeLeft(lang, p),
 		// What screen readers are told now and then: one sentence.
 		"summary": tf(lang, "editions_progress_summary", status, p.Sent, p.Failed, p.Skipped, p.Total),
 	})
@@ -210,11 +210,15 @@ func windowLabel(lang string, zone *time.Location, w domain.Window) string {
 }
 
 // timeLeft says how long the rest will take at the current rate; nothing
-// once the edition is finished.
-func timeLeft(lang string, finished bool, secs int) string {
+// once the edition is finished, and no countdown while only retries wait
+// (nothing goes out until their batches are tried again).
+func timeLeft(lang string, p editions.Progress) string {
+	secs := p.SecondsLeft
 	switch {
-	case finished:
+	case p.Finished:
 		return "—"
+	case p.WaitingForRetries:
+		return msg(lang, "editions_time_waiting")
 	case secs < 0:
 		return msg(lang, "editions_time_unknown")
 	case secs < 60:

@@ -16,6 +16,8 @@ func (a *Console) sourcesRoutes(g *gin.RouterGroup) {
 	g.GET("/sources/:id/remove", a.sourceRemoveConfirm)
 	g.POST("/sources/:id/remove", a.sourceRemove)
 	g.POST("/sources/:id/poll", a.sourcePollNow)
+	g.GET("/sources/:id/edit", a.sourceEditForm)
+	g.POST("/sources/:id/edit", a.sourceEdit)
 }
 
 type sourcesData struct {
