@@ -100,8 +100,9 @@ func TagNames(tax *taxonomy.Taxonomy, lang string, it domain.Item) []string {
 const MaxEmailStories = 30
 
 // LimitSections cuts sections to at most max stories, taking them from
-// the sections in turn (the newest of each first) so that no section is
-// crowded out, and returns how many it left out. It works on ids, before
+// the sections in turn (the first of each in its order, RankStories) so
+// that no section is crowded out, and returns how many it left out: the
+// lowest-ranked of each section go first. It works on ids, before
 // anything is looked up or rendered.
 func LimitSections(sections []Section, max int) ([]Section, int) {
 	total := 0

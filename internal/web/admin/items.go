@@ -26,6 +26,7 @@ func (a *Console) itemsRoutes(g *gin.RouterGroup) {
 	g.POST("/items/:id", a.itemSave)
 	g.POST("/items/:id/hide", a.itemHide(true))
 	g.POST("/items/:id/unhide", a.itemHide(false))
+	g.POST("/items/:id/feature", a.itemFeature)
 }
 
 // itemFilters are the list's filters as the form sends them.
