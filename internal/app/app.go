@@ -64,7 +64,7 @@ func (m *Web) Run(ctx context.Context) error {
 	}
 	srv, err := web.NewServer(m.Config, web.Services{
 		Subscribers: svc.subscribers, Editions: svc.editions, Items: svc.items, Staff: svc.staff, Overview: svc.overview,
-		Taxonomy: svc.taxonomy, Ready: db.Ping,
+		Taxonomy: svc.taxonomy, Ready: db.Ping, Clicks: svc.clicks,
 	}, redis, reg, m.Log)
 	if err != nil {
 		return err

@@ -74,6 +74,9 @@ type Config struct {
 	// (SHUTDOWN_TIMEOUT). It is longer than SMTPTimeout, so that a send
 	// begun before the signal can end on its own rather than be cut off.
 	ShutdownTimeout time.Duration
+	// ClickCounting sends story links through /r/ and counts clicks
+	// (CLICK_COUNTING, on by default; clicks.go).
+	ClickCounting bool
 }
 
 // SMTP is where and how mail is handed off.
@@ -227,6 +230,9 @@ func Load(getenv func(string) string) (*Config, error) {
 		return nil, err
 	}
 	if err = c.loadLifecycle(get); err != nil {
+		return nil, err
+	}
+	if err = c.loadClicks(get); err != nil {
 		return nil, err
 	}
 	return c, nil

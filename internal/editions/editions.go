@@ -17,6 +17,7 @@ import (
 
 	"github.com/robfig/cron/v3"
 
+	"newsdigest/internal/clicks"
 	"newsdigest/internal/config"
 	"newsdigest/internal/digest"
 	"newsdigest/internal/render"
@@ -50,6 +51,9 @@ type Deps struct {
 	Lease     time.Duration
 	// Schedule is when editions are due; DIGEST_CRON when nil.
 	Schedule cron.Schedule
+	// Clicks makes the counted /r/ links of the mails' stories and their
+	// stamps; nil (CLICK_COUNTING off) links straight to the stories.
+	Clicks *clicks.Links
 }
 
 // RateLimiter paces sending (a *mail.RateLimiter).
@@ -92,12 +96,18 @@ func New(d Deps) *Service {
 	if s.schedule == nil {
 		s.schedule = d.Config.DigestCron
 	}
+	if d.Clicks != nil {
+		s.masthead.StoryLink = d.Clicks.StoryURL
+	}
 	s.compiler = &Compiler{Store: d.Store, Queue: d.Queue, Taxonomy: d.Taxonomy, Log: d.Log}
 	if d.Mailer != nil {
 		s.sender = &Sender{
 			Store: d.Store, Mailer: d.Mailer, Renderer: d.Renderer, Masthead: s.masthead, Taxonomy: d.Taxonomy,
 			Workers: d.Config.SMTPConnections, BounceLimit: d.Config.BounceLimit, Lease: d.Lease, Limiter: d.Limiter,
 			Log: d.Log, Observe: d.Observe,
+		}
+		if d.Clicks != nil {
+			s.sender.Stamp = func() string { return d.Clicks.NewStamp(time.Now()) }
 		}
 	}
 	return s

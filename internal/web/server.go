@@ -22,6 +22,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
 
+	"newsdigest/internal/clicks"
 	"newsdigest/internal/config"
 	"newsdigest/internal/domain"
 	"newsdigest/internal/editions"
@@ -47,6 +48,8 @@ type Services struct {
 	Taxonomy Taxonomies
 	// Ready reports whether the database answers (readiness).
 	Ready func(ctx context.Context) error
+	// Clicks follows the mails' /r/ story links and counts their clicks.
+	Clicks *clicks.Service
 }
 
 // Taxonomies hand out the taxonomy as it is now.
@@ -60,6 +63,7 @@ type Server struct {
 	subscribers *subscribers.Service
 	editions    *editions.Service
 	items       *items.Service
+	clicks      *clicks.Service
 	tax         Taxonomies
 	ready       func(ctx context.Context) error
 	redis       asynq.RedisConnOpt
@@ -87,6 +91,7 @@ func NewServer(cfg *config.Config, svc Services, redis asynq.RedisConnOpt, reg p
 		subscribers: svc.Subscribers,
 		editions:    svc.Editions,
 		items:       svc.Items,
+		clicks:      svc.Clicks,
 		tax:         svc.Taxonomy,
 		ready:       svc.Ready,
 		redis:       redis,
@@ -98,7 +103,7 @@ func NewServer(cfg *config.Config, svc Services, redis asynq.RedisConnOpt, reg p
 	}
 	s.console, err = admin.New(admin.Deps{
 		Config: cfg, Subscribers: svc.Subscribers, Editions: svc.Editions, Items: svc.Items, Staff: svc.Staff,
-		Overview: svc.Overview, Taxonomy: svc.Taxonomy, Redis: rdb, RedisOpt: redis, Log: log, CSRF: s.csrf(), Registry: reg,
+		Overview: svc.Overview, Taxonomy: svc.Taxonomy, Clicks: svc.Clicks, Redis: rdb, RedisOpt: redis, Log: log, CSRF: s.csrf(), Registry: reg,
 	})
 	if err != nil {
 		s.Close()
@@ -143,6 +148,11 @@ func (s *Server) Handler() http.Handler {
 	// cookie and no CSRF token: it is deliberately outside CSRF.
 	r.POST("/unsubscribe/:token", s.oneClickBody(), s.unsubscribePost)
 	r.GET("/digest/:edition/:token", digestCSP, s.digestPage)
+	// A story link of a mail; HEAD is answered alike and counts nothing.
+	r.GET("/r/:link/:stamp", s.storyRedirect)
+	r.HEAD("/r/:link/:stamp", s.storyRedirect)
+	r.GET("/r/:link", s.storyRedirect)
+	r.HEAD("/r/:link", s.storyRedirect)
 	r.GET("/export/:token", s.exportDownload)
 	r.GET("/archive", s.archive)
 	r.GET("/feeds/country/:file", s.countryFeed)
@@ -189,6 +199,7 @@ func (s *Server) Handler() http.Handler {
 	admin.POST("/subscribers/:id/unsubscribe", s.apiSubscriberAction(domain.ActionUnsubscribe))
 	admin.POST("/subscribers/:id/suppress", s.apiSubscriberAction(domain.ActionSuppress))
 	admin.POST("/subscribers/:id/erase", s.apiSubscriberAction(domain.ActionErase))
+	admin.GET("/stats/stories", s.apiStoryStats)
 	return s.track(r)
 }
 
