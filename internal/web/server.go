@@ -171,6 +171,8 @@ func (s *Server) Handler() http.Handler {
 	pages.POST("/preferences/:token/resume", s.resumePost)
 	pages.GET("/preferences/:token/export", s.exportRequest)
 	pages.GET("/preferences/:token/delete", s.deletePage)
+	pages.GET("/preferences/:token/fewer/:kind/:key", s.fewerPage)
+	pages.POST("/preferences/:token/fewer/:kind/:key", s.fewerPost)
 	pages.POST("/preferences/:token/delete", s.deletePost)
 	pages.GET("/unsubscribe/:token", s.unsubscribePage)
 
