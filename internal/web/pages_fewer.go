@@ -114,4 +114,3 @@ func choiceName(tax *taxonomy.Taxonomy, lang, kind, key string) (name string, kn
 	}
 	return key, false
 }
-
