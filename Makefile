@@ -40,14 +40,16 @@ test-chart:
 # the edition benchmark through the environment; BENCH_LOAD_CLIENTS (32),
 # BENCH_LOAD_SECONDS (10), BENCH_ARCHIVE (100000) and BENCH_PROFILE_DIR the
 # load run of the public pages (BENCHFLAGS='-bench PublicLoad' runs it
-# alone). Their summaries are printed again after go test's own line, so
-# that they are the last lines.
+# alone); BENCH_CONSOLE_SUBSCRIBERS (1000000) and BENCH_CONSOLE_REQUESTS
+# (20) the console's (BENCHFLAGS='-bench ConsolePages'). Their summaries
+# are printed again after go test's own line, so that they are the last
+# lines.
 bench:
 	@if [ ! -d bench ]; then echo "make bench: there is no ./bench package yet; nothing to run"; exit 0; fi; \
 	out=$$(mktemp); \
 	echo "$(GO) test -run '^$$' -bench . -benchtime 1x -timeout 150m $(BENCHFLAGS) ./bench/..."; \
 	{ $(GO) test -run '^$$' -bench . -benchtime 1x -timeout 150m $(BENCHFLAGS) ./bench/... 2>&1; echo $$? >"$$out.rc"; } | tee "$$out"; \
-	rc=$$(cat "$$out.rc"); grep '^load: ' "$$out" | tail -n 6; grep '^bench: subscribers=' "$$out" | tail -n 1; \
+	rc=$$(cat "$$out.rc"); grep -E '^(load|console): ' "$$out" | tail -n 11; grep '^bench: subscribers=' "$$out" | tail -n 1; \
 	rm -f "$$out" "$$out.rc"; exit $$rc
 
 build:

@@ -24,7 +24,6 @@ func seedArchive(ctx context.Context, db *postgres.DB, n int, r *rand.Rand) erro
 	// About 400 stories a week: a busy desk's last five years for 100,000.
 	days := max(7, n/57)
 	today := time.Now().UTC().Truncate(24 * time.Hour)
-	ingested := today.Add(-time.Hour)
 	i := 0
 	_, err := db.Pool().CopyFrom(ctx, pgx.Identifier{"items"},
 		[]string{"published_on", "title", "summary", "url", "language", "countries", "regions", "topics", "fingerprint", "ingested_at"},
@@ -50,7 +49,12 @@ func seedArchive(ctx context.Context, db *postgres.DB, n int, r *rand.Rand) erro
 				place = c.Name(lang)
 			}
 			title := itemTitle(r, lang, place)
-			return []any{today.AddDate(0, 0, -r.IntN(days)), title, itemSummary(r, lang, id, false),
+			// Ingested as it was published (the evening before its
+			// date), as a desk's feeds bring them: the console's "this
+			// week" holds a week's stories, not the whole archive.
+			published := today.AddDate(0, 0, -r.IntN(days))
+			ingested := published.Add(-time.Hour)
+			return []any{published, title, itemSummary(r, lang, id, false),
 				fmt.Sprintf("https://rosanjose.iom.int/%s/news/%s-%d", lang, slug(title), id), lang,
 				nonNil(countries), nonNil(regions), topicPop.distinct(r, topics, 1+weighted(r, 0.45, 0.40, 0.15)),
 				fmt.Sprintf("archive:%d", id), ingested}, nil

@@ -398,16 +398,18 @@ newsdigest is running
   logs           tmp/web.log  tmp/worker.log  tmp/mailpit.log
 
 The demo listing's stories are from 2020: they carry that year's dates, not
-this week's.
+this week's, so an edition of new stories leaves them out. Send them with
+their dates (below), or pick a story on its console page.
 
 The same from the JSON API. Subscribe (then confirm with the link in Mailpit):
   curl -fsS -H 'Content-Type: application/json' \\
     -d '{\"email\":\"ana@example.org\",\"countries\":[\"MX\",\"GT\"],\"topics\":[\"labour-migration\"],\"language\":\"en\",\"mode\":\"any\"}' \\
     $BASE_URL/api/v1/subscriptions
 
-Send an edition now and follow it:
+Send an edition of the demo's stories now and follow it:
   curl -fsS -X POST -H \"Authorization: Bearer $ADMIN_TOKEN\" \\
-    -H 'Content-Type: application/json' -d '{}' $BASE_URL/api/v1/editions
+    -H 'Content-Type: application/json' \\
+    -d '{\"published_from\":\"2020-01-01\",\"published_to\":\"2020-12-31\"}' $BASE_URL/api/v1/editions
   curl -fsS -H \"Authorization: Bearer $ADMIN_TOKEN\" $BASE_URL/api/v1/editions/ID"
 }
 

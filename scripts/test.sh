@@ -7,8 +7,9 @@
 #
 # Packages default to ./... ; e.g. scripts/test.sh -run TestImport ./internal/ingest
 # Tests reach TEST_DATABASE_URL (an admin connection used to create throwaway
-# databases) and start a redis-server of their own for each test that needs
-# Redis; they touch no Redis database of yours unless TEST_REDIS_URL names
+# databases, copies of one each test process migrates) and start a
+# redis-server of their own in each test process, a database number per
+# test; they touch no Redis database of yours unless TEST_REDIS_URL names
 # one, which they then take turns at and empty (internal/testenv).
 set -euo pipefail
 exec </dev/null
@@ -43,5 +44,13 @@ fi
 echo "== go vet ./..."
 go vet ./...
 
-echo "== go test -count=1 -race -timeout 20m $* ${pkgs[*]}"
-exec go test -count=1 -race -timeout 20m "$@" "${pkgs[@]}"
+# Most tests wait (on a server, a queue, a browser) more than they compute,
+# and those that own their data run in parallel (t.Parallel): four at a
+# time in a package keeps two cores busy without the race detector's
+# overhead making each one crawl; go test's -p (packages at once) stays at
+# its default, the number of cores. TESTPARALLEL changes it; a -parallel
+# flag given here wins.
+parallel=${TESTPARALLEL:-4}
+
+echo "== go test -count=1 -race -timeout 20m -parallel $parallel $* ${pkgs[*]}"
+exec go test -count=1 -race -timeout 20m -parallel "$parallel" "$@" "${pkgs[@]}"

@@ -17,6 +17,7 @@ import (
 // an internationalised domain is one subscriber however it is written,
 // stored and mailed in its ASCII form.
 func TestSignupAndImportValidateAddresses(t *testing.T) {
+	t.Parallel()
 	s := startStack(t)
 	for _, addr := range []string{
 		"=cmd|'/Ccalc.exe'!A0@example.com",
@@ -60,6 +61,7 @@ func TestSignupAndImportValidateAddresses(t *testing.T) {
 // stored before such addresses were refused), and the importer undoes the
 // escape: the address is then refused by name, not stored with a quote.
 func TestExportEscapesFormulas(t *testing.T) {
+	t.Parallel()
 	s := startStack(t)
 	formula := "=cmd|'/Ccalc.exe'!A0@example.com"
 	s.sqlExec(`INSERT INTO subscribers (email, status, countries, token) VALUES ($1, 'active', '{CR}', $2), ($3, 'active', '{CR}', $4)`,
@@ -91,6 +93,7 @@ func TestExportEscapesFormulas(t *testing.T) {
 
 // JSON errors name the field in the API's words, never a Go type.
 func TestJSONErrorsNameFieldsNotGoTypes(t *testing.T) {
+	t.Parallel()
 	s := startStack(t)
 	for _, tc := range []struct {
 		path, body, want string

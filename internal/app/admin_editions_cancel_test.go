@@ -21,6 +21,7 @@ import (
 // the counters add up and no more mail goes out. With scripts off, the
 // page of the sending edition refreshes itself.
 func TestAdminEditionsCancelMidSend(t *testing.T) {
+	t.Parallel()
 	s := startStackEnv(t, map[string]string{"SEND_RATE": "2"})
 	editionsImportFixture(t, s)
 	var csv strings.Builder
@@ -33,7 +34,7 @@ func TestAdminEditionsCancelMidSend(t *testing.T) {
 		t.Fatalf("import subscribers: %d %+v", status, got)
 	}
 	var created struct{ ID int64 }
-	s.jsonCall("POST", "/api/v1/editions", nil, &created, http.StatusAccepted)
+	s.jsonCall("POST", "/api/v1/editions", stories2020, &created, http.StatusAccepted)
 	id := created.ID
 	page := s.base + "/admin/editions/" + itoa(id)
 

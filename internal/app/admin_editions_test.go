@@ -133,6 +133,7 @@ func editionsIDFromURL(t *testing.T, u string) int64 {
 // retried once the address is accepted, then the digest of a subscriber
 // previewed in the page and test-sent.
 func TestAdminEditionsSendWatchRetryPreview(t *testing.T) {
+	t.Parallel()
 	s := startStack(t)
 	const reader, busy, refused, unsure, nomatch = "reader@example.org", "busy@example.org", "refused@example.org",
 		"unsure@example.org", "nomatch@example.org"
@@ -159,6 +160,7 @@ func TestAdminEditionsSendWatchRetryPreview(t *testing.T) {
 		return nil
 	}
 	editionsImportFixture(t, s)
+	pickStories(t, s) // stories of 2020: in an edition of new stories only when picked
 	csv := "email,countries,topics,language\n"
 	for _, addr := range []string{reader, busy, refused, unsure} {
 		csv += addr + ",CR,,en\n"

@@ -35,6 +35,7 @@ func (b *browserSession) homeCells(what, sel string) []string {
 // through the API; the queues page shows the worker's queues; the console
 // speaks Spanish when asked and keeps to it.
 func TestBrowserAdminDashboard(t *testing.T) {
+	t.Parallel()
 	s := startStack(t)
 	fixture, err := os.ReadFile("../ingest/testdata/iom-rosanjose-news-2020.txt")
 	if err != nil {
@@ -102,7 +103,7 @@ func TestBrowserAdminDashboard(t *testing.T) {
 	}
 
 	var created struct{ ID int64 }
-	s.jsonCall("POST", "/api/v1/editions", map[string]any{}, &created, http.StatusAccepted)
+	s.jsonCall("POST", "/api/v1/editions", stories2020, &created, http.StatusAccepted)
 	e := s.waitEdition(created.ID)
 	if e.Status != "done" || e.Total != 4 {
 		t.Fatalf("edition: %+v, want done with 4 recipients", e)
@@ -224,7 +225,7 @@ func TestBrowserAdminDashboard(t *testing.T) {
 			t.Fatalf("login: %d", resp.StatusCode)
 		}
 	}
-	b.open(s.base+"/admin/audit?actor=admin", chromedp.CSS(`form#audit-filter`))
+	b.open(s.base+"/admin/audit?actor=admin&sessions=1", chromedp.CSS(`form#audit-filter`))
 	first := b.homeCells("first page", `#audit tbody tr`)
 	if len(first) != 50 {
 		t.Fatalf("first page of the log: %d rows, want 50", len(first))

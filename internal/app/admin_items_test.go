@@ -91,6 +91,7 @@ func itemsCount(b *browserSession, sel string) int {
 // listing with a bad line, fix an item's tags, hide it, and add and
 // remove a source.
 func TestAdminItemsConsole(t *testing.T) {
+	t.Parallel()
 	s := startStack(t)
 	b := newBrowser(t, 4*time.Minute)
 	fixture, err := os.ReadFile(itemsFixture)
@@ -113,7 +114,7 @@ func TestAdminItemsConsole(t *testing.T) {
 	if rows < 5 || !strings.HasPrefix(summary, strconv.Itoa(rows)+" items read: "+strconv.Itoa(rows)+" new") {
 		t.Fatalf("preview shows %d rows and says %q; want the fixture's items, all new", rows, summary)
 	}
-	if text := b.pageText(); !strings.Contains(text, "CR name: Costa Rica") {
+	if text := b.pageText(); !strings.Contains(text, "Costa Rica name: Costa Rica") {
 		t.Errorf("the preview does not show the tagger's reason (name: Costa Rica) beside a tag: %s", text)
 	}
 	if n := len(itemsAll(s)); n != 0 {
@@ -332,6 +333,7 @@ func itemsCheckAudit(t *testing.T, s *stack, actor string, actions ...string) {
 // one stack and through the console's preview and confirmation on
 // another: the items stored are the same.
 func TestAdminItemsImportMatchesAPI(t *testing.T) {
+	t.Parallel()
 	fixture, err := os.ReadFile(itemsFixture)
 	if err != nil {
 		t.Fatal(err)

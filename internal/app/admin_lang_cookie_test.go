@@ -9,6 +9,7 @@ import (
 // Secure when BASE_URL is https, however the request arrived, and not
 // made Secure (nor left plain) by a client's X-Forwarded-Proto.
 func TestAdminLanguageCookieFollowsBaseURL(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		base, proto string
 		secure      bool

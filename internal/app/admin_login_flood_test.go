@@ -41,6 +41,7 @@ const webProcessEnv = "NEWSDIGEST_WEB_PROCESS"
 // hashed than the client may try (read from the process: the tries
 // before its first 429). Every answer is 401, 429 or 503, at once.
 func TestAdminLoginFlood(t *testing.T) {
+	t.Parallel()
 	if os.Getenv(webProcessEnv) == "1" {
 		runWebProcess(t)
 		return

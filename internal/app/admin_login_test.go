@@ -29,7 +29,7 @@ type loginClient struct {
 }
 
 func newLoginClient(s *stack, ip string) *loginClient {
-	lc := &loginClient{s: s, ip: ip, c: &http.Client{Timeout: 30 * time.Second,
+	lc := &loginClient{s: s, ip: ip, c: &http.Client{Timeout: requestTimeout,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
 	return lc
 }
@@ -154,6 +154,7 @@ func wantLimited(t *testing.T, what string, resp *http.Response, page string) {
 // at it, its owner still signs in from their own client, and the owner's
 // dashboard says the account is under attack.
 func TestAdminLoginLimits(t *testing.T) {
+	t.Parallel()
 	s := startStackEnv(t, map[string]string{"TRUSTED_PROXIES": "127.0.0.1/32"})
 
 	// A spread attack on the owner's account: ten wrong passwords from
@@ -227,6 +228,7 @@ func TestAdminLoginLimits(t *testing.T) {
 // sessions opened with the old one; and the session cookie is Secure
 // when BASE_URL is https.
 func TestAdminOwnerSessionsEndWithPassword(t *testing.T) {
+	t.Parallel()
 	before := startWeb(t, map[string]string{"ADMIN_PASSWORD": adminPassword})
 	owner := newLoginClient(before.stack, "")
 	if resp, page := owner.login("admin", adminPassword); resp.StatusCode != http.StatusSeeOther {
@@ -309,6 +311,7 @@ func (b *browserSession) sessionCookieOf(base string) *network.Cookie {
 // wrong password repeated gets 429 in the browser too; logging out ends
 // the session on the server (its cookie, replayed, opens nothing).
 func TestBrowserAdminLoginLogout(t *testing.T) {
+	t.Parallel()
 	s := startStackEnv(t, map[string]string{"TRUSTED_PROXIES": "127.0.0.1/32"})
 	b := newBrowser(t, 4*time.Minute)
 

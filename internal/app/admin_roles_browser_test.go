@@ -16,6 +16,7 @@ import (
 // sessions, the page that says a copy of one's data was mailed, and the
 // web digest opened by its view token (no reader's links on it).
 func TestBrowserRolesSessionsAndLinks(t *testing.T) {
+	t.Parallel()
 	s := startStackEnv(t, map[string]string{"TRUSTED_PROXIES": "127.0.0.1/32"})
 	b := newBrowser(t, 4*time.Minute)
 	for i := 1; i <= 10; i++ {

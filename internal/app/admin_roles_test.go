@@ -36,6 +36,7 @@ func addEditor(t *testing.T, owner *loginClient, email, password string, roles .
 // from their next request. The owner lists an editor's sessions, with
 // where they came from, and ends them.
 func TestAdminEditorRoles(t *testing.T) {
+	t.Parallel()
 	s := startStackEnv(t, map[string]string{"TRUSTED_PROXIES": "127.0.0.1/32"})
 	if status, a := s.importCSV("email,countries,topics,language\nperson@example.org,CR,,en\n"); status != http.StatusOK || a.Imported != 1 {
 		t.Fatalf("import: %d %+v", status, a)
@@ -137,6 +138,7 @@ func TestAdminEditorRoles(t *testing.T) {
 // for the desk only as "an editor": not the editor's address, nor the IP
 // and browser of the request that imported them.
 func TestExportNamesNoStaff(t *testing.T) {
+	t.Parallel()
 	s := startStackEnv(t, map[string]string{"TRUSTED_PROXIES": "127.0.0.1/32"})
 	owner := newLoginClient(s, "192.0.2.1")
 	if resp, _ := owner.login("admin", adminPassword); resp.StatusCode != http.StatusSeeOther {

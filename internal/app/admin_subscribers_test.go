@@ -102,6 +102,7 @@ func (b *browserSession) subsAct(base string, id int64, action, mustSay string) 
 // reads one person's record, unsubscribes, suppresses and erases people
 // through confirmations, and exports the filtered list.
 func TestAdminSubscribers(t *testing.T) {
+	t.Parallel()
 	s := startStack(t)
 	const list = "email,countries,topics,language\n" +
 		"ana@example.org,CR,health,en\n" +
@@ -290,6 +291,7 @@ func (b *browserSession) subsPreview(base, list string) int64 {
 // shows the line and cannot be confirmed. The operator actions of the
 // JSON API answer as the console's do.
 func TestAdminSubscribersImport(t *testing.T) {
+	t.Parallel()
 	s := startStack(t)
 	if status, a := s.importCSV("email,countries,topics,language\nmaria@example.org,CR,,es\nbob@example.net,PA,,en\n"); status != http.StatusOK || a.Imported != 2 {
 		t.Fatalf("import: %d %+v", status, a)
@@ -344,13 +346,20 @@ func TestAdminSubscribersImport(t *testing.T) {
 	if st := b.subsPreview(s.base, list); st != http.StatusOK {
 		t.Fatalf("preview: status %d: %s", st, b.pageText())
 	}
-	if got := b.text("summary", chromedp.CSS(`#import-summary`)); !strings.Contains(got, "adds 2 people; 3 rows") {
+	if got := b.text("summary", chromedp.CSS(`#import-summary`)); !strings.Contains(got, "adds 2 people. 3 rows are skipped.") {
 		t.Errorf("preview summary = %q, want 2 added and 3 skipped", got)
 	}
 	skipped := b.text("skipped rows", chromedp.CSS(`table#skipped-rows tbody`))
 	for _, want := range []string{"bob@example.net", "suppressed: not brought back", "maria@example.org", "already subscribed", "repeated"} {
 		if !strings.Contains(skipped, want) {
 			t.Errorf("skipped rows = %q, want %q in them", skipped, want)
+		}
+	}
+	// The first rows, as read: names, not codes, so a misread column shows.
+	sample := b.text("sample rows", chromedp.CSS(`table#sample-rows tbody`))
+	for _, want := range []string{"new1@example.org", "Costa Rica", "Health", "English", "Mexico", "Spanish", "any chosen country or topic"} {
+		if !strings.Contains(sample, want) {
+			t.Errorf("sample rows = %q, want %q in them", sample, want)
 		}
 	}
 	if n := s.subsCount(`lower(email) IN ('new1@example.org', 'new2@example.org')`); n != 0 {
@@ -362,7 +371,7 @@ func TestAdminSubscribersImport(t *testing.T) {
 	if st := b.submit("confirm the import", chromedp.CSS(`#import-confirm button[type=submit]`)); st != http.StatusOK {
 		t.Fatalf("confirm: status %d: %s", st, b.pageText())
 	}
-	if got := b.text("flash", flashStatus); !strings.Contains(got, "2 people added, 3 rows skipped") {
+	if got := b.text("flash", flashStatus); !strings.Contains(got, "2 people added. 3 rows were skipped.") {
 		t.Errorf("flash after the import = %q", got)
 	}
 	if n := s.subsCount(`lower(email) IN ('new1@example.org', 'new2@example.org') AND status = 'active'

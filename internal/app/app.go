@@ -33,6 +33,9 @@ type Web struct {
 	// MetricsListener serves the metrics; nil: listen on
 	// Config.MetricsAddr, else config.DefaultWebMetricsAddr.
 	MetricsListener net.Listener
+	// BounceHTTPClient fetches SNS signing certificates; nil: the
+	// default, with its timeout. Tests point it at a server of their own.
+	BounceHTTPClient *http.Client
 }
 
 // Run migrates the database, serves until ctx ends, then drains requests.
@@ -55,16 +58,20 @@ func (m *Web) Run(ctx context.Context) error {
 	}
 	// The relays' bounce webhooks arrive here: their counters are
 	// served with the HTTP metrics.
-	metrics.For(reg)
+	counters := metrics.For(reg)
 	queue := asynq.NewClient(redis)
 	defer queue.Close()
-	svc, err := newServices(m.Config, db, queue, m.Log, nil)
+	svc, err := newServices(m.Config, db, queue, m.Log, counters, nil)
+	if err != nil {
+		return err
+	}
+	bounces, err := bounceWebhooks(m.Config, svc.editions, m.BounceHTTPClient, m.Log)
 	if err != nil {
 		return err
 	}
 	srv, err := web.NewServer(m.Config, web.Services{
 		Subscribers: svc.subscribers, Editions: svc.editions, Items: svc.items, Staff: svc.staff, Overview: svc.overview,
-		Taxonomy: svc.taxonomy, Ready: db.Ping, Clicks: svc.clicks,
+		Taxonomy: svc.taxonomy, Ready: db.Ping, Bounces: bounces, Clicks: svc.clicks,
 	}, redis, reg, m.Log)
 	if err != nil {
 		return err
@@ -167,6 +174,9 @@ type Worker struct {
 	// MetricsListener serves the default Prometheus registry; nil: listen
 	// on Config.MetricsAddr, and serve none when that is empty.
 	MetricsListener net.Listener
+	// BounceListener takes DSNs and complaint reports; nil: listen on
+	// Config.Bounce.SMTPAddr, and take none when that is empty.
+	BounceListener net.Listener
 }
 
 // Run processes background tasks until ctx ends.
@@ -201,7 +211,7 @@ func (m *Worker) Run(ctx context.Context) error {
 	defer closeLimiter()
 	set := metrics.For(m.Options.Registry)
 	mailer := worker.CountReplies(pool, set)
-	svc, err := newServices(m.Config, db, queue, m.Log, &sending{
+	svc, err := newServices(m.Config, db, queue, m.Log, set, &sending{
 		mailer: mailer, inspector: inspector, limiter: limiter, observe: worker.DeliveryCounter(m.Options.Registry),
 		polled: set.FeedPoll, lease: m.Options.Lease, schedule: m.Options.Schedule,
 	})
@@ -214,6 +224,15 @@ func (m *Worker) Run(ctx context.Context) error {
 	w := worker.New(m.Config, worker.Services{
 		Subscribers: svc.subscribers, Editions: svc.editions, Items: svc.items, Queue: queue,
 	}, redis, m.Options, m.Log)
+	bl, err := startBounceListener(m.Config, m.BounceListener, svc.editions, m.Log)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err := bl.stop(); err != nil {
+			m.Log.Error("bounce listener", "err", err)
+		}
+	}()
 	ml := m.MetricsListener
 	if ml == nil && m.Config.MetricsAddr != "" {
 		if ml, err = listen(nil, "METRICS_ADDR", m.Config.MetricsAddr); err != nil {
@@ -242,11 +261,30 @@ func (m *Worker) Run(ctx context.Context) error {
 
 // RedisOpt reads REDIS_URL for asynq.
 func RedisOpt(url string) (asynq.RedisConnOpt, error) {
-	opt, err := asynq.ParseRedisURI(url)
+	r, err := config.ParseRedis(url)
 	if err != nil {
 		return nil, fmt.Errorf("REDIS_URL: %w", err)
 	}
-	return opt, nil
+	return asynqOpt(r), nil
+}
+
+// asynqOpt is REDIS_URL as asynq connects: one server, a master found
+// through Sentinel (with failover), or a Cluster.
+func asynqOpt(r *config.Redis) asynq.RedisConnOpt {
+	switch r.Kind {
+	case config.RedisSentinel:
+		return asynq.RedisFailoverClientOpt{MasterName: r.MasterName, SentinelAddrs: r.Addrs,
+			SentinelPassword: r.SentinelPassword, Username: r.Username, Password: r.Password, DB: r.DB, TLSConfig: r.TLS}
+	case config.RedisCluster:
+		return asynq.RedisClusterClientOpt{Addrs: r.Addrs, Username: r.Username, Password: r.Password, TLSConfig: r.TLS}
+	}
+	o := r.Single
+	network := o.Network
+	if network == "" {
+		network = "tcp"
+	}
+	return asynq.RedisClientOpt{Network: network, Addr: o.Addr, Username: o.Username, Password: o.Password,
+		DB: o.DB, TLSConfig: o.TLSConfig}
 }
 
 // Check reports whether Postgres and Redis answer within a few seconds.

@@ -77,6 +77,7 @@ func archiveFeed(t *testing.T, s *stack, path string) []string {
 // both languages and in the country and topic feeds; hidden, unsent and
 // personal things never do.
 func TestArchiveAndFeeds(t *testing.T) {
+	t.Parallel()
 	s := startStack(t)
 	const (
 		shelters = `Shelters & <services> expand in Guatemala`

@@ -19,6 +19,7 @@ import (
 // good fails with the reply each time; after BOUNCE_LIMIT such refusals it
 // is marked bounced and later editions neither count nor try it.
 func TestBounceLimitSuppressesAnAddress(t *testing.T) {
+	t.Parallel()
 	s := startStackEnv(t, map[string]string{"BOUNCE_LIMIT": "2"})
 	const bouncy = "bouncy@example.org"
 	var mu sync.Mutex
@@ -76,6 +77,7 @@ func TestBounceLimitSuppressesAnAddress(t *testing.T) {
 // TestPendingSubscriberIsLeftOut: someone who signed up but has not
 // confirmed gets the confirmation mail and no digest, and is not counted.
 func TestPendingSubscriberIsLeftOut(t *testing.T) {
+	t.Parallel()
 	s := startStack(t)
 	const pending = "pending@example.org"
 	s.jsonCall("POST", "/api/v1/subscriptions", map[string]any{
@@ -101,6 +103,7 @@ func TestPendingSubscriberIsLeftOut(t *testing.T) {
 // Spanish, linked as versions of each other, reaches each reader once, in
 // the reader's language.
 func TestLanguageVersionsReachTheirReaders(t *testing.T) {
+	t.Parallel()
 	s := startStack(t)
 	const (
 		titleEN = "Costa Rica: IOM presents labor market research study for the border canton of Upala"
@@ -119,7 +122,7 @@ func TestLanguageVersionsReachTheirReaders(t *testing.T) {
 		t.Fatalf("import: %d %+v", status, got)
 	}
 	var created struct{ ID int64 }
-	s.jsonCall("POST", "/api/v1/editions", nil, &created, http.StatusAccepted)
+	s.jsonCall("POST", "/api/v1/editions", stories2020, &created, http.StatusAccepted)
 	if e := s.waitEdition(created.ID); e.Status != "done" || e.Items != 2 || e.Sent != 2 {
 		t.Fatalf("edition = %+v, want both versions in it and two digests sent", e)
 	}
@@ -139,6 +142,7 @@ func TestLanguageVersionsReachTheirReaders(t *testing.T) {
 // the nth message cannot reach the relay before n-1 intervals after the
 // first slot was booked, which is after the edition was asked for.
 func TestSendRateHoldsAcrossWorkers(t *testing.T) {
+	t.Parallel()
 	const (
 		readers = 30
 		rate    = 10.0 // messages a second
@@ -167,7 +171,7 @@ func TestSendRateHoldsAcrossWorkers(t *testing.T) {
 	}
 	asked := time.Now()
 	var created struct{ ID int64 }
-	s.jsonCall("POST", "/api/v1/editions", nil, &created, http.StatusAccepted)
+	s.jsonCall("POST", "/api/v1/editions", stories2020, &created, http.StatusAccepted)
 	if e := s.waitEdition(created.ID); e.Status != "done" || e.Sent != readers {
 		t.Fatalf("edition = %+v, want %d sent", e, readers)
 	}

@@ -83,6 +83,7 @@ func (s *stack) page(b *http.Client, method, path string, form url.Values) (int,
 // queue lagging past the task's uniqueness holds several), and a send
 // that fails for now, after the worker claimed it, is retried, not lost.
 func TestConfirmationMailOnceHoweverManyTasks(t *testing.T) {
+	t.Parallel()
 	s := startStack(t)
 	addr := "ana@example.org"
 	var tries atomic.Int32
@@ -120,6 +121,7 @@ func TestConfirmationMailOnceHoweverManyTasks(t *testing.T) {
 // The reconciler sends the confirmation mails whose task was lost, and
 // those a worker claimed and then died holding.
 func TestReconcilerSendsLostConfirmations(t *testing.T) {
+	t.Parallel()
 	s := startStack(t)
 	for _, tc := range []struct{ addr, claimed string }{
 		{"lost@example.org", "NULL"},
@@ -142,6 +144,7 @@ func TestReconcilerSendsLostConfirmations(t *testing.T) {
 // the page's language; a later sign-up for the pending address changes
 // them, and the page shows that.
 func TestConfirmPageShowsChoices(t *testing.T) {
+	t.Parallel()
 	s := startStack(t)
 	addr := "ana@example.org"
 	s.jsonCall("POST", "/api/v1/subscriptions", map[string]any{"email": addr, "countries": []string{"CR"},
@@ -269,6 +272,7 @@ func (s *stack) routesRefuse(what, tok, view, confirm string) {
 // working. The web digest's link is no reader's: it shows the digest,
 // before and after, and nothing else.
 func TestTokensRotateOnConfirmation(t *testing.T) {
+	t.Parallel()
 	s := startStack(t)
 	ana := "ana@example.org"
 	s.subscribeAndConfirm(ana, []string{"CR"})

@@ -29,6 +29,7 @@ type composeFile struct {
 // the default stack needs it, and the default SMTP_URL does not point at
 // it, so the default stack sends nowhere until SMTP_URL is set.
 func TestComposeKeepsMailpitOutOfTheDefaultStack(t *testing.T) {
+	t.Parallel()
 	raw, err := os.ReadFile("../../docker-compose.yml")
 	if err != nil {
 		t.Fatal(err)
@@ -67,6 +68,7 @@ func TestComposeKeepsMailpitOutOfTheDefaultStack(t *testing.T) {
 // comments say when to widen TRUSTED_PROXIES and never suggest a whole
 // private network.
 func TestEnvExampleIsSafeAsCopied(t *testing.T) {
+	t.Parallel()
 	f, err := os.Open("../../.env.example")
 	if err != nil {
 		t.Fatal(err)
@@ -108,6 +110,7 @@ func TestEnvExampleIsSafeAsCopied(t *testing.T) {
 // TestWebSaysAtStartThatMailGoesNowhere: without SMTP_URL the web
 // process warns, in its log at start, that no mail is sent until it is set.
 func TestWebSaysAtStartThatMailGoesNowhere(t *testing.T) {
+	t.Parallel()
 	w := startWeb(t, nil) // no SMTP_URL
 	if !strings.Contains(w.logs.String(), "SMTP_URL is not set") {
 		t.Errorf("the web log at start does not say that SMTP_URL is unset:\n%s", w.logs.String())

@@ -40,6 +40,7 @@ var (
 // import, subscribe, confirm from the mailed link, send an edition, leave
 // with one click, import again, send again.
 func TestDigestLoop(t *testing.T) {
+	t.Parallel()
 	s := startStack(t)
 	fixture, err := os.ReadFile("../ingest/testdata/iom-rosanjose-news-2020.txt")
 	if err != nil {
@@ -106,7 +107,7 @@ func TestDigestLoop(t *testing.T) {
 
 	// First edition.
 	var created struct{ ID int64 }
-	s.jsonCall("POST", "/api/v1/editions", nil, &created, http.StatusAccepted)
+	s.jsonCall("POST", "/api/v1/editions", stories2020, &created, http.StatusAccepted)
 	e := s.waitEdition(created.ID)
 	if e.Status != "done" || e.Sent != 2 || e.Total != 2 || e.Items != 10 {
 		t.Fatalf("edition 1 = %+v, want done with 10 items, 2 sent of 2", e)
@@ -160,11 +161,11 @@ func TestDigestLoop(t *testing.T) {
 
 	// A new story, then a second edition: only it, only to who is left.
 	newTitle := "Costa Rica: authorities dismantle a human trafficking network at the border"
-	listing := "20 December, 2020\n\n" + newTitle + "\n\nThe police, with IOM support, rescued twelve victims of trafficking in persons.\n"
+	listing := time.Now().UTC().Format("2 January, 2006") + "\n\n" + newTitle + "\n\nThe police, with IOM support, rescued twelve victims of trafficking in persons.\n"
 	if status, body := s.do("POST", "/api/v1/imports", "text/plain", []byte(listing), true); status != http.StatusOK {
 		t.Fatalf("import new item: %d %s", status, body)
 	}
-	s.jsonCall("POST", "/api/v1/editions", nil, &created, http.StatusAccepted)
+	s.jsonCall("POST", "/api/v1/editions", map[string]any{}, &created, http.StatusAccepted)
 	e = s.waitEdition(created.ID)
 	if e.Status != "done" || e.Items != 1 || e.Sent != 1 || e.Total != 1 {
 		t.Fatalf("edition 2 = %+v, want done with 1 item, 1 sent of 1", e)

@@ -26,6 +26,7 @@ import (
 // their errors included), not in web's or the worker's log at info
 // level, not in the audit log, not in the database.
 func TestErasureLeavesNoAddressBehind(t *testing.T) {
+	t.Parallel()
 	logs := &logBuffer{}
 	s := startStackLogged(t, map[string]string{"TRUSTED_PROXIES": "127.0.0.1/32"}, logs)
 	const refused, reader = "refused.person@example.org", "reader.person@example.org"

@@ -36,6 +36,7 @@ func (s *stack) itemCount() int {
 }
 
 func TestImportFeedDocuments(t *testing.T) {
+	t.Parallel()
 	s := startStack(t)
 	for _, tc := range []struct {
 		file, contentType string
@@ -238,6 +239,7 @@ func (f *feedServer) seen(path string) ([]*http.Request, []int) {
 }
 
 func TestSourcesArePolled(t *testing.T) {
+	t.Parallel()
 	s := startStackEnv(t, map[string]string{"INGEST_ALLOW_PRIVATE_NETWORKS": "true"})
 	s.startWorker(testWorkerOptions()) // two reconcilers asking for every poll: each slot is fetched once
 	listing, err := os.ReadFile("../ingest/testdata/iom-rosanjose-news-2020.txt")
@@ -319,6 +321,7 @@ func TestSourcesArePolled(t *testing.T) {
 }
 
 func TestSourceRegistrationValidates(t *testing.T) {
+	t.Parallel()
 	s := startStack(t) // private networks not allowed
 	for _, tc := range []struct {
 		body  map[string]string

@@ -37,8 +37,11 @@ func (b *browserSession) scripts(on bool) {
 func (s *stack) importStories(titles ...string) {
 	s.t.Helper()
 	var listing strings.Builder
-	for i, title := range titles {
-		fmt.Fprintf(&listing, "%d November, 2020\n\n%s\n\nA summary of the story.\n\n", i+1, title)
+	// Dated today, so that an edition of new stories (and the schedule's)
+	// holds them: they are of its period.
+	today := time.Now().UTC().Format("2 January, 2006")
+	for _, title := range titles {
+		fmt.Fprintf(&listing, "%s\n\n%s\n\nA summary of the story.\n\n", today, title)
 	}
 	if status, body := s.do("POST", "/api/v1/imports", "text/plain", []byte(listing.String()), true); status != http.StatusOK {
 		s.t.Fatalf("import listing: %d %s", status, body)
@@ -50,6 +53,7 @@ func (s *stack) importStories(titles ...string) {
 // of countries never ticked; the preference centre, the API, the console
 // and the CSV export (which imports back) all say "all stories".
 func TestBrowserAllStories(t *testing.T) {
+	t.Parallel()
 	s := startStack(t)
 	b := newBrowser(t, 2*time.Minute)
 	const addr = "everything@example.org"
@@ -151,6 +155,7 @@ func TestBrowserAllStories(t *testing.T) {
 // refuses what no form sends, and more than a minute's allowance from one
 // client.
 func TestBrowserEstimate(t *testing.T) {
+	t.Parallel()
 	s := startStack(t)
 	var titles []string
 	for i := range 8 {

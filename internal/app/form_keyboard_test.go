@@ -70,6 +70,7 @@ func (b *browserSession) pressEnterToSubmit(what string) int64 {
 // region), within a bound of Tab presses, and sees the confirmation mail
 // arrive.
 func TestBrowserSubscribeByKeyboard(t *testing.T) {
+	t.Parallel()
 	s := startStack(t)
 	b := newBrowser(t, 2*time.Minute)
 	for _, tc := range []struct {
@@ -154,6 +155,7 @@ func (b *browserSession) checkFieldError(what, sel, id, want string) {
 // summary at the top links to the fields; axe finds nothing wrong. The
 // preference centre does the same in its reader's language.
 func TestBrowserFormFieldErrors(t *testing.T) {
+	t.Parallel()
 	s := startStack(t)
 	b := newBrowser(t, 3*time.Minute)
 	for _, lang := range []string{"en", "es"} {

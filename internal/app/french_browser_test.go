@@ -18,6 +18,7 @@ import (
 // French. Every page passes axe-core and fits a phone (screenshots at 375
 // and 1280 px in the test's artifact directory).
 func TestBrowserFrenchReader(t *testing.T) {
+	t.Parallel()
 	s := startStack(t)
 	b := newBrowser(t, 4*time.Minute)
 	const addr = "marie-claire@example.org"
@@ -75,7 +76,7 @@ func TestBrowserFrenchReader(t *testing.T) {
 		t.Fatalf("import: %d %s", status, body)
 	}
 	var created struct{ ID int64 }
-	s.jsonCall("POST", "/api/v1/editions", nil, &created, http.StatusAccepted)
+	s.jsonCall("POST", "/api/v1/editions", stories2020, &created, http.StatusAccepted)
 	if e := s.waitEdition(created.ID); e.Status != "done" || e.Sent != 1 {
 		t.Fatalf("edition = %+v, want done with 1 sent", e)
 	}

@@ -59,6 +59,7 @@ var prefsPath = regexp.MustCompile(`https?://[^\s"<>]+(/preferences/[A-Za-z0-9_-
 // Then every public page and the console, in every language, shows no
 // fmt error.
 func TestFrenchReaderGetsAFrenchDigest(t *testing.T) {
+	t.Parallel()
 	s := startStack(t)
 	listing := "20 December, 2020\n\n" +
 		"Haïti : l’OIM distribue des kits d’abris aux familles déplacées à Port-au-Prince\n\n" +
@@ -140,7 +141,7 @@ func TestFrenchReaderGetsAFrenchDigest(t *testing.T) {
 
 	// The edition: a French digest.
 	var created struct{ ID int64 }
-	s.jsonCall("POST", "/api/v1/editions", nil, &created, http.StatusAccepted)
+	s.jsonCall("POST", "/api/v1/editions", stories2020, &created, http.StatusAccepted)
 	if e := s.waitEdition(created.ID); e.Status != "done" || e.Sent != 1 {
 		t.Fatalf("edition %+v, want done, 1 sent", e)
 	}

@@ -18,6 +18,7 @@ import (
 // stylesheet, the digest by its inline styles) and the browser reports no
 // violation of the policy.
 func TestBrowserPagesRenderUnderTheirPolicy(t *testing.T) {
+	t.Parallel()
 	s := startStack(t)
 	text := s.firstDigestOfImported("rosa@example.org", "en", "a workshop for border officials in San José")
 	digestURL := viewLink.FindString(text)

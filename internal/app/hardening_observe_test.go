@@ -40,6 +40,7 @@ func randomWord(n int) string {
 // that every label value comes from a fixed set, and that the public
 // listener does not serve metrics at all.
 func TestMetricsOnTheirOwnListenerWithBoundedLabels(t *testing.T) {
+	t.Parallel()
 	w := startWeb(t, nil)
 	if resp, _ := get(t, "GET", w.base+"/metrics", nil); resp.StatusCode != http.StatusNotFound {
 		t.Errorf("GET /metrics on the public listener: %d, want 404", resp.StatusCode)
@@ -105,6 +106,7 @@ func TestMetricsOnTheirOwnListenerWithBoundedLabels(t *testing.T) {
 // default registry's (Go and process collectors included), with its
 // delivery counts.
 func TestWorkerServesDefaultRegistryWhenAsked(t *testing.T) {
+	t.Parallel()
 	w := startWeb(t, nil)
 	ml, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -131,6 +133,7 @@ func TestWorkerServesDefaultRegistryWhenAsked(t *testing.T) {
 // TestClientIPFromTrustedProxiesOnly: X-Forwarded-For decides the IP
 // recorded with consent only when the peer is in TRUSTED_PROXIES.
 func TestClientIPFromTrustedProxiesOnly(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name, proxies, want string
 	}{
@@ -190,6 +193,7 @@ type requestLine struct {
 // status, duration and the id returned as X-Request-ID; never a token, a
 // query or an email address; a client's own X-Request-ID is not taken.
 func TestRequestLog(t *testing.T) {
+	t.Parallel()
 	w := startWeb(t, nil)
 	const token = "c2VjcmV0LXRva2VuLXZhbA"
 	type call struct {
@@ -264,6 +268,7 @@ func TestRequestLog(t *testing.T) {
 // TestRequestIDFromTrustedProxy: a proxy in TRUSTED_PROXIES may name the
 // request, with a short plain id; anything else is replaced.
 func TestRequestIDFromTrustedProxy(t *testing.T) {
+	t.Parallel()
 	w := startWeb(t, map[string]string{"TRUSTED_PROXIES": "127.0.0.1/32"})
 	for _, tc := range []struct {
 		sent string

@@ -15,6 +15,7 @@ import (
 // made once (no connection per check), gives up within the request when
 // Redis stalls, and recovers when it answers again.
 func TestReadinessSharesOneRedisClient(t *testing.T) {
+	t.Parallel()
 	u, err := url.Parse(testenv.RedisURL(t))
 	if err != nil {
 		t.Fatal(err)

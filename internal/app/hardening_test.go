@@ -68,7 +68,7 @@ func startWeb(t *testing.T, overrides map[string]string) *webOnly {
 			t.Errorf("web shutdown: %v", err)
 		}
 	})
-	s := &stack{t: t, base: base, http: &http.Client{Timeout: 30 * time.Second}, cfg: cfg, ctx: ctx, log: log}
+	s := &stack{t: t, base: base, http: &http.Client{Timeout: requestTimeout}, cfg: cfg, ctx: ctx, log: log}
 	s.waitReady()
 	return &webOnly{stack: s, metrics: "http://" + ml.Addr().String(), logs: logs}
 }
@@ -119,7 +119,7 @@ func get(t *testing.T, method, url string, header http.Header) (*http.Response, 
 	for k, v := range header {
 		req.Header[k] = v
 	}
-	client := &http.Client{Timeout: 30 * time.Second,
+	client := &http.Client{Timeout: requestTimeout,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	resp, err := client.Do(req)
 	if err != nil {
@@ -134,6 +134,7 @@ func get(t *testing.T, method, url string, header http.Header) (*http.Response, 
 // health checks, gin's own redirects and the stylesheet; and HSTS only
 // when BASE_URL is https.
 func TestSecurityHeadersOnEveryAnswer(t *testing.T) {
+	t.Parallel()
 	w := startWeb(t, nil)
 	const token = "AAAAAAAAAAAAAAAAAAAAAA"
 	for _, tc := range []struct {
@@ -209,6 +210,7 @@ func checkSecurityHeaders(t *testing.T, what, path string, h http.Header) {
 // TestSecurityHeadersOnTokenPages: the pages a subscriber's links open,
 // working (200), carry the same headers.
 func TestSecurityHeadersOnTokenPages(t *testing.T) {
+	t.Parallel()
 	s := startStack(t)
 	s.subscribeAndConfirm("reader@example.org", []string{"CR"})
 	if e := s.edition("a story"); e.Status != "done" || e.Sent != 1 {
@@ -230,6 +232,7 @@ func TestSecurityHeadersOnTokenPages(t *testing.T) {
 // TestAdminBearerSchemeIsCaseInsensitive: RFC 7235 scheme names are
 // case-insensitive; the token itself is not.
 func TestAdminBearerSchemeIsCaseInsensitive(t *testing.T) {
+	t.Parallel()
 	w := startWeb(t, nil)
 	for _, tc := range []struct {
 		header string

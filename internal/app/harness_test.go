@@ -29,6 +29,12 @@ import (
 	"newsdigest/internal/worker"
 )
 
+// requestTimeout bounds one request of a test's clients. It is a net for
+// a server that never answers, not a measure of speed: tests run in
+// parallel under the race detector, on machines busy with other work, and
+// a big import there can take most of a minute.
+const requestTimeout = 3 * time.Minute
+
 const (
 	adminToken = "test-admin-token-0123456789"
 	secretKey  = "5c2e9a71d04fb836e7a1c53d92b6f08a"
@@ -154,7 +160,7 @@ func startStackWeb(t *testing.T, overrides map[string]string, logs io.Writer) *s
 	go func() {
 		webDone <- (&app.Web{Config: cfg, Log: log, Registry: prometheus.NewRegistry(), Listener: l}).Run(ctx)
 	}()
-	s := &stack{t: t, base: base, smtp: smtp, http: &http.Client{Timeout: 30 * time.Second},
+	s := &stack{t: t, base: base, smtp: smtp, http: &http.Client{Timeout: requestTimeout},
 		cfg: cfg, ctx: ctx, log: log, done: []chan error{webDone}}
 	s.waitReady()
 	t.Cleanup(func() {
@@ -229,7 +235,7 @@ func (s *stack) jsonCall(method, path string, v any, out any, wantStatus int) {
 // browser is a client with cookies, as a person's browser would be.
 func (s *stack) browser() *http.Client {
 	jar, _ := cookiejar.New(nil)
-	return &http.Client{Jar: jar, Timeout: 30 * time.Second}
+	return &http.Client{Jar: jar, Timeout: requestTimeout}
 }
 
 var csrfField = regexp.MustCompile(`name="csrf_token" value="([^"]+)"`)

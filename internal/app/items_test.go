@@ -36,6 +36,7 @@ func (s *stack) fullItems() []fullItem {
 
 // The import's date order, its errors and its size limit, over HTTP.
 func TestImportDateOrderAndLimits(t *testing.T) {
+	t.Parallel()
 	s := startStack(t)
 	listing := []byte("04/10/2019\n\nCosta Rica: news of the fourth\n\n25/12/2019\n\nPanama: news of Christmas\n")
 
@@ -82,6 +83,7 @@ func TestImportDateOrderAndLimits(t *testing.T) {
 // Editors win over re-imports; versions of a story are linked; every tag
 // says why it is there.
 func TestItemQualityOverHTTP(t *testing.T) {
+	t.Parallel()
 	s := startStack(t)
 	listing := "16 December, 2020\n\nCosta Rica: IOM presents labor market research study for the border canton of Upala\n\n" +
 		"A labor survey in the canton of Upala, on the border with Nicaragua.\n\nhttps://site.example/en/news/upala\n\n" +
@@ -151,6 +153,7 @@ func TestItemQualityOverHTTP(t *testing.T) {
 // the console, the archive, the feeds and the mail all show the text as
 // written.
 func TestBidiControlsAreDroppedAtIngest(t *testing.T) {
+	t.Parallel()
 	s := startStack(t)
 	feed := `<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0"><channel><title>Feed</title><link>https://news.example/</link><description>x</description>
@@ -179,6 +182,7 @@ func TestBidiControlsAreDroppedAtIngest(t *testing.T) {
 // TestAPICreateItemAnswersItsID: POST /api/v1/items answers the new item's
 // id, which its audit entry names, so the item can be edited at once.
 func TestAPICreateItemAnswersItsID(t *testing.T) {
+	t.Parallel()
 	s := startStack(t)
 	var created struct {
 		ID       int64 `json:"id"`

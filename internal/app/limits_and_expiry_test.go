@@ -16,6 +16,7 @@ import (
 // is refused whole when its body passes the small cap, before anything
 // parses it; no session is made. The same login, small, goes through.
 func TestLoginBodyIsCapped(t *testing.T) {
+	t.Parallel()
 	s := startStack(t)
 	b := s.browser()
 	fields := url.Values{"csrf_token": {s.csrfToken(b, "/admin/login")}, "user": {"admin"}, "password": {adminPassword}}
@@ -49,6 +50,7 @@ func TestLoginBodyIsCapped(t *testing.T) {
 // TestExportLinkExpires: the mailed link to a person's data lives an hour
 // from its mail, and once past that it gives nothing, even unused.
 func TestExportLinkExpires(t *testing.T) {
+	t.Parallel()
 	s := startStack(t)
 	const addr = "expiry@example.org"
 	s.subscribeAndConfirm(addr, []string{"CR"})
@@ -78,6 +80,7 @@ func TestExportLinkExpires(t *testing.T) {
 // TestCancelledEditionPublishesNothing: the stories of an edition an
 // editor cancelled appear neither in the archive nor in the feeds.
 func TestCancelledEditionPublishesNothing(t *testing.T) {
+	t.Parallel()
 	s := startStackEnv(t, map[string]string{"SEND_RATE": "1"})
 	const title = "IOM trains border officials in San José to detect migrant smuggling"
 	listing := "20 December, 2020\n\nCosta Rica: " + title + "\n\n" +
@@ -94,7 +97,7 @@ func TestCancelledEditionPublishesNothing(t *testing.T) {
 		t.Fatalf("import subscribers: %d %+v", status, got)
 	}
 	var created struct{ ID int64 }
-	s.jsonCall("POST", "/api/v1/editions", nil, &created, http.StatusAccepted)
+	s.jsonCall("POST", "/api/v1/editions", stories2020, &created, http.StatusAccepted)
 	if status, body := s.do("POST", "/api/v1/editions/"+itoa(created.ID)+"/cancel", "", nil, true); status != http.StatusOK {
 		t.Fatalf("cancel: %d %s", status, body)
 	}

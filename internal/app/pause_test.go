@@ -56,6 +56,7 @@ func (s *stack) importStory(title string) {
 // unsubscribed notice. Every page is checked with axe-core in English and
 // Spanish.
 func TestPauseSkipsThenResumes(t *testing.T) {
+	t.Parallel()
 	s := startStackEnv(t, map[string]string{"DIGEST_TZ": "America/Costa_Rica"})
 	b := newBrowser(t, 4*time.Minute)
 	client := s.browser()

@@ -31,6 +31,7 @@ func unixLines(s string) string { return strings.ReplaceAll(s, "\r\n", "\n") }
 // digest for the rest, the list's name from MAIL_FROM, the date and the
 // footer. The test send of that preview is the same mail again.
 func TestPreviewIsTheMail(t *testing.T) {
+	t.Parallel()
 	s := startStackEnv(t, map[string]string{"MAIL_FROM": "Boletín Migración <digest@example.org>"})
 	const reader = "reader@example.org"
 	if status, got := s.importCSV("email,countries,topics,language\n" + reader + ",CR,,en\n"); status != http.StatusOK || got.Imported != 1 {
@@ -45,7 +46,7 @@ func TestPreviewIsTheMail(t *testing.T) {
 		t.Fatalf("import: %d %s", status, body)
 	}
 	var created struct{ ID int64 }
-	s.jsonCall("POST", "/api/v1/editions", nil, &created, http.StatusAccepted)
+	s.jsonCall("POST", "/api/v1/editions", stories2020, &created, http.StatusAccepted)
 	if e := s.waitEdition(created.ID); e.Status != "done" || e.Sent != 1 || e.Items != 40 {
 		t.Fatalf("edition: %+v", e)
 	}

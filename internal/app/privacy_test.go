@@ -103,6 +103,7 @@ func (s *stack) exportJSON(link string) []byte {
 // address cannot be imported again, and may be signed up again only by
 // its owner, through the double opt-in.
 func TestPrivacyExportAndDeleteMe(t *testing.T) {
+	t.Parallel()
 	s := startStack(t)
 	b := newBrowser(t, 150*time.Second)
 	const addr = "rosa.privada@example.org"
@@ -123,7 +124,7 @@ func TestPrivacyExportAndDeleteMe(t *testing.T) {
 		t.Fatalf("import: %d %s", status, body)
 	}
 	var created struct{ ID int64 }
-	s.jsonCall("POST", "/api/v1/editions", nil, &created, http.StatusAccepted)
+	s.jsonCall("POST", "/api/v1/editions", stories2020, &created, http.StatusAccepted)
 	if e := s.waitEdition(created.ID); e.Status != "done" || e.Sent != 1 {
 		t.Fatalf("edition = %+v, want done with 1 sent", e)
 	}
@@ -311,6 +312,7 @@ func TestPrivacyExportAndDeleteMe(t *testing.T) {
 // sign up again through the double opt-in: a confirmation mail goes out,
 // and confirming makes them a subscriber anew.
 func TestErasedAddressMaySignUpAgain(t *testing.T) {
+	t.Parallel()
 	s := startStack(t)
 	const addr = "vuelve@example.org"
 	s.subscribeAndConfirm(addr, []string{"CR"})

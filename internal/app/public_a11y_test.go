@@ -11,6 +11,7 @@ import (
 // languages (its region headings once skipped a level), and checks that
 // the first Tab reaches a skip link that jumps past the header.
 func TestPublicFormAccessible(t *testing.T) {
+	t.Parallel()
 	s := startStack(t)
 	b := newBrowser(t, 3*time.Minute)
 	for _, lang := range []string{"en", "es", "fr"} {

@@ -15,7 +15,7 @@ import (
 // counted readers and the countries and topics readers follow; both pass
 // axe-core.
 func TestReadersAndFeatureInConsole(t *testing.T) {
-	s := startStack(t)
+	s := startStackEnv(t, oldStories)
 	text, ids := s.sendThreeStories("reader@example.org")
 	found := storyLink.FindAllStringSubmatch(text, -1)
 	l := clicks.NewLinks(s.base, []byte(secretKey))

@@ -134,6 +134,7 @@ func (s *stack) scheduleReader(addr string) {
 // (a deploy, a crash loop); the first worker to start afterwards makes
 // that tick's edition, once, and the reader gets it.
 func TestMissedTickIsMadeWhenAWorkerStarts(t *testing.T) {
+	t.Parallel()
 	s := startStack(t) // its worker sends, but keeps no schedule
 	const reader = "reader@example.org"
 	s.scheduleReader(reader)
@@ -161,6 +162,7 @@ func TestMissedTickIsMadeWhenAWorkerStarts(t *testing.T) {
 // every connection; the edition is made anyway, and sent once Redis is
 // back.
 func TestTickWhileRedisRefusesIsMadeWhenItReturns(t *testing.T) {
+	t.Parallel()
 	s := startStackBare(t, nil) // the only worker is the one behind the proxy
 	const reader = "reader@example.org"
 	s.scheduleReader(reader)
@@ -194,6 +196,7 @@ func TestTickWhileRedisRefusesIsMadeWhenItReturns(t *testing.T) {
 // by the same clock; each of three ticks gets one edition, and each
 // edition's window starts where the one before ended.
 func TestTwoSchedulersOneEditionPerTick(t *testing.T) {
+	t.Parallel()
 	s := startStack(t)
 	s.scheduleReader("reader@example.org")
 	clock := newTestClock()
@@ -229,6 +232,7 @@ func TestTwoSchedulersOneEditionPerTick(t *testing.T) {
 // recorded as skipped with the reason, the dashboard says so, and the
 // next tick's edition brings its stories.
 func TestTickPastTheLateLimitIsSkippedAndItsStoriesCarried(t *testing.T) {
+	t.Parallel()
 	s := startStackEnv(t, map[string]string{"DIGEST_LATE_LIMIT": "2h"})
 	const reader = "reader@example.org"
 	s.scheduleReader(reader)
@@ -282,6 +286,7 @@ func TestTickPastTheLateLimitIsSkippedAndItsStoriesCarried(t *testing.T) {
 // the web digest and in the console's preview, and the console names the
 // zone of its times.
 func TestTokyoMondayEditionIsDatedMonday(t *testing.T) {
+	t.Parallel()
 	s := startStackEnv(t, map[string]string{"DIGEST_TZ": "Asia/Tokyo", "DIGEST_CRON": "0 7 * * 1"})
 	const reader = "reader@example.org"
 	s.scheduleReader(reader)

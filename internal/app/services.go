@@ -6,10 +6,12 @@ import (
 
 	"github.com/robfig/cron/v3"
 
+	"newsdigest/internal/bounce"
 	"newsdigest/internal/clicks"
 	"newsdigest/internal/config"
 	"newsdigest/internal/editions"
 	"newsdigest/internal/items"
+	"newsdigest/internal/metrics"
 	"newsdigest/internal/overview"
 	"newsdigest/internal/postgres"
 	"newsdigest/internal/render"
@@ -49,7 +51,7 @@ const taxonomyAge = 30 * time.Second
 
 // newServices builds the services over db. With send nil they queue mail
 // for the worker; with it, they send.
-func newServices(cfg *config.Config, db *postgres.DB, queue tasks.Enqueuer, log *slog.Logger, send *sending) (*services, error) {
+func newServices(cfg *config.Config, db *postgres.DB, queue tasks.Enqueuer, log *slog.Logger, counters *metrics.Set, send *sending) (*services, error) {
 	r, err := render.New()
 	if err != nil {
 		return nil, err
@@ -70,6 +72,16 @@ func newServices(cfg *config.Config, db *postgres.DB, queue tasks.Enqueuer, log 
 		sd.Mailer = send.mailer
 		ed.Mailer, ed.Inspector, ed.Limiter, ed.Observe, ed.Lease, ed.Schedule =
 			send.mailer, send.inspector, send.limiter, send.observe, send.lease, send.schedule
+	}
+	ed.Reported = func(kind bounce.Kind) {
+		if kind == bounce.Complaint {
+			counters.Complaint()
+		} else {
+			counters.Bounce(string(kind))
+		}
+	}
+	if ed.VERP, err = verpOf(cfg); err != nil {
+		return nil, err
 	}
 	s.subscribers = subscribers.New(sd)
 	s.editions = editions.New(ed)

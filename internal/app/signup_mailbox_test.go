@@ -14,6 +14,7 @@ import (
 // victim+1@…, victim+2@… and VICTIM+3@… share CONFIRM_MAILS_PER_DAY, and
 // the inbox gets no more confirmation mails than that.
 func TestSignupLimitPerMailboxIgnoresPlusTags(t *testing.T) {
+	t.Parallel()
 	s := startStack(t)
 	addrs := []string{"victim+1@example.org", "victim+2@example.org", "VICTIM+3@example.org", "victim+4@example.org", "victim@example.org"}
 	for i, addr := range addrs {

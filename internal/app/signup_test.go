@@ -140,6 +140,7 @@ func checkRetryAfter(t *testing.T, a signupAnswer, max int) {
 // shape and the form a page in the reader's language, both with
 // Retry-After, and no more confirmation mail goes out.
 func TestSignupLimitPerIP(t *testing.T) {
+	t.Parallel()
 	s := startStackEnv(t, map[string]string{"SIGNUP_RATE_PER_IP": "3"})
 	second := s.startSecondWeb()
 	for i, base := range []string{s.base, second, s.base} {
@@ -182,6 +183,7 @@ func TestSignupLimitPerIP(t *testing.T) {
 // its case is written, and the limit answers alike whether or not the
 // address is subscribed. Redis holds only keyed hashes of addresses.
 func TestSignupLimitPerAddressRevealsNothing(t *testing.T) {
+	t.Parallel()
 	s := startStack(t)
 	if status, a := s.importCSV("email,countries,topics,language\nknown@example.org,CR,,en\n"); status != http.StatusOK || a.Imported != 1 {
 		t.Fatalf("import: %d %+v", status, a)
@@ -253,6 +255,7 @@ func TestSignupLimitPerAddressRevealsNothing(t *testing.T) {
 // makes from another site: those are what a page elsewhere can send
 // without asking, side-stepping the form's CSRF protection.
 func TestSubscriptionsAPIRefusesCrossSiteAndNonJSON(t *testing.T) {
+	t.Parallel()
 	s := startStack(t)
 	form := []byte(url.Values{"email": {"form@example.org"}, "countries": {"CR"}}.Encode())
 	for _, tc := range []struct {
@@ -361,6 +364,7 @@ func (g *redisGate) cut(closed bool) {
 // counted, and the mail could not be queued): nothing is stored, and the
 // form says so in a page.
 func TestSignupFailsClosedWithoutRedis(t *testing.T) {
+	t.Parallel()
 	u, err := url.Parse(testenv.RedisURL(t))
 	if err != nil {
 		t.Fatal(err)

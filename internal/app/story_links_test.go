@@ -77,7 +77,7 @@ func (s *stack) sendThreeStories(reader string) (string, []int64) {
 // one of them still goes to the story, and only there. A changed link is
 // a 404 that redirects nowhere. The click tables hold no reader.
 func TestStoryClicksCountedPrivately(t *testing.T) {
-	s := startStack(t)
+	s := startStackEnv(t, oldStories)
 	const reader = "reader@example.org"
 	text, ids := s.sendThreeStories(reader)
 	tok, _ := s.digestLinks(reader)
@@ -197,7 +197,7 @@ func TestStoryClicksCountedPrivately(t *testing.T) {
 // TestStoryLinksOff: with CLICK_COUNTING=off the mail links straight to
 // the stories, and no /r/ link is in it.
 func TestStoryLinksOff(t *testing.T) {
-	s := startStackEnv(t, map[string]string{"CLICK_COUNTING": "off"})
+	s := startStackEnv(t, map[string]string{"CLICK_COUNTING": "off", "STORY_MAX_AGE": "0"})
 	text, _ := s.sendThreeStories("reader@example.org")
 	if strings.Contains(text, "/r/") || !strings.Contains(text, "https://stories.example.org/one") {
 		t.Errorf("with counting off the mail does not link straight to the stories:\n%s", text)

@@ -45,6 +45,7 @@ func (s *stack) stuckActive(b *http.Client, addr string) (confirm, prefs string)
 // subscribe again, which sends a new confirmation mail; a bounced one
 // gets the notice without the button.
 func TestStuckUsedConfirmLinkAndResubscribe(t *testing.T) {
+	t.Parallel()
 	s := startStack(t)
 	b := newBrowser(t, 150*time.Second)
 	const addr = "marta@example.org"
@@ -113,15 +114,20 @@ func TestStuckUsedConfirmLinkAndResubscribe(t *testing.T) {
 		strings.Contains(page, `id="resubscribe"`) || strings.Contains(page, `id="preferences"`) {
 		t.Errorf("bounced preferences page: %d, want the notice without a form:\n%s", status, page)
 	}
+	// Counted from here: on a busy machine a mail of the sign-up (sent
+	// by the worker, tried again after a slow answer) may still come.
+	mails := len(s.smtp.To(bounced))
 	status, _ = s.page(hc, "POST", bprefs, url.Values{"resubscribe": {"1"}})
-	if status != http.StatusConflict || len(s.smtp.To(bounced)) != 1 {
-		t.Errorf("subscribe again as a bounced address: %d and %d mails, want 409 and no new mail", status, len(s.smtp.To(bounced)))
+	if status != http.StatusConflict || len(s.smtp.To(bounced)) != mails {
+		t.Errorf("subscribe again as a bounced address: %d and %d mails after %d, want 409 and no new mail",
+			status, len(s.smtp.To(bounced)), mails)
 	}
 }
 
 // A reader of the Spanish preferences page who makes an error gets it
 // back in Spanish, though their digests are in English.
 func TestStuckPreferencesErrorStaysSpanish(t *testing.T) {
+	t.Parallel()
 	s := startStack(t)
 	hc := s.browser()
 	_, prefs := s.stuckActive(hc, "pablo@example.org")

@@ -45,6 +45,7 @@ func emails(subs []subscriberDoc) []string {
 // TestSubscribersListAndExport pages and filters the admin view, and
 // checks that an export reads back as an import elsewhere.
 func TestSubscribersListAndExport(t *testing.T) {
+	t.Parallel()
 	s := startStack(t)
 	list := "email,countries,topics,language,mode\n" +
 		"a@example.org,CR,health,en,\n" +
@@ -153,6 +154,7 @@ func TestSubscribersListAndExport(t *testing.T) {
 // TestSubscriberImport100k imports a hundred thousand generated people and
 // logs the time it takes; speed is measured here, not asserted.
 func TestSubscriberImport100k(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("100,000-row import skipped in -short mode")
 	}

@@ -128,7 +128,7 @@ func (s *stack) oneClickUnsubscribe(digest testenv.Received) {
 // edition imports one Costa Rica story and sends an edition with it.
 func (s *stack) edition(title string) edition {
 	s.t.Helper()
-	listing := "20 December, 2020\n\nCosta Rica: " + title + "\n\nA summary about Costa Rica.\n"
+	listing := time.Now().UTC().Format("2 January, 2006") + "\n\nCosta Rica: " + title + "\n\nA summary about Costa Rica.\n"
 	if status, body := s.do("POST", "/api/v1/imports", "text/plain", []byte(listing), true); status != http.StatusOK {
 		s.t.Fatalf("import listing: %d %s", status, body)
 	}
@@ -141,6 +141,7 @@ func (s *stack) edition(title string) edition {
 // it are active and get the next digest, an address that left stays gone,
 // and importing the same list again changes nothing.
 func TestSubscriberImport(t *testing.T) {
+	t.Parallel()
 	s := startStack(t)
 
 	// Someone subscribes, gets a digest and leaves with one click.
@@ -225,6 +226,7 @@ func TestSubscriberImport(t *testing.T) {
 // TestSubscriberImportRefusesBadFileWhole checks that one bad row keeps
 // the whole file out, and that every bad row is named with its field.
 func TestSubscriberImportRefusesBadFileWhole(t *testing.T) {
+	t.Parallel()
 	s := startStack(t)
 	list := strings.Join([]string{
 		"email,countries,topics,language",

@@ -19,13 +19,16 @@ import (
 	"newsdigest/internal/taxonomy"
 )
 
-// deskCorrections is how many stories the desk corrects before the
-// stories that come next are measured: the curve's middle point, where
-// the issue asked for +0.10 topic F1 (the tagging package's
-// TestDeskAdaptation has the whole curve, over every order of the
-// stream; this test takes the first order, and reports what that test
-// reports for it: +0.130).
-const deskCorrections = 40
+// The gains the stories that come next must show once the desk has
+// corrected the whole first half of the stream (99 stories): those of
+// the tagging package's TestDeskAdaptation after 80 corrections on the
+// second half, and the issue's first target on the held-out stories.
+// That test reports what this one must find, for the stream's first
+// order with the whole shipped set: +0.147 and +0.143.
+const (
+	gainNext = 0.13
+	gainHeld = 0.10
+)
 
 // storyURL is the address of story n of a listing, in its language (the
 // importer reads the language from it).
@@ -45,49 +48,80 @@ func listing(prefix string, stories []tagging.Example) string {
 }
 
 // TestDeskTeachesTheTagger lives the tagger as a desk whose conventions
-// differ from the shipped examples (tagtest.Conventions): it imports a
-// stream of stories, corrects the topics of the first ones through the
-// API, waits for the worker's retraining, and imports the held-out
-// stories. Their topics must follow the desk's conventions better by
-// +0.10 F1 than the tagger did before the corrections, with no loss on
-// countries. The stories imported but not corrected, not yet sent, get
-// suggestions in the console, which an editor accepts one by one, keeps
-// as they are, or accepts all at once; the stories the desk corrected
-// are never touched; the quality page counts the corrections per topic.
+// differ from the shipped examples (tagtest.Conventions): it imports the
+// first half of a stream of stories, corrects the topics of every one of
+// them through the API, waits for the worker's retraining, imports the
+// second half (and the held-out stories, which no shipped example has),
+// and compares their topics with those the stack gave before the first
+// correction. Topics must follow the desk's conventions better by
+// gainNext F1 on the second half and gainHeld on the held-out stories,
+// with no loss on countries. The held-out stories imported before the
+// corrections as well get suggestions in the console, each what the
+// tagger now gives the same story imported after, which an editor
+// accepts one by one, keeps as they are, or accepts all at once; the
+// stories the desk corrected are never touched; the quality page counts
+// the corrections per topic.
+//
+// It takes one to one and a half minutes under the race detector, and is
+// one test rather than two because each would pay for the same wait: the
+// worker retrains half a minute after the first correction
+// (tasks.RetrainDelay, as in production, so that an editor's run of
+// corrections makes one retraining), and walking the console in a
+// browser, axe-checked and photographed in two languages, takes another
+// half minute; importing 246 stories and making 99 corrections, some 20
+// seconds. Its steps are logged with the time they ended.
 func TestDeskTeachesTheTagger(t *testing.T) {
+	t.Parallel()
+	began := time.Now()
+	step := func(what string) { t.Logf("%5.1fs %s", time.Since(began).Seconds(), what) }
 	s := startStack(t)
 	stream, err := tagtest.Stream(0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	first, _ := tagtest.Split(stream)
+	first, second := tagtest.Split(stream)
 	held, err := tagtest.HeldOut()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if status, body := s.do("POST", "/api/v1/imports", "text/plain", []byte(listing("first", first)), true); status != http.StatusOK {
-		t.Fatalf("import the first half: %d %s", status, body)
-	}
+	// The held-out stories are imported twice: before the desk's first
+	// correction, as stories it has not got to, which the console then
+	// suggests new topics for; and after the retraining, under other
+	// addresses, as stories that come next. The second half is imported
+	// after the retraining only: how the stack tagged stories before the
+	// corrections is the tagger trained on the shipped examples alone
+	// (checked below to tag the held-out stories as the stack did).
 	byURL := map[string]itemsAPIItem{}
-	for _, it := range itemsAll(s) {
-		byURL[it.URL] = it
+	importAll := func(prefix string, stories []tagging.Example) {
+		t.Helper()
+		if status, body := s.do("POST", "/api/v1/imports", "text/plain", []byte(listing(prefix, stories)), true); status != http.StatusOK {
+			t.Fatalf("import %s: %d %s", prefix, status, body)
+		}
+		for _, it := range itemsAll(s) {
+			byURL[it.URL] = it
+		}
+		for i, ex := range stories {
+			if _, ok := byURL[storyURL(prefix, i, ex.Lang)]; !ok {
+				t.Fatalf("%s story %d not stored", prefix, i)
+			}
+		}
 	}
-	if len(byURL) != len(first) {
-		t.Fatalf("%d stories stored of %d imported", len(byURL), len(first))
-	}
+	importAll("first", first)
+	importAll("held-before", held)
+	step("imported the first half and the held-out stories")
 
 	// A worker that finds no stored model asks for a first retraining
 	// itself, before any correction.
 	waitRetrainQueued(t, s)
 
-	// The desk corrects the first stories' topics.
+	// The desk corrects the first half's topics.
 	db, err := pgx.Connect(s.ctx, s.cfg.DatabaseURL)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close(s.ctx)
 	corrected := map[int64][]string{}
-	for i, ex := range first[:deskCorrections] {
+	for i, ex := range first {
 		it := byURL[storyURL("first", i, ex.Lang)]
 		topics := tagtest.DeskTopics(ex)
 		s.jsonCall("PATCH", fmt.Sprintf("/api/v1/items/%d", it.ID), map[string]any{"topics": topics}, nil, http.StatusOK)
@@ -102,32 +136,30 @@ func TestDeskTeachesTheTagger(t *testing.T) {
 			}
 		}
 	}
+	step(fmt.Sprintf("corrected %d stories", len(first)))
 
-	// The worker retrains half a minute after the first correction.
+	// The worker retrains half a minute after the first correction (and
+	// again after that for corrections made while it ran).
 	deadline := time.Now().Add(3 * time.Minute)
 	for {
 		var desk int
 		if err := db.QueryRow(s.ctx, `SELECT COALESCE(max(desk_examples), 0) FROM tag_models`).Scan(&desk); err != nil {
 			t.Fatal(err)
 		}
-		if desk >= deskCorrections {
+		if desk >= len(first) {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("no model learnt from the %d corrections 3 minutes after them (newest has %d)", deskCorrections, desk)
+			t.Fatalf("no model learnt from the %d corrections 3 minutes after them (newest has %d)", len(first), desk)
 		}
 		time.Sleep(250 * time.Millisecond)
 	}
+	step("retrained")
 
-	// The stories that come next, imported after the retraining, against
-	// the same stories tagged as the stack did before any correction
-	// (with a model of the shipped examples alone).
-	if status, body := s.do("POST", "/api/v1/imports", "text/plain", []byte(listing("next", held)), true); status != http.StatusOK {
-		t.Fatalf("import the held-out stories: %d %s", status, body)
-	}
-	for _, it := range itemsAll(s) {
-		byURL[it.URL] = it
-	}
+	// The stories that come next, imported after the retraining.
+	importAll("next", second)
+	importAll("held", held)
+	step("imported the second half and the held-out stories")
 	before, err := tagging.NewTagger(taxonomy.Default())
 	if err != nil {
 		t.Fatal(err)
@@ -137,28 +169,57 @@ func TestDeskTeachesTheTagger(t *testing.T) {
 		t.Fatal(err)
 	}
 	before.SetModel(before.Train(shipped, time.Now()))
-	var topicsBefore, topicsAfter, countriesBefore, countriesAfter tagtest.Score
 	for i, ex := range held {
-		it, ok := byURL[storyURL("next", i, ex.Lang)]
-		if !ok {
-			t.Fatalf("held-out story %d not stored", i)
+		was := byURL[storyURL("held-before", i, ex.Lang)]
+		if tags := before.Tag(was.Title, was.Summary, was.Language); !slices.Equal(tags.Topics, was.Topics) || !slices.Equal(tags.Countries, was.Countries) {
+			t.Fatalf("%q: the stack tagged it %v %v before the corrections; the shipped examples alone give %v %v",
+				ex.Title, was.Countries, was.Topics, tags.Countries, tags.Topics)
 		}
-		was := before.Tag(it.Title, it.Summary, it.Language)
-		topicsBefore.Add(tagtest.DeskTopics(ex), was.Topics)
-		topicsAfter.Add(tagtest.DeskTopics(ex), it.Topics)
-		countriesBefore.Add(ex.Countries, was.Countries)
-		countriesAfter.Add(ex.Countries, it.Countries)
 	}
-	t.Logf("SUMMARY through the API, %d corrections, %d held-out stories:\n  topics before %s\n  topics after  %s (%+.3f)\n  countries before %s\n  countries after  %s",
-		deskCorrections, len(held), topicsBefore, topicsAfter, topicsAfter.F1()-topicsBefore.F1(), countriesBefore, countriesAfter)
-	if gain := topicsAfter.F1() - topicsBefore.F1(); gain < 0.10 {
-		t.Errorf("topic F1 %+.3f after %d corrections, want at least +0.10", gain, deskCorrections)
+	var b strings.Builder
+	fmt.Fprintf(&b, "SUMMARY through the API, the first half (%d stories) corrected:", len(first))
+	for _, set := range []struct {
+		name, prefix string
+		stories      []tagging.Example
+		want         float64
+	}{{"second half", "next", second, gainNext}, {"held-out", "held", held, gainHeld}} {
+		var topicsBefore, topicsAfter, countriesBefore, countriesAfter tagtest.Score
+		for i, ex := range set.stories {
+			is := byURL[storyURL(set.prefix, i, ex.Lang)]
+			was := before.Tag(is.Title, is.Summary, is.Language)
+			topicsBefore.Add(tagtest.DeskTopics(ex), was.Topics)
+			topicsAfter.Add(tagtest.DeskTopics(ex), is.Topics)
+			countriesBefore.Add(ex.Countries, was.Countries)
+			countriesAfter.Add(ex.Countries, is.Countries)
+		}
+		gain := topicsAfter.F1() - topicsBefore.F1()
+		fmt.Fprintf(&b, "\n  %s (%d stories):\n    topics before %s\n    topics after  %s (%+.3f)\n    countries before %s\n    countries after  %s",
+			set.name, len(set.stories), topicsBefore, topicsAfter, gain, countriesBefore, countriesAfter)
+		if gain < set.want {
+			t.Errorf("%s: topic F1 %+.3f after %d corrections, want at least %+.2f", set.name, gain, len(first), set.want)
+		}
+		if countriesAfter.F1() < countriesBefore.F1() {
+			t.Errorf("%s: countries F1 %.3f after, %.3f before", set.name, countriesAfter.F1(), countriesBefore.F1())
+		}
 	}
-	if countriesAfter.F1() < countriesBefore.F1() {
-		t.Errorf("countries F1 %.3f after, %.3f before", countriesAfter.F1(), countriesBefore.F1())
+	t.Log(b.String())
+
+	// What the console suggests for a story imported before is what the
+	// tagger now gives the same story imported after.
+	suggestions := readSuggestions(t, s, db)
+	for i, ex := range held {
+		was, is := byURL[storyURL("held-before", i, ex.Lang)], byURL[storyURL("held", i, ex.Lang)]
+		sg, ok := suggestions[was.ID]
+		switch {
+		case ok && !slices.Equal(sg.topics, is.Topics):
+			t.Errorf("%q: suggested topics %v, the tagger gives %v", ex.Title, sg.topics, is.Topics)
+		case !ok && !slices.Equal(was.Topics, is.Topics):
+			t.Errorf("%q: tagged %v before and %v now, and no suggestion", ex.Title, was.Topics, is.Topics)
+		}
 	}
 
 	tagSuggestionsInConsole(t, s, corrected)
+	step("walked the console")
 }
 
 // waitRetrainQueued waits for a retraining of the tagger to be on the

@@ -20,6 +20,7 @@ import (
 // digest page, shows the placeholder as written. The web digest, opened
 // by its own view token, holds no reader's token at all.
 func TestStoryCannotCarryTheReadersToken(t *testing.T) {
+	t.Parallel()
 	// Counting off, so the story's own link is in the mail as written
 	// (with counting on it is behind a /r/ link and never in the mail).
 	s := startStackEnv(t, map[string]string{"CLICK_COUNTING": "off"})
@@ -43,7 +44,7 @@ func TestStoryCannotCarryTheReadersToken(t *testing.T) {
 	const reader = "reader@example.org"
 	s.subscribeAndConfirm(reader, []string{"CR"})
 	var created struct{ ID int64 }
-	s.jsonCall("POST", "/api/v1/editions", nil, &created, http.StatusAccepted)
+	s.jsonCall("POST", "/api/v1/editions", stories2020, &created, http.StatusAccepted)
 	if e := s.waitEdition(created.ID); e.Status != "done" || e.Sent != 1 {
 		t.Fatalf("edition = %+v, want done with 1 sent", e)
 	}

@@ -51,6 +51,7 @@ func (s *stack) signUp(client *http.Client, addr, lang string) (int, string) {
 // DIGEST_TZ, in words) and how to change it; the same comes by mail,
 // once, however often the confirm link is used again.
 func TestWelcomeAfterConfirming(t *testing.T) {
+	t.Parallel()
 	s := startStackEnv(t, map[string]string{"DIGEST_CRON": "0 7 * * 1", "DIGEST_TZ": "America/Costa_Rica"})
 	b := newBrowser(t, 3*time.Minute)
 	client := s.browser()
@@ -123,6 +124,7 @@ var csrfValue = regexp.MustCompile(`name="csrf_token" value="[^"]*"`)
 // stopped (suppressed, bounced) get nothing. (An erased one is
 // TestPrivacyExportAndDeleteMe's.)
 func TestSignupAgainWhileSubscribed(t *testing.T) {
+	t.Parallel()
 	s := startStack(t)
 	client := s.browser()
 	const (
@@ -197,6 +199,7 @@ func TestSignupAgainWhileSubscribed(t *testing.T) {
 // claim) are queued again by the reconciler and sent, once; a notice due
 // to someone who has left since is not.
 func TestReconcilerSendsLostNotices(t *testing.T) {
+	t.Parallel()
 	s := startStack(t)
 	for _, tc := range []struct{ addr, status, kind, claimed string }{
 		{"lost-welcome@example.org", "active", "welcome", "NULL"},

@@ -15,12 +15,16 @@ import (
 	"unicode/utf8"
 
 	"github.com/robfig/cron/v3"
+
+	"newsdigest/internal/domain"
 )
 
 // Config is every setting of the web and worker binaries.
 type Config struct {
-	DatabaseURL      string
-	RedisURL         string
+	DatabaseURL string
+	RedisURL    string
+	// Redis is REDIS_URL read: one server, Sentinel or Cluster.
+	Redis            *Redis
 	SMTP             SMTP
 	MailFrom         *mail.Address
 	BaseURL          *url.URL
@@ -77,6 +81,17 @@ type Config struct {
 	// ClickCounting sends story links through /r/ and counts clicks
 	// (CLICK_COUNTING, on by default; clicks.go).
 	ClickCounting bool
+	// StoryMaxAge (STORY_MAX_AGE): a story ingested in an edition's window
+	// joins it only if it was published no earlier than this before the
+	// window opened; an older one joins when an editor picks it. 0: no
+	// bound.
+	StoryMaxAge time.Duration
+	// Bounce is how bounces and complaints come back (BOUNCE_*, the
+	// relays' webhook secrets).
+	Bounce Bounce
+	// PauseLimits are when a sending edition pauses itself
+	// (EDITION_PAUSE_*).
+	PauseLimits domain.PauseLimits
 }
 
 // SMTP is where and how mail is handed off.
@@ -107,6 +122,9 @@ const (
 	DefaultSMTPTimeout = 30 * time.Second
 	// DefaultShutdownTimeout is SHUTDOWN_TIMEOUT's default.
 	DefaultShutdownTimeout = 45 * time.Second
+	// DefaultStoryMaxAge is STORY_MAX_AGE's default: a week, the
+	// schedule's own period, before the window opens.
+	DefaultStoryMaxAge = 7 * 24 * time.Hour
 )
 
 // MinSecretKeyLen is the shortest SECRET_KEY accepted: it signs cookies and
@@ -141,8 +159,8 @@ func Load(getenv func(string) string) (*Config, error) {
 	if err = checkURL("DATABASE_URL", c.DatabaseURL, "postgres", "postgresql"); err != nil {
 		return nil, err
 	}
-	if err = checkURL("REDIS_URL", c.RedisURL, "redis", "rediss"); err != nil {
-		return nil, err
+	if c.Redis, err = ParseRedis(c.RedisURL); err != nil {
+		return nil, fmt.Errorf("REDIS_URL: %w", err)
 	}
 	if c.SMTP, err = parseSMTP(get("SMTP_URL", DefaultSMTPURL)); err != nil {
 		return nil, err
@@ -198,6 +216,10 @@ func Load(getenv func(string) string) (*Config, error) {
 		c.DigestLateLimit < time.Minute {
 		return nil, fmt.Errorf("DIGEST_LATE_LIMIT: want a duration such as 24h or 90m, at least 1m")
 	}
+	if c.StoryMaxAge, err = time.ParseDuration(get("STORY_MAX_AGE", DefaultStoryMaxAge.String())); err != nil ||
+		(c.StoryMaxAge != 0 && c.StoryMaxAge < time.Hour) {
+		return nil, fmt.Errorf("STORY_MAX_AGE: want a duration such as 168h (a week), at least 1h, or 0 for no bound")
+	}
 	if c.SMTPConnections, err = strconv.Atoi(get("SMTP_CONNECTIONS", "4")); err != nil ||
 		c.SMTPConnections < 1 || c.SMTPConnections > 100 {
 		return nil, fmt.Errorf("SMTP_CONNECTIONS: want a whole number from 1 to 100")
@@ -233,6 +255,12 @@ func Load(getenv func(string) string) (*Config, error) {
 		return nil, err
 	}
 	if err = c.loadClicks(get); err != nil {
+		return nil, err
+	}
+	if c.Bounce, err = parseBounce(getenv, c.MailFrom); err != nil {
+		return nil, err
+	}
+	if c.PauseLimits, err = parsePause(getenv); err != nil {
 		return nil, err
 	}
 	return c, nil

@@ -143,6 +143,12 @@ func TestSoundSecretsAreAccepted(t *testing.T) {
 	}
 }
 
+// TestRandomSecretsAreAccepted: no random value of the shortest lengths
+// allowed is refused. It takes some 30 to 60 s under -race, all in
+// zxcvbn's estimate (its dictionary and l33t matching over every
+// substring): how low random values can score is only known by trying
+// many, and ADMIN_TOKEN's threshold sits only some 7 bits under the
+// lowest score such draws found (secrets.go).
 func TestRandomSecretsAreAccepted(t *testing.T) {
 	for i := 0; i < 2000; i++ {
 		k := make([]byte, 16) // the shortest SECRET_KEY: 32 hex characters

@@ -1,7 +1,9 @@
 package digest
 
 import (
+	"slices"
 	"strconv"
+	"strings"
 
 	"newsdigest/internal/domain"
 	"newsdigest/internal/i18n"
@@ -60,6 +62,9 @@ func buildDigest(tax *taxonomy.Taxonomy, lang string, sections []Section, items 
 			}
 			out.Items = append(out.Items, ri)
 		}
+		if sec.Kind == KindRegional {
+			out.SubjectName = regionsOf(tax, lang, sec.Items, byID)
+		}
 		if len(out.Items) > 0 {
 			d.Sections = append(d.Sections, out)
 			kinds = append(kinds, sec.Kind)
@@ -67,6 +72,24 @@ func buildDigest(tax *taxonomy.Taxonomy, lang string, sections []Section, items 
 	}
 	orderSections(lang, d.Sections, kinds)
 	return d
+}
+
+// regionsOf names the regions the stories of a Regional section are
+// tagged with, each once, in the order met ("Central America, Caribbean").
+func regionsOf(tax *taxonomy.Taxonomy, lang string, ids []int64, byID map[int64]*domain.Item) string {
+	var names []string
+	for _, id := range ids {
+		it := byID[id]
+		if it == nil {
+			continue
+		}
+		for _, code := range it.Regions {
+			if r, ok := tax.Region(code); ok && !slices.Contains(names, r.Name(lang)) {
+				names = append(names, r.Name(lang))
+			}
+		}
+	}
+	return strings.Join(names, ", ")
 }
 
 // StoryAnchor is the id of a story on the web digest, which the email

@@ -145,13 +145,40 @@ func (m Masthead) Day(t time.Time) string {
 
 // Headers are the list headers of an edition's mail (RFC 2369, 2919,
 // 8058), with render.TokenPlaceholder where the reader's token goes.
-func (m Masthead) Headers(editionID int64) map[string]string {
+func (m Masthead) Headers(editionID int64, language string) map[string]string {
 	return map[string]string{
 		"List-Id":               m.ListID,
+		"Feedback-ID":           m.FeedbackID(editionID, language),
 		"List-Unsubscribe":      "<" + m.BaseURL + "/unsubscribe/" + render.TokenPlaceholder + ">",
 		"List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
 		"X-Newsdigest-Edition":  fmt.Sprint(editionID),
 	}
+}
+
+// FeedbackID is a digest's Feedback-ID (Gmail's feedback loop): the
+// edition, the language and the list, then the sender (BASE_URL's host),
+// so that Postmaster Tools reports complaints per edition, per language
+// and per list. It is the same for every reader of an edition in one
+// language: a per-reader value would let the report name a person.
+func (m Masthead) FeedbackID(editionID int64, language string) string {
+	list := m.ListID
+	if i, j := strings.IndexByte(list, '<'), strings.IndexByte(list, '>'); i >= 0 && j > i {
+		list = list[i+1 : j]
+	}
+	host := m.BaseURL
+	if i := strings.Index(host, "://"); i >= 0 {
+		host = host[i+3:]
+	}
+	host, _, _ = strings.Cut(host, "/")
+	clean := func(s string) string {
+		return strings.Map(func(r rune) rune {
+			if r == ':' || r <= ' ' || r > '~' {
+				return '-'
+			}
+			return r
+		}, s)
+	}
+	return fmt.Sprintf("edition-%d:%s:%s:%s", editionID, clean(language), clean(list), clean(host))
 }
 
 // ViewURL is the address of a digest of an edition on the web, every

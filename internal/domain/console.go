@@ -65,6 +65,9 @@ type AuditFilter struct {
 	Actor      string
 	ObjectType string
 	ObjectID   string
-	Before     int64 // entries with an id below this (paging)
-	Limit      int
+	// WithoutSessions leaves out log-ins and log-outs (session.*), which
+	// would otherwise drown the desk's real actions.
+	WithoutSessions bool
+	Before          int64 // entries with an id below this (paging)
+	Limit           int
 }

@@ -81,6 +81,9 @@ type Earlier struct {
 // EditionSnapshot is what a batch in progress watches of its edition.
 type EditionSnapshot struct {
 	Cancelled bool
+	// Paused: the edition paused itself; the deliveries not yet sent go
+	// back, untried.
+	Paused bool
 	// Stories changes whenever one of the edition's stories is hidden,
 	// shown again or corrected: the digests made from them are stale.
 	Stories string

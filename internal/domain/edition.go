@@ -31,6 +31,11 @@ type Edition struct {
 	ScheduledFor     *time.Time `json:"scheduled_for,omitempty"`
 	CreatedAt        time.Time  `json:"created_at"`
 	FinishedAt       *time.Time `json:"finished_at,omitempty"`
+	// Paused says why a paused edition stopped by itself; nil otherwise.
+	Paused *EditionPauseNote `json:"paused,omitempty"`
+	// AutoPause is off once an editor resumed the edition: they have
+	// seen its figures and chose to go on.
+	AutoPause bool `json:"-"`
 }
 
 // Time is when the edition is for: its cron tick, or when an editor made

@@ -41,7 +41,18 @@ type NewEdition struct {
 	ScheduledFor  *time.Time
 	PublishedFrom *Date
 	PublishedTo   *Date
+	// MaxAge bounds an edition of new stories (no published range): a
+	// story ingested in its window joins only if it was published no
+	// earlier than MaxAge before the window opened, unless an editor
+	// picked it. 0: no bound (STORY_MAX_AGE=0).
+	MaxAge time.Duration
+	// RequireStories refuses (errs.Invalid, ErrNoStories) an edition that
+	// would hold no story, and makes none: an editor's "send now".
+	RequireStories bool
 }
+
+// ErrNoStories is the message of an edition refused for holding no story.
+const ErrNoStories = "no story: the edition would hold nothing to send"
 
 // TestSend is an editor's test send waiting for the worker.
 type TestSend struct {

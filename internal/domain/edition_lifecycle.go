@@ -10,9 +10,13 @@ import (
 // EditionStatus is where an edition is in its life:
 //
 //	queued ──→ compiling ──→ sending ──→ done
-//	   └───────────┴──→ failed            │
+//	   └───────────┴──→ failed   │  ↑     │
+//	                    pause ↓  │ resume │
+//	                          paused      │
 //	                            sending ←─┘ (retry)
 //
+// A sending edition pauses by itself when its bounces or complaints pass
+// their limit (PauseCause); an editor resumes it or cancels it.
 // An editor may cancel an edition that is queued, compiling or sending: it
 // keeps its status, marked cancelled by its reason, until nothing of it is
 // in flight, and then settles done. A scheduled tick missed by more than
@@ -27,12 +31,16 @@ const (
 	EditionQueued    = "queued"
 	EditionCompiling = "compiling"
 	EditionSending   = "sending"
-	EditionDone      = "done"
-	EditionFailed    = "failed"
+	// EditionPaused: sending stopped by itself, its bounces or complaints
+	// over their limit; no delivery of it is claimed until an editor
+	// resumes it.
+	EditionPaused = "paused"
+	EditionDone   = "done"
+	EditionFailed = "failed"
 )
 
 // EditionStatuses lists every edition status.
-var EditionStatuses = []EditionStatus{EditionQueued, EditionCompiling, EditionSending, EditionDone, EditionFailed}
+var EditionStatuses = []EditionStatus{EditionQueued, EditionCompiling, EditionSending, EditionPaused, EditionDone, EditionFailed}
 
 // Reasons an edition ends without going out to everyone (Edition.Reason).
 const (
@@ -71,18 +79,23 @@ const (
 	EditionSettle EditionEvent = "settle"
 	// EditionRetry: its temporarily failed deliveries are sent again.
 	EditionRetry EditionEvent = "retry"
+	// EditionPause: its bounces or complaints passed their limit while it
+	// was sending; it stops by itself.
+	EditionPause EditionEvent = "pause"
+	// EditionResume: an editor lets a paused edition send again.
+	EditionResume EditionEvent = "resume"
 )
 
 // EditionEvents lists every edition event.
 var EditionEvents = []EditionEvent{EditionCreate, EditionSkip, EditionCompile, EditionCompiled, EditionFail,
-	EditionFinish, EditionCancel, EditionSettle, EditionRetry}
+	EditionFinish, EditionCancel, EditionSettle, EditionRetry, EditionPause, EditionResume}
 
 // editionVerbs say what each event does, for a refusal: "edition 3 is
 // done: it cannot start sending".
 var editionVerbs = map[EditionEvent]string{
 	EditionCreate: "be made", EditionSkip: "be recorded as skipped", EditionCompile: "be compiled",
 	EditionCompiled: "start sending", EditionFail: "fail", EditionFinish: "finish", EditionCancel: "be cancelled",
-	EditionSettle: "settle", EditionRetry: "retry",
+	EditionSettle: "settle", EditionRetry: "retry", EditionPause: "pause", EditionResume: "resume",
 }
 
 // EditionState is what decides which events an edition may take: its
@@ -116,11 +129,15 @@ var editionRules = map[EditionEvent]editionRule{
 	EditionFinish:   {from: []EditionStatus{EditionSending}, to: EditionDone},
 	// A cancelled edition keeps its status until it settles: a compile
 	// may be writing deliveries, a batch may be sending.
-	EditionCancel: {from: []EditionStatus{EditionQueued, EditionCompiling, EditionSending}},
-	EditionSettle: {from: []EditionStatus{EditionQueued, EditionCompiling, EditionSending}, cancelled: true, to: EditionDone},
+	EditionCancel: {from: []EditionStatus{EditionQueued, EditionCompiling, EditionSending, EditionPaused}},
+	EditionSettle: {from: []EditionStatus{EditionQueued, EditionCompiling, EditionSending, EditionPaused}, cancelled: true, to: EditionDone},
 	// A retry that puts deliveries back sends again, even a done edition;
 	// one that only skips them (their readers left) leaves it as it is.
 	EditionRetry: {from: []EditionStatus{EditionSending, EditionDone}, to: EditionSending},
+	// Only a sending edition pauses: what is queued or compiling has sent
+	// nothing to judge by.
+	EditionPause:  {from: []EditionStatus{EditionSending}, to: EditionPaused},
+	EditionResume: {from: []EditionStatus{EditionPaused}, to: EditionSending},
 }
 
 // NextEdition says where ev takes edition id from state s: the state it
@@ -134,7 +151,9 @@ func NextEdition(id int64, s EditionState, ev EditionEvent) (EditionState, error
 	case ev == EditionCancel && s.Cancelled:
 		return s, errs.New(errs.Conflict, "edition %d is cancelled already", id)
 	case ev == EditionCancel && !slices.Contains(r.from, s.Status):
-		return s, errs.New(errs.Conflict, "edition %d is %s: only a queued, compiling or sending edition can be cancelled", id, string(s.Status))
+		return s, errs.New(errs.Conflict, "edition %d is %s: only a queued, compiling, sending or paused edition can be cancelled", id, string(s.Status))
+	case ev == EditionResume && !s.Cancelled && s.Status != EditionPaused:
+		return s, errs.New(errs.Conflict, "edition %d is %s: only a paused edition can be resumed", id, string(s.Status))
 	case ev == EditionRetry && s.Cancelled:
 		return s, errs.New(errs.Conflict, "edition %d was cancelled: its failures are not retried", id)
 	case ev == EditionRetry && !slices.Contains(r.from, s.Status):

@@ -33,6 +33,12 @@ var editionAllowed = []struct {
 	// Retrying a done edition's temporary failures sends it again: the
 	// one way back from done.
 	{EditionRetry, EditionState{Status: EditionDone}, EditionState{Status: EditionSending}},
+	// Too many bounces or complaints pause a sending edition; an editor
+	// resumes it, or cancels it, and then it settles.
+	{EditionPause, EditionState{Status: EditionSending}, EditionState{Status: EditionPaused}},
+	{EditionResume, EditionState{Status: EditionPaused}, EditionState{Status: EditionSending}},
+	{EditionCancel, EditionState{Status: EditionPaused}, EditionState{Status: EditionPaused, Cancelled: true}},
+	{EditionSettle, EditionState{Status: EditionPaused, Cancelled: true}, EditionState{Status: EditionDone, Cancelled: true}},
 }
 
 // editionStates is every state an edition can be in, and the state of an
@@ -97,7 +103,7 @@ func TestEditionRefusalsSayWhy(t *testing.T) {
 		want string
 	}{
 		{EditionState{Status: EditionSending, Cancelled: true}, EditionCancel, "edition 7 is cancelled already"},
-		{EditionState{Status: EditionDone}, EditionCancel, "edition 7 is done: only a queued, compiling or sending edition can be cancelled"},
+		{EditionState{Status: EditionDone}, EditionCancel, "edition 7 is done: only a queued, compiling, sending or paused edition can be cancelled"},
 		{EditionState{Status: EditionDone, Cancelled: true}, EditionRetry, "edition 7 was cancelled: its failures are not retried"},
 		{EditionState{Status: EditionFailed}, EditionRetry, "edition 7 is failed: only a sending or done edition has failures to retry"},
 		{EditionState{Status: EditionDone}, EditionCompiled, "edition 7 is done: it cannot start sending"},
@@ -130,5 +136,27 @@ func TestPublishedAndVoidEditions(t *testing.T) {
 		if s.Published() && s.Void() {
 			t.Errorf("%+v is both published and void", s)
 		}
+	}
+}
+
+func TestPauseCause(t *testing.T) {
+	l := PauseLimits{BounceRate: 0.05, ComplaintRate: 0.001, MinSent: 100}
+	for _, c := range []struct {
+		h    EditionHealth
+		want string
+	}{
+		{EditionHealth{Tried: 99, Bounces: 50}, ""},           // too few to judge
+		{EditionHealth{Tried: 100, Bounces: 5}, ""},           // at the limit, not past it
+		{EditionHealth{Tried: 100, Bounces: 6}, PauseBounces}, // past it
+		{EditionHealth{Tried: 1000, Complaints: 1}, ""},       // 0.1%
+		{EditionHealth{Tried: 1000, Complaints: 2}, PauseComplaints},
+		{EditionHealth{Tried: 100, Bounces: 50, Complaints: 1}, PauseComplaints}, // complaints first
+	} {
+		if got := PauseCause(c.h, l); got != c.want {
+			t.Errorf("PauseCause(%+v) = %q, want %q", c.h, got, c.want)
+		}
+	}
+	if got := PauseCause(EditionHealth{Tried: 100, Bounces: 100}, PauseLimits{MinSent: 1}); got != "" {
+		t.Errorf("with both rates off: %q, want no pause", got)
 	}
 }

@@ -39,6 +39,9 @@ type Item struct {
 	// constants); ingesting the story again never changes them.
 	EditedFields []string  `json:"edited_fields"`
 	IngestedAt   time.Time `json:"-"`
+	// Picked: an editor asked for the story in the next edition of new
+	// stories, whatever its date (the pick is spent when one holds it).
+	Picked bool `json:"-"`
 	// Fingerprint recognises the same story when it arrives again.
 	Fingerprint string `json:"-"`
 	// TitleTokens are the folded words of the title as it first arrived,
@@ -99,6 +102,12 @@ type ItemUpdate struct {
 	Regions   *[]string `json:"regions"`
 	Topics    *[]string `json:"topics"`
 	Hidden    *bool     `json:"hidden"`
+	// PublishedOn corrects the story's date (an editor's, kept when the
+	// story is ingested again).
+	PublishedOn *Date `json:"published_on"`
+	// Picked puts the story in the next edition of new stories whatever
+	// its date, or takes it out again; it is not an edit of the story.
+	Picked *bool `json:"picked"`
 	// TranslationOf links the item to another version of the same story
 	// (any item of its group), or unlinks it when null. The store applies
 	// it, since it must check the other item.
@@ -144,6 +153,13 @@ func (u ItemUpdate) Apply(it *Item) {
 	}
 	if u.TranslationOf.Set {
 		it.MarkEdited(FieldTranslations)
+	}
+	if u.PublishedOn != nil {
+		it.PublishedOn = *u.PublishedOn
+		it.MarkEdited(FieldPublished)
+	}
+	if u.Picked != nil {
+		it.Picked = *u.Picked
 	}
 }
 

@@ -20,6 +20,7 @@ const (
 	FieldTopics       = "topics"
 	FieldHidden       = "hidden"
 	FieldTranslations = "translations"
+	FieldPublished    = "published_on"
 )
 
 // ReasonEditor is the reason of a tag an editor set.

@@ -11,7 +11,8 @@ import (
 //
 //	(sign-up) → pending ──→ active ──→ unsubscribed ──→ (sign-up) pending
 //	                           ├──→ bounced
-//	(import) → active          └──→ suppressed
+//	(import) → active          ├──→ suppressed
+//	                           └──→ complained ──→ (sign-up) pending
 //
 // and every status but erased may be erased. A bounced or suppressed
 // address stays so: no sign-up or import revives it. An erased person is
@@ -30,12 +31,16 @@ const (
 	// StatusSuppressed: an operator stopped all mail to the address for
 	// good; like bounced, no sign-up or import revives it.
 	StatusSuppressed = "suppressed"
+	// StatusComplained: the reader reported a digest as spam (a feedback
+	// loop's report, a relay's complaint notice). Nothing more is sent;
+	// only their own confirmed sign-up brings them back, never an import.
+	StatusComplained = "complained"
 	StatusErased     = "erased"
 )
 
 // Statuses lists every subscriber status, in the order a person moves
 // through them.
-var Statuses = []string{StatusPending, StatusActive, StatusUnsubscribed, StatusBounced, StatusSuppressed, StatusErased}
+var Statuses = []string{StatusPending, StatusActive, StatusUnsubscribed, StatusBounced, StatusSuppressed, StatusComplained, StatusErased}
 
 // IsStatus reports whether s is a subscriber status.
 func IsStatus(s string) bool { return slices.Contains(Statuses, s) }
@@ -83,8 +88,11 @@ const (
 	SubscriberSuppress SubscriberEvent = ActionSuppress
 	// SubscriberErase: the person, or an operator, erases them.
 	SubscriberErase SubscriberEvent = ActionErase
-	// SubscriberBounce: their hard bounces reached BOUNCE_LIMIT.
+	// SubscriberBounce: their hard bounces reached BOUNCE_LIMIT, or a
+	// report after the send says the address does not exist.
 	SubscriberBounce SubscriberEvent = "bounce"
+	// SubscriberComplain: they reported a digest as spam.
+	SubscriberComplain SubscriberEvent = "complain"
 	// SubscriberImport: an operator's list adds a new address as active.
 	SubscriberImport SubscriberEvent = "import"
 	// SubscriberPurge: a sign-up never confirmed is deleted once its link
@@ -95,7 +103,7 @@ const (
 // SubscriberEvents lists every subscriber event.
 var SubscriberEvents = []SubscriberEvent{SubscriberSignUp, SubscriberConfirm, SubscriberChange, SubscriberPause,
 	SubscriberLeave, SubscriberUnsubscribe, SubscriberSuppress, SubscriberErase, SubscriberBounce, SubscriberImport,
-	SubscriberPurge}
+	SubscriberPurge, SubscriberComplain}
 
 // purged is the "status" a purge leads to: the subscriber is deleted.
 const purged SubscriberStatus = ""
@@ -104,21 +112,26 @@ const purged SubscriberStatus = ""
 // status it leads to. Status "" is a subscriber not stored yet (or, for
 // SubscriberPurge, deleted).
 var subscriberRules = map[SubscriberEvent]map[SubscriberStatus]SubscriberStatus{
-	SubscriberSignUp: {"": StatusPending, StatusPending: StatusPending, StatusUnsubscribed: StatusPending,
+	SubscriberSignUp: {"": StatusPending, StatusPending: StatusPending, StatusUnsubscribed: StatusPending, StatusComplained: StatusPending,
 		StatusActive: StatusActive, StatusBounced: StatusBounced, StatusSuppressed: StatusSuppressed},
 	SubscriberConfirm: {StatusPending: StatusActive},
 	SubscriberChange:  {StatusPending: StatusPending, StatusActive: StatusActive},
 	SubscriberPause:   {StatusActive: StatusActive},
 	SubscriberLeave: {StatusPending: StatusUnsubscribed, StatusActive: StatusUnsubscribed,
-		StatusUnsubscribed: StatusUnsubscribed, StatusBounced: StatusBounced, StatusSuppressed: StatusSuppressed},
+		StatusUnsubscribed: StatusUnsubscribed, StatusBounced: StatusBounced, StatusSuppressed: StatusSuppressed,
+		StatusComplained: StatusComplained},
 	SubscriberUnsubscribe: {StatusPending: StatusUnsubscribed, StatusActive: StatusUnsubscribed},
 	SubscriberSuppress: {StatusPending: StatusSuppressed, StatusActive: StatusSuppressed,
-		StatusUnsubscribed: StatusSuppressed, StatusBounced: StatusSuppressed},
+		StatusUnsubscribed: StatusSuppressed, StatusBounced: StatusSuppressed, StatusComplained: StatusSuppressed},
 	SubscriberErase: {StatusPending: StatusErased, StatusActive: StatusErased, StatusUnsubscribed: StatusErased,
-		StatusBounced: StatusErased, StatusSuppressed: StatusErased},
+		StatusBounced: StatusErased, StatusSuppressed: StatusErased, StatusComplained: StatusErased},
 	SubscriberBounce: {StatusActive: StatusBounced},
 	SubscriberImport: {"": StatusActive},
-	SubscriberPurge:  {StatusPending: purged},
+	// A complaint stops mail to whoever made it, whatever they were; a
+	// bounced or suppressed address gets no mail to complain about.
+	SubscriberComplain: {StatusPending: StatusComplained, StatusActive: StatusComplained,
+		StatusUnsubscribed: StatusComplained, StatusComplained: StatusComplained},
+	SubscriberPurge: {StatusPending: purged},
 }
 
 // NextSubscriber says where ev takes a subscriber from status s: the

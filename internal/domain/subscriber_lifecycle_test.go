@@ -15,21 +15,26 @@ import (
 var subscriberAllowed = map[SubscriberEvent]map[SubscriberStatus]SubscriberStatus{
 	// A sign-up of an erased address makes a new subscriber (from ""):
 	// the erased row is no one's and stays as it is.
+	// A reader who complained may sign up again: the confirmation proves
+	// they want it.
 	SubscriberSignUp: {"": StatusPending, StatusPending: StatusPending, StatusUnsubscribed: StatusPending,
-		StatusActive: StatusActive, StatusBounced: StatusBounced, StatusSuppressed: StatusSuppressed},
+		StatusComplained: StatusPending, StatusActive: StatusActive, StatusBounced: StatusBounced, StatusSuppressed: StatusSuppressed},
 	SubscriberConfirm: {StatusPending: StatusActive},
 	SubscriberChange:  {StatusPending: StatusPending, StatusActive: StatusActive},
 	SubscriberPause:   {StatusActive: StatusActive},
 	SubscriberLeave: {StatusPending: StatusUnsubscribed, StatusActive: StatusUnsubscribed,
-		StatusUnsubscribed: StatusUnsubscribed, StatusBounced: StatusBounced, StatusSuppressed: StatusSuppressed},
+		StatusUnsubscribed: StatusUnsubscribed, StatusBounced: StatusBounced, StatusSuppressed: StatusSuppressed,
+		StatusComplained: StatusComplained},
 	SubscriberUnsubscribe: {StatusPending: StatusUnsubscribed, StatusActive: StatusUnsubscribed},
 	SubscriberSuppress: {StatusPending: StatusSuppressed, StatusActive: StatusSuppressed,
-		StatusUnsubscribed: StatusSuppressed, StatusBounced: StatusSuppressed},
+		StatusUnsubscribed: StatusSuppressed, StatusBounced: StatusSuppressed, StatusComplained: StatusSuppressed},
 	SubscriberErase: {StatusPending: StatusErased, StatusActive: StatusErased, StatusUnsubscribed: StatusErased,
-		StatusBounced: StatusErased, StatusSuppressed: StatusErased},
+		StatusBounced: StatusErased, StatusSuppressed: StatusErased, StatusComplained: StatusErased},
 	SubscriberBounce: {StatusActive: StatusBounced},
 	SubscriberImport: {"": StatusActive},
 	SubscriberPurge:  {StatusPending: ""},
+	SubscriberComplain: {StatusPending: StatusComplained, StatusActive: StatusComplained,
+		StatusUnsubscribed: StatusComplained, StatusComplained: StatusComplained},
 }
 
 func TestSubscriberTransitions(t *testing.T) {

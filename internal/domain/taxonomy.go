@@ -45,6 +45,11 @@ var regionNamers sync.Map // language code → display.Namer
 
 // Name names c in lang: "Grenada", "Granada", "Grenade".
 func (c Country) Name(lang string) string {
+	// The catalogue's [country] names a country whose name changed after
+	// the CLDR release x/text carries ("Swaziland" is Eswatini now).
+	if name, ok := i18n.Lookup(lang, "country."+c.Code); ok {
+		return name
+	}
 	namer, ok := regionNamers.Load(lang)
 	if !ok {
 		n := display.Regions(language.Make(lang))

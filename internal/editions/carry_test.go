@@ -103,6 +103,7 @@ func (f *fixture) itemID(title string) int64 {
 // edition gives its stories to the two it did not reach (and only the new
 // story to the two it did).
 func TestCancelledEditionsStoriesReachWhoDidNotGetThem(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	f.item(*day("2021-03-01"), "Alpha", "CR")
 	f.item(*day("2021-03-02"), "Bravo", "CR")
@@ -154,6 +155,7 @@ func TestCancelledEditionsStoriesReachWhoDidNotGetThem(t *testing.T) {
 // (after it had written its deliveries) reached no one: the next edition
 // gives its stories to every reader.
 func TestFailedEditionsStoriesGoToEveryone(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	f.item(*day("2021-04-01"), "Echo", "CR")
 	f.subscriber("a@example.org", "CR")
@@ -209,6 +211,7 @@ func (l *logRecords) has(msg string) bool {
 // one story and corrects another while the edition is sending changes the
 // digests of the readers not yet sent to; the one already sent stays.
 func TestHiddenOrCorrectedStoryChangesWhatIsStillToGo(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	f.item(*day("2021-05-01"), "Golf original", "CR")
 	f.item(*day("2021-05-02"), "Hotel", "CR")
@@ -269,6 +272,7 @@ func TestHiddenOrCorrectedStoryChangesWhatIsStillToGo(t *testing.T) {
 // claims back at once, untried: the retry sends them all, not a minute
 // later when their lease would have lapsed, and not never.
 func TestBatchGivesClaimsBackWhenItCannotLoad(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	f.item(*day("2021-06-01"), "India", "CR")
 	for _, r := range []string{"a@example.org", "b@example.org", "c@example.org"} {
@@ -310,6 +314,7 @@ func TestBatchGivesClaimsBackWhenItCannotLoad(t *testing.T) {
 // sending and the batch returns, its unwritten outcomes reported, rather
 // than hanging until the database comes back.
 func TestSendersStopWhenTheTaskEndsWhileTheDatabaseIsDown(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	proxy, url := testenv.ProxyURL(t, f.dbURL)
 	db := testenv.Open(t, url)

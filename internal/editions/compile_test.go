@@ -145,6 +145,7 @@ func day(s string) *domain.Date {
 // that overlaps an earlier one sends each person only what they have not
 // had, and still sends everything to someone who joined in between.
 func TestOverlappingEditionsNeverRepeatAnItem(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	f.item(*day("2020-12-01"), "Alpha", "CR")
 	f.item(*day("2020-12-05"), "Bravo", "CR")
@@ -188,6 +189,7 @@ func TestOverlappingEditionsNeverRepeatAnItem(t *testing.T) {
 // TestCompileTwiceWritesOnce: a compile that runs again (a worker died
 // after writing) keeps one delivery per person.
 func TestCompileTwiceWritesOnce(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	f.item(*day("2021-01-01"), "Delta", "CR")
 	for _, a := range []string{"a@example.org", "b@example.org", "c@example.org"} {

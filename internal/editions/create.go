@@ -3,6 +3,8 @@ package editions
 import (
 	"context"
 	"math"
+	"slices"
+	"time"
 
 	"newsdigest/internal/digest"
 	"newsdigest/internal/domain"
@@ -19,7 +21,9 @@ func (s *Service) Create(ctx context.Context, actor string, from, to *domain.Dat
 	if from != nil && to != nil && to.Before(from.Time) {
 		return domain.Edition{}, errs.New(errs.Invalid, "published_to: before published_from")
 	}
-	e, _, err := s.store.CreateEdition(ctx, domain.NewEdition{PublishedFrom: from, PublishedTo: to})
+	// An editor's edition with no story is refused, and none is made.
+	e, _, err := s.store.CreateEdition(ctx, domain.NewEdition{PublishedFrom: from, PublishedTo: to,
+		MaxAge: s.cfg.StoryMaxAge, RequireStories: true})
 	if err != nil {
 		return e, err
 	}
@@ -63,10 +67,26 @@ type Plan struct {
 	Stories     int // items in the window
 	Subscribers int // active subscribers: one delivery each
 	// NonEmpty is how many of them would get a digest with at least one
-	// story. It leaves out what they received in earlier editions, which
-	// matters only for a published range overlapping an earlier one.
+	// story: their choices, less what their earlier digests held, as the
+	// compile counts it.
 	NonEmpty int
+	// Items are the stories, newest first; Far flags those dated far
+	// outside the edition's period (picked by an editor, or a date that
+	// may be wrong).
+	Items []PlanStory
+	// Since is where the period begins: the published range's start, or
+	// the day the window of new stories opens.
+	Since time.Time
 }
+
+// PlanStory is one story of a plan.
+type PlanStory struct {
+	domain.Item
+	Far bool
+}
+
+// farFuture is how far past today a story's date counts as suspect.
+const farFuture = 2 * 24 * time.Hour
 
 // Plan counts, without writing anything, what Create with the same range
 // would make now.
@@ -75,34 +95,40 @@ func (s *Service) Plan(ctx context.Context, from, to *domain.Date) (Plan, error)
 	if from != nil && to != nil && to.Before(from.Time) {
 		return p, errs.New(errs.Invalid, "published_to: before published_from")
 	}
-	items, err := s.store.WindowItems(ctx, from, to)
+	now := time.Now()
+	n, err := s.next(ctx, from, to)
 	if err != nil {
 		return p, err
 	}
-	filters, err := s.store.ActiveFilters(ctx)
-	if err != nil {
-		return p, err
+	p.Stories = len(n.items)
+	// Far: published more than STORY_MAX_AGE (a week when unbounded)
+	// before the period began, or after tomorrow.
+	age := s.cfg.StoryMaxAge
+	if age <= 0 {
+		age = 7 * 24 * time.Hour
 	}
-	tax, err := s.tax.Taxonomy(ctx)
-	if err != nil {
-		return p, err
-	}
-	p.Stories = len(items)
-	regions := digest.RegionsOf(tax)
-	byLanguage := map[string][]domain.Item{}
-	for _, fc := range filters {
-		p.Subscribers += fc.Count
-		if len(items) == 0 {
-			continue
-		}
-		if _, ok := byLanguage[fc.Filter.Language]; !ok {
-			byLanguage[fc.Filter.Language] = domain.PickLanguage(items, fc.Filter.Language)
-		}
-		if len(digest.Match(fc.Filter, byLanguage[fc.Filter.Language], regions, nil)) > 0 {
-			p.NonEmpty += fc.Count
+	switch {
+	case from != nil:
+		p.Since = from.Time
+	case to == nil:
+		if p.Since, err = s.store.NextWindowStart(ctx); err != nil {
+			return p, err
 		}
 	}
-	return p, nil
+	for _, it := range n.items {
+		far := it.PublishedOn.After(now.Add(farFuture)) ||
+			(!p.Since.IsZero() && it.PublishedOn.Before(p.Since.Add(-age-24*time.Hour)))
+		p.Items = append(p.Items, PlanStory{Item: it, Far: far})
+	}
+	slices.SortStableFunc(p.Items, func(a, b PlanStory) int { return b.PublishedOn.Compare(a.PublishedOn.Time) })
+	err = s.eachReader(ctx, n, now, func(r domain.Recipient, sections []digest.Section) bool {
+		p.Subscribers++
+		if len(sections) > 0 {
+			p.NonEmpty++
+		}
+		return true
+	})
+	return p, err
 }
 
 // Progress is an edition with what its progress bar shows.

@@ -17,6 +17,7 @@ import (
 
 	"github.com/robfig/cron/v3"
 
+	"newsdigest/internal/bounce"
 	"newsdigest/internal/clicks"
 	"newsdigest/internal/config"
 	"newsdigest/internal/digest"
@@ -51,6 +52,13 @@ type Deps struct {
 	Lease     time.Duration
 	// Schedule is when editions are due; DIGEST_CRON when nil.
 	Schedule cron.Schedule
+	// VERP signs each delivery's envelope sender (BOUNCE_DOMAIN); nil
+	// when it is unset.
+	VERP *bounce.VERP
+	// Reported is told of each bounce or complaint recorded for the
+	// first time (bounce.Hard, bounce.Soft, bounce.Complaint): the
+	// process's metrics. A report seen before is not told again.
+	Reported func(kind bounce.Kind)
 	// Clicks makes the counted /r/ links of the mails' stories and their
 	// stamps; nil (CLICK_COUNTING off) links straight to the stories.
 	Clicks *clicks.Links
@@ -76,6 +84,8 @@ type Service struct {
 	mailer   Mailer
 	compiler *Compiler
 	sender   *Sender
+	pauser   *pauser
+	reported func(kind bounce.Kind)
 }
 
 // New assembles the service.
@@ -92,10 +102,12 @@ func New(d Deps) *Service {
 		audit:    d.Audit,
 		log:      d.Log,
 		mailer:   d.Mailer,
+		reported: d.Reported,
 	}
 	if s.schedule == nil {
 		s.schedule = d.Config.DigestCron
 	}
+	s.pauser = &pauser{store: d.Store, limits: d.Config.PauseLimits, log: d.Log}
 	if d.Clicks != nil {
 		s.masthead.StoryLink = d.Clicks.StoryURL
 	}
@@ -104,7 +116,7 @@ func New(d Deps) *Service {
 		s.sender = &Sender{
 			Store: d.Store, Mailer: d.Mailer, Renderer: d.Renderer, Masthead: s.masthead, Taxonomy: d.Taxonomy,
 			Workers: d.Config.SMTPConnections, BounceLimit: d.Config.BounceLimit, Lease: d.Lease, Limiter: d.Limiter,
-			Log: d.Log, Observe: d.Observe,
+			Log: d.Log, Observe: d.Observe, pauser: s.pauser, VERP: d.VERP,
 		}
 		if d.Clicks != nil {
 			s.sender.Stamp = func() string { return d.Clicks.NewStamp(time.Now()) }

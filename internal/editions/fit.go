@@ -35,10 +35,10 @@ func (e *cachedBody) current() (*mail.Shared, int) {
 // sendFitting sends c its group's digest, smaller each time the mailer
 // finds it over the limit. A digest that does not fit even with one
 // story fails for good: the mailer's permanent refusal is returned.
-func (s *Sender) sendFitting(ctx context.Context, ed *editionData, e *cachedBody, c domain.ClaimedDelivery) error {
+func (s *Sender) sendFitting(ctx context.Context, ed *editionData, e *cachedBody, c domain.ClaimedDelivery, env mail.Envelope) error {
 	body, shown := e.current()
 	for {
-		err := s.Mailer.SendShared(ctx, body, c.Email, c.Token)
+		err := s.Mailer.SendSharedAs(ctx, body, c.Email, c.Token, env)
 		over, ok := mail.AsTooLarge(err)
 		if !ok {
 			return err

@@ -30,7 +30,7 @@ const recordEvery = 16
 // wait for room, so a worker that dies then leaves few messages unrecorded.
 // Once the task's context ends the senders stop (they wait no longer), and
 // the recorder takes what they have and tries to write it for RecordFor.
-func (s *Sender) record(ctx context.Context, claims []domain.ClaimedDelivery, results <-chan domain.DeliveryOutcome) (retry bool, err error) {
+func (s *Sender) record(ctx context.Context, watch *editionWatch, claims []domain.ClaimedDelivery, results <-chan domain.DeliveryOutcome) (retry bool, err error) {
 	wctx := context.WithoutCancel(ctx)
 	ended := ctx.Done() // nil once seen, so the select does not spin on it
 	open := make(map[int64]bool, len(claims))
@@ -41,7 +41,7 @@ func (s *Sender) record(ctx context.Context, claims []domain.ClaimedDelivery, re
 	defer renew.Stop()
 	flushEvery := time.NewTicker(50 * time.Millisecond)
 	defer flushEvery.Stop()
-	w := outcomeWriter{s: s, ctx: wctx}
+	w := outcomeWriter{s: s, ctx: wctx, watch: watch}
 	var giveUp time.Time // once results are closed: when to stop trying to write
 	in := results
 	for {
@@ -71,7 +71,7 @@ func (s *Sender) record(ctx context.Context, claims []domain.ClaimedDelivery, re
 				in = nil
 				continue
 			}
-			if o.Status == domain.DeliveryPending {
+			if o.Status == domain.DeliveryPending && o.Error != notSentPaused {
 				retry = true
 			}
 			if s.Observe != nil {
@@ -122,6 +122,7 @@ func (s *Sender) recordFor() time.Duration {
 type outcomeWriter struct {
 	s       *Sender
 	ctx     context.Context
+	watch   *editionWatch // told at once when this batch's refusals pause the edition
 	pending []domain.DeliveryOutcome
 	written map[int64]bool // recorded: no lease to keep
 	failing error          // the last failed write; nil once one succeeds
@@ -151,6 +152,17 @@ func (w *outcomeWriter) flush() {
 	for _, o := range w.pending {
 		w.written[o.ID] = true
 	}
+	refused := false
+	for _, o := range w.pending {
+		refused = refused || o.Failure == domain.FailurePermanent
+	}
 	w.pending = w.pending[:0]
 	w.failing, w.backoff, w.retryAt = nil, 0, time.Time{}
+	if refused {
+		// Refusals at the send are bounces too: enough of them pause the
+		// edition before the providers stop taking its mail.
+		if w.s.pauser.check(w.ctx, w.watch.data().id, false) {
+			w.watch.pausedFlag.Store(true)
+		}
+	}
 }

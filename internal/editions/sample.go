@@ -26,10 +26,6 @@ type Sample struct {
 	Filter    domain.Filter
 }
 
-// latestStories is how many of the newest stories a preview of no
-// edition in particular draws from.
-const latestStories = 300
-
 // Preview renders the digest a filter would receive from the most
 // recently published items, as its mail would be, with a placeholder
 // where the reader's token goes.
@@ -104,10 +100,14 @@ func (s *Service) layOut(ctx context.Context, sm domain.TestSend, now time.Time)
 	}
 	is := digest.Issue{EditionID: sm.EditionID, At: now, Language: sm.Filter.Language, Tax: tax}
 	if sm.EditionID == 0 {
-		if is.Items, err = s.store.Items(ctx, domain.ItemFilter{Limit: latestStories}); err != nil {
+		n, err := s.next(ctx, nil, nil)
+		if err != nil {
 			return render.Digest{}, err
 		}
-		is.Sections = digest.SampleSections(tax, sm.Filter, is.Items, is.At)
+		is.Items = n.items
+		if is.Sections, err = s.nextSections(ctx, n, sm, now); err != nil {
+			return render.Digest{}, err
+		}
 		return s.masthead.Email(is), nil
 	}
 	e, err := s.store.Edition(ctx, sm.EditionID)
@@ -168,7 +168,13 @@ func (s *Service) TestSend(ctx context.Context, actor string, sm Sample, to stri
 	if strings.EqualFold(addr.Address, actor) {
 		recipient = "the sender's own address"
 	}
-	s.audit.Audit(ctx, actor, "edition.test_send", "edition", sm.EditionID, "test digest of %s sent to %s (test send %d)", what, recipient, id)
+	// A test of no edition in particular (the latest stories) is logged
+	// as the test send itself, not against an "edition 0" nobody can open.
+	objectType, objectID := "edition", sm.EditionID
+	if objectID == 0 {
+		objectType, objectID = "test_send", id
+	}
+	s.audit.Audit(ctx, actor, "edition.test_send", objectType, objectID, "test digest of %s sent to %s (test send %d)", what, recipient, id)
 	return nil
 }
 
@@ -222,4 +228,50 @@ func (s *Service) SendTest(ctx context.Context, id int64) error {
 		return errors.Join(fmt.Errorf("test send refused (%s): %w", sendmail.Summary(err), tasks.SkipRetry), done())
 	}
 	return fmt.Errorf("test send: %s", sendmail.Summary(err))
+}
+
+// nextSections is the digest the next edition would send to a sample, as
+// the compile would make it: for a subscriber, theirs, less what they
+// had; for a choice set, the fullest digest a reader with those choices
+// would get (a reader who had none of the stories, when nobody has
+// those choices yet).
+func (s *Service) nextSections(ctx context.Context, n nextEdition, sm domain.TestSend, now time.Time) ([]digest.Section, error) {
+	want := sm.Filter.Signature()
+	var best []digest.Section
+	found := false
+	err := s.eachReader(ctx, n, now, func(r domain.Recipient, sections []digest.Section) bool {
+		if sm.SubscriberID != 0 {
+			if r.ID != sm.SubscriberID {
+				return true
+			}
+			if r.Paused { // what they would get once back
+				sections = n.sections(r)
+			}
+			best, found = sections, true
+			return false
+		}
+		f := r.Filter
+		f.Normalize()
+		if r.Paused || f.Signature() != want {
+			return true
+		}
+		if !found || storyCount(sections) > storyCount(best) {
+			best = sections
+		}
+		found = true
+		return true
+	})
+	if err != nil || found {
+		return best, err
+	}
+	return n.sections(domain.Recipient{Filter: sm.Filter}), nil
+}
+
+// storyCount counts a digest's stories.
+func storyCount(sections []digest.Section) int {
+	n := 0
+	for _, s := range sections {
+		n += len(s.Items)
+	}
+	return n
 }

@@ -38,7 +38,7 @@ func (s *Service) RunSchedule(ctx context.Context, now time.Time) {
 		}
 		return
 	}
-	e, created, err := s.store.CreateEdition(ctx, domain.NewEdition{ScheduledFor: &tick.At})
+	e, created, err := s.store.CreateEdition(ctx, domain.NewEdition{ScheduledFor: &tick.At, MaxAge: s.cfg.StoryMaxAge})
 	if err != nil {
 		s.log.Warn("schedule: make the edition", "tick", tick.At, "err", err)
 		return
@@ -64,7 +64,7 @@ func (s *Service) NextScheduled(now time.Time) time.Time {
 // MakeScheduled makes the edition of one tick (the edition:schedule task)
 // and asks for its compile.
 func (s *Service) MakeScheduled(ctx context.Context, tick time.Time) error {
-	e, created, err := s.store.CreateEdition(ctx, domain.NewEdition{ScheduledFor: &tick})
+	e, created, err := s.store.CreateEdition(ctx, domain.NewEdition{ScheduledFor: &tick, MaxAge: s.cfg.StoryMaxAge})
 	if err != nil {
 		return err
 	}

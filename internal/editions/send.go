@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"newsdigest/internal/bounce"
 	"newsdigest/internal/digest"
 	"newsdigest/internal/domain"
 	"newsdigest/internal/mail"
@@ -26,9 +27,9 @@ const DefaultLease = time.Minute
 type Mailer interface {
 	// Send sends one message.
 	Send(ctx context.Context, m *mail.Message) error
-	// SendShared sends a prepared message to one recipient, with token
-	// where its placeholder stood.
-	SendShared(ctx context.Context, s *mail.Shared, to, token string) error
+	// SendSharedAs sends a prepared message to one recipient, with token
+	// where its placeholder stood, under the delivery's envelope.
+	SendSharedAs(ctx context.Context, s *mail.Shared, to, token string, env mail.Envelope) error
 }
 
 // Sender sends batches of an edition's deliveries. Each group's digest is
@@ -62,6 +63,15 @@ type Sender struct {
 	// ends (sent, failed, skipped, or pending to try again): the worker
 	// counts them for its metrics.
 	Observe func(status string)
+
+	// VERP names each delivery in its envelope sender (BOUNCE_DOMAIN), so
+	// that a bounce or complaint that comes back finds it; nil: mail goes
+	// with MAIL_FROM's address, and nothing after the send is seen.
+	VERP *bounce.VERP
+
+	// pauser pauses the edition when its refusals pass the bounce limit
+	// (nil: never).
+	pauser *pauser
 
 	mu         sync.Mutex
 	cache      map[int64]*cachedBody // group id → rendered digest
@@ -132,14 +142,14 @@ func (s *Sender) send(ctx context.Context, ed *editionData, claims []domain.Clai
 		retry bool
 		err   error
 	}
-	recorded := make(chan recording, 1)
-	go func() {
-		retry, err := s.record(ctx, claims, results)
-		recorded <- recording{retry, err}
-	}()
-
 	watch := s.watch(ctx, ed)
 	defer watch.stop()
+
+	recorded := make(chan recording, 1)
+	go func() {
+		retry, err := s.record(ctx, watch, claims, results)
+		recorded <- recording{retry, err}
+	}()
 
 	work := make(chan int)
 	var wg sync.WaitGroup
@@ -211,6 +221,9 @@ func (s *Sender) deliver(ctx context.Context, c domain.ClaimedDelivery, body *ca
 	if watch.cancelled() {
 		return domain.DeliveryOutcome{ID: c.ID, Status: domain.DeliverySkipped, Reason: domain.ReasonCancelled}
 	}
+	if watch.paused() {
+		return pausedOutcome(c.ID)
+	}
 	if s.Limiter != nil {
 		if err := s.Limiter.Wait(ctx); err != nil {
 			return domain.DeliveryOutcome{ID: c.ID, Status: domain.DeliveryPending, Error: "rate limit: " + err.Error()}
@@ -219,7 +232,14 @@ func (s *Sender) deliver(ctx context.Context, c domain.ClaimedDelivery, body *ca
 	if watch.cancelled() {
 		return domain.DeliveryOutcome{ID: c.ID, Status: domain.DeliverySkipped, Reason: domain.ReasonCancelled}
 	}
-	err := s.sendFitting(ctx, watch.data(), body, c)
+	if watch.paused() {
+		return pausedOutcome(c.ID)
+	}
+	var env mail.Envelope
+	if s.VERP != nil {
+		env = mail.Envelope{Sender: s.VERP.Address(c.ID), Delivery: s.VERP.Token(c.ID)}
+	}
+	err := s.sendFitting(ctx, watch.data(), body, c, env)
 	if err == nil {
 		return domain.DeliveryOutcome{ID: c.ID, Status: domain.DeliverySent}
 	}
@@ -238,6 +258,17 @@ func (s *Sender) deliver(ctx context.Context, c domain.ClaimedDelivery, body *ca
 		}
 		return domain.DeliveryOutcome{ID: c.ID, Status: domain.DeliveryPending, Error: err.Error()}
 	}
+}
+
+// notSentPaused is the error a delivery put back by a pause records: it
+// was not tried, and goes out when an editor resumes the edition.
+const notSentPaused = "not sent: the edition paused itself"
+
+// pausedOutcome puts a claimed delivery back, untried, when its edition
+// paused itself: pending, with no retry of the batch asked for (the
+// resume queues the batches again).
+func pausedOutcome(id int64) domain.DeliveryOutcome {
+	return domain.DeliveryOutcome{ID: id, Status: domain.DeliveryPending, Error: notSentPaused}
 }
 
 // maxCacheBytes bounds the rendered digests a worker keeps. Deliveries are
@@ -376,7 +407,7 @@ func (s *Sender) renderGroup(ed *editionData, g domain.DigestGroup, max int) (*m
 	return mail.Prepare(&mail.Message{
 		Subject: m.Subject, HTML: m.HTML, Text: m.Text, Language: g.Language,
 		HTMLTokens: m.HTMLTokens, TextTokens: m.TextTokens,
-		Headers: s.Masthead.Headers(ed.id),
+		Headers: s.Masthead.Headers(ed.id, g.Language),
 		Stamp:   s.stampPlaceholder(), StampValue: s.Stamp,
 	}, render.TokenPlaceholder), shown, nil
 }

@@ -36,6 +36,7 @@ func (f *fixture) failRecords(n int) {
 // batch again sends nothing. (Outcomes that came after a failed write were
 // once dropped, and their messages went out again.)
 func TestFailedRecordWriteIsTriedAgain(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	f.item(*day("2021-02-01"), "Echo", "CR")
 	const readers = 60

@@ -53,12 +53,14 @@ type SendStore interface {
 	RecordOutcomes(ctx context.Context, outcomes []domain.DeliveryOutcome, bounceLimit int) error
 	SettleCancelled(ctx context.Context, id int64) error
 	FinishEditionIfComplete(ctx context.Context, editionID int64) (bool, error)
+	PauseStore
 }
 
 // Store is all the storage the service needs.
 type Store interface {
 	CompileStore
 	SendStore
+	BounceStore
 	EditionStore
 	SampleStore
 	ArchiveStore
@@ -72,7 +74,9 @@ type EditionStore interface {
 	FailEdition(ctx context.Context, id int64, reason string) (bool, error)
 	CancelEdition(ctx context.Context, id int64) (domain.Edition, error)
 	RetryFailed(ctx context.Context, id int64) (domain.Retried, error)
-	WindowItems(ctx context.Context, from, to *domain.Date) ([]domain.Item, error)
+	WindowItems(ctx context.Context, from, to *domain.Date, maxAge time.Duration) ([]domain.Item, error)
+	NextWindowStart(ctx context.Context) (time.Time, error)
+	EarlierStoriesOf(ctx context.Context, itemIDs []int64) (domain.Earlier, error)
 	ActiveFilters(ctx context.Context) ([]domain.FilterCount, error)
 	FailureCounts(ctx context.Context, id int64) (map[string]int, error)
 	FailedDeliveries(ctx context.Context, id int64, failure string, limit int) ([]domain.FailedDelivery, error)

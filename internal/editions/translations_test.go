@@ -48,6 +48,7 @@ func (f *fixture) reader(email, lang string, countries, topics []string) {
 // reader whose choices it did not match then, one who joined since) gets
 // it, in their language.
 func TestTranslationArrivingLaterIsNotSentAgain(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	const (
 		english = "Returnees trained in Guatemala"

@@ -30,6 +30,7 @@ const StoriesChanged = "the edition's stories changed: the digests still to go a
 // stories changed (the digests still to go are made again from them).
 type editionWatch struct {
 	cancelledFlag atomic.Bool
+	pausedFlag    atomic.Bool
 	current       atomic.Pointer[editionData]
 	done          chan struct{}
 	wg            sync.WaitGroup
@@ -59,6 +60,10 @@ func (s *Sender) watch(ctx context.Context, ed *editionData) *editionWatch {
 					w.cancelledFlag.Store(true)
 					return
 				}
+				if st.Paused {
+					w.pausedFlag.Store(true)
+					return
+				}
 				if st.Stories != w.data().stories {
 					fresh, err := s.editionAt(ctx, ed.id, st.Stories)
 					if err != nil {
@@ -75,6 +80,10 @@ func (s *Sender) watch(ctx context.Context, ed *editionData) *editionWatch {
 }
 
 func (w *editionWatch) cancelled() bool { return w != nil && w.cancelledFlag.Load() }
+
+// paused reports whether the edition paused itself: what is still to go
+// is put back, untried.
+func (w *editionWatch) paused() bool { return w != nil && w.pausedFlag.Load() }
 
 // data is the edition as the digests still to go are made from it.
 func (w *editionWatch) data() *editionData { return w.current.Load() }

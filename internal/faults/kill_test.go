@@ -20,6 +20,7 @@ import (
 // out. Only deliveries claimed and not recorded when the workers died may
 // be sent twice.
 func TestWorkersKilledMidEdition(t *testing.T) {
+	t.Parallel()
 	r := newRig(t, subscribers)
 	bin := buildWorker(t)
 	var procs []*exec.Cmd

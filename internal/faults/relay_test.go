@@ -35,6 +35,7 @@ func (f *flaky) chance(p float64) bool {
 // the message is sent, the worst moment) are retried until every message is
 // taken, and none is kept twice.
 func TestRelayRefusesTemporarily(t *testing.T) {
+	t.Parallel()
 	r := newRig(t, subscribers)
 	f := newFlaky()
 	r.smtp.AfterData = func([]string) error {
@@ -54,6 +55,7 @@ func TestRelayRefusesTemporarily(t *testing.T) {
 // TestRelayRefusesSomeAddresses: 550 for some addresses gives them a failed
 // delivery holding the reply, and everyone else their digest.
 func TestRelayRefusesSomeAddresses(t *testing.T) {
+	t.Parallel()
 	r := newRig(t, subscribers)
 	refused := func(addr string) bool {
 		h := fnv.New32a()
@@ -75,6 +77,7 @@ func TestRelayRefusesSomeAddresses(t *testing.T) {
 // of a message has not taken it; the message is sent again on a new
 // connection.
 func TestRelayDropsMidData(t *testing.T) {
+	t.Parallel()
 	r := newRig(t, subscribers)
 	f := newFlaky()
 	r.smtp.DropMidData = func([]string) bool { return f.chance(0.1) }
@@ -86,6 +89,7 @@ func TestRelayDropsMidData(t *testing.T) {
 // TestRedisWipedMidEdition: Redis loses every task while the edition sends;
 // the reconciler re-queues from what Postgres says is unfinished.
 func TestRedisWipedMidEdition(t *testing.T) {
+	t.Parallel()
 	r := newRig(t, subscribers)
 	r.startWorker()
 	id := r.startEdition()

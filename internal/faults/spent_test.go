@@ -20,6 +20,7 @@ import (
 // still finds their deliveries unfinished and queues them anew, so the
 // edition finishes instead of staying "sending" for ever.
 func TestSpentBatchTasksAreReplaced(t *testing.T) {
+	t.Parallel()
 	const readers = 500 // three batches
 	r := newRig(t, readers)
 	id := r.startEdition()

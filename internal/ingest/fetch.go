@@ -213,7 +213,7 @@ func (e *AddressError) Error() string {
 	if e.Host != "" && e.Host != where {
 		where = fmt.Sprintf("%s (%s)", e.Host, where)
 	}
-	return fmt.Sprintf("refused to connect to %s: %s address; set INGEST_ALLOW_PRIVATE_NETWORKS=true to allow", where, e.Reason)
+	return fmt.Sprintf("not fetched from %s: a %s address, which this server does not fetch from unless its operator allows private networks (INGEST_ALLOW_PRIVATE_NETWORKS, see the README)", where, e.Reason)
 }
 
 // guardedDialer resolves names itself, so the address it checks is the one
@@ -336,11 +336,11 @@ func CheckSourceURL(u *url.URL, allowPrivate bool) error {
 	}
 	host := strings.ToLower(u.Hostname())
 	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
-		return errs.New(errs.Invalid, "url: %s is this machine; set INGEST_ALLOW_PRIVATE_NETWORKS=true to allow", host)
+		return errs.New(errs.Invalid, "url: %s is this machine, which this server does not fetch from unless its operator allows private networks (INGEST_ALLOW_PRIVATE_NETWORKS, see the README)", host)
 	}
 	if ip, err := netip.ParseAddr(host); err == nil {
 		if reason := ForbiddenReason(ip); reason != "" {
-			return errs.New(errs.Invalid, "url: %s is a %s address; set INGEST_ALLOW_PRIVATE_NETWORKS=true to allow", host, reason)
+			return errs.New(errs.Invalid, "url: %s is a %s address, which this server does not fetch from unless its operator allows private networks (INGEST_ALLOW_PRIVATE_NETWORKS, see the README)", host, reason)
 		}
 	}
 	return nil

@@ -58,20 +58,30 @@ func (im *Importer) readListing(r io.Reader, opts ...ListingOption) ([]domain.It
 	if len(lineErrs) > 0 {
 		e := errs.New(errs.Invalid, "the listing has %d unreadable line(s); nothing was imported", len(lineErrs))
 		e.Details = lineErrs
-		return nil, nil, e
+		// The items read well come back too: a preview shows them beside
+		// the lines to fix. An import stores none of them.
+		items, lines := im.listingItems(parsed)
+		return items, lines, e
 	}
 	if len(parsed) == 0 {
 		e := errs.New(errs.Invalid, "the listing holds no items; nothing was imported")
-		e.Details = []LineError{{Line: 1, Message: "no dated item found"}}
+		e.Details = []LineError{{Line: 1, Message: "no dated item found", Code: "no_item"}}
 		return nil, nil, e
 	}
+	items, lines := im.listingItems(parsed)
+	return items, lines, nil
+}
+
+// listingItems builds the items of a listing's parsed blocks, with their
+// lines.
+func (im *Importer) listingItems(parsed []ParsedItem) ([]domain.Item, []int) {
 	items := make([]domain.Item, len(parsed))
 	lines := make([]int, len(parsed))
 	for i, p := range parsed {
 		items[i] = im.Item(p.PublishedOn, p.Title, p.Summary, p.URL, "")
 		lines[i] = p.Line
 	}
-	return items, lines, nil
+	return items, lines
 }
 
 // ImportItems validates built items and stores them all, or none. lines

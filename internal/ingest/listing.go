@@ -37,6 +37,11 @@ type ParsedItem struct {
 type LineError struct {
 	Line    int    `json:"line"`
 	Message string `json:"message"`
+	// Code names the fault ("date_ambiguous") and Arg the text or figure
+	// it is about, so that a page can say it in its reader's language;
+	// the API answers with Message alone.
+	Code string `json:"-"`
+	Arg  string `json:"-"`
 }
 
 // Error formats the error as "line 7: unreadable date \"32 Foo, 2020\"".
@@ -153,7 +158,7 @@ type listingParser struct {
 // line handles one line; it returns false when parsing should stop.
 func (p *listingParser) line(n int, raw string) bool {
 	if len(raw) > MaxLineBytes {
-		p.fail(n, fmt.Sprintf("line longer than %d bytes", MaxLineBytes))
+		p.fail(n, "line_too_long", fmt.Sprint(MaxLineBytes), fmt.Sprintf("line longer than %d bytes", MaxLineBytes))
 	}
 	s := CleanText(raw)
 	if s == "" {
@@ -178,7 +183,7 @@ func (p *listingParser) line(n int, raw string) bool {
 	switch p.state {
 	case stBeforeFirst:
 		if paragraphStart {
-			p.fail(n, fmt.Sprintf("text before the first date: %q", clip(s)))
+			p.fail(n, "text_before_date", clip(s), fmt.Sprintf("text before the first date: %q", clip(s)))
 		}
 	case stTitle:
 		if isURLLine(s) {
@@ -187,7 +192,7 @@ func (p *listingParser) line(n int, raw string) bool {
 		}
 		p.cur.Title = s
 		if utf8.RuneCountInString(s) > domain.MaxTitleLen {
-			p.fail(n, fmt.Sprintf("title longer than %d characters (is the title line missing?)", domain.MaxTitleLen))
+			p.fail(n, "title_too_long", fmt.Sprint(domain.MaxTitleLen), fmt.Sprintf("title longer than %d characters (is the title line missing?)", domain.MaxTitleLen))
 		}
 		p.state = stBody
 	case stBody:
@@ -198,7 +203,7 @@ func (p *listingParser) line(n int, raw string) bool {
 			// A second paragraph is most often a date typed so badly that it
 			// was not recognised, followed by its title: reading it as more
 			// summary would silently merge two items.
-			p.fail(n, fmt.Sprintf("expected a date line to start the next item, found %q (a summary is one paragraph)", clip(s)))
+			p.fail(n, "expected_date", clip(s), fmt.Sprintf("expected a date line to start the next item, found %q (a summary is one paragraph)", clip(s)))
 			p.endItem()
 			p.state = stSkip
 		default:
@@ -213,20 +218,20 @@ func (p *listingParser) startItem(n int, s string, d domain.Date, problem datePr
 	p.endItem()
 	switch problem {
 	case dateNoYear:
-		p.fail(n, fmt.Sprintf("date without a year %q", s))
+		p.fail(n, "date_no_year", s, fmt.Sprintf("date without a year %q", s))
 		p.state = stSkip
 	case dateUnreadable:
-		p.fail(n, fmt.Sprintf("unreadable date %q", s))
+		p.fail(n, "date_unreadable", s, fmt.Sprintf("unreadable date %q", s))
 		p.state = stSkip
 	case dateAmbiguous:
-		p.fail(n, fmt.Sprintf("ambiguous date %q: day and month could be either way round "+
+		p.fail(n, "date_ambiguous", s, fmt.Sprintf("ambiguous date %q: day and month could be either way round "+
 			"(write the month in words, or give the listing's date order: mdy or dmy)", s))
 		p.state = stSkip
 	case dateOrderMismatch:
-		p.fail(n, fmt.Sprintf("date %q cannot be read in the date order given (%s)", s, p.order))
+		p.fail(n, "date_order_mismatch", s, fmt.Sprintf("date %q cannot be read in the date order given (%s)", s, p.order))
 		p.state = stSkip
 	case dateShortYear:
-		p.fail(n, fmt.Sprintf("date with a two-digit year %q: write the year in full", s))
+		p.fail(n, "date_short_year", s, fmt.Sprintf("date with a two-digit year %q: write the year in full", s))
 		p.state = stSkip
 	default:
 		p.cur = ParsedItem{Line: n, PublishedOn: d}
@@ -238,11 +243,11 @@ func (p *listingParser) startItem(n int, s string, d domain.Date, problem datePr
 func (p *listingParser) endItem() {
 	switch p.state {
 	case stTitle:
-		p.fail(p.cur.Line, fmt.Sprintf("no title after the date %q", p.cur.PublishedOn.Format("2 January 2006")))
+		p.fail(p.cur.Line, "no_title", p.cur.PublishedOn.Format(domain.DateLayout), fmt.Sprintf("no title after the date %q", p.cur.PublishedOn.Format("2 January 2006")))
 	case stBody:
 		p.cur.Summary = strings.Join(p.summary, " ")
 		if utf8.RuneCountInString(p.cur.Summary) > domain.MaxSummaryLen {
-			p.fail(p.cur.Line, fmt.Sprintf("summary longer than %d characters", domain.MaxSummaryLen))
+			p.fail(p.cur.Line, "summary_too_long", fmt.Sprint(domain.MaxSummaryLen), fmt.Sprintf("summary longer than %d characters", domain.MaxSummaryLen))
 		}
 		p.items = append(p.items, p.cur)
 	}
@@ -263,20 +268,22 @@ func (p *listingParser) setURL(n int, s string) {
 	u := strings.Trim(s, "<>")
 	switch {
 	case !domain.IsHTTPURL(u) || len(u) > domain.MaxURLLen:
-		p.fail(n, fmt.Sprintf("unreadable URL %q", clip(s)))
+		p.fail(n, "url_unreadable", clip(s), fmt.Sprintf("unreadable URL %q", clip(s)))
 	case p.cur.URL != "":
-		p.fail(n, "second URL for the same item")
+		p.fail(n, "url_second", "", "second URL for the same item")
 	default:
 		p.cur.URL = u
 	}
 }
 
-func (p *listingParser) fail(n int, msg string) {
+// fail records a line's fault: msg for the API, code and arg (the text
+// or figure it names) for a console that says it in the editor's language.
+func (p *listingParser) fail(n int, code, arg, msg string) {
 	if len(p.errs) == MaxLineErrors-1 {
 		msg = fmt.Sprintf("%s; too many errors, stopped reading", msg)
 	}
 	if len(p.errs) < MaxLineErrors {
-		p.errs = append(p.errs, LineError{Line: n, Message: msg})
+		p.errs = append(p.errs, LineError{Line: n, Message: msg, Code: code, Arg: arg})
 	}
 }
 

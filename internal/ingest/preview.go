@@ -47,9 +47,25 @@ func (p Preview) OK() bool { return p.Problem == "" && len(p.Errors) == 0 }
 // PreviewListing reads a listing exactly as ImportListing does (the same
 // parse, cleaning, tagging and checks) and says what importing it would
 // do. The error is only for what is not the document's fault.
+//
+// A listing with unreadable lines still shows the items read well, with
+// the lines to fix (Errors): the editor sees what is fine and what is
+// not, in place. Such a preview is not OK, and nothing can be confirmed.
 func (im *Importer) PreviewListing(ctx context.Context, r io.Reader, opts ...ListingOption) (Preview, error) {
 	items, lines, err := im.readListing(r, opts...)
-	return im.preview(ctx, items, lines, err)
+	if err == nil || len(items) == 0 {
+		return im.preview(ctx, items, lines, err)
+	}
+	failed, ferr := failedPreview(err)
+	if ferr != nil {
+		return failed, ferr
+	}
+	good, gerr := im.preview(ctx, items, lines, nil)
+	if gerr != nil {
+		return good, gerr
+	}
+	good.Errors, good.Problem = append(failed.Errors, good.Errors...), failed.Problem
+	return good, nil
 }
 
 // PreviewFeed reads a feed document exactly as ImportFeed does and says

@@ -157,6 +157,13 @@ func (s *Service) Update(ctx context.Context, actor string, id int64, u domain.I
 		}
 		s.audit.Audit(ctx, actor, action, "item", id, "%q", it.Title)
 	}
+	if u.Picked != nil {
+		action := "item.unpick"
+		if *u.Picked {
+			action = "item.pick"
+		}
+		s.audit.Audit(ctx, actor, action, "item", id, "%s %q", it.PublishedOn, it.Title)
+	}
 	return it, nil
 }
 
@@ -170,6 +177,7 @@ func updatedFields(u domain.ItemUpdate) []string {
 		{domain.FieldTitle, u.Title != nil}, {domain.FieldSummary, u.Summary != nil}, {domain.FieldURL, u.URL != nil},
 		{domain.FieldCountries, u.Countries != nil}, {domain.FieldRegions, u.Regions != nil},
 		{domain.FieldTopics, u.Topics != nil}, {"translation_of", u.TranslationOf.Set},
+		{domain.FieldPublished, u.PublishedOn != nil},
 	} {
 		if f.set {
 			out = append(out, f.name)
@@ -192,6 +200,10 @@ func ItemChanges(before, after domain.Item) domain.ItemUpdate {
 	str(&u.Title, before.Title, after.Title)
 	str(&u.Summary, before.Summary, after.Summary)
 	str(&u.URL, before.URL, after.URL)
+	if !before.PublishedOn.Equal(after.PublishedOn.Time) {
+		d := after.PublishedOn
+		u.PublishedOn = &d
+	}
 	list := func(dst **[]string, old, v []string) {
 		a, b := slices.Clone(old), slices.Clone(v)
 		slices.Sort(a)
@@ -211,5 +223,5 @@ func ItemChanges(before, after domain.Item) domain.ItemUpdate {
 
 // IsEmpty reports whether an update changes nothing.
 func IsEmpty(u domain.ItemUpdate) bool {
-	return len(updatedFields(u)) == 0 && u.Hidden == nil
+	return len(updatedFields(u)) == 0 && u.Hidden == nil && u.Picked == nil
 }

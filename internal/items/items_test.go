@@ -10,6 +10,7 @@ import (
 
 // A form sends every field; only those that differ become the editor's.
 func TestItemChanges(t *testing.T) {
+	t.Parallel()
 	before := domain.Item{Title: "T", Summary: "S", URL: "https://a.example/x",
 		Countries: []string{"CR", "MX"}, Topics: []string{"health"}}
 	same := before
@@ -33,6 +34,7 @@ func TestItemChanges(t *testing.T) {
 }
 
 func TestSniffFormat(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct{ media, body, want string }{
 		{"text/plain", "<rss>", FormatListing}, // the label wins
 		{"application/rss+xml", "x", FormatFeed},
@@ -47,6 +49,7 @@ func TestSniffFormat(t *testing.T) {
 }
 
 func TestDraftFormat(t *testing.T) {
+	t.Parallel()
 	for _, spec := range []ImportSpec{{Format: FormatListing}, {Format: FormatFeed}, {Format: FormatListing, DateOrder: 2}} {
 		got, err := parseDraftFormat(spec.draftFormat())
 		if err != nil || got != spec {

@@ -21,6 +21,7 @@ import (
 // and no other request of the web process could go on. A pool of one
 // connection shows it at once.
 func TestItemEditNeedsOneConnection(t *testing.T) {
+	t.Parallel()
 	url := testenv.DatabaseURL(t)
 	testenv.Open(t, url) // migrated
 	db := testenv.Open(t, url+"&pool_max_conns=1")

@@ -18,6 +18,8 @@ type Store interface {
 	SourceStore
 	TaggingStore
 	DraftStore
+	CountryStore
+	PollNowStore
 }
 
 // ItemStore keeps the stories: stored by imports (ingest's interfaces),

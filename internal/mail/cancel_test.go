@@ -14,6 +14,7 @@ import (
 // sends; a transaction waiting on a silent relay ends then, rather than
 // when the relay's deadline runs out, and says the message may have gone.
 func TestCancelCutsTransactionShort(t *testing.T) {
+	t.Parallel()
 	srv := newSilentRelay(t)
 	p := newTestPool(t, srv.SMTPServer, 1)
 	ctx, cancel := context.WithCancel(context.Background())

@@ -14,6 +14,7 @@ import (
 )
 
 func TestWriteCRLF(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"":                 "",
 		"a":                "a",
@@ -32,6 +33,7 @@ func TestWriteCRLF(t *testing.T) {
 }
 
 func TestWriteDotStuffed(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"a\r\nb\r\n":           "a\r\nb\r\n.\r\n",
 		".a\r\n..b\r\nc.d\r\n": "..a\r\n...b\r\nc.d\r\n.\r\n",
@@ -55,6 +57,7 @@ func TestWriteDotStuffed(t *testing.T) {
 // Subject included, the placeholder goes out as written, 8-bit or
 // quoted-printable alike.
 func TestPrepareTokensOnlyAtOffsets(t *testing.T) {
+	t.Parallel()
 	const ph, token = "NDTOKENPLACEHOLDER", "tok-Reader_1"
 	evil := "https://evil.example/?t=" + ph
 	html := `<a href="` + evil + `">Story ` + ph + `</a>` + "\n" +
@@ -109,6 +112,7 @@ func TestPrepareTokensOnlyAtOffsets(t *testing.T) {
 // TestPrepareRefusesOffsetsOffThePlaceholder: an offset that does not hold
 // the placeholder is a bug in the caller, not something to send.
 func TestPrepareRefusesOffsetsOffThePlaceholder(t *testing.T) {
+	t.Parallel()
 	for name, m := range map[string]*Message{
 		"html off":  {HTML: "a PH b", HTMLTokens: []int{1}},
 		"text past": {Text: "a PH", TextTokens: []int{3}},

@@ -183,10 +183,40 @@ func (p *Pool) Send(ctx context.Context, m *Message) error {
 // SendShared delivers a prepared message to one recipient, with token where
 // the message's placeholder stood. Its error is an *Error.
 func (p *Pool) SendShared(ctx context.Context, s *Shared, to, token string) error {
+	return p.SendSharedAs(ctx, s, to, token, Envelope{})
+}
+
+// Envelope is what a message carries of its delivery: the envelope
+// sender (MAIL FROM, the Return-Path a receiver writes) that names it,
+// and the same name in a header, for relays that report bounces with
+// the message's header rather than to its envelope sender.
+type Envelope struct {
+	// Sender is the envelope sender; "" is MAIL_FROM's address.
+	Sender string
+	// Delivery, when set, goes in the X-Newsdigest-Delivery header.
+	Delivery string
+}
+
+// DeliveryHeader names the header that carries Envelope.Delivery (the
+// same as package bounce reads).
+const DeliveryHeader = "X-Newsdigest-Delivery"
+
+// SendSharedAs is SendShared with an envelope of the delivery's own.
+func (p *Pool) SendSharedAs(ctx context.Context, s *Shared, to, token string, env Envelope) error {
 	// Addresses are checked when they are stored; what matters here is that
 	// one cannot break out of the RCPT command or the To header.
 	if !strings.Contains(to, "@") || strings.ContainsAny(to, "<>\r\n\t ") {
 		return &Error{Class: Permanent, Bounce: true, Reply: fmt.Sprintf("invalid recipient %q", to)}
+	}
+	from := p.from
+	if env.Sender != "" {
+		if !strings.Contains(env.Sender, "@") || strings.ContainsAny(env.Sender, "<>\r\n\t ") {
+			return &Error{Class: Permanent, Reply: fmt.Sprintf("invalid envelope sender %q", env.Sender)}
+		}
+		from = env.Sender
+	}
+	if strings.ContainsAny(env.Delivery, "\r\n") {
+		return &Error{Class: Permanent, Reply: "invalid delivery header"}
 	}
 	var c *conn
 	select {
@@ -209,7 +239,7 @@ func (p *Pool) SendShared(ctx context.Context, s *Shared, to, token string) erro
 		return &Error{Class: Permanent, Reply: fmt.Sprintf("recipient %q needs SMTPUTF8, which the relay does not offer", to)}
 	}
 	var eightBit bool
-	c.buf, eightBit = s.appendFor(c.buf[:0], p.header(to), token, c.relay.eightBit)
+	c.buf, eightBit = s.appendFor(c.buf[:0], p.header(to, env.Delivery), token, c.relay.eightBit)
 	msg := c.buf
 	if p.sign != nil {
 		var err error
@@ -225,7 +255,7 @@ func (p *Pool) SendShared(ctx context.Context, s *Shared, to, token string) erro
 		c.close()
 		return &Error{Class: Temporary, Reply: "SMTP connection: " + err.Error(), err: err}
 	}
-	e, broken := transact(ctx, c.smtp, c.relay, p.from, to, msg, eightBit)
+	e, broken := transact(ctx, c.smtp, c.relay, from, to, msg, eightBit)
 	c.usedAt = p.timings.Now()
 	if cap(c.buf) > 1<<20 {
 		c.buf, c.signed = nil, nil // an outsized message: do not keep its buffers
@@ -244,13 +274,17 @@ func (p *Pool) SendShared(ctx context.Context, s *Shared, to, token string) erro
 	return e
 }
 
-// header is the per-recipient start of a message: From, To, Date and a
-// fresh Message-ID.
-func (p *Pool) header(to string) []byte {
+// header is the per-recipient start of a message: From, To, Date, a
+// fresh Message-ID and, when given, the delivery's name.
+func (p *Pool) header(to, delivery string) []byte {
 	h := make([]byte, 0, 256)
 	h = append(h, p.fromHeader...)
 	h = append(h, "To: <"+to+">\r\nDate: "+time.Now().Format(time.RFC1123Z)+"\r\n"...)
-	return append(h, "Message-ID: <"+messageID(p.domain)+">\r\n"...)
+	h = append(h, "Message-ID: <"+messageID(p.domain)+">\r\n"...)
+	if delivery != "" {
+		h = append(h, DeliveryHeader+": "+delivery+"\r\n"...)
+	}
+	return h
 }
 
 // check makes sure an open connection is worth a message: one open or

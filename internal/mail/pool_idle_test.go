@@ -56,6 +56,7 @@ func sendOne(t *testing.T, p *Pool, to string) {
 // the read timeout, never to be retried: the idle connection is asked
 // first, found dead, and the message goes on a new one.
 func TestPoolProbesIdleConnection(t *testing.T) {
+	t.Parallel()
 	srv := testenv.NewSMTPServer(t)
 	clock := &fakeClock{now: time.Now()}
 	p := newTimedPool(t, srv, Timings{ProbeAfter: time.Minute, ProbeTimeout: 2 * time.Second,
@@ -82,6 +83,7 @@ func TestPoolProbesIdleConnection(t *testing.T) {
 // is replaced without being asked, even when it still answers, and so is
 // one open past MaxAge however busy.
 func TestPoolRetiresIdleAndOldConnections(t *testing.T) {
+	t.Parallel()
 	srv := testenv.NewSMTPServer(t)
 	clock := &fakeClock{now: time.Now()}
 	p := newTimedPool(t, srv, Timings{ProbeAfter: time.Minute, ProbeTimeout: 2 * time.Second,

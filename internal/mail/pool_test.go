@@ -27,6 +27,7 @@ func newTestPool(t *testing.T, srv *testenv.SMTPServer, size int) *Pool {
 }
 
 func TestPoolSendsMultipartWithHeaders(t *testing.T) {
+	t.Parallel()
 	srv := testenv.NewSMTPServer(t)
 	p := newTestPool(t, srv, 2)
 	ctx := context.Background()
@@ -65,6 +66,7 @@ func TestPoolSendsMultipartWithHeaders(t *testing.T) {
 }
 
 func TestPoolClassifiesReplies(t *testing.T) {
+	t.Parallel()
 	srv := testenv.NewSMTPServer(t)
 	srv.Reject = func(rcpt string) error {
 		switch {
@@ -117,6 +119,7 @@ func TestPoolClassifiesReplies(t *testing.T) {
 }
 
 func TestPoolSendsEightBitUnlessLinesAreTooLong(t *testing.T) {
+	t.Parallel()
 	srv := testenv.NewSMTPServer(t)
 	p := newTestPool(t, srv, 1)
 	ctx := context.Background()
@@ -146,6 +149,7 @@ func TestPoolSendsEightBitUnlessLinesAreTooLong(t *testing.T) {
 // and 7-bit only. Each must receive it whole, a line that starts with a dot
 // included (stuffed under DATA, never under BDAT).
 func TestPoolSpeaksToPlainerRelays(t *testing.T) {
+	t.Parallel()
 	text := "first line\n.a line that starts with a dot\n..two dots\nlast línea"
 	html := "<p>hola</p>\n.<p>dot</p>"
 	for _, tc := range []struct {
@@ -192,6 +196,7 @@ func TestPoolSpeaksToPlainerRelays(t *testing.T) {
 // people: each copy has its own recipient, token (headers and bodies) and
 // Message-ID, and nothing of the placeholder is left.
 func TestSharedMessageCarriesEachToken(t *testing.T) {
+	t.Parallel()
 	srv := testenv.NewSMTPServer(t)
 	p := newTestPool(t, srv, 2)
 	s := Prepare(&Message{
@@ -248,6 +253,7 @@ func TestSharedMessageCarriesEachToken(t *testing.T) {
 // fails it temporarily, without bouncing anyone; the next message goes
 // over a new connection.
 func TestPoolReconnectsAfter421(t *testing.T) {
+	t.Parallel()
 	srv := testenv.NewSMTPServer(t)
 	var refused atomic.Int32
 	srv.RejectMail = func(string) error {

@@ -15,6 +15,7 @@ import (
 // together let through no more than the rate. Time is read off Redis-booked
 // slots, not asserted against the wall clock's speed.
 func TestRateLimiterSharesOneRate(t *testing.T) {
+	t.Parallel()
 	opt, err := redis.ParseURL(testenv.RedisURL(t))
 	if err != nil {
 		t.Fatal(err)

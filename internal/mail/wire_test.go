@@ -38,6 +38,7 @@ func wireMessage() *mail.Message {
 // every way: the same bytes by BDAT as by DATA, the same text once
 // quoted-printable is decoded.
 func TestPoolSendsByBDATWhenChunkingIsOffered(t *testing.T) {
+	t.Parallel()
 	want := wireMessage()
 	shared := mail.Prepare(want, "TOKEN")
 	raws := map[string]string{} // by Content-Transfer-Encoding: the first message seen

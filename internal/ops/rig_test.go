@@ -85,8 +85,10 @@ func newRig(t *testing.T, readers int, redisURL string) *rig {
 		"ADMIN_TOKEN": adminToken, "BASE_URL": "http://news.example.org", "LOG_FORMAT": "json",
 		"SMTP_CONNECTIONS": "2", "SIGNUP_RATE_PER_IP": "0",
 	}
+	// Stories of today: an edition of new stories holds those of its period.
+	y, m, d := time.Now().UTC().Date()
 	for i, title := range []string{"Costa Rica opens a new migrant care centre", "Upala border crossing reopens", "Costa Rica and Panama agree on transit"} {
-		it := domain.Item{PublishedOn: domain.NewDate(2024, 3, i+1), Title: title, Summary: strings.Repeat("A summary sentence. ", 10),
+		it := domain.Item{PublishedOn: domain.NewDate(y, m, d), Title: title, Summary: strings.Repeat("A summary sentence. ", 10),
 			URL: fmt.Sprintf("https://example.org/story/%d", i), Language: "en", Countries: []string{"CR"}, Fingerprint: "ops:" + title}
 		if _, _, err := r.db.InsertItems(r.ctx, []domain.Item{it}); err != nil {
 			t.Fatal(err)

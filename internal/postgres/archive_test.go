@@ -13,6 +13,7 @@ import (
 // in the reader's language, filtered by country (regions count) and
 // topic, paged by keyset with nothing lost or repeated.
 func TestArchiveItems(t *testing.T) {
+	t.Parallel()
 	f := newItemsFixture(t)
 	var items []domain.Item
 	for i := range 6 {

@@ -225,7 +225,8 @@ func (db *DB) AuditLog(ctx context.Context, f domain.AuditFilter) ([]domain.Audi
 		  AND ($2 = '' OR actor = $2)
 		  AND ($3 = '' OR object_type = $3)
 		  AND ($4 = '' OR object_id = $4)
-		ORDER BY id DESC LIMIT $5`, f.Before, f.Actor, f.ObjectType, f.ObjectID, limit)
+		  AND (NOT $6 OR action NOT LIKE 'session.%')
+		ORDER BY id DESC LIMIT $5`, f.Before, f.Actor, f.ObjectType, f.ObjectID, limit, f.WithoutSessions)
 	if err != nil {
 		return nil, fmt.Errorf("audit log: %w", err)
 	}

@@ -27,13 +27,17 @@ func (db *DB) Dashboard(ctx context.Context, top, sourceErrors int) (domain.Dash
 			return err
 		}
 	}
-	b.Queue(`SELECT status, count(*) FROM subscribers GROUP BY status ORDER BY count(*) DESC, status`).
+	// The subscribers' counts come from subscriber_tallies, which
+	// triggers keep (migration 00027): counting the table itself took
+	// four scans of it.
+	b.Queue(`SELECT key, sum(n)::bigint FROM subscriber_tallies WHERE kind = 'status'
+		GROUP BY key HAVING sum(n) > 0 ORDER BY sum(n) DESC, key`).
 		Query(tallies(&d.SubscribersByStatus))
-	b.Queue(`SELECT c, count(*) FROM subscribers, unnest(countries) AS c WHERE status = $2
-		GROUP BY c ORDER BY count(*) DESC, c LIMIT $1`, top, domain.StatusActive).Query(tallies(&d.ActiveByCountry))
-	b.Queue(`SELECT t, count(*) FROM subscribers, unnest(topics) AS t WHERE status = $2
-		GROUP BY t ORDER BY count(*) DESC, t LIMIT $1`, top, domain.StatusActive).Query(tallies(&d.ActiveByTopic))
-	b.Queue(`SELECT count(*) FROM subscribers WHERE status = $1 AND all_stories`, domain.StatusActive).
+	b.Queue(`SELECT key, sum(n)::bigint FROM subscriber_tallies WHERE kind = 'country'
+		GROUP BY key HAVING sum(n) > 0 ORDER BY sum(n) DESC, key LIMIT $1`, top).Query(tallies(&d.ActiveByCountry))
+	b.Queue(`SELECT key, sum(n)::bigint FROM subscriber_tallies WHERE kind = 'topic'
+		GROUP BY key HAVING sum(n) > 0 ORDER BY sum(n) DESC, key LIMIT $1`, top).Query(tallies(&d.ActiveByTopic))
+	b.Queue(`SELECT COALESCE(sum(n), 0)::bigint FROM subscriber_tallies WHERE kind = 'all'`).
 		QueryRow(func(r pgx.Row) error { return r.Scan(&d.ActiveAllStories) })
 	b.Queue(`SELECT ` + editionColumns + ` FROM editions e ORDER BY e.id DESC LIMIT 1`).QueryRow(func(r pgx.Row) error {
 		e, err := scanEdition(r)

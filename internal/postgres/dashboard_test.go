@@ -14,6 +14,7 @@ import (
 // though its last error is kept (GET /api/v1/sources still shows it);
 // one that succeeded and then failed again is listed again.
 func TestDashboardListsOnlySourcesFailingNow(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := testenv.Database(t)
 	poll := func(id int64, errText string) {

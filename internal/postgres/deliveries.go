@@ -179,7 +179,7 @@ func (db *DB) SendBatches(ctx context.Context, editionID int64, size int, onlyId
 // ClaimDeliveries takes the unfinished deliveries of one batch whose lease
 // is free (domain.DeliveryClaim), marking them sending until lease runs
 // out: a worker that dies mid-batch leaves them to be claimed again after
-// that. A cancelled edition's deliveries are never claimed.
+// that. A cancelled or paused edition's deliveries are never claimed.
 func (db *DB) ClaimDeliveries(ctx context.Context, editionID int64, r domain.IDRange, lease time.Duration) ([]domain.ClaimedDelivery, error) {
 	from, lapsed, _ := domain.DeliveryRule(domain.DeliveryClaim)
 	rows, err := db.pool.Query(ctx, `
@@ -190,12 +190,12 @@ func (db *DB) ClaimDeliveries(ctx context.Context, editionID int64, r domain.IDR
 		        SELECT id FROM deliveries
 		        WHERE edition_id = $1 AND id BETWEEN $2 AND $3
 		          AND (status = ANY($5) OR (status = ANY($6) AND lease_until < now()))
-		          AND NOT EXISTS (SELECT 1 FROM editions WHERE id = $1 AND reason = $8)
+		          AND NOT EXISTS (SELECT 1 FROM editions WHERE id = $1 AND (reason = $8 OR status = $10))
 		        ORDER BY id FOR UPDATE SKIP LOCKED)
 		    RETURNING id, subscriber_id, group_id)
 		SELECT c.id, c.group_id, s.email, s.token, s.status = $9
 		FROM claimed c JOIN subscribers s ON s.id = c.subscriber_id
-		ORDER BY c.id`, editionID, r.First, r.Last, lease, from, lapsed, domain.DeliverySending, domain.ReasonCancelled, domain.StatusActive)
+		ORDER BY c.id`, editionID, r.First, r.Last, lease, from, lapsed, domain.DeliverySending, domain.ReasonCancelled, domain.StatusActive, domain.EditionPaused)
 	if err != nil {
 		return nil, fmt.Errorf("claim deliveries: %w", err)
 	}

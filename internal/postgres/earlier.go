@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"slices"
 
 	"newsdigest/internal/domain"
@@ -16,8 +17,21 @@ import (
 // reader whose digest did not hold the story then (other choices, or a
 // version tagged differently) may receive it now.
 func (db *DB) EarlierStories(ctx context.Context, editionID int64) (domain.Earlier, error) {
+	return db.earlierStories(ctx, `SELECT c.item_id FROM edition_items c WHERE c.edition_id = $1`, editionID, editionID)
+}
+
+// EarlierStoriesOf is EarlierStories for the items of an edition not yet
+// made (what "send now" and the preview show): where any edition sent
+// them before.
+func (db *DB) EarlierStoriesOf(ctx context.Context, itemIDs []int64) (domain.Earlier, error) {
+	return db.earlierStories(ctx, `SELECT unnest($1::bigint[])`, itemIDs, math.MaxInt64)
+}
+
+// earlierStories finds where the items that mine selects (from its
+// argument, $1) went out in editions before the edition id before.
+func (db *DB) earlierStories(ctx context.Context, mine string, arg any, before int64) (domain.Earlier, error) {
 	out := domain.Earlier{Groups: map[int64][]int64{}}
-	versions, editions, err := db.earlierVersions(ctx, editionID)
+	versions, editions, err := db.earlierVersions(ctx, mine, arg, before)
 	if err != nil || len(editions) == 0 {
 		return out, err
 	}
@@ -65,19 +79,18 @@ func (db *DB) EarlierStories(ctx context.Context, editionID int64) (domain.Earli
 // earlierVersions maps every version of this edition's stories (their
 // items, and the other language versions of them) to this edition's items
 // of the same story, and lists the earlier editions holding any of them.
-func (db *DB) earlierVersions(ctx context.Context, editionID int64) (map[int64][]int64, []int64, error) {
+func (db *DB) earlierVersions(ctx context.Context, mine string, arg any, before int64) (map[int64][]int64, []int64, error) {
 	rows, err := db.pool.Query(ctx, `
 		WITH mine AS (
 		    SELECT i.id, COALESCE(i.translation_of, i.id) AS story
-		    FROM edition_items c JOIN items i ON i.id = c.item_id
-		    WHERE c.edition_id = $1),
+		    FROM items i WHERE i.id IN (`+mine+`)),
 		versions AS (
 		    SELECT m.story AS version, m.id AS item FROM mine m
 		    UNION
 		    SELECT v.id, m.id FROM mine m JOIN items v ON v.translation_of = m.story)
 		SELECT v.version, v.item,
-		       ARRAY(SELECT o.edition_id FROM edition_items o WHERE o.item_id = v.version AND o.edition_id < $1)
-		FROM versions v`, editionID)
+		       ARRAY(SELECT o.edition_id FROM edition_items o WHERE o.item_id = v.version AND o.edition_id < $2)
+		FROM versions v`, arg, before)
 	if err != nil {
 		return nil, nil, fmt.Errorf("earlier versions: %w", err)
 	}

@@ -19,16 +19,20 @@ type NewEdition = domain.NewEdition
 
 const editionColumns = `e.id, e.status, e.reason, e.scheduled_for, e.ingested_after, e.ingested_until,
 	e.published_from, e.published_to, e.items, e.total, e.sent, e.failed, e.skipped,
-	e.sending_started_at, e.created_at, e.finished_at`
+	e.sending_started_at, e.created_at, e.finished_at, e.auto_pause, e.pause_cause, e.pause_count, e.pause_of`
 
 func scanEdition(r pgx.Row) (domain.Edition, error) {
 	var e domain.Edition
 	var from, to *time.Time
+	var pause domain.EditionPauseNote
 	err := r.Scan(&e.ID, &e.Status, &e.Reason, &e.ScheduledFor, &e.Window.IngestedAfter,
 		&e.Window.IngestedUntil, &from, &to, &e.Items, &e.Total, &e.Sent, &e.Failed, &e.Skipped,
-		&e.SendingStartedAt, &e.CreatedAt, &e.FinishedAt)
+		&e.SendingStartedAt, &e.CreatedAt, &e.FinishedAt, &e.AutoPause, &pause.Cause, &pause.Count, &pause.Of)
 	if err != nil {
 		return e, err
+	}
+	if e.Status == domain.EditionPaused && pause.Cause != "" {
+		e.Paused = &pause
 	}
 	if e.SendingStartedAt != nil {
 		end := time.Now()
@@ -96,12 +100,28 @@ func (db *DB) CreateEdition(ctx context.Context, n NewEdition) (e domain.Edition
 			_, err = tx.Exec(ctx, `
 				INSERT INTO edition_items (edition_id, item_id)
 				SELECT $1, id FROM items
-				WHERE `+withVersions(ingestedWindow(
+				WHERE `+withVersions(`(`+ingestedWindow(
 				`(SELECT ingested_after FROM editions WHERE id = $1)`,
-				`(SELECT ingested_until FROM editions WHERE id = $1)`)+` OR `+carried), id)
+				`(SELECT ingested_until FROM editions WHERE id = $1)`, "$2")+` OR `+picked+`) OR `+carried), id, maxAge(n.MaxAge))
+			if err == nil {
+				// The picks this edition holds are spent; if it is
+				// cancelled or fails, carried brings them to the next.
+				_, err = tx.Exec(ctx, `
+					UPDATE items SET picked_at = NULL
+					WHERE picked_at IS NOT NULL AND id IN (SELECT item_id FROM edition_items WHERE edition_id = $1)`, id)
+			}
 		}
 		if err != nil {
 			return fmt.Errorf("freeze edition window: %w", err)
+		}
+		if n.RequireStories {
+			var held int
+			if err := tx.QueryRow(ctx, `SELECT count(*) FROM edition_items WHERE edition_id = $1`, id).Scan(&held); err != nil {
+				return err
+			}
+			if held == 0 {
+				return errs.New(errs.Invalid, "%s", domain.ErrNoStories) // rolls the edition back
+			}
 		}
 		e, err = scanEdition(tx.QueryRow(ctx, `
 			UPDATE editions e SET items = (SELECT count(*) FROM edition_items WHERE edition_id = e.id)
@@ -121,9 +141,25 @@ func nextWindowStart(firstWindow string) string {
 	return `COALESCE(max(ingested_until), clock_timestamp() - ` + firstWindow + `::interval)`
 }
 
-// ingestedWindow selects the visible items first ingested in (after, until].
-func ingestedWindow(after, until string) string {
-	return `NOT items.hidden AND items.ingested_at > ` + after + ` AND items.ingested_at <= ` + until
+// ingestedWindow selects the visible items first ingested in (after,
+// until] and published no earlier than maxAge (an interval, NULL for no
+// bound) before after: a back catalogue imported this week is not this
+// week's news.
+func ingestedWindow(after, until, maxAge string) string {
+	return `NOT items.hidden AND items.ingested_at > ` + after + ` AND items.ingested_at <= ` + until +
+		` AND (` + maxAge + `::interval IS NULL OR items.published_on >= (` + after + ` - ` + maxAge + `::interval)::date)`
+}
+
+// picked selects the visible stories an editor picked for the next
+// edition of new stories, whatever their date.
+const picked = `(NOT items.hidden AND items.picked_at IS NOT NULL)`
+
+// maxAge is NewEdition.MaxAge as a query argument: NULL for no bound.
+func maxAge(d time.Duration) any {
+	if d <= 0 {
+		return nil
+	}
+	return fmt.Sprintf("%d microseconds", d.Microseconds())
 }
 
 // publishedWindow selects the visible items published in [from, to]; a

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -16,7 +17,7 @@ import (
 // same rule CreateEdition freezes (see ingestedWindow, publishedWindow,
 // withVersions);
 // it writes nothing.
-func (db *DB) WindowItems(ctx context.Context, from, to *domain.Date) ([]domain.Item, error) {
+func (db *DB) WindowItems(ctx context.Context, from, to *domain.Date, age time.Duration) ([]domain.Item, error) {
 	var rows pgx.Rows
 	var err error
 	if from != nil || to != nil {
@@ -24,12 +25,24 @@ func (db *DB) WindowItems(ctx context.Context, from, to *domain.Date) ([]domain.
 			dateOrNil(from), dateOrNil(to))
 	} else {
 		rows, err = db.pool.Query(ctx, `SELECT `+itemColumns+` FROM items
-			WHERE `+withVersions(ingestedWindow(`(SELECT `+nextWindowStart("$1")+` FROM editions)`, "clock_timestamp()")+` OR `+carried), domain.FirstWindow)
+			WHERE `+withVersions(`(`+ingestedWindow(`(SELECT `+nextWindowStart("$1")+` FROM editions)`, "clock_timestamp()", "$2")+
+			` OR `+picked+`) OR `+carried), domain.FirstWindow, maxAge(age))
 	}
 	if err != nil {
 		return nil, fmt.Errorf("window items: %w", err)
 	}
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.Item, error) { return scanItem(r) })
+}
+
+// NextWindowStart is where the window of the next edition of new stories
+// begins: the last edition's cut-off, or domain.FirstWindow ago.
+func (db *DB) NextWindowStart(ctx context.Context) (time.Time, error) {
+	var t time.Time
+	err := db.pool.QueryRow(ctx, `SELECT `+nextWindowStart("$1")+` FROM editions`, domain.FirstWindow).Scan(&t)
+	if err != nil {
+		return t, fmt.Errorf("next window start: %w", err)
+	}
+	return t, nil
 }
 
 // ActiveFilters counts the active subscribers by their choices: few rows

@@ -110,6 +110,7 @@ func wantCounts(t *testing.T, db *postgres.DB, id int64, status domain.EditionSt
 }
 
 func TestCancelSkipsTheRestAndCountersAddUp(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := testenv.Database(t)
 	id, batches := sendingEdition(t, db, []string{"a@example.org", "b@example.org", "c@example.org", "d@example.org", "e@example.org"}, 1)
@@ -172,6 +173,7 @@ func TestCancelSkipsTheRestAndCountersAddUp(t *testing.T) {
 }
 
 func TestCancelQueuedEditionEndsIt(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := testenv.Database(t)
 	e, _, err := db.CreateEdition(ctx, postgres.NewEdition{})
@@ -192,6 +194,7 @@ func TestCancelQueuedEditionEndsIt(t *testing.T) {
 // those of people gone, and leaves the refused (5xx) and the uncertain
 // (the message may have been delivered) failed as they are.
 func TestRetryFailedSendsAgainOnlyTheTemporaryToActivePeople(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := testenv.Database(t)
 	id, batches := sendingEdition(t, db, []string{"stays@example.org", "leaves@example.org", "fine@example.org",
@@ -245,6 +248,7 @@ func TestRetryFailedSendsAgainOnlyTheTemporaryToActivePeople(t *testing.T) {
 }
 
 func TestWindowItemsIsWhatAnEditionHolds(t *testing.T) {
+	t.Parallel()
 	f := newItemsFixture(t)
 	f.ingest(
 		f.im.Item(dec16, "Costa Rica: a story of the sixteenth", "Summary.", "", "en"),
@@ -255,7 +259,7 @@ func TestWindowItemsIsWhatAnEditionHolds(t *testing.T) {
 		name     string
 		from, to *domain.Date
 	}{{"new since the last edition", nil, nil}, {"published from the 17th", &from, nil}} {
-		planned, err := f.db.WindowItems(f.ctx, w.from, w.to)
+		planned, err := f.db.WindowItems(f.ctx, w.from, w.to, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -268,7 +272,7 @@ func TestWindowItemsIsWhatAnEditionHolds(t *testing.T) {
 		}
 	}
 	// Everything new went into the first edition.
-	if planned, err := f.db.WindowItems(f.ctx, nil, nil); err != nil || len(planned) != 0 {
+	if planned, err := f.db.WindowItems(f.ctx, nil, nil, 0); err != nil || len(planned) != 0 {
 		t.Errorf("after an edition, %d new items planned (%v), want 0", len(planned), err)
 	}
 }

@@ -10,6 +10,7 @@ import (
 )
 
 func TestSearchItemsAndStoredStories(t *testing.T) {
+	t.Parallel()
 	f := newItemsFixture(t)
 	cr := f.im.Item(dec16, "Costa Rica: a 100% new shelter in Upala", "", "https://news.example/cr", "en")
 	plain := f.im.Item(dec16, "A story with no place", "Nothing here either.", "https://news.example/none", "en")
@@ -62,6 +63,7 @@ func TestSearchItemsAndStoredStories(t *testing.T) {
 }
 
 func TestDeleteSourceKeepsItems(t *testing.T) {
+	t.Parallel()
 	f := newItemsFixture(t)
 	src, err := f.db.CreateSource(f.ctx, domain.NewSource{URL: "https://news.example/feed", Kind: domain.SourceFeed, Interval: time.Hour})
 	if err != nil {

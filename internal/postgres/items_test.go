@@ -64,6 +64,7 @@ func (f *itemsFixture) all() []domain.Item {
 }
 
 func TestStoreRecognisesTheSameStory(t *testing.T) {
+	t.Parallel()
 	f := newItemsFixture(t)
 	title := "Costa Rica: IOM presents labor market research study for the border canton of Upala"
 	first := f.im.Item(dec16, title, "A labor survey in Upala.", "https://rosanjose.iom.int/news/upala", "en")
@@ -105,6 +106,7 @@ func TestStoreRecognisesTheSameStory(t *testing.T) {
 
 // Re-ingest brings a story up to date but never undoes an editor.
 func TestReingestKeepsEditorsChanges(t *testing.T) {
+	t.Parallel()
 	f := newItemsFixture(t)
 	link := "https://rosanjose.iom.int/news/upala"
 	f.ingest(f.im.Item(dec16, "Costa Rica: study in Upala", "A labor survey in Upala.", link, "en"))
@@ -146,6 +148,7 @@ func TestReingestKeepsEditorsChanges(t *testing.T) {
 // Language versions are linked by their addresses, by alternates that
 // name each other, or by an editor; a story keeps one version per language.
 func TestTranslations(t *testing.T) {
+	t.Parallel()
 	f := newItemsFixture(t)
 	res := f.ingest(
 		f.im.Item(dec16, "Costa Rica: study in Upala", "", "https://site.example/en/news/upala", ""),
@@ -224,6 +227,7 @@ func TestTranslations(t *testing.T) {
 
 // Two imports meeting the same story at once store it once.
 func TestConcurrentImportsStoreOnce(t *testing.T) {
+	t.Parallel()
 	f := newItemsFixture(t)
 	var wg sync.WaitGroup
 	results := make([]ingest.Result, 4)

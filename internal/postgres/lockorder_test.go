@@ -75,6 +75,7 @@ func result(t *testing.T, errc <-chan error, what string) {
 // edition, which settles that delivery. Both take the edition before its
 // deliveries, so neither is aborted.
 func TestRecordingAndCancellingLockInOneOrder(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := testenv.Database(t)
 	id, batches := sendingEdition(t, db, []string{"a@example.org", "b@example.org"}, 0)
@@ -114,6 +115,7 @@ func TestRecordingAndCancellingLockInOneOrder(t *testing.T) {
 // them as translations. The link waits for the import (and the import
 // for it), so neither is aborted.
 func TestImportAndTranslationLinkLockInOneOrder(t *testing.T) {
+	t.Parallel()
 	f := newItemsFixture(t)
 	story := func(title, lang string, day int) domain.Item {
 		return domain.Item{PublishedOn: domain.NewDate(2021, time.March, day), Title: title, Summary: "A summary.",

@@ -21,6 +21,7 @@ import (
 // refused with an error naming the migration, and nothing is applied:
 // the migration was written against the schema before the later ones.
 func TestMigrateRefusesAMigrationOutOfOrder(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := testenv.Database(t)
 	// Migration 11 undone and forgotten, 12 still applied.
@@ -47,6 +48,7 @@ func TestMigrateRefusesAMigrationOutOfOrder(t *testing.T) {
 // as SQL so that storage applies it without a package of logic. A change
 // to the default that no migration brings to the databases fails here.
 func TestStoredTaxonomyIsTheDefault(t *testing.T) {
+	t.Parallel()
 	db := testenv.Database(t)
 	v, err := db.Vocabulary(context.Background())
 	if err != nil {
@@ -62,6 +64,7 @@ func TestStoredTaxonomyIsTheDefault(t *testing.T) {
 // controls from the stories stored before ingest dropped them, and leaves
 // every other character, and every story without them, as it was.
 func TestBidiMigrationCleansStoredStories(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := testenv.Database(t)
 	up, err := os.ReadFile("migrations/00017_items_without_bidi.sql")

@@ -27,6 +27,7 @@ func claimNotice(t *testing.T, db *postgres.DB, id int64, kind string) (domain.N
 // A confirmation makes one welcome due, which one worker claims and
 // sends once; a retry after it went out finds nothing.
 func TestWelcomeDueOncePerConfirmation(t *testing.T) {
+	t.Parallel()
 	db := testenv.Database(t)
 	ctx := context.Background()
 	id, _ := subscribe(t, db, "ana@example.org")
@@ -64,6 +65,7 @@ func TestWelcomeDueOncePerConfirmation(t *testing.T) {
 // An active address signed up again asks for one "known" notice an hour;
 // one that left by the time the worker gets to it is sent nothing.
 func TestKnownNoticeOncePerWindow(t *testing.T) {
+	t.Parallel()
 	db := testenv.Database(t)
 	ctx := context.Background()
 	id, _ := subscribe(t, db, "ana@example.org")
@@ -117,6 +119,7 @@ func TestKnownNoticeOncePerWindow(t *testing.T) {
 // consents, and makes the compile's recipient list mark the subscriber
 // as paused for editions before its end only.
 func TestPauseMarksRecipientsUntilItEnds(t *testing.T) {
+	t.Parallel()
 	db := testenv.Database(t)
 	ctx := context.Background()
 	id, _ := subscribe(t, db, "ana@example.org")

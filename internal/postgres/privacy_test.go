@@ -41,6 +41,7 @@ func privacyErasedEmail(t *testing.T, db *postgres.DB, addr string) string {
 // turns away an import of the address. A sign-up is the person's own
 // double opt-in, and starts anew.
 func TestPrivacyErasedAddressIsKeyedHash(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	secretA, secretB := []byte("a-secret-key-of-at-least-32-chars!!"), []byte("another-secret-key-of-32-chars-or-more")
 	urlA := testenv.DatabaseURL(t)
@@ -77,6 +78,7 @@ func TestPrivacyErasedAddressIsKeyedHash(t *testing.T) {
 // confirmation mail, in any case of the address. Erased again, the
 // address leaves its keyed hash twice.
 func TestPrivacyErasedAddressMaySignUpAgain(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := testenv.OpenKeyed(t, testenv.DatabaseURL(t), []byte("a-secret-key-of-at-least-32-chars!!"))
 	first := privacyErasedEmail(t, db, "back@example.org")
@@ -96,6 +98,7 @@ func TestPrivacyErasedAddressMaySignUpAgain(t *testing.T) {
 // A database is opened with the key erased addresses are hashed with, or
 // not at all: no process can forget it and hash with an empty key.
 func TestPrivacyOpenNeedsTheErasureKey(t *testing.T) {
+	t.Parallel()
 	db, err := postgres.Open(context.Background(), testenv.DatabaseURL(t), nil)
 	if err == nil {
 		db.Close()
@@ -109,6 +112,7 @@ func TestPrivacyOpenNeedsTheErasureKey(t *testing.T) {
 // Rows erased before the key existed hold an unkeyed SHA-256, which
 // cannot be re-keyed: they still turn an import of the address away.
 func TestPrivacyLegacyErasedAddressStillRecognised(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := testenv.OpenKeyed(t, testenv.DatabaseURL(t), []byte("a-secret-key-of-at-least-32-chars!!"))
 	id, _ := subscribe(t, db, "old@example.org")
@@ -123,6 +127,7 @@ func TestPrivacyLegacyErasedAddressStillRecognised(t *testing.T) {
 // Only sign-ups pending and never confirmed for longer than the
 // confirmation link lasts are purged, with their consent records.
 func TestPrivacyPurgeUnconfirmed(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := openBulkDB(t)
 	old := func(id int64) {

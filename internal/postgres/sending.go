@@ -27,17 +27,17 @@ func (db *DB) ReleaseClaims(ctx context.Context, ids []int64) error {
 	return nil
 }
 
-// EditionSnapshot reads whether an edition was cancelled and where its
+// EditionSnapshot reads whether an edition was cancelled or paused and where its
 // stories stand, in one cheap query.
 func (db *DB) EditionSnapshot(ctx context.Context, id int64) (domain.EditionSnapshot, error) {
 	var s domain.EditionSnapshot
 	var n int
 	var changed *time.Time
 	err := db.pool.QueryRow(ctx, `
-		SELECT e.reason = $2,
+		SELECT e.reason = $2, e.status = $3,
 		       (SELECT count(*) FROM items i JOIN edition_items ei ON ei.item_id = i.id WHERE ei.edition_id = e.id AND NOT i.hidden),
 		       (SELECT max(i.updated_at) FROM items i JOIN edition_items ei ON ei.item_id = i.id WHERE ei.edition_id = e.id)
-		FROM editions e WHERE e.id = $1`, id, domain.ReasonCancelled).Scan(&s.Cancelled, &n, &changed)
+		FROM editions e WHERE e.id = $1`, id, domain.ReasonCancelled, domain.EditionPaused).Scan(&s.Cancelled, &s.Paused, &n, &changed)
 	if err != nil {
 		return s, notFound(err, "edition")
 	}

@@ -18,6 +18,7 @@ func openSourcesDB(t *testing.T) *postgres.DB {
 }
 
 func TestSourcePolling(t *testing.T) {
+	t.Parallel()
 	db := openSourcesDB(t)
 	ctx := context.Background()
 

@@ -62,6 +62,35 @@ func subscriberFields(s *domain.Subscriber) []any {
 // still queued, however long the worker lags, queues nothing more; and
 // none is due within confirmWindow of the last one sent.
 func (db *DB) Subscribe(ctx context.Context, email string, f domain.Filter, c domain.Consent, t domain.SignupTokens) (id int64, mail domain.SignupMail, err error) {
+	// Most sign-ups are of an address not seen before: the subscriber and
+	// its consent record go in one statement, one round trip and one
+	// commit. When the address is there already (its unique index is in
+	// the way) nothing is written and the transaction below decides.
+	next, err := domain.NextSubscriber("", domain.SubscriberSignUp)
+	if err != nil {
+		return 0, "", err
+	}
+	err = db.pool.QueryRow(ctx, `
+		WITH s AS (
+		    INSERT INTO subscribers (email, status, countries, topics, language, mode, token, confirm_token,
+		                             confirm_expires_at, confirm_due_at, all_stories)
+		    VALUES ($1, $10, $2, $3, $4, $5, $6, $7, now() + $8::interval, now(), $9)
+		    ON CONFLICT DO NOTHING
+		    RETURNING id
+		), c AS (
+		    INSERT INTO consents (subscriber_id, action, at, ip, user_agent, form_version)
+		    SELECT id, 'subscribe', $11, $12, $13, $14 FROM s
+		)
+		SELECT id FROM s`,
+		email, nonNil(f.Countries), nonNil(f.Topics), f.Language, f.Mode, t.Token, t.Confirm, domain.ConfirmTTL, f.All,
+		string(next), c.At, c.IP, truncate(c.UserAgent, 512), c.FormVersion,
+	).Scan(&id)
+	if err == nil {
+		return id, domain.MailConfirmation, nil
+	}
+	if !errors.Is(err, pgx.ErrNoRows) {
+		return 0, "", fmt.Errorf("insert subscriber: %w", err)
+	}
 	err = pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
 		var status domain.SubscriberStatus
 		var mayMail bool

@@ -13,6 +13,7 @@ import (
 // A suppressed or erased address is not revived by a sign-up or an
 // import, and an erased one keeps nothing that names the person.
 func TestStoppedAddressesStayStopped(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := openBulkDB(t)
 	sup, _ := subscribe(t, db, "sup@example.org")

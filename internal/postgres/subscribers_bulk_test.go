@@ -67,6 +67,7 @@ func storedEmails(t *testing.T, db *postgres.DB) []string {
 }
 
 func TestImportSubscribersWritesAllOrNothing(t *testing.T) {
+	t.Parallel()
 	db := openBulkDB(t)
 	ctx := context.Background()
 	consent := domain.Consent{At: time.Now(), IP: "192.0.2.1", UserAgent: "test", FormVersion: "csv-import"}
@@ -103,6 +104,7 @@ func TestImportSubscribersWritesAllOrNothing(t *testing.T) {
 // Imports running at once, with overlapping addresses in opposite
 // orders, neither deadlock nor store an address twice.
 func TestImportSubscribersConcurrently(t *testing.T) {
+	t.Parallel()
 	db := openBulkDB(t)
 	ctx := context.Background()
 	const n = 2000

@@ -69,6 +69,7 @@ func exec(t *testing.T, db *postgres.DB, sql string, args ...any) {
 // lags) asks for nothing more; and of many tasks for one address, one
 // claims the mail.
 func TestConfirmationDueOnceAndClaimedOnce(t *testing.T) {
+	t.Parallel()
 	db := testenv.Database(t)
 	ctx := context.Background()
 
@@ -119,6 +120,7 @@ func TestConfirmationDueOnceAndClaimedOnce(t *testing.T) {
 // The reconciler finds a due mail whose task was lost, or whose worker
 // died holding the claim, and only once the window says so.
 func TestUnsentConfirmations(t *testing.T) {
+	t.Parallel()
 	db := testenv.Database(t)
 	lost, _ := subscribe(t, db, "lost@example.org")
 	crashed, _ := subscribe(t, db, "crashed@example.org")
@@ -150,6 +152,7 @@ func TestUnsentConfirmations(t *testing.T) {
 // link and its mail at once; its token changes when the sign-up is
 // confirmed, not before, so a stranger's sign-up breaks none of its links.
 func TestResubscribeRotatesTokensOnConfirmation(t *testing.T) {
+	t.Parallel()
 	db := testenv.Database(t)
 	ctx := context.Background()
 	id, _ := subscribe(t, db, "ana@example.org")
@@ -196,6 +199,7 @@ func TestResubscribeRotatesTokensOnConfirmation(t *testing.T) {
 // Long texts are cut between characters, never inside one: PostgreSQL
 // refuses invalid UTF-8.
 func TestLongTextsCutBetweenCharacters(t *testing.T) {
+	t.Parallel()
 	db := testenv.Database(t)
 	ctx := context.Background()
 	c := consent()

@@ -17,6 +17,7 @@ import (
 // Every tag list an editor sets is kept as a labelled example of the item;
 // a later correction updates it and keeps what the earlier one judged.
 func TestTagExamplesFromEdits(t *testing.T) {
+	t.Parallel()
 	f := newItemsFixture(t)
 	f.ingest(f.im.Item(dec16, "Honduran returnees arrive in Guatemala", "A bus brought 40 people.", "https://a.example/1", "en"))
 	id := f.all()[0].ID
@@ -85,6 +86,7 @@ func TestTagExamplesFromEdits(t *testing.T) {
 
 // A model stored by one process is the one another loads.
 func TestTagModelsFollowed(t *testing.T) {
+	t.Parallel()
 	f := newItemsFixture(t)
 	if id, b, err := f.db.LatestTagModel(f.ctx); id != 0 || b != nil || err != nil {
 		t.Fatalf("empty store gave model %d, %v", id, err)
@@ -130,6 +132,7 @@ func (c *fetchCounter) LatestTagModel(ctx context.Context) (int64, []byte, error
 // Processes look for a newer model by its id: the model itself, megabytes
 // at a large desk, is read once per new model, not at every look.
 func TestTagModelReadOncePerModel(t *testing.T) {
+	t.Parallel()
 	f := newItemsFixture(t)
 	if _, _, err := tagging.Retrain(f.ctx, f.db, f.im.Tagger, time.Now()); err != nil {
 		t.Fatal(err)
@@ -167,6 +170,7 @@ func newTagger(t *testing.T) *tagging.Tagger {
 // Tags an editor gives an item created by hand are an example too, set
 // against the tags the tagger proposed.
 func TestTagExampleOfNewItem(t *testing.T) {
+	t.Parallel()
 	f := newItemsFixture(t)
 	proposed := f.im.Item(dec16, "Venezuelan migrants find work in Guanacaste", "Farms hired 200 people.", "https://a.example/new", "en")
 	stored := proposed

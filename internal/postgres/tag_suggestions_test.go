@@ -35,6 +35,7 @@ func suggestTopics(it domain.Item, topics ...string) domain.TagSuggestion {
 // the editor's (with the tagger's reasons), records the example, and
 // removes it; one whose story changed since is withdrawn, not applied.
 func TestTagSuggestions(t *testing.T) {
+	t.Parallel()
 	f := newItemsFixture(t)
 	f.ingest(
 		f.im.Item(dec16, "Honduran returnees arrive in Guatemala", "A bus brought 40 people.", "https://a.example/1", "en"),
@@ -134,6 +135,7 @@ func TestTagSuggestions(t *testing.T) {
 // Per topic, how often editors changed the tagger's choice: removed where
 // it had set the topic, added where it had not.
 func TestTopicCorrections(t *testing.T) {
+	t.Parallel()
 	f := newItemsFixture(t)
 	f.ingest(
 		f.im.Item(dec16, "Honduran returnees arrive in Guatemala", "A bus brought 40 people.", "https://a.example/1", "en"),

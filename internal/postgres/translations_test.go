@@ -33,6 +33,7 @@ func (f *itemsFixture) translationsByURL() map[string][]string {
 // one whose entries name each other as hreflang alternates store linked
 // versions of the same stories; entries with no alternate stay alone.
 func TestFeedHreflangLinksTranslations(t *testing.T) {
+	t.Parallel()
 	f := newItemsFixture(t)
 	for _, file := range []string{"hreflang-atom.xml", "hreflang-rss.xml"} {
 		doc, err := os.Open("../ingest/testdata/feeds/" + file)
@@ -69,6 +70,7 @@ func TestFeedHreflangLinksTranslations(t *testing.T) {
 // link once the translation is out), whichever names it last; one an
 // editor unlinked stays alone.
 func TestRefreshLinksTranslation(t *testing.T) {
+	t.Parallel()
 	f := newItemsFixture(t)
 	day := domain.NewDate(2021, time.March, 4)
 	const (
@@ -128,6 +130,7 @@ func TestRefreshLinksTranslation(t *testing.T) {
 // the story's place for the readers of its language. When the other side
 // names it back, they are linked.
 func TestOneSidedHreflangLinksNothing(t *testing.T) {
+	t.Parallel()
 	f := newItemsFixture(t)
 	day := domain.NewDate(2021, time.March, 5)
 	const (

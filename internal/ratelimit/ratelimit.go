@@ -31,12 +31,12 @@ import (
 // error, never a pass, since failing open would let a flood through
 // exactly when the counters are gone.
 type Limiter struct {
-	rdb    *redis.Client
+	rdb    redis.UniversalClient
 	secret []byte
 }
 
 // New counts through rdb, hashing keys with secret.
-func New(rdb *redis.Client, secret []byte) *Limiter {
+func New(rdb redis.UniversalClient, secret []byte) *Limiter {
 	return &Limiter{rdb: rdb, secret: secret}
 }
 

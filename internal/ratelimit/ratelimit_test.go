@@ -13,6 +13,7 @@ import (
 )
 
 func TestClientBucket(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"203.0.113.9":             "203.0.113.9",
 		"::ffff:203.0.113.9":      "203.0.113.9",
@@ -31,6 +32,7 @@ func TestClientBucket(t *testing.T) {
 // of 50 at once against a limit of 10, exactly 10 pass. A refund gives
 // one back, never below zero.
 func TestTakeIsTheGate(t *testing.T) {
+	t.Parallel()
 	opt, err := redis.ParseURL(testenv.RedisURL(t))
 	if err != nil {
 		t.Fatal(err)

@@ -37,6 +37,10 @@ type Digest struct {
 type Section struct {
 	Title string
 	Items []Item
+	// SubjectName names the section in the subject when its title would
+	// say little there: the Regional section is named by its regions
+	// ("1 story this week: Central America", not ": Regional").
+	SubjectName string
 }
 
 // Item is one story as it is shown in an email.

@@ -116,7 +116,11 @@ func newDigestView(d Digest, lang string, s ui, frags *fragments) (digestView, e
 			titles = append(titles, oneLine(it.Title))
 		}
 		count += len(sec.Items)
-		names = append(names, oneLine(sec.Title))
+		name := sec.Title
+		if sec.SubjectName != "" {
+			name = sec.SubjectName
+		}
+		names = append(names, oneLine(name))
 		v.Sections = append(v.Sections, rs)
 	}
 	if isHTTPURL(d.ViewURL) {

@@ -53,6 +53,10 @@ const (
 
 var colNames = [numCols]string{"email", "countries", "topics", "language", "mode", "status", "created_at"}
 
+// ModeAllStories in the mode column chooses all stories, as the form's
+// "all stories" box does (and as "*" alone in countries does).
+const ModeAllStories = "all"
+
 // requiredCols must be in the header; the others may be left out.
 const requiredCols = colLanguage + 1
 
@@ -189,7 +193,7 @@ func (c *CSVReader) parse(line int, rec []string) bool {
 	c.row = CSVRow{Line: line}
 	switch status := strings.ToLower(field(colStatus)); status {
 	case "", domain.StatusActive:
-	case domain.StatusPending, domain.StatusUnsubscribed, domain.StatusBounced, domain.StatusSuppressed, domain.StatusErased:
+	case domain.StatusPending, domain.StatusUnsubscribed, domain.StatusBounced, domain.StatusSuppressed, domain.StatusComplained, domain.StatusErased:
 		// Not validated further: an erased row may hold no real address,
 		// and a former subscriber's choices may name retired topics.
 		c.row.Skip = true
@@ -212,12 +216,29 @@ func (c *CSVReader) parse(line int, rec []string) bool {
 		ok = false
 		countries = nil
 	}
+	mode := field(colMode)
+	// "all" is the form's "all stories" choice, named as a mode so a
+	// list can say it in the one column that says which stories.
+	if strings.EqualFold(mode, ModeAllStories) {
+		mode = ""
+		if len(countries) > 0 && !all || field(colTopics) != "" {
+			c.addError(line, `mode: "all" (all stories) takes no countries or topics; leave them empty`)
+			ok = false
+		}
+		all, countries = true, nil
+	}
+	switch strings.ToLower(mode) {
+	case "", domain.ModeAny, domain.ModeNarrow:
+	default:
+		c.addError(line, fmt.Sprintf(`mode: %q is not one of any (stories about a chosen country or a chosen topic), narrow (a chosen country and a chosen topic) or all (all stories)`, mode))
+		ok, mode = false, ""
+	}
 	f := domain.Filter{
 		All:       all,
 		Countries: countries,
 		Topics:    splitList(field(colTopics)),
 		Language:  field(colLanguage),
-		Mode:      field(colMode),
+		Mode:      mode,
 	}
 	f.Normalize()
 	if err := f.Validate(c.known); err != nil {

@@ -8,6 +8,7 @@ import (
 )
 
 func TestEscapeCSVCell(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ in, want string }{
 		{"ana@example.org", "ana@example.org"},
 		{"=cmd|'/Ccalc.exe'!A0@example.com", "'=cmd|'/Ccalc.exe'!A0@example.com"},
@@ -35,6 +36,7 @@ func TestEscapeCSVCell(t *testing.T) {
 // address is then refused by name, not imported with its quote, and an
 // address that really begins with a quote is kept.
 func TestCSVReaderUndoesExportEscape(t *testing.T) {
+	t.Parallel()
 	var buf bytes.Buffer
 	w := csv.NewWriter(&buf)
 	w.Write([]string{"email", "countries", "topics", "language"})
@@ -62,6 +64,7 @@ func TestCSVReaderUndoesExportEscape(t *testing.T) {
 // A hand-written file's quote before an ordinary character is part of the
 // address.
 func TestCSVReaderKeepsAHandWrittenQuote(t *testing.T) {
+	t.Parallel()
 	rows, lineErrs, err := readAll(t, "email,countries,topics,language\n'ana@example.org,CR,,en\n")
 	if err != nil || len(lineErrs) != 0 {
 		t.Fatalf("err %v, line errors %+v", err, lineErrs)

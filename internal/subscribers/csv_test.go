@@ -44,6 +44,7 @@ func filter(countries, topics []string, lang, mode string) domain.Filter {
 }
 
 func TestCSVReaderRows(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name string
 		in   string
@@ -79,6 +80,12 @@ func TestCSVReaderRows(t *testing.T) {
 			want: []CSVRow{{Line: 2, Email: "all@example.org", Filter: domain.Filter{All: true,
 				Countries: []string{}, Topics: []string{}, Language: "es", Mode: "any"}}},
 		},
+		{
+			name: "all stories: mode all, as the form's box says it",
+			in:   "email,countries,topics,language,mode\nall@example.org,,,fr,ALL\n",
+			want: []CSVRow{{Line: 2, Email: "all@example.org", Filter: domain.Filter{All: true,
+				Countries: []string{}, Topics: []string{}, Language: "fr", Mode: "any"}}},
+		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rows, lineErrs, err := readAll(t, tc.in)
@@ -97,6 +104,7 @@ func TestCSVReaderRows(t *testing.T) {
 
 // Line numbers are the file's own: blank rows and quoted newlines count.
 func TestCSVReaderLineNumbers(t *testing.T) {
+	t.Parallel()
 	in := "\uFEFFemail,countries,topics,language\n" + // 1, with the BOM spreadsheets write
 		"\n" + // 2
 		",,,\n" + // 3: an empty row, as spreadsheets pad exports
@@ -116,6 +124,7 @@ func TestCSVReaderLineNumbers(t *testing.T) {
 }
 
 func TestCSVReaderRowErrors(t *testing.T) {
+	t.Parallel()
 	const header = "email,countries,topics,language,mode\n"
 	for _, tc := range []struct {
 		name  string
@@ -132,6 +141,8 @@ func TestCSVReaderRowErrors(t *testing.T) {
 		{"all stories beside a topic", "a@example.org,*,health,en,", "countries: \"*\""},
 		{"bad language", "a@example.org,CR,,pt,", "language:"},
 		{"bad mode", "a@example.org,CR,,en,wide", "mode:"},
+		{"mode all beside a country", "a@example.org,CR,,en,all", "mode: \"all\""},
+		{"mode all beside a topic", "a@example.org,,health,en,all", "mode: \"all\""},
 		{"narrow without a topic", "a@example.org,CR,,en,narrow", "mode:"},
 		{"too few fields", "a@example.org,CR,en", "has 3 fields"},
 		{"not UTF-8", "a@example.org,CR,,en\xff,", "language: not UTF-8"},
@@ -153,6 +164,7 @@ func TestCSVReaderRowErrors(t *testing.T) {
 }
 
 func TestCSVReaderReportsEveryFieldOfARow(t *testing.T) {
+	t.Parallel()
 	_, lineErrs, _ := readAll(t, "email,countries,topics,language\nnope,XX,,en\n")
 	want := []LineError{
 		{2, `email: "nope" is not a valid address`},
@@ -164,6 +176,7 @@ func TestCSVReaderReportsEveryFieldOfARow(t *testing.T) {
 }
 
 func TestCSVReaderStopsAfterTooManyErrors(t *testing.T) {
+	t.Parallel()
 	in := "email,countries,topics,language\n" + strings.Repeat("bad,CR,,en\n", 1000)
 	r, err := NewCSVReader(strings.NewReader(in), known{})
 	if err != nil {
@@ -181,6 +194,7 @@ func TestCSVReaderStopsAfterTooManyErrors(t *testing.T) {
 }
 
 func TestCSVReaderHeaderErrors(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name, in, want string
 	}{
@@ -205,6 +219,7 @@ func TestCSVReaderHeaderErrors(t *testing.T) {
 }
 
 func TestCSVReaderReadFailure(t *testing.T) {
+	t.Parallel()
 	boom := errors.New("connection reset")
 	r := io.MultiReader(strings.NewReader("email,countries,topics,language\na@example.org,CR,,en\n"), iotest.ErrReader(boom))
 	cr, err := NewCSVReader(r, known{})

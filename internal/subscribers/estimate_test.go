@@ -17,6 +17,7 @@ import (
 // ones, older ones and a second language version left out), and answers
 // from its snapshot until that is older than MaxAge.
 func TestEstimateCountsRecentStoriesWithTheDigestRule(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := testenv.Database(t)
 	insert := func(title, lang string, countries ...string) int64 {

@@ -76,3 +76,45 @@ func BenchmarkRetrain10000(b *testing.B) {
 	b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/(1<<20), "MB-in-memory")
 	runtime.KeepAlive(loaded)
 }
+
+// maxModelMB is the bound the model must stay under at 10,000
+// corrections, stored and once read into a process.
+const maxModelMB = 20
+
+// TestModelSizeAt10000 trains on the shipped labelled items and 10,000
+// corrections with a real vocabulary's spread, as BenchmarkRetrain10000
+// does (which times it), and checks that the model stays under
+// maxModelMB: stored, and in the memory of a process that has read it
+// (the heap grown by reading it, after collection). The time a
+// retraining takes is the benchmark's to measure; this test's training
+// takes a few seconds, several times that under the race detector.
+func TestModelSizeAt10000(t *testing.T) {
+	tg := newTestTagger(t)
+	now := time.Date(2024, 6, 1, 0, 0, 0, 0, time.UTC)
+	seed, err := SeedExamples()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored, err := MarshalModel(tg.Train(append(seed, benchExamples(t, 10000, now)...), now))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	loaded, err := UnmarshalModel(stored)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	inMemory := float64(after.HeapAlloc-before.HeapAlloc) / (1 << 20)
+	t.Logf("SUMMARY model at 10,000 corrections: %d features, %.1f MB stored, %.1f MB in memory", len(loaded.vocab), float64(len(stored))/(1<<20), inMemory)
+	if mb := float64(len(stored)) / (1 << 20); mb >= maxModelMB {
+		t.Errorf("the stored model is %.1f MB, want under %d", mb, maxModelMB)
+	}
+	if inMemory >= maxModelMB {
+		t.Errorf("the model read into memory takes %.1f MB, want under %d", inMemory, maxModelMB)
+	}
+	runtime.KeepAlive(loaded)
+}

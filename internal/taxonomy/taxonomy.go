@@ -29,6 +29,8 @@ type Taxonomy struct {
 	countries map[string]int
 	regions   map[string]int
 	topics    map[string]int
+
+	namesIndex // LookupCountry's, built on first use
 }
 
 // New indexes the given vocabulary for lookups.

@@ -4,9 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -17,28 +19,103 @@ import (
 // installs it.
 const ChromiumPath = "/usr/bin/chromium"
 
-// Chromium starts a headless Chromium for t and returns a tab in it. The
-// whole browser is bound by total; it stops when t ends. extra adds
-// options (a window size, a language).
-func Chromium(t testing.TB, total time.Duration, extra ...chromedp.ExecAllocatorOption) context.Context {
+// Chromium returns a tab for t in a headless Chromium shared by the
+// process's tests, bound by total and closed when t ends. The tab is the
+// only one in a browser context of its own, a fresh profile in all that a
+// page can see (cookies, storage, cache), so tests sharing the browser
+// cannot meet; what they share is the start of a browser, a second or
+// more of a test's time. The window is 1000×900 px and the language
+// en-US; a test that needs another viewport emulates it in its tab.
+//
+// A process whose tests do not run under Main has no one to close a
+// shared browser at the end, and gets a browser per test instead.
+func Chromium(t testing.TB, total time.Duration) context.Context {
 	t.Helper()
 	if _, err := os.Stat(ChromiumPath); err != nil {
 		t.Fatalf("%s not found (%v): run scripts/services.sh --with-chromium to install it", ChromiumPath, err)
 	}
-	// The profile directory is made before the cleanups below are
-	// registered, so it is removed after the browser has exited.
-	profile := t.TempDir()
+	var browser context.Context
+	if mainRuns.Load() {
+		b, err := chromiumProc.browser()
+		if err != nil {
+			t.Fatalf("start %s: %v", ChromiumPath, err)
+		}
+		browser = b
+	} else {
+		b, stop, err := startChromium(t.Logf)
+		if err != nil {
+			t.Fatalf("start %s: %v", ChromiumPath, err)
+		}
+		t.Cleanup(stop)
+		browser = b
+	}
+	tab, cancelTab := chromedp.NewContext(browser, chromedp.WithNewBrowserContext())
+	t.Cleanup(cancelTab) // closes the tab and disposes of its context
+	deadline, cancelDeadline := context.WithTimeout(tab, total)
+	t.Cleanup(cancelDeadline)
+	// The first Do opens the tab and binds it to the whole-test
+	// deadline, never to a shorter one.
+	if err := chromedp.Do(deadline); err != nil {
+		t.Fatalf("open a tab in %s: %v", ChromiumPath, err)
+	}
+	return deadline
+}
+
+// chromiumProcess is the process's shared browser, started by the first
+// test that wants one and stopped by Main.
+type chromiumProcess struct {
+	mu   sync.Mutex
+	ctx  context.Context // the browser's; nil before the first start
+	stop func()
+}
+
+var chromiumProc chromiumProcess
+
+func (p *chromiumProcess) browser() (context.Context, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.ctx != nil && p.ctx.Err() == nil {
+		return p.ctx, nil
+	}
+	if p.stop != nil {
+		p.stop() // the browser died: clean up after it and start another
+	}
+	// The log goes to stderr: it outlives any one test.
+	ctx, stop, err := startChromium(log.Printf)
+	if err != nil {
+		p.ctx, p.stop = nil, nil
+		return nil, err
+	}
+	p.ctx, p.stop = ctx, stop
+	return ctx, nil
+}
+
+func (p *chromiumProcess) close() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.stop != nil {
+		p.stop()
+	}
+	p.ctx, p.stop = nil, nil
+}
+
+// startChromium starts a headless Chromium; stop ends it and removes its
+// files. Browser errors (messages it sends that chromedp cannot read) go
+// to errorf.
+func startChromium(errorf func(string, ...any)) (browser context.Context, stop func(), err error) {
+	profile, err := os.MkdirTemp("", "nd-chromium-profile-")
+	if err != nil {
+		return nil, nil, err
+	}
 	// Chromium keeps its singleton socket in TMPDIR and leaves it there;
-	// a directory of our own keeps /tmp clean. t.TempDir's path would be
-	// too long for a socket path (108 bytes at most).
+	// a directory of our own keeps /tmp clean. Its path must stay short:
+	// a socket path has 108 bytes at most.
 	chromeTmp, err := os.MkdirTemp("", "nd-chromium-")
 	if err != nil {
-		t.Fatal(err)
+		os.RemoveAll(profile)
+		return nil, nil, err
 	}
-	t.Cleanup(func() { os.RemoveAll(chromeTmp) })
-	deadline, cancelDeadline := context.WithTimeout(context.Background(), total)
-	t.Cleanup(cancelDeadline)
-	opts := append([]chromedp.ExecAllocatorOption{
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
 		chromedp.ExecPath(ChromiumPath),
 		chromedp.Headless,
 		chromedp.NoSandbox,
@@ -49,19 +126,25 @@ func Chromium(t testing.TB, total time.Duration, extra ...chromedp.ExecAllocator
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
 		chromedp.Flag("disable-dev-shm-usage", true), // /dev/shm is small in containers
+		chromedp.Flag("lang", "en-US"),
+		chromedp.WindowSize(1000, 900),
 		chromedp.UserDataDir(profile),
-		chromedp.Env("TMPDIR=" + chromeTmp),
-	}, extra...)
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(deadline, opts...)
-	t.Cleanup(cancelAlloc) // waits for the browser process to exit
-	ctx, cancelTab := chromedp.NewContext(allocCtx, chromedp.WithErrorf(t.Logf))
-	t.Cleanup(cancelTab)
-	// The first Do starts the browser; it is bound by the whole-test
-	// deadline, never by a shorter one.
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("start %s: %v", ChromiumPath, err)
+		chromedp.Env("TMPDIR="+chromeTmp),
+	)
+	ctx, cancelBrowser := chromedp.NewContext(allocCtx, chromedp.WithErrorf(errorf))
+	stop = func() {
+		cancelBrowser()
+		cancelAlloc() // waits for the browser process to exit
+		os.RemoveAll(profile)
+		os.RemoveAll(chromeTmp)
 	}
-	return ctx
+	// The first Do starts the browser and binds it to ctx, which has no
+	// deadline: tabs get theirs.
+	if err := chromedp.Do(ctx); err != nil {
+		stop()
+		return nil, nil, err
+	}
+	return ctx, stop, nil
 }
 
 // AxeSource is axe-core's script, which scripts/services.sh --with-axe

@@ -66,14 +66,17 @@ func waitGone(t *testing.T, pid int) {
 	}
 }
 
-// TestRedisURLStartsAServerOfItsOwn: without TEST_REDIS_URL a test gets a
-// redis-server that keeps no directory and is gone when the test ends.
-func TestRedisURLStartsAServerOfItsOwn(t *testing.T) {
+// TestRedisURLGivesEachTestADatabaseOfItsOwn: without TEST_REDIS_URL a
+// test gets an empty database on the process's redis-server, which keeps no
+// directory; no other RedisURL gets that database, and it is emptied when
+// the test ends.
+func TestRedisURLGivesEachTestADatabaseOfItsOwn(t *testing.T) {
 	t.Setenv("TEST_REDIS_URL", "")
+	var first string
 	var pid int
-	var dir string
 	t.Run("user", func(t *testing.T) {
-		c := redisClient(t, RedisURL(t))
+		first = RedisURL(t)
+		c := redisClient(t, first)
 		ctx := context.Background()
 		if n, err := c.DBSize(ctx).Result(); err != nil || n != 0 {
 			t.Fatalf("DBSIZE = %d, %v; want an empty database", n, err)
@@ -86,16 +89,66 @@ func TestRedisURLStartsAServerOfItsOwn(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		dir = cfg["dir"]
-		if _, err := os.Stat(dir); !os.IsNotExist(err) {
-			t.Errorf("the server's directory %s is still there (%v)", dir, err)
+		if _, err := os.Stat(cfg["dir"]); !os.IsNotExist(err) {
+			t.Errorf("the server's directory %s is still there (%v)", cfg["dir"], err)
 		}
-		if other := redisClient(t, RedisURL(t)); serverPID(t, other) == pid {
-			t.Errorf("a second RedisURL in one test gave the same server")
+		second := RedisURL(t)
+		other := redisClient(t, second)
+		if second == first {
+			t.Fatalf("two RedisURL calls gave the same database %s", first)
+		}
+		if serverPID(t, other) != pid {
+			t.Errorf("two RedisURL calls in one process started two servers")
+		}
+		if err := other.Get(ctx, "k").Err(); !errors.Is(err, redis.Nil) {
+			t.Errorf("the second database sees the first's key: %v", err)
 		}
 	})
-	if !gone(pid) {
-		t.Errorf("redis-server (pid %d) runs after its test ended", pid)
+	c := redisClient(t, first)
+	if n, err := c.DBSize(context.Background()).Result(); err != nil || n != 0 {
+		t.Errorf("after the test, DBSIZE of its database = %d, %v; want it emptied", n, err)
+	}
+	if gone(pid) {
+		t.Errorf("the process's redis-server (pid %d) ended with one test", pid)
+	}
+}
+
+// TestRedisProcessServers: database numbers are given once each; when a
+// server's run out the next comes from a new server; stop ends them all.
+func TestRedisProcessServers(t *testing.T) {
+	var p redisProcess
+	t.Cleanup(p.stop)
+	a, dbA, err := p.database()
+	if err != nil {
+		t.Fatalf("%v; %s", err, redisServerHint)
+	}
+	b, dbB, err := p.database()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a != b || dbA != 0 || dbB != 1 {
+		t.Errorf("two databases: %s/%d and %s/%d, want 0 and 1 on one server", a.addr, dbA, b.addr, dbB)
+	}
+	// The last database number of the server is what redis-server allows.
+	p.next = redisDatabases - 1
+	last, dbLast, err := p.database()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := redisClient(t, fmt.Sprintf("redis://%s/%d", last.addr, dbLast)); c.Ping(context.Background()).Err() != nil {
+		t.Errorf("database %d: %v", dbLast, c.Ping(context.Background()).Err())
+	}
+	next, dbNext, err := p.database()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if next == a || dbNext != 0 {
+		t.Errorf("after database %d came %s/%d, want database 0 of a new server", dbLast, next.addr, dbNext)
+	}
+	pids := []int{a.cmd.Process.Pid, next.cmd.Process.Pid}
+	p.stop()
+	for _, pid := range pids {
+		waitGone(t, pid)
 	}
 }
 

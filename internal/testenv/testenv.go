@@ -3,7 +3,8 @@
 // meeting and without touching data the suite did not create:
 //
 //   - PostgreSQL: a throwaway database per test (DatabaseURL, Database),
-//     created through TEST_DATABASE_URL and dropped at the end.
+//     created through TEST_DATABASE_URL as a copy of a template the
+//     process migrated once, and dropped at the end.
 //   - Redis: a redis-server of the test's own on a free loopback port,
 //     killed at the end (RedisURL). With TEST_REDIS_URL set, that one
 //     database instead, handed to one test at a time and emptied by them.
@@ -18,13 +19,11 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"log"
 	"net/url"
-	"os"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/jackc/pgx/v5"
 )
 
 const (
@@ -32,45 +31,23 @@ const (
 	startHint      = "start the services with `scripts/services.sh` (or `make test`, which does it)"
 )
 
-// DatabaseURL creates an empty database for the test and drops it when the
-// test ends. TEST_DATABASE_URL names a connection allowed to create
-// databases.
+// DatabaseURL creates a database for the test, with every migration
+// applied, and drops it when the test ends. TEST_DATABASE_URL names a
+// connection allowed to create databases. The database is a copy of one
+// the process migrated once (see pgProcess).
 func DatabaseURL(t testing.TB) string {
 	t.Helper()
-	admin := os.Getenv("TEST_DATABASE_URL")
-	if admin == "" {
-		admin = defaultAdminDB
+	if err := pgProc.start(); err != nil {
+		t.Fatalf("testenv: %v", err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	conn, err := pgx.Connect(ctx, admin)
+	name, err := pgProc.create(ctx)
 	if err != nil {
-		t.Fatalf("testenv: cannot reach PostgreSQL at %s: %v; %s", redact(admin), err, startHint)
+		t.Fatalf("testenv: %v", err)
 	}
-	defer conn.Close(ctx)
-	name := "newsdigest_test_" + randomHex(6)
-	if _, err := conn.Exec(ctx, "CREATE DATABASE "+name); err != nil {
-		t.Fatalf("testenv: create database: %v", err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		c, err := pgx.Connect(ctx, admin)
-		if err != nil {
-			t.Logf("testenv: drop %s: %v", name, err)
-			return
-		}
-		defer c.Close(ctx)
-		if _, err := c.Exec(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
-			t.Logf("testenv: drop %s: %v", name, err)
-		}
-	})
-	u, err := url.Parse(admin)
-	if err != nil {
-		t.Fatalf("testenv: TEST_DATABASE_URL: %v", err)
-	}
-	u.Path = "/" + name
-	return u.String()
+	t.Cleanup(func() { pgProc.dropLater(name, log.Printf) })
+	return pgProc.url(name)
 }
 
 func randomHex(n int) string {

@@ -8,6 +8,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/redis/go-redis/v9"
+
+	"newsdigest/internal/config"
 )
 
 func (s *Server) healthz(c *gin.Context) {
@@ -46,12 +48,13 @@ func (s *Server) readyz(c *gin.Context) {
 // sign-up limits share (the queue has its own). Both wait on it in a
 // request, so it fails fast: short timeouts, and bound by the request's
 // context, so that a check that gives up leaves nothing waiting on Redis.
-func newRedisClient(redisURL string) (*redis.Client, error) {
-	opt, err := redis.ParseURL(redisURL)
-	if err != nil {
-		return nil, fmt.Errorf("REDIS_URL: %w", err)
+func newRedisClient(cfg *config.Config) (redis.UniversalClient, error) {
+	r := cfg.Redis
+	if r == nil {
+		var err error
+		if r, err = config.ParseRedis(cfg.RedisURL); err != nil {
+			return nil, fmt.Errorf("REDIS_URL: %w", err)
+		}
 	}
-	opt.ContextTimeoutEnabled = true
-	opt.DialTimeout, opt.ReadTimeout, opt.WriteTimeout = 2*time.Second, 2*time.Second, 2*time.Second
-	return redis.NewClient(opt), nil
+	return r.Client(), nil
 }

@@ -134,7 +134,6 @@ func (s *Server) renderPageStatus(w http.ResponseWriter, r *http.Request, status
 	if d.Lang == "" {
 		d.Lang = "en"
 	}
-	d.Postal = s.cfg.OrgPostalAddress
 	if name == "error" && d.Title == "" {
 		// The title is what a tab, a history list and a screen reader
 		// announce first: never just the site's name.
@@ -146,8 +145,8 @@ func (s *Server) renderPageStatus(w http.ResponseWriter, r *http.Request, status
 	if d.CSRFField == "" {
 		d.CSRFField = csrf.TemplateField(r)
 	}
-	var buf bytes.Buffer
-	if err := s.pages.ExecuteTemplate(&buf, name+".html", d); err != nil {
+	body, err := s.executePage(name, d)
+	if err != nil {
 		s.log.Error("render page", "page", name, "err", err)
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
@@ -157,7 +156,21 @@ func (s *Server) renderPageStatus(w http.ResponseWriter, r *http.Request, status
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
-	w.Write(buf.Bytes())
+	w.Write(body)
+}
+
+// executePage renders page name with d, the footer's postal address
+// filled in.
+func (s *Server) executePage(name string, d pageData) ([]byte, error) {
+	if d.Lang == "" {
+		d.Lang = "en"
+	}
+	d.Postal = s.cfg.OrgPostalAddress
+	var buf bytes.Buffer
+	if err := s.pages.ExecuteTemplate(&buf, name+".html", d); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
 }
 
 // pageFail shows an error page for err.
@@ -188,40 +201,17 @@ func (s *Server) pageFail(c *gin.Context, lang string, err error) {
 // region that holds them, the rest in one list, then topics.
 func buildForm(tax *taxonomy.Taxonomy, lang string, f domain.Filter) *formData {
 	fd := &formData{All: f.All}
-	shown := map[string]bool{}
-	for _, r := range tax.Regions {
-		// Regions overlap (CARICOM lies within the Caribbean): a region
-		// whose members are mostly listed already gets no group of its own.
-		fresh := 0
-		for _, code := range r.Countries {
-			if !shown[code] {
-				fresh++
-			}
+	groups, others := tax.Groups(lang, f.Countries, f.All)
+	for _, g := range groups {
+		cg := countryGroup{Code: g.Code, Name: g.Name, AllChosen: g.AllChosen}
+		for _, c := range g.Countries {
+			cg.Countries = append(cg.Countries, option{c.Code, c.Name, c.Chosen})
 		}
-		if fresh*2 < len(r.Countries) {
-			continue
-		}
-		g := countryGroup{Code: r.Code, Name: r.Name(lang),
-			AllChosen: !f.All && containsAll(f.Countries, r.Countries)}
-		for _, code := range r.Countries {
-			c, ok := tax.Country(code)
-			if !ok || shown[code] {
-				continue
-			}
-			shown[code] = true
-			g.Countries = append(g.Countries, option{code, c.Name(lang), slices.Contains(f.Countries, code)})
-		}
-		if len(g.Countries) > 0 {
-			sortByLabel(lang, g.Countries)
-			fd.Groups = append(fd.Groups, g)
-		}
+		fd.Groups = append(fd.Groups, cg)
 	}
-	for _, c := range tax.Countries {
-		if !shown[c.Code] {
-			fd.Others = append(fd.Others, option{c.Code, c.Name(lang), slices.Contains(f.Countries, c.Code)})
-		}
+	for _, c := range others {
+		fd.Others = append(fd.Others, option{c.Code, c.Name, c.Chosen})
 	}
-	sortByLabel(lang, fd.Others)
 	for _, t := range tax.Topics {
 		fd.Topics = append(fd.Topics, option{t.Slug, t.Name(lang), slices.Contains(f.Topics, t.Slug)})
 	}

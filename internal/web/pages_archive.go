@@ -40,6 +40,20 @@ type archiveStory struct {
 	Tags    string
 }
 
+// cachedArchive is archive, its answers kept publicTTL (response_cache.go)
+// under the page's language and query.
+func (s *Server) cachedArchive(c *gin.Context) {
+	s.public.serve(c, "archive|"+pageLang(c.Request, "")+"|"+c.Request.URL.RawQuery, s.archive)
+}
+
+// cachedFeed is a feed, its answers kept publicTTL under its path and
+// query.
+func (s *Server) cachedFeed(h gin.HandlerFunc) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		s.public.serve(c, c.Request.URL.Path+"?"+c.Request.URL.RawQuery, h)
+	}
+}
+
 // archive shows past editions' stories: public, no personal data, no
 // form that changes anything (so neither cookie nor CSRF token).
 func (s *Server) archive(c *gin.Context) {

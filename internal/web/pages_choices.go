@@ -39,22 +39,11 @@ func choicesOf(v url.Values, tax *taxonomy.Taxonomy) (domain.Filter, error) {
 		Language:  v.Get("language"),
 		Mode:      v.Get("mode"),
 	}
-	ticked, was := v["regions"], v["regions_was"]
-	for _, code := range append(slices.Clone(ticked), was...) {
-		if !tax.HasRegion(code) {
-			return domain.Filter{}, errs.New(errs.Invalid, "regions: unknown region %q", code)
-		}
+	countries, unknown := tax.ExpandRegions(f.Countries, v["regions"], v["regions_was"])
+	if unknown != "" {
+		return domain.Filter{}, errs.New(errs.Invalid, "regions: unknown region %q", unknown)
 	}
-	for _, code := range ticked {
-		if r, _ := tax.Region(code); !slices.Contains(was, code) {
-			f.Countries = append(f.Countries, r.Countries...)
-		}
-	}
-	for _, code := range was {
-		if r, _ := tax.Region(code); !slices.Contains(ticked, code) {
-			f.Countries = slices.DeleteFunc(f.Countries, func(c string) bool { return slices.Contains(r.Countries, c) })
-		}
-	}
+	f.Countries = countries
 	f.Normalize()
 	return f, nil
 }

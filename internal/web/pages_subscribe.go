@@ -1,6 +1,7 @@
 package web
 
 import (
+	"html/template"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -23,9 +24,23 @@ func (s *Server) home(c *gin.Context) {
 		s.pageFail(c, lang, err)
 		return
 	}
-	fd := buildForm(tax, lang, domain.Filter{Language: lang})
-	fd.Button = msg(lang, "subscribe_button")
-	s.renderPage(c, "home", pageData{Lang: lang, Title: msg(lang, "subscribe_title"), Action: "/subscribe?lang=" + lang, Form: fd})
+	d := func() pageData {
+		fd := buildForm(tax, lang, domain.Filter{Language: lang})
+		fd.Button = msg(lang, "subscribe_button")
+		return pageData{Lang: lang, Title: msg(lang, "subscribe_title"), Action: "/subscribe?lang=" + lang, Form: fd}
+	}
+	// The page is the same for everyone but its CSRF field: rendered once
+	// per language (pages_cache.go).
+	page, ok, err := s.homePages.get(lang, tax, func(field template.HTML) ([]byte, error) {
+		pd := d()
+		pd.CSRFField = field
+		return s.executePage("home", pd)
+	})
+	if err == nil && ok {
+		page.write(c.Writer, c.Request)
+		return
+	}
+	s.renderPage(c, "home", d())
 }
 
 // subscribeForm answers the same whether or not the address was known; a

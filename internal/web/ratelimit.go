@@ -36,7 +36,7 @@ type signupLimiter struct {
 }
 
 // newSignupLimiter counts through rdb.
-func newSignupLimiter(cfg *config.Config, rdb *redis.Client) *signupLimiter {
+func newSignupLimiter(cfg *config.Config, rdb redis.UniversalClient) *signupLimiter {
 	return &signupLimiter{
 		counts:     ratelimit.New(rdb, cfg.SecretKey),
 		perIP:      cfg.SignupRatePerIP,

@@ -22,6 +22,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
 
+	"newsdigest/internal/bounce/webhook"
 	"newsdigest/internal/clicks"
 	"newsdigest/internal/config"
 	"newsdigest/internal/domain"
@@ -48,6 +49,9 @@ type Services struct {
 	Taxonomy Taxonomies
 	// Ready reports whether the database answers (readiness).
 	Ready func(ctx context.Context) error
+	// Bounces are the relays' bounce webhooks; none configured, the
+	// route answers 404.
+	Bounces BounceWebhooks
 	// Clicks follows the mails' /r/ story links and counts their clicks.
 	Clicks *clicks.Service
 }
@@ -67,13 +71,16 @@ type Server struct {
 	tax         Taxonomies
 	ready       func(ctx context.Context) error
 	redis       asynq.RedisConnOpt
-	rdb         *redis.Client // readiness checks and sign-up limits
+	rdb         redis.UniversalClient // readiness checks and sign-up limits
 	limiter     *signupLimiter
 	console     *admin.Console
 	pages       *template.Template
+	homePages   pageCache // the sign-up form, rendered once per language
+	public      *responseCache
 	metrics     *metrics
 	log         *slog.Logger
-	draining    atomic.Bool // set by Drain at shutdown
+	draining    atomic.Bool      // set by Drain at shutdown
+	bounces     *webhook.Handler // nil: no relay's webhook configured
 }
 
 // NewServer assembles the web app.
@@ -82,7 +89,7 @@ func NewServer(cfg *config.Config, svc Services, redis asynq.RedisConnOpt, reg p
 	if err != nil {
 		return nil, err
 	}
-	rdb, err := newRedisClient(cfg.RedisURL)
+	rdb, err := newRedisClient(cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -98,8 +105,13 @@ func NewServer(cfg *config.Config, svc Services, redis asynq.RedisConnOpt, reg p
 		rdb:         rdb,
 		limiter:     newSignupLimiter(cfg, rdb),
 		pages:       pages,
+		public:      &responseCache{ttl: publicTTL},
 		metrics:     newMetrics(reg),
 		log:         log,
+	}
+	if s.bounces, err = s.newBounceHandler(svc.Bounces); err != nil {
+		s.Close()
+		return nil, err
 	}
 	s.console, err = admin.New(admin.Deps{
 		Config: cfg, Subscribers: svc.Subscribers, Editions: svc.Editions, Items: svc.Items, Staff: svc.Staff,
@@ -154,11 +166,13 @@ func (s *Server) Handler() http.Handler {
 	r.GET("/r/:link", s.storyRedirect)
 	r.HEAD("/r/:link", s.storyRedirect)
 	r.GET("/export/:token", s.exportDownload)
-	r.GET("/archive", s.archive)
-	r.GET("/feeds/country/:file", s.countryFeed)
-	r.GET("/feeds/topic/:file", s.topicFeed)
+	r.GET("/archive", s.cachedArchive)
+	r.GET("/feeds/country/:file", s.cachedFeed(s.countryFeed))
+	r.GET("/feeds/topic/:file", s.cachedFeed(s.topicFeed))
 	r.GET("/favicon.svg", serveFavicon)
 	r.GET("/favicon.ico", faviconICO)
+	// Relays sign their notices; they carry no cookie or CSRF token.
+	r.POST("/webhooks/bounces/:provider", s.bounceWebhook)
 
 	pages := r.Group("/", s.formBody(), s.csrf())
 	pages.GET("/", s.home)
@@ -191,6 +205,7 @@ func (s *Server) Handler() http.Handler {
 	admin.GET("/editions/:id", s.apiEdition)
 	admin.POST("/editions/:id/cancel", s.apiCancelEdition)
 	admin.POST("/editions/:id/retry", s.apiRetryEdition)
+	admin.POST("/editions/:id/resume", s.apiResumeEdition)
 	admin.POST("/previews", s.apiPreview)
 	admin.POST("/sources", s.apiCreateSource)
 	admin.GET("/sources", s.apiSources)

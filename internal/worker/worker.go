@@ -16,7 +16,6 @@ import (
 
 	"github.com/hibiken/asynq"
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/redis/go-redis/v9"
 	"github.com/robfig/cron/v3"
 
 	"newsdigest/internal/config"
@@ -213,11 +212,13 @@ func SendLimiter(cfg *config.Config) (limiter editions.RateLimiter, close func()
 	if cfg.SendRate <= 0 {
 		return nil, func() error { return nil }, nil
 	}
-	opt, err := redis.ParseURL(cfg.RedisURL)
-	if err != nil {
-		return nil, nil, fmt.Errorf("REDIS_URL: %w", err)
+	rc := cfg.Redis
+	if rc == nil {
+		if rc, err = config.ParseRedis(cfg.RedisURL); err != nil {
+			return nil, nil, fmt.Errorf("REDIS_URL: %w", err)
+		}
 	}
-	rdb := redis.NewClient(opt)
+	rdb := rc.Client()
 	l, err := mail.NewRateLimiter(rdb, "newsdigest:send-rate", cfg.SendRate)
 	if err != nil {
 		rdb.Close()

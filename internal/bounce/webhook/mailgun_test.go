@@ -72,6 +72,7 @@ func mailgunPost(h *Handler, raw []byte) (int, error) {
 func token(i int) string { return strings.Repeat("0", 44) + strconv.Itoa(100000+i) }
 
 func TestMailgunEvents(t *testing.T) {
+	t.Parallel()
 	h, rec := mailgunHandler(t)
 	type got struct {
 		Delivery     int64
@@ -120,6 +121,7 @@ func TestMailgunEvents(t *testing.T) {
 // TestMailgunRefuses checks the signature rules, by the status the web
 // layer will answer.
 func TestMailgunRefuses(t *testing.T) {
+	t.Parallel()
 	h, rec := mailgunHandler(t)
 	ev := mailgunEventData(t, "mailgun-failed-permanent.json")
 	now := time.Now()
@@ -148,6 +150,7 @@ func TestMailgunRefuses(t *testing.T) {
 // TestMailgunParentSignature checks a subaccount's event, signed with the
 // parent account's key in parent-signature.
 func TestMailgunParentSignature(t *testing.T) {
+	t.Parallel()
 	h, rec := mailgunHandler(t)
 	var b map[string]map[string]any
 	raw := mailgunSign(t, testMailgunKey, time.Now(), token(9), mailgunEventData(t, "mailgun-complained.json"))
@@ -169,6 +172,7 @@ func TestMailgunParentSignature(t *testing.T) {
 // request again records nothing, and neither does its signature put on
 // another event, which Mailgun's signature does not cover.
 func TestMailgunReplay(t *testing.T) {
+	t.Parallel()
 	h, rec := mailgunHandler(t)
 	at := time.Now()
 	first := mailgunSign(t, testMailgunKey, at, token(1), mailgunEventData(t, "mailgun-delivered.json"))
@@ -207,6 +211,7 @@ func TestMailgunReplay(t *testing.T) {
 }
 
 func TestNewMailgunValidates(t *testing.T) {
+	t.Parallel()
 	if _, err := NewMailgun(testVERP(t), MailgunOptions{SigningKey: "  "}); err == nil {
 		t.Error("NewMailgun with no key: no error")
 	}

@@ -12,6 +12,7 @@ import (
 )
 
 func TestMemoryGuard(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
 	g := NewMemoryGuard(2)
 	g.now = func() time.Time { return now }
@@ -38,6 +39,7 @@ func TestMemoryGuard(t *testing.T) {
 }
 
 func TestRedisGuard(t *testing.T) {
+	t.Parallel()
 	opt, err := redis.ParseURL(testenv.RedisURL(t))
 	if err != nil {
 		t.Fatal(err)

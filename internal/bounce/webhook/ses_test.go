@@ -26,6 +26,7 @@ func sesMessage(t *testing.T, name string) string {
 // TestSESNotifications sends SES's notices through signed SNS messages,
 // with both signature versions, and checks what is recorded.
 func TestSESNotifications(t *testing.T) {
+	t.Parallel()
 	f := newSNSFake(t)
 	h, rec := sesHandler(t, f)
 	type got struct {
@@ -95,6 +96,7 @@ func TestSESNotifications(t *testing.T) {
 // web layer will answer: 401 for what does not verify, 403 for a topic
 // not configured, 400 for what is no SNS message, 413 for too much.
 func TestSESRefuses(t *testing.T) {
+	t.Parallel()
 	f := newSNSFake(t)
 	h, rec := sesHandler(t, f)
 	other := newSNSFake(t) // another signer, whose key is not behind testCertURL
@@ -166,6 +168,7 @@ func TestSESRefuses(t *testing.T) {
 // TestSESSubscription checks that a signed confirmation for a configured
 // topic is confirmed by fetching its SubscribeURL, and nothing else is.
 func TestSESSubscription(t *testing.T) {
+	t.Parallel()
 	f := newSNSFake(t)
 	h, _ := sesHandler(t, f)
 	confirm := func(topic, subscribeURL string) map[string]string {
@@ -226,6 +229,7 @@ func TestSESSubscription(t *testing.T) {
 // recorded once, and one whose recording failed is taken when it comes
 // again.
 func TestSESReplayAndRetry(t *testing.T) {
+	t.Parallel()
 	f := newSNSFake(t)
 	h, rec := sesHandler(t, f)
 	m := f.sign(t, map[string]string{"Message": sesMessage(t, "ses-bounce-permanent.json")}, "2")
@@ -252,6 +256,7 @@ func TestSESReplayAndRetry(t *testing.T) {
 // server error is temporary (503, SNS retries), and a body too large or
 // not a certificate is refused.
 func TestFetchedCerts(t *testing.T) {
+	t.Parallel()
 	f := newSNSFake(t)
 	certs := NewFetchedCerts(f.client)
 	f.set(http.StatusInternalServerError, nil)
@@ -278,6 +283,7 @@ func TestFetchedCerts(t *testing.T) {
 }
 
 func TestNewSESValidates(t *testing.T) {
+	t.Parallel()
 	v := testVERP(t)
 	for _, topics := range [][]string{nil, {""}, {"arn:aws:sqs:us-east-1:123456789012:q"}, {"arn:aws:sns:us-east-1:1234:t"}, {"newsdigest-bounces"}} {
 		if _, err := NewSES(v, SESOptions{TopicARNs: topics}); err == nil {

@@ -20,11 +20,15 @@ const auditPageSize = 50
 
 // auditObjectTypes are the objects the filter offers; the log may name
 // others, which the filter still accepts from the URL.
-var auditObjectTypes = []string{"item", "source", "edition", "subscriber", "editor", "import"}
+var auditObjectTypes = []string{"item", "source", "edition", "test_send", "subscriber", "editor", "import"}
 
 type auditRow struct {
 	domain.AuditEntry
 	Link string // the object's page, when it has one
+	// Words say the action and its object in the page's language
+	// ("Logged in", "Edition 12"); the code stays in the page for a
+	// search and in the filter.
+	Words, Object string
 }
 
 type auditData struct {
@@ -34,6 +38,7 @@ type auditData struct {
 	ObjectTypes []string
 	Older       string // the next page's URL; "" on the last
 	Paged       bool   // not the first page
+	Sessions    bool   // log-ins and log-outs are shown
 }
 
 func (a *Console) auditPage(c *gin.Context) {
@@ -41,7 +46,10 @@ func (a *Console) auditPage(c *gin.Context) {
 	f := domain.AuditFilter{
 		Actor:      strings.TrimSpace(c.Query("actor")),
 		ObjectType: strings.TrimSpace(c.Query("object_type")),
-		Limit:      auditPageSize + 1, // one more tells whether there is an older page
+		// Log-ins and log-outs are folded away unless asked for: each
+		// editor's every log-in would bury the actions that matter.
+		WithoutSessions: c.Query("sessions") != "1",
+		Limit:           auditPageSize + 1, // one more tells whether there is an older page
 	}
 	if b := c.Query("before"); b != "" {
 		n, err := strconv.ParseInt(b, 10, 64)
@@ -56,7 +64,8 @@ func (a *Console) auditPage(c *gin.Context) {
 		a.failErr(c, err)
 		return
 	}
-	d := auditData{Actor: f.Actor, ObjectType: f.ObjectType, ObjectTypes: auditObjectTypes, Paged: f.Before > 0}
+	d := auditData{Actor: f.Actor, ObjectType: f.ObjectType, ObjectTypes: auditObjectTypes, Paged: f.Before > 0,
+		Sessions: !f.WithoutSessions}
 	if len(entries) > auditPageSize {
 		entries = entries[:auditPageSize]
 		q := url.Values{"before": {strconv.FormatInt(entries[len(entries)-1].ID, 10)}}
@@ -66,10 +75,14 @@ func (a *Console) auditPage(c *gin.Context) {
 		if f.ObjectType != "" {
 			q.Set("object_type", f.ObjectType)
 		}
+		if d.Sessions {
+			q.Set("sessions", "1")
+		}
 		d.Older = "/admin/audit?" + q.Encode()
 	}
 	for _, e := range entries {
-		d.Rows = append(d.Rows, auditRow{AuditEntry: e, Link: auditLink(e.ObjectType, e.ObjectID)})
+		d.Rows = append(d.Rows, auditRow{AuditEntry: e, Link: auditLink(e.ObjectType, e.ObjectID),
+			Words: auditWords(lang, e.Action), Object: auditObject(lang, e.ObjectType, e.ObjectID)})
 	}
 	a.render(c, http.StatusOK, "audit", page{Title: msg(lang, "nav_audit"), Section: "audit", Data: d})
 }
@@ -88,4 +101,23 @@ func auditLink(objectType, id string) string {
 		return "/admin/subscribers/" + id
 	}
 	return ""
+}
+
+// auditWords says an action code in lang ("session.login" → "Logged
+// in"); a code the catalogue does not know is shown as it is.
+func auditWords(lang, action string) string {
+	key := "audit_do_" + strings.NewReplacer(".", "_").Replace(action)
+	if hasMsg(key) {
+		return msg(lang, key)
+	}
+	return action
+}
+
+// auditObject names what an entry is about in lang ("Edition 12").
+func auditObject(lang, objectType, id string) string {
+	key := "audit_obj_" + objectType
+	if objectType == "" || !hasMsg(key) {
+		return strings.TrimSpace(objectType + " " + id)
+	}
+	return strings.TrimSpace(msg(lang, key) + " " + id)
 }

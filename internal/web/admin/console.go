@@ -41,8 +41,8 @@ type Deps struct {
 	Taxonomy interface {
 		Taxonomy(ctx context.Context) (*taxonomy.Taxonomy, error)
 	}
-	Redis    *redis.Client      // login limits
-	RedisOpt asynq.RedisConnOpt // the queues' state
+	Redis    redis.UniversalClient // login limits
+	RedisOpt asynq.RedisConnOpt    // the queues' state
 	Log      *slog.Logger
 	// CSRF checks every form's token; the public pages use the same one.
 	CSRF gin.HandlerFunc

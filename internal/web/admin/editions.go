@@ -27,6 +27,7 @@ func (a *Console) editionsRoutes(g *gin.RouterGroup) {
 	g.GET("/editions/:id/cancel", a.editionsCancelConfirm)
 	g.POST("/editions/:id/cancel", a.editionsCancel)
 	g.POST("/editions/:id/retry", a.editionsRetry)
+	g.POST("/editions/:id/resume", a.editionsResume)
 }
 
 // editionsListSize is how many editions the list shows: a year of weekly
@@ -82,6 +83,27 @@ func readRange(c *gin.Context, get func(string) string) (editionRange, error) {
 type editionsNewData struct {
 	Range editionRange
 	Plan  editions.Plan
+	Shown []editions.PlanStory // the first stories, far ones first
+	Far   int                  // how many are dated far outside the period
+}
+
+// planListed is how many of an edition's stories the confirmation lists.
+const planListed = 100
+
+// newData lists the far stories first, so none hides past the cut.
+func newData(r editionRange, plan editions.Plan) editionsNewData {
+	d := editionsNewData{Range: r, Plan: plan}
+	for _, far := range []bool{true, false} {
+		for _, st := range plan.Items {
+			if st.Far == far && len(d.Shown) < planListed {
+				d.Shown = append(d.Shown, st)
+			}
+			if far && st.Far {
+				d.Far++
+			}
+		}
+	}
+	return d
 }
 
 // editionsNew is the confirmation step of "send now": what an edition
@@ -101,7 +123,7 @@ func (a *Console) editionsNew(c *gin.Context) {
 		a.failErr(c, err)
 		return
 	}
-	p.Data = editionsNewData{Range: r, Plan: plan}
+	p.Data = newData(r, plan)
 	a.render(c, http.StatusOK, "editions_new", p)
 }
 
@@ -114,6 +136,14 @@ func (a *Console) editionsCreate(c *gin.Context) {
 		return
 	}
 	e, err := a.Editions.Create(c.Request.Context(), currentUser(c).Name, r.FromDate, r.ToDate)
+	if errs.Is(err, errs.Invalid) && errs.MessageOf(err) == domain.ErrNoStories {
+		// The stories went (hidden, or sent by another edition) between
+		// the confirmation and the click: say so in the editor's words.
+		lang := pageLang(c)
+		a.render(c, http.StatusUnprocessableEntity, "editions_new", page{Title: msg(lang, "editions_new_title"),
+			Section: "editions", Error: msg(lang, "editions_plan_no_stories")})
+		return
+	}
 	if err != nil {
 		a.failErr(c, err)
 		return

@@ -12,7 +12,6 @@ import (
 	"newsdigest/internal/domain"
 	"newsdigest/internal/editions"
 	"newsdigest/internal/errs"
-	"newsdigest/internal/taxonomy"
 )
 
 // readSample reads what a preview or test send is of: an edition (empty
@@ -36,28 +35,17 @@ func readSample(get func(string) string, getAll func(string) []string) (editions
 }
 
 type editionsPreviewData struct {
-	Sample    editions.Sample
-	Editions  []domain.Edition
-	Countries []option
-	Topics    []option
-	Frame     string     // the iframe's src; "" until something is asked for
-	Hidden    url.Values // the sample, for the test send's form
+	Sample   editions.Sample
+	Editions []domain.Edition
+	Choices  previewChoices // editions_preview_choices.go
+	Frame    string         // the iframe's src; "" until something is asked for
+	Hidden   url.Values     // the sample, for the test send's form
 }
 
 // option is one choice of a select.
 type option struct {
 	Value, Label string
 	Selected     bool
-}
-
-func taxonomyOptions(lang string, tax *taxonomy.Taxonomy, f domain.Filter) (countries, topics []option) {
-	for _, c := range tax.Countries {
-		countries = append(countries, option{c.Code, c.Name(lang), contains(f.Countries, c.Code)})
-	}
-	for _, t := range tax.Topics {
-		topics = append(topics, option{t.Slug, t.Name(lang), contains(f.Topics, t.Slug)})
-	}
-	return countries, topics
 }
 
 func contains(list []string, v string) bool {
@@ -75,7 +63,7 @@ func (a *Console) editionsPreview(c *gin.Context) {
 	lang := pageLang(c)
 	ctx := c.Request.Context()
 	p := page{Title: msg(lang, "editions_preview_title"), Section: "editions"}
-	s, asked, serr := readSample(c.Query, c.QueryArray)
+	s, asked, serr := a.readPreviewSample(c, c.Query, c.QueryArray)
 	if s.Email != "" && !a.allowed(c, roleSubscribers) {
 		return // a named subscriber's choices are theirs to see who manage subscribers
 	}
@@ -85,7 +73,10 @@ func (a *Console) editionsPreview(c *gin.Context) {
 		a.failErr(c, err)
 		return
 	}
-	d.Countries, d.Topics = taxonomyOptions(lang, tax, s.Filter)
+	if d.Choices, err = a.previewChoicesOf(c, lang, tax, s); err != nil {
+		a.failErr(c, err)
+		return
+	}
 	if d.Editions, err = a.Editions.List(ctx, 20); err != nil {
 		a.failErr(c, err)
 		return
@@ -121,6 +112,9 @@ func sampleQuery(s editions.Sample, f domain.Filter) url.Values {
 		q.Set("email", s.Email)
 		return q
 	}
+	if f.All {
+		q.Set("all", "1")
+	}
 	q["countries"] = f.Countries
 	q["topics"] = f.Topics
 	q.Set("language", f.Language)
@@ -140,7 +134,7 @@ func (a *Console) editionsPreviewFrame(c *gin.Context) {
 	h.Set("Content-Security-Policy", previewFramePolicy)
 	h.Set("X-Frame-Options", "SAMEORIGIN")
 	h.Set("Cache-Control", "no-store")
-	s, _, err := readSample(c.Query, c.QueryArray)
+	s, _, err := a.readPreviewSample(c, c.Query, c.QueryArray)
 	if err == nil && s.Email != "" && !a.allowed(c, roleSubscribers) {
 		return
 	}
@@ -165,7 +159,7 @@ func (a *Console) editionsPreviewFrame(c *gin.Context) {
 // editionsTestSend queues the previewed digest to an address the editor
 // typed; the worker sends it.
 func (a *Console) editionsTestSend(c *gin.Context) {
-	s, _, err := readSample(c.PostForm, c.PostFormArray)
+	s, _, err := a.readPreviewSample(c, c.PostForm, c.PostFormArray)
 	if err != nil {
 		a.failErr(c, err)
 		return

@@ -34,6 +34,11 @@ type editionShowData struct {
 	// CanCancel: queued, compiling or sending, and not cancelled already.
 	CanCancel bool
 	CanRetry  bool
+	// Reports are the deliveries a bounce or complaint came back about
+	// after they left (only for those who manage subscribers).
+	Reports []domain.DeliveryReport
+	// PauseLimit is the limit a paused edition passed, in words.
+	PauseLimit string
 }
 
 // failureList is the failed deliveries of one kind (domain.Failure…), the
@@ -77,6 +82,14 @@ func (a *Console) editionShowData(c *gin.Context, id int64) (editionShowData, er
 				l.Rows[i].Email, l.Rows[i].Error, l.Rows[i].SubscriberID = msg(pageLang(c), "editions_hidden_person"), "", 0
 			}
 		}
+	}
+	if roleSubscribers.in(currentUser(c).Roles) {
+		if d.Reports, err = a.Editions.DeliveryReports(ctx, id, failedShown); err != nil {
+			return d, err
+		}
+	}
+	if p := d.P.Paused; p != nil {
+		d.PauseLimit = pauseLimit(a.Config.PauseLimits, p.Cause)
 	}
 	reasons, err := a.Editions.SkipReasons(ctx, id)
 	if err != nil {

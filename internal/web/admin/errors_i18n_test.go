@@ -77,7 +77,7 @@ func TestErrorTextInSpanish(t *testing.T) {
 		{"filter with an unknown country", filter.Validate(knownTaxonomy{}), `países: código de país desconocido "XX"`},
 		{"source polled too often", badSource.Validate(), "consultar cada: al menos 1m"},
 		{"source on this machine's address", ingest.CheckSourceURL(loopback, false),
-			"URL: 127.0.0.1 es una dirección de bucle local (loopback); pon INGEST_ALLOW_PRIVATE_NETWORKS=true para permitirlo"},
+			"URL: 127.0.0.1 es una dirección de bucle local (loopback), de la que este servidor no descarga nada salvo que quien lo administra permita las redes privadas (INGEST_ALLOW_PRIVATE_NETWORKS, ver el README)"},
 		{"subscriber status conflict, wrapped",
 			fmt.Errorf("unsubscribe: %w", errs.New(errs.Conflict, "a subscriber who is %s cannot be made %s", domain.StatusErased, domain.StatusUnsubscribed)),
 			"una persona que está borrada no puede quedar dada de baja"},
@@ -106,7 +106,7 @@ func TestErrorTextInFrench(t *testing.T) {
 	}{
 		{"filter with an unknown country", filter.Validate(knownTaxonomy{}), "pays\u00a0: code de pays inconnu \"XX\""},
 		{"source on this machine's address", ingest.CheckSourceURL(loopback, false),
-			"URL\u00a0: 127.0.0.1 est une adresse de bouclage (loopback)\u00a0; définissez INGEST_ALLOW_PRIVATE_NETWORKS=true pour l’autoriser"},
+			"URL\u00a0: 127.0.0.1 est une adresse de bouclage (loopback), depuis laquelle ce serveur ne télécharge rien sauf si l’exploitation du serveur autorise les réseaux privés (INGEST_ALLOW_PRIVATE_NETWORKS, voir le README)"},
 		{"subscriber status conflict",
 			errs.New(errs.Conflict, "a subscriber who is %s cannot be made %s", domain.StatusErased, domain.StatusUnsubscribed),
 			"un abonnement effacé ne peut pas devenir résilié"},

@@ -26,6 +26,10 @@ func (a *Console) itemsRoutes(g *gin.RouterGroup) {
 	g.POST("/items/:id", a.itemSave)
 	g.POST("/items/:id/hide", a.itemHide(true))
 	g.POST("/items/:id/unhide", a.itemHide(false))
+	g.POST("/items/:id/link", a.itemLink)
+	g.POST("/items/:id/unlink", a.itemUnlink)
+	g.POST("/items/:id/pick", a.itemPick(true))
+	g.POST("/items/:id/unpick", a.itemPick(false))
 	g.POST("/items/:id/feature", a.itemFeature)
 }
 
@@ -52,7 +56,7 @@ type itemsListData struct {
 	Rows      []itemRow
 	Older     string // the next page's link, "" when this is the last
 	Paged     bool   // not the first page
-	Countries []taxonomy.Country
+	Countries countrySelect
 	Topics    []taxonomy.Topic
 	Languages []string
 }
@@ -105,8 +109,11 @@ func (a *Console) itemsList(c *gin.Context) {
 		a.failErr(c, err)
 		return
 	}
-	data := itemsListData{Filters: f, Paged: q.After != nil, Countries: tax.Countries, Topics: tax.Topics,
-		Languages: domain.Languages}
+	data := itemsListData{Filters: f, Paged: q.After != nil, Topics: tax.Topics, Languages: domain.Languages}
+	if data.Countries, err = a.countrySelectOf(c.Request.Context(), lang, tax, f.Country); err != nil {
+		a.failErr(c, err)
+		return
+	}
 	for _, it := range page.Items {
 		data.Rows = append(data.Rows, itemRow{Item: it, Tags: itemTags(tax, lang, it)})
 	}

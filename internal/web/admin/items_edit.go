@@ -11,6 +11,7 @@ import (
 	"newsdigest/internal/domain"
 	"newsdigest/internal/errs"
 	"newsdigest/internal/items"
+	"newsdigest/internal/taxonomy"
 )
 
 // tagChoice is one checkbox of a tag list on the edit page.
@@ -27,6 +28,9 @@ type itemEditData struct {
 	AddCountries string
 	// Suggestion is the tagger's suggestion for the item, if one waits.
 	Suggestion *suggestionView
+	// Versions are the story's other language versions and the stories
+	// that may be versions of it.
+	Versions versionsData
 }
 
 func (a *Console) itemEdit(c *gin.Context) {
@@ -78,6 +82,10 @@ func (a *Console) renderItemEdit(c *gin.Context, status int, stored, shown domai
 		a.failErr(c, err)
 		return
 	}
+	if data.Versions, err = a.itemVersions(c, stored); err != nil {
+		a.failErr(c, err)
+		return
+	}
 	p := page{Title: tf(lang, "item_title", stored.ID), Section: "items", Data: data, Error: problem}
 	a.render(c, status, "items_edit", p)
 }
@@ -99,15 +107,47 @@ func (a *Console) itemSave(c *gin.Context) {
 	sent.Title = strings.TrimSpace(c.PostForm("title"))
 	sent.Summary = strings.TrimSpace(c.PostForm("summary"))
 	sent.URL = strings.TrimSpace(c.PostForm("url"))
+	var problems []string
+	if day := strings.TrimSpace(c.PostForm("published_on")); day != "" {
+		d, err := domain.ParseDate(day)
+		if err != nil {
+			problems = append(problems, tf(pageLang(c), "item_bad_published", day))
+		} else {
+			sent.PublishedOn = d
+		}
+	}
 	sent.Countries = c.PostFormArray("countries")
 	add := c.PostForm("add_countries")
-	for _, code := range strings.FieldsFunc(add, func(r rune) bool { return r == ',' || r == ';' || r == ' ' }) {
-		if code = strings.ToUpper(code); !slices.Contains(sent.Countries, code) {
+	tax, err := a.Taxonomy.Taxonomy(ctx)
+	if err != nil {
+		a.failErr(c, err)
+		return
+	}
+	codes, unknown := lookupCountries(tax, add)
+	for _, code := range codes {
+		if !slices.Contains(sent.Countries, code) {
 			sent.Countries = append(sent.Countries, code)
 		}
 	}
+	// A box ticked for a code the taxonomy lacks (a forged form) is
+	// refused the same way as a name typed that matches no country.
+	for _, code := range sent.Countries {
+		if !tax.HasCountry(code) {
+			unknown = append(unknown, code)
+		}
+	}
+	sent.Countries = slices.DeleteFunc(sent.Countries, func(code string) bool { return !tax.HasCountry(code) })
 	sent.Regions = c.PostFormArray("regions")
 	sent.Topics = c.PostFormArray("topics")
+	if len(unknown) > 0 {
+		// Only known countries are shown ticked: what was not understood
+		// stays in the text box, named in the message, to be corrected.
+		problems = append(problems, tf(pageLang(c), "item_unknown_countries", strings.Join(unknown, ", ")))
+	}
+	if len(problems) > 0 {
+		a.renderItemEdit(c, http.StatusUnprocessableEntity, stored, sent, add, strings.Join(problems, " "))
+		return
+	}
 	u := items.ItemChanges(stored, sent)
 	if items.IsEmpty(u) {
 		done(c, "/admin/items/"+strconv.FormatInt(id, 10), "item_unchanged")
@@ -137,6 +177,57 @@ func (a *Console) itemHide(hidden bool) gin.HandlerFunc {
 			return
 		}
 		if _, err := a.Items.Update(c.Request.Context(), currentUser(c).Name, id, domain.ItemUpdate{Hidden: &hidden}); err != nil {
+			a.failErr(c, err)
+			return
+		}
+		done(c, "/admin/items/"+strconv.FormatInt(id, 10), key)
+	}
+}
+
+// lookupCountries reads the countries an editor typed, separated by
+// commas, semicolons or new lines: codes or names in any language. A
+// piece that is no country as a whole may be several codes separated by
+// spaces ("NI GT"). It returns the codes found and the pieces it could not
+// read, as typed.
+func lookupCountries(tax *taxonomy.Taxonomy, text string) (codes, unknown []string) {
+	for _, piece := range strings.FieldsFunc(text, func(r rune) bool { return r == ',' || r == ';' || r == '\n' }) {
+		piece = strings.TrimSpace(piece)
+		if piece == "" {
+			continue
+		}
+		if code, ok := tax.LookupCountry(piece); ok {
+			codes = append(codes, code)
+			continue
+		}
+		words := strings.Fields(piece)
+		var found []string
+		for _, w := range words {
+			if code, ok := tax.LookupCountry(w); ok && len(w) == 2 {
+				found = append(found, code)
+			}
+		}
+		if len(words) > 1 && len(found) == len(words) {
+			codes = append(codes, found...)
+			continue
+		}
+		unknown = append(unknown, piece)
+	}
+	return codes, unknown
+}
+
+// itemPick puts a story in the next edition of new stories whatever its
+// date (an older story joins only so), or takes it out again.
+func (a *Console) itemPick(picked bool) gin.HandlerFunc {
+	key := "item_unpicked"
+	if picked {
+		key = "item_picked"
+	}
+	return func(c *gin.Context) {
+		id, ok := a.idParam(c, "id")
+		if !ok {
+			return
+		}
+		if _, err := a.Items.Update(c.Request.Context(), currentUser(c).Name, id, domain.ItemUpdate{Picked: &picked}); err != nil {
 			a.failErr(c, err)
 			return
 		}

@@ -1,9 +1,11 @@
 package admin
 
 import (
+	"cmp"
 	"io"
 	"mime"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -33,12 +35,37 @@ type importPreviewData struct {
 	Preview ingest.Preview
 	Rows    []previewRow
 	Form    importFormData // to fix a listing and preview it again
+	// Faults are the lines to fix, said in the editor's language; each
+	// also shows in Rows at its place in the document.
+	Faults []lineFault
 }
 
-// previewRow is an item of an import's preview with its tags named.
+// previewRow is an item of an import's preview with its tags named, or
+// (Fault set) a line that could not be read, where it stands.
 type previewRow struct {
 	ingest.PreviewItem
-	Tags []tagView
+	Tags  []tagView
+	Fault *lineFault
+}
+
+// lineFault is a line of a document that could not be read.
+type lineFault struct {
+	Line int
+	Text string
+}
+
+// faultText says a line's fault in lang when the console has words for
+// it, else as the importer put it (a feed's faults, for now).
+func faultText(lang string, e ingest.LineError) string {
+	key := "import_err_" + e.Code
+	switch {
+	case e.Code == "" || !hasMsg(key):
+		return e.Message
+	case e.Arg == "":
+		return msg(lang, key)
+	default:
+		return tf(lang, key, e.Arg)
+	}
 }
 
 func (a *Console) importForm(c *gin.Context) {
@@ -134,6 +161,21 @@ func (a *Console) importPreview(c *gin.Context) {
 	for _, it := range pv.Items {
 		data.Rows = append(data.Rows, previewRow{PreviewItem: it, Tags: itemTags(tax, lang, it.Item)})
 	}
+	for _, e := range pv.Errors {
+		f := lineFault{Line: e.Line, Text: faultText(lang, e)}
+		data.Faults = append(data.Faults, f)
+		data.Rows = append(data.Rows, previewRow{PreviewItem: ingest.PreviewItem{Line: e.Line}, Fault: &f})
+	}
+	// In the document's order, a fault before the item of its line.
+	slices.SortStableFunc(data.Rows, func(a, b previewRow) int {
+		if a.Line != b.Line {
+			return cmp.Compare(a.Line, b.Line)
+		}
+		if (a.Fault != nil) != (b.Fault != nil) && a.Fault != nil {
+			return -1
+		}
+		return 0
+	})
 	// A listing with errors comes back in the form, to be fixed there.
 	if !pv.OK() && draft.Spec.Format == items.FormatListing && utf8.Valid(draft.Body) {
 		data.Form.Listing = string(draft.Body)

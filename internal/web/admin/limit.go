@@ -41,10 +41,10 @@ const (
 // password guesser through exactly when the counters are gone.
 type loginLimiter struct {
 	counts *ratelimit.Limiter
-	rdb    *redis.Client
+	rdb    redis.UniversalClient
 }
 
-func newLoginLimiter(cfg *config.Config, rdb *redis.Client) *loginLimiter {
+func newLoginLimiter(cfg *config.Config, rdb redis.UniversalClient) *loginLimiter {
 	return &loginLimiter{counts: ratelimit.New(rdb, cfg.SecretKey), rdb: rdb}
 }
 

@@ -23,6 +23,22 @@ type queuesData struct {
 	At       time.Time
 }
 
+// FailedLink is where a queue's "failed today" count leads: the list of
+// its tasks waiting for a retry, else of those archived; "" when neither
+// holds any (the failures were retried and went through).
+func (d queuesData) FailedLink(queue string) string {
+	for _, t := range d.Troubled {
+		switch {
+		case t.Queue != queue:
+		case len(t.Retry) > 0:
+			return "#h-retry-" + queue
+		case len(t.Archived) > 0:
+			return "#h-archived-" + queue
+		}
+	}
+	return ""
+}
+
 // queuesPage is the asynq queues' state, read-only: what asynqmon would
 // show, behind the console's login and in its languages.
 func (a *Console) queuesPage(c *gin.Context) {

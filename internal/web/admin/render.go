@@ -78,6 +78,11 @@ var funcs = template.FuncMap{
 	"t":  msg,
 	"tf": tf,
 	"tn": tn,
+	// tnf is tn for a counted string with more to fill in than the count:
+	// {{tnf .Lang "key" n arg1 n}} picks the form for n.
+	"tnf": func(lang, key string, n int, args ...any) string {
+		return i18n.Plural(lang, "console."+key, n, args...)
+	},
 	// languageName names a language in the page's: {{languageName .Lang "es"}}.
 	"languageName": languageName,
 	// languages are the catalogue's, for the language switch and choices.
@@ -147,9 +152,18 @@ func (a *Console) render(c *gin.Context, status int, name string, p page) {
 	if p.CSRFField == "" {
 		p.CSRFField = csrf.TemplateField(c.Request)
 	}
-	if p.Flash == "" {
-		if key := c.Query("done"); key != "" && hasMsg("done_"+key) {
+	if key := c.Query("done"); key != "" {
+		// A notice shows once, on the page its action sent the browser
+		// to (flash.go); a page that counts what was done from the
+		// address (new=, imported=) shows it only then as well.
+		switch {
+		case !takeFlash(c, key):
+			p.Flash = ""
+		case p.Flash == "" && hasMsg("done_"+key):
 			p.Flash = msg(p.Lang, "done_"+key)
+		}
+		if p.Flash != "" {
+			p.Scripts = append(p.Scripts, "flash.js")
 		}
 	}
 	var buf bytes.Buffer
@@ -200,6 +214,7 @@ func done(c *gin.Context, path, key string) {
 	q := u.Query()
 	if key != "" {
 		q.Set("done", key)
+		setFlash(c, key)
 	}
 	u.RawQuery = q.Encode()
 	c.Redirect(http.StatusSeeOther, u.String())

@@ -15,6 +15,7 @@ func (a *Console) sourcesRoutes(g *gin.RouterGroup) {
 	g.POST("/sources", a.sourceAdd)
 	g.GET("/sources/:id/remove", a.sourceRemoveConfirm)
 	g.POST("/sources/:id/remove", a.sourceRemove)
+	g.POST("/sources/:id/poll", a.sourcePollNow)
 }
 
 type sourcesData struct {
@@ -86,4 +87,17 @@ func (a *Console) sourceRemove(c *gin.Context) {
 		return
 	}
 	done(c, "/admin/sources", "source_removed")
+}
+
+// sourcePollNow asks for a source to be polled at once.
+func (a *Console) sourcePollNow(c *gin.Context) {
+	id, ok := a.idParam(c, "id")
+	if !ok {
+		return
+	}
+	if err := a.Items.PollNow(c.Request.Context(), currentUser(c).Name, id); err != nil {
+		a.failErr(c, err)
+		return
+	}
+	done(c, "/admin/sources", "source_poll_asked")
 }

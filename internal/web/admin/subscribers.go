@@ -38,7 +38,7 @@ type subscribersView struct {
 	Query     subscribers.Query
 	Statuses  []string
 	Languages []string
-	Countries []choice
+	Countries countrySelect
 	Topics    []choice
 	Counts    []statusCount
 	Total     int
@@ -71,7 +71,11 @@ func (a *Console) subscribersList(c *gin.Context) {
 	}
 	q := subscriberQuery(c)
 	v := subscribersView{Query: q, Statuses: domain.Statuses, Languages: domain.Languages,
-		Countries: countryChoices(tax, lang), Topics: topicChoices(tax, lang)}
+		Topics: topicChoices(tax, lang)}
+	if v.Countries, err = a.countrySelectOf(ctx, lang, tax, q.Country); err != nil {
+		a.failErr(c, err)
+		return
+	}
 	f, err := a.Subscribers.Filter(ctx, q)
 	if err != nil {
 		a.failErr(c, err)
@@ -107,12 +111,16 @@ func (a *Console) subscribersList(c *gin.Context) {
 			v.Total += counts[s]
 		}
 	}
-	v.ExportURL = setQueryValue("/admin/subscribers.csv?"+c.Request.URL.RawQuery, "after", "", "done", "", "lang", "")
+	v.ExportURL = setQueryValue("/admin/subscribers.csv?"+c.Request.URL.RawQuery, "after", "", "done", "", "lang", "",
+		"imported", "", "skipped", "")
 	p := page{Title: msg(lang, "nav_subscribers"), Section: "subscribers", Data: v}
 	if c.Query("done") == "sub_imported" {
 		imported, _ := strconv.Atoi(c.Query("imported"))
 		skipped, _ := strconv.Atoi(c.Query("skipped"))
-		p.Flash = tf(lang, "sub_imported_n", imported, skipped)
+		p.Flash = tn(lang, "sub_imported_n", imported)
+		if skipped > 0 {
+			p.Flash += " " + tn(lang, "sub_import_skipped_n", skipped)
+		}
 	}
 	a.render(c, http.StatusOK, "subscribers", p)
 }
@@ -148,14 +156,6 @@ func (a *Console) subscribersExport(c *gin.Context) {
 
 func setQueryValue(u string, kv ...string) string {
 	return funcs["setQuery"].(func(string, ...string) string)(u, kv...)
-}
-
-func countryChoices(tax *taxonomy.Taxonomy, lang string) []choice {
-	out := make([]choice, 0, len(tax.Countries))
-	for _, c := range tax.Countries {
-		out = append(out, choice{c.Code, c.Name(lang)})
-	}
-	return out
 }
 
 func topicChoices(tax *taxonomy.Taxonomy, lang string) []choice {

@@ -26,6 +26,19 @@ type importView struct {
 	Preview    *domain.ImportPreview
 	Reasons    []reasonCount
 	Draft      int64 // the kept upload to confirm; 0 when it cannot be
+	Sample     []sampleRow
+	// The size limits, in MiB, of a list here and through the API, which
+	// the form's hint names.
+	ConsoleMiB, APIMiB int
+}
+
+// sampleRow is one of the first rows of a list, as the import reads it:
+// the columns' meaning in words, so a misread column shows before the
+// import.
+type sampleRow struct {
+	Line                               int
+	Email, Countries, Topics, Language string
+	Mode                               string
 }
 
 type reasonCount struct {
@@ -39,6 +52,7 @@ func (a *Console) subscribersImportForm(c *gin.Context) {
 
 func (a *Console) renderImport(c *gin.Context, status int, v importView) {
 	lang := pageLang(c)
+	v.ConsoleMiB, v.APIMiB = maxConsoleCSV>>20, subscribers.MaxCSVBytes>>20
 	a.render(c, status, "subscribers_import", page{Title: msg(lang, "sub_import_title"), Section: "subscribers", Data: v})
 }
 
@@ -75,8 +89,12 @@ func (a *Console) subscribersImportPreview(c *gin.Context) {
 		return
 	}
 	v.Preview, v.Draft = &p, draft
+	if v.Sample, err = a.importSample(c, lang, body); err != nil {
+		a.failErr(c, err)
+		return
+	}
 	for _, r := range []string{domain.SkipRepeated, domain.SkipListed, domain.StatusPending, domain.StatusActive,
-		domain.StatusUnsubscribed, domain.StatusBounced, domain.StatusSuppressed, domain.StatusErased} {
+		domain.StatusUnsubscribed, domain.StatusBounced, domain.StatusSuppressed, domain.StatusComplained, domain.StatusErased} {
 		if n := p.SkipReasons[r]; n > 0 {
 			v.Reasons = append(v.Reasons, reasonCount{r, n})
 		}
@@ -118,12 +136,40 @@ func (a *Console) subscribersImportConfirm(c *gin.Context) {
 		a.failErr(c, err)
 		return
 	}
-	c.Redirect(http.StatusSeeOther, "/admin/subscribers?done=sub_imported&imported="+strconv.Itoa(res.Imported)+
-		"&skipped="+strconv.Itoa(res.Skipped))
+	done(c, "/admin/subscribers?imported="+strconv.Itoa(res.Imported)+"&skipped="+strconv.Itoa(res.Skipped), "sub_imported")
 }
 
 // subscriberConsent is the importing editor's request, recorded with each
 // imported person's consent as the API records its caller's.
 func subscriberConsent(c *gin.Context) domain.Consent {
 	return domain.Consent{At: time.Now().UTC(), IP: c.ClientIP(), UserAgent: c.Request.UserAgent()}
+}
+
+// importSampleRows is how many of a list's first rows the preview shows.
+const importSampleRows = 5
+
+// importSample reads the first rows of a list as the import will, in words.
+func (a *Console) importSample(c *gin.Context, lang string, body []byte) ([]sampleRow, error) {
+	ctx := c.Request.Context()
+	rows, err := a.Subscribers.ImportSample(ctx, body, importSampleRows)
+	if err != nil {
+		return nil, err
+	}
+	tax, err := a.Taxonomy.Taxonomy(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]sampleRow, 0, len(rows))
+	for _, r := range rows {
+		f := r.Filter
+		mode := msg(lang, "sub_mode_"+f.Mode)
+		if f.All {
+			mode = msg(lang, "sub_all_stories")
+		}
+		out = append(out, sampleRow{Line: r.Line, Email: r.Email,
+			Countries: strings.Join(chosenCountries(tax, lang, f), ", "),
+			Topics:    strings.Join(chosenTopics(tax, lang, f), ", "),
+			Language:  languageName(lang, f.Language), Mode: mode})
+	}
+	return out, nil
 }

@@ -1,0 +1,172 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"newsdigest/internal/domain"
+	"newsdigest/internal/errs"
+)
+
+// RecordBounce records a bounce or complaint that came back about a
+// delivery after it left, once: a report already recorded (the same
+// delivery, kind and report id) changes nothing and comes back with
+// Duplicate set. The delivery keeps what came back (a complaint is not
+// overwritten by a later bounce); the subscriber moves as the report
+// says (domain.SubscriberBounce at once for a hard bounce, or once their
+// count reaches bounceLimit for a soft one; domain.SubscriberComplain for
+// a complaint), if their lifecycle allows it from where they are.
+// errs.NotFound when the delivery is not stored (its reader erased).
+func (db *DB) RecordBounce(ctx context.Context, r domain.BounceReport, bounceLimit int) (domain.BounceOutcome, error) {
+	var out domain.BounceOutcome
+	if !domain.IsBounceKind(r.Kind) {
+		return out, fmt.Errorf("record bounce: kind %q: want one of %v", r.Kind, domain.BounceKinds)
+	}
+	at := r.At
+	if at.IsZero() {
+		at = time.Now()
+	}
+	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		err := tx.QueryRow(ctx, `SELECT edition_id, subscriber_id FROM deliveries WHERE id = $1`, r.DeliveryID).
+			Scan(&out.EditionID, &out.SubscriberID)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return errs.New(errs.NotFound, "delivery %d not found", r.DeliveryID)
+		}
+		if err != nil {
+			return err
+		}
+		// The edition, then the delivery, then the subscriber: the order
+		// every writer of them takes.
+		if _, err := tx.Exec(ctx, `SELECT 1 FROM editions WHERE id = $1 FOR UPDATE`, out.EditionID); err != nil {
+			return err
+		}
+		tag, err := tx.Exec(ctx, `
+			INSERT INTO bounce_reports (delivery_id, kind, report_id, source) VALUES ($1, $2, $3, $4)
+			ON CONFLICT DO NOTHING`, r.DeliveryID, r.Kind, r.ReportID, r.Source)
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() == 0 {
+			out.Duplicate = true
+			return nil
+		}
+		if _, err := tx.Exec(ctx, `
+			UPDATE deliveries SET bounce_kind = $2, bounce_code = $3, bounce_diagnostic = $4, bounce_source = $5,
+			       bounced_at = $6, updated_at = now()
+			WHERE id = $1 AND (bounce_kind <> $7 OR $2 = $7)`,
+			r.DeliveryID, r.Kind, r.Code, truncate(r.Diagnostic, 1000), r.Source, at, domain.BounceComplaint); err != nil {
+			return err
+		}
+		var status string
+		if err := tx.QueryRow(ctx, `SELECT status, hard_bounces FROM subscribers WHERE id = $1 FOR UPDATE`,
+			out.SubscriberID).Scan(&status, &out.HardBounces); err != nil {
+			return err
+		}
+		out.Before, out.After = domain.SubscriberStatus(status), domain.SubscriberStatus(status)
+		var ev domain.SubscriberEvent
+		switch r.Kind {
+		case domain.BounceHard:
+			ev = domain.SubscriberBounce
+		case domain.BounceSoft:
+			out.HardBounces++
+			if out.HardBounces >= bounceLimit {
+				ev = domain.SubscriberBounce
+			}
+		case domain.BounceComplaint:
+			ev = domain.SubscriberComplain
+		}
+		if ev != "" {
+			if to, ok := domain.SubscriberTo(out.Before, ev); ok {
+				out.After = to
+			}
+		}
+		_, err = tx.Exec(ctx, `UPDATE subscribers SET status = $2, hard_bounces = $3, updated_at = now() WHERE id = $1`,
+			out.SubscriberID, string(out.After), out.HardBounces)
+		return err
+	})
+	if err != nil {
+		return out, fmt.Errorf("record bounce of delivery %d: %w", r.DeliveryID, err)
+	}
+	return out, nil
+}
+
+// EditionHealth counts what came back of an edition so far: messages
+// tried (sent, or refused for good), deliveries bounced (refused for good
+// at the send, or bounced after it) and complained of, each delivery
+// once. It also says whether the edition may still pause itself.
+func (db *DB) EditionHealth(ctx context.Context, editionID int64) (h domain.EditionHealth, autoPause bool, err error) {
+	err = db.pool.QueryRow(ctx, `
+		SELECT e.sent + (SELECT count(*) FROM deliveries WHERE edition_id = e.id AND status = $2 AND failure = $3),
+		       (SELECT count(*) FROM deliveries WHERE edition_id = e.id
+		            AND ((status = $2 AND failure = $3) OR bounce_kind = ANY($4))),
+		       (SELECT count(*) FROM deliveries WHERE edition_id = e.id AND bounce_kind = $5),
+		       e.auto_pause
+		FROM editions e WHERE e.id = $1`, editionID, domain.DeliveryFailed, domain.FailurePermanent,
+		[]string{domain.BounceHard, domain.BounceSoft}, domain.BounceComplaint).
+		Scan(&h.Tried, &h.Bounces, &h.Complaints, &autoPause)
+	if err != nil {
+		return h, false, fmt.Errorf("edition %d health: %w", editionID, notFound(err, "edition"))
+	}
+	return h, autoPause, nil
+}
+
+// PauseEdition records that an edition paused itself (domain.EditionPause,
+// checked and changed in one statement), with why, unless an editor
+// resumed it before (auto_pause off); it reports whether it did. Several
+// workers may decide it at once: one records it.
+func (db *DB) PauseEdition(ctx context.Context, id int64, note domain.EditionPauseNote) (bool, error) {
+	from, cancelled, to := domain.EditionRule(domain.EditionPause)
+	tag, err := db.pool.Exec(ctx, `
+		UPDATE editions SET status = $3, pause_cause = $5, pause_count = $6, pause_of = $7, paused_at = now()
+		WHERE id = $1 AND status = ANY($2) AND (reason = $8) = $4 AND auto_pause`,
+		id, from, to, cancelled, note.Cause, note.Count, note.Of, domain.ReasonCancelled)
+	if err != nil {
+		return false, fmt.Errorf("pause edition %d: %w", id, err)
+	}
+	return tag.RowsAffected() == 1, nil
+}
+
+// ResumeEdition records that an editor let a paused edition send again
+// (domain.EditionResume); it will not pause itself again. errs.Conflict,
+// saying why, when its lifecycle refuses it.
+func (db *DB) ResumeEdition(ctx context.Context, id int64) error {
+	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		state, err := lockEdition(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		next, err := domain.NextEdition(id, state, domain.EditionResume)
+		if err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `UPDATE editions SET status = $2, auto_pause = false WHERE id = $1`, id, string(next.Status))
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("resume edition %d: %w", id, err)
+	}
+	return nil
+}
+
+// DeliveryReports lists the deliveries of an edition that something came
+// back about after they left, the latest first.
+func (db *DB) DeliveryReports(ctx context.Context, editionID int64, limit int) ([]domain.DeliveryReport, error) {
+	rows, err := db.pool.Query(ctx, `
+		SELECT d.id, d.subscriber_id, s.email, d.bounce_kind, d.bounce_code, d.bounce_diagnostic, d.bounce_source,
+		       COALESCE(d.bounced_at, d.updated_at)
+		FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id
+		WHERE d.edition_id = $1 AND d.bounce_kind <> ''
+		ORDER BY d.bounced_at DESC NULLS LAST, d.id DESC LIMIT $2`, editionID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("delivery reports: %w", err)
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.DeliveryReport, error) {
+		var d domain.DeliveryReport
+		err := r.Scan(&d.DeliveryID, &d.SubscriberID, &d.Email, &d.Kind, &d.Code, &d.Diagnostic, &d.Source, &d.At)
+		return d, err
+	})
+}

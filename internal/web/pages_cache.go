@@ -1,0 +1,75 @@
+package web
+
+import (
+	"bytes"
+	"html/template"
+	"net/http"
+	"sync"
+
+	"github.com/gorilla/csrf"
+
+	"newsdigest/internal/taxonomy"
+)
+
+// csrfMarker stands where the CSRF field goes in a page rendered once for
+// everyone: the field is the one part of the sign-up form that differs
+// from request to request.
+const csrfMarker = "<!--csrf field 7d2f0c-->"
+
+// pageCache keeps the sign-up form page rendered once per language, cut
+// where the CSRF field goes. Rendering it means executing the template
+// over some 250 countries' boxes and sorting them by name, most of the
+// CPU a request took (docs/performance.md); each request now writes the
+// two halves around its own token. A page is kept for one reading of the
+// taxonomy (taxonomy.Cache hands out a new one when it reloads), so an
+// editor's change shows as soon as it did before.
+type pageCache struct {
+	mu    sync.Mutex
+	pages map[string]cutPage
+}
+
+type cutPage struct {
+	tax        *taxonomy.Taxonomy
+	head, tail []byte
+}
+
+// get returns the page kept for key and tax, or renders it with render
+// and keeps it. ok is false when the page cannot be cut (the marker not
+// there exactly once): the caller renders as before.
+func (pc *pageCache) get(key string, tax *taxonomy.Taxonomy, render func(csrfField template.HTML) ([]byte, error)) (cutPage, bool, error) {
+	pc.mu.Lock()
+	p, ok := pc.pages[key]
+	pc.mu.Unlock()
+	if ok && p.tax == tax {
+		return p, true, nil
+	}
+	body, err := render(csrfMarker)
+	if err != nil {
+		return cutPage{}, false, err
+	}
+	if bytes.Count(body, []byte(csrfMarker)) != 1 {
+		return cutPage{}, false, nil
+	}
+	head, tail, _ := bytes.Cut(body, []byte(csrfMarker))
+	p = cutPage{tax: tax, head: head, tail: tail}
+	pc.mu.Lock()
+	if pc.pages == nil {
+		pc.pages = map[string]cutPage{}
+	}
+	pc.pages[key] = p
+	pc.mu.Unlock()
+	return p, true, nil
+}
+
+// write sends p with the request's own CSRF field, with the headers
+// renderPageStatus sends.
+func (p cutPage) write(w http.ResponseWriter, r *http.Request) {
+	field := csrf.TemplateField(r)
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	buf := make([]byte, 0, len(p.head)+len(field)+len(p.tail))
+	buf = append(append(append(buf, p.head...), field...), p.tail...)
+	w.WriteHeader(http.StatusOK)
+	w.Write(buf)
+}
