@@ -71,7 +71,7 @@ func (m *Web) Run(ctx context.Context) error {
 	}
 	srv, err := web.NewServer(m.Config, web.Services{
 		Subscribers: svc.subscribers, Editions: svc.editions, Items: svc.items, Staff: svc.staff, Overview: svc.overview,
-		Taxonomy: svc.taxonomy, Ready: db.Ping, Bounces: bounces,
+		Taxonomy: svc.taxonomy, Ready: db.Ping, Bounces: bounces, Clicks: svc.clicks,
 	}, redis, reg, m.Log)
 	if err != nil {
 		return err

@@ -7,6 +7,7 @@ import (
 	"github.com/robfig/cron/v3"
 
 	"newsdigest/internal/bounce"
+	"newsdigest/internal/clicks"
 	"newsdigest/internal/config"
 	"newsdigest/internal/editions"
 	"newsdigest/internal/items"
@@ -29,6 +30,7 @@ type services struct {
 	editions    *editions.Service
 	items       *items.Service
 	overview    *overview.Service
+	clicks      *clicks.Service
 }
 
 // sending is what a binary that sends mail (the worker) adds to the
@@ -61,6 +63,11 @@ func newServices(cfg *config.Config, db *postgres.DB, queue tasks.Enqueuer, log 
 	s.staff = staff.New(db, log)
 	sd := subscribers.Deps{Config: cfg, Store: db, Queue: queue, Taxonomy: s.taxonomy, Renderer: r, Audit: s.staff, Log: log}
 	ed := editions.Deps{Config: cfg, Store: db, Queue: queue, Taxonomy: s.taxonomy, Renderer: r, Audit: s.staff, Log: log}
+	links := clicks.NewLinks(cfg.BaseURL.String(), cfg.SecretKey)
+	s.clicks = clicks.New(links, db, cfg.ClickCounting, log)
+	if cfg.ClickCounting {
+		ed.Clicks = links
+	}
 	if send != nil {
 		sd.Mailer = send.mailer
 		ed.Mailer, ed.Inspector, ed.Limiter, ed.Observe, ed.Lease, ed.Schedule =

@@ -78,6 +78,9 @@ type Config struct {
 	// (SHUTDOWN_TIMEOUT). It is longer than SMTPTimeout, so that a send
 	// begun before the signal can end on its own rather than be cut off.
 	ShutdownTimeout time.Duration
+	// ClickCounting sends story links through /r/ and counts clicks
+	// (CLICK_COUNTING, on by default; clicks.go).
+	ClickCounting bool
 	// StoryMaxAge (STORY_MAX_AGE): a story ingested in an edition's window
 	// joins it only if it was published no earlier than this before the
 	// window opened; an older one joins when an editor picks it. 0: no
@@ -249,6 +252,9 @@ func Load(getenv func(string) string) (*Config, error) {
 		return nil, err
 	}
 	if err = c.loadLifecycle(get); err != nil {
+		return nil, err
+	}
+	if err = c.loadClicks(get); err != nil {
 		return nil, err
 	}
 	if c.Bounce, err = parseBounce(getenv, c.MailFrom); err != nil {

@@ -16,6 +16,21 @@ import (
 // (order.go), items in section order. Items missing from items (deleted
 // since) are left out.
 func BuildDigest(tax *taxonomy.Taxonomy, lang string, sections []Section, items []domain.Item) render.Digest {
+	return buildDigest(tax, lang, sections, items, storyLinks{})
+}
+
+// storyLinks are the links a mail's stories carry besides their title's:
+// nil funcs leave them out (the web digest, a preview of a filter).
+type storyLinks struct {
+	// story is where a story's title links instead of its own address
+	// (a counted /r/ link).
+	story func(itemID int64) string
+	// fewer is the link that drops a section's country or topic from the
+	// reader's choices; "" for a section that names no choice.
+	fewer func(sec Section) string
+}
+
+func buildDigest(tax *taxonomy.Taxonomy, lang string, sections []Section, items []domain.Item, links storyLinks) render.Digest {
 	byID := make(map[int64]*domain.Item, len(items))
 	for i := range items {
 		byID[items[i].ID] = &items[i]
@@ -24,19 +39,28 @@ func BuildDigest(tax *taxonomy.Taxonomy, lang string, sections []Section, items 
 	var kinds []string
 	for _, sec := range sections {
 		out := render.Section{Title: sectionTitle(tax, lang, sec)}
+		fewer := ""
+		if links.fewer != nil {
+			fewer = links.fewer(sec)
+		}
 		for _, id := range sec.Items {
 			it := byID[id]
 			if it == nil {
 				continue
 			}
-			out.Items = append(out.Items, render.Item{
+			ri := render.Item{
 				Title:       it.Title,
 				Summary:     it.Summary,
 				URL:         it.URL,
 				PublishedOn: it.PublishedOn.String(),
 				Tags:        TagNames(tax, lang, *it),
 				Anchor:      StoryAnchor(it.ID),
-			})
+				FewerURL:    fewer,
+			}
+			if links.story != nil && render.IsHTTPURL(it.URL) {
+				ri.URL = links.story(it.ID)
+			}
+			out.Items = append(out.Items, ri)
 		}
 		if sec.Kind == KindRegional {
 			out.SubjectName = regionsOf(tax, lang, sec.Items, byID)
@@ -123,8 +147,9 @@ func TagNames(tax *taxonomy.Taxonomy, lang string, it domain.Item) []string {
 const MaxEmailStories = 30
 
 // LimitSections cuts sections to at most max stories, taking them from
-// the sections in turn (the newest of each first) so that no section is
-// crowded out, and returns how many it left out. It works on ids, before
+// the sections in turn (the first of each in its order, RankStories) so
+// that no section is crowded out, and returns how many it left out: the
+// lowest-ranked of each section go first. It works on ids, before
 // anything is looked up or rendered.
 func LimitSections(sections []Section, max int) ([]Section, int) {
 	total := 0

@@ -2,6 +2,7 @@ package digest
 
 import (
 	"fmt"
+	"net/url"
 	"strings"
 	"time"
 
@@ -25,6 +26,10 @@ type Masthead struct {
 	// Zone is DIGEST_TZ: an edition is dated by its day there, the day
 	// its editors scheduled it for. Nil is UTC.
 	Zone *time.Location
+	// StoryLink, when set (CLICK_COUNTING on), is the counted link of a
+	// story of an edition, which a mail's story titles carry instead of
+	// the story's own address (package clicks).
+	StoryLink func(editionID, itemID int64) string
 }
 
 // MastheadOf reads the masthead from the configuration.
@@ -72,10 +77,32 @@ type Issue struct {
 // for the stories without a link of their own). The links carry
 // render.TokenPlaceholder where the reader's token goes.
 func (m Masthead) Email(is Issue) render.Digest {
-	sections, omitted := LimitSections(is.Sections, MaxEmailStories)
-	d := m.frame(is, sections)
+	return m.EmailWithin(is, MaxEmailStories)
+}
+
+// EmailWithin is Email with at most max stories (fewer than the cap when
+// the mail would otherwise pass the size at which Gmail clips it): the
+// lowest-ranked of each section are left to the web digest.
+func (m Masthead) EmailWithin(is Issue, max int) render.Digest {
+	sections, omitted := LimitSections(is.Sections, min(max, MaxEmailStories))
+	links := storyLinks{fewer: m.fewerLink}
+	if m.StoryLink != nil && is.EditionID != 0 {
+		links.story = func(itemID int64) string { return m.StoryLink(is.EditionID, itemID) }
+	}
+	d := m.frameWith(is, sections, links)
 	d.Omitted = omitted
 	return d
+}
+
+// fewerLink is a story's "fewer like this" link in a section that names
+// one of the reader's choices: a page of the reader's preferences, so it
+// carries render.TokenPlaceholder (docs/privacy.md, "The links").
+func (m Masthead) fewerLink(sec Section) string {
+	switch sec.Kind {
+	case KindCountry, KindTopic:
+		return m.BaseURL + "/preferences/" + render.TokenPlaceholder + "/fewer/" + sec.Kind + "/" + url.PathEscape(sec.Key)
+	}
+	return ""
 }
 
 // Web lays an issue out as the web digest: every story, whole. Anyone a
@@ -89,7 +116,11 @@ func (m Masthead) Web(is Issue) render.Digest {
 }
 
 func (m Masthead) frame(is Issue, sections []Section) render.Digest {
-	d := BuildDigest(is.Tax, is.Language, sections, is.Items)
+	return m.frameWith(is, sections, storyLinks{})
+}
+
+func (m Masthead) frameWith(is Issue, sections []Section, links storyLinks) render.Digest {
+	d := buildDigest(is.Tax, is.Language, sections, is.Items, links)
 	view := is.ViewToken
 	if view == "" {
 		view = render.TokenPlaceholder

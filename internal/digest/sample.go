@@ -1,6 +1,8 @@
 package digest
 
 import (
+	"time"
+
 	"newsdigest/internal/domain"
 	"newsdigest/internal/taxonomy"
 )
@@ -18,6 +20,9 @@ func RegionsOf(tax *taxonomy.Taxonomy) RegionMembers {
 // SampleSections matches the stories a filter would get of items, in its
 // language. It knows nothing of earlier editions (what a reader already
 // received), so it may show a story a reader's mail leaves out as a repeat.
-func SampleSections(tax *taxonomy.Taxonomy, f domain.Filter, items []domain.Item) []Section {
-	return Match(f, domain.PickLanguage(items, f.Language), RegionsOf(tax), nil)
+// Its sections are ranked as the edition made at at ranks them.
+func SampleSections(tax *taxonomy.Taxonomy, f domain.Filter, items []domain.Item, at time.Time) []Section {
+	picked := domain.PickLanguage(items, f.Language)
+	regions := RegionsOf(tax)
+	return RankStories(f, Match(f, picked, regions, nil), picked, at, regions)
 }

@@ -59,6 +59,14 @@ type Item struct {
 	// TranslationOf is the id of the first stored version of the story
 	// when this item is a translation of it, else 0.
 	TranslationOf int64 `json:"-"`
+	// FeaturedUntil, when set, makes the story lead its section in every
+	// edition made before it (an editor's choice: one edition or a week).
+	FeaturedUntil *time.Time `json:"featured_until"`
+}
+
+// FeaturedAt reports whether the story is featured in an edition made at t.
+func (it Item) FeaturedAt(t time.Time) bool {
+	return it.FeaturedUntil != nil && t.Before(*it.FeaturedUntil)
 }
 
 // Limits on item fields, generous for real news but bounded so one bad

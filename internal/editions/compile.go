@@ -112,6 +112,9 @@ func (c *Compiler) Compile(ctx context.Context, editionID int64) error {
 				continue
 			}
 			sections := digest.Match(r.Filter, byLanguage[r.Filter.Language], regions, received(r.Received, earlier.Groups))
+			// Ranked once here, for the group: the cap, the size bound and
+			// the web digest all take the stories in this order.
+			sections = digest.RankStories(r.Filter, sections, byLanguage[r.Filter.Language], ed.Time(), regions)
 			if len(sections) == 0 {
 				bySignature[key] = ""
 				continue

@@ -18,6 +18,7 @@ import (
 	"github.com/robfig/cron/v3"
 
 	"newsdigest/internal/bounce"
+	"newsdigest/internal/clicks"
 	"newsdigest/internal/config"
 	"newsdigest/internal/digest"
 	"newsdigest/internal/render"
@@ -58,6 +59,9 @@ type Deps struct {
 	// first time (bounce.Hard, bounce.Soft, bounce.Complaint): the
 	// process's metrics. A report seen before is not told again.
 	Reported func(kind bounce.Kind)
+	// Clicks makes the counted /r/ links of the mails' stories and their
+	// stamps; nil (CLICK_COUNTING off) links straight to the stories.
+	Clicks *clicks.Links
 }
 
 // RateLimiter paces sending (a *mail.RateLimiter).
@@ -104,12 +108,18 @@ func New(d Deps) *Service {
 		s.schedule = d.Config.DigestCron
 	}
 	s.pauser = &pauser{store: d.Store, limits: d.Config.PauseLimits, log: d.Log}
+	if d.Clicks != nil {
+		s.masthead.StoryLink = d.Clicks.StoryURL
+	}
 	s.compiler = &Compiler{Store: d.Store, Queue: d.Queue, Taxonomy: d.Taxonomy, Log: d.Log}
 	if d.Mailer != nil {
 		s.sender = &Sender{
 			Store: d.Store, Mailer: d.Mailer, Renderer: d.Renderer, Masthead: s.masthead, Taxonomy: d.Taxonomy,
 			Workers: d.Config.SMTPConnections, BounceLimit: d.Config.BounceLimit, Lease: d.Lease, Limiter: d.Limiter,
 			Log: d.Log, Observe: d.Observe, pauser: s.pauser, VERP: d.VERP,
+		}
+		if d.Clicks != nil {
+			s.sender.Stamp = func() string { return d.Clicks.NewStamp(time.Now()) }
 		}
 	}
 	return s

@@ -18,12 +18,15 @@ type nextEdition struct {
 	earlier    domain.Earlier
 	byLanguage map[string][]domain.Item
 	regions    digest.RegionMembers
+	// at is when it is looked at: an edition made now, whose featured
+	// stories are those featured at this time.
+	at time.Time
 }
 
 // next reads what an edition made now over the range (none: the new
 // stories) would hold, and where its stories went before.
 func (s *Service) next(ctx context.Context, from, to *domain.Date) (nextEdition, error) {
-	var n nextEdition
+	n := nextEdition{at: time.Now()}
 	items, err := s.store.WindowItems(ctx, from, to, s.cfg.StoryMaxAge)
 	if err != nil {
 		return n, err
@@ -51,7 +54,9 @@ func (s *Service) next(ctx context.Context, from, to *domain.Date) (nextEdition,
 // it: their choices, less the stories their earlier digests held.
 func (n nextEdition) sections(r domain.Recipient) []digest.Section {
 	r.Received = slices.DeleteFunc(slices.Clone(r.Received), func(g int64) bool { return n.earlier.Groups[g] == nil })
-	return digest.Match(r.Filter, n.byLanguage[r.Filter.Language], n.regions, received(r.Received, n.earlier.Groups))
+	picked := n.byLanguage[r.Filter.Language]
+	sections := digest.Match(r.Filter, picked, n.regions, received(r.Received, n.earlier.Groups))
+	return digest.RankStories(r.Filter, sections, picked, n.at, n.regions)
 }
 
 // eachReader calls fn with every active reader and the digest they

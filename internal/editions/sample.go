@@ -131,7 +131,7 @@ func (s *Service) layOut(ctx context.Context, sm domain.TestSend, now time.Time)
 			return s.masthead.Email(is), nil
 		}
 	}
-	is.Sections = digest.SampleSections(tax, sm.Filter, is.Items)
+	is.Sections = digest.SampleSections(tax, sm.Filter, is.Items, is.At)
 	return s.masthead.Email(is), nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"newsdigest/internal/bounce"
@@ -55,6 +56,9 @@ type Sender struct {
 		Wait(ctx context.Context) error
 	}
 	Log *slog.Logger
+	// Stamp, if set, makes each message's click stamp (clicks.Links.NewStamp),
+	// put where the mail's story links hold clicks.StampPlaceholder.
+	Stamp func() string
 	// Observe, if set, is told the status of every delivery attempt as it
 	// ends (sent, failed, skipped, or pending to try again): the worker
 	// counts them for its metrics.
@@ -208,7 +212,7 @@ func (s *Sender) attempt(ctx context.Context, c domain.ClaimedDelivery, groups m
 	return s.deliver(ctx, c, body, final, watch)
 }
 
-func (s *Sender) deliver(ctx context.Context, c domain.ClaimedDelivery, body *mail.Shared, final bool, watch *editionWatch) domain.DeliveryOutcome {
+func (s *Sender) deliver(ctx context.Context, c domain.ClaimedDelivery, body *cachedBody, final bool, watch *editionWatch) domain.DeliveryOutcome {
 	if !c.Active {
 		return domain.DeliveryOutcome{ID: c.ID, Status: domain.DeliverySkipped, Error: "unsubscribed before sending", Reason: ReasonLeft}
 	}
@@ -235,7 +239,7 @@ func (s *Sender) deliver(ctx context.Context, c domain.ClaimedDelivery, body *ma
 	if s.VERP != nil {
 		env = mail.Envelope{Sender: s.VERP.Address(c.ID), Delivery: s.VERP.Token(c.ID)}
 	}
-	err := s.Mailer.SendSharedAs(ctx, body, c.Email, c.Token, env)
+	err := s.sendFitting(ctx, watch.data(), body, c, env)
 	if err == nil {
 		return domain.DeliveryOutcome{ID: c.ID, Status: domain.DeliverySent}
 	}
@@ -279,6 +283,12 @@ type cachedBody struct {
 	stories string       // the edition's stories it was made from (editionData.stories)
 	body    *mail.Shared // the group's digest, composed for sending
 	err     error
+	// group and shown are the layout body was made from and how many
+	// stories it holds; fitted is a smaller render of it that went
+	// under the size limit (fit.go).
+	group  domain.DigestGroup
+	shown  int
+	fitted atomic.Pointer[fittedBody]
 }
 
 // groupsFor loads the layouts of the claims' groups that are not rendered
@@ -310,7 +320,7 @@ func (s *Sender) groupsFor(ctx context.Context, claims []domain.ClaimedDelivery)
 // the edition's stories changed (one hidden or corrected). groups holds
 // the layouts loaded for the batch; one missing (the cache was emptied
 // meanwhile) is loaded on its own.
-func (s *Sender) body(ctx context.Context, ed *editionData, groups map[int64]domain.DigestGroup, id int64) (*mail.Shared, error) {
+func (s *Sender) body(ctx context.Context, ed *editionData, groups map[int64]domain.DigestGroup, id int64) (*cachedBody, error) {
 	s.mu.Lock()
 	e := s.cache[id]
 	if e == nil || e.stories != ed.stories {
@@ -338,7 +348,8 @@ func (s *Sender) body(ctx context.Context, ed *editionData, groups map[int64]dom
 			}
 			g = loaded[0]
 		}
-		e.body, e.err = s.renderGroup(ed, g)
+		e.group = g
+		e.body, e.shown, e.err = s.renderGroup(ed, g, digest.MaxEmailStories)
 		s.mu.Lock()
 		if e.err == nil {
 			s.cacheBytes += e.body.Size()
@@ -353,7 +364,7 @@ func (s *Sender) body(ctx context.Context, ed *editionData, groups map[int64]dom
 		}
 		s.mu.Unlock()
 	}
-	return e.body, e.err
+	return e, e.err
 }
 
 func containsID(ids []int64, id int64) bool {
@@ -372,18 +383,24 @@ const ReasonWithdrawn = "withdrawn"
 // errWithdrawn says a digest has no story left to send.
 var errWithdrawn = errors.New("every story of the digest was withdrawn")
 
-func (s *Sender) renderGroup(ed *editionData, g domain.DigestGroup) (*mail.Shared, error) {
+// renderGroup renders a group's digest with at most max stories, and
+// says how many it holds.
+func (s *Sender) renderGroup(ed *editionData, g domain.DigestGroup, max int) (*mail.Shared, int, error) {
 	var sections []digest.Section
 	if err := json.Unmarshal(g.Sections, &sections); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	d := s.Masthead.Email(digest.Issue{EditionID: ed.id, At: ed.at, Language: g.Language, Sections: sections, Items: ed.items, Tax: ed.tax, ViewToken: g.ViewToken})
+	d := s.Masthead.EmailWithin(digest.Issue{EditionID: ed.id, At: ed.at, Language: g.Language, Sections: sections, Items: ed.items, Tax: ed.tax, ViewToken: g.ViewToken}, max)
 	if len(d.Sections) == 0 {
-		return nil, errWithdrawn
+		return nil, 0, errWithdrawn
+	}
+	shown := 0
+	for _, sec := range d.Sections {
+		shown += len(sec.Items)
 	}
 	m, err := s.Renderer.Digest(d)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	// Only the renderer knows which placeholders are its links' and which
 	// came with a story: the offsets say, and only they get the token.
@@ -391,5 +408,6 @@ func (s *Sender) renderGroup(ed *editionData, g domain.DigestGroup) (*mail.Share
 		Subject: m.Subject, HTML: m.HTML, Text: m.Text, Language: g.Language,
 		HTMLTokens: m.HTMLTokens, TextTokens: m.TextTokens,
 		Headers: s.Masthead.Headers(ed.id, g.Language),
-	}, render.TokenPlaceholder), nil
+		Stamp:   s.stampPlaceholder(), StampValue: s.Stamp,
+	}, render.TokenPlaceholder), shown, nil
 }

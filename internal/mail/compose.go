@@ -80,12 +80,17 @@ func (s *Shared) Size() int {
 // message went 8-bit.
 func (s *Shared) appendFor(b []byte, head []byte, token string, eightBit bool) ([]byte, bool) {
 	b = append(b, head...)
+	stamp := s.stampValue()
 	if eightBit && s.segments != nil {
+		start := len(b)
 		for i, seg := range s.segments {
 			if i > 0 {
 				b = append(b, token...)
 			}
 			b = append(b, seg...)
+		}
+		if stamp != "" {
+			stampBytes(b[start:], s.src.Stamp, stamp)
 		}
 		return b, true
 	}
@@ -96,6 +101,7 @@ func (s *Shared) appendFor(b []byte, head []byte, token string, eightBit bool) (
 	m.HTML, _ = tokens.Splice(m.HTML, m.HTMLTokens, s.placeholder, token)
 	m.Text, _ = tokens.Splice(m.Text, m.TextTokens, s.placeholder, token)
 	m.HTMLTokens, m.TextTokens = nil, nil
+	m.HTML, m.Text = stampString(m.HTML, m.Stamp, stamp), stampString(m.Text, m.Stamp, stamp)
 	if s.placeholder != "" {
 		headers := make(map[string]string, len(m.Headers))
 		for k, v := range m.Headers {

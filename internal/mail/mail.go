@@ -29,6 +29,11 @@ type Message struct {
 	// which Prepare's placeholder stands for the recipient's token. Any
 	// other placeholder in the bodies is content and is sent as it is.
 	HTMLTokens, TextTokens []int
+	// Stamp, when set, is a placeholder that each copy sent of a prepared
+	// message has in place of a fresh StampValue(), as long as Stamp,
+	// wherever it stands in the bodies (stamp.go).
+	Stamp      string
+	StampValue func() string
 }
 
 // Class says what a failed send means for the delivery.

@@ -28,6 +28,7 @@ type Pool struct {
 	conns      chan *conn
 	sign       *signer // nil: messages go unsigned
 	timings    Timings
+	maxBytes   int // LimitSize; 0: no limit
 }
 
 type conn struct {
@@ -246,6 +247,9 @@ func (p *Pool) SendSharedAs(ctx context.Context, s *Shared, to, token string, en
 			return &Error{Class: Temporary, Reply: err.Error(), err: err}
 		}
 		msg = c.signed
+	}
+	if e := p.checkSize(msg); e != nil {
+		return e
 	}
 	if err := c.smtp.UpdateDeadline(p.timings.Step); err != nil {
 		c.close()

@@ -25,7 +25,7 @@ const ingestLock = 0x6e6469676573 // "ndiges"
 // stored version, and those that are translations of it) but itself. It
 // names the outer table "items", so queries using it must not alias it.
 const itemColumns = `id, published_on, title, summary, url, language, countries, regions, topics, hidden, ingested_at,
-	tag_reasons, edited_fields,
+	tag_reasons, edited_fields, featured_until,
 	ARRAY(SELECT t.id FROM items t
 	      WHERE t.id <> items.id
 	        AND (t.id = COALESCE(items.translation_of, items.id) OR t.translation_of = COALESCE(items.translation_of, items.id))
@@ -37,7 +37,7 @@ func scanItem(r pgx.Row) (domain.Item, error) {
 	var day time.Time
 	err := r.Scan(&it.ID, &day, &it.Title, &it.Summary, &it.URL, &it.Language,
 		&it.Countries, &it.Regions, &it.Topics, &it.Hidden, &it.IngestedAt,
-		&it.TagReasons, &it.EditedFields, &it.Translations, &it.Picked)
+		&it.TagReasons, &it.EditedFields, &it.FeaturedUntil, &it.Translations, &it.Picked)
 	it.PublishedOn = domain.Date{Time: day}
 	// Lists are [] in JSON, never null, whatever the row holds.
 	it.EditedFields, it.Translations = nonNil(it.EditedFields), nonNilIDs(it.Translations)

@@ -17,6 +17,8 @@ type ui struct {
 	StoriesSome   string // shown, total: the email holds some of the stories
 	ViewAll       string // total: the link to every story
 	ViewWeb       string // the link to the digest on the web
+	ViewMore      string // omitted: the link to the stories the email leaves out
+	Fewer         string // a story's link to drop its section's choice
 	DigestWhy     string // list name
 	Preferences   string
 	Unsubscribe   string
@@ -56,6 +58,8 @@ func catalog() map[string]ui {
 			StoriesSome:   t("stories_some"),
 			ViewAll:       t("view_all"),
 			ViewWeb:       t("view_web"),
+			ViewMore:      t("view_more"),
+			Fewer:         t("fewer"),
 			DigestWhy:     t("digest_why"),
 			Preferences:   t("preferences"),
 			Unsubscribe:   t("unsubscribe"),

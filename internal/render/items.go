@@ -127,7 +127,7 @@ func (f *fragments) itemKey(it Item, full bool) uint64 {
 	if full {
 		h.WriteByte(1)
 	}
-	for _, s := range []string{it.Title, it.URL, it.PublishedOn, it.Summary, it.Anchor, f.viewURL} {
+	for _, s := range []string{it.Title, it.URL, it.PublishedOn, it.Summary, it.Anchor, f.viewURL, it.FewerURL} {
 		h.WriteByte(0)
 		h.WriteString(s)
 	}

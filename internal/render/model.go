@@ -53,6 +53,10 @@ type Item struct {
 	// Anchor names the story on the web digest (letters, digits, hyphens),
 	// where the email links a story that has no URL of its own.
 	Anchor string
+	// FewerURL, in an email, is the story's "fewer like this" link: the
+	// reader's page to drop the section's country or topic. It contains
+	// TokenPlaceholder; empty for none.
+	FewerURL string
 }
 
 // Confirmation is the double opt-in mail.

@@ -129,6 +129,7 @@ func (r *Renderer) Digest(d Digest) (Message, error) {
 	d.UnsubscribeURL = r.markTokens(d.UnsubscribeURL)
 	d.PreferencesURL = r.markTokens(d.PreferencesURL)
 	d.ViewURL = r.markTokens(d.ViewURL)
+	d.Sections = r.markStoryTokens(d.Sections)
 	frags := &fragments{r: r, lang: lang, s: s}
 	if isHTTPURL(d.ViewURL) {
 		frags.viewURL = d.ViewURL

@@ -66,3 +66,29 @@ func splice(s string, at []int, tok string) string {
 	}
 	return out
 }
+
+// markStoryTokens returns sections with r's mark where the stories' own
+// links to the reader's pages (FewerURL) have the placeholder; sections
+// without such links are returned as they are, uncopied.
+func (r *Renderer) markStoryTokens(sections []Section) []Section {
+	var out []Section
+	for i, sec := range sections {
+		for j, it := range sec.Items {
+			if !strings.Contains(it.FewerURL, TokenPlaceholder) {
+				continue
+			}
+			if out == nil {
+				out = make([]Section, len(sections))
+				copy(out, sections)
+			}
+			if &out[i].Items[0] == &sections[i].Items[0] {
+				out[i].Items = append([]Item(nil), sec.Items...)
+			}
+			out[i].Items[j].FewerURL = r.markTokens(it.FewerURL)
+		}
+	}
+	if out == nil {
+		return sections
+	}
+	return out
+}

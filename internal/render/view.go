@@ -62,6 +62,9 @@ type itemView struct {
 	Date    string   // in the digest's language
 	Summary []string // paragraphs
 	Tags    string
+	// Fewer is the "fewer like this" link, token marked; FewerLabel its words.
+	Fewer      string
+	FewerLabel string
 }
 
 type confirmView struct {
@@ -126,7 +129,7 @@ func newDigestView(d Digest, lang string, s ui, frags *fragments) (digestView, e
 	switch {
 	case d.Omitted > 0 && v.ViewURL != "":
 		v.Intro = fmt.Sprintf(s.StoriesSome, count, count+d.Omitted)
-		v.ViewAll = fmt.Sprintf(s.ViewAll, count+d.Omitted)
+		v.ViewAll = fmt.Sprintf(s.ViewMore, d.Omitted)
 	case count == 0:
 		v.Intro = s.StoriesNone
 	default:
@@ -150,7 +153,7 @@ func newItemView(it Item, lang string, s ui, full bool, viewURL string) itemView
 		}
 		anchor = "" // the id is for the web digest; mail clients drop it
 	}
-	return itemView{
+	v := itemView{
 		Title:   oneLine(it.Title),
 		URL:     link,
 		Anchor:  anchor,
@@ -158,6 +161,10 @@ func newItemView(it Item, lang string, s ui, full bool, viewURL string) itemView
 		Summary: summary,
 		Tags:    oneLine(strings.Join(it.Tags, " · ")),
 	}
+	if !full && isHTTPURL(it.FewerURL) {
+		v.Fewer, v.FewerLabel = it.FewerURL, s.Fewer
+	}
+	return v
 }
 
 func newConfirmView(c Confirmation, lang string, s ui) confirmView {
@@ -191,6 +198,10 @@ func linkURL(raw string) string {
 	}
 	return raw
 }
+
+// IsHTTPURL reports whether raw is an absolute http(s) URL, the only
+// links a digest holds.
+func IsHTTPURL(raw string) bool { return isHTTPURL(raw) }
 
 func isHTTPURL(raw string) bool {
 	u, err := url.Parse(raw)

@@ -1,9 +1,11 @@
 package web
 
 import (
+	"encoding/json"
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -106,15 +108,49 @@ func (s *Server) apiUpdateItem(c *gin.Context) {
 		s.apiFail(c, errs.New(errs.NotFound, "item %q not found", c.Param("id")))
 		return
 	}
-	var u domain.ItemUpdate
-	if err := bindJSON(c, &u); err != nil {
+	var p itemPatch
+	if err := bindJSON(c, &p); err != nil {
 		s.apiFail(c, err)
 		return
 	}
-	it, err := s.items.Update(c.Request.Context(), domain.APIActor, id, u)
+	if p.FeaturedUntil.Set {
+		if _, err := s.items.Feature(c.Request.Context(), domain.APIActor, id, p.FeaturedUntil.Time); err != nil {
+			s.apiFail(c, err)
+			return
+		}
+	}
+	it, err := s.items.Update(c.Request.Context(), domain.APIActor, id, p.ItemUpdate)
 	if err != nil {
 		s.apiFail(c, err)
 		return
 	}
 	c.JSON(http.StatusOK, it)
+}
+
+// itemPatch is the body of PATCH /api/v1/items/{id}: an item update, and
+// featured_until (an RFC 3339 time, or null to stop featuring the story).
+type itemPatch struct {
+	domain.ItemUpdate
+	FeaturedUntil optionalTime `json:"featured_until"`
+}
+
+// optionalTime tells a time from null and from absence.
+type optionalTime struct {
+	Set  bool
+	Time *time.Time
+}
+
+// UnmarshalJSON reads null or an RFC 3339 time.
+func (o *optionalTime) UnmarshalJSON(b []byte) error {
+	o.Set = true
+	if string(b) == "null" {
+		o.Time = nil
+		return nil
+	}
+	var t time.Time
+	if err := json.Unmarshal(b, &t); err != nil {
+		return errs.New(errs.Malformed, "featured_until: must be an RFC 3339 time (2026-03-02T07:00:00Z) or null")
+	}
+	o.Time = &t
+	return nil
 }

@@ -39,6 +39,7 @@ type pageData struct {
 	Welcome   *welcomeData // pages_welcome.go
 	Pause     *pauseData   // pages_pause.go
 	LangLinks []langLink
+	Fewer     *fewerData // pages_fewer.go
 }
 
 // langLink is one language of a page's language switch.

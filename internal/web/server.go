@@ -23,6 +23,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"newsdigest/internal/bounce/webhook"
+	"newsdigest/internal/clicks"
 	"newsdigest/internal/config"
 	"newsdigest/internal/domain"
 	"newsdigest/internal/editions"
@@ -51,6 +52,8 @@ type Services struct {
 	// Bounces are the relays' bounce webhooks; none configured, the
 	// route answers 404.
 	Bounces BounceWebhooks
+	// Clicks follows the mails' /r/ story links and counts their clicks.
+	Clicks *clicks.Service
 }
 
 // Taxonomies hand out the taxonomy as it is now.
@@ -64,6 +67,7 @@ type Server struct {
 	subscribers *subscribers.Service
 	editions    *editions.Service
 	items       *items.Service
+	clicks      *clicks.Service
 	tax         Taxonomies
 	ready       func(ctx context.Context) error
 	redis       asynq.RedisConnOpt
@@ -94,6 +98,7 @@ func NewServer(cfg *config.Config, svc Services, redis asynq.RedisConnOpt, reg p
 		subscribers: svc.Subscribers,
 		editions:    svc.Editions,
 		items:       svc.Items,
+		clicks:      svc.Clicks,
 		tax:         svc.Taxonomy,
 		ready:       svc.Ready,
 		redis:       redis,
@@ -110,7 +115,7 @@ func NewServer(cfg *config.Config, svc Services, redis asynq.RedisConnOpt, reg p
 	}
 	s.console, err = admin.New(admin.Deps{
 		Config: cfg, Subscribers: svc.Subscribers, Editions: svc.Editions, Items: svc.Items, Staff: svc.Staff,
-		Overview: svc.Overview, Taxonomy: svc.Taxonomy, Redis: rdb, RedisOpt: redis, Log: log, CSRF: s.csrf(), Registry: reg,
+		Overview: svc.Overview, Taxonomy: svc.Taxonomy, Clicks: svc.Clicks, Redis: rdb, RedisOpt: redis, Log: log, CSRF: s.csrf(), Registry: reg,
 	})
 	if err != nil {
 		s.Close()
@@ -155,6 +160,11 @@ func (s *Server) Handler() http.Handler {
 	// cookie and no CSRF token: it is deliberately outside CSRF.
 	r.POST("/unsubscribe/:token", s.oneClickBody(), s.unsubscribePost)
 	r.GET("/digest/:edition/:token", digestCSP, s.digestPage)
+	// A story link of a mail; HEAD is answered alike and counts nothing.
+	r.GET("/r/:link/:stamp", s.storyRedirect)
+	r.HEAD("/r/:link/:stamp", s.storyRedirect)
+	r.GET("/r/:link", s.storyRedirect)
+	r.HEAD("/r/:link", s.storyRedirect)
 	r.GET("/export/:token", s.exportDownload)
 	r.GET("/archive", s.cachedArchive)
 	r.GET("/feeds/country/:file", s.cachedFeed(s.countryFeed))
@@ -175,6 +185,8 @@ func (s *Server) Handler() http.Handler {
 	pages.POST("/preferences/:token/resume", s.resumePost)
 	pages.GET("/preferences/:token/export", s.exportRequest)
 	pages.GET("/preferences/:token/delete", s.deletePage)
+	pages.GET("/preferences/:token/fewer/:kind/:key", s.fewerPage)
+	pages.POST("/preferences/:token/fewer/:kind/:key", s.fewerPost)
 	pages.POST("/preferences/:token/delete", s.deletePost)
 	pages.GET("/unsubscribe/:token", s.unsubscribePage)
 
@@ -204,6 +216,7 @@ func (s *Server) Handler() http.Handler {
 	admin.POST("/subscribers/:id/unsubscribe", s.apiSubscriberAction(domain.ActionUnsubscribe))
 	admin.POST("/subscribers/:id/suppress", s.apiSubscriberAction(domain.ActionSuppress))
 	admin.POST("/subscribers/:id/erase", s.apiSubscriberAction(domain.ActionErase))
+	admin.GET("/stats/stories", s.apiStoryStats)
 	return s.track(r)
 }
 

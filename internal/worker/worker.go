@@ -235,6 +235,9 @@ func NewPool(cfg *config.Config) (*mail.Pool, error) {
 		return nil, err
 	}
 	p.SignWith(cfg.DKIM)
+	// No mail goes out that Gmail would clip: a digest over it is made
+	// smaller by the sender (editions/fit.go).
+	p.LimitSize(mail.ClipBytes)
 	return p, nil
 }
 

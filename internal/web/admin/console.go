@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
 
+	"newsdigest/internal/clicks"
 	"newsdigest/internal/config"
 	"newsdigest/internal/editions"
 	"newsdigest/internal/items"
@@ -34,6 +35,8 @@ type Deps struct {
 	Items       *items.Service
 	Staff       *staff.Service
 	Overview    *overview.Service
+	// Clicks counts the readers of the mails' stories (the readers page).
+	Clicks *clicks.Service
 	// Taxonomy hands out the taxonomy as it is now (a *taxonomy.Cache).
 	Taxonomy interface {
 		Taxonomy(ctx context.Context) (*taxonomy.Taxonomy, error)
@@ -99,6 +102,7 @@ func (a *Console) Mount(r *gin.Engine) {
 	a.taggingRoutes(edit)
 	a.sourcesRoutes(edit)
 	a.editionsRoutes(edit)
+	a.readersRoutes(edit)
 	people := g.Group("", a.requireRole(roleSubscribers))
 	a.subscribersRoutes(people)
 	a.auditRoutes(people)

@@ -30,6 +30,7 @@ func (a *Console) itemsRoutes(g *gin.RouterGroup) {
 	g.POST("/items/:id/unlink", a.itemUnlink)
 	g.POST("/items/:id/pick", a.itemPick(true))
 	g.POST("/items/:id/unpick", a.itemPick(false))
+	g.POST("/items/:id/feature", a.itemFeature)
 }
 
 // itemFilters are the list's filters as the form sends them.
