@@ -21,6 +21,7 @@ import (
 // compact. Each page is shot at 375 and 1280 px and must not scroll
 // sideways.
 func TestBrowserConsolePresentation(t *testing.T) {
+	t.Parallel()
 	s := startStack(t)
 	listing := "20 December, 2020\n\n" +
 		"Costa Rica: the network against trafficking and smuggling trains border officials\n\n" +

@@ -159,6 +159,7 @@ func deliveryReport(t *testing.T, s *stack, email string) (r deliveryReportRow) 
 // report twice counts once), a complaint marks the reader complained,
 // a delay warning changes nothing, and a forged address is refused.
 func TestBouncesBySMTP(t *testing.T) {
+	t.Parallel()
 	s := startStackBare(t, map[string]string{"BOUNCE_DOMAIN": bounceDomain, "BOUNCE_LIMIT": "2"})
 	listener, reg := s.runBounceWorker()
 	readers := []string{"hard.gmail@example.net", "hard.outlook@example.net", "soft@example.net",

@@ -178,6 +178,7 @@ func postWebhook(t *testing.T, url, contentType string, body []byte) (int, strin
 // often it comes. A notice whose signature does not verify is refused
 // (401), and one naming a forged VERP address records nothing.
 func TestBounceWebhooks(t *testing.T) {
+	t.Parallel()
 	s := startStackEnv(t, map[string]string{"BOUNCE_DOMAIN": bounceDomain, "BOUNCE_SES_TOPIC_ARNS": sesTopic,
 		"MAILGUN_WEBHOOK_SIGNING_KEY": mailgunTestKey})
 	_, senders := s.sendEdition("ses.hard@example.net", "ses.complainer@example.net", "mailgun.hard@example.net",

@@ -46,6 +46,7 @@ var storyTitle = regexp.MustCompile(`(?m)^\* Story (\d\d):`)
 // featured story first, then those that meet both of the reader's
 // choices (health), then the newest.
 func TestDigestStaysUnderGmailClip(t *testing.T) {
+	t.Parallel()
 	s := startStackEnv(t, oldStories)
 	readers := []string{"lectora@example.org", "a.much.longer.address.of.another.reader@example.org"}
 	csv := "email,countries,topics,language\n"

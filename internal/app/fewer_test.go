@@ -62,6 +62,7 @@ func (s *stack) sendFewerDigest(reader string) map[string]string {
 // with a way on (preferences, unsubscribe), changing nothing; a bad
 // token or choice is a 404.
 func TestFewerLikeThis(t *testing.T) {
+	t.Parallel()
 	s := startStackEnv(t, oldStories)
 	const reader = "lectora@example.org"
 	links := s.sendFewerDigest(reader)
@@ -119,6 +120,7 @@ func TestFewerLikeThis(t *testing.T) {
 // TestFewerPageAccessible runs axe-core on the fewer page before and
 // after its button, and keeps screenshots of both.
 func TestFewerPageAccessible(t *testing.T) {
+	t.Parallel()
 	s := startStackEnv(t, oldStories)
 	links := s.sendFewerDigest("lectora@example.org")
 	b := newBrowser(t, 2*time.Minute)

@@ -19,6 +19,7 @@ import (
 // out; the API, the edition's page and the dashboard say why; resumed,
 // it finishes, and every reader the relay takes gets one digest.
 func TestEditionPausesItself(t *testing.T) {
+	t.Parallel()
 	s := startStackEnv(t, map[string]string{"EDITION_PAUSE_MIN_SENT": "10", "SEND_RATE": "20"})
 	s.smtp.Reject = func(rcpt string) error {
 		if strings.HasPrefix(rcpt, "gone") {

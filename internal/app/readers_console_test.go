@@ -15,6 +15,7 @@ import (
 // counted readers and the countries and topics readers follow; both pass
 // axe-core.
 func TestReadersAndFeatureInConsole(t *testing.T) {
+	t.Parallel()
 	s := startStackEnv(t, oldStories)
 	text, ids := s.sendThreeStories("reader@example.org")
 	found := storyLink.FindAllStringSubmatch(text, -1)

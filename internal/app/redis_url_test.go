@@ -12,6 +12,7 @@ import (
 // TestRedisOptForAsynq: REDIS_URL's three kinds reach asynq as its own
 // options for one server, Sentinel (failover) and Cluster.
 func TestRedisOptForAsynq(t *testing.T) {
+	t.Parallel()
 	opt, err := app.RedisOpt("redis://:pw@10.0.0.5:6380/3")
 	if o, ok := opt.(asynq.RedisClientOpt); err != nil || !ok || o.Addr != "10.0.0.5:6380" || o.DB != 3 || o.Password != "pw" {
 		t.Errorf("redis://: %#v %v", opt, err)

@@ -77,6 +77,7 @@ func (s *stack) sendThreeStories(reader string) (string, []int64) {
 // one of them still goes to the story, and only there. A changed link is
 // a 404 that redirects nowhere. The click tables hold no reader.
 func TestStoryClicksCountedPrivately(t *testing.T) {
+	t.Parallel()
 	s := startStackEnv(t, oldStories)
 	const reader = "reader@example.org"
 	text, ids := s.sendThreeStories(reader)
@@ -197,6 +198,7 @@ func TestStoryClicksCountedPrivately(t *testing.T) {
 // TestStoryLinksOff: with CLICK_COUNTING=off the mail links straight to
 // the stories, and no /r/ link is in it.
 func TestStoryLinksOff(t *testing.T) {
+	t.Parallel()
 	s := startStackEnv(t, map[string]string{"CLICK_COUNTING": "off", "STORY_MAX_AGE": "0"})
 	text, _ := s.sendThreeStories("reader@example.org")
 	if strings.Contains(text, "/r/") || !strings.Contains(text, "https://stories.example.org/one") {

@@ -40,6 +40,7 @@ func (s *syncBuffer) String() string {
 // schedule (DIGEST_CRON every minute): the tick makes one edition, the
 // two share its sending, and every reader gets exactly one digest.
 func TestTwoWorkerProcesses(t *testing.T) {
+	t.Parallel()
 	s := startStackBare(t, nil)
 	bin := filepath.Join(t.TempDir(), "worker")
 	build := exec.Command("go", "build", "-o", bin, "newsdigest/cmd/worker")
