@@ -20,7 +20,6 @@ import (
 // it again, and the edition keeps how its first send went.
 func TestAdminEditionsWaitingAndRetryRound(t *testing.T) {
 	t.Parallel()
-	t.Parallel()
 	s := startStackBare(t, nil)
 	const reader, busy = "reader@example.org", "busy@example.org"
 	var busyRelay atomic.Bool

@@ -15,7 +15,6 @@ import (
 // and in the audit log with what it was before.
 func TestAdminSourcesEdit(t *testing.T) {
 	t.Parallel()
-	t.Parallel()
 	s := startStackBare(t, nil)
 	const oldURL, otherURL, newURL = "https://news.example.org/feed.xml", "https://other.example.org/feed.xml", "https://news.example.org/listing.txt"
 	var created struct {

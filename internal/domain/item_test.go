@@ -28,7 +28,7 @@ func TestItemJSONShape(t *testing.T) {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
-	want := []string{"countries", "edited_fields", "hidden", "id", "language", "published_on", "regions",
+	want := []string{"countries", "edited_fields", "featured_until", "hidden", "id", "language", "published_on", "regions",
 		"summary", "tag_reasons", "title", "topics", "translations", "url"}
 	if diff := cmp.Diff(want, keys); diff != "" {
 		t.Errorf("JSON keys (-want +got):\n%s", diff)
