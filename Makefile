@@ -12,7 +12,7 @@ BENCHFLAGS ?=
 help:
 	@echo "make dev     run web, worker and Mailpit locally with demo data (Ctrl-C stops)"
 	@echo "make stop    stop what 'DEV_DETACH=1 make dev' left running"
-	@echo "make test    start PostgreSQL/Redis if needed, go vet, go test ./..., then make test-chart"
+	@echo "make test    start PostgreSQL/Redis if needed, go vet, go test ./..., and make test-chart beside it"
 	@echo "make test-chart  helm lint and helm template on deploy/helm/newsdigest (helm built from its Go module)"
 	@echo "make bench   run the benchmarks in ./bench"
 	@echo "make build   build bin/web and bin/worker"
@@ -25,10 +25,18 @@ dev:
 stop:
 	scripts/dev.sh stop
 
-# With TESTFLAGS (a chosen test), only that runs; without, the chart too.
+# With TESTFLAGS (a chosen test), only that runs; without, the chart too,
+# beside the Go suite rather than after it (it needs no service), its
+# output printed once the suite is done.
 test:
-	scripts/test.sh $(TESTFLAGS)
-	@if [ -z "$(TESTFLAGS)" ]; then $(MAKE) --no-print-directory test-chart; fi
+	@if [ -n "$(TESTFLAGS)" ]; then exec scripts/test.sh $(TESTFLAGS); fi; \
+	log=$$(mktemp); \
+	( $(MAKE) --no-print-directory test-chart >"$$log" 2>&1; echo $$? >"$$log.rc" ) & \
+	scripts/test.sh; rc=$$?; wait; \
+	echo "== make test-chart (ran beside the suite)"; cat "$$log"; crc=$$(cat "$$log.rc"); \
+	rm -f "$$log" "$$log.rc"; \
+	if [ $$crc -ne 0 ]; then echo "make test: the chart's test failed" >&2; fi; \
+	[ $$rc -eq 0 ] && [ $$crc -eq 0 ]
 
 # The Helm chart's test is a Go module of its own (deploy/helm), so that
 # helm's Kubernetes dependencies stay out of go.mod; the first run builds
