@@ -4,12 +4,10 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"log/slog"
 	"math/rand/v2"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
-	"os"
 	"regexp"
 	"slices"
 	"strings"
@@ -17,7 +15,6 @@ import (
 	"time"
 
 	"newsdigest/internal/domain"
-	"newsdigest/internal/postgres"
 	"newsdigest/internal/testenv"
 )
 
@@ -42,22 +39,9 @@ func BenchmarkConsolePages(b *testing.B) {
 	subscribers := envInt(b, "BENCH_CONSOLE_SUBSCRIBERS", 1000000)
 	stories := envInt(b, "BENCH_ARCHIVE", 100000)
 	requests := envInt(b, "BENCH_CONSOLE_REQUESTS", 20)
-	dir := os.Getenv("BENCH_PROFILE_DIR")
-	if dir == "" {
-		dir = b.TempDir()
-	} else if err := os.MkdirAll(dir, 0o755); err != nil {
-		b.Fatal(err)
-	}
+	dir := profileDir(b)
 	ctx := context.Background()
-	dbURL := testenv.DatabaseURL(b)
-	db, err := postgres.Open(ctx, dbURL, testenv.ErasureKey)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(db.Close)
-	if err := db.Migrate(ctx, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
-		b.Fatal(err)
-	}
+	dbURL, db := migratedDB(ctx, b)
 	seeded := time.Now()
 	if err := seedArchive(ctx, db, stories, rand.New(rand.NewPCG(7, uint64(stories)))); err != nil {
 		b.Fatal(err)

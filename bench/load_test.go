@@ -70,23 +70,9 @@ func BenchmarkPublicLoad(b *testing.B) {
 	clients := envInt(b, "BENCH_LOAD_CLIENTS", 32)
 	seconds := envInt(b, "BENCH_LOAD_SECONDS", 10)
 	stories := envInt(b, "BENCH_ARCHIVE", 100000)
-	profiles := os.Getenv("BENCH_PROFILE_DIR")
-	if profiles == "" {
-		profiles = b.TempDir()
-	} else if err := os.MkdirAll(profiles, 0o755); err != nil {
-		b.Fatal(err)
-	}
+	profiles := profileDir(b)
 	ctx := context.Background()
-
-	dbURL := testenv.DatabaseURL(b)
-	db, err := postgres.Open(ctx, dbURL, testenv.ErasureKey)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(db.Close)
-	if err := db.Migrate(ctx, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
-		b.Fatal(err)
-	}
+	dbURL, db := migratedDB(ctx, b)
 	seeded := time.Now()
 	if err := seedArchive(ctx, db, stories, rand.New(rand.NewPCG(7, uint64(stories)))); err != nil {
 		b.Fatal(err)
@@ -285,3 +271,31 @@ func freeLoopback(b *testing.B) string {
 }
 
 func loadAvgNote() string { return "load average " + loadAvg() }
+
+// profileDir is BENCH_PROFILE_DIR, made if missing, or a directory of the
+// benchmark's own that goes with it.
+func profileDir(b *testing.B) string {
+	dir := os.Getenv("BENCH_PROFILE_DIR")
+	if dir == "" {
+		return b.TempDir()
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		b.Fatal(err)
+	}
+	return dir
+}
+
+// migratedDB is a throwaway database of the benchmark's, migrated, and
+// its URL.
+func migratedDB(ctx context.Context, b *testing.B) (string, *postgres.DB) {
+	url := testenv.DatabaseURL(b)
+	db, err := postgres.Open(ctx, url, testenv.ErasureKey)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(db.Close)
+	if err := db.Migrate(ctx, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
+		b.Fatal(err)
+	}
+	return url, db
+}

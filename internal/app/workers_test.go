@@ -1,7 +1,6 @@
 package app_test
 
 import (
-	"bytes"
 	"context"
 	"net/http"
 	"os"
@@ -9,31 +8,14 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"newsdigest/internal/testenv"
 )
-
-// syncBuffer is a log two goroutines may write.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // TestTwoWorkerProcesses runs two worker binaries (cmd/worker, built for
 // the test) against one PostgreSQL and one Redis, both running the
@@ -63,9 +45,9 @@ func TestTwoWorkerProcesses(t *testing.T) {
 		"MAIL_FROM=News Digest <digest@example.org>", "BASE_URL="+s.base, "SECRET_KEY="+secretKey,
 		"ORG_POSTAL_ADDRESS=Apartado 123, San José, Costa Rica", "SMTP_CONNECTIONS=2", "DIGEST_CRON=* * * * *", "STORY_MAX_AGE=0", // the fixture is of 2020
 		"METRICS_ADDR=")
-	var logs [2]*syncBuffer
+	var logs [2]*testenv.Output
 	for i := range logs {
-		logs[i] = &syncBuffer{}
+		logs[i] = &testenv.Output{}
 		cmd := exec.Command(bin)
 		cmd.Env, cmd.Stdout, cmd.Stderr = env, logs[i], logs[i]
 		if err := cmd.Start(); err != nil {

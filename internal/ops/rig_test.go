@@ -14,7 +14,6 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -112,7 +111,7 @@ func reader(i int) string { return fmt.Sprintf("reader%04d@example.org", i) }
 type proc struct {
 	t       *testing.T
 	cmd     *exec.Cmd
-	log     *syncBuffer
+	log     *testenv.Output
 	http    string // web: its public base URL
 	metrics string // its metrics listener's base URL
 	done    chan struct{}
@@ -123,7 +122,7 @@ type proc struct {
 // waits until it answers on its metrics listener.
 func (r *rig) start(bin string, extra map[string]string) *proc {
 	r.t.Helper()
-	p := &proc{t: r.t, log: &syncBuffer{}, done: make(chan struct{})}
+	p := &proc{t: r.t, log: &testenv.Output{}, done: make(chan struct{})}
 	env := map[string]string{"PATH": os.Getenv("PATH")}
 	for k, v := range r.env {
 		env[k] = v
@@ -308,24 +307,6 @@ func freeAddr(t *testing.T) string {
 	}
 	defer l.Close()
 	return l.Addr().String()
-}
-
-// syncBuffer collects a process's output.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 // redisServer is a redis-server of the test's own, which it may stop and

@@ -1,7 +1,6 @@
 package testenv
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -109,7 +108,7 @@ type redisServer struct {
 	addr   string // host:port
 	cmd    *exec.Cmd
 	exited chan struct{} // closed once the process has been waited for
-	out    *lockedBuffer // its log, for error messages
+	out    *Output       // its log, for error messages
 }
 
 // startRedisServer starts redis-server on a free loopback port. The port is
@@ -152,7 +151,7 @@ func launchRedisServer(bin string, args []string) (*redisServer, error) {
 		url:    fmt.Sprintf("redis://127.0.0.1:%d/0", port),
 		addr:   fmt.Sprintf("127.0.0.1:%d", port),
 		exited: make(chan struct{}),
-		out:    &lockedBuffer{},
+		out:    &Output{Limit: 64 << 10},
 	}
 	srv.cmd = exec.Command(bin, "--save", "", "--appendonly", "no",
 		"--port", strconv.Itoa(port), "--bind", "127.0.0.1", "--dir", dir,
@@ -238,26 +237,4 @@ func freePort() (int, error) {
 	}
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port, nil
-}
-
-// lockedBuffer collects a process's output, which exec copies in from a
-// goroutine of its own, while a test may read it.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if b.buf.Len() > 64<<10 {
-		return len(p), nil // enough to say what went wrong
-	}
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return strings.TrimSpace(b.buf.String())
 }
