@@ -71,7 +71,9 @@ func (f followed) add(it tagging.Example, topics []string) {
 // held-out items, with the whole shipped set. It reports topic F1
 // against the desk's labels after 0, 10, 20, 40 and 80 corrections,
 // averaged over every order of the stream, and how often each
-// convention is followed; and, for the stream's first order with the
+// convention is followed; for the new stories after the most
+// corrections, the errors by topic and what a tagger that knew the
+// conventions exactly would reach (knownBound); and, for the stream's first order with the
 // whole shipped set, what the end-to-end test finds through the API once
 // the desk has corrected the whole first half. It fails if topics on the new stories gain less
 // than gainAfter40 by 40 corrections or gainAfter80 by 80, if 80
