@@ -71,7 +71,9 @@ func (f followed) add(it tagging.Example, topics []string) {
 // held-out items, with the whole shipped set. It reports topic F1
 // against the desk's labels after 0, 10, 20, 40 and 80 corrections,
 // averaged over every order of the stream, and how often each
-// convention is followed; and, for the stream's first order with the
+// convention is followed; for the new stories after the most
+// corrections, the errors by topic and what a tagger that knew the
+// conventions exactly would reach (knownBound); and, for the stream's first order with the
 // whole shipped set, what the end-to-end test finds through the API once
 // the desk has corrected the whole first half. It fails if topics on the new stories gain less
 // than gainAfter40 by 40 corrections or gainAfter80 by 80, if 80
@@ -101,6 +103,12 @@ func TestDeskAdaptation(t *testing.T) {
 	curves := make([][]curvePoint, len(settings))
 	habits := make([][]followed, len(settings))
 	var firstOrder []curvePoint // held-out stories, the stream's first order
+	// What is left after the most corrections, on the new stories: the
+	// errors by topic, and what a tagger that knew the conventions
+	// exactly would make of the topics given before any correction.
+	most := corrections[len(corrections)-1]
+	left := confusion{}
+	bounds := make([]tagtest.Score, 4) // every convention known; those about topics shown once, twice, three times
 	for k := range curves {
 		curves[k] = make([]curvePoint, len(corrections))
 		habits[k] = make([]followed, len(corrections))
@@ -118,11 +126,19 @@ func TestDeskAdaptation(t *testing.T) {
 			{tagtest.Without(shipped, second), second},
 			{shipped, held},
 		} {
+			before := map[string][]string{}
 			for i, n := range corrections {
 				tg.SetModel(tg.Train(append(setting.shipped, deskExamples(first, n, now)...), now))
 				var order curvePoint
 				for _, it := range setting.next {
 					got := tg.Tag(it.Title, it.Summary, it.Lang)
+					switch {
+					case k > 0:
+					case n == 0:
+						before[it.Title] = got.Topics
+					case n == most:
+						left.add(it, got.Topics)
+					}
 					order.topics.Add(tagtest.DeskTopics(it), got.Topics)
 					order.countries.Add(it.Countries, got.Countries)
 					habits[k][i].add(it, got.Topics)
@@ -131,6 +147,11 @@ func TestDeskAdaptation(t *testing.T) {
 				curves[k][i].countries = curves[k][i].countries.Plus(order.countries)
 				if k == 1 && rot == 0 {
 					firstOrder = append(firstOrder, order)
+				}
+			}
+			if k == 0 {
+				for j := range bounds {
+					bounds[j] = bounds[j].Plus(knownBound(first[:most], setting.next, before, j))
 				}
 			}
 		}
@@ -157,6 +178,16 @@ func TestDeskAdaptation(t *testing.T) {
 					f = &[2]int{}
 				}
 				fmt.Fprintf(&b, " %3d/%-3d", f[0], f[1])
+			}
+			fmt.Fprintln(&b)
+		}
+		if k == 0 {
+			fmt.Fprintf(&b, "  after %d corrections, errors by topic:\n%s\n", most, left)
+			fmt.Fprintf(&b, "  the conventions applied exactly to the topics given before any correction: every one, F1 %.3f (%+.3f); "+
+				"each about topics once the first %d corrections showed it once, twice, three times, and each about words where a word that showed it is:",
+				bounds[0].F1(), bounds[0].F1()-base.topics.F1(), most)
+			for _, sc := range bounds[1:] {
+				fmt.Fprintf(&b, " F1 %.3f (%+.3f);", sc.F1(), sc.F1()-base.topics.F1())
 			}
 			fmt.Fprintln(&b)
 		}

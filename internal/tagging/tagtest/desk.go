@@ -63,9 +63,12 @@ var Conventions = []Convention{
 // applies reports whether c is about ex, judged on ex's labels as
 // shipped (a desk's habit is about what a story is, not about what the
 // tagger made of it).
-func (c Convention) applies(ex tagging.Example) bool {
+func (c Convention) applies(ex tagging.Example) bool { return c.appliesWith(ex, ex.Topics) }
+
+// appliesWith reports whether c is about ex if ex had the given topics.
+func (c Convention) appliesWith(ex tagging.Example, topics []string) bool {
 	switch {
-	case c.Has != "" && !slices.Contains(ex.Topics, c.Has):
+	case c.Has != "" && !slices.Contains(topics, c.Has):
 		return false
 	case c.Text != nil && !c.Text.MatchString(ex.Title+" "+ex.Summary):
 		return false
@@ -117,4 +120,34 @@ func DeskTopics(ex tagging.Example) []string {
 		topics = []string{}
 	}
 	return topics
+}
+
+// Apply returns topics, a story's topics as something other than its
+// labels gave them (a tagger), with c applied as the desk would, judged
+// on those topics: what a tagger that knew the convention exactly would
+// make of them.
+func (c Convention) Apply(ex tagging.Example, topics []string) []string {
+	if !c.appliesWith(ex, topics) {
+		return topics
+	}
+	topics = slices.DeleteFunc(slices.Clone(topics), func(t string) bool { return slices.Contains(c.Remove, t) })
+	for _, t := range c.Add {
+		if !slices.Contains(topics, t) {
+			topics = append(topics, t)
+		}
+	}
+	return topics
+}
+
+// Words returns the words of ex's title and summary by which c applies,
+// folded (tagging.Fold); none for a convention about topics alone.
+func (c Convention) Words(ex tagging.Example) []string {
+	if c.Text == nil {
+		return nil
+	}
+	found := c.Text.FindAllString(ex.Title+" "+ex.Summary, -1)
+	for i, w := range found {
+		found[i] = tagging.Fold(w)
+	}
+	return found
 }
