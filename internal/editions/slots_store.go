@@ -21,4 +21,7 @@ type SlotStore interface {
 	RestoreSlotWindows(ctx context.Context, editionID int64) error
 	Slots(ctx context.Context, limit int) ([]domain.Edition, error)
 	DueBefore(ctx context.Context, until time.Time) (int, error)
+	SetSignupSchedule(ctx context.Context, email string, s *domain.ReaderSchedule) error
+	SetScheduleByToken(ctx context.Context, tok string, s *domain.ReaderSchedule) error
+	ScheduleByToken(ctx context.Context, tok string) (domain.ReaderSchedule, bool, error)
 }
