@@ -189,3 +189,7 @@ func mustTime(t *testing.T, s string) time.Time {
 
 // domain0 is the desk's edition of new stories.
 func domain0() domain.NewEdition { return domain.NewEdition{} }
+
+func editionsInput(freq, zone string, hour int) editions.ScheduleInput {
+	return editions.ScheduleInput{Frequency: &freq, Timezone: &zone, Hour: &hour}
+}
