@@ -126,7 +126,14 @@ func (s *Server) readerScheduleForm(ctx context.Context, lang, tok string) (*sch
 	if err != nil {
 		return nil, err
 	}
-	return s.scheduleFormOf(ctx, lang, rs, own)
+	sf, err := s.scheduleFormOf(ctx, lang, rs, own)
+	if err != nil {
+		return nil, err
+	}
+	// A reader of the desk's schedule sees it as it is: proposing their
+	// browser's zone would move their digest when they save other choices.
+	sf.Propose = false
+	return sf, nil
 }
 
 // shownSchedule is what a form that came back with a mistake shows: what
