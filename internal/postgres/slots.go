@@ -96,17 +96,13 @@ func (db *DB) CreateSlot(ctx context.Context, slotAt, now time.Time, ids []int64
 		if tag.RowsAffected() == 0 {
 			return errNoReaders
 		}
-		// A first window is pinned where this slot began it: if the digest
-		// waits (too few stories), its stories stay in the next one.
+		// One pass over the readers: their next due time, and a first
+		// window pinned where this slot began it, so that if the digest
+		// waits (too few stories) its stories stay in the next one.
 		if _, err := tx.Exec(ctx, `
-			UPDATE subscribers s SET window_start = r.window_start FROM slot_readers r
-			WHERE r.edition_id = $1 AND s.id = r.subscriber_id AND s.window_start IS NULL`, id); err != nil {
-			return fmt.Errorf("pin first windows: %w", err)
-		}
-		if _, err := tx.Exec(ctx, `
-			UPDATE subscribers s SET next_due_at = n.due
-			FROM unnest($2::bigint[], $3::timestamptz[]) AS n(id, due)
-			WHERE s.id = n.id AND s.id IN (SELECT subscriber_id FROM slot_readers WHERE edition_id = $1)`, id, ids, next); err != nil {
+			UPDATE subscribers s SET next_due_at = n.due, window_start = r.window_start
+			FROM unnest($2::bigint[], $3::timestamptz[]) AS n(id, due), slot_readers r
+			WHERE s.id = n.id AND r.edition_id = $1 AND r.subscriber_id = n.id`, id, ids, next); err != nil {
 			return fmt.Errorf("move readers' due times: %w", err)
 		}
 		if _, err := tx.Exec(ctx, `
