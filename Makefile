@@ -49,7 +49,9 @@ test-chart:
 # BENCH_LOAD_SECONDS (10), BENCH_ARCHIVE (100000) and BENCH_PROFILE_DIR the
 # load run of the public pages (BENCHFLAGS='-bench PublicLoad' runs it
 # alone); BENCH_CONSOLE_SUBSCRIBERS (1000000) and BENCH_CONSOLE_REQUESTS
-# (20) the console's (BENCHFLAGS='-bench ConsolePages'). Their summaries
+# (20) the console's (BENCHFLAGS='-bench ConsolePages'); BenchmarkSendSlots
+# (BENCHFLAGS='-bench SendSlots') sends the same readers on their own
+# schedules, over 24 zones and three frequencies. Their summaries
 # are printed again after go test's own line, so that they are the last
 # lines.
 bench:
@@ -57,7 +59,7 @@ bench:
 	out=$$(mktemp); \
 	echo "$(GO) test -run '^$$' -bench . -benchtime 1x -timeout 150m $(BENCHFLAGS) ./bench/..."; \
 	{ $(GO) test -run '^$$' -bench . -benchtime 1x -timeout 150m $(BENCHFLAGS) ./bench/... 2>&1; echo $$? >"$$out.rc"; } | tee "$$out"; \
-	rc=$$(cat "$$out.rc"); grep -E '^(load|console): ' "$$out" | tail -n 11; grep '^bench: subscribers=' "$$out" | tail -n 1; \
+	rc=$$(cat "$$out.rc"); grep -E '^(load|console): ' "$$out" | tail -n 11; grep '^bench: subscribers=' "$$out" | tail -n 1; grep '^slots: subscribers=' "$$out" | tail -n 1; \
 	rm -f "$$out" "$$out.rc"; exit $$rc
 
 build:

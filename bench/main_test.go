@@ -20,5 +20,8 @@ func TestMain(m *testing.M) {
 	if summary != "" {
 		fmt.Println(summary)
 	}
+	if slotsSummary != "" {
+		fmt.Println(slotsSummary)
+	}
 	os.Exit(code)
 }

@@ -69,6 +69,9 @@ type Config struct {
 	// than this (no worker could make it in time) is not sent late; it is
 	// recorded as skipped, and its stories go into the next edition.
 	DigestLateLimit time.Duration
+	// DueCheckEvery (DUE_CHECK_EVERY): how often the worker looks for
+	// readers whose own delivery time has come.
+	DueCheckEvery time.Duration
 	// LogFormat is "text" or "json" (LOG_FORMAT).
 	LogFormat string
 	// SMTPTimeout bounds each step of an SMTP conversation (SMTP_TIMEOUT).
@@ -118,6 +121,8 @@ const (
 	DefaultWebMetricsAddr = "127.0.0.1:9464"
 	// DefaultDigestLateLimit is DIGEST_LATE_LIMIT's default.
 	DefaultDigestLateLimit = 24 * time.Hour
+	// DefaultDueCheckEvery is DUE_CHECK_EVERY's default.
+	DefaultDueCheckEvery = 5 * time.Minute
 	// DefaultSMTPTimeout is SMTP_TIMEOUT's default.
 	DefaultSMTPTimeout = 30 * time.Second
 	// DefaultShutdownTimeout is SHUTDOWN_TIMEOUT's default.
@@ -215,6 +220,10 @@ func Load(getenv func(string) string) (*Config, error) {
 	if c.DigestLateLimit, err = time.ParseDuration(get("DIGEST_LATE_LIMIT", DefaultDigestLateLimit.String())); err != nil ||
 		c.DigestLateLimit < time.Minute {
 		return nil, fmt.Errorf("DIGEST_LATE_LIMIT: want a duration such as 24h or 90m, at least 1m")
+	}
+	if c.DueCheckEvery, err = time.ParseDuration(get("DUE_CHECK_EVERY", DefaultDueCheckEvery.String())); err != nil ||
+		c.DueCheckEvery < time.Second || c.DueCheckEvery > 15*time.Minute {
+		return nil, fmt.Errorf("DUE_CHECK_EVERY: want a duration such as 5m, from 1s to 15m (readers get their digest within a quarter hour)")
 	}
 	if c.StoryMaxAge, err = time.ParseDuration(get("STORY_MAX_AGE", DefaultStoryMaxAge.String())); err != nil ||
 		(c.StoryMaxAge != 0 && c.StoryMaxAge < time.Hour) {

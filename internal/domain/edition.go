@@ -32,6 +32,9 @@ type Edition struct {
 	ScheduledFor     *time.Time `json:"scheduled_for,omitempty"`
 	CreatedAt        time.Time  `json:"created_at"`
 	FinishedAt       *time.Time `json:"finished_at,omitempty"`
+	// SlotAt is the quarter hour a slot serves: an edition of the readers
+	// with their own schedule who are due then; nil for the desk's.
+	SlotAt *time.Time `json:"slot_at,omitempty"`
 	// FirstSend is how the first round went, once a retry sent the
 	// edition again; nil before.
 	FirstSend *SendRound `json:"first_send,omitempty"`

@@ -13,6 +13,12 @@ func (s *Service) Cancel(ctx context.Context, actor string, id int64) (domain.Ed
 	if err != nil {
 		return e, err
 	}
+	if e.SlotAt != nil {
+		// Its readers not sent to get its stories at their next slot.
+		if err := s.store.RestoreSlotWindows(ctx, id); err != nil {
+			return e, err
+		}
+	}
 	s.audit.Audit(ctx, actor, "edition.cancel", "edition", id, "cancelled while %s: %d sent, %d skipped of %d",
 		e.Status, e.Sent, e.Skipped, e.Total)
 	return e, nil

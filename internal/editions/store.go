@@ -64,6 +64,7 @@ type Store interface {
 	EditionStore
 	SampleStore
 	ArchiveStore
+	SlotStore
 }
 
 // EditionStore makes, lists, moves and schedules editions.

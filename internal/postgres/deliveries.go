@@ -42,6 +42,7 @@ func (db *DB) ActiveRecipients(ctx context.Context, after int64, limit int, earl
 		       s.paused_until IS NOT NULL AND s.paused_until > $4
 		FROM subscribers s
 		WHERE s.status = $6 AND s.id > $1
+		  AND s.frequency IS NULL -- readers with their own schedule get slots (slots.go)
 		ORDER BY s.id LIMIT $2`, after, limit, earlier, at, reachingStatuses(), domain.StatusActive)
 	if err != nil {
 		return nil, fmt.Errorf("active subscribers: %w", err)

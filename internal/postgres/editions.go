@@ -20,7 +20,7 @@ type NewEdition = domain.NewEdition
 const editionColumns = `e.id, e.status, e.reason, e.scheduled_for, e.ingested_after, e.ingested_until,
 	e.published_from, e.published_to, e.items, e.total, e.sent, e.failed, e.skipped,
 	e.sending_started_at, e.created_at, e.finished_at, e.auto_pause, e.pause_cause, e.pause_count, e.pause_of,
-	e.first_sent, e.first_finished_at, e.round_started_at, e.round_sent_from`
+	e.first_sent, e.first_finished_at, e.round_started_at, e.round_sent_from, e.slot_at`
 
 func scanEdition(r pgx.Row) (domain.Edition, error) {
 	var e domain.Edition
@@ -32,7 +32,7 @@ func scanEdition(r pgx.Row) (domain.Edition, error) {
 	err := r.Scan(&e.ID, &e.Status, &e.Reason, &e.ScheduledFor, &e.Window.IngestedAfter,
 		&e.Window.IngestedUntil, &from, &to, &e.Items, &e.Total, &e.Sent, &e.Failed, &e.Skipped,
 		&e.SendingStartedAt, &e.CreatedAt, &e.FinishedAt, &e.AutoPause, &pause.Cause, &pause.Count, &pause.Of,
-		&firstSent, &firstFinished, &roundStart, &roundFrom)
+		&firstSent, &firstFinished, &roundStart, &roundFrom, &e.SlotAt)
 	if err != nil {
 		return e, err
 	}
@@ -204,7 +204,7 @@ var carried = `(NOT items.hidden AND items.id IN (
 	WHERE v.ingested_until IS NOT NULL AND ` + voidEdition("v") + `
 	  AND NOT EXISTS (
 	      SELECT 1 FROM edition_items li JOIN editions l ON l.id = li.edition_id
-	      WHERE li.item_id = vi.item_id AND l.id > v.id AND NOT ` + voidEdition("l") + `)))`
+	      WHERE li.item_id = vi.item_id AND l.id > v.id AND l.slot_at IS NULL AND NOT ` + voidEdition("l") + `)))`
 
 // voidEdition is true of an edition (alias e) that publishes nothing: it
 // failed, or an editor cancelled it (domain.EditionState.Void).

@@ -11,6 +11,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"newsdigest/internal/domain"
+	"newsdigest/internal/editions"
 	"newsdigest/internal/errs"
 	"newsdigest/internal/subscribers"
 )
@@ -68,16 +69,37 @@ func (s *Server) apiSubscribe(c *gin.Context) {
 		s.apiSignupFail(c, err)
 		return
 	}
-	var req subscribers.Request
+	var req subscribeJSON
 	if err := bindJSON(c, &req); err != nil {
 		s.apiFail(c, err)
 		return
 	}
-	if err := s.subscribers.Subscribe(ctx, req, consentOf(c), s.limiter); err != nil {
+	// The schedule is checked before anything is written.
+	rs, own, err := s.editions.ResolveSchedule(ctx, editions.ScheduleInput{
+		Frequency: req.Frequency, Timezone: req.Timezone, Hour: req.Hour, SendThin: req.SendThin})
+	if err != nil {
+		s.apiFail(c, err)
+		return
+	}
+	if err := s.subscribers.Subscribe(ctx, req.Request, consentOf(c), s.limiter); err != nil {
 		s.apiSignupFail(c, err)
 		return
 	}
+	if err := s.setSignupSchedule(ctx, req.Email, rs, own); err != nil {
+		s.apiFail(c, err)
+		return
+	}
 	c.JSON(http.StatusAccepted, gin.H{"status": "pending", "message": "If the address can be subscribed, a confirmation link is on its way."})
+}
+
+// subscribeJSON is POST /api/v1/subscriptions' body: the sign-up, and
+// optionally when the digest arrives (a field left out takes the desk's).
+type subscribeJSON struct {
+	subscribers.Request
+	Frequency *string `json:"frequency"`
+	Timezone  *string `json:"timezone"`
+	Hour      *int    `json:"hour"`
+	SendThin  *bool   `json:"send_thin"`
 }
 
 type taxonomyJSON struct {

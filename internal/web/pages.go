@@ -61,6 +61,9 @@ type formData struct {
 	// Estimate says how many stories a week the choices bring; "" when
 	// there is nothing to estimate yet.
 	Estimate string
+	// Schedule is when the digest arrives (schedule_form.go); nil on
+	// pages that do not ask it.
+	Schedule *scheduleForm
 }
 
 // Err returns the message of a field's mistake, or "".

@@ -75,10 +75,34 @@ func (s *Server) preferencesPost(c *gin.Context) {
 	if err == nil {
 		err = f.Validate(tax)
 	}
+	var problem fieldError
+	if err != nil {
+		problem = fieldErrorOf(lang, err)
+	}
+	// When the digest arrives: checked before anything is saved.
+	in, schedErr := scheduleInputOf(c.Request.PostForm)
+	var rs domain.ReaderSchedule
+	var own bool
+	if schedErr == nil {
+		rs, own, schedErr = s.editions.ResolveSchedule(c.Request.Context(), in)
+	}
+	if schedErr != nil && err == nil {
+		fe, ok := scheduleError(lang, schedErr)
+		if !ok {
+			s.pageFail(c, lang, schedErr)
+			return
+		}
+		err, problem = schedErr, fe
+	}
 	if err != nil {
 		fd := buildForm(tax, lang, f)
-		fd.Errors, fd.Button = []fieldError{fieldErrorOf(lang, err)}, msg(lang, "prefs_button")
+		fd.Errors, fd.Button = []fieldError{problem}, msg(lang, "prefs_button")
 		fd.Estimate = s.estimateLine(c.Request.Context(), lang, tax, f)
+		shown, chose := shownSchedule(in)
+		if fd.Schedule, err = s.scheduleFormOf(c.Request.Context(), lang, shown, chose); err != nil {
+			s.pageFail(c, lang, err)
+			return
+		}
 		s.renderPageStatus(c.Writer, c.Request, http.StatusUnprocessableEntity, "preferences",
 			pageData{Lang: lang, Title: msg(lang, "prefs_title"), Email: sub.Email, Action: "/preferences/" + tok, Form: fd,
 				Pause: s.pauseBlock(lang, sub)})
@@ -87,6 +111,12 @@ func (s *Server) preferencesPost(c *gin.Context) {
 	if _, err := s.subscribers.UpdatePreferences(c.Request.Context(), tok, f, consentOf(c)); err != nil {
 		s.pageFail(c, lang, err)
 		return
+	}
+	if in.Given() {
+		if err := s.editions.SetReaderSchedule(c.Request.Context(), tok, rs, own); err != nil {
+			s.pageFail(c, lang, err)
+			return
+		}
 	}
 	s.showPreferences(c, true)
 }

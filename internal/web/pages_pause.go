@@ -112,6 +112,10 @@ func (s *Server) showPreferencesWith(c *gin.Context, status int, tok string, sub
 	fd := buildForm(tax, lang, sub.Filter)
 	fd.Button = msg(lang, "prefs_button")
 	fd.Estimate = s.estimateLine(c.Request.Context(), lang, tax, sub.Filter)
+	if fd.Schedule, err = s.readerScheduleForm(c.Request.Context(), lang, tok); err != nil {
+		s.pageFail(c, lang, err)
+		return
+	}
 	s.renderPageStatus(c.Writer, c.Request, status, "preferences", pageData{Lang: lang, Title: msg(lang, "prefs_title"),
 		Email: sub.Email, Action: "/preferences/" + tok, Form: fd, Saved: saved, Pause: p})
 }

@@ -24,14 +24,25 @@ func (s *Server) home(c *gin.Context) {
 		s.pageFail(c, lang, err)
 		return
 	}
+	ctx := c.Request.Context()
+	sf, err := s.scheduleFormOf(ctx, lang, domain.ReaderSchedule{}, false)
+	if err != nil {
+		s.pageFail(c, lang, err)
+		return
+	}
 	d := func() pageData {
 		fd := buildForm(tax, lang, domain.Filter{Language: lang})
-		fd.Button = msg(lang, "subscribe_button")
+		fd.Button, fd.Schedule = msg(lang, "subscribe_button"), sf
 		return pageData{Lang: lang, Title: msg(lang, "subscribe_title"), Action: "/subscribe?lang=" + lang, Form: fd}
 	}
+	key, err := s.homeKey(ctx, lang)
+	if err != nil {
+		s.pageFail(c, lang, err)
+		return
+	}
 	// The page is the same for everyone but its CSRF field: rendered once
-	// per language (pages_cache.go).
-	page, ok, err := s.homePages.get(lang, tax, func(field template.HTML) ([]byte, error) {
+	// per language and frequencies offered (pages_cache.go).
+	page, ok, err := s.homePages.get(key, tax, func(field template.HTML) ([]byte, error) {
 		pd := d()
 		pd.CSRFField = field
 		return s.executePage("home", pd)
@@ -72,8 +83,26 @@ func (s *Server) subscribeForm(c *gin.Context) {
 	if choiceErr != nil {
 		problems = append(problems, fieldErrorOf(lang, choiceErr))
 	}
+	// When the digest arrives: checked with the rest, written after.
+	in, schedErr := scheduleInputOf(c.Request.PostForm)
+	var rs domain.ReaderSchedule
+	var own bool
+	if schedErr == nil {
+		rs, own, schedErr = s.editions.ResolveSchedule(ctx, in)
+	}
+	if schedErr != nil {
+		fe, ok := scheduleError(lang, schedErr)
+		if !ok {
+			s.pageFail(c, lang, schedErr)
+			return
+		}
+		problems = append(problems, fe)
+	}
 	if len(problems) == 0 {
 		err = s.subscribers.Subscribe(ctx, subscribers.Request{Email: email, Filter: f}, consentOf(c), s.limiter)
+		if err == nil {
+			err = s.setSignupSchedule(ctx, email, rs, own)
+		}
 		if errs.Is(err, errs.Invalid) {
 			problems = append(problems, fieldErrorOf(lang, err))
 		} else if err != nil {
@@ -85,6 +114,11 @@ func (s *Server) subscribeForm(c *gin.Context) {
 		fd := buildForm(tax, lang, f)
 		fd.Email, fd.Errors, fd.Button = email, problems, msg(lang, "subscribe_button")
 		fd.Estimate = s.estimateLine(ctx, lang, tax, f)
+		shown, chose := shownSchedule(in)
+		if fd.Schedule, err = s.scheduleFormOf(ctx, lang, shown, chose); err != nil {
+			s.pageFail(c, lang, err)
+			return
+		}
 		s.renderPageStatus(c.Writer, c.Request, http.StatusUnprocessableEntity, "home",
 			pageData{Lang: lang, Title: msg(lang, "subscribe_title"), Action: "/subscribe?lang=" + lang, Form: fd})
 		return

@@ -154,6 +154,7 @@ func (s *Server) Handler() http.Handler {
 	r.GET("/readyz", s.readyz)
 	r.GET("/static/site.css", serveStylesheet)
 	r.GET("/static/estimate.js", serveEstimateScript)
+	r.GET("/static/schedule.js", serveScheduleScript)
 	r.GET("/estimate", s.estimate)
 
 	// One-click unsubscribe (RFC 8058) comes from mail clients with no

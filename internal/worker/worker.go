@@ -146,6 +146,9 @@ func (w *Worker) loop(ctx context.Context, client *asynq.Client, ed *editions.Se
 		}
 	}
 	schedule()
+	// Readers with their own schedule: looked for every DUE_CHECK_EVERY.
+	due := time.NewTicker(cmp.Or(w.cfg.DueCheckEvery, config.DefaultDueCheckEvery))
+	defer due.Stop()
 	for {
 		timer := time.NewTimer(time.Hour)
 		var tick <-chan time.Time
@@ -161,6 +164,13 @@ func (w *Worker) loop(ctx context.Context, client *asynq.Client, ed *editions.Se
 		case now := <-reconcile.C:
 			timer.Stop()
 			w.enqueueReconcile(ctx, client, now)
+		case <-due.C:
+			timer.Stop()
+			if !w.opts.DisableScheduling {
+				if err := ed.RunDue(ctx, w.opts.Clock()); err != nil {
+					w.log.Warn("due check; the next one tries again", "err", err)
+				}
+			}
 		case <-tick:
 		}
 		schedule()

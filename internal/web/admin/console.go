@@ -103,6 +103,7 @@ func (a *Console) Mount(r *gin.Engine) {
 	a.sourcesRoutes(edit)
 	a.editionsRoutes(edit)
 	a.readersRoutes(edit)
+	a.schedulesRoutes(edit)
 	people := g.Group("", a.requireRole(roleSubscribers))
 	a.subscribersRoutes(people)
 	a.auditRoutes(people)

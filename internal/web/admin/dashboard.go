@@ -2,6 +2,7 @@ package admin
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -36,6 +37,8 @@ type dashboardData struct {
 	Logins        []loginWatch
 	AttackTries   int
 	AttackMinutes int
+	// DueSoon: readers whose own digest is due in the next 24 hours.
+	DueSoon int
 }
 
 type homeStatus struct {
@@ -72,6 +75,10 @@ func (a *Console) dashboard(c *gin.Context) {
 	data := dashboardData{Dashboard: d, DigestCron: a.Config.DigestCronSpec, DigestTZ: a.Config.DigestTZ.String(),
 		ByCountry: homeTally{Lang: lang, ID: "by-country", Head: "home_country", Param: "country", Rows: d.ActiveByCountry, Linked: linked},
 		ByTopic:   homeTally{Lang: lang, ID: "by-topic", Head: "home_topic", Param: "topic", Rows: d.ActiveByTopic, Linked: linked},
+	}
+	if data.DueSoon, err = a.Editions.DueWithin(ctx, time.Now(), 24*time.Hour); err != nil {
+		a.failErr(c, err)
+		return
 	}
 	for _, s := range d.SubscribersByStatus {
 		data.Statuses = append(data.Statuses, homeStatus{Key: s.Key, Label: homeLabel(lang, "home_status_", s.Key), Count: s.Count})

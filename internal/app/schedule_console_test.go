@@ -1,0 +1,101 @@
+package app_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"newsdigest/internal/testenv"
+)
+
+// TestReaderScheduleThroughTheWorkerAndConsole: the worker's due check
+// (every DUE_CHECK_EVERY) sends a reader due now their digest in a slot;
+// the console lists the slot, linked to its edition page, counts the
+// readers due in the next 24 hours on the dashboard and the schedules
+// page, and saves the desk's settings, refusing a bad one.
+func TestReaderScheduleThroughTheWorkerAndConsole(t *testing.T) {
+	t.Parallel()
+	s := startStackBare(t, map[string]string{"DUE_CHECK_EVERY": "1s"})
+	opts := testWorkerOptions()
+	opts.DisableScheduling = false
+	s.runWorker(s.cfg, opts)
+	conn, err := pgx.Connect(context.Background(), s.cfg.DatabaseURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	add := func(email, due string, thin bool) {
+		t.Helper()
+		_, err := conn.Exec(s.ctx, `INSERT INTO subscribers (email, status, countries, token, frequency, timezone, hour, send_thin, next_due_at, confirmed_at)
+			VALUES ($1, 'active', '{CR}', md5($1), 'daily', 'UTC', 7, $2, now() + $3::interval, now() - interval '30 days')`, email, thin, due)
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	add("soon@example.org", "3 hours", false)
+	add("later@example.org", "3 days", false)
+	s.importStories("Costa Rica opens a rail line")
+	add("now@example.org", "-1 minute", true)
+
+	s.smtp.WaitFor(t, 60*time.Second, "the slot's digest to now@example.org", func([]testenv.Received) bool {
+		return len(s.smtp.To("now@example.org")) == 1
+	})
+	var next time.Time
+	if err := conn.QueryRow(s.ctx, `SELECT next_due_at FROM subscribers WHERE email = 'now@example.org'`).Scan(&next); err != nil {
+		t.Fatal(err)
+	}
+	if next.Hour() != 7 || next.Minute() != 0 || !next.After(time.Now()) {
+		t.Errorf("next due %s, want the next 07:00 UTC", next)
+	}
+	if n := len(s.smtp.To("soon@example.org")); n != 0 {
+		t.Errorf("a reader not yet due got %d messages", n)
+	}
+
+	c := s.consoleLogin()
+	if home := s.consoleGet(c, "/admin"); !strings.Contains(home, "Readers whose own digest is due in the next 24 hours: 2") {
+		t.Errorf("the dashboard does not count the two readers due within 24 hours (now@ again tomorrow at 07:00, soon@)")
+	}
+	page := s.consoleGet(c, "/admin/schedules")
+	slot := regexp.MustCompile(`<tr data-edition="(\d+)">`).FindStringSubmatch(page)
+	if slot == nil {
+		t.Fatalf("the schedules page lists no slot")
+	}
+	if !strings.Contains(page, `href="/admin/editions/`+slot[1]+`"`) {
+		t.Errorf("the slot is not linked to its edition page")
+	}
+	if ed := s.consoleGet(c, "/admin/editions/"+slot[1]); !strings.Contains(ed, "Sent") {
+		t.Errorf("the slot's edition page does not show its sending")
+	}
+
+	token := s.csrfToken(c, "/admin/schedules")
+	post := func(v url.Values) int {
+		t.Helper()
+		v.Set("csrf_token", token)
+		resp, err := c.PostForm(s.base+"/admin/schedules", v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if st := post(url.Values{"frequencies": {"weekly", "daily"}, "min_stories": {"5"}, "wait_days": {"400"}}); st != http.StatusUnprocessableEntity {
+		t.Errorf("a wait of 400 days: %d, want 422", st)
+	}
+	if st := post(url.Values{"frequencies": {"weekly", "daily"}, "min_stories": {"5"}, "wait_days": {"14"}}); st != http.StatusOK {
+		t.Errorf("saving settings: %d", st)
+	}
+	var freqs []string
+	var min, wait int
+	if err := conn.QueryRow(s.ctx, `SELECT frequencies, min_stories, wait_days FROM schedule_settings`).Scan(&freqs, &min, &wait); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(freqs, ",") != "weekly,daily" || min != 5 || wait != 14 {
+		t.Errorf("stored settings %v %d %d", freqs, min, wait)
+	}
+}

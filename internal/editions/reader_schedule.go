@@ -1,0 +1,105 @@
+package editions
+
+import (
+	"context"
+	"time"
+
+	"newsdigest/internal/domain"
+	"newsdigest/internal/schedule"
+)
+
+// ScheduleInput is a reader's schedule as the form or the API gives it;
+// a field not given is nil. A reader who gives none follows the desk's
+// DIGEST_CRON.
+type ScheduleInput struct {
+	Frequency *string
+	Timezone  *string
+	Hour      *int
+	SendThin  *bool
+}
+
+// Given reports whether the reader gave any field.
+func (in ScheduleInput) Given() bool { return in.given() }
+
+func (in ScheduleInput) given() bool {
+	return in.Frequency != nil || in.Timezone != nil || in.Hour != nil || in.SendThin != nil
+}
+
+// ScheduleOptions are what a form offers: the frequencies the desk
+// offers, and the desk's own zone (DIGEST_TZ) and hour (DIGEST_CRON's),
+// the defaults.
+type ScheduleOptions struct {
+	Offered []string
+	Zone    string
+	Hour    int
+}
+
+// ScheduleOptions reads what a form offers now.
+func (s *Service) ScheduleOptions(ctx context.Context) (ScheduleOptions, error) {
+	set, err := s.store.ScheduleSettings(ctx)
+	if err != nil {
+		return ScheduleOptions{}, err
+	}
+	_, hour := schedule.DeskDay(s.schedule, s.cfg.DigestTZ, time.Now())
+	return ScheduleOptions{Offered: set.Frequencies, Zone: s.cfg.DigestTZ.String(), Hour: hour}, nil
+}
+
+// ResolveSchedule fills what a reader left out with the desk's defaults
+// (weekly, DIGEST_TZ, DIGEST_CRON's hour) and checks it; the error names
+// the field. own is false when the reader gave nothing, or chose exactly
+// the desk's schedule: they follow DIGEST_CRON.
+func (s *Service) ResolveSchedule(ctx context.Context, in ScheduleInput) (rs domain.ReaderSchedule, own bool, err error) {
+	if !in.given() {
+		return rs, false, nil
+	}
+	opts, err := s.ScheduleOptions(ctx)
+	if err != nil {
+		return rs, false, err
+	}
+	rs = domain.ReaderSchedule{Frequency: domain.FrequencyWeekly, Timezone: opts.Zone, Hour: opts.Hour}
+	if in.Frequency != nil {
+		rs.Frequency = *in.Frequency
+	}
+	if in.Timezone != nil {
+		rs.Timezone = *in.Timezone
+	}
+	if in.Hour != nil {
+		rs.Hour = *in.Hour
+	}
+	if in.SendThin != nil {
+		rs.SendThin = *in.SendThin
+	}
+	if err := rs.Validate(opts.Offered); err != nil {
+		return rs, false, err
+	}
+	desk := domain.ReaderSchedule{Frequency: domain.FrequencyWeekly, Timezone: opts.Zone, Hour: opts.Hour}
+	return rs, rs != desk, nil
+}
+
+func ownOrNil(rs domain.ReaderSchedule, own bool) *domain.ReaderSchedule {
+	if !own {
+		return nil
+	}
+	return &rs
+}
+
+// SetSignupSchedule records the schedule of an address just signed up,
+// while it waits for confirmation (an active reader's changes only from
+// their preference centre).
+func (s *Service) SetSignupSchedule(ctx context.Context, email string, rs domain.ReaderSchedule, own bool) error {
+	return s.store.SetSignupSchedule(ctx, email, ownOrNil(rs, own))
+}
+
+// ReaderSchedule is the schedule of the reader a token belongs to; own
+// is false when they follow the desk's.
+func (s *Service) ReaderSchedule(ctx context.Context, tok string) (domain.ReaderSchedule, bool, error) {
+	return s.store.ScheduleByToken(ctx, tok)
+}
+
+// SetReaderSchedule changes the schedule of the reader a token belongs
+// to. Their window stays where their last digest ended, so changing the
+// frequency or the zone loses nothing and repeats nothing; the worker
+// works out their next due time at its next check.
+func (s *Service) SetReaderSchedule(ctx context.Context, tok string, rs domain.ReaderSchedule, own bool) error {
+	return s.store.SetScheduleByToken(ctx, tok, ownOrNil(rs, own))
+}

@@ -1,0 +1,89 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	"newsdigest/internal/domain"
+)
+
+// ScheduleSettings are the desk's rules for readers' own schedules.
+func (db *DB) ScheduleSettings(ctx context.Context) (domain.ScheduleSettings, error) {
+	var s domain.ScheduleSettings
+	err := db.pool.QueryRow(ctx, `SELECT frequencies, min_stories, wait_days FROM schedule_settings WHERE id = 1`).
+		Scan(&s.Frequencies, &s.MinStories, &s.WaitDays)
+	if err != nil {
+		return s, fmt.Errorf("schedule settings: %w", err)
+	}
+	return s, nil
+}
+
+// SaveScheduleSettings stores the desk's rules (validated by the caller).
+func (db *DB) SaveScheduleSettings(ctx context.Context, s domain.ScheduleSettings) error {
+	_, err := db.pool.Exec(ctx, `
+		INSERT INTO schedule_settings (id, frequencies, min_stories, wait_days) VALUES (1, $1, $2, $3)
+		ON CONFLICT (id) DO UPDATE SET frequencies = $1, min_stories = $2, wait_days = $3`,
+		s.Frequencies, s.MinStories, s.WaitDays)
+	if err != nil {
+		return fmt.Errorf("save schedule settings: %w", err)
+	}
+	return nil
+}
+
+// setSchedule is the update of a reader's schedule; nil follows the
+// desk's. Its due time is cleared, for the worker to work out from the
+// new schedule; the window is kept, so nothing is lost or sent twice.
+const setSchedule = `UPDATE subscribers SET frequency = $2, timezone = $3, hour = $4, send_thin = COALESCE($5, false),
+	next_due_at = CASE WHEN frequency IS NOT DISTINCT FROM $2 AND timezone IS NOT DISTINCT FROM $3
+	                        AND hour IS NOT DISTINCT FROM $4 THEN next_due_at END`
+
+func scheduleArgs(s *domain.ReaderSchedule) []any {
+	if s == nil {
+		return []any{nil, nil, nil, nil}
+	}
+	return []any{s.Frequency, s.Timezone, s.Hour, s.SendThin}
+}
+
+// SetSignupSchedule sets the schedule of the address just signed up,
+// while it waits for confirmation: the schedule of an active reader
+// changes only from their preference centre, as their choices do.
+func (db *DB) SetSignupSchedule(ctx context.Context, email string, s *domain.ReaderSchedule) error {
+	_, err := db.pool.Exec(ctx, setSchedule+` WHERE lower(email) = lower($1) AND status = $6`,
+		append([]any{email}, append(scheduleArgs(s), domain.StatusPending)...)...)
+	if err != nil {
+		return fmt.Errorf("set schedule: %w", err)
+	}
+	return nil
+}
+
+// SetScheduleByToken sets the schedule of the reader a token belongs to.
+func (db *DB) SetScheduleByToken(ctx context.Context, tok string, s *domain.ReaderSchedule) error {
+	tag, err := db.pool.Exec(ctx, setSchedule+` WHERE token = $1 AND status <> $6`,
+		append([]any{tok}, append(scheduleArgs(s), domain.StatusErased)...)...)
+	if err != nil {
+		return fmt.Errorf("set schedule: %w", err)
+	}
+	if tag.RowsAffected() == 0 {
+		return notFound(pgx.ErrNoRows, "subscriber")
+	}
+	return nil
+}
+
+// ScheduleByToken is the schedule of the reader a token belongs to; own
+// is false when they follow the desk's.
+func (db *DB) ScheduleByToken(ctx context.Context, tok string) (s domain.ReaderSchedule, own bool, err error) {
+	var f, tz *string
+	var hour *int16
+	var thin bool
+	err = db.pool.QueryRow(ctx, `SELECT frequency, timezone, hour, send_thin FROM subscribers WHERE token = $1 AND status <> $2`,
+		tok, domain.StatusErased).Scan(&f, &tz, &hour, &thin)
+	if err != nil {
+		return s, false, notFound(err, "subscriber")
+	}
+	if f == nil || tz == nil || hour == nil {
+		return s, false, nil
+	}
+	return domain.ReaderSchedule{Frequency: *f, Timezone: *tz, Hour: int(*hour), SendThin: thin}, true, nil
+}

@@ -1,0 +1,179 @@
+package web
+
+import (
+	"context"
+	_ "embed"
+	"fmt"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"newsdigest/internal/domain"
+	"newsdigest/internal/editions"
+	"newsdigest/internal/errs"
+)
+
+// scheduleForm is the "when your digest arrives" part of the sign-up
+// form and the preference centre: how often (of what the desk offers),
+// the time zone (a select that works without JavaScript; schedule.js
+// proposes the browser's zone) and the hour on the reader's clock.
+type scheduleForm struct {
+	Frequencies []option
+	Zones       []option
+	Hours       []option
+	SendThin    bool
+	// Propose: nothing chosen yet, so the script may propose the
+	// browser's zone.
+	Propose bool
+}
+
+// zones are the time zones the select lists: one or two a region, by
+// the cities people know. Any IANA name is accepted; a zone a browser
+// proposes that is not here is added to the list by the script.
+var zones = []string{
+	"UTC",
+	"America/Anchorage", "America/Los_Angeles", "America/Denver", "America/Chicago", "America/Mexico_City",
+	"America/Guatemala", "America/Costa_Rica", "America/Panama", "America/Bogota", "America/Lima",
+	"America/New_York", "America/Havana", "America/Jamaica", "America/Port-au-Prince", "America/Santo_Domingo",
+	"America/Puerto_Rico", "America/Barbados", "America/Port_of_Spain", "America/Caracas", "America/Guyana",
+	"America/Paramaribo", "America/Santiago", "America/Sao_Paulo", "America/Argentina/Buenos_Aires",
+	"Atlantic/Azores", "Europe/London", "Europe/Lisbon", "Europe/Madrid", "Europe/Paris", "Europe/Berlin",
+	"Europe/Athens", "Europe/Moscow", "Africa/Lagos", "Africa/Cairo", "Africa/Nairobi", "Africa/Johannesburg",
+	"Asia/Dubai", "Asia/Karachi", "Asia/Kolkata", "Asia/Dhaka", "Asia/Bangkok", "Asia/Shanghai", "Asia/Tokyo",
+	"Australia/Perth", "Australia/Sydney", "Pacific/Auckland", "Pacific/Honolulu",
+}
+
+// scheduleFormOf builds the schedule part of a form with rs chosen (the
+// desk's options when own is false).
+func (s *Server) scheduleFormOf(ctx context.Context, lang string, rs domain.ReaderSchedule, own bool) (*scheduleForm, error) {
+	opts, err := s.editions.ScheduleOptions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !own {
+		rs = domain.ReaderSchedule{Frequency: domain.FrequencyWeekly, Timezone: opts.Zone, Hour: opts.Hour, SendThin: rs.SendThin}
+	}
+	sf := &scheduleForm{SendThin: rs.SendThin, Propose: !own}
+	if !slices.Contains(opts.Offered, rs.Frequency) && len(opts.Offered) > 0 {
+		rs.Frequency = opts.Offered[0]
+	}
+	for _, f := range opts.Offered {
+		sf.Frequencies = append(sf.Frequencies, option{Value: f, Label: msg(lang, "frequency_"+f), Checked: f == rs.Frequency})
+	}
+	list := zones
+	if !slices.Contains(list, rs.Timezone) && rs.Timezone != "" {
+		list = append([]string{rs.Timezone}, list...)
+	}
+	for _, z := range list {
+		sf.Zones = append(sf.Zones, option{Value: z, Label: strings.ReplaceAll(z, "_", " "), Checked: z == rs.Timezone})
+	}
+	for h := range 24 {
+		sf.Hours = append(sf.Hours, option{Value: strconv.Itoa(h), Label: fmt.Sprintf("%02d:00", h), Checked: h == rs.Hour})
+	}
+	return sf, nil
+}
+
+// scheduleInputOf reads the schedule fields of a posted form; a form
+// without them (an older page, a script) gives none.
+func scheduleInputOf(form url.Values) (editions.ScheduleInput, error) {
+	var in editions.ScheduleInput
+	if !form.Has("frequency") && !form.Has("timezone") && !form.Has("hour") {
+		return in, nil
+	}
+	if form.Has("frequency") {
+		v := form.Get("frequency")
+		in.Frequency = &v
+	}
+	if form.Has("timezone") {
+		v := form.Get("timezone")
+		in.Timezone = &v
+	}
+	if form.Has("hour") {
+		h, err := strconv.Atoi(strings.TrimSpace(form.Get("hour")))
+		if err != nil {
+			return in, errs.New(errs.Invalid, "hour: %q is not between 0 and 23", form.Get("hour"))
+		}
+		in.Hour = &h
+	}
+	thin := form.Get("send_thin") != ""
+	in.SendThin = &thin
+	return in, nil
+}
+
+// scheduleError is the form's word for a mistake in its schedule fields;
+// ok is false for any other error.
+func scheduleError(lang string, err error) (fieldError, bool) {
+	format := formatOf(err)
+	for _, field := range []string{"frequency", "timezone", "hour"} {
+		if strings.HasPrefix(format, field+":") {
+			return fieldError{Field: field, Target: field, Message: msg(lang, "err_"+field)}, true
+		}
+	}
+	return fieldError{}, false
+}
+
+// scheduleScript proposes the browser's time zone on the forms.
+//
+//go:embed static/schedule.js
+var scheduleScript []byte
+
+var serveScheduleScript = serveAsset(scheduleScript, "text/javascript; charset=utf-8")
+
+// readerScheduleForm is the schedule part of a reader's preference centre.
+func (s *Server) readerScheduleForm(ctx context.Context, lang, tok string) (*scheduleForm, error) {
+	rs, own, err := s.editions.ReaderSchedule(ctx, tok)
+	if err != nil {
+		return nil, err
+	}
+	sf, err := s.scheduleFormOf(ctx, lang, rs, own)
+	if err != nil {
+		return nil, err
+	}
+	// A reader of the desk's schedule sees it as it is: proposing their
+	// browser's zone would move their digest when they save other choices.
+	sf.Propose = false
+	return sf, nil
+}
+
+// shownSchedule is what a form that came back with a mistake shows: what
+// the reader chose, as far as it reads.
+func shownSchedule(in editions.ScheduleInput) (domain.ReaderSchedule, bool) {
+	var rs domain.ReaderSchedule
+	if !in.Given() {
+		return rs, false
+	}
+	rs.Hour = -1
+	if in.Frequency != nil {
+		rs.Frequency = *in.Frequency
+	}
+	if in.Timezone != nil {
+		rs.Timezone = *in.Timezone
+	}
+	if in.Hour != nil {
+		rs.Hour = *in.Hour
+	}
+	if in.SendThin != nil {
+		rs.SendThin = *in.SendThin
+	}
+	return rs, true
+}
+
+// homeKey is the key of the cached sign-up form: its language and the
+// frequencies the desk offers, which the console may change.
+func (s *Server) homeKey(ctx context.Context, lang string) (string, error) {
+	opts, err := s.editions.ScheduleOptions(ctx)
+	if err != nil {
+		return "", err
+	}
+	return lang + "|" + strings.Join(opts.Offered, ","), nil
+}
+
+// setSignupSchedule records the schedule of the address just signed up.
+func (s *Server) setSignupSchedule(ctx context.Context, email string, rs domain.ReaderSchedule, own bool) error {
+	addr, err := domain.NormalizeEmail(email)
+	if err != nil {
+		return err
+	}
+	return s.editions.SetSignupSchedule(ctx, addr, rs, own)
+}
