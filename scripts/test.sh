@@ -19,7 +19,12 @@ if ! command -v go >/dev/null 2>&1 && [[ -x /usr/local/go/bin/go ]]; then
 	PATH=/usr/local/go/bin:$PATH
 fi
 
-scripts/services.sh --with-chromium --with-redis-server --with-axe --with-caniemail
+# The services (from a clean clone: downloads, npm installs) are made
+# ready while go vet type-checks: one waits on the network, the other
+# works the processors. Their output is shown once both are done.
+svclog=$(mktemp)
+scripts/services.sh --with-chromium --with-redis-server --with-axe --with-caniemail >"$svclog" 2>&1 &
+svc=$!
 export AXE_CORE_JS=${AXE_CORE_JS:-$PWD/.cache/axe/node_modules/axe-core/axe.min.js}
 
 export TEST_DATABASE_URL=${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable}
@@ -42,7 +47,25 @@ if [[ $(go env CGO_ENABLED) != 1 && " $* " != *" -race=false "* ]]; then
 fi
 
 echo "== go vet ./..."
-go vet ./...
+vet=0
+go vet ./... || vet=$?
+# Services still on their way (a clean clone's npm installs): the time
+# goes to compiling the packages for the race detector, which go test
+# then finds in the build cache.
+if [[ $vet -eq 0 && " $* " != *" -race=false "* ]] && kill -0 "$svc" 2>/dev/null; then
+	echo "== go build -race ./... (while the services get ready)"
+	go build -race ./... || true
+fi
+svcrc=0
+wait "$svc" || svcrc=$?
+echo "== scripts/services.sh"
+cat "$svclog"
+rm -f "$svclog"
+if [[ $svcrc -ne 0 ]]; then
+	echo "test.sh: the services are not ready (scripts/services.sh exited $svcrc)" >&2
+	exit "$svcrc"
+fi
+[[ $vet -eq 0 ]] || exit "$vet"
 
 # Most tests wait (on a server, a queue, a browser) more than they compute,
 # and those that own their data run in parallel (t.Parallel): four at a

@@ -55,6 +55,11 @@ func (s *stack) importStory(title string) {
 // out of range is refused and changes nothing; leaving ends with the
 // unsubscribed notice. Every page is checked with axe-core in English and
 // Spanish.
+//
+// It takes over 30 s under the race detector: one reader's whole pause
+// walked in a browser, each page axe-checked and photographed at two
+// widths, with two editions sent between; split, each part would pay for
+// the sign-up, the confirmation and the browser again.
 func TestPauseSkipsThenResumes(t *testing.T) {
 	t.Parallel()
 	s := startStackEnv(t, map[string]string{"DIGEST_TZ": "America/Costa_Rica"})

@@ -21,6 +21,11 @@ import (
 // the test) against one PostgreSQL and one Redis, both running the
 // schedule (DIGEST_CRON every minute): the tick makes one edition, the
 // two share its sending, and every reader gets exactly one digest.
+//
+// It takes 30 s to well over a minute, mostly waiting: DIGEST_CRON
+// counts in minutes, so the first tick comes up to a minute after the
+// workers start, and it is the tick both workers see that the test is
+// about; then 400 digests go out through two processes.
 func TestTwoWorkerProcesses(t *testing.T) {
 	t.Parallel()
 	s := startStackBare(t, nil)

@@ -19,6 +19,12 @@ import (
 // edition sends; one new worker finishes it once the dead ones' leases run
 // out. Only deliveries claimed and not recorded when the workers died may
 // be sent twice.
+//
+// It takes a minute and a half, nearly all of it waiting, and that wait is
+// what the test is about: the dead workers' claims hold for the binary's
+// lease (editions.DefaultLease, a minute), and their tasks stay active in
+// the queue until the queue's own lease on them lapses and its recoverer
+// (once a minute) hands them back; only then may the new worker take them.
 func TestWorkersKilledMidEdition(t *testing.T) {
 	t.Parallel()
 	r := newRig(t, subscribers)

@@ -18,6 +18,7 @@ import (
 // fails from the signal on, but net/http serves no request read after
 // shutdown began, so only a check already being answered can see it.)
 func TestWebDrainsOnSIGTERM(t *testing.T) {
+	t.Parallel()
 	r := newRig(t, 0, "")
 	web := r.start(bins.web, map[string]string{"SHUTDOWN_TIMEOUT": "40s"})
 	host := strings.TrimPrefix(web.http, "http://")
@@ -57,6 +58,7 @@ func TestWebDrainsOnSIGTERM(t *testing.T) {
 // timeout, leaves no delivery claimed, and a new worker finishes the
 // edition with one message per reader.
 func TestWorkerStopsMidEditionWithSlowRelay(t *testing.T) {
+	t.Parallel()
 	const readers = 120
 	r := newRig(t, readers, "")
 	r.smtp.Discard = true
@@ -90,6 +92,7 @@ func TestWorkerStopsMidEditionWithSlowRelay(t *testing.T) {
 // recovers after; neither program exits; the edition ends with exactly
 // one message per reader.
 func TestOutagesUnderRunningEdition(t *testing.T) {
+	t.Parallel()
 	const readers = 150
 	redis := startRedis(t)
 	r := newRig(t, readers, redis.url())

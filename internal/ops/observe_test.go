@@ -23,6 +23,7 @@ import (
 // worker exports, once both have served requests, run tasks and sent an
 // edition.
 func TestDashboardAndAlertsUseExportedNames(t *testing.T) {
+	t.Parallel()
 	r := newRig(t, 5, "")
 	web := r.start(bins.web, nil)
 	worker := r.start(bins.worker, nil)
@@ -178,6 +179,7 @@ var (
 // for the confirmation mail task; after the person confirms, neither log
 // holds their address or any of their tokens at info level.
 func TestRequestIDFollowsSignupToConfirmationMail(t *testing.T) {
+	t.Parallel()
 	r := newRig(t, 0, "")
 	web := r.start(bins.web, nil)
 	worker := r.start(bins.worker, nil)

@@ -15,10 +15,15 @@ var mainRuns atomic.Bool
 // they shared: the process's template database and any database of its
 // that a test left, its redis-servers and its Chromium. Without Main the
 // servers still die with the process and a later test process drops the
-// databases, but each browser test starts a browser of its own.
-func Main(m *testing.M) {
+// databases, but each browser test starts a browser of its own. The
+// functions in after run once the tests are done, before the process
+// exits (a package removes what its TestMain made).
+func Main(m *testing.M, after ...func()) {
 	mainRuns.Store(true)
 	code := m.Run()
+	for _, f := range after {
+		f()
+	}
 	chromiumProc.close()
 	redisProc.stop()
 	if err := pgProc.stop(); err != nil {
