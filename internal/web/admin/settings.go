@@ -10,6 +10,7 @@ import (
 
 	"newsdigest/internal/domain"
 	"newsdigest/internal/errs"
+	"newsdigest/internal/i18n"
 	"newsdigest/internal/listname"
 )
 
@@ -25,6 +26,7 @@ func (a *Console) settingsRoutes(g *gin.RouterGroup) {
 // listNameField is one language's name on the settings page.
 type listNameField struct {
 	Lang    string // the language it names the list in
+	Label   string // "Name in Spanish", "Nombre en español"
 	Field   string // the form field: list_name_es
 	Value   string // as set (or as sent, when the form came back)
 	Default string // the name an empty field means
@@ -37,6 +39,12 @@ type settingsData struct {
 }
 
 func listNameFieldName(lang string) string { return "list_name_" + lang }
+
+// listNameLabel names the field of lang's name in the page's language,
+// the language's name as a sentence writes it ("Nombre en español").
+func listNameLabel(page, lang string) string {
+	return tf(page, "settings_list_field", i18n.LanguageName(page, lang))
+}
 
 func (a *Console) settingsPage(c *gin.Context) {
 	set, err := a.ListNames.Set(c.Request.Context())
@@ -58,7 +66,7 @@ func (a *Console) renderSettings(c *gin.Context, status int, values map[string]s
 			shown = def
 		}
 		from := (&netmail.Address{Name: shown, Address: a.Config.MailFrom.Address})
-		d.Names = append(d.Names, listNameField{Lang: lang, Field: listNameFieldName(lang), Value: values[lang],
+		d.Names = append(d.Names, listNameField{Lang: lang, Label: listNameLabel(pageLang(c), lang), Field: listNameFieldName(lang), Value: values[lang],
 			Default: def, From: fromLine(from), Invalid: bad[lang]})
 	}
 	p := sectionPage(pageLang(c), "settings_title", "settings", d)
@@ -86,7 +94,7 @@ func (a *Console) settingsSave(c *gin.Context) {
 			continue
 		}
 		sent[l] = v
-		field := tf(lang, "settings_list_field", languageName(lang, l))
+		field := listNameLabel(lang, l)
 		switch listname.Problem(strings.TrimSpace(v)) {
 		case "too_long":
 			problems = append(problems, tf(lang, "settings_list_too_long", field, listname.MaxLength, utf8.RuneCountInString(strings.TrimSpace(v))))
