@@ -80,6 +80,10 @@ func TestDeskAfternoon(t *testing.T) {
 		!strings.Contains(page, "The list’s names are saved") || !strings.Contains(page, html.EscapeString(deskNames["fr"])) {
 		t.Fatalf("save the names: %d %s", status, deskText(page))
 	}
+	for _, lang := range []string{"en", "es", "fr"} {
+		_, page := s.page(c, "GET", "/admin/settings?lang="+lang, nil)
+		wordsRight(t, "the settings page", lang, page)
+	}
 	if _, page := s.page(c, "GET", "/admin/audit?lang=en", nil); !strings.Contains(page, "Renamed the list") {
 		t.Errorf("the audit log does not show the renaming: %s", deskText(page))
 	}
@@ -269,6 +273,7 @@ func deskCheckDigest(t *testing.T, m testenv.Received, lang string) {
 		t.Errorf("a %s digest's subject is %q", lang, subj)
 	}
 	text, htmlBody := bodies(t, m.Raw)
+	wordsRight(t, "a digest", lang, htmlBody)
 	if !strings.Contains(htmlBody, ">"+html.EscapeString(name)+"</h1>") {
 		t.Errorf("a %s digest's header does not name the list %q", lang, name)
 	}

@@ -120,14 +120,14 @@ func (n *Names) remember(names map[string]string) {
 }
 
 // Problem says what is wrong with a name ("" when it is fine): "too_long"
-// or "control" (a line break or another invisible control character,
-// which a header cannot carry).
+// or "control" (a line break, a line or paragraph separator, or another
+// invisible control or format character, which a header cannot carry).
 func Problem(name string) string {
 	if utf8.RuneCountInString(name) > MaxLength {
 		return "too_long"
 	}
 	if !utf8.ValidString(name) || strings.ContainsFunc(name, func(r rune) bool {
-		return unicode.IsControl(r) || unicode.Is(unicode.Cf, r)
+		return unicode.IsControl(r) || unicode.In(r, unicode.Cf, unicode.Zl, unicode.Zp)
 	}) {
 		return "control"
 	}

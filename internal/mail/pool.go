@@ -30,11 +30,11 @@ type Pool struct {
 	// list's name, package listname); fromLines keeps each From line made.
 	fromNames atomic.Pointer[func(lang string) string]
 	fromLines sync.Map // display name → []byte "From: …"
-	domain     string // for Message-IDs
-	conns      chan *conn
-	sign       *signer // nil: messages go unsigned
-	timings    Timings
-	maxBytes   int // LimitSize; 0: no limit
+	domain    string   // for Message-IDs
+	conns     chan *conn
+	sign      *signer // nil: messages go unsigned
+	timings   Timings
+	maxBytes  int // LimitSize; 0: no limit
 }
 
 type conn struct {
