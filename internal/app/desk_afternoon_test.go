@@ -268,11 +268,16 @@ func deskCheckDigest(t *testing.T, m testenv.Received, lang string) {
 	if got := m.Header("Content-Language"); got != lang {
 		t.Errorf("a %s digest says Content-Language %q", lang, got)
 	}
-	words := map[string]string{"en": "this week", "es": "esta semana", "fr": "cette semaine"}[lang]
-	if subj := subject(m); !strings.Contains(subj, words) {
+	// The stories are of 2020: not called this week's.
+	words := map[string][2]string{"en": {"earlier stor", "this week"}, "es": {"anterior", "esta semana"},
+		"fr": {"antérieur", "cette semaine"}}[lang]
+	if subj := subject(m); !strings.Contains(subj, words[0]) || strings.Contains(subj, words[1]) {
 		t.Errorf("a %s digest's subject is %q", lang, subj)
 	}
 	text, htmlBody := bodies(t, m.Raw)
+	if strings.Contains(text, words[1]) {
+		t.Errorf("a %s digest of 2020's stories calls them this week's: %.300s", lang, text)
+	}
 	wordsRight(t, "a digest", lang, htmlBody)
 	if !strings.Contains(htmlBody, ">"+html.EscapeString(name)+"</h1>") {
 		t.Errorf("a %s digest's header does not name the list %q", lang, name)

@@ -15,13 +15,15 @@ type ui struct {
 	DigestSubject string // the count phrase (subject_stories…), the sections named
 	StoriesNone   string
 	StoriesSome   string // shown, total: the email holds some of the stories
-	ViewAll       string // total: the link to every story
-	ViewWeb       string // the link to the digest on the web
-	ViewMore      string // omitted: the link to the stories the email leaves out
-	Fewer         string // a story's link to drop its section's choice
-	DigestWhy     string // list name
-	Preferences   string
-	Unsubscribe   string
+	// StoriesSomeEarlier is StoriesSome for stories older than a week.
+	StoriesSomeEarlier string
+	ViewAll            string // total: the link to every story
+	ViewWeb            string // the link to the digest on the web
+	ViewMore           string // omitted: the link to the stories the email leaves out
+	Fewer              string // a story's link to drop its section's choice
+	DigestWhy          string // list name
+	Preferences        string
+	Unsubscribe        string
 
 	ConfirmSubject  string // list name
 	ConfirmHeading  string
@@ -52,17 +54,18 @@ func catalog() map[string]ui {
 	for _, lang := range domain.Languages {
 		t := func(key string) string { return i18n.Text(lang, "mail."+key) }
 		out[lang] = ui{
-			Lang:          lang,
-			DigestSubject: t("digest_subject"),
-			StoriesNone:   t("stories_none"),
-			StoriesSome:   t("stories_some"),
-			ViewAll:       t("view_all"),
-			ViewWeb:       t("view_web"),
-			ViewMore:      t("view_more"),
-			Fewer:         t("fewer"),
-			DigestWhy:     t("digest_why"),
-			Preferences:   t("preferences"),
-			Unsubscribe:   t("unsubscribe"),
+			Lang:               lang,
+			DigestSubject:      t("digest_subject"),
+			StoriesNone:        t("stories_none"),
+			StoriesSome:        t("stories_some"),
+			StoriesSomeEarlier: t("stories_some_earlier"),
+			ViewAll:            t("view_all"),
+			ViewWeb:            t("view_web"),
+			ViewMore:           t("view_more"),
+			Fewer:              t("fewer"),
+			DigestWhy:          t("digest_why"),
+			Preferences:        t("preferences"),
+			Unsubscribe:        t("unsubscribe"),
 
 			ConfirmSubject:  t("confirm_subject"),
 			ConfirmHeading:  t("confirm_heading"),
