@@ -269,12 +269,15 @@ func deskCheckDigest(t *testing.T, m testenv.Received, lang string) {
 		t.Errorf("a %s digest says Content-Language %q", lang, got)
 	}
 	// The stories are of 2020: not called this week's.
-	words := map[string][2]string{"en": {"earlier stor", "this week"}, "es": {"anterior", "esta semana"},
-		"fr": {"antérieur", "cette semaine"}}[lang]
-	if subj := subject(m); !strings.Contains(subj, words[0]) || strings.Contains(subj, words[1]) {
+	words := map[string][2]string{"en": {"earlier stor", "stories this week"}, "es": {"anterior", "nuevas esta semana"},
+		"fr": {"antérieur", "nouveaux articles cette semaine"}}[lang]
+	if subj := subject(m); !strings.Contains(subj, words[0]) || strings.Contains(subj, "week") || strings.Contains(subj, "semana") || strings.Contains(subj, "semaine") {
 		t.Errorf("a %s digest's subject is %q", lang, subj)
 	}
 	text, htmlBody := bodies(t, m.Raw)
+	if lang == "fr" && (!strings.Contains(text, "Le lire sur le web\u00a0:") || strings.Contains(text, "web:")) {
+		t.Errorf("the French text mail's labels lack the space before their colon: %.300s", text)
+	}
 	if strings.Contains(text, words[1]) {
 		t.Errorf("a %s digest of 2020's stories calls them this week's: %.300s", lang, text)
 	}

@@ -38,6 +38,9 @@ type ui struct {
 	// (or as many as fit, then how many more), by DigestSubject.
 	SubjectNone string
 	ListAnd     string // between the last two sections named
+	// Colon ends a label before its link in the plain-text mails: ":",
+	// and in French a non-breaking space before it.
+	Colon string
 }
 
 // count is the form of the counted mail sentence key for n: "1 story
@@ -78,6 +81,7 @@ func catalog() map[string]ui {
 
 			SubjectNone: t("subject_none"),
 			ListAnd:     t("list_and"),
+			Colon:       t("colon"),
 		}
 	}
 	return out

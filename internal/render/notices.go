@@ -197,7 +197,9 @@ func noticePage(lang, list, subject, preview string, s ui, prefs, unsub, postal 
 		Subject:   subject,
 		Preheader: preview,
 		ListName:  list,
+		Colon:     s.Colon,
 		Footer: footer{
+			Colon:            s.Colon,
 			Why:              fmt.Sprintf(s.DigestWhy, list),
 			PreferencesLabel: s.Preferences,
 			PreferencesURL:   prefs,

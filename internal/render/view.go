@@ -22,6 +22,7 @@ type page struct {
 	Preheader string
 	ListName  string
 	Footer    footer
+	Colon     string // ui.Colon
 }
 
 // footer is the bottom block of every email.
@@ -32,6 +33,7 @@ type footer struct {
 	UnsubscribeLabel string
 	UnsubscribeURL   string
 	Postal           []string // the postal address, one line each
+	Colon            string   // ui.Colon
 }
 
 type digestView struct {
@@ -65,6 +67,7 @@ type itemView struct {
 	// Fewer is the "fewer like this" link, token marked; FewerLabel its words.
 	Fewer      string
 	FewerLabel string
+	Colon      string // ui.Colon
 }
 
 type confirmView struct {
@@ -87,7 +90,9 @@ func newDigestView(d Digest, lang string, s ui, frags *fragments) (digestView, e
 		page: page{
 			Lang:     lang,
 			ListName: d.ListName,
+			Colon:    s.Colon,
 			Footer: footer{
+				Colon:            s.Colon,
 				Why:              fmt.Sprintf(s.DigestWhy, d.ListName),
 				PreferencesLabel: s.Preferences,
 				PreferencesURL:   d.PreferencesURL,
@@ -192,6 +197,7 @@ func newItemView(it Item, lang string, s ui, full bool, viewURL string) itemView
 		Date:    formatDate(lang, it.PublishedOn),
 		Summary: summary,
 		Tags:    oneLine(strings.Join(it.Tags, " · ")),
+		Colon:   s.Colon,
 	}
 	if !full && isHTTPURL(it.FewerURL) {
 		v.Fewer, v.FewerLabel = it.FewerURL, s.Fewer
@@ -206,7 +212,9 @@ func newConfirmView(c Confirmation, lang string, s ui) confirmView {
 			Subject:   fmt.Sprintf(s.ConfirmSubject, c.ListName),
 			Preheader: fmt.Sprintf(s.ConfirmPreview, c.ListName),
 			ListName:  c.ListName,
+			Colon:     s.Colon,
 			Footer: footer{
+				Colon:  s.Colon,
 				Why:    fmt.Sprintf(s.ConfirmWhy, c.ListName),
 				Postal: lines(c.PostalAddress),
 			},
