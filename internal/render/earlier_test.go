@@ -35,3 +35,25 @@ func TestDigestOfEarlierStories(t *testing.T) {
 		}
 	}
 }
+
+// TestOneStoryLeftOutIsOneStory: the link to the one story an email
+// leaves out counts it as one, in every language ("1 more story", never
+// "1 more stories").
+func TestOneStoryLeftOutIsOneStory(t *testing.T) {
+	t.Parallel()
+	r := mustNew(t)
+	for lang, want := range map[string][2]string{
+		"en": {"1 more story on the web", "2 more stories on the web"},
+		"es": {"1 noticia más en la web", "2 noticias más en la web"},
+		"fr": {"1 article de plus sur le web", "2 articles de plus sur le web"},
+	} {
+		for n, w := range want {
+			d := testDigest(lang)
+			d.ViewURL = "https://news.example.org/digest/1/" + TokenPlaceholder
+			d.Omitted = n + 1
+			if m := mustDigest(t, r, d); !strings.Contains(m.Text, w) {
+				t.Errorf("%s, %d left out: the mail lacks %q: %.400s", lang, n+1, w, m.Text)
+			}
+		}
+	}
+}

@@ -19,7 +19,6 @@ type ui struct {
 	StoriesSomeEarlier string
 	ViewAll            string // total: the link to every story
 	ViewWeb            string // the link to the digest on the web
-	ViewMore           string // omitted: the link to the stories the email leaves out
 	Fewer              string // a story's link to drop its section's choice
 	DigestWhy          string // list name
 	Preferences        string
@@ -64,7 +63,6 @@ func catalog() map[string]ui {
 			StoriesSomeEarlier: t("stories_some_earlier"),
 			ViewAll:            t("view_all"),
 			ViewWeb:            t("view_web"),
-			ViewMore:           t("view_more"),
 			Fewer:              t("fewer"),
 			DigestWhy:          t("digest_why"),
 			Preferences:        t("preferences"),

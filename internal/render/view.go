@@ -137,10 +137,10 @@ func newDigestView(d Digest, lang string, s ui, frags *fragments) (digestView, e
 	switch {
 	case d.Omitted > 0 && v.ViewURL != "" && earlier:
 		v.Intro = fmt.Sprintf(s.StoriesSomeEarlier, count, count+d.Omitted)
-		v.ViewAll = fmt.Sprintf(s.ViewMore, d.Omitted)
+		v.ViewAll = s.count("view_more_count", d.Omitted)
 	case d.Omitted > 0 && v.ViewURL != "":
 		v.Intro = fmt.Sprintf(s.StoriesSome, count, count+d.Omitted)
-		v.ViewAll = fmt.Sprintf(s.ViewMore, d.Omitted)
+		v.ViewAll = s.count("view_more_count", d.Omitted)
 	case count == 0:
 		v.Intro = s.StoriesNone
 	case earlier:
