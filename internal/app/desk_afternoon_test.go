@@ -186,6 +186,12 @@ func TestDeskAfternoon(t *testing.T) {
 			t.Errorf("the edition's page lacks %q: %s", want, deskText(page))
 		}
 	}
+	// In the Spanish console the reply column holds the relay's reply
+	// alone: the sender's own English note is said by the headings.
+	if _, es := s.page(c, "GET", "/admin/editions/"+itoa(id)+"?lang=es", nil); strings.Contains(es, "gave up after") ||
+		!strings.Contains(es, "<code>452 4.2.2 mailbox full, try again later</code>") {
+		t.Errorf("the Spanish edition page's replies: %s", deskText(es))
+	}
 	for _, kind := range []string{"permanent", "temporary"} {
 		if !strings.Contains(page, `id="failed-`+kind+`"`) {
 			t.Errorf("the edition's page has no %s failures", kind)
