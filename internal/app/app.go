@@ -72,6 +72,7 @@ func (m *Web) Run(ctx context.Context) error {
 	srv, err := web.NewServer(m.Config, web.Services{
 		Subscribers: svc.subscribers, Editions: svc.editions, Items: svc.items, Staff: svc.staff, Overview: svc.overview,
 		Taxonomy: svc.taxonomy, Ready: db.Ping, Bounces: bounces, Clicks: svc.clicks,
+		ListNames: svc.listNames,
 	}, redis, reg, m.Log)
 	if err != nil {
 		return err
@@ -218,6 +219,9 @@ func (m *Worker) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	// Every mail's From line names the list as the desk set it for the
+	// mail's language.
+	pool.NameFrom(svc.listNames.Name)
 	if err := registerWorkerGauges(m.Options.Registry, inspector, svc); err != nil {
 		return err
 	}

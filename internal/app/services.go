@@ -11,6 +11,7 @@ import (
 	"newsdigest/internal/config"
 	"newsdigest/internal/editions"
 	"newsdigest/internal/items"
+	"newsdigest/internal/listname"
 	"newsdigest/internal/metrics"
 	"newsdigest/internal/overview"
 	"newsdigest/internal/postgres"
@@ -31,6 +32,9 @@ type services struct {
 	items       *items.Service
 	overview    *overview.Service
 	clicks      *clicks.Service
+	// listNames name the list per language, as the desk set them: every
+	// mail the renderer makes and the public pages' header use them.
+	listNames *listname.Names
 }
 
 // sending is what a binary that sends mail (the worker) adds to the
@@ -61,6 +65,8 @@ func newServices(cfg *config.Config, db *postgres.DB, queue tasks.Enqueuer, log 
 		s.taxonomy.MaxAge = taxonomyAge
 	}
 	s.staff = staff.New(db, log)
+	s.listNames = listname.New(db, s.staff, cfg.MailFrom.Name, log)
+	r.UseListNames(s.listNames.Name)
 	sd := subscribers.Deps{Config: cfg, Store: db, Queue: queue, Taxonomy: s.taxonomy, Renderer: r, Audit: s.staff, Log: log}
 	ed := editions.Deps{Config: cfg, Store: db, Queue: queue, Taxonomy: s.taxonomy, Renderer: r, Audit: s.staff, Log: log}
 	links := clicks.NewLinks(cfg.BaseURL.String(), cfg.SecretKey)

@@ -9,6 +9,7 @@ import (
 	netmail "net/mail"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	gomail "github.com/wneessen/go-mail"
@@ -24,11 +25,16 @@ type Pool struct {
 	cfg        config.SMTP
 	from       string // the envelope sender
 	fromHeader []byte // "From: …" as every message carries it
-	domain     string // for Message-IDs
-	conns      chan *conn
-	sign       *signer // nil: messages go unsigned
-	timings    Timings
-	maxBytes   int // LimitSize; 0: no limit
+	fromAddr   *netmail.Address
+	// fromNames, when set, names the sender in a message's language (the
+	// list's name, package listname); fromLines keeps each From line made.
+	fromNames atomic.Pointer[func(lang string) string]
+	fromLines sync.Map // display name → []byte "From: …"
+	domain    string   // for Message-IDs
+	conns     chan *conn
+	sign      *signer // nil: messages go unsigned
+	timings   Timings
+	maxBytes  int // LimitSize; 0: no limit
 }
 
 type conn struct {
@@ -127,7 +133,7 @@ func (t *trackedConn) failedWrite() bool {
 // NewPool makes a pool of size connections to the relay in cfg, trusted
 // as long as t says.
 func NewPool(cfg config.SMTP, from *netmail.Address, size int, t Timings) (*Pool, error) {
-	p := &Pool{cfg: cfg, from: from.Address, conns: make(chan *conn, size), timings: t.withDefaults()}
+	p := &Pool{cfg: cfg, from: from.Address, fromAddr: from, conns: make(chan *conn, size), timings: t.withDefaults()}
 	p.domain = from.Address[strings.LastIndexByte(from.Address, '@')+1:]
 	var h bytes.Buffer
 	writeHeader(&h, "From", from.String())
@@ -239,7 +245,7 @@ func (p *Pool) SendSharedAs(ctx context.Context, s *Shared, to, token string, en
 		return &Error{Class: Permanent, Reply: fmt.Sprintf("recipient %q needs SMTPUTF8, which the relay does not offer", to)}
 	}
 	var eightBit bool
-	c.buf, eightBit = s.appendFor(c.buf[:0], p.header(to, env.Delivery), token, c.relay.eightBit)
+	c.buf, eightBit = s.appendFor(c.buf[:0], p.header(p.fromLine(s.src.Language), to, env.Delivery), token, c.relay.eightBit)
 	msg := c.buf
 	if p.sign != nil {
 		var err error
@@ -274,11 +280,37 @@ func (p *Pool) SendSharedAs(ctx context.Context, s *Shared, to, token string, en
 	return e
 }
 
+// NameFrom names the sender of each message as names says for its
+// language (Message.Language): the list's name as the desk set it, with
+// MAIL_FROM's address. A message without a language, or a language names
+// gives no name for, carries MAIL_FROM as it is.
+func (p *Pool) NameFrom(names func(lang string) string) { p.fromNames.Store(&names) }
+
+// fromLine is the From header of a message in lang.
+func (p *Pool) fromLine(lang string) []byte {
+	names := p.fromNames.Load()
+	if names == nil || lang == "" {
+		return p.fromHeader
+	}
+	name := strings.TrimSpace((*names)(lang))
+	if name == "" || name == p.fromAddr.Name {
+		return p.fromHeader
+	}
+	if line, ok := p.fromLines.Load(name); ok {
+		return line.([]byte)
+	}
+	var h bytes.Buffer
+	// String quotes and encodes the name as a header must (RFC 5322, 2047).
+	writeHeader(&h, "From", (&netmail.Address{Name: name, Address: p.fromAddr.Address}).String())
+	line, _ := p.fromLines.LoadOrStore(name, h.Bytes())
+	return line.([]byte)
+}
+
 // header is the per-recipient start of a message: From, To, Date, a
 // fresh Message-ID and, when given, the delivery's name.
-func (p *Pool) header(to, delivery string) []byte {
+func (p *Pool) header(from []byte, to, delivery string) []byte {
 	h := make([]byte, 0, 256)
-	h = append(h, p.fromHeader...)
+	h = append(h, from...)
 	h = append(h, "To: <"+to+">\r\nDate: "+time.Now().Format(time.RFC1123Z)+"\r\n"...)
 	h = append(h, "Message-ID: <"+messageID(p.domain)+">\r\n"...)
 	if delivery != "" {

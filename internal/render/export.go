@@ -32,7 +32,7 @@ func (r *Renderer) Export(x Export) (Message, error) {
 		return Message{}, errs.New(errs.Invalid, "render export: the download URL must be an http(s) URL")
 	}
 	n := noticeWords(lang)
-	list := listName(x.ListName)
+	list := r.listNameFor(lang, x.ListName)
 	v := noticeView{
 		page:        noticePage(lang, list, fmt.Sprintf(n.ExportSubject, list), n.ExportPreview, s, x.PreferencesURL, x.UnsubscribeURL, x.PostalAddress),
 		Heading:     n.ExportHeading,

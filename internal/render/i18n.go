@@ -15,13 +15,14 @@ type ui struct {
 	DigestSubject string // the count phrase (subject_stories…), the sections named
 	StoriesNone   string
 	StoriesSome   string // shown, total: the email holds some of the stories
-	ViewAll       string // total: the link to every story
-	ViewWeb       string // the link to the digest on the web
-	ViewMore      string // omitted: the link to the stories the email leaves out
-	Fewer         string // a story's link to drop its section's choice
-	DigestWhy     string // list name
-	Preferences   string
-	Unsubscribe   string
+	// StoriesSomeEarlier is StoriesSome for stories older than a week.
+	StoriesSomeEarlier string
+	ViewAll            string // total: the link to every story
+	ViewWeb            string // the link to the digest on the web
+	Fewer              string // a story's link to drop its section's choice
+	DigestWhy          string // list name
+	Preferences        string
+	Unsubscribe        string
 
 	ConfirmSubject  string // list name
 	ConfirmHeading  string
@@ -36,6 +37,9 @@ type ui struct {
 	// (or as many as fit, then how many more), by DigestSubject.
 	SubjectNone string
 	ListAnd     string // between the last two sections named
+	// Colon ends a label before its link in the plain-text mails: ":",
+	// and in French a non-breaking space before it.
+	Colon string
 }
 
 // count is the form of the counted mail sentence key for n: "1 story
@@ -52,17 +56,17 @@ func catalog() map[string]ui {
 	for _, lang := range domain.Languages {
 		t := func(key string) string { return i18n.Text(lang, "mail."+key) }
 		out[lang] = ui{
-			Lang:          lang,
-			DigestSubject: t("digest_subject"),
-			StoriesNone:   t("stories_none"),
-			StoriesSome:   t("stories_some"),
-			ViewAll:       t("view_all"),
-			ViewWeb:       t("view_web"),
-			ViewMore:      t("view_more"),
-			Fewer:         t("fewer"),
-			DigestWhy:     t("digest_why"),
-			Preferences:   t("preferences"),
-			Unsubscribe:   t("unsubscribe"),
+			Lang:               lang,
+			DigestSubject:      t("digest_subject"),
+			StoriesNone:        t("stories_none"),
+			StoriesSome:        t("stories_some"),
+			StoriesSomeEarlier: t("stories_some_earlier"),
+			ViewAll:            t("view_all"),
+			ViewWeb:            t("view_web"),
+			Fewer:              t("fewer"),
+			DigestWhy:          t("digest_why"),
+			Preferences:        t("preferences"),
+			Unsubscribe:        t("unsubscribe"),
 
 			ConfirmSubject:  t("confirm_subject"),
 			ConfirmHeading:  t("confirm_heading"),
@@ -75,6 +79,7 @@ func catalog() map[string]ui {
 
 			SubjectNone: t("subject_none"),
 			ListAnd:     t("list_and"),
+			Colon:       t("colon"),
 		}
 	}
 	return out

@@ -139,7 +139,7 @@ func (r *Renderer) Welcome(w Welcome) (Message, error) {
 		return Message{}, err
 	}
 	n := noticeWords(lang)
-	list := listName(w.ListName)
+	list := r.listNameFor(lang, w.ListName)
 	none := n.None
 	mode := n.ModeAny
 	if w.Narrow {
@@ -176,7 +176,7 @@ func (r *Renderer) Known(k Known) (Message, error) {
 		return Message{}, err
 	}
 	n := noticeWords(lang)
-	list := listName(k.ListName)
+	list := r.listNameFor(lang, k.ListName)
 	v := noticeView{
 		page:        noticePage(lang, list, fmt.Sprintf(n.KnownSubject, list), n.KnownPreview, s, k.PreferencesURL, k.UnsubscribeURL, k.PostalAddress),
 		Heading:     n.KnownHeading,
@@ -197,7 +197,9 @@ func noticePage(lang, list, subject, preview string, s ui, prefs, unsub, postal 
 		Subject:   subject,
 		Preheader: preview,
 		ListName:  list,
+		Colon:     s.Colon,
 		Footer: footer{
+			Colon:            s.Colon,
 			Why:              fmt.Sprintf(s.DigestWhy, list),
 			PreferencesLabel: s.Preferences,
 			PreferencesURL:   prefs,

@@ -35,6 +35,25 @@ type Renderer struct {
 	// tokenMark stands for TokenPlaceholder in a digest's links while it
 	// is rendered (token.go). It is secret: it never leaves the process.
 	tokenMark string
+	// names, when set, is the list's name in a language as the desk set
+	// it (package listname); it wins over the ListName a caller gives.
+	names func(lang string) string
+}
+
+// UseListNames makes every mail and web digest rendered from now on name
+// the list as names says for its language: the desk's one name, in the
+// header, the subjects and the footers alike. Call it before rendering.
+func (r *Renderer) UseListNames(names func(lang string) string) { r.names = names }
+
+// listNameFor is the list's name for a mail in lang: the desk's when
+// UseListNames was called, else given, else DefaultListName.
+func (r *Renderer) listNameFor(lang, given string) string {
+	if r.names != nil {
+		if n := r.names(lang); n != "" {
+			return n
+		}
+	}
+	return listName(given)
 }
 
 // New parses the email templates embedded in package templates and checks
@@ -106,9 +125,7 @@ func (r *Renderer) Digest(d Digest) (Message, error) {
 	if err != nil {
 		return Message{}, err
 	}
-	if d.ListName == "" {
-		d.ListName = DefaultListName
-	}
+	d.ListName = r.listNameFor(lang, d.ListName)
 	for _, link := range []struct{ field, url string }{
 		{"unsubscribe URL", d.UnsubscribeURL},
 		{"preferences URL", d.PreferencesURL},
@@ -156,9 +173,7 @@ func (r *Renderer) Confirmation(c Confirmation) (Message, error) {
 	if err != nil {
 		return Message{}, err
 	}
-	if c.ListName == "" {
-		c.ListName = DefaultListName
-	}
+	c.ListName = r.listNameFor(lang, c.ListName)
 	if !isHTTPURL(c.ConfirmURL) {
 		return Message{}, errs.New(errs.Invalid, "render confirmation: confirm URL: must be an http(s) URL")
 	}

@@ -14,11 +14,13 @@ const subjectMax = 70
 // how many stories, and its sections by name, as many as fit in subjectMax
 // followed by how many more ("6 stories this week: Costa Rica, Panama and
 // 2 more"). The list's name is not repeated: it is in From.
-func digestSubject(s ui, lang string, stories int, sections []string) string {
+func digestSubject(s ui, lang string, stories int, sections []string, earlier bool) string {
 	var count string
-	switch stories {
-	case 0:
+	switch {
+	case stories == 0:
 		return s.SubjectNone
+	case earlier:
+		count = s.count("subject_stories_earlier", stories)
 	default:
 		count = s.count("subject_stories", stories)
 	}

@@ -25,7 +25,7 @@ func TestDigestSubject(t *testing.T) {
 		{"es", 3, []string{"Colombia", "Hielo"}, "3 noticias esta semana: Colombia y Hielo"},
 		{"en", 2, []string{strings.Repeat("Very long topic name ", 4)}, "2 stories this week"},
 	} {
-		got := digestSubject(catalog()[tc.lang], tc.lang, tc.stories, tc.sections)
+		got := digestSubject(catalog()[tc.lang], tc.lang, tc.stories, tc.sections, false)
 		if got != tc.want {
 			t.Errorf("%s %d %v:\n got %q\nwant %q", tc.lang, tc.stories, tc.sections, got, tc.want)
 		}

@@ -22,6 +22,7 @@ type page struct {
 	Preheader string
 	ListName  string
 	Footer    footer
+	Colon     string // ui.Colon
 }
 
 // footer is the bottom block of every email.
@@ -32,6 +33,7 @@ type footer struct {
 	UnsubscribeLabel string
 	UnsubscribeURL   string
 	Postal           []string // the postal address, one line each
+	Colon            string   // ui.Colon
 }
 
 type digestView struct {
@@ -65,6 +67,7 @@ type itemView struct {
 	// Fewer is the "fewer like this" link, token marked; FewerLabel its words.
 	Fewer      string
 	FewerLabel string
+	Colon      string // ui.Colon
 }
 
 type confirmView struct {
@@ -87,7 +90,9 @@ func newDigestView(d Digest, lang string, s ui, frags *fragments) (digestView, e
 		page: page{
 			Lang:     lang,
 			ListName: d.ListName,
+			Colon:    s.Colon,
 			Footer: footer{
+				Colon:            s.Colon,
 				Why:              fmt.Sprintf(s.DigestWhy, d.ListName),
 				PreferencesLabel: s.Preferences,
 				PreferencesURL:   d.PreferencesURL,
@@ -126,18 +131,50 @@ func newDigestView(d Digest, lang string, s ui, frags *fragments) (digestView, e
 	if isHTTPURL(d.ViewURL) {
 		v.ViewURL, v.ViewAll = d.ViewURL, s.ViewWeb
 	}
+	// A digest of stories all older than a week (a back catalogue the desk
+	// chose to send) does not call them this week's.
+	earlier := count > 0 && !anyRecent(d)
 	switch {
+	case d.Omitted > 0 && v.ViewURL != "" && earlier:
+		v.Intro = fmt.Sprintf(s.StoriesSomeEarlier, count, count+d.Omitted)
+		v.ViewAll = s.count("view_more_count", d.Omitted)
 	case d.Omitted > 0 && v.ViewURL != "":
 		v.Intro = fmt.Sprintf(s.StoriesSome, count, count+d.Omitted)
-		v.ViewAll = fmt.Sprintf(s.ViewMore, d.Omitted)
+		v.ViewAll = s.count("view_more_count", d.Omitted)
 	case count == 0:
 		v.Intro = s.StoriesNone
+	case earlier:
+		v.Intro = s.count("stories_count_earlier", count)
 	default:
 		v.Intro = s.count("stories_count", count)
 	}
-	v.Subject = digestSubject(s, lang, count+d.Omitted, names)
+	v.Subject = digestSubject(s, lang, count+d.Omitted, names, earlier)
 	v.Preheader = truncate(strings.Join(append([]string{v.Intro}, titles...), " · "), preheaderMax)
 	return v, nil
+}
+
+// recentDays is how far before the edition's day a story still counts
+// as this week's news.
+const recentDays = 7
+
+// anyRecent reports whether a story of d is dated within recentDays of
+// the edition's day; a digest without dates (a story without one, or no
+// edition day) is taken as this week's, as it always was.
+func anyRecent(d Digest) bool {
+	day, err := time.Parse("2006-01-02", d.EditionDate)
+	if err != nil {
+		return true
+	}
+	since := day.AddDate(0, 0, -recentDays)
+	for _, sec := range d.Sections {
+		for _, it := range sec.Items {
+			t, err := time.Parse("2006-01-02", it.PublishedOn)
+			if err != nil || !t.Before(since) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // newItemView is what the story template sees: the whole summary, or
@@ -160,6 +197,7 @@ func newItemView(it Item, lang string, s ui, full bool, viewURL string) itemView
 		Date:    formatDate(lang, it.PublishedOn),
 		Summary: summary,
 		Tags:    oneLine(strings.Join(it.Tags, " · ")),
+		Colon:   s.Colon,
 	}
 	if !full && isHTTPURL(it.FewerURL) {
 		v.Fewer, v.FewerLabel = it.FewerURL, s.Fewer
@@ -174,7 +212,9 @@ func newConfirmView(c Confirmation, lang string, s ui) confirmView {
 			Subject:   fmt.Sprintf(s.ConfirmSubject, c.ListName),
 			Preheader: fmt.Sprintf(s.ConfirmPreview, c.ListName),
 			ListName:  c.ListName,
+			Colon:     s.Colon,
 			Footer: footer{
+				Colon:  s.Colon,
 				Why:    fmt.Sprintf(s.ConfirmWhy, c.ListName),
 				Postal: lines(c.PostalAddress),
 			},

@@ -109,6 +109,9 @@ func (s *Server) feed(c *gin.Context, q editions.ArchiveQuery, name func(*taxono
 
 func (s *Server) writeFeed(c *gin.Context, lang string, page editions.ArchivePage, title, archive string) {
 	list := digest.MastheadOf(s.cfg).ListName
+	if s.listNames != nil {
+		list = s.listNames.Name(lang)
+	}
 	doc := rssDoc{Version: "2.0", Channel: rssChannel{
 		Title:       list + ": " + title,
 		Link:        s.cfg.URL(archive),

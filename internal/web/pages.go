@@ -34,6 +34,7 @@ type pageData struct {
 	Choices   string // the signature of the choices a confirmation page shows
 	Link      string // where a page sends the person on: their preferences, or the form to subscribe again
 	Postal    string // the organisation's postal address, in the footer
+	ListName  string // the list's name in the page's language, its header
 	// The welcome page, the preferences page's pause block and the
 	// language links of a page whose query they keep.
 	Welcome   *welcomeData // pages_welcome.go
@@ -162,6 +163,15 @@ func (s *Server) renderPageStatus(w http.ResponseWriter, r *http.Request, status
 	w.Write(body)
 }
 
+// listName is the list's name in lang as the desk set it (the mails say
+// the same), else the language file's.
+func (s *Server) listName(lang string) string {
+	if s.listNames == nil {
+		return msg(lang, "title")
+	}
+	return s.listNames.Name(lang)
+}
+
 // executePage renders page name with d, the footer's postal address
 // filled in.
 func (s *Server) executePage(name string, d pageData) ([]byte, error) {
@@ -169,6 +179,7 @@ func (s *Server) executePage(name string, d pageData) ([]byte, error) {
 		d.Lang = "en"
 	}
 	d.Postal = s.cfg.OrgPostalAddress
+	d.ListName = s.listName(d.Lang)
 	var buf bytes.Buffer
 	if err := s.pages.ExecuteTemplate(&buf, name+".html", d); err != nil {
 		return nil, err

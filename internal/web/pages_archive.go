@@ -130,6 +130,7 @@ func (s *Server) archive(c *gin.Context) {
 // a template error is a clean 500.
 func (s *Server) renderArchive(c *gin.Context, d archiveData) {
 	d.Postal = s.cfg.OrgPostalAddress
+	d.ListName = s.listName(d.Lang)
 	var buf bytes.Buffer
 	if err := s.pages.ExecuteTemplate(&buf, "archive.html", d); err != nil {
 		s.pageFail(c, d.Lang, err)

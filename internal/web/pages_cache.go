@@ -26,10 +26,14 @@ const csrfMarker = "<!--csrf field 7d2f0c-->"
 type pageCache struct {
 	mu    sync.Mutex
 	pages map[string]cutPage
+	// name, when set, is the list's name in a language (the page's
+	// header): a page kept under another name is rendered again.
+	name func(lang string) string
 }
 
 type cutPage struct {
 	tax        *taxonomy.Taxonomy
+	name       string
 	head, tail []byte
 }
 
@@ -37,10 +41,14 @@ type cutPage struct {
 // and keeps it. ok is false when the page cannot be cut (the marker not
 // there exactly once): the caller renders as before.
 func (pc *pageCache) get(key string, tax *taxonomy.Taxonomy, render func(csrfField template.HTML) ([]byte, error)) (cutPage, bool, error) {
+	name := ""
+	if pc.name != nil {
+		name = pc.name(key)
+	}
 	pc.mu.Lock()
 	p, ok := pc.pages[key]
 	pc.mu.Unlock()
-	if ok && p.tax == tax {
+	if ok && p.tax == tax && p.name == name {
 		return p, true, nil
 	}
 	body, err := render(csrfMarker)
@@ -51,7 +59,7 @@ func (pc *pageCache) get(key string, tax *taxonomy.Taxonomy, render func(csrfFie
 		return cutPage{}, false, nil
 	}
 	head, tail, _ := bytes.Cut(body, []byte(csrfMarker))
-	p = cutPage{tax: tax, head: head, tail: tail}
+	p = cutPage{tax: tax, name: name, head: head, tail: tail}
 	pc.mu.Lock()
 	if pc.pages == nil {
 		pc.pages = map[string]cutPage{}

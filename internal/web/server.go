@@ -28,6 +28,7 @@ import (
 	"newsdigest/internal/domain"
 	"newsdigest/internal/editions"
 	"newsdigest/internal/items"
+	"newsdigest/internal/listname"
 	"newsdigest/internal/overview"
 	"newsdigest/internal/staff"
 	"newsdigest/internal/subscribers"
@@ -54,6 +55,9 @@ type Services struct {
 	Bounces BounceWebhooks
 	// Clicks follows the mails' /r/ story links and counts their clicks.
 	Clicks *clicks.Service
+	// ListNames name the list in each language as the desk set them (the
+	// pages' header, the console's settings); nil: the language files'.
+	ListNames *listname.Names
 }
 
 // Taxonomies hand out the taxonomy as it is now.
@@ -81,6 +85,7 @@ type Server struct {
 	log         *slog.Logger
 	draining    atomic.Bool      // set by Drain at shutdown
 	bounces     *webhook.Handler // nil: no relay's webhook configured
+	listNames   *listname.Names  // nil: the language files' names
 }
 
 // NewServer assembles the web app.
@@ -108,7 +113,9 @@ func NewServer(cfg *config.Config, svc Services, redis asynq.RedisConnOpt, reg p
 		public:      &responseCache{ttl: publicTTL},
 		metrics:     newMetrics(reg),
 		log:         log,
+		listNames:   svc.ListNames,
 	}
+	s.homePages.name = s.listName
 	if s.bounces, err = s.newBounceHandler(svc.Bounces); err != nil {
 		s.Close()
 		return nil, err
@@ -116,6 +123,7 @@ func NewServer(cfg *config.Config, svc Services, redis asynq.RedisConnOpt, reg p
 	s.console, err = admin.New(admin.Deps{
 		Config: cfg, Subscribers: svc.Subscribers, Editions: svc.Editions, Items: svc.Items, Staff: svc.Staff,
 		Overview: svc.Overview, Taxonomy: svc.Taxonomy, Clicks: svc.Clicks, Redis: rdb, RedisOpt: redis, Log: log, CSRF: s.csrf(), Registry: reg,
+		ListNames: svc.ListNames,
 	})
 	if err != nil {
 		s.Close()

@@ -20,7 +20,7 @@ const auditPageSize = 50
 
 // auditObjectTypes are the objects the filter offers; the log may name
 // others, which the filter still accepts from the URL.
-var auditObjectTypes = []string{"item", "source", "edition", "test_send", "subscriber", "editor", "import"}
+var auditObjectTypes = []string{"item", "source", "edition", "test_send", "subscriber", "editor", "import", "settings"}
 
 type auditRow struct {
 	domain.AuditEntry

@@ -21,6 +21,7 @@ import (
 	"newsdigest/internal/config"
 	"newsdigest/internal/editions"
 	"newsdigest/internal/items"
+	"newsdigest/internal/listname"
 	"newsdigest/internal/overview"
 	"newsdigest/internal/staff"
 	"newsdigest/internal/subscribers"
@@ -46,6 +47,9 @@ type Deps struct {
 	Log      *slog.Logger
 	// CSRF checks every form's token; the public pages use the same one.
 	CSRF gin.HandlerFunc
+	// ListNames name the list in each language (the settings page); nil
+	// leaves the page out.
+	ListNames *listname.Names
 	// Registry takes the console's metrics (the password checks); nil
 	// keeps them unregistered.
 	Registry prometheus.Registerer
@@ -104,6 +108,9 @@ func (a *Console) Mount(r *gin.Engine) {
 	a.editionsRoutes(edit)
 	a.readersRoutes(edit)
 	a.schedulesRoutes(edit)
+	if a.ListNames != nil {
+		a.settingsRoutes(edit)
+	}
 	people := g.Group("", a.requireRole(roleSubscribers))
 	a.subscribersRoutes(people)
 	a.auditRoutes(people)

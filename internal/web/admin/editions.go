@@ -61,6 +61,9 @@ type editionRange struct {
 	FromDate       *domain.Date
 	ToDate         *domain.Date
 	ByPublishedDay bool
+	// Bad names the field ("from" or "to") an error is about, so the
+	// form marks it.
+	Bad string
 }
 
 // readRange reads from/to (YYYY-MM-DD, each optional) from the query or
@@ -70,10 +73,12 @@ func readRange(c *gin.Context, get func(string) string) (editionRange, error) {
 	var bad string
 	r.FromDate, r.ToDate, bad = dateRange(r.From, r.To)
 	if bad != "" {
+		r.Bad = bad
 		value := map[string]string{"from": r.From, "to": r.To}[bad]
 		return r, errs.New(errs.Invalid, msg(pageLang(c), "editions_bad_date"), msg(pageLang(c), "editions_field_"+bad), value)
 	}
 	if r.FromDate != nil && r.ToDate != nil && r.ToDate.Before(r.FromDate.Time) {
+		r.Bad = "to"
 		return r, errs.New(errs.Invalid, "%s", msg(pageLang(c), "editions_to_before_from"))
 	}
 	r.ByPublishedDay = r.FromDate != nil || r.ToDate != nil

@@ -3,6 +3,7 @@ package admin
 import (
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -49,6 +50,21 @@ type failureList struct {
 	Rows  []domain.FailedDelivery
 }
 
+// senderNotes are what the sender writes before the relay's reply of a
+// failed delivery, in English; the page's headings already say it in the
+// editor's language (and the attempts column how many tries), so the
+// column headed "Mail server's reply" shows the reply alone.
+var senderNotes = []string{"gave up after retries: ", "uncertain, not retried: "}
+
+func serverReply(e string) string {
+	for _, p := range senderNotes {
+		if r, ok := strings.CutPrefix(e, p); ok {
+			return r
+		}
+	}
+	return e
+}
+
 // failureKinds orders the lists: what can be done something about first.
 var failureKinds = []string{domain.FailureTemporary, domain.FailurePermanent, domain.FailureUncertain}
 
@@ -70,6 +86,9 @@ func (a *Console) editionShowData(c *gin.Context, id int64) (editionShowData, er
 		rows, err := a.Editions.FailedDeliveries(ctx, id, kind, failedShown)
 		if err != nil {
 			return d, err
+		}
+		for i := range rows {
+			rows[i].Error = serverReply(rows[i].Error)
 		}
 		d.Failures = append(d.Failures, failureList{Kind: kind, Count: counts[kind], Rows: rows})
 	}

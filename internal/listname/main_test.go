@@ -1,0 +1,9 @@
+package listname
+
+import (
+	"testing"
+
+	"newsdigest/internal/testenv"
+)
+
+func TestMain(m *testing.M) { testenv.Main(m) }

@@ -1,0 +1,59 @@
+package render
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestDigestOfEarlierStories: a digest whose every story is older than a
+// week before its edition (a back catalogue the desk chose to send) does
+// not call them this week's, in its subject or its intro, in any
+// language; one recent story makes it this week's again.
+func TestDigestOfEarlierStories(t *testing.T) {
+	t.Parallel()
+	r := mustNew(t)
+	for lang, want := range map[string][2]string{
+		"en": {"2 earlier stories: Mexico and Regional", "2 stories published before this week."},
+		"es": {"2 noticias anteriores: Mexico y Regional", "2 noticias publicadas antes de esta semana."},
+		"fr": {"2 articles antérieurs : Mexico et Regional", "2 articles publiés avant cette semaine."},
+	} {
+		d := testDigest(lang)
+		for i := range d.Sections {
+			d.Sections[i].Items[0].PublishedOn = "2020-12-16"
+		}
+		m := mustDigest(t, r, d)
+		if got := strings.ReplaceAll(m.Subject, "\u00a0", " "); got != want[0] {
+			t.Errorf("%s subject %q, want %q", lang, got, want[0])
+		}
+		if text := strings.ReplaceAll(strings.Join(strings.Fields(m.Text), " "), "\u00a0", " "); !strings.Contains(text, want[1]) {
+			t.Errorf("%s intro lacks %q: %.300s", lang, want[1], text)
+		}
+		d.Sections[0].Items[0].PublishedOn = "2026-11-24" // six days before the edition
+		if m := mustDigest(t, r, d); strings.Contains(m.Subject, strings.Fields(want[0])[2]) || !strings.Contains(m.Subject, map[string]string{
+			"en": "this week", "es": "esta semana", "fr": "cette semaine"}[lang]) {
+			t.Errorf("%s with a recent story: subject %q", lang, m.Subject)
+		}
+	}
+}
+
+// TestOneStoryLeftOutIsOneStory: the link to the one story an email
+// leaves out counts it as one, in every language ("1 more story", never
+// "1 more stories").
+func TestOneStoryLeftOutIsOneStory(t *testing.T) {
+	t.Parallel()
+	r := mustNew(t)
+	for lang, want := range map[string][2]string{
+		"en": {"1 more story on the web", "2 more stories on the web"},
+		"es": {"1 noticia más en la web", "2 noticias más en la web"},
+		"fr": {"1 article de plus sur le web", "2 articles de plus sur le web"},
+	} {
+		for n, w := range want {
+			d := testDigest(lang)
+			d.ViewURL = "https://news.example.org/digest/1/" + TokenPlaceholder
+			d.Omitted = n + 1
+			if m := mustDigest(t, r, d); !strings.Contains(m.Text, w) {
+				t.Errorf("%s, %d left out: the mail lacks %q: %.400s", lang, n+1, w, m.Text)
+			}
+		}
+	}
+}
