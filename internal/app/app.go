@@ -69,7 +69,7 @@ func (m *Web) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	bounces, err := bounceWebhooks(m.Config, svc.editions, m.BounceHTTPClient, m.Log)
+	bounces, err := bounceWebhooks(m.Config, svc.bounces, m.BounceHTTPClient, m.Log)
 	if err != nil {
 		return err
 	}
@@ -240,7 +240,7 @@ func (m *Worker) Run(ctx context.Context) error {
 	w := worker.New(m.Config, worker.Services{
 		Subscribers: svc.subscribers, Editions: svc.editions, Items: svc.items, Queue: queue,
 	}, redis, m.Options, m.Log)
-	bl, err := startBounceListener(m.Config, m.BounceListener, svc.editions, m.Log)
+	bl, err := startBounceListener(m.Config, m.BounceListener, svc.bounces, m.Log)
 	if err != nil {
 		return err
 	}
