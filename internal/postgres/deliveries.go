@@ -149,7 +149,7 @@ func (db *DB) upsertDeliveries(ctx context.Context, editionID int64, rows []doma
 func (db *DB) SetEditionTotal(ctx context.Context, editionID int64) (int, error) {
 	var total int
 	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `SELECT 1 FROM editions WHERE id = $1 FOR UPDATE`, editionID); err != nil {
+		if _, err := tx.Exec(ctx, `SELECT 1 FROM editions WHERE id = $1 FOR NO KEY UPDATE`, editionID); err != nil {
 			return err
 		}
 		return tx.QueryRow(ctx, `
@@ -262,10 +262,13 @@ func (db *DB) RecordOutcomes(ctx context.Context, outcomes []domain.DeliveryOutc
 		// The edition's row is locked before its deliveries', the order in
 		// which cancelling and retrying take them: the other way round, a
 		// cancel settling a delivery whose lease ran out while its outcome
-		// was being written would deadlock with this.
+		// was being written would deadlock with this. NO KEY UPDATE: the
+		// compile writing deliveries meanwhile (batches go out while it
+		// runs) takes the edition's row FOR KEY SHARE for their foreign
+		// key, and must not wait for every record.
 		if _, err := tx.Exec(ctx, `
 			SELECT 1 FROM editions WHERE id IN (SELECT edition_id FROM deliveries WHERE id = ANY($1))
-			ORDER BY id FOR UPDATE`, ids); err != nil {
+			ORDER BY id FOR NO KEY UPDATE`, ids); err != nil {
 			return err
 		}
 		_, err := tx.Exec(ctx, `
