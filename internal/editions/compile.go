@@ -110,7 +110,8 @@ func (c *Compiler) Compile(ctx context.Context, editionID int64) error {
 		return err
 	}
 	if !moved {
-		// Cancelled while compiling: nothing is sent.
+		// Cancelled while compiling: nothing more is sent (the batches
+		// queued meanwhile claim nothing of a cancelled edition).
 		c.Log.Info("edition cancelled while compiling", "edition", editionID, "deliveries", total)
 		return c.Store.SettleCancelled(ctx, editionID)
 	}
