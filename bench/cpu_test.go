@@ -27,6 +27,7 @@ type cpuSample struct {
 	postgres                map[int]pgProc
 	redis, bench            float64
 	machineBusy, machineAll float64 // over all cores, from /proc/stat
+	sent                    int64   // messages the sink had received, when watchEdition sets it
 }
 
 type pgProc struct {

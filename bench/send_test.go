@@ -140,6 +140,10 @@ func BenchmarkSendEdition(b *testing.B) {
 	sendPhase := phaseCPU("send (sending to done)", cpuSending, cpuDone)
 	b.Logf("%s", phaseCPU("compile (enqueue to sending)", cpuStart, cpuSending))
 	b.Logf("%s", sendPhase)
+	// Batches go out while the rest of the list compiles: the edition's
+	// time is from the enqueue to done, not compile + send.
+	b.Logf("%s", phaseCPU("edition end to end (enqueue to done)", cpuStart, cpuDone))
+	b.Logf("messages sent before the compile ended: %d", cpuSending.sent)
 
 	total := max(e.Sent, minBaseline)
 	before := takeCPU(0, dbName)
@@ -162,7 +166,8 @@ func BenchmarkSendEdition(b *testing.B) {
 		perMsg(sendPhase.redis, e.Sent), perMsg(sendPhase.bench, e.Sent), perMsg(basePhase.ours(), total))
 
 	compileS := cpuSending.at.Sub(cpuStart.at).Seconds()
-	digestsPerS := float64(e.Sent) / sendTime.Seconds()
+	// Those sent while compiling are not in the send phase's time.
+	digestsPerS := float64(int64(e.Sent)-cpuSending.sent) / sendTime.Seconds()
 	baselinePerS := float64(total) / elapsed.Seconds()
 	peakMB := float64(peakKB) / 1024
 	b.ReportMetric(digestsPerS, "digests/s")
@@ -170,8 +175,10 @@ func BenchmarkSendEdition(b *testing.B) {
 	b.ReportMetric(digestsPerS/baselinePerS, "ratio")
 	b.ReportMetric(compileS, "compile_s")
 	b.ReportMetric(peakMB, "peak_rss_MB")
-	summary = fmt.Sprintf("bench: subscribers=%d digests_per_s=%.0f baseline_per_s=%.0f ratio=%.2f compile_s=%.1f peak_rss_mb=%.0f dkim=%s",
-		n, digestsPerS, baselinePerS, digestsPerS/baselinePerS, compileS, peakMB, signing)
+	endToEndS := cpuDone.at.Sub(cpuStart.at).Seconds()
+	b.ReportMetric(endToEndS, "edition_s")
+	summary = fmt.Sprintf("bench: subscribers=%d digests_per_s=%.0f baseline_per_s=%.0f ratio=%.2f compile_s=%.1f peak_rss_mb=%.0f dkim=%s edition_s=%.1f",
+		n, digestsPerS, baselinePerS, digestsPerS/baselinePerS, compileS, peakMB, signing, endToEndS)
 }
 
 // waitReady waits until the worker's asynq server has registered, so that
@@ -216,6 +223,7 @@ func watchEdition(b *testing.B, ctx context.Context, db *postgres.DB, dbName str
 		case domain.EditionSending, domain.EditionDone:
 			if sending.at.IsZero() {
 				sending = takeCPU(w.cmd.Process.Pid, dbName)
+				sending.sent = s.read().messages
 			}
 			if status == domain.EditionDone {
 				return sending, takeCPU(w.cmd.Process.Pid, dbName)

@@ -8,8 +8,6 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"os/signal"
-	"syscall"
 
 	"newsdigest/internal/app"
 	"newsdigest/internal/config"
@@ -24,12 +22,16 @@ func main() {
 		os.Exit(2)
 	}
 	log := logs.New(os.Stderr, cfg.LogFormat)
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	// On SIGTERM /readyz fails at once, and web goes on serving for
+	// SHUTDOWN_DRAIN_DELAY (a load balancer's time to notice) before it
+	// stops taking connections and drains within SHUTDOWN_TIMEOUT.
+	stopping := app.DrainOnSignal(cfg.ShutdownDrainDelay, log)
+	defer stopping.Release()
+	ctx := stopping.Stop
 
 	switch cmd := firstArg(); cmd {
 	case "", "serve":
-		err = (&app.Web{Config: cfg, Log: log}).Run(ctx)
+		err = (&app.Web{Config: cfg, Log: log, Draining: stopping.Draining}).Run(ctx)
 	case "migrate":
 		err = migrate(ctx, cfg, log)
 	default:

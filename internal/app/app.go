@@ -36,6 +36,10 @@ type Web struct {
 	// BounceHTTPClient fetches SNS signing certificates; nil: the
 	// default, with its timeout. Tests point it at a server of their own.
 	BounceHTTPClient *http.Client
+	// Draining, when it closes, makes /readyz fail while every request is
+	// still served, until ctx ends (Stopping.Draining); nil: /readyz fails
+	// only when ctx ends.
+	Draining <-chan struct{}
 }
 
 // Run migrates the database, serves until ctx ends, then drains requests.
@@ -65,7 +69,7 @@ func (m *Web) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	bounces, err := bounceWebhooks(m.Config, svc.editions, m.BounceHTTPClient, m.Log)
+	bounces, err := bounceWebhooks(m.Config, svc.bounces, m.BounceHTTPClient, m.Log)
 	if err != nil {
 		return err
 	}
@@ -92,8 +96,20 @@ func (m *Web) Run(ctx context.Context) error {
 	}
 	m.Log.Info("web listening", "addr", l.Addr().String(), "metrics_addr", ml.Addr().String(),
 		"base_url", m.Config.BaseURL.String())
+	public := newHTTPServer(srv.Handler())
+	go func() {
+		select {
+		case <-m.Draining:
+			srv.Drain()
+			// Answers say Connection: close, so that clients holding a
+			// connection open take their next request elsewhere.
+			public.SetKeepAlivesEnabled(false)
+			m.Log.Info("web draining: /readyz fails, requests are still served")
+		case <-ctx.Done():
+		}
+	}()
 	err = serveThen(ctx, m.Config.ShutdownTimeout, srv.Drain,
-		site{newHTTPServer(srv.Handler()), l}, site{newHTTPServer(srv.MetricsHandler()), ml})
+		site{public, l}, site{newHTTPServer(srv.MetricsHandler()), ml})
 	if err == nil {
 		m.Log.Info("web stopped: every request in flight answered")
 	}
@@ -228,7 +244,7 @@ func (m *Worker) Run(ctx context.Context) error {
 	w := worker.New(m.Config, worker.Services{
 		Subscribers: svc.subscribers, Editions: svc.editions, Items: svc.items, Queue: queue,
 	}, redis, m.Options, m.Log)
-	bl, err := startBounceListener(m.Config, m.BounceListener, svc.editions, m.Log)
+	bl, err := startBounceListener(m.Config, m.BounceListener, svc.bounces, m.Log)
 	if err != nil {
 		return err
 	}

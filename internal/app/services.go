@@ -35,6 +35,10 @@ type services struct {
 	// listNames name the list per language, as the desk set them: every
 	// mail the renderer makes and the public pages' header use them.
 	listNames *listname.Names
+
+	// bounces records what comes back about mail sent: an edition's
+	// deliveries and the one-off mails to a person.
+	bounces bounce.Recorder
 }
 
 // sending is what a binary that sends mail (the worker) adds to the
@@ -89,8 +93,11 @@ func newServices(cfg *config.Config, db *postgres.DB, queue tasks.Enqueuer, log 
 	if ed.VERP, err = verpOf(cfg); err != nil {
 		return nil, err
 	}
+	sd.VERP = ed.VERP
 	s.subscribers = subscribers.New(sd)
 	s.editions = editions.New(ed)
+	s.bounces = &noticeRecorder{deliveries: s.editions, db: db, audit: s.staff, limit: cfg.BounceLimit,
+		reported: ed.Reported, log: log}
 	id := items.Deps{Config: cfg, Store: db, Queue: queue, Taxonomy: s.taxonomy, Audit: s.staff, Log: log}
 	if send != nil {
 		id.Polled = send.polled

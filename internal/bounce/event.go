@@ -42,6 +42,8 @@ const (
 type Event struct {
 	// DeliveryID is the delivery the report is about, taken from a signed
 	// VERP address or token, never from anything a sender could forge.
+	// A negative one is a one-off mail to a subscriber (a confirmation, a
+	// notice; NoticeSubscriber).
 	DeliveryID int64
 	Kind       Kind
 	// Source is one of the Source constants.
@@ -75,8 +77,8 @@ const DiagnosticMax = 1000
 // Validate reports what is wrong with e, naming the field.
 func (e Event) Validate() error {
 	switch {
-	case e.DeliveryID <= 0:
-		return fmt.Errorf("bounce event: DeliveryID %d: want a positive delivery id", e.DeliveryID)
+	case e.DeliveryID == 0:
+		return fmt.Errorf("bounce event: DeliveryID %d: want a delivery id, or a notice's (NoticeID)", e.DeliveryID)
 	case !e.Kind.Valid():
 		return fmt.Errorf("bounce event: Kind %q: want hard, soft or complaint", e.Kind)
 	case e.Source != SourceSMTP && e.Source != SourceSES && e.Source != SourceMailgun:

@@ -141,8 +141,8 @@ const maxOrigins = 16
 // DeliveryHeader line where a plain search found their start: a regular
 // expression run over the whole message costs ten times more.
 var (
-	verpAt   = regexp.MustCompile(`^bounces\+[0-9]{1,19}\.[a-z2-7]{16}@[a-z0-9][a-z0-9.\-]{0,252}[a-z0-9]`)
-	headerAt = regexp.MustCompile(`^` + strings.ToLower(DeliveryHeader) + `:[ \t]*([0-9]{1,19}\.[a-z2-7]{16})\b`)
+	verpAt   = regexp.MustCompile(`^bounces\+n?[0-9]{1,19}\.[a-z2-7]{16}@[a-z0-9][a-z0-9.\-]{0,252}[a-z0-9]`)
+	headerAt = regexp.MustCompile(`^` + strings.ToLower(DeliveryHeader) + `:[ \t]*(n?[0-9]{1,19}\.[a-z2-7]{16})\b`)
 )
 
 // origins lists the report's candidate addresses and tokens, most trusted

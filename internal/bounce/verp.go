@@ -117,6 +117,42 @@ func (v *VERP) Address(deliveryID int64) string {
 	return LocalPrefix + v.Token(deliveryID) + "@" + v.domain
 }
 
+// The one-off mails to a person (the confirmation, the welcome and other
+// notices, an export link) are no delivery of an edition: their envelope
+// sender names the subscriber, as bounces+n<subscriber-id>.<mac>@domain,
+// the MAC taken over "n<id>" so that it never verifies as a delivery's.
+// Verify and VerifyToken return such an address as NoticeID(subscriber),
+// a negative number; NoticeSubscriber reads it back.
+
+// noticePrefix begins the token of a notice's address.
+const noticePrefix = "n"
+
+// NoticeToken returns "n<id>.<mac>" for the one-off mails to a subscriber.
+func (v *VERP) NoticeToken(subscriberID int64) string {
+	id := noticePrefix + strconv.FormatInt(subscriberID, 10)
+	return id + "." + mac(v.keys[0], id)
+}
+
+// NoticeAddress returns the envelope sender of a one-off mail to a
+// subscriber.
+func (v *VERP) NoticeAddress(subscriberID int64) string {
+	return LocalPrefix + v.NoticeToken(subscriberID) + "@" + v.domain
+}
+
+// NoticeID is what Verify returns for the address of a one-off mail to
+// subscriberID: its negation, never a delivery id.
+func NoticeID(subscriberID int64) int64 { return -subscriberID }
+
+// NoticeSubscriber reports whether id (from Verify, or an Event's
+// DeliveryID) names a one-off mail to a subscriber rather than a
+// delivery, and which subscriber.
+func NoticeSubscriber(id int64) (int64, bool) {
+	if id < 0 {
+		return -id, true
+	}
+	return 0, false
+}
+
 // Verify returns the delivery an address names. addr may be in angle
 // brackets (as in a Return-Path header) and in any case. The error wraps
 // ErrOtherDomain, ErrNotVERP or ErrForged.
@@ -138,12 +174,16 @@ func (v *VERP) Verify(addr string) (int64, error) {
 func (v *VERP) VerifyToken(tok string) (int64, error) {
 	tok = strings.ToLower(strings.TrimSpace(tok))
 	id, sum, ok := strings.Cut(tok, ".")
-	if !ok || !canonicalID(id) || len(sum) != macEncoding.EncodedLen(macLen) {
+	digits, notice := strings.CutPrefix(id, noticePrefix)
+	if !ok || !canonicalID(digits) || len(sum) != macEncoding.EncodedLen(macLen) {
 		return 0, fmt.Errorf("%w: want <id>.<mac>", ErrNotVERP)
 	}
-	n, err := strconv.ParseInt(id, 10, 64)
+	n, err := strconv.ParseInt(digits, 10, 64)
 	if err != nil || n <= 0 {
 		return 0, fmt.Errorf("%w: delivery id out of range", ErrNotVERP)
+	}
+	if notice {
+		n = NoticeID(n)
 	}
 	for _, k := range v.keys {
 		// hmac.Equal compares in constant time: a forger learns nothing

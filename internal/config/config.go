@@ -81,6 +81,11 @@ type Config struct {
 	// (SHUTDOWN_TIMEOUT). It is longer than SMTPTimeout, so that a send
 	// begun before the signal can end on its own rather than be cut off.
 	ShutdownTimeout time.Duration
+	// ShutdownDrainDelay is how long, after SIGTERM, web keeps serving
+	// with /readyz failing before it stops taking connections
+	// (SHUTDOWN_DRAIN_DELAY): the time a load balancer needs to see the
+	// failing check and send nothing more. SHUTDOWN_TIMEOUT runs after it.
+	ShutdownDrainDelay time.Duration
 	// ClickCounting sends story links through /r/ and counts clicks
 	// (CLICK_COUNTING, on by default; clicks.go).
 	ClickCounting bool
@@ -127,6 +132,9 @@ const (
 	DefaultSMTPTimeout = 30 * time.Second
 	// DefaultShutdownTimeout is SHUTDOWN_TIMEOUT's default.
 	DefaultShutdownTimeout = 45 * time.Second
+	// DefaultShutdownDrainDelay is SHUTDOWN_DRAIN_DELAY's default: two
+	// failed checks of a probe every few seconds.
+	DefaultShutdownDrainDelay = 5 * time.Second
 	// DefaultStoryMaxAge is STORY_MAX_AGE's default: a week, the
 	// schedule's own period, before the window opens.
 	DefaultStoryMaxAge = 7 * 24 * time.Hour

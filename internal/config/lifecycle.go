@@ -6,7 +6,7 @@ import (
 )
 
 // loadLifecycle reads how the binaries log and stop: LOG_FORMAT,
-// SMTP_TIMEOUT and SHUTDOWN_TIMEOUT.
+// SMTP_TIMEOUT, SHUTDOWN_TIMEOUT and SHUTDOWN_DRAIN_DELAY.
 func (c *Config) loadLifecycle(get func(name, def string) string) error {
 	switch c.LogFormat = get("LOG_FORMAT", "text"); c.LogFormat {
 	case "text", "json":
@@ -28,6 +28,10 @@ func (c *Config) loadLifecycle(get func(name, def string) string) error {
 	if c.ShutdownTimeout <= c.SMTPTimeout {
 		return fmt.Errorf("SHUTDOWN_TIMEOUT: %s is not longer than SMTP_TIMEOUT (%s); the worker must be able to finish a send in flight",
 			c.ShutdownTimeout, c.SMTPTimeout)
+	}
+	if c.ShutdownDrainDelay, err = time.ParseDuration(get("SHUTDOWN_DRAIN_DELAY", DefaultShutdownDrainDelay.String())); err != nil ||
+		c.ShutdownDrainDelay < 0 || c.ShutdownDrainDelay > 10*time.Minute {
+		return fmt.Errorf("SHUTDOWN_DRAIN_DELAY: want a duration such as 10s, from 0s to 10m")
 	}
 	return nil
 }

@@ -89,7 +89,8 @@ const (
 	// SubscriberErase: the person, or an operator, erases them.
 	SubscriberErase SubscriberEvent = ActionErase
 	// SubscriberBounce: their hard bounces reached BOUNCE_LIMIT, or a
-	// report after the send says the address does not exist.
+	// report after the send says the address does not exist (a pending
+	// address too, when its confirmation bounced: nothing more goes to it).
 	SubscriberBounce SubscriberEvent = "bounce"
 	// SubscriberComplain: they reported a digest as spam.
 	SubscriberComplain SubscriberEvent = "complain"
@@ -125,7 +126,7 @@ var subscriberRules = map[SubscriberEvent]map[SubscriberStatus]SubscriberStatus{
 		StatusUnsubscribed: StatusSuppressed, StatusBounced: StatusSuppressed, StatusComplained: StatusSuppressed},
 	SubscriberErase: {StatusPending: StatusErased, StatusActive: StatusErased, StatusUnsubscribed: StatusErased,
 		StatusBounced: StatusErased, StatusSuppressed: StatusErased, StatusComplained: StatusErased},
-	SubscriberBounce: {StatusActive: StatusBounced},
+	SubscriberBounce: {StatusPending: StatusBounced, StatusActive: StatusBounced},
 	SubscriberImport: {"": StatusActive},
 	// A complaint stops mail to whoever made it, whatever they were; a
 	// bounced or suppressed address gets no mail to complain about.

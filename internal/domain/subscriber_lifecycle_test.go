@@ -30,7 +30,7 @@ var subscriberAllowed = map[SubscriberEvent]map[SubscriberStatus]SubscriberStatu
 		StatusUnsubscribed: StatusSuppressed, StatusBounced: StatusSuppressed, StatusComplained: StatusSuppressed},
 	SubscriberErase: {StatusPending: StatusErased, StatusActive: StatusErased, StatusUnsubscribed: StatusErased,
 		StatusBounced: StatusErased, StatusSuppressed: StatusErased, StatusComplained: StatusErased},
-	SubscriberBounce: {StatusActive: StatusBounced},
+	SubscriberBounce: {StatusPending: StatusBounced, StatusActive: StatusBounced},
 	SubscriberImport: {"": StatusActive},
 	SubscriberPurge:  {StatusPending: ""},
 	SubscriberComplain: {StatusPending: StatusComplained, StatusActive: StatusComplained,

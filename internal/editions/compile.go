@@ -2,14 +2,8 @@ package editions
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"log/slog"
-	"slices"
-	"strconv"
-	"strings"
 
 	"newsdigest/internal/digest"
 	"newsdigest/internal/domain"
@@ -71,86 +65,41 @@ func (c *Compiler) Compile(ctx context.Context, editionID int64) error {
 		return err
 	}
 
-	// Two maps keep the compile cheap however long the list: one from a
-	// filter (with its history) to the digest it yields, and one from a
-	// digest's content to its stored group. Filters that differ but yield
-	// the same digest share a group, so it is rendered once.
-	// Of a story told in several languages, each reader gets one version:
-	// theirs when there is one.
-	byLanguage := map[string][]domain.Item{}
-	for _, lang := range domain.Languages {
-		byLanguage[lang] = domain.PickLanguage(items, lang)
+	// Reading and matching a page (this goroutine's CPU, and a database
+	// connection) overlap with writing the one before (another
+	// connection): the compile keeps both cores busy. Full send batches
+	// are queued as soon as they are written, so sending starts while the
+	// rest of the list compiles.
+	written, err := c.Store.DeliveriesWritten(ctx, editionID)
+	if err != nil {
+		return err
 	}
-	bySignature := map[string]string{} // group key → content key ("" when nothing matched)
-	groups := map[string]int64{}       // content key → group id
-	var after int64
-	for {
-		// An editor may cancel while a long list compiles: stop writing.
-		if cancelled, err := c.Store.EditionCancelled(ctx, editionID); err != nil || cancelled {
-			if err != nil {
-				return err
-			}
-			break
-		}
-		page, err := c.Store.ActiveRecipients(ctx, after, compilePage, earlier.Editions, ed.Time())
-		if err != nil {
-			return err
-		}
-		if len(page) == 0 {
-			break
-		}
-		var fresh []domain.NewDigestGroup
-		keys := make([]string, len(page))
-		for i, r := range page {
-			if r.Paused {
-				continue // no digest to make: their delivery is skipped below
-			}
-			r.Received = slices.DeleteFunc(r.Received, func(g int64) bool { return earlier.Groups[g] == nil })
-			key := groupKey(r)
-			keys[i] = key
-			if _, ok := bySignature[key]; ok {
-				continue
-			}
-			sections := digest.Match(r.Filter, byLanguage[r.Filter.Language], regions, received(r.Received, earlier.Groups))
-			// Ranked once here, for the group: the cap, the size bound and
-			// the web digest all take the stories in this order.
-			sections = digest.RankStories(r.Filter, sections, byLanguage[r.Filter.Language], ed.Time(), regions)
-			if len(sections) == 0 {
-				bySignature[key] = ""
-				continue
-			}
-			body, err := json.Marshal(sections)
-			if err != nil {
-				return err
-			}
-			content := contentKey(r.Filter.Language, body)
-			bySignature[key] = content
-			if _, ok := groups[content]; !ok {
-				groups[content] = 0
-				fresh = append(fresh, domain.NewDigestGroup{Key: content, Language: r.Filter.Language, Sections: body})
+	m := newMatcher(ed.Time(), items, regions, earlier)
+	w := &pageWriter{c: c, editionID: editionID, early: !written}
+	pages := make(chan matchedPage, 1)
+	readErr := make(chan error, 1)
+	rctx, stopReading := context.WithCancel(ctx)
+	defer stopReading()
+	go func() {
+		defer close(pages)
+		readErr <- c.readPages(rctx, editionID, ed.Time(), earlier, m, pages)
+	}()
+	var writeErr error
+	for p := range pages {
+		if writeErr == nil {
+			if writeErr = w.write(ctx, p); writeErr != nil {
+				stopReading()
 			}
 		}
-		if len(fresh) > 0 {
-			ids, err := c.Store.SaveGroups(ctx, editionID, fresh)
-			if err != nil {
-				return err
-			}
-			for k, id := range ids {
-				groups[k] = id
-			}
-		}
-		rows := make([]domain.NewDelivery, len(page))
-		for i, r := range page {
-			if r.Paused {
-				rows[i] = domain.NewDelivery{SubscriberID: r.ID, SkipReason: SkipPaused}
-				continue
-			}
-			rows[i] = domain.NewDelivery{SubscriberID: r.ID, GroupID: groups[bySignature[keys[i]]]}
-		}
-		if err := c.Store.InsertDeliveries(ctx, editionID, rows); err != nil {
-			return err
-		}
-		after = page[len(page)-1].ID
+	}
+	if err := <-readErr; writeErr == nil && err != nil && ctx.Err() == nil {
+		writeErr = err
+	}
+	if writeErr != nil {
+		return writeErr
+	}
+	if err := ctx.Err(); err != nil {
+		return err
 	}
 	total, err := c.Store.SetEditionTotal(ctx, editionID)
 	if err != nil {
@@ -161,7 +110,8 @@ func (c *Compiler) Compile(ctx context.Context, editionID int64) error {
 		return err
 	}
 	if !moved {
-		// Cancelled while compiling: nothing is sent.
+		// Cancelled while compiling: nothing more is sent (the batches
+		// queued meanwhile claim nothing of a cancelled edition).
 		c.Log.Info("edition cancelled while compiling", "edition", editionID, "deliveries", total)
 		return c.Store.SettleCancelled(ctx, editionID)
 	}
@@ -173,46 +123,8 @@ func (c *Compiler) Compile(ctx context.Context, editionID int64) error {
 		return err
 	}
 	c.Log.Info("edition compiled", "edition", editionID, "items", len(items), "deliveries", total,
-		"groups", len(groups), "batches", n)
+		"groups", len(w.groupIDs), "batches", n+w.queued, "queued_while_compiling", w.queued)
 	return nil
-}
-
-// groupKey identifies subscribers who get the same digest: the same filter
-// and the same earlier digests of this edition's stories.
-func groupKey(r domain.Recipient) string {
-	key := r.Filter.Signature()
-	if len(r.Received) == 0 {
-		return key
-	}
-	parts := make([]string, len(r.Received))
-	for i, id := range r.Received {
-		parts[i] = strconv.FormatInt(id, 10)
-	}
-	return key + "/" + strings.Join(parts, ",")
-}
-
-// contentKey names a digest by what is in it.
-func contentKey(language string, sections []byte) string {
-	h := sha256.New()
-	h.Write([]byte(language))
-	h.Write([]byte{0})
-	h.Write(sections)
-	return hex.EncodeToString(h.Sum(nil))[:32]
-}
-
-// received gathers this edition's items whose story a subscriber got in
-// earlier digests (groups).
-func received(groups []int64, earlier map[int64][]int64) map[int64]bool {
-	if len(groups) == 0 {
-		return nil
-	}
-	out := map[int64]bool{}
-	for _, g := range groups {
-		for _, id := range earlier[g] {
-			out[id] = true
-		}
-	}
-	return out
 }
 
 // EnqueueBatches queues a send task per batch with unfinished deliveries.

@@ -143,7 +143,7 @@ func (s *Service) compileSlot(ctx context.Context, ed domain.Edition) error {
 			}
 			advanced = append(advanced, r.ID)
 		}
-		if err := st.InsertDeliveries(ctx, ed.ID, rows); err != nil {
+		if _, err := st.InsertDeliveries(ctx, ed.ID, rows); err != nil {
 			return err
 		}
 		if err := st.AdvanceWindows(ctx, ed.ID, advanced); err != nil {

@@ -34,7 +34,10 @@ type CompileStore interface {
 	EditionCancelled(ctx context.Context, id int64) (bool, error)
 	ActiveRecipients(ctx context.Context, after int64, limit int, earlier []int64, at time.Time) ([]domain.Recipient, error)
 	SaveGroups(ctx context.Context, editionID int64, groups []domain.NewDigestGroup) (map[string]int64, error)
-	InsertDeliveries(ctx context.Context, editionID int64, rows []domain.NewDelivery) error
+	// InsertDeliveries returns the ids of the rows with a digest, in id
+	// order, or nil when some of the rows were stored already.
+	InsertDeliveries(ctx context.Context, editionID int64, rows []domain.NewDelivery) ([]int64, error)
+	DeliveriesWritten(ctx context.Context, editionID int64) (bool, error)
 	SetEditionTotal(ctx context.Context, editionID int64) (int, error)
 	FinishEditionIfComplete(ctx context.Context, editionID int64) (bool, error)
 }

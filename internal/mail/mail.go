@@ -34,6 +34,10 @@ type Message struct {
 	// wherever it stands in the bodies (stamp.go).
 	Stamp      string
 	StampValue func() string
+	// Envelope, for Send, names the message in its envelope sender (a
+	// VERP address), so that a bounce coming back later is recorded;
+	// zero: MAIL_FROM's address.
+	Envelope Envelope
 }
 
 // Class says what a failed send means for the delivery.

@@ -183,7 +183,7 @@ func (c *conn) dial(cfg config.SMTP) gomail.DialContextFunc {
 // Send delivers one message. Its error is an *Error with the class of the
 // failure.
 func (p *Pool) Send(ctx context.Context, m *Message) error {
-	return p.SendShared(ctx, Prepare(m, ""), m.To, "")
+	return p.SendSharedAs(ctx, Prepare(m, ""), m.To, "", m.Envelope)
 }
 
 // SendShared delivers a prepared message to one recipient, with token where

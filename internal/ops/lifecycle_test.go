@@ -13,14 +13,16 @@ import (
 	"newsdigest/internal/domain"
 )
 
-// TestWebDrainsOnSIGTERM: a request on its way when web is told to stop
-// is answered; no new connection is accepted; web exits 0. (/readyz
-// fails from the signal on, but net/http serves no request read after
-// shutdown began, so only a check already being answered can see it.)
+// TestWebDrainsOnSIGTERM: from SIGTERM on, /readyz answers 503 while
+// web still answers everything else for SHUTDOWN_DRAIN_DELAY (a load
+// balancer's time to stop sending); a request on its way is answered;
+// then no new connection is accepted, and web exits 0.
 func TestWebDrainsOnSIGTERM(t *testing.T) {
 	t.Parallel()
 	r := newRig(t, 0, "")
-	web := r.start(bins.web, map[string]string{"SHUTDOWN_TIMEOUT": "40s"})
+	// The delay must outlast the checks below on a loaded machine; the
+	// test takes about this long.
+	web := r.start(bins.web, map[string]string{"SHUTDOWN_TIMEOUT": "40s", "SHUTDOWN_DRAIN_DELAY": "8s"})
 	host := strings.TrimPrefix(web.http, "http://")
 
 	// A sign-up whose body is still coming: the handler is waiting for it.
@@ -31,7 +33,22 @@ func TestWebDrainsOnSIGTERM(t *testing.T) {
 	web.waitStatus(web.http+"/readyz", http.StatusOK, 10*time.Second)
 
 	web.cmd.Process.Signal(syscallTERM)
-	deadline := time.Now().Add(20 * time.Second)
+	web.waitStatus(web.http+"/readyz", http.StatusServiceUnavailable, 5*time.Second)
+	// Still serving while draining: a new connection is answered, and
+	// told not to stay open.
+	resp, err := http.Get(web.http + "/healthz")
+	if err != nil {
+		t.Fatalf("/healthz while draining: %v", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !resp.Close {
+		t.Errorf("/healthz while draining: %d, Connection: close %v; want 200 and close", resp.StatusCode, resp.Close)
+	}
+	if !web.running() {
+		t.Fatal("web exited during the drain delay")
+	}
+
+	deadline := time.Now().Add(30 * time.Second)
 	for {
 		c, err := net.DialTimeout("tcp", host, time.Second)
 		if err != nil {
@@ -39,9 +56,9 @@ func TestWebDrainsOnSIGTERM(t *testing.T) {
 		}
 		c.Close()
 		if time.Now().After(deadline) {
-			t.Fatal("web still accepts connections after SIGTERM")
+			t.Fatal("web still accepts connections long after the drain delay")
 		}
-		time.Sleep(20 * time.Millisecond)
+		time.Sleep(50 * time.Millisecond)
 	}
 
 	fmt.Fprint(slow, body[10:])
@@ -49,6 +66,24 @@ func TestWebDrainsOnSIGTERM(t *testing.T) {
 		t.Errorf("the sign-up in flight at SIGTERM: %d %s, want 202", code, text)
 	}
 	if code := web.wait(30 * time.Second); code != 0 {
+		t.Errorf("web exited %d, want 0", code)
+	}
+	if !strings.Contains(web.log.String(), "web draining") {
+		t.Errorf("no line says web is draining in:\n%s", web.log.String())
+	}
+}
+
+// TestWebStopsAtOnceOnSecondSignal: a second SIGTERM cuts the drain
+// delay short; the requests in flight are still answered.
+func TestWebStopsAtOnceOnSecondSignal(t *testing.T) {
+	t.Parallel()
+	r := newRig(t, 0, "")
+	web := r.start(bins.web, map[string]string{"SHUTDOWN_DRAIN_DELAY": "10m"})
+	web.cmd.Process.Signal(syscallTERM)
+	web.waitStatus(web.http+"/readyz", http.StatusServiceUnavailable, 5*time.Second)
+	web.cmd.Process.Signal(syscallTERM)
+	// Far less than the ten minutes' delay.
+	if code := web.wait(60 * time.Second); code != 0 {
 		t.Errorf("web exited %d, want 0", code)
 	}
 }

@@ -55,9 +55,9 @@ func (db *DB) ActiveRecipients(ctx context.Context, after int64, limit int, earl
 	})
 }
 
-// SaveGroups stores new groups in one round trip and returns their ids by
-// key; saving a key again (a compile run twice) returns the first id.
-func (db *DB) SaveGroups(ctx context.Context, editionID int64, groups []domain.NewDigestGroup) (map[string]int64, error) {
+// upsertGroups stores new groups in one round trip and returns their ids
+// by key; saving a key again (a compile run twice) returns the first id.
+func (db *DB) upsertGroups(ctx context.Context, editionID int64, groups []domain.NewDigestGroup) (map[string]int64, error) {
 	keys := make([]string, len(groups))
 	langs := make([]string, len(groups))
 	bodies := make([]string, len(groups))
@@ -98,9 +98,10 @@ func (db *DB) Groups(ctx context.Context, ids []int64) ([]domain.DigestGroup, er
 	})
 }
 
-// InsertDeliveries writes an edition's delivery rows with COPY. Rows that
-// exist already (a compile run twice) are kept as they are.
-func (db *DB) InsertDeliveries(ctx context.Context, editionID int64, rows []domain.NewDelivery) error {
+// upsertDeliveries writes an edition's delivery rows with COPY into a
+// temporary table. Rows that exist already (a compile run twice) are kept
+// as they are.
+func (db *DB) upsertDeliveries(ctx context.Context, editionID int64, rows []domain.NewDelivery) error {
 	return pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `CREATE TEMP TABLE new_deliveries (subscriber_id bigint, group_id bigint, reason text) ON COMMIT DROP`); err != nil {
 			return err
@@ -141,13 +142,23 @@ func (db *DB) InsertDeliveries(ctx context.Context, editionID int64, rows []doma
 
 // SetEditionTotal records how many deliveries an edition has, and how many
 // of them were skipped at compile (nothing matched).
+//
+// Batches may be sending already, and a send that skips a delivery adds
+// it to skipped: the edition's row is locked before counting (as a
+// send's record locks it), so the count sees every such record that came
+// before, and those after add to it.
 func (db *DB) SetEditionTotal(ctx context.Context, editionID int64) (int, error) {
 	var total int
-	err := db.pool.QueryRow(ctx, `
-		UPDATE editions e SET total = c.total, skipped = c.skipped
-		FROM (SELECT count(*) AS total, count(*) FILTER (WHERE status = $2) AS skipped
-		      FROM deliveries WHERE edition_id = $1) c
-		WHERE e.id = $1 RETURNING e.total`, editionID, domain.DeliverySkipped).Scan(&total)
+	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SELECT 1 FROM editions WHERE id = $1 FOR NO KEY UPDATE`, editionID); err != nil {
+			return err
+		}
+		return tx.QueryRow(ctx, `
+			UPDATE editions e SET total = c.total, skipped = c.skipped
+			FROM (SELECT count(*) AS total, count(*) FILTER (WHERE status = $2) AS skipped
+			      FROM deliveries WHERE edition_id = $1) c
+			WHERE e.id = $1 RETURNING e.total`, editionID, domain.DeliverySkipped).Scan(&total)
+	})
 	return total, err
 }
 
@@ -180,7 +191,9 @@ func (db *DB) SendBatches(ctx context.Context, editionID int64, size int, onlyId
 // ClaimDeliveries takes the unfinished deliveries of one batch whose lease
 // is free (domain.DeliveryClaim), marking them sending until lease runs
 // out: a worker that dies mid-batch leaves them to be claimed again after
-// that. A cancelled or paused edition's deliveries are never claimed.
+// that. A cancelled, paused or failed edition's deliveries are never
+// claimed (batches are sent while the edition compiles; a compile that
+// fails for good stops them).
 func (db *DB) ClaimDeliveries(ctx context.Context, editionID int64, r domain.IDRange, lease time.Duration) ([]domain.ClaimedDelivery, error) {
 	from, lapsed, _ := domain.DeliveryRule(domain.DeliveryClaim)
 	rows, err := db.pool.Query(ctx, `
@@ -191,12 +204,13 @@ func (db *DB) ClaimDeliveries(ctx context.Context, editionID int64, r domain.IDR
 		        SELECT id FROM deliveries
 		        WHERE edition_id = $1 AND id BETWEEN $2 AND $3
 		          AND (status = ANY($5) OR (status = ANY($6) AND lease_until < now()))
-		          AND NOT EXISTS (SELECT 1 FROM editions WHERE id = $1 AND (reason = $8 OR status = $10))
+		          AND NOT EXISTS (SELECT 1 FROM editions WHERE id = $1 AND (reason = $8 OR status = ANY($10)))
 		        ORDER BY id FOR UPDATE SKIP LOCKED)
 		    RETURNING id, subscriber_id, group_id)
 		SELECT c.id, c.group_id, s.email, s.token, s.status = $9
 		FROM claimed c JOIN subscribers s ON s.id = c.subscriber_id
-		ORDER BY c.id`, editionID, r.First, r.Last, lease, from, lapsed, domain.DeliverySending, domain.ReasonCancelled, domain.StatusActive, domain.EditionPaused)
+		ORDER BY c.id`, editionID, r.First, r.Last, lease, from, lapsed, domain.DeliverySending, domain.ReasonCancelled, domain.StatusActive,
+		[]string{string(domain.EditionPaused), string(domain.EditionFailed)})
 	if err != nil {
 		return nil, fmt.Errorf("claim deliveries: %w", err)
 	}
@@ -249,10 +263,13 @@ func (db *DB) RecordOutcomes(ctx context.Context, outcomes []domain.DeliveryOutc
 		// The edition's row is locked before its deliveries', the order in
 		// which cancelling and retrying take them: the other way round, a
 		// cancel settling a delivery whose lease ran out while its outcome
-		// was being written would deadlock with this.
+		// was being written would deadlock with this. NO KEY UPDATE: the
+		// compile writing deliveries meanwhile (batches go out while it
+		// runs) takes the edition's row FOR KEY SHARE for their foreign
+		// key, and must not wait for every record.
 		if _, err := tx.Exec(ctx, `
 			SELECT 1 FROM editions WHERE id IN (SELECT edition_id FROM deliveries WHERE id = ANY($1))
-			ORDER BY id FOR UPDATE`, ids); err != nil {
+			ORDER BY id FOR NO KEY UPDATE`, ids); err != nil {
 			return err
 		}
 		_, err := tx.Exec(ctx, `

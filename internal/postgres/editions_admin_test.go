@@ -47,7 +47,7 @@ func sendingEdition(t *testing.T, db *postgres.DB, people []string, nothingMatch
 			deliveries[i].GroupID = groups["k"]
 		}
 	}
-	if err := db.InsertDeliveries(ctx, e.ID, deliveries); err != nil {
+	if _, err := db.InsertDeliveries(ctx, e.ID, deliveries); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := db.SetEditionTotal(ctx, e.ID); err != nil {

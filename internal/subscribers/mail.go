@@ -151,10 +151,16 @@ func (s *Service) sendClaimed(ctx context.Context, what string, sub domain.Subsc
 	if renderErr != nil {
 		return errors.Join(fmt.Errorf("render %s: %v: %w", what, renderErr, tasks.SkipRetry), finish(record))
 	}
-	err := s.mailer.Send(ctx, &mail.Message{
+	m := &mail.Message{
 		To: sub.Email, Subject: msg.Subject, HTML: msg.HTML, Text: msg.Text, Language: sub.Language,
 		Headers: map[string]string{"Auto-Submitted": "auto-generated"},
-	})
+	}
+	if s.verp != nil {
+		// A confirmation to an address that does not exist bounces here,
+		// and nothing more is sent to it.
+		m.Envelope = mail.Envelope{Sender: s.verp.NoticeAddress(sub.ID), Delivery: s.verp.NoticeToken(sub.ID)}
+	}
+	err := s.mailer.Send(ctx, m)
 	if err != nil {
 		// The relay's words often quote the address: neither the log nor
 		// the queue, which keeps a failed task for weeks beyond the reach

@@ -13,6 +13,7 @@ import (
 	"context"
 	"log/slog"
 
+	"newsdigest/internal/bounce"
 	"newsdigest/internal/config"
 	"newsdigest/internal/mail"
 	"newsdigest/internal/render"
@@ -46,6 +47,10 @@ type Deps struct {
 	Audit    Auditor
 	Log      *slog.Logger
 	Mailer   Mailer
+	// VERP, when BOUNCE_DOMAIN is set, names the subscriber in the
+	// envelope sender of each one-off mail, so that a bounce or complaint
+	// that comes back later is recorded against them.
+	VERP *bounce.VERP
 }
 
 // Service is the subscriber lifecycle.
@@ -58,6 +63,7 @@ type Service struct {
 	audit    Auditor
 	log      *slog.Logger
 	mailer   Mailer
+	verp     *bounce.VERP
 	forecast *Estimator
 }
 
@@ -65,7 +71,7 @@ type Service struct {
 func New(d Deps) *Service {
 	return &Service{
 		cfg: d.Config, store: d.Store, queue: d.Queue, tax: d.Taxonomy, renderer: d.Renderer, audit: d.Audit,
-		log: d.Log, mailer: d.Mailer,
+		log: d.Log, mailer: d.Mailer, verp: d.VERP,
 		forecast: &Estimator{Source: d.Store, Taxonomy: d.Taxonomy},
 	}
 }

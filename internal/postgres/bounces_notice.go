@@ -1,0 +1,71 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	"newsdigest/internal/domain"
+	"newsdigest/internal/errs"
+)
+
+// RecordNoticeBounce records a bounce or complaint that came back about a
+// one-off mail to a subscriber (a confirmation, a notice), once, as
+// RecordBounce does for a delivery: a hard bounce bounces the address at
+// once (a pending one too: no more confirmations go to it), a soft one
+// counts toward bounceLimit, a complaint marks them complained.
+// errs.NotFound when the subscriber is not stored (erased, or a sign-up
+// purged).
+func (db *DB) RecordNoticeBounce(ctx context.Context, subscriberID int64, r domain.BounceReport, bounceLimit int) (domain.BounceOutcome, error) {
+	out := domain.BounceOutcome{SubscriberID: subscriberID}
+	if !domain.IsBounceKind(r.Kind) {
+		return out, fmt.Errorf("record notice bounce: kind %q: want one of %v", r.Kind, domain.BounceKinds)
+	}
+	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		var status string
+		err := tx.QueryRow(ctx, `SELECT status, hard_bounces FROM subscribers WHERE id = $1 FOR UPDATE`, subscriberID).
+			Scan(&status, &out.HardBounces)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return errs.New(errs.NotFound, "subscriber %d not found", subscriberID)
+		}
+		if err != nil {
+			return err
+		}
+		tag, err := tx.Exec(ctx, `
+			INSERT INTO notice_bounce_reports (subscriber_id, kind, report_id, source, code, diagnostic)
+			VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
+			subscriberID, r.Kind, r.ReportID, r.Source, r.Code, truncate(r.Diagnostic, 1000))
+		if err != nil {
+			return err
+		}
+		out.Before, out.After = domain.SubscriberStatus(status), domain.SubscriberStatus(status)
+		if tag.RowsAffected() == 0 {
+			out.Duplicate = true
+			return nil
+		}
+		var ev domain.SubscriberEvent
+		switch r.Kind {
+		case domain.BounceHard:
+			ev = domain.SubscriberBounce
+		case domain.BounceSoft:
+			out.HardBounces++
+			if out.HardBounces >= bounceLimit {
+				ev = domain.SubscriberBounce
+			}
+		case domain.BounceComplaint:
+			ev = domain.SubscriberComplain
+		}
+		if to, ok := domain.SubscriberTo(out.Before, ev); ev != "" && ok {
+			out.After = to
+		}
+		_, err = tx.Exec(ctx, `UPDATE subscribers SET status = $2, hard_bounces = $3, updated_at = now() WHERE id = $1`,
+			subscriberID, string(out.After), out.HardBounces)
+		return err
+	})
+	if err != nil {
+		return out, fmt.Errorf("record bounce of a notice to subscriber %d: %w", subscriberID, err)
+	}
+	return out, nil
+}
