@@ -86,6 +86,8 @@ type Service struct {
 	sender   *Sender
 	pauser   *pauser
 	reported func(kind bounce.Kind)
+	// offered keeps the desk's schedule settings for the public forms.
+	offered settingsCache
 }
 
 // New assembles the service.

@@ -2,6 +2,7 @@ package editions
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"newsdigest/internal/domain"
@@ -36,7 +37,19 @@ type ScheduleOptions struct {
 
 // ScheduleOptions reads what a form offers now.
 func (s *Service) ScheduleOptions(ctx context.Context) (ScheduleOptions, error) {
-	set, err := s.store.ScheduleSettings(ctx)
+	return s.scheduleOptions(ctx, s.store.ScheduleSettings)
+}
+
+// FormScheduleOptions is ScheduleOptions for drawing a form: read at most
+// every settingsMaxAge (what a sign-up is checked against is read fresh).
+func (s *Service) FormScheduleOptions(ctx context.Context) (ScheduleOptions, error) {
+	return s.scheduleOptions(ctx, func(ctx context.Context) (domain.ScheduleSettings, error) {
+		return s.offered.get(ctx, s.store.ScheduleSettings)
+	})
+}
+
+func (s *Service) scheduleOptions(ctx context.Context, read func(context.Context) (domain.ScheduleSettings, error)) (ScheduleOptions, error) {
+	set, err := read(ctx)
 	if err != nil {
 		return ScheduleOptions{}, err
 	}
@@ -102,4 +115,37 @@ func (s *Service) ReaderSchedule(ctx context.Context, tok string) (domain.Reader
 // works out their next due time at its next check.
 func (s *Service) SetReaderSchedule(ctx context.Context, tok string, rs domain.ReaderSchedule, own bool) error {
 	return s.store.SetScheduleByToken(ctx, tok, ownOrNil(rs, own))
+}
+
+// settingsMaxAge is how long a process keeps the desk's schedule settings
+// for its forms: the sign-up form page is asked for far more often than
+// the settings change, and reads no table otherwise. The process that
+// saves them forgets its copy at once; another sees them within this.
+const settingsMaxAge = 5 * time.Second
+
+// settingsCache keeps one reading of the desk's schedule settings.
+type settingsCache struct {
+	mu     sync.Mutex
+	set    domain.ScheduleSettings
+	readAt time.Time
+}
+
+func (c *settingsCache) get(ctx context.Context, read func(context.Context) (domain.ScheduleSettings, error)) (domain.ScheduleSettings, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.readAt.IsZero() && time.Since(c.readAt) < settingsMaxAge {
+		return c.set, nil
+	}
+	set, err := read(ctx)
+	if err != nil {
+		return set, err
+	}
+	c.set, c.readAt = set, time.Now()
+	return set, nil
+}
+
+func (c *settingsCache) forget() {
+	c.mu.Lock()
+	c.readAt = time.Time{}
+	c.mu.Unlock()
 }

@@ -108,6 +108,7 @@ func (s *Service) SaveScheduleSettings(ctx context.Context, actor string, set do
 	if err := s.store.SaveScheduleSettings(ctx, set); err != nil {
 		return err
 	}
+	s.offered.forget()
 	s.audit.Audit(ctx, actor, "schedule.settings", "schedule_settings", 1, "frequencies %v, minimum %d stories, wait %d days",
 		set.Frequencies, set.MinStories, set.WaitDays)
 	return nil

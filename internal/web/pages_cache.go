@@ -37,13 +37,13 @@ type cutPage struct {
 	head, tail []byte
 }
 
-// get returns the page kept for key and tax, or renders it with render
-// and keeps it. ok is false when the page cannot be cut (the marker not
-// there exactly once): the caller renders as before.
-func (pc *pageCache) get(key string, tax *taxonomy.Taxonomy, render func(csrfField template.HTML) ([]byte, error)) (cutPage, bool, error) {
+// get returns the page in lang kept for key and tax, or renders it with
+// render and keeps it. ok is false when the page cannot be cut (the
+// marker not there exactly once): the caller renders as before.
+func (pc *pageCache) get(lang, key string, tax *taxonomy.Taxonomy, render func(csrfField template.HTML) ([]byte, error)) (cutPage, bool, error) {
 	name := ""
 	if pc.name != nil {
-		name = pc.name(key)
+		name = pc.name(lang)
 	}
 	pc.mu.Lock()
 	p, ok := pc.pages[key]

@@ -25,15 +25,14 @@ func (s *Server) home(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	sf, err := s.scheduleFormOf(ctx, lang, domain.ReaderSchedule{}, false)
-	if err != nil {
-		s.pageFail(c, lang, err)
-		return
-	}
-	d := func() pageData {
+	d := func() (pageData, error) {
+		sf, err := s.scheduleFormOf(ctx, lang, domain.ReaderSchedule{}, false)
+		if err != nil {
+			return pageData{}, err
+		}
 		fd := buildForm(tax, lang, domain.Filter{Language: lang})
 		fd.Button, fd.Schedule = msg(lang, "subscribe_button"), sf
-		return pageData{Lang: lang, Title: msg(lang, "subscribe_title"), Action: "/subscribe?lang=" + lang, Form: fd}
+		return pageData{Lang: lang, Title: msg(lang, "subscribe_title"), Action: "/subscribe?lang=" + lang, Form: fd}, nil
 	}
 	key, err := s.homeKey(ctx, lang)
 	if err != nil {
@@ -42,8 +41,11 @@ func (s *Server) home(c *gin.Context) {
 	}
 	// The page is the same for everyone but its CSRF field: rendered once
 	// per language and frequencies offered (pages_cache.go).
-	page, ok, err := s.homePages.get(key, tax, func(field template.HTML) ([]byte, error) {
-		pd := d()
+	page, ok, err := s.homePages.get(lang, key, tax, func(field template.HTML) ([]byte, error) {
+		pd, err := d()
+		if err != nil {
+			return nil, err
+		}
 		pd.CSRFField = field
 		return s.executePage("home", pd)
 	})
@@ -51,7 +53,12 @@ func (s *Server) home(c *gin.Context) {
 		page.write(c.Writer, c.Request)
 		return
 	}
-	s.renderPage(c, "home", d())
+	pd, err := d()
+	if err != nil {
+		s.pageFail(c, lang, err)
+		return
+	}
+	s.renderPage(c, "home", pd)
 }
 
 // subscribeForm answers the same whether or not the address was known; a

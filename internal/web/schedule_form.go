@@ -47,7 +47,7 @@ var zones = []string{
 // scheduleFormOf builds the schedule part of a form with rs chosen (the
 // desk's options when own is false).
 func (s *Server) scheduleFormOf(ctx context.Context, lang string, rs domain.ReaderSchedule, own bool) (*scheduleForm, error) {
-	opts, err := s.editions.ScheduleOptions(ctx)
+	opts, err := s.editions.FormScheduleOptions(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -162,7 +162,7 @@ func shownSchedule(in editions.ScheduleInput) (domain.ReaderSchedule, bool) {
 // homeKey is the key of the cached sign-up form: its language and the
 // frequencies the desk offers, which the console may change.
 func (s *Server) homeKey(ctx context.Context, lang string) (string, error) {
-	opts, err := s.editions.ScheduleOptions(ctx)
+	opts, err := s.editions.FormScheduleOptions(ctx)
 	if err != nil {
 		return "", err
 	}
