@@ -151,8 +151,13 @@ func TestChartWorkersScale(t *testing.T) {
 	if worker.Spec.Replicas == nil || *worker.Spec.Replicas != 5 {
 		t.Errorf("worker replicas = %v, want 5", worker.Spec.Replicas)
 	}
-	if c := container(t, worker.Spec.Template.Spec, "worker"); !slices.Equal(c.Command, []string{"worker"}) {
+	c := container(t, worker.Spec.Template.Spec, "worker")
+	if !slices.Equal(c.Command, []string{"worker"}) {
 		t.Errorf("worker command = %v", c.Command)
+	}
+	// The worker's check for readers whose own digest is due.
+	if v := env(c, "DUE_CHECK_EVERY"); v != "5m" {
+		t.Errorf("worker DUE_CHECK_EVERY = %q, want 5m (values.yaml's config)", v)
 	}
 	if worker.Spec.Template.Spec.TerminationGracePeriodSeconds == nil || *worker.Spec.Template.Spec.TerminationGracePeriodSeconds <= 30 {
 		t.Errorf("worker grace period %v: want more than Kubernetes' default 30s, to finish the messages in flight",

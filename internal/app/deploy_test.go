@@ -116,3 +116,62 @@ func TestWebSaysAtStartThatMailGoesNowhere(t *testing.T) {
 		t.Errorf("the web log at start does not say that SMTP_URL is unset:\n%s", w.logs.String())
 	}
 }
+
+// TestDueCheckEveryInEveryDeployment: every way of running newsdigest
+// sets DUE_CHECK_EVERY for the worker (the check for readers whose own
+// digest is due), to the default config.Load accepts. (The Helm chart's
+// is deploy/helm's TestChartWorkersScale.)
+func TestDueCheckEveryInEveryDeployment(t *testing.T) {
+	t.Parallel()
+	for _, name := range []string{"../../.env.example", "../../deploy/production.env.example"} {
+		raw, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Contains(strings.Split(string(raw), "\n"), "DUE_CHECK_EVERY=5m") {
+			t.Errorf("%s does not set DUE_CHECK_EVERY=5m", name)
+		}
+	}
+	for _, name := range []string{"../../docker-compose.yml", "../../deploy/docker-compose.production.yml"} {
+		raw, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var c struct {
+			App struct {
+				Environment map[string]string `yaml:"environment"`
+			} `yaml:"x-app"`
+			Services map[string]struct {
+				Environment map[string]string `yaml:"environment"`
+			} `yaml:"services"`
+		}
+		if err := yaml.UnmarshalWithOptions(raw, &c, yaml.AllowDuplicateMapKey()); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		worker, ok := c.Services["worker"]
+		if !ok {
+			t.Fatalf("%s has no worker", name)
+		}
+		// The worker takes x-app's environment unless it gives its own.
+		env := c.App.Environment
+		if worker.Environment != nil {
+			env = worker.Environment
+		}
+		if v := env["DUE_CHECK_EVERY"]; v != "${DUE_CHECK_EVERY:-5m}" {
+			t.Errorf("%s: the worker's DUE_CHECK_EVERY is %q", name, v)
+		}
+	}
+	raw, err := os.ReadFile("../../deploy/helm/newsdigest/values.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var values struct {
+		Config map[string]string `yaml:"config"`
+	}
+	if err := yaml.Unmarshal(raw, &values); err != nil {
+		t.Fatal(err)
+	}
+	if v := values.Config["DUE_CHECK_EVERY"]; v != "5m" {
+		t.Errorf("values.yaml config DUE_CHECK_EVERY = %q, want 5m", v)
+	}
+}

@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"html"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"newsdigest/internal/dates"
 	"newsdigest/internal/testenv"
 )
 
@@ -69,8 +71,25 @@ func TestReaderScheduleThroughTheWorkerAndConsole(t *testing.T) {
 	if !strings.Contains(page, `href="/admin/editions/`+slot[1]+`"`) {
 		t.Errorf("the slot is not linked to its edition page")
 	}
-	if ed := s.consoleGet(c, "/admin/editions/"+slot[1]); !strings.Contains(ed, "Sent") {
+	ed := s.consoleGet(c, "/admin/editions/"+slot[1])
+	if !strings.Contains(ed, "Sent") {
 		t.Errorf("the slot's edition page does not show its sending")
+	}
+	// A slot's page says what it is, not "new since the last edition".
+	if ed = html.UnescapeString(ed); !regexp.MustCompile(`a slot at \d{4}-\d\d-\d\d \d\d:\d\d UTC: each reader's stories since their own last digest`).MatchString(ed) ||
+		strings.Contains(ed, "new since the last edition") {
+		t.Errorf("the slot's edition page does not say it is a slot of each reader's stories since their last digest")
+	}
+	// The reader's page in the console shows their schedule, their next
+	// digest as the worker worked it out.
+	var id int64
+	if err := conn.QueryRow(s.ctx, `SELECT id FROM subscribers WHERE email = 'now@example.org'`).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	person := html.UnescapeString(s.consoleGet(c, "/admin/subscribers/"+itoa(id)))
+	if want := "Every day at 07:00 (UTC); the next one on " + dates.Weekday("en", next.UTC(), false); !strings.Contains(person, want) ||
+		!strings.Contains(person, "Sends whatever there is") {
+		t.Errorf("the reader's console page does not say %q and that a thin digest goes out", want)
 	}
 
 	token := s.csrfToken(c, "/admin/schedules")

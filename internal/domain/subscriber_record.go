@@ -10,6 +10,11 @@ type SubscriberRecord struct {
 	UnsubscribedAt *time.Time
 	UpdatedAt      time.Time
 	HardBounces    int
+	// Schedule is the reader's own schedule; nil when they follow the
+	// desk's. NextDueAt is when their next digest is due, once the worker
+	// has worked it out (nil before, and for the desk's readers).
+	Schedule  *ReaderSchedule
+	NextDueAt *time.Time
 }
 
 // ConsentEntry is one line of a person's consent record: what was done,

@@ -45,9 +45,17 @@ func (db *DB) SubscriberCounts(ctx context.Context, f domain.SubscriberFilter) (
 func (db *DB) SubscriberRecord(ctx context.Context, id int64) (domain.SubscriberRecord, error) {
 	var r domain.SubscriberRecord
 	s := &r.Subscriber
-	err := db.pool.QueryRow(ctx, `SELECT `+subscriberColumns+`, confirmed_at, unsubscribed_at, updated_at, hard_bounces
+	var f, tz *string
+	var hour *int16
+	var thin bool
+	err := db.pool.QueryRow(ctx, `SELECT `+subscriberColumns+`, confirmed_at, unsubscribed_at, updated_at, hard_bounces,
+		frequency, timezone, hour, send_thin, next_due_at
 		FROM subscribers WHERE id = $1`, id).
-		Scan(append(subscriberFields(s), &r.ConfirmedAt, &r.UnsubscribedAt, &r.UpdatedAt, &r.HardBounces)...)
+		Scan(append(subscriberFields(s), &r.ConfirmedAt, &r.UnsubscribedAt, &r.UpdatedAt, &r.HardBounces,
+			&f, &tz, &hour, &thin, &r.NextDueAt)...)
+	if err == nil && f != nil && tz != nil && hour != nil {
+		r.Schedule = &domain.ReaderSchedule{Frequency: *f, Timezone: *tz, Hour: int(*hour), SendThin: thin}
+	}
 	return r, notFound(err, "subscriber")
 }
 
@@ -131,7 +139,8 @@ func (db *DB) EraseSubscriber(ctx context.Context, id int64, actor, newToken str
 			UPDATE subscribers SET status = $4, email = $3, countries = '{}', topics = '{}', all_stories = false,
 			       token = $2, confirm_token = NULL, confirm_expires_at = NULL, confirm_due_at = NULL,
 			       confirm_claimed_at = NULL, unsubscribed_at = COALESCE(unsubscribed_at, now()), updated_at = now(),
-			       paused_until = NULL
+			       paused_until = NULL, frequency = NULL, timezone = NULL, hour = NULL, send_thin = false,
+			       next_due_at = NULL, window_start = NULL
 			WHERE id = $1`, id, newToken, db.erasedKeys(email)[0], string(to)); err != nil {
 			return fmt.Errorf("erase subscriber: %w", err)
 		}

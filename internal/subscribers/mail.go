@@ -79,12 +79,23 @@ func (s *Service) SendNotice(ctx context.Context, id int64, kind string) error {
 	if err != nil {
 		return errors.Join(err, release(context.WithoutCancel(ctx)))
 	}
-	msg, err := s.renderNotice(claim, tax)
+	// The welcome says when the reader's digest goes out: their own
+	// schedule's, if they chose one.
+	var when string
+	if claim.Kind == domain.NoticeWelcome {
+		rec, err := s.store.SubscriberRecord(ctx, claim.Subscriber.ID)
+		if err != nil {
+			return errors.Join(err, release(context.WithoutCancel(ctx)))
+		}
+		when = schedule.ForReader(rec.Schedule, rec.NextDueAt, s.cfg.DigestCron, s.cfg.DigestTZ, time.Now(), claim.Subscriber.Language)
+	}
+	msg, err := s.renderNotice(claim, tax, when)
 	return s.sendClaimed(ctx, kind+" notice", claim.Subscriber, msg, err, finish, release)
 }
 
-// renderNotice makes the claimed notice in the subscriber's language.
-func (s *Service) renderNotice(claim domain.NoticeClaim, tax *taxonomy.Taxonomy) (render.Message, error) {
+// renderNotice makes the claimed notice in the subscriber's language;
+// when is the welcome's "when digests go out", in words.
+func (s *Service) renderNotice(claim domain.NoticeClaim, tax *taxonomy.Taxonomy, when string) (render.Message, error) {
 	sub := claim.Subscriber
 	prefs, unsub := s.cfg.URL("/preferences/"+sub.Token), s.cfg.URL("/unsubscribe/"+sub.Token)
 	if claim.Kind == domain.NoticeKnown {
@@ -99,7 +110,7 @@ func (s *Service) renderNotice(claim domain.NoticeClaim, tax *taxonomy.Taxonomy)
 		Topics:         tax.TopicNames(sub.Language, sub.Topics),
 		Narrow:         sub.Mode == domain.ModeNarrow,
 		DigestLanguage: sub.Language,
-		Schedule:       schedule.Describe(s.cfg.DigestCron, s.cfg.DigestTZ, time.Now(), sub.Language),
+		Schedule:       when,
 		PreferencesURL: prefs,
 		UnsubscribeURL: unsub,
 		PostalAddress:  s.cfg.OrgPostalAddress,

@@ -21,6 +21,7 @@ type PersonalData struct {
 	UpdatedAt      time.Time          `json:"updated_at"`
 	HardBounces    int                `json:"hard_bounces"`
 	PausedUntil    *time.Time         `json:"paused_until"`
+	Schedule       *PersonalSchedule  `json:"schedule"` // null: they follow the desk's schedule
 	Consents       []PersonalConsent  `json:"consents"`
 	Deliveries     []PersonalDelivery `json:"deliveries"`
 }
@@ -32,6 +33,13 @@ type PersonalChoices struct {
 	Topics    []string `json:"topics"`
 	Language  string   `json:"language"`
 	Mode      string   `json:"mode"`
+}
+
+// PersonalSchedule is the person's own schedule (frequency, time zone,
+// hour, send_thin) and when their next digest is due, once worked out.
+type PersonalSchedule struct {
+	domain.ReaderSchedule
+	NextDueAt *time.Time `json:"next_due_at"`
 }
 
 // PersonalConsent is one line of the consent record.
@@ -124,6 +132,9 @@ func (s *Service) personalData(ctx context.Context, id int64) (PersonalData, err
 		PausedUntil:    rec.PausedUntil,
 		Consents:       []PersonalConsent{},
 		Deliveries:     []PersonalDelivery{},
+	}
+	if rec.Schedule != nil {
+		p.Schedule = &PersonalSchedule{ReaderSchedule: *rec.Schedule, NextDueAt: rec.NextDueAt}
 	}
 	for _, c := range consents {
 		pc := PersonalConsent{c.Action, c.At, c.IP, c.UserAgent, c.FormVersion, c.Actor}

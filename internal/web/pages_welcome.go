@@ -12,7 +12,7 @@ import (
 // welcomeData is what the welcome page adds to the confirmation's list of
 // choices: when digests go out, and the ways to change them.
 type welcomeData struct {
-	Schedule string // in words, in the page's language and the desk's time zone
+	Schedule string // in words, in the page's language, in the reader's zone or the desk's
 	PrefsURL string
 	UnsubURL string
 }
@@ -28,10 +28,17 @@ func (s *Server) welcome(c *gin.Context, sub domain.Subscriber) {
 		s.pageFail(c, lang, err)
 		return
 	}
+	// A reader on their own schedule is told their own next digest, on
+	// their clock; the record holds it.
+	rec, err := s.subscribers.Record(ctx, sub.ID)
+	if err != nil {
+		s.pageFail(c, lang, err)
+		return
+	}
 	s.renderPage(c, "welcome", pageData{Lang: lang, Title: msg(lang, "confirmed_title"), Email: sub.Email,
 		Form: chosen(tax, lang, sub.Filter),
 		Welcome: &welcomeData{
-			Schedule: schedule.Describe(s.cfg.DigestCron, s.cfg.DigestTZ, time.Now(), lang),
+			Schedule: schedule.ForReader(rec.Schedule, rec.NextDueAt, s.cfg.DigestCron, s.cfg.DigestTZ, time.Now(), lang),
 			PrefsURL: "/preferences/" + sub.Token + "?lang=" + lang,
 			UnsubURL: "/unsubscribe/" + sub.Token + "?lang=" + lang,
 		}})

@@ -121,6 +121,10 @@ func (a *Console) editionShowData(c *gin.Context, id int64) (editionShowData, er
 	d.StatusText = statusLabel(lang, d.P.Edition)
 	d.TimeLeft = timeLeft(lang, d.P)
 	d.WindowText = windowLabel(lang, a.Config.DigestTZ, d.P.Window)
+	if at := d.P.SlotAt; at != nil {
+		// A slot has no window of its own: each reader's is theirs.
+		d.WindowText = tf(lang, "editions_window_slot", when(a.Config.DigestTZ, at))
+	}
 	d.CanCancel = !d.P.Finished && !d.P.Cancelled
 	d.CanRetry = !d.P.Cancelled && d.Retryable > 0 && (d.P.Status == domain.EditionSending || d.P.Status == domain.EditionDone)
 	return d, nil

@@ -3,10 +3,12 @@ package admin
 import (
 	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"newsdigest/internal/domain"
+	"newsdigest/internal/schedule"
 	"newsdigest/internal/subscribers"
 )
 
@@ -14,6 +16,9 @@ type subscriberView struct {
 	subscribers.Page
 	CountryNames, TopicNames []string
 	Actions                  []string // what may be done to the person now
+	// ScheduleText says when their digest goes out, in the console's
+	// language: their own schedule on their clock, or the desk's.
+	ScheduleText string
 }
 
 func (a *Console) subscriberDetail(c *gin.Context) {
@@ -36,6 +41,11 @@ func (a *Console) subscriberDetail(c *gin.Context) {
 	v := subscriberView{Page: p,
 		CountryNames: chosenCountries(tax, lang, p.Record.Filter),
 		TopicNames:   chosenTopics(tax, lang, p.Record.Filter)}
+	r := p.Record
+	v.ScheduleText = schedule.ForReader(r.Schedule, r.NextDueAt, a.Config.DigestCron, a.Config.DigestTZ, time.Now(), lang)
+	if r.Schedule == nil {
+		v.ScheduleText = tf(lang, "sub_schedule_desk", v.ScheduleText)
+	}
 	for _, action := range []string{domain.ActionUnsubscribe, domain.ActionSuppress, domain.ActionErase} {
 		if domain.ActionAllowed(action, p.Record.Status) {
 			v.Actions = append(v.Actions, action)
