@@ -58,6 +58,9 @@ func TestAdminSendNowHoldsThisPeriod(t *testing.T) {
 	if rows := b.text("stories", chromedp.CSS(`#plan-items tbody`)); !strings.Contains(rows, fresh) || strings.Contains(rows, "Upala") {
 		t.Errorf("the confirmation lists %q", rows)
 	}
+	if lang := b.text("a story's language", chromedp.CSS(`#plan-items tbody tr td:last-child`)); lang != "English" {
+		t.Errorf("the confirmation names a story's language %q, want its name", lang)
+	}
 
 	// 2. Pick the 2020 story on its page: it joins, flagged.
 	b.open(s.base+"/admin/items/"+itoa(old.ID)+"?lang=en", chromedp.CSS(`#item-pick`))
