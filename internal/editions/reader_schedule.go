@@ -69,24 +69,29 @@ func (s *Service) ResolveSchedule(ctx context.Context, in ScheduleInput) (rs dom
 	if err != nil {
 		return rs, false, err
 	}
-	rs = domain.ReaderSchedule{Frequency: domain.FrequencyWeekly, Timezone: opts.Zone, Hour: opts.Hour}
-	if in.Frequency != nil {
-		rs.Frequency = *in.Frequency
-	}
-	if in.Timezone != nil {
-		rs.Timezone = *in.Timezone
-	}
-	if in.Hour != nil {
-		rs.Hour = *in.Hour
-	}
-	if in.SendThin != nil {
-		rs.SendThin = *in.SendThin
-	}
+	desk := domain.ReaderSchedule{Frequency: domain.FrequencyWeekly, Timezone: opts.Zone, Hour: opts.Hour}
+	rs = in.Over(desk)
 	if err := rs.Validate(opts.Offered); err != nil {
 		return rs, false, err
 	}
-	desk := domain.ReaderSchedule{Frequency: domain.FrequencyWeekly, Timezone: opts.Zone, Hour: opts.Hour}
 	return rs, rs != desk, nil
+}
+
+// Over is base with the fields the reader gave in place of its own.
+func (in ScheduleInput) Over(base domain.ReaderSchedule) domain.ReaderSchedule {
+	if in.Frequency != nil {
+		base.Frequency = *in.Frequency
+	}
+	if in.Timezone != nil {
+		base.Timezone = *in.Timezone
+	}
+	if in.Hour != nil {
+		base.Hour = *in.Hour
+	}
+	if in.SendThin != nil {
+		base.SendThin = *in.SendThin
+	}
+	return base
 }
 
 func ownOrNil(rs domain.ReaderSchedule, own bool) *domain.ReaderSchedule {

@@ -66,26 +66,8 @@ func (db *DB) RecordBounce(ctx context.Context, r domain.BounceReport, bounceLim
 			out.SubscriberID).Scan(&status, &out.HardBounces); err != nil {
 			return err
 		}
-		out.Before, out.After = domain.SubscriberStatus(status), domain.SubscriberStatus(status)
-		var ev domain.SubscriberEvent
-		switch r.Kind {
-		case domain.BounceHard:
-			ev = domain.SubscriberBounce
-		case domain.BounceSoft:
-			out.HardBounces++
-			if out.HardBounces >= bounceLimit {
-				ev = domain.SubscriberBounce
-			}
-		case domain.BounceComplaint:
-			ev = domain.SubscriberComplain
-		}
-		if ev != "" {
-			if to, ok := domain.SubscriberTo(out.Before, ev); ok {
-				out.After = to
-			}
-		}
-		_, err = tx.Exec(ctx, `UPDATE subscribers SET status = $2, hard_bounces = $3, updated_at = now() WHERE id = $1`,
-			out.SubscriberID, string(out.After), out.HardBounces)
+		out.Before = domain.SubscriberStatus(status)
+		err = applyBounce(ctx, tx, &out, r.Kind, bounceLimit)
 		return err
 	})
 	if err != nil {
@@ -169,4 +151,32 @@ func (db *DB) DeliveryReports(ctx context.Context, editionID int64, limit int) (
 		err := r.Scan(&d.DeliveryID, &d.SubscriberID, &d.Email, &d.Kind, &d.Code, &d.Diagnostic, &d.Source, &d.At)
 		return d, err
 	})
+}
+
+// applyBounce moves the subscriber of out (read FOR UPDATE into
+// out.Before and out.HardBounces) as a report of kind does: a hard bounce
+// at once, soft ones at bounceLimit, a complaint at once; the same for a
+// digest and a one-off mail.
+func applyBounce(ctx context.Context, tx pgx.Tx, out *domain.BounceOutcome, kind string, bounceLimit int) error {
+	out.After = out.Before
+	var ev domain.SubscriberEvent
+	switch kind {
+	case domain.BounceHard:
+		ev = domain.SubscriberBounce
+	case domain.BounceSoft:
+		out.HardBounces++
+		if out.HardBounces >= bounceLimit {
+			ev = domain.SubscriberBounce
+		}
+	case domain.BounceComplaint:
+		ev = domain.SubscriberComplain
+	}
+	if ev != "" {
+		if to, ok := domain.SubscriberTo(out.Before, ev); ok {
+			out.After = to
+		}
+	}
+	_, err := tx.Exec(ctx, `UPDATE subscribers SET status = $2, hard_bounces = $3, updated_at = now() WHERE id = $1`,
+		out.SubscriberID, string(out.After), out.HardBounces)
+	return err
 }

@@ -45,24 +45,7 @@ func (db *DB) RecordNoticeBounce(ctx context.Context, subscriberID int64, r doma
 			out.Duplicate = true
 			return nil
 		}
-		var ev domain.SubscriberEvent
-		switch r.Kind {
-		case domain.BounceHard:
-			ev = domain.SubscriberBounce
-		case domain.BounceSoft:
-			out.HardBounces++
-			if out.HardBounces >= bounceLimit {
-				ev = domain.SubscriberBounce
-			}
-		case domain.BounceComplaint:
-			ev = domain.SubscriberComplain
-		}
-		if to, ok := domain.SubscriberTo(out.Before, ev); ev != "" && ok {
-			out.After = to
-		}
-		_, err = tx.Exec(ctx, `UPDATE subscribers SET status = $2, hard_bounces = $3, updated_at = now() WHERE id = $1`,
-			subscriberID, string(out.After), out.HardBounces)
-		return err
+		return applyBounce(ctx, tx, &out, r.Kind, bounceLimit)
 	})
 	if err != nil {
 		return out, fmt.Errorf("record bounce of a notice to subscriber %d: %w", subscriberID, err)

@@ -139,24 +139,11 @@ func (s *Server) readerScheduleForm(ctx context.Context, lang, tok string) (*sch
 // shownSchedule is what a form that came back with a mistake shows: what
 // the reader chose, as far as it reads.
 func shownSchedule(in editions.ScheduleInput) (domain.ReaderSchedule, bool) {
-	var rs domain.ReaderSchedule
 	if !in.Given() {
-		return rs, false
+		return domain.ReaderSchedule{}, false
 	}
-	rs.Hour = -1
-	if in.Frequency != nil {
-		rs.Frequency = *in.Frequency
-	}
-	if in.Timezone != nil {
-		rs.Timezone = *in.Timezone
-	}
-	if in.Hour != nil {
-		rs.Hour = *in.Hour
-	}
-	if in.SendThin != nil {
-		rs.SendThin = *in.SendThin
-	}
-	return rs, true
+	// No hour given selects none (-1), not midnight.
+	return in.Over(domain.ReaderSchedule{Hour: -1}), true
 }
 
 // homeKey is the key of the cached sign-up form: its language and the
