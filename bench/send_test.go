@@ -3,8 +3,6 @@ package bench
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"maps"
 	"math/rand/v2"
 	"os"
@@ -48,16 +46,8 @@ func BenchmarkSendEdition(b *testing.B) {
 	}
 	ctx := context.Background()
 
-	dbURL := testenv.DatabaseURL(b)
-	db, err := postgres.Open(ctx, dbURL, testenv.ErasureKey)
-	if err != nil {
-		b.Fatal(err)
-	}
+	dbURL, db := migratedDB(ctx, b)
 	dbName := db.Pool().Config().ConnConfig.Database
-	b.Cleanup(db.Close)
-	if err := db.Migrate(ctx, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
-		b.Fatal(err)
-	}
 	redisURL := testenv.RedisURL(b)
 	redisOpt, err := asynq.ParseRedisURI(redisURL)
 	if err != nil {

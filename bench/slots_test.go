@@ -3,8 +3,6 @@ package bench
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"math/rand/v2"
 	"strconv"
 	"strings"
@@ -41,16 +39,8 @@ func BenchmarkSendSlots(b *testing.B) {
 	n := envInt(b, "BENCH_SUBSCRIBERS", 100000)
 	conns := envInt(b, "BENCH_CONNECTIONS", 4)
 	ctx := context.Background()
-	dbURL := testenv.DatabaseURL(b)
-	db, err := postgres.Open(ctx, dbURL, testenv.ErasureKey)
-	if err != nil {
-		b.Fatal(err)
-	}
+	dbURL, db := migratedDB(ctx, b)
 	dbName := db.Pool().Config().ConnConfig.Database
-	b.Cleanup(db.Close)
-	if err := db.Migrate(ctx, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
-		b.Fatal(err)
-	}
 	redisURL := testenv.RedisURL(b)
 	redisOpt, err := asynq.ParseRedisURI(redisURL)
 	if err != nil {
