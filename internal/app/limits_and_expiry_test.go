@@ -57,14 +57,26 @@ func TestExportLinkExpires(t *testing.T) {
 	row := subscriberRow(t, s, addr)
 	link := s.exportOf(s.base+"/preferences/"+row.Token, addr)
 
+	// The mail can arrive a moment before the worker records it sent:
+	// wait for the record.
 	var ttl time.Duration
 	editionsDB(t, s, func(conn *pgx.Conn) {
-		var sent, expires time.Time
-		if err := conn.QueryRow(context.Background(), `SELECT sent_at, expires_at FROM export_links
-			WHERE subscriber_id = $1`, row.ID).Scan(&sent, &expires); err != nil {
-			t.Fatal(err)
+		deadline := time.Now().Add(30 * time.Second)
+		for {
+			var sent, expires *time.Time
+			if err := conn.QueryRow(context.Background(), `SELECT sent_at, expires_at FROM export_links
+				WHERE subscriber_id = $1`, row.ID).Scan(&sent, &expires); err != nil {
+				t.Fatal(err)
+			}
+			if sent != nil && expires != nil {
+				ttl = expires.Sub(*sent)
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatal("the export link's mail is not recorded sent after 30 s")
+			}
+			time.Sleep(50 * time.Millisecond)
 		}
-		ttl = expires.Sub(sent)
 	})
 	// The hour runs from when the worker took the mail, a moment before
 	// it was recorded sent.
