@@ -81,12 +81,9 @@ func (s *Server) apiSubscribe(c *gin.Context) {
 		s.apiFail(c, err)
 		return
 	}
+	req.Schedule = ownSchedule(rs, own)
 	if err := s.subscribers.Subscribe(ctx, req.Request, consentOf(c), s.limiter); err != nil {
 		s.apiSignupFail(c, err)
-		return
-	}
-	if err := s.setSignupSchedule(ctx, req.Email, rs, own); err != nil {
-		s.apiFail(c, err)
 		return
 	}
 	c.JSON(http.StatusAccepted, gin.H{"status": "pending", "message": "If the address can be subscribed, a confirmation link is on its way."})
