@@ -73,8 +73,8 @@ func (pc *pageCache) get(lang, key string, tax *taxonomy.Taxonomy, render func(c
 // write sends p with the request's own CSRF field, with the headers
 // renderPageStatus sends. The page goes to the connection in one write of
 // a known length (no chunked framing), from a buffer kept for the next
-// request: a page of some 25 KB a request was most of what the collector
-// had to do (docs/performance.md).
+// request: a new page of some 25 KB a request was most of what the
+// garbage collector had to do.
 func (p cutPage) write(w http.ResponseWriter, r *http.Request) {
 	field := csrf.TemplateField(r)
 	h := w.Header()
