@@ -15,7 +15,7 @@ import (
 // A crowd signing up costs PostgreSQL one statement and one commit for
 // each moment's sign-ups rather than one each: most of what a lone insert
 // costs the server is the statement and the commit around it, not the row
-// (measured with the load benchmark: 0.33 ms of the server's CPU for one
+// (measured with pgbench on two cores: 0.33 ms of the server's CPU for one
 // sign-up alone, 0.08 ms each for eight in one statement). A sign-up that
 // finds no statement under way is written at once; those that arrive
 // while signupStatements are under way wait for the next, which takes
