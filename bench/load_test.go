@@ -82,9 +82,9 @@ func BenchmarkPublicLoad(b *testing.B) {
 	// check as a scan of the table, which then grows with every sign-up
 	// of the run (a scan a sign-up, until autovacuum analyses the table
 	// again) and made the sign-up's database cost rise from 0.1 ms to
-	// over 1 ms a request within seconds. An installation's subscribers
-	// is never analysed empty: autovacuum looks at a table once rows
-	// have come and gone.
+	// over 1 ms a request within seconds. Autovacuum analyses a table
+	// only once enough of its rows have changed, so an installation's
+	// subscribers is not analysed empty unless someone asks.
 	if _, err := db.Pool().Exec(ctx, "ANALYZE items, editions, edition_items"); err != nil {
 		b.Fatal(err)
 	}
