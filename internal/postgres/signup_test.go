@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"newsdigest/internal/domain"
 	"newsdigest/internal/testenv"
@@ -181,5 +182,20 @@ func TestSignUpKeepsItsSchedule(t *testing.T) {
 	}
 	if got, want := schedule(), "weekly UTC 7 false"; got != want {
 		t.Errorf("active address signed up again: schedule %s, want %s", got, want)
+	}
+	// Signing an unsubscribed address up again with the schedule it had
+	// (the preference centre's button) keeps it, and its due time.
+	exec(t, db, `UPDATE subscribers SET status = 'unsubscribed', next_due_at = '2030-01-01T07:00:00Z' WHERE email = 'ana@example.org'`)
+	weeklyUTC := &domain.ReaderSchedule{Frequency: domain.FrequencyWeekly, Timezone: "UTC", Hour: 7}
+	if _, mail, err := db.Subscribe(ctx, "ana@example.org", crFilter, weeklyUTC, consent(), tokens()); err != nil || mail != domain.MailConfirmation {
+		t.Fatalf("resubscribe: mail %q, err %v; want a confirmation", mail, err)
+	}
+	var status string
+	var due *time.Time
+	if err := db.Pool().QueryRow(ctx, `SELECT status, next_due_at FROM subscribers WHERE email = 'ana@example.org'`).Scan(&status, &due); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := schedule(), "weekly UTC 7 false"; got != want || status != "pending" || due == nil {
+		t.Errorf("resubscribed: %s, schedule %s, due %v; want pending, %s, due kept", status, got, due, want)
 	}
 }
