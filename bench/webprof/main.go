@@ -33,6 +33,9 @@ func main() {
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	// The others (allocs, heap, goroutine) for looking by hand:
+	// go tool pprof -sample_index=alloc_space http://BENCH_PPROF_ADDR/debug/pprof/allocs
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
 	go http.Serve(l, mux)
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

@@ -21,6 +21,7 @@ import (
 type DB struct {
 	pool       *pgxpool.Pool
 	erasureKey []byte // see erasureKeyOf
+	signups    signupBatcher
 }
 
 // Open connects to Postgres and checks the connection. secret is the

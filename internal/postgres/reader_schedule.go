@@ -33,11 +33,19 @@ func (db *DB) SaveScheduleSettings(ctx context.Context, s domain.ScheduleSetting
 }
 
 // setSchedule is the update of a reader's schedule; nil follows the
-// desk's. Its due time is cleared, for the worker to work out from the
-// new schedule; the window is kept, so nothing is lost or sent twice.
-const setSchedule = `UPDATE subscribers SET frequency = $2, timezone = $3, hour = $4, send_thin = COALESCE($5, false),
-	next_due_at = CASE WHEN frequency IS NOT DISTINCT FROM $2 AND timezone IS NOT DISTINCT FROM $3
-	                        AND hour IS NOT DISTINCT FROM $4 THEN next_due_at END`
+// desk's.
+var setSchedule = `UPDATE subscribers SET ` + scheduleAssignments(2)
+
+// scheduleAssignments sets a reader's schedule from the four values of
+// scheduleArgs, at $n to $n+3. Their due time is cleared, for the worker
+// to work out from the new schedule, unless the schedule stays as it was;
+// the window is kept, so nothing is lost or sent twice.
+func scheduleAssignments(n int) string {
+	f, tz, h, thin := fmt.Sprintf("$%d", n), fmt.Sprintf("$%d", n+1), fmt.Sprintf("$%d", n+2), fmt.Sprintf("$%d", n+3)
+	return `frequency = ` + f + `, timezone = ` + tz + `, hour = ` + h + `, send_thin = COALESCE(` + thin + `, false),
+	next_due_at = CASE WHEN frequency IS NOT DISTINCT FROM ` + f + ` AND timezone IS NOT DISTINCT FROM ` + tz + `
+	                        AND hour IS NOT DISTINCT FROM ` + h + ` THEN next_due_at END`
+}
 
 func scheduleArgs(s *domain.ReaderSchedule) []any {
 	if s == nil {

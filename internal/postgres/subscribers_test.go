@@ -29,7 +29,7 @@ func consent() domain.Consent {
 // subscribe signs email up and reports whether a confirmation mail is due.
 func subscribe(t *testing.T, db *postgres.DB, email string) (int64, bool) {
 	t.Helper()
-	id, mail, err := db.Subscribe(context.Background(), email, crFilter, consent(), tokens())
+	id, mail, err := db.Subscribe(context.Background(), email, crFilter, nil, consent(), tokens())
 	if err != nil {
 		t.Fatalf("Subscribe(%s): %v", email, err)
 	}
@@ -204,7 +204,7 @@ func TestLongTextsCutBetweenCharacters(t *testing.T) {
 	ctx := context.Background()
 	c := consent()
 	c.UserAgent = strings.Repeat("é", 300) // 600 bytes; the limit, 512, falls inside one
-	id, _, err := db.Subscribe(ctx, "ana@example.org", crFilter, c, tokens())
+	id, _, err := db.Subscribe(ctx, "ana@example.org", crFilter, nil, c, tokens())
 	if err != nil {
 		t.Fatalf("consent with a long multi-byte User-Agent: %v", err)
 	}

@@ -27,12 +27,18 @@ type Limiter interface {
 type Request struct {
 	Email string `json:"email"`
 	domain.Filter
+	// Schedule is when the digest is to arrive, kept with the sign-up
+	// while the address waits for confirmation; nil follows the desk's
+	// schedule. The caller resolves it (editions.Service.ResolveSchedule),
+	// so it is not read from the request's JSON.
+	Schedule *domain.ReaderSchedule `json:"-"`
 }
 
 // Subscribe validates a request and, if it is new, pending or
-// unsubscribed, stores it (domain.SubscriberSignUp) and queues the
-// confirmation mail when one is due; an active address is queued a
-// notice with its preferences link instead. Its answer never says
+// unsubscribed, stores it with its schedule in one commit
+// (domain.SubscriberSignUp) and queues the confirmation mail when one is
+// due; an active address is queued a notice with its preferences link
+// instead. Its answer never says
 // whether the address was known. limit, when not nil, is asked about
 // every valid request before it is stored; its error is returned as it is.
 func (s *Service) Subscribe(ctx context.Context, req Request, c domain.Consent, limit Limiter) error {
@@ -55,7 +61,7 @@ func (s *Service) Subscribe(ctx context.Context, req Request, c domain.Consent, 
 		}
 	}
 	c.FormVersion = FormVersion
-	id, mail, err := s.store.Subscribe(ctx, email, f, c, domain.SignupTokens{Token: token.New(), Confirm: token.New()})
+	id, mail, err := s.store.Subscribe(ctx, email, f, req.Schedule, c, domain.SignupTokens{Token: token.New(), Confirm: token.New()})
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/json"
 	"fmt"
 	"net"
 	"net/http"
@@ -81,16 +82,26 @@ func (s *Server) apiSubscribe(c *gin.Context) {
 		s.apiFail(c, err)
 		return
 	}
+	req.Schedule = ownSchedule(rs, own)
 	if err := s.subscribers.Subscribe(ctx, req.Request, consentOf(c), s.limiter); err != nil {
 		s.apiSignupFail(c, err)
 		return
 	}
-	if err := s.setSignupSchedule(ctx, req.Email, rs, own); err != nil {
-		s.apiFail(c, err)
-		return
-	}
-	c.JSON(http.StatusAccepted, gin.H{"status": "pending", "message": "If the address can be subscribed, a confirmation link is on its way."})
+	c.Data(http.StatusAccepted, jsonContentType, signupAccepted)
 }
+
+// jsonContentType is what gin's c.JSON answers with.
+const jsonContentType = "application/json; charset=utf-8"
+
+// signupAccepted is the sign-up's one answer, the same for every address
+// (whether it was known is never said), encoded once.
+var signupAccepted = func() []byte {
+	b, err := json.Marshal(gin.H{"status": "pending", "message": "If the address can be subscribed, a confirmation link is on its way."})
+	if err != nil {
+		panic(err)
+	}
+	return b
+}()
 
 // subscribeJSON is POST /api/v1/subscriptions' body: the sign-up, and
 // optionally when the digest arrives (a field left out takes the desk's).

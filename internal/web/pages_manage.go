@@ -57,7 +57,7 @@ func (s *Server) preferencesPost(c *gin.Context) {
 		return
 	}
 	if c.PostForm("resubscribe") != "" && sub.Status == domain.StatusUnsubscribed {
-		s.resubscribe(c, lang, sub)
+		s.resubscribe(c, lang, tok, sub)
 		return
 	}
 	if stopped(sub) {
@@ -122,12 +122,17 @@ func (s *Server) preferencesPost(c *gin.Context) {
 }
 
 // resubscribe starts a new double opt-in for an unsubscribed address with
-// its old choices. This page's link works until the person confirms; the
-// confirmation gives the address a new token, which the welcome mail
-// brings.
-func (s *Server) resubscribe(c *gin.Context, lang string, sub domain.Subscriber) {
+// its old choices and schedule. This page's link works until the person
+// confirms; the confirmation gives the address a new token, which the
+// welcome mail brings.
+func (s *Server) resubscribe(c *gin.Context, lang, tok string, sub domain.Subscriber) {
 	ctx := c.Request.Context()
-	req := subscribers.Request{Email: sub.Email, Filter: sub.Filter}
+	rs, own, err := s.editions.ReaderSchedule(ctx, tok)
+	if err != nil {
+		s.pageFail(c, lang, err)
+		return
+	}
+	req := subscribers.Request{Email: sub.Email, Filter: sub.Filter, Schedule: ownSchedule(rs, own)}
 	if err := s.subscribers.Subscribe(ctx, req, consentOf(c), s.limiter); err != nil {
 		s.pageSignupFail(c, lang, err)
 		return

@@ -106,10 +106,8 @@ func (s *Server) subscribeForm(c *gin.Context) {
 		problems = append(problems, fe)
 	}
 	if len(problems) == 0 {
-		err = s.subscribers.Subscribe(ctx, subscribers.Request{Email: email, Filter: f}, consentOf(c), s.limiter)
-		if err == nil {
-			err = s.setSignupSchedule(ctx, email, rs, own)
-		}
+		err = s.subscribers.Subscribe(ctx, subscribers.Request{Email: email, Filter: f, Schedule: ownSchedule(rs, own)},
+			consentOf(c), s.limiter)
 		if errs.Is(err, errs.Invalid) {
 			problems = append(problems, fieldErrorOf(lang, err))
 		} else if err != nil {

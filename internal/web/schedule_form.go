@@ -156,11 +156,11 @@ func (s *Server) homeKey(ctx context.Context, lang string) (string, error) {
 	return lang + "|" + strings.Join(opts.Offered, ","), nil
 }
 
-// setSignupSchedule records the schedule of the address just signed up.
-func (s *Server) setSignupSchedule(ctx context.Context, email string, rs domain.ReaderSchedule, own bool) error {
-	addr, err := domain.NormalizeEmail(email)
-	if err != nil {
-		return err
+// ownSchedule is what a sign-up records as its schedule: the reader's
+// own, or nil when they follow the desk's.
+func ownSchedule(rs domain.ReaderSchedule, own bool) *domain.ReaderSchedule {
+	if !own {
+		return nil
 	}
-	return s.editions.SetSignupSchedule(ctx, addr, rs, own)
+	return &rs
 }

@@ -287,22 +287,38 @@ func (s *Server) csrf() gin.HandlerFunc {
 			})
 		})),
 	)
+	// The protected handler is made once: made for each request, gorilla/csrf
+	// would set up its options and its cookie codec every time. The
+	// request's gin context reaches it through the request's context.
+	protected := protect(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
+		pass := r.Context().Value(csrfPassKey{}).(*csrfPass)
+		pass.passed = true
+		pass.c.Request = r
+		pass.c.Next()
+	}))
 	plaintext := s.cfg.PlaintextHTTP()
 	return func(c *gin.Context) {
+		pass := &csrfPass{c: c}
+		ctx := context.WithValue(c.Request.Context(), csrfPassKey{}, pass)
 		if plaintext {
-			c.Request = csrf.PlaintextHTTPRequest(c.Request)
+			// What csrf.PlaintextHTTPRequest marks, in the same copy of the request.
+			ctx = context.WithValue(ctx, csrf.PlaintextHTTPContextKey, true)
 		}
-		passed := false
-		protect(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
-			passed = true
-			c.Request = r
-			c.Next()
-		})).ServeHTTP(c.Writer, c.Request)
-		if !passed {
+		protected.ServeHTTP(c.Writer, c.Request.WithContext(ctx))
+		if !pass.passed {
 			c.Abort()
 		}
 	}
 }
+
+// csrfPass carries a request's gin context through the CSRF check, and
+// whether it passed.
+type csrfPass struct {
+	c      *gin.Context
+	passed bool
+}
+
+type csrfPassKey struct{}
 
 // taxonomy returns the taxonomy as it is now.
 func (s *Server) taxonomy(ctx context.Context) (*taxonomy.Taxonomy, error) {
