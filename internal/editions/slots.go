@@ -24,6 +24,7 @@ import (
 // out once per schedule, however many readers share it: the check holds
 // no reader in memory, and takes every reader due.
 func (s *Service) RunDue(ctx context.Context, now time.Time) error {
+	began := time.Now()
 	weekday, _ := schedule.DeskDay(s.schedule, s.cfg.DigestTZ, now)
 	zones := zoneCache{desk: s.cfg.DigestTZ}
 	first := func(rs domain.ReaderSchedule, after time.Time) time.Time {
@@ -65,7 +66,7 @@ func (s *Service) RunDue(ctx context.Context, now time.Time) error {
 		return err
 	}
 	if created {
-		s.log.Info("slot created", "edition", e.ID, "slot", e.SlotAt, "items", e.Items)
+		s.log.Info("slot created", "edition", e.ID, "slot", e.SlotAt, "items", e.Items, "schedules", len(scheds), "took", time.Since(began))
 	}
 	if e.Status != domain.EditionQueued {
 		return nil
