@@ -131,6 +131,7 @@ func BenchmarkSendSlots(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.Logf("%s", phaseCPU("due check and compile (due to compiled)", cpuStart, cpuCompiled))
+		b.Logf("worker: %s", workerSays(b, w, "slot created", "edition compiled"))
 		b.Logf("slot %d: %s", id, slotCounts(b, ctx, db, id))
 		slotsSummary = fmt.Sprintf("slots: subscribers=%d zones=%d frequencies=3 until=compiled slot_found_s=%.1f compile_s=%.1f sent_while_compiling=%d peak_rss_mb=%.0f due_index=%s",
 			n, len(slotZones), found.Seconds(), cpuCompiled.at.Sub(cpuStart.at).Seconds(), cpuCompiled.sent, float64(peakKB)/1024, index)
@@ -151,6 +152,7 @@ func BenchmarkSendSlots(b *testing.B) {
 	b.Logf("slot %d: %d items, %d deliveries: %d sent, %d skipped; %s", e.ID, e.Items, e.Total, e.Sent, e.Skipped, groupStats(ctx, db, e.ID))
 	b.Logf("%s", phaseCPU("due check and compile (due to sending)", cpuStart, cpuSending))
 	b.Logf("%s", phaseCPU("send (sending to done)", cpuSending, cpuDone))
+	b.Logf("worker: %s", workerSays(b, w, "slot created", "edition compiled"))
 
 	total := max(e.Sent, minBaseline)
 	elapsed, err := runBaseline(ctx, s, conns, total, mailed.bytes/mailed.messages)
@@ -263,4 +265,23 @@ func slotCounts(b *testing.B, ctx context.Context, db *postgres.DB, id int64) st
 		b.Fatal(err)
 	}
 	return fmt.Sprintf("%d readers, %d deliveries written, %d with a digest", readers, deliveries, digests)
+}
+
+// workerSays is the lines of the worker's log that hold any of says.
+func workerSays(b *testing.B, w *workerProc, says ...string) string {
+	b.Helper()
+	raw, err := os.ReadFile(w.logPath)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var out []string
+	for l := range strings.Lines(string(raw)) {
+		for _, say := range says {
+			if strings.Contains(l, say) {
+				out = append(out, strings.TrimSpace(l))
+				break
+			}
+		}
+	}
+	return strings.Join(out, "\n")
 }
