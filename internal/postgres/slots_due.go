@@ -117,8 +117,9 @@ func (db *DB) CreateSlot(ctx context.Context, slotAt, now time.Time, schedules [
 			return err
 		}
 		var id int64
-		if err := tx.QueryRow(ctx, `INSERT INTO editions (slot_at, slot_cutoff, status) VALUES ($1, clock_timestamp(), $2) RETURNING id`,
-			slotAt, string(st.Status)).Scan(&id); err != nil {
+		var cutoff time.Time
+		if err := tx.QueryRow(ctx, `INSERT INTO editions (slot_at, slot_cutoff, status) VALUES ($1, clock_timestamp(), $2)
+			RETURNING id, slot_cutoff`, slotAt, string(st.Status)).Scan(&id, &cutoff); err != nil {
 			return fmt.Errorf("insert slot: %w", err)
 		}
 		// One pass over the due readers: their next due time, and a first
@@ -127,14 +128,14 @@ func (db *DB) CreateSlot(ctx context.Context, slotAt, now time.Time, schedules [
 		// slot records each one's window as it was.
 		tag, err := tx.Exec(ctx, `
 			WITH due AS (
-			    UPDATE subscribers s SET next_due_at = n.due, window_start = COALESCE(s.window_start, e.slot_cutoff - $7::interval)
-			    FROM unnest($2::text[], $3::text[], $4::smallint[], $5::timestamptz[]) AS n(frequency, timezone, hour, due), editions e
-			    WHERE e.id = $1 AND s.status = $6 AND s.next_due_at <= $8
+			    UPDATE subscribers s SET next_due_at = n.due, window_start = COALESCE(s.window_start, $7::timestamptz)
+			    FROM unnest($2::text[], $3::text[], $4::smallint[], $5::timestamptz[]) AS n(frequency, timezone, hour, due)
+			    WHERE s.status = $6 AND s.next_due_at <= $8
 			      AND s.frequency = n.frequency AND s.timezone = n.timezone AND s.hour = n.hour
 			    RETURNING s.id, s.window_start, s.send_thin)
 			INSERT INTO slot_readers (edition_id, subscriber_id, window_start, send_thin)
 			SELECT $1, id, window_start, send_thin FROM due`,
-			id, freq, zone, hour, next, domain.StatusActive, maxAge(domain.FirstWindow), now)
+			id, freq, zone, hour, next, domain.StatusActive, cutoff.Add(-domain.FirstWindow), now)
 		if err != nil {
 			return fmt.Errorf("slot readers: %w", err)
 		}
