@@ -32,20 +32,25 @@ type Compiler struct {
 	Log      *slog.Logger
 }
 
-// Compile groups active subscribers by what they receive, writes their
-// deliveries and queues sending. It may run again after a crash: the
-// rows it wrote are kept and the rest are added.
+// Compile groups an edition's readers by what they receive, writes their
+// deliveries and queues sending: the desk's readers for an edition of
+// the desk's, the slot's for a slot (audienceOf). It may run again after
+// a crash: the rows it wrote are kept and the rest are added.
 func (c *Compiler) Compile(ctx context.Context, editionID int64) error {
 	moved, err := c.Store.MoveEdition(ctx, editionID, domain.EditionCompile)
+	if err != nil {
+		return err
+	}
+	ed, err := c.Store.Edition(ctx, editionID)
 	if err != nil {
 		return err
 	}
 	if !moved {
 		// Compiled already, failed, or cancelled: a cancelled one may be
 		// left with deliveries to settle (its compile stopped by a crash).
-		return c.Store.SettleCancelled(ctx, editionID)
+		return c.settle(ctx, ed, ed.Cancelled())
 	}
-	ed, err := c.Store.Edition(ctx, editionID)
+	aud, err := c.audienceOf(ctx, ed)
 	if err != nil {
 		return err
 	}
@@ -74,7 +79,7 @@ func (c *Compiler) Compile(ctx context.Context, editionID int64) error {
 	if err != nil {
 		return err
 	}
-	m := newMatcher(ed.Time(), items, regions, earlier)
+	m := newMatcher(ed.Time(), aud, items, regions, earlier)
 	w := &pageWriter{c: c, editionID: editionID, early: !written}
 	pages := make(chan matchedPage, 1)
 	readErr := make(chan error, 1)
@@ -82,7 +87,7 @@ func (c *Compiler) Compile(ctx context.Context, editionID int64) error {
 	defer stopReading()
 	go func() {
 		defer close(pages)
-		readErr <- c.readPages(rctx, editionID, ed.Time(), earlier, m, pages)
+		readErr <- c.readPages(rctx, editionID, earlier, m, pages)
 	}()
 	var writeErr error
 	for p := range pages {
@@ -112,8 +117,8 @@ func (c *Compiler) Compile(ctx context.Context, editionID int64) error {
 	if !moved {
 		// Cancelled while compiling: nothing more is sent (the batches
 		// queued meanwhile claim nothing of a cancelled edition).
-		c.Log.Info("edition cancelled while compiling", "edition", editionID, "deliveries", total)
-		return c.Store.SettleCancelled(ctx, editionID)
+		c.Log.Info("edition cancelled while compiling", "edition", editionID, "slot", aud.slot, "deliveries", total)
+		return c.settle(ctx, ed, true)
 	}
 	n, err := EnqueueBatches(ctx, c.Store, c.Queue, nil, editionID)
 	if err != nil {
@@ -122,9 +127,21 @@ func (c *Compiler) Compile(ctx context.Context, editionID int64) error {
 	if _, err := c.Store.FinishEditionIfComplete(ctx, editionID); err != nil {
 		return err
 	}
-	c.Log.Info("edition compiled", "edition", editionID, "items", len(items), "deliveries", total,
+	c.Log.Info("edition compiled", "edition", editionID, "slot", aud.slot, "items", len(items), "deliveries", total,
 		"groups", len(w.groupIDs), "batches", n+w.queued, "queued_while_compiling", w.queued)
 	return nil
+}
+
+// settle settles the deliveries of an edition that sends nothing more;
+// the readers of a cancelled slot who were sent nothing get their window
+// back, so that their stories go in their next digest.
+func (c *Compiler) settle(ctx context.Context, ed domain.Edition, cancelled bool) error {
+	if cancelled && ed.SlotAt != nil {
+		if err := c.Store.RestoreSlotWindows(ctx, ed.ID); err != nil {
+			return err
+		}
+	}
+	return c.Store.SettleCancelled(ctx, ed.ID)
 }
 
 // EnqueueBatches queues a send task per batch with unfinished deliveries.

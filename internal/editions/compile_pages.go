@@ -24,98 +24,139 @@ import (
 const (
 	nothingMatched = -1
 	pausedReader   = -2
+	waitingThin    = -3 // a slot's digest below the desk's minimum: it waits
 )
 
 // matchedPage is one page of readers, matched: which digest each gets,
-// and the digests first seen on this page.
+// the digests first seen on this page, and (in a slot) the readers whose
+// window moves on.
 type matchedPage struct {
 	subscribers []int64
-	contents    []int32 // index into matcher.keys, or nothingMatched, pausedReader
+	contents    []int32 // index into matcher.keys, or nothingMatched, pausedReader, waitingThin
 	fresh       []domain.NewDigestGroup
 	freshIndex  []int32 // fresh[i] is content freshIndex[i]
+	advance     []int64
 }
 
 // matcher turns readers into digests. Two maps keep it cheap however long
-// the list: one from a filter (with its history) to the digest it yields,
-// and one from a digest's content to its index. Filters that differ but
-// yield the same digest share a group, so it is rendered once. The keys
-// are 16-byte hashes, so a million readers' filters take little memory.
+// the list: one from a filter and window (with its history) to the digest
+// it yields, and one from a digest's content to its index. Filters that
+// differ but yield the same digest share a group, so it is rendered once.
+// The keys are 16-byte hashes, so a million readers' filters take little
+// memory.
 type matcher struct {
-	at         time.Time
-	regions    digest.RegionMembers
-	byLanguage map[string][]domain.Item
-	earlier    domain.Earlier
+	at      time.Time
+	aud     audience
+	regions digest.RegionMembers
+	items   []domain.Item
+	arrived map[int64]time.Time
+	earlier domain.Earlier
+	windows map[int64]map[string][]domain.Item // window start → its stories by language
 
-	bySignature map[[16]byte]int32 // group key → content index, or nothingMatched
+	bySignature map[[16]byte]int32 // window and group key → content index, or nothingMatched
 	byContent   map[string]int32   // content key → content index
 	keys        []string           // content index → content key
+	stories     []int32            // content index → stories in the digest
 }
 
-func newMatcher(at time.Time, items []domain.Item, regions digest.RegionMembers, earlier domain.Earlier) *matcher {
-	// Of a story told in several languages, each reader gets one version:
-	// theirs when there is one.
-	byLanguage := map[string][]domain.Item{}
-	for _, lang := range domain.Languages {
-		byLanguage[lang] = domain.PickLanguage(items, lang)
+func newMatcher(at time.Time, aud audience, items []domain.Item, regions digest.RegionMembers, earlier domain.Earlier) *matcher {
+	return &matcher{at: at, aud: aud, regions: regions, items: items, arrived: storyArrival(items), earlier: earlier,
+		windows: map[int64]map[string][]domain.Item{}, bySignature: map[[16]byte]int32{}, byContent: map[string]int32{}}
+}
+
+// window is the stories of a window, by language: of a story told in
+// several languages, each reader gets one version, theirs when there is
+// one.
+func (m *matcher) window(start time.Time) map[string][]domain.Item {
+	k := start.UnixMicro()
+	if w, ok := m.windows[k]; ok {
+		return w
 	}
-	return &matcher{at: at, regions: regions, byLanguage: byLanguage, earlier: earlier,
-		bySignature: map[[16]byte]int32{}, byContent: map[string]int32{}}
+	if len(m.windows) >= maxWindows {
+		clear(m.windows)
+	}
+	w := inWindow(m.items, m.arrived, start)
+	m.windows[k] = w
+	return w
 }
 
 // match works out the digest of each reader of page.
-func (m *matcher) match(page []domain.Recipient) (matchedPage, error) {
+func (m *matcher) match(page []domain.SlotRecipient) (matchedPage, error) {
 	p := matchedPage{subscribers: make([]int64, len(page)), contents: make([]int32, len(page))}
+	if m.aud.slot {
+		p.advance = make([]int64, 0, len(page))
+	}
 	for i, r := range page {
 		p.subscribers[i] = r.ID
-		if r.Paused {
-			p.contents[i] = pausedReader // no digest to make: their delivery is skipped
-			continue
+		c, err := m.digestOf(r, &p)
+		if err != nil {
+			return p, err
 		}
-		r.Received = slices.DeleteFunc(r.Received, func(g int64) bool { return m.earlier.Groups[g] == nil })
-		key := sha256.Sum256([]byte(groupKey(r)))
-		sig := [16]byte(key[:16])
-		if c, ok := m.bySignature[sig]; ok {
-			p.contents[i] = c
-			continue
+		if c >= 0 && m.aud.thin(int(m.stories[c]), r, m.at) {
+			c = waitingThin // their window stays: the stories wait
 		}
-		lang := r.Filter.Language
-		sections := digest.Match(r.Filter, m.byLanguage[lang], m.regions, received(r.Received, m.earlier.Groups))
-		// Ranked once here, for the group: the cap, the size bound and
-		// the web digest all take the stories in this order.
-		sections = digest.RankStories(r.Filter, sections, m.byLanguage[lang], m.at, m.regions)
-		c := int32(nothingMatched)
-		if len(sections) > 0 {
-			body, err := json.Marshal(sections)
-			if err != nil {
-				return p, err
-			}
-			content := contentKey(lang, body)
-			var ok bool
-			if c, ok = m.byContent[content]; !ok {
-				c = int32(len(m.keys))
-				m.keys = append(m.keys, content)
-				m.byContent[content] = c
-				p.fresh = append(p.fresh, domain.NewDigestGroup{Key: content, Language: lang, Sections: body})
-				p.freshIndex = append(p.freshIndex, c)
-			}
-		}
-		m.bySignature[sig] = c
 		p.contents[i] = c
+		if m.aud.slot && c != waitingThin {
+			p.advance = append(p.advance, r.ID)
+		}
 	}
 	return p, nil
 }
 
-// readPages reads the active readers a page at a time, matches them and
-// hands the pages to out, until the list ends, the edition is cancelled
-// or ctx ends.
-func (c *Compiler) readPages(ctx context.Context, editionID int64, at time.Time, earlier domain.Earlier, m *matcher, out chan<- matchedPage) error {
+// digestOf is the content index of r's digest, adding it to p.fresh the
+// first time it is seen.
+func (m *matcher) digestOf(r domain.SlotRecipient, p *matchedPage) (int32, error) {
+	if r.Paused {
+		return pausedReader, nil // no digest to make: their delivery is skipped
+	}
+	r.Received = slices.DeleteFunc(r.Received, func(g int64) bool { return m.earlier.Groups[g] == nil })
+	key := sha256.Sum256([]byte(strconv.FormatInt(r.WindowStart.UnixMicro(), 10) + "|" + groupKey(r.Recipient)))
+	sig := [16]byte(key[:16])
+	if c, ok := m.bySignature[sig]; ok {
+		return c, nil
+	}
+	lang := r.Filter.Language
+	mine := m.window(r.WindowStart)[lang]
+	sections := digest.Match(r.Filter, mine, m.regions, received(r.Received, m.earlier.Groups))
+	// Ranked once here, for the group: the cap, the size bound and
+	// the web digest all take the stories in this order.
+	sections = digest.RankStories(r.Filter, sections, mine, m.at, m.regions)
+	c := int32(nothingMatched)
+	if len(sections) > 0 {
+		body, err := json.Marshal(sections)
+		if err != nil {
+			return 0, err
+		}
+		content := contentKey(lang, body)
+		var ok bool
+		if c, ok = m.byContent[content]; !ok {
+			c = int32(len(m.keys))
+			m.keys = append(m.keys, content)
+			n := 0
+			for _, sec := range sections {
+				n += len(sec.Items)
+			}
+			m.stories = append(m.stories, int32(n))
+			m.byContent[content] = c
+			p.fresh = append(p.fresh, domain.NewDigestGroup{Key: content, Language: lang, Sections: body})
+			p.freshIndex = append(p.freshIndex, c)
+		}
+	}
+	m.bySignature[sig] = c
+	return c, nil
+}
+
+// readPages reads the edition's readers a page at a time, matches them
+// and hands the pages to out, until the list ends, the edition is
+// cancelled or ctx ends.
+func (c *Compiler) readPages(ctx context.Context, editionID int64, earlier domain.Earlier, m *matcher, out chan<- matchedPage) error {
 	var after int64
 	for {
 		// An editor may cancel while a long list compiles: stop writing.
 		if cancelled, err := c.Store.EditionCancelled(ctx, editionID); err != nil || cancelled {
 			return err
 		}
-		page, err := c.Store.ActiveRecipients(ctx, after, compilePage, earlier.Editions, at)
+		page, err := m.aud.page(ctx, after, earlier.Editions, m.at)
 		if err != nil || len(page) == 0 {
 			return err
 		}
@@ -167,6 +208,8 @@ func (w *pageWriter) write(ctx context.Context, p matchedPage) error {
 			rows[i] = domain.NewDelivery{SubscriberID: id, SkipReason: SkipPaused}
 		case nothingMatched:
 			rows[i] = domain.NewDelivery{SubscriberID: id}
+		case waitingThin:
+			rows[i] = domain.NewDelivery{SubscriberID: id, SkipReason: SkipThin}
 		default:
 			rows[i] = domain.NewDelivery{SubscriberID: id, GroupID: w.groupIDs[c]}
 		}
@@ -174,6 +217,11 @@ func (w *pageWriter) write(ctx context.Context, p matchedPage) error {
 	ids, err := w.c.Store.InsertDeliveries(ctx, w.editionID, rows)
 	if err != nil {
 		return err
+	}
+	if len(p.advance) > 0 {
+		if err := w.c.Store.AdvanceWindows(ctx, w.editionID, p.advance); err != nil {
+			return err
+		}
 	}
 	if ids == nil && slices.ContainsFunc(rows, func(r domain.NewDelivery) bool { return r.GroupID != 0 }) {
 		w.early = false // rows were there already: which ids are whose is not known here

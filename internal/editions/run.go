@@ -13,7 +13,7 @@ import (
 // make, a compile that fails fails the edition (domain.EditionFail): it
 // sends nothing, and the next edition carries its stories.
 func (s *Service) Compile(ctx context.Context, id int64, final bool) error {
-	err := s.compile(ctx, id)
+	err := s.compiler.Compile(ctx, id)
 	if err != nil && final {
 		s.log.Error("edition failed", "edition", id, "err", err)
 		if _, ferr := s.store.FailEdition(context.WithoutCancel(ctx), id, "compile failed: "+err.Error()); ferr != nil {

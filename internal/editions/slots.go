@@ -14,67 +14,59 @@ import (
 // (RunDue), and one edition, of a new kind, is made for those due in the
 // quarter hour. It goes through the same compile, send batches, progress,
 // cancel and retry as the desk's; only its readers and their windows are
-// its own (compileSlot).
-
-// dueLimit bounds the readers one due check takes; the rest are due at
-// the next check.
-const dueLimit = 250_000
+// its own (audienceOf).
 
 // RunDue makes the slot of the readers whose digest is due at now and
 // queues its compile; it works out, first, the due time of readers whose
 // schedule is new. Every worker may call it: a quarter hour gets one slot
-// however many ask, and a reader one slot per due time.
+// however many ask, and a reader one slot per due time. A due time
+// depends only on the schedule (frequency, zone, hour), so it is worked
+// out once per schedule, however many readers share it: the check holds
+// no reader in memory, and takes every reader due.
 func (s *Service) RunDue(ctx context.Context, now time.Time) error {
-	due, err := s.store.DueReaders(ctx, now, dueLimit)
-	if err != nil || len(due) == 0 {
+	began := time.Now()
+	weekday, _ := schedule.DeskDay(s.schedule, s.cfg.DigestTZ, now)
+	zones := zoneCache{desk: s.cfg.DigestTZ}
+	first := func(rs domain.ReaderSchedule, after time.Time) time.Time {
+		return schedule.FirstDue(rs.Frequency, zones.load(rs.Timezone), rs.Hour, weekday, after)
+	}
+	// A new schedule, or a new reader: their first digest goes out at
+	// the first chosen hour from now.
+	fresh, err := s.store.UnscheduledSchedules(ctx)
+	if err != nil {
 		return err
 	}
-	weekday, _ := schedule.DeskDay(s.schedule, s.cfg.DigestTZ, now)
-	zones := map[string]*time.Location{}
-	var ids, reIDs []int64
-	var next, reDue []time.Time
-	for _, r := range due {
-		rs := r.Schedule
-		loc, ok := zones[rs.Timezone]
-		if !ok {
-			if loc, err = domain.LoadZone(rs.Timezone); err != nil {
-				loc = s.cfg.DigestTZ // a zone this system no longer knows: the desk's
-			}
-			zones[rs.Timezone] = loc
+	if len(fresh) > 0 {
+		due := make([]time.Time, len(fresh))
+		for i, rs := range fresh {
+			due[i] = first(rs, now)
 		}
-		first := func(after time.Time) time.Time {
-			return schedule.FirstDue(rs.Frequency, loc, rs.Hour, weekday, after)
-		}
-		switch {
-		case r.NextDue.IsZero():
-			// A new schedule, or a new reader: their first digest goes out
-			// at the first chosen hour from now.
-			reIDs, reDue = append(reIDs, r.ID), append(reDue, first(now))
-			continue
-		case r.ConfirmedAt != nil && r.ConfirmedAt.After(r.NextDue):
-			// Due while they had not yet confirmed: the first hour after.
-			if at := first(*r.ConfirmedAt); at.After(now) {
-				reIDs, reDue = append(reIDs, r.ID), append(reDue, at)
-				continue
-			}
-		}
-		ids = append(ids, r.ID)
-		next = append(next, schedule.NextDue(rs.Frequency, loc, rs.Hour, weekday, now))
-	}
-	if len(reIDs) > 0 {
-		if err := s.store.Reschedule(ctx, reIDs, reDue); err != nil {
+		if err := s.store.ScheduleNew(ctx, fresh, due); err != nil {
 			return err
 		}
 	}
-	if len(ids) == 0 {
-		return nil
+	scheds, err := s.store.DueSchedules(ctx, now)
+	if err != nil || len(scheds) == 0 {
+		return err
 	}
-	e, created, err := s.store.CreateSlot(ctx, schedule.SlotOf(now), now, ids, next, s.cfg.StoryMaxAge)
+	// Due while they had not yet confirmed: the first chosen hour after
+	// they did, when that is still to come, which is so for those who
+	// confirmed since the last chosen hour (the first one from now).
+	since, later := make([]time.Time, len(scheds)), make([]time.Time, len(scheds))
+	next := make([]time.Time, len(scheds))
+	for i, rs := range scheds {
+		since[i], later[i] = lastDue(rs, now, first), first(rs, now)
+		next[i] = schedule.NextDue(rs.Frequency, zones.load(rs.Timezone), rs.Hour, weekday, now)
+	}
+	if err := s.store.RescheduleLate(ctx, now, scheds, since, later); err != nil {
+		return err
+	}
+	e, created, err := s.store.CreateSlot(ctx, schedule.SlotOf(now), now, scheds, next, s.cfg.StoryMaxAge)
 	if err != nil || e.ID == 0 {
 		return err
 	}
 	if created {
-		s.log.Info("slot created", "edition", e.ID, "slot", e.SlotAt, "items", e.Items)
+		s.log.Info("slot created", "edition", e.ID, "slot", e.SlotAt, "items", e.Items, "schedules", len(scheds), "took", time.Since(began))
 	}
 	if e.Status != domain.EditionQueued {
 		return nil
@@ -83,6 +75,42 @@ func (s *Service) RunDue(ctx context.Context, now time.Time) error {
 		s.log.Warn("slot: queue the compile; the reconciler will", "edition", e.ID, "err", err)
 	}
 	return nil
+}
+
+// lastDue is the latest of a schedule's chosen hours at or before now.
+func lastDue(rs domain.ReaderSchedule, now time.Time, first func(domain.ReaderSchedule, time.Time) time.Time) time.Time {
+	// A week and a day back holds one of every weekday, whatever the
+	// daylight-saving changes in between.
+	at := first(rs, now.AddDate(0, 0, -8))
+	for {
+		n := first(rs, at)
+		if n.After(now) {
+			return at
+		}
+		at = n
+	}
+}
+
+// zoneCache loads each reader's time zone once per due check; a zone
+// this system no longer knows is the desk's.
+type zoneCache struct {
+	desk  *time.Location
+	zones map[string]*time.Location
+}
+
+func (z *zoneCache) load(name string) *time.Location {
+	if loc, ok := z.zones[name]; ok {
+		return loc
+	}
+	loc, err := domain.LoadZone(name)
+	if err != nil {
+		loc = z.desk
+	}
+	if z.zones == nil {
+		z.zones = map[string]*time.Location{}
+	}
+	z.zones[name] = loc
+	return loc
 }
 
 // DueWithin counts the readers whose own digest is due within d of now.
@@ -112,18 +140,6 @@ func (s *Service) SaveScheduleSettings(ctx context.Context, actor string, set do
 	s.audit.Audit(ctx, actor, "schedule.settings", "schedule_settings", 1, "frequencies %v, minimum %d stories, wait %d days",
 		set.Frequencies, set.MinStories, set.WaitDays)
 	return nil
-}
-
-// compile compiles an edition, a slot or the desk's.
-func (s *Service) compile(ctx context.Context, id int64) error {
-	e, err := s.store.Edition(ctx, id)
-	if err != nil {
-		return err
-	}
-	if e.SlotAt == nil {
-		return s.compiler.Compile(ctx, id)
-	}
-	return s.compileSlot(ctx, e)
 }
 
 // slotVoid hands the readers of a slot that sends nothing more (failed or

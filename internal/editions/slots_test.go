@@ -1,6 +1,7 @@
 package editions_test
 
 import (
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -201,5 +202,31 @@ func TestTwoWorkersMakeOneSlot(t *testing.T) {
 	}
 	if slots != 1 || readers != 3 {
 		t.Errorf("%d slots holding %d readers, want 1 holding 3", slots, readers)
+	}
+}
+
+// TestReaderConfirmedAfterTheirDueTimeWaitsForTheirNextHour: a reader
+// whose due time came while they had not yet confirmed gets their first
+// digest at the first chosen hour after they confirmed; one who confirmed
+// before it goes in the slot.
+func TestReaderConfirmedAfterTheirDueTimeWaitsForTheirNextHour(t *testing.T) {
+	t.Parallel()
+	s := newSlots(t, 0)
+	s.reader("late@example.org", "daily", "UTC", 7, false, "CR")
+	s.reader("early@example.org", "daily", "UTC", 7, false, "CR")
+	if _, err := s.db.Pool().Exec(s.ctx, `UPDATE subscribers SET next_due_at = '2026-12-05T07:00:00Z',
+		confirmed_at = CASE email WHEN 'late@example.org' THEN '2026-12-05T07:02:00Z'::timestamptz ELSE '2026-12-05T06:00:00Z' END`); err != nil {
+		t.Fatal(err)
+	}
+	s.story("Alpha", "CR")
+	slot := s.due("2026-12-05T07:05:00Z")
+	if got := s.readersOf(slot.ID); !slices.Equal(got, []string{"early@example.org"}) {
+		t.Errorf("the slot serves %v, want early@example.org alone", got)
+	}
+	if got := s.nextDue("late@example.org"); got != "2026-12-06T07:00:00Z" {
+		t.Errorf("the reader who confirmed late is due at %q, want 2026-12-06T07:00:00Z", got)
+	}
+	if got := s.nextDue("early@example.org"); got != "2026-12-06T07:00:00Z" {
+		t.Errorf("the reader in the slot is next due at %q, want 2026-12-06T07:00:00Z", got)
 	}
 }

@@ -22,8 +22,8 @@ type BatchStore interface {
 }
 
 // CompileStore is what a compile reads and writes: the edition, its
-// stories and what earlier editions sent of them, the active readers,
-// and the digests and deliveries it makes.
+// stories and what earlier editions sent of them, its readers (the
+// desk's or a slot's), and the digests and deliveries it makes.
 type CompileStore interface {
 	BatchStore
 	MoveEdition(ctx context.Context, id int64, ev domain.EditionEvent) (bool, error)
@@ -33,6 +33,12 @@ type CompileStore interface {
 	EarlierStories(ctx context.Context, editionID int64) (domain.Earlier, error)
 	EditionCancelled(ctx context.Context, id int64) (bool, error)
 	ActiveRecipients(ctx context.Context, after int64, limit int, earlier []int64, at time.Time) ([]domain.Recipient, error)
+	// A slot's readers, the desk's rule for thin digests, and the
+	// readers' windows, moved on or handed back.
+	SlotRecipients(ctx context.Context, editionID, after int64, limit int, earlier []int64, at time.Time) ([]domain.SlotRecipient, error)
+	ScheduleSettings(ctx context.Context) (domain.ScheduleSettings, error)
+	AdvanceWindows(ctx context.Context, editionID int64, ids []int64) error
+	RestoreSlotWindows(ctx context.Context, editionID int64) error
 	SaveGroups(ctx context.Context, editionID int64, groups []domain.NewDigestGroup) (map[string]int64, error)
 	// InsertDeliveries returns the ids of the rows with a digest, in id
 	// order, or nil when some of the rows were stored already.

@@ -2,10 +2,12 @@ package postgres_test
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"newsdigest/internal/domain"
 	"newsdigest/internal/testenv"
 )
 
@@ -26,30 +28,40 @@ func TestDueReadersReadTheIndex(t *testing.T) {
 		ANALYZE subscribers`); err != nil {
 		t.Fatal(err)
 	}
-	rows, err := db.Pool().Query(ctx, `EXPLAIN SELECT id FROM subscribers
-		WHERE status = 'active' AND next_due_at IS NOT NULL AND next_due_at <= now() + interval '3 hours'
-		ORDER BY next_due_at LIMIT 250000`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var plan strings.Builder
-	for rows.Next() {
-		var line string
-		if err := rows.Scan(&line); err != nil {
+	// The due check's queries: the schedules of the readers due, and
+	// the readers of those schedules it takes into a slot.
+	for _, q := range []string{`SELECT DISTINCT frequency, timezone, hour FROM subscribers
+		WHERE status = 'active' AND next_due_at <= now() + interval '3 hours' AND frequency IS NOT NULL`,
+		`UPDATE subscribers s SET next_due_at = n.due FROM unnest('{daily}'::text[], '{UTC}'::text[], '{7}'::smallint[],
+		  ARRAY[now() + interval '1 day']) AS n(frequency, timezone, hour, due)
+		WHERE s.status = 'active' AND s.next_due_at <= now() + interval '3 hours'
+		  AND s.frequency = n.frequency AND s.timezone = n.timezone AND s.hour = n.hour`} {
+		rows, err := db.Pool().Query(ctx, "EXPLAIN "+q)
+		if err != nil {
 			t.Fatal(err)
 		}
-		plan.WriteString(line + "\n")
+		var plan strings.Builder
+		for rows.Next() {
+			var line string
+			if err := rows.Scan(&line); err != nil {
+				t.Fatal(err)
+			}
+			plan.WriteString(line + "\n")
+		}
+		rows.Close()
+		if !strings.Contains(plan.String(), "subscribers_next_due") {
+			t.Errorf("the due query reads no index:\n%s\n%s", q, plan.String())
+		}
 	}
-	rows.Close()
-	if !strings.Contains(plan.String(), "subscribers_next_due") {
-		t.Errorf("the due query reads no index:\n%s", plan.String())
-	}
-	due, err := db.DueReaders(ctx, time.Now().Add(150*time.Minute), 1000)
+	due, err := db.DueSchedules(ctx, time.Now().Add(150*time.Minute))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(due) != 2 {
-		t.Errorf("%d readers due in 150 minutes, want 2", len(due))
+	if want := []domain.ReaderSchedule{{Frequency: "daily", Timezone: "UTC", Hour: 7}}; !slices.Equal(due, want) {
+		t.Errorf("schedules due in 150 minutes: %v, want %v", due, want)
+	}
+	if n, err := db.DueBefore(ctx, time.Now().Add(150*time.Minute)); err != nil || n != 2 {
+		t.Errorf("%d readers due in 150 minutes (%v), want 2", n, err)
 	}
 	n, err := db.DueBefore(ctx, time.Now().Add(24*time.Hour))
 	if err != nil {
