@@ -70,10 +70,17 @@ fi
 # Most tests wait (on a server, a queue, a browser) more than they compute,
 # and those that own their data run in parallel (t.Parallel): four at a
 # time in a package keeps two cores busy without the race detector's
-# overhead making each one crawl; go test's -p (packages at once) stays at
-# its default, the number of cores. TESTPARALLEL changes it; a -parallel
+# overhead making each one crawl. TESTPARALLEL changes it; a -parallel
 # flag given here wins.
 parallel=${TESTPARALLEL:-4}
+# Packages too run several at a time (go test's -p, whose default is the
+# number of cores). With two at a time the packages that mostly wait (the
+# fault rig's killed workers, the operations tests' real processes) held
+# one of the two places for minutes while the tagger's quality tests,
+# which compute, queued behind them: the suite ran for seven minutes with
+# the processors idle half of it. TESTPACKAGES changes it; a -p flag
+# given here wins.
+packages=${TESTPACKAGES:-6}
 
-echo "== go test -count=1 -race -timeout 20m -parallel $parallel $* ${pkgs[*]}"
-exec go test -count=1 -race -timeout 20m -parallel "$parallel" "$@" "${pkgs[@]}"
+echo "== go test -count=1 -race -timeout 20m -p $packages -parallel $parallel $* ${pkgs[*]}"
+exec go test -count=1 -race -timeout 20m -p "$packages" -parallel "$parallel" "$@" "${pkgs[@]}"

