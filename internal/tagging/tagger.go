@@ -1,6 +1,8 @@
 package tagging
 
 import (
+	"crypto/sha256"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -72,8 +74,10 @@ type Tagger struct {
 	topicSlugs []string
 	// model weighs the rules' topics with the item's words; nil until set.
 	model atomic.Pointer[Model]
-	// shipped keeps the shipped layer of the last training (Train).
-	shipped shippedCache
+	// fingerprint identifies the taxonomy the tagger was made from: two
+	// taggers of one taxonomy find the same, so they share trained
+	// shipped layers (shippedLayerOf).
+	fingerprint [sha256.Size]byte
 }
 
 // SetModel makes the tagger decide topics with m as well as its rules
@@ -111,6 +115,11 @@ func NewTagger(t *taxonomy.Taxonomy) (*Tagger, error) {
 	if err := tg.addTopics(t); err != nil {
 		return nil, fmt.Errorf("new tagger: %w", err)
 	}
+	b, err := json.Marshal(t)
+	if err != nil {
+		return nil, fmt.Errorf("new tagger: %w", err)
+	}
+	tg.fingerprint = sha256.Sum256(b)
 	return tg, nil
 }
 

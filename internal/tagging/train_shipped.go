@@ -23,16 +23,23 @@ type shippedLayer struct {
 	examples int
 }
 
-// shippedCache keeps the tagger's last shipped layer.
-type shippedCache struct {
-	mu   sync.Mutex
-	last *shippedLayer
+// shippedLayers keeps the last few shipped layers trained in this
+// process, for every tagger made from the same taxonomy: the web and the
+// worker each make a tagger, and a process serving several desks (or a
+// test package starting many) would otherwise train the same layer again.
+var shippedLayers struct {
+	mu     sync.Mutex
+	recent []*shippedLayer // most recent first, at most keptShippedLayers
 }
 
-// shippedKey identifies shipped examples by everything of theirs that
-// training reads.
-func shippedKey(examples []Example) [sha256.Size]byte {
+const keptShippedLayers = 4
+
+// shippedKey identifies a shipped layer: the tagger's taxonomy (its rules'
+// findings are features) and everything of the examples that training
+// reads.
+func (tg *Tagger) shippedKey(examples []Example) [sha256.Size]byte {
 	h := sha256.New()
+	h.Write(tg.fingerprint[:])
 	var n [8]byte
 	field := func(s string) {
 		binary.LittleEndian.PutUint64(n[:], uint64(len(s)))
@@ -58,11 +65,15 @@ func shippedKey(examples []Example) [sha256.Size]byte {
 // topics judged), from the cache when they are the last ones trained on.
 // The layer returned is shared: callers copy what they change.
 func (tg *Tagger) shippedLayerOf(examples []Example) *shippedLayer {
-	key := shippedKey(examples)
-	tg.shipped.mu.Lock()
-	defer tg.shipped.mu.Unlock()
-	if l := tg.shipped.last; l != nil && l.key == key {
-		return l
+	key := tg.shippedKey(examples)
+	shippedLayers.mu.Lock()
+	defer shippedLayers.mu.Unlock()
+	for i, l := range shippedLayers.recent {
+		if l.key == key {
+			copy(shippedLayers.recent[1:i+1], shippedLayers.recent[:i])
+			shippedLayers.recent[0] = l
+			return l
+		}
 	}
 	l := &shippedLayer{key: key, examples: len(examples)}
 	index := map[string]int32{}
@@ -74,7 +85,10 @@ func (tg *Tagger) shippedLayerOf(examples []Example) *shippedLayer {
 	tg.forEachTopic(func(i int, topic string) {
 		l.topics[i] = trainTopic(samples, nil, topic, index, len(l.vocab), regularisation, true)
 	})
-	tg.shipped.last = l
+	shippedLayers.recent = slices.Insert(shippedLayers.recent, 0, l)
+	if len(shippedLayers.recent) > keptShippedLayers {
+		shippedLayers.recent = shippedLayers.recent[:keptShippedLayers]
+	}
 	return l
 }
 
