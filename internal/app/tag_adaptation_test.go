@@ -62,7 +62,7 @@ func listing(prefix string, stories []tagging.Example) string {
 // stories the desk corrected are never touched; the quality page counts
 // the corrections per topic.
 //
-// It takes one to one and a half minutes under the race detector, and is
+// It takes about a minute under the race detector, and is
 // one test rather than two because each would pay for the same wait: the
 // worker retrains half a minute after the first correction
 // (tasks.RetrainDelay, as in production, so that an editor's run of

@@ -100,14 +100,6 @@ func (s *ScheduleSettings) Validate() error {
 	return nil
 }
 
-// DueReader is a reader whose digest is due, as the due check reads them.
-type DueReader struct {
-	ID          int64
-	Schedule    ReaderSchedule
-	NextDue     time.Time
-	ConfirmedAt *time.Time
-}
-
 // SlotRecipient is a reader of a slot: their choices and history, where
 // their own window begins, and whether a thin digest goes out.
 type SlotRecipient struct {
