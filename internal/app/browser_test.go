@@ -52,9 +52,10 @@ func newBrowser(t *testing.T, total time.Duration) *browserSession {
 // step bounds one group of actions, so a stuck page fails with the step's
 // name rather than the test deadline. The bound is a net, not a measure:
 // browser tests share one Chromium and run in parallel, under the race
-// detector, on machines busy with other work.
+// detector, beside other test packages, on machines busy with other work;
+// a form's submission once took over a minute to load its answer there.
 func (b *browserSession) step() (context.Context, context.CancelFunc) {
-	return context.WithTimeout(b.ctx, time.Minute)
+	return context.WithTimeout(b.ctx, 2*time.Minute)
 }
 
 func (b *browserSession) do(what string, actions ...chromedp.Action[chromedp.Void]) {
