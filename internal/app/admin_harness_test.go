@@ -59,21 +59,25 @@ func (b *browserSession) checkAccessible(what string) {
 	}
 }
 
-// shots saves the page at a phone's width (375 px) and a desktop's
-// (1280 px) into the test's artifact directory (kept with go test
-// -artifacts), checks that nothing makes the page scroll sideways, and
+// shots checks that nothing makes the page scroll sideways at a phone's
+// width (375 px) and a desktop's (1280 px), saving the page at each into
+// the test's artifact directory when go test keeps them (-artifacts), and
 // puts the viewport back.
 func (b *browserSession) shots(t *testing.T, name string) {
 	t.Helper()
-	dir := t.ArtifactDir()
 	for _, w := range []int64{375, 1280} {
-		path := b.screenshot(dir, name+"-"+itoa(w), w)
+		what := name + "-" + itoa(w)
+		if testenv.KeepsArtifacts() {
+			b.screenshot(t.ArtifactDir(), what, w)
+		} else {
+			b.do("resize to "+what, chromedp.EmulateViewport(w, 800))
+		}
 		ctx, cancel := context.WithTimeout(b.ctx, 10*time.Second)
 		overflow, err := chromedp.Run(ctx, chromedp.Evaluate[bool](
 			`document.documentElement.scrollWidth > document.documentElement.clientWidth`))
 		cancel()
 		if err != nil {
-			t.Fatalf("measure %s: %v", path, err)
+			t.Fatalf("measure %s: %v", what, err)
 		}
 		if overflow {
 			t.Errorf("%s: the page scrolls sideways at %d px", name, w)

@@ -3,6 +3,7 @@ package testenv
 import (
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"log"
 	"os"
@@ -202,4 +203,14 @@ func AxeViolations(ctx context.Context, src string, off ...string) ([]string, er
 		out = append(out, fmt.Sprintf("%s (%s): %s\n\t%s", v.ID, v.Impact, v.Help, strings.Join(where, "\n\t")))
 	}
 	return out, nil
+}
+
+// KeepsArtifacts reports whether go test keeps the tests' artifacts
+// (-artifacts). Only then is a screenshot worth taking: rendering a whole
+// page to PNG is most of what a browser test costs the machine, and
+// without the flag the file is deleted unseen. What a screenshot's width
+// is there to check (nothing scrolls sideways) is checked either way.
+func KeepsArtifacts() bool {
+	f := flag.Lookup("test.artifacts")
+	return f != nil && f.Value.String() == "true"
 }
