@@ -107,15 +107,9 @@ func BenchmarkSendEdition(b *testing.B) {
 	if _, err := queue.EnqueueContext(ctx, tasks.NewCompileEdition(e.ID)); err != nil {
 		b.Fatal(err)
 	}
-	cpuSending, cpuDone := watchEdition(b, ctx, db, dbName, e.ID, w, s)
+	cpuSending, cpuDone := watchEdition(b, ctx, db, dbName, e.ID, w, s, false)
 	b.StopTimer()
-	peakKB, err := w.peakRSSKB()
-	if err != nil {
-		b.Fatalf("read worker memory: %v", err)
-	}
-	if err := w.stop(); err != nil {
-		b.Fatal(err)
-	}
+	peakKB := stopWorker(b, w)
 
 	mailed := s.read()
 	e = checkEdition(b, ctx, db, e.ID, n, mailed)
@@ -191,11 +185,26 @@ func waitReady(b *testing.B, redis asynq.RedisConnOpt, w *workerProc) {
 	}
 }
 
+// stopWorker stops the worker and returns its peak resident memory in
+// KB, read first: the kernel's high-water mark goes with the process.
+func stopWorker(b *testing.B, w *workerProc) int64 {
+	b.Helper()
+	peakKB, err := w.peakRSSKB()
+	if err != nil {
+		b.Fatalf("read worker memory: %v", err)
+	}
+	if err := w.stop(); err != nil {
+		b.Fatal(err)
+	}
+	return peakKB
+}
+
 // watchEdition polls the edition until it is done and samples CPU use when
 // it starts sending and when it is done. It reads the status column alone:
 // Edition's delivery counts would scan the deliveries every 50 ms and load
-// the very database being measured.
-func watchEdition(b *testing.B, ctx context.Context, db *postgres.DB, dbName string, id int64, w *workerProc, s *sink) (sending, done cpuSample) {
+// the very database being measured. untilSending stops it once sending has
+// begun (its compile has ended), leaving done zero.
+func watchEdition(b *testing.B, ctx context.Context, db *postgres.DB, dbName string, id int64, w *workerProc, s *sink, untilSending bool) (sending, done cpuSample) {
 	b.Helper()
 	start := time.Now()
 	lastReport := start
@@ -215,7 +224,7 @@ func watchEdition(b *testing.B, ctx context.Context, db *postgres.DB, dbName str
 				sending = takeCPU(w.cmd.Process.Pid, dbName)
 				sending.sent = s.read().messages
 			}
-			if status == domain.EditionDone {
+			if untilSending || status == domain.EditionDone {
 				return sending, takeCPU(w.cmd.Process.Pid, dbName)
 			}
 		}

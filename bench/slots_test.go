@@ -12,7 +12,6 @@ import (
 
 	"github.com/hibiken/asynq"
 
-	"newsdigest/internal/domain"
 	"newsdigest/internal/postgres"
 	"newsdigest/internal/testenv"
 )
@@ -121,15 +120,11 @@ func BenchmarkSendSlots(b *testing.B) {
 	// CPU seconds say more than the wall time when the machine is shared.
 	b.Logf("%s", phaseCPU("due check (due to slot made)", cpuStart, cpuFound))
 	if untilCompiled {
-		cpuCompiled := watchCompile(b, ctx, db, dbName, id, w, s)
+		// A slot compiles while its status is compiling: sending or done
+		// means the compile has ended.
+		cpuCompiled, _ := watchEdition(b, ctx, db, dbName, id, w, s, true)
 		b.StopTimer()
-		peakKB, err := w.peakRSSKB()
-		if err != nil {
-			b.Fatal(err)
-		}
-		if err := w.stop(); err != nil {
-			b.Fatal(err)
-		}
+		peakKB := stopWorker(b, w)
 		b.Logf("%s", phaseCPU("due check and compile (due to compiled)", cpuStart, cpuCompiled))
 		b.Logf("worker: %s", workerSays(b, w, "slot created", "edition compiled"))
 		b.Logf("slot %d: %s", id, slotCounts(b, ctx, db, id))
@@ -137,15 +132,9 @@ func BenchmarkSendSlots(b *testing.B) {
 			n, len(slotZones), found.Seconds(), cpuCompiled.at.Sub(cpuStart.at).Seconds(), cpuCompiled.sent, float64(peakKB)/1024, index)
 		return
 	}
-	cpuSending, cpuDone := watchEdition(b, ctx, db, dbName, id, w, s)
+	cpuSending, cpuDone := watchEdition(b, ctx, db, dbName, id, w, s, false)
 	b.StopTimer()
-	peakKB, err := w.peakRSSKB()
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := w.stop(); err != nil {
-		b.Fatal(err)
-	}
+	peakKB := stopWorker(b, w)
 	mailed := s.read()
 	e := checkEdition(b, ctx, db, id, n, mailed)
 	sendTime := cpuDone.at.Sub(cpuSending.at)
@@ -217,39 +206,6 @@ func dueQueryIndex(b *testing.B, ctx context.Context, db *postgres.DB) string {
 	}
 	b.Logf("the due query's plan reads no index:\n%s", plan.String())
 	return "none"
-}
-
-// watchCompile polls the slot until its compile has ended (it is sending
-// or done) and samples CPU use then, with the messages sent so far.
-func watchCompile(b *testing.B, ctx context.Context, db *postgres.DB, dbName string, id int64, w *workerProc, s *sink) cpuSample {
-	b.Helper()
-	start := time.Now()
-	lastReport := start
-	for {
-		if err := w.running(); err != nil {
-			b.Fatal(err)
-		}
-		var status, reason string
-		if err := db.Pool().QueryRow(ctx, `SELECT status, reason FROM editions WHERE id = $1`, id).Scan(&status, &reason); err != nil {
-			b.Fatal(err)
-		}
-		switch status {
-		case domain.EditionFailed:
-			b.Fatalf("slot %d failed: %s; worker log ends:\n%s", id, reason, w.logTail(40))
-		case domain.EditionSending, domain.EditionDone:
-			c := takeCPU(w.cmd.Process.Pid, dbName)
-			c.sent = s.read().messages
-			return c
-		}
-		if time.Since(start) > deadline {
-			b.Fatalf("slot %d still %s after %s; worker log ends:\n%s", id, status, deadline, w.logTail(40))
-		}
-		if time.Since(lastReport) >= progress {
-			lastReport = time.Now()
-			fmt.Printf("bench: %4.0fs slot %s, %d messages sent\n", time.Since(start).Seconds(), status, s.read().messages)
-		}
-		time.Sleep(pollEvery)
-	}
 }
 
 // slotCounts says how many readers a compiled slot holds and how many of
