@@ -14,7 +14,6 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/mail"
-	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -151,9 +150,21 @@ func startStackWeb(t *testing.T, overrides map[string]string, logs io.Writer) *s
 	if err != nil {
 		t.Fatal(err)
 	}
-	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	// The stack's log, a line per request and per task, is the test's
+	// own: shown with the test's output only if it fails, where it says
+	// what the server was doing (a request that took a minute, a task
+	// that kept failing), rather than mixed into every test's stderr.
+	var log *slog.Logger
 	if logs != nil {
 		log = slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	} else {
+		own := &testenv.Output{}
+		log = slog.New(slog.NewTextHandler(own, &slog.HandlerOptions{Level: slog.LevelInfo}))
+		t.Cleanup(func() { // after the stack has stopped: cleanups run last first
+			if t.Failed() {
+				t.Logf("the stack's log:\n%s", own)
+			}
+		})
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	webDone := make(chan error, 1)
