@@ -55,9 +55,13 @@ type fragments struct {
 	viewURL string
 }
 
-// item renders one story, or takes it from the cache.
+// item renders one story, or takes it from the cache. A story that links
+// to the web digest is rendered for its group alone: each group's digest
+// has a view URL of its own, so no other group could use it, and caching
+// it crowded out (at maxFragmentBytes) the stories every group shares.
 func (f *fragments) item(it Item, full bool) (renderedItem, uint64, error) {
-	key := f.itemKey(it, full)
+	link, viaDigest := itemLink(it, full, f.viewURL)
+	key := f.itemKey(it, full, link)
 	if ri, ok := f.r.frags.load(key); ok {
 		return ri, key, nil
 	}
@@ -73,7 +77,9 @@ func (f *fragments) item(it Item, full bool) (renderedItem, uint64, error) {
 	// text is wrapped here, once, so wrapping the whole digest finds its
 	// long lines already short.
 	ri := renderedItem{HTML: htmltemplate.HTML(hb.String()), Text: wrapLines(tb.String(), textWidth)}
-	f.r.frags.store(key, ri)
+	if !viaDigest {
+		f.r.frags.store(key, ri)
+	}
 	return ri, key, nil
 }
 
@@ -118,8 +124,11 @@ func (f *fragments) section(sec Section, full bool) (renderedItem, error) {
 	return rs, nil
 }
 
-// itemKey identifies everything a story's rendering depends on.
-func (f *fragments) itemKey(it Item, full bool) uint64 {
+// itemKey identifies everything a story's rendering depends on: link is
+// where its title goes (itemLink). The digest's viewURL is not part of it
+// unless the link is: each group's digest has a view URL of its own, and
+// a key holding it rendered every story again for every group.
+func (f *fragments) itemKey(it Item, full bool, link string) uint64 {
 	var h maphash.Hash
 	h.SetSeed(f.r.frags.seed)
 	h.WriteString("item\x00")
@@ -127,7 +136,7 @@ func (f *fragments) itemKey(it Item, full bool) uint64 {
 	if full {
 		h.WriteByte(1)
 	}
-	for _, s := range []string{it.Title, it.URL, it.PublishedOn, it.Summary, it.Anchor, f.viewURL, it.FewerURL} {
+	for _, s := range []string{it.Title, link, it.PublishedOn, it.Summary, it.Anchor, it.FewerURL} {
 		h.WriteByte(0)
 		h.WriteString(s)
 	}
