@@ -253,13 +253,16 @@ func (r *Renderer) framedSection(lang string, sv sectionView) (renderedItem, err
 }
 
 // framedDigest is a digest made by filling its layout frame with its
-// sections, its tokens placed.
-func (r *Renderer) framedDigest(v digestView) (Message, error) {
+// sections, its view URL and tokens placed.
+func (r *Renderer) framedDigest(v digestView, viewURL string) (Message, error) {
 	fp, err := r.layoutFrame(v)
 	if err != nil {
 		return Message{}, err
 	}
 	html, text := fp.fillWith([nParts]string{v.Subject, v.Preheader, v.Intro, v.ViewAll}, v.Sections)
+	if html, text, err = r.placeViewURL(html, text, viewURL); err != nil {
+		return Message{}, err
+	}
 	html, htmlTokens := r.placeTokens(html)
 	text, textTokens := r.placeTokens(tidyText(text, textWidth))
 	return Message{Subject: v.Subject, HTML: html, HTMLTokens: htmlTokens, Text: text, TextTokens: textTokens}, nil

@@ -56,17 +56,22 @@ type fragments struct {
 }
 
 // item renders one story, or takes it from the cache. A story that links
-// to the web digest is rendered for its group alone: each group's digest
-// has a view URL of its own, so no other group could use it, and caching
-// it crowded out (at maxFragmentBytes) the stories every group shares.
+// to the web digest is rendered with the renderer's view mark where its
+// group's view URL goes, so that every group shares it; placeViewURL puts
+// the group's own in the digest (each group's web digest has a view token
+// of its own).
 func (f *fragments) item(it Item, full bool) (renderedItem, uint64, error) {
-	link, viaDigest := itemLink(it, full, f.viewURL)
+	view := f.viewURL
+	if _, viaDigest := itemLink(it, full, view); viaDigest {
+		view = f.r.viewMark
+	}
+	link, _ := itemLink(it, full, view)
 	key := f.itemKey(it, full, link)
 	if ri, ok := f.r.frags.load(key); ok {
 		return ri, key, nil
 	}
 	var hb, tb bytes.Buffer
-	iv := newItemView(it, f.lang, f.s, full, f.viewURL)
+	iv := newItemView(it, f.lang, f.s, full, view)
 	if err := f.r.digestHTML.ExecuteTemplate(&hb, "item", iv); err != nil {
 		return renderedItem{}, 0, fmt.Errorf("render story html: %w", err)
 	}
@@ -77,9 +82,7 @@ func (f *fragments) item(it Item, full bool) (renderedItem, uint64, error) {
 	// text is wrapped here, once, so wrapping the whole digest finds its
 	// long lines already short.
 	ri := renderedItem{HTML: htmltemplate.HTML(hb.String()), Text: wrapLines(tb.String(), textWidth)}
-	if !viaDigest {
-		f.r.frags.store(key, ri)
-	}
+	f.r.frags.store(key, ri)
 	return ri, key, nil
 }
 
@@ -125,9 +128,10 @@ func (f *fragments) section(sec Section, full bool) (renderedItem, error) {
 }
 
 // itemKey identifies everything a story's rendering depends on: link is
-// where its title goes (itemLink). The digest's viewURL is not part of it
-// unless the link is: each group's digest has a view URL of its own, and
-// a key holding it rendered every story again for every group.
+// where its title goes (itemLink, with the view mark for the web digest).
+// The digest's view URL is not part of it: each group's digest has one of
+// its own, and a key holding it rendered every story again for every
+// group.
 func (f *fragments) itemKey(it Item, full bool, link string) uint64 {
 	var h maphash.Hash
 	h.SetSeed(f.r.frags.seed)

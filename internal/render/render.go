@@ -35,6 +35,10 @@ type Renderer struct {
 	// tokenMark stands for TokenPlaceholder in a digest's links while it
 	// is rendered (token.go). It is secret: it never leaves the process.
 	tokenMark string
+	// viewMark stands for a digest's view URL in the stories that link
+	// to the web digest, so that one rendering of a story serves every
+	// group; secret like tokenMark (placeViewURL).
+	viewMark string
 	// names, when set, is the list's name in a language as the desk set
 	// it (package listname); it wins over the ListName a caller gives.
 	names func(lang string) string
@@ -64,7 +68,8 @@ func New() (*Renderer, error) {
 }
 
 func newRenderer(fsys fs.FS) (*Renderer, error) {
-	r := &Renderer{ui: catalog(), frags: newFragCache(), frames: newFrameCache(), tokenMark: newTokenMark()}
+	r := &Renderer{ui: catalog(), frags: newFragCache(), frames: newFrameCache(), tokenMark: newTokenMark(),
+		viewMark: "https://view.invalid/" + newTokenMark()}
 	var err error
 	if r.digestHTML, err = parseHTML(fsys, "digest"); err != nil {
 		return nil, err
@@ -156,10 +161,13 @@ func (r *Renderer) Digest(d Digest) (Message, error) {
 		return Message{}, err
 	}
 	if r.framed {
-		return r.framedDigest(v)
+		return r.framedDigest(v, frags.viewURL)
 	}
 	m, err := r.execute("digest", v.Subject, r.digestHTML, r.digestText, v)
 	if err != nil {
+		return Message{}, err
+	}
+	if m.HTML, m.Text, err = r.placeViewURL(m.HTML, m.Text, frags.viewURL); err != nil {
 		return Message{}, err
 	}
 	m.HTML, m.HTMLTokens = r.placeTokens(m.HTML)

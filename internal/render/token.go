@@ -2,7 +2,9 @@ package render
 
 import (
 	"crypto/rand"
+	"errors"
 	"fmt"
+	htmltemplate "html/template"
 	"strings"
 
 	"newsdigest/internal/token"
@@ -91,4 +93,27 @@ func (r *Renderer) markStoryTokens(sections []Section) []Section {
 		return sections
 	}
 	return out
+}
+
+// hrefTemplate escapes a URL as the templates escape a link's href.
+var hrefTemplate = htmltemplate.Must(htmltemplate.New("href").Parse(`<a href="{{.}}">`))
+
+// placeViewURL puts the digest's view URL where its stories that link to
+// the web digest hold r's view mark (fragments.item): escaped in the HTML
+// as the templates escape a link, as it is in the text. Like the token's
+// mark, the view mark is random and never leaves the process, so no story
+// can hold it.
+func (r *Renderer) placeViewURL(html, text, viewURL string) (string, string, error) {
+	if !strings.Contains(html, r.viewMark) && !strings.Contains(text, r.viewMark) {
+		return html, text, nil
+	}
+	if viewURL == "" {
+		return "", "", errors.New("render digest: a story links to the web digest, but the digest has no view URL")
+	}
+	var b strings.Builder
+	if err := hrefTemplate.Execute(&b, viewURL); err != nil {
+		return "", "", fmt.Errorf("render digest: view URL: %w", err)
+	}
+	href := strings.TrimSuffix(strings.TrimPrefix(b.String(), `<a href="`), `">`)
+	return strings.ReplaceAll(html, r.viewMark, href), strings.ReplaceAll(text, r.viewMark, viewURL), nil
 }

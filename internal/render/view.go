@@ -231,8 +231,7 @@ func newConfirmView(c Confirmation, lang string, s ui) confirmView {
 // can never become a javascript: or data: link in someone's inbox.
 // itemLink is where a story's title links: its own source, or, in an
 // email, the story on the web digest at viewURL when it has no source
-// (viaDigest). Only then does the story's rendering depend on the
-// digest's viewURL, which is each group's own (fragments.item).
+// (viaDigest).
 func itemLink(it Item, full bool, viewURL string) (link string, viaDigest bool) {
 	link = linkURL(it.URL)
 	if anchor := anchorID(it.Anchor); !full && link == "" && anchor != "" && viewURL != "" {
