@@ -18,6 +18,12 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 if ! command -v go >/dev/null 2>&1 && [[ -x /usr/local/go/bin/go ]]; then
 	PATH=/usr/local/go/bin:$PATH
 fi
+# Without -trimpath the build cache keys each compiled package on the
+# checkout's path, so every fresh clone (CI's) compiled the whole project
+# again under the race detector, a couple of minutes of CPU; with it a
+# clone finds what any other checkout of the same code compiled. The
+# binaries the tests build (cmd/worker, cmd/web) inherit it.
+export GOFLAGS="${GOFLAGS:+$GOFLAGS }-trimpath"
 
 # The services (from a clean clone: downloads, npm installs) are made
 # ready while go vet type-checks: one waits on the network, the other
