@@ -24,7 +24,9 @@ import (
 // digest. (Two schedules
 // making one edition per tick are TestTwoSchedulersMakeOneEditionPerTick
 // and TestTwoSchedulersOneEditionPerTick, whose clocks need not wait for
-// DIGEST_CRON's next minute.)
+// DIGEST_CRON's next minute.) It takes some 6 s alone and can pass 30 s
+// beside other packages: building cmd/worker and sending 400 digests
+// through two more processes is most of it.
 func TestTwoWorkerProcesses(t *testing.T) {
 	t.Parallel()
 	s := startStackBare(t, nil)
