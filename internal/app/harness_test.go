@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"mime"
@@ -206,9 +207,19 @@ func (s *stack) waitReady() {
 // do sends a request and returns status and body.
 func (s *stack) do(method, path, contentType string, body []byte, admin bool) (int, []byte) {
 	s.t.Helper()
-	req, err := http.NewRequest(method, s.base+path, bytes.NewReader(body))
+	status, b, err := s.send(method, path, contentType, body, admin)
 	if err != nil {
 		s.t.Fatal(err)
+	}
+	return status, b
+}
+
+// send is do for a goroutine of the test's own, which must not call
+// t.Fatal: it returns what went wrong instead.
+func (s *stack) send(method, path, contentType string, body []byte, admin bool) (int, []byte, error) {
+	req, err := http.NewRequest(method, s.base+path, bytes.NewReader(body))
+	if err != nil {
+		return 0, nil, err
 	}
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
@@ -218,11 +229,11 @@ func (s *stack) do(method, path, contentType string, body []byte, admin bool) (i
 	}
 	resp, err := s.http.Do(req)
 	if err != nil {
-		s.t.Fatalf("%s %s: %v", method, path, err)
+		return 0, nil, fmt.Errorf("%s %s: %v", method, path, err)
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, b
+	return resp.StatusCode, b, nil
 }
 
 // jsonCall sends v as JSON (nil: no body) and decodes the answer into out.
@@ -273,7 +284,14 @@ func (s *stack) csrfToken(b *http.Client, path string) string {
 // waitEdition polls an edition until it is done.
 func (s *stack) waitEdition(id int64) edition {
 	s.t.Helper()
-	deadline := time.Now().Add(60 * time.Second)
+	return s.waitEditionWithin(id, 60*time.Second, nil)
+}
+
+// waitEditionWithin is waitEdition with its own bound; explain, when set,
+// adds to the failure what the test knows of why (its processes' logs).
+func (s *stack) waitEditionWithin(id int64, within time.Duration, explain func() string) edition {
+	s.t.Helper()
+	deadline := time.Now().Add(within)
 	for {
 		var e edition
 		s.jsonCall("GET", "/api/v1/editions/"+itoa(id), nil, &e, http.StatusOK)
@@ -281,7 +299,11 @@ func (s *stack) waitEdition(id int64) edition {
 			return e
 		}
 		if time.Now().After(deadline) {
-			s.t.Fatalf("edition %d still %s after 60s", id, e.Status)
+			more := ""
+			if explain != nil {
+				more = "\n" + explain()
+			}
+			s.t.Fatalf("edition %d still %s after %s%s", id, e.Status, within, more)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}

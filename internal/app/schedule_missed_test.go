@@ -325,11 +325,14 @@ func TestTokyoMondayEditionIsDatedMonday(t *testing.T) {
 	}
 }
 
+// dateAboveName is the HTML digest header's line above the list's name.
+var dateAboveName = regexp.MustCompile(`>([^<>]*)</p>\s*<h1`)
+
 // headerDate is the date in a digest's header: in HTML the line just
 // above the list's name (its h1), in text the line under its underline.
 func headerDate(part, body string) string {
 	if part == "HTML" {
-		if m := regexp.MustCompile(`>([^<>]*)</p>\s*<h1`).FindStringSubmatch(body); m != nil {
+		if m := dateAboveName.FindStringSubmatch(body); m != nil {
 			return strings.TrimSpace(m[1])
 		}
 		return ""

@@ -1,11 +1,9 @@
 package app_test
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"slices"
 	"strings"
@@ -135,22 +133,11 @@ func TestDeskTeachesTheTagger(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		req, err := http.NewRequestWithContext(s.ctx, "PATCH", fmt.Sprintf("%s/api/v1/items/%d", s.base, id), bytes.NewReader(body))
-		if err != nil {
-			return err
+		status, answer, err := s.send("PATCH", fmt.Sprintf("/api/v1/items/%d", id), "application/json", body, true)
+		if err == nil && status != http.StatusOK {
+			err = fmt.Errorf("PATCH item %d: %d %s", id, status, answer)
 		}
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Authorization", "Bearer "+adminToken)
-		resp, err := s.http.Do(req)
-		if err != nil {
-			return err
-		}
-		defer resp.Body.Close()
-		answer, _ := io.ReadAll(resp.Body)
-		if resp.StatusCode != http.StatusOK {
-			return fmt.Errorf("PATCH item %d: %d %s", id, resp.StatusCode, answer)
-		}
-		return nil
+		return err
 	}
 	firstItem := byURL[storyURL("first", 0, first[0].Lang)]
 	if err := correct(firstItem.ID); err != nil {

@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"os"
 	"os/exec"
@@ -21,9 +22,9 @@ import (
 // the test) against one PostgreSQL and one Redis, as two machines would:
 // an editor's edition of 400 readers is compiled once, its batches are
 // sent by whichever worker takes them, and every reader gets exactly one
-// digest. (Two schedules
-// making one edition per tick are TestTwoSchedulersMakeOneEditionPerTick
-// and TestTwoSchedulersOneEditionPerTick, whose clocks need not wait for
+// digest. (Two schedules making one edition per tick are
+// TestTwoSchedulersMakeOneEditionPerTick and
+// TestTwoSchedulersOneEditionPerTick, whose clocks need not wait for
 // DIGEST_CRON's next minute.) It takes some 6 s alone and can pass 30 s
 // beside other packages: building cmd/worker and sending 400 digests
 // through two more processes is most of it.
@@ -78,18 +79,9 @@ func TestTwoWorkerProcesses(t *testing.T) {
 	// The edition's tasks wait in the queue for whichever worker is up.
 	var created struct{ ID int64 }
 	s.jsonCall("POST", "/api/v1/editions", stories2020, &created, http.StatusAccepted)
-	var e edition
-	deadline := time.Now().Add(3 * time.Minute)
-	for {
-		s.jsonCall("GET", "/api/v1/editions/"+itoa(created.ID), nil, &e, http.StatusOK)
-		if e.Status == "done" || e.Status == "failed" {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("edition %+v not done after 3 minutes\nworker 0: %s\nworker 1: %s", e, logs[0], logs[1])
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	e := s.waitEditionWithin(created.ID, 3*time.Minute, func() string {
+		return fmt.Sprintf("worker 0: %s\nworker 1: %s", logs[0], logs[1])
+	})
 	if e.Status != "done" || e.Sent != people || e.Total != people {
 		t.Errorf("edition: %+v, want done with %d sent", e, people)
 	}
