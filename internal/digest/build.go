@@ -16,25 +16,23 @@ import (
 // (order.go), items in section order. Items missing from items (deleted
 // since) are left out.
 func BuildDigest(tax *taxonomy.Taxonomy, lang string, sections []Section, items []domain.Item) render.Digest {
-	return buildDigest(tax, lang, sections, items, storyLinks{})
+	return buildDigest(NewStories(tax, items), lang, sections, storyLinks{})
 }
 
 // storyLinks are the links a mail's stories carry besides their title's:
 // nil funcs leave them out (the web digest, a preview of a filter).
 type storyLinks struct {
 	// story is where a story's title links instead of its own address
-	// (a counted /r/ link).
+	// (a counted /r/ link); "" leaves it as it is.
 	story func(itemID int64) string
 	// fewer is the link that drops a section's country or topic from the
 	// reader's choices; "" for a section that names no choice.
 	fewer func(sec Section) string
 }
 
-func buildDigest(tax *taxonomy.Taxonomy, lang string, sections []Section, items []domain.Item, links storyLinks) render.Digest {
-	byID := make(map[int64]*domain.Item, len(items))
-	for i := range items {
-		byID[items[i].ID] = &items[i]
-	}
+func buildDigest(stories *Stories, lang string, sections []Section, links storyLinks) render.Digest {
+	tax := stories.tax
+	names := stories.tagNames(lang)
 	d := render.Digest{Language: lang}
 	var kinds []string
 	for _, sec := range sections {
@@ -44,7 +42,7 @@ func buildDigest(tax *taxonomy.Taxonomy, lang string, sections []Section, items 
 			fewer = links.fewer(sec)
 		}
 		for _, id := range sec.Items {
-			it := byID[id]
+			it := stories.story(id)
 			if it == nil {
 				continue
 			}
@@ -53,17 +51,19 @@ func buildDigest(tax *taxonomy.Taxonomy, lang string, sections []Section, items 
 				Summary:     it.Summary,
 				URL:         it.URL,
 				PublishedOn: it.PublishedOn.String(),
-				Tags:        TagNames(tax, lang, *it),
+				Tags:        names[id],
 				Anchor:      StoryAnchor(it.ID),
 				FewerURL:    fewer,
 			}
-			if links.story != nil && render.IsHTTPURL(it.URL) {
-				ri.URL = links.story(it.ID)
+			if links.story != nil {
+				if l := links.story(it.ID); l != "" {
+					ri.URL = l
+				}
 			}
 			out.Items = append(out.Items, ri)
 		}
 		if sec.Kind == KindRegional {
-			out.SubjectName = regionsOf(tax, lang, sec.Items, byID)
+			out.SubjectName = regionsOf(stories, lang, sec.Items)
 		}
 		if len(out.Items) > 0 {
 			d.Sections = append(d.Sections, out)
@@ -76,15 +76,15 @@ func buildDigest(tax *taxonomy.Taxonomy, lang string, sections []Section, items 
 
 // regionsOf names the regions the stories of a Regional section are
 // tagged with, each once, in the order met ("Central America, Caribbean").
-func regionsOf(tax *taxonomy.Taxonomy, lang string, ids []int64, byID map[int64]*domain.Item) string {
+func regionsOf(stories *Stories, lang string, ids []int64) string {
 	var names []string
 	for _, id := range ids {
-		it := byID[id]
+		it := stories.story(id)
 		if it == nil {
 			continue
 		}
 		for _, code := range it.Regions {
-			if r, ok := tax.Region(code); ok && !slices.Contains(names, r.Name(lang)) {
+			if r, ok := stories.tax.Region(code); ok && !slices.Contains(names, r.Name(lang)) {
 				names = append(names, r.Name(lang))
 			}
 		}

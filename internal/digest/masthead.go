@@ -66,6 +66,9 @@ type Issue struct {
 	Sections  []Section
 	Items     []domain.Item // the stories the sections name (hidden ones left out)
 	Tax       *taxonomy.Taxonomy
+	// Stories, when set, are Items made ready with Tax (NewStories), once
+	// for every digest of the edition: the send path's.
+	Stories *Stories
 	// ViewToken opens this digest on the web (domain.DigestGroup.ViewToken);
 	// empty for a digest no group holds (a preview of a filter), whose
 	// web link then carries render.TokenPlaceholder.
@@ -85,9 +88,12 @@ func (m Masthead) Email(is Issue) render.Digest {
 // lowest-ranked of each section are left to the web digest.
 func (m Masthead) EmailWithin(is Issue, max int) render.Digest {
 	sections, omitted := LimitSections(is.Sections, min(max, MaxEmailStories))
+	is = is.ready()
 	links := storyLinks{fewer: m.fewerLink}
 	if m.StoryLink != nil && is.EditionID != 0 {
-		links.story = func(itemID int64) string { return m.StoryLink(is.EditionID, itemID) }
+		links.story = func(itemID int64) string {
+			return is.Stories.storyLink(itemID, func() string { return m.StoryLink(is.EditionID, itemID) })
+		}
 	}
 	d := m.frameWith(is, sections, links)
 	d.Omitted = omitted
@@ -119,8 +125,16 @@ func (m Masthead) frame(is Issue, sections []Section) render.Digest {
 	return m.frameWith(is, sections, storyLinks{})
 }
 
+// ready returns the issue with its Stories made, if it came without.
+func (is Issue) ready() Issue {
+	if is.Stories == nil {
+		is.Stories = NewStories(is.Tax, is.Items)
+	}
+	return is
+}
+
 func (m Masthead) frameWith(is Issue, sections []Section, links storyLinks) render.Digest {
-	d := buildDigest(is.Tax, is.Language, sections, is.Items, links)
+	d := buildDigest(is.ready().Stories, is.Language, sections, links)
 	view := is.ViewToken
 	if view == "" {
 		view = render.TokenPlaceholder

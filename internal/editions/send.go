@@ -390,7 +390,7 @@ func (s *Sender) renderGroup(ed *editionData, g domain.DigestGroup, max int) (*m
 	if err := json.Unmarshal(g.Sections, &sections); err != nil {
 		return nil, 0, err
 	}
-	d := s.Masthead.EmailWithin(digest.Issue{EditionID: ed.id, At: ed.at, Language: g.Language, Sections: sections, Items: ed.items, Tax: ed.tax, ViewToken: g.ViewToken}, max)
+	d := s.Masthead.EmailWithin(digest.Issue{EditionID: ed.id, At: ed.at, Language: g.Language, Sections: sections, Items: ed.items, Tax: ed.tax, Stories: ed.ready, ViewToken: g.ViewToken}, max)
 	if len(d.Sections) == 0 {
 		return nil, 0, errWithdrawn
 	}

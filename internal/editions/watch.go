@@ -6,6 +6,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"newsdigest/internal/digest"
 	"newsdigest/internal/domain"
 	"newsdigest/internal/taxonomy"
 )
@@ -101,7 +102,8 @@ type editionData struct {
 	at      time.Time     // the edition's time: its date in the digest
 	items   []domain.Item // the edition's stories (hidden ones left out)
 	tax     *taxonomy.Taxonomy
-	stories string // domain.EditionSnapshot.Stories when items were loaded
+	stories string          // domain.EditionSnapshot.Stories when items were loaded
+	ready   *digest.Stories // items made ready once for all the digests
 }
 
 // edition returns what an edition's digests are made from, loading it
@@ -136,7 +138,7 @@ func (s *Sender) editionAt(ctx context.Context, id int64, stories string) (*edit
 		return nil, err
 	}
 	// Loaded after stories was read: at least as new as it says.
-	ed = &editionData{id: id, at: e.Time(), items: items, tax: tax, stories: stories}
+	ed = &editionData{id: id, at: e.Time(), items: items, tax: tax, stories: stories, ready: digest.NewStories(tax, items)}
 	s.mu.Lock()
 	if s.editions == nil || len(s.editions) >= 4 {
 		s.editions = map[int64]*editionData{}

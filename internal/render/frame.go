@@ -171,14 +171,20 @@ func flag(present bool) string {
 	return "0"
 }
 
-// layoutFrame returns the frame of v's layout.
+// layoutFrame returns the frame of v's layout. Each group's digest has a
+// view URL of its own (its view token): the frame holds r's view mark in
+// its place, which placeViewURL fills as it does the stories', so one
+// frame serves every group of a language instead of one per group.
 func (r *Renderer) layoutFrame(v digestView) (*framePair, error) {
 	f := v.Footer
-	key := r.frames.key("layout", v.Lang, v.ListName, v.Date, v.ViewURL,
+	key := r.frames.key("layout", v.Lang, v.ListName, v.Date, flag(v.ViewURL != ""),
 		f.Why, f.PreferencesLabel, f.PreferencesURL, f.UnsubscribeLabel, f.UnsubscribeURL, strings.Join(f.Postal, "\n"),
 		flag(v.Subject != ""), flag(v.Preheader != ""), flag(v.Intro != ""), flag(v.ViewAll != ""), flag(len(v.Sections) > 0))
 	return r.frames.get(key, func() (*framePair, error) {
 		fv := v
+		if v.ViewURL != "" {
+			fv.ViewURL = r.viewMark
+		}
 		fv.Subject = present(v.Subject, markSubject)
 		fv.Preheader = present(v.Preheader, markPreheader)
 		fv.Intro = present(v.Intro, markIntro)

@@ -61,12 +61,11 @@ type fragments struct {
 // the group's own in the digest (each group's web digest has a view token
 // of its own).
 func (f *fragments) item(it Item, full bool) (renderedItem, uint64, error) {
-	view := f.viewURL
-	if _, viaDigest := itemLink(it, full, view); viaDigest {
+	view := ""
+	if f.viewURL != "" {
 		view = f.r.viewMark
 	}
-	link, _ := itemLink(it, full, view)
-	key := f.itemKey(it, full, link)
+	key := f.itemKey(it, full, view != "")
 	if ri, ok := f.r.frags.load(key); ok {
 		return ri, key, nil
 	}
@@ -127,12 +126,14 @@ func (f *fragments) section(sec Section, full bool) (renderedItem, error) {
 	return rs, nil
 }
 
-// itemKey identifies everything a story's rendering depends on: link is
-// where its title goes (itemLink, with the view mark for the web digest).
-// The digest's view URL is not part of it: each group's digest has one of
-// its own, and a key holding it rendered every story again for every
-// group.
-func (f *fragments) itemKey(it Item, full bool, link string) uint64 {
+// itemKey identifies everything a story's rendering depends on; where
+// its title links (itemLink) follows from its URL, its anchor, full, and
+// whether the digest has a view URL (the view mark stands for it). The
+// digest's own view URL is not part of it: each group's digest has one
+// of its own, and a key holding it rendered every story again for every
+// group. Nothing here parses a URL: this runs for every story of every
+// digest, and only a story not yet rendered needs its link checked.
+func (f *fragments) itemKey(it Item, full, hasView bool) uint64 {
 	var h maphash.Hash
 	h.SetSeed(f.r.frags.seed)
 	h.WriteString("item\x00")
@@ -140,7 +141,10 @@ func (f *fragments) itemKey(it Item, full bool, link string) uint64 {
 	if full {
 		h.WriteByte(1)
 	}
-	for _, s := range []string{it.Title, link, it.PublishedOn, it.Summary, it.Anchor, it.FewerURL} {
+	if hasView {
+		h.WriteByte(2)
+	}
+	for _, s := range []string{it.Title, it.URL, it.PublishedOn, it.Summary, it.Anchor, it.FewerURL} {
 		h.WriteByte(0)
 		h.WriteString(s)
 	}

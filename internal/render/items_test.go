@@ -9,7 +9,8 @@ import (
 // of its own. Every story is rendered once and reused by every group, a
 // story without a source of its own too: it links to the story on its
 // group's web digest, which is put in after (placeViewURL), escaped in
-// the HTML as the templates escape a link.
+// the HTML as the templates escape a link. So is the layout around the
+// stories, whose link to the whole digest is the group's.
 func TestStoriesRenderedOnceAcrossGroups(t *testing.T) {
 	r := mustNew(t)
 	views := map[string]string{ // view URL: its href in the HTML
@@ -17,7 +18,7 @@ func TestStoriesRenderedOnceAcrossGroups(t *testing.T) {
 		"https://news.example.org/digest/1/second": "https://news.example.org/digest/1/second",
 		"https://news.example.org/digest/1/é&x":    "https://news.example.org/digest/1/%c3%a9&amp;x",
 	}
-	cached := -1
+	cached, frames := -1, -1
 	for view, href := range views {
 		d := testDigest("en") // Mexico's story has a URL, the regional one has not
 		d.ViewURL = view
@@ -25,6 +26,9 @@ func TestStoriesRenderedOnceAcrossGroups(t *testing.T) {
 		m := mustDigest(t, r, d)
 		if !strings.Contains(m.HTML, `href="`+href+`#story-2"`) || !strings.Contains(m.Text, view+"#story-2") {
 			t.Errorf("group %s: the story without a URL does not link to its web digest:\n%s\n%s", view, m.HTML, m.Text)
+		}
+		if !strings.Contains(m.HTML, `href="`+href+`"`) || !strings.Contains(m.Text, view+"\n") {
+			t.Errorf("group %s: the digest does not link to its whole digest on the web:\n%s\n%s", view, m.HTML, m.Text)
 		}
 		for other := range views {
 			if other != view && strings.Contains(m.HTML+m.Text, other) {
@@ -41,5 +45,12 @@ func TestStoriesRenderedOnceAcrossGroups(t *testing.T) {
 			t.Errorf("group %s: %d fragments cached after it, %d after the group before: a group's digest rendered stories of its own", view, n, cached)
 		}
 		cached = n
+		r.frames.mu.Lock()
+		f := len(r.frames.m)
+		r.frames.mu.Unlock()
+		if frames >= 0 && f != frames {
+			t.Errorf("group %s: %d frames after it, %d after the group before: a group's digest laid out its frame again", view, f, frames)
+		}
+		frames = f
 	}
 }

@@ -1,0 +1,7 @@
+package postgres
+
+// The send path's per-batch queries, for the tests of their plans.
+var (
+	ClaimSQL  = claimSQL
+	FinishSQL = finishSQL
+)

@@ -1,0 +1,84 @@
+package postgres_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"newsdigest/internal/domain"
+	"newsdigest/internal/postgres"
+	"newsdigest/internal/testenv"
+)
+
+// The claim and the finish check run once per batch of an edition: read
+// through an index that leads with edition_id, each would read every
+// delivery of the edition, so an edition of a million would cost its
+// size squared. That is the plan PostgreSQL picks when the deliveries'
+// statistics predate the compile that just wrote them (it takes the
+// table for nearly empty), and it is the plan prepared statements keep.
+// TestSendQueriesReadOnlyTheirBatch plans both as the worker runs them
+// (prepared, generic) on such statistics.
+func TestSendQueriesReadOnlyTheirBatch(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := testenv.Database(t)
+	conn, err := db.Pool().Acquire(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Release()
+	exec := func(sql string, args ...any) {
+		t.Helper()
+		if _, err := conn.Exec(ctx, sql, args...); err != nil {
+			t.Fatalf("%s: %v", sql, err)
+		}
+	}
+	// Statistics of an empty table, and none gathered meanwhile.
+	exec(`ALTER TABLE deliveries SET (autovacuum_enabled = off)`)
+	exec(`ANALYZE deliveries`)
+	const n = 20000
+	exec(`INSERT INTO subscribers (email, status, token) SELECT 'r' || i || '@example.org', 'active', 'tok' || i FROM generate_series(1, $1) i`, n)
+	e, _, err := db.CreateEdition(ctx, postgres.NewEdition{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	exec(`INSERT INTO edition_groups (edition_id, key, language, sections) VALUES ($1, 'k', 'en', '[]')`, e.ID)
+	exec(`INSERT INTO deliveries (edition_id, subscriber_id, group_id, status)
+	      SELECT $1, s.id, g.id, 'pending' FROM subscribers s, edition_groups g WHERE g.edition_id = $1`, e.ID)
+
+	plan := func(name, types, sql, args string) string {
+		t.Helper()
+		exec(`SET plan_cache_mode = force_generic_plan`)
+		exec(fmt.Sprintf(`PREPARE %s(%s) AS %s`, name, types, sql))
+		rows, err := conn.Query(ctx, fmt.Sprintf(`EXPLAIN EXECUTE %s(%s)`, name, args))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var lines []string
+		for rows.Next() {
+			var l string
+			if err := rows.Scan(&l); err != nil {
+				t.Fatal(err)
+			}
+			lines = append(lines, l)
+		}
+		if err := rows.Err(); err != nil {
+			t.Fatal(err)
+		}
+		return strings.Join(lines, "\n")
+	}
+	from, lapsed, _ := domain.DeliveryRule(domain.DeliveryClaim)
+	claim := plan("claim", "bigint, bigint, bigint, interval, text[], text[], text, text, text, text[]", postgres.ClaimSQL,
+		fmt.Sprintf(`%d, 1, 200, '%s', '{%s}', '{%s}', 'sending', 'cancelled', 'active', '{paused,failed}'`,
+			e.ID, "1 minute", strings.Join(from, ","), strings.Join(lapsed, ",")))
+	if strings.Contains(claim, "deliveries_edition_id_subscriber_id_key") || !strings.Contains(claim, "deliveries_pkey") {
+		t.Errorf("the claim of a batch reads the whole edition, not the batch's range:\n%s", claim)
+	}
+	finish := plan("finish", "bigint, text[], text, text, text", postgres.FinishSQL,
+		fmt.Sprintf(`%d, '{sending}', 'done', 'cancelled', 'cancelled'`, e.ID))
+	if !strings.Contains(finish, "deliveries_unfinished") {
+		t.Errorf("the finish check reads every delivery of the edition, not its unfinished ones:\n%s", finish)
+	}
+}
