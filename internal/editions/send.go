@@ -2,7 +2,6 @@ package editions
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -111,7 +110,7 @@ func (s *Sender) SendBatch(ctx context.Context, editionID int64, r domain.IDRang
 		// worker to settle.
 		return err
 	}
-	_, err = s.Store.FinishEditionIfComplete(ctx, editionID)
+	_, err = s.Store.FinishEditionIfCounted(ctx, editionID)
 	return err
 }
 
@@ -386,8 +385,8 @@ var errWithdrawn = errors.New("every story of the digest was withdrawn")
 // renderGroup renders a group's digest with at most max stories, and
 // says how many it holds.
 func (s *Sender) renderGroup(ed *editionData, g domain.DigestGroup, max int) (*mail.Shared, int, error) {
-	var sections []digest.Section
-	if err := json.Unmarshal(g.Sections, &sections); err != nil {
+	sections, err := digest.DecodeSections(g.Sections)
+	if err != nil {
 		return nil, 0, err
 	}
 	d := s.Masthead.EmailWithin(digest.Issue{EditionID: ed.id, At: ed.at, Language: g.Language, Sections: sections, Items: ed.items, Tax: ed.tax, Stories: ed.ready, ViewToken: g.ViewToken}, max)

@@ -62,6 +62,9 @@ type SendStore interface {
 	RecordOutcomes(ctx context.Context, outcomes []domain.DeliveryOutcome, bounceLimit int) error
 	SettleCancelled(ctx context.Context, id int64) error
 	FinishEditionIfComplete(ctx context.Context, editionID int64) (bool, error)
+	// FinishEditionIfCounted is FinishEditionIfComplete, done only when
+	// the edition's progress counts say it may be: after each batch.
+	FinishEditionIfCounted(ctx context.Context, editionID int64) (bool, error)
 	PauseStore
 }
 

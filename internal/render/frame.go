@@ -29,15 +29,21 @@ const (
 	markBody      = "NDFRAMEMARKBODY" // the sections of a digest, the stories of a section
 )
 
-var marks = []string{markSubject, markPreheader, markIntro, markViewAll, markBody}
+// frameMarks are the markers a frame is split at, in the order of the
+// parts; the last is the renderer's view mark (render.go), random, where
+// the digest's view URL goes.
+func frameMarks(viewMark string) []string {
+	return []string{markSubject, markPreheader, markIntro, markViewAll, markBody, viewMark}
+}
 
-// The parts a frame is filled with, in the order of marks.
+// The parts a frame is filled with, in the order of frameMarks.
 const (
 	partSubject = iota
 	partPreheader
 	partIntro
 	partViewAll
 	partBody
+	partView // escaped as a link's href in the HTML
 	nParts
 )
 
@@ -48,7 +54,7 @@ type frame struct {
 	slots []int
 }
 
-func newFrame(out string) frame {
+func newFrame(out string, marks []string) frame {
 	var f frame
 	for {
 		at, part := -1, 0
@@ -172,9 +178,9 @@ func flag(present bool) string {
 }
 
 // layoutFrame returns the frame of v's layout. Each group's digest has a
-// view URL of its own (its view token): the frame holds r's view mark in
-// its place, which placeViewURL fills as it does the stories', so one
-// frame serves every group of a language instead of one per group.
+// view URL of its own (its view token): the frame has a part for it, so
+// that one frame serves every group of a language instead of one per
+// group.
 func (r *Renderer) layoutFrame(v digestView) (*framePair, error) {
 	f := v.Footer
 	key := r.frames.key("layout", v.Lang, v.ListName, v.Date, flag(v.ViewURL != ""),
@@ -200,7 +206,7 @@ func (r *Renderer) layoutFrame(v digestView) (*framePair, error) {
 		// The frames keep their token marks: the stories that link to
 		// the web digest hold marks too, so the tokens are placed in the
 		// whole digest once it is filled (and its text tidied).
-		return &framePair{html: newFrame(m.HTML), text: newFrame(m.Text)}, nil
+		return &framePair{html: newFrame(m.HTML, r.marks), text: newFrame(m.Text, r.marks)}, nil
 	})
 }
 
@@ -216,59 +222,110 @@ func (r *Renderer) sectionFrame(lang, title string, empty bool) (*framePair, err
 		if err != nil {
 			return nil, err
 		}
-		return &framePair{html: newFrame(m.HTML), text: newFrame(m.Text)}, nil
+		return &framePair{html: newFrame(m.HTML, r.marks), text: newFrame(m.Text, r.marks)}, nil
 	})
 }
 
-// fillWith fills both formats of fp with parts (escaped in the HTML) and,
-// as the body, the pieces one after another.
-func (fp *framePair) fillWith(parts [nParts]string, body []renderedItem) (html, text string) {
+// viewFill is what a digest's body pieces hold of its view URL: mark
+// where the URL goes, href the URL escaped as a link's, text as it is.
+// Nil leaves the mark (a section, cached for every group).
+type viewFill struct{ mark, href, text string }
+
+// fillWith fills both formats of fp with parts (escaped in the HTML;
+// href is partView's) and, as the body, the pieces one after another,
+// with view's URL where they hold its mark.
+func (fp *framePair) fillWith(parts [nParts]string, href string, body []renderedItem, view *viewFill) (html, text string) {
 	escaped := parts
 	for i := range partBody {
 		escaped[i] = htmlText.Replace(parts[i])
 	}
+	escaped[partView] = href
 	htmlLen, textLen := 0, 0
 	for _, p := range body {
 		htmlLen += len(p.HTML)
 		textLen += len(p.Text)
 	}
+	if view == nil {
+		view = &viewFill{}
+	}
 	var hb, tb strings.Builder
 	hb.Grow(fp.html.size(&escaped, htmlLen))
 	fp.html.fill(&hb, &escaped, func(b *strings.Builder) {
 		for _, p := range body {
-			b.WriteString(string(p.HTML))
+			writePiece(b, string(p.HTML), p.hasView, view.mark, view.href)
 		}
 	})
 	tb.Grow(fp.text.size(&parts, textLen))
 	fp.text.fill(&tb, &parts, func(b *strings.Builder) {
 		for _, p := range body {
-			b.WriteString(p.Text)
+			writePiece(b, p.Text, p.hasView, view.mark, view.text)
 		}
 	})
 	return hb.String(), tb.String()
 }
 
-// framedSection is a section made by filling its frame with its stories.
+// writePiece writes s, with url in place of mark when s has one (and
+// mark is set).
+func writePiece(b *strings.Builder, s string, hasView bool, mark, url string) {
+	if !hasView || mark == "" {
+		b.WriteString(s)
+		return
+	}
+	for {
+		i := strings.Index(s, mark)
+		if i < 0 {
+			b.WriteString(s)
+			return
+		}
+		b.WriteString(s[:i])
+		b.WriteString(url)
+		s = s[i+len(mark):]
+	}
+}
+
+// framedSection is a section made by filling its frame with its stories;
+// the view mark of a story that has one stays, for each digest to fill.
 func (r *Renderer) framedSection(lang string, sv sectionView) (renderedItem, error) {
 	fp, err := r.sectionFrame(lang, sv.Title, len(sv.Items) == 0)
 	if err != nil {
 		return renderedItem{}, err
 	}
-	html, text := fp.fillWith([nParts]string{}, sv.Items)
-	return renderedItem{HTML: htmltemplate.HTML(html), Text: text}, nil
+	html, text := fp.fillWith([nParts]string{}, "", sv.Items, nil)
+	return renderedItem{HTML: htmltemplate.HTML(html), Text: text, hasView: anyView(sv.Items)}, nil
+}
+
+func anyView(items []renderedItem) bool {
+	for _, it := range items {
+		if it.hasView {
+			return true
+		}
+	}
+	return false
 }
 
 // framedDigest is a digest made by filling its layout frame with its
-// sections, its view URL and tokens placed.
+// sections and its view URL (viewURL, "" for none), its tokens placed.
 func (r *Renderer) framedDigest(v digestView, viewURL string) (Message, error) {
 	fp, err := r.layoutFrame(v)
 	if err != nil {
 		return Message{}, err
 	}
-	html, text := fp.fillWith([nParts]string{v.Subject, v.Preheader, v.Intro, v.ViewAll}, v.Sections)
-	if html, text, err = r.placeViewURL(html, text, viewURL); err != nil {
-		return Message{}, err
+	var view *viewFill
+	if viewURL != "" {
+		href, err := escapeHref(viewURL)
+		if err != nil {
+			return Message{}, err
+		}
+		view = &viewFill{mark: r.viewMark, href: href, text: viewURL}
+	} else if anyView(v.Sections) {
+		return Message{}, errNoViewURL
 	}
+	parts := [nParts]string{partSubject: v.Subject, partPreheader: v.Preheader, partIntro: v.Intro, partViewAll: v.ViewAll, partView: viewURL}
+	href := ""
+	if view != nil {
+		href = view.href
+	}
+	html, text := fp.fillWith(parts, href, v.Sections, view)
 	html, htmlTokens := r.placeTokens(html)
 	text, textTokens := r.placeTokens(tidyText(text, textWidth))
 	return Message{Subject: v.Subject, HTML: html, HTMLTokens: htmlTokens, Text: text, TextTokens: textTokens}, nil

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"hash/maphash"
 	htmltemplate "html/template"
+	"strings"
 	"sync"
 )
 
@@ -81,6 +82,7 @@ func (f *fragments) item(it Item, full bool) (renderedItem, uint64, error) {
 	// text is wrapped here, once, so wrapping the whole digest finds its
 	// long lines already short.
 	ri := renderedItem{HTML: htmltemplate.HTML(hb.String()), Text: wrapLines(tb.String(), textWidth)}
+	ri.hasView = view != "" && (strings.Contains(string(ri.HTML), view) || strings.Contains(ri.Text, view))
 	f.r.frags.store(key, ri)
 	return ri, key, nil
 }
@@ -91,6 +93,9 @@ func (f *fragments) section(sec Section, full bool) (renderedItem, error) {
 	var h maphash.Hash
 	h.SetSeed(f.r.frags.seed)
 	h.WriteString("section\x00")
+	if f.r.framed { // the two ways are compared (framesAgree): neither may take the other's
+		h.WriteByte(1)
+	}
 	h.WriteString(f.lang)
 	h.WriteByte(0)
 	h.WriteString(sec.Title)
@@ -106,13 +111,17 @@ func (f *fragments) section(sec Section, full bool) (renderedItem, error) {
 		}
 		h.Write(b[:])
 	}
-	sv := sectionView{Title: oneLine(sec.Title), Items: items}
-	if f.r.framed {
-		return f.r.framedSection(f.lang, sv)
-	}
 	key := h.Sum64()
 	if rs, ok := f.r.frags.load(key); ok {
 		return rs, nil
+	}
+	sv := sectionView{Title: oneLine(sec.Title), Items: items}
+	if f.r.framed {
+		rs, err := f.r.framedSection(f.lang, sv)
+		if err == nil {
+			f.r.frags.store(key, rs)
+		}
+		return rs, err
 	}
 	var hb, tb bytes.Buffer
 	if err := f.r.digestHTML.ExecuteTemplate(&hb, "section", sv); err != nil {
@@ -121,7 +130,7 @@ func (f *fragments) section(sec Section, full bool) (renderedItem, error) {
 	if err := f.r.digestText.ExecuteTemplate(&tb, "section", sv); err != nil {
 		return renderedItem{}, fmt.Errorf("render section text: %w", err)
 	}
-	rs := renderedItem{HTML: htmltemplate.HTML(hb.String()), Text: tb.String()}
+	rs := renderedItem{HTML: htmltemplate.HTML(hb.String()), Text: tb.String(), hasView: anyView(items)}
 	f.r.frags.store(key, rs)
 	return rs, nil
 }

@@ -39,6 +39,7 @@ type Renderer struct {
 	// to the web digest, so that one rendering of a story serves every
 	// group; secret like tokenMark (placeViewURL).
 	viewMark string
+	marks    []string // what frames are split at (frameMarks)
 	// names, when set, is the list's name in a language as the desk set
 	// it (package listname); it wins over the ListName a caller gives.
 	names func(lang string) string
@@ -70,6 +71,7 @@ func New() (*Renderer, error) {
 func newRenderer(fsys fs.FS) (*Renderer, error) {
 	r := &Renderer{ui: catalog(), frags: newFragCache(), frames: newFrameCache(), tokenMark: newTokenMark(),
 		viewMark: "https://view.invalid/" + newTokenMark()}
+	r.marks = frameMarks(r.viewMark)
 	var err error
 	if r.digestHTML, err = parseHTML(fsys, "digest"); err != nil {
 		return nil, err

@@ -108,12 +108,22 @@ func (r *Renderer) placeViewURL(html, text, viewURL string) (string, string, err
 		return html, text, nil
 	}
 	if viewURL == "" {
-		return "", "", errors.New("render digest: a story links to the web digest, but the digest has no view URL")
+		return "", "", errNoViewURL
 	}
-	var b strings.Builder
-	if err := hrefTemplate.Execute(&b, viewURL); err != nil {
-		return "", "", fmt.Errorf("render digest: view URL: %w", err)
+	href, err := escapeHref(viewURL)
+	if err != nil {
+		return "", "", err
 	}
-	href := strings.TrimSuffix(strings.TrimPrefix(b.String(), `<a href="`), `">`)
 	return strings.ReplaceAll(html, r.viewMark, href), strings.ReplaceAll(text, r.viewMark, viewURL), nil
+}
+
+var errNoViewURL = errors.New("render digest: a story links to the web digest, but the digest has no view URL")
+
+// escapeHref is u as the templates write it in a link's href.
+func escapeHref(u string) (string, error) {
+	var b strings.Builder
+	if err := hrefTemplate.Execute(&b, u); err != nil {
+		return "", fmt.Errorf("render digest: view URL: %w", err)
+	}
+	return strings.TrimSuffix(strings.TrimPrefix(b.String(), `<a href="`), `">`), nil
 }

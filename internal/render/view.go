@@ -51,10 +51,13 @@ type sectionView struct {
 	Items []renderedItem
 }
 
-// renderedItem is one story already rendered for a language.
+// renderedItem is one story (or section) already rendered for a language.
 type renderedItem struct {
 	HTML htmltemplate.HTML
 	Text string
+	// hasView: it holds the renderer's view mark where its digest's view
+	// URL goes (a story without a source of its own links there).
+	hasView bool
 }
 
 type itemView struct {

@@ -1,0 +1,181 @@
+package digest
+
+import (
+	"encoding/json"
+	"math"
+)
+
+// DecodeSections reads a digest's sections as stored (edition_groups'
+// sections, as PostgreSQL writes jsonb back: [{"key": …, "kind": …,
+// "items": [1, 2]}]). The send path decodes one per digest, thousands
+// per edition, so the common shape is read by hand; anything else (an
+// escape in a string, a field it does not know, a number that is not a
+// plain integer) falls back to encoding/json, which decides.
+func DecodeSections(raw []byte) ([]Section, error) {
+	if secs, ok := decodeSectionsFast(raw); ok {
+		return secs, nil
+	}
+	var secs []Section
+	err := json.Unmarshal(raw, &secs)
+	return secs, err
+}
+
+// sectionScanner reads the simple JSON of sections; ok false means
+// "not that simple", never "invalid".
+type sectionScanner struct {
+	b  []byte
+	i  int
+	ok bool
+}
+
+func decodeSectionsFast(raw []byte) ([]Section, bool) {
+	s := &sectionScanner{b: raw, ok: true}
+	var out []Section
+	s.expect('[')
+	if s.peek() == ']' {
+		s.i++
+		return []Section{}, s.end()
+	}
+	for s.ok {
+		out = append(out, s.section())
+		if s.peek() == ',' {
+			s.i++
+			continue
+		}
+		s.expect(']')
+		break
+	}
+	return out, s.end()
+}
+
+func (s *sectionScanner) section() Section {
+	var sec Section
+	s.expect('{')
+	seen := 0
+	for s.ok {
+		switch key := s.str(); key {
+		case "kind":
+			s.expect(':')
+			sec.Kind = s.str()
+		case "key":
+			s.expect(':')
+			sec.Key = s.str()
+		case "items":
+			s.expect(':')
+			sec.Items = s.ints()
+		default:
+			s.ok = false
+		}
+		seen++
+		if s.peek() == ',' {
+			s.i++
+			continue
+		}
+		s.expect('}')
+		break
+	}
+	if seen != 3 {
+		s.ok = false // a field missing or repeated: leave it to encoding/json
+	}
+	return sec
+}
+
+// str reads a string without escapes.
+func (s *sectionScanner) str() string {
+	s.expect('"')
+	start := s.i
+	for s.ok && s.i < len(s.b) {
+		switch c := s.b[s.i]; {
+		case c == '"':
+			v := string(s.b[start:s.i])
+			s.i++
+			return v
+		case c == '\\' || c < 0x20:
+			s.ok = false
+		}
+		s.i++
+	}
+	s.ok = false
+	return ""
+}
+
+// ints reads an array of plain integers.
+func (s *sectionScanner) ints() []int64 {
+	s.expect('[')
+	out := []int64{}
+	if s.peek() == ']' {
+		s.i++
+		return out
+	}
+	for s.ok {
+		n, ok := s.int()
+		if !ok {
+			s.ok = false
+			return nil
+		}
+		out = append(out, n)
+		if s.peek() == ',' {
+			s.i++
+			continue
+		}
+		s.expect(']')
+		break
+	}
+	return out
+}
+
+// int reads an integer as JSON writes one (no leading zeros), that fits
+// an int64.
+func (s *sectionScanner) int() (int64, bool) {
+	s.skipSpace()
+	neg := s.i < len(s.b) && s.b[s.i] == '-'
+	if neg {
+		s.i++
+	}
+	start := s.i
+	var n int64
+	for s.i < len(s.b) && s.b[s.i] >= '0' && s.b[s.i] <= '9' {
+		d := int64(s.b[s.i] - '0')
+		if n > (math.MaxInt64-d)/10 {
+			return 0, false
+		}
+		n = n*10 + d
+		s.i++
+	}
+	if s.i == start || s.b[start] == '0' && s.i > start+1 {
+		return 0, false
+	}
+	if neg {
+		n = -n
+	}
+	return n, true
+}
+
+func (s *sectionScanner) skipSpace() {
+	for s.i < len(s.b) && (s.b[s.i] == ' ' || s.b[s.i] == '\n' || s.b[s.i] == '\t' || s.b[s.i] == '\r') {
+		s.i++
+	}
+}
+
+// peek returns the next byte after blanks, 0 at the end.
+func (s *sectionScanner) peek() byte {
+	s.skipSpace()
+	if s.i >= len(s.b) {
+		return 0
+	}
+	return s.b[s.i]
+}
+
+func (s *sectionScanner) expect(c byte) {
+	if s.peek() != c {
+		s.ok = false
+		return
+	}
+	s.i++
+}
+
+// end reports whether all went well and nothing but blanks is left.
+func (s *sectionScanner) end() bool {
+	s.skipSpace()
+	return s.ok && s.i == len(s.b)
+}
