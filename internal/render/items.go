@@ -93,9 +93,6 @@ func (f *fragments) section(sec Section, full bool) (renderedItem, error) {
 	var h maphash.Hash
 	h.SetSeed(f.r.frags.seed)
 	h.WriteString("section\x00")
-	if f.r.framed { // the two ways are compared (framesAgree): neither may take the other's
-		h.WriteByte(1)
-	}
 	h.WriteString(f.lang)
 	h.WriteByte(0)
 	h.WriteString(sec.Title)
@@ -111,17 +108,16 @@ func (f *fragments) section(sec Section, full bool) (renderedItem, error) {
 		}
 		h.Write(b[:])
 	}
+	sv := sectionView{Title: oneLine(sec.Title), Items: items}
+	if f.r.framed {
+		// Not cached: a section is its stories in its reader's order,
+		// so most are one group's, and filling its frame costs little;
+		// cached, they would crowd the stories out of the cache.
+		return f.r.framedSection(f.lang, sv)
+	}
 	key := h.Sum64()
 	if rs, ok := f.r.frags.load(key); ok {
 		return rs, nil
-	}
-	sv := sectionView{Title: oneLine(sec.Title), Items: items}
-	if f.r.framed {
-		rs, err := f.r.framedSection(f.lang, sv)
-		if err == nil {
-			f.r.frags.store(key, rs)
-		}
-		return rs, err
 	}
 	var hb, tb bytes.Buffer
 	if err := f.r.digestHTML.ExecuteTemplate(&hb, "section", sv); err != nil {
