@@ -33,11 +33,13 @@ func (db *DB) EditionSnapshot(ctx context.Context, id int64) (domain.EditionSnap
 	var s domain.EditionSnapshot
 	var n int
 	var changed *time.Time
+	// Asked before every batch: the edition's stories are read once.
 	err := db.pool.QueryRow(ctx, `
-		SELECT e.reason = $2, e.status = $3,
-		       (SELECT count(*) FROM items i JOIN edition_items ei ON ei.item_id = i.id WHERE ei.edition_id = e.id AND NOT i.hidden),
-		       (SELECT max(i.updated_at) FROM items i JOIN edition_items ei ON ei.item_id = i.id WHERE ei.edition_id = e.id)
-		FROM editions e WHERE e.id = $1`, id, domain.ReasonCancelled, domain.EditionPaused).Scan(&s.Cancelled, &s.Paused, &n, &changed)
+		SELECT e.reason = $2, e.status = $3, st.shown, st.changed
+		FROM editions e, LATERAL (
+		    SELECT count(*) FILTER (WHERE NOT i.hidden) AS shown, max(i.updated_at) AS changed
+		    FROM edition_items ei JOIN items i ON i.id = ei.item_id WHERE ei.edition_id = e.id) st
+		WHERE e.id = $1`, id, domain.ReasonCancelled, domain.EditionPaused).Scan(&s.Cancelled, &s.Paused, &n, &changed)
 	if err != nil {
 		return s, notFound(err, "edition")
 	}
