@@ -329,10 +329,11 @@ func (db *DB) ExtendLease(ctx context.Context, ids []int64, lease time.Duration)
 }
 
 // finishSQL finishes an edition none of whose deliveries is unfinished
-// (FinishEditionIfComplete). It runs after every batch, so it asks the
-// deliveries_unfinished index, whose predicate its statuses repeat
-// word for word: given as a parameter, the planner cannot prove they
-// match it and reads every delivery of the edition instead, each time.
+// (FinishEditionIfComplete). It runs at the end of the compile, of the
+// send and at every reconcile, so it asks the deliveries_unfinished
+// index, whose predicate its statuses repeat word for word: given as a
+// parameter, the planner cannot prove they match it and reads every
+// delivery of the edition instead, each time.
 var finishSQL = `
 	UPDATE editions SET status = CASE WHEN reason = $5 THEN $4 ELSE $3 END, finished_at = now()
 	WHERE id = $1 AND status = ANY($2) AND NOT EXISTS (

@@ -226,27 +226,28 @@ func (r *Renderer) sectionFrame(lang, title string, empty bool) (*framePair, err
 	})
 }
 
-// viewFill is what a digest's body pieces hold of its view URL: mark
-// where the URL goes, href the URL escaped as a link's, text as it is.
-// Nil leaves the mark (a section, cached for every group).
+// viewFill is a digest's view URL: href escaped as a link's, for the
+// HTML, text as it is, and mark, what its pieces hold where it goes. Nil
+// leaves the marks (a section: its digest fills them).
 type viewFill struct{ mark, href, text string }
 
-// fillWith fills both formats of fp with parts (escaped in the HTML;
-// href is partView's) and, as the body, the pieces one after another,
-// with view's URL where they hold its mark.
-func (fp *framePair) fillWith(parts [nParts]string, href string, body []renderedItem, view *viewFill) (html, text string) {
+// fillWith fills both formats of fp with parts (escaped in the HTML),
+// view's URL in partView, and, as the body, the pieces one after
+// another, with view's URL where they hold its mark.
+func (fp *framePair) fillWith(parts [nParts]string, body []renderedItem, view *viewFill) (html, text string) {
+	if view == nil {
+		view = &viewFill{}
+	}
+	parts[partView] = view.text
 	escaped := parts
 	for i := range partBody {
 		escaped[i] = htmlText.Replace(parts[i])
 	}
-	escaped[partView] = href
+	escaped[partView] = view.href
 	htmlLen, textLen := 0, 0
 	for _, p := range body {
 		htmlLen += len(p.HTML)
 		textLen += len(p.Text)
-	}
-	if view == nil {
-		view = &viewFill{}
 	}
 	var hb, tb strings.Builder
 	hb.Grow(fp.html.size(&escaped, htmlLen))
@@ -290,7 +291,7 @@ func (r *Renderer) framedSection(lang string, sv sectionView) (renderedItem, err
 	if err != nil {
 		return renderedItem{}, err
 	}
-	html, text := fp.fillWith([nParts]string{}, "", sv.Items, nil)
+	html, text := fp.fillWith([nParts]string{}, sv.Items, nil)
 	return renderedItem{HTML: htmltemplate.HTML(html), Text: text, hasView: anyView(sv.Items)}, nil
 }
 
@@ -320,12 +321,8 @@ func (r *Renderer) framedDigest(v digestView, viewURL string) (Message, error) {
 	} else if anyView(v.Sections) {
 		return Message{}, errNoViewURL
 	}
-	parts := [nParts]string{partSubject: v.Subject, partPreheader: v.Preheader, partIntro: v.Intro, partViewAll: v.ViewAll, partView: viewURL}
-	href := ""
-	if view != nil {
-		href = view.href
-	}
-	html, text := fp.fillWith(parts, href, v.Sections, view)
+	parts := [nParts]string{partSubject: v.Subject, partPreheader: v.Preheader, partIntro: v.Intro, partViewAll: v.ViewAll}
+	html, text := fp.fillWith(parts, v.Sections, view)
 	html, htmlTokens := r.placeTokens(html)
 	text, textTokens := r.placeTokens(tidyText(text, textWidth))
 	return Message{Subject: v.Subject, HTML: html, HTMLTokens: htmlTokens, Text: text, TextTokens: textTokens}, nil

@@ -41,16 +41,19 @@ func TestStoriesRenderedOnceAcrossGroups(t *testing.T) {
 		r.frags.mu.Lock()
 		n := len(r.frags.m)
 		r.frags.mu.Unlock()
-		if cached >= 0 && n != cached {
-			t.Errorf("group %s: %d fragments cached after it, %d after the group before: a group's digest rendered stories of its own", view, n, cached)
-		}
-		cached = n
 		r.frames.mu.Lock()
 		f := len(r.frames.m)
 		r.frames.mu.Unlock()
-		if frames >= 0 && f != frames {
-			t.Errorf("group %s: %d frames after it, %d after the group before: a group's digest laid out its frame again", view, f, frames)
+		for _, c := range []struct {
+			now   int
+			last  *int
+			what  string
+			again string
+		}{{n, &cached, "fragments cached", "rendered stories of its own"}, {f, &frames, "frames", "laid out its frame again"}} {
+			if *c.last >= 0 && c.now != *c.last {
+				t.Errorf("group %s: %d %s after it, %d after the group before: a group's digest %s", view, c.now, c.what, *c.last, c.again)
+			}
+			*c.last = c.now
 		}
-		frames = f
 	}
 }
