@@ -67,7 +67,8 @@ type Issue struct {
 	Items     []domain.Item // the stories the sections name (hidden ones left out)
 	Tax       *taxonomy.Taxonomy
 	// Stories, when set, are Items made ready with Tax (NewStories), once
-	// for every digest of the edition: the send path's.
+	// for every digest of the edition (its links are this edition's):
+	// the send path's.
 	Stories *Stories
 	// ViewToken opens this digest on the web (domain.DigestGroup.ViewToken);
 	// empty for a digest no group holds (a preview of a filter), whose
@@ -91,9 +92,8 @@ func (m Masthead) EmailWithin(is Issue, max int) render.Digest {
 	is = is.ready()
 	links := storyLinks{fewer: m.fewerLink}
 	if m.StoryLink != nil && is.EditionID != 0 {
-		links.story = func(itemID int64) string {
-			return is.Stories.storyLink(itemID, func() string { return m.StoryLink(is.EditionID, itemID) })
-		}
+		sign := func(itemID int64) string { return m.StoryLink(is.EditionID, itemID) }
+		links.story = func(itemID int64) string { return is.Stories.storyLink(itemID, sign) }
 	}
 	d := m.frameWith(is, sections, links)
 	d.Omitted = omitted

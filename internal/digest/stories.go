@@ -11,8 +11,9 @@ import (
 // Stories are an edition's stories made ready once for all its digests:
 // found by id, their tags named in each language, their counted links
 // made. An edition sends thousands of distinct digests of the same few
-// hundred stories; done per digest, naming tags and signing links cost
-// more than laying the digest out. Safe for concurrent use.
+// hundred stories; done per digest, naming tags and signing links (an
+// HMAC and a URL parse per story) took a tenth of the worker's time.
+// Safe for concurrent use.
 type Stories struct {
 	tax  *taxonomy.Taxonomy
 	byID map[int64]*domain.Item
@@ -51,10 +52,10 @@ func (s *Stories) tagNames(lang string) map[int64][]string {
 	return m
 }
 
-// storyLink is the counted link of the story with id, made by mk on
+// storyLink is the counted link of the story with id, made by sign on
 // first use; "" for a story whose URL is not a link (it keeps linking to
-// the web digest).
-func (s *Stories) storyLink(id int64, mk func() string) string {
+// the web digest). Stories are one edition's, so are its links.
+func (s *Stories) storyLink(id int64, sign func(itemID int64) string) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.linked == nil {
@@ -68,7 +69,7 @@ func (s *Stories) storyLink(id int64, mk func() string) string {
 	}
 	l, ok := s.links[id]
 	if !ok {
-		l = mk()
+		l = sign(id)
 		s.links[id] = l
 	}
 	return l

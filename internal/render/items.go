@@ -58,9 +58,10 @@ type fragments struct {
 
 // item renders one story, or takes it from the cache. A story that links
 // to the web digest is rendered with the renderer's view mark where its
-// group's view URL goes, so that every group shares it; placeViewURL puts
-// the group's own in the digest (each group's web digest has a view token
-// of its own).
+// group's view URL goes, so that every group shares it; the digest puts
+// the group's own there as it is filled (framedDigest; placeViewURL
+// when the templates are executed): each group's web digest has a view
+// token of its own.
 func (f *fragments) item(it Item, full bool) (renderedItem, uint64, error) {
 	view := ""
 	if f.viewURL != "" {
@@ -132,7 +133,7 @@ func (f *fragments) section(sec Section, full bool) (renderedItem, error) {
 }
 
 // itemKey identifies everything a story's rendering depends on; where
-// its title links (itemLink) follows from its URL, its anchor, full, and
+// its title links (newItemView) follows from its URL, its anchor, full, and
 // whether the digest has a view URL (the view mark stands for it). The
 // digest's own view URL is not part of it: each group's digest has one
 // of its own, and a key holding it rendered every story again for every

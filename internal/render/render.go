@@ -37,7 +37,7 @@ type Renderer struct {
 	tokenMark string
 	// viewMark stands for a digest's view URL in the stories that link
 	// to the web digest, so that one rendering of a story serves every
-	// group; secret like tokenMark (placeViewURL).
+	// group; secret like tokenMark (framedDigest, placeViewURL).
 	viewMark string
 	marks    []string // what frames are split at (frameMarks)
 	// names, when set, is the list's name in a language as the desk set

@@ -98,8 +98,9 @@ func (r *Renderer) markStoryTokens(sections []Section) []Section {
 // hrefTemplate escapes a URL as the templates escape a link's href.
 var hrefTemplate = htmltemplate.Must(htmltemplate.New("href").Parse(`<a href="{{.}}">`))
 
-// placeViewURL puts the digest's view URL where its stories that link to
-// the web digest hold r's view mark (fragments.item): escaped in the HTML
+// placeViewURL puts the digest's view URL where a digest made by
+// executing the templates holds r's view mark (fragments.item; a framed
+// digest places it as it is filled, framedDigest): escaped in the HTML
 // as the templates escape a link, as it is in the text. Like the token's
 // mark, the view mark is random and never leaves the process, so no story
 // can hold it.

@@ -185,10 +185,12 @@ func anyRecent(d Digest) bool {
 // to itself on the web digest at viewURL, so that every title opens.
 func newItemView(it Item, lang string, s ui, full bool, viewURL string) itemView {
 	summary := paragraphs(it.Summary)
-	link, _ := itemLink(it, full, viewURL)
-	anchor := anchorID(it.Anchor)
+	link, anchor := linkURL(it.URL), anchorID(it.Anchor)
 	if !full {
 		summary = snippet(summary, snippetMax)
+		if link == "" && anchor != "" && viewURL != "" {
+			link = viewURL + "#" + anchor
+		}
 		anchor = "" // the id is for the web digest; mail clients drop it
 	}
 	v := itemView{
@@ -232,17 +234,6 @@ func newConfirmView(c Confirmation, lang string, s ui) confirmView {
 // linkURL returns raw if it is an absolute http(s) URL and "" otherwise.
 // Ingest already refuses other schemes; checking again here means a bad row
 // can never become a javascript: or data: link in someone's inbox.
-// itemLink is where a story's title links: its own source, or, in an
-// email, the story on the web digest at viewURL when it has no source
-// (viaDigest).
-func itemLink(it Item, full bool, viewURL string) (link string, viaDigest bool) {
-	link = linkURL(it.URL)
-	if anchor := anchorID(it.Anchor); !full && link == "" && anchor != "" && viewURL != "" {
-		return viewURL + "#" + anchor, true
-	}
-	return link, false
-}
-
 func linkURL(raw string) string {
 	raw = strings.TrimSpace(raw)
 	if !isHTTPURL(raw) {
