@@ -118,12 +118,19 @@ func (db *DB) InsertDeliveries(ctx context.Context, editionID int64, rows []doma
 	return grouped, nil
 }
 
+// takeIDsSQL takes $2 values of table $1's id sequence. The sequence is
+// looked up once (OFFSET 0 keeps the subquery from being folded into the
+// row source): looked up for every value, as the planner would otherwise
+// do, the lookup costs six times the nextval.
+const takeIDsSQL = `
+	SELECT COALESCE(array_agg(v ORDER BY v), '{}') FROM (
+	    SELECT nextval(q.seq) AS v
+	    FROM (SELECT pg_get_serial_sequence($1, 'id')::regclass AS seq OFFSET 0) q, generate_series(1, $2)) s`
+
 // takeIDs takes n values of table's id sequence, in increasing order.
 func takeIDs(ctx context.Context, tx pgx.Tx, table string, n int) ([]int64, error) {
 	var ids []int64
-	err := tx.QueryRow(ctx, `
-		SELECT COALESCE(array_agg(v ORDER BY v), '{}') FROM (
-		    SELECT nextval(pg_get_serial_sequence($1, 'id')) AS v FROM generate_series(1, $2)) s`, table, n).Scan(&ids)
+	err := tx.QueryRow(ctx, takeIDsSQL, table, n).Scan(&ids)
 	if err != nil {
 		return nil, fmt.Errorf("take %d ids of %s: %w", n, table, err)
 	}

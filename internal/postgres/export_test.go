@@ -2,6 +2,7 @@ package postgres
 
 // The send path's per-batch queries, for the tests of their plans.
 var (
-	ClaimSQL  = claimSQL
-	FinishSQL = finishSQL
+	ClaimSQL   = claimSQL
+	FinishSQL  = finishSQL
+	TakeIDsSQL = takeIDsSQL
 )
