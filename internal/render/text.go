@@ -18,19 +18,36 @@ func tidyText(s string, width int) string {
 	var b strings.Builder
 	b.Grow(len(s) + len(s)/32)
 	blank := true // drop blank lines at the start
-	for line := range strings.SplitSeq(s, "\n") {
-		line = strings.TrimRight(line, " \t\r")
-		if line == "" {
-			if !blank {
+	// Most lines stay as they are: s[run:at] holds those not yet written,
+	// copied in one go when a line that changes comes.
+	run := 0
+	for at := 0; at < len(s); {
+		end := len(s)
+		if j := strings.IndexByte(s[at:], '\n'); j >= 0 {
+			end = at + j
+		}
+		line := s[at:end]
+		trimmed := trimBlanksRight(line)
+		same := end < len(s) // the last line lacks its newline
+		if trimmed == "" {
+			same = same && line == "" && !blank
+		} else {
+			same = same && len(trimmed) == len(line) && fits(line, width)
+		}
+		if !same {
+			b.WriteString(s[run:at])
+			if trimmed != "" {
+				wrapLine(&b, trimmed, width)
+				b.WriteByte('\n')
+			} else if !blank {
 				b.WriteByte('\n')
 			}
-			blank = true
-			continue
+			run = min(end+1, len(s))
 		}
-		blank = false
-		wrapLine(&b, line, width)
-		b.WriteByte('\n')
+		blank = trimmed == ""
+		at = end + 1
 	}
+	b.WriteString(s[run:])
 	// Exactly one final newline, kept by slicing rather than added by
 	// copying: a digest's text is tens of kilobytes.
 	out := strings.TrimRight(b.String(), "\n")
@@ -58,9 +75,39 @@ func wrapLines(s string, width int) string {
 	return b.String()
 }
 
+// trimBlanksRight is strings.TrimRight(line, " \t\r"), without building
+// the cutset's table for each of a digest's thousand lines.
+func trimBlanksRight(line string) string {
+	i := len(line)
+	for i > 0 && (line[i-1] == ' ' || line[i-1] == '\t' || line[i-1] == '\r') {
+		i--
+	}
+	return line[:i]
+}
+
+// oneWord reports whether line, after its indentation of spaces, is a
+// single word of printable ASCII: a URL on a line of its own, as the
+// stories' text has them once wrapped. wrapLine gives such a line back as
+// it is, so it need not be split into words to find that out.
+func oneWord(line string) bool {
+	rest := strings.TrimLeft(line, " ")
+	for i := 0; i < len(rest); i++ {
+		if rest[i] <= ' ' || rest[i] >= 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+// fits reports whether wrapLine leaves line as it is: short enough, or
+// a single word.
+func fits(line string, width int) bool {
+	return len(line) <= width || oneWord(line) || utf8.RuneCountInString(line) <= width
+}
+
 // wrapLine writes line wrapped at width, without a final newline.
 func wrapLine(b *strings.Builder, line string, width int) {
-	if len(line) <= width || utf8.RuneCountInString(line) <= width {
+	if fits(line, width) {
 		b.WriteString(line)
 		return
 	}
