@@ -23,6 +23,10 @@ type Shared struct {
 	// token goes (the placeholder left out); nil when a line is too long
 	// for 8-bit.
 	segments [][]byte
+	// stamps are, for each segment, the offsets in it of the stamp's
+	// placeholder (Message.Stamp): each copy's stamp goes there, found
+	// once rather than searched for in every copy.
+	stamps [][]int
 }
 
 // Prepare composes m for sending to many: each send puts its recipient's
@@ -39,9 +43,11 @@ func Prepare(m *Message, placeholder string) *Shared {
 	checkTokens("HTMLTokens", m.HTML, m.HTMLTokens, placeholder)
 	checkTokens("TextTokens", m.Text, m.TextTokens, placeholder)
 	s := &Shared{src: *m, placeholder: placeholder}
-	if fitsEightBit(m.HTML) && fitsEightBit(m.Text) {
-		c := composer{placeholder: placeholder}
-		c.compose(m, false)
+	// Composed 8-bit unless a line of the bodies is too long for it,
+	// which the composing measures as it goes.
+	c := composer{placeholder: placeholder}
+	c.compose(m, false)
+	if c.longest <= maxLine {
 		whole := c.Bytes()
 		last := 0
 		for _, at := range c.tokens {
@@ -49,6 +55,12 @@ func Prepare(m *Message, placeholder string) *Shared {
 			last = at + len(placeholder)
 		}
 		s.segments = append(s.segments, whole[last:])
+		if m.Stamp != "" {
+			s.stamps = make([][]int, len(s.segments))
+			for i, seg := range s.segments {
+				s.stamps[i] = stampOffsets(seg, m.Stamp)
+			}
+		}
 	}
 	return s
 }
@@ -82,15 +94,17 @@ func (s *Shared) appendFor(b []byte, head []byte, token string, eightBit bool) (
 	b = append(b, head...)
 	stamp := s.stampValue()
 	if eightBit && s.segments != nil {
-		start := len(b)
 		for i, seg := range s.segments {
 			if i > 0 {
 				b = append(b, token...)
 			}
+			at := len(b)
 			b = append(b, seg...)
-		}
-		if stamp != "" {
-			stampBytes(b[start:], s.src.Stamp, stamp)
+			if stamp != "" {
+				for _, o := range s.stamps[i] {
+					copy(b[at+o:], stamp)
+				}
+			}
 		}
 		return b, true
 	}
@@ -119,6 +133,9 @@ type composer struct {
 	bytes.Buffer
 	placeholder string // empty: the message has no tokens
 	tokens      []int  // where a placeholder for a token starts, in order
+	// The longest line of the 8-bit bodies so far, CRLF aside, and the
+	// length of the line the last write left open.
+	longest, open int
 }
 
 // compose writes every header of m but the per-recipient ones (From, To,
@@ -189,38 +206,62 @@ func (c *composer) writePart(contentType, text string, tokens []int, quoted bool
 	c.WriteString("Content-Transfer-Encoding: 8bit\r\n\r\n")
 	// Written in pieces split at the tokens, so each placeholder stays
 	// whole and its place in the output is known without searching for it.
+	c.open = 0
 	last := 0
 	for _, at := range tokens {
-		writeCRLF(&c.Buffer, text[last:at])
+		c.writeLines(text[last:at])
 		c.tokens = append(c.tokens, c.Len())
 		c.WriteString(c.placeholder)
+		c.open += len(c.placeholder)
+		c.longest = max(c.longest, c.open)
 		last = at + len(c.placeholder)
 	}
-	writeCRLF(&c.Buffer, text[last:])
+	c.writeLines(text[last:])
+}
+
+// writeLines writes s as writeCRLF does, measuring its lines.
+func (c *composer) writeLines(s string) {
+	var longest int
+	longest, c.open = writeCRLF(&c.Buffer, s, c.open)
+	c.longest = max(c.longest, longest)
 }
 
 // writeCRLF writes s with every line ending (LF, CRLF or a lone CR) as CRLF:
-// SMTP forbids bare line feeds, and templates are written with LF.
-func writeCRLF(b *bytes.Buffer, s string) {
+// SMTP forbids bare line feeds, and templates are written with LF. s
+// continues a line of which open bytes are written already; writeCRLF
+// returns the length of the longest line s ends or leaves open, and of the
+// one it leaves open, each counted from its start and without its CRLF.
+func writeCRLF(b *bytes.Buffer, s string, open int) (longest, left int) {
 	if strings.IndexByte(s, '\r') < 0 {
-		// The common case, and much the faster to scan for.
+		// The common case, and much the faster to scan for: the room
+		// for the CRs is made once, and the lines copied into it.
+		b.Grow(len(s) + strings.Count(s, "\n"))
+		out := b.AvailableBuffer()
 		for {
 			i := strings.IndexByte(s, '\n')
 			if i < 0 {
-				b.WriteString(s)
-				return
+				out = append(out, s...)
+				break
 			}
-			b.WriteString(s[:i])
-			b.WriteString("\r\n")
+			longest = max(longest, open+i)
+			open = 0
+			out = append(out, s[:i]...)
+			out = append(out, '\r', '\n')
 			s = s[i+1:]
 		}
+		b.Write(out)
+		open += len(s)
+		return max(longest, open), open
 	}
 	for len(s) > 0 {
 		i := strings.IndexAny(s, "\r\n")
 		if i < 0 {
 			b.WriteString(s)
-			return
+			open += len(s)
+			break
 		}
+		longest = max(longest, open+i)
+		open = 0
 		b.WriteString(s[:i])
 		b.WriteString("\r\n")
 		if s[i] == '\r' && i+1 < len(s) && s[i+1] == '\n' {
@@ -228,6 +269,7 @@ func writeCRLF(b *bytes.Buffer, s string) {
 		}
 		s = s[i+1:]
 	}
+	return max(longest, open), open
 }
 
 // encodeWords makes a header value ASCII (RFC 2047) if it is not already.

@@ -25,9 +25,28 @@ func TestWriteCRLF(t *testing.T) {
 		"línea\nlínea\r\n": "línea\r\nlínea\r\n",
 	} {
 		var b bytes.Buffer
-		writeCRLF(&b, in)
+		writeCRLF(&b, in, 0)
 		if b.String() != want {
 			t.Errorf("writeCRLF(%q) = %q, want %q", in, b.String(), want)
+		}
+	}
+	// The lines are measured as they are written, the one continued
+	// included.
+	for _, tt := range []struct {
+		in                  string
+		open, longest, left int
+	}{
+		{"", 0, 0, 0},
+		{"abc", 2, 5, 5},
+		{"ab\nc", 3, 5, 1},
+		{"a\nbcd\r\nef", 0, 3, 2},
+		{"a\rbcd\n", 7, 8, 0},
+		{"\n\n", 4, 4, 0},
+	} {
+		var b bytes.Buffer
+		longest, left := writeCRLF(&b, tt.in, tt.open)
+		if longest != tt.longest || left != tt.left {
+			t.Errorf("writeCRLF(%q) after %d bytes: longest %d, left %d; want %d, %d", tt.in, tt.open, longest, left, tt.longest, tt.left)
 		}
 	}
 }

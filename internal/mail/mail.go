@@ -91,21 +91,10 @@ func peerAborted(reply string) bool {
 	return strings.Contains(reply, "connection reset by peer") || strings.Contains(reply, "broken pipe")
 }
 
-// maxLine is the longest line SMTP allows (RFC 5321), CRLF aside.
+// maxLine is the longest line SMTP allows (RFC 5321), CRLF aside: a
+// message with a longer one goes quoted-printable. (Our templates keep
+// lines short; a pasted summary might not.)
 const maxLine = 998
-
-// fitsEightBit reports whether s can go as 8-bit MIME: no line longer than
-// SMTP allows. (Our templates keep lines short; a pasted summary might not.)
-func fitsEightBit(s string) bool {
-	for len(s) > maxLine {
-		i := strings.IndexByte(s[:maxLine+1], '\n')
-		if i < 0 {
-			return false
-		}
-		s = s[i+1:]
-	}
-	return true
-}
 
 func messageID(domain string) string {
 	b := make([]byte, 12)

@@ -12,20 +12,20 @@ import (
 // wherever it stands and names no one, so a placeholder a story brought
 // may take it too.
 
-// stampBytes fills every occurrence of placeholder in b with v, in place.
-// v is as long as placeholder (Message.StampValue's promise), so nothing
-// moves: the token offsets and the 8-bit segments stay right.
-func stampBytes(b []byte, placeholder, v string) {
-	if placeholder == "" || len(v) != len(placeholder) {
-		return
-	}
+// stampOffsets returns where placeholder stands in b, every occurrence
+// that does not overlap one before it. A stamp is as long as its
+// placeholder (Message.StampValue's promise), so each copy's stamp goes
+// at these offsets, and nothing moves: the token offsets and the 8-bit
+// segments stay right.
+func stampOffsets(b []byte, placeholder string) []int {
+	var at []int
 	p := []byte(placeholder)
 	for i := 0; ; {
 		j := bytes.Index(b[i:], p)
 		if j < 0 {
-			return
+			return at
 		}
-		copy(b[i+j:], v)
+		at = append(at, i+j)
 		i += j + len(p)
 	}
 }
@@ -43,7 +43,8 @@ func (s *Shared) stampValue() string {
 	return v
 }
 
-// stampString is stampBytes for a body not composed yet.
+// stampString puts v in place of every placeholder in a body not composed
+// yet (the quoted-printable form).
 func stampString(text, placeholder, v string) string {
 	if v == "" {
 		return text
