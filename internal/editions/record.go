@@ -13,9 +13,20 @@ import (
 // only ones that can go out twice), and a database that falters for a
 // moment loses none.
 
-// recordEvery bounds how many sent messages may wait for their record: a
-// worker killed mid-batch re-sends at most these (and those in flight).
-const recordEvery = 16
+// recordEvery is how many outcomes a record writes at most, unless the
+// senders pause (flushEvery) or the database is slow to answer. Each write
+// is a transaction that holds the edition's row for its progress counts:
+// written 16 at a time, the records of a million took a fifth of
+// PostgreSQL's work in the send and queued for that row. A worker killed
+// mid-batch re-sends the outcomes not yet written (and those in flight):
+// as many as recordEvery while the writes keep up, and never more than
+// maxUnrecorded and the senders' queue (recordQueue) together, however
+// slow they get.
+const recordEvery = 48
+
+// flushEvery is how long an outcome waits for its record when the senders
+// send too slowly to fill one.
+const flushEvery = 50 * time.Millisecond
 
 // record writes outcomes as they arrive, recordEvery at a time or when the
 // senders pause, and extends the lease of the batch while it runs. It
@@ -39,8 +50,8 @@ func (s *Sender) record(ctx context.Context, watch *editionWatch, claims []domai
 	}
 	renew := time.NewTicker(s.lease() / 3)
 	defer renew.Stop()
-	flushEvery := time.NewTicker(50 * time.Millisecond)
-	defer flushEvery.Stop()
+	flush := time.NewTicker(flushEvery)
+	defer flush.Stop()
 	w := outcomeWriter{s: s, ctx: wctx, watch: watch}
 	var giveUp time.Time // once results are closed: when to stop trying to write
 	in := results
@@ -81,7 +92,7 @@ func (s *Sender) record(ctx context.Context, watch *editionWatch, claims []domai
 			if len(w.pending) >= recordEvery {
 				w.flush()
 			}
-		case <-flushEvery.C:
+		case <-flush.C:
 			w.flush()
 		case <-renew.C:
 			ids := make([]int64, 0, len(open))
@@ -100,12 +111,14 @@ func (s *Sender) record(ctx context.Context, watch *editionWatch, claims []domai
 }
 
 // Bounds on outcomes that cannot be written: how many a batch holds before
-// its senders wait, how long one write may take (a database that does not
-// answer at all must not hold the batch for ever), and how long a batch
-// keeps trying once it is sent (DefaultRecordFor, within the worker's
-// shutdown time).
+// its senders wait (they may have recordQueue more queued for the
+// recorder), how long one write may take (a database that does not answer
+// at all must not hold the batch for ever), and how long a batch keeps
+// trying once it is sent (DefaultRecordFor, within the worker's shutdown
+// time).
 const (
-	maxUnrecorded    = 4 * recordEvery
+	maxUnrecorded    = 64
+	recordQueue      = 32
 	writeTimeout     = 10 * time.Second
 	DefaultRecordFor = 30 * time.Second
 )

@@ -136,7 +136,7 @@ func (s *Sender) send(ctx context.Context, ed *editionData, claims []domain.Clai
 		}
 		return false, errors.Join(err, s.Store.ReleaseClaims(context.WithoutCancel(ctx), ids))
 	}
-	results := make(chan domain.DeliveryOutcome, 2*recordEvery)
+	results := make(chan domain.DeliveryOutcome, recordQueue)
 	type recording struct {
 		retry bool
 		err   error
