@@ -2,7 +2,6 @@ package render
 
 import (
 	"hash/maphash"
-	htmltemplate "html/template"
 	"strings"
 	"sync"
 )
@@ -233,7 +232,8 @@ type viewFill struct{ mark, href, text string }
 
 // fillWith fills both formats of fp with parts (escaped in the HTML),
 // view's URL in partView, and, as the body, the pieces one after
-// another, with view's URL where they hold its mark.
+// another, with view's URL where they hold its mark. A piece that is a
+// section still to be laid out (framedSection) is filled in place.
 func (fp *framePair) fillWith(parts [nParts]string, body []renderedItem, view *viewFill) (html, text string) {
 	if view == nil {
 		view = &viewFill{}
@@ -246,23 +246,63 @@ func (fp *framePair) fillWith(parts [nParts]string, body []renderedItem, view *v
 	escaped[partView] = view.href
 	htmlLen, textLen := 0, 0
 	for _, p := range body {
-		htmlLen += len(p.HTML)
-		textLen += len(p.Text)
+		htmlLen += p.htmlLen()
+		textLen += p.textLen()
 	}
 	var hb, tb strings.Builder
 	hb.Grow(fp.html.size(&escaped, htmlLen))
-	fp.html.fill(&hb, &escaped, func(b *strings.Builder) {
-		for _, p := range body {
-			writePiece(b, string(p.HTML), p.hasView, view.mark, view.href)
-		}
-	})
+	fp.html.fill(&hb, &escaped, func(b *strings.Builder) { writeHTMLPieces(b, body, view) })
 	tb.Grow(fp.text.size(&parts, textLen))
-	fp.text.fill(&tb, &parts, func(b *strings.Builder) {
-		for _, p := range body {
-			writePiece(b, p.Text, p.hasView, view.mark, view.text)
-		}
-	})
+	fp.text.fill(&tb, &parts, func(b *strings.Builder) { writeTextPieces(b, body, view) })
 	return hb.String(), tb.String()
+}
+
+// noParts fill a section's frame: its heading is part of the frame, and
+// its stories are its body.
+var noParts [nParts]string
+
+func writeHTMLPieces(b *strings.Builder, body []renderedItem, view *viewFill) {
+	for _, p := range body {
+		if p.section != nil {
+			p.section.html.fill(b, &noParts, func(b *strings.Builder) { writeHTMLPieces(b, p.section.items, view) })
+			continue
+		}
+		writePiece(b, string(p.HTML), p.hasView, view.mark, view.href)
+	}
+}
+
+func writeTextPieces(b *strings.Builder, body []renderedItem, view *viewFill) {
+	for _, p := range body {
+		if p.section != nil {
+			p.section.text.fill(b, &noParts, func(b *strings.Builder) { writeTextPieces(b, p.section.items, view) })
+			continue
+		}
+		writePiece(b, p.Text, p.hasView, view.mark, view.text)
+	}
+}
+
+// framedSec is a section of a framed digest: its frame, and its stories
+// to fill it with, written straight into the digest as it is filled
+// rather than into a string of their own first (a digest's sections are
+// nearly all of it, and few are any other group's).
+type framedSec struct {
+	*framePair
+	items            []renderedItem
+	htmlLen, textLen int // filled
+}
+
+func (p renderedItem) htmlLen() int {
+	if p.section != nil {
+		return p.section.htmlLen
+	}
+	return len(p.HTML)
+}
+
+func (p renderedItem) textLen() int {
+	if p.section != nil {
+		return p.section.textLen
+	}
+	return len(p.Text)
 }
 
 // writePiece writes s, with url in place of mark when s has one (and
@@ -284,15 +324,21 @@ func writePiece(b *strings.Builder, s string, hasView bool, mark, url string) {
 	}
 }
 
-// framedSection is a section made by filling its frame with its stories;
-// the view mark of a story that has one stays, for each digest to fill.
+// framedSection is a section to be made by filling its frame with its
+// stories, as its digest is filled (framedSec).
 func (r *Renderer) framedSection(lang string, sv sectionView) (renderedItem, error) {
 	fp, err := r.sectionFrame(lang, sv.Title, len(sv.Items) == 0)
 	if err != nil {
 		return renderedItem{}, err
 	}
-	html, text := fp.fillWith([nParts]string{}, sv.Items, nil)
-	return renderedItem{HTML: htmltemplate.HTML(html), Text: text, hasView: anyView(sv.Items)}, nil
+	sec := &framedSec{framePair: fp, items: sv.Items}
+	htmlLen, textLen := 0, 0
+	for _, it := range sv.Items {
+		htmlLen += len(it.HTML)
+		textLen += len(it.Text)
+	}
+	sec.htmlLen, sec.textLen = fp.html.size(&noParts, htmlLen), fp.text.size(&noParts, textLen)
+	return renderedItem{section: sec, hasView: anyView(sv.Items)}, nil
 }
 
 func anyView(items []renderedItem) bool {

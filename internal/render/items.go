@@ -103,11 +103,13 @@ func (f *fragments) section(sec Section, full bool) (renderedItem, error) {
 			return renderedItem{}, err
 		}
 		items[i] = ri
-		var b [8]byte
-		for j := range b {
-			b[j] = byte(key >> (8 * j))
+		if !f.r.framed { // the key of a section cached whole
+			var b [8]byte
+			for j := range b {
+				b[j] = byte(key >> (8 * j))
+			}
+			h.Write(b[:])
 		}
-		h.Write(b[:])
 	}
 	sv := sectionView{Title: oneLine(sec.Title), Items: items}
 	if f.r.framed {

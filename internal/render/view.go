@@ -58,6 +58,9 @@ type renderedItem struct {
 	// hasView: it holds the renderer's view mark where its digest's view
 	// URL goes (a story without a source of its own links there).
 	hasView bool
+	// section, instead of HTML and Text, is a section of a framed
+	// digest, laid out as the digest is filled (framedSection).
+	section *framedSec
 }
 
 type itemView struct {
