@@ -71,10 +71,11 @@ func (c *Compiler) Compile(ctx context.Context, editionID int64) error {
 	}
 
 	// Reading and matching a page (this goroutine's CPU, and a database
-	// connection) overlap with writing the one before (another
-	// connection): the compile keeps both cores busy. Full send batches
-	// are queued as soon as they are written, so sending starts while the
-	// rest of the list compiles.
+	// connection) overlap with writing the digests of the one before
+	// (another connection): the compile keeps both cores busy. Then the
+	// deliveries are written in the order of their digests (pageWriter),
+	// and full send batches are queued as soon as they are written, so
+	// sending starts while the rest of the deliveries are written.
 	written, err := c.Store.DeliveriesWritten(ctx, editionID)
 	if err != nil {
 		return err
@@ -92,7 +93,7 @@ func (c *Compiler) Compile(ctx context.Context, editionID int64) error {
 	var writeErr error
 	for p := range pages {
 		if writeErr == nil {
-			if writeErr = w.write(ctx, p); writeErr != nil {
+			if writeErr = w.add(ctx, p); writeErr != nil {
 				stopReading()
 			}
 		}
@@ -104,6 +105,9 @@ func (c *Compiler) Compile(ctx context.Context, editionID int64) error {
 		return writeErr
 	}
 	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := w.writeDeliveries(ctx); err != nil {
 		return err
 	}
 	total, err := c.Store.SetEditionTotal(ctx, editionID)

@@ -1,6 +1,7 @@
 package editions
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -173,8 +174,16 @@ func (c *Compiler) readPages(ctx context.Context, editionID int64, earlier domai
 	}
 }
 
-// pageWriter stores matched pages: their new digests, then their
-// deliveries; and queues each full send batch once it is written.
+// pageWriter stores the compile's output: each matched page's new digests
+// as it comes, and, once every reader is matched, the deliveries in the
+// order of their digests across the whole list, queueing each full send
+// batch as soon as it is written.
+//
+// Written page by page instead, a digest's readers would be numbered
+// apart on every page they are on, and a sender would render it again
+// for each (a batch's digests are kept only while the batches near it
+// need them): at 100,000 readers, 69,000 renders for 38,660 digests.
+// Numbered across the list, each digest's readers are one run of ids.
 type pageWriter struct {
 	c         *Compiler
 	editionID int64
@@ -184,11 +193,22 @@ type pageWriter struct {
 	// the batches then depend on rows this run did not write, and
 	// EnqueueBatches queues them all at the end.
 	early   bool
-	pending []int64 // ids of written deliveries with a digest, not yet in a queued batch
+	readers []matchedReader // every reader matched, in the order read
+	advance []int64         // slot readers whose window moves on once written
+	pending []int64         // ids of written deliveries with a digest, not yet in a queued batch
 	queued  int
 }
 
-func (w *pageWriter) write(ctx context.Context, p matchedPage) error {
+// matchedReader is a reader and what they get: a content index, or
+// nothingMatched, pausedReader, waitingThin.
+type matchedReader struct {
+	subscriber int64
+	content    int32
+}
+
+// add stores a page's new digests and keeps its readers for
+// writeDeliveries.
+func (w *pageWriter) add(ctx context.Context, p matchedPage) error {
 	if len(p.fresh) > 0 {
 		ids, err := w.c.Store.SaveGroups(ctx, w.editionID, p.fresh)
 		if err != nil {
@@ -201,27 +221,61 @@ func (w *pageWriter) write(ctx context.Context, p matchedPage) error {
 			w.groupIDs[p.freshIndex[i]] = ids[g.Key]
 		}
 	}
-	rows := make([]domain.NewDelivery, len(p.subscribers))
 	for i, id := range p.subscribers {
-		switch c := p.contents[i]; c {
+		w.readers = append(w.readers, matchedReader{subscriber: id, content: p.contents[i]})
+	}
+	w.advance = append(w.advance, p.advance...)
+	return nil
+}
+
+// groupOf is the stored group of a reader's digest, 0 for none.
+func (w *pageWriter) groupOf(r matchedReader) int64 {
+	if r.content < 0 {
+		return 0
+	}
+	return w.groupIDs[r.content]
+}
+
+// writeDeliveries writes every reader's delivery, a page at a time, in
+// the order of their digests (those without one first), then moves the
+// windows of the slot's readers on.
+func (w *pageWriter) writeDeliveries(ctx context.Context) error {
+	slices.SortFunc(w.readers, func(a, b matchedReader) int {
+		return cmp.Or(cmp.Compare(w.groupOf(a), w.groupOf(b)), cmp.Compare(a.subscriber, b.subscriber))
+	})
+	for start := 0; start < len(w.readers); start += compilePage {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := w.writePage(ctx, w.readers[start:min(start+compilePage, len(w.readers))]); err != nil {
+			return err
+		}
+	}
+	for start := 0; start < len(w.advance); start += compilePage {
+		if err := w.c.Store.AdvanceWindows(ctx, w.editionID, w.advance[start:min(start+compilePage, len(w.advance))]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (w *pageWriter) writePage(ctx context.Context, page []matchedReader) error {
+	rows := make([]domain.NewDelivery, len(page))
+	for i, r := range page {
+		switch r.content {
 		case pausedReader:
-			rows[i] = domain.NewDelivery{SubscriberID: id, SkipReason: SkipPaused}
+			rows[i] = domain.NewDelivery{SubscriberID: r.subscriber, SkipReason: SkipPaused}
 		case nothingMatched:
-			rows[i] = domain.NewDelivery{SubscriberID: id}
+			rows[i] = domain.NewDelivery{SubscriberID: r.subscriber}
 		case waitingThin:
-			rows[i] = domain.NewDelivery{SubscriberID: id, SkipReason: SkipThin}
+			rows[i] = domain.NewDelivery{SubscriberID: r.subscriber, SkipReason: SkipThin}
 		default:
-			rows[i] = domain.NewDelivery{SubscriberID: id, GroupID: w.groupIDs[c]}
+			rows[i] = domain.NewDelivery{SubscriberID: r.subscriber, GroupID: w.groupOf(r)}
 		}
 	}
 	ids, err := w.c.Store.InsertDeliveries(ctx, w.editionID, rows)
 	if err != nil {
 		return err
-	}
-	if len(p.advance) > 0 {
-		if err := w.c.Store.AdvanceWindows(ctx, w.editionID, p.advance); err != nil {
-			return err
-		}
 	}
 	if ids == nil && slices.ContainsFunc(rows, func(r domain.NewDelivery) bool { return r.GroupID != 0 }) {
 		w.early = false // rows were there already: which ids are whose is not known here
