@@ -3,23 +3,19 @@ package editions
 import (
 	"cmp"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
-	"newsdigest/internal/digest"
 	"newsdigest/internal/domain"
 	"newsdigest/internal/tasks"
 )
 
 // The compile in two stages: readPages reads and matches pages of
-// readers on one goroutine, pageWriter writes each page's digests and
-// deliveries on another, so the database writes one page while the
-// next is read and matched.
+// readers on one goroutine (the matching on every core, compile_match.go)
+// while pageWriter stores each page's new digests on another, so the
+// database writes one page while the next is read and matched. Then
+// pageWriter writes the deliveries, in the order of their digests.
 
 // Content indexes of a row that has no digest.
 const (
@@ -37,114 +33,6 @@ type matchedPage struct {
 	fresh       []domain.NewDigestGroup
 	freshIndex  []int32 // fresh[i] is content freshIndex[i]
 	advance     []int64
-}
-
-// matcher turns readers into digests. Two maps keep it cheap however long
-// the list: one from a filter and window (with its history) to the digest
-// it yields, and one from a digest's content to its index. Filters that
-// differ but yield the same digest share a group, so it is rendered once.
-// The keys are 16-byte hashes, so a million readers' filters take little
-// memory.
-type matcher struct {
-	at      time.Time
-	aud     audience
-	regions digest.RegionMembers
-	items   []domain.Item
-	arrived map[int64]time.Time
-	earlier domain.Earlier
-	windows map[int64]map[string][]domain.Item // window start → its stories by language
-
-	bySignature map[[16]byte]int32 // window and group key → content index, or nothingMatched
-	byContent   map[string]int32   // content key → content index
-	keys        []string           // content index → content key
-	stories     []int32            // content index → stories in the digest
-}
-
-func newMatcher(at time.Time, aud audience, items []domain.Item, regions digest.RegionMembers, earlier domain.Earlier) *matcher {
-	return &matcher{at: at, aud: aud, regions: regions, items: items, arrived: storyArrival(items), earlier: earlier,
-		windows: map[int64]map[string][]domain.Item{}, bySignature: map[[16]byte]int32{}, byContent: map[string]int32{}}
-}
-
-// window is the stories of a window, by language: of a story told in
-// several languages, each reader gets one version, theirs when there is
-// one.
-func (m *matcher) window(start time.Time) map[string][]domain.Item {
-	k := start.UnixMicro()
-	if w, ok := m.windows[k]; ok {
-		return w
-	}
-	if len(m.windows) >= maxWindows {
-		clear(m.windows)
-	}
-	w := inWindow(m.items, m.arrived, start)
-	m.windows[k] = w
-	return w
-}
-
-// match works out the digest of each reader of page.
-func (m *matcher) match(page []domain.SlotRecipient) (matchedPage, error) {
-	p := matchedPage{subscribers: make([]int64, len(page)), contents: make([]int32, len(page))}
-	if m.aud.slot {
-		p.advance = make([]int64, 0, len(page))
-	}
-	for i, r := range page {
-		p.subscribers[i] = r.ID
-		c, err := m.digestOf(r, &p)
-		if err != nil {
-			return p, err
-		}
-		if c >= 0 && m.aud.thin(int(m.stories[c]), r, m.at) {
-			c = waitingThin // their window stays: the stories wait
-		}
-		p.contents[i] = c
-		if m.aud.slot && c != waitingThin {
-			p.advance = append(p.advance, r.ID)
-		}
-	}
-	return p, nil
-}
-
-// digestOf is the content index of r's digest, adding it to p.fresh the
-// first time it is seen.
-func (m *matcher) digestOf(r domain.SlotRecipient, p *matchedPage) (int32, error) {
-	if r.Paused {
-		return pausedReader, nil // no digest to make: their delivery is skipped
-	}
-	r.Received = slices.DeleteFunc(r.Received, func(g int64) bool { return m.earlier.Groups[g] == nil })
-	key := sha256.Sum256([]byte(strconv.FormatInt(r.WindowStart.UnixMicro(), 10) + "|" + groupKey(r.Recipient)))
-	sig := [16]byte(key[:16])
-	if c, ok := m.bySignature[sig]; ok {
-		return c, nil
-	}
-	lang := r.Filter.Language
-	mine := m.window(r.WindowStart)[lang]
-	sections := digest.Match(r.Filter, mine, m.regions, received(r.Received, m.earlier.Groups))
-	// Ranked once here, for the group: the cap, the size bound and
-	// the web digest all take the stories in this order.
-	sections = digest.RankStories(r.Filter, sections, mine, m.at, m.regions)
-	c := int32(nothingMatched)
-	if len(sections) > 0 {
-		body, err := json.Marshal(sections)
-		if err != nil {
-			return 0, err
-		}
-		content := contentKey(lang, body)
-		var ok bool
-		if c, ok = m.byContent[content]; !ok {
-			c = int32(len(m.keys))
-			m.keys = append(m.keys, content)
-			n := 0
-			for _, sec := range sections {
-				n += len(sec.Items)
-			}
-			m.stories = append(m.stories, int32(n))
-			m.byContent[content] = c
-			p.fresh = append(p.fresh, domain.NewDigestGroup{Key: content, Language: lang, Sections: body})
-			p.freshIndex = append(p.freshIndex, c)
-		}
-	}
-	m.bySignature[sig] = c
-	return c, nil
 }
 
 // readPages reads the edition's readers a page at a time, matches them
@@ -311,28 +199,4 @@ func groupKey(r domain.Recipient) string {
 		parts[i] = strconv.FormatInt(id, 10)
 	}
 	return key + "/" + strings.Join(parts, ",")
-}
-
-// contentKey names a digest by what is in it.
-func contentKey(language string, sections []byte) string {
-	h := sha256.New()
-	h.Write([]byte(language))
-	h.Write([]byte{0})
-	h.Write(sections)
-	return hex.EncodeToString(h.Sum(nil))[:32]
-}
-
-// received gathers this edition's items whose story a subscriber got in
-// earlier digests (groups).
-func received(groups []int64, earlier map[int64][]int64) map[int64]bool {
-	if len(groups) == 0 {
-		return nil
-	}
-	out := map[int64]bool{}
-	for _, g := range groups {
-		for _, id := range earlier[g] {
-			out[id] = true
-		}
-	}
-	return out
 }
