@@ -1,12 +1,10 @@
 package postgres_test
 
 import (
-	"context"
 	"strings"
 	"testing"
 
 	"newsdigest/internal/postgres"
-	"newsdigest/internal/testenv"
 )
 
 // A compile takes a million ids from each sequence; looking the sequence
@@ -16,35 +14,9 @@ import (
 // lookup once per id; it also checks the ids come out in order.
 func TestTakeIDsLooksUpItsSequenceOnce(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
-	db := testenv.Database(t)
-	conn, err := db.Pool().Acquire(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Release()
-	if _, err := conn.Exec(ctx, `SET plan_cache_mode = force_generic_plan`); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := conn.Exec(ctx, `PREPARE take_ids(text, int) AS `+postgres.TakeIDsSQL); err != nil {
-		t.Fatal(err)
-	}
-	rows, err := conn.Query(ctx, `EXPLAIN (VERBOSE, COSTS OFF) EXECUTE take_ids('deliveries', 1000)`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var lines []string
-	for rows.Next() {
-		var l string
-		if err := rows.Scan(&l); err != nil {
-			t.Fatal(err)
-		}
-		lines = append(lines, l)
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	plan := strings.Join(lines, "\n")
+	p := newPlanner(t)
+	lines := p.plan("take_ids", "text, int", postgres.TakeIDsSQL, "VERBOSE, COSTS OFF", "'deliveries', 1000")
+	plan := joinLines(lines)
 	perRow := ""
 	for i, l := range lines {
 		if strings.Contains(l, "Function Scan on pg_catalog.generate_series") && i+1 < len(lines) {
@@ -59,7 +31,7 @@ func TestTakeIDsLooksUpItsSequenceOnce(t *testing.T) {
 	}
 
 	var ids []int64
-	if err := conn.QueryRow(ctx, `EXECUTE take_ids('deliveries', 1000)`).Scan(&ids); err != nil {
+	if err := p.conn.QueryRow(p.ctx, `EXECUTE take_ids('deliveries', 1000)`).Scan(&ids); err != nil {
 		t.Fatal(err)
 	}
 	if len(ids) != 1000 {

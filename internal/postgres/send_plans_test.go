@@ -1,14 +1,12 @@
 package postgres_test
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"testing"
 
 	"newsdigest/internal/domain"
 	"newsdigest/internal/postgres"
-	"newsdigest/internal/testenv"
 )
 
 // The claim and the finish check run once per batch of an edition: read
@@ -22,19 +20,8 @@ import (
 // ones.
 func TestSendQueriesReadOnlyTheirBatch(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
-	db := testenv.Database(t)
-	conn, err := db.Pool().Acquire(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Release()
-	exec := func(sql string, args ...any) {
-		t.Helper()
-		if _, err := conn.Exec(ctx, sql, args...); err != nil {
-			t.Fatalf("%s: %v", sql, err)
-		}
-	}
+	p := newPlanner(t)
+	ctx, db, exec := p.ctx, p.db, p.exec
 	// Statistics of an empty table, and none gathered meanwhile.
 	exec(`ALTER TABLE deliveries SET (autovacuum_enabled = off)`)
 	exec(`ANALYZE deliveries`)
@@ -50,25 +37,7 @@ func TestSendQueriesReadOnlyTheirBatch(t *testing.T) {
 
 	plan := func(name, types, sql, args string) string {
 		t.Helper()
-		exec(`SET plan_cache_mode = force_generic_plan`)
-		exec(fmt.Sprintf(`PREPARE %s(%s) AS %s`, name, types, sql))
-		rows, err := conn.Query(ctx, fmt.Sprintf(`EXPLAIN EXECUTE %s(%s)`, name, args))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer rows.Close()
-		var lines []string
-		for rows.Next() {
-			var l string
-			if err := rows.Scan(&l); err != nil {
-				t.Fatal(err)
-			}
-			lines = append(lines, l)
-		}
-		if err := rows.Err(); err != nil {
-			t.Fatal(err)
-		}
-		return strings.Join(lines, "\n")
+		return joinLines(p.plan(name, types, sql, "", args))
 	}
 	from, lapsed, _ := domain.DeliveryRule(domain.DeliveryClaim)
 	// Planned on statistics of an empty table, then on true ones taken

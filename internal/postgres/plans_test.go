@@ -1,0 +1,74 @@
+package postgres_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"newsdigest/internal/postgres"
+	"newsdigest/internal/testenv"
+)
+
+// planner is one connection of a test database on which statements are
+// planned as the worker runs them: prepared, with the generic plan a
+// prepared statement keeps.
+type planner struct {
+	t    *testing.T
+	ctx  context.Context
+	db   *postgres.DB
+	conn *pgxpool.Conn
+}
+
+func newPlanner(t *testing.T) *planner {
+	t.Helper()
+	ctx := context.Background()
+	db := testenv.Database(t)
+	conn, err := db.Pool().Acquire(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(conn.Release)
+	p := &planner{t: t, ctx: ctx, db: db, conn: conn}
+	p.exec(`SET plan_cache_mode = force_generic_plan`)
+	return p
+}
+
+func (p *planner) exec(sql string, args ...any) {
+	p.t.Helper()
+	if _, err := p.conn.Exec(p.ctx, sql, args...); err != nil {
+		p.t.Fatalf("%s: %v", sql, err)
+	}
+}
+
+// plan prepares sql as name (its parameters of types) and returns the
+// lines of EXPLAIN (options) of executing it with args.
+func (p *planner) plan(name, types, sql, options, args string) []string {
+	p.t.Helper()
+	p.exec(fmt.Sprintf(`PREPARE %s(%s) AS %s`, name, types, sql))
+	explain := "EXPLAIN"
+	if options != "" {
+		explain += " (" + options + ")"
+	}
+	rows, err := p.conn.Query(p.ctx, fmt.Sprintf(`%s EXECUTE %s(%s)`, explain, name, args))
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	defer rows.Close()
+	var lines []string
+	for rows.Next() {
+		var l string
+		if err := rows.Scan(&l); err != nil {
+			p.t.Fatal(err)
+		}
+		lines = append(lines, l)
+	}
+	if err := rows.Err(); err != nil {
+		p.t.Fatal(err)
+	}
+	return lines
+}
+
+func joinLines(lines []string) string { return strings.Join(lines, "\n") }
