@@ -16,13 +16,12 @@ import (
 // recordEvery is how many outcomes a record writes at most, unless the
 // senders pause (flushEvery) or the database is slow to answer. Each write
 // is a transaction that holds the edition's row for its progress counts:
-// written 16 at a time, the records of 100,000 messages cost PostgreSQL
-// a fifth more of its work in the send than 48 at a time, and waited
-// five times as long for that row. A worker killed
-// mid-batch re-sends the outcomes not yet written (and those in flight):
-// as many as recordEvery while the writes keep up, and never more than
-// maxUnrecorded and the senders' queue (recordQueue) together, however
-// slow they get.
+// written 16 at a time, the records of 100,000 messages cost PostgreSQL a
+// fifth more of its work in the send than 48 at a time, and waited five
+// times as long for that row. A worker killed mid-batch re-sends the
+// outcomes not yet written (and those in flight): as many as recordEvery
+// while the writes keep up, and never more than maxUnrecorded and the
+// senders' queue (recordQueue) together, however slow they get.
 const recordEvery = 48
 
 // flushEvery is how long an outcome waits for its record when the senders

@@ -233,23 +233,21 @@ func (c *composer) writeLines(s string) {
 // one it leaves open, each counted from its start and without its CRLF.
 func writeCRLF(b *bytes.Buffer, s string, open int) (longest, left int) {
 	if strings.IndexByte(s, '\r') < 0 {
-		// The common case, and much the faster to scan for: the room
-		// for the CRs is made once, and the lines copied into it.
+		// The common case, and much the faster to scan for; the room
+		// for the CRs is made once.
 		b.Grow(len(s) + strings.Count(s, "\n"))
-		out := b.AvailableBuffer()
 		for {
 			i := strings.IndexByte(s, '\n')
 			if i < 0 {
-				out = append(out, s...)
+				b.WriteString(s)
 				break
 			}
 			longest = max(longest, open+i)
 			open = 0
-			out = append(out, s[:i]...)
-			out = append(out, '\r', '\n')
+			b.WriteString(s[:i])
+			b.WriteString("\r\n")
 			s = s[i+1:]
 		}
-		b.Write(out)
 		open += len(s)
 		return max(longest, open), open
 	}
