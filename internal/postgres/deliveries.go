@@ -67,7 +67,7 @@ func (db *DB) upsertGroups(ctx context.Context, editionID int64, groups []domain
 	}
 	rows, err := db.pool.Query(ctx, `
 		INSERT INTO edition_groups (edition_id, key, language, sections)
-		SELECT $1, k, l, s::jsonb FROM unnest($2::text[], $3::text[], $4::text[]) AS g(k, l, s)
+		SELECT $1, k, l, s::json FROM unnest($2::text[], $3::text[], $4::text[]) AS g(k, l, s)
 		ON CONFLICT (edition_id, key) DO UPDATE SET key = EXCLUDED.key
 		RETURNING key, id`, editionID, keys, langs, bodies)
 	if err != nil {
