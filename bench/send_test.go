@@ -286,7 +286,7 @@ func groupStats(ctx context.Context, db *postgres.DB, edition int64) string {
 		SELECT (SELECT count(*) FROM edition_groups WHERE edition_id = $1),
 		       COALESCE(avg(n.stories), 0)
 		FROM deliveries d
-		JOIN (SELECT g.id, (SELECT sum(jsonb_array_length(sec->'items')) FROM jsonb_array_elements(g.sections) sec) AS stories
+		JOIN (SELECT g.id, (SELECT sum(json_array_length(sec->'items')) FROM json_array_elements(g.sections) sec) AS stories
 		      FROM edition_groups g WHERE g.edition_id = $1) n ON n.id = d.group_id
 		WHERE d.edition_id = $1`, edition).Scan(&groups, &stories)
 	if err != nil {
