@@ -221,7 +221,7 @@ func TestAdminEditionsSendWatchRetryPreview(t *testing.T) {
 	// A connection that broke after the whole message had left is a
 	// state the relay cannot be made to show quickly: written as the
 	// sender would have recorded it.
-	s.sqlExec(`UPDATE deliveries SET status = 'failed', failure = 'uncertain',
+	s.sqlExec(`UPDATE deliveries SET status = 'failed', failure = 'uncertain', sent_at = NULL,
 		last_error = 'uncertain, not retried: SMTP connection: read tcp: i/o timeout'
 		WHERE edition_id = $1 AND subscriber_id = (SELECT id FROM subscribers WHERE email = $2)`, id, unsure)
 	s.sqlExec(`UPDATE editions SET sent = sent - 1, failed = failed + 1 WHERE id = $1`, id)

@@ -82,7 +82,7 @@ func (db *DB) RecordBounce(ctx context.Context, r domain.BounceReport, bounceLim
 // once. It also says whether the edition may still pause itself.
 func (db *DB) EditionHealth(ctx context.Context, editionID int64) (h domain.EditionHealth, autoPause bool, err error) {
 	err = db.pool.QueryRow(ctx, `
-		SELECT e.sent + (SELECT count(*) FROM deliveries WHERE edition_id = e.id AND status = $2 AND failure = $3),
+		SELECT e.sent + (SELECT count(*) FROM deliveries WHERE edition_id = e.id AND `+failedSQL+` AND status = $2 AND failure = $3),
 		       (SELECT count(*) FROM deliveries WHERE edition_id = e.id
 		            AND ((status = $2 AND failure = $3) OR bounce_kind = ANY($4))),
 		       (SELECT count(*) FROM deliveries WHERE edition_id = e.id AND bounce_kind = $5),

@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -196,13 +195,13 @@ var claimSQL = `
 	    UPDATE deliveries SET status = $7, lease_until = now() + $4::interval,
 	           attempts = attempts + 1, updated_at = now()
 	    WHERE id IN (
-	        -- The statuses, as deliveries_unfinished's predicate says
-	        -- them, let the batch's rows be found in that index by
-	        -- edition and id range; else the planner may read every
-	        -- delivery of the edition for each batch (a million at a
-	        -- million), or the whole index for the range.
+	        -- deliveries_unfinished's predicate, said in so many words,
+	        -- lets the batch's rows be found in that index by edition and
+	        -- id range; else the planner may read every delivery of the
+	        -- edition for each batch (a million at a million), or the
+	        -- whole index for the range.
 	        SELECT id FROM deliveries
-	        WHERE edition_id = $1 AND id BETWEEN $2 AND $3 AND status IN (` + unfinishedSQL + `)
+	        WHERE edition_id = $1 AND id BETWEEN $2 AND $3 AND ` + unfinishedSQL + `
 	          AND (status = ANY($5) OR (status = ANY($6) AND lease_until < now()))
 	          AND NOT EXISTS (SELECT 1 FROM editions WHERE id = $1 AND (reason = $8 OR status = ANY($10)))
 	        ORDER BY id FOR UPDATE SKIP LOCKED)
@@ -333,28 +332,27 @@ func (db *DB) ExtendLease(ctx context.Context, ids []int64, lease time.Duration)
 // finishSQL finishes an edition none of whose deliveries is unfinished
 // (FinishEditionIfComplete). It runs at the end of the compile, of the
 // send and at every reconcile, so it asks the deliveries_unfinished
-// index, whose predicate its statuses repeat word for word: given as a
-// parameter, the planner cannot prove they match it and reads every
-// delivery of the edition instead, each time.
+// index, whose predicate it repeats word for word: with the statuses
+// given as a parameter, the planner cannot prove the query matches it
+// and reads every delivery of the edition instead, each time.
 var finishSQL = `
 	UPDATE editions SET status = CASE WHEN reason = $5 THEN $4 ELSE $3 END, finished_at = now()
 	WHERE id = $1 AND status = ANY($2) AND NOT EXISTS (
-	    SELECT 1 FROM deliveries WHERE edition_id = $1 AND status IN (` + unfinishedSQL + `))`
+	    SELECT 1 FROM deliveries WHERE edition_id = $1 AND ` + unfinishedSQL + `)`
 
-// unfinishedSQL is domain.UnfinishedDeliveryStatuses as SQL literals:
-// deliveries_unfinished's predicate, which a query must say in so many
-// words for the planner to use that index.
-var unfinishedSQL = sqlStrings(domain.UnfinishedDeliveryStatuses())
-
-// sqlStrings writes fixed values (never anyone's input) as SQL string
-// literals, for a query that must name them for its index to apply.
-func sqlStrings(values []string) string {
-	quoted := make([]string, len(values))
-	for i, v := range values {
-		quoted[i] = "'" + strings.ReplaceAll(v, "'", "''") + "'"
-	}
-	return strings.Join(quoted, ", ")
-}
+// The predicates of the deliveries' partial indexes (migration 00044),
+// which a query must say in so many words for the planner to use them.
+// They name the marks of an outcome, never status, so that claiming a
+// delivery, giving it back or renewing its lease rewrites no index
+// entry; the table's constraints keep each mark in step with its status.
+const (
+	// unfinishedSQL: pending or sending (deliveries_unfinished).
+	unfinishedSQL = `(sent_at IS NULL AND failure = '' AND reason = '')`
+	// failedSQL: failed (deliveries_failed, deliveries_failed_kind).
+	failedSQL = `failure <> ''`
+	// skippedSQL: skipped (deliveries_skipped).
+	skippedSQL = `reason <> ''`
+)
 
 // FinishEditionIfComplete records that a sending edition finished
 // (domain.EditionFinish) once none of its deliveries is unfinished, or,

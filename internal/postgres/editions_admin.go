@@ -122,7 +122,7 @@ func settleCancelled(ctx context.Context, tx pgx.Tx, id int64) error {
 	_, err := tx.Exec(ctx, `
 		WITH s AS (
 		    UPDATE deliveries SET status = $5, reason = $2, lease_until = NULL, updated_at = now()
-		    WHERE edition_id = $1 AND (status = ANY($3) OR (status = ANY($4) AND lease_until < now()))
+		    WHERE edition_id = $1 AND `+unfinishedSQL+` AND (status = ANY($3) OR (status = ANY($4) AND lease_until < now()))
 		    RETURNING 1)
 		UPDATE editions SET skipped = skipped + (SELECT count(*) FROM s)
 		WHERE id = $1`, id, domain.ReasonCancelled, dFrom, dLapsed, domain.DeliverySkipped)
@@ -133,7 +133,7 @@ func settleCancelled(ctx context.Context, tx pgx.Tx, id int64) error {
 	_, err = tx.Exec(ctx, `
 		UPDATE editions SET status = $4, finished_at = COALESCE(finished_at, now())
 		WHERE id = $1 AND status = ANY($2) AND (reason = $6) = $3 AND NOT EXISTS (
-		    SELECT 1 FROM deliveries WHERE edition_id = $1 AND status = ANY($5))`,
+		    SELECT 1 FROM deliveries WHERE edition_id = $1 AND `+unfinishedSQL+` AND status = ANY($5))`,
 		id, from, cancelled, to, domain.UnfinishedDeliveryStatuses(), domain.ReasonCancelled)
 	return err
 }
@@ -174,7 +174,7 @@ func (db *DB) RetryFailed(ctx context.Context, id int64) (domain.Retried, error)
 			    SELECT d.id, s.status = $3 AS active,
 			           CASE WHEN s.status = ANY($4) THEN s.status ELSE 'left' END AS why
 			    FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id
-			    WHERE d.edition_id = $1 AND d.status = ANY($5) AND d.failure = $2
+			    WHERE d.edition_id = $1 AND d.`+failedSQL+` AND d.status = ANY($5) AND d.failure = $2
 			    FOR UPDATE OF d
 			), u AS (
 			    UPDATE deliveries d
@@ -218,7 +218,7 @@ func (db *DB) FailedDeliveries(ctx context.Context, id int64, failure string, li
 	rows, err := db.pool.Query(ctx, `
 		SELECT d.id, d.subscriber_id, s.email, d.failure, d.last_error, d.attempts, d.updated_at
 		FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id
-		WHERE d.edition_id = $1 AND d.status = $4 AND d.failure = $2 ORDER BY d.id LIMIT $3`, id, failure, limit, domain.DeliveryFailed)
+		WHERE d.edition_id = $1 AND d.`+failedSQL+` AND d.status = $4 AND d.failure = $2 ORDER BY d.id LIMIT $3`, id, failure, limit, domain.DeliveryFailed)
 	if err != nil {
 		return nil, fmt.Errorf("failed deliveries: %w", err)
 	}
@@ -233,7 +233,7 @@ func (db *DB) FailedDeliveries(ctx context.Context, id int64, failure string, li
 // (domain.FailureTemporary, FailurePermanent, FailureUncertain).
 func (db *DB) FailureCounts(ctx context.Context, id int64) (map[string]int, error) {
 	rows, err := db.pool.Query(ctx, `
-		SELECT failure, count(*) FROM deliveries WHERE edition_id = $1 AND status = $2 GROUP BY failure`, id, domain.DeliveryFailed)
+		SELECT failure, count(*) FROM deliveries WHERE edition_id = $1 AND `+failedSQL+` AND status = $2 GROUP BY failure`, id, domain.DeliveryFailed)
 	if err != nil {
 		return nil, fmt.Errorf("failure counts: %w", err)
 	}
@@ -253,7 +253,7 @@ func (db *DB) FailureCounts(ctx context.Context, id int64) (map[string]int, erro
 // SkipReasons counts an edition's skipped deliveries by reason.
 func (db *DB) SkipReasons(ctx context.Context, id int64) ([]domain.SkipReason, error) {
 	rows, err := db.pool.Query(ctx, `
-		SELECT reason, count(*) FROM deliveries WHERE edition_id = $1 AND status = $2
+		SELECT reason, count(*) FROM deliveries WHERE edition_id = $1 AND `+skippedSQL+` AND status = $2
 		GROUP BY reason ORDER BY 2 DESC, 1`, id, domain.DeliverySkipped)
 	if err != nil {
 		return nil, fmt.Errorf("skip reasons: %w", err)
@@ -294,7 +294,7 @@ func (db *DB) HasUntriedDeliveries(ctx context.Context, id int64, untried []stri
 	var any bool
 	err := db.pool.QueryRow(ctx, `
 		SELECT EXISTS (SELECT 1 FROM deliveries
-		    WHERE edition_id = $1 AND status = ANY($2)
+		    WHERE edition_id = $1 AND `+unfinishedSQL+` AND status = ANY($2)
 		      AND (status = $3 OR last_error = '' OR last_error = ANY($4)))`,
 		id, domain.UnfinishedDeliveryStatuses(), domain.DeliverySending, untried).Scan(&any)
 	if err != nil {

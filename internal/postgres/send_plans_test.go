@@ -44,7 +44,7 @@ func TestSendQueriesReadOnlyTheirBatch(t *testing.T) {
 	// late in the send, most deliveries sent.
 	for _, stats := range []string{"stale", "fresh"} {
 		if stats == "fresh" {
-			exec(`UPDATE deliveries SET status = 'sent' WHERE id < (SELECT min(id) + $1 FROM deliveries)`, n*9/10)
+			exec(`UPDATE deliveries SET status = 'sent', sent_at = now() WHERE id < (SELECT min(id) + $1 FROM deliveries)`, n*9/10)
 			exec(`ANALYZE deliveries`)
 		}
 		claim := plan("claim_"+stats, "bigint, bigint, bigint, interval, text[], text[], text, text, text, text[]", postgres.ClaimSQL,

@@ -1,0 +1,173 @@
+package postgres_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"newsdigest/internal/domain"
+	"newsdigest/internal/postgres"
+	"newsdigest/internal/testenv"
+)
+
+// claimedColumns are what claiming a delivery, giving it back and
+// renewing its lease change (ClaimDeliveries, ReleaseClaims,
+// ExtendLease).
+var claimedColumns = regexp.MustCompile(`\b(status|lease_until|attempts|updated_at)\b`)
+
+// A claim is an update of every delivery an edition sends, a million at
+// a million readers. An index that names what it changes, in its keys or
+// its predicate, makes PostgreSQL write the row elsewhere and an entry in
+// every index of the table for each: most of its work while an edition
+// sends. TestClaimingADeliveryLeavesItsIndexesAlone fails on such an
+// index, and on a claim that is not a heap-only update.
+func TestClaimingADeliveryLeavesItsIndexesAlone(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := testenv.Database(t)
+	rows, err := db.Pool().Query(ctx, `
+		SELECT pg_get_indexdef(indexrelid) FROM pg_index WHERE indrelid = 'deliveries'::regclass`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defs, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, def := range defs {
+		if m := claimedColumns.FindString(def); m != "" {
+			t.Errorf("an index names %s, which a claim changes: %s", m, def)
+		}
+	}
+
+	// A batch of 100, written as a compile writes it, claimed as a sender
+	// claims it: counted inside the claim's transaction.
+	people := make([]string, 100)
+	for i := range people {
+		people[i] = fmt.Sprintf("reader%d@example.org", i)
+	}
+	id, batches := sendingEdition(t, db, people, 0)
+	tx, err := db.Pool().Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback(ctx)
+	from, lapsed, _ := domain.DeliveryRule(domain.DeliveryClaim)
+	claims, err := tx.Query(ctx, postgres.ClaimSQL,
+		id, batches[0].First, batches[len(batches)-1].Last, time.Minute, from, lapsed, domain.DeliverySending,
+		domain.ReasonCancelled, domain.StatusActive, []string{string(domain.EditionPaused), string(domain.EditionFailed)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	claims.Close()
+	if err := claims.Err(); err != nil {
+		t.Fatal(err)
+	}
+	var updated, heapOnly int
+	if err := tx.QueryRow(ctx, `
+		SELECT n_tup_upd, n_tup_hot_upd FROM pg_stat_xact_user_tables WHERE relname = 'deliveries'`).
+		Scan(&updated, &heapOnly); err != nil {
+		t.Fatal(err)
+	}
+	if updated != len(people) {
+		t.Fatalf("the claim updated %d deliveries, want %d", updated, len(people))
+	}
+	// A page's last rows may find it full (rows written before the table
+	// kept room are the migration's); the rest must stay in place.
+	if heapOnly < updated*9/10 {
+		t.Errorf("%d of %d claimed deliveries were heap-only updates: the rest wrote an entry in every index", heapOnly, updated)
+	}
+}
+
+// Each partial index of the deliveries says what it holds by the mark an
+// outcome leaves (sent_at, failure, reason), not by status; the table's
+// constraints keep the marks and status in step, or a delivery sent with
+// no time of sending would stay among the unfinished and its edition
+// never finish.
+func TestADeliveryCarriesTheMarkOfItsStatus(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := testenv.Database(t)
+	id, _ := sendingEdition(t, db, []string{"marked@example.org"}, 0)
+	for _, c := range []struct{ set, constraint string }{
+		{`status = 'sent'`, "deliveries_sent_marked"},
+		{`status = 'failed'`, "deliveries_failed_marked"},
+		{`status = 'skipped'`, "deliveries_skipped_marked"},
+		{`sent_at = now()`, "deliveries_sent_marked"},
+		{`failure = 'temporary'`, "deliveries_failed_marked"},
+		{`reason = 'left'`, "deliveries_skipped_marked"},
+	} {
+		_, err := db.Pool().Exec(ctx, `UPDATE deliveries SET `+c.set+` WHERE edition_id = $1`, id)
+		if err == nil || !strings.Contains(err.Error(), c.constraint) {
+			t.Errorf("a pending delivery with %s: %v, want a violation of %s", c.set, err, c.constraint)
+		}
+	}
+	for _, set := range []string{
+		`status = 'sent', sent_at = now()`,
+		`status = 'failed', failure = 'permanent', sent_at = NULL`,
+		`status = 'skipped', reason = 'left', failure = ''`,
+	} {
+		if _, err := db.Pool().Exec(ctx, `UPDATE deliveries SET `+set+` WHERE edition_id = $1`, id); err != nil {
+			t.Errorf("%s: %v", set, err)
+		}
+	}
+}
+
+// Migration 44 gives deliveries written before it the marks of their
+// status: skipped ones from before reasons were kept get one, and a mark
+// left where the status does not carry it goes; deliveries that carry
+// theirs are left as they were.
+func TestMigrationMarksEveryDeliverysStatus(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := testenv.Database(t)
+	text, err := os.ReadFile("migrations/00044_claims_in_place.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	up, down, _ := strings.Cut(string(text), "-- +goose Down")
+	if _, err := db.Pool().Exec(ctx, down); err != nil {
+		t.Fatalf("migration 44, down: %v", err)
+	}
+	people := []string{"old-skip@example.org", "old-sent@example.org", "old-pending@example.org", "fine@example.org"}
+	id, _ := sendingEdition(t, db, people, 0)
+	legacy := map[string]string{
+		"old-skip@example.org":    `status = 'skipped', reason = ''`,
+		"old-sent@example.org":    `status = 'sent', sent_at = NULL, updated_at = '2024-03-01T10:00:00Z'`,
+		"old-pending@example.org": `status = 'pending', reason = 'left'`,
+		"fine@example.org":        `status = 'sent', sent_at = '2024-03-01T09:00:00Z'`,
+	}
+	for email, set := range legacy {
+		if _, err := db.Pool().Exec(ctx, `UPDATE deliveries SET `+set+`
+			WHERE edition_id = $1 AND subscriber_id = (SELECT id FROM subscribers WHERE email = $2)`, id, email); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := db.Pool().Exec(ctx, up); err != nil {
+		t.Fatalf("migration 44, up: %v", err)
+	}
+	want := map[string]string{
+		"old-skip@example.org":    "skipped|reason not recorded|",
+		"old-sent@example.org":    "sent||2024-03-01T10:00:00Z",
+		"old-pending@example.org": "pending||",
+		"fine@example.org":        "sent||2024-03-01T09:00:00Z",
+	}
+	for email, w := range want {
+		var got string
+		if err := db.Pool().QueryRow(ctx, `
+			SELECT d.status || '|' || d.reason || '|' || COALESCE(to_char(d.sent_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), '')
+			FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id
+			WHERE d.edition_id = $1 AND s.email = $2`, id, email).Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		if got != w {
+			t.Errorf("%s after migration 44: %s, want %s", email, got, w)
+		}
+	}
+}
