@@ -352,6 +352,8 @@ const (
 	failedSQL = `failure <> ''`
 	// skippedSQL: skipped (deliveries_skipped).
 	skippedSQL = `reason <> ''`
+	// reportedSQL: something came back after the send (deliveries_reported).
+	reportedSQL = `bounce_kind <> ''`
 )
 
 // FinishEditionIfComplete records that a sending edition finished

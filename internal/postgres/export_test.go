@@ -5,4 +5,5 @@ var (
 	ClaimSQL   = claimSQL
 	FinishSQL  = finishSQL
 	TakeIDsSQL = takeIDsSQL
+	HealthSQL  = healthSQL
 )

@@ -89,3 +89,39 @@ func batchScan(plan string) (index, cond string) {
 	}
 	return "", ""
 }
+
+// While an edition sends, each worker counts its bounces and complaints
+// once a second (EditionHealth) to pause it past the limits. Planned as
+// the worker runs it (prepared, generic), each count must read the
+// edition's failed or reported deliveries only, through their partial
+// indexes: reading every delivery of an edition of a million took most
+// of a second.
+func TestBounceCountsReadOnlyWhatCameBack(t *testing.T) {
+	t.Parallel()
+	p := newPlanner(t)
+	ctx, db, exec := p.ctx, p.db, p.exec
+	const n = 20000
+	exec(`INSERT INTO subscribers (email, status, token) SELECT 'r' || i || '@example.org', 'active', 'tok' || i FROM generate_series(1, $1) i`, n)
+	e, _, err := db.CreateEdition(ctx, postgres.NewEdition{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	exec(`INSERT INTO edition_groups (edition_id, key, language, sections) VALUES ($1, 'k', 'en', '[]')`, e.ID)
+	// Mostly sent; one in a hundred refused, one in five hundred bounced
+	// after the send.
+	exec(`INSERT INTO deliveries (edition_id, subscriber_id, group_id, status, sent_at, failure, bounce_kind)
+	      SELECT $1, s.id, g.id, CASE WHEN s.id % 100 = 0 THEN 'failed' ELSE 'sent' END,
+	             CASE WHEN s.id % 100 = 0 THEN NULL ELSE now() END,
+	             CASE WHEN s.id % 100 = 0 THEN 'permanent' ELSE '' END,
+	             CASE WHEN s.id % 500 = 7 THEN 'hard' ELSE '' END
+	      FROM subscribers s, edition_groups g WHERE g.edition_id = $1`, e.ID)
+	exec(`ANALYZE deliveries`)
+	health := joinLines(p.plan("health", "bigint, text, text, text[], text", postgres.HealthSQL, "",
+		fmt.Sprintf(`%d, 'failed', 'permanent', '{hard,soft}', 'complaint'`, e.ID)))
+	for _, l := range strings.Split(health, "\n") {
+		if strings.Contains(l, "Seq Scan on deliveries") || strings.Contains(l, "deliveries_edition_id_subscriber_id_key") {
+			t.Errorf("the bounce counts read every delivery of the edition:\n%s", health)
+			break
+		}
+	}
+}
