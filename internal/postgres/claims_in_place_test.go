@@ -46,8 +46,8 @@ func TestClaimingADeliveryLeavesItsIndexesAlone(t *testing.T) {
 		}
 	}
 
-	// A batch of 100, written as a compile writes it, claimed as a sender
-	// claims it: counted inside the claim's transaction.
+	// A batch of 100 deliveries, claimed with the sender's query and
+	// counted inside the claim's transaction.
 	people := make([]string, 100)
 	for i := range people {
 		people[i] = fmt.Sprintf("reader%d@example.org", i)
@@ -78,8 +78,9 @@ func TestClaimingADeliveryLeavesItsIndexesAlone(t *testing.T) {
 	if updated != len(people) {
 		t.Fatalf("the claim updated %d deliveries, want %d", updated, len(people))
 	}
-	// A page's last rows may find it full (rows written before the table
-	// kept room are the migration's); the rest must stay in place.
+	// A claim updates every row of a page in one statement; the room the
+	// pages keep (fillfactor) holds a new version of each, but for a
+	// page's last row or two.
 	if heapOnly < updated*9/10 {
 		t.Errorf("%d of %d claimed deliveries were heap-only updates: the rest wrote an entry in every index", heapOnly, updated)
 	}
