@@ -21,17 +21,12 @@ import (
 func TestSendQueriesReadOnlyTheirBatch(t *testing.T) {
 	t.Parallel()
 	p := newPlanner(t)
-	ctx, db, exec := p.ctx, p.db, p.exec
+	exec := p.exec
 	// Statistics of an empty table, and none gathered meanwhile.
 	exec(`ALTER TABLE deliveries SET (autovacuum_enabled = off)`)
 	exec(`ANALYZE deliveries`)
 	const n = 20000
-	exec(`INSERT INTO subscribers (email, status, token) SELECT 'r' || i || '@example.org', 'active', 'tok' || i FROM generate_series(1, $1) i`, n)
-	e, _, err := db.CreateEdition(ctx, postgres.NewEdition{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	exec(`INSERT INTO edition_groups (edition_id, key, language, sections) VALUES ($1, 'k', 'en', '[]')`, e.ID)
+	e := p.editionOf(n)
 	exec(`INSERT INTO deliveries (edition_id, subscriber_id, group_id, status)
 	      SELECT $1, s.id, g.id, 'pending' FROM subscribers s, edition_groups g WHERE g.edition_id = $1`, e.ID)
 
@@ -99,14 +94,8 @@ func batchScan(plan string) (index, cond string) {
 func TestBounceCountsReadOnlyWhatCameBack(t *testing.T) {
 	t.Parallel()
 	p := newPlanner(t)
-	ctx, db, exec := p.ctx, p.db, p.exec
-	const n = 20000
-	exec(`INSERT INTO subscribers (email, status, token) SELECT 'r' || i || '@example.org', 'active', 'tok' || i FROM generate_series(1, $1) i`, n)
-	e, _, err := db.CreateEdition(ctx, postgres.NewEdition{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	exec(`INSERT INTO edition_groups (edition_id, key, language, sections) VALUES ($1, 'k', 'en', '[]')`, e.ID)
+	exec := p.exec
+	e := p.editionOf(20000)
 	// Mostly sent; one in a hundred refused, one in five hundred bounced
 	// after the send.
 	exec(`INSERT INTO deliveries (edition_id, subscriber_id, group_id, status, sent_at, failure, bounce_kind)
@@ -124,4 +113,17 @@ func TestBounceCountsReadOnlyWhatCameBack(t *testing.T) {
 			break
 		}
 	}
+}
+
+// editionOf makes n active subscribers and an edition with one digest,
+// its deliveries left to the test to write.
+func (p *planner) editionOf(n int) domain.Edition {
+	p.t.Helper()
+	p.exec(`INSERT INTO subscribers (email, status, token) SELECT 'r' || i || '@example.org', 'active', 'tok' || i FROM generate_series(1, $1) i`, n)
+	e, _, err := p.db.CreateEdition(p.ctx, postgres.NewEdition{})
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	p.exec(`INSERT INTO edition_groups (edition_id, key, language, sections) VALUES ($1, 'k', 'en', '[]')`, e.ID)
+	return e
 }
