@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -195,11 +196,8 @@ var claimSQL = `
 	    UPDATE deliveries SET status = $7, lease_until = now() + $4::interval,
 	           attempts = attempts + 1, updated_at = now()
 	    WHERE id IN (
-	        -- deliveries_unfinished's predicate, said in so many words,
-	        -- lets the batch's rows be found in that index by edition and
-	        -- id range; else the planner may read every delivery of the
-	        -- edition for each batch (a million at a million), or the
-	        -- whole index for the range.
+	        -- deliveries_edition finds the batch by edition and range
+	        -- of ids, the same few pages however large the edition.
 	        SELECT id FROM deliveries
 	        WHERE edition_id = $1 AND id BETWEEN $2 AND $3 AND ` + unfinishedSQL + `
 	          AND (status = ANY($5) OR (status = ANY($6) AND lease_until < now()))
@@ -285,30 +283,13 @@ func (db *DB) RecordOutcomes(ctx context.Context, outcomes []domain.DeliveryOutc
 		b.Queue(`
 			SELECT 1 FROM editions WHERE id IN (SELECT edition_id FROM deliveries WHERE id = ANY($1))
 			ORDER BY id FOR NO KEY UPDATE`, ids)
-		b.Queue(`
-		WITH o AS (
-		    SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bool[], $6::text[], $7::text[])
-		        AS o(id, status, error, bounce, reason, failure)
-		), u AS (
-		    UPDATE deliveries d SET status = o.status, last_error = o.error, reason = o.reason, failure = o.failure,
-		           lease_until = NULL, updated_at = now(),
-		           sent_at = CASE WHEN o.status = $9 THEN now() ELSE d.sent_at END
-		    FROM o WHERE d.id = o.id AND d.status = ANY($8)
-		    RETURNING d.edition_id, d.subscriber_id, d.status, o.bounce
-		), progress AS (
-		    UPDATE editions e SET sent = e.sent + c.sent, failed = e.failed + c.failed, skipped = e.skipped + c.skipped
-		    FROM (SELECT edition_id,
-		                 count(*) FILTER (WHERE status = $9) AS sent,
-		                 count(*) FILTER (WHERE status = $10) AS failed,
-		                 count(*) FILTER (WHERE status = $11) AS skipped
-		          FROM u GROUP BY edition_id) c
-		    WHERE e.id = c.edition_id
-		)
-		UPDATE subscribers s SET hard_bounces = s.hard_bounces + 1, updated_at = now(),
-		       status = CASE WHEN s.hard_bounces + 1 >= $5 AND s.status = ANY($12) THEN $13 ELSE s.status END
-		FROM u WHERE u.bounce AND s.id = u.subscriber_id`,
-			ids, statuses, errors, bounces, bounceLimit, reasons, failures, from,
-			domain.DeliverySent, domain.DeliveryFailed, domain.DeliverySkipped, bounceFrom, string(bounced))
+		args := []any{ids, statuses, errors, bounces, reasons, failures, from,
+			domain.DeliverySent, domain.DeliveryFailed, domain.DeliverySkipped}
+		if slices.Contains(bounces, true) {
+			b.Queue(recordSQL+recordBouncesSQL, append(args, bounceLimit, bounceFrom, string(bounced))...)
+		} else {
+			b.Queue(recordSQL+recordProgressSQL, args...)
+		}
 		return tx.SendBatch(ctx, b).Close()
 	})
 	if err != nil {
@@ -316,6 +297,45 @@ func (db *DB) RecordOutcomes(ctx context.Context, outcomes []domain.DeliveryOutc
 	}
 	return nil
 }
+
+// recordSQL writes a record's outcomes (RecordOutcomes) and counts them
+// into the edition's progress; recordBouncesSQL or recordProgressSQL ends
+// it.
+const recordSQL = `
+	WITH o AS (
+	    SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bool[], $5::text[], $6::text[])
+	        AS o(id, status, error, bounce, reason, failure)
+	), u AS (
+	    UPDATE deliveries d SET status = o.status, last_error = o.error, reason = o.reason, failure = o.failure,
+	           lease_until = NULL, updated_at = now(),
+	           sent_at = CASE WHEN o.status = $8 THEN now() ELSE d.sent_at END
+	    FROM o WHERE d.id = o.id AND d.status = ANY($7)
+	    RETURNING d.edition_id, d.subscriber_id, d.status, o.bounce
+	), c AS (
+	    SELECT edition_id,
+	           count(*) FILTER (WHERE status = $8) AS sent,
+	           count(*) FILTER (WHERE status = $9) AS failed,
+	           count(*) FILTER (WHERE status = $10) AS skipped
+	    FROM u GROUP BY edition_id
+	)`
+
+// recordBouncesSQL ends recordSQL for outcomes with a hard bounce among
+// them, which counts against the address.
+const recordBouncesSQL = `, progress AS (
+	    UPDATE editions e SET sent = e.sent + c.sent, failed = e.failed + c.failed, skipped = e.skipped + c.skipped
+	    FROM c WHERE e.id = c.edition_id
+	)
+	UPDATE subscribers s SET hard_bounces = s.hard_bounces + 1, updated_at = now(),
+	       status = CASE WHEN s.hard_bounces + 1 >= $11 AND s.status = ANY($12) THEN $13 ELSE s.status END
+	FROM u WHERE u.bounce AND s.id = u.subscriber_id`
+
+// recordProgressSQL ends recordSQL for outcomes without a hard bounce,
+// nearly all of them. It leaves the subscribers table out of the
+// statement: an UPDATE of it, even of no row, runs its statement trigger
+// (the tallies, migration 00027), a plpgsql query for every record.
+const recordProgressSQL = `
+	UPDATE editions e SET sent = e.sent + c.sent, failed = e.failed + c.failed, skipped = e.skipped + c.skipped
+	FROM c WHERE e.id = c.edition_id`
 
 // ExtendLease keeps claimed deliveries leased while their batch is still
 // being sent, so a slow batch is not taken over by another worker.
@@ -330,11 +350,11 @@ func (db *DB) ExtendLease(ctx context.Context, ids []int64, lease time.Duration)
 }
 
 // finishSQL finishes an edition none of whose deliveries is unfinished
-// (FinishEditionIfComplete). It runs at the end of the compile, of the
-// send and at every reconcile, so it asks the deliveries_unfinished
-// index, whose predicate it repeats word for word: with the statuses
-// given as a parameter, the planner cannot prove the query matches it
-// and reads every delivery of the edition instead, each time.
+// (FinishEditionIfComplete). It runs at the end of the compile, at every
+// reconcile and when the sender's counts say the edition is done. It
+// reads the edition's deliveries in order (deliveries_edition) until it
+// meets one with no outcome marked: at once while most are unsent, all of
+// them once, at the end.
 var finishSQL = `
 	UPDATE editions SET status = CASE WHEN reason = $5 THEN $4 ELSE $3 END, finished_at = now()
 	WHERE id = $1 AND status = ANY($2) AND NOT EXISTS (
@@ -345,8 +365,10 @@ var finishSQL = `
 // They name the marks of an outcome, never status, so that claiming a
 // delivery, giving it back or renewing its lease rewrites no index
 // entry; the table's constraints keep each mark in step with its status.
+// No index holds the unfinished ones (00045): recording a delivery sent
+// would take it out of that index, and so write an entry in every other.
 const (
-	// unfinishedSQL: pending or sending (deliveries_unfinished).
+	// unfinishedSQL: pending or sending.
 	unfinishedSQL = `(sent_at IS NULL AND failure = '' AND reason = '')`
 	// failedSQL: failed (deliveries_failed, deliveries_failed_kind).
 	failedSQL = `failure <> ''`
@@ -373,10 +395,9 @@ func (db *DB) FinishEditionIfComplete(ctx context.Context, editionID int64) (boo
 // FinishEditionIfCounted is FinishEditionIfComplete for the end of each
 // batch: it looks first at the edition's progress counts, and only when
 // they say every delivery is done (or an editor cancelled it) does it
-// check the deliveries. Checking them after every batch read the ones
-// sent so far each time (what they leave in deliveries_unfinished until
-// a vacuum). Should the counts ever fall short, the reconciler's exact
-// check finishes the edition.
+// check the deliveries. Checking them after every batch would read the
+// ones sent so far each time. Should the counts ever fall short, the
+// reconciler's exact check finishes the edition.
 func (db *DB) FinishEditionIfCounted(ctx context.Context, editionID int64) (bool, error) {
 	var done bool
 	err := db.pool.QueryRow(ctx, `

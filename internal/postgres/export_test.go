@@ -6,4 +6,5 @@ var (
 	FinishSQL  = finishSQL
 	TakeIDsSQL = takeIDsSQL
 	HealthSQL  = healthSQL
+	RecordSQL  = recordSQL + recordProgressSQL
 )
