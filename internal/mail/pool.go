@@ -244,24 +244,26 @@ func (p *Pool) SendSharedAs(ctx context.Context, s *Shared, to, token string, en
 	if !isASCII(to) && !c.relay.utf8 {
 		return &Error{Class: Permanent, Reply: fmt.Sprintf("recipient %q needs SMTPUTF8, which the relay does not offer", to)}
 	}
+	// The message is composed after room for the commands that carry it
+	// (commandRoom), so that they and it can leave in one write.
 	var eightBit bool
-	c.buf, eightBit = s.appendFor(c.buf[:0], p.header(p.fromLine(s.src.Language), to, env.Delivery), token, c.relay.eightBit)
-	msg := c.buf
+	c.buf, eightBit = s.appendFor(withRoom(c.buf), p.header(p.fromLine(s.src.Language), to, env.Delivery), token, c.relay.eightBit)
+	wire := c.buf
 	if p.sign != nil {
 		var err error
-		if c.signed, err = p.sign.appendSigned(c.signed[:0], c.buf); err != nil {
+		if c.signed, err = p.sign.appendSigned(withRoom(c.signed), c.buf[commandRoom:]); err != nil {
 			return &Error{Class: Temporary, Reply: err.Error(), err: err}
 		}
-		msg = c.signed
+		wire = c.signed
 	}
-	if e := p.checkSize(msg); e != nil {
+	if e := p.checkSize(wire[commandRoom:]); e != nil {
 		return e
 	}
 	if err := c.smtp.UpdateDeadline(p.timings.Step); err != nil {
 		c.close()
 		return &Error{Class: Temporary, Reply: "SMTP connection: " + err.Error(), err: err}
 	}
-	e, broken := transact(ctx, c.smtp, c.relay, from, to, msg, eightBit)
+	e, broken := transact(ctx, c.smtp, c.relay, from, to, wire, eightBit)
 	c.usedAt = p.timings.Now()
 	if cap(c.buf) > 1<<20 {
 		c.buf, c.signed = nil, nil // an outsized message: do not keep its buffers

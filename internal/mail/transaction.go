@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/textproto"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -37,6 +38,11 @@ func offers(c *smtp.Client) relay {
 // (two with DATA) instead of the five (MAIL, RCPT, DATA, the final dot,
 // RSET) of a client that waits for each reply, as go-mail's Send does.
 //
+// The message is wire[commandRoom:]. With PIPELINING and CHUNKING the
+// commands are put in the room before it and all of it goes in one
+// write: one system call and one segment for the relay to take in, where
+// writing the commands first through the connection's buffer made two.
+//
 // go-mail has made the connection (TLS, authentication, EHLO); this writes
 // on its text connection, which it owns while the transaction runs.
 //
@@ -49,7 +55,7 @@ func offers(c *smtp.Client) relay {
 // once rather than left to run out its deadline: the connection's deadline
 // is moved to the past, the read or write under way fails, and the
 // connection is dropped.
-func transact(ctx context.Context, c *smtp.Client, ext relay, from, to string, msg []byte, eightBit bool) (err *Error, broken bool) {
+func transact(ctx context.Context, c *smtp.Client, ext relay, from, to string, wire []byte, eightBit bool) (err *Error, broken bool) {
 	if ctx.Err() != nil {
 		return &Error{Class: Temporary, Reply: "not sent: " + ctx.Err().Error(), err: ctx.Err()}, false
 	}
@@ -65,6 +71,7 @@ func transact(ctx context.Context, c *smtp.Client, ext relay, from, to string, m
 		}
 	}()
 	t := c.Text
+	msg := wire[commandRoom:]
 	mailCmd := "MAIL FROM:<" + from + ">"
 	if eightBit {
 		mailCmd += " BODY=8BITMIME"
@@ -102,6 +109,21 @@ func transact(ctx context.Context, c *smtp.Client, ext relay, from, to string, m
 	}
 	var failed *Error
 	next := 0 // the first command not yet written
+	if ext.pipelining && ext.chunking {
+		if lead := strings.Join(cmds, "\r\n") + "\r\n"; len(lead) <= commandRoom {
+			// The buffer is empty between commands, so a write of more
+			// than it holds goes straight to the connection.
+			start := commandRoom - len(lead)
+			copy(wire[start:], lead)
+			if _, err := t.W.Write(wire[start:]); err != nil {
+				return netError(err, false), true
+			}
+			if err := t.W.Flush(); err != nil {
+				return netError(err, false), true
+			}
+			written, next = true, len(cmds)
+		}
+	}
 	for i := range cmds {
 		if next <= i {
 			last := i
@@ -216,4 +238,16 @@ func isASCII(s string) bool {
 		}
 	}
 	return true
+}
+
+// commandRoom is the room kept in front of a message for the commands
+// that carry it (transact): MAIL with its parameters, RCPT and BDAT. An
+// address can be up to 254 bytes long; commands that do not fit go
+// through the connection's buffer as they would without the room.
+const commandRoom = 640
+
+// withRoom returns buf emptied but for commandRoom bytes, for a message
+// to be appended after them.
+func withRoom(buf []byte) []byte {
+	return slices.Grow(buf[:0], commandRoom)[:commandRoom]
 }
