@@ -9,15 +9,16 @@ import (
 	"newsdigest/internal/postgres"
 )
 
-// The claim and the finish check run once per batch of an edition: read
-// through an index that leads with edition_id, each would read every
-// delivery of the edition, so an edition of a million would cost its
-// size squared. That is the plan PostgreSQL picks when the deliveries'
-// statistics predate the compile that just wrote them (it takes the
-// table for nearly empty), and it is the plan prepared statements keep.
-// TestSendQueriesReadOnlyTheirBatch plans both as the worker runs them
-// (prepared, generic) on such statistics, and the claim again on fresh
-// ones.
+// The claim runs once per batch of an edition: read through an index on
+// edition_id alone, it would read every delivery of the edition, so an
+// edition of a million would cost its size squared. That is the plan
+// PostgreSQL picks when the deliveries' statistics predate the compile
+// that just wrote them (it takes the table for nearly empty), and it is
+// the plan prepared statements keep. The finish check, once an edition's
+// counts say it is done and at every reconcile, may read the edition's
+// deliveries, never the table. TestSendQueriesReadOnlyTheirBatch plans
+// both as the worker runs them (prepared, generic) on such statistics,
+// and the claim again on fresh ones.
 func TestSendQueriesReadOnlyTheirBatch(t *testing.T) {
 	t.Parallel()
 	p := newPlanner(t)
