@@ -199,7 +199,7 @@ var claimSQL = `
 	        -- deliveries_edition finds the batch by edition and range
 	        -- of ids, the same few pages however large the edition.
 	        SELECT id FROM deliveries
-	        WHERE edition_id = $1 AND id BETWEEN $2 AND $3 AND ` + unfinishedSQL + `
+	        WHERE edition_id = $1 AND id BETWEEN $2 AND $3
 	          AND (status = ANY($5) OR (status = ANY($6) AND lease_until < now()))
 	          AND NOT EXISTS (SELECT 1 FROM editions WHERE id = $1 AND (reason = $8 OR status = ANY($10)))
 	        ORDER BY id FOR UPDATE SKIP LOCKED)
@@ -358,7 +358,7 @@ func (db *DB) ExtendLease(ctx context.Context, ids []int64, lease time.Duration)
 var finishSQL = `
 	UPDATE editions SET status = CASE WHEN reason = $5 THEN $4 ELSE $3 END, finished_at = now()
 	WHERE id = $1 AND status = ANY($2) AND NOT EXISTS (
-	    SELECT 1 FROM deliveries WHERE edition_id = $1 AND ` + unfinishedSQL + `)`
+	    SELECT 1 FROM deliveries WHERE edition_id = $1 AND status = ANY($6))`
 
 // The predicates of the deliveries' partial indexes (migration 00044),
 // which a query must say in so many words for the planner to use them.
@@ -366,10 +366,9 @@ var finishSQL = `
 // delivery, giving it back or renewing its lease rewrites no index
 // entry; the table's constraints keep each mark in step with its status.
 // No index holds the unfinished ones (00045): recording a delivery sent
-// would take it out of that index, and so write an entry in every other.
+// would take it out of that index, and so write an entry in every other;
+// queries about them say status.
 const (
-	// unfinishedSQL: pending or sending.
-	unfinishedSQL = `(sent_at IS NULL AND failure = '' AND reason = '')`
 	// failedSQL: failed (deliveries_failed, deliveries_failed_kind).
 	failedSQL = `failure <> ''`
 	// skippedSQL: skipped (deliveries_skipped).
@@ -385,7 +384,8 @@ const (
 func (db *DB) FinishEditionIfComplete(ctx context.Context, editionID int64) (bool, error) {
 	from, _, finished := domain.EditionRule(domain.EditionFinish)
 	_, _, settled := domain.EditionRule(domain.EditionSettle)
-	tag, err := db.pool.Exec(ctx, finishSQL, editionID, from, finished, settled, domain.ReasonCancelled)
+	tag, err := db.pool.Exec(ctx, finishSQL, editionID, from, finished, settled, domain.ReasonCancelled,
+		domain.UnfinishedDeliveryStatuses())
 	if err != nil {
 		return false, fmt.Errorf("finish edition: %w", err)
 	}

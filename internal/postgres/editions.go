@@ -303,7 +303,7 @@ func (db *DB) FailEdition(ctx context.Context, id int64, reason string) (bool, e
 		_, err = tx.Exec(ctx, `
 			WITH s AS (
 			    UPDATE deliveries SET status = $4, reason = $2, lease_until = NULL, updated_at = now()
-			    WHERE edition_id = $1 AND `+unfinishedSQL+` AND status = ANY($3))
+			    WHERE edition_id = $1 AND status = ANY($3))
 			UPDATE editions SET
 			    total = (SELECT count(*) FROM deliveries WHERE edition_id = $1),
 			    skipped = (SELECT count(*) FROM deliveries WHERE edition_id = $1 AND (status = $4 OR status = ANY($3)))

@@ -122,7 +122,7 @@ func settleCancelled(ctx context.Context, tx pgx.Tx, id int64) error {
 	_, err := tx.Exec(ctx, `
 		WITH s AS (
 		    UPDATE deliveries SET status = $5, reason = $2, lease_until = NULL, updated_at = now()
-		    WHERE edition_id = $1 AND `+unfinishedSQL+` AND (status = ANY($3) OR (status = ANY($4) AND lease_until < now()))
+		    WHERE edition_id = $1 AND (status = ANY($3) OR (status = ANY($4) AND lease_until < now()))
 		    RETURNING 1)
 		UPDATE editions SET skipped = skipped + (SELECT count(*) FROM s)
 		WHERE id = $1`, id, domain.ReasonCancelled, dFrom, dLapsed, domain.DeliverySkipped)
@@ -133,7 +133,7 @@ func settleCancelled(ctx context.Context, tx pgx.Tx, id int64) error {
 	_, err = tx.Exec(ctx, `
 		UPDATE editions SET status = $4, finished_at = COALESCE(finished_at, now())
 		WHERE id = $1 AND status = ANY($2) AND (reason = $6) = $3 AND NOT EXISTS (
-		    SELECT 1 FROM deliveries WHERE edition_id = $1 AND `+unfinishedSQL+` AND status = ANY($5))`,
+		    SELECT 1 FROM deliveries WHERE edition_id = $1 AND status = ANY($5))`,
 		id, from, cancelled, to, domain.UnfinishedDeliveryStatuses(), domain.ReasonCancelled)
 	return err
 }
@@ -294,7 +294,7 @@ func (db *DB) HasUntriedDeliveries(ctx context.Context, id int64, untried []stri
 	var any bool
 	err := db.pool.QueryRow(ctx, `
 		SELECT EXISTS (SELECT 1 FROM deliveries
-		    WHERE edition_id = $1 AND `+unfinishedSQL+` AND status = ANY($2)
+		    WHERE edition_id = $1 AND status = ANY($2)
 		      AND (status = $3 OR last_error = '' OR last_error = ANY($4)))`,
 		id, domain.UnfinishedDeliveryStatuses(), domain.DeliverySending, untried).Scan(&any)
 	if err != nil {

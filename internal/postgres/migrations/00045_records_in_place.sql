@@ -9,7 +9,7 @@
 -- The same index without its predicate serves what it served: a claim
 -- finds its batch by edition and range of ids; the finish check, the
 -- reconciler, cancelling and retrying read an edition's deliveries in
--- order and look at each one's marks, which the sender asks for only
+-- order and look at each one's status; the sender asks for that only
 -- once the edition's counts say it is done. It takes an entry when the
 -- compile writes a delivery, as the partial index did, and none after:
 -- no index names sent_at, last_error or status any more, so recording
