@@ -2,26 +2,29 @@ package bench
 
 import (
 	"fmt"
-	"os"
 	"testing"
+
+	"newsdigest/internal/testenv"
 )
 
 // summary is BenchmarkSendEdition's one-line result.
 var summary string
 
 // TestMain prints the summaries after everything the testing package prints
-// (benchmark lines, logs, PASS), so that it is the last line the test
-// binary writes; `make bench` repeats it after go test's own "ok" line.
+// (benchmark lines, logs, PASS), so that they are the last lines the test
+// binary writes; `make bench` repeats them after go test's own "ok" line.
+// testenv.Main then drops the benchmarks' databases (a million readers'
+// is gigabytes) and stops their servers before the process exits.
 func TestMain(m *testing.M) {
-	code := m.Run()
-	for _, l := range loadSummary {
-		fmt.Println(l)
-	}
-	if summary != "" {
-		fmt.Println(summary)
-	}
-	if slotsSummary != "" {
-		fmt.Println(slotsSummary)
-	}
-	os.Exit(code)
+	testenv.Main(m, func() {
+		for _, l := range loadSummary {
+			fmt.Println(l)
+		}
+		if summary != "" {
+			fmt.Println(summary)
+		}
+		if slotsSummary != "" {
+			fmt.Println(slotsSummary)
+		}
+	})
 }
