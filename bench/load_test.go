@@ -130,14 +130,15 @@ func BenchmarkPublicLoad(b *testing.B) {
 			target.name, m.Requests, profile, topFunctions(b, w.bin, profile))
 	}
 	b.StopTimer()
-	loadSummary = lines
+	loadSummary = append(loadSummary, lines...)
 }
 
 // ms writes a latency in milliseconds.
 func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d)/float64(time.Millisecond)) }
 
-// loadSummary is BenchmarkPublicLoad's table, printed again last by
-// TestMain so that `make bench` can repeat it.
+// loadSummary holds BenchmarkPublicLoad's table and BenchmarkConsolePages'
+// lines, in the order they ran, printed again last by TestMain so that
+// `make bench` can repeat them. Each appends: neither may drop the other's.
 var loadSummary []string
 
 // attack runs clients closed-loop clients against target for d.
