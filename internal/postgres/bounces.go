@@ -80,12 +80,14 @@ func (db *DB) RecordBounce(ctx context.Context, r domain.BounceReport, bounceLim
 // a second while the edition sends, so each count reads only the failed
 // or reported deliveries, through the partial indexes whose predicates it
 // repeats: a prepared statement's generic plan could not tell from the
-// parameters alone, and would read every delivery of the edition.
+// parameters alone, and would read every delivery of the edition. It
+// names a failure by its mark alone, as the console's counts do
+// (failureCountsSQL), so the first count reads nothing but its index.
 var healthSQL = `
-	SELECT e.sent + (SELECT count(*) FROM deliveries WHERE edition_id = e.id AND ` + failedSQL + ` AND status = $2 AND failure = $3),
+	SELECT e.sent + (SELECT count(*) FROM deliveries WHERE edition_id = e.id AND ` + failedSQL + ` AND failure = $2),
 	       (SELECT count(*) FROM deliveries WHERE edition_id = e.id
-	            AND ((` + failedSQL + ` AND status = $2 AND failure = $3) OR (` + reportedSQL + ` AND bounce_kind = ANY($4)))),
-	       (SELECT count(*) FROM deliveries WHERE edition_id = e.id AND ` + reportedSQL + ` AND bounce_kind = $5),
+	            AND ((` + failedSQL + ` AND failure = $2) OR (` + reportedSQL + ` AND bounce_kind = ANY($3)))),
+	       (SELECT count(*) FROM deliveries WHERE edition_id = e.id AND ` + reportedSQL + ` AND bounce_kind = $4),
 	       e.auto_pause
 	FROM editions e WHERE e.id = $1`
 
@@ -94,7 +96,7 @@ var healthSQL = `
 // at the send, or bounced after it) and complained of, each delivery
 // once. It also says whether the edition may still pause itself.
 func (db *DB) EditionHealth(ctx context.Context, editionID int64) (h domain.EditionHealth, autoPause bool, err error) {
-	err = db.pool.QueryRow(ctx, healthSQL, editionID, domain.DeliveryFailed, domain.FailurePermanent,
+	err = db.pool.QueryRow(ctx, healthSQL, editionID, domain.FailurePermanent,
 		[]string{domain.BounceHard, domain.BounceSoft}, domain.BounceComplaint).
 		Scan(&h.Tried, &h.Bounces, &h.Complaints, &autoPause)
 	if err != nil {

@@ -229,11 +229,25 @@ func (db *DB) FailedDeliveries(ctx context.Context, id int64, failure string, li
 	})
 }
 
+// failureCountsSQL and skipReasonsSQL count an edition's failed and
+// skipped deliveries for its console page. They name the mark, not the
+// status (deliveries_failed_marked and _skipped_marked keep the two in
+// step), so each reads its partial index alone: a condition on status
+// made PostgreSQL fetch every failed or skipped row from the table, 30
+// to 50 ms each at a million deliveries.
+const (
+	failureCountsSQL = `
+		SELECT failure, count(*) FROM deliveries WHERE edition_id = $1 AND ` + failedSQL + `
+		GROUP BY failure ORDER BY failure`
+	skipReasonsSQL = `
+		SELECT reason, count(*) FROM deliveries WHERE edition_id = $1 AND ` + skippedSQL + `
+		GROUP BY reason ORDER BY 2 DESC, 1`
+)
+
 // FailureCounts counts an edition's failed deliveries by how they failed
 // (domain.FailureTemporary, FailurePermanent, FailureUncertain).
 func (db *DB) FailureCounts(ctx context.Context, id int64) (map[string]int, error) {
-	rows, err := db.pool.Query(ctx, `
-		SELECT failure, count(*) FROM deliveries WHERE edition_id = $1 AND `+failedSQL+` AND status = $2 GROUP BY failure`, id, domain.DeliveryFailed)
+	rows, err := db.pool.Query(ctx, failureCountsSQL, id)
 	if err != nil {
 		return nil, fmt.Errorf("failure counts: %w", err)
 	}
@@ -252,9 +266,7 @@ func (db *DB) FailureCounts(ctx context.Context, id int64) (map[string]int, erro
 
 // SkipReasons counts an edition's skipped deliveries by reason.
 func (db *DB) SkipReasons(ctx context.Context, id int64) ([]domain.SkipReason, error) {
-	rows, err := db.pool.Query(ctx, `
-		SELECT reason, count(*) FROM deliveries WHERE edition_id = $1 AND `+skippedSQL+` AND status = $2
-		GROUP BY reason ORDER BY 2 DESC, 1`, id, domain.DeliverySkipped)
+	rows, err := db.pool.Query(ctx, skipReasonsSQL, id)
 	if err != nil {
 		return nil, fmt.Errorf("skip reasons: %w", err)
 	}

@@ -1,10 +1,14 @@
 package postgres
 
-// The send path's per-batch queries, for the tests of their plans.
+// The send path's per-batch queries and the console's counts, for the
+// tests of their plans.
 var (
 	ClaimSQL   = claimSQL
 	FinishSQL  = finishSQL
 	TakeIDsSQL = takeIDsSQL
 	HealthSQL  = healthSQL
 	RecordSQL  = recordSQL + recordProgressSQL
+
+	FailureCountsSQL = failureCountsSQL
+	SkipReasonsSQL   = skipReasonsSQL
 )

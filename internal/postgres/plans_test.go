@@ -47,12 +47,16 @@ func (p *planner) exec(sql string, args ...any) {
 // lines of EXPLAIN (options) of executing it with args.
 func (p *planner) plan(name, types, sql, options, args string) []string {
 	p.t.Helper()
-	p.exec(fmt.Sprintf(`PREPARE %s(%s) AS %s`, name, types, sql))
+	params, values := "", ""
+	if types != "" { // a statement without parameters takes no parentheses
+		params, values = "("+types+")", "("+args+")"
+	}
+	p.exec(fmt.Sprintf(`PREPARE %s%s AS %s`, name, params, sql))
 	explain := "EXPLAIN"
 	if options != "" {
 		explain += " (" + options + ")"
 	}
-	rows, err := p.conn.Query(p.ctx, fmt.Sprintf(`%s EXECUTE %s(%s)`, explain, name, args))
+	rows, err := p.conn.Query(p.ctx, fmt.Sprintf(`%s EXECUTE %s%s`, explain, name, values))
 	if err != nil {
 		p.t.Fatal(err)
 	}
