@@ -9,6 +9,7 @@ var (
 	HealthSQL  = healthSQL
 	RecordSQL  = recordSQL + recordProgressSQL
 
-	FailureCountsSQL = failureCountsSQL
-	SkipReasonsSQL   = skipReasonsSQL
+	FailureCountsSQL  = failureCountsSQL
+	SkipReasonsSQL    = skipReasonsSQL
+	StoryCountriesSQL = storyCountriesSQL
 )
