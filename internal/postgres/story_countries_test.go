@@ -64,8 +64,8 @@ func TestStoryCountriesFollowTheStories(t *testing.T) {
 	      FROM generate_series(1, 300) i`)
 	check("300 at once", "GT", "HN", "MX")
 
-	// A second connection writes its own shard; its counts add to the
-	// first's.
+	// Two connections: the second may write another shard (the shard is
+	// the backend's pid modulo 16), whose counts add to the first's.
 	conns := make([]*pgx.Conn, 2)
 	for i := range conns {
 		c, err := pool.Acquire(ctx)
