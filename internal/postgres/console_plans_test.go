@@ -2,7 +2,6 @@ package postgres_test
 
 import (
 	"fmt"
-	"regexp"
 	"testing"
 
 	"newsdigest/internal/postgres"
@@ -35,19 +34,18 @@ func TestConsoleCountsReadOnlyTheirIndexes(t *testing.T) {
 	p.exec(`VACUUM ANALYZE deliveries`)
 	p.exec(`RESET synchronous_commit`)
 
-	scans := regexp.MustCompile(`(Index Only Scan|Index Scan|Bitmap Heap Scan|Seq Scan)(?: Backward)?(?: using (\S+))? on deliveries`)
 	for _, q := range []struct{ name, sql, index string }{
 		{"failure_counts", postgres.FailureCountsSQL, "deliveries_failed_kind"},
 		{"skip_reasons", postgres.SkipReasonsSQL, "deliveries_skipped"},
 	} {
 		plan := joinLines(p.plan(q.name, "bigint", q.sql, "", fmt.Sprint(e.ID)))
-		found := scans.FindAllStringSubmatch(plan, -1)
-		if len(found) == 0 {
+		scans := deliveryScans(plan)
+		if len(scans) == 0 {
 			t.Errorf("%s: no scan of the deliveries in the plan:\n%s", q.name, plan)
 		}
-		for _, m := range found {
-			if m[1] != "Index Only Scan" || m[2] != q.index {
-				t.Errorf("%s reads more than %s (%s):\n%s", q.name, q.index, m[0], plan)
+		for _, s := range scans {
+			if s.kind != "Index Only Scan" || s.index != q.index {
+				t.Errorf("%s reads more than %s (%s %s):\n%s", q.name, q.index, s.kind, s.index, plan)
 				break
 			}
 		}

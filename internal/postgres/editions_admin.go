@@ -238,7 +238,7 @@ func (db *DB) FailedDeliveries(ctx context.Context, id int64, failure string, li
 const (
 	failureCountsSQL = `
 		SELECT failure, count(*) FROM deliveries WHERE edition_id = $1 AND ` + failedSQL + `
-		GROUP BY failure ORDER BY failure`
+		GROUP BY failure`
 	skipReasonsSQL = `
 		SELECT reason, count(*) FROM deliveries WHERE edition_id = $1 AND ` + skippedSQL + `
 		GROUP BY reason ORDER BY 2 DESC, 1`

@@ -3,6 +3,7 @@ package postgres_test
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -76,3 +77,20 @@ func (p *planner) plan(name, types, sql, options, args string) []string {
 }
 
 func joinLines(lines []string) string { return strings.Join(lines, "\n") }
+
+// scan is one read of the deliveries in a plan: how (Seq Scan, Index
+// Scan, Index Only Scan, Bitmap Index Scan) and through which index
+// ("" for the table itself).
+type scan struct{ kind, index string }
+
+var deliveryScan = regexp.MustCompile(`(Index Only Scan|Index Scan|Seq Scan)(?: Backward)? (?:using (\S+) )?on deliveries\b|(Bitmap Index Scan) on (deliveries\S*)`)
+
+// deliveryScans lists the plan's reads of the deliveries, for the tests
+// that allow a query only the indexes of what it asks for.
+func deliveryScans(plan string) []scan {
+	var out []scan
+	for _, m := range deliveryScan.FindAllStringSubmatch(plan, -1) {
+		out = append(out, scan{kind: m[1] + m[3], index: m[2] + m[4]})
+	}
+	return out
+}

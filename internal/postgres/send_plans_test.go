@@ -2,7 +2,6 @@ package postgres_test
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 	"testing"
 
@@ -113,14 +112,13 @@ func TestBounceCountsReadOnlyWhatCameBack(t *testing.T) {
 	// Each scan of the deliveries goes through an index of what came
 	// back: any other (the table, or an index of the edition's every
 	// delivery) reads them all.
-	scans := regexp.MustCompile(`Index (?:Only )?Scan(?: Backward)? using (\S+) on deliveries|Bitmap Index Scan on (deliveries\S*)|Seq Scan on deliveries`)
-	found := scans.FindAllStringSubmatch(health, -1)
-	if len(found) == 0 {
+	scans := deliveryScans(health)
+	if len(scans) == 0 {
 		t.Fatalf("no scan of the deliveries in the plan:\n%s", health)
 	}
-	for _, m := range found {
-		if index := m[1] + m[2]; index != "deliveries_failed" && index != "deliveries_failed_kind" && index != "deliveries_reported" {
-			t.Errorf("the bounce counts read every delivery of the edition (%s):\n%s", m[0], health)
+	for _, s := range scans {
+		if s.index != "deliveries_failed" && s.index != "deliveries_failed_kind" && s.index != "deliveries_reported" {
+			t.Errorf("the bounce counts read every delivery of the edition (%s %s):\n%s", s.kind, s.index, health)
 			break
 		}
 	}

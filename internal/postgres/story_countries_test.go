@@ -1,7 +1,6 @@
 package postgres_test
 
 import (
-	"context"
 	"slices"
 	"strings"
 	"testing"
@@ -9,32 +8,27 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"newsdigest/internal/postgres"
-	"newsdigest/internal/testenv"
 )
 
 // StoryCountries reads counts that triggers keep (migration 00046), never
 // the stories themselves; the counts must name exactly the countries the
 // stories have after every kind of write: one story, many at once, from
-// two connections (two shards), a change of countries, a change of
+// two connections (perhaps two shards), a change of countries, a change of
 // something else, deletes and a truncate.
 func TestStoryCountriesFollowTheStories(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
-	db := testenv.Database(t)
-	pool := db.Pool()
-	exec := func(q string, args ...any) {
-		t.Helper()
-		if _, err := pool.Exec(ctx, q, args...); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
+	p := newPlanner(t)
+	if plan := joinLines(p.plan("story_countries", "", postgres.StoryCountriesSQL, "", "")); strings.Contains(plan, " on items") {
+		t.Errorf("the desk's countries are read from the stories themselves:\n%s", plan)
 	}
+	exec := p.exec
 	check := func(when string, want ...string) {
 		t.Helper()
-		got, err := db.StoryCountries(ctx)
+		got, err := p.db.StoryCountries(p.ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
-		rows, _ := pool.Query(ctx, `SELECT DISTINCT c FROM items, unnest(countries) AS c ORDER BY c`)
+		rows, _ := p.conn.Query(p.ctx, `SELECT DISTINCT c FROM items, unnest(countries) AS c ORDER BY c`)
 		counted, err := pgx.CollectRows(rows, pgx.RowTo[string])
 		if err != nil {
 			t.Fatal(err)
@@ -46,15 +40,6 @@ func TestStoryCountriesFollowTheStories(t *testing.T) {
 	const story = `INSERT INTO items (published_on, title, fingerprint, ingested_at, countries)
 		VALUES ('2026-01-01', $1, $1, now(), $2)`
 
-	rows, _ := pool.Query(ctx, "EXPLAIN "+postgres.StoryCountriesSQL)
-	plan, err := pgx.CollectRows(rows, pgx.RowTo[string])
-	if err != nil {
-		t.Fatal(err)
-	}
-	if joined := strings.Join(plan, "\n"); strings.Contains(joined, " on items") {
-		t.Errorf("the desk's countries are read from the stories themselves:\n%s", joined)
-	}
-
 	check("no stories")
 	exec(story, "one", []string{"MX"})
 	check("one story", "MX")
@@ -64,23 +49,17 @@ func TestStoryCountriesFollowTheStories(t *testing.T) {
 	      FROM generate_series(1, 300) i`)
 	check("300 at once", "GT", "HN", "MX")
 
-	// Two connections: the second may write another shard (the shard is
-	// the backend's pid modulo 16), whose counts add to the first's.
-	conns := make([]*pgx.Conn, 2)
-	for i := range conns {
-		c, err := pool.Acquire(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer c.Release()
-		conns[i] = c.Conn()
-	}
-	if _, err := conns[0].Exec(ctx, story, "other", []string{"CR"}); err != nil {
+	// Another connection: it may write another shard (the shard is the
+	// backend's pid modulo 16), whose counts add to the first's.
+	other, err := p.db.Pool().Acquire(p.ctx)
+	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := conns[1].Exec(ctx, `UPDATE items SET countries = '{}' WHERE title = 'other'`); err != nil {
+	defer other.Release()
+	if _, err := other.Exec(p.ctx, story, "other", []string{"CR"}); err != nil {
 		t.Fatal(err)
 	}
+	exec(`UPDATE items SET countries = '{}' WHERE title = 'other'`)
 	check("a story added on one connection and emptied on another", "GT", "HN", "MX")
 
 	exec(`UPDATE items SET countries = ARRAY['PA'] WHERE countries = ARRAY['HN']`)
