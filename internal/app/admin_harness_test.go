@@ -82,6 +82,32 @@ func (b *browserSession) shots(t *testing.T, name string) {
 		if overflow {
 			t.Errorf("%s: the page scrolls sideways at %d px", name, w)
 		}
+		if w == 375 {
+			b.checkControlsLegible(t, what)
+		}
 	}
 	b.do("restore the viewport", chromedp.EmulateViewport(1000, 900))
+}
+
+// smallControls lists the page's visible fields (selects, text inputs,
+// text areas) whose text is under 16 px: a phone's browser (Safari on
+// iOS) zooms the whole page into such a field when it takes focus, and
+// the reader has to zoom back out to see the form.
+const smallControls = `Array.from(document.querySelectorAll(
+	"select, textarea, input:not([type=checkbox]):not([type=radio]):not([type=hidden]):not([type=submit])"))
+	.filter(e => e.getClientRects().length > 0 && parseFloat(getComputedStyle(e).fontSize) < 16)
+	.map(e => e.tagName.toLowerCase() + "#" + (e.id || e.name) + " " + getComputedStyle(e).fontSize)`
+
+// checkControlsLegible fails the test for every field smallControls finds.
+func (b *browserSession) checkControlsLegible(t *testing.T, what string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 10*time.Second)
+	defer cancel()
+	small, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](smallControls))
+	if err != nil {
+		t.Fatalf("measure the fields of %s: %v", what, err)
+	}
+	for _, f := range small {
+		t.Errorf("%s: the field %s is under 16 px: a phone zooms into it", what, f)
+	}
 }
