@@ -37,7 +37,9 @@ func colorScheme(scheme string) chromedp.Action[chromedp.Void] {
 func TestEmailsInABrowser(t *testing.T) {
 	r := mustNew(t)
 	mails := map[string]string{}
-	for _, lang := range []string{"en", "es"} {
+	// French: the stories are representativeDigest's English ones, in
+	// the French frame, whose words run longest.
+	for _, lang := range []string{"en", "es", "fr"} {
 		mails["digest-"+lang] = mustDigest(t, r, representativeDigest(lang)).WithToken("tok123").HTML
 		c, err := r.Confirmation(Confirmation{Language: lang, ListName: "Migration News Digest",
 			ConfirmURL: "https://news.example.org/confirm/abcDEF123_-xyz", PostalAddress: postalAddress})
