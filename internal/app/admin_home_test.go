@@ -154,6 +154,9 @@ func TestBrowserAdminDashboard(t *testing.T) {
 	if next := b.text("next edition", chromedp.CSS(`#next-edition .figure`)); !strings.HasSuffix(next, " 07:00 "+s.cfg.DigestTZ.String()) {
 		t.Errorf("next edition %q: want Monday 07:00 (DIGEST_CRON 0 7 * * 1)", next)
 	}
+	if rule := b.text("the desk's rule", chromedp.CSS(`#desk-rule`)); rule != "Every Monday at 07:00 (UTC)" {
+		t.Errorf("the dashboard words the schedule as %q, want Every Monday at 07:00 (UTC)", rule)
+	}
 	if errs := b.homeCells("source errors", `#source-errors td.home-url`); len(errs) != 1 || errs[0] != badFeed {
 		t.Errorf("sources with errors: %q, want [%s]", errs, badFeed)
 	}

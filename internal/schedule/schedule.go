@@ -46,17 +46,35 @@ func wordsOf(lang string) words {
 func Describe(sched cron.Schedule, loc *time.Location, now time.Time, lang string) string {
 	w := wordsOf(lang)
 	next := sched.Next(now.In(loc))
-	zone := zoneName(w, loc)
-	clock := next.Format(w.Clock)
 	var s string
 	// The year is said only when it is not this one.
 	day := dates.Weekday(lang, next, next.Year() != now.In(loc).Year())
-	if rule, ok := ruleOf(w, lang, sched); ok {
-		s = fmt.Sprintf(w.Joined, fmt.Sprintf(w.At, rule, clock, zone), fmt.Sprintf(w.Next, day))
+	if rule, ok := ruleAt(w, lang, sched, next, loc); ok {
+		s = fmt.Sprintf(w.Joined, rule, fmt.Sprintf(w.Next, day))
 	} else {
-		s = fmt.Sprintf(w.NextAt, day, clock, zone)
+		s = fmt.Sprintf(w.NextAt, day, next.Format(w.Clock), zoneName(w, loc))
 	}
 	return capitalise(s)
+}
+
+// Rule says sched's rule in lang ("Every Monday at 07:00 (UTC)"), in
+// loc, capitalised, or reports false for a schedule Describe leaves
+// unworded (several times a day, days of the month).
+func Rule(sched cron.Schedule, loc *time.Location, now time.Time, lang string) (string, bool) {
+	rule, ok := ruleAt(wordsOf(lang), lang, sched, sched.Next(now.In(loc)), loc)
+	if !ok {
+		return "", false
+	}
+	return capitalise(rule), true
+}
+
+// ruleAt words sched's rule at the clock time of next, one of its sends.
+func ruleAt(w words, lang string, sched cron.Schedule, next time.Time, loc *time.Location) (string, bool) {
+	rule, ok := ruleOf(w, lang, sched)
+	if !ok {
+		return "", false
+	}
+	return fmt.Sprintf(w.At, rule, next.Format(w.Clock), zoneName(w, loc)), true
 }
 
 // Date writes t's calendar day in lang ("Tuesday 15 December 2026",

@@ -42,6 +42,33 @@ func TestDescribe(t *testing.T) {
 	}
 }
 
+func TestRule(t *testing.T) {
+	cr, err := time.LoadLocation("America/Costa_Rica")
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 12, 1, 22, 40, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		spec, lang string
+		loc        *time.Location
+		want       string // "" for no rule in words
+	}{
+		{"0 7 * * 1", "en", time.UTC, "Every Monday at 07:00 (UTC)"},
+		{"0 7 * * 1", "es", cr, "Cada lunes a las 07:00 (hora de Costa Rica)"},
+		{"30 6 * * *", "fr", cr, "Tous les jours à 06\u00a0h\u00a030 (heure de Costa Rica)"},
+		{"0 9 1 * *", "en", cr, ""},
+		{"0 7,19 * * 1", "en", time.UTC, ""},
+	} {
+		sched, err := cron.ParseStandard(tc.spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, ok := Rule(sched, tc.loc, now, tc.lang); got != tc.want || ok != (tc.want != "") {
+			t.Errorf("Rule(%q, %s, %s) = %q, %v; want %q", tc.spec, tc.loc, tc.lang, got, ok, tc.want)
+		}
+	}
+}
+
 func TestDate(t *testing.T) {
 	cr, _ := time.LoadLocation("America/Costa_Rica")
 	// 03:00 UTC on the 16th is still the 15th in Costa Rica.

@@ -7,6 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"newsdigest/internal/overview"
+	"newsdigest/internal/schedule"
 )
 
 func (a *Console) dashboardRoutes(g *gin.RouterGroup) {
@@ -23,6 +24,10 @@ type dashboardData struct {
 	// is still worth showing.
 	QueuesDown bool
 	QueueTotal int
+	// DigestRule words the desk's schedule ("Every Monday at 07:00
+	// (UTC)"), empty for one without a rule in words; DigestCron and
+	// DigestTZ are how the operator set it.
+	DigestRule string
 	DigestCron string
 	DigestTZ   string
 	ByCountry  homeTally
@@ -76,6 +81,7 @@ func (a *Console) dashboard(c *gin.Context) {
 		ByCountry: homeTally{Lang: lang, ID: "by-country", Head: "home_country", Param: "country", Rows: d.ActiveByCountry, Linked: linked},
 		ByTopic:   homeTally{Lang: lang, ID: "by-topic", Head: "home_topic", Param: "topic", Rows: d.ActiveByTopic, Linked: linked},
 	}
+	data.DigestRule, _ = schedule.Rule(a.Config.DigestCron, a.Config.DigestTZ, time.Now(), lang)
 	if data.DueSoon, err = a.Editions.DueWithin(ctx, time.Now(), 24*time.Hour); err != nil {
 		a.failErr(c, err)
 		return
