@@ -12,9 +12,9 @@ import (
 
 // TestTimesNameTheDesksZoneOnce: the console writes a time in the desk's
 // zone (DIGEST_TZ) with the zone's name, and nothing beside it names
-// another: a page once wrote "12:56 CST (UTC)" for the tagger's last
-// training and "12:56 CST UTC" for the last wrong password, both off by
-// six hours for a reader who believed the second name.
+// another: "12:56 CST (UTC)" for the tagger's last training, or "12:56
+// CST UTC" for the last wrong password, would be six hours off for a
+// reader who believed the second name.
 func TestTimesNameTheDesksZoneOnce(t *testing.T) {
 	zone, err := time.LoadLocation("America/Costa_Rica")
 	if err != nil {
