@@ -8,11 +8,12 @@ import (
 	"time"
 
 	"newsdigest/internal/domain"
+	"newsdigest/internal/overview"
 )
 
 // TestTimesNameTheDesksZoneOnce: the console writes a time in the desk's
-// zone (DIGEST_TZ) with the zone's name, and nothing beside it names
-// another: "12:56 CST (UTC)" for the tagger's last training, or "12:56
+// zone (DIGEST_TZ) with the zone's name, through when, and nothing
+// beside it names another: "12:56 CST (UTC)" for the tagger's last training, or "12:56
 // CST UTC" for the last wrong password, would be six hours off for a
 // reader who believed the second name.
 func TestTimesNameTheDesksZoneOnce(t *testing.T) {
@@ -33,6 +34,8 @@ func TestTimesNameTheDesksZoneOnce(t *testing.T) {
 		{"tagging.html", taggingData{Model: &domain.TagModelInfo{TrainedAt: at}}, regexp.MustCompile(`(?s)<p id="tagging-model">.*?</p>`)},
 		{"dashboard.html", dashboardData{Logins: []loginWatch{{Account: "admin", Failures: 3, First: at, Last: at}}},
 			regexp.MustCompile(`(?s)<tr data-account="admin">.*?</tr>`)},
+		{"dashboard.html", dashboardData{Dashboard: overview.Dashboard{NextEdition: at}},
+			regexp.MustCompile(`(?s)<p class="figure home-when">.*?</p>`)},
 	} {
 		for _, lang := range domain.Languages {
 			var out bytes.Buffer
