@@ -39,6 +39,25 @@ func (d queuesData) FailedLink(queue string) string {
 	return ""
 }
 
+// latency says how long a queue's oldest pending task has waited, in
+// lang, as an operator reads it at a glance: to the second under an
+// hour, to the minute under two days, to the hour beyond.
+func latency(lang string, d time.Duration) string {
+	switch {
+	case d <= 0:
+		return msg(lang, "queues_latency_none")
+	case d < time.Second:
+		return msg(lang, "queues_latency_under_second")
+	case d < time.Minute:
+		return tf(lang, "queues_latency_seconds", int(d/time.Second))
+	case d < time.Hour:
+		return tf(lang, "queues_latency_minutes", int(d/time.Minute), int(d%time.Minute/time.Second))
+	case d < 48*time.Hour:
+		return tf(lang, "queues_latency_hours", int(d/time.Hour), int(d%time.Hour/time.Minute))
+	}
+	return tf(lang, "queues_latency_days", int(d/(24*time.Hour)), int(d%(24*time.Hour)/time.Hour))
+}
+
 // queuesPage is the asynq queues' state, read-only: what asynqmon would
 // show, behind the console's login and in its languages.
 func (a *Console) queuesPage(c *gin.Context) {

@@ -118,6 +118,8 @@ var funcs = template.FuncMap{
 		return min(100, part*100/whole)
 	},
 	"itoa": func(n any) string { return fmt.Sprint(n) },
+	// latency: see queues.go.
+	"latency": latency,
 	// rolesOf pairs roles with the page's language for the "roles" and
 	// "roles-fields" templates.
 	"rolesOf": func(lang string, r domain.Roles) rolesView { return rolesView{Lang: lang, Roles: r} },

@@ -1,0 +1,72 @@
+package admin
+
+import (
+	"bytes"
+	"regexp"
+	"testing"
+	"time"
+
+	"newsdigest/internal/domain"
+	"newsdigest/internal/ingest"
+	"newsdigest/internal/items"
+)
+
+// TestStoryLanguagesAreNamed: a story's page names its language, and its
+// versions' and possible versions', in the console's language ("Spanish",
+// "Español", "Espagnol"), as the stories list does, not by code ("es").
+func TestStoryLanguagesAreNamed(t *testing.T) {
+	pages, err := parsePages(time.UTC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	es := domain.Item{ID: 2, Title: "Retorno", Language: "es", PublishedOn: domain.NewDate(2020, 3, 2)}
+	fr := domain.Item{ID: 3, Title: "Retour", Language: "fr", PublishedOn: domain.NewDate(2020, 3, 2)}
+	data := itemEditData{
+		Item:     domain.Item{ID: 1, Title: "Return", Language: "es", PublishedOn: domain.NewDate(2020, 3, 2)},
+		Versions: versionsData{Versions: []domain.Item{es}, Suggestions: []items.VersionSuggestion{{Item: fr}}},
+	}
+	for _, tc := range []struct {
+		sel  *regexp.Regexp
+		lang string // the language the part names
+	}{
+		{nil, "es"}, // the story's own, among its facts
+		{regexp.MustCompile(`(?s)<ul id="versions">.*?<span class="muted">\(([^,]*),`), "es"},
+		{regexp.MustCompile(`(?s)<ul id="version-suggestions">.*?<span class="muted">\(([^,]*),`), "fr"},
+	} {
+		for _, lang := range domain.Languages {
+			var out bytes.Buffer
+			if err := pages.ExecuteTemplate(&out, "items_edit.html", page{Lang: lang, User: &user{Name: domain.OwnerAccount, Roles: domain.AllRoles}, Data: data}); err != nil {
+				t.Fatalf("items_edit.html (%s): %v", lang, err)
+			}
+			sel := tc.sel
+			if sel == nil {
+				sel = regexp.MustCompile(regexp.QuoteMeta(msg(lang, "items_language")+"</dt><dd>") + `([^<]*)</dd>`)
+			}
+			m := sel.FindStringSubmatch(out.String())
+			if want := languageName(lang, tc.lang); m == nil || m[1] != want {
+				t.Errorf("story page (%s) names %s as %q, want %q", lang, tc.lang, m, want)
+			}
+		}
+	}
+}
+
+// TestImportPreviewNamesLanguages: the import's preview names each
+// story's language as the story's page does.
+func TestImportPreviewNamesLanguages(t *testing.T) {
+	pages, err := parsePages(time.UTC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	it := ingest.PreviewItem{Item: domain.Item{Title: "Retour", Language: "fr", PublishedOn: domain.NewDate(2020, 3, 2)}, Line: 1}
+	data := importPreviewData{Preview: ingest.Preview{Items: []ingest.PreviewItem{it}, New: 1}, Rows: []previewRow{{PreviewItem: it}}}
+	cell := regexp.MustCompile(`<td>Retour</td>\s*<td>([^<]*)</td>`)
+	for _, lang := range domain.Languages {
+		var out bytes.Buffer
+		if err := pages.ExecuteTemplate(&out, "items_preview.html", page{Lang: lang, User: &user{Name: domain.OwnerAccount, Roles: domain.AllRoles}, Data: data}); err != nil {
+			t.Fatalf("items_preview.html (%s): %v", lang, err)
+		}
+		if m, want := cell.FindStringSubmatch(out.String()), languageName(lang, "fr"); m == nil || m[1] != want {
+			t.Errorf("import preview (%s) names fr as %q, want %q", lang, m, want)
+		}
+	}
+}
