@@ -17,6 +17,7 @@ var (
 	pauseSend   = chromedp.CSS(`form#pause button[type=submit]`)
 	resumeSend  = chromedp.CSS(`form#resume button[type=submit]`)
 	pausedUntil = chromedp.CSS(`#paused`)
+	prefsUnsub  = chromedp.CSS(`a#unsubscribe`)
 )
 
 // pauseExport is what the pause test reads of a person's export.
@@ -184,10 +185,18 @@ func TestPauseSkipsThenResumes(t *testing.T) {
 		t.Errorf("after resuming: paused until %v, consents %v", e.PausedUntil, actions)
 	}
 
-	// Leaving: the unsubscribe page, its notice, and the preferences page
-	// saying where they stand, in both languages.
+	// Leaving, by the preferences page's own link (the welcome says they
+	// can leave from there): the mail's unsubscribe page, its notice, and
+	// the preferences page saying where they stand, in both languages.
 	for _, lang := range []string{"en", "es"} {
-		b.open(unsubURL+"?lang="+lang, unsubscribeBtn)
+		b.open(prefsURL+"?lang="+lang, prefsUnsub)
+		if st := b.submit("follow the preferences' unsubscribe link "+lang, prefsUnsub); st != http.StatusOK {
+			t.Fatalf("the preferences' unsubscribe link (%s): %d", lang, st)
+		}
+		b.do("the unsubscribe page "+lang, chromedp.WaitVisible(unsubscribeBtn))
+		if got, want := b.currentURL(), unsubURL+"?lang="+lang; got != want {
+			t.Errorf("the preferences' unsubscribe link (%s) leads to %s, want %s", lang, got, want)
+		}
 		b.checkAccessible("unsubscribe page " + lang)
 	}
 	b.shots(t, "unsubscribe")

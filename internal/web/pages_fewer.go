@@ -59,7 +59,7 @@ func (s *Server) fewer(c *gin.Context, drop bool) {
 		s.showStatus(c, http.StatusConflict, lang, tok, sub)
 		return
 	}
-	d := &fewerData{Prefs: "/preferences/" + tok + "?lang=" + lang, Unsub: "/unsubscribe/" + tok + "?lang=" + lang}
+	d := &fewerData{Prefs: "/preferences/" + tok + "?lang=" + lang, Unsub: unsubscribeURL(tok, lang)}
 	status := http.StatusOK
 	_, why := subscribers.Without(sub.Filter, kind, key)
 	switch {

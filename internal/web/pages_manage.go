@@ -105,7 +105,7 @@ func (s *Server) preferencesPost(c *gin.Context) {
 		}
 		s.renderPageStatus(c.Writer, c.Request, http.StatusUnprocessableEntity, "preferences",
 			pageData{Lang: lang, Title: msg(lang, "prefs_title"), Email: sub.Email, Action: "/preferences/" + tok, Form: fd,
-				Pause: s.pauseBlock(lang, sub)})
+				Pause: s.pauseBlock(lang, sub), Unsub: unsubscribeURL(tok, lang)})
 		return
 	}
 	if _, err := s.subscribers.UpdatePreferences(c.Request.Context(), tok, f, consentOf(c)); err != nil {
@@ -138,6 +138,13 @@ func (s *Server) resubscribe(c *gin.Context, lang, tok string, sub domain.Subscr
 		return
 	}
 	s.renderPage(c, "message", pageData{Lang: lang, Title: msg(lang, "check_inbox_title"), Message: msg(lang, "stuck_resubscribe_sent")})
+}
+
+// unsubscribeURL is the unsubscribe page of a token, in lang: the page
+// with one button that the preferences page, the welcome page and the
+// "fewer like this" page link to.
+func unsubscribeURL(tok, lang string) string {
+	return "/unsubscribe/" + tok + "?lang=" + lang
 }
 
 func (s *Server) unsubscribePage(c *gin.Context) {

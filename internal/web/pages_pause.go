@@ -117,5 +117,5 @@ func (s *Server) showPreferencesWith(c *gin.Context, status int, tok string, sub
 		return
 	}
 	s.renderPageStatus(c.Writer, c.Request, status, "preferences", pageData{Lang: lang, Title: msg(lang, "prefs_title"),
-		Email: sub.Email, Action: "/preferences/" + tok, Form: fd, Saved: saved, Pause: p})
+		Email: sub.Email, Action: "/preferences/" + tok, Form: fd, Saved: saved, Pause: p, Unsub: unsubscribeURL(tok, lang)})
 }

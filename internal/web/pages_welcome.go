@@ -40,6 +40,6 @@ func (s *Server) welcome(c *gin.Context, sub domain.Subscriber) {
 		Welcome: &welcomeData{
 			Schedule: schedule.ForReader(rec.Schedule, rec.NextDueAt, s.cfg.DigestCron, s.cfg.DigestTZ, time.Now(), lang),
 			PrefsURL: "/preferences/" + sub.Token + "?lang=" + lang,
-			UnsubURL: "/unsubscribe/" + sub.Token + "?lang=" + lang,
+			UnsubURL: unsubscribeURL(sub.Token, lang),
 		}})
 }
