@@ -117,10 +117,23 @@ func (s *Service) ReaderSchedule(ctx context.Context, tok string) (domain.Reader
 // SetReaderSchedule changes the schedule of the reader a token belongs
 // to. Their window stays where their last digest ended, so changing the
 // frequency or the zone loses nothing and repeats nothing; the worker
-// works out their next due time at its next check.
+// works out their next due time at its next check. A reader who moves to
+// the desk's schedule while stories are owed to them from their own
+// window gets them in one last digest of their own, catchUpLead before
+// the desk's next edition, and then joins it (postgres.SetScheduleByToken).
 func (s *Service) SetReaderSchedule(ctx context.Context, tok string, rs domain.ReaderSchedule, own bool) error {
-	return s.store.SetScheduleByToken(ctx, tok, ownOrNil(rs, own))
+	now := time.Now()
+	catchUp := schedule.Next(s.schedule, s.cfg.DigestTZ, now).Add(-catchUpLead)
+	if catchUp.Before(now) {
+		catchUp = now
+	}
+	return s.store.SetScheduleByToken(ctx, tok, ownOrNil(rs, own), catchUp)
 }
+
+// catchUpLead is how long before the desk's next edition the last digest
+// of a reader joining it is due: long enough for that digest to have
+// gone when the desk's edition is made, so that they join that one.
+const catchUpLead = schedule.Quarter
 
 // settingsMaxAge is how long a process keeps the desk's schedule settings
 // for its forms: the sign-up form page is asked for far more often than

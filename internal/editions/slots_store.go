@@ -20,6 +20,6 @@ type SlotStore interface {
 	Slots(ctx context.Context, limit int) ([]domain.Edition, error)
 	DueBefore(ctx context.Context, until time.Time) (int, error)
 	SetSignupSchedule(ctx context.Context, email string, s *domain.ReaderSchedule) error
-	SetScheduleByToken(ctx context.Context, tok string, s *domain.ReaderSchedule) error
+	SetScheduleByToken(ctx context.Context, tok string, s *domain.ReaderSchedule, catchUp time.Time) error
 	ScheduleByToken(ctx context.Context, tok string) (domain.ReaderSchedule, bool, error)
 }

@@ -133,6 +133,9 @@ func (db *DB) CreateEdition(ctx context.Context, n NewEdition) (e domain.Edition
 					UPDATE items SET picked_at = NULL
 					WHERE picked_at IS NOT NULL AND id IN (SELECT item_id FROM edition_items WHERE edition_id = $1)`, id)
 			}
+			if err == nil {
+				_, err = tx.Exec(ctx, joinDeskNow, id, finishedStatuses())
+			}
 		}
 		if err != nil {
 			return fmt.Errorf("freeze edition window: %w", err)
@@ -154,6 +157,19 @@ func (db *DB) CreateEdition(ctx context.Context, n NewEdition) (e domain.Edition
 	})
 	return e, created, err
 }
+
+// joinDeskNow moves to the desk's schedule, as desk edition $1 is made,
+// the readers joining it (SetScheduleByToken) whose last digest of their
+// own has gone: their window reaches this edition's (the stories before
+// it were theirs), and no slot of theirs is unfinished (a slot cancelled
+// later would hand back a window they no longer have). They are in this
+// edition; what their last slot gave them too, it spares them. Others
+// wait for the next desk edition.
+const joinDeskNow = `UPDATE subscribers s SET joins_desk = false, frequency = NULL, timezone = NULL, hour = NULL,
+	       send_thin = false, next_due_at = NULL, window_start = NULL
+	WHERE s.joins_desk AND s.window_start >= (SELECT ingested_after FROM editions WHERE id = $1)
+	  AND NOT EXISTS (SELECT 1 FROM slot_readers r JOIN editions x ON x.id = r.edition_id
+	                  WHERE r.subscriber_id = s.id AND x.status <> ALL($2))`
 
 // The window rule, in pieces that CreateEdition and WindowItems (what an
 // edition made now would hold) both use, so the two cannot disagree.

@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -38,13 +39,15 @@ var setSchedule = `UPDATE subscribers SET ` + scheduleAssignments(2)
 
 // scheduleAssignments sets a reader's schedule from the four values of
 // scheduleArgs, at $n to $n+3. Their due time is cleared, for the worker
-// to work out from the new schedule, unless the schedule stays as it was;
-// the window is kept, so nothing is lost or sent twice.
+// to work out from the new schedule, unless the schedule stays as it was
+// (and was not kept only to send what a move to the desk's owed); the
+// window is kept, so nothing is lost or sent twice.
 func scheduleAssignments(n int) string {
 	f, tz, h, thin := fmt.Sprintf("$%d", n), fmt.Sprintf("$%d", n+1), fmt.Sprintf("$%d", n+2), fmt.Sprintf("$%d", n+3)
 	return `frequency = ` + f + `, timezone = ` + tz + `, hour = ` + h + `, send_thin = COALESCE(` + thin + `, false),
 	next_due_at = CASE WHEN frequency IS NOT DISTINCT FROM ` + f + ` AND timezone IS NOT DISTINCT FROM ` + tz + `
-	                        AND hour IS NOT DISTINCT FROM ` + h + ` THEN next_due_at END`
+	                        AND hour IS NOT DISTINCT FROM ` + h + ` AND NOT joins_desk THEN next_due_at END,
+	joins_desk = false`
 }
 
 func scheduleArgs(s *domain.ReaderSchedule) []any {
@@ -66,10 +69,26 @@ func (db *DB) SetSignupSchedule(ctx context.Context, email string, s *domain.Rea
 	return nil
 }
 
-// SetScheduleByToken sets the schedule of the reader a token belongs to.
-func (db *DB) SetScheduleByToken(ctx context.Context, tok string, s *domain.ReaderSchedule) error {
-	tag, err := db.pool.Exec(ctx, setSchedule+` WHERE token = $1 AND status <> $6`,
-		append([]any{tok}, append(scheduleArgs(s), domain.StatusErased)...)...)
+// SetScheduleByToken sets the schedule of the reader a token belongs to
+// (nil: the desk's), so that the move loses no story and repeats none:
+//
+//   - from the desk's to their own, their window begins at the cut-off of
+//     the last desk edition that counted them (else as a new reader's);
+//   - from their own to the desk's, when stories are owed to them (their
+//     window began before the desk's last cut-off, so the desk's next
+//     edition does not hold them all), they keep their schedule for one
+//     more digest, due at catchUp, and join the desk at the first desk
+//     edition made once it has gone (JoinDesk); else they join at once.
+//
+// A reader's earlier digests spare them what two windows share.
+func (db *DB) SetScheduleByToken(ctx context.Context, tok string, s *domain.ReaderSchedule, catchUp time.Time) error {
+	sql, args := setSchedule+`, window_start = CASE WHEN frequency IS NULL THEN COALESCE((`+lastDeskCutoff+`), window_start)
+	                                                ELSE window_start END
+		WHERE token = $1 AND status <> $6`, append([]any{tok}, append(scheduleArgs(s), domain.StatusErased)...)
+	if s == nil {
+		sql, args = joinDesk, []any{tok, catchUp, domain.StatusErased}
+	}
+	tag, err := db.pool.Exec(ctx, sql, args...)
 	if err != nil {
 		return fmt.Errorf("set schedule: %w", err)
 	}
@@ -84,14 +103,41 @@ func (db *DB) SetScheduleByToken(ctx context.Context, tok string, s *domain.Read
 func (db *DB) ScheduleByToken(ctx context.Context, tok string) (s domain.ReaderSchedule, own bool, err error) {
 	var f, tz *string
 	var hour *int16
-	var thin bool
-	err = db.pool.QueryRow(ctx, `SELECT frequency, timezone, hour, send_thin FROM subscribers WHERE token = $1 AND status <> $2`,
-		tok, domain.StatusErased).Scan(&f, &tz, &hour, &thin)
+	var thin, joining bool
+	err = db.pool.QueryRow(ctx, `SELECT frequency, timezone, hour, send_thin, joins_desk FROM subscribers WHERE token = $1 AND status <> $2`,
+		tok, domain.StatusErased).Scan(&f, &tz, &hour, &thin, &joining)
 	if err != nil {
 		return s, false, notFound(err, "subscriber")
 	}
-	if f == nil || tz == nil || hour == nil {
+	if f == nil || tz == nil || hour == nil || joining {
 		return s, false, nil
 	}
 	return domain.ReaderSchedule{Frequency: *f, Timezone: *tz, Hour: int(*hour), SendThin: thin}, true, nil
 }
+
+// lastDeskCutoff is, for the subscriber row being updated, the cut-off of
+// the last desk edition of new stories that counted them (a delivery
+// row, whatever became of it), leaving out editions that published
+// nothing: the next desk edition carries their stories, and a reader
+// leaving the desk would not be in it.
+var lastDeskCutoff = `SELECT max(e.ingested_until) FROM deliveries d JOIN editions e ON e.id = d.edition_id
+	WHERE d.subscriber_id = subscribers.id AND e.slot_at IS NULL AND NOT ` + voidEdition("e")
+
+// owedByDesk is true of a reader with their own schedule whose window
+// (or, before their first digest, their confirmation) began before the
+// desk's last cut-off: the desk's next edition would not hold all they
+// are owed.
+const owedByDesk = `(frequency IS NOT NULL AND COALESCE(window_start, confirmed_at, now()) <
+	(SELECT COALESCE(max(ingested_until), '-infinity') FROM editions))`
+
+// joinDesk moves the reader of token $1 to the desk's schedule, at once
+// or, when stories are owed to them, after one more digest due at $2.
+const joinDesk = `UPDATE subscribers SET
+	joins_desk = ` + owedByDesk + `,
+	frequency = CASE WHEN ` + owedByDesk + ` THEN frequency END,
+	timezone = CASE WHEN ` + owedByDesk + ` THEN timezone END,
+	hour = CASE WHEN ` + owedByDesk + ` THEN hour END,
+	send_thin = ` + owedByDesk + ` AND send_thin,
+	next_due_at = CASE WHEN ` + owedByDesk + ` THEN $2::timestamptz END,
+	window_start = CASE WHEN ` + owedByDesk + ` THEN window_start END
+	WHERE token = $1 AND status <> $3`

@@ -44,11 +44,15 @@ func (db *DB) SlotRecipients(ctx context.Context, editionID, after int64, limit 
 }
 
 // AdvanceWindows moves the windows of a slot's readers ids on to its
-// cut-off: their next digest begins where this one ends.
+// cut-off: their next digest begins where this one ends. A window that
+// is not where the slot found it stays: an earlier slot, cancelled since,
+// handed it back (RestoreSlotWindows), and those stories are still owed.
 func (db *DB) AdvanceWindows(ctx context.Context, editionID int64, ids []int64) error {
 	_, err := db.pool.Exec(ctx, `
 		UPDATE subscribers s SET window_start = e.slot_cutoff
-		FROM editions e WHERE e.id = $1 AND s.id = ANY($2)`, editionID, ids)
+		FROM editions e, slot_readers r
+		WHERE e.id = $1 AND s.id = ANY($2) AND r.edition_id = $1 AND r.subscriber_id = s.id
+		  AND s.window_start IS NOT DISTINCT FROM r.window_start`, editionID, ids)
 	if err != nil {
 		return fmt.Errorf("advance readers' windows: %w", err)
 	}
@@ -57,12 +61,16 @@ func (db *DB) AdvanceWindows(ctx context.Context, editionID int64, ids []int64) 
 
 // RestoreSlotWindows hands the readers of a cancelled or failed slot who
 // were sent nothing their window back: their stories go in their next
-// digest. A reader whose window a later slot moved on keeps it.
+// digest. That holds too for a reader whose window a later slot moved on
+// (a slot paused on bounces, cancelled after the next one went): their
+// window goes back to where this slot's began, and their earlier digests
+// spare them what the later one gave. Readers who follow the desk's
+// schedule now have no window of their own.
 func (db *DB) RestoreSlotWindows(ctx context.Context, editionID int64) error {
 	_, err := db.pool.Exec(ctx, `
 		UPDATE subscribers s SET window_start = r.window_start
-		FROM slot_readers r, editions e
-		WHERE r.edition_id = $1 AND e.id = $1 AND s.id = r.subscriber_id AND s.window_start = e.slot_cutoff
+		FROM slot_readers r
+		WHERE r.edition_id = $1 AND s.id = r.subscriber_id AND s.frequency IS NOT NULL AND s.window_start > r.window_start
 		  AND NOT EXISTS (SELECT 1 FROM deliveries d
 		                  WHERE d.edition_id = $1 AND d.subscriber_id = s.id AND d.status = $2)`,
 		editionID, domain.DeliverySent)

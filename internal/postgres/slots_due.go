@@ -125,14 +125,16 @@ func (db *DB) CreateSlot(ctx context.Context, slotAt, now time.Time, schedules [
 		// One pass over the due readers: their next due time, and a first
 		// window pinned where this slot began it, so that if the digest
 		// waits (too few stories) its stories stay in the next one; the
-		// slot records each one's window as it was.
+		// slot records each one's window as it was. A reader joining the
+		// desk gets what is owed to them however few the stories: it is
+		// their last digest of their own.
 		tag, err := tx.Exec(ctx, `
 			WITH due AS (
 			    UPDATE subscribers s SET next_due_at = n.due, window_start = COALESCE(s.window_start, $7::timestamptz)
 			    FROM unnest($2::text[], $3::text[], $4::smallint[], $5::timestamptz[]) AS n(frequency, timezone, hour, due)
 			    WHERE s.status = $6 AND s.next_due_at <= $8
 			      AND s.frequency = n.frequency AND s.timezone = n.timezone AND s.hour = n.hour
-			    RETURNING s.id, s.window_start, s.send_thin)
+			    RETURNING s.id, s.window_start, s.send_thin OR s.joins_desk AS send_thin)
 			INSERT INTO slot_readers (edition_id, subscriber_id, window_start, send_thin)
 			SELECT $1, id, window_start, send_thin FROM due`,
 			id, freq, zone, hour, next, domain.StatusActive, cutoff.Add(-domain.FirstWindow), now)

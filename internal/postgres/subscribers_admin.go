@@ -47,13 +47,15 @@ func (db *DB) SubscriberRecord(ctx context.Context, id int64) (domain.Subscriber
 	s := &r.Subscriber
 	var f, tz *string
 	var hour *int16
-	var thin bool
+	var thin, joining bool
 	err := db.pool.QueryRow(ctx, `SELECT `+subscriberColumns+`, confirmed_at, unsubscribed_at, updated_at, hard_bounces,
-		frequency, timezone, hour, send_thin, next_due_at
+		frequency, timezone, hour, send_thin, next_due_at, joins_desk
 		FROM subscribers WHERE id = $1`, id).
 		Scan(append(subscriberFields(s), &r.ConfirmedAt, &r.UnsubscribedAt, &r.UpdatedAt, &r.HardBounces,
-			&f, &tz, &hour, &thin, &r.NextDueAt)...)
-	if err == nil && f != nil && tz != nil && hour != nil {
+			&f, &tz, &hour, &thin, &r.NextDueAt, &joining)...)
+	// A reader joining the desk's schedule (SetScheduleByToken) chose it;
+	// the one digest of their own still due is when their next one comes.
+	if err == nil && f != nil && tz != nil && hour != nil && !joining {
 		r.Schedule = &domain.ReaderSchedule{Frequency: *f, Timezone: *tz, Hour: int(*hour), SendThin: thin}
 	}
 	return r, notFound(err, "subscriber")
@@ -140,7 +142,7 @@ func (db *DB) EraseSubscriber(ctx context.Context, id int64, actor, newToken str
 			       token = $2, confirm_token = NULL, confirm_expires_at = NULL, confirm_due_at = NULL,
 			       confirm_claimed_at = NULL, unsubscribed_at = COALESCE(unsubscribed_at, now()), updated_at = now(),
 			       paused_until = NULL, frequency = NULL, timezone = NULL, hour = NULL, send_thin = false,
-			       next_due_at = NULL, window_start = NULL
+			       next_due_at = NULL, window_start = NULL, joins_desk = false
 			WHERE id = $1`, id, newToken, db.erasedKeys(email)[0], string(to)); err != nil {
 			return fmt.Errorf("erase subscriber: %w", err)
 		}
