@@ -11,7 +11,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/robfig/cron/v3"
+
+	"newsdigest/internal/dates"
 	"newsdigest/internal/domain"
+	"newsdigest/internal/schedule"
+	"newsdigest/internal/subscribers"
 )
 
 // renderSubscriber renders the console's page of a person in lang.
@@ -90,6 +95,76 @@ func TestEveryConsentActionIsNamed(t *testing.T) {
 		for i, a := range actions {
 			if got, want := html.UnescapeString(cells[i][1]), msg(lang, "sub_action_"+a); got != want || strings.Contains(got, "sub_action_") {
 				t.Errorf("%s: the consent action %s is shown as %q, want %q", lang, a, got, want)
+			}
+		}
+	}
+}
+
+// TestScheduleSaysNoSendWhenNoneGoes: the person's page gives no next
+// digest to someone who is not active (a pause left over from before
+// they left changes nothing), and for a paused reader says when the
+// pause ends and which digest comes first after it, on the desk's
+// schedule or their own (every other week keeping their weeks), never
+// one inside the pause.
+func TestScheduleSaysNoSendWhenNoneGoes(t *testing.T) {
+	desk, err := cron.ParseStandard("0 7 * * 1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	madrid, err := time.LoadLocation("Europe/Madrid")
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 12, 6, 18, 51, 0, 0, time.UTC) // a Sunday
+	until := time.Date(2026, 12, 20, 12, 0, 0, 0, time.UTC)
+	day := func(d int) time.Time { return time.Date(2026, 12, d, 8, 0, 0, 0, madrid) }
+	own := func(freq string) *domain.ReaderSchedule {
+		return &domain.ReaderSchedule{Frequency: freq, Timezone: "Europe/Madrid", Hour: 8}
+	}
+	record := func(status domain.SubscriberStatus, rs *domain.ReaderSchedule, due time.Time, paused bool) domain.SubscriberRecord {
+		r := domain.SubscriberRecord{Subscriber: domain.Subscriber{ID: 1, Status: status,
+			Filter: domain.Filter{Language: "en", Mode: domain.ModeAny}}, Schedule: rs}
+		if !due.IsZero() {
+			r.NextDueAt = &due
+		}
+		if paused {
+			r.PausedUntil = &until
+		}
+		return r
+	}
+	for _, tc := range []struct {
+		name   string
+		r      domain.SubscriberRecord
+		next   time.Time // the digest the text must name; zero: none
+		inside time.Time // one it must not name
+	}{
+		{"unsubscribed, paused before", record(domain.StatusUnsubscribed, own(domain.FrequencyDaily), day(7), true), time.Time{}, day(7)},
+		{"suppressed, the desk's", record(domain.StatusSuppressed, nil, time.Time{}, false), time.Time{}, day(7)},
+		{"paused, daily", record(domain.StatusActive, own(domain.FrequencyDaily), day(7), true), day(21), day(7)},
+		{"paused, every other week", record(domain.StatusActive, own(domain.FrequencyBiweekly), day(14), true), day(28), day(21)},
+		{"paused, the desk's", record(domain.StatusActive, nil, time.Time{}, true), day(21), day(7)},
+		{"active, daily", record(domain.StatusActive, own(domain.FrequencyDaily), day(7), false), day(7), time.Time{}},
+	} {
+		for _, lang := range domain.Languages {
+			got := scheduleText(tc.r, desk, time.UTC, now, lang)
+			if tc.next.IsZero() {
+				if want := msg(lang, "sub_schedule_none"); got != want {
+					t.Errorf("%s (%s): %q, want %q", tc.name, lang, got, want)
+				}
+				out := renderSubscriber(t, lang, subscriberView{Page: subscribers.Page{Record: tc.r}, ScheduleText: got})
+				if strings.Contains(out, `id="sub-paused"`) {
+					t.Errorf("%s (%s): the page says paused until, for someone who gets nothing anyway", tc.name, lang)
+				}
+				continue
+			}
+			if want := dates.Weekday(lang, tc.next, false); !strings.Contains(got, want) {
+				t.Errorf("%s (%s): %q does not name the next digest, %s", tc.name, lang, got, want)
+			}
+			if !tc.inside.IsZero() && strings.Contains(got, dates.Weekday(lang, tc.inside, false)) {
+				t.Errorf("%s (%s): %q names a digest the pause skips", tc.name, lang, got)
+			}
+			if ends := schedule.Date(until, time.UTC, lang); tc.r.PausedUntil != nil && !strings.Contains(got, ends) {
+				t.Errorf("%s (%s): %q does not say the pause ends on %s", tc.name, lang, got, ends)
 			}
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/robfig/cron/v3"
 
 	"newsdigest/internal/domain"
 	"newsdigest/internal/schedule"
@@ -41,17 +42,58 @@ func (a *Console) subscriberDetail(c *gin.Context) {
 	v := subscriberView{Page: p,
 		CountryNames: chosenCountries(tax, lang, p.Record.Filter),
 		TopicNames:   chosenTopics(tax, lang, p.Record.Filter)}
-	r := p.Record
-	v.ScheduleText = schedule.ForReader(r.Schedule, r.NextDueAt, a.Config.DigestCron, a.Config.DigestTZ, time.Now(), lang)
-	if r.Schedule == nil {
-		v.ScheduleText = tf(lang, "sub_schedule_desk", v.ScheduleText)
-	}
+	v.ScheduleText = scheduleText(p.Record, a.Config.DigestCron, a.Config.DigestTZ, time.Now(), lang)
 	for _, action := range []string{domain.ActionUnsubscribe, domain.ActionSuppress, domain.ActionErase} {
 		if domain.ActionAllowed(action, p.Record.Status) {
 			v.Actions = append(v.Actions, action)
 		}
 	}
 	a.render(c, http.StatusOK, "subscriber", page{Title: tf(lang, "sub_title", id), Section: "subscribers", Data: v})
+}
+
+// scheduleText says when a person's digest goes out (desk: DIGEST_CRON
+// in DIGEST_TZ), in lang: none for someone who is not active; for a
+// paused reader, when the pause ends and the first digest after it, not
+// one the pause skips; else their next, on their own schedule or the
+// desk's.
+func scheduleText(r domain.SubscriberRecord, desk cron.Schedule, deskTZ *time.Location, now time.Time, lang string) string {
+	if r.Status != domain.StatusActive {
+		return msg(lang, "sub_schedule_none")
+	}
+	from, due := now, r.NextDueAt
+	paused := r.PausedUntil != nil && r.PausedUntil.After(now)
+	if paused {
+		from = *r.PausedUntil
+		if r.Schedule != nil {
+			due = firstAfterPause(r.Schedule, r.NextDueAt, desk, deskTZ, now, from)
+		}
+	}
+	text := schedule.ForReader(r.Schedule, due, desk, deskTZ, from, lang)
+	if r.Schedule == nil {
+		text = tf(lang, "sub_schedule_desk", text)
+	}
+	if paused {
+		text = tf(lang, "sub_schedule_paused", schedule.Date(from, deskTZ, lang), text)
+	}
+	return text
+}
+
+// firstAfterPause is the first digest due to a reader on their own
+// schedule once their pause ends at until: their due times go on through
+// the pause, each one skipped, so an every-other-week reader keeps their
+// weeks.
+func firstAfterPause(rs *domain.ReaderSchedule, due *time.Time, desk cron.Schedule, deskTZ *time.Location, now, until time.Time) *time.Time {
+	loc, err := domain.LoadZone(rs.Timezone)
+	if err != nil {
+		loc = deskTZ // as schedule.ForReader does
+	}
+	weekday, _ := schedule.DeskDay(desk, deskTZ, now)
+	next := schedule.ReaderNext(rs.Frequency, loc, rs.Hour, weekday, due, now)
+	// A pause is at most domain.MaxPauseWeeks: a daily reader's days.
+	for i := 0; next.Before(until) && i <= 7*domain.MaxPauseWeeks; i++ {
+		next = schedule.NextDue(rs.Frequency, loc, rs.Hour, weekday, next)
+	}
+	return &next
 }
 
 type actionView struct {
