@@ -169,3 +169,40 @@ func TestScheduleSaysNoSendWhenNoneGoes(t *testing.T) {
 		}
 	}
 }
+
+// TestEveryDeliveryStatusIsNamed: the person's deliveries are told in the
+// page's language, each status and each reason a skip records, never as
+// stored ("sent", "paused").
+func TestEveryDeliveryStatusIsNamed(t *testing.T) {
+	var v subscriberView
+	v.Record = domain.SubscriberRecord{Subscriber: domain.Subscriber{ID: 1, Status: domain.StatusActive,
+		Filter: domain.Filter{Language: "en", Mode: domain.ModeAny}}}
+	for i, s := range domain.DeliveryStatuses {
+		if !hasMsg("sub_delivery_" + string(s)) {
+			t.Errorf("the delivery status %q has no words (sub_delivery_%s)", s, s)
+		}
+		d := domain.SubscriberDelivery{EditionID: int64(i + 1), Status: s}
+		if s == domain.DeliverySkipped {
+			d.Reason = "paused"
+		}
+		v.Deliveries = append(v.Deliveries, d)
+	}
+	row := regexp.MustCompile(`<td class="status-([a-z]+)">([^<]*)</td><td>([^<]*)</td>`)
+	for _, lang := range domain.Languages {
+		_, table, _ := strings.Cut(renderSubscriber(t, lang, v), `<table id="deliveries">`)
+		rows := row.FindAllStringSubmatch(table, -1)
+		if len(rows) != len(domain.DeliveryStatuses) {
+			t.Fatalf("%s: %d delivery rows, want %d", lang, len(rows), len(domain.DeliveryStatuses))
+		}
+		for _, m := range rows {
+			if got, want := html.UnescapeString(m[2]), msg(lang, "sub_delivery_"+m[1]); got != want || strings.Contains(got, "sub_delivery_") {
+				t.Errorf("%s: the delivery status %s is shown as %q, want %q", lang, m[1], got, want)
+			}
+			if m[1] == domain.DeliverySkipped {
+				if got, want := html.UnescapeString(m[3]), msg(lang, "editions_skip_paused"); got != want {
+					t.Errorf("%s: the skip's reason is shown as %q, want %q", lang, got, want)
+				}
+			}
+		}
+	}
+}
