@@ -167,7 +167,7 @@ func TestBrowserSubscribeConfirmPreferencesUnsubscribe(t *testing.T) {
 
 	// 1. Subscribe in Spanish to Costa Rica and trafficking-smuggling.
 	b.open(s.base+"/?lang=es", subscribeForm)
-	if h := b.text("home heading", pageHeading); h != "Suscríbete al boletín semanal" {
+	if h := b.text("home heading", pageHeading); h != "Suscríbete al boletín" {
 		t.Fatalf("home heading = %q, want the Spanish one", h)
 	}
 	b.do("choose CR and a topic, type the address",
@@ -201,7 +201,7 @@ func TestBrowserSubscribeConfirmPreferencesUnsubscribe(t *testing.T) {
 	if got := b.value("email kept", emailField); got != careless {
 		t.Errorf("after the error the email field holds %q, want %q", got, careless)
 	}
-	if h := b.text("heading after error", pageHeading); h != "Suscríbete al boletín semanal" {
+	if h := b.text("heading after error", pageHeading); h != "Suscríbete al boletín" {
 		t.Errorf("after the error the heading is %q, want the Spanish form's", h)
 	}
 

@@ -24,7 +24,7 @@ func TestBrowserFrenchReader(t *testing.T) {
 	const addr = "marie-claire@example.org"
 
 	b.open(s.base+"/?lang=fr", subscribeForm)
-	if h := b.text("form heading", pageHeading); h != "Abonnez-vous au bulletin hebdomadaire" {
+	if h := b.text("form heading", pageHeading); h != "Abonnez-vous au bulletin" {
 		t.Fatalf("form heading = %q, want the French one", h)
 	}
 	b.checkAccessible("form (fr)")

@@ -39,3 +39,25 @@ func TestPreferencesOfferUnsubscribe(t *testing.T) {
 		}
 	}
 }
+
+// TestPagesNameNoFrequency: the words every reader meets, whatever they
+// chose (the form, the confirmation, the unsubscribe page), say "the
+// digest", never how often it comes: a reader may choose daily.
+func TestPagesNameNoFrequency(t *testing.T) {
+	often := map[string]*regexp.Regexp{
+		"en": regexp.MustCompile(`(?i)week|daily|every day`),
+		"es": regexp.MustCompile(`(?i)semana|diari|cada día`),
+		"fr": regexp.MustCompile(`(?i)semaine|hebdomadaire|quotidien|chaque jour`),
+	}
+	for _, lang := range domain.Languages {
+		words, ok := often[lang]
+		if !ok {
+			t.Fatalf("no words of frequency for %s", lang)
+		}
+		for _, key := range []string{"subscribe_title", "subscribe_intro", "confirm_intro", "unsub_intro"} {
+			if text := msg(lang, key); words.MatchString(text) {
+				t.Errorf("%s (%s) says how often: %q", key, lang, text)
+			}
+		}
+	}
+}
