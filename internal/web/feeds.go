@@ -84,10 +84,7 @@ func (s *Server) topicFeed(c *gin.Context) {
 // the country's or topic's name and its archive page. Feed readers send
 // no Accept-Language worth trusting, so only ?lang= changes the language.
 func (s *Server) feed(c *gin.Context, q editions.ArchiveQuery, name func(*taxonomy.Taxonomy, string) (string, string)) {
-	lang := "en"
-	if l := c.Query("lang"); domain.IsLanguage(l) {
-		lang = l
-	}
+	lang := feedLang(c)
 	ctx := c.Request.Context()
 	q.Language, q.Limit = lang, FeedSize
 	page, err := s.editions.Archive(ctx, q)
@@ -105,6 +102,14 @@ func (s *Server) feed(c *gin.Context, q editions.ArchiveQuery, name func(*taxono
 	}
 	s.log.Error("feed failed", "path", c.Request.URL.Path, "err", err)
 	c.String(http.StatusServiceUnavailable, "feed unavailable, try again later")
+}
+
+// feedLang is a feed's language: ?lang= when it names one, else English.
+func feedLang(c *gin.Context) string {
+	if l := c.Query("lang"); domain.IsLanguage(l) {
+		return l
+	}
+	return "en"
 }
 
 func (s *Server) writeFeed(c *gin.Context, lang string, page editions.ArchivePage, title, archive string) {

@@ -41,16 +41,36 @@ type archiveStory struct {
 }
 
 // cachedArchive is archive, its answers kept publicTTL (response_cache.go)
-// under the page's language and query.
+// under archiveKey.
 func (s *Server) cachedArchive(c *gin.Context) {
-	s.public.serve(c, "archive|"+pageLang(c.Request, "")+"|"+c.Request.URL.RawQuery, s.archive)
+	s.public.serve(c, archiveKey(c.Request), s.archive)
+}
+
+// archiveKey names an archive page by what archive reads of the request,
+// in one form: the page's language, the first country, topic and before
+// as archive takes them, the cursor as it is written out. Any other
+// parameter, or another spelling of the same cursor, makes no page of
+// its own, so neither keeps another copy nor gets past the cache to the
+// database. A cursor that is no cursor is the one bad-page answer.
+func archiveKey(r *http.Request) string {
+	q := r.URL.Query()
+	before := q.Get("before")
+	if before != "" {
+		if cur, err := domain.DecodeItemCursor(before); err == nil {
+			before = cur.Encode()
+		} else {
+			before = "!"
+		}
+	}
+	return "archive?" + url.Values{"lang": {pageLang(r, "")}, "country": {q.Get("country")},
+		"topic": {q.Get("topic")}, "before": {before}}.Encode()
 }
 
 // cachedFeed is a feed, its answers kept publicTTL under its path and
-// query.
+// language: a feed reads nothing else of its request.
 func (s *Server) cachedFeed(h gin.HandlerFunc) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		s.public.serve(c, c.Request.URL.Path+"?"+c.Request.URL.RawQuery, h)
+		s.public.serve(c, "feed|"+c.Request.URL.Path+"|"+feedLang(c), h)
 	}
 }
 

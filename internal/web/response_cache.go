@@ -22,10 +22,18 @@ import (
 // within those five seconds.
 const publicTTL = 5 * time.Second
 
-// maxCached bounds the answers kept: every filter and page of the
-// archive is a key of its own. When full, the expired ones are dropped,
-// and if none had expired, all of them.
-const maxCached = 2048
+// The bounds of what is kept: every filter and page of the archive is a
+// key of its own, and a page of the archive weighs tens of kilobytes, so
+// the entries are bounded by their number and by their bytes (keys and
+// bodies). When either is reached, the expired answers are dropped, then
+// others until there is room. A key longer than maxCachedKey is no page
+// the site links to (its keys are a language, a country code, a topic
+// slug and a cursor): its answer is rendered and not kept.
+const (
+	maxCached      = 2048
+	maxCachedBytes = 32 << 20
+	maxCachedKey   = 256
+)
 
 // responseCache keeps whole 200 answers of public GET pages for a short
 // time, one rendering at a time per key: readers who ask while it is
@@ -34,6 +42,7 @@ type responseCache struct {
 	ttl     time.Duration
 	mu      sync.Mutex
 	entries map[string]*cachedAnswer
+	size    int // the bytes of the keys and bodies kept
 }
 
 type cachedAnswer struct {
@@ -43,22 +52,21 @@ type cachedAnswer struct {
 	header http.Header
 	body   []byte
 	etag   string
+	size   int // what it counts in responseCache.size
 }
 
 // serve answers c from the cache under key, or runs h to render the
 // answer, keeping it when it is a 200.
 func (rc *responseCache) serve(c *gin.Context, key string, h gin.HandlerFunc) {
+	if len(key) > maxCachedKey {
+		h(c)
+		return
+	}
 	now := time.Now()
 	rc.mu.Lock()
 	e := rc.entries[key]
-	if e != nil {
-		select {
-		case <-e.ready:
-			if now.Sub(e.at) >= rc.ttl {
-				e = nil
-			}
-		default: // being rendered: wait for it
-		}
+	if e != nil && e.expired(now, rc.ttl) {
+		e = nil
 	}
 	fill := e == nil
 	if fill {
@@ -116,35 +124,77 @@ func (rc *responseCache) serve(c *gin.Context, key string, h gin.HandlerFunc) {
 		c.Writer.Write(e.body)
 	}
 	close(e.ready)
-	if !e.ok {
-		rc.mu.Lock()
-		if rc.entries[key] == e {
-			delete(rc.entries, key)
-		}
-		rc.mu.Unlock()
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	if rc.entries[key] != e {
+		return // dropped to make room while it was rendered
 	}
+	if !e.ok || len(key)+len(e.body) > maxCachedBytes {
+		rc.drop(key)
+		return
+	}
+	rc.makeRoom(now, 0, len(e.body), key)
+	e.size += len(e.body)
+	rc.size += len(e.body)
 }
 
-// put stores e under key, making room first; rc.mu is held.
+// put stores e under key, making room first; rc.mu is held. The body is
+// counted once it is rendered.
 func (rc *responseCache) put(key string, e *cachedAnswer, now time.Time) {
 	if rc.entries == nil {
 		rc.entries = map[string]*cachedAnswer{}
 	}
-	if len(rc.entries) >= maxCached {
-		for k, old := range rc.entries {
-			select {
-			case <-old.ready:
-				if now.Sub(old.at) >= rc.ttl {
-					delete(rc.entries, k)
-				}
-			default:
-			}
-		}
-		if len(rc.entries) >= maxCached {
-			clear(rc.entries)
+	if _, ok := rc.entries[key]; ok {
+		rc.drop(key)
+	}
+	rc.makeRoom(now, 1, len(key), key)
+	e.size = len(key)
+	rc.entries[key] = e
+	rc.size += e.size
+}
+
+// makeRoom drops answers until entries more and bytes more fit, the
+// expired first, never the one under except; rc.mu is held.
+func (rc *responseCache) makeRoom(now time.Time, entries, bytes int, except string) {
+	full := func() bool {
+		return len(rc.entries)+entries > maxCached || rc.size+bytes > maxCachedBytes
+	}
+	if !full() {
+		return
+	}
+	for k, e := range rc.entries {
+		if k != except && e.expired(now, rc.ttl) {
+			rc.drop(k)
 		}
 	}
-	rc.entries[key] = e
+	for k := range rc.entries {
+		if !full() {
+			return
+		}
+		if k != except {
+			rc.drop(k)
+		}
+	}
+}
+
+// drop forgets the answer under key; rc.mu is held. Readers already
+// waiting for it still get it.
+func (rc *responseCache) drop(key string) {
+	if e, ok := rc.entries[key]; ok {
+		rc.size -= e.size
+		delete(rc.entries, key)
+	}
+}
+
+// expired reports whether e was rendered more than ttl before now; one
+// being rendered has not.
+func (e *cachedAnswer) expired(now time.Time, ttl time.Duration) bool {
+	select {
+	case <-e.ready:
+		return now.Sub(e.at) >= ttl
+	default:
+		return false
+	}
 }
 
 // write sends a kept answer, or 304 when the reader has it already.
