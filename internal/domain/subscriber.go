@@ -282,8 +282,11 @@ func validLabel(l string) bool {
 // sent to one person: the address in lower case (mail servers that tell
 // local parts apart by case are long gone), without a "+tag" after the
 // local part, which providers deliver to the same inbox
-// (victim+1@example.org and Victim+2@example.org are one mailbox). Only
-// limits use it; the address is stored and mailed as given.
+// (victim+1@example.org and Victim+2@example.org are one mailbox). Gmail
+// also ignores the dots of a local part and takes googlemail.com as
+// gmail.com, so v.ictim@gmail.com and victim@googlemail.com are
+// victim@gmail.com. Only limits use it; the address is stored and mailed
+// as given.
 func Mailbox(email string) string {
 	email = strings.ToLower(email)
 	at := strings.LastIndexByte(email, '@')
@@ -293,6 +296,11 @@ func Mailbox(email string) string {
 	local, domain := email[:at], email[at:]
 	if plus := strings.IndexByte(local, '+'); plus > 0 {
 		local = local[:plus]
+	}
+	if domain == "@gmail.com" || domain == "@googlemail.com" {
+		if undotted := strings.ReplaceAll(local, ".", ""); undotted != "" {
+			local, domain = undotted, "@gmail.com"
+		}
 	}
 	return local + domain
 }

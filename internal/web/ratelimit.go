@@ -88,9 +88,10 @@ func (l *signupLimiter) AllowEstimate(ctx context.Context, ip string) error {
 
 // AllowAddress counts a sign-up for a (normalised) address, whatever its
 // status: subscribers.Service.Subscribe asks it about every valid
-// request. It counts the mailbox (domain.Mailbox), so that victim+1@…, victim+2@… and
-// VICTIM@… share one allowance and the form cannot flood one inbox
-// through its plus-addresses. A refusal says to wait the whole window,
+// request. It counts the mailbox (domain.Mailbox), so that victim+1@…,
+// victim+2@… and VICTIM@…, and at Gmail v.ictim@… and vi.ctim@…, share
+// one allowance and the form cannot flood one inbox through the other
+// spellings of its address. A refusal says to wait the whole window,
 // not what is left of it: that would tell a stranger when someone else
 // first signed the address up.
 func (l *signupLimiter) AllowAddress(ctx context.Context, email string) error {
