@@ -31,8 +31,9 @@ func (db *DB) RecordBounce(ctx context.Context, r domain.BounceReport, bounceLim
 		at = time.Now()
 	}
 	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
-		err := tx.QueryRow(ctx, `SELECT edition_id, subscriber_id FROM deliveries WHERE id = $1`, r.DeliveryID).
-			Scan(&out.EditionID, &out.SubscriberID)
+		var sentAt *time.Time
+		err := tx.QueryRow(ctx, `SELECT edition_id, subscriber_id, sent_at FROM deliveries WHERE id = $1`, r.DeliveryID).
+			Scan(&out.EditionID, &out.SubscriberID, &sentAt)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return errs.New(errs.NotFound, "delivery %d not found", r.DeliveryID)
 		}
@@ -67,7 +68,10 @@ func (db *DB) RecordBounce(ctx context.Context, r domain.BounceReport, bounceLim
 			return err
 		}
 		out.Before = domain.SubscriberStatus(status)
-		err = applyBounce(ctx, tx, &out, r.Kind, bounceLimit)
+		if sentAt == nil {
+			sentAt = &at // a report about a delivery never recorded sent
+		}
+		err = applyBounce(ctx, tx, &out, r.Kind, bounceLimit, *sentAt)
 		return err
 	})
 	if err != nil {
@@ -163,17 +167,22 @@ func (db *DB) DeliveryReports(ctx context.Context, editionID int64, limit int) (
 }
 
 // applyBounce moves the subscriber of out (read FOR UPDATE into
-// out.Before and out.HardBounces) as a report of kind does: a hard bounce
-// at once, soft ones at bounceLimit, a complaint at once; the same for a
-// digest and a one-off mail.
-func applyBounce(ctx context.Context, tx pgx.Tx, out *domain.BounceOutcome, kind string, bounceLimit int) error {
+// out.Before and out.HardBounces) as a report of kind, about a message
+// sent at sentAt, does: a hard bounce at once, soft ones at bounceLimit
+// in a row (bounceRun), a complaint at once; the same for a digest and a
+// one-off mail.
+func applyBounce(ctx context.Context, tx pgx.Tx, out *domain.BounceOutcome, kind string, bounceLimit int, sentAt time.Time) error {
 	out.After = out.Before
 	var ev domain.SubscriberEvent
 	switch kind {
 	case domain.BounceHard:
 		ev = domain.SubscriberBounce
 	case domain.BounceSoft:
-		out.HardBounces++
+		err := tx.QueryRow(ctx, `SELECT `+bounceRun("$2")+` FROM subscribers s WHERE s.id = $1`, out.SubscriberID, sentAt).
+			Scan(&out.HardBounces)
+		if err != nil {
+			return err
+		}
 		if out.HardBounces >= bounceLimit {
 			ev = domain.SubscriberBounce
 		}
@@ -185,7 +194,8 @@ func applyBounce(ctx context.Context, tx pgx.Tx, out *domain.BounceOutcome, kind
 			out.After = to
 		}
 	}
-	_, err := tx.Exec(ctx, `UPDATE subscribers SET status = $2, hard_bounces = $3, updated_at = now() WHERE id = $1`,
-		out.SubscriberID, string(out.After), out.HardBounces)
+	_, err := tx.Exec(ctx, `UPDATE subscribers SET status = $2, hard_bounces = $3, updated_at = now(),
+		last_bounce_at = CASE WHEN $5 THEN GREATEST(last_bounce_at, $4) ELSE last_bounce_at END WHERE id = $1`,
+		out.SubscriberID, string(out.After), out.HardBounces, sentAt, kind == domain.BounceSoft)
 	return err
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -45,7 +46,12 @@ func (db *DB) RecordNoticeBounce(ctx context.Context, subscriberID int64, r doma
 			out.Duplicate = true
 			return nil
 		}
-		return applyBounce(ctx, tx, &out, r.Kind, bounceLimit)
+		// A notice's send time is not kept: the report's stands for it.
+		at := r.At
+		if at.IsZero() {
+			at = time.Now()
+		}
+		return applyBounce(ctx, tx, &out, r.Kind, bounceLimit, at)
 	})
 	if err != nil {
 		return out, fmt.Errorf("record bounce of a notice to subscriber %d: %w", subscriberID, err)

@@ -320,14 +320,27 @@ const recordSQL = `
 	)`
 
 // recordBouncesSQL ends recordSQL for outcomes with a hard bounce among
-// them, which counts against the address.
-const recordBouncesSQL = `, progress AS (
+// them, which counts against the address (bounceRun).
+var recordBouncesSQL = `, progress AS (
 	    UPDATE editions e SET sent = e.sent + c.sent, failed = e.failed + c.failed, skipped = e.skipped + c.skipped
 	    FROM c WHERE e.id = c.edition_id
 	)
-	UPDATE subscribers s SET hard_bounces = s.hard_bounces + 1, updated_at = now(),
-	       status = CASE WHEN s.hard_bounces + 1 >= $11 AND s.status = ANY($12) THEN $13 ELSE s.status END
+	UPDATE subscribers s SET hard_bounces = ` + bounceRun("now()") + `, updated_at = now(),
+	       last_bounce_at = GREATEST(s.last_bounce_at, now()),
+	       status = CASE WHEN ` + bounceRun("now()") + ` >= $11 AND s.status = ANY($12) THEN $13 ELSE s.status END
 	FROM u WHERE u.bounce AND s.id = u.subscriber_id`
+
+// bounceRun is the count of failures in a row that one more, of a message
+// sent at sentAt, brings the subscriber (alias s) to: their run so far
+// and this one, or this one alone when a digest sent between the last
+// message that counted and this one went through with nothing come back
+// (from the deliveries_subscriber index).
+func bounceRun(sentAt string) string {
+	return `(CASE WHEN EXISTS (
+	    SELECT 1 FROM deliveries c WHERE c.subscriber_id = s.id AND c.status = '` + domain.DeliverySent + `'
+	      AND c.bounce_kind = '' AND c.sent_at > COALESCE(s.last_bounce_at, '-infinity') AND c.sent_at < ` + sentAt + `)
+	  THEN 1 ELSE s.hard_bounces + 1 END)`
+}
 
 // recordProgressSQL ends recordSQL for outcomes without a hard bounce,
 // nearly all of them. It leaves the subscribers table out of the
