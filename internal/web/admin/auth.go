@@ -130,9 +130,11 @@ type loginData struct {
 
 // loginPost checks a user and password. The try is counted before the
 // password is looked at (the limiter's counter is the gate, so a burst
-// cannot slip through before it is counted), and the password is hashed
-// only when a hashing slot is free; past either, the answer comes at once
-// (429 or 503) without hashing anything.
+// cannot slip through before it is counted), and an editor's password is
+// hashed only when a hashing slot is free; past either, the answer comes
+// at once (429 or 503) without hashing anything. The owner's password is
+// compared, not hashed, so it needs no slot: a flood of editor names that
+// keeps every slot busy cannot keep the owner out.
 func (a *Console) loginPost(c *gin.Context) {
 	lang := pageLang(c)
 	name := strings.TrimSpace(c.PostForm("user"))
@@ -163,8 +165,9 @@ func (a *Console) loginPost(c *gin.Context) {
 	}
 	var u *user
 	var ok, known bool
-	checked := a.checks.try(func() { u, ok, known, err = a.authenticate(ctx, name, pw) })
-	if !checked {
+	if name == domain.OwnerAccount {
+		u, ok, known = &user{Name: domain.OwnerAccount}, checkOwnerPassword(a.Config, pw), true
+	} else if !a.checks.try(func() { u, ok, known, err = a.authenticateEditor(ctx, name, pw) }) {
 		c.Header("Retry-After", "1")
 		d.Error = msg(lang, "login_busy")
 		a.render(c, http.StatusServiceUnavailable, "login", page{Title: msg(lang, "login_title"), Data: d})
@@ -208,13 +211,10 @@ func (a *Console) loginPost(c *gin.Context) {
 	c.Redirect(http.StatusSeeOther, cmp.Or(d.Next, "/admin"))
 }
 
-// authenticate checks a login; known says whether the account exists. An
-// unknown editor costs the same hashing as a known one, so timing does
-// not tell which addresses are editors.
-func (a *Console) authenticate(ctx context.Context, name, pw string) (u *user, ok, known bool, err error) {
-	if name == domain.OwnerAccount {
-		return &user{Name: domain.OwnerAccount}, checkOwnerPassword(a.Config, pw), true, nil
-	}
+// authenticateEditor checks an editor's login; known says whether the
+// account exists. An unknown editor costs the same hashing as a known
+// one, so timing does not tell which addresses are editors.
+func (a *Console) authenticateEditor(ctx context.Context, name, pw string) (u *user, ok, known bool, err error) {
 	id, hash, err := a.Staff.EditorLogin(ctx, name)
 	if errs.Is(err, errs.NotFound) {
 		staff.CheckPassword(dummyHash, pw)
