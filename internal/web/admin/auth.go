@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
@@ -146,7 +148,11 @@ func (a *Console) loginPost(c *gin.Context) {
 		a.render(c, http.StatusServiceUnavailable, "login", page{Title: msg(lang, "login_title"), Data: d})
 		return
 	}
-	if name == "" || pw == "" || len(name) > 320 || len(pw) > 1024 {
+	plain := plainName(name)
+	if !plain {
+		d.User = "" // not shown back: it is no name anyone has
+	}
+	if name == "" || pw == "" || len(name) > 320 || len(pw) > 1024 || !plain {
 		d.Error = msg(lang, "login_missing")
 		a.render(c, http.StatusBadRequest, "login", page{Title: msg(lang, "login_title"), Data: d})
 		return
@@ -209,6 +215,13 @@ func (a *Console) loginPost(c *gin.Context) {
 	a.setSessionCookie(c, tok, int(sessionMaxAge/time.Second))
 	a.Staff.Audit(ctx, u.Name, "session.login", "editor", u.Name, "from %s", c.ClientIP())
 	c.Redirect(http.StatusSeeOther, cmp.Or(d.Next, "/admin"))
+}
+
+// plainName reports whether a login name is text a person could have
+// typed: valid UTF-8 with no control characters. Any other is no editor's
+// address, and the database would refuse to compare it.
+func plainName(name string) bool {
+	return utf8.ValidString(name) && !strings.ContainsFunc(name, unicode.IsControl)
 }
 
 // authenticateEditor checks an editor's login; known says whether the
