@@ -33,6 +33,19 @@ type itemEditData struct {
 	Versions versionsData
 }
 
+// editedFields names, in lang, the fields an editor has set
+// (Item.EditedFields, the domain.Field… names): "title, countries".
+func editedFields(lang string, fields []string) string {
+	names := make([]string, len(fields))
+	for i, f := range fields {
+		names[i] = f // a field newer than these words
+		if hasMsg("item_edited_" + f) {
+			names[i] = msg(lang, "item_edited_"+f)
+		}
+	}
+	return strings.Join(names, ", ")
+}
+
 func (a *Console) itemEdit(c *gin.Context) {
 	id, ok := a.idParam(c, "id")
 	if !ok {

@@ -2,7 +2,9 @@ package admin
 
 import (
 	"bytes"
+	"html"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -67,6 +69,38 @@ func TestImportPreviewNamesLanguages(t *testing.T) {
 		}
 		if m, want := cell.FindStringSubmatch(out.String()), languageName(lang, "fr"); m == nil || m[1] != want {
 			t.Errorf("import preview (%s) names fr as %q, want %q", lang, m, want)
+		}
+	}
+}
+
+// TestEditedFieldsAreNamed: a story's page names the fields its editors
+// set in the page's language ("titre, pays"), each of them, never by
+// their stored names ("title, countries").
+func TestEditedFieldsAreNamed(t *testing.T) {
+	pages, err := parsePages(time.UTC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fields := []string{domain.FieldTitle, domain.FieldSummary, domain.FieldURL, domain.FieldCountries, domain.FieldRegions,
+		domain.FieldTopics, domain.FieldHidden, domain.FieldTranslations, domain.FieldPublished}
+	data := itemEditData{Item: domain.Item{ID: 1, Title: "Return", Language: "es", PublishedOn: domain.NewDate(2020, 3, 2),
+		EditedFields: fields}}
+	cell := regexp.MustCompile(`<dd id="item-edited">([^<]*)</dd>`)
+	for _, lang := range domain.Languages {
+		var names []string
+		for _, f := range fields {
+			if !hasMsg("item_edited_" + f) {
+				t.Errorf("the field %s has no name (item_edited_%s)", f, f)
+			}
+			names = append(names, msg(lang, "item_edited_"+f))
+		}
+		var out bytes.Buffer
+		if err := pages.ExecuteTemplate(&out, "items_edit.html", page{Lang: lang, User: &user{Name: domain.OwnerAccount, Roles: domain.AllRoles}, Data: data}); err != nil {
+			t.Fatalf("items_edit.html (%s): %v", lang, err)
+		}
+		m := cell.FindStringSubmatch(out.String())
+		if want := strings.Join(names, ", "); m == nil || html.UnescapeString(m[1]) != want {
+			t.Errorf("story page (%s) names the edited fields %q, want %q", lang, m, want)
 		}
 	}
 }

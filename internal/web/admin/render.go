@@ -118,6 +118,8 @@ var funcs = template.FuncMap{
 		return min(100, part*100/whole)
 	},
 	"itoa": func(n any) string { return fmt.Sprint(n) },
+	// editedFields: see items_edit.go.
+	"editedFields": editedFields,
 	// skipReason says why a delivery was skipped: see editions_show.go.
 	"skipReason": skipReasonLabel,
 	// latency: see queues.go.
