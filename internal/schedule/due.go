@@ -54,9 +54,10 @@ func Due(sched cron.Schedule, zone *time.Location, covered, now time.Time, lateL
 
 // LastTick is the last tick of s in zone after after and at or before
 // now; zero if there is none.
-func LastTick(s cron.Schedule, zone *time.Location, after, now time.Time) time.Time {
+func LastTick(sched cron.Schedule, zone *time.Location, after, now time.Time) time.Time {
+	s := inZone(sched, zone)
 	var last time.Time
-	for t, n := s.Next(after.In(zone)), 0; !t.IsZero() && !t.After(now) && n < maxTicks; t, n = s.Next(t), n+1 {
+	for t, n := s.Next(after), 0; !t.IsZero() && !t.After(now) && n < maxTicks; t, n = s.Next(t), n+1 {
 		last = t
 	}
 	return last
@@ -65,5 +66,5 @@ func LastTick(s cron.Schedule, zone *time.Location, after, now time.Time) time.T
 // Next is the first tick of sched in zone after now: when the next
 // edition is made.
 func Next(sched cron.Schedule, zone *time.Location, now time.Time) time.Time {
-	return sched.Next(now.In(zone))
+	return inZone(sched, zone).Next(now)
 }

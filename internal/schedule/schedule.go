@@ -45,7 +45,7 @@ func wordsOf(lang string) words {
 // answer is one sentence, capitalised, without a final full stop.
 func Describe(sched cron.Schedule, loc *time.Location, now time.Time, lang string) string {
 	w := wordsOf(lang)
-	next := sched.Next(now.In(loc))
+	next := Next(sched, loc, now)
 	var s string
 	// The year is said only when it is not this one.
 	day := dates.Weekday(lang, next, next.Year() != now.In(loc).Year())
@@ -61,7 +61,7 @@ func Describe(sched cron.Schedule, loc *time.Location, now time.Time, lang strin
 // loc, capitalised, or reports false for a schedule Describe leaves
 // unworded (several times a day, days of the month).
 func Rule(sched cron.Schedule, loc *time.Location, now time.Time, lang string) (string, bool) {
-	rule, ok := ruleAt(wordsOf(lang), lang, sched, sched.Next(now.In(loc)), loc)
+	rule, ok := ruleAt(wordsOf(lang), lang, sched, Next(sched, loc, now), loc)
 	if !ok {
 		return "", false
 	}
