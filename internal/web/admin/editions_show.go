@@ -177,8 +177,15 @@ func (a *Console) editionsProgress(c *gin.Context) {
 		"rate_label":   tf(lang, "editions_rate_value", p.Rate),
 		"time_left":    timeLeft(lang, p),
 		// What screen readers are told now and then: one sentence.
-		"summary": tf(lang, "editions_progress_summary", status, p.Sent, p.Failed, p.Skipped, p.Total),
+		"summary": progressSummary(lang, status, p.Edition),
 	})
+}
+
+// progressSummary is the sentence screen readers hear about an edition
+// being sent: its status and counts, each counted in lang's forms.
+func progressSummary(lang, status string, e domain.Edition) string {
+	return tf(lang, "editions_progress_summary", status, tn(lang, "editions_n_sent", e.Sent),
+		tn(lang, "editions_n_failed", e.Failed), tn(lang, "editions_n_skipped", e.Skipped), e.Total)
 }
 
 // skipReason is one reason deliveries were skipped, with its words.

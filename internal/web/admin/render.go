@@ -83,6 +83,9 @@ var funcs = template.FuncMap{
 	"tnf": func(lang, key string, n int, args ...any) string {
 		return i18n.Plural(lang, "console."+key, n, args...)
 	},
+	// regionAll is the box that chooses every country of a region, in
+	// the words of the public form's: {{regionAll .Lang "Caraïbes"}}.
+	"regionAll": func(lang, region string) string { return i18n.Format(lang, "page.region_all", region) },
 	// languageName names a language in the page's: {{languageName .Lang "es"}}.
 	"languageName": languageName,
 	// languages are the catalogue's, for the language switch and choices.
