@@ -81,6 +81,9 @@ type Earlier struct {
 // EditionSnapshot is what a batch in progress watches of its edition.
 type EditionSnapshot struct {
 	Cancelled bool
+	// Failed: its compile failed for good; the deliveries not yet sent
+	// are skipped, as for a cancel.
+	Failed bool
 	// Paused: the edition paused itself; the deliveries not yet sent go
 	// back, untried.
 	Paused bool

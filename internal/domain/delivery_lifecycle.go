@@ -82,7 +82,9 @@ const (
 	DeliveryRecord DeliveryEvent = "record"
 	// DeliveryCancel: its edition was cancelled before it was taken.
 	DeliveryCancel DeliveryEvent = "cancel"
-	// DeliveryAbandon: its edition's compile failed; nothing of it is sent.
+	// DeliveryAbandon: its edition's compile failed; nothing more of it is
+	// sent. One being sent under a live claim is left to its batch, which
+	// records what it sent and skips the rest.
 	DeliveryAbandon DeliveryEvent = "abandon"
 	// DeliveryRetry: it failed temporarily and is sent again, or skipped
 	// when its reader is no longer active.
@@ -119,7 +121,7 @@ var deliveryRules = map[DeliveryEvent]deliveryRule{
 	DeliveryRecord: {from: []DeliveryStatus{DeliverySending},
 		to: []DeliveryStatus{DeliverySent, DeliveryFailed, DeliverySkipped, DeliveryPending}},
 	DeliveryCancel:  {from: []DeliveryStatus{DeliveryPending}, lapsed: []DeliveryStatus{DeliverySending}, to: []DeliveryStatus{DeliverySkipped}},
-	DeliveryAbandon: {from: []DeliveryStatus{DeliveryPending, DeliverySending}, to: []DeliveryStatus{DeliverySkipped}},
+	DeliveryAbandon: {from: []DeliveryStatus{DeliveryPending}, lapsed: []DeliveryStatus{DeliverySending}, to: []DeliveryStatus{DeliverySkipped}},
 	DeliveryRetry: {from: []DeliveryStatus{DeliveryFailed}, failure: FailureTemporary,
 		to: []DeliveryStatus{DeliveryPending, DeliverySkipped}},
 }

@@ -25,7 +25,6 @@ var deliveryAllowed = []struct {
 	{DeliveryCancel, DeliveryState{Status: DeliveryPending}, DeliveryState{Status: DeliverySkipped}},
 	{DeliveryCancel, DeliveryState{Status: DeliverySending, Lapsed: true}, DeliveryState{Status: DeliverySkipped}},
 	{DeliveryAbandon, DeliveryState{Status: DeliveryPending}, DeliveryState{Status: DeliverySkipped}},
-	{DeliveryAbandon, DeliveryState{Status: DeliverySending}, DeliveryState{Status: DeliverySkipped}},
 	{DeliveryAbandon, DeliveryState{Status: DeliverySending, Lapsed: true}, DeliveryState{Status: DeliverySkipped}},
 	{DeliveryRetry, DeliveryState{Status: DeliveryFailed, Failure: FailureTemporary}, DeliveryState{Status: DeliveryPending}},
 	{DeliveryRetry, DeliveryState{Status: DeliveryFailed, Failure: FailureTemporary}, DeliveryState{Status: DeliverySkipped}},

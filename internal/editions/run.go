@@ -37,14 +37,16 @@ func (s *Service) SendBatch(ctx context.Context, id int64, r domain.IDRange, fin
 
 // Reconcile asks again for what each unfinished edition needs next, which
 // Redis may have lost: the compile of an edition waiting for it, the send
-// batches with deliveries no worker holds. A failure with one edition is
-// logged and does not hold up the others; the errors are returned joined.
+// batches with deliveries no worker holds; and it settles the deliveries
+// of failed editions whose worker died sending them. A failure with one
+// edition is logged and does not hold up the others; the errors are
+// returned joined.
 func (s *Service) Reconcile(ctx context.Context) error {
 	editions, err := s.store.UnfinishedEditions(ctx)
 	if err != nil {
 		return err
 	}
-	var failed error
+	failed := s.store.AbandonLapsed(ctx)
 	for _, e := range editions {
 		if err := s.reconcile(ctx, e); err != nil {
 			s.log.Warn("reconcile: edition", "edition", e.ID, "err", err)

@@ -217,8 +217,8 @@ func (s *Sender) deliver(ctx context.Context, c domain.ClaimedDelivery, body *ca
 	}
 	// Checked before the wait for the rate limit (the rest of a cancelled
 	// batch is skipped at once) and after it, since the wait may be long.
-	if watch.cancelled() {
-		return domain.DeliveryOutcome{ID: c.ID, Status: domain.DeliverySkipped, Reason: domain.ReasonCancelled}
+	if why := watch.stopped(); why != "" {
+		return domain.DeliveryOutcome{ID: c.ID, Status: domain.DeliverySkipped, Reason: why}
 	}
 	if watch.paused() {
 		return pausedOutcome(c.ID)
@@ -228,8 +228,8 @@ func (s *Sender) deliver(ctx context.Context, c domain.ClaimedDelivery, body *ca
 			return domain.DeliveryOutcome{ID: c.ID, Status: domain.DeliveryPending, Error: "rate limit: " + err.Error()}
 		}
 	}
-	if watch.cancelled() {
-		return domain.DeliveryOutcome{ID: c.ID, Status: domain.DeliverySkipped, Reason: domain.ReasonCancelled}
+	if why := watch.stopped(); why != "" {
+		return domain.DeliveryOutcome{ID: c.ID, Status: domain.DeliverySkipped, Reason: why}
 	}
 	if watch.paused() {
 		return pausedOutcome(c.ID)

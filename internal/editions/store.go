@@ -84,6 +84,7 @@ type EditionStore interface {
 	CreateEdition(ctx context.Context, n domain.NewEdition) (domain.Edition, bool, error)
 	Editions(ctx context.Context, limit int) ([]domain.Edition, error)
 	UnfinishedEditions(ctx context.Context) ([]domain.Edition, error)
+	AbandonLapsed(ctx context.Context) error
 	FailEdition(ctx context.Context, id int64, reason string) (bool, error)
 	CancelEdition(ctx context.Context, id int64) (domain.Edition, error)
 	RetryFailed(ctx context.Context, id int64) (domain.Retried, error)

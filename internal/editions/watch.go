@@ -31,6 +31,7 @@ const StoriesChanged = "the edition's stories changed: the digests still to go a
 // stories changed (the digests still to go are made again from them).
 type editionWatch struct {
 	cancelledFlag atomic.Bool
+	failedFlag    atomic.Bool
 	pausedFlag    atomic.Bool
 	current       atomic.Pointer[editionData]
 	done          chan struct{}
@@ -61,6 +62,10 @@ func (s *Sender) watch(ctx context.Context, ed *editionData) *editionWatch {
 					w.cancelledFlag.Store(true)
 					return
 				}
+				if st.Failed {
+					w.failedFlag.Store(true)
+					return
+				}
 				if st.Paused {
 					w.pausedFlag.Store(true)
 					return
@@ -81,6 +86,19 @@ func (s *Sender) watch(ctx context.Context, ed *editionData) *editionWatch {
 }
 
 func (w *editionWatch) cancelled() bool { return w != nil && w.cancelledFlag.Load() }
+
+// stopped says why the claims not yet sent are skipped: the edition was
+// cancelled, or its compile failed for good while this batch sent ("":
+// neither).
+func (w *editionWatch) stopped() string {
+	switch {
+	case w.cancelled():
+		return domain.ReasonCancelled
+	case w != nil && w.failedFlag.Load():
+		return domain.ReasonEditionFailed
+	}
+	return ""
+}
 
 // paused reports whether the edition paused itself: what is still to go
 // is put back, untried.

@@ -298,12 +298,16 @@ func finishedStatuses() []string {
 // FailEdition records that an edition's compile failed for good
 // (domain.EditionFail), with the reason, unless its lifecycle refuses it
 // (a cancelled one settles instead: see SettleCancelled); it reports
-// whether it did. The deliveries its compile wrote are abandoned
-// (domain.DeliveryAbandon): nothing of it is sent, so no reader counts as
-// having had its stories, which the next edition carries.
+// whether it did. The deliveries its compile wrote and nobody is sending
+// are abandoned (domain.DeliveryAbandon): the readers not sent to do not
+// count as having had its stories, which the next edition carries. A
+// batch that went out while the compile ran (they start before it ends)
+// records what it sent, which spares those readers, and skips the rest
+// (its watch sees the edition failed); AbandonLapsed settles one whose
+// worker died.
 func (db *DB) FailEdition(ctx context.Context, id int64, reason string) (bool, error) {
 	from, cancelled, to := domain.EditionRule(domain.EditionFail)
-	dFrom, _, _ := domain.DeliveryRule(domain.DeliveryAbandon)
+	dFrom, dLapsed, _ := domain.DeliveryRule(domain.DeliveryAbandon)
 	var failed bool
 	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
 		// The edition before its deliveries, as every writer of both.
@@ -315,21 +319,43 @@ func (db *DB) FailEdition(ctx context.Context, id int64, reason string) (bool, e
 		}
 		failed = true
 		// The counts below see the deliveries as they were before the
-		// update beside them: those it skips are still unfinished.
+		// update beside them: those it skips are counted from it.
 		_, err = tx.Exec(ctx, `
 			WITH s AS (
 			    UPDATE deliveries SET status = $4, reason = $2, lease_until = NULL, updated_at = now()
-			    WHERE edition_id = $1 AND status = ANY($3))
+			    WHERE edition_id = $1 AND (status = ANY($3) OR (status = ANY($5) AND lease_until < now()))
+			    RETURNING 1)
 			UPDATE editions SET
 			    total = (SELECT count(*) FROM deliveries WHERE edition_id = $1),
-			    skipped = (SELECT count(*) FROM deliveries WHERE edition_id = $1 AND (status = $4 OR status = ANY($3)))
-			WHERE id = $1`, id, domain.ReasonEditionFailed, dFrom, domain.DeliverySkipped)
+			    skipped = (SELECT count(*) FROM deliveries WHERE edition_id = $1 AND status = $4) + (SELECT count(*) FROM s)
+			WHERE id = $1`, id, domain.ReasonEditionFailed, dFrom, domain.DeliverySkipped, dLapsed)
 		return err
 	})
 	if err != nil {
 		return false, fmt.Errorf("fail edition %d: %w", id, err)
 	}
 	return failed, nil
+}
+
+// AbandonLapsed skips the deliveries of failed editions left sending by
+// a worker that died after the edition failed (FailEdition leaves those
+// being sent to their batch), and counts them: the reconciler's part.
+// It reads the sending deliveries from their partial index.
+func (db *DB) AbandonLapsed(ctx context.Context) error {
+	_, lapsed, _ := domain.DeliveryRule(domain.DeliveryAbandon)
+	_, err := db.pool.Exec(ctx, `
+		WITH s AS (
+		    UPDATE deliveries d SET status = $3, reason = $4, lease_until = NULL, updated_at = now()
+		    FROM editions e
+		    WHERE e.status = $1 AND d.edition_id = e.id AND d.status = ANY($2) AND d.lease_until < now()
+		    RETURNING d.edition_id)
+		UPDATE editions e SET skipped = e.skipped + c.n
+		FROM (SELECT edition_id, count(*) AS n FROM s GROUP BY edition_id) c WHERE e.id = c.edition_id`,
+		domain.EditionFailed, lapsed, domain.DeliverySkipped, domain.ReasonEditionFailed)
+	if err != nil {
+		return fmt.Errorf("abandon lapsed deliveries of failed editions: %w", err)
+	}
+	return nil
 }
 
 // UnfinishedEditions lists editions not yet done or failed, for the

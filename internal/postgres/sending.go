@@ -27,19 +27,20 @@ func (db *DB) ReleaseClaims(ctx context.Context, ids []int64) error {
 	return nil
 }
 
-// EditionSnapshot reads whether an edition was cancelled or paused and where its
-// stories stand, in one cheap query.
+// EditionSnapshot reads whether an edition was cancelled, paused or
+// failed and where its stories stand, in one cheap query.
 func (db *DB) EditionSnapshot(ctx context.Context, id int64) (domain.EditionSnapshot, error) {
 	var s domain.EditionSnapshot
 	var n int
 	var changed *time.Time
 	// Asked before every batch: the edition's stories are read once.
 	err := db.pool.QueryRow(ctx, `
-		SELECT e.reason = $2, e.status = $3, st.shown, st.changed
+		SELECT e.reason = $2, e.status = $3, e.status = $4, st.shown, st.changed
 		FROM editions e, LATERAL (
 		    SELECT count(*) FILTER (WHERE NOT i.hidden) AS shown, max(i.updated_at) AS changed
 		    FROM edition_items ei JOIN items i ON i.id = ei.item_id WHERE ei.edition_id = e.id) st
-		WHERE e.id = $1`, id, domain.ReasonCancelled, domain.EditionPaused).Scan(&s.Cancelled, &s.Paused, &n, &changed)
+		WHERE e.id = $1`, id, domain.ReasonCancelled, domain.EditionPaused, domain.EditionFailed).
+		Scan(&s.Cancelled, &s.Paused, &s.Failed, &n, &changed)
 	if err != nil {
 		return s, notFound(err, "edition")
 	}

@@ -1,0 +1,123 @@
+package editions_test
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+
+	"newsdigest/internal/domain"
+	"newsdigest/internal/editions"
+	"newsdigest/internal/mail"
+)
+
+// hookMailer runs hook once, before the first message it sends.
+type hookMailer struct {
+	editions.Mailer
+	once sync.Once
+	hook func()
+}
+
+func (h *hookMailer) SendSharedAs(ctx context.Context, s *mail.Shared, to, token string, env mail.Envelope) error {
+	h.once.Do(h.hook)
+	return h.Mailer.SendSharedAs(ctx, s, to, token, env)
+}
+
+// TestCompileFailingWhileABatchSendsKeepsWhatWasSent: an edition's batches
+// go out while its compile runs; the compile then fails for good. What
+// the batch sent is recorded sent (those readers count as having had its
+// stories, and the next edition does not send them again), the edition's
+// counts add up, and no delivery is left sending.
+func TestCompileFailingWhileABatchSendsKeepsWhatWasSent(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	f.item(*day("2021-04-01"), "Echo", "CR")
+	people := []string{"a@example.org", "b@example.org", "c@example.org"}
+	for _, a := range people {
+		f.subscriber(a, "CR")
+	}
+	e1 := f.compile(domain.NewEdition{})
+	if _, err := f.db.Pool().Exec(f.ctx, `UPDATE editions SET status = 'compiling' WHERE id = $1`, e1.ID); err != nil {
+		t.Fatal(err) // still compiling: its first batches go out meanwhile
+	}
+	snd := f.newSender()
+	snd.Mailer = &hookMailer{Mailer: f.sender.Mailer, hook: func() {
+		if ok, err := f.db.FailEdition(context.Background(), e1.ID, "compile failed: out of time"); err != nil || !ok {
+			t.Errorf("fail the edition: %v %v", ok, err)
+		}
+	}}
+	batches, err := f.db.SendBatches(f.ctx, e1.ID, editions.BatchSize, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range batches {
+		if err := snd.SendBatch(f.ctx, e1.ID, b, false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e := f.edition(e1.ID)
+	if e.Status != domain.EditionFailed || e.Sent != len(f.smtp.Messages()) || e.Sent+e.Failed+e.Skipped != e.Total {
+		t.Errorf("the failed edition: %s, %d sent (%d messages went), %d failed, %d skipped of %d",
+			e.Status, e.Sent, len(f.smtp.Messages()), e.Failed, e.Skipped, e.Total)
+	}
+	for addr, d := range f.deliveries(e1.ID) {
+		if d.Status == string(domain.DeliverySending) || d.Status == string(domain.DeliveryPending) {
+			t.Errorf("%s's delivery is left %s", addr, d.Status)
+		}
+		if sent := len(f.smtp.To(addr)) > 0; sent != (d.Status == string(domain.DeliverySent)) {
+			t.Errorf("%s's delivery is %s; a message went to them: %v", addr, d.Status, sent)
+		}
+	}
+	f.item(*day("2021-04-08"), "Foxtrot", "CR")
+	f.run(domain.NewEdition{})
+	for _, a := range people {
+		n := 0
+		for _, m := range f.smtp.To(a) {
+			if strings.Contains(string(m.Raw), "Echo") {
+				n++
+			}
+		}
+		if n != 1 {
+			t.Errorf("%s had Echo %d times, want once", a, n)
+		}
+	}
+}
+
+// TestReconcilerSettlesAFailedEditionsLapsedDeliveries: a worker died
+// sending a batch of an edition that failed meanwhile; once its claims
+// lapse, the reconciler skips them and counts them, so nothing stays
+// sending for ever.
+func TestReconcilerSettlesAFailedEditionsLapsedDeliveries(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	f.item(*day("2021-04-01"), "Echo", "CR")
+	f.subscriber("a@example.org", "CR")
+	f.subscriber("b@example.org", "CR")
+	e := f.compile(domain.NewEdition{})
+	ds := f.deliveries(e.ID)
+	if _, err := f.db.Pool().Exec(f.ctx, `UPDATE deliveries SET status = 'sending', lease_until = now() + interval '1 hour'
+		WHERE id = ANY($1)`, []int64{ds["a@example.org"].ID, ds["b@example.org"].ID}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.db.Pool().Exec(f.ctx, `UPDATE editions SET status = 'compiling' WHERE id = $1`, e.ID); err != nil {
+		t.Fatal(err) // its batches went out while it compiled
+	}
+	if ok, err := f.db.FailEdition(f.ctx, e.ID, "compile failed: out of time"); err != nil || !ok {
+		t.Fatalf("fail the edition: %v %v", ok, err)
+	}
+	// a's worker died: its claim lapses; b's is still being sent.
+	if _, err := f.db.Pool().Exec(f.ctx, `UPDATE deliveries SET lease_until = now() - interval '1 minute' WHERE id = $1`,
+		ds["a@example.org"].ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.db.AbandonLapsed(f.ctx); err != nil {
+		t.Fatal(err)
+	}
+	after := f.deliveries(e.ID)
+	if after["a@example.org"].Status != string(domain.DeliverySkipped) || after["b@example.org"].Status != string(domain.DeliverySending) {
+		t.Errorf("after the sweep: a %s (want skipped), b %s (want still sending)", after["a@example.org"].Status, after["b@example.org"].Status)
+	}
+	if got := f.edition(e.ID); got.Skipped != 1 {
+		t.Errorf("the failed edition counts %d skipped, want 1", got.Skipped)
+	}
+}
