@@ -1,9 +1,7 @@
 package admin
 
 import (
-	"fmt"
 	"strconv"
-	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -25,12 +23,11 @@ func (a *Console) editionsResume(c *gin.Context) {
 }
 
 // pauseLimit is the limit an edition paused by cause passed, as a
-// percentage ("5%", "0.1%").
-func pauseLimit(l domain.PauseLimits, cause string) string {
+// percentage in lang ("5%", "0.1%", "0,1 %").
+func pauseLimit(lang string, l domain.PauseLimits, cause string) string {
 	rate := l.BounceRate
 	if cause == domain.PauseComplaints {
 		rate = l.ComplaintRate
 	}
-	s := strings.TrimRight(strings.TrimRight(fmt.Sprintf("%.3f", 100*rate), "0"), ".")
-	return s + "%"
+	return percentText(lang, rate, 3)
 }

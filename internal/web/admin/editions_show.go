@@ -108,7 +108,7 @@ func (a *Console) editionShowData(c *gin.Context, id int64) (editionShowData, er
 		}
 	}
 	if p := d.P.Paused; p != nil {
-		d.PauseLimit = pauseLimit(a.Config.PauseLimits, p.Cause)
+		d.PauseLimit = pauseLimit(pageLang(c), a.Config.PauseLimits, p.Cause)
 	}
 	reasons, err := a.Editions.SkipReasons(ctx, id)
 	if err != nil {
@@ -174,7 +174,7 @@ func (a *Console) editionsProgress(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{
 		"progress":     p,
 		"status_label": status,
-		"rate_label":   tf(lang, "editions_rate_value", p.Rate),
+		"rate_label":   tf(lang, "editions_rate_value", decimal(lang, p.Rate)),
 		"time_left":    timeLeft(lang, p),
 		// What screen readers are told now and then: one sentence.
 		"summary": progressSummary(lang, status, p.Edition),

@@ -83,6 +83,10 @@ var funcs = template.FuncMap{
 	"tnf": func(lang, key string, n int, args ...any) string {
 		return i18n.Plural(lang, "console."+key, n, args...)
 	},
+	// decimal, pausePercent and label: see numbers.go.
+	"decimal":      decimal,
+	"pausePercent": pausePercent,
+	"label":        label,
 	// regionAll is the box that chooses every country of a region, in
 	// the words of the public form's: {{regionAll .Lang "Caraïbes"}}.
 	"regionAll": func(lang, region string) string { return i18n.Format(lang, "page.region_all", region) },

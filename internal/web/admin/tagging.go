@@ -1,7 +1,6 @@
 package admin
 
 import (
-	"fmt"
 	"net/http"
 	"strconv"
 	"time"
@@ -61,7 +60,7 @@ func (a *Console) taggingQuality(c *gin.Context) {
 	for _, t := range q.Topics {
 		row := topicRow{TopicCorrections: t, Name: topicName(tax, lang, t.Topic), Percent: "—"}
 		if t.Tagged+t.Added > 0 {
-			row.Percent = fmt.Sprintf("%.0f%%", 100*t.Share())
+			row.Percent = percentText(lang, t.Share(), 0)
 		}
 		data.Topics = append(data.Topics, row)
 	}
