@@ -178,7 +178,7 @@ func TestAdminSubscribers(t *testing.T) {
 	}
 	for sel, want := range map[string]string{
 		`#sub-email`: "ana@example.org", `#sub-status`: "active", `#sub-countries`: "Costa Rica",
-		`#sub-topics`: "Health", `table#consents`: "imported", `table#deliveries`: "#" + itoa(ed.ID),
+		`#sub-topics`: "Health", `table#consents`: "imported", `table#deliveries`: "Edition " + itoa(ed.ID),
 	} {
 		if got := b.text(sel, chromedp.CSS(sel)); !strings.Contains(got, want) {
 			t.Errorf("%s = %q, want %q in it", sel, got, want)

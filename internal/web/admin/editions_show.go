@@ -143,7 +143,7 @@ func (a *Console) editionsShow(c *gin.Context) {
 		return
 	}
 	lang := pageLang(c)
-	p := page{Title: tf(lang, "editions_show_title", id), Section: "editions", Data: d, Scripts: []string{"progress.js"}}
+	p := page{Title: tf(lang, "edition_name", id), Section: "editions", Data: d, Scripts: []string{"progress.js"}}
 	if !d.P.Finished {
 		p.Refresh = progressRefresh
 	}
