@@ -60,7 +60,7 @@ func TestReaderScheduleThroughTheWorkerAndConsole(t *testing.T) {
 	}
 
 	c := s.consoleLogin()
-	if home := s.consoleGet(c, "/admin"); !strings.Contains(home, "Readers whose own digest is due in the next 24 hours: 2") {
+	if home := s.consoleGet(c, "/admin"); !strings.Contains(home, "Readers on a schedule of their own whose digest is due in the next 24 hours: 2") {
 		t.Errorf("the dashboard does not count the two readers due within 24 hours (now@ again tomorrow at 07:00, soon@)")
 	}
 	page := s.consoleGet(c, "/admin/schedules")
