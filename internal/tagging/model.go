@@ -308,7 +308,7 @@ func (m *Model) reason(topic string, x encoded, against bool) string {
 		case strings.HasPrefix(name, ruleHintTag):
 			name = strings.TrimPrefix(name, ruleHintTag) + "?"
 		case strings.HasPrefix(name, ruleTitleTag):
-			name = strings.TrimPrefix(name, ruleTitleTag) + " (title)"
+			name = strings.TrimPrefix(name, ruleTitleTag) + InTitle
 		}
 		top = append(top, weighed{name, w})
 	}
@@ -320,7 +320,7 @@ func (m *Model) reason(topic string, x encoded, against bool) string {
 	names := make([]string, 0, reasonSize)
 	seen := map[string]bool{}
 	for _, t := range top {
-		base := strings.TrimSuffix(t.feature, " (title)")
+		base := strings.TrimSuffix(t.feature, InTitle)
 		if seen[base] {
 			continue
 		}

@@ -138,6 +138,20 @@ const (
 	labelPhrase      = "phrase"      // a topic phrase
 )
 
+// ReasonLabels are the words a tag's reason starts with ("name" in
+// "name: Haiti", "model" in "model: health, psicosocial"), for a page
+// that names them in its reader's language; the words after ": " are the
+// story's own, or topics' slugs. The reasons are stored and answered by
+// the API in these English words.
+func ReasonLabels() []string {
+	return []string{labelName, labelPlace, labelNationality, labelActor, labelParty, labelForum,
+		labelParticipant, labelOrigin, labelAbroad, labelGroup, labelPhrase, labelModel}
+}
+
+// InTitle ends a word of a model's reason that weighed as a word of the
+// title: "health (title)".
+const InTitle = " (title)"
+
 // namesOf returns a thing's names in every language of the catalogue.
 // Each counts in text of any language, as English and Spanish names
 // always did in each other's news; a name that is an ordinary word or a

@@ -127,6 +127,8 @@ var funcs = template.FuncMap{
 	"itoa": func(n any) string { return fmt.Sprint(n) },
 	// editedFields: see items_edit.go.
 	"editedFields": editedFields,
+	// reason says why a tag was set: see reasons.go.
+	"reason": reasonText,
 	// skipReason says why a delivery was skipped: see editions_show.go.
 	"skipReason": skipReasonLabel,
 	// latency: see queues.go.
