@@ -75,7 +75,7 @@ func TestKnownNoticeOncePerWindow(t *testing.T) {
 	}
 	signUp := func() domain.SignupMail {
 		t.Helper()
-		_, mail, err := db.Subscribe(ctx, "ANA@example.org", crFilter, nil, consent(), tokens())
+		_, mail, err := db.Subscribe(ctx, "ANA@example.org", crFilter, domain.SignupSchedule{}, consent(), tokens())
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -82,7 +82,7 @@ func TestPrivacyErasedAddressMaySignUpAgain(t *testing.T) {
 	ctx := context.Background()
 	db := testenv.OpenKeyed(t, testenv.DatabaseURL(t), []byte("a-secret-key-of-at-least-32-chars!!"))
 	first := privacyErasedEmail(t, db, "back@example.org")
-	id, send, err := db.Subscribe(ctx, "Back@example.org", crFilter, nil, consent(), tokens())
+	id, send, err := db.Subscribe(ctx, "Back@example.org", crFilter, domain.SignupSchedule{}, consent(), tokens())
 	if err != nil || send != domain.MailConfirmation {
 		t.Fatalf("Subscribe after erasure: send %v, err %v; want a confirmation", send, err)
 	}

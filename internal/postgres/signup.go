@@ -24,15 +24,16 @@ type signUp struct {
 
 // Subscribe records a request to subscribe (domain.SubscriberSignUp) and
 // reports which mail, if any, should be queued; sched is when the digest
-// is to arrive (nil: the desk's schedule), and t are the tokens a new or
+// is to arrive (domain.SignupSchedule), and t are the tokens a new or
 // renewed sign-up takes. A new address becomes pending with the given
 // choices and schedule; so does an address that
 // was erased (the erased row keeps its keyed hash, and a new row starts
 // the double opt-in afresh). An unsubscribed one becomes pending again,
 // keeping its token until the person confirms (Confirm gives a new one),
 // so that a stranger signing it up breaks none of the links the person
-// holds. A pending one gets its choices and schedule updated (the
-// confirmation page shows them). An active, bounced or suppressed one is
+// holds. A pending one gets its choices updated, and its schedule unless
+// the sign-up gave none (sched.Keep); the confirmation page shows both,
+// and its button confirms only what it showed. An active, bounced or suppressed one is
 // left as it is, so that a stranger can neither change someone's choices
 // nor revive a stopped address; an active one is sent a "known" notice
 // with its preferences link instead (at most one per knownWindow), and
@@ -42,21 +43,21 @@ type signUp struct {
 // that decides to send it, so a second request while the first mail is
 // still queued, however long the worker lags, queues nothing more; and
 // none is due within confirmWindow of the last one sent.
-func (db *DB) Subscribe(ctx context.Context, email string, f domain.Filter, sched *domain.ReaderSchedule, c domain.Consent,
+func (db *DB) Subscribe(ctx context.Context, email string, f domain.Filter, sched domain.SignupSchedule, c domain.Consent,
 	t domain.SignupTokens) (id int64, mail domain.SignupMail, err error) {
 	// Most sign-ups are of an address not seen before: the subscriber and
 	// its consent record go in with those of the sign-ups arriving at the
 	// same moment, in one statement and one commit (signup_batch.go).
 	// When the address is there already (its unique index is in the way)
 	// nothing is written and the transaction below decides.
-	id, inserted, err := db.signups.insert(ctx, db.pool, signUp{email, f, sched, c, t})
+	id, inserted, err := db.signups.insert(ctx, db.pool, signUp{email, f, sched.Own, c, t})
 	if err != nil {
 		return 0, "", err
 	}
 	if inserted {
 		return id, domain.MailConfirmation, nil
 	}
-	schedule := scheduleArgs(sched)
+	schedule := scheduleArgs(sched.Own)
 	err = pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
 		var status domain.SubscriberStatus
 		var mayMail bool
@@ -90,6 +91,9 @@ func (db *DB) Subscribe(ctx context.Context, email string, f domain.Filter, sche
 				// A concurrent request inserted the same address first; its
 				// confirmation mail is on its way, and the schedule asked
 				// for last is the one kept, as for any pending address.
+				if sched.Keep {
+					return nil
+				}
 				_, err = tx.Exec(ctx, setSchedule+` WHERE lower(email) = lower($1) AND status = $6`,
 					append(append([]any{email}, schedule...), domain.StatusPending)...)
 				if err != nil {
@@ -102,14 +106,18 @@ func (db *DB) Subscribe(ctx context.Context, email string, f domain.Filter, sche
 			}
 			mail = domain.MailConfirmation
 		case domain.StatusPending:
+			// A sign-up that gave no schedule leaves the one chosen.
+			setSched, args := `, `+scheduleAssignments(10), append([]any{id, nonNil(f.Countries), nonNil(f.Topics), f.Language,
+				f.Mode, t.Confirm, domain.ConfirmTTL, mayMail, f.All}, schedule...)
+			if sched.Keep {
+				setSched, args = "", args[:9]
+			}
 			_, err = tx.Exec(ctx, `
 				UPDATE subscribers SET countries = $2, topics = $3, language = $4, mode = $5,
 				       confirm_token = COALESCE(confirm_token, $6), confirm_expires_at = now() + $7::interval,
 				       confirm_due_at = CASE WHEN $8 THEN now() ELSE confirm_due_at END, updated_at = now(),
-				       all_stories = $9, `+scheduleAssignments(10)+`
-				WHERE id = $1`,
-				append([]any{id, nonNil(f.Countries), nonNil(f.Topics), f.Language, f.Mode, t.Confirm, domain.ConfirmTTL, mayMail, f.All},
-					schedule...)...)
+				       all_stories = $9`+setSched+`
+				WHERE id = $1`, args...)
 			if err != nil {
 				return fmt.Errorf("update subscriber: %w", err)
 			}

@@ -44,7 +44,7 @@ func TestSignUpsArrivingTogether(t *testing.T) {
 			}
 			f := domain.Filter{Countries: []string{"CR", "PA"}, Topics: []string{"health"}, Language: "es", Mode: domain.ModeAny}
 			wg.Go(func() {
-				id, mail, err := db.Subscribe(ctx, email, f, sched, consent(), tokens())
+				id, mail, err := db.Subscribe(ctx, email, f, domain.SignupSchedule{Own: sched}, consent(), tokens())
 				results <- result{strings.ToLower(email), id, mail, err}
 			})
 		}
@@ -134,8 +134,9 @@ func TestSignUpsArrivingTogether(t *testing.T) {
 }
 
 // A sign-up's schedule goes in with it, and a pending address signed up
-// again takes the new one, as it takes the new choices; the desk's
-// schedule (nil) clears a reader's own.
+// again takes the new one, as it takes the new choices; a sign-up that
+// gives no schedule leaves the one chosen; the desk's schedule (nil)
+// clears a reader's own.
 func TestSignUpKeepsItsSchedule(t *testing.T) {
 	t.Parallel()
 	db := testenv.Database(t)
@@ -156,20 +157,26 @@ func TestSignUpKeepsItsSchedule(t *testing.T) {
 		return fmt.Sprintf("%s %s %d %v", *freq, *tz, *hour, thin)
 	}
 	weekly := &domain.ReaderSchedule{Frequency: domain.FrequencyWeekly, Timezone: "Europe/Madrid", Hour: 9}
-	if _, _, err := db.Subscribe(ctx, "ana@example.org", crFilter, weekly, consent(), tokens()); err != nil {
+	if _, _, err := db.Subscribe(ctx, "ana@example.org", crFilter, domain.SignupSchedule{Own: weekly}, consent(), tokens()); err != nil {
 		t.Fatal(err)
 	}
 	if got, want := schedule(), "weekly Europe/Madrid 9 false"; got != want {
 		t.Errorf("new address: schedule %s, want %s", got, want)
 	}
 	daily := &domain.ReaderSchedule{Frequency: domain.FrequencyDaily, Timezone: "UTC", Hour: 20, SendThin: true}
-	if _, _, err := db.Subscribe(ctx, "Ana@example.org", crFilter, daily, consent(), tokens()); err != nil {
+	if _, _, err := db.Subscribe(ctx, "Ana@example.org", crFilter, domain.SignupSchedule{Own: daily}, consent(), tokens()); err != nil {
 		t.Fatal(err)
 	}
 	if got, want := schedule(), "daily UTC 20 true"; got != want {
 		t.Errorf("pending address signed up again: schedule %s, want %s", got, want)
 	}
-	if _, _, err := db.Subscribe(ctx, "ana@example.org", crFilter, nil, consent(), tokens()); err != nil {
+	if _, _, err := db.Subscribe(ctx, "ana@example.org", crFilter, domain.SignupSchedule{Keep: true}, consent(), tokens()); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := schedule(), "daily UTC 20 true"; got != want {
+		t.Errorf("pending address signed up again without a schedule: %s, want the one chosen, %s", got, want)
+	}
+	if _, _, err := db.Subscribe(ctx, "ana@example.org", crFilter, domain.SignupSchedule{}, consent(), tokens()); err != nil {
 		t.Fatal(err)
 	}
 	if got, want := schedule(), "desk's false"; got != want {
@@ -177,7 +184,7 @@ func TestSignUpKeepsItsSchedule(t *testing.T) {
 	}
 	// An active reader's schedule changes only from their preferences.
 	exec(t, db, `UPDATE subscribers SET status = 'active', frequency = 'weekly', timezone = 'UTC', hour = 7 WHERE email = 'ana@example.org'`)
-	if _, _, err := db.Subscribe(ctx, "ana@example.org", crFilter, daily, consent(), tokens()); err != nil {
+	if _, _, err := db.Subscribe(ctx, "ana@example.org", crFilter, domain.SignupSchedule{Own: daily}, consent(), tokens()); err != nil {
 		t.Fatal(err)
 	}
 	if got, want := schedule(), "weekly UTC 7 false"; got != want {
@@ -187,7 +194,7 @@ func TestSignUpKeepsItsSchedule(t *testing.T) {
 	// (the preference centre's button) keeps it, and its due time.
 	exec(t, db, `UPDATE subscribers SET status = 'unsubscribed', next_due_at = '2030-01-01T07:00:00Z' WHERE email = 'ana@example.org'`)
 	weeklyUTC := &domain.ReaderSchedule{Frequency: domain.FrequencyWeekly, Timezone: "UTC", Hour: 7}
-	if _, mail, err := db.Subscribe(ctx, "ana@example.org", crFilter, weeklyUTC, consent(), tokens()); err != nil || mail != domain.MailConfirmation {
+	if _, mail, err := db.Subscribe(ctx, "ana@example.org", crFilter, domain.SignupSchedule{Own: weeklyUTC}, consent(), tokens()); err != nil || mail != domain.MailConfirmation {
 		t.Fatalf("resubscribe: mail %q, err %v; want a confirmation", mail, err)
 	}
 	var status string

@@ -107,13 +107,30 @@ func (db *DB) ReleaseConfirmation(ctx context.Context, cl domain.ConfirmationCla
 	return nil
 }
 
-// SubscriberByConfirmToken finds the subscriber a confirmation link
-// belongs to, while it may confirm (pending).
-func (db *DB) SubscriberByConfirmToken(ctx context.Context, confirmToken string) (domain.Subscriber, error) {
-	s, err := scanSubscriber(db.pool.QueryRow(ctx, `SELECT `+subscriberColumns+` FROM subscribers
+// SignupByConfirmToken finds the sign-up a confirmation link belongs
+// to, with its schedule, while it may confirm (pending).
+func (db *DB) SignupByConfirmToken(ctx context.Context, confirmToken string) (domain.PendingSignup, error) {
+	p, err := scanSignup(db.pool.QueryRow(ctx, `SELECT `+signupColumns+` FROM subscribers
 		WHERE confirm_token = $1 AND status = ANY($2) AND confirm_expires_at > now()`,
 		confirmToken, domain.SubscriberFrom(domain.SubscriberConfirm)))
-	return s, notFound(err, "confirmation link")
+	return p, notFound(err, "confirmation link")
+}
+
+// signupColumns are subscriberColumns and the schedule, for scanSignup.
+const signupColumns = subscriberColumns + `, frequency, timezone, hour, send_thin`
+
+// scanSignup reads a row of signupColumns; a row without a schedule of
+// its own follows the desk's (Schedule nil).
+func scanSignup(r pgx.Row) (domain.PendingSignup, error) {
+	var p domain.PendingSignup
+	var f, tz *string
+	var hour *int16
+	var thin bool
+	err := r.Scan(append(subscriberFields(&p.Subscriber), &f, &tz, &hour, &thin)...)
+	if err == nil && f != nil && tz != nil && hour != nil {
+		p.Schedule = &domain.ReaderSchedule{Frequency: *f, Timezone: *tz, Hour: int(*hour), SendThin: thin}
+	}
+	return p, err
 }
 
 // SubscriberByUsedConfirmToken finds the active subscriber whose
@@ -132,27 +149,27 @@ func (db *DB) SubscriberByUsedConfirmToken(ctx context.Context, confirmToken str
 // (domain.SubscriberConfirm), gives them newToken (so links from before a re-subscription, which anyone
 // may hold, stop working only now that the inbox's owner has confirmed),
 // and records their welcome notice as due (the caller queues it). shown,
-// when not empty, is the signature (domain.Filter.Signature) of the choices
-// the confirmation page showed: if a sign-up has changed them since, the
-// link is not used up and the answer is errs.Conflict, so that no one
-// confirms choices they did not see.
+// when not empty, is the signature (domain.PendingSignup.ChoicesSignature)
+// of the choices and schedule the confirmation page showed: if a sign-up
+// has changed either since, the link is not used up and the answer is
+// errs.Conflict, so that no one confirms choices they did not see.
 func (db *DB) Confirm(ctx context.Context, confirmToken, shown string, c domain.Consent, newToken string) (domain.Subscriber, error) {
 	var s domain.Subscriber
 	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
-		var err error
-		s, err = scanSubscriber(tx.QueryRow(ctx, `SELECT `+subscriberColumns+` FROM subscribers
+		p, err := scanSignup(tx.QueryRow(ctx, `SELECT `+signupColumns+` FROM subscribers
 			WHERE confirm_token = $1 AND status <> $2 AND confirm_expires_at > now()
 			FOR UPDATE`, confirmToken, domain.StatusErased))
 		if err != nil {
 			return notFound(err, "confirmation link")
 		}
+		s = p.Subscriber
 		next, err := domain.NextSubscriber(s.Status, domain.SubscriberConfirm)
 		if err != nil {
 			// A link used already, or of an address that left since:
 			// it confirms nothing, and says no more than an unknown one.
 			return errs.New(errs.NotFound, "%s not found", "confirmation link")
 		}
-		if shown != "" && s.Filter.Signature() != shown {
+		if shown != "" && p.ChoicesSignature() != shown {
 			return errs.New(errs.Conflict, "the choices to confirm have changed since the page was shown")
 		}
 		s, err = scanSubscriber(tx.QueryRow(ctx, `

@@ -46,7 +46,7 @@ func TestStoppedAddressesStayStopped(t *testing.T) {
 
 	// A sign-up does not revive a suppressed address (an erased one is the
 	// person's to sign up again, see TestPrivacyErasedAddressMaySignUpAgain).
-	if _, send, err := db.Subscribe(ctx, "sup@example.org", crFilter, nil, consent(), tokens()); err != nil || send != domain.MailNone {
+	if _, send, err := db.Subscribe(ctx, "sup@example.org", crFilter, domain.SignupSchedule{}, consent(), tokens()); err != nil || send != domain.MailNone {
 		t.Errorf("Subscribe(sup@example.org) = send %v, err %v; want nothing sent", send, err)
 	}
 	src := &rowSource{rows: []domain.ImportRow{row("sup@example.org", false), row("era@example.org", false), row("new@example.org", false)}}

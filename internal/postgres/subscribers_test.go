@@ -29,7 +29,7 @@ func consent() domain.Consent {
 // subscribe signs email up and reports whether a confirmation mail is due.
 func subscribe(t *testing.T, db *postgres.DB, email string) (int64, bool) {
 	t.Helper()
-	id, mail, err := db.Subscribe(context.Background(), email, crFilter, nil, consent(), tokens())
+	id, mail, err := db.Subscribe(context.Background(), email, crFilter, domain.SignupSchedule{}, consent(), tokens())
 	if err != nil {
 		t.Fatalf("Subscribe(%s): %v", email, err)
 	}
@@ -174,7 +174,7 @@ func TestResubscribeRotatesTokensOnConfirmation(t *testing.T) {
 	if _, err := db.SubscriberByToken(ctx, sub.Token); err != nil {
 		t.Errorf("old token after an unconfirmed re-subscription: %v, want it still working", err)
 	}
-	if _, err := db.SubscriberByConfirmToken(ctx, cl.ConfirmToken); !errs.Is(err, errs.NotFound) {
+	if _, err := db.SignupByConfirmToken(ctx, cl.ConfirmToken); !errs.Is(err, errs.NotFound) {
 		t.Errorf("old confirmation token after re-subscription: %v, want not found", err)
 	}
 	again, ok := claim(t, db, id)
@@ -204,7 +204,7 @@ func TestLongTextsCutBetweenCharacters(t *testing.T) {
 	ctx := context.Background()
 	c := consent()
 	c.UserAgent = strings.Repeat("é", 300) // 600 bytes; the limit, 512, falls inside one
-	id, _, err := db.Subscribe(ctx, "ana@example.org", crFilter, nil, c, tokens())
+	id, _, err := db.Subscribe(ctx, "ana@example.org", crFilter, domain.SignupSchedule{}, c, tokens())
 	if err != nil {
 		t.Fatalf("consent with a long multi-byte User-Agent: %v", err)
 	}

@@ -28,10 +28,12 @@ type Request struct {
 	Email string `json:"email"`
 	domain.Filter
 	// Schedule is when the digest is to arrive, kept with the sign-up
-	// while the address waits for confirmation; nil follows the desk's
-	// schedule. The caller resolves it (editions.Service.ResolveSchedule),
-	// so it is not read from the request's JSON.
-	Schedule *domain.ReaderSchedule `json:"-"`
+	// while the address waits for confirmation (domain.SignupSchedule:
+	// Own nil follows the desk's schedule; Keep, when the request gave no
+	// schedule field, leaves a pending address's as it is). The caller
+	// resolves it (editions.Service.ResolveSchedule), so it is not read
+	// from the request's JSON.
+	Schedule domain.SignupSchedule `json:"-"`
 }
 
 // Subscribe validates a request and, if it is new, pending or
@@ -82,10 +84,10 @@ func (s *Service) Subscribe(ctx context.Context, req Request, c domain.Consent, 
 	return nil
 }
 
-// ByConfirmToken finds the subscriber a confirmation link belongs to,
-// while it may still confirm them.
-func (s *Service) ByConfirmToken(ctx context.Context, confirmToken string) (domain.Subscriber, error) {
-	return s.store.SubscriberByConfirmToken(ctx, confirmToken)
+// ByConfirmToken finds the sign-up a confirmation link belongs to, with
+// its choices and schedule, while it may still be confirmed.
+func (s *Service) ByConfirmToken(ctx context.Context, confirmToken string) (domain.PendingSignup, error) {
+	return s.store.SignupByConfirmToken(ctx, confirmToken)
 }
 
 // ByUsedConfirmToken finds the active subscriber whose confirmation link,
@@ -97,9 +99,10 @@ func (s *Service) ByUsedConfirmToken(ctx context.Context, confirmToken string) (
 // Confirm activates the subscriber a confirmation link belongs to
 // (domain.SubscriberConfirm), with a new token of their own, and queues
 // their welcome notice (were the queue down, the reconciler queues it
-// later). shown, when not empty, is the signature of the choices the
-// confirmation page showed: if a sign-up has changed them since, nothing
-// is confirmed and the answer is errs.Conflict.
+// later). shown, when not empty, is the signature of the choices and
+// schedule the confirmation page showed
+// (domain.PendingSignup.ChoicesSignature): if a sign-up has changed them
+// since, nothing is confirmed and the answer is errs.Conflict.
 func (s *Service) Confirm(ctx context.Context, confirmToken, shown string, c domain.Consent) (domain.Subscriber, error) {
 	sub, err := s.store.Confirm(ctx, confirmToken, shown, c, token.New())
 	if err != nil {

@@ -21,8 +21,8 @@ type Store interface {
 
 // SignupStore records sign-ups and their confirmation.
 type SignupStore interface {
-	Subscribe(ctx context.Context, email string, f domain.Filter, sched *domain.ReaderSchedule, c domain.Consent, t domain.SignupTokens) (int64, domain.SignupMail, error)
-	SubscriberByConfirmToken(ctx context.Context, confirmToken string) (domain.Subscriber, error)
+	Subscribe(ctx context.Context, email string, f domain.Filter, sched domain.SignupSchedule, c domain.Consent, t domain.SignupTokens) (int64, domain.SignupMail, error)
+	SignupByConfirmToken(ctx context.Context, confirmToken string) (domain.PendingSignup, error)
 	SubscriberByUsedConfirmToken(ctx context.Context, confirmToken string) (domain.Subscriber, error)
 	Confirm(ctx context.Context, confirmToken, shown string, c domain.Consent, newToken string) (domain.Subscriber, error)
 }

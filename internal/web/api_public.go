@@ -76,13 +76,13 @@ func (s *Server) apiSubscribe(c *gin.Context) {
 		return
 	}
 	// The schedule is checked before anything is written.
-	rs, own, err := s.editions.ResolveSchedule(ctx, editions.ScheduleInput{
-		Frequency: req.Frequency, Timezone: req.Timezone, Hour: req.Hour, SendThin: req.SendThin})
+	in := editions.ScheduleInput{Frequency: req.Frequency, Timezone: req.Timezone, Hour: req.Hour, SendThin: req.SendThin}
+	rs, own, err := s.editions.ResolveSchedule(ctx, in)
 	if err != nil {
 		s.apiFail(c, err)
 		return
 	}
-	req.Schedule = ownSchedule(rs, own)
+	req.Schedule = signupSchedule(in, rs, own)
 	if err := s.subscribers.Subscribe(ctx, req.Request, consentOf(c), s.limiter); err != nil {
 		s.apiSignupFail(c, err)
 		return

@@ -42,6 +42,7 @@ type pageData struct {
 	Pause     *pauseData   // pages_pause.go
 	LangLinks []langLink
 	Fewer     *fewerData // pages_fewer.go
+	When      *whenData  // the confirmation page's schedule (pages_subscribe.go)
 }
 
 // langLink is one language of a page's language switch.

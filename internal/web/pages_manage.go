@@ -132,7 +132,7 @@ func (s *Server) resubscribe(c *gin.Context, lang, tok string, sub domain.Subscr
 		s.pageFail(c, lang, err)
 		return
 	}
-	req := subscribers.Request{Email: sub.Email, Filter: sub.Filter, Schedule: ownSchedule(rs, own)}
+	req := subscribers.Request{Email: sub.Email, Filter: sub.Filter, Schedule: domain.SignupSchedule{Own: ownSchedule(rs, own)}}
 	if err := s.subscribers.Subscribe(ctx, req, consentOf(c), s.limiter); err != nil {
 		s.pageSignupFail(c, lang, err)
 		return

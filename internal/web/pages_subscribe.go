@@ -3,12 +3,14 @@ package web
 import (
 	"html/template"
 	"net/http"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"newsdigest/internal/domain"
 	"newsdigest/internal/errs"
 	"newsdigest/internal/i18n"
+	"newsdigest/internal/schedule"
 	"newsdigest/internal/subscribers"
 	"newsdigest/internal/taxonomy"
 )
@@ -106,7 +108,7 @@ func (s *Server) subscribeForm(c *gin.Context) {
 		problems = append(problems, fe)
 	}
 	if len(problems) == 0 {
-		err = s.subscribers.Subscribe(ctx, subscribers.Request{Email: email, Filter: f, Schedule: ownSchedule(rs, own)},
+		err = s.subscribers.Subscribe(ctx, subscribers.Request{Email: email, Filter: f, Schedule: signupSchedule(in, rs, own)},
 			consentOf(c), s.limiter)
 		if errs.Is(err, errs.Invalid) {
 			problems = append(problems, fieldErrorOf(lang, err))
@@ -143,9 +145,9 @@ func (s *Server) confirmPage(c *gin.Context) {
 	s.showConfirm(c, tok, http.StatusOK, "")
 }
 
-// showConfirm renders the confirmation page of tok with the choices as they
-// are now; the form carries their signature, so that confirming checks they
-// are still what was shown.
+// showConfirm renders the confirmation page of tok with the choices and
+// the schedule as they are now; the form carries their signature, so that
+// confirming checks they are still what was shown.
 func (s *Server) showConfirm(c *gin.Context, tok string, status int, message string) {
 	lang := pageLang(c.Request, "")
 	sub, err := s.subscribers.ByConfirmToken(c.Request.Context(), tok)
@@ -167,8 +169,29 @@ func (s *Server) showConfirm(c *gin.Context, tok string, status int, message str
 		message = msg(lang, message)
 	}
 	s.renderPageStatus(c.Writer, c.Request, status, "confirm", pageData{Lang: lang, Title: msg(lang, "confirm_title"),
-		Email: sub.Email, Action: "/confirm/" + tok, Form: chosen(tax, lang, sub.Filter), Choices: sub.Filter.Signature(),
-		Message: message})
+		Email: sub.Email, Action: "/confirm/" + tok, Form: chosen(tax, lang, sub.Filter), Choices: sub.ChoicesSignature(),
+		Message: message, When: s.whenOf(lang, sub.Schedule)})
+}
+
+// whenData says when a digest arrives, on the confirmation page: the
+// schedule in words, and for a schedule of the reader's own whether a
+// digest of one or two stories goes out or waits for more.
+type whenData struct {
+	Schedule string
+	Thin     string
+}
+
+// whenOf words rs (nil: the desk's schedule) in lang, in the reader's
+// zone.
+func (s *Server) whenOf(lang string, rs *domain.ReaderSchedule) *whenData {
+	w := &whenData{Schedule: schedule.ForReader(rs, nil, s.cfg.DigestCron, s.cfg.DigestTZ, time.Now(), lang)}
+	if rs != nil {
+		w.Thin = msg(lang, "confirm_thin_no")
+		if rs.SendThin {
+			w.Thin = msg(lang, "confirm_thin_yes")
+		}
+	}
+	return w
 }
 
 // chosen lists a filter's choices by name in lang, for the confirmation

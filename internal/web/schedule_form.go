@@ -164,3 +164,10 @@ func ownSchedule(rs domain.ReaderSchedule, own bool) *domain.ReaderSchedule {
 	}
 	return &rs
 }
+
+// signupSchedule is the schedule of a sign-up that sent in (rs and own
+// resolved from it): a request that gave no schedule field keeps a
+// pending address's, as the preference centre does (domain.SignupSchedule).
+func signupSchedule(in editions.ScheduleInput, rs domain.ReaderSchedule, own bool) domain.SignupSchedule {
+	return domain.SignupSchedule{Own: ownSchedule(rs, own), Keep: !in.Given()}
+}
