@@ -21,7 +21,9 @@ type WeekItems struct {
 type SourceError struct {
 	ID            int64
 	URL           string
+	Kind          string
 	Error         string
+	Problem       PollProblem // Error in parts, for the console
 	At            *time.Time
 	LastSuccessAt *time.Time
 }

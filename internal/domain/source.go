@@ -37,6 +37,8 @@ type Source struct {
 	// success, so compare LastErrorAt with LastSuccessAt.
 	LastError   string
 	LastErrorAt *time.Time
+	// LastProblem is LastError in parts, for the console.
+	LastProblem PollProblem
 	// ItemCount is how many stored items this source has delivered.
 	ItemCount int
 

@@ -52,6 +52,13 @@ func New(kind Kind, format string, args ...any) *Error {
 	return &Error{Kind: kind, Message: fmt.Sprintf(format, args...), format: format, args: args}
 }
 
+// Because keeps cause behind e, for errors.Is/As and for the logs, as
+// Wrap does; only e's own message is shown to clients. It returns e.
+func (e *Error) Because(cause error) *Error {
+	e.cause = cause
+	return e
+}
+
 // Template returns the format string and arguments New built the message
 // from; format is "" for an error made by Wrap, whose message is not a
 // template.

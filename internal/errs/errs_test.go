@@ -39,3 +39,14 @@ func TestTemplateOfWithoutATemplate(t *testing.T) {
 		}
 	}
 }
+
+func TestBecauseKeepsTheTemplateAndTheCause(t *testing.T) {
+	cause := errors.New("lookup feed.invalid: no such host")
+	e := New(Unavailable, "%s: no server has this name", "feed.invalid").Because(cause)
+	if MessageOf(e) != "feed.invalid: no server has this name" || !errors.Is(e, cause) {
+		t.Fatalf("MessageOf = %q, Is(cause) = %v", MessageOf(e), errors.Is(e, cause))
+	}
+	if format, _, ok := TemplateOf(e); !ok || format != "%s: no server has this name" {
+		t.Fatalf("TemplateOf = %q, %v", format, ok)
+	}
+}

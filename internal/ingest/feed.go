@@ -59,11 +59,10 @@ func ParseFeed(r io.Reader, base string) ([]FeedEntry, []LineError, error) {
 	}
 	feed, err := gofeed.NewParser().Parse(bytes.NewReader(raw))
 	if err != nil {
-		msg := "feed: not an RSS, Atom or JSON Feed document"
+		e := errs.New(errs.Invalid, "feed: not an RSS, Atom or JSON Feed document").Because(err)
 		if !errors.Is(err, gofeed.ErrFeedTypeNotDetected) {
-			msg = "feed: unreadable document: " + err.Error()
+			e = errs.New(errs.Invalid, "feed: unreadable document: %s", err.Error()).Because(err)
 		}
-		e := errs.Wrap(errs.Invalid, err, msg)
 		e.Details = []LineError{}
 		return nil, nil, e
 	}

@@ -2,7 +2,6 @@ package ingest
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -118,11 +117,12 @@ func NewFetcher(cfg FetcherConfig) *Fetcher {
 		Transport: transport,
 		Timeout:   cfg.Timeout,
 		CheckRedirect: func(req *http.Request, via []*http.Request) error {
+			from := via[len(via)-1].URL.Host
 			if len(via) > maxRedirects {
-				return fmt.Errorf("stopped after %d redirects", maxRedirects)
+				return errs.New(errs.Unavailable, "%s: stopped after %d redirects", from, maxRedirects)
 			}
 			if req.URL.Scheme != "http" && req.URL.Scheme != "https" {
-				return fmt.Errorf("redirect to a %q URL: only http and https are fetched", req.URL.Scheme)
+				return errs.New(errs.Invalid, "%s: redirected to a %q URL: only http and https are fetched", from, req.URL.Scheme)
 			}
 			return nil
 		},
@@ -133,7 +133,8 @@ func NewFetcher(cfg FetcherConfig) *Fetcher {
 // Fetch GETs rawURL, sending v as If-None-Match / If-Modified-Since. A 304
 // is a success with NotModified set. Any other status than 2xx, a body over
 // the limit (errs.TooLarge), a refused address (*AddressError) or a network
-// failure is an error whose message is fit to show an editor.
+// failure is an *errs.Error whose message is fit to show an editor (see
+// fetch_errors.go), with the Go error behind it.
 func (f *Fetcher) Fetch(ctx context.Context, rawURL string, v Validators) (*Fetched, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
@@ -153,7 +154,7 @@ func (f *Fetcher) Fetch(ctx context.Context, rawURL string, v Validators) (*Fetc
 	}
 	resp, err := f.client.Do(req)
 	if err != nil {
-		return nil, fetchError(err)
+		return nil, fetchError(u, err)
 	}
 	defer resp.Body.Close()
 	final := resp.Request.URL.String()
@@ -163,14 +164,14 @@ func (f *Fetcher) Fetch(ctx context.Context, rawURL string, v Validators) (*Fetc
 	case resp.StatusCode < 200 || resp.StatusCode > 299:
 		// Drain a little so the connection can be reused.
 		_, _ = io.CopyN(io.Discard, resp.Body, 4<<10)
-		return nil, fmt.Errorf("GET %s: HTTP %s", final, resp.Status)
+		return nil, statusError(final, resp.StatusCode, resp.Status)
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, f.maxBytes+1))
 	if err != nil {
-		return nil, fmt.Errorf("GET %s: reading the body: %w", final, fetchError(err))
+		return nil, fetchError(resp.Request.URL, err)
 	}
 	if int64(len(body)) > f.maxBytes {
-		return nil, errs.New(errs.TooLarge, "GET %s: response larger than %s", final, sizeText(f.maxBytes))
+		return nil, tooLarge(final, f.maxBytes)
 	}
 	return &Fetched{
 		Body:        body,
@@ -180,27 +181,6 @@ func (f *Fetcher) Fetch(ctx context.Context, rawURL string, v Validators) (*Fetc
 	}, nil
 }
 
-func sizeText(n int64) string {
-	if n >= 1<<20 && n%(1<<20) == 0 {
-		return fmt.Sprintf("%d MiB", n>>20)
-	}
-	return fmt.Sprintf("%d bytes", n)
-}
-
-// fetchError keeps the cause and drops the url.Error prefix when the cause
-// already says what happened (a refused address names itself).
-func fetchError(err error) error {
-	var ae *AddressError
-	if errors.As(err, &ae) {
-		return ae
-	}
-	var ue *url.Error
-	if errors.As(err, &ue) && ue.Timeout() {
-		return fmt.Errorf("GET %s: timed out: %w", ue.URL, err)
-	}
-	return err
-}
-
 // AddressError is a connection refused because of where it would go.
 type AddressError struct {
 	Host   string // the name asked for, if any
@@ -208,13 +188,7 @@ type AddressError struct {
 	Reason string // "loopback", "private", …
 }
 
-func (e *AddressError) Error() string {
-	where := e.Addr.String()
-	if e.Host != "" && e.Host != where {
-		where = fmt.Sprintf("%s (%s)", e.Host, where)
-	}
-	return fmt.Sprintf("not fetched from %s: a %s address, which this server does not fetch from unless its operator allows private networks (INGEST_ALLOW_PRIVATE_NETWORKS, see the README)", where, e.Reason)
-}
+func (e *AddressError) Error() string { return fmt.Sprintf(addressRefusal, e.where(), e.Reason) }
 
 // guardedDialer resolves names itself, so the address it checks is the one
 // it connects to.
@@ -260,7 +234,7 @@ func (g *guardedDialer) DialContext(ctx context.Context, network, addr string) (
 	if refused != nil {
 		return nil, refused
 	}
-	return nil, fmt.Errorf("%s: no address found", host)
+	return nil, &net.DNSError{Err: "no address found", Name: host, IsNotFound: true}
 }
 
 // control is net.Dialer's last look at the address being connected to.

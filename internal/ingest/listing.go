@@ -74,7 +74,7 @@ func ParseListing(r io.Reader, opts ...ListingOption) ([]ParsedItem, []LineError
 	text, err := decodeListing(raw)
 	if err != nil {
 		return nil, nil, fmt.Errorf("parse listing: %w",
-			errs.Wrap(errs.Invalid, err, "listing: not readable text"))
+			errs.New(errs.Invalid, "listing: not readable text").Because(err))
 	}
 	p := &listingParser{}
 	for _, o := range opts {

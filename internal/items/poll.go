@@ -43,7 +43,7 @@ func (s *Service) PollSource(ctx context.Context, sourceID int64, due time.Time)
 		if isStoreError(pollErr) {
 			return pollErr // the lease brings the poll back once the database does
 		}
-		outcome.Err = pollMessage(pollErr, src.Kind)
+		outcome.Err, outcome.Problem = pollMessage(pollErr, src.Kind)
 		s.log.Warn("source poll failed", "source", src.ID, "url", src.URL, "err", pollErr)
 		s.observePoll("error")
 	} else {
@@ -128,15 +128,23 @@ func (ss *sourceStore) InsertItems(ctx context.Context, items []domain.Item) (in
 	return res.Imported, res.Duplicates, err
 }
 
-// pollMessage is the error as the editor sees it on the source: the
-// client-safe message and, for an unusable document, its first few
-// problems by entry or line.
-func pollMessage(err error, kind string) string {
+// pollMessage is the error as the editor sees it on the source, in
+// English (the API's last_error): the client-safe message and, for an
+// unusable document, its first few problems by entry or line; and the
+// same in parts, for the console to say in its reader's language.
+func pollMessage(err error, kind string) (string, domain.PollProblem) {
 	var e *errs.Error
 	if !errors.As(err, &e) {
-		return err.Error() // network and HTTP failures say what happened
+		return err.Error(), domain.PollProblem{}
 	}
 	msg := e.Message
+	var p domain.PollProblem
+	if format, args := e.Template(); format != "" {
+		p.Words = domain.NewWords(format, args...)
+	}
+	if cause := e.Unwrap(); cause != nil {
+		p.Detail = cause.Error()
+	}
 	if lines, ok := e.Details.([]ingest.LineError); ok && len(lines) > 0 {
 		parts := make([]string, 0, 3)
 		for i, l := range lines {
@@ -149,10 +157,11 @@ func pollMessage(err error, kind string) string {
 			} else {
 				parts = append(parts, l.Error())
 			}
+			p.Lines = append(p.Lines, domain.PollLine{Line: l.Line, Code: l.Code, Arg: l.Arg, Message: l.Message})
 		}
 		msg += ": " + strings.Join(parts, "; ")
 	}
-	return msg
+	return msg, p
 }
 
 // EnqueueDuePolls queues the sources whose next poll is due (the

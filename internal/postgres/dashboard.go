@@ -54,13 +54,21 @@ func (db *DB) Dashboard(ctx context.Context, top, sourceErrors int) (domain.Dash
 		       count(*) FILTER (WHERE hidden)
 		FROM items WHERE ingested_at > now() - interval '7 days'`).
 		QueryRow(func(r pgx.Row) error { return r.Scan(&d.Week.Tagged, &d.Week.Untagged, &d.Week.Hidden) })
-	b.Queue(`SELECT id, url, last_error, last_error_at, last_success_at FROM sources
+	b.Queue(`SELECT id, url, kind, last_error, last_error_at, last_success_at,
+		       last_error_format, last_error_args, last_error_lines, last_error_detail FROM sources
 		WHERE last_error <> '' AND (last_success_at IS NULL OR last_error_at IS NULL OR last_error_at > last_success_at)
 		ORDER BY last_error_at DESC NULLS LAST, id LIMIT $1`, sourceErrors).
 		Query(func(rows pgx.Rows) error {
 			got, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.SourceError, error) {
 				var s domain.SourceError
-				return s, r.Scan(&s.ID, &s.URL, &s.Error, &s.At, &s.LastSuccessAt)
+				var p storedProblem
+				if err := r.Scan(&s.ID, &s.URL, &s.Kind, &s.Error, &s.At, &s.LastSuccessAt,
+					&p.format, &p.args, &p.lines, &p.detail); err != nil {
+					return s, err
+				}
+				var err error
+				s.Problem, err = p.problem()
+				return s, err
 			})
 			d.SourceErrors = got
 			return err

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -14,16 +15,58 @@ import (
 
 const sourceColumns = `s.id, s.url, s.kind, s.interval_seconds, s.created_at, s.next_poll_at,
 	s.last_polled_at, s.last_success_at, s.last_error, s.last_error_at, s.etag, s.last_modified,
-	(SELECT count(*) FROM source_items si WHERE si.source_id = s.id)`
+	(SELECT count(*) FROM source_items si WHERE si.source_id = s.id),
+	s.last_error_format, s.last_error_args, s.last_error_lines, s.last_error_detail`
 
 func scanSource(r pgx.Row) (domain.Source, error) {
 	var s domain.Source
 	var secs int64
+	var p storedProblem
 	err := r.Scan(&s.ID, &s.URL, &s.Kind, &secs, &s.CreatedAt, &s.NextPollAt,
 		&s.LastPolledAt, &s.LastSuccessAt, &s.LastError, &s.LastErrorAt, &s.ETag, &s.LastModified,
-		&s.ItemCount)
+		&s.ItemCount, &p.format, &p.args, &p.lines, &p.detail)
 	s.Interval = time.Duration(secs) * time.Second
+	if err != nil {
+		return s, err
+	}
+	s.LastProblem, err = p.problem()
 	return s, err
+}
+
+// storedProblem is a failed poll's words as the last_error_* columns
+// hold them.
+type storedProblem struct {
+	format, detail string
+	args, lines    []byte
+}
+
+func (p storedProblem) problem() (domain.PollProblem, error) {
+	out := domain.PollProblem{Words: domain.Words{Format: p.format}, Detail: p.detail}
+	var err error
+	if out.Words.Args, err = domain.DecodeArgs(p.args); err != nil {
+		return out, err
+	}
+	if len(p.lines) > 0 {
+		if err := json.Unmarshal(p.lines, &out.Lines); err != nil {
+			return out, fmt.Errorf("decode poll faults: %w", err)
+		}
+	}
+	return out, nil
+}
+
+// storeProblem is p as the last_error_* columns hold it.
+func storeProblem(p domain.PollProblem) (storedProblem, error) {
+	args, err := p.Words.ArgsJSON()
+	if err != nil {
+		return storedProblem{}, fmt.Errorf("encode poll error: %w", err)
+	}
+	lines := []byte("[]")
+	if len(p.Lines) > 0 {
+		if lines, err = json.Marshal(p.Lines); err != nil {
+			return storedProblem{}, fmt.Errorf("encode poll faults: %w", err)
+		}
+	}
+	return storedProblem{format: p.Words.Format, detail: p.Detail, args: args, lines: lines}, nil
 }
 
 // CreateSource registers a source, due to be polled at once. A URL that is
@@ -114,10 +157,15 @@ func (db *DB) RecordPoll(ctx context.Context, id int64, o domain.PollOutcome) er
 			       next_poll_at = COALESCE(last_polled_at, now()) + make_interval(secs => interval_seconds)
 			WHERE id = $1`, id, o.ETag, o.LastModified)
 	} else {
+		p, perr := storeProblem(o.Problem)
+		if perr != nil {
+			return perr
+		}
 		_, err = db.pool.Exec(ctx, `
 			UPDATE sources SET last_error = $2, last_error_at = now(),
+			       last_error_format = $3, last_error_args = $4, last_error_lines = $5, last_error_detail = $6,
 			       next_poll_at = COALESCE(last_polled_at, now()) + make_interval(secs => interval_seconds)
-			WHERE id = $1`, id, o.Err)
+			WHERE id = $1`, id, o.Err, p.format, string(p.args), string(p.lines), p.detail)
 	}
 	if err != nil {
 		return fmt.Errorf("record poll of source %d: %w", id, err)

@@ -44,6 +44,7 @@ type argWords struct {
 // catalogue lacks shows the English message whole rather than a mix.
 var errorArgs = map[string][]argWords{
 	"error.url_private_address":     {{1, "error_address.", slug}},
+	"error.fetch_private_address":   {{1, "error_address.", slug}},
 	"error.edition_not_cancellable": {{1, "console.editions_status_", same}},
 	"error.edition_not_retryable":   {{1, "console.editions_status_", same}},
 	// The status words are the console's own (sub_status_*).
@@ -75,19 +76,35 @@ func errorText(lang string, err error) string {
 	if !ok {
 		return errs.MessageOf(err)
 	}
+	if text, ok := errorWords(lang, format, args); ok {
+		return text
+	}
+	return errs.MessageOf(err)
+}
+
+// errorWords says in lang a service message kept as its English format
+// and arguments (a source's last error); ok is false when the catalogue
+// lacks the message or a word of its arguments.
+func errorWords(lang, format string, args []any) (string, bool) {
 	key, ok := errorKeys()[format]
 	if !ok {
-		return errs.MessageOf(err)
+		return "", false
 	}
+	return fillMessage(lang, key, args, errorArgs[key])
+}
+
+// fillMessage is the message key in lang filled with args, those that
+// words names said in lang first; ok is false when one has no words.
+func fillMessage(lang, key string, args []any, words []argWords) (string, bool) {
 	args = append([]any(nil), args...)
-	for _, w := range errorArgs[key] {
+	for _, w := range words {
 		word, ok := translateArg(lang, w, args)
 		if !ok {
-			return errs.MessageOf(err)
+			return "", false
 		}
 		args[w.pos] = word
 	}
-	return fmt.Sprintf(i18n.Text(lang, key), args...)
+	return fmt.Sprintf(i18n.Text(lang, key), args...), true
 }
 
 // translateArg is the argument w names, in lang.

@@ -127,6 +127,8 @@ var funcs = template.FuncMap{
 	"itoa": func(n any) string { return fmt.Sprint(n) },
 	// editedFields: see items_edit.go.
 	"editedFields": editedFields,
+	// pollError says a source's last error: see sources_errors.go.
+	"pollError": pollError,
 	// reason says why a tag was set: see reasons.go.
 	"reason": reasonText,
 	// skipReason says why a delivery was skipped: see editions_show.go.
