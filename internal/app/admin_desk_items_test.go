@@ -43,7 +43,7 @@ func TestAdminImportShowsGoodItemsBesideBadLine(t *testing.T) {
 	for _, tc := range []struct{ lang, fault, dayFirst string }{
 		{"es", "Por corregir:", "«Día primero»"},
 		{"en", "To fix:", "“Day first”"},
-		{"fr", "À corriger :", "« Jour d’abord »"},
+		{"fr", "À corriger\u00a0:", "«\u00a0Jour d’abord\u00a0»"}, // French spaces that do not break
 	} {
 		b.open(s.base+"/admin/items/import?lang="+tc.lang, chromedp.CSS(`#import-form`))
 		b.do("paste the listing", chromedp.SetValue(chromedp.CSS(`#listing`), listing))
