@@ -88,10 +88,11 @@ func (s *stack) exportOf(prefsURL, addr string) string {
 	return links[len(links)-1]
 }
 
-// exportJSON follows a mailed export link and returns the download.
+// exportJSON follows a mailed export link, presses its page's button
+// and returns the download.
 func (s *stack) exportJSON(link string) []byte {
 	s.t.Helper()
-	resp, body := privacyGet(s.t, link)
+	resp, body := s.exportDownload(s.browser(), link)
 	if resp.StatusCode != http.StatusOK {
 		s.t.Fatalf("export download: %d %s", resp.StatusCode, body)
 	}
@@ -168,7 +169,7 @@ func TestPrivacyExportAndDeleteMe(t *testing.T) {
 	if head, err := http.Head(exportURL); err != nil || head.StatusCode == http.StatusOK {
 		t.Errorf("HEAD on the export link: %v %v, want no download", err, head)
 	}
-	resp, body := privacyGet(t, exportURL)
+	resp, body := s.exportDownload(client, exportURL)
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("export: %d %s", resp.StatusCode, body)
 	}
@@ -179,7 +180,7 @@ func TestPrivacyExportAndDeleteMe(t *testing.T) {
 		t.Errorf("export Cache-Control = %q, want no-store", cc)
 	}
 	if again, _ := privacyGet(t, exportURL); again.StatusCode != http.StatusNotFound {
-		t.Errorf("the export link used a second time: %d, want 404", again.StatusCode)
+		t.Errorf("the export link opened after its download: %d, want 404", again.StatusCode)
 	}
 	s.waitQueuesIdle()
 	if n := len(s.exportLinks(addr)); n != 1 {

@@ -98,6 +98,21 @@ func (db *DB) ReleaseExport(ctx context.Context, cl domain.ExportClaim) error {
 	return nil
 }
 
+// SubscriberByExportLink finds the subscriber a live export link belongs
+// to, without spending it: the page the link opens asks for a press of
+// its button first, so that a mail scanner fetching the link spends
+// nothing. An unknown, used or expired link is errs.NotFound.
+func (db *DB) SubscriberByExportLink(ctx context.Context, tok string) (domain.Subscriber, error) {
+	h := sha256.Sum256([]byte(tok))
+	s, err := scanSubscriber(db.pool.QueryRow(ctx, `SELECT `+subscriberColumns+` FROM subscribers
+		WHERE id = (SELECT subscriber_id FROM export_links WHERE token_hash = $1 AND expires_at > now()) AND status <> $2`,
+		h[:], domain.StatusErased))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return s, errs.New(errs.NotFound, "export link not found")
+	}
+	return s, err
+}
+
 // UseExportLink spends a mailed export link: the first request with a
 // live link gets its subscriber's id, and the link never works again.
 // An unknown, used or expired link is errs.NotFound.

@@ -90,6 +90,13 @@ func (s *Service) RequestExport(ctx context.Context, tok string) (domain.ExportR
 	return r, nil
 }
 
+// ByExportLink finds the person a mailed export link belongs to while it
+// works, without spending it (the page it opens downloads on a press of
+// its button). A used, expired or unknown link is errs.NotFound.
+func (s *Service) ByExportLink(ctx context.Context, link string) (domain.Subscriber, error) {
+	return s.store.SubscriberByExportLink(ctx, link)
+}
+
 // ExportByLink spends a mailed export link and gathers what is stored
 // about its person. A used, expired or unknown link is errs.NotFound.
 func (s *Service) ExportByLink(ctx context.Context, link string) (PersonalData, error) {

@@ -36,6 +36,7 @@ type ReaderStore interface {
 	Pause(ctx context.Context, tok string, until time.Time, c domain.Consent) (domain.Subscriber, error)
 	Resume(ctx context.Context, tok string, c domain.Consent) (domain.Subscriber, error)
 	RequestExport(ctx context.Context, tok string) (domain.ExportRequest, error)
+	SubscriberByExportLink(ctx context.Context, tok string) (domain.Subscriber, error)
 	UseExportLink(ctx context.Context, tok string) (int64, error)
 	EraseSubscriber(ctx context.Context, id int64, actor, newToken string) error
 }

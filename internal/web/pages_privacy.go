@@ -37,10 +37,31 @@ func (s *Server) exportRequest(c *gin.Context) {
 		Message: fmt.Sprintf(msg(lang, "privacy_export_sent"), int(domain.ExportLinkTTL.Minutes()))})
 }
 
-// exportDownload is the mailed link: it gives everything stored about the
-// person as a JSON file to keep, once. The answer is never cached on the
-// way; a link used, run out or unknown gets the "link no longer works"
-// page.
+// exportPage is where the mailed link leads: a page with one button that
+// downloads the data (exportDownload). Opening the link spends nothing,
+// so a mail scanner that fetches it on arrival (Safe Links, Proofpoint)
+// leaves it working for the person; a link used, run out or unknown gets
+// the "link no longer works" page at once.
+func (s *Server) exportPage(c *gin.Context) {
+	lang := pageLang(c.Request, "")
+	tok, ok := s.validToken(c, lang)
+	if !ok {
+		return
+	}
+	sub, err := s.subscribers.ByExportLink(c.Request.Context(), tok)
+	if err != nil {
+		s.pageFail(c, lang, err)
+		return
+	}
+	lang = pageLang(c.Request, sub.Language)
+	c.Header("Cache-Control", "no-store")
+	s.renderPage(c, "export", pageData{Lang: lang, Title: msg(lang, "privacy_export_title"), Action: "/export/" + tok})
+}
+
+// exportDownload is the export page's button: it spends the link and
+// gives everything stored about the person as a JSON file to keep, once.
+// The answer is never cached on the way; a link used, run out or unknown
+// gets the "link no longer works" page.
 func (s *Server) exportDownload(c *gin.Context) {
 	lang := pageLang(c.Request, "")
 	tok, ok := s.validToken(c, lang)

@@ -174,7 +174,6 @@ func (s *Server) Handler() http.Handler {
 	r.HEAD("/r/:link/:stamp", s.storyRedirect)
 	r.GET("/r/:link", s.storyRedirect)
 	r.HEAD("/r/:link", s.storyRedirect)
-	r.GET("/export/:token", s.exportDownload)
 	r.GET("/archive", s.cachedArchive)
 	r.GET("/feeds/country/:file", s.cachedFeed(s.countryFeed))
 	r.GET("/feeds/topic/:file", s.cachedFeed(s.topicFeed))
@@ -193,6 +192,10 @@ func (s *Server) Handler() http.Handler {
 	pages.POST("/preferences/:token/pause", s.pausePost)
 	pages.POST("/preferences/:token/resume", s.resumePost)
 	pages.GET("/preferences/:token/export", s.exportRequest)
+	// The mailed export link: a page, and its button downloads (a scanner
+	// fetching the link spends nothing).
+	pages.GET("/export/:token", s.exportPage)
+	pages.POST("/export/:token", s.exportDownload)
 	pages.GET("/preferences/:token/delete", s.deletePage)
 	pages.GET("/preferences/:token/fewer/:kind/:key", s.fewerPage)
 	pages.POST("/preferences/:token/fewer/:kind/:key", s.fewerPost)
