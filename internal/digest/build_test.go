@@ -8,7 +8,7 @@ import (
 )
 
 // A narrow reader whose one story came through a region gets a subject
-// naming the region, not "1 story this week: Regional".
+// naming the region, not "1 new story: Regional".
 func TestRegionalSectionNamesItsRegionsInTheSubject(t *testing.T) {
 	tax := taxonomy.Default()
 	items := []domain.Item{{ID: 1, Title: "Border officials trained", Regions: []string{"central-america"},

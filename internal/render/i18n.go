@@ -42,8 +42,8 @@ type ui struct {
 	Colon string
 }
 
-// count is the form of the counted mail sentence key for n: "1 story
-// this week", "2 stories this week".
+// count is the form of the counted mail sentence key for n: "1 new
+// story", "2 new stories".
 func (s ui) count(key string, n int) string {
 	return i18n.Plural(s.Lang, "mail."+key, n)
 }

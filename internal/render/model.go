@@ -39,7 +39,7 @@ type Section struct {
 	Items []Item
 	// SubjectName names the section in the subject when its title would
 	// say little there: the Regional section is named by its regions
-	// ("1 story this week: Central America", not ": Regional").
+	// ("1 new story: Central America", not ": Regional").
 	SubjectName string
 }
 

@@ -73,16 +73,16 @@ func TestDigestLanguages(t *testing.T) {
 	}{
 		{
 			lang:    "en",
-			subject: "2 stories this week: Mexico and Regional",
-			want: []string{"30 November 2026", "27 November 2026", "2 new stories this week.",
+			subject: "2 new stories: Mexico and Regional",
+			want: []string{"30 November 2026", "27 November 2026", "2 new stories.",
 				"Preferences", "Unsubscribe", "Mexico · Labour migration",
 				"You are receiving this email because you subscribed to News Digest."},
 			html: []string{`<html lang="en"`},
 		},
 		{
 			lang:    "es",
-			subject: "2 noticias esta semana: Mexico y Regional",
-			want: []string{"30 de noviembre de 2026", "27 de noviembre de 2026", "2 noticias nuevas esta semana.",
+			subject: "2 noticias nuevas: Mexico y Regional",
+			want: []string{"30 de noviembre de 2026", "27 de noviembre de 2026", "2 noticias nuevas.",
 				"Preferencias", "Cancelar suscripción",
 				"Recibes este correo porque te suscribiste a News Digest."},
 			html: []string{`<html lang="es"`},
@@ -372,7 +372,7 @@ func TestDigestNoStories(t *testing.T) {
 	if strings.Contains(m.HTML, "Vacía") {
 		t.Errorf("an empty section should not be shown")
 	}
-	if !strings.Contains(m.Text, "No hay noticias nuevas esta semana.") {
+	if !strings.Contains(m.Text, "No hay noticias nuevas.") {
 		t.Errorf("text lacks the no-stories line:\n%s", m.Text)
 	}
 }

@@ -12,8 +12,10 @@ const subjectMax = 70
 
 // digestSubject says what is inside a digest in the reader's language:
 // how many stories, and its sections by name, as many as fit in subjectMax
-// followed by how many more ("6 stories this week: Costa Rica, Panama and
-// 2 more"). The list's name is not repeated: it is in From.
+// followed by how many more ("6 new stories: Costa Rica, Panama and 2
+// more"). The count names no period ("this week"): one digest goes to
+// readers of every frequency. The list's name is not repeated: it is in
+// From.
 func digestSubject(s ui, lang string, stories int, sections []string, earlier bool) string {
 	var count string
 	switch {

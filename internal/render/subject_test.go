@@ -14,16 +14,16 @@ func TestDigestSubject(t *testing.T) {
 		sections []string
 		want     string
 	}{
-		{"en", 6, []string{"Costa Rica", "Honduras", "Panama", "Regional"}, "6 stories this week: Costa Rica, Honduras, Panama and Regional"},
-		{"es", 6, []string{"Costa Rica", "Honduras", "Panamá", "Regional"}, "6 noticias esta semana: Costa Rica, Honduras, Panamá y Regional"},
-		{"en", 1, []string{"Mexico"}, "1 story this week: Mexico"},
-		{"es", 1, []string{"México"}, "1 noticia esta semana: México"},
-		{"en", 0, nil, "No new stories this week"},
-		{"en", 31, long, "31 stories this week: Antigua and Barbuda and 4 more"},
-		{"es", 40, long, "40 noticias esta semana: Antigua and Barbuda y 4 más"},
-		{"es", 3, []string{"Colombia", "Islas Caimán"}, "3 noticias esta semana: Colombia e Islas Caimán"},
-		{"es", 3, []string{"Colombia", "Hielo"}, "3 noticias esta semana: Colombia y Hielo"},
-		{"en", 2, []string{strings.Repeat("Very long topic name ", 4)}, "2 stories this week"},
+		{"en", 6, []string{"Costa Rica", "Honduras", "Panama", "Regional"}, "6 new stories: Costa Rica, Honduras, Panama and Regional"},
+		{"es", 6, []string{"Costa Rica", "Honduras", "Panamá", "Regional"}, "6 noticias nuevas: Costa Rica, Honduras, Panamá y Regional"},
+		{"en", 1, []string{"Mexico"}, "1 new story: Mexico"},
+		{"es", 1, []string{"México"}, "1 noticia nueva: México"},
+		{"en", 0, nil, "No new stories"},
+		{"en", 31, long, "31 new stories: Antigua and Barbuda and 4 more"},
+		{"es", 40, long, "40 noticias nuevas: Antigua and Barbuda y 4 más"},
+		{"es", 3, []string{"Colombia", "Islas Caimán"}, "3 noticias nuevas: Colombia e Islas Caimán"},
+		{"es", 3, []string{"Colombia", "Hielo"}, "3 noticias nuevas: Colombia y Hielo"},
+		{"en", 2, []string{strings.Repeat("Very long topic name ", 4)}, "2 new stories"},
 	} {
 		got := digestSubject(catalog()[tc.lang], tc.lang, tc.stories, tc.sections, false)
 		if got != tc.want {

@@ -67,7 +67,7 @@ func TestTokenOnlyInTheDigestsLinks(t *testing.T) {
 					"Your token is " + TokenPlaceholder + " &amp; more.",
 					">Feed " + TokenPlaceholder + "</h2>",
 					">Digest " + TokenPlaceholder + "</h1>",
-					"<title>7 stories this week: Mexico, Regional and Feed " + TokenPlaceholder + "</title>",
+					"<title>7 new stories: Mexico, Regional and Feed " + TokenPlaceholder + "</title>",
 				}},
 				{"text", m.Text, p.Text, len(m.TextTokens), 3 + storyLinks, []string{
 					"* Click <here> " + TokenPlaceholder + "\n",
