@@ -57,7 +57,10 @@ type AuditEntry struct {
 	Action     string // a dotted verb: "item.update", "edition.cancel"
 	ObjectType string // "item", "edition", "subscriber", "source", "editor"
 	ObjectID   string
-	Detail     string // a short human-readable note
+	Detail     string // a short human-readable note, in English
+	// Words is Detail as the code made it, for a page in another
+	// language; zero for an entry recorded before they were kept.
+	Words Words
 }
 
 // AuditFilter selects audit entries; zero values select all.

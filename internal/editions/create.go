@@ -30,25 +30,29 @@ func (s *Service) Create(ctx context.Context, actor string, from, to *domain.Dat
 	if _, err := s.queue.EnqueueContext(ctx, tasks.NewCompileEdition(e.ID)); err != nil && !tasks.IsDuplicate(err) {
 		s.log.Warn("edition queued for the reconciler", "edition", e.ID, "err", err)
 	}
-	s.audit.Audit(ctx, actor, "edition.create", "edition", e.ID, "window %s", describeWindow(e.Window))
+	if from, to, ok := windowDates(e.Window); ok {
+		s.audit.Audit(ctx, actor, "edition.create", "edition", e.ID, "window published %s to %s", from, to)
+	} else {
+		s.audit.Audit(ctx, actor, "edition.create", "edition", e.ID, "window new since the last edition")
+	}
 	return e, nil
 }
 
-// describeWindow says in a few words which items an edition holds.
-func describeWindow(w domain.Window) string {
-	switch {
-	case w.PublishedFrom != nil || w.PublishedTo != nil:
-		from, to := "…", "…"
-		if w.PublishedFrom != nil {
-			from = w.PublishedFrom.Format(domain.DateLayout)
-		}
-		if w.PublishedTo != nil {
-			to = w.PublishedTo.Format(domain.DateLayout)
-		}
-		return "published " + from + " to " + to
-	default:
-		return "new since the last edition"
+// windowDates are the published dates that bound an edition's window
+// ("…" for an open end), for the audit log; ok is false for a window of
+// the stories new since the last edition.
+func windowDates(w domain.Window) (from, to string, ok bool) {
+	if w.PublishedFrom == nil && w.PublishedTo == nil {
+		return "", "", false
 	}
+	from, to = "…", "…"
+	if w.PublishedFrom != nil {
+		from = w.PublishedFrom.Format(domain.DateLayout)
+	}
+	if w.PublishedTo != nil {
+		to = w.PublishedTo.Format(domain.DateLayout)
+	}
+	return from, to, true
 }
 
 // Edition returns an edition with its progress.

@@ -160,10 +160,6 @@ func (s *Service) TestSend(ctx context.Context, actor string, sm Sample, to stri
 	}
 	// The audit log names people by id only: the subscriber whose digest
 	// it was, never the address typed, nor the one it went to.
-	what := "filter " + f.Signature()
-	if subscriber != 0 {
-		what = fmt.Sprintf("subscriber %d", subscriber)
-	}
 	recipient := "another address"
 	if strings.EqualFold(addr.Address, actor) {
 		recipient = "the sender's own address"
@@ -174,7 +170,11 @@ func (s *Service) TestSend(ctx context.Context, actor string, sm Sample, to stri
 	if objectID == 0 {
 		objectType, objectID = "test_send", id
 	}
-	s.audit.Audit(ctx, actor, "edition.test_send", objectType, objectID, "test digest of %s sent to %s (test send %d)", what, recipient, id)
+	if subscriber != 0 {
+		s.audit.Audit(ctx, actor, "edition.test_send", objectType, objectID, "test digest of subscriber %d sent to %s (test send %d)", subscriber, recipient, id)
+	} else {
+		s.audit.Audit(ctx, actor, "edition.test_send", objectType, objectID, "test digest of filter %s sent to %s (test send %d)", f.Signature(), recipient, id)
+	}
 	return nil
 }
 

@@ -2,6 +2,7 @@ package editions
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"newsdigest/internal/domain"
@@ -137,8 +138,8 @@ func (s *Service) SaveScheduleSettings(ctx context.Context, actor string, set do
 		return err
 	}
 	s.offered.forget()
-	s.audit.Audit(ctx, actor, "schedule.settings", "schedule_settings", 1, "frequencies %v, minimum %d stories, wait %d days",
-		set.Frequencies, set.MinStories, set.WaitDays)
+	s.audit.Audit(ctx, actor, "schedule.settings", "schedule_settings", 1, "frequencies %s, minimum %d stories, wait %d days",
+		strings.Join(set.Frequencies, ", "), set.MinStories, set.WaitDays)
 	return nil
 }
 

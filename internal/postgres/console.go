@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -210,9 +211,20 @@ func (db *DB) PruneSessions(ctx context.Context, ownerKey []byte) error {
 
 // Audit records an admin action.
 func (db *DB) Audit(ctx context.Context, e domain.AuditEntry) error {
-	_, err := db.pool.Exec(ctx, `
-		INSERT INTO audit_log (actor, action, object_type, object_id, detail) VALUES ($1, $2, $3, $4, $5)`,
-		e.Actor, e.Action, e.ObjectType, e.ObjectID, truncate(e.Detail, 2000))
+	args, err := e.Words.ArgsJSON()
+	if err != nil {
+		return fmt.Errorf("audit: %w", err)
+	}
+	detail := truncate(e.Detail, 2000)
+	if detail != e.Detail || bytes.Contains(args, []byte(`\u0000`)) {
+		// Cut short, it is no longer what the words say; and jsonb
+		// holds no NUL.
+		e.Words, args = domain.Words{}, []byte("[]")
+	}
+	_, err = db.pool.Exec(ctx, `
+		INSERT INTO audit_log (actor, action, object_type, object_id, detail, detail_format, detail_args)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+		e.Actor, e.Action, e.ObjectType, e.ObjectID, detail, e.Words.Format, string(args))
 	if err != nil {
 		return fmt.Errorf("audit: %w", err)
 	}
@@ -227,7 +239,7 @@ func (db *DB) AuditLog(ctx context.Context, f domain.AuditFilter) ([]domain.Audi
 		limit = 100
 	}
 	rows, err := db.pool.Query(ctx, `
-		SELECT id, at, actor, action, object_type, object_id, detail FROM audit_log
+		SELECT id, at, actor, action, object_type, object_id, detail, detail_format, detail_args FROM audit_log
 		WHERE ($1 = 0 OR id < $1)
 		  AND ($2 = '' OR actor = $2)
 		  AND ($3 = '' OR object_type = $3)
@@ -239,7 +251,12 @@ func (db *DB) AuditLog(ctx context.Context, f domain.AuditFilter) ([]domain.Audi
 	}
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.AuditEntry, error) {
 		var e domain.AuditEntry
-		err := r.Scan(&e.ID, &e.At, &e.Actor, &e.Action, &e.ObjectType, &e.ObjectID, &e.Detail)
+		var args []byte
+		if err := r.Scan(&e.ID, &e.At, &e.Actor, &e.Action, &e.ObjectType, &e.ObjectID, &e.Detail, &e.Words.Format, &args); err != nil {
+			return e, err
+		}
+		var err error
+		e.Words.Args, err = domain.DecodeArgs(args)
 		return e, err
 	})
 }

@@ -58,7 +58,11 @@ func (s *Service) AddEditor(ctx context.Context, actor, email, password string, 
 	if err != nil {
 		return e, err
 	}
-	s.Audit(ctx, actor, "editor.create", "editor", e.ID, "%s, %s", e.Email, describeRoles(roles))
+	if roles := roleNames(roles); roles != "" {
+		s.Audit(ctx, actor, "editor.create", "editor", e.ID, "%s, roles: %s", e.Email, roles)
+	} else {
+		s.Audit(ctx, actor, "editor.create", "editor", e.ID, "%s, no roles", e.Email)
+	}
 	return e, nil
 }
 
@@ -67,7 +71,11 @@ func (s *Service) SetEditorRoles(ctx context.Context, actor string, id int64, ro
 	if err := s.store.SetEditorRoles(ctx, id, roles); err != nil {
 		return err
 	}
-	s.Audit(ctx, actor, "editor.roles", "editor", id, "%s", describeRoles(roles))
+	if roles := roleNames(roles); roles != "" {
+		s.Audit(ctx, actor, "editor.roles", "editor", id, "roles: %s", roles)
+	} else {
+		s.Audit(ctx, actor, "editor.roles", "editor", id, "no roles")
+	}
 	return nil
 }
 
@@ -91,8 +99,9 @@ func (s *Service) EndEditorSessions(ctx context.Context, actor string, id, sessi
 	return nil
 }
 
-// describeRoles names roles for the audit log.
-func describeRoles(r domain.Roles) string {
+// roleNames names roles for the audit log ("edit and send, manage
+// subscribers"), "" for none.
+func roleNames(r domain.Roles) string {
 	var parts []string
 	if r.Edit {
 		parts = append(parts, "edit and send")
@@ -100,10 +109,7 @@ func describeRoles(r domain.Roles) string {
 	if r.Subscribers {
 		parts = append(parts, "manage subscribers")
 	}
-	if len(parts) == 0 {
-		return "no roles"
-	}
-	return "roles: " + strings.Join(parts, ", ")
+	return strings.Join(parts, ", ")
 }
 
 // RemoveEditor deletes an editor's account; their sessions end with it.

@@ -49,11 +49,18 @@ func New(store Store, log *slog.Logger) *Service {
 // Audit records that actor did action on an object. The action has
 // happened by then; a failure to record it is logged, not returned, so the
 // caller does not report as failed something that was done.
+//
+// detail is an English fmt format, filled with args; the format and the
+// arguments are kept too, so the console can say the detail in its
+// reader's language (the [audit] section of the catalogue has each
+// format, which a test checks).
 func (s *Service) Audit(ctx context.Context, actor, action, objectType string, objectID any, detail string, args ...any) {
+	words := domain.Words{Format: detail}
 	if len(args) > 0 {
+		words = domain.NewWords(detail, args...)
 		detail = fmt.Sprintf(detail, args...)
 	}
-	e := domain.AuditEntry{Actor: actor, Action: action, ObjectType: objectType, Detail: detail}
+	e := domain.AuditEntry{Actor: actor, Action: action, ObjectType: objectType, Detail: detail, Words: words}
 	if objectID != nil {
 		e.ObjectID = fmt.Sprint(objectID)
 	}

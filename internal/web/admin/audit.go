@@ -20,7 +20,7 @@ const auditPageSize = 50
 
 // auditObjectTypes are the objects the filter offers; the log may name
 // others, which the filter still accepts from the URL.
-var auditObjectTypes = []string{"item", "source", "edition", "test_send", "subscriber", "editor", "import", "settings"}
+var auditObjectTypes = []string{"item", "items", "source", "edition", "test_send", "subscriber", "editor", "import", "settings", "schedule_settings"}
 
 type auditRow struct {
 	domain.AuditEntry
@@ -29,6 +29,8 @@ type auditRow struct {
 	// ("Logged in", "Edition 12"); the code stays in the page for a
 	// search and in the filter.
 	Words, Object string
+	// Detail is the entry's detail in the page's language.
+	Detail string
 }
 
 type auditData struct {
@@ -80,11 +82,19 @@ func (a *Console) auditPage(c *gin.Context) {
 		}
 		d.Older = "/admin/audit?" + q.Encode()
 	}
-	for _, e := range entries {
-		d.Rows = append(d.Rows, auditRow{AuditEntry: e, Link: auditLink(e.ObjectType, e.ObjectID),
-			Words: auditWords(lang, e.Action), Object: auditObject(lang, e.ObjectType, e.ObjectID)})
-	}
+	d.Rows = auditRows(lang, entries)
 	a.render(c, http.StatusOK, "audit", page{Title: msg(lang, "nav_audit"), Section: "audit", Data: d})
+}
+
+// auditRows are entries as the page shows them in lang.
+func auditRows(lang string, entries []domain.AuditEntry) []auditRow {
+	rows := make([]auditRow, len(entries))
+	for i, e := range entries {
+		rows[i] = auditRow{AuditEntry: e, Link: auditLink(e.ObjectType, e.ObjectID),
+			Words: auditWords(lang, e.Action), Object: auditObject(lang, e.ObjectType, e.ObjectID),
+			Detail: auditDetail(lang, e)}
+	}
+	return rows
 }
 
 // auditLink is the console page of an object the log names, if any.
