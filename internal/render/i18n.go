@@ -14,15 +14,12 @@ type ui struct {
 
 	DigestSubject string // the count phrase (subject_stories…), the sections named
 	StoriesNone   string
-	StoriesSome   string // shown, total: the email holds some of the stories
-	// StoriesSomeEarlier is StoriesSome for stories older than a week.
-	StoriesSomeEarlier string
-	ViewAll            string // total: the link to every story
-	ViewWeb            string // the link to the digest on the web
-	Fewer              string // a story's link to drop its section's choice
-	DigestWhy          string // list name
-	Preferences        string
-	Unsubscribe        string
+	ViewAll       string // total: the link to every story
+	ViewWeb       string // the link to the digest on the web
+	Fewer         string // a story's link to drop its section's choice
+	DigestWhy     string // list name
+	Preferences   string
+	Unsubscribe   string
 
 	ConfirmSubject  string // list name
 	ConfirmHeading  string
@@ -48,6 +45,12 @@ func (s ui) count(key string, n int) string {
 	return i18n.Plural(s.Lang, "mail."+key, n)
 }
 
+// countOf is count for a sentence with more figures than n, the one its
+// form follows: "1 nouvel article sur 3".
+func (s ui) countOf(key string, n int, args ...any) string {
+	return i18n.Plural(s.Lang, "mail."+key, n, append([]any{n}, args...)...)
+}
+
 // catalog returns the UI strings of every language of the catalogue,
 // keyed by the language codes of domain.Languages. Each Renderer keeps its
 // own copy.
@@ -56,17 +59,15 @@ func catalog() map[string]ui {
 	for _, lang := range domain.Languages {
 		t := func(key string) string { return i18n.Text(lang, "mail."+key) }
 		out[lang] = ui{
-			Lang:               lang,
-			DigestSubject:      t("digest_subject"),
-			StoriesNone:        t("stories_none"),
-			StoriesSome:        t("stories_some"),
-			StoriesSomeEarlier: t("stories_some_earlier"),
-			ViewAll:            t("view_all"),
-			ViewWeb:            t("view_web"),
-			Fewer:              t("fewer"),
-			DigestWhy:          t("digest_why"),
-			Preferences:        t("preferences"),
-			Unsubscribe:        t("unsubscribe"),
+			Lang:          lang,
+			DigestSubject: t("digest_subject"),
+			StoriesNone:   t("stories_none"),
+			ViewAll:       t("view_all"),
+			ViewWeb:       t("view_web"),
+			Fewer:         t("fewer"),
+			DigestWhy:     t("digest_why"),
+			Preferences:   t("preferences"),
+			Unsubscribe:   t("unsubscribe"),
 
 			ConfirmSubject:  t("confirm_subject"),
 			ConfirmHeading:  t("confirm_heading"),

@@ -142,10 +142,10 @@ func newDigestView(d Digest, lang string, s ui, frags *fragments) (digestView, e
 	earlier := count > 0 && !anyRecent(d)
 	switch {
 	case d.Omitted > 0 && v.ViewURL != "" && earlier:
-		v.Intro = fmt.Sprintf(s.StoriesSomeEarlier, count, count+d.Omitted)
+		v.Intro = s.countOf("stories_some_earlier", count, count+d.Omitted)
 		v.ViewAll = s.count("view_more_count", d.Omitted)
 	case d.Omitted > 0 && v.ViewURL != "":
-		v.Intro = fmt.Sprintf(s.StoriesSome, count, count+d.Omitted)
+		v.Intro = s.countOf("stories_some", count, count+d.Omitted)
 		v.ViewAll = s.count("view_more_count", d.Omitted)
 	case count == 0:
 		v.Intro = s.StoriesNone
