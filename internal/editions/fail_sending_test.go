@@ -2,6 +2,7 @@ package editions_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"sync"
 	"testing"
@@ -119,5 +120,82 @@ func TestReconcilerSettlesAFailedEditionsLapsedDeliveries(t *testing.T) {
 	}
 	if got := f.edition(e.ID); got.Skipped != 1 {
 		t.Errorf("the failed edition counts %d skipped, want 1", got.Skipped)
+	}
+}
+
+// tempFailMailer fails the edition (its compile gave up meanwhile) and
+// meets a 4xx with its first message; the rest go.
+type tempFailMailer struct {
+	editions.Mailer
+	once sync.Once
+	hook func()
+}
+
+func (h *tempFailMailer) SendSharedAs(ctx context.Context, s *mail.Shared, to, token string, env mail.Envelope) error {
+	first := false
+	h.once.Do(func() { h.hook(); first = true })
+	if first {
+		return errors.New("421 4.7.0 try again later")
+	}
+	return h.Mailer.SendSharedAs(ctx, s, to, token, env)
+}
+
+// TestFailedEditionsPutBackDeliveryIsSettled: a message of a batch that
+// was going out when the compile failed met a 4xx and was put back to
+// try again; no claim takes it from a failed edition, so the reconciler
+// skips it, and its reader gets the stories in the next edition.
+func TestFailedEditionsPutBackDeliveryIsSettled(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	f.item(*day("2021-04-01"), "Echo", "CR")
+	people := []string{"a@example.org", "b@example.org", "c@example.org"}
+	for _, a := range people {
+		f.subscriber(a, "CR")
+	}
+	e1 := f.compile(domain.NewEdition{})
+	if _, err := f.db.Pool().Exec(f.ctx, `UPDATE editions SET status = 'compiling' WHERE id = $1`, e1.ID); err != nil {
+		t.Fatal(err)
+	}
+	snd := f.newSender()
+	snd.Mailer = &tempFailMailer{Mailer: f.sender.Mailer, hook: func() {
+		if ok, err := f.db.FailEdition(context.Background(), e1.ID, "compile failed: out of time"); err != nil || !ok {
+			t.Errorf("fail the edition: %v %v", ok, err)
+		}
+	}}
+	batches, err := f.db.SendBatches(f.ctx, e1.ID, editions.BatchSize, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range batches {
+		for range 2 { // and again, as the queue retries the task
+			if err := snd.SendBatch(f.ctx, e1.ID, b, false); err != nil && !errors.Is(err, editions.ErrRetry) {
+				t.Fatal(err)
+			}
+		}
+	}
+	if err := f.db.AbandonLapsed(f.ctx); err != nil {
+		t.Fatal(err)
+	}
+	e := f.edition(e1.ID)
+	if e.Sent+e.Failed+e.Skipped != e.Total {
+		t.Errorf("the failed edition counts %d sent, %d failed, %d skipped of %d", e.Sent, e.Failed, e.Skipped, e.Total)
+	}
+	for addr, d := range f.deliveries(e1.ID) {
+		if d.Status == string(domain.DeliveryPending) || d.Status == string(domain.DeliverySending) {
+			t.Errorf("%s's delivery is left %s", addr, d.Status)
+		}
+	}
+	f.item(*day("2021-04-08"), "Foxtrot", "CR")
+	f.run(domain.NewEdition{})
+	for _, a := range people {
+		n := 0
+		for _, m := range f.smtp.To(a) {
+			if strings.Contains(string(m.Raw), "Echo") {
+				n++
+			}
+		}
+		if n != 1 {
+			t.Errorf("%s had Echo %d times, want once", a, n)
+		}
 	}
 }

@@ -196,3 +196,92 @@ func TestSlotCancelledAfterTheNextHandsItsStoriesBack(t *testing.T) {
 	s.due("2026-12-07T07:05:00Z")
 	s.each("reader@example.org", "Alpha", "Bravo", "Charlie")
 }
+
+// TestJoiningTheDeskWaitsForAnUnfinishedSlot: a reader whose window has
+// caught up chooses the desk's schedule while a slot of theirs is still
+// going; an editor then cancels it. What it held comes in their next
+// digest, as it would had they kept their own schedule.
+func TestJoiningTheDeskWaitsForAnUnfinishedSlot(t *testing.T) {
+	t.Parallel()
+	s := newSlots(t, 0)
+	s.reader("r@example.org", "daily", "UTC", 7, false, "CR")
+	s.subscriber("desk@example.org", "CR")
+	s.due("2026-12-04T10:00:00Z")
+	s.story("Alpha", "CR")
+	s.run(domain0()) // the desk's edition, without the reader of their own schedule
+	if err := s.svc.RunDue(s.ctx, mustTime(t, "2026-12-05T07:05:00Z")); err != nil {
+		t.Fatal(err)
+	}
+	slot := s.latestSlot()
+	if err := s.svc.Compile(s.ctx, slot.ID, false); err != nil {
+		t.Fatal(err)
+	}
+	s.choose("r@example.org", "weekly", "UTC", 7) // the desk's, the slot not sent yet
+	if _, err := s.svc.Cancel(s.ctx, "editor@example.org", slot.ID); err != nil {
+		t.Fatal(err)
+	}
+	s.story("Bravo", "CR")
+	due, err := time.Parse(time.RFC3339, s.nextDue("r@example.org"))
+	if err != nil {
+		t.Fatalf("no digest of their own due for what the cancelled slot held: %v", err)
+	}
+	s.due(due.Add(time.Minute).Format(time.RFC3339))
+	s.story("Charlie", "CR")
+	s.run(domain0())
+	s.each("r@example.org", "Alpha", "Bravo", "Charlie")
+}
+
+// TestLeavingTheDeskWhileItsEditionGoes: a reader leaves the desk's
+// schedule while its edition is on its way, not yet to them; the editor
+// then cancels the edition. Its stories come in their first digest of
+// their own (the desk carries them only to its readers).
+func TestLeavingTheDeskWhileItsEditionGoes(t *testing.T) {
+	t.Parallel()
+	s := newSlots(t, 0)
+	s.subscriber("r@example.org", "CR")
+	s.story("Alpha", "CR")
+	e := s.compile(domain0()) // compiled, nothing sent yet
+	s.choose("r@example.org", "daily", "UTC", 7)
+	if _, err := s.svc.Cancel(s.ctx, "editor@example.org", e.ID); err != nil {
+		t.Fatal(err)
+	}
+	s.story("Bravo", "CR")
+	s.due("2026-12-08T12:00:00Z")
+	if slot := s.due("2026-12-09T07:05:00Z"); slot.ID == 0 {
+		t.Fatal("no slot was made for the reader's first digest of their own")
+	}
+	s.each("r@example.org", "Alpha", "Bravo")
+}
+
+// TestLeavingTheDeskMonthsLaterStartsRecently: a reader whose last desk
+// edition was months ago (they left, and came back) takes their own
+// schedule: their first digest starts where the desk's latest edition
+// began, not at that old cut-off.
+func TestLeavingTheDeskMonthsLaterStartsRecently(t *testing.T) {
+	t.Parallel()
+	s := newSlots(t, 0)
+	s.subscriber("r@example.org", "CR")
+	s.subscriber("desk@example.org", "CR")
+	s.story("Old", "CR")
+	d := s.run(domain0())
+	s.exec(`UPDATE editions SET ingested_until = ingested_until - interval '300 days',
+		ingested_after = ingested_after - interval '300 days' WHERE id = $1`, d.ID)
+	s.exec(`UPDATE items SET ingested_at = ingested_at - interval '300 days', published_on = published_on - 300 WHERE title = 'Old'`)
+	s.exec(`UPDATE subscribers SET status = 'unsubscribed' WHERE email = 'r@example.org'`)
+	s.story("Middle", "CR")
+	s.exec(`UPDATE items SET ingested_at = now() - interval '200 days', published_on = current_date - 200 WHERE title = 'Middle'`)
+	s.run(domain0()) // the desk's editions go on without them
+	s.story("Recent", "CR")
+	s.run(domain0())
+	s.exec(`UPDATE subscribers SET status = 'active', confirmed_at = now() WHERE email = 'r@example.org'`)
+	s.choose("r@example.org", "daily", "UTC", 7)
+	s.story("Fresh", "CR")
+	s.due("2026-12-08T12:00:00Z")
+	if slot := s.due("2026-12-09T07:05:00Z"); slot.ID == 0 {
+		t.Fatal("no slot was made for the reader's first digest of their own")
+	}
+	if n := s.timesGot("r@example.org", "Middle"); n != 0 {
+		t.Errorf("a story of 200 days ago came in a returning reader's first digest of their own")
+	}
+	s.each("r@example.org", "Recent", "Fresh")
+}

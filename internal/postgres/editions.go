@@ -337,21 +337,24 @@ func (db *DB) FailEdition(ctx context.Context, id int64, reason string) (bool, e
 	return failed, nil
 }
 
-// AbandonLapsed skips the deliveries of failed editions left sending by
-// a worker that died after the edition failed (FailEdition leaves those
-// being sent to their batch), and counts them: the reconciler's part.
-// It reads the sending deliveries from their partial index.
+// AbandonLapsed skips the deliveries of failed editions that their batch
+// left unfinished (FailEdition leaves those being sent to it): put back
+// to try again (a 4xx, a worker stopping), which no claim takes from a
+// failed edition, or left sending by a worker that died. It counts them:
+// the reconciler's part. It reads the unfinished deliveries from their
+// partial index.
 func (db *DB) AbandonLapsed(ctx context.Context) error {
-	_, lapsed, _ := domain.DeliveryRule(domain.DeliveryAbandon)
+	from, lapsed, _ := domain.DeliveryRule(domain.DeliveryAbandon)
 	_, err := db.pool.Exec(ctx, `
 		WITH s AS (
 		    UPDATE deliveries d SET status = $3, reason = $4, lease_until = NULL, updated_at = now()
 		    FROM editions e
-		    WHERE e.status = $1 AND d.edition_id = e.id AND d.status = ANY($2) AND d.lease_until < now()
+		    WHERE e.status = $1 AND d.edition_id = e.id
+		      AND (d.status = ANY($5) OR (d.status = ANY($2) AND d.lease_until < now()))
 		    RETURNING d.edition_id)
 		UPDATE editions e SET skipped = e.skipped + c.n
 		FROM (SELECT edition_id, count(*) AS n FROM s GROUP BY edition_id) c WHERE e.id = c.edition_id`,
-		domain.EditionFailed, lapsed, domain.DeliverySkipped, domain.ReasonEditionFailed)
+		domain.EditionFailed, lapsed, domain.DeliverySkipped, domain.ReasonEditionFailed, from)
 	if err != nil {
 		return fmt.Errorf("abandon lapsed deliveries of failed editions: %w", err)
 	}

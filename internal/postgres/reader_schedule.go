@@ -86,7 +86,7 @@ func (db *DB) SetScheduleByToken(ctx context.Context, tok string, s *domain.Read
 	                                                ELSE window_start END
 		WHERE token = $1 AND status <> $6`, append([]any{tok}, append(scheduleArgs(s), domain.StatusErased)...)
 	if s == nil {
-		sql, args = joinDesk, []any{tok, catchUp, domain.StatusErased}
+		sql, args = joinDesk, []any{tok, catchUp, domain.StatusErased, finishedStatuses()}
 	}
 	tag, err := db.pool.Exec(ctx, sql, args...)
 	if err != nil {
@@ -115,20 +115,33 @@ func (db *DB) ScheduleByToken(ctx context.Context, tok string) (s domain.ReaderS
 	return domain.ReaderSchedule{Frequency: *f, Timezone: *tz, Hour: int(*hour), SendThin: thin}, true, nil
 }
 
-// lastDeskCutoff is, for the subscriber row being updated, the cut-off of
-// the last desk edition of new stories that counted them (a delivery
-// row, whatever became of it), leaving out editions that published
-// nothing: the next desk edition carries their stories, and a reader
-// leaving the desk would not be in it.
-var lastDeskCutoff = `SELECT max(e.ingested_until) FROM deliveries d JOIN editions e ON e.id = d.edition_id
-	WHERE d.subscriber_id = subscribers.id AND e.slot_at IS NULL AND NOT ` + voidEdition("e")
+// lastDeskCutoff is, for the subscriber row being updated, where the
+// stories the desk's editions gave them end: the cut-off of the last desk
+// edition of new stories that counted them (a delivery row, whatever
+// became of it), or, while that edition is still going, where its window
+// began (it may yet be cancelled or fail, and its stories are carried
+// only to the desk's readers; what it does send, their earlier digests
+// spare them). Editions that published nothing are left out: the next
+// desk edition carries their stories, and a reader leaving the desk would
+// not be in it. It is no earlier than where the desk's latest edition
+// began: a reader back after months away starts as recently as the
+// desk's readers do. NULL for a reader no desk edition counted.
+var lastDeskCutoff = `SELECT GREATEST(
+	    max(CASE WHEN e.status = '` + string(domain.EditionDone) + `' THEN e.ingested_until ELSE e.ingested_after END),
+	    (SELECT max(l.ingested_after) FROM editions l WHERE l.slot_at IS NULL AND l.ingested_until IS NOT NULL AND NOT ` + voidEdition("l") + `))
+	FROM deliveries d JOIN editions e ON e.id = d.edition_id
+	WHERE d.subscriber_id = subscribers.id AND e.slot_at IS NULL AND e.ingested_until IS NOT NULL AND NOT ` + voidEdition("e") + `
+	HAVING count(*) > 0`
 
 // owedByDesk is true of a reader with their own schedule whose window
 // (or, before their first digest, their confirmation) began before the
-// desk's last cut-off: the desk's next edition would not hold all they
-// are owed.
-const owedByDesk = `(frequency IS NOT NULL AND COALESCE(window_start, confirmed_at, now()) <
-	(SELECT COALESCE(max(ingested_until), '-infinity') FROM editions))`
+// desk's last cut-off, so that the desk's next edition would not hold
+// all they are owed; or who has a slot not yet finished, which may still
+// be cancelled and hand their window back ($4: the finished statuses).
+const owedByDesk = `(frequency IS NOT NULL AND (COALESCE(window_start, confirmed_at, now()) <
+	(SELECT COALESCE(max(ingested_until), '-infinity') FROM editions)
+	OR EXISTS (SELECT 1 FROM slot_readers r JOIN editions x ON x.id = r.edition_id
+	           WHERE r.subscriber_id = subscribers.id AND x.status <> ALL($4))))`
 
 // joinDesk moves the reader of token $1 to the desk's schedule, at once
 // or, when stories are owed to them, after one more digest due at $2.
