@@ -34,9 +34,32 @@ func (s *stack) exportDownload(b *http.Client, link string) (*http.Response, []b
 	return resp, body
 }
 
-// A mail scanner that fetches the export link on arrival (or posts to it
-// without the page's token) spends nothing: the link opens a page, in the
-// person's language, whose one button downloads the data, once.
+// scannerGet fetches u as a mail scanner passing for a browser does.
+func scannerGet(t *testing.T, u string) (*http.Response, []byte) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, u, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8")
+	req.Header.Set("User-Agent", "Mozilla/5.0 (Windows NT 10.0; Win64; x64)")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp, body
+}
+
+// A mail scanner that fetches the export link on arrival as a browser
+// does (or posts to it without the page's token) spends nothing: the link
+// opens a page, in the person's language, whose one button downloads the
+// data, once. A client that asks for no page (a script, curl) still gets
+// the data straight from the link.
 func TestExportLinkSurvivesAScanner(t *testing.T) {
 	t.Parallel()
 	s := startStack(t)
@@ -62,7 +85,7 @@ func TestExportLinkSurvivesAScanner(t *testing.T) {
 	// The scanner: GETs (twice, as some do), a HEAD, a POST without the
 	// page's CSRF token. None of them downloads anything.
 	for range 2 {
-		resp, body := privacyGet(t, link)
+		resp, body := scannerGet(t, link)
 		if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Disposition") != "" || strings.Contains(string(body), `"consents"`) ||
 			!strings.Contains(string(body), `<form method="post"`) || !strings.Contains(string(body), "Descargar mis datos") {
 			t.Fatalf("GET of the export link: %d %q, want the Spanish page with its button and no data", resp.StatusCode, body)
@@ -103,7 +126,7 @@ func TestExportLinkSurvivesAScanner(t *testing.T) {
 		t.Errorf("export Cache-Control = %q, want no-store", cc)
 	}
 	// Used once, the link no longer works, as a page or as a button.
-	if again, body := privacyGet(t, link); again.StatusCode != http.StatusNotFound {
+	if again, body := scannerGet(t, link); again.StatusCode != http.StatusNotFound {
 		t.Errorf("the export page after the download: %d %s, want 404", again.StatusCode, body)
 	}
 	tok := s.csrfToken(client, "/")
@@ -111,5 +134,23 @@ func TestExportLinkSurvivesAScanner(t *testing.T) {
 		t.Errorf("the button pressed again: %v %v, want 404", err, again)
 	} else {
 		again.Body.Close()
+	}
+
+	// A script following a fresh link, asking for no page, gets the data
+	// at once, as the link always gave it.
+	s.sqlExec(`UPDATE export_links SET sent_at = NULL WHERE subscriber_id IN (SELECT id FROM subscribers WHERE email = $1)`, addr)
+	if resp, body := privacyGet(t, s.base+"/preferences/"+token+"/export"); resp.StatusCode != http.StatusOK {
+		t.Fatalf("ask for the export again: %d %s", resp.StatusCode, body)
+	}
+	var script string
+	s.smtp.WaitFor(t, 30*time.Second, "a second export link to "+addr, func([]testenv.Received) bool {
+		if links := s.exportLinks(addr); len(links) > 1 {
+			script = links[len(links)-1]
+		}
+		return script != ""
+	})
+	if resp, body := privacyGet(t, script); resp.StatusCode != http.StatusOK || !strings.Contains(string(body), addr) ||
+		resp.Header.Get("Content-Disposition") != `attachment; filename="newsdigest-data.json"` {
+		t.Errorf("a script's GET of the export link: %d %q, want the data", resp.StatusCode, body)
 	}
 }

@@ -257,7 +257,19 @@ func (s *stack) jsonCall(method, path string, v any, out any, wantStatus int) {
 // browser is a client with cookies, as a person's browser would be.
 func (s *stack) browser() *http.Client {
 	jar, _ := cookiejar.New(nil)
-	return &http.Client{Jar: jar, Timeout: requestTimeout}
+	return &http.Client{Jar: jar, Timeout: requestTimeout, Transport: asksForPages{http.DefaultTransport}}
+}
+
+// asksForPages sends what a browser's Accept says, unless the request
+// says otherwise: pages are what it asks for.
+type asksForPages struct{ next http.RoundTripper }
+
+func (a asksForPages) RoundTrip(r *http.Request) (*http.Response, error) {
+	if r.Header.Get("Accept") == "" {
+		r = r.Clone(r.Context())
+		r.Header.Set("Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8")
+	}
+	return a.next.RoundTrip(r)
 }
 
 var csrfField = regexp.MustCompile(`name="csrf_token" value="([^"]+)"`)

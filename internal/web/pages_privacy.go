@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strconv"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -37,12 +39,19 @@ func (s *Server) exportRequest(c *gin.Context) {
 		Message: fmt.Sprintf(msg(lang, "privacy_export_sent"), int(domain.ExportLinkTTL.Minutes()))})
 }
 
-// exportPage is where the mailed link leads: a page with one button that
-// downloads the data (exportDownload). Opening the link spends nothing,
-// so a mail scanner that fetches it on arrival (Safe Links, Proofpoint)
-// leaves it working for the person; a link used, run out or unknown gets
-// the "link no longer works" page at once.
+// exportPage is where the mailed link leads: for a browser, a page with
+// one button that downloads the data (exportDownload). Opening it spends
+// nothing, so a mail scanner that fetches the link on arrival as a
+// browser does (Safe Links, Proofpoint) leaves it working for the
+// person. A client that does not ask for a page (no text/html in its
+// Accept: curl, a script following the link) gets the data at once, as
+// the link has always given it. A link used, run out or unknown gets the
+// "link no longer works" page at once.
 func (s *Server) exportPage(c *gin.Context) {
+	if !acceptsHTML(c.Request) {
+		s.exportDownload(c)
+		return
+	}
 	lang := pageLang(c.Request, "")
 	tok, ok := s.validToken(c, lang)
 	if !ok {
@@ -114,4 +123,30 @@ func (s *Server) deletePost(c *gin.Context) {
 	}
 	lang = pageLang(c.Request, sub.Language)
 	s.renderPage(c, "privacy_deleted", pageData{Lang: lang, Title: msg(lang, "privacy_deleted_title")})
+}
+
+// acceptsHTML reports whether r asks for a page: a browser's Accept
+// names text/html (or any text, or XHTML), not refused with q=0.
+func acceptsHTML(r *http.Request) bool {
+	for _, part := range strings.Split(r.Header.Get("Accept"), ",") {
+		mediaType, params, _ := strings.Cut(part, ";")
+		switch strings.ToLower(strings.TrimSpace(mediaType)) {
+		case "text/html", "text/*", "application/xhtml+xml":
+			if !refused(params) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// refused reports whether a media range's parameters give it q=0.
+func refused(params string) bool {
+	for _, p := range strings.Split(params, ";") {
+		if v, ok := strings.CutPrefix(strings.TrimSpace(p), "q="); ok {
+			q, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+			return err == nil && q == 0
+		}
+	}
+	return false
 }
