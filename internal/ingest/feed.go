@@ -93,11 +93,12 @@ func ParseFeed(r io.Reader, base string) ([]FeedEntry, []LineError, error) {
 			continue
 		}
 		e, problem := feedEntry(i+1, it, baseURL, lang)
-		if alternates != nil && problem == "" {
+		if alternates != nil && problem.Message == "" {
 			e.Alternates = withoutURL(alternates[i], e.URL)
 		}
-		if problem != "" {
-			lineErrs = append(lineErrs, LineError{Line: i + 1, Message: problem})
+		if problem.Message != "" {
+			problem.Line = i + 1
+			lineErrs = append(lineErrs, problem)
 			if len(lineErrs) >= MaxLineErrors {
 				break
 			}
@@ -108,17 +109,21 @@ func ParseFeed(r io.Reader, base string) ([]FeedEntry, []LineError, error) {
 	return entries, lineErrs, nil
 }
 
-// feedEntry converts one gofeed item, or says what is missing.
-func feedEntry(pos int, it *gofeed.Item, base *url.URL, lang string) (FeedEntry, string) {
+// feedEntry converts one gofeed item, or says what is missing (a
+// LineError without its line): in English, and by a code with the text it
+// is about, for a page to say in its reader's language.
+func feedEntry(pos int, it *gofeed.Item, base *url.URL, lang string) (FeedEntry, LineError) {
 	title := CleanText(HTMLToText(it.Title))
-	day, dateProblem := entryDate(it)
+	day, badDate, dateProblem := entryDate(it)
 	switch {
 	case title == "" && dateProblem != "":
-		return FeedEntry{}, "no title and " + dateProblem
+		return FeedEntry{}, LineError{Message: "no title and " + dateProblem, Code: "feed_no_title"}
 	case title == "":
-		return FeedEntry{}, "no title"
+		return FeedEntry{}, LineError{Message: "no title", Code: "feed_no_title"}
+	case badDate != "":
+		return FeedEntry{}, LineError{Message: fmt.Sprintf("%s (title %q)", dateProblem, clip(title)), Code: "feed_date_unreadable", Arg: badDate}
 	case dateProblem != "":
-		return FeedEntry{}, fmt.Sprintf("%s (title %q)", dateProblem, clip(title))
+		return FeedEntry{}, LineError{Message: fmt.Sprintf("%s (title %q)", dateProblem, clip(title)), Code: "feed_no_date", Arg: clip(title)}
 	}
 	summary := CleanText(HTMLToText(it.Description))
 	limit := domain.MaxSummaryLen
@@ -133,28 +138,30 @@ func feedEntry(pos int, it *gofeed.Item, base *url.URL, lang string) (FeedEntry,
 		Summary:     clipWords(summary, limit),
 		URL:         entryLink(it, base),
 		Language:    lang,
-	}, ""
+	}, LineError{}
 }
 
 // entryDate is the entry's published date, else its updated date, as the
 // calendar day in the publisher's own time zone (an item posted late on
 // the 16th in Mexico City is news of the 16th, not of the 17th in UTC).
-func entryDate(it *gofeed.Item) (domain.Date, string) {
+// When it has none, problem says so, and bad is the date it could not
+// read, if that is why.
+func entryDate(it *gofeed.Item) (day domain.Date, bad, problem string) {
 	for _, d := range []struct {
 		parsed *time.Time
 		raw    string
 	}{{it.PublishedParsed, it.Published}, {it.UpdatedParsed, it.Updated}} {
 		if d.parsed != nil && !d.parsed.IsZero() {
 			t := inOwnZone(*d.parsed, d.raw)
-			return domain.NewDate(t.Year(), t.Month(), t.Day()), ""
+			return domain.NewDate(t.Year(), t.Month(), t.Day()), "", ""
 		}
 	}
 	for _, s := range []string{it.Published, it.Updated} {
 		if s = strings.TrimSpace(s); s != "" {
-			return domain.Date{}, fmt.Sprintf("unreadable date %q", clip(s))
+			return domain.Date{}, clip(s), fmt.Sprintf("unreadable date %q", clip(s))
 		}
 	}
-	return domain.Date{}, "no date (neither published nor updated)"
+	return domain.Date{}, "", "no date (neither published nor updated)"
 }
 
 // zonedLayouts are the common feed date formats that carry an offset.

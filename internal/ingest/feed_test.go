@@ -103,9 +103,11 @@ func TestParseFeedNamesUnusableEntries(t *testing.T) {
 		t.Errorf("entries %+v, want only the first", entries)
 	}
 	want := []LineError{
-		{Line: 2, Message: `no date (neither published nor updated) (title "An item without a date")`},
-		{Line: 3, Message: "no title"},
-		{Line: 4, Message: `unreadable date "the day after tomorrow" (title "A date nobody can read")`},
+		{Line: 2, Message: `no date (neither published nor updated) (title "An item without a date")`,
+			Code: "feed_no_date", Arg: "An item without a date"},
+		{Line: 3, Message: "no title", Code: "feed_no_title"},
+		{Line: 4, Message: `unreadable date "the day after tomorrow" (title "A date nobody can read")`,
+			Code: "feed_date_unreadable", Arg: "the day after tomorrow"},
 	}
 	if diff := cmp.Diff(want, lineErrs); diff != "" {
 		t.Errorf("errors (-want +got):\n%s", diff)

@@ -129,9 +129,11 @@ func (ss *sourceStore) InsertItems(ctx context.Context, items []domain.Item) (in
 }
 
 // pollMessage is the error as the editor sees it on the source, in
-// English (the API's last_error): the client-safe message and, for an
-// unusable document, its first few problems by entry or line; and the
-// same in parts, for the console to say in its reader's language.
+// English (the API's last_error): the client-safe message, what Go said
+// behind it (the cause a script watching its sources needs: the DNS
+// server, the certificate's fault), and, for an unusable document, its
+// first few problems by entry or line; and the same in parts, for the
+// console to say in its reader's language.
 func pollMessage(err error, kind string) (string, domain.PollProblem) {
 	var e *errs.Error
 	if !errors.As(err, &e) {
@@ -144,6 +146,7 @@ func pollMessage(err error, kind string) (string, domain.PollProblem) {
 	}
 	if cause := e.Unwrap(); cause != nil {
 		p.Detail = cause.Error()
+		msg += " (" + p.Detail + ")"
 	}
 	if lines, ok := e.Details.([]ingest.LineError); ok && len(lines) > 0 {
 		parts := make([]string, 0, 3)

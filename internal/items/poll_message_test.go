@@ -28,8 +28,9 @@ func TestPollMessageKeepsItsWords(t *testing.T) {
 	f := ingest.NewFetcher(ingest.FetcherConfig{Resolver: noNames{}})
 	_, err := f.Fetch(context.Background(), "http://feed.invalid/rss.xml", ingest.Validators{})
 	msg, p := pollMessage(err, domain.SourceFeed)
-	if msg != "feed.invalid: no server has this name" || p.Words.Format != "%s: no server has this name" ||
-		p.Words.Text() != msg || !strings.Contains(p.Detail, "no such host") {
+	if !strings.HasPrefix(msg, "feed.invalid: no server has this name (") || !strings.Contains(msg, "no such host") ||
+		p.Words.Format != "%s: no server has this name" || p.Words.Text() != "feed.invalid: no server has this name" ||
+		!strings.Contains(p.Detail, "no such host") {
 		t.Errorf("unknown name: %q, %+v", msg, p)
 	}
 

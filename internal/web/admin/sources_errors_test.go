@@ -53,6 +53,13 @@ func TestSourceErrorsInThePagesLanguage(t *testing.T) {
 				"fr": "la liste contient 1 ligne(s) illisible(s)\u00a0; rien n’a été importé"},
 			map[string]string{"en": "line 3: " + faultText("en", unreadable), "es": "línea 3: " + faultText("es", unreadable),
 				"fr": "ligne 3\u00a0: " + faultText("fr", unreadable)}, ""},
+		{"feed with an entry without a title", domain.SourceFeed, "…: entry 3: no title",
+			domain.PollProblem{Words: domain.NewWords("the feed has %d unusable entry(ies); nothing was imported", 1),
+				Lines: []domain.PollLine{{Line: 3, Code: "feed_no_title", Message: "no title"}}},
+			map[string]string{"en": "the feed has 1 unusable entry(ies); nothing was imported",
+				"es": "el feed tiene 1 entrada(s) inservible(s); no se importó nada",
+				"fr": "le flux contient 1 entrée(s) inutilisable(s)\u00a0; rien n’a été importé"},
+			map[string]string{"en": "entry 3: no title.", "es": "entrada 3: sin título.", "fr": "entrée 3\u00a0: pas de titre."}, ""},
 		{"recorded before its words were kept", domain.SourceFeed, lookup, domain.PollProblem{},
 			map[string]string{"en": lookup, "es": lookup, "fr": lookup}, nil, ""},
 	} {
