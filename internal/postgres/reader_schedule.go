@@ -72,13 +72,15 @@ func (db *DB) SetSignupSchedule(ctx context.Context, email string, s *domain.Rea
 // SetScheduleByToken sets the schedule of the reader a token belongs to
 // (nil: the desk's), so that the move loses no story and repeats none:
 //
-//   - from the desk's to their own, their window begins at the cut-off of
-//     the last desk edition that counted them (else as a new reader's);
+//   - from the desk's to their own, their window begins where the desk's
+//     editions' stories for them end (lastDeskCutoff; else as a new
+//     reader's);
 //   - from their own to the desk's, when stories are owed to them (their
 //     window began before the desk's last cut-off, so the desk's next
-//     edition does not hold them all), they keep their schedule for one
-//     more digest, due at catchUp, and join the desk at the first desk
-//     edition made once it has gone (JoinDesk); else they join at once.
+//     edition does not hold them all, or a slot of theirs is unfinished:
+//     owedByDesk), they keep their schedule for one more digest, due at
+//     catchUp, and join the desk at the first desk edition made once it
+//     has gone (joinDeskNow, editions.go); else they join at once.
 //
 // A reader's earlier digests spare them what two windows share.
 func (db *DB) SetScheduleByToken(ctx context.Context, tok string, s *domain.ReaderSchedule, catchUp time.Time) error {
