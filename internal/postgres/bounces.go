@@ -199,3 +199,15 @@ func applyBounce(ctx context.Context, tx pgx.Tx, out *domain.BounceOutcome, kind
 		out.SubscriberID, string(out.After), out.HardBounces, sentAt, kind == domain.BounceSoft)
 	return err
 }
+
+// bounceRun is the count of failures in a row that one more, of a message
+// sent at sentAt, brings the subscriber (alias s) to: their run so far
+// and this one, or this one alone when a digest sent between the last
+// message that counted and this one went through with nothing come back
+// (from the deliveries_subscriber index).
+func bounceRun(sentAt string) string {
+	return `(CASE WHEN EXISTS (
+	    SELECT 1 FROM deliveries c WHERE c.subscriber_id = s.id AND c.status = '` + domain.DeliverySent + `'
+	      AND c.bounce_kind = '' AND c.sent_at > COALESCE(s.last_bounce_at, '-infinity') AND c.sent_at < ` + sentAt + `)
+	  THEN 1 ELSE s.hard_bounces + 1 END)`
+}

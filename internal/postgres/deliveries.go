@@ -330,18 +330,6 @@ var recordBouncesSQL = `, progress AS (
 	       status = CASE WHEN ` + bounceRun("now()") + ` >= $11 AND s.status = ANY($12) THEN $13 ELSE s.status END
 	FROM u WHERE u.bounce AND s.id = u.subscriber_id`
 
-// bounceRun is the count of failures in a row that one more, of a message
-// sent at sentAt, brings the subscriber (alias s) to: their run so far
-// and this one, or this one alone when a digest sent between the last
-// message that counted and this one went through with nothing come back
-// (from the deliveries_subscriber index).
-func bounceRun(sentAt string) string {
-	return `(CASE WHEN EXISTS (
-	    SELECT 1 FROM deliveries c WHERE c.subscriber_id = s.id AND c.status = '` + domain.DeliverySent + `'
-	      AND c.bounce_kind = '' AND c.sent_at > COALESCE(s.last_bounce_at, '-infinity') AND c.sent_at < ` + sentAt + `)
-	  THEN 1 ELSE s.hard_bounces + 1 END)`
-}
-
 // recordProgressSQL ends recordSQL for outcomes without a hard bounce,
 // nearly all of them. It leaves the subscribers table out of the
 // statement: an UPDATE of it, even of no row, runs its statement trigger
