@@ -125,6 +125,14 @@ func TestPauseSkipsThenResumes(t *testing.T) {
 	if len(list.Subscribers) != 1 || list.Subscribers[0].PausedUntil == nil || !list.Subscribers[0].PausedUntil.Equal(*e.PausedUntil) {
 		t.Fatalf("subscriber JSON = %+v, want paused_until %v", list.Subscribers, e.PausedUntil)
 	}
+	// The list's "paused" (one of DESIGN.md's statuses) finds them.
+	var paused struct {
+		Subscribers []struct{ Email string }
+	}
+	s.jsonCall("GET", "/api/v1/subscribers?status=paused", nil, &paused, http.StatusOK)
+	if len(paused.Subscribers) != 1 || paused.Subscribers[0].Email != list.Subscribers[0].Email {
+		t.Errorf("status=paused lists %+v, want the paused reader alone", paused.Subscribers)
+	}
 	// The console's page of the person says it too (in DIGEST_TZ, named,
 	// as it gives every time).
 	b.adminLogin(s.base, "admin", adminPassword)
@@ -183,6 +191,13 @@ func TestPauseSkipsThenResumes(t *testing.T) {
 	}
 	if e.PausedUntil != nil || strings.Join(actions, ",") != "subscribe,confirm,pause,pause,resume" {
 		t.Errorf("after resuming: paused until %v, consents %v", e.PausedUntil, actions)
+	}
+	var resumed struct {
+		Subscribers []struct{ Email string }
+	}
+	s.jsonCall("GET", "/api/v1/subscribers?status=paused", nil, &resumed, http.StatusOK)
+	if len(resumed.Subscribers) != 0 {
+		t.Errorf("after resuming, status=paused lists %+v, want nobody", resumed.Subscribers)
 	}
 
 	// Leaving, by the preferences page's own link (the welcome says they

@@ -45,6 +45,15 @@ var Statuses = []string{StatusPending, StatusActive, StatusUnsubscribed, StatusB
 // IsStatus reports whether s is a subscriber status.
 func IsStatus(s string) bool { return slices.Contains(Statuses, s) }
 
+// ListPaused is what a list of subscribers may be filtered by besides
+// their statuses: the active readers whose pause has not ended.
+const ListPaused = "paused"
+
+// ListStatuses are what a list of subscribers may be filtered by, in the
+// order a person moves through them: the statuses and ListPaused.
+var ListStatuses = []string{StatusPending, StatusActive, ListPaused, StatusUnsubscribed, StatusBounced, StatusSuppressed,
+	StatusComplained, StatusErased}
+
 // MailableStatuses are the statuses of a person who may be mailed about
 // their own subscription when they ask (a link to a copy of their data):
 // everyone but a bounced address, which refuses mail, a suppressed one,

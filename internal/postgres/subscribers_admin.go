@@ -13,10 +13,17 @@ import (
 )
 
 // SubscriberCounts counts the subscribers f selects by status, whatever
-// f.Status says, so a list can show how its filters split.
+// f.Status says, so a list can show how its filters split; and, under
+// domain.ListPaused, the active ones among them whose pause has not ended.
 func (db *DB) SubscriberCounts(ctx context.Context, f domain.SubscriberFilter) (map[string]int, error) {
-	f.Status = ""
+	f.Status = domain.ListPaused
 	where, args := subscriberWhere(f)
+	var paused int
+	if err := db.pool.QueryRow(ctx, `SELECT count(*) FROM subscribers WHERE `+where, args...).Scan(&paused); err != nil {
+		return nil, fmt.Errorf("count paused subscribers: %w", err)
+	}
+	f.Status = ""
+	where, args = subscriberWhere(f)
 	sql := `SELECT status, count(*) FROM subscribers WHERE ` + where + ` GROUP BY status`
 	if len(args) == 0 {
 		// Nothing but the status asked: the tallies the triggers keep
@@ -36,6 +43,9 @@ func (db *DB) SubscriberCounts(ctx context.Context, f domain.SubscriberFilter) (
 	})
 	if err != nil {
 		return nil, fmt.Errorf("count subscribers: %w", err)
+	}
+	if paused > 0 {
+		counts[domain.ListPaused] = paused
 	}
 	return counts, nil
 }

@@ -34,7 +34,12 @@ func subscriberWhere(f domain.SubscriberFilter) (string, []any) {
 		args = append(args, v)
 		return fmt.Sprintf("$%d", len(args))
 	}
-	if f.Status != "" {
+	switch f.Status {
+	case "":
+	case domain.ListPaused:
+		// From the partial index of those who ever paused (00051).
+		where += ` AND status = ` + arg(domain.StatusActive) + ` AND paused_until IS NOT NULL AND paused_until > now()`
+	default:
 		where += ` AND status = ` + arg(f.Status)
 	}
 	if f.Country != "" {

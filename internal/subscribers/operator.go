@@ -1,6 +1,7 @@
 package subscribers
 
 import (
+	"slices"
 	"context"
 	"encoding/csv"
 	"io"
@@ -28,8 +29,8 @@ func (s *Service) Filter(ctx context.Context, q Query) (domain.SubscriberFilter,
 		Language: strings.ToLower(strings.TrimSpace(q.Language)),
 		Address:  strings.TrimSpace(q.Address),
 	}
-	if f.Status != "" && !domain.IsStatus(f.Status) {
-		return f, errs.New(errs.Malformed, "status: want one of %s", strings.Join(domain.Statuses, ", "))
+	if f.Status != "" && !slices.Contains(domain.ListStatuses, f.Status) {
+		return f, errs.New(errs.Malformed, "status: want one of %s", strings.Join(domain.ListStatuses, ", "))
 	}
 	if f.Language != "" && !domain.IsLanguage(f.Language) {
 		return f, errs.New(errs.Malformed, "language: want one of %s", strings.Join(domain.Languages, ", "))

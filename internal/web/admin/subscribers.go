@@ -70,7 +70,7 @@ func (a *Console) subscribersList(c *gin.Context) {
 		return
 	}
 	q := subscriberQuery(c)
-	v := subscribersView{Query: q, Statuses: domain.Statuses, Languages: domain.Languages,
+	v := subscribersView{Query: q, Statuses: domain.ListStatuses, Languages: domain.Languages,
 		Topics: topicChoices(tax, lang)}
 	if v.Countries, err = a.countrySelectOf(ctx, lang, tax, q.Country); err != nil {
 		a.failErr(c, err)
@@ -104,10 +104,11 @@ func (a *Console) subscribersList(c *gin.Context) {
 		a.failErr(c, err)
 		return
 	}
-	for _, s := range domain.Statuses {
+	for _, s := range domain.ListStatuses {
 		v.Counts = append(v.Counts, statusCount{Status: s, Count: counts[s],
 			Href: setQueryValue(c.Request.URL.RequestURI(), "status", s, "after", "", "done", "")})
-		if q.Status == "" || q.Status == s {
+		// The paused are active readers too: counted once.
+		if q.Status == s || q.Status == "" && s != domain.ListPaused {
 			v.Total += counts[s]
 		}
 	}
