@@ -1,10 +1,10 @@
 package subscribers
 
 import (
-	"slices"
 	"context"
 	"encoding/csv"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
