@@ -146,13 +146,15 @@ const owedByDesk = `(frequency IS NOT NULL AND (COALESCE(window_start, confirmed
 	           WHERE r.subscriber_id = subscribers.id AND x.status <> ALL($4))))`
 
 // joinDesk moves the reader of token $1 to the desk's schedule, at once
-// or, when stories are owed to them, after one more digest due at $2.
-const joinDesk = `UPDATE subscribers SET
-	joins_desk = ` + owedByDesk + `,
-	frequency = CASE WHEN ` + owedByDesk + ` THEN frequency END,
-	timezone = CASE WHEN ` + owedByDesk + ` THEN timezone END,
-	hour = CASE WHEN ` + owedByDesk + ` THEN hour END,
-	send_thin = ` + owedByDesk + ` AND send_thin,
-	next_due_at = CASE WHEN ` + owedByDesk + ` THEN $2::timestamptz END,
-	window_start = CASE WHEN ` + owedByDesk + ` THEN window_start END
-	WHERE token = $1 AND status <> $3`
+// or, when stories are owed to them (owedByDesk, worked out once), after
+// one more digest due at $2.
+const joinDesk = `UPDATE subscribers s SET
+	joins_desk = o.owed,
+	frequency = CASE WHEN o.owed THEN s.frequency END,
+	timezone = CASE WHEN o.owed THEN s.timezone END,
+	hour = CASE WHEN o.owed THEN s.hour END,
+	send_thin = o.owed AND s.send_thin,
+	next_due_at = CASE WHEN o.owed THEN $2::timestamptz END,
+	window_start = CASE WHEN o.owed THEN s.window_start END
+	FROM (SELECT id, ` + owedByDesk + ` AS owed FROM subscribers WHERE token = $1 AND status <> $3) o
+	WHERE s.id = o.id`
