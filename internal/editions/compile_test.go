@@ -117,6 +117,17 @@ func (f *fixture) run(n domain.NewEdition) domain.Edition {
 	return e
 }
 
+// timesGot counts the messages to addr that hold title.
+func (f *fixture) timesGot(addr, title string) int {
+	n := 0
+	for _, m := range f.smtp.To(addr) {
+		if strings.Contains(string(m.Raw), title) {
+			n++
+		}
+	}
+	return n
+}
+
 // titles returns which of the given titles the last message to addr holds.
 func (f *fixture) titles(addr string, all ...string) []string {
 	msgs := f.smtp.To(addr)

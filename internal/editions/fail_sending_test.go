@@ -3,7 +3,6 @@ package editions_test
 import (
 	"context"
 	"errors"
-	"strings"
 	"sync"
 	"testing"
 
@@ -12,16 +11,76 @@ import (
 	"newsdigest/internal/mail"
 )
 
-// hookMailer runs hook once, before the first message it sends.
+// hookMailer runs hook once, before the first message it sends, and
+// answers that message with first when it is set (a 4xx, say).
 type hookMailer struct {
 	editions.Mailer
-	once sync.Once
-	hook func()
+	once  sync.Once
+	hook  func()
+	first error
 }
 
 func (h *hookMailer) SendSharedAs(ctx context.Context, s *mail.Shared, to, token string, env mail.Envelope) error {
-	h.once.Do(h.hook)
+	isFirst := false
+	h.once.Do(func() { h.hook(); isFirst = true })
+	if isFirst && h.first != nil {
+		return h.first
+	}
 	return h.Mailer.SendSharedAs(ctx, s, to, token, env)
+}
+
+// failWhileSending compiles an edition of one story, Echo, for people,
+// and sends its batches as if its compile were still running (batches go
+// out before it ends): the compile fails for good as the first message
+// goes, which the mailer answers with first (nil: it goes). Each batch
+// runs tries times, as the queue retries a task. It returns the edition.
+func failWhileSending(t *testing.T, f *fixture, people []string, first error, tries int) domain.Edition {
+	t.Helper()
+	f.item(*day("2021-04-01"), "Echo", "CR")
+	for _, a := range people {
+		f.subscriber(a, "CR")
+	}
+	e := f.compile(domain.NewEdition{})
+	if _, err := f.db.Pool().Exec(f.ctx, `UPDATE editions SET status = 'compiling' WHERE id = $1`, e.ID); err != nil {
+		t.Fatal(err)
+	}
+	snd := f.newSender()
+	snd.Mailer = &hookMailer{Mailer: f.sender.Mailer, first: first, hook: func() {
+		if ok, err := f.db.FailEdition(context.Background(), e.ID, "compile failed: out of time"); err != nil || !ok {
+			t.Errorf("fail the edition: %v %v", ok, err)
+		}
+	}}
+	batches, err := f.db.SendBatches(f.ctx, e.ID, editions.BatchSize, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range batches {
+		for range tries {
+			if err := snd.SendBatch(f.ctx, e.ID, b, false); err != nil && !errors.Is(err, editions.ErrRetry) {
+				t.Fatal(err)
+			}
+		}
+	}
+	return f.edition(e.ID)
+}
+
+// settledAndEchoedOnce checks that no delivery of the failed edition is
+// left unfinished, then sends the next edition and checks that each of
+// people had Echo exactly once.
+func settledAndEchoedOnce(t *testing.T, f *fixture, failed int64, people []string) {
+	t.Helper()
+	for addr, d := range f.deliveries(failed) {
+		if d.Status == string(domain.DeliverySending) || d.Status == string(domain.DeliveryPending) {
+			t.Errorf("%s's delivery is left %s", addr, d.Status)
+		}
+	}
+	f.item(*day("2021-04-08"), "Foxtrot", "CR")
+	f.run(domain.NewEdition{})
+	for _, a := range people {
+		if n := f.timesGot(a, "Echo"); n != 1 {
+			t.Errorf("%s had Echo %d times, want once", a, n)
+		}
+	}
 }
 
 // TestCompileFailingWhileABatchSendsKeepsWhatWasSent: an edition's batches
@@ -32,56 +91,36 @@ func (h *hookMailer) SendSharedAs(ctx context.Context, s *mail.Shared, to, token
 func TestCompileFailingWhileABatchSendsKeepsWhatWasSent(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
-	f.item(*day("2021-04-01"), "Echo", "CR")
 	people := []string{"a@example.org", "b@example.org", "c@example.org"}
-	for _, a := range people {
-		f.subscriber(a, "CR")
-	}
-	e1 := f.compile(domain.NewEdition{})
-	if _, err := f.db.Pool().Exec(f.ctx, `UPDATE editions SET status = 'compiling' WHERE id = $1`, e1.ID); err != nil {
-		t.Fatal(err) // still compiling: its first batches go out meanwhile
-	}
-	snd := f.newSender()
-	snd.Mailer = &hookMailer{Mailer: f.sender.Mailer, hook: func() {
-		if ok, err := f.db.FailEdition(context.Background(), e1.ID, "compile failed: out of time"); err != nil || !ok {
-			t.Errorf("fail the edition: %v %v", ok, err)
-		}
-	}}
-	batches, err := f.db.SendBatches(f.ctx, e1.ID, editions.BatchSize, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, b := range batches {
-		if err := snd.SendBatch(f.ctx, e1.ID, b, false); err != nil {
-			t.Fatal(err)
-		}
-	}
-	e := f.edition(e1.ID)
+	e := failWhileSending(t, f, people, nil, 1)
 	if e.Status != domain.EditionFailed || e.Sent != len(f.smtp.Messages()) || e.Sent+e.Failed+e.Skipped != e.Total {
 		t.Errorf("the failed edition: %s, %d sent (%d messages went), %d failed, %d skipped of %d",
 			e.Status, e.Sent, len(f.smtp.Messages()), e.Failed, e.Skipped, e.Total)
 	}
-	for addr, d := range f.deliveries(e1.ID) {
-		if d.Status == string(domain.DeliverySending) || d.Status == string(domain.DeliveryPending) {
-			t.Errorf("%s's delivery is left %s", addr, d.Status)
-		}
+	for addr, d := range f.deliveries(e.ID) {
 		if sent := len(f.smtp.To(addr)) > 0; sent != (d.Status == string(domain.DeliverySent)) {
 			t.Errorf("%s's delivery is %s; a message went to them: %v", addr, d.Status, sent)
 		}
 	}
-	f.item(*day("2021-04-08"), "Foxtrot", "CR")
-	f.run(domain.NewEdition{})
-	for _, a := range people {
-		n := 0
-		for _, m := range f.smtp.To(a) {
-			if strings.Contains(string(m.Raw), "Echo") {
-				n++
-			}
-		}
-		if n != 1 {
-			t.Errorf("%s had Echo %d times, want once", a, n)
-		}
+	settledAndEchoedOnce(t, f, e.ID, people)
+}
+
+// TestFailedEditionsPutBackDeliveryIsSettled: a message of a batch that
+// was going out when the compile failed met a 4xx and was put back to
+// try again; no claim takes it from a failed edition, so the reconciler
+// skips it, and its reader gets the stories in the next edition.
+func TestFailedEditionsPutBackDeliveryIsSettled(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	people := []string{"a@example.org", "b@example.org", "c@example.org"}
+	e := failWhileSending(t, f, people, errors.New("421 4.7.0 try again later"), 2)
+	if err := f.db.AbandonLapsed(f.ctx); err != nil {
+		t.Fatal(err)
 	}
+	if e = f.edition(e.ID); e.Sent+e.Failed+e.Skipped != e.Total {
+		t.Errorf("the failed edition counts %d sent, %d failed, %d skipped of %d", e.Sent, e.Failed, e.Skipped, e.Total)
+	}
+	settledAndEchoedOnce(t, f, e.ID, people)
 }
 
 // TestReconcilerSettlesAFailedEditionsLapsedDeliveries: a worker died
@@ -120,82 +159,5 @@ func TestReconcilerSettlesAFailedEditionsLapsedDeliveries(t *testing.T) {
 	}
 	if got := f.edition(e.ID); got.Skipped != 1 {
 		t.Errorf("the failed edition counts %d skipped, want 1", got.Skipped)
-	}
-}
-
-// tempFailMailer fails the edition (its compile gave up meanwhile) and
-// meets a 4xx with its first message; the rest go.
-type tempFailMailer struct {
-	editions.Mailer
-	once sync.Once
-	hook func()
-}
-
-func (h *tempFailMailer) SendSharedAs(ctx context.Context, s *mail.Shared, to, token string, env mail.Envelope) error {
-	first := false
-	h.once.Do(func() { h.hook(); first = true })
-	if first {
-		return errors.New("421 4.7.0 try again later")
-	}
-	return h.Mailer.SendSharedAs(ctx, s, to, token, env)
-}
-
-// TestFailedEditionsPutBackDeliveryIsSettled: a message of a batch that
-// was going out when the compile failed met a 4xx and was put back to
-// try again; no claim takes it from a failed edition, so the reconciler
-// skips it, and its reader gets the stories in the next edition.
-func TestFailedEditionsPutBackDeliveryIsSettled(t *testing.T) {
-	t.Parallel()
-	f := newFixture(t)
-	f.item(*day("2021-04-01"), "Echo", "CR")
-	people := []string{"a@example.org", "b@example.org", "c@example.org"}
-	for _, a := range people {
-		f.subscriber(a, "CR")
-	}
-	e1 := f.compile(domain.NewEdition{})
-	if _, err := f.db.Pool().Exec(f.ctx, `UPDATE editions SET status = 'compiling' WHERE id = $1`, e1.ID); err != nil {
-		t.Fatal(err)
-	}
-	snd := f.newSender()
-	snd.Mailer = &tempFailMailer{Mailer: f.sender.Mailer, hook: func() {
-		if ok, err := f.db.FailEdition(context.Background(), e1.ID, "compile failed: out of time"); err != nil || !ok {
-			t.Errorf("fail the edition: %v %v", ok, err)
-		}
-	}}
-	batches, err := f.db.SendBatches(f.ctx, e1.ID, editions.BatchSize, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, b := range batches {
-		for range 2 { // and again, as the queue retries the task
-			if err := snd.SendBatch(f.ctx, e1.ID, b, false); err != nil && !errors.Is(err, editions.ErrRetry) {
-				t.Fatal(err)
-			}
-		}
-	}
-	if err := f.db.AbandonLapsed(f.ctx); err != nil {
-		t.Fatal(err)
-	}
-	e := f.edition(e1.ID)
-	if e.Sent+e.Failed+e.Skipped != e.Total {
-		t.Errorf("the failed edition counts %d sent, %d failed, %d skipped of %d", e.Sent, e.Failed, e.Skipped, e.Total)
-	}
-	for addr, d := range f.deliveries(e1.ID) {
-		if d.Status == string(domain.DeliveryPending) || d.Status == string(domain.DeliverySending) {
-			t.Errorf("%s's delivery is left %s", addr, d.Status)
-		}
-	}
-	f.item(*day("2021-04-08"), "Foxtrot", "CR")
-	f.run(domain.NewEdition{})
-	for _, a := range people {
-		n := 0
-		for _, m := range f.smtp.To(a) {
-			if strings.Contains(string(m.Raw), "Echo") {
-				n++
-			}
-		}
-		if n != 1 {
-			t.Errorf("%s had Echo %d times, want once", a, n)
-		}
 	}
 }

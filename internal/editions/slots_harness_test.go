@@ -90,6 +90,20 @@ func (s *slots) due(now string) domain.Edition {
 	return s.edition(e.ID)
 }
 
+// compiled runs the due check at now, as the worker would, and compiles
+// the slot it made, sending nothing: that slot.
+func (s *slots) compiled(now string) domain.Edition {
+	s.t.Helper()
+	if err := s.svc.RunDue(s.ctx, mustTime(s.t, now)); err != nil {
+		s.t.Fatal(err)
+	}
+	slot := s.latestSlot()
+	if err := s.svc.Compile(s.ctx, slot.ID, false); err != nil {
+		s.t.Fatal(err)
+	}
+	return slot
+}
+
 func (s *slots) compileAndSend(id int64) {
 	s.t.Helper()
 	if err := s.svc.Compile(s.ctx, id, false); err != nil {

@@ -1,7 +1,6 @@
 package editions_test
 
 import (
-	"strings"
 	"testing"
 	"time"
 
@@ -12,17 +11,6 @@ import (
 
 // Moves between the desk's schedule and a reader's own, and a slot
 // cancelled late: no story a reader was owed is lost, none comes twice.
-
-// timesGot counts the messages to addr that hold title.
-func (s *slots) timesGot(addr, title string) int {
-	n := 0
-	for _, m := range s.smtp.To(addr) {
-		if strings.Contains(string(m.Raw), title) {
-			n++
-		}
-	}
-	return n
-}
 
 func (s *slots) exec(sql string, args ...any) {
 	s.t.Helper()
@@ -179,13 +167,7 @@ func TestSlotCancelledAfterTheNextHandsItsStoriesBack(t *testing.T) {
 	s.reader("reader@example.org", "daily", "UTC", 7, false, "CR")
 	s.due("2026-12-04T10:00:00Z")
 	s.story("Alpha", "CR")
-	if err := s.svc.RunDue(s.ctx, mustTime(t, "2026-12-05T07:05:00Z")); err != nil {
-		t.Fatal(err)
-	}
-	paused := s.latestSlot()
-	if err := s.svc.Compile(s.ctx, paused.ID, false); err != nil {
-		t.Fatal(err)
-	}
+	paused := s.compiled("2026-12-05T07:05:00Z")
 	s.exec(`UPDATE editions SET status = 'paused' WHERE id = $1`, paused.ID) // as a pause on bounces leaves it
 	s.story("Bravo", "CR")
 	s.due("2026-12-06T07:05:00Z")
@@ -209,13 +191,7 @@ func TestJoiningTheDeskWaitsForAnUnfinishedSlot(t *testing.T) {
 	s.due("2026-12-04T10:00:00Z")
 	s.story("Alpha", "CR")
 	s.run(domain0()) // the desk's edition, without the reader of their own schedule
-	if err := s.svc.RunDue(s.ctx, mustTime(t, "2026-12-05T07:05:00Z")); err != nil {
-		t.Fatal(err)
-	}
-	slot := s.latestSlot()
-	if err := s.svc.Compile(s.ctx, slot.ID, false); err != nil {
-		t.Fatal(err)
-	}
+	slot := s.compiled("2026-12-05T07:05:00Z")
 	s.choose("r@example.org", "weekly", "UTC", 7) // the desk's, the slot not sent yet
 	if _, err := s.svc.Cancel(s.ctx, "editor@example.org", slot.ID); err != nil {
 		t.Fatal(err)

@@ -155,13 +155,7 @@ func TestCancelledSlotsReadersGetTheirStoriesAtTheNext(t *testing.T) {
 	s.reader("reader@example.org", "daily", "UTC", 7, false, "CR")
 	s.due("2026-12-04T10:00:00Z")
 	s.story("Alpha", "CR")
-	if err := s.svc.RunDue(s.ctx, mustTime(t, "2026-12-05T07:05:00Z")); err != nil {
-		t.Fatal(err)
-	}
-	slot := s.latestSlot()
-	if err := s.svc.Compile(s.ctx, slot.ID, false); err != nil {
-		t.Fatal(err)
-	}
+	slot := s.compiled("2026-12-05T07:05:00Z")
 	if _, err := s.svc.Cancel(s.ctx, "editor@example.org", slot.ID); err != nil {
 		t.Fatal(err)
 	}
