@@ -6,8 +6,6 @@ import (
 	"go/parser"
 	"go/token"
 	"html"
-	"io/fs"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -31,22 +29,9 @@ type auditCall struct {
 // auditCalls finds every Audit call outside the tests.
 func auditCalls(t *testing.T) []auditCall {
 	t.Helper()
-	root := filepath.Join("..", "..", "..")
 	fset := token.NewFileSet()
 	var calls []auditCall
-	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() {
-			if name := d.Name(); path != root && (strings.HasPrefix(name, ".") || name == "vendor" || name == "node_modules") {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		if !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
-			return nil
-		}
+	eachCodeFile(t, func(path string) error {
 		f, err := parser.ParseFile(fset, path, nil, 0)
 		if err != nil {
 			return err
@@ -68,9 +53,6 @@ func auditCalls(t *testing.T) []auditCall {
 		})
 		return nil
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	return calls
 }
 

@@ -2,10 +2,8 @@ package admin
 
 import (
 	"fmt"
-	"io/fs"
 	"net/url"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -22,28 +20,12 @@ import (
 // service message reworded in English would otherwise drop back to
 // English on other languages' pages without anyone noticing.
 func TestErrorMessagesMatchTheCode(t *testing.T) {
-	root := filepath.Join("..", "..", "..")
 	var sources strings.Builder
-	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() {
-			if name := d.Name(); path != root && (strings.HasPrefix(name, ".") || name == "vendor" || name == "node_modules") {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		if !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
-			return nil
-		}
+	eachCodeFile(t, func(path string) error {
 		b, err := os.ReadFile(path)
 		sources.Write(b)
 		return err
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	code := sources.String()
 	if len(errorKeys()) < 50 {
 		t.Fatalf("only %d error messages in the catalogue", len(errorKeys()))
