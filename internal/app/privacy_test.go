@@ -20,7 +20,13 @@ import (
 // export would, and returns the answer and its body.
 func privacyGet(t *testing.T, u string) (*http.Response, []byte) {
 	t.Helper()
-	resp, err := http.Get(u)
+	return getWith(t, http.DefaultClient, u)
+}
+
+// getWith fetches u with c and returns the answer and its body.
+func getWith(t *testing.T, c *http.Client, u string) (*http.Response, []byte) {
+	t.Helper()
+	resp, err := c.Get(u)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,6 +36,18 @@ func privacyGet(t *testing.T, u string) (*http.Response, []byte) {
 		t.Fatal(err)
 	}
 	return resp, body
+}
+
+// checkDownload checks that resp is the copy of a person's data: a file
+// to keep, never cached on the way.
+func checkDownload(t *testing.T, what string, resp *http.Response) {
+	t.Helper()
+	if cd := resp.Header.Get("Content-Disposition"); cd != `attachment; filename="newsdigest-data.json"` {
+		t.Errorf("%s: Content-Disposition = %q", what, cd)
+	}
+	if cc := resp.Header.Get("Cache-Control"); cc != "no-store" {
+		t.Errorf("%s: Cache-Control = %q, want no-store", what, cc)
+	}
 }
 
 // privacyStoredAddresses lists the addresses column as stored.
@@ -173,12 +191,7 @@ func TestPrivacyExportAndDeleteMe(t *testing.T) {
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("export: %d %s", resp.StatusCode, body)
 	}
-	if cd := resp.Header.Get("Content-Disposition"); cd != `attachment; filename="newsdigest-data.json"` {
-		t.Errorf("export Content-Disposition = %q", cd)
-	}
-	if cc := resp.Header.Get("Cache-Control"); cc != "no-store" {
-		t.Errorf("export Cache-Control = %q, want no-store", cc)
-	}
+	checkDownload(t, "export", resp)
 	if again, _ := privacyGet(t, exportURL); again.StatusCode != http.StatusNotFound {
 		t.Errorf("the export link opened after its download: %d, want 404", again.StatusCode)
 	}
