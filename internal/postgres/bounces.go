@@ -178,7 +178,7 @@ func applyBounce(ctx context.Context, tx pgx.Tx, out *domain.BounceOutcome, kind
 	case domain.BounceHard:
 		ev = domain.SubscriberBounce
 	case domain.BounceSoft:
-		err := tx.QueryRow(ctx, `SELECT `+bounceRun("$2")+` FROM subscribers s WHERE s.id = $1`, out.SubscriberID, sentAt).
+		err := tx.QueryRow(ctx, `SELECT `+bounceRun("$2")+` FROM subscribers b WHERE b.id = $1`, out.SubscriberID, sentAt).
 			Scan(&out.HardBounces)
 		if err != nil {
 			return err
@@ -201,13 +201,13 @@ func applyBounce(ctx context.Context, tx pgx.Tx, out *domain.BounceOutcome, kind
 }
 
 // bounceRun is the count of failures in a row that one more, of a message
-// sent at sentAt, brings the subscriber (alias s) to: their run so far
+// sent at sentAt, brings the subscriber (alias b) to: their run so far
 // and this one, or this one alone when a digest sent between the last
 // message that counted and this one went through with nothing come back
 // (from the deliveries_subscriber index).
 func bounceRun(sentAt string) string {
 	return `(CASE WHEN EXISTS (
-	    SELECT 1 FROM deliveries c WHERE c.subscriber_id = s.id AND c.status = '` + domain.DeliverySent + `'
-	      AND c.bounce_kind = '' AND c.sent_at > COALESCE(s.last_bounce_at, '-infinity') AND c.sent_at < ` + sentAt + `)
-	  THEN 1 ELSE s.hard_bounces + 1 END)`
+	    SELECT 1 FROM deliveries c WHERE c.subscriber_id = b.id AND c.status = '` + domain.DeliverySent + `'
+	      AND c.bounce_kind = '' AND c.sent_at > COALESCE(b.last_bounce_at, '-infinity') AND c.sent_at < ` + sentAt + `)
+	  THEN 1 ELSE b.hard_bounces + 1 END)`
 }

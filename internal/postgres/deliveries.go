@@ -320,15 +320,17 @@ const recordSQL = `
 	)`
 
 // recordBouncesSQL ends recordSQL for outcomes with a hard bounce among
-// them, which counts against the address (bounceRun).
+// them, which counts against the address (bounceRun, worked out once).
 var recordBouncesSQL = `, progress AS (
 	    UPDATE editions e SET sent = e.sent + c.sent, failed = e.failed + c.failed, skipped = e.skipped + c.skipped
 	    FROM c WHERE e.id = c.edition_id
 	)
-	UPDATE subscribers s SET hard_bounces = ` + bounceRun("now()") + `, updated_at = now(),
+	UPDATE subscribers s SET hard_bounces = r.run, updated_at = now(),
 	       last_bounce_at = GREATEST(s.last_bounce_at, now()),
-	       status = CASE WHEN ` + bounceRun("now()") + ` >= $11 AND s.status = ANY($12) THEN $13 ELSE s.status END
-	FROM u WHERE u.bounce AND s.id = u.subscriber_id`
+	       status = CASE WHEN r.run >= $11 AND s.status = ANY($12) THEN $13 ELSE s.status END
+	FROM (SELECT b.id, ` + bounceRun("now()") + ` AS run FROM subscribers b
+	      WHERE b.id IN (SELECT subscriber_id FROM u WHERE u.bounce)) r
+	WHERE s.id = r.id`
 
 // recordProgressSQL ends recordSQL for outcomes without a hard bounce,
 // nearly all of them. It leaves the subscribers table out of the
