@@ -1,12 +1,9 @@
 package admin
 
 import (
-	"bytes"
-	"html"
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"newsdigest/internal/domain"
 	"newsdigest/internal/ingest"
@@ -17,10 +14,6 @@ import (
 // versions' and possible versions', in the console's language ("Spanish",
 // "Español", "Espagnol"), as the stories list does, not by code ("es").
 func TestStoryLanguagesAreNamed(t *testing.T) {
-	pages, err := parsePages(time.UTC)
-	if err != nil {
-		t.Fatal(err)
-	}
 	es := domain.Item{ID: 2, Title: "Retorno", Language: "es", PublishedOn: domain.NewDate(2020, 3, 2)}
 	fr := domain.Item{ID: 3, Title: "Retour", Language: "fr", PublishedOn: domain.NewDate(2020, 3, 2)}
 	data := itemEditData{
@@ -36,15 +29,12 @@ func TestStoryLanguagesAreNamed(t *testing.T) {
 		{regexp.MustCompile(`(?s)<ul id="version-suggestions">.*?<span class="muted">\(([^,]*),`), "fr"},
 	} {
 		for _, lang := range domain.Languages {
-			var out bytes.Buffer
-			if err := pages.ExecuteTemplate(&out, "items_edit.html", page{Lang: lang, User: &user{Name: domain.OwnerAccount, Roles: domain.AllRoles}, Data: data}); err != nil {
-				t.Fatalf("items_edit.html (%s): %v", lang, err)
-			}
+			out := renderConsole(t, "items_edit.html", lang, data)
 			sel := tc.sel
 			if sel == nil {
 				sel = regexp.MustCompile(regexp.QuoteMeta(msg(lang, "items_language")+"</dt><dd>") + `([^<]*)</dd>`)
 			}
-			m := sel.FindStringSubmatch(out.String())
+			m := sel.FindStringSubmatch(out)
 			if want := languageName(lang, tc.lang); m == nil || m[1] != want {
 				t.Errorf("story page (%s) names %s as %q, want %q", lang, tc.lang, m, want)
 			}
@@ -55,19 +45,11 @@ func TestStoryLanguagesAreNamed(t *testing.T) {
 // TestImportPreviewNamesLanguages: the import's preview names each
 // story's language as the story's page does.
 func TestImportPreviewNamesLanguages(t *testing.T) {
-	pages, err := parsePages(time.UTC)
-	if err != nil {
-		t.Fatal(err)
-	}
 	it := ingest.PreviewItem{Item: domain.Item{Title: "Retour", Language: "fr", PublishedOn: domain.NewDate(2020, 3, 2)}, Line: 1}
 	data := importPreviewData{Preview: ingest.Preview{Items: []ingest.PreviewItem{it}, New: 1}, Rows: []previewRow{{PreviewItem: it}}}
 	cell := regexp.MustCompile(`<td>Retour</td>\s*<td>([^<]*)</td>`)
 	for _, lang := range domain.Languages {
-		var out bytes.Buffer
-		if err := pages.ExecuteTemplate(&out, "items_preview.html", page{Lang: lang, User: &user{Name: domain.OwnerAccount, Roles: domain.AllRoles}, Data: data}); err != nil {
-			t.Fatalf("items_preview.html (%s): %v", lang, err)
-		}
-		if m, want := cell.FindStringSubmatch(out.String()), languageName(lang, "fr"); m == nil || m[1] != want {
+		if m, want := cell.FindStringSubmatch(renderConsole(t, "items_preview.html", lang, data)), languageName(lang, "fr"); m == nil || m[1] != want {
 			t.Errorf("import preview (%s) names fr as %q, want %q", lang, m, want)
 		}
 	}
@@ -77,10 +59,6 @@ func TestImportPreviewNamesLanguages(t *testing.T) {
 // set in the page's language ("titre, pays"), each of them, never by
 // their stored names ("title, countries").
 func TestEditedFieldsAreNamed(t *testing.T) {
-	pages, err := parsePages(time.UTC)
-	if err != nil {
-		t.Fatal(err)
-	}
 	fields := []string{domain.FieldTitle, domain.FieldSummary, domain.FieldURL, domain.FieldCountries, domain.FieldRegions,
 		domain.FieldTopics, domain.FieldHidden, domain.FieldTranslations, domain.FieldPublished}
 	data := itemEditData{Item: domain.Item{ID: 1, Title: "Return", Language: "es", PublishedOn: domain.NewDate(2020, 3, 2),
@@ -94,12 +72,8 @@ func TestEditedFieldsAreNamed(t *testing.T) {
 			}
 			names = append(names, msg(lang, "item_edited_"+f))
 		}
-		var out bytes.Buffer
-		if err := pages.ExecuteTemplate(&out, "items_edit.html", page{Lang: lang, User: &user{Name: domain.OwnerAccount, Roles: domain.AllRoles}, Data: data}); err != nil {
-			t.Fatalf("items_edit.html (%s): %v", lang, err)
-		}
-		m := cell.FindStringSubmatch(out.String())
-		if want := strings.Join(names, ", "); m == nil || html.UnescapeString(m[1]) != want {
+		m := cell.FindStringSubmatch(renderConsole(t, "items_edit.html", lang, data))
+		if want := strings.Join(names, ", "); m == nil || m[1] != want {
 			t.Errorf("story page (%s) names the edited fields %q, want %q", lang, m, want)
 		}
 	}

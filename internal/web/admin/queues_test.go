@@ -1,7 +1,6 @@
 package admin
 
 import (
-	"bytes"
 	"regexp"
 	"testing"
 	"time"
@@ -39,18 +38,10 @@ func TestLatencyReadsAtAGlance(t *testing.T) {
 // TestQueuesPageWritesLatencyInWords renders the page's table: the
 // latency cell is the words above, in every language.
 func TestQueuesPageWritesLatencyInWords(t *testing.T) {
-	pages, err := parsePages(time.UTC)
-	if err != nil {
-		t.Fatal(err)
-	}
 	data := queuesData{Queues: []overview.QueueState{{QueueInfo: asynq.QueueInfo{Queue: "default", Latency: 884 * time.Millisecond}}}, At: time.Now()}
 	cell := regexp.MustCompile(`(?s)<tr data-queue="default">.*<td class="num">([^<]*)</td></tr>`)
 	for _, lang := range domain.Languages {
-		var out bytes.Buffer
-		if err := pages.ExecuteTemplate(&out, "queues.html", page{Lang: lang, User: &user{Name: domain.OwnerAccount, Roles: domain.AllRoles}, Data: data}); err != nil {
-			t.Fatalf("queues.html (%s): %v", lang, err)
-		}
-		m := cell.FindStringSubmatch(out.String())
+		m := cell.FindStringSubmatch(renderConsole(t, "queues.html", lang, data))
 		if m == nil || m[1] != latency(lang, 884*time.Millisecond) {
 			t.Errorf("queues page (%s): latency cell %q, want %q", lang, m, latency(lang, 884*time.Millisecond))
 		}
