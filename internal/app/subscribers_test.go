@@ -269,7 +269,7 @@ func TestSubscriberImportRefusesBadFileWhole(t *testing.T) {
 		{"empty", "", 1, "the file is empty"},
 		{"no header", "good@example.org,CR,,en\n", 1, "header: unknown column"},
 		{"header only", "email,countries,topics,language\n", 2, "no subscribers"},
-		{"missing column", "email,countries,language\ngood@example.org,CR,en\n", 1, "header: missing column(s) topics"},
+		{"missing column", "email,countries,language\ngood@example.org,CR,en\n", 1, "header: missing column topics"},
 	} {
 		status, got := s.importCSV(tc.body)
 		if status != http.StatusUnprocessableEntity || len(got.Errors) != 1 || got.Errors[0].Line != tc.line ||

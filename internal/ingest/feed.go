@@ -272,7 +272,8 @@ func (im *Importer) readFeed(r io.Reader, base string) ([]domain.Item, []int, er
 		return nil, nil, err
 	}
 	if len(lineErrs) > 0 {
-		e := errs.New(errs.Invalid, "the feed has %d unusable entry(ies); nothing was imported", len(lineErrs))
+		e := errs.New(errs.Invalid, counted(len(lineErrs), "the feed has %d unusable entry; nothing was imported",
+			"the feed has %d unusable entries; nothing was imported"), len(lineErrs))
 		e.Details = lineErrs
 		return nil, nil, e
 	}

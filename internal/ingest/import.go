@@ -56,7 +56,8 @@ func (im *Importer) readListing(r io.Reader, opts ...ListingOption) ([]domain.It
 		return nil, nil, err
 	}
 	if len(lineErrs) > 0 {
-		e := errs.New(errs.Invalid, "the listing has %d unreadable line(s); nothing was imported", len(lineErrs))
+		e := errs.New(errs.Invalid, counted(len(lineErrs), "the listing has %d unreadable line; nothing was imported",
+			"the listing has %d unreadable lines; nothing was imported"), len(lineErrs))
 		e.Details = lineErrs
 		// The items read well come back too: a preview shows them beside
 		// the lines to fix. An import stores none of them.
@@ -114,7 +115,8 @@ func checkItems(items []domain.Item, lines []int) error {
 		}
 	}
 	if len(invalid) > 0 {
-		e := errs.New(errs.Invalid, "%d invalid item(s); nothing was imported", len(invalid))
+		e := errs.New(errs.Invalid, counted(len(invalid), "%d invalid item; nothing was imported",
+			"%d invalid items; nothing was imported"), len(invalid))
 		e.Details = invalid
 		return e
 	}
@@ -145,4 +147,15 @@ func (im *Importer) Item(published domain.Date, title, summary, link, language s
 	}
 	setStoryKeys(&it)
 	return it
+}
+
+// counted is the English message for a count of n: one for 1, other for
+// any other count. The catalogue's [error] section holds the two as the
+// forms of one message, which the console says in its language by the
+// count, with the forms that language's plural rules give it.
+func counted(n int, one, other string) string {
+	if n == 1 {
+		return one
+	}
+	return other
 }

@@ -126,7 +126,11 @@ func (c *CSVReader) readHeader(header []string) error {
 		}
 	}
 	if len(missing) > 0 {
-		return fmt.Errorf("header: missing column(s) %s; want at least %s", strings.Join(missing, ", "), strings.Join(colNames[:requiredCols], ","))
+		columns := "column"
+		if len(missing) > 1 {
+			columns = "columns"
+		}
+		return fmt.Errorf("header: missing %s %s; want at least %s", columns, strings.Join(missing, ", "), strings.Join(colNames[:requiredCols], ","))
 	}
 	return nil
 }

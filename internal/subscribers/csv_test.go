@@ -200,7 +200,8 @@ func TestCSVReaderHeaderErrors(t *testing.T) {
 	}{
 		{"empty file", "", "the file is empty"},
 		{"no header, data first", "ana@example.org,CR,,en\n", "header: unknown column"},
-		{"missing column", "email,countries,topics\n", "header: missing column(s) language"},
+		{"missing column", "email,countries,topics\n", "header: missing column language"},
+		{"missing columns", "email,countries\n", "header: missing columns topics, language"},
 		{"unknown column", "email,countries,topics,language,name\n", `header: unknown column "name"`},
 		{"repeated column", "email,countries,topics,language,email\n", `header: column "email" appears twice`},
 	} {

@@ -19,13 +19,16 @@ import (
 // English.
 
 // errorKeys maps each English format of the catalogue's [error] section
-// to its key.
+// to its key: each of the forms of a counted message ("1 invalid item",
+// "2 invalid items"), as the code writes one or the other.
 var errorKeys = sync.OnceValue(func() map[string]string {
 	c := i18n.Default()
 	keys := map[string]string{}
 	for _, key := range c.Keys(i18n.Source) {
 		if strings.HasPrefix(key, "error.") {
-			keys[c.Text(i18n.Source, key)] = key
+			for _, form := range c.Forms(i18n.Source, key) {
+				keys[form] = key
+			}
 		}
 	}
 	return keys
@@ -104,7 +107,25 @@ func fillMessage(lang, key string, args []any, words []argWords) (string, bool) 
 		}
 		args[w.pos] = word
 	}
+	if n, ok := count(args); ok && len(i18n.Default().Forms(i18n.Source, key)) > 1 {
+		return i18n.Plural(lang, key, n, args...), true
+	}
 	return fmt.Sprintf(i18n.Text(lang, key), args...), true
+}
+
+// count is the count of a counted message: its first whole-number
+// argument (an int as the code gives it, an int64 as storage gives it
+// back), the one its plural forms are chosen by.
+func count(args []any) (int, bool) {
+	for _, a := range args {
+		switch n := a.(type) {
+		case int:
+			return n, true
+		case int64:
+			return int(n), true
+		}
+	}
+	return 0, false
 }
 
 // translateArg is the argument w names, in lang.

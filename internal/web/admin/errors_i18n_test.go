@@ -136,3 +136,31 @@ func TestErrorTextInEnglish(t *testing.T) {
 		}
 	}
 }
+
+// TestCountedErrorsTakeTheCountsForm: a message the code writes in the
+// form of its count ("1 invalid item", "2 invalid items") is said in the
+// console's language in the form that language gives the count (French
+// "0 article" and "1 article"), however the count came (an int from the
+// code, an int64 from storage).
+func TestCountedErrorsTakeTheCountsForm(t *testing.T) {
+	one, other := "%d invalid item; nothing was imported", "%d invalid items; nothing was imported"
+	for _, tc := range []struct {
+		lang   string
+		format string
+		n      any
+		want   string
+	}{
+		{"es", one, 1, "1 noticia no válida; no se importó nada"},
+		{"es", other, 2, "2 noticias no válidas; no se importó nada"},
+		{"es", other, int64(0), "0 noticias no válidas; no se importó nada"},
+		{"fr", one, 1, "1 article non valide\u00a0; rien n’a été importé"},
+		{"fr", other, 0, "0 article non valide\u00a0; rien n’a été importé"},
+		{"fr", other, int64(3), "3 articles non valides\u00a0; rien n’a été importé"},
+		{"es", "the feed has %d unusable entries; nothing was imported", 4, "el feed tiene 4 entradas inservibles; no se importó nada"},
+		{"fr", "the listing has %d unreadable line; nothing was imported", 1, "la liste contient 1 ligne illisible\u00a0; rien n’a été importé"},
+	} {
+		if got := errorText(tc.lang, errs.New(errs.Invalid, tc.format, tc.n)); got != tc.want {
+			t.Errorf("errorText(%s, %q, %v) = %q, want %q", tc.lang, tc.format, tc.n, got, tc.want)
+		}
+	}
+}
