@@ -54,8 +54,8 @@ func parseBounce(getenv func(string) string, from *mail.Address) (Bounce, error)
 		if b.Domain == "" {
 			return b, needsDomain("BOUNCE_SMTP_ADDR")
 		}
-		if _, _, err := splitHostPort(b.SMTPAddr); err != nil {
-			return b, fmt.Errorf("BOUNCE_SMTP_ADDR: want host:port or :port, got %q", b.SMTPAddr)
+		if err := checkListenAddr("BOUNCE_SMTP_ADDR", b.SMTPAddr); err != nil {
+			return b, err
 		}
 	}
 	if (b.TLSCertFile == "") != (b.TLSKeyFile == "") {

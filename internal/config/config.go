@@ -169,7 +169,7 @@ func Load(getenv func(string) string) (*Config, error) {
 		AdminPassword:    getenv("ADMIN_PASSWORD"),
 		OrgPostalAddress: strings.TrimSpace(getenv("ORG_POSTAL_ADDRESS")),
 	}
-	if err = checkURL("DATABASE_URL", c.DatabaseURL, "postgres", "postgresql"); err != nil {
+	if err = checkDatabaseURL(c.DatabaseURL); err != nil {
 		return nil, err
 	}
 	if c.Redis, err = ParseRedis(c.RedisURL); err != nil {
@@ -182,12 +182,11 @@ func Load(getenv func(string) string) (*Config, error) {
 	if c.MailFrom, err = mail.ParseAddress(get("MAIL_FROM", DefaultMailFrom)); err != nil {
 		return nil, fmt.Errorf("MAIL_FROM: not an email address: %v", err)
 	}
-	if c.BaseURL, err = url.Parse(strings.TrimRight(get("BASE_URL", DefaultBaseURL), "/")); err != nil ||
-		(c.BaseURL.Scheme != "http" && c.BaseURL.Scheme != "https") || c.BaseURL.Host == "" {
-		return nil, fmt.Errorf("BASE_URL: want an absolute http(s) URL such as %s", DefaultBaseURL)
+	if c.BaseURL, err = parseBaseURL(get("BASE_URL", DefaultBaseURL)); err != nil {
+		return nil, err
 	}
-	if _, _, err = splitHostPort(c.HTTPAddr); err != nil {
-		return nil, fmt.Errorf("HTTP_ADDR: want host:port or :port, got %q", c.HTTPAddr)
+	if err = checkListenAddr("HTTP_ADDR", c.HTTPAddr); err != nil {
+		return nil, err
 	}
 	if c.AdminToken != "" {
 		if len(c.AdminToken) < 16 {
@@ -252,8 +251,8 @@ func Load(getenv func(string) string) (*Config, error) {
 	}
 	c.MetricsAddr = get("METRICS_ADDR", "")
 	if c.MetricsAddr != "" {
-		if _, _, err = splitHostPort(c.MetricsAddr); err != nil {
-			return nil, fmt.Errorf("METRICS_ADDR: want host:port or :port, got %q", c.MetricsAddr)
+		if err = checkListenAddr("METRICS_ADDR", c.MetricsAddr); err != nil {
+			return nil, err
 		}
 	}
 	if c.TrustedProxies, err = parsePrefixes(get("TRUSTED_PROXIES", "")); err != nil {
@@ -301,19 +300,6 @@ func parsePrefixes(raw string) ([]netip.Prefix, error) {
 	return out, nil
 }
 
-func checkURL(name, raw string, schemes ...string) error {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return fmt.Errorf("%s: not a URL", name)
-	}
-	for _, s := range schemes {
-		if u.Scheme == s {
-			return nil
-		}
-	}
-	return fmt.Errorf("%s: scheme must be %s, got %q", name, strings.Join(schemes, " or "), u.Scheme)
-}
-
 func parseSMTP(raw string) (SMTP, error) {
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Hostname() == "" {
@@ -345,18 +331,6 @@ func parseSMTP(raw string) (SMTP, error) {
 		return SMTP{}, fmt.Errorf("SMTP_URL: bad port %q", port)
 	}
 	return s, nil
-}
-
-func splitHostPort(addr string) (string, int, error) {
-	i := strings.LastIndexByte(addr, ':')
-	if i < 0 {
-		return "", 0, fmt.Errorf("no port")
-	}
-	p, err := strconv.Atoi(addr[i+1:])
-	if err != nil || p < 0 || p > 65535 {
-		return "", 0, fmt.Errorf("bad port")
-	}
-	return addr[:i], p, nil
 }
 
 // Warnings are what an operator should know at start about settings that

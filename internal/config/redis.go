@@ -67,6 +67,16 @@ func ParseRedis(raw string) (*Redis, error) {
 		if err != nil {
 			return nil, err
 		}
+		// go-redis takes any port and database number: one out of range
+		// would only fail every dial, for as long as the program runs.
+		if _, port, err := net.SplitHostPort(opt.Addr); err != nil {
+			return nil, fmt.Errorf("%q is not host:port", opt.Addr)
+		} else if p, err := strconv.Atoi(port); err != nil || p < 1 || p > 65535 {
+			return nil, fmt.Errorf("port %q is not from 1 to 65535", port)
+		}
+		if opt.DB < 0 {
+			return nil, fmt.Errorf("database %d: want a number of at least 0", opt.DB)
+		}
 		r.Kind, r.Single = RedisSingle, opt
 		return r, nil
 	case "redis-sentinel", "rediss-sentinel":

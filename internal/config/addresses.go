@@ -1,0 +1,83 @@
+package config
+
+import (
+	"fmt"
+	"net"
+	"net/netip"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// checkDatabaseURL reads DATABASE_URL as the pool will. pgx finds a bad
+// port, sslmode or pool setting only when the pool is made, after the
+// program has started; here it stops the start, naming the variable. pgx
+// writes the password in its errors as xxxxx.
+func checkDatabaseURL(raw string) error {
+	if err := checkURL("DATABASE_URL", raw, "postgres", "postgresql"); err != nil {
+		return err
+	}
+	if _, err := pgxpool.ParseConfig(raw); err != nil {
+		return fmt.Errorf("DATABASE_URL: %w", err)
+	}
+	return nil
+}
+
+func checkURL(name, raw string, schemes ...string) error {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return fmt.Errorf("%s: not a URL", name)
+	}
+	for _, s := range schemes {
+		if u.Scheme == s {
+			return nil
+		}
+	}
+	return fmt.Errorf("%s: scheme must be %s, got %q", name, strings.Join(schemes, " or "), u.Scheme)
+}
+
+// parseBaseURL reads BASE_URL, to which every link in every mail is
+// joined: a query or fragment would end up in the middle of those links,
+// and a password in every mail sent.
+func parseBaseURL(raw string) (*url.URL, error) {
+	u, err := url.Parse(strings.TrimRight(raw, "/"))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("BASE_URL: want an absolute http(s) URL such as %s", DefaultBaseURL)
+	}
+	if u.User != nil || u.RawQuery != "" || u.ForceQuery || u.Fragment != "" {
+		return nil, fmt.Errorf("BASE_URL: want no user, ?query or #fragment, only scheme, host, port and path, such as https://news.example.org")
+	}
+	if p := u.Port(); p != "" {
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return nil, fmt.Errorf("BASE_URL: port %q is not from 1 to 65535", p)
+		}
+	}
+	return u, nil
+}
+
+// checkListenAddr checks an address to listen on, host:port or :port, as
+// net.Listen takes it, so that a typo stops the start rather than the
+// listener, after the migrations have run.
+func checkListenAddr(name, addr string) error {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("%s: want host:port or :port ([::1]:port for IPv6), got %q", name, addr)
+	}
+	if p, err := strconv.Atoi(port); err != nil || p < 0 || p > 65535 {
+		return fmt.Errorf("%s: port %q is not a number from 0 to 65535", name, port)
+	}
+	if host == "" {
+		return nil
+	}
+	if _, err := netip.ParseAddr(host); err == nil {
+		return nil
+	}
+	for _, label := range strings.Split(host, ".") {
+		if label == "" || strings.Trim(strings.ToLower(label), "abcdefghijklmnopqrstuvwxyz0123456789-") != "" {
+			return fmt.Errorf("%s: %q is neither an IP address nor a host name", name, host)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,64 @@
+package config
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestMalformedAddressesStopTheStart: an address that cannot work is
+// refused by Load, naming its variable, rather than found out later: a
+// DATABASE_URL pgx cannot read made the binaries fail after start with
+// exit 1, a REDIS_URL or listen address with a port out of range started
+// a program that could never reach Redis or listen, a BASE_URL with a
+// query, fragment or password made every link of every mail wrong. The
+// error never repeats a password.
+func TestMalformedAddressesStopTheStart(t *testing.T) {
+	for _, tc := range []struct{ name, value string }{
+		{"DATABASE_URL", "postgres://newsdigest:s3cret-pw@db.internal:99999/newsdigest"},
+		{"DATABASE_URL", "postgres://newsdigest:s3cret-pw@db.internal/newsdigest?sslmode=bogus"},
+		{"DATABASE_URL", "postgres://newsdigest:s3cret-pw@db.internal/newsdigest?pool_max_conns=-3"},
+		{"DATABASE_URL", "postgres://newsdigest:s3cret-pw@db.internal/newsdigest?connect_timeout=soon"},
+		{"REDIS_URL", "redis://:s3cret-pw@redis.internal:99999/0"},
+		{"REDIS_URL", "redis://:s3cret-pw@redis.internal:0/0"},
+		{"REDIS_URL", "redis://redis.internal:6379/-1"},
+		{"HTTP_ADDR", "bad host:8080"},
+		{"HTTP_ADDR", "::1:8080"},
+		{"HTTP_ADDR", ":http"},
+		{"METRICS_ADDR", "::1:9464"},
+		{"METRICS_ADDR", "127.0.0.1:"},
+		{"BASE_URL", "http://localhost:99999"},
+		{"BASE_URL", "https://news.example.org/?utm=1"},
+		{"BASE_URL", "https://news.example.org/#top"},
+		{"BASE_URL", "https://user:s3cret-pw@news.example.org"},
+	} {
+		t.Run(tc.name+"="+tc.value, func(t *testing.T) {
+			_, err := Load(env(map[string]string{"SECRET_KEY": key, tc.name: tc.value}))
+			if err == nil || !strings.HasPrefix(err.Error(), tc.name+":") {
+				t.Fatalf("err = %v, want one starting with %s:", err, tc.name)
+			}
+			if strings.Contains(err.Error(), "s3cret-pw") {
+				t.Errorf("the error shows the password: %v", err)
+			}
+		})
+	}
+}
+
+// TestSoundAddressesAreAccepted: the forms the README and the deployment
+// files use.
+func TestSoundAddressesAreAccepted(t *testing.T) {
+	for _, vars := range []map[string]string{
+		{"DATABASE_URL": "postgresql://newsdigest:pw@db.internal:5432/newsdigest?sslmode=require&pool_max_conns=8"},
+		{"REDIS_URL": "rediss://:pw@redis.internal:6380/2"},
+		{"HTTP_ADDR": ":8080", "METRICS_ADDR": "0.0.0.0:9464"},
+		{"HTTP_ADDR": "[::1]:8080", "METRICS_ADDR": "localhost:9464"},
+		{"HTTP_ADDR": "127.0.0.1:0"},
+		{"BASE_URL": "https://news.example.org"},
+		{"BASE_URL": "https://news.example.org/"},
+		{"BASE_URL": "http://[::1]:8080"},
+	} {
+		vars["SECRET_KEY"] = key
+		if _, err := Load(env(vars)); err != nil {
+			t.Errorf("%v refused: %v", vars, err)
+		}
+	}
+}
