@@ -218,8 +218,8 @@ func Load(getenv func(string) string) (*Config, error) {
 	}
 	c.SecretKey = []byte(key)
 	c.DigestCronSpec = get("DIGEST_CRON", DefaultDigestCron)
-	if c.DigestCron, err = cron.ParseStandard(c.DigestCronSpec); err != nil {
-		return nil, fmt.Errorf("DIGEST_CRON: %v", err)
+	if c.DigestCron, err = parseDigestCron(c.DigestCronSpec); err != nil {
+		return nil, err
 	}
 	if c.DigestTZ, err = time.LoadLocation(get("DIGEST_TZ", DefaultDigestTZ)); err != nil {
 		return nil, fmt.Errorf("DIGEST_TZ: unknown time zone %q", get("DIGEST_TZ", ""))
