@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -9,6 +10,8 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"newsdigest/internal/dates"
+	"newsdigest/internal/i18n"
 	"newsdigest/internal/schedule"
 )
 
@@ -140,6 +143,21 @@ func TestPauseSkipsThenResumes(t *testing.T) {
 	if got, want := b.text("paused on the console", chromedp.CSS(`#sub-paused`)), e.PausedUntil.In(s.cfg.DigestTZ).Format("2006-01-02 15:04 MST"); got != want {
 		t.Errorf("the console says paused until %q, want %q", got, want)
 	}
+	// Its status is the pause, in the console's language, in the list
+	// too; the API's status stays active (above).
+	for _, lang := range []string{"en", "es", "fr"} {
+		want := fmt.Sprintf(i18n.Text(lang, "console.sub_status_paused_until"), dates.Day(lang, e.PausedUntil.In(s.cfg.DigestTZ)))
+		b.open(s.base+"/admin/subscribers/"+itoa(list.Subscribers[0].ID)+"?lang="+lang, chromedp.CSS(`#subscriber-facts`))
+		if got := b.text("status on the console", chromedp.CSS(`#sub-status`)); got != want {
+			t.Errorf("the person's page (%s) gives the status as %q, want %q", lang, got, want)
+		}
+		b.open(s.base+"/admin/subscribers?lang="+lang, chromedp.CSS(`#subscribers`))
+		if got := b.text("status in the list", chromedp.CSS(`#subscribers tbody td.status-paused`)); got != want {
+			t.Errorf("the list (%s) gives the status as %q, want %q", lang, got, want)
+		}
+	}
+	b.shots(t, "console-subscribers-paused")
+	b.open(s.base+"/admin/subscribers?lang=en", chromedp.CSS(`#subscribers`))
 
 	// An edition while paused skips them, with the reason.
 	s.importStory("IOM trains border officials in San José")

@@ -45,6 +45,9 @@ type page struct {
 func parsePages(zone *time.Location) (*template.Template, error) {
 	t, err := template.New("").Funcs(funcs).Funcs(template.FuncMap{
 		"when": func(t any) string { return when(zone, t) },
+		"subStatus": func(lang string, status domain.SubscriberStatus, pausedUntil *time.Time) statusView {
+			return subscriberStatus(lang, zone, status, pausedUntil)
+		},
 	}).ParseFS(pageFiles, "templates/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("parse console templates: %w", err)
@@ -96,9 +99,10 @@ var funcs = template.FuncMap{
 	"languages": func() []string { return domain.Languages },
 	// autonym names a language in itself: "Français".
 	"autonym": i18n.Autonym,
-	// when: see parsePages.
-	"when": func(any) string { return "" },
-	"join": strings.Join,
+	// when and subStatus: see parsePages.
+	"when":      func(any) string { return "" },
+	"subStatus": func(string, domain.SubscriberStatus, *time.Time) statusView { return statusView{} },
+	"join":      strings.Join,
 	// setQuery sets (or, with an empty value, removes) query parameters of a
 	// URL, for filter and paging links.
 	"setQuery": func(u string, kv ...string) string {
