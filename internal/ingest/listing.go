@@ -160,6 +160,10 @@ func (p *listingParser) line(n int, raw string) bool {
 	if len(raw) > MaxLineBytes {
 		p.fail(n, "line_too_long", fmt.Sprint(MaxLineBytes), fmt.Sprintf("line longer than %d bytes", MaxLineBytes))
 	}
+	if strings.IndexByte(raw, 0) >= 0 {
+		// No text file holds a NUL: this is not what it claims to be.
+		p.fail(n, "nul_byte", "", "holds a NUL byte: not a plain-text listing (UTF-16 without a byte-order mark, or not text at all)")
+	}
 	s := CleanText(raw)
 	if s == "" {
 		if p.state == stBody && len(p.summary) > 0 {

@@ -226,6 +226,10 @@ func TestParseListingErrors(t *testing.T) {
 		{"two URLs", "1 May 2020\nT\n\nhttps://a.example\nhttps://b.example\n", []LineError{{Line: 5, Message: "second URL for the same item"}}, 1},
 		{"title too long", "1 May 2020\n" + strings.Repeat("word ", 200) + "\n",
 			[]LineError{{Line: 2, Message: "title longer than 500 characters (is the title line missing?)"}}, 1},
+		// A NUL is in no text file: UTF-16 without its BOM, or a binary
+		// file sent as a listing.
+		{"NUL byte", "1 May 2020\nT1\n\nS\x00ummary\n",
+			[]LineError{{Line: 4, Message: "holds a NUL byte: not a plain-text listing (UTF-16 without a byte-order mark, or not text at all)"}}, 1},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -64,9 +64,14 @@ func isApostrophe(r rune, afterLetter bool, rest string) bool {
 	return false
 }
 
+// isPlainASCII reports printable ASCII, spaces and line breaks: text
+// whose only cleaning is the spacing. A control character (a NUL, which
+// PostgreSQL cannot store, among them) takes the rune-by-rune path, which
+// drops it.
 func isPlainASCII(s string) bool {
 	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
+		b := s[i]
+		if b >= 0x7f || (b < 0x20 && b != '\t' && b != '\n' && b != '\r' && b != '\v' && b != '\f') {
 			return false
 		}
 	}

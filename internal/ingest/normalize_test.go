@@ -14,6 +14,11 @@ func TestCleanText(t *testing.T) {
 		{"d`Ivoire, 12′ and `code`", "d'Ivoire, 12′ and `code`"},
 		{"Invoice \u202Egnp.exe", "Invoice gnp.exe"},
 		{"\u202Aembedded\u202C \u2066isolated\u2069 \u200Fmarked\u061C", "embedded isolated marked"},
+		// Control characters, in plain ASCII text too: PostgreSQL holds
+		// no NUL, and none of them is text anyone wrote.
+		{"NUL\x00in a title", "NULin a title"},
+		{"bell\x07 and delete\x7f", "bell and delete"},
+		{"Cura\x00çao", "Curaçao"},
 		{"", ""},
 	}
 	for _, tc := range tests {
