@@ -12,7 +12,6 @@ import (
 	"newsdigest/internal/app"
 	"newsdigest/internal/config"
 	"newsdigest/internal/logs"
-	"newsdigest/internal/postgres"
 )
 
 func main() {
@@ -52,7 +51,7 @@ func firstArg() string {
 }
 
 func migrate(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
-	db, err := postgres.Open(ctx, cfg.DatabaseURL, cfg.SecretKey)
+	db, err := app.OpenDatabase(ctx, cfg, log)
 	if err != nil {
 		return err
 	}

@@ -43,9 +43,26 @@ type Web struct {
 }
 
 // Run migrates the database, serves until ctx ends, then drains requests.
+// Ended before PostgreSQL answered, it returns nil: nothing had started.
 func (m *Web) Run(ctx context.Context) error {
-	db, err := postgres.Open(ctx, m.Config.DatabaseURL, m.Config.SecretKey)
+	// The listeners first: a port another program holds stops web before
+	// it has waited for PostgreSQL or migrated a database it cannot serve.
+	l, err := listen(m.Listener, "HTTP_ADDR", m.Config.HTTPAddr)
 	if err != nil {
+		return err
+	}
+	defer l.Close()
+	ml, err := listen(m.MetricsListener, "METRICS_ADDR", cmp.Or(m.Config.MetricsAddr, config.DefaultWebMetricsAddr))
+	if err != nil {
+		return err
+	}
+	defer ml.Close()
+	db, err := OpenDatabase(ctx, m.Config, m.Log)
+	if err != nil {
+		if ctx.Err() != nil {
+			m.Log.Info("web stopped before PostgreSQL answered")
+			return nil
+		}
 		return err
 	}
 	defer db.Close()
@@ -82,15 +99,6 @@ func (m *Web) Run(ctx context.Context) error {
 		return err
 	}
 	defer srv.Close()
-	l, err := listen(m.Listener, "HTTP_ADDR", m.Config.HTTPAddr)
-	if err != nil {
-		return err
-	}
-	ml, err := listen(m.MetricsListener, "METRICS_ADDR", cmp.Or(m.Config.MetricsAddr, config.DefaultWebMetricsAddr))
-	if err != nil {
-		l.Close()
-		return err
-	}
 	for _, w := range m.Config.Warnings() {
 		m.Log.Warn(w)
 	}
@@ -196,12 +204,30 @@ type Worker struct {
 	BounceListener net.Listener
 }
 
-// Run processes background tasks until ctx ends.
+// Run processes background tasks until ctx ends. Ended before PostgreSQL
+// answered, it returns nil: nothing had started.
 func (m *Worker) Run(ctx context.Context) error {
+	// The metrics listener first: a port another program holds stops the
+	// worker at once, and a probe that only connects (the chart's
+	// liveness) finds it alive while it waits for PostgreSQL.
+	ml := m.MetricsListener
+	if ml == nil && m.Config.MetricsAddr != "" {
+		var err error
+		if ml, err = listen(nil, "METRICS_ADDR", m.Config.MetricsAddr); err != nil {
+			return err
+		}
+	}
+	if ml != nil {
+		defer ml.Close()
+	}
 	// Every process that writes subscribers knows how erased addresses
 	// are hashed, whatever it does today.
-	db, err := postgres.Open(ctx, m.Config.DatabaseURL, m.Config.SecretKey)
+	db, err := OpenDatabase(ctx, m.Config, m.Log)
 	if err != nil {
+		if ctx.Err() != nil {
+			m.Log.Info("worker stopped before PostgreSQL answered")
+			return nil
+		}
 		return err
 	}
 	defer db.Close()
@@ -253,12 +279,6 @@ func (m *Worker) Run(ctx context.Context) error {
 			m.Log.Error("bounce listener", "err", err)
 		}
 	}()
-	ml := m.MetricsListener
-	if ml == nil && m.Config.MetricsAddr != "" {
-		if ml, err = listen(nil, "METRICS_ADDR", m.Config.MetricsAddr); err != nil {
-			return err
-		}
-	}
 	if ml == nil {
 		return w.Run(ctx)
 	}

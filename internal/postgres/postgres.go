@@ -7,6 +7,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -48,6 +50,25 @@ func Open(ctx context.Context, url string, secret []byte) (*DB, error) {
 		return nil, fmt.Errorf("connect to postgres: %w", err)
 	}
 	return &DB{pool: pool, erasureKey: erasureKeyOf(secret)}, nil
+}
+
+// Unreachable reports whether err, from Open, says that PostgreSQL did
+// not answer or is not taking connections yet (starting up, shutting
+// down, every connection slot taken), which passes by itself, rather than
+// that it refused this program (a wrong password, no such database, TLS
+// it will not do), which needs the operator.
+func Unreachable(err error) bool {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		switch pgErr.Code {
+		case "57P03", "57P01", "57P02", "53300": // cannot_connect_now, admin_shutdown, crash_shutdown, too_many_connections
+			return true
+		}
+		return false
+	}
+	// Refused, reset, unresolvable (a container not yet in DNS), timed out.
+	var netErr net.Error
+	return errors.As(err, &netErr) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)
 }
 
 // Close closes every connection.

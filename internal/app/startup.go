@@ -1,0 +1,48 @@
+package app
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"newsdigest/internal/config"
+	"newsdigest/internal/postgres"
+)
+
+// Waits between tries to reach PostgreSQL at start: short at first, for a
+// database a moment behind, then a steady few seconds.
+const (
+	firstDatabaseRetry = 500 * time.Millisecond
+	maxDatabaseRetry   = 5 * time.Second
+)
+
+// OpenDatabase connects to PostgreSQL, waiting for it while it does not
+// answer: on a host that boots, or a deploy that starts everything at
+// once, web and the worker may be up before the database is, and exiting
+// would leave their start to a restart policy's growing back-off. Each
+// wait is logged with its reason. A refusal that waiting will not mend (a
+// wrong password, no such database) is returned at once, as is ctx's end.
+func OpenDatabase(ctx context.Context, cfg *config.Config, log *slog.Logger) (*postgres.DB, error) {
+	wait := firstDatabaseRetry
+	for {
+		db, err := postgres.Open(ctx, cfg.DatabaseURL, cfg.SecretKey)
+		if err == nil {
+			return db, nil
+		}
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		if !postgres.Unreachable(err) {
+			return nil, err
+		}
+		log.Warn("waiting for PostgreSQL", "err", err, "retry_in", wait.String())
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil, ctx.Err()
+		case <-t.C:
+		}
+		wait = min(2*wait, maxDatabaseRetry)
+	}
+}
