@@ -55,7 +55,7 @@ func TestConfirmPageShowsTheSchedule(t *testing.T) {
 		t.Fatalf("the page shown again does not carry the new schedule: %v", now)
 	}
 	_, es := s.page(b, "GET", path+"?lang=es", nil)
-	if want := "Todos los días a las 03:00 (hora de Tokyo)"; !strings.Contains(es, html.EscapeString(want)) {
+	if want := "Todos los días a las 03:00 (hora de Tokio)"; !strings.Contains(es, html.EscapeString(want)) {
 		t.Errorf("the Spanish page does not show %q:\n%s", want, es)
 	}
 

@@ -30,6 +30,16 @@ func TestBrowserProposesTheReadersTimeZone(t *testing.T) {
 	zone("America/Montevideo")
 	b.open(s.base+"/?lang=en", subscribeForm)
 	editionsWaitOnPage(b, "a zone the list lacks", 20*time.Second, `document.getElementById("timezone").value === "America/Montevideo"`)
+	editionsWaitOnPage(b, "the added zone named by its city", 20*time.Second,
+		`document.querySelector("#timezone option:checked").textContent === "Montevideo"`)
+	// The proposed zone is named in the page's language.
+	zone("Asia/Tokyo")
+	b.open(s.base+"/?lang=es", subscribeForm)
+	editionsWaitOnPage(b, "the proposed zone named in Spanish", 20*time.Second,
+		`document.getElementById("timezone").value === "Asia/Tokyo" && document.querySelector("#timezone option:checked").textContent === "Tokio"`)
+	editionsWaitOnPage(b, "the schedule shown", 20*time.Second,
+		`(function () { var d = document.getElementById("timezone").closest("details"); if (d) { d.open = true; } return true; })()`)
+	b.shots(t, "form-zone-es")
 	b.scripts(false)
 	b.open(s.base+"/?lang=en", subscribeForm)
 	editionsWaitOnPage(b, "the desk's zone without scripts", 20*time.Second,

@@ -70,6 +70,20 @@ func TestFormAndAPIScheduleFields(t *testing.T) {
 			t.Errorf("the form lacks %s", want)
 		}
 	}
+	// The zones are named by their cities, in the reader's language.
+	for lang, want := range map[string][]string{
+		"en": {`<option value="Asia/Tokyo">Tokyo</option>`, `<option value="America/Mexico_City">Mexico City</option>`},
+		"es": {`<option value="Asia/Tokyo">Tokio</option>`, `<option value="America/Mexico_City">Ciudad de México</option>`,
+			`<option value="America/Havana">La Habana</option>`},
+		"fr": {`<option value="Europe/London">Londres</option>`, `<option value="America/Havana">La Havane</option>`},
+	} {
+		_, home := s.do("GET", "/?lang="+lang, "", nil, false)
+		for _, w := range want {
+			if !strings.Contains(string(home), w) {
+				t.Errorf("the %s form lacks %s", lang, w)
+			}
+		}
+	}
 	form := func(email, hour, zone, freq string) url.Values {
 		return url.Values{"csrf_token": {tok}, "email": {email}, "countries": {"CR"}, "language": {"en"}, "mode": {"any"},
 			"frequency": {freq}, "timezone": {zone}, "hour": {hour}}

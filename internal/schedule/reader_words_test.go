@@ -40,6 +40,15 @@ func TestForReaderWordsTheirOwnSchedule(t *testing.T) {
 		{&domain.ReaderSchedule{Frequency: "weekly", Timezone: "America/Mexico_City", Hour: 6}, &stale, "en",
 			"Every Monday at 06:00 (Mexico City time); the next one on Monday 26 October"},
 		{nil, nil, "en", "Every Monday at 07:00 (Costa Rica time); the next one on Monday 26 October"},
+		// The zone's city is the reader's language's, from CLDR.
+		{&domain.ReaderSchedule{Frequency: "daily", Timezone: "Asia/Tokyo", Hour: 3}, nil, "es",
+			"Todos los días a las 03:00 (hora de Tokio); el próximo, el domingo 25 de octubre"},
+		{&domain.ReaderSchedule{Frequency: "weekly", Timezone: "America/Mexico_City", Hour: 6}, &stale, "es",
+			"Cada lunes a las 06:00 (hora de Ciudad de México); el próximo, el lunes 26 de octubre"},
+		{&domain.ReaderSchedule{Frequency: "daily", Timezone: "Europe/London", Hour: 8}, nil, "fr",
+			"Tous les jours à 08\u00a0h\u00a000 (heure de Londres)\u00a0; prochain envoi le dimanche 25 octobre"},
+		{&domain.ReaderSchedule{Frequency: "daily", Timezone: "Asia/Kolkata", Hour: 8}, nil, "en",
+			"Every day at 08:00 (Kolkata time); the next one on Sunday 25 October"},
 	} {
 		if got := ForReader(tc.rs, tc.due, desk, cr, now, tc.lang); got != tc.want {
 			t.Errorf("%+v due %v in %s:\n got %q\nwant %q", tc.rs, tc.due, tc.lang, got, tc.want)

@@ -31,12 +31,13 @@ type words struct {
 	Joined   string // rule, next
 	Zone     string // zone name
 	Clock    string // a Go time layout: "15:04", "15 h 04"
+	lang     string // whose city names the zone
 }
 
 func wordsOf(lang string) words {
 	t := func(key string) string { return i18n.Text(lang, "schedule."+key) }
 	return words{And: t("and"), Every: t("every"), EveryDay: t("every_day"), At: t("at"), Next: t("next"),
-		NextAt: t("next_at"), Joined: t("joined"), Zone: t("zone"), Clock: t("clock")}
+		NextAt: t("next_at"), Joined: t("joined"), Zone: t("zone"), Clock: t("clock"), lang: lang}
 }
 
 // Describe says when sched sends after now, in lang: its rule if it is a
@@ -119,18 +120,16 @@ func ruleOf(w words, lang string, sched cron.Schedule) (string, bool) {
 	return fmt.Sprintf(w.Every, list), true
 }
 
-// zoneName names a time zone for readers: "Costa Rica time" for
-// America/Costa_Rica, UTC as it is.
+// zoneName names a time zone for readers by its city in their language,
+// from CLDR: "Costa Rica time" for America/Costa_Rica, "hora de Tokio"
+// for Asia/Tokyo; UTC by its abbreviation.
 func zoneName(w words, loc *time.Location) string {
 	name := loc.String()
 	if name == "UTC" || name == "Local" || name == "" {
 		abbr, _ := time.Now().In(loc).Zone()
 		return abbr
 	}
-	if i := strings.LastIndexByte(name, '/'); i >= 0 {
-		name = name[i+1:]
-	}
-	return fmt.Sprintf(w.Zone, strings.ReplaceAll(name, "_", " "))
+	return fmt.Sprintf(w.Zone, i18n.ZoneCity(w.lang, name))
 }
 
 func capitalise(s string) string {

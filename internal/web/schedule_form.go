@@ -12,6 +12,7 @@ import (
 	"newsdigest/internal/domain"
 	"newsdigest/internal/editions"
 	"newsdigest/internal/errs"
+	"newsdigest/internal/i18n"
 )
 
 // scheduleForm is the "when your digest arrives" part of the sign-up
@@ -29,7 +30,8 @@ type scheduleForm struct {
 }
 
 // zones are the time zones the select lists: one or two a region, by
-// the cities people know. Any IANA name is accepted; a zone a browser
+// the cities people know, each named by its city in the reader's
+// language (CLDR's, i18n.ZoneCity). Any IANA name is accepted; a zone a browser
 // proposes that is not here is added to the list by the script.
 var zones = []string{
 	"UTC",
@@ -66,7 +68,7 @@ func (s *Server) scheduleFormOf(ctx context.Context, lang string, rs domain.Read
 		list = append([]string{rs.Timezone}, list...)
 	}
 	for _, z := range list {
-		sf.Zones = append(sf.Zones, option{Value: z, Label: strings.ReplaceAll(z, "_", " "), Checked: z == rs.Timezone})
+		sf.Zones = append(sf.Zones, option{Value: z, Label: i18n.ZoneCity(lang, z), Checked: z == rs.Timezone})
 	}
 	for h := range 24 {
 		sf.Hours = append(sf.Hours, option{Value: strconv.Itoa(h), Label: fmt.Sprintf("%02d:00", h), Checked: h == rs.Hour})

@@ -24,7 +24,9 @@
   }
   var opt = document.createElement("option");
   opt.value = zone;
-  opt.textContent = zone.replace(/_/g, " ");
+  // Named as the server names a zone it has no city for: the city of
+  // its IANA name.
+  opt.textContent = zone.slice(zone.lastIndexOf("/") + 1).replace(/_/g, " ");
   select.insertBefore(opt, select.firstChild);
   select.value = zone;
 })();
