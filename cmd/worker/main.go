@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"strings"
 	"syscall"
 
 	"newsdigest/internal/app"
@@ -27,12 +28,19 @@ func main() {
 	tuneGC()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if len(os.Args) > 1 && os.Args[1] == "check" {
+	// Anything but no argument or `check` is refused: a mistyped health
+	// check must not start a worker that takes tasks and sends mail.
+	switch args := os.Args[1:]; {
+	case len(args) == 0:
+	case len(args) == 1 && args[0] == "check":
 		if err := app.Check(ctx, cfg); err != nil {
 			fmt.Fprintln(os.Stderr, "check:", err)
 			os.Exit(1)
 		}
 		return
+	default:
+		fmt.Fprintf(os.Stderr, "usage: worker [check]\nunknown command %q\n", strings.Join(args, " "))
+		os.Exit(2)
 	}
 	if err := (&app.Worker{Config: cfg, Log: log}).Run(ctx); err != nil {
 		log.Error("worker stopped", "err", err)
