@@ -35,6 +35,9 @@ func bindJSON(c *gin.Context, v any) error {
 		}
 		return errs.New(errs.Malformed, "body: not valid JSON (at byte %d): want one JSON object and nothing after it", dec.InputOffset())
 	}
+	if name := unstorableJSON(reflect.ValueOf(v), "body"); name != "" {
+		return errs.New(errs.Malformed, "%s: holds a NUL character, which no text here may", name)
+	}
 	return nil
 }
 

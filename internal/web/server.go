@@ -154,7 +154,7 @@ func (s *Server) Handler() http.Handler {
 		s.log.Error("TRUSTED_PROXIES refused by gin; trusting none", "err", err)
 		_ = r.SetTrustedProxies(nil)
 	}
-	r.Use(routeOf, s.recoverer())
+	r.Use(routeOf, s.recoverer(), s.storableQuery)
 	r.HandleMethodNotAllowed = true
 	r.NoRoute(func(c *gin.Context) { s.notFound(c) })
 

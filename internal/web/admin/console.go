@@ -19,6 +19,7 @@ import (
 
 	"newsdigest/internal/clicks"
 	"newsdigest/internal/config"
+	"newsdigest/internal/domain"
 	"newsdigest/internal/editions"
 	"newsdigest/internal/items"
 	"newsdigest/internal/listname"
@@ -93,12 +94,13 @@ func (a *Console) Mount(r *gin.Engine) {
 	r.GET("/admin/static/:file", serveStatic)
 
 	// The login is open to anyone: its body is capped small and must be a
-	// plain form, before the CSRF check or anything else parses it.
+	// plain form, before the CSRF check or anything else parses it; the
+	// login checks its own fields' text (plainName).
 	open := r.Group("/admin", consolePolicy, a.cookieScheme, a.body(maxLoginBody, false), a.CSRF)
 	open.GET("/login", a.loginPage)
 	open.POST("/login", a.loginPost)
 
-	g := r.Group("/admin", consolePolicy, a.cookieScheme, a.requireSession, a.body(maxConsoleBody, true), a.CSRF)
+	g := r.Group("/admin", consolePolicy, a.cookieScheme, a.requireSession, a.body(maxConsoleBody, true), a.storableText, a.CSRF)
 	g.POST("/logout", a.logout)
 	a.dashboardRoutes(g)
 	edit := g.Group("", a.requireRole(roleEdit))
@@ -116,6 +118,23 @@ func (a *Console) Mount(r *gin.Engine) {
 	a.auditRoutes(people)
 	a.editorsRoutes(g)
 	a.queuesRoutes(g)
+}
+
+// storableText refuses (400) a query or form holding a NUL or bytes that
+// are not UTF-8: no field of the console is such text, and the database
+// would refuse it with an error shown as a 500. An uploaded file is not
+// a form value: its importer names the line at fault.
+func (a *Console) storableText(c *gin.Context) {
+	r := c.Request
+	if _, bad := domain.UnstorableField(r.URL.Query()); bad {
+		a.fail(c, http.StatusBadRequest, msg(pageLang(c), "not_found"))
+		return
+	}
+	if _, bad := domain.UnstorableField(r.PostForm); bad {
+		a.fail(c, http.StatusBadRequest, msg(pageLang(c), "body_unreadable"))
+		return
+	}
+	c.Next()
 }
 
 // consolePolicy lets the console run its own script files (the live
