@@ -28,6 +28,8 @@ func TestAdminAPIRefusals(t *testing.T) {
 		{"no header", ""},
 		{"wrong token", "Bearer not-the-token-at-all-000"},
 		{"wrong scheme", "Basic " + adminToken},
+		{"the token's beginning", "Bearer " + adminToken[:len(adminToken)-1]},
+		{"the token and more", "Bearer " + adminToken + "0"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			req, _ := http.NewRequest("GET", s.base+"/api/v1/items", nil)

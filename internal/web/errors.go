@@ -1,6 +1,7 @@
 package web
 
 import (
+	"crypto/sha256"
 	"crypto/subtle"
 	"errors"
 	"net/http"
@@ -39,14 +40,17 @@ func apiStatus(c *gin.Context, status int, code, message string) {
 // token configured it refuses everything. The scheme name is matched
 // case-insensitively, as RFC 7235 says.
 func (s *Server) requireAdmin() gin.HandlerFunc {
-	want := []byte(s.cfg.AdminToken)
+	want := sha256.Sum256([]byte(s.cfg.AdminToken))
 	return func(c *gin.Context) {
-		if len(want) == 0 {
+		if s.cfg.AdminToken == "" {
 			apiStatus(c, http.StatusUnauthorized, "unauthorized", "the admin API is disabled: ADMIN_TOKEN is not set")
 			return
 		}
 		scheme, got, ok := strings.Cut(c.GetHeader("Authorization"), " ")
-		if !ok || !strings.EqualFold(scheme, "Bearer") || subtle.ConstantTimeCompare([]byte(strings.TrimSpace(got)), want) != 1 {
+		// Both sides hashed first: ConstantTimeCompare answers at once
+		// for inputs of different lengths, which would tell the token's.
+		sent := sha256.Sum256([]byte(strings.TrimSpace(got)))
+		if !ok || !strings.EqualFold(scheme, "Bearer") || subtle.ConstantTimeCompare(sent[:], want[:]) != 1 {
 			c.Header("WWW-Authenticate", `Bearer realm="newsdigest"`)
 			apiStatus(c, http.StatusUnauthorized, "unauthorized", "missing or wrong bearer token")
 			return
