@@ -71,6 +71,7 @@ func TestParseTestdata(t *testing.T) {
 		"autoreply-vacation.eml":              {TypeAutoReply, "", "auto-reply", "", "", "", 1022},
 		"human-reply.eml":                     {TypeOther, "", "not a bounce or a complaint", "", "", "", 1023},
 		"exim-failed.eml":                     {TypeDSN, Hard, "", "5.1.1", "retired@example.net", "", 1024},
+		"gateway-html-only.eml":               {TypeDSN, Hard, "", "5.1.1", "ex.colleague@partner.example.net", "", 1025},
 	}
 	files, err := filepath.Glob(filepath.Join("testdata", "*.eml"))
 	if err != nil {
@@ -115,6 +116,7 @@ func TestParseDiagnostics(t *testing.T) {
 		"yahoo-failure-notice.eml":  "550: 5.1.1 <gone.reader@example.net>... User Unknown",
 		"qmail-failure.eml":         "Sorry, no SMTP connection got far enough; most progress was RCPT TO response; remote host 192.0.2.32 said: 550 Unknown user nadie@example.net",
 		"outlook-ndr-text-only.eml": "#550 5.1.1 RESOLVER.ADR.RecipNotFound; not found ##",
+		"gateway-html-only.eml":     "Reason: 550 5.1.1 <ex.colleague@partner.example.net>: Recipient address rejected: User unknown",
 		"gmail-dsn-mailbox-full.eml": "452-4.2.2 The recipient's inbox is out of storage space and inactive. Please direct 452-4.2.2 the recipient to " +
 			"452 4.2.2 https://support.google.example.net/mail/?p=OverQuotaPerm 5b1f17b1804b1-4561a5c6cbasi8801475e9.112 - gsmtp",
 	} {
