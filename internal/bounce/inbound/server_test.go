@@ -168,6 +168,7 @@ func TestReportsOverSMTP(t *testing.T) {
 		"rfc5965-example.eml":                 {1018, bounce.Complaint},
 		"rfc3464-multi-recipient.eml":         {1020, bounce.Hard},
 		"exim-failed.eml":                     {1024, bounce.Hard},
+		"gateway-html-only.eml":               {1025, bounce.Hard},
 		// Delays, a not-spam report, auto-replies and a person's reply
 		// are accepted and record nothing.
 	}
