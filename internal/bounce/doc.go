@@ -19,10 +19,12 @@
 // can be shared with other uses without the MAC giving anything of them
 // away. MACs are compared in constant time. The local part is read without
 // regard to case, since some MTAs lower-case it on the way back, and the
-// alphabet was chosen to survive that. A bounce comes back to this address
-// (RFC 5321 sends DSNs to the reverse path), so the envelope recipient of
-// a bounce names its delivery; nothing in the report's text has to be
-// believed.
+// alphabet was chosen to survive that. A bounce address tag that an
+// outbound gateway put before it (BATV's prvs=<tag>=bounces+…, and the
+// like) is taken off before the address is read. A bounce comes back to
+// this address (RFC 5321 sends DSNs to the reverse path), so the envelope
+// recipient of a bounce names its delivery; nothing in the report's text
+// has to be believed.
 //
 // BOUNCE_DOMAIN should be a subdomain of the From domain (bounce.example.org
 // under example.org): DMARC's relaxed SPF alignment then holds, and the

@@ -154,19 +154,48 @@ func NoticeSubscriber(id int64) (int64, bool) {
 }
 
 // Verify returns the delivery an address names. addr may be in angle
-// brackets (as in a Return-Path header) and in any case. The error wraps
+// brackets (as in a Return-Path header), in any case, and tagged by a
+// gateway (prvs=<tag>=bounces+…; see tagSchemes). The error wraps
 // ErrOtherDomain, ErrNotVERP or ErrForged.
 func (v *VERP) Verify(addr string) (int64, error) {
 	local, domain, ok := splitAddress(addr)
 	if !ok || strings.TrimSuffix(strings.ToLower(domain), ".") != v.domain {
 		return 0, ErrOtherDomain
 	}
-	local = strings.ToLower(local)
+	local = untag(strings.ToLower(local))
 	tok, ok := strings.CutPrefix(local, LocalPrefix)
 	if !ok {
 		return 0, ErrNotVERP
 	}
 	return v.VerifyToken(tok)
+}
+
+// tagSchemes are the bounce address tags (BATV and its kin) an outbound
+// gateway may put before the local part of the envelope sender it
+// relays: prvs=<tag>=bounces+…, as Cisco's, Sophos's and others' write
+// it; msprvs1=<tag>=…, SparkPost's; btv1==<tag>==…, Barracuda's. The
+// bounce then comes back to the tagged address; when the bounce domain's
+// MX is this listener rather than the gateway, nobody has taken the tag
+// off.
+var tagSchemes = []struct{ prefix, end string }{
+	{"prvs=", "="}, {"msprvs1=", "="}, {"btv1==", "=="},
+}
+
+// untag returns a lower-case local part without a gateway's bounce
+// address tag, or as it is when it has none. The tag itself is the
+// gateway's to check: the MAC that follows decides here.
+func untag(local string) string {
+	for _, s := range tagSchemes {
+		rest, ok := strings.CutPrefix(local, s.prefix)
+		if !ok {
+			continue
+		}
+		tag, after, ok := strings.Cut(rest, s.end)
+		if ok && tag != "" && !strings.Contains(tag, "=") && strings.HasPrefix(after, LocalPrefix) {
+			return after
+		}
+	}
+	return local
 }
 
 // VerifyToken returns the delivery a token ("<id>.<mac>", as Token makes

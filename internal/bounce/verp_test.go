@@ -129,3 +129,39 @@ func TestNewVERPValidates(t *testing.T) {
 		}
 	}
 }
+
+// TestVERPGatewayTags checks the envelope senders an outbound gateway
+// rewrote with a bounce address tag (BATV) of its own: the bounce comes
+// back to the tagged address, which still names the delivery. The tag is
+// the gateway's to check; the MAC still decides.
+func TestVERPGatewayTags(t *testing.T) {
+	v := testVERP(t)
+	addr := v.Address(1001)
+	local, domain, _ := strings.Cut(addr, "@")
+	for _, tagged := range []string{
+		"prvs=1234abcd56=" + addr,                  // BATV, as Cisco, Sophos and others write it
+		"PRVS=1234ABCD56=" + strings.ToUpper(addr), // and upper-cased on the way back
+		"msprvs1=19950Qmw5dOKJ=" + addr,            // SparkPost's
+		"btv1==0313b68b9de==" + addr,               // Barracuda's
+		"<prvs=0071a2b3c4=" + local + "@" + domain + ">",
+	} {
+		if id, err := v.Verify(tagged); err != nil || id != 1001 {
+			t.Errorf("Verify(%q) = %d, %v; want 1001", tagged, id, err)
+		}
+	}
+	for _, tc := range []struct {
+		addr string
+		want error
+	}{
+		{"prvs=1234abcd56=" + strings.Replace(addr, "1001.", "1002.", 1), ErrForged},
+		{"prvs=1234abcd56=postmaster@" + domain, ErrNotVERP},
+		{"prvs=" + addr, ErrNotVERP},       // no tag
+		{"other=1234=" + addr, ErrNotVERP}, // not a tagging scheme
+		{"prvs=12=34=" + addr, ErrNotVERP}, // a tag with its own separator
+		{"xbounces+1001.w7ocwojcyxxvy5bm@" + domain, ErrNotVERP},
+	} {
+		if id, err := v.Verify(tc.addr); !errors.Is(err, tc.want) {
+			t.Errorf("Verify(%q) = %d, %v; want %v", tc.addr, id, err, tc.want)
+		}
+	}
+}

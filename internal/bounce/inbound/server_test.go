@@ -231,7 +231,8 @@ func TestRcptRefusals(t *testing.T) {
 			t.Errorf("RCPT %s: %v; want %d …%s…", tc.rcpt, err, tc.code, tc.text)
 		}
 	}
-	for _, rcpt := range []string{good, strings.ToUpper(good), "postmaster@bounce.example.com", "Abuse@Bounce.Example.com", "fbl@bounce.example.com"} {
+	for _, rcpt := range []string{good, strings.ToUpper(good), "prvs=1234abcd56=" + good, "postmaster@bounce.example.com",
+		"Abuse@Bounce.Example.com", "fbl@bounce.example.com"} {
 		if err := send(addr, "", []string{rcpt}, []byte("Subject: hello\r\n\r\nA person writing.\r\n")); err != nil {
 			t.Errorf("RCPT %s: %v", rcpt, err)
 		}
