@@ -26,10 +26,7 @@ func (db *DB) RecordBounce(ctx context.Context, r domain.BounceReport, bounceLim
 	if !domain.IsBounceKind(r.Kind) {
 		return out, fmt.Errorf("record bounce: kind %q: want one of %v", r.Kind, domain.BounceKinds)
 	}
-	at := r.At
-	if at.IsZero() {
-		at = time.Now()
-	}
+	at := reportTime(r.At)
 	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
 		var sentAt *time.Time
 		err := tx.QueryRow(ctx, `SELECT edition_id, subscriber_id, sent_at FROM deliveries WHERE id = $1`, r.DeliveryID).
@@ -78,6 +75,20 @@ func (db *DB) RecordBounce(ctx context.Context, r domain.BounceReport, bounceLim
 		return out, fmt.Errorf("record bounce of delivery %d: %w", r.DeliveryID, err)
 	}
 	return out, nil
+}
+
+// reportTime is when a report says its failure or complaint happened,
+// or now when it does not say, or says a time still to come: the date
+// comes from the reporting server's clock, which may be years off, and a
+// time to come would pin the delivery at the top of the console's list
+// and, for a notice, carry the reader's run of failures past every
+// digest that goes through (bounceRun).
+func reportTime(at time.Time) time.Time {
+	now := time.Now()
+	if at.IsZero() || at.After(now) {
+		return now
+	}
+	return at
 }
 
 // healthSQL counts an edition's outcomes for EditionHealth. It runs once

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -47,11 +46,7 @@ func (db *DB) RecordNoticeBounce(ctx context.Context, subscriberID int64, r doma
 			return nil
 		}
 		// A notice's send time is not kept: the report's stands for it.
-		at := r.At
-		if at.IsZero() {
-			at = time.Now()
-		}
-		return applyBounce(ctx, tx, &out, r.Kind, bounceLimit, at)
+		return applyBounce(ctx, tx, &out, r.Kind, bounceLimit, reportTime(r.At))
 	})
 	if err != nil {
 		return out, fmt.Errorf("record bounce of a notice to subscriber %d: %w", subscriberID, err)
