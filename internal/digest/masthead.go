@@ -74,6 +74,9 @@ type Issue struct {
 	// empty for a digest no group holds (a preview of a filter), whose
 	// web link then carries render.TokenPlaceholder.
 	ViewToken string
+	// Frequency is the reader's (render.Digest.Frequency): a mail's
+	// words about older stories follow it. Empty is weekly.
+	Frequency string
 }
 
 // Email lays an issue out as its mail: at most MaxEmailStories stories,
@@ -145,6 +148,7 @@ func (m Masthead) frameWith(is Issue, sections []Section, links storyLinks) rend
 	d.UnsubscribeURL = m.BaseURL + "/unsubscribe/" + render.TokenPlaceholder
 	d.PreferencesURL = m.BaseURL + "/preferences/" + render.TokenPlaceholder
 	d.PostalAddress = m.PostalAddress
+	d.Frequency = is.Frequency
 	return d
 }
 

@@ -22,6 +22,7 @@ import (
 	"newsdigest/internal/config"
 	"newsdigest/internal/digest"
 	"newsdigest/internal/render"
+	"newsdigest/internal/schedule"
 	"newsdigest/internal/tasks"
 )
 
@@ -119,6 +120,7 @@ func New(d Deps) *Service {
 			Store: d.Store, Mailer: d.Mailer, Renderer: d.Renderer, Masthead: s.masthead, Taxonomy: d.Taxonomy,
 			Workers: d.Config.SMTPConnections, BounceLimit: d.Config.BounceLimit, Lease: d.Lease, Limiter: d.Limiter,
 			Log: d.Log, Observe: d.Observe, pauser: s.pauser, VERP: d.VERP,
+			DeskFrequency: schedule.DeskFrequency(s.schedule),
 		}
 		if d.Clicks != nil {
 			s.sender.Stamp = func() string { return d.Clicks.NewStamp(time.Now()) }

@@ -3,10 +3,8 @@ package editions
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"newsdigest/internal/bounce"
@@ -71,9 +69,12 @@ type Sender struct {
 	// pauser pauses the edition when its refusals pass the bounce limit
 	// (nil: never).
 	pauser *pauser
+	// DeskFrequency is the frequency of the readers who follow the
+	// desk's schedule (schedule.DeskFrequency).
+	DeskFrequency string
 
 	mu         sync.Mutex
-	cache      map[int64]*cachedBody // group id → rendered digest
+	cache      map[bodyKey]*cachedBody // rendered digests
 	cacheBytes int
 	editions   map[int64]*editionData
 }
@@ -195,7 +196,7 @@ dispatch:
 
 // attempt renders a claim's digest and sends it.
 func (s *Sender) attempt(ctx context.Context, c domain.ClaimedDelivery, groups map[int64]domain.DigestGroup, final bool, watch *editionWatch) domain.DeliveryOutcome {
-	body, err := s.body(ctx, watch.data(), groups, c.GroupID)
+	body, err := s.body(ctx, watch.data(), groups, s.bodyKeyOf(c))
 	switch {
 	case errors.Is(err, errWithdrawn):
 		return domain.DeliveryOutcome{ID: c.ID, Status: domain.DeliverySkipped, Reason: ReasonWithdrawn}
@@ -270,111 +271,6 @@ func pausedOutcome(id int64) domain.DeliveryOutcome {
 	return domain.DeliveryOutcome{ID: id, Status: domain.DeliveryPending, Error: notSentPaused}
 }
 
-// maxCacheBytes bounds the rendered digests a worker keeps. Deliveries are
-// numbered group by group, so a batch needs few digests and a small cache
-// serves it; the bound keeps memory flat however many groups an edition has.
-const maxCacheBytes = 32 << 20
-
-// cachedBody is one group's digest, rendered by the first sender that needs
-// it while the others wait for it (or send other groups' messages).
-type cachedBody struct {
-	once    sync.Once
-	stories string       // the edition's stories it was made from (editionData.stories)
-	body    *mail.Shared // the group's digest, composed for sending
-	err     error
-	// group and shown are the layout body was made from and how many
-	// stories it holds; fitted is a smaller render of it that went
-	// under the size limit (fit.go).
-	group  domain.DigestGroup
-	shown  int
-	fitted atomic.Pointer[fittedBody]
-}
-
-// groupsFor loads the layouts of the claims' groups that are not rendered
-// yet, in one query.
-func (s *Sender) groupsFor(ctx context.Context, claims []domain.ClaimedDelivery) (map[int64]domain.DigestGroup, error) {
-	var missing []int64
-	s.mu.Lock()
-	for _, c := range claims {
-		if s.cache[c.GroupID] == nil && !containsID(missing, c.GroupID) {
-			missing = append(missing, c.GroupID)
-		}
-	}
-	s.mu.Unlock()
-	out := map[int64]domain.DigestGroup{}
-	if len(missing) == 0 {
-		return out, nil
-	}
-	groups, err := s.Store.Groups(ctx, missing)
-	if err != nil {
-		return nil, err
-	}
-	for _, g := range groups {
-		out[g.ID] = g
-	}
-	return out, nil
-}
-
-// body returns a group's digest, rendering it on first use and again once
-// the edition's stories changed (one hidden or corrected). groups holds
-// the layouts loaded for the batch; one missing (the cache was emptied
-// meanwhile) is loaded on its own.
-func (s *Sender) body(ctx context.Context, ed *editionData, groups map[int64]domain.DigestGroup, id int64) (*cachedBody, error) {
-	s.mu.Lock()
-	e := s.cache[id]
-	if e == nil || e.stories != ed.stories {
-		if s.cache == nil || s.cacheBytes > maxCacheBytes {
-			s.cache, s.cacheBytes = map[int64]*cachedBody{}, 0
-		}
-		e = &cachedBody{stories: ed.stories}
-		s.cache[id] = e
-	}
-	s.mu.Unlock()
-	e.once.Do(func() {
-		// A render that panics (a bug) fails this group's deliveries rather
-		// than the worker, which would meet the same group again on restart.
-		defer func() {
-			if v := recover(); v != nil {
-				e.body, e.err = nil, fmt.Errorf("render group %d: panic: %v", id, v)
-			}
-		}()
-		g, ok := groups[id]
-		if !ok {
-			loaded, err := s.Store.Groups(ctx, []int64{id})
-			if err != nil || len(loaded) != 1 {
-				e.err = fmt.Errorf("load group %d: %v", id, err)
-				return
-			}
-			g = loaded[0]
-		}
-		e.group = g
-		e.body, e.shown, e.err = s.renderGroup(ed, g, digest.MaxEmailStories)
-		s.mu.Lock()
-		if e.err == nil {
-			s.cacheBytes += e.body.Size()
-		}
-		s.mu.Unlock()
-	})
-	if e.err != nil && !errors.Is(e.err, errWithdrawn) {
-		// Forget a failed render, so a later batch tries again.
-		s.mu.Lock()
-		if s.cache[id] == e {
-			delete(s.cache, id)
-		}
-		s.mu.Unlock()
-	}
-	return e, e.err
-}
-
-func containsID(ids []int64, id int64) bool {
-	for _, x := range ids {
-		if x == id {
-			return true
-		}
-	}
-	return false
-}
-
 // ReasonWithdrawn is why a delivery is skipped when every story of its
 // digest was hidden after the edition was compiled.
 const ReasonWithdrawn = "withdrawn"
@@ -382,14 +278,14 @@ const ReasonWithdrawn = "withdrawn"
 // errWithdrawn says a digest has no story left to send.
 var errWithdrawn = errors.New("every story of the digest was withdrawn")
 
-// renderGroup renders a group's digest with at most max stories, and
-// says how many it holds.
-func (s *Sender) renderGroup(ed *editionData, g domain.DigestGroup, max int) (*mail.Shared, int, error) {
+// renderGroup renders a group's digest for readers of frequency with at
+// most max stories, and says how many it holds.
+func (s *Sender) renderGroup(ed *editionData, g domain.DigestGroup, frequency string, max int) (*mail.Shared, int, error) {
 	sections, err := digest.DecodeSections(g.Sections)
 	if err != nil {
 		return nil, 0, err
 	}
-	d := s.Masthead.EmailWithin(digest.Issue{EditionID: ed.id, At: ed.at, Language: g.Language, Sections: sections, Items: ed.items, Tax: ed.tax, Stories: ed.ready, ViewToken: g.ViewToken}, max)
+	d := s.Masthead.EmailWithin(digest.Issue{EditionID: ed.id, At: ed.at, Language: g.Language, Sections: sections, Items: ed.items, Tax: ed.tax, Stories: ed.ready, ViewToken: g.ViewToken, Frequency: frequency}, max)
 	if len(d.Sections) == 0 {
 		return nil, 0, errWithdrawn
 	}

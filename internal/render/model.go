@@ -30,6 +30,11 @@ type Digest struct {
 	// Full shows every summary whole, for the web view; an email shows the
 	// start of each.
 	Full bool
+	// Frequency is how often the reader gets a digest (domain.Frequency*):
+	// a digest whose stories all came out before the reader's last period
+	// (the last day, week, two weeks) says so in its words. Empty is
+	// weekly, the desk's usual.
+	Frequency string
 }
 
 // Section is one heading of a digest: a chosen country, a chosen topic, or

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"newsdigest/internal/dates"
+	"newsdigest/internal/domain"
 )
 
 // The views are what the templates see: every string already chosen,
@@ -137,12 +138,15 @@ func newDigestView(d Digest, lang string, s ui, frags *fragments) (digestView, e
 	if isHTTPURL(d.ViewURL) {
 		v.ViewURL, v.ViewAll = d.ViewURL, s.ViewWeb
 	}
-	// A digest of stories all older than a week (a back catalogue the desk
-	// chose to send) does not call them this week's.
-	earlier := count > 0 && !anyRecent(d)
+	// A digest of stories all older than the reader's period (a back
+	// catalogue the desk chose to send) does not call them the period's
+	// news: it says they came out before it, in the words of the reader's
+	// frequency ("before yesterday", "before this week").
+	period := periodOf(d.Frequency)
+	earlier := count > 0 && !anyRecent(d, period.days)
 	switch {
 	case d.Omitted > 0 && v.ViewURL != "" && earlier:
-		v.Intro = s.countOf("stories_some_earlier", count, count+d.Omitted)
+		v.Intro = s.countOf("stories_some_earlier_"+period.name, count, count+d.Omitted)
 		v.ViewAll = s.count("view_more_count", d.Omitted)
 	case d.Omitted > 0 && v.ViewURL != "":
 		v.Intro = s.countOf("stories_some", count, count+d.Omitted)
@@ -150,7 +154,7 @@ func newDigestView(d Digest, lang string, s ui, frags *fragments) (digestView, e
 	case count == 0:
 		v.Intro = s.StoriesNone
 	case earlier:
-		v.Intro = s.count("stories_count_earlier", count)
+		v.Intro = s.count("stories_count_earlier_"+period.name, count)
 	default:
 		v.Intro = s.count("stories_count", count)
 	}
@@ -159,19 +163,38 @@ func newDigestView(d Digest, lang string, s ui, frags *fragments) (digestView, e
 	return v, nil
 }
 
-// recentDays is how far before the edition's day a story still counts
-// as this week's news.
-const recentDays = 7
+// period is a reader's frequency as a digest's words know it: its name
+// in the catalogue's keys (mail.stories_count_earlier_daily) and how far
+// before the edition's day a story still counts as the period's news.
+type period struct {
+	name string
+	days int
+}
 
-// anyRecent reports whether a story of d is dated within recentDays of
-// the edition's day; a digest without dates (a story without one, or no
-// edition day) is taken as this week's, as it always was.
-func anyRecent(d Digest) bool {
+// periods are the frequencies a reader may choose (domain.Frequency*).
+var periods = map[string]period{
+	domain.FrequencyDaily:    {domain.FrequencyDaily, 1},
+	domain.FrequencyWeekly:   {domain.FrequencyWeekly, 7},
+	domain.FrequencyBiweekly: {domain.FrequencyBiweekly, 14},
+}
+
+// periodOf is the period of frequency; weekly for any other.
+func periodOf(frequency string) period {
+	if p, ok := periods[frequency]; ok {
+		return p
+	}
+	return periods[domain.FrequencyWeekly]
+}
+
+// anyRecent reports whether a story of d is dated within days of the
+// edition's day; a digest without dates (a story without one, or no
+// edition day) is taken as the period's news, as it always was.
+func anyRecent(d Digest, days int) bool {
 	day, err := time.Parse("2006-01-02", d.EditionDate)
 	if err != nil {
 		return true
 	}
-	since := day.AddDate(0, 0, -recentDays)
+	since := day.AddDate(0, 0, -days)
 	for _, sec := range d.Sections {
 		for _, it := range sec.Items {
 			t, err := time.Parse("2006-01-02", it.PublishedOn)

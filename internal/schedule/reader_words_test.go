@@ -55,3 +55,19 @@ func TestForReaderWordsTheirOwnSchedule(t *testing.T) {
 		}
 	}
 }
+
+// TestDeskFrequency: the readers who follow DIGEST_CRON read as daily
+// ones when it sends every day, else as weekly ones.
+func TestDeskFrequency(t *testing.T) {
+	t.Parallel()
+	for spec, want := range map[string]string{"0 7 * * *": "daily", "30 6 * * 0-6": "daily", "0 7 * * 1": "weekly",
+		"0 7 * * 1-5": "weekly", "0 7 1 * *": "weekly"} {
+		sched, err := cron.ParseStandard(spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := DeskFrequency(sched); got != want {
+			t.Errorf("DeskFrequency(%q) = %q, want %q", spec, got, want)
+		}
+	}
+}

@@ -16,6 +16,7 @@ import (
 	"github.com/robfig/cron/v3"
 
 	"newsdigest/internal/dates"
+	"newsdigest/internal/domain"
 	"newsdigest/internal/i18n"
 )
 
@@ -135,4 +136,16 @@ func zoneName(w words, loc *time.Location) string {
 func capitalise(s string) string {
 	r, n := utf8.DecodeRuneInString(s)
 	return string(unicode.ToUpper(r)) + s[n:]
+}
+
+// DeskFrequency is how often sched, DIGEST_CRON, sends as a reader's
+// frequency: daily when it sends every day, weekly otherwise (the
+// desk's usual; a schedule of several days a week is nearer a week's
+// news than a day's).
+func DeskFrequency(sched cron.Schedule) string {
+	spec, ok := sched.(*cron.SpecSchedule)
+	if ok && spec.Dom&starBit != 0 && (spec.Dow&starBit != 0 || spec.Dow&^starBit == 1<<7-1) {
+		return domain.FrequencyDaily
+	}
+	return domain.FrequencyWeekly
 }
