@@ -62,8 +62,9 @@ type Event struct {
 	// FeedbackType is the ARF Feedback-Type of a complaint ("abuse").
 	FeedbackType string
 	// ReportID identifies the report at its source (the report message's
-	// Message-ID, SES's feedbackId, Mailgun's event id), so storage can
-	// keep one event per report when a report comes twice. May be "".
+	// Message-ID, or a digest of its content when it has none; SES's
+	// feedbackId, Mailgun's event id), so storage can keep one event per
+	// report when a report comes twice. May be "".
 	ReportID string
 	// At is when the receiving side reported the failure or complaint;
 	// zero when the report does not say.

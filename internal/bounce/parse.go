@@ -2,6 +2,9 @@ package bounce
 
 import (
 	"bytes"
+	"cmp"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"net/mail"
 	"regexp"
@@ -52,6 +55,9 @@ type Report struct {
 	FeedbackType string
 	// MessageID is the report's own Message-ID, without angle brackets.
 	MessageID string
+	// contentID stands for MessageID when the report has none (qmail's
+	// bounces): see reportContentID.
+	contentID string
 	// At is when the failure or complaint happened, if the report says.
 	At time.Time
 	// Origins are the addresses and tokens in the report that may name
@@ -76,6 +82,9 @@ func Parse(raw []byte) (*Report, error) {
 	rep := &Report{
 		MessageID: strings.Trim(h.get("Message-Id"), "<> \t"),
 		At:        parseDate(h.get("Date")),
+	}
+	if rep.MessageID == "" {
+		rep.contentID = reportContentID(h, body)
 	}
 	var feedback header
 	switch {
@@ -109,9 +118,26 @@ func (r *Report) Event(deliveryID int64, source string) Event {
 		Status:       r.Status,
 		Diagnostic:   r.Diagnostic,
 		FeedbackType: r.FeedbackType,
-		ReportID:     truncate(r.MessageID, 250),
+		ReportID:     truncate(cmp.Or(r.MessageID, r.contentID), 250),
 		At:           r.At,
 	}
+}
+
+// reportContentID names a report that has no Message-ID by what it
+// says: a digest of its author's fields and its body. Storage keeps one
+// event per report id, so without it every such report about the same
+// delivery or person would pass for the first, and a second bounce of
+// another confirmation would never count. The same report sent again
+// (after a reply that was lost) has the same fields and body; the trace
+// fields a relay may add in front (Received and the like) are left out.
+func reportContentID(h header, body []byte) string {
+	sum := sha256.New()
+	for _, f := range []string{"Date", "From", "To", "Subject"} {
+		sum.Write([]byte(h.get(f)))
+		sum.Write([]byte{0})
+	}
+	sum.Write(body)
+	return "sha256:" + hex.EncodeToString(sum.Sum(nil)[:16])
 }
 
 // Resolve returns the delivery a report is about: the one rcpt names, if
