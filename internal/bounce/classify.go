@@ -36,7 +36,7 @@ func Classify(action, status, diagnostic string) (Kind, string) {
 		if containsAny(diagnostic, mailboxFullPhrases) {
 			return Soft, code.String()
 		}
-		if containsAny(diagnostic, unknownAddressPhrases) {
+		if containsAny(diagnostic, unknownAddressPhrases) || noAccountRe.MatchString(diagnostic) {
 			return Hard, code.String()
 		}
 	}
@@ -113,8 +113,12 @@ var unknownAddressPhrases = []string{
 	"doesn't exist", "not a valid mailbox", "invalid mailbox",
 	"invalid recipient", "unrouteable address", "account disabled",
 	"account has been disabled", "account is disabled", "mailbox is disabled",
-	"domain name not found",
+	"domain name not found", "no mailbox here by that name", "no such address",
 }
+
+// noAccountRe is how Yahoo and AOL say it: "This user doesn't have a
+// yahoo.com account".
+var noAccountRe = regexp.MustCompile(`(?i)user doesn['’]t have an? [a-z0-9.\-]+ account`)
 
 // mailboxFullPhrases are how servers say the mailbox is full, which
 // passes when its owner makes room.
@@ -123,8 +127,11 @@ var mailboxFullPhrases = []string{
 	"exceeded storage", "insufficient storage", "mailbox size limit",
 }
 
+// containsAny reports whether s holds one of phrases (lower-case, with
+// straight apostrophes), in any case and with either apostrophe: servers
+// write "doesn’t" as often as "doesn't".
 func containsAny(s string, phrases []string) bool {
-	s = strings.ToLower(s)
+	s = strings.ReplaceAll(strings.ToLower(s), "’", "'")
 	for _, p := range phrases {
 		if strings.Contains(s, p) {
 			return true

@@ -24,6 +24,12 @@ func TestClassify(t *testing.T) {
 		{"failed", "5.0.0 (permanent failure)", "550 user unknown", Hard, "5.0.0"},
 		{"failed", "5.5.0", "550 Unknown user nadie@example.net", Hard, "5.5.0"},
 		{"failed", "", "550 No such user here", Hard, "5.0.0"},
+		// Yahoo's and AOL's words for an address they do not have, behind a
+		// relay that reports no more than 5.0.0.
+		{"failed", "5.0.0", "smtp; 554 delivery error: dd This user doesn't have a yahoo.com account (x@yahoo.com) [0] - mta1234.mail.gq1.yahoo.com", Hard, "5.0.0"},
+		{"failed", "5.0.0", "554 delivery error: dd This user doesn’t have an aol.com account", Hard, "5.0.0"},
+		{"failed", "", "550 No mailbox here by that name", Hard, "5.0.0"},
+		{"failed", "", "550 <x@example.net>: no such address here", Hard, "5.0.0"},
 		{"failed", "5.0.0", "550 Requested action not taken: mailbox unavailable", Soft, "5.0.0"},
 		{"failed", "5.0.0", "552 mailbox full: user does not exist in quota table? quota exceeded", Soft, "5.0.0"},
 		// The sender's address, not the reader's: soft.

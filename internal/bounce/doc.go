@@ -84,8 +84,9 @@
 //   - 5.x.0 codes (other or undefined status: 5.0.0, 5.1.0, 5.5.0, ...)
 //     say no more than "permanent", so the diagnostic's words decide:
 //     "mailbox full", "quota exceeded" and the like are soft; "user
-//     unknown", "no such user", "does not exist", "account disabled" and
-//     the like are hard; anything else is soft.
+//     unknown", "no such user", "does not exist", "account disabled",
+//     Yahoo's "this user doesn't have a yahoo.com account" and the like
+//     are hard; anything else is soft.
 //   - Every other 5.x.x is soft: mailbox full (5.2.2), message too large
 //     (5.2.3, 5.3.4), system and network trouble (5.3, 5.4), protocol
 //     (5.5), content (5.6) and policy or spam refusals (5.7). These say
