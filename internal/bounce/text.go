@@ -56,7 +56,8 @@ func parseText(rep *Report, h header, p *parts) {
 	if rep.Recipient == "" {
 		rep.Recipient = firstAddress(notice)
 	}
-	if containsAny(notice, delayPhrases) && !containsAny(notice, permanentPhrases) {
+	if containsAny(notice, warningPhrases) ||
+		containsAny(notice, delayPhrases) && !containsAny(notice, permanentPhrases) {
 		rep.Ignored = "delayed"
 		return
 	}
@@ -141,12 +142,19 @@ func firstAddress(notice string) string {
 
 // delayPhrases say a message is late, not lost; permanentPhrases that it
 // is lost. A notice with the first and none of the second is a warning.
+// warningPhrases settle it alone: the banner of Postfix's, Sendmail's and
+// Gmail's delay notices, whose text goes on to say the message "could not
+// be delivered" for some hours.
 var (
+	warningPhrases = []string{
+		"this is a warning only", "this is a warning message only",
+		"you do not need to resend your message",
+	}
 	delayPhrases = []string{
 		"has been delayed", "delivery delayed", "delivery is delayed",
 		"will retry", "will continue trying", "still trying",
 		"delivery attempts will continue", "not yet been delivered",
-		"this is a warning message only",
+		"will be retried", "still being retried",
 	}
 	permanentPhrases = []string{
 		"failed permanently", "permanent error", "permanent fatal error",
