@@ -169,6 +169,13 @@ func TestAdminSubscribers(t *testing.T) {
 	if csv != string(apiCSV) {
 		t.Errorf("console export differs from the API's:\n%s\n---\n%s", csv, apiCSV)
 	}
+	// A list of addresses leaving the desk is on the record: who took it
+	// and how many people were in it.
+	var exports string
+	s.subsQuery(`SELECT string_agg(actor || ': ' || detail, ' | ' ORDER BY id) FROM audit_log WHERE action = 'subscriber.export'`, nil, &exports)
+	if exports != "admin: exported 1 | api: exported 1" {
+		t.Errorf("audited exports %q, want the console's and the API's, one person each", exports)
+	}
 
 	// One person's record.
 	ana := s.subsID("ana@example.org")

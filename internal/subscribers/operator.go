@@ -80,8 +80,21 @@ func (s *Service) Record(ctx context.Context, id int64) (domain.SubscriberRecord
 // answered with an error of its own. started tells the caller whether
 // anything was written when err is not nil (half a file must then be
 // broken off, not passed off as whole).
-func (s *Service) ExportCSV(ctx context.Context, f domain.SubscriberFilter, start func() io.Writer) (started bool, err error) {
+//
+// A list of people's addresses leaving the desk is audited for actor,
+// with how many rows went out, whether or not the download finished.
+func (s *Service) ExportCSV(ctx context.Context, actor string, f domain.SubscriberFilter, start func() io.Writer) (started bool, err error) {
 	var w *csv.Writer
+	rows := 0
+	defer func() {
+		switch {
+		case !started: // nothing left the desk
+		case err != nil:
+			s.audit.Audit(ctx, actor, "subscriber.export", "subscriber", nil, "exported %d, then broken off", rows)
+		default:
+			s.audit.Audit(ctx, actor, "subscriber.export", "subscriber", nil, "exported %d", rows)
+		}
+	}()
 	begin := func() {
 		started = true
 		w = csv.NewWriter(start())
@@ -93,6 +106,7 @@ func (s *Service) ExportCSV(ctx context.Context, f domain.SubscriberFilter, star
 		}
 		writeCSVRow(w, sub.Email, string(sub.Status), csvCountries(sub.Filter), strings.Join(sub.Topics, ";"),
 			sub.Language, sub.Mode, sub.CreatedAt.UTC().Format(time.RFC3339))
+		rows++
 		return w.Error()
 	})
 	if err != nil {

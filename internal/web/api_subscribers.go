@@ -129,7 +129,7 @@ func (s *Server) apiExportSubscribers(c *gin.Context) {
 		return
 	}
 	extendDeadlines(c)
-	started, err := s.subscribers.ExportCSV(c.Request.Context(), f, func() io.Writer {
+	started, err := s.subscribers.ExportCSV(c.Request.Context(), domain.APIActor, f, func() io.Writer {
 		c.Header("Content-Type", "text/csv; charset=utf-8")
 		c.Header("Content-Disposition", `attachment; filename="subscribers.csv"`)
 		c.Status(http.StatusOK)

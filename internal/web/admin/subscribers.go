@@ -136,7 +136,7 @@ func (a *Console) subscribersExport(c *gin.Context) {
 	}
 	// A long list takes longer than the server's usual write timeout.
 	_ = http.NewResponseController(c.Writer).SetWriteDeadline(time.Now().Add(10 * time.Minute))
-	started, err := a.Subscribers.ExportCSV(c.Request.Context(), f, func() io.Writer {
+	started, err := a.Subscribers.ExportCSV(c.Request.Context(), currentUser(c).Name, f, func() io.Writer {
 		c.Header("Content-Type", "text/csv; charset=utf-8")
 		c.Header("Content-Disposition", `attachment; filename="subscribers.csv"`)
 		c.Header("Cache-Control", "no-store")
