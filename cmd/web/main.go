@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"strings"
 
 	"newsdigest/internal/app"
 	"newsdigest/internal/config"
@@ -28,7 +29,9 @@ func main() {
 	defer stopping.Release()
 	ctx := stopping.Stop
 
-	switch cmd := firstArg(); cmd {
+	// A command is one word: `web migrate now` is a mistake to point
+	// out, not a migration to run.
+	switch cmd := strings.Join(os.Args[1:], " "); cmd {
 	case "", "serve":
 		err = (&app.Web{Config: cfg, Log: log, Draining: stopping.Draining}).Run(ctx)
 	case "migrate":
@@ -41,13 +44,6 @@ func main() {
 		log.Error("web stopped", "err", err)
 		os.Exit(1)
 	}
-}
-
-func firstArg() string {
-	if len(os.Args) > 1 {
-		return os.Args[1]
-	}
-	return ""
 }
 
 func migrate(ctx context.Context, cfg *config.Config, log *slog.Logger) error {

@@ -1,0 +1,49 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestMain runs web's own main when the test asks for it in a child
+// process, so the test sees what an operator sees: the exit status and
+// stderr.
+func TestMain(m *testing.M) {
+	if os.Getenv("NEWSDIGEST_TEST_RUN_WEB") == "1" {
+		os.Args = append([]string{"web"}, strings.Fields(os.Getenv("NEWSDIGEST_TEST_WEB_ARGS"))...)
+		main()
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+// TestUnknownCommandIsRefused: a mistyped command, or a right one with
+// words after it (`web migrate now`), stops at once with the usage, exit
+// 2, before anything reaches the database.
+func TestUnknownCommandIsRefused(t *testing.T) {
+	for _, args := range []string{"migrat", "help", "migrate now", "serve --port 80"} {
+		t.Run(args, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^$")
+			cmd.Env = append(os.Environ(), "NEWSDIGEST_TEST_RUN_WEB=1", "NEWSDIGEST_TEST_WEB_ARGS="+args,
+				"SECRET_KEY=7d1f0a93c6e24b58a0f3d9e17c52b84e", "ADMIN_PASSWORD=correct horse battery",
+				// Nothing listens there: a web that went on would wait for it.
+				"DATABASE_URL=postgres://postgres@127.0.0.1:1/none?sslmode=disable", "REDIS_URL=redis://127.0.0.1:1/0",
+				"HTTP_ADDR=127.0.0.1:0", "METRICS_ADDR=")
+			out, err := cmd.CombinedOutput()
+			if ctx.Err() != nil {
+				t.Fatalf("web %s ran on:\n%s", args, out)
+			}
+			var exit *exec.ExitError
+			if !errors.As(err, &exit) || exit.ExitCode() != 2 || !strings.Contains(string(out), "usage: web [serve|migrate]") {
+				t.Fatalf("web %s: %v, output:\n%s\nwant exit 2 with the usage", args, err, out)
+			}
+		})
+	}
+}
