@@ -9,8 +9,9 @@ import (
 
 // TestBounceLimitCountsFailuresInARow: BOUNCE_LIMIT counts failures in a
 // row. A mailbox full once, then a digest that went through, then two
-// more soft bounces, is a run of two, not three: the reader stays. A
-// third in a row, refused at the send, bounces them.
+// more soft bounces, is a run of two, not three: the reader stays, and
+// stays so when a second server reports the same digest failed. A third
+// in a row, refused at the send, bounces them.
 func TestBounceLimitCountsFailuresInARow(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
@@ -31,10 +32,12 @@ func TestBounceLimitCountsFailuresInARow(t *testing.T) {
 		}
 		return status, n
 	}
+	reports := 0
 	soft := func(edition int, wantRun int) {
 		t.Helper()
+		reports++
 		_, err := f.db.RecordBounce(f.ctx, domain.BounceReport{DeliveryID: deliveries[edition], Kind: domain.BounceSoft,
-			Source: "dsn", ReportID: fmt.Sprint("report-", edition), Code: "4.2.2", Diagnostic: "mailbox full"}, 3)
+			Source: "dsn", ReportID: fmt.Sprint("report-", reports), Code: "4.2.2", Diagnostic: "mailbox full"}, 3)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -45,6 +48,7 @@ func TestBounceLimitCountsFailuresInARow(t *testing.T) {
 	soft(0, 1)
 	soft(2, 1) // the second digest went through
 	soft(3, 2)
+	soft(3, 2) // another server's report of the same failed digest
 	// The fifth, refused for good at the send, as the sender records it.
 	if _, err := f.db.Pool().Exec(f.ctx, `UPDATE deliveries SET status = 'sending', sent_at = NULL, lease_until = now() + interval '1 minute' WHERE id = $1`, deliveries[4]); err != nil {
 		t.Fatal(err)

@@ -29,8 +29,9 @@ func (db *DB) RecordBounce(ctx context.Context, r domain.BounceReport, bounceLim
 	at := reportTime(r.At)
 	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
 		var sentAt *time.Time
-		err := tx.QueryRow(ctx, `SELECT edition_id, subscriber_id, sent_at FROM deliveries WHERE id = $1`, r.DeliveryID).
-			Scan(&out.EditionID, &out.SubscriberID, &sentAt)
+		var reported string // what came back about it before this report
+		err := tx.QueryRow(ctx, `SELECT edition_id, subscriber_id, sent_at, bounce_kind FROM deliveries WHERE id = $1`, r.DeliveryID).
+			Scan(&out.EditionID, &out.SubscriberID, &sentAt, &reported)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return errs.New(errs.NotFound, "delivery %d not found", r.DeliveryID)
 		}
@@ -67,6 +68,13 @@ func (db *DB) RecordBounce(ctx context.Context, r domain.BounceReport, bounceLim
 		out.Before = domain.SubscriberStatus(status)
 		if sentAt == nil {
 			sentAt = &at // a report about a delivery never recorded sent
+		}
+		// One digest that failed is one failure, however many servers on
+		// its way say so: a second soft report about a delivery already
+		// reported as failed does not add to the run.
+		if r.Kind == domain.BounceSoft && (reported == domain.BounceSoft || reported == domain.BounceHard) {
+			out.After = out.Before
+			return nil
 		}
 		err = applyBounce(ctx, tx, &out, r.Kind, bounceLimit, *sentAt)
 		return err
