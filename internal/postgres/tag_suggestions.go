@@ -18,7 +18,7 @@ import (
 func (db *DB) UnsentItems(ctx context.Context, limit int) ([]domain.Item, error) {
 	rows, err := db.pool.Query(ctx, `
 		SELECT `+itemColumns+` FROM items
-		WHERE NOT hidden AND NOT EXISTS (SELECT 1 FROM edition_items ei WHERE ei.item_id = items.id)
+		WHERE `+storyUnsent("items")+`
 		ORDER BY id DESC LIMIT $1`, limit)
 	if err != nil {
 		return nil, fmt.Errorf("unsent items: %w", err)
@@ -57,24 +57,43 @@ func (db *DB) ReplaceTagSuggestions(ctx context.Context, list []domain.TagSugges
 	})
 }
 
+// storyUnsent is the condition that a story (the items row named
+// table) can still change what readers get: it is in no edition's
+// window and not hidden. Only such stories are suggested new tags.
+func storyUnsent(table string) string {
+	return `NOT ` + table + `.hidden AND NOT EXISTS (SELECT 1 FROM edition_items ei WHERE ei.item_id = ` + table + `.id)`
+}
+
 // suggestionFresh is the condition that a suggestion (s) still fits its
-// item (i): the item's lists are those it was made from. A story whose
-// tags changed since (an editor, or its source sending it again) waits
-// for the next retraining to be looked at again.
-const suggestionFresh = `s.from_countries = i.countries AND s.from_regions = i.regions AND s.from_topics = i.topics`
+// item (i): the item's lists are those it was made from, none of the
+// lists it changes is an editor's, and the story is still unsent. A
+// story whose tags changed since (an editor, or its source sending it
+// again) waits for the next retraining to be looked at again; one sent
+// or hidden since is no longer the tagger's to suggest for. An editor
+// may confirm a list as it is while a retraining that read the story
+// before runs: the lists are equal, but the list is the editor's now.
+// Listing, reading and accepting a suggestion all ask this one question.
+var suggestionFresh = `s.from_countries = i.countries AND s.from_regions = i.regions AND s.from_topics = i.topics
+	AND NOT EXISTS (
+	    SELECT 1 FROM jsonb_array_elements(CASE jsonb_typeof(s.changes) WHEN 'array' THEN s.changes ELSE '[]' END) c
+	    WHERE c->>'kind' = ANY (i.edited_fields))
+	AND ` + storyUnsent("i")
 
 // suggestionColumns are what every suggestion read returns.
 const suggestionColumns = `s.item_id, s.model_id, s.from_countries, s.from_regions, s.from_topics,
 	s.to_countries, s.to_regions, s.to_topics, s.reasons, s.changes, s.created_at,
 	i.title, i.published_on, i.language, i.url, i.countries, i.regions, i.topics, i.tag_reasons, i.edited_fields`
 
-func scanSuggestion(r pgx.Row) (domain.TagSuggestion, error) {
+// scanSuggestion reads suggestionColumns, and into more any columns
+// selected after them.
+func scanSuggestion(r pgx.Row, more ...any) (domain.TagSuggestion, error) {
 	var s domain.TagSuggestion
 	var day time.Time
 	it := &s.Item
-	err := r.Scan(&s.ItemID, &s.ModelID, &s.From.Countries, &s.From.Regions, &s.From.Topics,
+	err := r.Scan(append([]any{&s.ItemID, &s.ModelID, &s.From.Countries, &s.From.Regions, &s.From.Topics,
 		&s.To.Countries, &s.To.Regions, &s.To.Topics, &s.Reasons, &s.Changes, &s.CreatedAt,
-		&it.Title, &day, &it.Language, &it.URL, &it.Countries, &it.Regions, &it.Topics, &it.TagReasons, &it.EditedFields)
+		&it.Title, &day, &it.Language, &it.URL, &it.Countries, &it.Regions, &it.Topics, &it.TagReasons, &it.EditedFields},
+		more...)...)
 	it.ID, it.PublishedOn = s.ItemID, domain.Date{Time: day}
 	return s, err
 }
@@ -131,20 +150,18 @@ func (db *DB) AcceptTagSuggestion(ctx context.Context, editor string, itemID int
 		if err != nil {
 			return notFound(err, "tag suggestion")
 		}
+		var fits bool
 		s, err := scanSuggestion(tx.QueryRow(ctx, `
-			SELECT `+suggestionColumns+`
+			SELECT `+suggestionColumns+`, `+suggestionFresh+`
 			FROM tag_suggestions s JOIN items i ON i.id = s.item_id
-			WHERE s.item_id = $1 FOR UPDATE OF s`, itemID))
+			WHERE s.item_id = $1 FOR UPDATE OF s`, itemID), &fits)
 		if err != nil {
 			return notFound(err, "tag suggestion")
 		}
 		before := it
-		for _, kind := range domain.TagKinds {
-			stale = stale || !slices.Equal(s.From.List(kind), nonNil(it.TagLists().List(kind)))
-		}
+		stale = !fits
 		var u domain.ItemUpdate
 		for _, kind := range s.Kinds() {
-			stale = stale || it.IsEdited(kind)
 			to := slices.Clone(s.To.List(kind))
 			switch kind {
 			case domain.FieldCountries:
