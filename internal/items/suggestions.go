@@ -114,25 +114,22 @@ func (s *Service) AcceptAllTagSuggestions(ctx context.Context, actor string) (ac
 
 // KeepTags declines the tagger's suggestion for a story: the lists it
 // would change are confirmed as they are, as the editor's (so the tagger
-// leaves them alone, and learns that the desk disagrees).
+// leaves them alone, and learns that the desk disagrees). The lists are
+// kept as the editor saw them: when the story's tags changed since (an
+// editor, or its source), the suggestion is withdrawn, errs.Conflict,
+// and the newer tags stay. Audited as an edit of those lists.
 func (s *Service) KeepTags(ctx context.Context, actor string, itemID int64) (domain.Item, error) {
 	sg, err := s.store.TagSuggestion(ctx, itemID)
 	if err != nil {
 		return domain.Item{}, err
 	}
-	var u domain.ItemUpdate
-	for _, kind := range sg.Kinds() {
-		keep := slices.Clone(sg.From.List(kind))
-		switch kind {
-		case domain.FieldCountries:
-			u.Countries = &keep
-		case domain.FieldRegions:
-			u.Regions = &keep
-		default:
-			u.Topics = &keep
-		}
+	it, err := s.store.KeepTagSuggestion(ctx, actor, itemID)
+	if err != nil {
+		return it, err
 	}
-	return s.Update(ctx, actor, itemID, u)
+	s.audit.Audit(ctx, actor, "item.update", "item", itemID, "%s", strings.Join(sg.Kinds(), ", "))
+	s.tagsCorrected(ctx, updateOf(sg))
+	return it, nil
 }
 
 // updateOf is the update a suggestion makes: its lists, for asking for a

@@ -3,13 +3,11 @@ package postgres
 import (
 	"context"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"newsdigest/internal/domain"
-	"newsdigest/internal/errs"
 )
 
 // UnsentItems returns up to limit stories, newest first, that no edition
@@ -132,85 +130,6 @@ func (db *DB) TagSuggestion(ctx context.Context, itemID int64) (domain.TagSugges
 		return s, notFound(err, "tag suggestion")
 	}
 	return s, nil
-}
-
-// AcceptTagSuggestion applies the suggestion for an item as the editor's
-// decision: the lists it changes take its tags, with the tagger's
-// reasons, and are recorded as set by the editor (so the tagger and the
-// item's source leave them alone from now on) and as a labelled example
-// whose tagger's choice is the suggestion. A suggestion that no longer
-// fits its story is withdrawn: errs.Conflict. errs.NotFound when there is
-// none.
-func (db *DB) AcceptTagSuggestion(ctx context.Context, editor string, itemID int64) (domain.Item, error) {
-	var it domain.Item
-	stale := false
-	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
-		var err error
-		it, err = scanItem(tx.QueryRow(ctx, `SELECT `+itemColumns+` FROM items WHERE id = $1 FOR UPDATE`, itemID))
-		if err != nil {
-			return notFound(err, "tag suggestion")
-		}
-		var fits bool
-		s, err := scanSuggestion(tx.QueryRow(ctx, `
-			SELECT `+suggestionColumns+`, `+suggestionFresh+`
-			FROM tag_suggestions s JOIN items i ON i.id = s.item_id
-			WHERE s.item_id = $1 FOR UPDATE OF s`, itemID), &fits)
-		if err != nil {
-			return notFound(err, "tag suggestion")
-		}
-		before := it
-		stale = !fits
-		var u domain.ItemUpdate
-		for _, kind := range s.Kinds() {
-			to := slices.Clone(s.To.List(kind))
-			switch kind {
-			case domain.FieldCountries:
-				u.Countries = &to
-			case domain.FieldRegions:
-				u.Regions = &to
-			default:
-				u.Topics = &to
-			}
-		}
-		if _, err := tx.Exec(ctx, `DELETE FROM tag_suggestions WHERE item_id = $1`, itemID); err != nil {
-			return fmt.Errorf("withdraw tag suggestion: %w", err)
-		}
-		if stale {
-			return nil // commit the withdrawal
-		}
-		u.Apply(&it)
-		// The tags are the tagger's, which the editor accepted: they keep
-		// the tagger's reasons, where Apply gives added tags the editor's.
-		for _, kind := range s.Kinds() {
-			switch kind {
-			case domain.FieldCountries:
-				it.TagReasons.Countries = s.Reasons.Countries
-			case domain.FieldRegions:
-				it.TagReasons.Regions = s.Reasons.Regions
-			default:
-				it.TagReasons.Topics = s.Reasons.Topics
-			}
-		}
-		if err := recordTagExample(ctx, tx, editor, &itemID, before, it, u, s.To.Topics); err != nil {
-			return err
-		}
-		_, err = tx.Exec(ctx, `
-			UPDATE items SET countries = $2, regions = $3, topics = $4, tag_reasons = $5, edited_fields = $6, updated_at = now()
-			WHERE id = $1`,
-			itemID, nonNil(it.Countries), nonNil(it.Regions), nonNil(it.Topics), it.TagReasons, nonNil(it.EditedFields))
-		if err != nil {
-			return fmt.Errorf("accept tag suggestion: %w", err)
-		}
-		it, err = scanItem(tx.QueryRow(ctx, `SELECT `+itemColumns+` FROM items WHERE id = $1`, itemID))
-		return err
-	})
-	switch {
-	case err != nil:
-		return domain.Item{}, err
-	case stale:
-		return domain.Item{}, errs.New(errs.Conflict, "the story's tags changed after the suggestion was made; it is withdrawn")
-	}
-	return it, nil
 }
 
 // TopicCorrections returns, per topic of the taxonomy, how often editors

@@ -169,6 +169,8 @@ func (a *Console) tagSuggestionKeep(c *gin.Context) {
 	}
 	_, err := a.Items.KeepTags(c.Request.Context(), currentUser(c).Name, id)
 	switch {
+	case errs.Is(err, errs.Conflict):
+		done(c, suggestionBack(c, id), "suggestion_withdrawn")
 	case errs.Is(err, errs.NotFound):
 		done(c, suggestionBack(c, id), "suggestion_gone")
 	case err != nil:

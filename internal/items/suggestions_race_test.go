@@ -1,0 +1,124 @@
+package items
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"slices"
+	"testing"
+	"time"
+
+	"newsdigest/internal/config"
+	"newsdigest/internal/domain"
+	"newsdigest/internal/errs"
+	"newsdigest/internal/postgres"
+	"newsdigest/internal/staff"
+	"newsdigest/internal/taxonomy"
+	"newsdigest/internal/testenv"
+)
+
+// meanwhileStore is the real store, with something another editor or an
+// import does right after the service reads a suggestion: the moment
+// between an editor's click and its transaction.
+type meanwhileStore struct {
+	*postgres.DB
+	meanwhile func()
+}
+
+func (s *meanwhileStore) TagSuggestion(ctx context.Context, itemID int64) (domain.TagSuggestion, error) {
+	sg, err := s.DB.TagSuggestion(ctx, itemID)
+	if s.meanwhile != nil {
+		s.meanwhile()
+		s.meanwhile = nil
+	}
+	return sg, err
+}
+
+// Keeping a story's tags "as they are" keeps them as the editor saw
+// them: when another editor set the story's topics, or its source sent
+// it again retagged, after the page was shown, the suggestion is
+// withdrawn and the newer tags stay.
+func TestKeepTagsDoesNotUndoAChangeMadeMeanwhile(t *testing.T) {
+	t.Parallel()
+	url := testenv.DatabaseURL(t)
+	db := testenv.Open(t, url)
+	cfg, err := config.Load(func(k string) string {
+		return map[string]string{"DATABASE_URL": url, "SECRET_KEY": "9b41e07c2fd35a86e1c47b20d9f3a65e"}[k]
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	store := &meanwhileStore{DB: db}
+	s, err := New(Deps{Config: cfg, Store: store, Taxonomy: &taxonomy.Cache{Source: db}, Audit: staff.New(db, log), Log: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	day := domain.NewDate(2021, 3, 1)
+	listing := s.importer.Item(day, "Children cross the Darién", "Families walked for days.", "https://a.example/1", "en")
+	if _, err := s.importer.ImportItems(ctx, []domain.Item{listing}, []int{1}); err != nil {
+		t.Fatal(err)
+	}
+	stored, err := db.ItemByFingerprint(ctx, listing.Fingerprint)
+	if err != nil {
+		t.Fatal(err)
+	}
+	suggest := func(stored domain.Item) {
+		t.Helper()
+		it, err := db.Item(ctx, stored.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sg := domain.TagSuggestion{ItemID: it.ID, ModelID: 1, From: it.TagLists(), To: it.TagLists(), Reasons: it.TagReasons,
+			Changes: []domain.TagChange{{Kind: domain.FieldTopics, Code: "protection", Add: true, Why: "model: protection"}}}
+		sg.To.Topics = append(slices.Clone(it.Topics), "protection")
+		if err := db.ReplaceTagSuggestions(ctx, []domain.TagSuggestion{sg}); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	// Another editor sets the topics after this one's page was shown.
+	suggest(stored)
+	theirs := []string{"mixed-movements"}
+	store.meanwhile = func() {
+		if _, err := s.Update(ctx, "other@example.org", stored.ID, domain.ItemUpdate{Topics: &theirs}); err != nil {
+			t.Error(err)
+		}
+	}
+	// The other editor's change withdrew the suggestion already.
+	if _, err := s.KeepTags(ctx, "ed@example.org", stored.ID); !errs.Is(err, errs.NotFound) {
+		t.Errorf("keeping the tags after another editor set them: %v, want the suggestion gone", err)
+	}
+	if it, err := db.Item(ctx, stored.ID); err != nil || !slices.Equal(it.Topics, theirs) {
+		t.Errorf("topics %v, %v; want the other editor's %v", it.Topics, err, theirs)
+	}
+
+	// The story's source sends it again, retagged from its new summary.
+	first := s.importer.Item(day, "Hurricane hits Bluefields", "Roofs were lost.", "https://a.example/2", "en")
+	again := s.importer.Item(day, "Hurricane hits Bluefields",
+		"Roofs were lost; children were taken to shelters and given psychosocial support.", "https://a.example/2", "en")
+	if slices.Equal(first.Topics, again.Topics) {
+		t.Fatalf("the new copy's topics %v are the first's: the test shows nothing", again.Topics)
+	}
+	if _, err := s.importer.ImportItems(ctx, []domain.Item{first}, []int{1}); err != nil {
+		t.Fatal(err)
+	}
+	hurricane, err := db.ItemByFingerprint(ctx, first.Fingerprint)
+	if err != nil {
+		t.Fatal(err)
+	}
+	suggest(hurricane)
+	store.meanwhile = func() {
+		if _, err := s.importer.ImportItems(ctx, []domain.Item{again}, []int{1}); err != nil {
+			t.Error(err)
+		}
+	}
+	if _, err := s.KeepTags(ctx, "ed@example.org", hurricane.ID); !errs.Is(err, errs.Conflict) {
+		t.Errorf("keeping the tags after the source sent the story again: %v, want a conflict", err)
+	}
+	if it, err := db.Item(ctx, hurricane.ID); err != nil || !slices.Equal(it.Topics, again.Topics) || it.IsEdited(domain.FieldTopics) {
+		t.Errorf("topics %v (edited %v), %v; want the new copy's %v, not the editor's", it.Topics, it.EditedFields, err, again.Topics)
+	}
+}
