@@ -159,7 +159,7 @@ func TestPrivacyExportAndDeleteMe(t *testing.T) {
 	// downloads the data once.
 	b.open(prefsURL+"?lang=es", prefsForm)
 	ctx, cancel := b.step()
-	href, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.CSS(`main a[href$="/export"]`), "href"))
+	href, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.CSS(`main a[href*="/export?"]`), "href"))
 	cancel()
 	if err != nil || !href.Exists {
 		t.Fatalf("the preferences page has no link to the export: %v", err)
