@@ -126,10 +126,14 @@ func (s *Server) writeFeed(c *gin.Context, lang string, page editions.ArchivePag
 	var newest time.Time
 	for _, st := range page.Stories {
 		it := st.Item
-		guid := s.cfg.URL("/archive#item-" + strconv.FormatInt(it.ID, 10))
+		anchor := "#item-" + strconv.FormatInt(it.ID, 10)
+		guid := s.cfg.URL("/archive" + anchor)
 		link := webURL(it.URL)
 		if link == "" {
-			link = guid
+			// The archive's page that starts at this story, in the feed's
+			// language and subject: its first page holds only the newest.
+			from := domain.ItemCursor{PublishedOn: it.PublishedOn, ID: it.ID + 1}
+			link = s.cfg.URL(archive + "&before=" + from.Encode() + anchor)
 		}
 		day := it.PublishedOn.Time.UTC()
 		if day.After(newest) {
