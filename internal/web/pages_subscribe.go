@@ -169,7 +169,7 @@ func (s *Server) showConfirm(c *gin.Context, tok string, status int, message str
 		message = msg(lang, message)
 	}
 	s.renderPageStatus(c.Writer, c.Request, status, "confirm", pageData{Lang: lang, Title: msg(lang, "confirm_title"),
-		Email: sub.Email, Action: "/confirm/" + tok, Form: chosen(tax, lang, sub.Filter), Choices: sub.ChoicesSignature(),
+		Email: sub.Email, Action: "/confirm/" + tok + "?lang=" + lang, Form: chosen(tax, lang, sub.Filter), Choices: sub.ChoicesSignature(),
 		Message: message, When: s.whenOf(lang, sub.Schedule)})
 }
 

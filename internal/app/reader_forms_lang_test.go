@@ -1,0 +1,62 @@
+package app_test
+
+import (
+	"html"
+	"io"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"newsdigest/internal/testenv"
+)
+
+var postForm = regexp.MustCompile(`<form method="post" action="([^"]+)" id="([a-z-]+)"`)
+
+// TestReaderFormsRefusedInTheirLanguage: a reader's page in French, seen
+// in a browser that asks for English, has forms whose refusal (the form
+// expired: no CSRF cookie any more) is still in French.
+func TestReaderFormsRefusedInTheirLanguage(t *testing.T) {
+	t.Parallel()
+	s := startStack(t)
+	const addr = "formes@example.org"
+	s.jsonCall("POST", "/api/v1/subscriptions", map[string]any{
+		"email": addr, "countries": []string{"HT"}, "language": "fr", "mode": "any",
+	}, nil, http.StatusAccepted)
+	s.smtp.WaitFor(t, 30*time.Second, "confirmation to "+addr, func([]testenv.Received) bool {
+		return len(s.smtp.To(addr)) == 1
+	})
+	confirm := s.confirmPath(addr, 1)
+
+	get := func(path string) string {
+		req, _ := http.NewRequest("GET", s.base+path, nil)
+		req.Header.Set("Accept-Language", "en-US,en;q=0.9")
+		resp, err := s.browser().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		if !strings.Contains(string(b), `<html lang="fr"`) {
+			t.Fatalf("GET %s is not in French:\n%s", path, b)
+		}
+		return string(b)
+	}
+	for _, m := range postForm.FindAllStringSubmatch(get(confirm), -1) {
+		action, id := html.UnescapeString(m[1]), m[2]
+		req, _ := http.NewRequest("POST", s.base+action, strings.NewReader(url.Values{"choices": {"x"}}.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Accept-Language", "en-US,en;q=0.9")
+		resp, err := s.browser().Do(req) // a browser that lost the form's cookie
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusForbidden || !strings.Contains(string(b), `<html lang="fr"`) {
+			t.Errorf("form %s (%s) without its cookie: %d, not in French:\n%s", id, action, resp.StatusCode, b)
+		}
+	}
+}
