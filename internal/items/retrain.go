@@ -2,6 +2,7 @@ package items
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"newsdigest/internal/tagging"
@@ -46,13 +47,14 @@ func (s *Service) Retrain(ctx context.Context) error {
 const retrainMargin = 5 * time.Second
 
 // RetrainIfNoModel asks for a retraining when no model is stored (a new
-// installation, or one whose stored models a migration dropped), so that
-// one is stored for every process and the stories not yet sent are
+// installation, or one whose stored models a migration dropped) or the
+// newest cannot be read (damaged, or stored by another version), so that
+// one every process can use is stored and the stories not yet sent are
 // looked at again with the tagger as it now is, without waiting for an
 // editor's correction.
 func (s *Service) RetrainIfNoModel(ctx context.Context) {
 	id, err := s.store.LatestTagModelID(ctx)
-	if err != nil || id != 0 {
+	if err != nil || id != 0 && s.models.Problem() == nil {
 		return
 	}
 	if _, err := s.queue.EnqueueContext(ctx, tasks.NewRetrainTagger()); err != nil && !tasks.IsDuplicate(err) {
@@ -61,10 +63,23 @@ func (s *Service) RetrainIfNoModel(ctx context.Context) {
 }
 
 // Start loads the newest tag model the desk trained and asks for a
-// retraining when none is stored: what a worker does as it starts.
+// retraining when none is stored, or none that can be read: what a
+// worker does as it starts.
 func (s *Service) Start(ctx context.Context) {
 	if err := s.models.Refresh(ctx); err != nil {
-		s.log.Warn("tag model not loaded; tagging with the rules alone", "err", err)
+		s.log.Warn("tag model not loaded", "err", err, "using", s.modelInUse())
 	}
 	s.RetrainIfNoModel(ctx)
+}
+
+// modelInUse names the model the tagger uses, for a log line.
+func (s *Service) modelInUse() string {
+	switch id := s.models.ModelID(); {
+	case s.tagger.Model() == nil:
+		return "the rules alone"
+	case id == 0:
+		return "a model learnt in memory"
+	default:
+		return fmt.Sprintf("stored model %d", id)
+	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"newsdigest/internal/domain"
 	"newsdigest/internal/errs"
+	"newsdigest/internal/tagging"
 )
 
 // QualityWindow is the period over which the console shows how often
@@ -18,14 +19,21 @@ const QualityWindow = 90 * 24 * time.Hour
 // use, how many suggestions wait, and per topic how often editors
 // changed its choice over QualityWindow, the most changed first.
 type TaggingQuality struct {
-	Model       *domain.TagModelInfo // nil when none is stored yet
-	Suggestions int
-	Topics      []domain.TopicCorrections
+	Model *domain.TagModelInfo // nil when none is stored yet
+	// ModelProblem says why this process does not tag with Model (it
+	// cannot be read), and with what instead; nil when it does.
+	ModelProblem *tagging.ModelProblem
+	Suggestions  int
+	Topics       []domain.TopicCorrections
 }
 
 // TaggingQuality gathers the figures of the tagger as of now.
 func (s *Service) TaggingQuality(ctx context.Context, now time.Time) (TaggingQuality, error) {
 	var q TaggingQuality
+	// Look at the newest model as an import would, so the page says
+	// whether it can be used even before the first story comes.
+	s.refreshTagger(ctx)
+	q.ModelProblem = s.models.Problem()
 	switch m, err := s.store.LatestTagModelInfo(ctx); {
 	case err == nil:
 		q.Model = &m

@@ -22,7 +22,7 @@ func (s *Service) refreshTagger(ctx context.Context) {
 		return
 	}
 	if err := s.models.Refresh(ctx); err != nil {
-		s.log.Warn("tag model not refreshed", "err", err)
+		s.log.Warn("tag model not refreshed", "err", err, "using", s.modelInUse())
 	}
 }
 

@@ -64,13 +64,31 @@ type Follower struct {
 	mu      sync.Mutex
 	checked time.Time
 	id      int64
+	// unreadable is the newest stored model when it could not be read,
+	// and why. It is not read again: a model of megabytes would be read
+	// at every look, to fail the same way.
+	unreadable    int64
+	unreadableErr error
+}
+
+// ModelProblem says that the newest stored model cannot be used, why, and
+// what the tagger uses instead.
+type ModelProblem struct {
+	ID  int64 // the newest stored model
+	Err error
+	// InUse is the stored model the tagger uses instead, the last it could
+	// read; 0 when it uses one trained in memory from the same data.
+	InUse int64
 }
 
 // Refresh loads the newest stored model if it is not the one in use. When
 // none is stored yet (a new installation, before the worker's first
 // retraining), it trains one in memory from the same data, so the model
-// is there from the first item. On error the tagger keeps what it had:
-// the rules alone still tag.
+// is there from the first item. A stored model that cannot be read
+// (damaged, or of a layout this version does not know) is reported once
+// and then left alone (see Problem): the tagger keeps the model it had,
+// or, having none, trains one in memory as when none is stored. On a
+// store error the tagger keeps what it had: the rules alone still tag.
 func (f *Follower) Refresh(ctx context.Context) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -83,13 +101,8 @@ func (f *Follower) Refresh(ctx context.Context) error {
 	case err != nil:
 		return err
 	case id == 0 && f.Tagger.Model() == nil:
-		m, err := train(ctx, f.Store, f.Tagger, time.Now())
-		if err != nil {
-			return err
-		}
-		f.Tagger.SetModel(m)
-		return nil
-	case id == 0 || id == f.id:
+		return f.trainInMemory(ctx)
+	case id == 0 || id == f.id || id == f.unreadable:
 		return nil
 	}
 	id, b, err := f.Store.LatestTagModel(ctx)
@@ -98,11 +111,40 @@ func (f *Follower) Refresh(ctx context.Context) error {
 	}
 	m, err := UnmarshalModel(b)
 	if err != nil {
-		return err
+		f.unreadable, f.unreadableErr = id, err
+		if f.Tagger.Model() == nil {
+			if err := f.trainInMemory(ctx); err != nil {
+				return fmt.Errorf("stored tag model %d: %w; no model learnt in its place: %w", id, f.unreadableErr, err)
+			}
+		}
+		return fmt.Errorf("stored tag model %d not used: %w", id, err)
 	}
 	f.Tagger.SetModel(m)
 	f.id = id
+	f.unreadable, f.unreadableErr = 0, nil
 	return nil
+}
+
+// trainInMemory makes the tagger use a model trained from the labelled
+// items and the desk's examples, stored nowhere.
+func (f *Follower) trainInMemory(ctx context.Context) error {
+	m, err := train(ctx, f.Store, f.Tagger, time.Now())
+	if err != nil {
+		return err
+	}
+	f.Tagger.SetModel(m)
+	return nil
+}
+
+// Problem returns why the newest stored model is not the one in use, or
+// nil when it is (or none is stored).
+func (f *Follower) Problem() *ModelProblem {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.unreadable == 0 {
+		return nil
+	}
+	return &ModelProblem{ID: f.unreadable, Err: f.unreadableErr, InUse: f.id}
 }
 
 // ModelID returns the id of the stored model the tagger uses, 0 when it
@@ -119,4 +161,7 @@ func (f *Follower) Adopt(id int64) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.id = id
+	if id > f.unreadable {
+		f.unreadable, f.unreadableErr = 0, nil
+	}
 }

@@ -10,6 +10,7 @@ import (
 	"newsdigest/internal/domain"
 	"newsdigest/internal/errs"
 	"newsdigest/internal/items"
+	"newsdigest/internal/tagging"
 	"newsdigest/internal/taxonomy"
 )
 
@@ -33,7 +34,10 @@ type topicRow struct {
 }
 
 type taggingData struct {
-	Model       *domain.TagModelInfo
+	Model *domain.TagModelInfo
+	// Unreadable says that this process could not read the newest stored
+	// model, why, and what it tags with instead.
+	Unreadable *tagging.ModelProblem
 	ModelKB     int
 	Suggestions int
 	WindowDays  int
@@ -53,7 +57,7 @@ func (a *Console) taggingQuality(c *gin.Context) {
 		a.failErr(c, err)
 		return
 	}
-	data := taggingData{Model: q.Model, Suggestions: q.Suggestions, WindowDays: int(items.QualityWindow / (24 * time.Hour))}
+	data := taggingData{Model: q.Model, Unreadable: q.ModelProblem, Suggestions: q.Suggestions, WindowDays: int(items.QualityWindow / (24 * time.Hour))}
 	if q.Model != nil {
 		data.ModelKB = (q.Model.Bytes + 1023) / 1024
 	}
