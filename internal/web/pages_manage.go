@@ -22,7 +22,12 @@ func (s *Server) showPreferences(c *gin.Context, saved bool) {
 		s.showStatus(c, http.StatusOK, lang, tok, sub)
 		return
 	}
-	s.showPreferencesWith(c, http.StatusOK, tok, sub, lang, s.pauseBlock(lang, sub), saved)
+	p, err := s.pauseBlock(c.Request.Context(), lang, tok, sub)
+	if err != nil {
+		s.pageFail(c, lang, err)
+		return
+	}
+	s.showPreferencesWith(c, http.StatusOK, tok, sub, lang, p, saved)
 }
 
 // stopped reports whether a subscriber gets no digests and has no choices
@@ -103,9 +108,14 @@ func (s *Server) preferencesPost(c *gin.Context) {
 			s.pageFail(c, lang, err)
 			return
 		}
+		p, err := s.pauseBlock(c.Request.Context(), lang, tok, sub)
+		if err != nil {
+			s.pageFail(c, lang, err)
+			return
+		}
 		s.renderPageStatus(c.Writer, c.Request, http.StatusUnprocessableEntity, "preferences",
 			pageData{Lang: lang, Title: msg(lang, "prefs_title"), Email: sub.Email, Action: "/preferences/" + tok, Form: fd,
-				Pause: s.pauseBlock(lang, sub), Unsub: unsubscribeURL(tok, lang)})
+				Pause: p, Unsub: unsubscribeURL(tok, lang)})
 		return
 	}
 	if _, err := s.subscribers.UpdatePreferences(c.Request.Context(), tok, f, consentOf(c)); err != nil {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"time"
@@ -22,20 +23,32 @@ type pauseData struct {
 }
 
 // pauseBlock lays out the pause block for an active subscriber, and
-// nothing for anyone else (a pending one has no digests to pause).
-func (s *Server) pauseBlock(lang string, sub domain.Subscriber) *pauseData {
+// nothing for anyone else (a pending one has no digests to pause). The
+// day a pause ends is the reader's day: in their own schedule's zone,
+// else the desk's.
+func (s *Server) pauseBlock(ctx context.Context, lang, tok string, sub domain.Subscriber) (*pauseData, error) {
 	if sub.Status != domain.StatusActive {
-		return nil
+		return nil, nil
 	}
 	p := &pauseData{}
 	if sub.PausedUntil != nil {
-		p.Until = schedule.Date(*sub.PausedUntil, s.cfg.DigestTZ, lang)
-		return p
+		loc := s.cfg.DigestTZ
+		rs, own, err := s.editions.ReaderSchedule(ctx, tok)
+		if err != nil {
+			return nil, err
+		}
+		if own {
+			if z, err := time.LoadLocation(rs.Timezone); err == nil {
+				loc = z
+			}
+		}
+		p.Until = schedule.Date(*sub.PausedUntil, loc, lang)
+		return p, nil
 	}
 	for w := domain.MinPauseWeeks; w <= domain.MaxPauseWeeks; w++ {
 		p.Weeks = append(p.Weeks, option{Value: strconv.Itoa(w), Label: msgN(lang, "pause_weeks_n", w), Checked: w == 2})
 	}
-	return p
+	return p, nil
 }
 
 // pausePost pauses the digests for the weeks chosen (1 to 8). A number
@@ -71,7 +84,11 @@ func (s *Server) changePause(c *gin.Context, notice string, change func(tok stri
 	changed, err := change(tok)
 	switch {
 	case errs.Is(err, errs.Invalid):
-		p := s.pauseBlock(lang, sub)
+		p, err := s.pauseBlock(c.Request.Context(), lang, tok, sub)
+		if err != nil {
+			s.pageFail(c, lang, err)
+			return
+		}
 		p.Error = msg(lang, "pause_bad_weeks")
 		s.showPreferencesWith(c, http.StatusUnprocessableEntity, tok, sub, lang, p, false)
 		return
@@ -83,7 +100,11 @@ func (s *Server) changePause(c *gin.Context, notice string, change func(tok stri
 		s.pageFail(c, lang, err)
 		return
 	}
-	p := s.pauseBlock(lang, changed)
+	p, err := s.pauseBlock(c.Request.Context(), lang, tok, changed)
+	if err != nil {
+		s.pageFail(c, lang, err)
+		return
+	}
 	p.Notice = msg(lang, notice)
 	s.showPreferencesWith(c, http.StatusOK, tok, changed, lang, p, false)
 }
