@@ -24,3 +24,21 @@ func TestFrenchSpacesDoNotBreak(t *testing.T) {
 		}
 	}
 }
+
+// asciiApostrophe finds a typewriter apostrophe inside a French word:
+// the messages use the typographic one (’), and a page that mixes the
+// two ("l’un" beside "L'envoyer") reads as careless.
+var asciiApostrophe = regexp.MustCompile(`\p{L}'\p{L}`)
+
+// TestFrenchApostrophesAreTypographic: every French message writes its
+// elisions with U+2019, as most of them do.
+func TestFrenchApostrophesAreTypographic(t *testing.T) {
+	c := Default()
+	for _, key := range c.Keys("fr") {
+		for form, text := range c.Forms("fr", key) {
+			if bad := asciiApostrophe.FindString(text); bad != "" {
+				t.Errorf("locales/fr.toml: %s (%s): a typewriter apostrophe in %q: %q", key, form, bad, text)
+			}
+		}
+	}
+}
