@@ -2,6 +2,7 @@ package i18n
 
 import (
 	"regexp"
+	"strings"
 	"testing"
 )
 
@@ -42,3 +43,29 @@ func TestFrenchApostrophesAreTypographic(t *testing.T) {
 		}
 	}
 }
+
+// TestFrenchReadersGetABulletin: the reader's pages and mails call the
+// digest "bulletin" (masculine) from the sign-up form on; a message that
+// calls it "lettre" (feminine) puts "elle" beside "votre bulletin" on the
+// same page.
+func TestFrenchReadersGetABulletin(t *testing.T) {
+	c := Default()
+	for _, key := range c.Keys("fr") {
+		if !strings.HasPrefix(key, "page.") && !strings.HasPrefix(key, "mail.") {
+			continue
+		}
+		for form, text := range c.Forms("fr", key) {
+			if strings.Contains(strings.ToLower(text), "lettre") {
+				t.Errorf("locales/fr.toml: %s (%s) calls the digest a lettre: %q", key, form, text)
+			}
+		}
+	}
+	// The sentences about when the digest arrives name it, or say "il".
+	for _, key := range []string{"page.schedule_hint", "page.confirm_thin_yes", "page.confirm_thin_no"} {
+		if text := c.Forms("fr", key)["other"]; feminine.MatchString(text) {
+			t.Errorf("locales/fr.toml: %s says elle of the bulletin: %q", key, text)
+		}
+	}
+}
+
+var feminine = regexp.MustCompile(`(?i)\belle\b|\bla précédente\b`)
