@@ -13,8 +13,24 @@ import (
 // and the desk's corrections, stores it for the web app and the other
 // workers, tags with it from now on, and looks again at the stories not
 // yet sent: where it would now tag them differently, it leaves a
-// suggestion for an editor.
-func (s *Service) Retrain(ctx context.Context) error {
+// suggestion for an editor. A retraining that follows another (p.After)
+// trains only if a correction was saved since that one began.
+//
+// While a retraining's task runs, it holds the queue's lock that makes a
+// correction's request to retrain a duplicate, until the worker marks it
+// done, after this returns: a correction saved meanwhile, however late,
+// is refused and asks nothing. So every retraining queues, as it ends, a
+// retraining to follow it, which looks for such corrections once the
+// lock is gone; finding none, it ends there.
+func (s *Service) Retrain(ctx context.Context, p tasks.RetrainTagger) error {
+	if p.After != 0 {
+		// The margin covers an editor's transaction that began, and
+		// stamped its row, a little before the last retraining read.
+		changed, err := s.store.TagExamplesChangedSince(ctx, time.Unix(0, p.After).Add(-retrainMargin))
+		if err != nil || !changed {
+			return err
+		}
+	}
 	start := time.Now()
 	m, id, err := tagging.Retrain(ctx, s.store, s.tagger, start)
 	if err != nil {
@@ -28,14 +44,6 @@ func (s *Service) Retrain(ctx context.Context) error {
 	}
 	s.log.Info("tagger retrained", "model", id, "examples", m.Examples, "desk_examples", m.DeskExamples,
 		"took", trained, "suggestions", suggested)
-	// A correction saved while this ran may not be in what it read, and
-	// its request to retrain was refused as this task's duplicate: ask
-	// again. The margin covers an editor's transaction that began, and
-	// stamped its row, a little before this one read.
-	changed, err := s.store.TagExamplesChangedSince(ctx, start.Add(-retrainMargin))
-	if err != nil || !changed {
-		return err
-	}
 	if _, err := s.queue.EnqueueContext(ctx, tasks.NewRetrainTaggerAfter(start)); err != nil && !tasks.IsDuplicate(err) {
 		return err
 	}

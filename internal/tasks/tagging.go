@@ -25,13 +25,14 @@ func NewRetrainTagger() *asynq.Task {
 // RetrainTagger is the retraining task's payload.
 type RetrainTagger struct {
 	// After, when set, makes the task a retraining that follows the one
-	// begun then: a correction that came in while that one ran was
-	// refused as its duplicate, so it asks again under a key of its own.
+	// begun then, under a key of its own: a correction that came in while
+	// that one ran was refused as its duplicate. It trains only if a
+	// correction was saved since.
 	After int64 `json:"after,omitempty"` // Unix nanoseconds
 }
 
 // NewRetrainTaggerAfter builds the retraining that follows one begun at
-// start, for the corrections made while it ran.
+// start, for the corrections made while it ran, if any.
 func NewRetrainTaggerAfter(start time.Time) *asynq.Task {
 	return newRetrain(RetrainTagger{After: start.UnixNano()})
 }

@@ -110,8 +110,12 @@ func (h *handlers) pollSource(ctx context.Context, t *asynq.Task) error {
 }
 
 // retrainTagger trains the tagger again from the desk's corrections.
-func (h *handlers) retrainTagger(ctx context.Context, _ *asynq.Task) error {
-	return h.Items.Retrain(ctx)
+func (h *handlers) retrainTagger(ctx context.Context, t *asynq.Task) error {
+	var p tasks.RetrainTagger
+	if err := tasks.Decode(t, &p); err != nil {
+		return err
+	}
+	return h.Items.Retrain(ctx, p)
 }
 
 // reconcile re-queues what Postgres says is unfinished and Redis may have
