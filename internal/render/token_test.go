@@ -69,7 +69,7 @@ func TestTokenOnlyInTheDigestsLinks(t *testing.T) {
 					">Digest " + TokenPlaceholder + "</h1>",
 					"<title>7 new stories: Mexico, Regional and Feed " + TokenPlaceholder + "</title>",
 				}},
-				{"text", m.Text, p.Text, len(m.TextTokens), 3 + storyLinks, []string{
+				{"text", m.Text, p.Text, len(m.TextTokens), 4 + storyLinks, []string{ // so is it in the text
 					"* Click <here> " + TokenPlaceholder + "\n",
 					"  https://evil.example/?t=" + TokenPlaceholder + "\n",
 					"Your token is " + TokenPlaceholder + " & more.",
