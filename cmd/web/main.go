@@ -16,7 +16,7 @@ import (
 )
 
 func main() {
-	cfg, err := config.Load(os.Getenv)
+	cfg, err := app.LoadConfig(os.Getenv)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "config:", err)
 		os.Exit(2)

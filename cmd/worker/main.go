@@ -14,12 +14,11 @@ import (
 	"syscall"
 
 	"newsdigest/internal/app"
-	"newsdigest/internal/config"
 	"newsdigest/internal/logs"
 )
 
 func main() {
-	cfg, err := config.Load(os.Getenv)
+	cfg, err := app.LoadConfig(os.Getenv)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "config:", err)
 		os.Exit(2)

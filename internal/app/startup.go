@@ -9,6 +9,20 @@ import (
 	"newsdigest/internal/postgres"
 )
 
+// LoadConfig reads the settings as config.Load does, and DATABASE_URL as
+// the pool will read it (postgres.CheckURL), so that the programs refuse
+// any bad setting before they start, naming it.
+func LoadConfig(getenv func(string) string) (*config.Config, error) {
+	cfg, err := config.Load(getenv)
+	if err != nil {
+		return nil, err
+	}
+	if err := postgres.CheckURL(cfg.DatabaseURL); err != nil {
+		return nil, err
+	}
+	return cfg, nil
+}
+
 // Waits between tries to reach PostgreSQL at start: short at first, for a
 // database a moment behind, then a steady few seconds.
 const (

@@ -154,3 +154,13 @@ func listenLoopback(t *testing.T) net.Listener {
 	t.Cleanup(func() { l.Close() })
 	return l
 }
+
+// TestLoadConfigReadsDatabaseURLAsThePoolWill: the programs' settings
+// refuse a DATABASE_URL the pool cannot read, with the others' errors.
+func TestLoadConfigReadsDatabaseURLAsThePoolWill(t *testing.T) {
+	env := map[string]string{"SECRET_KEY": "7d1f0a93c6e24b58a0f3d9e17c52b84e",
+		"DATABASE_URL": "postgres://newsdigest@db.internal/newsdigest?sslmode=bogus"}
+	if _, err := app.LoadConfig(func(k string) string { return env[k] }); err == nil || !strings.HasPrefix(err.Error(), "DATABASE_URL:") {
+		t.Errorf("err = %v, want DATABASE_URL refused", err)
+	}
+}

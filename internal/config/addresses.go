@@ -7,20 +7,21 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-
-	"github.com/jackc/pgx/v5/pgxpool"
 )
 
-// checkDatabaseURL reads DATABASE_URL as the pool will. pgx finds a bad
-// port, sslmode or pool setting only when the pool is made, after the
-// program has started; here it stops the start, naming the variable. pgx
-// writes the password in its errors as xxxxx.
+// checkDatabaseURL checks DATABASE_URL's scheme and port. What else pgx
+// reads in it (sslmode, pool settings) is checked by postgres.CheckURL,
+// which the programs call after Load: this package stays free of pgx, as
+// the packages that only read settings (digest) must be.
 func checkDatabaseURL(raw string) error {
 	if err := checkURL("DATABASE_URL", raw, "postgres", "postgresql"); err != nil {
 		return err
 	}
-	if _, err := pgxpool.ParseConfig(raw); err != nil {
-		return fmt.Errorf("DATABASE_URL: %w", err)
+	u, _ := url.Parse(raw)
+	if p := u.Port(); p != "" {
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return fmt.Errorf("DATABASE_URL: port %q is not from 1 to 65535", p)
+		}
 	}
 	return nil
 }

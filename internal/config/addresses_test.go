@@ -6,18 +6,14 @@ import (
 )
 
 // TestMalformedAddressesStopTheStart: an address that cannot work is
-// refused by Load, naming its variable, rather than found out later: a
-// DATABASE_URL pgx cannot read made the binaries fail after start with
-// exit 1, a REDIS_URL or listen address with a port out of range started
+// refused by Load, naming its variable, rather than found out later (what
+// pgx reads in DATABASE_URL is postgres.CheckURL's): a REDIS_URL or listen address with a port out of range started
 // a program that could never reach Redis or listen, a BASE_URL with a
 // query, fragment or password made every link of every mail wrong. The
 // error never repeats a password.
 func TestMalformedAddressesStopTheStart(t *testing.T) {
 	for _, tc := range []struct{ name, value string }{
 		{"DATABASE_URL", "postgres://newsdigest:s3cret-pw@db.internal:99999/newsdigest"},
-		{"DATABASE_URL", "postgres://newsdigest:s3cret-pw@db.internal/newsdigest?sslmode=bogus"},
-		{"DATABASE_URL", "postgres://newsdigest:s3cret-pw@db.internal/newsdigest?pool_max_conns=-3"},
-		{"DATABASE_URL", "postgres://newsdigest:s3cret-pw@db.internal/newsdigest?connect_timeout=soon"},
 		{"REDIS_URL", "redis://:s3cret-pw@redis.internal:99999/0"},
 		{"REDIS_URL", "redis://:s3cret-pw@redis.internal:0/0"},
 		{"REDIS_URL", "redis://redis.internal:6379/-1"},

@@ -26,6 +26,16 @@ type DB struct {
 	signups    signupBatcher
 }
 
+// CheckURL reads DATABASE_URL as the pool will, so that a bad port,
+// sslmode or pool setting is refused with the other settings' errors,
+// before a program starts. pgx writes a password in its errors as xxxxx.
+func CheckURL(url string) error {
+	if _, err := pgxpool.ParseConfig(url); err != nil {
+		return fmt.Errorf("DATABASE_URL: %w", err)
+	}
+	return nil
+}
+
 // Open connects to Postgres and checks the connection. secret is the
 // app's SECRET_KEY, from which the key of the hash an erased address
 // becomes is derived (erasedKeys): every process that writes subscribers
