@@ -37,7 +37,7 @@ type taggingData struct {
 	Model *domain.TagModelInfo
 	// Unreadable says that this process could not read the newest stored
 	// model, why, and what it tags with instead.
-	Unreadable *tagging.ModelProblem
+	Unreadable  *tagging.ModelProblem
 	ModelKB     int
 	Suggestions int
 	WindowDays  int
