@@ -122,8 +122,8 @@ func (s *Service) Create(ctx context.Context, actor string, n NewItem) (domain.I
 	s.audit.Audit(ctx, actor, "item.create", "item", stored.ID, "%s %q", it.PublishedOn, it.Title)
 	if tags.Countries != nil || tags.Regions != nil || tags.Topics != nil {
 		// The item is stored; losing its example is logged, not failed.
-		if err := s.store.RecordNewItemExample(ctx, actor, proposed, it, tags); err != nil {
-			s.log.Error("tag example lost", "item", it.URL, "err", err)
+		if err := s.store.RecordNewItemExample(ctx, actor, proposed, stored, tags); err != nil {
+			s.log.Error("tag example lost", "item", stored.ID, "err", err)
 		}
 		s.tagsCorrected(ctx, tags)
 	}

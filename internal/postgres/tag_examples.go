@@ -90,19 +90,14 @@ func recordTagExample(ctx context.Context, tx pgx.Tx, editor string, id *int64, 
 }
 
 // RecordNewItemExample keeps the tags an editor gave an item created by
-// hand, against the ones the tagger proposed, as a labelled example.
+// hand (stored, with its id), against the ones the tagger proposed, as a
+// labelled example of that item.
 func (db *DB) RecordNewItemExample(ctx context.Context, editor string, proposed, stored domain.Item, u domain.ItemUpdate) error {
+	if stored.ID == 0 {
+		return fmt.Errorf("record tag example: the new item has no id")
+	}
 	return pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
-		var id *int64
-		var found int64
-		err := tx.QueryRow(ctx, `SELECT id FROM items WHERE url = $1 ORDER BY id DESC LIMIT 1`, stored.URL).Scan(&found)
-		switch {
-		case err == nil:
-			id = &found
-		case !errors.Is(err, pgx.ErrNoRows):
-			return fmt.Errorf("find new item: %w", err)
-		}
-		return recordTagExample(ctx, tx, editor, id, proposed, stored, u, proposed.Topics)
+		return recordTagExample(ctx, tx, editor, &stored.ID, proposed, stored, u, proposed.Topics)
 	})
 }
 
