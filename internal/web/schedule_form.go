@@ -27,6 +27,9 @@ type scheduleForm struct {
 	// Propose: nothing chosen yet, so the script may propose the
 	// browser's zone.
 	Propose bool
+	// Desk tells a reader of their own schedule which choices are the
+	// desk's, to go back to it; empty for anyone else.
+	Desk string
 }
 
 // zones are the time zones the select lists: one or two a region, by
@@ -63,9 +66,13 @@ func (s *Server) scheduleFormOf(ctx context.Context, lang string, rs domain.Read
 	for _, f := range opts.Offered {
 		sf.Frequencies = append(sf.Frequencies, option{Value: f, Label: msg(lang, "frequency_"+f), Checked: f == rs.Frequency})
 	}
+	// The desk's zone is always there, so that a reader of their own
+	// schedule can go back to the desk's; so is the reader's.
 	list := zones
-	if !slices.Contains(list, rs.Timezone) && rs.Timezone != "" {
-		list = append([]string{rs.Timezone}, list...)
+	for _, z := range []string{opts.Zone, rs.Timezone} {
+		if !slices.Contains(list, z) && z != "" {
+			list = append([]string{z}, list...)
+		}
 	}
 	for _, z := range list {
 		sf.Zones = append(sf.Zones, option{Value: z, Label: i18n.ZoneCity(lang, z), Checked: z == rs.Timezone})
@@ -135,6 +142,18 @@ func (s *Server) readerScheduleForm(ctx context.Context, lang, tok string) (*sch
 	// A reader of the desk's schedule sees it as it is: proposing their
 	// browser's zone would move their digest when they save other choices.
 	sf.Propose = false
+	if own {
+		opts, err := s.editions.FormScheduleOptions(ctx)
+		if err != nil {
+			return nil, err
+		}
+		// The desk's choices as the form names them (ResolveSchedule
+		// takes exactly these for the desk's schedule).
+		if slices.Contains(opts.Offered, domain.FrequencyWeekly) {
+			sf.Desk = fmt.Sprintf(msg(lang, "schedule_desk"), msg(lang, "frequency_"+domain.FrequencyWeekly),
+				i18n.ZoneCity(lang, opts.Zone), fmt.Sprintf("%02d:00", opts.Hour))
+		}
+	}
 	return sf, nil
 }
 
