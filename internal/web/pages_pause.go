@@ -32,23 +32,33 @@ func (s *Server) pauseBlock(ctx context.Context, lang, tok string, sub domain.Su
 	}
 	p := &pauseData{}
 	if sub.PausedUntil != nil {
-		loc := s.cfg.DigestTZ
-		rs, own, err := s.editions.ReaderSchedule(ctx, tok)
+		until, err := s.readerDay(ctx, lang, tok, *sub.PausedUntil)
 		if err != nil {
 			return nil, err
 		}
-		if own {
-			if z, err := time.LoadLocation(rs.Timezone); err == nil {
-				loc = z
-			}
-		}
-		p.Until = schedule.Date(*sub.PausedUntil, loc, lang)
+		p.Until = until
 		return p, nil
 	}
 	for w := domain.MinPauseWeeks; w <= domain.MaxPauseWeeks; w++ {
 		p.Weeks = append(p.Weeks, option{Value: strconv.Itoa(w), Label: msgN(lang, "pause_weeks_n", w), Checked: w == 2})
 	}
 	return p, nil
+}
+
+// readerDay writes t's day in lang as the reader of tok lives it: in
+// their own schedule's zone, else the desk's.
+func (s *Server) readerDay(ctx context.Context, lang, tok string, t time.Time) (string, error) {
+	loc := s.cfg.DigestTZ
+	rs, own, err := s.editions.ReaderSchedule(ctx, tok)
+	if err != nil {
+		return "", err
+	}
+	if own {
+		if z, err := time.LoadLocation(rs.Timezone); err == nil {
+			loc = z
+		}
+	}
+	return schedule.Date(t, loc, lang), nil
 }
 
 // pausePost pauses the digests for the weeks chosen (1 to 8). A number

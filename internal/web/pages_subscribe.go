@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"html/template"
 	"net/http"
 	"time"
@@ -261,6 +262,16 @@ func (s *Server) alreadyConfirmed(c *gin.Context, tok string, notFound error) {
 		return
 	}
 	lang = pageLang(c.Request, sub.Language)
+	message := msg(lang, "stuck_already_confirmed")
+	if sub.PausedUntil != nil && sub.PausedUntil.After(time.Now()) {
+		// Not on their way: the reader paused them since.
+		until, err := s.readerDay(c.Request.Context(), lang, sub.Token, *sub.PausedUntil)
+		if err != nil {
+			s.pageFail(c, lang, err)
+			return
+		}
+		message = fmt.Sprintf(msg(lang, "stuck_already_confirmed_paused"), until)
+	}
 	s.renderPage(c, "message", pageData{Lang: lang, Title: msg(lang, "confirmed_title"),
-		Message: msg(lang, "stuck_already_confirmed"), Link: "/preferences/" + sub.Token + "?lang=" + lang})
+		Message: message, Link: "/preferences/" + sub.Token + "?lang=" + lang})
 }
