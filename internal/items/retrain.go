@@ -22,32 +22,37 @@ import (
 // is refused and asks nothing. So every retraining queues, as it ends, a
 // retraining to follow it, which looks for such corrections once the
 // lock is gone; finding none, it ends there.
+//
+// One retraining runs at a time, on any worker (OneRetraining), and its
+// start is read from the database's clock, which stamps the corrections.
 func (s *Service) Retrain(ctx context.Context, p tasks.RetrainTagger) error {
-	if p.After != 0 {
-		// The margin covers an editor's transaction that began, and
-		// stamped its row, a little before the last retraining read.
-		changed, err := s.store.TagExamplesChangedSince(ctx, time.Unix(0, p.After).Add(-retrainMargin))
-		if err != nil || !changed {
+	return s.store.OneRetraining(ctx, func(start time.Time) error {
+		if p.After != 0 {
+			// The margin covers an editor's transaction that began, and
+			// stamped its row, a little before the last retraining read.
+			changed, err := s.store.TagExamplesChangedSince(ctx, time.Unix(0, p.After).Add(-retrainMargin))
+			if err != nil || !changed {
+				return err
+			}
+		}
+		began := time.Now()
+		m, id, err := tagging.Retrain(ctx, s.store, s.tagger, start)
+		if err != nil {
 			return err
 		}
-	}
-	start := time.Now()
-	m, id, err := tagging.Retrain(ctx, s.store, s.tagger, start)
-	if err != nil {
-		return err
-	}
-	s.models.Adopt(id)
-	trained := time.Since(start)
-	suggested, err := tagging.RefreshSuggestions(ctx, s.store, s.tagger, id)
-	if err != nil {
-		return err
-	}
-	s.log.Info("tagger retrained", "model", id, "examples", m.Examples, "desk_examples", m.DeskExamples,
-		"took", trained, "suggestions", suggested)
-	if _, err := s.queue.EnqueueContext(ctx, tasks.NewRetrainTaggerAfter(start)); err != nil && !tasks.IsDuplicate(err) {
-		return err
-	}
-	return nil
+		s.models.Adopt(id)
+		trained := time.Since(began)
+		suggested, err := tagging.RefreshSuggestions(ctx, s.store, s.tagger, id)
+		if err != nil {
+			return err
+		}
+		s.log.Info("tagger retrained", "model", id, "examples", m.Examples, "desk_examples", m.DeskExamples,
+			"took", trained, "suggestions", suggested)
+		if _, err := s.queue.EnqueueContext(ctx, tasks.NewRetrainTaggerAfter(start)); err != nil && !tasks.IsDuplicate(err) {
+			return err
+		}
+		return nil
+	})
 }
 
 // retrainMargin is how long before a retraining began a correction may be

@@ -55,6 +55,7 @@ type TaggingStore interface {
 	tagging.SuggestionStore
 	RecordNewItemExample(ctx context.Context, editor string, proposed, stored domain.Item, u domain.ItemUpdate) error
 	TagExamplesChangedSince(ctx context.Context, t time.Time) (bool, error)
+	OneRetraining(ctx context.Context, fn func(start time.Time) error) error
 	LatestTagModelInfo(ctx context.Context) (domain.TagModelInfo, error)
 	TagSuggestions(ctx context.Context, limit int) ([]domain.TagSuggestion, int, error)
 	TagSuggestion(ctx context.Context, itemID int64) (domain.TagSuggestion, error)
