@@ -89,3 +89,57 @@ func TestBrowserExportLinkOpensItsPage(t *testing.T) {
 		b.shots(t, "export-clicked-"+c.lang)
 	}
 }
+
+// overflowing lists the blocks of the page's main whose text runs past
+// their own width (and so past the card, cut off on a phone).
+const overflowing = `Array.from(document.querySelectorAll("main p, main h1, main h2, main dd, main li, main label"))
+	.filter(e => e.getClientRects().length > 0 && e.scrollWidth > e.clientWidth + 1)
+	.map(e => e.tagName.toLowerCase() + ": " + e.textContent.trim().slice(0, 60))`
+
+// TestBrowserLongAddressFitsAPhone: the pages that show the reader's
+// address keep a long one inside the page at 375 px, wrapped where it
+// must be, rather than running out of the card.
+func TestBrowserLongAddressFitsAPhone(t *testing.T) {
+	t.Parallel()
+	s := startStack(t)
+	b := newBrowser(t, 3*time.Minute)
+	const addr = "maria.fernanda.gonzalez.rodriguez.delatorre@subdominio-largo.universidad-nacional.example.org"
+	s.jsonCall("POST", "/api/v1/subscriptions", map[string]any{
+		"email": addr, "countries": []string{"CR"}, "language": "es", "mode": "any",
+	}, nil, http.StatusAccepted)
+	confirm := s.confirmPath(addr, 1)
+	b.do("phone width", chromedp.EmulateViewport(375, 800))
+	check := func(what string) {
+		t.Helper()
+		ctx, cancel := b.step()
+		defer cancel()
+		out, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](overflowing))
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+		for _, o := range out {
+			t.Errorf("%s at 375 px: text runs out of its block: %s", what, o)
+		}
+	}
+	b.open(s.base+confirm, chromedp.CSS(`form#confirm`))
+	check("confirm page")
+	if st := b.submit("confirm", confirmSend); st != http.StatusOK {
+		t.Fatalf("confirm: %d", st)
+	}
+	check("welcome page")
+	b.open(s.base+confirm, pageHeading)
+	link := b.attr(`main a[href^='/preferences/']`, "href")
+	tok := strings.TrimPrefix(strings.SplitN(link, "?", 2)[0], "/preferences/")
+	for _, p := range []struct{ what, path string }{
+		{"preferences", "/preferences/" + tok + "?lang=es"},
+		{"unsubscribe page", "/unsubscribe/" + tok + "?lang=es"},
+		{"delete page", "/preferences/" + tok + "/delete?lang=es"},
+	} {
+		b.open(s.base+p.path, pageHeading)
+		check(p.what)
+	}
+	if testenv.KeepsArtifacts() {
+		b.open(s.base+"/unsubscribe/"+tok+"?lang=es", pageHeading)
+		b.screenshot(t.ArtifactDir(), "long-address-unsubscribe-375", 375)
+	}
+}
