@@ -1,6 +1,8 @@
 package domain
 
 import (
+	"crypto/md5"
+	"encoding/hex"
 	"slices"
 	"time"
 )
@@ -51,7 +53,10 @@ type TagSuggestion struct {
 	ModelID int64 // the stored model that made it
 	// From are the item's lists when suggested, To the lists proposed (a
 	// list the suggestion leaves alone is the same in both).
-	From, To  TagLists
+	From, To TagLists
+	// FromText is the digest of the story's text it was made from
+	// (StoryText): a suggestion fits no story whose text changed since.
+	FromText  string
 	Reasons   TagReasons // of To's tags
 	Changes   []TagChange
 	CreatedAt time.Time
@@ -111,4 +116,14 @@ type TagExample struct {
 	// ones more than old ones.
 	Desk bool
 	At   time.Time
+}
+
+// StoryText is a digest of what the tagger reads of a story: its title,
+// summary and language. A suggestion made from one text does not fit the
+// story once an editor or its source changed the text. PostgreSQL
+// computes the same (postgres.storyTextSQL): md5 of the three joined by
+// a unit separator. A change detector, not a signature.
+func StoryText(it Item) string {
+	sum := md5.Sum([]byte(it.Title + "\x1f" + it.Summary + "\x1f" + it.Language))
+	return hex.EncodeToString(sum[:])
 }

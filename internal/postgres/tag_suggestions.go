@@ -34,7 +34,7 @@ func (db *DB) ReplaceTagSuggestions(ctx context.Context, list []domain.TagSugges
 		rows := make([][]any, len(list))
 		for i, s := range list {
 			rows[i] = []any{s.ItemID, s.ModelID, s.From.Countries, s.From.Regions, s.From.Topics,
-				s.To.Countries, s.To.Regions, s.To.Topics, s.Reasons, s.Changes}
+				s.To.Countries, s.To.Regions, s.To.Topics, s.Reasons, s.Changes, s.FromText}
 		}
 		// An item deleted since it was read has no row to refer to; its
 		// suggestion is left out rather than failing the others.
@@ -43,7 +43,7 @@ func (db *DB) ReplaceTagSuggestions(ctx context.Context, list []domain.TagSugges
 		}
 		_, err := tx.CopyFrom(ctx, pgx.Identifier{"new_suggestions"},
 			[]string{"item_id", "model_id", "from_countries", "from_regions", "from_topics",
-				"to_countries", "to_regions", "to_topics", "reasons", "changes"}, pgx.CopyFromRows(rows))
+				"to_countries", "to_regions", "to_topics", "reasons", "changes", "from_text"}, pgx.CopyFromRows(rows))
 		if err != nil {
 			return fmt.Errorf("store tag suggestions: %w", err)
 		}
@@ -62,8 +62,13 @@ func storyUnsent(table string) string {
 	return `NOT ` + table + `.hidden AND NOT EXISTS (SELECT 1 FROM edition_items ei WHERE ei.item_id = ` + table + `.id)`
 }
 
+// storyTextSQL is domain.StoryText of the items row i, as PostgreSQL
+// computes it.
+const storyTextSQL = `md5(i.title || chr(31) || i.summary || chr(31) || i.language)`
+
 // suggestionFresh is the condition that a suggestion (s) still fits its
-// item (i): the item's lists are those it was made from, none of the
+// item (i): the item's lists and text are those it was made from (a
+// suggestion stored before its text was kept fits any), none of the
 // lists it changes is an editor's, and the story is still unsent. A
 // story whose tags changed since (an editor, or its source sending it
 // again) waits for the next retraining to be looked at again; one sent
@@ -72,6 +77,7 @@ func storyUnsent(table string) string {
 // before runs: the lists are equal, but the list is the editor's now.
 // Listing, reading and accepting a suggestion all ask this one question.
 var suggestionFresh = `s.from_countries = i.countries AND s.from_regions = i.regions AND s.from_topics = i.topics
+	AND (s.from_text IS NULL OR s.from_text = ` + storyTextSQL + `)
 	AND NOT EXISTS (
 	    SELECT 1 FROM jsonb_array_elements(CASE jsonb_typeof(s.changes) WHEN 'array' THEN s.changes ELSE '[]' END) c
 	    WHERE c->>'kind' = ANY (i.edited_fields))

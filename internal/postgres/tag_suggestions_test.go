@@ -14,7 +14,7 @@ import (
 // suggestTopics is a suggestion that the item's topics be topics instead.
 func suggestTopics(it domain.Item, topics ...string) domain.TagSuggestion {
 	s := domain.TagSuggestion{ItemID: it.ID, ModelID: 1, From: it.TagLists(), To: it.TagLists(),
-		Reasons: it.TagReasons}
+		Reasons: it.TagReasons, FromText: domain.StoryText(it)}
 	s.To.Topics = topics
 	s.Reasons.Topics = map[string]string{}
 	for _, t := range topics {

@@ -15,7 +15,8 @@ import (
 // (see domain.TagSuggestion), never applied by itself.
 func (tg *Tagger) Suggest(it domain.Item) (domain.TagSuggestion, bool) {
 	now := tg.Tag(it.Title, it.Summary, it.Language)
-	s := domain.TagSuggestion{ItemID: it.ID, From: listsOf(it, false), To: listsOf(it, false), Item: it}
+	s := domain.TagSuggestion{ItemID: it.ID, From: listsOf(it, false), To: listsOf(it, false), Item: it,
+		FromText: domain.StoryText(it)}
 	sorted := listsOf(it, true)
 	s.Reasons = domain.TagReasons{Countries: maps.Clone(it.TagReasons.Countries),
 		Regions: maps.Clone(it.TagReasons.Regions), Topics: maps.Clone(it.TagReasons.Topics)}
