@@ -31,8 +31,11 @@ type Welcome struct {
 // Known is the mail to an active subscriber whose address was signed up
 // again: it is subscribed already, and here is the way to its choices.
 type Known struct {
-	Language       string
-	ListName       string
+	Language string
+	ListName string
+	// PausedUntil is the day their pause ends, in words in Language
+	// (package schedule), while they have paused their digests.
+	PausedUntil    string
 	PreferencesURL string
 	UnsubscribeURL string
 	PostalAddress  string
@@ -181,7 +184,7 @@ func (r *Renderer) Known(k Known) (Message, error) {
 		page:        noticePage(lang, list, fmt.Sprintf(n.KnownSubject, list), n.KnownPreview, s, k.PreferencesURL, k.UnsubscribeURL, k.PostalAddress),
 		Heading:     n.KnownHeading,
 		Body:        fmt.Sprintf(n.KnownBody, list),
-		Change:      n.KnownChange,
+		Change:      knownChange(n, k.PausedUntil),
 		Button:      n.PreferencesButton,
 		ButtonURL:   k.PreferencesURL,
 		Unsubscribe: n.UnsubscribeLine,
@@ -189,6 +192,15 @@ func (r *Renderer) Known(k Known) (Message, error) {
 		Ignore:      n.KnownIgnore,
 	}
 	return r.execute("known", v.Subject, r.notices.knownHTML, r.notices.knownText, v)
+}
+
+// knownChange is what the known mail says of the preferences: a paused
+// reader is told they are paused, and until when, not offered a pause.
+func knownChange(n noticeUI, pausedUntil string) string {
+	if pausedUntil != "" {
+		return fmt.Sprintf(n.KnownPaused, pausedUntil)
+	}
+	return n.KnownChange
 }
 
 func noticePage(lang, list, subject, preview string, s ui, prefs, unsub, postal string) page {

@@ -26,6 +26,7 @@ type noticeUI struct {
 	KnownHeading string
 	KnownBody    string // list name
 	KnownChange  string
+	KnownPaused  string // the day the pause ends
 	KnownIgnore  string
 
 	ExportSubject string // list name
@@ -65,6 +66,7 @@ func noticeWords(lang string) noticeUI {
 		KnownHeading: t("known_heading"),
 		KnownBody:    t("known_body"),
 		KnownChange:  t("known_change"),
+		KnownPaused:  t("known_paused"),
 		KnownIgnore:  t("known_ignore"),
 
 		ExportSubject: t("export_subject"),

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/robfig/cron/v3"
+
 	"newsdigest/internal/digest"
 	"newsdigest/internal/domain"
 	"newsdigest/internal/errs"
@@ -80,26 +82,48 @@ func (s *Service) SendNotice(ctx context.Context, id int64, kind string) error {
 		return errors.Join(err, release(context.WithoutCancel(ctx)))
 	}
 	// The welcome says when the reader's digest goes out: their own
-	// schedule's, if they chose one.
+	// schedule's, if they chose one; the known mail, to a paused reader,
+	// the day their pause ends, on their calendar.
 	var when string
-	if claim.Kind == domain.NoticeWelcome {
+	if claim.Kind == domain.NoticeWelcome || claim.Kind == domain.NoticeKnown {
 		rec, err := s.store.SubscriberRecord(ctx, claim.Subscriber.ID)
 		if err != nil {
 			return errors.Join(err, release(context.WithoutCancel(ctx)))
 		}
-		when = schedule.ForReader(rec.Schedule, rec.NextDueAt, s.cfg.DigestCron, s.cfg.DigestTZ, time.Now(), claim.Subscriber.Language)
+		when = noticeWhen(claim.Kind, rec, s.cfg.DigestCron, s.cfg.DigestTZ, time.Now())
 	}
 	msg, err := s.renderNotice(claim, tax, when)
 	return s.sendClaimed(ctx, kind+" notice", claim.Subscriber, msg, err, finish, release)
 }
 
+// noticeWhen is the day or time a notice speaks of, in words in the
+// reader's language: for the welcome, when digests go out; for the known
+// mail, the day a pause ends ("" when not paused).
+func noticeWhen(kind string, rec domain.SubscriberRecord, desk cron.Schedule, deskTZ *time.Location, now time.Time) string {
+	lang := rec.Language
+	if kind == domain.NoticeWelcome {
+		return schedule.ForReader(rec.Schedule, rec.NextDueAt, desk, deskTZ, now, lang)
+	}
+	if rec.PausedUntil == nil || !rec.PausedUntil.After(now) {
+		return ""
+	}
+	loc := deskTZ
+	if rec.Schedule != nil {
+		if z, err := time.LoadLocation(rec.Schedule.Timezone); err == nil {
+			loc = z
+		}
+	}
+	return schedule.Date(*rec.PausedUntil, loc, lang)
+}
+
 // renderNotice makes the claimed notice in the subscriber's language;
-// when is the welcome's "when digests go out", in words.
+// when is the welcome's "when digests go out", or the known mail's day a
+// pause ends, in words.
 func (s *Service) renderNotice(claim domain.NoticeClaim, tax *taxonomy.Taxonomy, when string) (render.Message, error) {
 	sub := claim.Subscriber
 	prefs, unsub := s.cfg.URL("/preferences/"+sub.Token), s.cfg.URL("/unsubscribe/"+sub.Token)
 	if claim.Kind == domain.NoticeKnown {
-		return s.renderer.Known(render.Known{Language: sub.Language, ListName: s.listName(),
+		return s.renderer.Known(render.Known{Language: sub.Language, ListName: s.listName(), PausedUntil: when,
 			PreferencesURL: prefs, UnsubscribeURL: unsub, PostalAddress: s.cfg.OrgPostalAddress})
 	}
 	return s.renderer.Welcome(render.Welcome{
