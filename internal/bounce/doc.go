@@ -66,7 +66,10 @@
 //  4. An automatic reply (Auto-Submitted other than "no", X-Autoreply and
 //     kin, Precedence: auto_reply, an out-of-office subject) yields
 //     nothing: an absent reader is not a bad address. Reports are checked
-//     before this, since DSNs carry Auto-Submitted too.
+//     before this, since DSNs carry Auto-Submitted too; but an automatic
+//     reply taken for a bounce only by its sender or subject (an
+//     out-of-office from postmaster@) is one when its notice has no
+//     status code and no words of failure or delay.
 //  5. Anything else (a person's reply, spam) yields nothing.
 //
 // Classify decides between hard and soft by RFC 3463's classes and

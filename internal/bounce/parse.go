@@ -94,7 +94,7 @@ func Parse(raw []byte) (*Report, error) {
 		if rep.Kind != "" && rep.Recipient == "" {
 			rep.Recipient = failedRecipient(h)
 		}
-	case looksLikeBounce(h, &p):
+	case looksLikeBounce(h, &p) && !autoReplyByName(h, &p):
 		parseText(rep, h, &p)
 	case isAutoReply(h):
 		rep.Type, rep.Ignored = TypeAutoReply, "auto-reply"

@@ -72,6 +72,7 @@ func TestParseTestdata(t *testing.T) {
 		"human-reply.eml":                     {TypeOther, "", "not a bounce or a complaint", "", "", "", 1023},
 		"exim-failed.eml":                     {TypeDSN, Hard, "", "5.1.1", "retired@example.net", "", 1024},
 		"gateway-html-only.eml":               {TypeDSN, Hard, "", "5.1.1", "ex.colleague@partner.example.net", "", 1025},
+		"autoreply-postmaster.eml":            {TypeAutoReply, "", "auto-reply", "", "", "", 1026},
 	}
 	files, err := filepath.Glob(filepath.Join("testdata", "*.eml"))
 	if err != nil {

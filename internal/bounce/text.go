@@ -17,7 +17,7 @@ import (
 // looksLikeBounce reports whether a message that has no usable
 // delivery-status part is still a bounce, by its sender and subject.
 func looksLikeBounce(h header, p *parts) bool {
-	if p.reportType == "delivery-status" || p.deliveryStatus != nil || h.get("X-Failed-Recipients") != "" {
+	if reportsFailure(h, p) {
 		return true
 	}
 	from := strings.ToLower(h.get("From"))
@@ -34,6 +34,40 @@ func looksLikeBounce(h header, p *parts) bool {
 	return false
 }
 
+// reportsFailure reports whether a message says in its structure that it
+// is about a failed delivery: a delivery-status report, or Exim's
+// X-Failed-Recipients. A sender or subject only suggests it.
+func reportsFailure(h header, p *parts) bool {
+	return p.reportType == "delivery-status" || p.deliveryStatus != nil || h.get("X-Failed-Recipients") != ""
+}
+
+// autoReplyByName reports whether a message taken for a bounce only by
+// its sender or subject is an automatic reply that says no delivery
+// failed: an out-of-office from postmaster@, or one whose subject quotes
+// "Undeliverable". Its notice has no status code, reply code or words
+// of failure; a text bounce, which carries Auto-Submitted too, has one.
+func autoReplyByName(h header, p *parts) bool {
+	if reportsFailure(h, p) || !isAutoReply(h) {
+		return false
+	}
+	notice, _ := splitOriginal(noticeText(p))
+	if _, ok := findEnhanced(notice); ok || replyRe.MatchString(notice) {
+		return false
+	}
+	return !containsAny(notice, permanentPhrases) && !containsAny(notice, warningPhrases) &&
+		!containsAny(notice, delayPhrases)
+}
+
+// noticeText is a text bounce's words: its plain text parts, or its HTML
+// read as text when it has none.
+func noticeText(p *parts) string {
+	text := strings.Join(p.texts, "\n")
+	if strings.TrimSpace(text) == "" {
+		text = htmlText(strings.Join(p.htmls, "\n"))
+	}
+	return text
+}
+
 var bounceSubjects = []string{
 	"undeliverable", "undelivered mail", "delivery status notification",
 	"failure notice", "mail delivery failed", "delivery failure",
@@ -44,11 +78,7 @@ var bounceSubjects = []string{
 // parseText reads a bounce from its text into rep.
 func parseText(rep *Report, h header, p *parts) {
 	rep.Type = TypeDSN
-	text := strings.Join(p.texts, "\n")
-	if strings.TrimSpace(text) == "" {
-		text = htmlText(strings.Join(p.htmls, "\n"))
-	}
-	notice, original := splitOriginal(text)
+	notice, original := splitOriginal(noticeText(p))
 	if oh, ok := headerAfter(original); ok {
 		p.originals = append(p.originals, oh)
 	}
