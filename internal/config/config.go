@@ -342,6 +342,17 @@ func (c *Config) Warnings() []string {
 			"where none listens there (a server, a container) no mail is sent at all. Set SMTP_URL to your relay, "+
 			"e.g. smtp://user:pass@smtp.example.org:587?tls=starttls")
 	}
+	for _, p := range c.TrustedProxies {
+		if p.Bits() == 0 {
+			w = append(w, fmt.Sprintf("TRUSTED_PROXIES holds %s: every client may say who it is in X-Forwarded-For, "+
+				"and the limits by address (sign-ups, console logins) count what it says. "+
+				"List your load balancers' addresses instead", p))
+		}
+	}
+	if c.DigestTZ == time.Local {
+		w = append(w, "DIGEST_TZ is Local: editions follow this machine's time zone, which a new host or image may change "+
+			"without a word. Name the desk's zone, e.g. America/Costa_Rica")
+	}
 	return w
 }
 

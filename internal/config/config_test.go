@@ -56,6 +56,32 @@ func TestWarningsSayMailGoesNowhereWithoutSMTPURL(t *testing.T) {
 	}
 }
 
+// Settings that work but leave the desk open to a mistake it will not
+// see are named at start: a proxy range that trusts every client, and a
+// desk's zone that is whatever the machine's is.
+func TestWarningsNameRiskySettings(t *testing.T) {
+	smtp := "smtp://relay.example.org:587?tls=starttls"
+	for _, tc := range []struct {
+		vars map[string]string
+		want string
+	}{
+		{map[string]string{"TRUSTED_PROXIES": "10.0.0.0/8,0.0.0.0/0"}, "TRUSTED_PROXIES holds 0.0.0.0/0"},
+		{map[string]string{"TRUSTED_PROXIES": "::/0"}, "TRUSTED_PROXIES holds ::/0"},
+		{map[string]string{"DIGEST_TZ": "Local"}, "DIGEST_TZ is Local"},
+		{map[string]string{"TRUSTED_PROXIES": "10.0.0.0/8", "DIGEST_TZ": "America/Costa_Rica"}, ""},
+	} {
+		tc.vars["SECRET_KEY"], tc.vars["SMTP_URL"] = key, smtp
+		c, err := Load(env(tc.vars))
+		if err != nil {
+			t.Fatal(err)
+		}
+		w := c.Warnings()
+		if tc.want == "" && len(w) != 0 || tc.want != "" && (len(w) != 1 || !strings.HasPrefix(w[0], tc.want)) {
+			t.Errorf("%v: warnings %q, want one beginning %q", tc.vars, w, tc.want)
+		}
+	}
+}
+
 func TestLoadSMTPURL(t *testing.T) {
 	c, err := Load(env(map[string]string{"SECRET_KEY": key, "SMTP_URL": "smtp://u:p%40ss@relay.example.org?tls=starttls"}))
 	if err != nil {
