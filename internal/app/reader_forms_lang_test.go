@@ -60,3 +60,58 @@ func TestReaderFormsRefusedInTheirLanguage(t *testing.T) {
 		}
 	}
 }
+
+var langNav = regexp.MustCompile(`<a href="([^"]*)" hreflang="([a-z]+)">`)
+
+// TestLanguageLinksAfterAForm: the header's language links on the page a
+// form answers with (check your inbox, paused, resumed) open that page in
+// the other language, not the form's address, which only takes a POST.
+func TestLanguageLinksAfterAForm(t *testing.T) {
+	t.Parallel()
+	s := startStack(t)
+	tok := s.signUpIn("idiomas@example.org", "es", nil)
+	b := s.browser()
+	post := func(from, to string, form url.Values) (string, string) {
+		t.Helper()
+		form.Set("csrf_token", s.csrfToken(b, from))
+		resp, err := b.PostForm(s.base+to, form)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		page, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("POST %s: %d", to, resp.StatusCode)
+		}
+		return resp.Request.URL.Path, string(page)
+	}
+	prefs := "/preferences/" + tok + "?lang=es"
+	for _, c := range []struct {
+		what, from, to string
+		form           url.Values
+		want           string // the heading of the page in English
+	}{
+		{"check your inbox", "/?lang=es", "/subscribe?lang=es",
+			url.Values{"email": {"otro@example.org"}, "countries": {"CR"}, "language": {"es"}, "mode": {"any"}}, "Subscribe to the digest"},
+		{"paused", prefs, "/preferences/" + tok + "/pause?lang=es", url.Values{"weeks": {"2"}}, "Your preferences"},
+		{"resumed", prefs, "/preferences/" + tok + "/resume?lang=es", url.Values{}, "Your preferences"},
+	} {
+		at, page := post(c.from, c.to, c.form)
+		for _, m := range langNav.FindAllStringSubmatch(page, -1) {
+			if m[2] != "en" {
+				continue
+			}
+			u, _ := url.Parse(s.base + at)
+			link, _ := u.Parse(html.UnescapeString(m[1]))
+			resp, err := b.Get(link.String())
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusOK || !strings.Contains(string(got), "<h1>"+c.want+"</h1>") {
+				t.Errorf("%s: the English link (%s) answers %d:\n%.300s", c.what, link, resp.StatusCode, got)
+			}
+		}
+	}
+}

@@ -30,6 +30,26 @@ func languageLinks(path func(lang string) string) []langLink {
 	return links
 }
 
+// answerLanguageLinks are the header's language links of a form's
+// answer: the page the form belongs to, in each language, since the
+// form's own address takes only a POST (/subscribe, …/pause, …/resume).
+// A GET's page keeps the default, its own address with another ?lang=.
+func answerLanguageLinks(r *http.Request) []langLink {
+	if r.Method == http.MethodGet || r.Method == http.MethodHead {
+		return nil
+	}
+	path := r.URL.Path
+	switch {
+	case path == "/subscribe":
+		path = "/"
+	case strings.HasPrefix(path, "/preferences/"):
+		for _, action := range []string{"/pause", "/resume"} {
+			path = strings.TrimSuffix(path, action)
+		}
+	}
+	return languageLinks(func(l string) string { return path + "?lang=" + l })
+}
+
 // languageList names the languages a digest can be read in, each in
 // itself: "English, Español, Français".
 func languageList() string {

@@ -151,6 +151,9 @@ func (s *Server) renderPageStatus(w http.ResponseWriter, r *http.Request, status
 	if d.CSRFField == "" {
 		d.CSRFField = csrf.TemplateField(r)
 	}
+	if d.LangLinks == nil {
+		d.LangLinks = answerLanguageLinks(r)
+	}
 	body, err := s.executePage(name, d)
 	if err != nil {
 		s.log.Error("render page", "page", name, "err", err)
