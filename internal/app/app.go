@@ -57,9 +57,13 @@ func (m *Web) Run(ctx context.Context) error {
 		return err
 	}
 	defer ml.Close()
-	db, err := OpenDatabase(ctx, m.Config, m.Log)
+	// Nothing is served while web waits for PostgreSQL, so a stop signal
+	// then ends it at once, without the drain delay a load balancer needs.
+	waiting, stopWaiting := untilDraining(ctx, m.Draining)
+	db, err := OpenDatabase(waiting, m.Config, m.Log)
+	stopWaiting()
 	if err != nil {
-		if ctx.Err() != nil {
+		if waiting.Err() != nil {
 			m.Log.Info("web stopped before PostgreSQL answered")
 			return nil
 		}

@@ -60,3 +60,19 @@ func OpenDatabase(ctx context.Context, cfg *config.Config, log *slog.Logger) (*p
 		wait = min(2*wait, maxDatabaseRetry)
 	}
 }
+
+// untilDraining is ctx, ended too when draining closes (a stop signal
+// read by DrainOnSignal; nil never closes).
+func untilDraining(ctx context.Context, draining <-chan struct{}) (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithCancel(ctx)
+	if draining != nil {
+		go func() {
+			select {
+			case <-draining:
+				cancel()
+			case <-ctx.Done(): // cancel called: the wait is over
+			}
+		}()
+	}
+	return ctx, cancel
+}

@@ -164,3 +164,28 @@ func TestLoadConfigReadsDatabaseURLAsThePoolWill(t *testing.T) {
 		t.Errorf("err = %v, want DATABASE_URL refused", err)
 	}
 }
+
+// TestWebStoppedWhileWaitingForPostgreSQLStopsAtOnce: a stop signal that
+// comes while web waits for PostgreSQL ends it then, not after the drain
+// delay, which is for a load balancer to stop sending requests that web,
+// serving nothing yet, has none of.
+func TestWebStoppedWhileWaitingForPostgreSQLStopsAtOnce(t *testing.T) {
+	t.Parallel()
+	cfg := startupConfig(t, "postgres://postgres@127.0.0.1:1/none?sslmode=disable",
+		map[string]string{"HTTP_ADDR": "127.0.0.1:0", "METRICS_ADDR": "127.0.0.1:0"})
+	draining := make(chan struct{})
+	done := make(chan error, 1)
+	go func() {
+		// Its ctx never ends: only the signal (draining) can stop it.
+		done <- (&app.Web{Config: cfg, Log: slog.New(slog.DiscardHandler), Draining: draining}).Run(context.Background())
+	}()
+	close(draining)
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("web stopped with %v, want nil: nothing had started", err)
+		}
+	case <-time.After(time.Minute):
+		t.Fatal("web went on waiting for PostgreSQL after the stop signal")
+	}
+}
