@@ -115,3 +115,31 @@ func TestLanguageLinksAfterAForm(t *testing.T) {
 		}
 	}
 }
+
+// TestFormAddressOpenedByItself: a form's address opened as a page (a
+// bookmark, a shared link to the "check your inbox" page) answers a page
+// in the reader's language saying so, with a way on, not a bare 405.
+func TestFormAddressOpenedByItself(t *testing.T) {
+	t.Parallel()
+	s := startStack(t)
+	for _, c := range []struct{ path, lang string }{
+		{"/subscribe?lang=es", "es"},
+		{"/preferences/AAAAAAAAAAAAAAAAAAAAAA/pause?lang=fr", "fr"},
+		{"/preferences/AAAAAAAAAAAAAAAAAAAAAA/resume", "en"},
+	} {
+		resp, err := s.browser().Get(s.base + c.path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		page, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusMethodNotAllowed || !strings.Contains(string(page), `<html lang="`+c.lang+`"`) ||
+			!strings.Contains(string(page), `href="/?lang=`+c.lang+`"`) {
+			t.Errorf("GET %s: %d %s:\n%.400s", c.path, resp.StatusCode, resp.Header.Get("Content-Type"), page)
+		}
+	}
+	// The API and the probes keep their plain answer.
+	if st, body := s.do("DELETE", "/healthz", "", nil, false); st != http.StatusMethodNotAllowed || strings.Contains(string(body), "<html") {
+		t.Errorf("DELETE /healthz: %d %q", st, body)
+	}
+}

@@ -88,3 +88,29 @@ func (s *Server) notFound(c *gin.Context) {
 		Lang: pageLang(c.Request, ""), Message: msg(pageLang(c.Request, ""), "not_found"),
 	})
 }
+
+// readerPages are the address prefixes of the public pages whose forms
+// POST to an address of their own.
+var readerPages = []string{"/subscribe", "/confirm/", "/preferences/", "/unsubscribe/", "/export/"}
+
+// methodNotAllowed answers a method a route does not take. A reader who
+// opens a form's address as a page (a bookmark of "check your inbox", a
+// link shared from the address bar) gets a page in their language that
+// says so and leads on; the API, the probes and the console keep gin's
+// plain answer.
+func (s *Server) methodNotAllowed(c *gin.Context) {
+	path := c.Request.URL.Path
+	reader := false
+	for _, p := range readerPages {
+		reader = reader || strings.HasPrefix(path, p)
+	}
+	if !reader || (c.Request.Method != http.MethodGet && c.Request.Method != http.MethodHead) {
+		c.String(http.StatusMethodNotAllowed, "405 method not allowed")
+		return
+	}
+	lang := pageLang(c.Request, "")
+	s.renderPageStatus(c.Writer, c.Request, http.StatusMethodNotAllowed, "error", pageData{
+		Lang: lang, Message: msg(lang, "form_address"),
+		LangLinks: answerLanguageLinks(&http.Request{Method: http.MethodPost, URL: c.Request.URL}),
+	})
+}

@@ -157,6 +157,7 @@ func (s *Server) Handler() http.Handler {
 	r.Use(routeOf, s.recoverer(), s.storableQuery)
 	r.HandleMethodNotAllowed = true
 	r.NoRoute(func(c *gin.Context) { s.notFound(c) })
+	r.NoMethod(func(c *gin.Context) { s.methodNotAllowed(c) })
 
 	r.GET("/healthz", s.healthz)
 	r.GET("/readyz", s.readyz)
