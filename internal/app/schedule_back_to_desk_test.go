@@ -55,3 +55,40 @@ func TestOwnScheduleBackToTheDesks(t *testing.T) {
 		t.Errorf("after choosing the desk's schedule the reader keeps one of their own")
 	}
 }
+
+// TestDailyDeskScheduleOnTheForms: when the desk sends every day, its
+// readers' preference centre shows "every day" chosen, as their welcome
+// says; one who chooses every week at the desk's hour gets a weekly
+// schedule of their own rather than staying on the daily desk's.
+func TestDailyDeskScheduleOnTheForms(t *testing.T) {
+	t.Parallel()
+	s := startStackEnv(t, map[string]string{"DIGEST_TZ": "America/Costa_Rica", "DIGEST_CRON": "0 7 * * *"})
+	tok := s.signUpIn("diaria@example.org", "es", nil)
+	b := s.browser()
+	prefs := "/preferences/" + tok + "?lang=es"
+	page := func() string {
+		resp, err := b.Get(s.base + prefs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return string(body)
+	}
+	if p := page(); !strings.Contains(p, `value="daily" checked`) {
+		_, got, _ := strings.Cut(p, `<div class="choices" id="frequency">`)
+		got, _, _ = strings.Cut(got, "</div>")
+		t.Errorf("a reader of a daily desk sees another frequency chosen:%s", got)
+	}
+	resp, err := b.PostForm(s.base+prefs, url.Values{
+		"csrf_token": {s.csrfToken(b, prefs)}, "countries": {"CR"}, "language": {"es"}, "mode": {"any"},
+		"frequency": {"weekly"}, "timezone": {"America/Costa_Rica"}, "hour": {"7"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if p := page(); !strings.Contains(p, `value="weekly" checked`) || !strings.Contains(p, `id="schedule-desk"`) {
+		t.Errorf("after choosing every week the reader is still on the daily desk's schedule")
+	}
+}

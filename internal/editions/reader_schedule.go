@@ -33,6 +33,9 @@ type ScheduleOptions struct {
 	Offered []string
 	Zone    string
 	Hour    int
+	// Frequency is how often the desk itself sends (DIGEST_CRON, as
+	// schedule.DeskFrequency words it): daily when it sends every day.
+	Frequency string
 }
 
 // ScheduleOptions reads what a form offers now.
@@ -54,13 +57,16 @@ func (s *Service) scheduleOptions(ctx context.Context, read func(context.Context
 		return ScheduleOptions{}, err
 	}
 	_, hour := schedule.DeskDay(s.schedule, s.cfg.DigestTZ, time.Now())
-	return ScheduleOptions{Offered: set.Frequencies, Zone: s.cfg.DigestTZ.String(), Hour: hour}, nil
+	return ScheduleOptions{Offered: set.Frequencies, Zone: s.cfg.DigestTZ.String(), Hour: hour,
+		Frequency: schedule.DeskFrequency(s.schedule)}, nil
 }
 
-// ResolveSchedule fills what a reader left out with the desk's defaults
+// ResolveSchedule fills what a reader left out with the defaults
 // (weekly, DIGEST_TZ, DIGEST_CRON's hour) and checks it; the error names
 // the field. own is false when the reader gave nothing, or chose exactly
-// the desk's schedule: they follow DIGEST_CRON.
+// the desk's schedule (its frequency, zone and hour): they follow
+// DIGEST_CRON. A reader who chose every week from a desk that sends
+// every day has a schedule of their own.
 func (s *Service) ResolveSchedule(ctx context.Context, in ScheduleInput) (rs domain.ReaderSchedule, own bool, err error) {
 	if !in.given() {
 		return rs, false, nil
@@ -69,11 +75,11 @@ func (s *Service) ResolveSchedule(ctx context.Context, in ScheduleInput) (rs dom
 	if err != nil {
 		return rs, false, err
 	}
-	desk := domain.ReaderSchedule{Frequency: domain.FrequencyWeekly, Timezone: opts.Zone, Hour: opts.Hour}
-	rs = in.Over(desk)
+	rs = in.Over(domain.ReaderSchedule{Frequency: domain.FrequencyWeekly, Timezone: opts.Zone, Hour: opts.Hour})
 	if err := rs.Validate(opts.Offered); err != nil {
 		return rs, false, err
 	}
+	desk := domain.ReaderSchedule{Frequency: opts.Frequency, Timezone: opts.Zone, Hour: opts.Hour}
 	return rs, rs != desk, nil
 }
 

@@ -57,7 +57,7 @@ func (s *Server) scheduleFormOf(ctx context.Context, lang string, rs domain.Read
 		return nil, err
 	}
 	if !own {
-		rs = domain.ReaderSchedule{Frequency: domain.FrequencyWeekly, Timezone: opts.Zone, Hour: opts.Hour, SendThin: rs.SendThin}
+		rs = domain.ReaderSchedule{Frequency: opts.Frequency, Timezone: opts.Zone, Hour: opts.Hour, SendThin: rs.SendThin}
 	}
 	sf := &scheduleForm{SendThin: rs.SendThin, Propose: !own}
 	if !slices.Contains(opts.Offered, rs.Frequency) && len(opts.Offered) > 0 {
@@ -149,8 +149,8 @@ func (s *Server) readerScheduleForm(ctx context.Context, lang, tok string) (*sch
 		}
 		// The desk's choices as the form names them (ResolveSchedule
 		// takes exactly these for the desk's schedule).
-		if slices.Contains(opts.Offered, domain.FrequencyWeekly) {
-			sf.Desk = fmt.Sprintf(msg(lang, "schedule_desk"), msg(lang, "frequency_"+domain.FrequencyWeekly),
+		if slices.Contains(opts.Offered, opts.Frequency) {
+			sf.Desk = fmt.Sprintf(msg(lang, "schedule_desk"), msg(lang, "frequency_"+opts.Frequency),
 				i18n.ZoneCity(lang, opts.Zone), fmt.Sprintf("%02d:00", opts.Hour))
 		}
 	}
