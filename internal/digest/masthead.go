@@ -1,6 +1,7 @@
 package digest
 
 import (
+	"cmp"
 	"fmt"
 	"net/url"
 	"strings"
@@ -77,6 +78,9 @@ type Issue struct {
 	// Frequency is the reader's (render.Digest.Frequency): a mail's
 	// words about older stories follow it. Empty is weekly.
 	Frequency string
+	// Day is the edition's date (YYYY-MM-DD) as its readers see it, in
+	// their own time zone; empty: its day in the desk's (Masthead.Day).
+	Day string
 }
 
 // Email lays an issue out as its mail: at most MaxEmailStories stories,
@@ -144,7 +148,7 @@ func (m Masthead) frameWith(is Issue, sections []Section, links storyLinks) rend
 	}
 	d.ViewURL = ViewURL(m.BaseURL, is.EditionID, view)
 	d.ListName = m.ListName
-	d.EditionDate = m.Day(is.At)
+	d.EditionDate = cmp.Or(is.Day, m.Day(is.At))
 	d.UnsubscribeURL = m.BaseURL + "/unsubscribe/" + render.TokenPlaceholder
 	d.PreferencesURL = m.BaseURL + "/preferences/" + render.TokenPlaceholder
 	d.PostalAddress = m.PostalAddress

@@ -53,9 +53,10 @@ type ClaimedDelivery struct {
 	Email   string
 	Token   string
 	Active  bool // false: the person left after the edition was compiled
-	// Frequency is the reader's own schedule's (FrequencyDaily…); empty
-	// for a reader who follows the desk's.
-	Frequency string
+	// Frequency and Timezone are the reader's own schedule's
+	// (FrequencyDaily…, an IANA name); empty for a reader who follows
+	// the desk's.
+	Frequency, Timezone string
 }
 
 // DeliveryOutcome is how one delivery attempt ended.

@@ -47,7 +47,7 @@ func (s *Sender) sendFitting(ctx context.Context, ed *editionData, e *cachedBody
 		if keep < 1 {
 			return err
 		}
-		smaller, n, rerr := s.renderSafely(ed, e.group, e.frequency, keep)
+		smaller, n, rerr := s.renderSafely(ed, e.group, e.key, keep)
 		if rerr != nil {
 			return fmt.Errorf("render digest of %d stories to fit %d bytes: %w", keep, over.Limit, rerr)
 		}
@@ -65,13 +65,13 @@ func (s *Sender) sendFitting(ctx context.Context, ed *editionData, e *cachedBody
 // renderSafely is renderGroup with a panic (a bug) turned into an error,
 // as body does for the first render, so it fails the delivery and not
 // the worker.
-func (s *Sender) renderSafely(ed *editionData, g domain.DigestGroup, frequency string, max int) (body *mail.Shared, shown int, err error) {
+func (s *Sender) renderSafely(ed *editionData, g domain.DigestGroup, key bodyKey, max int) (body *mail.Shared, shown int, err error) {
 	defer func() {
 		if v := recover(); v != nil {
 			body, shown, err = nil, 0, fmt.Errorf("render group %d: panic: %v", g.ID, v)
 		}
 	}()
-	return s.renderGroup(ed, g, frequency, max)
+	return s.renderGroup(ed, g, key, max)
 }
 
 // fewerStories is how many of shown stories to try next when a message

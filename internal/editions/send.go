@@ -127,7 +127,7 @@ func (s *Sender) lease() time.Duration {
 // alive, so a crash leaves little sent-but-unrecorded and a slow batch is
 // not taken over. It reports whether any delivery was put back to retry.
 func (s *Sender) send(ctx context.Context, ed *editionData, claims []domain.ClaimedDelivery, final bool) (retry bool, err error) {
-	groups, err := s.groupsFor(ctx, claims)
+	groups, err := s.groupsFor(ctx, ed, claims)
 	if err != nil {
 		// Nothing was sent: the claims go back at once, and the task
 		// fails, to be tried again.
@@ -196,7 +196,7 @@ dispatch:
 
 // attempt renders a claim's digest and sends it.
 func (s *Sender) attempt(ctx context.Context, c domain.ClaimedDelivery, groups map[int64]domain.DigestGroup, final bool, watch *editionWatch) domain.DeliveryOutcome {
-	body, err := s.body(ctx, watch.data(), groups, s.bodyKeyOf(c))
+	body, err := s.body(ctx, watch.data(), groups, s.bodyKeyOf(watch.data(), c))
 	switch {
 	case errors.Is(err, errWithdrawn):
 		return domain.DeliveryOutcome{ID: c.ID, Status: domain.DeliverySkipped, Reason: ReasonWithdrawn}
@@ -278,14 +278,15 @@ const ReasonWithdrawn = "withdrawn"
 // errWithdrawn says a digest has no story left to send.
 var errWithdrawn = errors.New("every story of the digest was withdrawn")
 
-// renderGroup renders a group's digest for readers of frequency with at
-// most max stories, and says how many it holds.
-func (s *Sender) renderGroup(ed *editionData, g domain.DigestGroup, frequency string, max int) (*mail.Shared, int, error) {
+// renderGroup renders a group's digest for the readers of key (their
+// frequency and day) with at most max stories, and says how many it
+// holds.
+func (s *Sender) renderGroup(ed *editionData, g domain.DigestGroup, key bodyKey, max int) (*mail.Shared, int, error) {
 	sections, err := digest.DecodeSections(g.Sections)
 	if err != nil {
 		return nil, 0, err
 	}
-	d := s.Masthead.EmailWithin(digest.Issue{EditionID: ed.id, At: ed.at, Language: g.Language, Sections: sections, Items: ed.items, Tax: ed.tax, Stories: ed.ready, ViewToken: g.ViewToken, Frequency: frequency}, max)
+	d := s.Masthead.EmailWithin(digest.Issue{EditionID: ed.id, At: ed.at, Language: g.Language, Sections: sections, Items: ed.items, Tax: ed.tax, Stories: ed.ready, ViewToken: g.ViewToken, Frequency: key.frequency, Day: key.day}, max)
 	if len(d.Sections) == 0 {
 		return nil, 0, errWithdrawn
 	}

@@ -1,11 +1,13 @@
 package editions
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"newsdigest/internal/digest"
 	"newsdigest/internal/domain"
@@ -18,27 +20,54 @@ import (
 const maxCacheBytes = 32 << 20
 
 // bodyKey names a rendered digest: its group's, in the words of its
-// readers' frequency.
+// readers' frequency, dated by their day.
 type bodyKey struct {
 	group     int64
 	frequency string
+	// day is the edition's date in the reader's own time zone, where it
+	// is not the desk's: a slot sent at 08:00 on Monday in Tokyo is
+	// Sunday's in Costa Rica. Empty: the desk's date.
+	day string
 }
 
-func (s *Sender) bodyKeyOf(c domain.ClaimedDelivery) bodyKey {
-	if c.Frequency == "" {
-		return bodyKey{c.GroupID, s.DeskFrequency}
+func (s *Sender) bodyKeyOf(ed *editionData, c domain.ClaimedDelivery) bodyKey {
+	k := bodyKey{group: c.GroupID, frequency: cmp.Or(c.Frequency, s.DeskFrequency)}
+	if c.Timezone == "" {
+		return k
 	}
-	return bodyKey{c.GroupID, c.Frequency}
+	if zone, err := loadZone(c.Timezone); err == nil {
+		if day := ed.at.In(zone).Format(domain.DateLayout); day != s.Masthead.Day(ed.at) {
+			k.day = day
+		}
+	}
+	return k
+}
+
+// zones are the time zones read so far: time.LoadLocation reads and
+// parses a file each time, and a batch names the same few again and
+// again.
+var zones sync.Map // name → *time.Location
+
+func loadZone(name string) (*time.Location, error) {
+	if z, ok := zones.Load(name); ok {
+		return z.(*time.Location), nil
+	}
+	z, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, err
+	}
+	zones.Store(name, z)
+	return z, nil
 }
 
 // cachedBody is one group's digest, rendered by the first sender that needs
 // it while the others wait for it (or send other groups' messages).
 type cachedBody struct {
-	once      sync.Once
-	stories   string       // the edition's stories it was made from (editionData.stories)
-	frequency string       // its readers' (bodyKey)
-	body      *mail.Shared // the group's digest, composed for sending
-	err       error
+	once    sync.Once
+	stories string       // the edition's stories it was made from (editionData.stories)
+	key     bodyKey      // its group, and its readers' frequency and day
+	body    *mail.Shared // the group's digest, composed for sending
+	err     error
 	// group and shown are the layout body was made from and how many
 	// stories it holds; fitted is a smaller render of it that went
 	// under the size limit (fit.go).
@@ -49,11 +78,11 @@ type cachedBody struct {
 
 // groupsFor loads the layouts of the claims' groups that are not rendered
 // yet, in one query.
-func (s *Sender) groupsFor(ctx context.Context, claims []domain.ClaimedDelivery) (map[int64]domain.DigestGroup, error) {
+func (s *Sender) groupsFor(ctx context.Context, ed *editionData, claims []domain.ClaimedDelivery) (map[int64]domain.DigestGroup, error) {
 	var missing []int64
 	s.mu.Lock()
 	for _, c := range claims {
-		if s.cache[s.bodyKeyOf(c)] == nil && !containsID(missing, c.GroupID) {
+		if s.cache[s.bodyKeyOf(ed, c)] == nil && !containsID(missing, c.GroupID) {
 			missing = append(missing, c.GroupID)
 		}
 	}
@@ -84,7 +113,7 @@ func (s *Sender) body(ctx context.Context, ed *editionData, groups map[int64]dom
 		if s.cache == nil || s.cacheBytes > maxCacheBytes {
 			s.cache, s.cacheBytes = map[bodyKey]*cachedBody{}, 0
 		}
-		e = &cachedBody{stories: ed.stories, frequency: key.frequency}
+		e = &cachedBody{stories: ed.stories, key: key}
 		s.cache[key] = e
 	}
 	s.mu.Unlock()
@@ -106,7 +135,7 @@ func (s *Sender) body(ctx context.Context, ed *editionData, groups map[int64]dom
 			g = loaded[0]
 		}
 		e.group = g
-		e.body, e.shown, e.err = s.renderGroup(ed, g, e.frequency, digest.MaxEmailStories)
+		e.body, e.shown, e.err = s.renderGroup(ed, g, key, digest.MaxEmailStories)
 		s.mu.Lock()
 		if e.err == nil {
 			s.cacheBytes += e.body.Size()

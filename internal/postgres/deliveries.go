@@ -207,7 +207,7 @@ var claimSQL = `
 	-- A delivery whose subscriber is gone (deleted while the compile
 	-- wrote it: see migration 00042) is claimed as not active, and skipped.
 	SELECT c.id, c.group_id, COALESCE(s.email, ''), COALESCE(s.token, ''), COALESCE(s.status = $9, false),
-	       COALESCE(s.frequency, '')
+	       COALESCE(s.frequency, ''), COALESCE(s.timezone, '')
 	FROM claimed c LEFT JOIN subscribers s ON s.id = c.subscriber_id
 	ORDER BY c.id`
 
@@ -226,7 +226,7 @@ func (db *DB) ClaimDeliveries(ctx context.Context, editionID int64, r domain.IDR
 	}
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.ClaimedDelivery, error) {
 		var c domain.ClaimedDelivery
-		err := r.Scan(&c.ID, &c.GroupID, &c.Email, &c.Token, &c.Active, &c.Frequency)
+		err := r.Scan(&c.ID, &c.GroupID, &c.Email, &c.Token, &c.Active, &c.Frequency, &c.Timezone)
 		return c, err
 	})
 }
