@@ -63,3 +63,41 @@ func TestBounceLimitCountsFailuresInARow(t *testing.T) {
 		t.Errorf("after a third failure in a row: %s with a run of %d, want %s with 3", status, n, bounced)
 	}
 }
+
+// TestTwoReportsAtOnceOfOneDigestCountOnce: two servers' reports of the
+// same failed digest, recorded at the same moment (one by the listener,
+// one by a webhook), are one failure in the reader's run.
+func TestTwoReportsAtOnceOfOneDigestCountOnce(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	f.subscriber("full@example.org", "CR")
+	const rounds = 5
+	for i := range rounds {
+		f.item(*day(fmt.Sprintf("2021-05-%02d", 1+7*i)), fmt.Sprint("Story ", i), "CR")
+		e := f.run(domain.NewEdition{})
+		delivery := f.deliveries(e.ID)["full@example.org"].ID
+		errs := make(chan error, 2)
+		start := make(chan struct{})
+		for _, source := range []string{"smtp", "webhook"} {
+			go func() {
+				<-start
+				_, err := f.db.RecordBounce(f.ctx, domain.BounceReport{DeliveryID: delivery, Kind: domain.BounceSoft,
+					Source: source, ReportID: fmt.Sprint(source, "-", i), Code: "4.2.2", Diagnostic: "mailbox full"}, 100)
+				errs <- err
+			}()
+		}
+		close(start)
+		for range 2 {
+			if err := <-errs; err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	var n int
+	if err := f.db.Pool().QueryRow(f.ctx, `SELECT hard_bounces FROM subscribers WHERE email = 'full@example.org'`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if n != rounds {
+		t.Errorf("after %d digests each reported failed twice at once: a run of %d, want %d", rounds, n, rounds)
+	}
+}

@@ -29,9 +29,8 @@ func (db *DB) RecordBounce(ctx context.Context, r domain.BounceReport, bounceLim
 	at := reportTime(r.At)
 	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
 		var sentAt *time.Time
-		var reported string // what came back about it before this report
-		err := tx.QueryRow(ctx, `SELECT edition_id, subscriber_id, sent_at, bounce_kind FROM deliveries WHERE id = $1`, r.DeliveryID).
-			Scan(&out.EditionID, &out.SubscriberID, &sentAt, &reported)
+		err := tx.QueryRow(ctx, `SELECT edition_id, subscriber_id, sent_at FROM deliveries WHERE id = $1`, r.DeliveryID).
+			Scan(&out.EditionID, &out.SubscriberID, &sentAt)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return errs.New(errs.NotFound, "delivery %d not found", r.DeliveryID)
 		}
@@ -41,6 +40,13 @@ func (db *DB) RecordBounce(ctx context.Context, r domain.BounceReport, bounceLim
 		// The edition, then the delivery, then the subscriber: the order
 		// every writer of them takes.
 		if _, err := tx.Exec(ctx, `SELECT 1 FROM editions WHERE id = $1 FOR UPDATE`, out.EditionID); err != nil {
+			return err
+		}
+		// What came back about it before this report, read under the
+		// lock: two reports at once must not both find nothing.
+		var reported string
+		if err := tx.QueryRow(ctx, `SELECT bounce_kind FROM deliveries WHERE id = $1 FOR UPDATE`, r.DeliveryID).
+			Scan(&reported); err != nil {
 			return err
 		}
 		tag, err := tx.Exec(ctx, `
