@@ -72,7 +72,8 @@ func TestKeepTagsDoesNotUndoAChangeMadeMeanwhile(t *testing.T) {
 			t.Fatal(err)
 		}
 		sg := domain.TagSuggestion{ItemID: it.ID, ModelID: 1, From: it.TagLists(), To: it.TagLists(), Reasons: it.TagReasons,
-			Changes: []domain.TagChange{{Kind: domain.FieldTopics, Code: "protection", Add: true, Why: "model: protection"}}}
+			FromText: domain.StoryText(it),
+			Changes:  []domain.TagChange{{Kind: domain.FieldTopics, Code: "protection", Add: true, Why: "model: protection"}}}
 		sg.To.Topics = append(slices.Clone(it.Topics), "protection")
 		if err := db.ReplaceTagSuggestions(ctx, []domain.TagSuggestion{sg}); err != nil {
 			t.Fatal(err)

@@ -34,7 +34,7 @@ func (db *DB) ReplaceTagSuggestions(ctx context.Context, list []domain.TagSugges
 		rows := make([][]any, len(list))
 		for i, s := range list {
 			rows[i] = []any{s.ItemID, s.ModelID, s.From.Countries, s.From.Regions, s.From.Topics,
-				s.To.Countries, s.To.Regions, s.To.Topics, s.Reasons, s.Changes, s.FromText}
+				s.To.Countries, s.To.Regions, s.To.Topics, s.Reasons, s.Changes, textOrNull(s.FromText)}
 		}
 		// An item deleted since it was read has no row to refer to; its
 		// suggestion is left out rather than failing the others.
@@ -53,6 +53,15 @@ func (db *DB) ReplaceTagSuggestions(ctx context.Context, list []domain.TagSugges
 		}
 		return nil
 	})
+}
+
+// textOrNull stores an unknown text digest as NULL, which fits any text,
+// not as "", which would fit none.
+func textOrNull(digest string) *string {
+	if digest == "" {
+		return nil
+	}
+	return &digest
 }
 
 // storyUnsent is the condition that a story (the items row named
