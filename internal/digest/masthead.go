@@ -31,6 +31,11 @@ type Masthead struct {
 	// story of an edition, which a mail's story titles carry instead of
 	// the story's own address (package clicks).
 	StoryLink func(editionID, itemID int64) string
+	// Frequency is how often the desk's own readers get a digest
+	// (schedule.DeskFrequency): an issue that names no reader's
+	// (Issue.Frequency) is worded for them, as previews and the web
+	// digest are. Empty is weekly.
+	Frequency string
 }
 
 // MastheadOf reads the masthead from the configuration.
@@ -152,7 +157,7 @@ func (m Masthead) frameWith(is Issue, sections []Section, links storyLinks) rend
 	d.UnsubscribeURL = m.BaseURL + "/unsubscribe/" + render.TokenPlaceholder
 	d.PreferencesURL = m.BaseURL + "/preferences/" + render.TokenPlaceholder
 	d.PostalAddress = m.PostalAddress
-	d.Frequency = is.Frequency
+	d.Frequency = cmp.Or(is.Frequency, m.Frequency)
 	return d
 }
 

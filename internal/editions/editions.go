@@ -110,6 +110,7 @@ func New(d Deps) *Service {
 	if s.schedule == nil {
 		s.schedule = d.Config.DigestCron
 	}
+	s.masthead.Frequency = schedule.DeskFrequency(s.schedule)
 	s.pauser = &pauser{store: d.Store, limits: d.Config.PauseLimits, log: d.Log}
 	if d.Clicks != nil {
 		s.masthead.StoryLink = d.Clicks.StoryURL
@@ -120,7 +121,6 @@ func New(d Deps) *Service {
 			Store: d.Store, Mailer: d.Mailer, Renderer: d.Renderer, Masthead: s.masthead, Taxonomy: d.Taxonomy,
 			Workers: d.Config.SMTPConnections, BounceLimit: d.Config.BounceLimit, Lease: d.Lease, Limiter: d.Limiter,
 			Log: d.Log, Observe: d.Observe, pauser: s.pauser, VERP: d.VERP,
-			DeskFrequency: schedule.DeskFrequency(s.schedule),
 		}
 		if d.Clicks != nil {
 			s.sender.Stamp = func() string { return d.Clicks.NewStamp(time.Now()) }

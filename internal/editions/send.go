@@ -69,9 +69,6 @@ type Sender struct {
 	// pauser pauses the edition when its refusals pass the bounce limit
 	// (nil: never).
 	pauser *pauser
-	// DeskFrequency is the frequency of the readers who follow the
-	// desk's schedule (schedule.DeskFrequency).
-	DeskFrequency string
 
 	mu         sync.Mutex
 	cache      map[bodyKey]*cachedBody // rendered digests

@@ -31,7 +31,7 @@ type bodyKey struct {
 }
 
 func (s *Sender) bodyKeyOf(ed *editionData, c domain.ClaimedDelivery) bodyKey {
-	k := bodyKey{group: c.GroupID, frequency: cmp.Or(c.Frequency, s.DeskFrequency)}
+	k := bodyKey{group: c.GroupID, frequency: cmp.Or(c.Frequency, s.Masthead.Frequency)}
 	if c.Timezone == "" {
 		return k
 	}
