@@ -4,7 +4,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"log/slog"
 	"os"
@@ -35,7 +34,7 @@ func main() {
 	case "", "serve":
 		err = (&app.Web{Config: cfg, Log: log, Draining: stopping.Draining}).Run(ctx)
 	case "migrate":
-		err = migrate(ctx, cfg, log)
+		err = migrate(stopping, cfg, log)
 	default:
 		fmt.Fprintf(os.Stderr, "usage: web [serve|migrate]\nunknown command %q\n", cmd)
 		os.Exit(2)
@@ -46,9 +45,17 @@ func main() {
 	}
 }
 
-func migrate(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
+// migrate applies the migrations; a stop signal ends it at once, and
+// before PostgreSQL answered it is no failure: nothing had started.
+func migrate(stopping app.Stopping, cfg *config.Config, log *slog.Logger) error {
+	ctx, cancel := stopping.AtOnce()
+	defer cancel()
 	db, err := app.OpenDatabase(ctx, cfg, log)
 	if err != nil {
+		if ctx.Err() != nil {
+			log.Info("web migrate stopped before PostgreSQL answered")
+			return nil
+		}
 		return err
 	}
 	defer db.Close()

@@ -1,11 +1,14 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"errors"
+	"io"
 	"os"
 	"os/exec"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -45,5 +48,37 @@ func TestUnknownCommandIsRefused(t *testing.T) {
 				t.Fatalf("web %s: %v, output:\n%s\nwant exit 2 with the usage", args, err, out)
 			}
 		})
+	}
+}
+
+// TestMigrateStopsAtOnceWhileWaiting: `web migrate` started before
+// PostgreSQL answers waits for it, and a SIGTERM meanwhile ends it at
+// once with exit 0, not after SHUTDOWN_DRAIN_DELAY: it serves nothing a
+// load balancer must be given time to stop sending to.
+func TestMigrateStopsAtOnceWhileWaiting(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), "NEWSDIGEST_TEST_RUN_WEB=1", "NEWSDIGEST_TEST_WEB_ARGS=migrate",
+		"SECRET_KEY=7d1f0a93c6e24b58a0f3d9e17c52b84e", "ADMIN_PASSWORD=correct horse battery",
+		"DATABASE_URL=postgres://postgres@127.0.0.1:1/none?sslmode=disable", "REDIS_URL=redis://127.0.0.1:1/0",
+		"SHUTDOWN_DRAIN_DELAY=10m", "METRICS_ADDR=")
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// Once it says it waits, it has its signal handler.
+	lines := bufio.NewScanner(stderr)
+	for lines.Scan() && !strings.Contains(lines.Text(), "waiting for PostgreSQL") {
+	}
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	go io.Copy(io.Discard, stderr)
+	if err := cmd.Wait(); err != nil || ctx.Err() != nil {
+		t.Fatalf("web migrate after SIGTERM: %v (%v), want exit 0 at once", err, ctx.Err())
 	}
 }

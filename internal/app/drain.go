@@ -67,3 +67,10 @@ func DrainOnSignal(delay time.Duration, log *slog.Logger) Stopping {
 		cancel()
 	}}
 }
+
+// AtOnce is a context that ends with the first stop signal, without the
+// drain delay, which is for a load balancer: for work that serves no
+// request, such as web migrate.
+func (s Stopping) AtOnce() (context.Context, context.CancelFunc) {
+	return untilDraining(s.Stop, s.Draining)
+}
