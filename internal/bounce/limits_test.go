@@ -50,3 +50,12 @@ func TestParseHTMLOnlyIsLinear(t *testing.T) {
 		})
 	}
 }
+
+// TestHTMLNoticeWithAnUnclosedHead: HTML lets <head> go unclosed; the
+// body's words are still the notice's.
+func TestHTMLNoticeWithAnUnclosedHead(t *testing.T) {
+	text := htmlText("<html><head><title>Undeliverable</title><body><p>550 5.1.1 user unknown</p></body></html>")
+	if !strings.Contains(text, "550 5.1.1 user unknown") || strings.Contains(text, "Undeliverable") {
+		t.Errorf("htmlText = %q, want the body's words alone", text)
+	}
+}

@@ -175,6 +175,10 @@ func htmlText(s string) string {
 			name, _ := z.TagName()
 			a := atom.Lookup(name)
 			switch {
+			case a == atom.Body && tt == html.StartTagToken:
+				// HTML lets <head> go unclosed: the body is the notice's
+				// whatever came before it.
+				skip = 0
 			case notText[a] && tt == html.StartTagToken:
 				skip++
 			case notText[a] && tt == html.EndTagToken && skip > 0:
