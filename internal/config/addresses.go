@@ -75,8 +75,11 @@ func checkListenAddr(name, addr string) error {
 	if _, err := netip.ParseAddr(host); err == nil {
 		return nil
 	}
+	// An underscore is no part of a DNS host name, but container
+	// platforms name services with one (compose's bounce_smtp), and
+	// their resolvers answer for them.
 	for _, label := range strings.Split(host, ".") {
-		if label == "" || strings.Trim(strings.ToLower(label), "abcdefghijklmnopqrstuvwxyz0123456789-") != "" {
+		if label == "" || strings.Trim(strings.ToLower(label), "abcdefghijklmnopqrstuvwxyz0123456789-_") != "" {
 			return fmt.Errorf("%s: %q is neither an IP address nor a host name", name, host)
 		}
 	}

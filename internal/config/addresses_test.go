@@ -47,6 +47,7 @@ func TestSoundAddressesAreAccepted(t *testing.T) {
 		{"REDIS_URL": "rediss://:pw@redis.internal:6380/2"},
 		{"HTTP_ADDR": ":8080", "METRICS_ADDR": "0.0.0.0:9464"},
 		{"HTTP_ADDR": "[::1]:8080", "METRICS_ADDR": "localhost:9464"},
+		{"HTTP_ADDR": "web_1:8080", "BOUNCE_SMTP_ADDR": "bounce_smtp:2525", "BOUNCE_DOMAIN": "bounce.news.example.org", "MAIL_FROM": "News <news@news.example.org>"},
 		{"HTTP_ADDR": "127.0.0.1:0"},
 		{"BASE_URL": "https://news.example.org"},
 		{"BASE_URL": "https://news.example.org/"},
