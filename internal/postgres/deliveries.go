@@ -56,49 +56,6 @@ func (db *DB) ActiveRecipients(ctx context.Context, after int64, limit int, earl
 	})
 }
 
-// upsertGroups stores new groups in one round trip and returns their ids
-// by key; saving a key again (a compile run twice) returns the first id.
-func (db *DB) upsertGroups(ctx context.Context, editionID int64, groups []domain.NewDigestGroup) (map[string]int64, error) {
-	keys := make([]string, len(groups))
-	langs := make([]string, len(groups))
-	bodies := make([]string, len(groups))
-	for i, g := range groups {
-		keys[i], langs[i], bodies[i] = g.Key, g.Language, string(g.Sections)
-	}
-	rows, err := db.pool.Query(ctx, `
-		INSERT INTO edition_groups (edition_id, key, language, sections)
-		SELECT $1, k, l, s::json FROM unnest($2::text[], $3::text[], $4::text[]) AS g(k, l, s)
-		ON CONFLICT (edition_id, key) DO UPDATE SET key = EXCLUDED.key
-		RETURNING key, id`, editionID, keys, langs, bodies)
-	if err != nil {
-		return nil, fmt.Errorf("save groups: %w", err)
-	}
-	defer rows.Close()
-	out := make(map[string]int64, len(groups))
-	for rows.Next() {
-		var k string
-		var id int64
-		if err := rows.Scan(&k, &id); err != nil {
-			return nil, err
-		}
-		out[k] = id
-	}
-	return out, rows.Err()
-}
-
-// Groups loads the given groups.
-func (db *DB) Groups(ctx context.Context, ids []int64) ([]domain.DigestGroup, error) {
-	rows, err := db.pool.Query(ctx, `SELECT id, language, sections, view_token FROM edition_groups WHERE id = ANY($1)`, ids)
-	if err != nil {
-		return nil, fmt.Errorf("load groups: %w", err)
-	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.DigestGroup, error) {
-		var g domain.DigestGroup
-		err := r.Scan(&g.ID, &g.Language, &g.Sections, &g.ViewToken)
-		return g, err
-	})
-}
-
 // upsertDeliveries writes an edition's delivery rows with COPY into a
 // temporary table. Rows that exist already (a compile run twice) are kept
 // as they are.
@@ -414,15 +371,4 @@ func (db *DB) FinishEditionIfCounted(ctx context.Context, editionID int64) (bool
 		return false, nil
 	}
 	return db.FinishEditionIfComplete(ctx, editionID)
-}
-
-// GroupByViewToken returns the digest an edition had for the group whose
-// view token this is, for the digest on the web; errs.NotFound for any
-// other token. It names no subscriber.
-func (db *DB) GroupByViewToken(ctx context.Context, editionID int64, tok string) (domain.DigestGroup, error) {
-	var g domain.DigestGroup
-	err := db.pool.QueryRow(ctx, `
-		SELECT id, language, sections, view_token FROM edition_groups WHERE edition_id = $1 AND view_token = $2`,
-		editionID, tok).Scan(&g.ID, &g.Language, &g.Sections, &g.ViewToken)
-	return g, notFound(err, "digest")
 }
