@@ -133,10 +133,15 @@ func TestFrenchReaderGetsAFrenchDigest(t *testing.T) {
 	}
 	welcomeText, welcomeHTML := bodies(t, welcome.Raw)
 	wordsRight(t, "welcome mail", "fr", welcomeHTML)
-	for _, want := range []string{"Haïti", "français", "Ouvrir vos préférences"} {
+	for _, want := range []string{"Haïti", "français", "page de préférences"} {
 		if !strings.Contains(welcomeText, want) {
 			t.Errorf("the welcome mail lacks %q:\n%s", want, welcomeText)
 		}
+	}
+	// The HTML has the button; the text part leads from the sentence to
+	// the address, without the button's words.
+	if !strings.Contains(welcomeHTML, "Ouvrir vos préférences") || strings.Contains(welcomeText, "Ouvrir vos préférences") {
+		t.Errorf("the welcome mail's button: in the HTML, not the text part")
 	}
 
 	// The edition: a French digest.

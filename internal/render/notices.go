@@ -116,6 +116,13 @@ func (r *Renderer) checkNotices() error {
 	return nil
 }
 
+// LeadsToButton reports whether the sentence before the button ends by
+// pointing at it ("…open your preferences:"): the text part then gives
+// the address at once, not the button's words again.
+func (v noticeView) LeadsToButton() bool {
+	return strings.HasSuffix(strings.TrimSpace(v.Change), ":")
+}
+
 // noticeView is what the welcome and known templates see.
 type noticeView struct {
 	page

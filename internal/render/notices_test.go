@@ -11,13 +11,13 @@ func TestWelcomeSaysWhatWhenAndHowToChange(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, tc := range []struct {
-		lang string
-		want []string
+		lang, button string
+		want         []string
 	}{
-		{"en", []string{"Welcome to Noticias", "Costa Rica, Panama", "Labour migration", "English",
-			"Every Monday at 07:00", "Open your preferences", "unsubscribe:"}},
-		{"es", []string{"Te damos la bienvenida a Noticias", "Costa Rica, Panamá", "Migración laboral", "Cualquier noticia",
-			"español", "Cada lunes a las 07:00", "Abrir tus preferencias", "cancela la suscripción:"}},
+		{"en", "Open your preferences", []string{"Welcome to Noticias", "Costa Rica, Panama", "Labour migration", "English",
+			"Every Monday at 07:00", "unsubscribe:"}},
+		{"es", "Abrir tus preferencias", []string{"Te damos la bienvenida a Noticias", "Costa Rica, Panamá", "Migración laboral", "Cualquier noticia",
+			"español", "Cada lunes a las 07:00", "cancela la suscripción:"}},
 	} {
 		w := Welcome{Language: tc.lang, ListName: "Noticias", Countries: []string{"Costa Rica", "Panama"},
 			Topics: []string{"Labour migration"}, DigestLanguage: tc.lang, Schedule: "Every Monday at 07:00",
@@ -41,6 +41,15 @@ func TestWelcomeSaysWhatWhenAndHowToChange(t *testing.T) {
 					t.Errorf("%s welcome lacks the link %s", tc.lang, link)
 				}
 			}
+		}
+		// The HTML has the button; the text part's sentence before it
+		// ends with a colon and the address follows, not the button's
+		// words again.
+		if !strings.Contains(m.HTML, tc.button) {
+			t.Errorf("%s welcome's HTML lacks the button %q", tc.lang, tc.button)
+		}
+		if !strings.Contains(m.Text, ":\n"+w.PreferencesURL) || strings.Contains(m.Text, tc.button) {
+			t.Errorf("%s welcome's text part does not lead from its sentence to the address:\n%s", tc.lang, m.Text)
 		}
 		if !strings.Contains(m.HTML, `lang="`+tc.lang+`"`) {
 			t.Errorf("%s welcome: the HTML is not marked as %s", tc.lang, tc.lang)
