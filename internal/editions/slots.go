@@ -138,7 +138,7 @@ func (s *Service) SaveScheduleSettings(ctx context.Context, actor string, set do
 		return err
 	}
 	s.offered.forget()
-	s.audit.Audit(ctx, actor, "schedule.settings", "schedule_settings", 1, "frequencies %s, minimum %d stories, wait %d days",
+	s.audit.Audit(ctx, actor, "schedule.settings", "schedule_settings", 1, "frequencies: %s; minimum stories: %d; longest wait in days: %d",
 		strings.Join(set.Frequencies, ", "), set.MinStories, set.WaitDays)
 	return nil
 }

@@ -84,7 +84,7 @@ func (s *Service) Import(ctx context.Context, actor string, spec ImportSpec, bod
 	if err != nil {
 		return res, err
 	}
-	s.audit.Audit(ctx, actor, "items.import", "items", nil, "%s: %d new, %d duplicates, %d updated",
+	s.audit.Audit(ctx, actor, "items.import", "items", nil, "%s (new: %d; duplicates: %d; updated: %d)",
 		spec.Format, res.Imported, res.Duplicates, res.Updated)
 	return res, nil
 }

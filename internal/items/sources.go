@@ -76,6 +76,6 @@ func (s *Service) DeleteSource(ctx context.Context, actor string, id int64) (dom
 	if err != nil {
 		return src, err
 	}
-	s.audit.Audit(ctx, actor, "source.delete", "source", id, "%s %s (%d items kept)", src.Kind, src.URL, src.ItemCount)
+	s.audit.Audit(ctx, actor, "source.delete", "source", id, "%s %s (items kept: %d)", src.Kind, src.URL, src.ItemCount)
 	return src, nil
 }

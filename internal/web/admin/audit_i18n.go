@@ -67,10 +67,26 @@ var auditMessages = map[string]auditMessage{
 	"audit.roles":             {"", []auditArg{{0, listOf(roleWord)}}},
 }
 
+// formerFormats are details the services once wrote in words since
+// changed, with the format that says them now: an entry recorded with
+// one is said as a new one would be, in every language, English too.
+var formerFormats = map[string]string{
+	"%d failed deliveries retried, %d skipped (no longer active)": "failed deliveries retried: %d; skipped (no longer active): %d",
+	"frequencies %s, minimum %d stories, wait %d days":            "frequencies: %s; minimum stories: %d; longest wait in days: %d",
+	"%s: %d new, %d duplicates, %d updated":                       "%s (new: %d; duplicates: %d; updated: %d)",
+	"%s %s (%d items kept)":                                       "%s %s (items kept: %d)",
+}
+
 // auditDetail is an entry's detail in lang: the catalogue's words when
 // it has them, else the detail as recorded (always so for an entry
 // recorded before its words were kept).
 func auditDetail(lang string, e domain.AuditEntry) string {
+	if now, ok := formerFormats[e.Words.Format]; ok {
+		e.Words.Format = now
+		if lang == i18n.Source {
+			return fmt.Sprintf(now, e.Words.Args...)
+		}
+	}
 	if lang == i18n.Source || e.Words.Format == "" {
 		return e.Detail
 	}

@@ -146,10 +146,15 @@ func TestAuditLogInThePagesLanguage(t *testing.T) {
 			map[string]string{"en": "Story 12", "es": "Noticia 12", "fr": "Article 12"},
 			map[string]string{"en": "countries, topics", "es": msg("es", "item_edited_countries") + ", " + msg("es", "item_edited_topics"),
 				"fr": "pays, thèmes"}},
-		{"an import", entry("items.import", "items", "", "%s: %d new, %d duplicates, %d updated", "listing", 3, 0, 0),
+		{"an import", entry("items.import", "items", "", "%s (new: %d; duplicates: %d; updated: %d)", "listing", 3, 1, 0),
 			map[string]string{"en": "Stories", "es": "Noticias", "fr": "Articles"},
-			map[string]string{"en": "listing: 3 new, 0 duplicates, 0 updated", "es": "listado (nuevas: 3; duplicadas: 0; actualizadas: 0)",
-				"fr": "liste (nouveaux\u00a0: 3\u00a0; doublons\u00a0: 0\u00a0; mis à jour\u00a0: 0)"}},
+			map[string]string{"en": "listing (new: 3; duplicates: 1; updated: 0)", "es": "listado (nuevas: 3; duplicadas: 1; actualizadas: 0)",
+				"fr": "liste (nouveaux\u00a0: 3\u00a0; doublons\u00a0: 1\u00a0; mis à jour\u00a0: 0)"}},
+		// Recorded in the words the import once wrote ("1 duplicates"):
+		// said as a new one is, English too.
+		{"an import recorded before", entry("items.import", "items", "", "%s: %d new, %d duplicates, %d updated", "listing", 3, 1, 0),
+			nil, map[string]string{"en": "listing (new: 3; duplicates: 1; updated: 0)", "es": "listado (nuevas: 3; duplicadas: 1; actualizadas: 0)",
+				"fr": "liste (nouveaux\u00a0: 3\u00a0; doublons\u00a0: 1\u00a0; mis à jour\u00a0: 0)"}},
 		{"a cancelled edition", entry("edition.cancel", "edition", "5", "cancelled while %s: %d sent, %d skipped of %d", "sending", 2, 1, 9),
 			map[string]string{"en": "Edition 5", "es": "Edición 5", "fr": "Édition 5"},
 			map[string]string{"en": "cancelled while sending: 2 sent, 1 skipped of 9",
