@@ -10,8 +10,7 @@ import (
 	"regexp"
 	"strings"
 
-	"golang.org/x/net/html"
-	"golang.org/x/net/html/atom"
+	"newsdigest/internal/htmltext"
 )
 
 // Bounds on the MIME tree a report may have. Real reports are two or three
@@ -148,61 +147,9 @@ func decodeTransfer(cte string, body []byte) []byte {
 }
 
 // htmlText is the readable text of an HTML part, for reports that come
-// with no plain-text part: the text between tags, entities decoded, with
-// a line break wherever a block or a break ends, since a notice is read
-// line by line. Scripts, styles and the like are left out.
-//
-// It walks x/net/html's tokenizer, which reads the part once from start
-// to end whatever it holds: an unclosed <script> or a run of tags that
-// never close costs no more than the same bytes of text (a regular
-// expression that looks ahead for the closing tag at each one made a
-// mebibyte of them take hours).
+// with no plain-text part (package htmltext): a line break wherever a
+// block or a break ends, since a notice is read line by line, and a space
+// at any other tag, so that no code runs into the next word.
 func htmlText(s string) string {
-	z := html.NewTokenizer(strings.NewReader(s))
-	var b strings.Builder
-	skip := 0 // depth inside elements whose text is not the notice's
-	for {
-		tt := z.Next()
-		switch tt {
-		case html.ErrorToken:
-			// io.EOF or a part too broken to go on: the text so far.
-			return b.String()
-		case html.TextToken:
-			if skip == 0 {
-				b.Write(z.Text())
-			}
-		case html.StartTagToken, html.SelfClosingTagToken, html.EndTagToken:
-			name, _ := z.TagName()
-			a := atom.Lookup(name)
-			switch {
-			case a == atom.Body && tt == html.StartTagToken:
-				// HTML lets <head> go unclosed: the body is the notice's
-				// whatever came before it.
-				skip = 0
-			case notText[a] && tt == html.StartTagToken:
-				skip++
-			case notText[a] && tt == html.EndTagToken && skip > 0:
-				skip--
-			case endsLine[a]:
-				b.WriteByte('\n')
-			default:
-				b.WriteByte(' ')
-			}
-		}
-	}
-}
-
-// notText are the elements whose contents are code or metadata, not
-// words of the notice.
-var notText = map[atom.Atom]bool{
-	atom.Script: true, atom.Style: true, atom.Head: true, atom.Title: true,
-	atom.Noscript: true, atom.Template: true, atom.Svg: true, atom.Object: true,
-}
-
-// endsLine are the elements that end a line of the notice: line breaks,
-// blocks and table rows.
-var endsLine = map[atom.Atom]bool{
-	atom.Br: true, atom.P: true, atom.Div: true, atom.Tr: true, atom.Li: true,
-	atom.H1: true, atom.H2: true, atom.H3: true, atom.H4: true, atom.H5: true, atom.H6: true,
-	atom.Table: true, atom.Pre: true, atom.Blockquote: true, atom.Hr: true,
+	return htmltext.Text(s, '\n', ' ')
 }
