@@ -1,7 +1,6 @@
 package app_test
 
 import (
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -19,15 +18,7 @@ func TestOwnScheduleBackToTheDesks(t *testing.T) {
 	tok := s.signUpIn(addr, "es", map[string]any{"frequency": "daily", "timezone": "Asia/Tokyo", "hour": 8})
 	b := s.browser()
 	prefs := "/preferences/" + tok + "?lang=es"
-	page := func() string {
-		resp, err := b.Get(s.base + prefs)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		body, _ := io.ReadAll(resp.Body)
-		return string(body)
-	}
+	page := func() string { return s.consoleGet(b, prefs) }
 	own := page()
 	if !strings.Contains(own, `<option value="America/El_Salvador">El Salvador</option>`) {
 		t.Errorf("the preference centre of a reader in Tokyo does not offer the desk's zone, El Salvador")
@@ -66,15 +57,7 @@ func TestDailyDeskScheduleOnTheForms(t *testing.T) {
 	tok := s.signUpIn("diaria@example.org", "es", nil)
 	b := s.browser()
 	prefs := "/preferences/" + tok + "?lang=es"
-	page := func() string {
-		resp, err := b.Get(s.base + prefs)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		body, _ := io.ReadAll(resp.Body)
-		return string(body)
-	}
+	page := func() string { return s.consoleGet(b, prefs) }
 	if p := page(); !strings.Contains(p, `value="daily" checked`) {
 		_, got, _ := strings.Cut(p, `<div class="choices" id="frequency">`)
 		got, _, _ = strings.Cut(got, "</div>")
