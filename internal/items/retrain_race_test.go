@@ -2,19 +2,14 @@ package items
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"testing"
 	"time"
 
 	"github.com/hibiken/asynq"
 	"github.com/redis/go-redis/v9"
 
-	"newsdigest/internal/config"
 	"newsdigest/internal/domain"
-	"newsdigest/internal/staff"
 	"newsdigest/internal/tasks"
-	"newsdigest/internal/taxonomy"
 	"newsdigest/internal/testenv"
 )
 
@@ -25,14 +20,6 @@ import (
 // since it began, which retrains when it finds one.
 func TestCorrectionAtTheEndOfARetrainingIsLearnt(t *testing.T) {
 	t.Parallel()
-	url := testenv.DatabaseURL(t)
-	db := testenv.Open(t, url)
-	cfg, err := config.Load(func(k string) string {
-		return map[string]string{"DATABASE_URL": url, "SECRET_KEY": "9b41e07c2fd35a86e1c47b20d9f3a65e"}[k]
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	ropt, err := redis.ParseURL(testenv.RedisURL(t))
 	if err != nil {
 		t.Fatal(err)
@@ -44,11 +31,7 @@ func TestCorrectionAtTheEndOfARetrainingIsLearnt(t *testing.T) {
 	defer insp.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	s, err := New(Deps{Config: cfg, Store: db, Queue: queue, Taxonomy: &taxonomy.Cache{Source: db}, Audit: staff.New(db, log), Log: log})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, db := testService(t, nil, queue)
 	it := s.importer.Item(domain.NewDate(2021, 3, 1), "Children cross the Darién", "Families walked for days.", "https://a.example/1", "en")
 	if _, err := s.importer.ImportItems(ctx, []domain.Item{it}, []int{1}); err != nil {
 		t.Fatal(err)

@@ -2,19 +2,13 @@ package items
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"slices"
 	"testing"
 	"time"
 
-	"newsdigest/internal/config"
 	"newsdigest/internal/domain"
 	"newsdigest/internal/errs"
 	"newsdigest/internal/postgres"
-	"newsdigest/internal/staff"
-	"newsdigest/internal/taxonomy"
-	"newsdigest/internal/testenv"
 )
 
 // meanwhileStore is the real store, with something another editor or an
@@ -40,22 +34,10 @@ func (s *meanwhileStore) TagSuggestion(ctx context.Context, itemID int64) (domai
 // withdrawn and the newer tags stay.
 func TestKeepTagsDoesNotUndoAChangeMadeMeanwhile(t *testing.T) {
 	t.Parallel()
-	url := testenv.DatabaseURL(t)
-	db := testenv.Open(t, url)
-	cfg, err := config.Load(func(k string) string {
-		return map[string]string{"DATABASE_URL": url, "SECRET_KEY": "9b41e07c2fd35a86e1c47b20d9f3a65e"}[k]
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	store := &meanwhileStore{DB: db}
-	s, err := New(Deps{Config: cfg, Store: store, Taxonomy: &taxonomy.Cache{Source: db}, Audit: staff.New(db, log), Log: log})
-	if err != nil {
-		t.Fatal(err)
-	}
+	var store *meanwhileStore
+	s, db := testService(t, func(db *postgres.DB) Store { store = &meanwhileStore{DB: db}; return store }, nil)
 	day := domain.NewDate(2021, 3, 1)
 	listing := s.importer.Item(day, "Children cross the Darién", "Families walked for days.", "https://a.example/1", "en")
 	if _, err := s.importer.ImportItems(ctx, []domain.Item{listing}, []int{1}); err != nil {
