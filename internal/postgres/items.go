@@ -94,7 +94,7 @@ func (db *DB) UpdateItem(ctx context.Context, editor string, id int64, u domain.
 		if u.TranslationOf.Set && u.TranslationOf.ID != 0 {
 			ids = append(ids, u.TranslationOf.ID)
 		}
-		if _, err := tx.Exec(ctx, `SELECT id FROM items WHERE id = ANY($1) ORDER BY id FOR UPDATE`, ids); err != nil {
+		if _, err := tx.Exec(ctx, `SELECT id FROM items WHERE id = ANY($1) ORDER BY id FOR NO KEY UPDATE`, ids); err != nil {
 			return fmt.Errorf("lock item: %w", err)
 		}
 		var err error

@@ -42,7 +42,7 @@ func (db *DB) settleTagSuggestion(ctx context.Context, editor string, itemID int
 	stale := false
 	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
 		var err error
-		it, err = scanItem(tx.QueryRow(ctx, `SELECT `+itemColumns+` FROM items WHERE id = $1 FOR UPDATE`, itemID))
+		it, err = scanItem(tx.QueryRow(ctx, `SELECT `+itemColumns+` FROM items WHERE id = $1 FOR NO KEY UPDATE`, itemID))
 		if err != nil {
 			return notFound(err, "tag suggestion")
 		}
