@@ -96,24 +96,28 @@ func (s *Service) AcceptTagSuggestion(ctx context.Context, actor string, itemID 
 // returns how many were accepted and how many withdrawn.
 func (s *Service) AcceptAllTagSuggestions(ctx context.Context, actor string) (accepted, withdrawn int, err error) {
 	const batch = 500
+	// A story whose suggestion a retraining replaced meanwhile is listed
+	// again with the new one: it is withdrawn only if that is not taken.
+	gone := map[int64]bool{}
 	for {
 		list, _, err := s.store.TagSuggestions(ctx, batch)
 		if err != nil {
-			return accepted, withdrawn, err
+			return accepted, len(gone), err
 		}
 		if len(list) == 0 {
-			return accepted, withdrawn, nil
+			return accepted, len(gone), nil
 		}
 		for _, sg := range list {
 			_, err := s.store.AcceptTagSuggestion(ctx, actor, sg.ItemID)
 			switch {
 			case err == nil:
 				accepted++
+				delete(gone, sg.ItemID)
 				s.audit.Audit(ctx, actor, "item.retag", "item", sg.ItemID, "%s", describeChanges(sg.Changes))
 			case errs.Is(err, errs.Conflict), errs.Is(err, errs.NotFound):
-				withdrawn++ // changed, or taken by another editor, meanwhile
+				gone[sg.ItemID] = true // changed, taken by another editor, or replaced, meanwhile
 			default:
-				return accepted, withdrawn, err
+				return accepted, len(gone), err
 			}
 		}
 		s.tagsCorrected(ctx, domain.ItemUpdate{Topics: &[]string{}})
