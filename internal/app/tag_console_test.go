@@ -6,11 +6,14 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/jackc/pgx/v5"
+
+	"newsdigest/internal/postgres"
 )
 
 // suggested is a suggestion as the store holds it.
@@ -101,7 +104,11 @@ func tagSuggestionsInConsole(t *testing.T, s *stack, corrected map[int64][]strin
 	b.checkAccessible("tagging quality page in Spanish")
 	b.shots(t, "tagging-quality-es")
 
-	// The suggestions: stories not corrected only.
+	// The suggestions: stories not corrected only. The retrainings that
+	// the editor's actions below ask for are held back until the checks
+	// are done, so that what the page listed is what gets accepted.
+	release := s.holdRetraining()
+	defer release()
 	b.open(s.base+"/admin/tagging/suggestions?lang=en", chromedp.CSS(`#suggestions`))
 	stored := readSuggestions(t, s, db)
 	listed := suggestionIDs(b)
@@ -134,7 +141,9 @@ func tagSuggestionsInConsole(t *testing.T, s *stack, corrected map[int64][]strin
 	// now, with the tagger's reasons.
 	b.open(s.base+"/admin/tagging/suggestions", chromedp.CSS(`#suggestions`))
 	acceptID := listed[0]
-	b.submit("accept one", chromedp.CSS(`li.suggestion[data-id="`+strconv.FormatInt(acceptID, 10)+`"] .suggestion-accept button`))
+	if st := b.submit("accept one", chromedp.CSS(`li.suggestion[data-id="`+strconv.FormatInt(acceptID, 10)+`"] .suggestion-accept button`)); st != http.StatusOK {
+		t.Fatalf("accept one: status %d", st)
+	}
 	if flash := b.text("accepted flash", flashStatus); !strings.Contains(flash, "accepted") {
 		t.Errorf("after accepting the page says %q", flash)
 	}
@@ -151,13 +160,17 @@ func tagSuggestionsInConsole(t *testing.T, s *stack, corrected map[int64][]strin
 	// Keep the second as it is.
 	keepID := listed[1]
 	was, _, _ := storyState(t, s, db, keepID)
-	b.submit("keep one", chromedp.CSS(`li.suggestion[data-id="`+strconv.FormatInt(keepID, 10)+`"] .suggestion-keep button`))
+	if st := b.submit("keep one", chromedp.CSS(`li.suggestion[data-id="`+strconv.FormatInt(keepID, 10)+`"] .suggestion-keep button`)); st != http.StatusOK {
+		t.Fatalf("keep one: status %d", st)
+	}
 	if topics, edited, _ := storyState(t, s, db, keepID); !slices.Equal(topics, was) || !slices.Contains(edited, "topics") {
 		t.Errorf("kept story: topics %v (edited %v), want %v as the editor's", topics, edited, was)
 	}
 
 	// Accept the rest at once.
-	b.submit("accept all", chromedp.CSS(`#accept-all button`))
+	if st := b.submit("accept all", chromedp.CSS(`#accept-all button`)); st != http.StatusOK {
+		t.Fatalf("accept all: status %d", st)
+	}
 	if flash := b.text("accepted-all flash", flashStatus); !strings.HasPrefix(flash, "Accepted: ") {
 		t.Errorf("after accepting all the page says %q", flash)
 	}
@@ -185,6 +198,42 @@ func tagSuggestionsInConsole(t *testing.T, s *stack, corrected map[int64][]strin
 		}
 	}
 	itemsCheckAudit(t, s, "admin", "item.retag", "item.update")
+}
+
+// holdRetraining keeps the worker from retraining the tagger until
+// release is called: it takes the lock every retraining takes, once a
+// retraining that runs now has finished.
+func (s *stack) holdRetraining() (release func()) {
+	s.t.Helper()
+	db, err := postgres.Open(s.ctx, s.cfg.DatabaseURL, s.cfg.SecretKey)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	held, done, ended := make(chan struct{}), make(chan struct{}), make(chan error, 1)
+	go func() {
+		ended <- db.OneRetraining(s.ctx, func(time.Time) error {
+			close(held)
+			<-done
+			return nil
+		})
+	}()
+	select {
+	case <-held:
+	case err := <-ended:
+		s.t.Fatalf("hold the retraining lock: %v", err)
+	case <-time.After(5 * time.Minute): // a retraining's own timeout
+		s.t.Fatal("a retraining still held its lock after 5 minutes")
+	}
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			close(done)
+			if err := <-ended; err != nil {
+				s.t.Errorf("release the retraining lock: %v", err)
+			}
+			db.Close()
+		})
+	}
 }
 
 // suggestionIDs are the stories the suggestions page lists.
