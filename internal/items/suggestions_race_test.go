@@ -105,3 +105,110 @@ func TestKeepTagsDoesNotUndoAChangeMadeMeanwhile(t *testing.T) {
 		t.Errorf("topics %v (edited %v), %v; want the new copy's %v, not the editor's", it.Topics, it.EditedFields, err, again.Topics)
 	}
 }
+
+// retrainingStore is the real store, with a retraining that starts
+// replacing the suggestions right after accept-all first lists them: it
+// has cleared them, and stores its own once an accept waits for it.
+type retrainingStore struct {
+	*postgres.DB
+	replace []domain.TagSuggestion
+	stored  chan error
+}
+
+func (s *retrainingStore) TagSuggestions(ctx context.Context, limit int) ([]domain.TagSuggestion, int, error) {
+	list, n, err := s.DB.TagSuggestions(ctx, limit)
+	if s.replace == nil {
+		return list, n, err
+	}
+	replace := s.replace
+	s.replace = nil
+	tx, err := s.Pool().Begin(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	if _, err := tx.Exec(ctx, `DELETE FROM tag_suggestions`); err != nil {
+		return nil, 0, err
+	}
+	go func() {
+		s.stored <- func() error {
+			defer tx.Rollback(ctx)
+			for waiting := 0; waiting == 0; time.Sleep(10 * time.Millisecond) {
+				if err := s.Pool().QueryRow(ctx, `SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+					WHERE NOT l.granted AND a.datname = current_database()`).Scan(&waiting); err != nil {
+					return err
+				}
+			}
+			for _, sg := range replace {
+				if _, err := tx.Exec(ctx, `
+					INSERT INTO tag_suggestions (item_id, model_id, from_countries, from_regions, from_topics, to_countries, to_regions, to_topics, reasons, changes)
+					VALUES ($1, $2, $3, $4, $5, $3, $4, $6, $7, $8)`,
+					sg.ItemID, sg.ModelID, sg.From.Countries, sg.From.Regions, sg.From.Topics, sg.To.Topics, sg.Reasons, sg.Changes); err != nil {
+					return err
+				}
+			}
+			return tx.Commit(ctx)
+		}()
+	}()
+	return list, n, nil
+}
+
+// Accepting every suggestion while a retraining replaces them takes the
+// new ones: a story whose suggestion was replaced under the editor's
+// accept is taken on the next pass, and not also counted withdrawn.
+func TestAcceptAllWhileARetrainingReplacesTheSuggestions(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	var store *retrainingStore
+	s, db := testService(t, func(db *postgres.DB) Store {
+		store = &retrainingStore{DB: db, stored: make(chan error, 1)}
+		return store
+	}, nil)
+	day := domain.NewDate(2021, 3, 1)
+	stories := []domain.Item{
+		s.importer.Item(day, "Children cross the Darién", "Families walked for days.", "https://a.example/1", "en"),
+		s.importer.Item(day, "Job fair in Tapachula", "Employers hired 40 people.", "https://a.example/2", "en"),
+	}
+	if _, err := s.importer.ImportItems(ctx, stories, []int{1, 2}); err != nil {
+		t.Fatal(err)
+	}
+	suggestions := func(model int64, topic string) []domain.TagSuggestion {
+		var list []domain.TagSuggestion
+		for _, st := range stories {
+			it, err := db.ItemByFingerprint(ctx, st.Fingerprint)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sg := domain.TagSuggestion{ItemID: it.ID, ModelID: model, From: it.TagLists(), To: it.TagLists(), Reasons: it.TagReasons,
+				FromText: domain.StoryText(it),
+				Changes:  []domain.TagChange{{Kind: domain.FieldTopics, Code: topic, Add: true, Why: "model: " + topic}}}
+			sg.To.Topics = append(slices.Clone(it.Topics), topic)
+			list = append(list, sg)
+		}
+		return list
+	}
+	if err := db.ReplaceTagSuggestions(ctx, suggestions(1, "protection")); err != nil {
+		t.Fatal(err)
+	}
+	store.replace = suggestions(2, "integration")
+
+	accepted, withdrawn, err := s.AcceptAllTagSuggestions(ctx, "ed@example.org")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := <-store.stored; err != nil {
+		t.Fatalf("the retraining: %v", err)
+	}
+	if accepted != len(stories) || withdrawn != 0 {
+		t.Errorf("accepted %d and withdrew %d; want %d accepted, none withdrawn", accepted, withdrawn, len(stories))
+	}
+	for _, st := range stories {
+		it, err := db.ItemByFingerprint(ctx, st.Fingerprint)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Contains(it.Topics, "integration") || !it.IsEdited(domain.FieldTopics) {
+			t.Errorf("%q: topics %v (edited %v); want the retraining's suggestion, taken by the editor", it.Title, it.Topics, it.EditedFields)
+		}
+	}
+}
