@@ -59,3 +59,10 @@ func DescribeReader(frequency string, loc *time.Location, next, now time.Time, l
 	return capitalise(fmt.Sprintf(w.Joined, fmt.Sprintf(w.At, rule, next.Format(w.Clock), zoneName(w, loc)),
 		fmt.Sprintf(w.Next, day)))
 }
+
+// HourLabel words an hour on the clock, on the hour, as the schedule's
+// sentences do in lang ("07:00", "07 h 00"), for the menus that offer
+// it: the menu and the sentence below it say the hour alike.
+func HourLabel(lang string, hour int) string {
+	return time.Date(2000, time.January, 1, hour, 0, 0, 0, time.UTC).Format(wordsOf(lang).Clock)
+}

@@ -1,6 +1,7 @@
 package schedule
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -68,6 +69,20 @@ func TestDeskFrequency(t *testing.T) {
 		}
 		if got := DeskFrequency(sched); got != want {
 			t.Errorf("DeskFrequency(%q) = %q, want %q", spec, got, want)
+		}
+	}
+}
+
+// An hour in a menu is written as the schedule's sentences write it.
+func TestHourLabelIsTheSentencesClock(t *testing.T) {
+	for lang, want := range map[string]string{"en": "07:00", "es": "07:00", "fr": "07\u00a0h\u00a000"} {
+		if got := HourLabel(lang, 7); got != want {
+			t.Errorf("%s: hour 7 is %q, want %q", lang, got, want)
+		}
+		loc := time.UTC
+		next := time.Date(2026, time.December, 8, 7, 0, 0, 0, loc)
+		if s := DescribeReader(domain.FrequencyDaily, loc, next, next.Add(-time.Hour), lang); !strings.Contains(s, want) {
+			t.Errorf("%s: the sentence %q does not say %q", lang, s, want)
 		}
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"newsdigest/internal/editions"
 	"newsdigest/internal/errs"
 	"newsdigest/internal/i18n"
+	"newsdigest/internal/schedule"
 )
 
 // scheduleForm is the "when your digest arrives" part of the sign-up
@@ -78,7 +79,7 @@ func (s *Server) scheduleFormOf(ctx context.Context, lang string, rs domain.Read
 		sf.Zones = append(sf.Zones, option{Value: z, Label: i18n.ZoneCity(lang, z), Checked: z == rs.Timezone})
 	}
 	for h := range 24 {
-		sf.Hours = append(sf.Hours, option{Value: strconv.Itoa(h), Label: fmt.Sprintf("%02d:00", h), Checked: h == rs.Hour})
+		sf.Hours = append(sf.Hours, option{Value: strconv.Itoa(h), Label: schedule.HourLabel(lang, h), Checked: h == rs.Hour})
 	}
 	return sf, nil
 }
@@ -151,7 +152,7 @@ func (s *Server) readerScheduleForm(ctx context.Context, lang, tok string) (*sch
 		// takes exactly these for the desk's schedule).
 		if slices.Contains(opts.Offered, opts.Frequency) {
 			sf.Desk = fmt.Sprintf(msg(lang, "schedule_desk"), msg(lang, "frequency_"+opts.Frequency),
-				i18n.ZoneCity(lang, opts.Zone), fmt.Sprintf("%02d:00", opts.Hour))
+				i18n.ZoneCity(lang, opts.Zone), schedule.HourLabel(lang, opts.Hour))
 		}
 	}
 	return sf, nil
