@@ -87,6 +87,9 @@ func TestBrowserExportLinkOpensItsPage(t *testing.T) {
 		}
 		b.checkAccessible("export requested from the preferences page, " + c.lang)
 		b.shots(t, "export-clicked-"+c.lang)
+		// The page leads back to the preferences it was asked from.
+		b.do("go back to the preferences", chromedp.Click(chromedp.CSS(`main a[href^="/preferences/`+tok+`"]`), chromedp.NodeVisible),
+			chromedp.WaitVisible(prefsForm))
 	}
 }
 

@@ -30,13 +30,14 @@ func (s *Server) exportRequest(c *gin.Context) {
 	}
 	lang = pageLang(c.Request, r.Subscriber.Language)
 	c.Header("Cache-Control", "no-store")
+	back := "/preferences/" + tok + "?lang=" + lang // where they came from
 	if r.Unmailable {
 		s.renderPageStatus(c.Writer, c.Request, http.StatusConflict, "message", pageData{Lang: lang,
-			Title: msg(lang, "privacy_export_title"), Message: msg(lang, "privacy_export_unmailable")})
+			Title: msg(lang, "privacy_export_title"), Message: msg(lang, "privacy_export_unmailable"), Link: back})
 		return
 	}
 	s.renderPage(c, "message", pageData{Lang: lang, Title: msg(lang, "check_inbox_title"),
-		Message: fmt.Sprintf(msg(lang, "privacy_export_sent"), int(domain.ExportLinkTTL.Minutes()))})
+		Message: fmt.Sprintf(msg(lang, "privacy_export_sent"), int(domain.ExportLinkTTL.Minutes())), Link: back})
 }
 
 // exportPage is where the mailed link leads: for a browser, a page with
