@@ -170,6 +170,19 @@ var zonedLayouts = []string{
 	time.RFC3339, time.RFC822Z,
 }
 
+// namedZoneLayouts are the feed date formats that name their zone.
+var namedZoneLayouts = []string{
+	time.RFC1123, "Mon, 2 Jan 2006 15:04:05 MST", "Mon, 2 Jan 2006 15:04 MST",
+	"2 Jan 2006 15:04:05 MST", "2 Jan 2006 15:04 MST",
+}
+
+// rfc822Zones are the zone names RFC 822 allows in a date, which feeds
+// written in the Americas use: time.Parse knows them only where the
+// machine's own zone has them, and reads them as UTC elsewhere.
+var rfc822Zones = map[string]int{
+	"EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7, "MDT": -6, "PST": -8, "PDT": -7,
+}
+
 // inOwnZone returns t in the offset its text was written with: gofeed
 // gives RSS dates in UTC, which can move the day.
 func inOwnZone(t time.Time, raw string) time.Time {
@@ -177,6 +190,19 @@ func inOwnZone(t time.Time, raw string) time.Time {
 	for _, layout := range zonedLayouts {
 		if z, err := time.Parse(layout, raw); err == nil && z.Equal(t) {
 			return z
+		}
+	}
+	for _, layout := range namedZoneLayouts {
+		z, err := time.Parse(layout, raw)
+		if err != nil {
+			continue
+		}
+		name, _ := z.Zone()
+		if hours, ok := rfc822Zones[name]; ok {
+			zone := time.FixedZone(name, hours*3600)
+			if z = time.Date(z.Year(), z.Month(), z.Day(), z.Hour(), z.Minute(), z.Second(), 0, zone); z.Equal(t) {
+				return z
+			}
 		}
 	}
 	return t
