@@ -134,10 +134,12 @@ func feedEntry(pos int, it *gofeed.Item, base *url.URL, lang string) (FeedEntry,
 	return FeedEntry{
 		Position:    pos,
 		PublishedOn: day,
-		Title:       title,
-		Summary:     clipWords(summary, limit),
-		URL:         entryLink(it, base),
-		Language:    lang,
+		// Clipped, not refused: some feeds put a whole post in the title,
+		// and the editor cannot fix someone else's feed.
+		Title:    clipWords(title, domain.MaxTitleLen),
+		Summary:  clipWords(summary, limit),
+		URL:      entryLink(it, base),
+		Language: lang,
 	}, LineError{}
 }
 

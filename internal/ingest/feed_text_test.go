@@ -1,8 +1,12 @@
 package ingest
 
 import (
+	"context"
 	"strings"
 	"testing"
+	"unicode/utf8"
+
+	"newsdigest/internal/domain"
 )
 
 // TestFeedTextEscapedTwice: a feed that escapes its HTML once more than
@@ -30,5 +34,27 @@ func TestFeedTextEscapedTwice(t *testing.T) {
 		if got := HTMLToText(in); got != want {
 			t.Errorf("HTMLToText(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestFeedLongTitle: an entry whose title is longer than an item's may
+// be (some feeds put the whole post there) is clipped rather than
+// refusing the whole feed at every poll: the editor cannot fix someone
+// else's feed.
+func TestFeedLongTitle(t *testing.T) {
+	long := strings.TrimSpace(strings.Repeat("Migrants cross the Darién gap ", 40))
+	doc := `<?xml version="1.0"?><rss version="2.0"><channel><title>x</title><item>
+<title>` + long + `</title><pubDate>Wed, 16 Dec 2020 10:00:00 GMT</pubDate><link>https://news.example.org/a</link>
+</item></channel></rss>`
+	store := &recordingStore{}
+	im := &Importer{Store: store, Tagger: newTestTagger(t)}
+	res, err := im.ImportFeed(context.Background(), strings.NewReader(doc), "")
+	if err != nil || res.Imported != 1 {
+		t.Fatalf("import: %+v, %v; want the entry imported", res, err)
+	}
+	title := store.items[0].Title
+	if n := utf8.RuneCountInString(title); n > domain.MaxTitleLen || !strings.HasPrefix(title, "Migrants cross the Darién gap Migrants") ||
+		!strings.HasSuffix(title, " the…") {
+		t.Errorf("title of %d characters: %q", n, title)
 	}
 }
