@@ -34,15 +34,23 @@ func (s *Service) PollSource(ctx context.Context, sourceID int64, due time.Time)
 		return err // not claimed: polled already, or the source is gone
 	}
 	res, validators, pollErr := s.fetchAndImport(ctx, src)
-	if pollErr != nil && ctx.Err() != nil {
-		// Shutting down or timed out: the lease brings the poll back.
-		return pollErr
+	// The task's timeout is the source's failure to record, like any
+	// other: left to the lease, a source too slow to poll would come back
+	// every lease, not every interval, with no word to the editor.
+	timedOut := pollErr != nil && errors.Is(ctx.Err(), context.DeadlineExceeded)
+	switch {
+	case pollErr != nil && ctx.Err() != nil && !timedOut:
+		return pollErr // shutting down: the lease brings the poll back
+	case timedOut && isStoreError(pollErr):
+		var se storeError
+		errors.As(pollErr, &se)
+		pollErr = errs.New(errs.Unavailable, "%s: the poll took too long and was stopped; nothing was imported",
+			src.URL).Because(se.error)
+	case isStoreError(pollErr):
+		return pollErr // the lease brings the poll back once the database does
 	}
 	outcome := domain.PollOutcome{ETag: validators.ETag, LastModified: validators.LastModified}
 	if pollErr != nil {
-		if isStoreError(pollErr) {
-			return pollErr // the lease brings the poll back once the database does
-		}
 		outcome.Err, outcome.Problem = pollMessage(pollErr, src.Kind)
 		s.log.Warn("source poll failed", "source", src.ID, "url", src.URL, "err", pollErr)
 		s.observePoll("error")
