@@ -48,7 +48,7 @@ type FeedEntry struct {
 // importing all-or-nothing must write nothing when there are any. The error
 // is for a document that cannot be read at all: larger than MaxFeedBytes
 // (errs.TooLarge, or the reader's own error such as *http.MaxBytesError)
-// or not a feed (errs.Invalid).
+// or not a feed, or nested deeper than any feed (errs.Invalid).
 func ParseFeed(r io.Reader, base string) ([]FeedEntry, []LineError, error) {
 	raw, err := io.ReadAll(io.LimitReader(r, MaxFeedBytes+1))
 	if err != nil {
@@ -56,6 +56,11 @@ func ParseFeed(r io.Reader, base string) ([]FeedEntry, []LineError, error) {
 	}
 	if len(raw) > MaxFeedBytes {
 		return nil, nil, errs.New(errs.TooLarge, "feed: larger than %d MiB", MaxFeedBytes>>20)
+	}
+	if nestedTooDeep(raw) {
+		e := errs.New(errs.Invalid, "feed: elements nested more than %d deep, which no feed is; not read", maxParseDepth)
+		e.Details = []LineError{}
+		return nil, nil, e
 	}
 	feed, err := gofeed.NewParser().Parse(bytes.NewReader(raw))
 	if err != nil {

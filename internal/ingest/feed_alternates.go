@@ -28,6 +28,10 @@ const (
 	maxAlternates      = 8
 	maxLanguageTagSize = 35
 	maxFeedDepth       = 100 // elements open at once; real feeds nest a dozen
+	// maxParseDepth is the nesting past which a document is not parsed at
+	// all (nestedTooDeep); one nested past maxFeedDepth is still read,
+	// without its alternates.
+	maxParseDepth = 1000
 )
 
 // entryAlternates reads the hreflang alternates of every entry of an RSS
@@ -167,4 +171,30 @@ func otherLanguages(alts []Alternate, lang string) []string {
 		}
 	}
 	return out
+}
+
+// nestedTooDeep reports whether an XML document opens more than
+// maxParseDepth elements at once. The feed parser spends hundreds of bytes
+// of memory per byte of such a document, so it is looked at first, with
+// a reader whose cost is the document's size. A document that is not XML
+// (a JSON Feed) or stops being readable is left to the parser to judge.
+func nestedTooDeep(raw []byte) bool {
+	d := xml.NewDecoder(bytes.NewReader(raw))
+	d.Strict = false
+	d.CharsetReader = charset.NewReaderLabel
+	depth := 0
+	for {
+		tok, err := d.RawToken()
+		if err != nil {
+			return false
+		}
+		switch tok.(type) {
+		case xml.StartElement:
+			if depth++; depth > maxParseDepth {
+				return true
+			}
+		case xml.EndElement:
+			depth--
+		}
+	}
 }
