@@ -26,6 +26,10 @@ const maxJSONBody = 1 << 20
 func bindJSON(c *gin.Context, v any) error {
 	body := &countingReader{r: http.MaxBytesReader(c.Writer, c.Request.Body, maxJSONBody)}
 	dec := json.NewDecoder(body)
+	// A field the call does not know is most often a misspelt one, which
+	// left out would quietly take its default (a whole edition for a typo
+	// in published_from).
+	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		return jsonError(err, reflect.TypeOf(v), body.n)
 	}
@@ -86,6 +90,10 @@ func jsonError(err error, t reflect.Type, size int64) error {
 		return errs.New(errs.Malformed, "body: a time is not in the form 2006-01-02T15:04:05Z")
 	case errors.As(err, &invalid):
 		return err // a bug: decoding into something that is not a pointer
+	}
+	// encoding/json says so in words only, `json: unknown field "name"`.
+	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+		return errs.New(errs.Malformed, "%s: unknown field (misspelt?); this call does not take it", strings.Trim(name, `"`))
 	}
 	// Left: the errors of this module's own UnmarshalJSON methods, which
 	// begin with the field's JSON name.

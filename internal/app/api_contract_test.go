@@ -1,0 +1,46 @@
+package app_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+)
+
+// TestAPIRefusesUnknownFields: a field a call does not know, most often a
+// misspelt one, is a 400 naming it, and nothing is done: a typo in
+// "hidden" must not answer 200 and leave the story shown.
+func TestAPIRefusesUnknownFields(t *testing.T) {
+	t.Parallel()
+	s := startStack(t)
+	id := itoa(s.postItem(map[string]any{"published_on": "2024-01-03", "title": "A story to keep", "summary": "Its summary.",
+		"url": "https://example.org/story", "language": "en"}))
+	for _, tc := range []struct {
+		method, path, body string
+		admin              bool
+	}{
+		{"PATCH", "/api/v1/items/" + id, `{"hiden":true}`, true},
+		{"POST", "/api/v1/items", `{"published_on":"2024-01-04","title":"New","summary":"S.","url":"https://example.org/new","language":"en","topic":["health"]}`, true},
+		{"POST", "/api/v1/sources", `{"url":"https://example.org/feed.xml","intervall":"5m"}`, true},
+		{"POST", "/api/v1/previews", `{"countries":["MX"],"langauge":"es"}`, true},
+		{"POST", "/api/v1/subscriptions", `{"email":"reader@example.org","countries":["MX"],"frequence":"daily"}`, false},
+	} {
+		status, body := s.do(tc.method, tc.path, "application/json", []byte(tc.body), tc.admin)
+		var e apiErr
+		json.Unmarshal(body, &e)
+		if status != http.StatusBadRequest || e.Error.Code != "malformed" || !strings.Contains(e.Error.Message, "unknown field") {
+			t.Errorf("%s %s %s: %d %.200s; want 400 malformed naming the unknown field", tc.method, tc.path, tc.body, status, body)
+		}
+	}
+	var items, sources, readers int
+	s.subsQuery(`SELECT (SELECT count(*) FROM items), (SELECT count(*) FROM sources), (SELECT count(*) FROM subscribers)`,
+		nil, &items, &sources, &readers)
+	if items != 1 || sources != 0 || readers != 0 {
+		t.Errorf("after refused calls: %d items, %d sources, %d subscribers; want 1, 0, 0", items, sources, readers)
+	}
+	var hidden bool
+	s.subsQuery(`SELECT hidden FROM items WHERE id = $1`, []any{id}, &hidden)
+	if hidden {
+		t.Errorf("the item was hidden")
+	}
+}
