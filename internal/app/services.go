@@ -100,7 +100,7 @@ func newServices(cfg *config.Config, db *postgres.DB, queue tasks.Enqueuer, log 
 		reported: ed.Reported, log: log}
 	id := items.Deps{Config: cfg, Store: db, Queue: queue, Taxonomy: s.taxonomy, Audit: s.staff, Log: log}
 	if send != nil {
-		id.Polled = send.polled
+		id.Polled, id.Inspector = send.polled, send.inspector
 	}
 	if s.items, err = items.New(id); err != nil {
 		return nil, err

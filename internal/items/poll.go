@@ -177,15 +177,23 @@ func pollMessage(err error, kind string) (string, domain.PollProblem) {
 
 // EnqueueDuePolls queues the sources whose next poll is due (the
 // reconciler's part); the task ids make the same slot asked for by
-// several workers one task.
+// several workers one task. A slot's task that used up its retries
+// without reaching the database left the source due and is kept by the
+// queue under the same id: with the worker's inspector it is replaced,
+// else that source would not be polled again while the queue keeps it.
 func (s *Service) EnqueueDuePolls(ctx context.Context) error {
 	due, err := s.store.DueSources(ctx, maxDuePolls)
 	if err != nil {
 		return err
 	}
 	for _, d := range due {
-		_, err := s.queue.EnqueueContext(ctx, tasks.NewPollSource(d.SourceID, d.Due))
-		if err != nil && !tasks.IsDuplicate(err) {
+		t := tasks.NewPollSource(d.SourceID, d.Due)
+		if s.inspect != nil {
+			_, err = tasks.EnqueueAgain(ctx, s.queue, s.inspect, t, tasks.QueueDefault, tasks.PollSourceID(d.SourceID, d.Due))
+		} else if _, err = s.queue.EnqueueContext(ctx, t); tasks.IsDuplicate(err) {
+			err = nil
+		}
+		if err != nil {
 			return err
 		}
 	}

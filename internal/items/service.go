@@ -41,6 +41,10 @@ type Deps struct {
 	// Polled, if set, is told how each poll of a source ended
 	// ("ok" or "error"): the worker counts them.
 	Polled func(result string)
+	// Inspector, the worker's, lets the reconciler replace a poll task
+	// that used up its retries (the database was down), whose id would
+	// otherwise refuse that slot's poll while the queue keeps it.
+	Inspector tasks.Inspector
 }
 
 // Service is the stories' lifecycle.
@@ -52,6 +56,7 @@ type Service struct {
 	audit    Auditor
 	log      *slog.Logger
 	polled   func(result string)
+	inspect  tasks.Inspector
 	tagger   *tagging.Tagger
 	importer *ingest.Importer
 	// models keeps the tagger on the newest model the worker trained.
@@ -69,6 +74,7 @@ func New(d Deps) (*Service, error) {
 	return &Service{
 		cfg: d.Config, store: d.Store, queue: d.Queue, tax: d.Taxonomy, audit: d.Audit, log: d.Log,
 		polled:   d.Polled,
+		inspect:  d.Inspector,
 		tagger:   tagger,
 		importer: &ingest.Importer{Store: d.Store, Tagger: tagger},
 		models:   &tagging.Follower{Tagger: tagger, Store: d.Store, Every: modelCheckEvery},

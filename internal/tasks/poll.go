@@ -25,6 +25,12 @@ type PollSource struct {
 // is retried.
 func NewPollSource(source int64, due time.Time) *asynq.Task {
 	return newTask(TypePollSource, PollSource{source, due},
-		asynq.TaskID(fmt.Sprintf("poll-%d-%d", source, due.Unix())),
+		asynq.TaskID(PollSourceID(source, due)),
 		asynq.MaxRetry(3), asynq.Timeout(2*time.Minute))
+}
+
+// PollSourceID is the task id of a source's poll for its slot due, on
+// QueueDefault.
+func PollSourceID(source int64, due time.Time) string {
+	return fmt.Sprintf("poll-%d-%d", source, due.Unix())
 }
