@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestAPIRefusesUnknownFields: a field a call does not know, most often a
@@ -43,4 +44,33 @@ func TestAPIRefusesUnknownFields(t *testing.T) {
 	if hidden {
 		t.Errorf("the item was hidden")
 	}
+}
+
+// TestAPIEditionBodyIsCheckedLikeOthers: POST /api/v1/editions' optional
+// body is read as every other body is: a misspelt field creates no
+// edition, and the answer speaks of JSON, never of Go types.
+func TestAPIEditionBodyIsCheckedLikeOthers(t *testing.T) {
+	t.Parallel()
+	s := startStack(t)
+	s.postItem(map[string]any{"published_on": time.Now().UTC().Format("2006-01-02"), "title": "A story of the week", "summary": "Its summary.",
+		"url": "https://example.org/story", "language": "en"})
+	for _, tc := range []struct{ body, naming string }{
+		{`{"published_form":"2024-01-01"}`, "published_form"},
+		{`[]`, "JSON object"},
+		{`{"published_from":["2024-01-01"]}`, "2024-01-01"},
+	} {
+		status, body := s.do("POST", "/api/v1/editions", "application/json", []byte(tc.body), true)
+		if status != http.StatusBadRequest || !strings.Contains(string(body), tc.naming) ||
+			strings.Contains(string(body), "Go ") || strings.Contains(string(body), "web.") {
+			t.Errorf("POST /api/v1/editions %s: %d %s; want 400 naming %s, in the API's words", tc.body, status, body, tc.naming)
+		}
+	}
+	var editions int
+	s.subsQuery(`SELECT count(*) FROM editions`, nil, &editions)
+	if editions != 0 {
+		t.Errorf("%d editions after refused calls", editions)
+	}
+	// No body at all still means "everything new since the last edition".
+	var got struct{ ID int64 }
+	s.jsonCall("POST", "/api/v1/editions", nil, &got, http.StatusAccepted)
 }

@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"encoding/json"
 	"io"
 	"net/http"
 	"strconv"
@@ -30,8 +29,9 @@ func (s *Server) apiCreateEdition(c *gin.Context) {
 	}
 	// The body is optional: none means "everything new since the last edition".
 	if len(bytes.TrimSpace(body)) > 0 {
-		if err := json.Unmarshal(body, &req); err != nil {
-			s.apiFail(c, errs.New(errs.Malformed, "body: want {\"published_from\": \"YYYY-MM-DD\", \"published_to\": \"YYYY-MM-DD\"}: %v", err))
+		c.Request.Body = io.NopCloser(bytes.NewReader(body))
+		if err := bindJSON(c, &req); err != nil {
+			s.apiFail(c, err)
 			return
 		}
 	}
