@@ -74,3 +74,36 @@ func TestAPIEditionBodyIsCheckedLikeOthers(t *testing.T) {
 	var got struct{ ID int64 }
 	s.jsonCall("POST", "/api/v1/editions", nil, &got, http.StatusAccepted)
 }
+
+// TestAPIMethodNotAllowedIsJSON: a method a call does not take is answered
+// in the API's error shape, with the methods it does take.
+func TestAPIMethodNotAllowedIsJSON(t *testing.T) {
+	t.Parallel()
+	s := startStack(t)
+	for _, tc := range []struct {
+		method, path, allow string
+		admin               bool
+	}{
+		{"DELETE", "/api/v1/items", "GET, POST", true},
+		{"PUT", "/api/v1/subscriptions", "POST", false},
+		{"GET", "/api/v1/editions/1/cancel", "POST", true},
+	} {
+		req, _ := http.NewRequest(tc.method, s.base+tc.path, nil)
+		if tc.admin {
+			req.Header.Set("Authorization", "Bearer "+adminToken)
+		}
+		resp, err := s.http.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var e apiErr
+		err = json.NewDecoder(resp.Body).Decode(&e)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusMethodNotAllowed || err != nil || e.Error.Code != "method_not_allowed" || e.Error.Message == "" {
+			t.Errorf("%s %s: %d, %v, %+v; want 405 {error: {code: method_not_allowed, message}}", tc.method, tc.path, resp.StatusCode, err, e.Error)
+		}
+		if got := resp.Header.Get("Allow"); got != tc.allow {
+			t.Errorf("%s %s: Allow %q, want %q", tc.method, tc.path, got, tc.allow)
+		}
+	}
+}

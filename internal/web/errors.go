@@ -96,10 +96,15 @@ var readerPages = []string{"/subscribe", "/confirm/", "/preferences/", "/unsubsc
 // methodNotAllowed answers a method a route does not take. A reader who
 // opens a form's address as a page (a bookmark of "check your inbox", a
 // link shared from the address bar) gets a page in their language that
-// says so and leads on; the API, the probes and the console keep gin's
-// plain answer.
+// says so and leads on; the API answers in its JSON error shape, as it
+// does every error; the probes and the console keep gin's plain answer.
 func (s *Server) methodNotAllowed(c *gin.Context) {
 	path := c.Request.URL.Path
+	if strings.HasPrefix(path, "/api/") {
+		apiStatus(c, http.StatusMethodNotAllowed, "method_not_allowed",
+			"method not allowed; this call takes "+c.Writer.Header().Get("Allow"))
+		return
+	}
 	reader := false
 	for _, p := range readerPages {
 		reader = reader || strings.HasPrefix(path, p)
