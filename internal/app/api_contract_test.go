@@ -107,3 +107,35 @@ func TestAPIMethodNotAllowedIsJSON(t *testing.T) {
 		}
 	}
 }
+
+// TestAPIRefusesBodiesNotUTF8: JSON is UTF-8 text; a body with other
+// bytes in a string is a 400 naming the field, not text stored with
+// U+FFFD where the client's letters were.
+func TestAPIRefusesBodiesNotUTF8(t *testing.T) {
+	t.Parallel()
+	s := startStack(t)
+	id := itoa(s.postItem(map[string]any{"published_on": "2024-01-03", "title": "Café con leche", "summary": "Its summary.",
+		"url": "https://example.org/story", "language": "es"}))
+	for _, tc := range []struct {
+		method, path, body, field string
+		admin                     bool
+	}{
+		{"PATCH", "/api/v1/items/" + id, "{\"title\":\"Caf\xe9 con leche\"}", "title", true},
+		{"POST", "/api/v1/items", "{\"published_on\":\"2024-01-04\",\"title\":\"Ni\xf1os\",\"summary\":\"S.\",\"url\":\"https://example.org/n\",\"language\":\"es\"}", "title", true},
+		{"POST", "/api/v1/subscriptions", "{\"email\":\"reader@example.org\",\"topics\":[\"health\",\"ni\xf1os\"]}", "topics", false},
+	} {
+		status, body := s.do(tc.method, tc.path, "application/json", []byte(tc.body), tc.admin)
+		var e apiErr
+		json.Unmarshal(body, &e)
+		if status != http.StatusBadRequest || e.Error.Code != "malformed" || !strings.HasPrefix(e.Error.Message, tc.field+":") {
+			t.Errorf("%s %s %q: %d %.200s; want 400 malformed naming %s", tc.method, tc.path, tc.body, status, body, tc.field)
+		}
+	}
+	var title string
+	var items, readers int
+	s.subsQuery(`SELECT (SELECT title FROM items WHERE id = $1), (SELECT count(*) FROM items), (SELECT count(*) FROM subscribers)`,
+		[]any{id}, &title, &items, &readers)
+	if title != "Café con leche" || items != 1 || readers != 0 {
+		t.Errorf("after refused calls: title %q, %d items, %d subscribers", title, items, readers)
+	}
+}

@@ -3,6 +3,7 @@ package web
 // JSON request bodies, decoded for the public and the admin API alike.
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
@@ -10,6 +11,7 @@ import (
 	"reflect"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
@@ -24,7 +26,11 @@ const maxJSONBody = 1 << 20
 // is expected) and never a Go type, as the public and the admin API both
 // answer with them.
 func bindJSON(c *gin.Context, v any) error {
-	body := &countingReader{r: http.MaxBytesReader(c.Writer, c.Request.Body, maxJSONBody)}
+	// The bytes are kept to check them: encoding/json turns any that are
+	// not UTF-8 into U+FFFD, which would be stored in place of the
+	// client's letters.
+	var raw bytes.Buffer
+	body := &countingReader{r: io.TeeReader(http.MaxBytesReader(c.Writer, c.Request.Body, maxJSONBody), &raw)}
 	dec := json.NewDecoder(body)
 	// A field the call does not know is most often a misspelt one, which
 	// left out would quietly take its default (a whole edition for a typo
@@ -38,6 +44,9 @@ func bindJSON(c *gin.Context, v any) error {
 			return errs.New(errs.TooLarge, "request body larger than %d bytes", maxJSONBody)
 		}
 		return errs.New(errs.Malformed, "body: not valid JSON (at byte %d): want one JSON object and nothing after it", dec.InputOffset())
+	}
+	if !utf8.Valid(raw.Bytes()) {
+		return errs.New(errs.Malformed, "%s: not UTF-8 text; send JSON as UTF-8", nonUTF8Field(raw.Bytes()))
 	}
 	if name := unstorableJSON(reflect.ValueOf(v), "body"); name != "" {
 		return errs.New(errs.Malformed, "%s: holds a NUL character, which no text here may", name)
@@ -186,4 +195,65 @@ func expected(name string, t reflect.Type) string {
 		return "a list"
 	}
 	return "a JSON object"
+}
+
+// nonUTF8Field names the field whose string, in a well-formed JSON body,
+// holds the first bytes that are not UTF-8: its keys from the top joined
+// by dots, as the other errors name fields ("body" at the top level).
+func nonUTF8Field(body []byte) string {
+	bad := int64(0)
+	for rest := body; len(rest) > 0; {
+		r, n := utf8.DecodeRune(rest)
+		if r == utf8.RuneError && n == 1 {
+			break
+		}
+		rest, bad = rest[n:], bad+int64(n)
+	}
+	type frame struct {
+		object, wantKey bool
+		key             string
+	}
+	var stack []frame
+	dec := json.NewDecoder(bytes.NewReader(body))
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return "body"
+		}
+		var top *frame
+		if len(stack) > 0 {
+			top = &stack[len(stack)-1]
+		}
+		key, isKey := tok.(string)
+		isKey = isKey && top != nil && top.object && top.wantKey
+		if dec.InputOffset() > bad { // this token holds the bad bytes
+			frames := stack
+			if isKey {
+				frames = stack[:len(stack)-1] // the key itself is at fault: name its object
+			}
+			var names []string
+			for _, f := range frames {
+				if f.object && f.key != "" {
+					names = append(names, f.key)
+				}
+			}
+			if len(names) == 0 {
+				return "body"
+			}
+			return strings.Join(names, ".")
+		}
+		switch {
+		case isKey:
+			top.key, top.wantKey = key, false
+		case tok == json.Delim('{') || tok == json.Delim('['):
+			if top != nil {
+				top.wantKey = true
+			}
+			stack = append(stack, frame{object: tok == json.Delim('{'), wantKey: true})
+		case tok == json.Delim('}') || tok == json.Delim(']'):
+			stack = stack[:len(stack)-1]
+		case top != nil:
+			top.wantKey = true
+		}
+	}
 }
