@@ -139,3 +139,19 @@ func TestAPIRefusesBodiesNotUTF8(t *testing.T) {
 		t.Errorf("after refused calls: title %q, %d items, %d subscribers", title, items, readers)
 	}
 }
+
+// TestAPIUnreadableDateQueryIs400: a date parameter that is not a date is
+// a request that cannot be read (400), on every call that takes one.
+func TestAPIUnreadableDateQueryIs400(t *testing.T) {
+	t.Parallel()
+	s := startStack(t)
+	for _, path := range []string{"/api/v1/items?from=2024-13-01", "/api/v1/stats/stories?from=2024-13-01", "/api/v1/stats/stories?to=soon"} {
+		status, body := s.do("GET", path, "", nil, true)
+		var e apiErr
+		json.Unmarshal(body, &e)
+		name := path[strings.IndexByte(path, '?')+1 : strings.IndexByte(path, '=')]
+		if status != http.StatusBadRequest || e.Error.Code != "malformed" || !strings.HasPrefix(e.Error.Message, name+":") {
+			t.Errorf("GET %s: %d %s; want 400 malformed naming %s", path, status, body, name)
+		}
+	}
+}

@@ -46,7 +46,7 @@ func (s *Server) apiStoryStats(c *gin.Context) {
 		}
 		d, err := time.Parse(domain.DateLayout, v)
 		if err != nil {
-			s.apiFail(c, errs.New(errs.Invalid, "%s: want a date YYYY-MM-DD, got %q", p.name, v))
+			s.apiFail(c, errs.New(errs.Malformed, "%s: want a date YYYY-MM-DD, got %q", p.name, v))
 			return
 		}
 		if p.end {
