@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"reflect"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -32,10 +33,6 @@ func bindJSON(c *gin.Context, v any) error {
 	var raw bytes.Buffer
 	body := &countingReader{r: io.TeeReader(http.MaxBytesReader(c.Writer, c.Request.Body, maxJSONBody), &raw)}
 	dec := json.NewDecoder(body)
-	// A field the call does not know is most often a misspelt one, which
-	// left out would quietly take its default (a whole edition for a typo
-	// in published_from).
-	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		return jsonError(err, reflect.TypeOf(v), body.n)
 	}
@@ -51,7 +48,57 @@ func bindJSON(c *gin.Context, v any) error {
 	if name := unstorableJSON(reflect.ValueOf(v), "body"); name != "" {
 		return errs.New(errs.Malformed, "%s: holds a NUL character, which no text here may", name)
 	}
+	if unknown, known := onlyUnknownFields(raw.Bytes(), reflect.TypeOf(v)); len(unknown) > 0 {
+		return errs.New(errs.Malformed, "%s: unknown field (misspelt?); this call takes %s",
+			strings.Join(unknown, ", "), strings.Join(known, ", "))
+	}
 	return nil
+}
+
+// onlyUnknownFields returns the keys of a JSON object body when none of
+// them is a field of t, with t's fields. Fields a call does not take are
+// otherwise let through: a client may send back an object as it read it
+// (an item with its id). But a body of nothing but such fields is most
+// often misspelt, and left alone would quietly do the default: PATCH
+// {"hiden": true} change nothing, {"published_form": …} make an edition
+// of everything new.
+func onlyUnknownFields(body []byte, t reflect.Type) (unknown, known []string) {
+	t = elem(t)
+	if t.Kind() != reflect.Struct {
+		return nil, nil
+	}
+	var fields map[string]json.RawMessage
+	if json.Unmarshal(body, &fields) != nil || len(fields) == 0 {
+		return nil, nil
+	}
+	known = fieldNames(t)
+	for key := range fields {
+		for _, k := range known {
+			// encoding/json matches a key to a field case-insensitively.
+			if strings.EqualFold(k, key) {
+				return nil, nil
+			}
+		}
+		unknown = append(unknown, key)
+	}
+	slices.Sort(unknown)
+	return unknown, known
+}
+
+// fieldNames are the JSON names of a struct's fields, those of its
+// untagged embedded structs among them.
+func fieldNames(t reflect.Type) []string {
+	var names []string
+	for i := range t.NumField() {
+		f := t.Field(i)
+		switch name := jsonName(f); {
+		case f.Anonymous && name == "" && elem(f.Type).Kind() == reflect.Struct:
+			names = append(names, fieldNames(elem(f.Type))...)
+		case f.IsExported() && name != "":
+			names = append(names, name)
+		}
+	}
+	return names
 }
 
 // countingReader counts the bytes read, to say where a body ended early.
@@ -99,10 +146,6 @@ func jsonError(err error, t reflect.Type, size int64) error {
 		return errs.New(errs.Malformed, "body: a time is not in the form 2006-01-02T15:04:05Z")
 	case errors.As(err, &invalid):
 		return err // a bug: decoding into something that is not a pointer
-	}
-	// encoding/json says so in words only, `json: unknown field "name"`.
-	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
-		return errs.New(errs.Malformed, "%s: unknown field (misspelt?); this call does not take it", strings.Trim(name, `"`))
 	}
 	// Left: the errors of this module's own UnmarshalJSON methods, which
 	// begin with the field's JSON name.
