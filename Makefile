@@ -42,7 +42,7 @@ test:
 # helm's Kubernetes dependencies stay out of go.mod; the first run builds
 # helm (a few minutes), later ones reuse Go's build cache.
 test-chart:
-	cd deploy/helm && $(GO) vet ./... && $(GO) test -count=1 ./...
+	cd deploy/helm && $(GO) vet ./... && $(GO) test -count=1 -timeout 30m ./...
 
 # BENCH_SUBSCRIBERS (default 100000) and BENCH_CONNECTIONS (default 4) reach
 # the edition benchmark through the environment; BENCH_LOAD_CLIENTS (32),
