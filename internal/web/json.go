@@ -34,7 +34,7 @@ func bindJSON(c *gin.Context, v any) error {
 	body := &countingReader{r: io.TeeReader(http.MaxBytesReader(c.Writer, c.Request.Body, maxJSONBody), &raw)}
 	dec := json.NewDecoder(body)
 	if err := dec.Decode(v); err != nil {
-		return jsonError(err, reflect.TypeOf(v), body.n)
+		return jsonError(err, ownErrorField(raw.Bytes(), reflect.TypeOf(v)), reflect.TypeOf(v), body.n)
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		if tooLarge := (*http.MaxBytesError)(nil); errors.As(err, &tooLarge) {
@@ -114,13 +114,14 @@ func (c *countingReader) Read(p []byte) (int, error) {
 }
 
 // jsonError says what was wrong with a JSON body decoded into t; size is
-// how much of it was read.
-func jsonError(err error, t reflect.Type, size int64) error {
+// how much of it was read, and own the field whose type's own reading
+// refused its value (ownErrorField), if known.
+func jsonError(err error, own string, t reflect.Type, size int64) error {
 	var (
 		tooLarge  *http.MaxBytesError
 		syntax    *json.SyntaxError
 		wrongType *json.UnmarshalTypeError
-		own       *errs.Error
+		ownErr    *errs.Error
 		badTime   *time.ParseError
 		invalid   *json.InvalidUnmarshalError
 	)
@@ -139,9 +140,13 @@ func jsonError(err error, t reflect.Type, size int64) error {
 		}
 		name, ft := jsonField(t, wrongType.Field)
 		return errs.New(errs.Malformed, "%s: must be %s", name, expected(name, ft))
-	case errors.As(err, &own):
-		// A type's own UnmarshalJSON (a date, an id) names the problem.
-		return errs.New(errs.Malformed, "%s", own.Message)
+	case errors.As(err, &ownErr):
+		// A type's own UnmarshalJSON (a date, an id) says the problem;
+		// encoding/json does not say where, so the field is named here.
+		if own != "" && !strings.HasPrefix(ownErr.Message, own+":") {
+			return errs.New(errs.Malformed, "%s: %s", own, ownErr.Message)
+		}
+		return errs.New(errs.Malformed, "%s", ownErr.Message)
 	case errors.As(err, &badTime):
 		return errs.New(errs.Malformed, "body: a time is not in the form 2006-01-02T15:04:05Z")
 	case errors.As(err, &invalid):
@@ -150,6 +155,47 @@ func jsonError(err error, t reflect.Type, size int64) error {
 	// Left: the errors of this module's own UnmarshalJSON methods, which
 	// begin with the field's JSON name.
 	return errs.New(errs.Malformed, "%s", err.Error())
+}
+
+// ownErrorField returns the top-level field of a JSON object body whose
+// value its type's own UnmarshalJSON refuses: the one encoding/json
+// stopped at, as it reports no field for such errors. "" when there is
+// none (or the body is not an object).
+func ownErrorField(body []byte, t reflect.Type) string {
+	t = elem(t)
+	if t.Kind() != reflect.Struct {
+		return ""
+	}
+	var fields map[string]json.RawMessage
+	if json.Unmarshal(body, &fields) != nil {
+		return ""
+	}
+	return refusedField(fields, t)
+}
+
+// refusedField is ownErrorField over the fields of t, those of its
+// untagged embedded structs among them.
+func refusedField(fields map[string]json.RawMessage, t reflect.Type) string {
+	unmarshaler := reflect.TypeFor[json.Unmarshaler]()
+	for i := range t.NumField() {
+		f := t.Field(i)
+		name := jsonName(f)
+		if f.Anonymous && name == "" && elem(f.Type).Kind() == reflect.Struct {
+			if got := refusedField(fields, elem(f.Type)); got != "" {
+				return got
+			}
+			continue
+		}
+		value, ok := fields[name]
+		if !ok || !f.IsExported() || !reflect.PointerTo(elem(f.Type)).Implements(unmarshaler) {
+			continue
+		}
+		v := reflect.New(elem(f.Type)).Interface().(json.Unmarshaler)
+		if v.UnmarshalJSON(value) != nil {
+			return name
+		}
+	}
+	return ""
 }
 
 // jsonField turns the path encoding/json reports ("Filter.countries":
