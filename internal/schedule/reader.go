@@ -29,7 +29,7 @@ func DeskDay(sched cron.Schedule, zone *time.Location, now time.Time) (time.Week
 func FirstDue(frequency string, loc *time.Location, hour int, weekday time.Weekday, after time.Time) time.Time {
 	a := after.In(loc)
 	for d := 0; d <= 8; d++ {
-		at := time.Date(a.Year(), a.Month(), a.Day()+d, hour, 0, 0, 0, loc)
+		at := atHour(a.Year(), a.Month(), a.Day()+d, hour, loc)
 		if !at.After(after) {
 			continue
 		}
@@ -40,6 +40,22 @@ func FirstDue(frequency string, loc *time.Location, hour int, weekday time.Weekd
 	return time.Time{} // not reached: a week holds every weekday
 }
 
+// atHour is hour o'clock on day y-m-d on loc's wall clock. An hour the
+// clocks skip that day (02:00 in New York the night they go forward,
+// midnight in Santiago) is the instant it would have been, as the clocks
+// pass it, as the desk's schedule keeps it (wallClock): time.Date leaves
+// the choice open, and may give the hour before, or the day before.
+func atHour(y int, m time.Month, d, hour int, loc *time.Location) time.Time {
+	at := time.Date(y, m, d, hour, 0, 0, 0, loc)
+	if at.Hour() == hour && at.Minute() == 0 {
+		return at
+	}
+	// The clock shown before the change, which no zone makes twice
+	// within backWindow.
+	_, before := at.Add(-backWindow).In(loc).Zone()
+	return time.Date(y, m, d, hour, 0, 0, 0, time.FixedZone("", before)).In(loc)
+}
+
 // NextDue is when a reader's digest is due after the one sent at sent:
 // the next day at their hour when daily, the desk's weekday after it when
 // weekly, and the one a week later when every two weeks. Weeks are
@@ -47,8 +63,10 @@ func FirstDue(frequency string, loc *time.Location, hour int, weekday time.Weekd
 // daylight saving moves nothing.
 func NextDue(frequency string, loc *time.Location, hour int, weekday time.Weekday, sent time.Time) time.Time {
 	if frequency == "biweekly" {
-		// A week on, on the reader's wall clock (AddDate keeps it).
-		return FirstDue(frequency, loc, hour, weekday, sent.In(loc).AddDate(0, 0, 7))
+		// The second of their days after it: a week added to sent's
+		// wall clock could fall in an hour the clocks skip, which
+		// time.Date may move before that day's digest.
+		return FirstDue(frequency, loc, hour, weekday, FirstDue(frequency, loc, hour, weekday, sent))
 	}
 	return FirstDue(frequency, loc, hour, weekday, sent)
 }
