@@ -15,11 +15,21 @@ import (
 const Quarter = 15 * time.Minute
 
 // DeskDay is the weekday and hour of the desk's schedule (sched in zone):
-// a weekly reader's day, and the hour of a reader who chose none.
+// a weekly reader's day, and the hour of a reader who chose none. A desk
+// that sends on several days, or every day, gives the first of them,
+// Monday first: the day of its next send would move with each send, and
+// a weekly reader's digest with it, to every one of the desk's days.
 func DeskDay(sched cron.Schedule, zone *time.Location, now time.Time) (time.Weekday, int) {
 	next := Next(sched, zone, now)
 	if next.IsZero() {
 		return time.Monday, 7
+	}
+	if spec, ok := sched.(*cron.SpecSchedule); ok {
+		for _, d := range week {
+			if spec.Dow&(1<<uint(d)) != 0 {
+				return d, next.Hour()
+			}
+		}
 	}
 	return next.Weekday(), next.Hour()
 }

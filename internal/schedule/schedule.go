@@ -85,6 +85,9 @@ func Date(t time.Time, loc *time.Location, lang string) string {
 	return dates.Weekday(lang, t.In(loc), true)
 }
 
+// week is the weekdays as people list them: Monday first, Sunday last.
+var week = []time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday, time.Saturday, time.Sunday}
+
 // starBit marks a field given as "*" in robfig/cron's parsed schedules.
 const starBit = 1 << 63
 
@@ -105,8 +108,7 @@ func ruleOf(w words, lang string, sched cron.Schedule) (string, bool) {
 		return w.EveryDay, true
 	}
 	var names []string
-	// Monday first, as people list a week; Sunday last.
-	for _, d := range []time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday, time.Saturday, time.Sunday} {
+	for _, d := range week {
 		if days&(1<<uint(d)) != 0 {
 			names = append(names, dates.WeekdayName(lang, d))
 		}
