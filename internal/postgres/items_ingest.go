@@ -130,9 +130,13 @@ func scanStory(r pgx.Row) (domain.Item, error) {
 // findStory looks for the stored item that it is a new copy of: the one
 // with its fingerprint, else the most similar near-duplicate published
 // within a day. The item found is locked, so an editor's change to it
-// cannot slip between reading and refreshing it.
+// cannot slip between reading and refreshing it. NO KEY UPDATE (ingest
+// changes no key): a poll meets stories in its feed's order, and a link
+// of another source's poll to them (LinkSourceItems), or a retraining's
+// suggestions for them, take them FOR KEY SHARE for their foreign keys
+// in another order; FOR UPDATE would make each wait for the other.
 func findStory(ctx context.Context, tx pgx.Tx, it domain.Item) (domain.Item, bool, error) {
-	stored, err := scanStory(tx.QueryRow(ctx, `SELECT `+storyColumns+` FROM items WHERE fingerprint = $1 FOR UPDATE`, it.Fingerprint))
+	stored, err := scanStory(tx.QueryRow(ctx, `SELECT `+storyColumns+` FROM items WHERE fingerprint = $1 FOR NO KEY UPDATE`, it.Fingerprint))
 	switch {
 	case err == nil:
 		return stored, true, nil
@@ -165,7 +169,7 @@ func findStory(ctx context.Context, tx pgx.Tx, it domain.Item) (domain.Item, boo
 	if best == 0 {
 		return domain.Item{}, false, nil
 	}
-	stored, err = scanStory(tx.QueryRow(ctx, `SELECT `+storyColumns+` FROM items WHERE id = $1 FOR UPDATE`, best))
+	stored, err = scanStory(tx.QueryRow(ctx, `SELECT `+storyColumns+` FROM items WHERE id = $1 FOR NO KEY UPDATE`, best))
 	if err != nil {
 		return domain.Item{}, false, fmt.Errorf("lock near-duplicate: %w", err)
 	}
