@@ -159,3 +159,48 @@ func TestImportAndTranslationLinkLockInOneOrder(t *testing.T) {
 		t.Errorf("the English story is a version of %v, want %d", root, ids[es.Title])
 	}
 }
+
+// TestErasureAndRecordingLockInOneOrder: a reader whose mailbox deferred
+// their digest (its reply kept as the delivery's last error) is erased
+// while the batch that tried it again records a hard bounce, which
+// counts against the address. The record takes the delivery, then the
+// subscriber; the erasure blanks the delivery's reply, and so takes it
+// before the subscriber too, or the two would deadlock.
+func TestErasureAndRecordingLockInOneOrder(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := testenv.Database(t)
+	id, batches := sendingEdition(t, db, []string{"a@example.org"}, 0)
+	claim := func() domain.ClaimedDelivery {
+		t.Helper()
+		c, err := db.ClaimDeliveries(ctx, id, batches[0], time.Minute)
+		if err != nil || len(c) != 1 {
+			t.Fatalf("claim: %v %v", c, err)
+		}
+		return c[0]
+	}
+	d := claim()
+	if err := db.RecordOutcomes(ctx, []domain.DeliveryOutcome{{ID: d.ID, Status: domain.DeliveryPending, Error: "451 try again later"}}, 3); err != nil {
+		t.Fatal(err)
+	}
+	d = claim()
+	var subscriber int64
+	if err := db.Pool().QueryRow(ctx, `SELECT subscriber_id FROM deliveries WHERE id = $1`, d.ID).Scan(&subscriber); err != nil {
+		t.Fatal(err)
+	}
+	// The erasure waits at the reader's consent records, past the point
+	// where it takes their row.
+	release := blocker(t, db, `SELECT 1 FROM consents WHERE subscriber_id = $1 FOR UPDATE`, subscriber)
+	erased := make(chan error, 1)
+	go func() { erased <- db.EraseSubscriber(ctx, subscriber, "operator@example.org", "new-token") }()
+	waitWaiters(t, db, 1, "the erasure to wait")
+	recorded := make(chan error, 1)
+	go func() {
+		recorded <- db.RecordOutcomes(ctx, []domain.DeliveryOutcome{{ID: d.ID, Status: domain.DeliveryFailed,
+			Failure: domain.FailurePermanent, Error: "550 no such user", HardBounce: true}}, 3)
+	}()
+	waitWaiters(t, db, 2, "the record to wait")
+	release()
+	result(t, erased, "the erasure")
+	result(t, recorded, "recording the outcome")
+}

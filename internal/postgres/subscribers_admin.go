@@ -139,6 +139,13 @@ func (db *DB) StopSubscriber(ctx context.Context, id int64, action, actor string
 // replaces their token, so no link of theirs works any more.
 func (db *DB) EraseSubscriber(ctx context.Context, id int64, actor, newToken string) error {
 	return pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		// The deliveries before their subscriber, the order in which a
+		// send's record and a bounce report take them (edition, delivery,
+		// subscriber): the other way round, a record of one of them in
+		// flight would deadlock with the erasure.
+		if _, err := tx.Exec(ctx, `UPDATE deliveries SET last_error = '' WHERE subscriber_id = $1 AND last_error <> ''`, id); err != nil {
+			return fmt.Errorf("erase delivery replies: %w", err)
+		}
 		to, err := lockStatus(ctx, tx, id, domain.SubscriberErase)
 		if err != nil {
 			return err
@@ -174,9 +181,6 @@ func (db *DB) EraseSubscriber(ctx context.Context, id int64, actor, newToken str
 		}
 		if _, err := tx.Exec(ctx, `UPDATE consents SET ip = '', user_agent = '' WHERE subscriber_id = $1`, id); err != nil {
 			return fmt.Errorf("erase consents: %w", err)
-		}
-		if _, err := tx.Exec(ctx, `UPDATE deliveries SET last_error = '' WHERE subscriber_id = $1 AND last_error <> ''`, id); err != nil {
-			return fmt.Errorf("erase delivery replies: %w", err)
 		}
 		if actor == "" {
 			// The person's own request: recorded as such, and without the
