@@ -39,11 +39,13 @@ func DeskDay(sched cron.Schedule, zone *time.Location, now time.Time) (time.Week
 func FirstDue(frequency string, loc *time.Location, hour int, weekday time.Weekday, after time.Time) time.Time {
 	a := after.In(loc)
 	for d := 0; d <= 8; d++ {
-		at := atHour(a.Year(), a.Month(), a.Day()+d, hour, loc)
-		if !at.After(after) {
+		// The day's weekday, not the due time's: an hour the clocks skip
+		// late in the evening is passed on the next day.
+		day := time.Date(a.Year(), a.Month(), a.Day()+d, 12, 0, 0, 0, time.UTC)
+		if frequency != "daily" && day.Weekday() != weekday {
 			continue
 		}
-		if frequency == "daily" || at.Weekday() == weekday {
+		if at := atHour(a.Year(), a.Month(), a.Day()+d, hour, loc); at.After(after) {
 			return at
 		}
 	}
@@ -52,9 +54,10 @@ func FirstDue(frequency string, loc *time.Location, hour int, weekday time.Weekd
 
 // atHour is hour o'clock on day y-m-d on loc's wall clock. An hour the
 // clocks skip that day (02:00 in New York the night they go forward,
-// midnight in Santiago) is the instant it would have been, as the clocks
-// pass it, as the desk's schedule keeps it (wallClock): time.Date leaves
-// the choice open, and may give the hour before, or the day before.
+// midnight in Santiago, 23:00 in Nuuk) is the instant it would have
+// been, as the clocks pass it, as the desk's schedule keeps it
+// (wallClock): time.Date leaves the choice open, and may give the hour
+// before, or the day before.
 func atHour(y int, m time.Month, d, hour int, loc *time.Location) time.Time {
 	at := time.Date(y, m, d, hour, 0, 0, 0, loc)
 	if at.Hour() == hour && at.Minute() == 0 {

@@ -67,34 +67,48 @@ func TestReaderHourTheClocksSkip(t *testing.T) {
 }
 
 // TestReaderDigestOncePerDayAllYear: through 2026 and into 2027, in
-// zones that change by an hour, by half an hour, at midnight, or not at
-// all far from UTC, a daily reader's digests fall one on each day of their calendar, at their
-// hour or, on a day the clocks skip it, within the hour after; a weekly
-// or biweekly reader's seven or fourteen days apart, on their weekday.
+// zones that change by an hour, by half an hour, at midnight, late in
+// the evening, or not at all far from UTC, a daily reader's digests fall
+// one for each day of their calendar, at their hour or, on a day the
+// clocks skip it, as the clocks pass it; a weekly or biweekly reader's
+// seven or fourteen days apart, for their weekday.
 func TestReaderDigestOncePerDayAllYear(t *testing.T) {
 	t.Parallel()
+	// naive is t's wall clock in loc, read as if it were UTC.
+	naive := func(t time.Time, loc *time.Location) time.Time {
+		l := t.In(loc)
+		return time.Date(l.Year(), l.Month(), l.Day(), l.Hour(), l.Minute(), 0, 0, time.UTC)
+	}
 	for _, name := range []string{"America/New_York", "Europe/Madrid", "Australia/Lord_Howe", "America/Santiago",
-		"Asia/Beirut", "America/Havana", "Pacific/Chatham", "Antarctica/Troll", "Pacific/Kiritimati", "Pacific/Pago_Pago"} {
+		"Asia/Beirut", "America/Havana", "America/Nuuk", "Pacific/Chatham", "Antarctica/Troll", "Pacific/Kiritimati",
+		"Pacific/Pago_Pago"} {
 		loc, err := time.LoadLocation(name)
 		if err != nil {
 			t.Fatal(err)
 		}
 		for hour := range 24 {
 			for frequency, step := range map[string]int{"daily": 1, "weekly": 7, "biweekly": 14} {
-				start := time.Date(2025, 12, 31, 12, 0, 0, 0, loc)
-				due := FirstDue(frequency, loc, hour, time.Sunday, start)
-				day := time.Date(due.In(loc).Year(), due.In(loc).Month(), due.In(loc).Day(), 12, 0, 0, 0, time.UTC)
-				for due.Before(time.Date(2027, 2, 1, 0, 0, 0, 0, time.UTC)) {
-					l := due.In(loc)
-					if got := time.Date(l.Year(), l.Month(), l.Day(), 12, 0, 0, 0, time.UTC); !got.Equal(day) {
-						t.Fatalf("%s %s at %02d:00: due %s, want on %s", name, frequency, hour, l, day.Format(time.DateOnly))
+				for weekday := range time.Weekday(7) {
+					start := time.Date(2025, 12, 31, 12, 0, 0, 0, loc)
+					due := FirstDue(frequency, loc, hour, weekday, start)
+					// The day it is for: its hour's, if the clocks pass it
+					// into the next day.
+					day := naive(due, loc).Add(-time.Duration(hour) * time.Hour).Truncate(24 * time.Hour)
+					if frequency != "daily" && day.Weekday() != weekday {
+						t.Fatalf("%s %s at %02d:00: first due %s, for a %s, want a %s", name, frequency, hour, due.In(loc), day.Weekday(), weekday)
 					}
-					if wall := time.Date(2000, 1, 1, l.Hour(), l.Minute(), 0, 0, time.UTC).Sub(time.Date(2000, 1, 1, hour, 0, 0, 0, time.UTC)); wall < 0 || wall > 2*time.Hour {
-						t.Fatalf("%s %s at %02d:00: due at %s", name, frequency, hour, l)
+					for due.Before(time.Date(2027, 2, 1, 0, 0, 0, 0, time.UTC)) {
+						at := day.Add(time.Duration(hour) * time.Hour)
+						if late := naive(due, loc).Sub(at); late < 0 || late > 2*time.Hour {
+							t.Fatalf("%s %s at %02d:00 on %ss: due %s, want on %s", name, frequency, hour, weekday, due.In(loc), at.Format(time.DateTime))
+						}
+						// Sent a few minutes late, as the due check is.
+						due = NextDue(frequency, loc, hour, weekday, due.Add(5*time.Minute))
+						day = day.AddDate(0, 0, step)
 					}
-					// Sent a few minutes late, as the due check is.
-					due = NextDue(frequency, loc, hour, time.Sunday, due.Add(5*time.Minute))
-					day = day.AddDate(0, 0, step)
+					if frequency == "daily" {
+						break
+					}
 				}
 			}
 		}
