@@ -345,16 +345,32 @@ func (db *DB) FailEdition(ctx context.Context, id int64, reason string) (bool, e
 // partial index.
 func (db *DB) AbandonLapsed(ctx context.Context) error {
 	from, lapsed, _ := domain.DeliveryRule(domain.DeliveryAbandon)
-	_, err := db.pool.Exec(ctx, `
+	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		// The editions before their deliveries, as a batch's record takes
+		// them: the other way round, a record of a delivery whose lease
+		// ran out would deadlock with this. Failed editions are few; one
+		// that fails meanwhile waits for the next run.
+		rows, err := tx.Query(ctx, `SELECT id FROM editions WHERE status = $1 ORDER BY id FOR NO KEY UPDATE`,
+			domain.EditionFailed)
+		if err != nil {
+			return err
+		}
+		failed, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+		if err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `
 		WITH s AS (
 		    UPDATE deliveries d SET status = $3, reason = $4, lease_until = NULL, updated_at = now()
 		    FROM editions e
-		    WHERE e.status = $1 AND d.edition_id = e.id
+		    WHERE e.id = ANY($6) AND e.status = $1 AND d.edition_id = e.id
 		      AND (d.status = ANY($5) OR (d.status = ANY($2) AND d.lease_until < now()))
 		    RETURNING d.edition_id)
 		UPDATE editions e SET skipped = e.skipped + c.n
 		FROM (SELECT edition_id, count(*) AS n FROM s GROUP BY edition_id) c WHERE e.id = c.edition_id`,
-		domain.EditionFailed, lapsed, domain.DeliverySkipped, domain.ReasonEditionFailed, from)
+			domain.EditionFailed, lapsed, domain.DeliverySkipped, domain.ReasonEditionFailed, from, failed)
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("abandon lapsed deliveries of failed editions: %w", err)
 	}

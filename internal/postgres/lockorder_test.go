@@ -204,3 +204,45 @@ func TestErasureAndRecordingLockInOneOrder(t *testing.T) {
 	result(t, erased, "the erasure")
 	result(t, recorded, "recording the outcome")
 }
+
+// TestRecordingAndAbandoningLockInOneOrder: a batch that went out while
+// its edition compiled records its two deliveries after the compile
+// failed for good, one of them after its lease ran out, while the
+// reconciler abandons the failed edition's lapsed deliveries. Both take
+// the edition before its deliveries, so neither is aborted.
+func TestRecordingAndAbandoningLockInOneOrder(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := testenv.Database(t)
+	id, batches := sendingEdition(t, db, []string{"a@example.org", "b@example.org"}, 0)
+	var claims []domain.ClaimedDelivery
+	for _, b := range batches {
+		c, err := db.ClaimDeliveries(ctx, id, b, time.Minute)
+		if err != nil || len(c) != 1 {
+			t.Fatalf("claim: %v %v", c, err)
+		}
+		claims = append(claims, c...)
+	}
+	lapsed, second := claims[0].ID, claims[1].ID
+	if _, err := db.Pool().Exec(ctx, `UPDATE editions SET status = 'compiling' WHERE id = $1`, id); err != nil {
+		t.Fatal(err) // its batches went out while it compiled
+	}
+	if ok, err := db.FailEdition(ctx, id, "compile failed: out of time"); err != nil || !ok {
+		t.Fatalf("fail the edition: %v %v", ok, err)
+	}
+	if _, err := db.Pool().Exec(ctx, `UPDATE deliveries SET lease_until = now() - interval '1 minute' WHERE id = $1`, lapsed); err != nil {
+		t.Fatal(err)
+	}
+	release := blocker(t, db, `SELECT 1 FROM deliveries WHERE id = $1 FOR UPDATE`, second)
+	recorded := make(chan error, 1)
+	go func() {
+		recorded <- db.RecordOutcomes(ctx, []domain.DeliveryOutcome{{ID: second, Status: domain.DeliverySent}, {ID: lapsed, Status: domain.DeliverySent}}, 3)
+	}()
+	waitWaiters(t, db, 1, "the record to wait for the second delivery")
+	abandoned := make(chan error, 1)
+	go func() { abandoned <- db.AbandonLapsed(ctx) }()
+	waitWaiters(t, db, 2, "the reconciler to wait")
+	release()
+	result(t, recorded, "recording the outcomes")
+	result(t, abandoned, "abandoning the lapsed deliveries")
+}
