@@ -248,6 +248,13 @@ func (db *DB) RecordOutcomes(ctx context.Context, outcomes []domain.DeliveryOutc
 		} else {
 			b.Queue(recordSQL+recordProgressSQL, args...)
 		}
+		// A reader erased while their digest was out: the server's reply
+		// (which may quote their address) is not kept. A statement of its
+		// own, so that it sees an erasure the record waited for.
+		b.Queue(`
+			UPDATE deliveries d SET last_error = '' FROM subscribers s
+			WHERE d.id = ANY($1) AND d.last_error <> '' AND s.id = d.subscriber_id AND s.status = $2`,
+			ids, domain.StatusErased)
 		return tx.SendBatch(ctx, b).Close()
 	})
 	if err != nil {

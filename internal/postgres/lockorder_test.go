@@ -203,6 +203,11 @@ func TestErasureAndRecordingLockInOneOrder(t *testing.T) {
 	release()
 	result(t, erased, "the erasure")
 	result(t, recorded, "recording the outcome")
+	// The server's reply to the erased reader is not kept.
+	var reply string
+	if err := db.Pool().QueryRow(ctx, `SELECT last_error FROM deliveries WHERE id = $1`, d.ID).Scan(&reply); err != nil || reply != "" {
+		t.Errorf("after the erasure the delivery keeps the reply %q (%v)", reply, err)
+	}
 }
 
 // TestRecordingAndAbandoningLockInOneOrder: a batch that went out while
@@ -245,4 +250,36 @@ func TestRecordingAndAbandoningLockInOneOrder(t *testing.T) {
 	release()
 	result(t, recorded, "recording the outcomes")
 	result(t, abandoned, "abandoning the lapsed deliveries")
+}
+
+// TestReplyToAnErasedReaderIsNotKept: a reader is erased while their
+// digest is out; the server's reply to it, recorded after, may quote
+// their address, and is not kept.
+func TestReplyToAnErasedReaderIsNotKept(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := testenv.Database(t)
+	id, batches := sendingEdition(t, db, []string{"gone@example.org"}, 0)
+	c, err := db.ClaimDeliveries(ctx, id, batches[0], time.Minute)
+	if err != nil || len(c) != 1 {
+		t.Fatalf("claim: %v %v", c, err)
+	}
+	var subscriber int64
+	if err := db.Pool().QueryRow(ctx, `SELECT subscriber_id FROM deliveries WHERE id = $1`, c[0].ID).Scan(&subscriber); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.EraseSubscriber(ctx, subscriber, "operator@example.org", "new-token"); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.RecordOutcomes(ctx, []domain.DeliveryOutcome{{ID: c[0].ID, Status: domain.DeliveryFailed,
+		Failure: domain.FailurePermanent, Error: "550 5.1.1 <gone@example.org>: no such user", HardBounce: true}}, 3); err != nil {
+		t.Fatal(err)
+	}
+	var status, reply string
+	if err := db.Pool().QueryRow(ctx, `SELECT status, last_error FROM deliveries WHERE id = $1`, c[0].ID).Scan(&status, &reply); err != nil {
+		t.Fatal(err)
+	}
+	if status != string(domain.DeliveryFailed) || reply != "" {
+		t.Errorf("the delivery is %s with the reply %q; want failed, with no reply kept", status, reply)
+	}
 }

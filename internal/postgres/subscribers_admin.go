@@ -142,8 +142,11 @@ func (db *DB) EraseSubscriber(ctx context.Context, id int64, actor, newToken str
 		// The deliveries before their subscriber, the order in which a
 		// send's record and a bounce report take them (edition, delivery,
 		// subscriber): the other way round, a record of one of them in
-		// flight would deadlock with the erasure.
-		if _, err := tx.Exec(ctx, `UPDATE deliveries SET last_error = '' WHERE subscriber_id = $1 AND last_error <> ''`, id); err != nil {
+		// flight would deadlock with the erasure. One being sent is
+		// taken too, so that its record waits for the erasure and then
+		// sees it (RecordOutcomes blanks a reply to an erased reader).
+		if _, err := tx.Exec(ctx, `UPDATE deliveries SET last_error = '' WHERE subscriber_id = $1 AND (last_error <> '' OR status = $2)`,
+			id, domain.DeliverySending); err != nil {
 			return fmt.Errorf("erase delivery replies: %w", err)
 		}
 		to, err := lockStatus(ctx, tx, id, domain.SubscriberErase)
