@@ -348,15 +348,22 @@ func (db *DB) AbandonLapsed(ctx context.Context) error {
 	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
 		// The editions before their deliveries, as a batch's record takes
 		// them: the other way round, a record of a delivery whose lease
-		// ran out would deadlock with this. Failed editions are few; one
-		// that fails meanwhile waits for the next run.
-		rows, err := tx.Query(ctx, `SELECT id FROM editions WHERE status = $1 ORDER BY id FOR NO KEY UPDATE`,
-			domain.EditionFailed)
+		// ran out would deadlock with this. Only the failed editions with
+		// something to abandon are locked (a row lock writes the row, and
+		// this runs every few seconds); one that fails, or whose delivery
+		// lapses, meanwhile waits for the next run.
+		rows, err := tx.Query(ctx, `
+			SELECT e.id FROM editions e
+			WHERE e.status = $1 AND EXISTS (
+			    SELECT 1 FROM deliveries d
+			    WHERE d.edition_id = e.id AND (d.status = ANY($3) OR (d.status = ANY($2) AND d.lease_until < now())))
+			ORDER BY e.id FOR NO KEY UPDATE OF e`,
+			domain.EditionFailed, lapsed, from)
 		if err != nil {
 			return err
 		}
 		failed, err := pgx.CollectRows(rows, pgx.RowTo[int64])
-		if err != nil {
+		if err != nil || len(failed) == 0 {
 			return err
 		}
 		_, err = tx.Exec(ctx, `
