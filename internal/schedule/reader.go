@@ -1,14 +1,18 @@
 package schedule
 
 import (
+	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/robfig/cron/v3"
+
+	"newsdigest/internal/domain"
 )
 
-// A reader's own schedule is a wall-clock hour in their zone: each due
-// time is built with time.Date in that zone, so across a daylight-saving
-// change the digest stays at the reader's hour and its UTC instant moves.
+// A reader's own schedule is a wall-clock hour in their zone, read as the
+// desk's DIGEST_CRON is (wallClock): across a daylight-saving change the
+// digest stays at the reader's hour and its UTC instant moves.
 
 // Quarter is how close to a reader's hour their digest goes out: the due
 // check groups the readers due in one quarter hour into one slot.
@@ -35,38 +39,27 @@ func DeskDay(sched cron.Schedule, zone *time.Location, now time.Time) (time.Week
 }
 
 // FirstDue is a reader's first due time after after: the next day (any
-// day when daily; the desk's weekday otherwise) at hour in loc.
+// day when daily; the desk's weekday otherwise) at hour in loc, read on
+// loc's wall clock as the desk's schedule is (wallClock): an hour the
+// clocks skip (02:00 in New York the night they go forward, midnight in
+// Santiago, 23:00 in Nuuk) goes at the instant it would have been, on its
+// own day; one they show twice goes the first time.
 func FirstDue(frequency string, loc *time.Location, hour int, weekday time.Weekday, after time.Time) time.Time {
-	a := after.In(loc)
-	for d := 0; d <= 8; d++ {
-		// The day's weekday, not the due time's: an hour the clocks skip
-		// late in the evening is passed on the next day.
-		day := time.Date(a.Year(), a.Month(), a.Day()+d, 12, 0, 0, 0, time.UTC)
-		if frequency != "daily" && day.Weekday() != weekday {
-			continue
-		}
-		if at := atHour(a.Year(), a.Month(), a.Day()+d, hour, loc); at.After(after) {
-			return at
-		}
-	}
-	return time.Time{} // not reached: a week holds every weekday
+	return inZone(readerRule(frequency, hour, weekday), loc).Next(after)
 }
 
-// atHour is hour o'clock on day y-m-d on loc's wall clock. An hour the
-// clocks skip that day (02:00 in New York the night they go forward,
-// midnight in Santiago, 23:00 in Nuuk) is the instant it would have
-// been, as the clocks pass it, as the desk's schedule keeps it
-// (wallClock): time.Date leaves the choice open, and may give the hour
-// before, or the day before.
-func atHour(y int, m time.Month, d, hour int, loc *time.Location) time.Time {
-	at := time.Date(y, m, d, hour, 0, 0, 0, loc)
-	if at.Hour() == hour && at.Minute() == 0 {
-		return at
+// readerRule is a reader's schedule as a cron rule: their hour, every
+// day or on the desk's weekday.
+func readerRule(frequency string, hour int, weekday time.Weekday) cron.Schedule {
+	dow := "*"
+	if frequency != domain.FrequencyDaily {
+		dow = strconv.Itoa(int(weekday))
 	}
-	// The clock shown before the change, which no zone makes twice
-	// within backWindow.
-	_, before := at.Add(-backWindow).In(loc).Zone()
-	return time.Date(y, m, d, hour, 0, 0, 0, time.FixedZone("", before)).In(loc)
+	sched, err := cron.ParseStandard(fmt.Sprintf("0 %d * * %s", hour, dow))
+	if err != nil {
+		panic(fmt.Sprintf("schedule: reader rule for hour %d, weekday %d: %v", hour, weekday, err)) // hours are 0–23, weekdays 0–6
+	}
+	return sched
 }
 
 // NextDue is when a reader's digest is due after the one sent at sent:
@@ -76,9 +69,8 @@ func atHour(y int, m time.Month, d, hour int, loc *time.Location) time.Time {
 // daylight saving moves nothing.
 func NextDue(frequency string, loc *time.Location, hour int, weekday time.Weekday, sent time.Time) time.Time {
 	if frequency == "biweekly" {
-		// The second of their days after it: a week added to sent's
-		// wall clock could fall in an hour the clocks skip, which
-		// time.Date may move before that day's digest.
+		// The second of their days after it, so that the weeks are
+		// the reader's calendar's whatever the clocks did between.
 		return FirstDue(frequency, loc, hour, weekday, FirstDue(frequency, loc, hour, weekday, sent))
 	}
 	return FirstDue(frequency, loc, hour, weekday, sent)
