@@ -63,15 +63,13 @@ func bindJSON(c *gin.Context, v any) error {
 // {"hiden": true} change nothing, {"published_form": …} make an edition
 // of everything new.
 func onlyUnknownFields(body []byte, t reflect.Type) (unknown, known []string) {
-	t = elem(t)
-	if t.Kind() != reflect.Struct {
+	fields, types := bodyFields(body, t)
+	if len(fields) == 0 {
 		return nil, nil
 	}
-	var fields map[string]json.RawMessage
-	if json.Unmarshal(body, &fields) != nil || len(fields) == 0 {
-		return nil, nil
+	for _, f := range types {
+		known = append(known, f.name)
 	}
-	known = fieldNames(t)
 	for key := range fields {
 		for _, k := range known {
 			// encoding/json matches a key to a field case-insensitively.
@@ -85,20 +83,39 @@ func onlyUnknownFields(body []byte, t reflect.Type) (unknown, known []string) {
 	return unknown, known
 }
 
-// fieldNames are the JSON names of a struct's fields, those of its
-// untagged embedded structs among them.
-func fieldNames(t reflect.Type) []string {
-	var names []string
-	for i := range t.NumField() {
-		f := t.Field(i)
-		switch name := jsonName(f); {
-		case f.Anonymous && name == "" && elem(f.Type).Kind() == reflect.Struct:
-			names = append(names, fieldNames(elem(f.Type))...)
-		case f.IsExported() && name != "":
-			names = append(names, name)
+// namedField is a struct field by its JSON name.
+type namedField struct {
+	name string
+	typ  reflect.Type
+}
+
+// bodyFields reads a JSON object body's top-level values by key, and the
+// fields of t (a struct, or a pointer to one) by JSON name, those of its
+// untagged embedded structs among them. Nothing when t is no struct or
+// the body no object.
+func bodyFields(body []byte, t reflect.Type) (map[string]json.RawMessage, []namedField) {
+	if t = elem(t); t.Kind() != reflect.Struct {
+		return nil, nil
+	}
+	var values map[string]json.RawMessage
+	if json.Unmarshal(body, &values) != nil {
+		return nil, nil
+	}
+	var fields []namedField
+	var walk func(t reflect.Type)
+	walk = func(t reflect.Type) {
+		for i := range t.NumField() {
+			f := t.Field(i)
+			switch name := jsonName(f); {
+			case f.Anonymous && name == "" && elem(f.Type).Kind() == reflect.Struct:
+				walk(elem(f.Type))
+			case f.IsExported() && name != "":
+				fields = append(fields, namedField{name, f.Type})
+			}
 		}
 	}
-	return names
+	walk(t)
+	return values, fields
 }
 
 // countingReader counts the bytes read, to say where a body ended early.
@@ -162,37 +179,15 @@ func jsonError(err error, own string, t reflect.Type, size int64) error {
 // stopped at, as it reports no field for such errors. "" when there is
 // none (or the body is not an object).
 func ownErrorField(body []byte, t reflect.Type) string {
-	t = elem(t)
-	if t.Kind() != reflect.Struct {
-		return ""
-	}
-	var fields map[string]json.RawMessage
-	if json.Unmarshal(body, &fields) != nil {
-		return ""
-	}
-	return refusedField(fields, t)
-}
-
-// refusedField is ownErrorField over the fields of t, those of its
-// untagged embedded structs among them.
-func refusedField(fields map[string]json.RawMessage, t reflect.Type) string {
+	values, fields := bodyFields(body, t)
 	unmarshaler := reflect.TypeFor[json.Unmarshaler]()
-	for i := range t.NumField() {
-		f := t.Field(i)
-		name := jsonName(f)
-		if f.Anonymous && name == "" && elem(f.Type).Kind() == reflect.Struct {
-			if got := refusedField(fields, elem(f.Type)); got != "" {
-				return got
-			}
+	for _, f := range fields {
+		value, ok := values[f.name]
+		if !ok || !reflect.PointerTo(elem(f.typ)).Implements(unmarshaler) {
 			continue
 		}
-		value, ok := fields[name]
-		if !ok || !f.IsExported() || !reflect.PointerTo(elem(f.Type)).Implements(unmarshaler) {
-			continue
-		}
-		v := reflect.New(elem(f.Type)).Interface().(json.Unmarshaler)
-		if v.UnmarshalJSON(value) != nil {
-			return name
+		if reflect.New(elem(f.typ)).Interface().(json.Unmarshaler).UnmarshalJSON(value) != nil {
+			return f.name
 		}
 	}
 	return ""
