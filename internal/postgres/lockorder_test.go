@@ -57,6 +57,16 @@ func blocker(t *testing.T, db *postgres.DB, sql string, args ...any) (release fu
 	}
 }
 
+// claimOne claims the one delivery of a batch of one.
+func claimOne(t *testing.T, db *postgres.DB, edition int64, batch domain.IDRange) domain.ClaimedDelivery {
+	t.Helper()
+	c, err := db.ClaimDeliveries(context.Background(), edition, batch, time.Minute)
+	if err != nil || len(c) != 1 {
+		t.Fatalf("claim: %v %v", c, err)
+	}
+	return c[0]
+}
+
 // result waits for one side's error.
 func result(t *testing.T, errc <-chan error, what string) {
 	t.Helper()
@@ -79,14 +89,7 @@ func TestRecordingAndCancellingLockInOneOrder(t *testing.T) {
 	ctx := context.Background()
 	db := testenv.Database(t)
 	id, batches := sendingEdition(t, db, []string{"a@example.org", "b@example.org"}, 0)
-	var claims []domain.ClaimedDelivery
-	for _, b := range batches {
-		c, err := db.ClaimDeliveries(ctx, id, b, time.Minute)
-		if err != nil || len(c) != 1 {
-			t.Fatalf("claim: %v %v", c, err)
-		}
-		claims = append(claims, c...)
-	}
+	claims := []domain.ClaimedDelivery{claimOne(t, db, id, batches[0]), claimOne(t, db, id, batches[1])}
 	first, second := claims[0].ID, claims[1].ID
 	// The first one's lease ran out while it was being sent: cancelling
 	// settles it.
@@ -171,19 +174,11 @@ func TestErasureAndRecordingLockInOneOrder(t *testing.T) {
 	ctx := context.Background()
 	db := testenv.Database(t)
 	id, batches := sendingEdition(t, db, []string{"a@example.org"}, 0)
-	claim := func() domain.ClaimedDelivery {
-		t.Helper()
-		c, err := db.ClaimDeliveries(ctx, id, batches[0], time.Minute)
-		if err != nil || len(c) != 1 {
-			t.Fatalf("claim: %v %v", c, err)
-		}
-		return c[0]
-	}
-	d := claim()
+	d := claimOne(t, db, id, batches[0])
 	if err := db.RecordOutcomes(ctx, []domain.DeliveryOutcome{{ID: d.ID, Status: domain.DeliveryPending, Error: "451 try again later"}}, 3); err != nil {
 		t.Fatal(err)
 	}
-	d = claim()
+	d = claimOne(t, db, id, batches[0])
 	var subscriber int64
 	if err := db.Pool().QueryRow(ctx, `SELECT subscriber_id FROM deliveries WHERE id = $1`, d.ID).Scan(&subscriber); err != nil {
 		t.Fatal(err)
@@ -220,14 +215,7 @@ func TestRecordingAndAbandoningLockInOneOrder(t *testing.T) {
 	ctx := context.Background()
 	db := testenv.Database(t)
 	id, batches := sendingEdition(t, db, []string{"a@example.org", "b@example.org"}, 0)
-	var claims []domain.ClaimedDelivery
-	for _, b := range batches {
-		c, err := db.ClaimDeliveries(ctx, id, b, time.Minute)
-		if err != nil || len(c) != 1 {
-			t.Fatalf("claim: %v %v", c, err)
-		}
-		claims = append(claims, c...)
-	}
+	claims := []domain.ClaimedDelivery{claimOne(t, db, id, batches[0]), claimOne(t, db, id, batches[1])}
 	lapsed, second := claims[0].ID, claims[1].ID
 	if _, err := db.Pool().Exec(ctx, `UPDATE editions SET status = 'compiling' WHERE id = $1`, id); err != nil {
 		t.Fatal(err) // its batches went out while it compiled
@@ -260,23 +248,20 @@ func TestReplyToAnErasedReaderIsNotKept(t *testing.T) {
 	ctx := context.Background()
 	db := testenv.Database(t)
 	id, batches := sendingEdition(t, db, []string{"gone@example.org"}, 0)
-	c, err := db.ClaimDeliveries(ctx, id, batches[0], time.Minute)
-	if err != nil || len(c) != 1 {
-		t.Fatalf("claim: %v %v", c, err)
-	}
+	d := claimOne(t, db, id, batches[0])
 	var subscriber int64
-	if err := db.Pool().QueryRow(ctx, `SELECT subscriber_id FROM deliveries WHERE id = $1`, c[0].ID).Scan(&subscriber); err != nil {
+	if err := db.Pool().QueryRow(ctx, `SELECT subscriber_id FROM deliveries WHERE id = $1`, d.ID).Scan(&subscriber); err != nil {
 		t.Fatal(err)
 	}
 	if err := db.EraseSubscriber(ctx, subscriber, "operator@example.org", "new-token"); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.RecordOutcomes(ctx, []domain.DeliveryOutcome{{ID: c[0].ID, Status: domain.DeliveryFailed,
+	if err := db.RecordOutcomes(ctx, []domain.DeliveryOutcome{{ID: d.ID, Status: domain.DeliveryFailed,
 		Failure: domain.FailurePermanent, Error: "550 5.1.1 <gone@example.org>: no such user", HardBounce: true}}, 3); err != nil {
 		t.Fatal(err)
 	}
 	var status, reply string
-	if err := db.Pool().QueryRow(ctx, `SELECT status, last_error FROM deliveries WHERE id = $1`, c[0].ID).Scan(&status, &reply); err != nil {
+	if err := db.Pool().QueryRow(ctx, `SELECT status, last_error FROM deliveries WHERE id = $1`, d.ID).Scan(&status, &reply); err != nil {
 		t.Fatal(err)
 	}
 	if status != string(domain.DeliveryFailed) || reply != "" {
