@@ -250,7 +250,11 @@ func (db *DB) RecordOutcomes(ctx context.Context, outcomes []domain.DeliveryOutc
 		}
 		// A reader erased while their digest was out: the server's reply
 		// (which may quote their address) is not kept. A statement of its
-		// own, so that it sees an erasure the record waited for.
+		// own, so that it sees an erasure the record waited for; only
+		// when there is a reply, which messages sent have not.
+		if !slices.ContainsFunc(errors, func(e string) bool { return e != "" }) {
+			return tx.SendBatch(ctx, b).Close()
+		}
 		b.Queue(`
 			UPDATE deliveries d SET last_error = '' FROM subscribers s
 			WHERE d.id = ANY($1) AND d.last_error <> '' AND s.id = d.subscriber_id AND s.status = $2`,
