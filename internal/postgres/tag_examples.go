@@ -101,12 +101,17 @@ func (db *DB) RecordNewItemExample(ctx context.Context, editor string, proposed,
 	})
 }
 
-// TagExamples returns the desk's labelled examples, oldest first, each
-// stamped with when it was last made.
-func (db *DB) TagExamples(ctx context.Context) ([]domain.TagExample, error) {
+// TagExamples returns the newest of the desk's examples whose topics an
+// editor judged (at most newest of them, the last corrected first kept),
+// oldest first, each stamped with when it was last made. An example of
+// countries or regions alone is not among them: the model learns topics
+// only.
+func (db *DB) TagExamples(ctx context.Context, newest int) ([]domain.TagExample, error) {
 	rows, err := db.pool.Query(ctx, `
 		SELECT language, title, summary, countries, regions, topics, updated_at
-		FROM tag_examples ORDER BY id`)
+		FROM (SELECT * FROM tag_examples WHERE topics IS NOT NULL
+		      ORDER BY updated_at DESC, id DESC LIMIT $1) newest
+		ORDER BY updated_at, id`, newest)
 	if err != nil {
 		return nil, fmt.Errorf("tag examples: %w", err)
 	}

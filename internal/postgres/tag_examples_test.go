@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -28,7 +29,7 @@ func TestTagExamplesFromEdits(t *testing.T) {
 	if _, err := f.db.UpdateItem(f.ctx, "ed@example.org", id, domain.ItemUpdate{Title: &title}, noCheck); err != nil {
 		t.Fatal(err)
 	}
-	if got, err := f.db.TagExamples(f.ctx); err != nil || len(got) != 0 {
+	if got, err := f.db.TagExamples(f.ctx, tagging.MaxDeskExamples); err != nil || len(got) != 0 {
 		t.Fatalf("a title edit made examples %+v, %v", got, err)
 	}
 
@@ -40,7 +41,7 @@ func TestTagExamplesFromEdits(t *testing.T) {
 	if _, err := f.db.UpdateItem(f.ctx, "api", id, domain.ItemUpdate{Topics: &topics}, noCheck); err != nil {
 		t.Fatal(err)
 	}
-	got, err := f.db.TagExamples(f.ctx)
+	got, err := f.db.TagExamples(f.ctx, tagging.MaxDeskExamples)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -208,5 +209,54 @@ func TestTagExampleOfNewItem(t *testing.T) {
 		if !slices.Contains(added, "countries:VE") {
 			t.Errorf("example of item %d with %v added; want countries:VE among them", id, added)
 		}
+	}
+}
+
+// A retraining learns from the newest corrections of topics only: asked
+// for the newest two, the store gives the two last corrected (a story
+// corrected again counts as new), oldest first, and never a correction
+// of countries alone, which the model does not learn from.
+func TestTagExamplesNewestOfTopicsOnly(t *testing.T) {
+	t.Parallel()
+	f := newItemsFixture(t)
+	for i, title := range []string{"Shelter opens in Tapachula", "Returnees arrive in Honduras", "Census of migrants in Belize", "Border post reopens in Guatemala"} {
+		f.ingest(f.im.Item(dec16, title, "A short summary.", fmt.Sprintf("https://a.example/%d", i), "en"))
+	}
+	items := f.all()
+	noCheck := func(*domain.Item) error { return nil }
+	correct := func(it domain.Item, u domain.ItemUpdate) {
+		t.Helper()
+		if _, err := f.db.UpdateItem(f.ctx, "ed@example.org", it.ID, u, noCheck); err != nil {
+			t.Fatal(err)
+		}
+	}
+	topics := []string{"protection"}
+	for _, it := range items[:3] {
+		correct(it, domain.ItemUpdate{Topics: &topics})
+	}
+	countries := []string{"GT"}
+	correct(items[3], domain.ItemUpdate{Countries: &countries})
+	titles := func(newest int) []string {
+		t.Helper()
+		got, err := f.db.TagExamples(f.ctx, newest)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, ex := range got {
+			out = append(out, ex.Title)
+		}
+		return out
+	}
+	if got, want := titles(10), []string{items[0].Title, items[1].Title, items[2].Title}; !slices.Equal(got, want) {
+		t.Errorf("all examples of topics = %q, want %q", got, want)
+	}
+	if got, want := titles(2), []string{items[1].Title, items[2].Title}; !slices.Equal(got, want) {
+		t.Errorf("the newest two = %q, want %q", got, want)
+	}
+	topics = []string{"protection", "health"}
+	correct(items[0], domain.ItemUpdate{Topics: &topics})
+	if got, want := titles(2), []string{items[2].Title, items[0].Title}; !slices.Equal(got, want) {
+		t.Errorf("the newest two after correcting the first again = %q, want %q", got, want)
 	}
 }

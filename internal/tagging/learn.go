@@ -10,7 +10,9 @@ import (
 // ModelStore keeps the desk's labelled examples and the trained models (a
 // *postgres.DB).
 type ModelStore interface {
-	TagExamples(ctx context.Context) ([]Example, error)
+	// TagExamples returns the newest of the desk's examples whose topics
+	// were judged, at most newest of them, oldest first.
+	TagExamples(ctx context.Context, newest int) ([]Example, error)
 	SaveTagModel(ctx context.Context, examples, deskExamples int, model []byte) (int64, error)
 	// LatestTagModelID returns the id of the newest stored model, 0 when
 	// no model has been trained yet: a cheap question asked often.
@@ -18,6 +20,14 @@ type ModelStore interface {
 	// LatestTagModel returns id 0 when no model has been trained yet.
 	LatestTagModel(ctx context.Context) (int64, []byte, error)
 }
+
+// MaxDeskExamples is how many of the desk's corrections a retraining
+// learns from: the newest. It keeps a retraining's time and the model's
+// size where they are measured (BenchmarkRetrain10000,
+// TestModelSizeAt10000) however long a desk has been correcting; older
+// corrections, which weigh a quarter of a fresh one by then, are kept
+// but no longer learnt from.
+const MaxDeskExamples = 10_000
 
 // Retrain trains a model from the labelled items that ship with the code
 // and the desk's corrections, stores it, and makes tg use it. It returns
@@ -44,7 +54,7 @@ func train(ctx context.Context, store ModelStore, tg *Tagger, now time.Time) (*M
 	if err != nil {
 		return nil, err
 	}
-	desk, err := store.TagExamples(ctx)
+	desk, err := store.TagExamples(ctx, MaxDeskExamples)
 	if err != nil {
 		return nil, fmt.Errorf("train tag model: %w", err)
 	}

@@ -2,6 +2,7 @@ package admin
 
 import (
 	"bytes"
+	"fmt"
 	"html"
 	"regexp"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"newsdigest/internal/domain"
 	"newsdigest/internal/i18n"
 	"newsdigest/internal/ingest"
+	"newsdigest/internal/tagging"
 	"newsdigest/internal/taxonomy"
 )
 
@@ -137,6 +139,26 @@ func TestFiltersSayAnyInTheirOwnWords(t *testing.T) {
 	for _, key := range []string{"any_language", "any_visibility"} {
 		if s := msg("fr", key); strings.HasPrefix(s, "Tous") {
 			t.Errorf("fr: %s is %q, a feminine noun's", key, s)
+		}
+	}
+}
+
+// TestCappedModelSaysSo: a model learnt from as many corrections as a
+// retraining takes says, in every language, that only the newest were
+// taught; one learnt from fewer says nothing of it.
+func TestCappedModelSaysSo(t *testing.T) {
+	capped := regexp.MustCompile(`(?s)<p id="tagging-model-capped" class="hint">(.*?)</p>`)
+	for _, lang := range domain.Languages {
+		for _, n := range []int{tagging.MaxDeskExamples - 1, tagging.MaxDeskExamples} {
+			info := &domain.TagModelInfo{Examples: n + 200, DeskExamples: n}
+			data := taggingData{Model: info, ModelKB: 2800, Capped: n >= tagging.MaxDeskExamples}
+			m := capped.FindStringSubmatch(renderConsole(t, "tagging.html", lang, data))
+			switch {
+			case n < tagging.MaxDeskExamples && m != nil:
+				t.Errorf("%s, %d corrections: says %q", lang, n, m[1])
+			case n == tagging.MaxDeskExamples && (m == nil || !strings.Contains(m[1], fmt.Sprint(n))):
+				t.Errorf("%s, %d corrections: capped line %q, want one naming %d", lang, n, m, n)
+			}
 		}
 	}
 }
