@@ -171,3 +171,43 @@ func TestAPIUnreadableDateQueryIs400(t *testing.T) {
 		}
 	}
 }
+
+// TestAPIRefusesDaysOutsideNews: a day in a year no story is from
+// ("0000-01-01", "2999-12-31", a typo's "0202") is refused with a 400
+// naming the field, wherever the API takes one, and changes nothing; the
+// listing importer refuses the same years.
+func TestAPIRefusesDaysOutsideNews(t *testing.T) {
+	t.Parallel()
+	s := startStack(t)
+	id := itoa(s.postItem(map[string]any{"published_on": "2024-01-03", "title": "A story dated once", "summary": "Its summary.",
+		"url": "https://example.org/dated", "language": "en"}))
+	for _, day := range []string{"0000-01-01", "0001-01-01", "0202-05-01", "1899-12-31", "2201-01-01", "2999-12-31"} {
+		for _, tc := range []struct {
+			method, path, field string
+			body                []byte
+		}{
+			{"POST", "/api/v1/items", "published_on", []byte(`{"published_on":"` + day + `","title":"Another story","summary":"S.","url":"https://example.org/other","language":"en"}`)},
+			{"PATCH", "/api/v1/items/" + id, "published_on", []byte(`{"published_on":"` + day + `"}`)},
+			{"GET", "/api/v1/items?from=" + day, "from", nil},
+			{"GET", "/api/v1/stats/stories?to=" + day, "to", nil},
+		} {
+			status, body := s.do(tc.method, tc.path, "application/json", tc.body, true)
+			var e apiErr
+			json.Unmarshal(body, &e)
+			if status != http.StatusBadRequest || !strings.HasPrefix(e.Error.Message, tc.field+":") || !strings.Contains(e.Error.Message, "1900") {
+				t.Errorf("%s %s %s: %d %.300s; want 400 naming %s and the years wanted", tc.method, tc.path, tc.body, status, body, tc.field)
+			}
+		}
+	}
+	var published string
+	var items int
+	s.subsQuery(`SELECT (SELECT published_on::text FROM items WHERE id = $1), (SELECT count(*) FROM items)`, []any{id}, &published, &items)
+	if published != "2024-01-03" || items != 1 {
+		t.Errorf("after refused calls: published on %s, %d items; want 2024-01-03 and 1", published, items)
+	}
+	for _, day := range []string{"1900-01-01", "2200-12-31"} {
+		if status, body := s.do("GET", "/api/v1/items?from="+day, "", nil, true); status != http.StatusOK {
+			t.Errorf("GET from=%s: %d %.200s; want 200", day, status, body)
+		}
+	}
+}

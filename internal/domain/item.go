@@ -3,6 +3,8 @@
 package domain
 
 import (
+	"errors"
+	"fmt"
 	"net/url"
 	"strings"
 	"time"
@@ -201,11 +203,22 @@ func NewDate(y int, m time.Month, d int) Date {
 	return Date{time.Date(y, m, d, 0, 0, 0, 0, time.UTC)}
 }
 
-// ParseDate reads a YYYY-MM-DD day.
+// Years outside this range are typos ("0202", "2102" for 2012), not
+// news: a day in them is refused wherever one is read.
+const (
+	MinYear = 1900
+	MaxYear = 2200
+)
+
+// ParseDate reads a YYYY-MM-DD day of a year from MinYear to MaxYear. Its
+// error says what was wanted, to follow the field's name.
 func ParseDate(s string) (Date, error) {
 	t, err := time.Parse(DateLayout, s)
 	if err != nil {
-		return Date{}, err
+		return Date{}, errors.New("want YYYY-MM-DD")
+	}
+	if y := t.Year(); y < MinYear || y > MaxYear {
+		return Date{}, fmt.Errorf("want a year from %d to %d", MinYear, MaxYear)
 	}
 	return Date{t}, nil
 }
@@ -235,7 +248,7 @@ func (d *Date) UnmarshalJSON(b []byte) error {
 	}
 	p, err := ParseDate(s)
 	if err != nil {
-		return errs.New(errs.Invalid, "date %q: want YYYY-MM-DD", s)
+		return errs.New(errs.Invalid, "date %q: %v", s, err)
 	}
 	*d = p
 	return nil

@@ -160,6 +160,11 @@ func entryDate(it *gofeed.Item) (day domain.Date, bad, problem string) {
 	}{{it.PublishedParsed, it.Published}, {it.UpdatedParsed, it.Updated}} {
 		if d.parsed != nil && !d.parsed.IsZero() {
 			t := inOwnZone(*d.parsed, d.raw)
+			if t.Year() < domain.MinYear || t.Year() > domain.MaxYear {
+				// A placeholder or a typo ("0001-01-01T00:00:00Z",
+				// "2102"): not a day a story was published.
+				return domain.Date{}, clip(d.raw), fmt.Sprintf("date %q: want a year from %d to %d", clip(d.raw), domain.MinYear, domain.MaxYear)
+			}
 			return domain.NewDate(t.Year(), t.Month(), t.Day()), "", ""
 		}
 	}

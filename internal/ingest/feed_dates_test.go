@@ -33,3 +33,25 @@ func TestFeedDatesInNamedZones(t *testing.T) {
 		}
 	}
 }
+
+// TestFeedDatesOutsideNews: an entry dated in a year no story is from (a
+// placeholder's year 1, a typo's 2102) has a date the feed could not
+// give, as an unreadable one, rather than a story dated then.
+func TestFeedDatesOutsideNews(t *testing.T) {
+	for date, says := range map[string]string{
+		"0001-01-01T00:00:00Z":          "unreadable date", // Go's zero time: no date at all
+		"Mon, 01 Jan 1883 10:00:00 GMT": "want a year from 1900 to 2200",
+		"2999-12-31T10:00:00Z":          "want a year from 1900 to 2200",
+	} {
+		doc := `<?xml version="1.0"?><rss version="2.0"><channel><title>x</title><item><title>A story</title>` +
+			`<pubDate>` + date + `</pubDate><link>https://news.example.org/a</link></item></channel></rss>`
+		entries, lineErrs, err := ParseFeed(strings.NewReader(doc), "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(entries) != 0 || len(lineErrs) != 1 || lineErrs[0].Code != "feed_date_unreadable" || lineErrs[0].Arg != date ||
+			!strings.Contains(lineErrs[0].Message, says) {
+			t.Errorf("%s: entries %+v, errors %+v; want the entry refused for its year", date, entries, lineErrs)
+		}
+	}
+}

@@ -213,8 +213,8 @@ const (
 
 // Years outside this range are typos ("2102", "202"), not news.
 const (
-	minYear = 1900
-	maxYear = 2200
+	minYear = domain.MinYear
+	maxYear = domain.MaxYear
 )
 
 // parseDate reads a date line in any of the shapes listings use: "16

@@ -63,7 +63,7 @@ func (s *Server) apiItems(c *gin.Context) {
 		if v := c.Query(p.name); v != "" {
 			d, err := domain.ParseDate(v)
 			if err != nil {
-				s.apiFail(c, errs.New(errs.Malformed, "%s: want YYYY-MM-DD, got %q", p.name, v))
+				s.apiFail(c, errs.New(errs.Malformed, "%s: %v, got %q", p.name, err, v))
 				return
 			}
 			*p.dst = &d

@@ -44,15 +44,15 @@ func (s *Server) apiStoryStats(c *gin.Context) {
 		if v == "" {
 			continue
 		}
-		d, err := time.Parse(domain.DateLayout, v)
+		d, err := domain.ParseDate(v)
 		if err != nil {
-			s.apiFail(c, errs.New(errs.Malformed, "%s: want a date YYYY-MM-DD, got %q", p.name, v))
+			s.apiFail(c, errs.New(errs.Malformed, "%s: %v, got %q", p.name, err, v))
 			return
 		}
 		if p.end {
-			d = d.AddDate(0, 0, 1)
+			d.Time = d.AddDate(0, 0, 1)
 		}
-		*p.into = d
+		*p.into = d.Time
 	}
 	st, err := s.clicks.Stats(c.Request.Context(), from, to, 1000)
 	if err != nil {
