@@ -136,10 +136,12 @@ type sourceDoc struct {
 	Kind          string     `json:"kind"`
 	Interval      string     `json:"interval"`
 	CreatedAt     time.Time  `json:"created_at"`
+	NextPollAt    time.Time  `json:"next_poll_at"`
 	LastPolledAt  *time.Time `json:"last_polled_at"`
 	LastSuccessAt *time.Time `json:"last_success_at"`
 	LastError     *string    `json:"last_error"`
 	LastErrorAt   *time.Time `json:"last_error_at"`
+	FailuresInRow int        `json:"failures_in_row"`
 	ItemCount     int        `json:"item_count"`
 }
 

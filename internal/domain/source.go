@@ -20,6 +20,13 @@ const (
 	DefaultSourceInterval = time.Hour
 	MinSourceInterval     = time.Minute
 	MaxSourceInterval     = 7 * 24 * time.Hour
+	// MaxPollBackoff bounds the wait after failed polls in a row, which
+	// doubles with each (an interval, two, four…): a source that is down
+	// is asked a few times a day, not every interval for weeks, and is
+	// found again within hours once it is back. A source whose interval
+	// is longer waits its interval. A server's Retry-After is followed
+	// even when longer, up to ingest.MaxRetryAfter.
+	MaxPollBackoff = 6 * time.Hour
 )
 
 // Source is a URL the worker polls for items.
@@ -39,6 +46,9 @@ type Source struct {
 	LastErrorAt *time.Time
 	// LastProblem is LastError in parts, for the console.
 	LastProblem PollProblem
+	// FailuresInRow counts the polls that failed since the last good
+	// one: each doubles the wait before the next (MaxPollBackoff).
+	FailuresInRow int
 	// ItemCount is how many stored items this source has delivered.
 	ItemCount int
 

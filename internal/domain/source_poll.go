@@ -17,6 +17,9 @@ type PollOutcome struct {
 	Problem PollProblem
 	// ETag and LastModified replace the stored validators on a success.
 	ETag, LastModified string
+	// Wait is how long the server asked to be left alone after a
+	// failure (its Retry-After), 0 when it did not say.
+	Wait time.Duration
 }
 
 // PollProblem is a failed poll as a page needs it to say it in its

@@ -164,7 +164,11 @@ func (f *Fetcher) Fetch(ctx context.Context, rawURL string, v Validators) (*Fetc
 	case resp.StatusCode < 200 || resp.StatusCode > 299:
 		// Drain a little so the connection can be reused.
 		_, _ = io.CopyN(io.Discard, resp.Body, 4<<10)
-		return nil, statusError(final, resp.StatusCode, resp.Status)
+		err := statusError(final, resp.StatusCode, resp.Status)
+		if wait := retryAfter(resp.Header.Get("Retry-After"), time.Now()); wait > 0 && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable) {
+			err = &WaitError{error: err, Wait: wait}
+		}
+		return nil, err
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, f.maxBytes+1))
 	if err != nil {

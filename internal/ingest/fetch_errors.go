@@ -11,7 +11,10 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"strconv"
+	"strings"
 	"syscall"
+	"time"
 
 	"newsdigest/internal/errs"
 )
@@ -80,6 +83,51 @@ func statusError(rawURL string, code int, status string) error {
 		return errs.New(errs.Unavailable, "%s: the server failed (HTTP %d)", rawURL, code).Because(cause)
 	}
 	return errs.New(errs.Unavailable, "%s: the server answered HTTP %d", rawURL, code).Because(cause)
+}
+
+// MaxRetryAfter bounds how long a server's Retry-After is followed: a
+// longer one ("come back next year") is as likely a mistake, and an
+// editor can always ask for a poll at once.
+const MaxRetryAfter = 7 * 24 * time.Hour
+
+// WaitError is a fetch refused for now (HTTP 429 or 503) by a server
+// that said, in Retry-After, how long to wait before asking again. It is
+// the fetch's error as any other, with the wait to keep.
+type WaitError struct {
+	error
+	Wait time.Duration
+}
+
+func (e *WaitError) Unwrap() error { return e.error }
+
+// AskedToWait returns how long the server behind err asked to be left
+// alone (its Retry-After), 0 when it did not.
+func AskedToWait(err error) time.Duration {
+	var we *WaitError
+	if errors.As(err, &we) {
+		return we.Wait
+	}
+	return 0
+}
+
+// retryAfter reads a Retry-After header, seconds or an HTTP date, as a
+// wait from now, at most MaxRetryAfter; 0 when there is none, it cannot
+// be read or it is past.
+func retryAfter(v string, now time.Time) time.Duration {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0
+	}
+	var wait time.Duration
+	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if secs <= 0 {
+			return 0
+		}
+		wait = time.Duration(min(secs, int64(MaxRetryAfter/time.Second))) * time.Second
+	} else if at, err := http.ParseTime(v); err == nil {
+		wait = at.Sub(now)
+	}
+	return max(0, min(wait, MaxRetryAfter))
 }
 
 // tooLarge says that the answer at rawURL is past the limit of max bytes.

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"newsdigest/internal/errs"
 )
@@ -87,6 +88,28 @@ func TestFetchFailuresAreSaid(t *testing.T) {
 		var ae *AddressError
 		if errors.As(err, &ae) != tc.refusing {
 			t.Errorf("%s: an AddressError in the chain is %v, want %v", tc.name, !tc.refusing, tc.refusing)
+		}
+	}
+}
+
+// A server's Retry-After is read in both its forms, as a wait from now,
+// and bounded.
+func TestRetryAfter(t *testing.T) {
+	now := time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC)
+	for v, want := range map[string]time.Duration{
+		"":                              0,
+		"120":                           2 * time.Minute,
+		" 3600 ":                        time.Hour,
+		"0":                             0,
+		"-5":                            0,
+		"soon":                          0,
+		"Mon, 07 Dec 2026 12:30:00 GMT": 150 * time.Minute,
+		"Mon, 07 Dec 2026 09:00:00 GMT": 0, // past
+		"99999999999":                   MaxRetryAfter,
+		"Fri, 01 Jan 2100 00:00:00 GMT": MaxRetryAfter,
+	} {
+		if got := retryAfter(v, now); got != want {
+			t.Errorf("Retry-After %q: %v, want %v", v, got, want)
 		}
 	}
 }

@@ -27,7 +27,9 @@ const maxDuePolls = 500
 // imports what it holds (the source:poll task). Problems with the source
 // (unreachable, refused, not a feed, a bad entry) are recorded on it for
 // the editor and are not retried: the next slot comes on the source's
-// interval. Only database failures return an error.
+// interval, doubled for each failure in a row up to
+// domain.MaxPollBackoff, and no sooner than the server's Retry-After.
+// Only database failures return an error.
 func (s *Service) PollSource(ctx context.Context, sourceID int64, due time.Time) error {
 	src, claimed, err := s.store.ClaimPoll(ctx, sourceID, due, pollLease)
 	if err != nil || !claimed {
@@ -52,6 +54,7 @@ func (s *Service) PollSource(ctx context.Context, sourceID int64, due time.Time)
 	outcome := domain.PollOutcome{ETag: validators.ETag, LastModified: validators.LastModified}
 	if pollErr != nil {
 		outcome.Err, outcome.Problem = pollMessage(pollErr, src.Kind)
+		outcome.Wait = ingest.AskedToWait(pollErr)
 		s.log.Warn("source poll failed", "source", src.ID, "url", src.URL, "err", pollErr)
 		s.observePoll("error")
 	} else {

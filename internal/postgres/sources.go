@@ -16,7 +16,7 @@ import (
 const sourceColumns = `s.id, s.url, s.kind, s.interval_seconds, s.created_at, s.next_poll_at,
 	s.last_polled_at, s.last_success_at, s.last_error, s.last_error_at, s.etag, s.last_modified,
 	(SELECT count(*) FROM source_items si WHERE si.source_id = s.id),
-	s.last_error_format, s.last_error_args, s.last_error_lines, s.last_error_detail`
+	s.last_error_format, s.last_error_args, s.last_error_lines, s.last_error_detail, s.failures_in_row`
 
 func scanSource(r pgx.Row) (domain.Source, error) {
 	var s domain.Source
@@ -24,7 +24,7 @@ func scanSource(r pgx.Row) (domain.Source, error) {
 	var p storedProblem
 	err := r.Scan(&s.ID, &s.URL, &s.Kind, &secs, &s.CreatedAt, &s.NextPollAt,
 		&s.LastPolledAt, &s.LastSuccessAt, &s.LastError, &s.LastErrorAt, &s.ETag, &s.LastModified,
-		&s.ItemCount, &p.format, &p.args, &p.lines, &p.detail)
+		&s.ItemCount, &p.format, &p.args, &p.lines, &p.detail, &s.FailuresInRow)
 	s.Interval = time.Duration(secs) * time.Second
 	if err != nil {
 		return s, err
@@ -153,7 +153,7 @@ func (db *DB) RecordPoll(ctx context.Context, id int64, o domain.PollOutcome) er
 	var err error
 	if o.Err == "" {
 		_, err = db.pool.Exec(ctx, `
-			UPDATE sources SET last_success_at = now(), etag = $2, last_modified = $3,
+			UPDATE sources SET last_success_at = now(), etag = $2, last_modified = $3, failures_in_row = 0,
 			       next_poll_at = COALESCE(last_polled_at, now()) + make_interval(secs => interval_seconds)
 			WHERE id = $1`, id, o.ETag, o.LastModified)
 	} else {
@@ -161,11 +161,18 @@ func (db *DB) RecordPoll(ctx context.Context, id int64, o domain.PollOutcome) er
 		if perr != nil {
 			return perr
 		}
+		// The wait after a failure doubles with each failure in a row
+		// (failures_in_row is still the count before this one here), up
+		// to MaxPollBackoff or the source's interval if longer, and is
+		// at least what the server asked for (Retry-After).
 		_, err = db.pool.Exec(ctx, `
 			UPDATE sources SET last_error = $2, last_error_at = now(),
 			       last_error_format = $3, last_error_args = $4, last_error_lines = $5, last_error_detail = $6,
-			       next_poll_at = COALESCE(last_polled_at, now()) + make_interval(secs => interval_seconds)
-			WHERE id = $1`, id, o.Err, p.format, string(p.args), string(p.lines), p.detail)
+			       failures_in_row = failures_in_row + 1,
+			       next_poll_at = COALESCE(last_polled_at, now()) + make_interval(secs => GREATEST($8::double precision,
+			           LEAST(GREATEST(interval_seconds, $7::integer), interval_seconds * power(2, LEAST(failures_in_row, 30)))))
+			WHERE id = $1`, id, o.Err, p.format, string(p.args), string(p.lines), p.detail,
+			int64(domain.MaxPollBackoff/time.Second), o.Wait.Seconds())
 	}
 	if err != nil {
 		return fmt.Errorf("record poll of source %d: %w", id, err)

@@ -56,6 +56,7 @@ func (db *DB) UpdateSource(ctx context.Context, id int64, n domain.NewSource) (d
 			       last_modified = CASE WHEN o.url = $2 AND o.kind = $3 THEN o.last_modified ELSE '' END,
 			       last_error = CASE WHEN o.url = $2 AND o.kind = $3 THEN o.last_error ELSE '' END,
 			       last_error_at = CASE WHEN o.url = $2 AND o.kind = $3 THEN o.last_error_at END,
+			       failures_in_row = CASE WHEN o.url = $2 AND o.kind = $3 THEN o.failures_in_row ELSE 0 END,
 			       next_poll_at = CASE
 			           WHEN o.url <> $2 OR o.kind <> $3 THEN now()
 			           WHEN o.interval_seconds <> $4 THEN COALESCE(o.last_polled_at, now()) + $4 * interval '1 second'

@@ -31,14 +31,17 @@ type sourceJSON struct {
 	LastSuccessAt *time.Time `json:"last_success_at"`
 	LastError     *string    `json:"last_error"`
 	LastErrorAt   *time.Time `json:"last_error_at"`
-	ItemCount     int        `json:"item_count"`
+	// FailuresInRow counts the failed polls since the last good one;
+	// each doubles the wait before the next, up to 6 hours.
+	FailuresInRow int `json:"failures_in_row"`
+	ItemCount     int `json:"item_count"`
 }
 
 func toSourceJSON(s domain.Source) sourceJSON {
 	j := sourceJSON{
 		ID: s.ID, URL: s.URL, Kind: s.Kind, Interval: domain.FormatInterval(s.Interval),
 		CreatedAt: s.CreatedAt, NextPollAt: s.NextPollAt, LastPolledAt: s.LastPolledAt,
-		LastSuccessAt: s.LastSuccessAt, LastErrorAt: s.LastErrorAt, ItemCount: s.ItemCount,
+		LastSuccessAt: s.LastSuccessAt, LastErrorAt: s.LastErrorAt, FailuresInRow: s.FailuresInRow, ItemCount: s.ItemCount,
 	}
 	if s.LastError != "" {
 		j.LastError = &s.LastError

@@ -102,3 +102,25 @@ func first(page, pattern string) string {
 	}
 	return strings.TrimSpace(html.UnescapeString(m[1]))
 }
+
+// TestFailingSourceSaysForHowLong: a source that failed several polls in
+// a row says how many, and that it is asked less often, in the page's
+// language; one that failed once, or answers again, says nothing of it.
+func TestFailingSourceSaysForHowLong(t *testing.T) {
+	at := time.Date(2026, 12, 6, 18, 56, 0, 0, time.UTC)
+	failing := regexp.MustCompile(`(?s)<div class="muted source-failing">(.*?)</div>`)
+	for _, lang := range i18n.Languages() {
+		for _, n := range []int{0, 1, 3} {
+			src := domain.Source{ID: 1, URL: "http://feed.example/rss.xml", Kind: domain.SourceFeed, Interval: time.Hour,
+				LastError: "feed.example: the server failed (HTTP 500)", LastErrorAt: &at, FailuresInRow: n}
+			page := renderConsole(t, "sources.html", lang, sourcesData{Sources: []sourceRow{{Source: src, Every: "1h"}}})
+			m := failing.FindStringSubmatch(page)
+			switch {
+			case n < 2 && m != nil:
+				t.Errorf("%s, %d failures: says %q", lang, n, m[1])
+			case n >= 2 && (m == nil || !strings.HasPrefix(m[1], "3 ") || !strings.Contains(m[1], "6")):
+				t.Errorf("%s, %d failures: %q; want the count and the longest wait", lang, n, m)
+			}
+		}
+	}
+}
