@@ -141,6 +141,13 @@ func TestBrowserConsolePresentation(t *testing.T) {
 	if got := b.text("notice", flashStatus); !strings.Contains(got, "polled in a moment") {
 		t.Errorf("poll now said %q", got)
 	}
+	// A source failing for a while says so under its error.
+	s.sqlExec(`UPDATE sources SET last_error = 'feeds.example.org: the server failed (HTTP 503)', last_error_at = now(),
+		last_polled_at = now(), last_success_at = now() - interval '1 day', failures_in_row = failures_in_row + 3`)
+	b.open(s.base+"/admin/sources?lang=en", chromedp.CSS(`table#sources`))
+	if got := b.text("failing source", chromedp.CSS(`.source-failing`)); !strings.Contains(got, "failed consultations in a row") {
+		t.Errorf("a source failing 3 times in a row says %q", got)
+	}
 	b.checkAccessible("sources")
 	b.shots(t, "sources")
 	var audited int

@@ -45,6 +45,16 @@ type page struct {
 func parsePages(zone *time.Location) (*template.Template, error) {
 	t, err := template.New("").Funcs(funcs).Funcs(template.FuncMap{
 		"when": func(t any) string { return when(zone, t) },
+		// whenCell is when for a narrow column: it may break between
+		// the day and the time, never inside either.
+		"whenCell": func(t any) template.HTML {
+			day, rest, ok := strings.Cut(when(zone, t), " ")
+			if !ok {
+				return template.HTML(template.HTMLEscapeString(day))
+			}
+			return template.HTML(`<span class="nowrap">` + template.HTMLEscapeString(day) + `</span> <span class="nowrap">` +
+				template.HTMLEscapeString(rest) + `</span>`)
+		},
 		"subStatus": func(lang string, status domain.SubscriberStatus, pausedUntil *time.Time) statusView {
 			return subscriberStatus(lang, zone, status, pausedUntil)
 		},
@@ -99,8 +109,9 @@ var funcs = template.FuncMap{
 	"languages": func() []string { return domain.Languages },
 	// autonym names a language in itself: "Français".
 	"autonym": i18n.Autonym,
-	// when and subStatus: see parsePages.
+	// when, whenCell and subStatus: see parsePages.
 	"when":      func(any) string { return "" },
+	"whenCell":  func(any) template.HTML { return "" },
 	"subStatus": func(string, domain.SubscriberStatus, *time.Time) statusView { return statusView{} },
 	"join":      strings.Join,
 	// setQuery sets (or, with an empty value, removes) query parameters of a
