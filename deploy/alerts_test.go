@@ -1,0 +1,86 @@
+package deploy_test
+
+import (
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/goccy/go-yaml"
+)
+
+// alertRule is what the tests read of a Prometheus alerting rule.
+type alertRule struct {
+	Alert string `yaml:"alert"`
+	Expr  string `yaml:"expr"`
+}
+
+func readAlerts(t *testing.T) []alertRule {
+	t.Helper()
+	raw, err := os.ReadFile("prometheus/alerts.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var f struct {
+		Groups []struct {
+			Rules []alertRule `yaml:"rules"`
+		} `yaml:"groups"`
+	}
+	if err := yaml.Unmarshal(raw, &f); err != nil {
+		t.Fatalf("prometheus/alerts.yml: %v", err)
+	}
+	var rules []alertRule
+	for _, g := range f.Groups {
+		rules = append(rules, g.Rules...)
+	}
+	if len(rules) == 0 {
+		t.Fatal("prometheus/alerts.yml: no rules")
+	}
+	return rules
+}
+
+// selector is a metric's name and label matchers in a PromQL expression.
+var selector = regexp.MustCompile(`([a-z_:][a-z0-9_:]*)(\{[^}]*\})?\[`)
+
+// TestAlertRatiosNeedWhatTheyDivideBy: a rule that divides one counter
+// by another, where the first is not a part of the second (bounces or
+// complaints over messages sent), divides by zero in a window in which
+// nothing was sent, and a number over zero is +Inf, above any threshold:
+// one complaint arriving the day after a weekly edition would page. Such
+// a rule also asks that the window hold enough of what it divides by for
+// the ratio to mean something (`and <denominator> >= N`). A part over its
+// whole (5xx answers over all answers) is NaN over nothing, which fires
+// no alert.
+func TestAlertRatiosNeedWhatTheyDivideBy(t *testing.T) {
+	for _, r := range readAlerts(t) {
+		expr := strings.Join(strings.Fields(r.Expr), " ")
+		condition, guard, guarded := strings.Cut(expr, " and ")
+		num, rest, ok := strings.Cut(condition, " / ")
+		if !ok {
+			continue
+		}
+		den, _, _ := strings.Cut(rest, " > ")
+		n, d := selector.FindStringSubmatch(num), selector.FindStringSubmatch(den)
+		if n == nil || d == nil {
+			t.Errorf("%s: cannot read the metrics of %q", r.Alert, expr)
+			continue
+		}
+		if n[1] == d[1] {
+			continue // a part of the same counter over all of it
+		}
+		if !guarded {
+			t.Errorf("%s divides %s by %s, which may be 0 while %s is not: +Inf fires it; add `and %s >= N`",
+				r.Alert, n[1], d[1], n[1], strings.TrimSpace(den))
+			continue
+		}
+		g, min, ok := strings.Cut(guard, " >= ")
+		if !ok || strings.TrimSpace(g) != strings.TrimSpace(den) {
+			t.Errorf("%s: its guard %q is not `%s >= N`", r.Alert, guard, strings.TrimSpace(den))
+			continue
+		}
+		if v, err := strconv.ParseFloat(strings.TrimSpace(min), 64); err != nil || v < 1 {
+			t.Errorf("%s: its guard asks for %q of %s, want at least 1", r.Alert, min, d[1])
+		}
+	}
+}
