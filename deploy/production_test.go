@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -173,6 +174,44 @@ func TestImageLeavesSecretsOut(t *testing.T) {
 	for _, want := range []string{"deploy/secrets", "**/.env", ".dev.env", ".cache", ".git"} {
 		if !slices.Contains(ignored, want) {
 			t.Errorf(".dockerignore lacks %s", want)
+		}
+	}
+}
+
+// TestMakeSecretsReadsTheRelayFromItsInput: the relay's URL holds its
+// password, so make-secrets.sh takes it on its standard input (typed at
+// its prompt, or from a file): an argument would be in the process list
+// for anyone on the host to read, and in the operator's shell history.
+func TestMakeSecretsReadsTheRelayFromItsInput(t *testing.T) {
+	dir := t.TempDir()
+	script, err := os.ReadFile("make-secrets.sh")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "make-secrets.sh"), script, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	smtp := "smtp://mailer:p4ss@relay.example.org:587?tls=starttls"
+	cmd := exec.Command(filepath.Join(dir, "make-secrets.sh"))
+	cmd.Stdin = strings.NewReader(smtp + "\n")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("make-secrets.sh with the relay on its input: %v\n%s", err, out)
+	}
+	if got, err := os.ReadFile(filepath.Join(dir, "secrets", "smtp_url")); err != nil || strings.TrimSpace(string(got)) != smtp {
+		t.Errorf("secrets/smtp_url = %q (%v), want %q", got, err, smtp)
+	}
+	cmd = exec.Command(filepath.Join(dir, "make-secrets.sh"))
+	cmd.Stdin = strings.NewReader("")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Errorf("a second run, with every file there, asked for the relay again: %v\n%s", err, out)
+	}
+	for _, file := range []string{"../docs/operations.md", "docker-compose.production.yml"} {
+		doc, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if regexp.MustCompile(`make-secrets\.sh +'?smtps?://`).Match(doc) {
+			t.Errorf("%s gives make-secrets.sh the relay's URL, password and all, as an argument", file)
 		}
 	}
 }
