@@ -24,10 +24,12 @@ func Classify(action, status, diagnostic string) (Kind, string) {
 		return Soft, code.String()
 	}
 	switch {
-	case code.subject == 1 && code.detail != 0 && code.detail != 7 && code.detail != 8:
-		// 5.1.x: bad destination mailbox, system or syntax, moved, null
-		// MX. x.1.7 and x.1.8 are about the sender's address, not ours to
-		// blame on the reader.
+	case code.subject == 1 && badDestination[code.detail]:
+		// 5.1.x: bad destination mailbox, system or syntax, ambiguous,
+		// moved, null MX. The other details are not the reader's address:
+		// x.1.7 and x.1.8 are the sender's, and a code RFC 3463 does not
+		// define may be anything (Microsoft's 5.1.90 is the sending
+		// account's daily limit of recipients).
 		return Hard, code.String()
 	case code.subject == 2 && code.detail == 1:
 		// 5.2.1: mailbox disabled, not accepting messages.
@@ -45,6 +47,11 @@ func Classify(action, status, diagnostic string) (Kind, string) {
 	// address may be fine.
 	return Soft, code.String()
 }
+
+// badDestination are the details of x.1.x that say the destination
+// address is bad: RFC 3463's x.1.1 to x.1.4 and x.1.6, RFC 7505's x.1.10
+// (null MX).
+var badDestination = map[int]bool{1: true, 2: true, 3: true, 4: true, 6: true, 10: true}
 
 // enhancedCode is an RFC 3463 status code: class.subject.detail.
 type enhancedCode struct{ class, subject, detail int }

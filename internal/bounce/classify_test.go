@@ -35,6 +35,14 @@ func TestClassify(t *testing.T) {
 		// The sender's address, not the reader's: soft.
 		{"failed", "5.1.7", "550 5.1.7 bad sender address syntax", Soft, "5.1.7"},
 		{"failed", "5.1.8", "553 5.1.8 sender domain does not exist", Soft, "5.1.8"},
+		// Microsoft's 5.1.90: the sending account's daily limit of
+		// recipients, and 5.1.x codes RFC 3463 does not define as a bad
+		// address: soft.
+		{"failed", "5.1.90", "550 5.1.90 Your message can't be sent because you've reached your daily limit for message recipients", Soft, "5.1.90"},
+		{"failed", "5.1.5", "550 5.1.5 destination address valid", Soft, "5.1.5"},
+		{"failed", "5.1.9", "550 5.1.9 message relayed to non-compliant mailer", Soft, "5.1.9"},
+		{"failed", "5.1.3", "501 5.1.3 bad recipient address syntax", Hard, "5.1.3"},
+		{"failed", "5.1.6", "550 5.1.6 recipient no longer on server", Hard, "5.1.6"},
 		// Mailbox full, too large, policy, content: soft.
 		{"failed", "5.2.2", "552 5.2.2 Mailbox full", Soft, "5.2.2"},
 		{"failed", "5.2.3", "552 5.2.3 message too long", Soft, "5.2.3"},

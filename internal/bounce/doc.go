@@ -80,9 +80,13 @@
 //   - Action delivered, relayed, expanded or delayed: no event.
 //   - Status 4.x.x (the reporter gave up after temporary failures), or no
 //     status at all: soft.
-//   - 5.1.x except 5.1.0, 5.1.7 and 5.1.8 (bad mailbox, bad domain, bad
-//     syntax, moved, null MX): hard. 5.1.7 and 5.1.8 are about the
-//     sender's address.
+//   - 5.1.1 to 5.1.4, 5.1.6 and 5.1.10 (bad mailbox, bad domain, bad
+//     syntax, ambiguous, moved, null MX): hard. The other 5.1.x are not
+//     about the reader's address: 5.1.7 and 5.1.8 are about the sender's,
+//     5.1.5 and 5.1.9 say nothing against it, and a code no RFC defines
+//     may mean anything (Microsoft's 5.1.90 is the sending account's
+//     daily limit of recipients, reached when the digest goes out through
+//     Microsoft 365): soft, or by the words for 5.1.0.
 //   - 5.2.1 (mailbox disabled): hard.
 //   - 5.x.0 codes (other or undefined status: 5.0.0, 5.1.0, 5.5.0, ...)
 //     say no more than "permanent", so the diagnostic's words decide:

@@ -169,6 +169,7 @@ func TestReportsOverSMTP(t *testing.T) {
 		"rfc3464-multi-recipient.eml":         {1020, bounce.Hard},
 		"exim-failed.eml":                     {1024, bounce.Hard},
 		"gateway-html-only.eml":               {1025, bounce.Hard},
+		"outlook-sender-daily-limit.eml":      {1027, bounce.Soft},
 		// Delays, a not-spam report, auto-replies and a person's reply
 		// are accepted and record nothing.
 	}
