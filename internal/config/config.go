@@ -303,7 +303,22 @@ func parsePrefixes(raw string) ([]netip.Prefix, error) {
 func parseSMTP(raw string) (SMTP, error) {
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Hostname() == "" {
-		return SMTP{}, fmt.Errorf("SMTP_URL: want smtp://[user:pass@]host:port[?tls=none|starttls|implicit]")
+		return SMTP{}, fmt.Errorf("SMTP_URL: want smtp://[user:pass@]host:port[?tls=none|starttls|implicit]; " +
+			"percent-encode a / ? # @ or %% in the user name or password (%%2F %%3F %%23 %%40 %%25)")
+	}
+	// What is not read must not be there: a password with an unescaped
+	// / or # turns the rest of the URL into a path or a fragment, and the
+	// part before it into a host, so the mail would go elsewhere without
+	// a word. The error names neither, as they may hold the password.
+	if (u.Path != "" && u.Path != "/") || u.Fragment != "" || u.ForceQuery {
+		return SMTP{}, fmt.Errorf("SMTP_URL: want smtp://[user:pass@]host:port[?tls=none|starttls|implicit], with no /path or #fragment; " +
+			"percent-encode a / ? # @ or %% in the user name or password (%%2F %%3F %%23 %%40 %%25)")
+	}
+	for k := range u.Query() {
+		if k != "tls" {
+			return SMTP{}, fmt.Errorf("SMTP_URL: takes one setting after ?, tls=none|starttls|implicit, and no other " +
+				"(a misspelt one would be ignored); percent-encode a ? in the user name or password (%%3F)")
+		}
 	}
 	s := SMTP{Host: u.Hostname(), TLS: u.Query().Get("tls")}
 	if u.User != nil {

@@ -93,6 +93,33 @@ func TestLoadSMTPURL(t *testing.T) {
 	}
 }
 
+// TestLoadSMTPURLRefusesWhatItWouldIgnore: a part of SMTP_URL that is
+// not read stops the start rather than changing where mail goes. A
+// password with an unescaped / (as relays' generated passwords have)
+// makes the rest of the URL a path: read as it is, the mail would go to
+// a host named after the user, without a password. A misspelt query key
+// (tsl=none) would leave TLS at its default. The error does not repeat
+// the password.
+func TestLoadSMTPURLRefusesWhatItWouldIgnore(t *testing.T) {
+	for _, raw := range []string{
+		"smtp://mailer:2525/s3cr3tPW@relay.example.org:587",
+		"smtp://relay.example.org:587/s3cr3tPW",
+		"smtp://mailer:s3cr3tPW@relay.example.org:587?tsl=none",
+		"smtp://mailer:s3cr3tPW@relay.example.org:587?tls=none&auth=plain",
+		"smtp://mailer:12?s3cr3tPW@relay.example.org:587",
+		"smtp://mailer:12#s3cr3tPW@relay.example.org:587",
+	} {
+		_, err := Load(env(map[string]string{"SECRET_KEY": key, "SMTP_URL": raw}))
+		if err == nil || !strings.HasPrefix(err.Error(), "SMTP_URL: ") {
+			t.Errorf("SMTP_URL=%s: err = %v, want one naming SMTP_URL", raw, err)
+			continue
+		}
+		if strings.Contains(err.Error(), "s3cr3tPW") {
+			t.Errorf("SMTP_URL=%s: the error repeats the password: %v", raw, err)
+		}
+	}
+}
+
 func TestLoadErrorsNameTheVariable(t *testing.T) {
 	for _, tc := range []struct {
 		name, value string
