@@ -1,6 +1,7 @@
 package deploy_test
 
 import (
+	"fmt"
 	"net/netip"
 	"os"
 	"os/exec"
@@ -9,6 +10,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/goccy/go-yaml"
 
 	"newsdigest/internal/config"
 )
@@ -213,5 +216,41 @@ func TestMakeSecretsReadsTheRelayFromItsInput(t *testing.T) {
 		if regexp.MustCompile(`make-secrets\.sh +'?smtps?://`).Match(doc) {
 			t.Errorf("%s gives make-secrets.sh the relay's URL, password and all, as an argument", file)
 		}
+	}
+}
+
+// TestProductionWorkersStayAsMany: how many workers run is a setting of
+// deploy/.env, which every `up` reads. Compose makes a service as many
+// as its file says at each `up`, so workers added with --scale alone
+// would be taken away again by the next one, as an upgrade's is.
+func TestProductionWorkersStayAsMany(t *testing.T) {
+	raw, err := os.ReadFile("docker-compose.production.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c struct {
+		Services map[string]struct {
+			Deploy struct {
+				Replicas any `yaml:"replicas"`
+			} `yaml:"deploy"`
+		} `yaml:"services"`
+	}
+	if err := yaml.UnmarshalWithOptions(raw, &c, yaml.AllowDuplicateMapKey()); err != nil {
+		t.Fatal(err)
+	}
+	replicas := fmt.Sprint(c.Services["worker"].Deploy.Replicas)
+	m := composeVariable.FindStringSubmatch(replicas)
+	if m == nil {
+		t.Fatalf("worker replicas = %q, fixed in the file: workers added with --scale go at the next `up`; want ${NAME:-2} set in deploy/.env", replicas)
+	}
+	if !slices.Contains(envFileNames(t, "production.env.example"), m[1]) {
+		t.Errorf("worker replicas come from %s, which production.env.example does not set", m[1])
+	}
+	doc, err := os.ReadFile("../docs/operations.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(doc), m[1]) {
+		t.Errorf("docs/operations.md does not say that %s sets how many workers run", m[1])
 	}
 }
