@@ -20,7 +20,8 @@ import (
 // says (domain.SubscriberBounce at once for a hard bounce, or once their
 // count reaches bounceLimit for a soft one; domain.SubscriberComplain for
 // a complaint), if their lifecycle allows it from where they are.
-// errs.NotFound when the delivery is not stored (its reader erased).
+// A report about a reader since erased is recorded without the server's
+// words. errs.NotFound when the delivery is not stored.
 func (db *DB) RecordBounce(ctx context.Context, r domain.BounceReport, bounceLimit int) (domain.BounceOutcome, error) {
 	var out domain.BounceOutcome
 	if !domain.IsBounceKind(r.Kind) {
@@ -59,19 +60,19 @@ func (db *DB) RecordBounce(ctx context.Context, r domain.BounceReport, bounceLim
 			out.Duplicate = true
 			return nil
 		}
-		if _, err := tx.Exec(ctx, `
-			UPDATE deliveries SET bounce_kind = $2, bounce_code = $3, bounce_diagnostic = $4, bounce_source = $5,
-			       bounced_at = $6, updated_at = now()
-			WHERE id = $1 AND (bounce_kind <> $7 OR $2 = $7)`,
-			r.DeliveryID, r.Kind, r.Code, truncate(r.Diagnostic, 1000), r.Source, at, domain.BounceComplaint); err != nil {
-			return err
-		}
 		var status string
 		if err := tx.QueryRow(ctx, `SELECT status, hard_bounces FROM subscribers WHERE id = $1 FOR UPDATE`,
 			out.SubscriberID).Scan(&status, &out.HardBounces); err != nil {
 			return err
 		}
 		out.Before = domain.SubscriberStatus(status)
+		if _, err := tx.Exec(ctx, `
+			UPDATE deliveries SET bounce_kind = $2, bounce_code = $3, bounce_diagnostic = $4, bounce_source = $5,
+			       bounced_at = $6, updated_at = now()
+			WHERE id = $1 AND (bounce_kind <> $7 OR $2 = $7)`,
+			r.DeliveryID, r.Kind, r.Code, diagnosticFor(out.Before, r.Diagnostic), r.Source, at, domain.BounceComplaint); err != nil {
+			return err
+		}
 		if sentAt == nil {
 			sentAt = &at // a report about a delivery never recorded sent
 		}
@@ -89,6 +90,16 @@ func (db *DB) RecordBounce(ctx context.Context, r domain.BounceReport, bounceLim
 		return out, fmt.Errorf("record bounce of delivery %d: %w", r.DeliveryID, err)
 	}
 	return out, nil
+}
+
+// diagnosticFor is what is kept of a remote server's words about a
+// subscriber's mail: nothing when they have been erased, since the words
+// often quote the address (EraseSubscriber blanks those kept before).
+func diagnosticFor(status domain.SubscriberStatus, diagnostic string) string {
+	if status == domain.StatusErased {
+		return ""
+	}
+	return truncate(diagnostic, 1000)
 }
 
 // reportTime is when a report says its failure or complaint happened,

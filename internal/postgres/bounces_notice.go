@@ -15,9 +15,9 @@ import (
 // one-off mail to a subscriber (a confirmation, a notice), once, as
 // RecordBounce does for a delivery: a hard bounce bounces the address at
 // once (a pending one too: no more confirmations go to it), a soft one
-// counts toward bounceLimit, a complaint marks them complained.
-// errs.NotFound when the subscriber is not stored (erased, or a sign-up
-// purged).
+// counts toward bounceLimit, a complaint marks them complained. A report
+// about a subscriber since erased is kept without the server's words.
+// errs.NotFound when the subscriber is not stored (a sign-up purged).
 func (db *DB) RecordNoticeBounce(ctx context.Context, subscriberID int64, r domain.BounceReport, bounceLimit int) (domain.BounceOutcome, error) {
 	out := domain.BounceOutcome{SubscriberID: subscriberID}
 	if !domain.IsBounceKind(r.Kind) {
@@ -36,7 +36,7 @@ func (db *DB) RecordNoticeBounce(ctx context.Context, subscriberID int64, r doma
 		tag, err := tx.Exec(ctx, `
 			INSERT INTO notice_bounce_reports (subscriber_id, kind, report_id, source, code, diagnostic)
 			VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
-			subscriberID, r.Kind, r.ReportID, r.Source, r.Code, truncate(r.Diagnostic, 1000))
+			subscriberID, r.Kind, r.ReportID, r.Source, r.Code, diagnosticFor(domain.SubscriberStatus(status), r.Diagnostic))
 		if err != nil {
 			return err
 		}

@@ -133,20 +133,29 @@ func (db *DB) StopSubscriber(ctx context.Context, id int64, action, actor string
 // EraseSubscriber removes what identifies a person: the address becomes
 // its keyed hash (erasedKeys), their choices and tokens go, the IP and
 // browser of every consent are blanked, and so are their deliveries' SMTP
-// replies (which often quote the address). Delivery statuses stay, for
-// editions' counts. actor is the operator who asked, or "" when the
-// person asked themselves (from their preferences page); newToken
-// replaces their token, so no link of theirs works any more.
+// replies and the words of the bounces that came back about their mail
+// (which often quote the address). Delivery statuses and the bounces'
+// kinds and codes stay, for editions' counts. actor is the operator who
+// asked, or "" when the person asked themselves (from their preferences
+// page); newToken replaces their token, so no link of theirs works any
+// more.
 func (db *DB) EraseSubscriber(ctx context.Context, id int64, actor, newToken string) error {
 	return pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
 		// The deliveries before their subscriber, the order in which a
 		// send's record and a bounce report take them (edition, delivery,
 		// subscriber): the other way round, a record of one of them in
-		// flight would deadlock with the erasure. One being sent is
-		// taken too, so that its record waits for the erasure and then
-		// sees it (RecordOutcomes blanks a reply to an erased reader).
-		if _, err := tx.Exec(ctx, `UPDATE deliveries SET last_error = '' WHERE subscriber_id = $1 AND (last_error <> '' OR status = $2)`,
-			id, domain.DeliverySending); err != nil {
+		// flight would deadlock with the erasure. Every one is taken, not
+		// only those with a reply: a record of one being sent, or a
+		// bounce report about one sent days ago, either finishes first
+		// (and what it wrote is blanked here) or waits for the erasure
+		// and then sees it (RecordOutcomes and RecordBounce keep no
+		// server's words about an erased reader).
+		if _, err := tx.Exec(ctx, `SELECT 1 FROM deliveries WHERE subscriber_id = $1 FOR NO KEY UPDATE`, id); err != nil {
+			return fmt.Errorf("erase delivery replies: %w", err)
+		}
+		if _, err := tx.Exec(ctx, `
+			UPDATE deliveries SET last_error = '', bounce_diagnostic = ''
+			WHERE subscriber_id = $1 AND (last_error <> '' OR bounce_diagnostic <> '')`, id); err != nil {
 			return fmt.Errorf("erase delivery replies: %w", err)
 		}
 		to, err := lockStatus(ctx, tx, id, domain.SubscriberErase)
@@ -165,6 +174,11 @@ func (db *DB) EraseSubscriber(ctx context.Context, id int64, actor, newToken str
 			       next_due_at = NULL, window_start = NULL, joins_desk = false
 			WHERE id = $1`, id, newToken, db.erasedKeys(email)[0], string(to)); err != nil {
 			return fmt.Errorf("erase subscriber: %w", err)
+		}
+		// After their row is taken: a report about a one-off mail takes it
+		// before it writes (RecordNoticeBounce).
+		if _, err := tx.Exec(ctx, `UPDATE notice_bounce_reports SET diagnostic = '' WHERE subscriber_id = $1 AND diagnostic <> ''`, id); err != nil {
+			return fmt.Errorf("erase notice bounce reports: %w", err)
 		}
 		if _, err := tx.Exec(ctx, `DELETE FROM notices WHERE subscriber_id = $1`, id); err != nil {
 			return fmt.Errorf("erase notices: %w", err)
