@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/goccy/go-yaml"
+
 	"newsdigest/internal/config"
 )
 
@@ -105,4 +107,103 @@ func setting(t *testing.T, env map[string]string, name string, def time.Duration
 		t.Fatalf("%s=%q: %v", name, v, err)
 	}
 	return d
+}
+
+// TestComposePassesEverySettingItDoesNotName: any variable of the
+// README's configuration table that an operator writes in the .env beside
+// a compose file (LOG_FORMAT=json, CLICK_COUNTING=off, BOUNCE_DOMAIN=…)
+// reaches web, the workers and the migrations, not only those the file
+// names in its environment: compose reads .env only to fill in ${NAME},
+// so without env_file the others would be dropped without a word.
+func TestComposePassesEverySettingItDoesNotName(t *testing.T) {
+	names := readmeSettings(t)
+	for _, file := range composeFiles {
+		raw, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var c struct {
+			Services map[string]struct {
+				Environment map[string]string `yaml:"environment"`
+				EnvFile     any               `yaml:"env_file"`
+			} `yaml:"services"`
+		}
+		if err := yaml.UnmarshalWithOptions(raw, &c, yaml.AllowDuplicateMapKey()); err != nil {
+			t.Fatal(err)
+		}
+		for _, name := range appServices {
+			s := c.Services[name]
+			if envFiles(s.EnvFile)[".env"] {
+				continue
+			}
+			var dropped []string
+			for _, n := range names {
+				if _, ok := s.Environment[n]; !ok {
+					if _, ok := s.Environment[n+"_FILE"]; !ok {
+						dropped = append(dropped, n)
+					}
+				}
+			}
+			if len(dropped) > 0 {
+				t.Errorf("%s: %s reads no env_file .env, so %s written there would not reach it", file, name, strings.Join(dropped, ", "))
+			}
+		}
+	}
+}
+
+// envFiles are the paths an env_file entry names: a string, a list of
+// strings, or a list of {path, required}.
+func envFiles(v any) map[string]bool {
+	out := map[string]bool{}
+	var add func(any)
+	add = func(v any) {
+		switch v := v.(type) {
+		case string:
+			out[strings.TrimPrefix(v, "./")] = true
+		case []any:
+			for _, e := range v {
+				add(e)
+			}
+		case map[string]any:
+			add(v["path"])
+		}
+	}
+	add(v)
+	return out
+}
+
+// readmeSettings are the variables the README's configuration table
+// names in its first column.
+func readmeSettings(t *testing.T) []string {
+	t.Helper()
+	raw, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(raw)
+	start := strings.Index(doc, "\n## Configuration")
+	if start < 0 {
+		t.Fatal("README.md: no Configuration section")
+	}
+	end := strings.Index(doc[start+1:], "\n## ")
+	if end < 0 {
+		end = len(doc) - start - 1
+	}
+	var names []string
+	name := regexp.MustCompile("`([A-Z][A-Z0-9_]+)`")
+	for _, line := range strings.Split(doc[start:start+1+end], "\n") {
+		if !strings.HasPrefix(line, "| `") {
+			continue
+		}
+		first, _, _ := strings.Cut(strings.TrimPrefix(line, "| "), " |")
+		for _, m := range name.FindAllStringSubmatch(first, -1) {
+			if !strings.HasSuffix(m[1], "_FILE") || m[1] == "DKIM_PRIVATE_KEY_FILE" {
+				names = append(names, m[1])
+			}
+		}
+	}
+	if len(names) < 20 {
+		t.Fatalf("README.md: read only %v from the configuration table", names)
+	}
+	return names
 }
