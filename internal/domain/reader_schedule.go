@@ -31,6 +31,14 @@ type ReaderSchedule struct {
 	SendThin  bool   `json:"send_thin"`
 }
 
+// MovedSchedule is a reader who moved the hour or time zone of their own
+// schedule: the new schedule, and the due time it replaced.
+type MovedSchedule struct {
+	SubscriberID int64
+	Schedule     ReaderSchedule
+	DueBefore    time.Time
+}
+
 // Validate checks a schedule against what the desk offers; the error
 // names the field.
 func (s *ReaderSchedule) Validate(offered []string) error {

@@ -46,6 +46,22 @@ func (s *Service) RunDue(ctx context.Context, now time.Time) error {
 			return err
 		}
 	}
+	// A reader who moved their hour or zone: the new hour nearest the
+	// due time they had, or now when it has passed.
+	moved, err := s.store.MovedSchedules(ctx)
+	if err != nil {
+		return err
+	}
+	if len(moved) > 0 {
+		due := make([]time.Time, len(moved))
+		for i, m := range moved {
+			rs := m.Schedule
+			due[i] = schedule.Moved(rs.Frequency, zones.load(rs.Timezone), rs.Hour, weekday, m.DueBefore, now)
+		}
+		if err := s.store.ScheduleMoved(ctx, moved, due); err != nil {
+			return err
+		}
+	}
 	scheds, err := s.store.DueSchedules(ctx, now)
 	if err != nil || len(scheds) == 0 {
 		return err

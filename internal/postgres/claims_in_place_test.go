@@ -199,7 +199,9 @@ func TestMigrationMarksEveryDeliverysStatus(t *testing.T) {
 	files = files[slices.Index(files, "migrations/00044_claims_in_place.sql"):]
 	// Those after it that only add what today's code writes beside
 	// deliveries stay, so that the code can make the edition below.
-	files = slices.DeleteFunc(files, func(f string) bool { return f == "migrations/00047_joins_desk.sql" })
+	files = slices.DeleteFunc(files, func(f string) bool {
+		return f == "migrations/00047_joins_desk.sql" || f == "migrations/00055_due_before_change.sql"
+	})
 	ups := make([]string, len(files))
 	for i := len(files) - 1; i >= 0; i-- {
 		text, err := os.ReadFile(files[i])

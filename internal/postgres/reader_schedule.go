@@ -41,12 +41,19 @@ var setSchedule = `UPDATE subscribers SET ` + scheduleAssignments(2)
 // scheduleArgs, at $n to $n+3. Their due time is cleared, for the worker
 // to work out from the new schedule, unless the schedule stays as it was
 // (and was not kept only to send what a move to the desk's owed); the
-// window is kept, so nothing is lost or sent twice.
+// window is kept, so nothing is lost or sent twice. A move of the hour
+// or zone alone keeps the due time it replaces (due_before_change; the
+// first one's, if moved again before the worker looked), which the new
+// one is worked out from (schedule.Moved). Every value on the right is
+// the row's before the update.
 func scheduleAssignments(n int) string {
 	f, tz, h, thin := fmt.Sprintf("$%d", n), fmt.Sprintf("$%d", n+1), fmt.Sprintf("$%d", n+2), fmt.Sprintf("$%d", n+3)
+	same := `frequency IS NOT DISTINCT FROM ` + f + ` AND timezone IS NOT DISTINCT FROM ` + tz + `
+	                        AND hour IS NOT DISTINCT FROM ` + h + ` AND NOT joins_desk`
 	return `frequency = ` + f + `, timezone = ` + tz + `, hour = ` + h + `, send_thin = COALESCE(` + thin + `, false),
-	next_due_at = CASE WHEN frequency IS NOT DISTINCT FROM ` + f + ` AND timezone IS NOT DISTINCT FROM ` + tz + `
-	                        AND hour IS NOT DISTINCT FROM ` + h + ` AND NOT joins_desk THEN next_due_at END,
+	next_due_at = CASE WHEN ` + same + ` THEN next_due_at END,
+	due_before_change = CASE WHEN ` + same + ` THEN due_before_change
+	                         WHEN frequency = ` + f + ` AND NOT joins_desk THEN COALESCE(next_due_at, due_before_change) END,
 	joins_desk = false`
 }
 
@@ -155,6 +162,7 @@ const joinDesk = `UPDATE subscribers s SET
 	hour = CASE WHEN o.owed THEN s.hour END,
 	send_thin = o.owed AND s.send_thin,
 	next_due_at = CASE WHEN o.owed THEN $2::timestamptz END,
+	due_before_change = NULL,
 	window_start = CASE WHEN o.owed THEN s.window_start END
 	FROM (SELECT id, ` + owedByDesk + ` AS owed FROM subscribers WHERE token = $1 AND status <> $3) o
 	WHERE s.id = o.id`

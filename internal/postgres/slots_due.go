@@ -36,7 +36,51 @@ func (db *DB) DueSchedules(ctx context.Context, now time.Time) ([]domain.ReaderS
 func (db *DB) UnscheduledSchedules(ctx context.Context) ([]domain.ReaderSchedule, error) {
 	return db.schedules(ctx, `
 		SELECT DISTINCT frequency, timezone, hour FROM subscribers
-		WHERE status = $1 AND frequency IS NOT NULL AND next_due_at IS NULL`, domain.StatusActive)
+		WHERE status = $1 AND frequency IS NOT NULL AND next_due_at IS NULL AND due_before_change IS NULL`, domain.StatusActive)
+}
+
+// MovedSchedules lists the active readers who moved the hour or zone of
+// their schedule since the worker last looked: each with their new
+// schedule and the due time it replaced, for schedule.Moved. They are
+// few (a reader's own change), so they are worked out one by one.
+func (db *DB) MovedSchedules(ctx context.Context) ([]domain.MovedSchedule, error) {
+	rows, err := db.pool.Query(ctx, `
+		SELECT id, frequency, timezone, hour, due_before_change FROM subscribers
+		WHERE status = $1 AND frequency IS NOT NULL AND next_due_at IS NULL AND due_before_change IS NOT NULL`, domain.StatusActive)
+	if err != nil {
+		return nil, fmt.Errorf("readers' moved schedules: %w", err)
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.MovedSchedule, error) {
+		var m domain.MovedSchedule
+		var hour int16
+		err := r.Scan(&m.SubscriberID, &m.Schedule.Frequency, &m.Schedule.Timezone, &hour, &m.DueBefore)
+		m.Schedule.Hour = int(hour)
+		return m, err
+	})
+}
+
+// ScheduleMoved sets the due time of the readers of moved (MovedSchedules)
+// to due[i], unless they moved their schedule again meanwhile.
+func (db *DB) ScheduleMoved(ctx context.Context, moved []domain.MovedSchedule, due []time.Time) error {
+	ids := make([]int64, len(moved))
+	for i, m := range moved {
+		ids[i] = m.SubscriberID
+	}
+	schedules := make([]domain.ReaderSchedule, len(moved))
+	for i, m := range moved {
+		schedules[i] = m.Schedule
+	}
+	freq, zone, hour := scheduleColumns(schedules)
+	_, err := db.pool.Exec(ctx, `
+		UPDATE subscribers s SET next_due_at = n.due, due_before_change = NULL
+		FROM unnest($1::bigint[], $2::text[], $3::text[], $4::smallint[], $5::timestamptz[]) AS n(id, frequency, timezone, hour, due)
+		WHERE s.id = n.id AND s.status = $6 AND s.next_due_at IS NULL AND s.due_before_change IS NOT NULL
+		  AND s.frequency = n.frequency AND s.timezone = n.timezone AND s.hour = n.hour`,
+		ids, freq, zone, hour, due, domain.StatusActive)
+	if err != nil {
+		return fmt.Errorf("schedule moved readers: %w", err)
+	}
+	return nil
 }
 
 func (db *DB) schedules(ctx context.Context, sql string, args ...any) ([]domain.ReaderSchedule, error) {
@@ -60,7 +104,7 @@ func (db *DB) ScheduleNew(ctx context.Context, schedules []domain.ReaderSchedule
 	_, err := db.pool.Exec(ctx, `
 		UPDATE subscribers s SET next_due_at = n.due
 		FROM unnest($1::text[], $2::text[], $3::smallint[], $4::timestamptz[]) AS n(frequency, timezone, hour, due)
-		WHERE s.status = $5 AND s.next_due_at IS NULL
+		WHERE s.status = $5 AND s.next_due_at IS NULL AND s.due_before_change IS NULL
 		  AND s.frequency = n.frequency AND s.timezone = n.timezone AND s.hour = n.hour`,
 		freq, zone, hour, due, domain.StatusActive)
 	if err != nil {

@@ -171,7 +171,7 @@ func (db *DB) EraseSubscriber(ctx context.Context, id int64, actor, newToken str
 			       token = $2, confirm_token = NULL, confirm_expires_at = NULL, confirm_due_at = NULL,
 			       confirm_claimed_at = NULL, unsubscribed_at = COALESCE(unsubscribed_at, now()), updated_at = now(),
 			       paused_until = NULL, frequency = NULL, timezone = NULL, hour = NULL, send_thin = false,
-			       next_due_at = NULL, window_start = NULL, joins_desk = false
+			       next_due_at = NULL, due_before_change = NULL, window_start = NULL, joins_desk = false
 			WHERE id = $1`, id, newToken, db.erasedKeys(email)[0], string(to)); err != nil {
 			return fmt.Errorf("erase subscriber: %w", err)
 		}

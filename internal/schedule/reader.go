@@ -76,6 +76,24 @@ func NextDue(frequency string, loc *time.Location, hour int, weekday time.Weekda
 	return FirstDue(frequency, loc, hour, weekday, sent)
 }
 
+// Moved is when the digest of a reader who moved their hour or zone, and
+// not how often, is due: at the new hour nearest the due time they had
+// (within half a day of it when daily, half a week otherwise), so that
+// moving the hour on the morning of a digest does not skip it, and moving
+// it just after a digest does not bring a second one; at now when that
+// hour has passed already.
+func Moved(frequency string, loc *time.Location, hour int, weekday time.Weekday, dueBefore, now time.Time) time.Time {
+	half := 84 * time.Hour
+	if frequency == domain.FrequencyDaily {
+		half = 12 * time.Hour
+	}
+	due := FirstDue(frequency, loc, hour, weekday, dueBefore.Add(-half))
+	if due.Before(now) {
+		return now
+	}
+	return due
+}
+
 // SlotOf is the quarter hour a due check at now serves.
 func SlotOf(now time.Time) time.Time {
 	return now.UTC().Truncate(Quarter)

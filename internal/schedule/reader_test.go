@@ -78,3 +78,38 @@ func TestFirstDue(t *testing.T) {
 		t.Errorf("slot %s", got)
 	}
 }
+
+// A reader who moves their hour gets the digest they were due at the new
+// hour nearest it: not a period later when moved the morning of it, not
+// a second one the same day when moved just after it.
+func TestMoved(t *testing.T) {
+	utc := time.UTC
+	at := func(s string) time.Time {
+		t.Helper()
+		v, err := time.Parse(time.RFC3339, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	for _, tc := range []struct {
+		name, frequency string
+		hour            int
+		dueBefore, now  string
+		want            string
+	}{
+		{"weekly, an hour earlier, moved just before", "weekly", 6, "2026-12-07T07:00:00Z", "2026-12-07T06:50:00Z", "2026-12-07T06:50:00Z"},
+		{"weekly, an hour earlier, moved days before", "weekly", 6, "2026-12-07T07:00:00Z", "2026-12-04T10:00:00Z", "2026-12-07T06:00:00Z"},
+		{"weekly, later, moved just before", "weekly", 9, "2026-12-07T07:00:00Z", "2026-12-07T06:50:00Z", "2026-12-07T09:00:00Z"},
+		{"weekly, moved just after the digest", "weekly", 9, "2026-12-14T07:00:00Z", "2026-12-07T07:10:00Z", "2026-12-14T09:00:00Z"},
+		{"daily, later, moved just after the digest", "daily", 9, "2026-12-06T07:00:00Z", "2026-12-05T07:10:00Z", "2026-12-06T09:00:00Z"},
+		{"daily, earlier, moved just before", "daily", 6, "2026-12-05T07:00:00Z", "2026-12-05T06:50:00Z", "2026-12-05T06:50:00Z"},
+		{"daily, from 23:00 to 01:00", "daily", 1, "2026-12-05T23:00:00Z", "2026-12-05T20:00:00Z", "2026-12-06T01:00:00Z"},
+		{"biweekly, keeps its week", "biweekly", 6, "2026-12-14T07:00:00Z", "2026-12-07T10:00:00Z", "2026-12-14T06:00:00Z"},
+	} {
+		got := Moved(tc.frequency, utc, tc.hour, time.Monday, at(tc.dueBefore), at(tc.now))
+		if got.UTC().Format(time.RFC3339) != tc.want {
+			t.Errorf("%s: due %s, want %s", tc.name, got.UTC().Format(time.RFC3339), tc.want)
+		}
+	}
+}
