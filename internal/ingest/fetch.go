@@ -165,7 +165,9 @@ func (f *Fetcher) Fetch(ctx context.Context, rawURL string, v Validators) (*Fetc
 		// Drain a little so the connection can be reused.
 		_, _ = io.CopyN(io.Discard, resp.Body, 4<<10)
 		err := statusError(final, resp.StatusCode, resp.Status)
-		if wait := retryAfter(resp.Header.Get("Retry-After"), time.Now()); wait > 0 && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable) {
+		// A server busy or rate-limiting may say when to come back.
+		busy := resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable
+		if wait := retryAfter(resp.Header.Get("Retry-After"), time.Now()); busy && wait > 0 {
 			err = &WaitError{error: err, Wait: wait}
 		}
 		return nil, err
