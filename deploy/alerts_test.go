@@ -84,3 +84,26 @@ func TestAlertRatiosNeedWhatTheyDivideBy(t *testing.T) {
 		}
 	}
 }
+
+// TestArchivedTasksAlertOnNewOnes: asynq keeps an archived task (one that
+// used up its retries) for 90 days, and neither the console nor the
+// reconciler removes most of them (a confirmation mail's, a poll's). An
+// alert on how many are kept would fire for 90 days after one relay
+// outage, long after the system is healthy again, with nothing in
+// /admin/queues to clear it; it watches for tasks newly archived.
+func TestArchivedTasksAlertOnNewOnes(t *testing.T) {
+	found := false
+	for _, r := range readAlerts(t) {
+		if !strings.Contains(r.Expr, `newsdigest_queue_tasks{state="archived"}`) {
+			continue
+		}
+		found = true
+		if !regexp.MustCompile(`(delta|increase|deriv|changes)\(newsdigest_queue_tasks\{state="archived"\}\[`).MatchString(r.Expr) {
+			t.Errorf("%s fires on the archived tasks kept (%q), which stay 90 days; want those archived lately (delta(...[1h]) > 0)",
+				r.Alert, r.Expr)
+		}
+	}
+	if !found {
+		t.Error("no alert on archived tasks")
+	}
+}
