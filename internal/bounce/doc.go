@@ -69,7 +69,9 @@
 //     before this, since DSNs carry Auto-Submitted too; but an automatic
 //     reply taken for a bounce only by its sender or subject (an
 //     out-of-office from postmaster@) is one when its notice has no
-//     status code and no words of failure or delay.
+//     status code as a server writes one ("550 5.1.1", "#5.1.1"; a date
+//     or a telephone number in its words is none) and no words of failure
+//     or delay.
 //  5. Anything else (a person's reply, spam) yields nothing.
 //
 // Classify decides between hard and soft by RFC 3463's classes and

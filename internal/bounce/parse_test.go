@@ -74,6 +74,7 @@ func TestParseTestdata(t *testing.T) {
 		"gateway-html-only.eml":               {TypeDSN, Hard, "", "5.1.1", "ex.colleague@partner.example.net", "", 1025},
 		"autoreply-postmaster.eml":            {TypeAutoReply, "", "auto-reply", "", "", "", 1026},
 		"outlook-sender-daily-limit.eml":      {TypeDSN, Soft, "", "5.1.90", "lectora.fiel@example.net", "", 1027},
+		"autoreply-postmaster-holidays.eml":   {TypeAutoReply, "", "auto-reply", "", "", "", 1028},
 	}
 	files, err := filepath.Glob(filepath.Join("testdata", "*.eml"))
 	if err != nil {

@@ -21,8 +21,7 @@ func looksLikeBounce(h header, p *parts) bool {
 		return true
 	}
 	from := strings.ToLower(h.get("From"))
-	if strings.Contains(from, "mailer-daemon") || strings.Contains(from, "postmaster@") ||
-		strings.Contains(from, "mail delivery s") {
+	if fromMailSystem(from) || strings.Contains(from, "postmaster@") {
 		return true
 	}
 	subject := strings.ToLower(decodeWords(h.get("Subject")))
@@ -32,6 +31,14 @@ func looksLikeBounce(h header, p *parts) bool {
 		}
 	}
 	return false
+}
+
+// fromMailSystem reports whether a From field (lower-case) names the
+// mail system itself, which sends bounces and never a person's
+// out-of-office; postmaster@ is a mailbox people read, and answer
+// automatically.
+func fromMailSystem(from string) bool {
+	return strings.Contains(from, "mailer-daemon") || strings.Contains(from, "mail delivery s")
 }
 
 // reportsFailure reports whether a message says in its structure that it
@@ -44,19 +51,27 @@ func reportsFailure(h header, p *parts) bool {
 // autoReplyByName reports whether a message taken for a bounce only by
 // its sender or subject is an automatic reply that says no delivery
 // failed: an out-of-office from postmaster@, or one whose subject quotes
-// "Undeliverable". Its notice has no status code, reply code or words
-// of failure; a text bounce, which carries Auto-Submitted too, has one.
+// "Undeliverable". Its notice has no status code as a server gives one,
+// and no words of failure; a text bounce, which carries Auto-Submitted
+// too, has one, or comes from the mail system itself. A number alone is
+// no code here: people's words hold dates ("until 5.1.26") and telephone
+// numbers ("555-0143") that look like one.
 func autoReplyByName(h header, p *parts) bool {
-	if reportsFailure(h, p) || !isAutoReply(h) {
+	if reportsFailure(h, p) || !isAutoReply(h) || fromMailSystem(strings.ToLower(h.get("From"))) {
 		return false
 	}
 	notice, _ := splitOriginal(noticeText(p))
-	if _, ok := findEnhanced(notice); ok || replyRe.MatchString(notice) {
+	if serverCodeRe.MatchString(notice) {
 		return false
 	}
 	return !containsAny(notice, permanentPhrases) && !containsAny(notice, warningPhrases) &&
 		!containsAny(notice, delayPhrases)
 }
+
+// serverCodeRe finds a status code written as a server's reply gives
+// it: an enhanced code after its SMTP reply code ("550 5.1.1",
+// "550-5.1.1", "550: 5.1.1") or marked as one ("#5.1.1", "Status: 5.1.1").
+var serverCodeRe = regexp.MustCompile(`(?i)(?:(?:^|[^0-9.])[45][0-5][0-9][ \-:]+#?|#|status:[ \t]*)[245]\.[0-9]{1,3}\.[0-9]{1,3}(?:$|[^0-9.]|\.(?:$|[^0-9]))`)
 
 // noticeText is a text bounce's words: its plain text parts, or its HTML
 // read as text when it has none.
