@@ -264,7 +264,7 @@ func Load(getenv func(string) string) (*Config, error) {
 	if c.ConfirmMailsPerDay, err = strconv.Atoi(get("CONFIRM_MAILS_PER_DAY", "3")); err != nil || c.ConfirmMailsPerDay < 1 {
 		return nil, fmt.Errorf("CONFIRM_MAILS_PER_DAY: want a whole number of at least 1")
 	}
-	if c.DKIM, err = parseDKIM(getenv); err != nil {
+	if c.DKIM, err = parseDKIM(getenv, c.MailFrom); err != nil {
 		return nil, err
 	}
 	if err = c.loadLifecycle(get); err != nil {

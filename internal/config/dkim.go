@@ -1,14 +1,18 @@
 package config
 
 import (
+	"cmp"
 	"crypto"
 	"crypto/ed25519"
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/pem"
 	"fmt"
+	"net/mail"
 	"os"
 	"strings"
+
+	"golang.org/x/net/publicsuffix"
 )
 
 // DKIM is how outgoing mail is signed: one key, or two of different
@@ -35,8 +39,8 @@ const MinDKIMRSABits = 2048
 // an error, since a half-configured signer would send unsigned mail the
 // operator believes signed. For two keys, DKIM_SELECTOR and
 // DKIM_PRIVATE_KEY_FILE are comma-separated lists taken in pairs.
-func parseDKIM(getenv func(string) string) (*DKIM, error) {
-	domain := strings.TrimSpace(getenv("DKIM_DOMAIN"))
+func parseDKIM(getenv func(string) string, from *mail.Address) (*DKIM, error) {
+	domain := strings.TrimSuffix(strings.TrimSpace(getenv("DKIM_DOMAIN")), ".")
 	selectors := splitList(getenv("DKIM_SELECTOR"))
 	files := splitList(getenv("DKIM_PRIVATE_KEY_FILE"))
 	if domain == "" && len(selectors) == 0 && len(files) == 0 {
@@ -57,6 +61,9 @@ func parseDKIM(getenv func(string) string) (*DKIM, error) {
 		return nil, fmt.Errorf("DKIM_SELECTOR: %d selectors for %d key files in DKIM_PRIVATE_KEY_FILE; give one selector per key, in the same order", len(selectors), len(files))
 	}
 	d := &DKIM{Domain: strings.ToLower(domain)}
+	if err := checkAligned(d.Domain, from); err != nil {
+		return nil, err
+	}
 	algos := map[string]bool{}
 	for i, file := range files {
 		sel := selectors[i]
@@ -137,4 +144,24 @@ func isSelector(s string) bool {
 		}
 	}
 	return true
+}
+
+// checkAligned refuses a signing domain that DMARC would not align with
+// MAIL_FROM's domain: mail signed for another organisation passes DKIM
+// and still fails DMARC, with nothing to tell the operator. Alignment is
+// DMARC's relaxed one (RFC 7489 §3.1.1): the same organisational domain,
+// read from the public suffix list (news.example.org and example.org
+// align; example.org and example.net do not).
+func checkAligned(domain string, from *mail.Address) error {
+	fromDomain := strings.ToLower(from.Address[strings.LastIndexByte(from.Address, '@')+1:])
+	if domain == fromDomain {
+		return nil
+	}
+	org, err1 := publicsuffix.EffectiveTLDPlusOne(domain)
+	fromOrg, err2 := publicsuffix.EffectiveTLDPlusOne(fromDomain)
+	if err1 == nil && err2 == nil && org == fromOrg {
+		return nil
+	}
+	return fmt.Errorf("DKIM_DOMAIN: %s is not of the organisation of MAIL_FROM's domain %s, so a signature would not align with From for DMARC; "+
+		"sign with %s or a domain of %s", domain, fromDomain, fromDomain, cmp.Or(fromOrg, fromDomain))
 }

@@ -54,7 +54,7 @@ func TestLoadDKIM(t *testing.T) {
 		t.Fatal(err)
 	}
 	load := func(domain, selector, files string) (*Config, error) {
-		return Load(env(map[string]string{"SECRET_KEY": key,
+		return Load(env(map[string]string{"SECRET_KEY": key, "MAIL_FROM": "News <digest@news.example.org>",
 			"DKIM_DOMAIN": domain, "DKIM_SELECTOR": selector, "DKIM_PRIVATE_KEY_FILE": files}))
 	}
 
@@ -79,6 +79,14 @@ func TestLoadDKIM(t *testing.T) {
 		}
 	}
 
+	// DMARC's relaxed alignment: the same organisational domain as
+	// MAIL_FROM's news.example.org.
+	for _, d := range []string{"news.example.org", "mail.example.org", "EXAMPLE.ORG."} {
+		if _, err := load(d, "mail", rsaFile); err != nil {
+			t.Errorf("DKIM_DOMAIN=%s with MAIL_FROM at news.example.org: %v", d, err)
+		}
+	}
+
 	for _, tc := range []struct {
 		domain, selector, files string
 		variable, says          string
@@ -94,6 +102,10 @@ func TestLoadDKIM(t *testing.T) {
 		{"example.org", "a,b,c", rsaFile + "," + edFile + "," + rsaPKCS1, "DKIM_PRIVATE_KEY_FILE", "at most two"},
 		{"example.org", "mail", rsaFile + "," + edFile, "DKIM_SELECTOR", "1 selectors for 2"},
 		{"example.org", "bad_selector", rsaFile, "DKIM_SELECTOR", "not a DNS label"},
+		// Signed for another organisation than MAIL_FROM's: DKIM passes,
+		// DMARC fails, and the operator would not know.
+		{"other.net", "mail", rsaFile, "DKIM_DOMAIN", "news.example.org"},
+		{"example.org.mailer.net", "mail", rsaFile, "DKIM_DOMAIN", "news.example.org"},
 	} {
 		_, err := load(tc.domain, tc.selector, tc.files)
 		if err == nil {
