@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/goccy/go-yaml"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"newsdigest/internal/config"
 )
@@ -252,5 +253,45 @@ func TestProductionWorkersStayAsMany(t *testing.T) {
 	}
 	if !strings.Contains(string(doc), m[1]) {
 		t.Errorf("docs/operations.md does not say that %s sets how many workers run", m[1])
+	}
+}
+
+// TestMakeSecretsBoundsTheDatabasePools: without pool_max_conns each
+// process's pool may hold as many connections as the host has cores
+// (pgxpool's default), so on a host of 32 cores web, two workers and
+// the migrations could ask PostgreSQL for 128, past its 100
+// (max_connections, 3 of them kept for superusers). The DATABASE_URL
+// make-secrets.sh writes bounds each pool, so that web, the migrations,
+// up to 8 workers and their health checks fit whatever the host.
+func TestMakeSecretsBoundsTheDatabasePools(t *testing.T) {
+	dir := t.TempDir()
+	script, err := os.ReadFile("make-secrets.sh")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "make-secrets.sh"), script, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(filepath.Join(dir, "make-secrets.sh"))
+	cmd.Stdin = strings.NewReader("smtp://relay.example.org:587\n")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("make-secrets.sh: %v\n%s", err, out)
+	}
+	raw, err := os.ReadFile(filepath.Join(dir, "secrets", "database_url"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	url := strings.TrimSpace(string(raw))
+	if !strings.Contains(url, "pool_max_conns=") {
+		t.Fatalf("DATABASE_URL sets no pool_max_conns: each pool is as large as the host has cores")
+	}
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const workers, checks = 8, 8
+	if n := (1+workers+1)*int(cfg.MaxConns) + checks; n > 97 {
+		t.Errorf("pools of %d: web, the migrations and %d workers may hold %d connections, past the 97 PostgreSQL gives",
+			cfg.MaxConns, workers, n)
 	}
 }
