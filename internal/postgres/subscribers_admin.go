@@ -144,13 +144,16 @@ func (db *DB) EraseSubscriber(ctx context.Context, id int64, actor, newToken str
 		// The deliveries before their subscriber, the order in which a
 		// send's record and a bounce report take them (edition, delivery,
 		// subscriber): the other way round, a record of one of them in
-		// flight would deadlock with the erasure. Every one is taken, not
-		// only those with a reply: a record of one being sent, or a
-		// bounce report about one sent days ago, either finishes first
-		// (and what it wrote is blanked here) or waits for the erasure
-		// and then sees it (RecordOutcomes and RecordBounce keep no
-		// server's words about an erased reader).
-		if _, err := tx.Exec(ctx, `SELECT 1 FROM deliveries WHERE subscriber_id = $1 FOR NO KEY UPDATE`, id); err != nil {
+		// flight would deadlock with the erasure. Every one handed out is
+		// taken, not only those with a reply: a record of one being sent,
+		// or a bounce report about one sent days ago, either finishes
+		// first (and what it wrote is blanked here) or waits for the
+		// erasure and then sees it (RecordOutcomes and RecordBounce keep
+		// no server's words about an erased reader). One still pending
+		// is left to the senders' claims, which skip a locked row;
+		// nothing has come back about it unless it has a reply.
+		if _, err := tx.Exec(ctx, `SELECT 1 FROM deliveries WHERE subscriber_id = $1 AND status <> $2 FOR NO KEY UPDATE`,
+			id, domain.DeliveryPending); err != nil {
 			return fmt.Errorf("erase delivery replies: %w", err)
 		}
 		if _, err := tx.Exec(ctx, `
