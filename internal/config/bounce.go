@@ -1,9 +1,9 @@
 package config
 
 import (
+	"crypto/tls"
 	"fmt"
 	"net/mail"
-	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -61,14 +61,16 @@ func parseBounce(getenv func(string) string, from *mail.Address) (Bounce, error)
 	if (b.TLSCertFile == "") != (b.TLSKeyFile == "") {
 		return b, fmt.Errorf("BOUNCE_SMTP_TLS_CERT_FILE and BOUNCE_SMTP_TLS_KEY_FILE: set both or neither")
 	}
-	for _, f := range []string{"BOUNCE_SMTP_TLS_CERT_FILE", "BOUNCE_SMTP_TLS_KEY_FILE"} {
-		if p := get(f); p != "" {
-			if b.SMTPAddr == "" {
-				return b, fmt.Errorf("%s: needs BOUNCE_SMTP_ADDR", f)
-			}
-			if _, err := os.Stat(p); err != nil {
-				return b, fmt.Errorf("%s: %w", f, err)
-			}
+	if b.TLSCertFile != "" {
+		if b.SMTPAddr == "" {
+			return b, fmt.Errorf("BOUNCE_SMTP_TLS_CERT_FILE: needs BOUNCE_SMTP_ADDR")
+		}
+		// Read as the listener will read them, so that a file that is
+		// not a PEM certificate, or a key of another one, stops the
+		// start here rather than a worker that has already waited for
+		// PostgreSQL.
+		if _, err := tls.LoadX509KeyPair(b.TLSCertFile, b.TLSKeyFile); err != nil {
+			return b, fmt.Errorf("BOUNCE_SMTP_TLS_CERT_FILE and BOUNCE_SMTP_TLS_KEY_FILE: %s", strings.ReplaceAll(err.Error(), "\n", " "))
 		}
 	}
 	if raw := get("BOUNCE_SES_TOPIC_ARNS"); raw != "" {
