@@ -169,3 +169,62 @@ func portOf(u *url.URL) string {
 	}
 	return "5432"
 }
+
+// TestBackupAsDocumented runs the backup of docs/operations.md that is
+// not Docker Compose's ("anywhere pg_dump reaches the database"), as
+// written, in a shell whose DATABASE_URL is the one newsdigest runs with
+// (make-secrets.sh's has pool_max_conns, as the docs' sizing advises)
+// and whose pg_service.conf names the database. libpq refuses the pgx
+// pool settings, and a URL on pg_dump's command line would show its
+// password in the process list: the documented way must work without
+// either.
+func TestBackupAsDocumented(t *testing.T) {
+	raw := testenv.DatabaseURL(t)
+	u, err := url.Parse(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := os.ReadFile("../docs/operations.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(doc)
+	start := strings.Index(text, "## Backup and restore")
+	block := regexp.MustCompile("(?s)```sh\n(.*?)```").FindStringSubmatch(text[max(start, 0):])
+	if start < 0 || block == nil {
+		t.Fatal("docs/operations.md: no sh block under Backup and restore")
+	}
+	_, anywhere, ok := strings.Cut(block[1], "# anywhere")
+	if !ok {
+		t.Fatal("docs/operations.md: no backup for `anywhere pg_dump reaches the database`")
+	}
+	_, anywhere, _ = strings.Cut(anywhere, "\n") // the rest of the comment's line
+	var script []string
+	for _, line := range strings.Split(strings.ReplaceAll(anywhere, "\\\n", " "), "\n") {
+		if l := strings.TrimSpace(line); l != "" && !strings.HasPrefix(l, "#") && !strings.HasPrefix(l, "(") {
+			script = append(script, l)
+		}
+	}
+	if len(script) == 0 {
+		t.Fatal("docs/operations.md: the `anywhere` backup has no command")
+	}
+	dir := t.TempDir()
+	service := filepath.Join(dir, "pg_service.conf")
+	if err := os.WriteFile(service, []byte("[newsdigest]\nhost="+u.Hostname()+"\nport="+portOf(u)+
+		"\ndbname="+strings.TrimPrefix(u.Path, "/")+"\nuser="+u.User.Username()+"\nsslmode=disable\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("bash", "-euc", strings.Join(script, "\n"))
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "DATABASE_URL="+raw+"&pool_max_conns=8", "PGSERVICEFILE="+service)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("%s: %v\n%s", strings.Join(script, "; "), err, out)
+	}
+	dumps, _ := filepath.Glob(filepath.Join(dir, "*.dump"))
+	if len(dumps) != 1 {
+		t.Fatalf("the backup wrote %v, want one .dump", dumps)
+	}
+	if out, err := exec.Command("pg_restore", "--list", dumps[0]).CombinedOutput(); err != nil || !strings.Contains(string(out), "editors") {
+		t.Errorf("pg_restore --list %s: %v\n%.500s", dumps[0], err, out)
+	}
+}
