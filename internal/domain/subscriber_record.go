@@ -36,4 +36,17 @@ type SubscriberDelivery struct {
 	Error     string // the SMTP reply of a failure
 	SentAt    *time.Time
 	UpdatedAt time.Time
+	// Bounce is what came back about it after it left; nil when nothing
+	// did.
+	Bounce *BounceRecord
+}
+
+// BounceRecord is what came back about a message after it left: a
+// bounce or complaint (Kind, one of BounceKinds), its status code, the
+// remote server's words and when.
+type BounceRecord struct {
+	Kind       string
+	Code       string
+	Diagnostic string
+	At         time.Time
 }

@@ -11,6 +11,22 @@ import (
 	"newsdigest/internal/errs"
 )
 
+// SubscriberNoticeBounces lists what came back about the one-off mails to
+// a subscriber (RecordNoticeBounce), the latest first, at most limit.
+func (db *DB) SubscriberNoticeBounces(ctx context.Context, subscriberID int64, limit int) ([]domain.BounceRecord, error) {
+	rows, err := db.pool.Query(ctx, `
+		SELECT kind, code, diagnostic, received_at FROM notice_bounce_reports
+		WHERE subscriber_id = $1 ORDER BY received_at DESC, report_id LIMIT $2`, subscriberID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("subscriber notice bounces: %w", err)
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.BounceRecord, error) {
+		var b domain.BounceRecord
+		err := r.Scan(&b.Kind, &b.Code, &b.Diagnostic, &b.At)
+		return b, err
+	})
+}
+
 // RecordNoticeBounce records a bounce or complaint that came back about a
 // one-off mail to a subscriber (a confirmation, a notice), once, as
 // RecordBounce does for a delivery: a hard bounce bounces the address at

@@ -87,17 +87,25 @@ func (db *DB) SubscriberConsents(ctx context.Context, id int64) ([]domain.Consen
 }
 
 // SubscriberDeliveries returns a person's latest deliveries, newest
-// edition first, at most limit of them.
+// edition first, at most limit of them, with what came back about each
+// after it left.
 func (db *DB) SubscriberDeliveries(ctx context.Context, id int64, limit int) ([]domain.SubscriberDelivery, error) {
 	rows, err := db.pool.Query(ctx, `
-		SELECT edition_id, status, reason, last_error, sent_at, updated_at FROM deliveries
+		SELECT edition_id, status, reason, last_error, sent_at, updated_at,
+		       bounce_kind, bounce_code, bounce_diagnostic, COALESCE(bounced_at, updated_at)
+		FROM deliveries
 		WHERE subscriber_id = $1 ORDER BY edition_id DESC LIMIT $2`, id, limit)
 	if err != nil {
 		return nil, fmt.Errorf("subscriber deliveries: %w", err)
 	}
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.SubscriberDelivery, error) {
 		var d domain.SubscriberDelivery
-		err := r.Scan(&d.EditionID, &d.Status, &d.Reason, &d.Error, &d.SentAt, &d.UpdatedAt)
+		var b domain.BounceRecord
+		err := r.Scan(&d.EditionID, &d.Status, &d.Reason, &d.Error, &d.SentAt, &d.UpdatedAt,
+			&b.Kind, &b.Code, &b.Diagnostic, &b.At)
+		if b.Kind != "" {
+			d.Bounce = &b
+		}
 		return d, err
 	})
 }

@@ -24,6 +24,9 @@ type PersonalData struct {
 	Schedule       *PersonalSchedule  `json:"schedule"` // null: they follow the desk's schedule
 	Consents       []PersonalConsent  `json:"consents"`
 	Deliveries     []PersonalDelivery `json:"deliveries"`
+	// NoticeBounces are what came back about the one-off mails to the
+	// person (a confirmation, a notice, a link like this one's).
+	NoticeBounces []PersonalBounce `json:"notice_bounces"`
 }
 
 // PersonalChoices are what the person asked to receive.
@@ -59,6 +62,19 @@ type PersonalDelivery struct {
 	Reason    string     `json:"reason"`
 	SMTPReply string     `json:"smtp_reply"`
 	SentAt    *time.Time `json:"sent_at"`
+	// Bounce is what came back about it after it left; null when
+	// nothing did.
+	Bounce *PersonalBounce `json:"bounce"`
+}
+
+// PersonalBounce is a bounce or complaint that came back about a mail to
+// the person: its kind (hard, soft, complaint), status code, the remote
+// server's words and when.
+type PersonalBounce struct {
+	Kind       string    `json:"kind"`
+	Code       string    `json:"code"`
+	Diagnostic string    `json:"diagnostic"`
+	At         time.Time `json:"at"`
 }
 
 // maxExportDeliveries bounds the deliveries in one person's export: at
@@ -123,6 +139,10 @@ func (s *Service) personalData(ctx context.Context, id int64) (PersonalData, err
 	if err != nil {
 		return PersonalData{}, err
 	}
+	noticeBounces, err := s.store.SubscriberNoticeBounces(ctx, id, maxExportDeliveries)
+	if err != nil {
+		return PersonalData{}, err
+	}
 	p := PersonalData{
 		Email:  rec.Email,
 		Status: string(rec.Status),
@@ -139,6 +159,7 @@ func (s *Service) personalData(ctx context.Context, id int64) (PersonalData, err
 		PausedUntil:    rec.PausedUntil,
 		Consents:       []PersonalConsent{},
 		Deliveries:     []PersonalDelivery{},
+		NoticeBounces:  []PersonalBounce{},
 	}
 	if rec.Schedule != nil {
 		p.Schedule = &PersonalSchedule{ReaderSchedule: *rec.Schedule, NextDueAt: rec.NextDueAt}
@@ -153,7 +174,14 @@ func (s *Service) personalData(ctx context.Context, id int64) (PersonalData, err
 		p.Consents = append(p.Consents, pc)
 	}
 	for _, dl := range deliveries {
-		p.Deliveries = append(p.Deliveries, PersonalDelivery{dl.EditionID, string(dl.Status), dl.Reason, dl.Error, dl.SentAt})
+		pd := PersonalDelivery{Edition: dl.EditionID, Status: string(dl.Status), Reason: dl.Reason, SMTPReply: dl.Error, SentAt: dl.SentAt}
+		if b := dl.Bounce; b != nil {
+			pd.Bounce = &PersonalBounce{b.Kind, b.Code, b.Diagnostic, b.At}
+		}
+		p.Deliveries = append(p.Deliveries, pd)
+	}
+	for _, b := range noticeBounces {
+		p.NoticeBounces = append(p.NoticeBounces, PersonalBounce{b.Kind, b.Code, b.Diagnostic, b.At})
 	}
 	return p, nil
 }

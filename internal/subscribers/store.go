@@ -50,6 +50,7 @@ type DeskStore interface {
 	SubscriberRecord(ctx context.Context, id int64) (domain.SubscriberRecord, error)
 	SubscriberConsents(ctx context.Context, id int64) ([]domain.ConsentEntry, error)
 	SubscriberDeliveries(ctx context.Context, id int64, limit int) ([]domain.SubscriberDelivery, error)
+	SubscriberNoticeBounces(ctx context.Context, id int64, limit int) ([]domain.BounceRecord, error)
 	StopSubscriber(ctx context.Context, id int64, action, actor string) (domain.Subscriber, error)
 	EraseSubscriber(ctx context.Context, id int64, actor, newToken string) error
 	ImportSubscribers(ctx context.Context, src domain.ImportSource, c domain.Consent) (int, int, error)
