@@ -6,14 +6,17 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/goccy/go-yaml"
 )
 
 // alertRule is what the tests read of a Prometheus alerting rule.
 type alertRule struct {
-	Alert string `yaml:"alert"`
-	Expr  string `yaml:"expr"`
+	Alert       string            `yaml:"alert"`
+	Expr        string            `yaml:"expr"`
+	For         string            `yaml:"for"`
+	Annotations map[string]string `yaml:"annotations"`
 }
 
 func readAlerts(t *testing.T) []alertRule {
@@ -105,5 +108,38 @@ func TestArchivedTasksAlertOnNewOnes(t *testing.T) {
 	}
 	if !found {
 		t.Error("no alert on archived tasks")
+	}
+}
+
+// TestEditionAlertsFireWhenTheySay: an edition sending nothing pages
+// after the time its summary names (the window of nothing sent and the
+// time held add up to it, not twice it), and an edition that paused
+// itself on its bounces or complaints, which waits for an editor, pages.
+func TestEditionAlertsFireWhenTheySay(t *testing.T) {
+	rules := map[string]alertRule{}
+	for _, r := range readAlerts(t) {
+		rules[r.Alert] = r
+	}
+	stuck, ok := rules["NewsdigestEditionStuck"]
+	if !ok {
+		t.Fatal("no NewsdigestEditionStuck rule")
+	}
+	window := regexp.MustCompile(`\[(\d+)m\]`).FindStringSubmatch(stuck.Expr)
+	held, err := time.ParseDuration(stuck.For)
+	if window == nil || err != nil {
+		t.Fatalf("NewsdigestEditionStuck: window %v, for %q (%v)", window, stuck.For, err)
+	}
+	minutes, _ := strconv.Atoi(window[1])
+	fires := time.Duration(minutes)*time.Minute + held
+	said := regexp.MustCompile(`(\d+) minutes`).FindStringSubmatch(stuck.Annotations["summary"])
+	if said == nil || said[1] != strconv.Itoa(int(fires.Minutes())) {
+		t.Errorf("NewsdigestEditionStuck fires after %v of nothing sent; its summary says %q", fires, stuck.Annotations["summary"])
+	}
+	paused := false
+	for _, r := range rules {
+		paused = paused || strings.Contains(r.Expr, `newsdigest_edition_status{status="paused"}`)
+	}
+	if !paused {
+		t.Error("no rule fires on an edition that paused itself")
 	}
 }
