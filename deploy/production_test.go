@@ -100,14 +100,7 @@ func TestProductionComposePublishesOnlyTheProxy(t *testing.T) {
 // secret file the production compose file mounts, and the programs
 // start with them.
 func TestMakeSecretsWritesWhatComposeMounts(t *testing.T) {
-	dir := t.TempDir()
-	script, err := os.ReadFile("make-secrets.sh")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "make-secrets.sh"), script, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	dir := scriptCopy(t)
 	smtp := "smtp://mailer:p4ss@relay.example.org:587?tls=starttls"
 	if out, err := exec.Command(filepath.Join(dir, "make-secrets.sh"), smtp).CombinedOutput(); err != nil {
 		t.Fatalf("make-secrets.sh: %v\n%s", err, out)
@@ -187,14 +180,7 @@ func TestImageLeavesSecretsOut(t *testing.T) {
 // its prompt, or from a file): an argument would be in the process list
 // for anyone on the host to read, and in the operator's shell history.
 func TestMakeSecretsReadsTheRelayFromItsInput(t *testing.T) {
-	dir := t.TempDir()
-	script, err := os.ReadFile("make-secrets.sh")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "make-secrets.sh"), script, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	dir := scriptCopy(t)
 	smtp := "smtp://mailer:p4ss@relay.example.org:587?tls=starttls"
 	cmd := exec.Command(filepath.Join(dir, "make-secrets.sh"))
 	cmd.Stdin = strings.NewReader(smtp + "\n")
@@ -264,14 +250,7 @@ func TestProductionWorkersStayAsMany(t *testing.T) {
 // make-secrets.sh writes bounds each pool, so that web, the migrations,
 // up to 8 workers and their health checks fit whatever the host.
 func TestMakeSecretsBoundsTheDatabasePools(t *testing.T) {
-	dir := t.TempDir()
-	script, err := os.ReadFile("make-secrets.sh")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "make-secrets.sh"), script, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	dir := scriptCopy(t)
 	cmd := exec.Command(filepath.Join(dir, "make-secrets.sh"))
 	cmd.Stdin = strings.NewReader("smtp://relay.example.org:587\n")
 	if out, err := cmd.CombinedOutput(); err != nil {
@@ -294,4 +273,19 @@ func TestMakeSecretsBoundsTheDatabasePools(t *testing.T) {
 		t.Errorf("pools of %d: web, the migrations and %d workers may hold %d connections, past the 97 PostgreSQL gives",
 			cfg.MaxConns, workers, n)
 	}
+}
+
+// scriptCopy copies make-secrets.sh into a directory of the test's own,
+// where it writes the secrets beside itself, and returns the directory.
+func scriptCopy(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	script, err := os.ReadFile("make-secrets.sh")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "make-secrets.sh"), script, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dir
 }
