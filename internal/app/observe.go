@@ -36,7 +36,7 @@ func registerWorkerGauges(reg prometheus.Registerer, insp *asynq.Inspector, svc 
 	if err != nil {
 		return err
 	}
-	return metrics.RegisterEditionProgress(reg, svc.editions.List)
+	return metrics.RegisterEditionProgress(reg, svc.editions.Watched)
 }
 
 // workerProbes serves the worker's metrics at /metrics and, beside them,

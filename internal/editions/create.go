@@ -65,6 +65,12 @@ func (s *Service) List(ctx context.Context, limit int) ([]domain.Edition, error)
 	return s.store.Editions(ctx, limit)
 }
 
+// Watched lists the latest editions (limit) and every one not finished,
+// however old, newest first: what the metrics report the progress of.
+func (s *Service) Watched(ctx context.Context, limit int) ([]domain.Edition, error) {
+	return s.store.EditionsToWatch(ctx, limit)
+}
+
 // Plan is what an edition made now would hold, for the editor to confirm
 // before it is sent.
 type Plan struct {

@@ -83,6 +83,7 @@ type Store interface {
 type EditionStore interface {
 	CreateEdition(ctx context.Context, n domain.NewEdition) (domain.Edition, bool, error)
 	Editions(ctx context.Context, limit int) ([]domain.Edition, error)
+	EditionsToWatch(ctx context.Context, limit int) ([]domain.Edition, error)
 	UnfinishedEditions(ctx context.Context) ([]domain.Edition, error)
 	AbandonLapsed(ctx context.Context) error
 	FailEdition(ctx context.Context, id int64, reason string) (bool, error)

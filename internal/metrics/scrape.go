@@ -84,7 +84,8 @@ type progressCollector struct {
 // reported, so that a dashboard shows how the last send ended.
 const progressKeep = time.Hour
 
-// RegisterEditionProgress makes reg report, for every edition not
+// RegisterEditionProgress makes reg report, for every edition list gives
+// (the latest and every one not finished, editions.Service.Watched) not
 // finished or finished within the last hour,
 // newsdigest_edition_deliveries{edition,state} (state: total, sent,
 // failed, skipped) and newsdigest_edition_status{edition,status} (1 for
