@@ -335,7 +335,7 @@ func asynqOpt(r *config.Redis) asynq.RedisConnOpt {
 func Check(ctx context.Context, cfg *config.Config) error {
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
-	db, err := postgres.Open(ctx, cfg.DatabaseURL, cfg.SecretKey)
+	db, err := postgres.Open(ctx, cfg.DatabaseURL, cfg.SecretKey, cfg.PreviousSecretKeys()...)
 	if err != nil {
 		return err
 	}

@@ -23,7 +23,7 @@ func verpOf(cfg *config.Config) (*bounce.VERP, error) {
 	if cfg.Bounce.Domain == "" {
 		return nil, nil
 	}
-	v, err := bounce.NewVERP(cfg.Bounce.Domain, cfg.SecretKey)
+	v, err := bounce.NewVERP(cfg.Bounce.Domain, cfg.SecretKey, cfg.PreviousSecretKeys()...)
 	if err != nil {
 		return nil, fmt.Errorf("BOUNCE_DOMAIN: %w", err)
 	}

@@ -73,7 +73,7 @@ func newServices(cfg *config.Config, db *postgres.DB, queue tasks.Enqueuer, log 
 	r.UseListNames(s.listNames.Name)
 	sd := subscribers.Deps{Config: cfg, Store: db, Queue: queue, Taxonomy: s.taxonomy, Renderer: r, Audit: s.staff, Log: log}
 	ed := editions.Deps{Config: cfg, Store: db, Queue: queue, Taxonomy: s.taxonomy, Renderer: r, Audit: s.staff, Log: log}
-	links := clicks.NewLinks(cfg.BaseURL.String(), cfg.SecretKey)
+	links := clicks.NewLinks(cfg.BaseURL.String(), cfg.SecretKey, cfg.PreviousSecretKeys()...)
 	s.clicks = clicks.New(links, db, cfg.ClickCounting, log)
 	if cfg.ClickCounting {
 		ed.Clicks = links

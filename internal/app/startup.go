@@ -39,7 +39,7 @@ const (
 func OpenDatabase(ctx context.Context, cfg *config.Config, log *slog.Logger) (*postgres.DB, error) {
 	wait := firstDatabaseRetry
 	for {
-		db, err := postgres.Open(ctx, cfg.DatabaseURL, cfg.SecretKey)
+		db, err := postgres.Open(ctx, cfg.DatabaseURL, cfg.SecretKey, cfg.PreviousSecretKeys()...)
 		if err == nil {
 			return db, nil
 		}

@@ -69,6 +69,34 @@ func TestStamps(t *testing.T) {
 	}
 }
 
+// TestLinksAfterAChangeOfKey: with SECRET_KEY changed and the old one
+// kept as SECRET_KEY_PREVIOUS, the links and stamps of mail sent before
+// still read; new ones are signed with the new key alone.
+func TestLinksAfterAChangeOfKey(t *testing.T) {
+	current := []byte("another key of thirty-two bytes!")
+	before := NewLinks("https://news.example.org", secret)
+	after := NewLinks("https://news.example.org", current, secret)
+	alone := NewLinks("https://news.example.org", current)
+	at := time.Date(2026, 3, 2, 7, 0, 5, 0, time.UTC)
+	oldLink, oldStamp := before.linkPart(42, 7), before.NewStamp(at)
+	if e, i, ok := after.ParseLink(oldLink); !ok || e != 42 || i != 7 {
+		t.Errorf("a link signed before the change: %d, %d, %v", e, i, ok)
+	}
+	if sent, _, ok := after.ParseStamp(oldStamp); !ok || !sent.Equal(at) {
+		t.Errorf("a stamp made before the change: %v, %v", sent, ok)
+	}
+	newLink, newStamp := after.linkPart(42, 7), after.NewStamp(at)
+	if _, _, ok := alone.ParseLink(newLink); !ok {
+		t.Error("a link signed after the change does not read with the new key alone")
+	}
+	if _, _, ok := alone.ParseStamp(newStamp); !ok {
+		t.Error("a stamp made after the change does not read with the new key alone")
+	}
+	if _, _, ok := before.ParseLink(newLink); ok {
+		t.Error("a link signed after the change reads with the old key")
+	}
+}
+
 // TestDecide: one count per story per message; a burst of clicks on one
 // message counts nothing and takes back what it had counted.
 func TestDecide(t *testing.T) {

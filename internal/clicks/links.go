@@ -44,18 +44,23 @@ const (
 // Links makes and checks the /r/ links.
 type Links struct {
 	baseURL string // no trailing slash
-	linkKey []byte
-	stampKy []byte
+	// linkKeys and stampKeys sign with the first and check with every
+	// one: the first is SECRET_KEY's, the others a key it replaced, so
+	// that the links of mail sent before a change of key still work.
+	linkKeys  [][]byte
+	stampKeys [][]byte
 }
 
 // NewLinks makes the links of a site at baseURL, signed with keys derived
-// from secret (SECRET_KEY).
-func NewLinks(baseURL string, secret []byte) *Links {
-	return &Links{
-		baseURL: strings.TrimRight(baseURL, "/"),
-		linkKey: derive(secret, "newsdigest click links"),
-		stampKy: derive(secret, "newsdigest click stamps"),
+// from secret (SECRET_KEY); the links and stamps of the previous secrets
+// (SECRET_KEY_PREVIOUS) are still read.
+func NewLinks(baseURL string, secret []byte, previous ...[]byte) *Links {
+	l := &Links{baseURL: strings.TrimRight(baseURL, "/")}
+	for _, s := range append([][]byte{secret}, previous...) {
+		l.linkKeys = append(l.linkKeys, derive(s, "newsdigest click links"))
+		l.stampKeys = append(l.stampKeys, derive(s, "newsdigest click stamps"))
 	}
+	return l
 }
 
 func derive(secret []byte, purpose string) []byte {
@@ -72,11 +77,11 @@ func (l *Links) StoryURL(editionID, itemID int64) string {
 
 func (l *Links) linkPart(editionID, itemID int64) string {
 	e, i := strconv.FormatInt(editionID, 10), strconv.FormatInt(itemID, 10)
-	return e + "." + i + "." + l.linkSum(e, i)
+	return e + "." + i + "." + linkSum(l.linkKeys[0], e, i)
 }
 
-func (l *Links) linkSum(e, i string) string {
-	m := hmac.New(sha256.New, l.linkKey)
+func linkSum(key []byte, e, i string) string {
+	m := hmac.New(sha256.New, key)
 	m.Write([]byte(e + "." + i))
 	return base64.RawURLEncoding.EncodeToString(m.Sum(nil)[:linkMAC])
 }
@@ -88,8 +93,11 @@ func (l *Links) ParseLink(s string) (editionID, itemID int64, ok bool) {
 	if len(parts) != 3 {
 		return 0, 0, false
 	}
-	want := l.linkSum(parts[0], parts[1])
-	if subtle.ConstantTimeCompare([]byte(want), []byte(parts[2])) != 1 {
+	signed := false
+	for _, key := range l.linkKeys {
+		signed = signed || subtle.ConstantTimeCompare([]byte(linkSum(key, parts[0], parts[1])), []byte(parts[2])) == 1
+	}
+	if !signed {
 		return 0, 0, false
 	}
 	e, err1 := strconv.ParseInt(parts[0], 10, 64)
@@ -107,12 +115,12 @@ func (l *Links) NewStamp(now time.Time) string {
 	binary.BigEndian.PutUint64(t[:], uint64(now.Unix()))
 	copy(b[:stampTime], t[8-stampTime:])
 	rand.Read(b[stampTime : stampTime+stampNonce]) // never returns an error
-	copy(b[stampTime+stampNonce:], l.stampSum(b[:stampTime+stampNonce]))
+	copy(b[stampTime+stampNonce:], stampSum(l.stampKeys[0], b[:stampTime+stampNonce]))
 	return base64.RawURLEncoding.EncodeToString(b[:])
 }
 
-func (l *Links) stampSum(b []byte) []byte {
-	m := hmac.New(sha256.New, l.stampKy)
+func stampSum(key, b []byte) []byte {
+	m := hmac.New(sha256.New, key)
 	m.Write(b)
 	return m.Sum(nil)[:stampMAC]
 }
@@ -128,7 +136,11 @@ func (l *Links) ParseStamp(s string) (sent time.Time, key []byte, ok bool) {
 	if err != nil || len(b) != stampBytes {
 		return time.Time{}, nil, false
 	}
-	if !hmac.Equal(l.stampSum(b[:stampTime+stampNonce]), b[stampTime+stampNonce:]) {
+	signed := false
+	for _, key := range l.stampKeys {
+		signed = signed || hmac.Equal(stampSum(key, b[:stampTime+stampNonce]), b[stampTime+stampNonce:])
+	}
+	if !signed {
 		return time.Time{}, nil, false
 	}
 	var t [8]byte

@@ -24,20 +24,25 @@ type Config struct {
 	DatabaseURL string
 	RedisURL    string
 	// Redis is REDIS_URL read: one server, Sentinel or Cluster.
-	Redis            *Redis
-	SMTP             SMTP
-	MailFrom         *mail.Address
-	BaseURL          *url.URL
-	HTTPAddr         string
-	AdminToken       string // empty: the admin API refuses every call
-	AdminPassword    string // empty: the admin console refuses every login
-	SecretKey        []byte
-	DigestCron       cron.Schedule
-	DigestCronSpec   string
-	DigestTZ         *time.Location
-	SMTPConnections  int
-	SendRate         float64 // messages per second over all workers; 0 is unlimited
-	OrgPostalAddress string
+	Redis         *Redis
+	SMTP          SMTP
+	MailFrom      *mail.Address
+	BaseURL       *url.URL
+	HTTPAddr      string
+	AdminToken    string // empty: the admin API refuses every call
+	AdminPassword string // empty: the admin console refuses every login
+	SecretKey     []byte
+	// SecretKeyPrevious is the SECRET_KEY that SecretKey replaced, if the
+	// operator keeps it for a while: what it signed (story links in mail
+	// already sent, bounce addresses) still checks, and an address erased
+	// under it is still recognised. Nothing new is signed with it.
+	SecretKeyPrevious []byte
+	DigestCron        cron.Schedule
+	DigestCronSpec    string
+	DigestTZ          *time.Location
+	SMTPConnections   int
+	SendRate          float64 // messages per second over all workers; 0 is unlimited
+	OrgPostalAddress  string
 	// BounceLimit hard bounces mark an address bounced; it is not mailed again.
 	BounceLimit int
 	// IngestAllowPrivateNetworks lets feed fetching reach private, loopback
@@ -140,6 +145,15 @@ const (
 	DefaultStoryMaxAge = 7 * 24 * time.Hour
 )
 
+// PreviousSecretKeys are the keys SecretKey replaced that are still
+// checked (SECRET_KEY_PREVIOUS), none when it is not set.
+func (c *Config) PreviousSecretKeys() [][]byte {
+	if c.SecretKeyPrevious == nil {
+		return nil
+	}
+	return [][]byte{c.SecretKeyPrevious}
+}
+
 // MinSecretKeyLen is the shortest SECRET_KEY accepted: it signs cookies and
 // CSRF tokens, so it must not be guessable.
 const MinSecretKeyLen = 32
@@ -217,6 +231,18 @@ func Load(getenv func(string) string) (*Config, error) {
 		return nil, fmt.Errorf("SECRET_KEY: %w", err)
 	}
 	c.SecretKey = []byte(key)
+	// The key it replaces, while mail signed with it is still about:
+	// checked, never used to sign (see docs/operations.md, "Changing a
+	// secret").
+	if prev := getenv("SECRET_KEY_PREVIOUS"); prev != "" {
+		switch {
+		case len(prev) < MinSecretKeyLen:
+			return nil, fmt.Errorf("SECRET_KEY_PREVIOUS: shorter than %d characters", MinSecretKeyLen)
+		case prev == key:
+			return nil, fmt.Errorf("SECRET_KEY_PREVIOUS: the same as SECRET_KEY; set it to the key SECRET_KEY replaced, or leave it out")
+		}
+		c.SecretKeyPrevious = []byte(prev)
+	}
 	c.DigestCronSpec = get("DIGEST_CRON", DefaultDigestCron)
 	if c.DigestCron, err = parseDigestCron(c.DigestCronSpec); err != nil {
 		return nil, err

@@ -11,7 +11,7 @@ import (
 // the ones that are or may carry a secret. Docker and Kubernetes mount
 // secrets as files, and a file keeps the secret out of the process's
 // environment, which other tools print and log.
-var FileVariables = []string{"SECRET_KEY", "ADMIN_TOKEN", "ADMIN_PASSWORD", "DATABASE_URL", "REDIS_URL", "SMTP_URL",
+var FileVariables = []string{"SECRET_KEY", "SECRET_KEY_PREVIOUS", "ADMIN_TOKEN", "ADMIN_PASSWORD", "DATABASE_URL", "REDIS_URL", "SMTP_URL",
 	"MAILGUN_WEBHOOK_SIGNING_KEY"}
 
 // withFiles returns getenv with each NAME of FileVariables read from the

@@ -9,12 +9,13 @@ import (
 
 // fileValues are sound values for every setting that may come from a file.
 var fileValues = map[string]string{
-	"SECRET_KEY":     key,
-	"ADMIN_TOKEN":    "test-admin-token-0123456789",
-	"ADMIN_PASSWORD": "correct horse battery staple",
-	"DATABASE_URL":   "postgres://newsdigest:s3cr%40t@db.internal:5432/newsdigest?sslmode=require",
-	"REDIS_URL":      "redis://:r3dis-pass@redis.internal:6379/0",
-	"SMTP_URL":       "smtp://mailer:p%40ss@relay.example.org:587?tls=starttls",
+	"SECRET_KEY":          key,
+	"SECRET_KEY_PREVIOUS": "an-older-secret-key-of-32-chars-or-more",
+	"ADMIN_TOKEN":         "test-admin-token-0123456789",
+	"ADMIN_PASSWORD":      "correct horse battery staple",
+	"DATABASE_URL":        "postgres://newsdigest:s3cr%40t@db.internal:5432/newsdigest?sslmode=require",
+	"REDIS_URL":           "redis://:r3dis-pass@redis.internal:6379/0",
+	"SMTP_URL":            "smtp://mailer:p%40ss@relay.example.org:587?tls=starttls",
 	// Mailgun's webhook key needs BOUNCE_DOMAIN, which needsWith gives.
 	"MAILGUN_WEBHOOK_SIGNING_KEY": "key-3ax6xnjp29jd6fds4gc373sgvjxteol0",
 }

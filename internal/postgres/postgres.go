@@ -21,9 +21,12 @@ import (
 // DB is the storage. Its methods are grouped by table family in the files
 // of this package.
 type DB struct {
-	pool       *pgxpool.Pool
-	erasureKey []byte // see erasureKeyOf
-	signups    signupBatcher
+	pool *pgxpool.Pool
+	// erasureKeys hash erased addresses (erasedKeys): the first is
+	// SECRET_KEY's, which erasures write; the others, a key it replaced
+	// (SECRET_KEY_PREVIOUS), still recognise those erased before.
+	erasureKeys [][]byte
+	signups     signupBatcher
 }
 
 // CheckURL reads DATABASE_URL as the pool will, so that a bad port,
@@ -39,8 +42,9 @@ func CheckURL(url string) error {
 // Open connects to Postgres and checks the connection. secret is the
 // app's SECRET_KEY, from which the key of the hash an erased address
 // becomes is derived (erasedKeys): every process that writes subscribers
-// must hash alike, so there is no DB without it.
-func Open(ctx context.Context, url string, secret []byte) (*DB, error) {
+// must hash alike, so there is no DB without it. previous are keys it
+// replaced (SECRET_KEY_PREVIOUS), whose hashes are still recognised.
+func Open(ctx context.Context, url string, secret []byte, previous ...[]byte) (*DB, error) {
 	if len(secret) == 0 {
 		return nil, errors.New("postgres: open: no secret key to hash erased addresses with (SECRET_KEY)")
 	}
@@ -59,7 +63,11 @@ func Open(ctx context.Context, url string, secret []byte) (*DB, error) {
 		pool.Close()
 		return nil, fmt.Errorf("connect to postgres: %w", err)
 	}
-	return &DB{pool: pool, erasureKey: erasureKeyOf(secret)}, nil
+	db := &DB{pool: pool}
+	for _, key := range append([][]byte{secret}, previous...) {
+		db.erasureKeys = append(db.erasureKeys, erasureKeyOf(key))
+	}
+	return db, nil
 }
 
 // Unreachable reports whether err, from Open, says that PostgreSQL did

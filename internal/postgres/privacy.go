@@ -24,14 +24,20 @@ func erasureKeyOf(secret []byte) []byte {
 // address keyed from SECRET_KEY, which names no one (without the key no
 // one can test a guessed address against it) yet still recognises the
 // same address signing up or being imported again, so nothing revives
-// the person; then the unkeyed SHA-256 that rows erased before the key
-// existed hold, which cannot be re-keyed without the address.
+// the person; then the same under the key SECRET_KEY replaced, if it is
+// kept (SECRET_KEY_PREVIOUS); then the unkeyed SHA-256 that rows erased
+// before the key existed hold, which cannot be re-keyed without the
+// address.
 func (db *DB) erasedKeys(email string) []string {
 	addr := []byte(strings.ToLower(email))
-	m := hmac.New(sha256.New, db.erasureKey)
-	m.Write(addr)
+	var out []string
+	for _, key := range db.erasureKeys {
+		m := hmac.New(sha256.New, key)
+		m.Write(addr)
+		out = append(out, "erased:"+hex.EncodeToString(m.Sum(nil)))
+	}
 	legacy := sha256.Sum256(addr)
-	return []string{"erased:" + hex.EncodeToString(m.Sum(nil)), "erased:" + hex.EncodeToString(legacy[:])}
+	return append(out, "erased:"+hex.EncodeToString(legacy[:]))
 }
 
 // maxPurge bounds the sign-ups one purge deletes, so it never holds many

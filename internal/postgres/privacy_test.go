@@ -74,6 +74,39 @@ func TestPrivacyErasedAddressIsKeyedHash(t *testing.T) {
 	}
 }
 
+// After a change of SECRET_KEY, an address erased under the key it
+// replaced is still recognised while that key is kept as
+// SECRET_KEY_PREVIOUS, and an erasure from then on writes the new key's
+// hash.
+func TestPrivacyErasedUnderThePreviousKey(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	old, current := []byte("a-secret-key-of-at-least-32-chars!!"), []byte("another-secret-key-of-32-chars-or-more")
+	url := testenv.DatabaseURL(t)
+	if got := privacyErasedEmail(t, testenv.OpenKeyed(t, url, old), "gone@example.org"); got != privacyErasedEmailUnder(t, old, "gone@example.org") {
+		t.Fatalf("erased under the old key as %q, want its hash under that key", got)
+	}
+	db := testenv.OpenKeyed(t, url, current, old)
+	p, err := db.PreviewImportSubscribers(ctx, &rowSource{rows: []domain.ImportRow{row("Gone@example.org", false)}}, consent())
+	if err != nil || p.Imported != 0 || p.SkipReasons[domain.StatusErased] != 1 {
+		t.Errorf("preview under the new key with the old kept = %+v, %v; want the address skipped as erased", p, err)
+	}
+	if got := privacyErasedEmail(t, db, "other@example.org"); got != privacyErasedEmailUnder(t, current, "other@example.org") {
+		t.Errorf("an erasure with the old key kept wrote %q, want the new key's hash", got)
+	}
+}
+
+// privacyErasedEmailUnder is the keyed hash an address becomes under
+// SECRET_KEY secret.
+func privacyErasedEmailUnder(t *testing.T, secret []byte, addr string) string {
+	t.Helper()
+	sub := hmac.New(sha256.New, secret)
+	sub.Write([]byte("newsdigest erased address"))
+	m := hmac.New(sha256.New, sub.Sum(nil))
+	m.Write([]byte(strings.ToLower(addr)))
+	return "erased:" + hex.EncodeToString(m.Sum(nil))
+}
+
 // The person may sign up again after erasure: a new pending row and a
 // confirmation mail, in any case of the address. Erased again, the
 // address leaves its keyed hash twice.

@@ -26,11 +26,12 @@ func Open(t testing.TB, url string) *postgres.DB {
 	return OpenKeyed(t, url, ErasureKey)
 }
 
-// OpenKeyed is Open with the given SECRET_KEY for erased addresses.
-func OpenKeyed(t testing.TB, url string, secret []byte) *postgres.DB {
+// OpenKeyed is Open with the given SECRET_KEY for erased addresses, and
+// the keys it replaced (SECRET_KEY_PREVIOUS).
+func OpenKeyed(t testing.TB, url string, secret []byte, previous ...[]byte) *postgres.DB {
 	t.Helper()
 	ctx := context.Background()
-	db, err := postgres.Open(ctx, url, secret)
+	db, err := postgres.Open(ctx, url, secret, previous...)
 	if err != nil {
 		t.Fatal(err)
 	}
