@@ -34,7 +34,8 @@ func (r *noticeRecorder) Record(ctx context.Context, e bounce.Event) error {
 		return err
 	}
 	out, err := r.db.RecordNoticeBounce(ctx, sub, domain.BounceReport{
-		Kind: string(e.Kind), Source: e.Source, ReportID: e.ReportID, Code: e.Status, Diagnostic: e.Diagnostic, At: e.At,
+		Kind: string(e.Kind), Source: e.Source, ReportID: e.ReportID, MessageKey: e.MessageKey,
+		Code: e.Status, Diagnostic: e.Diagnostic, At: e.At,
 	}, r.limit)
 	if errs.Is(err, errs.NotFound) {
 		return fmt.Errorf("%w: a notice to subscriber %d", bounce.ErrUnknownDelivery, sub)

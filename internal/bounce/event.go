@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -66,9 +67,34 @@ type Event struct {
 	// feedbackId, Mailgun's event id), so storage can keep one event per
 	// report when a report comes twice. May be "".
 	ReportID string
+	// MessageKey names the message the report is about, alike on every
+	// channel that reports it (MessageKey): from the Message-ID in the
+	// header a bounce or complaint returns, SES's mail.messageId,
+	// Mailgun's message-id. "" when the report does not say. A one-off
+	// mail's VERP address names its subscriber, not the message: storage
+	// tells by this key a second report of a failure from another one.
+	MessageKey string
 	// At is when the receiving side reported the failure or complaint;
 	// zero when the report does not say.
 	At time.Time
+}
+
+// MessageKey is the key of the message whose Message-ID is messageID
+// (angle brackets and all): the Message-ID itself, but for one Amazon SES
+// gave. SES puts a Message-ID of its own on every message it sends,
+// <id@email.amazonses.com> or <id@region.amazonses.com>, whatever the
+// sender wrote, so that is the one a bounce SES forwards returns; its id
+// is the mail.messageId of SES's notices, and the key of such a
+// Message-ID is that id alone. "" when messageID is empty.
+func MessageKey(messageID string) string {
+	id := strings.Trim(strings.TrimSpace(messageID), "<> \t")
+	if at := strings.LastIndexByte(id, '@'); at > 0 {
+		domain := strings.ToLower(id[at+1:])
+		if domain == "amazonses.com" || strings.HasSuffix(domain, ".amazonses.com") {
+			id = id[:at]
+		}
+	}
+	return truncate(id, 250)
 }
 
 // DiagnosticMax bounds Event.Diagnostic: a diagnostic longer than this is
@@ -96,7 +122,10 @@ func (e Event) Validate() error {
 // as temporary, and the report is refused so that its sender tries again
 // later (an SMTP 451, an HTTP 503). A report may come more than once (a
 // retry after a lost reply): storage should count an event with the same
-// DeliveryID, Kind and ReportID once.
+// DeliveryID, Kind and ReportID once. The same failure may also come by
+// two channels (with SES, its notice and the bounce it forwards), each
+// with a ReportID of its own: storage should count one failure per
+// delivery, and per MessageKey of a one-off mail.
 type Recorder interface {
 	Record(ctx context.Context, e Event) error
 }

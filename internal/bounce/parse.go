@@ -55,6 +55,9 @@ type Report struct {
 	FeedbackType string
 	// MessageID is the report's own Message-ID, without angle brackets.
 	MessageID string
+	// OriginalMessageID is the Message-ID of the message the report is
+	// about, from the header it returns; "" when it returns none.
+	OriginalMessageID string
 	// contentID stands for MessageID when the report has none (qmail's
 	// bounces): see reportContentID.
 	contentID string
@@ -104,6 +107,12 @@ func Parse(raw []byte) (*Report, error) {
 	rep.Diagnostic = truncate(oneLine(rep.Diagnostic), DiagnosticMax)
 	rep.Recipient = truncate(bareAddress(rep.Recipient), 320)
 	rep.Origins = origins(feedback, &p, raw)
+	for _, oh := range p.originals {
+		if id := oh.get("Message-Id"); id != "" {
+			rep.OriginalMessageID = strings.Trim(id, "<> \t")
+			break
+		}
+	}
 	return rep, nil
 }
 
@@ -119,6 +128,7 @@ func (r *Report) Event(deliveryID int64, source string) Event {
 		Diagnostic:   r.Diagnostic,
 		FeedbackType: r.FeedbackType,
 		ReportID:     truncate(cmp.Or(r.MessageID, r.contentID), 250),
+		MessageKey:   MessageKey(r.OriginalMessageID),
 		At:           r.At,
 	}
 }

@@ -43,3 +43,30 @@ func TestReportIDWithoutMessageID(t *testing.T) {
 		t.Errorf("two reports: both id %q, want two", a)
 	}
 }
+
+// TestMessageKey: a report names the message it is about by the
+// Message-ID it returns, but for one Amazon SES gave (it replaces the
+// sender's): then by SES's own id, which SES's notices give as
+// mail.messageId.
+func TestMessageKey(t *testing.T) {
+	for in, want := range map[string]string{
+		"": "",
+		"<20250514084038.1014.digest@example.com>":     "20250514084038.1014.digest@example.com",
+		" 20250514084038.1014.digest@example.com ":     "20250514084038.1014.digest@example.com",
+		"<0100018c-aa-000000@email.amazonses.com>":     "0100018c-aa-000000",
+		"<0102019a-bb-000000@eu-west-1.AmazonSES.com>": "0102019a-bb-000000",
+		"0102019a-bb-000000":                           "0102019a-bb-000000",
+		"<x@notamazonses.com>":                         "x@notamazonses.com",
+	} {
+		if got := MessageKey(in); got != want {
+			t.Errorf("MessageKey(%q) = %q, want %q", in, got, want)
+		}
+	}
+	rep, err := Parse(readTestdata(t, "gmail-dsn-mailbox-full.eml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := rep.Event(1, SourceSMTP).MessageKey; got != "20250714140030.51120.digest@example.com" {
+		t.Errorf("the returned header's Message-ID gives message %q", got)
+	}
+}

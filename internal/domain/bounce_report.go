@@ -32,6 +32,12 @@ type BounceReport struct {
 	Kind       string // BounceHard, BounceSoft or BounceComplaint
 	Source     string // smtp, ses, mailgun
 	ReportID   string
+	// MessageKey names the message the report is about, as each channel
+	// that reports it names it (bounce.Event.MessageKey); "" when the
+	// report does not say. Storage counts one failure per message of a
+	// one-off mail, whose VERP address names only its subscriber; a
+	// delivery is one message already.
+	MessageKey string
 	Code       string // the enhanced status code, "5.1.1"; "" for complaints
 	Diagnostic string // the remote server's words
 	At         time.Time

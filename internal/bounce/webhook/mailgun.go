@@ -112,6 +112,11 @@ type mailgunEvent struct {
 	Envelope struct {
 		Sender string `json:"sender"`
 	} `json:"envelope"`
+	Message struct {
+		Headers struct {
+			MessageID string `json:"message-id"`
+		} `json:"headers"`
+	} `json:"message"`
 	UserVariables map[string]any `json:"user-variables"`
 }
 
@@ -168,7 +173,8 @@ func (p *Mailgun) signed(timestamp, token, sig string) bool {
 
 // event reads the event to record, if any.
 func (p *Mailgun) event(ev *mailgunEvent) (bounce.Event, bool) {
-	e := bounce.Event{Source: bounce.SourceMailgun, Recipient: cut(ev.Recipient, 320), ReportID: cut(ev.ID, 250)}
+	e := bounce.Event{Source: bounce.SourceMailgun, Recipient: cut(ev.Recipient, 320), ReportID: cut(ev.ID, 250),
+		MessageKey: bounce.MessageKey(ev.Message.Headers.MessageID)}
 	if ev.Timestamp > 0 && ev.Timestamp < math.MaxInt32*4 {
 		sec, frac := math.Modf(ev.Timestamp)
 		e.At = time.Unix(int64(sec), int64(frac*1e9)).UTC()

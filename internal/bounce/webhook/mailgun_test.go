@@ -114,6 +114,10 @@ func TestMailgunEvents(t *testing.T) {
 			if e.Source != bounce.SourceMailgun || e.ReportID == "" || e.At.IsZero() || e.Recipient == "" {
 				t.Errorf("event %+v: want source, id, time and recipient", e)
 			}
+			// Its message-id names the message, as the bounce of it would.
+			if !strings.HasSuffix(e.MessageKey, ".digest@example.com") {
+				t.Errorf("event names message %q, want the message-id Mailgun reports", e.MessageKey)
+			}
 		})
 	}
 }

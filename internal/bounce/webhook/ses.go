@@ -179,7 +179,10 @@ type sesNotice struct {
 	NotificationType string `json:"notificationType"`
 	EventType        string `json:"eventType"` // the same, when sent by event publishing
 	Mail             struct {
-		Source        string `json:"source"`
+		Source string `json:"source"`
+		// MessageID is the id SES gave the message, which names it in
+		// the Message-ID SES sent it with (bounce.MessageKey).
+		MessageID     string `json:"messageId"`
 		CommonHeaders struct {
 			ReturnPath string `json:"returnPath"`
 		} `json:"commonHeaders"`
@@ -264,6 +267,11 @@ func (p *SES) events(message string) ([]bounce.Event, error) {
 		return nil, nil
 	}
 	e.DeliveryID = id
+	// Not commonHeaders.messageId: that is the Message-ID newsdigest
+	// wrote, which SES replaced with its own on the way out, so that a
+	// bounce of the message as it was sent, which SES forwards to the
+	// envelope sender, does not carry it.
+	e.MessageKey = bounce.MessageKey(n.Mail.MessageID)
 	e.Diagnostic = cut(e.Diagnostic, bounce.DiagnosticMax)
 	e.Recipient, e.ReportID = cut(e.Recipient, 320), cut(e.ReportID, 250)
 	return []bounce.Event{e}, nil
