@@ -3,6 +3,7 @@ package digest
 import (
 	"cmp"
 	"fmt"
+	netmail "net/mail"
 	"net/url"
 	"strings"
 	"time"
@@ -44,7 +45,24 @@ func MastheadOf(cfg *config.Config) Masthead {
 	if name == "" {
 		name = render.DefaultListName
 	}
-	slug := strings.Map(func(r rune) rune {
+	id := listSlug(name)
+	if id == "" {
+		// A name with no Latin letter or digit: the address's.
+		id = cmp.Or(listSlug(cfg.MailFrom.Address[:max(strings.LastIndexByte(cfg.MailFrom.Address, '@'), 0)]), "list")
+	}
+	return Masthead{
+		BaseURL:       cfg.BaseURL.String(),
+		ListName:      name,
+		ListID:        fmt.Sprintf("%s <%s.%s>", listPhrase(name), id, cfg.BaseURL.Hostname()),
+		PostalAddress: cfg.OrgPostalAddress,
+		Zone:          cfg.DigestTZ,
+	}
+}
+
+// listSlug is name in the letters a List-Id's id may hold: ASCII letters
+// made lower case and digits, anything else a hyphen, none at either end.
+func listSlug(name string) string {
+	return strings.Trim(strings.Map(func(r rune) rune {
 		switch {
 		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
 			return r
@@ -52,14 +70,27 @@ func MastheadOf(cfg *config.Config) Masthead {
 			return r + 'a' - 'A'
 		}
 		return '-'
-	}, name)
-	return Masthead{
-		BaseURL:       cfg.BaseURL.String(),
-		ListName:      name,
-		ListID:        fmt.Sprintf("%s <%s.%s>", name, strings.Trim(slug, "-"), cfg.BaseURL.Hostname()),
-		PostalAddress: cfg.OrgPostalAddress,
-		Zone:          cfg.DigestTZ,
+	}, name), "-")
+}
+
+// listPhrase is the list's name as List-Id's phrase (RFC 2919): as it is
+// when it is words of plain ASCII letters, else quoted or, when it is not
+// ASCII, encoded (RFC 2047) as a From's display name is. A header goes
+// as ASCII: a relay without SMTPUTF8 takes no other, and "Migración,
+// Costa Rica" raw read as a broken phrase and a second list.
+func listPhrase(name string) string {
+	plain := true
+	for _, r := range name {
+		if !(r == ' ' || r < 0x7f && r > ' ' && !strings.ContainsRune(`()<>[]:;@\,."`, r)) {
+			plain = false
+			break
+		}
 	}
+	if plain {
+		return name
+	}
+	a := (&netmail.Address{Name: name, Address: "list@invalid"}).String()
+	return a[:strings.LastIndex(a, " <")]
 }
 
 // Issue is one digest to frame: its stories as matched, and the edition
