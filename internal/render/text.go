@@ -105,7 +105,8 @@ func fits(line string, width int) bool {
 	return len(line) <= width || oneWord(line) || utf8.RuneCountInString(line) <= width
 }
 
-// wrapLine writes line wrapped at width, without a final newline.
+// wrapLine writes line wrapped at width, without a final newline, breaking
+// it at spaces and tabs only.
 func wrapLine(b *strings.Builder, line string, width int) {
 	if fits(line, width) {
 		b.WriteString(line)
@@ -117,7 +118,11 @@ func wrapLine(b *strings.Builder, line string, width int) {
 	if strings.HasPrefix(rest, "* ") || strings.HasPrefix(rest, "- ") {
 		hang += "  "
 	}
-	words := strings.Fields(rest)
+	// Only an ordinary space is a place to break: the no-break spaces
+	// of the French messages (before ":" and ";", inside guillemets)
+	// are part of the word they join, as strings.Fields would not have
+	// them.
+	words := strings.FieldsFunc(rest, func(r rune) bool { return r == ' ' || r == '\t' })
 	b.WriteString(indent)
 	b.WriteString(words[0])
 	n := utf8.RuneCountInString(indent) + utf8.RuneCountInString(words[0])

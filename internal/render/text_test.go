@@ -27,6 +27,11 @@ func TestTidyText(t *testing.T) {
 		},
 		{"long word whole", "see " + long + " now", "see\n" + long + "\nnow\n"},
 		{"multibyte counted as runes", strings.Repeat("é", 78), strings.Repeat("é", 78) + "\n"},
+		{
+			"no break at a no-break space",
+			strings.Repeat("mot ", 17) + "a courriel\u00a0: fin",
+			strings.Repeat("mot ", 17) + "a\ncourriel\u00a0: fin\n",
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
