@@ -16,16 +16,19 @@ import (
 // compile: with a published range, of the items published in it;
 // without, of everything new since the last edition. If the queue is down
 // the edition still exists, and the worker's reconciler queues it when it
-// can.
-func (s *Service) Create(ctx context.Context, actor string, from, to *domain.Date) (domain.Edition, error) {
+// can. Asked again while the edition it made is on its way (a retried
+// call, a second click), it returns that edition with made false, and
+// makes, queues and records nothing: the same range, or new stories when
+// none has come in since.
+func (s *Service) Create(ctx context.Context, actor string, from, to *domain.Date) (e domain.Edition, made bool, err error) {
 	if from != nil && to != nil && to.Before(from.Time) {
-		return domain.Edition{}, errs.New(errs.Invalid, "published_to: before published_from")
+		return domain.Edition{}, false, errs.New(errs.Invalid, "published_to: before published_from")
 	}
 	// An editor's edition with no story is refused, and none is made.
-	e, _, err := s.store.CreateEdition(ctx, domain.NewEdition{PublishedFrom: from, PublishedTo: to,
+	e, made, err = s.store.CreateEdition(ctx, domain.NewEdition{PublishedFrom: from, PublishedTo: to,
 		MaxAge: s.cfg.StoryMaxAge, RequireStories: true})
-	if err != nil {
-		return e, err
+	if err != nil || !made {
+		return e, made, err
 	}
 	if _, err := s.queue.EnqueueContext(ctx, tasks.NewCompileEdition(e.ID)); err != nil && !tasks.IsDuplicate(err) {
 		s.log.Warn("edition queued for the reconciler", "edition", e.ID, "err", err)
@@ -35,7 +38,7 @@ func (s *Service) Create(ctx context.Context, actor string, from, to *domain.Dat
 	} else {
 		s.audit.Audit(ctx, actor, "edition.create", "edition", e.ID, "window new since the last edition")
 	}
-	return e, nil
+	return e, true, nil
 }
 
 // windowDates are the published dates that bound an edition's window

@@ -77,11 +77,16 @@ func sendRate(sent int, start time.Time, end *time.Time) float64 {
 
 // CreateEdition makes an edition and freezes its window of items. For a
 // scheduled tick that already has its edition, it returns that one with
-// created false.
+// created false. So it does for an editor's edition (RequireStories)
+// asked again while the one asked before is on its way (not finished nor
+// cancelled): of the same published range, or of new stories when no
+// story has come in since (a retried call, a second click).
 func (db *DB) CreateEdition(ctx context.Context, n NewEdition) (e domain.Edition, created bool, err error) {
+	var onItsWay *domain.Edition // the editor's edition this one repeats, if it holds nothing new
 	err = pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
 		// Exclusive: wait for imports in flight, so the cut-off read below
 		// is later than every item stamp that will ever be committed before it.
+		// It also orders two requests for the same edition.
 		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, ingestLock); err != nil {
 			return err
 		}
@@ -91,6 +96,25 @@ func (db *DB) CreateEdition(ctx context.Context, n NewEdition) (e domain.Edition
 				return nil
 			}
 			if !errors.Is(err, pgx.ErrNoRows) {
+				return err
+			}
+		}
+		if n.RequireStories {
+			// Compiled side by side, two editions of the same stories
+			// would each send them: neither sees the other's digests.
+			prev, err := scanEdition(tx.QueryRow(ctx, `
+				SELECT `+editionColumns+` FROM editions e
+				WHERE e.scheduled_for IS NULL AND e.slot_at IS NULL AND e.status <> ALL($1) AND e.reason <> $2
+				  AND e.published_from IS NOT DISTINCT FROM $3 AND e.published_to IS NOT DISTINCT FROM $4
+				ORDER BY e.id DESC LIMIT 1`,
+				finishedStatuses(), domain.ReasonCancelled, dateOrNil(n.PublishedFrom), dateOrNil(n.PublishedTo)))
+			switch {
+			case err == nil && (n.PublishedFrom != nil || n.PublishedTo != nil):
+				e = prev
+				return nil
+			case err == nil:
+				onItsWay = &prev
+			case !errors.Is(err, pgx.ErrNoRows):
 				return err
 			}
 		}
@@ -145,6 +169,9 @@ func (db *DB) CreateEdition(ctx context.Context, n NewEdition) (e domain.Edition
 			if err := tx.QueryRow(ctx, `SELECT count(*) FROM edition_items WHERE edition_id = $1`, id).Scan(&held); err != nil {
 				return err
 			}
+			if held == 0 && onItsWay != nil {
+				return errRepeated // rolls the edition back
+			}
 			if held == 0 {
 				return errs.New(errs.Invalid, "%s", domain.ErrNoStories) // rolls the edition back
 			}
@@ -155,8 +182,15 @@ func (db *DB) CreateEdition(ctx context.Context, n NewEdition) (e domain.Edition
 		created = true
 		return err
 	})
+	if errors.Is(err, errRepeated) {
+		return *onItsWay, false, nil
+	}
 	return e, created, err
 }
+
+// errRepeated rolls back an edition of new stories that holds none, asked
+// while the editor's edition before it is on its way.
+var errRepeated = errors.New("repeats the edition on its way")
 
 // joinDeskNow moves to the desk's schedule, as desk edition $1 is made,
 // the readers joining it (SetScheduleByToken) whose last digest of their

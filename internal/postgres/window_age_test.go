@@ -57,8 +57,23 @@ func TestEditionHoldsStoriesOfItsPeriodAndPicks(t *testing.T) {
 	if it, _ := f.db.Item(f.ctx, ids["Costa Rica: a story of 2020"]); it.Picked {
 		t.Error("the pick is not spent by the edition that holds it")
 	}
-	// Nothing new: an editor's edition is refused and nothing is made.
+	// Nothing new, asked again while that edition is on its way (a
+	// retried call, a second click): it is that edition, and no other.
 	before, _ := f.db.Editions(f.ctx, 10)
+	again, made, err := f.db.CreateEdition(f.ctx, postgres.NewEdition{MaxAge: week, RequireStories: true})
+	if err != nil || made || again.ID != e.ID {
+		t.Fatalf("asked again while it is on its way: edition %d made %v (%v), want edition %d", again.ID, made, err, e.ID)
+	}
+	for _, ev := range []domain.EditionEvent{domain.EditionCompile, domain.EditionCompiled} {
+		if moved, err := f.db.MoveEdition(f.ctx, e.ID, ev); err != nil || !moved {
+			t.Fatalf("%s: %v %v", ev, moved, err)
+		}
+	}
+	if finished, err := f.db.FinishEditionIfComplete(f.ctx, e.ID); err != nil || !finished {
+		t.Fatalf("finish: %v %v", finished, err)
+	}
+	// Nothing new once it is sent: an editor's edition is refused and
+	// nothing is made.
 	_, _, err = f.db.CreateEdition(f.ctx, postgres.NewEdition{MaxAge: week, RequireStories: true})
 	if !errs.Is(err, errs.Invalid) || errs.MessageOf(err) != domain.ErrNoStories {
 		t.Fatalf("an edition of nothing: %v, want refused with %q", err, domain.ErrNoStories)

@@ -35,7 +35,8 @@ func (s *Server) apiCreateEdition(c *gin.Context) {
 			return
 		}
 	}
-	e, err := s.editions.Create(c.Request.Context(), domain.APIActor, req.PublishedFrom, req.PublishedTo)
+	// Asked again while the edition is on its way, the answer is the same.
+	e, _, err := s.editions.Create(c.Request.Context(), domain.APIActor, req.PublishedFrom, req.PublishedTo)
 	if err != nil {
 		s.apiFail(c, err)
 		return

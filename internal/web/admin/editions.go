@@ -140,7 +140,7 @@ func (a *Console) editionsCreate(c *gin.Context) {
 		a.failErr(c, err)
 		return
 	}
-	e, err := a.Editions.Create(c.Request.Context(), currentUser(c).Name, r.FromDate, r.ToDate)
+	e, made, err := a.Editions.Create(c.Request.Context(), currentUser(c).Name, r.FromDate, r.ToDate)
 	if errs.Is(err, errs.Invalid) && errs.MessageOf(err) == domain.ErrNoStories {
 		// The stories went (hidden, or sent by another edition) between
 		// the confirmation and the click: say so in the editor's words.
@@ -151,6 +151,11 @@ func (a *Console) editionsCreate(c *gin.Context) {
 	}
 	if err != nil {
 		a.failErr(c, err)
+		return
+	}
+	if !made {
+		// A second click, or the same edition asked again while it sends.
+		done(c, "/admin/editions/"+strconv.FormatInt(e.ID, 10), "edition_on_its_way")
 		return
 	}
 	done(c, "/admin/editions/"+strconv.FormatInt(e.ID, 10), "edition_created")

@@ -1,0 +1,148 @@
+package app_test
+
+import (
+	"html"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// TestEditionAskedTwiceAtOnce: a script that sends POST /api/v1/editions
+// twice at once (a retry after a timeout, the first having gone through)
+// is answered the same edition both times, and no reader is sent its
+// stories twice: with a published range, and for the stories new since
+// the last edition.
+func TestEditionAskedTwiceAtOnce(t *testing.T) {
+	t.Parallel()
+	s := startStack(t)
+	listing, err := os.ReadFile("../ingest/testdata/iom-rosanjose-news-2020.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if status, body := s.do("POST", "/api/v1/imports", "text/plain", listing, true); status != http.StatusOK {
+		t.Fatalf("import: %d %s", status, body)
+	}
+	if status, got := s.importCSV("email,countries,topics,language\none@example.org,MX,,en\ntwo@example.org,GT,,es\n"); status != http.StatusOK || got.Imported != 2 {
+		t.Fatalf("import subscribers: %d %+v", status, got)
+	}
+	day := time.Now().UTC().Format("2 January, 2006")
+	fresh := day + "\n\nMexico: a new shelter opens in Tapachula\n\nThe shelter in Tapachula takes 200 people.\n\nhttps://news.example.org/tapachula-shelter\n\n" +
+		day + "\n\nGuatemala: a labour survey in Quetzaltenango\n\nThe survey counted 900 workers.\n\nhttps://news.example.org/xela-survey\n"
+
+	digests := 0
+	for _, tc := range []struct {
+		name string
+		body map[string]any
+		news string // a listing imported first
+	}{
+		{"published range", stories2020, ""},
+		{"new stories", map[string]any{}, fresh},
+	} {
+		if tc.news != "" {
+			if status, body := s.do("POST", "/api/v1/imports", "text/plain", []byte(tc.news), true); status != http.StatusOK {
+				t.Fatalf("%s: import: %d %s", tc.name, status, body)
+			}
+		}
+		var wg sync.WaitGroup
+		ids := make([]int64, 2)
+		for i := range ids {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				var created struct{ ID int64 }
+				s.jsonCall("POST", "/api/v1/editions", tc.body, &created, http.StatusAccepted)
+				ids[i] = created.ID
+			}()
+		}
+		wg.Wait()
+		if ids[0] != ids[1] {
+			t.Errorf("%s: asked twice at once, editions %d and %d were made", tc.name, ids[0], ids[1])
+		}
+		for _, id := range ids {
+			if e := s.waitEdition(id); e.Status != "done" {
+				t.Fatalf("%s: edition %+v", tc.name, e)
+			}
+		}
+		digests++
+		for _, addr := range []string{"one@example.org", "two@example.org"} {
+			if n := len(s.smtp.To(addr)); n != digests {
+				t.Errorf("%s: %s has %d digests, want %d", tc.name, addr, n, digests)
+			}
+		}
+	}
+	var list struct{ Editions []edition }
+	s.jsonCall("GET", "/api/v1/editions", nil, &list, http.StatusOK)
+	if len(list.Editions) != 2 {
+		t.Errorf("%d editions made, want 2: %+v", len(list.Editions), list.Editions)
+	}
+}
+
+// TestEditionSendDoubleClicked: an editor who clicks "Send" twice on the
+// console's confirmation of an edition of new stories lands both times on
+// the one edition made, the second told it was made already, not that
+// there is no story to send.
+func TestEditionSendDoubleClicked(t *testing.T) {
+	t.Parallel()
+	s := startStack(t)
+	day := time.Now().UTC().Format("2 January, 2006")
+	listing := day + "\n\nMexico: a new shelter opens in Tapachula\n\nThe shelter in Tapachula takes 200 people.\n\nhttps://news.example.org/tapachula-shelter\n"
+	if status, body := s.do("POST", "/api/v1/imports", "text/plain", []byte(listing), true); status != http.StatusOK {
+		t.Fatalf("import: %d %s", status, body)
+	}
+	if status, got := s.importCSV("email,countries,topics,language\none@example.org,MX,,en\n"); status != http.StatusOK || got.Imported != 1 {
+		t.Fatalf("import subscribers: %d %+v", status, got)
+	}
+	c := s.consoleLogin()
+	token := s.csrfToken(c, "/admin/editions/new")
+	type answer struct {
+		status int
+		path   string
+		page   string
+	}
+	answers := make([]answer, 2)
+	var wg sync.WaitGroup
+	for i := range answers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			resp, err := c.PostForm(s.base+"/admin/editions?lang=en", url.Values{"csrf_token": {token}})
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			defer resp.Body.Close()
+			b, _ := io.ReadAll(resp.Body)
+			answers[i] = answer{resp.StatusCode, resp.Request.URL.Path, html.UnescapeString(string(b))}
+		}()
+	}
+	wg.Wait()
+	var made, already int
+	for _, a := range answers {
+		switch {
+		case a.status != http.StatusOK:
+			t.Errorf("a click answered %d at %s: %.400s", a.status, a.path, a.page)
+		case strings.Contains(a.page, "The edition is made and on its way."):
+			made++
+		case strings.Contains(a.page, "This edition was made already and is on its way"):
+			already++
+		default:
+			t.Errorf("a click's page at %s says neither that the edition was made nor that it was already", a.path)
+		}
+	}
+	if made != 1 || already != 1 || answers[0].path != answers[1].path {
+		t.Errorf("two clicks: %d made and %d already, at %s and %s", made, already, answers[0].path, answers[1].path)
+	}
+	var list struct{ Editions []edition }
+	s.jsonCall("GET", "/api/v1/editions", nil, &list, http.StatusOK)
+	if len(list.Editions) != 1 {
+		t.Fatalf("%d editions made, want 1", len(list.Editions))
+	}
+	if e := s.waitEdition(list.Editions[0].ID); e.Status != "done" || e.Sent != 1 {
+		t.Errorf("edition %+v", e)
+	}
+}
