@@ -54,6 +54,7 @@ func buildDigest(stories *Stories, lang string, sections []Section, links storyL
 				Tags:        names[id],
 				Anchor:      StoryAnchor(it.ID),
 				FewerURL:    fewer,
+				Language:    it.Language,
 			}
 			if links.story != nil {
 				if l := links.story(it.ID); l != "" {

@@ -152,7 +152,7 @@ func (f *fragments) itemKey(it Item, full, hasView bool) uint64 {
 	if hasView {
 		h.WriteByte(2)
 	}
-	for _, s := range []string{it.Title, it.URL, it.PublishedOn, it.Summary, it.Anchor, it.FewerURL} {
+	for _, s := range []string{it.Title, it.URL, it.PublishedOn, it.Summary, it.Anchor, it.FewerURL, it.Language} {
 		h.WriteByte(0)
 		h.WriteString(s)
 	}

@@ -62,6 +62,11 @@ type Item struct {
 	// reader's page to drop the section's country or topic. It contains
 	// TokenPlaceholder; empty for none.
 	FewerURL string
+	// Language is the language the story is written in ("en"), when it
+	// is known: a story in another language than the digest's has its
+	// title and summary marked with it, so that a screen reader reads
+	// them with that language's sounds.
+	Language string
 }
 
 // Confirmation is the double opt-in mail.

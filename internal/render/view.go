@@ -65,6 +65,9 @@ type renderedItem struct {
 }
 
 type itemView struct {
+	// Lang is the story's language when it is not the digest's (its
+	// title and summary say so); empty otherwise.
+	Lang    string
 	Title   string
 	URL     string   // the story's source, else the story on the web digest
 	Anchor  string   // the story's id on the web digest, which the email links to
@@ -220,6 +223,7 @@ func newItemView(it Item, lang string, s ui, full bool, viewURL string) itemView
 		anchor = "" // the id is for the web digest; mail clients drop it
 	}
 	v := itemView{
+		Lang:    storyLang(it.Language, lang),
 		Title:   oneLine(it.Title),
 		URL:     link,
 		Anchor:  anchor,
@@ -368,6 +372,20 @@ func truncate(s string, max int) string {
 		return unicode.IsSpace(c) || strings.ContainsRune(",;:.·-–—", c)
 	})
 	return cut + "…"
+}
+
+// storyLang is a story's language for its lang attribute: "" when it is
+// the digest's or unknown, or not a plain language tag.
+func storyLang(story, digest string) string {
+	if story == "" || strings.EqualFold(story, digest) || len(story) > 35 {
+		return ""
+	}
+	for _, c := range story {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-') {
+			return ""
+		}
+	}
+	return story
 }
 
 // anchorID keeps an anchor usable as an HTML id and a URL fragment as
