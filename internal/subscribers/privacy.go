@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"newsdigest/internal/domain"
+	"newsdigest/internal/errs"
 	"newsdigest/internal/tasks"
 	"newsdigest/internal/token"
 )
@@ -197,10 +198,22 @@ func (s *Service) EraseOwnData(ctx context.Context, tok string) (domain.Subscrib
 		return sub, err
 	}
 	if err := s.store.EraseSubscriber(ctx, sub.ID, "", token.New()); err != nil {
+		if errs.Is(err, errs.Conflict) && s.erased(ctx, sub.ID) {
+			// Pressed twice at once: the other press erased them while
+			// this one waited, and recorded it. Their data is deleted
+			// all the same.
+			return sub, nil
+		}
 		return sub, err
 	}
 	s.audit.Audit(ctx, SelfActor, "subscriber."+domain.ActionErase, "subscriber", sub.ID, "at their own request")
 	return sub, nil
+}
+
+// erased reports whether subscriber id is erased now.
+func (s *Service) erased(ctx context.Context, id int64) bool {
+	rec, err := s.store.SubscriberRecord(ctx, id)
+	return err == nil && rec.Status == domain.StatusErased
 }
 
 func nonNilStrings(list []string) []string {
