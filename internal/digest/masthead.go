@@ -76,8 +76,8 @@ func listSlug(name string) string {
 // listPhrase is the list's name as List-Id's phrase (RFC 2919): as it is
 // when it is words of plain ASCII letters, else quoted or, when it is not
 // ASCII, encoded (RFC 2047) as a From's display name is. A header goes
-// as ASCII: a relay without SMTPUTF8 takes no other, and "Migración,
-// Costa Rica" raw read as a broken phrase and a second list.
+// as ASCII: a relay without SMTPUTF8 takes no other; and a comma or a
+// parenthesis is no part of a phrase unquoted.
 func listPhrase(name string) string {
 	plain := true
 	for _, r := range name {
