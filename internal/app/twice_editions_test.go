@@ -6,10 +6,13 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"newsdigest/internal/testenv"
 )
 
 // TestEditionAskedTwiceAtOnce: a script that sends POST /api/v1/editions
@@ -145,4 +148,59 @@ func TestEditionSendDoubleClicked(t *testing.T) {
 	if e := s.waitEdition(list.Editions[0].ID); e.Status != "done" || e.Sent != 1 {
 		t.Errorf("edition %+v", e)
 	}
+}
+
+// formFields are the named inputs of the form with id in a page, as the
+// browser would send them.
+func formFields(t *testing.T, page, id string) url.Values {
+	t.Helper()
+	start := strings.Index(page, `id="`+id+`"`)
+	if start < 0 {
+		t.Fatalf("no form %s in the page", id)
+	}
+	form := page[start:]
+	form = form[:strings.Index(form, "</form>")]
+	v := url.Values{}
+	for _, m := range regexp.MustCompile(`<input type="hidden" name="([^"]+)" value="([^"]*)"`).FindAllStringSubmatch(form, -1) {
+		v.Add(m[1], html.UnescapeString(m[2]))
+	}
+	return v
+}
+
+// TestTestSendDoubleClicked: an editor who clicks "Send the test" twice
+// gets one test digest, and the audit log says one was sent; sent again
+// from the page it comes back to, it goes again.
+func TestTestSendDoubleClicked(t *testing.T) {
+	t.Parallel()
+	s := startStack(t)
+	day := time.Now().UTC().Format("2 January, 2006")
+	listing := day + "\n\nMexico: a new shelter opens in Tapachula\n\nThe shelter in Tapachula takes 200 people.\n\nhttps://news.example.org/tapachula-shelter\n"
+	if status, body := s.do("POST", "/api/v1/imports", "text/plain", []byte(listing), true); status != http.StatusOK {
+		t.Fatalf("import: %d %s", status, body)
+	}
+	c := s.consoleLogin()
+	const editor = "editor@example.org"
+	form := formFields(t, s.consoleGet(c, "/admin/editions/preview?countries=MX&language=en&mode=any"), "test-send")
+	form.Set("to", editor)
+	var finalPage string
+	for i, a := range twiceAtOnce(func() (int, string) { return s.postForm(c, "/admin/editions/test-send?lang=en", form) }) {
+		if a.status != http.StatusOK || !strings.Contains(a.page, "The test digest is on its way.") {
+			t.Errorf("click %d: %d: %.300s", i+1, a.status, a.page[max(0, strings.Index(a.page, "<main")):])
+		}
+		finalPage = a.page
+	}
+	s.smtp.WaitFor(t, 30*time.Second, "the test digest", func([]testenv.Received) bool { return len(s.smtp.To(editor)) >= 1 })
+	s.waitQueuesIdle()
+	var audits int
+	s.subsQuery(`SELECT count(*) FROM audit_log WHERE action = 'edition.test_send'`, nil, &audits)
+	if n := len(s.smtp.To(editor)); n != 1 || audits != 1 {
+		t.Errorf("two clicks: %d test digests sent, %d in the audit log, want 1", n, audits)
+	}
+
+	again := formFields(t, finalPage, "test-send")
+	again.Set("to", editor)
+	if st, page := s.postForm(c, "/admin/editions/test-send?lang=en", again); st != http.StatusOK || !strings.Contains(page, "The test digest is on its way.") {
+		t.Fatalf("sent again: %d", st)
+	}
+	s.smtp.WaitFor(t, 30*time.Second, "the second test digest", func([]testenv.Received) bool { return len(s.smtp.To(editor)) == 2 })
 }

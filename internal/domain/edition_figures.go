@@ -63,6 +63,9 @@ type TestSend struct {
 	SubscriberID int64
 	Filter       Filter
 	Recipient    string
+	// Key is the one-time key of the console form that asked for it:
+	// the same form sent twice (a double click) sends one test.
+	Key string
 }
 
 // FirstWindow is how far back the very first scheduled edition reaches.

@@ -137,7 +137,9 @@ func (s *Service) layOut(ctx context.Context, sm domain.TestSend, now time.Time)
 
 // TestSend queues a sample digest to an editor's address; the worker
 // sends it (the web process has no SMTP), its subject marked as a test.
-func (s *Service) TestSend(ctx context.Context, actor string, sm Sample, to string) error {
+// key, when not empty, is the one-time key of the form that asked: asked
+// again with it, nothing more is sent or audited.
+func (s *Service) TestSend(ctx context.Context, actor string, sm Sample, to, key string) error {
 	addr, err := mail.ParseAddress(strings.TrimSpace(to))
 	if err != nil || addr.Name != "" || !strings.Contains(addr.Address, "@") {
 		return errs.New(errs.Invalid, "to: %q is not an email address", to)
@@ -151,8 +153,10 @@ func (s *Service) TestSend(ctx context.Context, actor string, sm Sample, to stri
 			return err
 		}
 	}
-	id, err := s.store.SaveTestSend(ctx, domain.TestSend{EditionID: sm.EditionID, SubscriberID: subscriber, Filter: f, Recipient: addr.Address}, actor)
-	if err != nil {
+	id, made, err := s.store.SaveTestSend(ctx, domain.TestSend{EditionID: sm.EditionID, SubscriberID: subscriber, Filter: f,
+		Recipient: addr.Address, Key: key}, actor)
+	if err != nil || !made {
+		// Not made: the form was sent twice, and its test is on its way.
 		return err
 	}
 	if _, err := s.queue.EnqueueContext(ctx, tasks.NewTestSend(id)); err != nil {

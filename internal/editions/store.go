@@ -108,7 +108,7 @@ type SampleStore interface {
 	Items(ctx context.Context, f domain.ItemFilter) ([]domain.Item, error)
 	SubscriberForPreview(ctx context.Context, email string) (domain.Subscriber, error)
 	SubscriberGroup(ctx context.Context, editionID, subscriberID int64) (domain.DigestGroup, bool, error)
-	SaveTestSend(ctx context.Context, t domain.TestSend, by string) (int64, error)
+	SaveTestSend(ctx context.Context, t domain.TestSend, by string) (id int64, made bool, err error)
 	LoadTestSend(ctx context.Context, id int64) (domain.TestSend, error)
 	DeleteTestSend(ctx context.Context, id int64) error
 }

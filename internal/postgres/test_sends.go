@@ -11,26 +11,39 @@ import (
 )
 
 // SaveTestSend keeps a test send for the worker and returns its id,
-// removing those a lost task left over a day ago on the way.
-func (db *DB) SaveTestSend(ctx context.Context, t domain.TestSend, by string) (int64, error) {
+// removing those a lost task left over a day ago on the way. A test send
+// whose form key (domain.TestSend.Key) the same editor sent before is
+// the same form sent twice: nothing is kept, and made is false.
+func (db *DB) SaveTestSend(ctx context.Context, t domain.TestSend, by string) (id int64, made bool, err error) {
 	f, err := json.Marshal(t.Filter)
 	if err != nil {
-		return 0, fmt.Errorf("save test send: %w", err)
+		return 0, false, fmt.Errorf("save test send: %w", err)
 	}
-	var id int64
 	err = pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `DELETE FROM test_sends WHERE created_at < now() - interval '1 day'`); err != nil {
 			return err
 		}
+		if t.Key != "" {
+			if _, err := tx.Exec(ctx, `DELETE FROM test_send_keys WHERE created_at < now() - interval '1 day'`); err != nil {
+				return err
+			}
+			// A second sending of the form waits here for the first's
+			// commit, then finds its key.
+			tag, err := tx.Exec(ctx, `INSERT INTO test_send_keys (created_by, key) VALUES ($1, $2) ON CONFLICT DO NOTHING`, by, t.Key)
+			if err != nil || tag.RowsAffected() == 0 {
+				return err
+			}
+		}
+		made = true
 		return tx.QueryRow(ctx, `
 			INSERT INTO test_sends (edition_id, subscriber_id, filter, recipient, created_by)
 			VALUES ($1, $2, $3, $4, $5) RETURNING id`,
 			t.EditionID, t.SubscriberID, f, t.Recipient, by).Scan(&id)
 	})
 	if err != nil {
-		return 0, fmt.Errorf("save test send: %w", err)
+		return 0, false, fmt.Errorf("save test send: %w", err)
 	}
-	return id, nil
+	return id, made, nil
 }
 
 // LoadTestSend returns a test send; errs.NotFound once it is done.

@@ -12,6 +12,7 @@ import (
 	"newsdigest/internal/domain"
 	"newsdigest/internal/editions"
 	"newsdigest/internal/errs"
+	"newsdigest/internal/token"
 )
 
 // readSample reads what a preview or test send is of: an edition (empty
@@ -40,7 +41,14 @@ type editionsPreviewData struct {
 	Choices  previewChoices // editions_preview_choices.go
 	Frame    string         // the iframe's src; "" until something is asked for
 	Hidden   url.Values     // the sample, for the test send's form
+	// SendKey is the test send form's one-time key: the form sent twice
+	// (a double click) sends one test; the page it leads back to has a
+	// new one.
+	SendKey string
 }
+
+// testSendKey is the test send form's field for its one-time key.
+const testSendKey = "send_key"
 
 // option is one choice of a select.
 type option struct {
@@ -94,6 +102,7 @@ func (a *Console) editionsPreview(c *gin.Context) {
 		} else {
 			d.Hidden = sampleQuery(s, f)
 			d.Frame = "/admin/editions/preview.html?" + d.Hidden.Encode()
+			d.SendKey = token.New()
 		}
 	}
 	p.Data = d
@@ -172,7 +181,7 @@ func (a *Console) editionsTestSend(c *gin.Context) {
 		a.failErr(c, err)
 		return
 	}
-	if err := a.Editions.TestSend(c.Request.Context(), currentUser(c).Name, s, c.PostForm("to")); err != nil {
+	if err := a.Editions.TestSend(c.Request.Context(), currentUser(c).Name, s, c.PostForm("to"), c.PostForm(testSendKey)); err != nil {
 		a.failErr(c, err)
 		return
 	}
