@@ -93,7 +93,9 @@ func (s *Service) AcceptTagSuggestion(ctx context.Context, actor string, itemID 
 
 // AcceptAllTagSuggestions accepts every suggestion that still fits its
 // story, one story at a time; those that no longer fit are withdrawn. It
-// returns how many were accepted and how many withdrawn.
+// returns how many were accepted and how many withdrawn. One accepted
+// meanwhile by another request (the same button clicked twice, or
+// another editor) counts as accepted, and is audited by that request.
 func (s *Service) AcceptAllTagSuggestions(ctx context.Context, actor string) (accepted, withdrawn int, err error) {
 	const batch = 500
 	// A story whose suggestion a retraining replaced meanwhile is listed
@@ -114,8 +116,11 @@ func (s *Service) AcceptAllTagSuggestions(ctx context.Context, actor string) (ac
 				accepted++
 				delete(gone, sg.ItemID)
 				s.audit.Audit(ctx, actor, "item.retag", "item", sg.ItemID, "%s", describeChanges(sg.Changes))
+			case errs.Is(err, errs.NotFound) && s.applied(ctx, sg):
+				accepted++ // by another request, meanwhile
+				delete(gone, sg.ItemID)
 			case errs.Is(err, errs.Conflict), errs.Is(err, errs.NotFound):
-				gone[sg.ItemID] = true // changed, taken by another editor, or replaced, meanwhile
+				gone[sg.ItemID] = true // changed, declined by another editor, or replaced, meanwhile
 			default:
 				return accepted, len(gone), err
 			}
@@ -174,4 +179,22 @@ func describeChanges(changes []domain.TagChange) string {
 		parts[i] = sign + c.Kind + ":" + c.Code
 	}
 	return strings.Join(parts, " ")
+}
+
+// applied reports whether a story has the lists its suggestion proposed
+// now, in every list the suggestion changes: it was accepted.
+func (s *Service) applied(ctx context.Context, sg domain.TagSuggestion) bool {
+	it, err := s.store.Item(ctx, sg.ItemID)
+	if err != nil {
+		return false
+	}
+	for _, kind := range sg.Kinds() {
+		now, want := slices.Clone(it.TagLists().List(kind)), slices.Clone(sg.To.List(kind))
+		slices.Sort(now)
+		slices.Sort(want)
+		if !slices.Equal(now, want) {
+			return false
+		}
+	}
+	return true
 }

@@ -1,0 +1,83 @@
+package app_test
+
+import (
+	"html"
+	"net/http"
+	"net/url"
+	"os"
+	"regexp"
+	"slices"
+	"testing"
+
+	"newsdigest/internal/domain"
+	"newsdigest/internal/postgres"
+)
+
+// TestAcceptAllDoubleClicked: an editor who clicks "Accept all" twice on
+// the tagger's suggestions is told, on the page the browser shows last,
+// that the suggestions are accepted, not that those the first click took
+// no longer fitted their story and were withdrawn: all are accepted.
+// Each is accepted, and audited, once.
+func TestAcceptAllDoubleClicked(t *testing.T) {
+	t.Parallel()
+	s := startStack(t)
+	listing, err := os.ReadFile("../ingest/testdata/iom-rosanjose-news-2020.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if status, body := s.do("POST", "/api/v1/imports", "text/plain", listing, true); status != http.StatusOK {
+		t.Fatalf("import: %d %s", status, body)
+	}
+	release := s.holdRetraining() // no retraining replaces the suggestions meanwhile
+	defer release()
+	db, err := postgres.Open(s.ctx, s.cfg.DatabaseURL, s.cfg.SecretKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	stories, err := db.Items(s.ctx, domain.ItemFilter{Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var list []domain.TagSuggestion
+	for _, it := range stories {
+		if slices.Contains(it.Topics, "protection") {
+			continue
+		}
+		sg := domain.TagSuggestion{ItemID: it.ID, ModelID: 1, From: it.TagLists(), To: it.TagLists(), Reasons: it.TagReasons,
+			FromText: domain.StoryText(it),
+			Changes:  []domain.TagChange{{Kind: domain.FieldTopics, Code: "protection", Add: true, Why: "model: protection"}}}
+		sg.To.Topics = append(slices.Clone(it.Topics), "protection")
+		list = append(list, sg)
+	}
+	if len(list) < 4 {
+		t.Fatalf("%d suggestions made", len(list))
+	}
+	if err := db.ReplaceTagSuggestions(s.ctx, list); err != nil {
+		t.Fatal(err)
+	}
+
+	c := s.consoleLogin()
+	form := url.Values{"csrf_token": {s.csrfToken(c, "/admin/tagging/suggestions")}}
+	counts := regexp.MustCompile(`Accepted: (\d+) suggestions; (\d+) no longer fitted`)
+	for i, a := range twiceAtOnce(func() (int, string) {
+		return s.postForm(c, "/admin/tagging/suggestions/accept-all?lang=en", form)
+	}) {
+		m := counts.FindStringSubmatch(html.UnescapeString(a.page))
+		if a.status != http.StatusOK || m == nil {
+			t.Fatalf("click %d: %d, no counts", i+1, a.status)
+		}
+		// A click that began after the other had accepted some does not
+		// see those: it counts what it found, and withdrew none.
+		if m[2] != "0" {
+			t.Errorf("click %d: the page says %s accepted and %s no longer fitted and were withdrawn; all %d were accepted",
+				i+1, m[1], m[2], len(list))
+		}
+	}
+	var audits, left int
+	s.subsQuery(`SELECT count(*) FROM audit_log WHERE action = 'item.retag'`, nil, &audits)
+	s.subsQuery(`SELECT count(*) FROM tag_suggestions`, nil, &left)
+	if audits != len(list) || left != 0 {
+		t.Errorf("%d suggestions: %d retags audited, %d left", len(list), audits, left)
+	}
+}
