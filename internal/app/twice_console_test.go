@@ -7,6 +7,7 @@ import (
 	"os"
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
 
 	"newsdigest/internal/domain"
@@ -79,5 +80,73 @@ func TestAcceptAllDoubleClicked(t *testing.T) {
 	s.subsQuery(`SELECT count(*) FROM tag_suggestions`, nil, &left)
 	if audits != len(list) || left != 0 {
 		t.Errorf("%d suggestions: %d retags audited, %d left", len(list), audits, left)
+	}
+}
+
+// TestImportConfirmDoubleClicked: an editor who clicks "Import" twice on
+// a listing's preview imports it once, and the page the browser shows
+// last says it was imported: not that it expired and is to be uploaded
+// again.
+func TestImportConfirmDoubleClicked(t *testing.T) {
+	t.Parallel()
+	s := startStack(t)
+	listing, err := os.ReadFile("../ingest/testdata/iom-rosanjose-news-2020.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := s.consoleLogin()
+	csrf := s.csrfToken(c, "/admin/items/import")
+	resp, err := c.PostForm(s.base+"/admin/items/import", url.Values{"csrf_token": {csrf}, "listing": {string(listing)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	preview := resp.Request.URL.Path
+	if resp.StatusCode != http.StatusOK || !regexp.MustCompile(`^/admin/items/import/\d+$`).MatchString(preview) {
+		t.Fatalf("upload: %d at %s", resp.StatusCode, preview)
+	}
+	for i, a := range twiceAtOnce(func() (int, string) {
+		return s.postForm(c, preview+"?lang=en", url.Values{"csrf_token": {csrf}})
+	}) {
+		page := html.UnescapeString(a.page)
+		if a.status != http.StatusOK || strings.Contains(page, "upload it again") ||
+			!strings.Contains(page, "Imported: 10 new items stored") && !strings.Contains(page, "was imported already") {
+			t.Errorf("click %d: %d: %.1500s", i+1, a.status, page[max(0, strings.Index(page, "<main")):])
+		}
+	}
+	var stored, audits int
+	s.subsQuery(`SELECT count(*) FROM items`, nil, &stored)
+	s.subsQuery(`SELECT count(*) FROM audit_log WHERE action = 'items.import'`, nil, &audits)
+	if stored != 10 || audits != 1 {
+		t.Errorf("%d stories stored, %d imports audited; want 10 and 1", stored, audits)
+	}
+}
+
+// TestSubscribersImportConfirmDoubleClicked: the same for a list of
+// addresses: imported once, and the page shown last says so.
+func TestSubscribersImportConfirmDoubleClicked(t *testing.T) {
+	t.Parallel()
+	s := startStack(t)
+	c := s.consoleLogin()
+	csrf := s.csrfToken(c, "/admin/subscribers/import")
+	csv := "email,countries,topics,language\na@example.org,MX,,en\nb@example.org,GT,,es\n"
+	st, page := s.postForm(c, "/admin/subscribers/import", url.Values{"csrf_token": {csrf}, "csv": {csv}, "consent": {"yes"}})
+	m := regexp.MustCompile(`name="draft" value="(\d+)"`).FindStringSubmatch(page)
+	if st != http.StatusOK || m == nil {
+		t.Fatalf("preview: %d, no draft", st)
+	}
+	for i, a := range twiceAtOnce(func() (int, string) {
+		return s.postForm(c, "/admin/subscribers/import/confirm?lang=en", url.Values{"csrf_token": {csrf}, "draft": {m[1]}})
+	}) {
+		page := html.UnescapeString(a.page)
+		if a.status != http.StatusOK || strings.Contains(page, "upload it again") ||
+			!strings.Contains(page, "The list was imported: 2 people added.") && !strings.Contains(page, "This list was imported already.") {
+			t.Errorf("click %d: %d: %.1500s", i+1, a.status, page[max(0, strings.Index(page, "<main")):])
+		}
+	}
+	var audits int
+	s.subsQuery(`SELECT count(*) FROM audit_log WHERE action = 'subscriber.import'`, nil, &audits)
+	if n := s.subsCount(`status = 'active'`); n != 2 || audits != 1 {
+		t.Errorf("%d subscribers active, %d imports audited; want 2 and 1", n, audits)
 	}
 }

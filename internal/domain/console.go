@@ -74,3 +74,7 @@ type AuditFilter struct {
 	Before          int64 // entries with an id below this (paging)
 	Limit           int
 }
+
+// ErrDraftTaken is the message (errs.Conflict) of an import's preview
+// confirmed again once confirmed: a double click imports once.
+const ErrDraftTaken = "this import was confirmed already"

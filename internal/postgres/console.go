@@ -279,22 +279,38 @@ func (db *DB) SaveDraft(ctx context.Context, kind, format string, body []byte, b
 	return id, nil
 }
 
-// TakeDraft returns a draft of the given kind and account and removes it,
-// so a confirmation is used once; errs.NotFound if it is gone.
+// TakeDraft returns a draft of the given kind and account and empties
+// it, so a confirmation is used once: taken again, it is errs.Conflict
+// (domain.ErrDraftTaken); errs.NotFound if it is gone.
 func (db *DB) TakeDraft(ctx context.Context, id int64, kind, by string) (format string, body []byte, err error) {
+	// A second confirmation at once waits for the first's commit, then
+	// finds the draft taken.
 	err = db.pool.QueryRow(ctx, `
-		DELETE FROM import_drafts WHERE id = $1 AND kind = $2 AND created_by = $3
-		RETURNING format, body`, id, kind, by).Scan(&format, &body)
-	if errors.Is(err, pgx.ErrNoRows) {
+		WITH d AS (
+		    SELECT id, format, body FROM import_drafts
+		    WHERE id = $1 AND kind = $2 AND created_by = $3 AND taken_at IS NULL FOR UPDATE)
+		UPDATE import_drafts x SET body = '', taken_at = now() FROM d WHERE x.id = d.id AND x.taken_at IS NULL
+		RETURNING d.format, d.body`, id, kind, by).Scan(&format, &body)
+	if !errors.Is(err, pgx.ErrNoRows) {
+		return format, body, err
+	}
+	var taken bool
+	err = db.pool.QueryRow(ctx, `
+		SELECT taken_at IS NOT NULL FROM import_drafts WHERE id = $1 AND kind = $2 AND created_by = $3`, id, kind, by).Scan(&taken)
+	switch {
+	case err == nil && taken:
+		return "", nil, errs.New(errs.Conflict, "%s", domain.ErrDraftTaken)
+	case err == nil, errors.Is(err, pgx.ErrNoRows):
 		return "", nil, errs.New(errs.NotFound, "this import was already confirmed or has expired: upload it again")
 	}
-	return format, body, err
+	return "", nil, err
 }
 
 // Draft returns a draft without removing it.
 func (db *DB) Draft(ctx context.Context, id int64, kind, by string) (format string, body []byte, err error) {
 	err = db.pool.QueryRow(ctx, `
-		SELECT format, body FROM import_drafts WHERE id = $1 AND kind = $2 AND created_by = $3`, id, kind, by).Scan(&format, &body)
+		SELECT format, body FROM import_drafts WHERE id = $1 AND kind = $2 AND created_by = $3 AND taken_at IS NULL`,
+		id, kind, by).Scan(&format, &body)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return "", nil, errs.New(errs.NotFound, "this import was already confirmed or has expired: upload it again")
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"newsdigest/internal/domain"
 	"newsdigest/internal/errs"
 	"newsdigest/internal/ingest"
 	"newsdigest/internal/items"
@@ -190,6 +191,11 @@ func (a *Console) importConfirm(c *gin.Context) {
 		return
 	}
 	res, err := a.Items.ConfirmImport(c.Request.Context(), id, currentUser(c).Name)
+	if errs.Is(err, errs.Conflict) && errs.MessageOf(err) == domain.ErrDraftTaken {
+		// A second click: the first one imports the listing.
+		done(c, "/admin/items/import", "import_taken")
+		return
+	}
 	if err != nil {
 		a.failErr(c, err)
 		return

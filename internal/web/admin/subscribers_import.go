@@ -132,6 +132,11 @@ func (a *Console) subscribersImportConfirm(c *gin.Context) {
 		return
 	}
 	res, err := a.Subscribers.ConfirmImport(c.Request.Context(), currentUser(c).Name, draft, subscriberConsent(c))
+	if errs.Is(err, errs.Conflict) && errs.MessageOf(err) == domain.ErrDraftTaken {
+		// A second click: the first one imports the list.
+		done(c, "/admin/subscribers", "sub_import_taken")
+		return
+	}
 	if err != nil {
 		a.failErr(c, err)
 		return
