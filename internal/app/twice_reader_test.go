@@ -85,3 +85,32 @@ func TestDeleteMeSubmittedTwice(t *testing.T) {
 		}
 	}
 }
+
+// TestPauseSubmittedTwice: a reader who submits the pause form twice (a
+// double click) is paused once: both answers say so, and their record
+// holds one pause, not two.
+func TestPauseSubmittedTwice(t *testing.T) {
+	t.Parallel()
+	s := startStack(t)
+	if status, got := s.importCSV("email,countries,topics,language\nreader@example.org,MX,,en\n"); status != http.StatusOK || got.Imported != 1 {
+		t.Fatalf("import subscribers: %d %+v", status, got)
+	}
+	id := s.subsID("reader@example.org")
+	var tok string
+	s.subsQuery(`SELECT token FROM subscribers WHERE id = $1`, []any{id}, &tok)
+	b := s.browser()
+	csrf := s.csrfToken(b, "/preferences/"+tok)
+	for i, a := range twiceAtOnce(func() (int, string) {
+		return s.postForm(b, "/preferences/"+tok+"/pause?lang=en", url.Values{"csrf_token": {csrf}, "weeks": {"2"}})
+	}) {
+		if a.status != http.StatusOK {
+			t.Errorf("submit %d: %d: %.300s", i+1, a.status, a.page[max(0, strings.Index(a.page, "<main")):])
+		}
+	}
+	var pauses, paused int
+	s.subsQuery(`SELECT count(*) FROM consents WHERE action = 'pause' AND subscriber_id = $1`, []any{id}, &pauses)
+	s.subsQuery(`SELECT count(*) FROM subscribers WHERE id = $1 AND paused_until > now()`, []any{id}, &paused)
+	if pauses != 1 || paused != 1 {
+		t.Errorf("paused %v, with %d pauses recorded; want one", paused == 1, pauses)
+	}
+}

@@ -25,3 +25,19 @@ func PauseUntil(weeks string, now time.Time) (time.Time, error) {
 	}
 	return now.Add(time.Duration(n) * 7 * 24 * time.Hour), nil
 }
+
+// pauseRepeat is how close two pauses' ends are for the second to be the
+// first asked again: a pause is chosen in weeks, so two that end within
+// it were asked for the same weeks moments apart (a double click).
+const pauseRepeat = time.Minute
+
+// RepeatsPause reports whether a pause until until, asked while the
+// reader is paused until pausedUntil (nil: not paused), is that pause
+// asked again, which changes and records nothing.
+func RepeatsPause(pausedUntil *time.Time, until time.Time) bool {
+	if pausedUntil == nil {
+		return false
+	}
+	d := until.Sub(*pausedUntil)
+	return d > -pauseRepeat && d < pauseRepeat
+}

@@ -15,7 +15,9 @@ import (
 // Pause stops digests to the active subscriber a token belongs to until
 // the given time, recorded with the consent records. Editions made before
 // then skip them (reason "paused"); after it they receive again without
-// anyone doing anything. Pausing again replaces the date. A pending,
+// anyone doing anything. Pausing again replaces the date, unless it is
+// the same pause asked again at once (domain.RepeatsPause): that changes
+// and records nothing. A pending,
 // unsubscribed or stopped subscriber has nothing to pause (errs.Conflict);
 // an unknown or erased token is errs.NotFound.
 func (db *DB) Pause(ctx context.Context, tok string, until time.Time, c domain.Consent) (domain.Subscriber, error) {
@@ -42,6 +44,9 @@ func (db *DB) setPause(ctx context.Context, tok string, until *time.Time, action
 		}
 		if until == nil && s.PausedUntil == nil {
 			return nil
+		}
+		if until != nil && domain.RepeatsPause(s.PausedUntil, *until) {
+			return nil // the same pause, asked again at once
 		}
 		s, err = scanSubscriber(tx.QueryRow(ctx, `
 			UPDATE subscribers SET paused_until = $2, updated_at = now() WHERE id = $1
