@@ -9,8 +9,11 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/emersion/go-smtp"
 
 	"newsdigest/internal/testenv"
 )
@@ -203,4 +206,57 @@ func TestTestSendDoubleClicked(t *testing.T) {
 		t.Fatalf("sent again: %d", st)
 	}
 	s.smtp.WaitFor(t, 30*time.Second, "the second test digest", func([]testenv.Received) bool { return len(s.smtp.To(editor)) == 2 })
+}
+
+// TestRetryDoubleClicked: an editor who clicks "Retry" twice on an
+// edition with temporarily failed deliveries sends them once, and the
+// page the browser shows last says they are being sent again, not that
+// the edition has none to retry.
+func TestRetryDoubleClicked(t *testing.T) {
+	t.Parallel()
+	s := startStackBare(t, nil)
+	var full atomic.Bool
+	full.Store(true)
+	s.smtp.Reject = func(rcpt string) error {
+		if strings.HasPrefix(rcpt, "full-") && full.Load() {
+			return &smtp.SMTPError{Code: 452, EnhancedCode: smtp.EnhancedCode{4, 2, 2}, Message: "mailbox full, try again later"}
+		}
+		return nil
+	}
+	s.startWorker(testWorkerOptions())
+	listing, err := os.ReadFile("../ingest/testdata/iom-rosanjose-news-2020.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if status, body := s.do("POST", "/api/v1/imports", "text/plain", listing, true); status != http.StatusOK {
+		t.Fatalf("import: %d %s", status, body)
+	}
+	if status, got := s.importCSV("email,countries,topics,language\nfull-a@example.org,MX,,en\nok@example.org,MX,,en\n"); status != http.StatusOK || got.Imported != 2 {
+		t.Fatalf("import subscribers: %d %+v", status, got)
+	}
+	var created struct{ ID int64 }
+	s.jsonCall("POST", "/api/v1/editions", stories2020, &created, http.StatusAccepted)
+	if e := s.waitEdition(created.ID); e.Sent != 1 || e.Failed != 1 {
+		t.Fatalf("edition: %+v", e)
+	}
+	full.Store(false)
+	c := s.consoleLogin()
+	path := "/admin/editions/" + itoa(created.ID)
+	csrf := s.csrfToken(c, path)
+	for i, a := range twiceAtOnce(func() (int, string) {
+		return s.postForm(c, path+"/retry?lang=en", url.Values{"csrf_token": {csrf}})
+	}) {
+		if a.status != http.StatusOK || !strings.Contains(a.page, "The temporarily failed deliveries are being sent again.") {
+			t.Errorf("click %d: %d: %.400s", i+1, a.status, html.UnescapeString(a.page[max(0, strings.Index(a.page, "<main")):]))
+		}
+	}
+	if e := s.waitEdition(created.ID); e.Sent != 2 || e.Failed != 0 {
+		t.Errorf("after the retry: %+v", e)
+	}
+	s.waitQueuesIdle()
+	var audits int
+	s.subsQuery(`SELECT count(*) FROM audit_log WHERE action = 'edition.retry'`, nil, &audits)
+	if n := len(s.smtp.To("full-a@example.org")); n != 1 || audits != 1 {
+		t.Errorf("the retried reader got %d digests, %d retries audited; want 1 and 1", n, audits)
+	}
 }

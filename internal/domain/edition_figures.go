@@ -13,7 +13,15 @@ type FilterCount struct {
 type Retried struct {
 	Retried int // failed deliveries put back to pending
 	Skipped int // failed deliveries to people no longer active, skipped
+	// Again: none was left to retry, and the edition is sending a retry
+	// round that began less than RetryRepeat ago: the same retry asked
+	// again (a double click, a retried call), which changes nothing.
+	Again bool
 }
+
+// RetryRepeat is how soon after a retry round began a retry that finds
+// nothing to retry is that retry asked again, rather than a mistake.
+const RetryRepeat = time.Minute
 
 // FailedDelivery is a delivery that failed, with the relay's reply.
 type FailedDelivery struct {

@@ -26,11 +26,14 @@ func (s *Service) Cancel(ctx context.Context, actor string, id int64) (domain.Ed
 
 // Retry sends an edition's temporarily failed deliveries again
 // (domain.EditionRetry), and queues the send batches that now have work.
+// Asked again as its round begins (domain.Retried.Again), it changes,
+// queues and records nothing.
 // If the queue is down, the worker's reconciler finds the edition sending
 // and queues them.
 func (s *Service) Retry(ctx context.Context, actor string, id int64) (domain.Retried, error) {
 	r, err := s.store.RetryFailed(ctx, id)
-	if err != nil {
+	if err != nil || r.Again {
+		// Again: the retry under way was asked again; it goes on.
 		return r, err
 	}
 	if r.Retried > 0 {

@@ -190,6 +190,12 @@ func (db *DB) RetryFailed(ctx context.Context, id int64) (domain.Retried, error)
 			return err
 		}
 		if r.Retried+r.Skipped == 0 {
+			// The retry round under way, asked again as it begins.
+			if err := tx.QueryRow(ctx, `
+				SELECT COALESCE(status = $3 AND round_started_at > now() - $2::interval, false) FROM editions WHERE id = $1`,
+				id, fmt.Sprintf("%d microseconds", domain.RetryRepeat.Microseconds()), domain.EditionSending).Scan(&r.Again); err != nil || r.Again {
+				return err
+			}
 			return errs.New(errs.Conflict, "edition %d has no temporarily failed deliveries to retry (refused and uncertain ones are never retried)", id)
 		}
 		// Deliveries put back send the edition again; a retry that only
