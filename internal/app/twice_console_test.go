@@ -22,13 +22,7 @@ import (
 func TestAcceptAllDoubleClicked(t *testing.T) {
 	t.Parallel()
 	s := startStack(t)
-	listing, err := os.ReadFile("../ingest/testdata/iom-rosanjose-news-2020.txt")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if status, body := s.do("POST", "/api/v1/imports", "text/plain", listing, true); status != http.StatusOK {
-		t.Fatalf("import: %d %s", status, body)
-	}
+	editionsImportFixture(t, s)
 	release := s.holdRetraining() // no retraining replaces the suggestions meanwhile
 	defer release()
 	db, err := postgres.Open(s.ctx, s.cfg.DatabaseURL, s.cfg.SecretKey)

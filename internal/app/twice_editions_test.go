@@ -5,7 +5,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"os"
 	"regexp"
 	"strings"
 	"sync"
@@ -26,13 +25,7 @@ import (
 func TestEditionAskedTwiceAtOnce(t *testing.T) {
 	t.Parallel()
 	s := startStack(t)
-	listing, err := os.ReadFile("../ingest/testdata/iom-rosanjose-news-2020.txt")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if status, body := s.do("POST", "/api/v1/imports", "text/plain", listing, true); status != http.StatusOK {
-		t.Fatalf("import: %d %s", status, body)
-	}
+	editionsImportFixture(t, s)
 	if status, got := s.importCSV("email,countries,topics,language\none@example.org,MX,,en\ntwo@example.org,GT,,es\n"); status != http.StatusOK || got.Imported != 2 {
 		t.Fatalf("import subscribers: %d %+v", status, got)
 	}
@@ -95,11 +88,7 @@ func TestEditionAskedTwiceAtOnce(t *testing.T) {
 func TestEditionSendDoubleClicked(t *testing.T) {
 	t.Parallel()
 	s := startStack(t)
-	day := time.Now().UTC().Format("2 January, 2006")
-	listing := day + "\n\nMexico: a new shelter opens in Tapachula\n\nThe shelter in Tapachula takes 200 people.\n\nhttps://news.example.org/tapachula-shelter\n"
-	if status, body := s.do("POST", "/api/v1/imports", "text/plain", []byte(listing), true); status != http.StatusOK {
-		t.Fatalf("import: %d %s", status, body)
-	}
+	importStoryOfToday(t, s)
 	if status, got := s.importCSV("email,countries,topics,language\none@example.org,MX,,en\n"); status != http.StatusOK || got.Imported != 1 {
 		t.Fatalf("import subscribers: %d %+v", status, got)
 	}
@@ -176,11 +165,7 @@ func formFields(t *testing.T, page, id string) url.Values {
 func TestTestSendDoubleClicked(t *testing.T) {
 	t.Parallel()
 	s := startStack(t)
-	day := time.Now().UTC().Format("2 January, 2006")
-	listing := day + "\n\nMexico: a new shelter opens in Tapachula\n\nThe shelter in Tapachula takes 200 people.\n\nhttps://news.example.org/tapachula-shelter\n"
-	if status, body := s.do("POST", "/api/v1/imports", "text/plain", []byte(listing), true); status != http.StatusOK {
-		t.Fatalf("import: %d %s", status, body)
-	}
+	importStoryOfToday(t, s)
 	c := s.consoleLogin()
 	const editor = "editor@example.org"
 	form := formFields(t, s.consoleGet(c, "/admin/editions/preview?countries=MX&language=en&mode=any"), "test-send")
@@ -224,13 +209,7 @@ func TestRetryDoubleClicked(t *testing.T) {
 		return nil
 	}
 	s.startWorker(testWorkerOptions())
-	listing, err := os.ReadFile("../ingest/testdata/iom-rosanjose-news-2020.txt")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if status, body := s.do("POST", "/api/v1/imports", "text/plain", listing, true); status != http.StatusOK {
-		t.Fatalf("import: %d %s", status, body)
-	}
+	editionsImportFixture(t, s)
 	if status, got := s.importCSV("email,countries,topics,language\nfull-a@example.org,MX,,en\nok@example.org,MX,,en\n"); status != http.StatusOK || got.Imported != 2 {
 		t.Fatalf("import subscribers: %d %+v", status, got)
 	}
@@ -258,5 +237,16 @@ func TestRetryDoubleClicked(t *testing.T) {
 	s.subsQuery(`SELECT count(*) FROM audit_log WHERE action = 'edition.retry'`, nil, &audits)
 	if n := len(s.smtp.To("full-a@example.org")); n != 1 || audits != 1 {
 		t.Errorf("the retried reader got %d digests, %d retries audited; want 1 and 1", n, audits)
+	}
+}
+
+// importStoryOfToday imports one story about Mexico dated today, new
+// since any edition.
+func importStoryOfToday(t *testing.T, s *stack) {
+	t.Helper()
+	day := time.Now().UTC().Format("2 January, 2006")
+	listing := day + "\n\nMexico: a new shelter opens in Tapachula\n\nThe shelter in Tapachula takes 200 people.\n\nhttps://news.example.org/tapachula-shelter\n"
+	if status, body := s.do("POST", "/api/v1/imports", "text/plain", []byte(listing), true); status != http.StatusOK {
+		t.Fatalf("import: %d %s", status, body)
 	}
 }
