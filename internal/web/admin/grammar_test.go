@@ -151,7 +151,7 @@ func TestCappedModelSaysSo(t *testing.T) {
 	for _, lang := range domain.Languages {
 		for _, n := range []int{tagging.MaxDeskExamples - 1, tagging.MaxDeskExamples} {
 			info := &domain.TagModelInfo{Examples: n + 200, DeskExamples: n}
-			data := taggingData{Model: info, ModelKB: 2800, Capped: n >= tagging.MaxDeskExamples}
+			data := taggingData{Model: info, ModelKB: 2800}
 			m := capped.FindStringSubmatch(renderConsole(t, "tagging.html", lang, data))
 			switch {
 			case n < tagging.MaxDeskExamples && m != nil:

@@ -37,14 +37,17 @@ type taggingData struct {
 	Model *domain.TagModelInfo
 	// Unreadable says that this process could not read the newest stored
 	// model, why, and what it tags with instead.
-	Unreadable *tagging.ModelProblem
-	ModelKB    int
-	// Capped says that the model learnt from as many of the desk's
-	// corrections as a retraining takes (the newest), not from all.
-	Capped      bool
+	Unreadable  *tagging.ModelProblem
+	ModelKB     int
 	Suggestions int
 	WindowDays  int
 	Topics      []topicRow
+}
+
+// Capped says that the model learnt from as many of the desk's corrections
+// as a retraining takes (the newest), not from all.
+func (d taggingData) Capped() bool {
+	return d.Model != nil && d.Model.DeskExamples >= tagging.MaxDeskExamples
 }
 
 func (a *Console) taggingQuality(c *gin.Context) {
@@ -63,7 +66,6 @@ func (a *Console) taggingQuality(c *gin.Context) {
 	data := taggingData{Model: q.Model, Unreadable: q.ModelProblem, Suggestions: q.Suggestions, WindowDays: int(items.QualityWindow / (24 * time.Hour))}
 	if q.Model != nil {
 		data.ModelKB = (q.Model.Bytes + 1023) / 1024
-		data.Capped = q.Model.DeskExamples >= tagging.MaxDeskExamples
 	}
 	for _, t := range q.Topics {
 		row := topicRow{TopicCorrections: t, Name: topicName(tax, lang, t.Topic), Percent: "—"}
