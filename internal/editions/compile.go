@@ -63,51 +63,15 @@ func (c *Compiler) Compile(ctx context.Context, editionID int64) error {
 	if err != nil {
 		return err
 	}
-	// A story an earlier digest held, in any language, is not sent to
-	// that digest's readers again.
-	earlier, err := c.Store.EarlierStories(ctx, editionID)
-	if err != nil {
+	// A compile spares each reader the stories that digests written
+	// already gave them: two compiling at once would each miss the
+	// other's, so compiles take turns from reading what went out to
+	// writing their last delivery.
+	var w *pageWriter
+	if err := c.Store.CompileAlone(ctx, func() (err error) {
+		w, err = c.writeDigests(ctx, ed, aud, items, regions)
 		return err
-	}
-
-	// Reading and matching a page (this goroutine's CPU, and a database
-	// connection) overlap with writing the digests of the one before
-	// (another connection): the compile keeps both cores busy. Then the
-	// deliveries are written in the order of their digests (pageWriter),
-	// and full send batches are queued as soon as they are written, so
-	// sending starts while the rest of the deliveries are written.
-	written, err := c.Store.DeliveriesWritten(ctx, editionID)
-	if err != nil {
-		return err
-	}
-	m := newMatcher(ed.Time(), aud, items, regions, earlier)
-	w := &pageWriter{c: c, editionID: editionID, early: !written}
-	pages := make(chan matchedPage, 1)
-	readErr := make(chan error, 1)
-	rctx, stopReading := context.WithCancel(ctx)
-	defer stopReading()
-	go func() {
-		defer close(pages)
-		readErr <- c.readPages(rctx, editionID, earlier, m, pages)
-	}()
-	var writeErr error
-	for p := range pages {
-		if writeErr == nil {
-			if writeErr = w.add(ctx, p); writeErr != nil {
-				stopReading()
-			}
-		}
-	}
-	if err := <-readErr; writeErr == nil && err != nil && ctx.Err() == nil {
-		writeErr = err
-	}
-	if writeErr != nil {
-		return writeErr
-	}
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	if err := w.writeDeliveries(ctx); err != nil {
+	}); err != nil {
 		return err
 	}
 	total, err := c.Store.SetEditionTotal(ctx, editionID)
@@ -134,6 +98,60 @@ func (c *Compiler) Compile(ctx context.Context, editionID int64) error {
 	c.Log.Info("edition compiled", "edition", editionID, "slot", aud.slot, "items", len(items), "deliveries", total,
 		"groups", len(w.groupIDs), "batches", n+w.queued, "queued_while_compiling", w.queued)
 	return nil
+}
+
+// writeDigests matches the edition's readers with its stories, less
+// those each reader had in earlier digests, and writes their digests
+// and deliveries, queuing send batches as they fill.
+func (c *Compiler) writeDigests(ctx context.Context, ed domain.Edition, aud audience, items []domain.Item, regions digest.RegionMembers) (*pageWriter, error) {
+	// A story an earlier digest held, in any language, is not sent to
+	// that digest's readers again.
+	earlier, err := c.Store.EarlierStories(ctx, ed.ID)
+	if err != nil {
+		return nil, err
+	}
+
+	// Reading and matching a page (this goroutine's CPU, and a database
+	// connection) overlap with writing the digests of the one before
+	// (another connection): the compile keeps both cores busy. Then the
+	// deliveries are written in the order of their digests (pageWriter),
+	// and full send batches are queued as soon as they are written, so
+	// sending starts while the rest of the deliveries are written.
+	written, err := c.Store.DeliveriesWritten(ctx, ed.ID)
+	if err != nil {
+		return nil, err
+	}
+	m := newMatcher(ed.Time(), aud, items, regions, earlier)
+	w := &pageWriter{c: c, editionID: ed.ID, early: !written}
+	pages := make(chan matchedPage, 1)
+	readErr := make(chan error, 1)
+	rctx, stopReading := context.WithCancel(ctx)
+	defer stopReading()
+	go func() {
+		defer close(pages)
+		readErr <- c.readPages(rctx, ed.ID, earlier, m, pages)
+	}()
+	var writeErr error
+	for p := range pages {
+		if writeErr == nil {
+			if writeErr = w.add(ctx, p); writeErr != nil {
+				stopReading()
+			}
+		}
+	}
+	if err := <-readErr; writeErr == nil && err != nil && ctx.Err() == nil {
+		writeErr = err
+	}
+	if writeErr != nil {
+		return nil, writeErr
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if err := w.writeDeliveries(ctx); err != nil {
+		return nil, err
+	}
+	return w, nil
 }
 
 // settle settles the deliveries of an edition that sends nothing more;

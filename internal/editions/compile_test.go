@@ -96,6 +96,17 @@ func (f *fixture) run(n domain.NewEdition) domain.Edition {
 	if err := f.compiler.Compile(f.ctx, e.ID); err != nil {
 		f.t.Fatal(err)
 	}
+	f.sendQueued()
+	e, err = f.db.Edition(f.ctx, e.ID)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return e
+}
+
+// sendQueued sends every batch queued, as the worker would.
+func (f *fixture) sendQueued() {
+	f.t.Helper()
 	pending, err := f.inspect.ListPendingTasks(tasks.QueueDefault, asynq.PageSize(1000))
 	if err != nil {
 		f.t.Fatal(err)
@@ -110,11 +121,6 @@ func (f *fixture) run(n domain.NewEdition) domain.Edition {
 		}
 		f.inspect.DeleteTask(tasks.QueueDefault, ti.ID)
 	}
-	e, err = f.db.Edition(f.ctx, e.ID)
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	return e
 }
 
 // timesGot counts the messages to addr that hold title.

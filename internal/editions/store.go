@@ -31,6 +31,9 @@ type CompileStore interface {
 	Edition(ctx context.Context, id int64) (domain.Edition, error)
 	EditionItems(ctx context.Context, editionID int64) ([]domain.Item, error)
 	EarlierStories(ctx context.Context, editionID int64) (domain.Earlier, error)
+	// CompileAlone runs fn while no other compile runs its own, on any
+	// worker, so that each sees the digests the other wrote.
+	CompileAlone(ctx context.Context, fn func() error) error
 	EditionCancelled(ctx context.Context, id int64) (bool, error)
 	ActiveRecipients(ctx context.Context, after int64, limit int, earlier []int64, at time.Time) ([]domain.Recipient, error)
 	// A slot's readers, the desk's rule for thin digests, and the

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"math"
 	"slices"
 
 	"newsdigest/internal/domain"
@@ -13,6 +12,9 @@ import (
 // EarlierStories finds where this edition's stories went out before: an
 // item repeated by overlapping windows, or another language version of
 // it (items.translation_of) that arrived in an earlier edition's window.
+// Every other edition's digests count, whatever its id: an edition
+// compiled again after a crash, or whose compile waited behind a newer
+// one's, must spare the readers what the newer one gave them.
 // It looks at the digests themselves, not the editions' item lists, so a
 // reader whose digest did not hold the story then (other choices, or a
 // version tagged differently) may receive it now.
@@ -24,14 +26,14 @@ func (db *DB) EarlierStories(ctx context.Context, editionID int64) (domain.Earli
 // made (what "send now" and the preview show): where any edition sent
 // them before.
 func (db *DB) EarlierStoriesOf(ctx context.Context, itemIDs []int64) (domain.Earlier, error) {
-	return db.earlierStories(ctx, `SELECT unnest($1::bigint[])`, itemIDs, math.MaxInt64)
+	return db.earlierStories(ctx, `SELECT unnest($1::bigint[])`, itemIDs, 0)
 }
 
 // earlierStories finds where the items that mine selects (from its
-// argument, $1) went out in editions before the edition id before.
-func (db *DB) earlierStories(ctx context.Context, mine string, arg any, before int64) (domain.Earlier, error) {
+// argument, $1) went out in editions other than the edition id except.
+func (db *DB) earlierStories(ctx context.Context, mine string, arg any, except int64) (domain.Earlier, error) {
 	out := domain.Earlier{Groups: map[int64][]int64{}}
-	versions, editions, err := db.earlierVersions(ctx, mine, arg, before)
+	versions, editions, err := db.earlierVersions(ctx, mine, arg, except)
 	if err != nil || len(editions) == 0 {
 		return out, err
 	}
@@ -78,8 +80,8 @@ func (db *DB) earlierStories(ctx context.Context, mine string, arg any, before i
 
 // earlierVersions maps every version of this edition's stories (their
 // items, and the other language versions of them) to this edition's items
-// of the same story, and lists the earlier editions holding any of them.
-func (db *DB) earlierVersions(ctx context.Context, mine string, arg any, before int64) (map[int64][]int64, []int64, error) {
+// of the same story, and lists the other editions holding any of them.
+func (db *DB) earlierVersions(ctx context.Context, mine string, arg any, except int64) (map[int64][]int64, []int64, error) {
 	rows, err := db.pool.Query(ctx, `
 		WITH mine AS (
 		    SELECT i.id, COALESCE(i.translation_of, i.id) AS story
@@ -89,8 +91,8 @@ func (db *DB) earlierVersions(ctx context.Context, mine string, arg any, before 
 		    UNION
 		    SELECT v.id, m.id FROM mine m JOIN items v ON v.translation_of = m.story)
 		SELECT v.version, v.item,
-		       ARRAY(SELECT o.edition_id FROM edition_items o WHERE o.item_id = v.version AND o.edition_id < $2)
-		FROM versions v`, arg, before)
+		       ARRAY(SELECT o.edition_id FROM edition_items o WHERE o.item_id = v.version AND o.edition_id <> $2)
+		FROM versions v`, arg, except)
 	if err != nil {
 		return nil, nil, fmt.Errorf("earlier versions: %w", err)
 	}
