@@ -286,6 +286,14 @@ func (m *Worker) Run(ctx context.Context) error {
 	if ml == nil {
 		return w.Run(ctx)
 	}
+	rc := m.Config.Redis
+	if rc == nil {
+		if rc, err = config.ParseRedis(m.Config.RedisURL); err != nil {
+			return fmt.Errorf("REDIS_URL: %w", err)
+		}
+	}
+	rdb := rc.Client()
+	defer rdb.Close()
 	m.Log.Info("worker metrics listening", "addr", ml.Addr().String())
 	ctx, stop := context.WithCancel(ctx)
 	metricsDone := make(chan struct{})
@@ -293,7 +301,7 @@ func (m *Worker) Run(ctx context.Context) error {
 		defer close(metricsDone)
 		// A metrics listener that fails is logged, not fatal: delivering
 		// the mail matters more than counting it.
-		if err := serve(ctx, m.Config.ShutdownTimeout, site{newHTTPServer(workerProbes(db, inspector, promhttp.Handler())), ml}); err != nil {
+		if err := serve(ctx, m.Config.ShutdownTimeout, site{newHTTPServer(workerProbes(db, rdb, promhttp.Handler())), ml}); err != nil {
 			m.Log.Error("worker metrics stopped", "err", err)
 		}
 	}()
@@ -340,13 +348,13 @@ func Check(ctx context.Context, cfg *config.Config) error {
 		return err
 	}
 	defer db.Close()
-	redis, err := RedisOpt(cfg.RedisURL)
+	rc, err := config.ParseRedis(cfg.RedisURL)
 	if err != nil {
-		return err
+		return fmt.Errorf("REDIS_URL: %w", err)
 	}
-	insp := asynq.NewInspector(redis)
-	defer insp.Close()
-	if _, err := insp.Queues(); err != nil {
+	rdb := rc.Client()
+	defer rdb.Close()
+	if err := rdb.Ping(ctx).Err(); err != nil {
 		return fmt.Errorf("redis: %w", err)
 	}
 	return nil

@@ -1,6 +1,8 @@
 package app_test
 
 import (
+	"context"
+	"errors"
 	"net"
 	"net/http"
 	"net/url"
@@ -8,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"newsdigest/internal/app"
 	"newsdigest/internal/testenv"
 )
 
@@ -138,4 +141,63 @@ func (p *tcpProxy) accepted() int {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.conns
+}
+
+// TestWorkerReadinessFollowsRedis: the worker's /readyz says Redis is
+// unavailable while it stalls, PostgreSQL still answering, and ready
+// again once it answers.
+func TestWorkerReadinessFollowsRedis(t *testing.T) {
+	t.Parallel()
+	u, err := url.Parse(testenv.RedisURL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := newTCPProxy(t, u.Host)
+	u.Host = proxy.addr()
+	w := startWeb(t, map[string]string{"REDIS_URL": u.String()})
+	ml, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- (&app.Worker{Config: w.cfg, Log: w.log, Options: testWorkerOptions(), MetricsListener: ml}).Run(ctx)
+	}()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil && !errors.Is(err, context.Canceled) {
+			t.Errorf("worker shutdown: %v", err)
+		}
+	})
+	readyz := "http://" + ml.Addr().String() + "/readyz"
+	untilReady := func(when string) {
+		t.Helper()
+		deadline := time.Now().Add(30 * time.Second)
+		for {
+			resp, body := get(t, "GET", readyz, nil)
+			if resp.StatusCode == http.StatusOK {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("worker readyz %s: %d %s", when, resp.StatusCode, body)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+	untilReady("once started")
+
+	proxy.stall()
+	resp, body := get(t, "GET", readyz, nil)
+	proxy.resume()
+	var ready struct {
+		Ready  bool              `json:"ready"`
+		Checks map[string]string `json:"checks"`
+	}
+	mustJSON(t, []byte(body), &ready)
+	if resp.StatusCode != http.StatusServiceUnavailable || ready.Ready ||
+		ready.Checks["redis"] != "unavailable" || ready.Checks["postgres"] != "ok" {
+		t.Errorf("worker readyz with Redis stalled: %d %s", resp.StatusCode, body)
+	}
+	untilReady("after Redis answers again")
 }
