@@ -3,10 +3,14 @@ package config
 import (
 	"fmt"
 	"net"
+	"net/mail"
 	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
+	"unicode"
+
+	"golang.org/x/net/idna"
 )
 
 // checkDatabaseURL checks DATABASE_URL's scheme and port. What else pgx
@@ -84,4 +88,39 @@ func checkListenAddr(name, addr string) error {
 		}
 	}
 	return nil
+}
+
+// parseMailFrom reads MAIL_FROM. A domain written in its own script
+// ("noticias.ejemplo.es" with an accent) is kept in its ASCII form
+// (xn--…), which is what From, Message-ID and the DKIM and SPF checks of
+// a plain relay carry; its name part would need the relay to take
+// SMTPUTF8, which the mail is not sent with, so it is refused.
+func parseMailFrom(raw string) (*mail.Address, error) {
+	a, err := mail.ParseAddress(raw)
+	if err != nil {
+		return nil, fmt.Errorf("MAIL_FROM: not an email address: %v", err)
+	}
+	at := strings.LastIndexByte(a.Address, '@')
+	local, domain := a.Address[:at], a.Address[at+1:]
+	if !isASCII(local) {
+		return nil, fmt.Errorf("MAIL_FROM: %q: the part before @ is not ASCII, which relays take only with SMTPUTF8; use an ASCII one (the name shown can be in any script)", a.Address)
+	}
+	if isASCII(domain) {
+		return a, nil
+	}
+	ascii, err := idna.Lookup.ToASCII(domain)
+	if err != nil {
+		return nil, fmt.Errorf("MAIL_FROM: %q: the domain is not a valid domain name: %v", a.Address, err)
+	}
+	a.Address = local + "@" + ascii
+	return a, nil
+}
+
+func isASCII(s string) bool {
+	for _, r := range s {
+		if r > unicode.MaxASCII {
+			return false
+		}
+	}
+	return true
 }

@@ -59,3 +59,25 @@ func TestSoundAddressesAreAccepted(t *testing.T) {
 		}
 	}
 }
+
+// TestMailFromInAnotherScript: a MAIL_FROM whose domain is written in its
+// own script is kept in its ASCII form, which every header and the
+// relay's checks carry; one whose name part is not ASCII is refused,
+// naming the variable.
+func TestMailFromInAnotherScript(t *testing.T) {
+	c, err := Load(env(map[string]string{"SECRET_KEY": key, "MAIL_FROM": "Noticias <boletin@migración.ejemplo.es>"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := c.MailFrom.Address, "boletin@xn--migracin-13a.ejemplo.es"; got != want {
+		t.Errorf("MAIL_FROM's address = %q, want %q", got, want)
+	}
+	if c.MailFrom.Name != "Noticias" {
+		t.Errorf("MAIL_FROM's name = %q", c.MailFrom.Name)
+	}
+	for _, bad := range []string{"boletín@ejemplo.es", "news@ñandú-.ejemplo.es"} {
+		if _, err := Load(env(map[string]string{"SECRET_KEY": key, "MAIL_FROM": bad})); err == nil || !strings.HasPrefix(err.Error(), "MAIL_FROM: ") {
+			t.Errorf("MAIL_FROM=%s: %v, want an error naming MAIL_FROM", bad, err)
+		}
+	}
+}

@@ -193,8 +193,8 @@ func Load(getenv func(string) string) (*Config, error) {
 		return nil, err
 	}
 	c.SMTPUnset = strings.TrimSpace(getenv("SMTP_URL")) == ""
-	if c.MailFrom, err = mail.ParseAddress(get("MAIL_FROM", DefaultMailFrom)); err != nil {
-		return nil, fmt.Errorf("MAIL_FROM: not an email address: %v", err)
+	if c.MailFrom, err = parseMailFrom(get("MAIL_FROM", DefaultMailFrom)); err != nil {
+		return nil, err
 	}
 	if c.BaseURL, err = parseBaseURL(get("BASE_URL", DefaultBaseURL)); err != nil {
 		return nil, err
