@@ -108,6 +108,18 @@ func TestMetricsOnTheirOwnListenerWithBoundedLabels(t *testing.T) {
 func TestWorkerServesDefaultRegistryWhenAsked(t *testing.T) {
 	t.Parallel()
 	w := startWeb(t, nil)
+	resp, body := get(t, "GET", startWorkerListening(t, w)+"/metrics", nil)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "go_goroutines") || !strings.Contains(body, "process_") ||
+		!strings.Contains(body, `newsdigest_deliveries_total{status="sent"}`) {
+		t.Errorf("worker metrics: %d:\n%.1000s", resp.StatusCode, body)
+	}
+}
+
+// startWorkerListening runs a worker beside w, with its metrics and
+// probes on a listener of its own, until the test ends; it returns the
+// listener's base URL.
+func startWorkerListening(t *testing.T, w *webOnly) string {
+	t.Helper()
 	ml, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -123,11 +135,7 @@ func TestWorkerServesDefaultRegistryWhenAsked(t *testing.T) {
 			t.Errorf("worker shutdown: %v", err)
 		}
 	})
-	resp, body := get(t, "GET", "http://"+ml.Addr().String()+"/metrics", nil)
-	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "go_goroutines") || !strings.Contains(body, "process_") ||
-		!strings.Contains(body, `newsdigest_deliveries_total{status="sent"}`) {
-		t.Errorf("worker metrics: %d:\n%.1000s", resp.StatusCode, body)
-	}
+	return "http://" + ml.Addr().String()
 }
 
 // TestClientIPFromTrustedProxiesOnly: X-Forwarded-For decides the IP

@@ -1,8 +1,6 @@
 package app_test
 
 import (
-	"context"
-	"errors"
 	"net"
 	"net/http"
 	"net/url"
@@ -10,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"newsdigest/internal/app"
 	"newsdigest/internal/testenv"
 )
 
@@ -19,13 +16,8 @@ import (
 // Redis stalls, and recovers when it answers again.
 func TestReadinessSharesOneRedisClient(t *testing.T) {
 	t.Parallel()
-	u, err := url.Parse(testenv.RedisURL(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	proxy := newTCPProxy(t, u.Host)
-	u.Host = proxy.addr()
-	w := startWeb(t, map[string]string{"REDIS_URL": u.String()})
+	proxy, redisURL := redisThroughProxy(t)
+	w := startWeb(t, map[string]string{"REDIS_URL": redisURL})
 
 	before := proxy.accepted()
 	for range 20 {
@@ -36,9 +28,39 @@ func TestReadinessSharesOneRedisClient(t *testing.T) {
 	if n := proxy.accepted() - before; n > 1 {
 		t.Errorf("20 readiness checks opened %d Redis connections, want at most 1", n)
 	}
+	readyWhileRedisStalls(t, proxy, w.base+"/readyz")
+}
 
+// TestWorkerReadinessFollowsRedis: the worker's /readyz says Redis is
+// unavailable while it stalls, PostgreSQL still answering, and ready
+// again once it answers.
+func TestWorkerReadinessFollowsRedis(t *testing.T) {
+	t.Parallel()
+	proxy, redisURL := redisThroughProxy(t)
+	w := startWeb(t, map[string]string{"REDIS_URL": redisURL})
+	readyz := startWorkerListening(t, w) + "/readyz"
+	untilReady(t, readyz, "once started")
+	readyWhileRedisStalls(t, proxy, readyz)
+}
+
+// redisThroughProxy is this test's Redis behind a proxy that can stall.
+func redisThroughProxy(t *testing.T) (*tcpProxy, string) {
+	t.Helper()
+	u, err := url.Parse(testenv.RedisURL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := newTCPProxy(t, u.Host)
+	u.Host = proxy.addr()
+	return proxy, u.String()
+}
+
+// readyWhileRedisStalls checks that readyz says Redis, and only Redis, is
+// unavailable while the proxy stalls, and ready again once it answers.
+func readyWhileRedisStalls(t *testing.T, proxy *tcpProxy, readyz string) {
+	t.Helper()
 	proxy.stall()
-	resp, body := get(t, "GET", w.base+"/readyz", nil)
+	resp, body := get(t, "GET", readyz, nil)
 	proxy.resume()
 	var ready struct {
 		Ready  bool              `json:"ready"`
@@ -49,14 +71,20 @@ func TestReadinessSharesOneRedisClient(t *testing.T) {
 		ready.Checks["redis"] != "unavailable" || ready.Checks["postgres"] != "ok" {
 		t.Errorf("readyz with Redis stalled: %d %s", resp.StatusCode, body)
 	}
-	deadline := time.Now().Add(15 * time.Second)
+	untilReady(t, readyz, "after Redis answers again")
+}
+
+// untilReady polls readyz until it answers 200, failing after a deadline.
+func untilReady(t *testing.T, readyz, when string) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
 	for {
-		resp, body := get(t, "GET", w.base+"/readyz", nil)
+		resp, body := get(t, "GET", readyz, nil)
 		if resp.StatusCode == http.StatusOK {
-			break
+			return
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("readyz after Redis answers again: %d %s", resp.StatusCode, body)
+			t.Fatalf("readyz %s: %d %s", when, resp.StatusCode, body)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
@@ -141,63 +169,4 @@ func (p *tcpProxy) accepted() int {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.conns
-}
-
-// TestWorkerReadinessFollowsRedis: the worker's /readyz says Redis is
-// unavailable while it stalls, PostgreSQL still answering, and ready
-// again once it answers.
-func TestWorkerReadinessFollowsRedis(t *testing.T) {
-	t.Parallel()
-	u, err := url.Parse(testenv.RedisURL(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	proxy := newTCPProxy(t, u.Host)
-	u.Host = proxy.addr()
-	w := startWeb(t, map[string]string{"REDIS_URL": u.String()})
-	ml, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() {
-		done <- (&app.Worker{Config: w.cfg, Log: w.log, Options: testWorkerOptions(), MetricsListener: ml}).Run(ctx)
-	}()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil && !errors.Is(err, context.Canceled) {
-			t.Errorf("worker shutdown: %v", err)
-		}
-	})
-	readyz := "http://" + ml.Addr().String() + "/readyz"
-	untilReady := func(when string) {
-		t.Helper()
-		deadline := time.Now().Add(30 * time.Second)
-		for {
-			resp, body := get(t, "GET", readyz, nil)
-			if resp.StatusCode == http.StatusOK {
-				return
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("worker readyz %s: %d %s", when, resp.StatusCode, body)
-			}
-			time.Sleep(50 * time.Millisecond)
-		}
-	}
-	untilReady("once started")
-
-	proxy.stall()
-	resp, body := get(t, "GET", readyz, nil)
-	proxy.resume()
-	var ready struct {
-		Ready  bool              `json:"ready"`
-		Checks map[string]string `json:"checks"`
-	}
-	mustJSON(t, []byte(body), &ready)
-	if resp.StatusCode != http.StatusServiceUnavailable || ready.Ready ||
-		ready.Checks["redis"] != "unavailable" || ready.Checks["postgres"] != "ok" {
-		t.Errorf("worker readyz with Redis stalled: %d %s", resp.StatusCode, body)
-	}
-	untilReady("after Redis answers again")
 }
