@@ -20,7 +20,7 @@ const (
 	BurstWindow = 10 * time.Second
 	// NonceTTL is how long a message's clicks are remembered; a link older
 	// than that counts nothing, so no message can count twice.
-	NonceTTL = 30 * 24 * time.Hour
+	NonceTTL = domain.ClickNonceKeptFor
 )
 
 // Decide says what a click on story, at now, does given the clicks its

@@ -213,9 +213,11 @@ func (s *Service) sendClaimed(ctx context.Context, what string, sub domain.Subsc
 // seems to hold (lost with Redis, out of retries, or held by a worker
 // that died): a task too many is harmless, as the claim sends each due
 // mail once. It also deletes the sign-ups never confirmed within
-// domain.PendingKeptFor (domain.SubscriberPurge, docs/privacy.md). Each
-// part is on its own: a failure in one is logged and does not hold up
-// the others.
+// domain.PendingKeptFor (domain.SubscriberPurge, docs/privacy.md), and
+// what is kept for a time once that time is up (domain.Expired: import
+// drafts, test sends, console sessions, click nonces), which otherwise
+// only the next write of its kind deleted. Each part is on its own: a
+// failure in one is logged and does not hold up the others.
 func (s *Service) Reconcile(ctx context.Context) {
 	if err := s.requeueConfirmations(ctx); err != nil {
 		s.log.Warn("reconcile: re-queue confirmation mails", "err", err)
@@ -230,6 +232,12 @@ func (s *Service) Reconcile(ctx context.Context) {
 		s.log.Warn("reconcile: purge unconfirmed sign-ups", "err", err)
 	} else if n > 0 {
 		s.log.Info("purged unconfirmed sign-ups", "count", n)
+	}
+	if gone, err := s.store.PurgeExpired(ctx); err != nil {
+		s.log.Warn("reconcile: purge what has expired", "err", err)
+	} else if gone.Total() > 0 {
+		s.log.Info("purged what has expired", "drafts", gone.Drafts, "test_sends", gone.TestSends,
+			"test_send_keys", gone.TestSendKeys, "sessions", gone.Sessions, "click_nonces", gone.ClickNonces)
 	}
 }
 

@@ -17,6 +17,14 @@ type Store interface {
 	DeskStore
 	MailStore
 	EstimateSource
+	RetentionStore
+}
+
+// RetentionStore forgets what is kept for a time once it is up
+// (domain.Expired lists what): the reconcile asks every minute, so that
+// nothing waits for the next write of its kind.
+type RetentionStore interface {
+	PurgeExpired(ctx context.Context) (domain.Expired, error)
 }
 
 // SignupStore records sign-ups and their confirmation.
