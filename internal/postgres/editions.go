@@ -375,8 +375,10 @@ func (db *DB) FailEdition(ctx context.Context, id int64, reason string) (bool, e
 // left unfinished (FailEdition leaves those being sent to it): put back
 // to try again (a 4xx, a worker stopping), which no claim takes from a
 // failed edition, or left sending by a worker that died. It counts them:
-// the reconciler's part. It reads the unfinished deliveries from their
-// partial index.
+// the reconciler's part. A failed edition found with nothing left in
+// flight, domain.FailedSettleAfter after it failed, is settled, and its
+// deliveries are not read again: failed editions are kept, and reading
+// all of theirs every minute grew with each one.
 func (db *DB) AbandonLapsed(ctx context.Context) error {
 	from, lapsed, _ := domain.DeliveryRule(domain.DeliveryAbandon)
 	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
@@ -386,19 +388,20 @@ func (db *DB) AbandonLapsed(ctx context.Context) error {
 		// something to abandon are locked (a row lock writes the row, and
 		// this runs every few seconds); one that fails, or whose delivery
 		// lapses, meanwhile waits for the next run.
-		rows, err := tx.Query(ctx, `
-			SELECT e.id FROM editions e
-			WHERE e.status = $1 AND EXISTS (
-			    SELECT 1 FROM deliveries d
-			    WHERE d.edition_id = e.id AND (d.status = ANY($3) OR (d.status = ANY($2) AND d.lease_until < now())))
-			ORDER BY e.id FOR NO KEY UPDATE OF e`,
-			domain.EditionFailed, lapsed, from)
+		rows, err := tx.Query(ctx, abandonableSQL, domain.EditionFailed, lapsed, from)
 		if err != nil {
 			return err
 		}
 		failed, err := pgx.CollectRows(rows, pgx.RowTo[int64])
-		if err != nil || len(failed) == 0 {
+		if err != nil {
 			return err
+		}
+		settle := func() error {
+			_, err := tx.Exec(ctx, settleFailedSQL, domain.FailedSettleAfter, domain.UnfinishedDeliveryStatuses())
+			return err
+		}
+		if len(failed) == 0 {
+			return settle()
 		}
 		_, err = tx.Exec(ctx, `
 		WITH s AS (
@@ -410,13 +413,37 @@ func (db *DB) AbandonLapsed(ctx context.Context) error {
 		UPDATE editions e SET skipped = e.skipped + c.n
 		FROM (SELECT edition_id, count(*) AS n FROM s GROUP BY edition_id) c WHERE e.id = c.edition_id`,
 			domain.EditionFailed, lapsed, domain.DeliverySkipped, domain.ReasonEditionFailed, from, failed)
-		return err
+		if err != nil {
+			return err
+		}
+		return settle()
 	})
 	if err != nil {
 		return fmt.Errorf("abandon lapsed deliveries of failed editions: %w", err)
 	}
 	return nil
 }
+
+// abandonableSQL finds the failed editions with deliveries to abandon
+// ($2 lapsed when their lease ran out, $3 at once), locking them. A
+// settled one (settleFailedSQL) has none, and never will: its deliveries
+// are not read. The status is written out, not a parameter, so that the
+// plan a prepared statement keeps reads the few unsettled failed
+// editions from their partial index, not the editions' table.
+var abandonableSQL = `
+	SELECT e.id FROM editions e
+	WHERE e.status = $1 AND e.status = '` + string(domain.EditionFailed) + `' AND e.settled_at IS NULL AND EXISTS (
+	    SELECT 1 FROM deliveries d
+	    WHERE d.edition_id = e.id AND (d.status = ANY($3) OR (d.status = ANY($2) AND d.lease_until < now())))
+	ORDER BY e.id FOR NO KEY UPDATE OF e`
+
+// settleFailedSQL marks settled the failed editions that failed more
+// than $1 ago (domain.FailedSettleAfter) and have nothing pending or
+// sending ($2): nothing of theirs can be put back in flight any more.
+var settleFailedSQL = `
+	UPDATE editions e SET settled_at = now()
+	WHERE e.status = '` + string(domain.EditionFailed) + `' AND e.settled_at IS NULL AND e.finished_at < now() - $1::interval
+	  AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.edition_id = e.id AND d.status = ANY($2))`
 
 // UnfinishedEditions lists editions not yet done or failed, for the
 // reconciler.

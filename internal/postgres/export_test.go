@@ -9,6 +9,8 @@ var (
 	HealthSQL  = healthSQL
 	RecordSQL  = recordSQL + recordProgressSQL
 
+	AbandonableSQL = abandonableSQL
+
 	FailureCountsSQL  = failureCountsSQL
 	SkipReasonsSQL    = skipReasonsSQL
 	StoryCountriesSQL = storyCountriesSQL
