@@ -9,7 +9,8 @@ var (
 	HealthSQL  = healthSQL
 	RecordSQL  = recordSQL + recordProgressSQL
 
-	AbandonableSQL = abandonableSQL
+	AbandonableSQL      = abandonableSQL
+	PurgeUnconfirmedSQL = purgeUnconfirmedSQL
 
 	FailureCountsSQL  = failureCountsSQL
 	SkipReasonsSQL    = skipReasonsSQL

@@ -40,6 +40,22 @@ func (db *DB) erasedKeys(email string) []string {
 	return append(out, "erased:"+hex.EncodeToString(legacy[:]))
 }
 
+// purgeUnconfirmedSQL deletes up to $2 sign-ups never confirmed, older
+// than $1, of the statuses $3 (domain.SubscriberPurge). It runs every
+// minute: the pending status written out lets the plan a prepared
+// statement keeps read the few unconfirmed sign-ups from their partial
+// index (subscribers_unconfirmed), where it read every subscriber ever
+// kept, erased and unsubscribed ones included.
+var purgeUnconfirmedSQL = `
+	DELETE FROM subscribers WHERE id IN (
+		SELECT id FROM subscribers
+		WHERE status = ANY($3) AND status = '` + string(domain.StatusPending) + `' AND confirmed_at IS NULL
+		  AND created_at < now() - $1::interval
+		  AND (confirm_expires_at IS NULL OR confirm_expires_at < now())
+		ORDER BY id LIMIT $2
+		FOR UPDATE SKIP LOCKED)
+	  AND status = ANY($3) AND confirmed_at IS NULL`
+
 // maxPurge bounds the sign-ups one purge deletes, so it never holds many
 // locks at once; the next run takes the rest.
 const maxPurge = 1000
@@ -50,14 +66,7 @@ const maxPurge = 1000
 // again renews the link, and the person may still click it). It returns
 // how many were deleted.
 func (db *DB) PurgeUnconfirmed(ctx context.Context) (int64, error) {
-	tag, err := db.pool.Exec(ctx, `
-		DELETE FROM subscribers WHERE id IN (
-			SELECT id FROM subscribers
-			WHERE status = ANY($3) AND confirmed_at IS NULL AND created_at < now() - $1::interval
-			  AND (confirm_expires_at IS NULL OR confirm_expires_at < now())
-			ORDER BY id LIMIT $2
-			FOR UPDATE SKIP LOCKED)
-		  AND status = ANY($3) AND confirmed_at IS NULL`, domain.PendingKeptFor, maxPurge, domain.SubscriberFrom(domain.SubscriberPurge))
+	tag, err := db.pool.Exec(ctx, purgeUnconfirmedSQL, domain.PendingKeptFor, maxPurge, domain.SubscriberFrom(domain.SubscriberPurge))
 	if err != nil {
 		return 0, fmt.Errorf("purge unconfirmed sign-ups: %w", err)
 	}
