@@ -143,3 +143,20 @@ func TestEditionAlertsFireWhenTheySay(t *testing.T) {
 		t.Error("no rule fires on an edition that paused itself")
 	}
 }
+
+// TestBlocksPage: a block (a provider refusing the sender) counts against
+// no reader, so only an alert tells anyone that a provider's readers get
+// nothing; every kind of bounce the worker counts is watched.
+func TestBlocksPage(t *testing.T) {
+	watched := map[string]bool{}
+	for _, r := range readAlerts(t) {
+		for _, m := range regexp.MustCompile(`newsdigest_bounces_total\{kind="([a-z]+)"\}`).FindAllStringSubmatch(r.Expr, -1) {
+			watched[m[1]] = true
+		}
+	}
+	for _, kind := range []string{"hard", "blocked"} {
+		if !watched[kind] {
+			t.Errorf("no alert watches bounces of kind %q", kind)
+		}
+	}
+}

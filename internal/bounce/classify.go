@@ -24,6 +24,8 @@ func Classify(action, status, diagnostic string) (Kind, string) {
 		return Soft, code.String()
 	}
 	switch {
+	case refusesTheSender(code, diagnostic):
+		return Blocked, code.String()
 	case code.subject == 1 && badDestination[code.detail]:
 		// 5.1.x: bad destination mailbox, system or syntax, ambiguous,
 		// moved, null MX. The other details are not the reader's address:
@@ -43,8 +45,9 @@ func Classify(action, status, diagnostic string) (Kind, string) {
 		}
 	}
 	// Mailbox full (5.2.2), message too large (5.2.3, 5.3.4), system,
-	// network, protocol, content and policy refusals (5.3 to 5.7): the
-	// address may be fine.
+	// network, protocol and content refusals (5.3 to 5.6), and the
+	// recipient's own rules (5.7.1 "not authorized"): the address may be
+	// fine.
 	return Soft, code.String()
 }
 

@@ -43,14 +43,27 @@ func TestClassify(t *testing.T) {
 		{"failed", "5.1.9", "550 5.1.9 message relayed to non-compliant mailer", Soft, "5.1.9"},
 		{"failed", "5.1.3", "501 5.1.3 bad recipient address syntax", Hard, "5.1.3"},
 		{"failed", "5.1.6", "550 5.1.6 recipient no longer on server", Hard, "5.1.6"},
-		// Mailbox full, too large, policy, content: soft.
+		// Mailbox full, too large, content, the recipient's own rules: soft.
 		{"failed", "5.2.2", "552 5.2.2 Mailbox full", Soft, "5.2.2"},
 		{"failed", "5.2.3", "552 5.2.3 message too long", Soft, "5.2.3"},
 		{"failed", "5.3.4", "552 5.3.4 message too big", Soft, "5.3.4"},
 		{"failed", "5.4.4", "550 5.4.4 unable to route", Soft, "5.4.4"},
-		{"failed", "5.7.1", "554 5.7.1 blocked using dnsbl", Soft, "5.7.1"},
-		{"failed", "5.7.26", "550 5.7.26 unauthenticated email is not accepted", Soft, "5.7.26"},
-		{"failed", "5.7.0", "550 5.7.0 user unknown", Hard, "5.7.0"}, // x.y.0: the words decide
+		{"failed", "5.7.1", "550 5.7.1 RESOLVER.RST.NotAuthorized; not authorized", Soft, "5.7.1"},
+		{"failed", "5.7.124", "550 5.7.124 Sender not in allowed-senders list", Soft, "5.7.124"},
+		{"failed", "5.7.17", "550 5.7.17 Mailbox owner has changed", Soft, "5.7.17"},
+		{"failed", "5.7.1", "550 5.7.1 Message garbled in transit", Soft, "5.7.1"}, // "rbl" inside a word
+		{"failed", "5.7.0", "550 5.7.0 user unknown", Hard, "5.7.0"},               // x.y.0: the words decide
+		// The sender or the message refused, not the address: blocked.
+		{"failed", "5.7.1", "554 5.7.1 blocked using dnsbl", Blocked, "5.7.1"},
+		{"failed", "5.7.26", "550 5.7.26 unauthenticated email is not accepted", Blocked, "5.7.26"},
+		{"failed", "5.7.1", "550 5.7.26 This mail has been blocked because the sender is unauthenticated. Gmail requires all senders to authenticate with either SPF or DKIM.", Blocked, "5.7.1"},
+		{"failed", "5.7.23", "550 5.7.23 SPF validation failed", Blocked, "5.7.23"},
+		{"failed", "", "550 5.7.1 Our system has detected that this message is likely unsolicited mail.", Blocked, "5.7.1"},
+		{"failed", "5.7.1", "550 5.7.1 Unfortunately, messages from [192.0.2.1] weren't sent. Please contact your Internet service provider since part of their network is on our block list (S3150).", Blocked, "5.7.1"},
+		{"failed", "5.7.606", "550 5.7.606 Access denied, banned sending IP [192.0.2.1]", Blocked, "5.7.606"},
+		{"failed", "", "554 Service unavailable; Client host [192.0.2.1] blocked using zen.spamhaus.org", Blocked, "5.0.0"},
+		{"failed", "5.7.2", "553 5.7.2 [TSS09] All messages from 192.0.2.1 will be permanently deferred", Blocked, "5.7.2"},
+		{"failed", "5.7.9", "554 5.7.9 Message not accepted for policy reasons", Blocked, "5.7.9"},
 		// Temporary, or nothing to go by: soft.
 		{"failed", "4.2.2", "452 4.2.2 over quota", Soft, "4.2.2"},
 		{"failed", "4.0.0", "DNS Error: domain name not found", Soft, "4.0.0"},

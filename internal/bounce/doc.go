@@ -74,14 +74,26 @@
 //     or delay.
 //  5. Anything else (a person's reply, spam) yields nothing.
 //
-// Classify decides between hard and soft by RFC 3463's classes and
-// subjects, leaning to soft where in doubt: a soft bounce wrongly taken
-// only costs a few more sends before BOUNCE_LIMIT stops them, while a hard
-// one wrongly taken loses a reader.
+// Classify decides between hard, soft and blocked by RFC 3463's classes
+// and subjects, leaning to soft where in doubt: a soft bounce wrongly
+// taken only costs a few more sends before BOUNCE_LIMIT stops them, while
+// a hard one wrongly taken loses a reader.
 //
 //   - Action delivered, relayed, expanded or delayed: no event.
 //   - Status 4.x.x (the reporter gave up after temporary failures), or no
 //     status at all: soft.
+//   - A refusal of the sender or of the message, not of the address:
+//     blocked (blocked.go). By code: 5.7.5 to 5.7.9, 5.7.11, 5.7.13 to
+//     5.7.16 (cryptography, the sending account, priority), RFC 7372's
+//     5.7.20 to 5.7.30 (SPF, DKIM, DMARC, ARC, mail flood, REQUIRETLS:
+//     Gmail's 5.7.26 "the sender is unauthenticated") and Microsoft's
+//     5.7.500 to 5.7.749 (a banned sending IP or tenant). By words, under
+//     5.7.0, 5.7.1 or a code that says no more than "permanent": a block
+//     list (Spamhaus, Microsoft's S3150), reputation, Yahoo's TSS codes,
+//     spam or unsolicited mail, failed authentication. A blocked report
+//     does not count toward BOUNCE_LIMIT, since a block on the sender
+//     lasting a few editions would otherwise mark every reader of that
+//     provider bounced; it counts toward the edition's pause.
 //   - 5.1.1 to 5.1.4, 5.1.6 and 5.1.10 (bad mailbox, bad domain, bad
 //     syntax, ambiguous, moved, null MX): hard. The other 5.1.x are not
 //     about the reader's address: 5.1.7 and 5.1.8 are about the sender's,
@@ -98,9 +110,11 @@
 //     are hard; anything else is soft.
 //   - Every other 5.x.x is soft: mailbox full (5.2.2), message too large
 //     (5.2.3, 5.3.4), system and network trouble (5.3, 5.4), protocol
-//     (5.5), content (5.6) and policy or spam refusals (5.7). These say
-//     more about the message or the sender than about the address; an
-//     address that refuses every digest still stops after BOUNCE_LIMIT.
+//     (5.5), content (5.6) and the recipient's own rules (5.7.1 "not
+//     authorized", Microsoft's 5.7.1xx: a group that takes mail from its
+//     members only). These may say more about the message than about the
+//     address; an address that refuses every digest still stops after
+//     BOUNCE_LIMIT.
 //
 // A Status of x.0.0 is read together with the diagnostic: when the
 // diagnostic holds a more specific code of the same class ("Status: 5.0.0"

@@ -18,11 +18,19 @@ const (
 	// Hard is a permanent failure of the address itself (the mailbox or
 	// its domain does not exist, or is disabled): suppress it at once.
 	Hard Kind = "hard"
-	// Soft is a failure that may pass, or that says more about the message
-	// or the sender than about the address (mailbox full, message too
-	// large, refused by policy, gave up after retrying): it counts toward
-	// the bounce limit.
+	// Soft is a failure that may pass, or whose cause is not known to be
+	// the sender (mailbox full, message too large, refused by the
+	// recipient's own rules, gave up after retrying): it counts toward the
+	// bounce limit.
 	Soft Kind = "soft"
+	// Blocked is a refusal of the sender or of the message, not of the
+	// address: the sending IP or domain on a block list or of poor
+	// reputation, authentication (SPF, DKIM, DMARC) failed, the message
+	// taken for spam. It says nothing against the reader, so it does not
+	// count toward the bounce limit (a block lasting a few editions would
+	// otherwise mark every reader of that provider bounced); it counts
+	// toward the edition's pause, which is the sender's cue to act.
+	Blocked Kind = "blocked"
 	// Complaint is a reader marking the message as spam (an ARF report of
 	// Feedback-Type abuse, or a relay's complaint notification):
 	// unsubscribe at once.
@@ -30,7 +38,7 @@ const (
 )
 
 // Valid reports whether k is one of the kinds above.
-func (k Kind) Valid() bool { return k == Hard || k == Soft || k == Complaint }
+func (k Kind) Valid() bool { return k == Hard || k == Soft || k == Blocked || k == Complaint }
 
 // Where an event came from.
 const (

@@ -10,16 +10,22 @@ const (
 	// BounceHard: the address does not exist or is disabled; the
 	// subscriber is bounced at once.
 	BounceHard = "hard"
-	// BounceSoft: mailbox full, refused by policy, given up after
-	// retrying; it counts toward BOUNCE_LIMIT like a refusal at the send.
+	// BounceSoft: mailbox full, refused by the recipient's own rules,
+	// given up after retrying; it counts toward BOUNCE_LIMIT like a
+	// refusal at the send.
 	BounceSoft = "soft"
+	// BounceBlocked: the receiving side refused the sender or the message
+	// (a block list, failed authentication, taken for spam), not the
+	// address; it does not count toward BOUNCE_LIMIT, and counts toward
+	// the edition's pause.
+	BounceBlocked = "blocked"
 	// BounceComplaint: the reader reported the digest as spam; they are
 	// mailed nothing more (StatusComplained).
 	BounceComplaint = "complaint"
 )
 
 // BounceKinds lists every kind of report.
-var BounceKinds = []string{BounceHard, BounceSoft, BounceComplaint}
+var BounceKinds = []string{BounceHard, BounceSoft, BounceBlocked, BounceComplaint}
 
 // IsBounceKind reports whether k is one of BounceKinds.
 func IsBounceKind(k string) bool { return slices.Contains(BounceKinds, k) }
@@ -29,7 +35,7 @@ func IsBounceKind(k string) bool { return slices.Contains(BounceKinds, k) }
 // twice is recorded once.
 type BounceReport struct {
 	DeliveryID int64
-	Kind       string // BounceHard, BounceSoft or BounceComplaint
+	Kind       string // one of BounceKinds
 	Source     string // smtp, ses, mailgun
 	ReportID   string
 	// MessageKey names the message the report is about, as each channel

@@ -34,8 +34,9 @@ const (
 
 // Bounce kinds (newsdigest_bounces_total's kind label).
 const (
-	BounceHard = "hard" // the address is gone: suppressed at once
-	BounceSoft = "soft" // a temporary refusal, counted toward BOUNCE_LIMIT
+	BounceHard    = "hard"    // the address is gone: suppressed at once
+	BounceSoft    = "soft"    // a temporary refusal, counted toward BOUNCE_LIMIT
+	BounceBlocked = "blocked" // the sender or the message refused, not the address
 )
 
 // Feed poll results (newsdigest_feed_polls_total's result label).
@@ -99,7 +100,7 @@ func For(reg prometheus.Registerer) *Set {
 	for _, c := range []string{Reply2xx, Reply4xx, Reply5xx, ReplyNetwork} {
 		s.smtpReplies.WithLabelValues(c)
 	}
-	for _, k := range []string{BounceHard, BounceSoft} {
+	for _, k := range []string{BounceHard, BounceSoft, BounceBlocked} {
 		s.bounces.WithLabelValues(k)
 	}
 	for _, r := range []string{PollOK, PollError} {
@@ -153,13 +154,14 @@ func (s *Set) SMTPReply(class string) {
 	}
 }
 
-// Bounce counts one bounce reported after the send, of kind BounceHard or
-// BounceSoft. The bounce recorder calls it once per report it records.
+// Bounce counts one bounce reported after the send, of kind BounceHard,
+// BounceSoft or BounceBlocked. The bounce recorder calls it once per
+// report it records.
 func (s *Set) Bounce(kind string) {
 	if s == nil {
 		return
 	}
-	if kind != BounceHard {
+	if kind != BounceHard && kind != BounceBlocked {
 		kind = BounceSoft
 	}
 	s.bounces.WithLabelValues(kind).Inc()

@@ -19,7 +19,8 @@ import (
 // overwritten by a later bounce); the subscriber moves as the report
 // says (domain.SubscriberBounce at once for a hard bounce, or once their
 // count reaches bounceLimit for a soft one; domain.SubscriberComplain for
-// a complaint), if their lifecycle allows it from where they are.
+// a complaint; nothing for a blocked one), if their lifecycle allows it
+// from where they are.
 // A report about a reader since erased is recorded without the server's
 // words. errs.NotFound when the delivery is not stored.
 func (db *DB) RecordBounce(ctx context.Context, r domain.BounceReport, bounceLimit int) (domain.BounceOutcome, error) {
@@ -137,7 +138,7 @@ var healthSQL = `
 // once. It also says whether the edition may still pause itself.
 func (db *DB) EditionHealth(ctx context.Context, editionID int64) (h domain.EditionHealth, autoPause bool, err error) {
 	err = db.pool.QueryRow(ctx, healthSQL, editionID, domain.FailurePermanent,
-		[]string{domain.BounceHard, domain.BounceSoft}, domain.BounceComplaint).
+		[]string{domain.BounceHard, domain.BounceSoft, domain.BounceBlocked}, domain.BounceComplaint).
 		Scan(&h.Tried, &h.Bounces, &h.Complaints, &autoPause)
 	if err != nil {
 		return h, false, fmt.Errorf("edition %d health: %w", editionID, notFound(err, "edition"))
@@ -206,9 +207,14 @@ func (db *DB) DeliveryReports(ctx context.Context, editionID int64, limit int) (
 // out.Before and out.HardBounces) as a report of kind, about a message
 // sent at sentAt, does: a hard bounce at once, soft ones at bounceLimit
 // in a row (bounceRun), a complaint at once; the same for a digest and a
-// one-off mail.
+// one-off mail. A blocked report leaves the reader as they were: it
+// neither adds to their run (the sender was refused, not the address)
+// nor ends it (nothing went through).
 func applyBounce(ctx context.Context, tx pgx.Tx, out *domain.BounceOutcome, kind string, bounceLimit int, sentAt time.Time) error {
 	out.After = out.Before
+	if kind == domain.BounceBlocked {
+		return nil
+	}
 	var ev domain.SubscriberEvent
 	switch kind {
 	case domain.BounceHard:

@@ -212,8 +212,8 @@ type sesNotice struct {
 	} `json:"complaint"`
 }
 
-// events reads an SES notification. Permanent bounces are hard; Transient
-// and Undetermined ones soft. A complaint counts when its feedback type is
+// events reads an SES notification. Bounces are of the kind sesKind
+// says. A complaint counts when its feedback type is
 // abuse or absent (some receivers send none, and SES passes the
 // complaint on all the same); not-spam, virus, fraud and the rest do not.
 // Other notifications (Delivery, Send, Open…) carry nothing to record.
@@ -229,14 +229,11 @@ func (p *SES) events(message string) ([]bounce.Event, error) {
 	e := bounce.Event{Source: bounce.SourceSES}
 	switch {
 	case typ == "Bounce" && n.Bounce != nil:
-		e.Kind = bounce.Soft
-		if n.Bounce.BounceType == "Permanent" {
-			e.Kind = bounce.Hard
-		}
 		if r := n.Bounce.BouncedRecipients; len(r) > 0 {
 			e.Recipient, e.Status = r[0].EmailAddress, r[0].Status
 			e.Diagnostic = strings.TrimSpace(strings.TrimPrefix(r[0].DiagnosticCode, "smtp;"))
 		}
+		e.Kind = sesKind(n.Bounce.BounceType, n.Bounce.BounceSubType, e.Status, e.Diagnostic)
 		if e.Diagnostic == "" {
 			e.Diagnostic = n.Bounce.BounceType + "/" + n.Bounce.BounceSubType
 		}
@@ -314,4 +311,25 @@ func cut(s string, n int) string {
 		n--
 	}
 	return s[:n]
+}
+
+// sesKind is what an SES bounce means for the address. SES calls
+// Permanent whatever the receiving server refused for good, a block of
+// the sender included ("550 5.7.1 ... blocked using Spamhaus"), so the
+// status and the server's words are read as a DSN's would be: a
+// refusal of the sender is blocked, whatever SES calls it. A content
+// rejection is a refusal of the message. Otherwise Permanent bounces are
+// hard (SES's advice: remove the address), Transient and Undetermined
+// ones soft.
+func sesKind(typ, subType, status, diagnostic string) bounce.Kind {
+	if subType == "ContentRejected" {
+		return bounce.Blocked
+	}
+	if k, _ := bounce.Classify("failed", status, diagnostic); k == bounce.Blocked {
+		return bounce.Blocked
+	}
+	if typ == "Permanent" {
+		return bounce.Hard
+	}
+	return bounce.Soft
 }
