@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -445,11 +446,27 @@ var settleFailedSQL = `
 	WHERE e.status = '` + string(domain.EditionFailed) + `' AND e.settled_at IS NULL AND e.finished_at < now() - $1::interval
 	  AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.edition_id = e.id AND d.status = ANY($2))`
 
+// unfinishedSQL is true of an edition (alias e) not finished, in the
+// words of the editions_unfinished index's predicate (migration 00062):
+// the statuses as literals, which a generic plan can match with it.
+var unfinishedSQL = `e.status IN (` + quoted(domain.UnfinishedEditionStatuses()) + `)`
+
+var unfinishedEditionsSQL = `SELECT ` + editionColumns + ` FROM editions e WHERE ` + unfinishedSQL + ` ORDER BY e.id`
+
+// quoted writes strings as SQL literals, comma-separated; they are the
+// program's own constants, never input.
+func quoted(ss []string) string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = "'" + strings.ReplaceAll(s, "'", "''") + "'"
+	}
+	return strings.Join(out, ", ")
+}
+
 // UnfinishedEditions lists editions not yet done or failed, for the
 // reconciler.
 func (db *DB) UnfinishedEditions(ctx context.Context) ([]domain.Edition, error) {
-	rows, err := db.pool.Query(ctx, `SELECT `+editionColumns+` FROM editions e
-		WHERE status = ANY($1) ORDER BY id`, domain.UnfinishedEditionStatuses())
+	rows, err := db.pool.Query(ctx, unfinishedEditionsSQL)
 	if err != nil {
 		return nil, err
 	}

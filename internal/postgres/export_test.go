@@ -10,6 +10,8 @@ var (
 	RecordSQL  = recordSQL + recordProgressSQL
 
 	AbandonableSQL      = abandonableSQL
+	UnfinishedSQL       = unfinishedEditionsSQL
+	EditionsToWatchSQL  = editionsToWatchSQL
 	PurgeUnconfirmedSQL = purgeUnconfirmedSQL
 
 	FailureCountsSQL  = failureCountsSQL
