@@ -15,6 +15,10 @@ type SubscriberRecord struct {
 	// has worked it out (nil before, and for the desk's readers).
 	Schedule  *ReaderSchedule
 	NextDueAt *time.Time
+	// DueBeforeChange is the due time a move of the reader's hour or zone
+	// replaced, until the worker works out the new one from it
+	// (schedule.Moved); nil otherwise.
+	DueBeforeChange *time.Time
 }
 
 // ConsentEntry is one line of a person's consent record: what was done,

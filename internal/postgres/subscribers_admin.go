@@ -59,10 +59,10 @@ func (db *DB) SubscriberRecord(ctx context.Context, id int64) (domain.Subscriber
 	var hour *int16
 	var thin, joining bool
 	err := db.pool.QueryRow(ctx, `SELECT `+subscriberColumns+`, confirmed_at, unsubscribed_at, updated_at, hard_bounces,
-		frequency, timezone, hour, send_thin, next_due_at, joins_desk
+		frequency, timezone, hour, send_thin, next_due_at, due_before_change, joins_desk
 		FROM subscribers WHERE id = $1`, id).
 		Scan(append(subscriberFields(s), &r.ConfirmedAt, &r.UnsubscribedAt, &r.UpdatedAt, &r.HardBounces,
-			&f, &tz, &hour, &thin, &r.NextDueAt, &joining)...)
+			&f, &tz, &hour, &thin, &r.NextDueAt, &r.DueBeforeChange, &joining)...)
 	// A reader joining the desk's schedule (SetScheduleByToken) chose it;
 	// the one digest of their own still due is when their next one comes.
 	if err == nil && f != nil && tz != nil && hour != nil && !joining {

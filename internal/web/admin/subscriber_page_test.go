@@ -206,3 +206,33 @@ func TestEveryDeliveryStatusIsNamed(t *testing.T) {
 		}
 	}
 }
+
+// TestScheduleOfAReaderWhoJustMovedTheirHour: a daily reader who moved
+// from 07:00 to 09:00 just after their digest is shown tomorrow at 09:00,
+// the digest the worker will set from the one the move replaced, not a
+// second one today at 09:00 (the first new hour from now).
+func TestScheduleOfAReaderWhoJustMovedTheirHour(t *testing.T) {
+	desk, err := cron.ParseStandard("0 7 * * 1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	madrid, err := time.LoadLocation("Europe/Madrid")
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 12, 7, 7, 5, 0, 0, madrid) // a Monday, just after the 07:00 digest
+	replaced := time.Date(2026, 12, 8, 7, 0, 0, 0, madrid)
+	r := domain.SubscriberRecord{Subscriber: domain.Subscriber{ID: 1, Status: domain.StatusActive,
+		Filter: domain.Filter{Language: "en", Mode: domain.ModeAny}},
+		Schedule:        &domain.ReaderSchedule{Frequency: domain.FrequencyDaily, Timezone: "Europe/Madrid", Hour: 9},
+		DueBeforeChange: &replaced}
+	for _, lang := range domain.Languages {
+		got := scheduleText(r, desk, time.UTC, now, lang)
+		if want := dates.Weekday(lang, replaced, false); !strings.Contains(got, want) {
+			t.Errorf("(%s) %q does not name tomorrow, %s", lang, got, want)
+		}
+		if today := dates.Weekday(lang, now, false); strings.Contains(got, today) {
+			t.Errorf("(%s) %q names a second digest today", lang, got)
+		}
+	}
+}

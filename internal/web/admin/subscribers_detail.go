@@ -61,6 +61,11 @@ func scheduleText(r domain.SubscriberRecord, desk cron.Schedule, deskTZ *time.Lo
 		return msg(lang, "sub_schedule_none")
 	}
 	from, due := now, r.NextDueAt
+	if due == nil && r.DueBeforeChange != nil && r.Schedule != nil {
+		// A reader who just moved their hour: the worker's next due
+		// check works their next digest out from the one it replaced.
+		due = movedDue(r.Schedule, *r.DueBeforeChange, desk, deskTZ, now)
+	}
 	paused := r.PausedUntil != nil && r.PausedUntil.After(now)
 	if paused {
 		from = *r.PausedUntil
@@ -76,6 +81,19 @@ func scheduleText(r domain.SubscriberRecord, desk cron.Schedule, deskTZ *time.Lo
 		text = tf(lang, "sub_schedule_paused", schedule.Date(from, deskTZ, lang), text)
 	}
 	return text
+}
+
+// movedDue is the digest the worker will set for a reader who moved the
+// hour or zone of their own schedule, replacing the one due at before
+// (schedule.Moved, as RunDue works it out).
+func movedDue(rs *domain.ReaderSchedule, before time.Time, desk cron.Schedule, deskTZ *time.Location, now time.Time) *time.Time {
+	loc, err := domain.LoadZone(rs.Timezone)
+	if err != nil {
+		loc = deskTZ // as schedule.ForReader does
+	}
+	weekday, _ := schedule.DeskDay(desk, deskTZ, now)
+	due := schedule.Moved(rs.Frequency, loc, rs.Hour, weekday, before, now)
+	return &due
 }
 
 // firstAfterPause is the first digest due to a reader on their own
