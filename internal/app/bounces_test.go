@@ -164,7 +164,7 @@ func TestBouncesBySMTP(t *testing.T) {
 	s := startStackBare(t, map[string]string{"BOUNCE_DOMAIN": bounceDomain, "BOUNCE_LIMIT": "2"})
 	listener, reg := s.runBounceWorker()
 	readers := []string{"hard.gmail@example.net", "hard.outlook@example.net", "soft@example.net",
-		"complainer@example.net", "slow@example.net", "forged@example.net", "kept@example.net"}
+		"complainer@example.net", "slow@example.net", "forged@example.net", "kept@example.net", "blocked@example.net"}
 	id, senders := s.sendEdition(readers...)
 	for _, r := range readers {
 		if !verpRe.MatchString(senders[r]) {
@@ -188,6 +188,10 @@ func TestBouncesBySMTP(t *testing.T) {
 	report("postfix-mailbox-full.eml", "soft@example.net") // the same report again
 	report("yahoo-arf-abuse.eml", "complainer@example.net")
 	report("gmail-delayed.eml", "slow@example.net")
+	// Two servers refusing the sender (a block list, policy): blocked,
+	// and no failure of the reader's, under a BOUNCE_LIMIT of 2.
+	report("postfix-spam-refused.eml", "blocked@example.net")
+	report("yahoo-policy.eml", "blocked@example.net")
 
 	for _, c := range []struct {
 		reader, status string
@@ -200,6 +204,7 @@ func TestBouncesBySMTP(t *testing.T) {
 		{"complainer@example.net", "complained", 0, deliveryReportRow{Kind: "complaint", Source: "smtp"}},
 		{"slow@example.net", "active", 0, deliveryReportRow{}},
 		{"kept@example.net", "active", 0, deliveryReportRow{}},
+		{"blocked@example.net", "active", 0, deliveryReportRow{Kind: "blocked", Code: "5.7.9", Source: "smtp"}},
 	} {
 		status, bounces := subscriberState(t, s, c.reader)
 		if status != c.status || bounces != c.bounces {
@@ -237,7 +242,8 @@ func TestBouncesBySMTP(t *testing.T) {
 	// page says they complained.
 	c := s.consoleLogin()
 	page := s.consoleGet(c, "/admin/editions/"+itoa(id))
-	for _, want := range []string{`id="reports"`, "hard.gmail@example.net", "5.1.10", "complainer@example.net", `data-kind="complaint"`} {
+	for _, want := range []string{`id="reports"`, "hard.gmail@example.net", "5.1.10", "complainer@example.net", `data-kind="complaint"`,
+		`data-kind="blocked"`, "blocked: the sender or the message refused"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the edition's page lacks %s", want)
 		}
@@ -258,6 +264,7 @@ func TestBouncesBySMTP(t *testing.T) {
 	}{
 		{"newsdigest_bounces_total", "hard", 2},
 		{"newsdigest_bounces_total", "soft", 2},
+		{"newsdigest_bounces_total", "blocked", 2},
 		{"newsdigest_complaints_total", "", 1},
 	} {
 		if got := counterValue(t, reg, c.name, c.kind); got != c.want {
