@@ -81,24 +81,9 @@ func (m *Web) Run(ctx context.Context) error {
 	if reg == nil {
 		reg = prometheus.DefaultRegisterer
 	}
-	// The relays' bounce webhooks arrive here: their counters are
-	// served with the HTTP metrics.
-	counters := metrics.For(reg)
 	queue := asynq.NewClient(redis)
 	defer queue.Close()
-	svc, err := newServices(m.Config, db, queue, m.Log, counters, nil)
-	if err != nil {
-		return err
-	}
-	bounces, err := bounceWebhooks(m.Config, svc.bounces, m.BounceHTTPClient, m.Log)
-	if err != nil {
-		return err
-	}
-	srv, err := web.NewServer(m.Config, web.Services{
-		Subscribers: svc.subscribers, Editions: svc.editions, Items: svc.items, Staff: svc.staff, Overview: svc.overview,
-		Taxonomy: svc.taxonomy, Ready: db.Ping, Bounces: bounces, Clicks: svc.clicks,
-		ListNames: svc.listNames,
-	}, redis, reg, m.Log)
+	srv, err := m.newServer(db, queue, redis, reg)
 	if err != nil {
 		return err
 	}
@@ -126,6 +111,27 @@ func (m *Web) Run(ctx context.Context) error {
 		m.Log.Info("web stopped: every request in flight answered")
 	}
 	return err
+}
+
+// newServer builds the web app on its pools: the services, the relays'
+// webhooks and the server. The caller closes the server.
+func (m *Web) newServer(db *postgres.DB, queue *asynq.Client, redis asynq.RedisConnOpt, reg prometheus.Registerer) (*web.Server, error) {
+	// The relays' bounce webhooks arrive here: their counters are
+	// served with the HTTP metrics.
+	counters := metrics.For(reg)
+	svc, err := newServices(m.Config, db, queue, m.Log, counters, nil)
+	if err != nil {
+		return nil, err
+	}
+	bounces, err := bounceWebhooks(m.Config, svc.bounces, m.BounceHTTPClient, m.Log)
+	if err != nil {
+		return nil, err
+	}
+	return web.NewServer(m.Config, web.Services{
+		Subscribers: svc.subscribers, Editions: svc.editions, Items: svc.items, Staff: svc.staff, Overview: svc.overview,
+		Taxonomy: svc.taxonomy, Ready: db.Ping, Bounces: bounces, Clicks: svc.clicks,
+		ListNames: svc.listNames,
+	}, redis, reg, m.Log)
 }
 
 // listen returns l, or else a listener on addr; the error names the

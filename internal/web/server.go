@@ -144,6 +144,19 @@ func (s *Server) Close() error {
 // Handler is the whole app as an http.Handler. Metrics are not in it:
 // they are served on a listener of their own (MetricsHandler).
 func (s *Server) Handler() http.Handler {
+	return s.track(s.router())
+}
+
+// Routes lists the method and path of every route Handler serves, as gin
+// registered them (":name" for a parameter): the tests that check who may
+// use each route enumerate them from here, so a route added without a
+// decision about its access fails them.
+func (s *Server) Routes() gin.RoutesInfo {
+	return s.router().Routes()
+}
+
+// router registers every route on a new engine.
+func (s *Server) router() *gin.Engine {
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	// The client IP is recorded with consent and limits sign-ups, so
@@ -230,7 +243,7 @@ func (s *Server) Handler() http.Handler {
 	admin.POST("/subscribers/:id/suppress", s.apiSubscriberAction(domain.ActionSuppress))
 	admin.POST("/subscribers/:id/erase", s.apiSubscriberAction(domain.ActionErase))
 	admin.GET("/stats/stories", s.apiStoryStats)
-	return s.track(r)
+	return r
 }
 
 // trustedProxies is TRUSTED_PROXIES as gin takes it; nil trusts none.
