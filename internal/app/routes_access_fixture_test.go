@@ -71,6 +71,12 @@ func newAccessFixture(t *testing.T, s *stack, owner *loginClient) *accessFixture
 		t.Fatalf("edition: %+v, want one sent and one refused", e)
 	}
 	f.edition = itoa(e.ID)
+	// A server reports alice's digest refused after it left, in words
+	// that quote her address, as they often do.
+	s.sqlExec(`
+		UPDATE deliveries d SET bounce_kind = 'blocked', bounce_code = '5.7.26', bounce_source = 'smtp', bounced_at = now(),
+		       bounce_diagnostic = '550 5.7.26 <' || s.email || '>: unauthenticated sender'
+		FROM subscribers s WHERE s.id = d.subscriber_id AND s.email = $1 AND d.edition_id = $2`, accessAlice, e.ID)
 	var view string
 	f.tokens["prefs"], view = s.digestLinks(accessAlice)
 	f.tokens["view"] = view[strings.LastIndex(view, "/")+1:]

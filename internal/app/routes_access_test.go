@@ -37,6 +37,23 @@ func TestEveryRouteAccess(t *testing.T) {
 	f := newAccessFixture(t, s, owner)
 	callers := accessCallers(t, s, owner)
 
+	// What came back about the edition's mail, and its code, is every
+	// editor's to see (a block of the sender is theirs to act on); who,
+	// and the server's words quoting the address, only for those who
+	// manage subscribers.
+	for _, c := range []struct {
+		caller string
+		who    bool
+	}{{"edit and send", false}, {"both roles", true}} {
+		_, page := named(callers, c.caller).send(t, "GET", "/admin/editions/"+f.edition, nil, false)
+		if !strings.Contains(page, `data-kind="blocked"`) || !strings.Contains(page, "5.7.26") {
+			t.Errorf("%s: the edition's page does not show what came back", c.caller)
+		}
+		if got := strings.Contains(page, "unauthenticated sender"); got != c.who {
+			t.Errorf("%s: the edition's page shows the server's words: %v, want %v", c.caller, got, c.who)
+		}
+	}
+
 	// Every registered route has a rule, and every rule a route.
 	var routes []string
 	for _, r := range app.WebRoutes(t, s.cfg, s.log) {

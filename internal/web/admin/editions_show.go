@@ -93,18 +93,22 @@ func (a *Console) editionShowData(c *gin.Context, id int64) (editionShowData, er
 		d.Failures = append(d.Failures, failureList{Kind: kind, Count: counts[kind], Rows: rows})
 	}
 	d.Retryable = counts[domain.FailureTemporary]
+	if d.Reports, err = a.Editions.DeliveryReports(ctx, id, failedShown); err != nil {
+		return d, err
+	}
 	if !roleSubscribers.in(currentUser(c).Roles) {
-		// Who failed, and the relay's reply (which quotes the address),
-		// is for those who manage subscribers.
+		// Who failed, and the remote servers' words (which quote the
+		// address), are for those who manage subscribers; what came
+		// back, and its code, are for every editor (a block of the
+		// sender is theirs to see).
+		hidden := msg(pageLang(c), "editions_hidden_person")
 		for _, l := range d.Failures {
 			for i := range l.Rows {
-				l.Rows[i].Email, l.Rows[i].Error, l.Rows[i].SubscriberID = msg(pageLang(c), "editions_hidden_person"), "", 0
+				l.Rows[i].Email, l.Rows[i].Error, l.Rows[i].SubscriberID = hidden, "", 0
 			}
 		}
-	}
-	if roleSubscribers.in(currentUser(c).Roles) {
-		if d.Reports, err = a.Editions.DeliveryReports(ctx, id, failedShown); err != nil {
-			return d, err
+		for i := range d.Reports {
+			d.Reports[i].Email, d.Reports[i].Diagnostic, d.Reports[i].SubscriberID = hidden, "", 0
 		}
 	}
 	if p := d.P.Paused; p != nil {
