@@ -82,3 +82,7 @@ const FirstWindow = 7 * 24 * time.Hour
 // ReasonEditionFailed is why the deliveries of an edition whose compile
 // failed are skipped.
 const ReasonEditionFailed = "edition failed"
+
+// ReasonReceivedSince is why a retried delivery is skipped when its reader
+// has since had every story of its digest, from another edition.
+const ReasonReceivedSince = "received since"

@@ -41,7 +41,7 @@ func (s *Service) Retry(ctx context.Context, actor string, id int64) (domain.Ret
 			s.log.Warn("retry left to the reconciler", "edition", id, "err", err)
 		}
 	}
-	s.audit.Audit(ctx, actor, "edition.retry", "edition", id, "failed deliveries retried: %d; skipped (no longer active): %d",
+	s.audit.Audit(ctx, actor, "edition.retry", "edition", id, "failed deliveries retried: %d; skipped (no longer active, or had every story since): %d",
 		r.Retried, r.Skipped)
 	return r, nil
 }

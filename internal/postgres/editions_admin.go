@@ -167,25 +167,30 @@ func (db *DB) RetryFailed(ctx context.Context, id int64) (domain.Retried, error)
 		}
 		// The deliveries that may be retried (domain.DeliveryRetry) go
 		// back to pending to an active reader, and are skipped, saying
-		// why, to any other.
+		// why, to any other, and to one who has had every story of the
+		// digest since (retry_received.go).
 		from, _, failure := domain.DeliveryRule(domain.DeliveryRetry)
+		overlapping, err := overlappingEditions(ctx, tx, id)
+		if err != nil {
+			return err
+		}
 		err = tx.QueryRow(ctx, `
 			WITH f AS (
-			    SELECT d.id, s.status = $3 AS active,
-			           CASE WHEN s.status = ANY($4) THEN s.status ELSE 'left' END AS why
+			    SELECT d.id, s.status = $3 AND NOT `+receivedSinceSQL()+` AS retry,
+			           CASE WHEN s.status = $3 THEN $9 WHEN s.status = ANY($4) THEN s.status ELSE 'left' END AS why
 			    FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id
 			    WHERE d.edition_id = $1 AND d.`+failedSQL+` AND d.status = ANY($5) AND d.failure = $2
 			    FOR UPDATE OF d
 			), u AS (
 			    UPDATE deliveries d
-			    SET status = CASE WHEN f.active THEN $6 ELSE $7 END,
-			        reason = CASE WHEN f.active THEN '' ELSE f.why END,
+			    SET status = CASE WHEN f.retry THEN $6 ELSE $7 END,
+			        reason = CASE WHEN f.retry THEN '' ELSE f.why END,
 			        failure = '', last_error = '', lease_until = NULL, updated_at = now()
 			    FROM f WHERE d.id = f.id
 			    RETURNING d.status)
 			SELECT count(*) FILTER (WHERE status = $6), count(*) FILTER (WHERE status = $7) FROM u`,
 			id, failure, domain.StatusActive, []string{domain.StatusBounced, domain.StatusSuppressed}, from,
-			domain.DeliveryPending, domain.DeliverySkipped).Scan(&r.Retried, &r.Skipped)
+			domain.DeliveryPending, domain.DeliverySkipped, overlapping, domain.ReasonReceivedSince).Scan(&r.Retried, &r.Skipped)
 		if err != nil {
 			return err
 		}

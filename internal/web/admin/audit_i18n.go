@@ -71,10 +71,11 @@ var auditMessages = map[string]auditMessage{
 // changed, with the format that says them now: an entry recorded with
 // one is said as a new one would be, in every language, English too.
 var formerFormats = map[string]string{
-	"%d failed deliveries retried, %d skipped (no longer active)": "failed deliveries retried: %d; skipped (no longer active): %d",
-	"frequencies %s, minimum %d stories, wait %d days":            "frequencies: %s; minimum stories: %d; longest wait in days: %d",
-	"%s: %d new, %d duplicates, %d updated":                       "%s (new: %d; duplicates: %d; updated: %d)",
-	"%s %s (%d items kept)":                                       "%s %s (items kept: %d)",
+	"%d failed deliveries retried, %d skipped (no longer active)":   "failed deliveries retried: %d; skipped (no longer active, or had every story since): %d",
+	"failed deliveries retried: %d; skipped (no longer active): %d": "failed deliveries retried: %d; skipped (no longer active, or had every story since): %d",
+	"frequencies %s, minimum %d stories, wait %d days":              "frequencies: %s; minimum stories: %d; longest wait in days: %d",
+	"%s: %d new, %d duplicates, %d updated":                         "%s (new: %d; duplicates: %d; updated: %d)",
+	"%s %s (%d items kept)":                                         "%s %s (items kept: %d)",
 }
 
 // auditDetail is an entry's detail in lang: the catalogue's words when
