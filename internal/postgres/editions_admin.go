@@ -170,13 +170,16 @@ func (db *DB) RetryFailed(ctx context.Context, id int64) (domain.Retried, error)
 		// why, to any other, and to one who has had every story of the
 		// digest since (retry_received.go).
 		from, _, failure := domain.DeliveryRule(domain.DeliveryRetry)
-		overlapping, err := overlappingEditions(ctx, tx, id)
+		had, err := receivedSince(ctx, tx, id, failure, from)
 		if err != nil {
 			return err
 		}
+		if had == nil {
+			had = []int64{} // an empty list, not NULL: NOT (id = ANY(NULL)) is never true
+		}
 		err = tx.QueryRow(ctx, `
 			WITH f AS (
-			    SELECT d.id, s.status = $3 AND NOT `+receivedSinceSQL()+` AS retry,
+			    SELECT d.id, s.status = $3 AND NOT d.id = ANY($8) AS retry,
 			           CASE WHEN s.status = $3 THEN $9 WHEN s.status = ANY($4) THEN s.status ELSE 'left' END AS why
 			    FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id
 			    WHERE d.edition_id = $1 AND d.`+failedSQL+` AND d.status = ANY($5) AND d.failure = $2
@@ -190,7 +193,7 @@ func (db *DB) RetryFailed(ctx context.Context, id int64) (domain.Retried, error)
 			    RETURNING d.status)
 			SELECT count(*) FILTER (WHERE status = $6), count(*) FILTER (WHERE status = $7) FROM u`,
 			id, failure, domain.StatusActive, []string{domain.StatusBounced, domain.StatusSuppressed}, from,
-			domain.DeliveryPending, domain.DeliverySkipped, overlapping, domain.ReasonReceivedSince).Scan(&r.Retried, &r.Skipped)
+			domain.DeliveryPending, domain.DeliverySkipped, had, domain.ReasonReceivedSince).Scan(&r.Retried, &r.Skipped)
 		if err != nil {
 			return err
 		}

@@ -2,8 +2,12 @@ package postgres
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 
 	"github.com/jackc/pgx/v5"
+
+	"newsdigest/internal/domain"
 )
 
 // A temporarily failed delivery that an editor retries goes out as it was
@@ -14,30 +18,106 @@ import (
 // when the reader has since had every story in it, it is skipped instead
 // (domain.ReasonReceivedSince), and nothing is lost.
 
-// overlappingEditions lists the other editions holding any of edition
-// id's stories: none, most often (editions of new stories do not
-// overlap), and then no delivery is looked at.
-func overlappingEditions(ctx context.Context, tx pgx.Tx, id int64) ([]int64, error) {
-	var out []int64
-	err := tx.QueryRow(ctx, `
+// receivedSince returns the deliveries of edition id to be retried
+// (failed for now, of the statuses from, to an active reader) whose
+// reader has had every story of their digest from another edition, sent
+// or still to go. Only the editions sharing a story with this one are
+// looked at: none, most often, and then nothing more is read. The digests
+// are compared here, each read once, rather than in SQL, which would take
+// every digest apart once per story of every delivery.
+func receivedSince(ctx context.Context, tx pgx.Tx, id int64, failure string, from []string) ([]int64, error) {
+	var overlapping []int64
+	if err := tx.QueryRow(ctx, `
 		SELECT COALESCE(array_agg(DISTINCT o.edition_id), '{}') FROM edition_items m
 		JOIN edition_items o ON o.item_id = m.item_id AND o.edition_id <> m.edition_id
-		WHERE m.edition_id = $1`, id).Scan(&out)
+		WHERE m.edition_id = $1`, id).Scan(&overlapping); err != nil || len(overlapping) == 0 {
+		return nil, err
+	}
+	type retried struct{ id, subscriber, group int64 }
+	rows, err := tx.Query(ctx, `
+		SELECT d.id, d.subscriber_id, d.group_id FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id
+		WHERE d.edition_id = $1 AND d.`+failedSQL+` AND d.status = ANY($3) AND d.failure = $2
+		  AND s.status = $4 AND d.group_id IS NOT NULL
+		ORDER BY d.id FOR UPDATE OF d`, id, failure, from, domain.StatusActive)
+	if err != nil {
+		return nil, err
+	}
+	mine, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (retried, error) {
+		var d retried
+		return d, r.Scan(&d.id, &d.subscriber, &d.group)
+	})
+	if err != nil || len(mine) == 0 {
+		return nil, err
+	}
+	readers := make([]int64, len(mine))
+	groups := map[int64]bool{}
+	for i, d := range mine {
+		readers[i], groups[d.group] = d.subscriber, true
+	}
+	// What each reader had from the overlapping editions.
+	theirs := map[int64][]int64{}
+	rows, err = tx.Query(ctx, `
+		SELECT subscriber_id, group_id FROM deliveries
+		WHERE edition_id = ANY($1) AND subscriber_id = ANY($2) AND group_id IS NOT NULL
+		  AND status IN (`+quoted(reachingStatuses())+`)`, overlapping, readers)
+	if err != nil {
+		return nil, err
+	}
+	var reader, group int64
+	if _, err := pgx.ForEachRow(rows, []any{&reader, &group}, func() error {
+		theirs[reader] = append(theirs[reader], group)
+		groups[group] = true
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	stories, err := groupStories(ctx, tx, groups)
+	if err != nil {
+		return nil, err
+	}
+	var out []int64
+	for _, d := range mine {
+		had := map[int64]bool{}
+		for _, g := range theirs[d.subscriber] {
+			for _, item := range stories[g] {
+				had[item] = true
+			}
+		}
+		all := len(had) > 0
+		for _, item := range stories[d.group] {
+			all = all && had[item]
+		}
+		if all {
+			out = append(out, d.id)
+		}
+	}
+	return out, nil
+}
+
+// groupStories reads the items of each digest (edition group) in groups.
+func groupStories(ctx context.Context, tx pgx.Tx, groups map[int64]bool) (map[int64][]int64, error) {
+	ids := make([]int64, 0, len(groups))
+	for g := range groups {
+		ids = append(ids, g)
+	}
+	rows, err := tx.Query(ctx, `SELECT id, sections FROM edition_groups WHERE id = ANY($1)`, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64][]int64, len(ids))
+	var id int64
+	var raw []byte
+	_, err = pgx.ForEachRow(rows, []any{&id, &raw}, func() error {
+		var sections []struct {
+			Items []int64 `json:"items"`
+		}
+		if err := json.Unmarshal(raw, &sections); err != nil {
+			return fmt.Errorf("digest %d: %w", id, err)
+		}
+		for _, s := range sections {
+			out[id] = append(out[id], s.Items...)
+		}
+		return nil
+	})
 	return out, err
 }
-
-// receivedSinceSQL is true of a delivery (alias d) to be retried whose
-// reader has had, in a digest of one of the editions $8 (the overlapping
-// ones) sent or still to go, every story the delivery's digest holds.
-func receivedSinceSQL() string {
-	return `(cardinality($8::bigint[]) > 0 AND d.group_id IS NOT NULL AND NOT EXISTS (
-		SELECT 1 FROM edition_groups g
-		CROSS JOIN LATERAL json_array_elements(g.sections) sec
-		CROSS JOIN LATERAL json_array_elements_text(sec->'items') it
-		WHERE g.id = d.group_id AND NOT EXISTS (
-		    SELECT 1 FROM deliveries o JOIN edition_groups og ON og.id = o.group_id
-		    WHERE o.subscriber_id = d.subscriber_id AND o.edition_id = ANY($8)
-		      AND o.status IN (` + quoted(reachingStatuses()) + `)
-		      AND og.sections::jsonb @> jsonb_build_array(jsonb_build_object('items', jsonb_build_array(it::bigint))))))`
-}
-
