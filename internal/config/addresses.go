@@ -108,12 +108,24 @@ func parseMailFrom(raw string) (*mail.Address, error) {
 	if isASCII(domain) {
 		return a, nil
 	}
-	ascii, err := idna.Lookup.ToASCII(domain)
+	ascii, err := asciiDomain(domain)
 	if err != nil {
 		return nil, fmt.Errorf("MAIL_FROM: %q: the domain is not a valid domain name: %v", a.Address, err)
 	}
 	a.Address = local + "@" + ascii
 	return a, nil
+}
+
+// asciiDomain is a domain in its ASCII form (xn--…), as MAIL_FROM's is
+// kept: DKIM_DOMAIN and BOUNCE_DOMAIN are compared with MAIL_FROM's
+// domain, and go into headers (d=, Return-Path) that take no UTF-8, so
+// an operator who writes all three in their own script gets the same
+// form of each. An ASCII domain is returned as it is.
+func asciiDomain(d string) (string, error) {
+	if isASCII(d) {
+		return d, nil
+	}
+	return idna.Lookup.ToASCII(d)
 }
 
 func isASCII(s string) bool {

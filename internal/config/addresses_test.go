@@ -1,8 +1,12 @@
 package config
 
 import (
+	"crypto/ed25519"
+	"crypto/rand"
 	"strings"
 	"testing"
+
+	"golang.org/x/net/idna"
 )
 
 // TestMalformedAddressesStopTheStart: an address that cannot work is
@@ -78,6 +82,35 @@ func TestMailFromInAnotherScript(t *testing.T) {
 	for _, bad := range []string{"boletín@ejemplo.es", "news@ñandú-.ejemplo.es"} {
 		if _, err := Load(env(map[string]string{"SECRET_KEY": key, "MAIL_FROM": bad})); err == nil || !strings.HasPrefix(err.Error(), "MAIL_FROM: ") {
 			t.Errorf("MAIL_FROM=%s: %v, want an error naming MAIL_FROM", bad, err)
+		}
+	}
+}
+
+// TestSigningAndBounceDomainsInAnotherScript: the domains that must align
+// with MAIL_FROM's, written in their own script as MAIL_FROM's may be,
+// are kept in the same ASCII form: a signature's d= in UTF-8 verifies
+// nowhere, and one the same as MAIL_FROM's must not be refused for not
+// matching MAIL_FROM's converted form.
+func TestSigningAndBounceDomainsInAnotherScript(t *testing.T) {
+	_, ed, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edFile := writeKey(t, t.TempDir(), "ed.pem", "PRIVATE KEY", pkcs8(t, ed))
+	for _, dkimDomain := range []string{"migración.ejemplo.es", "ejemplo.es", "Migración.Ejemplo.es"} {
+		c, err := Load(env(map[string]string{"SECRET_KEY": key, "MAIL_FROM": "Noticias <boletin@migración.ejemplo.es>",
+			"DKIM_DOMAIN": dkimDomain, "DKIM_SELECTOR": "ed", "DKIM_PRIVATE_KEY_FILE": edFile,
+			"BOUNCE_DOMAIN": "rebotes.migración.ejemplo.es"}))
+		if err != nil {
+			t.Errorf("DKIM_DOMAIN=%s: %v", dkimDomain, err)
+			continue
+		}
+		want, _ := idna.Lookup.ToASCII(strings.ToLower(dkimDomain))
+		if c.DKIM.Domain != want {
+			t.Errorf("DKIM_DOMAIN=%s: signing domain %q, want %q", dkimDomain, c.DKIM.Domain, want)
+		}
+		if got := c.Bounce.Domain; got != "rebotes.xn--migracin-13a.ejemplo.es" {
+			t.Errorf("BOUNCE_DOMAIN's form = %q, want its ASCII one", got)
 		}
 	}
 }

@@ -42,6 +42,11 @@ func parseBounce(getenv func(string) string, from *mail.Address) (Bounce, error)
 		return fmt.Errorf("%s: needs BOUNCE_DOMAIN, the domain of the envelope senders that name each delivery", name)
 	}
 	if b.Domain != "" {
+		ascii, err := asciiDomain(b.Domain)
+		if err != nil {
+			return b, fmt.Errorf("BOUNCE_DOMAIN: %q is not a valid domain name: %v", b.Domain, err)
+		}
+		b.Domain = ascii
 		if err := checkHostName(b.Domain); err != nil {
 			return b, fmt.Errorf("BOUNCE_DOMAIN: %w", err)
 		}

@@ -60,7 +60,11 @@ func parseDKIM(getenv func(string) string, from *mail.Address) (*DKIM, error) {
 	case len(selectors) != len(files):
 		return nil, fmt.Errorf("DKIM_SELECTOR: %d selectors for %d key files in DKIM_PRIVATE_KEY_FILE; give one selector per key, in the same order", len(selectors), len(files))
 	}
-	d := &DKIM{Domain: strings.ToLower(domain)}
+	ascii, err := asciiDomain(strings.ToLower(domain))
+	if err != nil {
+		return nil, fmt.Errorf("DKIM_DOMAIN: %q is not a valid domain name: %v", domain, err)
+	}
+	d := &DKIM{Domain: ascii}
 	if err := checkAligned(d.Domain, from); err != nil {
 		return nil, err
 	}
