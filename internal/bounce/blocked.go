@@ -30,6 +30,14 @@ func refusesTheSender(code enhancedCode, diagnostic string) bool {
 		// 5.7.649).
 		return true
 	}
+	// Under a code that says no more than "permanent", words that say the
+	// address does not exist are about the reader, whatever else the
+	// reply holds (a gateway's name, a link to its policy): they made it
+	// a hard bounce before blocks were told apart, and still do, so that
+	// a dead address is not mailed for ever.
+	if code.unspecific() && saysAddressUnknown(diagnostic) {
+		return false
+	}
 	// Other security or policy refusals (5.7.1, Yahoo's 5.7.2), or a code
 	// that says no more than "permanent": the words decide.
 	return (code.subject == 7 || code.unspecific()) && blockedRe.MatchString(diagnostic)

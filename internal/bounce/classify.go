@@ -40,7 +40,7 @@ func Classify(action, status, diagnostic string) (Kind, string) {
 		if containsAny(diagnostic, mailboxFullPhrases) {
 			return Soft, code.String()
 		}
-		if containsAny(diagnostic, unknownAddressPhrases) || noAccountRe.MatchString(diagnostic) {
+		if saysAddressUnknown(diagnostic) {
 			return Hard, code.String()
 		}
 	}
@@ -124,6 +124,12 @@ var unknownAddressPhrases = []string{
 	"invalid recipient", "unrouteable address", "account disabled",
 	"account has been disabled", "account is disabled", "mailbox is disabled",
 	"domain name not found", "no mailbox here by that name", "no such address",
+}
+
+// saysAddressUnknown reports whether a server's words say the address or
+// its domain does not exist or is closed.
+func saysAddressUnknown(diagnostic string) bool {
+	return containsAny(diagnostic, unknownAddressPhrases) || noAccountRe.MatchString(diagnostic)
 }
 
 // noAccountRe is how Yahoo and AOL say it: "This user doesn't have a
