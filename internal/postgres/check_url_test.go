@@ -13,6 +13,9 @@ func TestCheckURLRefusesWhatThePoolCannotRead(t *testing.T) {
 		"postgres://newsdigest:s3cret-pw@db.internal/newsdigest?sslmode=bogus",
 		"postgres://newsdigest:s3cret-pw@db.internal/newsdigest?pool_max_conns=-3",
 		"postgres://newsdigest:s3cret-pw@db.internal/newsdigest?connect_timeout=soon",
+		// Too few for a compile or a retraining beside another: each holds
+		// a connection while it uses others.
+		"postgres://newsdigest:s3cret-pw@db.internal/newsdigest?pool_max_conns=2",
 	} {
 		err := CheckURL(raw)
 		if err == nil || !strings.HasPrefix(err.Error(), "DATABASE_URL:") {

@@ -33,11 +33,22 @@ type DB struct {
 // sslmode or pool setting is refused with the other settings' errors,
 // before a program starts. pgx writes a password in its errors as xxxxx.
 func CheckURL(url string) error {
-	if _, err := pgxpool.ParseConfig(url); err != nil {
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
 		return fmt.Errorf("DATABASE_URL: %w", err)
+	}
+	if cfg.MaxConns < MinPoolConns {
+		return fmt.Errorf("DATABASE_URL: pool_max_conns=%d: want at least %d (a compile and a retraining each hold a connection while they use others)",
+			cfg.MaxConns, MinPoolConns)
 	}
 	return nil
 }
+
+// MinPoolConns is the fewest connections a pool may have. A compile and
+// a retraining each hold one connection (their advisory lock) while
+// they query on others: with two, both could hold theirs and wait for
+// ever for a third. (Open takes any pool: tests make smaller ones.)
+const MinPoolConns = 3
 
 // Open connects to Postgres and checks the connection. secret is the
 // app's SECRET_KEY, from which the key of the hash an erased address
