@@ -18,16 +18,29 @@ import "regexp"
 var senderDetails = map[int]bool{5: true, 6: true, 7: true, 8: true, 9: true, 11: true, 13: true, 14: true, 15: true, 16: true,
 	20: true, 21: true, 22: true, 23: true, 24: true, 25: true, 26: true, 27: true, 28: true, 29: true, 30: true}
 
+// microsoftSender reports whether a detail of Microsoft 365's 5.7.5xx to
+// 5.7.750 refuses the sending IP, domain or tenant ("Access denied, spam
+// abuse detected", "banned sender", "sending domain does not pass
+// DMARC", "banned sending IP" 5.7.606 to 5.7.649, "tenant has exceeded
+// threshold" 5.7.700 to 5.7.749, "unregistered domains" 5.7.750). Those
+// about the recipient are not: 5.7.503 and 5.7.505 ("banned
+// recipient"), 5.7.504 ("Recipient address rejected", an address the
+// domain does not have) and 5.7.507 ("rejected by recipient").
+func microsoftSender(detail int) bool {
+	switch detail {
+	case 503, 504, 505, 507:
+		return false
+	}
+	return detail >= 500 && detail <= 750
+}
+
 // refusesTheSender reports whether a failure of code, with the server's
 // words, refuses the sender or the message rather than the address.
 func refusesTheSender(code enhancedCode, diagnostic string) bool {
 	if code.class != 5 {
 		return false
 	}
-	if code.subject == 7 && (senderDetails[code.detail] || (code.detail >= 500 && code.detail < 750)) {
-		// Microsoft's 5.7.500 to 5.7.749 refuse the sending IP, domain
-		// or tenant ("Access denied, banned sending IP", 5.7.606 to
-		// 5.7.649).
+	if code.subject == 7 && (senderDetails[code.detail] || microsoftSender(code.detail)) {
 		return true
 	}
 	// Under a code that says no more than "permanent", words that say the
@@ -47,11 +60,15 @@ func refusesTheSender(code enhancedCode, diagnostic string) bool {
 // sending IP or domain is blocked or of poor reputation, the sender
 // failed authentication, or the message was taken for spam: Spamhaus and
 // the other block lists, Microsoft's S3150, Yahoo's TSS codes, Gmail's
-// "likely unsolicited mail" and "sender is unauthenticated".
+// "likely unsolicited mail" and "sender is unauthenticated". Not "listed
+// in" (Domino's user unknown is "not listed in Domino Directory") nor
+// "not authenticated" (Microsoft's 5.7.133 to 5.7.136: a group that
+// takes mail from its own senders only, which refuses this reader's
+// digests for good).
 var blockedRe = regexp.MustCompile(`(?i)block ?list|black ?list|blocked (using|by|for|due)|` +
 	`\b(spamhaus|spamcop|barracuda|sorbs|dnsbl|rbl|s3150|s3140|tss0[49])\b|` +
-	`listed (at|on|in|by)|reputation|banned sending|unsolicited|\bspam\b|` +
-	`policy reasons|unauthenticated|not authenticated|\b(dmarc|spf|dkim)\b|permanently deferred`)
+	`reputation|banned sending|unsolicited|\bspam\b|` +
+	`policy reasons|unauthenticated|\b(dmarc|spf|dkim)\b|permanently deferred`)
 
 // RefusesTheSender reports whether an SMTP reply refusing a message at
 // the send ("550 5.7.26 ... unauthenticated") refuses the sender or the

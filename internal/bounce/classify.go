@@ -124,6 +124,7 @@ var unknownAddressPhrases = []string{
 	"invalid recipient", "unrouteable address", "account disabled",
 	"account has been disabled", "account is disabled", "mailbox is disabled",
 	"domain name not found", "no mailbox here by that name", "no such address",
+	"not listed in domino directory",
 }
 
 // saysAddressUnknown reports whether a server's words say the address or

@@ -52,6 +52,13 @@ func TestClassify(t *testing.T) {
 		{"failed", "5.7.124", "550 5.7.124 Sender not in allowed-senders list", Soft, "5.7.124"},
 		{"failed", "5.7.17", "550 5.7.17 Mailbox owner has changed", Soft, "5.7.17"},
 		{"failed", "5.7.1", "550 5.7.1 Message garbled in transit", Soft, "5.7.1"}, // "rbl" inside a word
+		// Microsoft's 5.7.5xx about the recipient, and its groups that take
+		// mail from their own senders only: refused for good, counted.
+		{"failed", "5.7.504", "550 5.7.504 Recipient address rejected: Access denied", Soft, "5.7.504"},
+		{"failed", "5.7.505", "550 5.7.505 Access denied, banned recipient", Soft, "5.7.505"},
+		{"failed", "5.7.133", "550 5.7.133 RESOLVER.RST.SenderNotAuthenticatedForGroup; authentication required; Delivery restriction check failed because the sender was not authenticated when sending to this group", Soft, "5.7.133"},
+		// Domino's user unknown: hard, not a block list's "listed in".
+		{"failed", "", "550 5.0.0 User lectora not listed in Domino Directory", Hard, "5.0.0"},
 		{"failed", "5.7.0", "550 5.7.0 user unknown", Hard, "5.7.0"},               // x.y.0: the words decide
 		// The sender or the message refused, not the address: blocked.
 		{"failed", "5.7.1", "554 5.7.1 blocked using dnsbl", Blocked, "5.7.1"},
@@ -61,6 +68,9 @@ func TestClassify(t *testing.T) {
 		{"failed", "", "550 5.7.1 Our system has detected that this message is likely unsolicited mail.", Blocked, "5.7.1"},
 		{"failed", "5.7.1", "550 5.7.1 Unfortunately, messages from [192.0.2.1] weren't sent. Please contact your Internet service provider since part of their network is on our block list (S3150).", Blocked, "5.7.1"},
 		{"failed", "5.7.606", "550 5.7.606 Access denied, banned sending IP [192.0.2.1]", Blocked, "5.7.606"},
+		{"failed", "5.7.509", "550 5.7.509 Access denied, sending domain example.org does not pass DMARC verification", Blocked, "5.7.509"},
+		{"failed", "5.7.750", "550 5.7.750 Service unavailable. Client blocked from sending from unregistered domains", Blocked, "5.7.750"},
+		{"failed", "", "554 5.7.1 Service unavailable; client [192.0.2.1] is listed on the Spamhaus Block List", Blocked, "5.7.1"},
 		{"failed", "", "554 Service unavailable; Client host [192.0.2.1] blocked using zen.spamhaus.org", Blocked, "5.0.0"},
 		{"failed", "5.7.2", "553 5.7.2 [TSS09] All messages from 192.0.2.1 will be permanently deferred", Blocked, "5.7.2"},
 		{"failed", "5.7.9", "554 5.7.9 Message not accepted for policy reasons", Blocked, "5.7.9"},

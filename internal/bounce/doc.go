@@ -87,7 +87,8 @@
 //     5.7.16 (cryptography, the sending account, priority), RFC 7372's
 //     5.7.20 to 5.7.30 (SPF, DKIM, DMARC, ARC, mail flood, REQUIRETLS:
 //     Gmail's 5.7.26 "the sender is unauthenticated") and Microsoft's
-//     5.7.500 to 5.7.749 (a banned sending IP or tenant). By words, under
+//     5.7.500 to 5.7.750 (a banned sending IP, domain or tenant; not
+//     5.7.503 to 5.7.505 and 5.7.507, about the recipient). By words, under
 //     5.7.0, 5.7.1 or a code that says no more than "permanent": a block
 //     list (Spamhaus, Microsoft's S3150), reputation, Yahoo's TSS codes,
 //     spam or unsolicited mail, failed authentication. A blocked report
