@@ -59,7 +59,7 @@ func TestClassify(t *testing.T) {
 		{"failed", "5.7.133", "550 5.7.133 RESOLVER.RST.SenderNotAuthenticatedForGroup; authentication required; Delivery restriction check failed because the sender was not authenticated when sending to this group", Soft, "5.7.133"},
 		// Domino's user unknown: hard, not a block list's "listed in".
 		{"failed", "", "550 5.0.0 User lectora not listed in Domino Directory", Hard, "5.0.0"},
-		{"failed", "5.7.0", "550 5.7.0 user unknown", Hard, "5.7.0"},               // x.y.0: the words decide
+		{"failed", "5.7.0", "550 5.7.0 user unknown", Hard, "5.7.0"}, // x.y.0: the words decide
 		// The sender or the message refused, not the address: blocked.
 		{"failed", "5.7.1", "554 5.7.1 blocked using dnsbl", Blocked, "5.7.1"},
 		{"failed", "5.7.26", "550 5.7.26 unauthenticated email is not accepted", Blocked, "5.7.26"},
