@@ -107,6 +107,14 @@ func (f *fixture) run(n domain.NewEdition) domain.Edition {
 // sendQueued sends every batch queued, as the worker would.
 func (f *fixture) sendQueued() {
 	f.t.Helper()
+	f.sendQueuedAs(false)
+}
+
+// sendQueuedAs sends every batch queued; final: as its last attempt, so
+// that what fails for now fails for good, as when the queue's retries
+// run out.
+func (f *fixture) sendQueuedAs(final bool) {
+	f.t.Helper()
 	pending, err := f.inspect.ListPendingTasks(tasks.QueueDefault, asynq.PageSize(1000))
 	if err != nil {
 		f.t.Fatal(err)
@@ -116,7 +124,7 @@ func (f *fixture) sendQueued() {
 		if err := tasks.Decode(asynq.NewTask(ti.Type, ti.Payload), &p); err != nil {
 			f.t.Fatal(err)
 		}
-		if err := f.sender.SendBatch(f.ctx, p.EditionID, domain.IDRange{First: p.First, Last: p.Last}, false); err != nil {
+		if err := f.sender.SendBatch(f.ctx, p.EditionID, domain.IDRange{First: p.First, Last: p.Last}, final); err != nil {
 			f.t.Fatal(err)
 		}
 		f.inspect.DeleteTask(tasks.QueueDefault, ti.ID)

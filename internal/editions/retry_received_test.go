@@ -4,32 +4,10 @@ import (
 	"testing"
 
 	"github.com/emersion/go-smtp"
-	"github.com/hibiken/asynq"
 
 	"newsdigest/internal/domain"
 	"newsdigest/internal/editions"
-	"newsdigest/internal/tasks"
 )
-
-// sendQueuedFinal sends every batch queued as its last attempt: what
-// fails for now fails for good, as when the queue's retries run out.
-func (f *fixture) sendQueuedFinal() {
-	f.t.Helper()
-	pending, err := f.inspect.ListPendingTasks(tasks.QueueDefault, asynq.PageSize(1000))
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	for _, ti := range pending {
-		var p tasks.SendBatch
-		if err := tasks.Decode(asynq.NewTask(ti.Type, ti.Payload), &p); err != nil {
-			f.t.Fatal(err)
-		}
-		if err := f.sender.SendBatch(f.ctx, p.EditionID, domain.IDRange{First: p.First, Last: p.Last}, true); err != nil {
-			f.t.Fatal(err)
-		}
-		f.inspect.DeleteTask(tasks.QueueDefault, ti.ID)
-	}
-}
 
 // TestRetryAfterAnotherEditionGaveItsStories: a digest that failed for
 // now, retried after another edition gave its reader every story in it,
@@ -53,7 +31,7 @@ func TestRetryAfterAnotherEditionGaveItsStories(t *testing.T) {
 	if err := f.compiler.Compile(f.ctx, failed.ID); err != nil {
 		t.Fatal(err)
 	}
-	f.sendQueuedFinal()
+	f.sendQueuedAs(true)
 	if e := f.edition(failed.ID); e.Failed != 2 {
 		t.Fatalf("the edition that failed for now: %+v", e)
 	}
