@@ -115,7 +115,7 @@ func (e Event) Validate() error {
 	case e.DeliveryID == 0:
 		return fmt.Errorf("bounce event: DeliveryID %d: want a delivery id, or a notice's (NoticeID)", e.DeliveryID)
 	case !e.Kind.Valid():
-		return fmt.Errorf("bounce event: Kind %q: want hard, soft or complaint", e.Kind)
+		return fmt.Errorf("bounce event: Kind %q: want hard, soft, blocked or complaint", e.Kind)
 	case e.Source != SourceSMTP && e.Source != SourceSES && e.Source != SourceMailgun:
 		return fmt.Errorf("bounce event: Source %q: want smtp, ses or mailgun", e.Source)
 	case len(e.Diagnostic) > DiagnosticMax:
