@@ -94,10 +94,11 @@ func newServices(cfg *config.Config, db *postgres.DB, queue tasks.Enqueuer, log 
 		return nil, err
 	}
 	sd.VERP = ed.VERP
-	s.subscribers = subscribers.New(sd)
 	s.editions = editions.New(ed)
 	s.bounces = &noticeRecorder{deliveries: s.editions, db: db, audit: s.staff, limit: cfg.BounceLimit,
 		reported: ed.Reported, log: log}
+	sd.Refusals = s.bounces
+	s.subscribers = subscribers.New(sd)
 	id := items.Deps{Config: cfg, Store: db, Queue: queue, Taxonomy: s.taxonomy, Audit: s.staff, Log: log}
 	if send != nil {
 		id.Polled, id.Inspector = send.polled, send.inspector

@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/robfig/cron/v3"
 
+	"newsdigest/internal/bounce"
 	"newsdigest/internal/digest"
 	"newsdigest/internal/domain"
 	"newsdigest/internal/errs"
@@ -201,12 +203,43 @@ func (s *Service) sendClaimed(ctx context.Context, what string, sub domain.Subsc
 		// the queue, which keeps a failed task for weeks beyond the reach
 		// of an erasure, gets more than mail.Summary.
 		if mail.ClassOf(err) != mail.Temporary {
+			if recorded := s.recordRefusal(record, what, sub, err); recorded {
+				return finish(record)
+			}
 			s.log.Warn(what+" refused", "subscriber", sub.ID, "failure", mail.Summary(err))
 			return errors.Join(fmt.Errorf("%s refused (%s): %w", what, mail.Summary(err), tasks.SkipRetry), finish(record))
 		}
 		return errors.Join(fmt.Errorf("%s: %s", what, mail.Summary(err)), release(record))
 	}
 	return finish(record)
+}
+
+// recordRefusal records a relay's refusal of the address itself (a 5xx
+// to RCPT or to the message, not one refusing the sender: a block list,
+// failed authentication) as the bounce it is, against the person, and
+// reports whether it did. A mistyped address refused at once is the
+// sign-up's, as a bounce coming back later would be: a hard one bounces
+// it, and no confirmation goes to it again. Left to fail its task, it
+// would lie in the queue's archive and raise the operator's alert for
+// every mistyped sign-up. A refusal of the sender still fails the task:
+// that is the operator's to see.
+func (s *Service) recordRefusal(ctx context.Context, what string, sub domain.Subscriber, err error) bool {
+	if s.refusals == nil || !mail.IsBounce(err) || bounce.RefusesTheSender(err.Error()) {
+		return false
+	}
+	reply := err.Error()
+	kind, code := bounce.Classify("failed", "", reply)
+	if len(reply) > bounce.DiagnosticMax {
+		reply = strings.ToValidUTF8(reply[:bounce.DiagnosticMax], "")
+	}
+	e := bounce.Event{DeliveryID: bounce.NoticeID(sub.ID), Kind: kind, Source: bounce.SourceSMTP,
+		ReportID: "refused at the send " + token.New(), Status: code, Diagnostic: reply, At: time.Now()}
+	if rerr := s.refusals.Record(ctx, e); rerr != nil {
+		s.log.Warn(what+" refused; recording it failed", "subscriber", sub.ID, "failure", mail.Summary(err), "err", rerr)
+		return false
+	}
+	s.log.Info(what+" refused: recorded as a bounce", "subscriber", sub.ID, "kind", string(kind), "failure", mail.Summary(err))
+	return true
 }
 
 // Reconcile asks again for the mails that are due and that no task

@@ -51,6 +51,10 @@ type Deps struct {
 	// envelope sender of each one-off mail, so that a bounce or complaint
 	// that comes back later is recorded against them.
 	VERP *bounce.VERP
+	// Refusals records a relay's refusal of the address itself, at the
+	// send of a one-off mail, as the bounce it is (a hard one bounces
+	// the sign-up); nil: such a refusal fails the mail's task.
+	Refusals bounce.Recorder
 }
 
 // Service is the subscriber lifecycle.
@@ -64,6 +68,7 @@ type Service struct {
 	log      *slog.Logger
 	mailer   Mailer
 	verp     *bounce.VERP
+	refusals bounce.Recorder
 	forecast *Estimator
 }
 
@@ -71,7 +76,7 @@ type Service struct {
 func New(d Deps) *Service {
 	return &Service{
 		cfg: d.Config, store: d.Store, queue: d.Queue, tax: d.Taxonomy, renderer: d.Renderer, audit: d.Audit,
-		log: d.Log, mailer: d.Mailer, verp: d.VERP,
+		log: d.Log, mailer: d.Mailer, verp: d.VERP, refusals: d.Refusals,
 		forecast: &Estimator{Source: d.Store, Taxonomy: d.Taxonomy},
 	}
 }
