@@ -242,10 +242,8 @@ func (s *Sender) deliver(ctx context.Context, c domain.ClaimedDelivery, body *ca
 	}
 	switch mail.ClassOf(err) {
 	case mail.Permanent:
-		// A refusal of the sender or of the message (a block list,
-		// failed authentication) counts against no reader's BOUNCE_LIMIT.
 		return domain.DeliveryOutcome{ID: c.ID, Status: domain.DeliveryFailed, Failure: domain.FailurePermanent,
-			Error: err.Error(), HardBounce: mail.IsBounce(err) && !bounce.RefusesTheSender(err.Error())}
+			Error: err.Error(), HardBounce: mail.IsBounce(err)}
 	case mail.Uncertain:
 		s.Log.Warn("delivery uncertain, not retried", "delivery", c.ID, "err", err)
 		return domain.DeliveryOutcome{ID: c.ID, Status: domain.DeliveryFailed, Failure: domain.FailureUncertain,

@@ -61,7 +61,8 @@ type Error struct {
 	Class Class
 	Reply string
 	// Bounce says the relay refused the recipient or the message for good
-	// (a 5xx to RCPT or to the message), which counts against the address.
+	// (a 5xx to RCPT or to the message, not one refusing the sender),
+	// which counts against the address.
 	Bounce bool
 	err    error
 }

@@ -74,6 +74,8 @@ func TestPoolClassifiesReplies(t *testing.T) {
 			return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "no such user"}
 		case strings.HasPrefix(rcpt, "busy@"):
 			return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "try later"}
+		case strings.HasPrefix(rcpt, "gmail@"):
+			return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 7, 26}, Message: "This mail has been blocked because the sender is unauthenticated."}
 		}
 		return nil
 	}
@@ -98,8 +100,10 @@ func TestPoolClassifiesReplies(t *testing.T) {
 		// An address that would break out of RCPT never reaches the relay.
 		{"a@example.org>\r\nRCPT TO:<b@example.org", false, Permanent, true},
 		{"no-at-sign", false, Permanent, true},
-		// A relay refusing the sender says nothing about the recipient.
+		// A relay refusing the sender says nothing about the recipient,
+		// at MAIL or, in its words, at RCPT.
 		{"ok@example.org", true, Permanent, false},
+		{"gmail@example.org", false, Permanent, false},
 	} {
 		refuseSender.Store(tc.refuseSender)
 		err := p.Send(ctx, &Message{To: tc.to, Subject: "s", HTML: "h", Text: "t"})

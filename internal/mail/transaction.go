@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/wneessen/go-mail/smtp"
+
+	"newsdigest/internal/bounce"
 )
 
 // relay is what a connection's relay offers (its EHLO reply).
@@ -208,15 +210,18 @@ func writeDotStuffed(w *bufio.Writer, msg []byte) error {
 }
 
 // replyError classes a refusal by its reply code. A 5xx to RCPT or to the
-// message bounces the recipient; one to MAIL refuses the sender (SIZE
-// included), which says nothing about the recipient.
+// message bounces the recipient, unless its words refuse the sender (a
+// block list, failed authentication: bounce.RefusesTheSender); one to
+// MAIL refuses the sender (SIZE included). Neither says anything about
+// the recipient.
 func replyError(code int, reply string, recipient bool) *Error {
 	text := fmt.Sprintf("%03d %s", code, strings.ReplaceAll(reply, "\n", " "))
 	class := Temporary
 	if code >= 500 {
 		class = Permanent
 	}
-	return &Error{Class: class, Reply: text, Bounce: class == Permanent && recipient, err: &textproto.Error{Code: code, Msg: reply}}
+	bounced := class == Permanent && recipient && !bounce.RefusesTheSender(text)
+	return &Error{Class: class, Reply: text, Bounce: bounced, err: &textproto.Error{Code: code, Msg: reply}}
 }
 
 // netError classes a connection failure. Before the message was written in

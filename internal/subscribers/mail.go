@@ -224,7 +224,7 @@ func (s *Service) sendClaimed(ctx context.Context, what string, sub domain.Subsc
 // every mistyped sign-up. A refusal of the sender still fails the task:
 // that is the operator's to see.
 func (s *Service) recordRefusal(ctx context.Context, what string, sub domain.Subscriber, err error) bool {
-	if s.refusals == nil || !mail.IsBounce(err) || bounce.RefusesTheSender(err.Error()) {
+	if s.refusals == nil || !mail.IsBounce(err) {
 		return false
 	}
 	reply := err.Error()
