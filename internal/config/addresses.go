@@ -105,9 +105,6 @@ func parseMailFrom(raw string) (*mail.Address, error) {
 	if !isASCII(local) {
 		return nil, fmt.Errorf("MAIL_FROM: %q: the part before @ is not ASCII, which relays take only with SMTPUTF8; use an ASCII one (the name shown can be in any script)", a.Address)
 	}
-	if isASCII(domain) {
-		return a, nil
-	}
 	ascii, err := asciiDomain(domain)
 	if err != nil {
 		return nil, fmt.Errorf("MAIL_FROM: %q: the domain is not a valid domain name: %v", a.Address, err)

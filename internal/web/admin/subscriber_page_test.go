@@ -100,13 +100,10 @@ func TestEveryConsentActionIsNamed(t *testing.T) {
 	}
 }
 
-// TestScheduleSaysNoSendWhenNoneGoes: the person's page gives no next
-// digest to someone who is not active (a pause left over from before
-// they left changes nothing), and for a paused reader says when the
-// pause ends and which digest comes first after it, on the desk's
-// schedule or their own (every other week keeping their weeks), never
-// one inside the pause.
-func TestScheduleSaysNoSendWhenNoneGoes(t *testing.T) {
+// mondayDeskAndMadrid is a desk sending on Mondays at 07:00, and the
+// zone of the readers of the schedule tests.
+func mondayDeskAndMadrid(t *testing.T) (cron.Schedule, *time.Location) {
+	t.Helper()
 	desk, err := cron.ParseStandard("0 7 * * 1")
 	if err != nil {
 		t.Fatal(err)
@@ -115,6 +112,17 @@ func TestScheduleSaysNoSendWhenNoneGoes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return desk, madrid
+}
+
+// TestScheduleSaysNoSendWhenNoneGoes: the person's page gives no next
+// digest to someone who is not active (a pause left over from before
+// they left changes nothing), and for a paused reader says when the
+// pause ends and which digest comes first after it, on the desk's
+// schedule or their own (every other week keeping their weeks), never
+// one inside the pause.
+func TestScheduleSaysNoSendWhenNoneGoes(t *testing.T) {
+	desk, madrid := mondayDeskAndMadrid(t)
 	now := time.Date(2026, 12, 6, 18, 51, 0, 0, time.UTC) // a Sunday
 	until := time.Date(2026, 12, 20, 12, 0, 0, 0, time.UTC)
 	day := func(d int) time.Time { return time.Date(2026, 12, d, 8, 0, 0, 0, madrid) }
@@ -212,14 +220,7 @@ func TestEveryDeliveryStatusIsNamed(t *testing.T) {
 // the digest the worker will set from the one the move replaced, not a
 // second one today at 09:00 (the first new hour from now).
 func TestScheduleOfAReaderWhoJustMovedTheirHour(t *testing.T) {
-	desk, err := cron.ParseStandard("0 7 * * 1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	madrid, err := time.LoadLocation("Europe/Madrid")
-	if err != nil {
-		t.Fatal(err)
-	}
+	desk, madrid := mondayDeskAndMadrid(t)
 	now := time.Date(2026, 12, 7, 7, 5, 0, 0, madrid) // a Monday, just after the 07:00 digest
 	replaced := time.Date(2026, 12, 8, 7, 0, 0, 0, madrid)
 	r := domain.SubscriberRecord{Subscriber: domain.Subscriber{ID: 1, Status: domain.StatusActive,

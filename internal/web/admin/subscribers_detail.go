@@ -87,13 +87,20 @@ func scheduleText(r domain.SubscriberRecord, desk cron.Schedule, deskTZ *time.Lo
 // hour or zone of their own schedule, replacing the one due at before
 // (schedule.Moved, as RunDue works it out).
 func movedDue(rs *domain.ReaderSchedule, before time.Time, desk cron.Schedule, deskTZ *time.Location, now time.Time) *time.Time {
+	loc, weekday := readerClock(rs, desk, deskTZ, now)
+	due := schedule.Moved(rs.Frequency, loc, rs.Hour, weekday, before, now)
+	return &due
+}
+
+// readerClock is the zone a reader's hours are in and the desk's
+// weekday their weekly digests keep, as the worker reads them.
+func readerClock(rs *domain.ReaderSchedule, desk cron.Schedule, deskTZ *time.Location, now time.Time) (*time.Location, time.Weekday) {
 	loc, err := domain.LoadZone(rs.Timezone)
 	if err != nil {
 		loc = deskTZ // as schedule.ForReader does
 	}
 	weekday, _ := schedule.DeskDay(desk, deskTZ, now)
-	due := schedule.Moved(rs.Frequency, loc, rs.Hour, weekday, before, now)
-	return &due
+	return loc, weekday
 }
 
 // firstAfterPause is the first digest due to a reader on their own
@@ -101,11 +108,7 @@ func movedDue(rs *domain.ReaderSchedule, before time.Time, desk cron.Schedule, d
 // the pause, each one skipped, so an every-other-week reader keeps their
 // weeks.
 func firstAfterPause(rs *domain.ReaderSchedule, due *time.Time, desk cron.Schedule, deskTZ *time.Location, now, until time.Time) *time.Time {
-	loc, err := domain.LoadZone(rs.Timezone)
-	if err != nil {
-		loc = deskTZ // as schedule.ForReader does
-	}
-	weekday, _ := schedule.DeskDay(desk, deskTZ, now)
+	loc, weekday := readerClock(rs, desk, deskTZ, now)
 	next := schedule.ReaderNext(rs.Frequency, loc, rs.Hour, weekday, due, now)
 	// A pause is at most domain.MaxPauseWeeks: a daily reader's days.
 	for i := 0; next.Before(until) && i <= 7*domain.MaxPauseWeeks; i++ {
