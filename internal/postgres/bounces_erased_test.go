@@ -4,6 +4,8 @@ import (
 	"context"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
+
 	"newsdigest/internal/domain"
 	"newsdigest/internal/postgres"
 	"newsdigest/internal/testenv"
@@ -35,16 +37,8 @@ func keptDiagnostics(t *testing.T, db *postgres.DB, subscriber int64) []string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer rows.Close()
-	var kept []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			t.Fatal(err)
-		}
-		kept = append(kept, s)
-	}
-	if err := rows.Err(); err != nil {
+	kept, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
 		t.Fatal(err)
 	}
 	return kept

@@ -6,6 +6,8 @@ import (
 	"log/slog"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
+
 	"newsdigest/internal/subscribers"
 	"newsdigest/internal/testenv"
 )
@@ -51,19 +53,12 @@ func TestReconcileForgetsWhatHasExpired(t *testing.T) {
 		{"admin_sessions", `convert_from(token_hash, 'UTF8')`},
 		{"click_nonces", `convert_from(nonce_hash, 'UTF8')`},
 	} {
-		var kept []string
 		rows, err := db.Pool().Query(ctx, `SELECT `+c.kept+` FROM `+c.table+` ORDER BY 1`)
 		if err != nil {
 			t.Fatal(err)
 		}
-		for rows.Next() {
-			var s string
-			if err := rows.Scan(&s); err != nil {
-				t.Fatal(err)
-			}
-			kept = append(kept, s)
-		}
-		if err := rows.Err(); err != nil {
+		kept, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		if err != nil {
 			t.Fatal(err)
 		}
 		if len(kept) != 1 || kept[0] != "new" {
