@@ -32,17 +32,22 @@ func (s *Service) RunDue(ctx context.Context, now time.Time) error {
 		return schedule.FirstDue(rs.Frequency, zones.load(rs.Timezone), rs.Hour, weekday, after)
 	}
 	// A new schedule, or a new reader: their first digest goes out at
-	// the first chosen hour from now.
+	// the first chosen hour from now; for a reader who confirmed before
+	// the last chosen hour (and after the one before it), at that hour,
+	// which has passed: the check that finds them may come minutes after
+	// it, or, the worker down, hours.
 	fresh, err := s.store.UnscheduledSchedules(ctx)
 	if err != nil {
 		return err
 	}
 	if len(fresh) > 0 {
-		due := make([]time.Time, len(fresh))
+		prev, since, due := make([]time.Time, len(fresh)), make([]time.Time, len(fresh)), make([]time.Time, len(fresh))
 		for i, rs := range fresh {
+			since[i] = lastDue(rs, now, first)
+			prev[i] = lastDue(rs, since[i].Add(-time.Second), first)
 			due[i] = first(rs, now)
 		}
-		if err := s.store.ScheduleNew(ctx, fresh, due); err != nil {
+		if err := s.store.ScheduleNew(ctx, fresh, prev, since, due); err != nil {
 			return err
 		}
 	}
@@ -61,6 +66,11 @@ func (s *Service) RunDue(ctx context.Context, now time.Time) error {
 		if err := s.store.ScheduleMoved(ctx, moved, due); err != nil {
 			return err
 		}
+	}
+	// A reader joining the desk whose last digest of their own has gone
+	// is not due one more: the desk's next edition takes them.
+	if err := s.store.JoinDeskDue(ctx, now); err != nil {
+		return err
 	}
 	scheds, err := s.store.DueSchedules(ctx, now)
 	if err != nil || len(scheds) == 0 {

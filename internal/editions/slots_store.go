@@ -13,10 +13,11 @@ import (
 type SlotStore interface {
 	SaveScheduleSettings(ctx context.Context, s domain.ScheduleSettings) error
 	UnscheduledSchedules(ctx context.Context) ([]domain.ReaderSchedule, error)
-	ScheduleNew(ctx context.Context, schedules []domain.ReaderSchedule, due []time.Time) error
+	ScheduleNew(ctx context.Context, schedules []domain.ReaderSchedule, prev, since, due []time.Time) error
 	MovedSchedules(ctx context.Context) ([]domain.MovedSchedule, error)
 	ScheduleMoved(ctx context.Context, moved []domain.MovedSchedule, due []time.Time) error
 	RescheduleLate(ctx context.Context, now time.Time, schedules []domain.ReaderSchedule, since, due []time.Time) error
+	JoinDeskDue(ctx context.Context, now time.Time) error
 	DueSchedules(ctx context.Context, now time.Time) ([]domain.ReaderSchedule, error)
 	CreateSlot(ctx context.Context, slotAt, now time.Time, schedules []domain.ReaderSchedule, next []time.Time, maxAge time.Duration) (domain.Edition, bool, error)
 	Slots(ctx context.Context, limit int) ([]domain.Edition, error)

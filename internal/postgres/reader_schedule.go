@@ -166,3 +166,28 @@ const joinDesk = `UPDATE subscribers s SET
 	window_start = CASE WHEN o.owed THEN s.window_start END
 	FROM (SELECT id, ` + owedByDesk + ` AS owed FROM subscribers WHERE token = $1 AND status <> $3) o
 	WHERE s.id = o.id`
+
+// joinedDesk is what a reader joining the desk's schedule becomes: no
+// schedule, window or due time of their own.
+const joinedDesk = `joins_desk = false, frequency = NULL, timezone = NULL, hour = NULL,
+	send_thin = false, next_due_at = NULL, due_before_change = NULL, window_start = NULL`
+
+// JoinDeskDue moves to the desk's schedule the readers joining it whose
+// own digest is due again at now and whose last one has gone: their
+// window reaches where the desk's next edition of new stories begins
+// (a slot of theirs went after the desk's latest edition was made), and
+// no slot of theirs is unfinished. Such a reader would otherwise go on
+// getting digests of their own, on the schedule they left, until the
+// desk's next edition took them (joinDeskNow).
+func (db *DB) JoinDeskDue(ctx context.Context, now time.Time) error {
+	_, err := db.pool.Exec(ctx, `UPDATE subscribers s SET `+joinedDesk+`
+		WHERE s.joins_desk AND s.status = $2 AND s.next_due_at <= $1
+		  AND s.window_start >= (SELECT `+nextWindowStart("$4")+` FROM editions)
+		  AND NOT EXISTS (SELECT 1 FROM slot_readers r JOIN editions x ON x.id = r.edition_id
+		                  WHERE r.subscriber_id = s.id AND x.status <> ALL($3))`,
+		now, domain.StatusActive, finishedStatuses(), domain.FirstWindow)
+	if err != nil {
+		return fmt.Errorf("readers joining the desk: %w", err)
+	}
+	return nil
+}

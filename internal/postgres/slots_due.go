@@ -98,15 +98,24 @@ func (db *DB) schedules(ctx context.Context, sql string, args ...any) ([]domain.
 }
 
 // ScheduleNew sets the first due time of the readers whose next due time
-// is not yet known: due[i] for those of schedule schedules[i].
-func (db *DB) ScheduleNew(ctx context.Context, schedules []domain.ReaderSchedule, due []time.Time) error {
+// is not yet known, for those of schedule schedules[i]: since[i] (the
+// last chosen hour, passed) for a reader who has had no digest of their
+// own and confirmed after prev[i] (the chosen hour before it) and not
+// after since[i], since that is the first chosen hour after they
+// confirmed; due[i] for the others. A reader who had digests before, of
+// their own or the desk's (a window begun), and changed their schedule,
+// waits for the new one's first hour.
+func (db *DB) ScheduleNew(ctx context.Context, schedules []domain.ReaderSchedule, prev, since, due []time.Time) error {
 	freq, zone, hour := scheduleColumns(schedules)
 	_, err := db.pool.Exec(ctx, `
-		UPDATE subscribers s SET next_due_at = n.due
-		FROM unnest($1::text[], $2::text[], $3::smallint[], $4::timestamptz[]) AS n(frequency, timezone, hour, due)
-		WHERE s.status = $5 AND s.next_due_at IS NULL AND s.due_before_change IS NULL
+		UPDATE subscribers s SET next_due_at = CASE
+		    WHEN s.window_start IS NULL AND s.confirmed_at > n.prev AND s.confirmed_at <= n.since THEN n.since
+		    ELSE n.due END
+		FROM unnest($1::text[], $2::text[], $3::smallint[], $4::timestamptz[], $5::timestamptz[], $6::timestamptz[])
+		     AS n(frequency, timezone, hour, prev, since, due)
+		WHERE s.status = $7 AND s.next_due_at IS NULL AND s.due_before_change IS NULL
 		  AND s.frequency = n.frequency AND s.timezone = n.timezone AND s.hour = n.hour`,
-		freq, zone, hour, due, domain.StatusActive)
+		freq, zone, hour, prev, since, due, domain.StatusActive)
 	if err != nil {
 		return fmt.Errorf("schedule new readers: %w", err)
 	}

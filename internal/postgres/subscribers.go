@@ -172,8 +172,13 @@ func (db *DB) Confirm(ctx context.Context, confirmToken, shown string, c domain.
 		if shown != "" && p.ChoicesSignature() != shown {
 			return errs.New(errs.Conflict, "the choices to confirm have changed since the page was shown")
 		}
+		// A subscription starts afresh: what a reader who left and came
+		// back had of their own schedule (where their window was, when
+		// their digest was due) is of the time before they left, and
+		// would bring them the stories of the months away.
 		s, err = scanSubscriber(tx.QueryRow(ctx, `
-			UPDATE subscribers SET status = $3, confirmed_at = now(), updated_at = now(), token = $2
+			UPDATE subscribers SET status = $3, confirmed_at = now(), updated_at = now(), token = $2,
+			       window_start = NULL, next_due_at = NULL, due_before_change = NULL, joins_desk = false
 			WHERE id = $1
 			RETURNING `+subscriberColumns, s.ID, newToken, string(next)))
 		if err != nil {

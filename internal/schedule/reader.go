@@ -81,13 +81,22 @@ func NextDue(frequency string, loc *time.Location, hour int, weekday time.Weekda
 // (within half a day of it when daily, half a week otherwise), so that
 // moving the hour on the morning of a digest does not skip it, and moving
 // it just after a digest does not bring a second one; at now when that
-// hour has passed already.
+// hour has passed already. A daily digest stays on the day it was due
+// (in loc), or later: moved from 07:00 to 20:00 just after the morning's
+// went, the next is tomorrow evening, not a second one tonight.
 func Moved(frequency string, loc *time.Location, hour int, weekday time.Weekday, dueBefore, now time.Time) time.Time {
 	half := 84 * time.Hour
 	if frequency == domain.FrequencyDaily {
 		half = 12 * time.Hour
 	}
-	due := FirstDue(frequency, loc, hour, weekday, dueBefore.Add(-half))
+	after := dueBefore.Add(-half)
+	if frequency == domain.FrequencyDaily {
+		d := dueBefore.In(loc)
+		if day := time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, loc).Add(-time.Second); day.After(after) {
+			after = day
+		}
+	}
+	due := FirstDue(frequency, loc, hour, weekday, after)
 	if due.Before(now) {
 		return now
 	}

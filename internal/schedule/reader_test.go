@@ -81,7 +81,8 @@ func TestFirstDue(t *testing.T) {
 
 // A reader who moves their hour gets the digest they were due at the new
 // hour nearest it: not a period later when moved the morning of it, not
-// a second one the same day when moved just after it.
+// a second one the same day when moved just after it, however much later
+// the new hour is.
 func TestMoved(t *testing.T) {
 	utc := time.UTC
 	at := func(s string) time.Time {
@@ -103,6 +104,8 @@ func TestMoved(t *testing.T) {
 		{"weekly, later, moved just before", "weekly", 9, "2026-12-07T07:00:00Z", "2026-12-07T06:50:00Z", "2026-12-07T09:00:00Z"},
 		{"weekly, moved just after the digest", "weekly", 9, "2026-12-14T07:00:00Z", "2026-12-07T07:10:00Z", "2026-12-14T09:00:00Z"},
 		{"daily, later, moved just after the digest", "daily", 9, "2026-12-06T07:00:00Z", "2026-12-05T07:10:00Z", "2026-12-06T09:00:00Z"},
+		{"daily, to the evening, moved just after the morning's", "daily", 20, "2026-12-06T07:00:00Z", "2026-12-05T07:15:00Z", "2026-12-06T20:00:00Z"},
+		{"daily, to the evening, moved the morning of it", "daily", 20, "2026-12-05T07:00:00Z", "2026-12-05T06:50:00Z", "2026-12-05T20:00:00Z"},
 		{"daily, earlier, moved just before", "daily", 6, "2026-12-05T07:00:00Z", "2026-12-05T06:50:00Z", "2026-12-05T06:50:00Z"},
 		{"daily, from 23:00 to 01:00", "daily", 1, "2026-12-05T23:00:00Z", "2026-12-05T20:00:00Z", "2026-12-06T01:00:00Z"},
 		{"biweekly, keeps its week", "biweekly", 6, "2026-12-14T07:00:00Z", "2026-12-07T10:00:00Z", "2026-12-14T06:00:00Z"},
@@ -111,5 +114,16 @@ func TestMoved(t *testing.T) {
 		if got.UTC().Format(time.RFC3339) != tc.want {
 			t.Errorf("%s: due %s, want %s", tc.name, got.UTC().Format(time.RFC3339), tc.want)
 		}
+	}
+	// The night New York's clocks go forward the day is 23 hours long:
+	// 19:00 on the day of the morning's digest is within twelve hours of
+	// the next morning's, and is still the same day.
+	ny, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := Moved("daily", ny, 19, time.Monday, at("2027-03-14T11:00:00Z"), at("2027-03-13T12:15:00Z"))
+	if want := "2027-03-14T23:00:00Z"; got.UTC().Format(time.RFC3339) != want {
+		t.Errorf("daily in New York, to the evening the day before the clocks go forward: due %s, want %s", got.UTC().Format(time.RFC3339), want)
 	}
 }
