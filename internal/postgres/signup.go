@@ -124,11 +124,12 @@ func (db *DB) Subscribe(ctx context.Context, email string, f domain.Filter, sche
 			if mayMail {
 				mail = domain.MailConfirmation
 			}
-		case domain.StatusUnsubscribed:
+		case domain.StatusUnsubscribed, domain.StatusComplained:
 			// A new subscription: a new confirmation link and its own
-			// mail (only the owner of the inbox can have unsubscribed, so
-			// this is no way round the window). The token stays until the
-			// confirmation: whoever asked may not be the person.
+			// mail (only the owner of the inbox can have unsubscribed or
+			// reported a digest as spam, so this is no way round the
+			// window). The token stays until the confirmation: whoever
+			// asked may not be the person.
 			_, err = tx.Exec(ctx, `
 				UPDATE subscribers SET status = $9, countries = $2, topics = $3, language = $4, mode = $5,
 				       confirm_token = $6, confirm_expires_at = now() + $7::interval,

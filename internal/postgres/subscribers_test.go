@@ -148,51 +148,59 @@ func TestUnsentConfirmations(t *testing.T) {
 	}
 }
 
-// An unsubscribed address that signs up again gets a new confirmation
-// link and its mail at once; its token changes when the sign-up is
-// confirmed, not before, so a stranger's sign-up breaks none of its links.
+// An address that left (unsubscribed, or reported a digest as spam) and
+// signs up again gets a new confirmation link and its mail at once; its
+// token changes when the sign-up is confirmed, not before, so a
+// stranger's sign-up breaks none of its links.
 func TestResubscribeRotatesTokensOnConfirmation(t *testing.T) {
 	t.Parallel()
 	db := testenv.Database(t)
 	ctx := context.Background()
-	id, _ := subscribe(t, db, "ana@example.org")
-	cl, _ := claim(t, db, id)
-	if err := db.FinishConfirmation(ctx, cl); err != nil {
-		t.Fatal(err)
-	}
-	sub, err := db.Confirm(ctx, cl.ConfirmToken, "", consent(), token.New())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := db.Unsubscribe(ctx, sub.Token, consent()); err != nil {
-		t.Fatal(err)
-	}
+	for _, left := range []domain.SubscriberStatus{domain.StatusUnsubscribed, domain.StatusComplained} {
+		addr := string(left) + "@example.org"
+		id, _ := subscribe(t, db, addr)
+		cl, _ := claim(t, db, id)
+		if err := db.FinishConfirmation(ctx, cl); err != nil {
+			t.Fatal(err)
+		}
+		sub, err := db.Confirm(ctx, cl.ConfirmToken, "", consent(), token.New())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := db.Unsubscribe(ctx, sub.Token, consent()); err != nil {
+			t.Fatal(err)
+		}
+		exec(t, db, `UPDATE subscribers SET status = $2 WHERE id = $1`, id, string(left))
 
-	if _, send := subscribe(t, db, "ANA@example.org"); !send {
-		t.Fatal("re-subscription asked for no confirmation mail")
-	}
-	if _, err := db.SubscriberByToken(ctx, sub.Token); err != nil {
-		t.Errorf("old token after an unconfirmed re-subscription: %v, want it still working", err)
-	}
-	if _, err := db.SignupByConfirmToken(ctx, cl.ConfirmToken); !errs.Is(err, errs.NotFound) {
-		t.Errorf("old confirmation token after re-subscription: %v, want not found", err)
-	}
-	again, ok := claim(t, db, id)
-	if !ok {
-		t.Fatal("the re-subscription's mail waits for the old one's window")
-	}
-	if again.ConfirmToken == cl.ConfirmToken {
-		t.Error("re-subscription kept the old confirmation token")
-	}
-	confirmed, err := db.Confirm(ctx, again.ConfirmToken, "", consent(), token.New())
-	if err != nil {
-		t.Fatalf("confirm with the new token: %v", err)
-	}
-	if confirmed.Token == sub.Token {
-		t.Error("the confirmed re-subscription kept the old token")
-	}
-	if _, err := db.SubscriberByToken(ctx, sub.Token); !errs.Is(err, errs.NotFound) {
-		t.Errorf("old token after the re-subscription was confirmed: %v, want not found", err)
+		if _, send := subscribe(t, db, strings.ToUpper(addr)); !send {
+			t.Fatalf("%s: re-subscription asked for no confirmation mail", left)
+		}
+		if _, err := db.SubscriberByToken(ctx, sub.Token); err != nil {
+			t.Errorf("%s: old token after an unconfirmed re-subscription: %v, want it still working", left, err)
+		}
+		if _, err := db.SignupByConfirmToken(ctx, cl.ConfirmToken); !errs.Is(err, errs.NotFound) {
+			t.Errorf("%s: old confirmation token after re-subscription: %v, want not found", left, err)
+		}
+		again, ok := claim(t, db, id)
+		if !ok {
+			t.Fatalf("%s: the re-subscription's mail waits for the old one's window", left)
+		}
+		if again.ConfirmToken == cl.ConfirmToken {
+			t.Errorf("%s: re-subscription kept the old confirmation token", left)
+		}
+		confirmed, err := db.Confirm(ctx, again.ConfirmToken, "", consent(), token.New())
+		if err != nil {
+			t.Fatalf("%s: confirm with the new token: %v", left, err)
+		}
+		if confirmed.Status != domain.StatusActive {
+			t.Errorf("%s: the confirmed re-subscription is %s, want active", left, confirmed.Status)
+		}
+		if confirmed.Token == sub.Token {
+			t.Errorf("%s: the confirmed re-subscription kept the old token", left)
+		}
+		if _, err := db.SubscriberByToken(ctx, sub.Token); !errs.Is(err, errs.NotFound) {
+			t.Errorf("%s: old token after the re-subscription was confirmed: %v, want not found", left, err)
+		}
 	}
 }
 
