@@ -111,7 +111,7 @@ func TestJoiningTheDeskAfterItsEditionSendsNoMoreOfTheirOwn(t *testing.T) {
 	s.run(domain0())
 	s.story("Bravo", "CR")
 	s.choose("daily@example.org", "weekly", "UTC", 7) // the desk's schedule: Alpha and Bravo are owed
-	s.run(domain0())                                    // the desk's edition before their last of their own
+	s.run(domain0())                                  // the desk's edition before their last of their own
 	due := mustTime(t, s.nextDue("daily@example.org"))
 	if slot := s.due(due.Add(time.Minute).Format(time.RFC3339)); slot.ID == 0 {
 		t.Fatal("no slot was made for the stories owed")
