@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 
 	"golang.org/x/net/idna"
 	"golang.org/x/text/unicode/norm"
@@ -214,6 +215,9 @@ func NormalizeEmail(s string) (string, error) {
 	// character or as "e" and a combining accent is one mailbox, and must
 	// be one subscriber (and one count against the sign-up limit).
 	local := norm.NFC.String(s[:at])
+	if r, ok := unseen(local); ok {
+		return "", errs.New(errs.Invalid, "email: the part before @ holds a character that cannot be seen (U+%04X); type the address again", r)
+	}
 	if len(local) > maxLocalLen {
 		return "", errs.New(errs.Invalid, "email: the part before @ is longer than %d characters", maxLocalLen)
 	}
@@ -226,6 +230,21 @@ func NormalizeEmail(s string) (string, error) {
 		return "", errs.New(errs.Invalid, "email: longer than %d characters once its domain is in ASCII form", maxEmailLen)
 	}
 	return out, nil
+}
+
+// unseen returns the first character of s that shows as nothing, or as
+// a space, or turns the text around it (controls, format characters such
+// as U+202E or U+200B, separators, private use, characters ignored by
+// default): in an address it is a mistake, or a way to make one address
+// look like another in the console and its exports.
+func unseen(s string) (rune, bool) {
+	for _, r := range s {
+		if unicode.In(r, unicode.Cc, unicode.Cf, unicode.Co, unicode.Z,
+			unicode.Other_Default_Ignorable_Code_Point, unicode.Variation_Selector) {
+			return r, true
+		}
+	}
+	return 0, false
 }
 
 // normalizeDomain returns a mail domain in lower-case ASCII (IDNA

@@ -59,6 +59,18 @@ func TestNormalizeEmail(t *testing.T) {
 		"a@" + strings.Repeat("d", 64) + ".example",
 		"a@" + strings.Repeat(strings.Repeat("d", 60)+".", 5) + "example",
 		strings.Repeat("l", 65) + "@example.org",
+		// Characters that cannot be seen, or turn the text around:
+		// one address made to look like another.
+		"zz22\u202e@example.com",
+		"ana\u200b@example.org",
+		"\ufeffana@example.org",
+		"ana\u2028x@example.org",
+		"ana\u0085x@example.org",
+		"ana\u061cx@example.org",
+		"ana\u034fx@example.org",
+		"ana\u00a0x@example.org",
+		"ana\ufe0fx@example.org",
+		"ana\ue000x@example.org",
 	} {
 		got, err := NormalizeEmail(in)
 		if err == nil {

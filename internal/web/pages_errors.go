@@ -44,11 +44,12 @@ type plainError struct {
 // person as "email: …".
 var plainErrors = map[string]plainError{
 	"email: required": {fieldEmail, "err_email_required"},
-	"email: must not begin with =, +, -, @, a tab or a line break":      {fieldEmail, "err_email_start"},
-	"email: longer than %d characters":                                  {fieldEmail, "err_email_long"},
-	"email: longer than %d characters once its domain is in ASCII form": {fieldEmail, "err_email_long"},
-	"email: %q is not a valid address":                                  {fieldEmail, "err_email_invalid"},
-	"email: the part before @ is longer than %d characters":             {fieldEmail, "err_email_local_long"},
+	"email: must not begin with =, +, -, @, a tab or a line break":                                    {fieldEmail, "err_email_start"},
+	"email: longer than %d characters":                                                                {fieldEmail, "err_email_long"},
+	"email: longer than %d characters once its domain is in ASCII form":                               {fieldEmail, "err_email_long"},
+	"email: %q is not a valid address":                                                                {fieldEmail, "err_email_invalid"},
+	"email: the part before @ is longer than %d characters":                                           {fieldEmail, "err_email_local_long"},
+	"email: the part before @ holds a character that cannot be seen (U+%04X); type the address again": {fieldEmail, "err_email_unseen"},
 	"email: %q %s": {fieldEmail, "err_email_domain"},
 	"countries, topics: choose all stories, or at least one country or topic": {fieldChoices, "err_choices"},
 	"countries: unknown country code %q":                                      {fieldCountries, "err_countries"},

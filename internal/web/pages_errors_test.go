@@ -42,6 +42,7 @@ func TestEveryFormMistakeHasPlainWords(t *testing.T) {
 		{"too long", "email", emailErr(strings.Repeat("a", 60) + "@" + strings.Repeat("b", 200) + ".org")},
 		{"not an address", "email", emailErr("not an address")},
 		{"local part too long", "email", emailErr(strings.Repeat("l", 65) + "@example.org")},
+		{"a character that cannot be seen", "email", emailErr("ana\u202e@example.org")},
 		{"no real domain", "email", emailErr("ana@localhost")},
 		{"long once in ASCII", "email", emailErr(strings.Repeat("a", 64) + "@" + strings.Repeat("ü", 60) + "." + strings.Repeat("b", 60) + "." + strings.Repeat("c", 50) + ".org")},
 		{"nothing chosen", "choices", filterErr(domain.Filter{})},
