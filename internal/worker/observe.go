@@ -111,25 +111,36 @@ func requestIDIn(payload []byte) string {
 // to the relay counts one reply, by class: 2xx when it was taken, 4xx or
 // 5xx as the relay answered, network when no answer came.
 func CountReplies(m *mail.Pool, set *metrics.Set) *CountingMailer {
-	return &CountingMailer{Pool: m, set: set}
+	return &CountingMailer{pool: m, set: set}
 }
 
-// CountingMailer is a *mail.Pool whose sends are counted.
+// CountingMailer is a *mail.Pool whose sends are counted. The pool is a
+// field, not embedded: a send method it gains is not reachable here until
+// it is counted (an embedded pool let the digests' SendSharedAs past the
+// count, and the relay's replies to every digest went unseen).
 type CountingMailer struct {
-	*mail.Pool
-	set *metrics.Set
+	pool *mail.Pool
+	set  *metrics.Set
 }
 
 // Send sends one message and counts the reply.
 func (c *CountingMailer) Send(ctx context.Context, m *mail.Message) error {
-	err := c.Pool.Send(ctx, m)
+	err := c.pool.Send(ctx, m)
 	c.count(ctx, err)
 	return err
 }
 
 // SendShared sends a prepared message and counts the reply.
 func (c *CountingMailer) SendShared(ctx context.Context, s *mail.Shared, to, token string) error {
-	err := c.Pool.SendShared(ctx, s, to, token)
+	err := c.pool.SendShared(ctx, s, to, token)
+	c.count(ctx, err)
+	return err
+}
+
+// SendSharedAs sends a prepared message with its delivery's envelope (a
+// digest) and counts the reply.
+func (c *CountingMailer) SendSharedAs(ctx context.Context, s *mail.Shared, to, token string, env mail.Envelope) error {
+	err := c.pool.SendSharedAs(ctx, s, to, token, env)
 	c.count(ctx, err)
 	return err
 }
