@@ -61,9 +61,13 @@ func (m *Web) Run(ctx context.Context) error {
 	// then ends it at once, without the drain delay a load balancer needs.
 	waiting, stopWaiting := untilDraining(ctx, m.Draining)
 	db, err := OpenDatabase(waiting, m.Config, m.Log)
+	// Whether a stop ended the wait is read before stopWaiting, which
+	// ends waiting too: a refusal (no such database or role) is an error
+	// to exit 1 with, not a stop.
+	stopped := err != nil && waiting.Err() != nil && errors.Is(err, waiting.Err())
 	stopWaiting()
 	if err != nil {
-		if waiting.Err() != nil {
+		if stopped {
 			m.Log.Info("web stopped before PostgreSQL answered")
 			return nil
 		}

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	neturl "net/url"
 	"strings"
 	"testing"
 	"time"
@@ -187,5 +188,50 @@ func TestWebStoppedWhileWaitingForPostgreSQLStopsAtOnce(t *testing.T) {
 		}
 	case <-time.After(time.Minute):
 		t.Fatal("web went on waiting for PostgreSQL after the stop signal")
+	}
+}
+
+// TestProgramsStopOnARefusalWaitingWillNotMend: web and the worker whose
+// DATABASE_URL names a database or a role that does not exist stop at
+// once with PostgreSQL's refusal, as docs/operations.md says (exit 1 in
+// the binaries), rather than wait, or stop as if told to.
+func TestProgramsStopOnARefusalWaitingWillNotMend(t *testing.T) {
+	t.Parallel()
+	u, err := neturl.Parse(testenv.DatabaseURL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	noDatabase, noRole := *u, *u
+	noDatabase.Path += "_absent"
+	noRole.User = neturl.User("ndtest_no_such_role")
+	for _, tc := range []struct{ what, url, want string }{
+		{"no such database", noDatabase.String(), "does not exist"},
+		{"no such role", noRole.String(), `role "ndtest_no_such_role" does not exist`},
+	} {
+		cfg := startupConfig(t, tc.url, map[string]string{"HTTP_ADDR": "127.0.0.1:0", "METRICS_ADDR": "127.0.0.1:0"})
+		run := map[string]func(context.Context) error{
+			"web": func(ctx context.Context) error {
+				return (&app.Web{Config: cfg, Log: slog.New(slog.DiscardHandler), Registry: prometheus.NewRegistry(),
+					Draining: make(chan struct{})}).Run(ctx)
+			},
+			"worker": func(ctx context.Context) error {
+				opts := testWorkerOptions()
+				opts.Registry = prometheus.NewRegistry()
+				return (&app.Worker{Config: cfg, Log: slog.New(slog.DiscardHandler), Options: opts}).Run(ctx)
+			},
+		}
+		for name, run := range run {
+			t.Run(tc.what+"/"+name, func(t *testing.T) {
+				ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+				defer cancel()
+				err := run(ctx)
+				if ctx.Err() != nil {
+					t.Fatalf("%s waited for a database that refuses it", name)
+				}
+				if err == nil || !strings.Contains(err.Error(), tc.want) {
+					t.Fatalf("%s stopped with %v, want PostgreSQL's refusal (%q)", name, err, tc.want)
+				}
+			})
+		}
 	}
 }
