@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -176,6 +177,29 @@ func TestSignupLimitPerIP(t *testing.T) {
 	s.waitQueuesIdle()
 	if n := len(s.smtp.Messages()); n != 3 {
 		t.Errorf("%d confirmation mails went out; want 3", n)
+	}
+}
+
+// An IPv6 client counts by its /64, and its /48 counts too: a sender who
+// takes a fresh /64 for each sign-up gets a few clients' worth from one
+// network, not one allowance per /64; another network is not held up.
+func TestSignupLimitPerIPv6Network(t *testing.T) {
+	t.Parallel()
+	s := startStackEnv(t, map[string]string{"SIGNUP_RATE_PER_IP": "2", "TRUSTED_PROXIES": "127.0.0.1/32"})
+	from := func(ip string) map[string]string { return map[string]string{"X-Forwarded-For": ip} }
+	for i := range 6 {
+		ip := fmt.Sprintf("2001:db8:1:%x::1", 0x100+i)
+		if a := s.postSignup(s.base, "application/json", signupBody(fmt.Sprintf("n%d@example.org", i)), from(ip)); a.status != http.StatusAccepted {
+			t.Fatalf("sign-up %d, from %s: %d %s", i+1, ip, a.status, a.body)
+		}
+	}
+	a := s.postSignup(s.base, "application/json", signupBody("n7@example.org"), from("2001:db8:1:200::1"))
+	if a.status != http.StatusTooManyRequests || a.err.Error.Code != "rate_limited" {
+		t.Fatalf("a seventh sign-up from a fresh /64 of the same /48: %d %s; want 429 rate_limited", a.status, a.body)
+	}
+	checkRetryAfter(t, a, 60)
+	if a := s.postSignup(s.base, "application/json", signupBody("n8@example.org"), from("2001:db8:2::1")); a.status != http.StatusAccepted {
+		t.Fatalf("a sign-up from another /48: %d %s", a.status, a.body)
 	}
 }
 

@@ -116,6 +116,22 @@ func (l *Limiter) Count(ctx context.Context, key string) (int64, error) {
 	return n, nil
 }
 
+// NetworkBucket is the IPv6 /48 an address is in, which is what a site
+// is given: a client that takes a fresh /64 for every try is a new
+// client each time (ClientBucket), but not a new network. "" for an IPv4
+// address, or a string that is no address.
+func NetworkBucket(ip string) string {
+	a, err := netip.ParseAddr(ip)
+	if err != nil {
+		return ""
+	}
+	if a = a.Unmap().WithZone(""); !a.Is6() {
+		return ""
+	}
+	p, _ := a.Prefix(48)
+	return p.String()
+}
+
 // ClientBucket is what one client counts as: its IPv4 address, or the /64
 // its IPv6 address is in, which one household or host usually holds
 // whole (so an attacker cannot pick a fresh address from their network

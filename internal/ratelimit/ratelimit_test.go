@@ -12,6 +12,21 @@ import (
 	"newsdigest/internal/testenv"
 )
 
+func TestNetworkBucket(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"203.0.113.9":             "",
+		"::ffff:203.0.113.9":      "",
+		"2001:db8:5:6::1":         "2001:db8:5::/48",
+		"2001:db8:5:ff06:1:2:3:4": "2001:db8:5::/48",
+		"not an address":          "",
+	} {
+		if got := NetworkBucket(in); got != want {
+			t.Errorf("NetworkBucket(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
 func TestClientBucket(t *testing.T) {
 	t.Parallel()
 	for in, want := range map[string]string{

@@ -71,13 +71,27 @@ func (l *signupLimiter) take(ctx context.Context, key string, limit int, window 
 	return nil
 }
 
+// signupsPerNetwork is how many clients' sign-ups an IPv6 /48 may make
+// a minute, all its /64s together: a site is given a /48, so one sender
+// can take a fresh /64 for every sign-up and be a new client each time
+// (and mail as many strangers), but not a fresh /48. A few clients'
+// worth, for an office whose people share one network.
+const signupsPerNetwork = 3
+
 // AllowIP counts a sign-up from a client, as ratelimit.ClientBucket says
-// who a client is (an IPv6 address counts by its /64).
+// who a client is (an IPv6 address counts by its /64), and from an IPv6
+// client's /48 as well (ratelimit.NetworkBucket).
 func (l *signupLimiter) AllowIP(ctx context.Context, ip string) error {
 	if l.perIP <= 0 {
 		return nil
 	}
-	return l.take(ctx, l.counts.Key("signup:ip", ratelimit.ClientBucket(ip)), l.perIP, ipWindow)
+	if err := l.take(ctx, l.counts.Key("signup:ip", ratelimit.ClientBucket(ip)), l.perIP, ipWindow); err != nil {
+		return err
+	}
+	if network := ratelimit.NetworkBucket(ip); network != "" {
+		return l.take(ctx, l.counts.Key("signup:network", network), signupsPerNetwork*l.perIP, ipWindow)
+	}
+	return nil
 }
 
 // AllowEstimate counts a request for the form's estimate from a client,

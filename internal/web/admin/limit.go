@@ -2,7 +2,6 @@ package admin
 
 import (
 	"context"
-	"net/netip"
 	"strings"
 	"time"
 
@@ -80,7 +79,7 @@ func (l *loginLimiter) admit(ctx context.Context, ip, account string) (loginTick
 	if wait > 0 || err != nil {
 		return t, wait, err
 	}
-	if network := ipv6Network(ip); network != "" {
+	if network := ratelimit.NetworkBucket(ip); network != "" {
 		wait, err := l.take(ctx, &t, l.counts.Key("login:network", network), loginTriesPerNetwork, loginWindow)
 		if wait > 0 || err != nil {
 			return t, wait, err
@@ -122,19 +121,6 @@ func (l *loginLimiter) take(ctx context.Context, t *loginTicket, key string, lim
 		return max(v.Left, time.Second), nil
 	}
 	return 0, nil
-}
-
-// ipv6Network is the /48 an IPv6 address is in; "" for anything else.
-func ipv6Network(ip string) string {
-	a, err := netip.ParseAddr(ip)
-	if err != nil {
-		return ""
-	}
-	if a = a.Unmap().WithZone(""); !a.Is6() {
-		return ""
-	}
-	p, _ := a.Prefix(48)
-	return p.String()
 }
 
 // succeeded gives back the tries a right password took: it guessed
