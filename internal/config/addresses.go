@@ -45,14 +45,19 @@ func checkURL(name, raw string, schemes ...string) error {
 
 // parseBaseURL reads BASE_URL, to which every link in every mail is
 // joined: a query or fragment would end up in the middle of those links,
-// and a password in every mail sent.
+// and a password in every mail sent. The site is served at the root of
+// its host (its pages link to /static/…, /subscribe, /admin/…), so a
+// path would make every page's links and every mail's lead nowhere.
 func parseBaseURL(raw string) (*url.URL, error) {
 	u, err := url.Parse(strings.TrimRight(raw, "/"))
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, fmt.Errorf("BASE_URL: want an absolute http(s) URL such as %s", DefaultBaseURL)
 	}
 	if u.User != nil || u.RawQuery != "" || u.ForceQuery || u.Fragment != "" {
-		return nil, fmt.Errorf("BASE_URL: want no user, ?query or #fragment, only scheme, host, port and path, such as https://news.example.org")
+		return nil, fmt.Errorf("BASE_URL: want no user, ?query or #fragment, only scheme, host and port, such as https://news.example.org")
+	}
+	if u.Path != "" {
+		return nil, fmt.Errorf("BASE_URL: want no path (%s): the site is served at the root of its host; give it a host of its own, such as https://news.example.org", u.Path)
 	}
 	if p := u.Port(); p != "" {
 		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {

@@ -13,7 +13,7 @@ import (
 // refused by Load, naming its variable, rather than found out later (what
 // pgx reads in DATABASE_URL is postgres.CheckURL's): a REDIS_URL or listen address with a port out of range started
 // a program that could never reach Redis or listen, a BASE_URL with a
-// query, fragment or password made every link of every mail wrong. The
+// query, fragment, password or path made every link of every mail wrong. The
 // error never repeats a password.
 func TestMalformedAddressesStopTheStart(t *testing.T) {
 	for _, tc := range []struct{ name, value string }{
@@ -30,6 +30,8 @@ func TestMalformedAddressesStopTheStart(t *testing.T) {
 		{"BASE_URL", "https://news.example.org/?utm=1"},
 		{"BASE_URL", "https://news.example.org/#top"},
 		{"BASE_URL", "https://user:s3cret-pw@news.example.org"},
+		{"BASE_URL", "https://example.org/digest"},
+		{"BASE_URL", "https://example.org/digest/"},
 	} {
 		t.Run(tc.name+"="+tc.value, func(t *testing.T) {
 			_, err := Load(env(map[string]string{"SECRET_KEY": key, tc.name: tc.value}))
