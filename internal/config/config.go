@@ -390,6 +390,11 @@ func (c *Config) Warnings() []string {
 				"List your load balancers' addresses instead", p))
 		}
 	}
+	if !c.SMTPUnset && c.OrgPostalAddress == "" {
+		w = append(w, "ORG_POSTAL_ADDRESS is not set: the footer of every mail gives no postal address, "+
+			"which the law of many places asks of a mailing list (CAN-SPAM in the United States) and which readers look for. "+
+			"Set it to the desk's address, e.g. Apartado 123, San José, Costa Rica")
+	}
 	if c.DigestTZ == time.Local {
 		w = append(w, "DIGEST_TZ is Local: editions follow this machine's time zone, which a new host or image may change "+
 			"without a word. Name the desk's zone, e.g. America/Costa_Rica")

@@ -47,7 +47,8 @@ func TestWarningsSayMailGoesNowhereWithoutSMTPURL(t *testing.T) {
 	if w := c.Warnings(); len(w) != 1 || !strings.Contains(w[0], "SMTP_URL is not set") || !strings.Contains(w[0], "no mail is sent") {
 		t.Errorf("warnings without SMTP_URL = %q", w)
 	}
-	c, err = Load(env(map[string]string{"SECRET_KEY": key, "SMTP_URL": "smtp://relay.example.org:587?tls=starttls"}))
+	c, err = Load(env(map[string]string{"SECRET_KEY": key, "SMTP_URL": "smtp://relay.example.org:587?tls=starttls",
+		"ORG_POSTAL_ADDRESS": "Apartado 123, San José"}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,8 +58,9 @@ func TestWarningsSayMailGoesNowhereWithoutSMTPURL(t *testing.T) {
 }
 
 // Settings that work but leave the desk open to a mistake it will not
-// see are named at start: a proxy range that trusts every client, and a
-// desk's zone that is whatever the machine's is.
+// see are named at start: a proxy range that trusts every client, a
+// desk's zone that is whatever the machine's is, and mail to real readers
+// with no postal address in its footer.
 func TestWarningsNameRiskySettings(t *testing.T) {
 	smtp := "smtp://relay.example.org:587?tls=starttls"
 	for _, tc := range []struct {
@@ -69,8 +71,12 @@ func TestWarningsNameRiskySettings(t *testing.T) {
 		{map[string]string{"TRUSTED_PROXIES": "::/0"}, "TRUSTED_PROXIES holds ::/0"},
 		{map[string]string{"DIGEST_TZ": "Local"}, "DIGEST_TZ is Local"},
 		{map[string]string{"TRUSTED_PROXIES": "10.0.0.0/8", "DIGEST_TZ": "America/Costa_Rica"}, ""},
+		{map[string]string{"ORG_POSTAL_ADDRESS": " "}, "ORG_POSTAL_ADDRESS is not set"},
 	} {
 		tc.vars["SECRET_KEY"], tc.vars["SMTP_URL"] = key, smtp
+		if _, set := tc.vars["ORG_POSTAL_ADDRESS"]; !set {
+			tc.vars["ORG_POSTAL_ADDRESS"] = "Apartado 123, San José"
+		}
 		c, err := Load(env(tc.vars))
 		if err != nil {
 			t.Fatal(err)
