@@ -3,14 +3,18 @@ package main
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
+
+	"newsdigest/internal/testenv"
 )
 
 // TestMain runs web's own main when the test asks for it in a child
@@ -22,7 +26,7 @@ func TestMain(m *testing.M) {
 		main()
 		os.Exit(0)
 	}
-	os.Exit(m.Run())
+	testenv.Main(m)
 }
 
 // TestUnknownCommandIsRefused: a mistyped command, or a right one with
@@ -80,5 +84,66 @@ func TestMigrateStopsAtOnceWhileWaiting(t *testing.T) {
 	go io.Copy(io.Discard, stderr)
 	if err := cmd.Wait(); err != nil || ctx.Err() != nil {
 		t.Fatalf("web migrate after SIGTERM: %v (%v), want exit 0 at once", err, ctx.Err())
+	}
+}
+
+// TestLogsJSONWhileRedisIsDown: web with LOG_FORMAT=json and Redis not
+// answering writes only JSON lines on stderr while /readyz finds Redis
+// down: go-redis's messages go through web's logger rather than out as
+// plain text of their own.
+func TestLogsJSONWhileRedisIsDown(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), "NEWSDIGEST_TEST_RUN_WEB=1", "NEWSDIGEST_TEST_WEB_ARGS=",
+		"SECRET_KEY=7d1f0a93c6e24b58a0f3d9e17c52b84e", "LOG_FORMAT=json",
+		"DATABASE_URL="+testenv.DatabaseURL(t), "REDIS_URL=redis://127.0.0.1:1/0",
+		"HTTP_ADDR=127.0.0.1:0", "METRICS_ADDR=127.0.0.1:0", "SHUTDOWN_DRAIN_DELAY=0s")
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var lines []string
+	var addr string
+	scan := bufio.NewScanner(stderr)
+	for addr == "" && scan.Scan() {
+		lines = append(lines, scan.Text())
+		var v struct{ Msg, Addr string }
+		if json.Unmarshal(scan.Bytes(), &v) == nil && v.Msg == "web listening" {
+			addr = v.Addr
+		}
+	}
+	if addr == "" {
+		cmd.Process.Kill()
+		cmd.Wait()
+		t.Fatalf("web never said it listens:\n%s", strings.Join(lines, "\n"))
+	}
+	// /readyz asks Redis, through go-redis, which fails to dial it.
+	c := http.Client{Timeout: 30 * time.Second}
+	resp, err := c.Get("http://" + addr + "/readyz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusServiceUnavailable {
+		t.Errorf("/readyz with Redis down: %d, want 503", resp.StatusCode)
+	}
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	for scan.Scan() {
+		lines = append(lines, scan.Text())
+	}
+	if err := cmd.Wait(); err != nil || ctx.Err() != nil {
+		t.Errorf("web after SIGTERM: %v (%v), want exit 0", err, ctx.Err())
+	}
+	for _, line := range lines {
+		if !json.Valid([]byte(line)) {
+			t.Errorf("not a JSON line: %q", line)
+		}
 	}
 }

@@ -33,7 +33,9 @@ func main() {
 	case len(args) == 0:
 	case len(args) == 1 && args[0] == "check":
 		if err := app.Check(ctx, cfg); err != nil {
-			fmt.Fprintln(os.Stderr, "check:", err)
+			// Through the logger: with LOG_FORMAT=json a health check's
+			// output is JSON like every other line.
+			log.Error("check failed", "err", err)
 			os.Exit(1)
 		}
 		return
