@@ -15,17 +15,17 @@ import (
 
 func word(lang, key string) string { return i18n.Text(lang, "date."+key) }
 
-// month names t's month in lang: "March", "marzo", "mars".
-func month(lang string, m time.Month) string {
+// MonthName names m in lang: "March", "marzo", "mars".
+func MonthName(lang string, m time.Month) string {
 	return word(lang, strings.ToLower(m.String()))
 }
 
 // dayMonth writes the day of the month and the month: "2 March", "1er mars".
 func dayMonth(lang string, t time.Time) string {
 	if t.Day() == 1 {
-		return fmt.Sprintf(word(lang, "first_day"), month(lang, t.Month()))
+		return fmt.Sprintf(word(lang, "first_day"), MonthName(lang, t.Month()))
 	}
-	return fmt.Sprintf(word(lang, "day"), t.Day(), month(lang, t.Month()))
+	return fmt.Sprintf(word(lang, "day"), t.Day(), MonthName(lang, t.Month()))
 }
 
 // Day writes t's day, month and year: "2 March 2026", "2 de marzo de 2026".
@@ -46,4 +46,19 @@ func Weekday(lang string, t time.Time, withYear bool) string {
 // WeekdayName names d in lang: "Monday", "lunes", "lundi".
 func WeekdayName(lang string, d time.Weekday) string {
 	return word(lang, strings.ToLower(d.String()))
+}
+
+// FirstOrdinal is what lang writes after the 1 of the first of a month
+// ("er" in French's "1er mars"), as its first_day says; "" when it
+// writes the number alone.
+func FirstOrdinal(lang string) string {
+	f := word(lang, "first_day")
+	if !strings.HasPrefix(f, "1") {
+		return ""
+	}
+	suffix, _, _ := strings.Cut(f[1:], " ")
+	if strings.Contains(suffix, "%") {
+		return ""
+	}
+	return suffix
 }

@@ -6,12 +6,16 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"newsdigest/internal/dates"
 	"newsdigest/internal/domain"
+	"newsdigest/internal/i18n"
 	"newsdigest/internal/tagging"
 )
 
-// Month and weekday names the listings are written with, English and
-// Spanish, folded (lower case, no accents) as dateWords produces them.
+// Month and weekday names the listings are written with, folded (lower
+// case, no accents) as dateWords produces them: English's and Spanish's
+// short forms and variants here, every language's own names added from
+// its catalogue (init, below).
 var monthNames = map[string]time.Month{
 	"january": 1, "jan": 1, "enero": 1, "ene": 1,
 	"february": 2, "feb": 2, "febrero": 2,
@@ -35,6 +39,28 @@ var weekdayNames = map[string]time.Weekday{
 	"sat": time.Saturday, "sun": time.Sunday,
 	"lunes": time.Monday, "martes": time.Tuesday, "miercoles": time.Wednesday, "jueves": time.Thursday,
 	"viernes": time.Friday, "sabado": time.Saturday, "domingo": time.Sunday,
+}
+
+// ordinals are the marks after a day's number: "16th", "1º" (the º is
+// read as a space), and each language's mark of the first ("1er").
+var ordinals = map[string]bool{"st": true, "nd": true, "rd": true, "th": true, "o": true}
+
+// Every language the program speaks writes its dates in a listing as its
+// readers do: its month and weekday names, and its mark of the first, are
+// those its catalogue writes dates with ([date]), so a language added as
+// one file is read in the listings too.
+func init() {
+	for _, lang := range i18n.Languages() {
+		for m := time.January; m <= time.December; m++ {
+			monthNames[tagging.Fold(dates.MonthName(lang, m))] = m
+		}
+		for d := time.Sunday; d <= time.Saturday; d++ {
+			weekdayNames[tagging.Fold(dates.WeekdayName(lang, d))] = d
+		}
+		if o := dates.FirstOrdinal(lang); o != "" {
+			ordinals[tagging.Fold(o)] = true
+		}
+	}
 }
 
 // Words that join the parts of a date: "16 de diciembre de 2020",
@@ -145,12 +171,11 @@ func classifyDateWord(t string) dateWord {
 	if digits == 0 || digits > 4 {
 		return w
 	}
-	switch t[digits:] {
-	case "":
-	case "st", "nd", "rd", "th", "o":
+	if suffix := t[digits:]; suffix != "" {
+		if !ordinals[suffix] {
+			return w
+		}
 		w.ordinal = true
-	default:
-		return w
 	}
 	w.num, _ = strconv.Atoi(t[:digits])
 	w.kind, w.digits = dkNumber, digits

@@ -89,6 +89,13 @@ func TestParseDateShapes(t *testing.T) {
 		{"Miercoles 16 de Diciembre, 2020", dec16},
 		{"5 Enero, 2018", domain.NewDate(2018, time.January, 5)},
 		{"1º de setiembre de 2018", domain.NewDate(2018, time.September, 1)},
+		// French, as its catalogue writes dates.
+		{"16 décembre 2020", dec16},
+		{"mercredi 16 décembre 2020", dec16},
+		{"Mercredi, 16 Décembre 2020", dec16},
+		{"1er décembre 2020", domain.NewDate(2020, time.December, 1)},
+		{"lundi 1er février 2021", domain.NewDate(2021, time.February, 1)},
+		{"5 août 2018", domain.NewDate(2018, time.August, 5)},
 		{"29 February 2020", domain.NewDate(2020, time.February, 29)},
 		{"16 DECEMBER 2020", dec16},
 		{"16/12/2020", dec16}, // a part above 12 is the day
