@@ -65,8 +65,10 @@ func archiveFeed(t *testing.T, s *stack, path string) []string {
 		if it.GUID.IsPermaLink != "false" || !regexp.MustCompile(`/archive#item-\d+$`).MatchString(it.GUID.Value) {
 			t.Errorf("%s: item %q guid %+v", path, it.Title, it.GUID)
 		}
-		if _, err := time.Parse(time.RFC1123Z, it.PubDate); err != nil {
+		if at, err := time.Parse(time.RFC1123Z, it.PubDate); err != nil {
 			t.Errorf("%s: item %q pubDate %q: %v", path, it.Title, it.PubDate, err)
+		} else if at.Hour() != 12 || at.Minute() != 0 {
+			t.Errorf("%s: item %q pubDate %q is not midday of its day in the desk's zone: a reader west of it sees the day before", path, it.Title, it.PubDate)
 		}
 	}
 	slices.Sort(titles)

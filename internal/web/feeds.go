@@ -135,7 +135,12 @@ func (s *Server) writeFeed(c *gin.Context, lang string, page editions.ArchivePag
 			from := domain.ItemCursor{PublishedOn: it.PublishedOn, ID: it.ID + 1}
 			link = s.cfg.URL(archive + "&before=" + from.Encode() + anchor)
 		}
-		day := it.PublishedOn.Time.UTC()
+		// A story has a day, not a moment: midday of it in the desk's
+		// zone, which a reader's feed shows as that day anywhere from
+		// eleven hours west of the desk to eleven east (at midnight UTC
+		// every story read as the day before in the Americas).
+		y, m, d := it.PublishedOn.Time.Date()
+		day := time.Date(y, m, d, 12, 0, 0, 0, s.cfg.DigestTZ)
 		if day.After(newest) {
 			newest = day
 		}
