@@ -7,10 +7,11 @@
 #   scripts/dev.sh stop            stop what an earlier run started (make stop)
 #
 # Settings: .dev.env (created on the first run with a fresh SECRET_KEY,
-# ADMIN_TOKEN and ADMIN_PASSWORD, then reused; gitignored) wins over the
-# environment, which wins over the local defaults below. Any variable of
-# the README's configuration table may go there, and these of make dev's
-# own, each an address it listens on:
+# ADMIN_TOKEN and ADMIN_PASSWORD, then reused; gitignored; one NAME=value
+# a line, the value taken as written, e.g. DIGEST_CRON=0 7 * * 1) wins
+# over the environment, which wins over the local defaults below. Any
+# variable of the README's configuration table may go there, and these of
+# make dev's own, each an address it listens on:
 #   HTTP_ADDR            web                      :8080 (BASE_URL follows its port)
 #   METRICS_ADDR         web's metrics            127.0.0.1:9464
 #   WORKER_METRICS_ADDR  the worker's metrics     127.0.0.1:9465
@@ -162,7 +163,7 @@ ensure_dev_env() {
 	for key in SECRET_KEY:32 ADMIN_TOKEN:24 ADMIN_PASSWORD:12; do
 		bytes=${key#*:}
 		key=${key%%:*}
-		if ! grep -q "^$key=" "$DEV_ENV"; then
+		if ! grep -Eq "^[[:space:]]*(export[[:space:]])?$key=" "$DEV_ENV"; then
 			printf '%s=%s\n' "$key" "$(rand_hex "$bytes")" >>"$DEV_ENV"
 		fi
 	done
@@ -199,12 +200,39 @@ url_of() {
 	echo "http://$host:$(port_of "$1")"
 }
 
+# read_dev_env exports the settings of .dev.env, read as the README says:
+# one a line, NAME=value, the value being everything after the first =,
+# taken literally (spaces, *, $, <, > and quotes inside it as they are:
+# nothing is run or expanded). Blank lines and lines starting with # are
+# skipped; a value wholly in single or double quotes loses them. A line
+# that is none of these stops the run, naming it. (The locals' names are
+# odd so that no setting lands in one of them.)
+read_dev_env() {
+	local _de_line _de_name _de_value _de_n=0
+	while IFS= read -r _de_line || [[ -n $_de_line ]]; do
+		_de_n=$((_de_n + 1))
+		_de_line=${_de_line%$'\r'}
+		_de_line=${_de_line#"${_de_line%%[![:space:]]*}"}
+		[[ -z $_de_line || $_de_line == '#'* ]] && continue
+		_de_line=${_de_line#export[[:space:]]} # as a shell script would have it
+		_de_name=${_de_line%%=*}
+		if [[ $_de_line != *=* || ! $_de_name =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]]; then
+			die "$DEV_ENV, line $_de_n: want NAME=value, got: $_de_line"
+		fi
+		if [[ $(declare -p "$_de_name" 2>/dev/null) =~ ^declare\ -[a-zA-Z]*r ]]; then
+			die "$DEV_ENV, line $_de_n: $_de_name is this script's own and cannot be set there"
+		fi
+		_de_value=${_de_line#*=}
+		case $_de_value in
+		\"*\" | \'*\') _de_value=${_de_value:1:-1} ;;
+		esac
+		export "$_de_name=$_de_value"
+	done <"$DEV_ENV"
+}
+
 load_env() {
 	ensure_dev_env
-	set -a
-	# shellcheck source=/dev/null
-	. "$DEV_ENV"
-	set +a
+	read_dev_env
 	: "${HTTP_ADDR:=:8080}"
 	: "${METRICS_ADDR:=127.0.0.1:9464}"
 	: "${WORKER_METRICS_ADDR:=127.0.0.1:9465}"
@@ -497,6 +525,6 @@ cmd_start() {
 case ${1:-start} in
 start) cmd_start ;;
 stop) cmd_stop ;;
--h | --help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//' ;;
+-h | --help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//' ;;
 *) die "unknown command: $1 (start, stop)" ;;
 esac

@@ -57,6 +57,51 @@ func TestDevRefusesOnePortForTwoAddresses(t *testing.T) {
 	}
 }
 
+// TestDevReadsDevEnvLiterally: .dev.env is one NAME=value a line, the
+// value as written: spaces, *, <, >, $ and quotes in it are neither run
+// nor expanded (a cron line, a postal address with a comma, a From with
+// angle brackets, a secret holding a $), and the settings it gives win
+// over the environment. Here its METRICS_ADDR is a port a listener
+// holds, which stops the run at the port check, naming it.
+func TestDevReadsDevEnvLiterally(t *testing.T) {
+	env, _ := devEnv(t, "")
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	busy := l.Addr().(*net.TCPAddr).Port
+	devFile := strings.Join([]string{
+		"# settings",
+		"DIGEST_CRON=0 7 * * 1",
+		"ORG_POSTAL_ADDRESS=Desk, 1 Street",
+		"MAIL_FROM=News Digest <digest@localhost>",
+		"",
+		"SECRET_KEY=4f9c$undefined_variable`false`$(false)0b7e",
+		`ADMIN_PASSWORD="quoted value"`,
+		fmt.Sprintf("METRICS_ADDR=127.0.0.1:%d", busy),
+	}, "\n") + "\n"
+	out, err := runDevIn(t, env, devFile)
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 1 {
+		t.Fatalf("dev.sh: %v, want exit status 1; output:\n%s", err, out)
+	}
+	want := fmt.Sprintf("port %d (METRICS_ADDR=127.0.0.1:%d) is taken", busy, busy)
+	if !strings.Contains(out, want) {
+		t.Errorf("output does not say %q (.dev.env not read, or not over the environment):\n%s", want, out)
+	}
+	for _, bad := range []string{"command not found", "unbound variable", "syntax error"} {
+		if strings.Contains(out, bad) {
+			t.Errorf(".dev.env was run as a script (%q):\n%s", bad, out)
+		}
+	}
+
+	out, err = runDevIn(t, env, "HTTP_ADDR=:8081\nnot a setting\n")
+	if err == nil || !strings.Contains(out, "line 2: want NAME=value") {
+		t.Errorf("dev.sh with a line that is no setting: %v\n%s", err, out)
+	}
+}
+
 // devEnv gives each of make dev's addresses a port of its own on
 // loopback, free when chosen, except busy's, which a listener holds until
 // the test ends; it returns the environment and busy's port.
@@ -108,7 +153,19 @@ func envValue(env []string, name string) string {
 // tmp/ are the test's, and nothing it could go on to run is there.
 func runDev(t *testing.T, env []string) (string, error) {
 	t.Helper()
+	return runDevIn(t, env, "")
+}
+
+// runDevIn is runDev with devFile, when not empty, as the project's
+// .dev.env.
+func runDevIn(t *testing.T, env []string, devFile string) (string, error) {
+	t.Helper()
 	root := t.TempDir()
+	if devFile != "" {
+		if err := os.WriteFile(filepath.Join(root, ".dev.env"), []byte(devFile), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
 	script, err := os.ReadFile("dev.sh")
 	if err != nil {
 		t.Fatal(err)
