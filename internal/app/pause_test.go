@@ -117,6 +117,12 @@ func TestPauseSkipsThenResumes(t *testing.T) {
 	}
 	b.checkAccessible("preferences while paused")
 	b.shots(t, "preferences-paused")
+	// Opened again at the address the form answered at (the browser's
+	// history, a tab a phone restores), it is the preference centre.
+	b.open(s.base+"/preferences/"+tok+"/pause?lang=en#pause-heading", pausedUntil)
+	if got, want := b.text("paused until, opened again", pausedUntil), "Paused until "+schedule.Date(*e.PausedUntil, loc, "en")+"."; got != want {
+		t.Errorf("opened again, the page says %q, want %q", got, want)
+	}
 	var list struct {
 		Subscribers []struct {
 			ID          int64

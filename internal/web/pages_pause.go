@@ -150,3 +150,17 @@ func (s *Server) showPreferencesWith(c *gin.Context, status int, tok string, sub
 	s.renderPageStatus(c.Writer, c.Request, status, "preferences", pageData{Lang: lang, Title: msg(lang, "prefs_title"),
 		Email: sub.Email, Action: "/preferences/" + tok, Form: fd, Saved: saved, Pause: p, Unsub: unsubscribeURL(tok, lang)})
 }
+
+// pauseFormAgain answers a GET of the pause or resume form's address,
+// which a browser makes when the page the form answered is reloaded,
+// restored from its history or reopened on a phone: it leads back to the
+// preference centre's pause block, where the form is, not to a page
+// saying the address is only for forms. It changes nothing.
+func (s *Server) pauseFormAgain(c *gin.Context) {
+	tok, _, lang, ok := s.linkSubscriber(c)
+	if !ok {
+		return
+	}
+	c.Header("Cache-Control", "no-store")
+	c.Redirect(http.StatusSeeOther, "/preferences/"+tok+"?lang="+lang+"#pause-heading")
+}

@@ -64,6 +64,13 @@ func (s *Server) home(c *gin.Context) {
 	s.renderPage(c, "home", pd)
 }
 
+// subscribeFormAgain answers a GET of the form's address (the "check your
+// inbox" page reloaded, or reached from the browser's history): the form
+// again, at the home page, in the page's language.
+func (s *Server) subscribeFormAgain(c *gin.Context) {
+	c.Redirect(http.StatusSeeOther, "/?lang="+pageLang(c.Request, ""))
+}
+
 // subscribeForm answers the same whether or not the address was known; a
 // wrong field shows the form again with the choices kept, every mistake
 // said next to its field, and the estimate of the choices made.
