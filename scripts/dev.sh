@@ -27,7 +27,7 @@ readonly ROOT=$PWD
 readonly RUN_DIR=$ROOT/tmp
 readonly BIN_DIR=$ROOT/bin
 readonly DEV_ENV=$ROOT/.dev.env
-readonly DEV_DB=newsdigest
+readonly DEV_DB=newsdigest # unless DATABASE_URL names another
 readonly DEMO_LISTING=internal/ingest/testdata/iom-rosanjose-news-2020.txt
 readonly READY_SECONDS=60
 readonly STOP_SECONDS=30
@@ -310,17 +310,60 @@ check_ports() {
 	exit 1
 }
 
+# database_of URL prints the database a postgres:// URL names: its path,
+# percent-decoded; nothing when it names none.
+database_of() {
+	local rest=${1#*://}
+	rest=${rest%%[?#]*}
+	[[ $rest == */* ]] || return 0
+	rest=${rest#*/}
+	printf '%b' "${rest//%/\\x}"
+}
+
+# server_url URL prints URL naming the database postgres instead of its
+# own, with only the parameters psql (libpq) takes besides: pgx's own,
+# such as pool_max_conns, would make psql refuse the URL.
+server_url() {
+	local url=${1%%#*} base query="" param kept=""
+	base=${url%%\?*}
+	[[ $url != *\?* ]] || query=${url#*\?}
+	local scheme=${base%%://*} authority=${base#*://}
+	authority=${authority%%/*}
+	local IFS='&'
+	for param in $query; do
+		case ${param%%=*} in
+		sslmode | sslrootcert | sslcert | sslkey | sslpassword | sslcrl | sslsni | channel_binding | \
+			connect_timeout | host | hostaddr | port | user | password | passfile | options | \
+			application_name | target_session_attrs | service)
+			kept+=${kept:+&}$param
+			;;
+		esac
+	done
+	echo "$scheme://$authority/postgres${kept:+?$kept}"
+}
+
+# ensure_database creates the database DATABASE_URL names, on the server
+# it names, as its user, unless it exists.
 ensure_database() {
 	command -v psql >/dev/null 2>&1 || die "psql not found (apt-get install -y postgresql-client)"
-	local psql=(psql -h 127.0.0.1 -p 5432 -U postgres -d postgres -w -v ON_ERROR_STOP=1 -tA)
-	local exists
-	exists=$(PGCONNECT_TIMEOUT=5 "${psql[@]}" -c "SELECT 1 FROM pg_database WHERE datname = '$DEV_DB'") ||
-		die "cannot connect to PostgreSQL as postgres on 127.0.0.1:5432 without a password"
+	local db server exists
+	db=$(database_of "$DATABASE_URL")
+	if [[ -z $db ]]; then
+		log "database: DATABASE_URL names none; PostgreSQL takes the user's name"
+		return
+	fi
+	server=${DATABASE_URL#*://}
+	server=${server%%[/?#]*}
+	server=${server##*@} # the host and port, without the user and password
+	local psql=(psql -d "$(server_url "$DATABASE_URL")" -w -v ON_ERROR_STOP=1 -tA -v db="$db")
+	exists=$(PGCONNECT_TIMEOUT=5 "${psql[@]}" <<<"SELECT 1 FROM pg_database WHERE datname = :'db'") ||
+		die "cannot connect to PostgreSQL at ${server:-its default host} as DATABASE_URL's user without asking for a password"
 	if [[ $exists == 1 ]]; then
-		log "database: $DEV_DB exists"
+		log "database: $db exists"
 	else
-		"${psql[@]}" -c "CREATE DATABASE $DEV_DB" >/dev/null
-		log "database: $DEV_DB created"
+		"${psql[@]}" <<<'CREATE DATABASE :"db"' >/dev/null ||
+			die "cannot create the database $db (DATABASE_URL) at ${server:-its default host}"
+		log "database: $db created"
 	fi
 }
 
