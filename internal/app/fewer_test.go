@@ -69,7 +69,7 @@ func TestFewerLikeThis(t *testing.T) {
 	b := s.browser()
 
 	status, page := s.page(b, "GET", links["country/HN"], nil)
-	if status != http.StatusOK || !strings.Contains(page, "Quitar Honduras") {
+	if status != http.StatusOK || !strings.Contains(page, "Quitar «Honduras»") {
 		t.Fatalf("GET the fewer page: %d\n%s", status, page)
 	}
 	if c, tp := s.choicesOf(reader); !slices.Equal(c, []string{"CR", "HN"}) || !slices.Equal(tp, []string{"health"}) {
@@ -85,7 +85,7 @@ func TestFewerLikeThis(t *testing.T) {
 		t.Fatalf("a POST without the CSRF token: %d, choices %v", resp.StatusCode, c)
 	}
 	status, page = s.page(b, "POST", links["country/HN"], nil)
-	if status != http.StatusOK || !strings.Contains(page, "Hecho: Honduras ya no está entre sus opciones.") ||
+	if status != http.StatusOK || !strings.Contains(page, "Hecho: «Honduras» ya no está entre sus opciones.") ||
 		!strings.Contains(page, "<li>Costa Rica</li>") || !strings.Contains(page, "<li>Salud</li>") || strings.Contains(page, "<li>Honduras</li>") {
 		t.Fatalf("POST: %d\n%s", status, page)
 	}

@@ -37,7 +37,7 @@ func TestForReaderWordsTheirOwnSchedule(t *testing.T) {
 		{&domain.ReaderSchedule{Frequency: "daily", Timezone: "Europe/Madrid", Hour: 8}, &due, "es",
 			"Todos los días a las 08:00 (hora de Madrid); el próximo, el lunes 26 de octubre"},
 		{&domain.ReaderSchedule{Frequency: "biweekly", Timezone: "Europe/Madrid", Hour: 8}, &due, "fr",
-			"Un lundi sur deux à 08\u00a0h\u00a000 (heure de Madrid)\u00a0; prochain envoi le lundi 26 octobre"},
+			"Un lundi sur deux à 08\u00a0h\u00a000 (heure\u00a0: Madrid)\u00a0; prochain envoi le lundi 26 octobre"},
 		{&domain.ReaderSchedule{Frequency: "weekly", Timezone: "America/Mexico_City", Hour: 6}, &stale, "en",
 			"Every Monday at 06:00 (Mexico City time); the next one on Monday 26 October"},
 		{nil, nil, "en", "Every Monday at 07:00 (Costa Rica time); the next one on Monday 26 October"},
@@ -47,7 +47,7 @@ func TestForReaderWordsTheirOwnSchedule(t *testing.T) {
 		{&domain.ReaderSchedule{Frequency: "weekly", Timezone: "America/Mexico_City", Hour: 6}, &stale, "es",
 			"Cada lunes a las 06:00 (hora de Ciudad de México); el próximo, el lunes 26 de octubre"},
 		{&domain.ReaderSchedule{Frequency: "daily", Timezone: "Europe/London", Hour: 8}, nil, "fr",
-			"Tous les jours à 08\u00a0h\u00a000 (heure de Londres)\u00a0; prochain envoi le dimanche 25 octobre"},
+			"Tous les jours à 08\u00a0h\u00a000 (heure\u00a0: Londres)\u00a0; prochain envoi le dimanche 25 octobre"},
 		{&domain.ReaderSchedule{Frequency: "daily", Timezone: "Asia/Kolkata", Hour: 8}, nil, "en",
 			"Every day at 08:00 (Kolkata time); the next one on Sunday 25 October"},
 	} {
