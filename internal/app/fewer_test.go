@@ -85,7 +85,7 @@ func TestFewerLikeThis(t *testing.T) {
 		t.Fatalf("a POST without the CSRF token: %d, choices %v", resp.StatusCode, c)
 	}
 	status, page = s.page(b, "POST", links["country/HN"], nil)
-	if status != http.StatusOK || !strings.Contains(page, "Hecho: «Honduras» ya no está entre sus opciones.") ||
+	if status != http.StatusOK || !strings.Contains(page, "Hecho: «Honduras» ya no está entre tus opciones.") ||
 		!strings.Contains(page, "<li>Costa Rica</li>") || !strings.Contains(page, "<li>Salud</li>") || strings.Contains(page, "<li>Honduras</li>") {
 		t.Fatalf("POST: %d\n%s", status, page)
 	}
