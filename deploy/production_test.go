@@ -60,12 +60,14 @@ func TestProductionComposeReadsSecretsFromFiles(t *testing.T) {
 }
 
 // TestProductionComposePublishesOnlyTheProxy: only Caddy is reachable from
-// outside; web believes X-Forwarded-For from Caddy's fixed address alone,
-// and Caddy passes requests to web's port.
+// outside (and the bounce listener's SMTP port, in its own profile:
+// TestProductionComposeRunsOneBounceListener); web believes
+// X-Forwarded-For from Caddy's fixed address alone, and Caddy passes
+// requests to web's port.
 func TestProductionComposePublishesOnlyTheProxy(t *testing.T) {
 	c := readCompose(t, "docker-compose.production.yml")
 	for name, s := range c.Services {
-		if name != "caddy" && len(s.Ports) > 0 {
+		if name != "caddy" && name != "bounces" && len(s.Ports) > 0 {
 			t.Errorf("%s publishes %v; only the proxy should", name, s.Ports)
 		}
 	}
@@ -93,6 +95,75 @@ func TestProductionComposePublishesOnlyTheProxy(t *testing.T) {
 	_, port, _ := strings.Cut(web.HTTPAddr, ":")
 	if !strings.Contains(string(caddyfile), "reverse_proxy web:"+port) {
 		t.Errorf("Caddyfile does not pass requests to web:%s", port)
+	}
+}
+
+// TestProductionComposeRunsOneBounceListener: the bounce listener
+// (docs/bounces.md) is a service of its own, in a profile, so that it
+// runs only where an operator asks for it: a single worker (no
+// replicas) with BOUNCE_SMTP_ADDR set and that port, and nothing else,
+// published. Every other service of the image has BOUNCE_SMTP_ADDR
+// empty, whatever deploy/.env says, so the worker replicas never listen
+// where no one can reach them.
+func TestProductionComposeRunsOneBounceListener(t *testing.T) {
+	c := readCompose(t, "docker-compose.production.yml")
+	b, ok := c.Services["bounces"]
+	if !ok {
+		t.Fatal("no bounces service")
+	}
+	if len(b.Profiles) == 0 {
+		t.Error("bounces runs in the default stack; want it in a profile of its own")
+	}
+	if !slices.Equal(b.Command, []string{"worker"}) {
+		t.Errorf("bounces command = %v, want the worker", b.Command)
+	}
+	if b.Image != c.Services["worker"].Image {
+		t.Errorf("bounces image %q, the workers' %q", b.Image, c.Services["worker"].Image)
+	}
+	var replicas struct {
+		Services map[string]struct {
+			Deploy struct {
+				Replicas any `yaml:"replicas"`
+			} `yaml:"deploy"`
+		} `yaml:"services"`
+	}
+	raw, err := os.ReadFile("docker-compose.production.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := yaml.UnmarshalWithOptions(raw, &replicas, yaml.AllowDuplicateMapKey()); err != nil {
+		t.Fatal(err)
+	}
+	if r := replicas.Services["bounces"].Deploy.Replicas; r != nil {
+		t.Errorf("bounces replicas = %v; want one listener", r)
+	}
+	addr := b.Environment["BOUNCE_SMTP_ADDR"]
+	_, port, ok := strings.Cut(addr, ":")
+	if !ok || port == "" {
+		t.Fatalf("bounces: BOUNCE_SMTP_ADDR = %q, want :port", addr)
+	}
+	if len(b.Ports) != 1 || !strings.HasSuffix(b.Ports[0], ":"+port) {
+		t.Errorf("bounces publishes %v, want its listener's port %s alone", b.Ports, port)
+	}
+	for _, secret := range []string{"SECRET_KEY_FILE", "DATABASE_URL_FILE", "SMTP_URL_FILE"} {
+		if b.Environment[secret] != c.Services["worker"].Environment[secret] {
+			t.Errorf("bounces: %s = %q, the workers' %q", secret, b.Environment[secret], c.Services["worker"].Environment[secret])
+		}
+	}
+	for name, s := range c.Services {
+		if name == "bounces" || s.Image != b.Image {
+			continue
+		}
+		if v, ok := s.Environment["BOUNCE_SMTP_ADDR"]; !ok || v != "" {
+			t.Errorf("%s: BOUNCE_SMTP_ADDR = %q (set: %v), want it set empty, so that deploy/.env cannot make it listen", name, v, ok)
+		}
+	}
+	doc, err := os.ReadFile("../docs/bounces.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(doc), "--profile "+b.Profiles[0]) && !strings.Contains(string(doc), "COMPOSE_PROFILES="+b.Profiles[0]) {
+		t.Errorf("docs/bounces.md does not say how to run the %s profile", b.Profiles[0])
 	}
 }
 

@@ -50,6 +50,7 @@ func TestChartLints(t *testing.T) {
 		secretSets,
 		{"--set", "secrets.existingSecret=s", "--set", "ingress.enabled=true", "--set", "worker.autoscaling.enabled=true",
 			"--set", "dkim.existingSecret=dkim", "--set", "dkim.domain=example.org", "--set", "dkim.selector=nd"},
+		append([]string{"--set", "bounceListener.tls.existingSecret=mx-tls"}, bounceSets...),
 	} {
 		if out, err := helm(t, append([]string{"lint", "--strict", chart}, sets...)...); err != nil {
 			t.Errorf("%v\n%s", err, out)
@@ -174,6 +175,123 @@ func TestChartWorkersScale(t *testing.T) {
 	r.get(t, "HorizontalPodAutoscaler", "nd-newsdigest-worker", &hpa)
 	if ref := hpa.Spec.ScaleTargetRef; ref.Kind != "Deployment" || ref.Name != scaled.Name {
 		t.Errorf("the autoscaler scales %s %s, not the workers", ref.Kind, ref.Name)
+	}
+}
+
+// TestChartWorkerProbesAskItsPages: the worker answers /healthz and
+// /readyz on the listener of its metrics (METRICS_ADDR), and its probes
+// ask them there, as web's ask web's: alive while the process answers,
+// ready while PostgreSQL and Redis do.
+func TestChartWorkerProbesAskItsPages(t *testing.T) {
+	var worker appsv1.Deployment
+	render(t, "--set", "secrets.existingSecret=s").get(t, "Deployment", "nd-newsdigest-worker", &worker)
+	c := container(t, worker.Spec.Template.Spec, "worker")
+	port := namedPort(t, c, "metrics")
+	if addr := env(c, "METRICS_ADDR"); !strings.HasSuffix(addr, fmt.Sprintf(":%d", port)) {
+		t.Errorf("worker METRICS_ADDR=%q, its metrics port is %d", addr, port)
+	}
+	for _, p := range []struct {
+		name, path string
+		probe      *corev1.Probe
+	}{{"startup", "/healthz", c.StartupProbe}, {"liveness", "/healthz", c.LivenessProbe}, {"readiness", "/readyz", c.ReadinessProbe}} {
+		if p.probe == nil || p.probe.HTTPGet == nil || p.probe.HTTPGet.Path != p.path || p.probe.HTTPGet.Port.String() != "metrics" {
+			t.Errorf("worker %s probe = %+v, want GET %s on the metrics port", p.name, p.probe, p.path)
+		}
+	}
+}
+
+// bounceSets turn the bounce listener on.
+var bounceSets = []string{"--set", "secrets.existingSecret=s", "--set", "bounceListener.enabled=true",
+	"--set", "config.BOUNCE_DOMAIN=bounce.news.example.org"}
+
+// TestChartRunsOneBounceListener: with bounceListener.enabled one worker
+// pod, of a Deployment of its own, listens for bounces (BOUNCE_SMTP_ADDR
+// on its smtp port), behind a Service of the type asked for that takes
+// the port asked for, selects it alone and keeps the senders' addresses;
+// the other workers never listen. Without BOUNCE_DOMAIN, or with the
+// listener set in config (which every pod reads), the render stops.
+func TestChartRunsOneBounceListener(t *testing.T) {
+	if _, ok := render(t, "--set", "secrets.existingSecret=s")["Deployment"]["nd-newsdigest-bounces"]; ok {
+		t.Error("a bounce listener without bounceListener.enabled")
+	}
+	r := render(t, append([]string{"--set", "bounceListener.port=2526", "--set", "bounceListener.tls.existingSecret=mx-tls"}, bounceSets...)...)
+	var bounces, worker appsv1.Deployment
+	r.get(t, "Deployment", "nd-newsdigest-bounces", &bounces)
+	r.get(t, "Deployment", "nd-newsdigest-worker", &worker)
+	if bounces.Spec.Replicas == nil || *bounces.Spec.Replicas != 1 {
+		t.Errorf("bounce listener replicas = %v, want 1", bounces.Spec.Replicas)
+	}
+	c := container(t, bounces.Spec.Template.Spec, "worker")
+	if !slices.Equal(c.Command, []string{"worker"}) {
+		t.Errorf("bounce listener command = %v", c.Command)
+	}
+	smtp := namedPort(t, c, "smtp")
+	if addr := env(c, "BOUNCE_SMTP_ADDR"); addr != fmt.Sprintf(":%d", smtp) {
+		t.Errorf("bounce listener BOUNCE_SMTP_ADDR=%q, its smtp port is %d", addr, smtp)
+	}
+	if env(c, "BOUNCE_DOMAIN") != "bounce.news.example.org" {
+		t.Errorf("bounce listener BOUNCE_DOMAIN=%q", env(c, "BOUNCE_DOMAIN"))
+	}
+	cert, key := env(c, "BOUNCE_SMTP_TLS_CERT_FILE"), env(c, "BOUNCE_SMTP_TLS_KEY_FILE")
+	if vol := volumeOfSecret(bounces.Spec.Template.Spec, "mx-tls"); vol == "" || cert == "" || key == "" ||
+		path.Dir(cert) != mountPath(c, vol) || path.Dir(key) != mountPath(c, vol) {
+		t.Errorf("bounce listener TLS: cert %q, key %q, not files of the Secret mx-tls as mounted", cert, key)
+	}
+	if c.ReadinessProbe == nil || c.ReadinessProbe.HTTPGet == nil || c.ReadinessProbe.HTTPGet.Path != "/readyz" {
+		t.Errorf("bounce listener readiness probe = %+v", c.ReadinessProbe)
+	}
+	for _, v := range container(t, worker.Spec.Template.Spec, "worker").Env {
+		if strings.HasPrefix(v.Name, "BOUNCE_SMTP_") {
+			t.Errorf("the workers set %s=%q: each would listen", v.Name, v.Value)
+		}
+	}
+	var svc corev1.Service
+	r.get(t, "Service", "nd-newsdigest-bounces", &svc)
+	if svc.Spec.Type != corev1.ServiceTypeLoadBalancer || svc.Spec.ExternalTrafficPolicy != corev1.ServiceExternalTrafficPolicyLocal {
+		t.Errorf("bounce Service type %s, externalTrafficPolicy %q; want LoadBalancer and Local by default", svc.Spec.Type, svc.Spec.ExternalTrafficPolicy)
+	}
+	if len(svc.Spec.Ports) != 1 || svc.Spec.Ports[0].Port != 2526 || svc.Spec.Ports[0].TargetPort.String() != "smtp" {
+		t.Errorf("bounce Service ports = %+v, want 2526 to the smtp port", svc.Spec.Ports)
+	}
+	for k, v := range svc.Spec.Selector {
+		if bounces.Spec.Template.Labels[k] != v {
+			t.Errorf("the bounce Service selects %s=%s, which the listener's pod does not carry", k, v)
+		}
+	}
+	selectsWorkers := true
+	for k, v := range svc.Spec.Selector {
+		if worker.Spec.Template.Labels[k] != v {
+			selectsWorkers = false
+		}
+	}
+	if selectsWorkers {
+		t.Error("the bounce Service selects the workers' pods too, which do not listen")
+	}
+	var workerSel = worker.Spec.Selector.MatchLabels
+	matches := true
+	for k, v := range workerSel {
+		if bounces.Spec.Template.Labels[k] != v {
+			matches = false
+		}
+	}
+	if matches {
+		t.Error("the workers' Deployment selects the bounce listener's pod")
+	}
+
+	var internal corev1.Service
+	render(t, append([]string{"--set", "bounceListener.service.type=ClusterIP"}, bounceSets...)...).
+		get(t, "Service", "nd-newsdigest-bounces", &internal)
+	if internal.Spec.Type != corev1.ServiceTypeClusterIP || internal.Spec.ExternalTrafficPolicy != "" {
+		t.Errorf("bounce Service of type ClusterIP: type %s, externalTrafficPolicy %q", internal.Spec.Type, internal.Spec.ExternalTrafficPolicy)
+	}
+
+	if _, err := helm(t, "template", "nd", chart, "--set", "secrets.existingSecret=s", "--set", "bounceListener.enabled=true"); err == nil ||
+		!strings.Contains(err.Error(), "BOUNCE_DOMAIN") {
+		t.Errorf("render of the listener without BOUNCE_DOMAIN: %v", err)
+	}
+	if _, err := helm(t, "template", "nd", chart, "--set", "secrets.existingSecret=s", "--set", "config.BOUNCE_SMTP_ADDR=:25"); err == nil ||
+		!strings.Contains(err.Error(), "bounceListener") {
+		t.Errorf("render with BOUNCE_SMTP_ADDR in config: %v", err)
 	}
 }
 

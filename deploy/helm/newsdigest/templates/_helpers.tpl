@@ -42,6 +42,11 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{/* The environment of every newsdigest container. */}}
 {{- define "newsdigest.env" -}}
 {{- $keys := include "newsdigest.secretKeys" . | fromJsonArray -}}
+{{- range $k := list "BOUNCE_SMTP_ADDR" "BOUNCE_SMTP_TLS_CERT_FILE" "BOUNCE_SMTP_TLS_KEY_FILE" }}
+{{- if hasKey $.Values.config $k }}
+{{- fail (printf "config.%s: use bounceListener (and bounceListener.tls) instead: config reaches every pod, web's and each worker's, and the listener is one worker's" $k) }}
+{{- end }}
+{{- end }}
 {{- range $k := list "SECRET_KEY" "DATABASE_URL" "REDIS_URL" "SMTP_URL" }}
 {{- if not (has $k $keys) }}
 {{- fail (printf "secrets: %s is required (in secrets.values, or in secrets.keys with secrets.existingSecret)" $k) }}
@@ -107,4 +112,112 @@ prometheus.io/scrape: "true"
 prometheus.io/port: {{ .Values.metrics.port | quote }}
 prometheus.io/path: /metrics
 {{- end }}
+{{- end -}}
+
+{{/* The port the bounce listener takes mail on in its pod: the process
+runs as a user that cannot bind 25; the Service maps its port to it. */}}
+{{- define "newsdigest.bounceContainerPort" -}}2525{{- end -}}
+
+{{/*
+A worker pod's template: the workers' (component "worker") or the bounce
+listener's ("bounces"), which also listens for DSNs and complaint reports
+by SMTP. Called with (dict "root" . "component" NAME).
+*/}}
+{{- define "newsdigest.workerPod" -}}
+{{- $ := .root -}}
+{{- $bounces := eq .component "bounces" -}}
+{{- $tls := and $bounces $.Values.bounceListener.tls.existingSecret -}}
+metadata:
+  labels:
+    {{- include "newsdigest.selectorLabels" $ | nindent 4 }}
+    app.kubernetes.io/component: {{ .component }}
+  {{- with include "newsdigest.podAnnotations" $ | trim }}
+  annotations:
+    {{- . | nindent 4 }}
+  {{- end }}
+spec:
+  automountServiceAccountToken: false
+  terminationGracePeriodSeconds: {{ $.Values.worker.terminationGracePeriodSeconds }}
+  {{- with $.Values.imagePullSecrets }}
+  imagePullSecrets:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+  securityContext:
+    {{- toYaml $.Values.podSecurityContext | nindent 4 }}
+  containers:
+    - name: worker
+      image: {{ include "newsdigest.image" $ }}
+      imagePullPolicy: {{ $.Values.image.pullPolicy }}
+      command: ["worker"]
+      env:
+        {{- include "newsdigest.env" $ | trim | nindent 8 }}
+        {{- if $bounces }}
+        - name: BOUNCE_SMTP_ADDR
+          value: {{ printf ":%s" (include "newsdigest.bounceContainerPort" $) | quote }}
+        {{- end }}
+        {{- if $tls }}
+        - name: BOUNCE_SMTP_TLS_CERT_FILE
+          value: /etc/newsdigest/bounce-tls/tls.crt
+        - name: BOUNCE_SMTP_TLS_KEY_FILE
+          value: /etc/newsdigest/bounce-tls/tls.key
+        {{- end }}
+      ports:
+        - name: metrics
+          containerPort: {{ $.Values.metrics.port }}
+        {{- if $bounces }}
+        - name: smtp
+          containerPort: {{ include "newsdigest.bounceContainerPort" $ }}
+        {{- end }}
+      # The worker serves /healthz and /readyz beside its metrics
+      # (METRICS_ADDR). It answers them once it has reached PostgreSQL
+      # at start, which it waits for: the startup probe gives it 5
+      # minutes. /healthz asks nothing of PostgreSQL or Redis, so an
+      # outage of theirs, which the worker waits out, restarts nothing;
+      # /readyz fails while they do not answer, which takes the bounce
+      # listener out of its Service meanwhile.
+      startupProbe:
+        httpGet: {path: /healthz, port: metrics}
+        periodSeconds: 5
+        failureThreshold: 60
+      livenessProbe:
+        httpGet: {path: /healthz, port: metrics}
+        periodSeconds: 20
+        timeoutSeconds: 5
+        failureThreshold: 3
+      readinessProbe:
+        httpGet: {path: /readyz, port: metrics}
+        periodSeconds: 10
+        timeoutSeconds: 5
+        failureThreshold: 3
+      volumeMounts:
+        {{- include "newsdigest.volumeMounts" $ | nindent 8 }}
+        {{- if $tls }}
+        - name: bounce-tls
+          mountPath: /etc/newsdigest/bounce-tls
+          readOnly: true
+        {{- end }}
+      resources:
+        {{- toYaml $.Values.worker.resources | nindent 8 }}
+      securityContext:
+        {{- toYaml $.Values.securityContext | nindent 8 }}
+  volumes:
+    {{- include "newsdigest.volumes" $ | nindent 4 }}
+    {{- if $tls }}
+    - name: bounce-tls
+      secret:
+        secretName: {{ $tls }}
+        defaultMode: 0440
+    {{- end }}
+  {{- with $.Values.worker.nodeSelector }}
+  nodeSelector:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+  {{- with $.Values.worker.tolerations }}
+  tolerations:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+  {{- with $.Values.worker.affinity }}
+  affinity:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
 {{- end -}}
