@@ -360,3 +360,32 @@ func scriptCopy(t *testing.T) string {
 	}
 	return dir
 }
+
+// TestOperationsNamesEverySecretFile: docs/operations.md's list of the
+// secrets that may be given as files is the programs' own
+// (config.FileVariables), no more and no fewer.
+func TestOperationsNamesEverySecretFile(t *testing.T) {
+	raw, err := os.ReadFile("../docs/operations.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(raw)
+	start := strings.Index(doc, "The secrets may be given as")
+	if start < 0 {
+		t.Fatal("docs/operations.md: no sentence beginning \"The secrets may be given as\"")
+	}
+	end := strings.Index(doc[start:], "name a file")
+	if end < 0 {
+		t.Fatal("docs/operations.md: the list of secret files does not end with \"name a file\"")
+	}
+	var named []string
+	for _, m := range regexp.MustCompile("`([A-Z][A-Z0-9_]*)_FILE`").FindAllStringSubmatch(doc[start:start+end], -1) {
+		named = append(named, m[1])
+	}
+	want := slices.Clone(config.FileVariables)
+	slices.Sort(want)
+	slices.Sort(named)
+	if !slices.Equal(named, want) {
+		t.Errorf("docs/operations.md names the files of %v; the programs read those of %v", named, want)
+	}
+}
