@@ -31,3 +31,39 @@ func TestArchiveHelpers(t *testing.T) {
 		t.Errorf("paragraphs: %q", got)
 	}
 }
+
+// TestArchiveMarksAStorysOtherLanguage: a story written in another
+// language than the page's has its title and summary marked with it, as
+// the digest's mail does, and the date and tags around them are the
+// page's; a story in the page's language carries no lang of its own.
+func TestArchiveMarksAStorysOtherLanguage(t *testing.T) {
+	pages, err := parsePages()
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := archiveData{pageData: pageData{Lang: "es", Title: msg("es", "archive_title")}}
+	for _, st := range []struct {
+		id          int64
+		title, lang string
+	}{{1, "Shelters expand", "en"}, {2, "Se amplían los albergues", "es"}, {3, "Sans langue", ""}} {
+		d.Stories = append(d.Stories, archiveStory{ID: st.id, Title: st.title, Lang: otherLang(st.lang, "es"),
+			Date: "2026-01-05", Day: "5 de enero de 2026", Summary: []string{"Resumen " + st.title}, Tags: "Guatemala"})
+	}
+	var out strings.Builder
+	if err := pages.ExecuteTemplate(&out, "archive.html", d); err != nil {
+		t.Fatal(err)
+	}
+	page := out.String()
+	for _, want := range []string{
+		`<h2 lang="en">Shelters expand</h2>`, `<p lang="en">Resumen Shelters expand</p>`,
+		`<h2>Se amplían los albergues</h2>`, `<p>Resumen Se amplían los albergues</p>`,
+		`<h2>Sans langue</h2>`, `<p class="meta">Guatemala</p>`,
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the Spanish archive lacks %s:\n%s", want, page)
+		}
+	}
+	if n := strings.Count(page, `<h2 lang="en"`) + strings.Count(page, `<p lang="en"`); n != 2 {
+		t.Errorf("lang=\"en\" %d times, want on the English story's title and summary only", n)
+	}
+}

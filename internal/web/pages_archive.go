@@ -31,8 +31,12 @@ type archiveData struct {
 type feedLink struct{ Label, URL string }
 
 type archiveStory struct {
-	ID      int64
-	Title   string
+	ID    int64
+	Title string
+	// Lang is the story's language when it is not the page's: its title
+	// and summary carry it, so a screen reader reads them with that
+	// language's sounds, as the digest's mail does.
+	Lang    string
 	URL     string // empty unless http(s)
 	Date    string // YYYY-MM-DD, for <time datetime>
 	Day     string // the date in the page's language
@@ -132,7 +136,7 @@ func (s *Server) archive(c *gin.Context) {
 	}
 	for _, st := range page.Stories {
 		d.Stories = append(d.Stories, archiveStory{
-			ID: st.Item.ID, Title: st.Item.Title, URL: webURL(st.Item.URL),
+			ID: st.Item.ID, Title: st.Item.Title, Lang: otherLang(st.Item.Language, lang), URL: webURL(st.Item.URL),
 			Date: st.Item.PublishedOn.String(), Day: dates.Day(lang, st.Item.PublishedOn.Time),
 			Summary: paragraphs(st.Item.Summary), Tags: strings.Join(st.Tags, " · "),
 		})
@@ -182,6 +186,15 @@ func countryFeedPath(code, lang string) string {
 
 func topicFeedPath(slug, lang string) string {
 	return "/feeds/topic/" + url.PathEscape(slug) + ".xml?lang=" + lang
+}
+
+// otherLang is story, a story's language, when it is one of the
+// catalogue's and not page, the page's; "" otherwise.
+func otherLang(story, page string) string {
+	if story == page || !domain.IsLanguage(story) {
+		return ""
+	}
+	return story
 }
 
 // webURL keeps a story's address only when it is a web page: anything else
