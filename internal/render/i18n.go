@@ -37,6 +37,9 @@ type ui struct {
 	// Colon ends a label before its link in the plain-text mails: ":",
 	// and in French a non-breaking space before it.
 	Colon string
+	// Role is what a screen reader calls the email, in place of
+	// "article": "email", "correo", "courriel".
+	Role string
 }
 
 // count is the form of the counted mail sentence key for n: "1 new
@@ -81,6 +84,7 @@ func catalog() map[string]ui {
 			SubjectNone: t("subject_none"),
 			ListAnd:     t("list_and"),
 			Colon:       t("colon"),
+			Role:        t("role"),
 		}
 	}
 	return out

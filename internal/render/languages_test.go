@@ -55,6 +55,12 @@ func TestEveryMailInEveryLanguage(t *testing.T) {
 			must(r.Export(Export{Language: lang, DownloadURL: "https://example.org/x", ValidFor: time.Hour,
 				PreferencesURL: "https://example.org/p", UnsubscribeURL: "https://example.org/u"})))
 		for i, m := range mails {
+			// A screen reader calls the email by the mail's language's
+			// word ("correo", "courriel"), not English's.
+			if role := `aria-roledescription="` + i18n.Text(lang, "mail.role") + `"`; !strings.Contains(m.HTML, role) ||
+				lang != i18n.Source && strings.Contains(m.HTML, `aria-roledescription="`+i18n.Text(i18n.Source, "mail.role")+`"`) {
+				t.Errorf("%s mail %d: the email is not called %s", lang, i, role)
+			}
 			for part, s := range map[string]string{"subject": m.Subject, "html": m.HTML, "text": m.Text} {
 				if strings.Contains(s, "%!") {
 					t.Errorf("%s mail %d %s has a fmt error: %q", lang, i, part, s)

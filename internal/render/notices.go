@@ -217,6 +217,7 @@ func noticePage(lang, list, subject, preview string, s ui, prefs, unsub, postal 
 		Preheader: preview,
 		ListName:  list,
 		Colon:     s.Colon,
+		Role:      s.Role,
 		Footer: footer{
 			Colon:            s.Colon,
 			Why:              fmt.Sprintf(s.DigestWhy, list),

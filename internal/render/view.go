@@ -24,6 +24,7 @@ type page struct {
 	ListName  string
 	Footer    footer
 	Colon     string // ui.Colon
+	Role      string // ui.Role
 }
 
 // footer is the bottom block of every email.
@@ -101,6 +102,7 @@ func newDigestView(d Digest, lang string, s ui, frags *fragments) (digestView, e
 			Lang:     lang,
 			ListName: d.ListName,
 			Colon:    s.Colon,
+			Role:     s.Role,
 			Footer: footer{
 				Colon:            s.Colon,
 				Why:              fmt.Sprintf(s.DigestWhy, d.ListName),
@@ -246,6 +248,7 @@ func newConfirmView(c Confirmation, lang string, s ui) confirmView {
 			Preheader: fmt.Sprintf(s.ConfirmPreview, c.ListName),
 			ListName:  c.ListName,
 			Colon:     s.Colon,
+			Role:      s.Role,
 			Footer: footer{
 				Colon:  s.Colon,
 				Why:    fmt.Sprintf(s.ConfirmWhy, c.ListName),
