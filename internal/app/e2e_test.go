@@ -138,6 +138,10 @@ func TestDigestLoop(t *testing.T) {
 			t.Errorf("web view: %q present=%v, want %v", it.Title, has, want)
 		}
 	}
+	// Nobody received the web view by mail: its footer offers the form.
+	if !strings.Contains(string(page), `href="`+s.base+`/?lang=en"`) || strings.Contains(string(page), "You are receiving this email") {
+		t.Errorf("web view's footer: want a link to subscribe, not why a mail came:\n%s", string(page)[strings.LastIndex(string(page), `class="nd-f"`):])
+	}
 	if status, _ := s.do("GET", strings.TrimPrefix(view, s.base)[:strings.LastIndex(strings.TrimPrefix(view, s.base), "/")]+"/AAAAAAAAAAAAAAAAAAAAAA", "", nil, false); status != http.StatusNotFound {
 		t.Errorf("web view with a stranger's token: status %d, want 404", status)
 	}

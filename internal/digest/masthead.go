@@ -156,11 +156,13 @@ func (m Masthead) fewerLink(sec Section) string {
 
 // Web lays an issue out as the web digest: every story, whole. Anyone a
 // reader forwards it to may read it, so it carries no reader's links
-// (preferences, unsubscribe).
+// (preferences, unsubscribe), and offers the subscription form in the
+// digest's language instead.
 func (m Masthead) Web(is Issue) render.Digest {
 	d := m.frame(is, is.Sections)
 	d.Full = true
 	d.ViewURL, d.UnsubscribeURL, d.PreferencesURL = "", "", ""
+	d.SubscribeURL = m.BaseURL + "/?lang=" + url.QueryEscape(d.Language)
 	return d
 }
 

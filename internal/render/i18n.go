@@ -18,6 +18,7 @@ type ui struct {
 	ViewWeb       string // the link to the digest on the web
 	Fewer         string // a story's link to drop its section's choice
 	DigestWhy     string // list name
+	WebSubscribe  string // list name: the web copy's link to subscribe
 	Preferences   string
 	Unsubscribe   string
 
@@ -69,6 +70,7 @@ func catalog() map[string]ui {
 			ViewWeb:       t("view_web"),
 			Fewer:         t("fewer"),
 			DigestWhy:     t("digest_why"),
+			WebSubscribe:  t("web_subscribe"),
 			Preferences:   t("preferences"),
 			Unsubscribe:   t("unsubscribe"),
 

@@ -30,6 +30,10 @@ type Digest struct {
 	// Full shows every summary whole, for the web view; an email shows the
 	// start of each.
 	Full bool
+	// SubscribeURL, on the web view, is the subscription form, which its
+	// footer offers in place of the email's "you receive this because you
+	// subscribed": anyone a reader forwards it to may read it.
+	SubscribeURL string
 	// Frequency is how often the reader gets a digest (domain.Frequency*):
 	// a digest whose stories all came out before the reader's last period
 	// (the last day, week, two weeks) says so in its words. Empty is

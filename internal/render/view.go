@@ -29,7 +29,9 @@ type page struct {
 
 // footer is the bottom block of every email.
 type footer struct {
-	Why              string
+	Why              string // why the email came; empty on the web
+	SubscribeLabel   string // the web copy's link to subscribe, in place of Why
+	SubscribeURL     string
 	PreferencesLabel string
 	PreferencesURL   string
 	UnsubscribeLabel string
@@ -115,6 +117,13 @@ func newDigestView(d Digest, lang string, s ui, frags *fragments) (digestView, e
 		},
 		Date:     formatDate(lang, d.EditionDate),
 		Sections: make([]renderedItem, 0, len(d.Sections)),
+	}
+	if d.Full {
+		// Nobody received the web copy: it offers to subscribe instead.
+		v.Footer.Why = ""
+		if isHTTPURL(d.SubscribeURL) {
+			v.Footer.SubscribeURL, v.Footer.SubscribeLabel = d.SubscribeURL, fmt.Sprintf(s.WebSubscribe, d.ListName)
+		}
 	}
 	count := 0
 	var titles, names []string
