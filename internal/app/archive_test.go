@@ -19,9 +19,10 @@ type archiveRSS struct {
 	XMLName xml.Name `xml:"rss"`
 	Version string   `xml:"version,attr"`
 	Channel struct {
-		Title string `xml:"title"`
-		Link  string `xml:"link"`
-		Items []struct {
+		Title       string `xml:"title"`
+		Link        string `xml:"link"`
+		Description string `xml:"description"`
+		Items       []struct {
 			Title   string `xml:"title"`
 			Link    string `xml:"link"`
 			PubDate string `xml:"pubDate"`
@@ -181,6 +182,17 @@ func TestArchiveAndFeeds(t *testing.T) {
 	}
 	if got := archiveFeed(t, s, "/feeds/country/MX.xml"); len(got) != 0 {
 		t.Errorf("MX feed: %q, want none", got)
+	}
+	// A French feed's title and description are worded as French is
+	// written: a no-break space before the colon, the country's name as
+	// a heading (no "Articles sur Guatemala").
+	_, _, body := archiveGet(t, s, "/feeds/country/GT.xml?lang=fr")
+	var fr archiveRSS
+	if err := xml.Unmarshal([]byte(body), &fr); err != nil {
+		t.Fatalf("the French GT feed does not parse: %v\n%s", err, body)
+	}
+	if fr.Channel.Title != "News Digest\u00a0: Guatemala" || !strings.HasPrefix(fr.Channel.Description, "Guatemala\u00a0: articles") {
+		t.Errorf("the French GT feed: title %q, description %q", fr.Channel.Title, fr.Channel.Description)
 	}
 
 	b := newBrowser(t, 3*time.Minute)

@@ -25,6 +25,7 @@ var nameArgs = map[string]int{
 	"page.fewer_not_held":   1,
 	"page.fewer_last":       1,
 	"page.feed_description": 1,
+	"page.feed_title":       2,
 	"page.archive_feed_of":  1,
 	"page.region_all":       1,
 	"mail.digest_subject":   2,

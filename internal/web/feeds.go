@@ -118,7 +118,7 @@ func (s *Server) writeFeed(c *gin.Context, lang string, page editions.ArchivePag
 		list = s.listNames.Name(lang)
 	}
 	doc := rssDoc{Version: "2.0", Channel: rssChannel{
-		Title:       list + ": " + title,
+		Title:       fmt.Sprintf(msg(lang, "feed_title"), list, title),
 		Link:        s.cfg.URL(archive),
 		Description: fmt.Sprintf(msg(lang, "feed_description"), title, list),
 		Language:    lang,
