@@ -29,3 +29,29 @@ func TestAcceptsHTML(t *testing.T) {
 		}
 	}
 }
+
+// TestPageLangFollowsTheBrowsersWeights: ?lang= first, then the
+// reader's own language, then the browser's languages by their q values
+// (a French reader in Haiti whose browser puts English first in the list
+// but at q=0.2 gets French), else English.
+func TestPageLangFollowsTheBrowsersWeights(t *testing.T) {
+	for _, tc := range []struct{ query, fallback, accept, want string }{
+		{"", "", "en;q=0.2, fr-HT;q=0.9", "fr"},
+		{"", "", "fr-HT, en;q=0.5", "fr"},
+		{"", "", "en-US,en;q=0.9", "en"},
+		{"", "", "de;q=1, es;q=0.3, fr;q=0", "es"},
+		{"", "", "de", "en"},
+		{"", "", "", "en"},
+		{"", "es", "en;q=0.2, fr-HT;q=0.9", "es"},
+		{"?lang=en", "es", "fr-HT", "en"},
+		{"?lang=xx", "", "es-MX", "es"},
+	} {
+		r := httptest.NewRequest("GET", "/"+tc.query, nil)
+		if tc.accept != "" {
+			r.Header.Set("Accept-Language", tc.accept)
+		}
+		if got := pageLang(r, tc.fallback); got != tc.want {
+			t.Errorf("%q, fallback %q, Accept-Language %q: %s, want %s", tc.query, tc.fallback, tc.accept, got, tc.want)
+		}
+	}
+}

@@ -61,7 +61,8 @@ func languageList() string {
 }
 
 // pageLang picks the page language: ?lang=, else the subscriber's
-// language (fallback), else the browser's preference.
+// language (fallback), else the browser's preference (by its q values),
+// else English.
 func pageLang(r *http.Request, fallback string) string {
 	if l := r.URL.Query().Get("lang"); domain.IsLanguage(l) {
 		return l
@@ -69,12 +70,8 @@ func pageLang(r *http.Request, fallback string) string {
 	if domain.IsLanguage(fallback) {
 		return fallback
 	}
-	for _, part := range strings.Split(r.Header.Get("Accept-Language"), ",") {
-		tag := strings.ToLower(strings.TrimSpace(strings.SplitN(part, ";", 2)[0]))
-		base, _, _ := strings.Cut(tag, "-")
-		if domain.IsLanguage(base) {
-			return base
-		}
+	if l, ok := i18n.Preferred(r.Header.Get("Accept-Language")); ok {
+		return l
 	}
 	return "en"
 }

@@ -3,7 +3,6 @@ package admin
 import (
 	"fmt"
 	"net/http"
-	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -45,7 +44,8 @@ const langCookie = "nd_admin_lang"
 const plaintextKey = "admin.plaintext"
 
 // pageLang picks the console's language: ?lang= (remembered in a cookie),
-// else the cookie, else the browser's preference, else English. The
+// else the cookie, else the browser's preference (by its q values), else
+// English. The
 // cookie is Secure unless BASE_URL is plain http, like every other
 // cookie: never by what the client says (X-Forwarded-Proto), which anyone
 // can send.
@@ -61,12 +61,8 @@ func pageLang(c *gin.Context) string {
 	if l, err := c.Cookie(langCookie); err == nil && domain.IsLanguage(l) {
 		return l
 	}
-	for _, part := range strings.Split(c.GetHeader("Accept-Language"), ",") {
-		tag := strings.ToLower(strings.TrimSpace(strings.SplitN(part, ";", 2)[0]))
-		base, _, _ := strings.Cut(tag, "-")
-		if domain.IsLanguage(base) {
-			return base
-		}
+	if l, ok := i18n.Preferred(c.GetHeader("Accept-Language")); ok {
+		return l
 	}
 	return "en"
 }
