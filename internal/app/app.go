@@ -133,7 +133,7 @@ func (m *Web) newServer(db *postgres.DB, queue *asynq.Client, redis asynq.RedisC
 	}
 	return web.NewServer(m.Config, web.Services{
 		Subscribers: svc.subscribers, Editions: svc.editions, Items: svc.items, Staff: svc.staff, Overview: svc.overview,
-		Taxonomy: svc.taxonomy, Ready: db.Ping, Bounces: bounces, Clicks: svc.clicks,
+		Taxonomy: svc.taxonomy, Ready: db.Ping, Migrated: migrated(db), Bounces: bounces, Clicks: svc.clicks,
 		ListNames: svc.listNames,
 	}, redis, reg, m.Log)
 }
@@ -252,6 +252,22 @@ func (m *Worker) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	// The probes answer from here on: /readyz says why the worker is not
+	// ready while it waits for the migrations below.
+	stopProbes := func() {}
+	if ml != nil {
+		if stopProbes, err = m.serveProbes(ctx, ml, db); err != nil {
+			return err
+		}
+		defer stopProbes()
+	}
+	if err := WaitForSchema(ctx, db, m.Log); err != nil {
+		if ctx.Err() != nil {
+			m.Log.Info("worker stopped before the database was migrated")
+			return nil
+		}
+		return err
+	}
 	pool, err := worker.NewPool(m.Config)
 	if err != nil {
 		return err
@@ -293,32 +309,38 @@ func (m *Worker) Run(ctx context.Context) error {
 			m.Log.Error("bounce listener", "err", err)
 		}
 	}()
-	if ml == nil {
-		return w.Run(ctx)
-	}
+	err = w.Run(ctx)
+	// The probes stop before what they read from closes.
+	stopProbes()
+	return err
+}
+
+// serveProbes serves the metrics and the probes on ml until ctx ends or
+// stop is called; stop waits for them to end, and may be called again.
+func (m *Worker) serveProbes(ctx context.Context, ml net.Listener, db *postgres.DB) (stop func(), err error) {
 	rc := m.Config.Redis
 	if rc == nil {
 		if rc, err = config.ParseRedis(m.Config.RedisURL); err != nil {
-			return fmt.Errorf("REDIS_URL: %w", err)
+			return nil, fmt.Errorf("REDIS_URL: %w", err)
 		}
 	}
 	rdb := rc.Client()
-	defer rdb.Close()
 	m.Log.Info("worker metrics listening", "addr", ml.Addr().String())
-	ctx, stop := context.WithCancel(ctx)
-	metricsDone := make(chan struct{})
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
 	go func() {
-		defer close(metricsDone)
+		defer close(done)
+		defer rdb.Close()
 		// A metrics listener that fails is logged, not fatal: delivering
 		// the mail matters more than counting it.
 		if err := serve(ctx, m.Config.ShutdownTimeout, site{newHTTPServer(workerProbes(db, rdb, promhttp.Handler())), ml}); err != nil {
 			m.Log.Error("worker metrics stopped", "err", err)
 		}
 	}()
-	err = w.Run(ctx)
-	stop()
-	<-metricsDone
-	return err
+	return func() {
+		cancel()
+		<-done
+	}, nil
 }
 
 // RedisOpt reads REDIS_URL for asynq.
@@ -349,7 +371,8 @@ func asynqOpt(r *config.Redis) asynq.RedisConnOpt {
 		DB: o.DB, TLSConfig: o.TLSConfig}
 }
 
-// Check reports whether Postgres and Redis answer within a few seconds.
+// Check reports whether Postgres and Redis answer within a few seconds,
+// and the database holds every migration this version needs.
 func Check(ctx context.Context, cfg *config.Config) error {
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
@@ -358,6 +381,9 @@ func Check(ctx context.Context, cfg *config.Config) error {
 		return err
 	}
 	defer db.Close()
+	if err := migrated(db)(ctx); err != nil {
+		return err
+	}
 	rc, err := config.ParseRedis(cfg.RedisURL)
 	if err != nil {
 		return fmt.Errorf("REDIS_URL: %w", err)

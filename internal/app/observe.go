@@ -42,7 +42,8 @@ func registerWorkerGauges(reg prometheus.Registerer, insp *asynq.Inspector, svc 
 
 // workerProbes serves the worker's metrics at /metrics and, beside them,
 // /healthz (the process answers) and /readyz (PostgreSQL and Redis
-// answer within 2 s), for an orchestrator's probes.
+// answer within 2 s, and the database holds the migrations this version
+// needs), for an orchestrator's probes.
 func workerProbes(db *postgres.DB, rdb redis.UniversalClient, metricsHandler http.Handler) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", metricsHandler)
@@ -56,6 +57,8 @@ func workerProbes(db *postgres.DB, rdb redis.UniversalClient, metricsHandler htt
 		pg, rd := "ok", "ok"
 		if db.Ping(ctx) != nil {
 			pg = "unavailable"
+		} else if migrated(db)(ctx) != nil {
+			pg = "migrations pending"
 		}
 		// On a client of its own whose calls end with ctx: the queue's
 		// inspector takes no context, and would wait for its own

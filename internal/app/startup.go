@@ -76,3 +76,65 @@ func untilDraining(ctx context.Context, draining <-chan struct{}) (context.Conte
 	}
 	return ctx, cancel
 }
+
+// How often a worker started on a database behind its migrations looks
+// again, and how often it says so again after the first time.
+const (
+	schemaRecheck  = time.Second
+	schemaLogEvery = 30 * time.Second
+)
+
+// migrated reports whether db holds every migration this binary needs:
+// nil, or the error that says where the database stands.
+func migrated(db *postgres.DB) func(ctx context.Context) error {
+	return func(ctx context.Context) error {
+		s, err := db.Schema(ctx)
+		if err != nil {
+			return err
+		}
+		return s.Err()
+	}
+}
+
+// WaitForSchema returns once db holds every migration this binary needs.
+// A worker started before `web migrate` has run (a new database, or an
+// upgrade whose migrations have not yet been applied) would otherwise
+// work on tables that are not there yet, or not yet as it needs them. It
+// says so at once, with the version the database is at and the one
+// needed, then every schemaLogEvery while it waits. A database ahead of
+// this binary (a newer version's migrations) does not hold it up. A
+// PostgreSQL that stops answering meanwhile is waited for too; any other
+// error is returned, as is ctx's end.
+func WaitForSchema(ctx context.Context, db *postgres.DB, log *slog.Logger) error {
+	var said time.Time
+	for {
+		s, err := db.Schema(ctx)
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		switch {
+		case err != nil && !postgres.Unreachable(err):
+			return err
+		case err == nil && !s.Behind():
+			if !said.IsZero() {
+				log.Info("database migrated", "database_version", s.Current)
+			}
+			return nil
+		case time.Since(said) >= schemaLogEvery:
+			if err != nil {
+				log.Warn("waiting for PostgreSQL", "err", err)
+			} else {
+				log.Warn("waiting for the database to be migrated (web migrate)", "err", s.Err(),
+					"database_version", s.Current, "needed_version", s.Latest)
+			}
+			said = time.Now()
+		}
+		t := time.NewTimer(schemaRecheck)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		case <-t.C:
+		}
+	}
+}

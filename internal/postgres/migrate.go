@@ -6,7 +6,11 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"path"
+	"slices"
+	"sync"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
@@ -49,4 +53,90 @@ func (db *DB) Migrate(ctx context.Context, log *slog.Logger) error {
 		log.Info("migration applied", "version", r.Source.Version, "took", r.Duration)
 	}
 	return nil
+}
+
+// Schema is where a database stands against the migrations this binary
+// embeds.
+type Schema struct {
+	// Current is the latest migration the database has; 0: none.
+	Current int64
+	// Latest is the latest migration embedded: what this binary needs.
+	Latest int64
+	// Missing are the embedded migrations the database lacks, in order.
+	// Those above Current are what `web migrate` applies; one below it
+	// is refused (see Migrate).
+	Missing []int64
+}
+
+// Behind reports whether the database lacks a migration this binary
+// needs. A database ahead of it (a newer version's migrations applied,
+// during a rolling upgrade) is not behind.
+func (s Schema) Behind() bool { return len(s.Missing) > 0 }
+
+// Err says, when the database is behind, where it stands and what to do.
+func (s Schema) Err() error {
+	if !s.Behind() {
+		return nil
+	}
+	if first := s.Missing[0]; first < s.Current {
+		return fmt.Errorf("database schema lacks migration %d, older than its latest (%d): web migrate refuses it out of order", first, s.Current)
+	}
+	if s.Current == 0 {
+		return fmt.Errorf("database schema not migrated (this version needs migration %d): run web migrate", s.Latest)
+	}
+	return fmt.Errorf("database schema at migration %d, this version needs %d: run web migrate", s.Current, s.Latest)
+}
+
+// embeddedVersions are the migrations' versions, in order, read from
+// their file names as goose reads them.
+var embeddedVersions = sync.OnceValues(func() ([]int64, error) {
+	files, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		return nil, err
+	}
+	versions := make([]int64, 0, len(files))
+	for _, f := range files {
+		v, err := goose.NumericComponent(path.Base(f))
+		if err != nil {
+			return nil, fmt.Errorf("migrations: %w", err)
+		}
+		versions = append(versions, v)
+	}
+	slices.Sort(versions)
+	return versions, nil
+})
+
+// Schema reads which migrations the database has, without writing
+// anything: goose's own read calls make its table when it is missing, and
+// a program that only checks must not change a database it may not own.
+// Like goose, it counts every row of goose_db_version as applied.
+func (db *DB) Schema(ctx context.Context) (Schema, error) {
+	embedded, err := embeddedVersions()
+	if err != nil {
+		return Schema{}, err
+	}
+	s := Schema{Latest: embedded[len(embedded)-1]}
+	var applied []int64
+	var table *string
+	if err := db.pool.QueryRow(ctx, `SELECT to_regclass('goose_db_version')::text`).Scan(&table); err != nil {
+		return Schema{}, fmt.Errorf("read the schema's version: %w", err)
+	}
+	if table != nil {
+		rows, err := db.pool.Query(ctx, `SELECT DISTINCT version_id FROM goose_db_version WHERE version_id > 0`)
+		if err != nil {
+			return Schema{}, fmt.Errorf("read the schema's version: %w", err)
+		}
+		if applied, err = pgx.CollectRows(rows, pgx.RowTo[int64]); err != nil {
+			return Schema{}, fmt.Errorf("read the schema's version: %w", err)
+		}
+	}
+	for _, v := range applied {
+		s.Current = max(s.Current, v)
+	}
+	for _, v := range embedded {
+		if !slices.Contains(applied, v) {
+			s.Missing = append(s.Missing, v)
+		}
+	}
+	return s, nil
 }

@@ -20,8 +20,9 @@ func (s *Server) healthz(c *gin.Context) {
 // and a load balancer should send it nothing more.
 func (s *Server) Drain() { s.draining.Store(true) }
 
-// readyz checks the two services the app cannot work without, and fails
-// at once when the process is shutting down.
+// readyz checks the two services the app cannot work without (and that
+// the database holds the migrations this version needs), and fails at
+// once when the process is shutting down.
 func (s *Server) readyz(c *gin.Context) {
 	if s.draining.Load() {
 		c.JSON(http.StatusServiceUnavailable, gin.H{"ready": false, "draining": true})
@@ -33,6 +34,8 @@ func (s *Server) readyz(c *gin.Context) {
 	ready := true
 	if err := s.ready(ctx); err != nil {
 		checks["postgres"], ready = "unavailable", false
+	} else if s.migrated != nil && s.migrated(ctx) != nil {
+		checks["postgres"], ready = "migrations pending", false
 	}
 	if err := s.rdb.Ping(ctx).Err(); err != nil {
 		checks["redis"], ready = "unavailable", false

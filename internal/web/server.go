@@ -50,6 +50,9 @@ type Services struct {
 	Taxonomy Taxonomies
 	// Ready reports whether the database answers (readiness).
 	Ready func(ctx context.Context) error
+	// Migrated reports whether the database holds every migration this
+	// version needs (readiness); nil: not checked.
+	Migrated func(ctx context.Context) error
 	// Bounces are the relays' bounce webhooks; none configured, the
 	// route answers 404.
 	Bounces BounceWebhooks
@@ -74,6 +77,7 @@ type Server struct {
 	clicks      *clicks.Service
 	tax         Taxonomies
 	ready       func(ctx context.Context) error
+	migrated    func(ctx context.Context) error
 	redis       asynq.RedisConnOpt
 	rdb         redis.UniversalClient // readiness checks and sign-up limits
 	limiter     *signupLimiter
@@ -106,6 +110,7 @@ func NewServer(cfg *config.Config, svc Services, redis asynq.RedisConnOpt, reg p
 		clicks:      svc.Clicks,
 		tax:         svc.Taxonomy,
 		ready:       svc.Ready,
+		migrated:    svc.Migrated,
 		redis:       redis,
 		rdb:         rdb,
 		limiter:     newSignupLimiter(cfg, rdb),
