@@ -204,6 +204,11 @@ func (s *Server) router() *gin.Engine {
 	pages := r.Group("/", s.formBody(), s.csrf())
 	pages.GET("/", s.home)
 	pages.POST("/subscribe", s.subscribeForm)
+	// The addresses forms answer at, asked again by a reload or the
+	// browser's history: back to the page the form is on.
+	pages.GET("/subscribe", s.subscribeFormAgain)
+	pages.GET("/preferences/:token/pause", s.pauseFormAgain)
+	pages.GET("/preferences/:token/resume", s.pauseFormAgain)
 	pages.GET("/confirm/:token", s.confirmPage)
 	pages.POST("/confirm/:token", s.confirmPost)
 	pages.GET("/preferences/:token", s.preferencesPage)
