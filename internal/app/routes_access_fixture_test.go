@@ -204,6 +204,14 @@ func (f *accessFixture) fill(path, tok, id string) string {
 	return strings.Join(parts, "/")
 }
 
+// fingerprintRows are the rows dbFingerprint reads of a table whose
+// rows a refused request may rightly touch: a signed-in editor refused a
+// page is still seen, and their session's idle expiry moves on (at most
+// once a minute, so only a slow run sees it).
+var fingerprintRows = map[string]string{
+	"admin_sessions": `SELECT token_hash, editor_id, owner_key, created_at, ip, user_agent FROM admin_sessions`,
+}
+
 // dbFingerprint is a checksum of every table's rows, to show that refused
 // requests changed nothing.
 func dbFingerprint(t *testing.T, s *stack) map[string]string {
@@ -227,8 +235,12 @@ func dbFingerprint(t *testing.T, s *stack) map[string]string {
 	sort.Strings(tables)
 	out := map[string]string{}
 	for _, tb := range tables {
+		from := tb
+		if rows, ok := fingerprintRows[tb]; ok {
+			from = "(" + rows + ")"
+		}
 		var sum string
-		if err := conn.QueryRow(ctx, `SELECT md5(coalesce(string_agg(r::text, '|' ORDER BY r::text), '')) FROM `+tb+` r`).Scan(&sum); err != nil {
+		if err := conn.QueryRow(ctx, `SELECT md5(coalesce(string_agg(r::text, '|' ORDER BY r::text), '')) FROM `+from+` r`).Scan(&sum); err != nil {
 			t.Fatalf("%s: %v", tb, err)
 		}
 		out[tb] = sum

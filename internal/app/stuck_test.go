@@ -114,8 +114,10 @@ func TestStuckUsedConfirmLinkAndResubscribe(t *testing.T) {
 		strings.Contains(page, `id="resubscribe"`) || strings.Contains(page, `id="preferences"`) {
 		t.Errorf("bounced preferences page: %d, want the notice without a form:\n%s", status, page)
 	}
-	// Counted from here: on a busy machine a mail of the sign-up (sent
-	// by the worker, tried again after a slow answer) may still come.
+	// Counted once the worker has done with the sign-up's mails: on a
+	// busy machine the welcome (queued by the confirmation) or a
+	// confirmation tried again after a slow answer may still be on its way.
+	s.waitQueuesIdle()
 	mails := len(s.smtp.To(bounced))
 	status, _ = s.page(hc, "POST", bprefs, url.Values{"resubscribe": {"1"}})
 	if status != http.StatusConflict || len(s.smtp.To(bounced)) != mails {
