@@ -12,6 +12,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"newsdigest/internal/app"
+	"newsdigest/internal/config"
 	"newsdigest/internal/testenv"
 )
 
@@ -50,14 +51,12 @@ func TestWorkerWaitsForTheMigrations(t *testing.T) {
 			"not migrated"},
 		{"not the latest",
 			func(t *testing.T, ctx context.Context, url string) {
-				execSQL(t, ctx, url, `CREATE TABLE held_goose_row AS SELECT * FROM goose_db_version
-					WHERE version_id = (SELECT max(version_id) FROM goose_db_version);
-					DELETE FROM goose_db_version WHERE id = (SELECT id FROM held_goose_row)`)
+				execSQL(t, ctx, url, holdLatestMigration)
 			},
 			func(t *testing.T, ctx context.Context, url string) {
 				// The latest migration's record comes back, as applying it
 				// would write it.
-				execSQL(t, ctx, url, `INSERT INTO goose_db_version SELECT * FROM held_goose_row; DROP TABLE held_goose_row`)
+				execSQL(t, ctx, url, restoreLatestMigration)
 			},
 			"this version needs"},
 	} {
@@ -74,21 +73,7 @@ func TestWorkerWaitsForTheMigrations(t *testing.T) {
 					t.Logf("log:\n%s", logs)
 				}
 			})
-			ml := listenLoopback(t)
-			runCtx, cancel := context.WithCancel(ctx)
-			done := make(chan error, 1)
-			go func() {
-				opts := testWorkerOptions()
-				opts.Registry = prometheus.NewRegistry()
-				done <- (&app.Worker{Config: cfg, Log: log, Options: opts, MetricsListener: ml}).Run(runCtx)
-			}()
-			t.Cleanup(func() {
-				cancel()
-				if err := <-done; err != nil {
-					t.Errorf("worker stopped with %v", err)
-				}
-			})
-			base := "http://" + ml.Addr().String()
+			base := runWorker(t, cfg, log)
 
 			waitFor(t, 30*time.Second, "the worker does not say it waits for the migrations", func() bool {
 				return strings.Contains(logs.String(), "waiting for the database to be migrated")
@@ -133,21 +118,8 @@ func TestAnOlderWorkerRunsOnANewerSchema(t *testing.T) {
 	execSQL(t, ctx, url, `INSERT INTO goose_db_version (version_id, is_applied)
 		SELECT max(version_id) + 1, true FROM goose_db_version`)
 	cfg := startupConfig(t, url, nil)
-	ml := listenLoopback(t)
-	runCtx, cancel := context.WithCancel(ctx)
-	done := make(chan error, 1)
-	go func() {
-		opts := testWorkerOptions()
-		opts.Registry = prometheus.NewRegistry()
-		done <- (&app.Worker{Config: cfg, Log: slog.New(slog.DiscardHandler), Options: opts, MetricsListener: ml}).Run(runCtx)
-	}()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("worker stopped with %v", err)
-		}
-	})
-	untilReady(t, "http://"+ml.Addr().String()+"/readyz", "on a newer schema")
+	base := runWorker(t, cfg, slog.New(slog.DiscardHandler))
+	untilReady(t, base+"/readyz", "on a newer schema")
 	if err := app.Check(ctx, cfg); err != nil {
 		t.Errorf("worker check on a newer schema: %v", err)
 	}
@@ -161,14 +133,44 @@ func TestWebReadinessFollowsTheSchema(t *testing.T) {
 	w := startWeb(t, nil)
 	ctx := context.Background()
 	url := w.cfg.DatabaseURL
-	execSQL(t, ctx, url, `CREATE TABLE held_goose_row AS SELECT * FROM goose_db_version
-		WHERE version_id = (SELECT max(version_id) FROM goose_db_version);
-		DELETE FROM goose_db_version WHERE id = (SELECT id FROM held_goose_row)`)
+	execSQL(t, ctx, url, holdLatestMigration)
 	if status, pg := readyzSays(t, w.base+"/readyz"); status != http.StatusServiceUnavailable || pg != "migrations pending" {
 		t.Errorf("/readyz with the latest migration missing: %d, postgres %q; want 503, migrations pending", status, pg)
 	}
-	execSQL(t, ctx, url, `INSERT INTO goose_db_version SELECT * FROM held_goose_row; DROP TABLE held_goose_row`)
+	execSQL(t, ctx, url, restoreLatestMigration)
 	untilReady(t, w.base+"/readyz", "once the database is migrated again")
+}
+
+// holdLatestMigration takes the latest migration's record out of a
+// database, as if it lacked that migration; restoreLatestMigration puts
+// it back, as applying the migration would write it.
+const (
+	holdLatestMigration = `CREATE TABLE held_goose_row AS SELECT * FROM goose_db_version
+		WHERE version_id = (SELECT max(version_id) FROM goose_db_version);
+		DELETE FROM goose_db_version WHERE id = (SELECT id FROM held_goose_row)`
+	restoreLatestMigration = `INSERT INTO goose_db_version SELECT * FROM held_goose_row; DROP TABLE held_goose_row`
+)
+
+// runWorker runs a worker on cfg, logging to log, with its probes on a
+// listener of its own, until the test ends; it returns the probes' base
+// URL.
+func runWorker(t *testing.T, cfg *config.Config, log *slog.Logger) string {
+	t.Helper()
+	ml := listenLoopback(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		opts := testWorkerOptions()
+		opts.Registry = prometheus.NewRegistry()
+		done <- (&app.Worker{Config: cfg, Log: log, Options: opts, MetricsListener: ml}).Run(ctx)
+	}()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("worker stopped with %v", err)
+		}
+	})
+	return "http://" + ml.Addr().String()
 }
 
 // execSQL runs sql on the database at url, on a connection of its own
