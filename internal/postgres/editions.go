@@ -200,10 +200,9 @@ var errRepeated = errors.New("repeats the edition on its way")
 // later would hand back a window they no longer have). They are in this
 // edition; what their last slot gave them too, it spares them. Others
 // wait for the next desk edition.
-const joinDeskNow = `UPDATE subscribers s SET ` + joinedDesk + `
+var joinDeskNow = `UPDATE subscribers s SET ` + joinedDesk + `
 	WHERE s.joins_desk AND s.window_start >= (SELECT ingested_after FROM editions WHERE id = $1)
-	  AND NOT EXISTS (SELECT 1 FROM slot_readers r JOIN editions x ON x.id = r.edition_id
-	                  WHERE r.subscriber_id = s.id AND x.status <> ALL($2))`
+	  AND NOT ` + slotUnfinished("s", "$2")
 
 func dateOrNil(d *domain.Date) any {
 	if d == nil {

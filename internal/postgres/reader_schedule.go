@@ -147,15 +147,14 @@ var lastDeskCutoff = `SELECT GREATEST(
 // desk's last cut-off, so that the desk's next edition would not hold
 // all they are owed; or who has a slot not yet finished, which may still
 // be cancelled and hand their window back ($4: the finished statuses).
-const owedByDesk = `(frequency IS NOT NULL AND (COALESCE(window_start, confirmed_at, now()) <
+var owedByDesk = `(frequency IS NOT NULL AND (COALESCE(window_start, confirmed_at, now()) <
 	(SELECT COALESCE(max(ingested_until), '-infinity') FROM editions)
-	OR EXISTS (SELECT 1 FROM slot_readers r JOIN editions x ON x.id = r.edition_id
-	           WHERE r.subscriber_id = subscribers.id AND x.status <> ALL($4))))`
+	OR ` + slotUnfinished("subscribers", "$4") + `))`
 
 // joinDesk moves the reader of token $1 to the desk's schedule, at once
 // or, when stories are owed to them (owedByDesk, worked out once), after
 // one more digest due at $2.
-const joinDesk = `UPDATE subscribers s SET
+var joinDesk = `UPDATE subscribers s SET
 	joins_desk = o.owed,
 	frequency = CASE WHEN o.owed THEN s.frequency END,
 	timezone = CASE WHEN o.owed THEN s.timezone END,
@@ -166,6 +165,14 @@ const joinDesk = `UPDATE subscribers s SET
 	window_start = CASE WHEN o.owed THEN s.window_start END
 	FROM (SELECT id, ` + owedByDesk + ` AS owed FROM subscribers WHERE token = $1 AND status <> $3) o
 	WHERE s.id = o.id`
+
+// slotUnfinished is true of a reader (the subscribers row aliased sub)
+// who has a slot not yet finished ($finished: the finished statuses),
+// which may still be cancelled and hand them back their window.
+func slotUnfinished(sub, finished string) string {
+	return `EXISTS (SELECT 1 FROM slot_readers r JOIN editions x ON x.id = r.edition_id
+	               WHERE r.subscriber_id = ` + sub + `.id AND x.status <> ALL(` + finished + `))`
+}
 
 // joinedDesk is what a reader joining the desk's schedule becomes: no
 // schedule, window or due time of their own.
@@ -183,8 +190,7 @@ func (db *DB) JoinDeskDue(ctx context.Context, now time.Time) error {
 	_, err := db.pool.Exec(ctx, `UPDATE subscribers s SET `+joinedDesk+`
 		WHERE s.joins_desk AND s.status = $2 AND s.next_due_at <= $1
 		  AND s.window_start >= (SELECT `+nextWindowStart("$4")+` FROM editions)
-		  AND NOT EXISTS (SELECT 1 FROM slot_readers r JOIN editions x ON x.id = r.edition_id
-		                  WHERE r.subscriber_id = s.id AND x.status <> ALL($3))`,
+		  AND NOT `+slotUnfinished("s", "$3"),
 		now, domain.StatusActive, finishedStatuses(), domain.FirstWindow)
 	if err != nil {
 		return fmt.Errorf("readers joining the desk: %w", err)

@@ -85,16 +85,11 @@ func NextDue(frequency string, loc *time.Location, hour int, weekday time.Weekda
 // (in loc), or later: moved from 07:00 to 20:00 just after the morning's
 // went, the next is tomorrow evening, not a second one tonight.
 func Moved(frequency string, loc *time.Location, hour int, weekday time.Weekday, dueBefore, now time.Time) time.Time {
-	half := 84 * time.Hour
-	if frequency == domain.FrequencyDaily {
-		half = 12 * time.Hour
-	}
-	after := dueBefore.Add(-half)
+	after := dueBefore.Add(-84 * time.Hour)
 	if frequency == domain.FrequencyDaily {
 		d := dueBefore.In(loc)
-		if day := time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, loc).Add(-time.Second); day.After(after) {
-			after = day
-		}
+		dayBegins := time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, loc).Add(-time.Second)
+		after = later(dueBefore.Add(-12*time.Hour), dayBegins)
 	}
 	due := FirstDue(frequency, loc, hour, weekday, after)
 	if due.Before(now) {
@@ -106,4 +101,11 @@ func Moved(frequency string, loc *time.Location, hour int, weekday time.Weekday,
 // SlotOf is the quarter hour a due check at now serves.
 func SlotOf(now time.Time) time.Time {
 	return now.UTC().Truncate(Quarter)
+}
+
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
 }
