@@ -157,6 +157,9 @@ func (db *DB) EditionCancelled(ctx context.Context, id int64) (bool, error) {
 func (db *DB) RetryFailed(ctx context.Context, id int64) (domain.Retried, error) {
 	var r domain.Retried
 	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		if err := retryAfterCompiles(ctx, tx, id); err != nil {
+			return err
+		}
 		state, err := lockEdition(ctx, tx, id)
 		if err != nil {
 			return err

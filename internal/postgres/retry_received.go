@@ -3,11 +3,15 @@ package postgres
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"newsdigest/internal/domain"
+	"newsdigest/internal/errs"
 )
 
 // A temporarily failed delivery that an editor retries goes out as it was
@@ -17,6 +21,34 @@ import (
 // (EarlierStories). Retried, the digest would bring them a second time;
 // when the reader has since had every story in it, it is skipped instead
 // (domain.ReasonReceivedSince), and nothing is lost.
+
+// retryCompileWait is how long a retry waits for a compile under way
+// before it asks the editor to try again.
+const retryCompileWait = 10 * time.Second
+
+// retryAfterCompiles holds the compile lock until tx ends, so that a
+// retry takes its turn with compiles (CompileAlone). A compile reads
+// which stories each reader's earlier digests gave them; a digest put
+// back to pending while it runs would be counted by neither, and its
+// stories would reach the reader twice. Two retries of editions sharing
+// stories take turns the same way, each seeing what the other put back.
+// A retry asked while a compile runs waits for it up to retryCompileWait,
+// then fails asking the editor to try again.
+func retryAfterCompiles(ctx context.Context, tx pgx.Tx, id int64) error {
+	if _, err := tx.Exec(ctx, fmt.Sprintf(`SET LOCAL lock_timeout = %d`, retryCompileWait.Milliseconds())); err != nil {
+		return err
+	}
+	_, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, compileLock)
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && pgErr.Code == "55P03" { // lock_not_available
+		return errs.New(errs.Conflict, "edition %d cannot be retried while an edition is being compiled; try again in a minute", id)
+	}
+	if err != nil {
+		return err
+	}
+	_, err = tx.Exec(ctx, `SET LOCAL lock_timeout TO DEFAULT`)
+	return err
+}
 
 // receivedSince returns the deliveries of edition id to be retried
 // (failed for now, of the statuses from, to an active reader) whose
