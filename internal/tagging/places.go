@@ -11,16 +11,19 @@ func (tg *Tagger) tagPlaces(tags *Tags, title, summary string, tw, sw []word, la
 	scanPlaces := func(ws []word, text string, inTitle bool) {
 		sentences := sentenceStarts(text)
 		parties := listFollowing{starts: phraseEnds(&tg.leads, ws)}
-		origins := listFollowing{starts: phraseEnds(&tg.origins, ws)}
-		abroad := listFollowing{starts: phraseEnds(&tg.abroad, ws)}
+		// "la diáspora haitiana en", "retornados salvadoreños desde":
+		// a nationality word inside the phrase does not break it.
+		nationality := tg.nationalityWords(ws)
+		origins := listFollowing{starts: phraseEndsSkipping(&tg.origins, ws, nationality)}
+		abroad := listFollowing{starts: phraseEndsSkipping(&tg.abroad, ws, nationality)}
 		tg.places.scan(ws, func(h hit, from, to int) {
 			if h.lang != "" && h.lang != lang || tg.partOfName(ws, from, to) {
 				return
 			}
-			if h.kind == kindRegion && to < len(ws) && tg.qualified[ws[to].text] {
-				// "the Caribbean province of Limón": where in a country.
-				return
-			}
+			// "the Caribbean province of Limón": where in a country, which
+			// says where only when nothing else does ("small Caribbean
+			// island states"), like a nationality word.
+			qualifier := h.kind == kindRegion && to < len(ws) && tg.qualified[ws[to].text]
 			key := placeKey{kind: h.kind, code: h.code}
 			party := parties.has(ws, from, to)
 			if label, away := originLabel(&origins, &abroad, ws, from, to); away {
@@ -37,6 +40,8 @@ func (tg *Tagger) tagPlaces(tags *Tags, title, summary string, tw, sw []word, la
 			}
 			label, strong := h.label, !h.weak
 			switch {
+			case qualifier:
+				strong = false
 			case h.kind == kindRegion && strong && tg.inOrgName(ws, from, to):
 				// "the Mesoamerica Program": an actor, which says who.
 				label, strong = labelForum, false
@@ -141,7 +146,18 @@ func (tg *Tagger) placeNeed(key placeKey, anchors []placeKey, anyStrong bool) in
 }
 
 // listWords join the items of a list of places.
-var listWords = map[string]bool{"and": true, "or": true, "the": true, "y": true, "e": true, "o": true, "el": true, "la": true, "los": true, "las": true}
+var listWords = map[string]bool{"and": true, "or": true, "the": true, "y": true, "e": true, "o": true, "el": true, "la": true, "los": true, "las": true,
+	"et": true, "le": true, "les": true, "l": true}
+
+// listConjunctions and listPrepositions: a preposition repeated before
+// the next place continues a list only after a conjunction ("in the
+// United States and in Canada", "aux États-Unis et au Canada"), not on
+// its own ("returned from Mexico in Honduras").
+var (
+	listConjunctions = map[string]bool{"and": true, "or": true, "y": true, "e": true, "o": true, "et": true, "ou": true}
+	listPrepositions = map[string]bool{"in": true, "from": true, "to": true, "en": true, "de": true, "desde": true, "a": true,
+		"au": true, "aux": true, "du": true, "des": true, "vers": true}
+)
 
 func onlyListWords(ws []word) bool {
 	for _, w := range ws {
@@ -164,12 +180,21 @@ type listFollowing struct {
 // with nothing but list words ("and", "the", commas) between, and if so
 // notes where it ends, so that the next place of the list is too.
 func (l *listFollowing) has(ws []word, from, to int) bool {
+	conj, prep := false, false
 	for i := from; ; i-- {
-		if l.starts[i] || l.last > 0 && l.last == i {
+		if l.starts[i] || l.last > 0 && l.last == i && (conj || !prep) {
 			l.last = to
 			return true
 		}
-		if i == 0 || !listWords[ws[i-1].text] {
+		if i == 0 {
+			return false
+		}
+		switch w := ws[i-1].text; {
+		case listConjunctions[w]:
+			conj = true
+		case listPrepositions[w]:
+			prep = true
+		case !listWords[w]:
 			return false
 		}
 	}
@@ -193,6 +218,37 @@ func originLabel(origins, abroad *listFollowing, ws []word, from, to int) (strin
 func phraseEnds(m *phraseMatcher, ws []word) map[int]bool {
 	out := map[int]bool{}
 	m.scan(ws, func(_ hit, _, to int) { out[to] = true })
+	return out
+}
+
+// nationalityWords marks the words of ws that are nationality words
+// ("haitiana", "salvadoreños").
+func (tg *Tagger) nationalityWords(ws []word) map[int]bool {
+	out := map[int]bool{}
+	tg.places.scan(ws, func(h hit, from, to int) {
+		if h.label == labelNationality {
+			for i := from; i < to; i++ {
+				out[i] = true
+			}
+		}
+	})
+	return out
+}
+
+// phraseEndsSkipping is phraseEnds over ws without the words skip marks.
+func phraseEndsSkipping(m *phraseMatcher, ws []word, skip map[int]bool) map[int]bool {
+	if len(skip) == 0 {
+		return phraseEnds(m, ws)
+	}
+	kept, at := make([]word, 0, len(ws)), make([]int, 0, len(ws)+1)
+	for i, w := range ws {
+		if !skip[i] {
+			kept, at = append(kept, w), append(at, i)
+		}
+	}
+	at = append(at, len(ws))
+	out := map[int]bool{}
+	m.scan(kept, func(_ hit, _, to int) { out[at[to]] = true })
 	return out
 }
 

@@ -88,6 +88,35 @@ func TestTagRegionalStories(t *testing.T) {
 			"", "en", []string{"US"}, []string{}},
 		{"people living in a host country are its story", "Nicaraguans living in Costa Rica receive vaccines",
 			"", "en", []string{"CR"}, []string{}},
+		// A nationality word inside the phrase does not break it, in the
+		// languages that put it there.
+		{"la diáspora haitiana en un país", "Haití lanza servicios consulares para la diáspora haitiana en Estados Unidos",
+			"", "es", []string{"HT"}, []string{}},
+		{"la diaspora haïtienne dans un pays", "Haïti lance des services consulaires pour la diaspora haïtienne aux États-Unis",
+			"", "fr", []string{"HT"}, []string{}},
+		{"the diaspora's people, not where it lives", "Las remesas de la diáspora haitiana en Estados Unidos alcanzan un récord",
+			"", "es", []string{"HT"}, []string{}},
+		{"connacionales radicados", "Honduras abre oficinas para sus connacionales radicados en Estados Unidos",
+			"", "es", []string{"HN"}, []string{}},
+		{"rapatriés des", "Des migrants rapatriés des États-Unis reçoivent un soutien à San Pedro Sula",
+			"", "fr", []string{"HN"}, []string{}},
+		{"rapatriés des, a people named", "Des Haïtiens rapatriés des Bahamas arrivent au Cap-Haïtien",
+			"", "fr", []string{"HT"}, []string{}},
+		// A list goes on over a repeated preposition after "and", in
+		// every language; a preposition alone ends it.
+		{"and in", "Guatemala expands services for the diaspora in the United States and in Canada",
+			"", "en", []string{"GT"}, []string{}},
+		{"et au", "Haïti tend la main à sa diaspora aux États-Unis et au Canada",
+			"", "fr", []string{"HT"}, []string{}},
+		{"et du", "Des migrants renvoyés des États-Unis et du Mexique arrivent à San Pedro Sula",
+			"", "fr", []string{"HN"}, []string{}},
+		{"a preposition alone ends the list", "Migrants returned from Mexico in Honduras receive support",
+			"", "en", []string{"HN"}, []string{}},
+		// A region qualifying a place places a story nothing else places.
+		{"the region's states", "Small Caribbean island states face climate displacement",
+			"", "en", []string{}, []string{"caribbean"}},
+		{"each of the region's countries", "Each Caribbean country will name a focal point on trafficking",
+			"", "en", []string{}, []string{"caribbean"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
