@@ -232,7 +232,7 @@ func TestParseListingErrors(t *testing.T) {
 		{"bad URL", "1 May 2020\nT\n\nhttps://\n", []LineError{{Line: 4, Message: `unreadable URL "https://"`}}, 1},
 		{"two URLs", "1 May 2020\nT\n\nhttps://a.example\nhttps://b.example\n", []LineError{{Line: 5, Message: "second URL for the same item"}}, 1},
 		{"title too long", "1 May 2020\n" + strings.Repeat("word ", 200) + "\n",
-			[]LineError{{Line: 2, Message: "title longer than 500 characters (is the title line missing?)"}}, 1},
+			[]LineError{{Line: 2, Message: "title longer than 250 characters: a paragraph, not a title (is the title line missing?)"}}, 1},
 		// A NUL is in no text file: UTF-16 without its BOM, or a binary
 		// file sent as a listing.
 		{"NUL byte", "1 May 2020\nT1\n\nS\x00ummary\n",

@@ -47,3 +47,23 @@ func TestUnreadableDateShowsAcceptedForms(t *testing.T) {
 		}
 	}
 }
+
+// TestParagraphAndLinkFaultsInEveryLanguage: the listing faults of a
+// title line that is a paragraph, and of a link line of another scheme,
+// are said in the console's language, quoting the line.
+func TestParagraphAndLinkFaultsInEveryLanguage(t *testing.T) {
+	for _, in := range []string{
+		"1 May 2020\n\nFloods hit Les Cayes. Families left their homes.\n",
+	} {
+		_, faults, err := ingest.ParseListing(strings.NewReader(in))
+		if err != nil || len(faults) != 1 {
+			t.Fatalf("%q gives %+v, %v; want one fault", in, faults, err)
+		}
+		for _, lang := range domain.Languages {
+			text := faultText(lang, faults[0])
+			if text == faults[0].Message || !strings.Contains(text, faults[0].Arg) {
+				t.Errorf("%s: %s is said %q, not in the console's words quoting %q", lang, faults[0].Code, text, faults[0].Arg)
+			}
+		}
+	}
+}
