@@ -59,9 +59,9 @@ func (e LineError) Error() string { return fmt.Sprintf("line %d: %s", e.Line, e.
 // items it could read and a LineError for every line it could not (a date
 // that cannot be read or has no year, a date with no title after it, each
 // paragraph before the first date, a second summary paragraph, a bad URL, a
-// title line that is a paragraph (over MaxListingTitleLen, or sentences
-// ending in a full stop), a summary over the domain limit, at most
-// MaxLineErrors in all);
+// line holding only a link that is not http(s), a title line that is a
+// paragraph (over MaxListingTitleLen, or sentences ending in a full
+// stop), a summary over the domain limit, at most MaxLineErrors in all);
 // callers importing all-or-nothing must write nothing when there are any. The
 // error is only for failing to read r or for a listing over MaxListingBytes
 // (of kind errs.TooLarge).
@@ -202,6 +202,10 @@ func (p *listingParser) line(n int, raw string) bool {
 			p.setURL(n, s)
 			break
 		}
+		if isOtherLink(s) {
+			p.failLink(n, s)
+			break
+		}
 		p.cur.Title = s
 		p.checkTitle(n, s)
 		p.state = stBody
@@ -209,6 +213,10 @@ func (p *listingParser) line(n int, raw string) bool {
 		switch {
 		case isURLLine(s):
 			p.setURL(n, s)
+		case isOtherLink(s):
+			// Folded into the summary it would reach the digest as text
+			// that looks like a link the desk meant to give.
+			p.failLink(n, s)
 		case p.summaryDone:
 			// A second paragraph is most often a date typed so badly that it
 			// was not recognised, followed by its title: reading it as more
@@ -301,6 +309,11 @@ func (p *listingParser) checkTitle(n int, s string) {
 	}
 }
 
+// failLink refuses a line holding only a link that is not http(s).
+func (p *listingParser) failLink(n int, s string) {
+	p.fail(n, "url_scheme", clip(s), fmt.Sprintf("link %q is not a web address: a link line is http:// or https://", clip(s)))
+}
+
 // fail records a line's fault: msg for the API, code and arg (the text
 // or figure it names) for a console that says it in the editor's language.
 func (p *listingParser) fail(n int, code, arg, msg string) {
@@ -318,6 +331,21 @@ func isURLLine(s string) bool {
 	return (strings.HasPrefix(u, "http://") || strings.HasPrefix(u, "https://")) &&
 		!strings.ContainsAny(s, " \t")
 }
+
+// isOtherLink reports a line holding nothing but an address of a scheme
+// other than http(s) ("javascript:alert(1)", "ftp://…", "mailto:…"):
+// one word, a scheme as RFC 3986 spells it, a colon and more. An
+// isURLLine line is not one.
+func isOtherLink(s string) bool {
+	u := strings.TrimSuffix(strings.TrimPrefix(s, "<"), ">")
+	if strings.ContainsAny(u, " \t") || isURLLine(u) {
+		return false
+	}
+	scheme, rest, ok := strings.Cut(u, ":")
+	return ok && rest != "" && linkScheme.MatchString(scheme)
+}
+
+var linkScheme = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9+.-]*$`)
 
 // sentenceEnd is the end of a sentence followed by the start of another:
 // a word of three lowercase letters or more (not "U.S." or "St.") and its

@@ -52,3 +52,46 @@ func TestParseListingParagraphForTitle(t *testing.T) {
 		})
 	}
 }
+
+// A line holding only a link is the item's link when it is http(s); any
+// other scheme is refused on its line, not folded into the summary (or
+// taken for the title) where it would reach the digest as text.
+func TestParseListingLinkOfAnotherScheme(t *testing.T) {
+	tests := []struct {
+		name, in string
+		line     int
+		link     string
+	}{
+		{"inside the summary block", "1 May 2020\nT\n\nFloods in Les Cayes.\njavascript:alert(1)\n", 5, "javascript:alert(1)"},
+		{"after the summary", "1 May 2020\nT\n\nFloods in Les Cayes.\n\nJavaScript:alert(document.cookie)\n", 6, "JavaScript:alert(document.cookie)"},
+		{"in angle brackets", "1 May 2020\nT\n\nS.\n<data:text/html,<script>alert(1)</script>>\n", 5, "<data:text/html,<script>alert(1)</script>>"},
+		{"instead of a summary", "1 May 2020\nT\n\nftp://files.example.org/report.pdf\n", 4, "ftp://files.example.org/report.pdf"},
+		{"where the title goes", "1 May 2020\nmailto:desk@example.org\nT\n", 2, "mailto:desk@example.org"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			items, got, err := ParseListing(strings.NewReader(tc.in))
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := []LineError{{Line: tc.line, Code: "url_scheme", Arg: tc.link,
+				Message: `link "` + tc.link + `" is not a web address: a link line is http:// or https://`}}
+			if !slices.Equal(got, want) {
+				t.Errorf("errors %+v, want %+v", got, want)
+			}
+			for _, it := range items {
+				if strings.Contains(it.Title+it.Summary+it.URL, strings.Trim(tc.link, "<>")) {
+					t.Errorf("the link is kept in %+v", it)
+				}
+			}
+		})
+	}
+	// Lines of text that hold a colon stay text.
+	for _, line := range []string{"Read more: the report", "Tapachula:", "10:30", "(IOM):", "Note:"} {
+		in := "1 May 2020\nT\n\nS.\n" + line + "\n"
+		items, got, err := ParseListing(strings.NewReader(in))
+		if err != nil || len(got) != 0 || len(items) != 1 || items[0].Summary != "S. "+line {
+			t.Errorf("%q: items %+v, errors %+v, %v; want it in the summary", line, items, got, err)
+		}
+	}
+}

@@ -54,6 +54,7 @@ func TestUnreadableDateShowsAcceptedForms(t *testing.T) {
 func TestParagraphAndLinkFaultsInEveryLanguage(t *testing.T) {
 	for _, in := range []string{
 		"1 May 2020\n\nFloods hit Les Cayes. Families left their homes.\n",
+		"1 May 2020\nT\n\nFloods hit Les Cayes.\njavascript:alert(1)\n",
 	} {
 		_, faults, err := ingest.ParseListing(strings.NewReader(in))
 		if err != nil || len(faults) != 1 {
