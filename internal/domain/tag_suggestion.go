@@ -3,7 +3,9 @@ package domain
 import (
 	"crypto/md5"
 	"encoding/hex"
+	"errors"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -63,6 +65,27 @@ type TagSuggestion struct {
 	// Item is the story, as lists of suggestions show it.
 	Item Item
 }
+
+// Shown is what the suggestion proposes, in a form that changes whenever
+// that does ("+topics:climate -topics:emergencies"). An editor's form
+// carries it, so that what is accepted is what the editor saw, not what
+// a retraining since made of the story.
+func (s TagSuggestion) Shown() string {
+	parts := make([]string, len(s.Changes))
+	for i, c := range s.Changes {
+		sign := "-"
+		if c.Add {
+			sign = "+"
+		}
+		parts[i] = sign + c.Kind + ":" + c.Code
+	}
+	slices.Sort(parts)
+	return strings.Join(parts, " ")
+}
+
+// ErrSuggestionChanged is behind the conflict of accepting a suggestion
+// that a retraining replaced with another since the editor saw it.
+var ErrSuggestionChanged = errors.New("the suggestion changed since it was shown")
 
 // Kinds returns the lists the suggestion changes.
 func (s TagSuggestion) Kinds() []string {

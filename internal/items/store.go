@@ -59,7 +59,7 @@ type TaggingStore interface {
 	LatestTagModelInfo(ctx context.Context) (domain.TagModelInfo, error)
 	TagSuggestions(ctx context.Context, limit int) ([]domain.TagSuggestion, int, error)
 	TagSuggestion(ctx context.Context, itemID int64) (domain.TagSuggestion, error)
-	AcceptTagSuggestion(ctx context.Context, editor string, itemID int64) (domain.Item, error)
+	AcceptTagSuggestion(ctx context.Context, editor string, itemID int64, shown string) (domain.Item, error)
 	KeepTagSuggestion(ctx context.Context, editor string, itemID int64) (domain.Item, error)
 	TopicCorrections(ctx context.Context, since time.Time) ([]domain.TopicCorrections, error)
 }

@@ -75,14 +75,22 @@ func (s *Service) TagSuggestion(ctx context.Context, itemID int64) (domain.TagSu
 
 // AcceptTagSuggestion makes the tagger's suggestion for a story the
 // editor's tags (storage's AcceptTagSuggestion), audited as
-// item.retag. The acceptance is an example like a correction: the tagger
-// learns that the desk agrees.
-func (s *Service) AcceptTagSuggestion(ctx context.Context, actor string, itemID int64) (domain.Item, error) {
+// item.retag. shown is what the editor was shown (TagSuggestion.Shown),
+// or "" to take the suggestion as it is now: one a retraining replaced
+// since is left for the editor to look at, errs.Conflict because of
+// domain.ErrSuggestionChanged. The acceptance is an example like a
+// correction: the tagger learns that the desk agrees.
+func (s *Service) AcceptTagSuggestion(ctx context.Context, actor string, itemID int64, shown string) (domain.Item, error) {
 	sg, err := s.store.TagSuggestion(ctx, itemID)
 	if err != nil {
 		return domain.Item{}, err
 	}
-	it, err := s.store.AcceptTagSuggestion(ctx, actor, itemID)
+	if shown == "" {
+		// What is audited is what is accepted, even if a retraining
+		// replaces the suggestion in between.
+		shown = sg.Shown()
+	}
+	it, err := s.store.AcceptTagSuggestion(ctx, actor, itemID, shown)
 	if err != nil {
 		return it, err
 	}
@@ -91,41 +99,68 @@ func (s *Service) AcceptTagSuggestion(ctx context.Context, actor string, itemID 
 	return it, nil
 }
 
+// AcceptedAll is what accepting every suggestion did: how many were
+// accepted, how many withdrawn (they no longer fitted their story), and
+// how many were left because they changed since the editor saw them.
+type AcceptedAll struct{ Accepted, Withdrawn, Changed int }
+
 // AcceptAllTagSuggestions accepts every suggestion that still fits its
-// story, one story at a time; those that no longer fit are withdrawn. It
-// returns how many were accepted and how many withdrawn. One accepted
+// story, one story at a time; those that no longer fit are withdrawn.
+// shown is what the editor saw of the suggestions listed to them
+// (TagSuggestion.Shown, by story): one of those that a retraining
+// replaced since with another is left for them to look at, not accepted
+// unseen; those not listed are taken as they are. One accepted
 // meanwhile by another request (the same button clicked twice, or
 // another editor) counts as accepted, and is audited by that request.
-func (s *Service) AcceptAllTagSuggestions(ctx context.Context, actor string) (accepted, withdrawn int, err error) {
+func (s *Service) AcceptAllTagSuggestions(ctx context.Context, actor string, shown map[int64]string) (AcceptedAll, error) {
+	var r AcceptedAll
 	const batch = 500
 	// A story whose suggestion a retraining replaced meanwhile is listed
 	// again with the new one: it is withdrawn only if that is not taken.
-	gone := map[int64]bool{}
+	gone, changed := map[int64]bool{}, map[int64]bool{}
 	for {
-		list, _, err := s.store.TagSuggestions(ctx, batch)
+		list, _, err := s.store.TagSuggestions(ctx, batch+len(changed))
 		if err != nil {
-			return accepted, len(gone), err
+			return r, err
 		}
-		if len(list) == 0 {
-			return accepted, len(gone), nil
-		}
+		tried := 0
 		for _, sg := range list {
-			_, err := s.store.AcceptTagSuggestion(ctx, actor, sg.ItemID)
+			saw, listed := shown[sg.ItemID]
+			if listed && saw != sg.Shown() {
+				changed[sg.ItemID] = true
+				continue
+			}
+			if !listed {
+				saw = sg.Shown()
+			}
+			tried++
+			_, err := s.store.AcceptTagSuggestion(ctx, actor, sg.ItemID, saw)
 			switch {
 			case err == nil:
-				accepted++
+				r.Accepted++
 				delete(gone, sg.ItemID)
 				s.audit.Audit(ctx, actor, "item.retag", "item", sg.ItemID, "%s", describeChanges(sg.Changes))
 			case errs.Is(err, errs.NotFound) && s.applied(ctx, sg):
-				accepted++ // by another request, meanwhile
+				r.Accepted++ // by another request, meanwhile
 				delete(gone, sg.ItemID)
 			case errs.Is(err, errs.Conflict), errs.Is(err, errs.NotFound):
-				gone[sg.ItemID] = true // changed, declined by another editor, or replaced, meanwhile
+				// Changed, declined by another editor, or replaced,
+				// meanwhile: a replaced one is listed again.
+				gone[sg.ItemID] = true
 			default:
-				return accepted, len(gone), err
+				return r, err
 			}
 		}
-		s.tagsCorrected(ctx, domain.ItemUpdate{Topics: &[]string{}})
+		if tried > 0 {
+			s.tagsCorrected(ctx, domain.ItemUpdate{Topics: &[]string{}})
+		}
+		if tried == 0 {
+			for id := range changed {
+				delete(gone, id)
+			}
+			r.Withdrawn, r.Changed = len(gone), len(changed)
+			return r, nil
+		}
 	}
 }
 

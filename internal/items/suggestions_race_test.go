@@ -152,9 +152,10 @@ func (s *retrainingStore) TagSuggestions(ctx context.Context, limit int) ([]doma
 	return list, n, nil
 }
 
-// Accepting every suggestion while a retraining replaces them takes the
-// new ones: a story whose suggestion was replaced under the editor's
-// accept is taken on the next pass, and not also counted withdrawn.
+// Accepting every suggestion while a retraining replaces them: a story
+// whose suggestion was replaced under the editor's accept is taken on
+// the next pass, and not also counted withdrawn, unless the editor was
+// shown the suggestion it replaced; that one is left for them to see.
 func TestAcceptAllWhileARetrainingReplacesTheSuggestions(t *testing.T) {
 	t.Parallel()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
@@ -192,23 +193,38 @@ func TestAcceptAllWhileARetrainingReplacesTheSuggestions(t *testing.T) {
 	}
 	store.replace = suggestions(2, "integration")
 
-	accepted, withdrawn, err := s.AcceptAllTagSuggestions(ctx, "ed@example.org")
+	// The editor was shown the first story's suggestion, not the second's
+	// (past the page's end): the first's replacement is left for them to
+	// look at, the second's is taken.
+	shown := map[int64]string{}
+	for _, sg := range suggestions(1, "protection")[:1] {
+		shown[sg.ItemID] = sg.Shown()
+	}
+	r, err := s.AcceptAllTagSuggestions(ctx, "ed@example.org", shown)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := <-store.stored; err != nil {
 		t.Fatalf("the retraining: %v", err)
 	}
-	if accepted != len(stories) || withdrawn != 0 {
-		t.Errorf("accepted %d and withdrew %d; want %d accepted, none withdrawn", accepted, withdrawn, len(stories))
+	if want := (AcceptedAll{Accepted: 1, Changed: 1}); r != want {
+		t.Errorf("accept all: %+v, want %+v", r, want)
 	}
-	for _, st := range stories {
+	for i, st := range stories {
 		it, err := db.ItemByFingerprint(ctx, st.Fingerprint)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !slices.Contains(it.Topics, "integration") || !it.IsEdited(domain.FieldTopics) {
+		taken := slices.Contains(it.Topics, "integration") && it.IsEdited(domain.FieldTopics)
+		switch {
+		case i == 0 && (taken || slices.Contains(it.Topics, "protection")):
+			t.Errorf("%q: topics %v (edited %v); want them as they were, the suggestion it replaced unseen left alone", it.Title, it.Topics, it.EditedFields)
+		case i == 1 && !taken:
 			t.Errorf("%q: topics %v (edited %v); want the retraining's suggestion, taken by the editor", it.Title, it.Topics, it.EditedFields)
 		}
+	}
+	list, _, err := db.TagSuggestions(ctx, 10)
+	if err != nil || len(list) != 1 || list[0].Shown() != "+topics:integration" {
+		t.Errorf("suggestions left: %+v, %v; want the first story's new one, for the editor", list, err)
 	}
 }

@@ -37,7 +37,7 @@ func TestTopicCorrectionsCountEachStoryOnce(t *testing.T) {
 	if err := f.db.ReplaceTagSuggestions(f.ctx, []domain.TagSuggestion{suggestTopics(hurricane, "climate", "emergencies")}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.db.AcceptTagSuggestion(f.ctx, "ed", hurricane.ID); err != nil {
+	if _, err := f.db.AcceptTagSuggestion(f.ctx, "ed", hurricane.ID, ""); err != nil {
 		t.Fatal(err)
 	}
 	got, err := f.db.TopicCorrections(f.ctx, time.Now().Add(-90*24*time.Hour))

@@ -88,7 +88,7 @@ func TestTagSuggestionsFitUnsentUneditedStories(t *testing.T) {
 		if _, err := f.db.TagSuggestion(f.ctx, it.ID); !errs.Is(err, errs.NotFound) {
 			t.Errorf("suggestion for %q read back: %v, want not found", it.Title, err)
 		}
-		if _, err := f.db.AcceptTagSuggestion(f.ctx, "ed@example.org", it.ID); !errs.Is(err, errs.Conflict) {
+		if _, err := f.db.AcceptTagSuggestion(f.ctx, "ed@example.org", it.ID, ""); !errs.Is(err, errs.Conflict) {
 			t.Errorf("accepting the suggestion for %q: %v, want a conflict (withdrawn)", it.Title, err)
 		}
 	}
@@ -99,7 +99,7 @@ func TestTagSuggestionsFitUnsentUneditedStories(t *testing.T) {
 			}
 		}
 	}
-	if _, err := f.db.AcceptTagSuggestion(f.ctx, "ed@example.org", returnees.ID); err != nil {
+	if _, err := f.db.AcceptTagSuggestion(f.ctx, "ed@example.org", returnees.ID, ""); err != nil {
 		t.Errorf("accepting the suggestion that fits: %v", err)
 	}
 }

@@ -36,7 +36,7 @@ func TestEditorsAndARetrainingDoNotDeadlock(t *testing.T) {
 		act   func() error
 	}{
 		{"accepting a suggestion", returnees, func() error {
-			_, err := f.db.AcceptTagSuggestion(context.Background(), "ed@example.org", returnees.ID)
+			_, err := f.db.AcceptTagSuggestion(context.Background(), "ed@example.org", returnees.ID, "")
 			if errs.Is(err, errs.NotFound) {
 				return nil // the retraining replaced it: the editor is shown the new one
 			}

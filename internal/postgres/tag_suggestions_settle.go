@@ -16,10 +16,13 @@ import (
 // reasons, and are recorded as set by the editor (so the tagger and the
 // item's source leave them alone from now on) and as a labelled example
 // whose tagger's choice is the suggestion. A suggestion that no longer
-// fits its story is withdrawn: errs.Conflict. errs.NotFound when there is
-// none.
-func (db *DB) AcceptTagSuggestion(ctx context.Context, editor string, itemID int64) (domain.Item, error) {
-	return db.settleTagSuggestion(ctx, editor, itemID, true)
+// fits its story is withdrawn: errs.Conflict. When shown is not empty, it
+// is what the editor saw (TagSuggestion.Shown): a suggestion a retraining
+// replaced since with another is not accepted unseen, but left for the
+// editor to look at, errs.Conflict because of domain.ErrSuggestionChanged.
+// errs.NotFound when there is none.
+func (db *DB) AcceptTagSuggestion(ctx context.Context, editor string, itemID int64, shown string) (domain.Item, error) {
+	return db.settleTagSuggestion(ctx, editor, itemID, shown, true)
 }
 
 // KeepTagSuggestion declines the suggestion for an item: the lists it
@@ -30,16 +33,16 @@ func (db *DB) AcceptTagSuggestion(ctx context.Context, editor string, itemID int
 // editor's or the source's change made since is not undone. errs.NotFound
 // when there is none.
 func (db *DB) KeepTagSuggestion(ctx context.Context, editor string, itemID int64) (domain.Item, error) {
-	return db.settleTagSuggestion(ctx, editor, itemID, false)
+	return db.settleTagSuggestion(ctx, editor, itemID, "", false)
 }
 
 // settleTagSuggestion accepts (accept) or declines an item's suggestion,
 // with the item and the suggestion locked, so that an editor's change or
 // an import cannot come between checking that the suggestion fits and
 // setting the lists.
-func (db *DB) settleTagSuggestion(ctx context.Context, editor string, itemID int64, accept bool) (domain.Item, error) {
+func (db *DB) settleTagSuggestion(ctx context.Context, editor string, itemID int64, shown string, accept bool) (domain.Item, error) {
 	var it domain.Item
-	stale := false
+	stale, changed := false, false
 	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
 		var err error
 		it, err = scanItem(tx.QueryRow(ctx, `SELECT `+itemColumns+` FROM items WHERE id = $1 FOR NO KEY UPDATE`, itemID))
@@ -56,6 +59,10 @@ func (db *DB) settleTagSuggestion(ctx context.Context, editor string, itemID int
 		}
 		before := it
 		stale = !fits
+		if fits && shown != "" && s.Shown() != shown {
+			changed = true
+			return nil // the newer suggestion stays, for the editor to see
+		}
 		if _, err := tx.Exec(ctx, `DELETE FROM tag_suggestions WHERE item_id = $1`, itemID); err != nil {
 			return fmt.Errorf("withdraw tag suggestion: %w", err)
 		}
@@ -114,6 +121,9 @@ func (db *DB) settleTagSuggestion(ctx context.Context, editor string, itemID int
 		return domain.Item{}, err
 	case stale:
 		return domain.Item{}, errs.New(errs.Conflict, "the story's tags changed after the suggestion was made; it is withdrawn")
+	case changed:
+		return domain.Item{}, errs.New(errs.Conflict, "the tagger's suggestion for this story changed since it was shown; look at it again").
+			Because(domain.ErrSuggestionChanged)
 	}
 	return it, nil
 }

@@ -1,6 +1,7 @@
 package postgres_test
 
 import (
+	"errors"
 	"slices"
 	"testing"
 	"time"
@@ -84,7 +85,7 @@ func TestTagSuggestions(t *testing.T) {
 	}
 
 	// Accept one: the editor's tags now, with the tagger's reasons.
-	it, err := f.db.AcceptTagSuggestion(f.ctx, "ed@example.org", returnees.ID)
+	it, err := f.db.AcceptTagSuggestion(f.ctx, "ed@example.org", returnees.ID, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,7 +100,7 @@ func TestTagSuggestions(t *testing.T) {
 	if err != nil || !cmp.Equal(tagger, topics) || editor != "ed@example.org" {
 		t.Errorf("example of the accepted suggestion: tagger %v, editor's %v by %q, %v; want the same lists", tagger, topics, editor, err)
 	}
-	if _, err := f.db.AcceptTagSuggestion(f.ctx, "ed@example.org", returnees.ID); !errs.Is(err, errs.NotFound) {
+	if _, err := f.db.AcceptTagSuggestion(f.ctx, "ed@example.org", returnees.ID, ""); !errs.Is(err, errs.NotFound) {
 		t.Errorf("accepting twice: %v, want not found", err)
 	}
 
@@ -117,7 +118,7 @@ func TestTagSuggestions(t *testing.T) {
 	if got, total, err := f.db.TagSuggestions(f.ctx, 100); err != nil || total != 0 || len(got) != 0 {
 		t.Errorf("after the changes %d suggestions listed (%d in all), %v; want none", len(got), total, err)
 	}
-	if _, err := f.db.AcceptTagSuggestion(f.ctx, "ed@example.org", hurricane.ID); !errs.Is(err, errs.Conflict) {
+	if _, err := f.db.AcceptTagSuggestion(f.ctx, "ed@example.org", hurricane.ID, ""); !errs.Is(err, errs.Conflict) {
 		t.Errorf("accepting a suggestion that no longer fits: %v, want a conflict", err)
 	}
 	now := f.all()
@@ -172,5 +173,41 @@ func TestTopicCorrections(t *testing.T) {
 	}
 	if got, err := f.db.TopicCorrections(f.ctx, time.Now().Add(time.Hour)); err != nil || got[0].Tagged+got[0].Added != 0 {
 		t.Errorf("no story arrived since: %+v, %v", got, err)
+	}
+}
+
+// An editor accepts what they were shown: a suggestion a retraining
+// replaced since with another is not accepted unseen, and is left for
+// them to look at; accepted as it is now, it is taken.
+func TestAcceptTakesWhatTheEditorSaw(t *testing.T) {
+	t.Parallel()
+	f := newItemsFixture(t)
+	f.ingest(f.im.Item(dec16, "Hurricane hits Bluefields", "Roofs were lost.", "https://a.example/3", "en"))
+	hurricane := f.all()[0]
+	seen := suggestTopics(hurricane, "climate", "emergencies")
+	if err := f.db.ReplaceTagSuggestions(f.ctx, []domain.TagSuggestion{seen}); err != nil {
+		t.Fatal(err)
+	}
+	// A retraining replaces it while the editor reads the page.
+	now := suggestTopics(hurricane, "climate")
+	now.ModelID = 2
+	if err := f.db.ReplaceTagSuggestions(f.ctx, []domain.TagSuggestion{now}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := f.db.AcceptTagSuggestion(f.ctx, "ed@example.org", hurricane.ID, seen.Shown())
+	if !errs.Is(err, errs.Conflict) || !errors.Is(err, domain.ErrSuggestionChanged) {
+		t.Fatalf("accepting the suggestion the editor saw, replaced since: %v, want a conflict saying it changed", err)
+	}
+	it, err := f.db.Item(f.ctx, hurricane.ID)
+	if err != nil || !cmp.Equal(it.Topics, hurricane.Topics) || it.IsEdited(domain.FieldTopics) {
+		t.Errorf("the story after: topics %v (edited %v), %v; want %v, the tagger's still", it.Topics, it.EditedFields, err, hurricane.Topics)
+	}
+	left, err := f.db.TagSuggestion(f.ctx, hurricane.ID)
+	if err != nil || left.Shown() != now.Shown() {
+		t.Fatalf("the suggestion left: %q, %v; want the new one, %q", left.Shown(), err, now.Shown())
+	}
+	it, err = f.db.AcceptTagSuggestion(f.ctx, "ed@example.org", hurricane.ID, left.Shown())
+	if err != nil || !cmp.Equal(it.Topics, []string{"climate"}) || !it.IsEdited(domain.FieldTopics) {
+		t.Errorf("accepting the new one as shown: topics %v (edited %v), %v; want [climate], the editor's", it.Topics, it.EditedFields, err)
 	}
 }

@@ -1,8 +1,10 @@
 package admin
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -87,6 +89,7 @@ type changeView struct {
 // suggestionView is one suggestion as the page shows it.
 type suggestionView struct {
 	Item    domain.Item
+	Shown   string    // what it proposes, as its forms carry it (TagSuggestion.Shown)
 	Tags    []tagView // the story's tags now
 	Changes []changeView
 }
@@ -120,13 +123,16 @@ func (a *Console) tagSuggestions(c *gin.Context) {
 		if err1 == nil && err2 == nil {
 			p.Flash = tf(lang, "suggestions_all_counts", accepted, withdrawn)
 		}
+		if changed, err := strconv.Atoi(c.Query("changed")); err == nil && changed > 0 && p.Flash != "" {
+			p.Flash += " " + tf(lang, "suggestions_all_changed", changed)
+		}
 	}
 	a.render(c, http.StatusOK, "tagging_suggestions", p)
 }
 
 // viewSuggestion names a suggestion's tags and changes in lang.
 func viewSuggestion(tax *taxonomy.Taxonomy, lang string, s domain.TagSuggestion) suggestionView {
-	v := suggestionView{Item: s.Item, Tags: itemTags(tax, lang, s.Item)}
+	v := suggestionView{Item: s.Item, Shown: s.Shown(), Tags: itemTags(tax, lang, s.Item)}
 	for _, ch := range s.Changes {
 		cv := changeView{Add: ch.Add, Kind: ch.Kind, Code: ch.Code, Why: ch.Why}
 		switch ch.Kind {
@@ -159,8 +165,10 @@ func (a *Console) tagSuggestionAccept(c *gin.Context) {
 	if !ok {
 		return
 	}
-	_, err := a.Items.AcceptTagSuggestion(c.Request.Context(), currentUser(c).Name, id)
+	_, err := a.Items.AcceptTagSuggestion(c.Request.Context(), currentUser(c).Name, id, c.PostForm("shown"))
 	switch {
+	case errors.Is(err, domain.ErrSuggestionChanged):
+		done(c, suggestionBack(c, id), "suggestion_changed")
 	case errs.Is(err, errs.Conflict):
 		done(c, suggestionBack(c, id), "suggestion_withdrawn")
 	case errs.Is(err, errs.NotFound):
@@ -191,11 +199,20 @@ func (a *Console) tagSuggestionKeep(c *gin.Context) {
 }
 
 func (a *Console) tagSuggestionsAcceptAll(c *gin.Context) {
-	accepted, withdrawn, err := a.Items.AcceptAllTagSuggestions(c.Request.Context(), currentUser(c).Name)
+	// What the page showed of each suggestion it listed ("id=shown").
+	shown := map[int64]string{}
+	for _, v := range c.PostFormArray("shown") {
+		id, saw, _ := strings.Cut(v, "=")
+		if n, err := strconv.ParseInt(id, 10, 64); err == nil {
+			shown[n] = saw
+		}
+	}
+	r, err := a.Items.AcceptAllTagSuggestions(c.Request.Context(), currentUser(c).Name, shown)
 	if err != nil {
 		a.failErr(c, err)
 		return
 	}
-	u := "/admin/tagging/suggestions?accepted=" + strconv.Itoa(accepted) + "&withdrawn=" + strconv.Itoa(withdrawn)
+	u := "/admin/tagging/suggestions?accepted=" + strconv.Itoa(r.Accepted) + "&withdrawn=" + strconv.Itoa(r.Withdrawn) +
+		"&changed=" + strconv.Itoa(r.Changed)
 	done(c, u, "all_accepted")
 }
