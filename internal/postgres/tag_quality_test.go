@@ -57,3 +57,42 @@ func TestTopicCorrectionsCountEachStoryOnce(t *testing.T) {
 		}
 	}
 }
+
+// The quality figures are of the last days' work: a story that arrived
+// before them counts when an editor corrected it within them, and not
+// when nobody did.
+func TestTopicCorrectionsCountRecentCorrectionsOfOlderStories(t *testing.T) {
+	t.Parallel()
+	f := newItemsFixture(t)
+	f.ingest(
+		f.im.Item(dec16, "Honduran returnees arrive in Guatemala", "A bus brought 40 people.", "https://a.example/1", "en"),
+		f.im.Item(dec16, "Hurricane hits Bluefields", "Roofs were lost.", "https://a.example/2", "en"),
+	)
+	if _, err := f.db.Pool().Exec(f.ctx, `UPDATE items SET ingested_at = now() - interval '100 days'`); err != nil {
+		t.Fatal(err)
+	}
+	var returnees domain.Item
+	for _, it := range f.all() {
+		if it.Title[:8] == "Honduran" {
+			returnees = it
+		}
+	}
+	topics := []string{"protection"}
+	if _, err := f.db.UpdateItem(f.ctx, "ed", returnees.ID, domain.ItemUpdate{Topics: &topics}, func(*domain.Item) error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+	got, err := f.db.TopicCorrections(f.ctx, time.Now().Add(-90*24*time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]domain.TopicCorrections{
+		"return-reintegration": {Topic: "return-reintegration", Tagged: 1, Removed: 1},
+		"protection":           {Topic: "protection", Added: 1},
+		"emergencies":          {Topic: "emergencies"}, // the hurricane: older, and nobody corrected it
+	}
+	for _, c := range got {
+		if w, ok := want[c.Topic]; ok && c != w {
+			t.Errorf("%s: %+v, want %+v", c.Topic, c, w)
+		}
+	}
+}

@@ -148,7 +148,8 @@ func (db *DB) TagSuggestion(ctx context.Context, itemID int64) (domain.TagSugges
 }
 
 // TopicCorrections returns, per topic of the taxonomy, how often editors
-// changed the tagger's choice on the stories that arrived since since.
+// changed the tagger's choice on the stories that arrived since since,
+// or that an editor corrected since then.
 // The tagger's choice is what it had set when an editor first set the
 // topics (tag_examples.tagger_topics), or the topics themselves when no
 // editor did.
@@ -157,7 +158,7 @@ func (db *DB) TopicCorrections(ctx context.Context, since time.Time) ([]domain.T
 		WITH recent AS (
 			SELECT COALESCE(e.tagger_topics, i.topics) AS tagger, e.topics AS editor
 			FROM items i LEFT JOIN tag_examples e ON e.item_id = i.id
-			WHERE i.ingested_at >= $1
+			WHERE i.ingested_at >= $1 OR e.updated_at >= $1
 		)
 		SELECT t.slug,
 		       count(r.tagger) FILTER (WHERE t.slug = ANY (r.tagger)),
