@@ -8,6 +8,7 @@
   var url = box.dataset.url;
   var every = 1500; // ms between polls
   var announceEvery = 15000; // ms: screen readers hear a summary this often, or on a change of status
+  var restEvery = 10000; // ms: while figures keep changing, the lists below are fetched at most this often
   var lastStatus = null;
   var lastAnnounced = 0;
 
@@ -44,19 +45,70 @@
     return p.finished;
   }
 
-  // Once finished, the rest of the page (actions, skips, failures with
-  // the relay's replies) is fetched again and put in place, so it is
-  // current without a reload.
+  // The rest of the page (actions, skips, failures with the relay's
+  // replies) summarises the failed and skipped counts: when they change,
+  // or the edition finishes, it is fetched again and put in place, so it
+  // never contradicts the figures above it. An edition may wait an hour
+  // for retries with a refusal already in, so "when finished" is too late;
+  // every tick is too often.
+  function restKey(failed, skipped, finished) { return failed + "/" + skipped + "/" + finished; }
+  var restShows = restKey(text("p-failed"), text("p-skipped"), false);
+  var restWanted = restShows;
+  var restBusy = false;
+  var restAt = 0;
+
+  function text(id) {
+    var el = document.getElementById(id);
+    return el ? el.textContent.trim() : "";
+  }
+
+  function followRest(p) {
+    restWanted = restKey(p.failed, p.skipped, p.finished);
+    if (restBusy || restWanted === restShows) return;
+    if (!p.finished && Date.now() - restAt < restEvery) return; // a later tick asks again
+    refreshRest();
+  }
+
+  // focusKey names the element in rest that has the focus, so that the
+  // same one in the fresh copy gets it back.
+  function focusKey(rest) {
+    var a = document.activeElement;
+    if (!a || !rest.contains(a) || !window.CSS || !CSS.escape) return null;
+    var tag = a.tagName.toLowerCase();
+    if (a.id) return "#" + CSS.escape(a.id);
+    if (a.getAttribute("href")) return tag + '[href="' + CSS.escape(a.getAttribute("href")) + '"]';
+    if (a.getAttribute("aria-labelledby")) return tag + '[aria-labelledby="' + CSS.escape(a.getAttribute("aria-labelledby")) + '"]';
+    if (a.form && a.form.id) return "#" + CSS.escape(a.form.id) + " " + tag;
+    return null;
+  }
+
   function refreshRest() {
     var rest = document.getElementById("edition-rest");
     if (!rest || !window.DOMParser) return;
+    var want = restWanted, fetched = false;
+    restBusy = true;
+    restAt = Date.now();
     fetch(location.href, { credentials: "same-origin" })
       .then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); })
       .then(function (html) {
         var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("edition-rest");
-        if (fresh) rest.replaceWith(document.importNode(fresh, true));
+        if (!fresh) return;
+        rest = document.getElementById("edition-rest");
+        var focused = focusKey(rest);
+        fresh = document.importNode(fresh, true);
+        rest.replaceWith(fresh);
+        var again = focused && fresh.querySelector(focused);
+        if (again) again.focus();
+        restShows = want;
+        fetched = true;
       })
-      .catch(function () {});
+      .catch(function () {})
+      .then(function () {
+        restBusy = false;
+        // Polls stop once finished: if the edition finished while this
+        // fetch was under way, its last lists are fetched from here.
+        if (fetched && restWanted !== restShows && box.dataset.finished === "true") refreshRest();
+      });
   }
 
   function poll() {
@@ -66,8 +118,9 @@
         return r.json();
       })
       .then(function (d) {
-        if (show(d)) refreshRest();
-        else setTimeout(poll, every);
+        var finished = show(d);
+        followRest(d.progress);
+        if (!finished) setTimeout(poll, every);
       })
       .catch(function () {
         // A blip (a restart, the network): try again, a little later.
