@@ -62,13 +62,30 @@ func (a *Console) itemEdit(c *gin.Context) {
 // renderItemEdit shows the edit form of stored with the values of shown
 // (the same item, or what the editor sent when it was refused).
 func (a *Console) renderItemEdit(c *gin.Context, status int, stored, shown domain.Item, addCountries, problem string) {
-	lang := pageLang(c)
-	tax, err := a.Taxonomy.Taxonomy(c.Request.Context())
+	data, err := a.itemEditData(c, stored, shown, addCountries)
 	if err != nil {
 		a.failErr(c, err)
 		return
 	}
+	a.renderItemPage(c, status, data, problem)
+}
+
+// renderItemPage shows the item's page as data holds it, with problem
+// (what was refused, if anything) at its top.
+func (a *Console) renderItemPage(c *gin.Context, status int, data itemEditData, problem string) {
+	p := page{Title: tf(pageLang(c), "item_title", data.Item.ID), Section: "items", Data: data, Error: problem}
+	a.render(c, status, "items_edit", p)
+}
+
+// itemEditData is what the item's page shows of stored, its form filled
+// with the values of shown.
+func (a *Console) itemEditData(c *gin.Context, stored, shown domain.Item, addCountries string) (itemEditData, error) {
+	lang := pageLang(c)
 	data := itemEditData{Item: shown, AddCountries: addCountries}
+	tax, err := a.Taxonomy.Taxonomy(c.Request.Context())
+	if err != nil {
+		return data, err
+	}
 	codes := slices.Clone(stored.Countries)
 	for _, code := range shown.Countries {
 		if !slices.Contains(codes, code) {
@@ -92,15 +109,10 @@ func (a *Console) renderItemEdit(c *gin.Context, status int, stored, shown domai
 		v := viewSuggestion(tax, lang, s)
 		data.Suggestion = &v
 	case !errs.Is(err, errs.NotFound):
-		a.failErr(c, err)
-		return
+		return data, err
 	}
-	if data.Versions, err = a.itemVersions(c, stored); err != nil {
-		a.failErr(c, err)
-		return
-	}
-	p := page{Title: tf(lang, "item_title", stored.ID), Section: "items", Data: data, Error: problem}
-	a.render(c, status, "items_edit", p)
+	data.Versions, err = a.itemVersions(c, stored)
+	return data, err
 }
 
 // itemSave applies the form: only the fields that differ from the stored
