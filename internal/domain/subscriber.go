@@ -82,18 +82,28 @@ type Known interface {
 }
 
 // Validate checks a normalised filter against the taxonomy: every value
-// is known (CheckValues) and something is chosen.
+// is known (CheckValues) and something is chosen. It returns the first of
+// its Faults.
 func (f *Filter) Validate(known Known) error {
-	if !f.All && len(f.Countries) == 0 && len(f.Topics) == 0 {
-		return errs.New(errs.Invalid, "countries, topics: choose all stories, or at least one country or topic")
-	}
-	if err := f.CheckValues(known); err != nil {
-		return err
-	}
-	if f.Mode == ModeNarrow && (len(f.Countries) == 0 || len(f.Topics) == 0) {
-		return errs.New(errs.Invalid, "mode: %q needs at least one country and one topic", ModeNarrow)
+	if faults := f.Faults(known); len(faults) > 0 {
+		return faults[0]
 	}
 	return nil
+}
+
+// Faults is every way a normalised filter is wrong, each as Validate
+// says it ("field: why"), so that a list of people can be fixed in one
+// round rather than one fault at a time.
+func (f *Filter) Faults(known Known) []error {
+	var out []error
+	if !f.All && len(f.Countries) == 0 && len(f.Topics) == 0 {
+		out = append(out, errs.New(errs.Invalid, "countries, topics: choose all stories, or at least one country or topic"))
+	}
+	out = append(out, f.valueFaults(known)...)
+	if f.Mode == ModeNarrow && (len(f.Countries) == 0 || len(f.Topics) == 0) {
+		out = append(out, errs.New(errs.Invalid, "mode: %q needs at least one country and one topic", ModeNarrow))
+	}
+	return out
 }
 
 // CheckValues checks that every value of a normalised filter is one the
@@ -101,23 +111,32 @@ func (f *Filter) Validate(known Known) error {
 // complete: a form half filled in is still a question one can answer
 // (how many stories it would bring).
 func (f *Filter) CheckValues(known Known) error {
+	if faults := f.valueFaults(known); len(faults) > 0 {
+		return faults[0]
+	}
+	return nil
+}
+
+// valueFaults is each value of a normalised filter that is not known.
+func (f *Filter) valueFaults(known Known) []error {
+	var out []error
 	for _, c := range f.Countries {
 		if !known.HasCountry(c) {
-			return errs.New(errs.Invalid, "countries: unknown country code %q", c)
+			out = append(out, errs.New(errs.Invalid, "countries: unknown country code %q", c))
 		}
 	}
 	for _, t := range f.Topics {
 		if !known.HasTopic(t) {
-			return errs.New(errs.Invalid, "topics: unknown topic %q", t)
+			out = append(out, errs.New(errs.Invalid, "topics: unknown topic %q", t))
 		}
 	}
 	if !IsLanguage(f.Language) {
-		return errs.New(errs.Invalid, "language: must be one of %s", strings.Join(Languages, ", "))
+		out = append(out, errs.New(errs.Invalid, "language: must be one of %s", strings.Join(Languages, ", ")))
 	}
 	if f.Mode != ModeAny && f.Mode != ModeNarrow {
-		return errs.New(errs.Invalid, "mode: must be %q or %q", ModeAny, ModeNarrow)
+		out = append(out, errs.New(errs.Invalid, "mode: must be %q or %q", ModeAny, ModeNarrow))
 	}
-	return nil
+	return out
 }
 
 // Signature identifies every filter that yields the same digest body.

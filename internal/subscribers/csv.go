@@ -24,7 +24,33 @@ const (
 // field at fault, so the operator can fix the file.
 type LineError struct {
 	Line    int    `json:"line"`
-	Message string `json:"message"`
+	Message string `json:"message"` // "column: what is wrong"
+	// Column is the column at fault as the header names it, "" when the
+	// fault is the line's as a whole. Format and Args are what Message
+	// was made from, so that a page can say it in its reader's language;
+	// the API answers with Message alone.
+	Column string `json:"-"`
+	Format string `json:"-"`
+	Args   []any  `json:"-"`
+}
+
+// lineError is the fault of a line, in column ("" for the whole line),
+// said by format and args.
+func lineError(line int, column, format string, args ...any) LineError {
+	return LineError{Line: line, Message: fmt.Sprintf(format, args...), Column: column, Format: format, Args: args}
+}
+
+// fieldError is a line's fault that a service found in a field: err says
+// "field: why", and the field is the column's name.
+func fieldError(line int, err error) LineError {
+	format, args, ok := errs.TemplateOf(err)
+	if !ok {
+		format, args = "%s", []any{errs.MessageOf(err)}
+	}
+	column, _, _ := strings.Cut(errs.MessageOf(err), ":")
+	le := lineError(line, column, format, args...)
+	le.Message = errs.MessageOf(err)
+	return le
 }
 
 // CSVRow is one subscriber read from an import file.
@@ -86,21 +112,23 @@ func NewCSVReader(r io.Reader, known domain.Known) (*CSVReader, error) {
 	c := &CSVReader{r: cr, known: known}
 	header, err := cr.Read()
 	if errors.Is(err, io.EOF) {
-		return nil, lineErrors(LineError{1, "the file is empty; want a header line: email,countries,topics,language"})
+		return nil, lineErrors(lineError(1, "", "the file is empty; want a header line: email,countries,topics,language"))
 	}
 	if err != nil {
 		if pe := (*csv.ParseError)(nil); errors.As(err, &pe) {
-			return nil, lineErrors(LineError{1, "header: not valid CSV: " + pe.Err.Error()})
+			return nil, lineErrors(lineError(1, "", "header: not valid CSV: %s", pe.Err.Error()))
 		}
 		return nil, fmt.Errorf("read import header: %w", err)
 	}
-	if err := c.readHeader(header); err != nil {
-		return nil, lineErrors(LineError{1, err.Error()})
+	if le, ok := c.readHeader(header); !ok {
+		return nil, lineErrors(le)
 	}
 	return c, nil
 }
 
-func (c *CSVReader) readHeader(header []string) error {
+// readHeader finds the columns; ok is false, and le says why, when the
+// header is not one of an import file.
+func (c *CSVReader) readHeader(header []string) (le LineError, ok bool) {
 	for i := range c.col {
 		c.col[i] = -1
 	}
@@ -113,9 +141,9 @@ func (c *CSVReader) readHeader(header []string) error {
 		k := indexOf(name)
 		switch {
 		case k < 0:
-			return fmt.Errorf("header: unknown column %q; the columns are %s", h, strings.Join(colNames[:], ", "))
+			return lineError(1, "", "header: unknown column %q; the columns are %s", h, strings.Join(colNames[:], ", ")), false
 		case c.col[k] >= 0:
-			return fmt.Errorf("header: column %q appears twice", name)
+			return lineError(1, "", "header: column %q appears twice", name), false
 		}
 		c.col[k] = i
 	}
@@ -125,14 +153,14 @@ func (c *CSVReader) readHeader(header []string) error {
 			missing = append(missing, colNames[k])
 		}
 	}
-	if len(missing) > 0 {
-		columns := "column"
-		if len(missing) > 1 {
-			columns = "columns"
-		}
-		return fmt.Errorf("header: missing %s %s; want at least %s", columns, strings.Join(missing, ", "), strings.Join(colNames[:requiredCols], ","))
+	want := strings.Join(colNames[:requiredCols], ",")
+	switch len(missing) {
+	case 0:
+		return LineError{}, true
+	case 1:
+		return lineError(1, "", "header: missing column %s; want at least %s", missing[0], want), false
 	}
-	return nil
+	return lineError(1, "", "header: missing columns %s; want at least %s", strings.Join(missing, ", "), want), false
 }
 
 func indexOf(name string) int {
@@ -157,7 +185,7 @@ func (c *CSVReader) Next() bool {
 		}
 		if err != nil {
 			if pe := (*csv.ParseError)(nil); errors.As(err, &pe) {
-				c.addError(pe.StartLine, "not valid CSV: "+pe.Err.Error())
+				c.addError(lineError(pe.StartLine, "", "not valid CSV: %s", pe.Err.Error()))
 			} else {
 				c.err = fmt.Errorf("read import file: %w", err)
 			}
@@ -176,10 +204,15 @@ func (c *CSVReader) Next() bool {
 	return false
 }
 
-// parse reads one record into c.row, or records why it cannot.
+// parse reads one record into c.row, or records why it cannot: every
+// fault of every field, so that a line is fixed in one round.
 func (c *CSVReader) parse(line int, rec []string) bool {
 	if len(rec) != c.width {
-		c.addError(line, fmt.Sprintf("has %d fields, the header has %d", len(rec), c.width))
+		format := "has %d fields, the header has %d"
+		if len(rec) == 1 {
+			format = "has %d field, the header has %d"
+		}
+		c.addError(lineError(line, "", format, len(rec), c.width))
 		return false
 	}
 	field := func(k int) string {
@@ -188,12 +221,15 @@ func (c *CSVReader) parse(line int, rec []string) bool {
 		}
 		return UnescapeCSVCell(strings.TrimSpace(rec[c.col[k]]))
 	}
+	// A field that is not text is said once: what else it breaks is not.
+	unreadable := map[string]bool{}
 	for k := range numCols {
 		if !utf8.ValidString(field(k)) {
-			c.addError(line, colNames[k]+": not UTF-8 text; save the file as UTF-8")
-			return false
+			c.addError(lineError(line, colNames[k], "%s: not UTF-8 text; save the file as UTF-8", colNames[k]))
+			unreadable[colNames[k]] = true
 		}
 	}
+	ok := len(unreadable) == 0
 	c.row = CSVRow{Line: line}
 	switch status := strings.ToLower(field(colStatus)); status {
 	case "", domain.StatusActive:
@@ -202,21 +238,25 @@ func (c *CSVReader) parse(line int, rec []string) bool {
 		// and a former subscriber's choices may name retired topics.
 		c.row.Skip = true
 		c.row.Email, _ = domain.NormalizeEmail(field(colEmail))
-		return true
+		return ok
 	default:
-		c.addError(line, fmt.Sprintf("status: %q is not one of %s", status, strings.Join(domain.Statuses, ", ")))
-		return false
-	}
-	ok := true
-	email, err := domain.NormalizeEmail(field(colEmail))
-	if err != nil {
-		c.addError(line, errs.MessageOf(err))
+		if !unreadable[colNames[colStatus]] {
+			c.addError(lineError(line, colNames[colStatus], "status: %q is not one of %s", status, strings.Join(domain.Statuses, ", ")))
+		}
 		ok = false
+	}
+	var email string
+	if !unreadable[colNames[colEmail]] {
+		var err error
+		if email, err = domain.NormalizeEmail(field(colEmail)); err != nil {
+			c.addError(fieldError(line, err))
+			ok = false
+		}
 	}
 	countries := splitList(field(colCountries))
 	all := slices.Contains(countries, domain.AllCountries)
 	if all && (len(countries) > 1 || field(colTopics) != "") {
-		c.addError(line, `countries: "*" (all stories) stands alone, with no country or topic beside it`)
+		c.addError(lineError(line, colNames[colCountries], `countries: "*" (all stories) stands alone, with no country or topic beside it`))
 		ok = false
 		countries = nil
 	}
@@ -226,7 +266,7 @@ func (c *CSVReader) parse(line int, rec []string) bool {
 	if strings.EqualFold(mode, ModeAllStories) {
 		mode = ""
 		if len(countries) > 0 && !all || field(colTopics) != "" {
-			c.addError(line, `mode: "all" (all stories) takes no countries or topics; leave them empty`)
+			c.addError(lineError(line, colNames[colMode], `mode: "all" (all stories) takes no countries or topics; leave them empty`))
 			ok = false
 		}
 		all, countries = true, nil
@@ -234,7 +274,9 @@ func (c *CSVReader) parse(line int, rec []string) bool {
 	switch strings.ToLower(mode) {
 	case "", domain.ModeAny, domain.ModeNarrow:
 	default:
-		c.addError(line, fmt.Sprintf(`mode: %q is not one of any (stories about a chosen country or a chosen topic), narrow (a chosen country and a chosen topic) or all (all stories)`, mode))
+		if !unreadable[colNames[colMode]] {
+			c.addError(lineError(line, colNames[colMode], `mode: %q is not one of any (stories about a chosen country or a chosen topic), narrow (a chosen country and a chosen topic) or all (all stories)`, mode))
+		}
 		ok, mode = false, ""
 	}
 	f := domain.Filter{
@@ -245,21 +287,27 @@ func (c *CSVReader) parse(line int, rec []string) bool {
 		Mode:      mode,
 	}
 	f.Normalize()
-	if err := f.Validate(c.known); err != nil {
-		c.addError(line, errs.MessageOf(err))
+	for _, err := range f.Faults(c.known) {
+		le := fieldError(line, err)
+		if !unreadable[le.Column] {
+			c.addError(le)
+		}
 		ok = false
 	}
 	c.row.Email, c.row.Filter = email, f
 	return ok
 }
 
-func (c *CSVReader) addError(line int, msg string) {
+func (c *CSVReader) addError(le LineError) {
+	if c.closed {
+		return // past MaxCSVErrors
+	}
 	if len(c.errs) == MaxCSVErrors {
-		c.errs = append(c.errs, LineError{line, fmt.Sprintf("stopped reading after %d errors", MaxCSVErrors)})
+		c.errs = append(c.errs, lineError(le.Line, "", "stopped reading after %d errors", MaxCSVErrors))
 		c.closed = true
 		return
 	}
-	c.errs = append(c.errs, LineError{line, msg})
+	c.errs = append(c.errs, le)
 }
 
 // Row returns the row Next moved to.

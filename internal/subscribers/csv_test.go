@@ -2,6 +2,7 @@ package subscribers
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
@@ -163,14 +164,33 @@ func TestCSVReaderRowErrors(t *testing.T) {
 	}
 }
 
+// TestCSVReaderReportsEveryFieldOfARow: each fault of a line is said, in
+// the column it is in, not only the first: the list is fixed in one
+// round.
 func TestCSVReaderReportsEveryFieldOfARow(t *testing.T) {
 	t.Parallel()
-	_, lineErrs, _ := readAll(t, "email,countries,topics,language\nnope,XX,,en\n")
-	want := []LineError{
-		{2, `email: "nope" is not a valid address`},
-		{2, `countries: unknown country code "XX"`},
+	_, lineErrs, _ := readAll(t, "email,countries,topics,language,mode\nnope,XX,,de,\nok@example.org,XX;MX;YY,gardening,en,sometimes\n")
+	type fault struct {
+		Line            int
+		Column, Message string
 	}
-	if diff := cmp.Diff(want, lineErrs); diff != "" {
+	want := []fault{
+		{2, "email", `email: "nope" is not a valid address`},
+		{2, "countries", `countries: unknown country code "XX"`},
+		{2, "language", "language: must be one of en, es, fr"},
+		{3, "mode", `mode: "sometimes" is not one of any (stories about a chosen country or a chosen topic), narrow (a chosen country and a chosen topic) or all (all stories)`},
+		{3, "countries", `countries: unknown country code "XX"`},
+		{3, "countries", `countries: unknown country code "YY"`},
+		{3, "topics", `topics: unknown topic "gardening"`},
+	}
+	var got []fault
+	for _, e := range lineErrs {
+		got = append(got, fault{e.Line, e.Column, e.Message})
+		if msg := fmt.Sprintf(e.Format, e.Args...); msg != e.Message {
+			t.Errorf("line %d: the message %q is not its format's %q", e.Line, e.Message, msg)
+		}
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("errors (-want +got):\n%s", diff)
 	}
 }

@@ -116,7 +116,7 @@ func (s *importSource) Err() error {
 		return lineErrors(errs...)
 	}
 	if s.csv.Rows() == 0 {
-		return lineErrors(LineError{2, "no subscribers after the header"})
+		return lineErrors(lineError(2, "", "no subscribers after the header"))
 	}
 	return nil
 }

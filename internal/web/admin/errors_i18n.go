@@ -56,6 +56,9 @@ var errorArgs = map[string][]argWords{
 	"error.password_too_short":    {{0, "error_password.", same}},
 	"error.password_too_long":     {{0, "error_password.", same}},
 	"error.not_found_what":        {{0, "error_what.", slug}},
+	// What the CSV reader says of a line (encoding/csv's ErrBareQuote, ErrQuote).
+	"error.csv_not_csv":        {{0, "error_csv.", slug}},
+	"error.csv_header_not_csv": {{0, "error_csv.", slug}},
 }
 
 var nonWord = regexp.MustCompile(`[^a-z0-9]+`)

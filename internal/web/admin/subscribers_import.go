@@ -7,11 +7,13 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
 	"newsdigest/internal/domain"
 	"newsdigest/internal/errs"
+	"newsdigest/internal/i18n"
 	"newsdigest/internal/subscribers"
 )
 
@@ -20,9 +22,10 @@ import (
 const maxConsoleCSV = 5 << 20
 
 type importView struct {
-	Text       string // the pasted list, kept when the form is shown again
+	Text       string // the list, pasted or uploaded, kept when the form is shown again
+	Consent    bool   // the consent box, ticked again when the form is shown again
 	Problem    string // what is wrong with the form as a whole
-	LineErrors []subscribers.LineError
+	LineErrors []lineProblem
 	Preview    *domain.ImportPreview
 	Reasons    []reasonCount
 	Draft      int64 // the kept upload to confirm; 0 when it cannot be
@@ -39,6 +42,34 @@ type sampleRow struct {
 	Line                               int
 	Email, Countries, Topics, Language string
 	Mode                               string
+}
+
+// lineProblem is a fault of a line of a list, said in the console's
+// language beside the column it is in ("" for the whole line).
+type lineProblem struct {
+	Line         int
+	Column, Text string
+}
+
+// lineProblems says a list's line errors in lang: the column apart, as
+// the file's header names it, and what is wrong with it.
+func lineProblems(lang string, les []subscribers.LineError) []lineProblem {
+	out := make([]lineProblem, 0, len(les))
+	for _, le := range les {
+		text := le.Message
+		if lang != i18n.Source && le.Format != "" {
+			if words, ok := errorWords(lang, le.Format, le.Args); ok {
+				text = words
+			}
+		}
+		// The message names its field before a colon, in its language;
+		// the column beside it names it as the file does.
+		if _, rest, found := strings.Cut(text, ":"); found && le.Column != "" {
+			text = strings.TrimSpace(rest)
+		}
+		out = append(out, lineProblem{Line: le.Line, Column: le.Column, Text: text})
+	}
+	return out
 }
 
 type reasonCount struct {
@@ -61,7 +92,12 @@ func (a *Console) renderImport(c *gin.Context, status int, v importView) {
 func (a *Console) subscribersImportPreview(c *gin.Context) {
 	lang := pageLang(c)
 	body, err := importBody(c)
-	v := importView{Text: c.PostForm("csv")}
+	v := importView{Text: c.PostForm("csv"), Consent: c.PostForm("consent") == "yes"}
+	// The list read, pasted or uploaded, comes back in the text box to
+	// be fixed there.
+	if err == nil && utf8.Valid(body) {
+		v.Text = string(body)
+	}
 	switch {
 	case err != nil:
 		v.Problem = tf(lang, "sub_import_too_large", maxConsoleCSV>>20)
@@ -80,7 +116,8 @@ func (a *Console) subscribersImportPreview(c *gin.Context) {
 	if err != nil {
 		var e *errs.Error
 		if errors.As(err, &e) && e.Kind == errs.Invalid {
-			v.LineErrors, _ = e.Details.([]subscribers.LineError)
+			les, _ := e.Details.([]subscribers.LineError)
+			v.LineErrors = lineProblems(lang, les)
 			v.Problem = msg(lang, "sub_import_has_errors")
 			a.renderImport(c, http.StatusUnprocessableEntity, v)
 			return
