@@ -2,9 +2,12 @@ package app_test
 
 import (
 	"context"
+	"html"
+	"io"
 	"mime"
 	"net/http"
 	"os"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -17,6 +20,7 @@ import (
 	"github.com/emersion/go-smtp"
 	"github.com/jackc/pgx/v5"
 
+	"newsdigest/internal/domain"
 	"newsdigest/internal/testenv"
 )
 
@@ -317,8 +321,26 @@ func TestAdminEditionsSendWatchRetryPreview(t *testing.T) {
 	if !strings.HasPrefix(subj, "[TEST] ") {
 		t.Errorf("test send subject %q is not marked as a test", subj)
 	}
-	if text, _ := bodies(t, test.Raw); !strings.Contains(strings.Join(strings.Fields(text), " "), titles[0]) {
+	text, htmlBody := bodies(t, test.Raw)
+	if !strings.Contains(strings.Join(strings.Fields(text), " "), titles[0]) {
 		t.Errorf("the test digest lacks %q", titles[0])
+	}
+	// Its reader's links (the web version, preferences, leaving) say
+	// that they come from a test, not that they no longer work.
+	links := regexp.MustCompile(`href="([^"]*/`+domain.TestSendToken+`[^"]*)"`).FindAllStringSubmatch(htmlBody, -1)
+	if len(links) < 2 {
+		t.Errorf("the test digest has %d reader's links", len(links))
+	}
+	for _, l := range links {
+		resp, err := http.Get(html.UnescapeString(l[1]))
+		if err != nil {
+			t.Fatal(err)
+		}
+		page, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if !strings.Contains(string(page), "This link is from a test send") {
+			t.Errorf("%s from the test send: %d: %.300s", l[1], resp.StatusCode, page)
+		}
 	}
 
 	editionsDB(t, s, func(conn *pgx.Conn) {

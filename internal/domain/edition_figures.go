@@ -62,6 +62,10 @@ type NewEdition struct {
 // ErrNoStories is the message of an edition refused for holding no story.
 const ErrNoStories = "no story: the edition would hold nothing to send"
 
+// TestSendToken stands for a reader's token in the links of a test send,
+// which has no reader: the web pages answer it by saying so.
+const TestSendToken = "test-send"
+
 // TestSend is an editor's test send waiting for the worker.
 type TestSend struct {
 	ID        int64

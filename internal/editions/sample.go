@@ -213,7 +213,7 @@ func (s *Service) SendTest(ctx context.Context, id int64) error {
 	if err != nil {
 		return errors.Join(fmt.Errorf("render test digest: %v: %w", err, tasks.SkipRetry), done())
 	}
-	m = m.WithToken("test-send")
+	m = m.WithToken(domain.TestSendToken)
 	err = s.mailer.Send(ctx, &sendmail.Message{
 		To: ts.Recipient, Subject: testSubjectPrefix + m.Subject, Language: d.Language,
 		HTML: m.HTML, Text: m.Text,

@@ -265,11 +265,28 @@ func sortByLabel(lang string, options []option) {
 // longer works" page when it cannot be one.
 func (s *Server) validToken(c *gin.Context, lang string) (string, bool) {
 	tok := c.Param("token")
+	if s.testSendLink(c, lang, tok) {
+		return "", false
+	}
 	if !token.Valid(tok) {
 		s.pageFail(c, lang, errs.ErrNotFound)
 		return "", false
 	}
 	return tok, true
+}
+
+// testSendLink answers a link of an editor's test send, which has no
+// reader behind it, by saying so rather than that the link no longer
+// works (which the editor checking the test would take for a fault);
+// it reports whether tok was such a link.
+func (s *Server) testSendLink(c *gin.Context, lang, tok string) bool {
+	if tok != domain.TestSendToken {
+		return false
+	}
+	s.renderPageStatus(c.Writer, c.Request, http.StatusNotFound, "error",
+		pageData{Lang: lang, Title: msg(lang, "link_test_send_title"), Message: msg(lang, "link_test_send")})
+	c.Abort()
+	return true
 }
 
 // linkSubscriber finds the subscriber a link's token belongs to, and the

@@ -21,6 +21,9 @@ func (s *Server) digestPage(c *gin.Context) {
 	lang := pageLang(c.Request, "")
 	id, err := strconv.ParseInt(c.Param("edition"), 10, 64)
 	tok := c.Param("token")
+	if s.testSendLink(c, lang, tok) {
+		return
+	}
 	if err != nil || !token.Valid(tok) {
 		s.pageFail(c, lang, errs.New(errs.NotFound, "digest not found"))
 		return
