@@ -6,7 +6,7 @@
   "use strict";
   var u = new URL(window.location.href);
   // done names the notice; the others are the counts some notices show.
-  ["done", "new", "duplicates", "imported", "skipped", "accepted", "withdrawn"].forEach(function (k) {
+  ["done", "new", "duplicates", "imported", "skipped", "accepted", "withdrawn", "changed"].forEach(function (k) {
     u.searchParams.delete(k);
   });
   window.history.replaceState(window.history.state, "", u.pathname + u.search + u.hash);
