@@ -146,7 +146,22 @@ func TestAdminSendNowHoldsThisPeriod(t *testing.T) {
 		t.Errorf("a new choice set's preview leaves out the picked story: %.500s", text)
 	}
 
-	// 7. A wrong date corrected on the item page.
+	// 7. A wrong date corrected on the item page. A day the calendar
+	// lacks is said not to exist; a real day out of range, to be out of
+	// the years a story is from.
+	for _, tc := range []struct{ lang, day, want string }{
+		{"en", "2026-02-30", "Published on: the date “2026-02-30” does not exist."},
+		{"es", "2026-13-01", "Publicada el: la fecha «2026-13-01» no existe."},
+		{"fr", "2026-02-30", "Publié le\u00a0: la date «\u00a02026-02-30\u00a0» n’existe pas."},
+		{"en", "2301-01-01", "Published on: “2301-01-01” is not a date from 1900 to 2200 (YYYY-MM-DD)."},
+	} {
+		b.open(s.base+"/admin/items/"+itoa(old.ID)+"?lang="+tc.lang, chromedp.CSS(`#item-form`))
+		b.do("type "+tc.day, chromedp.SetValue(chromedp.CSS(`#published_on`), tc.day))
+		b.submit("save "+tc.day, chromedp.CSS(`#item-form button[type=submit]`))
+		if got := b.text("date refused", chromedp.CSS(`main p.error`)); !strings.Contains(got, tc.want) {
+			t.Errorf("%s: %s refused with %q, want %q", tc.lang, tc.day, got, tc.want)
+		}
+	}
 	b.open(s.base+"/admin/items/"+itoa(old.ID)+"?lang=en", chromedp.CSS(`#item-form`))
 	day := today.Format("2006-01-02")
 	b.open(s.base+"/admin/items/"+itoa(old.ID)+"?lang=en", chromedp.CSS(`#item-form`))

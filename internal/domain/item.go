@@ -210,17 +210,43 @@ const (
 	MaxYear = 2200
 )
 
+// ErrNoSuchDay is ParseDate's error for a day written as YYYY-MM-DD that
+// the calendar does not have (2026-02-30, 2026-13-01): a form says so
+// rather than ask for the form the day is already written in.
+var ErrNoSuchDay = errors.New("no such day in the calendar")
+
 // ParseDate reads a YYYY-MM-DD day of a year from MinYear to MaxYear. Its
 // error says what was wanted, to follow the field's name.
 func ParseDate(s string) (Date, error) {
 	t, err := time.Parse(DateLayout, s)
 	if err != nil {
+		if dateShaped(s) {
+			return Date{}, ErrNoSuchDay
+		}
 		return Date{}, errors.New("want YYYY-MM-DD")
 	}
 	if y := t.Year(); y < MinYear || y > MaxYear {
 		return Date{}, fmt.Errorf("want a year from %d to %d", MinYear, MaxYear)
 	}
 	return Date{t}, nil
+}
+
+// dateShaped reports whether s is written as YYYY-MM-DD, digits where
+// DateLayout has them, whether or not the calendar has that day.
+func dateShaped(s string) bool {
+	if len(s) != len(DateLayout) {
+		return false
+	}
+	for i := range len(s) {
+		if DateLayout[i] == '-' {
+			if s[i] != '-' {
+				return false
+			}
+		} else if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // String returns the day as YYYY-MM-DD.

@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"errors"
 	"net/http"
 	"slices"
 	"strconv"
@@ -135,9 +136,12 @@ func (a *Console) itemSave(c *gin.Context) {
 	var problems []string
 	if day := strings.TrimSpace(c.PostForm("published_on")); day != "" {
 		d, err := domain.ParseDate(day)
-		if err != nil {
+		switch {
+		case errors.Is(err, domain.ErrNoSuchDay):
+			problems = append(problems, tf(pageLang(c), "item_no_such_published", day))
+		case err != nil:
 			problems = append(problems, tf(pageLang(c), "item_bad_published", day))
-		} else {
+		default:
 			sent.PublishedOn = d
 		}
 	}
