@@ -181,12 +181,16 @@ type SignupTokens struct {
 	Token, Confirm string
 }
 
-// Consent records how and when a person asked to subscribe.
+// Consent records how and when a person asked to subscribe. Actor is
+// the editor (or APIActor) who attested the consent of people imported
+// in a list, whose IP and UserAgent are then that operator's request's;
+// it is "" when the person asked themselves.
 type Consent struct {
 	At          time.Time
 	IP          string
 	UserAgent   string
 	FormVersion string
+	Actor       string
 }
 
 // Limits of an address (RFC 5321 section 4.5.3.1): the whole path holds

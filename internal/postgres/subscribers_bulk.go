@@ -18,8 +18,9 @@ const importLock = 0x6e6473756269 // "ndsubi"
 // in memory, then inserted in one statement. An address already stored,
 // whatever its status, is left exactly as it is; of several rows with the
 // same address only the first counts. Each new subscriber gets a consent
-// record with action 'import' and c's details. It reports how many rows
-// were imported and how many were skipped.
+// record with action 'import' and c's details: the operator who attested
+// the consent (c.Actor) and their request's IP and browser. It reports
+// how many rows were imported and how many were skipped.
 func (db *DB) ImportSubscribers(ctx context.Context, src domain.ImportSource, c domain.Consent) (imported, skipped int, err error) {
 	err = pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
 		imported, skipped, err = importSubscribers(ctx, tx, src, c, nil, db.erasedKeys)
@@ -90,9 +91,9 @@ func importSubscribers(ctx context.Context, tx pgx.Tx, src domain.ImportSource, 
 			ON CONFLICT DO NOTHING
 			RETURNING id
 		)
-		INSERT INTO consents (subscriber_id, action, at, ip, user_agent, form_version)
-		SELECT id, 'import', $1, $2, $3, $4 FROM added`,
-		c.At, c.IP, truncate(c.UserAgent, 512), c.FormVersion, string(active))
+		INSERT INTO consents (subscriber_id, action, at, ip, user_agent, form_version, actor)
+		SELECT id, 'import', $1, $2, $3, $4, $6 FROM added`,
+		c.At, c.IP, truncate(c.UserAgent, 512), c.FormVersion, string(active), c.Actor)
 	if err != nil {
 		return 0, 0, fmt.Errorf("insert imported subscribers: %w", err)
 	}

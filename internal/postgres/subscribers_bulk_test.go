@@ -132,3 +132,25 @@ func TestImportSubscribersConcurrently(t *testing.T) {
 		t.Errorf("imported %d in all, stored %d; want %d", total, len(storedEmails(t, db)), want)
 	}
 }
+
+// TestImportSubscribersConsentNamesTheOperator: each imported person's
+// consent record names the operator who attested it, beside their
+// request's IP and browser.
+func TestImportSubscribersConsentNamesTheOperator(t *testing.T) {
+	t.Parallel()
+	db := openBulkDB(t)
+	ctx := context.Background()
+	consent := domain.Consent{At: time.Now(), IP: "192.0.2.1", UserAgent: "editor's browser", FormVersion: "csv-import", Actor: "ana"}
+	if _, _, err := db.ImportSubscribers(ctx, &rowSource{rows: []domain.ImportRow{row("a@example.org", false)}}, consent); err != nil {
+		t.Fatal(err)
+	}
+	var id int64
+	db.EachSubscriber(ctx, domain.SubscriberFilter{}, func(s domain.Subscriber) error { id = s.ID; return nil })
+	got, err := db.SubscriberConsents(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0].Action != "import" || got[0].Actor != "ana" || got[0].IP != "192.0.2.1" || got[0].UserAgent != "editor's browser" {
+		t.Errorf("consent record %+v; want one import by ana from 192.0.2.1", got)
+	}
+}

@@ -27,7 +27,8 @@ type ImportResult struct {
 // status, or that repeats an earlier row's address, is skipped and
 // changes nothing. If any row is invalid nothing is written and the
 // error, of kind errs.Invalid, carries every []LineError in its Details.
-// c is the importing request's consent details.
+// c is the importing request's consent details; each person's consent
+// record names actor as who attested it.
 func (s *Service) Import(ctx context.Context, actor string, r io.Reader, c domain.Consent) (ImportResult, error) {
 	known, err := s.tax.Taxonomy(ctx)
 	if err != nil {
@@ -37,7 +38,7 @@ func (s *Service) Import(ctx context.Context, actor string, r io.Reader, c domai
 	if err != nil {
 		return ImportResult{}, err
 	}
-	c.FormVersion = ImportFormVersion
+	c.FormVersion, c.Actor = ImportFormVersion, actor
 	imported, skipped, err := s.store.ImportSubscribers(ctx, &importSource{csv: cr}, c)
 	if err != nil {
 		return ImportResult{}, err
@@ -64,7 +65,7 @@ func (s *Service) PreviewImport(ctx context.Context, actor string, body []byte, 
 	if err != nil {
 		return 0, p, err
 	}
-	c.FormVersion = ImportFormVersion
+	c.FormVersion, c.Actor = ImportFormVersion, actor
 	if p, err = s.store.PreviewImportSubscribers(ctx, &importSource{csv: cr}, c); err != nil {
 		return 0, p, err
 	}

@@ -237,3 +237,39 @@ func TestScheduleOfAReaderWhoJustMovedTheirHour(t *testing.T) {
 		}
 	}
 }
+
+// TestImportConsentIsTheEditors: a person's page shows the IP address
+// and browser of an import's consent record as the editor's who attested
+// it, beside their name, never in the person's own columns; a record
+// kept before imports named their editor says an editor did it.
+func TestImportConsentIsTheEditors(t *testing.T) {
+	var v subscriberView
+	v.Record = domain.SubscriberRecord{Subscriber: domain.Subscriber{ID: 1, Status: domain.StatusActive,
+		Filter: domain.Filter{Language: "en", Mode: domain.ModeAny}}}
+	v.Consents = []domain.ConsentEntry{
+		{Action: "import", IP: "192.0.2.7", UserAgent: "EditorBrowser/1.0", FormVersion: subscribers.ImportFormVersion, Actor: "ana"},
+		{Action: "import", IP: "192.0.2.8", UserAgent: "OlderBrowser/1.0", FormVersion: subscribers.ImportFormVersion},
+		{Action: "subscribe", IP: "198.51.100.9", UserAgent: "ReaderBrowser/2.0", FormVersion: "v1"},
+	}
+	row := regexp.MustCompile(`(?s)<tr><td>[^<]*</td><td>[^<]*</td><td>([^<]*)</td><td class="sub-ua">([^<]*)</td><td>[^<]*</td><td>(.*?)</td></tr>`)
+	for _, lang := range domain.Languages {
+		_, table, _ := strings.Cut(renderSubscriber(t, lang, v), `<table id="consents">`)
+		rows := row.FindAllStringSubmatch(table, -1)
+		if len(rows) != 3 {
+			t.Fatalf("%s: %d consent rows: %s", lang, len(rows), table)
+		}
+		for i, who := range []string{"ana", msg(lang, "sub_c_actor_unrecorded")} {
+			c := v.Consents[i]
+			if rows[i][1] != "" || rows[i][2] != "" {
+				t.Errorf("%s: an import's IP address and browser are shown as the person's: %q, %q", lang, rows[i][1], rows[i][2])
+			}
+			by := html.UnescapeString(rows[i][3])
+			if !strings.HasPrefix(by, who) || !strings.Contains(by, c.IP) || !strings.Contains(by, c.UserAgent) {
+				t.Errorf("%s: an import done by %q; want %s, with their IP address and browser", lang, by, who)
+			}
+		}
+		if rows[2][1] != "198.51.100.9" || rows[2][2] != "ReaderBrowser/2.0" || rows[2][3] != "" {
+			t.Errorf("%s: the person's own sign-up shows %q", lang, rows[2][1:])
+		}
+	}
+}
