@@ -79,9 +79,15 @@ func (s *Server) recoverer() gin.HandlerFunc {
 	}
 }
 
+// notFound answers an address no route takes: the API in its JSON error
+// shape, the console with its own page, the rest with the public one.
 func (s *Server) notFound(c *gin.Context) {
 	if strings.HasPrefix(c.Request.URL.Path, "/api/") {
 		apiStatus(c, http.StatusNotFound, string(errs.NotFound), "no such endpoint")
+		return
+	}
+	if consolePath(c.Request.URL.Path) {
+		s.console.NotFound(c)
 		return
 	}
 	s.renderPageStatus(c.Writer, c.Request, http.StatusNotFound, "error", pageData{
@@ -97,12 +103,17 @@ var readerPages = []string{"/subscribe", "/confirm/", "/preferences/", "/unsubsc
 // opens a form's address as a page (a bookmark of "check your inbox", a
 // link shared from the address bar) gets a page in their language that
 // says so and leads on; the API answers in its JSON error shape, as it
-// does every error; the probes and the console keep gin's plain answer.
+// does every error; the console with its own page (a GET of its forms'
+// addresses is a route of its own); the probes keep gin's plain answer.
 func (s *Server) methodNotAllowed(c *gin.Context) {
 	path := c.Request.URL.Path
 	if strings.HasPrefix(path, "/api/") {
 		apiStatus(c, http.StatusMethodNotAllowed, "method_not_allowed",
 			"method not allowed; this call takes "+c.Writer.Header().Get("Allow"))
+		return
+	}
+	if consolePath(path) {
+		s.console.MethodNotAllowed(c)
 		return
 	}
 	reader := false
@@ -118,4 +129,9 @@ func (s *Server) methodNotAllowed(c *gin.Context) {
 		Lang: lang, Message: msg(lang, "form_address"),
 		LangLinks: answerLanguageLinks(&http.Request{Method: http.MethodPost, URL: c.Request.URL}),
 	})
+}
+
+// consolePath reports whether path is the console's.
+func consolePath(path string) bool {
+	return path == "/admin" || strings.HasPrefix(path, "/admin/")
 }

@@ -118,6 +118,7 @@ func (a *Console) Mount(r *gin.Engine) {
 	a.auditRoutes(people)
 	a.editorsRoutes(g)
 	a.queuesRoutes(g)
+	a.formAgainRoutes(open, g, edit, people)
 }
 
 // storableText refuses (400) a query or form holding a NUL or bytes that
@@ -142,10 +143,12 @@ func (a *Console) storableText(c *gin.Context) {
 // from elsewhere. The digest preview is shown in a sandboxed frame
 // served by the console itself.
 func consolePolicy(c *gin.Context) {
-	c.Header("Content-Security-Policy", "default-src 'none'; style-src 'self'; script-src 'self'; "+
-		"connect-src 'self'; img-src 'self'; frame-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+	c.Header("Content-Security-Policy", consoleCSP)
 	c.Next()
 }
+
+const consoleCSP = "default-src 'none'; style-src 'self'; script-src 'self'; " +
+	"connect-src 'self'; img-src 'self'; frame-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 
 // cookieScheme notes for the console's cookies whether BASE_URL is plain
 // http (see pageLang).
