@@ -66,13 +66,20 @@ func (a *Console) requireSession(c *gin.Context) {
 			a.failErr(c, err)
 			return
 		}
-		next := ""
-		if c.Request.Method == http.MethodGet {
-			next = c.Request.URL.RequestURI()
+		q := url.Values{}
+		next := c.Request.URL.RequestURI()
+		if c.Request.Method != http.MethodGet {
+			// A change sent after the session ended is not made: the
+			// login says so, and leads back to the page it came from.
+			q.Set("ended", "1")
+			next = refererPath(c)
+		}
+		if next = safeNext(next); next != "" && next != "/admin" {
+			q.Set("next", next)
 		}
 		target := "/admin/login"
-		if next != "" && next != "/admin" {
-			target += "?next=" + url.QueryEscape(next)
+		if len(q) > 0 {
+			target += "?" + q.Encode()
 		}
 		c.Redirect(http.StatusSeeOther, target)
 		c.Abort()
@@ -113,7 +120,7 @@ func (a *Console) session(c *gin.Context) (*user, error) {
 
 func (a *Console) loginPage(c *gin.Context) {
 	lang := pageLang(c)
-	d := loginData{Next: safeNext(c.Query("next"))}
+	d := loginData{Next: safeNext(c.Query("next")), Ended: c.Query("ended") == "1"}
 	if a.Config.AdminPassword == "" {
 		d.Error = msg(lang, "login_disabled")
 		a.render(c, http.StatusServiceUnavailable, "login", page{Title: msg(lang, "login_title"), Data: d})
@@ -128,6 +135,7 @@ func (a *Console) loginPage(c *gin.Context) {
 
 type loginData struct {
 	User, Next, Error string
+	Ended             bool // the session ended before a change was sent
 }
 
 // loginPost checks a user and password. The try is counted before the
@@ -258,6 +266,16 @@ func (a *Console) setSessionCookie(c *gin.Context, tok string, maxAge int) {
 		Name: sessionCookie, Value: tok, Path: "/admin", MaxAge: maxAge,
 		HttpOnly: true, Secure: !a.Config.PlaintextHTTP(), SameSite: http.SameSiteLaxMode,
 	})
+}
+
+// refererPath is the path and query of the page a request came from,
+// when that page is of this site; "" otherwise.
+func refererPath(c *gin.Context) string {
+	u, err := url.Parse(c.Request.Referer())
+	if err != nil || u.Host != c.Request.Host {
+		return ""
+	}
+	return u.RequestURI()
 }
 
 // safeNext keeps a post-login target only if it is a console path of
