@@ -103,7 +103,7 @@ func TestImportConfirmDoubleClicked(t *testing.T) {
 		return s.postForm(c, preview+"?lang=en", url.Values{"csrf_token": {csrf}})
 	}) {
 		page := html.UnescapeString(a.page)
-		if a.status != http.StatusOK || strings.Contains(page, "upload it again") ||
+		if a.status != http.StatusOK || strings.Contains(page, "no longer waiting") ||
 			!strings.Contains(page, "New items stored: 10.") && !strings.Contains(page, "was imported already") {
 			t.Errorf("click %d: %d: %.1500s", i+1, a.status, page[max(0, strings.Index(page, "<main")):])
 		}
@@ -133,7 +133,7 @@ func TestSubscribersImportConfirmDoubleClicked(t *testing.T) {
 		return s.postForm(c, "/admin/subscribers/import/confirm?lang=en", url.Values{"csrf_token": {csrf}, "draft": {m[1]}})
 	}) {
 		page := html.UnescapeString(a.page)
-		if a.status != http.StatusOK || strings.Contains(page, "upload it again") ||
+		if a.status != http.StatusOK || strings.Contains(page, "no longer waiting") ||
 			!strings.Contains(page, "The list was imported: 2 people added.") && !strings.Contains(page, "This list was imported already.") {
 			t.Errorf("click %d: %d: %.1500s", i+1, a.status, page[max(0, strings.Index(page, "<main")):])
 		}

@@ -78,3 +78,8 @@ type AuditFilter struct {
 // ErrDraftTaken is the message (errs.Conflict) of an import's preview
 // confirmed again once confirmed: a double click imports once.
 const ErrDraftTaken = "this import was confirmed already"
+
+// ErrDraftGone is the message (errs.NotFound) of an import's preview that
+// is no longer kept: confirmed already, or expired. The console words it
+// itself, on the import page, where it can be uploaded again.
+const ErrDraftGone = "this import was already confirmed or has expired: upload it again"

@@ -301,7 +301,7 @@ func (db *DB) TakeDraft(ctx context.Context, id int64, kind, by string) (format 
 	case err == nil && taken:
 		return "", nil, errs.New(errs.Conflict, "%s", domain.ErrDraftTaken)
 	case err == nil, errors.Is(err, pgx.ErrNoRows):
-		return "", nil, errs.New(errs.NotFound, "this import was already confirmed or has expired: upload it again")
+		return "", nil, errs.New(errs.NotFound, "%s", domain.ErrDraftGone)
 	}
 	return "", nil, err
 }
@@ -312,7 +312,7 @@ func (db *DB) Draft(ctx context.Context, id int64, kind, by string) (format stri
 		SELECT format, body FROM import_drafts WHERE id = $1 AND kind = $2 AND created_by = $3 AND taken_at IS NULL`,
 		id, kind, by).Scan(&format, &body)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return "", nil, errs.New(errs.NotFound, "this import was already confirmed or has expired: upload it again")
+		return "", nil, errs.New(errs.NotFound, "%s", domain.ErrDraftGone)
 	}
 	return format, body, err
 }

@@ -97,7 +97,7 @@ func (a *Console) editionsPreview(c *gin.Context) {
 		// Checked here too, so a mistake shows on the page, not in the frame.
 		f, err := a.Editions.SampleFilter(ctx, s)
 		if err != nil {
-			p.Error = errorText(lang, err)
+			p.Error = sampleProblem(lang, s, err)
 			status = statusOf(errs.KindOf(err))
 		} else {
 			d.Hidden = sampleQuery(s, f)
@@ -107,6 +107,17 @@ func (a *Console) editionsPreview(c *gin.Context) {
 	}
 	p.Data = d
 	a.render(c, status, "editions_preview", p)
+}
+
+// sampleProblem says what is wrong with a sample whose filter could not
+// be resolved. An address no subscriber has is said in a sentence of the
+// console's own, with the address as the editor typed it; the lookup's
+// words ("subscriber … not found") are storage's.
+func sampleProblem(lang string, s editions.Sample, err error) string {
+	if errs.Is(err, errs.NotFound) && s.Email != "" {
+		return tf(lang, "editions_preview_no_subscriber", strings.TrimSpace(s.Email))
+	}
+	return errorText(lang, err)
 }
 
 // sampleQuery is a sample as query parameters: the subscriber's address
@@ -177,6 +188,10 @@ func (a *Console) editionsTestSend(c *gin.Context) {
 		return
 	}
 	f, err := a.Editions.SampleFilter(c.Request.Context(), s)
+	if errs.Is(err, errs.NotFound) && s.Email != "" {
+		a.fail(c, http.StatusNotFound, sampleProblem(pageLang(c), s, err))
+		return
+	}
 	if err != nil {
 		a.failErr(c, err)
 		return

@@ -69,6 +69,21 @@ func faultText(lang string, e ingest.LineError) string {
 	}
 }
 
+// draftGone reports whether err says an import's preview is no longer
+// kept (domain.ErrDraftGone).
+func draftGone(err error) bool {
+	return errs.Is(err, errs.NotFound) && errs.MessageOf(err) == domain.ErrDraftGone
+}
+
+// importGone shows the import form, empty, saying the preview asked for
+// is gone: the listing is to be pasted or uploaded again right there.
+func (a *Console) importGone(c *gin.Context) {
+	lang := pageLang(c)
+	p := sectionPage(lang, "import_title", "items", importPageData{})
+	p.Error = msg(lang, "import_gone")
+	a.render(c, http.StatusNotFound, "items_import", p)
+}
+
 func (a *Console) importForm(c *gin.Context) {
 	lang := pageLang(c)
 	p := sectionPage(lang, "import_title", "items", importPageData{})
@@ -143,6 +158,10 @@ func (a *Console) importPreview(c *gin.Context) {
 	}
 	ctx := c.Request.Context()
 	draft, err := a.Items.ImportDraft(ctx, id, currentUser(c).Name)
+	if draftGone(err) {
+		a.importGone(c)
+		return
+	}
 	if err != nil {
 		a.failErr(c, err)
 		return
@@ -194,6 +213,10 @@ func (a *Console) importConfirm(c *gin.Context) {
 	if errs.Is(err, errs.Conflict) && errs.MessageOf(err) == domain.ErrDraftTaken {
 		// A second click: the first one imports the listing.
 		done(c, "/admin/items/import", "import_taken")
+		return
+	}
+	if draftGone(err) {
+		a.importGone(c)
 		return
 	}
 	if err != nil {

@@ -174,6 +174,11 @@ func (a *Console) subscribersImportConfirm(c *gin.Context) {
 		done(c, "/admin/subscribers", "sub_import_taken")
 		return
 	}
+	if draftGone(err) {
+		// Shown on the form, where the list can be given again.
+		a.renderImport(c, http.StatusNotFound, importView{Problem: msg(pageLang(c), "sub_import_gone")})
+		return
+	}
 	if err != nil {
 		a.failErr(c, err)
 		return
