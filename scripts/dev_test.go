@@ -113,6 +113,14 @@ func devEnv(t *testing.T, busy string) (env []string, busyPort int) {
 			env = append(env, kv)
 		}
 	}
+	// Every listener is held until all ports are picked, so that no two
+	// addresses are given the same free port.
+	var free []net.Listener
+	defer func() {
+		for _, l := range free {
+			l.Close()
+		}
+	}()
 	for _, name := range devAddrs {
 		l, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
@@ -123,7 +131,7 @@ func devEnv(t *testing.T, busy string) (env []string, busyPort int) {
 			busyPort = port
 			t.Cleanup(func() { l.Close() })
 		} else {
-			l.Close()
+			free = append(free, l)
 		}
 		env = append(env, fmt.Sprintf("%s=127.0.0.1:%d", name, port))
 	}
