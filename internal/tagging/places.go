@@ -240,15 +240,17 @@ func phraseEndsSkipping(m *phraseMatcher, ws []word, skip map[int]bool) map[int]
 	if len(skip) == 0 {
 		return phraseEnds(m, ws)
 	}
-	kept, at := make([]word, 0, len(ws)), make([]int, 0, len(ws)+1)
+	kept, at := make([]word, 0, len(ws)), make([]int, 0, len(ws))
 	for i, w := range ws {
 		if !skip[i] {
 			kept, at = append(kept, w), append(at, i)
 		}
 	}
-	at = append(at, len(ws))
 	out := map[int]bool{}
-	m.scan(kept, func(_ hit, _, to int) { out[at[to]] = true })
+	// The phrase ends right after its last word, not at the next word
+	// kept: a nationality word right after it ("the diaspora in
+	// Dominican cities") is where the list starts, as in phraseEnds.
+	m.scan(kept, func(_ hit, _, to int) { out[at[to-1]+1] = true })
 	return out
 }
 

@@ -112,6 +112,10 @@ func TestTagRegionalStories(t *testing.T) {
 			"", "fr", []string{"HN"}, []string{}},
 		{"a preposition alone ends the list", "Migrants returned from Mexico in Honduras receive support",
 			"", "en", []string{"HN"}, []string{}},
+		// A nationality word right after the phrase is where people
+		// live, not the story's place.
+		{"a nationality right after the phrase", "Haitian diaspora in Dominican cities sends remittances",
+			"", "en", []string{"HT"}, []string{}},
 		// A region qualifying a place places a story nothing else places.
 		{"the region's states", "Small Caribbean island states face climate displacement",
 			"", "en", []string{}, []string{"caribbean"}},
