@@ -60,7 +60,7 @@ type TaggingStore interface {
 	TagSuggestions(ctx context.Context, limit int) ([]domain.TagSuggestion, int, error)
 	TagSuggestion(ctx context.Context, itemID int64) (domain.TagSuggestion, error)
 	AcceptTagSuggestion(ctx context.Context, editor string, itemID int64, shown string) (domain.Item, error)
-	KeepTagSuggestion(ctx context.Context, editor string, itemID int64) (domain.Item, error)
+	KeepTagSuggestion(ctx context.Context, editor string, itemID int64, shown string) (domain.Item, error)
 	TopicCorrections(ctx context.Context, since time.Time) ([]domain.TopicCorrections, error)
 }
 

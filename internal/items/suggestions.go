@@ -169,13 +169,20 @@ func (s *Service) AcceptAllTagSuggestions(ctx context.Context, actor string, sho
 // leaves them alone, and learns that the desk disagrees). The lists are
 // kept as the editor saw them: when the story's tags changed since (an
 // editor, or its source), the suggestion is withdrawn, errs.Conflict,
-// and the newer tags stay. Audited as an edit of those lists.
-func (s *Service) KeepTags(ctx context.Context, actor string, itemID int64) (domain.Item, error) {
+// and the newer tags stay. shown is what the editor was shown
+// (TagSuggestion.Shown), or "" to decline the suggestion as it is now:
+// one a retraining replaced since is left for the editor, as
+// AcceptTagSuggestion leaves it, so that no list the editor did not see
+// offered is confirmed as theirs. Audited as an edit of those lists.
+func (s *Service) KeepTags(ctx context.Context, actor string, itemID int64, shown string) (domain.Item, error) {
 	sg, err := s.store.TagSuggestion(ctx, itemID)
 	if err != nil {
 		return domain.Item{}, err
 	}
-	it, err := s.store.KeepTagSuggestion(ctx, actor, itemID)
+	if shown == "" {
+		shown = sg.Shown()
+	}
+	it, err := s.store.KeepTagSuggestion(ctx, actor, itemID, shown)
 	if err != nil {
 		return it, err
 	}

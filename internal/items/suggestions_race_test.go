@@ -71,7 +71,7 @@ func TestKeepTagsDoesNotUndoAChangeMadeMeanwhile(t *testing.T) {
 		}
 	}
 	// The other editor's change withdrew the suggestion already.
-	if _, err := s.KeepTags(ctx, "ed@example.org", stored.ID); !errs.Is(err, errs.NotFound) {
+	if _, err := s.KeepTags(ctx, "ed@example.org", stored.ID, ""); !errs.Is(err, errs.NotFound) {
 		t.Errorf("keeping the tags after another editor set them: %v, want the suggestion gone", err)
 	}
 	if it, err := db.Item(ctx, stored.ID); err != nil || !slices.Equal(it.Topics, theirs) {
@@ -98,7 +98,7 @@ func TestKeepTagsDoesNotUndoAChangeMadeMeanwhile(t *testing.T) {
 			t.Error(err)
 		}
 	}
-	if _, err := s.KeepTags(ctx, "ed@example.org", hurricane.ID); !errs.Is(err, errs.Conflict) {
+	if _, err := s.KeepTags(ctx, "ed@example.org", hurricane.ID, ""); !errs.Is(err, errs.Conflict) {
 		t.Errorf("keeping the tags after the source sent the story again: %v, want a conflict", err)
 	}
 	if it, err := db.Item(ctx, hurricane.ID); err != nil || !slices.Equal(it.Topics, again.Topics) || it.IsEdited(domain.FieldTopics) {

@@ -30,13 +30,15 @@ func (db *DB) AcceptTagSuggestion(ctx context.Context, editor string, itemID int
 // as a labelled example (the desk disagrees with the tagger). The lists
 // kept are those the editor was shown, so a suggestion that no longer
 // fits its story is withdrawn, errs.Conflict, and nothing is set: an
-// editor's or the source's change made since is not undone. errs.NotFound
-// when there is none.
-func (db *DB) KeepTagSuggestion(ctx context.Context, editor string, itemID int64) (domain.Item, error) {
-	return db.settleTagSuggestion(ctx, editor, itemID, "", false)
+// editor's or the source's change made since is not undone. shown is as
+// for AcceptTagSuggestion: the lists confirmed are those of the
+// suggestion the editor saw. errs.NotFound when there is none.
+func (db *DB) KeepTagSuggestion(ctx context.Context, editor string, itemID int64, shown string) (domain.Item, error) {
+	return db.settleTagSuggestion(ctx, editor, itemID, shown, false)
 }
 
-// settleTagSuggestion accepts (accept) or declines an item's suggestion,
+// settleTagSuggestion accepts (accept) or declines an item's suggestion
+// (the one shown, when shown is not ""),
 // with the item and the suggestion locked, so that an editor's change or
 // an import cannot come between checking that the suggestion fits and
 // setting the lists.

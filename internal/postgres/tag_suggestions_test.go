@@ -211,3 +211,36 @@ func TestAcceptTakesWhatTheEditorSaw(t *testing.T) {
 		t.Errorf("accepting the new one as shown: topics %v (edited %v), %v; want [climate], the editor's", it.Topics, it.EditedFields, err)
 	}
 }
+
+// An editor declines what they were shown: a suggestion a retraining
+// replaced since, changing a list the page did not offer, is not
+// declined unseen, and that list is not made the editor's.
+func TestKeepTakesWhatTheEditorSaw(t *testing.T) {
+	t.Parallel()
+	f := newItemsFixture(t)
+	f.ingest(f.im.Item(dec16, "Hurricane hits Bluefields", "Roofs were lost.", "https://a.example/3", "en"))
+	hurricane := f.all()[0]
+	seen := suggestTopics(hurricane, "climate")
+	if err := f.db.ReplaceTagSuggestions(f.ctx, []domain.TagSuggestion{seen}); err != nil {
+		t.Fatal(err)
+	}
+	now := suggestTopics(hurricane, "climate", "emergencies")
+	now.ModelID = 2
+	if err := f.db.ReplaceTagSuggestions(f.ctx, []domain.TagSuggestion{now}); err != nil {
+		t.Fatal(err)
+	}
+	if seen.Shown() == now.Shown() {
+		t.Fatalf("the two suggestions show the same: %q", seen.Shown())
+	}
+	_, err := f.db.KeepTagSuggestion(f.ctx, "ed@example.org", hurricane.ID, seen.Shown())
+	if !errs.Is(err, errs.Conflict) || !errors.Is(err, domain.ErrSuggestionChanged) {
+		t.Fatalf("declining the suggestion the editor saw, replaced since: %v, want a conflict saying it changed", err)
+	}
+	it, err := f.db.Item(f.ctx, hurricane.ID)
+	if err != nil || it.IsEdited(domain.FieldTopics) {
+		t.Errorf("the story after: edited %v, %v; want its topics still the tagger's", it.EditedFields, err)
+	}
+	if left, err := f.db.TagSuggestion(f.ctx, hurricane.ID); err != nil || left.Shown() != now.Shown() {
+		t.Errorf("the suggestion left: %q, %v; want the new one, %q", left.Shown(), err, now.Shown())
+	}
+}

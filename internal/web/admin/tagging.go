@@ -185,8 +185,10 @@ func (a *Console) tagSuggestionKeep(c *gin.Context) {
 	if !ok {
 		return
 	}
-	_, err := a.Items.KeepTags(c.Request.Context(), currentUser(c).Name, id)
+	_, err := a.Items.KeepTags(c.Request.Context(), currentUser(c).Name, id, c.PostForm("shown"))
 	switch {
+	case errors.Is(err, domain.ErrSuggestionChanged):
+		done(c, suggestionBack(c, id), "suggestion_changed")
 	case errs.Is(err, errs.Conflict):
 		done(c, suggestionBack(c, id), "suggestion_withdrawn")
 	case errs.Is(err, errs.NotFound):
