@@ -76,7 +76,7 @@ func TestAcceptTakesWhatThePageShowed(t *testing.T) {
 	}
 	_, after = s.postForm(c, "/admin/tagging/suggestions/accept-all?lang=en",
 		url.Values{"csrf_token": {token[1]}, "shown": all})
-	if want := "Accepted: 0 suggestions"; !strings.Contains(html.UnescapeString(after), want) ||
+	if want := "Accepted: 0."; !strings.Contains(html.UnescapeString(after), want) ||
 		!strings.Contains(html.UnescapeString(after), "changed after the page was shown and are left for you") {
 		t.Errorf("accepting all replaced since: the page says %.600s", after[max(0, strings.Index(after, "<main")):])
 	}

@@ -54,7 +54,7 @@ func TestAcceptAllDoubleClicked(t *testing.T) {
 
 	c := s.consoleLogin()
 	form := url.Values{"csrf_token": {s.csrfToken(c, "/admin/tagging/suggestions")}}
-	counts := regexp.MustCompile(`Accepted: (\d+) suggestions; (\d+) no longer fitted`)
+	counts := regexp.MustCompile(`Accepted: (\d+)\. No longer fitting their story, so withdrawn: (\d+)`)
 	for i, a := range twiceAtOnce(func() (int, string) {
 		return s.postForm(c, "/admin/tagging/suggestions/accept-all?lang=en", form)
 	}) {

@@ -124,7 +124,7 @@ func (a *Console) tagSuggestions(c *gin.Context) {
 			p.Flash = tf(lang, "suggestions_all_counts", accepted, withdrawn)
 		}
 		if changed, err := strconv.Atoi(c.Query("changed")); err == nil && changed > 0 && p.Flash != "" {
-			p.Flash += " " + tf(lang, "suggestions_all_changed", changed)
+			p.Flash += " " + tn(lang, "suggestions_all_changed", changed)
 		}
 	}
 	a.render(c, http.StatusOK, "tagging_suggestions", p)
