@@ -68,11 +68,11 @@ func (a *Console) requireSession(c *gin.Context) {
 		}
 		q := url.Values{}
 		next := c.Request.URL.RequestURI()
-		if c.Request.Method != http.MethodGet {
+		if c.Request.Method != http.MethodGet && c.Request.Method != http.MethodHead {
 			// A change sent after the session ended is not made: the
 			// login says so, and leads back to the page it came from.
 			q.Set("ended", "1")
-			next = refererPath(c)
+			next = refererPath(c, a.Config.BaseURL)
 		}
 		if next = safeNext(next); next != "" && next != "/admin" {
 			q.Set("next", next)
@@ -269,10 +269,16 @@ func (a *Console) setSessionCookie(c *gin.Context, tok string, maxAge int) {
 }
 
 // refererPath is the path and query of the page a request came from,
-// when that page is of this site; "" otherwise.
-func refererPath(c *gin.Context) string {
+// when that page is of this site (BASE_URL's host, or the host the
+// request names: behind a proxy that rewrites Host only the first is
+// the browser's); "" otherwise. safeNext still decides whether it may
+// be gone back to.
+func refererPath(c *gin.Context, base *url.URL) string {
 	u, err := url.Parse(c.Request.Referer())
-	if err != nil || u.Host != c.Request.Host {
+	if err != nil || u.Host == "" {
+		return ""
+	}
+	if (base == nil || !strings.EqualFold(u.Host, base.Host)) && !strings.EqualFold(u.Host, c.Request.Host) {
 		return ""
 	}
 	return u.RequestURI()
