@@ -156,9 +156,16 @@ func (db *DB) TagSuggestion(ctx context.Context, itemID int64) (domain.TagSugges
 func (db *DB) TopicCorrections(ctx context.Context, since time.Time) ([]domain.TopicCorrections, error) {
 	rows, err := db.pool.Query(ctx, `
 		WITH recent AS (
+			-- Two halves, not one OR across the join: each reads its
+			-- own index (items_ingested_at, tag_examples_updated)
+			-- rather than every item.
 			SELECT COALESCE(e.tagger_topics, i.topics) AS tagger, e.topics AS editor
 			FROM items i LEFT JOIN tag_examples e ON e.item_id = i.id
-			WHERE i.ingested_at >= $1 OR e.updated_at >= $1
+			WHERE i.ingested_at >= $1
+			UNION ALL
+			SELECT COALESCE(e.tagger_topics, i.topics), e.topics
+			FROM tag_examples e JOIN items i ON i.id = e.item_id
+			WHERE e.updated_at >= $1 AND i.ingested_at < $1
 		)
 		SELECT t.slug,
 		       count(r.tagger) FILTER (WHERE t.slug = ANY (r.tagger)),
