@@ -57,7 +57,7 @@ func TestConsoleFormAddressesOpenedAgain(t *testing.T) {
 		t.Fatalf("%d console POST routes: the routes were not read right", posts)
 	}
 
-	// Where each form is, as the reviewer walked them.
+	// Where each form is: the addresses an editor meets most.
 	for at, want := range map[string]string{
 		"/admin/items/14/hide":                  "/admin/items/14",
 		"/admin/items/14/link":                  "/admin/items/14",
