@@ -125,7 +125,7 @@ func TestAdminItemsConsole(t *testing.T) {
 	if st := b.submit("confirm the import", chromedp.CSS(`#import-confirm button`)); st != http.StatusOK {
 		t.Fatalf("confirm: status %d: %s", st, b.pageText())
 	}
-	if flash := b.text("import flash", flashStatus); !strings.Contains(flash, strconv.Itoa(rows)+" new") {
+	if flash := b.text("import flash", flashStatus); !strings.Contains(flash, "New items stored: "+strconv.Itoa(rows)+".") {
 		t.Errorf("after confirming the page says %q", flash)
 	}
 	stored := itemsAll(s)
