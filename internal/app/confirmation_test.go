@@ -18,6 +18,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"newsdigest/internal/app"
+	"newsdigest/internal/domain"
 	"newsdigest/internal/tasks"
 	"newsdigest/internal/testenv"
 	"newsdigest/internal/token"
@@ -233,18 +234,25 @@ func (s *stack) digestLinks(addr string) (tok, view string) {
 	return m[2], v
 }
 
-// routesRefuse checks that every link a token opens answers 404.
-func (s *stack) routesRefuse(what, tok, view, confirm string) {
+// routesRefuse checks that every link a token opens answers 404, but
+// for its unsubscribe links when unsubscribes: those of a token a
+// confirmed sign-up replaced keep working, for the mails of before.
+func (s *stack) routesRefuse(what, tok, view, confirm string, unsubscribes bool) {
 	s.t.Helper()
 	b := s.browser()
 	prefs := url.Values{"countries": {"CR"}, "language": {"en"}, "mode": {"any"}}
+	unsubscribe := "/unsubscribe/" + tok
+	if unsubscribes {
+		unsubscribe = ""
+	}
 	for _, r := range []struct {
 		method, path string
 		form         url.Values
 	}{
 		{"GET", "/preferences/" + tok, nil},
 		{"POST", "/preferences/" + tok, prefs},
-		{"GET", "/unsubscribe/" + tok, nil},
+		{"GET", "/preferences/" + tok + "/export", nil},
+		{"GET", unsubscribe, nil},
 		{"GET", view, nil},
 		{"GET", confirm, nil},
 		{"POST", confirm, nil},
@@ -255,6 +263,9 @@ func (s *stack) routesRefuse(what, tok, view, confirm string) {
 		if status, _ := s.page(b, r.method, r.path, r.form); status != http.StatusNotFound {
 			s.t.Errorf("%s: %s %s = %d, want 404", what, r.method, r.path, status)
 		}
+	}
+	if unsubscribes {
+		return
 	}
 	resp, err := http.Post(s.base+"/unsubscribe/"+tok, "application/x-www-form-urlencoded", strings.NewReader("List-Unsubscribe=One-Click"))
 	if err != nil {
@@ -268,8 +279,9 @@ func (s *stack) routesRefuse(what, tok, view, confirm string) {
 
 // Leaving and signing up again gives a new token, but only once the
 // inbox's owner confirms: a stranger signing up an address that left
-// breaks none of its links. An erased subscriber's links all stop
-// working. The web digest's link is no reader's: it shows the digest,
+// breaks none of its links. The token replaced only unsubscribes (the
+// mails of before are still in the inbox). An erased subscriber's links
+// all stop working. The web digest's link is no reader's: it shows the digest,
 // before and after, and nothing else.
 func TestTokensRotateOnConfirmation(t *testing.T) {
 	t.Parallel()
@@ -284,7 +296,8 @@ func TestTokensRotateOnConfirmation(t *testing.T) {
 	if status, _ := s.page(b, "GET", oldView, nil); status != http.StatusOK {
 		t.Fatalf("digest web view before leaving: %d", status)
 	}
-	s.oneClickUnsubscribe(onlyDigest(t, s, ana, 1))
+	first := onlyDigest(t, s, ana, 1)
+	s.oneClickUnsubscribe(first)
 
 	// Someone signs the address up again: until it is confirmed, the
 	// person's links keep working.
@@ -298,11 +311,22 @@ func TestTokensRotateOnConfirmation(t *testing.T) {
 	if status, _ := s.page(b, "POST", newConfirm, nil); status != http.StatusOK {
 		t.Fatalf("confirm the re-subscription: %d", status)
 	}
-	s.routesRefuse("old token after the re-subscription was confirmed", oldTok, "", "")
+	s.routesRefuse("old token after the re-subscription was confirmed", oldTok, "", "", true)
 	if e := s.edition("second story"); e.Sent != 1 {
 		t.Fatalf("edition = %+v", e)
 	}
 	newTok, newView := s.digestLinks(ana)
+	// The first digest, still in the inbox, unsubscribes with its link
+	// (the page, and one click), and that is all its old token does.
+	if status, page := s.page(b, "GET", "/unsubscribe/"+oldTok, nil); status != http.StatusOK || !strings.Contains(page, ana) {
+		t.Errorf("GET /unsubscribe/ with the first digest's token: %d: %.300s", status, page)
+	}
+	s.oneClickUnsubscribe(first)
+	var status string
+	s.subsQuery(`SELECT status FROM subscribers WHERE lower(email) = $1`, []any{ana}, &status)
+	if status != string(domain.StatusUnsubscribed) {
+		t.Errorf("after one click in the first digest: %s, want unsubscribed", status)
+	}
 	if newTok == oldTok {
 		t.Fatal("the confirmed re-subscription kept the old token")
 	}
@@ -315,7 +339,8 @@ func TestTokensRotateOnConfirmation(t *testing.T) {
 	s.jsonCall("POST", "/api/v1/subscriptions", map[string]any{"email": luis, "countries": []string{"CR"}}, nil, http.StatusAccepted)
 	luisConfirm := s.confirmPath(luis, 1)
 	s.sqlExec(`UPDATE subscribers SET status = 'erased' WHERE lower(email) IN ($1, $2)`, ana, luis)
-	s.routesRefuse("erased", newTok, "", luisConfirm)
+	s.routesRefuse("erased", newTok, "", luisConfirm, false)
+	s.routesRefuse("erased, its token of before", oldTok, "", "", false)
 	for _, view := range []string{oldView, newView} {
 		if status, page := s.page(b, "GET", view, nil); status != http.StatusOK || strings.Contains(page, ana) {
 			t.Errorf("GET %s (a digest, naming no one) after its reader was erased: %d", view, status)

@@ -172,6 +172,14 @@ func (db *DB) Confirm(ctx context.Context, confirmToken, shown string, c domain.
 		if shown != "" && p.ChoicesSignature() != shown {
 			return errs.New(errs.Conflict, "the choices to confirm have changed since the page was shown")
 		}
+		// The token replaced keeps unsubscribing: the mails that carry it
+		// are still in the reader's inbox (UnsubscribeSubscriber).
+		if _, err := tx.Exec(ctx, `
+			INSERT INTO retired_tokens (token_hash, subscriber_id)
+			SELECT sha256(convert_to(token, 'UTF8')), id FROM subscribers WHERE id = $1 AND token IS NOT NULL AND token <> $2
+			ON CONFLICT DO NOTHING`, s.ID, newToken); err != nil {
+			return fmt.Errorf("confirm: keep the replaced token: %w", err)
+		}
 		// A subscription starts afresh: what a reader who left and came
 		// back had of their own schedule (where their window was, when
 		// their digest was due) is of the time before they left, and
@@ -199,15 +207,30 @@ func (db *DB) SubscriberByToken(ctx context.Context, tok string) (domain.Subscri
 	return s, notFound(err, "subscriber")
 }
 
-// Unsubscribe stops all mail to the subscriber the token belongs to
-// (domain.SubscriberLeave). It is idempotent: unsubscribing twice is not
-// an error. The request of a person whose mail stopped otherwise (bounced,
-// suppressed) changes nothing but is recorded with their consents.
+// unsubscribeBy is the condition that a subscriber (its row unnamed) is
+// the one an unsubscribe link's token ($1) is of: their token now, or
+// one a confirmed sign-up replaced, which mails still in their inbox
+// carry (retired_tokens), and which unsubscribes and does nothing else.
+const unsubscribeBy = `(token = $1 OR id = (SELECT subscriber_id FROM retired_tokens WHERE token_hash = sha256(convert_to($1, 'UTF8'))))`
+
+// SubscriberByUnsubscribeToken finds the subscriber an unsubscribe
+// link's token is of (unsubscribeBy).
+func (db *DB) SubscriberByUnsubscribeToken(ctx context.Context, tok string) (domain.Subscriber, error) {
+	s, err := scanSubscriber(db.pool.QueryRow(ctx, `SELECT `+subscriberColumns+` FROM subscribers
+		WHERE `+unsubscribeBy+` AND status <> $2`, tok, domain.StatusErased))
+	return s, notFound(err, "subscriber")
+}
+
+// Unsubscribe stops all mail to the subscriber an unsubscribe link's
+// token is of (unsubscribeBy; domain.SubscriberLeave). It is idempotent:
+// unsubscribing twice is not an error. The request of a person whose
+// mail stopped otherwise (bounced, suppressed) changes nothing but is
+// recorded with their consents.
 func (db *DB) Unsubscribe(ctx context.Context, tok string, c domain.Consent) error {
 	return pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
 		var id int64
 		var status domain.SubscriberStatus
-		err := tx.QueryRow(ctx, `SELECT id, status FROM subscribers WHERE token = $1 AND status <> $2 FOR UPDATE`,
+		err := tx.QueryRow(ctx, `SELECT id, status FROM subscribers WHERE `+unsubscribeBy+` AND status <> $2 FOR UPDATE`,
 			tok, domain.StatusErased).Scan(&id, &status)
 		if err != nil {
 			return notFound(err, "subscriber")

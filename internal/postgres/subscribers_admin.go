@@ -197,6 +197,9 @@ func (db *DB) EraseSubscriber(ctx context.Context, id int64, actor, newToken str
 		if _, err := tx.Exec(ctx, `DELETE FROM export_links WHERE subscriber_id = $1`, id); err != nil {
 			return fmt.Errorf("erase export links: %w", err)
 		}
+		if _, err := tx.Exec(ctx, `DELETE FROM retired_tokens WHERE subscriber_id = $1`, id); err != nil {
+			return fmt.Errorf("erase retired tokens: %w", err)
+		}
 		if _, err := tx.Exec(ctx, `DELETE FROM test_sends WHERE lower(recipient) = lower($1)`, email); err != nil {
 			return fmt.Errorf("erase test sends: %w", err)
 		}

@@ -151,7 +151,8 @@ func TestUnsentConfirmations(t *testing.T) {
 // An address that left (unsubscribed, or reported a digest as spam) and
 // signs up again gets a new confirmation link and its mail at once; its
 // token changes when the sign-up is confirmed, not before, so a
-// stranger's sign-up breaks none of its links.
+// stranger's sign-up breaks none of its links; the token replaced keeps
+// unsubscribing, for the mails of before, until the person is erased.
 func TestResubscribeRotatesTokensOnConfirmation(t *testing.T) {
 	t.Parallel()
 	db := testenv.Database(t)
@@ -200,6 +201,31 @@ func TestResubscribeRotatesTokensOnConfirmation(t *testing.T) {
 		}
 		if _, err := db.SubscriberByToken(ctx, sub.Token); !errs.Is(err, errs.NotFound) {
 			t.Errorf("%s: old token after the re-subscription was confirmed: %v, want not found", left, err)
+		}
+		// The mails of before, still in the inbox, keep unsubscribing
+		// with it, and do nothing else.
+		if _, err := db.UpdatePreferences(ctx, sub.Token, crFilter, consent()); !errs.Is(err, errs.NotFound) {
+			t.Errorf("%s: changing choices with the old token: %v, want not found", left, err)
+		}
+		if who, err := db.SubscriberByUnsubscribeToken(ctx, sub.Token); err != nil || who.ID != id {
+			t.Errorf("%s: the old token's unsubscribe page: %d, %v; want subscriber %d", left, who.ID, err, id)
+		}
+		if err := db.Unsubscribe(ctx, sub.Token, consent()); err != nil {
+			t.Fatalf("%s: unsubscribing with the old token: %v", left, err)
+		}
+		if got, err := db.SubscriberByToken(ctx, confirmed.Token); err != nil || got.Status != domain.StatusUnsubscribed {
+			t.Errorf("%s: after unsubscribing with the old token: %s, %v; want unsubscribed", left, got.Status, err)
+		}
+		// Erasure forgets every token, the replaced ones too.
+		if err := db.EraseSubscriber(ctx, id, "", token.New()); err != nil {
+			t.Fatal(err)
+		}
+		var kept int
+		if err := db.Pool().QueryRow(ctx, `SELECT count(*) FROM retired_tokens WHERE subscriber_id = $1`, id).Scan(&kept); err != nil || kept != 0 {
+			t.Errorf("%s: %d replaced tokens kept after erasure, %v", left, kept, err)
+		}
+		if _, err := db.SubscriberByUnsubscribeToken(ctx, sub.Token); !errs.Is(err, errs.NotFound) {
+			t.Errorf("%s: the old token after erasure: %v, want not found", left, err)
 		}
 	}
 }

@@ -13,6 +13,13 @@ func (s *Service) ByToken(ctx context.Context, tok string) (domain.Subscriber, e
 	return s.store.SubscriberByToken(ctx, tok)
 }
 
+// ByUnsubscribeToken finds the subscriber an unsubscribe link is of: by
+// their token, or by one a confirmed sign-up of theirs replaced, which
+// the mails of before carry and which only unsubscribes.
+func (s *Service) ByUnsubscribeToken(ctx context.Context, tok string) (domain.Subscriber, error) {
+	return s.store.SubscriberByUnsubscribeToken(ctx, tok)
+}
+
 // UpdatePreferences changes a subscriber's choices
 // (domain.SubscriberChange), validated against the taxonomy.
 func (s *Service) UpdatePreferences(ctx context.Context, tok string, f domain.Filter, c domain.Consent) (domain.Subscriber, error) {

@@ -39,6 +39,7 @@ type SignupStore interface {
 // pause, leaving, a copy of their data and their erasure.
 type ReaderStore interface {
 	SubscriberByToken(ctx context.Context, tok string) (domain.Subscriber, error)
+	SubscriberByUnsubscribeToken(ctx context.Context, tok string) (domain.Subscriber, error)
 	UpdatePreferences(ctx context.Context, tok string, f domain.Filter, c domain.Consent) (domain.Subscriber, error)
 	Unsubscribe(ctx context.Context, tok string, c domain.Consent) error
 	Pause(ctx context.Context, tok string, until time.Time, c domain.Consent) (domain.Subscriber, error)

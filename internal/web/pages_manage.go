@@ -158,10 +158,19 @@ func unsubscribeURL(tok, lang string) string {
 }
 
 func (s *Server) unsubscribePage(c *gin.Context) {
-	tok, sub, lang, ok := s.linkSubscriber(c)
+	lang := pageLang(c.Request, "")
+	tok, ok := s.validToken(c, lang)
 	if !ok {
 		return
 	}
+	// A token a later sign-up replaced still unsubscribes: the mail it
+	// came in is still in the reader's inbox.
+	sub, err := s.subscribers.ByUnsubscribeToken(c.Request.Context(), tok)
+	if err != nil {
+		s.pageFail(c, lang, err)
+		return
+	}
+	lang = pageLang(c.Request, sub.Language)
 	if sub.Status == domain.StatusUnsubscribed {
 		s.renderPage(c, "message", pageData{Lang: lang, Title: msg(lang, "unsubscribed_title"), Message: msg(lang, "unsubscribed")})
 		return
@@ -182,7 +191,7 @@ func (s *Server) unsubscribePost(c *gin.Context) {
 		s.pageFail(c, lang, err)
 		return
 	}
-	if sub, err := s.subscribers.ByToken(c.Request.Context(), tok); err == nil {
+	if sub, err := s.subscribers.ByUnsubscribeToken(c.Request.Context(), tok); err == nil {
 		lang = pageLang(c.Request, sub.Language)
 	}
 	s.renderPage(c, "message", pageData{Lang: lang, Title: msg(lang, "unsubscribed_title"), Message: msg(lang, "unsubscribed")})
