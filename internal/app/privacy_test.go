@@ -192,8 +192,11 @@ func TestPrivacyExportAndDeleteMe(t *testing.T) {
 		t.Fatalf("export: %d %s", resp.StatusCode, body)
 	}
 	checkDownload(t, "export", resp)
-	if again, _ := privacyGet(t, exportURL); again.StatusCode != http.StatusNotFound {
-		t.Errorf("the export link opened after its download: %d, want 404", again.StatusCode)
+	// Used, it says so, and where to ask for another: not that the
+	// reader may subscribe again.
+	if again, body := privacyGet(t, exportURL); again.StatusCode != http.StatusNotFound ||
+		!strings.Contains(string(body), "has been used or has run out") || strings.Contains(string(body), "subscribe again") {
+		t.Errorf("the export link opened after its download: %d, want 404 saying it was used: %.400s", again.StatusCode, body)
 	}
 	s.waitQueuesIdle()
 	if n := len(s.exportLinks(addr)); n != 1 {

@@ -10,6 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"newsdigest/internal/domain"
+	"newsdigest/internal/errs"
 )
 
 // exportRequest is the preferences page's "your data" link. The token in
@@ -60,7 +61,7 @@ func (s *Server) exportPage(c *gin.Context) {
 	}
 	sub, err := s.subscribers.ByExportLink(c.Request.Context(), tok)
 	if err != nil {
-		s.pageFail(c, lang, err)
+		s.exportFail(c, lang, err)
 		return
 	}
 	lang = pageLang(c.Request, sub.Language)
@@ -80,7 +81,7 @@ func (s *Server) exportDownload(c *gin.Context) {
 	}
 	data, err := s.subscribers.ExportByLink(c.Request.Context(), tok)
 	if err != nil {
-		s.pageFail(c, lang, err)
+		s.exportFail(c, lang, err)
 		return
 	}
 	body, err := json.MarshalIndent(data, "", "  ")
@@ -94,6 +95,19 @@ func (s *Server) exportDownload(c *gin.Context) {
 	h.Set("Cache-Control", "no-store")
 	c.Status(http.StatusOK)
 	c.Writer.Write(append(body, '\n'))
+}
+
+// exportFail answers an export link that does not work: one used or run
+// out is said to be so, with where to ask for another, rather than with
+// the general dead link's offer to subscribe again.
+func (s *Server) exportFail(c *gin.Context, lang string, err error) {
+	if !errs.Is(err, errs.NotFound) {
+		s.pageFail(c, lang, err)
+		return
+	}
+	s.renderPageStatus(c.Writer, c.Request, http.StatusNotFound, "error",
+		pageData{Lang: lang, Title: msg(lang, "export_gone_title"), Message: msg(lang, "export_gone")})
+	c.Abort()
 }
 
 // deletePage says what deleting one's data does, with one button to do it.
