@@ -180,6 +180,16 @@ func TestArchiveAndFeeds(t *testing.T) {
 	if got, want := archiveFeed(t, s, "/feeds/topic/protection.xml?lang=es"), []string{officeES, shelters}; !slices.Equal(got, want) {
 		t.Errorf("protection feed in Spanish: %q, want %q", got, want)
 	}
+	// A code or a slug typed in another case is the same feed, and page.
+	if got, want := archiveFeed(t, s, "/feeds/country/gt.xml"), []string{corridor, shelters}; !slices.Equal(got, want) {
+		t.Errorf("gt feed: %q, want %q", got, want)
+	}
+	if got, want := archiveFeed(t, s, "/feeds/topic/Protection.xml?lang=es"), []string{officeES, shelters}; !slices.Equal(got, want) {
+		t.Errorf("Protection feed in Spanish: %q, want %q", got, want)
+	}
+	if status, _, page := archiveGet(t, s, "/archive?lang=en&country=gt"); status != http.StatusOK || !strings.Contains(page, esc(shelters)) || strings.Contains(page, officeEN) {
+		t.Errorf("/archive?country=gt: %d, want Guatemala's stories", status)
+	}
 	if got := archiveFeed(t, s, "/feeds/country/MX.xml"); len(got) != 0 {
 		t.Errorf("MX feed: %q, want none", got)
 	}

@@ -61,6 +61,7 @@ func (s *Server) countryFeed(c *gin.Context) {
 		s.notFound(c)
 		return
 	}
+	code = strings.ToUpper(code) // "hn.xml" is Honduras's feed
 	s.feed(c, editions.ArchiveQuery{Country: code}, func(tax *taxonomy.Taxonomy, lang string) (string, string) {
 		ct, _ := tax.Country(code)
 		return ct.Name(lang), archivePath(lang, code, "", "")
@@ -74,6 +75,7 @@ func (s *Server) topicFeed(c *gin.Context) {
 		s.notFound(c)
 		return
 	}
+	slug = strings.ToLower(slug)
 	s.feed(c, editions.ArchiveQuery{Topic: slug}, func(tax *taxonomy.Taxonomy, lang string) (string, string) {
 		t, _ := tax.Topic(slug)
 		return t.Name(lang), archivePath(lang, "", slug, "")

@@ -66,15 +66,17 @@ func archiveKey(r *http.Request) string {
 			before = "!"
 		}
 	}
-	return "archive?" + url.Values{"lang": {pageLang(r, "")}, "country": {q.Get("country")},
-		"topic": {q.Get("topic")}, "before": {before}}.Encode()
+	return "archive?" + url.Values{"lang": {pageLang(r, "")}, "country": {strings.ToUpper(q.Get("country"))},
+		"topic": {strings.ToLower(q.Get("topic"))}, "before": {before}}.Encode()
 }
 
 // cachedFeed is a feed, its answers kept publicTTL under its path and
 // language: a feed reads nothing else of its request.
 func (s *Server) cachedFeed(h gin.HandlerFunc) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		s.public.serve(c, "feed|"+c.Request.URL.Path+"|"+feedLang(c), h)
+		// A code or slug in any case is the same feed (countryFeed,
+		// topicFeed), kept once.
+		s.public.serve(c, "feed|"+strings.ToLower(c.Request.URL.Path)+"|"+feedLang(c), h)
 	}
 }
 
@@ -84,7 +86,9 @@ func (s *Server) archive(c *gin.Context) {
 	lang := pageLang(c.Request, "")
 	ctx := c.Request.Context()
 	q := c.Request.URL.Query()
-	aq := editions.ArchiveQuery{Country: q.Get("country"), Topic: q.Get("topic"), Language: lang}
+	// A country's code and a topic's slug are read in any case: "hn" is
+	// Honduras, as in the API.
+	aq := editions.ArchiveQuery{Country: strings.ToUpper(q.Get("country")), Topic: strings.ToLower(q.Get("topic")), Language: lang}
 	if v := q.Get("before"); v != "" {
 		cur, err := domain.DecodeItemCursor(v)
 		if err != nil {
