@@ -74,7 +74,9 @@ func TestFormAndAPIScheduleFields(t *testing.T) {
 	for lang, want := range map[string][]string{
 		"en": {`<option value="Asia/Tokyo">Tokyo</option>`, `<option value="America/Mexico_City">Mexico City</option>`},
 		"es": {`<option value="Asia/Tokyo">Tokio</option>`, `<option value="America/Mexico_City">Ciudad de México</option>`,
-			`<option value="America/Havana">La Habana</option>`},
+			`<option value="America/Havana">La Habana</option>`, `<option value="America/Tegucigalpa">Tegucigalpa</option>`,
+			`<option value="America/Managua">Managua</option>`, `<option value="America/El_Salvador">El Salvador</option>`,
+			`<option value="America/Belize">Belice</option>`},
 		"fr": {`<option value="Europe/London">Londres</option>`, `<option value="America/Havana">La Havane</option>`},
 	} {
 		_, home := s.do("GET", "/?lang="+lang, "", nil, false)

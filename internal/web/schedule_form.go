@@ -34,13 +34,15 @@ type scheduleForm struct {
 }
 
 // zones are the time zones the select lists: one or two a region, by
-// the cities people know, each named by its city in the reader's
+// the cities people know (every capital of Central America: without the
+// script, a reader looks for their own city), each named by its city in the reader's
 // language (CLDR's, i18n.ZoneCity). Any IANA name is accepted; a zone a browser
 // proposes that is not here is added to the list by the script.
 var zones = []string{
 	"UTC",
 	"America/Anchorage", "America/Los_Angeles", "America/Denver", "America/Chicago", "America/Mexico_City",
-	"America/Guatemala", "America/Costa_Rica", "America/Panama", "America/Bogota", "America/Lima",
+	"America/Guatemala", "America/Belize", "America/El_Salvador", "America/Tegucigalpa", "America/Managua",
+	"America/Costa_Rica", "America/Panama", "America/Bogota", "America/Lima",
 	"America/New_York", "America/Havana", "America/Jamaica", "America/Port-au-Prince", "America/Santo_Domingo",
 	"America/Puerto_Rico", "America/Barbados", "America/Port_of_Spain", "America/Caracas", "America/Guyana",
 	"America/Paramaribo", "America/Santiago", "America/Sao_Paulo", "America/Argentina/Buenos_Aires",
