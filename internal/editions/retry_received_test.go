@@ -25,21 +25,7 @@ func TestRetryAfterAnotherEditionGaveItsStories(t *testing.T) {
 	f.subscriber("all@example.org", "CR")
 	f.subscriber("some@example.org", "CR", "PA")
 
-	f.smtp.Reject = func(string) error {
-		return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "try again later"}
-	}
-	failed, _, err := f.db.CreateEdition(f.ctx, domain.NewEdition{PublishedFrom: day("2021-09-01"), PublishedTo: day("2021-09-02")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := f.compiler.Compile(f.ctx, failed.ID); err != nil {
-		t.Fatal(err)
-	}
-	f.sendQueuedAs(true)
-	if e := f.edition(failed.ID); e.Failed != 2 {
-		t.Fatalf("the edition that failed for now: %+v", e)
-	}
-	f.smtp.Reject = nil
+	failed := f.failedForNow(domain.NewEdition{PublishedFrom: day("2021-09-01"), PublishedTo: day("2021-09-02")}, 2)
 	// An editor's edition of the first day: Kilo, to both.
 	if e := f.run(domain.NewEdition{PublishedFrom: day("2021-09-01"), PublishedTo: day("2021-09-01")}); e.Sent != 2 {
 		t.Fatalf("the edition of the first day: %+v", e)
@@ -86,22 +72,8 @@ func TestRetryTakesItsTurnWithACompile(t *testing.T) {
 	f := newFixture(t)
 	f.item(*day("2021-09-01"), "Kilo", "CR")
 	f.subscriber("reader@example.org", "CR")
-	f.smtp.Reject = func(string) error {
-		return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "try again later"}
-	}
 	first := domain.NewEdition{PublishedFrom: day("2021-09-01"), PublishedTo: day("2021-09-01")}
-	failed, _, err := f.db.CreateEdition(f.ctx, first)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := f.compiler.Compile(f.ctx, failed.ID); err != nil {
-		t.Fatal(err)
-	}
-	f.sendQueuedAs(true)
-	if e := f.edition(failed.ID); e.Failed != 1 {
-		t.Fatalf("the edition that failed for now: %+v", e)
-	}
-	f.smtp.Reject = nil
+	failed := f.failedForNow(first, 1)
 	again, _, err := f.db.CreateEdition(f.ctx, first)
 	if err != nil {
 		t.Fatal(err)
@@ -197,19 +169,9 @@ func TestRetryWhileACompileRunsTooLong(t *testing.T) {
 	f := newFixture(t)
 	f.item(*day("2021-09-01"), "Kilo", "CR")
 	f.subscriber("reader@example.org", "CR")
-	f.smtp.Reject = func(string) error {
-		return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "try again later"}
-	}
-	failed, _, err := f.db.CreateEdition(f.ctx, domain.NewEdition{PublishedFrom: day("2021-09-01"), PublishedTo: day("2021-09-01")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := f.compiler.Compile(f.ctx, failed.ID); err != nil {
-		t.Fatal(err)
-	}
-	f.sendQueuedAs(true)
+	failed := f.failedForNow(domain.NewEdition{PublishedFrom: day("2021-09-01"), PublishedTo: day("2021-09-01")}, 1)
 
-	err = f.db.CompileAlone(f.ctx, func() error {
+	err := f.db.CompileAlone(f.ctx, func() error {
 		_, err := f.db.RetryFailed(f.ctx, failed.ID)
 		return err
 	})
@@ -222,4 +184,28 @@ func TestRetryWhileACompileRunsTooLong(t *testing.T) {
 	if d := f.deliveries(failed.ID)["reader@example.org"]; d.Status != domain.DeliveryFailed {
 		t.Errorf("the delivery after the refused retry: %s, want failed", d.Status)
 	}
+}
+
+// failedForNow makes and sends the edition ne while the relay answers
+// every recipient 451, and checks that want digests failed for now. The
+// relay takes mail again after.
+func (f *fixture) failedForNow(ne domain.NewEdition, want int) domain.Edition {
+	f.t.Helper()
+	f.smtp.Reject = func(string) error {
+		return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "try again later"}
+	}
+	defer func() { f.smtp.Reject = nil }()
+	failed, _, err := f.db.CreateEdition(f.ctx, ne)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	if err := f.compiler.Compile(f.ctx, failed.ID); err != nil {
+		f.t.Fatal(err)
+	}
+	f.sendQueuedAs(true)
+	e := f.edition(failed.ID)
+	if e.Failed != want {
+		f.t.Fatalf("the edition that failed for now: %+v, want %d failed", e, want)
+	}
+	return e
 }
