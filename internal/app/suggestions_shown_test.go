@@ -4,11 +4,9 @@ import (
 	"html"
 	"net/url"
 	"regexp"
-	"slices"
 	"strings"
 	"testing"
 
-	"newsdigest/internal/domain"
 	"newsdigest/internal/postgres"
 )
 
@@ -28,25 +26,7 @@ func TestAcceptTakesWhatThePageShowed(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	stories, err := db.Items(s.ctx, domain.ItemFilter{Limit: 100})
-	if err != nil {
-		t.Fatal(err)
-	}
-	suggest := func(model int64, topic string) []domain.TagSuggestion {
-		var list []domain.TagSuggestion
-		for _, it := range stories {
-			if slices.Contains(it.Topics, "protection") || slices.Contains(it.Topics, "integration") {
-				continue
-			}
-			sg := domain.TagSuggestion{ItemID: it.ID, ModelID: model, From: it.TagLists(), To: it.TagLists(), Reasons: it.TagReasons,
-				FromText: domain.StoryText(it),
-				Changes:  []domain.TagChange{{Kind: domain.FieldTopics, Code: topic, Add: true, Why: "model: " + topic}}}
-			sg.To.Topics = append(slices.Clone(it.Topics), topic)
-			list = append(list, sg)
-		}
-		return list
-	}
-	shown := suggest(1, "protection")
+	shown := suggestTopic(t, s, db, 1, "protection")
 	if len(shown) < 2 {
 		t.Fatalf("%d suggestions made", len(shown))
 	}
@@ -66,7 +46,7 @@ func TestAcceptTakesWhatThePageShowed(t *testing.T) {
 	}
 
 	// A retraining replaces every suggestion while the editor reads.
-	if err := db.ReplaceTagSuggestions(s.ctx, suggest(2, "integration")); err != nil {
+	if err := db.ReplaceTagSuggestions(s.ctx, suggestTopic(t, s, db, 2, "integration")); err != nil {
 		t.Fatal(err)
 	}
 	_, after := s.postForm(c, "/admin/tagging/suggestions/"+one[1]+"/accept?lang=en",

@@ -30,21 +30,7 @@ func TestAcceptAllDoubleClicked(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	stories, err := db.Items(s.ctx, domain.ItemFilter{Limit: 100})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var list []domain.TagSuggestion
-	for _, it := range stories {
-		if slices.Contains(it.Topics, "protection") {
-			continue
-		}
-		sg := domain.TagSuggestion{ItemID: it.ID, ModelID: 1, From: it.TagLists(), To: it.TagLists(), Reasons: it.TagReasons,
-			FromText: domain.StoryText(it),
-			Changes:  []domain.TagChange{{Kind: domain.FieldTopics, Code: "protection", Add: true, Why: "model: protection"}}}
-		sg.To.Topics = append(slices.Clone(it.Topics), "protection")
-		list = append(list, sg)
-	}
+	list := suggestTopic(t, s, db, 1, "protection")
 	if len(list) < 4 {
 		t.Fatalf("%d suggestions made", len(list))
 	}
@@ -143,4 +129,26 @@ func TestSubscribersImportConfirmDoubleClicked(t *testing.T) {
 	if n := s.subsCount(`status = 'active'`); n != 2 || audits != 1 {
 		t.Errorf("%d subscribers active, %d imports audited; want 2 and 1", n, audits)
 	}
+}
+
+// suggestTopic is a suggestion of model that topic be added to each story
+// stored that has neither it nor the other topic these tests suggest.
+func suggestTopic(t *testing.T, s *stack, db *postgres.DB, model int64, topic string) []domain.TagSuggestion {
+	t.Helper()
+	stories, err := db.Items(s.ctx, domain.ItemFilter{Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var list []domain.TagSuggestion
+	for _, it := range stories {
+		if slices.Contains(it.Topics, "protection") || slices.Contains(it.Topics, "integration") {
+			continue
+		}
+		sg := domain.TagSuggestion{ItemID: it.ID, ModelID: model, From: it.TagLists(), To: it.TagLists(), Reasons: it.TagReasons,
+			FromText: domain.StoryText(it),
+			Changes:  []domain.TagChange{{Kind: domain.FieldTopics, Code: topic, Add: true, Why: "model: " + topic}}}
+		sg.To.Topics = append(slices.Clone(it.Topics), topic)
+		list = append(list, sg)
+	}
+	return list
 }
