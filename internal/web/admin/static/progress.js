@@ -45,14 +45,14 @@
     return p.finished;
   }
 
-  // The rest of the page (actions, skips, failures with the relay's
-  // replies) summarises the failed and skipped counts: when they change,
-  // or the edition finishes, it is fetched again and put in place, so it
-  // never contradicts the figures above it. An edition may wait an hour
-  // for retries with a refusal already in, so "when finished" is too late;
-  // every tick is too often.
-  function restKey(failed, skipped, finished) { return failed + "/" + skipped + "/" + finished; }
-  var restShows = restKey(text("p-failed"), text("p-skipped"), false);
+  // The rest of the page (why it paused, actions, skips, failures with
+  // the relay's replies) summarises the status and the failed and skipped
+  // counts: when they change, or the edition finishes, it is fetched again
+  // and put in place, so it never contradicts the figures above it. An
+  // edition may wait an hour for retries with a refusal already in, so
+  // "when finished" is too late; every tick is too often.
+  function restKey(status, failed, skipped, finished) { return status + "/" + failed + "/" + skipped + "/" + finished; }
+  var restShows = restKey(box.dataset.status, text("p-failed"), text("p-skipped"), false);
   var restWanted = restShows;
   var restBusy = false;
   var restAt = 0;
@@ -63,9 +63,13 @@
   }
 
   function followRest(p) {
-    restWanted = restKey(p.failed, p.skipped, p.finished);
+    restWanted = restKey(p.status, p.failed, p.skipped, p.finished);
+    var statusChanged = restShows.split("/")[0] !== String(p.status);
     if (restBusy || restWanted === restShows) return;
-    if (!p.finished && Date.now() - restAt < restEvery) return; // a later tick asks again
+    // A status the lists do not show yet (paused, resumed) is fetched at
+    // once; counts that keep changing, at most every restEvery (a later
+    // tick asks again).
+    if (!p.finished && !statusChanged && Date.now() - restAt < restEvery) return;
     refreshRest();
   }
 
