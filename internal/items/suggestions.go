@@ -151,16 +151,15 @@ func (s *Service) AcceptAllTagSuggestions(ctx context.Context, actor string, sho
 				return r, err
 			}
 		}
-		if tried > 0 {
-			s.tagsCorrected(ctx, domain.ItemUpdate{Topics: &[]string{}})
-		}
 		if tried == 0 {
+			// Nothing left but what changed since the editor saw it.
 			for id := range changed {
 				delete(gone, id)
 			}
 			r.Withdrawn, r.Changed = len(gone), len(changed)
 			return r, nil
 		}
+		s.tagsCorrected(ctx, domain.ItemUpdate{Topics: &[]string{}})
 	}
 }
 
