@@ -41,26 +41,12 @@ type loginRig struct {
 
 func newLoginRig(t *testing.T) *loginRig {
 	t.Helper()
-	gin.SetMode(gin.ReleaseMode)
-	redisURL := testenv.RedisURL(t)
-	cfg, err := config.Load(func(k string) string {
-		return map[string]string{"DATABASE_URL": "postgres://unused", "REDIS_URL": redisURL, "BASE_URL": "http://127.0.0.1",
-			"SECRET_KEY": "3f0c9a5e7b1d4c2a8e6f0b9d7c5a3e1f", "ADMIN_PASSWORD": testOwnerPassword}[k]
-	})
-	if err != nil {
+	deps := testDeps(t)
+	deps.Staff = staff.New(testenv.Database(t), deps.Log)
+	if _, err := deps.Staff.AddEditor(context.Background(), domain.OwnerAccount, testEditor, testEditorPassword, domain.Roles{Edit: true}); err != nil {
 		t.Fatal(err)
 	}
-	opt, err := asynq.ParseRedisURI(redisURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	st := staff.New(testenv.Database(t), log)
-	if _, err := st.AddEditor(context.Background(), domain.OwnerAccount, testEditor, testEditorPassword, domain.Roles{Edit: true}); err != nil {
-		t.Fatal(err)
-	}
-	con, err := New(Deps{Config: cfg, Staff: st, Redis: redisClient(t, redisURL), RedisOpt: opt, Log: log,
-		CSRF: func(c *gin.Context) { c.Next() }})
+	con, err := New(deps)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,6 +68,28 @@ func (lr *loginRig) login(ip, user, password string) *httptest.ResponseRecorder 
 	w := httptest.NewRecorder()
 	lr.router.ServeHTTP(w, req)
 	return w
+}
+
+// testDeps is what every console these tests start in process is given:
+// a configuration with the owner's password, a Redis of the test's own,
+// a quiet log and no CSRF check. The rest is each test's.
+func testDeps(t *testing.T) Deps {
+	t.Helper()
+	gin.SetMode(gin.ReleaseMode)
+	redisURL := testenv.RedisURL(t)
+	cfg, err := config.Load(func(k string) string {
+		return map[string]string{"DATABASE_URL": "postgres://unused", "REDIS_URL": redisURL, "BASE_URL": "http://127.0.0.1",
+			"SECRET_KEY": "3f0c9a5e7b1d4c2a8e6f0b9d7c5a3e1f", "ADMIN_PASSWORD": testOwnerPassword}[k]
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	opt, err := asynq.ParseRedisURI(redisURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return Deps{Config: cfg, Redis: redisClient(t, redisURL), RedisOpt: opt,
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), CSRF: func(c *gin.Context) { c.Next() }}
 }
 
 func redisClient(t *testing.T, raw string) *redis.Client {

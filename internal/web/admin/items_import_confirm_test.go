@@ -4,7 +4,6 @@ import (
 	"context"
 	"html"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -15,9 +14,7 @@ import (
 	"testing"
 
 	"github.com/gin-gonic/gin"
-	"github.com/hibiken/asynq"
 
-	"newsdigest/internal/config"
 	"newsdigest/internal/domain"
 	"newsdigest/internal/items"
 	"newsdigest/internal/postgres"
@@ -38,29 +35,16 @@ type importRig struct {
 
 func newImportRig(t *testing.T) *importRig {
 	t.Helper()
-	gin.SetMode(gin.ReleaseMode)
-	redisURL := testenv.RedisURL(t)
-	cfg, err := config.Load(func(k string) string {
-		return map[string]string{"DATABASE_URL": "postgres://unused", "REDIS_URL": redisURL, "BASE_URL": "http://127.0.0.1",
-			"SECRET_KEY": "3f0c9a5e7b1d4c2a8e6f0b9d7c5a3e1f", "ADMIN_PASSWORD": testOwnerPassword}[k]
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	opt, err := asynq.ParseRedisURI(redisURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	deps := testDeps(t)
 	db := testenv.Database(t)
-	st := staff.New(db, log)
-	tax := &taxonomy.Cache{Source: db}
-	its, err := items.New(items.Deps{Config: cfg, Store: db, Taxonomy: tax, Audit: st, Log: log})
+	deps.Staff = staff.New(db, deps.Log)
+	deps.Taxonomy = &taxonomy.Cache{Source: db}
+	its, err := items.New(items.Deps{Config: deps.Config, Store: db, Taxonomy: deps.Taxonomy, Audit: deps.Staff, Log: deps.Log})
 	if err != nil {
 		t.Fatal(err)
 	}
-	con, err := New(Deps{Config: cfg, Staff: st, Items: its, Taxonomy: tax, Redis: redisClient(t, redisURL), RedisOpt: opt,
-		Log: log, CSRF: func(c *gin.Context) { c.Next() }})
+	deps.Items = its
+	con, err := New(deps)
 	if err != nil {
 		t.Fatal(err)
 	}
