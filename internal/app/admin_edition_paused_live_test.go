@@ -1,8 +1,6 @@
 package app_test
 
 import (
-	"net/http"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -25,28 +23,11 @@ func TestAdminEditionPauseShowsLive(t *testing.T) {
 	}
 	editionsImportFixture(t, s)
 	pickStories(t, s)
-	var csv strings.Builder
-	csv.WriteString("email,countries,topics,language\n")
-	const people = 60
-	for i := range people {
-		name := "reader"
-		if i%2 == 0 {
-			name = "gone"
-		}
-		csv.WriteString(name + strconv.Itoa(i) + "@example.org,CR,,en\n")
-	}
-	if status, got := s.importCSV(csv.String()); status != http.StatusOK || got.Imported != people {
-		t.Fatalf("import readers: %d %+v", status, got)
-	}
+	importSomeGone(t, s, 60, 2)
 
 	// No worker yet: the page is first shown sending, not paused.
 	b := newBrowser(t, 4*time.Minute)
-	editionsLogin(b, s)
-	b.open(s.base+"/admin/editions/new", chromedp.CSS(`form#edition-confirm`))
-	if st := b.submit("confirm the edition", chromedp.CSS(`form#edition-confirm button[type=submit]`)); st != http.StatusOK {
-		t.Fatalf("confirm: %d: %s", st, b.pageText())
-	}
-	b.do("edition page", chromedp.WaitVisible(chromedp.CSS(`progress#p-bar`)))
+	editionSentFromTheConsole(t, b, s)
 	if editionsEval[bool](b, "not paused yet", `document.getElementById("paused") !== null`) {
 		t.Fatalf("the page says paused before any worker ran: %s", b.pageText())
 	}

@@ -39,12 +39,7 @@ func TestAdminEditionsListsFollowTheFigures(t *testing.T) {
 	// No worker yet: the page is first shown with nothing failed or
 	// skipped, so whatever it lists later it got by itself.
 	b := newBrowser(t, 4*time.Minute)
-	editionsLogin(b, s)
-	b.open(s.base+"/admin/editions/new", chromedp.CSS(`form#edition-confirm`))
-	if st := b.submit("confirm the edition", chromedp.CSS(`form#edition-confirm button[type=submit]`)); st != http.StatusOK {
-		t.Fatalf("confirm: %d: %s", st, b.pageText())
-	}
-	b.do("edition page", chromedp.WaitVisible(chromedp.CSS(`progress#p-bar`)))
+	editionSentFromTheConsole(t, b, s)
 	if !editionsEval[bool](b, "nothing failed or skipped yet",
 		`document.getElementById("no-failures") !== null && document.getElementById("skip-reasons") === null`) {
 		t.Fatalf("the page lists failures or skips before any worker ran: %s", b.pageText())
@@ -104,4 +99,16 @@ func TestAdminEditionsListsFollowTheFigures(t *testing.T) {
 	if again := editionsEval[int](b, "page fetches", `window.pageFetches`); again != fetched {
 		t.Errorf("the page was fetched %d more times while its figures stayed the same", again-fetched)
 	}
+}
+
+// editionSentFromTheConsole logs b in, sends an edition of new stories
+// from the console's form, and waits on the edition's page it leads to.
+func editionSentFromTheConsole(t *testing.T, b *browserSession, s *stack) {
+	t.Helper()
+	editionsLogin(b, s)
+	b.open(s.base+"/admin/editions/new", chromedp.CSS(`form#edition-confirm`))
+	if st := b.submit("confirm the edition", chromedp.CSS(`form#edition-confirm button[type=submit]`)); st != http.StatusOK {
+		t.Fatalf("confirm: %d: %s", st, b.pageText())
+	}
+	b.do("edition page", chromedp.WaitVisible(chromedp.CSS(`progress#p-bar`)))
 }

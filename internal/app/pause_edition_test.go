@@ -28,19 +28,8 @@ func TestEditionPausesItself(t *testing.T) {
 		return nil
 	}
 	editionsImportFixture(t, s)
-	var csv strings.Builder
-	csv.WriteString("email,countries,topics,language\n")
 	const people = 90
-	for i := range people {
-		name := "reader"
-		if i%3 == 0 {
-			name = "gone"
-		}
-		csv.WriteString(name + strconv.Itoa(i) + "@example.org,CR,,en\n")
-	}
-	if status, got := s.importCSV(csv.String()); status != http.StatusOK || got.Imported != people {
-		t.Fatalf("import readers: %d %+v", status, got)
-	}
+	importSomeGone(t, s, people, 3)
 	var created struct{ ID int64 }
 	s.jsonCall("POST", "/api/v1/editions", stories2020, &created, http.StatusAccepted)
 	id := created.ID
@@ -111,5 +100,24 @@ func TestEditionPausesItself(t *testing.T) {
 		if n := len(s.smtp.To("reader" + strconv.Itoa(i) + "@example.org")); n != 1 {
 			t.Errorf("reader%d got %d digests, want 1", i, n)
 		}
+	}
+}
+
+// importSomeGone imports people readers of Costa Rica, every gone-th of
+// them (from the first) at an address "gone…" that the tests' relay
+// refuses for good, the others "reader…".
+func importSomeGone(t *testing.T, s *stack, people, gone int) {
+	t.Helper()
+	var csv strings.Builder
+	csv.WriteString("email,countries,topics,language\n")
+	for i := range people {
+		name := "reader"
+		if i%gone == 0 {
+			name = "gone"
+		}
+		csv.WriteString(name + strconv.Itoa(i) + "@example.org,CR,,en\n")
+	}
+	if status, got := s.importCSV(csv.String()); status != http.StatusOK || got.Imported != people {
+		t.Fatalf("import readers: %d %+v", status, got)
 	}
 }
