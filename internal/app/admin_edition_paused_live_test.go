@@ -45,4 +45,5 @@ func TestAdminEditionPauseShowsLive(t *testing.T) {
 		t.Errorf("the page says it paused because %q", why)
 	}
 	b.checkAccessible("edition page, paused while watched")
+	b.shots(t, "edition-paused-live")
 }
