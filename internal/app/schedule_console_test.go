@@ -118,3 +118,42 @@ func TestReaderScheduleThroughTheWorkerAndConsole(t *testing.T) {
 		t.Errorf("stored settings %v %d %d", freqs, min, wait)
 	}
 }
+
+// TestSendNowCountsReadersOfTheirOwnSchedule: an edition the desk sends
+// now does not go to readers of their own schedule; the page that
+// confirms it says how many there are and where their stories go, and
+// when every reader keeps their own, that it would go to no one.
+func TestSendNowCountsReadersOfTheirOwnSchedule(t *testing.T) {
+	t.Parallel()
+	s := startStackBare(t, nil)
+	conn, err := pgx.Connect(context.Background(), s.cfg.DatabaseURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	add := func(email string, own bool) {
+		t.Helper()
+		_, err := conn.Exec(s.ctx, `INSERT INTO subscribers (email, status, countries, token, frequency, timezone, hour, confirmed_at)
+			VALUES ($1, 'active', '{CR}', md5($1), CASE WHEN $2 THEN 'weekly' END, CASE WHEN $2 THEN 'America/Costa_Rica' END,
+			        CASE WHEN $2 THEN 7 END, now() - interval '30 days')`, email, own)
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	add("own1@example.org", true)
+	add("own2@example.org", true)
+	s.importStories("Costa Rica opens a rail line")
+	c := s.consoleLogin()
+
+	page := html.UnescapeString(s.consoleGet(c, "/admin/editions/new"))
+	if !strings.Contains(page, "Every active reader keeps a schedule of their own, so this edition would go to no one") ||
+		strings.Contains(page, `id="edition-confirm"`) {
+		t.Errorf("with every reader on their own schedule, the send-now page does not say it would go to no one, or offers to send")
+	}
+	add("desk@example.org", false)
+	page = html.UnescapeString(s.consoleGet(c, "/admin/editions/new"))
+	if !strings.Contains(page, "2 more readers keep a schedule of their own and are not in this edition") ||
+		!regexp.MustCompile(`id="plan-subscribers">1<`).MatchString(page) || !strings.Contains(page, `id="edition-confirm"`) {
+		t.Errorf("the send-now page does not offer the desk's one reader and count the two of their own schedule")
+	}
+}

@@ -83,6 +83,10 @@ type Plan struct {
 	// story: their choices, less what their earlier digests held, as the
 	// compile counts it.
 	NonEmpty int
+	// OwnSchedule is how many active readers keep a schedule of their
+	// own: they are not among Subscribers, and get these stories in
+	// their own digest, at the time they chose.
+	OwnSchedule int
 	// Items are the stories, newest first; Far flags those dated far
 	// outside the edition's period (picked by an editor, or a date that
 	// may be wrong).
@@ -141,6 +145,10 @@ func (s *Service) Plan(ctx context.Context, from, to *domain.Date) (Plan, error)
 		}
 		return true
 	})
+	if err != nil {
+		return p, err
+	}
+	p.OwnSchedule, err = s.store.OwnScheduleReaders(ctx)
 	return p, err
 }
 

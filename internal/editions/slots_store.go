@@ -22,6 +22,7 @@ type SlotStore interface {
 	CreateSlot(ctx context.Context, slotAt, now time.Time, schedules []domain.ReaderSchedule, next []time.Time, maxAge time.Duration) (domain.Edition, bool, error)
 	Slots(ctx context.Context, limit int) ([]domain.Edition, error)
 	DueBefore(ctx context.Context, until time.Time) (int, error)
+	OwnScheduleReaders(ctx context.Context) (int, error)
 	SetSignupSchedule(ctx context.Context, email string, s *domain.ReaderSchedule) error
 	SetScheduleByToken(ctx context.Context, tok string, s *domain.ReaderSchedule, catchUp time.Time) error
 	ScheduleByToken(ctx context.Context, tok string) (domain.ReaderSchedule, bool, error)

@@ -227,3 +227,15 @@ func (db *DB) DueBefore(ctx context.Context, until time.Time) (int, error) {
 	}
 	return n, nil
 }
+
+// OwnScheduleReaders counts the active readers on a schedule of their
+// own: an edition made by the desk does not go to them.
+func (db *DB) OwnScheduleReaders(ctx context.Context) (int, error) {
+	var n int
+	err := db.pool.QueryRow(ctx, `SELECT count(*) FROM subscribers
+		WHERE status = $1 AND frequency IS NOT NULL`, domain.StatusActive).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("readers on their own schedule: %w", err)
+	}
+	return n, nil
+}
