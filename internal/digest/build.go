@@ -171,7 +171,8 @@ func LimitSections(sections []Section, max int) ([]Section, int) {
 	}
 	out := make([]Section, len(sections))
 	for i, s := range sections {
-		out[i] = Section{Kind: s.Kind, Key: s.Key, Items: s.Items[:keep[i]]}
+		out[i] = s
+		out[i].Items = s.Items[:keep[i]]
 	}
 	return out, total - max
 }

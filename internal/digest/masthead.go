@@ -144,9 +144,12 @@ func (m Masthead) EmailWithin(is Issue, max int) render.Digest {
 }
 
 // fewerLink is a story's "fewer like this" link in a section that names
-// one of the reader's choices: a page of the reader's preferences, so it
+// one of the reader's choices, one they can drop: a page of the reader's preferences, so it
 // carries render.TokenPlaceholder (docs/privacy.md, "The links").
 func (m Masthead) fewerLink(sec Section) string {
+	if sec.Fixed {
+		return ""
+	}
 	switch sec.Kind {
 	case KindCountry, KindTopic:
 		return m.BaseURL + "/preferences/" + render.TokenPlaceholder + "/fewer/" + sec.Kind + "/" + url.PathEscape(sec.Key)

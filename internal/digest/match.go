@@ -25,6 +25,13 @@ type Section struct {
 	Kind  string  `json:"kind"`
 	Key   string  `json:"key"` // country code, topic slug, or "regional"
 	Items []int64 `json:"items"`
+	// Fixed says the readers of the section cannot drop its country or
+	// topic (domain.Filter.CanDrop): a reader of all stories, or one for
+	// whom it is the last choice. Its stories then offer no "fewer like
+	// this", whose page could only say it cannot be done. It is stored
+	// with the sections, since readers of different filters share a
+	// digest when its sections are the same, this included.
+	Fixed bool `json:"fixed,omitempty"`
 }
 
 // RegionMembers maps a region code to its member country codes.
@@ -73,6 +80,7 @@ func Match(f domain.Filter, items []domain.Item, regions RegionMembers, exclude 
 	var out []Section
 	for _, c := range f.Countries {
 		if s := countrySec[c]; s != nil {
+			s.Fixed = !f.CanDrop(KindCountry)
 			out = append(out, *s)
 		}
 	}
@@ -81,6 +89,7 @@ func Match(f domain.Filter, items []domain.Item, regions RegionMembers, exclude 
 	}
 	for _, t := range f.Topics {
 		if s := topicSec[t]; s != nil {
+			s.Fixed = !f.CanDrop(KindTopic)
 			out = append(out, *s)
 		}
 	}

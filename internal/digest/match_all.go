@@ -13,7 +13,8 @@ import (
 // at all under "Other stories". Country and topic sections come in code
 // and slug order, as a chosen filter's do (BuildDigest then orders
 // countries by name in the reader's language). Items in exclude, and
-// hidden items, are left out.
+// hidden items, are left out. The headings are none of the reader's
+// choices, so none is one they could drop (Section.Fixed).
 func matchAll(items []domain.Item, exclude map[int64]bool) []Section {
 	countrySec := map[string]*Section{}
 	topicSec := map[string]*Section{}
@@ -36,12 +37,14 @@ func matchAll(items []domain.Item, exclude map[int64]bool) []Section {
 	}
 	var out []Section
 	for _, code := range sortedKeys(countrySec) {
+		countrySec[code].Fixed = true
 		out = append(out, *countrySec[code])
 	}
 	if len(regional.Items) > 0 {
 		out = append(out, *regional)
 	}
 	for _, slug := range sortedKeys(topicSec) {
+		topicSec[slug].Fixed = true
 		out = append(out, *topicSec[slug])
 	}
 	if len(other.Items) > 0 {

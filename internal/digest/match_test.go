@@ -32,14 +32,14 @@ func TestMatch(t *testing.T) {
 			name: "country picks direct tags, then regional",
 			f:    domain.Filter{Countries: []string{"CR"}, Mode: domain.ModeAny},
 			want: []Section{
-				{Kind: KindCountry, Key: "CR", Items: []int64{1, 2}},
+				{Kind: KindCountry, Key: "CR", Items: []int64{1, 2}, Fixed: true}, // the one choice
 				{Kind: KindRegional, Key: KindRegional, Items: []int64{3, 7}},
 			},
 		},
 		{
 			name: "topic alone",
 			f:    domain.Filter{Topics: []string{"trafficking-smuggling"}, Mode: domain.ModeAny},
-			want: []Section{{Kind: KindTopic, Key: "trafficking-smuggling", Items: []int64{2, 3, 5}}},
+			want: []Section{{Kind: KindTopic, Key: "trafficking-smuggling", Items: []int64{2, 3, 5}, Fixed: true}},
 		},
 		{
 			name: "an item appears once, under its country first",
@@ -55,7 +55,7 @@ func TestMatch(t *testing.T) {
 			name: "narrow needs a country and a topic",
 			f:    domain.Filter{Countries: []string{"CR"}, Topics: []string{"trafficking-smuggling"}, Mode: domain.ModeNarrow},
 			want: []Section{
-				{Kind: KindCountry, Key: "CR", Items: []int64{2}},
+				{Kind: KindCountry, Key: "CR", Items: []int64{2}, Fixed: true}, // narrow's one country
 				{Kind: KindRegional, Key: KindRegional, Items: []int64{3}},
 			},
 		},
@@ -63,17 +63,17 @@ func TestMatch(t *testing.T) {
 			name:    "excluded items are left out",
 			f:       domain.Filter{Countries: []string{"CR"}, Mode: domain.ModeAny},
 			exclude: map[int64]bool{1: true, 3: true, 7: true},
-			want:    []Section{{Kind: KindCountry, Key: "CR", Items: []int64{2}}},
+			want:    []Section{{Kind: KindCountry, Key: "CR", Items: []int64{2}, Fixed: true}},
 		},
 		{
 			name: "all stories: every visible story, under its first country, Regional, its first topic, or Other",
 			f:    domain.Filter{All: true, Mode: domain.ModeAny},
 			want: []Section{
-				{Kind: KindCountry, Key: "CR", Items: []int64{1, 2}},
-				{Kind: KindCountry, Key: "HN", Items: []int64{4}},
-				{Kind: KindCountry, Key: "JM", Items: []int64{9}},
+				{Kind: KindCountry, Key: "CR", Items: []int64{1, 2}, Fixed: true}, // none is a choice
+				{Kind: KindCountry, Key: "HN", Items: []int64{4}, Fixed: true},
+				{Kind: KindCountry, Key: "JM", Items: []int64{9}, Fixed: true},
 				{Kind: KindRegional, Key: KindRegional, Items: []int64{3, 7}},
-				{Kind: KindTopic, Key: "trafficking-smuggling", Items: []int64{5}},
+				{Kind: KindTopic, Key: "trafficking-smuggling", Items: []int64{5}, Fixed: true},
 				{Kind: KindOther, Key: KindOther, Items: []int64{8}},
 			},
 		},
@@ -81,7 +81,7 @@ func TestMatch(t *testing.T) {
 			name:    "all stories leaves out what was received before",
 			f:       domain.Filter{All: true, Mode: domain.ModeAny},
 			exclude: map[int64]bool{1: true, 2: true, 3: true, 4: true, 5: true, 7: true, 8: true},
-			want:    []Section{{Kind: KindCountry, Key: "JM", Items: []int64{9}}},
+			want:    []Section{{Kind: KindCountry, Key: "JM", Items: []int64{9}, Fixed: true}},
 		},
 		{
 			name: "nothing matches",

@@ -30,7 +30,8 @@ func RankStories(f domain.Filter, sections []Section, items []domain.Item, at ti
 		slices.SortStableFunc(ids, func(a, b int64) int {
 			return compareStories(f, byID[a], byID[b], at, regions)
 		})
-		out[i] = Section{Kind: sec.Kind, Key: sec.Key, Items: ids}
+		out[i] = sec
+		out[i].Items = ids
 	}
 	return out
 }

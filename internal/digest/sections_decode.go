@@ -7,7 +7,7 @@ import (
 
 // DecodeSections reads a digest's sections as stored (edition_groups'
 // sections, as the compile wrote them with encoding/json,
-// [{"kind":…,"key":…,"items":[1,2]}], or as PostgreSQL printed older
+// [{"kind":…,"key":…,"items":[1,2]}] and "fixed":true where it holds, or as PostgreSQL printed older
 // ones back from jsonb, [{"key": …, "kind": …, "items": [1, 2]}]). The
 // send path decodes one per digest, thousands per edition, so the common
 // shape is read by hand; anything else (an escape in a string, a field
@@ -53,22 +53,31 @@ func decodeSectionsFast(raw []byte) ([]Section, bool) {
 func (s *sectionScanner) section() Section {
 	var sec Section
 	s.expect('{')
-	seen := 0
+	var seen [4]bool // kind, key, items, fixed
+	field := func(i int) {
+		if seen[i] {
+			s.ok = false // repeated: leave it to encoding/json
+		}
+		seen[i] = true
+		s.expect(':')
+	}
 	for s.ok {
 		switch key := s.str(); key {
 		case "kind":
-			s.expect(':')
+			field(0)
 			sec.Kind = s.str()
 		case "key":
-			s.expect(':')
+			field(1)
 			sec.Key = s.str()
 		case "items":
-			s.expect(':')
+			field(2)
 			sec.Items = s.ints()
+		case "fixed":
+			field(3)
+			sec.Fixed = s.boolean()
 		default:
 			s.ok = false
 		}
-		seen++
 		if s.peek() == ',' {
 			s.i++
 			continue
@@ -76,10 +85,23 @@ func (s *sectionScanner) section() Section {
 		s.expect('}')
 		break
 	}
-	if seen != 3 {
-		s.ok = false // a field missing or repeated: leave it to encoding/json
+	if !seen[0] || !seen[1] || !seen[2] {
+		s.ok = false // a field missing: leave it to encoding/json
 	}
 	return sec
+}
+
+// boolean reads true or false.
+func (s *sectionScanner) boolean() bool {
+	s.skipSpace()
+	for _, lit := range []string{"true", "false"} {
+		if len(s.b)-s.i >= len(lit) && string(s.b[s.i:s.i+len(lit)]) == lit {
+			s.i += len(lit)
+			return lit == "true"
+		}
+	}
+	s.ok = false
+	return false
 }
 
 // str reads a string without escapes.

@@ -28,6 +28,12 @@ func TestDecodeSectionsAgreesWithEncodingJSON(t *testing.T) {
 		`[{"kind":"country","key":"MX","items":[1,]}]`, `[{"kind":"country","key":"MX","items":[1]}`,
 		`[{"kind":"country","key":"MX","items":[1]}] x`, `null`, ``, `{}`, `[1]`, `["a"]`,
 		`[{"kind":"country","key":"MX","items":null}]`,
+		`[{"kind":"country","key":"MX","items":[1],"fixed":true}]`,               // a reader who cannot drop MX
+		`[{"key": "MX", "kind": "country", "fixed": true, "items": [1]}]`,        // the same from jsonb
+		`[{"kind":"country","key":"MX","items":[1],"fixed":false}]`,              // as written by hand
+		`[{"kind":"country","key":"MX","items":[1],"fixed":null}]`,               // null: left to encoding/json
+		`[{"kind":"country","key":"MX","items":[1],"fixed":tru}]`,                // not JSON
+		`[{"kind":"country","key":"MX","items":[1],"fixed":true,"fixed":false}]`, // a field twice
 	}
 	for _, in := range inputs {
 		var want []Section
@@ -42,6 +48,7 @@ func TestDecodeSectionsAgreesWithEncodingJSON(t *testing.T) {
 func FuzzDecodeSections(f *testing.F) {
 	f.Add(`[{"key": "MX", "kind": "country", "items": [12, 7]}]`)
 	f.Add(`[{"kind":"topic","key":"a\"b","items":[-0,1]}]`)
+	f.Add(`[{"key": "MX", "kind": "country", "fixed": true, "items": [12, 7]}]`)
 	f.Fuzz(func(t *testing.T, in string) {
 		var want []Section
 		wantErr := json.Unmarshal([]byte(in), &want)

@@ -64,6 +64,34 @@ func (f *Filter) Normalize() {
 	}
 }
 
+// CanDrop reports whether a reader with filter f may give up one of the
+// countries (kind "country") or topics (kind "topic") they chose and
+// still have a digest: a reader of all stories chose none, and a
+// reader's last choice, or a narrow digest's last country or last topic,
+// has to stay. A digest's story offers "fewer like this" only where the
+// reader can (package digest); the page behind it refuses the rest.
+func (f Filter) CanDrop(kind string) bool {
+	if f.All {
+		return false
+	}
+	countries, topics := len(f.Countries), len(f.Topics)
+	switch kind {
+	case "country":
+		countries--
+	case "topic":
+		topics--
+	default:
+		return false
+	}
+	if countries < 0 || topics < 0 {
+		return false
+	}
+	if f.Mode == ModeNarrow {
+		return countries > 0 && topics > 0
+	}
+	return countries+topics > 0
+}
+
 func normalizeSet(in []string, fold func(string) string) []string {
 	out := make([]string, 0, len(in))
 	for _, s := range in {
