@@ -26,6 +26,32 @@ type Page struct {
 	NextCursor string
 }
 
+// CheckFilter refuses a filter that could only ever select nothing
+// because it is mistaken: a country or topic the taxonomy does not know
+// (a region's code is not a country's), or a period that ends before it
+// starts. A client sees its typo named rather than an empty page that
+// reads as "no such stories". Codes are compared as the caller gives
+// them: upper-case countries, lower-case topics.
+func (s *Service) CheckFilter(ctx context.Context, f domain.ItemFilter) error {
+	if f.From != nil && f.To != nil && f.To.Before(f.From.Time) {
+		return errs.New(errs.Invalid, "to: before from")
+	}
+	if f.Country == "" && f.Topic == "" {
+		return nil
+	}
+	tax, err := s.tax.Taxonomy(ctx)
+	if err != nil {
+		return err
+	}
+	if f.Country != "" && !tax.HasCountry(f.Country) {
+		return errs.New(errs.Malformed, "country: unknown country code %q", f.Country)
+	}
+	if f.Topic != "" && !tax.HasTopic(f.Topic) {
+		return errs.New(errs.Malformed, "topic: unknown topic %q", f.Topic)
+	}
+	return nil
+}
+
 // List returns a page of the items q selects.
 func (s *Service) List(ctx context.Context, q Query) (Page, error) {
 	if q.Limit <= 0 {

@@ -85,6 +85,10 @@ func (s *Server) apiItems(c *gin.Context) {
 		}
 		f.After = &cur
 	}
+	if err := s.items.CheckFilter(c.Request.Context(), f); err != nil {
+		s.apiFail(c, err)
+		return
+	}
 	page, err := s.items.List(c.Request.Context(), items.Query{ItemFilter: f})
 	if err != nil {
 		s.apiFail(c, err)
