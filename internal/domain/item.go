@@ -114,6 +114,11 @@ type ItemUpdate struct {
 	// (any item of its group), or unlinks it when null. The store applies
 	// it, since it must check the other item.
 	TranslationOf OptionalID `json:"translation_of"`
+	// FeaturedUntil makes the story lead its section until then, or stops
+	// featuring it (null). Like Picked, it is not an edit of the story;
+	// it is here so that one call's changes are stored together or not
+	// at all.
+	FeaturedUntil OptionalTime `json:"featured_until"`
 }
 
 // Apply changes it in place and records every field it sets as edited,
@@ -162,6 +167,9 @@ func (u ItemUpdate) Apply(it *Item) {
 	}
 	if u.Picked != nil {
 		it.Picked = *u.Picked
+	}
+	if u.FeaturedUntil.Set {
+		it.FeaturedUntil = u.FeaturedUntil.Time
 	}
 }
 

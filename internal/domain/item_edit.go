@@ -7,6 +7,9 @@ import (
 	"maps"
 	"slices"
 	"strconv"
+	"time"
+
+	"newsdigest/internal/errs"
 )
 
 // Names of the item fields an editor can set, as recorded in
@@ -92,6 +95,29 @@ func (o *OptionalID) UnmarshalJSON(b []byte) error {
 		return errors.New("translation_of: want an item id or null")
 	}
 	o.ID = id
+	return nil
+}
+
+// OptionalTime is a time in a JSON update that may be absent (Set
+// false), null (Set true, Time nil) or an RFC 3339 time.
+type OptionalTime struct {
+	Set  bool
+	Time *time.Time
+}
+
+// UnmarshalJSON records that the field was present, null or not. Its
+// error does not name the field: the decoder's caller does.
+func (o *OptionalTime) UnmarshalJSON(b []byte) error {
+	o.Set = true
+	if bytes.Equal(bytes.TrimSpace(b), []byte("null")) {
+		o.Time = nil
+		return nil
+	}
+	var t time.Time
+	if err := json.Unmarshal(b, &t); err != nil {
+		return errs.New(errs.Malformed, "must be an RFC 3339 time (2026-03-02T07:00:00Z) or null")
+	}
+	o.Time = &t
 	return nil
 }
 

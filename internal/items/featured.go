@@ -43,10 +43,16 @@ func (s *Service) Feature(ctx context.Context, actor string, id int64, until *ti
 	if err != nil {
 		return it, err
 	}
-	if until == nil {
-		s.audit.Audit(ctx, actor, "item.unfeature", "item", id, "%q", it.Title)
-	} else {
-		s.audit.Audit(ctx, actor, "item.feature", "item", id, "%q until %s", it.Title, until.Format(time.RFC3339))
-	}
+	s.auditFeature(ctx, actor, it, until)
 	return it, nil
+}
+
+// auditFeature records that actor featured it until then, or stopped
+// featuring it (nil).
+func (s *Service) auditFeature(ctx context.Context, actor string, it domain.Item, until *time.Time) {
+	if until == nil {
+		s.audit.Audit(ctx, actor, "item.unfeature", "item", it.ID, "%q", it.Title)
+	} else {
+		s.audit.Audit(ctx, actor, "item.feature", "item", it.ID, "%q until %s", it.Title, until.Format(time.RFC3339))
+	}
 }

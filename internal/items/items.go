@@ -190,6 +190,9 @@ func (s *Service) Update(ctx context.Context, actor string, id int64, u domain.I
 		}
 		s.audit.Audit(ctx, actor, action, "item", id, "%s %q", it.PublishedOn, it.Title)
 	}
+	if u.FeaturedUntil.Set {
+		s.auditFeature(ctx, actor, it, u.FeaturedUntil.Time)
+	}
 	return it, nil
 }
 

@@ -113,10 +113,10 @@ func (db *DB) UpdateItem(ctx context.Context, editor string, id int64, u domain.
 		_, err = tx.Exec(ctx, `
 			UPDATE items SET title = $2, summary = $3, url = $4, countries = $5, regions = $6,
 			       topics = $7, hidden = $8, tag_reasons = $9, edited_fields = $10, published_on = $11,
-			       picked_at = CASE WHEN $12 THEN COALESCE(picked_at, now()) END, updated_at = now()
+			       picked_at = CASE WHEN $12 THEN COALESCE(picked_at, now()) END, featured_until = $13, updated_at = now()
 			WHERE id = $1`,
 			id, it.Title, it.Summary, it.URL, nonNil(it.Countries), nonNil(it.Regions), nonNil(it.Topics), it.Hidden,
-			it.TagReasons, nonNil(it.EditedFields), it.PublishedOn.Time, it.Picked)
+			it.TagReasons, nonNil(it.EditedFields), it.PublishedOn.Time, it.Picked, it.FeaturedUntil)
 		if err != nil {
 			return fmt.Errorf("update item: %w", err)
 		}

@@ -1,11 +1,9 @@
 package web
 
 import (
-	"encoding/json"
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -102,59 +100,26 @@ func (s *Server) apiItems(c *gin.Context) {
 }
 
 // apiUpdateItem applies an editor's change: any of title, summary, url,
-// countries, regions, topics, hidden, and translation_of (the id of another
-// version of the story, or null to take the item out of its story). The
-// fields set are recorded in the item's edited_fields and never
-// overwritten by ingest.
+// countries, regions, topics, hidden, translation_of (the id of another
+// version of the story, or null to take the item out of its story) and
+// featured_until (an RFC 3339 time, or null to stop featuring it), all
+// or none of them. The fields set are recorded in the item's
+// edited_fields and never overwritten by ingest.
 func (s *Server) apiUpdateItem(c *gin.Context) {
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 	if err != nil {
 		s.apiFail(c, errs.New(errs.NotFound, "item %q not found", c.Param("id")))
 		return
 	}
-	var p itemPatch
-	if err := bindJSON(c, &p); err != nil {
+	var u domain.ItemUpdate
+	if err := bindJSON(c, &u); err != nil {
 		s.apiFail(c, err)
 		return
 	}
-	if p.FeaturedUntil.Set {
-		if _, err := s.items.Feature(c.Request.Context(), domain.APIActor, id, p.FeaturedUntil.Time); err != nil {
-			s.apiFail(c, err)
-			return
-		}
-	}
-	it, err := s.items.Update(c.Request.Context(), domain.APIActor, id, p.ItemUpdate)
+	it, err := s.items.Update(c.Request.Context(), domain.APIActor, id, u)
 	if err != nil {
 		s.apiFail(c, err)
 		return
 	}
 	c.JSON(http.StatusOK, it)
-}
-
-// itemPatch is the body of PATCH /api/v1/items/{id}: an item update, and
-// featured_until (an RFC 3339 time, or null to stop featuring the story).
-type itemPatch struct {
-	domain.ItemUpdate
-	FeaturedUntil optionalTime `json:"featured_until"`
-}
-
-// optionalTime tells a time from null and from absence.
-type optionalTime struct {
-	Set  bool
-	Time *time.Time
-}
-
-// UnmarshalJSON reads null or an RFC 3339 time.
-func (o *optionalTime) UnmarshalJSON(b []byte) error {
-	o.Set = true
-	if string(b) == "null" {
-		o.Time = nil
-		return nil
-	}
-	var t time.Time
-	if err := json.Unmarshal(b, &t); err != nil {
-		return errs.New(errs.Malformed, "featured_until: must be an RFC 3339 time (2026-03-02T07:00:00Z) or null")
-	}
-	o.Time = &t
-	return nil
 }
