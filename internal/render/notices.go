@@ -23,6 +23,12 @@ type Welcome struct {
 	Narrow         bool     // only stories about a chosen country and a chosen topic
 	DigestLanguage string   // "en", "es", "fr"…: the language the digests come in
 	Schedule       string   // when digests go out, in words (package schedule)
+	// OwnSchedule says the reader chose their schedule, whose digest of
+	// one or two stories waits for more unless they chose SendThin: the
+	// welcome says which, as the confirmation page did, so that a day
+	// with no digest is no surprise. The desk's schedule sends as it is.
+	OwnSchedule    bool
+	SendThin       bool
 	PreferencesURL string
 	UnsubscribeURL string
 	PostalAddress  string
@@ -165,7 +171,7 @@ func (r *Renderer) Welcome(w Welcome) (Message, error) {
 		Body:    n.WelcomeBody,
 		Rows: append(rows,
 			noticeRow{n.Language, i18n.LanguageName(lang, w.DigestLanguage)},
-			noticeRow{n.When, w.Schedule}),
+			noticeRow{n.When, welcomeWhen(n, w)}),
 		Change:      n.WelcomeChange,
 		Button:      n.PreferencesButton,
 		ButtonURL:   w.PreferencesURL,
@@ -173,6 +179,18 @@ func (r *Renderer) Welcome(w Welcome) (Message, error) {
 		UnsubURL:    w.UnsubscribeURL,
 	}
 	return r.execute("welcome", v.Subject, r.notices.welcomeHTML, r.notices.welcomeText, v)
+}
+
+// welcomeWhen is the welcome's "when": the schedule, and for a schedule
+// of the reader's own what a digest of one or two stories does.
+func welcomeWhen(n noticeUI, w Welcome) string {
+	switch {
+	case !w.OwnSchedule:
+		return w.Schedule
+	case w.SendThin:
+		return fmt.Sprintf(n.WhenThinSends, w.Schedule)
+	}
+	return fmt.Sprintf(n.WhenThinWaits, w.Schedule)
 }
 
 // Known renders the mail to an address that was signed up again while

@@ -16,6 +16,8 @@ type noticeUI struct {
 	Stories        string
 	Language       string
 	When           string
+	WhenThinWaits  string // the schedule in words
+	WhenThinSends  string // the schedule in words
 	None           string
 	ModeAny        string
 	ModeNarrow     string
@@ -56,6 +58,8 @@ func noticeWords(lang string) noticeUI {
 		Stories:        t("stories"),
 		Language:       t("language"),
 		When:           t("when"),
+		WhenThinWaits:  t("when_thin_waits"),
+		WhenThinSends:  t("when_thin_sends"),
 		None:           t("none"),
 		ModeAny:        t("mode_any"),
 		ModeNarrow:     t("mode_narrow"),

@@ -87,14 +87,16 @@ func (s *Service) SendNotice(ctx context.Context, id int64, kind string) error {
 	// schedule's, if they chose one; the known mail, to a paused reader,
 	// the day their pause ends, on their calendar.
 	var when string
+	var own *domain.ReaderSchedule
 	if claim.Kind == domain.NoticeWelcome || claim.Kind == domain.NoticeKnown {
 		rec, err := s.store.SubscriberRecord(ctx, claim.Subscriber.ID)
 		if err != nil {
 			return errors.Join(err, release(context.WithoutCancel(ctx)))
 		}
 		when = noticeWhen(claim.Kind, rec, s.cfg.DigestCron, s.cfg.DigestTZ, time.Now())
+		own = rec.Schedule
 	}
-	msg, err := s.renderNotice(claim, tax, when)
+	msg, err := s.renderNotice(claim, tax, when, own)
 	return s.sendClaimed(ctx, kind+" notice", claim.Subscriber, msg, err, finish, release)
 }
 
@@ -120,8 +122,9 @@ func noticeWhen(kind string, rec domain.SubscriberRecord, desk cron.Schedule, de
 
 // renderNotice makes the claimed notice in the subscriber's language;
 // when is the welcome's "when digests go out", or the known mail's day a
-// pause ends, in words.
-func (s *Service) renderNotice(claim domain.NoticeClaim, tax *taxonomy.Taxonomy, when string) (render.Message, error) {
+// pause ends, in words; own is the reader's own schedule, nil for the
+// desk's.
+func (s *Service) renderNotice(claim domain.NoticeClaim, tax *taxonomy.Taxonomy, when string, own *domain.ReaderSchedule) (render.Message, error) {
 	sub := claim.Subscriber
 	prefs, unsub := s.cfg.URL("/preferences/"+sub.Token), s.cfg.URL("/unsubscribe/"+sub.Token)
 	if claim.Kind == domain.NoticeKnown {
@@ -137,6 +140,8 @@ func (s *Service) renderNotice(claim domain.NoticeClaim, tax *taxonomy.Taxonomy,
 		Narrow:         sub.Mode == domain.ModeNarrow,
 		DigestLanguage: sub.Language,
 		Schedule:       when,
+		OwnSchedule:    own != nil,
+		SendThin:       own != nil && own.SendThin,
 		PreferencesURL: prefs,
 		UnsubscribeURL: unsub,
 		PostalAddress:  s.cfg.OrgPostalAddress,
