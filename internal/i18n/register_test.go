@@ -22,6 +22,12 @@ var ustedWords = map[string]bool{
 // which the reader's pages and mails say as tú's ("tus opciones").
 var ustedMine = regexp.MustCompile(`(?i)(^|[^\p{L}])sus? (demás )?(opciones|boletín|boletines|preferencias|suscripción|dirección|datos|correo)\b`)
 
+// ustedLe is "le" before what the desk does for the reader ("le hemos
+// enviado un enlace"): usted's "to you", which tú says "te". Spoken of
+// the reader's address rather than of them, it still reads as usted to
+// the person reading it.
+var ustedLe = regexp.MustCompile(`(?i)(^|[^\p{L}])le (hemos|enviamos|enviaremos|mandamos|escribimos|avisaremos|avisamos)\b`)
+
 // quoted is text in «», which may quote someone else: a mail server's
 // "inténtelo más tarde".
 var quoted = regexp.MustCompile(`«[^»]*»`)
@@ -43,6 +49,9 @@ func TestSpanishSaysTú(t *testing.T) {
 				if ustedWords[strings.ToLower(w)] {
 					t.Errorf("locales/es.toml: %s (%s) says %q, an usted form: %q", key, form, w, text)
 				}
+			}
+			if m := ustedLe.FindString(unquoted); reader && m != "" {
+				t.Errorf("locales/es.toml: %s (%s) says %q, usted's \"to you\": %q", key, form, strings.TrimSpace(m), text)
 			}
 			if m := ustedMine.FindString(unquoted); reader && m != "" {
 				t.Errorf("locales/es.toml: %s (%s) says %q, the reader's things as usted's: %q", key, form, strings.TrimSpace(m), text)
