@@ -68,7 +68,7 @@ func (s *Server) recoverer() gin.HandlerFunc {
 					panic(v)
 				}
 				s.log.Error("panic", "request_id", requestIDOf(c.Request), "route", routeOfRequest(c.Request), "panic", v)
-				if strings.HasPrefix(c.Request.URL.Path, "/api/") {
+				if jsonPath(c.Request.URL.Path) {
 					apiStatus(c, http.StatusInternalServerError, string(errs.Internal), "internal error")
 				} else {
 					c.AbortWithStatus(http.StatusInternalServerError)
@@ -79,10 +79,10 @@ func (s *Server) recoverer() gin.HandlerFunc {
 	}
 }
 
-// notFound answers an address no route takes: the API in its JSON error
-// shape, the console with its own page, the rest with the public one.
+// notFound answers an address no route takes: the API and the webhooks
+// in the JSON error shape, the console with its own page, the rest with the public one.
 func (s *Server) notFound(c *gin.Context) {
-	if strings.HasPrefix(c.Request.URL.Path, "/api/") {
+	if jsonPath(c.Request.URL.Path) {
 		apiStatus(c, http.StatusNotFound, string(errs.NotFound), "no such endpoint")
 		return
 	}
@@ -102,12 +102,12 @@ var readerPages = []string{"/subscribe", "/confirm/", "/preferences/", "/unsubsc
 // methodNotAllowed answers a method a route does not take. A reader who
 // opens a form's address as a page (a bookmark of "check your inbox", a
 // link shared from the address bar) gets a page in their language that
-// says so and leads on; the API answers in its JSON error shape, as it
-// does every error; the console with its own page (a GET of its forms'
+// says so and leads on; the API and the webhooks answer in the JSON
+// error shape, as they do every error; the console with its own page (a GET of its forms'
 // addresses is a route of its own); the probes keep gin's plain answer.
 func (s *Server) methodNotAllowed(c *gin.Context) {
 	path := c.Request.URL.Path
-	if strings.HasPrefix(path, "/api/") {
+	if jsonPath(path) {
 		apiStatus(c, http.StatusMethodNotAllowed, "method_not_allowed",
 			"method not allowed; this call takes "+c.Writer.Header().Get("Allow"))
 		return
@@ -129,6 +129,13 @@ func (s *Server) methodNotAllowed(c *gin.Context) {
 		Lang: lang, Message: msg(lang, "form_address"),
 		LangLinks: answerLanguageLinks(&http.Request{Method: http.MethodPost, URL: c.Request.URL}),
 	})
+}
+
+// jsonPath reports whether path is answered in JSON, errors included:
+// the API's, and the relays' webhooks, whose callers are programs that
+// log what they get back.
+func jsonPath(path string) bool {
+	return strings.HasPrefix(path, "/api/") || strings.HasPrefix(path, "/webhooks/")
 }
 
 // consolePath reports whether path is the console's.

@@ -25,7 +25,7 @@ func (s *Server) storableQuery(c *gin.Context) {
 	switch {
 	case !bad:
 		c.Next()
-	case strings.HasPrefix(c.Request.URL.Path, "/api/"):
+	case jsonPath(c.Request.URL.Path):
 		apiStatus(c, http.StatusBadRequest, string(errs.Malformed),
 			fmt.Sprintf("%s: holds a NUL or bytes that are not UTF-8 text", name))
 	default:
