@@ -30,7 +30,7 @@ func TestConfirmPageShowsTheSchedule(t *testing.T) {
 	path := s.confirmPath(addr, 1)
 	b := s.browser()
 	status, page := s.page(b, "GET", path, nil)
-	for _, want := range []string{"at 08:00 (Costa Rica time)", "When there are only one or two stories, it may wait for more."} {
+	for _, want := range []string{"at 08:00 (Costa Rica time)", "When there are fewer than 3 stories, it may wait for more, up to 28 days."} {
 		if status != http.StatusOK || !strings.Contains(page, html.EscapeString(want)) {
 			t.Errorf("confirmation page (%d) does not show %q:\n%s", status, want, page)
 		}

@@ -81,6 +81,16 @@ type ScheduleSettings struct {
 	WaitDays    int      `json:"wait_days"`
 }
 
+// ThinBelow is the number of stories under which a digest of a reader's
+// own schedule waits for more (unless they chose to have it anyway), or
+// 0 when none ever waits: a minimum of one, or no days to wait.
+func (s ScheduleSettings) ThinBelow() int {
+	if s.MinStories <= 1 || s.WaitDays <= 0 {
+		return 0
+	}
+	return s.MinStories
+}
+
 // DefaultScheduleSettings are the settings before the desk changes them.
 var DefaultScheduleSettings = ScheduleSettings{Frequencies: Frequencies, MinStories: 3, WaitDays: 28}
 

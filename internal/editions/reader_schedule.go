@@ -36,6 +36,10 @@ type ScheduleOptions struct {
 	// Frequency is how often the desk itself sends (DIGEST_CRON, as
 	// schedule.DeskFrequency words it): daily when it sends every day.
 	Frequency string
+	// ThinBelow and WaitDays are the desk's rule for short digests
+	// (domain.ScheduleSettings.ThinBelow): what the forms and the
+	// confirmation say a reader's choice "send it anyway" is about.
+	ThinBelow, WaitDays int
 }
 
 // ScheduleOptions reads what a form offers now.
@@ -58,7 +62,7 @@ func (s *Service) scheduleOptions(ctx context.Context, read func(context.Context
 	}
 	_, hour := schedule.DeskDay(s.schedule, s.cfg.DigestTZ, time.Now())
 	return ScheduleOptions{Offered: set.Frequencies, Zone: s.cfg.DigestTZ.String(), Hour: hour,
-		Frequency: schedule.DeskFrequency(s.schedule)}, nil
+		Frequency: schedule.DeskFrequency(s.schedule), ThinBelow: set.ThinBelow(), WaitDays: set.WaitDays}, nil
 }
 
 // ResolveSchedule fills what a reader left out with the defaults

@@ -24,14 +24,17 @@ type Welcome struct {
 	DigestLanguage string   // "en", "es", "fr"…: the language the digests come in
 	Schedule       string   // when digests go out, in words (package schedule)
 	// OwnSchedule says the reader chose their schedule, whose digest of
-	// one or two stories waits for more unless they chose SendThin: the
-	// welcome says which, as the confirmation page did, so that a day
-	// with no digest is no surprise. The desk's schedule sends as it is.
-	OwnSchedule    bool
-	SendThin       bool
-	PreferencesURL string
-	UnsubscribeURL string
-	PostalAddress  string
+	// fewer than ThinBelow stories waits for more, up to WaitDays, unless
+	// they chose SendThin: the welcome says which, as the confirmation
+	// page did, so that a day with no digest is no surprise. The desk's
+	// schedule sends as it is, and so does every schedule when ThinBelow
+	// is 0 (domain.ScheduleSettings.ThinBelow).
+	OwnSchedule         bool
+	SendThin            bool
+	ThinBelow, WaitDays int
+	PreferencesURL      string
+	UnsubscribeURL      string
+	PostalAddress       string
 }
 
 // Known is the mail to an active subscriber whose address was signed up
@@ -182,15 +185,15 @@ func (r *Renderer) Welcome(w Welcome) (Message, error) {
 }
 
 // welcomeWhen is the welcome's "when": the schedule, and for a schedule
-// of the reader's own what a digest of one or two stories does.
+// of the reader's own what a short digest does.
 func welcomeWhen(n noticeUI, w Welcome) string {
 	switch {
-	case !w.OwnSchedule:
+	case !w.OwnSchedule || w.ThinBelow == 0:
 		return w.Schedule
 	case w.SendThin:
-		return fmt.Sprintf(n.WhenThinSends, w.Schedule)
+		return fmt.Sprintf(n.WhenThinSends, w.Schedule, w.ThinBelow)
 	}
-	return fmt.Sprintf(n.WhenThinWaits, w.Schedule)
+	return fmt.Sprintf(n.WhenThinWaits, w.Schedule, w.ThinBelow, w.WaitDays)
 }
 
 // Known renders the mail to an address that was signed up again while

@@ -16,8 +16,8 @@ type noticeUI struct {
 	Stories        string
 	Language       string
 	When           string
-	WhenThinWaits  string // the schedule in words
-	WhenThinSends  string // the schedule in words
+	WhenThinWaits  string // the schedule in words, the stories below which a digest waits, the days it may
+	WhenThinSends  string // the schedule in words, the stories below which a digest would wait
 	None           string
 	ModeAny        string
 	ModeNarrow     string

@@ -88,6 +88,7 @@ func (s *Service) SendNotice(ctx context.Context, id int64, kind string) error {
 	// the day their pause ends, on their calendar.
 	var when string
 	var own *domain.ReaderSchedule
+	var set domain.ScheduleSettings
 	if claim.Kind == domain.NoticeWelcome || claim.Kind == domain.NoticeKnown {
 		rec, err := s.store.SubscriberRecord(ctx, claim.Subscriber.ID)
 		if err != nil {
@@ -96,7 +97,12 @@ func (s *Service) SendNotice(ctx context.Context, id int64, kind string) error {
 		when = noticeWhen(claim.Kind, rec, s.cfg.DigestCron, s.cfg.DigestTZ, time.Now())
 		own = rec.Schedule
 	}
-	msg, err := s.renderNotice(claim, tax, when, own)
+	if own != nil && claim.Kind == domain.NoticeWelcome {
+		if set, err = s.store.ScheduleSettings(ctx); err != nil {
+			return errors.Join(err, release(context.WithoutCancel(ctx)))
+		}
+	}
+	msg, err := s.renderNotice(claim, tax, when, own, set)
 	return s.sendClaimed(ctx, kind+" notice", claim.Subscriber, msg, err, finish, release)
 }
 
@@ -123,8 +129,9 @@ func noticeWhen(kind string, rec domain.SubscriberRecord, desk cron.Schedule, de
 // renderNotice makes the claimed notice in the subscriber's language;
 // when is the welcome's "when digests go out", or the known mail's day a
 // pause ends, in words; own is the reader's own schedule, nil for the
-// desk's.
-func (s *Service) renderNotice(claim domain.NoticeClaim, tax *taxonomy.Taxonomy, when string, own *domain.ReaderSchedule) (render.Message, error) {
+// desk's, and set the desk's rule for the short digests of such a
+// schedule.
+func (s *Service) renderNotice(claim domain.NoticeClaim, tax *taxonomy.Taxonomy, when string, own *domain.ReaderSchedule, set domain.ScheduleSettings) (render.Message, error) {
 	sub := claim.Subscriber
 	prefs, unsub := s.cfg.URL("/preferences/"+sub.Token), s.cfg.URL("/unsubscribe/"+sub.Token)
 	if claim.Kind == domain.NoticeKnown {
@@ -142,6 +149,8 @@ func (s *Service) renderNotice(claim domain.NoticeClaim, tax *taxonomy.Taxonomy,
 		Schedule:       when,
 		OwnSchedule:    own != nil,
 		SendThin:       own != nil && own.SendThin,
+		ThinBelow:      set.ThinBelow(),
+		WaitDays:       set.WaitDays,
 		PreferencesURL: prefs,
 		UnsubscribeURL: unsub,
 		PostalAddress:  s.cfg.OrgPostalAddress,

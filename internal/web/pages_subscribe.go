@@ -9,6 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"newsdigest/internal/domain"
+	"newsdigest/internal/editions"
 	"newsdigest/internal/errs"
 	"newsdigest/internal/i18n"
 	"newsdigest/internal/schedule"
@@ -172,32 +173,39 @@ func (s *Server) showConfirm(c *gin.Context, tok string, status int, message str
 		s.pageFail(c, lang, err)
 		return
 	}
+	opts, err := s.editions.FormScheduleOptions(c.Request.Context())
+	if err != nil {
+		s.pageFail(c, lang, err)
+		return
+	}
 	lang = pageLang(c.Request, sub.Language)
 	if message != "" {
 		message = msg(lang, message)
 	}
 	s.renderPageStatus(c.Writer, c.Request, status, "confirm", pageData{Lang: lang, Title: msg(lang, "confirm_title"),
 		Email: sub.Email, Action: "/confirm/" + tok + "?lang=" + lang, Form: chosen(tax, lang, sub.Filter), Choices: sub.ChoicesSignature(),
-		Message: message, When: s.whenOf(lang, sub.Schedule)})
+		Message: message, When: s.whenOf(lang, sub.Schedule, opts)})
 }
 
 // whenData says when a digest arrives, on the confirmation page: the
 // schedule in words, and for a schedule of the reader's own whether a
-// digest of one or two stories goes out or waits for more.
+// short digest goes out or waits for more.
 type whenData struct {
 	Schedule string
 	Thin     string
 }
 
 // whenOf words rs (nil: the desk's schedule) in lang, in the reader's
-// zone.
-func (s *Server) whenOf(lang string, rs *domain.ReaderSchedule) *whenData {
+// zone; what a short digest does by the desk's rule in opts (nothing is
+// said when no digest ever waits).
+func (s *Server) whenOf(lang string, rs *domain.ReaderSchedule, opts editions.ScheduleOptions) *whenData {
 	w := &whenData{Schedule: schedule.ForReader(rs, nil, s.cfg.DigestCron, s.cfg.DigestTZ, time.Now(), lang)}
-	if rs != nil {
-		w.Thin = msg(lang, "confirm_thin_no")
-		if rs.SendThin {
-			w.Thin = msg(lang, "confirm_thin_yes")
-		}
+	switch {
+	case rs == nil || opts.ThinBelow == 0:
+	case rs.SendThin:
+		w.Thin = fmt.Sprintf(msg(lang, "confirm_thin_yes"), opts.ThinBelow)
+	default:
+		w.Thin = fmt.Sprintf(msg(lang, "confirm_thin_no"), opts.ThinBelow, opts.WaitDays)
 	}
 	return w
 }

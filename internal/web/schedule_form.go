@@ -25,6 +25,10 @@ type scheduleForm struct {
 	Zones       []option
 	Hours       []option
 	SendThin    bool
+	// ThinBelow is the desk's number of stories under which a digest
+	// waits unless the reader asks for it anyway; 0 when none waits, and
+	// the form does not ask.
+	ThinBelow int
 	// Propose: nothing chosen yet, so the script may propose the
 	// browser's zone.
 	Propose bool
@@ -62,7 +66,7 @@ func (s *Server) scheduleFormOf(ctx context.Context, lang string, rs domain.Read
 	if !own {
 		rs = domain.ReaderSchedule{Frequency: opts.Frequency, Timezone: opts.Zone, Hour: opts.Hour, SendThin: rs.SendThin}
 	}
-	sf := &scheduleForm{SendThin: rs.SendThin, Propose: !own}
+	sf := &scheduleForm{SendThin: rs.SendThin, ThinBelow: opts.ThinBelow, Propose: !own}
 	if !slices.Contains(opts.Offered, rs.Frequency) && len(opts.Offered) > 0 {
 		rs.Frequency = opts.Offered[0]
 	}
@@ -170,14 +174,15 @@ func shownSchedule(in editions.ScheduleInput) (domain.ReaderSchedule, bool) {
 	return in.Over(domain.ReaderSchedule{Hour: -1}), true
 }
 
-// homeKey is the key of the cached sign-up form: its language and the
-// frequencies the desk offers, which the console may change.
+// homeKey is the key of the cached sign-up form: its language, the
+// frequencies the desk offers and its rule for short digests, which the
+// console may change.
 func (s *Server) homeKey(ctx context.Context, lang string) (string, error) {
 	opts, err := s.editions.FormScheduleOptions(ctx)
 	if err != nil {
 		return "", err
 	}
-	return lang + "|" + strings.Join(opts.Offered, ","), nil
+	return lang + "|" + strings.Join(opts.Offered, ",") + "|" + strconv.Itoa(opts.ThinBelow), nil
 }
 
 // ownSchedule is what a sign-up records as its schedule: the reader's
