@@ -333,7 +333,7 @@ func (m *Worker) serveProbes(ctx context.Context, ml net.Listener, db *postgres.
 		defer rdb.Close()
 		// A metrics listener that fails is logged, not fatal: delivering
 		// the mail matters more than counting it.
-		if err := serve(ctx, m.Config.ShutdownTimeout, site{newHTTPServer(workerProbes(db, rdb, promhttp.Handler())), ml}); err != nil {
+		if err := serve(ctx, m.Config.ShutdownTimeout, site{newHTTPServer(workerProbes(db, rdb, promhttp.Handler(), m.Log)), ml}); err != nil {
 			m.Log.Error("worker metrics stopped", "err", err)
 		}
 	}()

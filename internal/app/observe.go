@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"net/http"
 	"time"
 
@@ -10,6 +11,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
 
+	"newsdigest/internal/health"
 	"newsdigest/internal/metrics"
 	"newsdigest/internal/postgres"
 	"newsdigest/internal/tasks"
@@ -43,8 +45,12 @@ func registerWorkerGauges(reg prometheus.Registerer, insp *asynq.Inspector, svc 
 // workerProbes serves the worker's metrics at /metrics and, beside them,
 // /healthz (the process answers) and /readyz (PostgreSQL and Redis
 // answer within 2 s, and the database holds the migrations this version
-// needs), for an orchestrator's probes.
-func workerProbes(db *postgres.DB, rdb redis.UniversalClient, metricsHandler http.Handler) http.Handler {
+// needs), for an orchestrator's probes. Their answers name no cause;
+// log does, once as a check starts failing and when it passes again.
+func workerProbes(db *postgres.DB, rdb redis.UniversalClient, metricsHandler http.Handler, log *slog.Logger) http.Handler {
+	readiness := health.NewReporter(log, 0)
+	dials := &health.RedisDials{} // why rdb last failed to connect
+	rdb.AddHook(dials)
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", metricsHandler)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
@@ -55,17 +61,21 @@ func workerProbes(db *postgres.DB, rdb redis.UniversalClient, metricsHandler htt
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 		defer cancel()
 		pg, rd := "ok", "ok"
-		if db.Ping(ctx) != nil {
+		pgErr := db.Ping(ctx)
+		if pgErr != nil {
 			pg = "unavailable"
-		} else if migrated(db)(ctx) != nil {
+		} else if pgErr = migrated(db)(ctx); pgErr != nil {
 			pg = "migrations pending"
 		}
 		// On a client of its own whose calls end with ctx: the queue's
 		// inspector takes no context, and would wait for its own
 		// timeouts (to dial 5 s, to read 3 s) past the 2 s promised.
-		if rdb.Ping(ctx).Err() != nil {
+		rdErr := dials.Explain(rdb.Ping(ctx).Err())
+		if rdErr != nil {
 			rd = "unavailable"
 		}
+		readiness.Report("postgres", pgErr)
+		readiness.Report("redis", rdErr)
 		w.Header().Set("Content-Type", "application/json")
 		if pg != "ok" || rd != "ok" {
 			w.WriteHeader(http.StatusServiceUnavailable)

@@ -32,14 +32,22 @@ func (s *Server) readyz(c *gin.Context) {
 	defer cancel()
 	checks := gin.H{"postgres": "ok", "redis": "ok"}
 	ready := true
-	if err := s.ready(ctx); err != nil {
+	pg := s.ready(ctx)
+	if pg != nil {
 		checks["postgres"], ready = "unavailable", false
-	} else if s.migrated != nil && s.migrated(ctx) != nil {
-		checks["postgres"], ready = "migrations pending", false
+	} else if s.migrated != nil {
+		if pg = s.migrated(ctx); pg != nil {
+			checks["postgres"], ready = "migrations pending", false
+		}
 	}
-	if err := s.rdb.Ping(ctx).Err(); err != nil {
+	rd := s.redisDials.Explain(s.rdb.Ping(ctx).Err())
+	if rd != nil {
 		checks["redis"], ready = "unavailable", false
 	}
+	// The answer names no cause (anyone who reaches it reads it): the
+	// log does, for the operator.
+	s.readiness.Report("postgres", pg)
+	s.readiness.Report("redis", rd)
 	status := http.StatusOK
 	if !ready {
 		status = http.StatusServiceUnavailable

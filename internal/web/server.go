@@ -27,6 +27,7 @@ import (
 	"newsdigest/internal/config"
 	"newsdigest/internal/domain"
 	"newsdigest/internal/editions"
+	"newsdigest/internal/health"
 	"newsdigest/internal/items"
 	"newsdigest/internal/listname"
 	"newsdigest/internal/overview"
@@ -88,6 +89,8 @@ type Server struct {
 	metrics     *metrics
 	log         *slog.Logger
 	draining    atomic.Bool      // set by Drain at shutdown
+	readiness   *health.Reporter // logs why /readyz fails
+	redisDials  *health.RedisDials
 	bounces     *webhook.Handler // nil: no relay's webhook configured
 	listNames   *listname.Names  // nil: the language files' names
 }
@@ -102,6 +105,10 @@ func NewServer(cfg *config.Config, svc Services, redis asynq.RedisConnOpt, reg p
 	if err != nil {
 		return nil, err
 	}
+	// Why rdb last failed to connect, which a check that times out does
+	// not see (readyz).
+	dials := &health.RedisDials{}
+	rdb.AddHook(dials)
 	s := &Server{
 		cfg:         cfg,
 		subscribers: svc.Subscribers,
@@ -118,6 +125,8 @@ func NewServer(cfg *config.Config, svc Services, redis asynq.RedisConnOpt, reg p
 		public:      &responseCache{ttl: publicTTL},
 		metrics:     newMetrics(reg),
 		log:         log,
+		readiness:   health.NewReporter(log, 0),
+		redisDials:  dials,
 		listNames:   svc.ListNames,
 	}
 	s.homePages.name = s.listName
