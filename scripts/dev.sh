@@ -310,6 +310,53 @@ check_ports() {
 	exit 1
 }
 
+# server_of URL DEFAULT_PORT prints the host:port a postgres:// or
+# redis:// URL names (without its user and password); nothing when it
+# names no single host (a Unix socket, a list of hosts).
+server_of() {
+	local authority=${1#*://} host port
+	authority=${authority%%[/?#]*}
+	authority=${authority##*@}
+	[[ -n $authority && $authority != *,* ]] || return 0
+	if [[ $authority == \[* ]]; then # [::1]:6379
+		host=${authority%%]*}]
+	else
+		host=${authority%%:*}
+	fi
+	port=${authority#"$host"}
+	port=${port#:}
+	echo "$host:${port:-$2}"
+}
+
+# check_services stops the run, before anything is built, when
+# DATABASE_URL or REDIS_URL (set in .dev.env or the environment) names a
+# server other than the ones services.sh starts, and nothing answers
+# there: web would otherwise start, and never be ready.
+check_services() {
+	local var url def server host port
+	for var in DATABASE_URL:5432 REDIS_URL:6379; do
+		def=${var#*:}
+		var=${var%%:*}
+		url=${!var}
+		case $url in
+		postgres://* | postgresql://* | redis://* | rediss://*) ;;
+		*) continue ;; # Sentinel, Cluster: their own servers, several
+		esac
+		server=$(server_of "$url" "$def")
+		[[ -n $server ]] || continue
+		host=${server%:*}
+		port=${server##*:}
+		host=${host#[}
+		host=${host%]}
+		case $host:$port in
+		127.0.0.1:$def | localhost:$def) continue ;; # services.sh starts it
+		esac
+		[[ $host != localhost ]] || host=127.0.0.1
+		listening "$host" "$port" ||
+			die "$var names a server at $server, where nothing answers: make dev starts only PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379. Start that server, or take $var out of $DEV_ENV"
+	done
+}
+
 # database_of URL prints the database a postgres:// URL names: its path,
 # percent-decoded; nothing when it names none.
 database_of() {
@@ -424,8 +471,12 @@ wait_ready() {
 	until curl -fsS --max-time 2 -o /dev/null "$LOCAL_URL/readyz" 2>/dev/null; do
 		pid_of web >/dev/null || exited web
 		if ((SECONDS >= deadline)); then
-			tail -n 20 "$RUN_DIR/web.log" >&2 || true
-			die "$LOCAL_URL/readyz not ready after ${READY_SECONDS}s; see tmp/web.log"
+			# Without the lines of the probes above, which say only 503:
+			# web's own lines say which check fails, and why.
+			grep -avE 'msg=request |"msg":"request"' "$RUN_DIR/web.log" | tail -n 20 >&2 || true
+			local answer
+			answer=$(curl -sS --max-time 3 "$LOCAL_URL/readyz" 2>&1) || true
+			die "$LOCAL_URL/readyz not ready after ${READY_SECONDS}s (it answers: $answer); see tmp/web.log"
 		fi
 		sleep 0.3
 	done
@@ -519,6 +570,7 @@ cmd_start() {
 		stop_run || true
 	fi
 	check_ports
+	check_services
 
 	scripts/services.sh --with-mailpit
 	ensure_database
