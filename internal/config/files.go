@@ -19,11 +19,20 @@ var FileVariables = []string{"SECRET_KEY", "SECRET_KEY_PREVIOUS", "ADMIN_TOKEN",
 // less the line break that ends it (echo and most editors add one). Both
 // NAME and NAME_FILE set is an error, as is a file that cannot be read or
 // is empty: a secret must never silently fall back to a default.
+//
+// A value given in NAME itself loses a line break at its end too: a
+// secret put in the environment from a file (a Kubernetes secret made
+// with --from-file) carries the file's, and an ADMIN_TOKEN
+// or ADMIN_PASSWORD ending in one could never be sent or typed. So the
+// same secret is the same key whichever way it comes.
 func withFiles(getenv func(string) string) (func(string) string, error) {
 	values := map[string]string{}
 	for _, name := range FileVariables {
 		path := strings.TrimSpace(getenv(name + "_FILE"))
 		if path == "" {
+			if v := getenv(name); v != "" {
+				values[name] = strings.TrimRight(v, "\r\n")
+			}
 			continue
 		}
 		if strings.TrimSpace(getenv(name)) != "" {

@@ -65,6 +65,32 @@ func TestSecretsFromFiles(t *testing.T) {
 	}
 }
 
+// TestSecretLineEndInTheEnvironmentIsNotPartOfIt: a secret given in the
+// environment with the line break of the file it came from is the same
+// secret as from that file; a space inside it stays.
+func TestSecretLineEndInTheEnvironmentIsNotPartOfIt(t *testing.T) {
+	vars := map[string]string{}
+	for k, v := range needsWith {
+		vars[k] = v
+	}
+	for name, v := range fileValues {
+		vars[name] = v + "\n"
+	}
+	vars["ADMIN_TOKEN"] = fileValues["ADMIN_TOKEN"] + "\r\n"
+	c, err := Load(env(vars))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(c.SecretKey) != key || string(c.SecretKeyPrevious) != fileValues["SECRET_KEY_PREVIOUS"] ||
+		c.AdminToken != fileValues["ADMIN_TOKEN"] || c.AdminPassword != fileValues["ADMIN_PASSWORD"] {
+		t.Errorf("secrets from the environment with a line end: key %q, previous %q, token %q, password %q",
+			c.SecretKey, c.SecretKeyPrevious, c.AdminToken, c.AdminPassword)
+	}
+	if c.DatabaseURL != fileValues["DATABASE_URL"] || c.RedisURL != fileValues["REDIS_URL"] {
+		t.Errorf("URLs from the environment with a line end: %q, %q", c.DatabaseURL, c.RedisURL)
+	}
+}
+
 // TestSecretInBothPlacesIsRefused: with NAME and NAME_FILE both set,
 // which one the operator meant is unknown; start refuses, naming both.
 func TestSecretInBothPlacesIsRefused(t *testing.T) {
