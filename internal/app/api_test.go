@@ -194,6 +194,10 @@ func TestHealthReadinessMetricsAndPreview(t *testing.T) {
 		if status, body := s.do("GET", path, "", nil, false); status != http.StatusOK {
 			t.Errorf("%s: %d %s", path, status, body)
 		}
+		// Uptime monitors and load balancers often probe with HEAD.
+		if status, body := s.do("HEAD", path, "", nil, false); status != http.StatusOK {
+			t.Errorf("HEAD %s: %d %s", path, status, body)
+		}
 	}
 	// Metrics are on their own listener, never on the public one.
 	if status, _ := s.do("GET", "/metrics", "", nil, false); status != http.StatusNotFound {

@@ -45,7 +45,9 @@ type routeRule struct {
 // README's "Who can do what", docs/privacy.md's "Who can see it").
 var routeRules = map[string]routeRule{
 	"GET /healthz":             {who: anyone, ok: 200},
+	"HEAD /healthz":            {who: anyone, ok: 200},
 	"GET /readyz":              {who: anyone, ok: 200},
+	"HEAD /readyz":             {who: anyone, ok: 200},
 	"GET /static/site.css":     {who: anyone, ok: 200},
 	"GET /static/estimate.js":  {who: anyone, ok: 200},
 	"GET /static/schedule.js":  {who: anyone, ok: 200},

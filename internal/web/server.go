@@ -186,8 +186,12 @@ func (s *Server) router() *gin.Engine {
 	r.NoRoute(func(c *gin.Context) { s.notFound(c) })
 	r.NoMethod(func(c *gin.Context) { s.methodNotAllowed(c) })
 
+	// The probes answer HEAD alike: uptime monitors and load balancers
+	// often ask with it.
 	r.GET("/healthz", s.healthz)
+	r.HEAD("/healthz", s.healthz)
 	r.GET("/readyz", s.readyz)
+	r.HEAD("/readyz", s.readyz)
 	r.GET("/static/site.css", serveStylesheet)
 	r.GET("/static/estimate.js", serveEstimateScript)
 	r.GET("/static/schedule.js", serveScheduleScript)
