@@ -29,7 +29,8 @@ type audience struct {
 	// page reads the readers with id > after, in id order.
 	page func(ctx context.Context, after int64, earlier []int64, at time.Time) ([]domain.SlotRecipient, error)
 	// A digest with fewer than minStories stories waits, for a reader
-	// whose window began less than wait ago (0: none waits).
+	// whose window began less than wait ago, on their calendar (thin;
+	// 0: none waits).
 	minStories int
 	wait       time.Duration
 }
@@ -62,8 +63,17 @@ func (c *Compiler) audienceOf(ctx context.Context, ed domain.Edition) (audience,
 
 // thin reports whether a digest of n stories waits for more, for reader r.
 func (a audience) thin(n int, r domain.SlotRecipient, at time.Time) bool {
-	return n > 0 && n < a.minStories && !r.SendThin && at.Sub(r.WindowStart) < a.wait
+	return n > 0 && n < a.minStories && !r.SendThin && at.Sub(r.WindowStart) < a.wait-waitSlack
 }
+
+// waitSlack is how much short of the desk's days of waiting a window may
+// be and its digest still go. A reader's digests are due on whole days of
+// their calendar, but a window begins when its digest was made (minutes
+// into its quarter hour, or later when the queue was slow), and days are
+// an hour, or two, short where the clocks went forward: held to the
+// minute, a digest due on the day the wait ends would wait a further
+// period. Half a day still holds back one due before that day.
+const waitSlack = 12 * time.Hour
 
 // storyArrival maps each item to when the latest version of its story
 // arrived: a translation arriving in a reader's window brings the version
