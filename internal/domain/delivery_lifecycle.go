@@ -13,6 +13,9 @@ import (
 //	   ↑           │
 //	   └───────────┘ (a temporary failure, or a batch that gave it back)
 //
+// A bounce or complaint about a delivery still sending also makes it
+// sent (DeliveryReported): the message left.
+//
 // pending and sending are unfinished; the rest are final, but for a
 // failure that was temporary, which a retry puts back to pending (or
 // skips, when its reader has left). A failure is temporary, permanent or
@@ -89,11 +92,17 @@ const (
 	// DeliveryRetry: it failed temporarily and is sent again, or skipped
 	// when its reader is no longer active.
 	DeliveryRetry DeliveryEvent = "retry"
+	// DeliveryReported: a bounce or complaint came back about it while it
+	// was still sending: the message left, though its sender has not
+	// said so (it died before recording it, or is about to record it).
+	// It is sent, so that whoever takes over its lapsed claim does not
+	// send it again.
+	DeliveryReported DeliveryEvent = "report"
 )
 
 // DeliveryEvents lists every delivery event.
 var DeliveryEvents = []DeliveryEvent{DeliveryWrite, DeliveryClaim, DeliveryRelease, DeliveryRecord,
-	DeliveryCancel, DeliveryAbandon, DeliveryRetry}
+	DeliveryCancel, DeliveryAbandon, DeliveryRetry, DeliveryReported}
 
 // DeliveryState is what decides which events a delivery may take. Status
 // "" is a delivery not written yet; Lapsed marks a sending one whose
@@ -124,6 +133,7 @@ var deliveryRules = map[DeliveryEvent]deliveryRule{
 	DeliveryAbandon: {from: []DeliveryStatus{DeliveryPending}, lapsed: []DeliveryStatus{DeliverySending}, to: []DeliveryStatus{DeliverySkipped}},
 	DeliveryRetry: {from: []DeliveryStatus{DeliveryFailed}, failure: FailureTemporary,
 		to: []DeliveryStatus{DeliveryPending, DeliverySkipped}},
+	DeliveryReported: {from: []DeliveryStatus{DeliverySending}, to: []DeliveryStatus{DeliverySent}},
 }
 
 // CheckDelivery says whether ev may take a delivery from s to to: nil,

@@ -28,6 +28,10 @@ var deliveryAllowed = []struct {
 	{DeliveryAbandon, DeliveryState{Status: DeliverySending, Lapsed: true}, DeliveryState{Status: DeliverySkipped}},
 	{DeliveryRetry, DeliveryState{Status: DeliveryFailed, Failure: FailureTemporary}, DeliveryState{Status: DeliveryPending}},
 	{DeliveryRetry, DeliveryState{Status: DeliveryFailed, Failure: FailureTemporary}, DeliveryState{Status: DeliverySkipped}},
+	// A report came back about it: it left, whether its worker is alive
+	// to record it or not.
+	{DeliveryReported, DeliveryState{Status: DeliverySending}, DeliveryState{Status: DeliverySent}},
+	{DeliveryReported, DeliveryState{Status: DeliverySending, Lapsed: true}, DeliveryState{Status: DeliverySent}},
 }
 
 func init() {

@@ -46,9 +46,12 @@ func (db *DB) RecordBounce(ctx context.Context, r domain.BounceReport, bounceLim
 		}
 		// What came back about it before this report, read under the
 		// lock: two reports at once must not both find nothing.
-		var reported string
-		if err := tx.QueryRow(ctx, `SELECT bounce_kind FROM deliveries WHERE id = $1 FOR UPDATE`, r.DeliveryID).
-			Scan(&reported); err != nil {
+		var reported, deliveryStatus string
+		if err := tx.QueryRow(ctx, `SELECT bounce_kind, status FROM deliveries WHERE id = $1 FOR UPDATE`, r.DeliveryID).
+			Scan(&reported, &deliveryStatus); err != nil {
+			return err
+		}
+		if err := reportedSent(ctx, tx, out.EditionID, r.DeliveryID, domain.DeliveryStatus(deliveryStatus), at); err != nil {
 			return err
 		}
 		tag, err := tx.Exec(ctx, `
@@ -91,6 +94,27 @@ func (db *DB) RecordBounce(ctx context.Context, r domain.BounceReport, bounceLim
 		return out, fmt.Errorf("record bounce of delivery %d: %w", r.DeliveryID, err)
 	}
 	return out, nil
+}
+
+// reportedSent records a delivery still sending as sent, at the
+// report's time, when a report comes back about it (domain.DeliveryReported),
+// and counts it into its edition's progress (whose row the caller holds).
+// Its worker died after sending and before recording it, or is about to
+// record it: the first case would otherwise leave it to whoever claims it
+// once its lease lapses, and they would send it again; the second records
+// nothing more, as only deliveries still sending take an outcome.
+func reportedSent(ctx context.Context, tx pgx.Tx, editionID, deliveryID int64, status domain.DeliveryStatus, at time.Time) error {
+	sent := domain.DeliveryState{Status: domain.DeliverySent}
+	if domain.CheckDelivery(domain.DeliveryState{Status: status}, domain.DeliveryReported, sent) != nil {
+		return nil // recorded already, or never sent: nothing to correct
+	}
+	_, err := tx.Exec(ctx, `
+		WITH d AS (
+		    UPDATE deliveries SET status = $3, sent_at = $4, lease_until = NULL, updated_at = now()
+		    WHERE id = $2 AND status = $5 RETURNING 1)
+		UPDATE editions SET sent = sent + (SELECT count(*) FROM d) WHERE id = $1`,
+		editionID, deliveryID, domain.DeliverySent, at, domain.DeliverySending)
+	return err
 }
 
 // diagnosticFor is what is kept of a remote server's words about a
