@@ -157,7 +157,7 @@ func envValue(env []string, name string) string {
 }
 
 // runDev runs a copy of scripts/dev.sh in a project of its own (a
-// temporary directory holding only the script), so that its .dev.env and
+// temporary directory holding only the script and the one it sources), so that its .dev.env and
 // tmp/ are the test's, and nothing it could go on to run is there.
 func runDev(t *testing.T, env []string) (string, error) {
 	t.Helper()
@@ -174,15 +174,17 @@ func runDevIn(t *testing.T, env []string, devFile string) (string, error) {
 			t.Fatal(err)
 		}
 	}
-	script, err := os.ReadFile("dev.sh")
-	if err != nil {
-		t.Fatal(err)
-	}
 	if err := os.MkdirAll(filepath.Join(root, "scripts"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(root, "scripts", "dev.sh"), script, 0o755); err != nil {
-		t.Fatal(err)
+	for _, name := range []string{"dev.sh", "dev_settings.sh"} { // dev.sh sources the second
+		script, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(root, "scripts", name), script, 0o755); err != nil {
+			t.Fatal(err)
+		}
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
@@ -190,6 +192,6 @@ func runDevIn(t *testing.T, env []string, devFile string) (string, error) {
 	cmd.Env = env
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
-	err = cmd.Run()
+	err := cmd.Run()
 	return out.String(), err
 }
