@@ -83,7 +83,7 @@ func (s *Service) RunDue(ctx context.Context, now time.Time) error {
 	next := make([]time.Time, len(scheds))
 	for i, rs := range scheds {
 		since[i], later[i] = lastDue(rs, now, first), first(rs, now)
-		next[i] = schedule.NextDue(rs.Frequency, zones.load(rs.Timezone), rs.Hour, weekday, now)
+		next[i] = schedule.AfterDigest(rs.Frequency, zones.load(rs.Timezone), rs.Hour, weekday, now)
 	}
 	if err := s.store.RescheduleLate(ctx, now, scheds, since, later); err != nil {
 		return err

@@ -76,6 +76,31 @@ func NextDue(frequency string, loc *time.Location, hour int, weekday time.Weekda
 	return FirstDue(frequency, loc, hour, weekday, sent)
 }
 
+// AfterDigest is when a reader's digest is due after one made at now:
+// NextDue, unless that is less than half a day away when daily, half a
+// week otherwise (as Moved counts nearness), and then the one after it.
+// Made on time, a digest's next is a period away; made that close to the
+// next, it was late (the worker down across the reader's hour), and it
+// holds what the next would have: sending that one too would make two
+// digests in a row, the second of a few stories or none.
+func AfterDigest(frequency string, loc *time.Location, hour int, weekday time.Weekday, now time.Time) time.Time {
+	next := NextDue(frequency, loc, hour, weekday, now)
+	if next.Sub(now) < halfPeriod(frequency) {
+		return NextDue(frequency, loc, hour, weekday, next)
+	}
+	return next
+}
+
+// halfPeriod is how near a due time is to another for Moved and
+// AfterDigest: half a day when daily, half a week otherwise (a reader
+// every two weeks has their days a week apart).
+func halfPeriod(frequency string) time.Duration {
+	if frequency == domain.FrequencyDaily {
+		return 12 * time.Hour
+	}
+	return 84 * time.Hour
+}
+
 // Moved is when the digest of a reader who moved their hour or zone, and
 // not how often, is due: at the new hour nearest the due time they had
 // (within half a day of it when daily, half a week otherwise), so that
@@ -85,11 +110,11 @@ func NextDue(frequency string, loc *time.Location, hour int, weekday time.Weekda
 // (in loc), or later: moved from 07:00 to 20:00 just after the morning's
 // went, the next is tomorrow evening, not a second one tonight.
 func Moved(frequency string, loc *time.Location, hour int, weekday time.Weekday, dueBefore, now time.Time) time.Time {
-	after := dueBefore.Add(-84 * time.Hour)
+	after := dueBefore.Add(-halfPeriod(frequency))
 	if frequency == domain.FrequencyDaily {
 		d := dueBefore.In(loc)
 		dayBegins := time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, loc).Add(-time.Second)
-		after = later(dueBefore.Add(-12*time.Hour), dayBegins)
+		after = later(after, dayBegins)
 	}
 	due := FirstDue(frequency, loc, hour, weekday, after)
 	if due.Before(now) {
