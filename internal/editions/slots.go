@@ -40,14 +40,22 @@ func (s *Service) RunDue(ctx context.Context, now time.Time) error {
 	if err != nil {
 		return err
 	}
+	// A reader who changed how often, or left the desk's schedule, just
+	// after a digest: the new schedule's first hour may be too soon after
+	// it (a weekly digest two hours after the daily one), and then the
+	// one after it is theirs.
 	if len(fresh) > 0 {
-		prev, since, due := make([]time.Time, len(fresh)), make([]time.Time, len(fresh)), make([]time.Time, len(fresh))
+		n := len(fresh)
+		prev, since, due := make([]time.Time, n), make([]time.Time, n), make([]time.Time, n)
+		recent, then := make([]time.Time, n), make([]time.Time, n)
 		for i, rs := range fresh {
 			since[i] = lastDue(rs, now, first)
 			prev[i] = lastDue(rs, since[i].Add(-time.Second), first)
 			due[i] = first(rs, now)
+			recent[i] = due[i].Add(-schedule.HalfPeriod(rs.Frequency))
+			then[i] = first(rs, due[i])
 		}
-		if err := s.store.ScheduleNew(ctx, fresh, prev, since, due); err != nil {
+		if err := s.store.ScheduleNew(ctx, fresh, prev, since, due, recent, then); err != nil {
 			return err
 		}
 	}

@@ -13,7 +13,7 @@ import (
 type SlotStore interface {
 	SaveScheduleSettings(ctx context.Context, s domain.ScheduleSettings) error
 	UnscheduledSchedules(ctx context.Context) ([]domain.ReaderSchedule, error)
-	ScheduleNew(ctx context.Context, schedules []domain.ReaderSchedule, prev, since, due []time.Time) error
+	ScheduleNew(ctx context.Context, schedules []domain.ReaderSchedule, prev, since, due, recent, then []time.Time) error
 	MovedSchedules(ctx context.Context) ([]domain.MovedSchedule, error)
 	ScheduleMoved(ctx context.Context, moved []domain.MovedSchedule, due []time.Time) error
 	RescheduleLate(ctx context.Context, now time.Time, schedules []domain.ReaderSchedule, since, due []time.Time) error

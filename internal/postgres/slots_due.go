@@ -104,18 +104,22 @@ func (db *DB) schedules(ctx context.Context, sql string, args ...any) ([]domain.
 // after since[i], since that is the first chosen hour after they
 // confirmed; due[i] for the others. A reader who had digests before, of
 // their own or the desk's (a window begun), and changed their schedule,
-// waits for the new one's first hour.
-func (db *DB) ScheduleNew(ctx context.Context, schedules []domain.ReaderSchedule, prev, since, due []time.Time) error {
+// waits for the new one's first hour, or for then[i] (the one after it)
+// when their last digest, which began their window, went after recent[i]
+// and before due[i]: due[i] would come too soon after it.
+func (db *DB) ScheduleNew(ctx context.Context, schedules []domain.ReaderSchedule, prev, since, due, recent, then []time.Time) error {
 	freq, zone, hour := scheduleColumns(schedules)
 	_, err := db.pool.Exec(ctx, `
 		UPDATE subscribers s SET next_due_at = CASE
 		    WHEN s.window_start IS NULL AND s.confirmed_at > n.prev AND s.confirmed_at <= n.since THEN n.since
+		    WHEN s.window_start > n.recent AND s.window_start <= n.due THEN n.after_recent
 		    ELSE n.due END
-		FROM unnest($1::text[], $2::text[], $3::smallint[], $4::timestamptz[], $5::timestamptz[], $6::timestamptz[])
-		     AS n(frequency, timezone, hour, prev, since, due)
+		FROM unnest($1::text[], $2::text[], $3::smallint[], $4::timestamptz[], $5::timestamptz[], $6::timestamptz[],
+		            $8::timestamptz[], $9::timestamptz[])
+		     AS n(frequency, timezone, hour, prev, since, due, recent, after_recent)
 		WHERE s.status = $7 AND s.next_due_at IS NULL AND s.due_before_change IS NULL
 		  AND s.frequency = n.frequency AND s.timezone = n.timezone AND s.hour = n.hour`,
-		freq, zone, hour, prev, since, due, domain.StatusActive)
+		freq, zone, hour, prev, since, due, domain.StatusActive, recent, then)
 	if err != nil {
 		return fmt.Errorf("schedule new readers: %w", err)
 	}

@@ -85,16 +85,17 @@ func NextDue(frequency string, loc *time.Location, hour int, weekday time.Weekda
 // digests in a row, the second of a few stories or none.
 func AfterDigest(frequency string, loc *time.Location, hour int, weekday time.Weekday, now time.Time) time.Time {
 	next := NextDue(frequency, loc, hour, weekday, now)
-	if next.Sub(now) < halfPeriod(frequency) {
+	if next.Sub(now) < HalfPeriod(frequency) {
 		return NextDue(frequency, loc, hour, weekday, next)
 	}
 	return next
 }
 
-// halfPeriod is how near a due time is to another for Moved and
-// AfterDigest: half a day when daily, half a week otherwise (a reader
-// every two weeks has their days a week apart).
-func halfPeriod(frequency string) time.Duration {
+// HalfPeriod is how near to a reader's last digest their next is too
+// soon, for Moved, AfterDigest and a change of how often: half a day when
+// daily, half a week otherwise (a reader every two weeks has their days a
+// week apart).
+func HalfPeriod(frequency string) time.Duration {
 	if frequency == domain.FrequencyDaily {
 		return 12 * time.Hour
 	}
@@ -110,7 +111,7 @@ func halfPeriod(frequency string) time.Duration {
 // (in loc), or later: moved from 07:00 to 20:00 just after the morning's
 // went, the next is tomorrow evening, not a second one tonight.
 func Moved(frequency string, loc *time.Location, hour int, weekday time.Weekday, dueBefore, now time.Time) time.Time {
-	after := dueBefore.Add(-halfPeriod(frequency))
+	after := dueBefore.Add(-HalfPeriod(frequency))
 	if frequency == domain.FrequencyDaily {
 		d := dueBefore.In(loc)
 		dayBegins := time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, loc).Add(-time.Second)
