@@ -68,8 +68,8 @@ func (s *Service) scheduleOptions(ctx context.Context, read func(context.Context
 // ResolveSchedule fills what a reader left out with the defaults
 // (weekly, DIGEST_TZ, DIGEST_CRON's hour) and checks it; the error names
 // the field. own is false when the reader gave nothing, or chose exactly
-// the desk's schedule (its frequency, zone and hour): they follow
-// DIGEST_CRON. A reader who chose every week from a desk that sends
+// the desk's schedule (its frequency, zone and hour, whatever they chose
+// for short digests): they follow DIGEST_CRON. A reader who chose every week from a desk that sends
 // every day has a schedule of their own.
 func (s *Service) ResolveSchedule(ctx context.Context, in ScheduleInput) (rs domain.ReaderSchedule, own bool, err error) {
 	if !in.given() {
@@ -83,7 +83,10 @@ func (s *Service) ResolveSchedule(ctx context.Context, in ScheduleInput) (rs dom
 	if err := rs.Validate(opts.Offered); err != nil {
 		return rs, false, err
 	}
-	desk := domain.ReaderSchedule{Frequency: opts.Frequency, Timezone: opts.Zone, Hour: opts.Hour}
+	// Whether a short digest waits is not part of the comparison: the
+	// desk's editions never wait, so "send it anyway" is what a reader of
+	// the desk's schedule has already.
+	desk := domain.ReaderSchedule{Frequency: opts.Frequency, Timezone: opts.Zone, Hour: opts.Hour, SendThin: rs.SendThin}
 	return rs, rs != desk, nil
 }
 
