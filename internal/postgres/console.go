@@ -87,16 +87,18 @@ func (db *DB) EndEditorSessions(ctx context.Context, editorID, sessionID int64) 
 	return tag.RowsAffected(), nil
 }
 
-// EditorLogin returns an editor's id and password hash by address, for
-// checking a login; errs.NotFound when there is no such editor. An
-// address PostgreSQL cannot hold as text (not UTF-8, or with a NUL) is no
-// editor's, and is not sent: the server would refuse it with an error.
-func (db *DB) EditorLogin(ctx context.Context, email string) (id int64, hash string, err error) {
+// EditorLogin returns an editor (id and address as stored) and their
+// password hash by address, in any case, for checking a login;
+// errs.NotFound when there is no such editor. An address PostgreSQL
+// cannot hold as text (not UTF-8, or with a NUL) is no editor's, and is
+// not sent: the server would refuse it with an error.
+func (db *DB) EditorLogin(ctx context.Context, email string) (e domain.Editor, hash string, err error) {
 	if !utf8.ValidString(email) || strings.ContainsRune(email, 0) {
-		return 0, "", errs.New(errs.NotFound, "editor not found")
+		return e, "", errs.New(errs.NotFound, "editor not found")
 	}
-	err = db.pool.QueryRow(ctx, `SELECT id, password_hash FROM editors WHERE lower(email) = lower($1)`, email).Scan(&id, &hash)
-	return id, hash, notFound(err, "editor")
+	err = db.pool.QueryRow(ctx, `SELECT id, email, password_hash FROM editors WHERE lower(email) = lower($1)`, email).
+		Scan(&e.ID, &e.Email, &hash)
+	return e, hash, notFound(err, "editor")
 }
 
 // EditorEmail returns an editor's address; errs.NotFound when there is no

@@ -147,9 +147,9 @@ func (s *Service) ResetEditorPassword(ctx context.Context, actor string, id int6
 // CheckEditorPassword reports whether password is the editor's current
 // one.
 func (s *Service) CheckEditorPassword(ctx context.Context, email, password string) (id int64, ok bool, err error) {
-	id, hash, err := s.store.EditorLogin(ctx, email)
+	e, hash, err := s.store.EditorLogin(ctx, email)
 	if err != nil {
 		return 0, false, err
 	}
-	return id, CheckPassword(hash, password), nil
+	return e.ID, CheckPassword(hash, password), nil
 }

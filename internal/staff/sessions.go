@@ -37,8 +37,10 @@ func (s *Service) EndSession(ctx context.Context, hash []byte) error {
 	return s.store.DeleteSession(ctx, hash)
 }
 
-// EditorLogin returns the id and password hash of the editor with that
-// address, for a login to check; errs.NotFound when there is none.
-func (s *Service) EditorLogin(ctx context.Context, email string) (int64, string, error) {
+// EditorLogin returns the editor with that address (in any case: their
+// id, and their address as stored, which names them in the audit log)
+// and their password hash, for a login to check; errs.NotFound when there
+// is none.
+func (s *Service) EditorLogin(ctx context.Context, email string) (domain.Editor, string, error) {
 	return s.store.EditorLogin(ctx, email)
 }

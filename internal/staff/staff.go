@@ -22,7 +22,7 @@ type Store interface {
 	SetEditorRoles(ctx context.Context, id int64, roles domain.Roles) error
 	EditorSessions(ctx context.Context, editorID int64) ([]domain.ConsoleSession, error)
 	EndEditorSessions(ctx context.Context, editorID, sessionID int64) (int64, error)
-	EditorLogin(ctx context.Context, email string) (int64, string, error)
+	EditorLogin(ctx context.Context, email string) (domain.Editor, string, error)
 	EditorEmail(ctx context.Context, id int64) (string, error)
 	SetEditorPassword(ctx context.Context, id int64, passwordHash string) error
 	DeleteEditor(ctx context.Context, id int64) (domain.Editor, error)

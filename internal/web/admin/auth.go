@@ -165,7 +165,8 @@ func (a *Console) loginPost(c *gin.Context) {
 		a.render(c, http.StatusBadRequest, "login", page{Title: msg(lang, "login_title"), Data: d})
 		return
 	}
-	ticket, wait, err := a.limiter.admit(ctx, c.ClientIP(), name)
+	account := loginAccount(name)
+	ticket, wait, err := a.limiter.admit(ctx, c.ClientIP(), account)
 	if err != nil {
 		a.failErr(c, err)
 		return
@@ -179,9 +180,9 @@ func (a *Console) loginPost(c *gin.Context) {
 	}
 	var u *user
 	var ok, known bool
-	if name == domain.OwnerAccount {
+	if account == domain.OwnerAccount {
 		u, ok, known = &user{Name: domain.OwnerAccount}, checkOwnerPassword(a.Config, pw), true
-	} else if !a.checks.try(func() { u, ok, known, err = a.authenticateEditor(ctx, name, pw) }) {
+	} else if !a.checks.try(func() { u, ok, known, err = a.authenticateEditor(ctx, account, pw) }) {
 		c.Header("Retry-After", "1")
 		d.Error = msg(lang, "login_busy")
 		a.render(c, http.StatusServiceUnavailable, "login", page{Title: msg(lang, "login_title"), Data: d})
@@ -192,7 +193,7 @@ func (a *Console) loginPost(c *gin.Context) {
 		return
 	}
 	if !ok {
-		if err := a.limiter.failed(ctx, c.ClientIP(), name, known); err != nil {
+		if err := a.limiter.failed(ctx, c.ClientIP(), account, known); err != nil {
 			a.failErr(c, err)
 			return
 		}
@@ -232,11 +233,29 @@ func plainName(name string) bool {
 	return utf8.ValidString(name) && !strings.ContainsFunc(name, unicode.IsControl)
 }
 
+// loginAccount is the account a login name stands for: the owner's, or
+// an editor's address in the form the desk stores it (domain.NormalizeEmail:
+// the domain in lower case and in ASCII), so that the address the owner
+// typed when adding the editor signs them in, and the ways of writing one
+// address count as one account against the login limits. A name that is
+// no address is looked up, and counted, as it is.
+func loginAccount(name string) string {
+	if name == domain.OwnerAccount {
+		return name
+	}
+	if addr, err := domain.NormalizeEmail(name); err == nil {
+		return addr
+	}
+	return name
+}
+
 // authenticateEditor checks an editor's login; known says whether the
 // account exists. An unknown editor costs the same hashing as a known
-// one, so timing does not tell which addresses are editors.
+// one, so timing does not tell which addresses are editors. The user is
+// named by the address as stored, however it was typed: the audit log
+// names them so for everything they do.
 func (a *Console) authenticateEditor(ctx context.Context, name, pw string) (u *user, ok, known bool, err error) {
-	id, hash, err := a.Staff.EditorLogin(ctx, name)
+	e, hash, err := a.Staff.EditorLogin(ctx, name)
 	if errs.Is(err, errs.NotFound) {
 		staff.CheckPassword(dummyHash, pw)
 		return nil, false, false, nil
@@ -244,7 +263,7 @@ func (a *Console) authenticateEditor(ctx context.Context, name, pw string) (u *u
 	if err != nil {
 		return nil, false, false, err
 	}
-	return &user{Name: strings.ToLower(name), EditorID: id}, staff.CheckPassword(hash, pw), true, nil
+	return &user{Name: e.Email, EditorID: e.ID}, staff.CheckPassword(hash, pw), true, nil
 }
 
 func (a *Console) logout(c *gin.Context) {
