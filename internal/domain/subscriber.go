@@ -232,9 +232,10 @@ const (
 )
 
 // FormulaStart are the first characters that make a spreadsheet read a
-// cell as a formula (OWASP "CSV injection"). An address is exported to
-// operators' spreadsheets, so none may begin with one.
-const FormulaStart = "=+-@\t\r"
+// cell as a formula (OWASP "CSV injection"), and a line break of either
+// kind, which some spreadsheets skip before reading one. An address is
+// exported to operators' spreadsheets, so none may begin with one.
+const FormulaStart = "=+-@\t\r\n"
 
 // NormalizeEmail validates an address and returns its canonical form: the
 // local part as given (in Unicode NFC), the domain lower-cased and, if internationalised,

@@ -17,6 +17,7 @@ func TestEscapeCSVCell(t *testing.T) {
 		{"@SUM(A1)", "'@SUM(A1)"},
 		{"\t=1", "'\t=1"},
 		{"\r=1", "'\r=1"},
+		{"\n=1", "'\n=1"},
 		{"'quoted@example.org", "''quoted@example.org"},
 		{"'=x@example.com", "''=x@example.com"},
 		{"''x@example.com", "'''x@example.com"},
