@@ -60,6 +60,9 @@ type Sender struct {
 	// ends (sent, failed, skipped, or pending to try again): the worker
 	// counts them for its metrics.
 	Observe func(status string)
+	// OnWatch, if set, is called after each look a batch in progress
+	// takes at its edition and readers (watch.go): tests wait on it.
+	OnWatch func()
 
 	// VERP names each delivery in its envelope sender (BOUNCE_DOMAIN), so
 	// that a bounce or complaint that comes back finds it; nil: mail goes
@@ -139,7 +142,7 @@ func (s *Sender) send(ctx context.Context, ed *editionData, claims []domain.Clai
 		retry bool
 		err   error
 	}
-	watch := s.watch(ctx, ed)
+	watch := s.watch(ctx, ed, claims)
 	defer watch.stop()
 
 	recorded := make(chan recording, 1)
@@ -211,26 +214,20 @@ func (s *Sender) attempt(ctx context.Context, c domain.ClaimedDelivery, groups m
 
 func (s *Sender) deliver(ctx context.Context, c domain.ClaimedDelivery, body *cachedBody, final bool, watch *editionWatch) domain.DeliveryOutcome {
 	if !c.Active {
-		return domain.DeliveryOutcome{ID: c.ID, Status: domain.DeliverySkipped, Error: "unsubscribed before sending", Reason: ReasonLeft}
+		return leftOutcome(c.ID)
 	}
 	// Checked before the wait for the rate limit (the rest of a cancelled
 	// batch is skipped at once) and after it, since the wait may be long.
-	if why := watch.stopped(); why != "" {
-		return domain.DeliveryOutcome{ID: c.ID, Status: domain.DeliverySkipped, Reason: why}
-	}
-	if watch.paused() {
-		return pausedOutcome(c.ID)
+	if o, halt := watch.halt(c.ID); halt {
+		return o
 	}
 	if s.Limiter != nil {
 		if err := s.Limiter.Wait(ctx); err != nil {
 			return domain.DeliveryOutcome{ID: c.ID, Status: domain.DeliveryPending, Error: "rate limit: " + err.Error()}
 		}
 	}
-	if why := watch.stopped(); why != "" {
-		return domain.DeliveryOutcome{ID: c.ID, Status: domain.DeliverySkipped, Reason: why}
-	}
-	if watch.paused() {
-		return pausedOutcome(c.ID)
+	if o, halt := watch.halt(c.ID); halt {
+		return o
 	}
 	var env mail.Envelope
 	if s.VERP != nil {
@@ -266,6 +263,11 @@ const notSentPaused = "not sent: the edition paused itself"
 // resume queues the batches again).
 func pausedOutcome(id int64) domain.DeliveryOutcome {
 	return domain.DeliveryOutcome{ID: id, Status: domain.DeliveryPending, Error: notSentPaused}
+}
+
+// leftOutcome is that of a delivery whose reader is no longer active.
+func leftOutcome(id int64) domain.DeliveryOutcome {
+	return domain.DeliveryOutcome{ID: id, Status: domain.DeliverySkipped, Error: "unsubscribed before sending", Reason: ReasonLeft}
 }
 
 // ReasonWithdrawn is why a delivery is skipped when every story of its

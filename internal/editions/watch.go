@@ -17,8 +17,9 @@ const ReasonLeft = "left"
 
 // watchEvery is how often a batch in progress looks at its edition: a
 // batch holds up to BatchSize claims, which at a slow SEND_RATE take
-// minutes, and a cancel must stop them, or a story an editor hid or
-// corrected must leave or change in the digests still to go, within
+// minutes, and a cancel must stop them, a story an editor hid or
+// corrected must leave or change in the digests still to go, and a
+// reader who unsubscribes or complains must get none of them, within
 // moments rather than when the batch ends.
 const watchEvery = time.Second
 
@@ -28,19 +29,30 @@ const StoriesChanged = "the edition's stories changed: the digests still to go a
 
 // editionWatch tells a batch's senders what became of the edition while
 // they send: cancelled (the claims not yet sent are skipped), or its
-// stories changed (the digests still to go are made again from them).
+// stories changed (the digests still to go are made again from them);
+// and which of the batch's readers left meanwhile (unsubscribed,
+// complained, bounced or erased: their digests still to go are skipped).
 type editionWatch struct {
 	cancelledFlag atomic.Bool
 	failedFlag    atomic.Bool
 	pausedFlag    atomic.Bool
 	current       atomic.Pointer[editionData]
+	gone          atomic.Pointer[map[int64]bool] // deliveries whose reader left
 	done          chan struct{}
 	wg            sync.WaitGroup
 }
 
-func (s *Sender) watch(ctx context.Context, ed *editionData) *editionWatch {
+// watch looks at the edition, and at the readers of claims (those active
+// when claimed), every watchEvery until stop.
+func (s *Sender) watch(ctx context.Context, ed *editionData, claims []domain.ClaimedDelivery) *editionWatch {
 	w := &editionWatch{done: make(chan struct{})}
 	w.current.Store(ed)
+	var ids []int64
+	for _, c := range claims {
+		if c.Active {
+			ids = append(ids, c.ID)
+		}
+	}
 	w.wg.Add(1)
 	go func() {
 		defer w.wg.Done()
@@ -53,31 +65,12 @@ func (s *Sender) watch(ctx context.Context, ed *editionData) *editionWatch {
 			case <-ctx.Done():
 				return
 			case <-t.C:
-				st, err := s.Store.EditionSnapshot(ctx, ed.id)
-				if err != nil {
-					s.Log.Warn("look at the edition being sent", "edition", ed.id, "err", err)
-					continue
+				over := s.look(ctx, w, ed.id, ids)
+				if s.OnWatch != nil {
+					s.OnWatch()
 				}
-				if st.Cancelled {
-					w.cancelledFlag.Store(true)
+				if over {
 					return
-				}
-				if st.Failed {
-					w.failedFlag.Store(true)
-					return
-				}
-				if st.Paused {
-					w.pausedFlag.Store(true)
-					return
-				}
-				if st.Stories != w.data().stories {
-					fresh, err := s.editionAt(ctx, ed.id, st.Stories)
-					if err != nil {
-						s.Log.Warn("reload the edition's stories", "edition", ed.id, "err", err)
-						continue
-					}
-					w.current.Store(fresh)
-					s.Log.Info(StoriesChanged, "edition", ed.id)
 				}
 			}
 		}
@@ -85,7 +78,60 @@ func (s *Sender) watch(ctx context.Context, ed *editionData) *editionWatch {
 	return w
 }
 
+// look is one look of a batch's watch; over is true once the edition
+// stopped (cancelled, failed or paused): nothing more will change.
+func (s *Sender) look(ctx context.Context, w *editionWatch, id int64, ids []int64) (over bool) {
+	st, err := s.Store.EditionSnapshot(ctx, id)
+	if err != nil {
+		s.Log.Warn("look at the edition being sent", "edition", id, "err", err)
+		return false
+	}
+	switch {
+	case st.Cancelled:
+		w.cancelledFlag.Store(true)
+		return true
+	case st.Failed:
+		w.failedFlag.Store(true)
+		return true
+	case st.Paused:
+		w.pausedFlag.Store(true)
+		return true
+	}
+	if st.Stories != w.data().stories {
+		fresh, err := s.editionAt(ctx, id, st.Stories)
+		if err != nil {
+			s.Log.Warn("reload the edition's stories", "edition", id, "err", err)
+		} else {
+			w.current.Store(fresh)
+			s.Log.Info(StoriesChanged, "edition", id)
+		}
+	}
+	if len(ids) > 0 {
+		left, err := s.Store.DeliveriesLeft(ctx, ids)
+		if err != nil {
+			s.Log.Warn("look for readers who left", "edition", id, "err", err)
+			return false
+		}
+		gone := make(map[int64]bool, len(left))
+		for _, d := range left {
+			gone[d] = true
+		}
+		w.gone.Store(&gone)
+	}
+	return false
+}
+
 func (w *editionWatch) cancelled() bool { return w != nil && w.cancelledFlag.Load() }
+
+// left reports whether the reader of delivery id left since the batch
+// claimed it.
+func (w *editionWatch) left(id int64) bool {
+	if w == nil {
+		return false
+	}
+	gone := w.gone.Load()
+	return gone != nil && (*gone)[id]
+}
 
 // stopped says why the claims not yet sent are skipped: the edition was
 // cancelled, or its compile failed for good while this batch sent ("":
@@ -98,6 +144,22 @@ func (w *editionWatch) stopped() string {
 		return domain.ReasonEditionFailed
 	}
 	return ""
+}
+
+// halt says whether delivery id is not to be sent after all, and its
+// outcome then: the edition stopped (skipped), paused (put back,
+// untried), or the delivery's reader left (skipped).
+func (w *editionWatch) halt(id int64) (domain.DeliveryOutcome, bool) {
+	if why := w.stopped(); why != "" {
+		return domain.DeliveryOutcome{ID: id, Status: domain.DeliverySkipped, Reason: why}, true
+	}
+	if w.paused() {
+		return pausedOutcome(id), true
+	}
+	if w.left(id) {
+		return leftOutcome(id), true
+	}
+	return domain.DeliveryOutcome{}, false
 }
 
 // paused reports whether the edition paused itself: what is still to go
