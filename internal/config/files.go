@@ -14,23 +14,29 @@ import (
 var FileVariables = []string{"SECRET_KEY", "SECRET_KEY_PREVIOUS", "ADMIN_TOKEN", "ADMIN_PASSWORD", "DATABASE_URL", "REDIS_URL", "SMTP_URL",
 	"MAILGUN_WEBHOOK_SIGNING_KEY"}
 
+// trimmedInEnvironment are the FileVariables that lose a line break at
+// their end when given in the environment, as from a file (withFiles).
+var trimmedInEnvironment = map[string]bool{"ADMIN_TOKEN": true, "ADMIN_PASSWORD": true, "MAILGUN_WEBHOOK_SIGNING_KEY": true}
+
 // withFiles returns getenv with each NAME of FileVariables read from the
 // file NAME_FILE names, where that is set. The file's content is the value,
 // less the line break that ends it (echo and most editors add one). Both
 // NAME and NAME_FILE set is an error, as is a file that cannot be read or
 // is empty: a secret must never silently fall back to a default.
 //
-// A value given in NAME itself loses a line break at its end too: a
-// secret put in the environment from a file (a Kubernetes secret made
-// with --from-file) carries the file's, and an ADMIN_TOKEN
-// or ADMIN_PASSWORD ending in one could never be sent or typed. So the
-// same secret is the same key whichever way it comes.
+// A token, password or key compared as text (trimmedInEnvironment) loses
+// a line break at its end when given in NAME itself too: one put in the
+// environment from a file (a Kubernetes secret made with --from-file)
+// carries the file's, and could never be sent or typed. SECRET_KEY and
+// SECRET_KEY_PREVIOUS stay as given: they sign links and bounce
+// addresses already sent and hash erased addresses, and a deployment
+// that has run on a key with its line break must keep that very key.
 func withFiles(getenv func(string) string) (func(string) string, error) {
 	values := map[string]string{}
 	for _, name := range FileVariables {
 		path := strings.TrimSpace(getenv(name + "_FILE"))
 		if path == "" {
-			if v := getenv(name); v != "" {
+			if v := getenv(name); v != "" && trimmedInEnvironment[name] {
 				values[name] = strings.TrimRight(v, "\r\n")
 			}
 			continue

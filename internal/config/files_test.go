@@ -65,10 +65,13 @@ func TestSecretsFromFiles(t *testing.T) {
 	}
 }
 
-// TestSecretLineEndInTheEnvironmentIsNotPartOfIt: a secret given in the
-// environment with the line break of the file it came from is the same
-// secret as from that file; a space inside it stays.
-func TestSecretLineEndInTheEnvironmentIsNotPartOfIt(t *testing.T) {
+// TestSecretLineEndInTheEnvironment: a token, password or key compared
+// as text, given in the environment with the line break of the file it
+// came from, is the same as from that file; a space inside it stays.
+// SECRET_KEY and SECRET_KEY_PREVIOUS stay byte for byte as given: a
+// deployment that ran on a key with its line break keeps its links,
+// bounce addresses and erased addresses' hashes.
+func TestSecretLineEndInTheEnvironment(t *testing.T) {
 	vars := map[string]string{}
 	for k, v := range needsWith {
 		vars[k] = v
@@ -81,10 +84,13 @@ func TestSecretLineEndInTheEnvironmentIsNotPartOfIt(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if string(c.SecretKey) != key || string(c.SecretKeyPrevious) != fileValues["SECRET_KEY_PREVIOUS"] ||
-		c.AdminToken != fileValues["ADMIN_TOKEN"] || c.AdminPassword != fileValues["ADMIN_PASSWORD"] {
-		t.Errorf("secrets from the environment with a line end: key %q, previous %q, token %q, password %q",
-			c.SecretKey, c.SecretKeyPrevious, c.AdminToken, c.AdminPassword)
+	if c.AdminToken != fileValues["ADMIN_TOKEN"] || c.AdminPassword != fileValues["ADMIN_PASSWORD"] ||
+		c.Bounce.MailgunSigningKey != fileValues["MAILGUN_WEBHOOK_SIGNING_KEY"] {
+		t.Errorf("from the environment with a line end: token %q, password %q, Mailgun key %q",
+			c.AdminToken, c.AdminPassword, c.Bounce.MailgunSigningKey)
+	}
+	if string(c.SecretKey) != key+"\n" || string(c.SecretKeyPrevious) != fileValues["SECRET_KEY_PREVIOUS"]+"\n" {
+		t.Errorf("SECRET_KEY and SECRET_KEY_PREVIOUS from the environment: %q, %q; want them as given", c.SecretKey, c.SecretKeyPrevious)
 	}
 	if c.DatabaseURL != fileValues["DATABASE_URL"] || c.RedisURL != fileValues["REDIS_URL"] {
 		t.Errorf("URLs from the environment with a line end: %q, %q", c.DatabaseURL, c.RedisURL)
