@@ -121,8 +121,9 @@ func TestReaderScheduleThroughTheWorkerAndConsole(t *testing.T) {
 
 // TestSendNowCountsReadersOfTheirOwnSchedule: an edition the desk sends
 // now does not go to readers of their own schedule; the page that
-// confirms it says how many there are and where their stories go, and
-// when every reader keeps their own, that it would go to no one.
+// confirms it says how many there are and where their new stories go
+// (an edition of a published range: that they do not get it), and when
+// every reader keeps their own, that it would go to no one.
 func TestSendNowCountsReadersOfTheirOwnSchedule(t *testing.T) {
 	t.Parallel()
 	s := startStackBare(t, nil)
@@ -145,15 +146,27 @@ func TestSendNowCountsReadersOfTheirOwnSchedule(t *testing.T) {
 	s.importStories("Costa Rica opens a rail line")
 	c := s.consoleLogin()
 
+	// An edition of new stories, and one of a published range, which a
+	// reader's own digest never holds.
+	const ranged = "/admin/editions/new?from=2000-01-01&to=2100-12-31"
 	page := html.UnescapeString(s.consoleGet(c, "/admin/editions/new"))
-	if !strings.Contains(page, "Every active reader keeps a schedule of their own, so this edition would go to no one") ||
+	if !strings.Contains(page, "Every active reader keeps a schedule of their own, so this edition would go to no one: each gets new stories in their own digest") ||
 		strings.Contains(page, `id="edition-confirm"`) {
 		t.Errorf("with every reader on their own schedule, the send-now page does not say it would go to no one, or offers to send")
 	}
+	page = html.UnescapeString(s.consoleGet(c, ranged))
+	if !strings.Contains(page, "an edition of a published range goes only to readers of the desk's schedule: this one would go to no one") ||
+		strings.Contains(page, "own digest") {
+		t.Errorf("for a published range, the page does not say its stories reach no reader of their own schedule")
+	}
 	add("desk@example.org", false)
 	page = html.UnescapeString(s.consoleGet(c, "/admin/editions/new"))
-	if !strings.Contains(page, "2 more readers keep a schedule of their own and are not in this edition") ||
+	if !strings.Contains(page, "2 more readers keep a schedule of their own and are not in this edition: they get new stories in their own digest") ||
 		!regexp.MustCompile(`id="plan-subscribers">1<`).MatchString(page) || !strings.Contains(page, `id="edition-confirm"`) {
 		t.Errorf("the send-now page does not offer the desk's one reader and count the two of their own schedule")
+	}
+	page = html.UnescapeString(s.consoleGet(c, ranged))
+	if !strings.Contains(page, "2 more readers keep a schedule of their own and are not in this edition: an edition of a published range goes only to readers of the desk's schedule.") {
+		t.Errorf("for a published range, the page does not say the two readers of their own schedule will not get it")
 	}
 }
