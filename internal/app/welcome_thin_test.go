@@ -90,6 +90,11 @@ func TestThinDigestWordsFollowTheDesksRule(t *testing.T) {
 		t.Errorf("the welcome does not say a digest of fewer than 6 stories waits up to 14 days:\n%s", text)
 	}
 
+	save("6", "1")
+	if page := signUp("day@example.org"); !strings.Contains(page, "When there are fewer than 6 stories, it may wait for more, up to 1 day.") {
+		t.Errorf("the confirmation page does not count one day of waiting as one:\n%s", page)
+	}
+
 	save("1", "14")
 	_, form = s.page(s.browser(), "GET", "/?lang=en", nil)
 	if strings.Contains(form, `name="send_thin"`) || strings.Contains(form, "fewer than") {

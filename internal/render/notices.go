@@ -174,7 +174,7 @@ func (r *Renderer) Welcome(w Welcome) (Message, error) {
 		Body:    n.WelcomeBody,
 		Rows: append(rows,
 			noticeRow{n.Language, i18n.LanguageName(lang, w.DigestLanguage)},
-			noticeRow{n.When, welcomeWhen(n, w)}),
+			noticeRow{n.When, welcomeWhen(lang, n, w)}),
 		Change:      n.WelcomeChange,
 		Button:      n.PreferencesButton,
 		ButtonURL:   w.PreferencesURL,
@@ -186,14 +186,14 @@ func (r *Renderer) Welcome(w Welcome) (Message, error) {
 
 // welcomeWhen is the welcome's "when": the schedule, and for a schedule
 // of the reader's own what a short digest does.
-func welcomeWhen(n noticeUI, w Welcome) string {
+func welcomeWhen(lang string, n noticeUI, w Welcome) string {
 	switch {
 	case !w.OwnSchedule || w.ThinBelow == 0:
 		return w.Schedule
 	case w.SendThin:
 		return fmt.Sprintf(n.WhenThinSends, w.Schedule, w.ThinBelow)
 	}
-	return fmt.Sprintf(n.WhenThinWaits, w.Schedule, w.ThinBelow, w.WaitDays)
+	return i18n.Plural(lang, "mail.when_thin_waits", w.WaitDays, w.Schedule, w.ThinBelow, w.WaitDays)
 }
 
 // Known renders the mail to an address that was signed up again while

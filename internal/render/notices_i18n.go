@@ -16,7 +16,6 @@ type noticeUI struct {
 	Stories        string
 	Language       string
 	When           string
-	WhenThinWaits  string // the schedule in words, the stories below which a digest waits, the days it may
 	WhenThinSends  string // the schedule in words, the stories below which a digest would wait
 	None           string
 	ModeAny        string
@@ -58,7 +57,6 @@ func noticeWords(lang string) noticeUI {
 		Stories:        t("stories"),
 		Language:       t("language"),
 		When:           t("when"),
-		WhenThinWaits:  t("when_thin_waits"),
 		WhenThinSends:  t("when_thin_sends"),
 		None:           t("none"),
 		ModeAny:        t("mode_any"),

@@ -56,3 +56,23 @@ func TestWelcomeSaysWhetherAThinDigestWaits(t *testing.T) {
 		}
 	}
 }
+
+// TestWelcomeCountsTheDaysOfWaiting: the days a short digest may wait
+// take their language's plural form ("up to 1 day", "hasta 1 día").
+func TestWelcomeCountsTheDaysOfWaiting(t *testing.T) {
+	r, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for lang, want := range map[string]string{"en": "up to 1 day.", "es": "hasta 1 día.", "fr": "jusqu’à 1 jour."} {
+		m, err := r.Welcome(Welcome{Language: lang, ListName: "Noticias", Countries: []string{"Costa Rica"},
+			DigestLanguage: lang, Schedule: "SCHEDULE", OwnSchedule: true, ThinBelow: 3, WaitDays: 1,
+			PreferencesURL: "https://news.example.org/preferences/abc", UnsubscribeURL: "https://news.example.org/unsubscribe/abc"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if text := strings.Join(strings.Fields(m.Text), " "); !strings.Contains(text, want) {
+			t.Errorf("%s: the welcome does not say %q:\n%s", lang, want, text)
+		}
+	}
+}

@@ -205,7 +205,7 @@ func (s *Server) whenOf(lang string, rs *domain.ReaderSchedule, opts editions.Sc
 	case rs.SendThin:
 		w.Thin = fmt.Sprintf(msg(lang, "confirm_thin_yes"), opts.ThinBelow)
 	default:
-		w.Thin = fmt.Sprintf(msg(lang, "confirm_thin_no"), opts.ThinBelow, opts.WaitDays)
+		w.Thin = i18n.Plural(lang, "page.confirm_thin_no", opts.WaitDays, opts.ThinBelow, opts.WaitDays)
 	}
 	return w
 }
