@@ -205,11 +205,17 @@ func (f *accessFixture) fill(path, tok, id string) string {
 }
 
 // fingerprintRows are the rows dbFingerprint reads of a table whose
-// rows a refused request may rightly touch: a signed-in editor refused a
-// page is still seen, and their session's idle expiry moves on (at most
-// once a minute, so only a slow run sees it).
+// rows may rightly change while refused requests come in: a signed-in
+// editor refused a page is still seen, and their session's idle expiry
+// moves on (at most once a minute, so only a slow run sees it); and the
+// worker, finding no model when it started, stores its first one
+// tasks.RetrainDelay later, with the suggestions it makes, whenever
+// that falls (on a slow run, among the refused requests). No request
+// writes either table itself.
 var fingerprintRows = map[string]string{
-	"admin_sessions": `SELECT token_hash, editor_id, owner_key, created_at, ip, user_agent FROM admin_sessions`,
+	"admin_sessions":  `SELECT token_hash, editor_id, owner_key, created_at, ip, user_agent FROM admin_sessions`,
+	"tag_models":      `SELECT id FROM tag_models WHERE false`,
+	"tag_suggestions": `SELECT item_id FROM tag_suggestions WHERE false`,
 }
 
 // dbFingerprint is a checksum of every table's rows, to show that refused
