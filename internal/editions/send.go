@@ -265,7 +265,9 @@ func pausedOutcome(id int64) domain.DeliveryOutcome {
 	return domain.DeliveryOutcome{ID: id, Status: domain.DeliveryPending, Error: notSentPaused}
 }
 
-// leftOutcome is that of a delivery whose reader is no longer active.
+// leftOutcome is that of a delivery whose reader is no longer active; for
+// one a report showed sent meanwhile, recording it changes nothing (only
+// deliveries still sending take an outcome).
 func leftOutcome(id int64) domain.DeliveryOutcome {
 	return domain.DeliveryOutcome{ID: id, Status: domain.DeliverySkipped, Error: "unsubscribed before sending", Reason: ReasonLeft}
 }

@@ -30,14 +30,16 @@ const StoriesChanged = "the edition's stories changed: the digests still to go a
 // editionWatch tells a batch's senders what became of the edition while
 // they send: cancelled (the claims not yet sent are skipped), or its
 // stories changed (the digests still to go are made again from them);
-// and which of the batch's readers left meanwhile (unsubscribed,
-// complained, bounced or erased: their digests still to go are skipped).
+// and which of the batch's deliveries are not to be sent after all: their
+// reader left meanwhile (unsubscribed, complained, bounced or erased), or
+// a report came back about a copy an earlier worker sent and died before
+// recording (it is sent already).
 type editionWatch struct {
 	cancelledFlag atomic.Bool
 	failedFlag    atomic.Bool
 	pausedFlag    atomic.Bool
 	current       atomic.Pointer[editionData]
-	gone          atomic.Pointer[map[int64]bool] // deliveries whose reader left
+	gone          atomic.Pointer[map[int64]bool] // deliveries not to send after all
 	done          chan struct{}
 	wg            sync.WaitGroup
 }
@@ -109,7 +111,7 @@ func (s *Sender) look(ctx context.Context, w *editionWatch, id int64, ids []int6
 	if len(ids) > 0 {
 		left, err := s.Store.DeliveriesLeft(ctx, ids)
 		if err != nil {
-			s.Log.Warn("look for readers who left", "edition", id, "err", err)
+			s.Log.Warn("look for deliveries not to send after all", "edition", id, "err", err)
 			return false
 		}
 		gone := make(map[int64]bool, len(left))
@@ -123,8 +125,8 @@ func (s *Sender) look(ctx context.Context, w *editionWatch, id int64, ids []int6
 
 func (w *editionWatch) cancelled() bool { return w != nil && w.cancelledFlag.Load() }
 
-// left reports whether the reader of delivery id left since the batch
-// claimed it.
+// left reports whether delivery id is not to be sent after all: its
+// reader left since the batch claimed it, or it was sent already.
 func (w *editionWatch) left(id int64) bool {
 	if w == nil {
 		return false
