@@ -252,5 +252,5 @@ func ItemChanges(before, after domain.Item) domain.ItemUpdate {
 
 // IsEmpty reports whether an update changes nothing.
 func IsEmpty(u domain.ItemUpdate) bool {
-	return len(updatedFields(u)) == 0 && u.Hidden == nil && u.Picked == nil
+	return len(updatedFields(u)) == 0 && u.Hidden == nil && u.Picked == nil && !u.FeaturedUntil.Set
 }

@@ -18,6 +18,9 @@ func TestItemChanges(t *testing.T) {
 	if u := ItemChanges(before, same); !IsEmpty(u) {
 		t.Errorf("no change gave %+v", u)
 	}
+	if IsEmpty(domain.ItemUpdate{FeaturedUntil: domain.OptionalTime{Set: true}}) {
+		t.Errorf("an update that stops featuring the story is taken for no change")
+	}
 	after := before
 	after.Title = "T2"
 	after.Topics = nil
