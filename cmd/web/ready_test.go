@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
 	"os"
 	"os/exec"
@@ -39,7 +38,7 @@ func TestReadyzSaysInTheLogWhyNotReady(t *testing.T) {
 		cmd.Process.Kill()
 		cmd.Wait()
 	})
-	addr := waitLine(t, log, func(l logLine) bool { return l.Msg == "web listening" }).Addr
+	addr := log.WaitLogLine(t, func(l testenv.LogLine) bool { return l.Msg == "web listening" }).Addr
 
 	c := http.Client{Timeout: 30 * time.Second}
 	readyz := func() int {
@@ -58,9 +57,11 @@ func TestReadyzSaysInTheLogWhyNotReady(t *testing.T) {
 	}
 	// Each probe's request line comes after its check's: once the third
 	// is there, every line the probes made is.
-	waitLine(t, log, func(l logLine) bool { return l.Msg == "request" && l.Route == "/readyz" && l.count(log) == 3 })
-	var said []logLine
-	for _, l := range lines(log) {
+	log.WaitLogLine(t, func(l testenv.LogLine) bool {
+		return l.Msg == "request" && l.Route == "/readyz" && requests(log, l.Route) == 3
+	})
+	var said []testenv.LogLine
+	for _, l := range log.LogLines() {
 		if l.Msg == "not ready" {
 			said = append(said, l)
 		}
@@ -77,7 +78,7 @@ func TestReadyzSaysInTheLogWhyNotReady(t *testing.T) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	waitLine(t, log, func(l logLine) bool { return l.Msg == "ready again" && l.Check == "redis" })
+	log.WaitLogLine(t, func(l testenv.LogLine) bool { return l.Msg == "ready again" && l.Check == "redis" })
 
 	cmd.Process.Signal(syscall.SIGTERM)
 	if err := cmd.Wait(); err != nil {
@@ -85,47 +86,13 @@ func TestReadyzSaysInTheLogWhyNotReady(t *testing.T) {
 	}
 }
 
-// logLine is what the test reads of one of web's JSON log lines.
-type logLine struct {
-	Msg, Addr, Route, Check, Err string
-}
-
-// count is how many request lines for this line's route the log holds.
-func (l logLine) count(log *testenv.Output) int {
+// requests counts the request lines for route in log.
+func requests(log *testenv.Output, route string) int {
 	n := 0
-	for _, o := range lines(log) {
-		if o.Msg == "request" && o.Route == l.Route {
+	for _, o := range log.LogLines() {
+		if o.Msg == "request" && o.Route == route {
 			n++
 		}
 	}
 	return n
-}
-
-func lines(log *testenv.Output) []logLine {
-	var out []logLine
-	for line := range strings.Lines(log.String()) {
-		var l logLine
-		if json.Unmarshal([]byte(line), &l) == nil {
-			out = append(out, l)
-		}
-	}
-	return out
-}
-
-// waitLine returns the first line of log that ok accepts, waiting up to
-// 30 s for it to be written.
-func waitLine(t *testing.T, log *testenv.Output, ok func(logLine) bool) logLine {
-	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		for _, l := range lines(log) {
-			if ok(l) {
-				return l
-			}
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("no such line within 30s; log:\n%s", log)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
 }

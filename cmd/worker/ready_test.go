@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
 	"os"
 	"os/exec"
@@ -38,7 +37,7 @@ func TestReadyzSaysInTheLogWhyNotReady(t *testing.T) {
 		cmd.Process.Kill()
 		cmd.Wait()
 	})
-	addr := waitLine(t, log, func(l logLine) bool { return l.Msg == "worker metrics listening" }).Addr
+	addr := log.WaitLogLine(t, func(l testenv.LogLine) bool { return l.Msg == "worker metrics listening" }).Addr
 	c := http.Client{Timeout: 30 * time.Second}
 	readyz := func() int {
 		t.Helper()
@@ -52,7 +51,7 @@ func TestReadyzSaysInTheLogWhyNotReady(t *testing.T) {
 	if code := readyz(); code != http.StatusServiceUnavailable {
 		t.Fatalf("/readyz with Redis refusing: %d, want 503", code)
 	}
-	l := waitLine(t, log, func(l logLine) bool { return l.Msg == "not ready" })
+	l := log.WaitLogLine(t, func(l testenv.LogLine) bool { return l.Msg == "not ready" })
 	if l.Check != "redis" || !strings.Contains(l.Err, "connection refused") {
 		t.Errorf("first line saying why the worker is not ready: %+v, want one naming redis and its error", l)
 	}
@@ -65,34 +64,10 @@ func TestReadyzSaysInTheLogWhyNotReady(t *testing.T) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	waitLine(t, log, func(l logLine) bool { return l.Msg == "ready again" && l.Check == "redis" })
+	log.WaitLogLine(t, func(l testenv.LogLine) bool { return l.Msg == "ready again" && l.Check == "redis" })
 
 	cmd.Process.Signal(syscall.SIGTERM)
 	if err := cmd.Wait(); err != nil {
 		t.Errorf("worker after SIGTERM: %v, want exit 0", err)
-	}
-}
-
-// logLine is what the test reads of one of the worker's JSON log lines.
-type logLine struct {
-	Msg, Addr, Check, Err string
-}
-
-// waitLine returns the first line of log that ok accepts, waiting up to
-// 30 s for it to be written.
-func waitLine(t *testing.T, log *testenv.Output, ok func(logLine) bool) logLine {
-	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		for line := range strings.Lines(log.String()) {
-			var l logLine
-			if json.Unmarshal([]byte(line), &l) == nil && ok(l) {
-				return l
-			}
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("no such line within 30s; log:\n%s", log)
-		}
-		time.Sleep(20 * time.Millisecond)
 	}
 }
