@@ -61,9 +61,9 @@ type SendStore interface {
 	Groups(ctx context.Context, ids []int64) ([]domain.DigestGroup, error)
 	ClaimDeliveries(ctx context.Context, editionID int64, r domain.IDRange, lease time.Duration) ([]domain.ClaimedDelivery, error)
 	ReleaseClaims(ctx context.Context, ids []int64) error
-	// DeliveriesLeft are those of ids not to send after all: their reader
+	// DeliveriesNotToSend are those of ids not to send after all: their reader
 	// is no longer active, or a report came back about them.
-	DeliveriesLeft(ctx context.Context, ids []int64) ([]int64, error)
+	DeliveriesNotToSend(ctx context.Context, ids []int64) ([]int64, error)
 	ExtendLease(ctx context.Context, ids []int64, lease time.Duration) error
 	RecordOutcomes(ctx context.Context, outcomes []domain.DeliveryOutcome, bounceLimit int) error
 	SettleCancelled(ctx context.Context, id int64) error

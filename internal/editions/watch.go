@@ -109,13 +109,13 @@ func (s *Sender) look(ctx context.Context, w *editionWatch, id int64, ids []int6
 		}
 	}
 	if len(ids) > 0 {
-		left, err := s.Store.DeliveriesLeft(ctx, ids)
+		skip, err := s.Store.DeliveriesNotToSend(ctx, ids)
 		if err != nil {
 			s.Log.Warn("look for deliveries not to send after all", "edition", id, "err", err)
 			return false
 		}
-		gone := make(map[int64]bool, len(left))
-		for _, d := range left {
+		gone := make(map[int64]bool, len(skip))
+		for _, d := range skip {
 			gone[d] = true
 		}
 		w.gone.Store(&gone)
@@ -125,9 +125,9 @@ func (s *Sender) look(ctx context.Context, w *editionWatch, id int64, ids []int6
 
 func (w *editionWatch) cancelled() bool { return w != nil && w.cancelledFlag.Load() }
 
-// left reports whether delivery id is not to be sent after all: its
+// notToSend reports whether delivery id is not to be sent after all: its
 // reader left since the batch claimed it, or it was sent already.
-func (w *editionWatch) left(id int64) bool {
+func (w *editionWatch) notToSend(id int64) bool {
 	if w == nil {
 		return false
 	}
@@ -158,7 +158,7 @@ func (w *editionWatch) halt(id int64) (domain.DeliveryOutcome, bool) {
 	if w.paused() {
 		return pausedOutcome(id), true
 	}
-	if w.left(id) {
+	if w.notToSend(id) {
 		return leftOutcome(id), true
 	}
 	return domain.DeliveryOutcome{}, false
