@@ -115,20 +115,36 @@ func (f *fixture) sendQueued() {
 // run out.
 func (f *fixture) sendQueuedAs(final bool) {
 	f.t.Helper()
+	for _, b := range f.queuedBatches() {
+		if err := f.sender.SendBatch(f.ctx, b.EditionID, domain.IDRange{First: b.First, Last: b.Last}, final); err != nil {
+			f.t.Fatal(err)
+		}
+		f.inspect.DeleteTask(tasks.QueueDefault, b.taskID)
+	}
+}
+
+// queuedBatch is a send batch the compiler queued, and its task's id.
+type queuedBatch struct {
+	tasks.SendBatch
+	taskID string
+}
+
+// queuedBatches lists the send batches waiting in the queue.
+func (f *fixture) queuedBatches() []queuedBatch {
+	f.t.Helper()
 	pending, err := f.inspect.ListPendingTasks(tasks.QueueDefault, asynq.PageSize(1000))
 	if err != nil {
 		f.t.Fatal(err)
 	}
+	var out []queuedBatch
 	for _, ti := range pending {
-		var p tasks.SendBatch
-		if err := tasks.Decode(asynq.NewTask(ti.Type, ti.Payload), &p); err != nil {
+		b := queuedBatch{taskID: ti.ID}
+		if err := tasks.Decode(asynq.NewTask(ti.Type, ti.Payload), &b.SendBatch); err != nil {
 			f.t.Fatal(err)
 		}
-		if err := f.sender.SendBatch(f.ctx, p.EditionID, domain.IDRange{First: p.First, Last: p.Last}, final); err != nil {
-			f.t.Fatal(err)
-		}
-		f.inspect.DeleteTask(tasks.QueueDefault, ti.ID)
+		out = append(out, b)
 	}
+	return out
 }
 
 // timesGot counts the messages to addr that hold title.

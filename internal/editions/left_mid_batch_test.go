@@ -6,10 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hibiken/asynq"
-
 	"newsdigest/internal/domain"
-	"newsdigest/internal/tasks"
 )
 
 // gateLimiter lets the first send through and holds every later one
@@ -91,16 +88,15 @@ func sendWaitingFor(t *testing.T, f *fixture, meanwhile func()) {
 	var looks atomic.Int64
 	f.sender.Workers, f.sender.Limiter = 1, gate
 	f.sender.OnWatch = func() { looks.Add(1) }
-	pending, err := f.inspect.ListPendingTasks(tasks.QueueDefault, asynq.PageSize(10))
-	if err != nil || len(pending) != 1 {
-		t.Fatalf("queued batches: %d, %v; want 1", len(pending), err)
+	batches := f.queuedBatches()
+	if len(batches) != 1 {
+		t.Fatalf("queued batches: %d, want 1", len(batches))
 	}
-	var p tasks.SendBatch
-	if err := tasks.Decode(asynq.NewTask(pending[0].Type, pending[0].Payload), &p); err != nil {
-		t.Fatal(err)
-	}
+	p := batches[0]
 	sent := make(chan error, 1)
-	go func() { sent <- f.sender.SendBatch(f.ctx, p.EditionID, domain.IDRange{First: p.First, Last: p.Last}, false) }()
+	go func() {
+		sent <- f.sender.SendBatch(f.ctx, p.EditionID, domain.IDRange{First: p.First, Last: p.Last}, false)
+	}()
 
 	deadline := time.After(60 * time.Second)
 	select {
