@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/emersion/go-smtp"
-	"github.com/jackc/pgx/v5"
 
 	"newsdigest/internal/testenv"
 )
@@ -49,11 +48,7 @@ func TestBounceLimitSuppressesAnAddress(t *testing.T) {
 			t.Fatalf("after edition %d, %s is %q, want %q", i+1, bouncy, got, want)
 		}
 	}
-	conn, err := pgx.Connect(context.Background(), s.cfg.DatabaseURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(context.Background())
+	conn := s.dbConn()
 	var reply string
 	if err := conn.QueryRow(context.Background(), `SELECT d.last_error FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id
 		WHERE s.email = $1 ORDER BY d.id DESC LIMIT 1`, bouncy).Scan(&reply); err != nil {

@@ -1,14 +1,11 @@
 package app_test
 
 import (
-	"context"
 	"html"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
-
-	"github.com/jackc/pgx/v5"
 )
 
 // The confirmation page shows when the digest would arrive, in the
@@ -19,11 +16,7 @@ import (
 func TestConfirmPageShowsTheSchedule(t *testing.T) {
 	t.Parallel()
 	s := startStack(t)
-	conn, err := pgx.Connect(context.Background(), s.cfg.DatabaseURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(context.Background())
+	conn := s.dbConn()
 	addr := "vera@example.org"
 	s.jsonCall("POST", "/api/v1/subscriptions", map[string]any{"email": addr, "countries": []string{"CR"},
 		"frequency": "weekly", "timezone": "America/Costa_Rica", "hour": 8}, nil, http.StatusAccepted)

@@ -21,6 +21,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"newsdigest/internal/app"
@@ -252,6 +253,18 @@ func (s *stack) jsonCall(method, path string, v any, out any, wantStatus int) {
 			s.t.Fatalf("%s %s: decode %s: %v", method, path, b, err)
 		}
 	}
+}
+
+// dbConn is a connection to the stack's database, for a test to look at
+// or set up rows the API does not reach; it closes when the test ends.
+func (s *stack) dbConn() *pgx.Conn {
+	s.t.Helper()
+	conn, err := pgx.Connect(context.Background(), s.cfg.DatabaseURL)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	s.t.Cleanup(func() { conn.Close(context.Background()) })
+	return conn
 }
 
 // browser is a client with cookies, as a person's browser would be.

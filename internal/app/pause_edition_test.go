@@ -9,7 +9,6 @@ import (
 	"time"
 
 	gosmtp "github.com/emersion/go-smtp"
-	"github.com/jackc/pgx/v5"
 )
 
 // TestEditionPausesItself sends an edition through a relay that refuses
@@ -55,11 +54,7 @@ func TestEditionPausesItself(t *testing.T) {
 
 	// The batches in flight put back what they had not sent: nothing stays
 	// claimed, and nothing more goes out.
-	conn, err := pgx.Connect(context.Background(), s.cfg.DatabaseURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(context.Background())
+	conn := s.dbConn()
 	var claimed, pending int
 	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(50 * time.Millisecond) {
 		if err := conn.QueryRow(context.Background(), `

@@ -1,7 +1,6 @@
 package app_test
 
 import (
-	"context"
 	"html"
 	"net/http"
 	"net/url"
@@ -9,8 +8,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/jackc/pgx/v5"
 
 	"newsdigest/internal/dates"
 	"newsdigest/internal/testenv"
@@ -27,11 +24,7 @@ func TestReaderScheduleThroughTheWorkerAndConsole(t *testing.T) {
 	opts := testWorkerOptions()
 	opts.DisableScheduling = false
 	s.runWorker(s.cfg, opts)
-	conn, err := pgx.Connect(context.Background(), s.cfg.DatabaseURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(context.Background())
+	conn := s.dbConn()
 	add := func(email, due string, thin bool) {
 		t.Helper()
 		_, err := conn.Exec(s.ctx, `INSERT INTO subscribers (email, status, countries, token, frequency, timezone, hour, send_thin, next_due_at, confirmed_at)
@@ -127,11 +120,7 @@ func TestReaderScheduleThroughTheWorkerAndConsole(t *testing.T) {
 func TestSendNowCountsReadersOfTheirOwnSchedule(t *testing.T) {
 	t.Parallel()
 	s := startStackBare(t, nil)
-	conn, err := pgx.Connect(context.Background(), s.cfg.DatabaseURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(context.Background())
+	conn := s.dbConn()
 	add := func(email string, own bool) {
 		t.Helper()
 		_, err := conn.Exec(s.ctx, `INSERT INTO subscribers (email, status, countries, token, frequency, timezone, hour, confirmed_at)

@@ -1,7 +1,6 @@
 package app_test
 
 import (
-	"context"
 	"errors"
 	"io"
 	"net/http"
@@ -55,11 +54,7 @@ func (s *stack) postPage(b *http.Client, path string, v url.Values) (int, string
 func TestFormAndAPIScheduleFields(t *testing.T) {
 	t.Parallel()
 	s := startStackBare(t, nil)
-	conn, err := pgx.Connect(context.Background(), s.cfg.DatabaseURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(context.Background())
+	conn := s.dbConn()
 
 	b := s.browser()
 	tok := s.csrfToken(b, "/?lang=en")

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/jackc/pgx/v5"
 )
 
 // exportCSV downloads GET /api/v1/subscribers.csv?query and parses it.
@@ -192,13 +191,9 @@ func TestSubscriberImport100k(t *testing.T) {
 	}
 	t.Logf("imported %d subscribers (%.1f MiB of CSV) in %v", n, float64(len(body))/(1<<20), took.Round(time.Millisecond))
 
-	conn, err := pgx.Connect(context.Background(), s.cfg.DatabaseURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(context.Background())
+	conn := s.dbConn()
 	var active, consents, tokens int
-	err = conn.QueryRow(context.Background(), `
+	err := conn.QueryRow(context.Background(), `
 		SELECT (SELECT count(*) FROM subscribers WHERE status = 'active'),
 		       (SELECT count(*) FROM consents WHERE action = 'import'),
 		       (SELECT count(DISTINCT token) FROM subscribers)`).Scan(&active, &consents, &tokens)

@@ -192,11 +192,7 @@ func TestSubscriberImport(t *testing.T) {
 	}
 
 	// Each imported person has a consent record naming the import.
-	conn, err := pgx.Connect(context.Background(), s.cfg.DatabaseURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(context.Background())
+	conn := s.dbConn()
 	rows, _ := conn.Query(context.Background(), `
 		SELECT s.email FROM consents c JOIN subscribers s ON s.id = c.subscriber_id
 		WHERE c.action = 'import' AND c.form_version = 'csv-import' AND c.ip = '127.0.0.1' AND c.user_agent <> ''

@@ -13,8 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"newsdigest/internal/testenv"
 )
 
@@ -92,11 +90,7 @@ func TestTwoWorkerProcesses(t *testing.T) {
 	}
 	// Compiled once, sent once: one delivery per reader, however the
 	// two workers split the batches and whatever they retried.
-	conn, err := pgx.Connect(context.Background(), s.cfg.DatabaseURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(context.Background())
+	conn := s.dbConn()
 	var deliveries, dupDeliveries int
 	if err := conn.QueryRow(context.Background(), `
 		SELECT count(*),
