@@ -11,9 +11,16 @@ import (
 // Compile compiles an edition into its deliveries and queues their send
 // batches (Compiler). With final set, the last attempt the queue will
 // make, a compile that fails fails the edition (domain.EditionFail): it
-// sends nothing, and the next edition carries its stories.
+// sends nothing, and the next edition carries its stories. A compile that
+// fails while the worker stops does not fail the edition: the reconciler
+// queues it again (Reconcile), as the queue gives up a last attempt that
+// ends in an error however it ended.
 func (s *Service) Compile(ctx context.Context, id int64, final bool) error {
 	err := s.compiler.Compile(ctx, id)
+	if err != nil && final && stopping(ctx) {
+		s.log.Warn("edition compile stopped with the worker; it runs again", "edition", id, "err", err)
+		return err
+	}
 	if err != nil && final {
 		s.log.Error("edition failed", "edition", id, "err", err)
 		if _, ferr := s.store.FailEdition(context.WithoutCancel(ctx), id, "compile failed: "+err.Error()); ferr != nil {

@@ -85,7 +85,9 @@ var ErrRetry = errors.New("some deliveries failed temporarily")
 
 // SendBatch sends the unfinished deliveries with ids in r. With final set
 // (the last attempt the queue will make) temporary failures become
-// permanent, so that the edition can finish. When the task's context
+// permanent, so that the edition can finish, unless the worker is
+// stopping: those stay pending, and the reconciler queues their batch
+// again. When the task's context
 // ends, no more is sent: what was claimed and not sent is put back.
 func (s *Sender) SendBatch(ctx context.Context, editionID int64, r domain.IDRange, final bool) error {
 	// What every digest is made from is loaded before anything is claimed,
@@ -246,7 +248,7 @@ func (s *Sender) deliver(ctx context.Context, c domain.ClaimedDelivery, body *ca
 		return domain.DeliveryOutcome{ID: c.ID, Status: domain.DeliveryFailed, Failure: domain.FailureUncertain,
 			Error: "uncertain, not retried: " + err.Error()}
 	default:
-		if final {
+		if final && !stopping(ctx) {
 			return domain.DeliveryOutcome{ID: c.ID, Status: domain.DeliveryFailed, Failure: domain.FailureTemporary,
 				Error: "gave up after retries: " + err.Error()}
 		}

@@ -23,6 +23,19 @@ func stopOf(ctx context.Context) <-chan struct{} {
 	return stop
 }
 
+// stopping reports whether the worker running ctx's task was told to
+// stop. A failure then may be the stop's own doing (the queue cancels a
+// task that outlives the worker's shutdown timeout), so nothing is given
+// up for good: the task, or the reconciler, runs it again.
+func stopping(ctx context.Context) bool {
+	select {
+	case <-stopOf(ctx):
+		return true
+	default:
+		return false
+	}
+}
+
 // notBegun is the outcome of a claim a stopping worker did not send: back
 // to pending, to be sent by whichever worker takes the batch next.
 func notBegun(c domain.ClaimedDelivery) domain.DeliveryOutcome {
