@@ -60,7 +60,9 @@ func (s *ReaderSchedule) Validate(offered []string) error {
 }
 
 // LoadZone loads an IANA time zone by name; "Local" and the empty name
-// are refused, since they mean the server's zone, not the reader's.
+// are refused, since they mean the server's zone, not the reader's, and
+// so is a zone whose local time is unknown ("Factory", abbreviated
+// "-00"): no reader lives there.
 func LoadZone(name string) (*time.Location, error) {
 	if name == "" || name == "Local" || len(name) > 64 {
 		return nil, errs.New(errs.Invalid, "timezone: %q is not a known time zone", name)
@@ -68,6 +70,9 @@ func LoadZone(name string) (*time.Location, error) {
 	loc, err := time.LoadLocation(name)
 	if err != nil {
 		return nil, errs.New(errs.Invalid, "timezone: %q is not a known time zone", name)
+	}
+	if abbr, _ := time.Now().In(loc).Zone(); abbr == "-00" {
+		return nil, errs.New(errs.Invalid, "timezone: %q is not a place's time zone", name)
 	}
 	return loc, nil
 }

@@ -1,6 +1,7 @@
 package domain_test
 
 import (
+	"strings"
 	"testing"
 
 	"newsdigest/internal/domain"
@@ -30,5 +31,21 @@ func TestChoicesSignatureCoversSchedule(t *testing.T) {
 			t.Errorf("%s: the same signature as %s", name, other)
 		}
 		seen[sig] = name
+	}
+}
+
+// A time zone is a place's: the server's own ("Local"), a zone whose
+// local time is unknown ("Factory") and a name that is no zone are
+// refused, naming the field; a legacy name for a place is not.
+func TestLoadZoneTakesPlacesOnly(t *testing.T) {
+	for _, name := range []string{"", "Local", "Factory", "Mars/Olympus_Mons"} {
+		if _, err := domain.LoadZone(name); err == nil || !strings.HasPrefix(err.Error(), "timezone: ") {
+			t.Errorf("LoadZone(%q): %v, want an error naming timezone", name, err)
+		}
+	}
+	for _, name := range []string{"America/Costa_Rica", "UTC", "Jamaica", "Etc/GMT+5"} {
+		if _, err := domain.LoadZone(name); err != nil {
+			t.Errorf("LoadZone(%q): %v", name, err)
+		}
 	}
 }
