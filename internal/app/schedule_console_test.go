@@ -139,7 +139,7 @@ func TestSendNowCountsReadersOfTheirOwnSchedule(t *testing.T) {
 	// reader's own digest never holds.
 	const ranged = "/admin/editions/new?from=2000-01-01&to=2100-12-31"
 	page := html.UnescapeString(s.consoleGet(c, "/admin/editions/new"))
-	if !strings.Contains(page, "Every active reader keeps a schedule of their own, so this edition would go to no one: each gets new stories in their own digest") ||
+	if !strings.Contains(page, "Every active reader keeps a schedule of their own, so this edition would go to no one: each gets new stories, and those an editor picks, in their own digest") ||
 		strings.Contains(page, `id="edition-confirm"`) {
 		t.Errorf("with every reader on their own schedule, the send-now page does not say it would go to no one, or offers to send")
 	}
@@ -150,7 +150,7 @@ func TestSendNowCountsReadersOfTheirOwnSchedule(t *testing.T) {
 	}
 	add("desk@example.org", false)
 	page = html.UnescapeString(s.consoleGet(c, "/admin/editions/new"))
-	if !strings.Contains(page, "2 more readers keep a schedule of their own and are not in this edition: they get new stories in their own digest") ||
+	if !strings.Contains(page, "2 more readers keep a schedule of their own and are not in this edition: they get new stories, and those an editor picks, in their own digest") ||
 		!regexp.MustCompile(`id="plan-subscribers">1<`).MatchString(page) || !strings.Contains(page, `id="edition-confirm"`) {
 		t.Errorf("the send-now page does not offer the desk's one reader and count the two of their own schedule")
 	}

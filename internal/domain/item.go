@@ -44,6 +44,10 @@ type Item struct {
 	// Picked: an editor asked for the story in the next edition of new
 	// stories, whatever its date (the pick is spent when one holds it).
 	Picked bool `json:"-"`
+	// LastPickedAt is when an editor last picked the story, kept after
+	// the desk's edition spends the pick and cleared when they leave it
+	// out: to a reader on a schedule of their own the story arrives then.
+	LastPickedAt *time.Time `json:"-"`
 	// Fingerprint recognises the same story when it arrives again.
 	Fingerprint string `json:"-"`
 	// TitleTokens are the folded words of the title as it first arrived,

@@ -77,7 +77,8 @@ const waitSlack = 12 * time.Hour
 
 // storyArrival maps each item to when the latest version of its story
 // arrived: a translation arriving in a reader's window brings the version
-// in their language, stored before it.
+// in their language, stored before it. A story an editor picked arrives,
+// for readers on a schedule of their own, when it was picked.
 func storyArrival(items []domain.Item) map[int64]time.Time {
 	story := func(it domain.Item) int64 {
 		id := it.ID
@@ -88,8 +89,12 @@ func storyArrival(items []domain.Item) map[int64]time.Time {
 	}
 	latest := map[int64]time.Time{}
 	for _, it := range items {
-		if k := story(it); it.IngestedAt.After(latest[k]) {
-			latest[k] = it.IngestedAt
+		arrived := it.IngestedAt
+		if it.LastPickedAt != nil && it.LastPickedAt.After(arrived) {
+			arrived = *it.LastPickedAt
+		}
+		if k := story(it); arrived.After(latest[k]) {
+			latest[k] = arrived
 		}
 	}
 	out := make(map[int64]time.Time, len(items))

@@ -29,6 +29,14 @@ func ingestedWindow(after, until, maxAge string) string {
 // edition of new stories, whatever their date.
 const picked = `(NOT items.hidden AND items.picked_at IS NOT NULL)`
 
+// pickedInWindow selects the visible stories an editor picked in (after,
+// until], whatever their date: to readers on a schedule of their own a
+// pick arrives when it is made (items.last_picked_at), and is not spent
+// by the desk's edition.
+func pickedInWindow(after, until string) string {
+	return `(NOT items.hidden AND items.last_picked_at > ` + after + ` AND items.last_picked_at <= ` + until + `)`
+}
+
 // maxAge is NewEdition.MaxAge as a query argument: NULL for no bound.
 func maxAge(d time.Duration) any {
 	if d <= 0 {

@@ -30,14 +30,14 @@ const itemColumns = `id, published_on, title, summary, url, language, countries,
 	      WHERE t.id <> items.id
 	        AND (t.id = COALESCE(items.translation_of, items.id) OR t.translation_of = COALESCE(items.translation_of, items.id))
 	      ORDER BY t.id),
-	picked_at IS NOT NULL`
+	picked_at IS NOT NULL, last_picked_at`
 
 func scanItem(r pgx.Row) (domain.Item, error) {
 	var it domain.Item
 	var day time.Time
 	err := r.Scan(&it.ID, &day, &it.Title, &it.Summary, &it.URL, &it.Language,
 		&it.Countries, &it.Regions, &it.Topics, &it.Hidden, &it.IngestedAt,
-		&it.TagReasons, &it.EditedFields, &it.FeaturedUntil, &it.Translations, &it.Picked)
+		&it.TagReasons, &it.EditedFields, &it.FeaturedUntil, &it.Translations, &it.Picked, &it.LastPickedAt)
 	it.PublishedOn = domain.Date{Time: day}
 	// Lists are [] in JSON, never null, whatever the row holds.
 	it.EditedFields, it.Translations = nonNil(it.EditedFields), nonNilIDs(it.Translations)
@@ -113,7 +113,11 @@ func (db *DB) UpdateItem(ctx context.Context, editor string, id int64, u domain.
 		_, err = tx.Exec(ctx, `
 			UPDATE items SET title = $2, summary = $3, url = $4, countries = $5, regions = $6,
 			       topics = $7, hidden = $8, tag_reasons = $9, edited_fields = $10, published_on = $11,
-			       picked_at = CASE WHEN $12 THEN COALESCE(picked_at, now()) END, featured_until = $13, updated_at = now()
+			       picked_at = CASE WHEN $12 THEN COALESCE(picked_at, now()) END,
+			       last_picked_at = CASE WHEN $12 AND picked_at IS NULL THEN now()
+			                             WHEN NOT $12 AND picked_at IS NOT NULL THEN NULL
+			                             ELSE last_picked_at END,
+			       featured_until = $13, updated_at = now()
 			WHERE id = $1`,
 			id, it.Title, it.Summary, it.URL, nonNil(it.Countries), nonNil(it.Regions), nonNil(it.Topics), it.Hidden,
 			it.TagReasons, nonNil(it.EditedFields), it.PublishedOn.Time, it.Picked, it.FeaturedUntil)

@@ -201,11 +201,11 @@ func (db *DB) CreateSlot(ctx context.Context, slotAt, now time.Time, schedules [
 		if tag.RowsAffected() == 0 {
 			return errNoReaders
 		}
+		after, until := `(SELECT min(window_start) FROM slot_readers WHERE edition_id = $1)`, `(SELECT slot_cutoff FROM editions WHERE id = $1)`
 		if _, err := tx.Exec(ctx, `
 			INSERT INTO edition_items (edition_id, item_id)
-			SELECT $1, id FROM items WHERE `+withVersions(ingestedWindow(
-			`(SELECT min(window_start) FROM slot_readers WHERE edition_id = $1)`,
-			`(SELECT slot_cutoff FROM editions WHERE id = $1)`, "$2")), id, maxAge(age)); err != nil {
+			SELECT $1, id FROM items WHERE `+withVersions(`(`+ingestedWindow(after, until, "$2")+` OR `+
+			pickedInWindow(after, until)+`)`), id, maxAge(age)); err != nil {
 			return fmt.Errorf("freeze slot stories: %w", err)
 		}
 		e, err = scanEdition(tx.QueryRow(ctx, `
