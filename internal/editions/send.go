@@ -87,8 +87,8 @@ var ErrRetry = errors.New("some deliveries failed temporarily")
 // (the last attempt the queue will make) temporary failures become
 // permanent, so that the edition can finish, unless the worker is
 // stopping: those stay pending, and the reconciler queues their batch
-// again. When the task's context
-// ends, no more is sent: what was claimed and not sent is put back.
+// again. When the task's context ends, no more is sent: what was claimed
+// and not sent is put back.
 func (s *Sender) SendBatch(ctx context.Context, editionID int64, r domain.IDRange, final bool) error {
 	// What every digest is made from is loaded before anything is claimed,
 	// so that a database failing here leaves no claim behind.
