@@ -81,6 +81,13 @@ func (s *Service) Item(ctx context.Context, id int64) (domain.Item, error) {
 	return s.store.Item(ctx, id)
 }
 
+// PickOwed reports whether readers on a schedule of their own are still
+// to get the story an editor picked, once the desk's edition has spent
+// the pick.
+func (s *Service) PickOwed(ctx context.Context, id int64) (bool, error) {
+	return s.store.PickOwed(ctx, id)
+}
+
 // Check validates an item and its tags against the taxonomy.
 func (s *Service) Check(ctx context.Context, it *domain.Item) error {
 	tax, err := s.tax.Taxonomy(ctx)

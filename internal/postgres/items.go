@@ -115,12 +115,13 @@ func (db *DB) UpdateItem(ctx context.Context, editor string, id int64, u domain.
 			       topics = $7, hidden = $8, tag_reasons = $9, edited_fields = $10, published_on = $11,
 			       picked_at = CASE WHEN $12 THEN COALESCE(picked_at, now()) END,
 			       last_picked_at = CASE WHEN $12 AND picked_at IS NULL THEN now()
-			                             WHEN NOT $12 AND picked_at IS NOT NULL THEN NULL
+			                             WHEN $14 THEN NULL
 			                             ELSE last_picked_at END,
 			       featured_until = $13, updated_at = now()
 			WHERE id = $1`,
 			id, it.Title, it.Summary, it.URL, nonNil(it.Countries), nonNil(it.Regions), nonNil(it.Topics), it.Hidden,
-			it.TagReasons, nonNil(it.EditedFields), it.PublishedOn.Time, it.Picked, it.FeaturedUntil)
+			it.TagReasons, nonNil(it.EditedFields), it.PublishedOn.Time, it.Picked, it.FeaturedUntil,
+			u.Picked != nil && !*u.Picked) // left out: by the desk and by readers of their own schedule
 		if err != nil {
 			return fmt.Errorf("update item: %w", err)
 		}

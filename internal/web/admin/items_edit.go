@@ -32,6 +32,9 @@ type itemEditData struct {
 	// Versions are the story's other language versions and the stories
 	// that may be versions of it.
 	Versions versionsData
+	// PickOwed: the desk's edition spent the story's pick, and readers
+	// on a schedule of their own are still to get it.
+	PickOwed bool
 }
 
 // editedFields names, in lang, the fields an editor has set
@@ -111,6 +114,11 @@ func (a *Console) itemEditData(c *gin.Context, stored, shown domain.Item, addCou
 		data.Suggestion = &v
 	case !errs.Is(err, errs.NotFound):
 		return data, err
+	}
+	if !stored.Picked && stored.LastPickedAt != nil {
+		if data.PickOwed, err = a.Items.PickOwed(c.Request.Context(), stored.ID); err != nil {
+			return data, err
+		}
 	}
 	data.Versions, err = a.itemVersions(c, stored)
 	return data, err
