@@ -39,7 +39,7 @@ func TestItemPageSaysAPickIsOwedToReadersOfTheirOwnSchedule(t *testing.T) {
 	console := s.consoleLogin()
 	page := s.consoleGet(console, "/admin/items/"+itoa(made.ID)+"?lang=es")
 	if !strings.Contains(page, `id="item-pick-owed"`) ||
-		!strings.Contains(page, "los lectores con un horario propio que aún no la han recibido la recibirán en su próximo boletín") ||
+		!strings.Contains(page, "Aún va camino de los lectores con un horario propio") ||
 		!strings.Contains(page, "Dejarla fuera de sus boletines") {
 		t.Fatalf("after the desk's edition the story's page does not say the pick is owed: %.2000s", page)
 	}

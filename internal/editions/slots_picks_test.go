@@ -82,3 +82,82 @@ func TestPickReachesReadersOfTheirOwnSchedule(t *testing.T) {
 		t.Errorf("own@'s next digest holds %q, want the new story alone", got)
 	}
 }
+
+// A pick that waits while its story is hidden (as the desk's edition
+// waits for it) reaches readers on their own schedule once the story is
+// shown again, though their digests went meanwhile.
+func TestPickWaitsWhileItsStoryIsHidden(t *testing.T) {
+	t.Parallel()
+	s := newSlots(t, 0)
+	s.reader("own@example.org", "daily", "Europe/Madrid", 7, false, "CR")
+	s.item(*day("2019-05-02"), "Costa Rica: a find of 2019", "CR")
+	all := []string{"Costa Rica: a find of 2019", "Costa Rica: the day after", "Costa Rica: two days after"}
+	s.due("2026-03-27T14:00:00Z")
+
+	s.pick("Costa Rica: a find of 2019", true)
+	hide := func(hidden bool) {
+		check := func(*domain.Item) error { return nil }
+		if _, err := s.db.UpdateItem(s.ctx, "editor@example.org", s.itemID("Costa Rica: a find of 2019"), domain.ItemUpdate{Hidden: &hidden}, check); err != nil {
+			t.Fatal(err)
+		}
+	}
+	hide(true)
+	s.story("Costa Rica: the day after", "CR")
+	s.due("2026-03-28T06:05:00Z")
+	if got := s.got("own@example.org", 0, all...); got != "Costa Rica: the day after" {
+		t.Fatalf("own@'s digest while the pick is hidden holds %q", got)
+	}
+	hide(false)
+	s.pickOwed("Costa Rica: a find of 2019", true)
+	s.story("Costa Rica: two days after", "CR")
+	s.due("2026-03-29T05:05:00Z")
+	if got := s.got("own@example.org", 1, all...); got != "Costa Rica: a find of 2019,Costa Rica: two days after" {
+		t.Errorf("own@'s digest once the story is shown again holds %q, want the pick too", got)
+	}
+}
+
+// A pick saved while a slot is being made is either in that slot or
+// after its cut-off, never before it unseen: the pick takes the ingest
+// lock as an import does. Here the story's row is held (an import
+// refreshing it) while the pick waits, and the slot's due check comes
+// meanwhile: the slot waits for the pick, and holds it.
+func TestPickMadeWhileASlotIsMadeIsNotLost(t *testing.T) {
+	t.Parallel()
+	s := newSlots(t, 0)
+	s.reader("own@example.org", "daily", "Europe/Madrid", 7, false, "CR")
+	s.item(*day("2019-05-02"), "Costa Rica: a find of 2019", "CR")
+	s.story("Costa Rica: the day after", "CR")
+	all := []string{"Costa Rica: a find of 2019", "Costa Rica: the day after"}
+	s.due("2026-03-27T14:00:00Z")
+
+	id := s.itemID("Costa Rica: a find of 2019")
+	held, err := s.db.Pool().Begin(s.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Rollback(s.ctx)
+	if _, err := held.Exec(s.ctx, `SELECT id FROM items WHERE id = $1 FOR UPDATE`, id); err != nil {
+		t.Fatal(err)
+	}
+	picked, dueDone := make(chan error, 1), make(chan error, 1)
+	go func() {
+		pick := true
+		_, err := s.db.UpdateItem(s.ctx, "editor@example.org", id, domain.ItemUpdate{Picked: &pick}, func(*domain.Item) error { return nil })
+		picked <- err
+	}()
+	s.waitForLockWaits(1, picked)
+	go func() { dueDone <- s.svc.RunDue(s.ctx, mustTime(t, "2026-03-28T06:05:00Z")) }()
+	s.waitForLockWaits(2, dueDone)
+	if err := held.Rollback(s.ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, done := range []chan error{picked, dueDone} {
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.compileAndSend(s.latestSlot().ID)
+	if got := s.got("own@example.org", 0, all...); got != "Costa Rica: a find of 2019,Costa Rica: the day after" {
+		t.Errorf("own@'s digest made while the pick waited holds %q, want the pick too", got)
+	}
+}

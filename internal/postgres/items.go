@@ -83,9 +83,18 @@ func (db *DB) UpdateItem(ctx context.Context, editor string, id int64, u domain.
 		// meets in the order of its document, which no id order can
 		// match; so a link first waits for the imports in flight (and
 		// they for it), as an import takes the ingest lock before any item.
-		if u.TranslationOf.Set {
+		switch {
+		case u.TranslationOf.Set:
 			if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, ingestLock); err != nil {
 				return fmt.Errorf("wait for imports: %w", err)
+			}
+		case u.Picked != nil || u.Hidden != nil:
+			// A pick is stamped (last_picked_at) as an import stamps an
+			// item, under the ingest lock shared, so that no slot's
+			// cut-off passes it uncommitted: a reader's window would move
+			// past a pick their digest never saw.
+			if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock_shared($1)`, ingestLock); err != nil {
+				return fmt.Errorf("wait for editions: %w", err)
 			}
 		}
 		// Both rows of a link are locked in id order, so two editors
@@ -114,8 +123,11 @@ func (db *DB) UpdateItem(ctx context.Context, editor string, id int64, u domain.
 			UPDATE items SET title = $2, summary = $3, url = $4, countries = $5, regions = $6,
 			       topics = $7, hidden = $8, tag_reasons = $9, edited_fields = $10, published_on = $11,
 			       picked_at = CASE WHEN $12 THEN COALESCE(picked_at, now()) END,
-			       last_picked_at = CASE WHEN $12 AND picked_at IS NULL THEN now()
+			       last_picked_at = CASE WHEN $12 AND picked_at IS NULL THEN clock_timestamp()
 			                             WHEN $14 THEN NULL
+			                             -- shown again with its pick still waiting (as the
+			                             -- desk's edition waits): it is picked now
+			                             WHEN hidden AND NOT $8 AND $12 THEN clock_timestamp()
 			                             ELSE last_picked_at END,
 			       featured_until = $13, updated_at = now()
 			WHERE id = $1`,
