@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/emersion/go-smtp"
+	"github.com/hibiken/asynq"
 
 	"newsdigest/internal/domain"
 	"newsdigest/internal/editions"
@@ -43,11 +44,18 @@ func TestStoppingWorkerFailsNoEditionOnItsLastCompile(t *testing.T) {
 	if e.Status == domain.EditionFailed {
 		t.Fatalf("edition failed by a stopping worker: %s", e.Reason)
 	}
+	// The queue gives the last attempt up: its task is archived.
+	if _, err := s.queue.EnqueueContext(s.ctx, tasks.NewCompileEdition(e.ID)); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.inspect.ArchiveTask(tasks.QueueDefault, tasks.CompileEditionID(e.ID)); err != nil {
+		t.Fatal(err)
+	}
 	if err := s.svc.Reconcile(s.ctx); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.inspect.GetTaskInfo(tasks.QueueDefault, tasks.CompileEditionID(e.ID)); err != nil {
-		t.Fatalf("the reconciler queued no compile: %v", err)
+	if info, err := s.inspect.GetTaskInfo(tasks.QueueDefault, tasks.CompileEditionID(e.ID)); err != nil || info.State != asynq.TaskStatePending {
+		t.Fatalf("the reconciler did not queue the compile again: %+v %v", info, err)
 	}
 	s.compileAndSend(e.ID)
 	if got := s.edition(e.ID); got.Status != domain.EditionDone || got.Sent != 1 {
@@ -98,6 +106,14 @@ func TestStoppingWorkerGivesUpNoDigestOnItsLastAttempt(t *testing.T) {
 			}
 			if !c.stopping {
 				return
+			}
+			// The queue gives the last attempt up (its task archived); the
+			// reconciler queues the batch again, and it sends.
+			if err := f.inspect.ArchiveTask(tasks.QueueDefault, tasks.SendBatchID(e.ID, b.First, b.Last)); err != nil {
+				t.Fatal(err)
+			}
+			if n, err := editions.EnqueueBatches(f.ctx, f.db, f.queue, f.inspect, e.ID); err != nil || n != 1 {
+				t.Fatalf("batches queued again: %d %v, want 1", n, err)
 			}
 			f.smtp.Reject = nil
 			f.sendQueued()
