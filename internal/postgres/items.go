@@ -88,11 +88,12 @@ func (db *DB) UpdateItem(ctx context.Context, editor string, id int64, u domain.
 			if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, ingestLock); err != nil {
 				return fmt.Errorf("wait for imports: %w", err)
 			}
-		case u.Picked != nil || u.Hidden != nil:
-			// A pick is stamped (last_picked_at) as an import stamps an
-			// item, under the ingest lock shared, so that no slot's
-			// cut-off passes it uncommitted: a reader's window would move
-			// past a pick their digest never saw.
+		case u.Picked != nil || u.Hidden != nil && !*u.Hidden:
+			// A pick is stamped (last_picked_at; a story shown again may
+			// be re-picked) as an import stamps an item, under the ingest
+			// lock shared, so that no slot's cut-off passes it
+			// uncommitted: a reader's window would move past a pick their
+			// digest never saw.
 			if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock_shared($1)`, ingestLock); err != nil {
 				return fmt.Errorf("wait for editions: %w", err)
 			}
