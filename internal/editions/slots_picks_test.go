@@ -7,13 +7,31 @@ import (
 	"newsdigest/internal/domain"
 )
 
+// update has an editor change the story titled title.
+func (s *slots) update(title string, u domain.ItemUpdate) {
+	s.t.Helper()
+	check := func(*domain.Item) error { return nil }
+	if _, err := s.db.UpdateItem(s.ctx, "editor@example.org", s.itemID(title), u, check); err != nil {
+		s.t.Fatal(err)
+	}
+}
+
 // pick has an editor pick the story titled title (or leave it out).
 func (s *slots) pick(title string, picked bool) {
 	s.t.Helper()
-	check := func(*domain.Item) error { return nil }
-	if _, err := s.db.UpdateItem(s.ctx, "editor@example.org", s.itemID(title), domain.ItemUpdate{Picked: &picked}, check); err != nil {
-		s.t.Fatal(err)
-	}
+	s.update(title, domain.ItemUpdate{Picked: &picked})
+}
+
+// newPickSlots is a desk with one reader on a daily schedule of their
+// own (own@, Costa Rica, 07:00 in Madrid), first due on 28 March 2026,
+// and a story of 2019, older than any window.
+func newPickSlots(t *testing.T) *slots {
+	t.Helper()
+	s := newSlots(t, 0)
+	s.reader("own@example.org", "daily", "Europe/Madrid", 7, false, "CR")
+	s.item(*day("2019-05-02"), "Costa Rica: a find of 2019", "CR")
+	s.due("2026-03-27T14:00:00Z") // works out when own@ is first due
+	return s
 }
 
 // pickOwed checks whether readers on their own schedule are still to get
@@ -37,18 +55,15 @@ func (s *slots) pickOwed(title string, want bool) {
 // again, before the desk's edition or after it, is not in their digest.
 func TestPickReachesReadersOfTheirOwnSchedule(t *testing.T) {
 	t.Parallel()
-	s := newSlots(t, 0)
+	s := newPickSlots(t)
 	const week = 7 * 24 * time.Hour
-	s.reader("own@example.org", "daily", "Europe/Madrid", 7, false, "CR")
 	s.subscriber("desk@example.org", "CR")
 	s.story("Costa Rica: this week", "CR")
-	s.item(*day("2019-05-02"), "Costa Rica: a find of 2019", "CR")
 	s.item(*day("2019-05-03"), "Costa Rica: a second look at 2019", "CR")
 	s.item(*day("2019-05-04"), "Costa Rica: a third look at 2019", "CR")
 	all := []string{"Costa Rica: this week", "Costa Rica: a find of 2019", "Costa Rica: a second look at 2019",
 		"Costa Rica: a third look at 2019", "Costa Rica: the day after"}
 
-	s.due("2026-03-27T14:00:00Z") // works out when own@ is first due
 	s.due("2026-03-28T06:05:00Z")
 	if got := s.got("own@example.org", 0, all...); got != "Costa Rica: this week" {
 		t.Fatalf("own@'s first digest holds %q, want only this week's story (the old ones are not picked)", got)
@@ -88,19 +103,10 @@ func TestPickReachesReadersOfTheirOwnSchedule(t *testing.T) {
 // shown again, though their digests went meanwhile.
 func TestPickWaitsWhileItsStoryIsHidden(t *testing.T) {
 	t.Parallel()
-	s := newSlots(t, 0)
-	s.reader("own@example.org", "daily", "Europe/Madrid", 7, false, "CR")
-	s.item(*day("2019-05-02"), "Costa Rica: a find of 2019", "CR")
+	s := newPickSlots(t)
 	all := []string{"Costa Rica: a find of 2019", "Costa Rica: the day after", "Costa Rica: two days after"}
-	s.due("2026-03-27T14:00:00Z")
-
 	s.pick("Costa Rica: a find of 2019", true)
-	hide := func(hidden bool) {
-		check := func(*domain.Item) error { return nil }
-		if _, err := s.db.UpdateItem(s.ctx, "editor@example.org", s.itemID("Costa Rica: a find of 2019"), domain.ItemUpdate{Hidden: &hidden}, check); err != nil {
-			t.Fatal(err)
-		}
-	}
+	hide := func(hidden bool) { s.update("Costa Rica: a find of 2019", domain.ItemUpdate{Hidden: &hidden}) }
 	hide(true)
 	s.story("Costa Rica: the day after", "CR")
 	s.due("2026-03-28T06:05:00Z")
@@ -123,12 +129,9 @@ func TestPickWaitsWhileItsStoryIsHidden(t *testing.T) {
 // meanwhile: the slot waits for the pick, and holds it.
 func TestPickMadeWhileASlotIsMadeIsNotLost(t *testing.T) {
 	t.Parallel()
-	s := newSlots(t, 0)
-	s.reader("own@example.org", "daily", "Europe/Madrid", 7, false, "CR")
-	s.item(*day("2019-05-02"), "Costa Rica: a find of 2019", "CR")
+	s := newPickSlots(t)
 	s.story("Costa Rica: the day after", "CR")
 	all := []string{"Costa Rica: a find of 2019", "Costa Rica: the day after"}
-	s.due("2026-03-27T14:00:00Z")
 
 	id := s.itemID("Costa Rica: a find of 2019")
 	held, err := s.db.Pool().Begin(s.ctx)
