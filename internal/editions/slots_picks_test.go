@@ -51,8 +51,9 @@ func (s *slots) pickOwed(title string, want bool) {
 // window, which an editor picks, goes out in the desk's next edition and
 // in the next digest of each reader on a schedule of their own, even
 // after the desk's edition has spent the pick (the story's page says it
-// is still owed to them); once only. A story picked and then left out
-// again, before the desk's edition or after it, is not in their digest.
+// is still on its way to them); once only, picked again or not. A story
+// picked and then left out again, before the desk's edition or after
+// it, is not in their digest.
 func TestPickReachesReadersOfTheirOwnSchedule(t *testing.T) {
 	t.Parallel()
 	s := newPickSlots(t)
@@ -91,6 +92,10 @@ func TestPickReachesReadersOfTheirOwnSchedule(t *testing.T) {
 		t.Errorf("own@'s digest after the pick holds %q, want the picked story and the new one", got)
 	}
 	s.pickOwed("Costa Rica: a find of 2019", false)
+	// Picked again, it is on its way again; a reader who had it is
+	// spared it.
+	s.pick("Costa Rica: a find of 2019", true)
+	s.pickOwed("Costa Rica: a find of 2019", true)
 	s.story("Costa Rica: two days after", "CR")
 	s.due("2026-03-30T05:05:00Z")
 	if got := s.got("own@example.org", 2, append(all, "Costa Rica: two days after")...); got != "Costa Rica: two days after" {
