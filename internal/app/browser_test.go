@@ -3,6 +3,7 @@ package app_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -41,6 +42,9 @@ var (
 type browserSession struct {
 	t   *testing.T
 	ctx context.Context
+	// scriptsOff: the page runs no script (scripts), so nothing on it
+	// moves by itself.
+	scriptsOff bool
 }
 
 func newBrowser(t *testing.T, total time.Duration) *browserSession {
@@ -114,12 +118,32 @@ func (b *browserSession) pageText() string {
 	return strings.Join(strings.Fields(s), " ")
 }
 
-// submit clicks a form's button, waits for the answer to load and returns
-// its HTTP status.
+// settled is true once no part of the page is busy (the estimate line
+// waiting for its answer, aria-busy) and the element sel matches has
+// stood still since the last look: a line rewritten above a button moves
+// it, and a click aimed where it was lands beside it, submitting nothing.
+const settled = `(() => {
+	if (document.querySelector("[aria-busy=true]")) { return false; }
+	const el = document.querySelector(%q);
+	if (!el) { return false; }
+	const r = el.getBoundingClientRect(), box = [r.x, r.y, r.width, r.height].join(",");
+	const still = window.__settledBox === box;
+	window.__settledBox = box;
+	return still;
+})()`
+
+// submit clicks a form's button, once the page has settled, waits for the
+// answer to load and returns its HTTP status.
 func (b *browserSession) submit(what string, button chromedp.CSS) int64 {
 	b.t.Helper()
 	ctx, cancel := b.step()
 	defer cancel()
+	if !b.scriptsOff {
+		if _, err := chromedp.Run(ctx, chromedp.Poll[bool](fmt.Sprintf(settled, string(button)),
+			chromedp.WithPollingInterval(100*time.Millisecond), chromedp.WithPollingTimeout(0))); err != nil {
+			b.t.Fatalf("%s: the page never settled: %v", what, err)
+		}
+	}
 	resp, err := chromedp.RunResponse(ctx, chromedp.Click(button, chromedp.NodeVisible))
 	if err != nil {
 		b.t.Fatalf("%s: %v", what, err)

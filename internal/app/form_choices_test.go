@@ -26,6 +26,7 @@ var (
 // scripts turns the page's scripts on or off, for what must work without.
 func (b *browserSession) scripts(on bool) {
 	b.t.Helper()
+	b.scriptsOff = !on
 	b.do(fmt.Sprintf("scripts on: %v", on), chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
 		_, err := cdp.Call(ctx, tg, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: !on})
 		return err

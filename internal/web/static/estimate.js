@@ -32,7 +32,12 @@
           line.textContent = answer.text;
         }
       })
-      .catch(function () { /* the line keeps what it said */ });
+      .catch(function () { /* the line keeps what it said */ })
+      .then(function () {
+        if (mine === asked) {
+          line.removeAttribute("aria-busy");
+        }
+      });
   }
 
   function format(template, a, b) {
@@ -82,6 +87,9 @@
       }
       count(details);
     }
+    // Busy until the newest answer is in: a screen reader reads the
+    // line once, when it is final, not each figure on the way.
+    line.setAttribute("aria-busy", "true");
     clearTimeout(timer);
     timer = setTimeout(ask, 250);
   });
