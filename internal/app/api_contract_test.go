@@ -104,17 +104,7 @@ func TestAPIMethodNotAllowedIsJSON(t *testing.T) {
 		{"PUT", "/api/v1/subscriptions", "POST", false},
 		{"GET", "/api/v1/editions/1/cancel", "POST", true},
 	} {
-		req, _ := http.NewRequest(tc.method, s.base+tc.path, nil)
-		if tc.admin {
-			req.Header.Set("Authorization", "Bearer "+adminToken)
-		}
-		resp, err := s.http.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var e apiErr
-		err = json.NewDecoder(resp.Body).Decode(&e)
-		resp.Body.Close()
+		resp, e, err := s.errorAnswer(tc.method, tc.path, tc.admin)
 		if resp.StatusCode != http.StatusMethodNotAllowed || err != nil || e.Error.Code != "method_not_allowed" || e.Error.Message == "" {
 			t.Errorf("%s %s: %d, %v, %+v; want 405 {error: {code: method_not_allowed, message}}", tc.method, tc.path, resp.StatusCode, err, e.Error)
 		}

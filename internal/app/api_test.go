@@ -19,6 +19,25 @@ type apiErr struct {
 	} `json:"errors"`
 }
 
+// errorAnswer makes a request with no body, as the admin when admin, and
+// reads its answer in the API's error shape: the response (its body read
+// and closed), the error it carries, and why it could not be read as one.
+func (s *stack) errorAnswer(method, path string, admin bool) (*http.Response, apiErr, error) {
+	s.t.Helper()
+	req, _ := http.NewRequest(method, s.base+path, nil)
+	if admin {
+		req.Header.Set("Authorization", "Bearer "+adminToken)
+	}
+	resp, err := s.http.Do(req)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var e apiErr
+	err = json.NewDecoder(resp.Body).Decode(&e)
+	return resp, e, err
+}
+
 func TestAdminAPIRefusals(t *testing.T) {
 	t.Parallel()
 	s := startStack(t)

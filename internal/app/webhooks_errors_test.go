@@ -1,7 +1,6 @@
 package app_test
 
 import (
-	"encoding/json"
 	"net/http"
 	"testing"
 )
@@ -23,14 +22,7 @@ func TestWebhookErrorsAreJSON(t *testing.T) {
 		{"POST", "/webhooks/ses", "not_found", "", http.StatusNotFound},
 		{"POST", "/webhooks/bounces/ses/notify", "not_found", "", http.StatusNotFound},
 	} {
-		req, _ := http.NewRequest(tc.method, s.base+tc.path, nil)
-		resp, err := s.http.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var e apiErr
-		err = json.NewDecoder(resp.Body).Decode(&e)
-		resp.Body.Close()
+		resp, e, err := s.errorAnswer(tc.method, tc.path, false)
 		if resp.StatusCode != tc.status || err != nil || e.Error.Code != tc.code || e.Error.Message == "" {
 			t.Errorf("%s %s: %d %s, %v, %+v; want %d {error: {code: %s, message}}",
 				tc.method, tc.path, resp.StatusCode, resp.Header.Get("Content-Type"), err, e.Error, tc.status, tc.code)
