@@ -48,9 +48,7 @@ func registerWorkerGauges(reg prometheus.Registerer, insp *asynq.Inspector, svc 
 // needs), for an orchestrator's probes. Their answers name no cause;
 // log does, once as a check starts failing and when it passes again.
 func workerProbes(db *postgres.DB, rdb redis.UniversalClient, metricsHandler http.Handler, log *slog.Logger) http.Handler {
-	readiness := health.NewReporter(log, 0)
-	dials := &health.RedisDials{} // why rdb last failed to connect
-	rdb.AddHook(dials)
+	checks := health.NewChecks(log, db.Ping, migrated(db), rdb)
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", metricsHandler)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
@@ -60,28 +58,16 @@ func workerProbes(db *postgres.DB, rdb redis.UniversalClient, metricsHandler htt
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 		defer cancel()
-		pg, rd := "ok", "ok"
-		pgErr := db.Ping(ctx)
-		if pgErr != nil {
-			pg = "unavailable"
-		} else if pgErr = migrated(db)(ctx); pgErr != nil {
-			pg = "migrations pending"
-		}
-		// On a client of its own whose calls end with ctx: the queue's
-		// inspector takes no context, and would wait for its own
+		// Redis is asked on a client of its own (rdb), whose calls end
+		// with ctx: the queue's inspector takes no context, and would wait for its own
 		// timeouts (to dial 5 s, to read 3 s) past the 2 s promised.
-		rdErr := dials.Explain(rdb.Ping(ctx).Err())
-		if rdErr != nil {
-			rd = "unavailable"
-		}
-		readiness.Report("postgres", pgErr)
-		readiness.Report("redis", rdErr)
+		res := checks.Run(ctx)
 		w.Header().Set("Content-Type", "application/json")
-		if pg != "ok" || rd != "ok" {
+		if !res.Ready() {
 			w.WriteHeader(http.StatusServiceUnavailable)
 		}
-		w.Write([]byte(`{"ready":` + map[bool]string{true: "true", false: "false"}[pg == "ok" && rd == "ok"] +
-			`,"checks":{"postgres":"` + pg + `","redis":"` + rd + `"}}` + "\n"))
+		w.Write([]byte(`{"ready":` + map[bool]string{true: "true", false: "false"}[res.Ready()] +
+			`,"checks":{"postgres":"` + res.Postgres + `","redis":"` + res.Redis + `"}}` + "\n"))
 	})
 	return mux
 }

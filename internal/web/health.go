@@ -30,29 +30,14 @@ func (s *Server) readyz(c *gin.Context) {
 	}
 	ctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)
 	defer cancel()
-	checks := gin.H{"postgres": "ok", "redis": "ok"}
-	ready := true
-	pg := s.ready(ctx)
-	if pg != nil {
-		checks["postgres"], ready = "unavailable", false
-	} else if s.migrated != nil {
-		if pg = s.migrated(ctx); pg != nil {
-			checks["postgres"], ready = "migrations pending", false
-		}
-	}
-	rd := s.redisDials.Explain(s.rdb.Ping(ctx).Err())
-	if rd != nil {
-		checks["redis"], ready = "unavailable", false
-	}
 	// The answer names no cause (anyone who reaches it reads it): the
 	// log does, for the operator.
-	s.readiness.Report("postgres", pg)
-	s.readiness.Report("redis", rd)
+	res := s.checks.Run(ctx)
 	status := http.StatusOK
-	if !ready {
+	if !res.Ready() {
 		status = http.StatusServiceUnavailable
 	}
-	c.JSON(status, gin.H{"ready": ready, "checks": checks})
+	c.JSON(status, gin.H{"ready": res.Ready(), "checks": gin.H{"postgres": res.Postgres, "redis": res.Redis}})
 }
 
 // newRedisClient makes the one Redis client that readiness checks and

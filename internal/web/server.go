@@ -77,8 +77,6 @@ type Server struct {
 	items       *items.Service
 	clicks      *clicks.Service
 	tax         Taxonomies
-	ready       func(ctx context.Context) error
-	migrated    func(ctx context.Context) error
 	redis       asynq.RedisConnOpt
 	rdb         redis.UniversalClient // readiness checks and sign-up limits
 	limiter     *signupLimiter
@@ -89,8 +87,7 @@ type Server struct {
 	metrics     *metrics
 	log         *slog.Logger
 	draining    atomic.Bool      // set by Drain at shutdown
-	readiness   *health.Reporter // logs why /readyz fails
-	redisDials  *health.RedisDials
+	checks      *health.Checks   // /readyz's, which log why it fails
 	bounces     *webhook.Handler // nil: no relay's webhook configured
 	listNames   *listname.Names  // nil: the language files' names
 }
@@ -105,10 +102,6 @@ func NewServer(cfg *config.Config, svc Services, redis asynq.RedisConnOpt, reg p
 	if err != nil {
 		return nil, err
 	}
-	// Why rdb last failed to connect, which a check that times out does
-	// not see (readyz).
-	dials := &health.RedisDials{}
-	rdb.AddHook(dials)
 	s := &Server{
 		cfg:         cfg,
 		subscribers: svc.Subscribers,
@@ -116,8 +109,6 @@ func NewServer(cfg *config.Config, svc Services, redis asynq.RedisConnOpt, reg p
 		items:       svc.Items,
 		clicks:      svc.Clicks,
 		tax:         svc.Taxonomy,
-		ready:       svc.Ready,
-		migrated:    svc.Migrated,
 		redis:       redis,
 		rdb:         rdb,
 		limiter:     newSignupLimiter(cfg, rdb),
@@ -125,8 +116,7 @@ func NewServer(cfg *config.Config, svc Services, redis asynq.RedisConnOpt, reg p
 		public:      &responseCache{ttl: publicTTL},
 		metrics:     newMetrics(reg),
 		log:         log,
-		readiness:   health.NewReporter(log, 0),
-		redisDials:  dials,
+		checks:      health.NewChecks(log, svc.Ready, svc.Migrated, rdb),
 		listNames:   svc.ListNames,
 	}
 	s.homePages.name = s.listName
