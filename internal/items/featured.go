@@ -37,14 +37,10 @@ func (s *Service) FeatureUntil(span string, now time.Time) (*time.Time, error) {
 }
 
 // Feature makes a story lead its section in the editions made before
-// until, or stops featuring it (nil), and audits it.
+// until, or stops featuring it (nil): an update of that alone, audited
+// as such.
 func (s *Service) Feature(ctx context.Context, actor string, id int64, until *time.Time) (domain.Item, error) {
-	it, err := s.store.SetFeatured(ctx, id, until)
-	if err != nil {
-		return it, err
-	}
-	s.auditFeature(ctx, actor, it, until)
-	return it, nil
+	return s.Update(ctx, actor, id, domain.ItemUpdate{FeaturedUntil: domain.OptionalTime{Set: true, Time: until}})
 }
 
 // auditFeature records that actor featured it until then, or stopped

@@ -32,7 +32,6 @@ type ItemStore interface {
 	ItemByFingerprint(ctx context.Context, fingerprint string) (domain.Item, error)
 	SearchItems(ctx context.Context, s domain.ItemSearch) ([]domain.Item, error)
 	UpdateItem(ctx context.Context, editor string, id int64, u domain.ItemUpdate, check func(*domain.Item) error) (domain.Item, error)
-	SetFeatured(ctx context.Context, id int64, until *time.Time) (domain.Item, error)
 	PickOwed(ctx context.Context, id int64) (bool, error)
 }
 
