@@ -7,8 +7,9 @@ import (
 
 // DecodeSections reads a digest's sections as stored (edition_groups'
 // sections, as the compile wrote them with encoding/json,
-// [{"kind":…,"key":…,"items":[1,2]}] and "fixed":true where it holds, or as PostgreSQL printed older
-// ones back from jsonb, [{"key": …, "kind": …, "items": [1, 2]}]). The
+// [{"kind":…,"key":…,"items":[1,2]}] with "fixed":true where it holds,
+// or as PostgreSQL printed older ones back from jsonb,
+// [{"key": …, "kind": …, "items": [1, 2]}]). The
 // send path decodes one per digest, thousands per edition, so the common
 // shape is read by hand; anything else (an escape in a string, a field
 // it does not know, a number that is not a plain integer) falls back to
