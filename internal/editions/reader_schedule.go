@@ -69,8 +69,8 @@ func (s *Service) scheduleOptions(ctx context.Context, read func(context.Context
 // (weekly, DIGEST_TZ, DIGEST_CRON's hour) and checks it; the error names
 // the field. own is false when the reader gave nothing, or chose exactly
 // the desk's schedule (its frequency, zone and hour, whatever they chose
-// for short digests): they follow DIGEST_CRON. A reader who chose every week from a desk that sends
-// every day has a schedule of their own.
+// for short digests): they follow DIGEST_CRON. A reader who chose every
+// week from a desk that sends every day has a schedule of their own.
 func (s *Service) ResolveSchedule(ctx context.Context, in ScheduleInput) (rs domain.ReaderSchedule, own bool, err error) {
 	if !in.given() {
 		return rs, false, nil
