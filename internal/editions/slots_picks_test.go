@@ -169,3 +169,35 @@ func TestPickMadeWhileASlotIsMadeIsNotLost(t *testing.T) {
 		t.Errorf("own@'s digest made while the pick waited holds %q, want the pick too", got)
 	}
 }
+
+// A pick is on its way only to readers whose choices the story matches,
+// by digest.Match's rule: a chosen country among its countries or its
+// regions' members, or a chosen topic; both in the narrow mode; any
+// story for a reader of all.
+func TestPickOwedOnlyToReadersItMatches(t *testing.T) {
+	t.Parallel()
+	s := newPickSlots(t) // own@ chose Costa Rica
+	s.item(*day("2019-05-03"), "Guatemala: a find of 2019", "GT")
+	s.item(*day("2019-05-04"), "Central America: a find of 2019")
+	exec := func(sql string, args ...any) {
+		t.Helper()
+		if _, err := s.db.Pool().Exec(s.ctx, sql, args...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	exec(`UPDATE items SET regions = '{central-america}' WHERE id = $1`, s.itemID("Central America: a find of 2019"))
+	exec(`UPDATE items SET topics = '{health}' WHERE id = $1`, s.itemID("Guatemala: a find of 2019"))
+	s.pick("Guatemala: a find of 2019", true)
+	s.pick("Central America: a find of 2019", true)
+
+	s.pickOwed("Guatemala: a find of 2019", false)
+	s.pickOwed("Central America: a find of 2019", true) // Costa Rica is a member
+	exec(`UPDATE subscribers SET topics = '{health}' WHERE email = 'own@example.org'`)
+	s.pickOwed("Guatemala: a find of 2019", true)
+	exec(`UPDATE subscribers SET mode = 'narrow' WHERE email = 'own@example.org'`)
+	s.pickOwed("Guatemala: a find of 2019", false)
+	s.pickOwed("Central America: a find of 2019", false) // no topic
+	exec(`UPDATE subscribers SET countries = '{}', topics = '{}', all_stories = true WHERE email = 'own@example.org'`)
+	s.pickOwed("Guatemala: a find of 2019", true)
+	s.pickOwed("Central America: a find of 2019", true)
+}
