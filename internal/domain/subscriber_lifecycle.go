@@ -106,7 +106,11 @@ const (
 	// SubscriberImport: an operator's list adds a new address as active.
 	SubscriberImport SubscriberEvent = "import"
 	// SubscriberPurge: a sign-up never confirmed is deleted once its link
-	// has lapsed.
+	// has lapsed. A sign-up of an address that had left or complained is
+	// not: whoever asked may not be the person, so when its link lapses
+	// the address goes back to the status it had before (kept with it
+	// while it waits; the store's ReturnLapsedSignUps), a step this
+	// table cannot write, since where it leads is the row's own.
 	SubscriberPurge SubscriberEvent = "purge"
 )
 

@@ -50,18 +50,20 @@ var purgeUnconfirmedSQL = `
 	DELETE FROM subscribers WHERE id IN (
 		SELECT id FROM subscribers
 		WHERE status = ANY($3) AND status = '` + string(domain.StatusPending) + `' AND confirmed_at IS NULL
+		  AND returning_from IS NULL
 		  AND created_at < now() - $1::interval
 		  AND (confirm_expires_at IS NULL OR confirm_expires_at < now())
 		ORDER BY id LIMIT $2
 		FOR UPDATE SKIP LOCKED)
-	  AND status = ANY($3) AND confirmed_at IS NULL`
+	  AND status = ANY($3) AND confirmed_at IS NULL AND returning_from IS NULL`
 
 // maxPurge bounds the sign-ups one purge deletes, so it never holds many
 // locks at once; the next run takes the rest.
 const maxPurge = 1000
 
 // PurgeUnconfirmed deletes (domain.SubscriberPurge), with their consent
-// records, up to maxPurge sign-ups that are pending, were never confirmed, are older than
+// records, up to maxPurge sign-ups that are pending, were never confirmed
+// and are no address's return (ReturnLapsedSignUps), are older than
 // PendingKeptFor and whose confirmation link has lapsed (a recent sign-up
 // again renews the link, and the person may still click it). It returns
 // how many were deleted.
@@ -69,6 +71,30 @@ func (db *DB) PurgeUnconfirmed(ctx context.Context) (int64, error) {
 	tag, err := db.pool.Exec(ctx, purgeUnconfirmedSQL, domain.PendingKeptFor, maxPurge, domain.SubscriberFrom(domain.SubscriberPurge))
 	if err != nil {
 		return 0, fmt.Errorf("purge unconfirmed sign-ups: %w", err)
+	}
+	return tag.RowsAffected(), nil
+}
+
+// ReturnLapsedSignUps puts back, up to maxPurge at a time, the addresses
+// that had left or complained, were signed up again and whose
+// confirmation link lapsed unconfirmed: each goes back to the status it
+// had (returning_from; domain.SubscriberPurge says why not deleted), its link gone, with its
+// consent records, choices and dates as they are. Deleting them as a new
+// sign-up is deleted would let a stranger's sign-up wipe out an opt-out
+// or a complaint. It returns how many went back.
+func (db *DB) ReturnLapsedSignUps(ctx context.Context) (int64, error) {
+	tag, err := db.pool.Exec(ctx, `
+		UPDATE subscribers SET status = returning_from, returning_from = NULL,
+		       confirm_token = NULL, confirm_expires_at = NULL, confirm_due_at = NULL, confirm_claimed_at = NULL,
+		       updated_at = now()
+		WHERE id IN (
+		    SELECT id FROM subscribers
+		    WHERE status = $1 AND returning_from IS NOT NULL AND (confirm_expires_at IS NULL OR confirm_expires_at < now())
+		    ORDER BY id LIMIT $2
+		    FOR UPDATE SKIP LOCKED)
+		  AND status = $1 AND returning_from IS NOT NULL`, domain.StatusPending, maxPurge)
+	if err != nil {
+		return 0, fmt.Errorf("return lapsed sign-ups: %w", err)
 	}
 	return tag.RowsAffected(), nil
 }

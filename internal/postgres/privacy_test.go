@@ -207,3 +207,94 @@ func TestPrivacyPurgeUnconfirmed(t *testing.T) {
 		t.Errorf("second purge = %d, %v; want nothing", n, err)
 	}
 }
+
+// A sign-up of an address that had left, or reported a digest as spam,
+// is not the person's until confirmed: left to lapse, the address goes
+// back to what it was, with its consent records, and is neither deleted
+// nor brought back by an operator's list. Confirmed, it is an active
+// reader like any other, and nothing puts it back.
+func TestLapsedSignUpOfAnAddressThatLeftGoesBack(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := openBulkDB(t)
+	signUp := func(email string) string {
+		t.Helper()
+		tok := tokens()
+		if _, _, err := db.Subscribe(ctx, email, crFilter, domain.SignupSchedule{}, consent(), tok); err != nil {
+			t.Fatalf("sign up %s: %v", email, err)
+		}
+		return tok.Confirm
+	}
+	confirm := func(confirmToken string) domain.Subscriber {
+		t.Helper()
+		s, err := db.Confirm(ctx, confirmToken, "", consent(), token.New())
+		if err != nil {
+			t.Fatalf("confirm: %v", err)
+		}
+		return s
+	}
+	status := func(email string) string {
+		t.Helper()
+		var st string
+		if err := db.Pool().QueryRow(ctx, `SELECT status FROM subscribers WHERE email = $1`, email).Scan(&st); err != nil {
+			t.Fatalf("%s: %v", email, err)
+		}
+		return st
+	}
+
+	// Complained at their first confirmation mail, then signed up by
+	// someone else.
+	signUp("vic@example.org")
+	exec(t, db, `UPDATE subscribers SET status = 'complained' WHERE email = 'vic@example.org'`)
+	signUp("vic@example.org")
+	// A reader who left, signed up again.
+	left := confirm(signUp("left@example.org"))
+	if err := db.Unsubscribe(ctx, left.Token, consent()); err != nil {
+		t.Fatal(err)
+	}
+	signUp("left@example.org")
+	// One who complained and came back, confirming it.
+	signUp("back@example.org")
+	exec(t, db, `UPDATE subscribers SET status = 'complained' WHERE email = 'back@example.org'`)
+	confirm(signUp("back@example.org"))
+	for _, email := range []string{"vic@example.org", "left@example.org"} {
+		if st := status(email); st != string(domain.StatusPending) {
+			t.Fatalf("%s signed up again: %s, want pending", email, st)
+		}
+	}
+	var consentsBefore int
+	if err := db.Pool().QueryRow(ctx, `SELECT count(*) FROM consents`).Scan(&consentsBefore); err != nil {
+		t.Fatal(err)
+	}
+
+	exec(t, db, `UPDATE subscribers SET created_at = now() - interval '30 days', confirm_expires_at = now() - interval '1 day'
+		WHERE confirm_expires_at IS NOT NULL`)
+	if n, err := db.PurgeUnconfirmed(ctx); err != nil || n != 0 {
+		t.Fatalf("PurgeUnconfirmed = %d, %v; want nothing deleted", n, err)
+	}
+	if n, err := db.ReturnLapsedSignUps(ctx); err != nil || n != 2 {
+		t.Fatalf("ReturnLapsedSignUps = %d, %v; want 2", n, err)
+	}
+	for email, want := range map[string]domain.SubscriberStatus{"vic@example.org": domain.StatusComplained,
+		"left@example.org": domain.StatusUnsubscribed, "back@example.org": domain.StatusActive} {
+		if st := status(email); st != string(want) {
+			t.Errorf("%s once the link lapsed: %s, want %s", email, st, want)
+		}
+	}
+	var links, consentsAfter int
+	if err := db.Pool().QueryRow(ctx, `SELECT count(*) FILTER (WHERE confirm_token IS NOT NULL), (SELECT count(*) FROM consents)
+		FROM subscribers WHERE email IN ('vic@example.org', 'left@example.org')`).Scan(&links, &consentsAfter); err != nil {
+		t.Fatal(err)
+	}
+	if links != 0 || consentsAfter != consentsBefore {
+		t.Errorf("after going back: %d confirmation links left, %d consents of %d", links, consentsAfter, consentsBefore)
+	}
+	if n, err := db.ReturnLapsedSignUps(ctx); err != nil || n != 0 {
+		t.Errorf("second run = %d, %v; want nothing", n, err)
+	}
+	imported, skipped, err := db.ImportSubscribers(ctx, &rowSource{rows: []domain.ImportRow{
+		row("vic@example.org", false), row("left@example.org", false)}}, consent())
+	if err != nil || imported != 0 || skipped != 2 {
+		t.Errorf("an operator's list of the two: %d imported, %d skipped, %v; want both skipped", imported, skipped, err)
+	}
+}

@@ -129,15 +129,18 @@ func (db *DB) Subscribe(ctx context.Context, email string, f domain.Filter, sche
 			// mail (only the owner of the inbox can have unsubscribed or
 			// reported a digest as spam, so this is no way round the
 			// window). The token stays until the confirmation: whoever
-			// asked may not be the person.
+			// asked may not be the person; and so does, in
+			// returning_from, the status: if the link lapses unconfirmed,
+			// the address goes back to it (ReturnLapsedSignUps).
+			args := append([]any{id, nonNil(f.Countries), nonNil(f.Topics), f.Language, f.Mode, t.Confirm, domain.ConfirmTTL, f.All, string(next)},
+				schedule...)
 			_, err = tx.Exec(ctx, `
 				UPDATE subscribers SET status = $9, countries = $2, topics = $3, language = $4, mode = $5,
 				       confirm_token = $6, confirm_expires_at = now() + $7::interval,
 				       confirm_due_at = now(), confirm_sent_at = NULL, confirm_claimed_at = NULL, updated_at = now(),
-				       all_stories = $8, `+scheduleAssignments(10)+`
+				       all_stories = $8, `+scheduleAssignments(10)+fmt.Sprintf(`, returning_from = $%d`, len(args)+1)+`
 				WHERE id = $1`,
-				append([]any{id, nonNil(f.Countries), nonNil(f.Topics), f.Language, f.Mode, t.Confirm, domain.ConfirmTTL, f.All, string(next)},
-					schedule...)...)
+				append(args, string(status))...)
 			if err != nil {
 				return fmt.Errorf("resubscribe: %w", err)
 			}

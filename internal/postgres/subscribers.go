@@ -186,7 +186,8 @@ func (db *DB) Confirm(ctx context.Context, confirmToken, shown string, c domain.
 		// would bring them the stories of the months away.
 		s, err = scanSubscriber(tx.QueryRow(ctx, `
 			UPDATE subscribers SET status = $3, confirmed_at = now(), updated_at = now(), token = $2,
-			       window_start = NULL, next_due_at = NULL, due_before_change = NULL, joins_desk = false
+			       window_start = NULL, next_due_at = NULL, due_before_change = NULL, joins_desk = false,
+			       returning_from = NULL
 			WHERE id = $1
 			RETURNING `+subscriberColumns, s.ID, newToken, string(next)))
 		if err != nil {

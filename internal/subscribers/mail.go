@@ -260,7 +260,9 @@ func (s *Service) recordRefusal(ctx context.Context, what string, sub domain.Sub
 // seems to hold (lost with Redis, out of retries, or held by a worker
 // that died): a task too many is harmless, as the claim sends each due
 // mail once. It also deletes the sign-ups never confirmed within
-// domain.PendingKeptFor (domain.SubscriberPurge, docs/privacy.md), and
+// domain.PendingKeptFor (domain.SubscriberPurge, docs/privacy.md), puts
+// back the addresses that had left or complained whose sign-up again
+// lapsed unconfirmed, and
 // what is kept for a time once that time is up (domain.Expired: import
 // drafts, test sends, console sessions, click nonces), which otherwise
 // only the next write of its kind deleted. Each part is on its own: a
@@ -274,6 +276,11 @@ func (s *Service) Reconcile(ctx context.Context) {
 	}
 	if err := s.requeueExports(ctx); err != nil {
 		s.log.Warn("reconcile: re-queue export links", "err", err)
+	}
+	if n, err := s.store.ReturnLapsedSignUps(ctx); err != nil {
+		s.log.Warn("reconcile: return lapsed sign-ups", "err", err)
+	} else if n > 0 {
+		s.log.Info("lapsed sign-ups of addresses that had left went back", "count", n)
 	}
 	if n, err := s.store.PurgeUnconfirmed(ctx); err != nil {
 		s.log.Warn("reconcile: purge unconfirmed sign-ups", "err", err)

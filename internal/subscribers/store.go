@@ -84,6 +84,7 @@ type MailStore interface {
 	ReleaseExport(ctx context.Context, cl domain.ExportClaim) error
 	UnsentExports(ctx context.Context) ([]int64, error)
 	PurgeUnconfirmed(ctx context.Context) (int64, error)
+	ReturnLapsedSignUps(ctx context.Context) (int64, error)
 	// ScheduleSettings are the desk's rules for readers' own schedules:
 	// the welcome says what a short digest does by them.
 	ScheduleSettings(ctx context.Context) (domain.ScheduleSettings, error)
