@@ -17,7 +17,10 @@ import (
 // VoiceOver or NVDA read them with English sounds rather than Spanish or
 // French ones; the digest's own words around them (the date, the tags,
 // the "fewer" link) stay in the reader's language, and a story in the
-// reader's language carries no lang of its own.
+// reader's language carries no lang of its own. A reader who sees no
+// markup is told too: after its date, in HTML and in plain text, the
+// story says which language it is in ("en inglés", "en anglais"), and
+// a story in the reader's language says nothing of it.
 func TestStoryInAnotherLanguageIsMarkedSo(t *testing.T) {
 	tax := taxonomy.Default()
 	r, err := render.New()
@@ -45,6 +48,12 @@ func TestStoryInAnotherLanguageIsMarkedSo(t *testing.T) {
 		} {
 			if !want.MatchString(m.HTML) {
 				t.Errorf("%s: the English story is not marked English (%s)", lang, want)
+			}
+		}
+		in := map[string]string{"es": " · en inglés", "fr": " · en anglais"}[lang]
+		for part, body := range map[string]string{"HTML": m.HTML, "text": m.Text} {
+			if n := strings.Count(body, in); n != 1 {
+				t.Errorf("%s %s: %q after a date %d times, want once, for the English story", lang, part, in, n)
 			}
 		}
 		if strings.Count(m.HTML, ` lang="`) != 2+2 { // the document's, the article's, and the English story's title and summary

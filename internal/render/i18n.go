@@ -17,6 +17,7 @@ type ui struct {
 	ViewAll       string // total: the link to every story
 	ViewWeb       string // the link to the digest on the web
 	Fewer         string // a story's link to drop its section's choice
+	StoryIn       string // language name: after the date of a story in another language than the digest's
 	DigestWhy     string // list name
 	WebSubscribe  string // list name: the web copy's link to subscribe
 	Preferences   string
@@ -69,6 +70,7 @@ func catalog() map[string]ui {
 			ViewAll:       t("view_all"),
 			ViewWeb:       t("view_web"),
 			Fewer:         t("fewer"),
+			StoryIn:       t("story_in"),
 			DigestWhy:     t("digest_why"),
 			WebSubscribe:  t("web_subscribe"),
 			Preferences:   t("preferences"),

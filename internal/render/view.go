@@ -11,6 +11,7 @@ import (
 
 	"newsdigest/internal/dates"
 	"newsdigest/internal/domain"
+	"newsdigest/internal/i18n"
 )
 
 // The views are what the templates see: every string already chosen,
@@ -75,6 +76,7 @@ type itemView struct {
 	URL     string   // the story's source, else the story on the web digest
 	Anchor  string   // the story's id on the web digest, which the email links to
 	Date    string   // in the digest's language
+	In      string   // for a story in another language than the digest's, which: "in Spanish"
 	Summary []string // paragraphs
 	Tags    string
 	// Fewer is the "fewer like this" link, token marked; FewerLabel its words.
@@ -242,6 +244,9 @@ func newItemView(it Item, lang string, s ui, full bool, viewURL string) itemView
 		Summary: summary,
 		Tags:    oneLine(strings.Join(it.Tags, " · ")),
 		Colon:   s.Colon,
+	}
+	if v.Lang != "" {
+		v.In = fmt.Sprintf(s.StoryIn, i18n.LanguageName(lang, v.Lang))
 	}
 	if !full && isHTTPURL(it.FewerURL) {
 		v.Fewer, v.FewerLabel = it.FewerURL, s.Fewer

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"newsdigest/internal/domain"
 	"newsdigest/internal/editions"
 	"newsdigest/internal/errs"
+	"newsdigest/internal/i18n"
 )
 
 // archiveData is what archive.html receives: the layout's fields and the
@@ -40,6 +42,7 @@ type archiveStory struct {
 	URL     string // empty unless http(s)
 	Date    string // YYYY-MM-DD, for <time datetime>
 	Day     string // the date in the page's language
+	In      string // for a story in another language than the page's, which: "in Spanish"
 	Summary []string
 	Tags    string
 }
@@ -139,11 +142,7 @@ func (s *Server) archive(c *gin.Context) {
 		d.Feeds = append(d.Feeds, feedLink{t.Name(lang), topicFeedPath(t.Slug, lang)})
 	}
 	for _, st := range page.Stories {
-		d.Stories = append(d.Stories, archiveStory{
-			ID: st.Item.ID, Title: st.Item.Title, Lang: otherLang(st.Item.Language, lang), URL: webURL(st.Item.URL),
-			Date: st.Item.PublishedOn.String(), Day: dates.Day(lang, st.Item.PublishedOn.Time),
-			Summary: paragraphs(st.Item.Summary), Tags: strings.Join(st.Tags, " · "),
-		})
+		d.Stories = append(d.Stories, newArchiveStory(st, lang))
 	}
 	if page.Next != nil {
 		d.OlderURL = archivePath(lang, aq.Country, aq.Topic, page.Next.Encode())
@@ -220,4 +219,17 @@ func paragraphs(s string) []string {
 		}
 	}
 	return out
+}
+
+// newArchiveStory lays out one story of the archive in lang, the page's.
+func newArchiveStory(st editions.ArchiveStory, lang string) archiveStory {
+	story := archiveStory{
+		ID: st.Item.ID, Title: st.Item.Title, Lang: otherLang(st.Item.Language, lang), URL: webURL(st.Item.URL),
+		Date: st.Item.PublishedOn.String(), Day: dates.Day(lang, st.Item.PublishedOn.Time),
+		Summary: paragraphs(st.Item.Summary), Tags: strings.Join(st.Tags, " · "),
+	}
+	if story.Lang != "" {
+		story.In = fmt.Sprintf(msg(lang, "archive_story_in"), i18n.LanguageName(lang, story.Lang))
+	}
+	return story
 }
