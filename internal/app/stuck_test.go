@@ -59,7 +59,7 @@ func TestStuckUsedConfirmLinkAndResubscribe(t *testing.T) {
 	b.checkAccessible("used confirmation link")
 	b.shots(t, "stuck-confirm-used")
 
-	invalid := "It may have been used already or have expired."
+	invalid := "It may have expired, been used already, or been cut short when it was copied."
 	status, page := s.page(hc, "GET", "/confirm/"+token.New(), nil)
 	if status != http.StatusNotFound || !strings.Contains(page, invalid) || strings.Contains(page, "/preferences/") {
 		t.Errorf("unknown confirmation token: %d, want 404 saying the link no longer works:\n%s", status, page)
