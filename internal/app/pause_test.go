@@ -247,6 +247,18 @@ func TestPauseSkipsThenResumes(t *testing.T) {
 	}
 	b.checkAccessible("unsubscribed notice es")
 	b.shots(t, "unsubscribed")
+	// The notice's way back is their preferences page, which offers to
+	// sign them up again with the choices they had.
+	if got := b.text("the way back", chromedp.CSS(`a#next-link`)); got != "Suscribirme de nuevo" {
+		t.Errorf("after unsubscribing the way back reads %q", got)
+	}
+	if st := b.submit("follow the way back", chromedp.CSS(`a#next-link`)); st != http.StatusOK {
+		t.Fatalf("the way back: %d", st)
+	}
+	b.do("the preferences page offers to subscribe again", chromedp.WaitVisible(`form#resubscribe`))
+	if got, want := b.currentURL(), prefsURL+"?lang=es"; got != want {
+		t.Errorf("the way back leads to %s, want %s", got, want)
+	}
 	for _, lang := range []string{"en", "es"} {
 		b.open(prefsURL+"?lang="+lang, chromedp.CSS(`form#resubscribe`))
 		b.checkAccessible("preferences after leaving " + lang)

@@ -33,6 +33,7 @@ type pageData struct {
 	Saved     bool
 	Choices   string // the signature of the choices a confirmation page shows
 	Link      string // where a page sends the person on: their preferences, or the form to subscribe again
+	LinkLabel string // Link's words, when not "Change your choices"
 	Unsub     string // the preferences page's way out: the person's unsubscribe page
 	Postal    string // the organisation's postal address, in the footer
 	ListName  string // the list's name in the page's language, its header

@@ -172,7 +172,7 @@ func (s *Server) unsubscribePage(c *gin.Context) {
 	}
 	lang = pageLang(c.Request, sub.Language)
 	if sub.Status == domain.StatusUnsubscribed {
-		s.renderPage(c, "message", pageData{Lang: lang, Title: msg(lang, "unsubscribed_title"), Message: msg(lang, "unsubscribed")})
+		s.renderPage(c, "message", unsubscribedPage(lang, tok, sub))
 		return
 	}
 	s.renderPage(c, "unsubscribe", pageData{Lang: lang, Title: msg(lang, "unsub_title"), Email: sub.Email, Action: "/unsubscribe/" + tok})
@@ -191,8 +191,24 @@ func (s *Server) unsubscribePost(c *gin.Context) {
 		s.pageFail(c, lang, err)
 		return
 	}
-	if sub, err := s.subscribers.ByUnsubscribeToken(c.Request.Context(), tok); err == nil {
-		lang = pageLang(c.Request, sub.Language)
+	sub, err := s.subscribers.ByUnsubscribeToken(c.Request.Context(), tok)
+	if err != nil {
+		s.renderPage(c, "message", pageData{Lang: lang, Title: msg(lang, "unsubscribed_title"), Message: msg(lang, "unsubscribed")})
+		return
 	}
-	s.renderPage(c, "message", pageData{Lang: lang, Title: msg(lang, "unsubscribed_title"), Message: msg(lang, "unsubscribed")})
+	s.renderPage(c, "message", unsubscribedPage(pageLang(c.Request, sub.Language), tok, sub))
+}
+
+// unsubscribedPage tells someone who left that they get no more digests
+// and how to come back: by their preferences page, which signs them up
+// again with the choices they had, when tok is their current token; a
+// token a later sign-up replaced only unsubscribes (whoever holds an old
+// mail may not be them), so then from the front page.
+func unsubscribedPage(lang, tok string, sub domain.Subscriber) pageData {
+	d := pageData{Lang: lang, Title: msg(lang, "unsubscribed_title"), Message: msg(lang, "unsubscribed")}
+	if sub.Status == domain.StatusUnsubscribed && tok == sub.Token {
+		d.Message = msg(lang, "unsubscribed_again")
+		d.Link, d.LinkLabel = "/preferences/"+tok+"?lang="+lang, msg(lang, "unsubscribed_again_link")
+	}
+	return d
 }

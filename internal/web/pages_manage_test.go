@@ -61,3 +61,23 @@ func TestPagesNameNoFrequency(t *testing.T) {
 		}
 	}
 }
+
+// TestUnsubscribedPageWaysBack: someone who left is shown the way back
+// through their preferences page, which signs them up again with the
+// choices they had; a token a later sign-up replaced, which still
+// unsubscribes, opens no preferences and sends them to the front page.
+func TestUnsubscribedPageWaysBack(t *testing.T) {
+	const current, retired = "AAAAAAAAAAAAAAAAAAAAAA", "BBBBBBBBBBBBBBBBBBBBBB"
+	sub := domain.Subscriber{Status: domain.StatusUnsubscribed, Token: current}
+	d := unsubscribedPage("fr", current, sub)
+	if d.Link != "/preferences/"+current+"?lang=fr" || d.LinkLabel != "Se réabonner" || d.Message != msg("fr", "unsubscribed_again") {
+		t.Errorf("with the current token: %+v", d)
+	}
+	if d := unsubscribedPage("fr", retired, sub); d.Link != "" || d.Message != msg("fr", "unsubscribed") {
+		t.Errorf("with a retired token: %+v", d)
+	}
+	sub.Status = domain.StatusComplained // left by a complaint: nothing to offer
+	if d := unsubscribedPage("fr", current, sub); d.Link != "" {
+		t.Errorf("after a complaint: %+v", d)
+	}
+}
