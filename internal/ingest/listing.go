@@ -185,9 +185,11 @@ func (p *listingParser) line(n int, raw string) bool {
 
 	if looksLikeDate(s) {
 		d, problem := parseDate(s, p.order)
-		// Right after a date, only a readable date is taken as a date:
-		// an unreadable one is more likely a short title such as "100 Days".
-		if p.state != stTitle || problem == dateOK {
+		// Right after a date, a line that only looks like one may be a
+		// short title such as "100 Days"; a date read, or one whose
+		// fault is its order or its year ("05/09/2020", "16/12/20"), is
+		// not: taken as a title it would publish a date as a headline.
+		if p.state != stTitle || problem != dateUnreadable && problem != dateNoYear {
 			p.startItem(n, s, d, problem)
 			return len(p.errs) < MaxLineErrors
 		}

@@ -217,6 +217,15 @@ func TestParseListingErrors(t *testing.T) {
 		{"impossible day", "31 November 2020\nT\n", []LineError{{Line: 1, Message: `unreadable date "31 November 2020"`}}, 0},
 		{"ambiguous numeric date", "05/09/2018\nT\n", []LineError{{Line: 1, Message: `ambiguous date "05/09/2018": day and month could be ` +
 			`either way round (write the month in words, or give the listing's date order: mdy or dmy)`}}, 0},
+		// A date line, then a second one that cannot be read in one way
+		// only: two faults, not a story whose title is a date.
+		{"ambiguous numeric date right after a date", "16 December, 2020\n\n05/09/2020\n\nSummary about Mexico.\n",
+			[]LineError{{Line: 1, Message: `no title after the date "16 December 2020"`},
+				{Line: 3, Message: `ambiguous date "05/09/2020": day and month could be either way round ` +
+					`(write the month in words, or give the listing's date order: mdy or dmy)`}}, 0},
+		{"two-digit year right after a date", "16 December 2020\n16/12/20\nT\n",
+			[]LineError{{Line: 1, Message: `no title after the date "16 December 2020"`},
+				{Line: 2, Message: `date with a two-digit year "16/12/20": write the year in full`}}, 0},
 		{"numeric date without a year", "1 May 2020\nT1\n\n16/12\n\nT2\n", []LineError{{Line: 4, Message: `date without a year "16/12"`}}, 1},
 		{"numeric date with a two-digit year", "16/12/20\nT\n", []LineError{{Line: 1, Message: `date with a two-digit year "16/12/20": write the year in full`}}, 0},
 		{"impossible numeric date", "31/02/2020\nT\n", []LineError{{Line: 1, Message: `unreadable date "31/02/2020"`}}, 0},
