@@ -32,10 +32,17 @@ func (db *DB) SearchItems(ctx context.Context, s domain.ItemSearch) ([]domain.It
 	if f.To != nil {
 		sql += ` AND published_on <= ` + arg(f.To.Time)
 	}
-	if t := strings.TrimSpace(s.Text); t != "" {
-		// The words are matched as written: % and _ are not wildcards.
-		p := arg("%" + likeEscaper.Replace(t) + "%")
-		sql += ` AND (title ILIKE ` + p + ` OR summary ILIKE ` + p + `)`
+	if words := strings.Fields(s.Text); len(words) > 0 {
+		// Every word is in the title or the summary, wherever and in
+		// whichever case; accents and apostrophes aside ("Dajabon"
+		// finds "Dajabón"). A word is matched as written: % and _ are
+		// not wildcards.
+		from, to := arg(foldFrom), arg(foldTo)
+		fold := func(col string) string { return `translate(` + col + `, ` + from + `, ` + to + `)` }
+		for _, w := range words {
+			p := fold(arg("%" + likeEscaper.Replace(w) + "%"))
+			sql += ` AND (` + fold("title") + ` ILIKE ` + p + ` OR ` + fold("summary") + ` ILIKE ` + p + `)`
+		}
 	}
 	if s.Language != "" {
 		sql += ` AND language = ` + arg(s.Language)
@@ -58,6 +65,14 @@ func (db *DB) SearchItems(ctx context.Context, s domain.ItemSearch) ([]domain.It
 }
 
 var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+
+// foldFrom's letters are searched for as foldTo's, one for one: the
+// accented letters of the desk's languages as their plain ones, the
+// typographic apostrophe as the typewriter's.
+const (
+	foldFrom = "ÁÀÂÄÃÅáàâäãåÉÈÊËéèêëÍÌÎÏíìîïÓÒÔÖÕóòôöõÚÙÛÜúùûüÑñÇçŸÿ’‘"
+	foldTo   = "AAAAAAaaaaaaEEEEeeeeIIIIiiiiOOOOOoooooUUUUuuuuNnCcYy''"
+)
 
 // StoredStories returns, for each item, the id of the stored item an
 // import would recognise it as (the same lookup the import makes), or 0.

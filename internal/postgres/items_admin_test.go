@@ -13,9 +13,10 @@ func TestSearchItemsAndStoredStories(t *testing.T) {
 	t.Parallel()
 	f := newItemsFixture(t)
 	cr := f.im.Item(dec16, "Costa Rica: a 100% new shelter in Upala", "", "https://news.example/cr", "en")
+	do := f.im.Item(dec16, "República Dominicana: un albergue en Dajabón", "La OIM abrió el centro de atención.", "https://news.example/do", "es")
 	plain := f.im.Item(dec16, "A story with no place", "Nothing here either.", "https://news.example/none", "en")
 	plain.Countries, plain.Regions, plain.Topics = nil, nil, nil
-	f.ingest(cr, plain)
+	f.ingest(cr, plain, do)
 
 	// What an import would recognise: the stored copy of cr, nothing for a new one.
 	fresh := f.im.Item(dec16, "Honduras: something else entirely", "", "https://news.example/hn", "en")
@@ -24,10 +25,10 @@ func TestSearchItemsAndStoredStories(t *testing.T) {
 		t.Fatal(err)
 	}
 	all := f.all()
-	if len(all) != 2 || ids[0] == 0 || ids[1] != 0 {
+	if len(all) != 3 || ids[0] == 0 || ids[1] != 0 {
 		t.Fatalf("StoredStories = %v over %d stored items; want the stored id, then 0", ids, len(all))
 	}
-	if n := len(f.all()); n != 2 {
+	if n := len(f.all()); n != 3 {
 		t.Fatalf("StoredStories wrote: %d items", n)
 	}
 
@@ -50,6 +51,14 @@ func TestSearchItemsAndStoredStories(t *testing.T) {
 	if got := search(domain.ItemSearch{Text: "_"}); len(got) != 0 {
 		t.Errorf("an underscore matched as a wildcard: %v", got)
 	}
+	// Every word, in the title or the summary, in any order; accents
+	// and case aside.
+	for q, want := range map[string]string{"dajabon oim": do.Title, "  ATENCION   albergue ": do.Title,
+		"upala costa": cr.Title, "upala dajabón": "", "dajabon oim nowhere": ""} {
+		if got := strings.Join(search(domain.ItemSearch{Text: q}), "|"); got != want {
+			t.Errorf("search for %q = %q, want %q", q, got, want)
+		}
+	}
 	if got := search(domain.ItemSearch{Untagged: true}); len(got) != 1 || got[0] != plain.Title {
 		t.Errorf("untagged = %v", got)
 	}
@@ -57,8 +66,8 @@ func TestSearchItemsAndStoredStories(t *testing.T) {
 	if got := search(domain.ItemSearch{Hidden: &hidden}); len(got) != 0 {
 		t.Errorf("hidden = %v, want none", got)
 	}
-	if got := search(domain.ItemSearch{Language: "es"}); len(got) != 0 {
-		t.Errorf("Spanish = %v, want none", got)
+	if got := search(domain.ItemSearch{Language: "es"}); len(got) != 1 || got[0] != do.Title {
+		t.Errorf("Spanish = %v, want the Dominican story", got)
 	}
 }
 
