@@ -125,7 +125,8 @@ func TestAdminItemsConsole(t *testing.T) {
 	if st := b.submit("confirm the import", chromedp.CSS(`#import-confirm button`)); st != http.StatusOK {
 		t.Fatalf("confirm: status %d: %s", st, b.pageText())
 	}
-	if flash := b.text("import flash", flashStatus); !strings.Contains(flash, "New items stored: "+strconv.Itoa(rows)+".") {
+	if flash := b.text("import flash", flashStatus); !strings.Contains(flash, "New items stored: "+strconv.Itoa(rows)+
+		". Already stored: 0, of which brought up to date: 0.") {
 		t.Errorf("after confirming the page says %q", flash)
 	}
 	stored := itemsAll(s)
@@ -343,7 +344,7 @@ func TestAdminItemsImportMatchesAPI(t *testing.T) {
 	if status != http.StatusOK {
 		t.Fatalf("API import: %d %s", status, body)
 	}
-	var res struct{ Imported, Duplicates int }
+	var res struct{ Imported, Duplicates, Updated int }
 	mustJSON(t, body, &res)
 
 	console := startStack(t)
@@ -357,7 +358,8 @@ func TestAdminItemsImportMatchesAPI(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if q := done.Query(); q.Get("new") != strconv.Itoa(res.Imported) || q.Get("duplicates") != strconv.Itoa(res.Duplicates) {
+	if q := done.Query(); q.Get("new") != strconv.Itoa(res.Imported) || q.Get("duplicates") != strconv.Itoa(res.Duplicates) ||
+		q.Get("updated") != strconv.Itoa(res.Updated) {
 		t.Errorf("the console's import ended at %s; the API's result was %+v", done, res)
 	}
 	ignoreID := cmpopts.IgnoreFields(itemsAPIItem{}, "ID")

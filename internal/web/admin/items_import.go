@@ -90,8 +90,9 @@ func (a *Console) importForm(c *gin.Context) {
 	if c.Query("done") == "imported" {
 		newCount, err1 := strconv.Atoi(c.Query("new"))
 		dups, err2 := strconv.Atoi(c.Query("duplicates"))
-		if err1 == nil && err2 == nil {
-			p.Flash = tf(lang, "import_done_counts", newCount, dups)
+		updated, err3 := strconv.Atoi(c.Query("updated"))
+		if err1 == nil && err2 == nil && err3 == nil {
+			p.Flash = tf(lang, "import_done_counts", newCount, dups, updated)
 		}
 	}
 	a.render(c, http.StatusOK, "items_import", p)
@@ -223,5 +224,6 @@ func (a *Console) importConfirm(c *gin.Context) {
 		a.failErr(c, err)
 		return
 	}
-	done(c, "/admin/items/import?new="+strconv.Itoa(res.Imported)+"&duplicates="+strconv.Itoa(res.Duplicates), "imported")
+	done(c, "/admin/items/import?new="+strconv.Itoa(res.Imported)+"&duplicates="+strconv.Itoa(res.Duplicates)+
+		"&updated="+strconv.Itoa(res.Updated), "imported")
 }
