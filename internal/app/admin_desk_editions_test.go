@@ -36,7 +36,8 @@ func TestAdminSendNowHoldsThisPeriod(t *testing.T) {
 	if status, body := s.do("POST", "/api/v1/imports", "text/plain", []byte(listing), true); status != http.StatusOK {
 		t.Fatalf("import: %d %s", status, body)
 	}
-	if status, got := s.importCSV("email,countries,topics,language\nreader@example.org,CR,,en\n"); status != http.StatusOK || got.Imported != 1 {
+	// elsewhere@ chose a country no story is about: their delivery is skipped.
+	if status, got := s.importCSV("email,countries,topics,language\nreader@example.org,CR,,en\nelsewhere@example.org,JM,,en\n"); status != http.StatusOK || got.Imported != 2 {
 		t.Fatalf("import subscribers: %d %+v", status, got)
 	}
 	var old itemsAPIItem
@@ -78,6 +79,13 @@ func TestAdminSendNowHoldsThisPeriod(t *testing.T) {
 	}
 	if far := b.text("far row", chromedp.CSS(`#plan-items tr.far`)); !strings.Contains(far, "Upala") || !strings.Contains(far, "far outside") {
 		t.Errorf("the picked 2020 story is not flagged: %q", far)
+	}
+	// The button counts those who get a digest, not those skipped.
+	if n, ne := editionsFigure(b, "plan-subscribers"), editionsFigure(b, "plan-nonempty"); n != 2 || ne != 1 {
+		t.Errorf("send now goes to %d subscribers, %d with a story; want 2, 1", n, ne)
+	}
+	if got := b.text("send button", chromedp.CSS(`form#edition-confirm button[type=submit]`)); got != "Send 2 stories to 1 subscriber" {
+		t.Errorf("the send button reads %q, want it to count who gets a digest", got)
 	}
 	b.text("far warning", chromedp.CSS(`#plan-far-warning`))
 	b.checkAccessible("send now with a far story")
