@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"newsdigest/internal/testenv"
 )
 
 // TestBrowserConsolePresentation walks the console pages an editor reads
@@ -150,6 +152,27 @@ func TestBrowserConsolePresentation(t *testing.T) {
 	}
 	b.checkAccessible("sources")
 	b.shots(t, "sources")
+	// At a desktop's width the table, buttons included, fits without
+	// scrolling in every language, whose headings are longer than the
+	// English ones.
+	for _, lang := range []string{"en", "es", "fr"} {
+		b.do("desktop width", chromedp.EmulateViewport(1280, 800))
+		b.open(s.base+"/admin/sources?lang="+lang, chromedp.CSS(`table#sources`))
+		ctx, cancel := b.step()
+		over, err := chromedp.Run(ctx, chromedp.Evaluate[float64](
+			`(w => w.scrollWidth - w.clientWidth)(document.querySelector('#sources').closest('.table-wrap'))`))
+		cancel()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if over > 0 {
+			t.Errorf("at 1280 px the %s sources table is %.0f px wider than its place: its buttons are out of sight", lang, over)
+		}
+		if testenv.KeepsArtifacts() {
+			b.screenshot(t.ArtifactDir(), "sources-"+lang+"-1280", 1280)
+		}
+	}
+	b.do("restore the viewport", chromedp.EmulateViewport(1000, 900))
 	var audited int
 	s.subsQuery(`SELECT count(*) FROM audit_log WHERE action = 'source.poll'`, nil, &audited)
 	if audited != 1 {
