@@ -33,24 +33,24 @@ func TestSubscriberImportSaysEveryErrorInTheConsoleLanguage(t *testing.T) {
 	for lang, want := range map[string][]fault{
 		"en": {
 			{"2", "email", `"bad" is not a valid address`},
-			{"2", "countries", `unknown country code "XX"`},
+			{"2", "countries", `unknown country "XX"; write its code (CR) or its name (Costa Rica)`},
 			{"2", "language", "must be one of en, es, fr"},
-			{"3", "countries", `unknown country code "XX"`},
-			{"3", "topics", `unknown topic "gardening"`},
+			{"3", "countries", `unknown country "XX"; write its code (CR) or its name (Costa Rica)`},
+			{"3", "topics", `unknown topic "gardening"; write its code (labour-migration) or its name (Labour migration)`},
 		},
 		"es": {
 			{"2", "email", `"bad" no es una dirección válida`},
-			{"2", "countries", `código de país desconocido "XX"`},
+			{"2", "countries", `país desconocido "XX"; escribe su código (CR) o su nombre (Costa Rica)`},
 			{"2", "language", "debe ser uno de en, es, fr"},
-			{"3", "countries", `código de país desconocido "XX"`},
-			{"3", "topics", `tema desconocido "gardening"`},
+			{"3", "countries", `país desconocido "XX"; escribe su código (CR) o su nombre (Costa Rica)`},
+			{"3", "topics", `tema desconocido "gardening"; escribe su código (labour-migration) o su nombre (Migración laboral)`},
 		},
 		"fr": {
 			{"2", "email", `"bad" n’est pas une adresse valide`},
-			{"2", "countries", `code de pays inconnu "XX"`},
+			{"2", "countries", "pays inconnu \"XX\"\u00a0; écrivez son code (CR) ou son nom (Costa Rica)"},
 			{"2", "language", "doit être l’une des suivantes\u00a0: en, es, fr"},
-			{"3", "countries", `code de pays inconnu "XX"`},
-			{"3", "topics", `thème inconnu "gardening"`},
+			{"3", "countries", "pays inconnu \"XX\"\u00a0; écrivez son code (CR) ou son nom (Costa Rica)"},
+			{"3", "topics", "thème inconnu \"gardening\"\u00a0; écrivez son code (labour-migration) ou son nom (Migration de travail)"},
 		},
 	} {
 		st, page := s.postForm(c, "/admin/subscribers/import?lang="+lang,

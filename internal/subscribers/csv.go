@@ -279,16 +279,32 @@ func (c *CSVReader) parse(line int, rec []string) bool {
 		}
 		ok, mode = false, ""
 	}
+	topics := splitList(field(colTopics))
+	unknownChoice := false // a country or topic not found, reported and left out
+	if names, can := c.known.(namedChoices); can {
+		var knownCountries, knownTopics bool
+		countries, knownCountries = c.byName(line, colCountries, countries, names.LookupCountry, unreadable)
+		topics, knownTopics = c.byName(line, colTopics, topics, names.LookupTopic, unreadable)
+		unknownChoice = !knownCountries || !knownTopics
+		ok = ok && !unknownChoice
+	}
 	f := domain.Filter{
 		All:       all,
 		Countries: countries,
-		Topics:    splitList(field(colTopics)),
+		Topics:    topics,
 		Language:  field(colLanguage),
 		Mode:      mode,
 	}
 	f.Normalize()
 	for _, err := range f.Faults(c.known) {
 		le := fieldError(line, err)
+		if le.Format == noChoiceFault {
+			if unknownChoice {
+				continue // what was chosen is unknown, as said
+			}
+			// The sign-up form's words; a file's row is fixed otherwise.
+			le = lineError(line, le.Column, noChoiceInFile)
+		}
 		if !unreadable[le.Column] {
 			c.addError(le)
 		}
@@ -296,6 +312,50 @@ func (c *CSVReader) parse(line int, rec []string) bool {
 	}
 	c.row.Email, c.row.Filter = email, f
 	return ok
+}
+
+// namedChoices finds a country or a topic by its code or by its name in
+// any language of the catalogue (*taxonomy.Taxonomy): an operator's file
+// from another tool names them as people read them.
+type namedChoices interface {
+	LookupCountry(text string) (string, bool)
+	LookupTopic(text string) (string, bool)
+}
+
+// The faults a row with nothing chosen is reported by: Filter.Faults'
+// words are the sign-up form's.
+const (
+	noChoiceFault  = "countries, topics: choose all stories, or at least one country or topic"
+	noChoiceInFile = `countries, topics: both empty; give a country or a topic, or "*" in countries for all stories`
+)
+
+// byName turns the values of column col, countries or topics, into their
+// codes, each found by code or by name (lookup); a value it cannot find
+// is reported as the file wrote it, and left out. known is false when
+// one was not found. "*" (all stories) is kept as it is.
+func (c *CSVReader) byName(line, col int, values []string, lookup func(string) (string, bool), unreadable map[string]bool) (codes []string, known bool) {
+	known = true
+	for _, v := range values {
+		if v = strings.TrimSpace(v); v == "" || v == domain.AllCountries {
+			codes = append(codes, v)
+			continue
+		}
+		code, found := lookup(v)
+		if found {
+			codes = append(codes, code)
+			continue
+		}
+		known = false
+		if unreadable[colNames[col]] {
+			continue
+		}
+		if col == colCountries {
+			c.addError(lineError(line, colNames[col], "countries: unknown country %q; write its code (CR) or its name (Costa Rica)", v))
+		} else {
+			c.addError(lineError(line, colNames[col], "topics: unknown topic %q; write its code (labour-migration) or its name (Labour migration)", v))
+		}
+	}
+	return codes, known
 }
 
 func (c *CSVReader) addError(le LineError) {

@@ -73,3 +73,29 @@ type namesIndex struct {
 	namesOnce sync.Once
 	names     map[string]string
 }
+
+// LookupTopic finds the topic an editor or an operator's file names: its
+// slug in any case, or its name in any language of the catalogue, with or
+// without accents ("labour-migration", "Labour migration", "Migración
+// laboral"). It reports false for anything else.
+func (t *Taxonomy) LookupTopic(text string) (string, bool) {
+	text = strings.TrimSpace(text)
+	if slug := strings.ToLower(text); t.HasTopic(slug) {
+		return slug, true
+	}
+	key := foldName(text)
+	if key == "" {
+		return "", false
+	}
+	for _, tp := range t.Topics {
+		if key == foldName(tp.Slug) {
+			return tp.Slug, true
+		}
+		for _, lang := range domain.Languages {
+			if key == foldName(tp.Name(lang)) {
+				return tp.Slug, true
+			}
+		}
+	}
+	return "", false
+}
