@@ -157,6 +157,32 @@ func TestAdminItemsConsole(t *testing.T) {
 	if n := len(itemsAll(s)); n != rows {
 		t.Fatalf("after a refused listing the API lists %d items, want %d", n, rows)
 	}
+	// An empty file is said to be empty; a binary one (a PDF) is said
+	// not to be text, once, not garbled line by line.
+	empty, pdf := filepath.Join(t.TempDir(), "empty.txt"), filepath.Join(t.TempDir(), "listing.pdf")
+	if err := os.WriteFile(empty, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(pdf, []byte("%PDF-1.7\n1 0 obj\x00\x01\n<< /Length 5 >>\nstream\x00\x9c\x00\nendstream\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	b.open(s.base+"/admin/items/import", chromedp.CSS(`#import-form`))
+	b.do("choose the empty file", chromedp.SetUploadFiles(chromedp.CSS(`#file`), []string{empty}, chromedp.NodeVisible))
+	if st := b.submit("preview the empty file", chromedp.CSS(`#import-form button[type=submit]`)); st != http.StatusUnprocessableEntity {
+		t.Errorf("an empty file: status %d, want 422", st)
+	}
+	if got := b.text("empty file", chromedp.CSS(`p.error[role=alert]`)); !strings.Contains(got, "The file empty.txt is empty") {
+		t.Errorf("an empty file is answered %q", got)
+	}
+	b.open(s.base+"/admin/items/import", chromedp.CSS(`#import-form`))
+	b.do("choose the PDF", chromedp.SetUploadFiles(chromedp.CSS(`#file`), []string{pdf}, chromedp.NodeVisible))
+	if st := b.submit("preview the PDF", chromedp.CSS(`#import-preview`)); st != http.StatusOK {
+		t.Fatalf("PDF preview: status %d: %s", st, b.pageText())
+	}
+	if errText := b.text("PDF's errors", chromedp.CSS(`#preview-errors`)); !strings.Contains(errText, "not a plain-text listing: 2 lines hold NUL bytes") ||
+		strings.Count(errText, "Line ") != 1 {
+		t.Errorf("a PDF's preview says %q, want one fault saying it is not text", errText)
+	}
 
 	// 3. The list, newest first; fix an item's tags.
 	b.open(s.base+"/admin/items", chromedp.CSS(`#items`))

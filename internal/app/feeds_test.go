@@ -77,7 +77,7 @@ func TestImportFeedDocuments(t *testing.T) {
 		lines             []int
 	}{
 		{"entries without date or title", "application/rss+xml", feedFile(t, "missing.xml"), "3 unusable", []int{2, 3, 4}},
-		{"truncated", "application/rss+xml", feedFile(t, "truncated.xml"), "unreadable document", nil},
+		{"truncated", "application/rss+xml", feedFile(t, "truncated.xml"), "cut short or damaged", nil},
 		{"HTML page", "application/atom+xml", feedFile(t, "notafeed.html"), "not an RSS, Atom or JSON Feed", nil},
 		{"plain JSON", "application/json", []byte(`{"email": "a@example.org"}`), "not a JSON Feed", nil},
 	} {

@@ -66,7 +66,7 @@ func ParseFeed(r io.Reader, base string) ([]FeedEntry, []LineError, error) {
 	if err != nil {
 		e := errs.New(errs.Invalid, "feed: not an RSS, Atom or JSON Feed document").Because(err)
 		if !errors.Is(err, gofeed.ErrFeedTypeNotDetected) {
-			e = errs.New(errs.Invalid, "feed: unreadable document: %s", err.Error()).Because(err)
+			e = errs.New(errs.Invalid, "feed: cut short or damaged, so not read (%s)", err.Error()).Because(err)
 		}
 		e.Details = []LineError{}
 		return nil, nil, e

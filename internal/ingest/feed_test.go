@@ -117,8 +117,8 @@ func TestParseFeedNamesUnusableEntries(t *testing.T) {
 func TestParseFeedRefusesWhatIsNotAFeed(t *testing.T) {
 	for _, tc := range []struct{ name, doc, want string }{
 		{"html page", readFeed(t, "notafeed.html"), "not an RSS, Atom or JSON Feed document"},
-		{"truncated XML", readFeed(t, "truncated.xml"), "unreadable document"},
-		{"broken JSON", `{"version": "https://jsonfeed.org/version/1", "items": [`, "unreadable document"},
+		{"truncated XML", readFeed(t, "truncated.xml"), "cut short or damaged"},
+		{"broken JSON", `{"version": "https://jsonfeed.org/version/1", "items": [`, "cut short or damaged"},
 		{"empty", "", "not an RSS, Atom or JSON Feed document"},
 		{"other JSON", `{"email": "a@example.org", "items": []}`, "not a JSON Feed"},
 		{"listing", readFeed(t, "../iom-rosanjose-news-2020.txt")[:2000], "not an RSS"},

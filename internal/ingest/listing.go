@@ -88,7 +88,15 @@ func ParseListing(r io.Reader, opts ...ListingOption) ([]ParsedItem, []LineError
 	for _, o := range opts {
 		o(p)
 	}
-	for i, line := range splitLines(text) {
+	lines := splitLines(text)
+	if first, n := nulLines(lines); n > 1 {
+		// A binary file (a PDF, a spreadsheet, a picture) read as text:
+		// one fault says what it is, rather than one per garbled line.
+		p.fail(first, "not_text", fmt.Sprint(n), fmt.Sprintf("not a plain-text listing: %d lines hold NUL bytes "+
+			"(a binary file such as a PDF or a spreadsheet, or UTF-16 without a byte-order mark); save it as plain text", n))
+		return nil, p.errs, nil
+	}
+	for i, line := range lines {
 		if !p.line(i+1, line) {
 			break
 		}
@@ -131,6 +139,20 @@ func hasUTF8Sequence(raw []byte) bool {
 		raw = raw[size:]
 	}
 	return false
+}
+
+// nulLines counts the lines that hold a NUL byte, which no text file
+// has, and gives the first one's number.
+func nulLines(lines []string) (first, n int) {
+	for i, l := range lines {
+		if strings.IndexByte(l, 0) >= 0 {
+			if n == 0 {
+				first = i + 1
+			}
+			n++
+		}
+	}
+	return first, n
 }
 
 // splitLines splits on LF, CRLF or a lone CR, so line numbers match what

@@ -246,6 +246,10 @@ func TestParseListingErrors(t *testing.T) {
 		// file sent as a listing.
 		{"NUL byte", "1 May 2020\nT1\n\nS\x00ummary\n",
 			[]LineError{{Line: 4, Message: "holds a NUL byte: not a plain-text listing (UTF-16 without a byte-order mark, or not text at all)"}}, 1},
+		// A binary file says so once, not once for each garbled line.
+		{"a binary file", "%PDF-1.7\n\x00\x01garbage\n1 May 2020\nstream\x00\n\x00\x00\n",
+			[]LineError{{Line: 2, Message: "not a plain-text listing: 3 lines hold NUL bytes (a binary file such as a PDF or a spreadsheet, " +
+				"or UTF-16 without a byte-order mark); save it as plain text"}}, 0},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

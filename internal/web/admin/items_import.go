@@ -114,7 +114,13 @@ func (a *Console) importUpload(c *gin.Context) {
 		return
 	}
 	body, mediaType := []byte(form.Listing), ""
-	if fh, err := c.FormFile("file"); err == nil && fh.Size > 0 {
+	fh, err := c.FormFile("file")
+	if err == nil && fh.Size == 0 && fh.Filename != "" && strings.TrimSpace(form.Listing) == "" {
+		// A file was chosen and is empty: say so, not "choose a file".
+		refuse(http.StatusUnprocessableEntity, tf(lang, "import_file_empty", fh.Filename))
+		return
+	}
+	if err == nil && fh.Size > 0 {
 		if strings.TrimSpace(form.Listing) != "" {
 			refuse(http.StatusUnprocessableEntity, msg(lang, "import_both"))
 			return
