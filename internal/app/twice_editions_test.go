@@ -121,7 +121,7 @@ func TestEditionSendDoubleClicked(t *testing.T) {
 		switch {
 		case a.status != http.StatusOK:
 			t.Errorf("a click answered %d at %s: %.400s", a.status, a.path, a.page)
-		case strings.Contains(a.page, "The edition is made and on its way."):
+		case strings.Contains(a.page, "The edition was made and handed to the senders; its progress is below."):
 			made++
 		case strings.Contains(a.page, "This edition was made already and is on its way"):
 			already++
