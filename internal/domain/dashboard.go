@@ -39,4 +39,5 @@ type Dashboard struct {
 	LastEdition      *Edition // nil before the first edition
 	Week             WeekItems
 	SourceErrors     []SourceError
+	Sources          int // sources polled, failing or not
 }

@@ -73,6 +73,7 @@ func (db *DB) Dashboard(ctx context.Context, top, sourceErrors int) (domain.Dash
 			d.SourceErrors = got
 			return err
 		})
+	b.Queue(`SELECT count(*) FROM sources`).QueryRow(func(r pgx.Row) error { return r.Scan(&d.Sources) })
 	if err := db.pool.SendBatch(ctx, b).Close(); err != nil {
 		return d, fmt.Errorf("dashboard: %w", err)
 	}

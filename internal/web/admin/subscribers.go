@@ -42,6 +42,7 @@ type subscribersView struct {
 	Topics    []choice
 	Counts    []statusCount
 	Total     int
+	Filtered  bool // some filter is set: an empty list is no match, not no one
 	People    []personRow
 	Next      string // the URL of the next page, if any
 	First     string // the URL of the first page, when not on it
@@ -70,7 +71,7 @@ func (a *Console) subscribersList(c *gin.Context) {
 		return
 	}
 	q := subscriberQuery(c)
-	v := subscribersView{Query: q, Statuses: domain.ListStatuses, Languages: domain.Languages,
+	v := subscribersView{Query: q, Filtered: q != subscribers.Query{}, Statuses: domain.ListStatuses, Languages: domain.Languages,
 		Topics: topicChoices(tax, lang)}
 	if v.Countries, err = a.countrySelectOf(ctx, lang, tax, q.Country); err != nil {
 		a.failErr(c, err)
