@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 
 	"github.com/gin-gonic/gin"
 
+	"newsdigest/internal/domain"
 	"newsdigest/internal/errs"
 	"newsdigest/internal/subscribers"
 	"newsdigest/internal/taxonomy"
@@ -86,14 +88,7 @@ func (s *Server) fewer(c *gin.Context, drop bool) {
 		status = http.StatusConflict // nothing was changed
 	}
 	d.All = sub.Filter.All
-	for _, code := range sub.Filter.Countries {
-		n, _ := choiceName(tax, lang, subscribers.DropCountry, code)
-		d.Countries = append(d.Countries, n)
-	}
-	for _, slug := range sub.Filter.Topics {
-		n, _ := choiceName(tax, lang, subscribers.DropTopic, slug)
-		d.Topics = append(d.Topics, n)
-	}
+	d.Countries, d.Topics = choicesNamed(tax, lang, sub.Filter)
 	c.Header("Cache-Control", "no-store")
 	s.renderPageStatus(c.Writer, c.Request, status, "fewer", pageData{Lang: lang, Title: msg(lang, "fewer_title"),
 		Action: "/preferences/" + tok + "/fewer/" + kind + "/" + url.PathEscape(key) + "?lang=" + lang, Fewer: d})
@@ -113,4 +108,20 @@ func choiceName(tax *taxonomy.Taxonomy, lang, kind, key string) (name string, kn
 		}
 	}
 	return key, false
+}
+
+// choicesNamed names a reader's countries and topics in lang, the
+// countries by name, as the confirmation page and the welcome list them,
+// the topics in the taxonomy's order.
+func choicesNamed(tax *taxonomy.Taxonomy, lang string, f domain.Filter) (countries, topics []string) {
+	for _, code := range f.Countries {
+		n, _ := choiceName(tax, lang, subscribers.DropCountry, code)
+		countries = append(countries, n)
+	}
+	slices.SortFunc(countries, taxonomy.Compare(lang))
+	for _, slug := range f.Topics {
+		n, _ := choiceName(tax, lang, subscribers.DropTopic, slug)
+		topics = append(topics, n)
+	}
+	return countries, topics
 }

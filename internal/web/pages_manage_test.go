@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"html"
 	"regexp"
+	"strings"
 	"testing"
 
 	"newsdigest/internal/domain"
+	"newsdigest/internal/taxonomy"
 )
 
 // TestPreferencesOfferUnsubscribe: the preferences page, which the
@@ -79,5 +81,18 @@ func TestUnsubscribedPageWaysBack(t *testing.T) {
 	sub.Status = domain.StatusComplained // left by a complaint: nothing to offer
 	if d := unsubscribedPage("fr", current, sub); d.Link != "" {
 		t.Errorf("after a complaint: %+v", d)
+	}
+}
+
+// TestFewerPageNamesCountriesByName: the "fewer like this" page lists the
+// reader's countries by name in their language, as the confirmation page
+// does, not by code (Honduras before El Salvador).
+func TestFewerPageNamesCountriesByName(t *testing.T) {
+	countries, topics := choicesNamed(taxonomy.Default(), "es", domain.Filter{Countries: []string{"CR", "HN", "SV"}, Topics: []string{"health"}})
+	if got := strings.Join(countries, ", "); got != "Costa Rica, El Salvador, Honduras" {
+		t.Errorf("countries: %s", got)
+	}
+	if got := strings.Join(topics, ", "); got != "Salud" {
+		t.Errorf("topics: %s", got)
 	}
 }
