@@ -162,6 +162,13 @@ func TestArchiveAndFeeds(t *testing.T) {
 			t.Errorf("GET %s: %d, want %d", path, status, want)
 		}
 	}
+	// An unknown country or a broken page link leads back to the archive
+	// it speaks of.
+	for _, path := range []string{"/archive?country=ZZ&lang=fr", "/archive?before=garbage&lang=fr"} {
+		if _, _, page := archiveGet(t, s, path); !strings.Contains(page, `<a href="/archive?lang=fr" id="next-link">`) {
+			t.Errorf("GET %s does not link to the archive:\n%s", path, page)
+		}
+	}
 	if _, _, page := archiveGet(t, s, "/no-such-page"); !strings.Contains(page, "<title>Page not found · News Digest</title>") {
 		t.Errorf("404 page title:\n%s", page)
 	}

@@ -97,6 +97,7 @@ func (s *Server) archive(c *gin.Context) {
 		if err != nil {
 			s.renderPageStatus(c.Writer, c.Request, http.StatusBadRequest, "error", pageData{
 				Lang: lang, Title: msg(lang, "error_title"), Message: msg(lang, "archive_bad_page"),
+				Link: archivePath(lang, "", "", ""), LinkLabel: msg(lang, "archive_title"),
 			})
 			return
 		}
@@ -111,6 +112,7 @@ func (s *Server) archive(c *gin.Context) {
 	if errs.KindOf(err) == errs.NotFound {
 		s.renderPageStatus(c.Writer, c.Request, http.StatusNotFound, "error", pageData{
 			Lang: lang, Title: msg(lang, "not_found_title"), Message: msg(lang, "archive_unknown_filter"),
+			Link: archivePath(lang, "", "", ""), LinkLabel: msg(lang, "archive_title"),
 		})
 		return
 	}
