@@ -168,6 +168,10 @@ func TestConfirmPageShowsChoices(t *testing.T) {
 			t.Errorf("confirmation page (%d) does not show %q:\n%s", status, want, page)
 		}
 	}
+	// "Not what you chose? … from the front page" links to it.
+	if !strings.Contains(page, `<a href="/?lang=es" id="confirm-front-page">`) {
+		t.Errorf("the confirmation page's way to choose again is not a link:\n%s", page)
+	}
 	shown := choicesField.FindStringSubmatch(page)
 	if shown == nil {
 		t.Fatalf("the confirmation form does not carry the choices it shows:\n%s", page)
