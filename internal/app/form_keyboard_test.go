@@ -175,6 +175,14 @@ func TestBrowserFormFieldErrors(t *testing.T) {
 		if strings.Join(links, "|") != strings.Join(want, "|") {
 			t.Errorf("%s: the summary links %q, want %q", lang, links, want)
 		}
+		// The title says there are mistakes, and the focus is on their
+		// summary, where a screen reader starts reading.
+		if title := editionsEval[string](b, "title", `document.title`); !strings.HasPrefix(title, "Error: ") {
+			t.Errorf("%s: the page's title with mistakes is %q", lang, title)
+		}
+		if focused := editionsEval[string](b, "focus", `document.activeElement.id`); focused != "error-summary" {
+			t.Errorf("%s: after a refused sign-up the focus is on %q, want the error summary", lang, focused)
+		}
 		if text := b.pageText(); strings.Contains(text, "email:") || strings.Contains(text, "countries, topics") {
 			t.Errorf("%s: the page names internal fields: %s", lang, text)
 		}
