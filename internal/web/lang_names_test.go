@@ -30,9 +30,13 @@ func TestLanguageNamesSayTheirLanguage(t *testing.T) {
 			}
 			for _, code := range domain.Languages {
 				name := regexp.QuoteMeta(i18n.Autonym(code))
-				link := regexp.MustCompile(`<a href="[^"]*" hreflang="` + code + `" lang="` + code + `">` + name + `</a>`)
+				current := "" // the page's own language is marked as the current one
+				if code == lang {
+					current = ` aria-current="true"`
+				}
+				link := regexp.MustCompile(`<a href="[^"]*" hreflang="` + code + `" lang="` + code + `"` + current + `>` + name + `</a>`)
 				if !link.Match(out.Bytes()) {
-					t.Errorf("%s (%s): the header's link to %s does not say its language", page, lang, code)
+					t.Errorf("%s (%s): the header's link to %s does not say its language, or whether it is the page's", page, lang, code)
 				}
 				choice := regexp.MustCompile(`name="language" value="` + code + `"[^>]*> <span lang="` + code + `">` + name + `</span></label>`)
 				if !choice.Match(out.Bytes()) {
