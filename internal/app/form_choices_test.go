@@ -174,6 +174,25 @@ func TestBrowserEstimate(t *testing.T) {
 	if status != http.StatusOK || answer.PerWeek != 1 || answer.Text != "About 1 story a week matches your choices." {
 		t.Errorf("GET /estimate?countries=CR: %d %s", status, body)
 	}
+	// A daily digest of one's own waits for the desk's 3 stories: with 8
+	// in 8 weeks it would come about every 21 days, and the line says so,
+	// unless the reader has it sent anyway or keeps the desk's schedule.
+	for query, wait := range map[string]bool{
+		"frequency=daily&timezone=America%2FCosta_Rica&hour=7":             true,
+		"frequency=daily&timezone=America%2FCosta_Rica&hour=7&send_thin=1": false,
+		"": false,
+	} {
+		status, body := s.do("GET", "/estimate?countries=CR&lang=en&"+query, "", nil, false)
+		mustJSON(t, body, &answer)
+		want := "About 1 story a week matches your choices."
+		if wait {
+			want += " A digest of your own waits for 3 stories: with these choices it would come about every 21 days, " +
+				"not as often as you chose, unless you tick “send it even when there are fewer”."
+		}
+		if status != http.StatusOK || answer.Text != want {
+			t.Errorf("GET /estimate?countries=CR&%s: %d %q, want %q", query, status, answer.Text, want)
+		}
+	}
 	for query, field := range map[string]string{
 		"countries=XX": "countries", "topics=gardening": "topics", "regions=atlantis": "regions",
 		"mode=wide": "mode", "lang=pt": "lang",

@@ -79,6 +79,16 @@ func (s *Service) ResolveSchedule(ctx context.Context, in ScheduleInput) (rs dom
 	if err != nil {
 		return rs, false, err
 	}
+	return opts.Resolve(in)
+}
+
+// Resolve is ResolveSchedule by these options, for a caller that read
+// them already (FormScheduleOptions, for a form's hints: it writes
+// nothing by them).
+func (opts ScheduleOptions) Resolve(in ScheduleInput) (rs domain.ReaderSchedule, own bool, err error) {
+	if !in.given() {
+		return rs, false, nil
+	}
 	rs = in.Over(domain.ReaderSchedule{Frequency: domain.FrequencyWeekly, Timezone: opts.Zone, Hour: opts.Hour})
 	if err := rs.Validate(opts.Offered); err != nil {
 		return rs, false, err

@@ -54,6 +54,12 @@ func (s *Server) estimate(c *gin.Context) {
 		return
 	}
 	est, text, err := s.estimateOf(ctx, lang, f)
+	if err == nil && (f.All || len(f.Countries) > 0 || len(f.Topics) > 0) {
+		var wait string
+		if wait, err = s.waitWords(ctx, lang, c.Request.URL.Query(), est); wait != "" {
+			text += " " + wait
+		}
+	}
 	if err != nil {
 		s.apiFail(c, err)
 		return
