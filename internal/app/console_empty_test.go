@@ -10,7 +10,8 @@ import (
 // dashboard says no source is polled yet (not that every poll went
 // well) and the subscribers list that there is no one yet (not that no
 // one matches filters nobody set); once there is something, the usual
-// words come back.
+// words come back. (The source is added as an editor may write its
+// interval: "6 horas".)
 func TestConsoleSaysWhenThereIsNothingYet(t *testing.T) {
 	t.Parallel()
 	s := startStack(t)
@@ -27,8 +28,9 @@ func TestConsoleSaysWhenThereIsNothingYet(t *testing.T) {
 	}
 
 	if status, body := s.do("POST", "/api/v1/sources", "application/json",
-		[]byte(`{"url":"https://feeds.example.org/news.xml","kind":"feed","interval":"6h"}`), true); status != http.StatusCreated && status != http.StatusOK {
-		t.Fatalf("add a source: %d %s", status, body)
+		[]byte(`{"url":"https://feeds.example.org/news.xml","kind":"feed","interval":"6 horas"}`), true); status != http.StatusCreated ||
+		!strings.Contains(string(body), `"interval":"6h"`) {
+		t.Fatalf("add a source polled every \"6 horas\": %d %s", status, body)
 	}
 	if page := s.consoleGet(console, "/admin?lang=en"); strings.Contains(page, `id="no-sources"`) || !strings.Contains(page, "last poll went well") {
 		t.Errorf("with a source that has not failed, the dashboard says:\n%.3000s", page)

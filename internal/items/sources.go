@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/url"
 	"strings"
-	"time"
 
 	"newsdigest/internal/domain"
 	"newsdigest/internal/errs"
@@ -42,9 +41,9 @@ func (s *Service) CreateSource(ctx context.Context, actor string, req SourceRequ
 func (s *Service) newSource(req SourceRequest) (domain.NewSource, error) {
 	n := domain.NewSource{URL: req.URL, Kind: req.Kind}
 	if iv := strings.TrimSpace(req.Interval); iv != "" {
-		dur, err := time.ParseDuration(iv)
+		dur, err := domain.ParseInterval(iv)
 		if err != nil {
-			return n, errs.New(errs.Invalid, "interval: %q is not a duration such as 30m or 1h", iv)
+			return n, errs.New(errs.Invalid, "interval: %q is not a duration such as 30m, 1h or 2 hours", iv)
 		}
 		n.Interval = dur
 	}
