@@ -78,10 +78,10 @@ func (db *DB) PurgeUnconfirmed(ctx context.Context) (int64, error) {
 // ReturnLapsedSignUps puts back, up to maxPurge at a time, the addresses
 // that had left or complained, were signed up again and whose
 // confirmation link lapsed unconfirmed: each goes back to the status it
-// had (returning_from; domain.SubscriberPurge says why not deleted), its link gone, with its
-// consent records, choices and dates as they are. Deleting them as a new
-// sign-up is deleted would let a stranger's sign-up wipe out an opt-out
-// or a complaint. It returns how many went back.
+// had (returning_from), its link gone, with its consent records, choices
+// and dates as they are. Deleting them as a new sign-up is deleted
+// (domain.SubscriberPurge) would let a stranger's sign-up wipe out an
+// opt-out or a complaint. It returns how many went back.
 func (db *DB) ReturnLapsedSignUps(ctx context.Context) (int64, error) {
 	tag, err := db.pool.Exec(ctx, `
 		UPDATE subscribers SET status = returning_from, returning_from = NULL,
