@@ -293,8 +293,8 @@ func TestAdminItemsConsole(t *testing.T) {
 	if st := b.submit("add with a bad interval", chromedp.CSS(`#source-add button`)); st != http.StatusUnprocessableEntity {
 		t.Errorf("interval 5s: status %d, want 422", st)
 	}
-	if e := b.text("source error", chromedp.CSS(`main p.error`)); !strings.Contains(e, "interval") {
-		t.Errorf("the error %q does not name the interval", e)
+	if e := b.text("source error", chromedp.CSS(`main p.error`)); !strings.HasPrefix(e, "Poll every: ") {
+		t.Errorf("the error %q does not name the interval as the form labels it", e)
 	}
 	b.do("fix the interval", chromedp.SetValue(chromedp.CSS(`#source-interval`), "30m"))
 	if st := b.submit("add the source", chromedp.CSS(`#source-add button`)); st != http.StatusOK {

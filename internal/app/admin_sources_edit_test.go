@@ -62,7 +62,7 @@ func TestAdminSourcesEdit(t *testing.T) {
 		status              int64
 		names               string
 	}{
-		{"a bad interval", newURL, "5s", http.StatusUnprocessableEntity, "interval"},
+		{"a bad interval", newURL, "5s", http.StatusUnprocessableEntity, "Poll every:"},
 		{"another source's URL", otherURL, "2h", http.StatusConflict, "URL"},
 		{"no URL", "ftp://news.example.org/x", "2h", http.StatusUnprocessableEntity, "url"},
 	} {

@@ -99,6 +99,12 @@ func TestReaderScheduleThroughTheWorkerAndConsole(t *testing.T) {
 	if st := post(url.Values{"frequencies": {"weekly", "daily"}, "min_stories": {"5"}, "wait_days": {"400"}}); st != http.StatusUnprocessableEntity {
 		t.Errorf("a wait of 400 days: %d, want 422", st)
 	}
+	// A mistake names its field as the page labels it, not as the code
+	// does ("frequencies: …").
+	if st, page := s.postForm(c, "/admin/schedules?lang=en", url.Values{"csrf_token": {token}, "min_stories": {"5"}, "wait_days": {"14"}}); st != http.StatusUnprocessableEntity ||
+		!strings.Contains(html.UnescapeString(page), "Frequencies readers may choose: offer at least one") {
+		t.Errorf("no frequency offered: %d, the page does not name the field by its label:\n%.2000s", st, page)
+	}
 	if st := post(url.Values{"frequencies": {"weekly", "daily"}, "min_stories": {"5"}, "wait_days": {"14"}}); st != http.StatusOK {
 		t.Errorf("saving settings: %d", st)
 	}

@@ -88,6 +88,23 @@ func errorText(lang string, err error) string {
 	return errs.MessageOf(err)
 }
 
+// fieldProblem is errorText for a form: a message that names one of its
+// fields as the code does ("frequencies: offer at least one") names it
+// instead as the page labels it (labels: field to message key), without
+// the label's explanation in brackets: "Frequencies readers may choose:
+// offer at least one", in lang.
+func fieldProblem(lang string, err error, labels map[string]string) string {
+	text := errorText(lang, err)
+	field, _, named := strings.Cut(errs.MessageOf(err), ":")
+	key, labelled := labels[field]
+	_, rest, found := strings.Cut(text, ":")
+	if !named || !labelled || !found {
+		return text
+	}
+	name, _, _ := strings.Cut(msg(lang, key), " (")
+	return label(lang, name) + " " + strings.TrimSpace(rest)
+}
+
 // errorWords says in lang a service message kept as its English format
 // and arguments (a source's last error); ok is false when the catalogue
 // lacks the message or a word of its arguments.

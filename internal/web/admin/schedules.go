@@ -91,7 +91,7 @@ func (a *Console) schedulesPost(c *gin.Context) {
 		err = a.Editions.SaveScheduleSettings(c.Request.Context(), currentUser(c).Name, set)
 	}
 	if errs.Is(err, errs.Invalid) {
-		a.renderSchedules(c, http.StatusUnprocessableEntity, set, errorText(pageLang(c), err))
+		a.renderSchedules(c, http.StatusUnprocessableEntity, set, fieldProblem(pageLang(c), err, scheduleLabels))
 		return
 	}
 	if err != nil {
@@ -100,3 +100,6 @@ func (a *Console) schedulesPost(c *gin.Context) {
 	}
 	done(c, "/admin/schedules", "schedules_saved")
 }
+
+// scheduleLabels names the settings' fields as the page labels them.
+var scheduleLabels = map[string]string{"frequencies": "schedules_offered", "min_stories": "schedules_min", "wait_days": "schedules_wait"}

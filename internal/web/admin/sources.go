@@ -56,7 +56,7 @@ func (a *Console) sourceAdd(c *gin.Context) {
 	if _, err := a.Items.CreateSource(c.Request.Context(), currentUser(c).Name, req); err != nil {
 		switch errs.KindOf(err) {
 		case errs.Invalid, errs.Conflict:
-			a.renderSources(c, statusOf(errs.KindOf(err)), req, errorText(pageLang(c), err))
+			a.renderSources(c, statusOf(errs.KindOf(err)), req, fieldProblem(pageLang(c), err, sourceLabels))
 		default:
 			a.failErr(c, err)
 		}
@@ -103,3 +103,6 @@ func (a *Console) sourcePollNow(c *gin.Context) {
 	}
 	done(c, "/admin/sources", "source_poll_asked")
 }
+
+// sourceLabels names a source's fields as its forms label them.
+var sourceLabels = map[string]string{"url": "source_url", "kind": "source_kind", "interval": "source_interval"}

@@ -59,7 +59,7 @@ func (a *Console) sourceEdit(c *gin.Context) {
 			a.failErr(c, serr)
 			return
 		}
-		a.renderSourceEdit(c, statusOf(kind), src, req, errorText(pageLang(c), err))
+		a.renderSourceEdit(c, statusOf(kind), src, req, fieldProblem(pageLang(c), err, sourceLabels))
 		return
 	}
 	done(c, "/admin/sources", "source_updated")
