@@ -23,7 +23,7 @@ func TestOwnScheduleBackToTheDesks(t *testing.T) {
 	if !strings.Contains(own, `<option value="America/El_Salvador">El Salvador</option>`) {
 		t.Errorf("the preference centre of a reader in Tokyo does not offer the desk's zone, El Salvador")
 	}
-	const hint = `<p class="hint" id="schedule-desk">Para volver al horario de la redacción, elige «Cada semana», «El Salvador» y «07:00».</p>`
+	const hint = `<p class="hint" id="schedule-desk">Para volver al horario de la redacción, elige «Cada semana, el lunes», «El Salvador» y «07:00».</p>`
 	if !strings.Contains(own, hint) {
 		_, got, _ := strings.Cut(own, `<fieldset id="fs-schedule">`)
 		got, _, _ = strings.Cut(got, `<div class="choices" id="frequency">`)

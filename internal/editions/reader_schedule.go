@@ -33,6 +33,9 @@ type ScheduleOptions struct {
 	Offered []string
 	Zone    string
 	Hour    int
+	// Weekday is the desk's day, on which a weekly or two-weekly
+	// schedule of one's own sends.
+	Weekday time.Weekday
 	// Frequency is how often the desk itself sends (DIGEST_CRON, as
 	// schedule.DeskFrequency words it): daily when it sends every day.
 	Frequency string
@@ -60,8 +63,8 @@ func (s *Service) scheduleOptions(ctx context.Context, read func(context.Context
 	if err != nil {
 		return ScheduleOptions{}, err
 	}
-	_, hour := schedule.DeskDay(s.schedule, s.cfg.DigestTZ, time.Now())
-	return ScheduleOptions{Offered: set.Frequencies, Zone: s.cfg.DigestTZ.String(), Hour: hour,
+	day, hour := schedule.DeskDay(s.schedule, s.cfg.DigestTZ, time.Now())
+	return ScheduleOptions{Offered: set.Frequencies, Zone: s.cfg.DigestTZ.String(), Hour: hour, Weekday: day,
 		Frequency: schedule.DeskFrequency(s.schedule), ThinBelow: set.ThinBelow(), WaitDays: set.WaitDays}, nil
 }
 

@@ -8,7 +8,9 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
+	"newsdigest/internal/dates"
 	"newsdigest/internal/domain"
 	"newsdigest/internal/editions"
 	"newsdigest/internal/errs"
@@ -71,7 +73,7 @@ func (s *Server) scheduleFormOf(ctx context.Context, lang string, rs domain.Read
 		rs.Frequency = opts.Offered[0]
 	}
 	for _, f := range opts.Offered {
-		sf.Frequencies = append(sf.Frequencies, option{Value: f, Label: msg(lang, "frequency_"+f), Checked: f == rs.Frequency})
+		sf.Frequencies = append(sf.Frequencies, option{Value: f, Label: frequencyLabel(lang, f, opts.Weekday), Checked: f == rs.Frequency})
 	}
 	// The desk's zone is always there, so that a reader of their own
 	// schedule can go back to the desk's; so is the reader's.
@@ -157,7 +159,7 @@ func (s *Server) readerScheduleForm(ctx context.Context, lang, tok string) (*sch
 		// The desk's choices as the form names them (ResolveSchedule
 		// takes exactly these for the desk's schedule).
 		if slices.Contains(opts.Offered, opts.Frequency) {
-			sf.Desk = fmt.Sprintf(msg(lang, "schedule_desk"), msg(lang, "frequency_"+opts.Frequency),
+			sf.Desk = fmt.Sprintf(msg(lang, "schedule_desk"), frequencyLabel(lang, opts.Frequency, opts.Weekday),
 				i18n.ZoneCity(lang, opts.Zone), schedule.HourLabel(lang, opts.Hour))
 		}
 	}
@@ -199,4 +201,13 @@ func ownSchedule(rs domain.ReaderSchedule, own bool) *domain.ReaderSchedule {
 // pending address's, as the preference centre does (domain.SignupSchedule).
 func signupSchedule(in editions.ScheduleInput, rs domain.ReaderSchedule, own bool) domain.SignupSchedule {
 	return domain.SignupSchedule{Own: ownSchedule(rs, own), Keep: !in.Given()}
+}
+
+// frequencyLabel names a frequency as the forms offer it, with the day a
+// weekly or two-weekly digest comes on: "Every week, on Monday".
+func frequencyLabel(lang, frequency string, day time.Weekday) string {
+	if frequency == domain.FrequencyDaily {
+		return msg(lang, "frequency_"+frequency)
+	}
+	return fmt.Sprintf(msg(lang, "frequency_"+frequency+"_on"), dates.WeekdayName(lang, day))
 }
