@@ -6,6 +6,7 @@ import (
 	"net"
 	"os/exec"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -39,7 +40,13 @@ func TestDevRefusesAServerThatDoesNotAnswer(t *testing.T) {
 				t.Errorf("dev.sh did not go on to services.sh with the server answering:\n%s", out)
 			}
 
+			// Then a port bound but not listening: a connection there is
+			// refused, and no other program can take it meanwhile (the
+			// suite runs others beside this), as one could a port merely
+			// closed.
 			l.Close()
+			port = closedPort(t)
+			setting = fmt.Sprintf("%s="+c.url+"\n", c.name, port)
 			out, err = runDevIn(t, env, setting)
 			var exit *exec.ExitError
 			if !errors.As(err, &exit) || exit.ExitCode() != 1 {
@@ -57,4 +64,23 @@ func TestDevRefusesAServerThatDoesNotAnswer(t *testing.T) {
 			}
 		})
 	}
+}
+
+// closedPort binds a TCP socket to a free port of 127.0.0.1 without
+// listening on it, for the rest of the test, and returns the port.
+func closedPort(t *testing.T) int {
+	t.Helper()
+	fd, err := syscall.Socket(syscall.AF_INET, syscall.SOCK_STREAM, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { syscall.Close(fd) })
+	if err := syscall.Bind(fd, &syscall.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}}); err != nil {
+		t.Fatal(err)
+	}
+	sa, err := syscall.Getsockname(fd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sa.(*syscall.SockaddrInet4).Port
 }
