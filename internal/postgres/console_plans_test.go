@@ -32,6 +32,7 @@ func TestConsoleCountsReadOnlyTheirIndexes(t *testing.T) {
 	             CASE WHEN s.id % 50 = 1 THEN (ARRAY['unsubscribed','bounced'])[s.id % 2 + 1] ELSE '' END
 	      FROM subscribers s, edition_groups g WHERE g.edition_id = $1`, e.ID)
 	p.exec(`VACUUM ANALYZE deliveries`)
+	p.allVisible("deliveries")
 	p.exec(`RESET synchronous_commit`)
 
 	for _, q := range []struct{ name, sql, index string }{

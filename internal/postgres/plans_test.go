@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -41,6 +42,29 @@ func (p *planner) exec(sql string, args ...any) {
 	p.t.Helper()
 	if _, err := p.conn.Exec(p.ctx, sql, args...); err != nil {
 		p.t.Fatalf("%s: %v", sql, err)
+	}
+}
+
+// allVisible vacuums table again until its pages are all marked visible,
+// with a deadline. A VACUUM leaves a page unmarked while a snapshot older
+// than its rows is open in the database, such as an autovacuum worker's
+// ANALYZE of the rows the test wrote before, which a loaded machine runs
+// just then; the plans of index-only scans depend on the mark.
+func (p *planner) allVisible(table string) {
+	p.t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		var pages, visible int
+		if err := p.conn.QueryRow(p.ctx, `SELECT relpages, relallvisible FROM pg_class WHERE oid = $1::regclass`, table).Scan(&pages, &visible); err != nil {
+			p.t.Fatal(err)
+		}
+		if visible >= pages {
+			return
+		}
+		if time.Now().After(deadline) {
+			p.t.Fatalf("%s: %d of %d pages all visible after vacuuming for a minute", table, visible, pages)
+		}
+		p.exec(`VACUUM ` + table)
 	}
 }
 
