@@ -111,7 +111,7 @@ func TestAdminItemsConsole(t *testing.T) {
 	}
 	summary := b.text("preview summary", chromedp.CSS(`#preview-summary`))
 	rows := itemsCount(b, `#preview-items tbody tr`)
-	if rows < 5 || !strings.HasPrefix(summary, strconv.Itoa(rows)+" items read: "+strconv.Itoa(rows)+" new") {
+	if rows < 5 || !strings.HasPrefix(summary, strconv.Itoa(rows)+" stories read: "+strconv.Itoa(rows)+" new") {
 		t.Fatalf("preview shows %d rows and says %q; want the fixture's items, all new", rows, summary)
 	}
 	if text := b.pageText(); !strings.Contains(text, "Costa Rica name: Costa Rica") {
@@ -125,7 +125,7 @@ func TestAdminItemsConsole(t *testing.T) {
 	if st := b.submit("confirm the import", chromedp.CSS(`#import-confirm button`)); st != http.StatusOK {
 		t.Fatalf("confirm: status %d: %s", st, b.pageText())
 	}
-	if flash := b.text("import flash", flashStatus); !strings.Contains(flash, "New items stored: "+strconv.Itoa(rows)+
+	if flash := b.text("import flash", flashStatus); !strings.Contains(flash, "New stories stored: "+strconv.Itoa(rows)+
 		". Already stored: 0, of which brought up to date: 0.") {
 		t.Errorf("after confirming the page says %q", flash)
 	}
@@ -241,7 +241,7 @@ func TestAdminItemsConsole(t *testing.T) {
 	if st := b.submit("save the tags", chromedp.CSS(`#item-form button[type=submit]`)); st != http.StatusOK {
 		t.Fatalf("save: status %d: %s", st, b.pageText())
 	}
-	if flash := b.text("saved flash", flashStatus); flash != "The item is saved." {
+	if flash := b.text("saved flash", flashStatus); flash != "The story is saved." {
 		t.Errorf("after saving the page says %q", flash)
 	}
 	fixed := itemsByID(t, itemsAll(s), target.ID)
@@ -275,8 +275,13 @@ func TestAdminItemsConsole(t *testing.T) {
 		t.Errorf("the NI filter does not list the item: %v", ids)
 	}
 	b.open(s.base+"/admin/items/"+id+"?lang=es", chromedp.CSS(`#item-unhide`))
-	if h := b.text("Spanish heading", mainHeading); h != "Noticia "+id {
-		t.Errorf("the Spanish edit page's heading is %q", h)
+	// The story's page is headed by its title, and gives its number,
+	// which the form linking language versions asks for.
+	if h := b.text("Spanish heading", mainHeading); h != target.Title {
+		t.Errorf("the Spanish edit page's heading is %q, want the story's title %q", h, target.Title)
+	}
+	if n := b.text("story number", `#item-number`); n != id {
+		t.Errorf("the Spanish edit page gives the number %q, want %s", n, id)
 	}
 	if st := b.submit("show the item again", chromedp.CSS(`#item-unhide button`)); st != http.StatusOK {
 		t.Fatalf("unhide: status %d", st)

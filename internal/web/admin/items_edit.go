@@ -23,6 +23,7 @@ type tagChoice struct {
 
 type itemEditData struct {
 	Item         domain.Item // as shown: stored, or as sent when refused
+	Heading      string      // the stored title, which heads the page
 	Countries    []tagChoice // the item's countries (others are added by code)
 	Regions      []tagChoice // every region
 	Topics       []tagChoice // every topic
@@ -77,7 +78,7 @@ func (a *Console) renderItemEdit(c *gin.Context, status int, stored, shown domai
 // renderItemPage shows the item's page as data holds it, with problem
 // (what was refused, if anything) at its top.
 func (a *Console) renderItemPage(c *gin.Context, status int, data itemEditData, problem string) {
-	p := page{Title: tf(pageLang(c), "item_title", data.Item.ID), Section: "items", Data: data, Error: problem}
+	p := page{Title: data.Heading, Section: "items", Data: data, Error: problem}
 	a.render(c, status, "items_edit", p)
 }
 
@@ -85,7 +86,7 @@ func (a *Console) renderItemPage(c *gin.Context, status int, data itemEditData, 
 // with the values of shown.
 func (a *Console) itemEditData(c *gin.Context, stored, shown domain.Item, addCountries string) (itemEditData, error) {
 	lang := pageLang(c)
-	data := itemEditData{Item: shown, AddCountries: addCountries}
+	data := itemEditData{Item: shown, Heading: stored.Title, AddCountries: addCountries}
 	tax, err := a.Taxonomy.Taxonomy(c.Request.Context())
 	if err != nil {
 		return data, err

@@ -120,11 +120,11 @@ func TestImportPreviewButtonSaysWhatConfirmingDoes(t *testing.T) {
 	listing := strings.Replace(string(fixture), old, corrected, 1)
 
 	page, preview := ir.post("/admin/items/import", url.Values{"listing": {listing}})
-	if !strings.Contains(page, "10 items read: 1 new, 9 already stored.") {
+	if !strings.Contains(page, "10 stories read: 1 new, 9 already stored.") {
 		t.Fatalf("the preview at %s does not count 1 new and 9 stored: %.2000s", preview, page[max(0, strings.Index(page, "<main")):])
 	}
 	for lang, want := range map[string]string{
-		"en": "Import 1 new item and update 9 already stored",
+		"en": "Import 1 new story and update 9 already stored",
 		"es": "Importar 1 noticia nueva y actualizar 9 ya guardadas",
 		"fr": "Importer 1 nouvel article et mettre à jour 9 déjà enregistrés",
 	} {
@@ -155,7 +155,7 @@ func TestImportPreviewButtonSaysWhatConfirmingDoes(t *testing.T) {
 
 	// A listing all stored already only updates.
 	_, again := ir.post("/admin/items/import", url.Values{"listing": {firstNine}})
-	if got, want := button(ir.get(again.Path+"?lang=en")), "Update 9 items already stored"; got != want {
+	if got, want := button(ir.get(again.Path+"?lang=en")), "Update 9 stories already stored"; got != want {
 		t.Errorf("a listing all stored: the button says %q, want %q", got, want)
 	}
 }
