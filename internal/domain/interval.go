@@ -33,7 +33,7 @@ func ParseInterval(s string) (time.Duration, error) {
 	if d, err := time.ParseDuration(s); err == nil {
 		return d, nil
 	}
-	fields := strings.Fields(strings.ToLower(stripAccents(s)))
+	fields := strings.Fields(strings.ToLower(StripAccents(s)))
 	if len(fields) == 0 || len(fields)%2 != 0 {
 		return 0, errInterval
 	}
@@ -49,8 +49,9 @@ func ParseInterval(s string) (time.Duration, error) {
 	return total, nil
 }
 
-// stripAccents drops the accents of s's letters: "días" is "dias".
-func stripAccents(s string) string {
+// StripAccents drops the accents of s's letters, and keeps everything
+// else as it is: "días" is "dias", "Haïti ?" is "Haiti ?".
+func StripAccents(s string) string {
 	var b strings.Builder
 	for _, r := range norm.NFD.String(s) {
 		if !unicode.Is(unicode.Mn, r) {

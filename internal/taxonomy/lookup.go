@@ -5,8 +5,6 @@ import (
 	"sync"
 	"unicode"
 
-	"golang.org/x/text/unicode/norm"
-
 	"newsdigest/internal/domain"
 )
 
@@ -51,10 +49,8 @@ func (t *Taxonomy) countryNames() map[string]string {
 func foldName(s string) string {
 	var b strings.Builder
 	space := false
-	for _, r := range norm.NFD.String(s) {
+	for _, r := range domain.StripAccents(s) {
 		switch {
-		case unicode.Is(unicode.Mn, r):
-			continue
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
 			if space && b.Len() > 0 {
 				b.WriteByte(' ')
