@@ -64,6 +64,13 @@ func (f *Filter) Normalize() {
 	}
 }
 
+// Chosen reports whether f asks for something: all stories, or at least
+// one country or topic. A filter that does not is refused, and brings
+// no digest to estimate.
+func (f Filter) Chosen() bool {
+	return f.All || len(f.Countries) > 0 || len(f.Topics) > 0
+}
+
 // CanDrop reports whether a reader with filter f may give up one of the
 // countries (kind "country") or topics (kind "topic") they chose and
 // still have a digest: a reader of all stories chose none, and a
@@ -124,7 +131,7 @@ func (f *Filter) Validate(known Known) error {
 // round rather than one fault at a time.
 func (f *Filter) Faults(known Known) []error {
 	var out []error
-	if !f.All && len(f.Countries) == 0 && len(f.Topics) == 0 {
+	if !f.Chosen() {
 		out = append(out, errs.New(errs.Invalid, "countries, topics: choose all stories, or at least one country or topic"))
 	}
 	out = append(out, f.valueFaults(known)...)

@@ -54,7 +54,7 @@ func (s *Server) estimate(c *gin.Context) {
 		return
 	}
 	est, text, err := s.estimateOf(ctx, lang, f)
-	if err == nil && (f.All || len(f.Countries) > 0 || len(f.Topics) > 0) {
+	if err == nil && f.Chosen() {
 		var wait string
 		if wait, err = s.waitWords(ctx, lang, c.Request.URL.Query(), est); wait != "" {
 			text += " " + wait
@@ -71,7 +71,7 @@ func (s *Server) estimate(c *gin.Context) {
 // estimateOf estimates f, a normalised filter of known values, and says
 // it in lang; with nothing chosen yet the words say how to get one.
 func (s *Server) estimateOf(ctx context.Context, lang string, f domain.Filter) (subscribers.Estimate, string, error) {
-	if !f.All && len(f.Countries) == 0 && len(f.Topics) == 0 {
+	if !f.Chosen() {
 		return subscribers.Estimate{}, msg(lang, "estimate_hint"), nil
 	}
 	est, err := s.subscribers.Estimate(ctx, f)
@@ -85,7 +85,7 @@ func (s *Server) estimateOf(ctx context.Context, lang string, f domain.Filter) (
 // there is none to give (nothing chosen, an unknown value, the database
 // away): the page is still worth showing without it.
 func (s *Server) estimateLine(ctx context.Context, lang string, known domain.Known, f domain.Filter) string {
-	if !f.All && len(f.Countries) == 0 && len(f.Topics) == 0 || f.CheckValues(known) != nil {
+	if !f.Chosen() || f.CheckValues(known) != nil {
 		return ""
 	}
 	_, text, err := s.estimateOf(ctx, lang, f)
