@@ -63,6 +63,10 @@ type Sender struct {
 	// OnWatch, if set, is called after each look a batch in progress
 	// takes at its edition and readers (watch.go): tests wait on it.
 	OnWatch func()
+	// WatchEvery is how often a batch in progress looks at its edition
+	// and readers; watchEvery when zero. Tests lengthen it to show that
+	// a stop is seen without it.
+	WatchEvery time.Duration
 
 	// VERP names each delivery in its envelope sender (BOUNCE_DOMAIN), so
 	// that a bounce or complaint that comes back finds it; nil: mail goes
@@ -72,6 +76,10 @@ type Sender struct {
 	// pauser pauses the edition when its refusals pass the bounce limit
 	// (nil: never).
 	pauser *pauser
+
+	// halts are the watches of the batches in progress, by edition, for
+	// FollowHalts to wake.
+	halts haltWatches
 
 	mu         sync.Mutex
 	cache      map[bodyKey]*cachedBody // rendered digests
@@ -145,7 +153,7 @@ func (s *Sender) send(ctx context.Context, ed *editionData, claims []domain.Clai
 		err   error
 	}
 	watch := s.watch(ctx, ed, claims)
-	defer watch.stop()
+	defer s.unwatch(watch)
 
 	recorded := make(chan recording, 1)
 	go func() {

@@ -71,6 +71,10 @@ type SendStore interface {
 	// FinishEditionIfCounted is FinishEditionIfComplete, done only when
 	// the edition's progress counts say it may be: after each batch.
 	FinishEditionIfCounted(ctx context.Context, editionID int64) (bool, error)
+	// ListenEditionHalts tells halted of each edition that is cancelled,
+	// pauses itself or fails, as it happens, after calling ready once it
+	// listens; until ctx ends or the connection is lost.
+	ListenEditionHalts(ctx context.Context, ready func(), halted func(id int64)) error
 	PauseStore
 }
 

@@ -1,6 +1,7 @@
 package editions
 
 import (
+	"cmp"
 	"context"
 	"sync"
 	"sync/atomic"
@@ -17,10 +18,11 @@ const ReasonLeft = "left"
 
 // watchEvery is how often a batch in progress looks at its edition: a
 // batch holds up to BatchSize claims, which at a slow SEND_RATE take
-// minutes, and a cancel must stop them, a story an editor hid or
-// corrected must leave or change in the digests still to go, and a
-// reader who unsubscribes or complains must get none of them, within
-// moments rather than when the batch ends.
+// minutes, and a story an editor hid or corrected must leave or change
+// in the digests still to go, and a reader who unsubscribes or complains
+// must get none of them, within moments rather than when the batch ends.
+// An edition that stops (cancelled, paused, failed) is seen sooner: it
+// says so as it happens (FollowHalts), and the batch looks at once.
 const watchEvery = time.Second
 
 // StoriesChanged is what the log says when a batch in progress finds that
@@ -40,15 +42,18 @@ type editionWatch struct {
 	pausedFlag    atomic.Bool
 	current       atomic.Pointer[editionData]
 	gone          atomic.Pointer[map[int64]bool] // deliveries not to send after all
+	poke          chan struct{}                  // look now: the edition stopped
 	done          chan struct{}
 	wg            sync.WaitGroup
 }
 
 // watch looks at the edition, and at the readers of claims (those active
-// when claimed), every watchEvery until stop.
+// when claimed), every watchEvery (Sender.WatchEvery) and whenever the
+// edition says it stopped, until unwatch.
 func (s *Sender) watch(ctx context.Context, ed *editionData, claims []domain.ClaimedDelivery) *editionWatch {
-	w := &editionWatch{done: make(chan struct{})}
+	w := &editionWatch{done: make(chan struct{}), poke: make(chan struct{}, 1)}
 	w.current.Store(ed)
+	s.halts.add(ed.id, w)
 	var ids []int64
 	for _, c := range claims {
 		if c.Active {
@@ -58,7 +63,7 @@ func (s *Sender) watch(ctx context.Context, ed *editionData, claims []domain.Cla
 	w.wg.Add(1)
 	go func() {
 		defer w.wg.Done()
-		t := time.NewTicker(watchEvery)
+		t := time.NewTicker(cmp.Or(s.WatchEvery, watchEvery))
 		defer t.Stop()
 		for {
 			select {
@@ -67,13 +72,14 @@ func (s *Sender) watch(ctx context.Context, ed *editionData, claims []domain.Cla
 			case <-ctx.Done():
 				return
 			case <-t.C:
-				over := s.look(ctx, w, ed.id, ids)
-				if s.OnWatch != nil {
-					s.OnWatch()
-				}
-				if over {
-					return
-				}
+			case <-w.poke:
+			}
+			over := s.look(ctx, w, ed.id, ids)
+			if s.OnWatch != nil {
+				s.OnWatch()
+			}
+			if over {
+				return
 			}
 		}
 	}()
@@ -171,7 +177,9 @@ func (w *editionWatch) paused() bool { return w != nil && w.pausedFlag.Load() }
 // data is the edition as the digests still to go are made from it.
 func (w *editionWatch) data() *editionData { return w.current.Load() }
 
-func (w *editionWatch) stop() {
+// unwatch ends w, the watch of a batch that ended.
+func (s *Sender) unwatch(w *editionWatch) {
+	s.halts.remove(w.data().id, w)
 	close(w.done)
 	w.wg.Wait()
 }

@@ -123,10 +123,21 @@ func (w *Worker) Run(ctx context.Context) error {
 		defer close(done)
 		w.loop(ctx, w.svc.Queue, w.svc.Editions)
 	}()
+	// An edition cancelled, paused or failed stops this worker's batches
+	// of it at once, not at their next look; the batches that finish
+	// while the worker stops are told too.
+	follow, unfollow := context.WithCancel(context.WithoutCancel(ctx))
+	following := make(chan struct{})
+	go func() {
+		defer close(following)
+		w.svc.Editions.FollowHalts(follow)
+	}()
 	<-ctx.Done()
 	w.log.Info("worker stopping: no new tasks; finishing the sends in flight", "timeout", cmp.Or(w.cfg.ShutdownTimeout, config.DefaultShutdownTimeout).String())
 	<-done
 	srv.Shutdown()
+	unfollow()
+	<-following
 	w.log.Info("worker stopped")
 	return nil
 }
