@@ -1,12 +1,15 @@
 package app_test
 
 import (
+	"context"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 	gosmtp "github.com/emersion/go-smtp"
+	"github.com/jackc/pgx/v5"
 )
 
 // TestAdminEditionPauseShowsLive watches an edition's page while the
@@ -46,6 +49,25 @@ func TestAdminEditionPauseShowsLive(t *testing.T) {
 	}
 	if why := b.text("why it paused", chromedp.CSS(`#paused-why`)); !strings.Contains(why, "%") {
 		t.Errorf("the page says it paused because %q", why)
+	}
+	// Paused, nothing is sent: the time left says it waits for an
+	// editor, and the rate is that of the sending before the pause, not
+	// one that falls as the pause goes on.
+	editionsWaitOnPage(b, "the time left says paused", time.Minute,
+		`document.getElementById("p-left").textContent === "paused until an editor resumes it"`)
+	id := editionsEval[string](b, "the edition's number", `location.pathname.split("/").pop()`)
+	var want float64
+	editionsDB(t, s, func(conn *pgx.Conn) {
+		err := conn.QueryRow(context.Background(), `SELECT round((sent / extract(epoch FROM paused_at - sending_started_at) * 10)::numeric) / 10
+			FROM editions WHERE id = $1`, id).Scan(&want)
+		if err != nil {
+			t.Fatal(err)
+		}
+	})
+	var got struct{ Rate float64 }
+	s.jsonCall("GET", "/api/v1/editions/"+id, nil, &got, http.StatusOK)
+	if got.Rate != want {
+		t.Errorf("the paused edition's rate is %v messages a second, want %v, its rate until it paused", got.Rate, want)
 	}
 	b.checkAccessible("edition page, paused while watched")
 	b.shots(t, "edition-paused-live")

@@ -251,6 +251,8 @@ func timeLeft(lang string, p editions.Progress) string {
 	switch {
 	case p.Finished:
 		return "—"
+	case p.Status == domain.EditionPaused:
+		return msg(lang, "editions_time_paused")
 	case p.WaitingForRetries:
 		return msg(lang, "editions_time_waiting")
 	case secs < 0:
