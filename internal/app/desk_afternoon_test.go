@@ -177,6 +177,18 @@ func TestDeskAfternoon(t *testing.T) {
 		t.Fatalf("the edition: %+v; want %d failed (%d for good, %d for now)", e, len(gone)+len(full), len(gone), len(full))
 	}
 
+	// A confirmation whose range holds no story when it is sent (its
+	// stories went between the confirmation and the click: hidden, or
+	// sent by another edition) shows the confirmation as it is now: no
+	// stories, the range to change, the way back; not a page with
+	// nothing but the error.
+	status, page = s.page(c, "POST", "/admin/editions?lang=en", url.Values{"csrf_token": {s.csrfToken(c, "/admin/editions/new")},
+		"from": {"1990-01-01"}, "to": {"1990-01-31"}})
+	if status != http.StatusUnprocessableEntity || !strings.Contains(page, `id="plan-refused"`) ||
+		!strings.Contains(page, `id="edition-range"`) || !strings.Contains(page, `href="/admin/editions"`) {
+		t.Errorf("send now of nothing: %d %s", status, deskText(page))
+	}
+
 	// 7. The edition's page tells the failures apart, with the relay's
 	// reasons, and offers to retry only the temporary ones.
 	_, page = s.page(c, "GET", "/admin/editions/"+itoa(id)+"?lang=en", nil)

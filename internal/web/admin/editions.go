@@ -143,10 +143,16 @@ func (a *Console) editionsCreate(c *gin.Context) {
 	e, made, err := a.Editions.Create(c.Request.Context(), currentUser(c).Name, r.FromDate, r.ToDate)
 	if errs.Is(err, errs.Invalid) && errs.MessageOf(err) == domain.ErrNoStories {
 		// The stories went (hidden, or sent by another edition) between
-		// the confirmation and the click: say so in the editor's words.
+		// the confirmation and the click: the confirmation again, as it
+		// is now, says so, with its range to change and a way back.
+		plan, err := a.Editions.Plan(c.Request.Context(), r.FromDate, r.ToDate)
+		if err != nil {
+			a.failErr(c, err)
+			return
+		}
 		lang := pageLang(c)
 		a.render(c, http.StatusUnprocessableEntity, "editions_new", page{Title: msg(lang, "editions_new_title"),
-			Section: "editions", Error: msg(lang, "editions_plan_no_stories")})
+			Section: "editions", Data: newData(r, plan)})
 		return
 	}
 	if err != nil {
