@@ -225,6 +225,18 @@ func TestAdminSubscribers(t *testing.T) {
 	if got := b.text("status", chromedp.CSS(`#sub-status`)); got != "suppressed" {
 		t.Errorf("status after suppress = %q", got)
 	}
+	// The confirmation sent again from the browser's history changes
+	// nothing, and says so on the person's page, not on an error page.
+	b.do("back to the confirmation", chromedp.NavigateBack(), chromedp.WaitVisible(chromedp.CSS(`#action-form`)))
+	if st := b.submit("suppress again", chromedp.CSS(`#action-form button[type=submit]`)); st != http.StatusOK {
+		t.Fatalf("suppress again: status %d: %s", st, b.pageText())
+	}
+	if flash := b.text("flash after suppressing again", flashStatus); !strings.HasPrefix(flash, "Nothing was changed") {
+		t.Errorf("suppressing again says %q", flash)
+	}
+	if got := b.text("status", chromedp.CSS(`#sub-status`)); got != "suppressed" {
+		t.Errorf("status after suppressing again = %q", got)
+	}
 	before := len(s.smtp.To("bob@example.net"))
 	for _, addr := range []string{"bob@example.net", "control@example.org"} {
 		s.jsonCall("POST", "/api/v1/subscriptions", map[string]any{"email": addr, "countries": []string{"PA"}, "language": "en"},

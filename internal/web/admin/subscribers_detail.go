@@ -9,6 +9,7 @@ import (
 	"github.com/robfig/cron/v3"
 
 	"newsdigest/internal/domain"
+	"newsdigest/internal/errs"
 	"newsdigest/internal/schedule"
 	"newsdigest/internal/subscribers"
 )
@@ -145,7 +146,16 @@ func (a *Console) subscriberActionPost(c *gin.Context) {
 	if !ok {
 		return
 	}
-	if err := a.Subscribers.Act(c.Request.Context(), currentUser(c).Name, id, action); err != nil {
+	err := a.Subscribers.Act(c.Request.Context(), currentUser(c).Name, id, action)
+	if errs.Is(err, errs.Conflict) {
+		// The person's status no longer allows it: a second click, a
+		// confirmation sent again from the browser's history, or another
+		// editor or the reader acted first. Their page shows where they
+		// stand now.
+		done(c, fmt.Sprintf("/admin/subscribers/%d", id), "sub_action_moot")
+		return
+	}
+	if err != nil {
 		a.failErr(c, err)
 		return
 	}
