@@ -82,32 +82,34 @@ func (a *Console) auditPage(c *gin.Context) {
 		}
 		d.Older = "/admin/audit?" + q.Encode()
 	}
-	d.Rows = auditRows(lang, entries)
+	d.Rows = auditRows(lang, currentUser(c).Roles, entries)
 	a.render(c, http.StatusOK, "audit", page{Title: msg(lang, "nav_audit"), Section: "audit", Data: d})
 }
 
-// auditRows are entries as the page shows them in lang.
-func auditRows(lang string, entries []domain.AuditEntry) []auditRow {
+// auditRows are entries as the page shows them in lang to an editor with
+// roles.
+func auditRows(lang string, roles domain.Roles, entries []domain.AuditEntry) []auditRow {
 	rows := make([]auditRow, len(entries))
 	for i, e := range entries {
-		rows[i] = auditRow{AuditEntry: e, Link: auditLink(e.ObjectType, e.ObjectID),
+		rows[i] = auditRow{AuditEntry: e, Link: auditLink(roles, e.ObjectType, e.ObjectID),
 			Words: auditWords(lang, e.Action), Object: auditObject(lang, e.ObjectType, e.ObjectID),
 			Detail: auditDetail(lang, e)}
 	}
 	return rows
 }
 
-// auditLink is the console page of an object the log names, if any.
-func auditLink(objectType, id string) string {
+// auditLink is the console page of an object the log names, if any and
+// if roles open it: a page that would answer 403 is named, not linked.
+func auditLink(roles domain.Roles, objectType, id string) string {
 	if _, err := strconv.ParseInt(id, 10, 64); err != nil {
 		return ""
 	}
-	switch objectType {
-	case "item":
+	switch {
+	case objectType == "item" && roles.Edit:
 		return "/admin/items/" + id
-	case "edition":
+	case objectType == "edition" && roles.Edit:
 		return "/admin/editions/" + id
-	case "subscriber":
+	case objectType == "subscriber" && roles.Subscribers:
 		return "/admin/subscribers/" + id
 	}
 	return ""

@@ -172,7 +172,7 @@ func TestAuditLogInThePagesLanguage(t *testing.T) {
 	} {
 		for _, lang := range i18n.Languages() {
 			var out bytes.Buffer
-			data := auditData{Rows: auditRows(lang, []domain.AuditEntry{tc.e}), ObjectTypes: auditObjectTypes}
+			data := auditData{Rows: auditRows(lang, domain.Roles{Edit: true, Subscribers: true}, []domain.AuditEntry{tc.e}), ObjectTypes: auditObjectTypes}
 			if err := pages.ExecuteTemplate(&out, "audit.html", page{Lang: lang, User: &user{Name: domain.OwnerAccount, Roles: domain.AllRoles}, Data: data}); err != nil {
 				t.Fatalf("audit.html (%s): %v", lang, err)
 			}
