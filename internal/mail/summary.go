@@ -28,5 +28,11 @@ func Summary(err error) string {
 		}
 		return fmt.Sprintf("%s, SMTP %d", class, reply.Code)
 	}
-	return class + ": " + addressLike.ReplaceAllString(err.Error(), "(address)")
+	return class + ": " + WithoutAddresses(err.Error())
+}
+
+// WithoutAddresses is s with anything shaped like an email address
+// replaced by "(address)".
+func WithoutAddresses(s string) string {
+	return addressLike.ReplaceAllString(s, "(address)")
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/hibiken/asynq"
 
 	"newsdigest/internal/errs"
+	"newsdigest/internal/mail"
 	"newsdigest/internal/tasks"
 )
 
@@ -63,7 +64,10 @@ func Queues(insp QueueInspector) ([]QueueState, error) {
 
 // QueueTasks are a queue's tasks that need a look: those given up on
 // (archived) and those waiting to be tried again, the newest failures
-// first, at most limit of each.
+// first, at most limit of each. Their last errors name no address: the
+// queues' page is open to every editor, and an address is for those who
+// manage subscribers (the tasks' own errors are summed up without one,
+// mail.Summary; this holds for any other).
 type QueueTasks struct {
 	Queue    string
 	Archived []*asynq.TaskInfo
@@ -95,6 +99,9 @@ func TroubledTasks(insp QueueInspector, queues []QueueState, limit int) ([]Queue
 }
 
 func newestFailureFirst(ts []*asynq.TaskInfo) []*asynq.TaskInfo {
+	for _, t := range ts {
+		t.LastErr = mail.WithoutAddresses(t.LastErr)
+	}
 	slices.SortStableFunc(ts, func(a, b *asynq.TaskInfo) int { return b.LastFailedAt.Compare(a.LastFailedAt) })
 	return ts
 }
