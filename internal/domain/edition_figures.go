@@ -80,6 +80,26 @@ type TestSend struct {
 	Key string
 }
 
+// How a test send went (TestSendResult.Outcome); "" while it waits for
+// the worker.
+const (
+	TestSendSent    = "sent"    // the relay took it
+	TestSendRefused = "refused" // the relay refused it for good, or it could not be made
+)
+
+// TestSendResult is how an editor's test send went, as the console lists
+// it: the address is forgotten once it is done.
+type TestSendResult struct {
+	ID         int64
+	EditionID  int64
+	CreatedAt  time.Time
+	FinishedAt *time.Time
+	Outcome    string
+	// Failure sums up why it was refused (mail.Summary: the relay's
+	// codes, no address).
+	Failure string
+}
+
 // FirstWindow is how far back the very first scheduled edition reaches.
 const FirstWindow = 7 * 24 * time.Hour
 

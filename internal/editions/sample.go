@@ -182,6 +182,12 @@ func (s *Service) TestSend(ctx context.Context, actor string, sm Sample, to, key
 	return nil
 }
 
+// TestSends are how the test sends editor by asked for in the last day
+// went, the newest first, at most limit.
+func (s *Service) TestSends(ctx context.Context, by string, limit int) ([]domain.TestSendResult, error) {
+	return s.store.TestSendsBy(ctx, by, limit)
+}
+
 // testSubjectPrefix marks a test send, so nobody takes it for the real
 // edition.
 const testSubjectPrefix = "[TEST] "
@@ -203,15 +209,18 @@ func (s *Service) SendTest(ctx context.Context, id int64) error {
 	if err != nil {
 		return err
 	}
-	// Done, or refused for good: the address it held is forgotten.
-	done := func() error { return s.store.DeleteTestSend(context.WithoutCancel(ctx), ts.ID) }
+	// Done, or refused for good: how it went is kept for the console,
+	// and the address it held is forgotten.
+	done := func(outcome, failure string) error {
+		return s.store.FinishTestSend(context.WithoutCancel(ctx), ts.ID, outcome, failure)
+	}
 	d, err := s.layOut(ctx, ts, time.Now())
 	if err != nil {
 		return err
 	}
 	m, err := s.renderer.Digest(d)
 	if err != nil {
-		return errors.Join(fmt.Errorf("render test digest: %v: %w", err, tasks.SkipRetry), done())
+		return errors.Join(fmt.Errorf("render test digest: %v: %w", err, tasks.SkipRetry), done(domain.TestSendRefused, "render: "+err.Error()))
 	}
 	m = m.WithToken(domain.TestSendToken)
 	err = s.mailer.Send(ctx, &sendmail.Message{
@@ -224,12 +233,14 @@ func (s *Service) SendTest(ctx context.Context, id int64) error {
 		},
 	})
 	if err == nil {
-		return done()
+		return done(domain.TestSendSent, "")
 	}
-	// What the queue keeps of a failure names no address (mail.Summary).
+	// What the queue and the console keep of a failure names no address
+	// (mail.Summary).
 	if sendmail.ClassOf(err) != sendmail.Temporary {
 		s.log.Warn("test send refused", "test_send", ts.ID, "failure", sendmail.Summary(err))
-		return errors.Join(fmt.Errorf("test send refused (%s): %w", sendmail.Summary(err), tasks.SkipRetry), done())
+		return errors.Join(fmt.Errorf("test send refused (%s): %w", sendmail.Summary(err), tasks.SkipRetry),
+			done(domain.TestSendRefused, sendmail.Summary(err)))
 	}
 	return fmt.Errorf("test send: %s", sendmail.Summary(err))
 }

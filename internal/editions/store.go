@@ -120,7 +120,8 @@ type SampleStore interface {
 	SubscriberGroup(ctx context.Context, editionID, subscriberID int64) (domain.DigestGroup, bool, error)
 	SaveTestSend(ctx context.Context, t domain.TestSend, by string) (id int64, made bool, err error)
 	LoadTestSend(ctx context.Context, id int64) (domain.TestSend, error)
-	DeleteTestSend(ctx context.Context, id int64) error
+	FinishTestSend(ctx context.Context, id int64, outcome, failure string) error
+	TestSendsBy(ctx context.Context, by string, limit int) ([]domain.TestSendResult, error)
 }
 
 // ArchiveStore reads what was sent: the public archive, and one digest

@@ -50,7 +50,8 @@ func (db *DB) SaveTestSend(ctx context.Context, t domain.TestSend, by string) (i
 func (db *DB) LoadTestSend(ctx context.Context, id int64) (domain.TestSend, error) {
 	t := domain.TestSend{ID: id}
 	var f []byte
-	err := db.pool.QueryRow(ctx, `SELECT edition_id, subscriber_id, filter, recipient FROM test_sends WHERE id = $1`, id).
+	err := db.pool.QueryRow(ctx, `SELECT edition_id, subscriber_id, filter, recipient FROM test_sends
+		WHERE id = $1 AND finished_at IS NULL`, id).
 		Scan(&t.EditionID, &t.SubscriberID, &f, &t.Recipient)
 	if err != nil {
 		return t, notFound(err, "test send")
@@ -61,10 +62,30 @@ func (db *DB) LoadTestSend(ctx context.Context, id int64) (domain.TestSend, erro
 	return t, nil
 }
 
-// DeleteTestSend forgets a test send once its mail is sent or refused.
-func (db *DB) DeleteTestSend(ctx context.Context, id int64) error {
-	if _, err := db.pool.Exec(ctx, `DELETE FROM test_sends WHERE id = $1`, id); err != nil {
-		return fmt.Errorf("delete test send: %w", err)
+// FinishTestSend records how a test send went (domain.TestSendSent or
+// TestSendRefused, with why) and forgets its address; a test send done
+// already is left as it is.
+func (db *DB) FinishTestSend(ctx context.Context, id int64, outcome, failure string) error {
+	_, err := db.pool.Exec(ctx, `UPDATE test_sends SET recipient = NULL, outcome = $2, failure = $3, finished_at = now()
+		WHERE id = $1 AND finished_at IS NULL`, id, outcome, failure)
+	if err != nil {
+		return fmt.Errorf("finish test send: %w", err)
 	}
 	return nil
+}
+
+// TestSendsBy are the test sends editor by asked for in the last day,
+// the newest first, at most limit.
+func (db *DB) TestSendsBy(ctx context.Context, by string, limit int) ([]domain.TestSendResult, error) {
+	rows, err := db.pool.Query(ctx, `SELECT id, edition_id, created_at, finished_at, coalesce(outcome, ''), failure
+		FROM test_sends WHERE created_by = $1 AND created_at > now() - $2::interval
+		ORDER BY created_at DESC, id DESC LIMIT $3`, by, domain.TestSendKeptFor, limit)
+	if err != nil {
+		return nil, fmt.Errorf("test sends: %w", err)
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.TestSendResult, error) {
+		var t domain.TestSendResult
+		err := r.Scan(&t.ID, &t.EditionID, &t.CreatedAt, &t.FinishedAt, &t.Outcome, &t.Failure)
+		return t, err
+	})
 }

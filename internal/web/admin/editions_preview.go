@@ -45,7 +45,12 @@ type editionsPreviewData struct {
 	// (a double click) sends one test; the page it leads back to has a
 	// new one.
 	SendKey string
+	// Tests are how the editor's test sends of the last day went.
+	Tests []domain.TestSendResult
 }
+
+// testSendsListed is how many of an editor's test sends the preview lists.
+const testSendsListed = 5
 
 // testSendKey is the test send form's field for its one-time key.
 const testSendKey = "send_key"
@@ -86,6 +91,10 @@ func (a *Console) editionsPreview(c *gin.Context) {
 		return
 	}
 	if d.Editions, err = a.Editions.List(ctx, 20); err != nil {
+		a.failErr(c, err)
+		return
+	}
+	if d.Tests, err = a.Editions.TestSends(ctx, currentUser(c).Name, testSendsListed); err != nil {
 		a.failErr(c, err)
 		return
 	}
