@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/goccy/go-yaml"
+
+	"newsdigest/internal/config"
 )
 
 // compose is what the tests read of a compose file.
@@ -178,4 +180,36 @@ func memoryBytes(t *testing.T, where, v string) int64 {
 	}
 	n, _ := strconv.ParseInt(m[1], 10, 64)
 	return n << map[string]int{"": 0, "k": 10, "m": 20, "g": 30}[m[2]]
+}
+
+// mailCatcherURL is an SMTP_URL naming the dev profile's Mailpit.
+var mailCatcherURL = regexp.MustCompile(`SMTP_URL=(smtp://mailpit:[^\s` + "`" + `]+)`)
+
+// TestMailCatcherRecipeSendsInPlain: every place that tells how to try
+// the compose file with its Mailpit gives an SMTP_URL the programs send
+// through in plain: Mailpit offers no STARTTLS, and a relay whose host
+// is not loopback is held to it unless the URL says tls=none.
+func TestMailCatcherRecipeSendsInPlain(t *testing.T) {
+	found := 0
+	for _, file := range []string{"../README.md", "../docker-compose.yml", "../.env.example"} {
+		raw, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range mailCatcherURL.FindAllStringSubmatch(string(raw), -1) {
+			found++
+			env := map[string]string{"DATABASE_URL": "postgres://unused", "SECRET_KEY": "3f0c9a5e7b1d4c2a8e6f0b9d7c5a3e1f", "SMTP_URL": m[1]}
+			cfg, err := config.Load(func(k string) string { return env[k] })
+			if err != nil {
+				t.Errorf("%s: %s: %v", file, m[1], err)
+				continue
+			}
+			if cfg.SMTP.TLS != "none" {
+				t.Errorf("%s gives %s, which asks Mailpit for TLS (%s) it does not offer: no mail would leave", file, m[1], cfg.SMTP.TLS)
+			}
+		}
+	}
+	if found < 3 {
+		t.Errorf("found %d Mailpit SMTP_URLs in the README, the compose file and .env.example, want one in each at least", found)
+	}
 }
