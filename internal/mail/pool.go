@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	netmail "net/mail"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -159,11 +160,15 @@ func (p *Pool) SignWith(d *config.DKIM) {
 }
 
 // dial opens the connection (TLS itself for implicit TLS, so the tracked
-// connection is the TCP one underneath) and keeps hold of it.
+// connection is the TCP one underneath) and keeps hold of it. It dials
+// the relay's host and port as SMTP_URL gave them, not the address
+// go-mail hands it: that one is host and port joined with a colon, which
+// an IPv6 address ("::1") cannot be read back from.
 func (c *conn) dial(cfg config.SMTP) gomail.DialContextFunc {
-	return func(ctx context.Context, network, addr string) (net.Conn, error) {
+	relay := net.JoinHostPort(cfg.Host, strconv.Itoa(cfg.Port))
+	return func(ctx context.Context, network, _ string) (net.Conn, error) {
 		var d net.Dialer
-		raw, err := d.DialContext(ctx, network, addr)
+		raw, err := d.DialContext(ctx, network, relay)
 		if err != nil {
 			return nil, err
 		}

@@ -285,3 +285,18 @@ func TestPoolReconnectsAfter421(t *testing.T) {
 		t.Errorf("a@ got %d messages, want 1", got)
 	}
 }
+
+// TestPoolSendsToAnIPv6Relay: a relay named by an IPv6 address
+// (SMTP_URL=smtp://[::1]:2525) is reached, where the address go-mail
+// joins from host and port ("::1:2525") could not be dialled.
+func TestPoolSendsToAnIPv6Relay(t *testing.T) {
+	t.Parallel()
+	srv := testenv.NewSMTPServerOn(t, "::1")
+	p := newTestPool(t, srv, 1)
+	if err := p.Send(context.Background(), &Message{To: "reader@example.org", Subject: "News", Text: "News\n"}); err != nil {
+		t.Fatalf("send to the relay at [::1]:%d: %v", srv.Port, err)
+	}
+	if n := len(srv.Messages()); n != 1 {
+		t.Errorf("the relay got %d messages, want 1", n)
+	}
+}

@@ -114,11 +114,18 @@ func (s *SMTPServer) hiddenExtensions() []string {
 // test ends.
 func NewSMTPServer(t testing.TB) *SMTPServer {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	return NewSMTPServerOn(t, "127.0.0.1")
+}
+
+// NewSMTPServerOn is NewSMTPServer on the loopback address host
+// ("127.0.0.1", "::1").
+func NewSMTPServerOn(t testing.TB, host string) *SMTPServer {
+	t.Helper()
+	l, err := net.Listen("tcp", net.JoinHostPort(host, "0"))
 	if err != nil {
 		t.Fatalf("testenv: listen for SMTP: %v", err)
 	}
-	s := &SMTPServer{Addr: l.Addr().String(), Host: "127.0.0.1", Port: l.Addr().(*net.TCPAddr).Port}
+	s := &SMTPServer{Addr: l.Addr().String(), Host: host, Port: l.Addr().(*net.TCPAddr).Port}
 	srv := smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) {
 		sess := &session{srv: s, conn: c}
 		if rc, ok := c.Conn().(*relayConn); ok {
