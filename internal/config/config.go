@@ -374,34 +374,6 @@ func parseSMTP(raw string) (SMTP, error) {
 	return s, nil
 }
 
-// Warnings are what an operator should know at start about settings that
-// are valid but probably not what they want; each binary logs them.
-func (c *Config) Warnings() []string {
-	var w []string
-	if c.SMTPUnset {
-		w = append(w, "SMTP_URL is not set: mail goes to "+DefaultSMTPURL+", a development mail catcher on this host; "+
-			"where none listens there (a server, a container) no mail is sent at all. Set SMTP_URL to your relay, "+
-			"e.g. smtp://user:pass@smtp.example.org:587?tls=starttls")
-	}
-	for _, p := range c.TrustedProxies {
-		if p.Bits() == 0 {
-			w = append(w, fmt.Sprintf("TRUSTED_PROXIES holds %s: every client may say who it is in X-Forwarded-For, "+
-				"and the limits by address (sign-ups, console logins) count what it says. "+
-				"List your load balancers' addresses instead", p))
-		}
-	}
-	if !c.SMTPUnset && c.OrgPostalAddress == "" {
-		w = append(w, "ORG_POSTAL_ADDRESS is not set: the footer of every mail gives no postal address, "+
-			"which the law of many places asks of a mailing list (CAN-SPAM in the United States) and which readers look for. "+
-			"Set it to the desk's address, e.g. Apartado 123, San José, Costa Rica")
-	}
-	if c.DigestTZ == time.Local {
-		w = append(w, "DIGEST_TZ is Local: editions follow this machine's time zone, which a new host or image may change "+
-			"without a word. Name the desk's zone, e.g. America/Costa_Rica")
-	}
-	return w
-}
-
 // PlaintextHTTP reports whether the site is served over plain HTTP (local
 // development and tests), which the CSRF protection must be told.
 func (c *Config) PlaintextHTTP() bool { return c.BaseURL.Scheme == "http" }

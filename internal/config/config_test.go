@@ -48,7 +48,8 @@ func TestWarningsSayMailGoesNowhereWithoutSMTPURL(t *testing.T) {
 		t.Errorf("warnings without SMTP_URL = %q", w)
 	}
 	c, err = Load(env(map[string]string{"SECRET_KEY": key, "SMTP_URL": "smtp://relay.example.org:587?tls=starttls",
-		"ORG_POSTAL_ADDRESS": "Apartado 123, San José"}))
+		"ORG_POSTAL_ADDRESS": "Apartado 123, San José", "BASE_URL": "https://news.example.org",
+		"MAIL_FROM": "News <digest@news.example.org>"}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,7 +61,9 @@ func TestWarningsSayMailGoesNowhereWithoutSMTPURL(t *testing.T) {
 // Settings that work but leave the desk open to a mistake it will not
 // see are named at start: a proxy range that trusts every client, a
 // desk's zone that is whatever the machine's is, and mail to real readers
-// with no postal address in its footer.
+// with no postal address in its footer, or with the values for trying
+// it out on one's own machine: links to localhost, a sender at
+// localhost, the example file's postal address.
 func TestWarningsNameRiskySettings(t *testing.T) {
 	smtp := "smtp://relay.example.org:587?tls=starttls"
 	for _, tc := range []struct {
@@ -72,10 +75,20 @@ func TestWarningsNameRiskySettings(t *testing.T) {
 		{map[string]string{"DIGEST_TZ": "Local"}, "DIGEST_TZ is Local"},
 		{map[string]string{"TRUSTED_PROXIES": "10.0.0.0/8", "DIGEST_TZ": "America/Costa_Rica"}, ""},
 		{map[string]string{"ORG_POSTAL_ADDRESS": " "}, "ORG_POSTAL_ADDRESS is not set"},
+		{map[string]string{"BASE_URL": "http://localhost:8080"}, "BASE_URL is http://localhost:8080 while mail goes to the relay relay.example.org"},
+		{map[string]string{"BASE_URL": "http://[::1]:8080"}, "BASE_URL is http://[::1]:8080"},
+		{map[string]string{"MAIL_FROM": "News Digest <digest@localhost>"}, "MAIL_FROM is digest@localhost"},
+		{map[string]string{"ORG_POSTAL_ADDRESS": "News Digest, 1 Example Street, 10000 Sample City, Country"}, "ORG_POSTAL_ADDRESS is still the example's"},
+		// A relay on this machine is a catcher or a local MTA: trying
+		// it out, the example's values are what is wanted.
+		{map[string]string{"SMTP_URL": "smtp://127.0.0.1:1025", "BASE_URL": "http://localhost:8080", "MAIL_FROM": "digest@localhost"}, ""},
 	} {
-		tc.vars["SECRET_KEY"], tc.vars["SMTP_URL"] = key, smtp
-		if _, set := tc.vars["ORG_POSTAL_ADDRESS"]; !set {
-			tc.vars["ORG_POSTAL_ADDRESS"] = "Apartado 123, San José"
+		tc.vars["SECRET_KEY"] = key
+		for k, v := range map[string]string{"SMTP_URL": smtp, "ORG_POSTAL_ADDRESS": "Apartado 123, San José",
+			"BASE_URL": "https://news.example.org", "MAIL_FROM": "News <digest@news.example.org>"} {
+			if _, set := tc.vars[k]; !set {
+				tc.vars[k] = v
+			}
 		}
 		c, err := Load(env(tc.vars))
 		if err != nil {
