@@ -8,15 +8,18 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"newsdigest/internal/listname"
 )
 
 // TestDeskSettingsInTheBrowser: the settings page names the list per
 // language in the console's language, shows each language's default and
-// the From line its mails carry, marks a bad name's field and saves
-// nothing; saved, the public pages' header follows. Only an editor who
-// edits and sends may open it. Send now's date fields take the dates
-// as the console writes them (year-month-day), whatever the browser's
-// own locale would show in a date picker.
+// the From line its mails carry, bounds each field as the desk bounds a
+// name, marks a bad name's field and saves nothing; saved, the public
+// pages' header follows. Only an editor who edits and sends may open it.
+// Send now's date fields take the dates as the console writes them
+// (year-month-day), whatever the browser's own locale would show in a
+// date picker.
 func TestDeskSettingsInTheBrowser(t *testing.T) {
 	t.Parallel()
 	s := startStack(t)
@@ -32,6 +35,9 @@ func TestDeskSettingsInTheBrowser(t *testing.T) {
 	}
 	if got := b.text("the From line", chromedp.CSS(`#list_name_es-from`)); !strings.Contains(got, "News Digest <digest@example.org>") {
 		t.Errorf("the From line reads %q", got)
+	}
+	if got := editionsEval[int](b, "the Spanish field's bound", `document.getElementById("list_name_es").maxLength`); got != listname.MaxLength {
+		t.Errorf("the Spanish field takes %d characters, the desk keeps %d", got, listname.MaxLength)
 	}
 	b.checkAccessible("settings page (fr)")
 	deskShots(t, b, "settings-fr")

@@ -36,6 +36,9 @@ type listNameField struct {
 
 type settingsData struct {
 	Names []listNameField
+	// MaxLen bounds each field as the desk does (listname.MaxLength), so
+	// the browser stops where the server would refuse.
+	MaxLen int
 }
 
 func listNameFieldName(lang string) string { return "list_name_" + lang }
@@ -58,7 +61,7 @@ func (a *Console) settingsPage(c *gin.Context) {
 // renderSettings shows the form with values (the names as set, or as
 // sent); bad marks the fields a problem names.
 func (a *Console) renderSettings(c *gin.Context, status int, values map[string]string, bad map[string]bool, problem string) {
-	d := settingsData{}
+	d := settingsData{MaxLen: listname.MaxLength}
 	for _, lang := range domain.Languages {
 		def := a.ListNames.Default(lang)
 		shown := strings.TrimSpace(values[lang])
