@@ -45,18 +45,26 @@ func TestFrenchApostrophesAreTypographic(t *testing.T) {
 }
 
 // TestFrenchReadersGetABulletin: the reader's pages and mails call the
-// digest "bulletin" (masculine) from the sign-up form on; a message that
-// calls it "lettre" (feminine) puts "elle" beside "votre bulletin" on the
-// same page.
+// digest "bulletin" (masculine) from the sign-up form on, and the console
+// and its audit log call it the same, so an editor writes the readers'
+// word; a message that calls it "lettre" (feminine) puts "elle" beside
+// "votre bulletin" on the same page. The alphabet's letters ("un code à
+// deux lettres", "le mois en lettres") are another word. The console
+// calls a story an "article", never an "actualité".
 func TestFrenchReadersGetABulletin(t *testing.T) {
 	c := Default()
 	for _, key := range c.Keys("fr") {
-		if !strings.HasPrefix(key, "page.") && !strings.HasPrefix(key, "mail.") {
+		section, _, _ := strings.Cut(key, ".")
+		console := section == "console" || section == "audit"
+		if !console && section != "page" && section != "mail" {
 			continue
 		}
 		for form, text := range c.Forms("fr", key) {
-			if strings.Contains(strings.ToLower(text), "lettre") {
+			if lettre.MatchString(alphabetLetters.ReplaceAllString(text, "")) {
 				t.Errorf("locales/fr.toml: %s (%s) calls the digest a lettre: %q", key, form, text)
+			}
+			if console && actualite.MatchString(text) {
+				t.Errorf("locales/fr.toml: %s (%s) calls a story an actualité: %q", key, form, text)
 			}
 		}
 	}
@@ -67,5 +75,11 @@ func TestFrenchReadersGetABulletin(t *testing.T) {
 		}
 	}
 }
+
+var (
+	lettre          = regexp.MustCompile(`(?i)\blettres?\b`)
+	alphabetLetters = regexp.MustCompile(`(?i)\b(deux|en) lettres\b`)
+	actualite       = regexp.MustCompile(`(?i)\bactualit`) // \b is ASCII's: é is no word letter
+)
 
 var feminine = regexp.MustCompile(`(?i)\belle\b|\bla précédente\b`)
