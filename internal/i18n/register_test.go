@@ -14,7 +14,7 @@ var ustedWords = map[string]bool{
 	"usted": true, "ustedes": true,
 	"elija": true, "cambie": true, "haga": true, "escriba": true, "escríbala": true, "escríbalo": true,
 	"revise": true, "compruebe": true, "corrija": true, "corríjala": true, "vincúlelas": true,
-	"cancele": true, "pulse": true, "seleccione": true, "introduzca": true, "indique": true,
+	"cancele": true, "acepte": true, "pulse": true, "seleccione": true, "introduzca": true, "indique": true,
 	"suscríbase": true, "inténtelo": true, "vuelva": true, "pida": true, "descargue": true,
 }
 
