@@ -44,8 +44,9 @@ func navLabels(t *testing.T, lang string, roles domain.Roles) []string {
 
 // TestRolesSayWhatTheyOpen: what the owner reads when giving roles names
 // every page each role opens, by the navigation's word for it, and every
-// page all editors have whatever their roles; a page given to a role, or
-// to all, cannot be left out of the words.
+// page all editors have whatever their roles (all an editor given neither
+// has); a page given to a role, or to all, cannot be left out of the
+// words.
 func TestRolesSayWhatTheyOpen(t *testing.T) {
 	for _, lang := range domain.Languages {
 		every := navLabels(t, lang, domain.Roles{})
@@ -56,7 +57,7 @@ func TestRolesSayWhatTheyOpen(t *testing.T) {
 			key   string
 			pages []string
 		}{
-			{"editors_roles_note", every},
+			{"roles_base_hint", every},
 			{"role_edit_hint", added(navLabels(t, lang, domain.Roles{Edit: true}), every)},
 			{"role_subscribers_hint", added(navLabels(t, lang, domain.Roles{Subscribers: true}), every)},
 		} {
@@ -82,4 +83,20 @@ func added(with, without []string) []string {
 		}
 	}
 	return out
+}
+
+// TestAddFormSaysWhatNoRoleGives: beside the roles' boxes, the form
+// adding an editor says what one given neither role can do, so adding
+// one with none is no surprise.
+func TestAddFormSaysWhatNoRoleGives(t *testing.T) {
+	form := regexp.MustCompile(`(?s)<form [^>]*id="editor-add".*?</form>`)
+	for _, lang := range domain.Languages {
+		f := form.FindString(renderConsole(t, "editors.html", lang, editorsData{}))
+		if f == "" {
+			t.Fatalf("%s: no form to add an editor", lang)
+		}
+		if !strings.Contains(f, msg(lang, "roles_base_hint")) || !strings.Contains(f, `aria-describedby="roles-base"`) {
+			t.Errorf("%s: the add form does not say what an editor without roles can do:\n%s", lang, f)
+		}
+	}
 }
