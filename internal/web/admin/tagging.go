@@ -1,8 +1,10 @@
 package admin
 
 import (
+	"cmp"
 	"errors"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -76,7 +78,22 @@ func (a *Console) taggingQuality(c *gin.Context) {
 		}
 		data.Topics = append(data.Topics, row)
 	}
+	sortTopics(lang, data.Topics)
 	a.render(c, http.StatusOK, "tagging", sectionPage(lang, "tagging_title", "tagging", data))
+}
+
+// sortTopics keeps the most changed topics first, as the desk service
+// lists them, and puts topics changed as often in the order of their
+// names in lang: the service breaks ties by slug, English's order, which
+// in another language looks unsorted.
+func sortTopics(lang string, rows []topicRow) {
+	byName := taxonomy.Compare(lang)
+	slices.SortStableFunc(rows, func(a, b topicRow) int {
+		if d := cmp.Compare(b.Share(), a.Share()); d != 0 {
+			return d
+		}
+		return byName(a.Name, b.Name)
+	})
 }
 
 // changeView is one change of a suggestion as the page shows it.
