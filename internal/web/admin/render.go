@@ -148,6 +148,8 @@ var funcs = template.FuncMap{
 	"reason": reasonText,
 	// skipReason says why a delivery was skipped: see editions_show.go.
 	"skipReason": skipReasonLabel,
+	// consentVia says what a consent came through: see subscribers_consents.go.
+	"consentVia": consentVia,
 	// latency: see queues.go.
 	"latency": latency,
 	// rolesOf pairs roles with the page's language for the "roles" and

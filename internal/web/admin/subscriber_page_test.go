@@ -273,3 +273,33 @@ func TestImportConsentIsTheEditors(t *testing.T) {
 		}
 	}
 }
+
+// TestConsentsSayWhatTheyCameThrough: the consent record says in words
+// what each consent came through (the sign-up form and its version, the
+// preferences page, a list import, an operator's action), in every
+// language, never as the stored value; a value it has no words for is
+// shown as stored.
+func TestConsentsSayWhatTheyCameThrough(t *testing.T) {
+	var v subscriberView
+	v.Record = domain.SubscriberRecord{Subscriber: domain.Subscriber{ID: 1, Status: domain.StatusActive,
+		Filter: domain.Filter{Language: "en", Mode: domain.ModeAny}}}
+	stored := []string{subscribers.FormVersion, "preferences", subscribers.ImportFormVersion, "operator", "kiosk-2031", ""}
+	for _, s := range stored {
+		v.Consents = append(v.Consents, domain.ConsentEntry{Action: "confirm", FormVersion: s})
+	}
+	via := regexp.MustCompile(`<td class="sub-ua">[^<]*</td><td>([^<]*)</td>`)
+	for _, lang := range domain.Languages {
+		_, table, _ := strings.Cut(renderSubscriber(t, lang, v), `<table id="consents">`)
+		cells := via.FindAllStringSubmatch(table, -1)
+		if len(cells) != len(stored) {
+			t.Fatalf("%s: %d consent rows, want %d: %s", lang, len(cells), len(stored), table)
+		}
+		want := []string{tf(lang, "sub_via_subscribe", strings.TrimPrefix(subscribers.FormVersion, "subscribe-v")), msg(lang, "sub_via_preferences"), msg(lang, "sub_via_csv_import"),
+			msg(lang, "sub_via_operator"), "kiosk-2031", ""}
+		for i, c := range cells {
+			if got := html.UnescapeString(c[1]); got != want[i] {
+				t.Errorf("%s: the consent through %q is shown as %q, want %q", lang, stored[i], got, want[i])
+			}
+		}
+	}
+}
