@@ -13,7 +13,8 @@ import (
 // TestBrowserRolesSessionsAndLinks: the pages this work added, in English
 // and Spanish, pass axe-core and fit a phone: the dashboard telling the
 // owner an account is under attack, an editor's page with its roles and
-// sessions, the page that says a copy of one's data was mailed, and the
+// sessions and the page asking to end them all, the page that says a
+// copy of one's data was mailed, and the
 // web digest opened by its view token (no reader's links on it).
 func TestBrowserRolesSessionsAndLinks(t *testing.T) {
 	t.Parallel()
@@ -42,6 +43,8 @@ func TestBrowserRolesSessionsAndLinks(t *testing.T) {
 		b.open(s.base+"/admin/editors/"+id+"?lang="+lang, chromedp.CSS(`#sessions tr[data-session]`))
 		b.checkAccessible("an editor's roles and sessions, " + lang)
 		b.shots(t, "editor-roles-sessions-"+lang)
+		b.open(s.base+"/admin/editors/"+id+"/sessions/end?lang="+lang, chromedp.CSS(`form#editor-sessions-end`))
+		b.checkAccessible("the page asking to end all of an editor's sessions, " + lang)
 	}
 	b.open(s.base+"/admin/editors?lang=en", chromedp.CSS(`form#editor-add fieldset#roles`))
 	b.checkAccessible("editors page with roles")

@@ -34,7 +34,8 @@ func addEditor(t *testing.T, owner *loginClient, email, password string, roles .
 // who failed in an edition, or read the audit log; posted by hand, each
 // answers 403 and changes nothing. Given "manage subscribers", they can,
 // from their next request. The owner lists an editor's sessions, with
-// where they came from, and ends them.
+// where they came from, and ends one, or all of them once a page has
+// asked, saying how many; the notice says how many ended.
 func TestAdminEditorRoles(t *testing.T) {
 	t.Parallel()
 	s := startStackEnv(t, map[string]string{"TRUSTED_PROXIES": "127.0.0.1/32"})
@@ -122,9 +123,18 @@ func TestAdminEditorRoles(t *testing.T) {
 	if live := []bool{editor.sessionLive("/admin/editors"), second.sessionLive("/admin/editors")}; live[0] == live[1] {
 		t.Errorf("after ending one of two sessions, live = %v, want one of them", live)
 	}
-	if resp, _ := owner.post("/admin/editors/"+id, "/admin/editors/"+id+"/sessions",
-		url.Values{"session": {"all"}}); resp.StatusCode != http.StatusSeeOther {
+	// Ending them all asks first, saying how many will end, and says how
+	// many did.
+	confirm := "/admin/editors/" + id + "/sessions/end"
+	if resp, page := owner.request("GET", confirm+"?lang=en", nil); resp.StatusCode != http.StatusOK || !strings.Contains(page, ed+" has 1 session open") {
+		t.Fatalf("the page asking to end all sessions: %d: %.1500s", resp.StatusCode, page)
+	}
+	resp, _ := owner.post(confirm, "/admin/editors/"+id+"/sessions", url.Values{"session": {"all"}})
+	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatal("end all sessions")
+	}
+	if _, page := owner.request("GET", resp.Header.Get("Location")+"&lang=en", nil); !strings.Contains(page, "1 session ended.") {
+		t.Errorf("after ending all sessions, the editor's page says: %.1500s", page)
 	}
 	if editor.sessionLive("/admin/editors") || second.sessionLive("/admin/editors") {
 		t.Error("a session survived the owner ending them all")

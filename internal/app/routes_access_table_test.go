@@ -182,6 +182,7 @@ var routeRules = map[string]routeRule{
 	"POST /admin/editors/:id/password":       {who: ownerOnly},
 	"POST /admin/editors/:id/roles":          {who: ownerOnly},
 	"POST /admin/editors/:id/sessions":       {who: ownerOnly},
+	"GET /admin/editors/:id/sessions/end":    {who: ownerOnly, ok: 200},
 	"GET /admin/editors/:id/remove":          {who: ownerOnly, ok: 200},
 	"POST /admin/editors/:id/remove":         {who: ownerOnly},
 

@@ -85,18 +85,18 @@ func (s *Service) EditorSessions(ctx context.Context, id int64) ([]domain.Consol
 }
 
 // EndEditorSessions logs an editor out of one session (sessionID), or of
-// all of them (0).
-func (s *Service) EndEditorSessions(ctx context.Context, actor string, id, sessionID int64) error {
+// all of them (0), and returns how many ended.
+func (s *Service) EndEditorSessions(ctx context.Context, actor string, id, sessionID int64) (int64, error) {
 	n, err := s.store.EndEditorSessions(ctx, id, sessionID)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	if sessionID == 0 {
 		s.Audit(ctx, actor, "editor.sessions_end", "editor", id, "all sessions ended (%d)", n)
 	} else {
 		s.Audit(ctx, actor, "editor.sessions_end", "editor", id, "session %d ended", sessionID)
 	}
-	return nil
+	return n, nil
 }
 
 // roleNames names roles for the audit log ("edit and send, manage

@@ -22,8 +22,9 @@ func (a *Console) editorsRoutes(g *gin.RouterGroup) {
 	owner.POST("", a.editorAddPost)
 	owner.GET("/:id", a.editorPage)
 	owner.POST("/:id/password", a.editorResetPost)
-	owner.POST("/:id/roles", a.editorRolesPost)          // editors_roles.go
-	owner.POST("/:id/sessions", a.editorSessionsEndPost) // editors_roles.go
+	owner.POST("/:id/roles", a.editorRolesPost)             // editors_roles.go
+	owner.GET("/:id/sessions/end", a.editorSessionsEndPage) // editors_roles.go
+	owner.POST("/:id/sessions", a.editorSessionsEndPost)    // editors_roles.go
 	owner.GET("/:id/remove", a.editorRemovePage)
 	owner.POST("/:id/remove", a.editorRemovePost)
 }
@@ -98,8 +99,14 @@ func (a *Console) showEditor(c *gin.Context, status int, e domain.Editor, proble
 		a.failErr(c, err)
 		return
 	}
-	a.render(c, status, "editor", page{Title: e.Email, Section: "editors", Error: problem,
-		Data: editorsData{Editor: e, Sessions: sessions, MinLen: staff.MinPasswordLen}})
+	p := page{Title: e.Email, Section: "editors", Error: problem,
+		Data: editorsData{Editor: e, Sessions: sessions, MinLen: staff.MinPasswordLen}}
+	if c.Query("done") == "editor_sessions_ended" {
+		if n, err := strconv.Atoi(c.Query("ended")); err == nil && n >= 0 {
+			p.Flash = tn(pageLang(c), "editor_sessions_ended", n)
+		}
+	}
+	a.render(c, status, "editor", p)
 }
 
 // newPasswordProblem checks a new password of account and its

@@ -28,8 +28,25 @@ func (a *Console) editorRolesPost(c *gin.Context) {
 	done(c, "/admin/editors/"+strconv.FormatInt(e.ID, 10), "editor_roles")
 }
 
+// editorSessionsEndPage asks the owner to confirm logging an editor out
+// of all their sessions, saying how many there are.
+func (a *Console) editorSessionsEndPage(c *gin.Context) {
+	e, ok := a.editorByID(c)
+	if !ok {
+		return
+	}
+	sessions, err := a.Staff.EditorSessions(c.Request.Context(), e.ID)
+	if err != nil {
+		a.failErr(c, err)
+		return
+	}
+	a.render(c, http.StatusOK, "editor_sessions_end", page{Title: tf(pageLang(c), "editors_sessions_end_title", e.Email),
+		Section: "editors", Data: editorsData{Editor: e, Sessions: sessions}})
+}
+
 // editorSessionsEndPost is the owner logging an editor out: of the session
-// named by the form's "session", or of all of them when it is "all".
+// named by the form's "session", or of all of them when it is "all". The
+// notice says how many ended (ended=, read by showEditor).
 func (a *Console) editorSessionsEndPost(c *gin.Context) {
 	e, ok := a.editorByID(c)
 	if !ok {
@@ -44,9 +61,10 @@ func (a *Console) editorSessionsEndPost(c *gin.Context) {
 		}
 		sid = n
 	}
-	if err := a.Staff.EndEditorSessions(c.Request.Context(), currentUser(c).Name, e.ID, sid); err != nil {
+	n, err := a.Staff.EndEditorSessions(c.Request.Context(), currentUser(c).Name, e.ID, sid)
+	if err != nil {
 		a.failErr(c, err)
 		return
 	}
-	done(c, "/admin/editors/"+strconv.FormatInt(e.ID, 10), "editor_sessions_ended")
+	done(c, "/admin/editors/"+strconv.FormatInt(e.ID, 10)+"?ended="+strconv.FormatInt(n, 10), "editor_sessions_ended")
 }
