@@ -95,6 +95,7 @@ func (m *Web) Run(ctx context.Context) error {
 	for _, w := range m.Config.Warnings() {
 		m.Log.Warn(w)
 	}
+	warnSchemaAhead(ctx, db, m.Log)
 	m.Log.Info("web listening", "addr", l.Addr().String(), "metrics_addr", ml.Addr().String(),
 		"base_url", m.Config.BaseURL.String())
 	public := newHTTPServer(srv.Handler())

@@ -96,6 +96,15 @@ func migrated(db *postgres.DB) func(ctx context.Context) error {
 	}
 }
 
+// warnSchemaAhead says at start when the database is at a newer
+// version's migrations (postgres.Schema.AheadWarning); it is not in the
+// way, so a failure to read it is left to the checks that need it.
+func warnSchemaAhead(ctx context.Context, db *postgres.DB, log *slog.Logger) {
+	if s, err := db.Schema(ctx); err == nil && s.Ahead() {
+		log.Warn(s.AheadWarning())
+	}
+}
+
 // WaitForSchema returns once db holds every migration this binary needs.
 // A worker started before `web migrate` has run (a new database, or an
 // upgrade whose migrations have not yet been applied) would otherwise
@@ -118,6 +127,9 @@ func WaitForSchema(ctx context.Context, db *postgres.DB, log *slog.Logger) error
 		case err == nil && !s.Behind():
 			if !said.IsZero() {
 				log.Info("database migrated", "database_version", s.Current)
+			}
+			if s.Ahead() {
+				log.Warn(s.AheadWarning())
 			}
 			return nil
 		case time.Since(said) >= schemaLogEvery:

@@ -52,6 +52,14 @@ func (db *DB) Migrate(ctx context.Context, log *slog.Logger) error {
 	for _, r := range results {
 		log.Info("migration applied", "version", r.Source.Version, "took", r.Duration)
 	}
+	s, err := db.Schema(ctx)
+	if err != nil {
+		return err
+	}
+	if w := s.AheadWarning(); w != "" {
+		log.Warn(w)
+	}
+	log.Info("database migrated", "database_version", s.Current, "applied", len(results))
 	return nil
 }
 
@@ -66,6 +74,24 @@ type Schema struct {
 	// Those above Current are what `web migrate` applies; one below it
 	// is refused (see Migrate).
 	Missing []int64
+}
+
+// Ahead reports whether the database has a migration newer than this
+// binary's latest: a newer version's, applied in a rolling upgrade (its
+// older processes are still being replaced) or before a rollback (this
+// version is not made for that schema; the backup taken before the
+// upgrade is).
+func (s Schema) Ahead() bool { return s.Current > s.Latest }
+
+// AheadWarning says, when the database is ahead, what that means.
+func (s Schema) AheadWarning() string {
+	if !s.Ahead() {
+		return ""
+	}
+	return fmt.Sprintf("the database is at migration %d, newer than this version's latest (%d): "+
+		"a newer version migrated it. Fine while that version's upgrade is rolling out; "+
+		"an older version on a newer schema is not supported otherwise: run the newer version, "+
+		"or restore the backup taken before the upgrade", s.Current, s.Latest)
 }
 
 // Behind reports whether the database lacks a migration this binary

@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"context"
+	"log/slog"
 	"strings"
 	"testing"
 
@@ -12,7 +13,8 @@ import (
 // migration this binary embeds (none applied, the latest not yet, one
 // below its latest) is behind, and the error says where it stands; one
 // that also has a newer version's migrations (a rolling upgrade's older
-// process beside it) is not. Reading it changes nothing.
+// process beside it, or one rolled back) is not, but ahead, which start
+// and web migrate warn of. Reading it changes nothing.
 func TestSchemaSaysWhetherTheDatabaseIsBehind(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -55,6 +57,9 @@ func TestSchemaSaysWhetherTheDatabaseIsBehind(t *testing.T) {
 			if err := s.Err(); (err != nil) != tc.behind || err != nil && !strings.Contains(err.Error(), tc.says) {
 				t.Errorf("Err() = %v, want one saying %q", err, tc.says)
 			}
+			if ahead := tc.current > latest; s.Ahead() != ahead || (s.AheadWarning() != "") != ahead {
+				t.Errorf("ahead %v, warning %q; want ahead %v", s.Ahead(), s.AheadWarning(), ahead)
+			}
 			var table bool
 			if err := db.Pool().QueryRow(ctx, `SELECT to_regclass('goose_db_version') IS NOT NULL`).Scan(&table); err != nil {
 				t.Fatal(err)
@@ -63,5 +68,33 @@ func TestSchemaSaysWhetherTheDatabaseIsBehind(t *testing.T) {
 				t.Errorf("goose_db_version exists: %v after reading the schema", table)
 			}
 		})
+	}
+}
+
+// TestMigrateSaysWhereTheDatabaseStands: web migrate says the version it
+// leaves the database at, even when it had nothing to apply, and warns
+// when a newer version's migrations are there (an older version started
+// on a newer schema after a rollback).
+func TestMigrateSaysWhereTheDatabaseStands(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := testenv.Database(t)
+	var out strings.Builder
+	log := slog.New(slog.NewTextHandler(&out, nil))
+	if err := db.Migrate(ctx, log); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), `msg="database migrated" database_version=`) || strings.Contains(out.String(), "level=WARN") {
+		t.Errorf("web migrate on a migrated database said: %s", out.String())
+	}
+	if _, err := db.Pool().Exec(ctx, `INSERT INTO goose_db_version (version_id, is_applied) SELECT max(version_id) + 1, true FROM goose_db_version`); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	if err := db.Migrate(ctx, log); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "level=WARN") || !strings.Contains(out.String(), "newer than this version's latest") {
+		t.Errorf("web migrate on a newer version's schema said: %s", out.String())
 	}
 }
