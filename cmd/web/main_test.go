@@ -147,3 +147,28 @@ func TestLogsJSONWhileRedisIsDown(t *testing.T) {
 		}
 	}
 }
+
+// TestStartStopsWhenRedisRefusesItsURL: a REDIS_URL that Redis answers
+// with a refusal no wait will mend (here a database number past those
+// the server has) stops web at start with an error naming REDIS_URL,
+// rather than web listening and failing /readyz for ever.
+func TestStartStopsWhenRedisRefusesItsURL(t *testing.T) {
+	t.Parallel()
+	url := testenv.RedisURL(t)
+	refused := url[:strings.LastIndex(url, "/")] + "/100000"
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), "NEWSDIGEST_TEST_RUN_WEB=1", "NEWSDIGEST_TEST_WEB_ARGS=",
+		"SECRET_KEY=7d1f0a93c6e24b58a0f3d9e17c52b84e",
+		"DATABASE_URL="+testenv.DatabaseURL(t), "REDIS_URL="+refused,
+		"HTTP_ADDR=127.0.0.1:0", "METRICS_ADDR=127.0.0.1:0", "SHUTDOWN_DRAIN_DELAY=0s")
+	out, err := cmd.CombinedOutput()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() == 0 {
+		t.Fatalf("web with REDIS_URL=%s: %v, want a non-zero exit:\n%s", refused, err, out)
+	}
+	if !strings.Contains(string(out), "REDIS_URL: Redis refuses it") || strings.Contains(string(out), "web listening") {
+		t.Errorf("web with REDIS_URL=%s said:\n%s", refused, out)
+	}
+}

@@ -81,6 +81,9 @@ func (m *Web) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := refusedByRedis(ctx, m.Config.RedisURL); err != nil {
+		return err
+	}
 	reg := m.Registry
 	if reg == nil {
 		reg = prometheus.DefaultRegisterer
@@ -95,7 +98,6 @@ func (m *Web) Run(ctx context.Context) error {
 	for _, w := range m.Config.Warnings() {
 		m.Log.Warn(w)
 	}
-	warnSchemaAhead(ctx, db, m.Log)
 	m.Log.Info("web listening", "addr", l.Addr().String(), "metrics_addr", ml.Addr().String(),
 		"base_url", m.Config.BaseURL.String())
 	public := newHTTPServer(srv.Handler())
@@ -251,6 +253,9 @@ func (m *Worker) Run(ctx context.Context) error {
 	}
 	redis, err := RedisOpt(m.Config.RedisURL)
 	if err != nil {
+		return err
+	}
+	if err := refusedByRedis(ctx, m.Config.RedisURL); err != nil {
 		return err
 	}
 	// The probes answer from here on: /readyz says why the worker is not

@@ -2,8 +2,13 @@ package app
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"log/slog"
+	"strings"
 	"time"
+
+	"github.com/redis/go-redis/v9"
 
 	"newsdigest/internal/config"
 	"newsdigest/internal/postgres"
@@ -94,6 +99,33 @@ func migrated(db *postgres.DB) func(ctx context.Context) error {
 		}
 		return s.Err()
 	}
+}
+
+// refusedByRedis is REDIS_URL's error when Redis, asked at start,
+// refuses it in a way no wait will mend: a database number it does not
+// have, a wrong user or password. A Redis that does not answer yet, or
+// answers that it is loading or failing over, is nil: the readiness
+// checks say so and wait for it, as for PostgreSQL.
+func refusedByRedis(ctx context.Context, url string) error {
+	rc, err := config.ParseRedis(url)
+	if err != nil {
+		return fmt.Errorf("REDIS_URL: %w", err)
+	}
+	rdb := rc.Client()
+	defer rdb.Close()
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	err = rdb.Ping(ctx).Err()
+	var refusal redis.Error
+	if !errors.As(err, &refusal) {
+		return nil
+	}
+	for _, passing := range []string{"LOADING", "BUSY", "TRYAGAIN", "MASTERDOWN", "CLUSTERDOWN", "READONLY"} {
+		if strings.HasPrefix(err.Error(), passing) {
+			return nil
+		}
+	}
+	return fmt.Errorf("REDIS_URL: Redis refuses it: %w", err)
 }
 
 // warnSchemaAhead says at start when the database is at a newer
