@@ -310,6 +310,12 @@ func TestAdminEditionsSendWatchRetryPreview(t *testing.T) {
 		t.Fatal("the preview frame has no sandbox")
 	}
 	editionsFrameShows(b, titles[0])
+	// The form shows the reader's own choices, as the frame does.
+	if !editionsEval[bool](b, "the reader's choices in the form", `document.getElementById("filter-of-email") !== null &&
+		document.querySelector('input[name=countries][value=CR]').checked &&
+		document.getElementById("language").value === "en"`) {
+		t.Error("previewed as the reader, the form does not show their choices")
+	}
 	b.checkAccessible("preview")
 	b.do("type the test address", chromedp.SetValue(chromedp.CSS(`#to`), "editor@example.org"))
 	if st := b.submit("test send", chromedp.CSS(`form#test-send button[type=submit]`)); st != http.StatusOK {

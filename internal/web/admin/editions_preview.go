@@ -112,6 +112,16 @@ func (a *Console) editionsPreview(c *gin.Context) {
 			d.Hidden = sampleQuery(s, f)
 			d.Frame = "/admin/editions/preview.html?" + d.Hidden.Encode()
 			d.SendKey = token.New()
+			if s.Email != "" {
+				// The subscriber's own choices fill the filter, so the
+				// form says what the frame shows, not the empty choices
+				// and the first language it had.
+				d.Sample.Filter = f
+				if d.Choices, err = a.previewChoicesOf(c, lang, tax, d.Sample); err != nil {
+					a.failErr(c, err)
+					return
+				}
+			}
 		}
 	}
 	p.Data = d
