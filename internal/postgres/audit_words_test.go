@@ -43,3 +43,23 @@ func TestAuditKeepsItsWords(t *testing.T) {
 		}
 	}
 }
+
+// TestAuditFindsWhoByAddressOrName: the audit log's "who" finds an
+// editor by their address in any case, or by the part before the @,
+// and no one else.
+func TestAuditFindsWhoByAddressOrName(t *testing.T) {
+	t.Parallel()
+	db := testenv.Database(t)
+	ctx := context.Background()
+	for _, actor := range []string{"eva@example.org", "evan@example.org", "admin"} {
+		if err := db.Audit(ctx, domain.AuditEntry{Actor: actor, Action: "item.hide", ObjectType: "item", ObjectID: "1"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for who, want := range map[string]string{"eva": "eva@example.org", "EVA@Example.org": "eva@example.org", "Admin": "admin"} {
+		got, err := db.AuditLog(ctx, domain.AuditFilter{Actor: who, Limit: 10})
+		if err != nil || len(got) != 1 || got[0].Actor != want {
+			t.Errorf("who %q found %+v (%v), want the one entry of %s", who, got, err, want)
+		}
+	}
+}

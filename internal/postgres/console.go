@@ -243,7 +243,7 @@ func (db *DB) AuditLog(ctx context.Context, f domain.AuditFilter) ([]domain.Audi
 	rows, err := db.pool.Query(ctx, `
 		SELECT id, at, actor, action, object_type, object_id, detail, detail_format, detail_args FROM audit_log
 		WHERE ($1 = 0 OR id < $1)
-		  AND ($2 = '' OR actor = $2)
+		  AND ($2 = '' OR lower(actor) = lower($2) OR split_part(lower(actor), '@', 1) = lower($2))
 		  AND ($3 = '' OR object_type = $3)
 		  AND ($4 = '' OR object_id = $4)
 		  AND (NOT $6 OR action NOT LIKE 'session.%')
