@@ -49,6 +49,13 @@ func TestAdminEditorRoles(t *testing.T) {
 	}
 	const ed, edPW = "plain.editor@example.org", "a plain editor's passphrase 61"
 	id := addEditor(t, owner, ed, edPW, "edit")
+	// Added again, the address is refused, and its field is marked and
+	// focused for the fix.
+	again := url.Values{"email": {strings.ToUpper(ed)}, "password": {edPW}, "password_again": {edPW}, "role_edit": {"1"}}
+	if resp, page := owner.post("/admin/editors", "/admin/editors", again); resp.StatusCode != http.StatusConflict ||
+		!regexp.MustCompile(`id="new-email"[^>]*aria-invalid="true" autofocus`).MatchString(page) {
+		t.Errorf("an editor added twice: %d, the address field not marked: %.300s", resp.StatusCode, page)
+	}
 	editor := newLoginClient(s, "198.51.100.77")
 	if resp, _ := editor.login(ed, edPW); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("editor login: %d", resp.StatusCode)

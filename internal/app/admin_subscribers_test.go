@@ -96,6 +96,11 @@ func (b *browserSession) subsAct(base string, id int64, action, mustSay string) 
 		b.t.Fatalf("%s: status %d: %s", action, st, b.pageText())
 	}
 	b.text("flash after "+action, flashStatus)
+	// The notice takes the focus: a keyboard or screen reader user
+	// starts from what was done, not from the top of the page.
+	if !editionsEval[bool](b, "focus on the notice", `document.activeElement !== null && document.activeElement.classList.contains("flash")`) {
+		b.t.Errorf("after %s the focus is not on the notice", action)
+	}
 }
 
 // TestAdminSubscribers: an editor finds people by address and filters,

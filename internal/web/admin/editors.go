@@ -44,14 +44,17 @@ type editorsData struct {
 	Sessions []domain.ConsoleSession // that editor's live sessions
 	Email    string                  // the add form's address, kept after an error
 	Roles    domain.Roles            // the add form's roles, kept after an error
-	MinLen   int
+	// Bad names the add form's field the error is about ("email",
+	// "password"), for the form to mark it; "" for none.
+	Bad    string
+	MinLen int
 }
 
 func (a *Console) editorsPage(c *gin.Context) {
-	a.showEditors(c, http.StatusOK, "", domain.Roles{Edit: true}, "")
+	a.showEditors(c, http.StatusOK, "", domain.Roles{Edit: true}, "", "")
 }
 
-func (a *Console) showEditors(c *gin.Context, status int, email string, roles domain.Roles, problem string) {
+func (a *Console) showEditors(c *gin.Context, status int, email string, roles domain.Roles, problem, bad string) {
 	lang := pageLang(c)
 	eds, err := a.Staff.Editors(c.Request.Context())
 	if err != nil {
@@ -59,7 +62,7 @@ func (a *Console) showEditors(c *gin.Context, status int, email string, roles do
 		return
 	}
 	a.render(c, status, "editors", page{Title: msg(lang, "nav_editors"), Section: "editors", Error: problem,
-		Data: editorsData{Editors: eds, Email: email, Roles: roles, MinLen: staff.MinPasswordLen}})
+		Data: editorsData{Editors: eds, Email: email, Roles: roles, Bad: bad, MinLen: staff.MinPasswordLen}})
 }
 
 // editorByID finds an editor for the owner's pages; false once it has
@@ -135,16 +138,16 @@ func (a *Console) editorAddPost(c *gin.Context) {
 	pw := c.PostForm("password")
 	roles := rolesOf(c)
 	if p := newPasswordProblem(lang, email, pw, c.PostForm("password_again")); p != "" {
-		a.showEditors(c, http.StatusUnprocessableEntity, email, roles, p)
+		a.showEditors(c, http.StatusUnprocessableEntity, email, roles, p, "password")
 		return
 	}
 	_, err := a.Staff.AddEditor(c.Request.Context(), currentUser(c).Name, email, pw, roles)
 	switch {
 	case errs.Is(err, errs.Conflict):
-		a.showEditors(c, http.StatusConflict, email, roles, tf(lang, "editors_exists", email))
+		a.showEditors(c, http.StatusConflict, email, roles, tf(lang, "editors_exists", email), "email")
 		return
 	case errs.Is(err, errs.Invalid) && strings.HasPrefix(errs.MessageOf(err), "email:"):
-		a.showEditors(c, http.StatusUnprocessableEntity, email, roles, tf(lang, "editors_bad_email", email))
+		a.showEditors(c, http.StatusUnprocessableEntity, email, roles, tf(lang, "editors_bad_email", email), "email")
 		return
 	case err != nil:
 		a.failErr(c, err)
@@ -215,14 +218,14 @@ func (a *Console) ownPasswordPost(c *gin.Context) {
 	if wait > 0 {
 		secs := int(wait.Round(time.Second) / time.Second)
 		c.Header("Retry-After", strconv.Itoa(secs))
-		a.showEditors(c, http.StatusTooManyRequests, "", domain.Roles{Edit: true}, tf(lang, "login_limited", secs))
+		a.showEditors(c, http.StatusTooManyRequests, "", domain.Roles{Edit: true}, tf(lang, "login_limited", secs), "")
 		return
 	}
 	var id int64
 	var ok bool
 	if !a.checks.try(func() { id, ok, err = a.Staff.CheckEditorPassword(ctx, u.Name, c.PostForm("current_password")) }) {
 		c.Header("Retry-After", "1")
-		a.showEditors(c, http.StatusServiceUnavailable, "", domain.Roles{Edit: true}, msg(lang, "login_busy"))
+		a.showEditors(c, http.StatusServiceUnavailable, "", domain.Roles{Edit: true}, msg(lang, "login_busy"), "")
 		return
 	}
 	if err != nil {
@@ -234,7 +237,7 @@ func (a *Console) ownPasswordPost(c *gin.Context) {
 			a.failErr(c, err)
 			return
 		}
-		a.showEditors(c, http.StatusUnprocessableEntity, "", domain.Roles{Edit: true}, msg(lang, "editors_current_wrong"))
+		a.showEditors(c, http.StatusUnprocessableEntity, "", domain.Roles{Edit: true}, msg(lang, "editors_current_wrong"), "")
 		return
 	}
 	if err := a.limiter.succeeded(ctx, ticket); err != nil {
@@ -242,7 +245,7 @@ func (a *Console) ownPasswordPost(c *gin.Context) {
 	}
 	pw := c.PostForm("new_password")
 	if p := newPasswordProblem(lang, u.Name, pw, c.PostForm("new_password_again")); p != "" {
-		a.showEditors(c, http.StatusUnprocessableEntity, "", domain.Roles{Edit: true}, p)
+		a.showEditors(c, http.StatusUnprocessableEntity, "", domain.Roles{Edit: true}, p, "")
 		return
 	}
 	if err := a.Staff.ResetEditorPassword(ctx, u.Name, u.EditorID, pw); err != nil {
