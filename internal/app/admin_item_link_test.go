@@ -8,7 +8,7 @@ import (
 )
 
 // TestItemLinkRefusedOnTheItemsPage: a number the item page's "Link to
-// item number" cannot take (not a number, no item's, the item's own, a
+// story number" cannot take (not a number, no item's, the item's own, a
 // story that already has a version in the item's language) shows the
 // item's page again with the right 4xx, the number kept in its field and
 // what is wrong said next to it in the console's language: no field name
@@ -42,9 +42,9 @@ func TestItemLinkRefusedOnTheItemsPage(t *testing.T) {
 		status      int
 		says        string
 	}{
-		{"en", "abc", http.StatusUnprocessableEntity, "Link to item number: “abc” is not an item number."},
-		{"en", "999999", http.StatusUnprocessableEntity, "Link to item number: there is no item 999999."},
-		{"en", other, http.StatusUnprocessableEntity, "that is this item’s own number"},
+		{"en", "abc", http.StatusUnprocessableEntity, "Link to story number: “abc” is not a story number."},
+		{"en", "999999", http.StatusUnprocessableEntity, "Link to story number: there is no story 999999."},
+		{"en", other, http.StatusUnprocessableEntity, "that is this story’s own number"},
 		{"en", es, http.StatusConflict, "would then have two versions in English"},
 		{"es", es, http.StatusConflict, "tendrían entonces dos versiones en inglés"},
 		{"fr", "999999", http.StatusUnprocessableEntity, "il n’y a pas d’article 999999"},

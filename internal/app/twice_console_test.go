@@ -90,7 +90,7 @@ func TestImportConfirmDoubleClicked(t *testing.T) {
 	}) {
 		page := html.UnescapeString(a.page)
 		if a.status != http.StatusOK || strings.Contains(page, "no longer waiting") ||
-			!strings.Contains(page, "New items stored: 10.") && !strings.Contains(page, "was imported already") {
+			!strings.Contains(page, "New stories stored: 10.") && !strings.Contains(page, "was imported already") {
 			t.Errorf("click %d: %d: %.1500s", i+1, a.status, page[max(0, strings.Index(page, "<main")):])
 		}
 	}
