@@ -3,7 +3,6 @@ package editions_test
 import (
 	"context"
 	"fmt"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -49,44 +48,10 @@ func TestStoppedEditionStopsItsBatchAtOnce(t *testing.T) {
 			go f.sender.FollowHalts(follow)
 			waitListening(t, f)
 
-			gate := &gateLimiter{waiting: make(chan struct{}, 1), open: make(chan struct{})}
-			var looks atomic.Int64
-			f.sender.Workers, f.sender.Limiter, f.sender.WatchEvery = 1, gate, time.Hour
-			f.sender.OnWatch = func() { looks.Add(1) }
-			batches := f.queuedBatches()
-			if len(batches) != 1 {
-				t.Fatalf("queued batches: %d, want 1", len(batches))
-			}
-			p := batches[0]
-			sent := make(chan error, 1)
-			go func() {
-				sent <- f.sender.SendBatch(f.ctx, p.EditionID, domain.IDRange{First: p.First, Last: p.Last}, false)
-			}()
-			deadline := time.After(60 * time.Second)
-			select {
-			case <-gate.waiting: // the first went; the second waits for its turn
-			case err := <-sent:
-				t.Fatalf("the batch ended before its second send waited: %v", err)
-			case <-deadline:
-				t.Fatal("the batch's second send never waited for its turn")
-			}
-			c.stop(f, e.ID)
-			for seen := looks.Load(); looks.Load() == seen; {
-				select {
-				case <-deadline:
-					t.Fatal("the batch did not look at its edition when it stopped")
-				case <-time.After(20 * time.Millisecond):
-				}
-			}
-			close(gate.open)
-			select {
-			case err := <-sent:
-				if err != nil {
-					t.Fatal(err)
-				}
-			case <-deadline:
-				t.Fatal("the batch did not end")
-			}
+			// Looks once an hour: only the edition's word makes it look
+			// once it stopped.
+			f.sender.WatchEvery = time.Hour
+			sendWaitingFor(t, f, 1, func() { c.stop(f, e.ID) })
 
 			if n := len(f.smtp.Messages()); n != 1 {
 				t.Errorf("the relay got %d digests, want only the 1 handed over before the stop", n)

@@ -63,7 +63,7 @@ func TestReaderWhoLeavesMidBatchGetsNothingMore(t *testing.T) {
 			f.subscriber("first@example.org", "CR")
 			f.subscriber("second@example.org", "CR")
 			e := f.compile(domain.NewEdition{})
-			sendWaitingFor(t, f, func() { c.meanwhile(f, f.deliveries(e.ID)["second@example.org"].ID) })
+			sendWaitingFor(t, f, 2, func() { c.meanwhile(f, f.deliveries(e.ID)["second@example.org"].ID) })
 
 			if n := len(f.smtp.To("second@example.org")); n != 0 {
 				t.Errorf("second@ got %d digests from the batch, want none", n)
@@ -80,14 +80,15 @@ func TestReaderWhoLeavesMidBatchGetsNothingMore(t *testing.T) {
 
 // sendWaitingFor sends the one batch queued, one digest at a time: the
 // first goes, and while the second waits for its turn, meanwhile runs
-// and the batch takes two looks at its edition (so that one whole look
-// saw what meanwhile did) before the second may go.
-func sendWaitingFor(t *testing.T, f *fixture, meanwhile func()) {
+// and the batch takes looks looks at its edition (two, so that one whole
+// look saw what meanwhile did; one, when meanwhile makes it look at
+// once) before the second may go.
+func sendWaitingFor(t *testing.T, f *fixture, looks int, meanwhile func()) {
 	t.Helper()
 	gate := &gateLimiter{waiting: make(chan struct{}, 1), open: make(chan struct{})}
-	var looks atomic.Int64
+	var looked atomic.Int64
 	f.sender.Workers, f.sender.Limiter = 1, gate
-	f.sender.OnWatch = func() { looks.Add(1) }
+	f.sender.OnWatch = func() { looked.Add(1) }
 	batches := f.queuedBatches()
 	if len(batches) != 1 {
 		t.Fatalf("queued batches: %d, want 1", len(batches))
@@ -107,10 +108,10 @@ func sendWaitingFor(t *testing.T, f *fixture, meanwhile func()) {
 		t.Fatal("the batch's second send never waited for its turn")
 	}
 	meanwhile()
-	for seen := looks.Load(); looks.Load() < seen+2; {
+	for seen := looked.Load(); looked.Load() < seen+int64(looks); {
 		select {
 		case <-deadline:
-			t.Fatal("the batch in progress stopped looking at its edition")
+			t.Fatalf("the batch in progress did not look at its edition %d times after what happened meanwhile", looks)
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
