@@ -63,6 +63,12 @@ func retrySeconds(d time.Duration) int {
 func (l *signupLimiter) take(ctx context.Context, key string, limit int, window time.Duration) error {
 	v, err := l.counts.Take(ctx, key, limit, window)
 	if err != nil {
+		// Said in a sign-up's words, instead of the counter's own, not
+		// after them: the log reads "sign-ups are unavailable…: rate
+		// limit: dial tcp…".
+		if cause := errors.Unwrap(err); cause != nil {
+			err = cause
+		}
 		return errs.Wrap(errs.Unavailable, err, "sign-ups are unavailable for a moment; please try again shortly")
 	}
 	if !v.Allowed {

@@ -3,11 +3,13 @@ package web
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/redis/go-redis/v9"
 
 	"newsdigest/internal/config"
+	"newsdigest/internal/ratelimit"
 	"newsdigest/internal/testenv"
 )
 
@@ -38,5 +40,23 @@ func TestConfirmMailsPerGmailInbox(t *testing.T) {
 		if err := l.AllowAddress(ctx, addr); err != nil {
 			t.Errorf("%s, another inbox: %v", addr, err)
 		}
+	}
+}
+
+// TestSignupLimitAwaySaysSoOnce: with the counters' Redis away, a
+// sign-up's limit is unavailable, said once in a sign-up's words with the
+// cause after them, not the counter's words as well.
+func TestSignupLimitAwaySaysSoOnce(t *testing.T) {
+	t.Parallel()
+	rdb := redis.NewClient(&redis.Options{Addr: "127.0.0.1:1", MaxRetries: -1})
+	defer rdb.Close()
+	l := &signupLimiter{counts: ratelimit.New(rdb, []byte("0123456789abcdef")), perIP: 5, perAddress: 5}
+	err := l.AllowIP(context.Background(), "192.0.2.1")
+	if err == nil {
+		t.Fatal("the limit answered with its Redis away")
+	}
+	if got := err.Error(); !strings.HasPrefix(got, "sign-ups are unavailable for a moment; please try again shortly: rate limit: ") ||
+		strings.Count(got, "unavailable for a moment") != 1 {
+		t.Errorf("the limit's error reads %q", got)
 	}
 }
