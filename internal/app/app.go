@@ -279,6 +279,7 @@ func (m *Worker) Run(ctx context.Context) error {
 		return err
 	}
 	defer pool.Close()
+	go warnRelaySilent(ctx, m.Config.SMTP, m.Log)
 	queue := asynq.NewClient(redis)
 	defer queue.Close()
 	inspector := asynq.NewInspector(redis)

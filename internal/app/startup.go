@@ -5,12 +5,15 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
 
 	"newsdigest/internal/config"
+	"newsdigest/internal/mail"
 	"newsdigest/internal/postgres"
 )
 
@@ -126,6 +129,16 @@ func refusedByRedis(ctx context.Context, url string) error {
 		}
 	}
 	return fmt.Errorf("REDIS_URL: Redis refuses it: %w", err)
+}
+
+// warnRelaySilent says at start, without holding it up, when the SMTP
+// relay does not greet (a mistyped host or port, a relay down): the
+// worker keeps trying each mail, and would say so only then.
+func warnRelaySilent(ctx context.Context, relay config.SMTP, log *slog.Logger) {
+	if err := mail.Greet(ctx, relay); err != nil && ctx.Err() == nil {
+		log.Warn("SMTP_URL: the relay does not answer; mail waits and is tried again until it does",
+			"relay", net.JoinHostPort(relay.Host, strconv.Itoa(relay.Port)), "err", err)
+	}
 }
 
 // warnSchemaAhead says at start when the database is at a newer
