@@ -263,6 +263,9 @@ func TestAdminSubscribers(t *testing.T) {
 	if got := b.text("status", chromedp.CSS(`#sub-status`)); got != "erased" {
 		t.Errorf("status after erase = %q", got)
 	}
+	if got := b.text("address", chromedp.CSS(`#sub-email`)); got != "(erased: the address is no longer kept)" {
+		t.Errorf("the erased person's address shows as %q", got)
+	}
 	if strings.Contains(strings.ToLower(b.pageText()), "erin") {
 		t.Errorf("the erased person's page still names them: %s", b.pageText())
 	}

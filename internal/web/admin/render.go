@@ -150,6 +150,14 @@ var funcs = template.FuncMap{
 	"skipReason": skipReasonLabel,
 	// consentVia says what a consent came through: see subscribers_consents.go.
 	"consentVia": consentVia,
+	// address is a subscriber's address as the console shows it: an
+	// erased person's stored keyed hash ("erased:9f…") is said in words.
+	"address": func(lang, email string) string {
+		if strings.HasPrefix(email, "erased:") {
+			return msg(lang, "sub_erased_address")
+		}
+		return email
+	},
 	// latency: see queues.go.
 	"latency": latency,
 	// rolesOf pairs roles with the page's language for the "roles" and
