@@ -110,6 +110,13 @@ func TestReaderScheduleThroughTheWorkerAndConsole(t *testing.T) {
 	if st, page := s.postForm(c, "/admin/schedules?lang=en", url.Values{"csrf_token": {token}, "min_stories": {"5"}, "wait_days": {"14"}}); st != http.StatusUnprocessableEntity ||
 		!strings.Contains(html.UnescapeString(page), "Frequencies readers may choose: offer at least one") {
 		t.Errorf("no frequency offered: %d, the page does not name the field by its label:\n%.2000s", st, page)
+	} else if !strings.Contains(page, `<fieldset id="frequencies" aria-describedby="page-error">`) ||
+		!regexp.MustCompile(`name="frequencies" value="[a-z]+" aria-invalid="true" autofocus>`).MatchString(page) {
+		t.Errorf("no frequency offered: the boxes are not marked and tied to the error:\n%.2000s", page)
+	}
+	if _, page := s.postForm(c, "/admin/schedules?lang=en", url.Values{"csrf_token": {token}, "frequencies": {"weekly"},
+		"min_stories": {"5"}, "wait_days": {"400"}}); !regexp.MustCompile(`id="wait_days"[^>]*aria-invalid="true" aria-describedby="page-error" autofocus`).MatchString(page) {
+		t.Errorf("a wait of 400 days: its field is not marked and tied to the error")
 	}
 	if st := post(url.Values{"frequencies": {"weekly", "daily"}, "min_stories": {"5"}, "wait_days": {"14"}}); st != http.StatusOK {
 		t.Errorf("saving settings: %d", st)

@@ -27,6 +27,9 @@ type schedulesData struct {
 	WaitDays    int
 	DueSoon     int
 	Slots       []slotRow
+	// Bad is the field the page's error is about ("frequencies",
+	// "min_stories", "wait_days"), which the form marks; "" for none.
+	Bad string
 }
 
 type frequencyBox struct {
@@ -51,10 +54,10 @@ func (a *Console) schedulesPage(c *gin.Context) {
 		a.failErr(c, err)
 		return
 	}
-	a.renderSchedules(c, http.StatusOK, set, "")
+	a.renderSchedules(c, http.StatusOK, set, "", "")
 }
 
-func (a *Console) renderSchedules(c *gin.Context, status int, set domain.ScheduleSettings, problem string) {
+func (a *Console) renderSchedules(c *gin.Context, status int, set domain.ScheduleSettings, problem, bad string) {
 	lang := pageLang(c)
 	ctx := c.Request.Context()
 	due, err := a.Editions.DueWithin(ctx, time.Now(), 24*time.Hour)
@@ -67,7 +70,7 @@ func (a *Console) renderSchedules(c *gin.Context, status int, set domain.Schedul
 		a.failErr(c, err)
 		return
 	}
-	d := schedulesData{MinStories: set.MinStories, WaitDays: set.WaitDays, DueSoon: due}
+	d := schedulesData{MinStories: set.MinStories, WaitDays: set.WaitDays, DueSoon: due, Bad: bad}
 	for _, f := range domain.Frequencies {
 		d.Frequencies = append(d.Frequencies, frequencyBox{Value: f, Label: msg(lang, "schedules_frequency_"+f),
 			Offered: slices.Contains(set.Frequencies, f)})
@@ -91,7 +94,9 @@ func (a *Console) schedulesPost(c *gin.Context) {
 		err = a.Editions.SaveScheduleSettings(c.Request.Context(), currentUser(c).Name, set)
 	}
 	if errs.Is(err, errs.Invalid) {
-		a.renderSchedules(c, http.StatusUnprocessableEntity, set, fieldProblem(pageLang(c), err, scheduleLabels))
+		// The field the error names is marked, and tied to the error.
+		bad, _, _ := strings.Cut(errs.MessageOf(err), ":")
+		a.renderSchedules(c, http.StatusUnprocessableEntity, set, fieldProblem(pageLang(c), err, scheduleLabels), bad)
 		return
 	}
 	if err != nil {
