@@ -317,6 +317,7 @@ func TestAdminEditionsSendWatchRetryPreview(t *testing.T) {
 		t.Error("previewed as the reader, the form does not show their choices")
 	}
 	b.checkAccessible("preview")
+	b.shots(t, "edition-preview-reader")
 	b.do("type the test address", chromedp.SetValue(chromedp.CSS(`#to`), "editor@example.org"))
 	if st := b.submit("test send", chromedp.CSS(`form#test-send button[type=submit]`)); st != http.StatusOK {
 		t.Fatalf("test send: %d: %s", st, b.pageText())
