@@ -84,7 +84,8 @@ type TestSend struct {
 // the worker.
 const (
 	TestSendSent    = "sent"    // the relay took it
-	TestSendRefused = "refused" // the relay refused it for good, or it could not be made
+	TestSendRefused = "refused" // the relay refused it for good
+	TestSendFailed  = "failed"  // not sent: the relay did not take it after every try, or it could not be made
 )
 
 // TestSendResult is how an editor's test send went, as the console lists
@@ -95,8 +96,8 @@ type TestSendResult struct {
 	CreatedAt  time.Time
 	FinishedAt *time.Time
 	Outcome    string
-	// Failure sums up why it was refused (mail.Summary: the relay's
-	// codes, no address).
+	// Failure sums up why it was refused or failed (mail.Summary: the
+	// relay's codes, no address).
 	Failure string
 }
 

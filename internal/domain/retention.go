@@ -10,8 +10,9 @@ const (
 	// DraftKeptFor bounds an import's draft, confirmed or not: an
 	// uploaded subscriber list holds addresses.
 	DraftKeptFor = 24 * time.Hour
-	// TestSendKeptFor bounds a test send a lost task left (it holds the
-	// address an editor typed), and the one-time keys of test-send forms.
+	// TestSendKeptFor bounds a test send: how it went, for the console
+	// (what it held of anyone goes when it is done), or all of it when a
+	// lost task left it; and the one-time keys of test-send forms.
 	TestSendKeptFor = 24 * time.Hour
 	// ClickNonceKeptFor is how long a message's clicks are remembered; a
 	// link older than that counts nothing, so no message counts twice.

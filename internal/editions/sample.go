@@ -197,8 +197,9 @@ const testSubjectPrefix = "[TEST] "
 // no one's token: they lead to the public pages' "link not valid" answer
 // rather than to a subscriber's settings. The task holds only the test
 // send's id, so an address never waits in Redis. An error wrapping
-// tasks.SkipRetry is not worth trying again.
-func (s *Service) SendTest(ctx context.Context, id int64) error {
+// tasks.SkipRetry is not worth trying again; with final set (the queue's
+// last try) a failure for now is recorded as failed.
+func (s *Service) SendTest(ctx context.Context, id int64, final bool) error {
 	if s.mailer == nil {
 		return errors.New("editions: this process does not send mail")
 	}
@@ -220,7 +221,7 @@ func (s *Service) SendTest(ctx context.Context, id int64) error {
 	}
 	m, err := s.renderer.Digest(d)
 	if err != nil {
-		return errors.Join(fmt.Errorf("render test digest: %v: %w", err, tasks.SkipRetry), done(domain.TestSendRefused, "render: "+err.Error()))
+		return errors.Join(fmt.Errorf("render test digest: %v: %w", err, tasks.SkipRetry), done(domain.TestSendFailed, "render: "+err.Error()))
 	}
 	m = m.WithToken(domain.TestSendToken)
 	err = s.mailer.Send(ctx, &sendmail.Message{
@@ -237,10 +238,21 @@ func (s *Service) SendTest(ctx context.Context, id int64) error {
 	}
 	// What the queue and the console keep of a failure names no address
 	// (mail.Summary).
-	if sendmail.ClassOf(err) != sendmail.Temporary {
+	if class := sendmail.ClassOf(err); class != sendmail.Temporary {
+		// Refused for good, or lost once the whole message had left
+		// (it may have arrived: not sent again, said as failed).
+		outcome := domain.TestSendFailed
+		if class == sendmail.Permanent {
+			outcome = domain.TestSendRefused
+		}
 		s.log.Warn("test send refused", "test_send", ts.ID, "failure", sendmail.Summary(err))
 		return errors.Join(fmt.Errorf("test send refused (%s): %w", sendmail.Summary(err), tasks.SkipRetry),
-			done(domain.TestSendRefused, sendmail.Summary(err)))
+			done(outcome, sendmail.Summary(err)))
+	}
+	if final {
+		// The queue gives up after this try: the console says it failed,
+		// not that it is still on its way.
+		return errors.Join(fmt.Errorf("test send: %s", sendmail.Summary(err)), done(domain.TestSendFailed, sendmail.Summary(err)))
 	}
 	return fmt.Errorf("test send: %s", sendmail.Summary(err))
 }

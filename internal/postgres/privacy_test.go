@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
+
 	"newsdigest/internal/domain"
 	"newsdigest/internal/postgres"
 	"newsdigest/internal/testenv"
@@ -296,5 +298,48 @@ func TestLapsedSignUpOfAnAddressThatLeftGoesBack(t *testing.T) {
 		row("vic@example.org", false), row("left@example.org", false)}}, consent())
 	if err != nil || imported != 0 || skipped != 2 {
 		t.Errorf("an operator's list of the two: %d imported, %d skipped, %v; want both skipped", imported, skipped, err)
+	}
+}
+
+// TestErasureTakesTheTestSendsOfThePerson: an erasure takes every test
+// send of the person, those sent to their address and those of their
+// own digest (a preview as a named subscriber, sent to an editor, which
+// holds their choices until it is done); a test send done holds nothing
+// of anyone.
+func TestErasureTakesTheTestSendsOfThePerson(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := testenv.Database(t)
+	id, _ := subscribe(t, db, "named@example.org")
+	for _, ts := range []domain.TestSend{
+		{SubscriberID: id, Filter: crFilter, Recipient: "editor@example.org"},
+		{Filter: crFilter, Recipient: "Named@example.org"},
+		{Filter: crFilter, Recipient: "other.editor@example.org"},
+	} {
+		if _, _, err := db.SaveTestSend(ctx, ts, "editor@example.org"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := db.EraseSubscriber(ctx, id, "editor@example.org", token.New()); err != nil {
+		t.Fatal(err)
+	}
+	var left []string
+	rows, err := db.Pool().Query(ctx, `SELECT recipient FROM test_sends`)
+	if err == nil {
+		left, err = pgx.CollectRows(rows, pgx.RowTo[string])
+	}
+	if err != nil || len(left) != 1 || left[0] != "other.editor@example.org" {
+		t.Errorf("test sends left after the erasure: %v (%v), want the other editor's alone", left, err)
+	}
+	got, err := db.TestSendsBy(ctx, "editor@example.org", 5)
+	if err != nil || len(got) != 1 {
+		t.Fatalf("the editor's test sends: %+v %v", got, err)
+	}
+	if err := db.FinishTestSend(ctx, got[0].ID, domain.TestSendSent, ""); err != nil {
+		t.Fatal(err)
+	}
+	var held int
+	if err := db.Pool().QueryRow(ctx, `SELECT count(*) FROM test_sends WHERE recipient IS NOT NULL OR subscriber_id <> 0 OR filter <> '{}'`).Scan(&held); err != nil || held != 0 {
+		t.Errorf("%d test sends done still hold an address, a subscriber or choices (%v)", held, err)
 	}
 }

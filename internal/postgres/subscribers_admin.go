@@ -200,7 +200,7 @@ func (db *DB) EraseSubscriber(ctx context.Context, id int64, actor, newToken str
 		if _, err := tx.Exec(ctx, `DELETE FROM retired_tokens WHERE subscriber_id = $1`, id); err != nil {
 			return fmt.Errorf("erase retired tokens: %w", err)
 		}
-		if _, err := tx.Exec(ctx, `DELETE FROM test_sends WHERE lower(recipient) = lower($1)`, email); err != nil {
+		if _, err := tx.Exec(ctx, `DELETE FROM test_sends WHERE lower(recipient) = lower($1) OR subscriber_id = $2`, email, id); err != nil {
 			return fmt.Errorf("erase test sends: %w", err)
 		}
 		// The audit log names people by id; entries written before it did

@@ -62,11 +62,14 @@ func (db *DB) LoadTestSend(ctx context.Context, id int64) (domain.TestSend, erro
 	return t, nil
 }
 
-// FinishTestSend records how a test send went (domain.TestSendSent or
-// TestSendRefused, with why) and forgets its address; a test send done
-// already is left as it is.
+// FinishTestSend records how a test send went (domain.TestSendSent,
+// TestSendRefused or TestSendFailed, with why) and forgets what it held
+// of anyone: the address, and the subscriber and their choices of a
+// preview as a named subscriber. A test send done already is left as it
+// is.
 func (db *DB) FinishTestSend(ctx context.Context, id int64, outcome, failure string) error {
-	_, err := db.pool.Exec(ctx, `UPDATE test_sends SET recipient = NULL, outcome = $2, failure = $3, finished_at = now()
+	_, err := db.pool.Exec(ctx, `UPDATE test_sends SET recipient = NULL, subscriber_id = 0, filter = '{}',
+		outcome = $2, failure = $3, finished_at = now()
 		WHERE id = $1 AND finished_at IS NULL`, id, outcome, failure)
 	if err != nil {
 		return fmt.Errorf("finish test send: %w", err)

@@ -97,7 +97,7 @@ func (h *handlers) testSend(ctx context.Context, t *asynq.Task) error {
 	if err := tasks.Decode(t, &p); err != nil {
 		return err
 	}
-	return h.Editions.SendTest(ctx, p.ID)
+	return h.Editions.SendTest(ctx, p.ID, lastAttempt(ctx))
 }
 
 // pollSource fetches a source and imports what it holds.
