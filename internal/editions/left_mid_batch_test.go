@@ -107,6 +107,16 @@ func sendWaitingFor(t *testing.T, f *fixture, looks int, meanwhile func()) {
 	case <-deadline:
 		t.Fatal("the batch's second send never waited for its turn")
 	}
+	// The batch's first look, at once when it began, is over before
+	// meanwhile, so that the looks counted after it are the ones that
+	// can see what meanwhile did.
+	for looked.Load() < 1 {
+		select {
+		case <-deadline:
+			t.Fatal("the batch in progress never looked at its edition")
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
 	meanwhile()
 	for seen := looked.Load(); looked.Load() < seen+int64(looks); {
 		select {

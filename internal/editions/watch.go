@@ -53,7 +53,10 @@ type editionWatch struct {
 func (s *Sender) watch(ctx context.Context, ed *editionData, claims []domain.ClaimedDelivery) *editionWatch {
 	w := &editionWatch{done: make(chan struct{}), poke: make(chan struct{}, 1)}
 	w.current.Store(ed)
+	// Told of a stop from now on; one that came between the claim and
+	// now was told to no one, so the first look is at once.
 	s.halts.add(ed.id, w)
+	w.wake()
 	var ids []int64
 	for _, c := range claims {
 		if c.Active {

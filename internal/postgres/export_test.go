@@ -18,3 +18,7 @@ var (
 	SkipReasonsSQL    = skipReasonsSQL
 	StoryCountriesSQL = storyCountriesSQL
 )
+
+// HaltQuietSpell is how long the listener for edition halts waits before
+// it checks its connection; a test shortens it.
+var HaltQuietSpell = &haltQuietSpell

@@ -34,12 +34,28 @@ func (db *DB) ListenEditionHalts(ctx context.Context, ready func(), halted func(
 		ready()
 	}
 	for {
-		n, err := conn.WaitForNotification(ctx)
-		if err != nil {
+		// A connection dropped on the way (a NAT's timeout, a failover)
+		// would wait for ever, unnoticed: after a quiet spell it is asked
+		// whether it is still there.
+		quiet, cancel := context.WithTimeout(ctx, haltQuietSpell)
+		n, err := conn.WaitForNotification(quiet)
+		cancel()
+		switch {
+		case err != nil && ctx.Err() == nil && quiet.Err() != nil:
+			if err := conn.Ping(ctx); err != nil {
+				return fmt.Errorf("listen for edition halts: the connection is gone: %w", err)
+			}
+		case err != nil:
 			return fmt.Errorf("wait for edition halts: %w", err)
-		}
-		if id, err := strconv.ParseInt(n.Payload, 10, 64); err == nil {
-			halted(id)
+		default:
+			if id, err := strconv.ParseInt(n.Payload, 10, 64); err == nil {
+				halted(id)
+			}
 		}
 	}
 }
+
+// haltQuietSpell is how long ListenEditionHalts waits for a notice before
+// it checks that its connection is still there (a variable for the
+// test that shortens it).
+var haltQuietSpell = time.Minute
