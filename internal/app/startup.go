@@ -141,15 +141,6 @@ func warnRelaySilent(ctx context.Context, relay config.SMTP, log *slog.Logger) {
 	}
 }
 
-// warnSchemaAhead says at start when the database is at a newer
-// version's migrations (postgres.Schema.AheadWarning); it is not in the
-// way, so a failure to read it is left to the checks that need it.
-func warnSchemaAhead(ctx context.Context, db *postgres.DB, log *slog.Logger) {
-	if s, err := db.Schema(ctx); err == nil && s.Ahead() {
-		log.Warn(s.AheadWarning())
-	}
-}
-
 // WaitForSchema returns once db holds every migration this binary needs.
 // A worker started before `web migrate` has run (a new database, or an
 // upgrade whose migrations have not yet been applied) would otherwise

@@ -49,7 +49,7 @@ func (c *Config) exampleWarnings() []string {
 			"(confirm, unsubscribe, preferences) would lead readers to their own machine. "+
 			"Set BASE_URL to the site's public address, e.g. https://news.example.org", c.BaseURL, c.SMTP.Host))
 	}
-	if _, domain, _ := strings.Cut(c.MailFrom.Address, "@"); isLoopback(domain) || strings.HasSuffix(domain, ".localhost") {
+	if _, domain, _ := strings.Cut(c.MailFrom.Address, "@"); isLoopback(domain) {
 		w = append(w, fmt.Sprintf("MAIL_FROM is %s while mail goes to the relay %s: relays refuse or junk mail "+
 			"from an address at no real domain, and replies go nowhere. Set it to an address of the desk's own domain, "+
 			"e.g. News Digest <digest@news.example.org>", c.MailFrom.Address, c.SMTP.Host))
@@ -61,12 +61,14 @@ func (c *Config) exampleWarnings() []string {
 	return w
 }
 
-// isLoopback reports whether host names this machine: localhost, or a
-// loopback address.
+// isLoopback reports whether host names this machine: localhost or a
+// name under it, a loopback address, or the unspecified one (0.0.0.0,
+// ::), in any case.
 func isLoopback(host string) bool {
-	if host == "localhost" {
+	host = strings.ToLower(strings.TrimSuffix(host, "."))
+	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
 		return true
 	}
 	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
+	return ip != nil && (ip.IsLoopback() || ip.IsUnspecified())
 }

@@ -25,9 +25,9 @@ type Edition struct {
 	Sent    int           `json:"sent"`
 	Failed  int           `json:"failed"`
 	Skipped int           `json:"skipped"`
-	// Rate is messages sent per second since sending began (until done,
-	// or until it paused itself); after a retry, since the retry began,
-	// over what it sent.
+	// Rate is messages sent per second since sending began (until done;
+	// while it is paused, until it paused itself); after a retry, since
+	// the retry began, over what it sent.
 	Rate             float64    `json:"rate"`
 	SendingStartedAt *time.Time `json:"sending_started_at,omitempty"`
 	ScheduledFor     *time.Time `json:"scheduled_for,omitempty"`

@@ -123,7 +123,8 @@ func NewSMTPServerOn(t testing.TB, host string) *SMTPServer {
 	t.Helper()
 	l, err := net.Listen("tcp", net.JoinHostPort(host, "0"))
 	if err != nil {
-		t.Fatalf("testenv: listen for SMTP: %v", err)
+		t.Fatalf("testenv: listen for SMTP on %s: %v (an IPv6 test needs the loopback ::1: `ip -6 addr show lo`; "+
+			"in a container, enable IPv6 or run with net.ipv6.conf.lo.disable_ipv6=0)", host, err)
 	}
 	s := &SMTPServer{Addr: l.Addr().String(), Host: host, Port: l.Addr().(*net.TCPAddr).Port}
 	srv := smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) {

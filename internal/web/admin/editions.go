@@ -151,8 +151,13 @@ func (a *Console) editionsCreate(c *gin.Context) {
 			return
 		}
 		lang := pageLang(c)
-		a.render(c, http.StatusUnprocessableEntity, "editions_new", page{Title: msg(lang, "editions_new_title"),
-			Section: "editions", Data: newData(r, plan)})
+		p := page{Title: msg(lang, "editions_new_title"), Section: "editions", Data: newData(r, plan)}
+		if plan.Stories > 0 {
+			// Others came meanwhile: nothing was sent, and the page
+			// says why it asks again.
+			p.Flash = msg(lang, "editions_plan_changed")
+		}
+		a.render(c, http.StatusUnprocessableEntity, "editions_new", p)
 		return
 	}
 	if err != nil {
