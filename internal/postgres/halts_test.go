@@ -26,7 +26,9 @@ func TestListenEditionHaltsThroughQuietSpells(t *testing.T) {
 	heard := make(chan int64, 4)
 	listening := make(chan struct{})
 	ended := make(chan error, 1)
-	go func() { ended <- db.ListenEditionHalts(ctx, func() { close(listening) }, func(id int64) { heard <- id }) }()
+	go func() {
+		ended <- db.ListenEditionHalts(ctx, func() { close(listening) }, func(id int64) { heard <- id })
+	}()
 	<-listening
 	// Each check is a ping on the listening connection (pgx's, "-- ping"):
 	// wait for it to have checked, so that the cancel comes after a quiet
