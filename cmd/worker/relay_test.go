@@ -1,7 +1,6 @@
 package main
 
 import (
-	"net"
 	"strconv"
 	"testing"
 	"time"
@@ -15,21 +14,7 @@ import (
 // tried; it starts all the same, and keeps trying each mail.
 func TestStartSaysWhenTheRelayDoesNotAnswer(t *testing.T) {
 	t.Parallel()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	go func() {
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			c.Close()
-		}
-	}()
-	relay := "127.0.0.1:" + strconv.Itoa(l.Addr().(*net.TCPAddr).Port)
+	relay := "127.0.0.1:" + strconv.Itoa(testenv.HangUp(t))
 	worker := testenv.StartProgram(t, 2*time.Minute, "NEWSDIGEST_TEST_RUN_WORKER=1", "NEWSDIGEST_TEST_WORKER_ARGS=",
 		"SECRET_KEY=7d1f0a93c6e24b58a0f3d9e17c52b84e", "LOG_FORMAT=json",
 		"DATABASE_URL="+testenv.DatabaseURL(t), "REDIS_URL="+testenv.RedisURL(t), "METRICS_ADDR=127.0.0.1:0",

@@ -2,7 +2,6 @@ package mail
 
 import (
 	"context"
-	"net"
 	"testing"
 
 	"newsdigest/internal/config"
@@ -24,21 +23,7 @@ func TestGreetTellsARelayFromNone(t *testing.T) {
 	}
 	// A server that hangs up without a greeting (not a relay; a port
 	// held by something else) does not pass for one.
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	go func() {
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			c.Close()
-		}
-	}()
-	if err := Greet(context.Background(), config.SMTP{Host: "127.0.0.1", Port: l.Addr().(*net.TCPAddr).Port, TLS: "none"}); err == nil {
+	if err := Greet(context.Background(), config.SMTP{Host: "127.0.0.1", Port: testenv.HangUp(t), TLS: "none"}); err == nil {
 		t.Error("a server that hangs up at once greeted")
 	}
 }

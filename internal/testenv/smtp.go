@@ -110,6 +110,29 @@ func (s *SMTPServer) hiddenExtensions() []string {
 	return s.hidden
 }
 
+// HangUp listens on a random loopback port and hangs up on every
+// connection at once, saying nothing: something that is not a relay
+// where SMTP_URL points. It stops when the test ends; its port is
+// returned.
+func HangUp(t testing.TB) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("testenv: listen: %v", err)
+	}
+	t.Cleanup(func() { l.Close() })
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			c.Close()
+		}
+	}()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
 // NewSMTPServer starts a server on a random loopback port, stopped when the
 // test ends.
 func NewSMTPServer(t testing.TB) *SMTPServer {
