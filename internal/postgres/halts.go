@@ -39,9 +39,10 @@ func (db *DB) ListenEditionHalts(ctx context.Context, ready func(), halted func(
 		// whether it is still there.
 		quiet, cancel := context.WithTimeout(ctx, haltQuietSpell)
 		n, err := conn.WaitForNotification(quiet)
+		spell := quiet.Err() == context.DeadlineExceeded && ctx.Err() == nil
 		cancel()
 		switch {
-		case err != nil && ctx.Err() == nil && quiet.Err() != nil:
+		case err != nil && spell:
 			if err := conn.Ping(ctx); err != nil {
 				return fmt.Errorf("listen for edition halts: the connection is gone: %w", err)
 			}
