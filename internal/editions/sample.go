@@ -210,13 +210,16 @@ func (s *Service) SendTest(ctx context.Context, id int64, final bool) error {
 	if err != nil {
 		return err
 	}
-	// Done, or refused for good: how it went is kept for the console,
-	// and the address it held is forgotten.
+	// Sent, refused for good, or given up: how it went is kept for the
+	// console, and what it held of anyone is forgotten.
 	done := func(outcome, failure string) error {
 		return s.store.FinishTestSend(context.WithoutCancel(ctx), ts.ID, outcome, failure)
 	}
 	d, err := s.layOut(ctx, ts, time.Now())
 	if err != nil {
+		if final {
+			return errors.Join(err, done(domain.TestSendFailed, "lay out: "+err.Error()))
+		}
 		return err
 	}
 	m, err := s.renderer.Digest(d)
