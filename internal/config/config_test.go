@@ -77,6 +77,10 @@ func TestWarningsNameRiskySettings(t *testing.T) {
 		{map[string]string{"ORG_POSTAL_ADDRESS": " "}, "ORG_POSTAL_ADDRESS is not set"},
 		{map[string]string{"BASE_URL": "http://localhost:8080"}, "BASE_URL is http://localhost:8080 while mail goes to the relay relay.example.org"},
 		{map[string]string{"BASE_URL": "http://[::1]:8080"}, "BASE_URL is http://[::1]:8080"},
+		{map[string]string{"BASE_URL": "http://LOCALHOST:8080"}, "BASE_URL is http://LOCALHOST:8080"},
+		{map[string]string{"BASE_URL": "http://news.localhost"}, "BASE_URL is http://news.localhost"},
+		{map[string]string{"BASE_URL": "http://0.0.0.0:8080"}, "BASE_URL is http://0.0.0.0:8080"},
+		{map[string]string{"MAIL_FROM": "digest@News.Localhost"}, "MAIL_FROM is digest@News.Localhost"},
 		{map[string]string{"MAIL_FROM": "News Digest <digest@localhost>"}, "MAIL_FROM is digest@localhost"},
 		{map[string]string{"ORG_POSTAL_ADDRESS": "News Digest, 1 Example Street, 10000 Sample City, Country"}, "ORG_POSTAL_ADDRESS is still the example's"},
 		// A relay on this machine is a catcher or a local MTA: trying
