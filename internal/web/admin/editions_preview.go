@@ -81,15 +81,7 @@ func (a *Console) editionsPreview(c *gin.Context) {
 		return // a named subscriber's choices are theirs to see who manage subscribers
 	}
 	d := editionsPreviewData{Sample: s}
-	tax, err := a.Taxonomy.Taxonomy(ctx)
-	if err != nil {
-		a.failErr(c, err)
-		return
-	}
-	if d.Choices, err = a.previewChoicesOf(c, lang, tax, s); err != nil {
-		a.failErr(c, err)
-		return
-	}
+	var err error
 	if d.Editions, err = a.Editions.List(ctx, 20); err != nil {
 		a.failErr(c, err)
 		return
@@ -117,12 +109,17 @@ func (a *Console) editionsPreview(c *gin.Context) {
 				// form says what the frame shows, not the empty choices
 				// and the first language it had.
 				d.Sample.Filter = f
-				if d.Choices, err = a.previewChoicesOf(c, lang, tax, d.Sample); err != nil {
-					a.failErr(c, err)
-					return
-				}
 			}
 		}
+	}
+	tax, err := a.Taxonomy.Taxonomy(ctx)
+	if err != nil {
+		a.failErr(c, err)
+		return
+	}
+	if d.Choices, err = a.previewChoicesOf(c, lang, tax, d.Sample); err != nil {
+		a.failErr(c, err)
+		return
 	}
 	p.Data = d
 	a.render(c, status, "editions_preview", p)
