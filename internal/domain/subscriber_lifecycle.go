@@ -38,6 +38,11 @@ const (
 	StatusErased     = "erased"
 )
 
+// ErasedAddressPrefix begins what an erased person's address becomes:
+// the keyed hash of the address after it ("erased:9f…"), which no one
+// can read back.
+const ErasedAddressPrefix = "erased:"
+
 // Statuses lists every subscriber status, in the order a person moves
 // through them.
 var Statuses = []string{StatusPending, StatusActive, StatusUnsubscribed, StatusBounced, StatusSuppressed, StatusComplained, StatusErased}

@@ -34,10 +34,10 @@ func (db *DB) erasedKeys(email string) []string {
 	for _, key := range db.erasureKeys {
 		m := hmac.New(sha256.New, key)
 		m.Write(addr)
-		out = append(out, "erased:"+hex.EncodeToString(m.Sum(nil)))
+		out = append(out, domain.ErasedAddressPrefix+hex.EncodeToString(m.Sum(nil)))
 	}
 	legacy := sha256.Sum256(addr)
-	return append(out, "erased:"+hex.EncodeToString(legacy[:]))
+	return append(out, domain.ErasedAddressPrefix+hex.EncodeToString(legacy[:]))
 }
 
 // purgeUnconfirmedSQL deletes up to $2 sign-ups never confirmed, older

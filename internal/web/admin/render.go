@@ -151,9 +151,10 @@ var funcs = template.FuncMap{
 	// consentVia says what a consent came through: see subscribers_consents.go.
 	"consentVia": consentVia,
 	// address is a subscriber's address as the console shows it: an
-	// erased person's stored keyed hash ("erased:9f…") is said in words.
+	// erased person's stored keyed hash (domain.ErasedAddressPrefix) is
+	// said in words.
 	"address": func(lang, email string) string {
-		if strings.HasPrefix(email, "erased:") {
+		if strings.HasPrefix(email, domain.ErasedAddressPrefix) {
 			return msg(lang, "sub_erased_address")
 		}
 		return email
