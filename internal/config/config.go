@@ -355,7 +355,7 @@ func parseSMTP(raw string) (SMTP, error) {
 		switch {
 		case u.Scheme == "smtps":
 			s.TLS = "implicit"
-		case s.Host == "127.0.0.1" || s.Host == "localhost" || s.Host == "::1":
+		case isLoopback(s.Host):
 			s.TLS = "none"
 		default:
 			s.TLS = "starttls"

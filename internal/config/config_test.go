@@ -278,3 +278,19 @@ func TestLoadNewSettings(t *testing.T) {
 		t.Errorf("got %q %d %d", c.MetricsAddr, c.SignupRatePerIP, c.ConfirmMailsPerDay)
 	}
 }
+
+// TestSMTPURLOnThisMachineIsPlainByDefault: a relay on this machine, as
+// the start's warnings tell one (isLoopback), is sent to in plain unless
+// the URL says otherwise; any other is held to STARTTLS.
+func TestSMTPURLOnThisMachineIsPlainByDefault(t *testing.T) {
+	for host, want := range map[string]string{"127.0.0.1": "none", "127.0.0.2": "none", "[::1]": "none", "LOCALHOST": "none",
+		"mail.localhost": "none", "relay.example.org": "starttls", "mailpit": "starttls"} {
+		c, err := Load(env(map[string]string{"SECRET_KEY": key, "SMTP_URL": "smtp://" + host + ":1025"}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.SMTP.TLS != want {
+			t.Errorf("smtp://%s:1025: tls %s, want %s", host, c.SMTP.TLS, want)
+		}
+	}
+}
