@@ -391,13 +391,7 @@ func Check(ctx context.Context, cfg *config.Config) error {
 	if err := migrated(db)(ctx); err != nil {
 		return err
 	}
-	rc, err := config.ParseRedis(cfg.RedisURL)
-	if err != nil {
-		return fmt.Errorf("REDIS_URL: %w", err)
-	}
-	rdb := rc.Client()
-	defer rdb.Close()
-	if err := rdb.Ping(ctx).Err(); err != nil {
+	if err := pingRedis(ctx, cfg.RedisURL); err != nil {
 		return fmt.Errorf("redis: %w", err)
 	}
 	return nil

@@ -110,15 +110,9 @@ func migrated(db *postgres.DB) func(ctx context.Context) error {
 // answers that it is loading or failing over, is nil: the readiness
 // checks say so and wait for it, as for PostgreSQL.
 func refusedByRedis(ctx context.Context, url string) error {
-	rc, err := config.ParseRedis(url)
-	if err != nil {
-		return fmt.Errorf("REDIS_URL: %w", err)
-	}
-	rdb := rc.Client()
-	defer rdb.Close()
 	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
 	defer cancel()
-	err = rdb.Ping(ctx).Err()
+	err := pingRedis(ctx, url)
 	var refusal redis.Error
 	if !errors.As(err, &refusal) {
 		return nil
@@ -129,6 +123,18 @@ func refusedByRedis(ctx context.Context, url string) error {
 		}
 	}
 	return fmt.Errorf("REDIS_URL: Redis refuses it: %w", err)
+}
+
+// pingRedis asks the Redis url names whether it answers, through a
+// client of its own.
+func pingRedis(ctx context.Context, url string) error {
+	rc, err := config.ParseRedis(url)
+	if err != nil {
+		return fmt.Errorf("REDIS_URL: %w", err)
+	}
+	rdb := rc.Client()
+	defer rdb.Close()
+	return rdb.Ping(ctx).Err()
 }
 
 // warnRelaySilent says at start, without holding it up, when the SMTP

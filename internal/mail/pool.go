@@ -3,11 +3,9 @@ package mail
 import (
 	"bytes"
 	"context"
-	"crypto/tls"
 	"fmt"
 	"net"
 	netmail "net/mail"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -159,29 +157,14 @@ func (p *Pool) SignWith(d *config.DKIM) {
 	}
 }
 
-// dial opens the connection (TLS itself for implicit TLS, so the tracked
-// connection is the TCP one underneath) and keeps hold of it. It dials
-// the relay's host and port as SMTP_URL gave them, not the address
-// go-mail hands it: that one is host and port joined with a colon, which
-// an IPv6 address ("::1") cannot be read back from.
+// dial opens the connection (dialRelay) and keeps hold of the TCP one
+// underneath any TLS.
 func (c *conn) dial(cfg config.SMTP) gomail.DialContextFunc {
-	relay := net.JoinHostPort(cfg.Host, strconv.Itoa(cfg.Port))
-	return func(ctx context.Context, network, _ string) (net.Conn, error) {
-		var d net.Dialer
-		raw, err := d.DialContext(ctx, network, relay)
-		if err != nil {
-			return nil, err
-		}
-		c.tracked = &trackedConn{Conn: raw}
-		if cfg.TLS != "implicit" {
-			return c.tracked, nil
-		}
-		tc := tls.Client(c.tracked, &tls.Config{ServerName: cfg.Host, MinVersion: tls.VersionTLS12})
-		if err := tc.HandshakeContext(ctx); err != nil {
-			raw.Close()
-			return nil, err
-		}
-		return tc, nil
+	return func(ctx context.Context, _, _ string) (net.Conn, error) {
+		return dialRelay(ctx, cfg, func(raw net.Conn) net.Conn {
+			c.tracked = &trackedConn{Conn: raw}
+			return c.tracked
+		})
 	}
 }
 

@@ -21,22 +21,13 @@ import (
 func Greet(ctx context.Context, cfg config.SMTP) error {
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	addr := net.JoinHostPort(cfg.Host, strconv.Itoa(cfg.Port))
-	var d net.Dialer
-	conn, err := d.DialContext(ctx, "tcp", addr)
+	conn, err := dialRelay(ctx, cfg, nil)
 	if err != nil {
 		return err
 	}
 	defer conn.Close()
 	if deadline, ok := ctx.Deadline(); ok {
 		conn.SetDeadline(deadline)
-	}
-	if cfg.TLS == "implicit" {
-		tc := tls.Client(conn, &tls.Config{ServerName: cfg.Host, MinVersion: tls.VersionTLS12})
-		if err := tc.HandshakeContext(ctx); err != nil {
-			return err
-		}
-		conn = tc
 	}
 	line, err := bufio.NewReader(conn).ReadString('\n')
 	if err != nil {
@@ -47,4 +38,31 @@ func Greet(ctx context.Context, cfg config.SMTP) error {
 	}
 	fmt.Fprint(conn, "QUIT\r\n")
 	return nil
+}
+
+// dialRelay connects to the relay cfg names, at its host and port as
+// SMTP_URL gave them (go-mail's own address joins them with a colon,
+// which an IPv6 host cannot be read back from), and makes the TLS
+// connection itself for implicit TLS. keep, when set, is given the TCP
+// connection first and returns the one to go on with (the pool tracks
+// it).
+func dialRelay(ctx context.Context, cfg config.SMTP, keep func(net.Conn) net.Conn) (net.Conn, error) {
+	var d net.Dialer
+	raw, err := d.DialContext(ctx, "tcp", net.JoinHostPort(cfg.Host, strconv.Itoa(cfg.Port)))
+	if err != nil {
+		return nil, err
+	}
+	conn := raw
+	if keep != nil {
+		conn = keep(raw)
+	}
+	if cfg.TLS != "implicit" {
+		return conn, nil
+	}
+	tc := tls.Client(conn, &tls.Config{ServerName: cfg.Host, MinVersion: tls.VersionTLS12})
+	if err := tc.HandshakeContext(ctx); err != nil {
+		raw.Close()
+		return nil, err
+	}
+	return tc, nil
 }
