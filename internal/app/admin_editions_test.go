@@ -323,6 +323,9 @@ func TestAdminEditionsSendWatchRetryPreview(t *testing.T) {
 		t.Fatalf("test send: %d: %s", st, b.pageText())
 	}
 	s.smtp.WaitFor(t, 30*time.Second, "the test digest", func([]testenv.Received) bool { return len(s.smtp.To("editor@example.org")) == 1 })
+	// Reloaded, the page says how the test send went.
+	b.open(b.currentURL(), chromedp.CSS(`ul#test-sends li[data-outcome="sent"]`))
+	b.shots(t, "edition-preview-test-sent")
 	test := s.smtp.To("editor@example.org")[0]
 	subj, _ := new(mime.WordDecoder).DecodeHeader(test.Header("Subject"))
 	if !strings.HasPrefix(subj, "[TEST] ") {
