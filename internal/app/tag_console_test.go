@@ -123,11 +123,20 @@ func tagSuggestionsInConsole(t *testing.T, s *stack, corrected map[int64][]strin
 			t.Errorf("story %d listed with no stored suggestion", id)
 		}
 	}
+	// Why: what the desk's corrections show, said in the page's language,
+	// topics by their names.
+	if why := b.text("reasons", chromedp.CSS(`#suggestions`)); !strings.Contains(why, " corrected stories ") {
+		t.Errorf("no suggestion says what the corrections show:\n%s", why)
+	}
 	b.checkAccessible("suggestions page")
 	b.shots(t, "tagging-suggestions")
 	b.open(s.base+"/admin/tagging/suggestions?lang=es", chromedp.CSS(`#suggestions`))
 	if h := b.text("Spanish heading", mainHeading); h != "Sugerencias de etiquetas" {
 		t.Errorf("the Spanish suggestions page is headed %q", h)
+	}
+	why := b.text("Spanish reasons", chromedp.CSS(`#suggestions`))
+	if !strings.Contains(why, " noticias corregidas ") || strings.Contains(why, "children-youth") || strings.Contains(why, "corrected") {
+		t.Errorf("the Spanish suggestions do not say in Spanish what the corrections show:\n%s", why)
 	}
 	b.checkAccessible("suggestions page in Spanish")
 	b.shots(t, "tagging-suggestions-es")

@@ -39,6 +39,9 @@ type Model struct {
 	// model stored before that rule adds them as they are, as it was
 	// trained to.
 	holdShipped bool
+	// habits are what the desk's corrections show about each topic
+	// (learnHabits), to explain the desk's layer's changes by them.
+	habits map[string]*habit
 }
 
 // topicModel is one topic's regression.
@@ -227,7 +230,7 @@ func ruleFeatures(found topicFindings, topics []string) []feature {
 		case ruleHint:
 			out = append(out, feature{ruleHintTag + topic, ruleValue})
 		}
-		if ev := found[topic]; ev != nil && ev.rank%2 == 0 { // ranks 0 and 2 are the title's
+		if found.inTitle(topic) {
 			out = append(out, feature{ruleTitleTag + topic, ruleValue})
 		}
 	}

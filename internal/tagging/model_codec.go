@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"slices"
 	"time"
@@ -18,16 +19,23 @@ import (
 // which as JSON would be tens of megabytes read by every process. Layout,
 // every integer an unsigned varint, every float IEEE little-endian:
 //
-//	"ndtm" version (2; 1 for a model stored before the desk's layer was
-//	  added to the shipped layer's answer held, see Model.holdShipped)
+//	"ndtm" version (3; 2 for a model stored before the desk's habits
+//	  were kept, 1 for one stored before the desk's layer was added to
+//	  the shipped layer's answer held, see Model.holdShipped)
 //	trained-at (Unix nanoseconds, 0 for none) examples desk-examples
 //	vocabulary: count, then each feature as length and UTF-8 bytes
 //	two layers, shipped then desk (see Train), each:
 //	  topics: count, then each: slug (length, bytes), bias (float64),
 //	          non-zero weights: count, then each: index gap, weight (float32)
+//	version 3 only, the desk's habits (see habit): count, then each:
+//	  slug, given, kept, given-untitled, kept-untitled,
+//	  other topics: count, then each: slug, with, added
 const (
 	modelMagic   = "ndtm"
-	modelVersion = 2
+	modelVersion = 3
+	// modelVersionNoHabits is the layout of version 3 without the desk's
+	// habits: its changes are explained by words.
+	modelVersionNoHabits = 2
 	// modelVersionUnheld is the layout of version 2, read as a model
 	// whose layers add as they are.
 	modelVersionUnheld = 1
@@ -63,6 +71,9 @@ func MarshalModel(m *Model) ([]byte, error) {
 	}
 	for _, layer := range []map[string]*topicModel{m.shipped, m.desk} {
 		writeLayer(w, layer)
+	}
+	if m.holdShipped {
+		writeHabits(w, m.habits)
 	}
 	if err := w.Flush(); err != nil {
 		return nil, fmt.Errorf("write tag model: %w", err)
@@ -155,10 +166,10 @@ func readModel(b []byte) (*Model, error) {
 		return buf
 	}
 	v := uvarint()
-	if v != modelVersion && v != modelVersionUnheld {
-		return nil, fmt.Errorf("stored tag model version %d, want %d or %d", v, modelVersionUnheld, modelVersion)
+	if v != modelVersion && v != modelVersionNoHabits && v != modelVersionUnheld {
+		return nil, fmt.Errorf("stored tag model version %d, want %d to %d", v, modelVersionUnheld, modelVersion)
 	}
-	m := &Model{shipped: map[string]*topicModel{}, desk: map[string]*topicModel{}, holdShipped: v == modelVersion}
+	m := &Model{shipped: map[string]*topicModel{}, desk: map[string]*topicModel{}, holdShipped: v != modelVersionUnheld}
 	if at := uvarint(); at != 0 {
 		m.TrainedAt = time.Unix(0, int64(at)).UTC()
 	}
@@ -195,8 +206,50 @@ func readModel(b []byte) (*Model, error) {
 			layer[slug] = tm
 		}
 	}
+	if v == modelVersion {
+		for range count() {
+			slug := str()
+			h := &habit{given: count(), kept: count(), givenUntitled: count(), keptUntitled: count(),
+				with: map[string]int{}, added: map[string]int{}}
+			for range count() {
+				g := str()
+				h.with[g] = count()
+				if n := count(); n > 0 { // as learnt: none added is none kept
+					h.added[g] = n
+				}
+			}
+			if fail != nil {
+				return nil, fail
+			}
+			if m.habits == nil {
+				m.habits = map[string]*habit{}
+			}
+			m.habits[slug] = h
+		}
+	}
 	if fail != nil {
 		return nil, fail
 	}
 	return m, nil
+}
+
+// writeHabits writes the desk's habits, in slug order.
+func writeHabits(w *bufio.Writer, habits map[string]*habit) {
+	var scratch [binary.MaxVarintLen64]byte
+	uvarint := func(v int) { w.Write(scratch[:binary.PutUvarint(scratch[:], uint64(v))]) }
+	str := func(s string) { uvarint(len(s)); w.WriteString(s) }
+	uvarint(len(habits))
+	for _, slug := range slices.Sorted(maps.Keys(habits)) {
+		h := habits[slug]
+		str(slug)
+		for _, n := range []int{h.given, h.kept, h.givenUntitled, h.keptUntitled} {
+			uvarint(n)
+		}
+		uvarint(len(h.with))
+		for _, g := range slices.Sorted(maps.Keys(h.with)) {
+			str(g)
+			uvarint(h.with[g])
+			uvarint(h.added[g])
+		}
+	}
 }

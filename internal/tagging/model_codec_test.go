@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"compress/gzip"
 	"io"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // restamp returns a stored model with its version number replaced.
@@ -27,8 +30,9 @@ func restamp(t *testing.T, stored []byte, version byte) []byte {
 	return out.Bytes()
 }
 
-// A model stored before the desk's layer was added to a held shipped
-// answer (version 1) is read as it was trained: its layers add as they
+// A model stored now keeps the desk's habits. A model stored before the
+// desk's layer was added to a held shipped answer (version 1) is read as
+// it was trained: its layers add as they
 // are, and it is written back as version 1. A version this code does not
 // know is refused.
 func TestStoredModelVersions(t *testing.T) {
@@ -56,6 +60,20 @@ func TestStoredModelVersions(t *testing.T) {
 	}
 	if twice, err := UnmarshalModel(again); err != nil || twice.holdShipped {
 		t.Errorf("a version 1 model written back reads with holdShipped %v, %v; want false", twice != nil && twice.holdShipped, err)
+	}
+	if len(back.habits) == 0 || !cmp.Equal(back.habits, m.habits, cmp.AllowUnexported(habit{})) {
+		t.Errorf("the desk's habits read back otherwise (-want +got):\n%s", cmp.Diff(m.habits, back.habits, cmp.AllowUnexported(habit{})))
+	}
+	// A model stored before the habits were kept (version 2) reads as
+	// one without them: its changes are explained by words.
+	raw := restamp(t, stored, modelVersionNoHabits)
+	noHabits, err := UnmarshalModel(raw)
+	if err != nil || !noHabits.holdShipped || noHabits.habits != nil {
+		t.Fatalf("a version 2 model: %v; want it held and without habits", err)
+	}
+	tg.SetModel(noHabits)
+	if why := tg.Tag("Returnees receive support in Comayagua", "Returnees received kits.", "en").Reasons.Topics["protection"]; !strings.HasPrefix(why, "model: ") {
+		t.Errorf("a version 2 model gives protection the reason %q; want the model's words", why)
 	}
 	if _, err := UnmarshalModel(restamp(t, stored, modelVersion+1)); err == nil {
 		t.Error("a model of an unknown version was read")

@@ -127,6 +127,13 @@ func (tg *Tagger) Tag(title, summary, lang string) Tags {
 // topicFindings is what the phrase rules found for each topic of an item.
 type topicFindings map[string]*evidence
 
+// inTitle reports whether a phrase of topic is in the title (ranks 0
+// and 2 are the title's).
+func (f topicFindings) inTitle(topic string) bool {
+	ev := f[topic]
+	return ev != nil && ev.rank%2 == 0
+}
+
 // state says whether the rules set topic, saw only a weak phrase of it,
 // or found nothing.
 func (f topicFindings) state(topic string) ruleState {
@@ -181,16 +188,32 @@ func (tg *Tagger) findTopics(title, summary string, tw, sw []word, lang string) 
 // decideTopics sets the topics of an item from what the rules found and,
 // for the topics the model has learnt, what the model makes of that and
 // of the item's words: it keeps a topic the rules set unless it finds
-// the desk would not have it (then the topic is in Declined, with the
-// words that weighed against), and adds one they did not set when it
-// finds it more likely than not (with the words that weighed for it).
-// Without a model, or for a topic it has not learnt, the rules decide.
+// the desk would not have it (then the topic is in Declined, with what
+// weighed against: the desk's corrections or words; so is a topic the
+// shipped layer gives and the desk's layer takes away), and adds one they
+// did not set when it finds it more likely than not (with what weighed
+// for it). Without a model, or for a topic it has not learnt, the rules
+// decide.
 func (tg *Tagger) decideTopics(tags *Tags, found topicFindings, title, summary string) {
 	m := tg.model.Load()
 	var x encoded
 	if m != nil {
 		x = m.encode(features(title, summary), ruleFeatures(found, tg.topicSlugs))
 		x = m.withShippedDecisions(x, found, tg.topicSlugs)
+	}
+	// What the tagger gives the item before the desk's habits, wanted
+	// only to explain a change the model makes (why).
+	var given map[string]bool
+	why := func(topic string, against bool) string {
+		if len(m.habits) > 0 {
+			if given == nil {
+				given = m.shippedGives(x, found, tg.topicSlugs)
+			}
+			if r, ok := m.deskReason(topic, given, found.inTitle(topic), against); ok {
+				return r
+			}
+		}
+		return m.reason(topic, x, against)
 	}
 	for _, topic := range tg.topicSlugs {
 		rs := found.state(topic)
@@ -204,10 +227,13 @@ func (tg *Tagger) decideTopics(tags *Tags, found topicFindings, title, summary s
 			tags.Reasons.Topics[topic] = found[topic].reason.String()
 		case !learnt:
 		case rs == ruleSet:
-			tags.Declined[topic] = m.reason(topic, x, true)
+			tags.Declined[topic] = why(topic, true)
 		case p >= addAbove:
 			tags.Topics = append(tags.Topics, topic)
-			tags.Reasons.Topics[topic] = m.reason(topic, x, false)
+			tags.Reasons.Topics[topic] = why(topic, false)
+		case len(m.desk) > 0 && shippedDecides(m.shipped[topic], rs, x):
+			// The shipped layer gives it and the desk's habits take it away.
+			tags.Declined[topic] = why(topic, true)
 		}
 	}
 }

@@ -21,8 +21,9 @@ type Tags struct {
 	Topics    []string // topic slugs
 	// Reasons quotes, for every tag, the words of the item that set it.
 	Reasons domain.TagReasons
-	// Declined are the topics the phrase rules set and the model took
-	// away, each with the words that weighed against it.
+	// Declined are the topics the phrase rules set, or the shipped
+	// examples taught, and the model took away, each with the desk's
+	// corrections or the words that weighed against it.
 	Declined map[string]string
 }
 
@@ -141,11 +142,12 @@ const (
 // ReasonLabels are the words a tag's reason starts with ("name" in
 // "name: Haiti", "model" in "model: health, psicosocial"), for a page
 // that names them in its reader's language; the words after ": " are the
-// story's own, or topics' slugs. The reasons are stored and answered by
-// the API in these English words.
+// story's own, or topics' slugs, except after "corrections", which says
+// in English what the desk's corrections show (DeskReason). The reasons
+// are stored and answered by the API in these English words.
 func ReasonLabels() []string {
 	return []string{labelName, labelPlace, labelNationality, labelActor, labelParty, labelForum,
-		labelParticipant, labelOrigin, labelAbroad, labelGroup, labelPhrase, labelModel}
+		labelParticipant, labelOrigin, labelAbroad, labelGroup, labelPhrase, labelModel, labelDesk}
 }
 
 // InTitle ends a word of a model's reason that weighed as a word of the

@@ -92,6 +92,7 @@ func (tg *Tagger) Train(examples []Example, now time.Time) *Model {
 		for j := range desk {
 			desk[j].x = m.withShippedDecisions(desk[j].x, desk[j].rules, tg.topicSlugs)
 		}
+		m.learnHabits(desk, tg.topicSlugs)
 		deskLayer := make([]*topicModel, len(tg.topicSlugs))
 		tg.forEachTopic(func(i int, topic string) {
 			offsets := make([]float64, len(desk))

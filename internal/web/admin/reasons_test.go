@@ -17,17 +17,35 @@ import (
 // TestTagReasonsInThePagesLanguage: the story's page, the import's
 // preview and the tagger's suggestions say why a tag was set with the
 // label in the page's language ("nom : Haiti", "rédaction"), the words
-// that matched as they are; the API keeps the English reason.
+// that matched as they are, topics by their names, and what the desk's
+// corrections show in a sentence of the page's language; the API keeps
+// the English reason.
 func TestTagReasonsInThePagesLanguage(t *testing.T) {
 	pages, err := parsePages(time.UTC)
 	if err != nil {
 		t.Fatal(err)
 	}
-	reasons := []string{"name: Haiti", "phrase: emergency", domain.ReasonEditor, "model: children-youth, psicosocial (title)", "model"}
+	reasons := []string{"name: Haiti", "phrase: emergency", domain.ReasonEditor,
+		"model: children-youth, protection?, psicosocial (title), health (title)", "model",
+		tagging.DeskReason{Added: true, Count: 7, Of: 9, With: "children-youth"}.String(),
+		tagging.DeskReason{Count: 12, Of: 12}.String(),
+		tagging.DeskReason{Count: 8, Of: 9, Untitled: true}.String()}
 	want := map[string][]string{
-		"en": {"name: Haiti", "phrase: emergency", "editor", "model: children-youth, psicosocial (title)", "model"},
-		"es": {"nombre: Haiti", "frase: emergency", "redacción", "modelo: children-youth, psicosocial (título)", "modelo"},
-		"fr": {"nom\u00a0: Haiti", "expression\u00a0: emergency", "rédaction", "modèle\u00a0: children-youth, psicosocial (titre)", "modèle"},
+		"en": {"name: Haiti", "phrase: emergency", "editor",
+			"model: Children and youth, Protection (hint), psicosocial (title), Health (title)", "model",
+			"corrections: added to 7 of the 9 corrected stories on “Children and youth”",
+			"corrections: taken away from 12 of the 12 corrected stories that had it",
+			"corrections: taken away from 8 of the 9 corrected stories that had it and whose title did not name it"},
+		"es": {"nombre: Haiti", "frase: emergency", "redacción",
+			"modelo: Niñez y juventud, Protección (indicio), psicosocial (título), Salud (título)", "modelo",
+			"correcciones: añadido a 7 de las 9 noticias corregidas sobre «Niñez y juventud»",
+			"correcciones: quitado de 12 de las 12 noticias corregidas que lo tenían",
+			"correcciones: quitado de 8 de las 9 noticias corregidas que lo tenían sin nombrarlo en el título"},
+		"fr": {"nom\u00a0: Haiti", "expression\u00a0: emergency", "rédaction",
+			"modèle\u00a0: Enfance et jeunesse, Protection (indice), psicosocial (titre), Santé (titre)", "modèle",
+			"corrections\u00a0: ajouté à 7 des 9 articles corrigés sur «\u00a0Enfance et jeunesse\u00a0»",
+			"corrections\u00a0: retiré de 12 des 12 articles corrigés qui l’avaient",
+			"corrections\u00a0: retiré de 8 des 9 articles corrigés qui l’avaient sans le nommer dans le titre"},
 	}
 	var choices []tagChoice
 	var tags []tagView
