@@ -125,9 +125,14 @@ func auditWords(lang, action string) string {
 	return action
 }
 
-// auditObject names what an entry is about in lang ("Edition 12").
+// auditObject names what an entry is about in lang ("Edition 12"). An
+// entry about no one of its kind (a subscribers' import or export) names
+// them all ("Subscribers") where the catalogue has the words.
 func auditObject(lang, objectType, id string) string {
 	key := "audit_obj_" + objectType
+	if id == "" && hasMsg(key+"_all") {
+		key += "_all"
+	}
 	if objectType == "" || !hasMsg(key) {
 		return strings.TrimSpace(objectType + " " + id)
 	}

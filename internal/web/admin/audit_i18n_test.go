@@ -155,6 +155,11 @@ func TestAuditLogInThePagesLanguage(t *testing.T) {
 		{"an import recorded before", entry("items.import", "items", "", "%s: %d new, %d duplicates, %d updated", "listing", 3, 1, 0),
 			nil, map[string]string{"en": "listing (new: 3; duplicates: 1; updated: 0)", "es": "listado (nuevas: 3; duplicadas: 1; actualizadas: 0)",
 				"fr": "liste (nouveaux\u00a0: 3\u00a0; doublons\u00a0: 1\u00a0; mis à jour\u00a0: 0)"}},
+		// About no one subscriber: the subscribers.
+		{"a subscribers' import", entry("subscriber.import", "subscriber", "", "imported %d, skipped %d", 4, 1),
+			map[string]string{"en": "Subscribers", "es": "Suscriptores", "fr": "Abonnements"}, nil},
+		{"a subscriber", entry("subscriber.delete", "subscriber", "9", "%s", "x"),
+			map[string]string{"en": "Subscriber 9", "es": "Suscriptor 9", "fr": "Abonnement 9"}, nil},
 		{"a cancelled edition", entry("edition.cancel", "edition", "5", "cancelled while %s: %d sent, %d skipped of %d", "sending", 2, 1, 9),
 			map[string]string{"en": "Edition 5", "es": "Edición 5", "fr": "Édition 5"},
 			map[string]string{"en": "cancelled while sending: 2 sent, 1 skipped of 9",
