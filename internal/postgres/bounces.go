@@ -199,7 +199,13 @@ func (db *DB) ResumeEdition(ctx context.Context, id int64) error {
 		if err != nil {
 			return err
 		}
-		_, err = tx.Exec(ctx, `UPDATE editions SET status = $2, auto_pause = false WHERE id = $1`, id, string(next.Status))
+		// The time it waited for the editor is not sending time: its
+		// round's rate leaves it out.
+		_, err = tx.Exec(ctx, `
+			UPDATE editions SET status = $2, auto_pause = false,
+			       paused_seconds = paused_seconds + CASE WHEN paused_at IS NULL THEN 0
+			                        ELSE GREATEST(0, extract(epoch FROM now() - paused_at)) END
+			WHERE id = $1`, id, string(next.Status))
 		return err
 	})
 	if err != nil {
