@@ -125,8 +125,15 @@ func tagSuggestionsInConsole(t *testing.T, s *stack, corrected map[int64][]strin
 	}
 	// Why: what the desk's corrections show, said in the page's language,
 	// topics by their names.
-	if why := b.text("reasons", chromedp.CSS(`#suggestions`)); !strings.Contains(why, " corrected stories ") {
-		t.Errorf("no suggestion says what the corrections show:\n%s", why)
+	// Here every change is one of the desk's habits, and says so.
+	whys := editionsEval[[]string](b, "the reasons", `Array.from(document.querySelectorAll("#suggestions .changes .reason"), e => e.textContent)`)
+	if len(whys) < len(listed) {
+		t.Errorf("%d reasons for %d suggestions", len(whys), len(listed))
+	}
+	for _, why := range whys {
+		if !strings.HasPrefix(why, "corrections: ") || !strings.Contains(why, " corrected stories ") {
+			t.Errorf("a change's reason is %q; want what the corrections show", why)
+		}
 	}
 	b.checkAccessible("suggestions page")
 	b.shots(t, "tagging-suggestions")

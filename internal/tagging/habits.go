@@ -90,10 +90,11 @@ func (m *Model) shippedGives(x encoded, found topicFindings, topics []string) ma
 
 // deskReason explains, by the desk's corrections, why the model adds
 // topic to a story (against false) or takes it away (true), given the
-// topics the tagger gives the story before the desk's habits and whether
-// its title has a phrase of the topic. It reports false when the
-// corrections show no habit that does: the change is then the words'.
-func (m *Model) deskReason(topic string, given map[string]bool, inTitle, against bool) (string, bool) {
+// topics the tagger gives the story before the desk's habits, those it
+// gives it now (final), and whether its title has a phrase of the topic.
+// It reports false when the corrections show no habit that does: the
+// change is then the words'.
+func (m *Model) deskReason(topic string, given map[string]bool, final []string, inTitle, against bool) (string, bool) {
 	h := m.habits[topic]
 	if h == nil {
 		return "", false
@@ -116,14 +117,19 @@ func (m *Model) deskReason(topic string, given map[string]bool, inTitle, against
 	if given[topic] {
 		return "", false
 	}
+	// The other topic with the most corrections that show the habit, one
+	// the story keeps first: a reason that names a topic the same change
+	// takes away would puzzle.
 	var best DeskReason
+	bestKept := false
 	for g, ok := range given {
-		n := h.added[g]
+		n, kept := h.added[g], slices.Contains(final, g)
 		if !ok || !habitHolds(n, h.with[g]) {
 			continue
 		}
-		if n > best.Count || n == best.Count && (n*best.Of > best.Count*h.with[g] || n*best.Of == best.Count*h.with[g] && g < best.With) {
-			best = DeskReason{Added: true, Count: n, Of: h.with[g], With: g}
+		better := n > best.Count || n == best.Count && (n*best.Of > best.Count*h.with[g] || n*best.Of == best.Count*h.with[g] && g < best.With)
+		if best.Count == 0 || kept && !bestKept || kept == bestKept && better {
+			best, bestKept = DeskReason{Added: true, Count: n, Of: h.with[g], With: g}, kept
 		}
 	}
 	return best.String(), best.Count > 0

@@ -52,3 +52,38 @@ func TestDeskReasonText(t *testing.T) {
 		}
 	}
 }
+
+// A habit shown with another topic of the story is told by one the story
+// keeps, before one with more corrections that the same change takes
+// away.
+func TestDeskReasonNamesATopicTheStoryKeeps(t *testing.T) {
+	m := &Model{habits: map[string]*habit{"protection": {
+		with:  map[string]int{"children-youth": 10, "mixed-movements": 5},
+		added: map[string]int{"children-youth": 10, "mixed-movements": 4}}}}
+	given := map[string]bool{"children-youth": true, "mixed-movements": true}
+	for _, tc := range []struct {
+		final []string
+		want  DeskReason
+	}{
+		{[]string{"children-youth", "mixed-movements", "protection"}, DeskReason{Added: true, Count: 10, Of: 10, With: "children-youth"}},
+		{[]string{"mixed-movements", "protection"}, DeskReason{Added: true, Count: 4, Of: 5, With: "mixed-movements"}},
+		{[]string{"protection"}, DeskReason{Added: true, Count: 10, Of: 10, With: "children-youth"}},
+	} {
+		if got, ok := m.deskReason("protection", given, tc.final, false, false); !ok || got != tc.want.String() {
+			t.Errorf("the story keeping %v: %q, want %q", tc.final, got, tc.want.String())
+		}
+	}
+}
+
+// "Not in the title" means no phrase of the topic in the title, weak or
+// strong, even when a strong one in the summary is the best evidence.
+func TestInTitleIsAnyPhraseOfTheTitle(t *testing.T) {
+	tg := newTestTagger(t)
+	found := tg.topicEvidence("Workers rally in Comayagua", "They asked for employment and decent work.", "en")
+	if !found.inTitle("labour-migration") {
+		t.Error("a weak phrase of labour-migration in the title ('Workers') is not seen in the title")
+	}
+	if found.bestInTitle("labour-migration") {
+		t.Error("the best phrase of labour-migration is the summary's strong one, not the title's weak one")
+	}
+}

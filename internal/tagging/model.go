@@ -230,7 +230,7 @@ func ruleFeatures(found topicFindings, topics []string) []feature {
 		case ruleHint:
 			out = append(out, feature{ruleHintTag + topic, ruleValue})
 		}
-		if found.inTitle(topic) {
+		if found.bestInTitle(topic) {
 			out = append(out, feature{ruleTitleTag + topic, ruleValue})
 		}
 	}

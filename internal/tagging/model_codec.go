@@ -217,9 +217,19 @@ func readModel(b []byte) (*Model, error) {
 				if n := count(); n > 0 { // as learnt: none added is none kept
 					h.added[g] = n
 				}
+				if fail != nil {
+					return nil, fail
+				}
+				if h.added[g] > h.with[g] {
+					return nil, fmt.Errorf("topic %s: added to %d of %d stories on %s", slug, h.added[g], h.with[g], g)
+				}
 			}
 			if fail != nil {
 				return nil, fail
+			}
+			// Counts a reason would quote, so they must hang together.
+			if h.kept > h.given || h.keptUntitled > h.givenUntitled || h.givenUntitled > h.given || h.keptUntitled > h.kept {
+				return nil, fmt.Errorf("topic %s: kept on %d of %d stories (%d of %d untitled)", slug, h.kept, h.given, h.keptUntitled, h.givenUntitled)
 			}
 			if m.habits == nil {
 				m.habits = map[string]*habit{}

@@ -75,6 +75,24 @@ func TestStoredModelVersions(t *testing.T) {
 	if why := tg.Tag("Returnees receive support in Comayagua", "Returnees received kits.", "en").Reasons.Topics["protection"]; !strings.HasPrefix(why, "model: ") {
 		t.Errorf("a version 2 model gives protection the reason %q; want the model's words", why)
 	}
+	// Counts that do not hang together are a damaged model: a reason
+	// would quote them ("added to 9 of 3 corrected stories").
+	for _, bad := range []*habit{
+		{given: 1, kept: 9, with: map[string]int{}, added: map[string]int{}},
+		{given: 4, kept: 2, givenUntitled: 5, with: map[string]int{}, added: map[string]int{}},
+		{given: 4, kept: 2, givenUntitled: 2, keptUntitled: 3, with: map[string]int{}, added: map[string]int{}},
+		{with: map[string]int{"return-reintegration": 3}, added: map[string]int{"return-reintegration": 9}},
+	} {
+		damaged := *m
+		damaged.habits = map[string]*habit{"protection": bad}
+		b, err := MarshalModel(&damaged)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := UnmarshalModel(b); err == nil {
+			t.Errorf("a model whose habit is %+v was read", *bad)
+		}
+	}
 	if _, err := UnmarshalModel(restamp(t, stored, modelVersion+1)); err == nil {
 		t.Error("a model of an unknown version was read")
 	}

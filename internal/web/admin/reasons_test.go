@@ -40,12 +40,12 @@ func TestTagReasonsInThePagesLanguage(t *testing.T) {
 			"modelo: Niñez y juventud, Protección (indicio), psicosocial (título), Salud (título)", "modelo",
 			"correcciones: añadido a 7 de las 9 noticias corregidas sobre «Niñez y juventud»",
 			"correcciones: quitado de 12 de las 12 noticias corregidas que lo tenían",
-			"correcciones: quitado de 8 de las 9 noticias corregidas que lo tenían sin nombrarlo en el título"},
+			"correcciones: quitado de 8 de las 9 noticias corregidas que lo tenían y cuyo título no lo nombraba"},
 		"fr": {"nom\u00a0: Haiti", "expression\u00a0: emergency", "rédaction",
 			"modèle\u00a0: Enfance et jeunesse, Protection (indice), psicosocial (titre), Santé (titre)", "modèle",
 			"corrections\u00a0: ajouté à 7 des 9 articles corrigés sur «\u00a0Enfance et jeunesse\u00a0»",
 			"corrections\u00a0: retiré de 12 des 12 articles corrigés qui l’avaient",
-			"corrections\u00a0: retiré de 8 des 9 articles corrigés qui l’avaient sans le nommer dans le titre"},
+			"corrections\u00a0: retiré de 8 des 9 articles corrigés qui l’avaient et dont le titre ne le nommait pas"},
 	}
 	var choices []tagChoice
 	var tags []tagView
