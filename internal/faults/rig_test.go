@@ -140,9 +140,16 @@ func (r *rig) startEdition() int64 {
 	return e.ID
 }
 
-// waitFor polls the edition until cond holds, failing after timeout.
+// waitFor polls the edition until cond holds, failing once it has not
+// moved (its status and counts the same) for timeout: a loaded machine
+// sends slower, and an edition that still sends is not stuck.
 func (r *rig) waitFor(id int64, timeout time.Duration, what string, cond func(domain.Edition) bool) domain.Edition {
 	r.t.Helper()
+	type state struct {
+		status                string
+		sent, failed, skipped int
+	}
+	var last state
 	deadline := time.Now().Add(timeout)
 	for {
 		e, err := r.db.Edition(r.ctx, id)
@@ -152,8 +159,11 @@ func (r *rig) waitFor(id int64, timeout time.Duration, what string, cond func(do
 		if cond(e) {
 			return e
 		}
+		if now := (state{string(e.Status), e.Sent, e.Failed, e.Skipped}); now != last {
+			last, deadline = now, time.Now().Add(timeout)
+		}
 		if time.Now().After(deadline) {
-			r.t.Fatalf("edition %d: waited %s for %s; now %+v", id, timeout, what, e)
+			r.t.Fatalf("edition %d: waited for %s; nothing moved for %s; now %+v", id, what, timeout, e)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
