@@ -95,9 +95,20 @@ func tagSuggestionsInConsole(t *testing.T, s *stack, corrected map[int64][]strin
 	if text := b.text("suggestions waiting", chromedp.CSS(`#tagging-suggestions`)); !strings.Contains(text, "would now tag differently") {
 		t.Errorf("the quality page says %q about suggestions", text)
 	}
+	// What the corrections showed, among it the desk's habit of filing
+	// children's stories under protection too.
+	habits := editionsEval[[]string](b, "the habits", `Array.from(document.querySelectorAll("#desk-habits li"), e => e.dataset.topic + " " + e.textContent)`)
+	if !slices.ContainsFunc(habits, func(h string) bool {
+		return strings.HasPrefix(h, "protection Protection: added to ") && strings.HasSuffix(h, "corrected stories on “Children and youth”")
+	}) {
+		t.Errorf("the quality page does not list the desk's habit of protection for children's stories: %q", habits)
+	}
 	b.checkAccessible("tagging quality page")
 	b.shots(t, "tagging-quality")
 	b.open(s.base+"/admin/tagging?lang=es", chromedp.CSS(`#topic-corrections`))
+	if h := b.text("Spanish habits", chromedp.CSS(`#desk-habits`)); !strings.Contains(h, "Protección: añadido a ") {
+		t.Errorf("the Spanish quality page lists the habits as %q", h)
+	}
 	if h := b.text("Spanish heading", mainHeading); h != "Etiquetado" {
 		t.Errorf("the Spanish quality page is headed %q", h)
 	}

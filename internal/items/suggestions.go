@@ -25,6 +25,9 @@ type TaggingQuality struct {
 	ModelProblem *tagging.ModelProblem
 	Suggestions  int
 	Topics       []domain.TopicCorrections
+	// Habits are what the desk's corrections show, as the model the
+	// tagger uses counted them at its retraining (tagging.Model.Habits).
+	Habits []tagging.Habit
 }
 
 // TaggingQuality gathers the figures of the tagger as of now.
@@ -34,6 +37,9 @@ func (s *Service) TaggingQuality(ctx context.Context, now time.Time) (TaggingQua
 	// whether it can be used even before the first story comes.
 	s.refreshTagger(ctx)
 	q.ModelProblem = s.models.Problem()
+	if m := s.tagger.Model(); m != nil {
+		q.Habits = m.Habits()
+	}
 	switch m, err := s.store.LatestTagModelInfo(ctx); {
 	case err == nil:
 		q.Model = &m

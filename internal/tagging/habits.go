@@ -1,6 +1,7 @@
 package tagging
 
 import (
+	"cmp"
 	"fmt"
 	"regexp"
 	"slices"
@@ -103,16 +104,8 @@ func (m *Model) deskReason(topic string, given map[string]bool, final []string, 
 		if !given[topic] {
 			return "", false
 		}
-		removed, removedUntitled := h.given-h.kept, h.givenUntitled-h.keptUntitled
-		// Stories whose title does not name the topic, when the desk
-		// takes it away from those more often than from all.
-		if !inTitle && habitHolds(removedUntitled, h.givenUntitled) && removedUntitled*h.given > removed*h.givenUntitled {
-			return DeskReason{Count: removedUntitled, Of: h.givenUntitled, Untitled: true}.String(), true
-		}
-		if habitHolds(removed, h.given) {
-			return DeskReason{Count: removed, Of: h.given}.String(), true
-		}
-		return "", false
+		r, ok := h.removal(!inTitle)
+		return r.String(), ok
 	}
 	if given[topic] {
 		return "", false
@@ -133,6 +126,18 @@ func (m *Model) deskReason(topic string, given map[string]bool, final []string, 
 		}
 	}
 	return best.String(), best.Count > 0
+}
+
+// removal is the habit of taking the topic away, if the corrections
+// show one: from the stories whose title does not name it (when untitled
+// allows), if the desk takes it away from those more often than from
+// all; else from all.
+func (h *habit) removal(untitled bool) (DeskReason, bool) {
+	removed, removedUntitled := h.given-h.kept, h.givenUntitled-h.keptUntitled
+	if untitled && habitHolds(removedUntitled, h.givenUntitled) && removedUntitled*h.given > removed*h.givenUntitled {
+		return DeskReason{Count: removedUntitled, Of: h.givenUntitled, Untitled: true}, true
+	}
+	return DeskReason{Count: removed, Of: h.given}, habitHolds(removed, h.given)
 }
 
 // DeskReason is the reason the tagger gives for a change that the desk's
@@ -177,4 +182,34 @@ func ParseDeskReason(reason string) (DeskReason, bool) {
 		return DeskReason{Added: true, Count: num(m[1]), Of: num(m[2]), With: m[3]}, true
 	}
 	return DeskReason{Count: num(m[4]), Of: num(m[5]), Untitled: m[6] != ""}, true
+}
+
+// Habit is one of the desk's habits that its corrections show: what a
+// change's reason would say of Topic.
+type Habit struct {
+	Topic string
+	DeskReason
+}
+
+// Habits lists the habits the desk's corrections show, as the reasons
+// quote them, the most shown first: for each topic, where the desk takes
+// it away (from the stories whose title does not name it, when that is
+// sharper than from all), and each other topic whose stories it adds it
+// to. None for a model without the desk's corrections.
+func (m *Model) Habits() []Habit {
+	var out []Habit
+	for topic, h := range m.habits {
+		if r, ok := h.removal(true); ok {
+			out = append(out, Habit{topic, r})
+		}
+		for g, n := range h.added {
+			if habitHolds(n, h.with[g]) {
+				out = append(out, Habit{topic, DeskReason{Added: true, Count: n, Of: h.with[g], With: g}})
+			}
+		}
+	}
+	slices.SortFunc(out, func(a, b Habit) int {
+		return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Topic, b.Topic), cmp.Compare(a.With, b.With))
+	})
+	return out
 }

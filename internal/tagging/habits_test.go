@@ -87,3 +87,35 @@ func TestInTitleIsAnyPhraseOfTheTitle(t *testing.T) {
 		t.Error("the best phrase of labour-migration is the summary's strong one, not the title's weak one")
 	}
 }
+
+// The habits a desk showed are listed as its changes' reasons quote
+// them, the most shown first; a model without corrections has none.
+func TestHabitsListWhatTheCorrectionsShow(t *testing.T) {
+	tg := newTestTagger(t)
+	now := time.Date(2024, 6, 1, 0, 0, 0, 0, time.UTC)
+	seed, err := SeedExamples()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h := tg.Train(seed, now).Habits(); len(h) != 0 {
+		t.Errorf("habits with no correction: %v", h)
+	}
+	habits := tg.Train(append(seed, trainingDesk(now)...), now).Habits()
+	want := map[Habit]bool{
+		{"protection", DeskReason{Added: true, Count: 10, Of: 10, With: "children-youth"}}: false,
+		{"capacity-building", DeskReason{Count: 10, Of: 10}}:                               false,
+	}
+	for i, h := range habits {
+		if _, ok := want[h]; ok {
+			want[h] = true
+		}
+		if i > 0 && habits[i-1].Count < h.Count {
+			t.Errorf("%+v listed before %+v", habits[i-1], h)
+		}
+	}
+	for h, found := range want {
+		if !found {
+			t.Errorf("the habit %+v (%s) is not listed: %+v", h.DeskReason, h.Topic, habits)
+		}
+	}
+}

@@ -46,7 +46,22 @@ type taggingData struct {
 	Suggestions int
 	WindowDays  int
 	Topics      []topicRow
+	// Habits are what the desk's corrections show, in the page's
+	// language, the most shown first (up to habitsShown); MoreHabits
+	// counts those left out.
+	Habits     []habitView
+	MoreHabits int
 }
+
+// habitView is one of the desk's habits: its topic's name and what the
+// corrections show, as a change's reason says it.
+type habitView struct {
+	Topic, Name, Words string
+}
+
+// habitsShown bounds the habits the page lists: the most shown, which
+// are those a desk recognises as its own.
+const habitsShown = 25
 
 // Capped says that the model learnt from as many of the desk's corrections
 // as a retraining takes (the newest), not from all.
@@ -79,6 +94,13 @@ func (a *Console) taggingQuality(c *gin.Context) {
 		data.Topics = append(data.Topics, row)
 	}
 	sortTopics(lang, data.Topics)
+	for i, h := range q.Habits {
+		if i == habitsShown {
+			data.MoreHabits = len(q.Habits) - i
+			break
+		}
+		data.Habits = append(data.Habits, habitView{Topic: h.Topic, Name: topicName(tax, lang, h.Topic), Words: deskReasonText(lang, h.DeskReason)})
+	}
 	a.render(c, http.StatusOK, "tagging", sectionPage(lang, "tagging_title", "tagging", data))
 }
 
