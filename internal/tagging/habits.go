@@ -10,8 +10,8 @@ import (
 
 // habit is what the desk's corrections show about one topic, counted
 // when its layer is learnt, so that a change the desk's layer makes can
-// be explained by the corrections themselves ("added to 7 of the 9
-// corrected stories on children-youth"), which an editor can check,
+// be explained by the corrected stories themselves ("added to 7 of the
+// 9 corrected stories on children-youth"), in terms an editor knows,
 // rather than by the weights of words.
 //
 // "Given" is what the tagger gives a corrected story before the desk's
