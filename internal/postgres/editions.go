@@ -21,7 +21,7 @@ type NewEdition = domain.NewEdition
 const editionColumns = `e.id, e.status, e.reason, e.scheduled_for, e.ingested_after, e.ingested_until,
 	e.published_from, e.published_to, e.items, e.total, e.sent, e.failed, e.skipped,
 	e.sending_started_at, e.created_at, e.finished_at, e.auto_pause, e.pause_cause, e.pause_count, e.pause_of,
-	e.first_sent, e.first_finished_at, e.round_started_at, e.round_sent_from, e.slot_at, e.paused_at, e.paused_seconds`
+	e.first_sent, e.first_finished_at, e.round_started_at, e.round_sent_from, e.slot_at, e.paused_at, e.paused_seconds, e.first_paused_seconds`
 
 func scanEdition(r pgx.Row) (domain.Edition, error) {
 	var e domain.Edition
@@ -30,11 +30,11 @@ func scanEdition(r pgx.Row) (domain.Edition, error) {
 	var firstSent *int
 	var firstFinished, roundStart, pausedAt *time.Time
 	var roundFrom int
-	var pausedSeconds float64
+	var pausedSeconds, firstPausedSeconds float64
 	err := r.Scan(&e.ID, &e.Status, &e.Reason, &e.ScheduledFor, &e.Window.IngestedAfter,
 		&e.Window.IngestedUntil, &from, &to, &e.Items, &e.Total, &e.Sent, &e.Failed, &e.Skipped,
 		&e.SendingStartedAt, &e.CreatedAt, &e.FinishedAt, &e.AutoPause, &pause.Cause, &pause.Count, &pause.Of,
-		&firstSent, &firstFinished, &roundStart, &roundFrom, &e.SlotAt, &pausedAt, &pausedSeconds)
+		&firstSent, &firstFinished, &roundStart, &roundFrom, &e.SlotAt, &pausedAt, &pausedSeconds, &firstPausedSeconds)
 	if err != nil {
 		return e, err
 	}
@@ -53,11 +53,10 @@ func scanEdition(r pgx.Row) (domain.Edition, error) {
 			end = pausedAt // nothing is sent while it waits for an editor
 		}
 		// A pause the editor ended is not sending time either.
-		start = start.Add(time.Duration(pausedSeconds * float64(time.Second)))
-		e.Rate = sendRate(e.Sent-from, start, end)
+		e.Rate = sendRate(e.Sent-from, start.Add(seconds(pausedSeconds)), end)
 		if firstSent != nil && firstFinished != nil {
 			e.FirstSend = &domain.SendRound{Sent: *firstSent, FinishedAt: *firstFinished,
-				Rate: sendRate(*firstSent, *e.SendingStartedAt, firstFinished)}
+				Rate: sendRate(*firstSent, e.SendingStartedAt.Add(seconds(firstPausedSeconds)), firstFinished)}
 		}
 	}
 	if from != nil {
@@ -68,6 +67,8 @@ func scanEdition(r pgx.Row) (domain.Edition, error) {
 	}
 	return e, nil
 }
+
+func seconds(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
 
 // sendRate is messages per second sent between start and end (now while
 // the round is under way), to a tenth.

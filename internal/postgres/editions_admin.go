@@ -219,6 +219,7 @@ func (db *DB) RetryFailed(ctx context.Context, id int64) (domain.Retried, error)
 			       first_finished_at = CASE WHEN $2 > 0 AND finished_at IS NOT NULL THEN COALESCE(first_finished_at, finished_at) ELSE first_finished_at END,
 			       round_started_at = CASE WHEN $2 > 0 AND finished_at IS NOT NULL THEN now() ELSE round_started_at END,
 			       round_sent_from = CASE WHEN $2 > 0 AND finished_at IS NOT NULL THEN sent ELSE round_sent_from END,
+			       first_paused_seconds = CASE WHEN $2 > 0 AND finished_at IS NOT NULL AND first_sent IS NULL THEN paused_seconds ELSE first_paused_seconds END,
 			       paused_seconds = CASE WHEN $2 > 0 AND finished_at IS NOT NULL THEN 0 ELSE paused_seconds END,
 			       reason = ''
 			WHERE id = $1`, id, r.Retried, r.Skipped, string(next.Status))

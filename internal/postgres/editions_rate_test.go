@@ -12,7 +12,8 @@ import (
 
 // TestResumedEditionsRateLeavesOutThePause: an edition that paused
 // itself for an hour and was resumed sends at the rate it sends, not one
-// that counts the hour it waited for an editor.
+// that counts the hour it waited for an editor; and so does its first
+// round, once a retry sends it again.
 func TestResumedEditionsRateLeavesOutThePause(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -33,9 +34,8 @@ func TestResumedEditionsRateLeavesOutThePause(t *testing.T) {
 	if err := db.ResumeEdition(ctx, id); err != nil {
 		t.Fatal(err)
 	}
-	for _, b := range batches[2:] {
-		attempt(t, db, id, b, domain.DeliverySent)
-	}
+	attempt(t, db, id, batches[2], domain.DeliverySent)
+	record(t, db, id, batches[3], domain.DeliveryFailed, domain.FailureTemporary)
 	e, err := db.Edition(ctx, id)
 	if err != nil {
 		t.Fatal(err)
@@ -48,10 +48,29 @@ func TestResumedEditionsRateLeavesOutThePause(t *testing.T) {
 	if paused < 3600 || paused > 3600+elapsed {
 		t.Errorf("paused for %.1f s; want the hour it waited, up to %.1f s more", paused, elapsed)
 	}
-	// Four sent in the 10 s before the pause and the moments since the
+	// Three sent in the 10 s before the pause and the moments since the
 	// resume (at most elapsed), where the hour counted would make it 0.0.
-	lo, hi := math.Floor(4/(10+elapsed)*10)/10, math.Ceil(4.0/10*10)/10
-	if e.Sent != 4 || e.Rate < lo || e.Rate > hi || e.Rate == 0 && lo > 0 {
-		t.Errorf("resumed after an hour's pause: %d sent at %v a second; want 4 at %v to %v", e.Sent, e.Rate, lo, hi)
+	lo, hi := math.Floor(3/(10+elapsed)*10)/10, math.Ceil(3.0/10*10)/10
+	if e.Sent != 3 || e.Rate < lo || e.Rate > hi || e.Rate == 0 && lo > 0 {
+		t.Errorf("resumed after an hour's pause: %d sent at %v a second; want 3 at %v to %v", e.Sent, e.Rate, lo, hi)
+	}
+
+	// A retry starts a round of its own, which no pause held; the first
+	// round's rate still leaves its pause out.
+	if _, err := db.FinishEditionIfComplete(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	if r, err := db.RetryFailed(ctx, id); err != nil || r.Retried != 1 {
+		t.Fatalf("retry: %+v %v", r, err)
+	}
+	if err := db.Pool().QueryRow(ctx, `SELECT paused_seconds FROM editions WHERE id = $1`, id).Scan(&paused); err != nil || paused != 0 {
+		t.Errorf("the retry's round starts paused for %v s (%v); want 0", paused, err)
+	}
+	if e, err = db.Edition(ctx, id); err != nil || e.FirstSend == nil {
+		t.Fatalf("after the retry: %+v %v", e, err)
+	}
+	elapsed = time.Since(began).Seconds()
+	if lo := math.Floor(3/(10+elapsed)*10) / 10; e.FirstSend.Sent != 3 || e.FirstSend.Rate < lo || e.FirstSend.Rate == 0 && lo > 0 {
+		t.Errorf("the first round: %d sent at %v a second; want 3 at %v or more", e.FirstSend.Sent, e.FirstSend.Rate, lo)
 	}
 }
