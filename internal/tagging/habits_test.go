@@ -119,3 +119,33 @@ func TestHabitsListWhatTheCorrectionsShow(t *testing.T) {
 		}
 	}
 }
+
+// An addition's reason is chosen once every topic is decided: here the
+// story's return-reintegration, which it keeps, rather than the
+// capacity-building the same change takes away, though the corrections
+// show both as often and the second sorts first.
+func TestAdditionsReasonKnowsTheStorysFinalTopics(t *testing.T) {
+	tg := newTestTagger(t)
+	now := time.Date(2024, 6, 1, 0, 0, 0, 0, time.UTC)
+	var desk []Example
+	for _, place := range placesOf {
+		desk = append(desk, Example{Lang: "en", Title: "Officials trained to support returnees in " + place,
+			Summary: "A workshop for the staff who receive returnees.", Topics: []string{"protection", "return-reintegration"}, Desk: true, At: now})
+	}
+	before := tg.Tag("Officials trained to support returnees in Comayagua", "A workshop for the staff who receive returnees.", "en")
+	if !slices.Equal(before.Topics, []string{"capacity-building", "return-reintegration"}) {
+		t.Fatalf("the rules tag %v; the test needs capacity-building and return-reintegration", before.Topics)
+	}
+	tg.SetModel(tg.Train(append(modelExamples(), desk...), now))
+	got := tg.Tag("Officials trained to support returnees in Comayagua", "A workshop for the staff who receive returnees.", "en")
+	if !slices.Equal(got.Topics, []string{"protection", "return-reintegration"}) {
+		t.Fatalf("after the corrections: %v, want protection and return-reintegration", got.Topics)
+	}
+	n := len(placesOf)
+	if why, want := got.Reasons.Topics["protection"], (DeskReason{Added: true, Count: n, Of: n, With: "return-reintegration"}).String(); why != want {
+		t.Errorf("protection has the reason %q; want %q", why, want)
+	}
+	if why, want := got.Declined["capacity-building"], (DeskReason{Count: n, Of: n}).String(); why != want {
+		t.Errorf("capacity-building is taken away with %q; want %q", why, want)
+	}
+}

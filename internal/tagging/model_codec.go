@@ -228,7 +228,8 @@ func readModel(b []byte) (*Model, error) {
 				return nil, fail
 			}
 			// Counts a reason would quote, so they must hang together.
-			if h.kept > h.given || h.keptUntitled > h.givenUntitled || h.givenUntitled > h.given || h.keptUntitled > h.kept {
+			if h.kept > h.given || h.keptUntitled > h.givenUntitled || h.givenUntitled > h.given || h.keptUntitled > h.kept ||
+				h.kept-h.keptUntitled > h.given-h.givenUntitled {
 				return nil, fmt.Errorf("topic %s: kept on %d of %d stories (%d of %d untitled)", slug, h.kept, h.given, h.keptUntitled, h.givenUntitled)
 			}
 			if m.habits == nil {

@@ -81,6 +81,7 @@ func TestStoredModelVersions(t *testing.T) {
 		{given: 1, kept: 9, with: map[string]int{}, added: map[string]int{}},
 		{given: 4, kept: 2, givenUntitled: 5, with: map[string]int{}, added: map[string]int{}},
 		{given: 4, kept: 2, givenUntitled: 2, keptUntitled: 3, with: map[string]int{}, added: map[string]int{}},
+		{given: 4, kept: 4, givenUntitled: 2, keptUntitled: 1, with: map[string]int{}, added: map[string]int{}},
 		{with: map[string]int{"return-reintegration": 3}, added: map[string]int{"return-reintegration": 9}},
 	} {
 		damaged := *m
