@@ -26,9 +26,9 @@ type Edition struct {
 	Failed  int           `json:"failed"`
 	Skipped int           `json:"skipped"`
 	// Rate is messages sent per second since sending began (until done;
-	// while it is paused, until it paused itself; once resumed, without
-	// the time it was paused); after a retry, since the retry began, over
-	// what it sent.
+	// while it is paused, or cancelled while paused, until it paused
+	// itself; once resumed, without the time it was paused); after a
+	// retry, since the retry began, over what it sent.
 	Rate             float64    `json:"rate"`
 	SendingStartedAt *time.Time `json:"sending_started_at,omitempty"`
 	ScheduledFor     *time.Time `json:"scheduled_for,omitempty"`

@@ -4,9 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"strings"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -22,67 +20,6 @@ const editionColumns = `e.id, e.status, e.reason, e.scheduled_for, e.ingested_af
 	e.published_from, e.published_to, e.items, e.total, e.sent, e.failed, e.skipped,
 	e.sending_started_at, e.created_at, e.finished_at, e.auto_pause, e.pause_cause, e.pause_count, e.pause_of,
 	e.first_sent, e.first_finished_at, e.round_started_at, e.round_sent_from, e.slot_at, e.paused_at, e.paused_seconds, e.first_paused_seconds`
-
-func scanEdition(r pgx.Row) (domain.Edition, error) {
-	var e domain.Edition
-	var from, to *time.Time
-	var pause domain.EditionPauseNote
-	var firstSent *int
-	var firstFinished, roundStart, pausedAt *time.Time
-	var roundFrom int
-	var pausedSeconds, firstPausedSeconds float64
-	err := r.Scan(&e.ID, &e.Status, &e.Reason, &e.ScheduledFor, &e.Window.IngestedAfter,
-		&e.Window.IngestedUntil, &from, &to, &e.Items, &e.Total, &e.Sent, &e.Failed, &e.Skipped,
-		&e.SendingStartedAt, &e.CreatedAt, &e.FinishedAt, &e.AutoPause, &pause.Cause, &pause.Count, &pause.Of,
-		&firstSent, &firstFinished, &roundStart, &roundFrom, &e.SlotAt, &pausedAt, &pausedSeconds, &firstPausedSeconds)
-	if err != nil {
-		return e, err
-	}
-	if e.Status == domain.EditionPaused && pause.Cause != "" {
-		e.Paused = &pause
-	}
-	if e.SendingStartedAt != nil {
-		// The rate is that of the round under way (or the last one): a
-		// retry's is measured from the retry, over what it sent.
-		start, from := *e.SendingStartedAt, 0
-		if roundStart != nil {
-			start, from = *roundStart, roundFrom
-		}
-		end := e.FinishedAt
-		if e.Status == domain.EditionPaused && pausedAt != nil {
-			end = pausedAt // nothing is sent while it waits for an editor
-		}
-		// A pause the editor ended is not sending time either.
-		e.Rate = sendRate(e.Sent-from, start.Add(seconds(pausedSeconds)), end)
-		if firstSent != nil && firstFinished != nil {
-			e.FirstSend = &domain.SendRound{Sent: *firstSent, FinishedAt: *firstFinished,
-				Rate: sendRate(*firstSent, e.SendingStartedAt.Add(seconds(firstPausedSeconds)), firstFinished)}
-		}
-	}
-	if from != nil {
-		e.Window.PublishedFrom = &domain.Date{Time: *from}
-	}
-	if to != nil {
-		e.Window.PublishedTo = &domain.Date{Time: *to}
-	}
-	return e, nil
-}
-
-func seconds(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
-
-// sendRate is messages per second sent between start and end (now while
-// the round is under way), to a tenth.
-func sendRate(sent int, start time.Time, end *time.Time) float64 {
-	stop := time.Now()
-	if end != nil {
-		stop = *end
-	}
-	secs := stop.Sub(start).Seconds()
-	if secs <= 0 || sent <= 0 {
-		return 0
-	}
-	return math.Round(float64(sent)/secs*10) / 10
-}
 
 // CreateEdition makes an edition and freezes its window of items. For a
 // scheduled tick that already has its edition, it returns that one with

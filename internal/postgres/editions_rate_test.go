@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"newsdigest/internal/domain"
+	"newsdigest/internal/postgres"
 	"newsdigest/internal/testenv"
 )
 
@@ -72,5 +73,78 @@ func TestResumedEditionsRateLeavesOutThePause(t *testing.T) {
 	elapsed = time.Since(began).Seconds()
 	if lo := math.Floor(3/(10+elapsed)*10) / 10; e.FirstSend.Sent != 3 || e.FirstSend.Rate < lo || e.FirstSend.Rate == 0 && lo > 0 {
 		t.Errorf("the first round: %d sent at %v a second; want 3 at %v or more", e.FirstSend.Sent, e.FirstSend.Rate, lo)
+	}
+}
+
+// TestRateLeavesOutAPauseNoEditorEnded: an edition cancelled while it
+// waited for an editor sent nothing after it paused; and a retry begun by
+// a process that does not know the paused time (an older version) starts
+// a round that the last round's pause does not hold.
+func TestRateLeavesOutAPauseNoEditorEnded(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pausedAnHourAgo := func(db *postgres.DB, people ...string) (int64, []domain.IDRange) {
+		t.Helper()
+		id, batches := sendingEdition(t, db, people, 0)
+		attempt(t, db, id, batches[0], domain.DeliverySent)
+		attempt(t, db, id, batches[1], domain.DeliverySent)
+		if ok, err := db.PauseEdition(ctx, id, domain.EditionPauseNote{Cause: domain.PauseBounces, Count: 1, Of: 2}); err != nil || !ok {
+			t.Fatalf("pause: %v %v", ok, err)
+		}
+		// Its two sent in the 10 s before it paused, an hour ago.
+		if _, err := db.Pool().Exec(ctx, `UPDATE editions SET sending_started_at = now() - interval '1 hour 10 seconds',
+			paused_at = now() - interval '1 hour' WHERE id = $1`, id); err != nil {
+			t.Fatal(err)
+		}
+		return id, batches
+	}
+
+	db := testenv.Database(t)
+	cancelled, _ := pausedAnHourAgo(db, "a@example.org", "b@example.org", "c@example.org")
+	if _, err := db.CancelEdition(ctx, cancelled); err != nil {
+		t.Fatal(err)
+	}
+	if e, err := db.Edition(ctx, cancelled); err != nil || e.Rate != 0.2 {
+		t.Errorf("cancelled an hour into its pause: %+v, %v; want a rate of 0.2, two in the 10 s before it", e, err)
+	}
+
+	db = testenv.Database(t)
+	retried, batches := pausedAnHourAgo(db, "d@example.org", "e@example.org", "f@example.org", "g@example.org")
+	if err := db.ResumeEdition(ctx, retried); err != nil {
+		t.Fatal(err)
+	}
+	attempt(t, db, retried, batches[2], domain.DeliverySent)
+	record(t, db, retried, batches[3], domain.DeliveryFailed, domain.FailureTemporary)
+	if _, err := db.FinishEditionIfComplete(ctx, retried); err != nil {
+		t.Fatal(err)
+	}
+	// The retry as a process of the version before 00068 makes it: a new
+	// round, the paused time left as it was.
+	began := time.Now()
+	if _, err := db.Pool().Exec(ctx, `
+		UPDATE deliveries SET status = 'pending', failure = '' WHERE edition_id = $1 AND status = 'failed';
+		`, retried); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Pool().Exec(ctx, `UPDATE editions SET status = 'sending', finished_at = NULL, failed = 0,
+		first_sent = sent, first_finished_at = finished_at, round_started_at = now() - interval '10 seconds', round_sent_from = sent
+		WHERE id = $1`, retried); err != nil {
+		t.Fatal(err)
+	}
+	claims, err := db.ClaimDeliveries(ctx, retried, batches[3], time.Minute)
+	if err != nil || len(claims) != 1 {
+		t.Fatalf("claims after the retry: %+v %v", claims, err)
+	}
+	if err := db.RecordOutcomes(ctx, []domain.DeliveryOutcome{{ID: claims[0].ID, Status: domain.DeliverySent}}, 3); err != nil {
+		t.Fatal(err)
+	}
+	e, err := db.Edition(ctx, retried)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// One sent in the retry's round, begun 10 s (and what this test took
+	// since) ago: the hour's pause of the round before would make it 0.
+	if lo := math.Floor(1/(10+time.Since(began).Seconds())*10) / 10; e.Rate < lo || e.Rate == 0 && lo > 0 {
+		t.Errorf("a retry's round after a resumed pause: rate %v; want %v or more", e.Rate, lo)
 	}
 }
