@@ -213,29 +213,8 @@ func (tg *Tagger) decideTopics(tags *Tags, found topicFindings, title, summary s
 		x = m.encode(features(title, summary), ruleFeatures(found, tg.topicSlugs))
 		x = m.withShippedDecisions(x, found, tg.topicSlugs)
 	}
-	// The model's changes, explained once every topic is decided (why).
+	// The model's changes, explained once every topic is decided.
 	var added, declined []string
-	defer func() {
-		if len(added)+len(declined) == 0 {
-			return
-		}
-		var given map[string]bool // what the tagger gives before the desk's habits
-		if len(m.habits) > 0 {
-			given = m.shippedGives(x, found, tg.topicSlugs)
-		}
-		why := func(topic string, against bool) string {
-			if r, ok := m.deskReason(topic, given, tags.Topics, found.inTitle(topic), against); ok {
-				return r
-			}
-			return m.reason(topic, x, against)
-		}
-		for _, topic := range added {
-			tags.Reasons.Topics[topic] = why(topic, false)
-		}
-		for _, topic := range declined {
-			tags.Declined[topic] = why(topic, true)
-		}
-	}()
 	for _, topic := range tg.topicSlugs {
 		rs := found.state(topic)
 		p, learnt := 0.0, false
@@ -256,6 +235,31 @@ func (tg *Tagger) decideTopics(tags *Tags, found topicFindings, title, summary s
 			// The shipped layer gives it and the desk's habits take it away.
 			declined = append(declined, topic)
 		}
+	}
+	if len(added)+len(declined) > 0 {
+		m.explain(tags, x, found, tg.topicSlugs, added, declined)
+	}
+}
+
+// explain gives the topics the model added, and those it took away, the
+// reason why: the desk's habit that explains the change, chosen knowing
+// every topic the item ends with (deskReason), or else what weighed most.
+func (m *Model) explain(tags *Tags, x encoded, found topicFindings, topics, added, declined []string) {
+	var given map[string]bool // what the tagger gives before the desk's habits
+	if len(m.habits) > 0 {
+		given = m.shippedGives(x, found, topics)
+	}
+	why := func(topic string, against bool) string {
+		if r, ok := m.deskReason(topic, given, tags.Topics, found.inTitle(topic), against); ok {
+			return r
+		}
+		return m.reason(topic, x, against)
+	}
+	for _, topic := range added {
+		tags.Reasons.Topics[topic] = why(topic, false)
+	}
+	for _, topic := range declined {
+		tags.Declined[topic] = why(topic, true)
 	}
 }
 
