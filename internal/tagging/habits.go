@@ -36,17 +36,16 @@ const habitCount = 2
 func habitHolds(count, of int) bool { return count >= habitCount && 2*count >= of }
 
 // learnHabits counts, in the desk's corrected stories, what the desk did
-// with the topics the tagger gave them.
-func (m *Model) learnHabits(desk []sample, topics []string) {
+// with the topics the tagger gave them (given, by story).
+func (m *Model) learnHabits(desk []sample, given []map[string]bool, topics []string) {
 	m.habits = map[string]*habit{}
 	for _, topic := range topics {
 		m.habits[topic] = &habit{with: map[string]int{}, added: map[string]int{}}
 	}
-	for _, s := range desk {
-		given := m.shippedGives(s.x, s.rules, topics)
+	for j, s := range desk {
 		for _, topic := range topics {
 			h, has := m.habits[topic], slices.Contains(s.topics, topic)
-			if given[topic] {
+			if given[j][topic] {
 				h.given++
 				untitled := !s.rules.inTitle(topic)
 				if untitled {
@@ -60,12 +59,10 @@ func (m *Model) learnHabits(desk []sample, topics []string) {
 				}
 				continue
 			}
-			for g, ok := range given {
-				if ok {
-					h.with[g]++
-					if has {
-						h.added[g]++
-					}
+			for g := range given[j] {
+				h.with[g]++
+				if has {
+					h.added[g]++
 				}
 			}
 		}
@@ -78,7 +75,7 @@ func (m *Model) learnHabits(desk []sample, topics []string) {
 }
 
 // shippedGives returns the topics the tagger gives an item before the
-// desk's habits.
+// desk's habits (a set: every value is true).
 func (m *Model) shippedGives(x encoded, found topicFindings, topics []string) map[string]bool {
 	out := map[string]bool{}
 	for _, topic := range topics {
@@ -115,9 +112,9 @@ func (m *Model) deskReason(topic string, given map[string]bool, final []string, 
 	// takes away would puzzle.
 	var best DeskReason
 	bestKept := false
-	for g, ok := range given {
+	for g := range given {
 		n, kept := h.added[g], slices.Contains(final, g)
-		if !ok || !habitHolds(n, h.with[g]) {
+		if !habitHolds(n, h.with[g]) {
 			continue
 		}
 		better := n > best.Count || n == best.Count && (n*best.Of > best.Count*h.with[g] || n*best.Of == best.Count*h.with[g] && g < best.With)

@@ -126,16 +126,17 @@ func shippedDecides(tm *topicModel, rs ruleState, x encoded) bool {
 }
 
 // withShippedDecisions returns x with, for every topic the shipped layer
-// gives the item, the feature that says so (shippedTag): what the desk's
-// layer learns a habit such as "a children's story is a protection story
-// too" from, whatever told the tagger that the story is about children
-// (a phrase, or words the shipped items taught). A model without a desk's
-// layer has no such features and x is returned as it is.
-func (m *Model) withShippedDecisions(x encoded, found topicFindings, topics []string) encoded {
+// gives the item (given, shippedGives), the feature that says so
+// (shippedTag): what the desk's layer learns a habit such as "a
+// children's story is a protection story too" from, whatever told the
+// tagger that the story is about children (a phrase, or words the shipped
+// items taught). A model without a desk's layer has no such features and
+// x is returned as it is.
+func (m *Model) withShippedDecisions(x encoded, given map[string]bool, topics []string) encoded {
 	out := x
 	for _, topic := range topics {
 		n, ok := m.index[shippedTag+topic]
-		if !ok || !shippedDecides(m.shipped[topic], found.state(topic), x) {
+		if !ok || !given[topic] {
 			continue
 		}
 		if len(out.idx) == len(x.idx) { // first one: leave x's slices alone

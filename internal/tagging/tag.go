@@ -209,9 +209,13 @@ func (tg *Tagger) findTopics(title, summary string, tw, sw []word, lang string) 
 func (tg *Tagger) decideTopics(tags *Tags, found topicFindings, title, summary string) {
 	m := tg.model.Load()
 	var x encoded
+	var given map[string]bool // what the tagger gives before the desk's habits
 	if m != nil {
 		x = m.encode(features(title, summary), ruleFeatures(found, tg.topicSlugs))
-		x = m.withShippedDecisions(x, found, tg.topicSlugs)
+		if len(m.desk) > 0 { // only the desk's layer weighs it
+			given = m.shippedGives(x, found, tg.topicSlugs)
+			x = m.withShippedDecisions(x, given, tg.topicSlugs)
+		}
 	}
 	// The model's changes, explained once every topic is decided.
 	var added, declined []string
@@ -237,18 +241,15 @@ func (tg *Tagger) decideTopics(tags *Tags, found topicFindings, title, summary s
 		}
 	}
 	if len(added)+len(declined) > 0 {
-		m.explain(tags, x, found, tg.topicSlugs, added, declined)
+		m.explain(tags, x, found, given, added, declined)
 	}
 }
 
 // explain gives the topics the model added, and those it took away, the
 // reason why: the desk's habit that explains the change, chosen knowing
-// every topic the item ends with (deskReason), or else what weighed most.
-func (m *Model) explain(tags *Tags, x encoded, found topicFindings, topics, added, declined []string) {
-	var given map[string]bool // what the tagger gives before the desk's habits
-	if len(m.habits) > 0 {
-		given = m.shippedGives(x, found, topics)
-	}
+// every topic the item ends with and those the tagger gives it before
+// the desk's habits (given; deskReason), or else what weighed most.
+func (m *Model) explain(tags *Tags, x encoded, found topicFindings, given map[string]bool, added, declined []string) {
 	why := func(topic string, against bool) string {
 		if r, ok := m.deskReason(topic, given, tags.Topics, found.inTitle(topic), against); ok {
 			return r

@@ -89,10 +89,12 @@ func (tg *Tagger) Train(examples []Example, now time.Time) *Model {
 		}
 	}
 	if len(desk) > 0 {
+		given := make([]map[string]bool, len(desk))
 		for j := range desk {
-			desk[j].x = m.withShippedDecisions(desk[j].x, desk[j].rules, tg.topicSlugs)
+			given[j] = m.shippedGives(desk[j].x, desk[j].rules, tg.topicSlugs)
+			desk[j].x = m.withShippedDecisions(desk[j].x, given[j], tg.topicSlugs)
 		}
-		m.learnHabits(desk, tg.topicSlugs)
+		m.learnHabits(desk, given, tg.topicSlugs)
 		deskLayer := make([]*topicModel, len(tg.topicSlugs))
 		tg.forEachTopic(func(i int, topic string) {
 			offsets := make([]float64, len(desk))
